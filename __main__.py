@@ -1,0 +1,73 @@
+"""A Node.js service on Graviton: arm64 image in ECR, ARM64 Fargate on FARGATE_SPOT behind an ALB."""
+
+from pathlib import Path
+
+import pulumi
+
+from components.app_image import AppImage, AppImageArgs
+from components.cost import estimate
+from components.fargate_service import FargateService, FargateServiceArgs
+from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.network import Network
+from components.settings import settings_from
+
+settings = settings_from(pulumi.Config().get)
+# ECR repository names must be lower case; the stack name is the prefix of every resource name.
+stack = pulumi.get_stack().lower()
+
+build_secrets: dict[str, pulumi.Input[str]] = {}
+if settings.npm_ca_bundle:
+    build_secrets["npm_ca"] = pulumi.Output.secret(Path(settings.npm_ca_bundle).read_text())
+
+image = AppImage(
+    f"{stack}-app",
+    AppImageArgs(
+        context=Path(__file__).parent / "docker",
+        dockerfile=settings.dockerfile,
+        platforms=settings.platforms,
+        keep_builds=settings.keep_builds,
+        force_delete=settings.force_delete,
+        build_secrets=build_secrets,
+    ),
+)
+network = Network(f"{stack}-net", settings.network)
+load_balancer = LoadBalancer(
+    f"{stack}-web",
+    LoadBalancerArgs(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.public_subnet_ids,
+        listener_port=settings.listener_port,
+        allowed_cidrs=settings.allowed_cidrs,
+    ),
+)
+service = FargateService(
+    f"{stack}-app",
+    FargateServiceArgs(
+        spec=settings.service,
+        image_ref=image.image_ref,
+        vpc_id=network.vpc_id,
+        subnet_ids=network.task_subnet_ids,
+        assign_public_ip=network.assign_public_ip,
+        listener_arn=load_balancer.listener_arn,
+        load_balancer_security_group_id=load_balancer.security_group_id,
+        cluster_arn=settings.cluster_arn,
+        container_insights=settings.container_insights,
+    ),
+)
+cost = estimate(
+    cpu=settings.service.cpu,
+    memory_mib=settings.service.memory,
+    desired_count=settings.service.desired_count,
+    strategy=settings.service.strategy,
+    rates=settings.cost_rates,
+)
+
+pulumi.export("url", load_balancer.url)
+pulumi.export("image_ref", image.image_ref)
+pulumi.export("repository_url", image.repository_url)
+pulumi.export("platforms", list(image.platforms))
+pulumi.export("cluster_name", service.cluster_name)
+pulumi.export("service_name", service.service_name)
+pulumi.export("log_group_name", service.log_group_name)
+pulumi.export("environment", service.environment)
+pulumi.export("cost_estimate", cost.as_output())

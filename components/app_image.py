@@ -1,0 +1,150 @@
+"""The app image: built for linux/arm64 (optionally amd64 too), pushed to ECR, pinned by digest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_docker_build as docker_build
+
+from components import validation as check
+from components.build_tag import TAG_PREFIX, build_tag, platform_suffix
+from components.ecr_lifecycle import MAX_KEEP_BUILDS, cache_lifecycle_policy, lifecycle_policy
+from components.errors import ConfigError
+from components.naming import type_token
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppImageArgs:
+    """What to build and how long to keep it."""
+
+    context: Path
+    """Build context directory holding the Dockerfiles (the project's ``docker/``). Required."""
+    dockerfile: str = "Dockerfile"
+    """``Dockerfile`` (multi-arch) or ``Dockerfile.graviton`` (arm64 only), inside ``context``. Default Dockerfile."""
+    platforms: tuple[str, ...] = ("linux/arm64",)
+    """Platforms to build; must include linux/arm64. Default ``("linux/arm64",)``."""
+    keep_builds: int = 10
+    """Builds the lifecycle policy keeps (1-1000). Default 10."""
+    force_delete: bool = False
+    """Allow deleting the image repository while it holds images. Default False."""
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    """Dockerfile ``ARG`` values (part of the tag). Default empty."""
+    build_secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """BuildKit secrets by id, e.g. ``{"npm_ca": <CA bundle>}``; never in a layer or the tag. Default empty."""
+
+    def __post_init__(self) -> None:
+        check.platforms(self.platforms, self.dockerfile)
+        check.int_in_range("keepBuilds", self.keep_builds, 1, MAX_KEEP_BUILDS)
+        if not (self.context / self.dockerfile).is_file():
+            raise ConfigError("dockerfile", self.dockerfile, f"a file in {self.context}")
+
+
+class AppImage(pulumi.ComponentResource):
+    """ECR repository (immutable tags), a BuildKit cache repository, and the pushed image."""
+
+    repository_url: pulumi.Output[str]
+    """URL of the image repository."""
+    image_ref: pulumi.Output[str]
+    """``<repository>:<tag>@sha256:<digest>``: a new image means a new task definition revision."""
+    platforms: tuple[str, ...]
+    """Platforms in the image."""
+    tag: str
+    """The content-derived tag (``build-<hash>``)."""
+
+    def __init__(self, name: str, args: AppImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token("app_image", "AppImage"), name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.platforms = args.platforms
+        self.tag = build_tag(
+            args.context, dockerfile=args.dockerfile, platforms=args.platforms, build_args=args.build_args
+        )
+        repo = aws.ecr.Repository(
+            f"{name}-repo",
+            image_tag_mutability="IMMUTABLE",
+            image_scanning_configuration={"scan_on_push": True},
+            force_delete=args.force_delete,
+            opts=child,
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-lifecycle",
+            repository=repo.name,
+            policy=lifecycle_policy(
+                tag_prefix=TAG_PREFIX, keep_builds=args.keep_builds, platform_count=len(args.platforms)
+            ),
+            opts=child,
+        )
+        # The cache tag is overwritten on every build, which IMMUTABLE tags forbid: own repository.
+        cache_repo = aws.ecr.Repository(
+            f"{name}-cache-repo", image_tag_mutability="MUTABLE", force_delete=True, opts=child
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-cache-lifecycle", repository=cache_repo.name, policy=cache_lifecycle_policy(), opts=child
+        )
+        token = aws.ecr.get_authorization_token_output(
+            registry_id=repo.registry_id, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        registry: docker_build.RegistryArgsDict = {
+            "address": repo.repository_url.apply(lambda url: url.split("/", 1)[0]),
+            "username": token.user_name,
+            "password": pulumi.Output.secret(token.password),
+        }
+        multi = len(args.platforms) > 1
+        images = [
+            self._build(name, args, platform, repo, cache_repo, registry, child, multi) for platform in args.platforms
+        ]
+        if multi:
+            index = docker_build.Index(
+                f"{name}-index",
+                tag=pulumi.Output.format("{0}:{1}", repo.repository_url, self.tag),
+                sources=[image.ref for image in images],
+                push=True,
+                registry=registry,
+                opts=child,
+            )
+            self.image_ref = index.ref
+        else:
+            self.image_ref = images[0].ref
+        self.repository_url = repo.repository_url
+        self.register_outputs(
+            {
+                "repository_url": self.repository_url,
+                "image_ref": self.image_ref,
+                "platforms": list(self.platforms),
+                "tag": self.tag,
+            }
+        )
+
+    def _build(
+        self,
+        name: str,
+        args: AppImageArgs,
+        platform: str,
+        repo: aws.ecr.Repository,
+        cache_repo: aws.ecr.Repository,
+        registry: docker_build.RegistryArgsDict,
+        child: pulumi.ResourceOptions,
+        multi: bool,
+    ) -> docker_build.Image:
+        """One cached, pushed single-platform image (multi-platform builds cache unreliably)."""
+        suffix = platform_suffix(platform)
+        tag = f"{self.tag}-{suffix}" if multi else self.tag
+        cache_ref = pulumi.Output.format("{0}:{1}", cache_repo.repository_url, suffix)
+        return docker_build.Image(
+            f"{name}-image-{suffix}" if multi else f"{name}-image",
+            context={"location": str(args.context)},
+            dockerfile={"location": str(args.context / args.dockerfile)},
+            platforms=[docker_build.Platform(platform)],
+            build_args=dict(args.build_args),
+            secrets=dict(args.build_secrets),
+            ignore_secrets_in_diff_calculation=sorted(args.build_secrets),
+            tags=[pulumi.Output.format("{0}:{1}", repo.repository_url, tag)],
+            push=True,
+            registries=[registry],
+            cache_from=[{"registry": {"ref": cache_ref}}],
+            cache_to=[{"registry": {"ref": cache_ref, "image_manifest": True, "oci_media_types": True, "mode": docker_build.CacheMode.MAX}}],
+            opts=child,
+        )

@@ -1,0 +1,53 @@
+"""Content-derived image tags, so IMMUTABLE ECR tags and rebuilds never collide.
+
+pulumi-docker-build rebuilds and re-pushes an image whenever its build context changes. With
+IMMUTABLE tags a re-push under the same tag fails, so the tag must change whenever anything the build
+reads changes: every file in the context (a superset of what .dockerignore lets through, so no
+rebuild can keep an old tag) plus the build settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+TAG_PREFIX = "build-"
+_SKIP_DIRS = frozenset({".git", "node_modules"})
+
+
+def context_digest(context: Path) -> str:
+    """sha256 over every file's relative path and content below ``context``, in a stable order.
+
+    ``node_modules`` and ``.git`` are skipped: the Dockerfiles install dependencies from the lockfile
+    and .dockerignore keeps both out of the build context.
+    """
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(context):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in sorted(files):
+            path = Path(root, name)
+            digest.update(path.relative_to(context).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build_tag(
+    context: Path,
+    *,
+    dockerfile: str,
+    platforms: Sequence[str],
+    build_args: Mapping[str, str],
+) -> str:
+    """``build-<12 hex>``: a tag that changes exactly when the build's inputs change."""
+    digest = hashlib.sha256(context_digest(context).encode())
+    settings = [f"dockerfile={dockerfile}", *(f"platform={p}" for p in platforms)]
+    settings += [f"arg:{k}={v}" for k, v in sorted(build_args.items())]
+    digest.update("\n".join(settings).encode())
+    return TAG_PREFIX + digest.hexdigest()[:12]
+
+
+def platform_suffix(platform: str) -> str:
+    """``linux/arm64`` -> ``arm64``: the per-platform tag and resource-name suffix."""
+    return platform.split("/", 1)[1].replace("/", "-")

@@ -1,0 +1,122 @@
+"""Monthly Fargate compute cost estimate from a dated us-east-1 rate table.
+
+Fargate bills per vCPU-hour and per GB-hour (GB = memory MiB / 1024). The estimate covers compute
+only: load balancer, NAT, logs, ECR storage and data transfer are not in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from components.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
+from components.errors import ConfigError
+
+RATES_AS_OF = "2026-09"
+RATES_REGION = "us-east-1"
+HOURS_PER_MONTH = 730
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """USD per vCPU-hour and per GB-hour."""
+
+    vcpu_hour: Decimal
+    gb_hour: Decimal
+
+    def task_hour(self, cpu: int, memory_mib: int) -> Decimal:
+        """USD for one task of this size for one hour."""
+        return self.vcpu_hour * Decimal(cpu) / 1024 + self.gb_hour * Decimal(memory_mib) / 1024
+
+
+#: us-east-1, Linux. On-demand: AWS Fargate pricing page. ARM Spot: 2026-09 snapshot (Spot floats).
+#: x86 Spot: no snapshot was checked; it is x86 on-demand x 0.30 — override it with real figures.
+DEFAULT_RATES: Mapping[str, Decimal] = {
+    "x86OnDemandVcpuHour": Decimal("0.04048"),
+    "x86OnDemandGbHour": Decimal("0.004445"),
+    "armOnDemandVcpuHour": Decimal("0.03238"),
+    "armOnDemandGbHour": Decimal("0.00356"),
+    "armSpotVcpuHour": Decimal("0.01031"),
+    "armSpotGbHour": Decimal("0.001133"),
+    "x86SpotVcpuHour": Decimal("0.012144"),
+    "x86SpotGbHour": Decimal("0.0013335"),
+}
+
+
+def parse_rate_overrides(entries: tuple[str, ...]) -> dict[str, Decimal]:
+    """The rate table with ``costRateOverrides`` (``name=USD`` strings) applied."""
+    rates = dict(DEFAULT_RATES)
+    allowed = f"name=USD with name one of {', '.join(DEFAULT_RATES)} and USD > 0"
+    for entry in entries:
+        name, _, value = entry.partition("=")
+        try:
+            amount = Decimal(value)
+        except ArithmeticError:
+            raise ConfigError("costRateOverrides", entry, allowed) from None
+        if name not in DEFAULT_RATES or not amount.is_finite() or amount <= 0:
+            raise ConfigError("costRateOverrides", entry, allowed)
+        rates[name] = amount
+    return rates
+
+
+def rate(rates: Mapping[str, Decimal], arch: str, market: str) -> Rate:
+    """The rate for ``arch`` (``arm``/``x86``) and ``market`` (``OnDemand``/``Spot``)."""
+    return Rate(rates[f"{arch}{market}VcpuHour"], rates[f"{arch}{market}GbHour"])
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    """A month of compute for the service, and what the same tasks would cost on x86 on-demand."""
+
+    monthly_usd: Decimal
+    x86_on_demand_monthly_usd: Decimal
+    saving_percent: Decimal
+    tasks_on_demand: Decimal
+    tasks_spot: Decimal
+
+    def as_output(self) -> dict[str, object]:
+        """A JSON-friendly dict for ``pulumi.export``."""
+        return {
+            "monthly_usd": float(self.monthly_usd),
+            "x86_on_demand_monthly_usd": float(self.x86_on_demand_monthly_usd),
+            "saving_percent": float(self.saving_percent),
+            "tasks_on_demand": float(self.tasks_on_demand),
+            "tasks_spot": float(self.tasks_spot),
+            "rates_as_of": RATES_AS_OF,
+            "rates_region": RATES_REGION,
+            "hours_per_month": HOURS_PER_MONTH,
+        }
+
+
+def estimate(
+    *,
+    cpu: int,
+    memory_mib: int,
+    desired_count: int,
+    strategy: tuple[StrategyItem, ...],
+    rates: Mapping[str, Decimal] = DEFAULT_RATES,
+    hours: int = HOURS_PER_MONTH,
+) -> CostEstimate:
+    """Monthly ARM64 compute for ``desired_count`` tasks split by ``strategy``, rounded to the cent."""
+    split = split_tasks(desired_count, strategy)
+    on_demand = split.get(FARGATE, Decimal(0))
+    spot = split.get(FARGATE_SPOT, Decimal(0))
+    arm = (
+        on_demand * rate(rates, "arm", "OnDemand").task_hour(cpu, memory_mib)
+        + spot * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)
+    ) * hours
+    x86 = Decimal(desired_count) * rate(rates, "x86", "OnDemand").task_hour(cpu, memory_mib) * hours
+    monthly = arm.quantize(CENT, ROUND_HALF_UP)
+    x86_monthly = x86.quantize(CENT, ROUND_HALF_UP)
+    saving = (
+        ((x86 - arm) / x86 * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if x86 else Decimal("0.0")
+    )
+    return CostEstimate(
+        monthly_usd=monthly,
+        x86_on_demand_monthly_usd=x86_monthly,
+        saving_percent=saving,
+        tasks_on_demand=on_demand,
+        tasks_spot=spot,
+    )

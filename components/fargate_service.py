@@ -1,0 +1,321 @@
+"""An ARM64 Fargate service on FARGATE_SPOT with an on-demand base, behind a load-balancer listener.
+
+Built from ``pulumi_aws`` resources rather than awsx so that every child is visible to tests under
+mocks and to policy packs (awsx components are remote: mocks see none of their children).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components import validation as check
+from components.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
+from components.naming import type_token
+from components.service_spec import ServiceSpec
+
+CONTAINER_NAME = "app"
+#: The node image's unprivileged user (uid:gid), enforced here even if an image forgets USER.
+RUN_AS = "1000:1000"
+CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
+_TASK_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
+_EXEC_COMMAND_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "ssmmessages:CreateControlChannel",
+                    "ssmmessages:CreateDataChannel",
+                    "ssmmessages:OpenControlChannel",
+                    "ssmmessages:OpenDataChannel",
+                ],
+                "Resource": "*",
+            }
+        ],
+    }
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FargateServiceArgs:
+    """The service's settings and where it plugs in."""
+
+    spec: ServiceSpec
+    """Sizing, strategy, deployment and runtime settings (validated). Required."""
+    image_ref: pulumi.Input[str]
+    """Digest-pinned image reference (``repo:tag@sha256:...``). Required."""
+    vpc_id: pulumi.Input[str]
+    """VPC of the tasks and the target group. Required."""
+    subnet_ids: pulumi.Input[Sequence[str]]
+    """Subnets the tasks run in. Required."""
+    assign_public_ip: bool
+    """Give tasks a public IP (needed in public subnets to reach ECR; ingress stays ALB-only). Required."""
+    listener_arn: pulumi.Input[str]
+    """Load-balancer listener the service adds its rule to. Required."""
+    load_balancer_security_group_id: pulumi.Input[str]
+    """The load balancer's security group: the only source the tasks admit. Required."""
+    cluster_arn: str = ""
+    """Existing cluster (FARGATE and FARGATE_SPOT already associated); empty creates one. Default empty."""
+    container_insights: str = "enhanced"
+    """Container Insights of a created cluster: ``enhanced``, ``enabled`` or ``disabled``. Default enhanced."""
+
+    def __post_init__(self) -> None:
+        check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
+        check.cluster_arn(self.cluster_arn)
+
+
+def _strategy_inputs(strategy: tuple[StrategyItem, ...]) -> list[aws.ecs.ServiceCapacityProviderStrategyArgsDict]:
+    # Only one item may carry a base; leaving base out where it is 0 keeps the API request minimal.
+    items: list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] = []
+    for item in strategy:
+        entry: aws.ecs.ServiceCapacityProviderStrategyArgsDict = {
+            "capacity_provider": item.capacity_provider,
+            "weight": item.weight,
+        }
+        if item.base:
+            entry["base"] = item.base
+        items.append(entry)
+    return items
+
+
+def _health_check_command(port: int, path: str) -> list[str]:
+    # bookworm-slim images have no curl; node is always there.
+    script = (
+        f"require('http').get({{host:'127.0.0.1',port:{port},path:'{path}',timeout:4000}},"
+        "r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
+    )
+    return ["CMD", "node", "-e", script]
+
+
+class FargateService(pulumi.ComponentResource):
+    """Cluster (or an existing one), roles, logs, task definition, target group, rule and service."""
+
+    cluster_arn: pulumi.Output[str]
+    """ARN of the cluster the service runs in."""
+    cluster_name: pulumi.Output[str]
+    """Name of that cluster."""
+    service_name: pulumi.Output[str]
+    """Name of the ECS service."""
+    task_definition_arn: pulumi.Output[str]
+    """ARN of the current task definition revision."""
+    log_group_name: pulumi.Output[str]
+    """CloudWatch log group of the container."""
+    security_group_id: pulumi.Output[str]
+    """The tasks' security group."""
+    target_group_arn: pulumi.Output[str]
+    """The service's target group."""
+    environment: dict[str, str]
+    """The container environment: user variables plus the Node/glibc tuning."""
+
+    def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
+        spec = args.spec
+        self.environment = spec.container_environment()
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        partition = aws.get_partition_output(opts=invoke).partition
+        region = aws.get_region_output(opts=invoke).region
+
+        service_depends: list[pulumi.Resource] = []
+        if args.cluster_arn:
+            self.cluster_arn = pulumi.Output.from_input(args.cluster_arn)
+            self.cluster_name = pulumi.Output.from_input(args.cluster_arn.rsplit("/", 1)[-1])
+        else:
+            cluster = aws.ecs.Cluster(
+                f"{name}-cluster",
+                settings=[{"name": "containerInsights", "value": args.container_insights}],
+                opts=child,
+            )
+            # The service must wait for this association, or its create races it and fails.
+            service_depends.append(
+                aws.ecs.ClusterCapacityProviders(
+                    f"{name}-capacity-providers",
+                    cluster_name=cluster.name,
+                    capacity_providers=[FARGATE, FARGATE_SPOT],
+                    default_capacity_provider_strategies=_strategy_inputs(spec.strategy),
+                    opts=child,
+                )
+            )
+            self.cluster_arn = cluster.arn
+            self.cluster_name = cluster.name
+
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=spec.log_retention_days, opts=child)
+        exec_role = aws.iam.Role(f"{name}-exec-role", assume_role_policy=_TASK_TRUST, opts=child)
+        service_depends.append(
+            aws.iam.RolePolicyAttachment(
+                f"{name}-exec-policy",
+                role=exec_role.name,
+                policy_arn=pulumi.Output.format(
+                    "arn:{0}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", partition
+                ),
+                opts=child,
+            )
+        )
+        task_role = aws.iam.Role(f"{name}-task-role", assume_role_policy=_TASK_TRUST, opts=child)
+        if spec.enable_execute_command:
+            aws.iam.RolePolicy(f"{name}-exec-command", role=task_role.id, policy=_EXEC_COMMAND_POLICY, opts=child)
+
+        hc = spec.health_check
+        container = {
+            "name": CONTAINER_NAME,
+            "image": args.image_ref,
+            "essential": True,
+            "user": RUN_AS,
+            # ECS Exec's agent writes into the container, so a read-only root only without it.
+            "readonlyRootFilesystem": not spec.enable_execute_command,
+            "portMappings": [
+                {"containerPort": spec.container_port, "hostPort": spec.container_port, "protocol": "tcp", "name": "http", "appProtocol": "http"}
+            ],
+            "environment": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
+            "healthCheck": {
+                "command": _health_check_command(spec.container_port, hc.path),
+                "interval": hc.interval_seconds,
+                "timeout": hc.timeout_seconds,
+                "retries": hc.retries,
+                "startPeriod": hc.start_period_seconds,
+            },
+            # Spot sends SIGTERM two minutes before reclaiming; 120 s is Fargate's maximum.
+            "stopTimeout": spec.stop_timeout_seconds,
+            # An init process as PID 1 forwards SIGTERM and reaps zombies.
+            "linuxParameters": {"initProcessEnabled": True},
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": logs.name,
+                    "awslogs-region": region,
+                    "awslogs-stream-prefix": CONTAINER_NAME,
+                    "mode": "non-blocking",
+                    "max-buffer-size": "4m",
+                },
+            },
+        }
+        task = aws.ecs.TaskDefinition(
+            f"{name}-task",
+            family=name,
+            cpu=str(spec.cpu),
+            memory=str(spec.memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform={"cpu_architecture": "ARM64", "operating_system_family": "LINUX"},
+            execution_role_arn=exec_role.arn,
+            task_role_arn=task_role.arn,
+            container_definitions=pulumi.Output.json_dumps([container]),
+            opts=child,
+        )
+
+        task_sg = aws.ec2.SecurityGroup(
+            f"{name}-sg", vpc_id=args.vpc_id, description="Tasks: container port from the load balancer only", opts=child
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-sg-from-alb",
+            security_group_id=task_sg.id,
+            referenced_security_group_id=args.load_balancer_security_group_id,
+            ip_protocol="tcp",
+            from_port=spec.container_port,
+            to_port=spec.container_port,
+            description="App port from the load balancer",
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-sg-egress",
+            security_group_id=task_sg.id,
+            ip_protocol="-1",
+            cidr_ipv4="0.0.0.0/0",
+            description="ECR, CloudWatch Logs and the app's own dependencies",
+            opts=child,
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-alb-egress",
+            security_group_id=args.load_balancer_security_group_id,
+            referenced_security_group_id=task_sg.id,
+            ip_protocol="tcp",
+            from_port=spec.container_port,
+            to_port=spec.container_port,
+            description="Load balancer to the tasks' app port",
+            opts=child,
+        )
+        target_group = aws.lb.TargetGroup(
+            f"{name}-tg",
+            port=spec.container_port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=args.vpc_id,
+            deregistration_delay=spec.deregistration_delay_seconds,
+            health_check={
+                "path": hc.path,
+                "matcher": "200",
+                "interval": 15,
+                "timeout": 5,
+                "healthy_threshold": 2,
+                "unhealthy_threshold": 3,
+            },
+            opts=child,
+        )
+        service_depends.append(
+            aws.lb.ListenerRule(
+                f"{name}-rule",
+                listener_arn=args.listener_arn,
+                priority=spec.listener_rule_priority,
+                actions=[{"type": "forward", "target_group_arn": target_group.arn}],
+                conditions=[{"path_pattern": {"values": list(spec.path_patterns)}}],
+                opts=child,
+            )
+        )
+        service = aws.ecs.Service(
+            f"{name}-svc",
+            cluster=self.cluster_arn,
+            task_definition=task.arn,
+            desired_count=spec.desired_count,
+            # No launch_type: it conflicts with a capacity-provider strategy.
+            capacity_provider_strategies=_strategy_inputs(spec.strategy),
+            platform_version=spec.platform_version,
+            network_configuration={
+                "subnets": args.subnet_ids,
+                "security_groups": [task_sg.id],
+                "assign_public_ip": args.assign_public_ip,
+            },
+            load_balancers=[
+                {"target_group_arn": target_group.arn, "container_name": CONTAINER_NAME, "container_port": spec.container_port}
+            ],
+            health_check_grace_period_seconds=spec.health_check_grace_period_seconds,
+            deployment_circuit_breaker={"enable": True, "rollback": True},
+            deployment_minimum_healthy_percent=spec.min_healthy_percent,
+            deployment_maximum_percent=spec.max_percent,
+            # A changed strategy only takes effect with a new deployment.
+            force_new_deployment=True,
+            wait_for_steady_state=True,
+            enable_execute_command=spec.enable_execute_command,
+            enable_ecs_managed_tags=True,
+            propagate_tags="SERVICE",
+            opts=pulumi.ResourceOptions(parent=self, depends_on=service_depends),
+        )
+        self.service_name = service.name
+        self.task_definition_arn = task.arn
+        self.log_group_name = logs.name
+        self.security_group_id = task_sg.id
+        self.target_group_arn = target_group.arn
+        self.register_outputs(
+            {
+                "cluster_arn": self.cluster_arn,
+                "cluster_name": self.cluster_name,
+                "service_name": self.service_name,
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_name": self.log_group_name,
+                "security_group_id": self.security_group_id,
+                "target_group_arn": self.target_group_arn,
+                "environment": self.environment,
+            }
+        )

@@ -1,0 +1,113 @@
+"""The plain-value part of a Fargate service, validated on construction.
+
+A ``ServiceSpec`` cannot exist with a value AWS would reject, so a component that takes one never
+registers a resource for a bad configuration. Errors name the stack config key of the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from components import validation as check
+from components.capacity_strategy import StrategyItem, build_strategy, validate_strategy
+from components.env_tuning import Tuning, tuned_environment
+from components.errors import ConfigError
+from components.fargate_sizing import validate_task_size
+
+PLATFORM_VERSIONS = ("1.4.0", "LATEST")
+MAX_DESIRED_COUNT = 5000
+#: Spot gives two minutes' warning; draining plus the app's own shutdown must fit in it.
+MAX_DEREGISTRATION_DELAY = 90
+
+DEFAULT_STRATEGY = build_strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HealthCheck:
+    """Container health check (ECS ranges) and the path the load balancer checks too."""
+
+    path: str = "/health"
+    """HTTP path requested on the container port. Default ``/health``."""
+    interval_seconds: int = 30
+    """Seconds between checks (5-300). Default 30."""
+    timeout_seconds: int = 5
+    """Seconds before a check fails (2-60). Default 5."""
+    retries: int = 3
+    """Failures before the container is unhealthy (1-10). Default 3."""
+    start_period_seconds: int = 10
+    """Seconds after start when failures do not count (0-300). Default 10."""
+
+    def __post_init__(self) -> None:
+        if not self.path.startswith("/") or any(c.isspace() for c in self.path) or '"' in self.path:
+            raise ConfigError("healthCheckPath", self.path, "a URL path starting with / without spaces or quotes")
+        check.int_in_range("healthCheckIntervalSeconds", self.interval_seconds, 5, 300)
+        check.int_in_range("healthCheckTimeoutSeconds", self.timeout_seconds, 2, 60)
+        check.int_in_range("healthCheckRetries", self.retries, 1, 10)
+        check.int_in_range("healthCheckStartPeriodSeconds", self.start_period_seconds, 0, 300)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceSpec:
+    """Sizing, placement, deployment and runtime settings of one service."""
+
+    cpu: int = 1024
+    """Task CPU units (a Fargate size). Default 1024 (1 vCPU)."""
+    memory: int = 2048
+    """Task memory in MiB (must fit the Fargate table for ``cpu``). Default 2048."""
+    desired_count: int = 2
+    """Tasks to keep running (0-5000). Default 2."""
+    container_port: int = 3000
+    """Port the app listens on. Default 3000."""
+    platform_version: str = "1.4.0"
+    """Fargate platform version, ``1.4.0`` or ``LATEST`` (ARM64 on Spot needs 1.4.0+). Default 1.4.0."""
+    strategy: tuple[StrategyItem, ...] = DEFAULT_STRATEGY
+    """Capacity-provider strategy. Default: FARGATE base 1 weight 0, FARGATE_SPOT weight 1."""
+    stop_timeout_seconds: int = 120
+    """Seconds from SIGTERM to SIGKILL (2-120, Fargate's maximum). Default 120."""
+    log_retention_days: int = 30
+    """CloudWatch Logs retention (a CloudWatch value). Default 30."""
+    health_check: HealthCheck = field(default_factory=HealthCheck)
+    """Container and load-balancer health check. Default: ``HealthCheck()``."""
+    health_check_grace_period_seconds: int = 60
+    """Seconds load-balancer health checks are ignored after a task starts. Default 60."""
+    min_healthy_percent: int = 100
+    """Deployment minimum healthy percent (0-100). Default 100."""
+    max_percent: int = 200
+    """Deployment maximum percent (>= 100 and above ``min_healthy_percent``). Default 200."""
+    enable_execute_command: bool = False
+    """ECS Exec; adds the ssmmessages permissions to the task role. Default False."""
+    environment: Mapping[str, str] = field(default_factory=dict)
+    """User environment variables; the tuning is added to them. Default empty."""
+    tuning: Tuning = field(default_factory=Tuning)
+    """Node/glibc tuning knobs. Default: ``Tuning()``."""
+    deregistration_delay_seconds: int = 30
+    """Target-group draining seconds (0-90, under Spot's two-minute warning). Default 30."""
+    path_patterns: tuple[str, ...] = ("/*",)
+    """Listener-rule path patterns routed to the service (1-5). Default ``("/*",)``."""
+    listener_rule_priority: int = 100
+    """Listener-rule priority (1-50000). Default 100."""
+
+    def __post_init__(self) -> None:
+        check.one_of("platformVersion", self.platform_version, PLATFORM_VERSIONS)
+        validate_task_size(self.cpu, self.memory, self.platform_version)
+        validate_strategy(self.strategy)
+        check.int_in_range("desiredCount", self.desired_count, 0, MAX_DESIRED_COUNT)
+        check.port("containerPort", self.container_port)
+        check.int_in_range("stopTimeoutSeconds", self.stop_timeout_seconds, 2, 120)
+        check.log_retention(self.log_retention_days)
+        check.int_in_range("healthCheckGracePeriodSeconds", self.health_check_grace_period_seconds, 0, 2_147_483_647)
+        check.int_in_range("minHealthyPercent", self.min_healthy_percent, 0, 100)
+        if self.max_percent < 100 or self.max_percent <= self.min_healthy_percent:
+            raise ConfigError(
+                "maxPercent", self.max_percent, f"at least 100 and above minHealthyPercent ({self.min_healthy_percent})"
+            )
+        check.int_in_range("deregistrationDelaySeconds", self.deregistration_delay_seconds, 0, MAX_DEREGISTRATION_DELAY)
+        if not 1 <= len(self.path_patterns) <= 5 or not all(p.startswith("/") for p in self.path_patterns):
+            raise ConfigError("pathPatterns", list(self.path_patterns), "1 to 5 path patterns starting with /")
+        check.int_in_range("listenerRulePriority", self.listener_rule_priority, 1, 50000)
+        self.container_environment()
+
+    def container_environment(self) -> dict[str, str]:
+        """The user's environment plus the tuning for this service's memory (one container per task)."""
+        return tuned_environment(self.environment, container_memory_mib=self.memory, tuning=self.tuning)

@@ -1,0 +1,86 @@
+"""Small validators shared by the settings: each raises ``ConfigError`` naming the key."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+
+from components.errors import ConfigError
+
+#: CloudWatch Logs PutRetentionPolicy values (0, "never expire", is left out on purpose).
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+)  # fmt: skip
+
+
+def int_in_range(key: str, value: int, low: int, high: int) -> int:
+    """``value`` if ``low <= value <= high``."""
+    if not low <= value <= high:
+        raise ConfigError(key, value, f"an integer from {low} to {high}")
+    return value
+
+
+def one_of(key: str, value: str, allowed: Iterable[str]) -> str:
+    """``value`` if it is one of ``allowed``."""
+    options = tuple(allowed)
+    if value not in options:
+        raise ConfigError(key, value, "one of " + ", ".join(options))
+    return value
+
+
+def port(key: str, value: int) -> int:
+    """A TCP port, 1-65535."""
+    return int_in_range(key, value, 1, 65535)
+
+
+def log_retention(value: int) -> int:
+    """A CloudWatch Logs retention in days."""
+    if value not in LOG_RETENTION_DAYS:
+        raise ConfigError("logRetentionDays", value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
+    return value
+
+
+def cidrs(key: str, values: Iterable[str]) -> tuple[str, ...]:
+    """IPv4 or IPv6 networks in CIDR form with no host bits set; at least one."""
+    result = tuple(values)
+    if not result:
+        raise ConfigError(key, [], "at least one CIDR such as 203.0.113.0/24")
+    for value in result:
+        try:
+            ipaddress.ip_network(value, strict=True)
+        except ValueError:
+            raise ConfigError(key, value, "a CIDR such as 203.0.113.0/24 or 2001:db8::/32") from None
+        if "/" not in value:
+            raise ConfigError(key, value, "a CIDR with a prefix length, such as 203.0.113.7/32")
+    return result
+
+
+def is_ipv6(cidr: str) -> bool:
+    """True for an IPv6 network."""
+    return ipaddress.ip_network(cidr).version == 6
+
+
+DOCKERFILES = ("Dockerfile", "Dockerfile.graviton")
+PLATFORMS = ("linux/arm64", "linux/amd64")
+
+
+def platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
+    """Known build platforms, each once, including linux/arm64 (the task runs ARM64)."""
+    one_of("dockerfile", dockerfile, DOCKERFILES)
+    for value in values:
+        one_of("platforms", value, PLATFORMS)
+    if len(set(values)) != len(values):
+        raise ConfigError("platforms", list(values), "each platform once")
+    if "linux/arm64" not in values:
+        raise ConfigError("platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
+    if dockerfile == "Dockerfile.graviton" and values != ("linux/arm64",):
+        raise ConfigError("platforms", list(values), '["linux/arm64"] with dockerfile Dockerfile.graviton')
+    return values
+
+
+def cluster_arn(value: str) -> str:
+    """Empty, or an ECS cluster ARN."""
+    if value and not (value.startswith("arn:") and ":cluster/" in value):
+        raise ConfigError("clusterArn", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty")
+    return value

@@ -1,0 +1,208 @@
+"""Run the program (or any Pulumi code) under recording mocks: no AWS, no Pulumi CLI, no plugins.
+
+Used by the tests and by ``tools/plan.py``. Every registered resource is recorded with its inputs as
+the engine would receive them (camelCase keys), its parent and its dependency URNs (``depends_on``
+included, which ``MockResourceArgs`` alone does not carry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import runpy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.settings import SETTINGS, set_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "graviton-node"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+@dataclass
+class Registered:
+    """One resource the program registered."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    parent: str = ""
+    dependencies: list[str] = field(default_factory=list)
+    urn: str = ""
+
+
+def _digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Plausible provider outputs, so typed outputs downstream resolve like they would on AWS."""
+    out = dict(inputs)
+    out.setdefault("name", name)
+    out.setdefault("arn", f"arn:aws:{typ.split(':')[1].split('/')[0]}:{REGION}:{ACCOUNT}:{name}")
+    if typ == "aws:ecr/repository:Repository":
+        out.update(repositoryUrl=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}", registryId=ACCOUNT)
+    elif typ == "docker-build:index:Image":
+        digest = _digest(name + json.dumps(inputs.get("tags"), sort_keys=True))
+        out.update(digest=digest, ref=f"{inputs['tags'][0]}@{digest}")
+    elif typ == "docker-build:index:Index":
+        digest = _digest(name + json.dumps(inputs.get("sources"), sort_keys=True))
+        out.update(ref=f"{inputs['tag']}@{digest}")
+    elif typ == "aws:lb/loadBalancer:LoadBalancer":
+        out.update(dnsName=f"{name}-1234567890.{REGION}.elb.amazonaws.com")
+    elif typ == "aws:ecs/cluster:Cluster":
+        out.update(arn=f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{name}")
+    elif typ == "awsx:ec2:Vpc":
+        out.update(
+            vpcId="vpc-0new",
+            publicSubnetIds=["subnet-0pub1", "subnet-0pub2"],
+            privateSubnetIds=["subnet-0prv1", "subnet-0prv2"],
+        )
+    return out
+
+
+_CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda args: {
+        "userName": "AWS",
+        "password": "mock-ecr-token",
+        "proxyEndpoint": f"https://{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com",
+        "registryId": args.get("registryId", ACCOUNT),
+    },
+    "aws:ec2/getVpc:getVpc": lambda _: {"id": "vpc-0default", "cidrBlock": "172.31.0.0/16", "default": True},
+    "aws:ec2/getSubnets:getSubnets": lambda args: {
+        "id": REGION,
+        "ids": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
+        "filters": args.get("filters", []),
+    },
+    "aws:index/getRegion:getRegion": lambda _: {"id": REGION, "name": REGION, "region": REGION},
+    "aws:index/getPartition:getPartition": lambda _: {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com"},
+}
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Records every resource and invoke; answers with plausible AWS-shaped outputs."""
+
+    def __init__(self) -> None:
+        self.resources: list[Registered] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.resources.append(Registered(type=args.typ, name=args.name, inputs=dict(args.inputs)))
+        return f"{args.name}-id", _outputs(args.typ, args.name, dict(args.inputs))
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        self.calls.append((args.token, dict(args.args)))
+        answer = _CALLS.get(args.token)
+        if answer is None:
+            raise NotImplementedError(f"no mock for invoke {args.token}")
+        return answer(dict(args.args)), []
+
+    def find(self, type_token: str, name: str) -> Registered:
+        """The resource of ``type_token`` named ``name`` (names are unique per type in this program)."""
+        found = [r for r in self.resources if r.type == type_token and r.name == name]
+        assert len(found) == 1, f"expected one {type_token} named {name}, found {len(found)}"
+        return found[0]
+
+    def inputs_of(self, type_token: str) -> list[dict[str, Any]]:
+        """Inputs of every registered resource of ``type_token``, in registration order."""
+        return [r.inputs for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str) -> Registered:
+        """The single resource of ``type_token``; fails if there are none or several."""
+        found = [r for r in self.resources if r.type == type_token]
+        assert len(found) == 1, f"expected one {type_token}, found {len(found)}"
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registered:
+        """The resource with ``urn``."""
+        found = [r for r in self.resources if r.urn == urn]
+        assert len(found) == 1, f"expected one resource with URN {urn}, found {len(found)}"
+        return found[0]
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """Adds each request's parent and dependency URNs to the resource the mocks just recorded."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self._recording = mocks
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            recorded = self._recording.find(request.type, request.name)
+            recorded.parent = request.parent
+            recorded.dependencies = list(request.dependencies)
+            recorded.urn = response.urn
+        return response
+
+
+@dataclass
+class Run:
+    """The outcome of one mocked run."""
+
+    mocks: RecordingMocks
+    outputs: dict[str, Any]
+
+
+def run_mocked(program: Callable[[], None], config: Mapping[str, str] | None = None, stack: str = "dev") -> Run:
+    """Run ``program`` under fresh recording mocks with ``config`` (``project:key`` -> string).
+
+    Never a preview: under ``preview=True`` applies are skipped and assertions pass silently.
+    """
+    mocks = RecordingMocks()
+    set_root_resource(None)  # type: ignore[arg-type]
+    pulumi.runtime.set_all_config(dict(config or {}))
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=_RecordingMonitor(mocks))
+    SETTINGS.rpc_manager.clear()
+    _sync_await(run_pulumi_func(program))
+    root = pulumi.runtime.get_root_resource()
+    raw_outputs: dict[str, Any] = dict(getattr(root, "outputs", {}) or {})
+    outputs = {k: _sync_await(pulumi.Output.from_input(v).future()) for k, v in raw_outputs.items()}
+    return Run(mocks=mocks, outputs=outputs)
+
+
+def _config_string(value: Any) -> str:
+    """A stack-file value as ``pulumi.Config.get`` returns it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return str(value)
+
+
+def stack_config(stack: str, root: Path = ROOT) -> dict[str, str]:
+    """Pulumi.yaml defaults overlaid with ``Pulumi.<stack>.yaml``, keyed ``project:key``.
+
+    The CLI applies project defaults itself; mocks do not, so this does it for them.
+    """
+    project = yaml.safe_load((root / "Pulumi.yaml").read_text())
+    config = {
+        f"{project['name']}:{key}": _config_string(spec["default"])
+        for key, spec in (project.get("config") or {}).items()
+        if "default" in spec
+    }
+    stack_file = root / f"Pulumi.{stack}.yaml"
+    if not stack_file.is_file():
+        raise FileNotFoundError(f"no stack file {stack_file.name}")
+    overrides = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    for key, value in overrides.items():
+        full = key if ":" in key else f"{project['name']}:{key}"
+        config[full] = _config_string(value)
+    return config
+
+
+def run_program(stack: str = "dev", overrides: Mapping[str, str] | None = None) -> Run:
+    """Run ``__main__.py`` with a stack's config (plus ``overrides``, ``key`` -> string)."""
+    config = stack_config(stack)
+    config.update({f"{PROJECT}:{key}": value for key, value in (overrides or {}).items()})
+    return run_mocked(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), config, stack)
