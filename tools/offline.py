@@ -38,6 +38,24 @@ class Registered:
     parent: str = ""
     dependencies: list[str] = field(default_factory=list)
     urn: str = ""
+    secret_inputs: set[str] = field(default_factory=set)
+    """Top-level input names that reached the engine as secrets (their values are unwrapped in ``inputs``)."""
+
+
+_SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+
+def _unwrap(value: Any) -> tuple[Any, bool]:
+    """``value`` with Pulumi's secret wrappers removed, and whether any were found."""
+    if isinstance(value, dict):
+        if _SECRET_SIG in value:
+            return _unwrap(value["value"])[0], True
+        items = {k: _unwrap(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, any(secret for _, secret in items.values())
+    if isinstance(value, list):
+        items = [_unwrap(v) for v in value]
+        return [v for v, _ in items], any(secret for _, secret in items)
+    return value, False
 
 
 def _digest(text: str) -> str:
@@ -46,6 +64,13 @@ def _digest(text: str) -> str:
 
 def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """Plausible provider outputs, so typed outputs downstream resolve like they would on AWS."""
+    if typ == "awsx:ec2:Vpc":
+        # A remote component's outputs are typed differently from its inputs: never echo them.
+        return {
+            "vpcId": "vpc-0new",
+            "publicSubnetIds": ["subnet-0pub1", "subnet-0pub2"],
+            "privateSubnetIds": ["subnet-0prv1", "subnet-0prv2"],
+        }
     out = dict(inputs)
     out.setdefault("name", name)
     out.setdefault("arn", f"arn:aws:{typ.split(':')[1].split('/')[0]}:{REGION}:{ACCOUNT}:{name}")
@@ -61,12 +86,6 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         out.update(dnsName=f"{name}-1234567890.{REGION}.elb.amazonaws.com")
     elif typ == "aws:ecs/cluster:Cluster":
         out.update(arn=f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{name}")
-    elif typ == "awsx:ec2:Vpc":
-        out.update(
-            vpcId="vpc-0new",
-            publicSubnetIds=["subnet-0pub1", "subnet-0pub2"],
-            privateSubnetIds=["subnet-0prv1", "subnet-0prv2"],
-        )
     return out
 
 
@@ -96,8 +115,11 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        self.resources.append(Registered(type=args.typ, name=args.name, inputs=dict(args.inputs)))
-        return f"{args.name}-id", _outputs(args.typ, args.name, dict(args.inputs))
+        unwrapped = {key: _unwrap(value) for key, value in args.inputs.items()}
+        inputs = {key: value for key, (value, _) in unwrapped.items()}
+        secrets = {key for key, (_, secret) in unwrapped.items() if secret}
+        self.resources.append(Registered(type=args.typ, name=args.name, inputs=inputs, secret_inputs=secrets))
+        return f"{args.name}-id", _outputs(args.typ, args.name, inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.calls.append((args.token, dict(args.args)))

@@ -1,0 +1,58 @@
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const http = require('node:http');
+const { createApp } = require('../server.js');
+
+function get(port, path, agent) {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(body) }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function started(options) {
+  const app = createApp(options);
+  await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  return { app, port: app.server.address().port };
+}
+
+test('health answers 200 while serving', async () => {
+  const { app, port } = await started();
+  assert.deepStrictEqual(await get(port, '/health'), { status: 200, body: { status: 'ok' } });
+  await app.shutdown('test');
+});
+
+test('the native bcrypt module hashes and verifies', async () => {
+  const { app, port } = await started();
+  const { status, body } = await get(port, '/hash');
+  assert.strictEqual(status, 200);
+  assert.match(body.hash, /^\$2b\$08\$/);
+  assert.strictEqual(body.valid, true);
+  await app.shutdown('test');
+});
+
+test('health answers 503 while draining', async () => {
+  const { app, port } = await started({ drainDelayMs: 300 });
+  const agent = new http.Agent({ keepAlive: true });
+  await get(port, '/health', agent);
+  const done = app.shutdown('SIGTERM');
+  assert.strictEqual((await get(port, '/health', agent)).status, 503);
+  agent.destroy();
+  await done;
+});
+
+test('shutdown lets an in-flight request finish', async () => {
+  const { app, port } = await started();
+  const inFlight = get(port, '/slow?ms=400');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const done = app.shutdown('SIGTERM');
+  assert.deepStrictEqual(await inFlight, { status: 200, body: { waitedMs: 400 } });
+  await done;
+  assert.strictEqual(app.server.listening, false);
+});

@@ -1,0 +1,131 @@
+import json
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.app_image import AppImage, AppImageArgs
+from components.errors import ConfigError
+from tools.offline import RecordingMocks
+
+DOCKER = Path(__file__).resolve().parents[2] / "docker"
+REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+IMAGE = "docker-build:index:Image"
+REPO = "aws:ecr/repository:Repository"
+
+
+def image(**overrides: Any) -> AppImage:
+    return AppImage("app", AppImageArgs(**({"context": DOCKER} | overrides)))
+
+
+@pytest.fixture
+def single(mocked) -> RecordingMocks:
+    return mocked(image)
+
+
+@pytest.fixture
+def multi(mocked) -> RecordingMocks:
+    return mocked(lambda: image(platforms=("linux/arm64", "linux/amd64")))
+
+
+def test_the_image_repository_has_immutable_tags_and_scans_on_push(single: RecordingMocks) -> None:
+    repo = single.find(REPO, "app-repo").inputs
+    assert repo["imageTagMutability"] == "IMMUTABLE"
+    assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
+    assert repo["forceDelete"] is False
+
+
+def test_force_delete_comes_from_the_args(mocked) -> None:
+    assert mocked(lambda: image(force_delete=True)).find(REPO, "app-repo").inputs["forceDelete"] is True
+
+
+def test_the_build_cache_lives_in_its_own_mutable_repository(single: RecordingMocks) -> None:
+    assert single.find(REPO, "app-cache-repo").inputs["imageTagMutability"] == "MUTABLE"
+
+
+def test_the_lifecycle_policy_keeps_whole_builds(single: RecordingMocks) -> None:
+    policy = single.find("aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle").inputs
+    assert policy["repository"] == "app-repo"
+    counts = {rule["selection"]["tagStatus"]: rule["selection"]["countNumber"] for rule in json.loads(policy["policy"])["rules"]}
+    assert counts == {"tagged": 10, "untagged": 20}
+
+
+def test_it_builds_linux_arm64_and_pushes_under_a_fully_qualified_content_tag(single: RecordingMocks) -> None:
+    build = single.one(IMAGE).inputs
+    assert build["platforms"] == ["linux/arm64"]
+    assert build["push"] is True
+    (tag,) = build["tags"]
+    assert tag.startswith(f"{REGISTRY}/app-repo:build-")
+    assert not tag.endswith(":latest")
+
+
+def test_it_authenticates_with_the_ecr_token_of_the_repositorys_registry(single: RecordingMocks) -> None:
+    build = single.one(IMAGE)
+    (registry,) = build.inputs["registries"]
+    assert "registries" in build.secret_inputs
+    assert registry["address"] == REGISTRY
+    assert registry["username"] == "AWS"
+    assert registry["password"] == "mock-ecr-token"
+    token_calls = [args for token, args in single.calls if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken"]
+    assert token_calls == [{"registryId": "123456789012"}]
+
+
+def test_the_registry_cache_is_written_as_an_oci_image_manifest_in_max_mode(single: RecordingMocks) -> None:
+    build = single.one(IMAGE).inputs
+    cache_ref = f"{REGISTRY}/app-cache-repo:arm64"
+    assert build["cacheTo"] == [{"registry": {"ref": cache_ref, "imageManifest": True, "ociMediaTypes": True, "mode": "max"}}]
+    assert build["cacheFrom"] == [{"registry": {"ref": cache_ref}}]
+
+
+def test_the_dockerfile_comes_from_the_args(mocked) -> None:
+    build = mocked(lambda: image(dockerfile="Dockerfile.graviton")).one(IMAGE).inputs
+    assert build["dockerfile"] == {"location": str(DOCKER / "Dockerfile.graviton")}
+    assert build["context"] == {"location": str(DOCKER)}
+
+
+def test_the_npm_ca_bundle_is_passed_as_a_build_secret_and_ignored_in_diffs(mocked) -> None:
+    build = mocked(lambda: image(build_secrets={"npm_ca": pulumi.Output.secret("PEM")})).one(IMAGE)
+    assert build.inputs["secrets"] == {"npm_ca": "PEM"}
+    assert "secrets" in build.secret_inputs
+    assert build.inputs["ignoreSecretsInDiffCalculation"] == ["npm_ca"]
+
+
+def test_the_image_ref_is_the_pushed_tag_pinned_by_digest(mocked) -> None:
+    refs: list[Any] = []
+    mocked(lambda: refs.append(image().image_ref.apply(refs.append)))
+    ref = refs[-1]
+    assert ref.startswith(f"{REGISTRY}/app-repo:build-") and "@sha256:" in ref
+
+
+def test_multi_arch_builds_one_cached_image_per_platform_and_joins_them_in_an_index(multi: RecordingMocks) -> None:
+    builds = multi.inputs_of(IMAGE)
+    assert sorted(b["platforms"][0] for b in builds) == ["linux/amd64", "linux/arm64"]
+    assert sorted(b["cacheTo"][0]["registry"]["ref"].rsplit(":", 1)[1] for b in builds) == ["amd64", "arm64"]
+    index = multi.one("docker-build:index:Index").inputs
+    assert index["push"] is True
+    assert sorted(s.split("@")[0].rsplit("-", 1)[1] for s in index["sources"]) == ["amd64", "arm64"]
+    assert all(source.startswith(index["tag"] + "-") for source in index["sources"])
+
+
+def test_multi_arch_lifecycle_windows_count_the_index_and_every_platform(multi: RecordingMocks) -> None:
+    policy = json.loads(multi.find("aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle").inputs["policy"])
+    counts = {rule["selection"]["tagStatus"]: rule["selection"]["countNumber"] for rule in policy["rules"]}
+    assert counts == {"tagged": 30, "untagged": 40}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        ({"platforms": ("linux/amd64",)}, "platforms"),
+        ({"platforms": ("linux/arm64", "linux/s390x")}, "platforms"),
+        ({"platforms": ("linux/arm64", "linux/arm64")}, "platforms"),
+        ({"dockerfile": "Dockerfile.graviton", "platforms": ("linux/arm64", "linux/amd64")}, "platforms"),
+        ({"dockerfile": "Dockerfile.alpine"}, "dockerfile"),
+        ({"keep_builds": 0}, "keepBuilds"),
+    ],
+)
+def test_bad_image_arguments_are_rejected_naming_the_key(overrides: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        AppImageArgs(context=DOCKER, **overrides)
+    assert error.value.key == key

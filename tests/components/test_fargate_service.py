@@ -1,0 +1,214 @@
+import json
+from typing import Any
+
+import pytest
+
+from components.capacity_strategy import build_strategy
+from components.errors import ConfigError
+from components.fargate_service import FargateService, FargateServiceArgs
+from components.service_spec import HealthCheck, ServiceSpec
+from tools.offline import RecordingMocks
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
+SERVICE = "aws:ecs/service:Service"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+
+
+def service(spec: ServiceSpec | None = None, **overrides: Any) -> FargateService:
+    args = {
+        "spec": spec or ServiceSpec(),
+        "image_ref": IMAGE,
+        "vpc_id": "vpc-1",
+        "subnet_ids": ["subnet-1", "subnet-2"],
+        "assign_public_ip": True,
+        "listener_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2",
+        "load_balancer_security_group_id": "sg-alb",
+    } | overrides
+    return FargateService("svc", FargateServiceArgs(**args))
+
+
+def container(mocks: RecordingMocks) -> dict[str, Any]:
+    (definition,) = json.loads(mocks.one(TASK).inputs["containerDefinitions"])
+    return definition
+
+
+@pytest.fixture
+def default(mocked) -> RecordingMocks:
+    return mocked(service)
+
+
+def test_the_task_runs_on_arm64_linux_fargate_in_awsvpc_mode(default: RecordingMocks) -> None:
+    task = default.one(TASK).inputs
+    assert task["runtimePlatform"] == {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}
+    assert task["requiresCompatibilities"] == ["FARGATE"]
+    assert task["networkMode"] == "awsvpc"
+    assert (task["cpu"], task["memory"]) == ("1024", "2048")
+
+
+def test_the_service_keeps_one_on_demand_task_and_runs_the_rest_on_spot(default: RecordingMocks) -> None:
+    assert default.one(SERVICE).inputs["capacityProviderStrategies"] == [
+        {"capacityProvider": "FARGATE", "weight": 0, "base": 1},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+    ]
+
+
+def test_the_service_omits_launch_type_when_a_strategy_is_set(default: RecordingMocks) -> None:
+    assert "launchType" not in default.one(SERVICE).inputs
+
+
+def test_the_service_pins_platform_version_one_four(default: RecordingMocks) -> None:
+    assert default.one(SERVICE).inputs["platformVersion"] == "1.4.0"
+
+
+def test_the_cluster_gets_fargate_and_fargate_spot_with_the_same_default_strategy(default: RecordingMocks) -> None:
+    association = default.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs
+    assert association["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+    assert association["defaultCapacityProviderStrategies"] == default.one(SERVICE).inputs["capacityProviderStrategies"]
+
+
+def test_the_service_depends_on_the_association_the_listener_rule_and_the_execution_policy(default: RecordingMocks) -> None:
+    depends = {default.by_urn(urn).name for urn in default.one(SERVICE).dependencies}
+    assert {"svc-capacity-providers", "svc-rule", "svc-exec-policy"} <= depends
+
+
+def test_the_container_runs_the_digest_pinned_image(default: RecordingMocks) -> None:
+    assert container(default)["image"] == IMAGE
+
+
+def test_the_container_gets_the_node_and_glibc_tuning(default: RecordingMocks) -> None:
+    env = {item["name"]: item["value"] for item in container(default)["environment"]}
+    assert env == {"MALLOC_ARENA_MAX": "2", "NODE_OPTIONS": "--max-old-space-size=1433", "UV_THREADPOOL_SIZE": "8"}
+
+
+def test_user_environment_is_kept_next_to_the_tuning(mocked) -> None:
+    mocks = mocked(lambda: service(ServiceSpec(environment={"LOG_LEVEL": "debug", "NODE_OPTIONS": "--enable-source-maps"})))
+    env = {item["name"]: item["value"] for item in container(mocks)["environment"]}
+    assert env["LOG_LEVEL"] == "debug"
+    assert env["NODE_OPTIONS"] == "--enable-source-maps --max-old-space-size=1433"
+
+
+def test_the_container_stops_within_fargates_two_minutes_with_an_init_process(default: RecordingMocks) -> None:
+    definition = container(default)
+    assert definition["stopTimeout"] == 120
+    assert definition["linuxParameters"] == {"initProcessEnabled": True}
+
+
+def test_the_container_runs_as_a_non_root_user_on_a_read_only_root(default: RecordingMocks) -> None:
+    definition = container(default)
+    assert definition["user"] == "1000:1000"
+    assert definition["readonlyRootFilesystem"] is True
+
+
+def test_the_container_health_check_requests_the_health_path_on_the_app_port(mocked) -> None:
+    spec = ServiceSpec(container_port=8080, health_check=HealthCheck(path="/ready", interval_seconds=10, retries=2))
+    check = container(mocked(lambda: service(spec)))["healthCheck"]
+    assert check["command"][:3] == ["CMD", "node", "-e"]
+    assert "port:8080" in check["command"][3] and "path:'/ready'" in check["command"][3]
+    assert (check["interval"], check["timeout"], check["retries"], check["startPeriod"]) == (10, 5, 2, 10)
+
+
+def test_logs_go_to_a_log_group_with_retention_through_awslogs(default: RecordingMocks) -> None:
+    assert default.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 30
+    logging = container(default)["logConfiguration"]
+    assert logging["logDriver"] == "awslogs"
+    assert logging["options"]["awslogs-group"] == "svc-logs"
+    assert logging["options"]["awslogs-region"] == "us-east-1"
+
+
+def test_the_execution_role_has_only_the_task_execution_policy_and_the_task_role_nothing(default: RecordingMocks) -> None:
+    (attachment,) = default.inputs_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attachment["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+    assert attachment["role"] == "svc-exec-role"
+    assert default.inputs_of("aws:iam/rolePolicy:RolePolicy") == []
+
+
+def test_ecs_exec_adds_the_ssm_channels_and_a_writable_root(mocked) -> None:
+    mocks = mocked(lambda: service(ServiceSpec(enable_execute_command=True)))
+    (policy,) = mocks.inputs_of("aws:iam/rolePolicy:RolePolicy")
+    assert set(json.loads(policy["policy"])["Statement"][0]["Action"]) == {
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    }
+    assert mocks.one(SERVICE).inputs["enableExecuteCommand"] is True
+    assert container(mocks)["readonlyRootFilesystem"] is False
+
+
+def test_tasks_admit_only_the_load_balancers_security_group(default: RecordingMocks) -> None:
+    (ingress,) = [r for r in default.inputs_of("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")]
+    assert ingress["referencedSecurityGroupId"] == "sg-alb"
+    assert (ingress["fromPort"], ingress["toPort"]) == (3000, 3000)
+    assert "cidrIpv4" not in ingress and "cidrIpv6" not in ingress
+
+
+def test_the_load_balancer_may_reach_only_the_app_port_of_the_tasks(default: RecordingMocks) -> None:
+    alb_egress = default.find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "svc-alb-egress").inputs
+    assert alb_egress["securityGroupId"] == "sg-alb"
+    assert (alb_egress["ipProtocol"], alb_egress["fromPort"], alb_egress["toPort"]) == ("tcp", 3000, 3000)
+
+
+def test_the_target_group_checks_health_and_drains_well_under_two_minutes(default: RecordingMocks) -> None:
+    group = default.one("aws:lb/targetGroup:TargetGroup").inputs
+    assert group["targetType"] == "ip"
+    assert group["healthCheck"]["path"] == "/health"
+    assert group["deregistrationDelay"] == 30
+
+
+def test_the_listener_rule_forwards_the_path_patterns_to_the_target_group(default: RecordingMocks) -> None:
+    rule = default.one("aws:lb/listenerRule:ListenerRule").inputs
+    assert rule["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
+    assert rule["actions"][0]["type"] == "forward"
+    assert rule["priority"] == 100
+
+
+def test_deployments_roll_back_on_failure_and_wait_for_steady_state(default: RecordingMocks) -> None:
+    inputs = default.one(SERVICE).inputs
+    assert inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert (inputs["deploymentMinimumHealthyPercent"], inputs["deploymentMaximumPercent"]) == (100, 200)
+    assert inputs["healthCheckGracePeriodSeconds"] == 60
+    assert inputs["waitForSteadyState"] is True
+    assert inputs["forceNewDeployment"] is True
+
+
+def test_tasks_run_in_the_given_subnets_with_the_given_public_ip_choice(mocked) -> None:
+    mocks = mocked(lambda: service(assign_public_ip=False, subnet_ids=["subnet-9"]))
+    network = mocks.one(SERVICE).inputs["networkConfiguration"]
+    assert network["subnets"] == ["subnet-9"]
+    assert network["assignPublicIp"] is False
+
+
+def test_container_insights_is_enhanced_by_default(default: RecordingMocks) -> None:
+    assert default.one("aws:ecs/cluster:Cluster").inputs["settings"] == [{"name": "containerInsights", "value": "enhanced"}]
+
+
+def test_an_existing_cluster_is_used_without_creating_or_reassociating_one(mocked) -> None:
+    arn = "arn:aws:ecs:us-east-1:123456789012:cluster/shared"
+    mocks = mocked(lambda: service(cluster_arn=arn))
+    assert mocks.inputs_of("aws:ecs/cluster:Cluster") == []
+    assert mocks.inputs_of("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders") == []
+    assert mocks.one(SERVICE).inputs["cluster"] == arn
+
+
+def test_every_child_is_parented_to_the_component(default: RecordingMocks) -> None:
+    component = default.one("graviton-node:fargate_service:FargateService")
+    children = [r for r in default.resources if r is not component]
+    assert children and all(r.parent == component.urn for r in children)
+    assert all(r.name.startswith("svc-") for r in children)
+
+
+@pytest.mark.parametrize(
+    ("build", "key"),
+    [
+        (lambda: service(container_insights="on"), "containerInsights"),
+        (lambda: service(cluster_arn="shared"), "clusterArn"),
+        (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "memory"),
+        (lambda: service(ServiceSpec(strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=0, use_spot=True))), "spotWeight"),
+    ],
+)
+def test_bad_arguments_fail_before_any_resource_is_registered(mocked, build, key: str) -> None:
+    created: list[Any] = []
+    with pytest.raises(ConfigError) as error:
+        mocked(lambda: created.append(build()))
+    assert error.value.key == key
+    assert created == []

@@ -1,0 +1,55 @@
+import pytest
+
+from components.errors import ConfigError
+from components.load_balancer import LoadBalancer, LoadBalancerArgs
+
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+
+
+def load_balancer(**overrides) -> LoadBalancer:
+    return LoadBalancer("web", LoadBalancerArgs(**({"vpc_id": "vpc-1", "subnet_ids": ["subnet-1", "subnet-2"]} | overrides)))
+
+
+def test_the_listener_port_is_open_to_each_allowed_cidr_and_nothing_else(mocked) -> None:
+    mocks = mocked(lambda: load_balancer(listener_port=8080, allowed_cidrs=("203.0.113.0/24", "2001:db8::/32")))
+    rules = mocks.inputs_of(INGRESS)
+    assert [(r.get("cidrIpv4"), r.get("cidrIpv6")) for r in rules] == [("203.0.113.0/24", None), (None, "2001:db8::/32")]
+    assert all((r["fromPort"], r["toPort"], r["ipProtocol"]) == (8080, 8080, "tcp") for r in rules)
+    assert "ingress" not in mocks.one("aws:ec2/securityGroup:SecurityGroup").inputs
+
+
+def test_the_alb_is_public_in_the_given_subnets_and_drops_invalid_headers(mocked) -> None:
+    alb = mocked(load_balancer).one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert alb["internal"] is False
+    assert alb["loadBalancerType"] == "application"
+    assert alb["subnets"] == ["subnet-1", "subnet-2"]
+    assert alb["dropInvalidHeaderFields"] is True
+
+
+def test_the_listener_answers_404_until_a_service_adds_a_rule(mocked) -> None:
+    listener = mocked(load_balancer).one("aws:lb/listener:Listener").inputs
+    assert listener["port"] == 80 and listener["protocol"] == "HTTP"
+    assert listener["defaultActions"][0]["fixedResponse"]["statusCode"] == "404"
+
+
+def test_the_url_omits_port_80(mocked) -> None:
+    urls: list[str] = []
+    mocked(lambda: load_balancer().url.apply(urls.append))
+    assert urls == ["http://web-alb-1234567890.us-east-1.elb.amazonaws.com"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        ({"listener_port": 0}, "listenerPort"),
+        ({"listener_port": 70000}, "listenerPort"),
+        ({"allowed_cidrs": ()}, "allowedCidrs"),
+        ({"allowed_cidrs": ("10.0.0.1/8",)}, "allowedCidrs"),
+        ({"allowed_cidrs": ("not-a-cidr",)}, "allowedCidrs"),
+        ({"allowed_cidrs": ("10.0.0.1",)}, "allowedCidrs"),
+    ],
+)
+def test_bad_exposure_is_rejected_naming_the_key(overrides: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=[], **overrides)
+    assert error.value.key == key

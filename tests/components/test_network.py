@@ -1,0 +1,63 @@
+from typing import Any
+
+import pytest
+
+from components.errors import ConfigError
+from components.network import Network, NetworkArgs
+
+
+def network_outputs(mocked, args: NetworkArgs) -> tuple[Any, dict[str, Any]]:
+    seen: dict[str, Any] = {}
+
+    def build() -> None:
+        net = Network("net", args)
+        seen["public_ip"] = net.assign_public_ip
+        net.vpc_id.apply(lambda v: seen.__setitem__("vpc", v))
+        net.public_subnet_ids.apply(lambda v: seen.__setitem__("public", list(v)))
+        net.task_subnet_ids.apply(lambda v: seen.__setitem__("tasks", list(v)))
+
+    return mocked(build), seen
+
+
+def test_the_default_vpc_puts_tasks_in_its_default_subnets_with_a_public_ip(mocked) -> None:
+    mocks, seen = network_outputs(mocked, NetworkArgs())
+    assert seen == {"vpc": "vpc-0default", "public": ["subnet-0def1", "subnet-0def2", "subnet-0def3"], "tasks": ["subnet-0def1", "subnet-0def2", "subnet-0def3"], "public_ip": True}
+    subnet_calls = [args for token, args in mocks.calls if token == "aws:ec2/getSubnets:getSubnets"]
+    assert subnet_calls[0]["filters"] == [{"name": "vpc-id", "values": ["vpc-0default"]}, {"name": "default-for-az", "values": ["true"]}]
+    assert [r.type for r in mocks.resources] == ["graviton-node:network:Network"]
+
+
+@pytest.mark.parametrize(("nat", "strategy", "tasks", "public_ip"), [("Single", "Single", ["subnet-0prv1", "subnet-0prv2"], False), ("OnePerAz", "OnePerAz", ["subnet-0prv1", "subnet-0prv2"], False), ("None", "None", ["subnet-0pub1", "subnet-0pub2"], True)])
+def test_a_new_vpc_follows_the_nat_strategy(mocked, nat: str, strategy: str, tasks: list[str], public_ip: bool) -> None:
+    mocks, seen = network_outputs(mocked, NetworkArgs(mode="new", nat_strategy=nat, vpc_cidr="10.8.0.0/16", availability_zones=3))
+    vpc = mocks.one("awsx:ec2:Vpc").inputs
+    assert vpc["natGateways"] == {"strategy": strategy}
+    assert (vpc["cidrBlock"], vpc["numberOfAvailabilityZones"]) == ("10.8.0.0/16", 3)
+    assert (seen["tasks"], seen["public_ip"]) == (tasks, public_ip)
+
+
+def test_existing_subnets_are_used_as_given(mocked) -> None:
+    args = NetworkArgs(mode="existing", vpc_id="vpc-9", public_subnet_ids=("subnet-a", "subnet-b"), task_subnet_ids=("subnet-p",))
+    mocks, seen = network_outputs(mocked, args)
+    assert seen == {"vpc": "vpc-9", "public": ["subnet-a", "subnet-b"], "tasks": ["subnet-p"], "public_ip": False}
+    assert mocks.calls == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"mode": "shared"}, "vpc"),
+        ({"mode": "new", "vpc_cidr": "10.0.0.0/28"}, "vpcCidr"),
+        ({"mode": "new", "vpc_cidr": "2001:db8::/56"}, "vpcCidr"),
+        ({"mode": "new", "availability_zones": 1}, "availabilityZones"),
+        ({"mode": "new", "nat_strategy": "Gateway"}, "natStrategy"),
+        ({"mode": "existing"}, "vpcId"),
+        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a",)}, "publicSubnetIds"),
+        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a", "sn-b")}, "publicSubnetIds"),
+        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a", "subnet-b"), "task_subnet_ids": ("x",)}, "taskSubnetIds"),
+    ],
+)
+def test_bad_network_settings_are_rejected_naming_the_key(kwargs: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        NetworkArgs(**kwargs)
+    assert error.value.key == key

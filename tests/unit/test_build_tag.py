@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+
+from components.build_tag import build_tag, platform_suffix
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "Dockerfile").write_text("FROM node\n")
+    (tmp_path / "app" / "server.js").write_text("console.log(1)\n")
+    return tmp_path
+
+
+def tag(context: Path, **overrides) -> str:
+    kwargs = {"dockerfile": "Dockerfile", "platforms": ("linux/arm64",), "build_args": {}} | overrides
+    return build_tag(context, **kwargs)
+
+
+def test_the_same_inputs_give_the_same_tag(context: Path) -> None:
+    assert tag(context) == tag(context)
+    assert tag(context).startswith("build-") and len(tag(context)) == len("build-") + 12
+
+
+def test_a_source_change_gives_a_new_tag(context: Path) -> None:
+    before = tag(context)
+    (context / "app" / "server.js").write_text("console.log(2)\n")
+    assert tag(context) != before
+
+
+def test_a_renamed_file_gives_a_new_tag(context: Path) -> None:
+    before = tag(context)
+    (context / "app" / "server.js").rename(context / "app" / "index.js")
+    assert tag(context) != before
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"dockerfile": "Dockerfile.graviton"}, {"platforms": ("linux/arm64", "linux/amd64")}, {"build_args": {"NODE_IMAGE": "x"}}],
+)
+def test_build_settings_are_part_of_the_tag(context: Path, overrides: dict) -> None:
+    assert tag(context, **overrides) != tag(context)
+
+
+def test_installed_node_modules_do_not_change_the_tag(context: Path) -> None:
+    before = tag(context)
+    (context / "app" / "node_modules").mkdir()
+    (context / "app" / "node_modules" / "x.js").write_text("x")
+    assert tag(context) == before
+
+
+@pytest.mark.parametrize(("platform", "suffix"), [("linux/arm64", "arm64"), ("linux/amd64", "amd64"), ("linux/arm/v7", "arm-v7")])
+def test_platform_suffixes_are_tag_safe(platform: str, suffix: str) -> None:
+    assert platform_suffix(platform) == suffix

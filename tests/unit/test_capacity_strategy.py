@@ -1,0 +1,97 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.capacity_strategy import (
+    FARGATE,
+    FARGATE_SPOT,
+    StrategyItem,
+    build_strategy,
+    split_tasks,
+    validate_strategy,
+)
+from components.errors import ConfigError
+
+
+def strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True):
+    return build_strategy(
+        fargate_base=fargate_base,
+        fargate_weight=fargate_weight,
+        spot_base=spot_base,
+        spot_weight=spot_weight,
+        use_spot=use_spot,
+    )
+
+
+def test_the_default_keeps_one_on_demand_task_and_puts_the_rest_on_spot() -> None:
+    assert strategy() == (
+        StrategyItem(capacity_provider=FARGATE, base=1, weight=0),
+        StrategyItem(capacity_provider=FARGATE_SPOT, base=0, weight=1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"fargate_base": 1, "spot_base": 1}, "spotBase"),
+        ({"fargate_weight": 0, "spot_weight": 0}, "spotWeight"),
+        ({"fargate_base": -1}, "fargateBase"),
+        ({"fargate_base": 100_001}, "fargateBase"),
+        ({"spot_weight": 1001}, "spotWeight"),
+        ({"fargate_weight": -1}, "fargateWeight"),
+        ({"use_spot": False}, "useSpot"),
+        ({"use_spot": False, "spot_weight": 0, "fargate_weight": 0}, "fargateWeight"),
+    ],
+)
+def test_strategies_breaking_an_api_rule_name_the_key(kwargs: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        strategy(**kwargs)
+    assert error.value.key == key
+
+
+def test_fargate_spot_is_left_out_only_when_explicitly_disabled() -> None:
+    on_demand_only = strategy(use_spot=False, spot_weight=0, fargate_weight=1)
+    assert [item.capacity_provider for item in on_demand_only] == [FARGATE]
+
+
+def test_a_hand_built_strategy_with_two_bases_is_rejected() -> None:
+    items = (StrategyItem(capacity_provider=FARGATE, base=1, weight=1), StrategyItem(capacity_provider=FARGATE_SPOT, base=2, weight=1))
+    with pytest.raises(ConfigError, match="only one provider may have a base"):
+        validate_strategy(items)
+
+
+def test_an_unknown_provider_is_rejected() -> None:
+    with pytest.raises(ConfigError):
+        validate_strategy((StrategyItem(capacity_provider="EC2", weight=1),))
+
+
+@pytest.mark.parametrize(
+    ("desired", "expected"),
+    [
+        (0, {FARGATE: 0, FARGATE_SPOT: 0}),
+        (1, {FARGATE: 1, FARGATE_SPOT: 0}),
+        (2, {FARGATE: 1, FARGATE_SPOT: 1}),
+        (5, {FARGATE: 1, FARGATE_SPOT: 4}),
+    ],
+)
+def test_the_base_is_placed_first_and_the_rest_follows_weight(desired: int, expected: dict) -> None:
+    assert split_tasks(desired, strategy()) == {k: Decimal(v) for k, v in expected.items()}
+
+
+def test_weights_split_the_remainder_in_proportion() -> None:
+    split = split_tasks(9, strategy(fargate_base=1, fargate_weight=1, spot_weight=3))
+    assert split == {FARGATE: Decimal(3), FARGATE_SPOT: Decimal(6)}
+
+
+@given(
+    st.integers(0, 500),
+    st.integers(0, 20),
+    st.integers(0, 1000),
+    st.integers(1, 1000),
+)
+def test_every_task_is_placed_exactly_once(desired: int, base: int, fargate_weight: int, spot_weight: int) -> None:
+    split = split_tasks(desired, strategy(fargate_base=base, fargate_weight=fargate_weight, spot_weight=spot_weight))
+    assert sum(split.values()) == desired
+    assert split[FARGATE] >= min(base, desired)

@@ -1,0 +1,64 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.capacity_strategy import build_strategy
+from components.cost import DEFAULT_RATES, estimate, parse_rate_overrides
+from components.errors import ConfigError
+
+ALL_ON_DEMAND = build_strategy(fargate_base=0, fargate_weight=1, spot_base=0, spot_weight=0, use_spot=False)
+ALL_SPOT = build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
+DEFAULT = build_strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
+
+
+def test_one_vcpu_two_gb_arm_on_demand_for_730_hours_is_0_03950_times_730() -> None:
+    cost = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_ON_DEMAND)
+    assert cost.monthly_usd == Decimal("28.84")  # 0.03950 * 730 = 28.835
+    assert cost.x86_on_demand_monthly_usd == Decimal("36.04")  # 0.04937 * 730 = 36.0401
+
+
+def test_one_vcpu_two_gb_arm_spot_uses_the_spot_snapshot() -> None:
+    cost = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    assert cost.monthly_usd == Decimal("9.18")  # (0.01031 + 2 * 0.001133) * 730 = 9.18048
+    assert cost.saving_percent == Decimal("74.5")
+
+
+def test_the_default_split_bills_the_base_on_demand_and_the_rest_on_spot() -> None:
+    cost = estimate(cpu=1024, memory_mib=2048, desired_count=3, strategy=DEFAULT)
+    assert (cost.tasks_on_demand, cost.tasks_spot) == (1, 2)
+    assert cost.monthly_usd == Decimal("47.20")  # 28.835 + 2 * 9.18048 = 47.19596
+    assert cost.x86_on_demand_monthly_usd == Decimal("108.12")  # 3 * 36.0401
+
+
+def test_quarter_vcpu_half_gb_matches_a_hand_calculation() -> None:
+    cost = estimate(cpu=256, memory_mib=512, desired_count=2, strategy=ALL_ON_DEMAND)
+    assert cost.monthly_usd == Decimal("14.42")  # 2 * (0.25 * 0.03238 + 0.5 * 0.00356) * 730 = 14.4175
+
+
+def test_overrides_replace_single_rates() -> None:
+    rates = parse_rate_overrides(("armSpotVcpuHour=0.02", "armSpotGbHour=0.002"))
+    assert rates["armSpotVcpuHour"] == Decimal("0.02")
+    cost = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT, rates=rates)
+    assert cost.monthly_usd == Decimal("17.52")  # (0.02 + 0.004) * 730
+
+
+@pytest.mark.parametrize("entry", ["armSpotVcpuHour", "nope=0.1", "armSpotVcpuHour=abc", "armSpotVcpuHour=-1", "armSpotVcpuHour=0", "armSpotGbHour=NaN"])
+def test_bad_rate_overrides_name_the_key_and_the_allowed_names(entry: str) -> None:
+    with pytest.raises(ConfigError, match="armOnDemandVcpuHour") as error:
+        parse_rate_overrides((entry,))
+    assert error.value.key == "costRateOverrides"
+
+
+def test_an_estimate_for_no_tasks_is_zero() -> None:
+    cost = estimate(cpu=1024, memory_mib=2048, desired_count=0, strategy=DEFAULT)
+    assert (cost.monthly_usd, cost.saving_percent) == (Decimal("0.00"), Decimal("0.0"))
+
+
+@given(st.integers(0, 50), st.integers(0, 10), st.integers(0, 10), st.integers(1, 10))
+def test_arm_never_costs_more_than_x86_on_demand(desired: int, base: int, od_weight: int, spot_weight: int) -> None:
+    strategy = build_strategy(fargate_base=base, fargate_weight=od_weight, spot_base=0, spot_weight=spot_weight, use_spot=True)
+    cost = estimate(cpu=2048, memory_mib=4096, desired_count=desired, strategy=strategy, rates=DEFAULT_RATES)
+    assert cost.monthly_usd <= cost.x86_on_demand_monthly_usd
+    assert Decimal("0") <= cost.saving_percent <= Decimal("100")
