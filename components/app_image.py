@@ -145,6 +145,15 @@ class AppImage(pulumi.ComponentResource):
             push=True,
             registries=[registry],
             cache_from=[{"registry": {"ref": cache_ref}}],
-            cache_to=[{"registry": {"ref": cache_ref, "image_manifest": True, "oci_media_types": True, "mode": docker_build.CacheMode.MAX}}],
+            cache_to=[
+                {
+                    "registry": {
+                        "ref": cache_ref,
+                        "image_manifest": True,
+                        "oci_media_types": True,
+                        "mode": docker_build.CacheMode.MAX,
+                    }
+                }
+            ],
             opts=child,
         )

@@ -45,10 +45,10 @@ def validate_strategy(strategy: tuple[StrategyItem, ...]) -> tuple[StrategyItem,
             raise ConfigError(weight_key, item.weight, f"an integer from 0 to {MAX_WEIGHT}")
     with_base = [item for item in strategy if item.base]
     if len(with_base) > 1:
+        first, second = with_base[0], with_base[-1]
+        first_key, second_key = _KEYS[first.capacity_provider][0], _KEYS[second.capacity_provider][0]
         raise ConfigError(
-            _KEYS[with_base[-1].capacity_provider][0],
-            with_base[-1].base,
-            f"0 while {_KEYS[with_base[0].capacity_provider][0]} is {with_base[0].base} (only one provider may have a base)",
+            second_key, second.base, f"0 while {first_key} is {first.base} (only one provider may have a base)"
         )
     if not any(item.weight for item in strategy):
         raise ConfigError(_KEYS[strategy[-1].capacity_provider][1], 0, "1-1000 (at least one weight must be > 0)")

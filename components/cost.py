@@ -110,9 +110,7 @@ def estimate(
     x86 = Decimal(desired_count) * rate(rates, "x86", "OnDemand").task_hour(cpu, memory_mib) * hours
     monthly = arm.quantize(CENT, ROUND_HALF_UP)
     x86_monthly = x86.quantize(CENT, ROUND_HALF_UP)
-    saving = (
-        ((x86 - arm) / x86 * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if x86 else Decimal("0.0")
-    )
+    saving = ((x86 - arm) / x86 * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if x86 else Decimal("0.0")
     return CostEstimate(
         monthly_usd=monthly,
         x86_on_demand_monthly_usd=x86_monthly,

@@ -52,7 +52,7 @@ def _is_heap_flag(flag: str) -> bool:
 
 
 def heap_ceiling_mib(container_memory_mib: int, heap_percent: int) -> int:
-    """The ``--max-old-space-size`` value: floor(memory × percent / 100), in MiB."""
+    """The ``--max-old-space-size`` value: floor(memory * percent / 100), in MiB."""
     return container_memory_mib * heap_percent // 100
 
 
@@ -69,9 +69,7 @@ def parse_environment(entries: tuple[str, ...]) -> dict[str, str]:
     return env
 
 
-def tuned_environment(
-    user_env: Mapping[str, str], *, container_memory_mib: int, tuning: Tuning
-) -> dict[str, str]:
+def tuned_environment(user_env: Mapping[str, str], *, container_memory_mib: int, tuning: Tuning) -> dict[str, str]:
     """The container environment: the user's variables plus the tuning, user flags kept.
 
     A user ``NODE_OPTIONS`` keeps its flags and gains the heap ceiling; a heap flag of its own is an
@@ -81,9 +79,7 @@ def tuned_environment(
     clashes = sorted(TUNED_NAMES & user_env.keys())
     if clashes:
         name = clashes[0]
-        raise ConfigError(
-            "environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)"
-        )
+        raise ConfigError("environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)")
     user_node_options = user_env.get("NODE_OPTIONS", "").split()
     if any(_is_heap_flag(flag) for flag in user_node_options):
         raise ConfigError(

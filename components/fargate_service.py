@@ -177,7 +177,13 @@ class FargateService(pulumi.ComponentResource):
             # ECS Exec's agent writes into the container, so a read-only root only without it.
             "readonlyRootFilesystem": not spec.enable_execute_command,
             "portMappings": [
-                {"containerPort": spec.container_port, "hostPort": spec.container_port, "protocol": "tcp", "name": "http", "appProtocol": "http"}
+                {
+                    "containerPort": spec.container_port,
+                    "hostPort": spec.container_port,
+                    "protocol": "tcp",
+                    "name": "http",
+                    "appProtocol": "http",
+                }
             ],
             "environment": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
             "healthCheck": {
@@ -217,7 +223,10 @@ class FargateService(pulumi.ComponentResource):
         )
 
         task_sg = aws.ec2.SecurityGroup(
-            f"{name}-sg", vpc_id=args.vpc_id, description="Tasks: container port from the load balancer only", opts=child
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description="Tasks: container port from the load balancer only",
+            opts=child,
         )
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-sg-from-alb",
@@ -288,7 +297,11 @@ class FargateService(pulumi.ComponentResource):
                 "assign_public_ip": args.assign_public_ip,
             },
             load_balancers=[
-                {"target_group_arn": target_group.arn, "container_name": CONTAINER_NAME, "container_port": spec.container_port}
+                {
+                    "target_group_arn": target_group.arn,
+                    "container_name": CONTAINER_NAME,
+                    "container_port": spec.container_port,
+                }
             ],
             health_check_grace_period_seconds=spec.health_check_grace_period_seconds,
             deployment_circuit_breaker={"enable": True, "rollback": True},

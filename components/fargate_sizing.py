@@ -52,9 +52,7 @@ def validate_task_size(cpu: int, memory: int, platform_version: str) -> None:
     if memory not in memories:
         raise ConfigError("memory", memory, f"for cpu {cpu}: {_describe(memories)} MiB")
     if cpu in _NEEDS_PLATFORM_1_4 and platform_version not in ("1.4.0", "LATEST"):
-        raise ConfigError(
-            "platformVersion", platform_version, f"1.4.0 or LATEST for cpu {cpu} (8 and 16 vCPU)"
-        )
+        raise ConfigError("platformVersion", platform_version, f"1.4.0 or LATEST for cpu {cpu} (8 and 16 vCPU)")
 
 
 def vcpus(cpu: int) -> float:

@@ -7,6 +7,7 @@ included, which ``MockResourceArgs`` alone does not carry).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import runpy
@@ -18,7 +19,7 @@ from typing import Any
 import pulumi
 import yaml
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime.settings import SETTINGS, set_root_resource
+from pulumi.runtime.settings import _get_rpc_manager, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -176,16 +177,21 @@ class Run:
     outputs: dict[str, Any]
 
 
-def run_mocked(program: Callable[[], None], config: Mapping[str, str] | None = None, stack: str = "dev") -> Run:
-    """Run ``program`` under fresh recording mocks with ``config`` (``project:key`` -> string).
+def run_mocked(
+    program: Callable[[], None],
+    config: Mapping[str, str] | None = None,
+    stack: str = "dev",
+    mocks: RecordingMocks | None = None,
+) -> Run:
+    """Run ``program`` under recording mocks (fresh unless given) with ``config`` (``project:key`` -> string).
 
     Never a preview: under ``preview=True`` applies are skipped and assertions pass silently.
     """
-    mocks = RecordingMocks()
+    mocks = mocks or RecordingMocks()
     set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_all_config(dict(config or {}))
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=_RecordingMonitor(mocks))
-    SETTINGS.rpc_manager.clear()
+    _get_rpc_manager().clear()
     _sync_await(run_pulumi_func(program))
     root = pulumi.runtime.get_root_resource()
     raw_outputs: dict[str, Any] = dict(getattr(root, "outputs", {}) or {})
@@ -207,6 +213,11 @@ def stack_config(stack: str, root: Path = ROOT) -> dict[str, str]:
 
     The CLI applies project defaults itself; mocks do not, so this does it for them.
     """
+    return dict(_stack_config(stack, root))
+
+
+@functools.cache
+def _stack_config(stack: str, root: Path) -> Mapping[str, str]:
     project = yaml.safe_load((root / "Pulumi.yaml").read_text())
     config = {
         f"{project['name']}:{key}": _config_string(spec["default"])
@@ -223,8 +234,14 @@ def stack_config(stack: str, root: Path = ROOT) -> dict[str, str]:
     return config
 
 
-def run_program(stack: str = "dev", overrides: Mapping[str, str] | None = None) -> Run:
+def run_program(
+    stack: str = "dev", overrides: Mapping[str, str] | None = None, mocks: RecordingMocks | None = None
+) -> Run:
     """Run ``__main__.py`` with a stack's config (plus ``overrides``, ``key`` -> string)."""
     config = stack_config(stack)
     config.update({f"{PROJECT}:{key}": value for key, value in (overrides or {}).items()})
-    return run_mocked(lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"), config, stack)
+
+    def program() -> None:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+
+    return run_mocked(program, config, stack, mocks)

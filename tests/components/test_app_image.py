@@ -16,7 +16,8 @@ REPO = "aws:ecr/repository:Repository"
 
 
 def image(**overrides: Any) -> AppImage:
-    return AppImage("app", AppImageArgs(**({"context": DOCKER} | overrides)))
+    args: dict[str, Any] = {"context": DOCKER, **overrides}
+    return AppImage("app", AppImageArgs(**args))
 
 
 @pytest.fixture
@@ -47,7 +48,10 @@ def test_the_build_cache_lives_in_its_own_mutable_repository(single: RecordingMo
 def test_the_lifecycle_policy_keeps_whole_builds(single: RecordingMocks) -> None:
     policy = single.find("aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle").inputs
     assert policy["repository"] == "app-repo"
-    counts = {rule["selection"]["tagStatus"]: rule["selection"]["countNumber"] for rule in json.loads(policy["policy"])["rules"]}
+    counts = {
+        rule["selection"]["tagStatus"]: rule["selection"]["countNumber"]
+        for rule in json.loads(policy["policy"])["rules"]
+    }
     assert counts == {"tagged": 10, "untagged": 20}
 
 
@@ -67,14 +71,18 @@ def test_it_authenticates_with_the_ecr_token_of_the_repositorys_registry(single:
     assert registry["address"] == REGISTRY
     assert registry["username"] == "AWS"
     assert registry["password"] == "mock-ecr-token"
-    token_calls = [args for token, args in single.calls if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken"]
+    token_calls = [
+        args for token, args in single.calls if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken"
+    ]
     assert token_calls == [{"registryId": "123456789012"}]
 
 
 def test_the_registry_cache_is_written_as_an_oci_image_manifest_in_max_mode(single: RecordingMocks) -> None:
     build = single.one(IMAGE).inputs
     cache_ref = f"{REGISTRY}/app-cache-repo:arm64"
-    assert build["cacheTo"] == [{"registry": {"ref": cache_ref, "imageManifest": True, "ociMediaTypes": True, "mode": "max"}}]
+    assert build["cacheTo"] == [
+        {"registry": {"ref": cache_ref, "imageManifest": True, "ociMediaTypes": True, "mode": "max"}}
+    ]
     assert build["cacheFrom"] == [{"registry": {"ref": cache_ref}}]
 
 

@@ -66,7 +66,9 @@ def test_the_cluster_gets_fargate_and_fargate_spot_with_the_same_default_strateg
     assert association["defaultCapacityProviderStrategies"] == default.one(SERVICE).inputs["capacityProviderStrategies"]
 
 
-def test_the_service_depends_on_the_association_the_listener_rule_and_the_execution_policy(default: RecordingMocks) -> None:
+def test_the_service_depends_on_the_association_the_listener_rule_and_the_execution_policy(
+    default: RecordingMocks,
+) -> None:
     depends = {default.by_urn(urn).name for urn in default.one(SERVICE).dependencies}
     assert {"svc-capacity-providers", "svc-rule", "svc-exec-policy"} <= depends
 
@@ -81,7 +83,9 @@ def test_the_container_gets_the_node_and_glibc_tuning(default: RecordingMocks) -
 
 
 def test_user_environment_is_kept_next_to_the_tuning(mocked) -> None:
-    mocks = mocked(lambda: service(ServiceSpec(environment={"LOG_LEVEL": "debug", "NODE_OPTIONS": "--enable-source-maps"})))
+    mocks = mocked(
+        lambda: service(ServiceSpec(environment={"LOG_LEVEL": "debug", "NODE_OPTIONS": "--enable-source-maps"}))
+    )
     env = {item["name"]: item["value"] for item in container(mocks)["environment"]}
     assert env["LOG_LEVEL"] == "debug"
     assert env["NODE_OPTIONS"] == "--enable-source-maps --max-old-space-size=1433"
@@ -115,7 +119,9 @@ def test_logs_go_to_a_log_group_with_retention_through_awslogs(default: Recordin
     assert logging["options"]["awslogs-region"] == "us-east-1"
 
 
-def test_the_execution_role_has_only_the_task_execution_policy_and_the_task_role_nothing(default: RecordingMocks) -> None:
+def test_the_execution_role_has_only_the_task_execution_policy_and_the_task_role_nothing(
+    default: RecordingMocks,
+) -> None:
     (attachment,) = default.inputs_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     assert attachment["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
     assert attachment["role"] == "svc-exec-role"
@@ -179,7 +185,9 @@ def test_tasks_run_in_the_given_subnets_with_the_given_public_ip_choice(mocked) 
 
 
 def test_container_insights_is_enhanced_by_default(default: RecordingMocks) -> None:
-    assert default.one("aws:ecs/cluster:Cluster").inputs["settings"] == [{"name": "containerInsights", "value": "enhanced"}]
+    assert default.one("aws:ecs/cluster:Cluster").inputs["settings"] == [
+        {"name": "containerInsights", "value": "enhanced"}
+    ]
 
 
 def test_an_existing_cluster_is_used_without_creating_or_reassociating_one(mocked) -> None:
@@ -203,7 +211,14 @@ def test_every_child_is_parented_to_the_component(default: RecordingMocks) -> No
         (lambda: service(container_insights="on"), "containerInsights"),
         (lambda: service(cluster_arn="shared"), "clusterArn"),
         (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "memory"),
-        (lambda: service(ServiceSpec(strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=0, use_spot=True))), "spotWeight"),
+        (
+            lambda: service(
+                ServiceSpec(
+                    strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=0, use_spot=True)
+                )
+            ),
+            "spotWeight",
+        ),
     ],
 )
 def test_bad_arguments_fail_before_any_resource_is_registered(mocked, build, key: str) -> None:

@@ -7,13 +7,18 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 
 def load_balancer(**overrides) -> LoadBalancer:
-    return LoadBalancer("web", LoadBalancerArgs(**({"vpc_id": "vpc-1", "subnet_ids": ["subnet-1", "subnet-2"]} | overrides)))
+    return LoadBalancer(
+        "web", LoadBalancerArgs(**({"vpc_id": "vpc-1", "subnet_ids": ["subnet-1", "subnet-2"]} | overrides))
+    )
 
 
 def test_the_listener_port_is_open_to_each_allowed_cidr_and_nothing_else(mocked) -> None:
     mocks = mocked(lambda: load_balancer(listener_port=8080, allowed_cidrs=("203.0.113.0/24", "2001:db8::/32")))
     rules = mocks.inputs_of(INGRESS)
-    assert [(r.get("cidrIpv4"), r.get("cidrIpv6")) for r in rules] == [("203.0.113.0/24", None), (None, "2001:db8::/32")]
+    assert [(r.get("cidrIpv4"), r.get("cidrIpv6")) for r in rules] == [
+        ("203.0.113.0/24", None),
+        (None, "2001:db8::/32"),
+    ]
     assert all((r["fromPort"], r["toPort"], r["ipProtocol"]) == (8080, 8080, "tcp") for r in rules)
     assert "ingress" not in mocks.one("aws:ec2/securityGroup:SecurityGroup").inputs
 

@@ -21,15 +21,32 @@ def network_outputs(mocked, args: NetworkArgs) -> tuple[Any, dict[str, Any]]:
 
 def test_the_default_vpc_puts_tasks_in_its_default_subnets_with_a_public_ip(mocked) -> None:
     mocks, seen = network_outputs(mocked, NetworkArgs())
-    assert seen == {"vpc": "vpc-0default", "public": ["subnet-0def1", "subnet-0def2", "subnet-0def3"], "tasks": ["subnet-0def1", "subnet-0def2", "subnet-0def3"], "public_ip": True}
+    assert seen == {
+        "vpc": "vpc-0default",
+        "public": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
+        "tasks": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
+        "public_ip": True,
+    }
     subnet_calls = [args for token, args in mocks.calls if token == "aws:ec2/getSubnets:getSubnets"]
-    assert subnet_calls[0]["filters"] == [{"name": "vpc-id", "values": ["vpc-0default"]}, {"name": "default-for-az", "values": ["true"]}]
+    assert subnet_calls[0]["filters"] == [
+        {"name": "vpc-id", "values": ["vpc-0default"]},
+        {"name": "default-for-az", "values": ["true"]},
+    ]
     assert [r.type for r in mocks.resources] == ["graviton-node:network:Network"]
 
 
-@pytest.mark.parametrize(("nat", "strategy", "tasks", "public_ip"), [("Single", "Single", ["subnet-0prv1", "subnet-0prv2"], False), ("OnePerAz", "OnePerAz", ["subnet-0prv1", "subnet-0prv2"], False), ("None", "None", ["subnet-0pub1", "subnet-0pub2"], True)])
+@pytest.mark.parametrize(
+    ("nat", "strategy", "tasks", "public_ip"),
+    [
+        ("Single", "Single", ["subnet-0prv1", "subnet-0prv2"], False),
+        ("OnePerAz", "OnePerAz", ["subnet-0prv1", "subnet-0prv2"], False),
+        ("None", "None", ["subnet-0pub1", "subnet-0pub2"], True),
+    ],
+)
 def test_a_new_vpc_follows_the_nat_strategy(mocked, nat: str, strategy: str, tasks: list[str], public_ip: bool) -> None:
-    mocks, seen = network_outputs(mocked, NetworkArgs(mode="new", nat_strategy=nat, vpc_cidr="10.8.0.0/16", availability_zones=3))
+    mocks, seen = network_outputs(
+        mocked, NetworkArgs(mode="new", nat_strategy=nat, vpc_cidr="10.8.0.0/16", availability_zones=3)
+    )
     vpc = mocks.one("awsx:ec2:Vpc").inputs
     assert vpc["natGateways"] == {"strategy": strategy}
     assert (vpc["cidrBlock"], vpc["numberOfAvailabilityZones"]) == ("10.8.0.0/16", 3)
@@ -37,7 +54,9 @@ def test_a_new_vpc_follows_the_nat_strategy(mocked, nat: str, strategy: str, tas
 
 
 def test_existing_subnets_are_used_as_given(mocked) -> None:
-    args = NetworkArgs(mode="existing", vpc_id="vpc-9", public_subnet_ids=("subnet-a", "subnet-b"), task_subnet_ids=("subnet-p",))
+    args = NetworkArgs(
+        mode="existing", vpc_id="vpc-9", public_subnet_ids=("subnet-a", "subnet-b"), task_subnet_ids=("subnet-p",)
+    )
     mocks, seen = network_outputs(mocked, args)
     assert seen == {"vpc": "vpc-9", "public": ["subnet-a", "subnet-b"], "tasks": ["subnet-p"], "public_ip": False}
     assert mocks.calls == []
@@ -54,7 +73,15 @@ def test_existing_subnets_are_used_as_given(mocked) -> None:
         ({"mode": "existing"}, "vpcId"),
         ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a",)}, "publicSubnetIds"),
         ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a", "sn-b")}, "publicSubnetIds"),
-        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a", "subnet-b"), "task_subnet_ids": ("x",)}, "taskSubnetIds"),
+        (
+            {
+                "mode": "existing",
+                "vpc_id": "vpc-1",
+                "public_subnet_ids": ("subnet-a", "subnet-b"),
+                "task_subnet_ids": ("x",),
+            },
+            "taskSubnetIds",
+        ),
     ],
 )
 def test_bad_network_settings_are_rejected_naming_the_key(kwargs: dict, key: str) -> None:

@@ -37,7 +37,11 @@ def test_a_renamed_file_gives_a_new_tag(context: Path) -> None:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"dockerfile": "Dockerfile.graviton"}, {"platforms": ("linux/arm64", "linux/amd64")}, {"build_args": {"NODE_IMAGE": "x"}}],
+    [
+        {"dockerfile": "Dockerfile.graviton"},
+        {"platforms": ("linux/arm64", "linux/amd64")},
+        {"build_args": {"NODE_IMAGE": "x"}},
+    ],
 )
 def test_build_settings_are_part_of_the_tag(context: Path, overrides: dict) -> None:
     assert tag(context, **overrides) != tag(context)
@@ -50,6 +54,8 @@ def test_installed_node_modules_do_not_change_the_tag(context: Path) -> None:
     assert tag(context) == before
 
 
-@pytest.mark.parametrize(("platform", "suffix"), [("linux/arm64", "arm64"), ("linux/amd64", "amd64"), ("linux/arm/v7", "arm-v7")])
+@pytest.mark.parametrize(
+    ("platform", "suffix"), [("linux/arm64", "arm64"), ("linux/amd64", "amd64"), ("linux/arm/v7", "arm-v7")]
+)
 def test_platform_suffixes_are_tag_safe(platform: str, suffix: str) -> None:
     assert platform_suffix(platform) == suffix

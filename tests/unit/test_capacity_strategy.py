@@ -57,7 +57,10 @@ def test_fargate_spot_is_left_out_only_when_explicitly_disabled() -> None:
 
 
 def test_a_hand_built_strategy_with_two_bases_is_rejected() -> None:
-    items = (StrategyItem(capacity_provider=FARGATE, base=1, weight=1), StrategyItem(capacity_provider=FARGATE_SPOT, base=2, weight=1))
+    items = (
+        StrategyItem(capacity_provider=FARGATE, base=1, weight=1),
+        StrategyItem(capacity_provider=FARGATE_SPOT, base=2, weight=1),
+    )
     with pytest.raises(ConfigError, match="only one provider may have a base"):
         validate_strategy(items)
 

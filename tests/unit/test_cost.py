@@ -44,7 +44,17 @@ def test_overrides_replace_single_rates() -> None:
     assert cost.monthly_usd == Decimal("17.52")  # (0.02 + 0.004) * 730
 
 
-@pytest.mark.parametrize("entry", ["armSpotVcpuHour", "nope=0.1", "armSpotVcpuHour=abc", "armSpotVcpuHour=-1", "armSpotVcpuHour=0", "armSpotGbHour=NaN"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "armSpotVcpuHour",
+        "nope=0.1",
+        "armSpotVcpuHour=abc",
+        "armSpotVcpuHour=-1",
+        "armSpotVcpuHour=0",
+        "armSpotGbHour=NaN",
+    ],
+)
 def test_bad_rate_overrides_name_the_key_and_the_allowed_names(entry: str) -> None:
     with pytest.raises(ConfigError, match="armOnDemandVcpuHour") as error:
         parse_rate_overrides((entry,))
@@ -58,7 +68,9 @@ def test_an_estimate_for_no_tasks_is_zero() -> None:
 
 @given(st.integers(0, 50), st.integers(0, 10), st.integers(0, 10), st.integers(1, 10))
 def test_arm_never_costs_more_than_x86_on_demand(desired: int, base: int, od_weight: int, spot_weight: int) -> None:
-    strategy = build_strategy(fargate_base=base, fargate_weight=od_weight, spot_base=0, spot_weight=spot_weight, use_spot=True)
+    strategy = build_strategy(
+        fargate_base=base, fargate_weight=od_weight, spot_base=0, spot_weight=spot_weight, use_spot=True
+    )
     cost = estimate(cpu=2048, memory_mib=4096, desired_count=desired, strategy=strategy, rates=DEFAULT_RATES)
     assert cost.monthly_usd <= cost.x86_on_demand_monthly_usd
     assert Decimal("0") <= cost.saving_percent <= Decimal("100")

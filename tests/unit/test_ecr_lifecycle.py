@@ -44,4 +44,9 @@ def test_keep_builds_out_of_range_is_rejected(keep: int) -> None:
 
 def test_superseded_cache_manifests_expire_after_a_week() -> None:
     (rule,) = json.loads(cache_lifecycle_policy())["rules"]
-    assert rule["selection"] == {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days", "countNumber": 7}
+    assert rule["selection"] == {
+        "tagStatus": "untagged",
+        "countType": "sinceImagePushed",
+        "countUnit": "days",
+        "countNumber": 7,
+    }

@@ -14,7 +14,9 @@ def test_the_tuning_sets_arenas_heap_and_thread_pool_from_memory() -> None:
     }
 
 
-@pytest.mark.parametrize(("memory", "percent", "heap"), [(512, 70, 358), (1024, 70, 716), (4096, 50, 2048), (30720, 90, 27648)])
+@pytest.mark.parametrize(
+    ("memory", "percent", "heap"), [(512, 70, 358), (1024, 70, 716), (4096, 50, 2048), (30720, 90, 27648)]
+)
 def test_the_heap_ceiling_is_the_floor_of_memory_times_percent(memory: int, percent: int, heap: int) -> None:
     assert heap_ceiling_mib(memory, percent) == heap
 
@@ -43,7 +45,9 @@ def test_tuned_variables_cannot_be_set_through_environment(name: str) -> None:
 
 
 def test_tuning_values_are_overridable() -> None:
-    env = tuned_environment({}, container_memory_mib=4096, tuning=Tuning(heap_percent=50, uv_threadpool_size=16, malloc_arena_max=4))
+    env = tuned_environment(
+        {}, container_memory_mib=4096, tuning=Tuning(heap_percent=50, uv_threadpool_size=16, malloc_arena_max=4)
+    )
     assert env == {"MALLOC_ARENA_MAX": "4", "NODE_OPTIONS": "--max-old-space-size=2048", "UV_THREADPOOL_SIZE": "16"}
 
 
@@ -82,5 +86,9 @@ def test_a_name_set_twice_is_rejected() -> None:
 
 @given(st.integers(512, 122880), st.integers(10, 90))
 def test_the_heap_leaves_headroom_below_container_memory(memory: int, percent: int) -> None:
-    heap = int(tuned_environment({}, container_memory_mib=memory, tuning=Tuning(heap_percent=percent))["NODE_OPTIONS"].split("=")[1])
+    heap = int(
+        tuned_environment({}, container_memory_mib=memory, tuning=Tuning(heap_percent=percent))["NODE_OPTIONS"].split(
+            "="
+        )[1]
+    )
     assert memory * percent / 100 - 1 < heap <= memory * 0.9

@@ -1,0 +1,173 @@
+"""The real images: built for arm64 (and amd64), pushed with a registry cache, then run and probed."""
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from components.build_tag import build_tag
+from tools.image_build import DOCKER_DIR, Environment, build, docker, image_config, platform_manifests, split_ref
+
+pytestmark = pytest.mark.image
+
+#: SIGTERM to exit, with a 2 s request in flight, under QEMU emulation: far inside Fargate's 120 s.
+SHUTDOWN_BOUND_SECONDS = 15
+ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
+
+
+def _ref(env: Environment, flavour: str, dockerfile: str, platforms: tuple[str, ...], suffix: str = "") -> str:
+    tag = build_tag(DOCKER_DIR, dockerfile=dockerfile, platforms=platforms, build_args={"NODE_IMAGE": env.node_image})
+    return f"{env.registry}/graviton-node/app-{flavour}:{tag}{suffix}"
+
+
+@pytest.fixture(scope="module")
+def graviton(image_env: Environment) -> str:
+    ref = _ref(image_env, "graviton", "Dockerfile.graviton", ("linux/arm64",))
+    build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=ref,
+          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64")  # fmt: skip
+    return ref
+
+
+@pytest.fixture(scope="module")
+def standard(image_env: Environment) -> str:
+    """The standard Dockerfile: one cached build per platform, joined into one index."""
+    platforms = ("linux/arm64", "linux/amd64")
+    index = _ref(image_env, "standard", "Dockerfile", platforms)
+    sources = []
+    for platform in platforms:
+        arch = platform.split("/")[1]
+        ref = f"{index}-{arch}"
+        build(image_env, dockerfile="Dockerfile", platform=platform, ref=ref,
+              cache_ref=f"{image_env.registry}/graviton-node/cache:standard-{arch}")  # fmt: skip
+        sources.append(ref)
+    docker("buildx", "imagetools", "create", "-t", index, *sources)
+    return index
+
+
+IMAGES = [("graviton", "linux/arm64"), ("standard", "linux/arm64"), ("standard", "linux/amd64")]
+
+
+@pytest.fixture(params=IMAGES, ids=[f"{name}-{platform.split('/')[1]}" for name, platform in IMAGES])
+def image(request: pytest.FixtureRequest) -> tuple[str, str]:
+    name, platform = request.param
+    return request.getfixturevalue(name), platform
+
+
+def run(ref: str, platform: str, *command: str, user: str | None = None, env: dict[str, str] | None = None) -> str:
+    args = ["run", "--rm", "--platform", platform]
+    args += ["--user", user] if user else []
+    for key, value in (env or {}).items():
+        args += ["-e", f"{key}={value}"]
+    return docker(*args, ref, *command).stdout
+
+
+def test_the_graviton_image_is_arm64_only(image_env: Environment, graviton: str) -> None:
+    registry, repository, tag = split_ref(graviton)
+    assert list(platform_manifests(registry, repository, tag)) == ["linux/arm64"]
+
+
+def test_the_standard_image_is_an_index_of_arm64_and_amd64(image_env: Environment, standard: str) -> None:
+    registry, repository, tag = split_ref(standard)
+    assert sorted(platform_manifests(registry, repository, tag)) == ["linux/amd64", "linux/arm64"]
+
+
+def test_the_graviton_image_bakes_in_malloc_arena_max(graviton: str) -> None:
+    registry, repository, tag = split_ref(graviton)
+    (manifest,) = platform_manifests(registry, repository, tag).values()
+    config = image_config(registry, repository, manifest)["config"]
+    assert "MALLOC_ARENA_MAX=2" in config["Env"]
+    assert not any(e.startswith(("GODEBUG=", "CFLAGS=", "CXXFLAGS=")) for e in config["Env"])
+    assert config["StopSignal"] == "SIGTERM"
+
+
+def test_the_graviton_dockerfile_refuses_other_architectures_clearly(image_env: Environment) -> None:
+    result = docker(
+        "buildx", "build", "--platform", "linux/amd64", "-f", str(DOCKER_DIR / "Dockerfile.graviton"),
+        "--build-arg", f"NODE_IMAGE={image_env.node_image}", str(DOCKER_DIR), check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Dockerfile.graviton builds linux/arm64 only (got TARGETARCH=amd64)" in result.stderr
+
+
+def test_the_container_runs_as_a_non_root_user(image: tuple[str, str]) -> None:
+    assert run(*image, "id", "-u").strip() == "1000"
+
+
+def test_the_final_image_has_no_compiler_no_python_and_no_npm_cache(image: tuple[str, str]) -> None:
+    probe = (
+        "for b in gcc g++ cc make python3; do command -v $b; done; ls -d /root/.npm /home/node/.npm 2>/dev/null; true"
+    )
+    assert run(*image, "sh", "-c", probe, user="0").strip() == ""
+
+
+def test_the_native_module_was_compiled_for_the_platform_and_loads(image: tuple[str, str]) -> None:
+    ref, platform = image
+    script = (
+        "const fs=require('fs');const p='/app/node_modules/bcrypt/build/Release/bcrypt_lib.node';"
+        "const b=require('bcrypt');const h=b.hashSync('graviton',4);"
+        "console.log(JSON.stringify({machine:fs.readFileSync(p).readUInt16LE(18),ok:b.compareSync('graviton',h),"
+        "prebuilds:fs.existsSync('/app/node_modules/bcrypt/prebuilds')}))"
+    )
+    result = json.loads(run(ref, platform, "node", "-e", script))
+    assert result == {"machine": ELF_MACHINE[platform], "ok": True, "prebuilds": False}
+
+
+@pytest.mark.parametrize("heap_mib", [256, 768])
+def test_the_v8_heap_limit_follows_node_options(image: tuple[str, str], heap_mib: int) -> None:
+    script = "console.log(require('v8').getHeapStatistics().heap_size_limit)"
+    limit = int(run(*image, "node", "-e", script, env={"NODE_OPTIONS": f"--max-old-space-size={heap_mib}"}))
+    # heap_size_limit is old space plus the young generation's reservation on top.
+    assert heap_mib * 2**20 <= limit <= (heap_mib + 64) * 2**20
+
+
+@pytest.fixture
+def serving(image: tuple[str, str]) -> Iterator[tuple[str, int]]:
+    ref, platform = image
+    container = docker("run", "-d", "--platform", platform, "-p", "127.0.0.1::3000", ref).stdout.strip()
+    try:
+        port = int(docker("port", container, "3000/tcp").stdout.split(":")[-1])
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(docker("logs", container).stdout) from None
+                time.sleep(0.3)
+        yield container, port
+    finally:
+        docker("rm", "-f", container, check=False)
+
+
+def test_health_answers_200(serving: tuple[str, int]) -> None:
+    _, port = serving
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+        assert (response.status, json.loads(response.read())) == (200, {"status": "ok"})
+
+
+def test_sigterm_finishes_the_request_in_flight_and_exits_zero_quickly(serving: tuple[str, int]) -> None:
+    container, port = serving
+    answer: dict[str, object] = {}
+
+    def slow_request() -> None:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slow?ms=2000", timeout=30) as response:
+            answer.update(status=response.status, body=json.loads(response.read()))
+
+    worker = threading.Thread(target=slow_request)
+    worker.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    docker("kill", "--signal", "TERM", container)
+    exit_code = int(docker("wait", container, timeout=SHUTDOWN_BOUND_SECONDS + 30).stdout.strip())
+    elapsed = time.monotonic() - started
+    worker.join(timeout=30)
+    assert exit_code == 0
+    assert elapsed < SHUTDOWN_BOUND_SECONDS
+    assert answer == {"status": 200, "body": {"waitedMs": 2000}}
+    logs = [json.loads(line) for line in docker("logs", container).stdout.splitlines() if line.startswith("{")]
+    assert any(entry.get("message") == "draining" and entry.get("signal") == "SIGTERM" for entry in logs)
+    assert any(entry.get("path") == "/slow?ms=2000" and entry.get("status") == 200 for entry in logs)

@@ -1,0 +1,87 @@
+"""Every validation error names the key, the value and what is allowed, before anything is registered."""
+
+import pytest
+
+from components.errors import ConfigError
+from tools.offline import RecordingMocks, run_program
+
+CASES = [
+    ({"cpu": "1000"}, "cpu"),
+    ({"cpu": "abc"}, "cpu"),
+    ({"memory": "3000"}, "memory"),
+    ({"cpu": "8192", "memory": "17408"}, "memory"),
+    ({"platformVersion": "1.3.0"}, "platformVersion"),
+    ({"desiredCount": "-1"}, "desiredCount"),
+    ({"desiredCount": "5001"}, "desiredCount"),
+    ({"containerPort": "0"}, "containerPort"),
+    ({"listenerPort": "65536"}, "listenerPort"),
+    ({"fargateBase": "1", "spotBase": "1"}, "spotBase"),
+    ({"spotWeight": "0"}, "spotWeight"),
+    ({"spotWeight": "1001"}, "spotWeight"),
+    ({"fargateBase": "-2"}, "fargateBase"),
+    ({"fargateWeight": "2000"}, "fargateWeight"),
+    ({"useSpot": "false"}, "useSpot"),
+    ({"useSpot": "maybe"}, "useSpot"),
+    ({"platforms": '["linux/amd64"]'}, "platforms"),
+    ({"platforms": '["linux/arm64", "windows/amd64"]'}, "platforms"),
+    ({"platforms": "linux/arm64"}, "platforms"),
+    ({"dockerfile": "Dockerfile.graviton", "platforms": '["linux/arm64", "linux/amd64"]'}, "platforms"),
+    ({"dockerfile": "Dockerfile.alpine"}, "dockerfile"),
+    ({"logRetentionDays": "10"}, "logRetentionDays"),
+    ({"logRetentionDays": "0"}, "logRetentionDays"),
+    ({"allowedCidrs": '["10.0.0.0/33"]'}, "allowedCidrs"),
+    ({"allowedCidrs": '["10.0.0.5/8"]'}, "allowedCidrs"),
+    ({"allowedCidrs": "[]"}, "allowedCidrs"),
+    ({"healthCheckIntervalSeconds": "4"}, "healthCheckIntervalSeconds"),
+    ({"healthCheckTimeoutSeconds": "61"}, "healthCheckTimeoutSeconds"),
+    ({"healthCheckRetries": "11"}, "healthCheckRetries"),
+    ({"healthCheckStartPeriodSeconds": "301"}, "healthCheckStartPeriodSeconds"),
+    ({"healthCheckGracePeriodSeconds": "-1"}, "healthCheckGracePeriodSeconds"),
+    ({"healthCheckPath": "health"}, "healthCheckPath"),
+    ({"stopTimeoutSeconds": "121"}, "stopTimeoutSeconds"),
+    ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
+    ({"minHealthyPercent": "101"}, "minHealthyPercent"),
+    ({"maxPercent": "100"}, "maxPercent"),
+    ({"heapPercent": "95"}, "heapPercent"),
+    ({"uvThreadpoolSize": "0"}, "uvThreadpoolSize"),
+    ({"mallocArenaMax": "100"}, "mallocArenaMax"),
+    ({"environment": '["NODE_OPTIONS=--max-old-space-size=100"]'}, "environment"),
+    ({"environment": '["NOT AN ENTRY"]'}, "environment"),
+    ({"containerInsights": "on"}, "containerInsights"),
+    ({"clusterArn": "my-cluster"}, "clusterArn"),
+    ({"keepBuilds": "0"}, "keepBuilds"),
+    ({"npmCaBundle": "/no/such/bundle.pem"}, "npmCaBundle"),
+    ({"pathPatterns": '["api/*"]'}, "pathPatterns"),
+    ({"listenerRulePriority": "0"}, "listenerRulePriority"),
+    ({"vpc": "shared"}, "vpc"),
+    ({"vpc": "new", "vpcCidr": "10.0.0.0/8"}, "vpcCidr"),
+    ({"vpc": "new", "availabilityZones": "1"}, "availabilityZones"),
+    ({"vpc": "new", "natStrategy": "Many"}, "natStrategy"),
+    ({"vpc": "existing"}, "vpcId"),
+    ({"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1"]'}, "publicSubnetIds"),
+    (
+        {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]', "taskSubnetIds": '["x"]'},
+        "taskSubnetIds",
+    ),
+    ({"costRateOverrides": '["armSpotVcpuHour=free"]'}, "costRateOverrides"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "key"), CASES, ids=[f"{key}-{i}" for i, (_, key) in enumerate(CASES)])
+def test_bad_config_fails_naming_key_value_and_allowed_with_nothing_registered(overrides: dict, key: str) -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", overrides, mocks=mocks)
+    assert error.value.key == key
+    message = str(error.value)
+    assert f"config '{key}'" in message and "got " in message and "allowed: " in message
+    assert error.value.allowed
+    assert mocks.resources == []
+
+
+def test_an_unknown_config_key_is_rejected() -> None:
+    from components.settings import load_settings
+
+    with pytest.raises(ConfigError, match=r"Pulumi\.yaml") as error:
+        load_settings({"cpuUnits": "1024"})
+    assert error.value.key == "cpuUnits"

@@ -1,0 +1,89 @@
+"""Nothing is stubbed: changing any config key changes what the program registers or exports."""
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.settings import CONFIG_KEYS
+from tools.offline import Run, run_program
+
+EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
+NEW = {"vpc": "new"}
+CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
+
+# key -> (base overrides, changed overrides); the base makes the key matter where it depends on another.
+CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "dockerfile": ({}, {"dockerfile": "Dockerfile"}),
+    "platforms": (
+        {"dockerfile": "Dockerfile"},
+        {"dockerfile": "Dockerfile", "platforms": '["linux/arm64", "linux/amd64"]'},
+    ),
+    "keepBuilds": ({}, {"keepBuilds": "3"}),
+    "forceDelete": ({}, {"forceDelete": "false"}),
+    "npmCaBundle": ({}, {"npmCaBundle": CA_BUNDLE}),
+    "clusterArn": ({}, {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/shared"}),
+    "containerInsights": ({}, {"containerInsights": "enhanced"}),
+    "cpu": ({}, {"cpu": "2048", "memory": "4096"}),
+    "memory": ({}, {"memory": "4096"}),
+    "desiredCount": ({}, {"desiredCount": "3"}),
+    "containerPort": ({}, {"containerPort": "8080"}),
+    "platformVersion": ({}, {"platformVersion": "LATEST"}),
+    "useSpot": ({}, {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"}),
+    "fargateBase": ({}, {"fargateBase": "2"}),
+    "fargateWeight": ({}, {"fargateWeight": "1"}),
+    "spotBase": ({}, {"spotBase": "1"}),
+    "spotWeight": ({}, {"spotWeight": "3", "fargateWeight": "1"}),
+    "stopTimeoutSeconds": ({}, {"stopTimeoutSeconds": "60"}),
+    "logRetentionDays": ({}, {"logRetentionDays": "90"}),
+    "healthCheckPath": ({}, {"healthCheckPath": "/ready"}),
+    "healthCheckIntervalSeconds": ({}, {"healthCheckIntervalSeconds": "10"}),
+    "healthCheckTimeoutSeconds": ({}, {"healthCheckTimeoutSeconds": "3"}),
+    "healthCheckRetries": ({}, {"healthCheckRetries": "5"}),
+    "healthCheckStartPeriodSeconds": ({}, {"healthCheckStartPeriodSeconds": "30"}),
+    "healthCheckGracePeriodSeconds": ({}, {"healthCheckGracePeriodSeconds": "120"}),
+    "minHealthyPercent": ({}, {"minHealthyPercent": "50"}),
+    "maxPercent": ({}, {"maxPercent": "150"}),
+    "enableExecuteCommand": ({}, {"enableExecuteCommand": "true"}),
+    "environment": ({}, {"environment": '["LOG_LEVEL=debug"]'}),
+    "heapPercent": ({}, {"heapPercent": "60"}),
+    "uvThreadpoolSize": ({}, {"uvThreadpoolSize": "16"}),
+    "mallocArenaMax": ({}, {"mallocArenaMax": "4"}),
+    "listenerPort": ({}, {"listenerPort": "8080"}),
+    "allowedCidrs": ({}, {"allowedCidrs": '["203.0.113.0/24"]'}),
+    "deregistrationDelaySeconds": ({}, {"deregistrationDelaySeconds": "10"}),
+    "pathPatterns": ({}, {"pathPatterns": '["/api/*"]'}),
+    "listenerRulePriority": ({}, {"listenerRulePriority": "7"}),
+    "vpc": ({}, NEW),
+    "vpcCidr": (NEW, NEW | {"vpcCidr": "10.9.0.0/16"}),
+    "availabilityZones": (NEW, NEW | {"availabilityZones": "3"}),
+    "natStrategy": (NEW, NEW | {"natStrategy": "OnePerAz"}),
+    "vpcId": (EXISTING, EXISTING | {"vpcId": "vpc-2"}),
+    "publicSubnetIds": (EXISTING, EXISTING | {"publicSubnetIds": '["subnet-3", "subnet-4"]'}),
+    "taskSubnetIds": (EXISTING, EXISTING | {"taskSubnetIds": '["subnet-9"]'}),
+    "costRateOverrides": ({}, {"costRateOverrides": '["armSpotVcpuHour=0.02"]'}),
+}
+
+
+@functools.cache
+def fingerprint_of(overrides: frozenset[tuple[str, str]]) -> str:
+    return fingerprint(run_program("dev", dict(overrides)))
+
+
+def fingerprint(run: Run) -> str:
+    registered: list[Any] = sorted(
+        ([r.type, r.name, r.inputs] for r in run.mocks.resources), key=lambda item: (item[0], item[1])
+    )
+    return json.dumps({"registered": registered, "outputs": run.outputs}, sort_keys=True, default=str)
+
+
+def test_every_config_key_has_a_change_case() -> None:
+    assert set(CHANGES) == {key.name for key in CONFIG_KEYS}
+
+
+@pytest.mark.parametrize("key", sorted(CHANGES))
+def test_changing_the_key_changes_what_is_registered_or_exported(key: str) -> None:
+    base, changed = CHANGES[key]
+    assert fingerprint_of(frozenset(base.items())) != fingerprint_of(frozenset(changed.items()))

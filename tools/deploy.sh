@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Deploy a stack (default: dev). Uses your Pulumi Cloud login if you have one; otherwise a local
+# state backend in .pulumi-state/ (set PULUMI_CONFIG_PASSPHRASE to encrypt its secrets).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stack=${1:-dev}
+shift || true
+
+for tool in pulumi docker aws; do
+  command -v "$tool" >/dev/null || { echo "deploy: '$tool' is not installed (see README: Prerequisites)" >&2; exit 1; }
+done
+docker buildx version >/dev/null 2>&1 || { echo "deploy: docker buildx is missing" >&2; exit 1; }
+aws sts get-caller-identity >/dev/null || { echo "deploy: no AWS credentials (aws configure / AWS_PROFILE)" >&2; exit 1; }
+if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ] && ! docker buildx inspect --bootstrap 2>/dev/null | grep -q 'linux/arm64'; then
+  echo "deploy: this builder cannot build linux/arm64; install QEMU (docker run --privileged --rm tonistiigi/binfmt --install arm64) or use an arm64 host" >&2
+  exit 1
+fi
+
+if ! pulumi whoami >/dev/null 2>&1; then
+  mkdir -p .pulumi-state
+  pulumi login "file://$PWD/.pulumi-state"
+fi
+[ -x .venv/bin/python ] || { python3 -m venv .venv && .venv/bin/pip install -r requirements.txt; }
+pulumi stack select --create "$stack"
+pulumi up --stack "$stack" "$@"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The project's one test command: lint, types, Dockerfile lint, the app's own tests, then pytest
+# (unit, component, whole-program, and the image tests when an engine, a registry and a base image
+# are configured through IMAGE_TEST_* — see README "Image tests").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ] || ! cmp -s requirements-dev.txt .venv/.requirements-dev.txt; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  cp requirements-dev.txt .venv/.requirements-dev.txt
+fi
+. .venv/bin/activate
+
+echo "== ruff";     ruff check . && ruff format --check .
+echo "== pyright";  pyright
+echo "== hadolint"; hadolint docker/Dockerfile docker/Dockerfile.graviton
+echo "== app tests (node --test)"
+if [ ! -d docker/app/node_modules/bcrypt ]; then
+  (cd docker/app && npm ci --no-audit --no-fund --loglevel=error)
+fi
+(cd docker/app && node --test test/)
+echo "== pytest"
+python -m pytest "$@"
