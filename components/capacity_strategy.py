@@ -83,8 +83,14 @@ def split_tasks(desired_count: int, strategy: tuple[StrategyItem, ...]) -> dict[
         placed = min(item.base, remaining)
         split[item.capacity_provider] += placed
         remaining -= placed
-    total_weight = sum(item.weight for item in strategy)
-    if remaining and total_weight:
-        for item in strategy:
-            split[item.capacity_provider] += Decimal(remaining) * item.weight / total_weight
+    weighted = [item for item in strategy if item.weight]
+    total_weight = sum(item.weight for item in weighted)
+    placed_by_weight = Decimal(0)
+    for item in weighted[:-1]:
+        share = Decimal(remaining) * item.weight / total_weight
+        split[item.capacity_provider] += share
+        placed_by_weight += share
+    if weighted:
+        # The last weighted provider takes the exact rest, so rounding never loses or adds a task.
+        split[weighted[-1].capacity_provider] += remaining - placed_by_weight
     return split
