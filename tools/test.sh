@@ -10,11 +10,13 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements-dev.txt .venv/.requirement
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
   cp requirements-dev.txt .venv/.requirements-dev.txt
 fi
+# shellcheck disable=SC1091  # created just above
 . .venv/bin/activate
 
 echo "== ruff";     ruff check . && ruff format --check .
-echo "== pyright";  pyright
+echo "== pyright";  pyright __main__.py components tools tests
 echo "== hadolint"; hadolint docker/Dockerfile docker/Dockerfile.graviton
+echo "== shellcheck"; shellcheck tools/*.sh .ci/run
 echo "== app tests (node --test)"
 if [ ! -d docker/app/node_modules/bcrypt ]; then
   (cd docker/app && npm ci --no-audit --no-fund --loglevel=error)
