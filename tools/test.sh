@@ -13,7 +13,9 @@ fi
 # shellcheck disable=SC1091  # created just above
 . .venv/bin/activate
 
-echo "== ruff";     ruff check . && ruff format --check .
+echo "== ruff"
+ruff check .
+ruff format --check .
 echo "== pyright";  pyright __main__.py components tools tests
 echo "== hadolint"; hadolint docker/Dockerfile docker/Dockerfile.graviton
 echo "== shellcheck"; shellcheck tools/*.sh .ci/run
