@@ -1,0 +1,79 @@
+"""The README's deploy command, run against stub CLIs that record what they were asked to do."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STUB = """#!/usr/bin/env bash
+echo "$(basename "$0") $*" >> "$CALLS"
+case "$(basename "$0") $1" in
+  "pulumi whoami") exit "${PULUMI_LOGGED_IN:-1}" ;;
+  "docker buildx") [ "$2" = inspect ] && echo "Platforms: linux/amd64, linux/arm64" ;;
+  "aws sts") exit "${AWS_OK:-0}" ;;
+esac
+exit 0
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "deploy.sh", tmp_path / "tools" / "deploy.sh")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").write_text("#!/bin/sh\n")
+    (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("pulumi", "docker", "aws"):
+        (bin_dir / tool).write_text(STUB)
+        (bin_dir / tool).chmod(0o755)
+    return tmp_path
+
+
+def deploy(project: Path, *args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    calls = project / "calls.log"
+    environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), **env}
+    result = subprocess.run(
+        ["bash", str(project / "tools" / "deploy.sh"), *args], capture_output=True, text=True, env=environment
+    )
+    return result, calls.read_text().splitlines() if calls.exists() else []
+
+
+def test_without_a_pulumi_login_it_uses_a_local_backend_and_deploys_dev(project: Path) -> None:
+    result, calls = deploy(project)
+    assert result.returncode == 0, result.stderr
+    assert f"pulumi login file://{project}/.pulumi-state" in calls
+    assert calls[-2:] == ["pulumi stack select --create dev", "pulumi up --stack dev"]
+
+
+def test_with_a_pulumi_login_it_keeps_it_and_passes_extra_arguments(project: Path) -> None:
+    result, calls = deploy(project, "prod", "--yes", PULUMI_LOGGED_IN="0")
+    assert result.returncode == 0, result.stderr
+    assert not any(call.startswith("pulumi login") for call in calls)
+    assert calls[-1] == "pulumi up --stack prod --yes"
+
+
+def test_without_aws_credentials_it_stops_before_pulumi_runs(project: Path) -> None:
+    result, calls = deploy(project, AWS_OK="255")
+    assert result.returncode == 1
+    assert "no AWS credentials" in result.stderr
+    assert not any(call.startswith("pulumi") for call in calls)
+
+
+def test_a_missing_tool_is_named(project: Path) -> None:
+    (project / "bin" / "pulumi").unlink()
+    result, _ = deploy(project)
+    assert result.returncode == 1
+    assert "'pulumi' is not installed" in result.stderr
+
+
+def test_the_readme_gives_the_deploy_and_test_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "tools/deploy.sh dev" in readme
+    assert "tools/test.sh" in readme
+    assert "tools/test.sh" in (ROOT / ".ci" / "run").read_text()
+    assert os.access(ROOT / "tools" / "deploy.sh", os.X_OK) and os.access(ROOT / "tools" / "test.sh", os.X_OK)
