@@ -50,7 +50,7 @@ service = FargateService(
         assign_public_ip=network.assign_public_ip,
         listener_arn=load_balancer.listener_arn,
         load_balancer_security_group_id=load_balancer.security_group_id,
-        cluster_arn=settings.cluster_arn,
+        cluster_arn=settings.cluster_arn or None,
         container_insights=settings.container_insights,
     ),
 )
@@ -67,7 +67,14 @@ pulumi.export("image_ref", image.image_ref)
 pulumi.export("repository_url", image.repository_url)
 pulumi.export("platforms", list(image.platforms))
 pulumi.export("cluster_name", service.cluster_name)
+pulumi.export("cluster_arn", service.cluster_arn)
 pulumi.export("service_name", service.service_name)
 pulumi.export("log_group_name", service.log_group_name)
 pulumi.export("environment", service.environment)
 pulumi.export("cost_estimate", cost.as_output())
+# What another stack needs to run a second service in this cluster behind this load balancer.
+pulumi.export("vpc_id", network.vpc_id)
+pulumi.export("task_subnet_ids", network.task_subnet_ids)
+pulumi.export("assign_public_ip", network.assign_public_ip)
+pulumi.export("listener_arn", load_balancer.listener_arn)
+pulumi.export("load_balancer_security_group_id", load_balancer.security_group_id)

@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components import validation as check
 from components.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
+from components.errors import ConfigError
 from components.naming import type_token
 from components.service_spec import ServiceSpec
 
@@ -67,14 +68,16 @@ class FargateServiceArgs:
     """Load-balancer listener the service adds its rule to. Required."""
     load_balancer_security_group_id: pulumi.Input[str]
     """The load balancer's security group: the only source the tasks admit. Required."""
-    cluster_arn: str = ""
-    """Existing cluster (FARGATE and FARGATE_SPOT already associated); empty creates one. Default empty."""
+    cluster_arn: pulumi.Input[str] | None = None
+    """Existing cluster (FARGATE and FARGATE_SPOT already associated), e.g. from a StackReference;
+    ``None`` creates one. Default None."""
     container_insights: str = "enhanced"
     """Container Insights of a created cluster: ``enhanced``, ``enabled`` or ``disabled``. Default enhanced."""
 
     def __post_init__(self) -> None:
         check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
-        check.cluster_arn(self.cluster_arn)
+        if isinstance(self.cluster_arn, str) and not check.cluster_arn(self.cluster_arn):
+            raise ConfigError("clusterArn", self.cluster_arn, "an ECS cluster ARN, or None to create a cluster")
 
 
 def _strategy_inputs(strategy: tuple[StrategyItem, ...]) -> list[aws.ecs.ServiceCapacityProviderStrategyArgsDict]:
@@ -130,9 +133,9 @@ class FargateService(pulumi.ComponentResource):
         region = aws.get_region_output(opts=invoke).region
 
         service_depends: list[pulumi.Resource] = []
-        if args.cluster_arn:
+        if args.cluster_arn is not None:
             self.cluster_arn = pulumi.Output.from_input(args.cluster_arn)
-            self.cluster_name = pulumi.Output.from_input(args.cluster_arn.rsplit("/", 1)[-1])
+            self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
         else:
             cluster = aws.ecs.Cluster(
                 f"{name}-cluster",

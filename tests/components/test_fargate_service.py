@@ -1,6 +1,7 @@
 import json
 from typing import Any
 
+import pulumi
 import pytest
 
 from components.capacity_strategy import build_strategy
@@ -198,6 +199,14 @@ def test_an_existing_cluster_is_used_without_creating_or_reassociating_one(mocke
     assert mocks.one(SERVICE).inputs["cluster"] == arn
 
 
+def test_an_existing_cluster_may_come_from_another_stack_as_an_output(mocked) -> None:
+    arn = pulumi.Output.from_input("arn:aws:ecs:us-east-1:123456789012:cluster/from-stack-ref")
+    names: list[str] = []
+    mocks = mocked(lambda: service(cluster_arn=arn).cluster_name.apply(names.append))
+    assert mocks.one(SERVICE).inputs["cluster"] == "arn:aws:ecs:us-east-1:123456789012:cluster/from-stack-ref"
+    assert names == ["from-stack-ref"]
+
+
 def test_every_child_is_parented_to_the_component(default: RecordingMocks) -> None:
     component = default.one("graviton-node:fargate_service:FargateService")
     children = [r for r in default.resources if r is not component]
@@ -210,6 +219,7 @@ def test_every_child_is_parented_to_the_component(default: RecordingMocks) -> No
     [
         (lambda: service(container_insights="on"), "containerInsights"),
         (lambda: service(cluster_arn="shared"), "clusterArn"),
+        (lambda: service(cluster_arn=""), "clusterArn"),
         (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "memory"),
         (
             lambda: service(
