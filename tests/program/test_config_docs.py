@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from components.settings import CONFIG_KEYS, load_settings
@@ -47,8 +48,10 @@ def test_the_program_reads_every_declared_key() -> None:
     assert set(read) == {key.name for key in CONFIG_KEYS}
 
 
-def test_the_dev_stack_sets_only_declared_keys_and_its_region() -> None:
-    stack = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
+@pytest.mark.parametrize("stack_file", sorted(p.name for p in ROOT.glob("Pulumi.*.yaml")))
+def test_each_stack_sets_only_declared_keys_and_its_region(stack_file: str) -> None:
+    stack = yaml.safe_load((ROOT / stack_file).read_text())["config"]
+    assert stack["aws:region"]
     names = {key.name for key in CONFIG_KEYS}
     for key in stack:
         namespace, _, name = key.partition(":")

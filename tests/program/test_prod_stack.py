@@ -1,0 +1,53 @@
+"""The whole program on the prod stack's real config (Pulumi.yaml defaults + Pulumi.prod.yaml)."""
+
+import json
+
+import pytest
+
+from tools.offline import Run, run_program
+
+SERVICE = "aws:ecs/service:Service"
+
+
+@pytest.fixture(scope="module")
+def prod() -> Run:
+    return run_program("prod")
+
+
+def test_prod_keeps_two_tasks_on_demand_and_the_rest_on_spot(prod: Run) -> None:
+    service = prod.mocks.one(SERVICE).inputs
+    assert service["capacityProviderStrategies"] == [
+        {"capacityProvider": "FARGATE", "weight": 0, "base": 2},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+    ]
+    assert service["desiredCount"] == 6
+    cost = prod.outputs["cost_estimate"]
+    assert (cost["tasks_on_demand"], cost["tasks_spot"]) == (2, 4)
+
+
+def test_prod_runs_larger_tasks_with_the_heap_sized_to_them(prod: Run) -> None:
+    task = prod.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert (task["cpu"], task["memory"]) == ("2048", "4096")
+    (container,) = json.loads(task["containerDefinitions"])
+    env = {item["name"]: item["value"] for item in container["environment"]}
+    assert env["NODE_OPTIONS"] == "--max-old-space-size=2867"
+
+
+def test_prod_builds_its_own_vpc_across_three_azs_with_a_nat_gateway_each(prod: Run) -> None:
+    vpc = prod.mocks.one("awsx:ec2:Vpc").inputs
+    assert (vpc["numberOfAvailabilityZones"], vpc["natGateways"]) == (3, {"strategy": "OnePerAz"})
+    network = prod.mocks.one(SERVICE).inputs["networkConfiguration"]
+    assert network["subnets"] == ["subnet-0prv1", "subnet-0prv2"]
+    assert network["assignPublicIp"] is False
+    assert prod.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"] == ["subnet-0pub1", "subnet-0pub2"]
+
+
+def test_prod_keeps_logs_a_year_and_never_force_deletes_images(prod: Run) -> None:
+    assert prod.mocks.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 365
+    repo = prod.mocks.find("aws:ecr/repository:Repository", "prod-app-repo").inputs
+    assert repo["forceDelete"] is False
+
+
+def test_prod_uses_enhanced_container_insights(prod: Run) -> None:
+    settings = prod.mocks.one("aws:ecs/cluster:Cluster").inputs["settings"]
+    assert settings == [{"name": "containerInsights", "value": "enhanced"}]
