@@ -62,7 +62,7 @@ class FargateServiceArgs:
     """VPC of the tasks and the target group. Required."""
     subnet_ids: pulumi.Input[Sequence[str]]
     """Subnets the tasks run in. Required."""
-    assign_public_ip: bool
+    assign_public_ip: pulumi.Input[bool]
     """Give tasks a public IP (needed in public subnets to reach ECR; ingress stays ALB-only). Required."""
     listener_arn: pulumi.Input[str]
     """Load-balancer listener the service adds its rule to. Required."""

@@ -111,15 +111,26 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 class RecordingMocks(pulumi.runtime.Mocks):
     """Records every resource and invoke; answers with plausible AWS-shaped outputs."""
 
-    def __init__(self) -> None:
+    def __init__(self, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.resources: list[Registered] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._stack_outputs = dict(stack_outputs or {})
+        """Outputs of other stacks by fully qualified name, answered to ``pulumi.StackReference``."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         unwrapped = {key: _unwrap(value) for key, value in args.inputs.items()}
         inputs = {key: value for key, (value, _) in unwrapped.items()}
         secrets = {key for key, (_, secret) in unwrapped.items() if secret}
         self.resources.append(Registered(type=args.typ, name=args.name, inputs=inputs, secret_inputs=secrets))
+        if args.typ == "pulumi:pulumi:StackReference":
+            referenced = inputs["name"]
+            if referenced not in self._stack_outputs:
+                raise KeyError(f"no outputs mocked for stack {referenced}")
+            return referenced, {
+                "name": referenced,
+                "outputs": dict(self._stack_outputs[referenced]),
+                "secretOutputNames": [],
+            }
         return f"{args.name}-id", _outputs(args.typ, args.name, inputs)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -182,6 +193,7 @@ def run_mocked(
     config: Mapping[str, str] | None = None,
     stack: str = "dev",
     mocks: RecordingMocks | None = None,
+    project: str = PROJECT,
 ) -> Run:
     """Run ``program`` under recording mocks (fresh unless given) with ``config`` (``project:key`` -> string).
 
@@ -190,7 +202,7 @@ def run_mocked(
     mocks = mocks or RecordingMocks()
     set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_all_config(dict(config or {}))
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=_RecordingMonitor(mocks))
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=_RecordingMonitor(mocks))
     _get_rpc_manager().clear()
     _sync_await(run_pulumi_func(program))
     root = pulumi.runtime.get_root_resource()

@@ -3,6 +3,7 @@
 // - GET /health: 200 while serving, 503 once draining (load balancers stop routing here).
 // - GET /hash: a bcrypt hash, so the native module is exercised on every deploy.
 // - GET /slow?ms=N: answers after N ms (bounded); lets tests hold a request in flight.
+// - BASE_PATH=/api serves the same routes under /api (behind a path-based listener rule).
 // - One JSON log line per request on stdout (CloudWatch Logs parses JSON).
 // - SIGTERM (a Spot interruption sends one two minutes ahead, a deployment one with stopTimeout to
 //   spare): stop accepting, finish in-flight requests, exit 0 well inside Fargate's 120 s.
@@ -23,12 +24,16 @@ function send(res, status, body) {
   res.end(payload);
 }
 
-function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000 } = {}) {
+// basePath lets the service sit behind a listener rule such as /api/*: /api/health is /health.
+function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000, basePath = '' } = {}) {
   let draining = false;
   let shutdownPromise = null;
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://localhost');
+    if (basePath && (url.pathname === basePath || url.pathname.startsWith(basePath + '/'))) {
+      url.pathname = url.pathname.slice(basePath.length) || '/';
+    }
     if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
     switch (url.pathname) {
       case '/health':
@@ -99,6 +104,7 @@ if (require.main === module) {
   const app = createApp({
     drainDelayMs: Number(process.env.DRAIN_DELAY_MS) || 0,
     shutdownTimeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS) || 100_000,
+    basePath: (process.env.BASE_PATH || '').replace(/\/+$/, ''),
   });
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.on(signal, () => app.shutdown(signal).then(() => process.exit(0)));

@@ -56,3 +56,11 @@ test('shutdown lets an in-flight request finish', async () => {
   await done;
   assert.strictEqual(app.server.listening, false);
 });
+
+test('a base path serves the same routes under it, and keeps the plain paths', async () => {
+  const { app, port } = await started({ basePath: '/api' });
+  assert.deepStrictEqual(await get(port, '/api/health'), { status: 200, body: { status: 'ok' } });
+  assert.deepStrictEqual(await get(port, '/health'), { status: 200, body: { status: 'ok' } });
+  assert.strictEqual((await get(port, '/apix/health')).status, 404);
+  await app.shutdown('test');
+});

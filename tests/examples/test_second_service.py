@@ -1,0 +1,64 @@
+"""The second-service example joins the dev stack's cluster and load balancer via a stack reference."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+from tools.offline import RecordingMocks, Run, run_mocked, run_program, stack_config
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
+PLATFORM = "acme/graviton-node/dev"
+
+
+@pytest.fixture(scope="module")
+def platform() -> Run:
+    return run_program("dev")
+
+
+@pytest.fixture(scope="module")
+def example(platform: Run) -> Run:
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+
+    def program() -> None:
+        runpy.run_path(str(EXAMPLE / "__main__.py"), run_name="__main__")
+
+    return run_mocked(program, stack_config("dev", EXAMPLE), "dev", mocks, project="graviton-node-api")
+
+
+def test_it_reads_the_platform_stack_named_in_its_config(example: Run) -> None:
+    assert example.mocks.one("pulumi:pulumi:StackReference").inputs["name"] == PLATFORM
+
+
+def test_it_creates_no_cluster_and_runs_in_the_platforms(example: Run, platform: Run) -> None:
+    assert example.mocks.inputs_of("aws:ecs/cluster:Cluster") == []
+    assert example.mocks.inputs_of("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders") == []
+    service = example.mocks.one("aws:ecs/service:Service").inputs
+    assert service["cluster"] == platform.outputs["cluster_arn"]
+    assert service["networkConfiguration"]["subnets"] == platform.outputs["task_subnet_ids"]
+    assert service["networkConfiguration"]["assignPublicIp"] == platform.outputs["assign_public_ip"]
+
+
+def test_it_adds_its_own_rule_under_api_to_the_platforms_listener(example: Run, platform: Run) -> None:
+    rule = example.mocks.one("aws:lb/listenerRule:ListenerRule").inputs
+    assert rule["listenerArn"] == platform.outputs["listener_arn"]
+    assert rule["conditions"] == [{"pathPattern": {"values": ["/api", "/api/*"]}}]
+    assert rule["priority"] == 200
+
+
+def test_its_tasks_admit_only_the_platforms_load_balancer(example: Run, platform: Run) -> None:
+    ingress = example.mocks.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs
+    assert ingress["referencedSecurityGroupId"] == platform.outputs["load_balancer_security_group_id"]
+    egress = example.mocks.find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "dev-api-alb-egress")
+    assert egress.inputs["securityGroupId"] == platform.outputs["load_balancer_security_group_id"]
+
+
+def test_the_app_serves_under_the_path_and_the_url_points_there(example: Run, platform: Run) -> None:
+    assert example.outputs["url"] == platform.outputs["url"] + "/api/"
+    task = example.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    assert '{"name": "BASE_PATH", "value": "/api"}' in task
+
+
+def test_it_builds_its_own_arm64_image_in_its_own_repository(example: Run) -> None:
+    assert example.mocks.one("docker-build:index:Image").inputs["platforms"] == ["linux/arm64"]
+    assert example.outputs["image_ref"].split("/")[1].startswith("dev-api-repo:build-")
