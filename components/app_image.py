@@ -16,6 +16,8 @@ from components.ecr_lifecycle import MAX_KEEP_BUILDS, cache_lifecycle_policy, li
 from components.errors import ConfigError
 from components.naming import type_token
 
+CACHE_TAG_PREFIX = "cache-"
+
 
 @dataclass(frozen=True, kw_only=True)
 class AppImageArgs:
@@ -77,9 +79,15 @@ class AppImage(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        # The cache tag is overwritten on every build, which IMMUTABLE tags forbid: own repository.
+        # The cache tag is overwritten on every build: its own repository, immutable except for
+        # the cache-* tags, so nothing else pushed there can be overwritten.
         cache_repo = aws.ecr.Repository(
-            f"{name}-cache-repo", image_tag_mutability="MUTABLE", force_delete=True, opts=child
+            f"{name}-cache-repo",
+            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
+            image_tag_mutability_exclusion_filters=[{"filter": f"{CACHE_TAG_PREFIX}*", "filter_type": "WILDCARD"}],
+            image_scanning_configuration={"scan_on_push": True},
+            force_delete=True,
+            opts=child,
         )
         aws.ecr.LifecyclePolicy(
             f"{name}-cache-lifecycle", repository=cache_repo.name, policy=cache_lifecycle_policy(), opts=child
@@ -132,7 +140,7 @@ class AppImage(pulumi.ComponentResource):
         """One cached, pushed single-platform image (multi-platform builds cache unreliably)."""
         suffix = platform_suffix(platform)
         tag = f"{self.tag}-{suffix}" if multi else self.tag
-        cache_ref = pulumi.Output.format("{0}:{1}", cache_repo.repository_url, suffix)
+        cache_ref = pulumi.Output.format("{0}:{1}{2}", cache_repo.repository_url, CACHE_TAG_PREFIX, suffix)
         return docker_build.Image(
             f"{name}-image-{suffix}" if multi else f"{name}-image",
             context={"location": str(args.context)},

@@ -41,8 +41,10 @@ def test_force_delete_comes_from_the_args(mocked) -> None:
     assert mocked(lambda: image(force_delete=True)).find(REPO, "app-repo").inputs["forceDelete"] is True
 
 
-def test_the_build_cache_lives_in_its_own_mutable_repository(single: RecordingMocks) -> None:
-    assert single.find(REPO, "app-cache-repo").inputs["imageTagMutability"] == "MUTABLE"
+def test_the_build_cache_lives_in_its_own_repository_where_only_cache_tags_are_mutable(single: RecordingMocks) -> None:
+    cache = single.find(REPO, "app-cache-repo").inputs
+    assert cache["imageTagMutability"] == "IMMUTABLE_WITH_EXCLUSION"
+    assert cache["imageTagMutabilityExclusionFilters"] == [{"filter": "cache-*", "filterType": "WILDCARD"}]
 
 
 def test_the_lifecycle_policy_keeps_whole_builds(single: RecordingMocks) -> None:
@@ -79,7 +81,7 @@ def test_it_authenticates_with_the_ecr_token_of_the_repositorys_registry(single:
 
 def test_the_registry_cache_is_written_as_an_oci_image_manifest_in_max_mode(single: RecordingMocks) -> None:
     build = single.one(IMAGE).inputs
-    cache_ref = f"{REGISTRY}/app-cache-repo:arm64"
+    cache_ref = f"{REGISTRY}/app-cache-repo:cache-arm64"
     assert build["cacheTo"] == [
         {"registry": {"ref": cache_ref, "imageManifest": True, "ociMediaTypes": True, "mode": "max"}}
     ]
@@ -109,7 +111,10 @@ def test_the_image_ref_is_the_pushed_tag_pinned_by_digest(mocked) -> None:
 def test_multi_arch_builds_one_cached_image_per_platform_and_joins_them_in_an_index(multi: RecordingMocks) -> None:
     builds = multi.inputs_of(IMAGE)
     assert sorted(b["platforms"][0] for b in builds) == ["linux/amd64", "linux/arm64"]
-    assert sorted(b["cacheTo"][0]["registry"]["ref"].rsplit(":", 1)[1] for b in builds) == ["amd64", "arm64"]
+    assert sorted(b["cacheTo"][0]["registry"]["ref"].rsplit(":", 1)[1] for b in builds) == [
+        "cache-amd64",
+        "cache-arm64",
+    ]
     index = multi.one("docker-build:index:Index").inputs
     assert index["push"] is True
     assert sorted(s.split("@")[0].rsplit("-", 1)[1] for s in index["sources"]) == ["amd64", "arm64"]
