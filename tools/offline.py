@@ -247,13 +247,20 @@ def _stack_config(stack: str, root: Path) -> Mapping[str, str]:
 
 
 def run_program(
-    stack: str = "dev", overrides: Mapping[str, str] | None = None, mocks: RecordingMocks | None = None
+    stack: str = "dev",
+    overrides: Mapping[str, str] | None = None,
+    mocks: RecordingMocks | None = None,
+    root: Path = ROOT,
 ) -> Run:
-    """Run ``__main__.py`` with a stack's config (plus ``overrides``, ``key`` -> string)."""
-    config = stack_config(stack)
-    config.update({f"{PROJECT}:{key}": value for key, value in (overrides or {}).items()})
+    """Run the Pulumi project in ``root`` (this one by default) with a stack's config.
+
+    ``overrides`` are ``key`` -> string in the project's namespace.
+    """
+    project = yaml.safe_load((root / "Pulumi.yaml").read_text())["name"]
+    config = stack_config(stack, root)
+    config.update({f"{project}:{key}": value for key, value in (overrides or {}).items()})
 
     def program() -> None:
-        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
 
-    return run_mocked(program, config, stack, mocks)
+    return run_mocked(program, config, stack, mocks, project)

@@ -1,11 +1,10 @@
 """The second-service example joins the dev stack's cluster and load balancer via a stack reference."""
 
-import runpy
 from pathlib import Path
 
 import pytest
 
-from tools.offline import RecordingMocks, Run, run_mocked, run_program, stack_config
+from tools.offline import RecordingMocks, Run, run_program
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
@@ -18,12 +17,7 @@ def platform() -> Run:
 
 @pytest.fixture(scope="module")
 def example(platform: Run) -> Run:
-    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
-
-    def program() -> None:
-        runpy.run_path(str(EXAMPLE / "__main__.py"), run_name="__main__")
-
-    return run_mocked(program, stack_config("dev", EXAMPLE), "dev", mocks, project="graviton-node-api")
+    return run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
 
 
 def test_it_reads_the_platform_stack_named_in_its_config(example: Run) -> None:

@@ -1,0 +1,33 @@
+"""The rules of ``rules.py`` as mandatory pulumi_policy resource-validation policies."""
+
+from __future__ import annotations
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+)
+
+from rules import RULES, Rule
+
+
+def _policy(rule: Rule) -> ResourceValidationPolicy:
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if args.resource_type not in rule.resource_types:
+            return
+        for message in rule.check(args.resource_type, args.props, args.get_config()):
+            report_violation(message, None)
+
+    schema = PolicyConfigSchema(properties=dict(rule.config_properties)) if rule.config_properties else None
+    return ResourceValidationPolicy(
+        name=rule.name,
+        description=rule.description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=schema,
+    )
+
+
+POLICIES: list[ResourceValidationPolicy] = [_policy(rule) for rule in RULES]
