@@ -229,6 +229,11 @@ def stack_config(stack: str, root: Path = ROOT) -> dict[str, str]:
 
 
 @functools.cache
+def _project_name(root: Path) -> str:
+    return yaml.safe_load((root / "Pulumi.yaml").read_text())["name"]
+
+
+@functools.cache
 def _stack_config(stack: str, root: Path) -> Mapping[str, str]:
     project = yaml.safe_load((root / "Pulumi.yaml").read_text())
     config = {
@@ -256,7 +261,7 @@ def run_program(
 
     ``overrides`` are ``key`` -> string in the project's namespace.
     """
-    project = yaml.safe_load((root / "Pulumi.yaml").read_text())["name"]
+    project = _project_name(root)
     config = stack_config(stack, root)
     config.update({f"{project}:{key}": value for key, value in (overrides or {}).items()})
 

@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,12 +28,12 @@ def all_jobs() -> list[tuple[str, str, dict[str, Any]]]:
     return [(path.name, name, job) for path in FILES for name, job in load(path.name)["jobs"].items()]
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_each_workflow_validates_against_the_github_workflow_schema(path: Path) -> None:
+def test_every_workflow_validates_against_the_github_workflow_schema() -> None:
     checker = shutil.which("check-jsonschema")
     assert checker, "check-jsonschema is in requirements-dev.txt"
+    assert {p.name for p in FILES} == {"pull-request.yml", "deploy.yml", "pulumi-up.yml"}
     result = subprocess.run(
-        [checker, "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True
+        [checker, "--builtin-schema", "vendor.github-workflows", *map(str, FILES)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

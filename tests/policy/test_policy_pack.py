@@ -1,3 +1,4 @@
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -8,7 +9,7 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceV
 
 from policies import POLICIES
 from rules import RULES, violations
-from tools.offline import RecordingMocks, Registered, run_program
+from tools.offline import RecordingMocks, Registered, Run, run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policy"
@@ -21,12 +22,13 @@ def stack_policy_config(stack: str) -> dict[str, Any]:
     return json.loads((POLICY / f"config.{stack}.json").read_text())
 
 
-def registered(stack: str) -> list[Registered]:
-    return run_program(stack).mocks.resources
+@functools.cache
+def program_run(stack: str) -> Run:
+    return run_program(stack)
 
 
 def example_resources() -> list[Registered]:
-    mocks = RecordingMocks(stack_outputs={"acme/graviton-node/dev": run_program("dev").outputs})
+    mocks = RecordingMocks(stack_outputs={"acme/graviton-node/dev": program_run("dev").outputs})
     return run_program("dev", mocks=mocks, root=ROOT / "examples" / "second-service").mocks.resources
 
 
@@ -55,7 +57,7 @@ def _defaults(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_everything_the_program_registers_passes_with_the_stacks_policy_config(stack: str) -> None:
     config = stack_policy_config(stack)
-    found = {r.name: violations(r.type, r.inputs, config) for r in registered(stack)}
+    found = {r.name: violations(r.type, r.inputs, config) for r in program_run(stack).mocks.resources}
     assert {name: v for name, v in found.items() if v} == {}
 
 
