@@ -8,7 +8,8 @@ import pytest
 from tools.offline import RecordingMocks, run_mocked
 
 
-@pytest.fixture
+# Module scope: a fixture that records a component once can serve every test that only reads it.
+@pytest.fixture(scope="module")
 def mocked() -> Callable[[Callable[[], Any]], RecordingMocks]:
     """Run a function that creates components; return the recording mocks (inputs, parents, deps)."""
 

@@ -20,12 +20,12 @@ def image(**overrides: Any) -> AppImage:
     return AppImage("app", AppImageArgs(**args))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def single(mocked) -> RecordingMocks:
     return mocked(image)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def multi(mocked) -> RecordingMocks:
     return mocked(lambda: image(platforms=("linux/arm64", "linux/amd64")))
 

@@ -33,7 +33,7 @@ def container(mocks: RecordingMocks) -> dict[str, Any]:
     return definition
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def default(mocked) -> RecordingMocks:
     return mocked(service)
 
