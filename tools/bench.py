@@ -2,9 +2,11 @@
 
     python tools/bench.py
 
-Prints: the full non-image test suite's wall time (goal < 15 s on 2 cores), the time to evaluate the
-whole program under mocks in a fresh process (goal < 2 s) and with the SDKs already loaded, the offline
-plan command's wall time, and the plan's resource count.
+Prints the speed of a fixed reference loop first (shared CPUs here vary up to 2x over minutes:
+compare figures only at similar reference speeds), then the full non-image test suite's wall time
+(goal < 15 s on 2 cores), the time to evaluate the whole program under mocks in a fresh process
+(goal < 2 s) and with the SDKs already loaded, the offline plan command's wall time, and the
+plan's resource count.
 """
 
 from __future__ import annotations
@@ -44,7 +46,15 @@ def _timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]
     return time.perf_counter() - started, result
 
 
+def _reference_loop() -> float:
+    """Seconds for a fixed pure-Python loop: the machine's speed when the figures were taken."""
+    started = time.perf_counter()
+    sum(range(30_000_000))
+    return time.perf_counter() - started
+
+
 def main() -> int:
+    reference_before = _reference_loop()
     suite_seconds, suite = _timed([PYTHON, "-m", "pytest", "-q", "-m", "not image", "-p", "no:randomly"])
     summary = suite.stdout.strip().splitlines()[-1] if suite.stdout.strip() else suite.stderr[-500:]
     # Shared CPUs vary from run to run: take the median of several fresh processes.
@@ -60,6 +70,8 @@ def main() -> int:
     evaluation_seconds, imports, first, total_seconds, resources = parsed[len(parsed) // 2]
     fastest, slowest = parsed[0][0], parsed[-1][0]
     warm = warm_run.stdout.strip()
+    reference = (reference_before + _reference_loop()) / 2
+    print(f"reference loop (machine speed):      {reference:6.2f} s   (~0.7 s on an idle 2-core runner here)")
     print(f"test suite (non-image, wall):        {suite_seconds:6.2f} s   goal < 15 s   [{summary}]")
     print(f"program under mocks, fresh process:  {evaluation_seconds:6.2f} s   goal < 2 s    "
           f"median of {FRESH_RUNS} ({fastest:.2f}-{slowest:.2f} s): imports {imports:.2f} s + evaluation "
