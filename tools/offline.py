@@ -140,11 +140,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
             raise NotImplementedError(f"no mock for invoke {args.token}")
         return answer(dict(args.args)), []
 
+    def _only(self, what: str, found: list[Registered]) -> Registered:
+        assert len(found) == 1, f"expected one {what}, found {len(found)}"
+        return found[0]
+
     def find(self, type_token: str, name: str) -> Registered:
         """The resource of ``type_token`` named ``name`` (names are unique per type in this program)."""
-        found = [r for r in self.resources if r.type == type_token and r.name == name]
-        assert len(found) == 1, f"expected one {type_token} named {name}, found {len(found)}"
-        return found[0]
+        return self._only(
+            f"{type_token} named {name}", [r for r in self.resources if (r.type, r.name) == (type_token, name)]
+        )
 
     def inputs_of(self, type_token: str) -> list[dict[str, Any]]:
         """Inputs of every registered resource of ``type_token``, in registration order."""
@@ -152,19 +156,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def one(self, type_token: str) -> Registered:
         """The single resource of ``type_token``; fails if there are none or several."""
-        found = [r for r in self.resources if r.type == type_token]
-        assert len(found) == 1, f"expected one {type_token}, found {len(found)}"
-        return found[0]
+        return self._only(type_token, [r for r in self.resources if r.type == type_token])
 
     def by_urn(self, urn: str) -> Registered:
         """The resource with ``urn``."""
-        found = [r for r in self.resources if r.urn == urn]
-        assert len(found) == 1, f"expected one resource with URN {urn}, found {len(found)}"
-        return found[0]
+        return self._only(f"resource with URN {urn}", [r for r in self.resources if r.urn == urn])
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Adds each request's parent and dependency URNs to the resource the mocks just recorded."""
+    """Adds each request's parent and dependency URNs (``depends_on`` included) to its recorded resource."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
