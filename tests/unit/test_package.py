@@ -1,5 +1,6 @@
 """The components install as a versioned package with a lazy public API."""
 
+import shutil
 import subprocess
 import sys
 import tomllib
