@@ -53,8 +53,3 @@ def validate_task_size(cpu: int, memory: int, platform_version: str) -> None:
         raise ConfigError("memory", memory, f"for cpu {cpu}: {_describe(memories)} MiB")
     if cpu in _NEEDS_PLATFORM_1_4 and platform_version not in ("1.4.0", "LATEST"):
         raise ConfigError("platformVersion", platform_version, f"1.4.0 or LATEST for cpu {cpu} (8 and 16 vCPU)")
-
-
-def vcpus(cpu: int) -> float:
-    """CPU units as vCPUs (1024 units = 1 vCPU)."""
-    return cpu / 1024

@@ -27,6 +27,10 @@ class Rule:
     check: Callable[[str, Props, Config], list[str]]
     config_properties: Mapping[str, Any] = field(default_factory=dict)
 
+    def config(self, overrides: Config | None = None) -> dict[str, Any]:
+        """The schema defaults overlaid with a stack's settings, as the engine applies them."""
+        return {key: spec["default"] for key, spec in self.config_properties.items()} | dict(overrides or {})
+
 
 def _task_definition_arm64_fargate(_: str, props: Props, __: Config) -> list[str]:
     found: list[str] = []
@@ -86,15 +90,14 @@ def _no_world_open_ingress(resource_type: str, props: Props, config: Config) -> 
             props.get("cidrIpv4"), props.get("cidrIpv6"), _ports(props), props.get("ipProtocol"), allowed
         )
     if resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule":
-        if props.get("type") != "ingress":
-            return []
-        blocks = [*(props.get("cidrBlocks") or []), *(props.get("ipv6CidrBlocks") or [])]
-        return [m for b in blocks for m in _world_open(b, None, _ports(props), props.get("protocol"), allowed)]
-    found: list[str] = []
-    for rule in props.get("ingress") or []:
-        blocks = [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])]
-        found += [m for b in blocks for m in _world_open(b, None, _ports(rule), rule.get("protocol"), allowed)]
-    return found
+        return _open_cidr_blocks(props, allowed) if props.get("type") == "ingress" else []
+    return [message for rule in props.get("ingress") or [] for message in _open_cidr_blocks(rule, allowed)]
+
+
+def _open_cidr_blocks(rule: Props, allowed: Sequence[int]) -> list[str]:
+    # Inline security-group rules and SecurityGroupRule resources share this shape.
+    blocks = [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])]
+    return [m for block in blocks for m in _world_open(block, None, _ports(rule), rule.get("protocol"), allowed)]
 
 
 def _log_group_retention(_: str, props: Props, __: Config) -> list[str]:
@@ -193,8 +196,6 @@ def violations(resource_type: str, props: Props, config_by_rule: Mapping[str, Co
     found: list[str] = []
     for rule in RULES:
         if resource_type in rule.resource_types:
-            config = {key: spec["default"] for key, spec in rule.config_properties.items()} | dict(
-                (config_by_rule or {}).get(rule.name, {})
-            )
+            config = rule.config((config_by_rule or {}).get(rule.name))
             found += [f"{rule.name}: {message}" for message in rule.check(resource_type, props, config)]
     return found

@@ -16,6 +16,7 @@ POLICY = ROOT / "policy"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+RULES_BY_NAME = {rule.name: rule for rule in RULES}
 
 
 def stack_policy_config(stack: str) -> dict[str, Any]:
@@ -43,15 +44,10 @@ def validate(resource_type: str, props: dict[str, Any], config: dict[str, Any] |
             "r",
             PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), []),
             None,
-            (config or {}).get(policy.name, _defaults(policy.name)),
+            RULES_BY_NAME[policy.name].config((config or {}).get(policy.name)),
         )
         policy.validate(args, lambda message, urn=None, name=policy.name: reported.append(f"{name}: {message}"))
     return reported
-
-
-def _defaults(name: str) -> dict[str, Any]:
-    rule = next(r for r in RULES if r.name == name)
-    return {key: spec["default"] for key, spec in rule.config_properties.items()}
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -147,9 +143,8 @@ def test_listener_ports_may_be_open_to_the_world_and_the_list_is_configurable() 
 def test_the_pack_manifest_and_stack_configs_name_real_policies_and_settings() -> None:
     manifest = yaml.safe_load((POLICY / "PulumiPolicy.yaml").read_text())
     assert manifest["runtime"]["name"] == "python"
-    names = {rule.name: rule for rule in RULES}
     for stack_config_file in POLICY.glob("config.*.json"):
         for policy, settings in json.loads(stack_config_file.read_text()).items():
-            assert policy in names, stack_config_file.name
-            assert set(settings) <= set(names[policy].config_properties), stack_config_file.name
+            assert policy in RULES_BY_NAME, stack_config_file.name
+            assert set(settings) <= set(RULES_BY_NAME[policy].config_properties), stack_config_file.name
     assert "PolicyPack(" in (POLICY / "__main__.py").read_text()
