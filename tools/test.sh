@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x .venv/bin/python ] || ! cmp -s requirements-dev.txt .venv/.requirements-dev.txt; then
+# Reinstall when either requirements file changed (requirements-dev.txt includes requirements.txt).
+stamp=$(cat requirements.txt requirements-dev.txt)
+if [ ! -x .venv/bin/python ] || [ "$stamp" != "$(cat .venv/.requirements-stamp 2>/dev/null)" ]; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-  cp requirements-dev.txt .venv/.requirements-dev.txt
+  printf '%s' "$stamp" > .venv/.requirements-stamp
 fi
 # shellcheck disable=SC1091  # created just above
 . .venv/bin/activate
