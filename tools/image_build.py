@@ -2,6 +2,12 @@
 
 Shared by the image tests and ``tools/measure_image.py``. Nothing here provisions Docker: the caller
 hands over an engine (``DOCKER_HOST``), a registry and a base image, as a CI runner would.
+
+Builds export an OCI layout and this module pushes it to the registry itself. ``--push`` with the
+docker driver names the result into the engine's image store first, and with the containerd image
+store that naming races (BuildKit intermittently fails with ``image "…": already exists``). An OCI
+export touches no image store, so the push cannot race; ``docker run`` then pulls from the registry
+as a task would.
 """
 
 from __future__ import annotations
@@ -9,7 +15,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tarfile
+import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,18 +66,70 @@ def build(
     no_cache: bool = False,
 ) -> float:
     """Build one platform, push it, read and write the registry cache; return the seconds it took."""
-    args = [
-        "buildx", "build", "--platform", platform, "-f", str(context / dockerfile),
-        "--build-arg", f"NODE_IMAGE={env.node_image}",
-        "--cache-to", f"type=registry,ref={cache_ref},image-manifest=true,oci-mediatypes=true,mode=max",
-        "-t", ref, "--push",
-    ]  # fmt: skip
-    args += ["--no-cache"] if no_cache else ["--cache-from", f"type=registry,ref={cache_ref}"]
-    if env.ca_bundle:
-        args += ["--secret", f"id=npm_ca,src={env.ca_bundle}"]
     started = time.monotonic()
-    docker(*args, str(context))
+    with tempfile.TemporaryDirectory(prefix="image-build-") as scratch:
+        layout = Path(scratch) / "image.tar"
+        args = [
+            "buildx", "build", "--platform", platform, "-f", str(context / dockerfile),
+            "--build-arg", f"NODE_IMAGE={env.node_image}",
+            "--cache-to", f"type=registry,ref={cache_ref},image-manifest=true,oci-mediatypes=true,mode=max",
+            "--output", f"type=oci,dest={layout}",
+        ]  # fmt: skip
+        args += ["--no-cache"] if no_cache else ["--cache-from", f"type=registry,ref={cache_ref}"]
+        if env.ca_bundle:
+            args += ["--secret", f"id=npm_ca,src={env.ca_bundle}"]
+        docker(*args, str(context))
+        push_oci_layout(layout, ref)
     return time.monotonic() - started
+
+
+def push_oci_layout(layout_tar: Path, ref: str) -> None:
+    """Push an OCI layout tarball to a plain-HTTP registry under ``ref`` (``host:port/repo:tag``).
+
+    Blobs first, then every manifest below the top one by digest, then the top one by tag: a registry
+    refuses a manifest whose blobs or child manifests it does not hold yet.
+    """
+    registry, repository, tag = split_ref(ref)
+    with tempfile.TemporaryDirectory(prefix="oci-layout-") as scratch:
+        root = Path(scratch)
+        with tarfile.open(layout_tar) as archive:
+            archive.extractall(root, filter="data")
+        blobs = root / "blobs" / "sha256"
+        for blob in sorted(blobs.iterdir()):
+            _upload_blob(registry, repository, f"sha256:{blob.name}", blob.read_bytes())
+        (top,) = json.loads((root / "index.json").read_text())["manifests"]
+
+        def put(descriptor: dict, reference: str) -> None:
+            body = (blobs / descriptor["digest"].split(":", 1)[1]).read_bytes()
+            if descriptor["mediaType"] in INDEX_TYPES:
+                for child in json.loads(body)["manifests"]:
+                    put(child, child["digest"])
+            _request(registry, f"{repository}/manifests/{reference}", "PUT", body, descriptor["mediaType"])
+
+        put(top, tag)
+
+
+def _request(registry: str, path: str, method: str, body: bytes | None = None, content_type: str = "") -> str:
+    """One registry API call; returns the ``Location`` header (upload URLs)."""
+    url = path if path.startswith("http") else f"http://{registry}/v2/{path}"
+    headers = {"Content-Type": content_type} if content_type else {}
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return response.headers.get("Location", "")
+
+
+def _upload_blob(registry: str, repository: str, digest: str, data: bytes) -> None:
+    try:
+        _request(registry, f"{repository}/blobs/{digest}", "HEAD")
+        return  # already there
+    except urllib.error.HTTPError as error:
+        if error.code != 404:
+            raise
+    location = _request(registry, f"{repository}/blobs/uploads/", "POST", b"")
+    if location.startswith("/"):
+        location = f"http://{registry}{location}"
+    separator = "&" if "?" in location else "?"
+    _request(registry, f"{location}{separator}digest={digest}", "PUT", data, "application/octet-stream")
 
 
 def _get(registry: str, path: str, accept: tuple[str, ...]) -> tuple[dict, str]:

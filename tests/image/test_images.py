@@ -11,8 +11,8 @@ import pytest
 from components.build_tag import build_tag
 from tools.image_build import DOCKER_DIR, Environment, build, docker, image_config, platform_manifests, split_ref
 
-# One xdist worker runs all image tests, so each image is built once per run.
-pytestmark = [pytest.mark.image, pytest.mark.xdist_group("image")]
+# One xdist worker runs this file (--dist loadfile), so each image is built once per run.
+pytestmark = pytest.mark.image
 
 #: SIGTERM to exit, with a 2 s request in flight, under QEMU emulation: far inside Fargate's 120 s.
 SHUTDOWN_BOUND_SECONDS = 15

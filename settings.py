@@ -1,0 +1,247 @@
+"""The stack's configuration: one table of keys and a parser into a frozen ``Settings``.
+
+This is the program's own config layer, not part of the installable components package: other
+projects build their args from their own config.
+
+``CONFIG_KEYS`` is the single source of truth: tests keep ``Pulumi.yaml``'s typed ``config:`` block and
+the README's table in step with it. ``load_settings`` validates every value before the program
+registers a single resource, raising ``ConfigError`` with the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from components import validation as check
+from components.capacity_strategy import build_strategy
+from components.cost import parse_rate_overrides
+from components.ecr_lifecycle import MAX_KEEP_BUILDS
+from components.env_tuning import Tuning, parse_environment
+from components.errors import ConfigError
+from components.fargate_service import CONTAINER_INSIGHTS
+from components.network import NetworkArgs
+from components.service_spec import HealthCheck, ServiceSpec
+
+ConfigType = Literal["string", "integer", "boolean", "array"]
+ConfigValue = str | int | bool | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    """One key of the stack's config, as declared in Pulumi.yaml."""
+
+    name: str
+    type: ConfigType
+    default: ConfigValue
+    description: str
+
+
+CONFIG_KEYS: tuple[ConfigKey, ...] = (
+    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile in docker/ to build: Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only)."),
+    ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index."),
+    ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children)."),
+    ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
+    ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
+    ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one."),
+    ConfigKey("containerInsights", "string", "enhanced", "Container Insights on a created cluster: enhanced, enabled or disabled."),
+    ConfigKey("cpu", "integer", 1024, "Task CPU units (256-16384, a Fargate size)."),
+    ConfigKey("memory", "integer", 2048, "Task memory in MiB; must fit the Fargate table for cpu."),
+    ConfigKey("desiredCount", "integer", 2, "Tasks the service keeps running (0-5000)."),
+    ConfigKey("containerPort", "integer", 3000, "Port the app listens on."),
+    ConfigKey("platformVersion", "string", "1.4.0", "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+)."),
+    ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy."),
+    ConfigKey("fargateBase", "integer", 1, "On-demand (FARGATE) tasks placed before weights apply."),
+    ConfigKey("fargateWeight", "integer", 0, "FARGATE share of the tasks beyond the base (0-1000)."),
+    ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base."),
+    ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000)."),
+    ConfigKey("stopTimeoutSeconds", "integer", 120, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum)."),
+    ConfigKey("logRetentionDays", "integer", 30, "CloudWatch Logs retention in days (a CloudWatch retention value)."),
+    ConfigKey("healthCheckPath", "string", "/health", "HTTP path the container and load-balancer health checks request."),
+    ConfigKey("healthCheckIntervalSeconds", "integer", 30, "Container health check interval (5-300)."),
+    ConfigKey("healthCheckTimeoutSeconds", "integer", 5, "Container health check timeout (2-60)."),
+    ConfigKey("healthCheckRetries", "integer", 3, "Container health check retries (1-10)."),
+    ConfigKey("healthCheckStartPeriodSeconds", "integer", 10, "Container health check start period (0-300)."),
+    ConfigKey("healthCheckGracePeriodSeconds", "integer", 60, "Seconds the service ignores load-balancer health checks after a task starts."),
+    ConfigKey("minHealthyPercent", "integer", 100, "Deployment minimum healthy percent (0-100)."),
+    ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
+    ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (adds the ssmmessages permissions to the task role)."),
+    ConfigKey("environment", "array", (), "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept."),
+    ConfigKey("heapPercent", "integer", 70, "V8 heap ceiling as a percentage of container memory (10-90)."),
+    ConfigKey("uvThreadpoolSize", "integer", 8, "UV_THREADPOOL_SIZE (1-1024)."),
+    ConfigKey("mallocArenaMax", "integer", 2, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64)."),
+    ConfigKey("listenerPort", "integer", 80, "Load-balancer listener port (HTTP)."),
+    ConfigKey("allowedCidrs", "array", ("0.0.0.0/0",), "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open."),
+    ConfigKey("deregistrationDelaySeconds", "integer", 30, "Target-group draining time (0-90), kept well under Spot's two-minute warning."),
+    ConfigKey("pathPatterns", "array", ("/*",), "Listener-rule path patterns routed to this service (1-3, the ALB's limit)."),
+    ConfigKey("listenerRulePriority", "integer", 50000, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first."),
+    ConfigKey("idleTimeoutSeconds", "integer", 60, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it."),
+    ConfigKey("vpc", "string", "default", "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets)."),
+    ConfigKey("vpcCidr", "string", "10.0.0.0/16", "CIDR of a new VPC (/16 to /24)."),
+    ConfigKey("availabilityZones", "integer", 2, "Availability zones of a new VPC (2-6)."),
+    ConfigKey("natStrategy", "string", "Single", "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz."),
+    ConfigKey("vpcId", "string", "", "Existing VPC ID (vpc: existing)."),
+    ConfigKey("publicSubnetIds", "array", (), "Existing public subnets for the load balancer, in two or more AZs (vpc: existing)."),
+    ConfigKey("taskSubnetIds", "array", (), "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP."),
+    ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
+)  # fmt: skip
+
+KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the program needs from config, validated. Each field's key and default: ``CONFIG_KEYS``."""
+
+    dockerfile: str
+    platforms: tuple[str, ...]
+    keep_builds: int
+    force_delete: bool
+    npm_ca_bundle: str
+    cluster_arn: str
+    container_insights: str
+    service: ServiceSpec
+    listener_port: int
+    allowed_cidrs: tuple[str, ...]
+    network: NetworkArgs
+    cost_rates: Mapping[str, Decimal]
+
+
+class _Reader:
+    """Typed access to raw config strings (as ``pulumi.Config.get`` returns them), with defaults."""
+
+    def __init__(self, raw: Mapping[str, str | None]) -> None:
+        self._raw = raw
+
+    def string(self, name: str) -> str:
+        value = self._raw.get(name)
+        return str(KEYS_BY_NAME[name].default) if value is None else value
+
+    def integer(self, name: str) -> int:
+        value = self._raw.get(name)
+        if value is None:
+            default = KEYS_BY_NAME[name].default
+            assert isinstance(default, int)
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise ConfigError(name, value, "an integer") from None
+
+    def boolean(self, name: str) -> bool:
+        value = self._raw.get(name)
+        if value is None:
+            return bool(KEYS_BY_NAME[name].default)
+        if value.lower() not in ("true", "false"):
+            raise ConfigError(name, value, "true or false")
+        return value.lower() == "true"
+
+    def array(self, name: str) -> tuple[str, ...]:
+        value = self._raw.get(name)
+        if value is None:
+            default = KEYS_BY_NAME[name].default
+            assert isinstance(default, tuple)
+            return default
+        try:
+            items = json.loads(value)
+        except json.JSONDecodeError:
+            items = None
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise ConfigError(name, value, 'a list of strings, e.g. ["a", "b"]')
+        return tuple(items)
+
+
+def _service(r: _Reader) -> ServiceSpec:
+    return ServiceSpec(
+        cpu=r.integer("cpu"),
+        memory=r.integer("memory"),
+        desired_count=r.integer("desiredCount"),
+        container_port=r.integer("containerPort"),
+        platform_version=r.string("platformVersion"),
+        strategy=build_strategy(
+            fargate_base=r.integer("fargateBase"),
+            fargate_weight=r.integer("fargateWeight"),
+            spot_base=r.integer("spotBase"),
+            spot_weight=r.integer("spotWeight"),
+            use_spot=r.boolean("useSpot"),
+        ),
+        stop_timeout_seconds=r.integer("stopTimeoutSeconds"),
+        log_retention_days=r.integer("logRetentionDays"),
+        health_check=HealthCheck(
+            path=r.string("healthCheckPath"),
+            interval_seconds=r.integer("healthCheckIntervalSeconds"),
+            timeout_seconds=r.integer("healthCheckTimeoutSeconds"),
+            retries=r.integer("healthCheckRetries"),
+            start_period_seconds=r.integer("healthCheckStartPeriodSeconds"),
+        ),
+        health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
+        min_healthy_percent=r.integer("minHealthyPercent"),
+        max_percent=r.integer("maxPercent"),
+        enable_execute_command=r.boolean("enableExecuteCommand"),
+        environment=parse_environment(r.array("environment")),
+        tuning=Tuning(
+            heap_percent=r.integer("heapPercent"),
+            uv_threadpool_size=r.integer("uvThreadpoolSize"),
+            malloc_arena_max=r.integer("mallocArenaMax"),
+        ),
+        deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
+        path_patterns=r.array("pathPatterns"),
+        listener_rule_priority=r.integer("listenerRulePriority"),
+        idle_timeout_seconds=r.integer("idleTimeoutSeconds"),
+    )
+
+
+def nearest_key(name: str) -> str | None:
+    """The known key a typo most likely meant: same letters in another case, else the closest spelling."""
+    by_lower = {key.lower(): key for key in KEYS_BY_NAME}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()]
+    close = difflib.get_close_matches(name, list(KEYS_BY_NAME), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def load_settings(raw: Mapping[str, str | None]) -> Settings:
+    """Parse and validate raw config strings (every key set in the project's namespace); a missing key
+    takes its default, an unknown one is an error naming the nearest known key."""
+    unknown = sorted(set(raw) - KEYS_BY_NAME.keys())
+    if unknown:
+        guess = nearest_key(unknown[0])
+        hint = f"did you mean '{guess}'? " if guess else ""
+        raise ConfigError(unknown[0], raw[unknown[0]], f"{hint}a key declared in Pulumi.yaml's config block")
+    r = _Reader(raw)
+    dockerfile = r.string("dockerfile")
+    npm_ca_bundle = r.string("npmCaBundle")
+    if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
+        raise ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle")
+    return Settings(
+        dockerfile=dockerfile,
+        platforms=check.platforms(r.array("platforms"), dockerfile),
+        keep_builds=check.int_in_range("keepBuilds", r.integer("keepBuilds"), 1, MAX_KEEP_BUILDS),
+        force_delete=r.boolean("forceDelete"),
+        npm_ca_bundle=npm_ca_bundle,
+        cluster_arn=check.cluster_arn(r.string("clusterArn")),
+        container_insights=check.one_of("containerInsights", r.string("containerInsights"), CONTAINER_INSIGHTS),
+        service=_service(r),
+        listener_port=check.port("listenerPort", r.integer("listenerPort")),
+        allowed_cidrs=check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")),
+        network=NetworkArgs(
+            mode=r.string("vpc"),
+            vpc_cidr=r.string("vpcCidr"),
+            availability_zones=r.integer("availabilityZones"),
+            nat_strategy=r.string("natStrategy"),
+            vpc_id=r.string("vpcId"),
+            public_subnet_ids=r.array("publicSubnetIds"),
+            task_subnet_ids=r.array("taskSubnetIds"),
+        ),
+        cost_rates=parse_rate_overrides(r.array("costRateOverrides")),
+    )
+
+
+def settings_from(config: Mapping[str, str]) -> Settings:
+    """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed)."""
+    return load_settings(dict(config))
