@@ -1,10 +1,22 @@
-"""The app image: built for linux/arm64 (optionally amd64 too), pushed to ECR, pinned by digest."""
+"""The app image: built for linux/arm64 (optionally amd64 too), pushed to ECR, pinned by digest.
+
+Two rules of the real services shape it (``docs/decisions.md``, "Image tags"):
+- pulumi-docker-build rebuilds and re-pushes on more than the content (paths, file modes, a secret
+  appearing, lost state, a revert to an earlier build), and ECR refuses any push to an existing
+  immutable tag. The deploy's own ``build-*`` tags are therefore the one mutable namespace of the
+  repository; every other tag stays immutable, and the task definition pins the digest.
+- docker-build builds during previews and, although it never pushes then, it does export caches.
+  The pushed image only *reads* the cache; a separate cache-only build with ``buildOnPreview: false``
+  writes it, so a preview writes nothing and its inputs are the same in preview and update.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -24,7 +36,9 @@ class AppImageArgs:
     """What to build and how long to keep it."""
 
     context: Path
-    """Build context directory holding the Dockerfiles (the project's ``docker/``). Required."""
+    """Build context directory holding the Dockerfiles (the project's ``docker/``); handed to docker-build
+    relative to the working directory (the project, under ``pulumi up``), so that checkouts at different
+    paths build the same inputs. Required."""
     dockerfile: str = "Dockerfile"
     """``Dockerfile`` (multi-arch) or ``Dockerfile.graviton`` (arm64 only), inside ``context``. Default Dockerfile."""
     platforms: tuple[str, ...] = ("linux/arm64",)
@@ -64,9 +78,12 @@ class AppImage(pulumi.ComponentResource):
         self.tag = build_tag(
             args.context, dockerfile=args.dockerfile, platforms=args.platforms, build_args=args.build_args
         )
+        # ECR refuses a push to an existing immutable tag, even of the same digest: only the deploy's
+        # own build-* tags may move (docs/decisions.md, "Image tags").
         repo = aws.ecr.Repository(
             f"{name}-repo",
-            image_tag_mutability="IMMUTABLE",
+            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
+            image_tag_mutability_exclusion_filters=[{"filter": f"{TAG_PREFIX}*", "filter_type": "WILDCARD"}],
             image_scanning_configuration={"scan_on_push": True},
             force_delete=args.force_delete,
             opts=child,
@@ -137,22 +154,34 @@ class AppImage(pulumi.ComponentResource):
         child: pulumi.ResourceOptions,
         multi: bool,
     ) -> docker_build.Image:
-        """One cached, pushed single-platform image (multi-platform builds cache unreliably)."""
+        """One pushed single-platform image (multi-platform builds cache unreliably) and its cache writer."""
         suffix = platform_suffix(platform)
         tag = f"{self.tag}-{suffix}" if multi else self.tag
         cache_ref = pulumi.Output.format("{0}:{1}{2}", cache_repo.repository_url, CACHE_TAG_PREFIX, suffix)
-        return docker_build.Image(
+        build: dict[str, Any] = {
+            "context": {"location": project_relative(args.context)},
+            "dockerfile": {"location": project_relative(args.context / args.dockerfile)},
+            "platforms": [docker_build.Platform(platform)],
+            "build_args": dict(args.build_args),
+            "secrets": dict(args.build_secrets),
+            "ignore_secrets_in_diff_calculation": sorted(args.build_secrets),
+            "registries": [registry],
+            "cache_from": [{"registry": {"ref": cache_ref}}],
+        }
+        image = docker_build.Image(
             f"{name}-image-{suffix}" if multi else f"{name}-image",
-            context={"location": str(args.context)},
-            dockerfile={"location": str(args.context / args.dockerfile)},
-            platforms=[docker_build.Platform(platform)],
-            build_args=dict(args.build_args),
-            secrets=dict(args.build_secrets),
-            ignore_secrets_in_diff_calculation=sorted(args.build_secrets),
             tags=[pulumi.Output.format("{0}:{1}", repo.repository_url, tag)],
             push=True,
-            registries=[registry],
-            cache_from=[{"registry": {"ref": cache_ref}}],
+            opts=child,
+            **build,
+        )
+        # The same build again, after the push: a full hit on the local build cache that only exports
+        # it. Never built in a preview, so a pull request cannot write what deploys read back.
+        docker_build.Image(
+            f"{name}-cache-{suffix}" if multi else f"{name}-cache",
+            push=False,
+            exports=[{"cacheonly": {}}],
+            build_on_preview=False,
             cache_to=[
                 {
                     "registry": {
@@ -163,5 +192,13 @@ class AppImage(pulumi.ComponentResource):
                     }
                 }
             ],
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[image]),
+            **build,
         )
+        return image
+
+
+def project_relative(path: Path) -> str:
+    """``path`` relative to the working directory: ``pulumi up`` runs in the project, so the same
+    checkout at another path (CI, a laptop) hands docker-build the same location and builds nothing."""
+    return os.path.relpath(path.resolve(), Path.cwd())

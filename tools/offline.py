@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import runpy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -79,7 +80,7 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         out.update(repositoryUrl=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}", registryId=ACCOUNT)
     elif typ == "docker-build:index:Image":
         digest = _digest(name + json.dumps(inputs.get("tags"), sort_keys=True))
-        out.update(digest=digest, ref=f"{inputs['tags'][0]}@{digest}")
+        out.update(digest=digest, ref=f"{inputs['tags'][0]}@{digest}" if inputs.get("tags") else "")
     elif typ == "docker-build:index:Index":
         digest = _digest(name + json.dumps(inputs.get("sources"), sort_keys=True))
         out.update(ref=f"{inputs['tag']}@{digest}")
@@ -194,15 +195,17 @@ def run_mocked(
     stack: str = "dev",
     mocks: RecordingMocks | None = None,
     project: str = PROJECT,
+    preview: bool = False,
 ) -> Run:
     """Run ``program`` under recording mocks (fresh unless given) with ``config`` (``project:key`` -> string).
 
-    Never a preview: under ``preview=True`` applies are skipped and assertions pass silently.
+    ``preview=True`` only to compare what a preview *registers* (``pulumi.runtime.is_dry_run()`` is true):
+    applies are skipped in a preview, so assertions on applied values would pass silently.
     """
     mocks = mocks or RecordingMocks()
     set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_all_config(dict(config or {}))
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=_RecordingMonitor(mocks))
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks))
     _get_rpc_manager().clear()
     _sync_await(run_pulumi_func(program))
     root = pulumi.runtime.get_root_resource()
@@ -256,6 +259,7 @@ def run_program(
     overrides: Mapping[str, str] | None = None,
     mocks: RecordingMocks | None = None,
     root: Path = ROOT,
+    preview: bool = False,
 ) -> Run:
     """Run the Pulumi project in ``root`` (this one by default) with a stack's config.
 
@@ -266,6 +270,12 @@ def run_program(
     config.update({f"{project}:{key}": value for key, value in (overrides or {}).items()})
 
     def program() -> None:
-        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+        # The CLI runs the program in the project's directory; relative paths depend on it.
+        previous = Path.cwd()
+        os.chdir(root)
+        try:
+            runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+        finally:
+            os.chdir(previous)
 
-    return run_mocked(program, config, stack, mocks, project)
+    return run_mocked(program, config, stack, mocks, project, preview)

@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,12 @@ def multi(mocked) -> RecordingMocks:
     return mocked(lambda: image(platforms=("linux/arm64", "linux/amd64")))
 
 
-def test_the_image_repository_has_immutable_tags_and_scans_on_push(single: RecordingMocks) -> None:
+def test_the_image_repository_keeps_every_tag_immutable_but_the_deploys_own_and_scans_on_push(
+    single: RecordingMocks,
+) -> None:
     repo = single.find(REPO, "app-repo").inputs
-    assert repo["imageTagMutability"] == "IMMUTABLE"
+    assert repo["imageTagMutability"] == "IMMUTABLE_WITH_EXCLUSION"
+    assert repo["imageTagMutabilityExclusionFilters"] == [{"filter": "build-*", "filterType": "WILDCARD"}]
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
     assert repo["forceDelete"] is False
 
@@ -57,8 +61,16 @@ def test_the_lifecycle_policy_keeps_whole_builds(single: RecordingMocks) -> None
     assert counts == {"tagged": 10, "untagged": 20}
 
 
+def pushed(mocks: RecordingMocks) -> list[dict[str, Any]]:
+    return [inputs for inputs in mocks.inputs_of(IMAGE) if inputs["push"]]
+
+
+def cache_writers(mocks: RecordingMocks) -> list[dict[str, Any]]:
+    return [inputs for inputs in mocks.inputs_of(IMAGE) if not inputs["push"]]
+
+
 def test_it_builds_linux_arm64_and_pushes_under_a_fully_qualified_content_tag(single: RecordingMocks) -> None:
-    build = single.one(IMAGE).inputs
+    (build,) = pushed(single)
     assert build["platforms"] == ["linux/arm64"]
     assert build["push"] is True
     (tag,) = build["tags"]
@@ -67,7 +79,7 @@ def test_it_builds_linux_arm64_and_pushes_under_a_fully_qualified_content_tag(si
 
 
 def test_it_authenticates_with_the_ecr_token_of_the_repositorys_registry(single: RecordingMocks) -> None:
-    build = single.one(IMAGE)
+    build = single.find(IMAGE, "app-image")
     (registry,) = build.inputs["registries"]
     assert "registries" in build.secret_inputs
     assert registry["address"] == REGISTRY
@@ -79,23 +91,36 @@ def test_it_authenticates_with_the_ecr_token_of_the_repositorys_registry(single:
     assert token_calls == [{"registryId": "123456789012"}]
 
 
-def test_the_registry_cache_is_written_as_an_oci_image_manifest_in_max_mode(single: RecordingMocks) -> None:
-    build = single.one(IMAGE).inputs
+def test_the_pushed_image_reads_the_registry_cache_and_never_writes_it(single: RecordingMocks) -> None:
+    (build,) = pushed(single)
+    assert build["cacheFrom"] == [{"registry": {"ref": f"{REGISTRY}/app-cache-repo:cache-arm64"}}]
+    assert "cacheTo" not in build
+
+
+def test_a_cache_only_build_after_the_push_writes_the_cache_and_never_runs_in_a_preview(
+    single: RecordingMocks,
+) -> None:
+    (writer,) = cache_writers(single)
+    (build,) = pushed(single)
     cache_ref = f"{REGISTRY}/app-cache-repo:cache-arm64"
-    assert build["cacheTo"] == [
+    assert writer["cacheTo"] == [
         {"registry": {"ref": cache_ref, "imageManifest": True, "ociMediaTypes": True, "mode": "max"}}
     ]
-    assert build["cacheFrom"] == [{"registry": {"ref": cache_ref}}]
+    assert (writer["buildOnPreview"], writer["exports"], "tags" in writer) == (False, [{"cacheonly": {}}], False)
+    same = ("context", "dockerfile", "platforms", "buildArgs", "cacheFrom", "registries")
+    assert {k: writer.get(k) for k in same} == {k: build.get(k) for k in same}
+    depends = {single.by_urn(urn).name for urn in single.find(IMAGE, "app-cache").dependencies}
+    assert "app-image" in depends
 
 
 def test_the_dockerfile_comes_from_the_args(mocked) -> None:
-    build = mocked(lambda: image(dockerfile="Dockerfile.graviton")).one(IMAGE).inputs
-    assert build["dockerfile"] == {"location": str(DOCKER / "Dockerfile.graviton")}
-    assert build["context"] == {"location": str(DOCKER)}
+    (build,) = pushed(mocked(lambda: image(dockerfile="Dockerfile.graviton")))
+    assert build["dockerfile"] == {"location": os.path.relpath(DOCKER / "Dockerfile.graviton")}
+    assert build["context"] == {"location": os.path.relpath(DOCKER)}
 
 
 def test_the_npm_ca_bundle_is_passed_as_a_build_secret_and_ignored_in_diffs(mocked) -> None:
-    build = mocked(lambda: image(build_secrets={"npm_ca": pulumi.Output.secret("PEM")})).one(IMAGE)
+    build = mocked(lambda: image(build_secrets={"npm_ca": pulumi.Output.secret("PEM")})).find(IMAGE, "app-image")
     assert build.inputs["secrets"] == {"npm_ca": "PEM"}
     assert "secrets" in build.secret_inputs
     assert build.inputs["ignoreSecretsInDiffCalculation"] == ["npm_ca"]
@@ -109,8 +134,8 @@ def test_the_image_ref_is_the_pushed_tag_pinned_by_digest(mocked) -> None:
 
 
 def test_multi_arch_builds_one_cached_image_per_platform_and_joins_them_in_an_index(multi: RecordingMocks) -> None:
-    builds = multi.inputs_of(IMAGE)
-    assert sorted(b["platforms"][0] for b in builds) == ["linux/amd64", "linux/arm64"]
+    builds = cache_writers(multi)
+    assert sorted(b["platforms"][0] for b in pushed(multi)) == ["linux/amd64", "linux/arm64"]
     assert sorted(b["cacheTo"][0]["registry"]["ref"].rsplit(":", 1)[1] for b in builds) == [
         "cache-amd64",
         "cache-arm64",
