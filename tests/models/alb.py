@@ -1,0 +1,57 @@
+"""How an Application Load Balancer listener routes a request, and what it refuses to create.
+
+From the ELB guide ("Listener rules", "Path conditions") and API reference: rules are evaluated in
+priority order, lowest number first, and the first rule whose conditions match wins; the default
+action runs only when no rule matches. Priorities are unique per listener (``PriorityInUse``) and run
+1-50000. A path-pattern condition takes at most 3 values, is case-sensitive, matches the path only
+(not the query string), with ``*`` for 0 or more characters and ``?`` for exactly one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+class RuleRefusedError(Exception):
+    """What the ELB API answers to a rule it will not create (``PriorityInUse``, ``ValidationError``)."""
+
+
+def pattern_matches(pattern: str, path: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, path.split("?", 1)[0]) is not None
+
+
+@dataclass(frozen=True)
+class Rule:
+    priority: float
+    patterns: tuple[str, ...]
+    target: str
+
+
+@dataclass
+class Listener:
+    default: str
+    rules: list[Rule] = field(default_factory=list)
+
+    def add(self, rule: Rule) -> None:
+        if not 1 <= rule.priority <= 50000:
+            raise RuleRefusedError(f"priority {rule.priority} is outside 1-50000")
+        if any(existing.priority == rule.priority for existing in self.rules):
+            raise RuleRefusedError(f"PriorityInUse: {rule.priority}")
+        if not 1 <= len(rule.patterns) <= 3:
+            raise RuleRefusedError(f"a path-pattern condition takes 1 to 3 values, got {len(rule.patterns)}")
+        self.rules.append(rule)
+
+    def add_registered(self, inputs: dict, target_names: dict[str, str]) -> None:
+        """Add a rule from the inputs of a registered ``aws:lb/listenerRule:ListenerRule``."""
+        ((condition,),) = [inputs["conditions"]]
+        (action,) = inputs["actions"]
+        target = target_names.get(action["targetGroupArn"], action["targetGroupArn"])
+        self.add(Rule(inputs["priority"], tuple(condition["pathPattern"]["values"]), target))
+
+    def route(self, path: str) -> str:
+        for rule in sorted(self.rules, key=lambda r: r.priority):
+            if any(pattern_matches(p, path) for p in rule.patterns):
+                return rule.target
+        return self.default

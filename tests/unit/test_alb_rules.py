@@ -1,0 +1,79 @@
+"""Listener-rule validation agrees with the ALB: what it accepts the ALB creates and can reach."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.alb_rules import LAST_PRIORITY, health_check_path, is_catch_all, path_patterns
+from components.errors import ConfigError
+from tests.models.alb import Listener, Rule, pattern_matches
+
+
+def test_three_path_values_are_accepted_and_four_are_refused_like_the_alb() -> None:
+    assert path_patterns("pathPatterns", ["/a", "/b", "/c"], "listenerRulePriority", 10) == ("/a", "/b", "/c")
+    with pytest.raises(ConfigError) as error:
+        path_patterns("pathPatterns", ["/a", "/b", "/c", "/d"], "listenerRulePriority", 10)
+    assert error.value.key == "pathPatterns" and "1 to 3" in error.value.allowed
+
+
+@pytest.mark.parametrize(
+    ("patterns", "key"),
+    [
+        ([], "pathPatterns"),
+        (["api"], "pathPatterns"),
+        (["/a b"], "pathPatterns"),
+        (["/ünïcode"], "pathPatterns"),
+        (["/" + "a" * 128], "pathPatterns"),
+        (["/a", "/a"], "pathPatterns"),
+    ],
+)
+def test_patterns_the_alb_would_refuse_are_refused_naming_the_key(patterns: list[str], key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        path_patterns("pathPatterns", patterns, "listenerRulePriority", 10)
+    assert error.value.key == key
+
+
+@pytest.mark.parametrize("priority", [0, 50001])
+def test_priorities_outside_the_albs_range_are_refused(priority: int) -> None:
+    with pytest.raises(ConfigError) as error:
+        path_patterns("pathPatterns", ["/a"], "listenerRulePriority", priority)
+    assert error.value.key == "listenerRulePriority"
+
+
+@pytest.mark.parametrize("pattern", ["/*", "*", "/**"])
+def test_a_catch_all_is_only_accepted_as_the_last_rule(pattern: str) -> None:
+    assert path_patterns("pathPatterns", [pattern], "listenerRulePriority", LAST_PRIORITY) == (pattern,)
+    with pytest.raises(ConfigError) as error:
+        path_patterns("pathPatterns", ["/api", pattern], "listenerRulePriority", 100)
+    assert (error.value.key, error.value.value) == ("listenerRulePriority", 100)
+
+
+_PATH_CHARS = st.sampled_from("abcXYZ019_-.$~@:+&/")
+_PATTERN = st.text(st.sampled_from("abc/*?-"), min_size=0, max_size=12).map(lambda s: "/" + s)
+
+
+@given(pattern=_PATTERN, path=st.text(_PATH_CHARS, max_size=20).map(lambda s: "/" + s))
+def test_a_pattern_called_catch_all_matches_every_path_the_alb_would_send(pattern: str, path: str) -> None:
+    if is_catch_all(pattern):
+        assert pattern_matches(pattern, path)
+
+
+@given(patterns=st.lists(_PATTERN, min_size=1, max_size=3, unique=True), priority=st.integers(1, LAST_PRIORITY - 1))
+def test_any_accepted_rule_below_the_last_is_created_and_leaves_the_platform_reachable(
+    patterns: list[str], priority: int
+) -> None:
+    """What validation lets through, the ALB accepts, and the platform's catch-all still gets a path."""
+    try:
+        accepted = path_patterns("pathPatterns", patterns, "listenerRulePriority", priority)
+    except ConfigError:
+        return
+    listener = Listener(default="404")
+    listener.add(Rule(LAST_PRIORITY, ("/*",), "platform"))
+    listener.add(Rule(priority, accepted, "service"))
+    unmatched = [p for p in ("/", "/zz-platform-only", "/a/zz") if not any(pattern_matches(x, p) for x in accepted)]
+    assert all(listener.route(p) == "platform" for p in unmatched)
+
+
+@pytest.mark.parametrize("path", ["/health", "/ready?full=1", "/it's", "/a/b-c_d.e~f"])
+def test_health_check_paths_a_url_carries_are_accepted(path: str) -> None:
+    assert health_check_path("healthCheckPath", path) == path
