@@ -13,11 +13,17 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import validation as check
-from components.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
-from components.errors import ConfigError
-from components.naming import type_token
-from components.service_spec import ServiceSpec
+from . import validation as check
+from .app_contract import (
+    TARGET_HEALTH_INTERVAL_SECONDS,
+    TARGET_HEALTH_TIMEOUT_SECONDS,
+    TARGET_HEALTHY_THRESHOLD,
+    TARGET_UNHEALTHY_THRESHOLD,
+)
+from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
+from .errors import ConfigError
+from .naming import type_token
+from .service_spec import ServiceSpec
 
 CONTAINER_NAME = "app"
 #: The node image's unprivileged user (uid:gid), enforced here even if an image forgets USER.
@@ -94,11 +100,17 @@ def _strategy_inputs(strategy: tuple[StrategyItem, ...]) -> list[aws.ecs.Service
     return items
 
 
-def _health_check_command(port: int, path: str) -> list[str]:
-    # bookworm-slim images have no curl; node is always there.
+def health_check_command(timeout_seconds: int) -> list[str]:
+    """The container health check: node (bookworm-slim has no curl) requests ``HEALTH_CHECK_PATH`` on ``PORT``.
+
+    Both come from the container's environment, never pasted into the script, so no path can change
+    the code that runs; the request gives up a second before ECS's own timeout.
+    """
     script = (
-        f"require('http').get({{host:'127.0.0.1',port:{port},path:'{path}',timeout:4000}},"
-        "r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
+        "const r=require('http').get({host:'127.0.0.1',port:Number(process.env.PORT),"
+        f"path:process.env.HEALTH_CHECK_PATH,timeout:{max(timeout_seconds - 1, 1) * 1000}}},"
+        "s=>{s.resume();process.exit(s.statusCode===200?0:1)});"
+        "r.on('timeout',()=>{r.destroy();process.exit(1)});r.on('error',()=>process.exit(1))"
     )
     return ["CMD", "node", "-e", script]
 
@@ -190,7 +202,7 @@ class FargateService(pulumi.ComponentResource):
             ],
             "environment": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
             "healthCheck": {
-                "command": _health_check_command(spec.container_port, hc.path),
+                "command": health_check_command(hc.timeout_seconds),
                 "interval": hc.interval_seconds,
                 "timeout": hc.timeout_seconds,
                 "retries": hc.retries,
@@ -269,10 +281,10 @@ class FargateService(pulumi.ComponentResource):
             health_check={
                 "path": hc.path,
                 "matcher": "200",
-                "interval": 15,
-                "timeout": 5,
-                "healthy_threshold": 2,
-                "unhealthy_threshold": 3,
+                "interval": TARGET_HEALTH_INTERVAL_SECONDS,
+                "timeout": TARGET_HEALTH_TIMEOUT_SECONDS,
+                "healthy_threshold": TARGET_HEALTHY_THRESHOLD,
+                "unhealthy_threshold": TARGET_UNHEALTHY_THRESHOLD,
             },
             opts=child,
         )

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from components import validation as check
-from components.capacity_strategy import StrategyItem, build_strategy, validate_strategy
-from components.env_tuning import Tuning, tuned_environment
-from components.errors import ConfigError
-from components.fargate_sizing import validate_task_size
+from . import alb_rules
+from . import validation as check
+from .app_contract import app_environment, reject_owned
+from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
+from .env_tuning import Tuning, tuned_environment
+from .errors import ConfigError
+from .fargate_sizing import validate_task_size
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")
 MAX_DESIRED_COUNT = 5000
@@ -39,8 +41,7 @@ class HealthCheck:
     """Seconds after start when failures do not count (0-300). Default 10."""
 
     def __post_init__(self) -> None:
-        if not self.path.startswith("/") or any(c.isspace() for c in self.path) or '"' in self.path:
-            raise ConfigError("healthCheckPath", self.path, "a URL path starting with / without spaces or quotes")
+        alb_rules.health_check_path("healthCheckPath", self.path)
         check.int_in_range("healthCheckIntervalSeconds", self.interval_seconds, 5, 300)
         check.int_in_range("healthCheckTimeoutSeconds", self.timeout_seconds, 2, 60)
         check.int_in_range("healthCheckRetries", self.retries, 1, 10)
@@ -84,9 +85,11 @@ class ServiceSpec:
     deregistration_delay_seconds: int = 30
     """Target-group draining seconds (0-90, under Spot's two-minute warning). Default 30."""
     path_patterns: tuple[str, ...] = ("/*",)
-    """Listener-rule path patterns routed to the service (1-5). Default ``("/*",)``."""
-    listener_rule_priority: int = 100
-    """Listener-rule priority (1-50000). Default 100."""
+    """Listener-rule path patterns routed to the service (1-3, the ALB's limit). Default ``("/*",)``."""
+    listener_rule_priority: int = alb_rules.LAST_PRIORITY
+    """Listener-rule priority (1-50000; a catch-all pattern needs 50000, the last). Default 50000."""
+    idle_timeout_seconds: int = 60
+    """Idle timeout of the load balancer in front (1-4000); the app's keep-alive outlasts it. Default 60."""
 
     def __post_init__(self) -> None:
         check.one_of("platformVersion", self.platform_version, PLATFORM_VERSIONS)
@@ -103,11 +106,19 @@ class ServiceSpec:
                 "maxPercent", self.max_percent, f"at least 100 and above minHealthyPercent ({self.min_healthy_percent})"
             )
         check.int_in_range("deregistrationDelaySeconds", self.deregistration_delay_seconds, 0, MAX_DEREGISTRATION_DELAY)
-        if not 1 <= len(self.path_patterns) <= 5 or not all(p.startswith("/") for p in self.path_patterns):
-            raise ConfigError("pathPatterns", list(self.path_patterns), "1 to 5 path patterns starting with /")
-        check.int_in_range("listenerRulePriority", self.listener_rule_priority, 1, 50000)
+        alb_rules.path_patterns("pathPatterns", self.path_patterns, "listenerRulePriority", self.listener_rule_priority)
         self.container_environment()
 
     def container_environment(self) -> dict[str, str]:
-        """The user's environment plus the tuning for this service's memory (one container per task)."""
-        return tuned_environment(self.environment, container_memory_mib=self.memory, tuning=self.tuning)
+        """The user's environment, the tuning for this service's memory (one container per task), and
+        what the app must know of the task and the load balancer (``app_contract``)."""
+        reject_owned(self.environment)
+        tuned = tuned_environment(self.environment, container_memory_mib=self.memory, tuning=self.tuning)
+        contract = app_environment(
+            port=self.container_port,
+            health_check_path=self.health_check.path,
+            idle_timeout_seconds=self.idle_timeout_seconds,
+            stop_timeout_seconds=self.stop_timeout_seconds,
+            deregistration_delay_seconds=self.deregistration_delay_seconds,
+        )
+        return dict(sorted({**tuned, **contract}.items()))

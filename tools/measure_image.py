@@ -2,8 +2,9 @@
 
     IMAGE_TEST_REGISTRY=... IMAGE_TEST_NODE_IMAGE=... [IMAGE_TEST_CA_BUNDLE=...] python tools/measure_image.py
 
-Goals: the app adds <= 15 MB over the base image; a warm rebuild takes <= 10 % of the cold build.
-Sizes are compressed layer bytes from the registry manifests (what a task pulls).
+Goals: the app adds <= 15 MB over the base image; a warm rebuild takes <= 10 % of the cold build; a
+one-line source change pushes only the source layer, not the dependency layer. Sizes are compressed
+layer bytes from the registry manifests (what a task pulls and a deploy pushes).
 """
 
 from __future__ import annotations
@@ -40,17 +41,28 @@ def main() -> int:
         warm = build(env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=warm_ref,
                      cache_ref=cache_ref, context=context)  # fmt: skip
     registry, repository, tag = split_ref(warm_ref)
-    image = layer_bytes(platform_manifests(registry, repository, tag)["linux/arm64"])
+    warm_manifest = platform_manifests(registry, repository, tag)["linux/arm64"]
+    cold_manifest = platform_manifests(*split_ref(cold_ref))["linux/arm64"]
+    image = layer_bytes(warm_manifest)
     base_registry, base_repository, base_tag = split_ref(env.node_image)
-    base = layer_bytes(platform_manifests(base_registry, base_repository, base_tag)["linux/arm64"])
+    base_manifest = platform_manifests(base_registry, base_repository, base_tag)["linux/arm64"]
+    base = layer_bytes(base_manifest)
     added = image - base
     ratio = warm / cold
+    # What a deploy of the source change pushes: the layers the registry did not hold already.
+    held = {layer["digest"] for layer in cold_manifest["layers"]}
+    pushed = sum(layer["size"] for layer in warm_manifest["layers"] if layer["digest"] not in held)
+    base_digests = {layer["digest"] for layer in base_manifest["layers"]}
+    app_layers = [layer for layer in warm_manifest["layers"] if layer["digest"] not in base_digests]
+    dependencies = max(layer["size"] for layer in app_layers)
     print(f"cold build (arm64, no cache):            {cold:7.1f} s")
     print(f"warm rebuild (source change, reg. cache): {warm:7.1f} s   {ratio:.1%} of cold (goal <= 10 %)")
     print(f"final image (compressed layers):          {image / MB:7.1f} MB")
     print(f"base image ({env.node_image.rsplit('/', 1)[-1]}):   {base / MB:7.1f} MB")
     print(f"added by the app:                         {added / MB:7.2f} MB   (goal <= 15 MB)")
-    met = added <= 15 * MB and ratio <= 0.10
+    print(f"dependency layer (node_modules):          {dependencies / 1000:7.1f} kB")
+    print(f"pushed by a one-line source change:       {pushed / 1000:7.1f} kB   (goal: less than the dependency layer)")
+    met = added <= 15 * MB and ratio <= 0.10 and pushed < dependencies
     print("goals:", "met" if met else "NOT met")
     return 0 if met else 1
 

@@ -1,12 +1,17 @@
 'use strict';
-// HTTP service for ECS Fargate on Graviton.
-// - GET /health: 200 while serving, 503 once draining (load balancers stop routing here).
+// HTTP service for ECS Fargate on Graviton. Every setting comes from the environment the task
+// definition gives it (docs/app-contract.md); the defaults only serve a bare `node server.js`.
+// - GET /health (HEALTH_CHECK_PATH): 200 while serving, 503 once draining.
 // - GET /hash: a bcrypt hash, so the native module is exercised on every deploy.
 // - GET /slow?ms=N: answers after N ms (bounded); lets tests hold a request in flight.
 // - BASE_PATH=/api serves the same routes under /api (behind a path-based listener rule).
 // - One JSON log line per request on stdout (CloudWatch Logs parses JSON).
-// - SIGTERM (a Spot interruption sends one two minutes ahead, a deployment one with stopTimeout to
-//   spare): stop accepting, finish in-flight requests, exit 0 well inside Fargate's 120 s.
+// - Keep-alive above the load balancer's idle timeout (KEEP_ALIVE_TIMEOUT_MS, HEADERS_TIMEOUT_MS,
+//   REQUEST_TIMEOUT_MS): the ALB reuses idle connections, and one the app closed first is a 502.
+// - SIGTERM (Spot's two-minute notice, or a task being stopped): /health answers 503 at once, every
+//   response says `connection: close`, and the server keeps serving for DRAIN_DELAY_MS while the ALB
+//   stops routing here; then it stops accepting, lets in-flight requests finish (at most
+//   SHUTDOWN_TIMEOUT_MS) and exits 0 before ECS's stopTimeout runs out.
 const http = require('node:http');
 const os = require('node:os');
 const v8 = require('node:v8');
@@ -25,7 +30,15 @@ function send(res, status, body) {
 }
 
 // basePath lets the service sit behind a listener rule such as /api/*: /api/health is /health.
-function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000, basePath = '' } = {}) {
+function createApp({
+  drainDelayMs = 0,
+  shutdownTimeoutMs = 100_000,
+  basePath = '',
+  healthPath = '/health',
+  keepAliveTimeoutMs = 65_000,
+  headersTimeoutMs = 66_000,
+  requestTimeoutMs = 300_000,
+} = {}) {
   let draining = false;
   let shutdownPromise = null;
 
@@ -35,9 +48,10 @@ function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000, basePath = '
       url.pathname = url.pathname.slice(basePath.length) || '/';
     }
     if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
+    if (url.pathname === healthPath || url.pathname + url.search === healthPath) {
+      return send(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
+    }
     switch (url.pathname) {
-      case '/health':
-        return send(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
       case '/':
         return send(res, 200, {
           service: 'graviton-node-app',
@@ -60,7 +74,8 @@ function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000, basePath = '
     }
   }
 
-  const server = http.createServer((req, res) => {
+  // Node checks headersTimeout <= requestTimeout only when both are given here.
+  const server = http.createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs }, (req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -72,6 +87,8 @@ function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000, basePath = '
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
     });
   });
+
+  server.keepAliveTimeout = keepAliveTimeoutMs;
 
   // Resolves once every in-flight request has finished and the server is closed.
   function shutdown(signal) {
@@ -85,7 +102,11 @@ function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000, basePath = '
       }, shutdownTimeoutMs);
       force.unref();
       setTimeout(() => {
+        // A keep-alive connection whose request began before SIGTERM turns idle only when it ends:
+        // close each as it does, or close() would wait out the keep-alive timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
         server.close(() => {
+          clearInterval(sweep);
           clearTimeout(force);
           log({ level: 'info', message: 'stopped' });
           resolve();
@@ -99,17 +120,32 @@ function createApp({ drainDelayMs = 0, shutdownTimeoutMs = 100_000, basePath = '
   return { server, shutdown, isDraining: () => draining };
 }
 
+// A number from the environment, or the default when the variable is unset or empty.
+function envNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${raw}`);
+  return value;
+}
+
 if (require.main === module) {
-  const port = Number(process.env.PORT) || 3000;
+  const port = envNumber('PORT', 3000);
   const app = createApp({
-    drainDelayMs: Number(process.env.DRAIN_DELAY_MS) || 0,
-    shutdownTimeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS) || 100_000,
+    drainDelayMs: envNumber('DRAIN_DELAY_MS', 0),
+    shutdownTimeoutMs: envNumber('SHUTDOWN_TIMEOUT_MS', 100_000),
     basePath: (process.env.BASE_PATH || '').replace(/\/+$/, ''),
+    healthPath: process.env.HEALTH_CHECK_PATH || '/health',
+    keepAliveTimeoutMs: envNumber('KEEP_ALIVE_TIMEOUT_MS', 65_000),
+    headersTimeoutMs: envNumber('HEADERS_TIMEOUT_MS', 66_000),
+    requestTimeoutMs: envNumber('REQUEST_TIMEOUT_MS', 300_000),
   });
   for (const signal of ['SIGTERM', 'SIGINT']) {
     process.on(signal, () => app.shutdown(signal).then(() => process.exit(0)));
   }
-  app.server.listen(port, '0.0.0.0', () => log({ level: 'info', message: 'listening', port, arch: process.arch }));
+  app.server.listen(port, '0.0.0.0', () =>
+    log({ level: 'info', message: 'listening', port: app.server.address().port, arch: process.arch }),
+  );
 }
 
 module.exports = { createApp };

@@ -78,9 +78,38 @@ def test_the_container_runs_the_digest_pinned_image(default: RecordingMocks) -> 
     assert container(default)["image"] == IMAGE
 
 
+def environment(mocks: RecordingMocks) -> dict[str, str]:
+    return {item["name"]: item["value"] for item in container(mocks)["environment"]}
+
+
 def test_the_container_gets_the_node_and_glibc_tuning(default: RecordingMocks) -> None:
-    env = {item["name"]: item["value"] for item in container(default)["environment"]}
-    assert env == {"MALLOC_ARENA_MAX": "2", "NODE_OPTIONS": "--max-old-space-size=1433", "UV_THREADPOOL_SIZE": "8"}
+    env = environment(default)
+    assert (env["MALLOC_ARENA_MAX"], env["NODE_OPTIONS"], env["UV_THREADPOOL_SIZE"]) == (
+        "2",
+        "--max-old-space-size=1433",
+        "8",
+    )
+
+
+def test_the_app_is_told_the_port_health_path_timeouts_and_drain_the_task_and_alb_use(mocked) -> None:
+    spec = ServiceSpec(
+        container_port=8080,
+        health_check=HealthCheck(path="/ready"),
+        idle_timeout_seconds=120,
+        deregistration_delay_seconds=60,
+        stop_timeout_seconds=100,
+    )
+    mocks = mocked(lambda: service(spec))
+    env = environment(mocks)
+    target_group = mocks.one("aws:lb/targetGroup:TargetGroup").inputs
+    assert int(env["PORT"]) == container(mocks)["portMappings"][0]["containerPort"] == target_group["port"]
+    assert env["HEALTH_CHECK_PATH"] == target_group["healthCheck"]["path"] == "/ready"
+    assert int(env["KEEP_ALIVE_TIMEOUT_MS"]) > 120_000 and int(env["HEADERS_TIMEOUT_MS"]) > int(
+        env["KEEP_ALIVE_TIMEOUT_MS"]
+    )
+    assert int(env["DRAIN_DELAY_MS"]) == 60_000 == int(target_group["deregistrationDelay"]) * 1000
+    drain_and_finish = int(env["DRAIN_DELAY_MS"]) + int(env["SHUTDOWN_TIMEOUT_MS"])
+    assert drain_and_finish < container(mocks)["stopTimeout"] * 1000
 
 
 def test_user_environment_is_kept_next_to_the_tuning(mocked) -> None:
@@ -104,11 +133,10 @@ def test_the_container_runs_as_a_non_root_user_on_a_read_only_root(default: Reco
     assert definition["readonlyRootFilesystem"] is True
 
 
-def test_the_container_health_check_requests_the_health_path_on_the_app_port(mocked) -> None:
-    spec = ServiceSpec(container_port=8080, health_check=HealthCheck(path="/ready", interval_seconds=10, retries=2))
+def test_the_container_health_check_timings_come_from_the_spec(mocked) -> None:
+    spec = ServiceSpec(health_check=HealthCheck(path="/ready", interval_seconds=10, retries=2))
     check = container(mocked(lambda: service(spec)))["healthCheck"]
     assert check["command"][:3] == ["CMD", "node", "-e"]
-    assert "port:8080" in check["command"][3] and "path:'/ready'" in check["command"][3]
     assert (check["interval"], check["timeout"], check["retries"], check["startPeriod"]) == (10, 5, 2, 10)
 
 
@@ -166,7 +194,7 @@ def test_the_listener_rule_forwards_the_path_patterns_to_the_target_group(defaul
     rule = default.one("aws:lb/listenerRule:ListenerRule").inputs
     assert rule["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
     assert rule["actions"][0]["type"] == "forward"
-    assert rule["priority"] == 100
+    assert rule["priority"] == 50000  # a catch-all is the last rule
 
 
 def test_deployments_roll_back_on_failure_and_wait_for_steady_state(default: RecordingMocks) -> None:

@@ -1,21 +1,29 @@
 """The real images: built for arm64 (and amd64), pushed with a registry cache, then run and probed."""
 
 import json
+import shutil
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from components.build_tag import build_tag
+from components.fargate_service import FargateService, FargateServiceArgs
+from components.service_spec import HealthCheck, ServiceSpec
 from tools.image_build import DOCKER_DIR, Environment, build, docker, image_config, platform_manifests, split_ref
+from tools.offline import run_mocked
 
 # One xdist worker runs this file (--dist loadfile), so each image is built once per run.
 pytestmark = pytest.mark.image
 
-#: SIGTERM to exit, with a 2 s request in flight, under QEMU emulation: far inside Fargate's 120 s.
-SHUTDOWN_BOUND_SECONDS = 15
+#: The task the images are run as: a port other than the image's default 3000 and another health path.
+TASK = ServiceSpec(container_port=8080, health_check=HealthCheck(path="/ready"))
+#: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s), so stopTimeout 120 s becomes 6 s.
+SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
+STOP_TIMEOUT_SECONDS = 6
 ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
 
 
@@ -49,6 +57,33 @@ def standard(image_env: Environment) -> str:
 
 
 IMAGES = [("graviton", "linux/arm64"), ("standard", "linux/arm64"), ("standard", "linux/amd64")]
+
+
+@pytest.fixture(scope="module")
+def task_container() -> dict:
+    """The container definition the program registers for ``TASK`` (environment, health check)."""
+
+    def program() -> None:
+        FargateService(
+            "svc",
+            FargateServiceArgs(
+                spec=TASK,
+                image_ref="image",
+                vpc_id="vpc-1",
+                subnet_ids=["subnet-1"],
+                assign_public_ip=True,
+                listener_arn="arn:listener",
+                load_balancer_security_group_id="sg-alb",
+            ),
+        )
+
+    mocks = run_mocked(program).mocks
+    (definition,) = json.loads(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    return definition
+
+
+def task_environment(definition: dict) -> dict[str, str]:
+    return {item["name"]: item["value"] for item in definition["environment"]}
 
 
 @pytest.fixture(params=IMAGES, ids=[f"{name}-{platform.split('/')[1]}" for name, platform in IMAGES])
@@ -125,50 +160,105 @@ def test_the_v8_heap_limit_follows_node_options(image: tuple[str, str], heap_mib
 
 
 @pytest.fixture
-def serving(image: tuple[str, str]) -> Iterator[tuple[str, int]]:
+def serving(image: tuple[str, str], task_container: dict) -> Iterator[tuple[str, int]]:
+    """The image run as the task runs it: its environment, its user, a read-only root, port 8080."""
     ref, platform = image
-    container = docker("run", "-d", "--platform", platform, "-p", "127.0.0.1::3000", ref).stdout.strip()
+    env = task_environment(task_container) | SHORTENED
+    port = task_container["portMappings"][0]["containerPort"]
+    args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", "--read-only", "--init"]
+    args += ["--user", task_container["user"]]
+    for key, value in env.items():
+        args += ["-e", f"{key}={value}"]
+    container = docker(*args, ref).stdout.strip()
     try:
-        port = int(docker("port", container, "3000/tcp").stdout.split(":")[-1])
+        host_port = int(docker("port", container, f"{port}/tcp").stdout.split(":")[-1])
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
+                urllib.request.urlopen(f"http://127.0.0.1:{host_port}{env['HEALTH_CHECK_PATH']}", timeout=2).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
                     raise AssertionError(docker("logs", container).stdout) from None
                 time.sleep(0.3)
-        yield container, port
+        yield container, host_port
     finally:
         docker("rm", "-f", container, check=False)
 
 
-def test_health_answers_200(serving: tuple[str, int]) -> None:
+def test_the_app_listens_on_the_task_port_and_answers_the_task_health_path(serving: tuple[str, int]) -> None:
     _, port = serving
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as response:
         assert (response.status, json.loads(response.read())) == (200, {"status": "ok"})
 
 
-def test_sigterm_finishes_the_request_in_flight_and_exits_zero_quickly(serving: tuple[str, int]) -> None:
+def test_the_task_health_check_command_passes_inside_the_container(
+    serving: tuple[str, int], task_container: dict
+) -> None:
+    container, _ = serving
+    command = task_container["healthCheck"]["command"]
+    assert command[0] == "CMD"
+    assert docker("exec", container, *command[1:], check=False).returncode == 0
+
+
+def test_sigterm_under_a_steady_stream_fails_no_request_and_exits_zero_inside_stop_timeout(
+    serving: tuple[str, int],
+) -> None:
     container, port = serving
-    answer: dict[str, object] = {}
+    failures: list[str] = []
+    answered: list[int] = []
+    sending = threading.Event()
+    sending.set()
+
+    def stream() -> None:
+        while sending.is_set():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                    answered.append(response.status)
+            except OSError as error:
+                failures.append(repr(error))
+            time.sleep(0.05)
+
+    slow: dict[str, object] = {}
 
     def slow_request() -> None:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slow?ms=2000", timeout=30) as response:
-            answer.update(status=response.status, body=json.loads(response.read()))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slow?ms=1500", timeout=30) as response:
+            slow.update(status=response.status, body=json.loads(response.read()))
 
-    worker = threading.Thread(target=slow_request)
+    worker = threading.Thread(target=stream)
     worker.start()
     time.sleep(0.5)
     started = time.monotonic()
     docker("kill", "--signal", "TERM", container)
-    exit_code = int(docker("wait", container, timeout=SHUTDOWN_BOUND_SECONDS + 30).stdout.strip())
-    elapsed = time.monotonic() - started
+    in_flight = threading.Thread(target=slow_request)
+    in_flight.start()
+    time.sleep(1.5)  # the ALB stops sending before the 2.25 s drain ends
+    sending.clear()
     worker.join(timeout=30)
+    exit_code = int(docker("wait", container, timeout=STOP_TIMEOUT_SECONDS + 30).stdout.strip())
+    elapsed = time.monotonic() - started
+    in_flight.join(timeout=30)
+    assert failures == []
+    assert len(answered) > 5
+    assert slow == {"status": 200, "body": {"waitedMs": 1500}}
     assert exit_code == 0
-    assert elapsed < SHUTDOWN_BOUND_SECONDS
-    assert answer == {"status": 200, "body": {"waitedMs": 2000}}
+    assert elapsed < STOP_TIMEOUT_SECONDS
     logs = [json.loads(line) for line in docker("logs", container).stdout.splitlines() if line.startswith("{")]
     assert any(entry.get("message") == "draining" and entry.get("signal") == "SIGTERM" for entry in logs)
-    assert any(entry.get("path") == "/slow?ms=2000" and entry.get("status") == 200 for entry in logs)
+
+
+def test_a_source_change_pushes_only_the_source_layer(image_env: Environment, graviton: str, tmp_path: Path) -> None:
+    context = tmp_path / "docker"
+    shutil.copytree(DOCKER_DIR, context, ignore=shutil.ignore_patterns("node_modules"))
+    server = context / "app" / "server.js"
+    server.write_text(server.read_text() + "// one more line\n")
+    changed = f"{image_env.registry}/graviton-node/app-graviton:source-change"
+    build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=changed, context=context,
+          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64")  # fmt: skip
+    (before,) = platform_manifests(*split_ref(graviton)).values()
+    (after,) = platform_manifests(*split_ref(changed)).values()
+    held = {layer["digest"] for layer in before["layers"]}
+    new_layers = [layer for layer in after["layers"] if layer["digest"] not in held]
+    assert len(new_layers) == 1
+    assert new_layers[0] == after["layers"][-1]
+    assert new_layers[0]["size"] < 100_000

@@ -47,14 +47,18 @@ test('health answers 503 while draining', async () => {
   await done;
 });
 
-test('shutdown lets an in-flight request finish', async () => {
+test('shutdown lets an in-flight request finish, then closes its keep-alive connection at once', async () => {
   const { app, port } = await started();
-  const inFlight = get(port, '/slow?ms=400');
+  const agent = new http.Agent({ keepAlive: true });
+  const inFlight = get(port, '/slow?ms=400', agent);
   await new Promise((resolve) => setTimeout(resolve, 100));
+  const started_ = Date.now();
   const done = app.shutdown('SIGTERM');
   assert.deepStrictEqual(await inFlight, { status: 200, body: { waitedMs: 400 } });
   await done;
+  assert.ok(Date.now() - started_ < 1500, 'closed without waiting for the keep-alive timeout');
   assert.strictEqual(app.server.listening, false);
+  agent.destroy();
 });
 
 test('a base path serves the same routes under it, and keeps the plain paths', async () => {
