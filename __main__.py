@@ -9,9 +9,21 @@ from components.cost import estimate
 from components.fargate_service import FargateService, FargateServiceArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.network import Network
-from components.settings import settings_from
+from settings import settings_from
 
-settings = settings_from(pulumi.Config().get)
+
+def project_config() -> dict[str, str]:
+    """Every key set in this project's namespace, wherever the SDK reads config from: ``PULUMI_CONFIG``
+    under ``pulumi up``, ``set_all_config`` under the Automation API and mocks. Reading every key, not
+    only the known ones, is what lets a typo such as ``desiredcount`` fail instead of being ignored."""
+    prefix = f"{pulumi.get_project()}:"
+    names = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
+    config = pulumi.Config()
+    values = {key.removeprefix(prefix): config.get(key.removeprefix(prefix)) for key in names if key.startswith(prefix)}
+    return {key: value for key, value in values.items() if value is not None}
+
+
+settings = settings_from(project_config())
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
 
@@ -38,6 +50,7 @@ load_balancer = LoadBalancer(
         subnet_ids=network.public_subnet_ids,
         listener_port=settings.listener_port,
         allowed_cidrs=settings.allowed_cidrs,
+        idle_timeout_seconds=settings.service.idle_timeout_seconds,
     ),
 )
 service = FargateService(
@@ -78,3 +91,4 @@ pulumi.export("task_subnet_ids", network.task_subnet_ids)
 pulumi.export("assign_public_ip", network.assign_public_ip)
 pulumi.export("listener_arn", load_balancer.listener_arn)
 pulumi.export("load_balancer_security_group_id", load_balancer.security_group_id)
+pulumi.export("idle_timeout_seconds", load_balancer.idle_timeout_seconds)

@@ -1,8 +1,11 @@
 """Pulumi components for a Node.js service on Graviton, and the pure AWS rules they enforce.
 
-Public API (``from components import FargateService, ServiceSpec, ...``): the four components with
-their args, the specs they validate, and the rule helpers. Names resolve on first use, so importing a
-rule module (``components.cost``, ``components.fargate_sizing``, ...) never loads the cloud SDKs.
+Installed, the package's import name is ``graviton_node_components`` (``from graviton_node_components
+import FargateService, ServiceSpec, ...``), so it never collides with a project's own ``components/``
+folder; in this repository the same modules are the ``components`` folder, and every import inside
+it is relative so both names work. Public API: the four components with their args, the specs they
+validate, and the rule helpers. Names resolve on first use, so importing a rule module (``.cost``,
+``.fargate_sizing``, ...) never loads the cloud SDKs.
 """
 
 from __future__ import annotations
@@ -53,20 +56,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from components.app_image import AppImage, AppImageArgs
-    from components.capacity_strategy import StrategyItem, build_strategy
-    from components.cost import CostEstimate, estimate
-    from components.env_tuning import Tuning
-    from components.errors import ConfigError
-    from components.fargate_service import FargateService, FargateServiceArgs
-    from components.fargate_sizing import validate_task_size
-    from components.load_balancer import LoadBalancer, LoadBalancerArgs
-    from components.network import Network, NetworkArgs
-    from components.service_spec import HealthCheck, ServiceSpec
+    from .app_image import AppImage, AppImageArgs
+    from .capacity_strategy import StrategyItem, build_strategy
+    from .cost import CostEstimate, estimate
+    from .env_tuning import Tuning
+    from .errors import ConfigError
+    from .fargate_service import FargateService, FargateServiceArgs
+    from .fargate_sizing import validate_task_size
+    from .load_balancer import LoadBalancer, LoadBalancerArgs
+    from .network import Network, NetworkArgs
+    from .service_spec import HealthCheck, ServiceSpec
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'components' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"components.{module}"), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import validation as check
-from components.naming import type_token
+from . import validation as check
+from .app_contract import http_timeouts_ms
+from .naming import type_token
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,11 +24,14 @@ class LoadBalancerArgs:
     listener_port: int = 80
     """HTTP listener port. Default 80."""
     allowed_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
-    """CIDRs (IPv4 or IPv6) allowed to reach the listener port. Default ``("0.0.0.0/0",)``."""
+    """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only). Default ``("0.0.0.0/0",)``."""
+    idle_timeout_seconds: int = 60
+    """Seconds an idle connection stays open (1-4000); services derive their keep-alive from it. Default 60."""
 
     def __post_init__(self) -> None:
         check.port("listenerPort", self.listener_port)
-        check.cidrs("allowedCidrs", self.allowed_cidrs)
+        check.ipv4_cidrs("allowedCidrs", self.allowed_cidrs)
+        http_timeouts_ms(self.idle_timeout_seconds)
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -41,6 +45,8 @@ class LoadBalancer(pulumi.ComponentResource):
     """The ALB's DNS name."""
     url: pulumi.Output[str]
     """``http://`` URL of the listener."""
+    idle_timeout_seconds: int
+    """The idle timeout; a service behind this listener sets its app's keep-alive above it."""
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
@@ -52,15 +58,13 @@ class LoadBalancer(pulumi.ComponentResource):
             opts=child,
         )
         for index, cidr in enumerate(args.allowed_cidrs):
-            ipv6 = check.is_ipv6(cidr)
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-ingress-{index}",
                 security_group_id=sg.id,
                 ip_protocol="tcp",
                 from_port=args.listener_port,
                 to_port=args.listener_port,
-                cidr_ipv4=None if ipv6 else cidr,
-                cidr_ipv6=cidr if ipv6 else None,
+                cidr_ipv4=cidr,
                 description=f"HTTP from {cidr}",
                 opts=child,
             )
@@ -71,6 +75,9 @@ class LoadBalancer(pulumi.ComponentResource):
             security_groups=[sg.id],
             subnets=args.subnet_ids,
             drop_invalid_header_fields=True,
+            # The default is ipv4: an IPv6 CIDR could never reach it, so only IPv4 CIDRs are accepted.
+            ip_address_type="ipv4",
+            idle_timeout=args.idle_timeout_seconds,
             opts=child,
         )
         listener = aws.lb.Listener(
@@ -89,6 +96,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.security_group_id = sg.id
         self.listener_arn = listener.arn
         self.dns_name = alb.dns_name
+        self.idle_timeout_seconds = args.idle_timeout_seconds
         port = "" if args.listener_port == 80 else f":{args.listener_port}"
         self.url = pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
         self.register_outputs(
@@ -97,5 +105,6 @@ class LoadBalancer(pulumi.ComponentResource):
                 "listener_arn": self.listener_arn,
                 "dns_name": self.dns_name,
                 "url": self.url,
+                "idle_timeout_seconds": self.idle_timeout_seconds,
             }
         )

@@ -9,9 +9,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from components import validation as check
-from components.errors import ConfigError
-from components.naming import type_token
+from . import validation as check
+from .errors import ConfigError
+from .naming import type_token
 
 VPC_MODES = ("default", "new", "existing")
 _NAT = {
@@ -43,8 +43,8 @@ class NetworkArgs:
     def __post_init__(self) -> None:
         check.one_of("vpc", self.mode, VPC_MODES)
         if self.mode == "new":
-            check.cidrs("vpcCidr", [self.vpc_cidr])
-            if check.is_ipv6(self.vpc_cidr) or not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
+            check.ipv4_cidrs("vpcCidr", [self.vpc_cidr])
+            if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
                 raise ConfigError("vpcCidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
             check.int_in_range("availabilityZones", self.availability_zones, 2, 6)
             check.one_of("natStrategy", self.nat_strategy, _NAT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from components.errors import ConfigError
+from .errors import ConfigError
 
 #: CloudWatch Logs PutRetentionPolicy values (0, "never expire", is left out on purpose).
 LOG_RETENTION_DAYS: tuple[int, ...] = (
@@ -41,24 +41,23 @@ def log_retention(value: int) -> int:
     return value
 
 
-def cidrs(key: str, values: Iterable[str]) -> tuple[str, ...]:
-    """IPv4 or IPv6 networks in CIDR form with no host bits set; at least one."""
+def ipv4_cidrs(key: str, values: Iterable[str]) -> tuple[str, ...]:
+    """IPv4 networks in CIDR form with no host bits set; at least one."""
     result = tuple(values)
     if not result:
-        raise ConfigError(key, [], "at least one CIDR such as 203.0.113.0/24")
+        raise ConfigError(key, [], "at least one IPv4 CIDR such as 203.0.113.0/24")
     for value in result:
         try:
-            ipaddress.ip_network(value, strict=True)
+            network = ipaddress.ip_network(value, strict=True)
         except ValueError:
-            raise ConfigError(key, value, "a CIDR such as 203.0.113.0/24 or 2001:db8::/32") from None
+            raise ConfigError(key, value, "an IPv4 CIDR such as 203.0.113.0/24") from None
+        if network.version == 6:
+            raise ConfigError(
+                key, value, "an IPv4 CIDR: the load balancer is IPv4-only, so IPv6 clients never reach it"
+            )
         if "/" not in value:
             raise ConfigError(key, value, "a CIDR with a prefix length, such as 203.0.113.7/32")
     return result
-
-
-def is_ipv6(cidr: str) -> bool:
-    """True for an IPv6 network."""
-    return ipaddress.ip_network(cidr).version == 6
 
 
 DOCKERFILES = ("Dockerfile", "Dockerfile.graviton")

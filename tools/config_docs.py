@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.settings import CONFIG_KEYS, ConfigValue  # noqa: E402
+from settings import CONFIG_KEYS, ConfigValue  # noqa: E402
 
 README_BEGIN = "<!-- config-table:begin -->"
 README_END = "<!-- config-table:end -->"

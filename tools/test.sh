@@ -18,7 +18,7 @@ fi
 echo "== ruff"
 ruff check .
 ruff format --check .
-echo "== pyright";  pyright __main__.py components tools tests examples policy
+echo "== pyright";  pyright __main__.py settings.py components tools tests examples policy
 echo "== hadolint"; hadolint docker/Dockerfile docker/Dockerfile.graviton
 echo "== shellcheck"; shellcheck tools/*.sh .ci/run
 echo "== app tests (node --test)"

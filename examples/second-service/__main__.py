@@ -3,18 +3,20 @@
 from pathlib import Path
 
 import pulumi
-
-from components import AppImage, AppImageArgs, FargateService, FargateServiceArgs, ServiceSpec
+from graviton_node_components import AppImage, AppImageArgs, FargateService, FargateServiceArgs, ServiceSpec
 
 config = pulumi.Config()
-path_pattern = config.get("pathPattern") or "/api"
-spec = ServiceSpec(
-    desired_count=config.get_int("desiredCount") or 2,
-    path_patterns=(path_pattern, f"{path_pattern}/*"),
-    listener_rule_priority=config.get_int("listenerRulePriority") or 200,
-    environment={"BASE_PATH": path_pattern},
-)
+# Defaults only where a key is unset: a value the user gave, 0 included, is always honoured.
+path_pattern = config.get("pathPattern", "/api")
 platform = pulumi.StackReference(config.require("platformStack"))
+spec = ServiceSpec(
+    desired_count=config.get_int("desiredCount", 2),
+    path_patterns=(path_pattern, f"{path_pattern}/*"),
+    listener_rule_priority=config.get_int("listenerRulePriority", 200),
+    environment={"BASE_PATH": path_pattern},
+    # The platform's load balancer sets the idle timeout; the app's keep-alive must outlast it.
+    idle_timeout_seconds=config.get_int("idleTimeoutSeconds", 60),
+)
 stack = pulumi.get_stack().lower()
 
 image = AppImage(

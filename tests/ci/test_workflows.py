@@ -1,8 +1,9 @@
 """The GitHub workflows are valid and keep the rules: OIDC only, arm64 deploys, previews on PRs."""
 
 import re
-import shutil
 import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,14 @@ def load(name: str) -> dict[str, Any]:
     return document
 
 
+def tool(name: str) -> str:
+    """A console script of the running interpreter's environment (requirements-dev.txt), found without
+    PATH: an IDE or ``.venv/bin/pytest`` runs the suite without activating the venv."""
+    path = Path(sysconfig.get_path("scripts")) / name
+    assert path.is_file(), f"{name} is in requirements-dev.txt; install it into {sys.prefix}"
+    return str(path)
+
+
 def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
     return [step for step in job.get("steps", []) if str(step.get("uses", "")).startswith(action + "@")]
 
@@ -29,8 +38,7 @@ def all_jobs() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def test_every_workflow_validates_against_the_github_workflow_schema() -> None:
-    checker = shutil.which("check-jsonschema")
-    assert checker, "check-jsonschema is in requirements-dev.txt"
+    checker = tool("check-jsonschema")
     assert {p.name for p in FILES} == {"pull-request.yml", "deploy.yml", "pulumi-up.yml"}
     result = subprocess.run(
         [checker, "--builtin-schema", "vendor.github-workflows", *map(str, FILES)], capture_output=True, text=True

@@ -13,14 +13,39 @@ def load_balancer(**overrides) -> LoadBalancer:
 
 
 def test_the_listener_port_is_open_to_each_allowed_cidr_and_nothing_else(mocked) -> None:
-    mocks = mocked(lambda: load_balancer(listener_port=8080, allowed_cidrs=("203.0.113.0/24", "2001:db8::/32")))
+    mocks = mocked(lambda: load_balancer(listener_port=8080, allowed_cidrs=("203.0.113.0/24", "198.51.100.7/32")))
     rules = mocks.inputs_of(INGRESS)
     assert [(r.get("cidrIpv4"), r.get("cidrIpv6")) for r in rules] == [
         ("203.0.113.0/24", None),
-        (None, "2001:db8::/32"),
+        ("198.51.100.7/32", None),
     ]
     assert all((r["fromPort"], r["toPort"], r["ipProtocol"]) == (8080, 8080, "tcp") for r in rules)
     assert "ingress" not in mocks.one("aws:ec2/securityGroup:SecurityGroup").inputs
+
+
+@pytest.mark.parametrize("cidr", ["2001:db8::/32", "::/0"])
+def test_an_ipv6_cidr_is_refused_because_the_alb_is_ipv4_only(cidr: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1"], allowed_cidrs=("203.0.113.0/24", cidr))
+    assert (error.value.key, error.value.value) == ("allowedCidrs", cidr)
+    assert "IPv4-only" in error.value.allowed
+
+
+def test_the_alb_is_ipv4_only_so_only_ipv4_ingress_can_ever_match(mocked) -> None:
+    mocks = mocked(load_balancer)
+    assert mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["ipAddressType"] == "ipv4"
+    assert all("cidrIpv6" not in rule for rule in mocks.inputs_of(INGRESS))
+
+
+@pytest.mark.parametrize(("seconds", "ok"), [(60, True), (1, True), (4000, True), (0, False), (4001, False)])
+def test_the_idle_timeout_is_a_setting_within_the_albs_range(mocked, seconds: int, ok: bool) -> None:
+    if not ok:
+        with pytest.raises(ConfigError) as error:
+            LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1"], idle_timeout_seconds=seconds)
+        assert error.value.key == "idleTimeoutSeconds"
+        return
+    alb = mocked(lambda: load_balancer(idle_timeout_seconds=seconds)).one("aws:lb/loadBalancer:LoadBalancer")
+    assert alb.inputs["idleTimeout"] == seconds
 
 
 def test_the_alb_is_public_in_the_given_subnets_and_drops_invalid_headers(mocked) -> None:

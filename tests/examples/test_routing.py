@@ -36,9 +36,7 @@ def platform() -> Run:
 
 
 def example(platform: Run, **config: str) -> Run:
-    return run_program(
-        "dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE
-    )
+    return run_program("dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """The second-service example joins the dev stack's cluster and load balancer via a stack reference."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -54,5 +55,18 @@ def test_the_app_serves_under_the_path_and_the_url_points_there(example: Run, pl
 
 
 def test_it_builds_its_own_arm64_image_in_its_own_repository(example: Run) -> None:
-    assert example.mocks.one("docker-build:index:Image").inputs["platforms"] == ["linux/arm64"]
+    assert example.mocks.find("docker-build:index:Image", "dev-api-image").inputs["platforms"] == ["linux/arm64"]
     assert example.outputs["image_ref"].split("/")[1].startswith("dev-api-repo:build-")
+
+
+# Unset, the stack file's desiredCount (1) applies.
+@pytest.mark.parametrize(("config", "expected"), [({"desiredCount": "0"}, 0), ({"desiredCount": "5"}, 5), ({}, 1)])
+def test_every_given_value_is_honoured_zero_included(platform: Run, config: dict[str, str], expected: int) -> None:
+    run = run_program("dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    assert run.mocks.one("aws:ecs/service:Service").inputs["desiredCount"] == expected
+
+
+def test_the_apps_keep_alive_outlasts_the_platforms_idle_timeout(example: Run, platform: Run) -> None:
+    task = json.loads(example.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])[0]
+    env = {item["name"]: item["value"] for item in task["environment"]}
+    assert int(env["KEEP_ALIVE_TIMEOUT_MS"]) > platform.outputs["idle_timeout_seconds"] * 1000

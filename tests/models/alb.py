@@ -47,7 +47,8 @@ class Listener:
         """Add a rule from the inputs of a registered ``aws:lb/listenerRule:ListenerRule``."""
         ((condition,),) = [inputs["conditions"]]
         (action,) = inputs["actions"]
-        target = target_names.get(action["targetGroupArn"], action["targetGroupArn"])
+        arn = str(action["targetGroupArn"])
+        target = target_names.get(arn, arn)
         self.add(Rule(inputs["priority"], tuple(condition["pathPattern"]["values"]), target))
 
     def route(self, path: str) -> str:

@@ -104,7 +104,7 @@ class Engine:
 
     def _build(self, inputs: dict[str, Any], preview: bool) -> str:
         self.builds += 1
-        digest = "sha256:%064x" % self.builds  # builds are not reproducible: every build is a new digest
+        digest = f"sha256:{self.builds:064x}"  # builds are not reproducible: every build is a new digest
         for cache in inputs.get("cacheTo") or []:
             self.export_cache(cache["registry"]["ref"])
         if inputs.get("push") and not preview:
@@ -121,11 +121,12 @@ class Engine:
             inputs = dict(recorded)
             old = self.state.get(name)
             if type_token == INDEX:
-                inputs["sources"] = [refs.get(source.split("@")[0], source) for source in inputs["sources"]]
-                if old is None or old["tag"] != inputs["tag"] or old["sources"] != inputs["sources"]:
-                    if not preview:
-                        self.push(inputs["tag"], "sha256:index-of-" + ",".join(inputs["sources"]))
-                        self.state[name] = inputs
+                sources = [refs.get(str(source).split("@")[0], str(source)) for source in inputs["sources"]]
+                inputs["sources"] = sources
+                changed = old is None or old["tag"] != inputs["tag"] or old["sources"] != sources
+                if changed and not preview:
+                    self.push(inputs["tag"], "sha256:index-of-" + ",".join(sources))
+                    self.state[name] = inputs
                 continue
             inputs["contextHash"] = context_hash(cwd, inputs)
             if old is not None and not changed_inputs(old, inputs):

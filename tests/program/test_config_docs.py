@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.settings import CONFIG_KEYS, load_settings
+from settings import CONFIG_KEYS, load_settings
 from tools.config_docs import README_BEGIN, README_END, readme_table
 
 ROOT = Path(__file__).resolve().parents[2]

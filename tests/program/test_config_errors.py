@@ -1,9 +1,14 @@
 """Every validation error names the key, the value and what is allowed, before anything is registered."""
 
+import json
+import runpy
+import shutil
+from pathlib import Path
+
 import pytest
 
 from components.errors import ConfigError
-from tools.offline import RecordingMocks, run_program
+from tools.offline import ROOT, RecordingMocks, run_mocked, run_program
 
 CASES = [
     ({"cpu": "1000"}, "cpu"),
@@ -64,6 +69,14 @@ CASES = [
         "taskSubnetIds",
     ),
     ({"costRateOverrides": '["armSpotVcpuHour=free"]'}, "costRateOverrides"),
+    ({"allowedCidrs": '["2001:db8::/32"]'}, "allowedCidrs"),
+    ({"pathPatterns": '["/a", "/b", "/c", "/d"]'}, "pathPatterns"),
+    ({"listenerRulePriority": "100"}, "listenerRulePriority"),
+    ({"idleTimeoutSeconds": "0"}, "idleTimeoutSeconds"),
+    ({"stopTimeoutSeconds": "30"}, "stopTimeoutSeconds"),
+    ({"healthCheckPath": "/back\\slash"}, "healthCheckPath"),
+    ({"environment": '["PORT=8080"]'}, "environment"),
+    ({"desiredcount": "3"}, "desiredcount"),
 ]
 
 
@@ -79,9 +92,36 @@ def test_bad_config_fails_naming_key_value_and_allowed_with_nothing_registered(o
     assert mocks.resources == []
 
 
-def test_an_unknown_config_key_is_rejected() -> None:
-    from components.settings import load_settings
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("desiredcount", "desiredCount"), ("keepBuild", "keepBuilds"), ("helthCheckPath", "healthCheckPath")],
+)
+def test_a_typo_in_the_stack_file_fails_naming_it_and_the_nearest_key(tmp_path: Path, typo: str, meant: str) -> None:
+    """Through the path ``pulumi up`` takes: the stack file's keys, as the CLI hands them to the program."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "docker", root / "docker", ignore=shutil.ignore_patterns("node_modules"))
+    (root / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text() + f"  graviton-node:{typo}: 3\n")
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", mocks=mocks, root=root)
+    assert (error.value.key, error.value.value) == (typo, "3")
+    assert f"did you mean '{meant}'?" in error.value.allowed
+    assert mocks.resources == []
 
-    with pytest.raises(ConfigError, match=r"Pulumi\.yaml") as error:
-        load_settings({"cpuUnits": "1024"})
-    assert error.value.key == "cpuUnits"
+
+def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pulumi up`` hands config to the program as the PULUMI_CONFIG environment variable."""
+    config = {f"graviton-node:{key}": value for key, value in {"desiredcount": "3", "cpu": "1024"}.items()}
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+
+    def program() -> None:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_mocked(program, config={}, mocks=mocks)
+    assert error.value.key == "desiredcount"
+    assert mocks.resources == []

@@ -25,7 +25,7 @@ def test_the_dev_stack_registers_the_image_the_network_the_load_balancer_and_the
         "graviton-node:fargate_service:FargateService": 1,
         "aws:ecr/repository:Repository": 2,
         "aws:ecr/lifecyclePolicy:LifecyclePolicy": 2,
-        "docker-build:index:Image": 1,
+        "docker-build:index:Image": 2,
         "aws:ec2/securityGroup:SecurityGroup": 2,
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 2,
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 2,
@@ -55,8 +55,8 @@ def test_dev_runs_all_spot_with_no_on_demand_base(dev: Run) -> None:
 
 
 def test_dev_builds_the_graviton_dockerfile_for_arm64(dev: Run) -> None:
-    build = dev.mocks.one("docker-build:index:Image").inputs
-    assert build["dockerfile"]["location"].endswith("docker/Dockerfile.graviton")
+    build = dev.mocks.find("docker-build:index:Image", "dev-app-image").inputs
+    assert build["dockerfile"]["location"] == "docker/Dockerfile.graviton"
     assert build["platforms"] == ["linux/arm64"]
 
 
@@ -71,6 +71,7 @@ def test_the_stack_exports_what_the_readme_promises(dev: Run) -> None:
         "url", "image_ref", "repository_url", "platforms", "cluster_name", "cluster_arn", "service_name",
         "log_group_name", "environment", "cost_estimate",
         "vpc_id", "task_subnet_ids", "assign_public_ip", "listener_arn", "load_balancer_security_group_id",
+        "idle_timeout_seconds",
     }  # fmt: skip
     assert dev.outputs["url"].startswith("http://dev-web-alb")
     assert dev.outputs["repository_url"].endswith("/dev-app-repo")

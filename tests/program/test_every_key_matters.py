@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from components.settings import CONFIG_KEYS
+from settings import CONFIG_KEYS
 from tools.offline import Run, run_program
 
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
 NEW = {"vpc": "new"}
+APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
 
 # key -> (base overrides, changed overrides); the base makes the key matter where it depends on another.
@@ -54,8 +55,12 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "listenerPort": ({}, {"listenerPort": "8080"}),
     "allowedCidrs": ({}, {"allowedCidrs": '["203.0.113.0/24"]'}),
     "deregistrationDelaySeconds": ({}, {"deregistrationDelaySeconds": "10"}),
-    "pathPatterns": ({}, {"pathPatterns": '["/api/*"]'}),
-    "listenerRulePriority": ({}, {"listenerRulePriority": "7"}),
+    "pathPatterns": ({}, {"pathPatterns": '["/api/*"]', "listenerRulePriority": "100"}),
+    "listenerRulePriority": (
+        {"pathPatterns": '["/app/*"]'},
+        {"pathPatterns": '["/app/*"]', "listenerRulePriority": "7"},
+    ),
+    "idleTimeoutSeconds": ({}, {"idleTimeoutSeconds": "120"}),
     "vpc": ({}, NEW),
     "vpcCidr": (NEW, NEW | {"vpcCidr": "10.9.0.0/16"}),
     "availabilityZones": (NEW, NEW | {"availabilityZones": "3"}),

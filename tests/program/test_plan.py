@@ -10,7 +10,7 @@ from tools.plan import main
 def test_the_plan_lists_every_resource_with_key_inputs_and_the_cost(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--stack", "dev"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "stack dev: 27 resources"
+    assert out.splitlines()[0] == "stack dev: 28 resources"
     assert '"runtimePlatform":{"cpuArchitecture":"ARM64","operatingSystemFamily":"LINUX"}' in out
     strategy = '[{"capacityProvider":"FARGATE","weight":0},{"capacityProvider":"FARGATE_SPOT","weight":1}]'
     assert f'"capacityProviderStrategies":{strategy}' in out
@@ -20,7 +20,7 @@ def test_the_plan_lists_every_resource_with_key_inputs_and_the_cost(capsys: pyte
 def test_the_json_plan_has_all_inputs_and_the_outputs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--json", "--set", "desiredCount=3"]) == 0
     plan = json.loads(capsys.readouterr().out)
-    assert len(plan["resources"]) == 27
+    assert len(plan["resources"]) == 28
     (service,) = [r for r in plan["resources"] if r["type"] == "aws:ecs/service:Service"]
     assert service["inputs"]["desiredCount"] == 3
     assert plan["outputs"]["cost_estimate"]["tasks_spot"] == 3

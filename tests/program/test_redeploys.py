@@ -43,7 +43,7 @@ class Account:
         self.pushes.append(ref)
         self.repositories[url].push(tag, digest)
 
-    def deploy(self, root: Path, *, preview: bool = False, **overrides: str) -> Run:
+    def deploy(self, root: Path, overrides: dict[str, str] | None = None, *, preview: bool = False) -> Run:
         run = run_program("dev", overrides, root=root)
         for repo in run.mocks.resources:
             if repo.type == REPO:
@@ -99,7 +99,7 @@ def test_toggling_the_npm_ca_bundle_deploys_every_time(project: Path, tmp_path: 
     bundle.write_text("-----BEGIN CERTIFICATE-----\n")
     account = Account()
     for value in ("", str(bundle), "", str(bundle)):
-        account.deploy(project, npmCaBundle=value)
+        account.deploy(project, {"npmCaBundle": value})
     assert len(set(account.pushes)) == 1 and len(account.pushes) == 4  # the secret appearing or going rebuilds
 
 
@@ -114,7 +114,7 @@ def test_a_deploy_after_lost_state_deploys(project: Path) -> None:
 def test_platforms_changed_and_changed_back_deploy(project: Path) -> None:
     account = Account()
     account.deploy(project)
-    account.deploy(project, **MULTI_ARCH)
+    account.deploy(project, MULTI_ARCH)
     account.deploy(project)
     tags = [ref.rsplit(":", 1)[1] for ref in account.pushes]
     index = tags[-2]  # the index is pushed after its platform images
@@ -160,12 +160,12 @@ def test_docker_build_gets_project_relative_paths(project: Path) -> None:
 @pytest.mark.parametrize("overrides", [{}, MULTI_ARCH], ids=["single", "multi-arch"])
 def test_a_preview_of_a_change_pushes_nothing_and_writes_no_cache(project: Path, overrides: dict[str, str]) -> None:
     account = Account()
-    account.deploy(project, **overrides)
+    account.deploy(project, overrides)
     assert account.cache_writes, "an update writes the cache"
     account.cache_writes.clear()
     pushed = list(account.pushes)
     edit(project, "// a pull request\n")
-    account.deploy(project, preview=True, **overrides)
+    account.deploy(project, overrides, preview=True)
     assert account.engine.builds > len(pushed), "the preview still builds (and reads the cache)"
     assert (account.pushes, account.cache_writes) == (pushed, [])
 

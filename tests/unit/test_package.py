@@ -3,9 +3,12 @@
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
 import zipfile
 from pathlib import Path
+
+import pytest
 
 import components
 
@@ -24,22 +27,66 @@ def test_the_version_matches_pyproject_and_the_changelog() -> None:
     assert f"## {project['version']} " in (ROOT / "CHANGELOG.md").read_text()
 
 
-def test_the_wheel_holds_the_components_and_their_dependencies_only(tmp_path: Path) -> None:
-    # Build from a copy: setuptools writes build/ and *.egg-info next to the sources.
-    source = tmp_path / "source"
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built from a copy (setuptools writes build/ and *.egg-info next to the sources)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
     shutil.copytree(ROOT / "components", source / "components", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
-    subprocess.run([*pip_wheel, "-w", str(tmp_path), str(source)], check=True, capture_output=True)
-    (wheel,) = tmp_path.glob("graviton_node_components-*.whl")
+    subprocess.run([*pip_wheel, "-w", str(tmp), str(source)], check=True, capture_output=True)
+    (built,) = tmp.glob("graviton_node_components-*.whl")
+    return built
+
+
+def test_the_wheel_holds_the_reusable_modules_under_a_unique_import_name(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     packages = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
-    assert packages == {"components"}
-    assert "components/fargate_service.py" in names
+    assert packages == {"graviton_node_components"}
+    assert "graviton_node_components/fargate_service.py" in names
+    assert "graviton_node_components/fargate_sizing.py" in names
+    assert not any(name.endswith("/settings.py") for name in names), "the program's config layer is not reusable"
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
     assert sorted(r.split(">")[0].split("<")[0] for r in requires) == [
         "pulumi", "pulumi-aws", "pulumi-awsx", "pulumi-docker-build",
     ]  # fmt: skip
+
+
+CONSUMER = """
+import components, graviton_node_components as package
+from components.local import MINE
+from graviton_node_components import FargateService, ServiceSpec, validate_task_size
+from graviton_node_components.fargate_service import FargateService as Direct
+assert MINE == "the consumer's own components"
+assert FargateService is Direct and ServiceSpec().cpu == 1024
+validate_task_size(1024, 2048, "1.4.0")
+print(package.__file__)
+"""
+
+
+def test_a_project_with_its_own_components_folder_imports_the_installed_package(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    # The wheel goes into the fresh venv; its dependencies (pulumi, pulumi-aws, ...) are read from ours.
+    pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", site]
+    subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
+    ours = sysconfig.get_path("purelib")
+    Path(site, "zz-dependencies.pth").write_text(ours + "\n")
+    project = tmp_path / "consumer"
+    (project / "components").mkdir(parents=True)
+    (project / "components" / "__init__.py").write_text("")
+    (project / "components" / "local.py").write_text('MINE = "the consumer\'s own components"\n')
+    result = subprocess.run(
+        [str(python), "-c", CONSUMER], cwd=project, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith(site)

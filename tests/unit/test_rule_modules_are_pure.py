@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 RULE_MODULES = [
-    "build_tag", "capacity_strategy", "cost", "ecr_lifecycle", "env_tuning", "errors",
+    "alb_rules", "app_contract", "build_tag", "capacity_strategy", "cost", "ecr_lifecycle", "env_tuning", "errors",
     "fargate_sizing", "service_spec", "validation",
 ]  # fmt: skip
 
