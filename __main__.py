@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pulumi
 
+from components.alb_rules import autonamed_elb_names
 from components.app_image import AppImage, AppImageArgs
 from components.cost import estimate
 from components.fargate_service import FargateService, FargateServiceArgs
@@ -26,6 +27,7 @@ def project_config() -> dict[str, str]:
 settings = settings_from(project_config())
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
+autonamed_elb_names("stack", stack, [f"{stack}-web-alb", f"{stack}-app-tg"])
 
 build_secrets: dict[str, pulumi.Input[str]] = {}
 if settings.npm_ca_bundle:

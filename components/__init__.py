@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS: dict[str, str] = {
     "AppImage": "app_image",
@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "CostEstimate": "cost",
     "estimate": "cost",
     "ConfigError": "errors",
+    "autonamed_elb_names": "alb_rules",
 }
 __all__ = [
     "AppImage",
@@ -50,12 +51,14 @@ __all__ = [
     "StrategyItem",
     "Tuning",
     "__version__",
+    "autonamed_elb_names",
     "build_strategy",
     "estimate",
     "validate_task_size",
 ]
 
 if TYPE_CHECKING:
+    from .alb_rules import autonamed_elb_names
     from .app_image import AppImage, AppImageArgs
     from .capacity_strategy import StrategyItem, build_strategy
     from .cost import CostEstimate, estimate

@@ -24,6 +24,11 @@ MAX_PATH_VALUES = 3
 MAX_PATTERN_LENGTH = 128
 _PATTERN_CHARS = re.compile(r"""[A-Za-z0-9_\-.$/~"'@:+&*?]+""")
 _CATCH_ALL = re.compile(r"/?\*+")
+#: Load balancer and target group names: at most 32 characters (ELB API). Pulumi's auto-name appends
+#: "-" and 7 random characters and refuses a name that would not fit ("plus 7 random chars is longer
+#: than maximum length 32"), so the resource name itself may have at most 24.
+MAX_ELB_NAME = 32
+AUTONAME_SUFFIX = 8
 #: Health-check path: at most 1024 characters (ELB ``HealthCheckPath``), and an RFC 3986 path.
 MAX_HEALTH_CHECK_PATH = 1024
 _URL_PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*")
@@ -71,3 +76,16 @@ def health_check_path(key: str, path: str) -> str:
             "without spaces, quotes, backslashes or other characters a URL must escape",
         )
     return path
+
+
+def autonamed_elb_names(key: str, value: str, names: Sequence[str]) -> None:
+    """Raise when a load balancer or target group named after ``value`` would not fit ELB's 32 characters."""
+    longest = max(names, key=len)
+    if len(longest) + AUTONAME_SUFFIX > MAX_ELB_NAME:
+        room = MAX_ELB_NAME - AUTONAME_SUFFIX - (len(longest) - len(value))
+        raise ConfigError(
+            key,
+            value,
+            f"at most {room} characters: '{longest}' plus Pulumi's {AUTONAME_SUFFIX}-character suffix must fit the "
+            f"{MAX_ELB_NAME} characters AWS allows a load balancer or target group name",
+        )

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import validation as check
+from .alb_rules import autonamed_elb_names
 from .app_contract import (
     TARGET_HEALTH_INTERVAL_SECONDS,
     TARGET_HEALTH_TIMEOUT_SECONDS,
@@ -136,6 +137,7 @@ class FargateService(pulumi.ComponentResource):
     """The container environment: user variables plus the Node/glibc tuning."""
 
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        autonamed_elb_names("name", name, [f"{name}-tg"])
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         spec = args.spec
         self.environment = spec.container_environment()

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import validation as check
+from .alb_rules import autonamed_elb_names
 from .app_contract import http_timeouts_ms
 from .naming import type_token
 
@@ -49,6 +50,7 @@ class LoadBalancer(pulumi.ComponentResource):
     """The idle timeout; a service behind this listener sets its app's keep-alive above it."""
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        autonamed_elb_names("name", name, [f"{name}-alb"])
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         sg = aws.ec2.SecurityGroup(

@@ -3,9 +3,18 @@
 from pathlib import Path
 
 import pulumi
-from graviton_node_components import AppImage, AppImageArgs, FargateService, FargateServiceArgs, ServiceSpec
+from graviton_node_components import (
+    AppImage,
+    AppImageArgs,
+    FargateService,
+    FargateServiceArgs,
+    ServiceSpec,
+    autonamed_elb_names,
+)
 
 config = pulumi.Config()
+stack = pulumi.get_stack().lower()
+autonamed_elb_names("stack", stack, [f"{stack}-api-tg"])
 # Defaults only where a key is unset: a value the user gave, 0 included, is always honoured.
 path_pattern = config.get("pathPattern", "/api")
 platform = pulumi.StackReference(config.require("platformStack"))
@@ -17,7 +26,6 @@ spec = ServiceSpec(
     # The platform's load balancer sets the idle timeout; the app's keep-alive must outlast it.
     idle_timeout_seconds=config.get_int("idleTimeoutSeconds", 60),
 )
-stack = pulumi.get_stack().lower()
 
 image = AppImage(
     f"{stack}-api",

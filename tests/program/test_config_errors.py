@@ -125,3 +125,14 @@ def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypat
         run_mocked(program, config={}, mocks=mocks)
     assert error.value.key == "desiredcount"
     assert mocks.resources == []
+
+
+def test_a_stack_name_too_long_for_the_load_balancers_name_fails_before_anything_is_registered() -> None:
+    def program() -> None:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_mocked(program, stack="production-eu-west", mocks=mocks)
+    assert (error.value.key, error.value.value) == ("stack", "production-eu-west")
+    assert mocks.resources == []

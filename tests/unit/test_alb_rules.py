@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.alb_rules import LAST_PRIORITY, health_check_path, is_catch_all, path_patterns
+from components.alb_rules import LAST_PRIORITY, autonamed_elb_names, health_check_path, is_catch_all, path_patterns
 from components.errors import ConfigError
 from tests.models.alb import Listener, Rule, pattern_matches
 
@@ -77,3 +77,32 @@ def test_any_accepted_rule_below_the_last_is_created_and_leaves_the_platform_rea
 @pytest.mark.parametrize("path", ["/health", "/ready?full=1", "/it's", "/a/b-c_d.e~f"])
 def test_health_check_paths_a_url_carries_are_accepted(path: str) -> None:
     assert health_check_path("healthCheckPath", path) == path
+
+
+def pulumi_autoname(name: str) -> str:
+    """Pulumi's auto-name for an ELB resource: NewUniqueHex(name + "-", 7, maxlen=32), which refuses
+    a prefix that cannot fit rather than truncating it."""
+    prefix = name + "-"
+    if len(prefix) + 7 > 32:
+        raise ValueError(f"name '{prefix}' plus 7 random chars is longer than maximum length 32")
+    return prefix + "abcdef0"
+
+
+@given(stack=st.text(st.sampled_from("abc-1"), min_size=1, max_size=40))
+def test_a_stack_name_is_accepted_exactly_when_pulumi_can_name_its_load_balancer_and_target_group(
+    stack: str,
+) -> None:
+    names = [f"{stack}-web-alb", f"{stack}-app-tg"]
+    try:
+        for name in names:
+            assert len(pulumi_autoname(name)) <= 32
+        fits = True
+    except ValueError:
+        fits = False
+    if fits:
+        autonamed_elb_names("stack", stack, names)
+    else:
+        with pytest.raises(ConfigError) as error:
+            autonamed_elb_names("stack", stack, names)
+        assert (error.value.key, error.value.value) == ("stack", stack)
+        assert error.value.allowed.startswith("at most 16 characters")
