@@ -13,23 +13,24 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from components import validation as check
 from components.capacity_strategy import build_strategy
 from components.cost import parse_rate_overrides
 from components.ecr_lifecycle import MAX_KEEP_BUILDS
 from components.env_tuning import Tuning, parse_environment
-from components.errors import ConfigError
+from components.errors import CombinedConfigError, ConfigError
 from components.fargate_service import CONTAINER_INSIGHTS
 from components.network import NetworkArgs
-from components.service_spec import HealthCheck, ServiceSpec
+from components.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
 ConfigValue = str | int | bool | tuple[str, ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -113,86 +114,126 @@ class Settings:
 
 
 class _Reader:
-    """Typed access to raw config strings (as ``pulumi.Config.get`` returns them), with defaults."""
+    """Typed access to raw config strings (as ``pulumi.Config.get`` returns them), with defaults.
+
+    A value that does not parse is recorded in ``errors`` and read as the key's default, so the
+    other keys are still checked and every mistake is reported at once.
+    """
 
     def __init__(self, raw: Mapping[str, str | None]) -> None:
         self._raw = raw
+        self.errors: list[ConfigError] = []
+
+    def _default(self, name: str) -> ConfigValue:
+        return KEYS_BY_NAME[name].default
 
     def string(self, name: str) -> str:
         value = self._raw.get(name)
-        return str(KEYS_BY_NAME[name].default) if value is None else value
+        return str(self._default(name)) if value is None else value
 
     def integer(self, name: str) -> int:
         value = self._raw.get(name)
+        default = self._default(name)
+        assert isinstance(default, int)
         if value is None:
-            default = KEYS_BY_NAME[name].default
-            assert isinstance(default, int)
             return default
         try:
             return int(value)
         except ValueError:
-            raise ConfigError(name, value, "an integer") from None
+            self.errors.append(ConfigError(name, value, "an integer"))
+            return default
 
     def boolean(self, name: str) -> bool:
         value = self._raw.get(name)
         if value is None:
-            return bool(KEYS_BY_NAME[name].default)
+            return bool(self._default(name))
         if value.lower() not in ("true", "false"):
-            raise ConfigError(name, value, "true or false")
+            self.errors.append(ConfigError(name, value, "true or false"))
+            return bool(self._default(name))
         return value.lower() == "true"
 
     def array(self, name: str) -> tuple[str, ...]:
         value = self._raw.get(name)
+        default = self._default(name)
+        assert isinstance(default, tuple)
         if value is None:
-            default = KEYS_BY_NAME[name].default
-            assert isinstance(default, tuple)
             return default
         try:
             items = json.loads(value)
         except json.JSONDecodeError:
             items = None
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise ConfigError(name, value, 'a list of strings, e.g. ["a", "b"]')
+            example = "VALUE" if isinstance(items, list) else value
+            self.errors.append(
+                ConfigError(
+                    name,
+                    value,
+                    f'a list of strings, e.g. ["a", "b"]; set one item with: pulumi config set --path '
+                    f"'{name}[0]' {example}",
+                )
+            )
+            return default
         return tuple(items)
+
+    def part(self, build: Callable[[], T], fallback: Callable[[], T]) -> T:
+        """``build()``, or — recording its errors — ``fallback()``, so checking goes on."""
+        try:
+            return build()
+        except ConfigError as error:
+            self.errors.extend(error.errors)
+            return fallback()
 
 
 def _service(r: _Reader) -> ServiceSpec:
-    return ServiceSpec(
-        cpu=r.integer("cpu"),
-        memory=r.integer("memory"),
-        desired_count=r.integer("desiredCount"),
-        container_port=r.integer("containerPort"),
-        platform_version=r.string("platformVersion"),
-        strategy=build_strategy(
+    strategy = r.part(
+        lambda: build_strategy(
             fargate_base=r.integer("fargateBase"),
             fargate_weight=r.integer("fargateWeight"),
             spot_base=r.integer("spotBase"),
             spot_weight=r.integer("spotWeight"),
             use_spot=r.boolean("useSpot"),
         ),
-        stop_timeout_seconds=r.integer("stopTimeoutSeconds"),
-        log_retention_days=r.integer("logRetentionDays"),
-        health_check=HealthCheck(
+        lambda: DEFAULT_STRATEGY,
+    )
+    health_check = r.part(
+        lambda: HealthCheck(
             path=r.string("healthCheckPath"),
             interval_seconds=r.integer("healthCheckIntervalSeconds"),
             timeout_seconds=r.integer("healthCheckTimeoutSeconds"),
             retries=r.integer("healthCheckRetries"),
             start_period_seconds=r.integer("healthCheckStartPeriodSeconds"),
         ),
-        health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
-        min_healthy_percent=r.integer("minHealthyPercent"),
-        max_percent=r.integer("maxPercent"),
-        enable_execute_command=r.boolean("enableExecuteCommand"),
-        environment=parse_environment(r.array("environment")),
-        tuning=Tuning(
-            heap_percent=r.integer("heapPercent"),
-            uv_threadpool_size=r.integer("uvThreadpoolSize"),
-            malloc_arena_max=r.integer("mallocArenaMax"),
+        HealthCheck,
+    )
+    environment = r.part(lambda: parse_environment(r.array("environment")), dict)
+    tuning = Tuning(
+        heap_percent=r.integer("heapPercent"),
+        uv_threadpool_size=r.integer("uvThreadpoolSize"),
+        malloc_arena_max=r.integer("mallocArenaMax"),
+    )
+    return r.part(
+        lambda: ServiceSpec(
+            cpu=r.integer("cpu"),
+            memory=r.integer("memory"),
+            desired_count=r.integer("desiredCount"),
+            container_port=r.integer("containerPort"),
+            platform_version=r.string("platformVersion"),
+            strategy=strategy,
+            stop_timeout_seconds=r.integer("stopTimeoutSeconds"),
+            log_retention_days=r.integer("logRetentionDays"),
+            health_check=health_check,
+            health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
+            min_healthy_percent=r.integer("minHealthyPercent"),
+            max_percent=r.integer("maxPercent"),
+            enable_execute_command=r.boolean("enableExecuteCommand"),
+            environment=environment,
+            tuning=tuning,
+            deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
+            path_patterns=r.array("pathPatterns"),
+            listener_rule_priority=r.integer("listenerRulePriority"),
+            idle_timeout_seconds=r.integer("idleTimeoutSeconds"),
         ),
-        deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
-        path_patterns=r.array("pathPatterns"),
-        listener_rule_priority=r.integer("listenerRulePriority"),
-        idle_timeout_seconds=r.integer("idleTimeoutSeconds"),
+        ServiceSpec,
     )
 
 
@@ -207,39 +248,47 @@ def nearest_key(name: str) -> str | None:
 
 def load_settings(raw: Mapping[str, str | None]) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
-    takes its default, an unknown one is an error naming the nearest known key."""
-    unknown = sorted(set(raw) - KEYS_BY_NAME.keys())
-    if unknown:
-        guess = nearest_key(unknown[0])
-        hint = f"did you mean '{guess}'? " if guess else ""
-        raise ConfigError(unknown[0], raw[unknown[0]], f"{hint}a key declared in Pulumi.yaml's config block")
+    takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
+    unknown key among them naming the nearest known key."""
     r = _Reader(raw)
+    for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
+        guess = nearest_key(name)
+        hint = f"did you mean '{guess}'? " if guess else ""
+        r.errors.append(ConfigError(name, raw[name], f"{hint}a key declared in Pulumi.yaml's config block"))
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
-        raise ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle")
-    return Settings(
+        r.errors.append(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
+    settings = Settings(
         dockerfile=dockerfile,
-        platforms=check.platforms(r.array("platforms"), dockerfile),
-        keep_builds=check.int_in_range("keepBuilds", r.integer("keepBuilds"), 1, MAX_KEEP_BUILDS),
+        platforms=r.part(lambda: check.platforms(r.array("platforms"), dockerfile), lambda: ("linux/arm64",)),
+        keep_builds=r.part(lambda: check.int_in_range("keepBuilds", r.integer("keepBuilds"), 1, MAX_KEEP_BUILDS), int),
         force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
-        cluster_arn=check.cluster_arn(r.string("clusterArn")),
-        container_insights=check.one_of("containerInsights", r.string("containerInsights"), CONTAINER_INSIGHTS),
-        service=_service(r),
-        listener_port=check.port("listenerPort", r.integer("listenerPort")),
-        allowed_cidrs=check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")),
-        network=NetworkArgs(
-            mode=r.string("vpc"),
-            vpc_cidr=r.string("vpcCidr"),
-            availability_zones=r.integer("availabilityZones"),
-            nat_strategy=r.string("natStrategy"),
-            vpc_id=r.string("vpcId"),
-            public_subnet_ids=r.array("publicSubnetIds"),
-            task_subnet_ids=r.array("taskSubnetIds"),
+        cluster_arn=r.part(lambda: check.cluster_arn(r.string("clusterArn")), str),
+        container_insights=r.part(
+            lambda: check.one_of("containerInsights", r.string("containerInsights"), CONTAINER_INSIGHTS), str
         ),
-        cost_rates=parse_rate_overrides(r.array("costRateOverrides")),
+        service=_service(r),
+        listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
+        allowed_cidrs=r.part(lambda: check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")), tuple),
+        network=r.part(
+            lambda: NetworkArgs(
+                mode=r.string("vpc"),
+                vpc_cidr=r.string("vpcCidr"),
+                availability_zones=r.integer("availabilityZones"),
+                nat_strategy=r.string("natStrategy"),
+                vpc_id=r.string("vpcId"),
+                public_subnet_ids=r.array("publicSubnetIds"),
+                task_subnet_ids=r.array("taskSubnetIds"),
+            ),
+            NetworkArgs,
+        ),
+        cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
+    if r.errors:
+        raise CombinedConfigError(r.errors) if len(r.errors) > 1 else r.errors[0]
+    return settings
 
 
 def settings_from(config: Mapping[str, str]) -> Settings:

@@ -67,7 +67,14 @@ def build_strategy(
         spot = StrategyItem(capacity_provider=FARGATE_SPOT, base=spot_base, weight=spot_weight)
         return validate_strategy((on_demand, spot))
     if spot_base or spot_weight:
-        raise ConfigError("useSpot", use_spot, "true while spotBase or spotWeight is set (set both to 0 first)")
+        # Every key to change at once, not one per run: Spot's base and weight to 0, and a FARGATE weight.
+        changes = [f"{key}=0" for key, value in (("spotBase", spot_base), ("spotWeight", spot_weight)) if value]
+        changes += [] if fargate_weight else ["fargateWeight=1"]
+        raise ConfigError(
+            "useSpot",
+            use_spot,
+            "true; or false together with " + ", ".join(changes) + " (without Spot, FARGATE takes every task)",
+        )
     return validate_strategy((on_demand,))
 
 

@@ -14,7 +14,7 @@ from . import validation as check
 from .app_contract import app_environment, reject_owned
 from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
-from .errors import ConfigError
+from .errors import ConfigError, collect
 from .fargate_sizing import validate_task_size
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")
@@ -41,11 +41,13 @@ class HealthCheck:
     """Seconds after start when failures do not count (0-300). Default 10."""
 
     def __post_init__(self) -> None:
-        alb_rules.health_check_path("healthCheckPath", self.path)
-        check.int_in_range("healthCheckIntervalSeconds", self.interval_seconds, 5, 300)
-        check.int_in_range("healthCheckTimeoutSeconds", self.timeout_seconds, 2, 60)
-        check.int_in_range("healthCheckRetries", self.retries, 1, 10)
-        check.int_in_range("healthCheckStartPeriodSeconds", self.start_period_seconds, 0, 300)
+        collect(
+            lambda: alb_rules.health_check_path("healthCheckPath", self.path),
+            lambda: check.int_in_range("healthCheckIntervalSeconds", self.interval_seconds, 5, 300),
+            lambda: check.int_in_range("healthCheckTimeoutSeconds", self.timeout_seconds, 2, 60),
+            lambda: check.int_in_range("healthCheckRetries", self.retries, 1, 10),
+            lambda: check.int_in_range("healthCheckStartPeriodSeconds", self.start_period_seconds, 0, 300),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,22 +94,33 @@ class ServiceSpec:
     """Idle timeout of the load balancer in front (1-4000); the app's keep-alive outlasts it. Default 60."""
 
     def __post_init__(self) -> None:
-        check.one_of("platformVersion", self.platform_version, PLATFORM_VERSIONS)
-        validate_task_size(self.cpu, self.memory, self.platform_version)
-        validate_strategy(self.strategy)
-        check.int_in_range("desiredCount", self.desired_count, 0, MAX_DESIRED_COUNT)
-        check.port("containerPort", self.container_port)
-        check.int_in_range("stopTimeoutSeconds", self.stop_timeout_seconds, 2, 120)
-        check.log_retention(self.log_retention_days)
-        check.int_in_range("healthCheckGracePeriodSeconds", self.health_check_grace_period_seconds, 0, 2_147_483_647)
-        check.int_in_range("minHealthyPercent", self.min_healthy_percent, 0, 100)
+        collect(
+            lambda: check.one_of("platformVersion", self.platform_version, PLATFORM_VERSIONS),
+            lambda: validate_task_size(self.cpu, self.memory, self.platform_version),
+            lambda: validate_strategy(self.strategy),
+            lambda: check.int_in_range("desiredCount", self.desired_count, 0, MAX_DESIRED_COUNT),
+            lambda: check.port("containerPort", self.container_port),
+            lambda: check.int_in_range("stopTimeoutSeconds", self.stop_timeout_seconds, 2, 120),
+            lambda: check.log_retention(self.log_retention_days),
+            lambda: check.int_in_range(
+                "healthCheckGracePeriodSeconds", self.health_check_grace_period_seconds, 0, 2_147_483_647
+            ),
+            lambda: check.int_in_range("minHealthyPercent", self.min_healthy_percent, 0, 100),
+            self._check_max_percent,
+            lambda: check.int_in_range(
+                "deregistrationDelaySeconds", self.deregistration_delay_seconds, 0, MAX_DEREGISTRATION_DELAY
+            ),
+            lambda: alb_rules.path_patterns(
+                "pathPatterns", self.path_patterns, "listenerRulePriority", self.listener_rule_priority
+            ),
+            self.container_environment,
+        )
+
+    def _check_max_percent(self) -> None:
         if self.max_percent < 100 or self.max_percent <= self.min_healthy_percent:
             raise ConfigError(
                 "maxPercent", self.max_percent, f"at least 100 and above minHealthyPercent ({self.min_healthy_percent})"
             )
-        check.int_in_range("deregistrationDelaySeconds", self.deregistration_delay_seconds, 0, MAX_DEREGISTRATION_DELAY)
-        alb_rules.path_patterns("pathPatterns", self.path_patterns, "listenerRulePriority", self.listener_rule_priority)
-        self.container_environment()
 
     def container_environment(self) -> dict[str, str]:
         """The user's environment, the tuning for this service's memory (one container per task), and

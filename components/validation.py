@@ -41,6 +41,15 @@ def log_retention(value: int) -> int:
     return value
 
 
+def _network_hint(value: str) -> str:
+    """For a CIDR with host bits set (10.0.0.1/24), the network it most likely means (10.0.0.0/24)."""
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return ""
+    return f"; did you mean {network}?" if "/" in value else ""
+
+
 def ipv4_cidrs(key: str, values: Iterable[str]) -> tuple[str, ...]:
     """IPv4 networks in CIDR form with no host bits set; at least one."""
     result = tuple(values)
@@ -50,7 +59,7 @@ def ipv4_cidrs(key: str, values: Iterable[str]) -> tuple[str, ...]:
         try:
             network = ipaddress.ip_network(value, strict=True)
         except ValueError:
-            raise ConfigError(key, value, "an IPv4 CIDR such as 203.0.113.0/24") from None
+            raise ConfigError(key, value, "an IPv4 CIDR such as 203.0.113.0/24" + _network_hint(value)) from None
         if network.version == 6:
             raise ConfigError(
                 key, value, "an IPv4 CIDR: the load balancer is IPv4-only, so IPv6 clients never reach it"

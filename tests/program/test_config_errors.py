@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.errors import ConfigError
+from components.errors import CombinedConfigError, ConfigError
 from tools.offline import ROOT, RecordingMocks, run_mocked, run_program
 
 CASES = [
@@ -136,3 +136,37 @@ def test_a_stack_name_too_long_for_the_load_balancers_name_fails_before_anything
         run_mocked(program, stack="production-eu-west", mocks=mocks)
     assert (error.value.key, error.value.value) == ("stack", "production-eu-west")
     assert mocks.resources == []
+
+
+def test_every_mistake_is_reported_at_once_with_nothing_registered() -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_program("dev", {"cpu": "abc", "memory": "3000", "listenerPort": "0", "keepBuild": "3"}, mocks=mocks)
+    assert [e.key for e in error.value.errors] == ["keepBuild", "cpu", "memory", "listenerPort"]
+    assert len(str(error.value).splitlines()) == 4
+    assert mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "line"),
+    [
+        ({"useSpot": "false"}, "config 'useSpot': got false; allowed: true; or false together with spotWeight=0, "
+         "fargateWeight=1"),
+        ({"useSpot": "false", "spotWeight": "0"}, "config 'fargateWeight': got 0; allowed: 1-1000"),
+        ({"allowedCidrs": '["10.0.0.1/24"]'}, "did you mean 10.0.0.0/24?"),
+        ({"allowedCidrs": "203.0.113.0/24"}, "set one item with: pulumi config set --path 'allowedCidrs[0]' "
+         "203.0.113.0/24"),
+        ({"platforms": "linux/arm64"}, "pulumi config set --path 'platforms[0]' linux/arm64"),
+    ],
+)  # fmt: skip
+def test_a_hint_says_the_fix_where_one_is_knowable(overrides: dict[str, str], line: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", overrides)
+    assert line in str(error.value)
+
+
+def test_following_the_use_spot_hint_gives_a_valid_on_demand_stack() -> None:
+    """One run tells every key to change, and making those changes is enough."""
+    run = run_program("dev", {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"})
+    strategy = run.mocks.one("aws:ecs/service:Service").inputs["capacityProviderStrategies"]
+    assert [item["capacityProvider"] for item in strategy] == ["FARGATE"]
