@@ -1,34 +1,43 @@
 """Offline plan: run the program under Pulumi mocks with a stack's config and print what it registers.
 
-    python tools/plan.py                     # the dev stack
-    python tools/plan.py --stack dev --json  # every input, machine-readable
+    python tools/plan.py                       # the dev stack: a sorted tree, key inputs, cost
+    python tools/plan.py --stack prod --json   # every input, machine-readable, stable
     python tools/plan.py --set cpu=2048 --set memory=4096
+    python tools/plan.py --json > before.json; python tools/plan.py --set desiredCount=3 --diff before.json
+    python tools/plan.py --mermaid             # the component tree as a Mermaid graph (GitHub renders it)
 
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
+Output is sorted (components, then their children, by type and name), so two plans can be diffed.
+Every config mistake is reported at once, one line per key, with exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
-from tools.offline import Registered, run_program
+from tools.offline import ROOT, Registered, Run, run_program
 
+STACK = "pulumi:pulumi:Stack"
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
 # The inputs a reviewer cares about, per resource type; --json prints all of them.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
-    "aws:ecr/repository:Repository": ("imageTagMutability", "forceDelete"),
-    "docker-build:index:Image": ("platforms", "tags", "dockerfile"),
+    "aws:ecr/repository:Repository": ("imageTagMutability", "imageTagMutabilityExclusionFilters", "forceDelete"),
+    "docker-build:index:Image": ("platforms", "tags", "dockerfile", "push", "buildOnPreview", "cacheTo"),
     "docker-build:index:Index": ("tag",),
     "aws:ecs/cluster:Cluster": ("settings",),
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": ("capacityProviders",),
-    "aws:ecs/taskDefinition:TaskDefinition": ("cpu", "memory", "runtimePlatform"),
+    TASK: ("cpu", "memory", "runtimePlatform"),
     "aws:ecs/service:Service": ("desiredCount", "capacityProviderStrategies", "platformVersion", "launchType"),
     "aws:cloudwatch/logGroup:LogGroup": ("retentionInDays",),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (
@@ -37,11 +46,16 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
         "cidrIpv6",
         "referencedSecurityGroupId",
     ),
+    "aws:lb/loadBalancer:LoadBalancer": ("ipAddressType", "idleTimeout"),
     "aws:lb/targetGroup:TargetGroup": ("port", "deregistrationDelay"),
     "aws:lb/listener:Listener": ("port", "protocol"),
     "aws:lb/listenerRule:ListenerRule": ("priority", "conditions"),
     "awsx:ec2:Vpc": ("cidrBlock", "natGateways"),
 }
+
+
+class PlanError(Exception):
+    """A mistake in how the plan was asked for (not in the config): printed as one line, exit 2."""
 
 
 def _tidy(value: Any) -> Any:
@@ -60,43 +74,199 @@ def _summary(resource: Registered) -> dict[str, Any]:
     return {k: _tidy(resource.inputs[k]) for k in keys if k in resource.inputs}
 
 
+def _containers(resource: Registered) -> list[dict[str, Any]]:
+    return json.loads(resource.inputs.get("containerDefinitions") or "[]")
+
+
+def _sort_key(resource: Registered) -> tuple[str, str]:
+    return resource.type, resource.name
+
+
+def _tree(run: Run) -> Iterator[tuple[int, Registered]]:
+    """Every resource with its depth: top-level ones sorted, each followed by its children, sorted."""
+    by_urn = {r.urn: r for r in run.mocks.resources}
+    children: dict[str, list[Registered]] = {}
+    for resource in run.mocks.resources:
+        parent = resource.parent if resource.parent in by_urn else ""
+        children.setdefault(parent, []).append(resource)
+
+    def walk(urn: str, depth: int) -> Iterator[tuple[int, Registered]]:
+        for resource in sorted(children.get(urn, []), key=_sort_key):
+            yield depth, resource
+            yield from walk(resource.urn, depth + 1)
+
+    yield from walk("", 0)
+
+
+def _parent_name(run: Run, resource: Registered) -> str:
+    parents = [r.name for r in run.mocks.resources if r.urn == resource.parent]
+    return parents[0] if parents else ""
+
+
+def document(run: Run, stack: str) -> dict[str, Any]:
+    """The ``--json`` plan: every resource (sorted as the tree), its parent and all inputs, and the outputs."""
+    return {
+        "stack": stack,
+        "resources": [
+            {"type": r.type, "name": r.name, "parent": _parent_name(run, r), "inputs": _tidy(r.inputs)}
+            for _, r in _tree(run)
+        ],
+        "outputs": run.outputs,
+    }
+
+
+def text(run: Run, stack: str) -> list[str]:
+    """The human plan: the tree with key inputs, each container's environment, and the cost."""
+    lines = [f"stack {stack}: {len(run.mocks.resources)} resources"]
+    for depth, resource in _tree(run):
+        summary = _summary(resource)
+        details = "  " + json.dumps(summary, separators=(",", ":"), sort_keys=True) if summary else ""
+        indent = "  " * (depth + 1)
+        lines.append(f"{indent}{resource.type}  {resource.name}{details}")
+        if resource.type == TASK:
+            for container in _containers(resource):
+                for item in sorted(container.get("environment", []), key=lambda e: e["name"]):
+                    lines.append(f"{indent}    env {item['name']}={item['value']}")
+                # Secrets by name only: their values never reach a plan.
+                for item in sorted(container.get("secrets", []), key=lambda e: e["name"]):
+                    lines.append(f"{indent}    secret {item['name']} (from {item['valueFrom']})")
+    cost = run.outputs["cost_estimate"]
+    lines += [
+        f"cost per month (rates for {cost['rates_region']} as of {cost['rates_as_of']}, {cost['hours_per_month']} h):",
+        f"  Graviton compute: {cost['tasks_on_demand']:g} on-demand + {cost['tasks_spot']:g} Spot tasks"
+        f"  ${cost['monthly_usd']:.2f}",
+        f"  the same tasks on x86 on-demand  ${cost['x86_on_demand_monthly_usd']:.2f}"
+        f"  ({cost['saving_percent']:.1f}% saved)",
+        "  not in this figure: the load balancer, public IPv4 addresses, NAT gateways, logs, ECR storage",
+    ]
+    return lines
+
+
+def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Leaf values by path (``a.b[0]``); JSON held in a string (container definitions) is opened too."""
+    if isinstance(value, str) and value[:1] in "[{":
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    if isinstance(value, dict):
+        for key in sorted(value):
+            yield from _flatten(value[key], f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        if value and all(isinstance(v, dict) and "name" in v and "value" in v for v in value):
+            # name/value lists (a container's environment) diff by name, not by position.
+            for item in sorted(value, key=lambda v: v["name"]):
+                yield f"{path}.{item['name']}", item["value"]
+        else:
+            for index, item in enumerate(value):
+                yield from _flatten(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What changes between two ``--json`` plans: resources added (+), removed (-) and changed (~)."""
+
+    def index(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
+
+    old, new = index(before), index(after)
+    lines: list[str] = []
+    for key in sorted(old.keys() | new.keys()):
+        if key not in old:
+            lines.append(f"+ {key[0]}  {key[1]}")
+        elif key not in new:
+            lines.append(f"- {key[0]}  {key[1]}")
+        else:
+            was, now = dict(_flatten(old[key])), dict(_flatten(new[key]))
+            changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]
+            if changes:
+                lines.append(f"~ {key[0]}  {key[1]}")
+                for path in changes:
+                    lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}")
+    was_out, now_out = dict(_flatten(before.get("outputs", {}))), dict(_flatten(after.get("outputs", {})))
+    for path in sorted(was_out.keys() | now_out.keys()):
+        if was_out.get(path) != now_out.get(path):
+            lines.append(f"~ output {path}: {json.dumps(was_out.get(path))} -> {json.dumps(now_out.get(path))}")
+    return lines or ["no changes"]
+
+
+def mermaid(run: Run) -> list[str]:
+    """The component tree as Mermaid ``graph``: components and what they create."""
+
+    def node(resource: Registered) -> str:
+        return re.sub(r"[^A-Za-z0-9_]", "_", f"{resource.type}_{resource.name}")
+
+    lines = ["graph LR"]
+    for _, resource in _tree(run):
+        label = f"{resource.name}<br/>{resource.type.split(':')[-1]}"
+        lines.append(f'  {node(resource)}["{label}"]')
+    by_urn = {r.urn: r for r in run.mocks.resources}
+    for _, resource in _tree(run):
+        parent = by_urn.get(resource.parent)
+        if parent is not None:
+            lines.append(f"  {node(parent)} --> {node(resource)}")
+    return lines
+
+
+def _overrides(items: list[str]) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise PlanError(f"--set takes KEY=VALUE (e.g. --set cpu=2048), got {item!r}")
+        overrides[key] = value
+    return overrides
+
+
+def _stacks() -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
-    parser.add_argument("--json", action="store_true", help="print resources with all inputs and the outputs as JSON")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="resources with all inputs, and the outputs, as JSON")
+    shown.add_argument("--diff", metavar="BEFORE.json", help="what changes against a plan saved with --json")
+    shown.add_argument("--mermaid", action="store_true", help="the component tree as a Mermaid graph")
     options = parser.parse_args(argv)
-    overrides = dict(item.split("=", 1) for item in options.set)
     try:
+        overrides = _overrides(options.set)
+        if options.stack not in _stacks():
+            raise PlanError(f"no stack {options.stack!r}: Pulumi.{options.stack}.yaml not found (stacks: "
+                            + ", ".join(_stacks()) + ")")  # fmt: skip
+        before = _load(options.diff) if options.diff else None
         run = run_program(options.stack, overrides)
     except ConfigError as error:
+        for one in error.errors:
+            print(f"error: {one}", file=sys.stderr)
+        return 2
+    except PlanError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     # The SDKs' type graph makes interpreter shutdown spend ~0.4 s collecting garbage a one-shot
     # command never needs collected.
     gc.freeze()
-    resources = run.mocks.resources
     if options.json:
-        document = {
-            "stack": options.stack,
-            "resources": [{"type": r.type, "name": r.name, "inputs": _tidy(r.inputs)} for r in resources],
-            "outputs": run.outputs,
-        }
-        print(json.dumps(document, indent=2, sort_keys=True, default=str))
-        return 0
-    print(f"stack {options.stack}: {len(resources)} resources")
-    for resource in resources:
-        summary = _summary(resource)
-        details = "  " + json.dumps(summary, separators=(",", ":"), sort_keys=True) if summary else ""
-        print(f"  {resource.type}  {resource.name}{details}")
-    cost = run.outputs["cost_estimate"]
-    print(
-        f"cost: ${cost['monthly_usd']:.2f}/month on Graviton "
-        f"({cost['tasks_on_demand']:g} on-demand + {cost['tasks_spot']:g} Spot tasks) vs "
-        f"${cost['x86_on_demand_monthly_usd']:.2f} x86 on-demand: {cost['saving_percent']:.1f}% saved "
-        f"(us-east-1 rates as of {cost['rates_as_of']}, {cost['hours_per_month']} h)"
-    )
+        print(json.dumps(document(run, options.stack), indent=2, sort_keys=True, default=str))
+    elif before is not None:
+        after = json.loads(json.dumps(document(run, options.stack), sort_keys=True, default=str))
+        print("\n".join(diff(before, after)))
+    elif options.mermaid:
+        print("\n".join(mermaid(run)))
+    else:
+        print("\n".join(text(run, options.stack)))
     return 0
+
+
+def _load(path: str) -> dict[str, Any]:
+    try:
+        loaded = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise PlanError(f"--diff needs a plan saved with --json: {path}: {error}") from None
+    if not isinstance(loaded, dict) or "resources" not in loaded:
+        raise PlanError(f"--diff needs a plan saved with --json: {path} has no resources")
+    return loaded
 
 
 if __name__ == "__main__":

@@ -1,31 +1,98 @@
-"""The offline plan command prints what the program would register, and its cost."""
+"""The offline plan: a stable, sorted tree of what the program registers, a diff, and clean errors."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tools.plan import main
 
 
-def test_the_plan_lists_every_resource_with_key_inputs_and_the_cost(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--stack", "dev"]) == 0
-    out = capsys.readouterr().out
-    assert out.splitlines()[0] == "stack dev: 28 resources"
+def plan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and_the_cost(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = plan(capsys, "--stack", "dev")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "stack dev: 28 resources"
+    top = [line.split()[0] for line in lines if line.startswith("  graviton-node:")]
+    assert top == sorted(top) and "graviton-node:fargate_service:FargateService" in top
+    service = next(i for i, line in enumerate(lines) if line.startswith("  graviton-node:fargate_service"))
+    assert lines[service + 1].startswith("    aws:")  # its children follow, one level in
     assert '"runtimePlatform":{"cpuArchitecture":"ARM64","operatingSystemFamily":"LINUX"}' in out
     strategy = '[{"capacityProvider":"FARGATE","weight":0},{"capacityProvider":"FARGATE_SPOT","weight":1}]'
     assert f'"capacityProviderStrategies":{strategy}' in out
-    assert out.splitlines()[-1].startswith("cost: $9.18/month on Graviton (0 on-demand + 1 Spot tasks) vs $36.04")
+    assert "env PORT=3000" in out and "env DRAIN_DELAY_MS=45000" in out
+    assert "  Graviton compute: 0 on-demand + 1 Spot tasks  $9.18" in lines
+    assert "  the same tasks on x86 on-demand  $36.04  (74.5% saved)" in lines
 
 
-def test_the_json_plan_has_all_inputs_and_the_outputs(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--json", "--set", "desiredCount=3"]) == 0
-    plan = json.loads(capsys.readouterr().out)
-    assert len(plan["resources"]) == 28
-    (service,) = [r for r in plan["resources"] if r["type"] == "aws:ecs/service:Service"]
-    assert service["inputs"]["desiredCount"] == 3
-    assert plan["outputs"]["cost_estimate"]["tasks_spot"] == 3
+def test_two_plans_of_the_same_config_are_identical_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan(capsys, "--stack", "prod") == plan(capsys, "--stack", "prod")
+    assert plan(capsys, "--json") == plan(capsys, "--json")
 
 
-def test_a_bad_value_exits_2_naming_the_key(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--set", "memory=3000"]) == 2
-    assert "config 'memory': got 3000" in capsys.readouterr().err
+def test_the_json_plan_has_all_inputs_parents_and_the_outputs_in_tree_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = plan(capsys, "--json", "--set", "desiredCount=3")
+    document = json.loads(out)
+    assert code == 0 and len(document["resources"]) == 28
+    (service,) = [r for r in document["resources"] if r["type"] == "aws:ecs/service:Service"]
+    assert service["inputs"]["desiredCount"] == 3 and service["parent"] == "dev-app"
+    assert document["outputs"]["cost_estimate"]["tasks_spot"] == 3
+
+
+def test_a_diff_shows_only_what_a_config_change_does(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--json")[1])
+    code, out, _ = plan(capsys, "--set", "desiredCount=3", "--diff", str(saved))
+    assert code == 0
+    assert out.splitlines()[:2] == ["~ aws:ecs/service:Service  dev-app-svc", "    desiredCount: 1 -> 3"]
+    assert not any(line.startswith(("+", "-")) for line in out.splitlines())
+    assert "~ output cost_estimate.monthly_usd: 9.18 -> 27.54" in out
+    assert plan(capsys, "--diff", str(saved))[1] == "no changes\n"
+
+
+def test_a_diff_names_an_environment_change_by_variable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--json")[1])
+    out = plan(capsys, "--set", "idleTimeoutSeconds=120", "--diff", str(saved))[1]
+    assert '    containerDefinitions[0].environment.KEEP_ALIVE_TIMEOUT_MS: "65000" -> "125000"' in out
+
+
+def test_the_mermaid_graph_links_each_component_to_its_children(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan(capsys, "--mermaid")
+    assert code == 0 and out.startswith("graph LR\n")
+    assert "graviton_node_fargate_service_FargateService_dev_app --> aws_ecs_service_Service_dev_app_svc" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--stack", "staging"], "error: no stack 'staging': Pulumi.staging.yaml not found (stacks: dev, prod)"),
+        (["--set", "cpu"], "error: --set takes KEY=VALUE (e.g. --set cpu=2048), got 'cpu'"),
+        (["--set", "memory=3000"], "error: config 'memory': got 3000; allowed: for cpu 1024:"),
+        (["--diff", "/nonexistent.json"], "error: --diff needs a plan saved with --json: /nonexistent.json"),
+    ],
+)
+def test_a_mistake_is_one_clean_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = plan(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(message) and "Traceback" not in err
+
+
+def test_every_config_mistake_is_reported_at_once_one_line_per_key(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = plan(
+        capsys, "--set", "useSpot=false", "--set", "cpu=abc", "--set", "allowedCidrs=10.0.0.1/24",
+        "--set", "desiredcount=2",
+    )  # fmt: skip
+    keys = [line.split("'")[1] for line in err.splitlines()]
+    assert code == 2 and sorted(keys) == ["allowedCidrs", "cpu", "desiredcount", "useSpot"]
