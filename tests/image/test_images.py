@@ -3,7 +3,6 @@
 import json
 import shutil
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,19 +10,14 @@ from pathlib import Path
 import pytest
 
 from components.build_tag import build_tag
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.service_spec import HealthCheck, ServiceSpec
+from tools import check_image
 from tools.image_build import DOCKER_DIR, Environment, build, docker, image_config, platform_manifests, split_ref
-from tools.offline import run_mocked
 
 # One xdist worker runs this file (--dist loadfile), so each image is built once per run.
 pytestmark = pytest.mark.image
 
 #: The task the images are run as: a port other than the image's default 3000 and another health path.
-TASK = ServiceSpec(container_port=8080, health_check=HealthCheck(path="/ready"))
-#: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s), so stopTimeout 120 s becomes 6 s.
-SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
-STOP_TIMEOUT_SECONDS = 6
+PORT, HEALTH_PATH = 8080, "/ready"
 ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
 
 
@@ -61,29 +55,8 @@ IMAGES = [("graviton", "linux/arm64"), ("standard", "linux/arm64"), ("standard",
 
 @pytest.fixture(scope="module")
 def task_container() -> dict:
-    """The container definition the program registers for ``TASK`` (environment, health check)."""
-
-    def program() -> None:
-        FargateService(
-            "svc",
-            FargateServiceArgs(
-                spec=TASK,
-                image_ref="image",
-                vpc_id="vpc-1",
-                subnet_ids=["subnet-1"],
-                assign_public_ip=True,
-                listener_arn="arn:listener",
-                load_balancer_security_group_id="sg-alb",
-            ),
-        )
-
-    mocks = run_mocked(program).mocks
-    (definition,) = json.loads(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
-    return definition
-
-
-def task_environment(definition: dict) -> dict[str, str]:
-    return {item["name"]: item["value"] for item in definition["environment"]}
+    """The container definition the program registers for a service on ``PORT`` with ``HEALTH_PATH``."""
+    return check_image.task_container(PORT, HEALTH_PATH)
 
 
 @pytest.fixture(params=IMAGES, ids=[f"{name}-{platform.split('/')[1]}" for name, platform in IMAGES])
@@ -162,33 +135,18 @@ def test_the_v8_heap_limit_follows_node_options(image: tuple[str, str], heap_mib
 @pytest.fixture
 def serving(image: tuple[str, str], task_container: dict) -> Iterator[tuple[str, int]]:
     """The image run as the task runs it: its environment, its user, a read-only root, port 8080."""
-    ref, platform = image
-    env = task_environment(task_container) | SHORTENED
-    port = task_container["portMappings"][0]["containerPort"]
-    args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", "--read-only", "--init"]
-    args += ["--user", task_container["user"]]
-    for key, value in env.items():
-        args += ["-e", f"{key}={value}"]
-    container = docker(*args, ref).stdout.strip()
+    container, port = check_image.start(*image, task_container)
     try:
-        host_port = int(docker("port", container, f"{port}/tcp").stdout.split(":")[-1])
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{host_port}{env['HEALTH_CHECK_PATH']}", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(docker("logs", container).stdout) from None
-                time.sleep(0.3)
-        yield container, host_port
+        if not check_image.wait_healthy(container, port, HEALTH_PATH):
+            raise AssertionError(docker("logs", container).stdout)
+        yield container, port
     finally:
         docker("rm", "-f", container, check=False)
 
 
 def test_the_app_listens_on_the_task_port_and_answers_the_task_health_path(serving: tuple[str, int]) -> None:
     _, port = serving
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=5) as response:
         assert (response.status, json.loads(response.read())) == (200, {"status": "ok"})
 
 
@@ -205,46 +163,39 @@ def test_sigterm_under_a_steady_stream_fails_no_request_and_exits_zero_inside_st
     serving: tuple[str, int],
 ) -> None:
     container, port = serving
-    failures: list[str] = []
-    answered: list[int] = []
-    sending = threading.Event()
-    sending.set()
-
-    def stream() -> None:
-        while sending.is_set():
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
-                    answered.append(response.status)
-            except OSError as error:
-                failures.append(repr(error))
-            time.sleep(0.05)
-
     slow: dict[str, object] = {}
 
     def slow_request() -> None:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/slow?ms=1500", timeout=30) as response:
             slow.update(status=response.status, body=json.loads(response.read()))
 
-    worker = threading.Thread(target=stream)
-    worker.start()
-    time.sleep(0.5)
-    started = time.monotonic()
-    docker("kill", "--signal", "TERM", container)
     in_flight = threading.Thread(target=slow_request)
-    in_flight.start()
-    time.sleep(1.5)  # the ALB stops sending before the 2.25 s drain ends
-    sending.clear()
-    worker.join(timeout=30)
-    exit_code = int(docker("wait", container, timeout=STOP_TIMEOUT_SECONDS + 30).stdout.strip())
-    elapsed = time.monotonic() - started
+    outcome = check_image.sigterm_under_load(container, port, HEALTH_PATH, during=in_flight.start)
     in_flight.join(timeout=30)
-    assert failures == []
-    assert len(answered) > 5
+    assert outcome.failures == []
+    assert outcome.answered > 5
+    assert outcome.draining_health == 503
     assert slow == {"status": 200, "body": {"waitedMs": 1500}}
-    assert exit_code == 0
-    assert elapsed < STOP_TIMEOUT_SECONDS
+    assert outcome.exit_code == 0
+    assert outcome.seconds < check_image.STOP_TIMEOUT_SECONDS
     logs = [json.loads(line) for line in docker("logs", container).stdout.splitlines() if line.startswith("{")]
     assert any(entry.get("message") == "draining" and entry.get("signal") == "SIGTERM" for entry in logs)
+
+
+def test_the_contract_checklist_passes_on_the_graviton_image(graviton: str) -> None:
+    lines: list[str] = []
+    code = check_image.main([graviton, "--port", str(PORT), "--health-path", HEALTH_PATH], out=lines.append)
+    assert code == 0, "\n".join(lines)
+    assert len(lines) == 8 and all(line.startswith("PASS") for line in lines)
+
+
+def test_the_contract_checklist_fails_an_image_that_serves_nothing(image_env: Environment) -> None:
+    """The checklist is not vacuous: the bare node base image (no app, exits at once) fails it."""
+    lines: list[str] = []
+    code = check_image.main([image_env.node_image, "--port", str(PORT)], out=lines.append)
+    assert code == 1
+    assert lines[0].startswith("PASS  image runs as linux/arm64")
+    assert any(line.startswith("FAIL  listens on PORT=8080") for line in lines)
 
 
 def test_a_source_change_pushes_only_the_source_layer(image_env: Environment, graviton: str, tmp_path: Path) -> None:

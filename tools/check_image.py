@@ -1,0 +1,199 @@
+"""Check any image against the container contract the infrastructure relies on (docs/app-contract.md).
+
+    python tools/check_image.py IMAGE_REF [--platform linux/arm64] [--port 8080] [--health-path /ready]
+
+It runs the image as the task definition would — the environment the program gives the container
+(``PORT``, ``HEALTH_CHECK_PATH``, the timeouts, a shortened drain), user 1000:1000, a read-only root,
+an init process — and probes each point: arm64 and glibc, node for the health check, listening on
+``PORT``, health 200, the task's own health-check command, and during SIGTERM: health 503, no failed
+request, exit 0 inside the (shortened) stop timeout. Needs a Docker engine that can run the platform.
+Prints one PASS/FAIL line per point; exits 1 when any fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.fargate_service import FargateService, FargateServiceArgs
+from components.service_spec import HealthCheck, ServiceSpec
+from tools.image_build import docker
+from tools.offline import run_mocked
+
+#: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
+SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
+STOP_TIMEOUT_SECONDS = 6
+
+
+def task_container(port: int, health_path: str) -> dict:
+    """The container definition the program registers for a service on ``port`` with ``health_path``."""
+    spec = ServiceSpec(container_port=port, health_check=HealthCheck(path=health_path))
+
+    def program() -> None:
+        FargateService(
+            "check",
+            FargateServiceArgs(
+                spec=spec,
+                image_ref="image",
+                vpc_id="vpc-1",
+                subnet_ids=["subnet-1"],
+                assign_public_ip=True,
+                listener_arn="arn:listener",
+                load_balancer_security_group_id="sg-alb",
+            ),
+        )
+
+    mocks = run_mocked(program).mocks
+    (definition,) = json.loads(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    return definition
+
+
+def task_environment(definition: dict) -> dict[str, str]:
+    return {item["name"]: item["value"] for item in definition["environment"]} | SHORTENED
+
+
+def start(ref: str, platform: str, definition: dict) -> tuple[str, int]:
+    """Run ``ref`` as the task runs it; return the container and the host port of ``PORT``."""
+    env = task_environment(definition)
+    port = definition["portMappings"][0]["containerPort"]
+    args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", "--read-only", "--init"]
+    args += ["--user", definition["user"]]
+    for key, value in env.items():
+        args += ["-e", f"{key}={value}"]
+    container = docker(*args, ref).stdout.strip()
+    return container, int(docker("port", container, f"{port}/tcp").stdout.split(":")[-1])
+
+
+def get(port: int, path: str) -> int:
+    """The status of ``GET path``; raises OSError when nothing answers."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def wait_healthy(container: str, port: int, path: str, seconds: float = 60) -> bool:
+    """True once ``path`` answers 200; False after ``seconds``, or at once if the container has exited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if get(port, path) == 200:
+                return True
+        except OSError:
+            state = docker("inspect", "--format", "{{.State.Running}}", container, check=False).stdout.strip()
+            if state != "true":
+                return False
+        time.sleep(0.3)
+    return False
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    """What a client and ECS see when the task gets SIGTERM under a steady request stream."""
+
+    failures: list[str]
+    draining_health: int
+    exit_code: int
+    seconds: float
+    answered: int
+
+
+def sigterm_under_load(
+    container: str, port: int, health_path: str, during: Callable[[], None] = lambda: None
+) -> Shutdown:
+    """SIGTERM during a steady request stream; ``during`` runs right after the signal (a request in flight)."""
+    failures: list[str] = []
+    answered: list[int] = []
+    sending = threading.Event()
+    sending.set()
+
+    def stream() -> None:
+        while sending.is_set():
+            try:
+                status = get(port, "/")
+                answered.append(status)
+                if status >= 500:
+                    failures.append(f"HTTP {status}")
+            except OSError as error:
+                failures.append(repr(error))
+            time.sleep(0.05)
+
+    worker = threading.Thread(target=stream)
+    worker.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    docker("kill", "--signal", "TERM", container)
+    during()
+    time.sleep(0.3)
+    try:
+        draining = get(port, health_path)
+    except OSError:
+        draining = 0
+    time.sleep(1.2)  # the ALB stops sending before the 2.25 s drain ends
+    sending.clear()
+    worker.join(timeout=30)
+    code = int(docker("wait", container, timeout=STOP_TIMEOUT_SECONDS + 30).stdout.strip())
+    return Shutdown(failures, draining, code, time.monotonic() - started, len(answered))
+
+
+def check(ref: str, platform: str, port: int, health_path: str) -> list[tuple[str, bool, str]]:
+    """Every point of the contract as (what, passed, detail)."""
+    results: list[tuple[str, bool, str]] = []
+    definition = task_container(port, health_path)
+    probe = "uname -m; ls /lib/ld-musl-* >/dev/null 2>&1 && echo musl || echo glibc; command -v node || echo no-node"
+    ran = docker("run", "--rm", "--platform", platform, "--entrypoint", "sh", ref, "-c", probe, check=False)
+    machine, libc, node = [*ran.stdout.split(), "", "", ""][:3]
+    results.append(("image runs as linux/arm64 (the task runs ARM64)", machine == "aarch64",
+                    machine or ran.stderr.strip()[-200:]))  # fmt: skip
+    results.append(("glibc, not musl (MALLOC_ARENA_MAX is a glibc tunable)", libc == "glibc", libc))
+    results.append(("node on PATH (the task's health check runs node)", node.startswith("/"), node))
+    if machine != "aarch64":
+        return results
+    container, host_port = start(ref, platform, definition)
+    try:
+        healthy = wait_healthy(container, host_port, health_path)
+        results.append((f"listens on PORT={port}, {health_path} answers 200 (uid 1000, read-only root)", healthy,
+                        "" if healthy else docker("logs", container, check=False).stdout[-500:]))  # fmt: skip
+        command = definition["healthCheck"]["command"][1:]
+        passed = healthy and docker("exec", container, *command, check=False).returncode == 0
+        results.append(("the task definition's health-check command passes inside", passed, ""))
+        if healthy:
+            outcome = sigterm_under_load(container, host_port, health_path)
+            results.append(("SIGTERM: health answers 503 while draining", outcome.draining_health == 503,
+                            str(outcome.draining_health)))  # fmt: skip
+            results.append(("SIGTERM: no request fails while draining", outcome.failures == [],
+                            ", ".join(outcome.failures)[:200]))  # fmt: skip
+            within = outcome.exit_code == 0 and outcome.seconds < STOP_TIMEOUT_SECONDS
+            results.append((f"SIGTERM: exits 0 inside the stop timeout ({STOP_TIMEOUT_SECONDS} s for 120 s)", within,
+                            f"exit {outcome.exit_code} after {outcome.seconds:.1f} s"))  # fmt: skip
+    finally:
+        docker("rm", "-f", container, check=False)
+    return results
+
+
+def main(argv: list[str], out: Callable[[str], None] = print) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("image", help="image reference, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:tag")
+    parser.add_argument("--platform", default="linux/arm64", help="platform to run (default linux/arm64)")
+    parser.add_argument("--port", type=int, default=8080, help="containerPort to run it on (default 8080)")
+    parser.add_argument("--health-path", default="/health", help="healthCheckPath (default /health)")
+    options = parser.parse_args(argv)
+    results = check(options.image, options.platform, options.port, options.health_path)
+    for what, passed, detail in results:
+        out(f"{'PASS' if passed else 'FAIL'}  {what}" + (f"  ({detail})" if detail and not passed else ""))
+    return 0 if all(passed for _, passed, _ in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
