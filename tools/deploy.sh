@@ -17,6 +17,10 @@ if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ] && ! docker buildx
 fi
 
 if ! pulumi whoami >/dev/null 2>&1; then
+  # Said out loud: this changes the Pulumi login for every project of this user.
+  echo "deploy: no Pulumi login; logging in to a local state backend in $PWD/.pulumi-state" >&2
+  echo "deploy: its secrets are encrypted with PULUMI_CONFIG_PASSPHRASE (asked for when unset);" \
+    "'pulumi logout' undoes this, 'pulumi login' uses Pulumi Cloud instead" >&2
   mkdir -p .pulumi-state
   pulumi login "file://$PWD/.pulumi-state"
 fi

@@ -48,6 +48,7 @@ def test_without_a_pulumi_login_it_uses_a_local_backend_and_deploys_dev(project:
     assert result.returncode == 0, result.stderr
     assert f"pulumi login file://{project}/.pulumi-state" in calls
     assert calls[-2:] == ["pulumi stack select --create dev", "pulumi up --stack dev"]
+    assert "logging in to a local state backend" in result.stderr and "pulumi logout" in result.stderr
 
 
 def test_with_a_pulumi_login_it_keeps_it_and_passes_extra_arguments(project: Path) -> None:
@@ -55,6 +56,7 @@ def test_with_a_pulumi_login_it_keeps_it_and_passes_extra_arguments(project: Pat
     assert result.returncode == 0, result.stderr
     assert not any(call.startswith("pulumi login") for call in calls)
     assert calls[-1] == "pulumi up --stack prod --yes"
+    assert "local state backend" not in result.stderr
 
 
 def test_without_aws_credentials_it_stops_before_pulumi_runs(project: Path) -> None:
