@@ -23,7 +23,7 @@ from components.capacity_strategy import build_strategy
 from components.cost import parse_rate_overrides
 from components.ecr_lifecycle import MAX_KEEP_BUILDS
 from components.env_tuning import Tuning, parse_environment
-from components.errors import CombinedConfigError, ConfigError
+from components.errors import ConfigError, raise_any
 from components.fargate_service import CONTAINER_INSIGHTS
 from components.network import NetworkArgs
 from components.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
@@ -286,8 +286,7 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
-    if r.errors:
-        raise CombinedConfigError(r.errors) if len(r.errors) > 1 else r.errors[0]
+    raise_any(r.errors)
     return settings
 
 

@@ -64,6 +64,11 @@ def collect(*checks: Callable[[], object]) -> None:
             check()
         except ConfigError as error:
             found.extend(error.errors)
+    raise_any(found)
+
+
+def raise_any(found: list[ConfigError]) -> None:
+    """Raise the one error found as itself, several as a ``CombinedConfigError``; nothing if none."""
     if len(found) == 1:
         raise found[0]
     if found:
