@@ -21,6 +21,7 @@ ruff format --check .
 echo "== pyright";  pyright __main__.py settings.py components tools tests examples policy
 echo "== hadolint"; hadolint docker/Dockerfile docker/Dockerfile.graviton
 echo "== shellcheck"; shellcheck tools/*.sh .ci/run
+echo "== zizmor (workflows, offline)"; zizmor --offline --no-progress .github/workflows
 echo "== app tests (node --test)"
 if [ ! -d docker/app/node_modules/bcrypt ]; then
   (cd docker/app && npm ci --no-audit --no-fund --loglevel=error)

@@ -7,6 +7,7 @@ import sysconfig
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,10 +62,94 @@ def test_every_job_that_assumes_an_aws_role_may_request_an_oidc_token() -> None:
         assert "role-to-assume" in step["with"], f"{file}:{name}"
 
 
-def test_callers_of_the_deploy_workflow_grant_the_oidc_permission() -> None:
+def test_callers_of_the_deploy_workflow_grant_the_oidc_permission_and_pass_no_secrets() -> None:
     for name, job in load("deploy.yml")["jobs"].items():
+        if name == "guard":
+            continue
         assert job["uses"] == "./.github/workflows/pulumi-up.yml", name
         assert job["permissions"]["id-token"] == "write", name
+        assert "secrets" not in job, f"{name}: credentials come from the stack's environment, not the caller"
+    for path in FILES:
+        assert "secrets: inherit" not in path.read_text(), path.name
+
+
+def _guard_script() -> str:
+    (step,) = load("deploy.yml")["jobs"]["guard"]["steps"]
+    return step["run"]
+
+
+@pytest.mark.parametrize(
+    ("ref", "deploys"),
+    [("refs/heads/main", True), ("refs/heads/feature", False), ("refs/tags/v1.0.0", False),
+     ("refs/heads/main-hotfix", False)],
+)  # fmt: skip
+def test_a_deploy_of_anything_but_main_is_refused_by_the_workflow_itself(ref: str, deploys: bool) -> None:
+    """The guard's own script, run as the runner runs it, with the ref a dispatch would give it."""
+    result = subprocess.run(["bash", "-e", "-c", _guard_script()], env={"REF": ref, "PATH": "/usr/bin:/bin"},
+                            capture_output=True, text=True)  # fmt: skip
+    assert (result.returncode == 0) == deploys, result.stdout
+    jobs = load("deploy.yml")["jobs"]
+    assert jobs["dev"]["needs"] == "guard" and jobs["prod"]["needs"] == "dev"
+
+
+def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it() -> None:
+    for path in FILES:
+        for line in path.read_text().splitlines():
+            match = re.match(r"\s*-?\s*uses: (\S+)(.*)", line)
+            if not match or match.group(1).startswith("./"):
+                continue
+            action, comment = match.groups()
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), f"{path.name}: {action}"
+            assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), f"{path.name}: {action} needs '# vX.Y.Z'"
+
+
+def test_service_and_base_images_are_pinned_by_digest_with_their_tag() -> None:
+    image_tests = load("pull-request.yml")["jobs"]["image-tests"]
+    images = [service["image"] for service in image_tests["services"].values()]
+    images.append(image_tests["env"]["IMAGE_TEST_NODE_IMAGE"])
+    for dockerfile in ("Dockerfile", "Dockerfile.graviton"):
+        (arg,) = re.findall(r"^ARG NODE_IMAGE=(\S+)$", (ROOT / "docker" / dockerfile).read_text(), re.MULTILINE)
+        images.append(arg)
+    for image in images:
+        assert re.fullmatch(r"[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
+
+
+def test_the_pulumi_cli_is_pinned_to_the_sdk_version_of_requirements() -> None:
+    (sdk,) = re.findall(r"^pulumi==(\S+)$", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    steps = [s for _, _, job in all_jobs() for s in steps_using(job, "pulumi/actions")]
+    assert steps and all(step["with"]["pulumi-version"] == sdk for step in steps)
+
+
+def test_previews_assume_a_read_only_role_per_stack_never_the_deploy_role() -> None:
+    preview = load("pull-request.yml")["jobs"]["preview"]
+    roles = {item["stack"]: item["role"] for item in preview["strategy"]["matrix"]["include"]}
+    assert roles == {"dev": "AWS_DEV_PREVIEW_ROLE_ARN", "prod": "AWS_PROD_PREVIEW_ROLE_ARN"}
+    (credentials,) = steps_using(preview, "aws-actions/configure-aws-credentials")
+    assert credentials["with"]["role-to-assume"] == "${{ vars[matrix.role] }}"
+    assert preview["environment"] == "preview"
+    (pulumi,) = steps_using(preview, "pulumi/actions")
+    assert "env" not in pulumi, "a preview gets no secret (no passphrase, no token) from GitHub"
+
+
+def test_no_checkout_leaves_its_token_behind() -> None:
+    for file, name, job in all_jobs():
+        for step in steps_using(job, "actions/checkout"):
+            assert step["with"]["persist-credentials"] is False, f"{file}:{name}"
+
+
+def test_dependabot_keeps_actions_pip_npm_and_docker_current() -> None:
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
+    ecosystems = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
+    assert ecosystems == {("github-actions", "/"), ("pip", "/"), ("npm", "/docker/app"), ("docker", "/docker")}
+    result = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot",
+                             str(ROOT / ".github" / "dependabot.yml")], capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_offline() -> None:
+    result = subprocess.run([tool("zizmor"), "--offline", "--no-progress", str(WORKFLOWS)], capture_output=True,
+                            text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
 def test_deploys_run_pulumi_up_on_native_arm64_one_update_per_stack() -> None:
@@ -84,7 +169,10 @@ def test_main_deploys_dev_then_prod_behind_a_manually_approved_environment() -> 
     assert jobs["dev"]["with"]["stack"] == "dev"
     assert (jobs["prod"]["with"]["stack"], jobs["prod"]["with"]["environment"]) == ("prod", "production")
     assert jobs["prod"]["needs"] == "dev"
-    assert load("pulumi-up.yml")["jobs"]["up"]["environment"] == "${{ inputs.environment }}"
+    up = load("pulumi-up.yml")["jobs"]["up"]
+    assert up["environment"] == "${{ inputs.environment }}"
+    (credentials,) = steps_using(up, "aws-actions/configure-aws-credentials")
+    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"  # the environment's
 
 
 def test_pull_requests_get_a_policy_checked_preview_comment_for_each_stack() -> None:
@@ -96,7 +184,7 @@ def test_pull_requests_get_a_policy_checked_preview_comment_for_each_stack() -> 
     assert pulumi["with"]["comment-on-pr"] is True
     assert pulumi["with"]["policyPacks"] == "policy"
     assert pulumi["with"]["policyPackConfigs"] == "policy/config.${{ matrix.stack }}.json"
-    for stack in preview["strategy"]["matrix"]["stack"]:
+    for stack in (item["stack"] for item in preview["strategy"]["matrix"]["include"]):
         assert (ROOT / f"Pulumi.{stack}.yaml").is_file() and (ROOT / "policy" / f"config.{stack}.json").is_file()
     assert preview["permissions"]["pull-requests"] == "write"
 
@@ -108,7 +196,8 @@ def test_pull_requests_run_the_readme_test_command() -> None:
 
 def test_pull_requests_run_the_image_tests_on_githubs_docker_with_the_official_base() -> None:
     job = load("pull-request.yml")["jobs"]["image-tests"]
-    assert job["services"]["registry"]["image"] == "registry:2"
-    assert job["env"] == {"IMAGE_TEST_REGISTRY": "localhost:5000", "IMAGE_TEST_NODE_IMAGE": "node:22-bookworm-slim"}
+    assert job["services"]["registry"]["image"].startswith("registry:2.")
+    assert job["env"]["IMAGE_TEST_REGISTRY"] == "localhost:5000"
+    assert job["env"]["IMAGE_TEST_NODE_IMAGE"].startswith("node:22.")
     assert steps_using(job, "docker/setup-qemu-action") and steps_using(job, "docker/setup-buildx-action")
     assert any(s.get("run") == "tools/test.sh tests/image" for s in job["steps"])
