@@ -67,6 +67,7 @@ service = FargateService(
         load_balancer_security_group_id=load_balancer.security_group_id,
         cluster_arn=settings.cluster_arn or None,
         container_insights=settings.container_insights,
+        egress_ports=settings.task_egress_ports,
     ),
 )
 cost = estimate(

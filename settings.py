@@ -49,6 +49,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children)."),
     ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
+    ConfigKey("taskEgressPorts", "array", ("443",), "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432)."),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one."),
     ConfigKey("containerInsights", "string", "enhanced", "Container Insights on a created cluster: enhanced, enabled or disabled."),
     ConfigKey("cpu", "integer", 1024, "Task CPU units (256-16384, a Fargate size)."),
@@ -106,6 +107,7 @@ class Settings:
     npm_ca_bundle: str
     cluster_arn: str
     container_insights: str
+    task_egress_ports: tuple[int, ...]
     service: ServiceSpec
     listener_port: int
     allowed_cidrs: tuple[str, ...]
@@ -237,6 +239,13 @@ def _service(r: _Reader) -> ServiceSpec:
     )
 
 
+def _ports(r: _Reader, name: str) -> tuple[int, ...]:
+    values = r.array(name)
+    if not all(value.isdigit() for value in values):
+        raise ConfigError(name, list(values), 'port numbers, e.g. ["443", "5432"]')
+    return check.ports(name, (int(value) for value in values))
+
+
 def nearest_key(name: str) -> str | None:
     """The known key a typo most likely meant: same letters in another case, else the closest spelling."""
     by_lower = {key.lower(): key for key in KEYS_BY_NAME}
@@ -270,6 +279,7 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
             lambda: check.one_of("containerInsights", r.string("containerInsights"), CONTAINER_INSIGHTS), str
         ),
         service=_service(r),
+        task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
         allowed_cidrs=r.part(lambda: check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")), tuple),
         network=r.part(

@@ -6,7 +6,6 @@ mocks and to policy packs (awsx components are remote: mocks see none of their c
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from .app_contract import (
 )
 from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
 from .errors import ConfigError
+from .iam_policies import ecr_repository_arn, exec_command_policy, execution_policy, task_trust
 from .naming import type_token
 from .service_spec import ServiceSpec
 
@@ -30,31 +30,6 @@ CONTAINER_NAME = "app"
 #: The node image's unprivileged user (uid:gid), enforced here even if an image forgets USER.
 RUN_AS = "1000:1000"
 CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
-_TASK_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-)
-_EXEC_COMMAND_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "ssmmessages:CreateControlChannel",
-                    "ssmmessages:CreateDataChannel",
-                    "ssmmessages:OpenControlChannel",
-                    "ssmmessages:OpenDataChannel",
-                ],
-                "Resource": "*",
-            }
-        ],
-    }
-)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,8 +55,12 @@ class FargateServiceArgs:
     ``None`` creates one. Default None."""
     container_insights: str = "enhanced"
     """Container Insights of a created cluster: ``enhanced``, ``enabled`` or ``disabled``. Default enhanced."""
+    egress_ports: tuple[int, ...] = (443,)
+    """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
+    DNS resolver is not filtered by security groups). Default ``(443,)``."""
 
     def __post_init__(self) -> None:
+        check.ports("taskEgressPorts", self.egress_ports)
         check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
         if isinstance(self.cluster_arn, str) and not check.cluster_arn(self.cluster_arn):
             raise ConfigError("clusterArn", self.cluster_arn, "an ECS cluster ARN, or None to create a cluster")
@@ -170,20 +149,27 @@ class FargateService(pulumi.ComponentResource):
             self.cluster_name = cluster.name
 
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=spec.log_retention_days, opts=child)
-        exec_role = aws.iam.Role(f"{name}-exec-role", assume_role_policy=_TASK_TRUST, opts=child)
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        exec_role = aws.iam.Role(f"{name}-exec-role", assume_role_policy=account.apply(task_trust), opts=child)
         service_depends.append(
-            aws.iam.RolePolicyAttachment(
+            aws.iam.RolePolicy(
                 f"{name}-exec-policy",
-                role=exec_role.name,
-                policy_arn=pulumi.Output.format(
-                    "arn:{0}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", partition
+                role=exec_role.id,
+                policy=pulumi.Output.all(pulumi.Output.from_input(args.image_ref), partition, logs.arn).apply(
+                    lambda v: execution_policy(repository_arn=ecr_repository_arn(v[0], v[1]), log_group_arn=v[2])
                 ),
                 opts=child,
             )
         )
-        task_role = aws.iam.Role(f"{name}-task-role", assume_role_policy=_TASK_TRUST, opts=child)
+        task_role = aws.iam.Role(
+            f"{name}-task-role",
+            assume_role_policy=pulumi.Output.all(partition, region, account).apply(
+                lambda v: task_trust(v[2], source_arn=f"arn:{v[0]}:ecs:{v[1]}:{v[2]}:*")
+            ),
+            opts=child,
+        )
         if spec.enable_execute_command:
-            aws.iam.RolePolicy(f"{name}-exec-command", role=task_role.id, policy=_EXEC_COMMAND_POLICY, opts=child)
+            aws.iam.RolePolicy(f"{name}-exec-command", role=task_role.id, policy=exec_command_policy(), opts=child)
 
         hc = spec.health_check
         container = {
@@ -255,14 +241,17 @@ class FargateService(pulumi.ComponentResource):
             description="App port from the load balancer",
             opts=child,
         )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-sg-egress",
-            security_group_id=task_sg.id,
-            ip_protocol="-1",
-            cidr_ipv4="0.0.0.0/0",
-            description="ECR, CloudWatch Logs and the app's own dependencies",
-            opts=child,
-        )
+        for port in args.egress_ports:
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-sg-egress-{port}",
+                security_group_id=task_sg.id,
+                ip_protocol="tcp",
+                from_port=port,
+                to_port=port,
+                cidr_ipv4="0.0.0.0/0",
+                description=f"TCP {port} out (443: ECR, CloudWatch Logs, AWS APIs)",
+                opts=child,
+            )
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-alb-egress",
             security_group_id=args.load_balancer_security_group_id,

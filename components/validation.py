@@ -34,6 +34,16 @@ def port(key: str, value: int) -> int:
     return int_in_range(key, value, 1, 65535)
 
 
+def ports(key: str, values: Iterable[int]) -> tuple[int, ...]:
+    """TCP ports, each once."""
+    result = tuple(values)
+    for value in result:
+        port(key, value)
+    if len(set(result)) != len(result):
+        raise ConfigError(key, list(result), "each port once")
+    return result
+
+
 def log_retention(value: int) -> int:
     """A CloudWatch Logs retention in days."""
     if value not in LOG_RETENTION_DAYS:

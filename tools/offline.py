@@ -105,6 +105,12 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "filters": args.get("filters", []),
     },
     "aws:index/getRegion:getRegion": lambda _: {"id": REGION, "name": REGION, "region": REGION},
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
+        "id": ACCOUNT,
+        "accountId": ACCOUNT,
+        "arn": f"arn:aws:iam::{ACCOUNT}:user/deployer",
+        "userId": "AIDAMOCK",
+    },
     "aws:index/getPartition:getPartition": lambda _: {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com"},
 }
 

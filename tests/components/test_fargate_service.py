@@ -148,18 +148,35 @@ def test_logs_go_to_a_log_group_with_retention_through_awslogs(default: Recordin
     assert logging["options"]["awslogs-region"] == "us-east-1"
 
 
-def test_the_execution_role_has_only_the_task_execution_policy_and_the_task_role_nothing(
+def test_the_execution_role_may_pull_this_image_and_write_this_log_group_only(default: RecordingMocks) -> None:
+    assert default.inputs_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
+    (policy,) = [p for p in default.inputs_of("aws:iam/rolePolicy:RolePolicy") if p["role"] == "svc-exec-role-id"]
+    statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
+    assert statements["PullTheImage"]["Resource"] == "arn:aws:ecr:us-east-1:123456789012:repository/app"
+    assert statements["Logs"]["Resource"] == "arn:aws:cloudwatch:us-east-1:123456789012:svc-logs:*"
+    assert (statements["EcrLogin"]["Action"], statements["EcrLogin"]["Resource"]) == (
+        ["ecr:GetAuthorizationToken"],
+        "*",
+    )
+
+
+def test_both_roles_trust_ecs_tasks_of_this_account_only_the_task_role_of_its_region_too(
     default: RecordingMocks,
 ) -> None:
-    (attachment,) = default.inputs_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    assert attachment["policyArn"] == "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-    assert attachment["role"] == "svc-exec-role"
-    assert default.inputs_of("aws:iam/rolePolicy:RolePolicy") == []
+    roles = [r for r in default.resources if r.type == "aws:iam/role:Role"]
+    trusts = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in roles}
+    for trust in trusts.values():
+        (statement,) = trust["Statement"]
+        assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+        assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    assert trusts["svc-task-role"]["Statement"][0]["Condition"]["ArnLike"] == {
+        "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*"
+    }
 
 
 def test_ecs_exec_adds_the_ssm_channels_and_a_writable_root(mocked) -> None:
     mocks = mocked(lambda: service(ServiceSpec(enable_execute_command=True)))
-    (policy,) = mocks.inputs_of("aws:iam/rolePolicy:RolePolicy")
+    (policy,) = [p for p in mocks.inputs_of("aws:iam/rolePolicy:RolePolicy") if p["role"] == "svc-task-role-id"]
     assert set(json.loads(policy["policy"])["Statement"][0]["Action"]) == {
         "ssmmessages:CreateControlChannel",
         "ssmmessages:CreateDataChannel",
@@ -265,3 +282,15 @@ def test_bad_arguments_fail_before_any_resource_is_registered(mocked, build, key
         mocked(lambda: created.append(build()))
     assert error.value.key == key
     assert created == []
+
+
+def test_tasks_reach_out_on_https_only_unless_told_more(default: RecordingMocks, mocked) -> None:
+    def egress(mocks: RecordingMocks) -> list[tuple[str, int, str]]:
+        rules = [r for r in mocks.inputs_of("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")]
+        return sorted((r["ipProtocol"], r["fromPort"], r.get("cidrIpv4", "")) for r in rules if "cidrIpv4" in r)
+
+    assert egress(default) == [("tcp", 443, "0.0.0.0/0")]
+    assert egress(mocked(lambda: service(egress_ports=(443, 5432)))) == [
+        ("tcp", 443, "0.0.0.0/0"),
+        ("tcp", 5432, "0.0.0.0/0"),
+    ]

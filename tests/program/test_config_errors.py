@@ -77,6 +77,9 @@ CASES = [
     ({"healthCheckPath": "/back\\slash"}, "healthCheckPath"),
     ({"environment": '["PORT=8080"]'}, "environment"),
     ({"desiredcount": "3"}, "desiredcount"),
+    ({"taskEgressPorts": '["https"]'}, "taskEgressPorts"),
+    ({"taskEgressPorts": '["443", "443"]'}, "taskEgressPorts"),
+    ({"taskEgressPorts": '["70000"]'}, "taskEgressPorts"),
 ]
 
 

@@ -37,7 +37,7 @@ def test_the_dev_stack_registers_the_image_the_network_the_load_balancer_and_the
         "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": 1,
         "aws:cloudwatch/logGroup:LogGroup": 1,
         "aws:iam/role:Role": 2,
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+        "aws:iam/rolePolicy:RolePolicy": 1,
         "aws:ecs/taskDefinition:TaskDefinition": 1,
         "aws:ecs/service:Service": 1,
     }

@@ -25,6 +25,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "keepBuilds": ({}, {"keepBuilds": "3"}),
     "forceDelete": ({}, {"forceDelete": "false"}),
     "npmCaBundle": ({}, {"npmCaBundle": CA_BUNDLE}),
+    "taskEgressPorts": ({}, {"taskEgressPorts": '["443", "5432"]'}),
     "clusterArn": ({}, {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/shared"}),
     "containerInsights": ({}, {"containerInsights": "enhanced"}),
     "cpu": ({}, {"cpu": "2048", "memory": "4096"}),

@@ -1,0 +1,69 @@
+"""The task roles' trust and permission documents, scoped to this service (least privilege).
+
+- The execution role pulls the image and writes logs: ECR read actions on the image's repository and
+  ``CreateLogStream``/``PutLogEvents`` on the service's log group, instead of the AWS-managed
+  ``AmazonECSTaskExecutionRolePolicy`` (ECR and Logs on ``*``). ``ecr:GetAuthorizationToken`` has no
+  resource form, so it alone stays on ``*``.
+- Both trust policies admit ``ecs-tasks.amazonaws.com`` for this account only (``aws:SourceAccount``),
+  the task role also only for ECS resources of this account and region (``aws:SourceArn``): the
+  confused-deputy guard the ECS guide gives for task roles.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+#: ECR actions the execution role needs on the image's repository to pull it.
+ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+LOG_WRITE = ("logs:CreateLogStream", "logs:PutLogEvents")
+EXEC_COMMAND = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+_ECR_IMAGE = re.compile(
+    r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
+)
+
+
+def ecr_repository_arn(image_ref: str, partition: str) -> str | None:
+    """The ECR repository ARN of an ``<account>.dkr.ecr.<region>.amazonaws.com/<repo>:tag@digest`` image."""
+    match = _ECR_IMAGE.match(image_ref)
+    if match is None:
+        return None
+    return f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repo']}"
+
+
+def task_trust(account_id: str, *, source_arn: str | None = None) -> str:
+    """Trust for ``ecs-tasks.amazonaws.com``, limited to ``account_id`` (and ``source_arn`` when given)."""
+    condition: dict[str, dict[str, str]] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    if source_arn:
+        condition["ArnLike"] = {"aws:SourceArn": source_arn}
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": condition,
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+
+
+def execution_policy(*, repository_arn: str | None, log_group_arn: str) -> str:
+    """Pull this image, write this log group, and nothing else."""
+    statements: list[dict[str, object]] = [
+        {"Sid": "EcrLogin", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
+        {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": f"{log_group_arn}:*"},
+    ]
+    if repository_arn:
+        statements.insert(
+            1, {"Sid": "PullTheImage", "Effect": "Allow", "Action": list(ECR_PULL), "Resource": repository_arn}
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def exec_command_policy() -> str:
+    """ECS Exec's channels: ``ssmmessages`` has no resource-level permissions, so ``*`` is the only form."""
+    statement = {"Effect": "Allow", "Action": list(EXEC_COMMAND), "Resource": "*"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)

@@ -1,0 +1,48 @@
+"""Every IAM policy the program registers names its resources, except where AWS offers no resource form.
+
+The list below is the Service Authorization Reference's "no resource types" actions among those the
+program grants; an action outside it on "*" has a resource-level alternative and fails the test.
+"""
+
+import json
+
+import pytest
+
+from tools.offline import run_program
+
+NO_RESOURCE_LEVEL = {
+    "ecr:GetAuthorizationToken",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+}
+POLICY_INPUTS = {"aws:iam/rolePolicy:RolePolicy": "policy", "aws:iam/policy:Policy": "policy"}
+
+
+def documents(stack: str, overrides: dict[str, str]) -> list[tuple[str, dict]]:
+    run = run_program(stack, overrides)
+    found = [
+        (r.name, json.loads(r.inputs[POLICY_INPUTS[r.type]])) for r in run.mocks.resources if r.type in POLICY_INPUTS
+    ]
+    assert not run.mocks.inputs_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), "no managed policies"
+    return found
+
+
+@pytest.mark.parametrize(("stack", "overrides"), [("dev", {}), ("prod", {}), ("dev", {"enableExecuteCommand": "true"})])
+def test_no_policy_grants_an_action_on_every_resource_when_it_could_name_one(
+    stack: str, overrides: dict[str, str]
+) -> None:
+    found = documents(stack, overrides)
+    assert found
+    for name, document in found:
+        for statement in document["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if statement["Resource"] == "*":
+                assert set(actions) <= NO_RESOURCE_LEVEL, f"{name}: {sorted(set(actions) - NO_RESOURCE_LEVEL)}"
+            assert not any(action.endswith("*") for action in actions), f"{name}: wildcard action"
+
+
+def test_the_planted_mistake_is_caught() -> None:
+    """What the old managed policy granted (ECR reads and Logs writes on '*') is not in the allowed set."""
+    assert not {"ecr:BatchGetImage", "logs:PutLogEvents"} <= NO_RESOURCE_LEVEL
