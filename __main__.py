@@ -53,6 +53,9 @@ load_balancer = LoadBalancer(
         listener_port=settings.listener_port,
         allowed_cidrs=settings.allowed_cidrs,
         idle_timeout_seconds=settings.service.idle_timeout_seconds,
+        access_logs=settings.access_logs,
+        access_log_retention_days=settings.access_log_retention_days,
+        deletion_protection=settings.deletion_protection,
     ),
 )
 service = FargateService(

@@ -82,6 +82,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deregistrationDelaySeconds", "integer", 30, "Target-group draining time (0-90), kept well under Spot's two-minute warning."),
     ConfigKey("pathPatterns", "array", ("/*",), "Listener-rule path patterns routed to this service (1-3, the ALB's limit)."),
     ConfigKey("listenerRulePriority", "integer", 50000, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first."),
+    ConfigKey("accessLogs", "boolean", False, "Load-balancer access logs to an S3 bucket of the stack's own (encrypted, private, expiring)."),
+    ConfigKey("accessLogRetentionDays", "integer", 90, "Days access logs are kept (1-3650)."),
+    ConfigKey("deletionProtection", "boolean", False, "Load-balancer deletion protection: pulumi destroy fails until it is turned off again."),
     ConfigKey("idleTimeoutSeconds", "integer", 60, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it."),
     ConfigKey("vpc", "string", "default", "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets)."),
     ConfigKey("vpcCidr", "string", "10.0.0.0/16", "CIDR of a new VPC (/16 to /24)."),
@@ -111,6 +114,9 @@ class Settings:
     service: ServiceSpec
     listener_port: int
     allowed_cidrs: tuple[str, ...]
+    access_logs: bool
+    access_log_retention_days: int
+    deletion_protection: bool
     network: NetworkArgs
     cost_rates: Mapping[str, Decimal]
 
@@ -282,6 +288,11 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
         allowed_cidrs=r.part(lambda: check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")), tuple),
+        access_logs=r.boolean("accessLogs"),
+        access_log_retention_days=r.part(
+            lambda: check.int_in_range("accessLogRetentionDays", r.integer("accessLogRetentionDays"), 1, 3650), int
+        ),
+        deletion_protection=r.boolean("deletionProtection"),
         network=r.part(
             lambda: NetworkArgs(
                 mode=r.string("vpc"),

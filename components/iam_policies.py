@@ -23,6 +23,8 @@ EXEC_COMMAND = (
     "ssmmessages:OpenControlChannel",
     "ssmmessages:OpenDataChannel",
 )
+#: Key prefix of the load balancer's access logs in their bucket.
+LOG_PREFIX = "alb"
 _ECR_IMAGE = re.compile(
     r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
 )
@@ -67,3 +69,20 @@ def exec_command_policy() -> str:
     """ECS Exec's channels: ``ssmmessages`` has no resource-level permissions, so ``*`` is the only form."""
     statement = {"Effect": "Allow", "Action": list(EXEC_COMMAND), "Resource": "*"}
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+
+
+def access_log_bucket_policy(*, bucket_arn: str, account_id: str, elb_account_arn: str) -> str:
+    """Log delivery writes this account's logs under the prefix (the region's ELB account in regions
+    from before August 2022, the log-delivery service principal in newer ones); nothing else, and
+    never over plain HTTP."""
+    logs = f"{bucket_arn}/{LOG_PREFIX}/AWSLogs/{account_id}/*"
+    statements = [
+        {"Sid": "ElbAccount", "Effect": "Allow", "Principal": {"AWS": elb_account_arn}, "Action": "s3:PutObject",
+         "Resource": logs},
+        {"Sid": "ElbLogDelivery", "Effect": "Allow",
+         "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "Action": "s3:PutObject",
+         "Resource": logs},
+        {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": [bucket_arn, f"{bucket_arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+    ]  # fmt: skip
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)

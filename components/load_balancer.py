@@ -11,6 +11,8 @@ import pulumi_aws as aws
 from . import validation as check
 from .alb_rules import autonamed_elb_names
 from .app_contract import http_timeouts_ms
+from .errors import collect
+from .iam_policies import LOG_PREFIX, access_log_bucket_policy
 from .naming import type_token
 
 
@@ -28,11 +30,21 @@ class LoadBalancerArgs:
     """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only). Default ``("0.0.0.0/0",)``."""
     idle_timeout_seconds: int = 60
     """Seconds an idle connection stays open (1-4000); services derive their keep-alive from it. Default 60."""
+    access_logs: bool = False
+    """Write access logs to an S3 bucket of the component's own (SSE-S3, public access blocked, written only
+    by ELB's log delivery for this account, expired after ``access_log_retention_days``). Default False."""
+    access_log_retention_days: int = 90
+    """Days access logs are kept (1-3650). Default 90."""
+    deletion_protection: bool = False
+    """Refuse to delete the load balancer until this is turned off again (production). Default False."""
 
     def __post_init__(self) -> None:
-        check.port("listenerPort", self.listener_port)
-        check.ipv4_cidrs("allowedCidrs", self.allowed_cidrs)
-        http_timeouts_ms(self.idle_timeout_seconds)
+        collect(
+            lambda: check.port("listenerPort", self.listener_port),
+            lambda: check.ipv4_cidrs("allowedCidrs", self.allowed_cidrs),
+            lambda: http_timeouts_ms(self.idle_timeout_seconds),
+            lambda: check.int_in_range("accessLogRetentionDays", self.access_log_retention_days, 1, 3650),
+        )
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -70,6 +82,13 @@ class LoadBalancer(pulumi.ComponentResource):
                 description=f"HTTP from {cidr}",
                 opts=child,
             )
+        access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
+        alb_depends: list[pulumi.Resource] = []
+        if args.access_logs:
+            bucket, policy = self._log_bucket(name, args, child)
+            access_logs = {"bucket": bucket.bucket, "prefix": LOG_PREFIX, "enabled": True}
+            # The ALB checks that it may write to the bucket when logging is switched on.
+            alb_depends.append(policy)
         alb = aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
@@ -80,7 +99,11 @@ class LoadBalancer(pulumi.ComponentResource):
             # The default is ipv4: an IPv6 CIDR could never reach it, so only IPv4 CIDRs are accepted.
             ip_address_type="ipv4",
             idle_timeout=args.idle_timeout_seconds,
-            opts=child,
+            # Set, not left to the default: requests that risk HTTP desync are refused or closed.
+            desync_mitigation_mode="defensive",
+            enable_deletion_protection=args.deletion_protection,
+            access_logs=access_logs,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=alb_depends),
         )
         listener = aws.lb.Listener(
             f"{name}-listener",
@@ -110,3 +133,53 @@ class LoadBalancer(pulumi.ComponentResource):
                 "idle_timeout_seconds": self.idle_timeout_seconds,
             }
         )
+
+    def _log_bucket(
+        self, name: str, args: LoadBalancerArgs, child: pulumi.ResourceOptions
+    ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        """A private, encrypted, expiring bucket that only ELB's log delivery for this account writes."""
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=not args.deletion_protection, opts=child)
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-logs-private",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-logs-owner", bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child
+        )
+        # ALB access logs support SSE-S3 only (not SSE-KMS).
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-logs-sse",
+            bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            opts=child,
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-logs-expiry",
+            bucket=bucket.id,
+            rules=[
+                {
+                    "id": "expire-access-logs",
+                    "status": "Enabled",
+                    "filter": {"prefix": f"{LOG_PREFIX}/"},
+                    "expiration": {"days": args.access_log_retention_days},
+                }
+            ],
+            opts=child,
+        )
+        policy = aws.s3.BucketPolicy(
+            f"{name}-logs-policy",
+            bucket=bucket.id,
+            policy=pulumi.Output.all(
+                bucket.arn,
+                aws.get_caller_identity_output(opts=invoke).account_id,
+                aws.elb.get_service_account_output(opts=invoke).arn,
+            ).apply(lambda v: access_log_bucket_policy(bucket_arn=v[0], account_id=v[1], elb_account_arn=v[2])),
+            opts=child,
+        )
+        return bucket, policy

@@ -86,6 +86,8 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         out.update(ref=f"{inputs['tag']}@{digest}")
     elif typ == "aws:lb/loadBalancer:LoadBalancer":
         out.update(dnsName=f"{name}-1234567890.{REGION}.elb.amazonaws.com")
+    elif typ == "aws:s3/bucket:Bucket":
+        out.update(bucket=name, arn=f"arn:aws:s3:::{name}")
     elif typ == "aws:ecs/cluster:Cluster":
         out.update(arn=f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{name}")
     return out
@@ -105,6 +107,10 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "filters": args.get("filters", []),
     },
     "aws:index/getRegion:getRegion": lambda _: {"id": REGION, "name": REGION, "region": REGION},
+    "aws:elb/getServiceAccount:getServiceAccount": lambda _: {
+        "id": "127311923021",
+        "arn": "arn:aws:iam::127311923021:root",
+    },
     "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
         "id": ACCOUNT,
         "accountId": ACCOUNT,

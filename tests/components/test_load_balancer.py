@@ -1,7 +1,10 @@
+import json
+
 import pytest
 
 from components.errors import ConfigError
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from tools.offline import RecordingMocks
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
@@ -83,3 +86,51 @@ def test_bad_exposure_is_rejected_naming_the_key(overrides: dict, key: str) -> N
     with pytest.raises(ConfigError) as error:
         LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=[], **overrides)
     assert error.value.key == key
+
+
+def test_desync_mitigation_is_set_explicitly_and_nothing_is_logged_or_protected_by_default(mocked) -> None:
+    mocks = mocked(load_balancer)
+    alb = mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert alb["desyncMitigationMode"] == "defensive"
+    assert alb["enableDeletionProtection"] is False
+    assert "accessLogs" not in alb and mocks.inputs_of("aws:s3/bucket:Bucket") == []
+
+
+@pytest.fixture(scope="module")
+def logged(mocked) -> RecordingMocks:
+    return mocked(lambda: load_balancer(access_logs=True, access_log_retention_days=30, deletion_protection=True))
+
+
+def test_access_logs_go_to_a_private_encrypted_expiring_bucket(logged: RecordingMocks) -> None:
+    alb = logged.one("aws:lb/loadBalancer:LoadBalancer")
+    assert alb.inputs["accessLogs"] == {"bucket": "web-logs", "prefix": "alb", "enabled": True}
+    assert alb.inputs["enableDeletionProtection"] is True
+    block = logged.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    assert all(
+        block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
+    (rule,) = logged.one(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    ).inputs["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}  # ALB logs take SSE-S3 only
+    (expiry,) = logged.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    assert (expiry["expiration"]["days"], expiry["filter"]["prefix"]) == (30, "alb/")
+    assert logged.one("aws:s3/bucket:Bucket").inputs["forceDestroy"] is False  # protected: keep the logs
+
+
+def test_only_elb_log_delivery_for_this_account_may_write_and_only_over_tls(logged: RecordingMocks) -> None:
+    policy = json.loads(logged.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
+    writes = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert {json.dumps(s["Principal"], sort_keys=True) for s in writes} == {
+        '{"AWS": "arn:aws:iam::127311923021:root"}',
+        '{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}',
+    }
+    assert {s["Action"] for s in writes} == {"s3:PutObject"}
+    assert {s["Resource"] for s in writes} == {"arn:aws:s3:::web-logs/alb/AWSLogs/123456789012/*"}
+    (deny,) = [s for s in policy["Statement"] if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_the_alb_waits_for_the_bucket_policy_it_checks_on_creation(logged: RecordingMocks) -> None:
+    alb = logged.one("aws:lb/loadBalancer:LoadBalancer")
+    assert "web-logs-policy" in {logged.by_urn(urn).name for urn in alb.dependencies}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 RULE_MODULES = [
     "alb_rules", "app_contract", "build_tag", "capacity_strategy", "cost", "ecr_lifecycle", "env_tuning", "errors",
-    "fargate_sizing", "service_spec", "validation",
+    "fargate_sizing", "iam_policies", "service_spec", "validation",
 ]  # fmt: skip
 
 
