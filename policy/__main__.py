@@ -2,6 +2,10 @@
 
 from pulumi_policy import EnforcementLevel, PolicyPack
 
-from policies import POLICIES
+from policies import POLICIES, STACK_POLICIES
 
-PolicyPack(name="graviton-node", enforcement_level=EnforcementLevel.MANDATORY, policies=[*POLICIES])
+PolicyPack(
+    name="graviton-node",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    policies=[*POLICIES, *STACK_POLICIES],
+)

@@ -8,9 +8,11 @@ from pulumi_policy import (
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 )
 
-from rules import RULES, Rule
+from rules import RULES, STACK_RULES, Rule, StackRule
 
 
 def _policy(rule: Rule) -> ResourceValidationPolicy:
@@ -30,4 +32,22 @@ def _policy(rule: Rule) -> ResourceValidationPolicy:
     )
 
 
+def _stack_policy(rule: StackRule) -> StackValidationPolicy:
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        resources = [(resource.resource_type, resource.props) for resource in args.resources]
+        for message in rule.check(resources, args.get_config()):
+            report_violation(message, None)
+
+    schema = PolicyConfigSchema(properties=dict(rule.config_properties)) if rule.config_properties else None
+    return StackValidationPolicy(
+        name=rule.name,
+        description=rule.description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=schema,
+    )
+
+
+# Mandatory by default; a stack's config file makes some advisory (docs/policy.md).
 POLICIES: list[ResourceValidationPolicy] = [_policy(rule) for rule in RULES]
+STACK_POLICIES: list[StackValidationPolicy] = [_stack_policy(rule) for rule in STACK_RULES]

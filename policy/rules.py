@@ -6,15 +6,31 @@ as pulumi_policy policies; tests call them directly and through those wrappers.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
-WORLD = ("0.0.0.0/0", "::/0")
 DEFAULT_LOAD_BALANCER_PORTS = [80, 443]
+#: A CIDR broader than this many prefix bits counts as open to the world (0.0.0.0/1 is, 10.0.0.0/8 is not).
+DEFAULT_WORLD_PREFIX = {"minIpv4PrefixLength": 8, "minIpv6PrefixLength": 32}
+#: Actions the Service Authorization Reference lists with no resource type: the only ones allowed on "*".
+NO_RESOURCE_LEVEL = frozenset(
+    {
+        "ecr:GetAuthorizationToken",
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+        "sts:GetCallerIdentity",
+    }
+)
+#: Environment variable names that hold credentials: they belong in a container's "secrets".
+SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -71,8 +87,22 @@ def _ports(props: Props) -> tuple[int, int]:
     return int(props.get("fromPort") or 0), int(props.get("toPort") or 0)
 
 
-def _world_open(cidr4: Any, cidr6: Any, ports: tuple[int, int], protocol: Any, allowed: Sequence[int]) -> list[str]:
-    opened = [c for c in (cidr4, cidr6) if c in WORLD]
+def is_world(cidr: Any, config: Config) -> bool:
+    """True for a CIDR broader than the configured prefix lengths (0.0.0.0/0, 0.0.0.0/1, ::/16 ...)."""
+    if not cidr:
+        return False
+    try:
+        network = ipaddress.ip_network(str(cidr), strict=False)
+    except ValueError:
+        return False
+    key = "minIpv4PrefixLength" if network.version == 4 else "minIpv6PrefixLength"
+    return network.prefixlen < int(config.get(key, DEFAULT_WORLD_PREFIX[key]))
+
+
+def _world_open(
+    cidr4: Any, cidr6: Any, ports: tuple[int, int], protocol: Any, allowed: Sequence[int], config: Config
+) -> list[str]:
+    opened = [c for c in (cidr4, cidr6) if is_world(c, config)]
     if not opened:
         return []
     if str(protocol) in ("tcp", "6") and ports[0] == ports[1] and ports[0] in allowed:
@@ -87,17 +117,19 @@ def _no_world_open_ingress(resource_type: str, props: Props, config: Config) -> 
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
     if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
         return _world_open(
-            props.get("cidrIpv4"), props.get("cidrIpv6"), _ports(props), props.get("ipProtocol"), allowed
+            props.get("cidrIpv4"), props.get("cidrIpv6"), _ports(props), props.get("ipProtocol"), allowed, config
         )
     if resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule":
-        return _open_cidr_blocks(props, allowed) if props.get("type") == "ingress" else []
-    return [message for rule in props.get("ingress") or [] for message in _open_cidr_blocks(rule, allowed)]
+        return _open_cidr_blocks(props, allowed, config) if props.get("type") == "ingress" else []
+    return [m for rule in props.get("ingress") or [] for m in _open_cidr_blocks(rule, allowed, config)]
 
 
-def _open_cidr_blocks(rule: Props, allowed: Sequence[int]) -> list[str]:
+def _open_cidr_blocks(rule: Props, allowed: Sequence[int], config: Config) -> list[str]:
     # Inline security-group rules and SecurityGroupRule resources share this shape.
     blocks = [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])]
-    return [m for block in blocks for m in _world_open(block, None, _ports(rule), rule.get("protocol"), allowed)]
+    return [
+        m for block in blocks for m in _world_open(block, None, _ports(rule), rule.get("protocol"), allowed, config)
+    ]
 
 
 def _log_group_retention(_: str, props: Props, __: Config) -> list[str]:
@@ -119,8 +151,10 @@ def _ecr_immutable_and_scanned(_: str, props: Props, __: Config) -> list[str]:
 
 
 def _is_root(user: Any) -> bool:
-    # No user means the image's USER, which may well be root: require it explicitly.
-    return user is None or str(user).split(":")[0] in ("", "0", "root")
+    # No user means the image's USER, which may well be root: require it explicitly. Any spelling of
+    # uid 0 is root ("0", "0000", " 0"), and so is a group of root for a named root user.
+    uid = "" if user is None else str(user).split(":")[0].strip()
+    return uid in ("", "root") or (uid.isdigit() and int(uid) == 0)
 
 
 def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]:
@@ -142,6 +176,122 @@ def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]
                 f"Container {name!r} runs as root or as the image's default user; set user to an unprivileged "
                 "uid such as '1000:1000'."
             )
+    return found
+
+
+def _containers(props: Props) -> list[Mapping[str, Any]] | None:
+    try:
+        return json.loads(props.get("containerDefinitions") or "[]")
+    except (TypeError, json.JSONDecodeError):
+        return None  # unknown during preview: checked again once known
+
+
+def _containers_hardened(_: str, props: Props, __: Config) -> list[str]:
+    """ECS.4 (privileged), ECS.5 (read-only root), ECS.8 and AwsSolutions-ECS2 (secrets in the
+    environment), AwsSolutions-ECS7 (container logging)."""
+    found: list[str] = []
+    for container in _containers(props) or []:
+        name = container.get("name", "?")
+        if container.get("privileged"):
+            found.append(f"Container {name!r} is privileged; remove privileged (Fargate refuses it anyway).")
+        if not container.get("readonlyRootFilesystem"):
+            found.append(
+                f"Container {name!r} has a writable root; set readonlyRootFilesystem (ECS Exec is what turns it off)."
+            )
+        for variable in container.get("environment") or []:
+            if SECRET_NAME.search(str(variable.get("name", ""))):
+                found.append(
+                    f"Container {name!r} passes {variable['name']} as plain environment; pass it in 'secrets' from "
+                    "SSM Parameter Store or Secrets Manager."
+                )
+        if not (container.get("logConfiguration") or {}).get("logDriver"):
+            found.append(f"Container {name!r} has no logConfiguration; send its logs to CloudWatch (awslogs).")
+    return found
+
+
+def _service_exposure(_: str, props: Props, __: Config) -> list[str]:
+    """ECS.2 (no public IP) and no ECS Exec where the stack forbids it."""
+    found: list[str] = []
+    if (props.get("networkConfiguration") or {}).get("assignPublicIp"):
+        found.append("Tasks get public IPs; run them in private subnets (taskSubnetIds, or vpc: new with NAT).")
+    if props.get("enableExecuteCommand"):
+        found.append("ECS Exec is on: anyone allowed ecs:ExecuteCommand gets a shell; set enableExecuteCommand false.")
+    return found
+
+
+def _cluster_insights(_: str, props: Props, __: Config) -> list[str]:
+    """ECS.12 and AwsSolutions-ECS4."""
+    settings = {s.get("name"): s.get("value") for s in props.get("settings") or []}
+    if settings.get("containerInsights") not in ("enabled", "enhanced"):
+        return ["Container Insights is off; set containerInsights to enhanced (or enabled)."]
+    return []
+
+
+def _load_balancer_hardened(_: str, props: Props, __: Config) -> list[str]:
+    """ELB.4 (drop invalid headers) and ELB.12 (desync mitigation)."""
+    found: list[str] = []
+    if not props.get("dropInvalidHeaderFields"):
+        found.append("Invalid header fields are passed on; set drop_invalid_header_fields=True.")
+    if props.get("desyncMitigationMode", "defensive") not in ("defensive", "strictest"):
+        found.append(f"desyncMitigationMode is {props['desyncMitigationMode']!r}; set defensive or strictest.")
+    return found
+
+
+def _access_logs(_: str, props: Props, __: Config) -> list[str]:
+    """ELB.5 and AwsSolutions-ELB2."""
+    if not (props.get("accessLogs") or {}).get("enabled"):
+        return ["The load balancer writes no access logs; set accessLogs to true."]
+    return []
+
+
+def _deletion_protection(_: str, props: Props, __: Config) -> list[str]:
+    """ELB.6."""
+    if not props.get("enableDeletionProtection"):
+        return ["The load balancer can be deleted by any update; set deletionProtection to true."]
+    return []
+
+
+def _https_only(_: str, props: Props, __: Config) -> list[str]:
+    """ELB.1: an HTTP listener only redirects to HTTPS."""
+    if props.get("protocol") != "HTTP":
+        return []
+    actions = props.get("defaultActions") or []
+    if all(action.get("type") == "redirect" and (action.get("redirect") or {}).get("protocol") == "HTTPS"
+           for action in actions) and actions:  # fmt: skip
+        return []
+    return ["The HTTP listener serves traffic; redirect it to HTTPS (a domain and certificate)."]
+
+
+def _statements(document: Any) -> list[Mapping[str, Any]]:
+    try:
+        parsed = json.loads(document) if isinstance(document, str) else document
+    except json.JSONDecodeError:
+        return []
+    statements = (parsed or {}).get("Statement") or []
+    return [statements] if isinstance(statements, dict) else list(statements)
+
+
+def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[str]:
+    """The IAM wildcard control and AwsSolutions-IAM4/IAM5: no AWS-managed policies, no action on every
+    resource when it could name one, no wildcard actions."""
+    if resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+        arn = str(props.get("policyArn", ""))
+        return [f"{arn} is an AWS-managed policy; grant the few actions needed in an inline policy."] if (
+            ":iam::aws:policy/" in arn) else []  # fmt: skip
+    found: list[str] = []
+    for statement in _statements(props.get("policy")):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action") or []
+        actions = [actions] if isinstance(actions, str) else list(actions)
+        resources = statement.get("Resource") or []
+        resources = [resources] if isinstance(resources, str) else list(resources)
+        wide = sorted(a for a in actions if a not in NO_RESOURCE_LEVEL) if "*" in resources else []
+        if wide:
+            found.append(f"{', '.join(wide)} on every resource; name the resources (ARNs) they act on.")
+        starred = sorted(a for a in actions if "*" in a)
+        if starred:
+            found.append(f"Wildcard actions {', '.join(starred)}; list the actions needed.")
     return found
 
 
@@ -168,7 +318,15 @@ RULES: tuple[Rule, ...] = (
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         ),
         _no_world_open_ingress,
-        {"loadBalancerPorts": {"type": "array", "items": {"type": "integer"}, "default": DEFAULT_LOAD_BALANCER_PORTS}},
+        {
+            "loadBalancerPorts": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "default": DEFAULT_LOAD_BALANCER_PORTS,
+            },
+            "minIpv4PrefixLength": {"type": "integer", "minimum": 0, "maximum": 32, "default": 8},
+            "minIpv6PrefixLength": {"type": "integer", "minimum": 0, "maximum": 128, "default": 32},
+        },
     ),
     Rule(
         "log-group-retention",
@@ -188,6 +346,59 @@ RULES: tuple[Rule, ...] = (
         ("aws:ecs/taskDefinition:TaskDefinition",),
         _containers_graceful_non_root,
     ),
+    Rule(
+        "ecs-containers-hardened",
+        "Containers are not privileged, have a read-only root, keep credentials out of the environment and log.",
+        ("aws:ecs/taskDefinition:TaskDefinition",),
+        _containers_hardened,
+    ),
+    Rule(
+        "ecs-service-not-exposed",
+        "Tasks get no public IP and no ECS Exec.",
+        ("aws:ecs/service:Service",),
+        _service_exposure,
+    ),
+    Rule(
+        "ecs-container-insights",
+        "Clusters have Container Insights on.",
+        ("aws:ecs/cluster:Cluster",),
+        _cluster_insights,
+    ),
+    Rule(
+        "elb-hardened",
+        "Load balancers drop invalid header fields and mitigate HTTP desync.",
+        ("aws:lb/loadBalancer:LoadBalancer",),
+        _load_balancer_hardened,
+    ),
+    Rule(
+        "elb-access-logs",
+        "Load balancers write access logs.",
+        ("aws:lb/loadBalancer:LoadBalancer",),
+        _access_logs,
+    ),
+    Rule(
+        "elb-deletion-protection",
+        "Load balancers have deletion protection.",
+        ("aws:lb/loadBalancer:LoadBalancer",),
+        _deletion_protection,
+    ),
+    Rule(
+        "elb-https-only",
+        "HTTP listeners only redirect to HTTPS.",
+        ("aws:lb/listener:Listener",),
+        _https_only,
+    ),
+    Rule(
+        "iam-least-privilege",
+        "No AWS-managed policies, no action on every resource when it could name one, no wildcard actions.",
+        (
+            "aws:iam/rolePolicy:RolePolicy",
+            "aws:iam/policy:Policy",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "aws:s3/bucketPolicy:BucketPolicy",
+        ),
+        _iam_least_privilege,
+    ),
 )
 
 
@@ -198,4 +409,81 @@ def violations(resource_type: str, props: Props, config_by_rule: Mapping[str, Co
         if resource_type in rule.resource_types:
             config = rule.config((config_by_rule or {}).get(rule.name))
             found += [f"{rule.name}: {message}" for message in rule.check(resource_type, props, config)]
+    return found
+
+
+@dataclass(frozen=True)
+class StackRule:
+    """A check across the stack's resources (``(type, props)`` pairs, props including outputs)."""
+
+    name: str
+    description: str
+    check: Callable[[Sequence[tuple[str, Props]], Config], list[str]]
+    config_properties: Mapping[str, Any] = field(default_factory=dict)
+
+    def config(self, overrides: Config | None = None) -> dict[str, Any]:
+        return {key: spec["default"] for key, spec in self.config_properties.items()} | dict(overrides or {})
+
+
+def _ecr_lifecycle(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
+    """ECR.3: every repository has a lifecycle policy."""
+    governed = {props.get("repository") for t, props in resources if t == "aws:ecr/lifecyclePolicy:LifecyclePolicy"}
+    return [
+        f"ECR repository {props.get('name')!r} has no lifecycle policy; add one so old images expire."
+        for t, props in resources
+        if t == "aws:ecr/repository:Repository" and props.get("name") not in governed
+    ]
+
+
+def _world_ports_on_load_balancers_only(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
+    """A listener port may be open to the world only on a security group a load balancer uses."""
+    allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
+    lb_groups = {
+        g for t, p in resources if t == "aws:lb/loadBalancer:LoadBalancer" for g in p.get("securityGroups") or []
+    }
+    found: list[str] = []
+    for resource_type, props in resources:
+        if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+            opened = [c for c in (props.get("cidrIpv4"), props.get("cidrIpv6")) if is_world(c, config)]
+            group, port = props.get("securityGroupId"), _ports(props)
+        elif resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule" and props.get("type") == "ingress":
+            opened = [c for c in props.get("cidrBlocks") or [] if is_world(c, config)]
+            group, port = props.get("securityGroupId"), _ports(props)
+        else:
+            continue
+        if opened and port[0] == port[1] and port[0] in allowed and group not in lb_groups:
+            found.append(
+                f"Port {port[0]} is open to {opened[0]} on {group}, which no load balancer uses; only a load "
+                "balancer's own security group may take traffic from the world."
+            )
+    return found
+
+
+STACK_RULES: tuple[StackRule, ...] = (
+    StackRule("ecr-lifecycle", "Every ECR repository has a lifecycle policy.", _ecr_lifecycle),
+    StackRule(
+        "world-open-only-on-load-balancers",
+        "Listener ports open to the world only on a load balancer's own security group.",
+        _world_ports_on_load_balancers_only,
+        {
+            "loadBalancerPorts": {
+                "type": "array",
+                "items": {"type": "integer"},
+                "default": DEFAULT_LOAD_BALANCER_PORTS,
+            },
+            "minIpv4PrefixLength": {"type": "integer", "minimum": 0, "maximum": 32, "default": 8},
+            "minIpv6PrefixLength": {"type": "integer", "minimum": 0, "maximum": 128, "default": 32},
+        },
+    ),
+)
+
+
+def stack_violations(
+    resources: Sequence[tuple[str, Props]], config_by_rule: Mapping[str, Config] | None = None
+) -> list[str]:
+    """Every violation of every stack rule, each prefixed by its rule's name."""
+    found: list[str] = []
+    for rule in STACK_RULES:
+        config = rule.config((config_by_rule or {}).get(rule.name))
+        found += [f"{rule.name}: {message}" for message in rule.check(resources, config)]
     return found

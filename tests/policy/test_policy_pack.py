@@ -8,7 +8,7 @@ import yaml
 from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 
 from policies import POLICIES
-from rules import RULES, violations
+from rules import RULES, STACK_RULES, stack_violations, violations
 from tools.offline import RecordingMocks, Registered, Run, run_program
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,7 +16,7 @@ POLICY = ROOT / "policy"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-RULES_BY_NAME = {rule.name: rule for rule in RULES}
+RULES_BY_NAME = {rule.name: rule for rule in (*RULES, *STACK_RULES)}
 
 
 def stack_policy_config(stack: str) -> dict[str, Any]:
@@ -50,16 +50,57 @@ def validate(resource_type: str, props: dict[str, Any], config: dict[str, Any] |
     return reported
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_everything_the_program_registers_passes_with_the_stacks_policy_config(stack: str) -> None:
+def enforcement(rule: str, config: dict[str, Any]) -> str:
+    """The level the engine applies: the stack config's ``enforcementLevel`` (or its string shorthand),
+    else the pack's default, mandatory."""
+    setting = config.get(rule, {})
+    return setting if isinstance(setting, str) else setting.get("enforcementLevel", "mandatory")
+
+
+def settings(config: dict[str, Any]) -> dict[str, Any]:
+    """The stack config without enforcement levels: what each rule receives."""
+    return {
+        k: {n: v for n, v in c.items() if n != "enforcementLevel"} for k, c in config.items() if isinstance(c, dict)
+    }
+
+
+def as_deployed(run: Run) -> list[tuple[str, dict[str, Any]]]:
+    """Each resource's props as a stack policy sees them: inputs plus the outputs the mocks answer."""
+    return [
+        (r.type, {**r.inputs, "name": r.inputs.get("name", r.name), "id": f"{r.name}-id"}) for r in run.mocks.resources
+    ]
+
+
+def stack_report(stack: str, run: Run) -> dict[str, list[str]]:
+    """Every violation the pack reports for the stack, by the level the stack's config gives it."""
     config = stack_policy_config(stack)
-    found = {r.name: violations(r.type, r.inputs, config) for r in program_run(stack).mocks.resources}
-    assert {name: v for name, v in found.items() if v} == {}
+    found = [m for r in run.mocks.resources for m in violations(r.type, r.inputs, settings(config))]
+    found += stack_violations(as_deployed(run), settings(config))
+    levels: dict[str, list[str]] = {"mandatory": [], "advisory": []}
+    for message in found:
+        levels[enforcement(message.split(":", 1)[0], config)].append(message)
+    return levels
 
 
-def test_the_second_service_example_passes_too() -> None:
-    found = {r.name: violations(r.type, r.inputs) for r in example_resources()}
-    assert {name: v for name, v in found.items() if v} == {}
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_nothing_the_program_registers_breaks_a_mandatory_rule_of_its_stack(stack: str) -> None:
+    assert stack_report(stack, program_run(stack))["mandatory"] == []
+
+
+def test_prod_meets_every_control_but_https_which_waits_for_a_domain() -> None:
+    advisory = stack_report("prod", program_run("prod"))["advisory"]
+    assert {m.split(":", 1)[0] for m in advisory} == {"elb-https-only"}
+
+
+def test_dev_differs_from_prod_only_where_it_means_to_and_is_told_so() -> None:
+    advisory = {m.split(":", 1)[0] for m in stack_report("dev", program_run("dev"))["advisory"]}
+    assert advisory == {
+        "ecs-service-not-exposed",  # tasks in the default VPC's public subnets
+        "ecs-container-insights",  # off to save money
+        "elb-access-logs",
+        "elb-deletion-protection",
+        "elb-https-only",
+    }
 
 
 def test_the_pack_wrappers_report_what_the_rules_find() -> None:
@@ -81,6 +122,7 @@ CONTAINER = {"name": "app", "stopTimeout": 120, "user": "1000:1000"}
 WORLD_3000 = {"protocol": "tcp", "fromPort": 3000, "toPort": 3000, "cidrBlocks": ["0.0.0.0/0"]}
 WORLD_5432 = {"type": "ingress", "protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["0.0.0.0/0"]}
 SCANNED = {"scanOnPush": True}
+LB = "aws:lb/loadBalancer:LoadBalancer"
 
 BAD = [
     (TASK, {"requiresCompatibilities": ["EC2"], "runtimePlatform": ARM64}, "requiresCompatibilities lacks FARGATE"),
@@ -105,6 +147,50 @@ BAD = [
     (TASK, {"containerDefinitions": json.dumps([CONTAINER | {"user": "root"}])}, "runs as root"),
     (TASK, {"containerDefinitions": json.dumps([CONTAINER | {"user": "0:0"}])}, "runs as root"),
     (TASK, {"containerDefinitions": json.dumps([{"name": "app", "stopTimeout": 30}])}, "the image's default user"),
+    (TASK, {"containerDefinitions": json.dumps([CONTAINER | {"user": "0000:0"}])}, "runs as root"),
+    (TASK, {"containerDefinitions": json.dumps([CONTAINER | {"user": " 00"}])}, "runs as root"),
+    (INGRESS_RULE, {"cidrIpv4": "0.0.0.0/1", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22}, "0.0.0.0/1"),
+    (INGRESS_RULE, {"cidrIpv6": "2000::/3", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22}, "2000::/3"),
+    # The crafted task of the review: privileged, writable root, a password in its environment.
+    (TASK, {"containerDefinitions": json.dumps([CONTAINER | {"privileged": True}])}, "is privileged"),
+    (TASK, {"containerDefinitions": json.dumps([CONTAINER | {"readonlyRootFilesystem": False}])}, "writable root"),
+    (
+        TASK,
+        {"containerDefinitions": json.dumps([CONTAINER | {"environment": [{"name": "DB_PASSWORD", "value": "x"}]}])},
+        "passes DB_PASSWORD as plain environment",
+    ),
+    (TASK, {"containerDefinitions": json.dumps([CONTAINER | {"readonlyRootFilesystem": True}])}, "no logConfiguration"),
+    (
+        SERVICE,
+        {"capacityProviderStrategies": GOOD_STRATEGY, "networkConfiguration": {"assignPublicIp": True}},
+        "Tasks get public IPs",
+    ),
+    (SERVICE, {"capacityProviderStrategies": GOOD_STRATEGY, "enableExecuteCommand": True}, "ECS Exec is on"),
+    (
+        "aws:ecs/cluster:Cluster",
+        {"settings": [{"name": "containerInsights", "value": "disabled"}]},
+        "Container Insights is off",
+    ),
+    (LB, {"dropInvalidHeaderFields": False}, "drop_invalid_header_fields"),
+    (LB, {"dropInvalidHeaderFields": True, "desyncMitigationMode": "monitor"}, "desyncMitigationMode is 'monitor'"),
+    (LB, {"dropInvalidHeaderFields": True}, "no access logs"),
+    (LB, {"dropInvalidHeaderFields": True}, "set deletionProtection"),
+    ("aws:lb/listener:Listener", {"protocol": "HTTP", "defaultActions": [{"type": "forward"}]}, "redirect it to HTTPS"),
+    (
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        {"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"},
+        "AWS-managed policy",
+    ),
+    (
+        "aws:iam/rolePolicy:RolePolicy",
+        {"policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": ["ecr:BatchGetImage"], "Resource": "*"}]})},
+        "ecr:BatchGetImage on every resource",
+    ),
+    (
+        "aws:iam/rolePolicy:RolePolicy",
+        {"policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]})},
+        "Wildcard actions s3:*",
+    ),
 ]
 
 
@@ -146,5 +232,39 @@ def test_the_pack_manifest_and_stack_configs_name_real_policies_and_settings() -
     for stack_config_file in POLICY.glob("config.*.json"):
         for policy, settings in json.loads(stack_config_file.read_text()).items():
             assert policy in RULES_BY_NAME, stack_config_file.name
-            assert set(settings) <= set(RULES_BY_NAME[policy].config_properties), stack_config_file.name
+            known = {*RULES_BY_NAME[policy].config_properties, "enforcementLevel"}
+            assert set(settings) <= known, stack_config_file.name
+            assert settings.get("enforcementLevel", "advisory") in ("advisory", "mandatory", "disabled")
     assert "PolicyPack(" in (POLICY / "__main__.py").read_text()
+
+
+def test_a_repository_without_a_lifecycle_policy_is_reported() -> None:
+    repo = "aws:ecr/repository:Repository"
+    resources = [(repo, {"name": "orphan"}), (repo, {"name": "kept"}),
+                 ("aws:ecr/lifecyclePolicy:LifecyclePolicy", {"repository": "kept"})]  # fmt: skip
+    (message,) = stack_violations(resources)
+    assert message.startswith("ecr-lifecycle: ECR repository 'orphan' has no lifecycle policy")
+
+
+def test_a_listener_port_open_to_the_world_is_allowed_only_on_a_load_balancers_group() -> None:
+    http = {"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 443, "toPort": 443}
+    on_lb = [(LB, {"securityGroups": ["sg-alb"]}), (INGRESS_RULE, http | {"securityGroupId": "sg-alb"})]
+    on_tasks = [(LB, {"securityGroups": ["sg-alb"]}), (INGRESS_RULE, http | {"securityGroupId": "sg-tasks"})]
+    assert stack_violations(on_lb) == []
+    (message,) = stack_violations(on_tasks)
+    assert "Port 443 is open to 0.0.0.0/0 on sg-tasks, which no load balancer uses" in message
+
+
+def test_the_stack_policies_wrap_the_stack_rules() -> None:
+    from policies import STACK_POLICIES
+
+    assert [p.name for p in STACK_POLICIES] == [r.name for r in STACK_RULES]
+
+
+def test_docs_policy_lists_every_rule_with_what_dev_and_prod_do() -> None:
+    table = (ROOT / "docs" / "policy.md").read_text()
+    dev, prod = stack_policy_config("dev"), stack_policy_config("prod")
+    for name in RULES_BY_NAME:
+        (row,) = [line for line in table.splitlines() if line.startswith("|") and f"`{name}`" in line]
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[-2:] == [enforcement(name, dev), enforcement(name, prod)], row

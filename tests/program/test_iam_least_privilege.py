@@ -1,22 +1,16 @@
 """Every IAM policy the program registers names its resources, except where AWS offers no resource form.
 
-The list below is the Service Authorization Reference's "no resource types" actions among those the
-program grants; an action outside it on "*" has a resource-level alternative and fails the test.
+``NO_RESOURCE_LEVEL`` (the policy pack's) is the Service Authorization Reference's "no resource types"
+actions among those granted; an action outside it on "*" has a resource-level alternative and fails.
 """
 
 import json
 
 import pytest
 
+from policy.rules import NO_RESOURCE_LEVEL
 from tools.offline import run_program
 
-NO_RESOURCE_LEVEL = {
-    "ecr:GetAuthorizationToken",
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-}
 POLICY_INPUTS = {
     "aws:iam/rolePolicy:RolePolicy": "policy",
     "aws:iam/policy:Policy": "policy",
