@@ -7,7 +7,7 @@ stack=${1:-dev}
 shift || true
 
 for tool in pulumi docker aws; do
-  command -v "$tool" >/dev/null || { echo "deploy: '$tool' is not installed (see README: Prerequisites)" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "deploy: '$tool' is not installed (see README: Quickstart)" >&2; exit 1; }
 done
 docker buildx version >/dev/null 2>&1 || { echo "deploy: docker buildx is missing" >&2; exit 1; }
 aws sts get-caller-identity >/dev/null || { echo "deploy: no AWS credentials (aws configure / AWS_PROFILE)" >&2; exit 1; }
