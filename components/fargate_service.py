@@ -6,6 +6,7 @@ mocks and to policy packs (awsx components are remote: mocks see none of their c
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,14 +22,12 @@ from .app_contract import (
     TARGET_UNHEALTHY_THRESHOLD,
 )
 from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
+from .container_definition import CONTAINER_NAME, container_definition
 from .errors import ConfigError
 from .iam_policies import ecr_repository_arn, exec_command_policy, execution_policy, task_trust
 from .naming import type_token
 from .service_spec import ServiceSpec
 
-CONTAINER_NAME = "app"
-#: The node image's unprivileged user (uid:gid), enforced here even if an image forgets USER.
-RUN_AS = "1000:1000"
 CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
 
 
@@ -78,21 +77,6 @@ def _strategy_inputs(strategy: tuple[StrategyItem, ...]) -> list[aws.ecs.Service
             entry["base"] = item.base
         items.append(entry)
     return items
-
-
-def health_check_command(timeout_seconds: int) -> list[str]:
-    """The container health check: node (bookworm-slim has no curl) requests ``HEALTH_CHECK_PATH`` on ``PORT``.
-
-    Both come from the container's environment, never pasted into the script, so no path can change
-    the code that runs; the request gives up a second before ECS's own timeout.
-    """
-    script = (
-        "const r=require('http').get({host:'127.0.0.1',port:Number(process.env.PORT),"
-        f"path:process.env.HEALTH_CHECK_PATH,timeout:{max(timeout_seconds - 1, 1) * 1000}}},"
-        "s=>{s.resume();process.exit(s.statusCode===200?0:1)});"
-        "r.on('timeout',()=>{r.destroy();process.exit(1)});r.on('error',()=>process.exit(1))"
-    )
-    return ["CMD", "node", "-e", script]
 
 
 class FargateService(pulumi.ComponentResource):
@@ -171,46 +155,6 @@ class FargateService(pulumi.ComponentResource):
         if spec.enable_execute_command:
             aws.iam.RolePolicy(f"{name}-exec-command", role=task_role.id, policy=exec_command_policy(), opts=child)
 
-        hc = spec.health_check
-        container = {
-            "name": CONTAINER_NAME,
-            "image": args.image_ref,
-            "essential": True,
-            "user": RUN_AS,
-            # ECS Exec's agent writes into the container, so a read-only root only without it.
-            "readonlyRootFilesystem": not spec.enable_execute_command,
-            "portMappings": [
-                {
-                    "containerPort": spec.container_port,
-                    "hostPort": spec.container_port,
-                    "protocol": "tcp",
-                    "name": "http",
-                    "appProtocol": "http",
-                }
-            ],
-            "environment": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
-            "healthCheck": {
-                "command": health_check_command(hc.timeout_seconds),
-                "interval": hc.interval_seconds,
-                "timeout": hc.timeout_seconds,
-                "retries": hc.retries,
-                "startPeriod": hc.start_period_seconds,
-            },
-            # Spot sends SIGTERM two minutes before reclaiming; 120 s is Fargate's maximum.
-            "stopTimeout": spec.stop_timeout_seconds,
-            # An init process as PID 1 forwards SIGTERM and reaps zombies.
-            "linuxParameters": {"initProcessEnabled": True},
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": logs.name,
-                    "awslogs-region": region,
-                    "awslogs-stream-prefix": CONTAINER_NAME,
-                    "mode": "non-blocking",
-                    "max-buffer-size": "4m",
-                },
-            },
-        }
         task = aws.ecs.TaskDefinition(
             f"{name}-task",
             family=name,
@@ -221,7 +165,9 @@ class FargateService(pulumi.ComponentResource):
             runtime_platform={"cpu_architecture": "ARM64", "operating_system_family": "LINUX"},
             execution_role_arn=exec_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.json_dumps([container]),
+            container_definitions=pulumi.Output.all(pulumi.Output.from_input(args.image_ref), logs.name, region).apply(
+                lambda v: json.dumps([container_definition(spec, image=v[0], log_group=v[1], region=v[2])])
+            ),
             opts=child,
         )
 
@@ -270,7 +216,7 @@ class FargateService(pulumi.ComponentResource):
             vpc_id=args.vpc_id,
             deregistration_delay=spec.deregistration_delay_seconds,
             health_check={
-                "path": hc.path,
+                "path": spec.health_check.path,
                 "matcher": "200",
                 "interval": TARGET_HEALTH_INTERVAL_SECONDS,
                 "timeout": TARGET_HEALTH_TIMEOUT_SECONDS,
