@@ -71,6 +71,8 @@ service = FargateService(
         cluster_arn=settings.cluster_arn or None,
         container_insights=settings.container_insights,
         egress_ports=settings.task_egress_ports,
+        autoscaling=settings.autoscaling,
+        load_balancer_arn_suffix=load_balancer.arn_suffix,
     ),
 )
 cost = estimate(
@@ -98,3 +100,4 @@ pulumi.export("assign_public_ip", network.assign_public_ip)
 pulumi.export("listener_arn", load_balancer.listener_arn)
 pulumi.export("load_balancer_security_group_id", load_balancer.security_group_id)
 pulumi.export("idle_timeout_seconds", load_balancer.idle_timeout_seconds)
+pulumi.export("load_balancer_arn_suffix", load_balancer.arn_suffix)

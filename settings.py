@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from components import validation as check
+from components.autoscaling_rules import Autoscaling, parse_schedule
 from components.capacity_strategy import build_strategy
 from components.cost import parse_rate_overrides
 from components.ecr_lifecycle import MAX_KEEP_BUILDS
@@ -55,6 +56,15 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("cpu", "integer", 1024, "Task CPU units (256-16384, a Fargate size)."),
     ConfigKey("memory", "integer", 2048, "Task memory in MiB; must fit the Fargate table for cpu."),
     ConfigKey("desiredCount", "integer", 2, "Tasks the service keeps running (0-5000)."),
+    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount."),
+    ConfigKey("minCount", "integer", 1, "Fewest tasks when autoscaling (0-5000, at most desiredCount)."),
+    ConfigKey("maxCount", "integer", 4, "Most tasks when autoscaling (at least desiredCount, at most 5000). Tasks beyond the FARGATE base run on Spot."),
+    ConfigKey("cpuTargetPercent", "integer", 60, "Target average CPU utilisation (1-100); 0 for no CPU policy."),
+    ConfigKey("memoryTargetPercent", "integer", 0, "Target average memory utilisation (1-100); 0 for no memory policy."),
+    ConfigKey("requestsPerTarget", "integer", 0, "Target ALB requests per task per minute (1-1000000); 0 for none."),
+    ConfigKey("scaleInCooldownSeconds", "integer", 300, "Seconds after a scale-in before the next (0-86400)."),
+    ConfigKey("scaleOutCooldownSeconds", "integer", 60, "Seconds after a scale-out before the next (0-86400)."),
+    ConfigKey("scalingSchedules", "array", (), "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin."),
     ConfigKey("containerPort", "integer", 3000, "Port the app listens on."),
     ConfigKey("platformVersion", "string", "1.4.0", "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+)."),
     ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy."),
@@ -111,6 +121,7 @@ class Settings:
     cluster_arn: str
     container_insights: str
     task_egress_ports: tuple[int, ...]
+    autoscaling: Autoscaling | None
     service: ServiceSpec
     listener_port: int
     allowed_cidrs: tuple[str, ...]
@@ -245,6 +256,31 @@ def _service(r: _Reader) -> ServiceSpec:
     )
 
 
+def _autoscaling(r: _Reader) -> Autoscaling | None:
+    # Every key is read (and type-checked) whether or not autoscaling is on.
+    enabled = r.boolean("autoscaling")
+    min_count, max_count = r.integer("minCount"), r.integer("maxCount")
+    cpu, memory, requests = (
+        r.integer(n) or None for n in ("cpuTargetPercent", "memoryTargetPercent", "requestsPerTarget")
+    )
+    scale_in, scale_out = r.integer("scaleInCooldownSeconds"), r.integer("scaleOutCooldownSeconds")
+    schedules = r.array("scalingSchedules")
+    if not enabled:
+        return None
+    scaling = Autoscaling(
+        min_count=min_count,
+        max_count=max_count,
+        cpu_target_percent=cpu,  # 0 in config turns a policy off
+        memory_target_percent=memory,
+        requests_per_target=requests,
+        scale_in_cooldown_seconds=scale_in,
+        scale_out_cooldown_seconds=scale_out,
+        schedules=tuple(parse_schedule(entry) for entry in schedules),
+    )
+    scaling.check_desired(r.integer("desiredCount"))
+    return scaling
+
+
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
     if not all(value.isdigit() for value in values):
@@ -286,6 +322,7 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
         ),
         service=_service(r),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
+        autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
         listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
         allowed_cidrs=r.part(lambda: check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")), tuple),
         access_logs=r.boolean("accessLogs"),

@@ -21,11 +21,13 @@ from .app_contract import (
     TARGET_HEALTHY_THRESHOLD,
     TARGET_UNHEALTHY_THRESHOLD,
 )
+from .autoscaling_rules import Autoscaling
 from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
 from .container_definition import CONTAINER_NAME, container_definition
 from .errors import ConfigError
 from .iam_policies import ecr_repository_arn, exec_command_policy, execution_policy, task_trust
 from .naming import type_token
+from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 from .service_spec import ServiceSpec
 
 CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
@@ -54,12 +56,24 @@ class FargateServiceArgs:
     ``None`` creates one. Default None."""
     container_insights: str = "enhanced"
     """Container Insights of a created cluster: ``enhanced``, ``enabled`` or ``disabled``. Default enhanced."""
+    autoscaling: Autoscaling | None = None
+    """Scale the service between a minimum and a maximum (``desired_count`` must lie between); ``pulumi up``
+    then never resets the running count. Default None: a fixed ``desired_count``."""
+    load_balancer_arn_suffix: pulumi.Input[str] | None = None
+    """The load balancer's ARN suffix (``app/<name>/<id>``): its metrics' dimension, for the
+    requests-per-target policy. Default None."""
     egress_ports: tuple[int, ...] = (443,)
     """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
     DNS resolver is not filtered by security groups). Default ``(443,)``."""
 
     def __post_init__(self) -> None:
         check.ports("taskEgressPorts", self.egress_ports)
+        if self.autoscaling is not None:
+            self.autoscaling.check_desired(self.spec.desired_count)
+            if self.autoscaling.requests_per_target is not None and self.load_balancer_arn_suffix is None:
+                raise ConfigError(
+                    "requestsPerTarget", self.autoscaling.requests_per_target, "unset, or a load_balancer_arn_suffix"
+                )
         check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
         if isinstance(self.cluster_arn, str) and not check.cluster_arn(self.cluster_arn):
             raise ConfigError("clusterArn", self.cluster_arn, "an ECS cluster ARN, or None to create a cluster")
@@ -265,8 +279,29 @@ class FargateService(pulumi.ComponentResource):
             enable_execute_command=spec.enable_execute_command,
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=service_depends),
+            # With autoscaling, the running count is the scaler's: an update must not reset it to
+            # desired_count (which then only sets the count the service is created with).
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=service_depends,
+                ignore_changes=["desiredCount"] if args.autoscaling else None,
+            ),
         )
+        if args.autoscaling is not None:
+            ServiceAutoscaling(
+                f"{name}-scaling",
+                ServiceAutoscalingArgs(
+                    scaling=args.autoscaling,
+                    cluster_name=self.cluster_name,
+                    service_name=service.name,
+                    alb_resource_label=pulumi.Output.format(
+                        "{0}/{1}", args.load_balancer_arn_suffix, target_group.arn_suffix
+                    )
+                    if args.load_balancer_arn_suffix is not None
+                    else None,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         self.service_name = service.name
         self.task_definition_arn = task.arn
         self.log_group_name = logs.name

@@ -56,6 +56,8 @@ class LoadBalancer(pulumi.ComponentResource):
     """The HTTP listener; services attach listener rules to it."""
     dns_name: pulumi.Output[str]
     """The ALB's DNS name."""
+    arn_suffix: pulumi.Output[str]
+    """``app/<name>/<id>``: the ``LoadBalancer`` dimension of its CloudWatch metrics."""
     url: pulumi.Output[str]
     """``http://`` URL of the listener."""
     idle_timeout_seconds: int
@@ -121,6 +123,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.security_group_id = sg.id
         self.listener_arn = listener.arn
         self.dns_name = alb.dns_name
+        self.arn_suffix = alb.arn_suffix
         self.idle_timeout_seconds = args.idle_timeout_seconds
         port = "" if args.listener_port == 80 else f":{args.listener_port}"
         self.url = pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
@@ -129,6 +132,7 @@ class LoadBalancer(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
                 "listener_arn": self.listener_arn,
                 "dns_name": self.dns_name,
+                "arn_suffix": self.arn_suffix,
                 "url": self.url,
                 "idle_timeout_seconds": self.idle_timeout_seconds,
             }

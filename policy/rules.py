@@ -459,8 +459,30 @@ def _world_ports_on_load_balancers_only(resources: Sequence[tuple[str, Props]], 
     return found
 
 
+def _services_autoscale(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
+    """Where the stack requires it, every ECS service has a scalable target on its desired count."""
+    if not config.get("required", False):
+        return []
+    scaled = {
+        str(props.get("resourceId", "")).rsplit("/", 1)[-1]
+        for t, props in resources
+        if t == "aws:appautoscaling/target:Target" and props.get("scalableDimension") == "ecs:service:DesiredCount"
+    }
+    return [
+        f"ECS service {props.get('name')!r} does not autoscale; set autoscaling with minCount and maxCount."
+        for t, props in resources
+        if t == "aws:ecs/service:Service" and props.get("name") not in scaled
+    ]
+
+
 STACK_RULES: tuple[StackRule, ...] = (
     StackRule("ecr-lifecycle", "Every ECR repository has a lifecycle policy.", _ecr_lifecycle),
+    StackRule(
+        "services-autoscale",
+        "ECS services scale between a minimum and a maximum (where the stack requires it).",
+        _services_autoscale,
+        {"required": {"type": "boolean", "default": False}},
+    ),
     StackRule(
         "world-open-only-on-load-balancers",
         "Listener ports open to the world only on a load balancer's own security group.",

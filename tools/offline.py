@@ -42,6 +42,8 @@ class Registered:
     urn: str = ""
     secret_inputs: set[str] = field(default_factory=set)
     """Top-level input names that reached the engine as secrets (their values are unwrapped in ``inputs``)."""
+    ignore_changes: list[str] = field(default_factory=list)
+    """Inputs the engine keeps from the state on an update (``ResourceOptions.ignore_changes``)."""
 
 
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -85,7 +87,9 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         digest = _digest(name + json.dumps(inputs.get("sources"), sort_keys=True))
         out.update(ref=f"{inputs['tag']}@{digest}")
     elif typ == "aws:lb/loadBalancer:LoadBalancer":
-        out.update(dnsName=f"{name}-1234567890.{REGION}.elb.amazonaws.com")
+        out.update(dnsName=f"{name}-1234567890.{REGION}.elb.amazonaws.com", arnSuffix=f"app/{name}/50dc6c495c0c9188")
+    elif typ == "aws:lb/targetGroup:TargetGroup":
+        out.update(arnSuffix=f"targetgroup/{name}/73e2d6bc24d8a067")
     elif typ == "aws:s3/bucket:Bucket":
         out.update(bucket=name, arn=f"arn:aws:s3:::{name}")
     elif typ == "aws:ecs/cluster:Cluster":
@@ -177,7 +181,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Adds each request's parent and dependency URNs (``depends_on`` included) to its recorded resource."""
+    """Adds each request's parent, dependency URNs (``depends_on`` included) and ``ignore_changes`` to its
+    recorded resource."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
@@ -190,6 +195,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             recorded.parent = request.parent
             recorded.dependencies = list(request.dependencies)
             recorded.urn = response.urn
+            recorded.ignore_changes = list(request.ignoreChanges)
         return response
 
 

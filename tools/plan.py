@@ -51,6 +51,9 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:lb/listener:Listener": ("port", "protocol"),
     "aws:lb/listenerRule:ListenerRule": ("priority", "conditions"),
     "awsx:ec2:Vpc": ("cidrBlock", "natGateways"),
+    "aws:appautoscaling/target:Target": ("minCapacity", "maxCapacity"),
+    "aws:appautoscaling/policy:Policy": ("targetTrackingScalingPolicyConfiguration",),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": ("schedule", "timezone", "scalableTargetAction"),
 }
 
 

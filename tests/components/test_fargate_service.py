@@ -4,6 +4,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from components.autoscaling_rules import Autoscaling, parse_schedule
 from components.capacity_strategy import build_strategy
 from components.errors import ConfigError
 from components.fargate_service import FargateService, FargateServiceArgs
@@ -294,3 +295,72 @@ def test_tasks_reach_out_on_https_only_unless_told_more(default: RecordingMocks,
         ("tcp", 443, "0.0.0.0/0"),
         ("tcp", 5432, "0.0.0.0/0"),
     ]
+
+
+SCALING = Autoscaling(min_count=1, max_count=6, cpu_target_percent=60, memory_target_percent=75,
+                      requests_per_target=500, schedules=(parse_schedule("cron(0 8 ? * MON-FRI *)=2..6"),))  # fmt: skip
+LB_SUFFIX = "app/web-alb/50dc6c495c0c9188"
+
+
+@pytest.fixture(scope="module")
+def scaled(mocked) -> RecordingMocks:
+    return mocked(lambda: service(autoscaling=SCALING, load_balancer_arn_suffix=LB_SUFFIX))
+
+
+def test_autoscaling_scales_the_services_desired_count_between_min_and_max(scaled: RecordingMocks) -> None:
+    target = scaled.one("aws:appautoscaling/target:Target").inputs
+    assert (target["serviceNamespace"], target["scalableDimension"]) == ("ecs", "ecs:service:DesiredCount")
+    assert target["resourceId"] == "service/svc-cluster/svc-svc"
+    assert (target["minCapacity"], target["maxCapacity"]) == (1, 6)
+
+
+def test_each_target_becomes_a_target_tracking_policy_with_the_cooldowns(scaled: RecordingMocks) -> None:
+    policies = {
+        p["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]["predefinedMetricType"]: p
+        for p in scaled.inputs_of("aws:appautoscaling/policy:Policy")
+    }
+    assert set(policies) == {
+        "ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget",
+    }  # fmt: skip
+    requests = policies["ALBRequestCountPerTarget"]["targetTrackingScalingPolicyConfiguration"]
+    assert requests["predefinedMetricSpecification"]["resourceLabel"] == (
+        f"{LB_SUFFIX}/targetgroup/svc-tg/73e2d6bc24d8a067"
+    )
+    assert (requests["targetValue"], requests["scaleInCooldown"], requests["scaleOutCooldown"]) == (500, 300, 60)
+
+
+def test_schedules_move_the_range(scaled: RecordingMocks) -> None:
+    (action,) = scaled.inputs_of("aws:appautoscaling/scheduledAction:ScheduledAction")
+    assert action["schedule"] == "cron(0 8 ? * MON-FRI *)" and action["timezone"] == "UTC"
+    assert action["scalableTargetAction"] == {"minCapacity": 2, "maxCapacity": 6}
+
+
+def changes_on_refreshed_up(mocks: RecordingMocks, running: int) -> set[str]:
+    """What ``pulumi up --refresh`` sends for the service once autoscaling has moved it to ``running``
+    tasks: the engine diffs the program's inputs against the refreshed state, keeping from the state the
+    inputs named in ``ignore_changes``."""
+    recorded = mocks.one(SERVICE)
+    state = dict(recorded.inputs, desiredCount=running)
+    wanted = {k: (state[k] if k in recorded.ignore_changes else v) for k, v in recorded.inputs.items()}
+    return {key for key in wanted if wanted[key] != state.get(key)}
+
+
+def test_a_deploy_never_resets_a_scaled_out_service(scaled: RecordingMocks) -> None:
+    assert "desiredCount" not in changes_on_refreshed_up(scaled, running=5)
+
+
+def test_without_autoscaling_a_deploy_does_set_the_configured_count(default: RecordingMocks) -> None:
+    """The model is not vacuous: a fixed count is restored, as it should be without a scaler."""
+    assert "desiredCount" in changes_on_refreshed_up(default, running=5)
+
+
+def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused() -> None:
+    with pytest.raises(ConfigError) as error:
+        FargateServiceArgs(spec=ServiceSpec(desired_count=9), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"],
+                           assign_public_ip=False, listener_arn="l", load_balancer_security_group_id="sg",
+                           autoscaling=SCALING, load_balancer_arn_suffix=LB_SUFFIX)  # fmt: skip
+    assert error.value.key == "desiredCount"
+    with pytest.raises(ConfigError) as error:
+        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
+                           listener_arn="l", load_balancer_security_group_id="sg", autoscaling=SCALING)  # fmt: skip
+    assert error.value.key == "requestsPerTarget"

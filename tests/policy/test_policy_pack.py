@@ -268,3 +268,14 @@ def test_docs_policy_lists_every_rule_with_what_dev_and_prod_do() -> None:
         (row,) = [line for line in table.splitlines() if line.startswith("|") and f"`{name}`" in line]
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[-2:] == [enforcement(name, dev), enforcement(name, prod)], row
+
+
+def test_production_services_must_autoscale_and_dev_ones_need_not() -> None:
+    service = ("aws:ecs/service:Service", {"name": "prod-app-svc"})
+    scaling = {"resourceId": "service/prod-app-cluster/prod-app-svc", "scalableDimension": "ecs:service:DesiredCount"}
+    target = ("aws:appautoscaling/target:Target", scaling)
+    prod = settings(stack_policy_config("prod"))
+    assert stack_violations([service], settings(stack_policy_config("dev"))) == []
+    (message,) = stack_violations([service], prod)
+    assert message.startswith("services-autoscale: ECS service 'prod-app-svc' does not autoscale")
+    assert stack_violations([service, target], prod) == []

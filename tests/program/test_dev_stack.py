@@ -71,7 +71,7 @@ def test_the_stack_exports_what_the_readme_promises(dev: Run) -> None:
         "url", "image_ref", "repository_url", "platforms", "cluster_name", "cluster_arn", "service_name",
         "log_group_name", "environment", "cost_estimate",
         "vpc_id", "task_subnet_ids", "assign_public_ip", "listener_arn", "load_balancer_security_group_id",
-        "idle_timeout_seconds",
+        "idle_timeout_seconds", "load_balancer_arn_suffix",
     }  # fmt: skip
     assert dev.outputs["url"].startswith("http://dev-web-alb")
     assert dev.outputs["repository_url"].endswith("/dev-app-repo")

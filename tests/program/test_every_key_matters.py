@@ -12,6 +12,7 @@ from tools.offline import Run, run_program
 
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
 NEW = {"vpc": "new"}
+SCALING = {"autoscaling": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
 
@@ -31,6 +32,15 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "cpu": ({}, {"cpu": "2048", "memory": "4096"}),
     "memory": ({}, {"memory": "4096"}),
     "desiredCount": ({}, {"desiredCount": "3"}),
+    "autoscaling": ({}, {"autoscaling": "true"}),
+    "minCount": (SCALING, SCALING | {"minCount": "0"}),
+    "maxCount": (SCALING, SCALING | {"maxCount": "9"}),
+    "cpuTargetPercent": (SCALING, SCALING | {"cpuTargetPercent": "70"}),
+    "memoryTargetPercent": (SCALING, SCALING | {"memoryTargetPercent": "80"}),
+    "requestsPerTarget": (SCALING, SCALING | {"requestsPerTarget": "500"}),
+    "scaleInCooldownSeconds": (SCALING, SCALING | {"scaleInCooldownSeconds": "600"}),
+    "scaleOutCooldownSeconds": (SCALING, SCALING | {"scaleOutCooldownSeconds": "30"}),
+    "scalingSchedules": (SCALING, SCALING | {"scalingSchedules": '["cron(0 8 ? * MON-FRI *)=1..6"]'}),
     "containerPort": ({}, {"containerPort": "8080"}),
     "platformVersion": ({}, {"platformVersion": "LATEST"}),
     "useSpot": ({}, {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"}),

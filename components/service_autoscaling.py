@@ -1,0 +1,93 @@
+"""Application Auto Scaling of an ECS service: a scalable target, target-tracking policies, schedules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from .autoscaling_rules import Autoscaling
+from .naming import type_token
+
+NAMESPACE = "ecs"
+DIMENSION = "ecs:service:DesiredCount"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceAutoscalingArgs:
+    """What to scale and how."""
+
+    scaling: Autoscaling
+    """Task range, targets, cooldowns and schedules (validated). Required."""
+    cluster_name: pulumi.Input[str]
+    """The service's cluster. Required."""
+    service_name: pulumi.Input[str]
+    """The service. Required."""
+    alb_resource_label: pulumi.Input[str] | None = None
+    """``<load balancer ARN suffix>/<target group ARN suffix>``, needed by the requests-per-target policy.
+    Default None (then ``requests_per_target`` must be None)."""
+
+
+class ServiceAutoscaling(pulumi.ComponentResource):
+    """Scales ``desiredCount`` between the min and max; ECS places added tasks by its strategy."""
+
+    resource_id: pulumi.Output[str]
+    """``service/<cluster>/<service>``: the scalable target."""
+
+    def __init__(self, name: str, args: ServiceAutoscalingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token("service_autoscaling", "ServiceAutoscaling"), name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        scaling = args.scaling
+        target = aws.appautoscaling.Target(
+            f"{name}-target",
+            service_namespace=NAMESPACE,
+            scalable_dimension=DIMENSION,
+            resource_id=pulumi.Output.format("service/{0}/{1}", args.cluster_name, args.service_name),
+            min_capacity=scaling.min_count,
+            max_capacity=scaling.max_count,
+            opts=child,
+        )
+        after_target = pulumi.ResourceOptions(parent=self, depends_on=[target])
+        metrics: list[tuple[str, int | None, str]] = [
+            ("cpu", scaling.cpu_target_percent, "ECSServiceAverageCPUUtilization"),
+            ("memory", scaling.memory_target_percent, "ECSServiceAverageMemoryUtilization"),
+            ("requests", scaling.requests_per_target, "ALBRequestCountPerTarget"),
+        ]
+        for role, value, metric in metrics:
+            if value is None:
+                continue
+            # ALB requests are counted per target group, which the resource label names.
+            specification = (
+                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                    predefined_metric_type=metric,
+                    resource_label=args.alb_resource_label if role == "requests" else None,
+                )
+            )
+            aws.appautoscaling.Policy(
+                f"{name}-{role}",
+                policy_type="TargetTrackingScaling",
+                service_namespace=target.service_namespace,
+                scalable_dimension=target.scalable_dimension,
+                resource_id=target.resource_id,
+                target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                    target_value=float(value),
+                    predefined_metric_specification=specification,
+                    scale_in_cooldown=scaling.scale_in_cooldown_seconds,
+                    scale_out_cooldown=scaling.scale_out_cooldown_seconds,
+                ),
+                opts=after_target,
+            )
+        for index, schedule in enumerate(scaling.schedules):
+            aws.appautoscaling.ScheduledAction(
+                f"{name}-schedule-{index}",
+                service_namespace=target.service_namespace,
+                scalable_dimension=target.scalable_dimension,
+                resource_id=target.resource_id,
+                schedule=schedule.expression,
+                timezone=schedule.timezone,
+                scalable_target_action={"min_capacity": schedule.min_count, "max_capacity": schedule.max_count},
+                opts=after_target,
+            )
+        self.resource_id = target.resource_id
+        self.register_outputs({"resource_id": self.resource_id})
