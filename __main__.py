@@ -72,6 +72,7 @@ service = FargateService(
         container_insights=settings.container_insights,
         egress_ports=settings.task_egress_ports,
         autoscaling=settings.autoscaling,
+        alarms=settings.alarms,
         load_balancer_arn_suffix=load_balancer.arn_suffix,
     ),
 )

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from components import validation as check
+from components.alarm_rules import Alarms
 from components.autoscaling_rules import Autoscaling, parse_schedule
 from components.capacity_strategy import build_strategy
 from components.cost import parse_rate_overrides
@@ -65,6 +66,12 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("scaleInCooldownSeconds", "integer", 300, "Seconds after a scale-in before the next (0-86400)."),
     ConfigKey("scaleOutCooldownSeconds", "integer", 60, "Seconds after a scale-out before the next (0-86400)."),
     ConfigKey("scalingSchedules", "array", (), "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin."),
+    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets and response time; the 5xx and unhealthy ones roll back a deployment."),
+    ConfigKey("alarmCpuPercent", "integer", 80, "Alarm when average service CPU stays above this for 3 minutes (1-100)."),
+    ConfigKey("alarmMemoryPercent", "integer", 80, "Alarm when average service memory stays above this for 3 minutes (1-100)."),
+    ConfigKey("alarm5xxPerMinute", "integer", 5, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running."),
+    ConfigKey("alarmResponseTimeMs", "integer", 1000, "Alarm when p95 target response time stays above this for 5 minutes (1-60000 ms)."),
+    ConfigKey("alarmEmails", "array", (), "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic."),
     ConfigKey("containerPort", "integer", 3000, "Port the app listens on."),
     ConfigKey("platformVersion", "string", "1.4.0", "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+)."),
     ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy."),
@@ -122,6 +129,7 @@ class Settings:
     container_insights: str
     task_egress_ports: tuple[int, ...]
     autoscaling: Autoscaling | None
+    alarms: Alarms | None
     service: ServiceSpec
     listener_port: int
     allowed_cidrs: tuple[str, ...]
@@ -281,6 +289,19 @@ def _autoscaling(r: _Reader) -> Autoscaling | None:
     return scaling
 
 
+def _alarms(r: _Reader) -> Alarms | None:
+    # Every key is read (and type-checked) whether or not alarms are on.
+    enabled = r.boolean("alarms")
+    alarms = Alarms(
+        cpu_percent=r.integer("alarmCpuPercent"),
+        memory_percent=r.integer("alarmMemoryPercent"),
+        target_5xx_per_minute=r.integer("alarm5xxPerMinute"),
+        response_time_ms=r.integer("alarmResponseTimeMs"),
+        emails=r.array("alarmEmails"),
+    )
+    return alarms if enabled else None
+
+
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
     if not all(value.isdigit() for value in values):
@@ -323,6 +344,7 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
         service=_service(r),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
+        alarms=r.part(lambda: _alarms(r), lambda: None),
         listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
         allowed_cidrs=r.part(lambda: check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")), tuple),
         access_logs=r.boolean("accessLogs"),

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import validation as check
+from .alarm_rules import Alarms
 from .alb_rules import autonamed_elb_names
 from .app_contract import (
     TARGET_HEALTH_INTERVAL_SECONDS,
@@ -27,6 +28,7 @@ from .container_definition import CONTAINER_NAME, container_definition
 from .errors import ConfigError
 from .iam_policies import ecr_repository_arn, exec_command_policy, execution_policy, task_trust
 from .naming import type_token
+from .service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 from .service_spec import ServiceSpec
 
@@ -59,6 +61,9 @@ class FargateServiceArgs:
     autoscaling: Autoscaling | None = None
     """Scale the service between a minimum and a maximum (``desired_count`` must lie between); ``pulumi up``
     then never resets the running count. Default None: a fixed ``desired_count``."""
+    alarms: Alarms | None = None
+    """CloudWatch alarms (and an SNS topic for their addresses); the 5xx and unhealthy-target alarms roll
+    back a deployment. Needs ``load_balancer_arn_suffix``. Default None."""
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
     """The load balancer's ARN suffix (``app/<name>/<id>``): its metrics' dimension, for the
     requests-per-target policy. Default None."""
@@ -74,6 +79,8 @@ class FargateServiceArgs:
                 raise ConfigError(
                     "requestsPerTarget", self.autoscaling.requests_per_target, "unset, or a load_balancer_arn_suffix"
                 )
+        if self.alarms is not None and self.load_balancer_arn_suffix is None:
+            raise ConfigError("alarms", True, "alarms together with a load_balancer_arn_suffix (their dimension)")
         check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
         if isinstance(self.cluster_arn, str) and not check.cluster_arn(self.cluster_arn):
             raise ConfigError("clusterArn", self.cluster_arn, "an ECS cluster ARN, or None to create a cluster")
@@ -249,6 +256,20 @@ class FargateService(pulumi.ComponentResource):
                 opts=child,
             )
         )
+        alarms: ServiceAlarms | None = None
+        deployment_alarms: aws.ecs.ServiceAlarmsArgsDict | None = None
+        if args.alarms is not None and args.load_balancer_arn_suffix is not None:
+            alarms = ServiceAlarms(
+                f"{name}-alarms",
+                ServiceAlarmsArgs(
+                    alarms=args.alarms,
+                    load_balancer_arn_suffix=args.load_balancer_arn_suffix,
+                    target_group_arn_suffix=target_group.arn_suffix,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            # A deployment that serves errors rolls back even when its tasks pass their health checks.
+            deployment_alarms = {"alarm_names": alarms.deployment_alarm_names, "enable": True, "rollback": True}
         service = aws.ecs.Service(
             f"{name}-svc",
             cluster=self.cluster_arn,
@@ -271,6 +292,7 @@ class FargateService(pulumi.ComponentResource):
             ],
             health_check_grace_period_seconds=spec.health_check_grace_period_seconds,
             deployment_circuit_breaker={"enable": True, "rollback": True},
+            alarms=deployment_alarms,
             deployment_minimum_healthy_percent=spec.min_healthy_percent,
             deployment_maximum_percent=spec.max_percent,
             # A changed strategy only takes effect with a new deployment.
@@ -287,6 +309,8 @@ class FargateService(pulumi.ComponentResource):
                 ignore_changes=["desiredCount"] if args.autoscaling else None,
             ),
         )
+        if alarms is not None:
+            alarms.watch(self.cluster_name, service.name)
         if args.autoscaling is not None:
             ServiceAutoscaling(
                 f"{name}-scaling",

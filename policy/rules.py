@@ -475,12 +475,40 @@ def _services_autoscale(resources: Sequence[tuple[str, Props]], config: Config) 
     ]
 
 
+def _services_alarmed(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
+    """Where the stack requires it, every service rolls back a deployment on alarms, and its memory is
+    watched (the guide's ask)."""
+    if not config.get("required", False):
+        return []
+    watched = {
+        (props.get("dimensions") or {}).get("ServiceName")
+        for t, props in resources
+        if t == "aws:cloudwatch/metricAlarm:MetricAlarm" and props.get("metricName") == "MemoryUtilization"
+    }
+    found: list[str] = []
+    for resource_type, props in resources:
+        if resource_type != "aws:ecs/service:Service":
+            continue
+        deployment = props.get("alarms") or {}
+        if not (deployment.get("enable") and deployment.get("rollback") and deployment.get("alarmNames")):
+            found.append(f"ECS service {props.get('name')!r} has no deployment alarms with rollback; set alarms.")
+        if props.get("name") not in watched:
+            found.append(f"ECS service {props.get('name')!r} has no memory alarm; set alarms.")
+    return found
+
+
 STACK_RULES: tuple[StackRule, ...] = (
     StackRule("ecr-lifecycle", "Every ECR repository has a lifecycle policy.", _ecr_lifecycle),
     StackRule(
         "services-autoscale",
         "ECS services scale between a minimum and a maximum (where the stack requires it).",
         _services_autoscale,
+        {"required": {"type": "boolean", "default": False}},
+    ),
+    StackRule(
+        "services-alarmed",
+        "ECS services roll back deployments on alarms and have a memory alarm (where the stack requires it).",
+        _services_alarmed,
         {"required": {"type": "boolean", "default": False}},
     ),
     StackRule(

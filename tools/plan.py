@@ -38,7 +38,13 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:ecs/cluster:Cluster": ("settings",),
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": ("capacityProviders",),
     TASK: ("cpu", "memory", "runtimePlatform"),
-    "aws:ecs/service:Service": ("desiredCount", "capacityProviderStrategies", "platformVersion", "launchType"),
+    "aws:ecs/service:Service": (
+        "desiredCount",
+        "capacityProviderStrategies",
+        "platformVersion",
+        "launchType",
+        "alarms",
+    ),
     "aws:cloudwatch/logGroup:LogGroup": ("retentionInDays",),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (
         "fromPort",
@@ -52,6 +58,7 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:lb/listenerRule:ListenerRule": ("priority", "conditions"),
     "awsx:ec2:Vpc": ("cidrBlock", "natGateways"),
     "aws:appautoscaling/target:Target": ("minCapacity", "maxCapacity"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "threshold", "evaluationPeriods"),
     "aws:appautoscaling/policy:Policy": ("targetTrackingScalingPolicyConfiguration",),
     "aws:appautoscaling/scheduledAction:ScheduledAction": ("schedule", "timezone", "scalableTargetAction"),
 }

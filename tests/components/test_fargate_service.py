@@ -4,6 +4,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from components.alarm_rules import Alarms
 from components.autoscaling_rules import Autoscaling, parse_schedule
 from components.capacity_strategy import build_strategy
 from components.errors import ConfigError
@@ -364,3 +365,50 @@ def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused
         FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
                            listener_arn="l", load_balancer_security_group_id="sg", autoscaling=SCALING)  # fmt: skip
     assert error.value.key == "requestsPerTarget"
+
+
+@pytest.fixture(scope="module")
+def alarmed(mocked) -> RecordingMocks:
+    alarms = Alarms(emails=("ops@example.com", "oncall@example.com"))
+    return mocked(lambda: service(alarms=alarms, load_balancer_arn_suffix=LB_SUFFIX))
+
+
+def alarms_by_role(mocks: RecordingMocks) -> dict[str, Any]:
+    return {
+        r.name.removeprefix("svc-alarms-"): r
+        for r in mocks.resources
+        if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"
+    }
+
+
+def test_alarms_watch_the_target_group_and_the_service_and_tell_the_topic(alarmed: RecordingMocks) -> None:
+    alarms = alarms_by_role(alarmed)
+    assert set(alarms) == {"target-5xx", "unhealthy", "response-time", "cpu", "memory"}
+    assert alarms["target-5xx"].inputs["dimensions"] == {
+        "LoadBalancer": LB_SUFFIX, "TargetGroup": "targetgroup/svc-tg/73e2d6bc24d8a067",
+    }  # fmt: skip
+    assert alarms["memory"].inputs["dimensions"] == {"ClusterName": "svc-cluster", "ServiceName": "svc-svc"}
+    topic = alarmed.one("aws:sns/topic:Topic")
+    assert all(
+        a.inputs["alarmActions"] == [f"arn:aws:sns:us-east-1:123456789012:{topic.name}"] for a in alarms.values()
+    )
+    endpoints = sorted(s["endpoint"] for s in alarmed.inputs_of("aws:sns/topicSubscription:TopicSubscription"))
+    assert endpoints == ["oncall@example.com", "ops@example.com"]
+
+
+def test_a_deployment_that_serves_errors_rolls_back_on_the_5xx_and_unhealthy_alarms(alarmed: RecordingMocks) -> None:
+    deployment = alarmed.one(SERVICE).inputs["alarms"]
+    assert deployment == {
+        "alarmNames": ["svc-alarms-target-5xx", "svc-alarms-unhealthy"],
+        "enable": True,
+        "rollback": True,
+    }
+    depends = {alarmed.by_urn(urn).name for urn in alarmed.one(SERVICE).dependencies}
+    assert {"svc-alarms-target-5xx", "svc-alarms-unhealthy"} <= depends  # they exist before the service
+
+
+def test_without_addresses_there_is_no_topic_and_without_alarms_no_deployment_alarms(mocked, default) -> None:
+    quiet = mocked(lambda: service(alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX))
+    assert quiet.inputs_of("aws:sns/topic:Topic") == []
+    assert all(a.inputs.get("alarmActions", []) == [] for a in alarms_by_role(quiet).values())
+    assert "alarms" not in default.one(SERVICE).inputs

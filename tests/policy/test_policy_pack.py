@@ -276,6 +276,25 @@ def test_production_services_must_autoscale_and_dev_ones_need_not() -> None:
     target = ("aws:appautoscaling/target:Target", scaling)
     prod = settings(stack_policy_config("prod"))
     assert stack_violations([service], settings(stack_policy_config("dev"))) == []
-    (message,) = stack_violations([service], prod)
+
+    def autoscale(found: list[str]) -> list[str]:
+        return [m for m in found if m.startswith("services-autoscale:")]
+
+    (message,) = autoscale(stack_violations([service], prod))
     assert message.startswith("services-autoscale: ECS service 'prod-app-svc' does not autoscale")
-    assert stack_violations([service, target], prod) == []
+    assert autoscale(stack_violations([service, target], prod)) == []
+
+
+def test_production_services_must_roll_back_on_alarms_and_watch_memory() -> None:
+    prod = settings(stack_policy_config("prod"))
+    bare = ("aws:ecs/service:Service", {"name": "prod-app-svc"})
+    assert [m.split(";")[0] for m in stack_violations([bare], prod) if m.startswith("services-alarmed:")] == [
+        "services-alarmed: ECS service 'prod-app-svc' has no deployment alarms with rollback",
+        "services-alarmed: ECS service 'prod-app-svc' has no memory alarm",
+    ]
+    alarmed = ("aws:ecs/service:Service",
+               {"name": "prod-app-svc", "alarms": {"enable": True, "rollback": True, "alarmNames": ["a"]}})  # fmt: skip
+    memory = ("aws:cloudwatch/metricAlarm:MetricAlarm",
+              {"metricName": "MemoryUtilization", "dimensions": {"ServiceName": "prod-app-svc"}})  # fmt: skip
+    assert [m for m in stack_violations([alarmed, memory], prod) if m.startswith("services-alarmed:")] == []
+    assert stack_violations([bare], settings(stack_policy_config("dev"))) == []

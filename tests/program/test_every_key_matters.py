@@ -13,6 +13,7 @@ from tools.offline import Run, run_program
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
 NEW = {"vpc": "new"}
 SCALING = {"autoscaling": "true"}
+ALARMS = {"alarms": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
 
@@ -41,6 +42,12 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "scaleInCooldownSeconds": (SCALING, SCALING | {"scaleInCooldownSeconds": "600"}),
     "scaleOutCooldownSeconds": (SCALING, SCALING | {"scaleOutCooldownSeconds": "30"}),
     "scalingSchedules": (SCALING, SCALING | {"scalingSchedules": '["cron(0 8 ? * MON-FRI *)=1..6"]'}),
+    "alarms": ({}, {"alarms": "true"}),
+    "alarmCpuPercent": (ALARMS, ALARMS | {"alarmCpuPercent": "70"}),
+    "alarmMemoryPercent": (ALARMS, ALARMS | {"alarmMemoryPercent": "90"}),
+    "alarm5xxPerMinute": (ALARMS, ALARMS | {"alarm5xxPerMinute": "10"}),
+    "alarmResponseTimeMs": (ALARMS, ALARMS | {"alarmResponseTimeMs": "500"}),
+    "alarmEmails": (ALARMS, ALARMS | {"alarmEmails": '["ops@example.com"]'}),
     "containerPort": ({}, {"containerPort": "8080"}),
     "platformVersion": ({}, {"platformVersion": "LATEST"}),
     "useSpot": ({}, {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"}),

@@ -5,8 +5,9 @@ import sys
 from pathlib import Path
 
 RULE_MODULES = [
-    "alb_rules", "app_contract", "autoscaling_rules", "build_tag", "capacity_strategy", "container_definition", "cost",
-    "ecr_lifecycle", "env_tuning", "errors", "fargate_sizing", "iam_policies", "service_spec", "validation",
+    "alarm_rules", "alb_rules", "app_contract", "autoscaling_rules", "build_tag", "capacity_strategy",
+    "container_definition", "cost", "ecr_lifecycle", "env_tuning", "errors", "fargate_sizing", "iam_policies",
+    "service_spec", "validation",
 ]  # fmt: skip
 
 

@@ -1,0 +1,38 @@
+"""Alarm settings and the alarms they define."""
+
+import pytest
+
+from components.alarm_rules import Alarms, alarm_definitions
+from components.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"cpu_percent": 0}, "alarmCpuPercent"),
+        ({"memory_percent": 101}, "alarmMemoryPercent"),
+        ({"target_5xx_per_minute": 0}, "alarm5xxPerMinute"),
+        ({"response_time_ms": 60_001}, "alarmResponseTimeMs"),
+        ({"emails": ("not-an-address",)}, "alarmEmails"),
+        ({"emails": ("a@example.com", "a@example.com")}, "alarmEmails"),
+    ],
+)
+def test_a_bad_setting_names_its_key(kwargs: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        Alarms(**kwargs)
+    assert error.value.key == key
+
+
+def test_the_service_is_watched_on_cpu_memory_5xx_unhealthy_targets_and_response_time() -> None:
+    definitions = {d.role: d for d in alarm_definitions(Alarms(memory_percent=85, response_time_ms=800))}
+    assert set(definitions) == {"cpu", "memory", "target-5xx", "unhealthy", "response-time"}
+    assert (definitions["memory"].metric, definitions["memory"].threshold) == ("MemoryUtilization", 85)
+    assert (definitions["response-time"].statistic, definitions["response-time"].threshold) == ("p95", 0.8)
+    assert definitions["unhealthy"].threshold == 0  # one unhealthy target is one too many
+
+
+def test_errors_and_unhealthy_targets_roll_back_deployments_and_are_defined_before_the_service_ones() -> None:
+    definitions = alarm_definitions(Alarms())
+    assert {d.role for d in definitions if d.rolls_back_deployments} == {"target-5xx", "unhealthy"}
+    watches = [d.watches for d in definitions]
+    assert watches == sorted(watches, key=lambda w: w != "target")
