@@ -56,6 +56,7 @@ load_balancer = LoadBalancer(
         access_logs=settings.access_logs,
         access_log_retention_days=settings.access_log_retention_days,
         deletion_protection=settings.deletion_protection,
+        domain=settings.domain,
     ),
 )
 service = FargateService(

@@ -23,6 +23,7 @@ from components.alarm_rules import Alarms
 from components.autoscaling_rules import Autoscaling, parse_schedule
 from components.capacity_strategy import build_strategy
 from components.cost import parse_rate_overrides
+from components.domain import Domain
 from components.ecr_lifecycle import MAX_KEEP_BUILDS
 from components.env_tuning import Tuning, parse_environment
 from components.errors import ConfigError, raise_any
@@ -94,7 +95,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("heapPercent", "integer", 70, "V8 heap ceiling as a percentage of container memory (10-90)."),
     ConfigKey("uvThreadpoolSize", "integer", 8, "UV_THREADPOOL_SIZE (1-1024)."),
     ConfigKey("mallocArenaMax", "integer", 2, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64)."),
-    ConfigKey("listenerPort", "integer", 80, "Load-balancer listener port (HTTP)."),
+    ConfigKey("listenerPort", "integer", 80, "Load-balancer HTTP listener port; with a domain it answers a 301 to HTTPS on 443."),
+    ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only."),
+    ConfigKey("hostedZoneId", "string", "", "Route 53 hosted zone of domainName: validates the certificate and gets the alias record."),
+    ConfigKey("certificateArn", "string", "", "An existing ACM certificate for domainName; empty requests a DNS-validated one (needs hostedZoneId)."),
     ConfigKey("allowedCidrs", "array", ("0.0.0.0/0",), "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open."),
     ConfigKey("deregistrationDelaySeconds", "integer", 30, "Target-group draining time (0-90), kept well under Spot's two-minute warning."),
     ConfigKey("pathPatterns", "array", ("/*",), "Listener-rule path patterns routed to this service (1-3, the ALB's limit)."),
@@ -136,6 +140,7 @@ class Settings:
     access_logs: bool
     access_log_retention_days: int
     deletion_protection: bool
+    domain: Domain | None
     network: NetworkArgs
     cost_rates: Mapping[str, Decimal]
 
@@ -302,6 +307,15 @@ def _alarms(r: _Reader) -> Alarms | None:
     return alarms if enabled else None
 
 
+def _domain(r: _Reader) -> Domain | None:
+    name, zone, certificate = r.string("domainName"), r.string("hostedZoneId"), r.string("certificateArn")
+    if not name:
+        if zone or certificate:
+            raise ConfigError("domainName", "", "a domain, since hostedZoneId or certificateArn is set")
+        return None
+    return Domain(name=name, hosted_zone_id=zone, certificate_arn=certificate)
+
+
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
     if not all(value.isdigit() for value in values):
@@ -352,6 +366,7 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
             lambda: check.int_in_range("accessLogRetentionDays", r.integer("accessLogRetentionDays"), 1, 3650), int
         ),
         deletion_protection=r.boolean("deletionProtection"),
+        domain=r.part(lambda: _domain(r), lambda: None),
         network=r.part(
             lambda: NetworkArgs(
                 mode=r.string("vpc"),

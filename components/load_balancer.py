@@ -11,9 +11,13 @@ import pulumi_aws as aws
 from . import validation as check
 from .alb_rules import autonamed_elb_names
 from .app_contract import http_timeouts_ms
-from .errors import collect
+from .domain import TLS_POLICY, Domain
+from .errors import ConfigError, collect
+from .https_domain import HttpsDomain, HttpsDomainArgs
 from .iam_policies import LOG_PREFIX, access_log_bucket_policy
 from .naming import type_token
+
+HTTPS_PORT = 443
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +41,9 @@ class LoadBalancerArgs:
     """Days access logs are kept (1-3650). Default 90."""
     deletion_protection: bool = False
     """Refuse to delete the load balancer until this is turned off again (production). Default False."""
+    domain: Domain | None = None
+    """Serve HTTPS on this domain (port 443, a TLS 1.3 policy, a DNS-validated certificate, an alias
+    record); ``listener_port`` then answers a 301 to HTTPS. Default None: HTTP only."""
 
     def __post_init__(self) -> None:
         collect(
@@ -44,7 +51,17 @@ class LoadBalancerArgs:
             lambda: check.ipv4_cidrs("allowedCidrs", self.allowed_cidrs),
             lambda: http_timeouts_ms(self.idle_timeout_seconds),
             lambda: check.int_in_range("accessLogRetentionDays", self.access_log_retention_days, 1, 3650),
+            self._check_ports,
         )
+
+    def _check_ports(self) -> None:
+        if self.domain is not None and self.listener_port == HTTPS_PORT:
+            raise ConfigError("listenerPort", self.listener_port, f"not {HTTPS_PORT} with a domain (HTTPS takes it)")
+
+    @property
+    def open_ports(self) -> tuple[int, ...]:
+        """The ports the load balancer listens on: the listener port, and 443 with a domain."""
+        return (self.listener_port, HTTPS_PORT) if self.domain is not None else (self.listener_port,)
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -53,13 +70,13 @@ class LoadBalancer(pulumi.ComponentResource):
     security_group_id: pulumi.Output[str]
     """The ALB's security group; services admit traffic from it and add their own egress rule."""
     listener_arn: pulumi.Output[str]
-    """The HTTP listener; services attach listener rules to it."""
+    """The listener services attach their rules to: HTTPS with a domain, else HTTP."""
     dns_name: pulumi.Output[str]
     """The ALB's DNS name."""
     arn_suffix: pulumi.Output[str]
     """``app/<name>/<id>``: the ``LoadBalancer`` dimension of its CloudWatch metrics."""
     url: pulumi.Output[str]
-    """``http://`` URL of the listener."""
+    """``https://<domain>`` with a domain, else ``http://`` and the load balancer's DNS name."""
     idle_timeout_seconds: int
     """The idle timeout; a service behind this listener sets its app's keep-alive above it."""
 
@@ -70,20 +87,21 @@ class LoadBalancer(pulumi.ComponentResource):
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
-            description=f"ALB: port {args.listener_port} from allowed CIDRs only",
+            description=f"ALB: ports {', '.join(map(str, args.open_ports))} from allowed CIDRs only",
             opts=child,
         )
-        for index, cidr in enumerate(args.allowed_cidrs):
-            aws.vpc.SecurityGroupIngressRule(
-                f"{name}-ingress-{index}",
-                security_group_id=sg.id,
-                ip_protocol="tcp",
-                from_port=args.listener_port,
-                to_port=args.listener_port,
-                cidr_ipv4=cidr,
-                description=f"HTTP from {cidr}",
-                opts=child,
-            )
+        for port in args.open_ports:
+            for index, cidr in enumerate(args.allowed_cidrs):
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-ingress-{index}" if port == args.listener_port else f"{name}-ingress-{port}-{index}",
+                    security_group_id=sg.id,
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    cidr_ipv4=cidr,
+                    description=f"Port {port} from {cidr}",
+                    opts=child,
+                )
         access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
         alb_depends: list[pulumi.Resource] = []
         if args.access_logs:
@@ -107,26 +125,48 @@ class LoadBalancer(pulumi.ComponentResource):
             access_logs=access_logs,
             opts=pulumi.ResourceOptions(parent=self, depends_on=alb_depends),
         )
+        not_found: aws.lb.ListenerDefaultActionArgsDict = {
+            "type": "fixed-response",
+            "fixed_response": {"content_type": "text/plain", "status_code": "404", "message_body": "not found"},
+        }
+        to_https: aws.lb.ListenerDefaultActionArgsDict = {
+            "type": "redirect",
+            "redirect": {"protocol": "HTTPS", "port": str(HTTPS_PORT), "status_code": "HTTP_301"},
+        }
         listener = aws.lb.Listener(
             f"{name}-listener",
             load_balancer_arn=alb.arn,
             port=args.listener_port,
             protocol="HTTP",
-            default_actions=[
-                {
-                    "type": "fixed-response",
-                    "fixed_response": {"content_type": "text/plain", "status_code": "404", "message_body": "not found"},
-                }
-            ],
+            # With a domain, plain HTTP only answers a 301 to HTTPS; services listen on HTTPS.
+            default_actions=[to_https if args.domain is not None else not_found],
             opts=child,
         )
-        self.security_group_id = sg.id
         self.listener_arn = listener.arn
+        port = "" if args.listener_port == 80 else f":{args.listener_port}"
+        self.url = pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
+        if args.domain is not None:
+            domain = HttpsDomain(
+                f"{name}-domain",
+                HttpsDomainArgs(domain=args.domain, alb_dns_name=alb.dns_name, alb_zone_id=alb.zone_id),
+                opts=child,
+            )
+            https = aws.lb.Listener(
+                f"{name}-https",
+                load_balancer_arn=alb.arn,
+                port=HTTPS_PORT,
+                protocol="HTTPS",
+                ssl_policy=TLS_POLICY,
+                certificate_arn=domain.certificate_arn,
+                default_actions=[not_found],
+                opts=child,
+            )
+            self.listener_arn = https.arn
+            self.url = domain.url
+        self.security_group_id = sg.id
         self.dns_name = alb.dns_name
         self.arn_suffix = alb.arn_suffix
         self.idle_timeout_seconds = args.idle_timeout_seconds
-        port = "" if args.listener_port == 80 else f":{args.listener_port}"
-        self.url = pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
         self.register_outputs(
             {
                 "security_group_id": self.security_group_id,

@@ -251,8 +251,17 @@ def _deletion_protection(_: str, props: Props, __: Config) -> list[str]:
     return []
 
 
+#: ELB security policies that allow nothing older than TLS 1.2.
+_TLS12_POLICY = re.compile(r"ELBSecurityPolicy-(TLS13-.*|TLS-1-2-.*|FS-1-2-.*)")
+
+
 def _https_only(_: str, props: Props, __: Config) -> list[str]:
-    """ELB.1: an HTTP listener only redirects to HTTPS."""
+    """ELB.1: an HTTP listener only redirects to HTTPS; HTTPS listeners allow TLS 1.2 and later only."""
+    if props.get("protocol") == "HTTPS":
+        policy = str(props.get("sslPolicy", ""))
+        if not _TLS12_POLICY.fullmatch(policy):
+            return [f"sslPolicy {policy or 'unset'!r} allows TLS before 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06."]
+        return []
     if props.get("protocol") != "HTTP":
         return []
     actions = props.get("defaultActions") or []
@@ -384,7 +393,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "elb-https-only",
-        "HTTP listeners only redirect to HTTPS.",
+        "HTTP listeners only redirect to HTTPS; HTTPS listeners use a TLS 1.2+ policy.",
         ("aws:lb/listener:Listener",),
         _https_only,
     ),

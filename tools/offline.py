@@ -87,7 +87,26 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         digest = _digest(name + json.dumps(inputs.get("sources"), sort_keys=True))
         out.update(ref=f"{inputs['tag']}@{digest}")
     elif typ == "aws:lb/loadBalancer:LoadBalancer":
-        out.update(dnsName=f"{name}-1234567890.{REGION}.elb.amazonaws.com", arnSuffix=f"app/{name}/50dc6c495c0c9188")
+        out.update(
+            dnsName=f"{name}-1234567890.{REGION}.elb.amazonaws.com",
+            arnSuffix=f"app/{name}/50dc6c495c0c9188",
+            zoneId="Z35SXDOTRQ7X7K",
+        )
+    elif typ == "aws:acm/certificate:Certificate":
+        domain = inputs["domainName"]
+        out.update(
+            arn=f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+            domainValidationOptions=[
+                {
+                    "domainName": domain,
+                    "resourceRecordName": f"_3f2a.{domain}.",
+                    "resourceRecordType": "CNAME",
+                    "resourceRecordValue": "_9c1e.acm-validations.aws.",
+                }
+            ],
+        )
+    elif typ == "aws:route53/record:Record":
+        out.update(fqdn=str(inputs["name"]).rstrip("."))
     elif typ == "aws:lb/targetGroup:TargetGroup":
         out.update(arnSuffix=f"targetgroup/{name}/73e2d6bc24d8a067")
     elif typ == "aws:s3/bucket:Bucket":

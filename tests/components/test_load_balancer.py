@@ -1,7 +1,10 @@
 import json
+from typing import Any
 
+import pulumi
 import pytest
 
+from components.domain import Domain
 from components.errors import ConfigError
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from tools.offline import RecordingMocks
@@ -18,9 +21,9 @@ def load_balancer(**overrides) -> LoadBalancer:
 def test_the_listener_port_is_open_to_each_allowed_cidr_and_nothing_else(mocked) -> None:
     mocks = mocked(lambda: load_balancer(listener_port=8080, allowed_cidrs=("203.0.113.0/24", "198.51.100.7/32")))
     rules = mocks.inputs_of(INGRESS)
-    assert [(r.get("cidrIpv4"), r.get("cidrIpv6")) for r in rules] == [
-        ("203.0.113.0/24", None),
+    assert sorted((r.get("cidrIpv4"), r.get("cidrIpv6")) for r in rules) == [
         ("198.51.100.7/32", None),
+        ("203.0.113.0/24", None),
     ]
     assert all((r["fromPort"], r["toPort"], r["ipProtocol"]) == (8080, 8080, "tcp") for r in rules)
     assert "ingress" not in mocks.one("aws:ec2/securityGroup:SecurityGroup").inputs
@@ -134,3 +137,95 @@ def test_only_elb_log_delivery_for_this_account_may_write_and_only_over_tls(logg
 def test_the_alb_waits_for_the_bucket_policy_it_checks_on_creation(logged: RecordingMocks) -> None:
     alb = logged.one("aws:lb/loadBalancer:LoadBalancer")
     assert "web-logs-policy" in {logged.by_urn(urn).name for urn in alb.dependencies}
+
+
+DOMAIN = Domain(name="app.example.com", hosted_zone_id="Z0123456789ABC")
+
+
+@pytest.fixture(scope="module")
+def https(mocked) -> RecordingMocks:
+    return mocked(lambda: load_balancer(domain=DOMAIN))
+
+
+def test_a_domain_gets_a_dns_validated_certificate_in_its_zone(https: RecordingMocks) -> None:
+    certificate = https.one("aws:acm/certificate:Certificate").inputs
+    assert (certificate["domainName"], certificate["validationMethod"]) == ("app.example.com", "DNS")
+    validation = https.find("aws:route53/record:Record", "web-domain-validation").inputs
+    assert (validation["zoneId"], validation["type"], validation["name"]) == (
+        "Z0123456789ABC", "CNAME", "_3f2a.app.example.com.",
+    )  # fmt: skip
+    assert validation["records"] == ["_9c1e.acm-validations.aws."]
+    validated = https.one("aws:acm/certificateValidation:CertificateValidation").inputs
+    assert validated["validationRecordFqdns"] == ["_3f2a.app.example.com"]
+
+
+def test_https_listens_on_443_with_a_tls13_policy_and_port_80_answers_301(https: RecordingMocks) -> None:
+    listeners = {r.name: r.inputs for r in https.resources if r.type == "aws:lb/listener:Listener"}
+    assert (listeners["web-https"]["port"], listeners["web-https"]["protocol"]) == (443, "HTTPS")
+    assert listeners["web-https"]["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert listeners["web-https"]["certificateArn"].startswith("arn:aws:acm:us-east-1:123456789012:certificate/")
+    (redirect,) = listeners["web-listener"]["defaultActions"]
+    assert redirect == {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
+
+
+def test_the_domain_points_at_the_load_balancer_and_both_ports_are_open(https: RecordingMocks) -> None:
+    alias = https.find("aws:route53/record:Record", "web-domain-alias").inputs
+    assert (alias["name"], alias["type"], alias["zoneId"]) == ("app.example.com", "A", "Z0123456789ABC")
+    assert alias["aliases"] == [
+        {
+            "name": "web-alb-1234567890.us-east-1.elb.amazonaws.com",
+            "zoneId": "Z35SXDOTRQ7X7K",
+            "evaluateTargetHealth": True,
+        }
+    ]
+    assert sorted(r["fromPort"] for r in https.inputs_of(INGRESS)) == [80, 443]
+
+
+def test_services_attach_to_https_and_the_url_is_the_domain(mocked) -> None:
+    outputs: dict[str, Any] = {}
+
+    def build() -> None:
+        web = load_balancer(domain=DOMAIN)
+        pulumi.Output.all(web.listener_arn, web.url).apply(lambda v: outputs.update(listener=v[0], url=v[1]))
+
+    mocks = mocked(build)
+    https_arn = next(r for r in mocks.resources if r.name == "web-https")
+    assert outputs["url"] == "https://app.example.com"
+    assert outputs["listener"].endswith(":web-https") and https_arn is not None
+
+
+def test_an_existing_certificate_is_used_as_is_and_without_a_zone_no_record_is_made(mocked) -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    mocks = mocked(lambda: load_balancer(domain=Domain(name="app.example.com", certificate_arn=arn)))
+    assert mocks.inputs_of("aws:acm/certificate:Certificate") == []
+    assert mocks.inputs_of("aws:route53/record:Record") == []
+    assert mocks.find("aws:lb/listener:Listener", "web-https").inputs["certificateArn"] == arn
+
+
+def test_without_a_domain_the_stack_stays_http(mocked) -> None:
+    mocks = mocked(load_balancer)
+    (listener,) = mocks.inputs_of("aws:lb/listener:Listener")
+    assert listener["protocol"] == "HTTP" and listener["defaultActions"][0]["type"] == "fixed-response"
+    assert mocks.inputs_of("aws:acm/certificate:Certificate") == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"name": "App.Example.com", "hosted_zone_id": "Z0123"}, "domainName"),
+        ({"name": "localhost", "hosted_zone_id": "Z0123"}, "domainName"),
+        ({"name": "app.example.com"}, "hostedZoneId"),
+        ({"name": "app.example.com", "hosted_zone_id": "zone-1"}, "hostedZoneId"),
+        ({"name": "app.example.com", "certificate_arn": "arn:aws:iam::1:cert"}, "certificateArn"),
+    ],
+)
+def test_a_bad_domain_setting_names_its_key(kwargs: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        Domain(**kwargs)
+    assert error.value.key == key
+
+
+def test_https_cannot_share_the_http_port() -> None:
+    with pytest.raises(ConfigError) as error:
+        LoadBalancerArgs(vpc_id="v", subnet_ids=["s"], listener_port=443, domain=DOMAIN)
+    assert error.value.key == "listenerPort"

@@ -70,3 +70,13 @@ def test_the_apps_keep_alive_outlasts_the_platforms_idle_timeout(example: Run, p
     task = json.loads(example.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])[0]
     env = {item["name"]: item["value"] for item in task["environment"]}
     assert int(env["KEEP_ALIVE_TIMEOUT_MS"]) > platform.outputs["idle_timeout_seconds"] * 1000
+
+
+def test_on_an_https_platform_it_attaches_to_the_https_listener_and_its_url_is_https() -> None:
+    platform = run_program("dev", {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"})
+    https = platform.mocks.find("aws:lb/listener:Listener", "dev-web-https")
+    assert platform.outputs["listener_arn"].endswith(https.name)
+    run = run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    rule = run.mocks.one("aws:lb/listenerRule:ListenerRule").inputs
+    assert rule["listenerArn"] == platform.outputs["listener_arn"]
+    assert run.outputs["url"] == "https://app.example.com/api/"

@@ -87,9 +87,8 @@ def test_nothing_the_program_registers_breaks_a_mandatory_rule_of_its_stack(stac
     assert stack_report(stack, program_run(stack))["mandatory"] == []
 
 
-def test_prod_meets_every_control_but_https_which_waits_for_a_domain() -> None:
-    advisory = stack_report("prod", program_run("prod"))["advisory"]
-    assert {m.split(":", 1)[0] for m in advisory} == {"elb-https-only"}
+def test_prod_meets_every_control() -> None:
+    assert stack_report("prod", program_run("prod")) == {"mandatory": [], "advisory": []}
 
 
 def test_dev_differs_from_prod_only_where_it_means_to_and_is_told_so() -> None:
@@ -176,6 +175,12 @@ BAD = [
     (LB, {"dropInvalidHeaderFields": True}, "no access logs"),
     (LB, {"dropInvalidHeaderFields": True}, "set deletionProtection"),
     ("aws:lb/listener:Listener", {"protocol": "HTTP", "defaultActions": [{"type": "forward"}]}, "redirect it to HTTPS"),
+    (
+        "aws:lb/listener:Listener",
+        {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08"},
+        "allows TLS before 1.2",
+    ),
+    ("aws:lb/listener:Listener", {"protocol": "HTTPS"}, "sslPolicy 'unset'"),
     (
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         {"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"},

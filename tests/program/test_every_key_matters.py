@@ -13,6 +13,8 @@ from tools.offline import Run, run_program
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
 NEW = {"vpc": "new"}
 SCALING = {"autoscaling": "true"}
+DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"}
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 ALARMS = {"alarms": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
@@ -48,6 +50,9 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "alarm5xxPerMinute": (ALARMS, ALARMS | {"alarm5xxPerMinute": "10"}),
     "alarmResponseTimeMs": (ALARMS, ALARMS | {"alarmResponseTimeMs": "500"}),
     "alarmEmails": (ALARMS, ALARMS | {"alarmEmails": '["ops@example.com"]'}),
+    "domainName": ({}, DOMAIN),
+    "hostedZoneId": (DOMAIN, DOMAIN | {"hostedZoneId": "Z0OTHERZONE"}),
+    "certificateArn": (DOMAIN, DOMAIN | {"certificateArn": CERTIFICATE}),
     "containerPort": ({}, {"containerPort": "8080"}),
     "platformVersion": ({}, {"platformVersion": "LATEST"}),
     "useSpot": ({}, {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"}),
