@@ -72,6 +72,7 @@ service = FargateService(
         cluster_arn=settings.cluster_arn or None,
         container_insights=settings.container_insights,
         egress_ports=settings.task_egress_ports,
+        exec_kms_key_arn=settings.exec_kms_key_arn,
         autoscaling=settings.autoscaling,
         alarms=settings.alarms,
         load_balancer_arn_suffix=load_balancer.arn_suffix,

@@ -90,7 +90,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("healthCheckGracePeriodSeconds", "integer", 60, "Seconds the service ignores load-balancer health checks after a task starts."),
     ConfigKey("minHealthyPercent", "integer", 100, "Deployment minimum healthy percent (0-100)."),
     ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
-    ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (adds the ssmmessages permissions to the task role)."),
+    ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container."),
+    ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key encrypting the sessions and their CloudWatch log; empty for none."),
     ConfigKey("environment", "array", (), "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept."),
     ConfigKey("heapPercent", "integer", 70, "V8 heap ceiling as a percentage of container memory (10-90)."),
     ConfigKey("uvThreadpoolSize", "integer", 8, "UV_THREADPOOL_SIZE (1-1024)."),
@@ -132,6 +133,7 @@ class Settings:
     cluster_arn: str
     container_insights: str
     task_egress_ports: tuple[int, ...]
+    exec_kms_key_arn: str
     autoscaling: Autoscaling | None
     alarms: Alarms | None
     service: ServiceSpec
@@ -307,6 +309,12 @@ def _alarms(r: _Reader) -> Alarms | None:
     return alarms if enabled else None
 
 
+def _kms_key(value: str) -> str:
+    if value and not check.kms_key_arn(value):
+        raise ConfigError("execKmsKeyArn", value, "empty, or a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")
+    return value
+
+
 def _domain(r: _Reader) -> Domain | None:
     name, zone, certificate = r.string("domainName"), r.string("hostedZoneId"), r.string("certificateArn")
     if not name:
@@ -357,6 +365,7 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
         ),
         service=_service(r),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
+        exec_kms_key_arn=r.part(lambda: _kms_key(r.string("execKmsKeyArn")), str),
         autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
         alarms=r.part(lambda: _alarms(r), lambda: None),
         listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),

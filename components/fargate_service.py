@@ -67,6 +67,9 @@ class FargateServiceArgs:
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
     """The load balancer's ARN suffix (``app/<name>/<id>``): its metrics' dimension, for the
     requests-per-target policy. Default None."""
+    exec_kms_key_arn: str = ""
+    """With ECS Exec on a created cluster: the KMS key that encrypts the sessions and their log. Empty
+    logs sessions unencrypted by a key of yours. Default empty."""
     egress_ports: tuple[int, ...] = (443,)
     """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
     DNS resolver is not filtered by security groups). Default ``(443,)``."""
@@ -82,6 +85,10 @@ class FargateServiceArgs:
         if self.alarms is not None and self.load_balancer_arn_suffix is None:
             raise ConfigError("alarms", True, "alarms together with a load_balancer_arn_suffix (their dimension)")
         check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
+        if self.exec_kms_key_arn and not check.kms_key_arn(self.exec_kms_key_arn):
+            raise ConfigError(
+                "execKmsKeyArn", self.exec_kms_key_arn, "a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"
+            )
         if isinstance(self.cluster_arn, str) and not check.cluster_arn(self.cluster_arn):
             raise ConfigError("clusterArn", self.cluster_arn, "an ECS cluster ARN, or None to create a cluster")
 
@@ -120,6 +127,28 @@ class FargateService(pulumi.ComponentResource):
     environment: dict[str, str]
     """The container environment: user variables plus the Node/glibc tuning."""
 
+    def _exec_logging(
+        self, name: str, args: FargateServiceArgs, child: pulumi.ResourceOptions
+    ) -> aws.ecs.ClusterConfigurationArgsDict:
+        """ECS Exec sessions logged to a log group of their own, encrypted with the given key."""
+        sessions = aws.cloudwatch.LogGroup(
+            f"{name}-exec-logs",
+            retention_in_days=args.spec.log_retention_days,
+            kms_key_id=args.exec_kms_key_arn or None,
+            opts=child,
+        )
+        self._exec_log_arn = sessions.arn
+        return {
+            "execute_command_configuration": {
+                "logging": "OVERRIDE",
+                "kms_key_id": args.exec_kms_key_arn or None,
+                "log_configuration": {
+                    "cloud_watch_log_group_name": sessions.name,
+                    "cloud_watch_encryption_enabled": bool(args.exec_kms_key_arn),
+                },
+            }
+        }
+
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         autonamed_elb_names("name", name, [f"{name}-tg"])
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
@@ -131,6 +160,7 @@ class FargateService(pulumi.ComponentResource):
         region = aws.get_region_output(opts=invoke).region
 
         service_depends: list[pulumi.Resource] = []
+        self._exec_log_arn: pulumi.Input[str] | None = None
         if args.cluster_arn is not None:
             self.cluster_arn = pulumi.Output.from_input(args.cluster_arn)
             self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
@@ -138,6 +168,7 @@ class FargateService(pulumi.ComponentResource):
             cluster = aws.ecs.Cluster(
                 f"{name}-cluster",
                 settings=[{"name": "containerInsights", "value": args.container_insights}],
+                configuration=self._exec_logging(name, args, child) if spec.enable_execute_command else None,
                 opts=child,
             )
             # The service must wait for this association, or its create races it and fails.
@@ -174,7 +205,14 @@ class FargateService(pulumi.ComponentResource):
             opts=child,
         )
         if spec.enable_execute_command:
-            aws.iam.RolePolicy(f"{name}-exec-command", role=task_role.id, policy=exec_command_policy(), opts=child)
+            aws.iam.RolePolicy(
+                f"{name}-exec-command",
+                role=task_role.id,
+                policy=pulumi.Output.from_input(self._exec_log_arn).apply(
+                    lambda log_group: exec_command_policy(log_group_arn=log_group, kms_key_arn=args.exec_kms_key_arn)
+                ),
+                opts=child,
+            )
 
         task = aws.ecs.TaskDefinition(
             f"{name}-task",

@@ -65,10 +65,21 @@ def execution_policy(*, repository_arn: str | None, log_group_arn: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def exec_command_policy() -> str:
-    """ECS Exec's channels: ``ssmmessages`` has no resource-level permissions, so ``*`` is the only form."""
-    statement = {"Effect": "Allow", "Action": list(EXEC_COMMAND), "Resource": "*"}
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+def exec_command_policy(*, log_group_arn: str | None = None, kms_key_arn: str = "") -> str:
+    """ECS Exec's channels (``ssmmessages`` has no resource-level permissions, so ``*`` is the only form),
+    writing the session log to ``log_group_arn`` and using ``kms_key_arn`` where the cluster has them."""
+    statements: list[dict[str, object]] = [
+        {"Sid": "Channels", "Effect": "Allow", "Action": list(EXEC_COMMAND), "Resource": "*"}
+    ]
+    if log_group_arn:
+        statements += [
+            {"Sid": "FindLogGroup", "Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"},
+            {"Sid": "SessionLog", "Effect": "Allow", "Action": [*LOG_WRITE, "logs:DescribeLogStreams"],
+             "Resource": f"{log_group_arn}:*"},
+        ]  # fmt: skip
+    if kms_key_arn:
+        statements.append({"Sid": "SessionKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": kms_key_arn})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
 def access_log_bucket_policy(*, bucket_arn: str, account_id: str, elb_account_arn: str) -> str:

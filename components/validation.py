@@ -102,3 +102,8 @@ def cluster_arn(value: str) -> str:
     if value and not (value.startswith("arn:") and ":cluster/" in value):
         raise ConfigError("clusterArn", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty")
     return value
+
+
+def kms_key_arn(value: str) -> bool:
+    """True for a KMS key ARN."""
+    return value.startswith("arn:") and ":kms:" in value and ":key/" in value

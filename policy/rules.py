@@ -27,6 +27,7 @@ NO_RESOURCE_LEVEL = frozenset(
         "ssmmessages:OpenControlChannel",
         "ssmmessages:OpenDataChannel",
         "sts:GetCallerIdentity",
+        "logs:DescribeLogGroups",
     }
 )
 #: Environment variable names that hold credentials: they belong in a container's "secrets".

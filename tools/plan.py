@@ -135,6 +135,8 @@ def text(run: Run, stack: str) -> list[str]:
         lines.append(f"{indent}{resource.type}  {resource.name}{details}")
         if resource.type == TASK:
             for container in _containers(resource):
+                if container.get("readonlyRootFilesystem") is False:
+                    lines.append(f"{indent}    note: ECS Exec is on, so the root filesystem is writable")
                 for item in sorted(container.get("environment", []), key=lambda e: e["name"]):
                     lines.append(f"{indent}    env {item['name']}={item['value']}")
                 # Secrets by name only: their values never reach a plan.

@@ -412,3 +412,30 @@ def test_without_addresses_there_is_no_topic_and_without_alarms_no_deployment_al
     assert quiet.inputs_of("aws:sns/topic:Topic") == []
     assert all(a.inputs.get("alarmActions", []) == [] for a in alarms_by_role(quiet).values())
     assert "alarms" not in default.one(SERVICE).inputs
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_ecs_exec_sessions_are_logged_and_encrypted_with_the_given_key(mocked) -> None:
+    mocks = mocked(lambda: service(ServiceSpec(enable_execute_command=True), exec_kms_key_arn=KEY))
+    configuration = mocks.one("aws:ecs/cluster:Cluster").inputs["configuration"]["executeCommandConfiguration"]
+    assert (configuration["logging"], configuration["kmsKeyId"]) == ("OVERRIDE", KEY)
+    assert configuration["logConfiguration"] == {
+        "cloudWatchLogGroupName": "svc-exec-logs",
+        "cloudWatchEncryptionEnabled": True,
+    }
+    assert mocks.find("aws:cloudwatch/logGroup:LogGroup", "svc-exec-logs").inputs["kmsKeyId"] == KEY
+    (policy,) = [p for p in mocks.inputs_of("aws:iam/rolePolicy:RolePolicy") if p["role"] == "svc-task-role-id"]
+    statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
+    assert statements["SessionLog"]["Resource"] == "arn:aws:cloudwatch:us-east-1:123456789012:svc-exec-logs:*"
+    assert statements["SessionKey"] == {
+        "Sid": "SessionKey",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": KEY,
+    }
+
+
+def test_without_ecs_exec_the_cluster_has_no_exec_configuration(default: RecordingMocks) -> None:
+    assert "configuration" not in default.one("aws:ecs/cluster:Cluster").inputs

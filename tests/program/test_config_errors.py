@@ -78,6 +78,7 @@ CASES = [
     ({"environment": '["PORT=8080"]'}, "environment"),
     ({"desiredcount": "3"}, "desiredcount"),
     ({"taskEgressPorts": '["https"]'}, "taskEgressPorts"),
+    ({"execKmsKeyArn": "alias/mine"}, "execKmsKeyArn"),
     ({"taskEgressPorts": '["443", "443"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": '["70000"]'}, "taskEgressPorts"),
 ]

@@ -13,6 +13,7 @@ from tools.offline import Run, run_program
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
 NEW = {"vpc": "new"}
 SCALING = {"autoscaling": "true"}
+EXEC = {"enableExecuteCommand": "true"}
 DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"}
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 ALARMS = {"alarms": "true"}
@@ -53,6 +54,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "domainName": ({}, DOMAIN),
     "hostedZoneId": (DOMAIN, DOMAIN | {"hostedZoneId": "Z0OTHERZONE"}),
     "certificateArn": (DOMAIN, DOMAIN | {"certificateArn": CERTIFICATE}),
+    "execKmsKeyArn": (EXEC, EXEC | {"execKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd"}),
     "containerPort": ({}, {"containerPort": "8080"}),
     "platformVersion": ({}, {"platformVersion": "LATEST"}),
     "useSpot": ({}, {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"}),
