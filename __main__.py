@@ -6,11 +6,11 @@ import pulumi
 
 from components.alb_rules import autonamed_elb_names
 from components.app_image import AppImage, AppImageArgs
-from components.cost import estimate
+from components.cost import estimate, stack_cost
 from components.fargate_service import FargateService, FargateServiceArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.network import Network
-from settings import settings_from
+from settings import settings_from, stack_shape
 
 
 def project_config() -> dict[str, str]:
@@ -95,7 +95,11 @@ pulumi.export("cluster_arn", service.cluster_arn)
 pulumi.export("service_name", service.service_name)
 pulumi.export("log_group_name", service.log_group_name)
 pulumi.export("environment", service.environment)
-pulumi.export("cost_estimate", cost.as_output())
+shape, assumptions = stack_shape(settings)
+pulumi.export(
+    "cost_estimate",
+    cost.as_output() | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions).as_output(),
+)
 # What another stack needs to run a second service in this cluster behind this load balancer.
 pulumi.export("vpc_id", network.vpc_id)
 pulumi.export("task_subnet_ids", network.task_subnet_ids)

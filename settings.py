@@ -22,7 +22,7 @@ from components import validation as check
 from components.alarm_rules import Alarms
 from components.autoscaling_rules import Autoscaling, parse_schedule
 from components.capacity_strategy import build_strategy
-from components.cost import parse_rate_overrides
+from components.cost import StackShape, parse_rate_overrides
 from components.domain import Domain
 from components.ecr_lifecycle import MAX_KEEP_BUILDS
 from components.env_tuning import Tuning, parse_environment
@@ -397,3 +397,31 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
 def settings_from(config: Mapping[str, str]) -> Settings:
     """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed)."""
     return load_settings(dict(config))
+
+
+#: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).
+DEFAULT_VPC_AZS = 3
+
+
+def stack_shape(settings: Settings) -> tuple[StackShape, tuple[str, ...]]:
+    """What the stack runs besides its tasks, for the cost estimate, and the assumptions made."""
+    network, service = settings.network, settings.service
+    assumptions: list[str] = []
+    if network.mode == "new":
+        azs = network.availability_zones
+        nat = {"None": 0, "Single": 1, "OnePerAz": azs}[network.nat_strategy]
+        public_tasks = service.desired_count if nat == 0 else 0
+    elif network.mode == "existing":
+        azs, nat = len(network.public_subnet_ids), 0
+        public_tasks = 0 if network.task_subnet_ids else service.desired_count
+    else:
+        azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
+        assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
+    alarms = 5 if settings.alarms else 0
+    if settings.autoscaling:
+        scaling = settings.autoscaling
+        targets = (scaling.cpu_target_percent, scaling.memory_target_percent, scaling.requests_per_target)
+        alarms += 2 * sum(t is not None for t in targets)  # each target-tracking policy creates two
+        assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
+    shape = StackShape(load_balancer_azs=azs, public_task_ips=public_tasks, nat_gateways=nat, alarms=alarms)
+    return shape, tuple(assumptions)

@@ -1,7 +1,10 @@
-"""Monthly Fargate compute cost estimate from a dated us-east-1 rate table.
+"""Monthly cost estimate of the stack from a dated us-east-1 rate table.
 
-Fargate bills per vCPU-hour and per GB-hour (GB = memory MiB / 1024). The estimate covers compute
-only: load balancer, NAT, logs, ECR storage and data transfer are not in it.
+Fargate bills per vCPU-hour and per GB-hour (GB = memory MiB / 1024). ``stack_cost`` adds what the
+stack itself creates: the load balancer (hours, and LCUs at a stated assumption), public IPv4
+addresses (AWS bills each one: the load balancer's, one per AZ, every task's in a public subnet, each
+NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking policy creates) and
+dashboards. Data transfer, logs and ECR storage depend on traffic and are not in it.
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "armSpotGbHour": Decimal("0.001133"),
     "x86SpotVcpuHour": Decimal("0.012144"),
     "x86SpotGbHour": Decimal("0.0013335"),
+    # Elastic Load Balancing, VPC (public IPv4 since 2024-02, NAT gateway) and CloudWatch pricing pages.
+    "albHour": Decimal("0.0225"),
+    "albLcuHour": Decimal("0.008"),
+    "publicIpv4Hour": Decimal("0.005"),
+    "natGatewayHour": Decimal("0.045"),
+    "alarmMonth": Decimal("0.10"),
+    "dashboardMonth": Decimal("3.00"),
 }
 
 
@@ -117,4 +127,92 @@ def estimate(
         saving_percent=saving,
         tasks_on_demand=on_demand,
         tasks_spot=spot,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackShape:
+    """What the stack runs besides its tasks, in the units AWS bills."""
+
+    load_balancer_azs: int
+    """AZs the load balancer has a node (and a public IPv4 address) in."""
+    public_task_ips: int
+    """Tasks with a public IPv4 address (tasks in public subnets)."""
+    nat_gateways: int
+    """NAT gateways the stack creates (each with an Elastic IP)."""
+    alarms: int
+    """CloudWatch alarms, those Application Auto Scaling creates included."""
+    dashboards: int = 0
+    """CloudWatch dashboards."""
+    lcus: Decimal = Decimal(1)
+    """Load balancer capacity units assumed on average (traffic decides the real figure)."""
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One line of the bill."""
+
+    item: str
+    quantity: Decimal
+    unit: str
+    unit_usd: Decimal
+    monthly_usd: Decimal
+
+
+@dataclass(frozen=True)
+class StackCost:
+    """The month's lines, the total, and the total with x86 on-demand compute instead."""
+
+    lines: tuple[CostLine, ...]
+    total_usd: Decimal
+    x86_total_usd: Decimal
+    assumptions: tuple[str, ...]
+
+    def as_output(self) -> dict[str, object]:
+        return {
+            "lines": [
+                {"item": line.item, "quantity": float(line.quantity), "unit": line.unit,
+                 "unit_usd": float(line.unit_usd), "monthly_usd": float(line.monthly_usd)}
+                for line in self.lines
+            ],
+            "total_monthly_usd": float(self.total_usd),
+            "x86_on_demand_total_monthly_usd": float(self.x86_total_usd),
+            "assumptions": list(self.assumptions),
+        }  # fmt: skip
+
+
+def stack_cost(
+    compute: CostEstimate,
+    shape: StackShape,
+    rates: Mapping[str, Decimal] = DEFAULT_RATES,
+    hours: int = HOURS_PER_MONTH,
+    assumptions: tuple[str, ...] = (),
+) -> StackCost:
+    """Every line of the month for ``compute`` plus what ``shape`` runs, each rounded to the cent."""
+    ipv4 = shape.load_balancer_azs + shape.public_task_ips + shape.nat_gateways
+    hourly = (
+        ("load balancer", Decimal(1), "running", rates["albHour"]),
+        ("load balancer capacity units", shape.lcus, "LCU on average", rates["albLcuHour"]),
+        ("public IPv4 addresses", Decimal(ipv4), "addresses", rates["publicIpv4Hour"]),
+        ("NAT gateways", Decimal(shape.nat_gateways), "gateways", rates["natGatewayHour"]),
+    )
+    lines = [
+        CostLine("Graviton compute", compute.tasks_on_demand + compute.tasks_spot, "tasks", Decimal(0),
+                 compute.monthly_usd)
+    ]  # fmt: skip
+    for item, quantity, unit, price in hourly:
+        if quantity:
+            lines.append(
+                CostLine(item, quantity, unit, price, (quantity * price * hours).quantize(CENT, ROUND_HALF_UP))
+            )
+    for item, quantity, price in (("alarms", shape.alarms, rates["alarmMonth"]),
+                                  ("dashboards", shape.dashboards, rates["dashboardMonth"])):  # fmt: skip
+        if quantity:
+            lines.append(CostLine(item, Decimal(quantity), item, price, (quantity * price).quantize(CENT)))
+    total = sum((line.monthly_usd for line in lines), Decimal(0))
+    return StackCost(
+        tuple(lines),
+        total,
+        total - compute.monthly_usd + compute.x86_on_demand_monthly_usd,
+        (f"{shape.lcus} LCU on average", *assumptions),
     )

@@ -143,13 +143,18 @@ def text(run: Run, stack: str) -> list[str]:
                 for item in sorted(container.get("secrets", []), key=lambda e: e["name"]):
                     lines.append(f"{indent}    secret {item['name']} (from {item['valueFrom']})")
     cost = run.outputs["cost_estimate"]
+    lines.append(
+        f"cost per month (rates for {cost['rates_region']} as of {cost['rates_as_of']}, {cost['hours_per_month']} h):"
+    )
+    for line in cost["lines"]:
+        lines.append(f"  {line['item']}: {line['quantity']:g} {line['unit']}  ${line['monthly_usd']:.2f}")
     lines += [
-        f"cost per month (rates for {cost['rates_region']} as of {cost['rates_as_of']}, {cost['hours_per_month']} h):",
-        f"  Graviton compute: {cost['tasks_on_demand']:g} on-demand + {cost['tasks_spot']:g} Spot tasks"
-        f"  ${cost['monthly_usd']:.2f}",
-        f"  the same tasks on x86 on-demand  ${cost['x86_on_demand_monthly_usd']:.2f}"
-        f"  ({cost['saving_percent']:.1f}% saved)",
-        "  not in this figure: the load balancer, public IPv4 addresses, NAT gateways, logs, ECR storage",
+        f"  total  ${cost['total_monthly_usd']:.2f}  (compute: {cost['tasks_on_demand']:g} on-demand + "
+        f"{cost['tasks_spot']:g} Spot tasks)",
+        f"  the same stack with x86 on-demand compute  ${cost['x86_on_demand_total_monthly_usd']:.2f}"
+        f"  (compute {cost['saving_percent']:.1f}% cheaper on Graviton)",
+        "  assumed: " + "; ".join(cost["assumptions"]),
+        "  not in this figure: data transfer, logs, ECR storage",
     ]
     return lines
 

@@ -28,8 +28,10 @@ def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and
     strategy = '[{"capacityProvider":"FARGATE","weight":0},{"capacityProvider":"FARGATE_SPOT","weight":1}]'
     assert f'"capacityProviderStrategies":{strategy}' in out
     assert "env PORT=3000" in out and "env DRAIN_DELAY_MS=45000" in out
-    assert "  Graviton compute: 0 on-demand + 1 Spot tasks  $9.18" in lines
-    assert "  the same tasks on x86 on-demand  $36.04  (74.5% saved)" in lines
+    assert "  Graviton compute: 1 tasks  $9.18" in lines
+    assert "  public IPv4 addresses: 4 addresses  $14.60" in lines
+    assert "  total  $46.05  (compute: 0 on-demand + 1 Spot tasks)" in lines
+    assert "  the same stack with x86 on-demand compute  $72.91  (compute 74.5% cheaper on Graviton)" in lines
 
 
 def test_two_plans_of_the_same_config_are_identical_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:

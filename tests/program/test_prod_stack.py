@@ -51,3 +51,12 @@ def test_prod_keeps_logs_a_year_and_never_force_deletes_images(prod: Run) -> Non
 def test_prod_uses_enhanced_container_insights(prod: Run) -> None:
     settings = prod.mocks.one("aws:ecs/cluster:Cluster").inputs["settings"]
     assert settings == [{"name": "containerInsights", "value": "enhanced"}]
+
+
+def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
+    cost = run_program("prod").outputs["cost_estimate"]
+    lines = {line["item"]: (line["quantity"], line["monthly_usd"]) for line in cost["lines"]}
+    assert lines["NAT gateways"] == (3, 98.55)  # OnePerAz over 3 AZs: 3 * 0.045 * 730
+    assert lines["public IPv4 addresses"] == (6, 21.90)  # 3 ALB nodes + 3 NAT EIPs; tasks are private
+    assert lines["alarms"] == (9, 0.90)  # 5 of ours + 2 for each of the CPU and requests policies
+    assert cost["total_monthly_usd"] == round(sum(m for _, m in lines.values()), 2)

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.capacity_strategy import build_strategy
-from components.cost import DEFAULT_RATES, estimate, parse_rate_overrides
+from components.cost import DEFAULT_RATES, StackShape, estimate, parse_rate_overrides, stack_cost
 from components.errors import ConfigError
 
 ALL_ON_DEMAND = build_strategy(fargate_base=0, fargate_weight=1, spot_base=0, spot_weight=0, use_spot=False)
@@ -74,3 +74,38 @@ def test_arm_never_costs_more_than_x86_on_demand(desired: int, base: int, od_wei
     cost = estimate(cpu=2048, memory_mib=4096, desired_count=desired, strategy=strategy, rates=DEFAULT_RATES)
     assert cost.monthly_usd <= cost.x86_on_demand_monthly_usd
     assert Decimal("0") <= cost.saving_percent <= Decimal("100")
+
+
+def test_every_line_of_the_dev_stack_matches_a_hand_calculation() -> None:
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    shape = StackShape(load_balancer_azs=3, public_task_ips=1, nat_gateways=0, alarms=0)
+    cost = stack_cost(compute, shape)
+    assert [(line.item, line.quantity, line.monthly_usd) for line in cost.lines] == [
+        ("Graviton compute", 1, Decimal("9.18")),
+        ("load balancer", 1, Decimal("16.43")),  # 0.0225 * 730 = 16.425
+        ("load balancer capacity units", 1, Decimal("5.84")),  # 0.008 * 730
+        ("public IPv4 addresses", 4, Decimal("14.60")),  # (3 ALB nodes + 1 task) * 0.005 * 730
+    ]
+    assert cost.total_usd == Decimal("46.05")
+    assert cost.x86_total_usd == Decimal("72.91")  # 46.05 - 9.18 + 36.04
+
+
+def test_nat_gateways_their_addresses_alarms_and_dashboards_are_billed() -> None:
+    compute = estimate(cpu=2048, memory_mib=4096, desired_count=6, strategy=DEFAULT)
+    shape = StackShape(load_balancer_azs=3, public_task_ips=0, nat_gateways=3, alarms=9, dashboards=1)
+    lines = {line.item: line for line in stack_cost(compute, shape).lines}
+    assert lines["NAT gateways"].monthly_usd == Decimal("98.55")  # 3 * 0.045 * 730
+    assert lines["public IPv4 addresses"].quantity == 6  # 3 ALB nodes + 3 NAT Elastic IPs
+    assert lines["public IPv4 addresses"].monthly_usd == Decimal("21.90")
+    assert lines["alarms"].monthly_usd == Decimal("0.90")  # 9 * 0.10
+    assert lines["dashboards"].monthly_usd == Decimal("3.00")
+
+
+def test_the_lcu_assumption_and_the_rates_are_stated_and_overridable() -> None:
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=0, lcus=Decimal(3))
+    rates = parse_rate_overrides(("albHour=0.03",))
+    cost = stack_cost(compute, shape, rates)
+    lines = {line.item: line.monthly_usd for line in cost.lines}
+    assert lines["load balancer"] == Decimal("21.90") and lines["load balancer capacity units"] == Decimal("17.52")
+    assert cost.assumptions[0] == "3 LCU on average"
