@@ -13,18 +13,20 @@ from components.network import Network
 from settings import settings_from, stack_shape
 
 
-def project_config() -> dict[str, str]:
+def project_config() -> tuple[dict[str, str], frozenset[str]]:
     """Every key set in this project's namespace, wherever the SDK reads config from: ``PULUMI_CONFIG``
-    under ``pulumi up``, ``set_all_config`` under the Automation API and mocks. Reading every key, not
-    only the known ones, is what lets a typo such as ``desiredcount`` fail instead of being ignored."""
+    under ``pulumi up``, ``set_all_config`` under the Automation API and mocks, and which of them were
+    set with ``--secret``. Reading every key, not only the known ones, is what lets a typo such as
+    ``desiredcount`` fail instead of being ignored."""
     prefix = f"{pulumi.get_project()}:"
     names = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     config = pulumi.Config()
     values = {key.removeprefix(prefix): config.get(key.removeprefix(prefix)) for key in names if key.startswith(prefix)}
-    return {key: value for key, value in values.items() if value is not None}
+    secret = frozenset(key for key in values if pulumi.runtime.config.is_config_secret(prefix + key))
+    return {key: value for key, value in values.items() if value is not None}, secret
 
 
-settings = settings_from(project_config())
+settings = settings_from(*project_config())
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
 autonamed_elb_names("stack", stack, [f"{stack}-web-alb", f"{stack}-app-tg"])
@@ -73,6 +75,9 @@ service = FargateService(
         container_insights=settings.container_insights,
         egress_ports=settings.task_egress_ports,
         exec_kms_key_arn=settings.exec_kms_key_arn,
+        secrets=settings.secrets,
+        secret_values={name: pulumi.Output.secret(value) for name, value in settings.secret_values.items()},
+        secret_kms_key_arns=settings.secrets_kms_key_arns,
         autoscaling=settings.autoscaling,
         alarms=settings.alarms,
         load_balancer_arn_suffix=load_balancer.arn_suffix,

@@ -29,6 +29,7 @@ from components.env_tuning import Tuning, parse_environment
 from components.errors import ConfigError, raise_any
 from components.fargate_service import CONTAINER_INSIGHTS
 from components.network import NetworkArgs
+from components.secrets import check_names, parse_references, parse_values
 from components.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
@@ -92,6 +93,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
     ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container."),
     ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key encrypting the sessions and their CloudWatch log; empty for none."),
+    ConfigKey("secrets", "array", (), "Container secrets as NAME=ARN: an SSM parameter or Secrets Manager ARN (with :json-key:: for one key); injected as ECS secrets, never plain environment."),
+    ConfigKey("secretValues", "array", (), "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets."),
+    ConfigKey("secretsKmsKeyArns", "array", (), "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these."),
     ConfigKey("environment", "array", (), "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept."),
     ConfigKey("heapPercent", "integer", 70, "V8 heap ceiling as a percentage of container memory (10-90)."),
     ConfigKey("uvThreadpoolSize", "integer", 8, "UV_THREADPOOL_SIZE (1-1024)."),
@@ -134,6 +138,10 @@ class Settings:
     container_insights: str
     task_egress_ports: tuple[int, ...]
     exec_kms_key_arn: str
+    secrets: Mapping[str, str]
+    secret_values: Mapping[str, str]
+    """Plain text here, secret everywhere else: ``__main__`` wraps each in ``pulumi.Output.secret``."""
+    secrets_kms_key_arns: tuple[str, ...]
     autoscaling: Autoscaling | None
     alarms: Alarms | None
     service: ServiceSpec
@@ -309,10 +317,30 @@ def _alarms(r: _Reader) -> Alarms | None:
     return alarms if enabled else None
 
 
-def _kms_key(value: str) -> str:
+def _kms_key(value: str, key: str = "execKmsKeyArn") -> str:
     if value and not check.kms_key_arn(value):
-        raise ConfigError("execKmsKeyArn", value, "empty, or a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")
+        raise ConfigError(key, value, "a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")
     return value
+
+
+def _secret_values(r: _Reader, secret_keys: frozenset[str]) -> dict[str, str]:
+    values = parse_values(r.array("secretValues"))
+    if values and "secretValues" not in secret_keys:
+        # Never echo the value: it is sitting in plain text in the stack file.
+        raise ConfigError(
+            "secretValues",
+            "(hidden)",
+            "values set with pulumi config set --secret, so the stack file holds them encrypted",
+        )
+    return values
+
+
+def _check_secret_names(settings: Settings) -> None:
+    """Here too, not only in FargateServiceArgs: nothing may be registered before a config mistake shows."""
+    both = sorted(settings.secrets.keys() & settings.secret_values.keys())
+    if both:
+        raise ConfigError("secretValues", both[0], "a name not also in secrets")
+    check_names(settings.service.container_environment(), [*settings.secrets, *settings.secret_values])
 
 
 def _domain(r: _Reader) -> Domain | None:
@@ -340,10 +368,11 @@ def nearest_key(name: str) -> str | None:
     return close[0] if close else None
 
 
-def load_settings(raw: Mapping[str, str | None]) -> Settings:
+def load_settings(raw: Mapping[str, str | None], secret_keys: frozenset[str] = frozenset()) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
     takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
-    unknown key among them naming the nearest known key."""
+    unknown key among them naming the nearest known key. ``secret_keys`` are the keys set with
+    ``--secret``."""
     r = _Reader(raw)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
         guess = nearest_key(name)
@@ -366,6 +395,11 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
         service=_service(r),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         exec_kms_key_arn=r.part(lambda: _kms_key(r.string("execKmsKeyArn")), str),
+        secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
+        secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
+        secrets_kms_key_arns=r.part(
+            lambda: tuple(_kms_key(k, "secretsKmsKeyArns") for k in r.array("secretsKmsKeyArns")), tuple
+        ),
         autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
         alarms=r.part(lambda: _alarms(r), lambda: None),
         listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
@@ -390,13 +424,14 @@ def load_settings(raw: Mapping[str, str | None]) -> Settings:
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
+    r.part(lambda: _check_secret_names(settings), lambda: None)
     raise_any(r.errors)
     return settings
 
 
-def settings_from(config: Mapping[str, str]) -> Settings:
+def settings_from(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> Settings:
     """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed)."""
-    return load_settings(dict(config))
+    return load_settings(dict(config), secret_keys)
 
 
 #: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).

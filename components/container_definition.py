@@ -8,6 +8,7 @@ the log driver.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .service_spec import ServiceSpec
@@ -32,10 +33,13 @@ def health_check_command(timeout_seconds: int) -> list[str]:
     return ["CMD", "node", "-e", script]
 
 
-def container_definition(spec: ServiceSpec, *, image: str, log_group: str, region: str) -> dict[str, Any]:
-    """The one container of the task: ``image`` (digest-pinned), logging to ``log_group`` in ``region``."""
+def container_definition(
+    spec: ServiceSpec, *, image: str, log_group: str, region: str, secrets: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The one container of the task: ``image`` (digest-pinned), logging to ``log_group`` in ``region``,
+    with ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start."""
     hc = spec.health_check
-    return {
+    definition: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": image,
         "essential": True,
@@ -74,3 +78,6 @@ def container_definition(spec: ServiceSpec, *, image: str, log_group: str, regio
             },
         },
     }
+    if secrets:
+        definition["secrets"] = [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())]
+    return definition

@@ -7,8 +7,8 @@ mocks and to policy packs (awsx components are remote: mocks see none of their c
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -28,6 +28,7 @@ from .container_definition import CONTAINER_NAME, container_definition
 from .errors import ConfigError
 from .iam_policies import ecr_repository_arn, exec_command_policy, execution_policy, task_trust
 from .naming import type_token
+from .secrets import ALLOWED, check_names, resource_arn, secret_name
 from .service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 from .service_spec import ServiceSpec
@@ -70,12 +71,34 @@ class FargateServiceArgs:
     exec_kms_key_arn: str = ""
     """With ECS Exec on a created cluster: the KMS key that encrypts the sessions and their log. Empty
     logs sessions unencrypted by a key of yours. Default empty."""
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
+    key), resolved by ECS at task start; the execution role may read exactly these. Default none."""
+    secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Secret values by name, stored as SSM SecureString parameters of this service and injected like
+    ``secrets``; pass secret Outputs (``pulumi.Config().require_secret``). Default none."""
+    secret_kms_key_arns: tuple[str, ...] = ()
+    """Customer-managed KMS keys the referenced secrets are encrypted with. Default none."""
     egress_ports: tuple[int, ...] = (443,)
     """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
     DNS resolver is not filtered by security groups). Default ``(443,)``."""
 
     def __post_init__(self) -> None:
         check.ports("taskEgressPorts", self.egress_ports)
+        for name in self.secret_values:
+            secret_name("secretValues", name)
+        for name, value_from in self.secrets.items():
+            secret_name("secrets", name)
+            if resource_arn(value_from) is None:
+                raise ConfigError("secrets", f"{name}={value_from}", ALLOWED)
+        both = sorted(self.secrets.keys() & self.secret_values.keys())
+        if both:
+            raise ConfigError("secretValues", both[0], "a name not also in secrets")
+        environment = self.spec.container_environment()
+        check_names(environment, [*self.secrets, *self.secret_values])
+        for key in self.secret_kms_key_arns:
+            if not check.kms_key_arn(key):
+                raise ConfigError("secretsKmsKeyArns", key, "KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID)")
         if self.autoscaling is not None:
             self.autoscaling.check_desired(self.spec.desired_count)
             if self.autoscaling.requests_per_target is not None and self.load_balancer_arn_suffix is None:
@@ -186,13 +209,31 @@ class FargateService(pulumi.ComponentResource):
 
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=spec.log_retention_days, opts=child)
         account = aws.get_caller_identity_output(opts=invoke).account_id
+        # Values from config become SecureString parameters of this service, referenced like any secret.
+        stored = {
+            secret: aws.ssm.Parameter(
+                f"{name}-secret-{secret.lower().replace('_', '-')}",
+                name=f"/{name}/{secret}",
+                type="SecureString",
+                value=pulumi.Output.secret(value),
+                opts=child,
+            ).arn
+            for secret, value in sorted(args.secret_values.items())
+        }
+        references: dict[str, pulumi.Input[str]] = {**args.secrets, **stored}
+        secrets = pulumi.Output.from_input(references)
         exec_role = aws.iam.Role(f"{name}-exec-role", assume_role_policy=account.apply(task_trust), opts=child)
         service_depends.append(
             aws.iam.RolePolicy(
                 f"{name}-exec-policy",
                 role=exec_role.id,
-                policy=pulumi.Output.all(pulumi.Output.from_input(args.image_ref), partition, logs.arn).apply(
-                    lambda v: execution_policy(repository_arn=ecr_repository_arn(v[0], v[1]), log_group_arn=v[2])
+                policy=pulumi.Output.all(pulumi.Output.from_input(args.image_ref), partition, logs.arn, secrets).apply(
+                    lambda v: execution_policy(
+                        repository_arn=ecr_repository_arn(v[0], v[1]),
+                        log_group_arn=v[2],
+                        secret_arns=tuple(sorted({arn for arn in map(resource_arn, v[3].values()) if arn})),
+                        kms_key_arns=args.secret_kms_key_arns,
+                    )
                 ),
                 opts=child,
             )
@@ -224,8 +265,12 @@ class FargateService(pulumi.ComponentResource):
             runtime_platform={"cpu_architecture": "ARM64", "operating_system_family": "LINUX"},
             execution_role_arn=exec_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.all(pulumi.Output.from_input(args.image_ref), logs.name, region).apply(
-                lambda v: json.dumps([container_definition(spec, image=v[0], log_group=v[1], region=v[2])])
+            container_definitions=pulumi.Output.all(
+                pulumi.Output.from_input(args.image_ref), logs.name, region, secrets
+            ).apply(
+                lambda v: json.dumps(
+                    [container_definition(spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3])]
+                )
             ),
             opts=child,
         )

@@ -52,8 +52,14 @@ def task_trust(account_id: str, *, source_arn: str | None = None) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
 
 
-def execution_policy(*, repository_arn: str | None, log_group_arn: str) -> str:
-    """Pull this image, write this log group, and nothing else."""
+def execution_policy(
+    *,
+    repository_arn: str | None,
+    log_group_arn: str,
+    secret_arns: tuple[str, ...] = (),
+    kms_key_arns: tuple[str, ...] = (),
+) -> str:
+    """Pull this image, write this log group, read exactly these secrets, and nothing else."""
     statements: list[dict[str, object]] = [
         {"Sid": "EcrLogin", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
         {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": f"{log_group_arn}:*"},
@@ -62,6 +68,17 @@ def execution_policy(*, repository_arn: str | None, log_group_arn: str) -> str:
         statements.insert(
             1, {"Sid": "PullTheImage", "Effect": "Allow", "Action": list(ECR_PULL), "Resource": repository_arn}
         )
+    parameters = sorted(a for a in secret_arns if ":ssm:" in a)
+    secrets = sorted(a for a in secret_arns if ":secretsmanager:" in a)
+    if parameters:
+        statements.append({"Sid": "ReadParameters", "Effect": "Allow", "Action": ["ssm:GetParameters"],
+                           "Resource": parameters})  # fmt: skip
+    if secrets:
+        statements.append({"Sid": "ReadSecrets", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+                           "Resource": secrets})  # fmt: skip
+    if kms_key_arns:
+        statements.append({"Sid": "DecryptSecrets", "Effect": "Allow", "Action": ["kms:Decrypt"],
+                           "Resource": sorted(kms_key_arns)})  # fmt: skip
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 

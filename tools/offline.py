@@ -109,6 +109,9 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         out.update(fqdn=str(inputs["name"]).rstrip("."))
     elif typ == "aws:lb/targetGroup:TargetGroup":
         out.update(arnSuffix=f"targetgroup/{name}/73e2d6bc24d8a067")
+    elif typ == "aws:ssm/parameter:Parameter":
+        path = str(inputs.get("name", name))
+        out.update(arn=f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{path if path.startswith('/') else '/' + path}")
     elif typ == "aws:s3/bucket:Bucket":
         out.update(bucket=name, arn=f"arn:aws:s3:::{name}")
     elif typ == "aws:ecs/cluster:Cluster":
@@ -233,6 +236,7 @@ def run_mocked(
     mocks: RecordingMocks | None = None,
     project: str = PROJECT,
     preview: bool = False,
+    secret_keys: list[str] | None = None,
 ) -> Run:
     """Run ``program`` under recording mocks (fresh unless given) with ``config`` (``project:key`` -> string).
 
@@ -241,7 +245,7 @@ def run_mocked(
     """
     mocks = mocks or RecordingMocks()
     set_root_resource(None)  # type: ignore[arg-type]
-    pulumi.runtime.set_all_config(dict(config or {}))
+    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks))
     _get_rpc_manager().clear()
     _sync_await(run_pulumi_func(program))
@@ -297,10 +301,12 @@ def run_program(
     mocks: RecordingMocks | None = None,
     root: Path = ROOT,
     preview: bool = False,
+    secret_keys: list[str] | None = None,
 ) -> Run:
     """Run the Pulumi project in ``root`` (this one by default) with a stack's config.
 
-    ``overrides`` are ``key`` -> string in the project's namespace.
+    ``overrides`` are ``key`` -> string in the project's namespace; ``secret_keys`` the keys among them
+    set with ``--secret``.
     """
     project = _project_name(root)
     config = stack_config(stack, root)
@@ -315,4 +321,5 @@ def run_program(
         finally:
             os.chdir(previous)
 
-    return run_mocked(program, config, stack, mocks, project, preview)
+    secret = [f"{project}:{key}" for key in secret_keys or []]
+    return run_mocked(program, config, stack, mocks, project, preview, secret)

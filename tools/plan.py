@@ -38,6 +38,7 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:ecs/cluster:Cluster": ("settings",),
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": ("capacityProviders",),
     TASK: ("cpu", "memory", "runtimePlatform"),
+    "aws:ssm/parameter:Parameter": ("name", "type", "value"),
     "aws:ecs/service:Service": (
         "desiredCount",
         "capacityProviderStrategies",
@@ -79,9 +80,18 @@ def _tidy(value: Any) -> Any:
     return value
 
 
+SECRET = "[secret]"
+
+
+def _inputs(resource: Registered) -> dict[str, Any]:
+    """The inputs as a plan shows them: a value that reached the engine as a secret is never printed."""
+    return {k: SECRET if k in resource.secret_inputs else _tidy(v) for k, v in resource.inputs.items()}
+
+
 def _summary(resource: Registered) -> dict[str, Any]:
     keys = KEY_INPUTS.get(resource.type, ())
-    return {k: _tidy(resource.inputs[k]) for k in keys if k in resource.inputs}
+    inputs = _inputs(resource)
+    return {k: inputs[k] for k in keys if k in inputs}
 
 
 def _containers(resource: Registered) -> list[dict[str, Any]]:
@@ -118,7 +128,7 @@ def document(run: Run, stack: str) -> dict[str, Any]:
     return {
         "stack": stack,
         "resources": [
-            {"type": r.type, "name": r.name, "parent": _parent_name(run, r), "inputs": _tidy(r.inputs)}
+            {"type": r.type, "name": r.name, "parent": _parent_name(run, r), "inputs": _inputs(r)}
             for _, r in _tree(run)
         ],
         "outputs": run.outputs,
@@ -253,7 +263,8 @@ def main(argv: list[str]) -> int:
             raise PlanError(f"no stack {options.stack!r}: Pulumi.{options.stack}.yaml not found (stacks: "
                             + ", ".join(_stacks()) + ")")  # fmt: skip
         before = _load(options.diff) if options.diff else None
-        run = run_program(options.stack, overrides)
+        # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can.
+        run = run_program(options.stack, overrides, secret_keys=["secretValues"])
     except ConfigError as error:
         for one in error.errors:
             print(f"error: {one}", file=sys.stderr)

@@ -84,6 +84,8 @@ NEEDS: dict[str, list[str]] = {
     "aws:acm/certificateValidation:CertificateValidation": ["acm:DescribeCertificate"],
     "aws:route53/record:Record": ["route53:ChangeResourceRecordSets", "route53:GetChange",
                                   "route53:ListResourceRecordSets", "route53:GetHostedZone"],
+    "aws:ssm/parameter:Parameter": ["ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters", "ssm:DeleteParameter",
+                                    "ssm:DescribeParameters", "ssm:ListTagsForResource"],
     "awsx:ec2:Vpc": ["ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateInternetGateway", "ec2:AttachInternetGateway",
                      "ec2:CreateRouteTable", "ec2:CreateRoute", "ec2:AssociateRouteTable", "ec2:AllocateAddress",
                      "ec2:CreateNatGateway", "ec2:DeleteNatGateway", "ec2:ReleaseAddress", "ec2:DeleteVpc"],
@@ -100,11 +102,17 @@ def allowed(action: str) -> bool:
 
 @pytest.mark.parametrize(
     ("stack", "overrides"),
-    [("dev", {}), ("prod", {}), ("dev", {"enableExecuteCommand": "true"}), ("dev", {"vpc": "new"})],
-    ids=["dev", "prod", "dev-exec", "dev-new-vpc"],
+    [
+        ("dev", {}),
+        ("prod", {}),
+        ("dev", {"enableExecuteCommand": "true"}),
+        ("dev", {"vpc": "new"}),
+        ("dev", {"secretValues": '["TOKEN=x"]'}),
+    ],
+    ids=["dev", "prod", "dev-exec", "dev-new-vpc", "dev-secret-values"],
 )
 def test_the_deployer_policy_allows_every_call_the_stack_needs(stack: str, overrides: dict[str, str]) -> None:
-    run = run_program(stack, overrides)
+    run = run_program(stack, overrides, secret_keys=["secretValues"])
     types = {r.type for r in run.mocks.resources if not r.type.startswith("graviton-node:")}
     assert types <= NEEDS.keys(), f"no row for {sorted(types - NEEDS.keys())}: add what it calls"
     needed = {action for t in types for action in NEEDS[t]} | set(GET_VPC)

@@ -13,6 +13,8 @@ from tools.offline import Run, run_program
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
 NEW = {"vpc": "new"}
 SCALING = {"autoscaling": "true"}
+PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db-url"
+KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 EXEC = {"enableExecuteCommand": "true"}
 DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"}
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
@@ -97,12 +99,19 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "publicSubnetIds": (EXISTING, EXISTING | {"publicSubnetIds": '["subnet-3", "subnet-4"]'}),
     "taskSubnetIds": (EXISTING, EXISTING | {"taskSubnetIds": '["subnet-9"]'}),
     "costRateOverrides": ({}, {"costRateOverrides": '["armSpotVcpuHour=0.02"]'}),
+    "secrets": ({}, {"secrets": f'["DB_URL={PARAMETER}"]'}),
+    "secretValues": ({}, {"secretValues": '["API_TOKEN=s3cr3t"]'}),
+    "secretsKmsKeyArns": (
+        {"secrets": f'["DB_URL={PARAMETER}"]'},
+        {"secrets": f'["DB_URL={PARAMETER}"]', "secretsKmsKeyArns": f'["{KMS}"]'},
+    ),
 }
 
 
 @functools.cache
 def fingerprint_of(overrides: frozenset[tuple[str, str]]) -> str:
-    return fingerprint(run_program("dev", dict(overrides)))
+    # secretValues is only accepted as a secret, as `pulumi config set --secret` sets it.
+    return fingerprint(run_program("dev", dict(overrides), secret_keys=["secretValues"]))
 
 
 def fingerprint(run: Run) -> str:
