@@ -73,6 +73,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("alarmMemoryPercent", "integer", 80, "Alarm when average service memory stays above this for 3 minutes (1-100)."),
     ConfigKey("alarm5xxPerMinute", "integer", 5, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running."),
     ConfigKey("alarmResponseTimeMs", "integer", 1000, "Alarm when p95 target response time stays above this for 5 minutes (1-60000 ms)."),
+    ConfigKey("alarmSpotInterruptionsPerHour", "integer", 3, "With alarms: alarm above this many Spot interruptions of the service's tasks in an hour (1-1000); each is also sent to the topic."),
     ConfigKey("alarmEmails", "array", (), "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic."),
     ConfigKey("containerPort", "integer", 3000, "Port the app listens on."),
     ConfigKey("platformVersion", "string", "1.4.0", "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+)."),
@@ -312,6 +313,7 @@ def _alarms(r: _Reader) -> Alarms | None:
         memory_percent=r.integer("alarmMemoryPercent"),
         target_5xx_per_minute=r.integer("alarm5xxPerMinute"),
         response_time_ms=r.integer("alarmResponseTimeMs"),
+        spot_interruptions_per_hour=r.integer("alarmSpotInterruptionsPerHour"),
         emails=r.array("alarmEmails"),
     )
     return alarms if enabled else None
@@ -452,11 +454,17 @@ def stack_shape(settings: Settings) -> tuple[StackShape, tuple[str, ...]]:
     else:
         azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
         assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
-    alarms = 5 if settings.alarms else 0
+    alarms = 6 if settings.alarms else 0  # five on the service, one on Spot interruptions
     if settings.autoscaling:
         scaling = settings.autoscaling
         targets = (scaling.cpu_target_percent, scaling.memory_target_percent, scaling.requests_per_target)
         alarms += 2 * sum(t is not None for t in targets)  # each target-tracking policy creates two
         assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
-    shape = StackShape(load_balancer_azs=azs, public_task_ips=public_tasks, nat_gateways=nat, alarms=alarms)
+    shape = StackShape(
+        load_balancer_azs=azs,
+        public_task_ips=public_tasks,
+        nat_gateways=nat,
+        alarms=alarms,
+        dashboards=1 if settings.alarms else 0,
+    )
     return shape, tuple(assumptions)

@@ -28,6 +28,8 @@ class Alarms:
     """Target 5xx responses per minute, 2 minutes running (1-100000); a deployment alarm. Default 5."""
     response_time_ms: int = 1000
     """p95 target response time above this for 5 minutes (1-60000). Default 1000."""
+    spot_interruptions_per_hour: int = 3
+    """Spot interruptions of the service's tasks in an hour above which to alarm (1-1000). Default 3."""
     emails: tuple[str, ...] = ()
     """Addresses an SNS topic sends alarms to (each confirms by e-mail); none creates no topic. Default none."""
 
@@ -37,6 +39,7 @@ class Alarms:
             lambda: _in_range("alarmMemoryPercent", self.memory_percent, 1, 100),
             lambda: _in_range("alarm5xxPerMinute", self.target_5xx_per_minute, 1, 100_000),
             lambda: _in_range("alarmResponseTimeMs", self.response_time_ms, 1, 60_000),
+            lambda: _in_range("alarmSpotInterruptionsPerHour", self.spot_interruptions_per_hour, 1, 1000),
             self._check_emails,
         )
 

@@ -31,6 +31,7 @@ from .naming import type_token
 from .secrets import ALLOWED, check_names, resource_arn, secret_name
 from .service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
+from .service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
 from .service_spec import ServiceSpec
 
 CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
@@ -149,6 +150,8 @@ class FargateService(pulumi.ComponentResource):
     """The service's target group."""
     environment: dict[str, str]
     """The container environment: user variables plus the Node/glibc tuning."""
+    dashboard_url: pulumi.Output[str] | None
+    """The service's CloudWatch dashboard (with ``alarms``), else None."""
 
     def _exec_logging(
         self, name: str, args: FargateServiceArgs, child: pulumi.ResourceOptions
@@ -392,8 +395,25 @@ class FargateService(pulumi.ComponentResource):
                 ignore_changes=["desiredCount"] if args.autoscaling else None,
             ),
         )
-        if alarms is not None:
+        self.dashboard_url = None
+        if alarms is not None and args.alarms is not None and args.load_balancer_arn_suffix is not None:
             alarms.watch(self.cluster_name, service.name)
+            monitoring = ServiceMonitoring(
+                f"{name}-monitoring",
+                ServiceMonitoringArgs(
+                    alarms=args.alarms,
+                    cluster_arn=self.cluster_arn,
+                    cluster_name=self.cluster_name,
+                    service_name=service.name,
+                    load_balancer_arn_suffix=args.load_balancer_arn_suffix,
+                    target_group_arn_suffix=target_group.arn_suffix,
+                    on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
+                    topic_arn=alarms.topic_arn,
+                    log_retention_days=spec.log_retention_days,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.dashboard_url = monitoring.dashboard_url
         if args.autoscaling is not None:
             ServiceAutoscaling(
                 f"{name}-scaling",
@@ -424,5 +444,6 @@ class FargateService(pulumi.ComponentResource):
                 "security_group_id": self.security_group_id,
                 "target_group_arn": self.target_group_arn,
                 "environment": self.environment,
+                "dashboard_url": self.dashboard_url,
             }
         )

@@ -52,6 +52,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "alarmMemoryPercent": (ALARMS, ALARMS | {"alarmMemoryPercent": "90"}),
     "alarm5xxPerMinute": (ALARMS, ALARMS | {"alarm5xxPerMinute": "10"}),
     "alarmResponseTimeMs": (ALARMS, ALARMS | {"alarmResponseTimeMs": "500"}),
+    "alarmSpotInterruptionsPerHour": (ALARMS, ALARMS | {"alarmSpotInterruptionsPerHour": "10"}),
     "alarmEmails": (ALARMS, ALARMS | {"alarmEmails": '["ops@example.com"]'}),
     "domainName": ({}, DOMAIN),
     "hostedZoneId": (DOMAIN, DOMAIN | {"hostedZoneId": "Z0OTHERZONE"}),

@@ -43,7 +43,7 @@ def test_prod_builds_its_own_vpc_across_three_azs_with_a_nat_gateway_each(prod: 
 
 
 def test_prod_keeps_logs_a_year_and_never_force_deletes_images(prod: Run) -> None:
-    assert prod.mocks.one("aws:cloudwatch/logGroup:LogGroup").inputs["retentionInDays"] == 365
+    assert prod.mocks.find("aws:cloudwatch/logGroup:LogGroup", "prod-app-logs").inputs["retentionInDays"] == 365
     repo = prod.mocks.find("aws:ecr/repository:Repository", "prod-app-repo").inputs
     assert repo["forceDelete"] is False
 
@@ -58,5 +58,6 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     lines = {line["item"]: (line["quantity"], line["monthly_usd"]) for line in cost["lines"]}
     assert lines["NAT gateways"] == (3, 98.55)  # OnePerAz over 3 AZs: 3 * 0.045 * 730
     assert lines["public IPv4 addresses"] == (6, 21.90)  # 3 ALB nodes + 3 NAT EIPs; tasks are private
-    assert lines["alarms"] == (9, 0.90)  # 5 of ours + 2 for each of the CPU and requests policies
+    assert lines["alarms"] == (10, 1.00)  # 6 of ours + 2 for each of the CPU and requests policies
+    assert lines["dashboards"] == (1, 3.00)
     assert cost["total_monthly_usd"] == round(sum(m for _, m in lines.values()), 2)
