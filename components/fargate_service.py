@@ -153,84 +153,126 @@ class FargateService(pulumi.ComponentResource):
     dashboard_url: pulumi.Output[str] | None
     """The service's CloudWatch dashboard (with ``alarms``), else None."""
 
-    def _exec_logging(
-        self, name: str, args: FargateServiceArgs, child: pulumi.ResourceOptions
-    ) -> aws.ecs.ClusterConfigurationArgsDict:
+    def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        autonamed_elb_names("name", name, [f"{name}-tg"])
+        super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
+        self._name, self._args = name, args
+        self._child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        self._partition = aws.get_partition_output(opts=invoke).partition
+        self._region = aws.get_region_output(opts=invoke).region
+        self._account = aws.get_caller_identity_output(opts=invoke).account_id
+        self.environment = args.spec.container_environment()
+        # The service waits for these: the capacity providers, its execution policy, its listener rule.
+        self._service_depends: list[pulumi.Resource] = []
+
+        self._cluster()
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.spec.log_retention_days, opts=self._child)
+        secrets = self._secrets()
+        task = self._task_definition(logs, secrets)
+        task_sg = self._security_group()
+        target_group = self._target_group_and_rule()
+        alarms = self._alarms(target_group)
+        service = self._service(task, task_sg, target_group, alarms)
+        self.dashboard_url = self._monitoring(service, target_group, alarms)
+        self._autoscaling(service, target_group)
+
+        self.service_name = service.name
+        self.task_definition_arn = task.arn
+        self.log_group_name = logs.name
+        self.security_group_id = task_sg.id
+        self.target_group_arn = target_group.arn
+        self.register_outputs(
+            {
+                "cluster_arn": self.cluster_arn,
+                "cluster_name": self.cluster_name,
+                "service_name": self.service_name,
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_name": self.log_group_name,
+                "security_group_id": self.security_group_id,
+                "target_group_arn": self.target_group_arn,
+                "environment": self.environment,
+                "dashboard_url": self.dashboard_url,
+            }
+        )
+
+    def _cluster(self) -> None:
+        """The given cluster, or a new one with FARGATE and FARGATE_SPOT (and ECS Exec logging)."""
+        name, args = self._name, self._args
+        self._exec_log_arn: pulumi.Input[str] | None = None
+        if args.cluster_arn is not None:
+            self.cluster_arn = pulumi.Output.from_input(args.cluster_arn)
+            self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
+            return
+        cluster = aws.ecs.Cluster(
+            f"{name}-cluster",
+            settings=[{"name": "containerInsights", "value": args.container_insights}],
+            configuration=self._exec_logging() if args.spec.enable_execute_command else None,
+            opts=self._child,
+        )
+        # The service must wait for this association, or its create races it and fails.
+        self._service_depends.append(
+            aws.ecs.ClusterCapacityProviders(
+                f"{name}-capacity-providers",
+                cluster_name=cluster.name,
+                capacity_providers=[FARGATE, FARGATE_SPOT],
+                default_capacity_provider_strategies=_strategy_inputs(args.spec.strategy),
+                opts=self._child,
+            )
+        )
+        self.cluster_arn = cluster.arn
+        self.cluster_name = cluster.name
+
+    def _exec_logging(self) -> aws.ecs.ClusterConfigurationArgsDict:
         """ECS Exec sessions logged to a log group of their own, encrypted with the given key."""
+        key = self._args.exec_kms_key_arn
         sessions = aws.cloudwatch.LogGroup(
-            f"{name}-exec-logs",
-            retention_in_days=args.spec.log_retention_days,
-            kms_key_id=args.exec_kms_key_arn or None,
-            opts=child,
+            f"{self._name}-exec-logs",
+            retention_in_days=self._args.spec.log_retention_days,
+            kms_key_id=key or None,
+            opts=self._child,
         )
         self._exec_log_arn = sessions.arn
         return {
             "execute_command_configuration": {
                 "logging": "OVERRIDE",
-                "kms_key_id": args.exec_kms_key_arn or None,
+                "kms_key_id": key or None,
                 "log_configuration": {
                     "cloud_watch_log_group_name": sessions.name,
-                    "cloud_watch_encryption_enabled": bool(args.exec_kms_key_arn),
+                    "cloud_watch_encryption_enabled": bool(key),
                 },
             }
         }
 
-    def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        autonamed_elb_names("name", name, [f"{name}-tg"])
-        super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
-        spec = args.spec
-        self.environment = spec.container_environment()
-        child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        partition = aws.get_partition_output(opts=invoke).partition
-        region = aws.get_region_output(opts=invoke).region
-
-        service_depends: list[pulumi.Resource] = []
-        self._exec_log_arn: pulumi.Input[str] | None = None
-        if args.cluster_arn is not None:
-            self.cluster_arn = pulumi.Output.from_input(args.cluster_arn)
-            self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
-        else:
-            cluster = aws.ecs.Cluster(
-                f"{name}-cluster",
-                settings=[{"name": "containerInsights", "value": args.container_insights}],
-                configuration=self._exec_logging(name, args, child) if spec.enable_execute_command else None,
-                opts=child,
-            )
-            # The service must wait for this association, or its create races it and fails.
-            service_depends.append(
-                aws.ecs.ClusterCapacityProviders(
-                    f"{name}-capacity-providers",
-                    cluster_name=cluster.name,
-                    capacity_providers=[FARGATE, FARGATE_SPOT],
-                    default_capacity_provider_strategies=_strategy_inputs(spec.strategy),
-                    opts=child,
-                )
-            )
-            self.cluster_arn = cluster.arn
-            self.cluster_name = cluster.name
-
-        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=spec.log_retention_days, opts=child)
-        account = aws.get_caller_identity_output(opts=invoke).account_id
-        # Values from config become SecureString parameters of this service, referenced like any secret.
+    def _secrets(self) -> pulumi.Output[dict[str, str]]:
+        """Every container secret by name; values from config become SecureString parameters first."""
         stored = {
             secret: aws.ssm.Parameter(
-                f"{name}-secret-{secret.lower().replace('_', '-')}",
-                name=f"/{name}/{secret}",
+                f"{self._name}-secret-{secret.lower().replace('_', '-')}",
+                name=f"/{self._name}/{secret}",
                 type="SecureString",
                 value=pulumi.Output.secret(value),
-                opts=child,
+                opts=self._child,
             ).arn
-            for secret, value in sorted(args.secret_values.items())
+            for secret, value in sorted(self._args.secret_values.items())
         }
-        references: dict[str, pulumi.Input[str]] = {**args.secrets, **stored}
-        secrets = pulumi.Output.from_input(references)
-        exec_role = aws.iam.Role(f"{name}-exec-role", assume_role_policy=account.apply(task_trust), opts=child)
-        service_depends.append(
+        references: dict[str, pulumi.Input[str]] = {**self._args.secrets, **stored}
+        return pulumi.Output.all(**references).apply(dict) if references else pulumi.Output.from_input({})
+
+    def _task_definition(
+        self, logs: aws.cloudwatch.LogGroup, secrets: pulumi.Output[dict[str, str]]
+    ) -> aws.ecs.TaskDefinition:
+        """The ARM64 Fargate task, its two roles, and the container definition (``container_definition``)."""
+        name, args, spec = self._name, self._args, self._args.spec
+        image = pulumi.Output.from_input(args.image_ref)
+        exec_role = aws.iam.Role(
+            f"{name}-exec-role", assume_role_policy=self._account.apply(task_trust), opts=self._child
+        )
+        self._service_depends.append(
             aws.iam.RolePolicy(
                 f"{name}-exec-policy",
                 role=exec_role.id,
-                policy=pulumi.Output.all(pulumi.Output.from_input(args.image_ref), partition, logs.arn, secrets).apply(
+                policy=pulumi.Output.all(image, self._partition, logs.arn, secrets).apply(
                     lambda v: execution_policy(
                         repository_arn=ecr_repository_arn(v[0], v[1]),
                         log_group_arn=v[2],
@@ -238,15 +280,15 @@ class FargateService(pulumi.ComponentResource):
                         kms_key_arns=args.secret_kms_key_arns,
                     )
                 ),
-                opts=child,
+                opts=self._child,
             )
         )
         task_role = aws.iam.Role(
             f"{name}-task-role",
-            assume_role_policy=pulumi.Output.all(partition, region, account).apply(
+            assume_role_policy=pulumi.Output.all(self._partition, self._region, self._account).apply(
                 lambda v: task_trust(v[2], source_arn=f"arn:{v[0]}:ecs:{v[1]}:{v[2]}:*")
             ),
-            opts=child,
+            opts=self._child,
         )
         if spec.enable_execute_command:
             aws.iam.RolePolicy(
@@ -255,10 +297,9 @@ class FargateService(pulumi.ComponentResource):
                 policy=pulumi.Output.from_input(self._exec_log_arn).apply(
                     lambda log_group: exec_command_policy(log_group_arn=log_group, kms_key_arn=args.exec_kms_key_arn)
                 ),
-                opts=child,
+                opts=self._child,
             )
-
-        task = aws.ecs.TaskDefinition(
+        return aws.ecs.TaskDefinition(
             f"{name}-task",
             family=name,
             cpu=str(spec.cpu),
@@ -268,53 +309,57 @@ class FargateService(pulumi.ComponentResource):
             runtime_platform={"cpu_architecture": "ARM64", "operating_system_family": "LINUX"},
             execution_role_arn=exec_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.all(
-                pulumi.Output.from_input(args.image_ref), logs.name, region, secrets
-            ).apply(
+            container_definitions=pulumi.Output.all(image, logs.name, self._region, secrets).apply(
                 lambda v: json.dumps(
                     [container_definition(spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3])]
                 )
             ),
-            opts=child,
+            opts=self._child,
         )
 
+    def _security_group(self) -> aws.ec2.SecurityGroup:
+        """Tasks admit the load balancer on the app port only and reach out on ``egress_ports`` only."""
+        name, args, port = self._name, self._args, self._args.spec.container_port
         task_sg = aws.ec2.SecurityGroup(
-            f"{name}-sg",
-            vpc_id=args.vpc_id,
-            description="Tasks: container port from the load balancer only",
-            opts=child,
-        )
+            f"{name}-sg", vpc_id=args.vpc_id, description="Tasks: container port from the load balancer only",
+            opts=self._child,
+        )  # fmt: skip
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-sg-from-alb",
             security_group_id=task_sg.id,
             referenced_security_group_id=args.load_balancer_security_group_id,
             ip_protocol="tcp",
-            from_port=spec.container_port,
-            to_port=spec.container_port,
+            from_port=port,
+            to_port=port,
             description="App port from the load balancer",
-            opts=child,
+            opts=self._child,
         )
-        for port in args.egress_ports:
+        for egress in args.egress_ports:
             aws.vpc.SecurityGroupEgressRule(
-                f"{name}-sg-egress-{port}",
+                f"{name}-sg-egress-{egress}",
                 security_group_id=task_sg.id,
                 ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
+                from_port=egress,
+                to_port=egress,
                 cidr_ipv4="0.0.0.0/0",
-                description=f"TCP {port} out (443: ECR, CloudWatch Logs, AWS APIs)",
-                opts=child,
+                description=f"TCP {egress} out (443: ECR, CloudWatch Logs, AWS APIs)",
+                opts=self._child,
             )
         aws.vpc.SecurityGroupEgressRule(
             f"{name}-alb-egress",
             security_group_id=args.load_balancer_security_group_id,
             referenced_security_group_id=task_sg.id,
             ip_protocol="tcp",
-            from_port=spec.container_port,
-            to_port=spec.container_port,
+            from_port=port,
+            to_port=port,
             description="Load balancer to the tasks' app port",
-            opts=child,
+            opts=self._child,
         )
+        return task_sg
+
+    def _target_group_and_rule(self) -> aws.lb.TargetGroup:
+        """The target group (its health check is the app's) and the listener rule that forwards to it."""
+        name, args, spec = self._name, self._args, self._args.spec
         target_group = aws.lb.TargetGroup(
             f"{name}-tg",
             port=spec.container_port,
@@ -330,34 +375,50 @@ class FargateService(pulumi.ComponentResource):
                 "healthy_threshold": TARGET_HEALTHY_THRESHOLD,
                 "unhealthy_threshold": TARGET_UNHEALTHY_THRESHOLD,
             },
-            opts=child,
+            opts=self._child,
         )
-        service_depends.append(
+        self._service_depends.append(
             aws.lb.ListenerRule(
                 f"{name}-rule",
                 listener_arn=args.listener_arn,
                 priority=spec.listener_rule_priority,
                 actions=[{"type": "forward", "target_group_arn": target_group.arn}],
                 conditions=[{"path_pattern": {"values": list(spec.path_patterns)}}],
-                opts=child,
+                opts=self._child,
             )
         )
-        alarms: ServiceAlarms | None = None
+        return target_group
+
+    def _alarms(self, target_group: aws.lb.TargetGroup) -> ServiceAlarms | None:
+        """The alarms that must exist before the service names them (``ServiceAlarms``)."""
+        args = self._args
+        if args.alarms is None or args.load_balancer_arn_suffix is None:
+            return None
+        return ServiceAlarms(
+            f"{self._name}-alarms",
+            ServiceAlarmsArgs(
+                alarms=args.alarms,
+                load_balancer_arn_suffix=args.load_balancer_arn_suffix,
+                target_group_arn_suffix=target_group.arn_suffix,
+            ),
+            opts=self._child,
+        )
+
+    def _service(
+        self,
+        task: aws.ecs.TaskDefinition,
+        task_sg: aws.ec2.SecurityGroup,
+        target_group: aws.lb.TargetGroup,
+        alarms: ServiceAlarms | None,
+    ) -> aws.ecs.Service:
+        """The service: strategy without launch type, circuit breaker and deployment alarms, steady waits."""
+        args, spec = self._args, self._args.spec
         deployment_alarms: aws.ecs.ServiceAlarmsArgsDict | None = None
-        if args.alarms is not None and args.load_balancer_arn_suffix is not None:
-            alarms = ServiceAlarms(
-                f"{name}-alarms",
-                ServiceAlarmsArgs(
-                    alarms=args.alarms,
-                    load_balancer_arn_suffix=args.load_balancer_arn_suffix,
-                    target_group_arn_suffix=target_group.arn_suffix,
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
+        if alarms is not None:
             # A deployment that serves errors rolls back even when its tasks pass their health checks.
             deployment_alarms = {"alarm_names": alarms.deployment_alarm_names, "enable": True, "rollback": True}
-        service = aws.ecs.Service(
-            f"{name}-svc",
+        return aws.ecs.Service(
+            f"{self._name}-svc",
             cluster=self.cluster_arn,
             task_definition=task.arn,
             desired_count=spec.desired_count,
@@ -391,59 +452,49 @@ class FargateService(pulumi.ComponentResource):
             # desired_count (which then only sets the count the service is created with).
             opts=pulumi.ResourceOptions(
                 parent=self,
-                depends_on=service_depends,
+                depends_on=self._service_depends,
                 ignore_changes=["desiredCount"] if args.autoscaling else None,
             ),
         )
-        self.dashboard_url = None
-        if alarms is not None and args.alarms is not None and args.load_balancer_arn_suffix is not None:
-            alarms.watch(self.cluster_name, service.name)
-            monitoring = ServiceMonitoring(
-                f"{name}-monitoring",
-                ServiceMonitoringArgs(
-                    alarms=args.alarms,
-                    cluster_arn=self.cluster_arn,
-                    cluster_name=self.cluster_name,
-                    service_name=service.name,
-                    load_balancer_arn_suffix=args.load_balancer_arn_suffix,
-                    target_group_arn_suffix=target_group.arn_suffix,
-                    on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
-                    topic_arn=alarms.topic_arn,
-                    log_retention_days=spec.log_retention_days,
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            self.dashboard_url = monitoring.dashboard_url
-        if args.autoscaling is not None:
-            ServiceAutoscaling(
-                f"{name}-scaling",
-                ServiceAutoscalingArgs(
-                    scaling=args.autoscaling,
-                    cluster_name=self.cluster_name,
-                    service_name=service.name,
-                    alb_resource_label=pulumi.Output.format(
-                        "{0}/{1}", args.load_balancer_arn_suffix, target_group.arn_suffix
-                    )
-                    if args.load_balancer_arn_suffix is not None
-                    else None,
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        self.service_name = service.name
-        self.task_definition_arn = task.arn
-        self.log_group_name = logs.name
-        self.security_group_id = task_sg.id
-        self.target_group_arn = target_group.arn
-        self.register_outputs(
-            {
-                "cluster_arn": self.cluster_arn,
-                "cluster_name": self.cluster_name,
-                "service_name": self.service_name,
-                "task_definition_arn": self.task_definition_arn,
-                "log_group_name": self.log_group_name,
-                "security_group_id": self.security_group_id,
-                "target_group_arn": self.target_group_arn,
-                "environment": self.environment,
-                "dashboard_url": self.dashboard_url,
-            }
+
+    def _monitoring(
+        self, service: aws.ecs.Service, target_group: aws.lb.TargetGroup, alarms: ServiceAlarms | None
+    ) -> pulumi.Output[str] | None:
+        """The service's own alarms, Spot interruptions and the dashboard; its URL."""
+        args, spec = self._args, self._args.spec
+        if alarms is None or args.alarms is None or args.load_balancer_arn_suffix is None:
+            return None
+        alarms.watch(self.cluster_name, service.name)
+        monitoring = ServiceMonitoring(
+            f"{self._name}-monitoring",
+            ServiceMonitoringArgs(
+                alarms=args.alarms,
+                cluster_arn=self.cluster_arn,
+                cluster_name=self.cluster_name,
+                service_name=service.name,
+                load_balancer_arn_suffix=args.load_balancer_arn_suffix,
+                target_group_arn_suffix=target_group.arn_suffix,
+                on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
+                topic_arn=alarms.topic_arn,
+                log_retention_days=spec.log_retention_days,
+            ),
+            opts=self._child,
         )
+        return monitoring.dashboard_url
+
+    def _autoscaling(self, service: aws.ecs.Service, target_group: aws.lb.TargetGroup) -> None:
+        """Application Auto Scaling between the min and max (``ServiceAutoscaling``)."""
+        args = self._args
+        if args.autoscaling is None:
+            return
+        label = None
+        if args.load_balancer_arn_suffix is not None:
+            label = pulumi.Output.format("{0}/{1}", args.load_balancer_arn_suffix, target_group.arn_suffix)
+        ServiceAutoscaling(
+            f"{self._name}-scaling",
+            ServiceAutoscalingArgs(
+                scaling=args.autoscaling, cluster_name=self.cluster_name, service_name=service.name,
+                alb_resource_label=label,
+            ),
+            opts=self._child,
+        )  # fmt: skip
