@@ -33,13 +33,20 @@ _EXPORTS: dict[str, str] = {
     "CostEstimate": "cost",
     "estimate": "cost",
     "ConfigError": "errors",
+    "Autoscaling": "autoscaling_rules",
+    "Schedule": "autoscaling_rules",
+    "Alarms": "alarm_rules",
+    "Domain": "domain",
     "autonamed_elb_names": "alb_rules",
 }
 __all__ = [
+    "Alarms",
     "AppImage",
     "AppImageArgs",
+    "Autoscaling",
     "ConfigError",
     "CostEstimate",
+    "Domain",
     "FargateService",
     "FargateServiceArgs",
     "HealthCheck",
@@ -47,6 +54,7 @@ __all__ = [
     "LoadBalancerArgs",
     "Network",
     "NetworkArgs",
+    "Schedule",
     "ServiceSpec",
     "StrategyItem",
     "Tuning",
@@ -58,10 +66,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .alarm_rules import Alarms
     from .alb_rules import autonamed_elb_names
     from .app_image import AppImage, AppImageArgs
+    from .autoscaling_rules import Autoscaling, Schedule
     from .capacity_strategy import StrategyItem, build_strategy
     from .cost import CostEstimate, estimate
+    from .domain import Domain
     from .env_tuning import Tuning
     from .errors import ConfigError
     from .fargate_service import FargateService, FargateServiceArgs
