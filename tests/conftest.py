@@ -7,3 +7,31 @@ from hypothesis import settings
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+#: Files whose tests each run the whole program on their own: spread over the workers test by test.
+SPREAD = frozenset({"tests/program/test_every_key_matters.py"})
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Distribute by file, so module-scoped fixtures (a build, a mocked program) are made once, except
+    the files in ``SPREAD``, whose independent tests are spread one by one.
+
+    Keeping each file on one worker matters most for the image tests: split over two workers, both
+    would build the same images at once. pytest-xdist 3.8's own grouping (xdist_group with
+    --dist loadgroup) is silently ignored under pytest 9 (it rewrites item._nodeid, which pytest 9 no
+    longer reads).
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFileSpreadingSome(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return scheduling_unit(nodeid)
+
+    return ByFileSpreadingSome(config, log)
+
+
+def scheduling_unit(nodeid: str) -> str:
+    """The file of a test, or the test itself for a file in ``SPREAD``."""
+    path = nodeid.split("::", 1)[0]
+    return nodeid if path in SPREAD else path

@@ -13,7 +13,7 @@ from components.build_tag import build_tag
 from tools import check_image
 from tools.image_build import DOCKER_DIR, Environment, build, docker, image_config, platform_manifests, split_ref
 
-# One xdist worker runs this file (--dist loadfile), so each image is built once per run.
+# One xdist worker runs this file (tests/conftest.py's scheduler), so each image is built once per run.
 pytestmark = pytest.mark.image
 
 #: The task the images are run as: a port other than the image's default 3000 and another health path.
