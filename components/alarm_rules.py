@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ConfigError, collect
+from .validation import int_in_range
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -35,11 +36,11 @@ class Alarms:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: _in_range("alarmCpuPercent", self.cpu_percent, 1, 100),
-            lambda: _in_range("alarmMemoryPercent", self.memory_percent, 1, 100),
-            lambda: _in_range("alarm5xxPerMinute", self.target_5xx_per_minute, 1, 100_000),
-            lambda: _in_range("alarmResponseTimeMs", self.response_time_ms, 1, 60_000),
-            lambda: _in_range("alarmSpotInterruptionsPerHour", self.spot_interruptions_per_hour, 1, 1000),
+            lambda: int_in_range("alarmCpuPercent", self.cpu_percent, 1, 100),
+            lambda: int_in_range("alarmMemoryPercent", self.memory_percent, 1, 100),
+            lambda: int_in_range("alarm5xxPerMinute", self.target_5xx_per_minute, 1, 100_000),
+            lambda: int_in_range("alarmResponseTimeMs", self.response_time_ms, 1, 60_000),
+            lambda: int_in_range("alarmSpotInterruptionsPerHour", self.spot_interruptions_per_hour, 1, 1000),
             self._check_emails,
         )
 
@@ -49,11 +50,6 @@ class Alarms:
                 raise ConfigError("alarmEmails", email, "e-mail addresses such as ops@example.com")
         if len(set(self.emails)) != len(self.emails):
             raise ConfigError("alarmEmails", list(self.emails), "each address once")
-
-
-def _in_range(key: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise ConfigError(key, value, f"an integer from {low} to {high}")
 
 
 @dataclass(frozen=True)

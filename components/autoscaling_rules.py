@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ConfigError, collect
+from .validation import int_in_range
 
 MAX_TASKS = 5000
 #: An Application Auto Scaling schedule: cron with six fields, rate(N unit), or at(timestamp).
@@ -70,13 +71,13 @@ class Autoscaling:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: _in_range("minCount", self.min_count, 0, MAX_TASKS),
+            lambda: int_in_range("minCount", self.min_count, 0, MAX_TASKS),
             self._check_max,
             lambda: _optional("cpuTargetPercent", self.cpu_target_percent, 1, 100),
             lambda: _optional("memoryTargetPercent", self.memory_target_percent, 1, 100),
             lambda: _optional("requestsPerTarget", self.requests_per_target, 1, 1_000_000),
-            lambda: _in_range("scaleInCooldownSeconds", self.scale_in_cooldown_seconds, 0, 86_400),
-            lambda: _in_range("scaleOutCooldownSeconds", self.scale_out_cooldown_seconds, 0, 86_400),
+            lambda: int_in_range("scaleInCooldownSeconds", self.scale_in_cooldown_seconds, 0, 86_400),
+            lambda: int_in_range("scaleOutCooldownSeconds", self.scale_out_cooldown_seconds, 0, 86_400),
             self._check_something_scales,
         )
 
@@ -101,14 +102,9 @@ class Autoscaling:
             )
 
 
-def _in_range(key: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise ConfigError(key, value, f"an integer from {low} to {high}")
-
-
 def _optional(key: str, value: int | None, low: int, high: int) -> None:
     if value is not None:
-        _in_range(key, value, low, high)
+        int_in_range(key, value, low, high)
 
 
 def parse_schedule(entry: str) -> Schedule:

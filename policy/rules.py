@@ -18,6 +18,12 @@ Config = Mapping[str, Any]
 DEFAULT_LOAD_BALANCER_PORTS = [80, 443]
 #: A CIDR broader than this many prefix bits counts as open to the world (0.0.0.0/1 is, 10.0.0.0/8 is not).
 DEFAULT_WORLD_PREFIX = {"minIpv4PrefixLength": 8, "minIpv6PrefixLength": 32}
+#: Config of the rules about world-open ingress: the listener ports, and how broad a CIDR counts as the world.
+WORLD_OPEN_CONFIG: Mapping[str, Any] = {
+    "loadBalancerPorts": {"type": "array", "items": {"type": "integer"}, "default": DEFAULT_LOAD_BALANCER_PORTS},
+    "minIpv4PrefixLength": {"type": "integer", "minimum": 0, "maximum": 32, "default": 8},
+    "minIpv6PrefixLength": {"type": "integer", "minimum": 0, "maximum": 128, "default": 32},
+}
 #: Actions the Service Authorization Reference lists with no resource type: the only ones allowed on "*".
 NO_RESOURCE_LEVEL = frozenset(
     {
@@ -328,15 +334,7 @@ RULES: tuple[Rule, ...] = (
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         ),
         _no_world_open_ingress,
-        {
-            "loadBalancerPorts": {
-                "type": "array",
-                "items": {"type": "integer"},
-                "default": DEFAULT_LOAD_BALANCER_PORTS,
-            },
-            "minIpv4PrefixLength": {"type": "integer", "minimum": 0, "maximum": 32, "default": 8},
-            "minIpv6PrefixLength": {"type": "integer", "minimum": 0, "maximum": 128, "default": 32},
-        },
+        WORLD_OPEN_CONFIG,
     ),
     Rule(
         "log-group-retention",
@@ -525,15 +523,7 @@ STACK_RULES: tuple[StackRule, ...] = (
         "world-open-only-on-load-balancers",
         "Listener ports open to the world only on a load balancer's own security group.",
         _world_ports_on_load_balancers_only,
-        {
-            "loadBalancerPorts": {
-                "type": "array",
-                "items": {"type": "integer"},
-                "default": DEFAULT_LOAD_BALANCER_PORTS,
-            },
-            "minIpv4PrefixLength": {"type": "integer", "minimum": 0, "maximum": 32, "default": 8},
-            "minIpv6PrefixLength": {"type": "integer", "minimum": 0, "maximum": 128, "default": 32},
-        },
+        WORLD_OPEN_CONFIG,
     ),
 )
 
