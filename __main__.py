@@ -22,7 +22,11 @@ def project_config() -> tuple[dict[str, str], frozenset[str]]:
     names = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     config = pulumi.Config()
     values = {key.removeprefix(prefix): config.get(key.removeprefix(prefix)) for key in names if key.startswith(prefix)}
-    secret = frozenset(key for key in values if pulumi.runtime.config.is_config_secret(prefix + key))
+    # Secret keys arrive as PULUMI_CONFIG_SECRET_KEYS under `pulumi up`, through set_all_config otherwise.
+    marked = set(pulumi.runtime.config.get_config_secret_keys_env())
+    secret = frozenset(
+        key for key in values if prefix + key in marked or pulumi.runtime.config.is_config_secret(prefix + key)
+    )
     return {key: value for key, value in values.items() if value is not None}, secret
 
 

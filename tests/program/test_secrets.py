@@ -2,11 +2,12 @@
 value appears in an output, the plan, or the task definition."""
 
 import json
+import runpy
 
 import pytest
 
 from components.errors import ConfigError
-from tools.offline import RecordingMocks, Run, run_program
+from tools.offline import ROOT, RecordingMocks, Run, run_mocked, run_program
 from tools.plan import main as plan
 
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db-url"
@@ -97,3 +98,24 @@ def test_a_name_in_both_places_or_a_bad_reference_fails_before_anything_is_regis
         run_program("dev", overrides, mocks=mocks, secret_keys=["secretValues"])
     assert error.value.key == key
     assert mocks.resources == []
+
+
+@pytest.mark.parametrize("marked", [True, False], ids=["set-with-secret", "set-in-plain-text"])
+def test_secret_values_are_accepted_the_way_pulumi_up_marks_them(monkeypatch: pytest.MonkeyPatch, marked: bool) -> None:
+    """``pulumi up`` hands the program its config as PULUMI_CONFIG and the secret ones' names as
+    PULUMI_CONFIG_SECRET_KEYS."""
+    config = {"graviton-node:secretValues": json.dumps([f"API_TOKEN={VALUE}"])}
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(list(config) if marked else []))
+
+    def program() -> None:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+
+    mocks = RecordingMocks()
+    if marked:
+        run_mocked(program, config={}, mocks=mocks)
+        assert mocks.one("aws:ssm/parameter:Parameter").inputs["type"] == "SecureString"
+    else:
+        with pytest.raises(ConfigError) as error:
+            run_mocked(program, config={}, mocks=mocks)
+        assert error.value.key == "secretValues" and mocks.resources == []
