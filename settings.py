@@ -319,12 +319,6 @@ def _alarms(r: _Reader) -> Alarms | None:
     return alarms if enabled else None
 
 
-def _kms_key(value: str, key: str = "execKmsKeyArn") -> str:
-    if value and not check.kms_key_arn(value):
-        raise ConfigError(key, value, "a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")
-    return value
-
-
 def _secret_values(r: _Reader, secret_keys: frozenset[str]) -> dict[str, str]:
     values = parse_values(r.array("secretValues"))
     if values and "secretValues" not in secret_keys:
@@ -396,11 +390,14 @@ def load_settings(raw: Mapping[str, str | None], secret_keys: frozenset[str] = f
         ),
         service=_service(r),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
-        exec_kms_key_arn=r.part(lambda: _kms_key(r.string("execKmsKeyArn")), str),
+        exec_kms_key_arn=r.part(lambda: check.kms_key_arn("execKmsKeyArn", r.string("execKmsKeyArn")), str),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
         secrets_kms_key_arns=r.part(
-            lambda: tuple(_kms_key(k, "secretsKmsKeyArns") for k in r.array("secretsKmsKeyArns")), tuple
+            lambda: tuple(
+                check.kms_key_arn("secretsKmsKeyArns", k, optional=False) for k in r.array("secretsKmsKeyArns")
+            ),
+            tuple,
         ),
         autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
         alarms=r.part(lambda: _alarms(r), lambda: None),

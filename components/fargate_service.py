@@ -98,8 +98,7 @@ class FargateServiceArgs:
         environment = self.spec.container_environment()
         check_names(environment, [*self.secrets, *self.secret_values])
         for key in self.secret_kms_key_arns:
-            if not check.kms_key_arn(key):
-                raise ConfigError("secretsKmsKeyArns", key, "KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID)")
+            check.kms_key_arn("secretsKmsKeyArns", key, optional=False)
         if self.autoscaling is not None:
             self.autoscaling.check_desired(self.spec.desired_count)
             if self.autoscaling.requests_per_target is not None and self.load_balancer_arn_suffix is None:
@@ -109,10 +108,7 @@ class FargateServiceArgs:
         if self.alarms is not None and self.load_balancer_arn_suffix is None:
             raise ConfigError("alarms", True, "alarms together with a load_balancer_arn_suffix (their dimension)")
         check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
-        if self.exec_kms_key_arn and not check.kms_key_arn(self.exec_kms_key_arn):
-            raise ConfigError(
-                "execKmsKeyArn", self.exec_kms_key_arn, "a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)"
-            )
+        check.kms_key_arn("execKmsKeyArn", self.exec_kms_key_arn)
         if isinstance(self.cluster_arn, str) and not check.cluster_arn(self.cluster_arn):
             raise ConfigError("clusterArn", self.cluster_arn, "an ECS cluster ARN, or None to create a cluster")
 

@@ -104,6 +104,8 @@ def cluster_arn(value: str) -> str:
     return value
 
 
-def kms_key_arn(value: str) -> bool:
-    """True for a KMS key ARN."""
-    return value.startswith("arn:") and ":kms:" in value and ":key/" in value
+def kms_key_arn(key: str, value: str, *, optional: bool = True) -> str:
+    """A KMS key ARN, or (when ``optional``) empty."""
+    if (value or not optional) and not (value.startswith("arn:") and ":kms:" in value and ":key/" in value):
+        raise ConfigError(key, value, "a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")
+    return value

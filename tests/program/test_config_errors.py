@@ -79,6 +79,7 @@ CASES = [
     ({"desiredcount": "3"}, "desiredcount"),
     ({"taskEgressPorts": '["https"]'}, "taskEgressPorts"),
     ({"execKmsKeyArn": "alias/mine"}, "execKmsKeyArn"),
+    ({"secretsKmsKeyArns": '[""]'}, "secretsKmsKeyArns"),
     ({"taskEgressPorts": '["443", "443"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": '["70000"]'}, "taskEgressPorts"),
 ]
