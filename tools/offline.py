@@ -312,8 +312,14 @@ def run_program(
     config = stack_config(stack, root)
     config.update({f"{project}:{key}": value for key, value in (overrides or {}).items()})
 
+    secret = [f"{project}:{key}" for key in secret_keys or []]
+    return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
+
+
+def main_program(root: Path = ROOT) -> Callable[[], None]:
+    """``root/__main__.py`` as the CLI runs it: in the project's directory (relative paths depend on it)."""
+
     def program() -> None:
-        # The CLI runs the program in the project's directory; relative paths depend on it.
         previous = Path.cwd()
         os.chdir(root)
         try:
@@ -321,5 +327,4 @@ def run_program(
         finally:
             os.chdir(previous)
 
-    secret = [f"{project}:{key}" for key in secret_keys or []]
-    return run_mocked(program, config, stack, mocks, project, preview, secret)
+    return program

@@ -1,14 +1,12 @@
 """The Python snippets of docs/reuse.md run as written, and what they add is reachable on the listener."""
 
-import os
 import re
-import runpy
 from pathlib import Path
 
 import pytest
 
 from tests.models.alb import Listener
-from tools.offline import ROOT, RecordingMocks, Run, run_mocked, run_program
+from tools.offline import ROOT, RecordingMocks, Run, main_program, run_mocked, run_program
 
 DOC = ROOT / "docs" / "reuse.md"
 SNIPPETS = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
@@ -28,19 +26,11 @@ def test_the_page_has_snippets_to_run() -> None:
 def test_a_snippet_runs_as_a_program_next_to_the_platform_and_its_rules_are_reachable(
     platform: Run, snippet: str, tmp_path: Path
 ) -> None:
-    program_file = tmp_path / "__main__.py"
-    program_file.write_text(snippet)
+    (tmp_path / "__main__.py").write_text(snippet)
     (tmp_path / "docker").symlink_to(ROOT / "docker")  # "its own docker/ folder"
-
-    def program() -> None:
-        previous = Path.cwd()
-        try:
-            os.chdir(tmp_path)
-            runpy.run_path(str(program_file), run_name="__main__")
-        finally:
-            os.chdir(previous)
-
-    run = run_mocked(program, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), project="orders")
+    run = run_mocked(
+        main_program(tmp_path), mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), project="orders"
+    )
     listener = Listener(default="404")
     for each in (platform, run):
         targets = {

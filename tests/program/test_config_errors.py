@@ -1,14 +1,13 @@
 """Every validation error names the key, the value and what is allowed, before anything is registered."""
 
 import json
-import runpy
 import shutil
 from pathlib import Path
 
 import pytest
 
 from components.errors import CombinedConfigError, ConfigError
-from tools.offline import ROOT, RecordingMocks, run_mocked, run_program
+from tools.offline import ROOT, RecordingMocks, main_program, run_mocked, run_program
 
 CASES = [
     ({"cpu": "1000"}, "cpu"),
@@ -122,23 +121,17 @@ def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypat
     config = {f"graviton-node:{key}": value for key, value in {"desiredcount": "3", "cpu": "1024"}.items()}
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
 
-    def program() -> None:
-        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
-
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
-        run_mocked(program, config={}, mocks=mocks)
+        run_mocked(main_program(), config={}, mocks=mocks)
     assert error.value.key == "desiredcount"
     assert mocks.resources == []
 
 
 def test_a_stack_name_too_long_for_the_load_balancers_name_fails_before_anything_is_registered() -> None:
-    def program() -> None:
-        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
-
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
-        run_mocked(program, stack="production-eu-west", mocks=mocks)
+        run_mocked(main_program(), stack="production-eu-west", mocks=mocks)
     assert (error.value.key, error.value.value) == ("stack", "production-eu-west")
     assert mocks.resources == []
 

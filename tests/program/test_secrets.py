@@ -2,12 +2,11 @@
 value appears in an output, the plan, or the task definition."""
 
 import json
-import runpy
 
 import pytest
 
 from components.errors import ConfigError
-from tools.offline import ROOT, RecordingMocks, Run, run_mocked, run_program
+from tools.offline import RecordingMocks, Run, main_program, run_mocked, run_program
 from tools.plan import main as plan
 
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db-url"
@@ -108,14 +107,11 @@ def test_secret_values_are_accepted_the_way_pulumi_up_marks_them(monkeypatch: py
     monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
     monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(list(config) if marked else []))
 
-    def program() -> None:
-        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
-
     mocks = RecordingMocks()
     if marked:
-        run_mocked(program, config={}, mocks=mocks)
+        run_mocked(main_program(), config={}, mocks=mocks)
         assert mocks.one("aws:ssm/parameter:Parameter").inputs["type"] == "SecureString"
     else:
         with pytest.raises(ConfigError) as error:
-            run_mocked(program, config={}, mocks=mocks)
+            run_mocked(main_program(), config={}, mocks=mocks)
         assert error.value.key == "secretValues" and mocks.resources == []
