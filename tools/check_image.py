@@ -13,7 +13,6 @@ Prints one PASS/FAIL line per point; exits 1 when any fails.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 import time
@@ -25,10 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components.fargate_service import FargateService, FargateServiceArgs
+from components.container_definition import container_definition
 from components.service_spec import HealthCheck, ServiceSpec
 from tools.image_build import docker
-from tools.offline import run_mocked
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
 SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
@@ -38,24 +36,7 @@ STOP_TIMEOUT_SECONDS = 6
 def task_container(port: int, health_path: str) -> dict:
     """The container definition the program registers for a service on ``port`` with ``health_path``."""
     spec = ServiceSpec(container_port=port, health_check=HealthCheck(path=health_path))
-
-    def program() -> None:
-        FargateService(
-            "check",
-            FargateServiceArgs(
-                spec=spec,
-                image_ref="image",
-                vpc_id="vpc-1",
-                subnet_ids=["subnet-1"],
-                assign_public_ip=True,
-                listener_arn="arn:listener",
-                load_balancer_security_group_id="sg-alb",
-            ),
-        )
-
-    mocks = run_mocked(program).mocks
-    (definition,) = json.loads(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
-    return definition
+    return container_definition(spec, image="image", log_group="check", region="us-east-1")
 
 
 def task_environment(definition: dict) -> dict[str, str]:
