@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -64,8 +65,13 @@ def build(
     cache_ref: str,
     context: Path = DOCKER_DIR,
     no_cache: bool = False,
+    steps: dict[str, bool] | None = None,
 ) -> float:
-    """Build one platform, push it, read and write the registry cache; return the seconds it took."""
+    """Build one platform, push it, read and write the registry cache; return the seconds it took.
+
+    ``steps``, when given, receives each Dockerfile step (``[stage-1 3/4] COPY ...``) and whether
+    BuildKit took it from the cache.
+    """
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="image-build-") as scratch:
         layout = Path(scratch) / "image.tar"
@@ -78,9 +84,25 @@ def build(
         args += ["--no-cache"] if no_cache else ["--cache-from", f"type=registry,ref={cache_ref}"]
         if env.ca_bundle:
             args += ["--secret", f"id=npm_ca,src={env.ca_bundle}"]
-        docker(*args, str(context))
+        result = docker(*args, "--progress", "plain", str(context))
+        if steps is not None:
+            steps.update(cached_steps(result.stderr))
         push_oci_layout(layout, ref)
     return time.monotonic() - started
+
+
+def cached_steps(progress: str) -> dict[str, bool]:
+    """From BuildKit's plain progress: each Dockerfile step (``[build 6/6] RUN ...``) and whether it was
+    taken from the cache (``#12 CACHED``)."""
+    names: dict[str, str] = {}
+    cached: set[str] = set()
+    for line in progress.splitlines():
+        match = re.match(r"#(\d+) (\[[\w-]+ \d+/\d+\] .*)", line)
+        if match:
+            names[match[1]] = match[2]
+        elif re.fullmatch(r"#(\d+) CACHED", line.strip()):
+            cached.add(line.split()[0][1:])
+    return {name: number in cached for number, name in names.items()}
 
 
 def push_oci_layout(layout_tar: Path, ref: str) -> None:

@@ -4,6 +4,7 @@ import json
 import shutil
 import threading
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -198,18 +199,29 @@ def test_the_contract_checklist_fails_an_image_that_serves_nothing(image_env: En
     assert any(line.startswith("FAIL  listens on PORT=8080") for line in lines)
 
 
-def test_a_source_change_pushes_only_the_source_layer(image_env: Environment, graviton: str, tmp_path: Path) -> None:
+def test_a_source_change_rebuilds_and_pushes_only_the_source_layer(
+    image_env: Environment, graviton: str, tmp_path: Path
+) -> None:
+    """After a one-line change BuildKit takes every dependency step from the cache (so a deploy pushes
+    no new dependency layer) and rebuilds only the last layer, the source.
+
+    Judged from BuildKit's own cache decisions, not by comparing layer digests with the ``graviton``
+    fixture (asked for to warm the builder): the dependency step (npm ci, a native compile) is not
+    byte-reproducible, so on a builder that has run it more than once, equal cached steps may carry
+    different blobs.
+    """
     context = tmp_path / "docker"
     shutil.copytree(DOCKER_DIR, context, ignore=shutil.ignore_patterns("node_modules"))
     server = context / "app" / "server.js"
-    server.write_text(server.read_text() + "// one more line\n")
+    # A line no earlier run has built, or the cache would hold this source layer too.
+    server.write_text(server.read_text() + f"// {uuid.uuid4()}\n")
     changed = f"{image_env.registry}/graviton-node/app-graviton:source-change"
+    steps: dict[str, bool] = {}
     build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=changed, context=context,
-          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64")  # fmt: skip
-    (before,) = platform_manifests(*split_ref(graviton)).values()
+          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64", steps=steps)  # fmt: skip
+    instructions = {step.split("] ", 1)[1]: cached for step, cached in steps.items()}
+    rebuilt = [step for step, cached in instructions.items() if not cached and not step.startswith("FROM ")]
+    assert rebuilt == ["COPY app/ /app/"], steps
+    assert any(cached and "COPY --from=build /app/node_modules" in step for step, cached in steps.items())
     (after,) = platform_manifests(*split_ref(changed)).values()
-    held = {layer["digest"] for layer in before["layers"]}
-    new_layers = [layer for layer in after["layers"] if layer["digest"] not in held]
-    assert len(new_layers) == 1
-    assert new_layers[0] == after["layers"][-1]
-    assert new_layers[0]["size"] < 100_000
+    assert after["layers"][-1]["size"] < 100_000  # the source alone; node_modules is the layer before it
