@@ -68,7 +68,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("scaleInCooldownSeconds", "integer", 300, "Seconds after a scale-in before the next (0-86400)."),
     ConfigKey("scaleOutCooldownSeconds", "integer", 60, "Seconds after a scale-out before the next (0-86400)."),
     ConfigKey("scalingSchedules", "array", (), "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin."),
-    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets and response time; the 5xx and unhealthy ones roll back a deployment."),
+    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time and Spot interruptions (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard."),
     ConfigKey("alarmCpuPercent", "integer", 80, "Alarm when average service CPU stays above this for 3 minutes (1-100)."),
     ConfigKey("alarmMemoryPercent", "integer", 80, "Alarm when average service memory stays above this for 3 minutes (1-100)."),
     ConfigKey("alarm5xxPerMinute", "integer", 5, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running."),
@@ -457,11 +457,15 @@ def stack_shape(settings: Settings) -> tuple[StackShape, tuple[str, ...]]:
         targets = (scaling.cpu_target_percent, scaling.memory_target_percent, scaling.requests_per_target)
         alarms += 2 * sum(t is not None for t in targets)  # each target-tracking policy creates two
         assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
+    # With alarms: the Spot count, the desired count and the running tasks of each provider.
+    metrics = 2 + len(service.strategy) if settings.alarms else 0
     shape = StackShape(
         load_balancer_azs=azs,
         public_task_ips=public_tasks,
         nat_gateways=nat,
         alarms=alarms,
         dashboards=1 if settings.alarms else 0,
+        custom_metrics=metrics,
+        task_counter=settings.alarms is not None,
     )
     return shape, tuple(assumptions)

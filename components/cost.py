@@ -3,8 +3,9 @@
 Fargate bills per vCPU-hour and per GB-hour (GB = memory MiB / 1024). ``stack_cost`` adds what the
 stack itself creates: the load balancer (hours, and LCUs at a stated assumption), public IPv4
 addresses (AWS bills each one: the load balancer's, one per AZ, every task's in a public subnet, each
-NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking policy creates) and
-dashboards. Data transfer, logs and ECR storage depend on traffic and are not in it.
+NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking policy creates),
+dashboards, custom metrics and the task counter's runs. Data transfer, logs and ECR storage depend
+on traffic and are not in it; free tiers are not subtracted.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ RATES_AS_OF = "2026-09"
 RATES_REGION = "us-east-1"
 HOURS_PER_MONTH = 730
 CENT = Decimal("0.01")
+#: The task counter runs once a minute (``task_counter.SCHEDULE``) with 128 MB for at most about a
+#: second: the GB-seconds each run is billed, rounded up.
+COUNTER_RUNS_PER_HOUR = 60
+COUNTER_GB_SECONDS_PER_RUN = Decimal("0.125")
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "natGatewayHour": Decimal("0.045"),
     "alarmMonth": Decimal("0.10"),
     "dashboardMonth": Decimal("3.00"),
+    # CloudWatch (first 10,000 custom metrics) and AWS Lambda (Arm) pricing pages.
+    "customMetricMonth": Decimal("0.30"),
+    "lambdaRequest": Decimal("0.0000002"),
+    "lambdaArmGbSecond": Decimal("0.0000133334"),
 }
 
 
@@ -144,6 +153,10 @@ class StackShape:
     """CloudWatch alarms, those Application Auto Scaling creates included."""
     dashboards: int = 0
     """CloudWatch dashboards."""
+    custom_metrics: int = 0
+    """Custom CloudWatch metrics (each name and dimension set): the Spot count and the task counts."""
+    task_counter: bool = False
+    """Whether the task counter function runs (``COUNTER_RUNS_PER_HOUR``)."""
     lcus: Decimal = Decimal(1)
     """Load balancer capacity units assumed on average (traffic decides the real figure)."""
 
@@ -206,9 +219,15 @@ def stack_cost(
                 CostLine(item, quantity, unit, price, (quantity * price * hours).quantize(CENT, ROUND_HALF_UP))
             )
     for item, quantity, price in (("alarms", shape.alarms, rates["alarmMonth"]),
-                                  ("dashboards", shape.dashboards, rates["dashboardMonth"])):  # fmt: skip
+                                  ("dashboards", shape.dashboards, rates["dashboardMonth"]),
+                                  ("custom metrics", shape.custom_metrics, rates["customMetricMonth"])):  # fmt: skip
         if quantity:
             lines.append(CostLine(item, Decimal(quantity), item, price, (quantity * price).quantize(CENT)))
+    if shape.task_counter:
+        runs = Decimal(COUNTER_RUNS_PER_HOUR * hours)
+        per_run = rates["lambdaRequest"] + COUNTER_GB_SECONDS_PER_RUN * rates["lambdaArmGbSecond"]
+        lines.append(CostLine("task counter function", runs, "runs", per_run,
+                              (runs * per_run).quantize(CENT, ROUND_HALF_UP)))  # fmt: skip
     total = sum((line.monthly_usd for line in lines), Decimal(0))
     return StackCost(
         tuple(lines),

@@ -5,10 +5,23 @@ from __future__ import annotations
 import json
 
 from .alarm_rules import Alarms
+from .task_counter_handler import DESIRED_METRIC, RUNNING_METRIC
 
-#: Where the Spot-interruption count is kept (a metric filter on the interruption events' log group).
+#: Where the Spot-interruption count (a metric filter on the interruption events' log group) and the
+#: task counts (``task_counter_handler``) are kept.
 METRIC_NAMESPACE = "GravitonNode"
 SPOT_METRIC = "SpotInterruptions"
+#: ECS sends a task state change event at each step of an interrupted task's stop (the notice while it
+#: runs, then deactivating, stopping, deprovisioning, stopped), each carrying the stop code: only the
+#: STOPPED one is counted, so an interruption counts once.
+SPOT_FILTER_PATTERN = '{ $.detail.stopCode = "SpotInterruption" && $.detail.lastStatus = "STOPPED" }'
+#: ECS puts a service's tasks in the group ``service:<name>``; the filter takes the dimension from it.
+SPOT_FILTER_DIMENSIONS = {"Service": "$.detail.group"}
+
+
+def spot_dimensions(service: str) -> dict[str, str]:
+    """The dimensions the filter gives a service's interruption count (what an alarm or graph must ask for)."""
+    return {"Service": f"service:{service}"}
 
 
 def _widget(title: str, metrics: list[list[object]], x: int, y: int, **properties: object) -> dict[str, object]:
@@ -27,10 +40,11 @@ def dashboard_body(
     target_group: str,
     alarms: Alarms,
     on_demand_base: int,
+    capacity_providers: tuple[str, ...],
 ) -> str:
     """CPU and memory against the task's size (100 % is all of it) with the alarm lines, requests, 5xx,
-    response time, running tasks (the first ``on_demand_base`` on FARGATE, the rest on Spot) and Spot
-    interruptions."""
+    response time, running tasks per capacity provider against the desired count (the first
+    ``on_demand_base`` on FARGATE, the rest on Spot) and Spot interruptions."""
     ecs = {"ClusterName": cluster, "ServiceName": service}
     alb = ["LoadBalancer", load_balancer, "TargetGroup", target_group]
     widgets = [
@@ -45,11 +59,14 @@ def dashboard_body(
         _widget("Target response time (p95, s)", [["AWS/ApplicationELB", "TargetResponseTime", *alb, {"stat": "p95"}]],
                 0, 6, region=region,
                 annotations={"horizontal": [{"label": "alarm", "value": alarms.response_time_ms / 1000}]}),
-        _widget(f"Running tasks (the first {on_demand_base} on FARGATE, the rest on FARGATE_SPOT)", [
-            ["ECS/ContainerInsights", "RunningTaskCount", *sum(ecs.items(), ())],
-            [".", "DesiredTaskCount", ".", ".", ".", "."]], 12, 6, region=region, stat="Average"),
-        _widget("Spot interruptions", [[METRIC_NAMESPACE, SPOT_METRIC, "ServiceName", service, {"stat": "Sum"}]],
-                0, 12, region=region),
+        _widget(f"Running tasks by capacity provider (the first {on_demand_base} on FARGATE, the rest on Spot)", [
+            *([METRIC_NAMESPACE, RUNNING_METRIC, *sum(ecs.items(), ()), "CapacityProvider", provider,
+               {"label": f"running on {provider}"}] for provider in capacity_providers),
+            [METRIC_NAMESPACE, DESIRED_METRIC, *sum(ecs.items(), ()), {"label": "desired"}]],
+            12, 6, region=region, stat="Maximum", yAxis={"left": {"min": 0}}),
+        _widget("Spot interruptions", [
+            [METRIC_NAMESPACE, SPOT_METRIC, *sum(spot_dimensions(service).items(), ()), {"stat": "Sum"}]],
+            0, 12, region=region),
     ]  # fmt: skip
     return json.dumps({"widgets": widgets}, sort_keys=True)
 
@@ -60,12 +77,18 @@ def dashboard_url(region: str, name: str) -> str:
 
 
 def spot_interruption_pattern(cluster_arn: str, service: str) -> str:
-    """EventBridge pattern: this service's tasks stopping for a Spot interruption (the two-minute notice)."""
+    """EventBridge pattern: this service's tasks stopped by a Spot interruption, one event per task (the
+    STOPPED one; the earlier steps of the same stop carry the same stop code)."""
     return json.dumps(
         {
             "source": ["aws.ecs"],
             "detail-type": ["ECS Task State Change"],
-            "detail": {"clusterArn": [cluster_arn], "group": [f"service:{service}"], "stopCode": ["SpotInterruption"]},
+            "detail": {
+                "clusterArn": [cluster_arn],
+                "group": [f"service:{service}"],
+                "stopCode": ["SpotInterruption"],
+                "lastStatus": ["STOPPED"],
+            },
         },
         sort_keys=True,
     )

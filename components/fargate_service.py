@@ -470,6 +470,7 @@ class FargateService(pulumi.ComponentResource):
                 service_name=service.name,
                 load_balancer_arn_suffix=args.load_balancer_arn_suffix,
                 target_group_arn_suffix=target_group.arn_suffix,
+                capacity_providers=tuple(item.capacity_provider for item in spec.strategy),
                 on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
                 topic_arn=alarms.topic_arn,
                 log_retention_days=spec.log_retention_days,

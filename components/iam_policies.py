@@ -114,3 +114,40 @@ def access_log_bucket_policy(*, bucket_arn: str, account_id: str, elb_account_ar
          "Resource": [bucket_arn, f"{bucket_arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
     ]  # fmt: skip
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def lambda_trust() -> str:
+    """Trust for ``lambda.amazonaws.com``: the function's execution role."""
+    statement = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+
+
+def task_counter_policy(*, cluster_arn: str, service_name: str, log_group_arn: str) -> str:
+    """Read this service and its tasks, write this log group. ``ListTasks`` takes no task or service ARN
+    (only ``*``), so the ``ecs:cluster`` condition ties it to the cluster."""
+    prefix, _, cluster = cluster_arn.rpartition(":cluster/")
+    statements = [
+        {"Sid": "DescribeService", "Effect": "Allow", "Action": ["ecs:DescribeServices"],
+         "Resource": f"{prefix}:service/{cluster}/{service_name}"},
+        {"Sid": "ListTasks", "Effect": "Allow", "Action": ["ecs:ListTasks"], "Resource": "*",
+         "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}}},
+        {"Sid": "DescribeTasks", "Effect": "Allow", "Action": ["ecs:DescribeTasks"],
+         "Resource": f"{prefix}:task/{cluster}/*", "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}}},
+        {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": f"{log_group_arn}:*"},
+    ]  # fmt: skip
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def alarm_topic_policy(*, topic_arn: str, account_id: str, event_rule_arns: tuple[str, ...]) -> str:
+    """Who may publish to the alarm topic. A topic policy replaces SNS's default one, so it keeps the
+    default's grant to this account's services (``AWS:SourceOwner``: CloudWatch alarms publish under it)
+    and adds EventBridge, which may publish only with a topic policy that admits it, for exactly these
+    rules."""
+    statements = [
+        {"Sid": "ThisAccountsAlarms", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish",
+         "Resource": topic_arn, "Condition": {"StringEquals": {"AWS:SourceOwner": account_id}}},
+        {"Sid": "TheseEventRules", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+         "Action": "sns:Publish", "Resource": topic_arn,
+         "Condition": {"ArnEquals": {"aws:SourceArn": sorted(event_rule_arns)}}},
+    ]  # fmt: skip
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)

@@ -1,9 +1,11 @@
-"""Spot interruptions made visible, and the service's dashboard.
+"""Spot interruptions made visible, tasks counted by capacity provider, and the service's dashboard.
 
-ECS tells of a Spot interruption only as a task state change event (stop code ``SpotInterruption``,
-sent with the two-minute notice). An EventBridge rule sends this service's to a log group, where a
-metric filter counts them for an alarm, and to the alarm topic when there is one. The dashboard
-shows CPU and memory against the task size, requests, 5xx, response time, running tasks and the
+ECS tells of a Spot interruption only as task state change events (stop code ``SpotInterruption``,
+from the two-minute notice to the task's stop). An EventBridge rule sends this service's STOPPED ones,
+one per interrupted task, to a log group, where a metric filter counts them for an alarm, and to the
+alarm topic when there is one (with the topic policy EventBridge needs to publish). A ``TaskCounter``
+counts the running tasks per capacity provider. The dashboard shows CPU and memory against the task
+size, requests, 5xx, response time, running tasks by provider against the desired count, and the
 interruptions.
 """
 
@@ -16,8 +18,19 @@ import pulumi
 import pulumi_aws as aws
 
 from .alarm_rules import Alarms
-from .dashboard import METRIC_NAMESPACE, SPOT_METRIC, dashboard_body, dashboard_url, spot_interruption_pattern
+from .dashboard import (
+    METRIC_NAMESPACE,
+    SPOT_FILTER_DIMENSIONS,
+    SPOT_FILTER_PATTERN,
+    SPOT_METRIC,
+    dashboard_body,
+    dashboard_url,
+    spot_dimensions,
+    spot_interruption_pattern,
+)
+from .iam_policies import alarm_topic_policy
 from .naming import type_token
+from .task_counter import TaskCounter, TaskCounterArgs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +49,8 @@ class ServiceMonitoringArgs:
     """The load balancer's metric dimension. Required."""
     target_group_arn_suffix: pulumi.Input[str]
     """The target group's metric dimension. Required."""
+    capacity_providers: tuple[str, ...] = ("FARGATE", "FARGATE_SPOT")
+    """The providers of the service's strategy, each graphed with its running tasks. Default both."""
     on_demand_base: int = 0
     """Tasks on FARGATE before Spot takes the rest, for the dashboard's label. Default 0."""
     topic_arn: pulumi.Input[str] | None = None
@@ -45,7 +60,7 @@ class ServiceMonitoringArgs:
 
 
 class ServiceMonitoring(pulumi.ComponentResource):
-    """An EventBridge rule, a log group and metric filter, an alarm, and a dashboard."""
+    """An EventBridge rule, a log group and metric filter, an alarm, a task counter and a dashboard."""
 
     dashboard_url: pulumi.Output[str]
     """The dashboard in the CloudWatch console."""
@@ -53,8 +68,47 @@ class ServiceMonitoring(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServiceMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("service_monitoring", "ServiceMonitoring"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        region = aws.get_region_output(opts=invoke).region
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        self._spot_interruptions(name, args)
+        TaskCounter(
+            f"{name}-task-count",
+            TaskCounterArgs(
+                cluster_arn=args.cluster_arn, cluster_name=args.cluster_name, service_name=args.service_name,
+                namespace=METRIC_NAMESPACE, log_retention_days=args.log_retention_days,
+            ),
+            opts=child,
+        )  # fmt: skip
+        dashboard = aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=name,
+            dashboard_body=pulumi.Output.all(
+                region,
+                args.cluster_name,
+                args.service_name,
+                args.load_balancer_arn_suffix,
+                args.target_group_arn_suffix,
+            ).apply(
+                lambda v: dashboard_body(
+                    region=v[0],
+                    cluster=v[1],
+                    service=v[2],
+                    load_balancer=v[3],
+                    target_group=v[4],
+                    alarms=args.alarms,
+                    on_demand_base=args.on_demand_base,
+                    capacity_providers=args.capacity_providers,
+                )
+            ),
+            opts=child,
+        )
+        self.dashboard_url = pulumi.Output.all(region, dashboard.dashboard_name).apply(
+            lambda v: dashboard_url(v[0], v[1])
+        )
+        self.register_outputs({"dashboard_url": self.dashboard_url})
+
+    def _spot_interruptions(self, name: str, args: ServiceMonitoringArgs) -> None:
+        """The interruption events to a log group (and the topic), counted by a metric filter, alarmed."""
+        child = pulumi.ResourceOptions(parent=self)
         # EventBridge writes only to log groups under /aws/events/.
         events = aws.cloudwatch.LogGroup(
             f"{name}-spot-events",
@@ -85,7 +139,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
         )
         rule = aws.cloudwatch.EventRule(
             f"{name}-spot-rule",
-            description="This service's tasks interrupted by Fargate Spot (two minutes' notice)",
+            description="This service's tasks stopped by a Fargate Spot interruption",
             event_pattern=pulumi.Output.all(args.cluster_arn, args.service_name).apply(
                 lambda v: spot_interruption_pattern(v[0], v[1])
             ),
@@ -93,16 +147,25 @@ class ServiceMonitoring(pulumi.ComponentResource):
         )
         aws.cloudwatch.EventTarget(f"{name}-spot-to-logs", rule=rule.name, arn=events.arn, opts=child)
         if args.topic_arn is not None:
+            account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+            aws.sns.TopicPolicy(
+                f"{name}-topic-policy",
+                arn=args.topic_arn,
+                policy=pulumi.Output.all(args.topic_arn, account, rule.arn).apply(
+                    lambda v: alarm_topic_policy(topic_arn=v[0], account_id=v[1], event_rule_arns=(v[2],))
+                ),
+                opts=child,
+            )
             aws.cloudwatch.EventTarget(f"{name}-spot-to-topic", rule=rule.name, arn=args.topic_arn, opts=child)
         aws.cloudwatch.LogMetricFilter(
             f"{name}-spot-count",
             log_group_name=events.name,
-            pattern='{ $.detail.stopCode = "SpotInterruption" }',
+            pattern=SPOT_FILTER_PATTERN,
             metric_transformation={
                 "name": SPOT_METRIC,
                 "namespace": METRIC_NAMESPACE,
                 "value": "1",
-                "dimensions": {"Service": "$.detail.group"},
+                "dimensions": SPOT_FILTER_DIMENSIONS,
             },
             opts=child,
         )
@@ -112,7 +175,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
             alarm_description=f"More than {args.alarms.spot_interruptions_per_hour} Spot interruptions in an hour",
             namespace=METRIC_NAMESPACE,
             metric_name=SPOT_METRIC,
-            dimensions={"Service": pulumi.Output.concat("service:", args.service_name)},
+            dimensions=pulumi.Output.from_input(args.service_name).apply(spot_dimensions),
             statistic="Sum",
             period=3600,
             evaluation_periods=1,
@@ -122,29 +185,3 @@ class ServiceMonitoring(pulumi.ComponentResource):
             alarm_actions=actions,
             opts=child,
         )
-        dashboard = aws.cloudwatch.Dashboard(
-            f"{name}-dashboard",
-            dashboard_name=name,
-            dashboard_body=pulumi.Output.all(
-                region,
-                args.cluster_name,
-                args.service_name,
-                args.load_balancer_arn_suffix,
-                args.target_group_arn_suffix,
-            ).apply(
-                lambda v: dashboard_body(
-                    region=v[0],
-                    cluster=v[1],
-                    service=v[2],
-                    load_balancer=v[3],
-                    target_group=v[4],
-                    alarms=args.alarms,
-                    on_demand_base=args.on_demand_base,
-                )
-            ),
-            opts=child,
-        )
-        self.dashboard_url = pulumi.Output.all(region, dashboard.dashboard_name).apply(
-            lambda v: dashboard_url(v[0], v[1])
-        )
-        self.register_outputs({"dashboard_url": self.dashboard_url})

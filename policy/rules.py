@@ -36,6 +36,10 @@ NO_RESOURCE_LEVEL = frozenset(
         "logs:DescribeLogGroups",
     }
 )
+#: Actions whose only usable resource form is "*" but which a condition key ties to one resource: allowed
+#: on "*" only with that key equal to an ARN (``ListTasks`` takes no task or service ARN; the ECS guide
+#: scopes it with ``ecs:cluster``).
+CONDITION_SCOPED: Mapping[str, str] = {"ecs:ListTasks": "ecs:cluster"}
 #: Environment variable names that hold credentials: they belong in a container's "secrets".
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
 
@@ -287,6 +291,14 @@ def _statements(document: Any) -> list[Mapping[str, Any]]:
     return [statements] if isinstance(statements, dict) else list(statements)
 
 
+def scoped_by_condition(action: str, statement: Mapping[str, Any]) -> bool:
+    """Whether ``statement`` ties ``action`` to one resource with its ``CONDITION_SCOPED`` key."""
+    key = CONDITION_SCOPED.get(action)
+    conditions = statement.get("Condition") or {}
+    values = [(conditions.get(operator) or {}).get(key) for operator in ("ArnEquals", "StringEquals")] if key else []
+    return any(isinstance(v, str) and v.startswith("arn:") and "*" not in v for v in values)
+
+
 def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[str]:
     """The IAM wildcard control and AwsSolutions-IAM4/IAM5: no AWS-managed policies, no action on every
     resource when it could name one, no wildcard actions."""
@@ -302,13 +314,26 @@ def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[s
         actions = [actions] if isinstance(actions, str) else list(actions)
         resources = statement.get("Resource") or []
         resources = [resources] if isinstance(resources, str) else list(resources)
-        wide = sorted(a for a in actions if a not in NO_RESOURCE_LEVEL) if "*" in resources else []
+        wide = sorted(
+            a for a in actions if a not in NO_RESOURCE_LEVEL and not scoped_by_condition(a, statement)
+        ) if "*" in resources else []  # fmt: skip
         if wide:
             found.append(f"{', '.join(wide)} on every resource; name the resources (ARNs) they act on.")
         starred = sorted(a for a in actions if "*" in a)
         if starred:
             found.append(f"Wildcard actions {', '.join(starred)}; list the actions needed.")
     return found
+
+
+def _lambda_not_public(_: str, props: Props, __: Config) -> list[str]:
+    """Lambda.1: a function's resource policy grants no one at large; a service principal comes with the
+    ARN of the one resource that may invoke (the confused-deputy guard)."""
+    principal = str(props.get("principal", ""))
+    if principal == "*":
+        return ["Lambda permission for principal '*'; name the service or account that invokes the function."]
+    if principal.endswith(".amazonaws.com") and not props.get("sourceArn"):
+        return [f"Lambda permission for {principal} without sourceArn; name the rule or resource that invokes it."]
+    return []
 
 
 RULES: tuple[Rule, ...] = (
@@ -395,6 +420,12 @@ RULES: tuple[Rule, ...] = (
         "HTTP listeners only redirect to HTTPS; HTTPS listeners use a TLS 1.2+ policy.",
         ("aws:lb/listener:Listener",),
         _https_only,
+    ),
+    Rule(
+        "lambda-not-public",
+        "Lambda permissions name who invokes: no '*' principal, a service principal with its source ARN.",
+        ("aws:lambda/permission:Permission",),
+        _lambda_not_public,
     ),
     Rule(
         "iam-least-privilege",

@@ -8,26 +8,13 @@ from components.alarm_rules import Alarms
 from components.autoscaling_rules import Autoscaling, parse_schedule
 from components.capacity_strategy import build_strategy
 from components.errors import ConfigError
-from components.fargate_service import FargateService, FargateServiceArgs
+from components.fargate_service import FargateServiceArgs
 from components.service_spec import HealthCheck, ServiceSpec
+from tests.components.builders import IMAGE, LB_SUFFIX, service
 from tools.offline import RecordingMocks
 
-IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
 SERVICE = "aws:ecs/service:Service"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
-
-
-def service(spec: ServiceSpec | None = None, **overrides: Any) -> FargateService:
-    args = {
-        "spec": spec or ServiceSpec(),
-        "image_ref": IMAGE,
-        "vpc_id": "vpc-1",
-        "subnet_ids": ["subnet-1", "subnet-2"],
-        "assign_public_ip": True,
-        "listener_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2",
-        "load_balancer_security_group_id": "sg-alb",
-    } | overrides
-    return FargateService("svc", FargateServiceArgs(**args))
 
 
 def container(mocks: RecordingMocks) -> dict[str, Any]:
@@ -300,7 +287,6 @@ def test_tasks_reach_out_on_https_only_unless_told_more(default: RecordingMocks,
 
 SCALING = Autoscaling(min_count=1, max_count=6, cpu_target_percent=60, memory_target_percent=75,
                       requests_per_target=500, schedules=(parse_schedule("cron(0 8 ? * MON-FRI *)=2..6"),))  # fmt: skip
-LB_SUFFIX = "app/web-alb/50dc6c495c0c9188"
 
 
 @pytest.fixture(scope="module")
@@ -439,51 +425,3 @@ def test_ecs_exec_sessions_are_logged_and_encrypted_with_the_given_key(mocked) -
 
 def test_without_ecs_exec_the_cluster_has_no_exec_configuration(default: RecordingMocks) -> None:
     assert "configuration" not in default.one("aws:ecs/cluster:Cluster").inputs
-
-
-def test_spot_interruptions_of_this_service_are_logged_counted_alarmed_and_sent(alarmed: RecordingMocks) -> None:
-    rule = alarmed.one("aws:cloudwatch/eventRule:EventRule").inputs
-    pattern = json.loads(rule["eventPattern"])
-    assert pattern["detail-type"] == ["ECS Task State Change"]
-    assert pattern["detail"] == {
-        "clusterArn": ["arn:aws:ecs:us-east-1:123456789012:cluster/svc-cluster"],
-        "group": ["service:svc-svc"],
-        "stopCode": ["SpotInterruption"],
-    }
-    targets = sorted(t["arn"] for t in alarmed.inputs_of("aws:cloudwatch/eventTarget:EventTarget"))
-    topic = alarmed.one("aws:sns/topic:Topic").name
-    assert targets == [
-        "arn:aws:cloudwatch:us-east-1:123456789012:svc-monitoring-spot-events",
-        f"arn:aws:sns:us-east-1:123456789012:{topic}",
-    ]
-    assert (
-        alarmed.find("aws:cloudwatch/logGroup:LogGroup", "svc-monitoring-spot-events")
-        .inputs["name"]
-        .startswith("/aws/events/")
-    )
-    count = alarmed.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs
-    assert count["pattern"] == '{ $.detail.stopCode = "SpotInterruption" }'
-    alarm = alarmed.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-monitoring-spot-alarm").inputs
-    assert (alarm["metricName"], alarm["dimensions"], alarm["threshold"], alarm["period"]) == (
-        "SpotInterruptions", {"Service": "service:svc-svc"}, 3, 3600,
-    )  # fmt: skip
-
-
-def test_the_dashboard_shows_the_service_and_its_url_is_an_output(alarmed: RecordingMocks, mocked) -> None:
-    body = json.loads(alarmed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
-    titles = [w["properties"]["title"] for w in body["widgets"]]
-    assert titles == [
-        "CPU and memory, % of the task size", "Requests and target 5xx", "Target response time (p95, s)",
-        "Running tasks (the first 1 on FARGATE, the rest on FARGATE_SPOT)", "Spot interruptions",
-    ]  # fmt: skip
-    urls: list[str] = []
-
-    def build() -> None:
-        svc = service(alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX)
-        assert svc.dashboard_url is not None
-        svc.dashboard_url.apply(urls.append)
-
-    mocked(build)
-    assert urls == [
-        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=svc-monitoring"
-    ]

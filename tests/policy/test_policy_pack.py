@@ -196,6 +196,32 @@ BAD = [
         {"policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]})},
         "Wildcard actions s3:*",
     ),
+    ("aws:lambda/permission:Permission", {"principal": "*", "action": "lambda:InvokeFunction"}, "principal '*'"),
+    ("aws:lambda/permission:Permission", {"principal": "events.amazonaws.com"}, "without sourceArn"),
+    # ListTasks on "*" is scoped only by a cluster condition naming one cluster.
+    (
+        "aws:iam/rolePolicy:RolePolicy",
+        {"policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "ecs:ListTasks", "Resource": "*"}]})},
+        "ecs:ListTasks on every resource",
+    ),
+    (
+        "aws:iam/rolePolicy:RolePolicy",
+        {
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "ecs:ListTasks",
+                            "Resource": "*",
+                            "Condition": {"ArnLike": {"ecs:cluster": "arn:aws:ecs:*"}},
+                        }
+                    ]
+                }
+            )
+        },
+        "ecs:ListTasks on every resource",
+    ),
 ]
 
 

@@ -77,6 +77,7 @@ NEEDS: dict[str, list[str]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms",
                                                "cloudwatch:DescribeAlarms"],
     "aws:sns/topic:Topic": ["sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes"],
+    "aws:sns/topicPolicy:TopicPolicy": ["sns:SetTopicAttributes", "sns:GetTopicAttributes"],
     "aws:sns/topicSubscription:TopicSubscription": ["sns:Subscribe", "sns:Unsubscribe",
                                                     "sns:GetSubscriptionAttributes"],
     "aws:acm/certificate:Certificate": ["acm:RequestCertificate", "acm:DescribeCertificate", "acm:DeleteCertificate",
@@ -92,6 +93,11 @@ NEEDS: dict[str, list[str]] = {
                                                            "logs:DescribeResourcePolicies"],
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": ["logs:PutMetricFilter", "logs:DeleteMetricFilter",
                                                        "logs:DescribeMetricFilters"],
+    "aws:lambda/function:Function": ["lambda:CreateFunction", "lambda:GetFunction", "lambda:UpdateFunctionCode",
+                                     "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction",
+                                     "lambda:ListVersionsByFunction", "lambda:GetFunctionCodeSigningConfig",
+                                     "iam:PassRole"],
+    "aws:lambda/permission:Permission": ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
     "aws:cloudwatch/dashboard:Dashboard": ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard",
                                            "cloudwatch:DeleteDashboards"],
     "awsx:ec2:Vpc": ["ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateInternetGateway", "ec2:AttachInternetGateway",
@@ -127,6 +133,8 @@ def test_the_deployer_policy_allows_every_call_the_stack_needs(stack: str, overr
     assert sorted(a for a in needed if not allowed(a)) == []
 
 
-def test_pass_role_is_limited_to_handing_roles_to_ecs_tasks() -> None:
+def test_pass_role_is_limited_to_handing_roles_to_ecs_tasks_and_the_task_counter() -> None:
     (statement,) = [s for s in POLICY["Statement"] if "iam:PassRole" in s["Action"]]
-    assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
+    assert statement["Condition"] == {
+        "StringEquals": {"iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"]}
+    }

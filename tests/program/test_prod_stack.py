@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests.components.builders import published_metrics
 from tools.offline import Run, run_program
 
 SERVICE = "aws:ecs/service:Service"
@@ -60,4 +61,7 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     assert lines["public IPv4 addresses"] == (6, 21.90)  # 3 ALB nodes + 3 NAT EIPs; tasks are private
     assert lines["alarms"] == (10, 1.00)  # 6 of ours + 2 for each of the CPU and requests policies
     assert lines["dashboards"] == (1, 3.00)
+    assert lines["custom metrics"] == (4, 1.20)  # Spot count, desired, running on FARGATE and on FARGATE_SPOT
+    assert len(published_metrics(run_program("prod").mocks)) == 4
+    assert lines["task counter function"] == (43_800, 0.08)
     assert cost["total_monthly_usd"] == round(sum(m for _, m in lines.values()), 2)

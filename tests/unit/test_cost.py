@@ -101,6 +101,19 @@ def test_nat_gateways_their_addresses_alarms_and_dashboards_are_billed() -> None
     assert lines["dashboards"].monthly_usd == Decimal("3.00")
 
 
+def test_the_monitorings_custom_metrics_and_counter_runs_are_billed() -> None:
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=2, strategy=DEFAULT)
+    shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=6, dashboards=1,
+                       custom_metrics=4, task_counter=True)  # fmt: skip
+    lines = {line.item: line for line in stack_cost(compute, shape).lines}
+    assert lines["custom metrics"].monthly_usd == Decimal("1.20")  # 4 * 0.30
+    counter = lines["task counter function"]
+    assert counter.quantity == 43_800  # one a minute for 730 hours
+    # Each run: 0.20 per million requests + 0.125 GB-s at 0.0000133334 = 0.000001866675 USD.
+    assert counter.unit_usd == Decimal("0.000001866675")
+    assert counter.monthly_usd == Decimal("0.08")  # 43800 * 0.000001866675 = 0.0818
+
+
 def test_the_lcu_assumption_and_the_rates_are_stated_and_overridable() -> None:
     compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
     shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=0, lcus=Decimal(3))

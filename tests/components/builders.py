@@ -1,0 +1,45 @@
+"""A FargateService with test defaults, and the metrics a built stack publishes, for the tests."""
+
+import json
+from typing import Any
+
+from components.fargate_service import FargateService, FargateServiceArgs
+from components.service_spec import ServiceSpec
+from components.task_counter_handler import count, emf_documents
+from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
+from tests.models.ecs_api import Ecs, Task
+from tools.offline import RecordingMocks
+
+LB_SUFFIX = "app/web-alb/50dc6c495c0c9188"
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
+
+
+def service(spec: ServiceSpec | None = None, **overrides: Any) -> FargateService:
+    args = {
+        "spec": spec or ServiceSpec(),
+        "image_ref": IMAGE,
+        "vpc_id": "vpc-1",
+        "subnet_ids": ["subnet-1", "subnet-2"],
+        "assign_public_ip": True,
+        "listener_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2",
+        "load_balancer_security_group_id": "sg-alb",
+    } | overrides
+    return FargateService("svc", FargateServiceArgs(**args))
+
+
+def published_metrics(mocks: RecordingMocks) -> set[MetricId]:
+    """Our metrics as a deployed stack publishes them: the task counter's handler run with its recorded
+    environment and the service's strategy, and the Spot filter applied to an interrupted task's event."""
+    env = mocks.one("aws:lambda/function:Function").inputs["environment"]["variables"]
+    strategy = mocks.one("aws:ecs/service:Service").inputs["capacityProviderStrategies"]
+    described = {"desiredCount": 1, "capacityProviderStrategy": strategy}
+    api = Ecs(env["CLUSTER"], {env["SERVICE"]: described}, [Task("t1", env["SERVICE"], provider="FARGATE")])
+    desired, running = count(api, env["CLUSTER"], env["SERVICE"])
+    documents = emf_documents(env["NAMESPACE"], env["CLUSTER"], env["SERVICE"], desired, running, 1)
+    metrics = {metric for d in documents for metric, _ in emf_metrics(json.dumps(d))}
+    (rule,) = [json.loads(r.inputs["eventPattern"])["detail"] for r in mocks.resources
+               if r.type == "aws:cloudwatch/eventRule:EventRule" and r.name.endswith("-spot-rule")]  # fmt: skip
+    stopped = spot_interruption(rule["clusterArn"][0], rule["group"][0], "task/1")[-1]
+    spot = filter_metric(mocks.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs, stopped)
+    assert spot is not None, "the filter counts an interrupted task's STOPPED event"
+    return metrics | {spot}

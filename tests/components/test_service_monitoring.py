@@ -1,0 +1,150 @@
+"""Spot interruptions, the task counter and the dashboard, judged by what CloudWatch and EventBridge do
+with them (``tests/models/cloudwatch.py``), not only by the values chosen."""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components import task_counter_handler
+from components.alarm_rules import Alarms
+from components.cost import COUNTER_RUNS_PER_HOUR
+from components.dashboard import METRIC_NAMESPACE, SPOT_METRIC
+from tests.components.builders import LB_SUFFIX, published_metrics, service
+from tests.models.cloudwatch import (
+    alarm_metric,
+    dashboard_metrics,
+    event_matches,
+    filter_metric,
+    published_by_aws,
+    spot_interruption,
+    task_state_change,
+)
+from tools.offline import RecordingMocks
+
+CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/svc-cluster"
+GROUP = "service:svc-svc"
+
+
+@pytest.fixture(scope="module")
+def alarmed(mocked) -> RecordingMocks:
+    alarms = Alarms(emails=("ops@example.com",))
+    return mocked(lambda: service(alarms=alarms, load_balancer_arn_suffix=LB_SUFFIX))
+
+
+def spot_rule(mocks: RecordingMocks) -> dict[str, Any]:
+    return mocks.find("aws:cloudwatch/eventRule:EventRule", "svc-monitoring-spot-rule").inputs
+
+
+def delivered(mocks: RecordingMocks, events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """What the spot rule's targets receive of ``events``, by target ARN."""
+    pattern = json.loads(spot_rule(mocks)["eventPattern"])
+    matched = [e for e in events if event_matches(pattern, e)]
+    targets = [
+        t for t in mocks.inputs_of("aws:cloudwatch/eventTarget:EventTarget") if t["rule"] == "svc-monitoring-spot-rule"
+    ]
+    return {t["arn"]: matched for t in targets}
+
+
+def test_an_interruption_counts_once_though_each_step_of_its_stop_sends_an_event(alarmed: RecordingMocks) -> None:
+    events = [
+        *spot_interruption(CLUSTER_ARN, GROUP, "task/a"),
+        *spot_interruption(CLUSTER_ARN, GROUP, "task/b"),
+        *spot_interruption(CLUSTER_ARN, "service:another", "task/c"),
+        task_state_change(CLUSTER_ARN, GROUP, "task/d", "STOPPED", "STOPPED", "ServiceSchedulerInitiated"),
+        task_state_change(CLUSTER_ARN, GROUP, "task/e", "RUNNING", "RUNNING"),
+    ]
+    assert sum(e["detail"].get("stopCode") == "SpotInterruption" for e in events) == 18  # what a naive rule sees
+    logs = "arn:aws:cloudwatch:us-east-1:123456789012:svc-monitoring-spot-events"
+    by_target = delivered(alarmed, events)
+    topic = next(arn for arn in by_target if ":sns:" in arn)
+    assert [e["detail"]["taskArn"] for e in by_target[topic]] == ["task/a", "task/b"]  # one mail per task
+    metric_filter = alarmed.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs
+    counted = [filter_metric(metric_filter, e) for e in by_target[logs]]
+    spot_metric = (METRIC_NAMESPACE, SPOT_METRIC, frozenset({("Service", GROUP)}))
+    assert counted == [spot_metric, spot_metric]
+
+
+def test_the_spot_alarm_and_graph_ask_for_the_metric_the_filter_publishes(alarmed: RecordingMocks) -> None:
+    metric_filter = alarmed.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs
+    stopped = spot_interruption(CLUSTER_ARN, GROUP, "task/a")[-1]
+    published = filter_metric(metric_filter, stopped)
+    alarm = alarmed.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-monitoring-spot-alarm").inputs
+    assert alarm_metric(alarm) == published
+    assert (alarm["statistic"], alarm["period"], alarm["threshold"]) == ("Sum", 3600, 3)
+    graphed = dict(dashboard_metrics(alarmed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]))
+    assert graphed["Spot interruptions"] == published
+
+
+def test_every_metric_the_dashboard_and_the_alarms_ask_for_is_published(alarmed: RecordingMocks) -> None:
+    """CloudWatch shows nothing, without an error, for a dimension set nobody publishes."""
+    ours = published_metrics(alarmed)
+    insights = alarmed.one("aws:ecs/cluster:Cluster").inputs["settings"][0]["value"] != "disabled"
+    asked = [
+        (f"alarm {a['metricName']}", alarm_metric(a))
+        for a in alarmed.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")
+    ]
+    asked += dashboard_metrics(alarmed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    assert len(asked) == 6 + 9
+    unpublished = [
+        (where, m) for where, m in asked if m not in ours and not published_by_aws(m, container_insights=insights)
+    ]
+    assert unpublished == []
+
+
+def test_the_graph_of_running_tasks_has_a_line_per_provider_of_the_strategy_and_the_desired_count(
+    alarmed: RecordingMocks,
+) -> None:
+    body = alarmed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
+    graphed = [m for title, m in dashboard_metrics(body) if title.startswith("Running tasks")]
+    assert [(name, dict(dims).get("CapacityProvider")) for _, name, dims in graphed] == [
+        ("RunningTasks", "FARGATE"), ("RunningTasks", "FARGATE_SPOT"), ("DesiredTasks", None),
+    ]  # fmt: skip
+    assert set(graphed) == {m for m in published_metrics(alarmed) if m[1] != SPOT_METRIC}
+
+
+def test_the_counter_runs_its_handler_on_arm64_every_minute(alarmed: RecordingMocks) -> None:
+    function = alarmed.one("aws:lambda/function:Function")
+    assert (function.inputs["architectures"], function.inputs["runtime"]) == (["arm64"], "python3.14")
+    module, _, attribute = function.inputs["handler"].partition(".")
+    archive = function.inputs["code"].assets
+    source = archive[f"{module}.py"].text
+    assert source == Path(task_counter_handler.__file__).read_text()
+    assert callable(getattr(task_counter_handler, attribute))
+    schedule = alarmed.find("aws:cloudwatch/eventRule:EventRule", "svc-monitoring-task-count-schedule").inputs
+    minutes = re.fullmatch(r"rate\((\d+) minutes?\)", schedule["scheduleExpression"])
+    assert minutes is not None and 60 // int(minutes[1]) == COUNTER_RUNS_PER_HOUR  # the estimate prices what runs
+    (target,) = [t for t in alarmed.inputs_of("aws:cloudwatch/eventTarget:EventTarget") if "task-count" in t["rule"]]
+    assert target["arn"] == f"arn:aws:lambda:us-east-1:123456789012:{function.name}"
+    permission = alarmed.one("aws:lambda/permission:Permission").inputs
+    assert (permission["principal"], permission["sourceArn"]) == (
+        "events.amazonaws.com", "arn:aws:cloudwatch:us-east-1:123456789012:svc-monitoring-task-count-schedule",
+    )  # fmt: skip
+    logs = alarmed.find("aws:cloudwatch/logGroup:LogGroup", "svc-monitoring-task-count-logs")
+    assert function.inputs["loggingConfig"] == {"logGroup": logs.name, "logFormat": "Text"}
+    assert logs.inputs["retentionInDays"] == 30
+
+
+def test_the_counter_may_read_only_this_service_and_this_clusters_tasks(alarmed: RecordingMocks) -> None:
+    (policy,) = [p for p in alarmed.inputs_of("aws:iam/rolePolicy:RolePolicy") if "task-count" in p["role"]]
+    statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
+    assert statements["DescribeService"]["Resource"] == "arn:aws:ecs:us-east-1:123456789012:service/svc-cluster/svc-svc"
+    assert statements["ListTasks"]["Condition"] == {"ArnEquals": {"ecs:cluster": CLUSTER_ARN}}
+    assert statements["DescribeTasks"]["Resource"] == "arn:aws:ecs:us-east-1:123456789012:task/svc-cluster/*"
+    assert "cloudwatch:PutMetricData" not in json.dumps(statements)  # metrics come from its log lines
+
+
+def test_the_dashboard_url_is_an_output(mocked) -> None:
+    urls: list[str] = []
+
+    def build() -> None:
+        svc = service(alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX)
+        assert svc.dashboard_url is not None
+        svc.dashboard_url.apply(urls.append)
+
+    mocked(build)
+    assert urls == [
+        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=svc-monitoring"
+    ]

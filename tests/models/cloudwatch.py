@@ -1,0 +1,174 @@
+"""Which metrics CloudWatch holds, and which metric a dashboard widget or an alarm asks for.
+
+CloudWatch names a metric by its namespace, its name and its exact set of dimensions: an alarm or a
+widget that asks for a dimension set nobody publishes finds nothing, and shows nothing, without an
+error. So every request is checked against what is really published:
+
+- AWS's own metrics, with the dimension sets the services document (ELB guide "CloudWatch metrics for
+  your Application Load Balancer"; ECS guide "Amazon ECS CloudWatch metrics" and "Container Insights
+  metrics", the latter only when Container Insights is on);
+- a log metric filter's metric, from an event it matches: ``$.path`` dimension values come from the
+  event (CloudWatch Logs guide "Using dimensions with metric filters");
+- embedded metric format documents, read by the EMF specification's rules.
+
+A dashboard's ``metrics`` rows are ``[namespace, name, dim, value, ..., {options}]`` where ``"."``
+repeats the value at that position in the row above (CloudWatch "Dashboard body structure").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+MetricId = tuple[str, str, frozenset[tuple[str, str]]]
+
+_ALB_TARGET = (frozenset({"LoadBalancer"}), frozenset({"LoadBalancer", "TargetGroup"}),
+               frozenset({"LoadBalancer", "TargetGroup", "AvailabilityZone"}))  # fmt: skip
+_ECS = (frozenset({"ClusterName"}), frozenset({"ClusterName", "ServiceName"}))
+AWS_PUBLISHED: dict[tuple[str, str], tuple[frozenset[str], ...]] = {
+    ("AWS/ApplicationELB", "RequestCount"): _ALB_TARGET,
+    ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"): _ALB_TARGET,
+    ("AWS/ApplicationELB", "TargetResponseTime"): _ALB_TARGET,
+    ("AWS/ApplicationELB", "UnHealthyHostCount"): _ALB_TARGET[1:],
+    ("AWS/ApplicationELB", "HealthyHostCount"): _ALB_TARGET[1:],
+    ("AWS/ECS", "CPUUtilization"): _ECS,
+    ("AWS/ECS", "MemoryUtilization"): _ECS,
+}
+CONTAINER_INSIGHTS: dict[tuple[str, str], tuple[frozenset[str], ...]] = {
+    ("ECS/ContainerInsights", name): (frozenset({"ClusterName", "ServiceName"}),)
+    for name in ("RunningTaskCount", "DesiredTaskCount", "PendingTaskCount")
+}
+
+
+class EmfError(Exception):
+    """A document CloudWatch would not turn into metrics (it is kept as a plain log line)."""
+
+
+def published_by_aws(metric: MetricId, *, container_insights: bool) -> bool:
+    namespace, name, dimensions = metric
+    table = AWS_PUBLISHED | (CONTAINER_INSIGHTS if container_insights else {})
+    return frozenset(key for key, _ in dimensions) in table.get((namespace, name), ())
+
+
+def emf_metrics(line: str) -> list[tuple[MetricId, float]]:
+    """The metrics (and values) CloudWatch extracts from one EMF log line, or EmfError."""
+    document = json.loads(line)
+    meta = document.get("_aws")
+    if not isinstance(meta, dict) or not isinstance(meta.get("Timestamp"), int):
+        raise EmfError("_aws.Timestamp (milliseconds since the epoch) is required")
+    found: list[tuple[MetricId, float]] = []
+    for directive in meta.get("CloudWatchMetrics") or []:
+        namespace = directive.get("Namespace")
+        if not isinstance(namespace, str) or not 1 <= len(namespace) <= 255:
+            raise EmfError(f"Namespace {namespace!r}")
+        metrics = directive.get("Metrics", [])
+        if not 1 <= len(metrics) <= 100:
+            raise EmfError("1-100 metrics per directive")
+        for dimension_set in directive.get("Dimensions", []):
+            if len(dimension_set) > 30:
+                raise EmfError("at most 30 dimensions in a set")
+            for key in dimension_set:
+                if not isinstance(document.get(key), str) or not document[key]:
+                    raise EmfError(f"dimension {key!r} must name a non-empty string member")
+            for metric in metrics:
+                value = document.get(metric["Name"])
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise EmfError(f"metric {metric['Name']!r} must name a number member")
+                if metric.get("StorageResolution", 60) not in (1, 60):
+                    raise EmfError("StorageResolution is 1 or 60")
+                dims = frozenset((key, document[key]) for key in dimension_set)
+                found.append(((namespace, metric["Name"], dims), value))
+    return found
+
+
+def _path(event: dict[str, Any], path: str) -> Any:
+    value: Any = event
+    for part in path.removeprefix("$.").split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+_TERM = re.compile(r'\$\.([\w.]+)\s*=\s*"([^"]*)"')
+
+
+def filter_metric(metric_filter: dict[str, Any], event: dict[str, Any]) -> MetricId | None:
+    """The metric a log metric filter (JSON equality terms joined by ``&&``) publishes for ``event``."""
+    pattern = metric_filter["pattern"].strip()
+    if not (pattern.startswith("{") and pattern.endswith("}")):
+        raise NotImplementedError(pattern)
+    terms = [t.strip() for t in pattern[1:-1].split("&&")]
+    for term in terms:
+        match = _TERM.fullmatch(term)
+        if match is None:
+            raise NotImplementedError(term)
+        if _path(event, match[1]) != match[2]:
+            return None
+    transformation = metric_filter["metricTransformation"]
+    dimensions = frozenset(
+        (key, str(_path(event, value)) if value.startswith("$.") else value)
+        for key, value in (transformation.get("dimensions") or {}).items()
+    )
+    return transformation["namespace"], transformation["name"], dimensions
+
+
+def dashboard_metrics(body: str) -> list[tuple[str, MetricId]]:
+    """Each widget's title and the metrics its rows ask for, ``"."`` expanded."""
+    found: list[tuple[str, MetricId]] = []
+    for widget in json.loads(body)["widgets"]:
+        properties = widget["properties"]
+        previous: list[Any] = []
+        for row in properties.get("metrics", []):
+            values = [v for v in row if not isinstance(v, dict)]
+            if not values:
+                continue  # an expression row: it asks for no stored metric
+            expanded = [previous[i] if v == "." else v for i, v in enumerate(values)]
+            previous = expanded
+            namespace, name, *pairs = expanded
+            dims = frozenset(zip(pairs[::2], pairs[1::2], strict=True))
+            found.append((properties["title"], (namespace, name, dims)))
+    return found
+
+
+def alarm_metric(alarm: dict[str, Any]) -> MetricId:
+    """The metric a single-metric alarm watches."""
+    dims = frozenset((alarm.get("dimensions") or {}).items())
+    return alarm["namespace"], alarm["metricName"], dims
+
+
+def event_matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
+    """EventBridge's matching of exact-value patterns: every field of the pattern is in the event, with
+    one of the listed values (a nested object recurses); fields the pattern leaves out match anything."""
+    for key, wanted in pattern.items():
+        value = event.get(key)
+        if isinstance(wanted, dict):
+            if not isinstance(value, dict) or not event_matches(wanted, value):
+                return False
+        elif value not in wanted:
+            return False
+    return True
+
+
+def task_state_change(cluster_arn: str, group: str, task: str, last: str, desired: str, stop_code: str = "",
+                      provider: str = "FARGATE_SPOT") -> dict[str, Any]:  # fmt: skip
+    """An "ECS Task State Change" event as ECS sends it (the ECS guide's example, trimmed)."""
+    detail: dict[str, Any] = {
+        "clusterArn": cluster_arn,
+        "group": group,
+        "taskArn": task,
+        "lastStatus": last,
+        "desiredStatus": desired,
+        "capacityProviderName": provider,
+        "launchType": "FARGATE",
+        "platformFamily": "Linux",
+    }
+    if stop_code:
+        detail |= {"stopCode": stop_code, "stoppedReason": "Your Spot Task was interrupted."}
+    return {"version": "0", "source": "aws.ecs", "detail-type": "ECS Task State Change", "detail": detail}
+
+
+def spot_interruption(cluster_arn: str, group: str, task: str) -> list[dict[str, Any]]:
+    """Every event one interrupted task sends: the notice while it runs (its container's exit repeats
+    it), then each step of its stop, all with the stop code."""
+    steps = ["RUNNING", "RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"]
+    return [task_state_change(cluster_arn, group, task, last, "STOPPED", "SpotInterruption") for last in steps]

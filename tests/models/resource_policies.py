@@ -1,0 +1,69 @@
+"""Whether a service may deliver to a target, by the target's resource policy (as AWS decides it).
+
+- EventBridge delivers to a Lambda function only with a permission for ``events.amazonaws.com``
+  (and, when given, the rule's ARN as ``sourceArn``); to a CloudWatch Logs group only with a log
+  resource policy admitting ``events.amazonaws.com`` to ``CreateLogStream`` and ``PutLogEvents`` on
+  it; to an SNS topic only with a topic policy admitting ``events.amazonaws.com`` to ``sns:Publish``
+  (EventBridge guide, "Using resource-based policies for Amazon EventBridge"). Without the policy the
+  rule still matches, the delivery fails, and only a ``FailedInvocations`` metric tells.
+- CloudWatch alarms publish to a topic of their account under SNS's default topic policy, which grants
+  ``AWS:SourceOwner`` = the account; a topic policy replaces the default, so it must keep such a grant
+  (or name ``cloudwatch.amazonaws.com``).
+Only the condition keys below are understood; a statement with any other condition is not counted
+as a grant (a model that guesses would pass what AWS refuses).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from typing import Any
+
+_KNOWN = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner"}
+
+
+def _listed(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def admits(
+    document: Mapping[str, Any], *, service: str, action: str, resource: str, context: Mapping[str, str]
+) -> bool:
+    """Whether an Allow statement of ``document`` grants ``service`` the ``action`` on ``resource`` with
+    these request context keys (``aws:SourceArn``, ``aws:SourceAccount``, ``AWS:SourceOwner``)."""
+    context = {k.lower(): v for k, v in context.items()}
+    statements = document.get("Statement") or []
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal") or {}
+        services = _listed(principal.get("Service")) if isinstance(principal, dict) else []
+        everyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") == "*")
+        if service not in services and not everyone:
+            continue
+        if not any(fnmatch.fnmatch(action.lower(), a.lower()) for a in _listed(statement.get("Action"))):
+            continue
+        if not any(fnmatch.fnmatchcase(resource, r) for r in _listed(statement.get("Resource"))):
+            continue
+        if _conditions_hold(statement.get("Condition") or {}, context, everyone):
+            return True
+    return False
+
+
+def _conditions_hold(conditions: Mapping[str, Mapping[str, Any]], context: Mapping[str, str], everyone: bool) -> bool:
+    if everyone and not conditions:
+        return True
+    keys_seen = False
+    for operator, tests in conditions.items():
+        for key, wanted in tests.items():
+            if key.lower() not in _KNOWN:
+                return False
+            keys_seen = True
+            value = context.get(key.lower())
+            if value is None:
+                return False
+            like = operator in ("ArnLike", "StringLike")
+            if not any(fnmatch.fnmatchcase(value, w) if like else value == w for w in _listed(wanted)):
+                return False
+    # A grant to everyone counts only when a condition ties it to the caller's account or resource.
+    return keys_seen or not everyone

@@ -1,0 +1,86 @@
+"""Every EventBridge rule's targets, and every alarm's topic, admit the service that delivers to them.
+
+A rule matches and a delivery fails without an error anywhere but a metric when the target's resource
+policy does not admit EventBridge (``tests/models/resource_policies.py``): the Spot interruption mails
+would never arrive, the task counter never run.
+"""
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.models.resource_policies import admits
+from tools.offline import ACCOUNT, REGION, RecordingMocks, Registered, run_program
+
+EVENTS = "events.amazonaws.com"
+ALARMED_DEV = {"alarms": "true", "alarmEmails": '["ops@example.com"]'}
+
+
+def arn_of(resource: Registered) -> str:
+    """The ARN the mocks give a resource (``arn:aws:<service>:<region>:<account>:<name>``)."""
+    return f"arn:aws:{resource.type.split(':')[1].split('/')[0]}:{REGION}:{ACCOUNT}:{resource.name}"
+
+
+def by_arn(mocks: RecordingMocks, arn: str) -> Registered:
+    (found,) = [r for r in mocks.resources if arn_of(r) == arn]
+    return found
+
+
+def eventbridge_may_deliver(mocks: RecordingMocks, target: dict[str, Any]) -> bool:
+    rule = arn_of(mocks.find("aws:cloudwatch/eventRule:EventRule", target["rule"]))
+    destination = by_arn(mocks, target["arn"])
+    context = {"aws:SourceArn": rule, "aws:SourceAccount": ACCOUNT}
+    if destination.type == "aws:lambda/function:Function":
+        return any(
+            p["function"] == destination.name and p["principal"] == EVENTS
+            and p["action"] == "lambda:InvokeFunction" and p.get("sourceArn", rule) == rule
+            for p in mocks.inputs_of("aws:lambda/permission:Permission")
+        )  # fmt: skip
+    if destination.type == "aws:cloudwatch/logGroup:LogGroup":
+        return all(
+            any(admits(json.loads(p["policyDocument"]), service=EVENTS, action=action, resource=f"{target['arn']}:*",
+                       context=context) for p in mocks.inputs_of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy"))
+            for action in ("logs:CreateLogStream", "logs:PutLogEvents")
+        )  # fmt: skip
+    if destination.type == "aws:sns/topic:Topic":
+        policies = [p for p in mocks.inputs_of("aws:sns/topicPolicy:TopicPolicy") if p["arn"] == target["arn"]]
+        return any(admits(json.loads(p["policy"]), service=EVENTS, action="sns:Publish", resource=target["arn"],
+                          context=context) for p in policies)  # fmt: skip
+    raise AssertionError(f"no delivery rule modelled for {destination.type}")
+
+
+def alarms_may_publish(mocks: RecordingMocks, topic_arn: str) -> bool:
+    policies = [p for p in mocks.inputs_of("aws:sns/topicPolicy:TopicPolicy") if p["arn"] == topic_arn]
+    if not policies:
+        return True  # SNS's default topic policy grants the account's own services
+    context = {"AWS:SourceOwner": ACCOUNT, "aws:SourceAccount": ACCOUNT,
+               "aws:SourceArn": f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:any"}  # fmt: skip
+    return any(
+        admits(json.loads(p["policy"]), service="cloudwatch.amazonaws.com", action="sns:Publish",
+               resource=topic_arn, context=context)
+        for p in policies
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("stack", "overrides"), [("prod", {}), ("dev", ALARMED_DEV)], ids=["prod", "dev-alarms"])
+def test_every_rule_target_admits_eventbridge_for_that_rule(stack: str, overrides: dict[str, str]) -> None:
+    mocks = run_program(stack, overrides).mocks
+    targets = mocks.inputs_of("aws:cloudwatch/eventTarget:EventTarget")
+    kinds = {by_arn(mocks, t["arn"]).type for t in targets}
+    assert kinds == {"aws:lambda/function:Function", "aws:cloudwatch/logGroup:LogGroup", "aws:sns/topic:Topic"}
+    assert [t["arn"] for t in targets if not eventbridge_may_deliver(mocks, t)] == []
+
+
+@pytest.mark.parametrize(("stack", "overrides"), [("prod", {}), ("dev", ALARMED_DEV)], ids=["prod", "dev-alarms"])
+def test_every_alarm_may_still_publish_to_its_topic(stack: str, overrides: dict[str, str]) -> None:
+    mocks = run_program(stack, overrides).mocks
+    topics = {arn for a in mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm") for arn in a["alarmActions"]}
+    assert topics and all(alarms_may_publish(mocks, topic) for topic in topics)
+
+
+def test_without_the_topic_policy_the_interruption_mails_would_never_arrive() -> None:
+    mocks = run_program("prod").mocks
+    mocks.resources = [r for r in mocks.resources if r.type != "aws:sns/topicPolicy:TopicPolicy"]
+    (to_topic,) = [t for t in mocks.inputs_of("aws:cloudwatch/eventTarget:EventTarget") if ":sns:" in t["arn"]]
+    assert not eventbridge_may_deliver(mocks, to_topic)
