@@ -116,9 +116,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days,
             opts=child,
         )
+        # Attached to the log group (resource-scoped): an account has room for only 10 account-wide
+        # log resource policies per region, which every stack and service would share.
         aws.cloudwatch.LogResourcePolicy(
             f"{name}-spot-events-policy",
-            policy_name=f"{name}-spot-events",
+            resource_arn=events.arn,
             policy_document=events.arn.apply(
                 lambda arn: json.dumps(
                     {

@@ -325,6 +325,14 @@ def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[s
     return found
 
 
+def _log_policy_scoped(_: str, props: Props, __: Config) -> list[str]:
+    """An account holds 10 account-wide CloudWatch Logs resource policies per region, shared by every
+    stack and tool: a policy per service would fail the eleventh. Attach each to its log group."""
+    if props.get("resourceArn"):
+        return []
+    return ["Account-wide log resource policy (one of the region's 10); attach it to its log group (resourceArn)."]
+
+
 def _lambda_not_public(_: str, props: Props, __: Config) -> list[str]:
     """Lambda.1: a function's resource policy grants no one at large; a service principal comes with the
     ARN of the one resource that may invoke (the confused-deputy guard)."""
@@ -420,6 +428,12 @@ RULES: tuple[Rule, ...] = (
         "HTTP listeners only redirect to HTTPS; HTTPS listeners use a TLS 1.2+ policy.",
         ("aws:lb/listener:Listener",),
         _https_only,
+    ),
+    Rule(
+        "log-resource-policy-scoped",
+        "CloudWatch Logs resource policies are attached to their log group, not account-wide.",
+        ("aws:cloudwatch/logResourcePolicy:LogResourcePolicy",),
+        _log_policy_scoped,
     ),
     Rule(
         "lambda-not-public",

@@ -196,6 +196,7 @@ BAD = [
         {"policy": json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}]})},
         "Wildcard actions s3:*",
     ),
+    ("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", {"policyName": "spot-events"}, "one of the region's 10"),
     ("aws:lambda/permission:Permission", {"principal": "*", "action": "lambda:InvokeFunction"}, "principal '*'"),
     ("aws:lambda/permission:Permission", {"principal": "events.amazonaws.com"}, "without sourceArn"),
     # ListTasks on "*" is scoped only by a cluster condition naming one cluster.

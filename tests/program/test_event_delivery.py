@@ -38,9 +38,12 @@ def eventbridge_may_deliver(mocks: RecordingMocks, target: dict[str, Any]) -> bo
             for p in mocks.inputs_of("aws:lambda/permission:Permission")
         )  # fmt: skip
     if destination.type == "aws:cloudwatch/logGroup:LogGroup":
+        # A policy applies account-wide (policyName) or to the one log group it is attached to (resourceArn).
+        policies = [p for p in mocks.inputs_of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+                    if p.get("resourceArn", target["arn"]) == target["arn"]]  # fmt: skip
         return all(
             any(admits(json.loads(p["policyDocument"]), service=EVENTS, action=action, resource=f"{target['arn']}:*",
-                       context=context) for p in mocks.inputs_of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy"))
+                       context=context) for p in policies)
             for action in ("logs:CreateLogStream", "logs:PutLogEvents")
         )  # fmt: skip
     if destination.type == "aws:sns/topic:Topic":
@@ -84,3 +87,11 @@ def test_without_the_topic_policy_the_interruption_mails_would_never_arrive() ->
     mocks.resources = [r for r in mocks.resources if r.type != "aws:sns/topicPolicy:TopicPolicy"]
     (to_topic,) = [t for t in mocks.inputs_of("aws:cloudwatch/eventTarget:EventTarget") if ":sns:" in t["arn"]]
     assert not eventbridge_may_deliver(mocks, to_topic)
+
+
+def test_no_log_resource_policy_takes_one_of_the_accounts_ten() -> None:
+    """An account has 10 account-wide log resource policies per region, shared by every stack: one per
+    service would fail the eleventh service's deploy. Ours are attached to their log group."""
+    mocks = run_program("prod").mocks
+    policies = mocks.inputs_of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+    assert policies and all("resourceArn" in p and "policyName" not in p for p in policies)
