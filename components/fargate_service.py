@@ -27,7 +27,7 @@ from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
 from .container_definition import CONTAINER_NAME, container_definition
 from .errors import ConfigError
 from .iam_policies import ecr_repository_arn, exec_command_policy, execution_policy, task_trust
-from .naming import type_token
+from .naming import account_unique, type_token
 from .secrets import ALLOWED, check_names, resource_arn, secret_name
 from .service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
@@ -245,7 +245,8 @@ class FargateService(pulumi.ComponentResource):
         stored = {
             secret: aws.ssm.Parameter(
                 f"{self._name}-secret-{secret.lower().replace('_', '-')}",
-                name=f"/{self._name}/{secret}",
+                # Parameter names are unique per account and region: the project keeps copies apart.
+                name=f"/{pulumi.get_project()}/{self._name}/{secret}",
                 type="SecureString",
                 value=pulumi.Output.secret(value),
                 opts=self._child,
@@ -297,7 +298,7 @@ class FargateService(pulumi.ComponentResource):
             )
         return aws.ecs.TaskDefinition(
             f"{name}-task",
-            family=name,
+            family=account_unique(pulumi.get_project(), name),
             cpu=str(spec.cpu),
             memory=str(spec.memory),
             network_mode="awsvpc",

@@ -29,7 +29,7 @@ from .dashboard import (
     spot_interruption_pattern,
 )
 from .iam_policies import alarm_topic_policy
-from .naming import type_token
+from .naming import account_unique, type_token
 from .task_counter import TaskCounter, TaskCounterArgs
 
 
@@ -80,7 +80,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
         )  # fmt: skip
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
-            dashboard_name=name,
+            dashboard_name=account_unique(pulumi.get_project(), name),
             dashboard_body=pulumi.Output.all(
                 region,
                 args.cluster_name,
@@ -109,10 +109,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
     def _spot_interruptions(self, name: str, args: ServiceMonitoringArgs) -> None:
         """The interruption events to a log group (and the topic), counted by a metric filter, alarmed."""
         child = pulumi.ResourceOptions(parent=self)
-        # EventBridge writes only to log groups under /aws/events/.
+        # EventBridge writes only to log groups under /aws/events/; the prefix gets a unique suffix (the
+        # same stack and service names in another project must not collide).
         events = aws.cloudwatch.LogGroup(
             f"{name}-spot-events",
-            name=f"/aws/events/{name}-spot-interruptions",
+            name_prefix=f"/aws/events/{name}-spot-interruptions-",
             retention_in_days=args.log_retention_days,
             opts=child,
         )

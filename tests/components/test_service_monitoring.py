@@ -146,5 +146,5 @@ def test_the_dashboard_url_is_an_output(mocked) -> None:
 
     mocked(build)
     assert urls == [
-        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=svc-monitoring"
+        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=graviton-node-svc-monitoring"
     ]

@@ -25,6 +25,9 @@ def run() -> Run:
     return run_program("dev", CONFIG, secret_keys=["secretValues"])
 
 
+STORED = "arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev-app"
+
+
 def container(run: Run) -> dict:
     (definition,) = json.loads(run.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
     return definition
@@ -33,7 +36,7 @@ def container(run: Run) -> dict:
 def test_secrets_are_ecs_secrets_never_plain_environment(run: Run) -> None:
     definition = container(run)
     assert definition["secrets"] == [
-        {"name": "API_TOKEN", "valueFrom": "arn:aws:ssm:us-east-1:123456789012:parameter/dev-app/API_TOKEN"},
+        {"name": "API_TOKEN", "valueFrom": f"{STORED}/API_TOKEN"},
         {"name": "DB_PASSWORD", "valueFrom": f"{SECRET}:password::"},  # Secrets Manager's JSON-key form
         {"name": "DB_URL", "valueFrom": PARAMETER},
     ]
@@ -43,7 +46,7 @@ def test_secrets_are_ecs_secrets_never_plain_environment(run: Run) -> None:
 
 def test_a_secret_value_becomes_a_secure_string_parameter_held_as_a_secret(run: Run) -> None:
     parameter = run.mocks.one("aws:ssm/parameter:Parameter")
-    assert (parameter.inputs["type"], parameter.inputs["name"]) == ("SecureString", "/dev-app/API_TOKEN")
+    assert (parameter.inputs["type"], parameter.inputs["name"]) == ("SecureString", "/graviton-node/dev-app/API_TOKEN")
     assert "value" in parameter.secret_inputs
 
 
@@ -51,7 +54,7 @@ def test_the_execution_role_reads_exactly_these_secrets_and_decrypts_with_exactl
     policy = run.mocks.find("aws:iam/rolePolicy:RolePolicy", "dev-app-exec-policy").inputs["policy"]
     statements = {s["Sid"]: s for s in json.loads(policy)["Statement"]}
     assert statements["ReadParameters"]["Resource"] == sorted(
-        ["arn:aws:ssm:us-east-1:123456789012:parameter/dev-app/API_TOKEN", PARAMETER]
+        ["arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev-app/API_TOKEN", PARAMETER]
     )
     assert statements["ReadSecrets"]["Resource"] == [SECRET]  # the secret, not its JSON key
     assert statements["DecryptSecrets"]["Resource"] == [KMS]
