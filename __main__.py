@@ -33,7 +33,7 @@ def project_config() -> tuple[dict[str, str], frozenset[str]]:
 settings = settings_from(*project_config())
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
-autonamed_elb_names("stack", stack, [f"{stack}-web-alb", f"{stack}-app-tg"])
+autonamed_elb_names("stack", stack, [f"{stack}-app-tg"], load_balancers=[f"{stack}-web-alb"])
 
 build_secrets: dict[str, pulumi.Input[str]] = {}
 if settings.npm_ca_bundle:

@@ -29,6 +29,7 @@ _CATCH_ALL = re.compile(r"/?\*+")
 #: than maximum length 32"), so the resource name itself may have at most 24.
 MAX_ELB_NAME = 32
 AUTONAME_SUFFIX = 8
+_ELB_NAME = re.compile(r"[A-Za-z0-9-]+")
 #: Health-check path: at most 1024 characters (ELB ``HealthCheckPath``), and an RFC 3986 path.
 MAX_HEALTH_CHECK_PATH = 1024
 _URL_PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*")
@@ -78,9 +79,12 @@ def health_check_path(key: str, path: str) -> str:
     return path
 
 
-def autonamed_elb_names(key: str, value: str, names: Sequence[str]) -> None:
-    """Raise when a load balancer or target group named after ``value`` would not fit ELB's 32 characters."""
-    longest = max(names, key=len)
+def autonamed_elb_names(key: str, value: str, names: Sequence[str] = (), *, load_balancers: Sequence[str] = ()) -> None:
+    """Raise when a target group (``names``) or load balancer (``load_balancers``) named after ``value``
+    would be refused: with Pulumi's suffix it must fit ELB's 32 characters, hold only letters, digits
+    and hyphens and not begin with a hyphen; a load balancer's must not begin with ``internal-``."""
+    every = [*names, *load_balancers]
+    longest = max(every, key=len)
     if len(longest) + AUTONAME_SUFFIX > MAX_ELB_NAME:
         room = MAX_ELB_NAME - AUTONAME_SUFFIX - (len(longest) - len(value))
         raise ConfigError(
@@ -89,3 +93,8 @@ def autonamed_elb_names(key: str, value: str, names: Sequence[str]) -> None:
             f"at most {room} characters: '{longest}' plus Pulumi's {AUTONAME_SUFFIX}-character suffix must fit the "
             f"{MAX_ELB_NAME} characters AWS allows a load balancer or target group name",
         )
+    if any(not _ELB_NAME.fullmatch(name) or name.startswith("-") for name in every):
+        raise ConfigError(key, value, "letters, digits and hyphens, not starting with a hyphen (the only characters "
+                          "AWS allows in a load balancer or target group name)")  # fmt: skip
+    if any(name.lower().startswith("internal-") for name in load_balancers):
+        raise ConfigError(key, value, "a name not starting with 'internal-' (AWS refuses it for a load balancer)")

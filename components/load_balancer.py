@@ -81,7 +81,7 @@ class LoadBalancer(pulumi.ComponentResource):
     """The idle timeout; a service behind this listener sets its app's keep-alive above it."""
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        autonamed_elb_names("name", name, [f"{name}-alb"])
+        autonamed_elb_names("name", name, load_balancers=[f"{name}-alb"])
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         sg = aws.ec2.SecurityGroup(

@@ -56,3 +56,16 @@ class Listener:
             if any(pattern_matches(p, path) for p in rule.patterns):
                 return rule.target
         return self.default
+
+
+def elb_refuses_name(name: str, *, load_balancer: bool) -> str | None:
+    """Why ``CreateLoadBalancer``/``CreateTargetGroup`` refuse ``name`` (ELB API reference), or None: at
+    most 32 characters, only alphanumerics and hyphens, no hyphen first or last, and a load balancer's
+    not beginning with ``internal-``."""
+    if len(name) > 32:
+        return "longer than 32"
+    if not re.fullmatch(r"[A-Za-z0-9-]+", name) or name.startswith("-") or name.endswith("-"):
+        return "characters"
+    if load_balancer and name.startswith("internal-"):
+        return "internal-"
+    return None

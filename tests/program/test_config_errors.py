@@ -128,11 +128,18 @@ def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypat
     assert mocks.resources == []
 
 
-def test_a_stack_name_too_long_for_the_load_balancers_name_fails_before_anything_is_registered() -> None:
+@pytest.mark.parametrize(
+    ("stack", "allowed"),
+    [("production-eu-west", "at most 16"), ("prod_eu", "letters, digits and hyphens"), ("prod.eu", "letters"),
+     ("internal-tools", "not starting with 'internal-'")],
+)  # fmt: skip
+def test_a_stack_name_elb_would_refuse_fails_before_anything_is_registered(stack: str, allowed: str) -> None:
+    """Pulumi allows ``_`` and ``.`` in stack names; load balancer and target group names do not."""
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
-        run_mocked(main_program(), stack="production-eu-west", mocks=mocks)
-    assert (error.value.key, error.value.value) == ("stack", "production-eu-west")
+        run_mocked(main_program(), stack=stack, mocks=mocks)
+    assert (error.value.key, error.value.value) == ("stack", stack)
+    assert error.value.allowed.startswith(allowed) or allowed in error.value.allowed
     assert mocks.resources == []
 
 

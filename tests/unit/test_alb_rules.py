@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from components.alb_rules import LAST_PRIORITY, autonamed_elb_names, health_check_path, is_catch_all, path_patterns
 from components.errors import ConfigError
-from tests.models.alb import Listener, Rule, pattern_matches
+from tests.models.alb import Listener, Rule, elb_refuses_name, pattern_matches
 
 
 def test_three_path_values_are_accepted_and_four_are_refused_like_the_alb() -> None:
@@ -88,21 +88,25 @@ def pulumi_autoname(name: str) -> str:
     return prefix + "abcdef0"
 
 
-@given(stack=st.text(st.sampled_from("abc-1"), min_size=1, max_size=40))
-def test_a_stack_name_is_accepted_exactly_when_pulumi_can_name_its_load_balancer_and_target_group(
-    stack: str,
-) -> None:
-    names = [f"{stack}-web-alb", f"{stack}-app-tg"]
+@given(stack=st.text(st.sampled_from("abc-1_.I"), min_size=1, max_size=40) | st.just("internal-tools"))
+def test_a_stack_name_is_accepted_exactly_when_elb_accepts_the_names_pulumi_makes_from_it(stack: str) -> None:
+    """Pulumi's auto-name must exist and ELB must take it: length, characters, ``internal-``."""
+    load_balancer, target_group = f"{stack}-web-alb", f"{stack}-app-tg"
     try:
-        for name in names:
-            assert len(pulumi_autoname(name)) <= 32
-        fits = True
+        refusals = [elb_refuses_name(pulumi_autoname(load_balancer), load_balancer=True),
+                    elb_refuses_name(pulumi_autoname(target_group), load_balancer=False)]  # fmt: skip
+        accepted = refusals == [None, None]
     except ValueError:
-        fits = False
-    if fits:
-        autonamed_elb_names("stack", stack, names)
+        accepted = False
+    if accepted:
+        autonamed_elb_names("stack", stack, [target_group], load_balancers=[load_balancer])
     else:
         with pytest.raises(ConfigError) as error:
-            autonamed_elb_names("stack", stack, names)
+            autonamed_elb_names("stack", stack, [target_group], load_balancers=[load_balancer])
         assert (error.value.key, error.value.value) == ("stack", stack)
-        assert error.value.allowed.startswith("at most 16 characters")
+
+
+def test_a_target_group_may_start_with_internal_but_a_load_balancer_may_not() -> None:
+    autonamed_elb_names("name", "internal-api", ["internal-api-tg"])
+    with pytest.raises(ConfigError, match="internal-"):
+        autonamed_elb_names("name", "internal-api", load_balancers=["internal-api-alb"])
