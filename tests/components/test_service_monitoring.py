@@ -114,8 +114,10 @@ def test_the_counter_runs_its_handler_on_arm64_every_minute(alarmed: RecordingMo
     assert source == Path(task_counter_handler.__file__).read_text()
     assert callable(getattr(task_counter_handler, attribute))
     schedule = alarmed.find("aws:cloudwatch/eventRule:EventRule", "svc-monitoring-task-count-schedule").inputs
-    minutes = re.fullmatch(r"rate\((\d+) minutes?\)", schedule["scheduleExpression"])
-    assert minutes is not None and 60 // int(minutes[1]) == COUNTER_RUNS_PER_HOUR  # the estimate prices what runs
+    # EventBridge's rate syntax: "1 minute", or "N minutes" for N > 1 ("1 minutes" is refused).
+    minutes = re.fullmatch(r"rate\((?:(1) minute|([2-9]|[1-9]\d+) minutes)\)", schedule["scheduleExpression"])
+    assert minutes is not None
+    assert 60 // int(minutes[1] or minutes[2]) == COUNTER_RUNS_PER_HOUR  # the estimate prices what runs
     (target,) = [t for t in alarmed.inputs_of("aws:cloudwatch/eventTarget:EventTarget") if "task-count" in t["rule"]]
     assert target["arn"] == f"arn:aws:lambda:us-east-1:123456789012:{function.name}"
     permission = alarmed.one("aws:lambda/permission:Permission").inputs
