@@ -68,7 +68,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("scaleInCooldownSeconds", "integer", 300, "Seconds after a scale-in before the next (0-86400)."),
     ConfigKey("scaleOutCooldownSeconds", "integer", 60, "Seconds after a scale-out before the next (0-86400)."),
     ConfigKey("scalingSchedules", "array", (), "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin."),
-    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time and Spot interruptions (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard."),
+    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard."),
     ConfigKey("alarmCpuPercent", "integer", 80, "Alarm when average service CPU stays above this for 3 minutes (1-100)."),
     ConfigKey("alarmMemoryPercent", "integer", 80, "Alarm when average service memory stays above this for 3 minutes (1-100)."),
     ConfigKey("alarm5xxPerMinute", "integer", 5, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running."),
@@ -451,7 +451,7 @@ def stack_shape(settings: Settings) -> tuple[StackShape, tuple[str, ...]]:
     else:
         azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
         assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
-    alarms = 6 if settings.alarms else 0  # five on the service, one on Spot interruptions
+    alarms = 7 if settings.alarms else 0  # five on the service, Spot interruptions, tasks below desired
     if settings.autoscaling:
         scaling = settings.autoscaling
         targets = (scaling.cpu_target_percent, scaling.memory_target_percent, scaling.requests_per_target)

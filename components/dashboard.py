@@ -19,6 +19,21 @@ SPOT_FILTER_PATTERN = '{ $.detail.stopCode = "SpotInterruption" && $.detail.last
 SPOT_FILTER_DIMENSIONS = {"Service": "$.detail.group"}
 
 
+#: Minutes with fewer tasks running than desired before the alarm: past a deployment's or a scale-out's
+#: start-up and a Spot replacement, which take a few minutes.
+BELOW_DESIRED_MINUTES = 15
+
+
+def below_desired_queries(capacity_providers: tuple[str, ...]) -> tuple[str, list[tuple[str, str, dict[str, str]]]]:
+    """Metric math for the alarm on tasks missing: the desired count less the running tasks of every
+    provider (``task_counter_handler``'s metrics), and each metric it reads as (query id, metric name,
+    dimensions besides the service's). ECS never moves a task it cannot place on FARGATE_SPOT to
+    FARGATE, so without this a Spot shortage only shows as tasks left PENDING."""
+    running = [(f"running{i}", RUNNING_METRIC, {"CapacityProvider": p}) for i, p in enumerate(capacity_providers)]
+    expression = f"desired - SUM([{', '.join(query_id for query_id, _, _ in running)}])"
+    return expression, [("desired", DESIRED_METRIC, {}), *running]
+
+
 def spot_dimensions(service: str) -> dict[str, str]:
     """The dimensions the filter gives a service's interruption count (what an alarm or graph must ask for)."""
     return {"Service": f"service:{service}"}

@@ -19,10 +19,12 @@ import pulumi_aws as aws
 
 from .alarm_rules import Alarms
 from .dashboard import (
+    BELOW_DESIRED_MINUTES,
     METRIC_NAMESPACE,
     SPOT_FILTER_DIMENSIONS,
     SPOT_FILTER_PATTERN,
     SPOT_METRIC,
+    below_desired_queries,
     dashboard_body,
     dashboard_url,
     spot_dimensions,
@@ -78,6 +80,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
             ),
             opts=child,
         )  # fmt: skip
+        self._below_desired(name, args)
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=account_unique(pulumi.get_project(), name),
@@ -187,4 +190,42 @@ class ServiceMonitoring(pulumi.ComponentResource):
             treat_missing_data="notBreaching",
             alarm_actions=actions,
             opts=child,
+        )
+
+    def _below_desired(self, name: str, args: ServiceMonitoringArgs) -> None:
+        """Alarm when fewer tasks run than desired for ``BELOW_DESIRED_MINUTES`` (the counter's metrics)."""
+        actions = [args.topic_arn] if args.topic_arn is not None else []
+        expression, metrics = below_desired_queries(args.capacity_providers)
+        aws.cloudwatch.MetricAlarm(
+            f"{name}-below-desired",
+            alarm_description=f"Fewer tasks running than desired for {BELOW_DESIRED_MINUTES} minutes "
+            "(no Spot capacity, or tasks failing to start)",
+            metric_queries=[
+                aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="missing", expression=expression, label="tasks desired but not running", return_data=True
+                ),
+                *(
+                    aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                        id=query_id,
+                        return_data=False,
+                        metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                            namespace=METRIC_NAMESPACE,
+                            metric_name=metric,
+                            period=60,
+                            stat="Maximum",
+                            dimensions={"ClusterName": args.cluster_name, "ServiceName": args.service_name, **extra},
+                        ),
+                    )
+                    for query_id, metric, extra in metrics
+                ),
+            ],
+            comparison_operator="GreaterThanThreshold",
+            threshold=0,
+            evaluation_periods=BELOW_DESIRED_MINUTES,
+            datapoints_to_alarm=BELOW_DESIRED_MINUTES,
+            # No counts (the counter not yet running) is no shortfall; its own failures show in Lambda's metrics.
+            treat_missing_data="notBreaching",
+            alarm_actions=actions,
+            ok_actions=actions,
+            opts=pulumi.ResourceOptions(parent=self),
         )

@@ -12,10 +12,14 @@ from components import task_counter_handler
 from components.alarm_rules import Alarms
 from components.cost import COUNTER_RUNS_PER_HOUR
 from components.dashboard import METRIC_NAMESPACE, SPOT_METRIC
+from components.task_counter_handler import emf_documents
 from tests.components.builders import LB_SUFFIX, published_metrics, service
 from tests.models.cloudwatch import (
-    alarm_metric,
+    MetricId,
+    alarm_metrics,
+    alarm_states,
     dashboard_metrics,
+    emf_metrics,
     event_matches,
     filter_metric,
     published_by_aws,
@@ -72,7 +76,7 @@ def test_the_spot_alarm_and_graph_ask_for_the_metric_the_filter_publishes(alarme
     stopped = spot_interruption(CLUSTER_ARN, GROUP, "task/a")[-1]
     published = filter_metric(metric_filter, stopped)
     alarm = alarmed.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-monitoring-spot-alarm").inputs
-    assert alarm_metric(alarm) == published
+    assert alarm_metrics(alarm) == [published]
     assert (alarm["statistic"], alarm["period"], alarm["threshold"]) == ("Sum", 3600, 3)
     graphed = dict(dashboard_metrics(alarmed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]))
     assert graphed["Spot interruptions"] == published
@@ -83,11 +87,13 @@ def test_every_metric_the_dashboard_and_the_alarms_ask_for_is_published(alarmed:
     ours = published_metrics(alarmed)
     insights = alarmed.one("aws:ecs/cluster:Cluster").inputs["settings"][0]["value"] != "disabled"
     asked = [
-        (f"alarm {a['metricName']}", alarm_metric(a))
-        for a in alarmed.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")
+        (f"alarm {a.name}", metric)
+        for a in alarmed.resources
+        if a.type == "aws:cloudwatch/metricAlarm:MetricAlarm"
+        for metric in alarm_metrics(a.inputs)
     ]
     asked += dashboard_metrics(alarmed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
-    assert len(asked) == 6 + 9
+    assert len(asked) == 6 + 3 + 9  # six one-metric alarms, the below-desired one's three, the widgets
     unpublished = [
         (where, m) for where, m in asked if m not in ours and not published_by_aws(m, container_insights=insights)
     ]
@@ -150,3 +156,41 @@ def test_the_dashboard_url_is_an_output(mocked) -> None:
     assert urls == [
         "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=graviton-node-svc-monitoring"
     ]
+
+
+def minutes(desired: list[int], on_demand: list[int], spot: list[int]) -> dict[MetricId, list[float | None]]:
+    """What the counter publishes minute by minute (its EMF documents) for these counts."""
+    series: dict[MetricId, list[float | None]] = {}
+    for d, f, sp in zip(desired, on_demand, spot, strict=True):
+        for document in emf_documents(
+            "GravitonNode", "svc-cluster", "svc-svc", d, {"FARGATE": f, "FARGATE_SPOT": sp}, 1
+        ):
+            for metric, value in emf_metrics(json.dumps(document)):
+                series.setdefault(metric, []).append(value)
+    return series
+
+
+@pytest.mark.parametrize(
+    ("story", "desired", "on_demand", "spot", "alarms_at"),
+    [
+        ("no Spot capacity: two of four tasks never start", [4] * 20, [1] * 20, [1] * 20, 15),
+        ("a deployment runs old and new tasks side by side", [4] * 20, [2] * 20, [6] * 20, None),
+        ("a scale-out's tasks start within five minutes", [6] * 20, [1] * 20, [3] * 5 + [5] * 15, None),
+        ("an interruption's replacement starts within three minutes", [4] * 20, [1] * 20,
+         [3] * 5 + [2] * 3 + [3] * 12, None),
+        ("tasks keep failing to start after a bad deploy", [2] * 20, [1] * 20, [0] * 20, 15),
+    ],
+)  # fmt: skip
+def test_the_below_desired_alarm_fires_on_a_lasting_shortfall_only(
+    alarmed: RecordingMocks,
+    story: str,
+    desired: list[int],
+    on_demand: list[int],
+    spot: list[int],
+    alarms_at: int | None,
+) -> None:
+    alarm = alarmed.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-monitoring-below-desired").inputs
+    states = alarm_states(alarm, minutes(desired, on_demand, spot))
+    first = states.index("ALARM") + 1 if "ALARM" in states else None
+    assert first == alarms_at, story
+    assert alarm["alarmActions"] == [f"arn:aws:sns:us-east-1:123456789012:{alarmed.one('aws:sns/topic:Topic').name}"]

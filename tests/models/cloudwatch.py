@@ -130,10 +130,52 @@ def dashboard_metrics(body: str) -> list[tuple[str, MetricId]]:
     return found
 
 
-def alarm_metric(alarm: dict[str, Any]) -> MetricId:
-    """The metric a single-metric alarm watches."""
-    dims = frozenset((alarm.get("dimensions") or {}).items())
-    return alarm["namespace"], alarm["metricName"], dims
+def alarm_metrics(alarm: dict[str, Any]) -> list[MetricId]:
+    """The metrics an alarm watches: its one metric, or each metric of its metric-math queries."""
+    if not alarm.get("metricQueries"):
+        return [(alarm["namespace"], alarm["metricName"], frozenset((alarm.get("dimensions") or {}).items()))]
+    return [
+        (q["metric"]["namespace"], q["metric"]["metricName"], frozenset((q["metric"].get("dimensions") or {}).items()))
+        for q in alarm["metricQueries"] if "metric" in q
+    ]  # fmt: skip
+
+
+_DIFFERENCE_OF_SUM = re.compile(r"(\w+) - SUM\(\[([\w, ]+)\]\)")
+
+
+def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None]]) -> list[str]:
+    """The alarm's state after each minute of ``series`` (a value or None a minute, per metric).
+
+    The returned query's value each minute (a single metric, or the ``a - SUM([b, c])`` metric math this
+    project uses) breaches when it passes the threshold; the alarm fires when ``datapointsToAlarm`` of
+    the last ``evaluationPeriods`` breach, a minute without data counting as ``treatMissingData`` says.
+    """
+    values: list[float | None]
+    if alarm.get("metricQueries"):
+        queries = {q["id"]: q for q in alarm["metricQueries"]}
+        (returned,) = [q for q in alarm["metricQueries"] if q.get("returnData")]
+        match = _DIFFERENCE_OF_SUM.fullmatch(returned["expression"])
+        if match is None:
+            raise NotImplementedError(returned["expression"])
+
+        def of(query_id: str) -> list[float | None]:
+            (metric,) = alarm_metrics({"metricQueries": [queries[query_id]]})
+            return series[metric]
+
+        left, summed = of(match[1]), [of(i.strip()) for i in match[2].split(",")]
+        values = []
+        for minute, value in enumerate(left):
+            parts = [v for v in (s[minute] for s in summed) if v is not None]
+            values.append(None if value is None or not parts else value - sum(parts))
+    else:
+        (metric,) = alarm_metrics(alarm)
+        values = series[metric]
+    above = {"GreaterThanThreshold": lambda v: v > alarm["threshold"],
+             "LessThanThreshold": lambda v: v < alarm["threshold"]}[alarm["comparisonOperator"]]  # fmt: skip
+    missing_breaches = alarm.get("treatMissingData", "missing") == "breaching"
+    window, needed = int(alarm["evaluationPeriods"]), int(alarm.get("datapointsToAlarm", alarm["evaluationPeriods"]))
+    breaches = [missing_breaches if v is None else above(v) for v in values]
+    return ["ALARM" if sum(breaches[max(0, i + 1 - window) : i + 1]) >= needed else "OK" for i in range(len(values))]
 
 
 def event_matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:

@@ -55,13 +55,18 @@ def test_prod_uses_enhanced_container_insights(prod: Run) -> None:
 
 
 def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
-    cost = run_program("prod").outputs["cost_estimate"]
+    run = run_program("prod")
+    cost = run.outputs["cost_estimate"]
     lines = {line["item"]: (line["quantity"], line["monthly_usd"]) for line in cost["lines"]}
     assert lines["NAT gateways"] == (3, 98.55)  # OnePerAz over 3 AZs: 3 * 0.045 * 730
     assert lines["public IPv4 addresses"] == (6, 21.90)  # 3 ALB nodes + 3 NAT EIPs; tasks are private
-    assert lines["alarms"] == (10, 1.00)  # 6 of ours + 2 for each of the CPU and requests policies
+    assert lines["alarms"] == (11, 1.10)  # 7 of ours + 2 for each of the CPU and requests policies
+    tracking = [
+        p for p in run.mocks.inputs_of("aws:appautoscaling/policy:Policy") if p["policyType"] == "TargetTrackingScaling"
+    ]
+    assert len(run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")) + 2 * len(tracking) == 11
     assert lines["dashboards"] == (1, 3.00)
     assert lines["custom metrics"] == (4, 1.20)  # Spot count, desired, running on FARGATE and on FARGATE_SPOT
-    assert len(published_metrics(run_program("prod").mocks)) == 4
+    assert len(published_metrics(run.mocks)) == 4
     assert lines["task counter function"] == (43_800, 0.08)
     assert cost["total_monthly_usd"] == round(sum(m for _, m in lines.values()), 2)
