@@ -4,7 +4,8 @@ ECS tells of a Spot interruption only as task state change events (stop code ``S
 from the two-minute notice to the task's stop). An EventBridge rule sends this service's STOPPED ones,
 one per interrupted task, to a log group, where a metric filter counts them for an alarm, and to the
 alarm topic when there is one (with the topic policy EventBridge needs to publish). A ``TaskCounter``
-counts the running tasks per capacity provider. The dashboard shows CPU and memory against the task
+counts the running tasks per capacity provider, and an alarm fires when fewer run than desired for
+``BELOW_DESIRED_MINUTES`` (ECS never falls back from Spot). The dashboard shows CPU and memory against the task
 size, requests, 5xx, response time, running tasks by provider against the desired count, and the
 interruptions.
 """
@@ -62,7 +63,8 @@ class ServiceMonitoringArgs:
 
 
 class ServiceMonitoring(pulumi.ComponentResource):
-    """An EventBridge rule, a log group and metric filter, an alarm, a task counter and a dashboard."""
+    """Spot interruptions (rule, log group, metric filter, alarm), a task counter with an alarm on tasks
+    below the desired count, and a dashboard."""
 
     dashboard_url: pulumi.Output[str]
     """The dashboard in the CloudWatch console."""
