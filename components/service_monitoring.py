@@ -5,9 +5,9 @@ from the two-minute notice to the task's stop). An EventBridge rule sends this s
 one per interrupted task, to a log group, where a metric filter counts them for an alarm, and to the
 alarm topic when there is one (with the topic policy EventBridge needs to publish). A ``TaskCounter``
 counts the running tasks per capacity provider, and an alarm fires when fewer run than desired for
-``BELOW_DESIRED_MINUTES`` (ECS never falls back from Spot). The dashboard shows CPU and memory against the task
-size, requests, 5xx, response time, running tasks by provider against the desired count, and the
-interruptions.
+``BELOW_DESIRED_MINUTES`` (ECS never falls back from Spot). The dashboard shows CPU and memory
+against the task size, requests, 5xx, response time, running tasks by provider against the desired
+count, and the interruptions.
 """
 
 from __future__ import annotations
