@@ -138,6 +138,18 @@ def task_counter_policy(*, cluster_arn: str, service_name: str, log_group_arn: s
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
+def event_log_policy(*, log_group_arn: str) -> str:
+    """EventBridge (and the log delivery it goes through) may write this log group's streams: the
+    resource policy a CloudWatch Logs target needs."""
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
+        "Action": list(LOG_WRITE),
+        "Resource": f"{log_group_arn}:*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+
+
 def alarm_topic_policy(*, topic_arn: str, account_id: str, event_rule_arns: tuple[str, ...]) -> str:
     """Who may publish to the alarm topic. A topic policy replaces SNS's default one, so it keeps the
     default's grant to this account's services (``AWS:SourceOwner``: CloudWatch alarms publish under it)

@@ -12,7 +12,6 @@ count, and the interruptions.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pulumi
@@ -31,7 +30,7 @@ from .dashboard import (
     spot_dimensions,
     spot_interruption_pattern,
 )
-from .iam_policies import alarm_topic_policy
+from .iam_policies import alarm_topic_policy, event_log_policy
 from .naming import account_unique, type_token
 from .task_counter import TaskCounter, TaskCounterArgs
 
@@ -127,22 +126,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
         aws.cloudwatch.LogResourcePolicy(
             f"{name}-spot-events-policy",
             resource_arn=events.arn,
-            policy_document=events.arn.apply(
-                lambda arn: json.dumps(
-                    {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
-                                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                "Resource": f"{arn}:*",
-                            }
-                        ],
-                    },
-                    sort_keys=True,
-                )
-            ),
+            policy_document=events.arn.apply(lambda arn: event_log_policy(log_group_arn=arn)),
             opts=child,
         )
         rule = aws.cloudwatch.EventRule(
