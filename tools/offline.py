@@ -69,6 +69,11 @@ def _digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+def mock_arn(typ: str, name: str) -> str:
+    """The ARN the mocks give a resource: ``arn:aws:<service of its type>:<region>:<account>:<name>``."""
+    return f"arn:aws:{typ.split(':')[1].split('/')[0]}:{REGION}:{ACCOUNT}:{name}"
+
+
 def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     """Plausible provider outputs, so typed outputs downstream resolve like they would on AWS."""
     if typ == "awsx:ec2:Vpc":
@@ -80,7 +85,7 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         }
     out = dict(inputs)
     out.setdefault("name", name)
-    out.setdefault("arn", f"arn:aws:{typ.split(':')[1].split('/')[0]}:{REGION}:{ACCOUNT}:{name}")
+    out.setdefault("arn", mock_arn(typ, name))
     if typ == "aws:ecr/repository:Repository":
         out.update(repositoryUrl=f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}", registryId=ACCOUNT)
     elif typ == "docker-build:index:Image":

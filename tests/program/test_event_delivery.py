@@ -11,15 +11,14 @@ from typing import Any
 import pytest
 
 from tests.models.resource_policies import admits
-from tools.offline import ACCOUNT, REGION, RecordingMocks, Registered, run_program
+from tools.offline import ACCOUNT, REGION, RecordingMocks, Registered, mock_arn, run_program
 
 EVENTS = "events.amazonaws.com"
 ALARMED_DEV = {"alarms": "true", "alarmEmails": '["ops@example.com"]'}
 
 
 def arn_of(resource: Registered) -> str:
-    """The ARN the mocks give a resource (``arn:aws:<service>:<region>:<account>:<name>``)."""
-    return f"arn:aws:{resource.type.split(':')[1].split('/')[0]}:{REGION}:{ACCOUNT}:{resource.name}"
+    return mock_arn(resource.type, resource.name)
 
 
 def by_arn(mocks: RecordingMocks, arn: str) -> Registered:
