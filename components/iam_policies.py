@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 #: ECR actions the execution role needs on the image's repository to pull it.
 ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
@@ -99,17 +100,12 @@ def exec_command_policy(*, log_group_arn: str | None = None, kms_key_arn: str = 
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def access_log_bucket_policy(*, bucket_arn: str, account_id: str, elb_account_arn: str) -> str:
-    """Log delivery writes this account's logs under the prefix (the region's ELB account in regions
-    from before August 2022, the log-delivery service principal in newer ones); nothing else, and
-    never over plain HTTP."""
-    logs = f"{bucket_arn}/{LOG_PREFIX}/AWSLogs/{account_id}/*"
+def access_log_bucket_policy(*, bucket_arn: str, account_id: str, delivery: Mapping[str, str]) -> str:
+    """ELB's log delivery (``delivery``, the region's principal from ``elb_log_delivery``) writes this
+    account's logs under the prefix; nothing else, and never over plain HTTP."""
     statements = [
-        {"Sid": "ElbAccount", "Effect": "Allow", "Principal": {"AWS": elb_account_arn}, "Action": "s3:PutObject",
-         "Resource": logs},
-        {"Sid": "ElbLogDelivery", "Effect": "Allow",
-         "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "Action": "s3:PutObject",
-         "Resource": logs},
+        {"Sid": "ElbLogDelivery", "Effect": "Allow", "Principal": dict(delivery), "Action": "s3:PutObject",
+         "Resource": f"{bucket_arn}/{LOG_PREFIX}/AWSLogs/{account_id}/*"},
         {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
          "Resource": [bucket_arn, f"{bucket_arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
     ]  # fmt: skip

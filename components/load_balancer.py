@@ -12,6 +12,7 @@ from . import validation as check
 from .alb_rules import autonamed_elb_names
 from .app_contract import http_timeouts_ms
 from .domain import TLS_POLICY, Domain
+from .elb_log_delivery import log_delivery_principal
 from .errors import ConfigError, collect
 from .https_domain import HttpsDomain, HttpsDomainArgs
 from .iam_policies import LOG_PREFIX, access_log_bucket_policy
@@ -216,14 +217,18 @@ class LoadBalancer(pulumi.ComponentResource):
             ],
             opts=child,
         )
+        # Who delivers the logs follows from the region by a table (elb_log_delivery), not from
+        # aws.elb.getServiceAccount, which fails in every region opened since August 2022. Region and
+        # partition are known in a preview, so a partition without log delivery already fails the preview.
+        delivery = pulumi.Output.all(
+            aws.get_region_output(opts=invoke).region, aws.get_partition_output(opts=invoke).partition
+        ).apply(lambda v: log_delivery_principal(region=v[0], partition=v[1]))
         policy = aws.s3.BucketPolicy(
             f"{name}-logs-policy",
             bucket=bucket.id,
             policy=pulumi.Output.all(
-                bucket.arn,
-                aws.get_caller_identity_output(opts=invoke).account_id,
-                aws.elb.get_service_account_output(opts=invoke).arn,
-            ).apply(lambda v: access_log_bucket_policy(bucket_arn=v[0], account_id=v[1], elb_account_arn=v[2])),
+                bucket.arn, aws.get_caller_identity_output(opts=invoke).account_id, delivery
+            ).apply(lambda v: access_log_bucket_policy(bucket_arn=v[0], account_id=v[1], delivery=v[2])),
             opts=child,
         )
         return bucket, policy
