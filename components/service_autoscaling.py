@@ -37,8 +37,12 @@ class ServiceAutoscaling(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ServiceAutoscalingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("service_autoscaling", "ServiceAutoscaling"), name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         scaling = args.scaling
+        # A scheduled action sets the target's min and max at its time, the provider's Read stores them
+        # (terraform-provider-aws appautoscaling/target.go, resourceTargetRead) and its Update registers the
+        # planned range (resourceTargetUpdate: RegisterScalableTarget). So with schedules, a refreshed
+        # deploy or a changed minCount/maxCount would undo the schedule in force: the schedules own the
+        # range, and minCount..maxCount is the range the target is created with.
         target = aws.appautoscaling.Target(
             f"{name}-target",
             service_namespace=NAMESPACE,
@@ -46,7 +50,9 @@ class ServiceAutoscaling(pulumi.ComponentResource):
             resource_id=pulumi.Output.format("service/{0}/{1}", args.cluster_name, args.service_name),
             min_capacity=scaling.min_count,
             max_capacity=scaling.max_count,
-            opts=child,
+            opts=pulumi.ResourceOptions(
+                parent=self, ignore_changes=["minCapacity", "maxCapacity"] if scaling.schedules else None
+            ),
         )
         after_target = pulumi.ResourceOptions(parent=self, depends_on=[target])
         metrics: list[tuple[str, int | None, str]] = [

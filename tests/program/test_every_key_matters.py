@@ -46,7 +46,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "requestsPerTarget": (SCALING, SCALING | {"requestsPerTarget": "500"}),
     "scaleInCooldownSeconds": (SCALING, SCALING | {"scaleInCooldownSeconds": "600"}),
     "scaleOutCooldownSeconds": (SCALING, SCALING | {"scaleOutCooldownSeconds": "30"}),
-    "scalingSchedules": (SCALING, SCALING | {"scalingSchedules": '["cron(0 8 ? * MON-FRI *)=1..6"]'}),
+    "scalingSchedules": (SCALING, SCALING | {"scalingSchedules": '["cron(0 8 ? * MON-FRI *)=2..4"]'}),
     "alarms": ({}, {"alarms": "true"}),
     "alarmCpuPercent": (ALARMS, ALARMS | {"alarmCpuPercent": "70"}),
     "alarmMemoryPercent": (ALARMS, ALARMS | {"alarmMemoryPercent": "90"}),
