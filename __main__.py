@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pulumi
+import pulumi_aws as aws
 
 from components.alb_rules import autonamed_elb_names
 from components.app_image import AppImage, AppImageArgs
@@ -30,7 +31,16 @@ def project_config() -> tuple[dict[str, str], frozenset[str]]:
     return {key: value for key, value in values.items() if value is not None}, secret
 
 
-settings = settings_from(*project_config())
+def stack_region() -> str | None:
+    """The region the AWS provider deploys to, read as the provider reads it: ``aws:region``, else the
+    ``AWS_REGION`` or ``AWS_DEFAULT_REGION`` environment variable (``pulumi_aws.config.region`` is the SDK's
+    copy of the provider's schema default). None when none is set and only an AWS profile names the
+    region: the provider reads the profile, the program does not, so the checks against the region
+    are skipped rather than guessed."""
+    return aws.config.region or None
+
+
+settings = settings_from(*project_config(), region=stack_region())
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
 autonamed_elb_names("stack", stack, [f"{stack}-app-tg"], load_balancers=[f"{stack}-web-alb"])
@@ -103,6 +113,8 @@ pulumi.export("cluster_name", service.cluster_name)
 pulumi.export("cluster_arn", service.cluster_arn)
 pulumi.export("service_name", service.service_name)
 pulumi.export("log_group_name", service.log_group_name)
+if service.dashboard_url is not None:
+    pulumi.export("dashboard_url", service.dashboard_url)
 pulumi.export("environment", service.environment)
 shape, assumptions = stack_shape(settings)
 pulumi.export(

@@ -60,14 +60,14 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("memory", "integer", 2048, "Task memory in MiB; must fit the Fargate table for cpu."),
     ConfigKey("desiredCount", "integer", 2, "Tasks the service keeps running (0-5000)."),
     ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount."),
-    ConfigKey("minCount", "integer", 1, "Fewest tasks when autoscaling (0-5000, at most desiredCount)."),
-    ConfigKey("maxCount", "integer", 4, "Most tasks when autoscaling (at least desiredCount, at most 5000). Tasks beyond the FARGATE base run on Spot."),
+    ConfigKey("minCount", "integer", 1, "Fewest tasks when autoscaling (0-5000, at most desiredCount). With scalingSchedules the schedules own the range: minCount..maxCount is the range the service starts with and bounds every schedule's range, and a deploy never resets the range a schedule has set."),
+    ConfigKey("maxCount", "integer", 4, "Most tasks when autoscaling (at least desiredCount, at most 5000); with scalingSchedules, see minCount. Tasks beyond the FARGATE base run on Spot."),
     ConfigKey("cpuTargetPercent", "integer", 60, "Target average CPU utilisation (1-100); 0 for no CPU policy."),
     ConfigKey("memoryTargetPercent", "integer", 0, "Target average memory utilisation (1-100); 0 for no memory policy."),
     ConfigKey("requestsPerTarget", "integer", 0, "Target ALB requests per task per minute (1-1000000); 0 for none."),
     ConfigKey("scaleInCooldownSeconds", "integer", 300, "Seconds after a scale-in before the next (0-86400)."),
     ConfigKey("scaleOutCooldownSeconds", "integer", 60, "Seconds after a scale-out before the next (0-86400)."),
-    ConfigKey("scalingSchedules", "array", (), "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin."),
+    ConfigKey("scalingSchedules", "array", (), "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin: EXPRESSION is at(yyyy-mm-ddThh:mm:ss), rate(1 day) or rate(N days) (also minute, hour), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field; TIMEZONE an IANA name (default UTC); MIN..MAX within minCount..maxCount. A changed range applies when its schedule next runs."),
     ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard."),
     ConfigKey("alarmCpuPercent", "integer", 80, "Alarm when average service CPU stays above this for 3 minutes (1-100)."),
     ConfigKey("alarmMemoryPercent", "integer", 80, "Alarm when average service memory stays above this for 3 minutes (1-100)."),
@@ -93,8 +93,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("minHealthyPercent", "integer", 100, "Deployment minimum healthy percent (0-100)."),
     ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
     ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container."),
-    ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key encrypting the sessions and their CloudWatch log; empty for none."),
-    ConfigKey("secrets", "array", (), "Container secrets as NAME=ARN: an SSM parameter or Secrets Manager ARN (with :json-key:: for one key); injected as ECS secrets, never plain environment."),
+    ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none."),
+    ConfigKey("secrets", "array", (), "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment."),
     ConfigKey("secretValues", "array", (), "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets."),
     ConfigKey("secretsKmsKeyArns", "array", (), "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these."),
     ConfigKey("environment", "array", (), "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept."),
@@ -104,7 +104,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("listenerPort", "integer", 80, "Load-balancer HTTP listener port; with a domain it answers a 301 to HTTPS on 443."),
     ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only."),
     ConfigKey("hostedZoneId", "string", "", "Route 53 hosted zone of domainName: validates the certificate and gets the alias record."),
-    ConfigKey("certificateArn", "string", "", "An existing ACM certificate for domainName; empty requests a DNS-validated one (needs hostedZoneId)."),
+    ConfigKey("certificateArn", "string", "", "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId)."),
     ConfigKey("allowedCidrs", "array", ("0.0.0.0/0",), "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open."),
     ConfigKey("deregistrationDelaySeconds", "integer", 30, "Target-group draining time (0-90), kept well under Spot's two-minute warning."),
     ConfigKey("pathPatterns", "array", ("/*",), "Listener-rule path patterns routed to this service (1-3, the ALB's limit)."),
@@ -339,13 +339,36 @@ def _check_secret_names(settings: Settings) -> None:
     check_names(settings.service.container_environment(), [*settings.secrets, *settings.secret_values])
 
 
-def _domain(r: _Reader) -> Domain | None:
+def _domain(r: _Reader, region: str | None) -> Domain | None:
     name, zone, certificate = r.string("domainName"), r.string("hostedZoneId"), r.string("certificateArn")
     if not name:
         if zone or certificate:
             raise ConfigError("domainName", "", "a domain, since hostedZoneId or certificateArn is set")
         return None
-    return Domain(name=name, hosted_zone_id=zone, certificate_arn=certificate)
+    domain = Domain(name=name, hosted_zone_id=zone, certificate_arn=certificate)
+    # ACM certificates are regional and cannot be copied between regions; a listener given another
+    # region's fails with CertificateNotFound (ACM User Guide, "Supported Regions").
+    check.in_region(
+        "certificateArn",
+        certificate,
+        region,
+        f"an ACM certificate in the stack's region {region} (arn:aws:acm:{region}:ACCOUNT:certificate/ID): "
+        "a load balancer takes certificates of its own region only",
+    )
+    return domain
+
+
+def _exec_kms_key_arn(r: _Reader, region: str | None) -> str:
+    key = check.kms_key_arn("execKmsKeyArn", r.string("execKmsKeyArn"))
+    # The session log group is created with this key, and CloudWatch Logs uses a key only in its own
+    # region (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS", step 2).
+    return check.in_region(
+        "execKmsKeyArn",
+        key,
+        region,
+        f"a KMS key in the stack's region {region} (arn:aws:kms:{region}:ACCOUNT:key/ID): CloudWatch Logs "
+        "encrypts the session log group only with a key of its own region",
+    )
 
 
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
@@ -364,11 +387,15 @@ def nearest_key(name: str) -> str | None:
     return close[0] if close else None
 
 
-def load_settings(raw: Mapping[str, str | None], secret_keys: frozenset[str] = frozenset()) -> Settings:
+def load_settings(
+    raw: Mapping[str, str | None], secret_keys: frozenset[str] = frozenset(), *, region: str | None = None
+) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
     takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
     unknown key among them naming the nearest known key. ``secret_keys`` are the keys set with
-    ``--secret``."""
+    ``--secret``. ``region`` is the stack's AWS region; the keys that must name something in it
+    (``execKmsKeyArn``, ``certificateArn``) are checked against it, and not at all when it is None
+    (unknown before deploy: the provider then takes it from the AWS profile)."""
     r = _Reader(raw)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
         guess = nearest_key(name)
@@ -390,7 +417,7 @@ def load_settings(raw: Mapping[str, str | None], secret_keys: frozenset[str] = f
         ),
         service=_service(r),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
-        exec_kms_key_arn=r.part(lambda: check.kms_key_arn("execKmsKeyArn", r.string("execKmsKeyArn")), str),
+        exec_kms_key_arn=r.part(lambda: _exec_kms_key_arn(r, region), str),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
         secrets_kms_key_arns=r.part(
@@ -408,7 +435,7 @@ def load_settings(raw: Mapping[str, str | None], secret_keys: frozenset[str] = f
             lambda: check.int_in_range("accessLogRetentionDays", r.integer("accessLogRetentionDays"), 1, 3650), int
         ),
         deletion_protection=r.boolean("deletionProtection"),
-        domain=r.part(lambda: _domain(r), lambda: None),
+        domain=r.part(lambda: _domain(r, region), lambda: None),
         network=r.part(
             lambda: NetworkArgs(
                 mode=r.string("vpc"),
@@ -428,9 +455,12 @@ def load_settings(raw: Mapping[str, str | None], secret_keys: frozenset[str] = f
     return settings
 
 
-def settings_from(config: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> Settings:
-    """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed)."""
-    return load_settings(dict(config), secret_keys)
+def settings_from(
+    config: Mapping[str, str], secret_keys: frozenset[str] = frozenset(), *, region: str | None = None
+) -> Settings:
+    """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed), for
+    a stack in ``region`` (None when unknown)."""
+    return load_settings(dict(config), secret_keys, region=region)
 
 
 #: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).

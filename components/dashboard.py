@@ -1,10 +1,11 @@
-"""The service's CloudWatch dashboard body and console URL, as pure functions of names."""
+"""The service's CloudWatch dashboard name, body and console URL, as pure functions of names."""
 
 from __future__ import annotations
 
 import json
 
 from .alarm_rules import Alarms
+from .naming import account_unique
 from .task_counter_handler import DESIRED_METRIC, RUNNING_METRIC
 
 #: Where the Spot-interruption count (a metric filter on the interruption events' log group) and the
@@ -84,6 +85,19 @@ def dashboard_body(
             0, 12, region=region),
     ]  # fmt: skip
     return json.dumps({"widgets": widgets}, sort_keys=True)
+
+
+#: PutDashboard's ``DashboardName``: at most 255 characters, each a letter, a digit, "-" or "_"
+#: (CloudWatch API reference, PutDashboard; botocore ``cloudwatch`` model, ``PutDashboardInput``).
+DASHBOARD_NAME_MAX = 255
+
+
+def dashboard_name(project: str, name: str, region: str) -> str:
+    """``<project>-<name>-<region>``. Dashboards are global per account, not per region (PutDashboard:
+    "All dashboards in your account are global, not region-specific"), and PutDashboard replaces one
+    of the same name without a word: the region keeps one stack's copies in two regions apart, the
+    project keeps copies of the project apart."""
+    return account_unique(project, f"{name}-{region}")
 
 
 def dashboard_url(region: str, name: str) -> str:

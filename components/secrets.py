@@ -4,6 +4,14 @@ ECS resolves each ``secrets`` entry at task start with the execution role, so th
 exactly those parameters and secrets (and decrypt with exactly the given KMS keys). A Secrets Manager
 reference may select a JSON key: ``<secret ARN>:<json-key>:<version-stage>:<version-id>``, the last
 three parts optional; the role's permission is on the secret ARN itself.
+
+A Secrets Manager ARN must be the full one, with the hyphen and six characters Secrets Manager adds to
+the name: IAM matches the role's policy against the secret's full ARN, so a policy naming a partial
+ARN (``...:secret:db``) denies the task its secret at start. ECS documents only the full ARN for a
+Secrets Manager ``valueFrom`` (API reference, ``Secret``). Granting ``<partial>-??????`` instead would
+guess: ``...:secret:db-config`` may be the full ARN of ``db`` or a partial one of ``db-config``, and
+Secrets Manager reads it as the full one itself (Secrets Manager User Guide, "Troubleshooting": "An AWS
+CLI or AWS SDK operation can't find my secret from a partial ARN").
 """
 
 from __future__ import annotations
@@ -15,6 +23,9 @@ from .errors import ConfigError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SSM = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+")
+#: The hyphen and six random letters or digits that end a secret's full ARN (Secrets Manager User Guide,
+#: "Permissions reference": "a dash and six random alphanumeric characters").
+_SUFFIX = re.compile(r".*-[A-Za-z0-9]{6}")
 _SECRET = re.compile(
     r"(?P<secret>arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+)"
     r"(?::(?P<key>[^:]*)(?::(?P<stage>[^:]*)(?::(?P<version>[^:]*))?)?)?"
@@ -22,6 +33,11 @@ _SECRET = re.compile(
 ALLOWED = (
     "NAME=ARN with an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) or a Secrets Manager "
     "ARN, optionally with a JSON key (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf:json-key::)"
+)
+PARTIAL = (
+    "a full ARN with the 6-character suffix, as the console shows it "
+    "(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf, then :json-key:: if any): the execution "
+    "role's permission is matched against the full ARN"
 )
 
 
@@ -33,12 +49,20 @@ def secret_name(key: str, name: str) -> str:
 
 
 def resource_arn(value_from: str) -> str | None:
-    """The ARN the execution role needs for a ``valueFrom``: the parameter, or the secret without its
-    JSON key, stage and version; None when it is neither."""
+    """The ARN the execution role needs for a ``valueFrom``: the parameter, or the secret's full ARN
+    without its JSON key, stage and version; None when it is neither (a partial secret ARN included)."""
     if _SSM.fullmatch(value_from):
         return value_from
     match = _SECRET.fullmatch(value_from)
-    return match["secret"] if match else None
+    return match["secret"] if match and _SUFFIX.fullmatch(match["secret"]) else None
+
+
+def check_reference(name: str, value_from: str) -> None:
+    """A ``secrets`` entry ECS can resolve and the execution role may read; the error shows ``NAME=ARN``."""
+    secret_name("secrets", name)
+    if resource_arn(value_from) is None:
+        partial = _SECRET.fullmatch(value_from) is not None
+        raise ConfigError("secrets", f"{name}={value_from}", PARTIAL if partial else ALLOWED)
 
 
 def parse_references(entries: Iterable[str]) -> dict[str, str]:
@@ -46,9 +70,9 @@ def parse_references(entries: Iterable[str]) -> dict[str, str]:
     references: dict[str, str] = {}
     for entry in entries:
         name, sep, arn = entry.partition("=")
-        if not sep or resource_arn(arn) is None:
+        if not sep:
             raise ConfigError("secrets", entry, ALLOWED)
-        secret_name("secrets", name)
+        check_reference(name, arn)
         if name in references:
             raise ConfigError("secrets", entry, f"each name once ({name} is set twice)")
         references[name] = arn

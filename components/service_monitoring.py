@@ -26,12 +26,13 @@ from .dashboard import (
     SPOT_METRIC,
     below_desired_queries,
     dashboard_body,
+    dashboard_name,
     dashboard_url,
     spot_dimensions,
     spot_interruption_pattern,
 )
 from .iam_policies import alarm_topic_policy, event_log_policy
-from .naming import account_unique, type_token
+from .naming import type_token
 from .task_counter import TaskCounter, TaskCounterArgs
 
 
@@ -82,9 +83,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
             opts=child,
         )  # fmt: skip
         self._below_desired(name, args)
+        project = pulumi.get_project()
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
-            dashboard_name=account_unique(pulumi.get_project(), name),
+            # The region the provider deploys to, not config: it is there even when only a profile names it.
+            dashboard_name=region.apply(lambda r: dashboard_name(project, name, r)),
             dashboard_body=pulumi.Output.all(
                 region,
                 args.cluster_name,

@@ -109,3 +109,17 @@ def kms_key_arn(key: str, value: str, *, optional: bool = True) -> str:
     if (value or not optional) and not (value.startswith("arn:") and ":kms:" in value and ":key/" in value):
         raise ConfigError(key, value, "a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")
     return value
+
+
+def arn_region(arn: str) -> str:
+    """The region field of ``arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`` (empty when it has none)."""
+    parts = arn.split(":", 5)
+    return parts[3] if len(parts) == 6 else ""
+
+
+def in_region(key: str, arn: str, region: str | None, allowed: str) -> str:
+    """``arn`` if it is empty, lies in ``region``, or no region is known (``None``: the provider takes it
+    from the AWS profile, which the program does not read). ``allowed`` says what would be, and why."""
+    if arn and region and arn_region(arn) != region:
+        raise ConfigError(key, arn, allowed)
+    return arn

@@ -23,7 +23,7 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as resource_runtime
 from pulumi.runtime.proto import source_pb2
-from pulumi.runtime.settings import _get_rpc_manager, set_root_resource
+from pulumi.runtime.settings import SETTINGS, _get_rpc_manager, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -47,6 +47,10 @@ class Registered:
     """Top-level input names that reached the engine as secrets (their values are unwrapped in ``inputs``)."""
     ignore_changes: list[str] = field(default_factory=list)
     """Inputs the engine keeps from the state on an update (``ResourceOptions.ignore_changes``)."""
+    id: str = ""
+    """The ID the (mock) provider gave it."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """What the (mock) provider answered: the values AWS would issue for it."""
 
 
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -141,10 +145,6 @@ _CALLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "filters": args.get("filters", []),
     },
     "aws:index/getRegion:getRegion": lambda _: {"id": REGION, "name": REGION, "region": REGION},
-    "aws:elb/getServiceAccount:getServiceAccount": lambda _: {
-        "id": "127311923021",
-        "arn": "arn:aws:iam::127311923021:root",
-    },
     "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
         "id": ACCOUNT,
         "accountId": ACCOUNT,
@@ -161,6 +161,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
     def __init__(self, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.resources: list[Registered] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.answers: list[dict[str, Any]] = []
+        """What each invoke in ``calls`` was answered, in the same order."""
         self._stack_outputs = dict(stack_outputs or {})
         """Outputs of other stacks by fully qualified name, answered to ``pulumi.StackReference``."""
 
@@ -168,24 +170,29 @@ class RecordingMocks(pulumi.runtime.Mocks):
         unwrapped = {key: _unwrap(value) for key, value in args.inputs.items()}
         inputs = {key: value for key, (value, _) in unwrapped.items()}
         secrets = {key for key, (_, secret) in unwrapped.items() if secret}
-        self.resources.append(Registered(type=args.typ, name=args.name, inputs=inputs, secret_inputs=secrets))
+        registered = Registered(type=args.typ, name=args.name, inputs=inputs, secret_inputs=secrets)
+        self.resources.append(registered)
         if args.typ == "pulumi:pulumi:StackReference":
             referenced = inputs["name"]
             if referenced not in self._stack_outputs:
                 raise KeyError(f"no outputs mocked for stack {referenced}")
-            return referenced, {
+            registered.id = referenced
+            registered.outputs = {
                 "name": referenced,
                 "outputs": dict(self._stack_outputs[referenced]),
                 "secretOutputNames": [],
             }
-        return f"{args.name}-id", _outputs(args.typ, args.name, inputs)
+        else:
+            registered.id, registered.outputs = f"{args.name}-id", _outputs(args.typ, args.name, inputs)
+        return registered.id, registered.outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.calls.append((args.token, dict(args.args)))
         answer = _CALLS.get(args.token)
         if answer is None:
             raise NotImplementedError(f"no mock for invoke {args.token}")
-        return answer(dict(args.args)), []
+        self.answers.append(answer(dict(args.args)))
+        return self.answers[-1], []
 
     def _only(self, what: str, found: list[Registered]) -> Registered:
         assert len(found) == 1, f"expected one {what}, found {len(found)}"
@@ -256,6 +263,8 @@ def run_mocked(
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks))
     _get_rpc_manager().clear()
+    # A failed run leaves its faulted outputs behind for the next run to report: start afresh, as the CLI does.
+    SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # the SDK's contextproperty hides it from checkers
     with _no_stack_traces():
         _sync_await(run_pulumi_func(program))
     root = pulumi.runtime.get_root_resource()
@@ -330,12 +339,12 @@ def run_program(
 ) -> Run:
     """Run the Pulumi project in ``root`` (this one by default) with a stack's config.
 
-    ``overrides`` are ``key`` -> string in the project's namespace; ``secret_keys`` the keys among them
-    set with ``--secret``.
+    ``overrides`` are ``key`` -> string in the project's namespace, or ``namespace:key`` in another's
+    (``aws:region``); ``secret_keys`` the keys among them set with ``--secret``.
     """
     project = _project_name(root)
     config = stack_config(stack, root)
-    config.update({f"{project}:{key}": value for key, value in (overrides or {}).items()})
+    config.update({key if ":" in key else f"{project}:{key}": value for key, value in (overrides or {}).items()})
 
     secret = [f"{project}:{key}" for key in secret_keys or []]
     return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)

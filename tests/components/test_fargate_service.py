@@ -425,3 +425,13 @@ def test_ecs_exec_sessions_are_logged_and_encrypted_with_the_given_key(mocked) -
 
 def test_without_ecs_exec_the_cluster_has_no_exec_configuration(default: RecordingMocks) -> None:
     assert "configuration" not in default.one("aws:ecs/cluster:Cluster").inputs
+
+
+def test_the_component_refuses_a_partial_secrets_manager_arn_as_the_config_does() -> None:
+    """Other projects build these args themselves: the execution role could never read such a secret."""
+    partial = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"
+    with pytest.raises(ConfigError) as error:
+        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
+                           listener_arn="l", load_balancer_security_group_id="sg", secrets={"DB": partial})  # fmt: skip
+    assert (error.value.key, error.value.value) == ("secrets", f"DB={partial}")
+    assert "6-character suffix" in error.value.allowed

@@ -144,7 +144,7 @@ def test_the_counter_may_read_only_this_service_and_this_clusters_tasks(alarmed:
     assert "cloudwatch:PutMetricData" not in json.dumps(statements)  # metrics come from its log lines
 
 
-def test_the_dashboard_url_is_an_output(mocked) -> None:
+def test_the_dashboard_url_is_an_output_and_names_the_region(mocked) -> None:
     urls: list[str] = []
 
     def build() -> None:
@@ -154,7 +154,8 @@ def test_the_dashboard_url_is_an_output(mocked) -> None:
 
     mocked(build)
     assert urls == [
-        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=graviton-node-svc-monitoring"
+        "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"
+        "#dashboards:name=graviton-node-svc-monitoring-us-east-1"
     ]
 
 

@@ -9,6 +9,9 @@
 - CloudWatch alarms publish to a topic of their account under SNS's default topic policy, which grants
   ``AWS:SourceOwner`` = the account; a topic policy replaces the default, so it must keep such a grant
   (or name ``cloudwatch.amazonaws.com``).
+- A KMS key policy admits CloudWatch Logs (``logs.<region>.amazonaws.com``) to a log group's key
+  operations, which carry the group's ARN as ``kms:EncryptionContext:aws:logs:arn`` (CloudWatch Logs
+  User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS").
 Only the condition keys below are understood; a statement with any other condition is not counted
 as a grant (a model that guesses would pass what AWS refuses).
 """
@@ -19,7 +22,7 @@ import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
-_KNOWN = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner"}
+_KNOWN = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "kms:encryptioncontext:aws:logs:arn"}
 
 
 def _listed(value: Any) -> list[str]:

@@ -1,5 +1,6 @@
 """Two projects copied from this one, deployed to the same account and region with the same stack
-name, set no name that AWS keeps unique per account (or globally).
+name, set no name that AWS keeps unique per account (or globally); nor does this project deployed with
+the same stack name to two regions of one account, for the names AWS keeps unique per account.
 
 Most names are left to Pulumi, which adds a random suffix. Where the program sets one itself, AWS
 either refuses the second project (log groups, SSM parameters: "already exists") or, worse, lets it
@@ -7,16 +8,19 @@ silently take over the first one's (``PutDashboard`` replaces a dashboard of the
 definition family collects both projects' revisions).
 """
 
+import functools
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pulumi
 import pytest
 import yaml
 
-from tools.offline import ROOT, Registered, run_program
+from tools.offline import ROOT, RecordingMocks, Registered, Run, run_program
 
-#: Types whose name is unique per account and region (S3 buckets: globally; IAM roles: per account), and
-#: the input that sets it.
+#: Types whose name is unique per account and region, and the input that sets it; ``PER_ACCOUNT`` and
+#: ``GLOBAL`` say which are unique more widely.
 UNIQUE_NAME = {
     "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
     "aws:cloudwatch/logGroup:LogGroup": "name",
@@ -34,6 +38,11 @@ UNIQUE_NAME = {
     "aws:sns/topic:Topic": "name",
     "aws:s3/bucket:Bucket": "bucket",
 }
+#: Dashboards (CloudWatch API reference, PutDashboard: "All dashboards in your account are global, not
+#: region-specific") and IAM roles are unique per account.
+PER_ACCOUNT = {"aws:cloudwatch/dashboard:Dashboard", "aws:iam/role:Role"}
+#: S3 bucket names are unique across every account.
+GLOBAL = {"aws:s3/bucket:Bucket"}
 SECRETS = {"secretValues": '["API_TOKEN=x"]'}
 
 
@@ -64,3 +73,44 @@ def test_a_copy_of_the_project_in_the_same_account_takes_none_of_this_ones_names
     ours_named = set_names(ours.mocks.resources)
     assert {t for t, _ in ours_named} >= {"aws:cloudwatch/dashboard:Dashboard", "aws:ssm/parameter:Parameter"}
     assert ours_named & set_names(theirs.mocks.resources) == set()
+
+
+class InRegion(RecordingMocks):
+    """The provider of a stack in ``region`` (the harness's answers otherwise)."""
+
+    def __init__(self, region: str) -> None:
+        super().__init__()
+        self.region = region
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        answer, failures = super().call(args)
+        if args.token == "aws:index/getRegion:getRegion":
+            answer = {**answer, "id": self.region, "name": self.region, "region": self.region}
+        return answer, failures
+
+
+@functools.cache
+def in_region(stack: str, region: str) -> Run:
+    """The stack, with alarms (and so a dashboard), deployed to ``region`` (one run each: read only)."""
+    return run_program(stack, {**SECRETS, "alarms": "true", "aws:region": region}, mocks=InRegion(region),
+                       secret_keys=["secretValues"])  # fmt: skip
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_same_stack_in_two_regions_of_one_account_takes_none_of_the_others_account_wide_names(stack: str) -> None:
+    east, west = in_region(stack, "us-east-1"), in_region(stack, "eu-west-1")
+    account_wide = [{(t, n) for t, n in set_names(run.mocks.resources) if t in PER_ACCOUNT | GLOBAL}
+                    for run in (east, west)]  # fmt: skip
+    assert {t for t, _ in account_wide[0]} >= {"aws:cloudwatch/dashboard:Dashboard"}
+    assert account_wide[0] & account_wide[1] == set()
+
+
+def test_each_regions_stack_exports_the_url_of_its_own_dashboard() -> None:
+    east, west = in_region("dev", "us-east-1"), in_region("dev", "eu-west-1")
+    for run, region in ((east, "us-east-1"), (west, "eu-west-1")):
+        (name,) = [
+            r.inputs["dashboardName"] for r in run.mocks.resources if r.type == "aws:cloudwatch/dashboard:Dashboard"
+        ]
+        assert run.outputs["dashboard_url"] == (
+            f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
+        )

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from components.errors import CombinedConfigError, ConfigError
-from tools.offline import ROOT, RecordingMocks, main_program, run_mocked, run_program
+from tools.offline import ROOT, RecordingMocks, main_program, run_mocked, run_program, stack_config
+
+#: A key, a certificate and a secret the dev stack (aws:region us-east-1) cannot use.
+EU_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+EU_CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+PARTIAL_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"
 
 CASES = [
     ({"cpu": "1000"}, "cpu"),
@@ -81,6 +86,9 @@ CASES = [
     ({"secretsKmsKeyArns": '[""]'}, "secretsKmsKeyArns"),
     ({"taskEgressPorts": '["443", "443"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": '["70000"]'}, "taskEgressPorts"),
+    ({"enableExecuteCommand": "true", "execKmsKeyArn": EU_KEY}, "execKmsKeyArn"),
+    ({"domainName": "app.example.com", "certificateArn": EU_CERTIFICATE}, "certificateArn"),
+    ({"secrets": f'["DB_PASSWORD={PARTIAL_SECRET}:password::"]'}, "secrets"),
 ]
 
 
@@ -175,3 +183,76 @@ def test_following_the_use_spot_hint_gives_a_valid_on_demand_stack() -> None:
     run = run_program("dev", {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"})
     strategy = run.mocks.one("aws:ecs/service:Service").inputs["capacityProviderStrategies"]
     assert [item["capacityProvider"] for item in strategy] == ["FARGATE"]
+
+
+IN_THE_WRONG_REGION = {
+    "enableExecuteCommand": "true",
+    "execKmsKeyArn": EU_KEY,
+    "domainName": "app.example.com",
+    "certificateArn": EU_CERTIFICATE,
+}
+
+
+def test_a_key_or_certificate_of_another_region_is_refused_with_the_rest_naming_the_stacks_region() -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_program("dev", {**IN_THE_WRONG_REGION, "cpu": "abc"}, mocks=mocks)
+    by_key = {e.key: e for e in error.value.errors}
+    assert set(by_key) == {"cpu", "execKmsKeyArn", "certificateArn"}
+    assert (by_key["execKmsKeyArn"].value, by_key["certificateArn"].value) == (EU_KEY, EU_CERTIFICATE)
+    assert by_key["execKmsKeyArn"].allowed.startswith("a KMS key in the stack's region us-east-1")
+    assert by_key["certificateArn"].allowed.startswith("an ACM certificate in the stack's region us-east-1")
+    assert mocks.resources == []
+
+
+def test_a_partial_secrets_manager_arn_is_refused_asking_for_the_full_one() -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"secrets": f'["DB_PASSWORD={PARTIAL_SECRET}"]'}, mocks=mocks)
+    assert (error.value.key, error.value.value) == ("secrets", f"DB_PASSWORD={PARTIAL_SECRET}")
+    assert "a full ARN with the 6-character suffix, as the console shows it" in error.value.allowed
+    assert mocks.resources == []
+
+
+def without_region(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The dev stack's config with no ``aws:region``, and neither region variable in the environment."""
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    return {key: value for key, value in stack_config("dev").items() if key != "aws:region"}
+
+
+def overridden(config: dict[str, str], overrides: dict[str, str]) -> dict[str, str]:
+    return {**config, **{f"graviton-node:{key}": value for key, value in overrides.items()}}
+
+
+@pytest.mark.parametrize("variable", ["AWS_REGION", "AWS_DEFAULT_REGION"])
+def test_without_aws_region_the_region_comes_from_the_environment_as_the_provider_takes_it(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    config = without_region(monkeypatch)
+    monkeypatch.setenv(variable, "eu-west-1")
+    us_key = EU_KEY.replace("eu-west-1", "us-east-1")
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_mocked(main_program(), overridden(config, {"enableExecuteCommand": "true", "execKmsKeyArn": us_key}),
+                   mocks=mocks)  # fmt: skip
+    assert (error.value.key, error.value.value) == ("execKmsKeyArn", us_key)
+    assert "the stack's region eu-west-1" in error.value.allowed
+    assert mocks.resources == []
+
+
+def test_aws_region_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"aws:region": "ap-southeast-5", "domainName": "app.example.com",
+                            "certificateArn": EU_CERTIFICATE.replace("eu-west-1", "us-east-1")})  # fmt: skip
+    assert error.value.key == "certificateArn" and "the stack's region ap-southeast-5" in error.value.allowed
+
+
+def test_with_no_region_known_a_key_and_certificate_are_taken_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an AWS profile names the region then: the provider reads it, the program cannot."""
+    config = overridden(without_region(monkeypatch), IN_THE_WRONG_REGION | {"hostedZoneId": "Z0123456789ABC"})
+    run = run_mocked(main_program(), config)
+    listener = run.mocks.find("aws:lb/listener:Listener", "dev-web-https")
+    assert listener.inputs["certificateArn"] == EU_CERTIFICATE

@@ -98,3 +98,14 @@ def test_every_config_mistake_is_reported_at_once_one_line_per_key(capsys: pytes
     )  # fmt: skip
     keys = [line.split("'")[1] for line in err.splitlines()]
     assert code == 2 and sorted(keys) == ["allowedCidrs", "cpu", "desiredcount", "useSpot"]
+
+
+def test_set_takes_the_region_too_and_what_must_live_there_is_checked_against_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    code, _, err = plan(
+        capsys, "--set", "aws:region=eu-west-1", "--set", "enableExecuteCommand=true", "--set", f"execKmsKeyArn={key}",
+    )  # fmt: skip
+    assert code == 2 and err.startswith(f"error: config 'execKmsKeyArn': got '{key}'")
+    assert "the stack's region eu-west-1" in err

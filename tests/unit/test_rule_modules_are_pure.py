@@ -6,8 +6,8 @@ from pathlib import Path
 
 RULE_MODULES = [
     "alarm_rules", "alb_rules", "app_contract", "autoscaling_rules", "build_tag", "capacity_strategy",
-    "container_definition", "cost", "dashboard", "domain", "ecr_lifecycle", "env_tuning", "errors",
-    "fargate_sizing", "iam_policies", "secrets", "service_spec", "task_counter_handler", "validation",
+    "container_definition", "cost", "dashboard", "domain", "ecr_lifecycle", "elb_log_delivery", "env_tuning",
+    "errors", "fargate_sizing", "iam_policies", "secrets", "service_spec", "task_counter_handler", "validation",
 ]  # fmt: skip
 
 

@@ -1,0 +1,51 @@
+"""The dashboard's name is one PutDashboard accepts, in every region, for every project and stack name
+this program runs with, and names each (project, stack, region) apart: dashboards are global per
+account, so the region must be in it."""
+
+import functools
+import re
+import string
+
+from botocore.loaders import Loader
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.dashboard import DASHBOARD_NAME_MAX, dashboard_name
+
+#: Pulumi project names: 1-100 letters, digits, "-", "_" and "." (pulumi/pulumi,
+#: sdk/go/common/workspace/project.go, ValidateProjectName).
+PROJECTS = st.text(string.ascii_letters + string.digits + "-_.", min_size=1, max_size=100)
+#: Stack names the program accepts (lower-cased, at most 16 letters, digits and hyphens: the ELB rule
+#: in components/alb_rules.py), as the component names them.
+COMPONENTS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True).map(lambda stack: f"{stack}-app-monitoring")
+
+
+@functools.cache
+def regions() -> list[str]:
+    return sorted(
+        {region for partition in Loader().load_data("endpoints")["partitions"] for region in partition["regions"]}
+    )
+
+
+def test_the_length_is_the_one_put_dashboard_documents() -> None:
+    model = Loader().load_service_model("cloudwatch", "service-2")
+    documentation = model["shapes"]["PutDashboardInput"]["members"]["DashboardName"]["documentation"]
+    assert f"The maximum length is {DASHBOARD_NAME_MAX}" in documentation
+    assert 'valid characters are A-Z, a-z, 0-9, "-", and "_"' in documentation
+
+
+@given(project=PROJECTS, component=COMPONENTS, region=st.sampled_from(regions()))
+def test_every_name_is_one_put_dashboard_accepts(project: str, component: str, region: str) -> None:
+    assert re.fullmatch(rf"[A-Za-z0-9_-]{{1,{DASHBOARD_NAME_MAX}}}", dashboard_name(project, component, region))
+
+
+@given(component=COMPONENTS, regions=st.lists(st.sampled_from(regions()), min_size=2, max_size=2, unique=True))
+def test_the_same_stack_in_two_regions_gets_two_dashboards(component: str, regions: list[str]) -> None:
+    first, second = (dashboard_name("graviton-node", component, region) for region in regions)
+    assert first != second
+
+
+def test_the_name_holds_project_component_and_region() -> None:
+    assert dashboard_name("graviton-node", "prod-app-monitoring", "eu-west-1") == (
+        "graviton-node-prod-app-monitoring-eu-west-1"
+    )

@@ -1,0 +1,57 @@
+"""What must live in the stack's region is checked against it, in every region AWS has, and not at all
+when the region is unknown."""
+
+import functools
+
+import pytest
+from botocore.loaders import Loader
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.errors import ConfigError
+from components.validation import arn_region, in_region
+
+
+@functools.cache
+def regions() -> list[str]:
+    """Every region of every partition in botocore's endpoint data."""
+    return sorted(
+        {region for partition in Loader().load_data("endpoints")["partitions"] for region in partition["regions"]}
+    )
+
+
+def key_in(region: str) -> str:
+    return f"arn:aws:kms:{region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_the_endpoint_data_knows_many_regions() -> None:
+    assert {"us-east-1", "eu-west-1", "ap-southeast-5", "us-gov-west-1"} <= set(regions())
+
+
+@given(stack=st.sampled_from(regions()), other=st.sampled_from(regions()))
+def test_an_arn_is_accepted_exactly_when_it_lies_in_the_stacks_region(stack: str, other: str) -> None:
+    arn = key_in(other)
+    assert arn_region(arn) == other
+    if other == stack:
+        assert in_region("execKmsKeyArn", arn, stack, "a key in the stack's region") == arn
+    else:
+        with pytest.raises(ConfigError) as error:
+            in_region("execKmsKeyArn", arn, stack, "a key in the stack's region")
+        assert (error.value.key, error.value.value, error.value.allowed) == (
+            "execKmsKeyArn", arn, "a key in the stack's region",
+        )  # fmt: skip
+
+
+@given(other=st.sampled_from(regions()))
+def test_with_no_region_known_nothing_is_refused(other: str) -> None:
+    assert in_region("certificateArn", key_in(other), None, "unused") == key_in(other)
+
+
+def test_an_empty_value_is_never_refused() -> None:
+    assert in_region("certificateArn", "", "eu-west-1", "unused") == ""
+
+
+def test_an_arn_without_a_region_field_is_not_in_any_region() -> None:
+    assert arn_region("arn:aws:kms:key/1234") == ""
+    with pytest.raises(ConfigError):
+        in_region("execKmsKeyArn", "arn:aws:kms:key/1234", "us-east-1", "a key in us-east-1")
