@@ -1,0 +1,1377 @@
+"""The AWS input contract: for every resource type the program registers, the rule AWS applies to each
+input the program sets, with its source (see ``aws_api`` for the kinds of rule).
+
+How each Pulumi input reaches the API is the Terraform provider's doing (hashicorp/terraform-provider-aws,
+bridged by pulumi-aws 7): ``internal/service/<svc>/<resource>.go`` builds the request in its Create and
+Update functions; the rows name the API member it fills. IDs and ARNs that AWS issued for another
+resource and the program passes back unchanged are ``ISSUED``: the test checks that each is one the
+(mock) provider handed out, not a value the program made up.
+
+Names the program leaves to Pulumi are filled in by pulumi-aws's auto-naming: ``<resource name>-`` and 7
+random hex characters (``SetAutonaming(255, "-")`` for every ``name`` input, and explicit entries for
+the few named otherwise), lower-cased for S3 buckets. ``namePrefix`` gets 26 characters from the
+provider (``id.PrefixedUniqueId``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi_awsx as awsx
+import pulumi_docker_build as docker_build
+
+from tests.models.aws_api import (
+    Api,
+    Both,
+    Check,
+    Contract,
+    Each,
+    Issued,
+    Json,
+    Quote,
+    Rule,
+    Sent,
+    Text,
+    Unsent,
+    Url,
+    pairs,
+    shape_at,
+    shape_problems,
+)
+
+AUTONAME_SUFFIX = "-0a1b2c3"
+"""What pulumi-aws appends: a hyphen and 7 random hex characters."""
+PREFIXED_UNIQUE_ID = "20261129123456789000000001"
+"""terraform-plugin-sdk's ``id.PrefixedUniqueId``: an 18-digit timestamp and an 8-hex-digit counter."""
+
+ISSUED = Issued()
+TF_LB = "internal/service/elbv2"
+
+
+# ---- character sets AWS states in prose (each sentence is checked against botocore's documentation)
+
+EC2_TEXT = r"a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*"
+# The provider puts a rule's description in IpRanges[] with cidrIpv4 and in UserIdGroupPairs[] with
+# referencedSecurityGroupId (vpc/security_group_ingress_rule.go, expandIPPermission); the second has no
+# "&", so every rule description is held to both.
+RULE_DESCRIPTION = Both(
+    (
+        Text(
+            EC2_TEXT,
+            255,
+            Quote(
+                "ec2", "IpRange.Description", "Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+            ),
+        ),
+        Text(
+            r"a-zA-Z0-9 ._\-:/()#,@\[\]+=;{}!$*",
+            255,
+            Quote(
+                "ec2",
+                "UserIdGroupPair.Description",
+                "Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=;{}!$*",
+            ),
+        ),
+    )
+)
+GROUP_DESCRIPTION = Text(
+    EC2_TEXT,
+    255,
+    Quote(
+        "ec2", "CreateSecurityGroup:Description", "Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+    ),
+)
+GROUP_NAME = Text(
+    EC2_TEXT,
+    255,
+    Quote("ec2", "CreateSecurityGroup:GroupName", "Up to 255 characters in length. Can't start with sg-"),
+    extra=((lambda name: not name.lower().startswith("sg-"), "starts with sg-"),),
+)
+_ELB_NAME_CLAUSES = (
+    (lambda name: not name.startswith("-") and not name.endswith("-"), "begins or ends with a hyphen"),
+)
+TARGET_GROUP_NAME = Text(
+    "a-zA-Z0-9-",
+    32,
+    Quote(
+        "elbv2",
+        "CreateTargetGroup:Name",
+        "can have a maximum of 32 characters, must contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen",
+    ),
+    extra=_ELB_NAME_CLAUSES,
+)
+LOAD_BALANCER_NAME = Text(
+    "a-zA-Z0-9-",
+    32,
+    Quote(
+        "elbv2", "CreateLoadBalancer:Name", 'must not begin or end with a hyphen, and must not begin with "internal-"'
+    ),
+    extra=(*_ELB_NAME_CLAUSES, (lambda name: not name.lower().startswith("internal-"), "begins with internal-")),
+)
+ECS_NAME = "a-zA-Z0-9_-"
+_ECS_SAYS = "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed."
+CLUSTER_NAME = Text(ECS_NAME, 255, Quote("ecs", "CreateCluster:clusterName", _ECS_SAYS))
+SERVICE_NAME = Text(ECS_NAME, 255, Quote("ecs", "CreateService:serviceName", _ECS_SAYS))
+FAMILY = Text(ECS_NAME, 255, Quote("ecs", "RegisterTaskDefinition:family", _ECS_SAYS))
+TOPIC_NAME = Text(
+    "a-zA-Z0-9_-",
+    256,
+    Quote(
+        "sns",
+        "CreateTopic:Name",
+        "Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long",
+    ),
+)
+DASHBOARD_NAME = Text(
+    "a-zA-Z0-9_-",
+    255,
+    Quote(
+        "cloudwatch",
+        "PutDashboard:DashboardName",
+        'The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "_"',
+    ),
+)
+FUNCTION_NAME = Both(
+    (
+        Api("lambda", "CreateFunction:FunctionName"),
+        Text(
+            "a-zA-Z0-9_-",
+            64,
+            Quote(
+                "lambda",
+                "CreateFunction:FunctionName",
+                "If you specify only the function name, it is limited to 64 characters in length.",
+            ),
+        ),
+    )
+)
+
+
+def _parameter_name(name: Any) -> list[str]:
+    if not isinstance(name, str):
+        return [f"{name!r} is not a string"]
+    problems = []
+    if not re.fullmatch(r"[a-zA-Z0-9_.\-/]+", name):
+        problems.append(f"{name!r}: only a-zA-Z0-9_.- and / for hierarchies")
+    if re.match(r"/?(aws|ssm)", name, re.IGNORECASE):
+        problems.append(f"{name!r}: prefixed with aws or ssm")
+    if name.count("/") > 15:
+        problems.append(f"{name!r}: more than 15 levels")
+    if len(name) > 1011:
+        problems.append(f"{name!r}: longer than 1011 characters")
+    return problems
+
+
+PARAMETER_NAME = Both(
+    (
+        Api("ssm", "PutParameter:Name"),
+        Check(
+            _parameter_name,
+            Quote(
+                "ssm",
+                "PutParameter:Name",
+                "Parameter names can include only the following symbols and letters: a-zA-Z0-9_.-",
+            ),
+        ),
+    )
+)
+
+
+def _bucket_name(name: Any) -> list[str]:
+    if not isinstance(name, str):
+        return [f"{name!r} is not a string"]
+    problems = []
+    if not 3 <= len(name) <= 63 or not re.fullmatch(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", name):
+        problems.append(f"{name!r}: 3-63 lower-case letters, digits, dots and hyphens, a letter or digit at each end")
+    if ".." in name or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name):
+        problems.append(f"{name!r}: adjacent dots or an IP address")
+    if name.startswith(("xn--", "sthree-", "amzn-s3-demo-")) or name.endswith(
+        ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+    ):
+        problems.append(f"{name!r}: a reserved prefix or suffix")
+    return problems
+
+
+BUCKET_NAME = Check(
+    _bucket_name,
+    Url(
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+        "Bucket names must be between 3 (min) and 63 (max) characters long",
+    ),
+)
+
+
+# ---- documents: IAM's grammar and size limits
+
+_IAM_LIMITS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+
+
+def _policy(*, principal: bool, resource: bool) -> Callable[[Any], list[str]]:
+    """IAM's policy grammar: version, statements with an effect, actions, and a principal only where
+    the policy is attached to a resource or is a trust policy."""
+
+    def test(document: Any) -> list[str]:
+        if not isinstance(document, dict) or document.get("Version") != "2012-10-17":
+            return ['not a policy with "Version": "2012-10-17"']
+        statements = document.get("Statement")
+        statements = statements if isinstance(statements, list) else [statements]
+        problems = [] if statements else ["a policy needs at least one statement"]
+        sids = [s.get("Sid") for s in statements if isinstance(s, dict) and "Sid" in s]
+        if len(sids) != len(set(sids)):
+            problems.append(f"duplicate Sid in {sids}")
+        for statement in statements:
+            if not isinstance(statement, dict) or statement.get("Effect") not in ("Allow", "Deny"):
+                problems.append(f"{statement!r}: Effect must be Allow or Deny")
+                continue
+            if ("Action" in statement) == ("NotAction" in statement):
+                problems.append(f"{statement!r}: exactly one of Action and NotAction")
+            if principal != ("Principal" in statement or "NotPrincipal" in statement):
+                problems.append(f"{statement!r}: a Principal {'is required' if principal else 'is not allowed'} here")
+            if resource and ("Resource" in statement) == ("NotResource" in statement):
+                problems.append(f"{statement!r}: exactly one of Resource and NotResource")
+            if not resource and ("Resource" in statement or "NotResource" in statement):
+                problems.append(f"{statement!r}: a trust policy names no Resource")
+            if "Sid" in statement and not re.fullmatch(r"[A-Za-z0-9]*", str(statement["Sid"])):
+                problems.append(f"{statement!r}: a Sid of letters and digits only")
+        return problems
+
+    return test
+
+
+def iam_size(document: str) -> int:
+    """IAM counts a policy's characters without white space."""
+    return len(re.sub(r"\s", "", document))
+
+
+def _sized(limit: int, says: str) -> Check:
+    return Check(
+        lambda text: (
+            [] if iam_size(text) <= limit else [f"{iam_size(text)} characters without white space, over {limit}"]
+        ),
+        Url(_IAM_LIMITS, says),
+    )
+
+
+IDENTITY_POLICY = Check(
+    _policy(principal=False, resource=True),
+    Url(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
+        "principal_block is only for resource-based and trust policies",
+    ),
+)
+TRUST_POLICY = Check(
+    _policy(principal=True, resource=False),
+    Url(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+        "You must use the Principal element in resource-based policies",
+    ),
+)
+RESOURCE_POLICY = Check(_policy(principal=True, resource=True), TRUST_POLICY.cited)
+#: Inline policies of one role share 10,240 characters; the test adds them up per role.
+INLINE_ROLE_POLICIES_LIMIT = 10_240
+INLINE_ROLE_POLICIES_SAYS = "Role policy size cannot exceed 10,240 characters"
+
+
+# ---- other documented rules
+
+
+def _one_of(values: tuple[str, ...]) -> Callable[[Any], list[str]]:
+    return lambda value: [] if value in values else [f"{value!r} is not one of {values}"]
+
+
+def _range(low: float, high: float) -> Callable[[Any], list[str]]:
+    return lambda value: [] if low <= float(value) <= high else [f"{value!r} outside {low}-{high}"]
+
+
+def _ipv4_cidr(value: Any) -> list[str]:
+    try:
+        ipaddress.IPv4Network(value, strict=True)
+    except ValueError as error:
+        return [f"{value!r}: not an IPv4 CIDR ({error})"]
+    return []
+
+
+def _vpc_cidr(value: Any) -> list[str]:
+    problems = _ipv4_cidr(value)
+    return problems or ([] if 16 <= ipaddress.IPv4Network(value).prefixlen <= 28 else [f"{value!r}: not /16 to /28"])
+
+
+def _image_ref(ref: Any) -> list[str]:
+    """``<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>[@sha256:<digest>]`` with ECR's
+    repository name and tag rules and the OCI reference grammar."""
+    match = re.fullmatch(
+        r"(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/([^:@]+):([^@]+)(@sha256:[0-9a-f]{64})?", str(ref)
+    )
+    if not match:
+        return [f"{ref!r}: not <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>[@sha256:<digest>]"]
+    repository, tag = match.group(3), match.group(4)
+    problems = shape_problems(shape_at("ecr", "CreateRepository:repositoryName"), repository, "repository")
+    problems += shape_problems(shape_at("ecr", "PutImage:imageTag"), tag, "tag")
+    if not re.fullmatch(r"[\w][\w.-]{0,127}", tag):
+        problems.append(f"{tag!r}: an OCI tag is [a-zA-Z0-9_][a-zA-Z0-9._-]{{0,127}}")
+    return problems
+
+
+IMAGE_REF = Check(
+    _image_ref,
+    Url(
+        "https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests",
+        "[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}",
+    ),
+)
+PLATFORM = Check(
+    _one_of(tuple(p.value for p in docker_build.Platform)),
+    Url("pulumi_docker_build.Platform", "the platforms docker-build accepts"),
+)
+ECR_REGISTRY = Check(
+    lambda host: (
+        []
+        if re.fullmatch(r"\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com", str(host))
+        else [f"{host!r}: not an ECR registry"]
+    ),
+    Url(
+        "https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html",
+        "https://aws_account_id.dkr.ecr.region.amazonaws.com",
+    ),
+)
+BUILD_LOCAL = Unsent("read by BuildKit on the deploying machine; no AWS API takes it", kind=(str, bool, dict, list))
+
+
+_AT = r"at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)"
+_RATE = r"rate\((1 (minute|hour|day)|[1-9]\d* (minutes|hours|days))\)"
+_CRON = r"cron\(\S+ \S+ \S+ \S+ \S+ \S+\)"
+
+
+def _schedule(*forms: str) -> Callable[[Any], list[str]]:
+    def test(expression: Any) -> list[str]:
+        ok = any(re.fullmatch(form, str(expression)) for form in forms)
+        return [] if ok else [f"{expression!r}: not one of the forms {forms}"]
+
+    return test
+
+
+# EventBridge rules take rate() and cron() only; at() is Scheduler's and Application Auto Scaling's.
+EVENTS_SCHEDULE = Check(
+    _schedule(_RATE, _CRON),
+    Url(
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html",
+        "rate(value unit) ... If the value is equal to 1, then the unit must be singular",
+    ),
+)
+SCALING_SCHEDULE = Check(
+    _schedule(_AT, _RATE, _CRON),
+    Quote(
+        "application-autoscaling",
+        "PutScheduledAction:Schedule",
+        "The cron format consists of six fields separated by white spaces",
+    ),
+)
+
+
+def _archive_size(archive: Any) -> list[str]:
+    """The provider zips the archive's files and uploads them as ``Code.ZipFile``: their size bounds it."""
+    assets = getattr(archive, "assets", None)
+    if not isinstance(assets, dict):
+        return [f"{archive!r} is not an archive of files"]
+    size = sum(len(Path(asset.path).read_bytes()) for asset in assets.values() if hasattr(asset, "path"))
+    size += sum(len(asset.text.encode()) for asset in assets.values() if hasattr(asset, "text"))
+    return [] if size <= 50 * 1024 * 1024 else [f"{size} bytes, over the 50 MB direct-upload limit"]
+
+
+def _dashboard(body: Any) -> list[str]:
+    widgets = body.get("widgets") if isinstance(body, dict) else None
+    if not isinstance(widgets, list):
+        return ["a dashboard body must have a widgets array"]
+    return [] if len(widgets) <= 500 else [f"{len(widgets)} widgets, more than 500"]
+
+
+def _lambda_environment(variables: Any) -> list[str]:
+    size = sum(len(k) + len(v) for k, v in dict(variables).items())
+    return [] if size <= 4096 else [f"environment variables take {size} bytes, over 4 KB"]
+
+
+def _event_pattern(pattern: Any) -> list[str]:
+    if not isinstance(pattern, dict):
+        return ["an event pattern is a JSON object"]
+
+    def leaves(node: Any, where: str) -> list[str]:
+        if isinstance(node, dict):
+            return [p for key, value in node.items() for p in leaves(value, f"{where}.{key}")]
+        return [] if isinstance(node, list) and node else [f"{where}: a pattern's values are non-empty arrays"]
+
+    return leaves(pattern, "pattern")
+
+
+def _subscription_endpoint(endpoint: Any) -> list[str]:
+    return [] if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", str(endpoint)) else [f"{endpoint!r}: not an e-mail address"]
+
+
+def _resource_label(label: Any) -> list[str]:
+    ok = re.fullmatch(r"app/[^/]+/[^/]+/targetgroup/[^/]+/[^/]+", str(label))
+    return [] if ok else [f"{label!r}: not app/<alb>/<id>/targetgroup/<tg>/<id>"]
+
+
+ECR_CACHE_FLAG = Check(
+    lambda on: [] if on is True else ["ECR stores a BuildKit cache only as an image manifest with OCI media types"],
+    Url(
+        "https://aws.amazon.com/blogs/containers/announcing-remote-cache-support-in-amazon-ecr-for-buildkit-clients/",
+        "image-manifest=true,oci-mediatypes=true",
+    ),
+)
+
+
+def _service_resource_id(resource_id: Any) -> list[str]:
+    return (
+        []
+        if re.fullmatch(r"service/[^/]+/[^/]+", str(resource_id))
+        else [f"{resource_id!r}: not service/<cluster>/<service>"]
+    )
+
+
+SERVICE_RESOURCE_ID = Check(
+    _service_resource_id,
+    Quote("application-autoscaling", "RegisterScalableTarget:ResourceId", "Example: service/my-cluster/my-service ."),
+)
+
+
+def _tls_policy(name: Any) -> list[str]:
+    # Not AWS's rule but this project's (AWS accepts other predefined policies): the TLS 1.3 family
+    # that allows TLS 1.2 at the oldest, as the policy pack demands.
+    return (
+        []
+        if re.fullmatch(r"ELBSecurityPolicy-TLS13-1-[23](-(Res|Ext1|Ext2|FIPS))?-20\d\d-\d\d", str(name))
+        else [f"{name!r}: not a TLS 1.2+ predefined policy"]
+    )
+
+
+def _path_pattern(value: Any) -> list[str]:
+    ok = isinstance(value, str) and len(value) <= 128 and re.fullmatch(r"""[A-Za-z0-9_\-.$/~"'@:+&*?]+""", value)
+    return [] if ok else [f"{value!r}: at most 128 of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"]
+
+
+LIFECYCLE_POLICY = Check(
+    lambda doc: [] if isinstance(doc, dict) and doc.get("rules") else ["a lifecycle policy has rules"],
+    Url("https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html", "lifecycle policy parameters"),
+)
+
+
+def _container_limits(definitions: Any) -> list[str]:
+    """ECS's prose limits on a container definition for Fargate (botocore ``ContainerDefinition`` and
+    ``HealthCheck`` documentation, quoted in ``CONTAINER_LIMITS``)."""
+    problems = []
+    for container in definitions if isinstance(definitions, list) else []:
+        if "stopTimeout" in container and not 2 <= container["stopTimeout"] <= 120:
+            problems.append(f"stopTimeout {container['stopTimeout']}: Fargate takes 2-120 seconds")
+        check = container.get("healthCheck", {})
+        for key, low, high in (("interval", 5, 300), ("timeout", 2, 60), ("retries", 1, 10), ("startPeriod", 0, 300)):
+            if key in check and not low <= check[key] <= high:
+                problems.append(f"healthCheck.{key} {check[key]}: outside {low}-{high}")
+        for mapping in container.get("portMappings", []):
+            if "name" in mapping and not re.fullmatch(r"[a-z0-9_][a-z0-9_-]{0,63}", mapping["name"]):
+                problems.append(f"port mapping name {mapping['name']!r}: lower-case letters, digits, _ and -")
+    return problems
+
+
+#: Where ECS states the limits ``_container_limits`` applies; a test finds each sentence in botocore.
+CONTAINER_LIMITS = (
+    Quote("ecs", "ContainerDefinition.stopTimeout", "The valid values for Fargate are 2-120 seconds."),
+    Quote("ecs", "HealthCheck.interval", "You may specify between 5 and 300 seconds."),
+    Quote("ecs", "HealthCheck.timeout", "You may specify between 2 and 60 seconds."),
+    Quote("ecs", "HealthCheck.retries", "You may specify between 1 and 10 retries."),
+    Quote("ecs", "HealthCheck.startPeriod", "You can specify between 0 and 300 seconds."),
+)
+
+
+# ---- the table
+
+
+def _api(service: str, operation: str) -> Callable[[str], Api]:
+    return lambda member: Api(service, f"{operation}:{member}")
+
+
+ecr = _api("ecr", "CreateRepository")
+ecs_service = _api("ecs", "CreateService")
+ecs_task = _api("ecs", "RegisterTaskDefinition")
+ecs_cluster = _api("ecs", "CreateCluster")
+target_group = _api("elbv2", "CreateTargetGroup")
+listener = _api("elbv2", "CreateListener")
+alarm = _api("cloudwatch", "PutMetricAlarm")
+scaling_target = _api("application-autoscaling", "RegisterScalableTarget")
+scaling_policy = _api("application-autoscaling", "PutScalingPolicy")
+schedule = _api("application-autoscaling", "PutScheduledAction")
+record = _api("route53", "ChangeResourceRecordSets")
+lambda_fn = _api("lambda", "CreateFunction")
+RECORD_SET = "ChangeBatch.Changes[].ResourceRecordSet"
+AWSVPC = "networkConfiguration.awsvpcConfiguration"
+TRACKING = "targetTrackingScalingPolicyConfiguration"
+TRACKING_API = "TargetTrackingScalingPolicyConfiguration"
+
+
+def lb_attribute(key: str, *rules: Rule) -> Sent:
+    """A load balancer or target group setting the provider sends as an attribute (``Key``/``Value``
+    strings) with ModifyLoadBalancerAttributes / ModifyTargetGroupAttributes."""
+    value = Api("elbv2", "LoadBalancerAttribute.Value")
+    return Sent(
+        lambda v: ("true" if v else "false") if isinstance(v, bool) else str(int(v)) if isinstance(v, float) else v,
+        f"{TF_LB}/load_balancer.go, target_group.go: {key} attribute",
+        (value, *rules),
+    )
+
+
+def _as_number(rule: Rule) -> Sent:
+    return Sent(float, "attribute value as a number", (rule,))
+
+
+ECS_SECURITY_GROUPS = Check(
+    lambda groups: [] if len(groups) <= 5 else ["more than 5 security groups"],
+    Quote("ecs", "AwsVpcConfiguration.securityGroups", "There's a limit of 5 security groups that can be specified."),
+)
+ECS_SUBNETS = Check(
+    lambda subnets: [] if len(subnets) <= 16 else ["more than 16 subnets"],
+    Quote("ecs", "AwsVpcConfiguration.subnets", "There's a limit of 16 subnets that can be specified."),
+)
+
+EGRESS_OR_INGRESS: Mapping[str, Rule] = {
+    "description": RULE_DESCRIPTION,
+    "cidrIpv4": Both(
+        (Api("ec2", "IpRange.CidrIp"), Check(_ipv4_cidr, Quote("ec2", "IpRange.CidrIp", "The IPv4 address range")))
+    ),
+    "fromPort": Both(
+        (
+            Api("ec2", "IpPermission.FromPort"),
+            Check(
+                _range(0, 65535),
+                Quote(
+                    "ec2", "IpPermission.FromPort", "If the protocol is TCP or UDP, this is the start of the port range"
+                ),
+            ),
+        )
+    ),
+    "toPort": Both(
+        (
+            Api("ec2", "IpPermission.ToPort"),
+            Check(
+                _range(0, 65535),
+                Quote("ec2", "IpPermission.ToPort", "If the protocol is TCP or UDP, this is the end of the port range"),
+            ),
+        )
+    ),
+    "ipProtocol": Both(
+        (
+            Api("ec2", "IpPermission.IpProtocol"),
+            Check(
+                lambda p: (
+                    []
+                    if p in ("tcp", "udp", "icmp", "icmpv6", "-1") or str(p).isdigit()
+                    else [f"{p!r}: not a protocol"]
+                ),
+                Quote("ec2", "IpPermission.IpProtocol", "The IP protocol name ( tcp , udp , icmp , icmpv6 ) or number"),
+            ),
+        )
+    ),
+    "referencedSecurityGroupId": ISSUED,
+    "securityGroupId": ISSUED,
+}
+
+LOG_GROUP_NAME = Api("logs", "CreateLogGroup:logGroupName")
+DIMENSIONS = Sent(
+    pairs(("Name", "Value")),
+    "internal/service/cloudwatch/metric_alarm.go: expandMetricAlarmDimensions",
+    (alarm("Dimensions"),),
+)
+METRIC_QUERY = "Metrics[]"
+
+RULES: dict[str, Mapping[str, Rule]] = {
+    "aws:ecr/repository:Repository": {
+        "name": ecr("repositoryName"),
+        "forceDelete": Api("ecr", "DeleteRepository:force"),
+        "imageScanningConfiguration.scanOnPush": ecr("imageScanningConfiguration.scanOnPush"),
+        "imageTagMutability": ecr("imageTagMutability"),
+        "imageTagMutabilityExclusionFilters[].filter": ecr("imageTagMutabilityExclusionFilters[].filter"),
+        "imageTagMutabilityExclusionFilters[].filterType": ecr("imageTagMutabilityExclusionFilters[].filterType"),
+    },
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": {
+        "repository": Api("ecr", "PutLifecyclePolicy:repositoryName"),
+        "policy": Both((Api("ecr", "PutLifecyclePolicy:lifecyclePolicyText"), Json(LIFECYCLE_POLICY))),
+    },
+    "docker-build:index:Image": {
+        "tags": Each(IMAGE_REF),
+        "cacheFrom[].registry.ref": IMAGE_REF,
+        "cacheTo[].registry.ref": IMAGE_REF,
+        "cacheTo[].registry.mode": Check(
+            _one_of(tuple(m.value for m in docker_build.CacheMode)), Url("pulumi_docker_build.CacheMode", "min or max")
+        ),
+        "cacheTo[].registry.imageManifest": ECR_CACHE_FLAG,
+        "cacheTo[].registry.ociMediaTypes": ECR_CACHE_FLAG,
+        "platforms": Each(PLATFORM),
+        "registries[].address": ECR_REGISTRY,
+        "registries[].username": ISSUED,
+        "registries[].password": ISSUED,
+        "context.location": BUILD_LOCAL,
+        "dockerfile.location": BUILD_LOCAL,
+        "exports[].cacheonly": BUILD_LOCAL,
+        "buildArgs": BUILD_LOCAL,
+        "secrets": BUILD_LOCAL,
+        "network": Check(
+            _one_of(tuple(m.value for m in docker_build.NetworkMode)),
+            Url("pulumi_docker_build.NetworkMode", "default, host or none"),
+        ),
+        "push": BUILD_LOCAL,
+        "buildOnPreview": BUILD_LOCAL,
+        "ignoreSecretsInDiffCalculation": BUILD_LOCAL,
+    },
+    "docker-build:index:Index": {
+        "tag": IMAGE_REF,
+        "sources": Each(IMAGE_REF),
+        "registry.address": ECR_REGISTRY,
+        "registry.username": ISSUED,
+        "registry.password": ISSUED,
+        "push": BUILD_LOCAL,
+    },
+    "awsx:ec2:Vpc": {
+        "cidrBlock": Check(
+            _vpc_cidr,
+            Url(
+                "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
+                "The allowed block size is between a /16 netmask (65,536 IP addresses) and /28 netmask (16 IP addresses)",
+            ),
+        ),
+        "numberOfAvailabilityZones": Check(
+            _range(1, 6),
+            Url(
+                "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html",
+                "every Region has at least three Availability Zones; awsx spreads subnets over this many",
+            ),
+        ),
+        "enableDnsHostnames": Api("ec2", "ModifyVpcAttribute:EnableDnsHostnames.Value"),
+        "natGateways.strategy": Check(
+            _one_of(tuple(s.value for s in awsx.ec2.NatGatewayStrategy)),
+            Url("pulumi_awsx.ec2.NatGatewayStrategy", "None, Single or OnePerAz"),
+        ),
+    },
+    "aws:s3/bucket:Bucket": {
+        "bucket": Both((Api("s3", "CreateBucket:Bucket"), BUCKET_NAME)),
+        "forceDestroy": Unsent("the provider empties the bucket itself before DeleteBucket"),
+    },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+        "bucket": ISSUED,
+        **{
+            key: Api("s3", f"PutPublicAccessBlock:PublicAccessBlockConfiguration.{member}")
+            for key, member in {
+                "blockPublicAcls": "BlockPublicAcls",
+                "blockPublicPolicy": "BlockPublicPolicy",
+                "ignorePublicAcls": "IgnorePublicAcls",
+                "restrictPublicBuckets": "RestrictPublicBuckets",
+            }.items()
+        },
+    },
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
+        "bucket": ISSUED,
+        "rule.objectOwnership": Api("s3", "PutBucketOwnershipControls:OwnershipControls.Rules[].ObjectOwnership"),
+    },
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
+        "bucket": ISSUED,
+        "rules[].applyServerSideEncryptionByDefault.sseAlgorithm": Both(
+            (
+                Api(
+                    "s3",
+                    "PutBucketEncryption:ServerSideEncryptionConfiguration.Rules[].ApplyServerSideEncryptionByDefault.SSEAlgorithm",
+                ),
+                Check(
+                    _one_of(("AES256",)),
+                    Url(
+                        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+                        "The only server-side encryption option that's supported is Amazon S3-managed keys (SSE-S3)",
+                    ),
+                ),
+            )
+        ),
+    },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
+        "bucket": ISSUED,
+        "rules[].expiration.days": Api(
+            "s3", "PutBucketLifecycleConfiguration:LifecycleConfiguration.Rules[].Expiration.Days"
+        ),
+        "rules[].filter.prefix": Api(
+            "s3", "PutBucketLifecycleConfiguration:LifecycleConfiguration.Rules[].Filter.Prefix"
+        ),
+        "rules[].id": Both(
+            (
+                Api("s3", "LifecycleRule.ID"),
+                Text(
+                    r"\x20-\x7e",
+                    255,
+                    Quote("s3", "LifecycleRule.ID", "The value cannot be longer than 255 characters."),
+                ),
+            )
+        ),
+        "rules[].status": Api("s3", "PutBucketLifecycleConfiguration:LifecycleConfiguration.Rules[].Status"),
+    },
+    "aws:s3/bucketPolicy:BucketPolicy": {
+        "bucket": ISSUED,
+        "policy": Json(
+            RESOURCE_POLICY,
+            20 * 1024,
+            Url(
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
+                "Bucket policies are limited to 20 KB in size.",
+            ),
+        ),
+    },
+    "aws:acm/certificate:Certificate": {
+        "domainName": Api("acm", "RequestCertificate:DomainName"),
+        "validationMethod": Api("acm", "RequestCertificate:ValidationMethod"),
+    },
+    "aws:acm/certificateValidation:CertificateValidation": {
+        "certificateArn": ISSUED,
+        "validationRecordFqdns": Unsent(
+            "the provider compares them with DescribeCertificate's records while it waits", kind=list
+        ),
+    },
+    "aws:route53/record:Record": {
+        "zoneId": record("HostedZoneId"),
+        "name": record(f"{RECORD_SET}.Name"),
+        "type": record(f"{RECORD_SET}.Type"),
+        "ttl": record(f"{RECORD_SET}.TTL"),
+        "records": Sent(
+            lambda values: [{"Value": v} for v in values],
+            "internal/service/route53/record.go: expandResourceRecords",
+            (record(f"{RECORD_SET}.ResourceRecords"),),
+        ),
+        "aliases[].name": record(f"{RECORD_SET}.AliasTarget.DNSName"),
+        "aliases[].zoneId": record(f"{RECORD_SET}.AliasTarget.HostedZoneId"),
+        "aliases[].evaluateTargetHealth": record(f"{RECORD_SET}.AliasTarget.EvaluateTargetHealth"),
+        "allowOverwrite": Sent(
+            lambda overwrite: "UPSERT" if overwrite else "CREATE",
+            "internal/service/route53/record.go: resourceRecordCreate",
+            (record("ChangeBatch.Changes[].Action"),),
+        ),
+    },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        "name": GROUP_NAME,
+        "description": GROUP_DESCRIPTION,
+        "vpcId": ISSUED,
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": EGRESS_OR_INGRESS,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": EGRESS_OR_INGRESS,
+    "aws:lb/loadBalancer:LoadBalancer": {
+        "name": LOAD_BALANCER_NAME,
+        "loadBalancerType": Api("elbv2", "CreateLoadBalancer:Type"),
+        "internal": Sent(
+            lambda internal: "internal" if internal else "internet-facing",
+            f"{TF_LB}/load_balancer.go: resourceLoadBalancerCreate",
+            (Api("elbv2", "CreateLoadBalancer:Scheme"),),
+        ),
+        "ipAddressType": Api("elbv2", "CreateLoadBalancer:IpAddressType"),
+        "subnets": Api("elbv2", "CreateLoadBalancer:Subnets"),
+        "securityGroups": Api("elbv2", "CreateLoadBalancer:SecurityGroups"),
+        "idleTimeout": lb_attribute(
+            "idle_timeout.timeout_seconds",
+            _as_number(
+                Check(
+                    _range(1, 4000), Quote("elbv2", "LoadBalancerAttribute.Key", "The valid range is 1-4000 seconds.")
+                )
+            ),
+        ),
+        "dropInvalidHeaderFields": lb_attribute(
+            "routing.http.drop_invalid_header_fields.enabled",
+            Check(
+                _one_of(("true", "false")),
+                Quote(
+                    "elbv2",
+                    "LoadBalancerAttribute.Key",
+                    "routing.http.drop_invalid_header_fields.enabled - Indicates whether HTTP headers with invalid header fields are removed by the load balancer ( true ) or routed to targets ( false ).",
+                ),
+            ),
+        ),
+        "desyncMitigationMode": lb_attribute(
+            "routing.http.desync_mitigation_mode",
+            Check(
+                _one_of(("monitor", "defensive", "strictest")),
+                Quote(
+                    "elbv2",
+                    "LoadBalancerAttribute.Key",
+                    "The possible values are monitor , defensive , and strictest .",
+                ),
+            ),
+        ),
+        "enableDeletionProtection": lb_attribute(
+            "deletion_protection.enabled",
+            Check(
+                _one_of(("true", "false")),
+                Quote(
+                    "elbv2",
+                    "LoadBalancerAttribute.Key",
+                    "deletion_protection.enabled - Indicates whether deletion protection is enabled. The value is true or false .",
+                ),
+            ),
+        ),
+        "accessLogs.enabled": lb_attribute(
+            "access_logs.s3.enabled",
+            Check(
+                _one_of(("true", "false")),
+                Quote(
+                    "elbv2",
+                    "LoadBalancerAttribute.Key",
+                    "access_logs.s3.enabled - Indicates whether access logs are enabled. The value is true or false .",
+                ),
+            ),
+        ),
+        "accessLogs.bucket": ISSUED,
+        "accessLogs.prefix": lb_attribute(
+            "access_logs.s3.prefix",
+            Check(
+                lambda prefix: (
+                    []
+                    if "AWSLogs" not in prefix and not prefix.startswith("/") and not prefix.endswith("/")
+                    else [f"{prefix!r}: no AWSLogs, no leading or trailing slash"]
+                ),
+                Url(
+                    "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+                    "The prefix can't include the string AWSLogs",
+                ),
+            ),
+        ),
+    },
+    "aws:lb/targetGroup:TargetGroup": {
+        "name": TARGET_GROUP_NAME,
+        "port": target_group("Port"),
+        "protocol": target_group("Protocol"),
+        "targetType": target_group("TargetType"),
+        "vpcId": ISSUED,
+        "healthCheck.interval": target_group("HealthCheckIntervalSeconds"),
+        "healthCheck.timeout": target_group("HealthCheckTimeoutSeconds"),
+        "healthCheck.healthyThreshold": target_group("HealthyThresholdCount"),
+        "healthCheck.unhealthyThreshold": target_group("UnhealthyThresholdCount"),
+        "healthCheck.path": target_group("HealthCheckPath"),
+        "healthCheck.matcher": Both(
+            (
+                target_group("Matcher.HttpCode"),
+                Check(
+                    lambda code: (
+                        []
+                        if all(200 <= int(c) <= 499 for c in re.split(r"[,-]", code))
+                        else [f"{code!r}: outside 200-499"]
+                    ),
+                    Quote(
+                        "elbv2",
+                        "Matcher.HttpCode",
+                        "For Application Load Balancers, you can specify values between 200 and 499",
+                    ),
+                ),
+            )
+        ),
+        "deregistrationDelay": lb_attribute(
+            "deregistration_delay.timeout_seconds",
+            _as_number(
+                Check(_range(0, 3600), Quote("elbv2", "TargetGroupAttribute.Key", "The range is 0-3600 seconds."))
+            ),
+        ),
+    },
+    "aws:lb/listener:Listener": {
+        "loadBalancerArn": ISSUED,
+        "port": listener("Port"),
+        "protocol": listener("Protocol"),
+        "sslPolicy": Both(
+            (
+                listener("SslPolicy"),
+                Check(
+                    _tls_policy,
+                    Url(
+                        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html",
+                        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    ),
+                ),
+            )
+        ),
+        "certificateArn": ISSUED,
+        "defaultActions[].type": listener("DefaultActions[].Type"),
+        "defaultActions[].fixedResponse.contentType": Both(
+            (
+                listener("DefaultActions[].FixedResponseConfig.ContentType"),
+                Check(
+                    _one_of(("text/plain", "text/css", "text/html", "application/javascript", "application/json")),
+                    Quote(
+                        "elbv2",
+                        "FixedResponseActionConfig.ContentType",
+                        "Valid Values: text/plain | text/css | text/html | application/javascript | application/json",
+                    ),
+                ),
+            )
+        ),
+        "defaultActions[].fixedResponse.messageBody": listener("DefaultActions[].FixedResponseConfig.MessageBody"),
+        "defaultActions[].fixedResponse.statusCode": listener("DefaultActions[].FixedResponseConfig.StatusCode"),
+        "defaultActions[].redirect.port": listener("DefaultActions[].RedirectConfig.Port"),
+        "defaultActions[].redirect.protocol": listener("DefaultActions[].RedirectConfig.Protocol"),
+        "defaultActions[].redirect.statusCode": listener("DefaultActions[].RedirectConfig.StatusCode"),
+    },
+    "aws:lb/listenerRule:ListenerRule": {
+        "listenerArn": ISSUED,
+        "priority": Api("elbv2", "CreateRule:Priority"),
+        "actions[].type": Api("elbv2", "CreateRule:Actions[].Type"),
+        "actions[].targetGroupArn": ISSUED,
+        "conditions[].pathPattern.values": Both(
+            (
+                Api("elbv2", "CreateRule:Conditions[].PathPatternConfig.Values"),
+                Each(
+                    Check(
+                        _path_pattern,
+                        Quote(
+                            "elbv2",
+                            "PathPatternConditionConfig.Values",
+                            "The maximum length of each string is 128 characters.",
+                        ),
+                    )
+                ),
+            )
+        ),
+    },
+    "aws:ecs/cluster:Cluster": {
+        "name": CLUSTER_NAME,
+        "settings[].name": ecs_cluster("settings[].name"),
+        "settings[].value": Both(
+            (
+                ecs_cluster("settings[].value"),
+                Check(
+                    _one_of(("enhanced", "enabled", "disabled")),
+                    Quote(
+                        "ecs", "ClusterSetting.value", "The supported values are enhanced , enabled , and disabled ."
+                    ),
+                ),
+            )
+        ),
+        "configuration.executeCommandConfiguration.kmsKeyId": ecs_cluster(
+            "configuration.executeCommandConfiguration.kmsKeyId"
+        ),
+        "configuration.executeCommandConfiguration.logging": ecs_cluster(
+            "configuration.executeCommandConfiguration.logging"
+        ),
+        "configuration.executeCommandConfiguration.logConfiguration.cloudWatchLogGroupName": Both(
+            (
+                ecs_cluster("configuration.executeCommandConfiguration.logConfiguration.cloudWatchLogGroupName"),
+                LOG_GROUP_NAME,
+            )
+        ),
+        "configuration.executeCommandConfiguration.logConfiguration.cloudWatchEncryptionEnabled": ecs_cluster(
+            "configuration.executeCommandConfiguration.logConfiguration.cloudWatchEncryptionEnabled"
+        ),
+    },
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": {
+        "clusterName": Both((Api("ecs", "PutClusterCapacityProviders:cluster"), CLUSTER_NAME)),
+        "capacityProviders": Api("ecs", "PutClusterCapacityProviders:capacityProviders"),
+        **{
+            f"defaultCapacityProviderStrategies[].{member}": Api(
+                "ecs", f"PutClusterCapacityProviders:defaultCapacityProviderStrategy[].{member}"
+            )
+            for member in ("capacityProvider", "base", "weight")
+        },
+    },
+    "aws:ecs/taskDefinition:TaskDefinition": {
+        "family": Both((ecs_task("family"), FAMILY)),
+        "containerDefinitions": Json(
+            Both((ecs_task("containerDefinitions"), *(Check(_container_limits, quote) for quote in CONTAINER_LIMITS))),
+            64 * 1024,
+            Url(
+                "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html",
+                "Task definition max size: 64 KiB",
+            ),
+        ),
+        "cpu": ecs_task("cpu"),
+        "memory": ecs_task("memory"),
+        "networkMode": ecs_task("networkMode"),
+        "requiresCompatibilities": ecs_task("requiresCompatibilities"),
+        "runtimePlatform.cpuArchitecture": ecs_task("runtimePlatform.cpuArchitecture"),
+        "runtimePlatform.operatingSystemFamily": ecs_task("runtimePlatform.operatingSystemFamily"),
+        "executionRoleArn": ISSUED,
+        "taskRoleArn": ISSUED,
+    },
+    "aws:ecs/service:Service": {
+        "name": SERVICE_NAME,
+        "cluster": ISSUED,
+        "taskDefinition": ISSUED,
+        "desiredCount": ecs_service("desiredCount"),
+        "platformVersion": ecs_service("platformVersion"),
+        "propagateTags": ecs_service("propagateTags"),
+        "enableEcsManagedTags": ecs_service("enableECSManagedTags"),
+        "enableExecuteCommand": ecs_service("enableExecuteCommand"),
+        "healthCheckGracePeriodSeconds": ecs_service("healthCheckGracePeriodSeconds"),
+        "forceNewDeployment": Api("ecs", "UpdateService:forceNewDeployment"),
+        "waitForSteadyState": Unsent("the provider polls DescribeServices until the service is steady"),
+        "deploymentMaximumPercent": ecs_service("deploymentConfiguration.maximumPercent"),
+        "deploymentMinimumHealthyPercent": ecs_service("deploymentConfiguration.minimumHealthyPercent"),
+        "deploymentCircuitBreaker.enable": ecs_service("deploymentConfiguration.deploymentCircuitBreaker.enable"),
+        "deploymentCircuitBreaker.rollback": ecs_service("deploymentConfiguration.deploymentCircuitBreaker.rollback"),
+        "alarms.alarmNames": ecs_service("deploymentConfiguration.alarms.alarmNames"),
+        "alarms.enable": ecs_service("deploymentConfiguration.alarms.enable"),
+        "alarms.rollback": ecs_service("deploymentConfiguration.alarms.rollback"),
+        **{
+            f"capacityProviderStrategies[].{member}": ecs_service(f"capacityProviderStrategy[].{member}")
+            for member in ("capacityProvider", "base", "weight")
+        },
+        "loadBalancers[].containerName": ecs_service("loadBalancers[].containerName"),
+        "loadBalancers[].containerPort": ecs_service("loadBalancers[].containerPort"),
+        "loadBalancers[].targetGroupArn": ISSUED,
+        "networkConfiguration.assignPublicIp": Sent(
+            lambda public: "ENABLED" if public else "DISABLED",
+            "internal/service/ecs/service.go: expandNetworkConfiguration",
+            (ecs_service(f"{AWSVPC}.assignPublicIp"),),
+        ),
+        "networkConfiguration.securityGroups": Both((ecs_service(f"{AWSVPC}.securityGroups"), ECS_SECURITY_GROUPS)),
+        "networkConfiguration.subnets": Both((ecs_service(f"{AWSVPC}.subnets"), ECS_SUBNETS)),
+    },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        "name": LOG_GROUP_NAME,
+        "namePrefix": Sent(
+            lambda prefix: prefix + PREFIXED_UNIQUE_ID,
+            "internal/service/logs/group.go: create.Name(name, namePrefix)",
+            (LOG_GROUP_NAME,),
+        ),
+        "retentionInDays": Both(
+            (
+                Api("logs", "PutRetentionPolicy:retentionInDays"),
+                Check(
+                    lambda days: (
+                        []
+                        if days
+                        in (
+                            1,
+                            3,
+                            5,
+                            7,
+                            14,
+                            30,
+                            60,
+                            90,
+                            120,
+                            150,
+                            180,
+                            365,
+                            400,
+                            545,
+                            731,
+                            1096,
+                            1827,
+                            2192,
+                            2557,
+                            2922,
+                            3288,
+                            3653,
+                        )
+                        else [f"{days!r} is not a retention CloudWatch offers"]
+                    ),
+                    Quote(
+                        "logs",
+                        "PutRetentionPolicy:retentionInDays",
+                        "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653.",
+                    ),
+                ),
+            )
+        ),
+        "kmsKeyId": Api("logs", "CreateLogGroup:kmsKeyId"),
+    },
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {
+        "policyDocument": Both((Api("logs", "PutResourcePolicy:policyDocument"), Json(RESOURCE_POLICY))),
+        "resourceArn": ISSUED,
+    },
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+        "name": Api("logs", "PutMetricFilter:filterName"),
+        "logGroupName": Api("logs", "PutMetricFilter:logGroupName"),
+        "pattern": Api("logs", "PutMetricFilter:filterPattern"),
+        "metricTransformation.name": Api("logs", "PutMetricFilter:metricTransformations[].metricName"),
+        "metricTransformation.namespace": Api("logs", "PutMetricFilter:metricTransformations[].metricNamespace"),
+        "metricTransformation.value": Api("logs", "PutMetricFilter:metricTransformations[].metricValue"),
+        "metricTransformation.dimensions": Both(
+            (
+                Api("logs", "PutMetricFilter:metricTransformations[].dimensions"),
+                Check(
+                    lambda dims: [] if len(dims) <= 3 else ["more than 3 dimensions"],
+                    Quote(
+                        "logs",
+                        "MetricTransformation.dimensions",
+                        "One metric filter can include as many as three dimensions.",
+                    ),
+                ),
+            )
+        ),
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        "name": alarm("AlarmName"),
+        "alarmDescription": alarm("AlarmDescription"),
+        "alarmActions": alarm("AlarmActions"),
+        "okActions": alarm("OKActions"),
+        "comparisonOperator": alarm("ComparisonOperator"),
+        "evaluationPeriods": alarm("EvaluationPeriods"),
+        "datapointsToAlarm": alarm("DatapointsToAlarm"),
+        "threshold": alarm("Threshold"),
+        "treatMissingData": Both(
+            (
+                alarm("TreatMissingData"),
+                Check(
+                    _one_of(("breaching", "notBreaching", "ignore", "missing")),
+                    Quote(
+                        "cloudwatch",
+                        "PutMetricAlarm:TreatMissingData",
+                        "Valid Values: breaching | notBreaching | ignore | missing",
+                    ),
+                ),
+            )
+        ),
+        "metricName": alarm("MetricName"),
+        "namespace": alarm("Namespace"),
+        "period": Both(
+            (
+                alarm("Period"),
+                Check(
+                    lambda p: (
+                        [] if p in (10, 20, 30) or p % 60 == 0 else [f"{p!r}: not 10, 20, 30 or a multiple of 60"]
+                    ),
+                    Quote(
+                        "cloudwatch", "PutMetricAlarm:Period", "Valid values are 10, 20, 30, and any multiple of 60."
+                    ),
+                ),
+            )
+        ),
+        "statistic": alarm("Statistic"),
+        "extendedStatistic": alarm("ExtendedStatistic"),
+        "dimensions": DIMENSIONS,
+        "metricQueries[].id": alarm(f"{METRIC_QUERY}.Id"),
+        "metricQueries[].expression": alarm(f"{METRIC_QUERY}.Expression"),
+        "metricQueries[].label": alarm(f"{METRIC_QUERY}.Label"),
+        "metricQueries[].returnData": alarm(f"{METRIC_QUERY}.ReturnData"),
+        "metricQueries[].metric.metricName": alarm(f"{METRIC_QUERY}.MetricStat.Metric.MetricName"),
+        "metricQueries[].metric.namespace": alarm(f"{METRIC_QUERY}.MetricStat.Metric.Namespace"),
+        "metricQueries[].metric.dimensions": Sent(
+            pairs(("Name", "Value")),
+            "internal/service/cloudwatch/metric_alarm.go: expandMetricAlarmMetrics",
+            (alarm(f"{METRIC_QUERY}.MetricStat.Metric.Dimensions"),),
+        ),
+        "metricQueries[].metric.period": alarm(f"{METRIC_QUERY}.MetricStat.Period"),
+        "metricQueries[].metric.stat": alarm(f"{METRIC_QUERY}.MetricStat.Stat"),
+    },
+    "aws:cloudwatch/dashboard:Dashboard": {
+        "dashboardName": Both((Api("cloudwatch", "PutDashboard:DashboardName"), DASHBOARD_NAME)),
+        "dashboardBody": Both(
+            (
+                Api("cloudwatch", "PutDashboard:DashboardBody"),
+                Json(
+                    Check(
+                        _dashboard,
+                        Url(
+                            "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html",
+                            "It can include an array of between 0 and 500 widget objects",
+                        ),
+                    )
+                ),
+            )
+        ),
+    },
+    "aws:cloudwatch/eventRule:EventRule": {
+        "name": Api("events", "PutRule:Name"),
+        "description": Api("events", "PutRule:Description"),
+        "eventPattern": Both(
+            (
+                Api("events", "PutRule:EventPattern"),
+                Json(
+                    Check(
+                        _event_pattern,
+                        Url(
+                            "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html",
+                            "the values in an event pattern are in an array",
+                        ),
+                    )
+                ),
+            )
+        ),
+        "scheduleExpression": Both((Api("events", "PutRule:ScheduleExpression"), EVENTS_SCHEDULE)),
+    },
+    "aws:cloudwatch/eventTarget:EventTarget": {
+        "rule": Api("events", "PutTargets:Rule"),
+        "arn": Both((Api("events", "PutTargets:Targets[].Arn"), ISSUED)),
+    },
+    "aws:lambda/function:Function": {
+        "name": FUNCTION_NAME,
+        "role": ISSUED,
+        "runtime": lambda_fn("Runtime"),
+        "handler": lambda_fn("Handler"),
+        "architectures": lambda_fn("Architectures"),
+        "memorySize": lambda_fn("MemorySize"),
+        "timeout": Both(
+            (
+                lambda_fn("Timeout"),
+                Check(
+                    _range(1, 900),
+                    Url(
+                        "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+                        "Function timeout: 900 seconds (15 minutes)",
+                    ),
+                ),
+            )
+        ),
+        "environment.variables": Both(
+            (
+                lambda_fn("Environment.Variables"),
+                Check(
+                    _lambda_environment,
+                    Url(
+                        "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+                        "Function environment variables: 4 KB",
+                    ),
+                ),
+            )
+        ),
+        "loggingConfig.logFormat": lambda_fn("LoggingConfig.LogFormat"),
+        "loggingConfig.logGroup": lambda_fn("LoggingConfig.LogGroup"),
+        "code": Check(
+            _archive_size,
+            Url(
+                "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+                "50 MB (zipped, when uploaded through the Lambda API or SDKs)",
+            ),
+        ),
+    },
+    "aws:lambda/permission:Permission": {
+        "action": Api("lambda", "AddPermission:Action"),
+        "function": Both((Api("lambda", "AddPermission:FunctionName"), ISSUED)),
+        "principal": Api("lambda", "AddPermission:Principal"),
+        "sourceArn": ISSUED,
+    },
+    "aws:sns/topic:Topic": {"name": TOPIC_NAME},
+    "aws:sns/topicPolicy:TopicPolicy": {
+        "arn": ISSUED,
+        "policy": Json(
+            RESOURCE_POLICY,
+            30 * 1024,
+            Url(
+                "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html",
+                "maximum policy size of 30 KB",
+            ),
+        ),
+    },
+    "aws:sns/topicSubscription:TopicSubscription": {
+        "topic": ISSUED,
+        "protocol": Check(
+            _one_of(("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose")),
+            Quote("sns", "Subscribe:Protocol", "Supported protocols include:"),
+        ),
+        "endpoint": Check(
+            _subscription_endpoint,
+            Quote("sns", "Subscribe:Endpoint", "For the email protocol, the endpoint is an email address."),
+        ),
+    },
+    "aws:ssm/parameter:Parameter": {
+        "name": PARAMETER_NAME,
+        "type": Api("ssm", "PutParameter:Type"),
+        "value": Both(
+            (
+                Api("ssm", "PutParameter:Value"),
+                Check(
+                    lambda v: [] if len(str(v).encode()) <= 4096 else ["over 4 KB, the standard tier's limit"],
+                    Quote("ssm", "PutParameter:Value", "Standard parameters have a value limit of 4 KB."),
+                ),
+            )
+        ),
+    },
+    "aws:iam/role:Role": {
+        "name": Api("iam", "CreateRole:RoleName"),
+        "assumeRolePolicy": Both(
+            (
+                Api("iam", "CreateRole:AssumeRolePolicyDocument"),
+                Json(TRUST_POLICY),
+                _sized(2048, "Role trust policy length: 2,048 characters"),
+            )
+        ),
+    },
+    "aws:iam/rolePolicy:RolePolicy": {
+        "name": Api("iam", "PutRolePolicy:PolicyName"),
+        "role": Api("iam", "PutRolePolicy:RoleName"),
+        "policy": Both(
+            (
+                Api("iam", "PutRolePolicy:PolicyDocument"),
+                Json(IDENTITY_POLICY),
+                _sized(INLINE_ROLE_POLICIES_LIMIT, INLINE_ROLE_POLICIES_SAYS),
+            )
+        ),
+    },
+    "aws:appautoscaling/target:Target": {
+        "serviceNamespace": scaling_target("ServiceNamespace"),
+        "scalableDimension": scaling_target("ScalableDimension"),
+        "resourceId": Both((scaling_target("ResourceId"), SERVICE_RESOURCE_ID)),
+        "minCapacity": scaling_target("MinCapacity"),
+        "maxCapacity": scaling_target("MaxCapacity"),
+    },
+    "aws:appautoscaling/policy:Policy": {
+        "name": scaling_policy("PolicyName"),
+        "policyType": scaling_policy("PolicyType"),
+        "serviceNamespace": scaling_policy("ServiceNamespace"),
+        "scalableDimension": scaling_policy("ScalableDimension"),
+        "resourceId": Both((scaling_policy("ResourceId"), SERVICE_RESOURCE_ID)),
+        f"{TRACKING}.targetValue": scaling_policy(f"{TRACKING_API}.TargetValue"),
+        f"{TRACKING}.scaleInCooldown": scaling_policy(f"{TRACKING_API}.ScaleInCooldown"),
+        f"{TRACKING}.scaleOutCooldown": scaling_policy(f"{TRACKING_API}.ScaleOutCooldown"),
+        f"{TRACKING}.predefinedMetricSpecification.predefinedMetricType": scaling_policy(
+            f"{TRACKING_API}.PredefinedMetricSpecification.PredefinedMetricType"
+        ),
+        f"{TRACKING}.predefinedMetricSpecification.resourceLabel": Both(
+            (
+                scaling_policy(f"{TRACKING_API}.PredefinedMetricSpecification.ResourceLabel"),
+                Check(
+                    _resource_label,
+                    Quote(
+                        "application-autoscaling",
+                        "PredefinedMetricSpecification.ResourceLabel",
+                        "The format of the resource label is: app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff .",
+                    ),
+                ),
+            )
+        ),
+    },
+    "aws:appautoscaling/scheduledAction:ScheduledAction": {
+        "name": schedule("ScheduledActionName"),
+        "serviceNamespace": schedule("ServiceNamespace"),
+        "scalableDimension": schedule("ScalableDimension"),
+        "resourceId": schedule("ResourceId"),
+        "schedule": Both((schedule("Schedule"), SCALING_SCHEDULE)),
+        "timezone": schedule("Timezone"),
+        "scalableTargetAction.minCapacity": schedule("ScalableTargetAction.MinCapacity"),
+        "scalableTargetAction.maxCapacity": schedule("ScalableTargetAction.MaxCapacity"),
+    },
+    "pulumi:pulumi:StackReference": {
+        "name": Unsent("a Pulumi stack reference: read from the Pulumi backend, no AWS API"),
+    },
+}
+
+
+def _autoname(prop: str, transform: Callable[[str], str] = str) -> Callable[[str], Mapping[str, Any]]:
+    return lambda name: {prop: transform(name + AUTONAME_SUFFIX)}
+
+
+#: pulumi-aws (provider/resources.go): ``SetAutonaming(255, "-")`` names every resource's ``name`` input
+#: the program leaves out; S3 buckets are named in lower case. Only these types are named by Pulumi here.
+AUTONAMED: dict[str, Callable[[str], Mapping[str, Any]]] = {
+    typ: _autoname("name")
+    for typ in (
+        "aws:ecr/repository:Repository",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:lb/loadBalancer:LoadBalancer",
+        "aws:lb/targetGroup:TargetGroup",
+        "aws:ecs/cluster:Cluster",
+        "aws:ecs/service:Service",
+        "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "aws:cloudwatch/eventRule:EventRule",
+        "aws:lambda/function:Function",
+        "aws:sns/topic:Topic",
+        "aws:iam/role:Role",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:appautoscaling/policy:Policy",
+        "aws:appautoscaling/scheduledAction:ScheduledAction",
+        "aws:cloudwatch/logGroup:LogGroup",
+    )
+} | {"aws:s3/bucket:Bucket": _autoname("bucket", str.lower)}
+
+
+CONTRACT = Contract(RULES, AUTONAMED)
