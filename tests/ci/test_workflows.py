@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.acceptance.driver import OPT_IN, SECRETS_PROVIDER
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
@@ -40,7 +42,7 @@ def all_jobs() -> list[tuple[str, str, dict[str, Any]]]:
 
 def test_every_workflow_validates_against_the_github_workflow_schema() -> None:
     checker = tool("check-jsonschema")
-    assert {p.name for p in FILES} == {"pull-request.yml", "deploy.yml", "pulumi-up.yml"}
+    assert {p.name for p in FILES} == {"pull-request.yml", "deploy.yml", "pulumi-up.yml", "acceptance.yml"}
     result = subprocess.run(
         [checker, "--builtin-schema", "vendor.github-workflows", *map(str, FILES)], capture_output=True, text=True
     )
@@ -201,3 +203,35 @@ def test_pull_requests_run_the_image_tests_on_githubs_docker_with_the_official_b
     assert job["env"]["IMAGE_TEST_NODE_IMAGE"].startswith("node:22.")
     assert steps_using(job, "docker/setup-qemu-action") and steps_using(job, "docker/setup-buildx-action")
     assert any(s.get("run") == "tools/test.sh tests/image" for s in job["steps"])
+
+
+def test_the_acceptance_run_is_manual_or_weekly_and_never_runs_on_pull_requests_or_pushes() -> None:
+    workflow = load("acceptance.yml")
+    assert set(workflow["on"]) == {"workflow_dispatch", "schedule"}
+    (schedule,) = workflow["on"]["schedule"]
+    minute, hour, day_of_month, month, day_of_week = schedule["cron"].split()
+    assert minute.isdigit() and hour.isdigit() and (day_of_month, month) == ("*", "*") and day_of_week.isdigit()
+
+
+def test_the_acceptance_run_assumes_the_sandbox_role_one_run_at_a_time_within_a_timeout() -> None:
+    workflow = load("acceptance.yml")
+    assert workflow["permissions"] == {}
+    assert workflow["concurrency"] == {"group": "acceptance", "cancel-in-progress": False}
+    (job,) = workflow["jobs"].values()
+    assert job["environment"] == "sandbox"
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    assert isinstance(job["timeout-minutes"], int) and job["timeout-minutes"] <= 120
+    (credentials,) = steps_using(job, "aws-actions/configure-aws-credentials")
+    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_SANDBOX_ROLE_ARN }}"
+    (pulumi,) = steps_using(job, "pulumi/actions")
+    assert "command" not in pulumi["with"], "the Automation API drives the CLI; the action only installs it"
+    (run,) = [step for step in job["steps"] if "tests/acceptance" in step.get("run", "")]
+    assert run["env"][OPT_IN] == "1" and SECRETS_PROVIDER in run["env"]
+    assert "-m acceptance" in run["run"]
+
+
+def test_only_the_acceptance_run_assumes_the_sandbox_role() -> None:
+    for file, name, job in all_jobs():
+        for step in steps_using(job, "aws-actions/configure-aws-credentials"):
+            sandbox = "AWS_SANDBOX_ROLE_ARN" in step["with"]["role-to-assume"]
+            assert sandbox == (file == "acceptance.yml"), f"{file}:{name}"

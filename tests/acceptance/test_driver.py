@@ -1,0 +1,650 @@
+"""The acceptance driver, run here against a fake of the Automation API calls it makes, a fake AWS and
+a real HTTP server on 127.0.0.1 that can be made to fail: no AWS account, no Pulumi CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+import yaml
+from botocore import xform_name
+from pulumi import automation as auto
+
+from components.errors import ConfigError
+from tests.acceptance import driver
+from tests.acceptance.aws_cli import DELETE_TASK_DEFINITIONS_MAX, AwsCli
+from tests.acceptance.driver import (
+    MARK,
+    OPT_IN,
+    RUN_TAG,
+    AcceptanceError,
+    ConfigValues,
+    Driver,
+    RequestStream,
+    Timing,
+    check_stack_name,
+    dev_config,
+    gate,
+    plan,
+    require_no_changes,
+    wait_for_health,
+)
+from tools.offline import ROOT, main_program, run_mocked, stack_config
+
+FAST = Timing(
+    health_timeout=1.0,
+    health_interval=0.02,
+    request_interval=0.01,
+    request_timeout=2.0,
+    stream_max_seconds=60.0,
+    stream_max_requests=100_000,
+    leftover_timeout=0.3,
+    leftover_interval=0.02,
+)
+STACK = "acc-0123456789"
+TASK_DEF = f"arn:aws:ecs:us-east-1:123456789012:task-definition/{STACK}-app-task-1a2b3c4:1"
+LOAD_BALANCER = f"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/{STACK}-web-alb-1a2b3c4/50dc6c"
+
+
+# --- A stand-in for the service behind the load balancer ---------------------------------------------
+
+
+class App:
+    """Answers ``/`` and ``/health`` with ``status`` and ``health``; counts what it served."""
+
+    def __init__(self) -> None:
+        self.status = 200
+        self.health = 200
+        self.served = 0
+        self.failures_served = 0
+        self.url = ""
+
+    def fail_until_served(self, count: int, status: int = 502) -> None:
+        """Answer ``status`` until ``count`` such answers went out, then recover (a bounded wait)."""
+        self.status, start = status, self.failures_served
+        deadline = time.monotonic() + 5
+        while self.failures_served - start < count and time.monotonic() < deadline:
+            time.sleep(0.005)
+        self.status = 200
+
+
+@pytest.fixture
+def app() -> Iterator[App]:
+    state = App()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status = state.health if self.path == "/health" else state.status
+            body = json.dumps({"host": "task-a"}).encode()
+            state.served += 1
+            if status != 200:
+                state.failures_served += 1
+            self.send_response(status)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+# --- Fakes of the Automation API calls and of AWS -----------------------------------------------------
+
+
+@dataclass
+class FakeSummary:
+    resource_changes: dict[auto.OpType, int] | None
+
+
+@dataclass
+class FakeUpResult:
+    summary: FakeSummary
+
+
+@dataclass
+class FakeWorkspace:
+    removed: list[str] = field(default_factory=list)
+
+    def remove_stack(self, stack_name: str) -> None:
+        self.removed.append(stack_name)
+
+
+UNCHANGED = {auto.OpType.SAME: 20}
+UPDATED = {auto.OpType.SAME: 18, auto.OpType.UPDATE: 2}
+
+
+class FakeStack:
+    """What ``create_stack`` returns, as far as the driver uses it: outputs follow the config set."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.workspace = FakeWorkspace()
+        self.url = url
+        self.config: dict[str, str] = {}
+        self.calls: list[str] = []
+        self.ups = 0
+        self.on_up: dict[int, Callable[[], None]] = {}
+        """Called during the n-th ``up`` (1-based), as if the update were under way."""
+        self.changes: dict[int, dict[auto.OpType, int]] = {3: UNCHANGED}
+        self.destroy_error: Exception | None = None
+        self._builds = 0
+
+    def set_all_config(self, config: auto.ConfigMap, *, path: bool = False) -> None:
+        # Keys such as environment[0] mean an array item only as a path; the run sets every key so.
+        assert path, "set without path=True"
+        self.config.update({key: value.value for key, value in config.items()})
+        self.calls.append("config")
+
+    def up(self, *, on_output: auto.OnOutput | None = None) -> FakeUpResult:
+        self.ups += 1
+        self.calls.append(f"up {self.ups}")
+        if on_output:
+            on_output(f"Updating ({self.name})\n")
+        if hook := self.on_up.get(self.ups):
+            hook()
+        self._builds += 1
+        return FakeUpResult(FakeSummary(self.changes.get(self.ups, UPDATED)))
+
+    def outputs(self) -> Mapping[str, auto.OutputValue]:
+        dockerfile = self.config["graviton-node:dockerfile"]
+        tag = "build-" + hashlib.sha256(dockerfile.encode()).hexdigest()[:12]
+        # Every build gets a new digest: a rebuild need not be bit-identical.
+        digest = hashlib.sha256(f"{dockerfile}{self._builds}".encode()).hexdigest()
+        items = sorted((int(k.split("[")[1][:-1]), v) for k, v in self.config.items() if "environment[" in k)
+        environment = dict(item.split("=", 1) for _, item in items)
+        values = {
+            "url": self.url,
+            "image_ref": f"123456789012.dkr.ecr.us-east-1.amazonaws.com/{self.name}-app-repo:{tag}@sha256:{digest}",
+            "cluster_name": f"{self.name}-app-cluster",
+            "service_name": f"{self.name}-app-svc",
+            "environment": {**environment, "HEALTH_CHECK_PATH": "/health"},
+        }
+        return {name: auto.OutputValue(value, secret=False) for name, value in values.items()}
+
+    def destroy(self, *, on_output: auto.OnOutput | None = None) -> object:
+        self.calls.append("destroy")
+        if self.destroy_error:
+            raise self.destroy_error
+        return None
+
+
+class FakeAws:
+    def __init__(self, stack: FakeStack, *, tasks: int = 2) -> None:
+        self.stack = stack
+        self.tasks = [f"arn:aws:ecs:us-east-1:123456789012:task/{STACK}/{n:032x}" for n in range(tasks)]
+        self.calls: list[str] = []
+        self.tagged: list[list[str]] = [[]]
+        """What the tagging API answers, poll by poll (the last answer repeats)."""
+        self.statuses: dict[str, str] = {}
+        self.deleted: list[str] = []
+        self.roles: list[str] = []
+
+    def running_tasks(self, cluster: str, service: str) -> list[str]:
+        return list(self.tasks)
+
+    def stop_task(self, cluster: str, task: str, reason: str) -> None:
+        self.calls.append(f"stop {task}")
+
+    def wait_task_stopped(self, cluster: str, task: str) -> None:
+        self.calls.append(f"stopped {task}")
+
+    def wait_service_stable(self, cluster: str, service: str) -> None:
+        self.calls.append("stable")
+
+    def service_image(self, cluster: str, service: str) -> str:
+        return self.stack.outputs()["image_ref"].value
+
+    def tagged_resources(self, key: str, value: str) -> list[str]:
+        assert (key, value) == (RUN_TAG, self.stack.name)
+        return list(self.tagged.pop(0) if len(self.tagged) > 1 else self.tagged[0])
+
+    def task_definition_status(self, arn: str) -> str | None:
+        return self.statuses.get(arn, "INACTIVE")
+
+    def delete_task_definitions(self, arns: Sequence[str]) -> None:
+        self.deleted += arns
+        self.statuses.update(dict.fromkeys(arns, "DELETE_IN_PROGRESS"))
+
+    def roles_named(self, prefix: str) -> list[str]:
+        return [role for role in self.roles if role.split("/")[-1].startswith(prefix)]
+
+
+@pytest.fixture
+def stack(app: App) -> FakeStack:
+    return FakeStack(STACK, app.url)
+
+
+@pytest.fixture
+def aws(stack: FakeStack) -> FakeAws:
+    return FakeAws(stack)
+
+
+def driver_for(stack: FakeStack, aws: FakeAws) -> Driver:
+    """A driver over the fakes; its ``report`` holds what it found, also when ``run`` raised."""
+    return Driver(create_stack=lambda name: stack, aws=aws, dev=dev_config(ROOT), timing=FAST,
+                  log=lambda line: None, stack_name=stack.name)  # fmt: skip
+
+
+# --- Whether to run ------------------------------------------------------------------------------
+
+
+def never_asked() -> str:
+    raise AssertionError("AWS was asked although the run is not opted in")
+
+
+def found(tool: str) -> str:
+    return f"/usr/bin/{tool}"
+
+
+@pytest.mark.parametrize("env", [{}, {OPT_IN: ""}, {OPT_IN: "0"}])
+def test_without_the_opt_in_the_run_is_skipped_and_aws_is_never_asked(env: dict[str, str]) -> None:
+    decision = gate(env, which=found, caller_identity=never_asked)
+    assert decision.action == "skip"
+    assert f"{OPT_IN}=1" in decision.reason
+
+
+def test_opted_in_without_aws_credentials_the_run_fails_and_says_why() -> None:
+    def no_credentials() -> str:
+        raise AcceptanceError("`aws sts get-caller-identity` failed: Unable to locate credentials")
+
+    decision = gate({OPT_IN: "1"}, which=found, caller_identity=no_credentials)
+    assert decision.action == "fail"
+    assert "no usable AWS credentials" in decision.reason and "Unable to locate credentials" in decision.reason
+
+
+def test_opted_in_without_the_tools_the_run_fails_naming_them() -> None:
+    decision = gate({OPT_IN: "1"}, which=lambda tool: None if tool in ("aws", "docker") else found(tool),
+                    caller_identity=never_asked)  # fmt: skip
+    assert decision.action == "fail"
+    assert "aws, docker not on PATH" in decision.reason
+
+
+def test_an_opt_in_value_other_than_1_fails_rather_than_guessing() -> None:
+    decision = gate({OPT_IN: "yes"}, which=found, caller_identity=never_asked)
+    assert decision.action == "fail"
+    assert "'yes'" in decision.reason
+
+
+def test_opted_in_with_the_tools_and_credentials_the_run_goes_ahead() -> None:
+    decision = gate({OPT_IN: "1"}, which=found, caller_identity=lambda: "arn:aws:sts::123456789012:assumed-role/x")
+    assert decision.action == "run"
+
+
+def _pytest_acceptance(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real acceptance test as CI runs it, with stub tools on PATH: an ``aws`` that finds no credentials."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    no_credentials = "echo 'Unable to locate credentials. You can configure credentials by running aws configure.' >&2"
+    stubs = {"aws": f"{no_credentials}\nexit 253\n", "pulumi": "exit 0\n", "docker": "exit 0\n"}
+    for name, script in stubs.items():
+        (bin_dir / name).write_text("#!/bin/sh\n" + script)
+        (bin_dir / name).chmod(0o755)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GRAVITON_NODE_", "PYTEST_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-rs", "tests/acceptance/test_acceptance.py"],
+        cwd=ROOT, env={**clean, "PATH": f"{bin_dir}:/usr/bin:/bin", **env}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def test_the_acceptance_test_opted_in_without_credentials_fails_instead_of_skipping(tmp_path: Path) -> None:
+    """(Without the opt-in it is skipped: the normal suite runs it.)"""
+    result = _pytest_acceptance(tmp_path, {OPT_IN: "1"})
+    assert result.returncode == 1 and "1 failed" in result.stdout, result.stdout[-2000:]
+    assert "no usable AWS credentials" in result.stdout and "Unable to locate credentials" in result.stdout
+
+
+# --- The stack's name and configs, against the program itself ------------------------------------
+
+
+def program_run(name: str, config: ConfigValues) -> Any:
+    """``__main__.py`` under mocks as stack ``name`` with ``config`` over Pulumi.yaml's defaults (an
+    array as the CLI hands it to the program: JSON)."""
+    strings = {key: json.dumps(value) if isinstance(value, list) else value for key, value in config.items()}
+    return run_mocked(main_program(), {**stack_config("dev"), **strings}, stack=name)
+
+
+def test_a_generated_stack_name_is_unique_and_the_program_accepts_it() -> None:
+    names = {driver.new_stack_name() for _ in range(20)}
+    assert len(names) == 20
+    name = names.pop()
+    run_ = program_run(name, plan(dev_config(ROOT)).first)
+    assert run_.mocks.one("aws:lb/loadBalancer:LoadBalancer").name == f"{name}-web-alb"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["acc-0123456789abc", "acc_0123", "internal-abc", "-acc-0123"],
+    ids=["17 characters", "an underscore", "internal- first", "a hyphen first"],
+)
+def test_a_stack_name_the_program_refuses_is_refused_before_anything_is_deployed(name: str, stack: FakeStack) -> None:
+    with pytest.raises(ConfigError) as ours:
+        check_stack_name(name)
+    with pytest.raises(ConfigError) as programs:
+        program_run(name, {})
+    assert (ours.value.key, ours.value.allowed) == (programs.value.key, programs.value.allowed)
+    with pytest.raises(ConfigError):
+        Driver(create_stack=lambda _: stack, aws=FakeAws(stack), dev=dev_config(ROOT), stack_name=name)
+    assert stack.calls == []
+
+
+def _task_environment(run_: Any) -> dict[str, str]:
+    (task,) = run_.mocks.inputs_of("aws:ecs/taskDefinition:TaskDefinition")
+    (container,) = json.loads(task["containerDefinitions"])
+    return {item["name"]: item["value"] for item in container["environment"]}
+
+
+def _image_tag(run_: Any) -> str:
+    image = run_.mocks.find("docker-build:index:Image", f"{STACK}-app-image")
+    return image.inputs["tags"][0].rsplit(":", 1)[1]
+
+
+def _pulumi_accepts(declared: str, value: str | list[str]) -> bool:
+    """The CLI's check of a stack value against Pulumi.yaml's declared type, before any program runs
+    (pulumi/pulumi ``sdk/go/common/workspace/project.go``, ``ValidateConfigValue``): a string for
+    string, a string that parses as an integer for integer, "true"/"false" for boolean, an array
+    (not a string holding JSON) for array<string>. An array is set item by item as a path, and the
+    CLI stores a path's "true", "false" or integer as a boolean or number (``pulumi config set``
+    docs), which is no string item."""
+    if declared == "array":
+        coerced = re.compile(r"[+-]?\d+|true|false")
+        return isinstance(value, list) and all(isinstance(i, str) and not coerced.fullmatch(i) for i in value)
+    if not isinstance(value, str):
+        return False
+    if declared == "integer":
+        return re.fullmatch(r"[+-]?\d+", value) is not None
+    if declared == "boolean":
+        return value in ("true", "false")
+    return declared == "string"
+
+
+def test_every_value_the_run_sets_passes_the_clis_check_against_pulumi_yamls_types() -> None:
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    declared = {f"{project['name']}:{key}": spec["type"] for key, spec in project["config"].items()}
+    steps = plan(dev_config(ROOT))
+    for config in (steps.first, steps.changed_environment, steps.other_image):
+        for key, value in config.items():
+            if key in declared:
+                assert _pulumi_accepts(declared[key], value), (key, value)
+    assert not _pulumi_accepts("array", '["ACCEPTANCE_MARK=0"]'), "JSON in a string is no array to the CLI"
+    assert not _pulumi_accepts("array", ["443"]), "a path's integer is stored as a number"
+
+
+def test_an_array_is_set_item_by_item_as_a_path() -> None:
+    entries = driver.config_map({"graviton-node:environment": ["A=1", "B=2"], "graviton-node:cpu": "512"})
+    assert {key: value.value for key, value in entries.items()} == {
+        "graviton-node:environment[0]": "A=1", "graviton-node:environment[1]": "B=2", "graviton-node:cpu": "512"
+    }  # fmt: skip
+
+
+def test_every_config_the_run_deploys_is_one_the_program_accepts_and_the_revert_rebuilds_the_first_tag() -> None:
+    steps = plan(dev_config(ROOT))
+    first, changed, other = (program_run(STACK, c) for c in (steps.first, steps.changed_environment, steps.other_image))
+    assert [_task_environment(r)[MARK] for r in (first, changed, other)] == ["0", "1", "1"]
+    assert {s["desiredCount"] for r in (first, changed) for s in r.mocks.inputs_of("aws:ecs/service:Service")} == {2}
+    # The first image and the other one differ; deploying the first config again is the revert.
+    assert _image_tag(first) == _image_tag(changed) != _image_tag(other)
+    assert steps.first["graviton-node:dockerfile"] == "Dockerfile.graviton"
+    assert steps.other_image["graviton-node:dockerfile"] == "Dockerfile"
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+def test_the_health_wait_gives_up_after_its_timeout_and_names_the_last_answer(app: App) -> None:
+    app.health = 503
+    started = time.monotonic()
+    with pytest.raises(AcceptanceError, match=r"did not answer 200 within 0.3 s \(last: 503"):
+        wait_for_health(f"{app.url}/health", timeout=0.3, interval=0.05, request_timeout=1)
+    assert 0.3 <= time.monotonic() - started < 2
+
+
+def test_the_health_wait_returns_once_the_service_answers(app: App) -> None:
+    app.health = 503
+    threading.Timer(0.2, lambda: setattr(app, "health", 200)).start()
+    wait_for_health(f"{app.url}/health", timeout=3, interval=0.02, request_timeout=1)
+    assert app.served > 1
+
+
+def test_the_health_wait_counts_nothing_listening_as_not_healthy_yet() -> None:
+    with pytest.raises(AcceptanceError, match="no answer"):
+        wait_for_health("http://127.0.0.1:9/health", timeout=0.2, interval=0.05, request_timeout=0.5)
+
+
+def test_the_request_stream_stops_at_its_own_bound_and_says_so(app: App) -> None:
+    stream = RequestStream(f"{app.url}/", interval=0.0, request_timeout=1, max_seconds=10, max_requests=5)
+    stream.start()
+    deadline = time.monotonic() + 5
+    while app.served < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    result = stream.stop()
+    assert (result.sent, result.failed, result.exhausted, result.hosts) == (5, 0, True, {"task-a"})
+
+
+# --- The run -------------------------------------------------------------------------------------
+
+
+def test_a_run_deploys_redeploys_stops_a_task_checks_for_no_changes_reverts_and_destroys(
+    stack: FakeStack, aws: FakeAws, app: App
+) -> None:
+    aws.tagged = [[TASK_DEF]]
+    report = driver_for(stack, aws).run()
+    assert stack.calls == ["config", *[c for n in range(1, 6) for c in ("config", f"up {n}")], "destroy"]
+    assert stack.config[f"aws:defaultTags.tags.{RUN_TAG}"] == STACK
+    assert stack.workspace.removed == [STACK]
+    assert aws.calls[1:3] == [f"stop {aws.tasks[0]}", f"stopped {aws.tasks[0]}"]
+    assert report.stream is not None and report.stream.sent > 0 and report.stream.failed == 0
+    assert report.first_image.split("@")[0] == report.reverted_image.split("@")[0] != report.other_image.split("@")[0]
+    assert aws.deleted == [TASK_DEF]  # deregistered by destroy, deleted by the run
+    assert [step for step, _ in report.steps][-1] == "destroy and check nothing is left"
+
+
+def test_a_failed_request_during_the_redeploy_fails_the_run_and_it_still_destroys(
+    stack: FakeStack, aws: FakeAws, app: App
+) -> None:
+    stack.on_up[2] = lambda: app.fail_until_served(2)
+    acceptance = driver_for(stack, aws)
+    with pytest.raises(AcceptanceError, match=r"of \d+ requests failed.*502"):
+        acceptance.run()
+    assert acceptance.report.stream is not None and acceptance.report.stream.failed >= 2
+    assert stack.calls[-1] == "destroy" and stack.workspace.removed == [STACK]
+
+
+def test_an_up_that_changes_something_right_after_an_up_fails_the_no_change_check(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    stack.changes[3] = {auto.OpType.SAME: 19, auto.OpType.UPDATE: 1}
+    with pytest.raises(AcceptanceError, match=r"was not a no-op: \{'update': 1\}"):
+        driver_for(stack, aws).run()
+    assert stack.calls[-1] == "destroy" and stack.workspace.removed == [STACK]
+
+
+@pytest.mark.parametrize(
+    ("changes", "no_op"),
+    [({"same": 30}, True), ({"same": 30, "create": 0}, True), ({}, True), ({"same": 29, "replace": 1}, False),
+     (None, False)],
+)  # fmt: skip
+def test_only_a_summary_of_same_resources_is_no_change(changes: dict[str, int] | None, no_op: bool) -> None:
+    if no_op:
+        require_no_changes(changes)
+    else:
+        with pytest.raises(AcceptanceError):
+            require_no_changes(changes)
+
+
+def test_destroy_runs_even_when_the_first_deploy_fails(stack: FakeStack, aws: FakeAws) -> None:
+    def refused() -> None:
+        raise RuntimeError("CreateLoadBalancer: AccessDenied")
+
+    stack.on_up[1] = refused
+    with pytest.raises(RuntimeError, match="AccessDenied"):
+        driver_for(stack, aws).run()
+    assert stack.calls == ["config", "config", "up 1", "destroy"]
+    assert stack.workspace.removed == [STACK]
+
+
+def test_destroy_runs_when_the_service_never_gets_healthy(stack: FakeStack, aws: FakeAws, app: App) -> None:
+    app.health = 503
+    with pytest.raises(AcceptanceError, match="did not answer 200"):
+        driver_for(stack, aws).run()
+    assert stack.calls[-1] == "destroy"
+
+
+def test_stopping_a_task_needs_a_second_one_to_serve_meanwhile(stack: FakeStack, app: App) -> None:
+    aws = FakeAws(stack, tasks=1)
+    with pytest.raises(AcceptanceError, match="1 task"):
+        driver_for(stack, aws).run()
+    assert not any(call.startswith("stop ") for call in aws.calls)
+    assert stack.calls[-1] == "destroy"
+
+
+def test_when_destroy_fails_the_stack_is_kept_and_the_error_says_how_to_finish(stack: FakeStack, aws: FakeAws) -> None:
+    stack.destroy_error = RuntimeError("DependencyViolation")
+    with pytest.raises(AcceptanceError, match=rf"stack {STACK} is kept.*pulumi destroy --stack {STACK}"):
+        driver_for(stack, aws).run()
+    assert stack.workspace.removed == []
+
+
+def test_something_still_tagged_after_destroy_fails_the_run_and_names_it(stack: FakeStack, aws: FakeAws) -> None:
+    aws.tagged = [[LOAD_BALANCER, TASK_DEF]]
+    with pytest.raises(AcceptanceError, match=rf"1 resource\(s\) of stack {STACK} remain.*{LOAD_BALANCER}"):
+        driver_for(stack, aws).run()
+    assert stack.workspace.removed == [STACK]
+
+
+def test_an_iam_role_named_after_the_stack_counts_as_left_behind(stack: FakeStack, aws: FakeAws) -> None:
+    aws.roles = [f"arn:aws:iam::123456789012:role/{STACK}-app-exec-role-1a2b3c4", "arn:aws:iam::1:role/other"]
+    with pytest.raises(AcceptanceError, match=rf"role/{STACK}-app-exec-role"):
+        driver_for(stack, aws).run()
+
+
+def test_a_resource_the_tagging_api_still_lists_for_a_while_after_destroy_is_waited_for(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    aws.tagged = [[LOAD_BALANCER], [LOAD_BALANCER], []]
+    driver_for(stack, aws).run()
+
+
+def test_an_active_task_definition_after_destroy_is_left_behind(stack: FakeStack, aws: FakeAws) -> None:
+    aws.tagged, aws.statuses = [[TASK_DEF]], {TASK_DEF: "ACTIVE"}
+    with pytest.raises(AcceptanceError, match="task-definition"):
+        driver_for(stack, aws).run()
+    assert aws.deleted == []
+
+
+# --- The AWS CLI calls, against botocore's models ---------------------------------------------------
+
+GLOBAL_OPTIONS = {"--region", "--output", "--no-cli-pager", "--query"}
+
+
+def _check_against_the_models(argv: list[str]) -> str:
+    """``aws <service> <operation> --param value…`` (or ``aws <service> wait <waiter> …``) names an
+    operation of botocore's model, and every parameter is a member of its input (CLI: kebab-case).
+    Returns ``<service>:<Operation>``."""
+    session = botocore.session.get_session()
+    assert argv[0] == "aws"
+    # botocore is untyped, and its cached properties confuse the type checker.
+    service: Any = session.get_service_model(argv[1])
+    if argv[2] == "wait":
+        waiters: Any = session.get_waiter_model(argv[1])
+        (waiter,) = [name for name in waiters.waiter_names if xform_name(name, "-") == argv[3]]
+        operation: Any = service.operation_model(waiters.get_waiter(waiter).operation)
+        rest = argv[4:]
+    else:
+        (name,) = [name for name in service.operation_names if xform_name(name, "-") == argv[2]]
+        operation = service.operation_model(name)
+        rest = argv[3:]
+    members = {f"--{xform_name(member, '-')}": member for member in operation.input_shape.members}
+    given = {token for token in rest if token.startswith("--")}
+    assert given - GLOBAL_OPTIONS <= members.keys(), f"{argv}: not in {operation.name}: {given - members.keys()}"
+    required = {f"--{xform_name(member, '-')}" for member in operation.input_shape.required_members}
+    assert required <= given, f"{argv}: {operation.name} requires {required - given}"
+    return f"{argv[1]}:{operation.name}"
+
+
+class RecordingRunner:
+    def __init__(self, answer: str = '"x"', returncode: int = 0, stderr: str = "") -> None:
+        self.argvs: list[list[str]] = []
+        self._answer, self._code, self._stderr = answer, returncode, stderr
+
+    def __call__(self, argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+        self.argvs.append(argv)
+        return subprocess.CompletedProcess(argv, self._code, self._answer, self._stderr)
+
+
+def every_aws_cli_call() -> list[list[str]]:
+    runner = RecordingRunner()
+    cli = AwsCli("eu-west-1", run=runner)
+    cli.caller_identity()
+    cli.running_tasks("c", "s")
+    cli.stop_task("c", "t", "why")
+    cli.wait_task_stopped("c", "t")
+    cli.wait_service_stable("c", "s")
+    cli.service_image("c", "s")
+    cli.tagged_resources(RUN_TAG, STACK)
+    cli.task_definition_status(TASK_DEF)
+    cli.delete_task_definitions([TASK_DEF])
+    cli.roles_named(f"{STACK}-")
+    return runner.argvs
+
+
+def test_every_aws_cli_call_names_an_operation_and_parameters_of_botocores_models() -> None:
+    argvs = every_aws_cli_call()
+    assert len(argvs) == 11
+    for argv in argvs:
+        _check_against_the_models(argv)
+        assert argv[argv.index("--region") + 1] == "eu-west-1"
+
+
+#: The IAM service prefix of a CLI service where they differ (Service Authorization Reference).
+IAM_PREFIX = {"resourcegroupstaggingapi": "tag"}
+
+
+def test_the_sandbox_roles_documented_permissions_cover_every_aws_call_of_the_run() -> None:
+    """docs/ci.md's extra statement for the sandbox role, beside the deployer policy: each operation
+    authorizes the IAM action of the same name (sts:GetCallerIdentity needs none)."""
+    text = (ROOT / "docs" / "ci.md").read_text()
+    (block,) = re.findall(r"```json\n(\{ \"Sid\": \"AcceptanceRunChecks\".*?)```", text, re.DOTALL)
+    documented = set(json.loads(block)["Action"])
+    needed = set()
+    for argv in every_aws_cli_call():
+        service, operation = _check_against_the_models(argv).split(":")
+        needed.add(f"{IAM_PREFIX.get(service, service)}:{operation}")
+    assert needed - {"sts:GetCallerIdentity"} == documented
+
+
+def test_task_definitions_are_deleted_ten_at_a_time() -> None:
+    runner = RecordingRunner("[]")
+    AwsCli("us-east-1", run=runner).delete_task_definitions([f"{TASK_DEF[:-1]}{n}" for n in range(1, 24)])
+    batches = [argv[argv.index("--task-definitions") + 1 : argv.index("--query")] for argv in runner.argvs]
+    assert [len(batch) for batch in batches] == [DELETE_TASK_DEFINITIONS_MAX, DELETE_TASK_DEFINITIONS_MAX, 3]
+
+
+def test_a_task_definition_ecs_no_longer_knows_has_no_status_but_a_denied_call_is_an_error() -> None:
+    gone = RecordingRunner("", 254, "An error occurred (ClientException) ... Unable to describe task definition.")
+    assert AwsCli("us-east-1", run=gone).task_definition_status(TASK_DEF) is None
+    denied = RecordingRunner("", 254, "An error occurred (AccessDeniedException) when calling DescribeTaskDefinition")
+    with pytest.raises(AcceptanceError, match="AccessDenied"):
+        AwsCli("us-east-1", run=denied).task_definition_status(TASK_DEF)
