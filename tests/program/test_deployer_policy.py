@@ -7,6 +7,7 @@ program starts to use without a row fails here, so the table and the policy keep
 
 import fnmatch
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -108,3 +109,13 @@ def test_pass_role_is_limited_to_handing_roles_to_ecs_tasks_and_the_task_counter
     assert statement["Condition"] == {
         "StringEquals": {"iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"]}
     }
+
+
+def test_the_deployer_policy_fits_iams_inline_limit_that_the_readme_tells_users_to_attach_it_under() -> None:
+    """IAM counts policy size without white space: a managed policy takes 6,144 characters, a role's inline
+    policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"). The README says inline; the
+    document must fit that, and the figure the README gives must be true."""
+    size = len(re.sub(r"\s", "", (Path(__file__).resolve().parents[2] / "docs" / "iam-deployer.json").read_text()))
+    assert 6_144 < size <= 10_240
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"at {size:,} characters it is over" in readme
