@@ -161,8 +161,13 @@ def _parameter_name(name: Any) -> list[str]:
         problems.append(f"{name!r}: prefixed with aws or ssm")
     if name.count("/") > 15:
         problems.append(f"{name!r}: more than 15 levels")
-    if len(name) > 1011:
-        problems.append(f"{name!r}: longer than 1011 characters")
+    if "/" in name and not name.startswith("/"):
+        problems.append(f"{name!r}: a hierarchical name starts with /")
+    # "The maximum length for a parameter name that you specify is 1011 characters. This count of 1011
+    # characters includes the characters in the ARN that precede the name you specify." (PutParameter:Name)
+    arn_prefix = len("arn:aws:ssm:ap-southeast-5:123456789012:parameter")
+    if len(name) + arn_prefix > 1011:
+        problems.append(f"{name!r}: with the ARN before it, longer than 1011 characters")
     return problems
 
 
@@ -382,16 +387,55 @@ def _archive_size(archive: Any) -> list[str]:
     return [] if size <= 50 * 1024 * 1024 else [f"{size} bytes, over the 50 MB direct-upload limit"]
 
 
+#: Dashboard Body Structure and Syntax: each widget's type and grid position ("x ... Valid Values: 0-23",
+#: "width ... 1-24", "height ... 1-1000", "y ... 0 or higher"); a metric widget's properties need
+#: its metrics (each [namespace, name, dimension name, value, ..., {options}] or an expression) and region.
+_WIDGET_TYPES = ("metric", "text", "log", "alarm", "explorer")
+_GRID = {"x": (0, 23), "y": (0, float("inf")), "width": (1, 24), "height": (1, 1000)}
+
+
+def _widget(widget: Any) -> list[str]:
+    if not isinstance(widget, dict) or widget.get("type") not in _WIDGET_TYPES:
+        return [f"widget {widget!r}: a type of {_WIDGET_TYPES}"]
+    problems = [
+        f"widget {key} {widget[key]!r}: outside {low}-{high}"
+        for key, (low, high) in _GRID.items()
+        if key in widget and not (isinstance(widget[key], int) and low <= widget[key] <= high)
+    ]
+    if widget.get("x", 0) + widget.get("width", 6) > 24:
+        problems.append(f"widget at x {widget.get('x')} with width {widget.get('width')}: past the 24 columns")
+    properties = widget.get("properties")
+    if not isinstance(properties, dict):
+        return [*problems, "a widget needs its properties"]
+    if widget["type"] == "metric":
+        if not properties.get("region"):
+            problems.append("a metric widget needs its region")
+        for metric in properties.get("metrics", []):
+            names = [m for m in metric if not isinstance(m, dict)]
+            if not all(isinstance(m, str) for m in names) or len(names) < 2 or len(names) % 2:
+                problems.append(f"metric {metric!r}: [namespace, name, dimension, value, ...] with an optional {{}}")
+    return problems
+
+
 def _dashboard(body: Any) -> list[str]:
     widgets = body.get("widgets") if isinstance(body, dict) else None
     if not isinstance(widgets, list):
         return ["a dashboard body must have a widgets array"]
-    return [] if len(widgets) <= 500 else [f"{len(widgets)} widgets, more than 500"]
+    problems = [] if len(widgets) <= 500 else [f"{len(widgets)} widgets, more than 500"]
+    return problems + [problem for widget in widgets for problem in _widget(widget)]
+
+
+#: "Defined runtime environment variables": Lambda refuses a function that sets one of these itself.
+_LAMBDA_RESERVED = re.compile(
+    r"_HANDLER|_X_AMZN_TRACE_ID|AWS_DEFAULT_REGION|AWS_REGION|AWS_EXECUTION_ENV|AWS_LAMBDA_.*|AWS_ACCESS_KEY.*"
+    r"|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|LAMBDA_TASK_ROOT|LAMBDA_RUNTIME_DIR"
+)
 
 
 def _lambda_environment(variables: Any) -> list[str]:
     size = sum(len(k) + len(v) for k, v in dict(variables).items())
-    return [] if size <= 4096 else [f"environment variables take {size} bytes, over 4 KB"]
+    problems = [] if size <= 4096 else [f"environment variables take {size} bytes, over 4 KB"]
+    return problems + [f"{key}: reserved by Lambda" for key in variables if _LAMBDA_RESERVED.fullmatch(key)]
 
 
 def _event_pattern(pattern: Any) -> list[str]:
@@ -511,10 +555,10 @@ TRACKING = "targetTrackingScalingPolicyConfiguration"
 TRACKING_API = "TargetTrackingScalingPolicyConfiguration"
 
 
-def lb_attribute(key: str, *rules: Rule) -> Sent:
-    """A load balancer or target group setting the provider sends as an attribute (``Key``/``Value``
-    strings) with ModifyLoadBalancerAttributes / ModifyTargetGroupAttributes."""
-    value = Api("elbv2", "LoadBalancerAttribute.Value")
+def lb_attribute(key: str, *rules: Rule, of: str = "LoadBalancerAttribute") -> Sent:
+    """A load balancer (or, ``of="TargetGroupAttribute"``, target group) setting the provider sends as an
+    attribute ``key`` (``Key``/``Value`` strings) with ModifyLoadBalancerAttributes / ModifyTargetGroupAttributes."""
+    value = Api("elbv2", f"{of}.Value")
     return Sent(
         lambda v: ("true" if v else "false") if isinstance(v, bool) else str(int(v)) if isinstance(v, float) else v,
         f"{TF_LB}/load_balancer.go, target_group.go: {key} attribute",
@@ -870,6 +914,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
             _as_number(
                 Check(_range(0, 3600), Quote("elbv2", "TargetGroupAttribute.Key", "The range is 0-3600 seconds."))
             ),
+            of="TargetGroupAttribute",
         ),
     },
     "aws:lb/listener:Listener": {

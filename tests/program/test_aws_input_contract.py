@@ -197,6 +197,13 @@ def test_the_rule_description_with_an_apostrophe_is_refused_as_ec2_refuses_it() 
         ("aws:iam/role:Role", {"assumeRolePolicy": TRUST_WITH_RESOURCE}, "names no Resource"),
         ("aws:cloudwatch/eventRule:EventRule", {"scheduleExpression": "at(2026-12-01T00:00:00)"}, "scheduleExpression"),
         ("aws:iam/role:Role", {"name": "r\u00f4le"}, "name"),
+        (
+            "aws:cloudwatch/dashboard:Dashboard",
+            {"dashboardBody": '{"widgets": [{"type": "metric", "x": 20, "width": 12, "properties": {"region": "x"}}]}'},
+            "past the 24 columns",
+        ),
+        ("aws:lambda/function:Function", {"environment": {"variables": {"AWS_REGION": "x"}}}, "reserved by Lambda"),
+        ("aws:ssm/parameter:Parameter", {"name": "app/x"}, "starts with /"),
         ("aws:lb/targetGroup:TargetGroup", {"port": 70000.0}, "port"),
         ("aws:ecs/service:Service", {"propagateTags": "ALL"}, "propagateTags"),
         ("aws:cloudwatch/metricAlarm:MetricAlarm", {"period": 90.0}, "period"),
