@@ -25,6 +25,7 @@ from components.capacity_strategy import build_strategy
 from components.cost import StackShape, parse_rate_overrides
 from components.domain import Domain
 from components.ecr_lifecycle import MAX_KEEP_BUILDS
+from components.elb_log_delivery import log_delivery_principal
 from components.env_tuning import Tuning, parse_environment
 from components.errors import ConfigError, raise_any
 from components.fargate_service import CONTAINER_INSIGHTS
@@ -339,6 +340,16 @@ def _check_secret_names(settings: Settings) -> None:
     check_names(settings.service.container_environment(), [*settings.secrets, *settings.secret_values])
 
 
+def _access_logs(r: _Reader, region: str | None) -> bool:
+    """Here too, not only when the load balancer builds its bucket policy: a region where ELB documents no
+    log delivery fails before anything is registered."""
+    enabled = r.boolean("accessLogs")
+    partition = check.partition_of(region) if region else None
+    if enabled and region and partition:
+        log_delivery_principal(region=region, partition=partition)
+    return enabled
+
+
 def _domain(r: _Reader, region: str | None) -> Domain | None:
     name, zone, certificate = r.string("domainName"), r.string("hostedZoneId"), r.string("certificateArn")
     if not name:
@@ -430,7 +441,7 @@ def load_settings(
         alarms=r.part(lambda: _alarms(r), lambda: None),
         listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
         allowed_cidrs=r.part(lambda: check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")), tuple),
-        access_logs=r.boolean("accessLogs"),
+        access_logs=r.part(lambda: _access_logs(r, region), bool),
         access_log_retention_days=r.part(
             lambda: check.int_in_range("accessLogRetentionDays", r.integer("accessLogRetentionDays"), 1, 3650), int
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 
 from .errors import ConfigError
@@ -123,3 +124,22 @@ def in_region(key: str, arn: str, region: str | None, allowed: str) -> str:
     if arn and region and arn_region(arn) != region:
         raise ConfigError(key, arn, allowed)
     return arn
+
+
+#: Partitions by region name, as botocore's ``endpoints.json`` gives them (``regionRegex``), most specific
+#: first: ``us-gov-west-1`` is GovCloud's, not the commercial partition's ``us-*``.
+PARTITION_REGIONS: tuple[tuple[str, str], ...] = (
+    ("aws-us-gov", r"^us\-gov\-\w+\-\d+$"),
+    ("aws-iso", r"^us\-iso\-\w+\-\d+$"),
+    ("aws-iso-b", r"^us\-isob\-\w+\-\d+$"),
+    ("aws-iso-e", r"^eu\-isoe\-\w+\-\d+$"),
+    ("aws-iso-f", r"^us\-isof\-\w+\-\d+$"),
+    ("aws-eusc", r"^eusc\-(de)\-\w+\-\d+$"),
+    ("aws-cn", r"^cn\-\w+\-\d+$"),
+    ("aws", r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$"),
+)
+
+
+def partition_of(region: str) -> str | None:
+    """The AWS partition ``region`` belongs to, or None for a name no partition claims."""
+    return next((partition for partition, pattern in PARTITION_REGIONS if re.match(pattern, region)), None)

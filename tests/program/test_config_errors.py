@@ -256,3 +256,13 @@ def test_with_no_region_known_a_key_and_certificate_are_taken_as_given(monkeypat
     run = run_mocked(main_program(), config)
     listener = run.mocks.find("aws:lb/listener:Listener", "dev-web-https")
     assert listener.inputs["certificateArn"] == EU_CERTIFICATE
+
+
+def test_access_logs_in_a_partition_elb_documents_no_delivery_for_fail_before_anything_is_registered() -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_program("dev", {"aws:region": "us-iso-east-1", "accessLogs": "true", "cpu": "abc"}, mocks=mocks)
+    by_key = {e.key: e for e in error.value.errors}
+    assert set(by_key) == {"cpu", "accessLogs"}
+    assert "us-iso-east-1 (partition aws-iso)" in by_key["accessLogs"].allowed
+    assert mocks.resources == []

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.validation import arn_region, in_region
+from components.validation import PARTITION_REGIONS, arn_region, in_region, partition_of
 
 
 @functools.cache
@@ -55,3 +55,13 @@ def test_an_arn_without_a_region_field_is_not_in_any_region() -> None:
     assert arn_region("arn:aws:kms:key/1234") == ""
     with pytest.raises(ConfigError):
         in_region("execKmsKeyArn", "arn:aws:kms:key/1234", "us-east-1", "a key in us-east-1")
+
+
+def test_each_partition_is_named_by_botocores_own_region_pattern() -> None:
+    data = Loader().load_data("endpoints")["partitions"]
+    assert dict(PARTITION_REGIONS) == {p["partition"]: p["regionRegex"] for p in data}
+
+
+def test_every_region_lies_in_the_partition_botocore_lists_it_under() -> None:
+    listed = {region: p["partition"] for p in Loader().load_data("endpoints")["partitions"] for region in p["regions"]}
+    assert {region: partition_of(region) for region in listed} == listed
