@@ -285,6 +285,11 @@ class RequestStream:
     def start(self) -> None:
         self._thread.start()
 
+    def ended(self, timeout: float) -> bool:
+        """Whether the stream reached its own bound within ``timeout`` seconds."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
     def stop(self) -> StreamResult:
         self._stop.set()
         self._thread.join()
