@@ -89,6 +89,7 @@ service = FargateService(
         container_insights=settings.container_insights,
         egress_ports=settings.task_egress_ports,
         exec_kms_key_arn=settings.exec_kms_key_arn,
+        permissions_boundary_arn=settings.permissions_boundary_arn,
         secrets=settings.secrets,
         secret_values={name: pulumi.Output.secret(value) for name, value in settings.secret_values.items()},
         secret_kms_key_arns=settings.secrets_kms_key_arns,

@@ -7,6 +7,7 @@ mocks and to policy packs (awsx components are remote: mocks see none of their c
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,7 +27,17 @@ from .autoscaling_rules import Autoscaling
 from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
 from .container_definition import CONTAINER_NAME, container_definition
 from .errors import ConfigError
-from .iam_policies import ecr_repository_arn, exec_command_policy, execution_policy, task_trust
+from .iam_policies import (
+    default_boundary_arn,
+    ecr_repository_arn,
+    exec_command_policy,
+    execution_policy,
+    is_role_path,
+    role_path,
+    secrets_key_policy,
+    stack_tag,
+    task_trust,
+)
 from .naming import account_unique, type_token
 from .secrets import check_names, check_reference, resource_arn, secret_name
 from .service_alarms import ServiceAlarms, ServiceAlarmsArgs
@@ -83,6 +94,13 @@ class FargateServiceArgs:
     egress_ports: tuple[int, ...] = (443,)
     """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
     DNS resolver is not filtered by security groups). Default ``(443,)``."""
+    role_path: str = ""
+    """IAM path of the service's roles (and its task counter's). Empty: ``/<project>/<stack>/``, the path
+    ``docs/iam-deployer.json`` lets a stack's deployer create roles under. Default empty."""
+    permissions_boundary_arn: str = ""
+    """Managed policy every role of the service carries as its permissions boundary. Empty: the deploying
+    account's ``graviton-node-boundary`` (``docs/iam-boundary.json``, created once per account). Default
+    empty."""
 
     def __post_init__(self) -> None:
         check.ports("taskEgressPorts", self.egress_ports)
@@ -106,6 +124,9 @@ class FargateServiceArgs:
         if self.alarms is not None and self.load_balancer_arn_suffix is None:
             raise ConfigError("alarms", True, "alarms together with a load_balancer_arn_suffix (their dimension)")
         check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS)
+        if self.role_path and not is_role_path(self.role_path):
+            raise ConfigError("role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most")
+        check.policy_arn("permissionsBoundaryArn", self.permissions_boundary_arn)
         check.kms_key_arn("execKmsKeyArn", self.exec_kms_key_arn)
         if isinstance(self.cluster_arn, str) and not check.cluster_arn(self.cluster_arn):
             raise ConfigError("clusterArn", self.cluster_arn, "an ECS cluster ARN, or None to create a cluster")
@@ -156,14 +177,25 @@ class FargateService(pulumi.ComponentResource):
         self._partition = aws.get_partition_output(opts=invoke).partition
         self._region = aws.get_region_output(opts=invoke).region
         self._account = aws.get_caller_identity_output(opts=invoke).account_id
+        self._role_path = args.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower())
+        self._boundary: pulumi.Input[str] = args.permissions_boundary_arn or pulumi.Output.all(
+            self._partition, self._account
+        ).apply(lambda v: default_boundary_arn(v[0], v[1]))
         self.environment = args.spec.container_environment()
         # The service waits for these: the capacity providers, its execution policy, its listener rule.
         self._service_depends: list[pulumi.Resource] = []
 
         self._cluster()
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.spec.log_retention_days, opts=self._child)
-        secrets = self._secrets()
-        task = self._task_definition(logs, secrets)
+        exec_role = aws.iam.Role(
+            f"{name}-exec-role",
+            assume_role_policy=self._account.apply(task_trust),
+            path=self._role_path,
+            permissions_boundary=self._boundary,
+            opts=self._child,
+        )
+        secrets, parameter_key = self._secrets(exec_role)
+        task = self._task_definition(logs, exec_role, secrets, parameter_key)
         task_sg = self._security_group()
         target_group = self._target_group_and_rule()
         alarms = self._alarms(target_group)
@@ -238,8 +270,10 @@ class FargateService(pulumi.ComponentResource):
             }
         }
 
-    def _secrets(self) -> pulumi.Output[dict[str, str]]:
-        """Every container secret by name; values from config become SecureString parameters first."""
+    def _secrets(self, exec_role: aws.iam.Role) -> tuple[pulumi.Output[dict[str, str]], pulumi.Output[str] | None]:
+        """Every container secret by name; values from config become SecureString parameters first,
+        encrypted with the service's own key (``_parameter_key``), returned too."""
+        key = self._parameter_key(exec_role) if self._args.secret_values else None
         stored = {
             secret: aws.ssm.Parameter(
                 f"{self._name}-secret-{secret.lower().replace('_', '-')}",
@@ -247,32 +281,66 @@ class FargateService(pulumi.ComponentResource):
                 name=f"/{pulumi.get_project()}/{self._name}/{secret}",
                 type="SecureString",
                 value=pulumi.Output.secret(value),
+                key_id=key,
                 opts=self._child,
             ).arn
             for secret, value in sorted(self._args.secret_values.items())
         }
         references: dict[str, pulumi.Input[str]] = {**self._args.secrets, **stored}
-        return pulumi.Output.all(**references).apply(dict) if references else pulumi.Output.from_input({})
+        secrets = pulumi.Output.all(**references).apply(dict) if references else pulumi.Output.from_input({})
+        return secrets, key
+
+    def _parameter_key(self, exec_role: aws.iam.Role) -> pulumi.Output[str]:
+        """A customer-managed key for the service's parameters, instead of the account's ``aws/ssm`` key
+        that every principal with ``ssm:GetParameter`` may decrypt with: of the project's roles only the
+        execution role may, through SSM (``secrets_key_policy``). Tagged with the stack: its deployer may
+        use and manage no other stack's keys."""
+        name, project = self._name, pulumi.get_project()
+        key = aws.kms.Key(
+            f"{name}-secrets-key",
+            description=f"SecureString parameters of {project} {name}",
+            enable_key_rotation=True,
+            policy=pulumi.Output.all(self._partition, self._account, self._region, exec_role.arn).apply(
+                lambda v: secrets_key_policy(
+                    partition=v[0], account_id=v[1], region=v[2], execution_role_arn=v[3], role_path=self._role_path
+                )
+            ),
+            tags=stack_tag(project, pulumi.get_stack().lower()),
+            opts=self._child,
+        )
+        aws.kms.Alias(
+            f"{name}-secrets-key-alias",
+            # Alias names take letters, digits, / _ - (botocore kms CreateAlias:AliasName).
+            name=re.sub(r"[^a-zA-Z0-9/_-]", "-", f"alias/{project}/{name}/secrets"),
+            target_key_id=key.key_id,
+            opts=self._child,
+        )
+        return key.arn
 
     def _task_definition(
-        self, logs: aws.cloudwatch.LogGroup, secrets: pulumi.Output[dict[str, str]]
+        self,
+        logs: aws.cloudwatch.LogGroup,
+        exec_role: aws.iam.Role,
+        secrets: pulumi.Output[dict[str, str]],
+        parameter_key: pulumi.Output[str] | None,
     ) -> aws.ecs.TaskDefinition:
-        """The ARM64 Fargate task, its two roles, and the container definition (``container_definition``)."""
+        """The ARM64 Fargate task, its two roles' policies, and the container definition (``container_definition``)."""
         name, args, spec = self._name, self._args, self._args.spec
         image = pulumi.Output.from_input(args.image_ref)
-        exec_role = aws.iam.Role(
-            f"{name}-exec-role", assume_role_policy=self._account.apply(task_trust), opts=self._child
-        )
         self._service_depends.append(
             aws.iam.RolePolicy(
                 f"{name}-exec-policy",
                 role=exec_role.id,
-                policy=pulumi.Output.all(image, self._partition, logs.arn, secrets).apply(
+                policy=pulumi.Output.all(
+                    image, self._partition, logs.arn, secrets, parameter_key or "", self._region
+                ).apply(
                     lambda v: execution_policy(
                         repository_arn=ecr_repository_arn(v[0], v[1]),
                         log_group_arn=v[2],
                         secret_arns=tuple(sorted({arn for arn in map(resource_arn, v[3].values()) if arn})),
                         kms_key_arns=args.secret_kms_key_arns,
+                        parameter_key_arn=v[4],
+                        region=v[5],
                     )
                 ),
                 opts=self._child,
@@ -283,6 +351,8 @@ class FargateService(pulumi.ComponentResource):
             assume_role_policy=pulumi.Output.all(self._partition, self._region, self._account).apply(
                 lambda v: task_trust(v[2], source_arn=f"arn:{v[0]}:ecs:{v[1]}:{v[2]}:*")
             ),
+            path=self._role_path,
+            permissions_boundary=self._boundary,
             opts=self._child,
         )
         if spec.enable_execute_command:
@@ -475,6 +545,8 @@ class FargateService(pulumi.ComponentResource):
                 on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
                 topic_arn=alarms.topic_arn,
                 log_retention_days=spec.log_retention_days,
+                role_path=self._role_path,
+                permissions_boundary_arn=self._boundary,
             ),
             opts=self._child,
         )

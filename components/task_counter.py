@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import task_counter_handler
-from .iam_policies import lambda_trust, task_counter_policy
+from .iam_policies import default_boundary_arn, lambda_trust, role_path, task_counter_policy
 from .naming import type_token
 
 #: The newest Python runtime Lambda offers (cdk-nag AwsSolutions-L1 asks for the latest).
@@ -39,6 +39,11 @@ class TaskCounterArgs:
     """The CloudWatch namespace of the counts. Required."""
     log_retention_days: int = 30
     """Retention of the function's log group (the counts' source). Default 30."""
+    role_path: str = ""
+    """IAM path of the function's role. Empty: ``/<project>/<stack>/``. Default empty."""
+    permissions_boundary_arn: pulumi.Input[str] = ""
+    """Permissions boundary of the function's role. Empty: the deploying account's
+    ``graviton-node-boundary``. Default empty."""
 
 
 class TaskCounter(pulumi.ComponentResource):
@@ -51,7 +56,17 @@ class TaskCounter(pulumi.ComponentResource):
         super().__init__(type_token("task_counter", "TaskCounter"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
-        role = aws.iam.Role(f"{name}-role", assume_role_policy=lambda_trust(), opts=child)
+        boundary = args.permissions_boundary_arn or pulumi.Output.all(
+            aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition,
+            aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
+        ).apply(lambda v: default_boundary_arn(v[0], v[1]))
+        role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=lambda_trust(),
+            path=args.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower()),
+            permissions_boundary=boundary,
+            opts=child,
+        )
         policy = aws.iam.RolePolicy(
             f"{name}-policy",
             role=role.id,

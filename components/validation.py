@@ -112,6 +112,21 @@ def kms_key_arn(key: str, value: str, *, optional: bool = True) -> str:
     return value
 
 
+_POLICY_NAME = r"[A-Za-z0-9_+=,.@-]"
+_POLICY_ARN = re.compile(
+    rf"arn:aws(-cn|-us-gov)?:iam::(\d{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,128}}"
+)
+
+
+def policy_arn(key: str, value: str) -> str:
+    """Empty, or the ARN of a managed IAM policy (a customer-managed one of an account, or AWS's): IAM's
+    policy names take letters, digits and ``+=,.@_-``, their paths ``/``-separated segments of the same
+    (botocore iam ``CreatePolicy:PolicyName``, ``CreatePolicy:Path``)."""
+    if value and not _POLICY_ARN.fullmatch(value):
+        raise ConfigError(key, value, "an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME), or empty")
+    return value
+
+
 def arn_region(arn: str) -> str:
     """The region field of ``arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`` (empty when it has none)."""
     parts = arn.split(":", 5)

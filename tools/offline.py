@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import runpy
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,10 @@ def _digest(text: str) -> str:
 
 
 def mock_arn(typ: str, name: str) -> str:
-    """The ARN the mocks give a resource: ``arn:aws:<service of its type>:<region>:<account>:<name>``."""
+    """The ARN the mocks give a resource: ``arn:aws:<service of its type>:<region>:<account>:<name>``, and a
+    log group's as CloudWatch Logs forms it (IAM policies built from it are linted: ``tools/iam_lint.py``)."""
+    if typ == "aws:cloudwatch/logGroup:LogGroup":
+        return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"
     return f"arn:aws:{typ.split(':')[1].split('/')[0]}:{REGION}:{ACCOUNT}:{name}"
 
 
@@ -128,6 +132,11 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         out.update(bucket=name, arn=f"arn:aws:s3:::{name}")
     elif typ == "aws:ecs/cluster:Cluster":
         out.update(arn=f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{name}")
+    elif typ == "aws:iam/role:Role":
+        out.update(arn=f"arn:aws:iam::{ACCOUNT}:role{inputs.get('path', '/')}{name}")
+    elif typ == "aws:kms/key:Key":
+        key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+        out.update(keyId=key_id, arn=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}")
     return out
 
 

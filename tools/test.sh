@@ -22,6 +22,7 @@ echo "== pyright";  pyright __main__.py settings.py components tools tests examp
 echo "== hadolint"; hadolint docker/Dockerfile docker/Dockerfile.graviton
 echo "== shellcheck"; shellcheck tools/*.sh .ci/run
 echo "== zizmor (workflows, offline)"; zizmor --offline --no-progress .github/workflows
+echo "== parliament (IAM policies shipped and registered; suppressions with reasons in tools/parliament.yaml)"; python tools/iam_lint.py
 echo "== app tests (node --test)"
 if [ ! -d docker/app/node_modules/bcrypt ]; then
   (cd docker/app && npm ci --no-audit --no-fund --loglevel=error)

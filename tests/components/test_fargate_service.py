@@ -142,7 +142,7 @@ def test_the_execution_role_may_pull_this_image_and_write_this_log_group_only(de
     (policy,) = [p for p in default.inputs_of("aws:iam/rolePolicy:RolePolicy") if p["role"] == "svc-exec-role-id"]
     statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
     assert statements["PullTheImage"]["Resource"] == "arn:aws:ecr:us-east-1:123456789012:repository/app"
-    assert statements["Logs"]["Resource"] == "arn:aws:cloudwatch:us-east-1:123456789012:svc-logs:*"
+    assert statements["Logs"]["Resource"] == "arn:aws:logs:us-east-1:123456789012:log-group:svc-logs:log-stream:*"
     assert (statements["EcrLogin"]["Action"], statements["EcrLogin"]["Resource"]) == (
         ["ecr:GetAuthorizationToken"],
         "*",
@@ -414,7 +414,10 @@ def test_ecs_exec_sessions_are_logged_and_encrypted_with_the_given_key(mocked) -
     assert mocks.find("aws:cloudwatch/logGroup:LogGroup", "svc-exec-logs").inputs["kmsKeyId"] == KEY
     (policy,) = [p for p in mocks.inputs_of("aws:iam/rolePolicy:RolePolicy") if p["role"] == "svc-task-role-id"]
     statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
-    assert statements["SessionLog"]["Resource"] == "arn:aws:cloudwatch:us-east-1:123456789012:svc-exec-logs:*"
+    assert (
+        statements["SessionLog"]["Resource"]
+        == "arn:aws:logs:us-east-1:123456789012:log-group:svc-exec-logs:log-stream:*"
+    )
     assert statements["SessionKey"] == {
         "Sid": "SessionKey",
         "Effect": "Allow",

@@ -1310,6 +1310,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
     "aws:ssm/parameter:Parameter": {
         "name": PARAMETER_NAME,
         "type": Api("ssm", "PutParameter:Type"),
+        "keyId": Both((Api("ssm", "PutParameter:KeyId"), ISSUED)),
         "value": Both(
             (
                 Api("ssm", "PutParameter:Value"),
@@ -1322,6 +1323,9 @@ RULES: dict[str, Mapping[str, Rule]] = {
     },
     "aws:iam/role:Role": {
         "name": Api("iam", "CreateRole:RoleName"),
+        "path": Api("iam", "CreateRole:Path"),
+        # A policy ARN the program builds from the account, or the permissionsBoundaryArn it was given.
+        "permissionsBoundary": Api("iam", "CreateRole:PermissionsBoundary"),
         "assumeRolePolicy": Both(
             (
                 Api("iam", "CreateRole:AssumeRolePolicyDocument"),
@@ -1383,6 +1387,23 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "timezone": schedule("Timezone"),
         "scalableTargetAction.minCapacity": schedule("ScalableTargetAction.MinCapacity"),
         "scalableTargetAction.maxCapacity": schedule("ScalableTargetAction.MaxCapacity"),
+    },
+    # kms/key.go resourceKeyCreate: CreateKeyInput{Description, Policy, Tags: getTagsIn}; enable_key_rotation
+    # becomes EnableKeyRotation{KeyId} (updateKeyRotationEnabled), a request with no member of its own.
+    "aws:kms/key:Key": {
+        "description": Api("kms", "CreateKey:Description"),
+        "policy": Both((Api("kms", "CreateKey:Policy"), Json(RESOURCE_POLICY))),
+        "enableKeyRotation": Unsent("the provider calls EnableKeyRotation{KeyId} when true: no member takes it"),
+        "tags": Sent(
+            pairs(("TagKey", "TagValue")),
+            "kms/tags_gen.go getTagsIn: Tag{TagKey, TagValue}",
+            (Api("kms", "CreateKey:Tags"),),
+        ),
+    },
+    # kms/alias.go resourceAliasCreate: CreateAliasInput{AliasName, TargetKeyId}.
+    "aws:kms/alias:Alias": {
+        "name": Api("kms", "CreateAlias:AliasName"),
+        "targetKeyId": Both((Api("kms", "CreateAlias:TargetKeyId"), ISSUED)),
     },
     "pulumi:pulumi:StackReference": {
         "name": Unsent("a Pulumi stack reference: read from the Pulumi backend, no AWS API"),

@@ -1,21 +1,57 @@
-"""Whether an identity policy lets its role take an action on a resource, as IAM decides it.
+"""Whether IAM lets a principal take an action on a resource, as IAM decides it.
+
+The rules, from the IAM User Guide:
 
 - A ``Resource`` element matches case-sensitively, with ``*`` for any run of characters and ``?`` for
   exactly one, within one colon-separated segment of the ARN; a ``*`` that ends a segment may run
-  past colons (IAM User Guide, "IAM JSON policy elements: Resource", "Using wildcards in resource
-  ARNs"). No other character is special. ``Action`` entries match the same way, case-insensitively.
+  past colons ("IAM JSON policy elements: Resource", "Using wildcards in resource ARNs"). No other
+  character is special. ``Action`` entries match the same way, case-insensitively. ``NotAction`` and
+  ``NotResource`` match everything their list does not ("IAM JSON policy elements: NotAction",
+  "...: NotResource").
+- A policy variable ``${key}`` in a ``Resource`` is the request's value of that condition key; a
+  statement whose variable the request lacks matches nothing ("IAM policy elements: Variables and tags").
 - The resource is the ARN of the resource itself, not the string the caller named it by: Secrets
   Manager authorizes ``GetSecretValue`` against the secret's full ARN, suffix included, even when the
   request gave a partial one (``tests/models/secrets_manager.py`` finds that secret).
-- An explicit Deny wins; without an Allow the request is denied.
+- ``Condition`` ("IAM JSON policy elements: Condition operators", "Creating a condition with multiple
+  keys or values", "...: Condition operators" for ``...IfExists`` and ``Null``): every operator of a
+  block and every key of an operator must hold; several values of one key are alternatives. A key
+  missing from the request fails every operator except the negated ones (``StringNotEquals``,
+  ``StringNotLike``, ``ArnNotEquals``, ``ArnNotLike``), ``...IfExists`` and ``ForAllValues:``. Names
+  of keys are case-insensitive, their values case-sensitive (but for ``...IgnoreCase`` and ``Bool``).
+  ``ArnEquals`` and ``ArnLike`` compare the six colon-separated parts of an ARN one by one, each with
+  ``*`` and ``?``. ``ForAnyValue:`` holds when some value of a multivalued key matches, ``ForAllValues:``
+  when every value does (and when there are none).
+- An explicit Deny in any policy that applies wins; without an Allow the request is denied. A
+  permissions boundary caps a role: the request must be allowed by the role's identity policies and
+  by its boundary ("Policy evaluation logic", "Permissions boundaries for IAM entities").
+- A KMS key's policy is the first word on the key: it may allow a principal itself, or allow the
+  account (``arn:aws:iam::<account>:root``), which lets the principal's IAM policies decide (AWS KMS
+  Developer Guide, "Key policies in AWS KMS", "Default key policy"). A grant to a role's ARN is still
+  capped by the role's boundary.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Document = str | Mapping[str, Any]
+ContextValue = str | bool | Sequence[str]
+Verdict = Literal["Allow", "Deny", "ImplicitDeny"]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One authorization IAM makes: an action on a resource, with its request context."""
+
+    action: str
+    resource: str
+    context: Mapping[str, ContextValue] = field(default_factory=dict)
+    """Condition keys and their values (``aws:PrincipalArn``, ``iam:PassedToService``, ...)."""
 
 
 def _pattern(wildcarded: str) -> re.Pattern[str]:
@@ -37,20 +73,180 @@ def action_matches(pattern: str, action: str) -> bool:
     return _pattern(pattern.lower()).fullmatch(action.lower()) is not None
 
 
-def _listed(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or [])
+def _glob(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    """``StringLike``: ``*`` any run of characters, ``?`` one, anywhere."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.S | (re.I if ignore_case else 0)) is not None
 
 
-def allows(document: str | Mapping[str, Any], action: str, resource: str) -> bool:
-    """Whether ``document`` (an identity policy without conditions) allows ``action`` on ``resource``."""
+def _arn_like(pattern: str, value: str) -> bool:
+    want, got = pattern.split(":", 5), value.split(":", 5)
+    return len(want) == len(got) == 6 and all(_glob(w, g) for w, g in zip(want, got, strict=True))
+
+
+_MATCHERS: dict[str, Callable[[str, str], bool]] = {
+    "StringEquals": lambda want, got: want == got,
+    "StringEqualsIgnoreCase": lambda want, got: want.lower() == got.lower(),
+    "StringLike": _glob,
+    "ArnEquals": _arn_like,
+    "ArnLike": _arn_like,
+    "Bool": lambda want, got: want.lower() == got.lower(),
+}
+_NEGATED = {
+    "StringNotEquals": "StringEquals",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+    "StringNotLike": "StringLike",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+}
+
+
+def _listed(value: Any) -> list[Any]:
+    return [value] if isinstance(value, (str, bool)) else list(value or [])
+
+
+def _text(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _holds(operator: str, key: str, wanted: list[str], context: Mapping[str, ContextValue]) -> bool:
+    qualifier, _, op = operator.rpartition(":")
+    if_exists = op.endswith("IfExists")
+    op = op.removesuffix("IfExists")
+    present = key in context
+    if op == "Null":
+        return (not present) == (_text(wanted[0]).lower() == "true")
+    negated = op in _NEGATED
+    matcher = _MATCHERS.get(_NEGATED.get(op, op))
+    if matcher is None or qualifier not in ("", "ForAnyValue", "ForAllValues"):
+        raise ValueError(f"this model does not evaluate the condition operator {operator}")
+    if not present:
+        return if_exists or negated or qualifier == "ForAllValues"
+    values = [_text(v) for v in _listed(context[key])]
+
+    def one(value: str) -> bool:
+        hit = any(matcher(_text(w), value) for w in wanted)
+        return not hit if negated else hit
+
+    if qualifier == "ForAnyValue":
+        return any(map(one, values))
+    if qualifier == "ForAllValues":
+        return all(map(one, values))
+    if len(values) != 1:
+        raise ValueError(f"{key} has several values: a condition on it needs ForAnyValue or ForAllValues")
+    return one(values[0])
+
+
+def condition_holds(condition: Mapping[str, Mapping[str, Any]], context: Mapping[str, ContextValue]) -> bool:
+    """Whether a statement's ``Condition`` block holds for a request with ``context``."""
+    lowered = {key.lower(): value for key, value in context.items()}
+    return all(
+        _holds(operator, key.lower(), _listed(wanted), lowered)
+        for operator, block in condition.items()
+        for key, wanted in block.items()
+    )
+
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+
+
+def _substituted(pattern: str, context: Mapping[str, ContextValue]) -> str | None:
+    """``pattern`` with its policy variables filled from ``context``; None when one is missing."""
+    lowered = {key.lower(): value for key, value in context.items()}
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match.group(1)
+        if name in ("*", "?", "$"):  # the escapes ${*}, ${?}, ${$} stand for the literal character
+            return "\0" + name
+        if name.lower() not in lowered:
+            missing = True
+            return ""
+        return _text(lowered[name.lower()])
+
+    filled = _VARIABLE.sub(value, pattern)
+    return None if missing else filled
+
+
+def _resource_covers(pattern: str, request: Request) -> bool:
+    filled = _substituted(pattern, request.context)
+    if filled is None:
+        return False
+    literal = {"\0*": "\1", "\0?": "\2", "\0$": "$"}
+    for escape, stand_in in literal.items():
+        filled = filled.replace(escape, stand_in)
+    regex = _pattern(filled).pattern.replace("\1", r"\*").replace("\2", r"\?")
+    return re.fullmatch(regex, request.resource, re.S) is not None
+
+
+def statement_applies(statement: Mapping[str, Any], request: Request) -> bool:
+    """Whether a statement's action, resource and condition elements all cover ``request``."""
+    if "Action" in statement:
+        action = any(action_matches(a, request.action) for a in _listed(statement["Action"]))
+    else:
+        action = not any(action_matches(a, request.action) for a in _listed(statement.get("NotAction")))
+    if "Resource" in statement:
+        resource = any(_resource_covers(r, request) for r in _listed(statement["Resource"]))
+    elif "NotResource" in statement:
+        resource = not any(_resource_covers(r, request) for r in _listed(statement["NotResource"]))
+    else:  # a key or trust policy statement without Resource applies to its own resource
+        resource = True
+    return action and resource and condition_holds(statement.get("Condition") or {}, request.context)
+
+
+def statements(document: Document) -> list[Mapping[str, Any]]:
     policy = json.loads(document) if isinstance(document, str) else document
-    statements = policy.get("Statement") or []
-    verdicts = set()
-    for statement in [statements] if isinstance(statements, dict) else statements:
-        if "Condition" in statement:
-            raise ValueError("this model does not evaluate conditions")
-        if any(action_matches(a, action) for a in _listed(statement.get("Action"))) and any(
-            resource_matches(r, resource) for r in _listed(statement.get("Resource"))
-        ):
-            verdicts.add(statement.get("Effect"))
-    return "Allow" in verdicts and "Deny" not in verdicts
+    found = policy.get("Statement") or []
+    return [found] if isinstance(found, dict) else list(found)
+
+
+def verdict(documents: Sequence[Document], request: Request) -> Verdict:
+    """What ``documents`` together say about ``request``: an explicit Deny, an Allow, or nothing."""
+    effects = {s.get("Effect") for d in documents for s in statements(d) if statement_applies(s, request)}
+    return "Deny" if "Deny" in effects else "Allow" if "Allow" in effects else "ImplicitDeny"
+
+
+def allows(document: Document, action: str, resource: str, context: Mapping[str, ContextValue] | None = None) -> bool:
+    """Whether ``document`` (an identity policy) alone allows ``action`` on ``resource``."""
+    return verdict([document], Request(action, resource, context or {})) == "Allow"
+
+
+def role_allows(identity: Sequence[Document], request: Request, boundary: Document | None = None) -> bool:
+    """Whether a principal with the ``identity`` policies (and ``boundary``, when it has one) may make
+    ``request``: no Deny in either, an Allow in both."""
+    if verdict(identity, request) != "Allow":
+        return False
+    return boundary is None or verdict([boundary], request) == "Allow"
+
+
+def _principals(statement: Mapping[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    return _listed((principal or {}).get("AWS"))
+
+
+def key_allows(
+    key_policy: Document,
+    request: Request,
+    *,
+    principal_arn: str,
+    identity: Sequence[Document] = (),
+    boundary: Document | None = None,
+) -> bool:
+    """Whether the principal ``principal_arn`` may use a KMS key with ``key_policy`` for ``request``,
+    holding the ``identity`` policies (and ``boundary``)."""
+    request = Request(request.action, request.resource, {"aws:PrincipalArn": principal_arn, **request.context})
+    account = principal_arn.split(":")[4]
+    root = f"arn:{principal_arn.split(':')[1]}:iam::{account}:root"
+    applying = [s for s in statements(key_policy) if statement_applies(s, request)]
+    denied = any(s.get("Effect") == "Deny" and {"*", principal_arn, root} & set(_principals(s)) for s in applying)
+    if denied or verdict([*identity, *([boundary] if boundary else [])], request) == "Deny":
+        return False
+    if boundary is not None and verdict([boundary], request) != "Allow":
+        return False
+    allowing = {p for s in applying if s.get("Effect") == "Allow" for p in _principals(s)}
+    if principal_arn in allowing or "*" in allowing:
+        return True
+    return root in allowing and verdict(identity, request) == "Allow"

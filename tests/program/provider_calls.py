@@ -254,8 +254,25 @@ RESOURCES: dict[str, Calls] = {
     # ssm/parameter.go: resourceParameterCreate (tag-on-create), resourceParameterRead (findParameterByName,
     # DescribeParameters for its metadata), resourceParameterUpdate, resourceParameterDelete;
     # ssm/tags_gen.go listTags, updateTags (AddTagsToResource, RemoveTagsFromResource).
+    # With a customer-managed key SSM encrypts and decrypts as the caller: PutParameter needs kms:Encrypt and
+    # GetParameter WithDecryption (every Read: findParameterByName(..., true)) kms:Decrypt, on the key (AWS
+    # Systems Manager User Guide, "How AWS Systems Manager Parameter Store uses AWS KMS": standard parameters).
     "aws:ssm/parameter:Parameter": Calls(("ssm:PutParameter", "ssm:GetParameter", "ssm:DescribeParameters",
-        "ssm:DeleteParameter", "ssm:ListTagsForResource", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource")),
+        "ssm:DeleteParameter", "ssm:ListTagsForResource", "ssm:AddTagsToResource", "ssm:RemoveTagsFromResource"),
+        ("kms:Encrypt", "kms:Decrypt")),
+    # kms/key.go: resourceKeyCreate (CreateKey with its tags and policy; updateKeyRotationEnabled:
+    # EnableKeyRotation, waited on with GetKeyRotationStatus; waitKeyPolicyPropagated: GetKeyPolicy;
+    # waitTagsPropagated: ListResourceTags), resourceKeyRead (findKeyInfo: DescribeKey, GetKeyPolicy,
+    # GetKeyRotationStatus, listTags), resourceKeyUpdate (UpdateKeyDescription, EnableKeyRotation or
+    # DisableKeyRotation, PutKeyPolicy), resourceKeyDelete (ScheduleKeyDeletion, waitKeyDeleted: DescribeKey);
+    # kms/tags_gen.go listTags (ListResourceTags), updateTags (TagResource, UntagResource).
+    "aws:kms/key:Key": Calls(("kms:CreateKey", "kms:EnableKeyRotation", "kms:GetKeyRotationStatus",
+        "kms:GetKeyPolicy", "kms:ListResourceTags", "kms:DescribeKey", "kms:UpdateKeyDescription",
+        "kms:DisableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource",
+        "kms:UntagResource")),
+    # kms/alias.go: resourceAliasCreate (CreateAlias), resourceAliasRead (findAliasByName: ListAliases),
+    # resourceAliasUpdate (UpdateAlias), resourceAliasDelete (DeleteAlias).
+    "aws:kms/alias:Alias": Calls(("kms:CreateAlias", "kms:ListAliases", "kms:UpdateAlias", "kms:DeleteAlias")),
     # events/rule.go: resourceRuleCreate (tag-on-create), resourceRuleRead, resourceRuleUpdate, resourceRuleDelete;
     # events/tags_gen.go.
     "aws:cloudwatch/eventRule:EventRule": Calls(("events:PutRule", "events:DescribeRule", "events:DeleteRule",

@@ -102,6 +102,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "costRateOverrides": ({}, {"costRateOverrides": '["armSpotVcpuHour=0.02"]'}),
     "secrets": ({}, {"secrets": f'["DB_URL={PARAMETER}"]'}),
     "secretValues": ({}, {"secretValues": '["API_TOKEN=s3cr3t"]'}),
+    "permissionsBoundaryArn": ({}, {"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/teams/boundary"}),
     "secretsKmsKeyArns": (
         {"secrets": f'["DB_URL={PARAMETER}"]'},
         {"secrets": f'["DB_URL={PARAMETER}"]', "secretsKmsKeyArns": f'["{KMS}"]'},

@@ -1,0 +1,256 @@
+"""The authorizations a deploy of a program asks IAM for: each IAM action of ``provider_calls`` on the
+concrete ARN the resource would have on AWS, with the request context IAM sees.
+
+Names: what pulumi-aws gives a resource the program leaves unnamed (``tests/models/aws_contract.py``,
+``AUTONAMED``: ``<name>-<7 hex>``, ``namePrefix`` plus 26 characters), else the name the program set.
+ARN formats: the Service Authorization Reference's resource types (parliament's copy of it,
+``parliament/iam_definition.json``); an action that lists no resource type is authorized on ``*``.
+References between resources (a policy's role, a filter's log group) reach the mocks as the IDs, names
+and ARNs the mocks issued; they are followed back to the resource they name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from tests.models.aws_contract import AUTONAMED, PREFIXED_UNIQUE_ID
+from tests.models.iam import Request
+from tests.program.provider_calls import (
+    COMPONENT_CHILDREN,
+    COMPONENT_RESOURCES,
+    INVOKES,
+    PROVIDER,
+    RESOURCES,
+    iam_actions,
+)
+from tools.offline import ACCOUNT, REGION, Registered, Run
+
+STACK_TAG = "aws:ResourceTag/graviton-node:stack"
+#: Service-linked roles the first cluster, load balancer and scalable target create (IAM User Guide,
+#: "AWS services that work with IAM": the role names of ECS, ELB and Application Auto Scaling).
+SERVICE_LINKED = {
+    "aws:ecs/cluster:Cluster": ("ecs.amazonaws.com", "AWSServiceRoleForECS"),
+    "aws:ecs/service:Service": ("ecs.amazonaws.com", "AWSServiceRoleForECS"),
+    "aws:lb/loadBalancer:LoadBalancer": ("elasticloadbalancing.amazonaws.com", "AWSServiceRoleForElasticLoadBalancing"),
+    "aws:appautoscaling/target:Target": (
+        "ecs.application-autoscaling.amazonaws.com",
+        "AWSServiceRoleForApplicationAutoScaling_ECSService",
+    ),
+}
+
+
+@cache
+def _resource_types() -> dict[str, bool]:
+    """IAM action (lower case) -> whether the Service Authorization Reference gives it a resource type."""
+    # Read beside the package: importing parliament needs pkg_resources (tools/iam_lint.py).
+    spec = find_spec("parliament")
+    assert spec is not None and spec.origin is not None
+    definition = json.loads((Path(spec.origin).parent / "iam_definition.json").read_text())
+    return {
+        f"{service['prefix']}:{p['privilege']}".lower(): any(r["resource_type"] for r in p["resource_types"])
+        for service in definition
+        for p in service["privileges"]
+    }
+
+
+def has_resource_type(action: str) -> bool:
+    return _resource_types()[action.lower()]
+
+
+def aws_name(r: Registered) -> str:
+    """The name AWS would know ``r`` by."""
+    for key in ("name", "family", "dashboardName", "bucket"):
+        if isinstance(r.inputs.get(key), str):
+            return r.inputs[key]
+    if "namePrefix" in r.inputs:
+        return r.inputs["namePrefix"] + PREFIXED_UNIQUE_ID
+    named = AUTONAMED.get(r.type, lambda n: {"name": n})(r.name)
+    return str(next(iter(named.values())))
+
+
+@dataclass
+class Program:
+    """One program run (with the platform stack it joins, if any) and where its ARNs live."""
+
+    runs: tuple[Run, ...]
+
+    @property
+    def resources(self) -> list[Registered]:
+        return self.runs[0].mocks.resources
+
+    def find(self, reference: Any) -> Registered:
+        """The resource a value in another resource's inputs refers to (an ID, name or ARN the mocks issued)."""
+        for run in self.runs:
+            for r in run.mocks.resources:
+                issued = {r.id, r.name, *(str(r.outputs.get(k)) for k in ("name", "arn", "keyId", "bucket"))}
+                if reference in issued:
+                    return r
+        raise LookupError(f"nothing issued {reference!r}")
+
+    def arn(self, r: Registered) -> str:
+        name, region = aws_name(r), f"{REGION}:{ACCOUNT}"
+        match r.type:
+            case "aws:ecr/repository:Repository":
+                return f"arn:aws:ecr:{region}:repository/{name}"
+            case "aws:ecs/cluster:Cluster":
+                return f"arn:aws:ecs:{region}:cluster/{name}"
+            case "aws:ecs/service:Service":
+                return f"arn:aws:ecs:{region}:service/{aws_name(self.find(r.inputs['cluster']))}/{name}"
+            case "aws:ecs/taskDefinition:TaskDefinition":
+                return f"arn:aws:ecs:{region}:task-definition/{name}:1"
+            case "aws:cloudwatch/logGroup:LogGroup":
+                return f"arn:aws:logs:{region}:log-group:{name}"
+            case "aws:iam/role:Role":
+                return f"arn:aws:iam::{ACCOUNT}:role{r.inputs.get('path', '/')}{name}"
+            case "aws:s3/bucket:Bucket":
+                return f"arn:aws:s3:::{name}"
+            case "aws:sns/topic:Topic":
+                return f"arn:aws:sns:{region}:{name}"
+            case "aws:cloudwatch/metricAlarm:MetricAlarm":
+                return f"arn:aws:cloudwatch:{region}:alarm:{name}"
+            case "aws:cloudwatch/dashboard:Dashboard":
+                return f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/{name}"
+            case "aws:cloudwatch/eventRule:EventRule":
+                return f"arn:aws:events:{region}:rule/{name}"
+            case "aws:lambda/function:Function":
+                return f"arn:aws:lambda:{region}:function:{name}"
+            case "aws:ssm/parameter:Parameter":
+                return f"arn:aws:ssm:{region}:parameter{name}"
+            case "aws:kms/key:Key":
+                return f"arn:aws:kms:{region}:key/{r.outputs['keyId']}"
+            case "aws:kms/alias:Alias":
+                return f"arn:aws:kms:{region}:{name}"
+            case "aws:acm/certificate:Certificate":
+                return r.outputs["arn"]
+        # Services the deployer policy does not scope by name: any ARN of the service stands for it.
+        return f"arn:aws:{r.type.split(':')[1].split('/')[0]}:{region}:{r.type.rsplit(':', 1)[1].lower()}/{name}"
+
+    def requests(self, r: Registered) -> Iterator[Request]:
+        """Every authorization ``r``'s Create, Read, Update and Delete ask for."""
+        if r.type in COMPONENT_CHILDREN:
+            children, tokens = COMPONENT_CHILDREN[r.type]
+            for action in sorted({a for token in tokens for a in iam_actions(INVOKES[token])}):
+                yield Request(action, "*")
+            for child in children:
+                for action in sorted(iam_actions(COMPONENT_RESOURCES[child])):
+                    yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:{child}/{r.name}")
+            return
+        for action in sorted(iam_actions(RESOURCES[r.type])):
+            yield from self._requests(r, action)
+
+    def _requests(self, r: Registered, action: str) -> Iterator[Request]:
+        if action == "iam:CreateServiceLinkedRole":
+            service, role = SERVICE_LINKED[r.type]
+            arn = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/{role}"
+            yield Request(action, arn, {"iam:AWSServiceName": service})
+        elif not has_resource_type(action):
+            yield Request(action, "*", self._context(r, action))
+        else:
+            for arn in self._targets(r, action):
+                yield Request(action, arn, self._context(r, action))
+
+    def _targets(self, r: Registered, action: str) -> list[str]:
+        """The ARNs ``action`` is authorized on for ``r`` (its own, or the one it works on)."""
+        inputs = r.inputs
+        match r.type, action.split(":")[0]:
+            case ("aws:acm/certificateValidation:CertificateValidation", _):
+                return [self.arn(self.find(inputs["certificateArn"]))]
+            case ("aws:ecr/lifecyclePolicy:LifecyclePolicy", _):
+                return [self.arn(self.find(inputs["repository"]))]
+            case ("docker-build:index:Image", _):
+                refs = [*inputs.get("tags", []), *(c["registry"]["ref"] for c in inputs.get("cacheTo") or [])]
+                refs += [c["registry"]["ref"] for c in inputs.get("cacheFrom") or []]
+                return sorted({self.arn(self.find(ref.split("/", 1)[1].split(":")[0])) for ref in refs})
+            case ("docker-build:index:Index", _):
+                return [self.arn(self.find(inputs["tag"].split("/", 1)[1].split(":")[0]))]
+            case ("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", _):
+                return [self.arn(self.find(inputs["clusterName"]))]
+            case ("aws:ecs/taskDefinition:TaskDefinition", "iam"):
+                return [self.arn(self.find(inputs[k])) for k in ("executionRoleArn", "taskRoleArn")]
+            case ("aws:ecs/service:Service", _) if action == "ecs:DescribeServiceDeployments":
+                service = self.arn(r)
+                return [service, service.replace(":service/", ":service-deployment/") + "/d-0a1b2c3d"]
+            case ("aws:iam/rolePolicy:RolePolicy", _):
+                return [self.arn(self.find(inputs["role"]))]
+            case ("aws:lambda/function:Function", "iam"):
+                return [self.arn(self.find(inputs["role"]))]
+            case ("aws:lambda/permission:Permission", _):
+                return [self.arn(self.find(inputs["function"]))]
+            case ("aws:cloudwatch/eventTarget:EventTarget", _):
+                return [self.arn(self.find(inputs["rule"]))]
+            case ("aws:cloudwatch/logMetricFilter:LogMetricFilter", _):
+                return [self.arn(self.find(inputs["logGroupName"]))]
+            case ("aws:sns/topicPolicy:TopicPolicy", _):
+                return [self.arn(self.find(inputs["arn"]))]
+            case ("aws:sns/topicSubscription:TopicSubscription", _):
+                return [self.arn(self.find(inputs["topic"]))]
+            case ("aws:ssm/parameter:Parameter", "kms"):
+                return [self.arn(self.find(inputs["keyId"]))]
+            case ("aws:kms/alias:Alias", _):
+                return [self.arn(r), self.arn(self.find(inputs["targetKeyId"]))]
+            case ("aws:route53/record:Record", _):
+                if action == "route53:GetChange":
+                    return ["arn:aws:route53:::change/C0123456789ABCDEF"]
+                return [f"arn:aws:route53:::hostedzone/{inputs['zoneId']}"]
+            case (typ, "ecs") if typ.startswith("aws:appautoscaling/"):
+                _, cluster, service = inputs["resourceId"].split("/")
+                return [f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/{aws_name(self.find(cluster))}/"
+                        f"{aws_name(self.find(service))}"]  # fmt: skip
+            case ("aws:appautoscaling/policy:Policy", "cloudwatch"):
+                # Target tracking creates its alarms as the caller: TargetTracking-<resource ID>-AlarmHigh-<uuid>.
+                _, cluster, service = inputs["resourceId"].split("/")
+                label = f"service/{aws_name(self.find(cluster))}/{aws_name(self.find(service))}"
+                return [f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:TargetTracking-{label}-AlarmHigh-0a1b2c3d"]
+            case (typ, "s3") if typ.startswith("aws:s3/") and typ != "aws:s3/bucket:Bucket":
+                return [self.arn(self.find(inputs["bucket"]))]
+            case ("aws:s3/bucket:Bucket", _) if action in ("s3:DeleteObject", "s3:DeleteObjectVersion"):
+                return [f"{self.arn(r)}/alb/AWSLogs/{ACCOUNT}/elasticloadbalancing/{REGION}/log.gz"]
+        return [self.arn(r)]
+
+    def _context(self, r: Registered, action: str) -> dict[str, Any]:
+        """The condition keys IAM sees in ``r``'s request for ``action``."""
+        if r.type == "aws:iam/role:Role":
+            return {"iam:PermissionsBoundary": r.inputs["permissionsBoundary"]}
+        if r.type == "aws:iam/rolePolicy:RolePolicy":
+            return {"iam:PermissionsBoundary": self.find(r.inputs["role"]).inputs["permissionsBoundary"]}
+        if action == "iam:PassRole":
+            service = "lambda" if r.type == "aws:lambda/function:Function" else "ecs-tasks"
+            return {"iam:PassedToService": f"{service}.amazonaws.com"}
+        if r.type == "aws:kms/key:Key":
+            tags = r.inputs.get("tags", {})
+            if action == "kms:CreateKey":
+                return {"kms:BypassPolicyLockoutSafetyCheck": False, "aws:TagKeys": sorted(tags),
+                        **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}  # fmt: skip
+            context: dict[str, Any] = {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
+            if action == "kms:PutKeyPolicy":
+                context["kms:BypassPolicyLockoutSafetyCheck"] = False
+            return context
+        if r.type == "aws:kms/alias:Alias":
+            key = self.find(r.inputs["targetKeyId"])
+            return {f"aws:ResourceTag/{k}": v for k, v in key.inputs.get("tags", {}).items()}
+        if r.type == "aws:ssm/parameter:Parameter" and action.startswith("kms:"):
+            key = self.find(r.inputs["keyId"])
+            tags = {f"aws:ResourceTag/{k}": v for k, v in key.inputs.get("tags", {}).items()}
+            return {**tags, "kms:ViaService": f"ssm.{REGION}.amazonaws.com"}
+        if action == "route53:ChangeResourceRecordSets":
+            return {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [r.inputs["name"].rstrip(".").lower()]}
+        return {}
+
+    def all_requests(self) -> Iterator[tuple[str, Request]]:
+        """Every authorization of a deploy: the provider's, the invokes' and each resource's, with what asks."""
+        for action in iam_actions(PROVIDER):
+            yield "provider", Request(action, "*")
+        for token, _ in self.runs[0].mocks.calls:
+            for action in iam_actions(INVOKES[token]):
+                yield token, Request(action, "*")
+        for r in self.resources:
+            if r.type.startswith(("graviton-node:", "pulumi:")):
+                continue
+            for request in self.requests(r):
+                yield f"{r.type} {r.name}", request

@@ -1,0 +1,102 @@
+"""Print an IAM policy document of docs/ filled in for one stack: the deployer's, the roles' boundary or
+the operator's (docs/iam.md says which identity gets which).
+
+    .venv/bin/python tools/deployer_policy.py --account 123456789012 --region us-east-1 dev
+    .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012
+    .venv/bin/python tools/deployer_policy.py --hosted-zone Z0123456789ABC --domain app.example.com ... prod
+
+The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PROJECT`` (the Pulumi project,
+``graviton-node``), ``STACK`` (the stack name in lower case, as every resource name starts with it; a
+pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the
+``hostedZoneId`` and ``domainName`` of a stack with a domain). Without ``--hosted-zone`` the Route 53
+statements are left out: such a stack changes no DNS record. ``--boundary-arn`` replaces the default
+boundary, as the stack's ``permissionsBoundaryArn`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.errors import ConfigError
+from components.validation import policy_arn
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCUMENTS = {"deployer": "iam-deployer.json", "boundary": "iam-boundary.json", "operator": "iam-operator.json"}
+DEFAULT_BOUNDARY = "arn:aws:iam::ACCOUNT:policy/graviton-node-boundary"
+PLACEHOLDERS = ("ACCOUNT", "REGION", "PROJECT", "STACK", "HOSTED_ZONE", "DOMAIN")
+#: Statements that only a stack with a domain needs.
+DNS_STATEMENTS = ("DomainRecords", "DomainZone")
+_PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
+#: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
+_VALUES = {
+    "ACCOUNT": re.compile(r"\d{12}"),
+    # botocore endpoints.json region names: letters and digits between hyphens.
+    "REGION": re.compile(r"[a-z]{2}(-[a-z]+)+-\d+"),
+    # Pulumi project and stack names: letters, digits, -, _ and . (the stack may be a * pattern).
+    "PROJECT": re.compile(r"[A-Za-z0-9_.-]+"),
+    "STACK": re.compile(r"[a-z0-9_.*-]+"),
+    # Route 53 hosted zone IDs and domain names.
+    "HOSTED_ZONE": re.compile(r"[A-Z0-9]{1,32}"),
+    "DOMAIN": re.compile(r"[a-z0-9.-]+"),
+}
+
+
+def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn: str = "") -> dict[str, Any]:
+    """``document`` with every placeholder replaced by ``values`` (the boundary by ``boundary_arn`` when
+    given); without a hosted zone, without the Route 53 statements. A placeholder left without a value
+    is an error, never a silent wildcard."""
+    for name, value in values.items():
+        if not _VALUES[name].fullmatch(value):
+            raise ValueError(f"{name}: {value!r} is not a valid value")
+    statements = [s for s in document["Statement"] if "HOSTED_ZONE" in values or s.get("Sid") not in DNS_STATEMENTS]
+    text = json.dumps({**document, "Statement": statements})
+    if boundary_arn:
+        text = text.replace(DEFAULT_BOUNDARY, boundary_arn)
+    missing = sorted(set(_PLACEHOLDER.findall(text)) - values.keys())
+    if missing:
+        raise ValueError("no value for " + ", ".join(missing))
+    return json.loads(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text))
+
+
+def document(name: str) -> dict[str, Any]:
+    """The document ``name`` (``deployer``, ``boundary`` or ``operator``) as docs/ holds it."""
+    return json.loads((DOCS / DOCUMENTS[name]).read_text())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Print an IAM policy document of docs/ filled in for one stack.")
+    parser.add_argument("stack", nargs="?", help="stack name (lower case), or a pattern such as acc-*")
+    parser.add_argument("--document", choices=sorted(DOCUMENTS), default="deployer")
+    parser.add_argument("--account", required=True)
+    parser.add_argument("--region")
+    parser.add_argument("--project", default="graviton-node")
+    parser.add_argument("--hosted-zone", dest="hosted_zone")
+    parser.add_argument("--domain")
+    parser.add_argument("--boundary-arn", dest="boundary_arn", default="")
+    args = parser.parse_args(argv)
+    values = {"ACCOUNT": args.account, "PROJECT": args.project}
+    for name, value in (("REGION", args.region), ("STACK", args.stack), ("HOSTED_ZONE", args.hosted_zone),
+                        ("DOMAIN", args.domain)):  # fmt: skip
+        if value:
+            values[name] = value
+    if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):
+        parser.error("--hosted-zone and --domain go together")
+    try:
+        policy_arn("--boundary-arn", args.boundary_arn)
+        filled = fill(document(args.document), values, boundary_arn=args.boundary_arn)
+    except (ConfigError, ValueError) as error:
+        parser.error(str(error))
+    print(json.dumps(filled, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
