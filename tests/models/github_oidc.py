@@ -1,0 +1,130 @@
+"""The OIDC token GitHub gives a job, and whether an IAM role's trust policy admits it, as each decides.
+
+GitHub (Actions docs, "OpenID Connect reference": "Example subject claims", "Customizing the subject
+claims", "Immutable subject claims"):
+- A repository's subject template (``PUT /repos/{owner}/{repo}/actions/oidc/customization/sub``)
+  lists claim keys; the ``sub`` is their ``key:value`` pairs in that order, joined by ``:``. The key
+  ``repo`` is written ``repo:OWNER/REPO`` (``repo:OWNER@ID/REPO@ID`` with immutable subjects);
+  ``context`` is ``environment:NAME`` when the job names an environment, else ``pull_request`` for a
+  pull-request event, else ``ref:REF``. A ``:`` inside a value is written ``%3A``.
+- ``job_workflow_ref`` is ``OWNER/REPO/PATH@REF`` of the workflow file the job is defined in: the
+  called file for a job of a reusable workflow, which a ``./`` call takes from the caller's commit
+  (so with the caller's ref); for a pull request the ref is ``refs/pull/N/merge``.
+- ``aud`` is ``sts.amazonaws.com`` when ``aws-actions/configure-aws-credentials`` asks for the token.
+
+IAM (User Guide, "IAM JSON policy elements: Condition operators", "Creating OIDC federation roles"):
+an ``sts:AssumeRoleWithWebIdentity`` is admitted when an Allow statement names the provider as its
+``Federated`` principal and every condition holds: the operators of a block AND together, the keys of
+an operator AND together, the values of a key OR together. ``StringEquals`` compares exactly and
+case-sensitively; ``StringLike`` does too, with ``*`` for any run of characters and ``?`` for one. A
+key's name is not case-sensitive; a key the token lacks fails its condition. Any other operator is
+refused here, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+ISSUER = "token.actions.githubusercontent.com"
+AUDIENCE = "sts.amazonaws.com"
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobToken:
+    """The claims of one job's OIDC token that a subject template or a trust policy can read."""
+
+    repository: str
+    """``OWNER/REPO``."""
+    event_name: str
+    ref: str
+    """The ref of the run: ``refs/heads/main``, ``refs/pull/7/merge``, ``refs/tags/v1``."""
+    workflow_path: str
+    """The file the job is defined in, e.g. ``.github/workflows/pulumi-up.yml``."""
+    environment: str | None = None
+    aud: str = AUDIENCE
+    immutable_ids: tuple[int, int] | None = None
+    """The owner's and the repository's IDs, for a repository with immutable subjects."""
+    workflow_repository: str | None = None
+    """The repository of the workflow file when it is another's (``owner/repo/...@ref`` calls)."""
+    workflow_ref: str | None = None
+    """The ref the workflow file was taken at, when not the run's (``owner/repo/...@main`` calls)."""
+
+    @property
+    def repo(self) -> str:
+        if self.immutable_ids is None:
+            return self.repository
+        (owner, name), (owner_id, repo_id) = self.repository.split("/"), self.immutable_ids
+        return f"{owner}@{owner_id}/{name}@{repo_id}"
+
+    @property
+    def job_workflow_ref(self) -> str:
+        return f"{self.workflow_repository or self.repository}/{self.workflow_path}@{self.workflow_ref or self.ref}"
+
+    @property
+    def context(self) -> str:
+        if self.environment is not None:
+            return f"environment:{_escaped(self.environment)}"
+        if self.event_name == "pull_request":
+            return "pull_request"
+        return f"ref:{_escaped(self.ref)}"
+
+    def claim(self, key: str) -> str:
+        """The ``key:value`` segment of the ``sub`` for ``key``."""
+        if key == "context":
+            return self.context
+        values = {"repo": self.repo, "ref": self.ref, "job_workflow_ref": self.job_workflow_ref}
+        if key not in values:
+            raise ValueError(f"this model does not know the claim {key!r}")
+        return f"{key}:{_escaped(values[key])}"
+
+
+def _escaped(value: str) -> str:
+    return value.replace(":", "%3A")
+
+
+def subject(template: Sequence[str], token: JobToken) -> str:
+    """The ``sub`` GitHub writes for ``token`` under a repository's ``include_claim_keys``."""
+    return ":".join(token.claim(key) for key in template)
+
+
+def string_like(pattern: str, value: str) -> bool:
+    """IAM's ``StringLike``: ``*`` any run of characters (``:`` and ``/`` included), ``?`` one."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.S) is not None
+
+
+_OPERATORS = {"StringEquals": str.__eq__, "StringLike": string_like}
+
+
+def _listed(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def admits(trust: Mapping[str, Any], *, provider_arn: str, template: Sequence[str], token: JobToken) -> bool:
+    """Whether ``trust`` lets ``token`` (its ``sub`` written under ``template``) assume the role."""
+    claims = {f"{ISSUER}:sub": subject(template, token), f"{ISSUER}:aud": token.aud}
+    statements = trust.get("Statement") or []
+    verdicts = set()
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        principal = statement.get("Principal") or {}
+        if provider_arn not in _listed(principal.get("Federated") if isinstance(principal, dict) else None):
+            continue
+        if "sts:AssumeRoleWithWebIdentity" not in _listed(statement.get("Action")):
+            continue
+        if all(
+            key.lower() in claims and any(_OPERATORS[operator](value, claims[key.lower()]) for value in _listed(values))
+            for operator, keys in _checked(statement.get("Condition") or {}).items()
+            for key, values in keys.items()
+        ):
+            verdicts.add(statement.get("Effect"))
+    return "Allow" in verdicts and "Deny" not in verdicts
+
+
+def _checked(condition: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    unknown = set(condition) - set(_OPERATORS)
+    if unknown:
+        raise ValueError(f"this model does not evaluate {sorted(unknown)}")
+    return condition
