@@ -27,7 +27,7 @@ from components.domain import Domain
 from components.ecr_lifecycle import MAX_KEEP_BUILDS
 from components.elb_log_delivery import log_delivery_principal
 from components.env_tuning import Tuning, parse_environment
-from components.errors import ConfigError, raise_any
+from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.fargate_service import CONTAINER_INSIGHTS
 from components.network import NetworkArgs
 from components.secrets import check_names, parse_references, parse_values
@@ -95,6 +95,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
     ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container."),
     ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none."),
+    ConfigKey("permissionsBoundaryArn", "string", "", "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per account: README, AWS permissions); empty for the deploying account's graviton-node-boundary."),
     ConfigKey("secrets", "array", (), "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment."),
     ConfigKey("secretValues", "array", (), "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets."),
     ConfigKey("secretsKmsKeyArns", "array", (), "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these."),
@@ -140,6 +141,7 @@ class Settings:
     container_insights: str
     task_egress_ports: tuple[int, ...]
     exec_kms_key_arn: str
+    permissions_boundary_arn: str
     secrets: Mapping[str, str]
     secret_values: Mapping[str, str]
     """Plain text here, secret everywhere else: ``__main__`` wraps each in ``pulumi.Output.secret``."""
@@ -161,11 +163,13 @@ class _Reader:
     """Typed access to raw config strings (as ``pulumi.Config.get`` returns them), with defaults.
 
     A value that does not parse is recorded in ``errors`` and read as the key's default, so the
-    other keys are still checked and every mistake is reported at once.
+    other keys are still checked and every mistake is reported at once. The values of ``secret`` keys
+    are never quoted in a hint.
     """
 
-    def __init__(self, raw: Mapping[str, str | None]) -> None:
+    def __init__(self, raw: Mapping[str, str | None], secret: frozenset[str] = frozenset()) -> None:
         self._raw = raw
+        self._secret = secret
         self.errors: list[ConfigError] = []
 
     def _default(self, name: str) -> ConfigValue:
@@ -207,12 +211,13 @@ class _Reader:
         except json.JSONDecodeError:
             items = None
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            example = "VALUE" if isinstance(items, list) else value
+            example = "VALUE" if isinstance(items, list) or name in self._secret else value
+            secret = "--secret " if name in self._secret else ""
             self.errors.append(
                 ConfigError(
                     name,
                     value,
-                    f'a list of strings, e.g. ["a", "b"]; set one item with: pulumi config set --path '
+                    f'a list of strings, e.g. ["a", "b"]; set one item with: pulumi config set {secret}--path '
                     f"'{name}[0]' {example}",
                 )
             )
@@ -325,9 +330,7 @@ def _secret_values(r: _Reader, secret_keys: frozenset[str]) -> dict[str, str]:
     if values and "secretValues" not in secret_keys:
         # Never echo the value: it is sitting in plain text in the stack file.
         raise ConfigError(
-            "secretValues",
-            "(hidden)",
-            "values set with pulumi config set --secret, so the stack file holds them encrypted",
+            "secretValues", HIDDEN, "values set with pulumi config set --secret, so the stack file holds them encrypted"
         )
     return values
 
@@ -336,7 +339,7 @@ def _check_secret_names(settings: Settings) -> None:
     """Here too, not only in FargateServiceArgs: nothing may be registered before a config mistake shows."""
     both = sorted(settings.secrets.keys() & settings.secret_values.keys())
     if both:
-        raise ConfigError("secretValues", both[0], "a name not also in secrets")
+        raise ConfigError("secretValues", HIDDEN, f"a name not also in secrets ({both[0]} is in both)")
     check_names(settings.service.container_environment(), [*settings.secrets, *settings.secret_values])
 
 
@@ -406,8 +409,10 @@ def load_settings(
     unknown key among them naming the nearest known key. ``secret_keys`` are the keys set with
     ``--secret``. ``region`` is the stack's AWS region; the keys that must name something in it
     (``execKmsKeyArn``, ``certificateArn``) are checked against it, and not at all when it is None
-    (unknown before deploy: the provider then takes it from the AWS profile)."""
-    r = _Reader(raw)
+    (unknown before deploy: the provider then takes it from the AWS profile). No error shows a secret
+    key's value (``secret_keys`` and ``SECRET_KEYS``), nor quotes a part of one."""
+    secret = secret_keys | SECRET_KEYS
+    r = _Reader(raw, secret)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
         guess = nearest_key(name)
         hint = f"did you mean '{guess}'? " if guess else ""
@@ -429,6 +434,9 @@ def load_settings(
         service=_service(r),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         exec_kms_key_arn=r.part(lambda: _exec_kms_key_arn(r, region), str),
+        permissions_boundary_arn=r.part(
+            lambda: check.policy_arn("permissionsBoundaryArn", r.string("permissionsBoundaryArn")), str
+        ),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
         secrets_kms_key_arns=r.part(
@@ -462,7 +470,7 @@ def load_settings(
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
     r.part(lambda: _check_secret_names(settings), lambda: None)
-    raise_any(r.errors)
+    raise_any(redact(r.errors, {key: value for key, value in raw.items() if key in secret and value is not None}))
     return settings
 
 

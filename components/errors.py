@@ -7,8 +7,14 @@ fixes a stack file in one pass instead of one run per key.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+#: What an error shows in place of a secret.
+HIDDEN = "(hidden)"
+#: Keys whose values are secret however they were set: an error about one never shows its value.
+SECRET_KEYS = frozenset({"secretValues"})
 
 
 def shown(value: Any) -> str:
@@ -23,14 +29,15 @@ def shown(value: Any) -> str:
 class ConfigError(ValueError):
     """A configuration value that breaks an AWS rule or a rule of this program.
 
-    Raised before any resource is registered, so a bad value never leaves a stack half-created.
+    Raised before any resource is registered, so a bad value never leaves a stack half-created. The value
+    of a ``SECRET_KEYS`` key is never kept: it shows as ``HIDDEN``.
     """
 
     def __init__(self, key: str, value: Any, allowed: str) -> None:
         self.key = key
-        self.value = value
+        self.value = HIDDEN if key in SECRET_KEYS else value
         self.allowed = allowed
-        super().__init__(f"config '{key}': got {shown(value)}; allowed: {allowed}")
+        super().__init__(f"config '{key}': got {shown(self.value)}; allowed: {allowed}")
 
     @property
     def errors(self) -> list[ConfigError]:
@@ -42,10 +49,11 @@ class CombinedConfigError(ConfigError):
     """Several mistakes at once, one line each; ``key``, ``value`` and ``allowed`` are the first one's."""
 
     def __init__(self, errors: Iterable[ConfigError]) -> None:
-        unique: dict[tuple[str, str], ConfigError] = {}
+        unique: dict[tuple[str, str, str], ConfigError] = {}
         for error in errors:
             for one in error.errors:
-                unique.setdefault((one.key, shown(one.value)), one)
+                # Hidden values all look alike: what is allowed tells those mistakes apart.
+                unique.setdefault((one.key, shown(one.value), one.allowed if one.value == HIDDEN else ""), one)
         self._errors = list(unique.values())
         first = self._errors[0]
         ValueError.__init__(self, "\n".join(str(error) for error in self._errors))
@@ -73,3 +81,42 @@ def raise_any(found: list[ConfigError]) -> None:
         raise found[0]
     if found:
         raise CombinedConfigError(found)
+
+
+#: A variable name: the name of a ``NAME=value`` item, public (the plan lists secrets by name).
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: Parts of a secret shorter than this are not looked for in other text: no secret is that short, and
+#: hiding each ``c`` would garble every message. A secret key's own value is hidden whatever its length.
+MIN_QUOTED = 4
+
+
+def _fragments(raw: str) -> set[str]:
+    """The raw value of a secret key and every part a check may quote: each item of a JSON list, and the
+    value of each ``NAME=value`` item."""
+    parts = {raw}
+    try:
+        items = json.loads(raw)
+    except json.JSONDecodeError:
+        items = None
+    for item in items if isinstance(items, list) else [raw]:
+        if isinstance(item, str):
+            name, sep, value = item.partition("=")
+            parts |= {item, value} if sep and _NAME.fullmatch(name) else {item}
+    # A list value is shown as JSON, with quotes and backslashes escaped.
+    parts |= {json.dumps(part)[1:-1] for part in parts}
+    return {part for part in parts if len(part) >= MIN_QUOTED}
+
+
+def redact(errors: Iterable[ConfigError], secrets: Mapping[str, str]) -> list[ConfigError]:
+    """``errors`` with nothing of ``secrets`` (key -> raw value, the keys set with ``--secret``) left in
+    them: an error about a secret key shows ``HIDDEN`` for its value, and wherever a part of a secret value
+    is quoted (in what is allowed, or in another key's error) ``HIDDEN`` stands in its place."""
+    fragments = sorted({part for raw in secrets.values() for part in _fragments(raw)}, key=len, reverse=True)
+    # One pass, longest part first: a part is never found inside an earlier replacement.
+    pattern = re.compile("|".join(re.escape(part) for part in fragments)) if fragments else None
+    redacted: list[ConfigError] = []
+    for one in (single for error in errors for single in error.errors):
+        quoted = pattern is not None and pattern.search(shown(one.value)) is not None
+        allowed = pattern.sub(HIDDEN, one.allowed) if pattern is not None else one.allowed
+        redacted.append(ConfigError(one.key, HIDDEN if one.key in secrets or quoted else one.value, allowed))
+    return redacted

@@ -7,6 +7,11 @@
 - Both trust policies admit ``ecs-tasks.amazonaws.com`` for this account only (``aws:SourceAccount``),
   the task role also only for ECS resources of this account and region (``aws:SourceArn``): the
   confused-deputy guard the ECS guide gives for task roles.
+- Every role lives under the IAM path of its project and stack and carries the permissions boundary
+  (``docs/iam-boundary.json``): the deployer may create and change roles only there and only so
+  bounded (``docs/iam-deployer.json``).
+- The SecureString parameters of a service are encrypted with a key of its own that, of the project's
+  roles, only its execution role may decrypt with, and only through SSM (``secrets_key_policy``).
 """
 
 from __future__ import annotations
@@ -26,6 +31,15 @@ EXEC_COMMAND = (
 )
 #: Key prefix of the load balancer's access logs in their bucket.
 LOG_PREFIX = "alb"
+#: The customer-managed policy every role carries as its permissions boundary unless told otherwise: the
+#: account owner creates it once from ``docs/iam-boundary.json`` (README, "AWS permissions").
+BOUNDARY_POLICY_NAME = "graviton-node-boundary"
+#: Tag of the per-stack secrets key (``<project>/<stack>``): the deployer may use and manage only keys
+#: tagged with its own stack (``docs/iam-deployer.json``, statement ``StackKeys``).
+STACK_TAG = "graviton-node:stack"
+# botocore iam CreateRole:Path: pattern (\u002F)|(\u002F[\u0021-\u007E]+\u002F), 1-512 characters.
+_ROLE_PATH = re.compile(r"/|/[\u0021-\u007E]+/")
+_ROLE_PATH_MAX = 512
 _ECR_IMAGE = re.compile(
     r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
 )
@@ -37,6 +51,34 @@ def ecr_repository_arn(image_ref: str, partition: str) -> str | None:
     if match is None:
         return None
     return f"arn:{partition}:ecr:{match['region']}:{match['account']}:repository/{match['repo']}"
+
+
+def log_streams(log_group_arn: str) -> str:
+    """Every stream of a log group: ``CreateLogStream`` and ``PutLogEvents`` authorize on the stream
+    (Service Authorization Reference, CloudWatch Logs: resource type ``log-stream``,
+    ``arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}``)."""
+    return f"{log_group_arn}:log-stream:*"
+
+
+def role_path(project: str, stack: str) -> str:
+    """``/<project>/<stack>/``: the IAM path of every role a stack of the project creates (the stack in
+    lower case, as every resource name carries it)."""
+    return f"/{project}/{stack}/"
+
+
+def is_role_path(path: str) -> bool:
+    """Whether IAM takes ``path`` as a role's path (botocore iam ``CreateRole:Path``)."""
+    return len(path) <= _ROLE_PATH_MAX and _ROLE_PATH.fullmatch(path) is not None
+
+
+def default_boundary_arn(partition: str, account_id: str) -> str:
+    """The account's ``graviton-node-boundary`` policy: the boundary when none is configured."""
+    return f"arn:{partition}:iam::{account_id}:policy/{BOUNDARY_POLICY_NAME}"
+
+
+def stack_tag(project: str, stack: str) -> dict[str, str]:
+    """The tag that marks a resource as the stack's for the deployer's tag conditions."""
+    return {STACK_TAG: f"{project}/{stack}"}
 
 
 def task_trust(account_id: str, *, source_arn: str | None = None) -> str:
@@ -59,11 +101,14 @@ def execution_policy(
     log_group_arn: str,
     secret_arns: tuple[str, ...] = (),
     kms_key_arns: tuple[str, ...] = (),
+    parameter_key_arn: str = "",
+    region: str = "",
 ) -> str:
-    """Pull this image, write this log group, read exactly these secrets, and nothing else."""
+    """Pull this image, write this log group, read exactly these secrets, and nothing else. The
+    service's own parameter key (``parameter_key_arn``) only through SSM in ``region``."""
     statements: list[dict[str, object]] = [
         {"Sid": "EcrLogin", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
-        {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": f"{log_group_arn}:*"},
+        {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": log_streams(log_group_arn)},
     ]
     if repository_arn:
         statements.insert(
@@ -80,6 +125,47 @@ def execution_policy(
     if kms_key_arns:
         statements.append({"Sid": "DecryptSecrets", "Effect": "Allow", "Action": ["kms:Decrypt"],
                            "Resource": sorted(kms_key_arns)})  # fmt: skip
+    if parameter_key_arn:
+        statements.append({"Sid": "DecryptTheParameters", "Effect": "Allow", "Action": ["kms:Decrypt"],
+                           "Resource": parameter_key_arn, "Condition": via_ssm(region)})  # fmt: skip
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def via_ssm(region: str) -> dict[str, dict[str, str]]:
+    """Only in a request SSM makes on the caller's behalf in ``region`` (AWS KMS Developer Guide,
+    "kms:ViaService": ``ssm.<region>.amazonaws.com``)."""
+    return {"StringEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}}
+
+
+def secrets_key_policy(*, partition: str, account_id: str, region: str, execution_role_arn: str, role_path: str) -> str:
+    """The key policy of a service's SecureString key.
+
+    - The account administers the key through IAM (``kms:*`` for the account root): without it no one
+      could change or delete the key (AWS KMS Developer Guide, "Default key policy": a key with no such
+      statement becomes unmanageable). The deployer uses it through its IAM policy, scoped to its own
+      stack's keys; it writes the parameters and reads them back, as the provider does after each write.
+    - The execution role may decrypt, and only through SSM in the stack's region: ECS asks SSM for the
+      parameters at task start.
+    - No other role under the project's path (``/<project>/``: the roles of this and every other stack
+      of the project) may decrypt, whatever its own policy says: an explicit Deny in the key policy,
+      which no IAM policy overrides. So another stack's deployer cannot read these through a role it
+      makes.
+    """
+    root = f"arn:{partition}:iam::{account_id}:root"
+    statements: list[dict[str, object]] = [
+        {"Sid": "AccountAdministersTheKey", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*",
+         "Resource": "*"},
+        {"Sid": "ExecutionRoleDecryptsThroughSsm", "Effect": "Allow", "Principal": {"AWS": execution_role_arn},
+         "Action": "kms:Decrypt", "Resource": "*", "Condition": via_ssm(region)},
+    ]  # fmt: skip
+    project_path = "/".join(role_path.split("/")[:2]) + "/"
+    if project_path != "/":
+        statements.append(
+            {"Sid": "NoOtherRoleOfTheProject", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+             "Resource": "*", "Condition": {
+                 "ArnLike": {"aws:PrincipalArn": f"arn:{partition}:iam::{account_id}:role{project_path}*"},
+                 "ArnNotEquals": {"aws:PrincipalArn": execution_role_arn}}}
+        )  # fmt: skip
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
@@ -92,8 +178,9 @@ def exec_command_policy(*, log_group_arn: str | None = None, kms_key_arn: str = 
     if log_group_arn:
         statements += [
             {"Sid": "FindLogGroup", "Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"},
-            {"Sid": "SessionLog", "Effect": "Allow", "Action": [*LOG_WRITE, "logs:DescribeLogStreams"],
-             "Resource": f"{log_group_arn}:*"},
+            {"Sid": "SessionLog", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": log_streams(log_group_arn)},
+            {"Sid": "FindSessionLogStreams", "Effect": "Allow", "Action": ["logs:DescribeLogStreams"],
+             "Resource": log_group_arn},
         ]  # fmt: skip
     if kms_key_arn:
         statements.append({"Sid": "SessionKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": kms_key_arn})
@@ -129,19 +216,23 @@ def task_counter_policy(*, cluster_arn: str, service_name: str, log_group_arn: s
          "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}}},
         {"Sid": "DescribeTasks", "Effect": "Allow", "Action": ["ecs:DescribeTasks"],
          "Resource": f"{prefix}:task/{cluster}/*", "Condition": {"ArnEquals": {"ecs:cluster": cluster_arn}}},
-        {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": f"{log_group_arn}:*"},
+        {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": log_streams(log_group_arn)},
     ]  # fmt: skip
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def event_log_policy(*, log_group_arn: str) -> str:
-    """EventBridge (and the log delivery it goes through) may write this log group's streams: the
-    resource policy a CloudWatch Logs target needs."""
+def event_log_policy(*, log_group_arn: str, rule_arn: str, account_id: str) -> str:
+    """EventBridge (and the log delivery it goes through) may write this log group's streams for this
+    rule of this account only: the resource policy a CloudWatch Logs target needs, with the confused-deputy
+    guard. CloudWatch Logs resource policies take ``aws:SourceArn`` and ``aws:SourceAccount`` (CloudWatch
+    Logs API Reference, ``PutResourcePolicy``); for an EventBridge rule's target the source ARN is the
+    rule's (EventBridge User Guide, "Cross-service confused deputy prevention")."""
     statement = {
         "Effect": "Allow",
         "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
         "Action": list(LOG_WRITE),
         "Resource": f"{log_group_arn}:*",
+        "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}, "StringEquals": {"aws:SourceAccount": account_id}},
     }
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
 

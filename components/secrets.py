@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from .errors import ConfigError
+from .errors import HIDDEN, ConfigError
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SSM = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+")
@@ -80,15 +80,20 @@ def parse_references(entries: Iterable[str]) -> dict[str, str]:
 
 
 def parse_values(entries: Iterable[str]) -> dict[str, str]:
-    """``secretValues`` config (``NAME=value`` strings) as name -> value; the error never shows a value."""
+    """``secretValues`` config (``NAME=value`` strings) as name -> value. An error never shows a value, nor
+    a name that does not parse (it may be a value typed without one): it says which entry is wrong."""
     values: dict[str, str] = {}
-    for entry in entries:
+    for position, entry in enumerate(entries, 1):
         name, sep, value = entry.partition("=")
-        if not sep or not value:
-            raise ConfigError("secretValues", "(hidden)", "NAME=value entries, set with pulumi config set --secret")
-        secret_name("secretValues", name)
+        if not sep or not value or not _NAME.fullmatch(name):
+            raise ConfigError(
+                "secretValues",
+                HIDDEN,
+                f"NAME=value entries, NAME of letters, digits and _ (not starting with a digit), set with pulumi "
+                f"config set --secret; entry {position} is not",
+            )
         if name in values:
-            raise ConfigError("secretValues", name, "each name once")
+            raise ConfigError("secretValues", HIDDEN, f"each name once ({name} is set twice)")
         values[name] = value
     return values
 

@@ -60,6 +60,10 @@ class ServiceMonitoringArgs:
     """SNS topic the interruptions and their alarm go to. Default None."""
     log_retention_days: int = 30
     """Retention of the interruption events' log group. Default 30."""
+    role_path: str = ""
+    """IAM path of the task counter's role (``TaskCounterArgs.role_path``). Default empty."""
+    permissions_boundary_arn: pulumi.Input[str] = ""
+    """Permissions boundary of the task counter's role (``TaskCounterArgs``). Default empty."""
 
 
 class ServiceMonitoring(pulumi.ComponentResource):
@@ -79,6 +83,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
             TaskCounterArgs(
                 cluster_arn=args.cluster_arn, cluster_name=args.cluster_name, service_name=args.service_name,
                 namespace=METRIC_NAMESPACE, log_retention_days=args.log_retention_days,
+                role_path=args.role_path, permissions_boundary_arn=args.permissions_boundary_arn,
             ),
             opts=child,
         )  # fmt: skip
@@ -124,14 +129,6 @@ class ServiceMonitoring(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days,
             opts=child,
         )
-        # Attached to the log group (resource-scoped): an account has room for only 10 account-wide
-        # log resource policies per region, which every stack and service would share.
-        aws.cloudwatch.LogResourcePolicy(
-            f"{name}-spot-events-policy",
-            resource_arn=events.arn,
-            policy_document=events.arn.apply(lambda arn: event_log_policy(log_group_arn=arn)),
-            opts=child,
-        )
         rule = aws.cloudwatch.EventRule(
             f"{name}-spot-rule",
             description="This service's tasks stopped by a Fargate Spot interruption",
@@ -140,9 +137,26 @@ class ServiceMonitoring(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        aws.cloudwatch.EventTarget(f"{name}-spot-to-logs", rule=rule.name, arn=events.arn, opts=child)
+        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        # Attached to the log group (resource-scoped): an account has room for only 10 account-wide
+        # log resource policies per region, which every stack and service would share. It admits this
+        # rule only, so it waits for the rule's ARN.
+        policy = aws.cloudwatch.LogResourcePolicy(
+            f"{name}-spot-events-policy",
+            resource_arn=events.arn,
+            policy_document=pulumi.Output.all(events.arn, rule.arn, account).apply(
+                lambda v: event_log_policy(log_group_arn=v[0], rule_arn=v[1], account_id=v[2])
+            ),
+            opts=child,
+        )
+        # Delivered only once the policy admits the rule: before it, each delivery would fail.
+        aws.cloudwatch.EventTarget(
+            f"{name}-spot-to-logs",
+            rule=rule.name,
+            arn=events.arn,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+        )
         if args.topic_arn is not None:
-            account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
             aws.sns.TopicPolicy(
                 f"{name}-topic-policy",
                 arn=args.topic_arn,

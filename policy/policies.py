@@ -15,6 +15,11 @@ from pulumi_policy import (
 from rules import RULES, STACK_RULES, Rule, StackRule
 
 
+def _described(rule: Rule | StackRule) -> str:
+    """The description the engine shows with a violation: what the rule wants, and the controls it stands for."""
+    return f"{rule.description} ({', '.join(rule.anchors)})" if rule.anchors else rule.description
+
+
 def _policy(rule: Rule) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if args.resource_type not in rule.resource_types:
@@ -25,7 +30,7 @@ def _policy(rule: Rule) -> ResourceValidationPolicy:
     schema = PolicyConfigSchema(properties=dict(rule.config_properties)) if rule.config_properties else None
     return ResourceValidationPolicy(
         name=rule.name,
-        description=rule.description,
+        description=_described(rule),
         validate=validate,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=schema,
@@ -41,7 +46,7 @@ def _stack_policy(rule: StackRule) -> StackValidationPolicy:
     schema = PolicyConfigSchema(properties=dict(rule.config_properties)) if rule.config_properties else None
     return StackValidationPolicy(
         name=rule.name,
-        description=rule.description,
+        description=_described(rule),
         validate=validate,
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=schema,

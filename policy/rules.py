@@ -46,13 +46,15 @@ SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|AC
 
 @dataclass(frozen=True)
 class Rule:
-    """A named check of some resource types, with its config schema (JSON Schema properties)."""
+    """A named check of some resource types, with its config schema (JSON Schema properties) and the
+    controls it stands for (Security Hub control IDs, cdk-nag rule IDs; none for this project's own)."""
 
     name: str
     description: str
     resource_types: tuple[str, ...]
     check: Callable[[str, Props, Config], list[str]]
     config_properties: Mapping[str, Any] = field(default_factory=dict)
+    anchors: tuple[str, ...] = ()
 
     def config(self, overrides: Config | None = None) -> dict[str, Any]:
         """The schema defaults overlaid with a stack's settings, as the engine applies them."""
@@ -158,6 +160,14 @@ def _ecr_immutable_and_scanned(_: str, props: Props, __: Config) -> list[str]:
         )
     if not (props.get("imageScanningConfiguration") or {}).get("scanOnPush"):
         found.append('Images are not scanned; set image_scanning_configuration={"scan_on_push": True}.')
+    if props.get("imageTagMutability") == "IMMUTABLE_WITH_EXCLUSION":
+        # A filter of wildcards alone ("*") matches every tag: mutable in all but name.
+        found += [
+            f"Exclusion filter {item.get('filter')!r} matches every tag, so every tag can be overwritten; exclude "
+            "the tags that must move by their prefix (e.g. 'cache-*')."
+            for item in props.get("imageTagMutabilityExclusionFilters") or []
+            if not has_literal(str(item.get("filter") or ""))
+        ]
     return found
 
 
@@ -262,33 +272,128 @@ def _deletion_protection(_: str, props: Props, __: Config) -> list[str]:
     return []
 
 
-#: ELB security policies that allow nothing older than TLS 1.2.
-_TLS12_POLICY = re.compile(r"ELBSecurityPolicy-(TLS13-.*|TLS-1-2-.*|FS-1-2-.*)")
+#: ELB security policies by the oldest TLS version they accept, as their names say: ``TLS13-1-<n>``,
+#: ``FS-1-<n>`` and ``TLS-1-<n>`` accept TLS 1.<n> and later; the others (``2016-08``, the default when
+#: none is given, ``2015-05``, ``FS-2018-06``) accept TLS 1.0 (ALB and NLB guides, "Security policies").
+_TLS_FLOOR = re.compile(r"ELBSecurityPolicy-(?:TLS13|FS|TLS)-1-(?P<minor>\d)-.+")
+
+
+def accepts_only_tls12_or_later(policy: str) -> bool:
+    """Whether an ELB security policy refuses TLS 1.0 and 1.1 (Security Hub ELB.17's recommended ones do)."""
+    match = _TLS_FLOOR.fullmatch(policy)
+    return match is not None and int(match["minor"]) >= 2
 
 
 def _https_only(_: str, props: Props, __: Config) -> list[str]:
-    """ELB.1: an HTTP listener only redirects to HTTPS; HTTPS listeners allow TLS 1.2 and later only."""
-    if props.get("protocol") == "HTTPS":
-        policy = str(props.get("sslPolicy", ""))
-        if not _TLS12_POLICY.fullmatch(policy):
+    """ELB.1: an HTTP listener only redirects to HTTPS; ELB.17: HTTPS and TLS listeners allow TLS 1.2 and
+    later only. The provider takes ``protocol`` in any case and, when it is left out on an Application Load
+    Balancer, creates an HTTP listener (terraform-provider-aws ``internal/service/elbv2/listener.go``:
+    ``enum.ValidateIgnoreCase``, "Keep previous default of HTTP for Application Load Balancers")."""
+    protocol = str(props.get("protocol") or "HTTP").upper()
+    if protocol in ("HTTPS", "TLS"):
+        policy = str(props.get("sslPolicy") or "")
+        if not accepts_only_tls12_or_later(policy):
             return [f"sslPolicy {policy or 'unset'!r} allows TLS before 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06."]
         return []
-    if props.get("protocol") != "HTTP":
+    if protocol != "HTTP":
         return []
     actions = props.get("defaultActions") or []
-    if all(action.get("type") == "redirect" and (action.get("redirect") or {}).get("protocol") == "HTTPS"
-           for action in actions) and actions:  # fmt: skip
+    redirects = [
+        str(action.get("type", "")).lower() == "redirect" and (action.get("redirect") or {}).get("protocol") == "HTTPS"
+        for action in actions
+    ]
+    if redirects and all(redirects):
         return []
     return ["The HTTP listener serves traffic; redirect it to HTTPS (a domain and certificate)."]
 
 
-def _statements(document: Any) -> list[Mapping[str, Any]]:
-    try:
-        parsed = json.loads(document) if isinstance(document, str) else document
-    except json.JSONDecodeError:
-        return []
-    statements = (parsed or {}).get("Statement") or []
-    return [statements] if isinstance(statements, dict) else list(statements)
+# Policy documents, read as IAM reads them: a JSON string or an object; ``Statement`` a list or one
+# statement; ``Action``, ``Resource``, ``Principal`` values a string or a list; wildcards ``*`` (any run of
+# characters) and ``?`` (one), matched segment by segment in ARNs (IAM User Guide, "IAM JSON policy
+# elements": Statement, Action, NotAction, Resource, NotResource, Principal, Condition).
+
+_WILDCARDS = "*?"
+
+
+def policy_document(value: Any) -> Mapping[str, Any] | None:
+    """A policy document from a JSON string or an object; None when it is neither (or unknown in a preview)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return None
+    return value if isinstance(value, Mapping) else None
+
+
+def statements(value: Any) -> list[Mapping[str, Any]]:
+    """A document's statements: ``Statement`` is a list of statements or a single one."""
+    found = (policy_document(value) or {}).get("Statement") or []
+    return [s for s in ([found] if isinstance(found, Mapping) else found) if isinstance(s, Mapping)]
+
+
+def listed(value: Any) -> list[str]:
+    """A policy element that is one string or a list of them, as a list."""
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
+
+
+def _allows(statement: Mapping[str, Any]) -> bool:
+    # A Deny only narrows what others allow: never a finding here.
+    return statement.get("Effect") == "Allow"
+
+
+def has_literal(text: str, separators: str = "") -> bool:
+    """Whether ``text`` has a character other than wildcards (and ``separators``): it names something."""
+    return any(c not in _WILDCARDS + separators for c in text)
+
+
+def _pattern(wildcarded: str) -> re.Pattern[str]:
+    # IAM's ARN matching: ``*`` runs within one colon-separated segment, except at a segment's end.
+    def token(i: int, c: str) -> str:
+        if c == "*":
+            return ".*" if wildcarded[i + 1 : i + 2] in ("", ":") else "[^:]*"
+        return "[^:]" if c == "?" else re.escape(c)
+
+    return re.compile("".join(token(i, c) for i, c in enumerate(wildcarded)), re.S)
+
+
+def arn_matches(pattern: str, arn: str) -> bool:
+    """Whether a ``Resource`` entry covers ``arn`` (case-sensitive, segment by segment)."""
+    return _pattern(pattern).fullmatch(arn) is not None
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """Whether an ``Action`` entry covers ``action`` (case-insensitive)."""
+    return _pattern(pattern.lower()).fullmatch(action.lower()) is not None
+
+
+#: Services whose ARNs name the resource with no resource type before it: S3 ``bucket[/key]``, SNS topics,
+#: SQS queues, API Gateway ``api-id/stage/...``.
+_UNTYPED_ARNS = frozenset({"s3", "sns", "sqs", "execute-api"})
+_RESOURCE_TYPE = re.compile(r"[A-Za-z0-9-]+[/:]")
+
+
+def every_resource(pattern: str) -> bool:
+    """Whether a ``Resource`` entry covers every resource of a type, of a service or of any account:
+    ``*``, ``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:log-group:*``, ``...:role*``. A name, or the
+    start of one, narrows it (``...:log-group:/app:*``, ``arn:aws:s3:::bucket/*``)."""
+    if not has_literal(pattern, ":/"):
+        return True
+    parts = pattern.split(":", 5)
+    if parts[0] != "arn":
+        return False  # a service's own resource form, not an ARN
+    if len(parts) < 6:
+        return parts[-1].endswith("*")  # a segment's closing * runs on over the segments left out
+    service, account, resource = parts[2], parts[4], parts[5]
+    if any(c in service + account for c in _WILDCARDS):
+        return True  # any service's resources, or any account's
+    if service in _UNTYPED_ARNS:
+        return not has_literal(resource.split("/", 1)[0])
+    typed = _RESOURCE_TYPE.match(resource)
+    if typed is None:
+        return any(c in resource for c in _WILDCARDS)  # "role*": the type itself is left open
+    return not has_literal(resource[typed.end() :], ":/")
 
 
 def scoped_by_condition(action: str, statement: Mapping[str, Any]) -> bool:
@@ -299,49 +404,281 @@ def scoped_by_condition(action: str, statement: Mapping[str, Any]) -> bool:
     return any(isinstance(v, str) and v.startswith("arn:") and "*" not in v for v in values)
 
 
-def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[str]:
-    """The IAM wildcard control and AwsSolutions-IAM4/IAM5: no AWS-managed policies, no action on every
-    resource when it could name one, no wildcard actions."""
-    if resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-        arn = str(props.get("policyArn", ""))
-        return [f"{arn} is an AWS-managed policy; grant the few actions needed in an inline policy."] if (
-            ":iam::aws:policy/" in arn) else []  # fmt: skip
+#: Condition operators that admit only requests whose key has one of the values: not the negated ones,
+#: not ``...IfExists`` (true when the key is absent), not ``ForAllValues:`` (true for no values at all).
+_POSITIVE = frozenset({"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"})
+
+
+def condition_values(statement: Mapping[str, Any], key: str) -> list[str]:
+    """The values a positive condition of ``statement`` demands of ``key`` (keys are case-insensitive)."""
     found: list[str] = []
-    for statement in _statements(props.get("policy")):
-        if statement.get("Effect") != "Allow":
+    for operator, tests in (statement.get("Condition") or {}).items():
+        if str(operator).removeprefix("ForAnyValue:") not in _POSITIVE or not isinstance(tests, Mapping):
             continue
-        actions = statement.get("Action") or []
-        actions = [actions] if isinstance(actions, str) else list(actions)
-        resources = statement.get("Resource") or []
-        resources = [resources] if isinstance(resources, str) else list(resources)
+        found += [v for k, values in tests.items() if str(k).lower() == key.lower() for v in listed(values)]
+    return found
+
+
+#: Keys that tie a grant to known callers: an account, an organization, a source resource, a network
+#: endpoint (IAM User Guide, "AWS global condition context keys"; KMS Developer Guide, "kms:CallerAccount").
+_CALLER_KEYS = (
+    "aws:SourceArn", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths",
+    "aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
+    "aws:SourceVpce", "aws:SourceVpc", "kms:CallerAccount",
+)  # fmt: skip
+
+
+def names_its_callers(statement: Mapping[str, Any], keys: Sequence[str] = _CALLER_KEYS) -> bool:
+    """Whether a positive condition of ``statement`` on one of ``keys`` names its values (no ``*`` alone)."""
+    return any(
+        (values := condition_values(statement, key)) and all(has_literal(v, ":/") for v in values) for key in keys
+    )
+
+
+_ANY_ACCOUNT = re.compile(r"arn:[^:]*:iam::[^:]*[*?][^:]*:.*")
+
+
+def is_public(principal: Any) -> bool:
+    """Whether a ``Principal`` admits anyone: ``*``, ``{"AWS": "*"}``, or an ARN of any account."""
+    if principal == "*":
+        return True
+    if not isinstance(principal, Mapping):
+        return False
+    return any(v == "*" or _ANY_ACCOUNT.fullmatch(v) for kind, values in principal.items() for v in listed(values))
+
+
+#: Actions the Service Authorization Reference lists with no resource type, in lower case (IAM compares
+#: actions case-insensitively).
+_NO_RESOURCE_LEVEL = frozenset(action.lower() for action in NO_RESOURCE_LEVEL)
+_AWS_MANAGED = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/.+")
+
+
+def _aws_managed(arns: Sequence[str]) -> list[str]:
+    return [
+        f"{arn} is an AWS-managed policy; grant the few actions needed in an inline policy."
+        for arn in arns
+        if _AWS_MANAGED.fullmatch(arn)
+    ]
+
+
+def identity_policy_findings(document: Any) -> list[str]:
+    """What an identity policy grants beyond least privilege: every action but some (``NotAction``), every
+    resource but some (``NotResource``), an action on every resource when it could name one, wildcard
+    actions. A Deny is exempt: it only narrows."""
+    found: list[str] = []
+    for statement in filter(_allows, statements(document)):
+        if "NotAction" in statement:
+            found.append(
+                f"NotAction {listed(statement['NotAction'])} with Allow grants every other action of every "
+                "service; list the actions needed in Action."
+            )
+        if "NotResource" in statement:
+            found.append(
+                f"NotResource {listed(statement['NotResource'])} with Allow grants on every other resource; name "
+                "the resources (ARNs) in Resource."
+            )
+        actions = listed(statement.get("Action"))
+        wide_resources = [r for r in listed(statement.get("Resource")) if every_resource(r)]
         wide = sorted(
-            a for a in actions if a not in NO_RESOURCE_LEVEL and not scoped_by_condition(a, statement)
-        ) if "*" in resources else []  # fmt: skip
+            a for a in actions if a.lower() not in _NO_RESOURCE_LEVEL and not scoped_by_condition(a, statement)
+        ) if wide_resources else []  # fmt: skip
         if wide:
-            found.append(f"{', '.join(wide)} on every resource; name the resources (ARNs) they act on.")
-        starred = sorted(a for a in actions if "*" in a)
+            found.append(
+                f"{', '.join(wide)} on every resource ({', '.join(wide_resources)}); name the resources (ARNs) "
+                "they act on."
+            )
+        starred = sorted(a for a in actions if any(c in a for c in _WILDCARDS))
         if starred:
             found.append(f"Wildcard actions {', '.join(starred)}; list the actions needed.")
     return found
 
 
+#: Where each resource type holds an identity policy (a role's inline ones: ``inlinePolicies[].policy``).
+IDENTITY_POLICIES: Mapping[str, str] = {
+    "aws:iam/rolePolicy:RolePolicy": "policy",
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/userPolicy:UserPolicy": "policy",
+    "aws:iam/groupPolicy:GroupPolicy": "policy",
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+}
+_ATTACHMENTS = (
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    "aws:iam/policyAttachment:PolicyAttachment",
+)
+ROLE = "aws:iam/role:Role"
+
+
+def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[str]:
+    """IAM.1, IAM.21, KMS.1, KMS.2, AwsSolutions-IAM4/IAM5: no AWS-managed policies, and no policy, inline
+    or not, that grants every action, every resource or wildcard actions."""
+    if resource_type in _ATTACHMENTS:
+        return _aws_managed(listed(props.get("policyArn")))
+    if resource_type == ROLE:
+        inline = [p.get("policy") for p in props.get("inlinePolicies") or [] if isinstance(p, Mapping)]
+        return [*_aws_managed(listed(props.get("managedPolicyArns"))),
+                *(m for document in inline for m in identity_policy_findings(document))]  # fmt: skip
+    return identity_policy_findings(props.get(IDENTITY_POLICIES[resource_type]))
+
+
+#: A web identity provider's ARN; its host (and path) prefixes the condition keys of its tokens' claims.
+_OIDC_PROVIDER = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:oidc-provider/(?P<host>.+)")
+GITHUB_OIDC = "token.actions.githubusercontent.com"
+#: A GitHub ``sub`` names its repository: ``repo:OWNER/REPO:`` then the environment, ref or pull request
+#: (GitHub Docs, "OpenID Connect reference", subject claims; a custom template keeps ``repo`` first).
+_GITHUB_REPOSITORY = re.compile(r"(?:^|:)repo:[^/:*?]+/[^/:*?]+:")
+
+
+def _pins_subject(host: str, subject: str) -> bool:
+    """Whether a ``sub`` value admits one repository's tokens only (GitHub) or names a subject (others)."""
+    wildcard = min((subject.index(c) for c in _WILDCARDS if c in subject), default=None)
+    fixed = subject if wildcard is None else subject[:wildcard]
+    if host != GITHUB_OIDC:
+        return has_literal(subject, ":/")
+    return _GITHUB_REPOSITORY.search(fixed if wildcard is not None else f"{fixed}:") is not None
+
+
+def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    providers = listed(principal.get("Federated")) if isinstance(principal, Mapping) else []
+    found: list[str] = []
+    for provider in providers:
+        match = _OIDC_PROVIDER.fullmatch(provider)
+        if match is None:
+            continue
+        host = match["host"]
+        audiences = condition_values(statement, f"{host}:aud")
+        if not audiences or not all(has_literal(a) for a in audiences):
+            found.append(
+                f"The trust of {host} names no audience ({host}:aud): a token minted for any other use is taken; "
+                "add StringEquals on it (sts.amazonaws.com for GitHub)."
+            )
+        subjects = condition_values(statement, f"{host}:sub")
+        loose = [s for s in subjects if not _pins_subject(host, s)]
+        if not subjects or loose:
+            found.append(
+                f"The trust of {host} admits any subject ({host}:sub {loose or 'missing'}): every repository's "
+                "workflows could assume the role; pin the sub to repo:OWNER/REPO: and its environment or ref."
+            )
+    return found
+
+
+def _trust_scoped(_: str, props: Props, __: Config) -> list[str]:
+    """A role's trust admits named principals: no ``*`` (nor an ARN of any account) without a condition
+    naming the callers, no ``NotPrincipal``, and web identity tokens only of one audience and repository."""
+    found: list[str] = []
+    for statement in filter(_allows, statements(props.get("assumeRolePolicy"))):
+        if "NotPrincipal" in statement:
+            found.append(
+                "The trust uses NotPrincipal with Allow: everyone else may assume the role; name the principals."
+            )
+        elif is_public(statement.get("Principal")) and not names_its_callers(statement):
+            found.append(
+                "The trust admits every AWS principal ('*') with no condition naming the callers; name the "
+                "account, role or service that assumes it."
+            )
+        found += _web_identity_findings(statement)
+    return found
+
+
+#: Where each resource type holds its resource policy.
+RESOURCE_POLICIES: Mapping[str, str] = {
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    "aws:s3/bucket:Bucket": "policy",
+    "aws:s3/bucketV2:BucketV2": "policy",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": "policy",
+    "aws:ecr/registryPolicy:RegistryPolicy": "policy",
+    "aws:sns/topicPolicy:TopicPolicy": "policy",
+    "aws:sns/topic:Topic": "policy",
+    "aws:sqs/queuePolicy:QueuePolicy": "policy",
+    "aws:sqs/queue:Queue": "policy",
+    "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
+    "aws:secretsmanager/secret:Secret": "policy",
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
+    "aws:kms/key:Key": "policy",
+    "aws:kms/keyPolicy:KeyPolicy": "policy",
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
+}
+
+
+def _resource_policy_not_public(resource_type: str, props: Props, __: Config) -> list[str]:
+    """S3.2/S3.3, SNS.4, SQS.3, KMS.5 (and what IAM Access Analyzer calls public for ECR, Secrets Manager,
+    Logs, EventBridge): no Allow to every principal unless a condition names the callers (their account,
+    organization or source resource), no ``NotPrincipal`` with Allow."""
+    found: list[str] = []
+    for statement in filter(_allows, statements(props.get(RESOURCE_POLICIES[resource_type]))):
+        actions = ", ".join(listed(statement.get("Action")) or listed(statement.get("NotAction")))
+        if "NotPrincipal" in statement:
+            found.append(f"NotPrincipal with Allow grants {actions} to everyone else; name the principals.")
+        elif is_public(statement.get("Principal")) and not names_its_callers(statement):
+            found.append(
+                f"{actions} granted to every principal ('*') with no condition naming the callers; name the "
+                "principal, or add aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID."
+            )
+    return found
+
+
+def _services(principal: Any) -> list[str]:
+    return listed(principal.get("Service")) if isinstance(principal, Mapping) else []
+
+
 def _log_policy_scoped(_: str, props: Props, __: Config) -> list[str]:
     """An account holds 10 account-wide CloudWatch Logs resource policies per region, shared by every
-    stack and tool: a policy per service would fail the eleventh. Attach each to its log group."""
-    if props.get("resourceArn"):
-        return []
-    return ["Account-wide log resource policy (one of the region's 10); attach it to its log group (resourceArn)."]
+    stack and tool: a policy per service would fail the eleventh. Attach each to its log group. And each
+    service it admits comes with the source it writes for (``aws:SourceArn`` or ``aws:SourceAccount``,
+    which log resource policies take: CloudWatch Logs API Reference, ``PutResourcePolicy``); without one,
+    any rule of any account that targets the group writes to it (EventBridge User Guide, "Cross-service
+    confused deputy prevention")."""
+    found: list[str] = []
+    if not props.get("resourceArn"):
+        found.append(
+            "Account-wide log resource policy (one of the region's 10); attach it to its log group (resourceArn)."
+        )
+    for statement in filter(_allows, statements(props.get("policyDocument"))):
+        services = _services(statement.get("Principal"))
+        if services and not names_its_callers(statement, ("aws:SourceArn", "aws:SourceAccount")):
+            found.append(
+                f"{', '.join(services)} may write with no aws:SourceArn or aws:SourceAccount condition; name the "
+                "rule (or resource) it writes for."
+            )
+    return found
 
 
-def _lambda_not_public(_: str, props: Props, __: Config) -> list[str]:
+LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
+FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
+
+
+def _lambda_not_public(resource_type: str, props: Props, __: Config) -> list[str]:
     """Lambda.1: a function's resource policy grants no one at large; a service principal comes with the
-    ARN of the one resource that may invoke (the confused-deputy guard)."""
+    ARN of the one resource that may invoke (the confused-deputy guard), and S3, whose bucket ARNs name no
+    account, with the account too (Lambda API Reference, ``AddPermission``: ``SourceAccount``); no function
+    URL without authentication."""
+    if resource_type == FUNCTION_URL:
+        if str(props.get("authorizationType", "")).upper() == "NONE":
+            return ["The function URL takes requests with no authentication; set authorization_type AWS_IAM."]
+        return []
     principal = str(props.get("principal", ""))
-    if principal == "*":
-        return ["Lambda permission for principal '*'; name the service or account that invokes the function."]
+    if principal == "*" or _ANY_ACCOUNT.fullmatch(principal):
+        return [
+            f"Lambda permission for principal {principal!r}; name the service or account that invokes the function."
+        ]
     if principal.endswith(".amazonaws.com") and not props.get("sourceArn"):
         return [f"Lambda permission for {principal} without sourceArn; name the rule or resource that invokes it."]
+    if principal == "s3.amazonaws.com" and not props.get("sourceAccount"):
+        return ["Lambda permission for s3.amazonaws.com without sourceAccount: a bucket of that name in another "
+                "account may invoke; set sourceAccount."]  # fmt: skip
     return []
+
+
+def _no_iam_users(resource_type: str, props: Props, __: Config) -> list[str]:
+    """IAM.2: no policies on IAM users; and no access keys, long-lived credentials that also land in the
+    stack's state (this project's identities are roles: OIDC from CI)."""
+    if resource_type == "aws:iam/accessKey:AccessKey":
+        return ["An access key is a long-lived credential (kept in the stack's state); use a role (OIDC from CI)."]
+    if resource_type == "aws:iam/policyAttachment:PolicyAttachment" and not props.get("users"):
+        return []
+    return ["A policy attached to an IAM user; attach it to a role the user assumes."]
 
 
 RULES: tuple[Rule, ...] = (
@@ -368,89 +705,128 @@ RULES: tuple[Rule, ...] = (
         ),
         _no_world_open_ingress,
         WORLD_OPEN_CONFIG,
+        anchors=("EC2.18", "EC2.19", "AwsSolutions-EC23"),
     ),
     Rule(
         "log-group-retention",
         "CloudWatch log groups have a retention.",
         ("aws:cloudwatch/logGroup:LogGroup",),
         _log_group_retention,
+        anchors=("CloudWatch.16",),
     ),
     Rule(
         "ecr-immutable-scanned",
-        "ECR repositories have immutable tags and scan on push.",
+        "ECR repositories have immutable tags (exclusions only for named tags) and scan on push.",
         ("aws:ecr/repository:Repository",),
         _ecr_immutable_and_scanned,
+        anchors=("ECR.1", "ECR.2"),
     ),
     Rule(
         "containers-graceful-non-root",
         "Containers stop within 120 s of SIGTERM and run as a non-root user.",
         ("aws:ecs/taskDefinition:TaskDefinition",),
         _containers_graceful_non_root,
+        anchors=("ECS.20",),
     ),
     Rule(
         "ecs-containers-hardened",
         "Containers are not privileged, have a read-only root, keep credentials out of the environment and log.",
         ("aws:ecs/taskDefinition:TaskDefinition",),
         _containers_hardened,
+        anchors=("ECS.4", "ECS.5", "ECS.8", "AwsSolutions-ECS2", "AwsSolutions-ECS7"),
     ),
     Rule(
         "ecs-service-not-exposed",
         "Tasks get no public IP and no ECS Exec.",
         ("aws:ecs/service:Service",),
         _service_exposure,
+        anchors=("ECS.2",),
     ),
     Rule(
         "ecs-container-insights",
         "Clusters have Container Insights on.",
         ("aws:ecs/cluster:Cluster",),
         _cluster_insights,
+        anchors=("ECS.12", "AwsSolutions-ECS4"),
     ),
     Rule(
         "elb-hardened",
         "Load balancers drop invalid header fields and mitigate HTTP desync.",
         ("aws:lb/loadBalancer:LoadBalancer",),
         _load_balancer_hardened,
+        anchors=("ELB.4", "ELB.12"),
     ),
     Rule(
         "elb-access-logs",
         "Load balancers write access logs.",
         ("aws:lb/loadBalancer:LoadBalancer",),
         _access_logs,
+        anchors=("ELB.5", "AwsSolutions-ELB2"),
     ),
     Rule(
         "elb-deletion-protection",
         "Load balancers have deletion protection.",
         ("aws:lb/loadBalancer:LoadBalancer",),
         _deletion_protection,
+        anchors=("ELB.6",),
     ),
     Rule(
         "elb-https-only",
-        "HTTP listeners only redirect to HTTPS; HTTPS listeners use a TLS 1.2+ policy.",
+        "HTTP listeners (also those with no protocol) only redirect to HTTPS; HTTPS and TLS listeners use a "
+        "policy of TLS 1.2 and later.",
         ("aws:lb/listener:Listener",),
         _https_only,
+        anchors=("ELB.1", "ELB.17"),
     ),
     Rule(
         "log-resource-policy-scoped",
-        "CloudWatch Logs resource policies are attached to their log group, not account-wide.",
+        "CloudWatch Logs resource policies are attached to their log group, not account-wide, and name the "
+        "source each service writes for.",
         ("aws:cloudwatch/logResourcePolicy:LogResourcePolicy",),
         _log_policy_scoped,
     ),
     Rule(
         "lambda-not-public",
-        "Lambda permissions name who invokes: no '*' principal, a service principal with its source ARN.",
-        ("aws:lambda/permission:Permission",),
+        "Lambda permissions name who invokes: no '*' principal, a service principal with its source; no "
+        "unauthenticated function URL.",
+        (LAMBDA_PERMISSION, FUNCTION_URL),
         _lambda_not_public,
+        anchors=("Lambda.1",),
     ),
     Rule(
         "iam-least-privilege",
-        "No AWS-managed policies, no action on every resource when it could name one, no wildcard actions.",
-        (
-            "aws:iam/rolePolicy:RolePolicy",
-            "aws:iam/policy:Policy",
-            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-            "aws:s3/bucketPolicy:BucketPolicy",
-        ),
+        "No AWS-managed policies; no policy (inline, managed, attached to a role, user or group) grants "
+        "NotAction, NotResource, an action on every resource when it could name one, or wildcard actions.",
+        (*IDENTITY_POLICIES, *_ATTACHMENTS, ROLE),
         _iam_least_privilege,
+        anchors=("IAM.1", "IAM.21", "KMS.1", "KMS.2", "AwsSolutions-IAM4", "AwsSolutions-IAM5"),
+    ),
+    Rule(
+        "iam-trust-scoped",
+        "Role trust admits named principals only: no '*' without a condition naming the callers, no "
+        "NotPrincipal, web identity tokens of one audience and one repository.",
+        (ROLE,),
+        _trust_scoped,
+    ),
+    Rule(
+        "resource-policy-not-public",
+        "Bucket, repository, topic, queue, secret, log, key and event-bus policies grant nothing to every "
+        "principal without a condition naming the callers.",
+        tuple(RESOURCE_POLICIES),
+        _resource_policy_not_public,
+        anchors=("S3.2", "S3.3", "SNS.4", "SQS.3", "KMS.5"),
+    ),
+    Rule(
+        "iam-no-users",
+        "No policies on IAM users and no access keys: identities are roles.",
+        (
+            "aws:iam/userPolicy:UserPolicy",
+            "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+            "aws:iam/policyAttachment:PolicyAttachment",
+            "aws:iam/accessKey:AccessKey",
+        ),
+        _no_iam_users,
+        anchors=("IAM.2",),
     ),
 )
 
@@ -473,6 +849,7 @@ class StackRule:
     description: str
     check: Callable[[Sequence[tuple[str, Props]], Config], list[str]]
     config_properties: Mapping[str, Any] = field(default_factory=dict)
+    anchors: tuple[str, ...] = ()
 
     def config(self, overrides: Config | None = None) -> dict[str, Any]:
         return {key: spec["default"] for key, spec in self.config_properties.items()} | dict(overrides or {})
@@ -550,8 +927,44 @@ def _services_alarmed(resources: Sequence[tuple[str, Props]], config: Config) ->
     return found
 
 
+_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+
+
+def _refuses_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
+    """A Deny to everyone of every S3 action on the bucket and its objects when the request is not TLS."""
+    insecure = [
+        v for operator, tests in (statement.get("Condition") or {}).items() if operator == "Bool"
+        for k, values in (tests or {}).items() if k.lower() == "aws:securetransport" for v in listed(values)
+    ]  # fmt: skip
+    resources = listed(statement.get("Resource"))
+    return (
+        statement.get("Effect") == "Deny"
+        and is_public(statement.get("Principal"))
+        and any(action_matches(a, "s3:GetObject") and action_matches(a, "s3:PutObject")
+                for a in listed(statement.get("Action")))
+        and "false" in (str(v).lower() for v in insecure)
+        and all(any(arn_matches(r, arn) for r in resources) for arn in (bucket_arn, f"{bucket_arn}/any-object"))
+    )  # fmt: skip
+
+
+def _s3_tls_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
+    """S3.5, AwsSolutions-S10: every bucket's policy denies requests that do not use TLS."""
+    policies = [
+        statement
+        for t, props in resources
+        if t in RESOURCE_POLICIES and t.startswith("aws:s3/")
+        for statement in statements(props.get("policy"))
+    ]
+    return [
+        f"S3 bucket {props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies s3:* when "
+        "aws:SecureTransport is false, on the bucket and its objects."
+        for t, props in resources
+        if t in _BUCKETS and not any(_refuses_plain_http(s, str(props.get("arn"))) for s in policies)
+    ]
+
+
 STACK_RULES: tuple[StackRule, ...] = (
-    StackRule("ecr-lifecycle", "Every ECR repository has a lifecycle policy.", _ecr_lifecycle),
+    StackRule("ecr-lifecycle", "Every ECR repository has a lifecycle policy.", _ecr_lifecycle, anchors=("ECR.3",)),
     StackRule(
         "services-autoscale",
         "ECS services scale between a minimum and a maximum (where the stack requires it).",
@@ -569,6 +982,13 @@ STACK_RULES: tuple[StackRule, ...] = (
         "Listener ports open to the world only on a load balancer's own security group.",
         _world_ports_on_load_balancers_only,
         WORLD_OPEN_CONFIG,
+        anchors=("EC2.18",),
+    ),
+    StackRule(
+        "s3-tls-only",
+        "Every S3 bucket's policy denies requests that do not use TLS.",
+        _s3_tls_only,
+        anchors=("S3.5", "AwsSolutions-S10"),
     ),
 )
 

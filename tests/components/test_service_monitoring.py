@@ -61,7 +61,7 @@ def test_an_interruption_counts_once_though_each_step_of_its_stop_sends_an_event
         task_state_change(CLUSTER_ARN, GROUP, "task/e", "RUNNING", "RUNNING"),
     ]
     assert sum(e["detail"].get("stopCode") == "SpotInterruption" for e in events) == 18  # what a naive rule sees
-    logs = "arn:aws:cloudwatch:us-east-1:123456789012:svc-monitoring-spot-events"
+    logs = "arn:aws:logs:us-east-1:123456789012:log-group:svc-monitoring-spot-events"
     by_target = delivered(alarmed, events)
     topic = next(arn for arn in by_target if ":sns:" in arn)
     assert [e["detail"]["taskArn"] for e in by_target[topic]] == ["task/a", "task/b"]  # one mail per task

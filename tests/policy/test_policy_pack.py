@@ -1,15 +1,31 @@
-import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 
 from policies import POLICIES
-from rules import RULES, STACK_RULES, stack_violations, violations
-from tools.offline import RecordingMocks, Registered, Run, run_program
+from rules import (
+    NO_RESOURCE_LEVEL,
+    RULES,
+    STACK_RULES,
+    accepts_only_tls12_or_later,
+    action_matches,
+    arn_matches,
+    every_resource,
+    stack_violations,
+    violations,
+)
+from tests.models import iam
+from tests.policy.corpus import CORPUS, Case
+from tests.program.stacks import PROGRAMS, run_config
+from tools.offline import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policy"
@@ -19,18 +35,13 @@ INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 RULES_BY_NAME = {rule.name: rule for rule in (*RULES, *STACK_RULES)}
 
 
+#: The stack whose policy config each program is held to: maximal is prod with every option on, the
+#: example runs beside dev.
+POLICY_STACK = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev"}
+
+
 def stack_policy_config(stack: str) -> dict[str, Any]:
     return json.loads((POLICY / f"config.{stack}.json").read_text())
-
-
-@functools.cache
-def program_run(stack: str) -> Run:
-    return run_program(stack)
-
-
-def example_resources() -> list[Registered]:
-    mocks = RecordingMocks(stack_outputs={"acme/graviton-node/dev": program_run("dev").outputs})
-    return run_program("dev", mocks=mocks, root=ROOT / "examples" / "second-service").mocks.resources
 
 
 def validate(resource_type: str, props: dict[str, Any], config: dict[str, Any] | None = None) -> list[str]:
@@ -65,9 +76,11 @@ def settings(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def as_deployed(run: Run) -> list[tuple[str, dict[str, Any]]]:
-    """Each resource's props as a stack policy sees them: inputs plus the outputs the mocks answer."""
+    """Each resource's props as a stack policy sees them: its outputs, as the mocks answer them (AWS's
+    values, such as ARNs), over its inputs."""
     return [
-        (r.type, {**r.inputs, "name": r.inputs.get("name", r.name), "id": f"{r.name}-id"}) for r in run.mocks.resources
+        (r.type, {**r.inputs, **r.outputs, "name": r.inputs.get("name", r.name), "id": r.id})
+        for r in run.mocks.resources
     ]
 
 
@@ -82,24 +95,63 @@ def stack_report(stack: str, run: Run) -> dict[str, list[str]]:
     return levels
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_nothing_the_program_registers_breaks_a_mandatory_rule_of_its_stack(stack: str) -> None:
-    assert stack_report(stack, program_run(stack))["mandatory"] == []
+@pytest.mark.parametrize("program", ["dev", "prod", "second-service"])
+def test_nothing_the_program_registers_breaks_a_mandatory_rule_of_its_stack(program: str) -> None:
+    assert stack_report(POLICY_STACK[program], run_config(program))["mandatory"] == []
 
 
 def test_prod_meets_every_control() -> None:
-    assert stack_report("prod", program_run("prod")) == {"mandatory": [], "advisory": []}
+    assert stack_report("prod", run_config("prod")) == {"mandatory": [], "advisory": []}
+
+
+def test_every_option_on_meets_every_control_but_the_ecs_exec_it_turns_on() -> None:
+    """maximal is prod with ECS Exec on, which prod's config forbids (and which makes the root writable for
+    the exec agent): a stack that turns it on makes those two rules advisory in its policy config."""
+    assert stack_report("prod", run_config("maximal")) == {
+        "mandatory": [
+            "ecs-containers-hardened: Container 'app' has a writable root; set readonlyRootFilesystem (ECS Exec is "
+            "what turns it off).",
+            "ecs-service-not-exposed: ECS Exec is on: anyone allowed ecs:ExecuteCommand gets a shell; set "
+            "enableExecuteCommand false.",
+        ],
+        "advisory": [],
+    }
+
+
+def rules_reported(findings: list[str]) -> set[str]:
+    return {m.split(":", 1)[0] for m in findings}
 
 
 def test_dev_differs_from_prod_only_where_it_means_to_and_is_told_so() -> None:
-    advisory = {m.split(":", 1)[0] for m in stack_report("dev", program_run("dev"))["advisory"]}
-    assert advisory == {
+    assert rules_reported(stack_report("dev", run_config("dev"))["advisory"]) == {
         "ecs-service-not-exposed",  # tasks in the default VPC's public subnets
         "ecs-container-insights",  # off to save money
         "elb-access-logs",
         "elb-deletion-protection",
         "elb-https-only",
     }
+
+
+def test_the_example_service_beside_dev_differs_from_prod_only_in_its_public_tasks() -> None:
+    assert rules_reported(stack_report("dev", run_config("second-service"))["advisory"]) == {"ecs-service-not-exposed"}
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_no_program_breaks_a_rule_the_corpus_exercises(program: str) -> None:
+    """Not vacuous: those rules see the programs' roles, policies, trusts, listeners, buckets and log policies."""
+    report = stack_report(POLICY_STACK[program], run_config(program))
+    found = rules_reported(report["mandatory"] + report["advisory"]) & {case.rule for case in CORPUS}
+    assert found <= ({"elb-https-only"} if POLICY_STACK[program] == "dev" else set())  # dev serves plain HTTP
+
+
+def test_the_rules_the_corpus_exercises_see_what_production_registers() -> None:
+    checked = {t for rule in RULES if rule.name in {c.rule for c in CORPUS} for t in rule.resource_types}
+    registered = {r.type for r in run_config("prod").mocks.resources}
+    assert {
+        "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:sns/topicPolicy:TopicPolicy", "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        "aws:lambda/permission:Permission", "aws:lb/listener:Listener", "aws:ecr/repository:Repository",
+    } <= checked & registered  # fmt: skip
 
 
 def test_the_pack_wrappers_report_what_the_rules_find() -> None:
@@ -330,3 +382,232 @@ def test_production_services_must_roll_back_on_alarms_and_watch_memory() -> None
               {"metricName": "MemoryUtilization", "dimensions": {"ServiceName": "prod-app-svc"}})  # fmt: skip
     assert [m for m in stack_violations([alarmed, memory], prod) if m.startswith("services-alarmed:")] == []
     assert stack_violations([bare], settings(stack_policy_config("dev"))) == []
+
+
+STACK_RULE_NAMES = {rule.name for rule in STACK_RULES}
+
+
+def reported(case: Case) -> list[str]:
+    """What the pack reports for a corpus case: through the engine's wrappers for a resource, through the
+    stack rules for a stack."""
+    if case.rule in STACK_RULE_NAMES:
+        return stack_violations(case.resources)
+    return validate(*case.resource)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.id for c in CORPUS])
+def test_each_crafted_violation_is_caught_by_its_rule_with_its_fix(case: Case) -> None:
+    mine = [m for m in reported(case) if m.startswith(f"{case.rule}: ")]
+    assert any(case.fix in m for m in mine), reported(case)
+
+
+def test_the_corpus_spans_every_gap_of_the_review_and_each_is_mandatory_in_production() -> None:
+    assert len(CORPUS) >= 40
+    kinds = {resource_type for case in CORPUS for resource_type, _ in case.resources}
+    assert {
+        "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/policyAttachment:PolicyAttachment",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+        "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy", "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:ecr/repositoryPolicy:RepositoryPolicy", "aws:sns/topicPolicy:TopicPolicy",
+        "aws:secretsmanager/secretPolicy:SecretPolicy", "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        "aws:kms/key:Key", "aws:lambda/permission:Permission", "aws:lb/listener:Listener",
+        "aws:ecr/repository:Repository",
+    } <= kinds  # fmt: skip
+    prod = stack_policy_config("prod")
+    assert {enforcement(case.rule, prod) for case in CORPUS} == {"mandatory"}
+
+
+STATEMENT = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json-string", "object"])
+@pytest.mark.parametrize("as_list", [True, False], ids=["statement-list", "one-statement"])
+@pytest.mark.parametrize("elements", ["string", "list"])
+def test_a_document_is_read_whatever_its_shape(as_json: bool, as_list: bool, elements: str) -> None:
+    statement = {k: [v] if elements == "list" and k != "Effect" else v for k, v in STATEMENT.items()}
+    body = {"Version": "2012-10-17", "Statement": [statement] if as_list else statement}
+    props = {"policy": json.dumps(body) if as_json else body}
+    assert [m.split(";")[0] for m in validate("aws:iam/rolePolicy:RolePolicy", props)] == [
+        "iam-least-privilege: NotAction ['iam:*'] with Allow grants every other action of every service"
+    ]
+
+
+ACTIONS = st.sampled_from(["s3:GetObject", "iam:*", "iam:Pass?ole", "*", "ecr:GetAuthorizationToken", "Logs:Put*"])
+RESOURCES = st.sampled_from(
+    ["*", "arn:aws:iam::*:role/*", "arn:aws:s3:::b/*", "arn:aws:logs:us-east-1:1:log-group:/a:*", "*:*"]
+)
+ELEMENTS = st.sampled_from(["Action", "NotAction"]), st.sampled_from(["Resource", "NotResource"])
+
+
+@examples(max_examples=80, deadline=None)
+@given(
+    effect=st.sampled_from(["Allow", "Deny"]),
+    elements=st.tuples(*ELEMENTS),
+    actions=st.lists(ACTIONS, min_size=1, max_size=3),
+    resources=st.lists(RESOURCES, min_size=1, max_size=3),
+)
+def test_the_findings_do_not_depend_on_how_a_document_is_written(
+    effect: str, elements: tuple[str, str], actions: list[str], resources: list[str]
+) -> None:
+    """As a JSON string or an object, one statement or a list of them, each element a string or a list: IAM
+    reads them alike, and so does the pack."""
+    action_key, resource_key = elements
+
+    def shaped(as_json: bool, as_list: bool, one: bool) -> dict[str, Any]:
+        def element(values: list[str]) -> str | list[str]:
+            return values[0] if one and len(values) == 1 else values
+
+        statement = {"Effect": effect, action_key: element(actions), resource_key: element(resources)}
+        body = {"Statement": [statement] if as_list else statement}
+        return {"policy": json.dumps(body) if as_json else body}
+
+    shapes = [shaped(a, b, c) for a in (True, False) for b in (True, False) for c in (True, False)]
+    findings = [violations("aws:iam/rolePolicy:RolePolicy", props) for props in shapes]
+    assert all(f == findings[0] for f in findings)
+    granted_everywhere = any(every_resource(r) for r in resources) and any(
+        a.lower() not in {n.lower() for n in NO_RESOURCE_LEVEL} for a in actions
+    )
+    wildcards = any(any(c in a for c in "*?") for a in actions)
+    negated = action_key == "NotAction" or resource_key == "NotResource"
+    assert (findings[0] != []) is (effect == "Allow" and (negated or wildcards or granted_everywhere))
+
+
+ARN_PARTS = st.sampled_from(["arn", "aws", "s3", "iam", "us-east-1", "1", "", "role/a", "b/k", "log-group:/a"])
+PATTERN_PARTS = st.one_of(ARN_PARTS, st.sampled_from(["*", "?", "r*", "*/a", "b/*", "role/?"]))
+
+
+@examples(max_examples=200, deadline=None)
+@given(pattern=st.lists(PATTERN_PARTS, min_size=1, max_size=7), arn=st.lists(ARN_PARTS, min_size=1, max_size=7))
+def test_the_packs_arn_matching_is_the_iam_models(pattern: list[str], arn: list[str]) -> None:
+    assert arn_matches(":".join(pattern), ":".join(arn)) is iam.resource_matches(":".join(pattern), ":".join(arn))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "every"),
+    [
+        ("*", True),
+        ("*:*", True),
+        ("arn:*", True),
+        ("arn:aws:iam::*", True),
+        ("arn:aws:iam::*:role/app", True),  # a role of every account
+        ("arn:aws:iam::123456789012:role/*", True),
+        ("arn:aws:iam::123456789012:role*", True),
+        ("arn:aws:logs:us-east-1:123456789012:log-group:*", True),
+        ("arn:aws:logs:us-east-1:123456789012:log-group:*:*", True),
+        ("arn:aws:s3:::*", True),
+        ("arn:aws:s3:::*/*", True),
+        ("arn:aws:s*:us-east-1:123456789012:thing/x", True),
+        ("arn:aws:iam::123456789012:role/app", False),
+        ("arn:aws:iam::123456789012:role/app-*", False),
+        ("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app:*", False),
+        ("arn:aws:logs:*:123456789012:log-group:/ecs/app:*", False),  # every region, one group's name
+        ("arn:aws:ecs:us-east-1:123456789012:task/cluster/*", False),
+        ("arn:aws:s3:::bucket/*", False),
+        ("arn:aws:s3:::bucket/alb/AWSLogs/123456789012/*", False),
+        ("arn:aws:sns:us-east-1:123456789012:alarms", False),
+        ("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-??????", False),
+        ("arn:aws:execute-api:us-east-1:123456789012:api1/*", False),
+    ],
+)
+def test_a_resource_covers_every_resource_only_when_it_names_none(pattern: str, every: bool) -> None:
+    assert every_resource(pattern) is every
+
+
+def test_the_pack_matches_arns_and_actions_as_the_iam_model_does() -> None:
+    """The pack runs in its own environment, so it carries its own matcher: the same as tests/models/iam.py."""
+    arns = ["arn:aws:s3:::b/k", "arn:aws:logs:us-east-1:1:log-group:/a:log-stream:x", "arn:aws:iam::1:role/a/b"]
+    patterns = ["arn:aws:s3:::b/*", "arn:aws:logs:*:1:log-group:/a:*", "arn:aws:iam::1:role/*", "arn:aws:*",
+                "arn:aws:iam::?:role/a/b", "arn:aws:s3:::B/*", "arn:*:logs:us*1:1:*"]  # fmt: skip
+    assert [[arn_matches(p, a) for a in arns] for p in patterns] == [
+        [iam.resource_matches(p, a) for a in arns] for p in patterns
+    ]
+    actions = ["s3:GetObject", "iam:PassRole", "ECR:GetAuthorizationToken"]
+    for pattern in ["s3:*", "IAM:pass*", "*", "ecr:Get?uthorizationToken", "s3:Get"]:
+        assert [action_matches(pattern, a) for a in actions] == [iam.action_matches(pattern, a) for a in actions]
+
+
+GITHUB_SUBJECTS = [
+    ("repo:acme/app:ref:refs/heads/main", True),
+    ("repo:acme/app:environment:prod:job_workflow_ref:acme/app/.github/workflows/pulumi-up.yml@refs/heads/main", True),
+    ("repo:acme/app:*", True),
+    ("repo:acme/app*", False),  # also acme/app-fork
+    ("repo:acme/*", False),
+    ("repo:*", False),
+    ("*", False),
+]
+
+
+@pytest.mark.parametrize(("subject", "pinned"), GITHUB_SUBJECTS)
+def test_a_github_trust_is_pinned_only_to_one_repository(subject: str, pinned: bool) -> None:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {
+            "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+            "StringLike": {"token.actions.githubusercontent.com:sub": subject},
+        },
+    }
+    found = validate("aws:iam/role:Role", {"assumeRolePolicy": json.dumps({"Statement": [statement]})})
+    assert (found == []) is pinned, found
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"AWS:SourceOwner": "123456789012"}},  # SNS's default: this account's services
+        {"ArnLike": {"aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/app-*"}},
+        {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}},
+        {"ForAnyValue:StringEquals": {"aws:SourceAccount": ["123456789012"]}},
+    ],
+)
+def test_a_grant_to_everyone_is_allowed_only_with_a_condition_naming_the_callers(condition: dict) -> None:
+    statement = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": "*"}
+    topic_policy = "aws:sns/topicPolicy:TopicPolicy"
+    assert validate(topic_policy, {"policy": json.dumps({"Statement": [statement | {"Condition": condition}]})}) == []
+    negated = {f"{operator.replace('Equals', 'NotEquals').replace('Like', 'NotLike')}": keys
+               for operator, keys in condition.items()}  # fmt: skip
+    assert validate(topic_policy, {"policy": json.dumps({"Statement": [statement | {"Condition": negated}]})}) != []
+
+
+@pytest.mark.parametrize(
+    ("policy", "tls12"),
+    [
+        ("ELBSecurityPolicy-TLS13-1-2-2021-06", True),
+        ("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", True),
+        ("ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", True),
+        ("ELBSecurityPolicy-FS-1-2-Res-2020-10", True),
+        ("ELBSecurityPolicy-TLS-1-2-Ext-2018-06", True),
+        ("ELBSecurityPolicy-TLS13-1-1-2021-06", False),
+        ("ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04", False),
+        ("ELBSecurityPolicy-FS-2018-06", False),
+        ("ELBSecurityPolicy-TLS-1-0-2015-04", False),
+        ("ELBSecurityPolicy-2015-05", False),
+        ("", False),
+    ],
+)
+def test_a_tls_policy_passes_only_when_its_name_says_tls_1_2_or_later(policy: str, tls12: bool) -> None:
+    assert accepts_only_tls12_or_later(policy) is tls12
+
+
+def test_a_bucket_policy_that_refuses_plain_http_on_the_bucket_and_its_objects_passes() -> None:
+    bucket = ("aws:s3/bucket:Bucket", {"arn": "arn:aws:s3:::logs"})
+    deny = {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # fmt: skip
+    policy = ("aws:s3/bucketPolicy:BucketPolicy", {"policy": json.dumps({"Statement": [deny]})})
+    assert [m for m in stack_violations([bucket, policy]) if m.startswith("s3-tls-only")] == []
+
+
+ANCHOR = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*\.\d+|AwsSolutions-[A-Z0-9]+)\b")
+
+
+def test_docs_policy_names_each_rules_anchors_as_the_rules_do() -> None:
+    """The control column of docs/policy.md lists exactly the Security Hub control and cdk-nag rule IDs each
+    rule carries (and the pack shows with each violation); a rule of this project's own says so."""
+    table = (ROOT / "docs" / "policy.md").read_text()
+    for name, rule in RULES_BY_NAME.items():
+        (row,) = [line for line in table.splitlines() if line.startswith("|") and f"`{name}`" in line]
+        control = row.strip("|").split("|")[0].strip()
+        assert set(ANCHOR.findall(control)) == set(rule.anchors), row
+        assert rule.anchors or control.startswith("—"), row

@@ -94,3 +94,28 @@ def test_no_log_resource_policy_takes_one_of_the_accounts_ten() -> None:
     mocks = run_program("prod").mocks
     policies = mocks.inputs_of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
     assert policies and all("resourceArn" in p and "policyName" not in p for p in policies)
+
+
+def test_the_interruption_log_admits_its_own_rule_and_no_other_rule_or_account() -> None:
+    """The confused-deputy guard: EventBridge writes for any rule of any account that names the log
+    group as a target unless the policy names the rule (``aws:SourceArn``) and the account."""
+    mocks = run_program("prod").mocks
+    (policy,) = [r for r in mocks.resources if r.type == "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"]
+    rule = mocks.find(
+        "aws:cloudwatch/eventRule:EventRule", policy.name.removesuffix("-spot-events-policy") + "-spot-rule"
+    )
+    document = json.loads(policy.inputs["policyDocument"])
+    other_rule = arn_of(rule).replace(rule.name, "someone-elses-rule")
+
+    def writes(source_arn: str, account: str) -> bool:
+        context = {"aws:SourceArn": source_arn, "aws:SourceAccount": account}
+        return admits(document, service=EVENTS, action="logs:PutLogEvents",
+                      resource=f"{policy.inputs['resourceArn']}:*", context=context)  # fmt: skip
+
+    assert writes(arn_of(rule), ACCOUNT)
+    assert not writes(other_rule, ACCOUNT)
+    assert not writes(arn_of(rule).replace(ACCOUNT, "210987654321"), "210987654321")
+    # The rule exists before the policy that names it; the target is added once the policy admits it.
+    assert rule.urn in policy.dependencies
+    target = mocks.find("aws:cloudwatch/eventTarget:EventTarget", rule.name.removesuffix("-rule") + "-to-logs")
+    assert policy.urn in target.dependencies

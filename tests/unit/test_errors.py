@@ -1,8 +1,14 @@
-"""Config errors read as the user wrote the value, and several come back together."""
+"""Config errors read as the user wrote the value, and several come back together; a secret's value
+never shows."""
+
+import json
+import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from components.errors import CombinedConfigError, ConfigError, collect, shown
+from components.errors import HIDDEN, SECRET_KEYS, CombinedConfigError, ConfigError, collect, redact, shown
 
 
 @pytest.mark.parametrize(
@@ -29,3 +35,56 @@ def test_collect_raises_a_single_mistake_as_itself_and_nothing_when_all_pass() -
         collect(lambda: None, lambda: (_ for _ in ()).throw(ConfigError("only", 0, "1")))
     assert type(error.value) is ConfigError and error.value.key == "only"
     collect(lambda: None)
+
+
+#: Secret values: marked so that no fixed text of a message holds one by chance, with the characters
+#: JSON escapes (a list value is shown as JSON).
+SECRETS = st.text(string.ascii_letters + string.digits + '!@#$%&*()-_+/.,:;~ "\\é', min_size=4, max_size=24).map(
+    lambda text: "sEcReT" + text
+)
+
+
+def texts(error: ConfigError) -> list[str]:
+    """Everything an error can show: its text, its repr, and each mistake's value and what is allowed."""
+    return [str(error), repr(error), *(t for one in error.errors for t in (str(one), repr(one), shown(one.value),
+                                                                           one.allowed))]  # fmt: skip
+
+
+def shows(secret: str, error: ConfigError) -> bool:
+    return any(form in text for text in texts(error) for form in (secret, json.dumps(secret)[1:-1]))
+
+
+@given(secret=SECRETS, key=st.sampled_from(sorted(SECRET_KEYS)))
+def test_an_error_about_a_key_that_is_always_secret_never_keeps_its_value(secret: str, key: str) -> None:
+    error = ConfigError(key, secret, "something")
+    assert error.value == HIDDEN and not shows(secret, error)
+    assert f"got '{HIDDEN}'" in str(error)
+
+
+@given(secret=SECRETS, name=st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True))
+def test_redacting_hides_a_secret_keys_value_and_every_quoted_part_of_it_in_any_error(secret: str, name: str) -> None:
+    raw = json.dumps([f"{name}={secret}"])
+    errors = [
+        ConfigError("token", raw, f"a list; set one with: pulumi config set --path 'token[0]' {name}={secret}"),
+        ConfigError("token", [f"{name}={secret}"], "each name once"),
+        ConfigError("memory", 3000, f"for token {secret}: 4096 MiB"),
+        ConfigError("environment", [f"X={secret}"], "no X"),
+    ]
+    redacted = redact(errors, {"token": raw})
+    assert not any(shows(secret, one) for one in redacted)
+    assert [(one.key, one.value) for one in redacted] == [
+        ("token", HIDDEN), ("token", HIDDEN), ("memory", 3000), ("environment", HIDDEN)
+    ]  # fmt: skip
+    assert redacted[0].allowed == f"a list; set one with: pulumi config set --path 'token[0]' {HIDDEN}"
+
+
+def test_a_secret_keys_value_is_hidden_however_short_and_the_rest_of_the_message_kept() -> None:
+    (one,) = redact([ConfigError("pin", "7", "an integer from 1000 to 9999")], {"pin": "7"})
+    assert str(one) == f"config 'pin': got '{HIDDEN}'; allowed: an integer from 1000 to 9999"
+
+
+def test_hidden_mistakes_of_one_key_are_told_apart_by_what_is_allowed() -> None:
+    with pytest.raises(CombinedConfigError) as error:
+        collect(*(lambda allowed=allowed: (_ for _ in ()).throw(ConfigError("secretValues", "x", allowed))
+                  for allowed in ("entry 1 is not", "each name once", "entry 1 is not")))  # fmt: skip
+    assert [one.allowed for one in error.value.errors] == ["entry 1 is not", "each name once"]
