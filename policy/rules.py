@@ -348,6 +348,11 @@ def has_literal(text: str, separators: str = "") -> bool:
     return any(c not in _WILDCARDS + separators for c in text)
 
 
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` holds a ``*`` or ``?``: as a condition or ARN value, a pattern, not one name."""
+    return any(c in _WILDCARDS for c in text)
+
+
 def _pattern(wildcarded: str) -> re.Pattern[str]:
     # IAM's ARN matching: ``*`` runs within one colon-separated segment, except at a segment's end.
     def token(i: int, c: str) -> str:
@@ -428,10 +433,42 @@ _CALLER_KEYS = (
 )  # fmt: skip
 
 
+#: Keys whose value is one identifier: an account ID, an organization ID, a VPC or endpoint ID. A wildcard
+#: anywhere in it (``*1``, ``o-*``) admits others' accounts, organizations or networks (IAM User Guide,
+#: "AWS global condition context keys": aws:SourceAccount, aws:PrincipalAccount, aws:PrincipalOrgID,
+#: aws:SourceOrgID, aws:SourceVpc, aws:SourceVpce; SNS's AWS:SourceOwner; KMS Developer Guide, kms:CallerAccount).
+_IDENTIFIER_KEYS = frozenset(
+    key.lower() for key in (
+        "aws:SourceAccount", "aws:SourceOwner", "aws:PrincipalAccount", "kms:CallerAccount",
+        "aws:SourceOrgID", "aws:PrincipalOrgID", "aws:SourceVpc", "aws:SourceVpce",
+    )
+)  # fmt: skip
+#: Keys whose value is an ARN: it names callers only through a literal account, ``arn:PARTITION:SERVICE:
+#: REGION:ACCOUNT:...`` (IAM User Guide, "ARN format"), with no wildcard in or before that segment.
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+_ACCOUNT_ID = re.compile(r"\d{12}")
+#: Keys whose value is an organization path, ``o-ID/r-ID/ou-ID/...``: the organization must be literal.
+_ORG_PATH_KEYS = frozenset({"aws:sourceorgpaths", "aws:principalorgpaths"})
+
+
+def names_callers(key: str, value: str) -> bool:
+    """Whether ``value`` of the condition key ``key`` names the callers rather than a pattern of anyone's."""
+    key = key.lower()
+    if key in _ARN_KEYS:
+        parts = value.split(":", 5)
+        return len(parts) == 6 and not has_wildcard(":".join(parts[:4])) and bool(_ACCOUNT_ID.fullmatch(parts[4]))
+    if key in _IDENTIFIER_KEYS:
+        return bool(value) and not has_wildcard(value)
+    if key in _ORG_PATH_KEYS:
+        organization = value.split("/", 1)[0]
+        return bool(organization) and not has_wildcard(organization)
+    return has_literal(value, ":/")
+
+
 def names_its_callers(statement: Mapping[str, Any], keys: Sequence[str] = _CALLER_KEYS) -> bool:
-    """Whether a positive condition of ``statement`` on one of ``keys`` names its values (no ``*`` alone)."""
+    """Whether a positive condition of ``statement`` on one of ``keys`` names its callers in every value."""
     return any(
-        (values := condition_values(statement, key)) and all(has_literal(v, ":/") for v in values) for key in keys
+        (values := condition_values(statement, key)) and all(names_callers(key, v) for v in values) for key in keys
     )
 
 
@@ -530,13 +567,23 @@ GITHUB_OIDC = "token.actions.githubusercontent.com"
 _GITHUB_REPOSITORY = re.compile(r"(?:^|:)repo:[^/:*?]+/[^/:*?]+:")
 
 
+#: What follows ``repo:OWNER/REPO:`` before a wildcard: the context, ``pull_request`` or a claim with (the
+#: start of) its value, ``environment:prod``, ``ref:refs/heads/``; a wildcard straight after the repository
+#: or a claim's name admits every branch, pull request and environment (docs/ci.md, the binding).
+_GITHUB_CONTEXT = re.compile(r"pull_request|[^:]+:[^:]")
+
+
 def _pins_subject(host: str, subject: str) -> bool:
-    """Whether a ``sub`` value admits one repository's tokens only (GitHub) or names a subject (others)."""
-    wildcard = min((subject.index(c) for c in _WILDCARDS if c in subject), default=None)
-    fixed = subject if wildcard is None else subject[:wildcard]
+    """Whether a ``sub`` value admits one repository's tokens only, in a named context (GitHub), or names a
+    subject (others)."""
     if host != GITHUB_OIDC:
         return has_literal(subject, ":/")
-    return _GITHUB_REPOSITORY.search(fixed if wildcard is not None else f"{fixed}:") is not None
+    wildcard = min((subject.index(c) for c in _WILDCARDS if c in subject), default=None)
+    if wildcard is None:
+        return _GITHUB_REPOSITORY.search(f"{subject}:") is not None
+    fixed = subject[:wildcard]
+    repository = _GITHUB_REPOSITORY.search(fixed)
+    return repository is not None and _GITHUB_CONTEXT.match(fixed, repository.end()) is not None
 
 
 def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:

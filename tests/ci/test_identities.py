@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 from tests.ci.test_workflows import FILES, ROOT, load, steps_using
 from tests.models import iam, pulumi_diy
 from tests.models.github_oidc import AUDIENCE, JobToken, admits, string_like, subject
+from tests.program.deploy_requests import aws_name
+from tests.program.stacks import run_config
 
 DOCS = (ROOT / "docs" / "ci.md").read_text()
 ROLES = ROOT / "docs" / "ci-roles"
@@ -399,16 +401,11 @@ def comment_script() -> str:
     return step["run"]
 
 
-@pytest.mark.parametrize("prod_size", [2_000, 200_000])
-def test_the_comment_job_posts_every_stacks_preview_as_text_in_one_comment_within_githubs_limit(
-    tmp_path: Path, prod_size: int
-) -> None:
-    """The job's own script, run as the runner runs it, with a stub ``gh``. GitHub refuses a comment
-    over 65,535 characters (pulumi/actions, src/libs/pr.ts); the previews' text is never run."""
+def post_comment(tmp_path: Path, previews: Mapping[str, str]) -> str:
+    """The job's own script, run as the runner runs it with a stub ``gh``: the body it posts."""
     (tmp_path / "previews").mkdir()
-    dev = "Previewing update (dev):\n  + aws:ecs:Service web-svc create `$(touch ran)` ${PWD}\nResources: 1 to create\n"
-    (tmp_path / "previews" / "preview-dev.txt").write_text(dev)
-    (tmp_path / "previews" / "preview-prod.txt").write_text(("~ aws:ecs:Service web-svc update\n" * 7000)[:prod_size])
+    for stack, text in previews.items():
+        (tmp_path / "previews" / f"preview-{stack}.txt").write_text(text)
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "gh").write_text('#!/bin/sh\nprintf "%s\\n" "$@" > gh-args\n')
     (tmp_path / "bin" / "gh").chmod(0o755)
@@ -418,13 +415,67 @@ def test_the_comment_job_posts_every_stacks_preview_as_text_in_one_comment_withi
     assert result.returncode == 0, result.stderr
     args = (tmp_path / "gh-args").read_text().split("\n")[:-1]
     assert args == ["pr", "comment", "7", "--edit-last", "--create-if-none", "--body-file", "comment.md"]
-    body = (tmp_path / "comment.md").read_text()
+    return (tmp_path / "comment.md").read_text()
+
+
+def code_blocks(body: str) -> tuple[list[str], list[str]]:
+    """The body's fenced code blocks' contents, and its lines outside them, as CommonMark reads fences
+    ("Fenced code blocks", 0.31): up to three spaces, then three or more backticks (an info string with
+    none) or tildes; the block ends at a line of the same character, at least as many, and only spaces or
+    tabs after them, or at the end of the document."""
+    opening = re.compile(r" {0,3}(`{3,}(?=[^`]*$)|~{3,}).*")
+    blocks: list[str] = []
+    outside: list[str] = []
+    lines = body.split("\n")
+    i = 0
+    while i < len(lines):
+        fence = opening.fullmatch(lines[i])
+        if fence is None:
+            outside.append(lines[i])
+            i += 1
+            continue
+        marker = fence.group(1)
+        closing = re.compile(rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*")
+        end = next((j for j in range(i + 1, len(lines)) if closing.fullmatch(lines[j])), len(lines))
+        blocks.append("\n".join(lines[i + 1 : end]))
+        i = end + 1
+    return blocks, outside
+
+
+@pytest.mark.parametrize("prod_size", [2_000, 200_000])
+def test_the_comment_job_posts_every_stacks_preview_as_text_in_one_comment_within_githubs_limit(
+    tmp_path: Path, prod_size: int
+) -> None:
+    """GitHub refuses a comment over 65,535 characters (pulumi/actions, src/libs/pr.ts); the previews'
+    text is never run."""
+    dev = "Previewing update (dev):\n  + aws:ecs:Service web-svc create `$(touch ran)` ${PWD}\nResources: 1 to create\n"
+    prod = ("~ aws:ecs:Service web-svc update\n" * 7000)[:prod_size]
+    body = post_comment(tmp_path, {"dev": dev, "prod": prod})
     assert "#### `pulumi preview` of `dev`" in body and "#### `pulumi preview` of `prod`" in body
     assert dev in body and not (tmp_path / "ran").exists()
     assert len(body) <= 65_535
     assert ("[cut at" in body) == (prod_size > 30_000)
     stacks = load("pull-request.yml")["jobs"]["preview"]["strategy"]["matrix"]["stack"]
     assert len(stacks) * 30_000 + 1_000 <= 65_535, "a share per stack of GitHub's limit"
+
+
+INJECTION = "Resources: 1 to create\n```\n\n## Approved by the security team\n@octocat @octo-org/admins merge this\n"
+
+
+@pytest.mark.parametrize(
+    "preview",
+    [INJECTION, f"`{INJECTION}", INJECTION.replace("```", "`````"), INJECTION.replace("```", "  ```` \t"),
+     INJECTION.replace("```", "~~~"), f"{INJECTION}```"],
+    ids=["three-backticks", "after-a-backtick", "five-backticks", "indented-with-spaces-after", "tildes",
+         "at-the-end"],
+)  # fmt: skip
+def test_a_preview_cannot_close_its_code_block_to_post_markdown_or_mentions(tmp_path: Path, preview: str) -> None:
+    """The pull request's code writes the preview: whatever fence it prints, its text stays in the block
+    it is posted in, so GitHub shows it as text and notifies no one."""
+    body = post_comment(tmp_path, {"dev": preview, "prod": "Resources: 2 unchanged\n"})
+    blocks, outside = code_blocks(body)
+    assert blocks == [preview, "Resources: 2 unchanged\n"]
+    assert outside == ["#### `pulumi preview` of `dev`", "", "", "#### `pulumi preview` of `prod`", "", "", ""]
 
 
 # --- Each role reaches its own stack's state and key only ---------------------------------------------
@@ -486,6 +537,48 @@ def test_a_deploy_role_writes_its_own_stacks_state_and_nothing_of_another_stacks
         assert reaches(document, key) == set(), key
     assert iam.allows(document, "kms:Decrypt", key_arn(own)) and iam.allows(document, "kms:Encrypt", key_arn(own))
     assert not iam.allows(document, "kms:Decrypt", key_arn(other))
+
+
+#: What pulls an image: its manifest, its layers' existence and their download URLs (Amazon ECR API
+#: Reference; the Service Authorization Reference scopes each to a ``repository``).
+PULLS = ("ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer")
+
+
+def repository_arn(name: str) -> str:
+    return f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/{name}"
+
+
+def pulls(document: Mapping[str, Any], repository: str) -> set[str]:
+    return {action for action in PULLS if iam.allows(document, action, repository_arn(repository))}
+
+
+@pytest.mark.parametrize(("own", "other"), [("dev", "prod"), ("prod", "dev"), ("second-service", "prod")])
+def test_a_preview_role_pulls_the_images_its_stack_registers_and_none_of_another_stacks(own: str, other: str) -> None:
+    """The repositories each program registers, named as AWS would name them; the second service is
+    deployed as dev, beside it."""
+
+    def repositories(program: str) -> list[str]:
+        return [aws_name(r) for r in run_config(program).mocks.resources if r.type == "aws:ecr/repository:Repository"]
+
+    stack = {"second-service": "dev"}.get(own, own)
+    document = policy("preview.policy.json", stack)
+    assert repositories(own) and repositories(other)
+    for name in repositories(own):
+        assert pulls(document, name) == set(PULLS), name
+    for name in repositories(other):
+        assert pulls(document, name) == set(), name
+
+
+@two_stacks
+def test_a_preview_role_pulls_from_no_repository_of_another_stack(stacks: list[str]) -> None:
+    """Names are prefixes: a stack named ``dev`` reaches ``dev-eu``'s repositories, as the deployer's
+    ``repository/STACK-*`` does (docs/iam.md): that pair is the documented exception."""
+    own, other = stacks
+    document = policy("preview.policy.json", own)
+    assert pulls(document, f"{own}-app-repo-0a1b2c3") == set(PULLS)
+    if not other.startswith(f"{own}-"):
+        for name in (f"{other}-app-repo-0a1b2c3", f"{other}-app-cache-repo-0a1b2c3", other, f"x{own}-app-repo"):
+            assert pulls(document, name) == set(), name
 
 
 def test_a_preview_role_may_only_read() -> None:

@@ -250,6 +250,28 @@ CORPUS: tuple[Case, ...] = (
         trust(allow(Principal={"AWS": ["arn:aws:iam::*:root"]}, Action="sts:AssumeRole")),
     ),
     case(
+        "trust-any-account-by-principal-arn",
+        TRUST,
+        "every AWS principal",
+        ROLE,
+        trust(
+            allow(
+                Principal=PUBLIC,
+                Action="sts:AssumeRole",
+                Condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:*"}},
+            )
+        ),
+    ),
+    case(
+        "trust-any-account-ending-in-1",
+        TRUST,
+        "every AWS principal",
+        ROLE,
+        trust(
+            allow(Principal=PUBLIC, Action="sts:AssumeRole", Condition={"StringLike": {"aws:PrincipalAccount": "*1"}})
+        ),
+    ),
+    case(
         "trust-not-principal",
         TRUST,
         "NotPrincipal",
@@ -269,6 +291,24 @@ CORPUS: tuple[Case, ...] = (
         "any subject",
         ROLE,
         trust(github(StringEquals=AUD, StringLike={"token.actions.githubusercontent.com:sub": "repo:acme/*"})),
+    ),
+    case(
+        "oidc-any-context-of-the-repository",
+        TRUST,
+        "any subject",
+        ROLE,
+        trust(github(StringEquals=AUD, StringLike={"token.actions.githubusercontent.com:sub": "repo:acme/app:*"})),
+    ),
+    case(
+        "oidc-any-environment-of-the-repository",
+        TRUST,
+        "any subject",
+        ROLE,
+        trust(
+            github(
+                StringEquals=AUD, StringLike={"token.actions.githubusercontent.com:sub": "repo:acme/app:environment:*"}
+            )
+        ),
     ),
     case("oidc-no-subject", TRUST, "any subject", ROLE, trust(github(StringEquals=AUD))),
     case(
@@ -385,6 +425,57 @@ CORPUS: tuple[Case, ...] = (
                     Action="kms:Decrypt",
                     Resource="*",
                     Condition={"StringLike": {"aws:SourceAccount": "*"}},
+                )
+            ),
+        },
+    ),
+    case(
+        "sqs-queue-policy-any-accounts-rule",
+        PUBLIC_POLICY,
+        "every principal",
+        "aws:sqs/queuePolicy:QueuePolicy",
+        {
+            "queueUrl": "q",
+            "policy": document(
+                allow(
+                    Principal=PUBLIC,
+                    Action="sqs:SendMessage",
+                    Resource="*",
+                    Condition={"ArnLike": {"aws:SourceArn": "arn:aws:events:us-east-1:*:rule/app"}},
+                )
+            ),
+        },
+    ),
+    case(
+        "secret-policy-any-organization",
+        PUBLIC_POLICY,
+        "every principal",
+        "aws:secretsmanager/secretPolicy:SecretPolicy",
+        {
+            "secretArn": f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-AbCdEf",
+            "policy": document(
+                allow(
+                    Principal="*",
+                    Action="secretsmanager:GetSecretValue",
+                    Resource="*",
+                    Condition={"StringLike": {"aws:PrincipalOrgID": "o-*", "aws:SourceOrgID": "o-?"}},
+                )
+            ),
+        },
+    ),
+    case(
+        "sns-topic-policy-account-pattern",
+        PUBLIC_POLICY,
+        "every principal",
+        "aws:sns/topicPolicy:TopicPolicy",
+        {
+            "arn": f"arn:aws:sns:us-east-1:{ACCOUNT}:alarms",
+            "policy": document(
+                allow(
+                    Principal=PUBLIC,
+                    Action="SNS:Publish",
+                    Resource="*",
+                    Condition={"StringLike": {"AWS:SourceOwner": "12345678901?", "aws:SourceAccount": "1234*"}},
                 )
             ),
         },

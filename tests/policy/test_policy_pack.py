@@ -19,6 +19,7 @@ from rules import (
     action_matches,
     arn_matches,
     every_resource,
+    names_callers,
     stack_violations,
     violations,
 )
@@ -529,7 +530,12 @@ def test_the_pack_matches_arns_and_actions_as_the_iam_model_does() -> None:
 GITHUB_SUBJECTS = [
     ("repo:acme/app:ref:refs/heads/main", True),
     ("repo:acme/app:environment:prod:job_workflow_ref:acme/app/.github/workflows/pulumi-up.yml@refs/heads/main", True),
-    ("repo:acme/app:*", True),
+    ("repo:acme/app:ref:refs/heads/*", True),
+    ("repo:acme/app:environment:prod*", True),
+    ("repo:acme/app:pull_request*", True),
+    ("repo:acme/app:*", False),  # every branch, pull request and environment
+    ("repo:acme/app:environment:*", False),  # every environment, protected or not
+    ("repo:acme/app:?", False),
     ("repo:acme/app*", False),  # also acme/app-fork
     ("repo:acme/*", False),
     ("repo:*", False),
@@ -568,6 +574,45 @@ def test_a_grant_to_everyone_is_allowed_only_with_a_condition_naming_the_callers
     negated = {f"{operator.replace('Equals', 'NotEquals').replace('Like', 'NotLike')}": keys
                for operator, keys in condition.items()}  # fmt: skip
     assert validate(topic_policy, {"policy": json.dumps({"Statement": [statement | {"Condition": negated}]})}) != []
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "names"),
+    [
+        ("aws:PrincipalArn", "arn:aws:iam::123456789012:role/deployer", True),
+        ("aws:PrincipalArn", "arn:aws:iam::123456789012:*", True),  # that account's principals
+        ("aws:SourceArn", "arn:aws:ecs:us-east-1:123456789012:*", True),
+        ("aws:PrincipalArn", "arn:aws:iam::*:*", False),
+        ("aws:PrincipalArn", "arn:aws:iam::*:role/deployer", False),
+        ("aws:PrincipalArn", "arn:aws:iam::12345678901?:root", False),
+        ("aws:PrincipalArn", "arn:aws:iam::1234*:root", False),
+        ("aws:SourceArn", "arn:aws:events:*:123456789012:rule/app", False),  # a * before the account
+        ("aws:SourceArn", "arn:aws:s3:::bucket", False),  # names no account: pair it with aws:SourceAccount
+        ("aws:SourceArn", "arn:aws:events", False),
+        ("aws:PrincipalAccount", "123456789012", True),
+        ("aws:PrincipalAccount", "*1", False),
+        ("aws:SourceAccount", "12345678901?", False),
+        ("AWS:SourceOwner", "1234*", False),
+        ("kms:CallerAccount", "*", False),
+        ("aws:PrincipalOrgID", "o-abc123", True),
+        ("aws:PrincipalOrgID", "o-*", False),
+        ("aws:SourceOrgID", "o-a?c123", False),
+        ("aws:PrincipalOrgPaths", "o-abc123/r-ab12/ou-ab12-11111111/*", True),
+        ("aws:PrincipalOrgPaths", "o-*/r-ab12/*", False),
+        ("aws:SourceVpce", "vpce-1a2b3c4d", True),
+        ("aws:SourceVpce", "vpce-*", False),
+    ],
+)
+def test_a_condition_names_the_callers_only_by_a_literal_account_organization_or_endpoint(
+    key: str, value: str, names: bool
+) -> None:
+    """An account, organization or endpoint ID with a wildcard is anyone's whose ID fits; an ARN names
+    callers only through its account segment (IAM User Guide, "AWS global condition context keys")."""
+    assert names_callers(key, value) is names
+    statement = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+                 "Condition": {"StringLike": {key: value}}}  # fmt: skip
+    found = validate("aws:iam/role:Role", {"assumeRolePolicy": json.dumps({"Statement": [statement]})})
+    assert (found == []) is names, found
 
 
 @pytest.mark.parametrize(
