@@ -40,9 +40,9 @@ def stack_region() -> str | None:
     return aws.config.region or None
 
 
-settings = settings_from(*project_config(), region=stack_region())
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
+settings = settings_from(*project_config(), region=stack_region(), stack=(pulumi.get_project(), stack))
 autonamed_elb_names("stack", stack, [f"{stack}-app-tg"], load_balancers=[f"{stack}-web-alb"])
 
 build_secrets: dict[str, pulumi.Input[str]] = {}

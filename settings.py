@@ -30,7 +30,7 @@ from components.env_tuning import Tuning, parse_environment
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.fargate_service import CONTAINER_INSIGHTS
 from components.network import NetworkArgs
-from components.secrets import check_names, parse_references, parse_values
+from components.secrets import check_names, check_within_stack, parse_references, parse_values
 from components.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
@@ -95,7 +95,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
     ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container."),
     ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none."),
-    ConfigKey("permissionsBoundaryArn", "string", "", "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per account: README, AWS permissions); empty for the deploying account's graviton-node-boundary."),
+    ConfigKey("permissionsBoundaryArn", "string", "", "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>."),
     ConfigKey("secrets", "array", (), "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment."),
     ConfigKey("secretValues", "array", (), "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets."),
     ConfigKey("secretsKmsKeyArns", "array", (), "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these."),
@@ -402,14 +402,20 @@ def nearest_key(name: str) -> str | None:
 
 
 def load_settings(
-    raw: Mapping[str, str | None], secret_keys: frozenset[str] = frozenset(), *, region: str | None = None
+    raw: Mapping[str, str | None],
+    secret_keys: frozenset[str] = frozenset(),
+    *,
+    region: str | None = None,
+    stack: tuple[str, str] | None = None,
 ) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
     takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
     unknown key among them naming the nearest known key. ``secret_keys`` are the keys set with
     ``--secret``. ``region`` is the stack's AWS region; the keys that must name something in it
     (``execKmsKeyArn``, ``certificateArn``) are checked against it, and not at all when it is None
-    (unknown before deploy: the provider then takes it from the AWS profile). No error shows a secret
+    (unknown before deploy: the provider then takes it from the AWS profile). ``stack`` is the
+    (project, stack) the settings are for: with the default boundary, ``secrets`` must lie under that
+    stack's prefixes (``check_within_stack``); None skips that check. No error shows a secret
     key's value (``secret_keys`` and ``SECRET_KEYS``), nor quotes a part of one."""
     secret = secret_keys | SECRET_KEYS
     r = _Reader(raw, secret)
@@ -470,16 +476,22 @@ def load_settings(
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
     r.part(lambda: _check_secret_names(settings), lambda: None)
+    if stack and not settings.permissions_boundary_arn:
+        r.part(lambda: check_within_stack(settings.secrets, *stack), lambda: None)
     raise_any(redact(r.errors, {key: value for key, value in raw.items() if key in secret and value is not None}))
     return settings
 
 
 def settings_from(
-    config: Mapping[str, str], secret_keys: frozenset[str] = frozenset(), *, region: str | None = None
+    config: Mapping[str, str],
+    secret_keys: frozenset[str] = frozenset(),
+    *,
+    region: str | None = None,
+    stack: tuple[str, str] | None = None,
 ) -> Settings:
     """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed), for
-    a stack in ``region`` (None when unknown)."""
-    return load_settings(dict(config), secret_keys, region=region)
+    a stack in ``region`` (None when unknown), ``stack`` being its (project, stack name)."""
+    return load_settings(dict(config), secret_keys, region=region, stack=stack)
 
 
 #: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).

@@ -99,7 +99,7 @@ class FargateServiceArgs:
     ``docs/iam-deployer.json`` lets a stack's deployer create roles under. Default empty."""
     permissions_boundary_arn: str = ""
     """Managed policy every role of the service carries as its permissions boundary. Empty: the deploying
-    account's ``graviton-node-boundary`` (``docs/iam-boundary.json``, created once per account). Default
+    account's ``<project>-boundary-<stack>`` (``docs/iam-boundary.json``, created once per stack). Default
     empty."""
 
     def __post_init__(self) -> None:
@@ -180,7 +180,7 @@ class FargateService(pulumi.ComponentResource):
         self._role_path = args.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower())
         self._boundary: pulumi.Input[str] = args.permissions_boundary_arn or pulumi.Output.all(
             self._partition, self._account
-        ).apply(lambda v: default_boundary_arn(v[0], v[1]))
+        ).apply(lambda v: default_boundary_arn(v[0], v[1], pulumi.get_project(), pulumi.get_stack().lower()))
         self.environment = args.spec.container_environment()
         # The service waits for these: the capacity providers, its execution policy, its listener rule.
         self._service_depends: list[pulumi.Resource] = []

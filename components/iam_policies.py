@@ -31,9 +31,6 @@ EXEC_COMMAND = (
 )
 #: Key prefix of the load balancer's access logs in their bucket.
 LOG_PREFIX = "alb"
-#: The customer-managed policy every role carries as its permissions boundary unless told otherwise: the
-#: account owner creates it once from ``docs/iam-boundary.json`` (README, "AWS permissions").
-BOUNDARY_POLICY_NAME = "graviton-node-boundary"
 #: Tag of the per-stack secrets key (``<project>/<stack>``): the deployer may use and manage only keys
 #: tagged with its own stack (``docs/iam-deployer.json``, statement ``StackKeys``).
 STACK_TAG = "graviton-node:stack"
@@ -71,9 +68,12 @@ def is_role_path(path: str) -> bool:
     return len(path) <= _ROLE_PATH_MAX and _ROLE_PATH.fullmatch(path) is not None
 
 
-def default_boundary_arn(partition: str, account_id: str) -> str:
-    """The account's ``graviton-node-boundary`` policy: the boundary when none is configured."""
-    return f"arn:{partition}:iam::{account_id}:policy/{BOUNDARY_POLICY_NAME}"
+def default_boundary_arn(partition: str, account_id: str, project: str, stack: str) -> str:
+    """``<project>-boundary-<stack>``, the boundary when none is configured: the customer-managed policy
+    the account owner creates once per stack from ``docs/iam-boundary.json`` (README, "AWS permissions").
+    One per stack, so that a role of one stack can read nothing of another's (its parameters, secrets,
+    images and logs), whatever its own policy says."""
+    return f"arn:{partition}:iam::{account_id}:policy/{project}-boundary-{stack}"
 
 
 def stack_tag(project: str, stack: str) -> dict[str, str]:

@@ -103,3 +103,26 @@ def check_names(environment: Mapping[str, str], secrets: Iterable[str]) -> None:
     for name in secrets:
         if name in environment:
             raise ConfigError("secrets", name, f"a name not also in environment ({name} is in both)")
+
+
+def stack_prefixes(project: str, stack: str) -> tuple[str, str]:
+    """Where a stack's referenced secrets live: SSM parameters under ``/<project>/<stack>/``, Secrets
+    Manager secrets named ``<project>/<stack>/...``. The stack's permissions boundary
+    (``docs/iam-boundary.json``, ``ReadStackSecrets``) lets its roles read there and nowhere else."""
+    return f"/{project}/{stack}/", f"{project}/{stack}/"
+
+
+def check_within_stack(references: Mapping[str, str], project: str, stack: str) -> None:
+    """Every reference under the stack's prefixes: ECS reads them with the execution role at task start,
+    where the boundary would deny one outside them (the tasks would never start)."""
+    parameter, secret = stack_prefixes(project, stack)
+    for name, value_from in references.items():
+        arn = resource_arn(value_from) or ""
+        resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
+        if not (resource.startswith(f"parameter{parameter}") or resource.startswith(f"secret:{secret}")):
+            raise ConfigError(
+                "secrets",
+                f"{name}={value_from}",
+                f"an SSM parameter under {parameter} or a Secrets Manager secret named {secret}...: the "
+                "stack's permissions boundary (docs/iam-boundary.json) lets its roles read only those",
+            )

@@ -42,8 +42,8 @@ class TaskCounterArgs:
     role_path: str = ""
     """IAM path of the function's role. Empty: ``/<project>/<stack>/``. Default empty."""
     permissions_boundary_arn: pulumi.Input[str] = ""
-    """Permissions boundary of the function's role. Empty: the deploying account's
-    ``graviton-node-boundary``. Default empty."""
+    """Permissions boundary of the function's role. Empty: the stack's
+    ``<project>-boundary-<stack>`` in the deploying account. Default empty."""
 
 
 class TaskCounter(pulumi.ComponentResource):
@@ -59,7 +59,7 @@ class TaskCounter(pulumi.ComponentResource):
         boundary = args.permissions_boundary_arn or pulumi.Output.all(
             aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition,
             aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
-        ).apply(lambda v: default_boundary_arn(v[0], v[1]))
+        ).apply(lambda v: default_boundary_arn(v[0], v[1], pulumi.get_project(), pulumi.get_stack().lower()))
         role = aws.iam.Role(
             f"{name}-role",
             assume_role_policy=lambda_trust(),

@@ -2,7 +2,7 @@
 the operator's (docs/iam.md says which identity gets which).
 
     .venv/bin/python tools/deployer_policy.py --account 123456789012 --region us-east-1 dev
-    .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012
+    .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012 dev
     .venv/bin/python tools/deployer_policy.py --hosted-zone Z0123456789ABC --domain app.example.com ... prod
 
 The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PROJECT`` (the Pulumi project,
@@ -30,7 +30,8 @@ from components.validation import policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DOCUMENTS = {"deployer": "iam-deployer.json", "boundary": "iam-boundary.json", "operator": "iam-operator.json"}
-DEFAULT_BOUNDARY = "arn:aws:iam::ACCOUNT:policy/graviton-node-boundary"
+#: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
+DEFAULT_BOUNDARY = "arn:aws:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
 PLACEHOLDERS = ("ACCOUNT", "REGION", "PROJECT", "STACK", "HOSTED_ZONE", "DOMAIN")
 #: Statements that only a stack with a domain needs.
 DNS_STATEMENTS = ("DomainRecords", "DomainZone")

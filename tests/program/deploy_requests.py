@@ -128,6 +128,19 @@ class Program:
                 return f"arn:aws:kms:{region}:{name}"
             case "aws:acm/certificate:Certificate":
                 return r.outputs["arn"]
+            # Elastic Load Balancing V2: loadbalancer/app/${LoadBalancerName}/${LoadBalancerId},
+            # listener/app/${LoadBalancerName}/${LoadBalancerId}/${ListenerId}, listener-rule/app/... and
+            # targetgroup/${TargetGroupName}/${TargetGroupId} (Service Authorization Reference).
+            case "aws:lb/loadBalancer:LoadBalancer":
+                return f"arn:aws:elasticloadbalancing:{region}:loadbalancer/app/{name}/0a1b2c3d4e5f6a7b"
+            case "aws:lb/targetGroup:TargetGroup":
+                return f"arn:aws:elasticloadbalancing:{region}:targetgroup/{name}/0a1b2c3d4e5f6a7b"
+            case "aws:lb/listener:Listener":
+                balancer = self.arn(self.find(r.inputs["loadBalancerArn"]))
+                return f"{balancer.replace(':loadbalancer/', ':listener/')}/{r.name}"
+            case "aws:lb/listenerRule:ListenerRule":
+                listener = self.arn(self.find(r.inputs["listenerArn"]))
+                return f"{listener.replace(':listener/', ':listener-rule/')}/{r.name}"
         # Services the deployer policy does not scope by name: any ARN of the service stands for it.
         return f"arn:aws:{r.type.split(':')[1].split('/')[0]}:{region}:{r.type.rsplit(':', 1)[1].lower()}/{name}"
 
@@ -169,6 +182,12 @@ class Program:
                 return sorted({self.arn(self.find(ref.split("/", 1)[1].split(":")[0])) for ref in refs})
             case ("docker-build:index:Index", _):
                 return [self.arn(self.find(inputs["tag"].split("/", 1)[1].split(":")[0]))]
+            case ("aws:lb/listener:Listener", "elasticloadbalancing"):
+                # CreateListener authorizes on the load balancer, the rest on the listener.
+                return [self.arn(r), self.arn(self.find(inputs["loadBalancerArn"]))]
+            case ("aws:lb/listenerRule:ListenerRule", "elasticloadbalancing"):
+                # CreateRule authorizes on the listener, the rest on the rule.
+                return [self.arn(r), self.arn(self.find(inputs["listenerArn"]))]
             case ("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", _):
                 return [self.arn(self.find(inputs["clusterName"]))]
             case ("aws:ecs/taskDefinition:TaskDefinition", "iam"):

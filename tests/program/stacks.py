@@ -31,8 +31,8 @@ MAXIMAL: dict[str, str] = {
     "memoryTargetPercent": "75",
     "secrets": (
         '["DATABASE_URL=arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/prod/database-url",'
-        ' "API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/api-key-AbCdEf",'
-        ' "DB_PASSWORD=arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf:password::"]'
+        ' "API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/prod/api-key-AbCdEf",'
+        ' "DB_PASSWORD=arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/prod/db-AbCdEf:password::"]'
     ),
     "secretValues": '["SESSION_KEY=s3cr3t"]',
     "secretsKmsKeyArns": f'["{KMS_KEY}"]',

@@ -53,6 +53,11 @@ def copy_of_this_project(tmp: Path, name: str) -> Path:
     for stack_file in ROOT.glob("Pulumi.*.yaml"):
         stack = yaml.safe_load(stack_file.read_text())
         stack["config"] = {key.replace(f"{project['name']}:", f"{name}:", 1): v for key, v in stack["config"].items()}
+        # Its secrets live under its own project's prefix, as its stacks' boundaries require.
+        if f"{name}:secrets" in stack["config"]:
+            stack["config"][f"{name}:secrets"] = [
+                ref.replace(f"/{project['name']}/", f"/{name}/") for ref in stack["config"][f"{name}:secrets"]
+            ]
         (tmp / stack_file.name).write_text(yaml.safe_dump(stack))
     shutil.copy(ROOT / "__main__.py", tmp)
     (tmp / "docker").symlink_to(ROOT / "docker")

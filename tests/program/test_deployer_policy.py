@@ -137,7 +137,7 @@ def test_the_deployer_policy_fits_iams_inline_limit_that_the_readme_tells_users_
 
 # ---- the deployer cannot escalate, and still deploys everything (docs/iam.md)
 
-BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/graviton-node-boundary"
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/graviton-node-boundary-dev"
 DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-dev"
 DEV = fill(POLICY, {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": "graviton-node", "STACK": "dev"})
 DEV_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node/dev/dev-app-exec-role-0a1b2c3"
@@ -235,6 +235,30 @@ ESCALATIONS: dict[str, Request] = {
     "ChangeResourceRecordSets without a domain": Request(
         "route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0123456789EXAMPLE"
     ),
+    "CreateService of its own in another stack's cluster": Request(
+        "ecs:CreateService", f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/prod-app-cluster-0a1b2c3/dev-evil"
+    ),
+    "ModifyListener of another stack's load balancer": Request(
+        "elasticloadbalancing:ModifyListener",
+        f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/prod-web-alb-0a1b2c3/0a1b/2c3d",
+    ),
+    "ModifyLoadBalancerAttributes of another stack's load balancer": Request(
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/prod-web-alb-0a1b2c3/0a1b",
+    ),
+    "TagResource of its own key as another stack's": Request(
+        "kms:TagResource",
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
+        {
+            "aws:ResourceTag/graviton-node:stack": "graviton-node/dev",
+            "aws:RequestTag/graviton-node:stack": "graviton-node/prod",
+        },
+    ),
+    "UntagResource of its own key's stack tag": Request(
+        "kms:UntagResource",
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
+        {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]},
+    ),
     "UpdateFunctionConfiguration of another stack's function": Request(
         "lambda:UpdateFunctionConfiguration", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:prod-x"
     ),
@@ -277,7 +301,7 @@ def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
 
 
 #: Services the deployer policy leaves on "*" or on the account's certificates (docs/iam.md, "What is not scoped").
-UNSCOPED = {"ec2", "elasticloadbalancing", "application-autoscaling", "acm"}
+UNSCOPED = {"ec2", "application-autoscaling", "acm"}
 STACKS = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev"}
 
 
@@ -314,8 +338,9 @@ ROLE = "aws:iam/role:Role"
 def test_every_role_a_program_creates_lives_under_its_stacks_path_and_carries_the_boundary(program: str) -> None:
     roles = [r.inputs for r in run_config(program).mocks.resources if r.type == ROLE]
     assert roles
-    path = f"/{project_of(program)}/{STACKS[program]}/"
-    assert {(role["path"], role["permissionsBoundary"]) for role in roles} == {(path, BOUNDARY)}
+    project, stack = project_of(program), STACKS[program]
+    boundary = f"arn:aws:iam::{ACCOUNT}:policy/{project}-boundary-{stack}"
+    assert {(role["path"], role["permissionsBoundary"]) for role in roles} == {(f"/{project}/{stack}/", boundary)}
 
 
 def test_a_configured_permissions_boundary_is_the_one_every_role_carries() -> None:
@@ -347,16 +372,24 @@ def role_policies(program: str) -> dict[str, list[str]]:
     return policies
 
 
-BOUNDARY_DOCUMENT = fill(document("boundary"), {"ACCOUNT": ACCOUNT})
+def boundary_of(project: str, stack: str) -> dict[str, Any]:
+    return fill(document("boundary"), {"ACCOUNT": ACCOUNT, "PROJECT": project, "STACK": stack})
+
+
+BOUNDARY_DOCUMENT = boundary_of("graviton-node", "dev")
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_the_boundary_leaves_each_role_everything_its_own_policies_allow(program: str) -> None:
+    """With the stack's exec key tagged for the stack, as docs/iam.md asks (ECS Exec's sessions)."""
+    boundary = boundary_of(project_of(program), STACKS[program])
+    tagged = {"aws:ResourceTag/graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
     for role, policies in role_policies(program).items():
         for policy in policies:
             for statement in iam.statements(policy):
                 for request in statement_requests(dict(statement)):
-                    assert iam.role_allows(policies, request, BOUNDARY_DOCUMENT), (role, request)
+                    request = Request(request.action, request.resource, {**tagged, **request.context})
+                    assert iam.role_allows(policies, request, boundary), (role, request)
 
 
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -373,12 +406,58 @@ BEYOND_THE_BOUNDARY = [
     Request("ssm:PutParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod-app/X"),
     Request("kms:Decrypt", f"arn:aws:kms:{REGION}:210987654321:key/0123"),
     Request("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:{REGION}:210987654321:secret:x-AbCdEf"),
+    # The same account, another stack (the review of issue 15): prod's parameter, prod's secret, the
+    # state's key, an image or a log group of prod.
+    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod/database-url"),
+    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod-app/SESSION_KEY"),
+    Request(
+        "secretsmanager:GetSecretValue",
+        f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:graviton-node/prod/api-key-AbCdEf",
+    ),
+    Request("kms:Decrypt", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/state-of-prod"),
+    Request(
+        "kms:Decrypt",
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:key/exec-of-prod",
+        {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"},
+    ),
+    Request("ecr:BatchGetImage", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/prod-app-repo-0a1b2c3"),
+    Request("logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:prod-app-logs-0a1b2c3:log-stream:x"),
+    Request("ecs:DescribeTasks", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/prod-app-cluster-0a1b2c3/0123"),
 ]
 
 
-@pytest.mark.parametrize("request_", BEYOND_THE_BOUNDARY, ids=lambda r: r.action)
+@pytest.mark.parametrize("request_", BEYOND_THE_BOUNDARY, ids=lambda r: f"{r.action} {r.resource.rsplit(':', 1)[1]}")
 def test_a_stack_role_given_every_permission_still_cannot_exceed_its_boundary(request_: Request) -> None:
     assert iam.role_allows([ADMIN], request_) and not iam.role_allows([ADMIN], request_, BOUNDARY_DOCUMENT)
+
+
+#: What a dev role still may: its own stack's secrets (through SSM and Secrets Manager) and exec key.
+WITHIN_THE_BOUNDARY = [
+    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/dev/database-url"),
+    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/dev-app/SESSION_KEY"),
+    Request(
+        "secretsmanager:GetSecretValue",
+        f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:graviton-node/dev/api-key-AbCdEf",
+    ),
+    Request(
+        "kms:Decrypt", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/any", {"kms:ViaService": f"ssm.{REGION}.amazonaws.com"}
+    ),
+    Request(
+        "kms:Decrypt",
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:key/any",
+        {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"},
+    ),
+    Request(
+        "kms:Decrypt",
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:key/exec",
+        {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev"},
+    ),
+]
+
+
+@pytest.mark.parametrize("request_", WITHIN_THE_BOUNDARY, ids=lambda r: f"{r.action} {r.resource.rsplit(':', 1)[1]}")
+def test_the_boundary_leaves_a_stack_role_its_own_stacks_secrets_and_keys(request_: Request) -> None:
+    assert iam.role_allows([ADMIN], request_, BOUNDARY_DOCUMENT)
 
 
 # ---- the tool that fills the documents in, and the operator's policy
@@ -448,3 +527,28 @@ def test_parliament_reports_the_deployer_policy_this_project_shipped_before() ->
 def test_a_permissions_boundary_that_is_no_policy_arn_fails_with_the_other_config_errors(value: str) -> None:
     with pytest.raises(ConfigError, match="permissionsBoundaryArn"):
         load_settings({"permissionsBoundaryArn": value})
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "DATABASE_URL=arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/prod/database-url",
+        "DATABASE_URL=arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev-eu/database-url",
+        "API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/api-key-AbCdEf",
+        "API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/prod/api-key-AbCdEf",
+    ],
+)
+def test_a_secret_outside_the_stacks_prefixes_fails_at_config_time_as_the_boundary_would_deny_it(
+    reference: str,
+) -> None:
+    with pytest.raises(ConfigError, match="secrets"):
+        load_settings({"secrets": json.dumps([reference])}, stack=("graviton-node", "dev"))
+
+
+def test_a_secret_under_the_stacks_prefixes_passes_and_a_configured_boundary_lifts_the_check() -> None:
+    ssm = "DATABASE_URL=arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev/database-url"
+    sm = "API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/dev/api-key-AbCdEf"
+    load_settings({"secrets": json.dumps([ssm, sm])}, stack=("graviton-node", "dev"))
+    other = f"arn:aws:iam::{ACCOUNT}:policy/teams/platform-boundary"
+    prod = ssm.replace("/dev/", "/prod/")
+    load_settings({"secrets": json.dumps([prod]), "permissionsBoundaryArn": other}, stack=("graviton-node", "dev"))

@@ -13,7 +13,7 @@ from tools.offline import Run, run_program
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
 NEW = {"vpc": "new"}
 SCALING = {"autoscaling": "true"}
-PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db-url"
+PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev/db-url"
 KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 EXEC = {"enableExecuteCommand": "true"}
 DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"}

@@ -9,8 +9,8 @@ from components.errors import ConfigError
 from tools.offline import RecordingMocks, Run, main_program, run_mocked, run_program
 from tools.plan import main as plan
 
-PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db-url"
-SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
+PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev/db-url"
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/dev/db-AbCdEf"
 KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 VALUE = "s3cr3t-value-that-must-never-show"
 CONFIG = {

@@ -14,7 +14,7 @@ from tools.offline import ACCOUNT, REGION, Registered
 
 VIA_SSM = {"kms:ViaService": f"ssm.{REGION}.amazonaws.com"}
 RUN = run_config("maximal")
-BOUNDARY = fill(document("boundary"), {"ACCOUNT": ACCOUNT})
+BOUNDARY = fill(document("boundary"), {"ACCOUNT": ACCOUNT, "PROJECT": "graviton-node", "STACK": "dev"})
 ANYTHING = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
