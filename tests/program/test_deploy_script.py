@@ -17,18 +17,21 @@ case "$(basename "$0") $1" in
 esac
 exit 0
 """
+# tools/uv_bootstrap.py's stand-in: the path of the uv stub, which records its calls as the others do.
+BOOTSTRAP = "import pathlib, sys; print(pathlib.Path(sys.argv[0]).resolve().parents[1] / 'bin' / 'uv')\n"
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "tools").mkdir()
     shutil.copy(ROOT / "tools" / "deploy.sh", tmp_path / "tools" / "deploy.sh")
+    (tmp_path / "tools" / "uv_bootstrap.py").write_text(BOOTSTRAP)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
     (tmp_path / ".venv" / "bin" / "python").write_text("#!/bin/sh\n")
     (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("pulumi", "docker", "aws"):
+    for tool in ("pulumi", "docker", "aws", "uv"):
         (bin_dir / tool).write_text(STUB)
         (bin_dir / tool).chmod(0o755)
     return tmp_path
@@ -64,6 +67,12 @@ def test_without_aws_credentials_it_stops_before_pulumi_runs(project: Path) -> N
     assert result.returncode == 1
     assert "no AWS credentials" in result.stderr
     assert not any(call.startswith("pulumi") for call in calls)
+
+
+def test_it_installs_the_locked_dependencies_before_it_asks_aws_who_you_are(project: Path) -> None:
+    result, calls = deploy(project)
+    assert result.returncode == 0, result.stderr
+    assert calls.index("uv sync --locked") < calls.index("aws sts get-caller-identity")
 
 
 def test_a_missing_tool_is_named(project: Path) -> None:
