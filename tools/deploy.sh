@@ -18,7 +18,8 @@ echo "deploy: installing the locked dependencies (uv sync --locked)" >&2
 PATH="$PWD/.venv/bin:$PATH"
 export PATH
 aws sts get-caller-identity >/dev/null || { echo "deploy: no AWS credentials (aws configure / AWS_PROFILE)" >&2; exit 1; }
-if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ] && ! docker buildx inspect --bootstrap 2>/dev/null | grep -q 'linux/arm64'; then
+builder=$(tools/builder.sh)
+if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ] && ! docker buildx inspect --bootstrap "$builder" 2>/dev/null | grep -q 'linux/arm64'; then
   echo "deploy: this builder cannot build linux/arm64; install QEMU (docker run --privileged --rm tonistiigi/binfmt --install arm64) or use an arm64 host" >&2
   exit 1
 fi

@@ -1,5 +1,5 @@
-"""Every Python dependency comes from a lock with hashes and is installed before any credential;
-pyright's JavaScript and Node.js come from the lock as well."""
+"""Every Python dependency comes from a lock with hashes and is installed before any credential; the
+BuildKit builder and pyright's JavaScript are pinned as well."""
 
 import re
 import shutil
@@ -159,6 +159,27 @@ def test_no_workflow_installs_a_python_package_without_its_hash() -> None:
             for command in re.findall(r"pip install[^\n]*", run):
                 assert "--require-hashes" in command, f"{file}:{name}: {command}"
             assert "requirements" not in run or "uv_bootstrap.py --requirements" in run, f"{file}:{name}"
+
+
+# --- The builder ----------------------------------------------------------------------------------
+
+
+def test_the_program_builds_with_the_builder_the_script_creates() -> None:
+    (builder,) = re.findall(r'^BUILDER = "([^"]+)"$', (ROOT / "__main__.py").read_text(), re.MULTILINE)
+    script = shell_constants(ROOT / "tools" / "builder.sh")
+    assert builder == script["NAME"]
+    assert re.fullmatch(r"moby/buildkit:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}", script["IMAGE"])
+
+
+def test_every_workflow_builder_runs_the_pinned_buildkit_and_deploys_use_the_programs_builder() -> None:
+    script = shell_constants(ROOT / "tools" / "builder.sh")
+    builders = [(f, n, j, s) for f, n, j in all_jobs() for s in steps_using(j, "docker/setup-buildx-action")]
+    assert builders
+    for file, name, job, step in builders:
+        options = str(step["with"]["driver-opts"]).split()
+        assert f"image={script['IMAGE']}" in options, f"{file}:{name}"
+        if steps_using(job, "pulumi/actions"):
+            assert step["with"]["name"] == script["NAME"], f"{file}:{name}"
 
 
 # --- pyright --------------------------------------------------------------------------------------
