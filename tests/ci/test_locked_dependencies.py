@@ -1,5 +1,5 @@
 """Every Python dependency comes from a lock with hashes and is installed before any credential; the
-BuildKit builder and pyright's JavaScript are pinned as well."""
+BuildKit builder, the base image and pyright's JavaScript are pinned as well."""
 
 import re
 import shutil
@@ -14,6 +14,7 @@ import yaml
 
 from tests.ci.test_workflows import all_jobs, steps_using
 from tools import uv_bootstrap
+from tools.image_build import Environment, base_contexts, base_images
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCKS = {"program": ROOT, "policy pack": ROOT / "policy"}
@@ -180,6 +181,52 @@ def test_every_workflow_builder_runs_the_pinned_buildkit_and_deploys_use_the_pro
         assert f"image={script['IMAGE']}" in options, f"{file}:{name}"
         if steps_using(job, "pulumi/actions"):
             assert step["with"]["name"] == script["NAME"], f"{file}:{name}"
+
+
+# --- The base image, as Dependabot reads it -------------------------------------------------------
+
+# dependabot-core, docker/lib/dependabot/shared/shared_file_parser.rb and docker/file_parser.rb
+# (FROM_LINE): the only FROM lines Dependabot updates. It reads no ARG, so `FROM ${NODE_IMAGE}` never
+# matches and its base image is never updated (dependabot-core#2057).
+_DOMAIN_COMPONENT = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
+_REGISTRY = rf"(?P<registry>(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})+)(?::\d+)?)"
+_NAME_COMPONENT = r"(?:[a-z\d]+(?:(?:[._]|__|[-]*)[a-z\d]+)*)"
+_IMAGE = rf"(?P<image>{_NAME_COMPONENT}(?:/{_NAME_COMPONENT})*)"
+DEPENDABOT_FROM_LINE = re.compile(
+    rf"^(?i:FROM)\s+(--platform=(?P<platform>\S+)\s+)?({_REGISTRY}/)?{_IMAGE}"
+    r"(?::(?P<tag>[\w][\w.-]{0,127}))?(?:@sha256:(?P<digest>[0-9a-f]{64}))?(?:\s+AS\s+(?P<name>[\w-]+))?"
+)
+
+
+@pytest.mark.parametrize("dockerfile", ["Dockerfile", "Dockerfile.graviton"])
+def test_dependabot_reads_every_base_image_line_with_its_tag_and_digest(dockerfile: str) -> None:
+    path = ROOT / "docker" / dockerfile
+    (image,) = base_images(path)
+    lines = [line for line in path.read_text().splitlines() if re.match(r"(?i)FROM\s", line)]
+    external = [line for line in lines if image in line.split()]
+    assert len(external) == 2, "the build stage and the final stage start from the pinned image"
+    for line in external:
+        parsed = DEPENDABOT_FROM_LINE.match(line)
+        assert parsed, f"Dependabot skips: {line}"
+        assert (parsed["registry"], parsed["image"]) == (None, "node")
+        assert parsed["tag"] and parsed["tag"].startswith("22.") and parsed["digest"], line
+        assert image == f"node:{parsed['tag']}@sha256:{parsed['digest']}"
+    assert not re.search(r"(?m)^ARG\s+\w*IMAGE", path.read_text()), "no ARG for the image"
+
+
+def test_the_image_tests_build_their_stand_in_wherever_a_from_line_names_an_image(tmp_path: Path) -> None:
+    pinned = "node:22.1.0-bookworm-slim@sha256:" + "b" * 64
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        f"FROM --platform=$BUILDPLATFORM {pinned} AS deps\nFROM deps AS build\nFROM scratch AS empty\nFROM {pinned}\n"
+    )
+    contexts = base_contexts(Environment("127.0.0.1:5000", "127.0.0.1:5000/node:stand-in", None), dockerfile)
+    assert contexts == ["--build-context", f"{pinned}=docker-image://127.0.0.1:5000/node:stand-in"]
+
+
+def test_an_arg_in_from_is_what_dependabot_cannot_read() -> None:
+    assert not DEPENDABOT_FROM_LINE.match("FROM ${NODE_IMAGE} AS build")
+    assert DEPENDABOT_FROM_LINE.match("FROM node:22.1.0-bookworm-slim@sha256:" + "a" * 64 + " AS build")
 
 
 # --- pyright --------------------------------------------------------------------------------------

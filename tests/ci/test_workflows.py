@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.acceptance.driver import OPT_IN, SECRETS_PROVIDER
+from tools.image_build import base_images
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -111,8 +112,7 @@ def test_service_and_base_images_are_pinned_by_digest_with_their_tag() -> None:
     images = [service["image"] for service in image_tests["services"].values()]
     images.append(image_tests["env"]["IMAGE_TEST_NODE_IMAGE"])
     for dockerfile in ("Dockerfile", "Dockerfile.graviton"):
-        (arg,) = re.findall(r"^ARG NODE_IMAGE=(\S+)$", (ROOT / "docker" / dockerfile).read_text(), re.MULTILINE)
-        images.append(arg)
+        images += base_images(ROOT / "docker" / dockerfile)
     for image in images:
         assert re.fullmatch(r"[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
 
