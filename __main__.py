@@ -45,6 +45,10 @@ stack = pulumi.get_stack().lower()
 settings = settings_from(*project_config(), region=stack_region(), stack=(pulumi.get_project(), stack))
 autonamed_elb_names("stack", stack, [f"{stack}-app-tg"], load_balancers=[f"{stack}-web-alb"])
 
+# The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and
+# the workflows' setup-buildx steps create it. A missing builder fails the build; no unpinned fallback.
+BUILDER = "graviton-node"
+
 build_secrets: dict[str, pulumi.Input[str]] = {}
 if settings.npm_ca_bundle:
     build_secrets["npm_ca"] = pulumi.Output.secret(Path(settings.npm_ca_bundle).read_text())
@@ -58,6 +62,7 @@ image = AppImage(
         keep_builds=settings.keep_builds,
         force_delete=settings.force_delete,
         build_secrets=build_secrets,
+        builder=BUILDER,
     ),
 )
 network = Network(f"{stack}-net", settings.network)

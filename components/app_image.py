@@ -51,6 +51,10 @@ class AppImageArgs:
     """Dockerfile ``ARG`` values (part of the tag). Default empty."""
     build_secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """BuildKit secrets by id, e.g. ``{"npm_ca": <CA bundle>}``; never in a layer or the tag. Default empty."""
+    builder: str | None = None
+    """Name of an existing buildx builder (docker-container driver) to build with, e.g. one whose BuildKit
+    image is pinned by digest. Default None: docker-build uses the current builder, another non-default
+    one, or creates one from BuildKit's mutable ``buildx-stable-1`` tag."""
 
     def __post_init__(self) -> None:
         check.platforms(self.platforms, self.dockerfile)
@@ -168,6 +172,8 @@ class AppImage(pulumi.ComponentResource):
             "registries": [registry],
             "cache_from": [{"registry": {"ref": cache_ref}}],
         }
+        if args.builder:
+            build["builder"] = {"name": args.builder}
         image = docker_build.Image(
             f"{name}-image-{suffix}" if multi else f"{name}-image",
             tags=[pulumi.Output.format("{0}:{1}", repo.repository_url, tag)],

@@ -10,8 +10,16 @@ for tool in pulumi docker aws; do
   command -v "$tool" >/dev/null || { echo "deploy: '$tool' is not installed (see README: Quickstart)" >&2; exit 1; }
 done
 docker buildx version >/dev/null 2>&1 || { echo "deploy: docker buildx is missing" >&2; exit 1; }
+# The locked dependencies first, before anything touches AWS: uv.lock, hash-checked (README).
+uv=$(python3 tools/uv_bootstrap.py)
+echo "deploy: installing the locked dependencies (uv sync --locked)" >&2
+"$uv" sync --locked
+# `pulumi up` runs uv (Pulumi.yaml: toolchain uv) from PATH: the locked one in .venv/bin.
+PATH="$PWD/.venv/bin:$PATH"
+export PATH
 aws sts get-caller-identity >/dev/null || { echo "deploy: no AWS credentials (aws configure / AWS_PROFILE)" >&2; exit 1; }
-if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ] && ! docker buildx inspect --bootstrap 2>/dev/null | grep -q 'linux/arm64'; then
+builder=$(tools/builder.sh)
+if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ] && ! docker buildx inspect --bootstrap "$builder" 2>/dev/null | grep -q 'linux/arm64'; then
   echo "deploy: this builder cannot build linux/arm64; install QEMU (docker run --privileged --rm tonistiigi/binfmt --install arm64) or use an arm64 host" >&2
   exit 1
 fi
@@ -24,6 +32,5 @@ if ! pulumi whoami >/dev/null 2>&1; then
   mkdir -p .pulumi-state
   pulumi login "file://$PWD/.pulumi-state"
 fi
-[ -x .venv/bin/python ] || { python3 -m venv .venv && .venv/bin/pip install -r requirements.txt; }
 pulumi stack select --create "$stack"
 pulumi up --stack "$stack" "$@"

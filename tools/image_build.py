@@ -32,7 +32,8 @@ MANIFEST_TYPES = ("application/vnd.oci.image.manifest.v1+json", "application/vnd
 
 @dataclass(frozen=True)
 class Environment:
-    """What the runner provides: a registry (host:port, plain HTTP), a Node 22 base image, a CA bundle."""
+    """What the runner provides: a registry (host:port, plain HTTP), a Node 22 base image built in place
+    of the Dockerfiles' pinned one, a CA bundle."""
 
     registry: str
     node_image: str
@@ -77,7 +78,7 @@ def build(
         layout = Path(scratch) / "image.tar"
         args = [
             "buildx", "build", "--platform", platform, "-f", str(context / dockerfile),
-            "--build-arg", f"NODE_IMAGE={env.node_image}",
+            *base_contexts(env, context / dockerfile),
             "--cache-to", f"type=registry,ref={cache_ref},image-manifest=true,oci-mediatypes=true,mode=max",
             "--output", f"type=oci,dest={layout}",
         ]  # fmt: skip
@@ -89,6 +90,33 @@ def build(
             steps.update(cached_steps(result.stderr))
         push_oci_layout(layout, ref)
     return time.monotonic() - started
+
+
+def base_images(dockerfile: Path) -> list[str]:
+    """The images the Dockerfile's FROM lines name, not its own stages: each once, in order."""
+    stages: set[str] = set()
+    images: list[str] = []
+    for line in dockerfile.read_text().splitlines():
+        words = line.split()
+        if not words or words[0].upper() != "FROM":
+            continue
+        image, *rest = [word for word in words[1:] if not word.startswith("--")]
+        if image.lower() not in stages and image != "scratch" and image not in images:
+            images.append(image)
+        if len(rest) == 2 and rest[0].upper() == "AS":
+            stages.add(rest[1].lower())
+    return images
+
+
+def base_contexts(env: Environment, dockerfile: Path) -> list[str]:
+    """``--build-context`` arguments that build the runner's base image where a FROM line names the
+    pinned one: BuildKit's named contexts replace a FROM image, so the Dockerfile keeps a literal,
+    digest-pinned FROM that Dependabot can read (it does not follow an ARG into FROM)."""
+    return [
+        arg
+        for image in base_images(dockerfile)
+        for arg in ("--build-context", f"{image}=docker-image://{env.node_image}")
+    ]
 
 
 def cached_steps(progress: str) -> dict[str, bool]:

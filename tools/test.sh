@@ -5,13 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Reinstall when either requirements file changed (requirements-dev.txt includes requirements.txt).
-stamp=$(cat requirements.txt requirements-dev.txt)
-if [ ! -x .venv/bin/python ] || [ "$stamp" != "$(cat .venv/.requirements-stamp 2>/dev/null)" ]; then
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-  printf '%s' "$stamp" > .venv/.requirements-stamp
-fi
+# Every Python dependency from uv.lock, hash-checked; --locked fails when pyproject.toml and the lock
+# disagree instead of resolving anew. A no-op when .venv is already in step (well under a second).
+uv=$(python3 tools/uv_bootstrap.py)
+echo "== dependencies (uv sync --locked: uv.lock into .venv, policy/uv.lock into policy/.venv)"
+"$uv" sync --locked
+"$uv" sync --locked --project policy
 # shellcheck disable=SC1091  # created just above
 . .venv/bin/activate
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import secrets
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -77,10 +79,14 @@ class StackApi(Protocol):
 
 
 def pulumi_stacks(root: Path, secrets_provider: str | None) -> Callable[[str], StackApi]:
-    """``create_stack`` (never select: a name clash must fail, not adopt someone's stack) in ``root``."""
+    """``create_stack`` (never select: a name clash must fail, not adopt someone's stack) in ``root``.
+
+    Pulumi runs ``uv`` from PATH (Pulumi.yaml: ``toolchain: uv``): the locked one beside this Python
+    (``.venv/bin``) comes first, as ``.venv/bin/python -m pytest`` does not put it on PATH."""
 
     def create(name: str) -> StackApi:
-        options = auto.LocalWorkspaceOptions(secrets_provider=secrets_provider or None)
+        path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+        options = auto.LocalWorkspaceOptions(secrets_provider=secrets_provider or None, env_vars={"PATH": path})
         return auto.create_stack(name, work_dir=str(root), opts=options)
 
     return create

@@ -3,6 +3,7 @@ it runs or fails, never skips. README, "Acceptance run on real AWS"; ``driver.py
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ def test_a_fresh_dev_stack_serves_every_request_through_redeploys_a_stopped_task
     if decision.action == "fail":
         pytest.fail(decision.reason)
     print(f"acceptance run in {region} {decision.reason}", flush=True)
+    # The program builds with the buildx builder this script creates (BuildKit pinned by digest).
+    subprocess.run([str(ROOT / "tools" / "builder.sh")], check=True, stdout=subprocess.DEVNULL)
     driver = Driver(
         create_stack=pulumi_stacks(ROOT, os.environ.get(SECRETS_PROVIDER)),
         aws=aws,

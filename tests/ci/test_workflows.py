@@ -4,12 +4,14 @@ import re
 import subprocess
 import sys
 import sysconfig
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tests.acceptance.driver import OPT_IN, SECRETS_PROVIDER
+from tools.image_build import base_images
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -24,10 +26,10 @@ def load(name: str) -> dict[str, Any]:
 
 
 def tool(name: str) -> str:
-    """A console script of the running interpreter's environment (requirements-dev.txt), found without
-    PATH: an IDE or ``.venv/bin/pytest`` runs the suite without activating the venv."""
+    """A console script of the running interpreter's environment (pyproject.toml's dev group), found
+    without PATH: an IDE or ``.venv/bin/pytest`` runs the suite without activating the venv."""
     path = Path(sysconfig.get_path("scripts")) / name
-    assert path.is_file(), f"{name} is in requirements-dev.txt; install it into {sys.prefix}"
+    assert path.is_file(), f"{name} is in pyproject.toml's dev group; install it into {sys.prefix} (uv sync)"
     return str(path)
 
 
@@ -88,14 +90,13 @@ def test_service_and_base_images_are_pinned_by_digest_with_their_tag() -> None:
     images = [service["image"] for service in image_tests["services"].values()]
     images.append(image_tests["env"]["IMAGE_TEST_NODE_IMAGE"])
     for dockerfile in ("Dockerfile", "Dockerfile.graviton"):
-        (arg,) = re.findall(r"^ARG NODE_IMAGE=(\S+)$", (ROOT / "docker" / dockerfile).read_text(), re.MULTILINE)
-        images.append(arg)
+        images += base_images(ROOT / "docker" / dockerfile)
     for image in images:
         assert re.fullmatch(r"[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
 
 
-def test_the_pulumi_cli_is_pinned_to_the_sdk_version_of_requirements() -> None:
-    (sdk,) = re.findall(r"^pulumi==(\S+)$", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+def test_the_pulumi_cli_is_pinned_to_the_sdk_version_of_the_lock() -> None:
+    (sdk,) = [p["version"] for p in tomllib.loads((ROOT / "uv.lock").read_text())["package"] if p["name"] == "pulumi"]
     steps = [s for _, _, job in all_jobs() for s in steps_using(job, "pulumi/actions")]
     assert steps and all(step["with"]["pulumi-version"] == sdk for step in steps)
 
@@ -118,10 +119,14 @@ def test_no_checkout_leaves_its_token_behind() -> None:
             assert step["with"]["persist-credentials"] is False, f"{file}:{name}"
 
 
-def test_dependabot_keeps_actions_pip_npm_and_docker_current() -> None:
+def test_dependabot_keeps_actions_both_uv_locks_npm_and_docker_current() -> None:
     config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
-    ecosystems = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
-    assert ecosystems == {("github-actions", "/"), ("pip", "/"), ("npm", "/docker/app"), ("docker", "/docker")}
+    ecosystems = {
+        (u["package-ecosystem"], d) for u in config["updates"] for d in u.get("directories", [u.get("directory")])
+    }
+    assert ecosystems == {
+        ("github-actions", "/"), ("uv", "/"), ("uv", "/policy"), ("npm", "/docker/app"), ("docker", "/docker"),
+    }  # fmt: skip
     result = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot",
                              str(ROOT / ".github" / "dependabot.yml")], capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -126,6 +126,15 @@ def test_the_npm_ca_bundle_is_passed_as_a_build_secret_and_ignored_in_diffs(mock
     assert build.inputs["ignoreSecretsInDiffCalculation"] == ["npm_ca"]
 
 
+def test_a_named_builder_builds_both_the_pushed_image_and_its_cache_writer(mocked) -> None:
+    builds = mocked(lambda: image(builder="pinned")).inputs_of(IMAGE)
+    assert [build["builder"] for build in builds] == [{"name": "pinned"}] * 2
+
+
+def test_without_a_named_builder_docker_build_chooses_its_own(single: RecordingMocks) -> None:
+    assert all("builder" not in build for build in single.inputs_of(IMAGE))
+
+
 def test_the_image_ref_is_the_pushed_tag_pinned_by_digest(mocked) -> None:
     refs: list[Any] = []
     mocked(lambda: refs.append(image().image_ref.apply(refs.append)))

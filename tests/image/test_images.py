@@ -12,7 +12,16 @@ import pytest
 
 from components.build_tag import build_tag
 from tools import check_image
-from tools.image_build import DOCKER_DIR, Environment, build, docker, image_config, platform_manifests, split_ref
+from tools.image_build import (
+    DOCKER_DIR,
+    Environment,
+    base_contexts,
+    build,
+    docker,
+    image_config,
+    platform_manifests,
+    split_ref,
+)
 
 # One xdist worker runs this file (tests/conftest.py's scheduler), so each image is built once per run.
 pytestmark = pytest.mark.image
@@ -23,7 +32,8 @@ ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
 
 
 def _ref(env: Environment, flavour: str, dockerfile: str, platforms: tuple[str, ...], suffix: str = "") -> str:
-    tag = build_tag(DOCKER_DIR, dockerfile=dockerfile, platforms=platforms, build_args={"NODE_IMAGE": env.node_image})
+    # The substituted base image is part of what was built, so it goes into the tag.
+    tag = build_tag(DOCKER_DIR, dockerfile=dockerfile, platforms=platforms, build_args={"base": env.node_image})
     return f"{env.registry}/graviton-node/app-{flavour}:{tag}{suffix}"
 
 
@@ -96,7 +106,7 @@ def test_the_graviton_image_bakes_in_malloc_arena_max(graviton: str) -> None:
 def test_the_graviton_dockerfile_refuses_other_architectures_clearly(image_env: Environment) -> None:
     result = docker(
         "buildx", "build", "--platform", "linux/amd64", "-f", str(DOCKER_DIR / "Dockerfile.graviton"),
-        "--build-arg", f"NODE_IMAGE={image_env.node_image}", str(DOCKER_DIR), check=False,
+        *base_contexts(image_env, DOCKER_DIR / "Dockerfile.graviton"), str(DOCKER_DIR), check=False,
     )  # fmt: skip
     assert result.returncode != 0
     assert "Dockerfile.graviton builds linux/arm64 only (got TARGETARCH=amd64)" in result.stderr

@@ -667,6 +667,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "push": BUILD_LOCAL,
         "buildOnPreview": BUILD_LOCAL,
         "ignoreSecretsInDiffCalculation": BUILD_LOCAL,
+        "builder.name": BUILD_LOCAL,
     },
     "docker-build:index:Index": {
         "tag": IMAGE_REF,

@@ -24,10 +24,10 @@ def test_pulumi_yaml_declares_every_key_with_type_description_and_default() -> N
             assert spec["items"] == {"type": "string"}
 
 
-def test_pulumi_yaml_runs_python_with_a_virtualenv_and_pyright() -> None:
+def test_pulumi_yaml_runs_python_with_uv_a_virtualenv_and_pyright() -> None:
     runtime = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["runtime"]
     assert runtime["name"] == "python"
-    assert runtime["options"] == {"toolchain": "pip", "virtualenv": ".venv", "typechecker": "pyright"}
+    assert runtime["options"] == {"toolchain": "uv", "virtualenv": ".venv", "typechecker": "pyright"}
 
 
 def test_the_readme_config_table_is_the_rendered_table() -> None:

@@ -1,6 +1,7 @@
 """The README's deploy command, run against stub CLIs that record what they were asked to do."""
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -8,27 +9,38 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+BUILDER = "graviton-node"
 STUB = """#!/usr/bin/env bash
 echo "$(basename "$0") $*" >> "$CALLS"
 case "$(basename "$0") $1" in
   "pulumi whoami") exit "${PULUMI_LOGGED_IN:-1}" ;;
-  "docker buildx") [ "$2" = inspect ] && echo "Platforms: linux/amd64, linux/arm64" ;;
+  "docker buildx")
+    if [ "$2" = inspect ]; then
+      [ "$3" = graviton-node ] && { [ -n "${BUILDER_IMAGE:-}" ] || exit 1; }
+      echo "Driver Options: image=\\"${BUILDER_IMAGE:-}\\""
+      echo "Platforms: linux/amd64, linux/arm64"
+    fi ;;
   "aws sts") exit "${AWS_OK:-0}" ;;
 esac
 exit 0
 """
+# tools/uv_bootstrap.py's stand-in: the path of the uv stub, which records its calls as the others do.
+BOOTSTRAP = "import pathlib, sys; print(pathlib.Path(sys.argv[0]).resolve().parents[1] / 'bin' / 'uv')\n"
+PINNED = dict(re.findall(r"^(\w+)=(\S+)$", (ROOT / "tools" / "builder.sh").read_text(), re.MULTILINE))["IMAGE"]
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "tools").mkdir()
     shutil.copy(ROOT / "tools" / "deploy.sh", tmp_path / "tools" / "deploy.sh")
+    shutil.copy(ROOT / "tools" / "builder.sh", tmp_path / "tools" / "builder.sh")
+    (tmp_path / "tools" / "uv_bootstrap.py").write_text(BOOTSTRAP)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
     (tmp_path / ".venv" / "bin" / "python").write_text("#!/bin/sh\n")
     (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("pulumi", "docker", "aws"):
+    for tool in ("pulumi", "docker", "aws", "uv"):
         (bin_dir / tool).write_text(STUB)
         (bin_dir / tool).chmod(0o755)
     return tmp_path
@@ -64,6 +76,28 @@ def test_without_aws_credentials_it_stops_before_pulumi_runs(project: Path) -> N
     assert result.returncode == 1
     assert "no AWS credentials" in result.stderr
     assert not any(call.startswith("pulumi") for call in calls)
+
+
+def test_it_installs_the_locked_dependencies_before_it_asks_aws_who_you_are(project: Path) -> None:
+    result, calls = deploy(project)
+    assert result.returncode == 0, result.stderr
+    assert calls.index("uv sync --locked") < calls.index("aws sts get-caller-identity")
+
+
+def test_it_creates_the_builder_the_program_names_with_buildkit_pinned_by_digest(project: Path) -> None:
+    result, calls = deploy(project)
+    assert result.returncode == 0, result.stderr
+    create = f"docker buildx create --name {BUILDER} --driver docker-container --driver-opt image={PINNED}"
+    assert create in calls
+    assert f"docker buildx inspect --bootstrap {BUILDER}" in calls, "the arm64 check asks that builder"
+    assert re.fullmatch(r"moby/buildkit:v[\d.]+@sha256:[0-9a-f]{64}", PINNED)
+
+
+def test_a_builder_with_the_pinned_image_is_kept_and_one_with_another_is_replaced(project: Path) -> None:
+    _, calls = deploy(project, BUILDER_IMAGE=PINNED)
+    assert not any(call.startswith(("docker buildx create", "docker buildx rm")) for call in calls)
+    _, calls = deploy(project, BUILDER_IMAGE="moby/buildkit:buildx-stable-1")
+    assert calls.index(f"docker buildx rm {BUILDER}") < calls.index(next(c for c in calls if "buildx create" in c))
 
 
 def test_a_missing_tool_is_named(project: Path) -> None:
