@@ -11,8 +11,10 @@ NAME=graviton-node
 # but PyPI, npm and Debian. `docker buildx imagetools inspect moby/buildkit:v0.33.1` shows it.
 IMAGE=moby/buildkit:v0.33.1@sha256:cec9f139f45e93c5c69c60f8b07cfad9f43f4ef6b6a6cd917527fea5ff2e3dea
 
-if docker buildx inspect "$NAME" >/dev/null 2>&1; then
-  if docker buildx inspect "$NAME" | grep -qF "$IMAGE"; then
+if current=$(docker buildx inspect "$NAME" 2>/dev/null); then
+  # Not `inspect | grep -q`: grep leaves at its first match, docker then dies of SIGPIPE, and pipefail
+  # would take the pinned builder for another one and replace it.
+  if grep -qF "$IMAGE" <<<"$current"; then
     echo "$NAME"
     exit 0
   fi
