@@ -277,8 +277,9 @@ class FargateService(pulumi.ComponentResource):
         stored = {
             secret: aws.ssm.Parameter(
                 f"{self._name}-secret-{secret.lower().replace('_', '-')}",
-                # Parameter names are unique per account and region: the project keeps copies apart.
-                name=f"/{pulumi.get_project()}/{self._name}/{secret}",
+                # Parameter names are unique per account and region: the project and stack keep copies
+                # apart, and the stack's own path (``/PROJECT/STACK/``) is all its roles' boundary reaches.
+                name=f"/{pulumi.get_project()}/{pulumi.get_stack().lower()}/{self._name}/{secret}",
                 type="SecureString",
                 value=pulumi.Output.secret(value),
                 key_id=key,

@@ -1,7 +1,8 @@
-"""Print an IAM policy document of docs/ filled in for one stack: the deployer's, the roles' boundary or
-the operator's (docs/iam.md says which identity gets which).
+"""Print an IAM policy document of docs/ filled in for one stack: the deployer's (two: inline and ECS),
+the roles' boundary or the operator's (docs/iam.md says which identity gets which).
 
     .venv/bin/python tools/deployer_policy.py --account 123456789012 --region us-east-1 dev
+    .venv/bin/python tools/deployer_policy.py --document deployer-ecs --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012 dev
     .venv/bin/python tools/deployer_policy.py --hosted-zone Z0123456789ABC --domain app.example.com ... prod
 
@@ -29,7 +30,14 @@ from components.errors import ConfigError
 from components.validation import policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-DOCUMENTS = {"deployer": "iam-deployer.json", "boundary": "iam-boundary.json", "operator": "iam-operator.json"}
+#: The deployer's policy is two documents: ``deployer`` attached inline, ``deployer-ecs`` as a managed policy
+#: (a role's inline policies take 10,240 characters together, IAM User Guide, "IAM and AWS STS quotas").
+DOCUMENTS = {
+    "deployer": "iam-deployer.json",
+    "deployer-ecs": "iam-deployer-ecs.json",
+    "boundary": "iam-boundary.json",
+    "operator": "iam-operator.json",
+}
 #: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
 DEFAULT_BOUNDARY = "arn:aws:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
 PLACEHOLDERS = ("ACCOUNT", "REGION", "PROJECT", "STACK", "HOSTED_ZONE", "DOMAIN")
@@ -68,7 +76,7 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
 
 
 def document(name: str) -> dict[str, Any]:
-    """The document ``name`` (``deployer``, ``boundary`` or ``operator``) as docs/ holds it."""
+    """The document ``name`` (``deployer``, ``deployer-ecs``, ``boundary`` or ``operator``) as docs/ holds it."""
     return json.loads((DOCS / DOCUMENTS[name]).read_text())
 
 

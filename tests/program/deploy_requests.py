@@ -257,6 +257,10 @@ class Program:
             key = self.find(r.inputs["keyId"])
             tags = {f"aws:ResourceTag/{k}": v for k, v in key.inputs.get("tags", {}).items()}
             return {**tags, "kms:ViaService": f"ssm.{REGION}.amazonaws.com"}
+        if r.type == "aws:ecs/service:Service" and action in ("ecs:CreateService", "ecs:UpdateService"):
+            # Both take ecs:task-definition, the ARN of the task definition the request names (Service
+            # Authorization Reference); the provider names it on create and on an update that changes it.
+            return {"ecs:task-definition": self.arn(self.find(r.inputs["taskDefinition"]))}
         if action == "route53:ChangeResourceRecordSets":
             return {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [r.inputs["name"].rstrip(".").lower()]}
         return {}

@@ -38,7 +38,11 @@ from tools.deployer_policy import main as deployer_policy_main
 from tools.iam_lint import EXAMPLE, findings, registered, shipped
 from tools.offline import ACCOUNT, REGION, run_program
 
-POLICY = json.loads((Path(__file__).resolve().parents[2] / "docs" / "iam-deployer.json").read_text())
+#: The deployer's two documents (inline and managed) as one: IAM evaluates a role's policies together.
+POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [*document("deployer")["Statement"], *document("deployer-ecs")["Statement"]],
+}
 #: IAM service prefix -> botocore's name for the service's model.
 BOTOCORE_SERVICE = {"elasticloadbalancing": "elbv2"}
 
@@ -124,15 +128,17 @@ def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_and_the_ta
     }
 
 
-def test_the_deployer_policy_fits_iams_inline_limit_that_the_readme_tells_users_to_attach_it_under() -> None:
+def test_the_deployer_policy_fits_iams_limits_for_how_the_readme_tells_users_to_attach_it() -> None:
     """IAM counts policy size without white space: a managed policy takes 6,144 characters, a role's inline
-    policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"). The README says inline; the
-    document as filled in for a stack with a domain must fit that, and the figure the README gives must
-    be true."""
-    size = len(re.sub(r"\s", "", json.dumps(fill(POLICY, EXAMPLE))))
-    assert 6_144 < size <= 10_240
+    policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"). The README attaches the deployer
+    document inline and the ECS one as a managed policy; as filled in for a stack with a domain each must
+    fit its limit (the inline one no managed policy's), and the figures the README gives must be true."""
+    inline, managed = (len(re.sub(r"\s", "", json.dumps(fill(document(name), EXAMPLE))))
+                       for name in ("deployer", "deployer-ecs"))  # fmt: skip
+    assert 6_144 < inline <= 10_240 and managed <= 6_144
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert f"at {size:,} characters (filled in for a stack with a domain) it is over" in readme
+    assert f"at {inline:,} characters (filled in for a stack with a domain) it is over" in readme
+    assert f"`--document deployer-ecs` ({managed:,} characters)" in readme
 
 
 # ---- the deployer cannot escalate, and still deploys everything (docs/iam.md)
@@ -220,7 +226,7 @@ ESCALATIONS: dict[str, Request] = {
         "ecr:PutImage", f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/prod-app-cache-repo-0a1b2c3"
     ),
     "GetParameter of another stack's secret": Request(
-        "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod-app/SESSION_KEY"
+        "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod/prod-app/SESSION_KEY"
     ),
     "Decrypt with another stack's key through SSM": Request(
         "kms:Decrypt",
@@ -258,6 +264,16 @@ ESCALATIONS: dict[str, Request] = {
         "kms:UntagResource",
         f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
         {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]},
+    ),
+    "CreateService running another stack's task definition": Request(
+        "ecs:CreateService",
+        f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/dev-app-cluster-0a1b2c3/dev-app-svc-0a1b2c3",
+        {"ecs:task-definition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/graviton-node-prod-app:3"},
+    ),
+    "UpdateService to another stack's task definition": Request(
+        "ecs:UpdateService",
+        f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/dev-app-cluster-0a1b2c3/dev-app-svc-0a1b2c3",
+        {"ecs:task-definition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/graviton-node-prod-app:3"},
     ),
     "UpdateFunctionConfiguration of another stack's function": Request(
         "lambda:UpdateFunctionConfiguration", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:prod-x"
@@ -403,17 +419,19 @@ BEYOND_THE_BOUNDARY = [
     Request("lambda:UpdateFunctionCode", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:prod-x"),
     Request("ec2:RunInstances", f"arn:aws:ec2:{REGION}:{ACCOUNT}:instance/*"),
     Request("ecs:UpdateService", f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/prod-app-cluster/prod-app-svc"),
-    Request("ssm:PutParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod-app/X"),
+    Request("ssm:PutParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod/prod-app/X"),
     Request("kms:Decrypt", f"arn:aws:kms:{REGION}:210987654321:key/0123"),
     Request("secretsmanager:GetSecretValue", f"arn:aws:secretsmanager:{REGION}:210987654321:secret:x-AbCdEf"),
     # The same account, another stack (the review of issue 15): prod's parameter, prod's secret, the
     # state's key, an image or a log group of prod.
     Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod/database-url"),
-    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod-app/SESSION_KEY"),
+    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/prod/prod-app/SESSION_KEY"),
     Request(
         "secretsmanager:GetSecretValue",
         f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:graviton-node/prod/api-key-AbCdEf",
     ),
+    # A stack whose name starts with this one's and a dash: its parameters are not under this one's path.
+    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/dev-eu/x"),
     Request("kms:Decrypt", f"arn:aws:kms:{REGION}:{ACCOUNT}:key/state-of-prod"),
     Request(
         "kms:Decrypt",
@@ -434,7 +452,7 @@ def test_a_stack_role_given_every_permission_still_cannot_exceed_its_boundary(re
 #: What a dev role still may: its own stack's secrets (through SSM and Secrets Manager) and exec key.
 WITHIN_THE_BOUNDARY = [
     Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/dev/database-url"),
-    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/dev-app/SESSION_KEY"),
+    Request("ssm:GetParameters", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/graviton-node/dev/dev-app/SESSION_KEY"),
     Request(
         "secretsmanager:GetSecretValue",
         f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:graviton-node/dev/api-key-AbCdEf",
@@ -465,8 +483,11 @@ def test_the_boundary_leaves_a_stack_role_its_own_stacks_secrets_and_keys(reques
 
 def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.CaptureFixture[str]) -> None:
     assert deployer_policy_main(["--account", ACCOUNT, "--region", REGION, "dev"]) == 0
-    printed = capsys.readouterr().out
-    assert json.loads(printed) == DEV
+    inline = capsys.readouterr().out
+    assert deployer_policy_main(["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "dev"]) == 0
+    managed = capsys.readouterr().out
+    assert json.loads(inline)["Statement"] + json.loads(managed)["Statement"] == DEV["Statement"]
+    printed = inline + managed
     assert not re.search(r"\b(ACCOUNT|REGION|PROJECT|STACK|HOSTED_ZONE|DOMAIN)\b", printed)
     assert "route53:" not in printed, "a stack without a domain changes no DNS record"
 
@@ -505,7 +526,7 @@ def test_exec_and_sessions_are_the_operators_not_the_deployers() -> None:
 
 def test_every_statement_of_the_shipped_documents_is_explained_with_its_source_in_docs_iam_md() -> None:
     guide = (Path(__file__).resolve().parents[2] / "docs" / "iam.md").read_text()
-    for name in ("deployer", "boundary", "operator"):
+    for name in ("deployer", "deployer-ecs", "boundary", "operator"):
         for statement in document(name)["Statement"]:
             assert f"`{statement['Sid']}`" in guide, (name, statement["Sid"])
 

@@ -25,7 +25,7 @@ def run() -> Run:
     return run_program("dev", CONFIG, secret_keys=["secretValues"])
 
 
-STORED = "arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev-app"
+STORED = "arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev/dev-app"
 
 
 def container(run: Run) -> dict:
@@ -46,7 +46,8 @@ def test_secrets_are_ecs_secrets_never_plain_environment(run: Run) -> None:
 
 def test_a_secret_value_becomes_a_secure_string_parameter_held_as_a_secret(run: Run) -> None:
     parameter = run.mocks.one("aws:ssm/parameter:Parameter")
-    assert (parameter.inputs["type"], parameter.inputs["name"]) == ("SecureString", "/graviton-node/dev-app/API_TOKEN")
+    assert parameter.inputs["type"] == "SecureString"
+    assert parameter.inputs["name"] == "/graviton-node/dev/dev-app/API_TOKEN", "under the stack's own path"
     assert "value" in parameter.secret_inputs
 
 
@@ -54,7 +55,7 @@ def test_the_execution_role_reads_exactly_these_secrets_and_decrypts_with_exactl
     policy = run.mocks.find("aws:iam/rolePolicy:RolePolicy", "dev-app-exec-policy").inputs["policy"]
     statements = {s["Sid"]: s for s in json.loads(policy)["Statement"]}
     assert statements["ReadParameters"]["Resource"] == sorted(
-        ["arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev-app/API_TOKEN", PARAMETER]
+        ["arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev/dev-app/API_TOKEN", PARAMETER]
     )
     assert statements["ReadSecrets"]["Resource"] == [SECRET]  # the secret, not its JSON key
     assert statements["DecryptSecrets"]["Resource"] == [KMS]
