@@ -386,9 +386,11 @@ class FargateService(pulumi.ComponentResource):
     def _security_group(self) -> aws.ec2.SecurityGroup:
         """Tasks admit the load balancer on the app port only and reach out on ``egress_ports`` only."""
         name, args, port = self._name, self._args, self._args.spec.container_port
+        # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).
+        tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
         task_sg = aws.ec2.SecurityGroup(
             f"{name}-sg", vpc_id=args.vpc_id, description="Tasks: container port from the load balancer only",
-            opts=self._child,
+            tags=tags, opts=self._child,
         )  # fmt: skip
         aws.vpc.SecurityGroupIngressRule(
             f"{name}-sg-from-alb",
@@ -398,6 +400,7 @@ class FargateService(pulumi.ComponentResource):
             from_port=port,
             to_port=port,
             description="App port from the load balancer",
+            tags=tags,
             opts=self._child,
         )
         for egress in args.egress_ports:
@@ -409,6 +412,7 @@ class FargateService(pulumi.ComponentResource):
                 to_port=egress,
                 cidr_ipv4="0.0.0.0/0",
                 description="TCP 443 out: ECR, CloudWatch Logs, AWS APIs" if egress == 443 else f"TCP {egress} out",
+                tags=tags,
                 opts=self._child,
             )
         aws.vpc.SecurityGroupEgressRule(
@@ -421,6 +425,7 @@ class FargateService(pulumi.ComponentResource):
             # EC2 refuses rule descriptions outside a-zA-Z0-9, space and ._-:/()#,@[]+=&;{}!$* (an apostrophe
             # failed every deploy); tests/models/aws_contract.py holds every input to AWS's rules.
             description="Load balancer to the task app port",
+            tags=tags,
             opts=self._child,
         )
         return task_sg

@@ -15,7 +15,7 @@ from .domain import TLS_POLICY, Domain
 from .elb_log_delivery import log_delivery_principal
 from .errors import ConfigError, collect
 from .https_domain import HttpsDomain, HttpsDomainArgs
-from .iam_policies import LOG_PREFIX, access_log_bucket_policy
+from .iam_policies import LOG_PREFIX, access_log_bucket_policy, stack_tag
 from .naming import type_token
 
 HTTPS_PORT = 443
@@ -85,10 +85,13 @@ class LoadBalancer(pulumi.ComponentResource):
         autonamed_elb_names("name", name, load_balancers=[f"{name}-alb"])
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).
+        tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
             description=f"ALB: ports {', '.join(map(str, args.open_ports))} from allowed CIDRs only",
+            tags=tags,
             opts=child,
         )
         for port in args.open_ports:
@@ -101,6 +104,7 @@ class LoadBalancer(pulumi.ComponentResource):
                     to_port=port,
                     cidr_ipv4=cidr,
                     description=f"Port {port} from {cidr}",
+                    tags=tags,
                     opts=child,
                 )
         access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None

@@ -5,13 +5,16 @@ the roles' boundary or the operator's (docs/iam.md says which identity gets whic
     .venv/bin/python tools/deployer_policy.py --document deployer-ecs --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012 dev
     .venv/bin/python tools/deployer_policy.py --hosted-zone Z0123456789ABC --domain app.example.com ... prod
+    .venv/bin/python tools/deployer_policy.py --document deployer-ecs --platform-project graviton-node ... dev
 
 The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PROJECT`` (the Pulumi project,
 ``graviton-node``), ``STACK`` (the stack name in lower case, as every resource name starts with it; a
 pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the
-``hostedZoneId`` and ``domainName`` of a stack with a domain). Without ``--hosted-zone`` the Route 53
-statements are left out: such a stack changes no DNS record. ``--boundary-arn`` replaces the default
-boundary, as the stack's ``permissionsBoundaryArn`` does.
+``hostedZoneId`` and ``domainName`` of a stack with a domain) and ``PLATFORM`` (``--platform-project``: the
+project of the platform stack a service joins, whose load balancer's security group it adds an egress rule
+to). Without ``--hosted-zone`` the Route 53 statements are left out: such a stack changes no DNS record;
+without ``--platform-project`` the platform's statement: the stack joins no other project's platform.
+``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
 """
 
 from __future__ import annotations
@@ -40,9 +43,11 @@ DOCUMENTS = {
 }
 #: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
 DEFAULT_BOUNDARY = "arn:aws:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
-PLACEHOLDERS = ("ACCOUNT", "REGION", "PROJECT", "STACK", "HOSTED_ZONE", "DOMAIN")
+PLACEHOLDERS = ("ACCOUNT", "REGION", "PROJECT", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN")
 #: Statements that only a stack with a domain needs.
 DNS_STATEMENTS = ("DomainRecords", "DomainZone")
+#: The statement only a service joining another project's platform stack needs.
+PLATFORM_STATEMENTS = ("PlatformLoadBalancerEgress",)
 _PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
 #: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
 _VALUES = {
@@ -51,6 +56,7 @@ _VALUES = {
     "REGION": re.compile(r"[a-z]{2}(-[a-z]+)+-\d+"),
     # Pulumi project and stack names: letters, digits, -, _ and . (the stack may be a * pattern).
     "PROJECT": re.compile(r"[A-Za-z0-9_.-]+"),
+    "PLATFORM": re.compile(r"[A-Za-z0-9_.-]+"),
     "STACK": re.compile(r"[a-z0-9_.*-]+"),
     # Route 53 hosted zone IDs and domain names.
     "HOSTED_ZONE": re.compile(r"[A-Z0-9]{1,32}"),
@@ -60,12 +66,15 @@ _VALUES = {
 
 def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn: str = "") -> dict[str, Any]:
     """``document`` with every placeholder replaced by ``values`` (the boundary by ``boundary_arn`` when
-    given); without a hosted zone, without the Route 53 statements. A placeholder left without a value
+    given); without a hosted zone, without the Route 53 statements; without a platform, without its
+    statement. A placeholder left without a value
     is an error, never a silent wildcard."""
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
             raise ValueError(f"{name}: {value!r} is not a valid value")
-    statements = [s for s in document["Statement"] if "HOSTED_ZONE" in values or s.get("Sid") not in DNS_STATEMENTS]
+    left_out = [*(() if "HOSTED_ZONE" in values else DNS_STATEMENTS)]
+    left_out += () if "PLATFORM" in values else PLATFORM_STATEMENTS
+    statements = [s for s in document["Statement"] if s.get("Sid") not in left_out]
     text = json.dumps({**document, "Statement": statements})
     if boundary_arn:
         text = text.replace(DEFAULT_BOUNDARY, boundary_arn)
@@ -87,13 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--account", required=True)
     parser.add_argument("--region")
     parser.add_argument("--project", default="graviton-node")
+    parser.add_argument("--platform-project", dest="platform_project")
     parser.add_argument("--hosted-zone", dest="hosted_zone")
     parser.add_argument("--domain")
     parser.add_argument("--boundary-arn", dest="boundary_arn", default="")
     args = parser.parse_args(argv)
     values = {"ACCOUNT": args.account, "PROJECT": args.project}
     for name, value in (("REGION", args.region), ("STACK", args.stack), ("HOSTED_ZONE", args.hosted_zone),
-                        ("DOMAIN", args.domain)):  # fmt: skip
+                        ("DOMAIN", args.domain), ("PLATFORM", args.platform_project)):  # fmt: skip
         if value:
             values[name] = value
     if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):

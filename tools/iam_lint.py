@@ -38,7 +38,7 @@ POLICY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("policyDocument",),
 }
 EXAMPLE = {"ACCOUNT": "123456789012", "REGION": "us-east-1", "PROJECT": "graviton-node", "STACK": "prod",
-           "HOSTED_ZONE": "Z0123456789EXAMPLE", "DOMAIN": "app.example.com"}  # fmt: skip
+           "HOSTED_ZONE": "Z0123456789EXAMPLE", "DOMAIN": "app.example.com", "PLATFORM": "graviton-node"}  # fmt: skip
 
 
 def _parliament() -> types.ModuleType:

@@ -579,7 +579,35 @@ ECS_SUBNETS = Check(
     Quote("ecs", "AwsVpcConfiguration.subnets", "There's a limit of 16 subnets that can be specified."),
 )
 
+
+def _ec2_tag_key(tag: Any) -> list[str]:
+    key = tag["Key"]
+    return [f"{key!r}: over 127 characters or starts with aws:"] if len(key) > 127 or key.startswith("aws:") else []
+
+
+def _ec2_tag_value(tag: Any) -> list[str]:
+    return [f"{tag['Value']!r}: over 256 characters"] if len(tag["Value"]) > 256 else []
+
+
+#: ec2/tags.go getTagSpecificationsIn: the resource's tags go in the create request as
+#: TagSpecification{ResourceType, Tags: []Tag{Key, Value}} (tag on create).
+EC2_TAGS = Sent(
+    pairs(("Key", "Value")),
+    "ec2/tags.go getTagSpecificationsIn: TagSpecification{Tags: []Tag{Key, Value}}",
+    (
+        Api("ec2", "CreateSecurityGroup:TagSpecifications[].Tags"),
+        Each(
+            Check(
+                _ec2_tag_key, Quote("ec2", "Tag.Key", "accept a maximum of 127 Unicode characters. May not begin with")
+            )
+        ),
+        Each(Check(_ec2_tag_value, Quote("ec2", "Tag.Value", "accept a maximum of 256 Unicode characters"))),
+    ),
+)
+
+
 EGRESS_OR_INGRESS: Mapping[str, Rule] = {
+    "tags": EC2_TAGS,
     "description": RULE_DESCRIPTION,
     "cidrIpv4": Both(
         (Api("ec2", "IpRange.CidrIp"), Check(_ipv4_cidr, Quote("ec2", "IpRange.CidrIp", "The IPv4 address range")))
@@ -800,6 +828,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "name": GROUP_NAME,
         "description": GROUP_DESCRIPTION,
         "vpcId": ISSUED,
+        "tags": EC2_TAGS,
     },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": EGRESS_OR_INGRESS,
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": EGRESS_OR_INGRESS,

@@ -32,6 +32,24 @@ from tests.program.provider_calls import (
 from tools.offline import ACCOUNT, REGION, Registered, Run
 
 STACK_TAG = "aws:ResourceTag/graviton-node:stack"
+#: Security groups and their rules, and the action that creates each (its ec2:CreateAction when tagged).
+SECURITY_GROUPS = {
+    "aws:ec2/securityGroup:SecurityGroup": "CreateSecurityGroup",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "AuthorizeSecurityGroupIngress",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "AuthorizeSecurityGroupEgress",
+}
+#: The Service Authorization Reference's EC2 resource type of each child of awsx's Vpc (a route and an
+#: association are authorized on their route table).
+EC2_RESOURCE_TYPES = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/routeTable:RouteTable": "route-table",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "route-table",
+    "aws:ec2/route:Route": "route-table",
+    "aws:ec2/internetGateway:InternetGateway": "internet-gateway",
+    "aws:ec2/eip:Eip": "elastic-ip",
+    "aws:ec2/natGateway:NatGateway": "natgateway",
+}
 #: Service-linked roles the first cluster, load balancer and scalable target create (IAM User Guide,
 #: "AWS services that work with IAM": the role names of ECS, ELB and Application Auto Scaling).
 SERVICE_LINKED = {
@@ -128,6 +146,13 @@ class Program:
                 return f"arn:aws:kms:{region}:{name}"
             case "aws:acm/certificate:Certificate":
                 return r.outputs["arn"]
+            # EC2: security-group/${SecurityGroupId}, security-group-rule/${SecurityGroupRuleId}.
+            case "aws:ec2/securityGroup:SecurityGroup":
+                return f"arn:aws:ec2:{region}:security-group/{r.id}"
+            case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" | (
+                "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+            ):
+                return f"arn:aws:ec2:{region}:security-group-rule/{r.id}"
             # Elastic Load Balancing V2: loadbalancer/app/${LoadBalancerName}/${LoadBalancerId},
             # listener/app/${LoadBalancerName}/${LoadBalancerId}/${ListenerId}, listener-rule/app/... and
             # targetgroup/${TargetGroupName}/${TargetGroupId} (Service Authorization Reference).
@@ -152,7 +177,7 @@ class Program:
                 yield Request(action, "*")
             for child in children:
                 for action in sorted(iam_actions(COMPONENT_RESOURCES[child])):
-                    yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:{child}/{r.name}")
+                    yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:{EC2_RESOURCE_TYPES[child]}/{r.name}")
             return
         for action in sorted(iam_actions(RESOURCES[r.type])):
             yield from self._requests(r, action)
@@ -164,9 +189,39 @@ class Program:
             yield Request(action, arn, {"iam:AWSServiceName": service})
         elif not has_resource_type(action):
             yield Request(action, "*", self._context(r, action))
+        elif r.type in SECURITY_GROUPS:
+            yield from self._security_group_requests(r, action)
         else:
             for arn in self._targets(r, action):
                 yield Request(action, arn, self._context(r, action))
+
+    def _security_group_requests(self, r: Registered, action: str) -> Iterator[Request]:
+        """A security group or rule is created with the stack's tag (``aws:RequestTag``; the tags of the
+        create request are authorized as ``ec2:CreateTags`` with ``ec2:CreateAction``, EC2 User Guide,
+        "Grant permission to tag resources during creation"), then changed as tagged (``aws:ResourceTag``).
+        A rule's actions authorize on its group too (Service Authorization Reference, Amazon EC2)."""
+        tags = r.inputs.get("tags", {})
+        requested = {"aws:TagKeys": sorted(tags), **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
+        own, tagged = self.arn(r), {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
+        group = r if r.type == "aws:ec2/securityGroup:SecurityGroup" else self.find(r.inputs["securityGroupId"])
+        on_group = (self.arn(group), {f"aws:ResourceTag/{k}": v for k, v in group.inputs.get("tags", {}).items()})
+        match action.removeprefix("ec2:"):
+            case "CreateSecurityGroup":
+                yield Request(action, own, requested)
+                yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/{r.inputs['vpcId']}")
+            case "AuthorizeSecurityGroupIngress" | "AuthorizeSecurityGroupEgress":
+                yield Request(action, *on_group)
+                yield Request(action, own, requested)
+            case "CreateTags":
+                yield Request(action, own, {**requested, "ec2:CreateAction": SECURITY_GROUPS[r.type]})
+                yield Request(action, own, {**tagged, **requested})
+            case "DeleteTags":
+                yield Request(action, own, {**tagged, "aws:TagKeys": sorted(tags)})
+            case "ModifySecurityGroupRules":
+                yield Request(action, *on_group)
+                yield Request(action, own, tagged)
+            case _:
+                yield Request(action, *on_group)
 
     def _targets(self, r: Registered, action: str) -> list[str]:
         """The ARNs ``action`` is authorized on for ``r`` (its own, or the one it works on)."""

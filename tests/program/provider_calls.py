@@ -64,7 +64,10 @@ _REGISTRY_PUSH = ("ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", 
 
 # ELBv2's tags: elbv2/tags_gen.go listTags (DescribeTags), updateTags (AddTags, RemoveTags).
 _ELB_TAGS = ("elasticloadbalancing:DescribeTags", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags")
-# EC2 reads tags from each Describe* output; ec2/tags_gen.go updateTags (CreateTags, DeleteTags).
+# EC2 reads tags from each Describe* output; ec2/tags_gen.go updateTags (CreateTags, DeleteTags). A security
+# group and a rule get theirs in the create request (vpc_security_group.go resourceSecurityGroupCreate,
+# vpc_security_group_egress_rule.go/..._ingress_rule.go create: TagSpecifications: getTagSpecificationsIn),
+# which IAM authorizes as ec2:CreateTags with ec2:CreateAction (tests/program/deploy_requests.py).
 _EC2_TAGS = ("ec2:CreateTags", "ec2:DeleteTags")
 
 #: The provider itself, before any resource: the account ID of every ARN it builds.

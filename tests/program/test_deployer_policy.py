@@ -20,7 +20,7 @@ from components.errors import ConfigError
 from settings import load_settings
 from tests.models import iam
 from tests.models.iam import Request
-from tests.program.deploy_requests import Program
+from tests.program.deploy_requests import SECURITY_GROUPS, Program
 from tests.program.provider_calls import (
     ACTIONS_OF,
     COMPONENT_CHILDREN,
@@ -148,6 +148,8 @@ DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-dev"
 DEV = fill(POLICY, {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": "graviton-node", "STACK": "dev"})
 DEV_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node/dev/dev-app-exec-role-0a1b2c3"
 PROD_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node/prod/prod-app-exec-role-0a1b2c3"
+DEV_GROUP = f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0dev"
+PROD_GROUP = f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0prod"
 BOUNDED = {"iam:PermissionsBoundary": BOUNDARY}
 USER = f"arn:aws:iam::{ACCOUNT}:user/admin"
 GROUP = f"arn:aws:iam::{ACCOUNT}:group/admins"
@@ -278,6 +280,38 @@ ESCALATIONS: dict[str, Request] = {
     "UpdateFunctionConfiguration of another stack's function": Request(
         "lambda:UpdateFunctionConfiguration", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:prod-x"
     ),
+    "AuthorizeSecurityGroupIngress on another stack's security group": Request(
+        "ec2:AuthorizeSecurityGroupIngress", PROD_GROUP, {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"}
+    ),
+    "AuthorizeSecurityGroupIngress on a security group no stack's": Request(
+        "ec2:AuthorizeSecurityGroupIngress", PROD_GROUP
+    ),
+    "RevokeSecurityGroupEgress on another stack's security group": Request(
+        "ec2:RevokeSecurityGroupEgress", PROD_GROUP, {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"}
+    ),
+    "DeleteSecurityGroup of another stack's": Request(
+        "ec2:DeleteSecurityGroup", PROD_GROUP, {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"}
+    ),
+    "CreateSecurityGroup without the stack's tag": Request("ec2:CreateSecurityGroup", DEV_GROUP),
+    "CreateSecurityGroup tagged as another stack's": Request(
+        "ec2:CreateSecurityGroup", DEV_GROUP, {"aws:RequestTag/graviton-node:stack": "graviton-node/prod"}
+    ),
+    "CreateTags retagging another stack's security group as its own": Request(
+        "ec2:CreateTags",
+        PROD_GROUP,
+        {
+            "aws:ResourceTag/graviton-node:stack": "graviton-node/prod",
+            "aws:RequestTag/graviton-node:stack": "graviton-node/dev",
+        },
+    ),
+    "CreateTags tagging an untagged security group as its own": Request(
+        "ec2:CreateTags", PROD_GROUP, {"aws:RequestTag/graviton-node:stack": "graviton-node/dev"}
+    ),
+    "ModifySecurityGroupRules of another stack's rule": Request(
+        "ec2:ModifySecurityGroupRules",
+        f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group-rule/sgr-0123",
+        {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"},
+    ),
 }
 
 
@@ -286,6 +320,19 @@ def test_the_deployer_is_refused_each_known_way_to_escalate_or_reach_another_sta
     request = ESCALATIONS[how]
     context = {"aws:PrincipalArn": DEPLOYER_ROLE, **request.context}
     assert iam.verdict([DEV], Request(request.action, request.resource, context)) != "Allow"
+
+
+def test_a_service_joining_a_platform_may_add_only_egress_rules_to_the_platforms_security_groups() -> None:
+    """The second-service example's rule from the platform's load balancer to its tasks lives on the
+    platform's group (tagged ``graviton-node/dev``): with ``--platform-project`` its deployer may add and
+    remove egress rules there, and nothing else of the platform's."""
+    _, example = deployer_for("second-service", "dev")
+    platform = {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev"}
+    assert iam.verdict([example], Request("ec2:AuthorizeSecurityGroupEgress", PROD_GROUP, platform)) == "Allow"
+    for action in ("ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:CreateTags"):
+        assert iam.verdict([example], Request(action, PROD_GROUP, platform)) != "Allow", action
+    prod = {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"}
+    assert iam.verdict([example], Request("ec2:AuthorizeSecurityGroupEgress", PROD_GROUP, prod)) != "Allow"
 
 
 def test_the_deployer_is_explicitly_denied_changes_to_its_own_role_other_stacks_and_the_boundary() -> None:
@@ -309,6 +356,9 @@ def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
     runs = (run_config(program),) + ((run_config("dev"),) if program == "second-service" else ())
     deploy = Program(runs)
     values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": project_of(program), "STACK": stack}
+    if program == "second-service":
+        # Its rule from the platform's load balancer to its tasks is on the platform's security group.
+        values["PLATFORM"] = project_of("dev")
     records = [r for r in deploy.resources if r.type == "aws:route53/record:Record"]
     if records:
         (certificate,) = [r for r in deploy.resources if r.type == "aws:acm/certificate:Certificate"]
@@ -357,6 +407,15 @@ def test_every_role_a_program_creates_lives_under_its_stacks_path_and_carries_th
     project, stack = project_of(program), STACKS[program]
     boundary = f"arn:aws:iam::{ACCOUNT}:policy/{project}-boundary-{stack}"
     assert {(role["path"], role["permissionsBoundary"]) for role in roles} == {(f"/{project}/{stack}/", boundary)}
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_security_group_and_rule_a_program_creates_carries_its_stacks_tag(program: str) -> None:
+    """The deployer may change only security groups and rules so tagged (``StackSecurityGroups``)."""
+    tag = {"graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
+    groups = [r for r in run_config(program).mocks.resources if r.type in SECURITY_GROUPS]
+    assert groups
+    assert [r.name for r in groups if r.inputs.get("tags") != tag] == []
 
 
 def test_a_configured_permissions_boundary_is_the_one_every_role_carries() -> None:
