@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from tests.ci.test_workflows import FILES, ROOT, load, steps_using
 from tests.models import iam, pulumi_diy
-from tests.models.github_oidc import AUDIENCE, JobToken, admits, string_like, subject
+from tests.models.github_oidc import AUDIENCE, JobToken, admits, subject
+from tests.models.iam import string_like
 from tests.program.deploy_requests import aws_name
 from tests.program.stacks import run_config
 

@@ -17,16 +17,18 @@ an ``sts:AssumeRoleWithWebIdentity`` is admitted when an Allow statement names t
 ``Federated`` principal and every condition holds: the operators of a block AND together, the keys of
 an operator AND together, the values of a key OR together. ``StringEquals`` compares exactly and
 case-sensitively; ``StringLike`` does too, with ``*`` for any run of characters and ``?`` for one. A
-key's name is not case-sensitive; a key the token lacks fails its condition. Any other operator is
-refused here, not guessed.
+key's name is not case-sensitive; a key the token lacks fails its condition. The conditions are
+evaluated by ``tests.models.iam.condition_holds``, the model every other policy test uses; an operator
+it does not know is refused there, not guessed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from tests.models.iam import condition_holds
 
 ISSUER = "token.actions.githubusercontent.com"
 AUDIENCE = "sts.amazonaws.com"
@@ -90,15 +92,6 @@ def subject(template: Sequence[str], token: JobToken) -> str:
     return ":".join(token.claim(key) for key in template)
 
 
-def string_like(pattern: str, value: str) -> bool:
-    """IAM's ``StringLike``: ``*`` any run of characters (``:`` and ``/`` included), ``?`` one."""
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.S) is not None
-
-
-_OPERATORS = {"StringEquals": str.__eq__, "StringLike": string_like}
-
-
 def _listed(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
@@ -114,17 +107,6 @@ def admits(trust: Mapping[str, Any], *, provider_arn: str, template: Sequence[st
             continue
         if "sts:AssumeRoleWithWebIdentity" not in _listed(statement.get("Action")):
             continue
-        if all(
-            key.lower() in claims and any(_OPERATORS[operator](value, claims[key.lower()]) for value in _listed(values))
-            for operator, keys in _checked(statement.get("Condition") or {}).items()
-            for key, values in keys.items()
-        ):
+        if condition_holds(statement.get("Condition") or {}, claims):
             verdicts.add(statement.get("Effect"))
     return "Allow" in verdicts and "Deny" not in verdicts
-
-
-def _checked(condition: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
-    unknown = set(condition) - set(_OPERATORS)
-    if unknown:
-        raise ValueError(f"this model does not evaluate {sorted(unknown)}")
-    return condition

@@ -73,21 +73,21 @@ def action_matches(pattern: str, action: str) -> bool:
     return _pattern(pattern.lower()).fullmatch(action.lower()) is not None
 
 
-def _glob(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
-    """``StringLike``: ``*`` any run of characters, ``?`` one, anywhere."""
+def string_like(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    """IAM's ``StringLike``: ``*`` any run of characters (``:`` and ``/`` included), ``?`` one."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, value, re.S | (re.I if ignore_case else 0)) is not None
 
 
 def _arn_like(pattern: str, value: str) -> bool:
     want, got = pattern.split(":", 5), value.split(":", 5)
-    return len(want) == len(got) == 6 and all(_glob(w, g) for w, g in zip(want, got, strict=True))
+    return len(want) == len(got) == 6 and all(string_like(w, g) for w, g in zip(want, got, strict=True))
 
 
 _MATCHERS: dict[str, Callable[[str, str], bool]] = {
     "StringEquals": lambda want, got: want == got,
     "StringEqualsIgnoreCase": lambda want, got: want.lower() == got.lower(),
-    "StringLike": _glob,
+    "StringLike": string_like,
     "ArnEquals": _arn_like,
     "ArnLike": _arn_like,
     "Bool": lambda want, got: want.lower() == got.lower(),
