@@ -44,6 +44,17 @@ CONDITION_SCOPED: Mapping[str, str] = {"ecs:ListTasks": "ecs:cluster"}
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
 
 
+#: ECS Exec is break-glass access: a stack that turns it on says so in its policy config, on both rules
+#: it touches (the service's exec flag, and the writable root the exec agent needs), docs/policy.md.
+ECS_EXEC_CONFIG: Mapping[str, Any] = {
+    "allowExecuteCommand": {
+        "type": "boolean",
+        "default": False,
+        "description": "The stack turns ECS Exec on on purpose: accept it and the writable root it needs.",
+    }
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     """A named check of some resource types, with its config schema (JSON Schema properties) and the
@@ -207,15 +218,17 @@ def _containers(props: Props) -> list[Mapping[str, Any]] | None:
         return None  # unknown during preview: checked again once known
 
 
-def _containers_hardened(_: str, props: Props, __: Config) -> list[str]:
+def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
     """ECS.4 (privileged), ECS.5 (read-only root), ECS.8 and AwsSolutions-ECS2 (secrets in the
-    environment), AwsSolutions-ECS7 (container logging)."""
+    environment), AwsSolutions-ECS7 (container logging). A stack that allows ECS Exec accepts a writable
+    root: the exec agent AWS bind-mounts into the container writes there, and a read-only root is not
+    supported (ECS developer guide, "ECS Exec considerations"; aws/containers-roadmap#1359)."""
     found: list[str] = []
     for container in _containers(props) or []:
         name = container.get("name", "?")
         if container.get("privileged"):
             found.append(f"Container {name!r} is privileged; remove privileged (Fargate refuses it anyway).")
-        if not container.get("readonlyRootFilesystem"):
+        if not container.get("readonlyRootFilesystem") and not config.get("allowExecuteCommand"):
             found.append(
                 f"Container {name!r} has a writable root; set readonlyRootFilesystem (ECS Exec is what turns it off)."
             )
@@ -230,12 +243,12 @@ def _containers_hardened(_: str, props: Props, __: Config) -> list[str]:
     return found
 
 
-def _service_exposure(_: str, props: Props, __: Config) -> list[str]:
-    """ECS.2 (no public IP) and no ECS Exec where the stack forbids it."""
+def _service_exposure(_: str, props: Props, config: Config) -> list[str]:
+    """ECS.2 (no public IP) and no ECS Exec unless the stack allows it."""
     found: list[str] = []
     if (props.get("networkConfiguration") or {}).get("assignPublicIp"):
         found.append("Tasks get public IPs; run them in private subnets (taskSubnetIds, or vpc: new with NAT).")
-    if props.get("enableExecuteCommand"):
+    if props.get("enableExecuteCommand") and not config.get("allowExecuteCommand"):
         found.append("ECS Exec is on: anyone allowed ecs:ExecuteCommand gets a shell; set enableExecuteCommand false.")
     return found
 
@@ -780,6 +793,7 @@ RULES: tuple[Rule, ...] = (
         "Containers are not privileged, have a read-only root, keep credentials out of the environment and log.",
         ("aws:ecs/taskDefinition:TaskDefinition",),
         _containers_hardened,
+        ECS_EXEC_CONFIG,
         anchors=("ECS.4", "ECS.5", "ECS.8", "AwsSolutions-ECS2", "AwsSolutions-ECS7"),
     ),
     Rule(
@@ -787,6 +801,7 @@ RULES: tuple[Rule, ...] = (
         "Tasks get no public IP and no ECS Exec.",
         ("aws:ecs/service:Service",),
         _service_exposure,
+        ECS_EXEC_CONFIG,
         anchors=("ECS.2",),
     ),
     Rule(

@@ -85,15 +85,28 @@ def as_deployed(run: Run) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def stack_report(stack: str, run: Run) -> dict[str, list[str]]:
-    """Every violation the pack reports for the stack, by the level the stack's config gives it."""
-    config = stack_policy_config(stack)
+def stack_report(stack: str, run: Run, config: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """Every violation the pack reports for the stack, by the level the stack's config (or ``config``, a
+    stack config file's content) gives it."""
+    config = stack_policy_config(stack) if config is None else config
     found = [m for r in run.mocks.resources for m in violations(r.type, r.inputs, settings(config))]
     found += stack_violations(as_deployed(run), settings(config))
     levels: dict[str, list[str]] = {"mandatory": [], "advisory": []}
     for message in found:
         levels[enforcement(message.split(":", 1)[0], config)].append(message)
     return levels
+
+
+def ecs_exec_opt_in() -> dict[str, Any]:
+    """The policy config a stack that turns ECS Exec on adds, as docs/policy.md shows it."""
+    text = (ROOT / "docs" / "policy.md").read_text()
+    block = re.search(r"```json\n(.*?allowExecuteCommand.*?)```", text, re.DOTALL)
+    assert block, "docs/policy.md shows the ECS Exec opt-in as a json block"
+    return json.loads(block.group(1))
+
+
+def with_ecs_exec_allowed(config: dict[str, Any]) -> dict[str, Any]:
+    return config | {rule: config.get(rule, {}) | setting for rule, setting in ecs_exec_opt_in().items()}
 
 
 @pytest.mark.parametrize("program", ["dev", "prod", "second-service"])
@@ -105,9 +118,14 @@ def test_prod_meets_every_control() -> None:
     assert stack_report("prod", run_config("prod")) == {"mandatory": [], "advisory": []}
 
 
-def test_every_option_on_meets_every_control_but_the_ecs_exec_it_turns_on() -> None:
-    """maximal is prod with ECS Exec on, which prod's config forbids (and which makes the root writable for
-    the exec agent): a stack that turns it on makes those two rules advisory in its policy config."""
+def test_every_option_on_meets_every_control_once_the_stack_allows_the_ecs_exec_it_turns_on() -> None:
+    """maximal is prod with every option on, ECS Exec among them: break-glass access that a stack
+    allows in its policy config, the documented opt-in, and nothing else relaxed."""
+    report = stack_report("prod", run_config("maximal"), with_ecs_exec_allowed(stack_policy_config("prod")))
+    assert report == {"mandatory": [], "advisory": []}
+
+
+def test_prods_own_config_refuses_the_ecs_exec_maximal_turns_on_and_the_writable_root_it_needs() -> None:
     assert stack_report("prod", run_config("maximal")) == {
         "mandatory": [
             "ecs-containers-hardened: Container 'app' has a writable root; set readonlyRootFilesystem (ECS Exec is "
@@ -117,6 +135,28 @@ def test_every_option_on_meets_every_control_but_the_ecs_exec_it_turns_on() -> N
         ],
         "advisory": [],
     }
+
+
+def test_allowing_ecs_exec_waives_the_exec_flag_and_the_writable_root_and_nothing_else() -> None:
+    allowed = settings(with_ecs_exec_allowed({}))
+    task = {"containerDefinitions": json.dumps([CONTAINER | {
+        "privileged": True, "readonlyRootFilesystem": False, "environment": [{"name": "DB_PASSWORD", "value": "x"}],
+    }])}  # fmt: skip
+    service = {
+        "capacityProviderStrategies": GOOD_STRATEGY,
+        "networkConfiguration": {"assignPublicIp": True},
+        "enableExecuteCommand": True,
+    }
+    hardening = [m for m in violations(TASK, task, allowed) if m.startswith("ecs-containers-hardened:")]
+    assert [m.split(":", 1)[1].split(";")[0].strip() for m in hardening] == [
+        "Container 'app' is privileged",
+        "Container 'app' passes DB_PASSWORD as plain environment",
+        "Container 'app' has no logConfiguration",
+    ]
+    assert violations(SERVICE, service, allowed) == [
+        "ecs-service-not-exposed: Tasks get public IPs; run them in private subnets (taskSubnetIds, or vpc: new "
+        "with NAT)."
+    ]
 
 
 def rules_reported(findings: list[str]) -> set[str]:
