@@ -9,6 +9,11 @@ shift || true
 for tool in pulumi docker aws; do
   command -v "$tool" >/dev/null || { echo "deploy: '$tool' is not installed (see README: Quickstart)" >&2; exit 1; }
 done
+# An engine that does not answer is told apart from a builder without arm64: the fixes differ.
+if ! problem=$(docker info --format '{{.ServerVersion}}' 2>&1 >/dev/null); then
+  echo "deploy: the Docker engine does not answer (start Docker Desktop or the docker service): ${problem:-docker info failed}" >&2
+  exit 1
+fi
 docker buildx version >/dev/null 2>&1 || { echo "deploy: docker buildx is missing" >&2; exit 1; }
 # The locked dependencies first, before anything touches AWS: uv.lock, hash-checked (README).
 uv=$(python3 tools/uv_bootstrap.py)
@@ -20,7 +25,7 @@ export PATH
 aws sts get-caller-identity >/dev/null || { echo "deploy: no AWS credentials (aws configure / AWS_PROFILE)" >&2; exit 1; }
 builder=$(tools/builder.sh)
 if [ "$(uname -m)" != aarch64 ] && [ "$(uname -m)" != arm64 ] && ! docker buildx inspect --bootstrap "$builder" 2>/dev/null | grep -q 'linux/arm64'; then
-  echo "deploy: this builder cannot build linux/arm64; install QEMU (docker run --privileged --rm tonistiigi/binfmt --install arm64) or use an arm64 host" >&2
+  echo "deploy: the Docker engine runs, but builder '$builder' cannot build linux/arm64; install QEMU (docker run --privileged --rm tonistiigi/binfmt --install arm64) or use an arm64 host" >&2
   exit 1
 fi
 

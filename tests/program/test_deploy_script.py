@@ -14,11 +14,12 @@ STUB = """#!/usr/bin/env bash
 echo "$(basename "$0") $*" >> "$CALLS"
 case "$(basename "$0") $1" in
   "pulumi whoami") exit "${PULUMI_LOGGED_IN:-1}" ;;
+  "docker info") [ -z "${DOCKER_DOWN:-}" ] || { echo "$DOCKER_DOWN" >&2; exit 1; } ;;
   "docker buildx")
     if [ "$2" = inspect ]; then
       [ "$3" = graviton-node ] && { [ -n "${BUILDER_IMAGE:-}" ] || exit 1; }
       echo "Driver Options: image=\\"${BUILDER_IMAGE:-}\\""
-      echo "Platforms: linux/amd64, linux/arm64"
+      echo "Platforms: ${PLATFORMS:-linux/amd64, linux/arm64}"
     fi ;;
   "aws sts") exit "${AWS_OK:-0}" ;;
 esac
@@ -98,6 +99,23 @@ def test_a_builder_with_the_pinned_image_is_kept_and_one_with_another_is_replace
     assert not any(call.startswith(("docker buildx create", "docker buildx rm")) for call in calls)
     _, calls = deploy(project, BUILDER_IMAGE="moby/buildkit:buildx-stable-1")
     assert calls.index(f"docker buildx rm {BUILDER}") < calls.index(next(c for c in calls if "buildx create" in c))
+
+
+def test_an_engine_that_does_not_answer_is_named_as_such_and_not_as_missing_qemu(project: Path) -> None:
+    down = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
+    result, calls = deploy(project, DOCKER_DOWN=down)
+    assert result.returncode == 1
+    assert "the Docker engine does not answer" in result.stderr and down in result.stderr
+    assert "QEMU" not in result.stderr
+    assert not any(call.startswith(("pulumi", "aws")) for call in calls)
+
+
+def test_a_running_engine_whose_builder_lacks_arm64_is_told_to_install_qemu(project: Path) -> None:
+    result, calls = deploy(project, PLATFORMS="linux/amd64")
+    assert result.returncode == 1
+    assert "cannot build linux/arm64; install QEMU" in result.stderr
+    assert "does not answer" not in result.stderr
+    assert not any(call.startswith("pulumi") for call in calls)
 
 
 def test_a_missing_tool_is_named(project: Path) -> None:
