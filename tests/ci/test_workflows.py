@@ -43,7 +43,13 @@ def all_jobs() -> list[tuple[str, str, dict[str, Any]]]:
 
 def test_every_workflow_validates_against_the_github_workflow_schema() -> None:
     checker = tool("check-jsonschema")
-    assert {p.name for p in FILES} == {"pull-request.yml", "deploy.yml", "pulumi-up.yml", "acceptance.yml"}
+    assert {p.name for p in FILES} == {
+        "pull-request.yml",
+        "deploy.yml",
+        "pulumi-up.yml",
+        "acceptance.yml",
+        "release.yml",
+    }
     result = subprocess.run(
         [checker, "--builtin-schema", "vendor.github-workflows", *map(str, FILES)], capture_output=True, text=True
     )
