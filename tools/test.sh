@@ -5,6 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node.js first: the app's tests need 22 or later (docker/app/package.json "engines"); say so now,
+# not after minutes of other checks.
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 22 ]; then
+  echo "test.sh: the app's tests need Node.js 22 or later; found $(node --version 2>/dev/null || echo 'no node on PATH')." >&2
+  echo "test.sh: install it (README, What you need), or run with the image's Node from the npm registry:" >&2
+  echo "  PATH=\"\$(python3 tools/node_bootstrap.py):\$PATH\" tools/test.sh" >&2
+  exit 1
+fi
+
 # Every Python dependency from uv.lock, hash-checked; --locked fails when pyproject.toml and the lock
 # disagree instead of resolving anew. A no-op when .venv is already in step (well under a second).
 uv=$(python3 tools/uv_bootstrap.py)
@@ -27,5 +37,5 @@ if [ ! -d docker/app/node_modules/bcrypt ]; then
   (cd docker/app && npm ci --no-audit --no-fund --loglevel=error)
 fi
 (cd docker/app && node --test test/)
-echo "== pytest"
-python -m pytest "$@"
+echo "== pytest (skipped groups and why at the end)"
+python -m pytest -rs "$@"
