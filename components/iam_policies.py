@@ -150,6 +150,10 @@ def secrets_key_policy(*, partition: str, account_id: str, region: str, executio
       of the project) may decrypt, whatever its own policy says: an explicit Deny in the key policy,
       which no IAM policy overrides. So another stack's deployer cannot read these through a role it
       makes.
+    - No one decrypts with it except through SSM in the stack's region: an account identity whose IAM
+      policy allows ``kms:Decrypt`` on ``*`` would otherwise use the key directly (the account
+      statement delegates to IAM). ``StringNotEquals`` is true where ``kms:ViaService`` is missing, as in
+      a direct call (IAM User Guide, "Condition operators").
     """
     root = f"arn:{partition}:iam::{account_id}:root"
     statements: list[dict[str, object]] = [
@@ -157,6 +161,8 @@ def secrets_key_policy(*, partition: str, account_id: str, region: str, executio
          "Resource": "*"},
         {"Sid": "ExecutionRoleDecryptsThroughSsm", "Effect": "Allow", "Principal": {"AWS": execution_role_arn},
          "Action": "kms:Decrypt", "Resource": "*", "Condition": via_ssm(region)},
+        {"Sid": "DecryptOnlyThroughSsm", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+         "Resource": "*", "Condition": {"StringNotEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}}},
     ]  # fmt: skip
     project_path = "/".join(role_path.split("/")[:2]) + "/"
     if project_path != "/":

@@ -45,7 +45,7 @@ DOCUMENTS = {
 DEFAULT_BOUNDARY = "arn:aws:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
 PLACEHOLDERS = ("ACCOUNT", "REGION", "PROJECT", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN")
 #: Statements that only a stack with a domain needs.
-DNS_STATEMENTS = ("DomainRecords", "DomainZone")
+DNS_STATEMENTS = ("DomainRecords", "DomainZone", "DomainCertificate")
 #: The statement only a service joining another project's platform stack needs.
 PLATFORM_STATEMENTS = ("PlatformLoadBalancerEgress",)
 _PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")

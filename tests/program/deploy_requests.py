@@ -191,6 +191,14 @@ class Program:
             yield Request(action, "*", self._context(r, action))
         elif r.type in SECURITY_GROUPS:
             yield from self._security_group_requests(r, action)
+        elif (r.type, action) == ("aws:kms/key:Key", "kms:TagResource"):
+            # Tags given to CreateKey are authorized as TagResource on no key yet: nothing to read a
+            # resource tag from (KMS Developer Guide, "Controlling access to tags"); later tag updates
+            # are on the tagged key.
+            tags = r.inputs.get("tags", {})
+            requested = {"aws:TagKeys": sorted(tags), **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
+            yield Request(action, "*", requested)
+            yield Request(action, self.arn(r), requested | self._context(r, action))
         else:
             for arn in self._targets(r, action):
                 yield Request(action, arn, self._context(r, action))
@@ -297,14 +305,14 @@ class Program:
             service = "lambda" if r.type == "aws:lambda/function:Function" else "ecs-tasks"
             return {"iam:PassedToService": f"{service}.amazonaws.com"}
         if r.type == "aws:kms/key:Key":
+            # The Go SDK leaves a false BypassPolicyLockoutSafetyCheck out of CreateKey and PutKeyPolicy (a
+            # plain bool, serialized only when true), so IAM sees no such key there.
             tags = r.inputs.get("tags", {})
             if action == "kms:CreateKey":
-                return {"kms:BypassPolicyLockoutSafetyCheck": False, "aws:TagKeys": sorted(tags),
-                        **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}  # fmt: skip
-            context: dict[str, Any] = {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
-            if action == "kms:PutKeyPolicy":
-                context["kms:BypassPolicyLockoutSafetyCheck"] = False
-            return context
+                return {"aws:TagKeys": sorted(tags), **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
+            return {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
+        if action == "acm:RequestCertificate":
+            return {"acm:DomainNames": [r.inputs["domainName"], *r.inputs.get("subjectAlternativeNames", [])]}
         if r.type == "aws:kms/alias:Alias":
             key = self.find(r.inputs["targetKeyId"])
             return {f"aws:ResourceTag/{k}": v for k, v in key.inputs.get("tags", {}).items()}

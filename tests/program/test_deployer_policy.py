@@ -262,6 +262,23 @@ ESCALATIONS: dict[str, Request] = {
             "aws:RequestTag/graviton-node:stack": "graviton-node/prod",
         },
     ),
+    "TagResource claiming another stack's key as its own": Request(
+        "kms:TagResource",
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
+        {
+            "aws:ResourceTag/graviton-node:stack": "graviton-node/prod",
+            "aws:RequestTag/graviton-node:stack": "graviton-node/dev",
+            "aws:TagKeys": ["graviton-node:stack"],
+        },
+    ),
+    "TagResource of its own key as another stack's, its key policy having granted it the key": Request(
+        "kms:TagResource",
+        f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
+        {"aws:RequestTag/graviton-node:stack": "graviton-node/prod", "aws:TagKeys": ["graviton-node:stack"]},
+    ),
+    "RequestCertificate for a domain not the stack's": Request(
+        "acm:RequestCertificate", "*", {"acm:DomainNames": ["app.example.com", "bank.example.org"]}
+    ),
     "UntagResource of its own key's stack tag": Request(
         "kms:UntagResource",
         f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
@@ -320,6 +337,32 @@ def test_the_deployer_is_refused_each_known_way_to_escalate_or_reach_another_sta
     request = ESCALATIONS[how]
     context = {"aws:PrincipalArn": DEPLOYER_ROLE, **request.context}
     assert iam.verdict([DEV], Request(request.action, request.resource, context)) != "Allow"
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "TagResource claiming another stack's key as its own",
+        "TagResource of its own key as another stack's, its key policy having granted it the key",
+    ],
+)
+def test_retagging_a_key_across_stacks_is_an_explicit_deny_that_no_key_policy_can_override(how: str) -> None:
+    """The deployer may tag keys on ``*`` (KMS authorizes the tags of a CreateKey as TagResource on no
+    key), and may write its own keys' policies: only an explicit Deny holds against a key policy that
+    grants it a key (IAM User Guide, "Policy evaluation logic")."""
+    request = ESCALATIONS[how]
+    assert iam.verdict([DEV], Request(request.action, request.resource, request.context)) == "Deny"
+
+
+def test_the_tags_of_a_new_key_and_later_tag_changes_on_its_own_key_are_allowed() -> None:
+    created = {
+        "aws:RequestTag/graviton-node:stack": "graviton-node/dev",
+        "aws:TagKeys": ["Name", "graviton-node:stack"],
+    }
+    assert iam.verdict([DEV], Request("kms:TagResource", "*", created)) == "Allow"
+    renamed = {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["Name"]}
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123"
+    assert iam.verdict([DEV], Request("kms:TagResource", key, renamed)) == "Allow"
 
 
 def test_a_service_joining_a_platform_may_add_only_egress_rules_to_the_platforms_security_groups() -> None:

@@ -91,3 +91,15 @@ def test_the_stacks_deployer_writes_and_reads_the_parameters_through_ssm_and_the
 def test_the_execution_roles_own_policy_allows_the_key_only_through_ssm() -> None:
     assert iam.allows(EXEC_POLICY, "kms:Decrypt", KEY.outputs["arn"], VIA_SSM)
     assert not iam.allows(EXEC_POLICY, "kms:Decrypt", KEY.outputs["arn"])
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [f"arn:aws:iam::{ACCOUNT}:role/admin", f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-prod"],
+)
+def test_no_identity_of_the_account_decrypts_with_it_directly_whatever_its_own_policy_says(principal: str) -> None:
+    """The account statement delegates to IAM: without the key's own Deny, an identity allowed
+    kms:Decrypt on * would read the secrets straight from KMS, around SSM and its parameter policy."""
+    policy = json.loads(KEY.inputs["policy"])
+    assert not iam.key_allows(policy, decrypt(), principal_arn=principal, identity=[ANYTHING])
+    assert iam.key_allows(policy, decrypt(**VIA_SSM), principal_arn=principal, identity=[ANYTHING])
