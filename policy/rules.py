@@ -604,6 +604,16 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
     providers = listed(principal.get("Federated")) if isinstance(principal, Mapping) else []
     found: list[str] = []
     for provider in providers:
+        if provider == "cognito-identity.amazonaws.com":
+            # Cognito's tokens name the identity pool in their aud (Cognito Developer Guide, "IAM roles").
+            pools = condition_values(statement, "cognito-identity.amazonaws.com:aud")
+            if not pools or not all(has_literal(a) for a in pools):
+                found.append(
+                    "The trust of cognito-identity.amazonaws.com names no identity pool "
+                    "(cognito-identity.amazonaws.com:aud): any pool's identities may assume the role; add "
+                    "StringEquals on it."
+                )
+            continue
         match = _OIDC_PROVIDER.fullmatch(provider)
         if match is None:
             continue
@@ -725,6 +735,10 @@ def _lambda_not_public(resource_type: str, props: Props, __: Config) -> list[str
         ]
     if principal.endswith(".amazonaws.com") and not props.get("sourceArn"):
         return [f"Lambda permission for {principal} without sourceArn; name the rule or resource that invokes it."]
+    source_arn, source_account = str(props.get("sourceArn") or ""), str(props.get("sourceAccount") or "")
+    if source_arn and not names_callers("aws:SourceArn", source_arn) and not _ACCOUNT_ID.fullmatch(source_account):
+        return [f"Lambda permission with sourceArn {source_arn!r}, a pattern any account's resources match; name "
+                "the one resource with its account (or set sourceAccount)."]  # fmt: skip
     if principal == "s3.amazonaws.com" and not props.get("sourceAccount"):
         return ["Lambda permission for s3.amazonaws.com without sourceAccount: a bucket of that name in another "
                 "account may invoke; set sourceAccount."]  # fmt: skip

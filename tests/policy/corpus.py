@@ -286,6 +286,19 @@ CORPUS: tuple[Case, ...] = (
         trust(github(StringEquals=AUD, StringLike={"token.actions.githubusercontent.com:sub": "repo:*"})),
     ),
     case(
+        "cognito-any-identity-pool",
+        TRUST,
+        "names no identity pool",
+        ROLE,
+        trust(
+            allow(
+                Principal={"Federated": "cognito-identity.amazonaws.com"},
+                Action="sts:AssumeRoleWithWebIdentity",
+                Condition={"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}},
+            )
+        ),
+    ),
+    case(
         "oidc-any-repository-of-the-owner",
         TRUST,
         "any subject",
@@ -528,6 +541,18 @@ CORPUS: tuple[Case, ...] = (
             "principal": "s3.amazonaws.com",
             "action": "lambda:InvokeFunction",
             "sourceArn": "arn:aws:s3:::uploads",
+        },
+    ),
+    case(
+        "lambda-permission-for-any-accounts-rule",
+        "lambda-not-public",
+        "a pattern any account's resources match",
+        "aws:lambda/permission:Permission",
+        {
+            "function": "counter",
+            "principal": "events.amazonaws.com",
+            "action": "lambda:InvokeFunction",
+            "sourceArn": "arn:aws:events:*:*:rule/*",
         },
     ),
     case(
