@@ -20,6 +20,7 @@ import json
 import re
 import sys
 import types
+from collections import Counter
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
@@ -96,18 +97,30 @@ def _listed(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def findings(policies: Iterator[tuple[str, str]]) -> list[str]:
-    """Each finding parliament reports on ``policies`` and ``tools/parliament.yaml`` does not suppress."""
+def analyzed(policies: Iterator[tuple[str, str]]) -> Iterator[tuple[str, Any]]:
+    """``(where, finding)`` for each finding parliament reports on ``policies``, suppressed or not."""
     parliament = _parliament()
-    shown = []
     for where, text in policies:
         policy: Any = parliament.analyze_policy_string(
             text, filepath=where, include_community_auditors=True, config=parliament.config
         )
         for finding in map(parliament.enhance_finding, policy.findings):
-            if not suppressed(finding):
-                shown.append(f"{where}: {finding.severity} {finding.issue} {finding.detail} {finding.location}")
-    return shown
+            yield where, finding
+
+
+def findings(policies: Iterator[tuple[str, str]]) -> list[str]:
+    """Each finding parliament reports on ``policies`` and ``tools/parliament.yaml`` does not suppress."""
+    return [
+        f"{where}: {finding.severity} {finding.issue} {finding.detail} {finding.location}"
+        for where, finding in analyzed(policies)
+        if not suppressed(finding)
+    ]
+
+
+def suppressed_counts(policies: Iterator[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """How many findings of each type ``tools/parliament.yaml`` suppresses in each policy: pinned by a test,
+    so that a new finding where a whole file's findings of a type are suppressed cannot pass unseen."""
+    return Counter((where, finding.issue) for where, finding in analyzed(policies) if suppressed(finding))
 
 
 def main() -> int:
