@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .autoscaling_rules import Autoscaling
+from .iam_policies import stack_tag
 from .naming import type_token
 
 NAMESPACE = "ecs"
@@ -50,6 +51,9 @@ class ServiceAutoscaling(pulumi.ComponentResource):
             resource_id=pulumi.Output.format("service/{0}/{1}", args.cluster_name, args.service_name),
             min_capacity=scaling.min_count,
             max_capacity=scaling.max_count,
+            # The deployer may change only its own stack's scalable targets, known by this tag
+            # (docs/iam-deployer-ecs.json, StackScalableTargets).
+            tags=stack_tag(pulumi.get_project(), pulumi.get_stack().lower()),
             opts=pulumi.ResourceOptions(
                 parent=self, ignore_changes=["minCapacity", "maxCapacity"] if scaling.schedules else None
             ),

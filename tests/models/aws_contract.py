@@ -1381,6 +1381,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "resourceId": Both((scaling_target("ResourceId"), SERVICE_RESOURCE_ID)),
         "minCapacity": scaling_target("MinCapacity"),
         "maxCapacity": scaling_target("MaxCapacity"),
+        "tags": scaling_target("Tags"),
     },
     "aws:appautoscaling/policy:Policy": {
         "name": scaling_policy("PolicyName"),

@@ -12,6 +12,7 @@ and ARNs the mocks issued; they are followed back to the resource they name.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -52,6 +53,15 @@ EC2_RESOURCE_TYPES = {
 }
 #: Service-linked roles the first cluster, load balancer and scalable target create (IAM User Guide,
 #: "AWS services that work with IAM": the role names of ECS, ELB and Application Auto Scaling).
+#: Calls that tag a resource as it is created (the tags in the create request), asked for again on the
+#: tagged resource by later tag changes. KMS authorizes a CreateKey's tags as TagResource on no key yet
+#: (AWS KMS Developer Guide, "Controlling access to tags"); RegisterScalableTarget creates a target and,
+#: called again, updates it (Application Auto Scaling API Reference).
+NEW_TAGGED = {
+    ("aws:kms/key:Key", "kms:TagResource"),
+    ("aws:appautoscaling/target:Target", "application-autoscaling:RegisterScalableTarget"),
+    ("aws:appautoscaling/target:Target", "application-autoscaling:TagResource"),
+}
 SERVICE_LINKED = {
     "aws:ecs/cluster:Cluster": ("ecs.amazonaws.com", "AWSServiceRoleForECS"),
     "aws:ecs/service:Service": ("ecs.amazonaws.com", "AWSServiceRoleForECS"),
@@ -146,6 +156,9 @@ class Program:
                 return f"arn:aws:kms:{region}:{name}"
             case "aws:acm/certificate:Certificate":
                 return r.outputs["arn"]
+            case "aws:appautoscaling/target:Target":
+                # scalable-target/${ResourceId}: an ID Application Auto Scaling issues, not the ECS resource ID.
+                return f"arn:aws:application-autoscaling:{region}:scalable-target/0a1b{zlib.crc32(name.encode()):08x}"
             # EC2: security-group/${SecurityGroupId}, security-group-rule/${SecurityGroupRuleId}.
             case "aws:ec2/securityGroup:SecurityGroup":
                 return f"arn:aws:ec2:{region}:security-group/{r.id}"
@@ -191,14 +204,15 @@ class Program:
             yield Request(action, "*", self._context(r, action))
         elif r.type in SECURITY_GROUPS:
             yield from self._security_group_requests(r, action)
-        elif (r.type, action) == ("aws:kms/key:Key", "kms:TagResource"):
-            # Tags given to CreateKey are authorized as TagResource on no key yet: nothing to read a
-            # resource tag from (KMS Developer Guide, "Controlling access to tags"); later tag updates
-            # are on the tagged key.
+        elif (r.type, action) in NEW_TAGGED:
+            # Tag on create, then later calls on the tagged resource: both are asked for.
             tags = r.inputs.get("tags", {})
             requested = {"aws:TagKeys": sorted(tags), **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
-            yield Request(action, "*", requested)
-            yield Request(action, self.arn(r), requested | self._context(r, action))
+            yield Request(action, "*" if r.type == "aws:kms/key:Key" else self.arn(r), requested)
+            updated = self._context(r, action)  # an update names no tags unless it changes them
+            yield Request(
+                action, self.arn(r), updated if action.endswith("RegisterScalableTarget") else requested | updated
+            )
         else:
             for arn in self._targets(r, action):
                 yield Request(action, arn, self._context(r, action))
@@ -280,6 +294,8 @@ class Program:
                 if action == "route53:GetChange":
                     return ["arn:aws:route53:::change/C0123456789ABCDEF"]
                 return [f"arn:aws:route53:::hostedzone/{inputs['zoneId']}"]
+            case (typ, "application-autoscaling") if typ != "aws:appautoscaling/target:Target":
+                return [self.arn(self.scalable_target(r))]
             case (typ, "ecs") if typ.startswith("aws:appautoscaling/"):
                 _, cluster, service = inputs["resourceId"].split("/")
                 return [f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/{aws_name(self.find(cluster))}/"
@@ -294,6 +310,13 @@ class Program:
             case ("aws:s3/bucket:Bucket", _) if action in ("s3:DeleteObject", "s3:DeleteObjectVersion"):
                 return [f"{self.arn(r)}/alb/AWSLogs/{ACCOUNT}/elasticloadbalancing/{REGION}/log.gz"]
         return [self.arn(r)]
+
+    def scalable_target(self, r: Registered) -> Registered:
+        """The scalable target a scaling policy or scheduled action works on: the one of its resource ID."""
+        return next(
+            t for t in self.resources
+            if t.type == "aws:appautoscaling/target:Target" and t.inputs["resourceId"] == r.inputs["resourceId"]
+        )  # fmt: skip
 
     def _context(self, r: Registered, action: str) -> dict[str, Any]:
         """The condition keys IAM sees in ``r``'s request for ``action``."""
@@ -313,6 +336,9 @@ class Program:
             return {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
         if action == "acm:RequestCertificate":
             return {"acm:DomainNames": [r.inputs["domainName"], *r.inputs.get("subjectAlternativeNames", [])]}
+        if r.type.startswith("aws:appautoscaling/") and action.startswith("application-autoscaling:"):
+            target = r if r.type == "aws:appautoscaling/target:Target" else self.scalable_target(r)
+            return {f"aws:ResourceTag/{k}": v for k, v in target.inputs.get("tags", {}).items()}
         if r.type == "aws:kms/alias:Alias":
             key = self.find(r.inputs["targetKeyId"])
             return {f"aws:ResourceTag/{k}": v for k, v in key.inputs.get("tags", {}).items()}

@@ -145,6 +145,8 @@ def test_the_deployer_policy_fits_iams_limits_for_how_the_readme_tells_users_to_
 
 BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/graviton-node-boundary-dev"
 DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-dev"
+PROD_SCALABLE_TARGET = f"arn:aws:application-autoscaling:{REGION}:{ACCOUNT}:scalable-target/0a1b2c3d4e5f"
+PROD_TAGGED = {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"}
 DEV = fill(POLICY, {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": "graviton-node", "STACK": "dev"})
 DEV_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node/dev/dev-app-exec-role-0a1b2c3"
 PROD_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node/prod/prod-app-exec-role-0a1b2c3"
@@ -279,6 +281,31 @@ ESCALATIONS: dict[str, Request] = {
     "RequestCertificate for a domain not the stack's": Request(
         "acm:RequestCertificate", "*", {"acm:DomainNames": ["app.example.com", "bank.example.org"]}
     ),
+    "DeregisterScalableTarget of another stack's service": Request(
+        "application-autoscaling:DeregisterScalableTarget", PROD_SCALABLE_TARGET, PROD_TAGGED
+    ),
+    "PutScheduledAction on another stack's scalable target": Request(
+        "application-autoscaling:PutScheduledAction", PROD_SCALABLE_TARGET, PROD_TAGGED
+    ),
+    "TagResource claiming another stack's scalable target": Request(
+        "application-autoscaling:TagResource",
+        PROD_SCALABLE_TARGET,
+        {
+            **PROD_TAGGED,
+            "aws:RequestTag/graviton-node:stack": "graviton-node/dev",
+            "aws:TagKeys": ["graviton-node:stack"],
+        },
+    ),
+    "RegisterScalableTarget tagged as another stack's": Request(
+        "application-autoscaling:RegisterScalableTarget",
+        PROD_SCALABLE_TARGET,
+        {"aws:RequestTag/graviton-node:stack": "graviton-node/prod", "aws:TagKeys": ["graviton-node:stack"]},
+    ),
+    "UntagResource of its own scalable target's stack tag": Request(
+        "application-autoscaling:UntagResource",
+        PROD_SCALABLE_TARGET,
+        {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]},
+    ),
     "UntagResource of its own key's stack tag": Request(
         "kms:UntagResource",
         f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
@@ -390,6 +417,7 @@ def test_the_deployer_is_explicitly_denied_changes_to_its_own_role_other_stacks_
         assert iam.verdict([DEV], request) == "Deny", request
 
 
+@cache
 def project_of(program: str) -> str:
     root = EXAMPLE_ROOT if program == "second-service" else Path(__file__).resolve().parents[2]
     return str(__import__("yaml").safe_load((root / "Pulumi.yaml").read_text())["name"])
@@ -690,7 +718,7 @@ SUPPRESSED_IN_SHIPPED_DOCUMENTS = {
     ("docs/iam-deployer.json", "PRIVILEGE_ESCALATION"): 1,
     ("docs/iam-deployer.json", "RESOURCE_MISMATCH"): 3,
     ("docs/iam-deployer.json", "RESOURCE_POLICY_PRIVILEGE_ESCALATION"): 2,
-    ("docs/iam-deployer.json", "RESOURCE_STAR"): 3,
+    ("docs/iam-deployer.json", "RESOURCE_STAR"): 2,
     ("docs/iam-operator.json", "RESOURCE_STAR"): 1,
 }
 
