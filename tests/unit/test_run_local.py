@@ -1,0 +1,97 @@
+"""`tools/run_local.py` gives the local container what the stack's task definition gives it on Fargate."""
+
+import json
+import shlex
+from typing import Any
+
+import pytest
+
+from tests.program.stacks import run_config
+from tools.run_local import build_args, placeholder, platform_of, run_args, task_of
+
+
+def args_for(program: str, port: int = 8080) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
+    task, container = task_of(run_config(program))
+    return run_args(task, container, image="img", name="n", port=port), task, container
+
+
+def option(args: list[str], name: str) -> list[str]:
+    """Every value given to ``name``."""
+    return [args[i + 1] for i, arg in enumerate(args) if arg == name]
+
+
+def test_the_dev_task_runs_as_on_fargate_arm64_non_root_read_only_with_an_init_and_the_tasks_size() -> None:
+    args, task, container = args_for("dev")
+    assert args[:2] == ["run", "--detach"] and args[-1] == "img"
+    assert option(args, "--platform") == ["linux/arm64"]
+    assert option(args, "--user") == [container["user"]] == ["1000:1000"]
+    assert "--read-only" in args and "--init" in args
+    assert option(args, "--stop-timeout") == [str(container["stopTimeout"])]
+    assert option(args, "--memory") == [f"{task['memory']}m"] and option(args, "--cpus") == ["1.0"]
+
+
+def test_the_environment_is_the_tasks_variable_for_variable() -> None:
+    args, _, container = args_for("prod")
+    given = dict(value.split("=", 1) for value in option(args, "--env"))
+    assert {v["name"]: v["value"] for v in container["environment"]}.items() <= given.items()
+    assert given["NODE_OPTIONS"].startswith("--max-old-space-size=")
+
+
+def test_secrets_are_placeholders_and_no_secret_reference_reaches_the_container() -> None:
+    args, _, container = args_for("maximal")
+    given = dict(value.split("=", 1) for value in option(args, "--env"))
+    assert container["secrets"], "maximal has secrets"
+    for secret in container["secrets"]:
+        assert given[secret["name"]] == placeholder(secret["name"])
+        assert not any(secret["valueFrom"] in arg for arg in args)
+
+
+def test_a_writable_root_stays_writable() -> None:
+    args, _, container = args_for("maximal")
+    assert container["readonlyRootFilesystem"] is False and "--read-only" not in args
+
+
+def test_the_health_check_runs_the_tasks_command_word_for_word_through_the_shell() -> None:
+    args, _, container = args_for("dev")
+    health = container["healthCheck"]
+    (command,) = option(args, "--health-cmd")
+    assert health["command"][0] == "CMD" and shlex.split(command) == health["command"][1:]
+    assert option(args, "--health-interval") == [f"{health['interval']}s"]
+    assert option(args, "--health-timeout") == [f"{health['timeout']}s"]
+    assert option(args, "--health-start-period") == [f"{health['startPeriod']}s"]
+    assert option(args, "--health-retries") == [str(health["retries"])]
+
+
+def test_a_shell_form_health_check_is_passed_as_it_is() -> None:
+    container = {"healthCheck": {"command": ["CMD-SHELL", "curl -f localhost/ || exit 1"]}}
+    args = run_args({"cpu": "256", "memory": "512"}, container, image="i", name="n", port=1)
+    assert option(args, "--health-cmd") == ["curl -f localhost/ || exit 1"]
+
+
+def test_the_containers_port_is_published_on_loopback_only() -> None:
+    args, _, container = args_for("dev", port=9000)
+    assert option(args, "--publish") == [f"127.0.0.1:9000:{container['portMappings'][0]['containerPort']}"]
+
+
+@pytest.mark.parametrize(
+    ("runtime", "platform"),
+    [({"operatingSystemFamily": "LINUX", "cpuArchitecture": "ARM64"}, "linux/arm64"), (None, "linux/amd64")],
+)
+def test_the_platform_is_the_tasks_runtime_platform(runtime: dict[str, str] | None, platform: str) -> None:
+    assert platform_of({"runtimePlatform": runtime} if runtime else {}) == platform
+
+
+def test_the_build_is_the_stacks_own_context_and_dockerfile() -> None:
+    run = run_config("dev")
+    args = build_args(run, "t", "linux/arm64", None)
+    image = next(r for r in run.mocks.resources if r.type == "docker-build:index:Image" and r.inputs["push"])
+    assert option(args, "--file")[0].endswith(image.inputs["dockerfile"]["location"])
+    assert args[-1].endswith(image.inputs["context"]["location"]) and "--load" in args
+    assert "--secret" not in args
+    assert option(build_args(run, "t", "linux/arm64", "/ca.pem"), "--secret") == ["id=npm_ca,src=/ca.pem"]
+
+
+def test_the_task_definition_read_is_the_registered_one() -> None:
+    run = run_config("dev")
+    task, container = task_of(run)
+    assert json.loads(task["containerDefinitions"])[0] == container

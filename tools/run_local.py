@@ -1,0 +1,148 @@
+"""Run the app on this machine as the stack's task runs it, and stop it as ECS stops a task.
+
+    python tools/run_local.py                        # build the dev stack's image for linux/arm64, run it
+    python tools/run_local.py --stack prod --port 8080
+    python tools/run_local.py --image <ref>          # an image already built (no build)
+
+The container gets what the stack's task definition gives it (evaluated offline, as ``tools/plan.py``
+does): the environment (the heap ceiling and tuning of the task's memory), the user, the read-only
+root, the stop timeout, the health check, an init process, the task's CPU and memory, linux/arm64
+(emulated where this machine is not arm64). Secrets are placeholders named after the variable, never
+the real values (they live in SSM or Secrets Manager). It prints the URL and follows the logs; Ctrl-C
+stops the container as ECS stops a task: SIGTERM, then SIGKILL after the stop timeout, so the drain
+shows in the logs before the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.errors import ConfigError
+from tools.offline import ROOT, Run, run_program
+
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+IMAGE = "docker-build:index:Image"
+PLATFORM = {("LINUX", "ARM64"): "linux/arm64", ("LINUX", "X86_64"): "linux/amd64"}
+
+
+def placeholder(name: str) -> str:
+    """The value a secret gets locally: says what it stands for, holds nothing."""
+    return f"local-placeholder-for-{name}"
+
+
+def platform_of(task: Mapping[str, Any]) -> str:
+    """The Docker platform of the task's ``runtimePlatform`` (Fargate's default: Linux on x86-64)."""
+    runtime = task.get("runtimePlatform") or {}
+    return PLATFORM[(runtime.get("operatingSystemFamily", "LINUX"), runtime.get("cpuArchitecture", "X86_64"))]
+
+
+def run_args(task: Mapping[str, Any], container: Mapping[str, Any], *, image: str, name: str, port: int) -> list[str]:
+    """``docker run`` arguments that give ``container`` of ``task`` what ECS gives it on Fargate."""
+    # Fargate's task size is the container's limit when the container sets none of its own.
+    args = ["run", "--detach", "--name", name, "--platform", platform_of(task),
+            "--cpus", str(int(task["cpu"]) / 1024), "--memory", f"{task['memory']}m"]  # fmt: skip
+    for variable in container.get("environment") or []:
+        args += ["--env", f"{variable['name']}={variable['value']}"]
+    for secret in container.get("secrets") or []:
+        args += ["--env", f"{secret['name']}={placeholder(secret['name'])}"]
+    if container.get("user"):
+        args += ["--user", container["user"]]
+    if container.get("readonlyRootFilesystem"):
+        args += ["--read-only"]
+    if (container.get("linuxParameters") or {}).get("initProcessEnabled"):
+        args += ["--init"]
+    if container.get("stopTimeout") is not None:
+        args += ["--stop-timeout", str(container["stopTimeout"])]
+    health = container.get("healthCheck")
+    if health:
+        kind, *command = health["command"]
+        # docker run takes the shell form only; CMD's exec form is quoted into it word for word.
+        args += ["--health-cmd", command[0] if kind == "CMD-SHELL" else shlex.join(command)]
+        for option, key, default in (("interval", "interval", 30), ("timeout", "timeout", 5),
+                                     ("start-period", "startPeriod", 0)):  # fmt: skip
+            args += [f"--health-{option}", f"{health.get(key, default)}s"]
+        args += ["--health-retries", str(health.get("retries", 3))]
+    for mapping in container.get("portMappings") or []:
+        args += ["--publish", f"127.0.0.1:{port}:{mapping['containerPort']}"]
+        port += 1
+    return [*args, image]
+
+
+def task_of(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The task definition's inputs and its essential container, as the stack registers them."""
+    task = run.mocks.one(TASK).inputs
+    containers = json.loads(task["containerDefinitions"])
+    return task, next(c for c in containers if c.get("essential", True))
+
+
+def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[str]:
+    """``docker buildx build`` of the stack's own image (its context and Dockerfile), loaded locally."""
+    image = next(r for r in run.mocks.resources if r.type == IMAGE and r.inputs.get("push"))
+    context = ROOT / image.inputs["context"]["location"]
+    args = ["buildx", "build", "--platform", platform, "--load", "--tag", tag,
+            "--file", str(ROOT / image.inputs["dockerfile"]["location"])]  # fmt: skip
+    if npm_ca:
+        args += ["--secret", f"id=npm_ca,src={npm_ca}"]
+    return [*args, str(context)]
+
+
+def follow(name: str, stop_timeout: int) -> int:
+    """Follow the container's logs; on Ctrl-C stop it as ECS does and keep following until it exits."""
+    logs = subprocess.Popen(["docker", "logs", "--follow", name])
+    try:
+        logs.wait()
+    except KeyboardInterrupt:
+        print(f"\nrun_local: SIGTERM to the container, SIGKILL after {stop_timeout} s (the task's stop "
+              "timeout): its drain follows", file=sys.stderr)  # fmt: skip
+        subprocess.run(["docker", "stop", "--time", str(stop_timeout), name], capture_output=True, check=False)
+        logs.wait()
+    status = subprocess.run(["docker", "inspect", "--format", "{{.State.ExitCode}}", name],
+                            capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
+    subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
+    print(f"run_local: the container exited with status {status or 'unknown'}", file=sys.stderr)
+    return int(status) if status.isdigit() else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stack", default="dev", help="stack whose task to run (default: dev)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    parser.add_argument("--image", help="an image already built; default: build the stack's own")
+    parser.add_argument("--port", type=int, default=8080, help="local port for the container's port (8080)")
+    parser.add_argument("--npm-ca", help="CA bundle for npm behind a TLS-intercepting proxy (a build secret)")
+    options = parser.parse_args(argv)
+    if bad := [item for item in options.set if "=" not in item.lstrip("=")]:
+        parser.error(f"--set takes KEY=VALUE (e.g. --set cpu=2048), got {bad[0]!r}")
+    overrides = dict(item.split("=", 1) for item in options.set)
+    try:
+        run = run_program(options.stack, overrides, secret_keys=["secretValues"])
+    except ConfigError as error:
+        for one in error.errors:
+            print(f"error: {one}", file=sys.stderr)
+        return 2
+    task, container = task_of(run)
+    name = f"graviton-node-local-{options.stack}"
+    platform = platform_of(task)
+    image = options.image or f"graviton-node-local:{options.stack}"
+    if not options.image:
+        print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)
+        subprocess.run(["docker", *build_args(run, image, platform, options.npm_ca)], check=True)
+    subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
+    subprocess.run(["docker", *run_args(task, container, image=image, name=name, port=options.port)],
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    health = next((v["value"] for v in container.get("environment") or [] if v["name"] == "HEALTH_CHECK_PATH"), "/")
+    print(f"run_local: http://127.0.0.1:{options.port}{health} (Ctrl-C stops it as ECS stops a task)", file=sys.stderr)
+    return follow(name, int(container.get("stopTimeout") or 30))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
