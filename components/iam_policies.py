@@ -153,7 +153,9 @@ def secrets_key_policy(*, partition: str, account_id: str, region: str, executio
     - No one decrypts with it except through SSM in the stack's region: an account identity whose IAM
       policy allows ``kms:Decrypt`` on ``*`` would otherwise use the key directly (the account
       statement delegates to IAM). ``StringNotEquals`` is true where ``kms:ViaService`` is missing, as in
-      a direct call (IAM User Guide, "Condition operators").
+      a direct call (IAM User Guide, "Condition operators"). ``kms:ReEncryptFrom`` too: a parameter's
+      ciphertext (``GetParameter`` without decryption) re-encrypted under a key of one's own is read
+      without ``kms:Decrypt`` on this one; SSM never re-encrypts.
     """
     root = f"arn:{partition}:iam::{account_id}:root"
     statements: list[dict[str, object]] = [
@@ -161,13 +163,15 @@ def secrets_key_policy(*, partition: str, account_id: str, region: str, executio
          "Resource": "*"},
         {"Sid": "ExecutionRoleDecryptsThroughSsm", "Effect": "Allow", "Principal": {"AWS": execution_role_arn},
          "Action": "kms:Decrypt", "Resource": "*", "Condition": via_ssm(region)},
-        {"Sid": "DecryptOnlyThroughSsm", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+        {"Sid": "DecryptOnlyThroughSsm", "Effect": "Deny", "Principal": {"AWS": "*"},
+         "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
          "Resource": "*", "Condition": {"StringNotEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}}},
     ]  # fmt: skip
     project_path = "/".join(role_path.split("/")[:2]) + "/"
     if project_path != "/":
         statements.append(
-            {"Sid": "NoOtherRoleOfTheProject", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+            {"Sid": "NoOtherRoleOfTheProject", "Effect": "Deny", "Principal": {"AWS": "*"},
+             "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
              "Resource": "*", "Condition": {
                  "ArnLike": {"aws:PrincipalArn": f"arn:{partition}:iam::{account_id}:role{project_path}*"},
                  "ArnNotEquals": {"aws:PrincipalArn": execution_role_arn}}}

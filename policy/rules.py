@@ -599,6 +599,11 @@ def _pins_subject(host: str, subject: str) -> bool:
     return repository is not None and _GITHUB_CONTEXT.match(fixed, repository.end()) is not None
 
 
+#: An identity pool ID: ``<region>:<uuid>`` (Cognito API Reference, ``IdentityPoolId`` pattern
+#: ``[\w-]+:[0-9a-f-]+``), here with no wildcard, so one pool of one region.
+_COGNITO_POOL = re.compile(r"[a-z]{2}(-[a-z]+)+-\d:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
     principal = statement.get("Principal")
     providers = listed(principal.get("Federated")) if isinstance(principal, Mapping) else []
@@ -607,7 +612,7 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
         if provider == "cognito-identity.amazonaws.com":
             # Cognito's tokens name the identity pool in their aud (Cognito Developer Guide, "IAM roles").
             pools = condition_values(statement, "cognito-identity.amazonaws.com:aud")
-            if not pools or not all(has_literal(a) for a in pools):
+            if not pools or not all(_COGNITO_POOL.fullmatch(a) for a in pools):
                 found.append(
                     "The trust of cognito-identity.amazonaws.com names no identity pool "
                     "(cognito-identity.amazonaws.com:aud): any pool's identities may assume the role; add "

@@ -299,6 +299,19 @@ CORPUS: tuple[Case, ...] = (
         ),
     ),
     case(
+        "cognito-any-identity-pool-of-a-region",
+        TRUST,
+        "names no identity pool",
+        ROLE,
+        trust(
+            allow(
+                Principal={"Federated": "cognito-identity.amazonaws.com"},
+                Action="sts:AssumeRoleWithWebIdentity",
+                Condition={"StringLike": {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}},
+            )
+        ),
+    ),
+    case(
         "oidc-any-repository-of-the-owner",
         TRUST,
         "any subject",

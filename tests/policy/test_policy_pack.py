@@ -696,3 +696,12 @@ def test_docs_policy_names_each_rules_anchors_as_the_rules_do() -> None:
         control = row.strip("|").split("|")[0].strip()
         assert set(ANCHOR.findall(control)) == set(rule.anchors), row
         assert rule.anchors or control.startswith("—"), row
+
+
+def test_a_cognito_trust_naming_one_identity_pool_passes() -> None:
+    pool = "us-east-1:12345678-1234-1234-1234-123456789012"
+    statement = {"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+                 "Action": "sts:AssumeRoleWithWebIdentity",
+                 "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": pool}}}  # fmt: skip
+    trust = {"assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
+    assert violations("aws:iam/role:Role", trust) == []

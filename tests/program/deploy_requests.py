@@ -208,6 +208,7 @@ class Program:
             # Tag on create, then later calls on the tagged resource: both are asked for.
             tags = r.inputs.get("tags", {})
             requested = {"aws:TagKeys": sorted(tags), **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
+            requested |= self._scaling_keys(r, action)
             yield Request(action, "*" if r.type == "aws:kms/key:Key" else self.arn(r), requested)
             updated = self._context(r, action)  # an update names no tags unless it changes them
             yield Request(
@@ -318,6 +319,15 @@ class Program:
             if t.type == "aws:appautoscaling/target:Target" and t.inputs["resourceId"] == r.inputs["resourceId"]
         )  # fmt: skip
 
+    def _scaling_keys(self, r: Registered, action: str) -> dict[str, Any]:
+        """The namespace and dimension Application Auto Scaling puts in the context of the calls that
+        name them (Service Authorization Reference: not the tag calls)."""
+        if not action.startswith("application-autoscaling:") or "Tag" in action:
+            return {}
+        target = r if r.type == "aws:appautoscaling/target:Target" else self.scalable_target(r)
+        return {"application-autoscaling:service-namespace": target.inputs["serviceNamespace"],
+                "application-autoscaling:scalable-dimension": target.inputs["scalableDimension"]}  # fmt: skip
+
     def _context(self, r: Registered, action: str) -> dict[str, Any]:
         """The condition keys IAM sees in ``r``'s request for ``action``."""
         if r.type == "aws:iam/role:Role":
@@ -338,7 +348,8 @@ class Program:
             return {"acm:DomainNames": [r.inputs["domainName"], *r.inputs.get("subjectAlternativeNames", [])]}
         if r.type.startswith("aws:appautoscaling/") and action.startswith("application-autoscaling:"):
             target = r if r.type == "aws:appautoscaling/target:Target" else self.scalable_target(r)
-            return {f"aws:ResourceTag/{k}": v for k, v in target.inputs.get("tags", {}).items()}
+            tags = {f"aws:ResourceTag/{k}": v for k, v in target.inputs.get("tags", {}).items()}
+            return tags | self._scaling_keys(target, action)
         if r.type == "aws:kms/alias:Alias":
             key = self.find(r.inputs["targetKeyId"])
             return {f"aws:ResourceTag/{k}": v for k, v in key.inputs.get("tags", {}).items()}
