@@ -103,3 +103,11 @@ def test_no_identity_of_the_account_decrypts_with_it_directly_whatever_its_own_p
     policy = json.loads(KEY.inputs["policy"])
     assert not iam.key_allows(policy, decrypt(), principal_arn=principal, identity=[ANYTHING])
     assert iam.key_allows(policy, decrypt(**VIA_SSM), principal_arn=principal, identity=[ANYTHING])
+
+
+def test_no_identity_re_encrypts_its_ciphertext_under_a_key_of_its_own() -> None:
+    """GetParameter without decryption hands out the ciphertext; ReEncrypt to another key would read it
+    without kms:Decrypt on this one. SSM never re-encrypts, so no one may."""
+    policy = json.loads(KEY.inputs["policy"])
+    request = Request("kms:ReEncryptFrom", KEY.outputs["arn"], TAGS)
+    assert not iam.key_allows(policy, request, principal_arn=f"arn:aws:iam::{ACCOUNT}:role/admin", identity=[ANYTHING])
