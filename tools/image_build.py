@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -208,6 +209,39 @@ def image_config(registry: str, repository: str, manifest: dict) -> dict:
     """The image config blob (architecture, env, user, ...) of a platform manifest."""
     config, _ = _get(registry, f"{repository}/blobs/{manifest['config']['digest']}", ("*/*",))
     return config
+
+
+def image_files(registry: str, repository: str, manifest: dict, suffixes: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of a platform image whose paths end with one of ``suffixes``, read from its layers in
+    the registry without running it: ``{"app/node_modules/...": content}``. A layer's whiteouts remove
+    what earlier layers hold (OCI image spec, layer.md: ``.wh.<name>``, and ``.wh..wh..opq`` for a
+    whole folder)."""
+    found: dict[str, bytes] = {}
+    for layer in manifest["layers"]:
+        removed: list[str] = []
+        added: dict[str, bytes] = {}
+        request = urllib.request.Request(f"http://{registry}/v2/{repository}/blobs/{layer['digest']}")
+        with urllib.request.urlopen(request, timeout=120) as response, tempfile.TemporaryFile() as blob:
+            shutil.copyfileobj(response, blob)
+            blob.seek(0)
+            with tarfile.open(fileobj=blob) as archive:
+                for member in archive:
+                    folder, _, name = member.name.removeprefix("./").rpartition("/")
+                    if name == ".wh..wh..opq":
+                        removed.append(f"{folder}/")
+                    elif name.startswith(".wh."):
+                        removed += [f"{folder}/{name[4:]}".lstrip("/"), f"{folder}/{name[4:]}/".lstrip("/")]
+                    elif member.isfile() and name.endswith(suffixes):
+                        content = archive.extractfile(member)
+                        assert content is not None
+                        added[f"{folder}/{name}".lstrip("/")] = content.read()
+        found = {
+            path: data
+            for path, data in found.items()
+            if not any(path == r or (r.endswith("/") and path.startswith(r)) for r in removed)
+        }
+        found.update(added)
+    return found
 
 
 def layer_bytes(manifest: dict) -> int:

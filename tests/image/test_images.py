@@ -19,6 +19,7 @@ from tools.image_build import (
     build,
     docker,
     image_config,
+    image_files,
     platform_manifests,
     split_ref,
 )
@@ -29,6 +30,8 @@ pytestmark = pytest.mark.image
 #: The task the images are run as: a port other than the image's default 3000 and another health path.
 PORT, HEALTH_PATH = 8080, "/ready"
 ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
+#: The compilers the build stage runs, on the build machine, for each target (Debian's names).
+COMPILERS = {"linux/arm64": "aarch64-linux-gnu-", "linux/amd64": "x86_64-linux-gnu-"}
 
 
 def _ref(env: Environment, flavour: str, dockerfile: str, platforms: tuple[str, ...], suffix: str = "") -> str:
@@ -133,6 +136,39 @@ def test_the_native_module_was_compiled_for_the_platform_and_loads(image: tuple[
     )
     result = json.loads(run(ref, platform, "node", "-e", script))
     assert result == {"machine": ELF_MACHINE[platform], "ok": True, "prebuilds": False}
+
+
+def elf_header(data: bytes) -> tuple[bytes, int, int, int, int]:
+    """Magic, class (2: 64-bit), byte order (1: little-endian), type (3: shared object) and machine of
+    an ELF file (System V ABI, ELF header)."""
+    return data[:4], data[4], data[5], int.from_bytes(data[16:18], "little"), int.from_bytes(data[18:20], "little")
+
+
+def test_every_native_module_in_the_image_is_a_shared_object_for_its_platform(image: tuple[str, str]) -> None:
+    """Read from the pushed layers, not by loading them: any ``.node`` file anywhere in the image."""
+    ref, platform = image
+    registry, repository, tag = split_ref(ref)
+    modules = image_files(registry, repository, platform_manifests(registry, repository, tag)[platform], (".node",))
+    assert "app/node_modules/bcrypt/build/Release/bcrypt_lib.node" in modules
+    headers = {path: elf_header(data) for path, data in modules.items()}
+    assert set(headers.values()) == {(b"\x7fELF", 2, 1, 3, ELF_MACHINE[platform])}, headers
+
+
+def test_the_native_sources_were_compiled_by_the_build_machines_compiler_for_the_target(
+    image: tuple[str, str],
+) -> None:
+    """node-gyp's make files record each compile command beside its object (``.deps/**/*.o.d``): the
+    cross compiler named for the target, and for the Graviton image its Neoverse-N1 tuning."""
+    ref, platform = image
+    registry, repository, tag = split_ref(ref)
+    manifest = platform_manifests(registry, repository, tag)[platform]
+    recorded = image_files(registry, repository, manifest, (".o.d",))
+    commands = [data.decode().splitlines()[0].split(" := ", 1)[1].split() for data in recorded.values()]
+    assert len(commands) == 3, recorded.keys()  # bcrypt.cc, bcrypt_node.cc, blowfish.cc
+    tuned = repository.endswith("/app-graviton")
+    for command in commands:
+        assert command[0] in {COMPILERS[platform] + "gcc", COMPILERS[platform] + "g++"}, command
+        assert ("-mcpu=neoverse-n1" in command) == tuned, command
 
 
 @pytest.mark.parametrize("heap_mib", [256, 768])

@@ -1,0 +1,118 @@
+"""A Dockerfile read the way BuildKit's parser reads it: instructions grouped into stages.
+
+Enough of the syntax for the checks on this project's Dockerfiles (tests/unit/test_dockerfiles.py):
+the ``# escape=`` directive, line continuations (with comment and blank lines inside them dropped),
+heredocs (``RUN <<EOF``), case-insensitive keywords, ``FROM [--platform=P] image [AS name]``, and a
+stage that starts from an earlier stage building on that stage's platform unless it names its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIRECTIVE = re.compile(r"#\s*(\w+)\s*=\s*(\S+)\s*$")
+_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][\w.-]*)\2")
+
+
+@dataclass(frozen=True)
+class Instruction:
+    keyword: str
+    """The instruction, upper case: ``RUN``, ``COPY``..."""
+    arguments: str
+    """The rest, its continuation lines joined with a space (heredoc bodies on lines of their own)."""
+    line: int
+    """Line number (from 1) where it starts."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    base: str
+    """What its FROM names: an image reference or an earlier stage."""
+    name: str | None
+    """Its ``AS`` name, lower case (stage names are case-insensitive); None when unnamed."""
+    platform: str | None
+    """``--platform`` of its FROM or, for a stage built on an earlier stage, that stage's; None: the
+    target platform."""
+    instructions: tuple[Instruction, ...]
+    """What follows its FROM, up to the next FROM."""
+
+
+def instructions(text: str) -> list[Instruction]:
+    """Every instruction in ``text``, parser directives and comments left out."""
+    lines = text.splitlines()
+    escape = "\\"
+    index = 0
+    while index < len(lines) and (directive := _DIRECTIVE.match(lines[index])):
+        if directive[1].lower() == "escape":
+            escape = directive[2]
+        index += 1
+    found: list[Instruction] = []
+    while index < len(lines):
+        line = lines[index].strip()
+        index += 1
+        if not line or line.startswith("#"):
+            continue
+        first_line = index
+        parts = []
+        while line.endswith(escape):
+            parts.append(line[: -len(escape)].strip())
+            line = ""
+            while index < len(lines):
+                candidate = lines[index].strip()
+                index += 1
+                if candidate and not candidate.startswith("#"):
+                    line = candidate
+                    break
+        parts.append(line)
+        joined = " ".join(part for part in parts if part)
+        for _, _, terminator in _HEREDOC.findall(joined):
+            body = []
+            while index < len(lines) and lines[index].strip() != terminator:
+                body.append(lines[index])
+                index += 1
+            index += 1  # the terminator
+            joined += "\n" + "\n".join(body)
+        keyword, _, arguments = joined.partition(" ")
+        found.append(Instruction(keyword.upper(), arguments.strip(), first_line))
+    return found
+
+
+def stages(text: str) -> list[Stage]:
+    """The stages of a Dockerfile in order, each with the platform it is built on."""
+    result: list[Stage] = []
+    by_name: dict[str, Stage] = {}
+    current: tuple[str, str | None, str | None] | None = None
+    body: list[Instruction] = []
+
+    def close() -> None:
+        if current is not None:
+            stage = Stage(*current, instructions=tuple(body))
+            result.append(stage)
+            if stage.name:
+                by_name[stage.name] = stage
+
+    for instruction in instructions(text):
+        if instruction.keyword != "FROM":
+            if current is None and instruction.keyword != "ARG":
+                raise ValueError(f"line {instruction.line}: {instruction.keyword} before the first FROM")
+            body.append(instruction)
+            continue
+        close()
+        body = []
+        words = instruction.arguments.split()
+        platform = None
+        while words and words[0].startswith("--"):
+            flag = words.pop(0)
+            if flag.startswith("--platform="):
+                platform = flag.split("=", 1)[1]
+            elif flag == "--platform":
+                platform = words.pop(0)
+        base, *rest = words
+        name = rest[1].lower() if len(rest) == 2 and rest[0].upper() == "AS" else None
+        parent = by_name.get(base.lower())
+        if platform is None and parent is not None:
+            platform = parent.platform
+        current = (base, name, platform)
+    close()
+    return result
