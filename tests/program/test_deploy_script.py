@@ -90,7 +90,7 @@ def test_it_creates_the_builder_the_program_names_with_buildkit_pinned_by_digest
     assert result.returncode == 0, result.stderr
     create = f"docker buildx create --name {BUILDER} --driver docker-container --driver-opt image={PINNED}"
     assert create in calls
-    assert f"docker buildx inspect --bootstrap {BUILDER}" in calls, "the arm64 check asks that builder"
+    assert f"docker buildx inspect --bootstrap {BUILDER}" in calls, "that builder is started before pulumi up"
     assert re.fullmatch(r"moby/buildkit:v[\d.]+@sha256:[0-9a-f]{64}", PINNED)
 
 
@@ -110,12 +110,12 @@ def test_an_engine_that_does_not_answer_is_named_as_such_and_not_as_missing_qemu
     assert not any(call.startswith(("pulumi", "aws")) for call in calls)
 
 
-def test_a_running_engine_whose_builder_lacks_arm64_is_told_to_install_qemu(project: Path) -> None:
+def test_a_builder_without_arm64_emulation_still_deploys_the_arm64_image(project: Path) -> None:
+    """Nothing in either Dockerfile runs on the target platform (tests/unit/test_dockerfiles.py), so an
+    x86 machine builds linux/arm64 without QEMU."""
     result, calls = deploy(project, PLATFORMS="linux/amd64")
-    assert result.returncode == 1
-    assert "cannot build linux/arm64; install QEMU" in result.stderr
-    assert "does not answer" not in result.stderr
-    assert not any(call.startswith("pulumi") for call in calls)
+    assert result.returncode == 0, result.stderr
+    assert calls[-1] == "pulumi up --stack dev"
 
 
 def test_a_missing_tool_is_named(project: Path) -> None:
