@@ -176,8 +176,10 @@ def _config_value(value: object) -> str | list[str]:
 
 def dev_config(root: Path, region: str | None = None) -> dict[str, str | list[str]]:
     """``Pulumi.dev.yaml``'s values, in ``region`` when one is given."""
-    project = yaml.safe_load((root / "Pulumi.yaml").read_text())["name"]
-    values = yaml.safe_load((root / "Pulumi.dev.yaml").read_text())["config"]
+    # libyaml's parser where there is one: the tests read these files some forty times.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    project = yaml.load((root / "Pulumi.yaml").read_text(), Loader=loader)["name"]
+    values = yaml.load((root / "Pulumi.dev.yaml").read_text(), Loader=loader)["config"]
     config = {(key if ":" in key else f"{project}:{key}"): _config_value(value) for key, value in values.items()}
     if region:
         config["aws:region"] = region

@@ -19,7 +19,8 @@ FILES = sorted(WORKFLOWS.glob("*.yml"))
 
 
 def load(name: str) -> dict[str, Any]:
-    document = yaml.safe_load((WORKFLOWS / name).read_text())
+    # libyaml's parser where there is one: the workflows are read some seventy times.
+    document = yaml.load((WORKFLOWS / name).read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     # YAML 1.1 reads the key `on` as True.
     document["on"] = document.pop(True, document.get("on"))
     return document

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from tests.models.alb import Listener
-from tools.offline import ROOT, RecordingMocks, Run, main_program, run_mocked, run_program
+from tests.program.stacks import recorded_run
+from tools.offline import ROOT, RecordingMocks, Run, main_program, run_mocked
 
 DOC = ROOT / "docs" / "reuse.md"
 SNIPPETS = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
@@ -15,7 +16,7 @@ PLATFORM = "acme/graviton-node/dev"
 
 @pytest.fixture(scope="module")
 def platform() -> Run:
-    return run_program("dev")
+    return recorded_run("dev")
 
 
 def test_the_page_has_snippets_to_run() -> None:

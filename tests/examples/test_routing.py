@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.models.alb import Listener, Rule, RuleRefusedError
+from tests.program.stacks import recorded_run
 from tools.offline import RecordingMocks, Run, run_program
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
@@ -32,7 +33,7 @@ def listener_of(platform: Run, *others: Run) -> Listener:
 
 @pytest.fixture(scope="module")
 def platform() -> Run:
-    return run_program("dev")
+    return recorded_run("dev")
 
 
 def example(platform: Run, **config: str) -> Run:

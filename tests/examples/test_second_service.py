@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.program.stacks import recorded_run, run_config
 from tools.offline import RecordingMocks, Run, run_program
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
@@ -13,12 +14,12 @@ PLATFORM = "acme/graviton-node/dev"
 
 @pytest.fixture(scope="module")
 def platform() -> Run:
-    return run_program("dev")
+    return recorded_run("dev")
 
 
 @pytest.fixture(scope="module")
 def example(platform: Run) -> Run:
-    return run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    return run_config("second-service")
 
 
 def test_it_reads_the_platform_stack_named_in_its_config(example: Run) -> None:

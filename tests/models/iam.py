@@ -33,6 +33,7 @@ The rules, from the IAM User Guide:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -54,6 +55,8 @@ class Request:
     """Condition keys and their values (``aws:PrincipalArn``, ``iam:PassedToService``, ...)."""
 
 
+# Memoized: a policy's few patterns are matched against thousands of requests in the suite.
+@functools.cache
 def _pattern(wildcarded: str) -> re.Pattern[str]:
     def token(i: int, c: str) -> str:
         if c == "*":
@@ -75,8 +78,13 @@ def action_matches(pattern: str, action: str) -> bool:
 
 def string_like(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """IAM's ``StringLike``: ``*`` any run of characters (``:`` and ``/`` included), ``?`` one."""
+    return _like(pattern, ignore_case).fullmatch(value) is not None
+
+
+@functools.cache
+def _like(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.S | (re.I if ignore_case else 0)) is not None
+    return re.compile(regex, re.S | (re.I if ignore_case else 0))
 
 
 def _arn_like(pattern: str, value: str) -> bool:
@@ -171,13 +179,15 @@ def _substituted(pattern: str, context: Mapping[str, ContextValue]) -> str | Non
 
 def _resource_covers(pattern: str, request: Request) -> bool:
     filled = _substituted(pattern, request.context)
-    if filled is None:
-        return False
+    return filled is not None and _resource_pattern(filled).fullmatch(request.resource) is not None
+
+
+@functools.cache
+def _resource_pattern(filled: str) -> re.Pattern[str]:
     literal = {"\0*": "\1", "\0?": "\2", "\0$": "$"}
     for escape, stand_in in literal.items():
         filled = filled.replace(escape, stand_in)
-    regex = _pattern(filled).pattern.replace("\1", r"\*").replace("\2", r"\?")
-    return re.fullmatch(regex, request.resource, re.S) is not None
+    return re.compile(_pattern(filled).pattern.replace("\1", r"\*").replace("\2", r"\?"), re.S)
 
 
 def statement_applies(statement: Mapping[str, Any], request: Request) -> bool:

@@ -2,15 +2,20 @@
 (every optional feature on) and the second-service example beside dev.
 
 One place, so the AWS input contract, the deployer policy and any later whole-stack check walk the
-same programs. Each is run once per test process (a run is about a second).
+same programs. Each is run once per test process and shared, read-only (``recorded_run``): whole-program
+runs are most of the suite's time.
 """
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, NoReturn
 
-from tools.offline import ROOT, RecordingMocks, Run, run_program
+from tools.offline import ROOT, RecordingMocks, Registered, Run, run_program
 
 EXAMPLE = ROOT / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
@@ -53,9 +58,135 @@ PROGRAMS = (*CONFIGS, "second-service")
 
 @functools.cache
 def run_config(name: str) -> Run:
-    """The program run for one of ``PROGRAMS`` (cached per process: treat it as read-only)."""
+    """The program run for one of ``PROGRAMS``, shared and read-only as ``recorded_run``'s."""
     if name == "second-service":
         platform = run_config("dev")
-        return run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+        mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+        return read_only(run_program("dev", mocks=mocks, root=EXAMPLE))
     stack, overrides, secret_keys = CONFIGS[name]
-    return run_program(stack, overrides, secret_keys=list(secret_keys))
+    return recorded_run(stack, overrides, secret_keys)
+
+
+def recorded_run(
+    stack: str = "dev", overrides: Mapping[str, str] | None = None, secret_keys: Iterable[str] = ()
+) -> Run:
+    """This project's program run once per test process for ``stack`` with ``overrides`` (and
+    ``secret_keys`` set as secrets), the recording shared by every test that asks for the same.
+
+    Read-only: its dicts and lists refuse changes (``copy.deepcopy`` of any part gives a changeable copy),
+    so no test changes what another sees. A test that changes its run calls ``run_program`` itself."""
+    return _recorded(stack, frozenset((overrides or {}).items()), frozenset(secret_keys))
+
+
+@functools.cache
+def _recorded(stack: str, overrides: frozenset[tuple[str, str]], secret_keys: frozenset[str]) -> Run:
+    return read_only(run_program(stack, dict(overrides), secret_keys=sorted(secret_keys)))
+
+
+def _refuse(self: object, *_: object, **__: object) -> NoReturn:
+    raise TypeError(f"a shared recorded run is read-only: change a copy.deepcopy of it ({type(self).__name__})")
+
+
+class ReadOnlyDict(dict[str, Any]):
+    """A dict that refuses changes; its copies are plain dicts."""
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return {key: copy.deepcopy(value, memo) for key, value in self.items()}
+
+
+class ReadOnlyList(list[Any]):
+    """A list that refuses changes; its copies are plain lists."""
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse  # type: ignore[assignment]
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        return [copy.deepcopy(value, memo) for value in self]
+
+
+class _Sealed:
+    """Refuses changes to its fields once sealed; a ``copy.deepcopy`` of it is a plain, changeable one."""
+
+    _sealed = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._sealed:
+            _refuse(self)
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._sealed:
+            _refuse(self)
+        super().__delattr__(name)
+
+    def _seal(self) -> None:
+        object.__setattr__(self, "_sealed", True)
+
+
+class ReadOnlyRegistered(_Sealed, Registered):
+    """A recorded resource whose fields refuse changes (``dataclasses.replace`` makes a new one)."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Registered):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(Registered))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Registered:
+        return Registered(
+            **{f.name: copy.deepcopy(getattr(self, f.name), memo) for f in dataclasses.fields(Registered)}
+        )
+
+
+class ReadOnlyMocks(_Sealed, RecordingMocks):
+    """A recording whose fields refuse changes (``resources``, ``calls`` and ``answers`` read-only lists)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RecordingMocks:
+        plain = RecordingMocks()
+        vars(plain).update(
+            {name: copy.deepcopy(value, memo) for name, value in vars(self).items() if name != "_sealed"}
+        )
+        return plain
+
+
+class ReadOnlyRun(_Sealed, Run):
+    """A run whose fields refuse changes."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Run:
+        return Run(mocks=copy.deepcopy(self.mocks, memo), outputs=copy.deepcopy(self.outputs, memo))
+
+
+def _read_only_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ReadOnlyDict({key: _read_only_value(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return ReadOnlyList(_read_only_value(item) for item in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
+
+
+def _read_only_resource(resource: Registered) -> ReadOnlyRegistered:
+    fields = {f.name: _read_only_value(getattr(resource, f.name)) for f in dataclasses.fields(Registered)}
+    sealed = ReadOnlyRegistered(**fields)
+    sealed._seal()
+    return sealed
+
+
+def read_only(run: Run) -> Run:
+    """``run``'s recording, every part of it read-only."""
+    mocks = ReadOnlyMocks()
+    for name, value in vars(run.mocks).items():
+        sealed = ReadOnlyList(map(_read_only_resource, value)) if name == "resources" else _read_only_value(value)
+        setattr(mocks, name, sealed)
+    mocks._seal()
+    sealed_run = ReadOnlyRun(mocks=mocks, outputs=_read_only_value(run.outputs))
+    sealed_run._seal()
+    return sealed_run

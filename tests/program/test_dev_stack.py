@@ -8,12 +8,13 @@ import pytest
 
 from components.capacity_strategy import build_strategy
 from components.cost import estimate
-from tools.offline import Run, run_program
+from tests.program.stacks import recorded_run
+from tools.offline import Run
 
 
 @pytest.fixture(scope="module")
 def dev() -> Run:
-    return run_program("dev")
+    return recorded_run("dev")
 
 
 def test_the_dev_stack_registers_the_image_the_network_the_load_balancer_and_the_service(dev: Run) -> None:

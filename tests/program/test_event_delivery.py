@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.models.resource_policies import admits
+from tests.program.stacks import recorded_run
 from tools.offline import ACCOUNT, REGION, RecordingMocks, Registered, mock_arn, run_program
 
 EVENTS = "events.amazonaws.com"
@@ -67,7 +68,7 @@ def alarms_may_publish(mocks: RecordingMocks, topic_arn: str) -> bool:
 
 @pytest.mark.parametrize(("stack", "overrides"), [("prod", {}), ("dev", ALARMED_DEV)], ids=["prod", "dev-alarms"])
 def test_every_rule_target_admits_eventbridge_for_that_rule(stack: str, overrides: dict[str, str]) -> None:
-    mocks = run_program(stack, overrides).mocks
+    mocks = recorded_run(stack, overrides).mocks
     targets = mocks.inputs_of("aws:cloudwatch/eventTarget:EventTarget")
     kinds = {by_arn(mocks, t["arn"]).type for t in targets}
     assert kinds == {"aws:lambda/function:Function", "aws:cloudwatch/logGroup:LogGroup", "aws:sns/topic:Topic"}
@@ -76,7 +77,7 @@ def test_every_rule_target_admits_eventbridge_for_that_rule(stack: str, override
 
 @pytest.mark.parametrize(("stack", "overrides"), [("prod", {}), ("dev", ALARMED_DEV)], ids=["prod", "dev-alarms"])
 def test_every_alarm_may_still_publish_to_its_topic(stack: str, overrides: dict[str, str]) -> None:
-    mocks = run_program(stack, overrides).mocks
+    mocks = recorded_run(stack, overrides).mocks
     topics = {arn for a in mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm") for arn in a["alarmActions"]}
     assert topics and all(alarms_may_publish(mocks, topic) for topic in topics)
 
@@ -91,7 +92,7 @@ def test_without_the_topic_policy_the_interruption_mails_would_never_arrive() ->
 def test_no_log_resource_policy_takes_one_of_the_accounts_ten() -> None:
     """An account has 10 account-wide log resource policies per region, shared by every stack: one per
     service would fail the eleventh service's deploy. Ours are attached to their log group."""
-    mocks = run_program("prod").mocks
+    mocks = recorded_run("prod").mocks
     policies = mocks.inputs_of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
     assert policies and all("resourceArn" in p and "policyName" not in p for p in policies)
 
@@ -99,7 +100,7 @@ def test_no_log_resource_policy_takes_one_of_the_accounts_ten() -> None:
 def test_the_interruption_log_admits_its_own_rule_and_no_other_rule_or_account() -> None:
     """The confused-deputy guard: EventBridge writes for any rule of any account that names the log
     group as a target unless the policy names the rule (``aws:SourceArn``) and the account."""
-    mocks = run_program("prod").mocks
+    mocks = recorded_run("prod").mocks
     (policy,) = [r for r in mocks.resources if r.type == "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"]
     rule = mocks.find(
         "aws:cloudwatch/eventRule:EventRule", policy.name.removesuffix("-spot-events-policy") + "-spot-rule"

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from policy.rules import NO_RESOURCE_LEVEL, scoped_by_condition
-from tools.offline import run_program
+from tests.program.stacks import recorded_run
 
 POLICY_INPUTS = {
     "aws:iam/rolePolicy:RolePolicy": "policy",
@@ -20,7 +20,7 @@ POLICY_INPUTS = {
 
 
 def documents(stack: str, overrides: dict[str, str]) -> list[tuple[str, dict]]:
-    run = run_program(stack, overrides)
+    run = recorded_run(stack, overrides)
     found = [
         (r.name, json.loads(r.inputs[POLICY_INPUTS[r.type]])) for r in run.mocks.resources if r.type in POLICY_INPUTS
     ]

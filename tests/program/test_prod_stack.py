@@ -5,14 +5,15 @@ import json
 import pytest
 
 from tests.components.builders import published_metrics
-from tools.offline import Run, run_program
+from tests.program.stacks import recorded_run
+from tools.offline import Run
 
 SERVICE = "aws:ecs/service:Service"
 
 
 @pytest.fixture(scope="module")
 def prod() -> Run:
-    return run_program("prod")
+    return recorded_run("prod")
 
 
 def test_prod_keeps_two_tasks_on_demand_and_the_rest_on_spot(prod: Run) -> None:
@@ -55,7 +56,7 @@ def test_prod_uses_enhanced_container_insights(prod: Run) -> None:
 
 
 def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
-    run = run_program("prod")
+    run = recorded_run("prod")
     cost = run.outputs["cost_estimate"]
     lines = {line["item"]: (line["quantity"], line["monthly_usd"]) for line in cost["lines"]}
     assert lines["NAT gateways"] == (3, 98.55)  # OnePerAz over 3 AZs: 3 * 0.045 * 730

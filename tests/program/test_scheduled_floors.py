@@ -11,7 +11,8 @@ import functools
 import pytest
 
 from tests.models.app_autoscaling import ACTION, TARGET, Stack
-from tools.offline import Registered, run_program
+from tests.program.stacks import recorded_run
+from tools.offline import Registered
 
 OLD_FLOOR, NIGHT_FLOOR = 6, 4
 EIGHT_FROM_SEVEN = '["cron(0 7 ? * MON-FRI *)=8..20@Europe/Berlin", "cron(0 20 ? * MON-FRI *)=4..20@Europe/Berlin"]'
@@ -20,7 +21,7 @@ EIGHT_FROM_SEVEN = '["cron(0 7 ? * MON-FRI *)=8..20@Europe/Berlin", "cron(0 20 ?
 @functools.cache
 def prod(**overrides: str) -> tuple[Registered, ...]:
     """What the program registers for prod, with config ``overrides``."""
-    return tuple(run_program("prod", overrides).mocks.resources)
+    return tuple(recorded_run("prod", overrides).mocks.resources)
 
 
 def before_the_fix(program: tuple[Registered, ...]) -> tuple[Registered, ...]:

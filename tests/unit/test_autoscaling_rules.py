@@ -1,5 +1,6 @@
 """Autoscaling settings are checked the way Application Auto Scaling would refuse or misbehave on them."""
 
+import functools
 import re
 from datetime import datetime
 
@@ -234,6 +235,7 @@ def _values(field) -> st.SearchStrategy[str]:
     return numbers | st.sampled_from(field.names) if field.names else numbers
 
 
+@functools.cache  # built once per field: building it on every draw was most of these tests' time
 def _plain(field) -> st.SearchStrategy[str]:
     """A field without ?, L, W or #: *, values, ranges and lists, and start/step where / is allowed."""
     value = _values(field)
