@@ -5,12 +5,12 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.alb_rules import autonamed_elb_names
-from components.app_image import AppImage, AppImageArgs
 from components.cost import estimate, stack_cost
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.network import Network
+from components.edge.alb_rules import autonamed_elb_names
+from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.image.app_image import AppImage, AppImageArgs
+from components.network.network import Network
+from components.service.fargate_service import FargateService, FargateServiceArgs
 from settings import settings_from, stack_shape
 
 

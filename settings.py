@@ -19,19 +19,19 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from components import validation as check
-from components.alarm_rules import Alarms
-from components.autoscaling_rules import Autoscaling, parse_schedule
-from components.capacity_strategy import build_strategy
 from components.cost import StackShape, parse_rate_overrides
-from components.domain import Domain
-from components.ecr_lifecycle import MAX_KEEP_BUILDS
-from components.elb_log_delivery import log_delivery_principal
-from components.env_tuning import Tuning, parse_environment
+from components.edge.domain import Domain
+from components.edge.elb_log_delivery import log_delivery_principal
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.fargate_service import CONTAINER_INSIGHTS
-from components.network import NetworkArgs
-from components.secrets import check_names, check_within_stack, parse_references, parse_values
-from components.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
+from components.image.ecr_lifecycle import MAX_KEEP_BUILDS
+from components.network.network import NetworkArgs
+from components.observability.alarm_rules import Alarms
+from components.service.autoscaling_rules import Autoscaling, parse_schedule
+from components.service.capacity_strategy import build_strategy
+from components.service.env_tuning import Tuning, parse_environment
+from components.service.fargate_service import CONTAINER_INSIGHTS
+from components.service.secrets import check_names, check_within_stack, parse_references, parse_values
+from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
 ConfigValue = str | int | bool | tuple[str, ...]

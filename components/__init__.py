@@ -16,28 +16,28 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.4.0"
 
 _EXPORTS: dict[str, str] = {
-    "AppImage": "app_image",
-    "AppImageArgs": "app_image",
-    "Network": "network",
-    "NetworkArgs": "network",
-    "LoadBalancer": "load_balancer",
-    "LoadBalancerArgs": "load_balancer",
-    "FargateService": "fargate_service",
-    "FargateServiceArgs": "fargate_service",
-    "ServiceSpec": "service_spec",
-    "HealthCheck": "service_spec",
-    "Tuning": "env_tuning",
-    "StrategyItem": "capacity_strategy",
-    "build_strategy": "capacity_strategy",
-    "validate_task_size": "fargate_sizing",
+    "AppImage": "image.app_image",
+    "AppImageArgs": "image.app_image",
+    "Network": "network.network",
+    "NetworkArgs": "network.network",
+    "LoadBalancer": "edge.load_balancer",
+    "LoadBalancerArgs": "edge.load_balancer",
+    "FargateService": "service.fargate_service",
+    "FargateServiceArgs": "service.fargate_service",
+    "ServiceSpec": "service.service_spec",
+    "HealthCheck": "service.service_spec",
+    "Tuning": "service.env_tuning",
+    "StrategyItem": "service.capacity_strategy",
+    "build_strategy": "service.capacity_strategy",
+    "validate_task_size": "service.fargate_sizing",
     "CostEstimate": "cost",
     "estimate": "cost",
     "ConfigError": "errors",
-    "Autoscaling": "autoscaling_rules",
-    "Schedule": "autoscaling_rules",
-    "Alarms": "alarm_rules",
-    "Domain": "domain",
-    "autonamed_elb_names": "alb_rules",
+    "Autoscaling": "service.autoscaling_rules",
+    "Schedule": "service.autoscaling_rules",
+    "Alarms": "observability.alarm_rules",
+    "Domain": "edge.domain",
+    "autonamed_elb_names": "edge.alb_rules",
 }
 __all__ = [
     "Alarms",
@@ -66,20 +66,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .alarm_rules import Alarms
-    from .alb_rules import autonamed_elb_names
-    from .app_image import AppImage, AppImageArgs
-    from .autoscaling_rules import Autoscaling, Schedule
-    from .capacity_strategy import StrategyItem, build_strategy
     from .cost import CostEstimate, estimate
-    from .domain import Domain
-    from .env_tuning import Tuning
+    from .edge.alb_rules import autonamed_elb_names
+    from .edge.domain import Domain
+    from .edge.load_balancer import LoadBalancer, LoadBalancerArgs
     from .errors import ConfigError
-    from .fargate_service import FargateService, FargateServiceArgs
-    from .fargate_sizing import validate_task_size
-    from .load_balancer import LoadBalancer, LoadBalancerArgs
-    from .network import Network, NetworkArgs
-    from .service_spec import HealthCheck, ServiceSpec
+    from .image.app_image import AppImage, AppImageArgs
+    from .network.network import Network, NetworkArgs
+    from .observability.alarm_rules import Alarms
+    from .service.autoscaling_rules import Autoscaling, Schedule
+    from .service.capacity_strategy import StrategyItem, build_strategy
+    from .service.env_tuning import Tuning
+    from .service.fargate_service import FargateService, FargateServiceArgs
+    from .service.fargate_sizing import validate_task_size
+    from .service.service_spec import HealthCheck, ServiceSpec
 
 
 def __getattr__(name: str) -> Any:

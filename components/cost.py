@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
 from .errors import ConfigError
+from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
 
 RATES_AS_OF = "2026-09"
 RATES_REGION = "us-east-1"

@@ -3,9 +3,9 @@
 import json
 from typing import Any
 
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.service_spec import ServiceSpec
-from components.task_counter_handler import count, emf_documents
+from components.observability.task_counter_handler import count, emf_documents
+from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.service.service_spec import ServiceSpec
 from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
 from tests.models.ecs_api import Ecs, Task
 from tools.offline import RecordingMocks

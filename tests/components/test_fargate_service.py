@@ -4,12 +4,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.alarm_rules import Alarms
-from components.autoscaling_rules import Autoscaling, parse_schedule
-from components.capacity_strategy import build_strategy
 from components.errors import ConfigError
-from components.fargate_service import FargateServiceArgs
-from components.service_spec import HealthCheck, ServiceSpec
+from components.observability.alarm_rules import Alarms
+from components.service.autoscaling_rules import Autoscaling, parse_schedule
+from components.service.capacity_strategy import build_strategy
+from components.service.fargate_service import FargateServiceArgs
+from components.service.service_spec import HealthCheck, ServiceSpec
 from tests.components.builders import IMAGE, LB_SUFFIX, service
 from tools.offline import RecordingMocks
 

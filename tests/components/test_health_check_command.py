@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from components.errors import ConfigError
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.service_spec import HealthCheck, ServiceSpec
+from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.offline import RecordingMocks
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node runs the health check")

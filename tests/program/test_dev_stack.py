@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from components.capacity_strategy import build_strategy
 from components.cost import estimate
+from components.service.capacity_strategy import build_strategy
 from tools.offline import Run, run_program
 
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.errors import HIDDEN, ConfigError, shown
-from components.fargate_service import FargateServiceArgs
-from components.service_spec import ServiceSpec
+from components.service.fargate_service import FargateServiceArgs
+from components.service.service_spec import ServiceSpec
 from settings import load_settings
 from tests.components.builders import IMAGE
 from tools.plan import main as plan

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 HEAP_FLAG = "--max-old-space-size"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 #: The target group's health check (ELB ranges: interval 5-300, timeout 2-120, thresholds 2-10).
 TARGET_HEALTH_INTERVAL_SECONDS = 15

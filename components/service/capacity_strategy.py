@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 FARGATE = "FARGATE"
 FARGATE_SPOT = "FARGATE_SPOT"

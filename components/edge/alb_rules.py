@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 MIN_PRIORITY = 1
 LAST_PRIORITY = 50000

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from . import validation as check
+from .. import validation as check
+from ..errors import ConfigError, collect
+from ..iam_policies import LOG_PREFIX, access_log_bucket_policy, stack_tag
+from ..naming import type_token
+from ..service.app_contract import http_timeouts_ms
 from .alb_rules import autonamed_elb_names
-from .app_contract import http_timeouts_ms
 from .domain import TLS_POLICY, Domain
 from .elb_log_delivery import log_delivery_principal
-from .errors import ConfigError, collect
 from .https_domain import HttpsDomain, HttpsDomainArgs
-from .iam_policies import LOG_PREFIX, access_log_bucket_policy, stack_tag
-from .naming import type_token
 
 HTTPS_PORT = 443
 

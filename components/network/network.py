@@ -9,9 +9,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from . import validation as check
-from .errors import ConfigError
-from .naming import type_token
+from .. import validation as check
+from ..errors import ConfigError
+from ..naming import type_token
 
 VPC_MODES = ("default", "new", "existing")
 _NAT = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from ..naming import account_unique
 from .alarm_rules import Alarms
-from .naming import account_unique
 from .task_counter_handler import DESIRED_METRIC, RUNNING_METRIC
 
 #: Where the Spot-interruption count (a metric filter on the interruption events' log group) and the

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 MAX_KEEP_BUILDS = 1000
 

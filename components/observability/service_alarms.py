@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from ..naming import type_token
 from .alarm_rules import AlarmDefinition, Alarms, alarm_definitions
-from .naming import type_token
 
 
 @dataclass(frozen=True, kw_only=True)

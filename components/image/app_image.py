@@ -22,11 +22,11 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
-from . import validation as check
+from .. import validation as check
+from ..errors import ConfigError
+from ..naming import type_token
 from .build_tag import TAG_PREFIX, build_tag, platform_suffix
 from .ecr_lifecycle import MAX_KEEP_BUILDS, cache_lifecycle_policy, lifecycle_policy
-from .errors import ConfigError
-from .naming import type_token
 
 CACHE_TAG_PREFIX = "cache-"
 

@@ -15,8 +15,8 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
-from .errors import ConfigError, collect
-from .validation import int_in_range
+from ..errors import ConfigError, collect
+from ..validation import int_in_range
 
 MAX_TASKS = 5000
 #: PutScheduledAction's Schedule and Timezone are both the shape ResourceIdMaxLen1600 (botocore

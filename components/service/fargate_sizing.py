@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 # CPU units -> (min MiB, max MiB, step MiB), or an explicit list where the steps are irregular.
 _RANGES: dict[int, tuple[int, int, int]] = {

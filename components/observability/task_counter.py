@@ -14,9 +14,9 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from ..iam_policies import default_boundary_arn, lambda_trust, role_path, task_counter_policy
+from ..naming import type_token
 from . import task_counter_handler
-from .iam_policies import default_boundary_arn, lambda_trust, role_path, task_counter_policy
-from .naming import type_token
 
 #: The newest Python runtime Lambda offers (cdk-nag AwsSolutions-L1 asks for the latest).
 RUNTIME = "python3.14"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigError, collect
+from ..errors import ConfigError, collect
 
 #: A current TLS 1.3 policy (TLS 1.3 and 1.2, forward-secret ciphers only).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import alb_rules
-from . import validation as check
+from .. import validation as check
+from ..edge import alb_rules
+from ..errors import ConfigError, collect
 from .app_contract import app_environment, reject_owned
 from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
-from .errors import ConfigError, collect
 from .fargate_sizing import validate_task_size
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")

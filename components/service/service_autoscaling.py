@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from ..naming import type_token
 from .autoscaling_rules import Autoscaling
-from .naming import type_token
 
 NAMESPACE = "ecs"
 DIMENSION = "ecs:service:DesiredCount"

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from ..iam_policies import alarm_topic_policy, event_log_policy
+from ..naming import type_token
 from .alarm_rules import Alarms
 from .dashboard import (
     BELOW_DESIRED_MINUTES,
@@ -31,8 +33,6 @@ from .dashboard import (
     spot_dimensions,
     spot_interruption_pattern,
 )
-from .iam_policies import alarm_topic_policy, event_log_policy
-from .naming import type_token
 from .task_counter import TaskCounter, TaskCounterArgs
 
 

@@ -14,20 +14,10 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from . import validation as check
-from .alarm_rules import Alarms
-from .alb_rules import autonamed_elb_names
-from .app_contract import (
-    TARGET_HEALTH_INTERVAL_SECONDS,
-    TARGET_HEALTH_TIMEOUT_SECONDS,
-    TARGET_HEALTHY_THRESHOLD,
-    TARGET_UNHEALTHY_THRESHOLD,
-)
-from .autoscaling_rules import Autoscaling
-from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
-from .container_definition import CONTAINER_NAME, container_definition
-from .errors import ConfigError
-from .iam_policies import (
+from .. import validation as check
+from ..edge.alb_rules import autonamed_elb_names
+from ..errors import ConfigError
+from ..iam_policies import (
     default_boundary_arn,
     ecr_repository_arn,
     exec_command_policy,
@@ -38,11 +28,21 @@ from .iam_policies import (
     stack_tag,
     task_trust,
 )
-from .naming import account_unique, type_token
+from ..naming import account_unique, type_token
+from ..observability.alarm_rules import Alarms
+from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
+from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
+from .app_contract import (
+    TARGET_HEALTH_INTERVAL_SECONDS,
+    TARGET_HEALTH_TIMEOUT_SECONDS,
+    TARGET_HEALTHY_THRESHOLD,
+    TARGET_UNHEALTHY_THRESHOLD,
+)
+from .autoscaling_rules import Autoscaling
+from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
+from .container_definition import CONTAINER_NAME, container_definition
 from .secrets import check_names, check_reference, resource_arn, secret_name
-from .service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
-from .service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
 from .service_spec import ServiceSpec
 
 CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")

@@ -22,7 +22,7 @@ Other partitions (ISO, European Sovereign Cloud) are refused: ELB documents no p
 
 from __future__ import annotations
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 SERVICE_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com"
 

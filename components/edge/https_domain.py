@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from ..naming import type_token
 from .domain import Domain
-from .naming import type_token
 
 
 @dataclass(frozen=True, kw_only=True)
