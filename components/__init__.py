@@ -13,17 +13,24 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 _EXPORTS: dict[str, str] = {
     "AppImage": "image.app_image",
     "AppImageArgs": "image.app_image",
     "Network": "network.network",
-    "NetworkArgs": "network.network",
+    "NetworkArgs": "network.network_spec",
     "LoadBalancer": "edge.load_balancer",
     "LoadBalancerArgs": "edge.load_balancer",
+    "Cluster": "service.cluster",
+    "ClusterArgs": "service.cluster_spec",
     "FargateService": "service.fargate_service",
     "FargateServiceArgs": "service.fargate_service",
+    "Route": "edge.service_route",
+    "ServiceRoute": "edge.service_route",
+    "ServiceRouteArgs": "edge.service_route",
+    "FargateTask": "service.fargate_task",
+    "FargateTaskArgs": "service.fargate_task",
     "ServiceSpec": "service.service_spec",
     "HealthCheck": "service.service_spec",
     "Tuning": "service.env_tuning",
@@ -44,17 +51,24 @@ __all__ = [
     "AppImage",
     "AppImageArgs",
     "Autoscaling",
+    "Cluster",
+    "ClusterArgs",
     "ConfigError",
     "CostEstimate",
     "Domain",
     "FargateService",
     "FargateServiceArgs",
+    "FargateTask",
+    "FargateTaskArgs",
     "HealthCheck",
     "LoadBalancer",
     "LoadBalancerArgs",
     "Network",
     "NetworkArgs",
+    "Route",
     "Schedule",
+    "ServiceRoute",
+    "ServiceRouteArgs",
     "ServiceSpec",
     "StrategyItem",
     "Tuning",
@@ -70,15 +84,20 @@ if TYPE_CHECKING:
     from .edge.alb_rules import autonamed_elb_names
     from .edge.domain import Domain
     from .edge.load_balancer import LoadBalancer, LoadBalancerArgs
+    from .edge.service_route import Route, ServiceRoute, ServiceRouteArgs
     from .errors import ConfigError
     from .image.app_image import AppImage, AppImageArgs
-    from .network.network import Network, NetworkArgs
+    from .network.network import Network
+    from .network.network_spec import NetworkArgs
     from .observability.alarm_rules import Alarms
     from .service.autoscaling_rules import Autoscaling, Schedule
     from .service.capacity_strategy import StrategyItem, build_strategy
+    from .service.cluster import Cluster
+    from .service.cluster_spec import ClusterArgs
     from .service.env_tuning import Tuning
     from .service.fargate_service import FargateService, FargateServiceArgs
     from .service.fargate_sizing import validate_task_size
+    from .service.fargate_task import FargateTask, FargateTaskArgs
     from .service.service_spec import HealthCheck, ServiceSpec
 
 

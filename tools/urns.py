@@ -4,6 +4,9 @@ without an alias naming the old one, ``pulumi up`` deletes the old resource and 
 
     python tools/urns.py --write   # record the baseline of every program tests/program/stacks.py walks
 
+The baseline is 0.4.0's, recorded before the components were split: ``--write`` never overwrites it
+(delete a file on purpose to record it again, e.g. for a program that did not exist then).
+
 The mocks' URNs (``pulumi.runtime.mocks``) keep only the parent's last type; the engine's carry the
 whole chain of parent types (``pulumi.runtime.resource.create_urn``: the parent URN's type, then ``$``)
 and leave out the stack resource. So the URNs here are computed from the recorded parents.
@@ -54,11 +57,23 @@ class Identities:
         self._aliases: dict[int, set[str]] = {}
 
     def _engine(self, urn: str) -> str:
-        """A URN the SDK sent (the mocks' form for a registered resource), as the engine forms it;
-        empty for the stack."""
+        """A URN the SDK sent, as the engine forms it; empty for the stack. The SDK sends a registered
+        resource's URN in the mocks' form, and ``pulumi.create_urn`` builds one from its parent's: that
+        parent's URN without its name, then ``$`` and the type (``runtime/resource.py``, ``create_urn``)."""
         if urn in self._by_mock_urn:
             return self.urn(self._by_mock_urn[urn])
-        return "" if _parts(urn)[1] == STACK else urn
+        prefix, qualified, name = _parts(urn)
+        if qualified == STACK:
+            return ""
+        parent_type, _, typ = qualified.rpartition("$")
+        if parent_type == STACK:
+            return f"{prefix}::{typ}::{name}"
+        parents = {
+            _parts(self.urn(r))[1]
+            for r in self._by_mock_urn.values()
+            if r.urn.rsplit("::", 1)[0] == f"{prefix}::{parent_type}"
+        }
+        return f"{prefix}::{parents.pop()}${typ}::{name}" if len(parents) == 1 else urn
 
     def _make(self, prefix: str, parent: str, typ: str, name: str) -> str:
         chain = f"{_parts(parent)[1]}${typ}" if parent else typ
@@ -127,6 +142,9 @@ def main(argv: list[str]) -> int:
         return 2
     BASELINE.mkdir(parents=True, exist_ok=True)
     for program, run in _programs():
+        if (BASELINE / f"{program}.json").exists():
+            print(f"kept {program}: the baseline exists", file=sys.stderr)
+            continue
         document = {"program": program, "resources": snapshot(run)}
         (BASELINE / f"{program}.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
     return 0

@@ -81,8 +81,14 @@ class LoadBalancer(pulumi.ComponentResource):
     idle_timeout_seconds: int
     """The idle timeout; a service behind this listener sets its app's keep-alive above it."""
 
+    @staticmethod
+    def check_name(name: str, key: str = "name", value: str = "") -> None:
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when ELB would refuse the
+        name of the load balancer a ``LoadBalancer`` called ``name`` creates."""
+        autonamed_elb_names(key, value or name, load_balancers=[f"{name}-alb"])
+
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        autonamed_elb_names("name", name, load_balancers=[f"{name}-alb"])
+        self.check_name(name)
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).

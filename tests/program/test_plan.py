@@ -19,7 +19,7 @@ def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and
 ) -> None:
     code, out, _ = plan(capsys, "--stack", "dev")
     lines = out.splitlines()
-    assert code == 0 and lines[0] == "stack dev: 28 resources"
+    assert code == 0 and lines[0] == "stack dev: 31 resources"
     top = [line.split()[0] for line in lines if line.startswith("  graviton-node:")]
     assert top == sorted(top) and "graviton-node:fargate_service:FargateService" in top
     service = next(i for i, line in enumerate(lines) if line.startswith("  graviton-node:fargate_service"))
@@ -44,7 +44,7 @@ def test_the_json_plan_has_all_inputs_parents_and_the_outputs_in_tree_order(
 ) -> None:
     code, out, _ = plan(capsys, "--json", "--set", "desiredCount=3")
     document = json.loads(out)
-    assert code == 0 and len(document["resources"]) == 28
+    assert code == 0 and len(document["resources"]) == 31
     (service,) = [r for r in document["resources"] if r["type"] == "aws:ecs/service:Service"]
     assert service["inputs"]["desiredCount"] == 3 and service["parent"] == "dev-app"
     assert document["outputs"]["cost_estimate"]["tasks_spot"] == 3
