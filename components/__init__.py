@@ -25,7 +25,7 @@ _EXPORTS: dict[str, str] = {
     "Cluster": "service.cluster",
     "ClusterArgs": "service.cluster_spec",
     "FargateService": "service.fargate_service",
-    "FargateServiceArgs": "service.fargate_service",
+    "FargateServiceArgs": "service.fargate_service_args",
     "Route": "edge.service_route",
     "ServiceRoute": "edge.service_route",
     "ServiceRouteArgs": "edge.service_route",
@@ -95,7 +95,8 @@ if TYPE_CHECKING:
     from .service.cluster import Cluster
     from .service.cluster_spec import ClusterArgs
     from .service.env_tuning import Tuning
-    from .service.fargate_service import FargateService, FargateServiceArgs
+    from .service.fargate_service import FargateService
+    from .service.fargate_service_args import FargateServiceArgs
     from .service.fargate_sizing import validate_task_size
     from .service.fargate_task import FargateTask, FargateTaskArgs
     from .service.service_spec import HealthCheck, ServiceSpec

@@ -91,6 +91,27 @@ class LoadBalancer(pulumi.ComponentResource):
         self.check_name(name)
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        sg = self._security_group(name, args, child)
+        alb = self._load_balancer(name, args, sg, child)
+        self.listener_arn, self.url = self._listeners(name, args, alb, child)
+        self.security_group_id = sg.id
+        self.dns_name = alb.dns_name
+        self.arn_suffix = alb.arn_suffix
+        self.idle_timeout_seconds = args.idle_timeout_seconds
+        self.register_outputs(
+            {
+                "security_group_id": self.security_group_id,
+                "listener_arn": self.listener_arn,
+                "dns_name": self.dns_name,
+                "arn_suffix": self.arn_suffix,
+                "url": self.url,
+                "idle_timeout_seconds": self.idle_timeout_seconds,
+            }
+        )
+
+    @staticmethod
+    def _security_group(name: str, args: LoadBalancerArgs, child: pulumi.ResourceOptions) -> aws.ec2.SecurityGroup:
+        """The listener ports open to the allowed CIDRs, nothing else."""
         # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).
         tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
         sg = aws.ec2.SecurityGroup(
@@ -113,6 +134,12 @@ class LoadBalancer(pulumi.ComponentResource):
                     tags=tags,
                     opts=child,
                 )
+        return sg
+
+    def _load_balancer(
+        self, name: str, args: LoadBalancerArgs, sg: aws.ec2.SecurityGroup, child: pulumi.ResourceOptions
+    ) -> aws.lb.LoadBalancer:
+        """The internet-facing ALB (and its access-log bucket)."""
         access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
         alb_depends: list[pulumi.Resource] = []
         if args.access_logs:
@@ -120,7 +147,7 @@ class LoadBalancer(pulumi.ComponentResource):
             access_logs = {"bucket": bucket.bucket, "prefix": LOG_PREFIX, "enabled": True}
             # The ALB checks that it may write to the bucket when logging is switched on.
             alb_depends.append(policy)
-        alb = aws.lb.LoadBalancer(
+        return aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
             internal=False,
@@ -136,6 +163,12 @@ class LoadBalancer(pulumi.ComponentResource):
             access_logs=access_logs,
             opts=pulumi.ResourceOptions(parent=self, depends_on=alb_depends),
         )
+
+    @staticmethod
+    def _listeners(
+        name: str, args: LoadBalancerArgs, alb: aws.lb.LoadBalancer, child: pulumi.ResourceOptions
+    ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """The HTTP listener, and with a domain the HTTPS one; the listener services join and the URL."""
         not_found: aws.lb.ListenerDefaultActionArgsDict = {
             "type": "fixed-response",
             "fixed_response": {"content_type": "text/plain", "status_code": "404", "message_body": "not found"},
@@ -153,41 +186,25 @@ class LoadBalancer(pulumi.ComponentResource):
             default_actions=[to_https if args.domain is not None else not_found],
             opts=child,
         )
-        self.listener_arn = listener.arn
-        port = "" if args.listener_port == 80 else f":{args.listener_port}"
-        self.url = pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
-        if args.domain is not None:
-            domain = HttpsDomain(
-                f"{name}-domain",
-                HttpsDomainArgs(domain=args.domain, alb_dns_name=alb.dns_name, alb_zone_id=alb.zone_id),
-                opts=child,
-            )
-            https = aws.lb.Listener(
-                f"{name}-https",
-                load_balancer_arn=alb.arn,
-                port=HTTPS_PORT,
-                protocol="HTTPS",
-                ssl_policy=TLS_POLICY,
-                certificate_arn=domain.certificate_arn,
-                default_actions=[not_found],
-                opts=child,
-            )
-            self.listener_arn = https.arn
-            self.url = domain.url
-        self.security_group_id = sg.id
-        self.dns_name = alb.dns_name
-        self.arn_suffix = alb.arn_suffix
-        self.idle_timeout_seconds = args.idle_timeout_seconds
-        self.register_outputs(
-            {
-                "security_group_id": self.security_group_id,
-                "listener_arn": self.listener_arn,
-                "dns_name": self.dns_name,
-                "arn_suffix": self.arn_suffix,
-                "url": self.url,
-                "idle_timeout_seconds": self.idle_timeout_seconds,
-            }
+        if args.domain is None:
+            port = "" if args.listener_port == 80 else f":{args.listener_port}"
+            return listener.arn, pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
+        domain = HttpsDomain(
+            f"{name}-domain",
+            HttpsDomainArgs(domain=args.domain, alb_dns_name=alb.dns_name, alb_zone_id=alb.zone_id),
+            opts=child,
         )
+        https = aws.lb.Listener(
+            f"{name}-https",
+            load_balancer_arn=alb.arn,
+            port=HTTPS_PORT,
+            protocol="HTTPS",
+            ssl_policy=TLS_POLICY,
+            certificate_arn=domain.certificate_arn,
+            default_actions=[not_found],
+            opts=child,
+        )
+        return https.arn, domain.url
 
     def _log_bucket(
         self, name: str, args: LoadBalancerArgs, child: pulumi.ResourceOptions

@@ -82,37 +82,7 @@ class AppImage(pulumi.ComponentResource):
         self.tag = build_tag(
             args.context, dockerfile=args.dockerfile, platforms=args.platforms, build_args=args.build_args
         )
-        # ECR refuses a push to an existing immutable tag, even of the same digest: only the deploy's
-        # own build-* tags may move (docs/decisions.md, "Image tags").
-        repo = aws.ecr.Repository(
-            f"{name}-repo",
-            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
-            image_tag_mutability_exclusion_filters=[{"filter": f"{TAG_PREFIX}*", "filter_type": "WILDCARD"}],
-            image_scanning_configuration={"scan_on_push": True},
-            force_delete=args.force_delete,
-            opts=child,
-        )
-        aws.ecr.LifecyclePolicy(
-            f"{name}-lifecycle",
-            repository=repo.name,
-            policy=lifecycle_policy(
-                tag_prefix=TAG_PREFIX, keep_builds=args.keep_builds, platform_count=len(args.platforms)
-            ),
-            opts=child,
-        )
-        # The cache tag is overwritten on every build: its own repository, immutable except for
-        # the cache-* tags, so nothing else pushed there can be overwritten.
-        cache_repo = aws.ecr.Repository(
-            f"{name}-cache-repo",
-            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
-            image_tag_mutability_exclusion_filters=[{"filter": f"{CACHE_TAG_PREFIX}*", "filter_type": "WILDCARD"}],
-            image_scanning_configuration={"scan_on_push": True},
-            force_delete=True,
-            opts=child,
-        )
-        aws.ecr.LifecyclePolicy(
-            f"{name}-cache-lifecycle", repository=cache_repo.name, policy=cache_lifecycle_policy(), opts=child
-        )
+        repo, cache_repo = self._repositories(name, args, child)
         token = aws.ecr.get_authorization_token_output(
             registry_id=repo.registry_id, opts=pulumi.InvokeOutputOptions(parent=self)
         )
@@ -146,6 +116,44 @@ class AppImage(pulumi.ComponentResource):
                 "tag": self.tag,
             }
         )
+
+    @staticmethod
+    def _repositories(
+        name: str, args: AppImageArgs, child: pulumi.ResourceOptions
+    ) -> tuple[aws.ecr.Repository, aws.ecr.Repository]:
+        """The image repository and the BuildKit cache's, each with its lifecycle policy."""
+        # ECR refuses a push to an existing immutable tag, even of the same digest: only the deploy's
+        # own build-* tags may move (docs/decisions.md, "Image tags").
+        repo = aws.ecr.Repository(
+            f"{name}-repo",
+            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
+            image_tag_mutability_exclusion_filters=[{"filter": f"{TAG_PREFIX}*", "filter_type": "WILDCARD"}],
+            image_scanning_configuration={"scan_on_push": True},
+            force_delete=args.force_delete,
+            opts=child,
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-lifecycle",
+            repository=repo.name,
+            policy=lifecycle_policy(
+                tag_prefix=TAG_PREFIX, keep_builds=args.keep_builds, platform_count=len(args.platforms)
+            ),
+            opts=child,
+        )
+        # The cache tag is overwritten on every build: its own repository, immutable except for
+        # the cache-* tags, so nothing else pushed there can be overwritten.
+        cache_repo = aws.ecr.Repository(
+            f"{name}-cache-repo",
+            image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
+            image_tag_mutability_exclusion_filters=[{"filter": f"{CACHE_TAG_PREFIX}*", "filter_type": "WILDCARD"}],
+            image_scanning_configuration={"scan_on_push": True},
+            force_delete=True,
+            opts=child,
+        )
+        aws.ecr.LifecyclePolicy(
+            f"{name}-cache-lifecycle", repository=cache_repo.name, policy=cache_lifecycle_policy(), opts=child
+        )
+        return repo, cache_repo
 
     def _build(
         self,

@@ -166,6 +166,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
                 opts=child,
             )
             aws.cloudwatch.EventTarget(f"{name}-spot-to-topic", rule=rule.name, arn=args.topic_arn, opts=child)
+        self._spot_alarm(name, args, events)
+
+    def _spot_alarm(self, name: str, args: ServiceMonitoringArgs, events: aws.cloudwatch.LogGroup) -> None:
+        """The interruptions counted from their log group, and alarmed on above the hourly threshold."""
+        child = pulumi.ResourceOptions(parent=self)
         aws.cloudwatch.LogMetricFilter(
             f"{name}-spot-count",
             log_group_name=events.name,

@@ -55,6 +55,17 @@ class ServiceAutoscaling(pulumi.ComponentResource):
             ),
         )
         after_target = pulumi.ResourceOptions(parent=self, depends_on=[target])
+        self._policies(name, args, target, after_target)
+        self._schedules(name, scaling, target, after_target)
+        self.resource_id = target.resource_id
+        self.register_outputs({"resource_id": self.resource_id})
+
+    @staticmethod
+    def _policies(
+        name: str, args: ServiceAutoscalingArgs, target: aws.appautoscaling.Target, opts: pulumi.ResourceOptions
+    ) -> None:
+        """A target-tracking policy per target set: CPU, memory, requests per target."""
+        scaling = args.scaling
         metrics: list[tuple[str, int | None, str]] = [
             ("cpu", scaling.cpu_target_percent, "ECSServiceAverageCPUUtilization"),
             ("memory", scaling.memory_target_percent, "ECSServiceAverageMemoryUtilization"),
@@ -82,8 +93,14 @@ class ServiceAutoscaling(pulumi.ComponentResource):
                     scale_in_cooldown=scaling.scale_in_cooldown_seconds,
                     scale_out_cooldown=scaling.scale_out_cooldown_seconds,
                 ),
-                opts=after_target,
+                opts=opts,
             )
+
+    @staticmethod
+    def _schedules(
+        name: str, scaling: Autoscaling, target: aws.appautoscaling.Target, opts: pulumi.ResourceOptions
+    ) -> None:
+        """The scheduled actions, each setting the range at its time."""
         for index, schedule in enumerate(scaling.schedules):
             aws.appautoscaling.ScheduledAction(
                 f"{name}-schedule-{index}",
@@ -93,7 +110,5 @@ class ServiceAutoscaling(pulumi.ComponentResource):
                 schedule=schedule.expression,
                 timezone=schedule.timezone,
                 scalable_target_action={"min_capacity": schedule.min_count, "max_capacity": schedule.max_count},
-                opts=after_target,
+                opts=opts,
             )
-        self.resource_id = target.resource_id
-        self.register_outputs({"resource_id": self.resource_id})

@@ -1,6 +1,7 @@
 """AWS rules live in modules that never import pulumi, so they stay fast and testable alone; a module
 that imports pulumi does so to register resources. Read from the source (the AST), not from a list:
-the modules under ``components/`` that import a Pulumi SDK are exactly those defining a
+the modules under ``components/`` that import a Pulumi SDK (at run time: an import for annotations
+only, under ``TYPE_CHECKING``, loads nothing) are exactly those defining a
 ``ComponentResource``, and each is named after its component (``FargateService`` in
 ``fargate_service.py``), so a module's name says whether it registers resources."""
 
@@ -20,9 +21,15 @@ def _name(path: Path) -> str:
     return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
 
 
+def _run_time(tree: ast.Module) -> ast.Module:
+    """The module without its ``if TYPE_CHECKING:`` blocks (imports for annotations only)."""
+    body = [n for n in tree.body if not (isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")]
+    return ast.Module(body=body, type_ignores=[])
+
+
 def imports_pulumi(tree: ast.Module) -> bool:
-    """Whether the module imports a Pulumi SDK anywhere (``pulumi``, ``pulumi_aws``, ...)."""
-    for node in ast.walk(tree):
+    """Whether the module imports a Pulumi SDK anywhere at run time (``pulumi``, ``pulumi_aws``, ...)."""
+    for node in ast.walk(_run_time(tree)):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
