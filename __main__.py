@@ -5,14 +5,14 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.cost import estimate, stack_cost
+from components.cost import estimate, stack_cost, stack_shape
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route import Route
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
-from settings import settings_from, stack_shape
+from settings import settings_from
 
 
 def project_config() -> tuple[dict[str, str], frozenset[str]]:
@@ -129,7 +129,9 @@ pulumi.export("log_group_name", service.log_group_name)
 if service.dashboard_url is not None:
     pulumi.export("dashboard_url", service.dashboard_url)
 pulumi.export("environment", service.environment)
-shape, assumptions = stack_shape(settings)
+shape, assumptions = stack_shape(
+    network=settings.network, service=settings.service, alarms=settings.alarms, autoscaling=settings.autoscaling
+)
 pulumi.export(
     "cost_estimate",
     cost.as_output() | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions).as_output(),

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from components import validation as check
-from components.cost import StackShape, parse_rate_overrides
+from components.cost import parse_rate_overrides
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
@@ -497,41 +497,3 @@ def settings_from(
     """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed), for
     a stack in ``region`` (None when unknown), ``stack`` being its (project, stack name)."""
     return load_settings(dict(config), secret_keys, region=region, stack=stack)
-
-
-#: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).
-DEFAULT_VPC_AZS = 3
-
-
-def stack_shape(settings: Settings) -> tuple[StackShape, tuple[str, ...]]:
-    """What the stack runs besides its tasks, for the cost estimate, and the assumptions made."""
-    network, service = settings.network, settings.service
-    assumptions: list[str] = []
-    if network.mode == "new":
-        azs = network.availability_zones
-        nat = {"None": 0, "Single": 1, "OnePerAz": azs}[network.nat_strategy]
-        public_tasks = service.desired_count if nat == 0 else 0
-    elif network.mode == "existing":
-        azs, nat = len(network.public_subnet_ids), 0
-        public_tasks = 0 if network.task_subnet_ids else service.desired_count
-    else:
-        azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
-        assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
-    alarms = 7 if settings.alarms else 0  # five on the service, Spot interruptions, tasks below desired
-    if settings.autoscaling:
-        scaling = settings.autoscaling
-        targets = (scaling.cpu_target_percent, scaling.memory_target_percent, scaling.requests_per_target)
-        alarms += 2 * sum(t is not None for t in targets)  # each target-tracking policy creates two
-        assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
-    # With alarms: the Spot count, the desired count and the running tasks of each provider.
-    metrics = 2 + len(service.strategy) if settings.alarms else 0
-    shape = StackShape(
-        load_balancer_azs=azs,
-        public_task_ips=public_tasks,
-        nat_gateways=nat,
-        alarms=alarms,
-        dashboards=1 if settings.alarms else 0,
-        custom_metrics=metrics,
-        task_counter=settings.alarms is not None,
-    )
-    return shape, tuple(assumptions)

@@ -69,6 +69,13 @@ class AlarmDefinition:
     rolls_back_deployments: bool = False
 
 
+#: The alarms ``ServiceMonitoring`` adds to the definitions' (they watch its own metrics): the Spot
+#: interruptions in an hour, and fewer tasks running than desired.
+MONITORING_ALARMS = ("spot-alarm", "below-desired")
+#: Each target-tracking policy makes Application Auto Scaling create two alarms (high and low).
+ALARMS_PER_TARGET_TRACKING_POLICY = 2
+
+
 def alarm_definitions(alarms: Alarms) -> tuple[AlarmDefinition, ...]:
     """The service's alarms, target-side ones first (they exist before the service, which names them)."""
     return (

@@ -68,3 +68,11 @@ def test_the_rule_modules_load_without_pulumi() -> None:
     result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_program_settings_load_no_cloud_sdk() -> None:
+    """``settings.py`` maps config keys to the specs: it needs the rules, never the SDKs."""
+    check = "import sys, settings; print(sorted(m for m in sys.modules if m.startswith(('pulumi', 'boto'))))"
+    result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
