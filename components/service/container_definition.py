@@ -34,11 +34,18 @@ def health_check_command(timeout_seconds: int) -> list[str]:
 
 
 def container_definition(
-    spec: ServiceSpec, *, image: str, log_group: str, region: str, secrets: Mapping[str, str] | None = None
+    spec: ServiceSpec,
+    *,
+    image: str,
+    log_group: str,
+    region: str,
+    secrets: Mapping[str, str] | None = None,
+    behind_load_balancer: bool = True,
 ) -> dict[str, Any]:
     """The one container of the task: ``image`` (digest-pinned), logging to ``log_group`` in ``region``,
     with ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start."""
     hc = spec.health_check
+    environment = spec.container_environment(behind_load_balancer=behind_load_balancer)
     definition: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": image,
@@ -55,7 +62,7 @@ def container_definition(
                 "appProtocol": "http",
             }
         ],
-        "environment": [{"name": k, "value": v} for k, v in sorted(spec.container_environment().items())],
+        "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
         "healthCheck": {
             "command": health_check_command(hc.timeout_seconds),
             "interval": hc.interval_seconds,

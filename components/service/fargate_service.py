@@ -85,7 +85,7 @@ class FargateService(pulumi.ComponentResource):
         self.log_group_name = task.log_group_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment()
+        self.environment = args.spec.container_environment(behind_load_balancer=args.route is not None)
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,
@@ -119,6 +119,7 @@ class FargateService(pulumi.ComponentResource):
                 secret_kms_key_arns=args.secret_kms_key_arns,
                 exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
                 exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else "",
+                behind_load_balancer=args.route is not None,
             ),
             self._child,
         )  # fmt: skip
@@ -129,8 +130,9 @@ class FargateService(pulumi.ComponentResource):
         # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).
         tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
         task_sg = aws.ec2.SecurityGroup(
-            f"{name}-sg", vpc_id=args.vpc_id, description="Tasks: container port from the load balancer only",
-            tags=tags, opts=self._child,
+            f"{name}-sg", vpc_id=args.vpc_id, tags=tags, opts=self._child,
+            # A changed description replaces the group: a routed service's keeps the one it was created with.
+            description="Tasks: container port from the load balancer only" if args.route else "Tasks: no inbound",
         )  # fmt: skip
         for egress in args.egress_ports:
             aws.vpc.SecurityGroupEgressRule(

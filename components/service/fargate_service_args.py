@@ -94,6 +94,7 @@ class FargateServiceArgs:
         both = sorted(self.secrets.keys() & self.secret_values.keys())
         if both:
             raise ConfigError("secretValues", both[0], "a name not also in secrets")
-        check_names(self.spec.container_environment(), [*self.secrets, *self.secret_values])
+        environment = self.spec.container_environment(behind_load_balancer=self.route is not None)
+        check_names(environment, [*self.secrets, *self.secret_values])
         for key in self.secret_kms_key_arns:
             check.kms_key_arn("secretsKmsKeyArns", key, optional=False)

@@ -47,6 +47,8 @@ class FargateTaskArgs:
     """The cluster's ECS Exec session log group, for the task role (with ECS Exec). Default None."""
     exec_kms_key_arn: str = ""
     """The key ECS Exec sessions are encrypted with. Default empty."""
+    behind_load_balancer: bool = True
+    """Whether a load balancer routes to the task: the app is told its timeouts and drain. Default True."""
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -188,7 +190,7 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
     ) -> aws.ecs.TaskDefinition:
         """The ARM64 Fargate task and its container definition (``container_definition``)."""
-        spec = self._args.spec
+        spec, routed = self._args.spec, self._args.behind_load_balancer
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=account_unique(pulumi.get_project(), self._name),
@@ -201,7 +203,11 @@ class FargateTask(pulumi.ComponentResource):
             task_role_arn=task_role.arn,
             container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(
                 lambda v: json.dumps(
-                    [container_definition(spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3])]
+                    [
+                        container_definition(
+                            spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], behind_load_balancer=routed
+                        )
+                    ]
                 )
             ),
             opts=self._child,

@@ -122,9 +122,9 @@ class ServiceSpec:
                 "maxPercent", self.max_percent, f"at least 100 and above minHealthyPercent ({self.min_healthy_percent})"
             )
 
-    def container_environment(self) -> dict[str, str]:
+    def container_environment(self, *, behind_load_balancer: bool = True) -> dict[str, str]:
         """The user's environment, the tuning for this service's memory (one container per task), and
-        what the app must know of the task and the load balancer (``app_contract``)."""
+        what the app must know of the task and, when one routes to it, the load balancer (``app_contract``)."""
         reject_owned(self.environment)
         tuned = tuned_environment(self.environment, container_memory_mib=self.memory, tuning=self.tuning)
         contract = app_environment(
@@ -133,5 +133,6 @@ class ServiceSpec:
             idle_timeout_seconds=self.idle_timeout_seconds,
             stop_timeout_seconds=self.stop_timeout_seconds,
             deregistration_delay_seconds=self.deregistration_delay_seconds,
+            behind_load_balancer=behind_load_balancer,
         )
         return dict(sorted({**tuned, **contract}.items()))
