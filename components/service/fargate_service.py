@@ -42,6 +42,8 @@ class FargateService(pulumi.ComponentResource):
     """CloudWatch log group of the container."""
     security_group_id: pulumi.Output[str]
     """The tasks' security group."""
+    task_role_name: pulumi.Output[str]
+    """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
     target_group_arn: pulumi.Output[str] | None
     """The route's target group, or None without a route."""
     environment: dict[str, str]
@@ -83,6 +85,7 @@ class FargateService(pulumi.ComponentResource):
         self.service_name = service.name
         self.task_definition_arn = task.task_definition_arn
         self.log_group_name = task.log_group_name
+        self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
         self.environment = args.spec.container_environment(behind_load_balancer=args.route is not None)
@@ -94,6 +97,7 @@ class FargateService(pulumi.ComponentResource):
                 "task_definition_arn": self.task_definition_arn,
                 "log_group_name": self.log_group_name,
                 "security_group_id": self.security_group_id,
+                "task_role_name": self.task_role_name,
                 "target_group_arn": self.target_group_arn,
                 "environment": self.environment,
                 "dashboard_url": self.dashboard_url,

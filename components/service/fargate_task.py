@@ -58,6 +58,8 @@ class FargateTask(pulumi.ComponentResource):
     """ARN of the current task definition revision."""
     log_group_name: pulumi.Output[str]
     """CloudWatch log group of the container."""
+    task_role_name: pulumi.Output[str]
+    """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
 
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
@@ -84,7 +86,14 @@ class FargateTask(pulumi.ComponentResource):
         task = self._task_definition(logs, exec_role, task_role, secrets)
         self.task_definition_arn = task.arn
         self.log_group_name = logs.name
-        self.register_outputs({"task_definition_arn": self.task_definition_arn, "log_group_name": self.log_group_name})
+        self.task_role_name = task_role.name
+        self.register_outputs(
+            {
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_name": self.log_group_name,
+                "task_role_name": self.task_role_name,
+            }
+        )
 
     def _role(self, role: str, trust: pulumi.Input[str]) -> aws.iam.Role:
         return aws.iam.Role(
