@@ -222,7 +222,7 @@ class FargateService(pulumi.ComponentResource):
     ) -> pulumi.Output[str] | None:
         """The service's own alarms, Spot interruptions and the dashboard; its URL."""
         args, spec = self._args, self._args.spec
-        if args.alarms is None or route is None or args.route is None or args.route.load_balancer_arn_suffix is None:
+        if args.alarms is None:
             return None
         topic_arn = topic.arn if topic else None
         ServiceAlarms(
@@ -236,8 +236,9 @@ class FargateService(pulumi.ComponentResource):
             f"{self._name}-monitoring",
             ServiceMonitoringArgs(
                 alarms=args.alarms, cluster_arn=self.cluster_arn, cluster_name=self.cluster_name,
-                service_name=service.name, load_balancer_arn_suffix=args.route.load_balancer_arn_suffix,
-                target_group_arn_suffix=route.target_group_arn_suffix,
+                service_name=service.name,
+                load_balancer_arn_suffix=args.route.load_balancer_arn_suffix if args.route else None,
+                target_group_arn_suffix=route.target_group_arn_suffix if route else None,
                 capacity_providers=tuple(item.capacity_provider for item in spec.strategy),
                 on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
                 topic_arn=topic_arn, log_retention_days=spec.log_retention_days, role_path=self._role_path,

@@ -46,9 +46,9 @@ class FargateServiceArgs:
     """Scale the service between a minimum and a maximum (``desired_count`` must lie between); ``pulumi up``
     then never resets the running count. Default None: a fixed ``desired_count``."""
     alarms: Alarms | None = None
-    """CloudWatch alarms and the dashboard (and an SNS topic for their addresses); the 5xx and
-    unhealthy-target alarms roll back a deployment. Needs a route with ``load_balancer_arn_suffix``.
-    Default None."""
+    """CloudWatch alarms and the dashboard (and an SNS topic for their addresses). With a route (which then
+    needs ``load_balancer_arn_suffix``) also its 5xx, unhealthy-target and response-time alarms, the
+    first two rolling back a deployment, and its widgets. Default None."""
     secrets: Mapping[str, str] = field(default_factory=dict)
     """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
     key), resolved by ECS at task start; the execution role may read exactly these. Default none."""
@@ -78,8 +78,8 @@ class FargateServiceArgs:
                 raise ConfigError(
                     "requestsPerTarget", self.autoscaling.requests_per_target, "unset, or a load_balancer_arn_suffix"
                 )
-        if self.alarms is not None and arn_suffix is None:
-            raise ConfigError("alarms", True, "alarms together with a load_balancer_arn_suffix (their dimension)")
+        if self.alarms is not None and self.route is not None and arn_suffix is None:
+            raise ConfigError("alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)")
         if self.role_path and not is_role_path(self.role_path):
             raise ConfigError("role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most")
         check.policy_arn("permissionsBoundaryArn", self.permissions_boundary_arn)

@@ -472,3 +472,12 @@ def test_a_service_without_a_route_tells_its_app_no_load_balancer_timeouts_and_g
     env = {item["name"]: item["value"] for item in container["environment"]}
     assert not {"KEEP_ALIVE_TIMEOUT_MS", "HEADERS_TIMEOUT_MS", "REQUEST_TIMEOUT_MS", "DRAIN_DELAY_MS"} & env.keys()
     assert env["SHUTDOWN_TIMEOUT_MS"] == "115000"  # stopTimeout less the exit margin: no drain to wait out
+
+
+def test_a_service_without_a_route_alarms_on_itself_with_a_dashboard_without_a_route_s_widgets(mocked) -> None:
+    mocks = mocked(lambda: service(route=None, alarms=Alarms()))
+    alarms = {r.name for r in mocks.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"}
+    own = {"svc-alarms-cpu", "svc-alarms-memory", "svc-monitoring-spot-alarm", "svc-monitoring-below-desired"}
+    assert alarms == own
+    assert "AWS/ApplicationELB" not in mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
+    assert not mocks.one(SERVICE).inputs.get("alarms")  # no route: no deployment alarms to roll back on
