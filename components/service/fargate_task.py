@@ -20,7 +20,7 @@ from ..iam_policies import (
     task_trust,
 )
 from ..naming import account_unique, type_token
-from .container_definition import container_definition
+from .container_definition import container_definitions
 from .secrets import resource_arn
 from .service_spec import ServiceSpec
 
@@ -159,8 +159,10 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
         parameter_key: pulumi.Output[str] | None,
     ) -> None:
-        """Pull the image, write the log, read exactly the task's secrets (``execution_policy``)."""
+        """Pull the images (the app's and each sidecar's in ECR), write the log, read exactly the task's
+        secrets (``execution_policy``)."""
         kms_key_arns = self._args.secret_kms_key_arns
+        sidecar_images = tuple(sidecar.image for sidecar in self._args.spec.sidecars)
         aws.iam.RolePolicy(
             f"{self._name}-exec-policy",
             role=exec_role.id,
@@ -169,6 +171,9 @@ class FargateTask(pulumi.ComponentResource):
             ).apply(
                 lambda v: execution_policy(
                     repository_arn=ecr_repository_arn(v[0], v[1]),
+                    more_repository_arns=tuple(
+                        arn for arn in (ecr_repository_arn(image, v[1]) for image in sidecar_images) if arn
+                    ),
                     log_group_arn=v[2],
                     secret_arns=tuple(sorted({arn for arn in map(resource_arn, v[3].values()) if arn})),
                     kms_key_arns=kms_key_arns,
@@ -212,11 +217,9 @@ class FargateTask(pulumi.ComponentResource):
             task_role_arn=task_role.arn,
             container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(
                 lambda v: json.dumps(
-                    [
-                        container_definition(
-                            spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], behind_load_balancer=routed
-                        )
-                    ]
+                    container_definitions(
+                        spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], behind_load_balancer=routed
+                    )
                 )
             ),
             opts=self._child,
