@@ -5,13 +5,14 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.alb_rules import autonamed_elb_names
-from components.app_image import AppImage, AppImageArgs
-from components.cost import estimate, stack_cost
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.network import Network
-from settings import settings_from, stack_shape
+from components.cost import estimate, stack_cost, stack_shape
+from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.edge.service_route import Route
+from components.image.app_image import AppImage, AppImageArgs
+from components.network.network import Network
+from components.service.cluster import Cluster
+from components.service.fargate_service import FargateService, FargateServiceArgs
+from settings import settings_from
 
 
 def project_config() -> tuple[dict[str, str], frozenset[str]]:
@@ -43,7 +44,10 @@ def stack_region() -> str | None:
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
 settings = settings_from(*project_config(), region=stack_region(), stack=(pulumi.get_project(), stack))
-autonamed_elb_names("stack", stack, [f"{stack}-app-tg"], load_balancers=[f"{stack}-web-alb"])
+# A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
+# is registered (each component knows its children's names).
+LoadBalancer.check_name(f"{stack}-web", "stack", stack)
+FargateService.check_name(f"{stack}-app", "stack", stack)
 
 # The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and
 # the workflows' setup-buildx steps create it. A missing builder fails the build; no unpinned fallback.
@@ -80,27 +84,30 @@ load_balancer = LoadBalancer(
         domain=settings.domain,
     ),
 )
+# The cluster and the service share a name: the cluster's children keep the names (and URNs, by alias)
+# they had when the service created them.
+cluster = settings.cluster_arn or Cluster(f"{stack}-app", settings.cluster)
 service = FargateService(
     f"{stack}-app",
     FargateServiceArgs(
         spec=settings.service,
         image_ref=image.image_ref,
+        cluster=cluster,
         vpc_id=network.vpc_id,
         subnet_ids=network.task_subnet_ids,
         assign_public_ip=network.assign_public_ip,
-        listener_arn=load_balancer.listener_arn,
-        load_balancer_security_group_id=load_balancer.security_group_id,
-        cluster_arn=settings.cluster_arn or None,
-        container_insights=settings.container_insights,
+        route=Route(
+            listener_arn=load_balancer.listener_arn,
+            load_balancer_security_group_id=load_balancer.security_group_id,
+            load_balancer_arn_suffix=load_balancer.arn_suffix,
+        ),
         egress_ports=settings.task_egress_ports,
-        exec_kms_key_arn=settings.exec_kms_key_arn,
         permissions_boundary_arn=settings.permissions_boundary_arn,
         secrets=settings.secrets,
         secret_values={name: pulumi.Output.secret(value) for name, value in settings.secret_values.items()},
         secret_kms_key_arns=settings.secrets_kms_key_arns,
         autoscaling=settings.autoscaling,
         alarms=settings.alarms,
-        load_balancer_arn_suffix=load_balancer.arn_suffix,
     ),
 )
 cost = estimate(
@@ -122,7 +129,9 @@ pulumi.export("log_group_name", service.log_group_name)
 if service.dashboard_url is not None:
     pulumi.export("dashboard_url", service.dashboard_url)
 pulumi.export("environment", service.environment)
-shape, assumptions = stack_shape(settings)
+shape, assumptions = stack_shape(
+    network=settings.network, service=settings.service, alarms=settings.alarms, autoscaling=settings.autoscaling
+)
 pulumi.export(
     "cost_estimate",
     cost.as_output() | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions).as_output(),

@@ -19,19 +19,19 @@ from decimal import Decimal
 from typing import Literal, TypeVar
 
 from components import validation as check
-from components.alarm_rules import Alarms
-from components.autoscaling_rules import Autoscaling, parse_schedule
-from components.capacity_strategy import build_strategy
-from components.cost import StackShape, parse_rate_overrides
-from components.domain import Domain
-from components.ecr_lifecycle import MAX_KEEP_BUILDS
-from components.elb_log_delivery import log_delivery_principal
-from components.env_tuning import Tuning, parse_environment
+from components.cost import parse_rate_overrides
+from components.edge.domain import Domain
+from components.edge.elb_log_delivery import log_delivery_principal
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.fargate_service import CONTAINER_INSIGHTS
-from components.network import NetworkArgs
-from components.secrets import check_names, check_within_stack, parse_references, parse_values
-from components.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
+from components.image.ecr_lifecycle import MAX_KEEP_BUILDS
+from components.network.network_spec import NetworkArgs
+from components.observability.alarm_rules import Alarms
+from components.service.autoscaling_rules import Autoscaling, parse_schedule
+from components.service.capacity_strategy import build_strategy
+from components.service.cluster_spec import ClusterArgs
+from components.service.env_tuning import Tuning, parse_environment
+from components.service.secrets import check_names, check_within_stack, parse_references, parse_values
+from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
 ConfigValue = str | int | bool | tuple[str, ...]
@@ -138,9 +138,9 @@ class Settings:
     force_delete: bool
     npm_ca_bundle: str
     cluster_arn: str
-    container_insights: str
+    cluster: ClusterArgs
+    """The cluster the stack creates when ``cluster_arn`` is empty."""
     task_egress_ports: tuple[int, ...]
-    exec_kms_key_arn: str
     permissions_boundary_arn: str
     secrets: Mapping[str, str]
     secret_values: Mapping[str, str]
@@ -372,17 +372,24 @@ def _domain(r: _Reader, region: str | None) -> Domain | None:
     return domain
 
 
-def _exec_kms_key_arn(r: _Reader, region: str | None) -> str:
-    key = check.kms_key_arn("execKmsKeyArn", r.string("execKmsKeyArn"))
+def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterArgs:
+    cluster = ClusterArgs(
+        container_insights=r.string("containerInsights"),
+        default_strategy=service.strategy,
+        exec_logging=service.enable_execute_command,
+        exec_kms_key_arn=r.string("execKmsKeyArn"),
+        log_retention_days=service.log_retention_days,
+    )
     # The session log group is created with this key, and CloudWatch Logs uses a key only in its own
     # region (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS", step 2).
-    return check.in_region(
+    check.in_region(
         "execKmsKeyArn",
-        key,
+        cluster.exec_kms_key_arn,
         region,
         f"a KMS key in the stack's region {region} (arn:aws:kms:{region}:ACCOUNT:key/ID): CloudWatch Logs "
         "encrypts the session log group only with a key of its own region",
     )
+    return cluster
 
 
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
@@ -427,6 +434,7 @@ def load_settings(
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.errors.append(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
+    service = _service(r)
     settings = Settings(
         dockerfile=dockerfile,
         platforms=r.part(lambda: check.platforms(r.array("platforms"), dockerfile), lambda: ("linux/arm64",)),
@@ -434,12 +442,9 @@ def load_settings(
         force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
         cluster_arn=r.part(lambda: check.cluster_arn(r.string("clusterArn")), str),
-        container_insights=r.part(
-            lambda: check.one_of("containerInsights", r.string("containerInsights"), CONTAINER_INSIGHTS), str
-        ),
-        service=_service(r),
+        cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
+        service=service,
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
-        exec_kms_key_arn=r.part(lambda: _exec_kms_key_arn(r, region), str),
         permissions_boundary_arn=r.part(
             lambda: check.policy_arn("permissionsBoundaryArn", r.string("permissionsBoundaryArn")), str
         ),
@@ -492,41 +497,3 @@ def settings_from(
     """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed), for
     a stack in ``region`` (None when unknown), ``stack`` being its (project, stack name)."""
     return load_settings(dict(config), secret_keys, region=region, stack=stack)
-
-
-#: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).
-DEFAULT_VPC_AZS = 3
-
-
-def stack_shape(settings: Settings) -> tuple[StackShape, tuple[str, ...]]:
-    """What the stack runs besides its tasks, for the cost estimate, and the assumptions made."""
-    network, service = settings.network, settings.service
-    assumptions: list[str] = []
-    if network.mode == "new":
-        azs = network.availability_zones
-        nat = {"None": 0, "Single": 1, "OnePerAz": azs}[network.nat_strategy]
-        public_tasks = service.desired_count if nat == 0 else 0
-    elif network.mode == "existing":
-        azs, nat = len(network.public_subnet_ids), 0
-        public_tasks = 0 if network.task_subnet_ids else service.desired_count
-    else:
-        azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
-        assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
-    alarms = 7 if settings.alarms else 0  # five on the service, Spot interruptions, tasks below desired
-    if settings.autoscaling:
-        scaling = settings.autoscaling
-        targets = (scaling.cpu_target_percent, scaling.memory_target_percent, scaling.requests_per_target)
-        alarms += 2 * sum(t is not None for t in targets)  # each target-tracking policy creates two
-        assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
-    # With alarms: the Spot count, the desired count and the running tasks of each provider.
-    metrics = 2 + len(service.strategy) if settings.alarms else 0
-    shape = StackShape(
-        load_balancer_azs=azs,
-        public_task_ips=public_tasks,
-        nat_gateways=nat,
-        alarms=alarms,
-        dashboards=1 if settings.alarms else 0,
-        custom_metrics=metrics,
-        task_counter=settings.alarms is not None,
-    )
-    return shape, tuple(assumptions)

@@ -13,49 +13,65 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 _EXPORTS: dict[str, str] = {
-    "AppImage": "app_image",
-    "AppImageArgs": "app_image",
-    "Network": "network",
-    "NetworkArgs": "network",
-    "LoadBalancer": "load_balancer",
-    "LoadBalancerArgs": "load_balancer",
-    "FargateService": "fargate_service",
-    "FargateServiceArgs": "fargate_service",
-    "ServiceSpec": "service_spec",
-    "HealthCheck": "service_spec",
-    "Tuning": "env_tuning",
-    "StrategyItem": "capacity_strategy",
-    "build_strategy": "capacity_strategy",
-    "validate_task_size": "fargate_sizing",
+    "AppImage": "image.app_image",
+    "AppImageArgs": "image.app_image",
+    "Network": "network.network",
+    "NetworkArgs": "network.network_spec",
+    "LoadBalancer": "edge.load_balancer",
+    "LoadBalancerArgs": "edge.load_balancer",
+    "Cluster": "service.cluster",
+    "ClusterArgs": "service.cluster_spec",
+    "FargateService": "service.fargate_service",
+    "FargateServiceArgs": "service.fargate_service_args",
+    "Route": "edge.service_route",
+    "ServiceRoute": "edge.service_route",
+    "ServiceRouteArgs": "edge.service_route",
+    "FargateTask": "service.fargate_task",
+    "FargateTaskArgs": "service.fargate_task",
+    "ServiceSpec": "service.service_spec",
+    "Sidecar": "service.sidecar",
+    "HealthCheck": "service.service_spec",
+    "Tuning": "service.env_tuning",
+    "StrategyItem": "service.capacity_strategy",
+    "build_strategy": "service.capacity_strategy",
+    "validate_task_size": "service.fargate_sizing",
     "CostEstimate": "cost",
     "estimate": "cost",
     "ConfigError": "errors",
-    "Autoscaling": "autoscaling_rules",
-    "Schedule": "autoscaling_rules",
-    "Alarms": "alarm_rules",
-    "Domain": "domain",
-    "autonamed_elb_names": "alb_rules",
+    "Autoscaling": "service.autoscaling_rules",
+    "Schedule": "service.autoscaling_rules",
+    "Alarms": "observability.alarm_rules",
+    "Domain": "edge.domain",
+    "autonamed_elb_names": "edge.alb_rules",
 }
 __all__ = [
     "Alarms",
     "AppImage",
     "AppImageArgs",
     "Autoscaling",
+    "Cluster",
+    "ClusterArgs",
     "ConfigError",
     "CostEstimate",
     "Domain",
     "FargateService",
     "FargateServiceArgs",
+    "FargateTask",
+    "FargateTaskArgs",
     "HealthCheck",
     "LoadBalancer",
     "LoadBalancerArgs",
     "Network",
     "NetworkArgs",
+    "Route",
     "Schedule",
+    "ServiceRoute",
+    "ServiceRouteArgs",
     "ServiceSpec",
+    "Sidecar",
     "StrategyItem",
     "Tuning",
     "__version__",
@@ -66,20 +82,27 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .alarm_rules import Alarms
-    from .alb_rules import autonamed_elb_names
-    from .app_image import AppImage, AppImageArgs
-    from .autoscaling_rules import Autoscaling, Schedule
-    from .capacity_strategy import StrategyItem, build_strategy
     from .cost import CostEstimate, estimate
-    from .domain import Domain
-    from .env_tuning import Tuning
+    from .edge.alb_rules import autonamed_elb_names
+    from .edge.domain import Domain
+    from .edge.load_balancer import LoadBalancer, LoadBalancerArgs
+    from .edge.service_route import Route, ServiceRoute, ServiceRouteArgs
     from .errors import ConfigError
-    from .fargate_service import FargateService, FargateServiceArgs
-    from .fargate_sizing import validate_task_size
-    from .load_balancer import LoadBalancer, LoadBalancerArgs
-    from .network import Network, NetworkArgs
-    from .service_spec import HealthCheck, ServiceSpec
+    from .image.app_image import AppImage, AppImageArgs
+    from .network.network import Network
+    from .network.network_spec import NetworkArgs
+    from .observability.alarm_rules import Alarms
+    from .service.autoscaling_rules import Autoscaling, Schedule
+    from .service.capacity_strategy import StrategyItem, build_strategy
+    from .service.cluster import Cluster
+    from .service.cluster_spec import ClusterArgs
+    from .service.env_tuning import Tuning
+    from .service.fargate_service import FargateService
+    from .service.fargate_service_args import FargateServiceArgs
+    from .service.fargate_sizing import validate_task_size
+    from .service.fargate_task import FargateTask, FargateTaskArgs
+    from .service.service_spec import HealthCheck, ServiceSpec
+    from .service.sidecar import Sidecar
 
 
 def __getattr__(name: str) -> Any:

@@ -14,8 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
 from .errors import ConfigError
+from .network.network_spec import NetworkArgs
+from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
+from .service.autoscaling_rules import Autoscaling
+from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
+from .service.service_spec import ServiceSpec
 
 RATES_AS_OF = "2026-09"
 RATES_REGION = "us-east-1"
@@ -235,3 +239,42 @@ def stack_cost(
         total - compute.monthly_usd + compute.x86_on_demand_monthly_usd,
         (f"{shape.lcus} LCU on average", *assumptions),
     )
+
+
+#: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).
+DEFAULT_VPC_AZS = 3
+
+
+def stack_shape(
+    *, network: NetworkArgs, service: ServiceSpec, alarms: Alarms | None, autoscaling: Autoscaling | None
+) -> tuple[StackShape, tuple[str, ...]]:
+    """What a stack of one service behind a load balancer runs besides its tasks, for ``stack_cost``,
+    and the assumptions made. Alarms are counted from their definitions (``alarm_rules``)."""
+    assumptions: list[str] = []
+    if network.mode == "new":
+        azs = network.availability_zones
+        nat = {"None": 0, "Single": 1, "OnePerAz": azs}[network.nat_strategy]
+        public_tasks = service.desired_count if nat == 0 else 0
+    elif network.mode == "existing":
+        azs, nat = len(network.public_subnet_ids), 0
+        public_tasks = 0 if network.task_subnet_ids else service.desired_count
+    else:
+        azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
+        assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
+    count = len(alarm_definitions(alarms)) + len(MONITORING_ALARMS) if alarms else 0
+    if autoscaling:
+        targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
+        count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)
+        assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
+    # With alarms: the Spot count, the desired count and the running tasks of each provider.
+    metrics = 2 + len(service.strategy) if alarms else 0
+    shape = StackShape(
+        load_balancer_azs=azs,
+        public_task_ips=public_tasks,
+        nat_gateways=nat,
+        alarms=count,
+        dashboards=1 if alarms else 0,
+        custom_metrics=metrics,
+        task_counter=alarms is not None,
+    )
+    return shape, tuple(assumptions)

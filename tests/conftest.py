@@ -35,3 +35,24 @@ def scheduling_unit(nodeid: str) -> str:
     """The file of a test, or the test itself for a file in ``SPREAD``."""
     path = nodeid.split("::", 1)[0]
     return nodeid if path in SPREAD else path
+
+
+def skipped_groups(reasons: list[str]) -> list[str]:
+    """One line per distinct skip reason, with how many tests it skipped, most first."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    return [f"{n} skipped: {reason}" for reason, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """What was skipped and why, one line per reason (``-rs`` would print one per test location)."""
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons.append(reason.removeprefix("Skipped: "))
+    if reasons:
+        terminalreporter.section("skipped, by reason")
+        for line in skipped_groups(reasons):
+            terminalreporter.line(line)

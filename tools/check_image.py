@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from components.container_definition import container_definition
-from components.service_spec import HealthCheck, ServiceSpec
+from components.service.container_definition import container_definition
+from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.image_build import docker
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.

@@ -55,6 +55,8 @@ class Registered:
     """The ID the (mock) provider gave it."""
     outputs: dict[str, Any] = field(default_factory=dict)
     """What the (mock) provider answered: the values AWS would issue for it."""
+    aliases: list[Any] = field(default_factory=list)
+    """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases`` (``tools/urns.py`` resolves them)."""
 
 
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -245,6 +247,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             recorded.dependencies = list(request.dependencies)
             recorded.urn = response.urn
             recorded.ignore_changes = list(request.ignoreChanges)
+            recorded.aliases = list(request.aliases)
         return response
 
 

@@ -5,6 +5,7 @@
     python tools/plan.py --set cpu=2048 --set memory=4096
     python tools/plan.py --json > before.json; python tools/plan.py --set desiredCount=3 --diff before.json
     python tools/plan.py --mermaid             # the component tree as a Mermaid graph (GitHub renders it)
+    python tools/plan.py --stack prod --diff tests/program/fixtures/urns/prod.json  # anything replaced?
 
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
 Output is sorted (components, then their children, by type and name), so two plans can be diffed.
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
 from tools.offline import ROOT, Registered, Run, run_program
+from tools.urns import Identities, physical_names
 
 STACK = "pulumi:pulumi:Stack"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -124,11 +126,21 @@ def _parent_name(run: Run, resource: Registered) -> str:
 
 
 def document(run: Run, stack: str) -> dict[str, Any]:
-    """The ``--json`` plan: every resource (sorted as the tree), its parent and all inputs, and the outputs."""
+    """The ``--json`` plan: every resource (sorted as the tree), its parent, URN, aliases, AWS names and
+    all inputs, and the outputs."""
+    identities = Identities(run)
     return {
         "stack": stack,
         "resources": [
-            {"type": r.type, "name": r.name, "parent": _parent_name(run, r), "inputs": _inputs(r)}
+            {
+                "type": r.type,
+                "name": r.name,
+                "parent": _parent_name(run, r),
+                "urn": identities.urn(r) if r.urn else "",
+                "aliases": sorted(identities.aliases(r)) if r.urn else [],
+                "physical": physical_names(r),
+                "inputs": _inputs(r),
+            }
             for _, r in _tree(run)
         ],
         "outputs": run.outputs,
@@ -189,14 +201,34 @@ def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Resources of ``before`` the engine would replace (``-/+``): no resource of ``after`` has their URN or
+    names it as an alias, or the one that does has another type or other AWS names."""
+    answering: dict[str, list[dict[str, Any]]] = {}
+    for resource in after["resources"]:
+        for urn in {resource.get("urn", ""), *resource.get("aliases", [])} - {""}:
+            answering.setdefault(urn, []).append(resource)
+    lines = []
+    for old in before["resources"]:
+        if not old.get("urn"):
+            continue
+        found = answering.get(old["urn"], [])
+        if len(found) != 1 or (found[0]["type"], found[0]["physical"]) != (old["type"], old["physical"]):
+            lines.append(f"-/+ {old['urn']}  (answered by {len(found)}: " + ", ".join(r["urn"] for r in found) + ")")
+    return lines
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """What changes between two ``--json`` plans: resources added (+), removed (-) and changed (~)."""
+    """What changes between two ``--json`` plans: resources replaced (-/+), added (+), removed (-) and
+    changed (~). Against a URN baseline (``tools/urns.py``: no inputs recorded), only the replacements."""
+    if before["resources"] and "inputs" not in before["resources"][0]:
+        return replacements(before, after) or ["no replacements"]
 
     def index(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
 
     old, new = index(before), index(after)
-    lines: list[str] = []
+    lines: list[str] = replacements(before, after)
     for key in sorted(old.keys() | new.keys()):
         if key not in old:
             lines.append(f"+ {key[0]}  {key[1]}")

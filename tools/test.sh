@@ -38,4 +38,4 @@ if [ ! -d docker/app/node_modules/bcrypt ]; then
 fi
 (cd docker/app && node --test)  # its default patterns: Node 22 reads test/ as a module, not a folder
 echo "== pytest (skipped groups and why at the end)"
-python -m pytest -rs "$@"
+python -m pytest "$@"

@@ -8,13 +8,14 @@ from graviton_node_components import (
     AppImageArgs,
     FargateService,
     FargateServiceArgs,
+    Route,
     ServiceSpec,
-    autonamed_elb_names,
 )
 
 config = pulumi.Config()
 stack = pulumi.get_stack().lower()
-autonamed_elb_names("stack", stack, [f"{stack}-api-tg"])
+# A stack name that would make a name AWS refuses fails here, before anything is registered.
+FargateService.check_name(f"{stack}-api", "stack", stack)
 # Defaults only where a key is unset: a value the user gave, 0 included, is always honoured.
 path_pattern = config.get("pathPattern", "/api")
 platform = pulumi.StackReference(config.require("platformStack"))
@@ -36,12 +37,14 @@ service = FargateService(
     FargateServiceArgs(
         spec=spec,
         image_ref=image.image_ref,
-        cluster_arn=platform.require_output("cluster_arn"),
+        cluster=platform.require_output("cluster_arn"),
         vpc_id=platform.require_output("vpc_id"),
         subnet_ids=platform.require_output("task_subnet_ids"),
         assign_public_ip=platform.require_output("assign_public_ip"),
-        listener_arn=platform.require_output("listener_arn"),
-        load_balancer_security_group_id=platform.require_output("load_balancer_security_group_id"),
+        route=Route(
+            listener_arn=platform.require_output("listener_arn"),
+            load_balancer_security_group_id=platform.require_output("load_balancer_security_group_id"),
+        ),
     ),
 )
 

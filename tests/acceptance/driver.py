@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol
 import yaml
 from pulumi import automation as auto
 
-from components.alb_rules import autonamed_elb_names
+from components.edge.alb_rules import autonamed_elb_names
 
 OPT_IN = "GRAVITON_NODE_ACCEPTANCE"
 """Set to 1 to run the acceptance run: it deploys to a real AWS account and costs money."""

@@ -67,7 +67,9 @@ def test_main_is_tagged_v_version_through_the_api_never_moving_a_tag() -> None:
     assert "force" not in tag["run"] and "PATCH" not in tag["run"], "a tag is never moved"
 
 
-def test_the_examples_pin_is_the_version_main_carries() -> None:
-    pins = re.findall(r"graviton-node-components @ git\+\S+@(\S+)", (ROOT / "examples").joinpath(
-        "second-service", "requirements.txt").read_text())  # fmt: skip
-    assert pins == [f"v{current_version()}"]
+def test_every_examples_pin_is_the_version_main_carries() -> None:
+    files = sorted((ROOT / "examples").glob("*/requirements.txt"))
+    assert len(files) >= 2
+    for path in files:
+        pins = re.findall(r"graviton-node-components @ git\+\S+@(\S+)", path.read_text())
+        assert pins == [f"v{current_version()}"], path

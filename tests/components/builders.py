@@ -3,9 +3,14 @@
 import json
 from typing import Any
 
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.service_spec import ServiceSpec
-from components.task_counter_handler import count, emf_documents
+import pulumi
+
+from components.edge.service_route import Route
+from components.observability.task_counter_handler import count, emf_documents
+from components.service.cluster import Cluster
+from components.service.cluster_spec import ClusterArgs
+from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.service.service_spec import ServiceSpec
 from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
 from tests.models.ecs_api import Ecs, Task
 from tools.offline import RecordingMocks
@@ -14,15 +19,41 @@ LB_SUFFIX = "app/web-alb/50dc6c495c0c9188"
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
 
 
-def service(spec: ServiceSpec | None = None, **overrides: Any) -> FargateService:
+LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"
+
+
+def service(
+    spec: ServiceSpec | None = None,
+    *,
+    cluster_arn: pulumi.Input[str] | None = None,
+    container_insights: str = "enhanced",
+    exec_kms_key_arn: str = "",
+    load_balancer_arn_suffix: str | None = None,
+    **overrides: Any,
+) -> FargateService:
+    """A service behind a listener, in a ``Cluster`` of the same name (as the program builds them) unless
+    ``cluster_arn`` names an existing one."""
+    spec = spec or ServiceSpec()
+    cluster = cluster_arn
+    if cluster is None:
+        cluster = Cluster(
+            "svc",
+            ClusterArgs(
+                container_insights=container_insights, default_strategy=spec.strategy,
+                exec_logging=spec.enable_execute_command, exec_kms_key_arn=exec_kms_key_arn,
+                log_retention_days=spec.log_retention_days,
+            ),
+        )  # fmt: skip
+    route = Route(listener_arn=LISTENER, load_balancer_security_group_id="sg-alb",
+                  load_balancer_arn_suffix=load_balancer_arn_suffix)  # fmt: skip
     args = {
-        "spec": spec or ServiceSpec(),
+        "spec": spec,
         "image_ref": IMAGE,
+        "cluster": cluster,
         "vpc_id": "vpc-1",
         "subnet_ids": ["subnet-1", "subnet-2"],
         "assign_public_ip": True,
-        "listener_arn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2",
-        "load_balancer_security_group_id": "sg-alb",
+        "route": route,
     } | overrides
     return FargateService("svc", FargateServiceArgs(**args))
 

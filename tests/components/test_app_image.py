@@ -6,8 +6,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.app_image import AppImage, AppImageArgs
 from components.errors import ConfigError
+from components.image.app_image import AppImage, AppImageArgs
 from tools.offline import RecordingMocks
 
 DOCKER = Path(__file__).resolve().parents[2] / "docker"

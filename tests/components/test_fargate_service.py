@@ -4,17 +4,19 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.alarm_rules import Alarms
-from components.autoscaling_rules import Autoscaling, parse_schedule
-from components.capacity_strategy import build_strategy
+from components.edge.service_route import Route
 from components.errors import ConfigError
-from components.fargate_service import FargateServiceArgs
-from components.service_spec import HealthCheck, ServiceSpec
+from components.observability.alarm_rules import Alarms
+from components.service.autoscaling_rules import Autoscaling, parse_schedule
+from components.service.capacity_strategy import build_strategy
+from components.service.fargate_service import FargateServiceArgs
+from components.service.service_spec import HealthCheck, ServiceSpec
 from tests.components.builders import IMAGE, LB_SUFFIX, service
-from tools.offline import RecordingMocks
+from tools.offline import RecordingMocks, Registered
 
 SERVICE = "aws:ecs/service:Service"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
+CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/c"
 
 
 def container(mocks: RecordingMocks) -> dict[str, Any]:
@@ -241,11 +243,18 @@ def test_an_existing_cluster_may_come_from_another_stack_as_an_output(mocked) ->
     assert names == ["from-stack-ref"]
 
 
-def test_every_child_is_parented_to_the_component(default: RecordingMocks) -> None:
-    component = default.one("graviton-node:fargate_service:FargateService")
-    children = [r for r in default.resources if r is not component]
-    assert children and all(r.parent == component.urn for r in children)
-    assert all(r.name.startswith("svc-") for r in children)
+def test_every_resource_descends_from_the_service_or_its_cluster_and_is_named_after_them(
+    default: RecordingMocks,
+) -> None:
+    tops = [default.one("graviton-node:fargate_service:FargateService"), default.one("graviton-node:cluster:Cluster")]
+    by_urn = {r.urn: r for r in default.resources}
+
+    def top(resource: Registered) -> Registered:
+        return top(by_urn[resource.parent]) if resource.parent in by_urn else resource
+
+    children = [r for r in default.resources if r not in tops]
+    assert children and all(top(r) in tops for r in children)
+    assert all(r.name == "svc" or r.name.startswith("svc-") for r in children)
 
 
 @pytest.mark.parametrize(
@@ -343,13 +352,15 @@ def test_without_autoscaling_a_deploy_does_set_the_configured_count(default: Rec
 
 def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused() -> None:
     with pytest.raises(ConfigError) as error:
-        FargateServiceArgs(spec=ServiceSpec(desired_count=9), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"],
-                           assign_public_ip=False, listener_arn="l", load_balancer_security_group_id="sg",
-                           autoscaling=SCALING, load_balancer_arn_suffix=LB_SUFFIX)  # fmt: skip
+        FargateServiceArgs(spec=ServiceSpec(desired_count=9), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v",
+                           subnet_ids=["s"], assign_public_ip=False, autoscaling=SCALING,
+                           route=Route(listener_arn="l", load_balancer_security_group_id="sg",
+                                       load_balancer_arn_suffix=LB_SUFFIX))  # fmt: skip
     assert error.value.key == "desiredCount"
     with pytest.raises(ConfigError) as error:
-        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
-                           listener_arn="l", load_balancer_security_group_id="sg", autoscaling=SCALING)  # fmt: skip
+        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"],
+                           assign_public_ip=False, route=Route(listener_arn="l", load_balancer_security_group_id="sg"),
+                           autoscaling=SCALING)  # fmt: skip
     assert error.value.key == "requestsPerTarget"
 
 
@@ -434,7 +445,39 @@ def test_the_component_refuses_a_partial_secrets_manager_arn_as_the_config_does(
     """Other projects build these args themselves: the execution role could never read such a secret."""
     partial = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"
     with pytest.raises(ConfigError) as error:
-        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
-                           listener_arn="l", load_balancer_security_group_id="sg", secrets={"DB": partial})  # fmt: skip
+        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"],
+                           assign_public_ip=False, secrets={"DB": partial})  # fmt: skip
     assert (error.value.key, error.value.value) == ("secrets", f"DB={partial}")
     assert "6-character suffix" in error.value.allowed
+
+
+def test_a_service_without_a_route_runs_with_no_load_balancer_wiring(mocked) -> None:
+    """A worker: no target group, listener rule or rule pair with a load balancer's security group."""
+    mocks = mocked(lambda: service(route=None))
+    for absent in ("aws:lb/targetGroup:TargetGroup", "aws:lb/listenerRule:ListenerRule",
+                   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                   "graviton-node:service_route:ServiceRoute"):  # fmt: skip
+        assert mocks.inputs_of(absent) == [], absent
+    egress = mocks.inputs_of("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    assert [rule.get("cidrIpv4") for rule in egress] == ["0.0.0.0/0"]
+    inputs = mocks.one(SERVICE).inputs
+    assert not inputs.get("loadBalancers") and "healthCheckGracePeriodSeconds" not in inputs
+
+
+def test_a_service_without_a_route_tells_its_app_no_load_balancer_timeouts_and_gives_it_the_whole_stop(
+    mocked,
+) -> None:
+    mocks = mocked(lambda: service(ServiceSpec(stop_timeout_seconds=120), route=None))
+    (container,) = json.loads(mocks.one(TASK).inputs["containerDefinitions"])
+    env = {item["name"]: item["value"] for item in container["environment"]}
+    assert not {"KEEP_ALIVE_TIMEOUT_MS", "HEADERS_TIMEOUT_MS", "REQUEST_TIMEOUT_MS", "DRAIN_DELAY_MS"} & env.keys()
+    assert env["SHUTDOWN_TIMEOUT_MS"] == "115000"  # stopTimeout less the exit margin: no drain to wait out
+
+
+def test_a_service_without_a_route_alarms_on_itself_with_a_dashboard_without_a_route_s_widgets(mocked) -> None:
+    mocks = mocked(lambda: service(route=None, alarms=Alarms()))
+    alarms = {r.name for r in mocks.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"}
+    own = {"svc-alarms-cpu", "svc-alarms-memory", "svc-monitoring-spot-alarm", "svc-monitoring-below-desired"}
+    assert alarms == own
+    assert "AWS/ApplicationELB" not in mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
+    assert not mocks.one(SERVICE).inputs.get("alarms")  # no route: no deployment alarms to roll back on

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from components.errors import ConfigError
-from components.fargate_service import FargateService, FargateServiceArgs
-from components.service_spec import HealthCheck, ServiceSpec
+from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.offline import RecordingMocks
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node runs the health check")
@@ -63,11 +63,10 @@ def task_container(mocked, port: int, path: str, timeout_seconds: int = 5) -> di
             FargateServiceArgs(
                 spec=spec,
                 image_ref="repo:tag@sha256:" + "a" * 64,
+                cluster="arn:aws:ecs:us-east-1:123456789012:cluster/c",
                 vpc_id="vpc-1",
                 subnet_ids=["subnet-1"],
                 assign_public_ip=True,
-                listener_arn="arn:listener",
-                load_balancer_security_group_id="sg-alb",
             ),
         )
     )

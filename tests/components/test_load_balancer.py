@@ -4,10 +4,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.domain import Domain
-from components.elb_log_delivery import PARTITIONS
+from components.edge.domain import Domain
+from components.edge.elb_log_delivery import PARTITIONS
+from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.errors import ConfigError
-from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from tests.models import elb_log_delivery as elb
 from tools.offline import ACCOUNT, RecordingMocks, run_mocked
 

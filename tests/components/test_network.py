@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 
 from components.errors import ConfigError
-from components.network import Network, NetworkArgs
+from components.network.network import Network, NetworkArgs
 
 
 def network_outputs(mocked, args: NetworkArgs) -> tuple[Any, dict[str, Any]]:

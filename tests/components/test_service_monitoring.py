@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from components import task_counter_handler
-from components.alarm_rules import Alarms
 from components.cost import COUNTER_RUNS_PER_HOUR
-from components.dashboard import METRIC_NAMESPACE, SPOT_METRIC
-from components.task_counter_handler import emf_documents
+from components.observability import task_counter_handler
+from components.observability.alarm_rules import Alarms
+from components.observability.dashboard import METRIC_NAMESPACE, SPOT_METRIC
+from components.observability.task_counter_handler import emf_documents
 from tests.components.builders import LB_SUFFIX, published_metrics, service
 from tests.models.cloudwatch import (
     MetricId,

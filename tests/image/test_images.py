@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from components.build_tag import build_tag
+from components.image.build_tag import build_tag
 from tools import check_image
 from tools.image_build import (
     DOCKER_DIR,

@@ -19,7 +19,7 @@ def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and
 ) -> None:
     code, out, _ = plan(capsys, "--stack", "dev")
     lines = out.splitlines()
-    assert code == 0 and lines[0] == "stack dev: 28 resources"
+    assert code == 0 and lines[0] == "stack dev: 31 resources"
     top = [line.split()[0] for line in lines if line.startswith("  graviton-node:")]
     assert top == sorted(top) and "graviton-node:fargate_service:FargateService" in top
     service = next(i for i, line in enumerate(lines) if line.startswith("  graviton-node:fargate_service"))
@@ -44,7 +44,7 @@ def test_the_json_plan_has_all_inputs_parents_and_the_outputs_in_tree_order(
 ) -> None:
     code, out, _ = plan(capsys, "--json", "--set", "desiredCount=3")
     document = json.loads(out)
-    assert code == 0 and len(document["resources"]) == 28
+    assert code == 0 and len(document["resources"]) == 31
     (service,) = [r for r in document["resources"] if r["type"] == "aws:ecs/service:Service"]
     assert service["inputs"]["desiredCount"] == 3 and service["parent"] == "dev-app"
     assert document["outputs"]["cost_estimate"]["tasks_spot"] == 3
@@ -109,3 +109,21 @@ def test_set_takes_the_region_too_and_what_must_live_there_is_checked_against_it
     )  # fmt: skip
     assert code == 2 and err.startswith(f"error: config 'execKmsKeyArn': got '{key}'")
     assert "the stack's region eu-west-1" in err
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_a_diff_against_the_0_4_0_urns_shows_no_replacement(capsys: pytest.CaptureFixture[str], stack: str) -> None:
+    baseline = Path(__file__).parent / "fixtures" / "urns" / f"{stack}.json"
+    assert plan(capsys, "--stack", stack, "--diff", str(baseline))[1] == "no replacements\n"
+
+
+def test_a_diff_shows_a_resource_whose_urn_moved_without_an_alias_as_replaced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    document = json.loads(plan(capsys, "--json")[1])
+    (service,) = [r for r in document["resources"] if r["type"] == "aws:ecs/service:Service"]
+    moved = service["urn"].replace("::dev-app-svc", "::dev-app-service")
+    service["urn"] = moved
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(document))
+    assert f"-/+ {moved}  (answered by 0: )" in plan(capsys, "--diff", str(saved))[1].splitlines()

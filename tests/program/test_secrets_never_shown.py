@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.errors import HIDDEN, ConfigError, shown
-from components.fargate_service import FargateServiceArgs
-from components.service_spec import ServiceSpec
+from components.service.fargate_service import FargateServiceArgs
+from components.service.service_spec import ServiceSpec
 from settings import load_settings
 from tests.components.builders import IMAGE
 from tools.plan import main as plan
@@ -117,7 +117,7 @@ def test_a_component_args_error_about_secret_values_never_shows_them(secret: str
     for values, secrets in (({name: secret}, {}), ({"DB_URL": secret}, {"DB_URL": PARAMETER})):
         with pytest.raises(ConfigError) as error:
             FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"],
-                               assign_public_ip=False, listener_arn="l", load_balancer_security_group_id="sg",
+                               assign_public_ip=False, cluster="arn:aws:ecs:us-east-1:123456789012:cluster/c",
                                secret_values=values, secrets=secrets)  # fmt: skip
         assert error.value.key == "secretValues"
         assert not any(shows(secret, text) for text in texts(error.value))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.alarm_rules import Alarms, alarm_definitions
 from components.errors import ConfigError
+from components.observability.alarm_rules import Alarms, alarm_definitions
 
 
 @pytest.mark.parametrize(

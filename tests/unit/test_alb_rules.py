@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.alb_rules import LAST_PRIORITY, autonamed_elb_names, health_check_path, is_catch_all, path_patterns
+from components.edge.alb_rules import LAST_PRIORITY, autonamed_elb_names, health_check_path, is_catch_all, path_patterns
 from components.errors import ConfigError
 from tests.models.alb import Listener, Rule, elb_refuses_name, pattern_matches
 

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.app_contract import (
+from components.errors import ConfigError
+from components.service.app_contract import (
     EXIT_MARGIN_SECONDS,
     OWNED_NAMES,
     TARGET_HEALTH_INTERVAL_SECONDS,
@@ -15,7 +16,6 @@ from components.app_contract import (
     reject_owned,
     shutdown_budget_seconds,
 )
-from components.errors import ConfigError
 
 
 @given(idle=st.integers(1, 4000))

@@ -9,8 +9,9 @@ from botocore.loaders import Loader
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components import autoscaling_rules
-from components.autoscaling_rules import (
+from components.errors import CombinedConfigError, ConfigError
+from components.service import autoscaling_rules
+from components.service.autoscaling_rules import (
     CRON_FIELDS,
     SCHEDULE_MAX_LENGTH,
     Autoscaling,
@@ -19,7 +20,6 @@ from components.autoscaling_rules import (
     check_timezone,
     parse_schedule,
 )
-from components.errors import CombinedConfigError, ConfigError
 
 #: The pattern this module checked schedules with before it knew Application Auto Scaling's grammar.
 OLD_EXPRESSION = re.compile(

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from components.build_tag import build_tag, platform_suffix
+from components.image.build_tag import build_tag, platform_suffix
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from components.capacity_strategy import (
+from components.errors import ConfigError
+from components.service.capacity_strategy import (
     FARGATE,
     FARGATE_SPOT,
     StrategyItem,
@@ -12,7 +13,6 @@ from components.capacity_strategy import (
     split_tasks,
     validate_strategy,
 )
-from components.errors import ConfigError
 
 
 def strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True):

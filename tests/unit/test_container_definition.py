@@ -1,7 +1,7 @@
 """The container definition, read straight from the spec: no mocks, no Pulumi."""
 
-from components.container_definition import RUN_AS, container_definition
-from components.service_spec import HealthCheck, ServiceSpec
+from components.service.container_definition import RUN_AS, container_definition
+from components.service.service_spec import HealthCheck, ServiceSpec
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
 

@@ -10,13 +10,13 @@ from botocore.loaders import Loader
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.dashboard import DASHBOARD_NAME_MAX, dashboard_name
+from components.observability.dashboard import DASHBOARD_NAME_MAX, dashboard_name
 
 #: Pulumi project names: 1-100 letters, digits, "-", "_" and "." (pulumi/pulumi,
 #: sdk/go/common/workspace/project.go, ValidateProjectName).
 PROJECTS = st.text(string.ascii_letters + string.digits + "-_.", min_size=1, max_size=100)
 #: Stack names the program accepts (lower-cased, at most 16 letters, digits and hyphens: the ELB rule
-#: in components/alb_rules.py), as the component names them.
+#: in components/edge/alb_rules.py), as the component names them.
 COMPONENTS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True).map(lambda stack: f"{stack}-app-monitoring")
 
 

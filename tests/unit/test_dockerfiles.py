@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.build_tag import build_tag
+from components.image.build_tag import build_tag
 from tools.dockerfile import Stage, instructions, stages
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from components.ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
 from components.errors import ConfigError
+from components.image.ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
 
 
 def rules(platform_count: int, keep: int = 10) -> list[dict]:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from components.elb_log_delivery import LEGACY_ELB_ACCOUNTS, PARTITIONS, SERVICE_PRINCIPAL, log_delivery_principal
+from components.edge.elb_log_delivery import LEGACY_ELB_ACCOUNTS, PARTITIONS, SERVICE_PRINCIPAL, log_delivery_principal
 from components.errors import ConfigError
 from components.iam_policies import LOG_PREFIX, access_log_bucket_policy
 from tests.models import elb_log_delivery as elb

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.env_tuning import Tuning, heap_ceiling_mib, parse_environment, tuned_environment
 from components.errors import ConfigError
+from components.service.env_tuning import Tuning, heap_ceiling_mib, parse_environment, tuned_environment
 
 
 def test_the_tuning_sets_arenas_heap_and_thread_pool_from_memory() -> None:

@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.fargate_sizing import VALID_CPU, valid_memory, validate_task_size
+from components.service.fargate_sizing import VALID_CPU, valid_memory, validate_task_size
 
 # (cpu, memory) pairs straight from the ECS TaskDefinition documentation, edges included.
 DOCUMENTED = [

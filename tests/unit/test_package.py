@@ -47,8 +47,10 @@ def test_the_wheel_holds_the_reusable_modules_under_a_unique_import_name(wheel: 
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
     packages = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert packages == {"graviton_node_components"}
-    assert "graviton_node_components/fargate_service.py" in names
-    assert "graviton_node_components/fargate_sizing.py" in names
+    assert "graviton_node_components/service/fargate_service.py" in names
+    assert "graviton_node_components/service/fargate_sizing.py" in names
+    sources = {path.relative_to(ROOT).with_suffix("").parts[1:] for path in (ROOT / "components").rglob("*.py")}
+    assert {tuple(n.removesuffix(".py").split("/")[1:]) for n in names if n.endswith(".py")} == sources
     assert not any(name.endswith("/settings.py") for name in names), "the program's config layer is not reusable"
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
     assert sorted(r.split(">")[0].split("<")[0] for r in requires) == [
@@ -60,7 +62,7 @@ CONSUMER = """
 import components, graviton_node_components as package
 from components.local import MINE
 from graviton_node_components import FargateService, ServiceSpec, validate_task_size
-from graviton_node_components.fargate_service import FargateService as Direct
+from graviton_node_components.service.fargate_service import FargateService as Direct
 assert MINE == "the consumer's own components"
 assert FargateService is Direct and ServiceSpec().cpu == 1024
 validate_task_size(1024, 2048, "1.4.0")

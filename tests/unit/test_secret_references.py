@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from components.errors import ConfigError
 from components.iam_policies import execution_policy
-from components.secrets import parse_references, resource_arn
+from components.service.secrets import parse_references, resource_arn
 from tests.models import iam
 from tests.models.secrets_manager import Secret, find
 

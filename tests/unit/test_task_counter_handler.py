@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components import task_counter_handler
-from components.task_counter_handler import DESIRED_METRIC, RUNNING_METRIC, count, emf_documents, handler
+from components.observability import task_counter_handler
+from components.observability.task_counter_handler import DESIRED_METRIC, RUNNING_METRIC, count, emf_documents, handler
 from tests.models.cloudwatch import EmfError, emf_metrics
 from tests.models.ecs_api import Ecs, Task
 

@@ -1,0 +1,100 @@
+"""The Application Load Balancer's own rules for listener rules and target groups.
+
+A listener evaluates its rules lowest priority number first and the first match wins; the default
+action runs only when no rule matches. A catch-all pattern such as ``/*`` therefore hides every rule
+with a higher number, so a service that catches everything takes the last priority, and services of
+other stacks on the same listener take lower numbers (``docs/reuse.md``).
+
+Limits (ELB API ``PathPatternConditionConfig``, "Quotas for your Application Load Balancers"): a
+path-pattern condition takes at most 3 values (a rule at most 5 condition values in all; the services
+here use one condition); each pattern
+is at most 128 characters of ``A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?``; priorities run 1-50000.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..errors import ConfigError
+
+MIN_PRIORITY = 1
+LAST_PRIORITY = 50000
+MAX_PATH_VALUES = 3
+MAX_PATTERN_LENGTH = 128
+_PATTERN_CHARS = re.compile(r"""[A-Za-z0-9_\-.$/~"'@:+&*?]+""")
+_CATCH_ALL = re.compile(r"/?\*+")
+#: Load balancer and target group names: at most 32 characters (ELB API). Pulumi's auto-name appends
+#: "-" and 7 random characters and refuses a name that would not fit ("plus 7 random chars is longer
+#: than maximum length 32"), so the resource name itself may have at most 24.
+MAX_ELB_NAME = 32
+AUTONAME_SUFFIX = 8
+_ELB_NAME = re.compile(r"[A-Za-z0-9-]+")
+#: Health-check path: at most 1024 characters (ELB ``HealthCheckPath``), and an RFC 3986 path.
+MAX_HEALTH_CHECK_PATH = 1024
+_URL_PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*")
+
+
+def is_catch_all(pattern: str) -> bool:
+    """True for a pattern that matches every request path (``/*``, ``*``, ``/**``)."""
+    return bool(_CATCH_ALL.fullmatch(pattern))
+
+
+def path_patterns(key: str, patterns: Sequence[str], priority_key: str, priority: int) -> tuple[str, ...]:
+    """Path patterns and the rule's priority, as the ALB accepts them and so that no rule hides another."""
+    values = tuple(patterns)
+    if not 1 <= len(values) <= MAX_PATH_VALUES:
+        raise ConfigError(key, list(values), f"1 to {MAX_PATH_VALUES} path patterns (the ALB's limit per condition)")
+    for value in values:
+        if not value.startswith("/") and value != "*":
+            raise ConfigError(key, value, "a path pattern starting with /")
+        if len(value) > MAX_PATTERN_LENGTH or not _PATTERN_CHARS.fullmatch(value):
+            raise ConfigError(
+                key, value, f"at most {MAX_PATTERN_LENGTH} characters of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"
+            )
+    if len(set(values)) != len(values):
+        raise ConfigError(key, list(values), "each pattern once")
+    if not MIN_PRIORITY <= priority <= LAST_PRIORITY:
+        raise ConfigError(priority_key, priority, f"an integer from {MIN_PRIORITY} to {LAST_PRIORITY}")
+    catch_all = [value for value in values if is_catch_all(value)]
+    if catch_all and priority != LAST_PRIORITY:
+        raise ConfigError(
+            priority_key,
+            priority,
+            f"{LAST_PRIORITY} (the last): {catch_all[0]!r} matches every path, so at any other priority it "
+            "hides every rule after it",
+        )
+    return values
+
+
+def health_check_path(key: str, path: str) -> str:
+    """A URL path the ALB and the container health check can both request."""
+    if len(path) > MAX_HEALTH_CHECK_PATH or not _URL_PATH.fullmatch(path):
+        raise ConfigError(
+            key,
+            path,
+            f"a URL path starting with / of at most {MAX_HEALTH_CHECK_PATH} characters, "
+            "without spaces, quotes, backslashes or other characters a URL must escape",
+        )
+    return path
+
+
+def autonamed_elb_names(key: str, value: str, names: Sequence[str] = (), *, load_balancers: Sequence[str] = ()) -> None:
+    """Raise when a target group (``names``) or load balancer (``load_balancers``) named after ``value``
+    would be refused: with Pulumi's suffix it must fit ELB's 32 characters, hold only letters, digits
+    and hyphens and not begin with a hyphen; a load balancer's must not begin with ``internal-``."""
+    every = [*names, *load_balancers]
+    longest = max(every, key=len)
+    if len(longest) + AUTONAME_SUFFIX > MAX_ELB_NAME:
+        room = MAX_ELB_NAME - AUTONAME_SUFFIX - (len(longest) - len(value))
+        raise ConfigError(
+            key,
+            value,
+            f"at most {room} characters: '{longest}' plus Pulumi's {AUTONAME_SUFFIX}-character suffix must fit the "
+            f"{MAX_ELB_NAME} characters AWS allows a load balancer or target group name",
+        )
+    if any(not _ELB_NAME.fullmatch(name) or name.startswith("-") for name in every):
+        raise ConfigError(key, value, "letters, digits and hyphens, not starting with a hyphen (the only characters "
+                          "AWS allows in a load balancer or target group name)")  # fmt: skip
+    if any(name.lower().startswith("internal-") for name in load_balancers):
+        raise ConfigError(key, value, "a name not starting with 'internal-' (AWS refuses it for a load balancer)")

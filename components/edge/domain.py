@@ -1,0 +1,56 @@
+"""The domain a service is reached by: what config may give, checked before anything exists."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import ConfigError, collect
+
+#: A current TLS 1.3 policy (TLS 1.3 and 1.2, forward-secret ciphers only).
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+_DNS_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
+_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Domain:
+    """The name users reach the service by."""
+
+    name: str
+    """Lower-case DNS name, e.g. ``app.example.com``. Required."""
+    hosted_zone_id: str = ""
+    """Route 53 hosted zone holding ``name``: validates the certificate and gets the alias record.
+    Default empty (then ``certificate_arn`` is required and DNS is yours to point)."""
+    certificate_arn: str = ""
+    """An existing ACM certificate for ``name`` in the stack's region; empty requests one. Default empty."""
+
+    def __post_init__(self) -> None:
+        collect(
+            lambda: _match("domainName", self.name, _DNS_NAME, "a lower-case DNS name such as app.example.com"),
+            lambda: (
+                _match("hostedZoneId", self.hosted_zone_id, _ZONE_ID, "a Route 53 zone ID such as Z0123456789ABC")
+                if self.hosted_zone_id
+                else None
+            ),
+            lambda: (
+                _match("certificateArn", self.certificate_arn, _CERTIFICATE_ARN, "an ACM certificate ARN")
+                if self.certificate_arn
+                else None
+            ),
+            self._check_zone_or_certificate,
+        )
+
+    def _check_zone_or_certificate(self) -> None:
+        if not self.hosted_zone_id and not self.certificate_arn:
+            raise ConfigError(
+                "hostedZoneId",
+                "",
+                f"the Route 53 zone of {self.name}, or a certificateArn for it (then point DNS yourself)",
+            )
+
+
+def _match(key: str, value: str, pattern: re.Pattern[str], allowed: str) -> None:
+    if not pattern.fullmatch(value):
+        raise ConfigError(key, value, allowed)

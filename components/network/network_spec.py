@@ -1,0 +1,62 @@
+"""Which network a stack uses: the default VPC, a new awsx VPC, or existing VPC and subnets (plain
+values, validated on construction; the ``Network`` component realises it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import validation as check
+from ..errors import ConfigError
+
+VPC_MODES = ("default", "new", "existing")
+#: awsx's NatGatewayStrategy values (``awsx.ec2.NatGatewayStrategy``).
+NAT_STRATEGIES = ("None", "Single", "OnePerAz")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkArgs:
+    """Which network to use; validated on construction."""
+
+    mode: str = "default"
+    """``default`` (the account's default VPC), ``new`` (an awsx VPC) or ``existing``. Default ``default``."""
+    vpc_cidr: str = "10.0.0.0/16"
+    """CIDR of a new VPC, IPv4 /16 to /24. Default 10.0.0.0/16."""
+    availability_zones: int = 2
+    """AZs of a new VPC (2-6; an ALB needs two). Default 2."""
+    nat_strategy: str = "Single"
+    """NAT gateways of a new VPC: ``None`` (tasks in public subnets), ``Single`` or ``OnePerAz``. Default Single."""
+    vpc_id: str = ""
+    """Existing VPC ID (mode ``existing``). Default empty."""
+    public_subnet_ids: tuple[str, ...] = ()
+    """Existing public subnets for the load balancer, two or more AZs (mode ``existing``). Default empty."""
+    task_subnet_ids: tuple[str, ...] = ()
+    """Existing private subnets for tasks; empty puts tasks in the public subnets with a public IP. Default empty."""
+
+    def __post_init__(self) -> None:
+        check.one_of("vpc", self.mode, VPC_MODES)
+        if self.mode == "new":
+            check.ipv4_cidrs("vpcCidr", [self.vpc_cidr])
+            if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
+                raise ConfigError("vpcCidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
+            check.int_in_range("availabilityZones", self.availability_zones, 2, 6)
+            check.one_of("natStrategy", self.nat_strategy, NAT_STRATEGIES)
+        elif self.mode == "existing":
+            if not self.vpc_id.startswith("vpc-"):
+                raise ConfigError("vpcId", self.vpc_id, "a VPC ID such as vpc-0abc1234 when vpc is existing")
+            if len(self.public_subnet_ids) < 2:
+                raise ConfigError(
+                    "publicSubnetIds", list(self.public_subnet_ids), "two or more subnet IDs in different AZs"
+                )
+            for key, subnets in (("publicSubnetIds", self.public_subnet_ids), ("taskSubnetIds", self.task_subnet_ids)):
+                for subnet in subnets:
+                    if not subnet.startswith("subnet-"):
+                        raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")
+
+    @property
+    def tasks_in_public_subnets(self) -> bool:
+        """Whether tasks sit in public subnets and need a public IP to reach ECR and CloudWatch."""
+        if self.mode == "default":
+            return True
+        if self.mode == "new":
+            return self.nat_strategy == "None"
+        return not self.task_subnet_ids

@@ -1,0 +1,93 @@
+"""Which CloudWatch alarms watch a service, on which metrics and thresholds, and which roll back deploys.
+
+Memory is the one the guide asks to watch ("monitor memory usage and adjust limits"): a Node process
+over its container's memory is killed, and the V8 heap ceiling sits at ``heapPercent`` of it. The
+target-side alarms (5xx, unhealthy targets) are the ECS deployment alarms: a deployment that serves
+errors rolls back even when its tasks pass their health checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import ConfigError, collect
+from ..validation import int_in_range
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Alarms:
+    """Thresholds and where alarms are sent."""
+
+    cpu_percent: int = 80
+    """Average service CPU above this for 3 minutes (1-100). Default 80."""
+    memory_percent: int = 80
+    """Average service memory above this for 3 minutes (1-100). Default 80."""
+    target_5xx_per_minute: int = 5
+    """Target 5xx responses per minute, 2 minutes running (1-100000); a deployment alarm. Default 5."""
+    response_time_ms: int = 1000
+    """p95 target response time above this for 5 minutes (1-60000). Default 1000."""
+    spot_interruptions_per_hour: int = 3
+    """Spot interruptions of the service's tasks in an hour above which to alarm (1-1000). Default 3."""
+    emails: tuple[str, ...] = ()
+    """Addresses an SNS topic sends alarms to (each confirms by e-mail); none creates no topic. Default none."""
+
+    def __post_init__(self) -> None:
+        collect(
+            lambda: int_in_range("alarmCpuPercent", self.cpu_percent, 1, 100),
+            lambda: int_in_range("alarmMemoryPercent", self.memory_percent, 1, 100),
+            lambda: int_in_range("alarm5xxPerMinute", self.target_5xx_per_minute, 1, 100_000),
+            lambda: int_in_range("alarmResponseTimeMs", self.response_time_ms, 1, 60_000),
+            lambda: int_in_range("alarmSpotInterruptionsPerHour", self.spot_interruptions_per_hour, 1, 1000),
+            self._check_emails,
+        )
+
+    def _check_emails(self) -> None:
+        for email in self.emails:
+            if not _EMAIL.fullmatch(email):
+                raise ConfigError("alarmEmails", email, "e-mail addresses such as ops@example.com")
+        if len(set(self.emails)) != len(self.emails):
+            raise ConfigError("alarmEmails", list(self.emails), "each address once")
+
+
+@dataclass(frozen=True)
+class AlarmDefinition:
+    """One alarm: what it watches and when it fires."""
+
+    role: str
+    description: str
+    namespace: str
+    metric: str
+    statistic: str
+    threshold: float
+    periods: int
+    watches: str
+    """``service`` (ClusterName, ServiceName) or ``target`` (LoadBalancer, TargetGroup)."""
+    comparison: str = "GreaterThanThreshold"
+    rolls_back_deployments: bool = False
+
+
+#: The alarms ``ServiceMonitoring`` adds to the definitions' (they watch its own metrics): the Spot
+#: interruptions in an hour, and fewer tasks running than desired.
+MONITORING_ALARMS = ("spot-alarm", "below-desired")
+#: Each target-tracking policy makes Application Auto Scaling create two alarms (high and low).
+ALARMS_PER_TARGET_TRACKING_POLICY = 2
+
+
+def alarm_definitions(alarms: Alarms) -> tuple[AlarmDefinition, ...]:
+    """The service's alarms, target-side ones first (they exist before the service, which names them)."""
+    return (
+        AlarmDefinition("target-5xx", f"More than {alarms.target_5xx_per_minute} target 5xx a minute",
+                        "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alarms.target_5xx_per_minute,
+                        2, "target", rolls_back_deployments=True),
+        AlarmDefinition("unhealthy", "Unhealthy targets behind the load balancer", "AWS/ApplicationELB",
+                        "UnHealthyHostCount", "Maximum", 0, 2, "target", rolls_back_deployments=True),
+        AlarmDefinition("response-time", f"p95 response time above {alarms.response_time_ms} ms",
+                        "AWS/ApplicationELB", "TargetResponseTime", "p95", alarms.response_time_ms / 1000, 5, "target"),
+        AlarmDefinition("cpu", f"Service CPU above {alarms.cpu_percent} %", "AWS/ECS", "CPUUtilization",
+                        "Average", alarms.cpu_percent, 3, "service"),
+        AlarmDefinition("memory", f"Service memory above {alarms.memory_percent} % (the heap ceiling is below it)",
+                        "AWS/ECS", "MemoryUtilization", "Average", alarms.memory_percent, 3, "service"),
+    )  # fmt: skip

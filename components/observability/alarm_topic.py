@@ -1,0 +1,33 @@
+"""The SNS topic a service's alarms and Spot interruptions go to, with an e-mail subscription per address."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from ..naming import type_token
+
+#: Up to 0.4.0 the topic was a child of ``ServiceAlarms``; an alias keeps its state.
+SERVICE_ALARMS_TYPE = type_token("service_alarms", "ServiceAlarms")
+
+
+class AlarmTopic(pulumi.ComponentResource):
+    """An SNS topic; each address confirms its subscription by e-mail."""
+
+    arn: pulumi.Output[str]
+    """The topic's ARN."""
+
+    def __init__(self, name: str, emails: Sequence[str], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token("alarm_topic", "AlarmTopic"), name, None, opts)
+        parent = opts.parent if opts is not None else None
+        moved = pulumi.Alias(parent=pulumi.create_urn(name, SERVICE_ALARMS_TYPE, parent))
+        child = pulumi.ResourceOptions(parent=self, aliases=[moved])
+        topic = aws.sns.Topic(f"{name}-topic", opts=child)
+        for index, email in enumerate(emails):
+            aws.sns.TopicSubscription(
+                f"{name}-email-{index}", topic=topic.arn, protocol="email", endpoint=email, opts=child
+            )
+        self.arn = topic.arn
+        self.register_outputs({"arn": self.arn})

@@ -1,0 +1,134 @@
+"""The service's CloudWatch dashboard name, body and console URL, as pure functions of names."""
+
+from __future__ import annotations
+
+import json
+
+from ..naming import account_unique
+from .alarm_rules import Alarms
+from .task_counter_handler import DESIRED_METRIC, RUNNING_METRIC
+
+#: Where the Spot-interruption count (a metric filter on the interruption events' log group) and the
+#: task counts (``task_counter_handler``) are kept.
+METRIC_NAMESPACE = "GravitonNode"
+SPOT_METRIC = "SpotInterruptions"
+#: ECS sends a task state change event at each step of an interrupted task's stop (the notice while it
+#: runs, then deactivating, stopping, deprovisioning, stopped), each carrying the stop code: only the
+#: STOPPED one is counted, so an interruption counts once.
+SPOT_FILTER_PATTERN = '{ $.detail.stopCode = "SpotInterruption" && $.detail.lastStatus = "STOPPED" }'
+#: ECS puts a service's tasks in the group ``service:<name>``; the filter takes the dimension from it.
+SPOT_FILTER_DIMENSIONS = {"Service": "$.detail.group"}
+
+
+#: Minutes with fewer tasks running than desired before the alarm: past a deployment's or a scale-out's
+#: start-up and a Spot replacement, which take a few minutes.
+BELOW_DESIRED_MINUTES = 15
+
+
+def below_desired_queries(capacity_providers: tuple[str, ...]) -> tuple[str, list[tuple[str, str, dict[str, str]]]]:
+    """Metric math for the alarm on tasks missing: the desired count less the running tasks of every
+    provider (``task_counter_handler``'s metrics), and each metric it reads as (query id, metric name,
+    dimensions besides the service's). ECS never moves a task it cannot place on FARGATE_SPOT to
+    FARGATE, so without this a Spot shortage only shows as tasks left PENDING."""
+    running = [(f"running{i}", RUNNING_METRIC, {"CapacityProvider": p}) for i, p in enumerate(capacity_providers)]
+    expression = f"desired - SUM([{', '.join(query_id for query_id, _, _ in running)}])"
+    return expression, [("desired", DESIRED_METRIC, {}), *running]
+
+
+def spot_dimensions(service: str) -> dict[str, str]:
+    """The dimensions the filter gives a service's interruption count (what an alarm or graph must ask for)."""
+    return {"Service": f"service:{service}"}
+
+
+def _widget(title: str, metrics: list[list[object]], x: int, y: int, **properties: object) -> dict[str, object]:
+    return {
+        "type": "metric", "x": x, "y": y, "width": 12, "height": 6,
+        "properties": {"title": title, "metrics": metrics, "period": 60, "view": "timeSeries", **properties},
+    }  # fmt: skip
+
+
+def dashboard_body(
+    *,
+    region: str,
+    cluster: str,
+    service: str,
+    alarms: Alarms,
+    on_demand_base: int,
+    capacity_providers: tuple[str, ...],
+    route: tuple[str, str] | None = None,
+) -> str:
+    """CPU and memory against the task's size (100 % is all of it) with the alarm lines, with a
+    ``route`` (load balancer and target group ARN suffixes) its requests, 5xx and response time,
+    running tasks per capacity provider against the desired count (the first ``on_demand_base`` on
+    FARGATE, the rest on Spot) and Spot interruptions."""
+    ecs = {"ClusterName": cluster, "ServiceName": service}
+    widgets = [
+        _widget("CPU and memory, % of the task size", [
+            ["AWS/ECS", "CPUUtilization", *sum(ecs.items(), ())], [".", "MemoryUtilization", ".", ".", ".", "."]],
+            0, 0, region=region, stat="Average", yAxis={"left": {"min": 0, "max": 100}},
+            annotations={"horizontal": [{"label": "CPU alarm", "value": alarms.cpu_percent},
+                                        {"label": "memory alarm", "value": alarms.memory_percent}]}),
+        *(route_widgets(region, *route, alarms) if route is not None else []),
+    ]  # fmt: skip
+    # Each row is 6 high; the route's widgets take the first row's right and the second's left.
+    row = 6 if route is not None else 0
+    widgets += [
+        _widget(f"Running tasks by capacity provider (the first {on_demand_base} on FARGATE, the rest on Spot)", [
+            *([METRIC_NAMESPACE, RUNNING_METRIC, *sum(ecs.items(), ()), "CapacityProvider", provider,
+               {"label": f"running on {provider}"}] for provider in capacity_providers),
+            [METRIC_NAMESPACE, DESIRED_METRIC, *sum(ecs.items(), ()), {"label": "desired"}]],
+            12, row, region=region, stat="Maximum", yAxis={"left": {"min": 0}}),
+        _widget("Spot interruptions", [
+            [METRIC_NAMESPACE, SPOT_METRIC, *sum(spot_dimensions(service).items(), ()), {"stat": "Sum"}]],
+            0, row + 6, region=region),
+    ]  # fmt: skip
+    return json.dumps({"widgets": widgets}, sort_keys=True)
+
+
+def route_widgets(region: str, load_balancer: str, target_group: str, alarms: Alarms) -> list[dict[str, object]]:
+    """A route's widgets: its requests and target 5xx, and its p95 response time against the alarm."""
+    alb = ["LoadBalancer", load_balancer, "TargetGroup", target_group]
+    return [
+        _widget("Requests and target 5xx", [
+            ["AWS/ApplicationELB", "RequestCount", *alb, {"stat": "Sum"}],
+            [".", "HTTPCode_Target_5XX_Count", *alb, {"stat": "Sum"}]], 12, 0, region=region),
+        _widget("Target response time (p95, s)", [["AWS/ApplicationELB", "TargetResponseTime", *alb, {"stat": "p95"}]],
+                0, 6, region=region,
+                annotations={"horizontal": [{"label": "alarm", "value": alarms.response_time_ms / 1000}]}),
+    ]  # fmt: skip
+
+
+#: PutDashboard's ``DashboardName``: at most 255 characters, each a letter, a digit, "-" or "_"
+#: (CloudWatch API reference, PutDashboard; botocore ``cloudwatch`` model, ``PutDashboardInput``).
+DASHBOARD_NAME_MAX = 255
+
+
+def dashboard_name(project: str, name: str, region: str) -> str:
+    """``<project>-<name>-<region>``. Dashboards are global per account, not per region (PutDashboard:
+    "All dashboards in your account are global, not region-specific"), and PutDashboard replaces one
+    of the same name without a word: the region keeps one stack's copies in two regions apart, the
+    project keeps copies of the project apart."""
+    return account_unique(project, f"{name}-{region}")
+
+
+def dashboard_url(region: str, name: str) -> str:
+    """The dashboard in the CloudWatch console."""
+    return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
+
+
+def spot_interruption_pattern(cluster_arn: str, service: str) -> str:
+    """EventBridge pattern: this service's tasks stopped by a Spot interruption, one event per task (the
+    STOPPED one; the earlier steps of the same stop carry the same stop code)."""
+    return json.dumps(
+        {
+            "source": ["aws.ecs"],
+            "detail-type": ["ECS Task State Change"],
+            "detail": {
+                "clusterArn": [cluster_arn],
+                "group": [f"service:{service}"],
+                "stopCode": ["SpotInterruption"],
+                "lastStatus": ["STOPPED"],
+            },
+        },
+        sort_keys=True,
+    )

@@ -1,0 +1,126 @@
+"""What the task tells the app, derived from the task's and the load balancer's settings.
+
+The app reads its port, health path, HTTP timeouts and shutdown timing from the environment, so the
+values the ALB and ECS act on are the values the app acts on (``docs/app-contract.md``):
+
+- ``PORT``: the container port the target group and the security group use.
+- ``HEALTH_CHECK_PATH``: the path the target group and the container health check request.
+- ``KEEP_ALIVE_TIMEOUT_MS`` above the ALB's idle timeout, ``HEADERS_TIMEOUT_MS`` above that: the ALB
+  reuses an idle connection until *its* timeout, so a target that closes it first (Node's default is
+  5 s against the ALB's 60 s) races the ALB's next request on it and the client gets a 502.
+  ``REQUEST_TIMEOUT_MS`` stays at Node's 300 s unless the headers timeout needs more (Node refuses a
+  headers timeout above the request timeout).
+- ``DRAIN_DELAY_MS``: after SIGTERM the app answers ``/health`` 503 and keeps serving this long, until
+  the ALB has stopped sending requests: the longer of the deregistration delay and the time the ALB's
+  health check takes to mark the target unhealthy (interval x unhealthy threshold).
+- ``SHUTDOWN_TIMEOUT_MS``: what is left of ``stopTimeout`` for requests still in flight, less a margin
+  so the process exits 0 before ECS sends SIGKILL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..errors import ConfigError
+
+#: The target group's health check (ELB ranges: interval 5-300, timeout 2-120, thresholds 2-10).
+TARGET_HEALTH_INTERVAL_SECONDS = 15
+TARGET_HEALTH_TIMEOUT_SECONDS = 5
+TARGET_HEALTHY_THRESHOLD = 2
+TARGET_UNHEALTHY_THRESHOLD = 3
+#: ALB idle timeout range (``idle_timeout.timeout_seconds``).
+MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 1, 4000
+#: How far the app's keep-alive outlasts the ALB's idle timeout, and the headers timeout the keep-alive.
+KEEP_ALIVE_MARGIN_MS = 5_000
+HEADERS_MARGIN_MS = 1_000
+NODE_REQUEST_TIMEOUT_MS = 300_000
+#: Seconds kept free at the end of stopTimeout, and the least time in-flight requests get to finish.
+EXIT_MARGIN_SECONDS = 5
+MIN_FINISH_SECONDS = 5
+#: Variables this module owns; a user value for one is an error, not a silent override.
+OWNED_NAMES = frozenset(
+    {
+        "PORT",
+        "HEALTH_CHECK_PATH",
+        "KEEP_ALIVE_TIMEOUT_MS",
+        "HEADERS_TIMEOUT_MS",
+        "REQUEST_TIMEOUT_MS",
+        "DRAIN_DELAY_MS",
+        "SHUTDOWN_TIMEOUT_MS",
+    }
+)
+
+
+def drain_delay_seconds(deregistration_delay_seconds: int) -> int:
+    """Seconds the app keeps serving after SIGTERM before it stops accepting."""
+    return max(deregistration_delay_seconds, TARGET_HEALTH_INTERVAL_SECONDS * TARGET_UNHEALTHY_THRESHOLD)
+
+
+def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_seconds: int) -> int:
+    """Seconds left after the drain for in-flight requests; raises when stopTimeout cannot hold both."""
+    drain = drain_delay_seconds(deregistration_delay_seconds)
+    budget = stop_timeout_seconds - drain - EXIT_MARGIN_SECONDS
+    if budget < MIN_FINISH_SECONDS:
+        least = drain + EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
+        raise ConfigError(
+            "stopTimeoutSeconds",
+            stop_timeout_seconds,
+            f"at least {least}: the app drains {drain} s after SIGTERM (the longer of deregistrationDelaySeconds "
+            f"and the target group's {TARGET_HEALTH_INTERVAL_SECONDS} s x {TARGET_UNHEALTHY_THRESHOLD} health "
+            f"check), then needs {MIN_FINISH_SECONDS} s to finish and {EXIT_MARGIN_SECONDS} s to exit",
+        )
+    return budget
+
+
+def http_timeouts_ms(idle_timeout_seconds: int) -> dict[str, int]:
+    """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default."""
+    if not MIN_IDLE_TIMEOUT <= idle_timeout_seconds <= MAX_IDLE_TIMEOUT:
+        raise ConfigError(
+            "idleTimeoutSeconds", idle_timeout_seconds, f"an integer from {MIN_IDLE_TIMEOUT} to {MAX_IDLE_TIMEOUT}"
+        )
+    keep_alive = idle_timeout_seconds * 1000 + KEEP_ALIVE_MARGIN_MS
+    headers = keep_alive + HEADERS_MARGIN_MS
+    return {"keep_alive": keep_alive, "headers": headers, "request": max(NODE_REQUEST_TIMEOUT_MS, headers)}
+
+
+def app_environment(
+    *,
+    port: int,
+    health_check_path: str,
+    idle_timeout_seconds: int,
+    stop_timeout_seconds: int,
+    deregistration_delay_seconds: int,
+    behind_load_balancer: bool = True,
+) -> dict[str, str]:
+    """The variables the app reads, from the settings ECS and the ALB act on. A task no load balancer
+    sends requests to (a worker) gets no HTTP timeouts and no drain: all of ``stopTimeout`` but the exit
+    margin is its to finish in."""
+    if not behind_load_balancer:
+        return {
+            "PORT": str(port),
+            "HEALTH_CHECK_PATH": health_check_path,
+            "SHUTDOWN_TIMEOUT_MS": str((stop_timeout_seconds - EXIT_MARGIN_SECONDS) * 1000),
+        }
+    timeouts = http_timeouts_ms(idle_timeout_seconds)
+    budget = shutdown_budget_seconds(
+        stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
+    )
+    return {
+        "PORT": str(port),
+        "HEALTH_CHECK_PATH": health_check_path,
+        "KEEP_ALIVE_TIMEOUT_MS": str(timeouts["keep_alive"]),
+        "HEADERS_TIMEOUT_MS": str(timeouts["headers"]),
+        "REQUEST_TIMEOUT_MS": str(timeouts["request"]),
+        "DRAIN_DELAY_MS": str(drain_delay_seconds(deregistration_delay_seconds) * 1000),
+        "SHUTDOWN_TIMEOUT_MS": str(budget * 1000),
+    }
+
+
+def reject_owned(user_env: Mapping[str, str]) -> None:
+    """Raise when the user's ``environment`` sets a variable the task derives."""
+    clashes = sorted(OWNED_NAMES & user_env.keys())
+    if clashes:
+        name = clashes[0]
+        raise ConfigError(
+            "environment", f"{name}={user_env[name]}", f"no {name} (the task sets it from its own settings)"
+        )

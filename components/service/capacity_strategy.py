@@ -1,0 +1,103 @@
+"""Capacity-provider strategy rules (ECS API ``CapacityProviderStrategyItem``) and the task split.
+
+ECS never falls back from FARGATE_SPOT to FARGATE when Spot capacity is short: it follows base and
+weight. So availability comes from an on-demand ``base``, savings from the Spot ``weight``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import ConfigError
+
+FARGATE = "FARGATE"
+FARGATE_SPOT = "FARGATE_SPOT"
+MAX_BASE = 100_000
+MAX_WEIGHT = 1_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class StrategyItem:
+    """One capacity provider of a strategy."""
+
+    capacity_provider: str
+    """``FARGATE`` or ``FARGATE_SPOT``."""
+    base: int = 0
+    """Tasks placed on this provider before any weight applies (0-100000). Default 0."""
+    weight: int = 0
+    """Share of the tasks beyond the base (0-1000). Default 0."""
+
+
+_KEYS = {FARGATE: ("fargateBase", "fargateWeight"), FARGATE_SPOT: ("spotBase", "spotWeight")}
+
+
+def validate_strategy(strategy: tuple[StrategyItem, ...]) -> tuple[StrategyItem, ...]:
+    """Raise ``ConfigError`` on the first API rule ``strategy`` breaks; return it otherwise."""
+    providers = [item.capacity_provider for item in strategy]
+    if not strategy or len(set(providers)) != len(providers) or not set(providers) <= _KEYS.keys():
+        raise ConfigError("capacityProviderStrategy", providers, "FARGATE and/or FARGATE_SPOT, each once")
+    for item in strategy:
+        base_key, weight_key = _KEYS[item.capacity_provider]
+        if not 0 <= item.base <= MAX_BASE:
+            raise ConfigError(base_key, item.base, f"an integer from 0 to {MAX_BASE}")
+        if not 0 <= item.weight <= MAX_WEIGHT:
+            raise ConfigError(weight_key, item.weight, f"an integer from 0 to {MAX_WEIGHT}")
+    with_base = [item for item in strategy if item.base]
+    if len(with_base) > 1:
+        first, second = with_base[0], with_base[-1]
+        first_key, second_key = _KEYS[first.capacity_provider][0], _KEYS[second.capacity_provider][0]
+        raise ConfigError(
+            second_key, second.base, f"0 while {first_key} is {first.base} (only one provider may have a base)"
+        )
+    if not any(item.weight for item in strategy):
+        raise ConfigError(_KEYS[strategy[-1].capacity_provider][1], 0, "1-1000 (at least one weight must be > 0)")
+    return strategy
+
+
+def build_strategy(
+    *, fargate_base: int, fargate_weight: int, spot_base: int, spot_weight: int, use_spot: bool
+) -> tuple[StrategyItem, ...]:
+    """The strategy for the config keys ``fargateBase``/``fargateWeight``/``spotBase``/``spotWeight``.
+
+    FARGATE_SPOT is always in it unless ``use_spot`` is false, which needs both Spot keys at 0.
+    """
+    on_demand = StrategyItem(capacity_provider=FARGATE, base=fargate_base, weight=fargate_weight)
+    if use_spot:
+        spot = StrategyItem(capacity_provider=FARGATE_SPOT, base=spot_base, weight=spot_weight)
+        return validate_strategy((on_demand, spot))
+    if spot_base or spot_weight:
+        # Every key to change at once, not one per run: Spot's base and weight to 0, and a FARGATE weight.
+        changes = [f"{key}=0" for key, value in (("spotBase", spot_base), ("spotWeight", spot_weight)) if value]
+        changes += [] if fargate_weight else ["fargateWeight=1"]
+        raise ConfigError(
+            "useSpot",
+            use_spot,
+            "true; or false together with " + ", ".join(changes) + " (without Spot, FARGATE takes every task)",
+        )
+    return validate_strategy((on_demand,))
+
+
+def split_tasks(desired_count: int, strategy: tuple[StrategyItem, ...]) -> dict[str, Decimal]:
+    """Expected tasks per provider: bases first (in order), the rest by weight.
+
+    The remainder is split in proportion to weight as an expected value (ECS rounds per placement,
+    which evens out over a month), so the cost estimate stays exact to the cent.
+    """
+    split = {item.capacity_provider: Decimal(0) for item in strategy}
+    remaining = desired_count
+    for item in strategy:
+        placed = min(item.base, remaining)
+        split[item.capacity_provider] += placed
+        remaining -= placed
+    weighted = [item for item in strategy if item.weight]
+    total_weight = sum(item.weight for item in weighted)
+    placed_by_weight = Decimal(0)
+    for item in weighted[:-1]:
+        share = Decimal(remaining) * item.weight / total_weight
+        split[item.capacity_provider] += share
+        placed_by_weight += share
+    if weighted:
+        # The last weighted provider takes the exact rest, so rounding never loses or adds a task.
+        split[weighted[-1].capacity_provider] += remaining - placed_by_weight
+    return split

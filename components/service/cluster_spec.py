@@ -1,0 +1,39 @@
+"""What a created ECS cluster is: Container Insights, its default capacity-provider strategy, and where
+ECS Exec sessions are logged (plain values, validated on construction; ``Cluster`` realises them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import validation as check
+from ..errors import collect
+from .capacity_strategy import StrategyItem, validate_strategy
+from .service_spec import DEFAULT_STRATEGY
+
+#: The cluster setting's values (ECS API Reference, ClusterSetting: ``enhanced``, ``enabled``, ``disabled``).
+CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterArgs:
+    """A cluster with FARGATE and FARGATE_SPOT associated."""
+
+    container_insights: str = "enhanced"
+    """Container Insights: ``enhanced``, ``enabled`` or ``disabled``. Default enhanced."""
+    default_strategy: tuple[StrategyItem, ...] = DEFAULT_STRATEGY
+    """The cluster's default capacity-provider strategy. Default: FARGATE base 1 weight 0, FARGATE_SPOT weight 1."""
+    exec_logging: bool = False
+    """Log ECS Exec sessions to a log group of their own (set it when a service enables ECS Exec). Default False."""
+    exec_kms_key_arn: str = ""
+    """With ``exec_logging``: the KMS key that encrypts the sessions and their log. Empty logs sessions
+    unencrypted by a key of yours. Default empty."""
+    log_retention_days: int = 30
+    """Retention of the session log (a CloudWatch value). Default 30."""
+
+    def __post_init__(self) -> None:
+        collect(
+            lambda: check.one_of("containerInsights", self.container_insights, CONTAINER_INSIGHTS),
+            lambda: validate_strategy(self.default_strategy),
+            lambda: check.kms_key_arn("execKmsKeyArn", self.exec_kms_key_arn),
+            lambda: check.log_retention(self.log_retention_days),
+        )

@@ -1,0 +1,110 @@
+"""The app's ECS container definition, as a pure function of the service spec.
+
+Everything the container is told and how ECS runs it, in one place a reader (and a unit test) can see
+without mocks: the image, a non-root user, a read-only root, the port, the environment
+(``ServiceSpec.container_environment``), the health check, the stop timeout, an init process and
+the log driver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .service_spec import APP_CONTAINER, ServiceSpec
+
+CONTAINER_NAME = APP_CONTAINER
+#: The node image's unprivileged user (uid:gid), enforced here even if an image forgets USER.
+RUN_AS = "1000:1000"
+
+
+def health_check_command(timeout_seconds: int) -> list[str]:
+    """The container health check: node (bookworm-slim has no curl) requests ``HEALTH_CHECK_PATH`` on ``PORT``.
+
+    Both come from the container's environment, never pasted into the script, so no path can change
+    the code that runs; the request gives up a second before ECS's own timeout.
+    """
+    script = (
+        "const r=require('http').get({host:'127.0.0.1',port:Number(process.env.PORT),"
+        f"path:process.env.HEALTH_CHECK_PATH,timeout:{max(timeout_seconds - 1, 1) * 1000}}},"
+        "s=>{s.resume();process.exit(s.statusCode===200?0:1)});"
+        "r.on('timeout',()=>{r.destroy();process.exit(1)});r.on('error',()=>process.exit(1))"
+    )
+    return ["CMD", "node", "-e", script]
+
+
+def container_definition(
+    spec: ServiceSpec,
+    *,
+    image: str,
+    log_group: str,
+    region: str,
+    secrets: Mapping[str, str] | None = None,
+    behind_load_balancer: bool = True,
+) -> dict[str, Any]:
+    """The one container of the task: ``image`` (digest-pinned), logging to ``log_group`` in ``region``,
+    with ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start."""
+    hc = spec.health_check
+    environment = spec.container_environment(behind_load_balancer=behind_load_balancer)
+    definition: dict[str, Any] = {
+        "name": CONTAINER_NAME,
+        "image": image,
+        "essential": True,
+        "user": RUN_AS,
+        # ECS Exec's agent writes into the container, so a read-only root only without it.
+        "readonlyRootFilesystem": not spec.enable_execute_command,
+        "portMappings": [
+            {
+                "containerPort": spec.container_port,
+                "hostPort": spec.container_port,
+                "protocol": "tcp",
+                "name": "http",
+                "appProtocol": "http",
+            }
+        ],
+        "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
+        "healthCheck": {
+            "command": health_check_command(hc.timeout_seconds),
+            "interval": hc.interval_seconds,
+            "timeout": hc.timeout_seconds,
+            "retries": hc.retries,
+            "startPeriod": hc.start_period_seconds,
+        },
+        # Spot sends SIGTERM two minutes before reclaiming; 120 s is Fargate's maximum.
+        "stopTimeout": spec.stop_timeout_seconds,
+        # An init process as PID 1 forwards SIGTERM and reaps zombies.
+        "linuxParameters": {"initProcessEnabled": True},
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": log_group,
+                "awslogs-region": region,
+                "awslogs-stream-prefix": CONTAINER_NAME,
+                "mode": "non-blocking",
+                "max-buffer-size": "4m",
+            },
+        },
+    }
+    if secrets:
+        definition["secrets"] = [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())]
+    if spec.sidecars:
+        # The app's hard limit is what its sidecars leave: the heap ceiling is tuned to it.
+        definition["memory"] = spec.app_memory_mib
+    return definition
+
+
+def container_definitions(
+    spec: ServiceSpec,
+    *,
+    image: str,
+    log_group: str,
+    region: str,
+    secrets: Mapping[str, str] | None = None,
+    behind_load_balancer: bool = True,
+) -> list[dict[str, Any]]:
+    """The task's containers: the app (``container_definition``) and its sidecars."""
+    app = container_definition(
+        spec, image=image, log_group=log_group, region=region, secrets=secrets,
+        behind_load_balancer=behind_load_balancer,
+    )  # fmt: skip
+    return [app, *(sidecar.definition(log_group=log_group, region=region) for sidecar in spec.sidecars)]

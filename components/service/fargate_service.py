@@ -1,0 +1,266 @@
+"""An ARM64 Fargate service on FARGATE_SPOT with an on-demand base, in a ``Cluster`` (or an existing one),
+optionally reached through a load balancer (``route``: a ``ServiceRoute``).
+
+Built from ``pulumi_aws`` resources rather than awsx so that every child is visible to tests under
+mocks and to policy packs (awsx components are remote: mocks see none of their children).
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pulumi
+import pulumi_aws as aws
+
+from ..edge.service_route import ServiceRoute, ServiceRouteArgs
+from ..iam_policies import default_boundary_arn, role_path, stack_tag
+from ..naming import type_token
+from ..observability.alarm_topic import AlarmTopic
+from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
+from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
+from .capacity_strategy import FARGATE
+from .cluster import Cluster, strategy_inputs
+from .container_definition import CONTAINER_NAME
+from .fargate_service_args import FargateServiceArgs
+from .fargate_task import FargateTask, FargateTaskArgs
+from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
+
+
+class FargateService(pulumi.ComponentResource):
+    """The task (``FargateTask``), its security group, the route (``ServiceRoute``), the service, and its
+    alarms, monitoring and scaling."""
+
+    cluster_arn: pulumi.Output[str]
+    """ARN of the cluster the service runs in."""
+    cluster_name: pulumi.Output[str]
+    """Name of that cluster."""
+    service_name: pulumi.Output[str]
+    """Name of the ECS service."""
+    task_definition_arn: pulumi.Output[str]
+    """ARN of the current task definition revision."""
+    log_group_name: pulumi.Output[str]
+    """CloudWatch log group of the container."""
+    security_group_id: pulumi.Output[str]
+    """The tasks' security group."""
+    task_role_name: pulumi.Output[str]
+    """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
+    target_group_arn: pulumi.Output[str] | None
+    """The route's target group, or None without a route."""
+    environment: dict[str, str]
+    """The container environment: user variables plus the Node/glibc tuning."""
+    dashboard_url: pulumi.Output[str] | None
+    """The service's CloudWatch dashboard (with ``alarms``), else None."""
+
+    @staticmethod
+    def check_name(name: str, key: str = "name", value: str = "") -> None:
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS would refuse a name a
+        ``FargateService`` called ``name`` gives a child (its route's target group)."""
+        ServiceRoute.check_name(name, key, value)
+
+    def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if args.route is not None:
+            self.check_name(name)
+        super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
+        self._name, self._args = name, args
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._role_path = args.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower())
+        self._boundary = self._boundary_arn()
+        cluster = args.cluster if isinstance(args.cluster, Cluster) else None
+        if cluster is not None:
+            self.cluster_arn, self.cluster_name = cluster.arn, cluster.name
+        else:
+            self.cluster_arn = pulumi.Output.from_input(cast("pulumi.Input[str]", args.cluster))
+            self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
+        task = self._task(cluster)
+        task_sg = self._security_group()
+        topic = (
+            AlarmTopic(f"{name}-alarms", args.alarms.emails, self._child)
+            if args.alarms and args.alarms.emails
+            else None
+        )
+        route = self._route(task_sg, topic)
+        service = self._service(task, task_sg, route, cluster)
+        self.dashboard_url = self._monitoring(service, route, topic)
+        self._autoscaling(service, route)
+        self.service_name = service.name
+        self.task_definition_arn = task.task_definition_arn
+        self.log_group_name = task.log_group_name
+        self.task_role_name = task.task_role_name
+        self.security_group_id = task_sg.id
+        self.target_group_arn = route.target_group_arn if route else None
+        self.environment = args.spec.container_environment(behind_load_balancer=args.route is not None)
+        self.register_outputs(
+            {
+                "cluster_arn": self.cluster_arn,
+                "cluster_name": self.cluster_name,
+                "service_name": self.service_name,
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_name": self.log_group_name,
+                "security_group_id": self.security_group_id,
+                "task_role_name": self.task_role_name,
+                "target_group_arn": self.target_group_arn,
+                "environment": self.environment,
+                "dashboard_url": self.dashboard_url,
+            }
+        )
+
+    def _boundary_arn(self) -> pulumi.Input[str]:
+        if self._args.permissions_boundary_arn:
+            return self._args.permissions_boundary_arn
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        partition = aws.get_partition_output(opts=invoke).partition
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        project, stack = pulumi.get_project(), pulumi.get_stack().lower()
+        return pulumi.Output.all(partition, account).apply(lambda v: default_boundary_arn(v[0], v[1], project, stack))
+
+    def _task(self, cluster: Cluster | None) -> FargateTask:
+        args = self._args
+        return FargateTask(
+            self._name,
+            FargateTaskArgs(
+                spec=args.spec, image_ref=args.image_ref, role_path=self._role_path,
+                permissions_boundary_arn=self._boundary, secrets=args.secrets, secret_values=args.secret_values,
+                secret_kms_key_arns=args.secret_kms_key_arns,
+                exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
+                exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else "",
+                behind_load_balancer=args.route is not None,
+            ),
+            self._child,
+        )  # fmt: skip
+
+    def _security_group(self) -> aws.ec2.SecurityGroup:
+        """The tasks reach out on ``egress_ports`` only; what may reach them is the route's to add."""
+        name, args = self._name, self._args
+        # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).
+        tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
+        task_sg = aws.ec2.SecurityGroup(
+            f"{name}-sg", vpc_id=args.vpc_id, tags=tags, opts=self._child,
+            # A changed description replaces the group: a routed service's keeps the one it was created with.
+            description="Tasks: container port from the load balancer only" if args.route else "Tasks: no inbound",
+        )  # fmt: skip
+        for egress in args.egress_ports:
+            aws.vpc.SecurityGroupEgressRule(
+                f"{name}-sg-egress-{egress}",
+                security_group_id=task_sg.id,
+                ip_protocol="tcp",
+                from_port=egress,
+                to_port=egress,
+                cidr_ipv4="0.0.0.0/0",
+                description="TCP 443 out: ECR, CloudWatch Logs, AWS APIs" if egress == 443 else f"TCP {egress} out",
+                tags=tags,
+                opts=self._child,
+            )
+        return task_sg
+
+    def _route(self, task_sg: aws.ec2.SecurityGroup, topic: AlarmTopic | None) -> ServiceRoute | None:
+        args = self._args
+        if args.route is None:
+            return None
+        return ServiceRoute(
+            self._name,
+            ServiceRouteArgs(
+                route=args.route, spec=args.spec, vpc_id=args.vpc_id, task_security_group_id=task_sg.id,
+                alarms=args.alarms, topic_arn=topic.arn if topic else None,
+            ),
+            self._child,
+        )  # fmt: skip
+
+    def _service(
+        self, task: FargateTask, task_sg: aws.ec2.SecurityGroup, route: ServiceRoute | None, cluster: Cluster | None
+    ) -> aws.ecs.Service:
+        """The service: strategy without launch type, circuit breaker and deployment alarms, steady waits."""
+        args, spec = self._args, self._args.spec
+        deployment_alarms: aws.ecs.ServiceAlarmsArgsDict | None = None
+        if route is not None and args.alarms is not None:
+            # A deployment that serves errors rolls back even when its tasks pass their health checks.
+            deployment_alarms = {"alarm_names": route.deployment_alarm_names, "enable": True, "rollback": True}
+        balancers: list[aws.ecs.ServiceLoadBalancerArgsDict] = []
+        if route is not None:
+            balancers.append(
+                {
+                    "target_group_arn": route.target_group_arn,
+                    "container_name": CONTAINER_NAME,
+                    "container_port": spec.container_port,
+                }
+            )
+        # The service waits for the cluster's capacity providers, the execution policy and the listener rule.
+        waits_for: list[pulumi.Resource] = [r for r in (cluster, task, route) if r is not None]
+        return aws.ecs.Service(
+            f"{self._name}-svc",
+            cluster=self.cluster_arn,
+            task_definition=task.task_definition_arn,
+            desired_count=spec.desired_count,
+            # No launch_type: it conflicts with a capacity-provider strategy.
+            capacity_provider_strategies=strategy_inputs(spec.strategy),
+            platform_version=spec.platform_version,
+            network_configuration={
+                "subnets": args.subnet_ids,
+                "security_groups": [task_sg.id],
+                "assign_public_ip": args.assign_public_ip,
+            },
+            load_balancers=balancers or None,
+            health_check_grace_period_seconds=spec.health_check_grace_period_seconds if route else None,
+            deployment_circuit_breaker={"enable": True, "rollback": True},
+            alarms=deployment_alarms,
+            deployment_minimum_healthy_percent=spec.min_healthy_percent,
+            deployment_maximum_percent=spec.max_percent,
+            # A changed strategy only takes effect with a new deployment.
+            force_new_deployment=True,
+            wait_for_steady_state=True,
+            enable_execute_command=spec.enable_execute_command,
+            enable_ecs_managed_tags=True,
+            propagate_tags="SERVICE",
+            # With autoscaling, the running count is the scaler's: an update must not reset it to
+            # desired_count (which then only sets the count the service is created with).
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=waits_for, ignore_changes=["desiredCount"] if args.autoscaling else None
+            ),
+        )
+
+    def _monitoring(
+        self, service: aws.ecs.Service, route: ServiceRoute | None, topic: AlarmTopic | None
+    ) -> pulumi.Output[str] | None:
+        """The service's own alarms, Spot interruptions and the dashboard; its URL."""
+        args, spec = self._args, self._args.spec
+        if args.alarms is None:
+            return None
+        topic_arn = topic.arn if topic else None
+        ServiceAlarms(
+            f"{self._name}-alarms",
+            ServiceAlarmsArgs(
+                alarms=args.alarms, cluster_name=self.cluster_name, service_name=service.name, topic_arn=topic_arn
+            ),
+            self._child,
+        )
+        monitoring = ServiceMonitoring(
+            f"{self._name}-monitoring",
+            ServiceMonitoringArgs(
+                alarms=args.alarms, cluster_arn=self.cluster_arn, cluster_name=self.cluster_name,
+                service_name=service.name,
+                load_balancer_arn_suffix=args.route.load_balancer_arn_suffix if args.route else None,
+                target_group_arn_suffix=route.target_group_arn_suffix if route else None,
+                capacity_providers=tuple(item.capacity_provider for item in spec.strategy),
+                on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
+                topic_arn=topic_arn, log_retention_days=spec.log_retention_days, role_path=self._role_path,
+                permissions_boundary_arn=self._boundary,
+            ),
+            self._child,
+        )  # fmt: skip
+        return monitoring.dashboard_url
+
+    def _autoscaling(self, service: aws.ecs.Service, route: ServiceRoute | None) -> None:
+        """Application Auto Scaling between the min and max (``ServiceAutoscaling``)."""
+        args = self._args
+        if args.autoscaling is None:
+            return
+        label = None
+        if route is not None and args.route is not None and args.route.load_balancer_arn_suffix is not None:
+            label = pulumi.Output.format("{0}/{1}", args.route.load_balancer_arn_suffix, route.target_group_arn_suffix)
+        ServiceAutoscaling(
+            f"{self._name}-scaling",
+            ServiceAutoscalingArgs(
+                scaling=args.autoscaling, cluster_name=self.cluster_name, service_name=service.name,
+                alb_resource_label=label,
+            ),
+            self._child,
+        )  # fmt: skip

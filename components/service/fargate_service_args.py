@@ -1,0 +1,100 @@
+"""What a ``FargateService`` runs and where it plugs in: the validated spec plus the Inputs of other
+components (its cluster, network and route). Plain values and annotations only: importing it loads no
+cloud SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .. import validation as check
+from ..errors import ConfigError
+from ..iam_policies import is_role_path
+from ..observability.alarm_rules import Alarms
+from .autoscaling_rules import Autoscaling
+from .secrets import check_names, check_reference, secret_name
+from .service_spec import ServiceSpec
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from ..edge.service_route import Route
+    from .cluster import Cluster
+
+
+@dataclass(frozen=True, kw_only=True)
+class FargateServiceArgs:
+    """The service's settings and where it plugs in."""
+
+    spec: ServiceSpec
+    """Sizing, strategy, deployment and runtime settings (validated). Required."""
+    image_ref: pulumi.Input[str]
+    """Digest-pinned image reference (``repo:tag@sha256:...``). Required."""
+    cluster: Cluster | pulumi.Input[str]
+    """The ``Cluster`` to run in, or an existing cluster's ARN (FARGATE and FARGATE_SPOT associated), e.g.
+    from a StackReference. Required."""
+    vpc_id: pulumi.Input[str]
+    """VPC of the tasks (and the route's target group). Required."""
+    subnet_ids: pulumi.Input[Sequence[str]]
+    """Subnets the tasks run in. Required."""
+    assign_public_ip: pulumi.Input[bool]
+    """Give tasks a public IP (needed in public subnets to reach ECR; ingress stays route-only). Required."""
+    route: Route | None = None
+    """The load balancer the service is reached through (a ``ServiceRoute`` is created for it). Default None."""
+    autoscaling: Autoscaling | None = None
+    """Scale the service between a minimum and a maximum (``desired_count`` must lie between); ``pulumi up``
+    then never resets the running count. Default None: a fixed ``desired_count``."""
+    alarms: Alarms | None = None
+    """CloudWatch alarms and the dashboard (and an SNS topic for their addresses). With a route (which then
+    needs ``load_balancer_arn_suffix``) also its 5xx, unhealthy-target and response-time alarms, the
+    first two rolling back a deployment, and its widgets. Default None."""
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
+    key), resolved by ECS at task start; the execution role may read exactly these. Default none."""
+    secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Secret values by name, stored as SSM SecureString parameters of this service and injected like
+    ``secrets``; pass secret Outputs (``pulumi.Config().require_secret``). Default none."""
+    secret_kms_key_arns: tuple[str, ...] = ()
+    """Customer-managed KMS keys the referenced secrets are encrypted with. Default none."""
+    egress_ports: tuple[int, ...] = (443,)
+    """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
+    DNS resolver is not filtered by security groups). Default ``(443,)``."""
+    role_path: str = ""
+    """IAM path of the service's roles (and its task counter's). Empty: ``/<project>/<stack>/``, the path
+    ``docs/iam-deployer.json`` lets a stack's deployer create roles under. Default empty."""
+    permissions_boundary_arn: str = ""
+    """Managed policy every role of the service carries as its permissions boundary. Empty: the deploying
+    account's ``<project>-boundary-<stack>`` (``docs/iam-boundary.json``, created once per stack). Default
+    empty."""
+
+    def __post_init__(self) -> None:
+        check.ports("taskEgressPorts", self.egress_ports)
+        self._check_secrets()
+        arn_suffix = self.route.load_balancer_arn_suffix if self.route is not None else None
+        if self.autoscaling is not None:
+            self.autoscaling.check_desired(self.spec.desired_count)
+            if self.autoscaling.requests_per_target is not None and arn_suffix is None:
+                raise ConfigError(
+                    "requestsPerTarget", self.autoscaling.requests_per_target, "unset, or a load_balancer_arn_suffix"
+                )
+        if self.alarms is not None and self.route is not None and arn_suffix is None:
+            raise ConfigError("alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)")
+        if self.role_path and not is_role_path(self.role_path):
+            raise ConfigError("role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most")
+        check.policy_arn("permissionsBoundaryArn", self.permissions_boundary_arn)
+        if isinstance(self.cluster, str) and not check.cluster_arn(self.cluster):
+            raise ConfigError("clusterArn", self.cluster, "an ECS cluster ARN, or a Cluster")
+
+    def _check_secrets(self) -> None:
+        for name in self.secret_values:
+            secret_name("secretValues", name)
+        for name, value_from in self.secrets.items():
+            check_reference(name, value_from)
+        both = sorted(self.secrets.keys() & self.secret_values.keys())
+        if both:
+            raise ConfigError("secretValues", both[0], "a name not also in secrets")
+        environment = self.spec.container_environment(behind_load_balancer=self.route is not None)
+        check_names(environment, [*self.secrets, *self.secret_values])
+        for key in self.secret_kms_key_arns:
+            check.kms_key_arn("secretsKmsKeyArns", key, optional=False)

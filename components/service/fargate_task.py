@@ -1,0 +1,226 @@
+"""An ARM64 Fargate task definition with its log group, its two roles and their policies, and the
+container's secrets (awsx's ``FargateTaskDefinition``): what one task of a service is."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from ..iam_policies import (
+    ecr_repository_arn,
+    exec_command_policy,
+    execution_policy,
+    secrets_key_policy,
+    stack_tag,
+    task_trust,
+)
+from ..naming import account_unique, type_token
+from .container_definition import container_definitions
+from .secrets import resource_arn
+from .service_spec import ServiceSpec
+
+
+@dataclass(frozen=True, kw_only=True)
+class FargateTaskArgs:
+    """What runs in the task, with which secrets, under which roles. ``FargateServiceArgs`` validates it."""
+
+    spec: ServiceSpec
+    """Sizes, container settings, ECS Exec. Required."""
+    image_ref: pulumi.Input[str]
+    """Digest-pinned image reference (``repo:tag@sha256:...``). Required."""
+    role_path: str
+    """IAM path of both roles. Required."""
+    permissions_boundary_arn: pulumi.Input[str]
+    """Permissions boundary of both roles. Required."""
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    """Container secrets by name: SSM parameter or Secrets Manager ARNs. Default none."""
+    secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Secret values by name, stored as SecureString parameters of this task. Default none."""
+    secret_kms_key_arns: tuple[str, ...] = ()
+    """Customer-managed keys the referenced secrets are encrypted with. Default none."""
+    exec_log_group_arn: pulumi.Input[str] | None = None
+    """The cluster's ECS Exec session log group, for the task role (with ECS Exec). Default None."""
+    exec_kms_key_arn: str = ""
+    """The key ECS Exec sessions are encrypted with. Default empty."""
+    behind_load_balancer: bool = True
+    """Whether a load balancer routes to the task: the app is told its timeouts and drain. Default True."""
+
+
+class FargateTask(pulumi.ComponentResource):
+    """Log group, execution role and policy, task role (and its ECS Exec policy), secrets, task definition."""
+
+    task_definition_arn: pulumi.Output[str]
+    """ARN of the current task definition revision."""
+    log_group_name: pulumi.Output[str]
+    """CloudWatch log group of the container."""
+    task_role_name: pulumi.Output[str]
+    """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
+
+    def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
+        # Up to 0.4.0 these were the children of the service this task now belongs to.
+        parent = opts.parent if opts is not None else None
+        self._child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)])
+        self._name, self._args = name, args
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        self._partition = aws.get_partition_output(opts=invoke).partition
+        self._region = aws.get_region_output(opts=invoke).region
+        self._account = aws.get_caller_identity_output(opts=invoke).account_id
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.spec.log_retention_days, opts=self._child)
+        exec_role = self._role("exec-role", self._account.apply(task_trust))
+        secrets, parameter_key = self._secrets(exec_role)
+        self._execution_policy(exec_role, logs, secrets, parameter_key)
+        task_role = self._role(
+            "task-role",
+            pulumi.Output.all(self._partition, self._region, self._account).apply(
+                lambda v: task_trust(v[2], source_arn=f"arn:{v[0]}:ecs:{v[1]}:{v[2]}:*")
+            ),
+        )
+        if args.spec.enable_execute_command:
+            self._exec_command_policy(task_role)
+        task = self._task_definition(logs, exec_role, task_role, secrets)
+        self.task_definition_arn = task.arn
+        self.log_group_name = logs.name
+        self.task_role_name = task_role.name
+        self.register_outputs(
+            {
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_name": self.log_group_name,
+                "task_role_name": self.task_role_name,
+            }
+        )
+
+    def _role(self, role: str, trust: pulumi.Input[str]) -> aws.iam.Role:
+        return aws.iam.Role(
+            f"{self._name}-{role}",
+            assume_role_policy=trust,
+            path=self._args.role_path,
+            permissions_boundary=self._args.permissions_boundary_arn,
+            opts=self._child,
+        )
+
+    def _secrets(self, exec_role: aws.iam.Role) -> tuple[pulumi.Output[dict[str, str]], pulumi.Output[str] | None]:
+        """Every container secret by name; values from config become SecureString parameters first,
+        encrypted with the task's own key (``_parameter_key``), returned too."""
+        key = self._parameter_key(exec_role) if self._args.secret_values else None
+        stored = {
+            secret: aws.ssm.Parameter(
+                f"{self._name}-secret-{secret.lower().replace('_', '-')}",
+                # Parameter names are unique per account and region: the project and stack keep copies
+                # apart, and the stack's own path (``/PROJECT/STACK/``) is all its roles' boundary reaches.
+                name=f"/{pulumi.get_project()}/{pulumi.get_stack().lower()}/{self._name}/{secret}",
+                type="SecureString",
+                value=pulumi.Output.secret(value),
+                key_id=key,
+                opts=self._child,
+            ).arn
+            for secret, value in sorted(self._args.secret_values.items())
+        }
+        references: dict[str, pulumi.Input[str]] = {**self._args.secrets, **stored}
+        secrets = pulumi.Output.all(**references).apply(dict) if references else pulumi.Output.from_input({})
+        return secrets, key
+
+    def _parameter_key(self, exec_role: aws.iam.Role) -> pulumi.Output[str]:
+        """A customer-managed key for the task's parameters, instead of the account's ``aws/ssm`` key
+        that every principal with ``ssm:GetParameter`` may decrypt with: of the project's roles only the
+        execution role may, through SSM (``secrets_key_policy``). Tagged with the stack: its deployer may
+        use and manage no other stack's keys."""
+        name, project, role_path = self._name, pulumi.get_project(), self._args.role_path
+        key = aws.kms.Key(
+            f"{name}-secrets-key",
+            description=f"SecureString parameters of {project} {name}",
+            enable_key_rotation=True,
+            policy=pulumi.Output.all(self._partition, self._account, self._region, exec_role.arn).apply(
+                lambda v: secrets_key_policy(
+                    partition=v[0], account_id=v[1], region=v[2], execution_role_arn=v[3], role_path=role_path
+                )
+            ),
+            tags=stack_tag(project, pulumi.get_stack().lower()),
+            opts=self._child,
+        )
+        aws.kms.Alias(
+            f"{name}-secrets-key-alias",
+            # Alias names take letters, digits, / _ - (botocore kms CreateAlias:AliasName).
+            name=re.sub(r"[^a-zA-Z0-9/_-]", "-", f"alias/{project}/{name}/secrets"),
+            target_key_id=key.key_id,
+            opts=self._child,
+        )
+        return key.arn
+
+    def _execution_policy(
+        self,
+        exec_role: aws.iam.Role,
+        logs: aws.cloudwatch.LogGroup,
+        secrets: pulumi.Output[dict[str, str]],
+        parameter_key: pulumi.Output[str] | None,
+    ) -> None:
+        """Pull the images (the app's and each sidecar's in ECR), write the log, read exactly the task's
+        secrets (``execution_policy``)."""
+        kms_key_arns = self._args.secret_kms_key_arns
+        sidecar_images = tuple(sidecar.image for sidecar in self._args.spec.sidecars)
+        aws.iam.RolePolicy(
+            f"{self._name}-exec-policy",
+            role=exec_role.id,
+            policy=pulumi.Output.all(
+                self._args.image_ref, self._partition, logs.arn, secrets, parameter_key or "", self._region
+            ).apply(
+                lambda v: execution_policy(
+                    repository_arn=ecr_repository_arn(v[0], v[1]),
+                    more_repository_arns=tuple(
+                        arn for arn in (ecr_repository_arn(image, v[1]) for image in sidecar_images) if arn
+                    ),
+                    log_group_arn=v[2],
+                    secret_arns=tuple(sorted({arn for arn in map(resource_arn, v[3].values()) if arn})),
+                    kms_key_arns=kms_key_arns,
+                    parameter_key_arn=v[4],
+                    region=v[5],
+                )
+            ),
+            opts=self._child,
+        )
+
+    def _exec_command_policy(self, task_role: aws.iam.Role) -> None:
+        """ECS Exec: the SSM channels, the session log and its key (``exec_command_policy``)."""
+        key = self._args.exec_kms_key_arn
+        aws.iam.RolePolicy(
+            f"{self._name}-exec-command",
+            role=task_role.id,
+            policy=pulumi.Output.from_input(self._args.exec_log_group_arn).apply(
+                lambda log_group: exec_command_policy(log_group_arn=log_group, kms_key_arn=key)
+            ),
+            opts=self._child,
+        )
+
+    def _task_definition(
+        self,
+        logs: aws.cloudwatch.LogGroup,
+        exec_role: aws.iam.Role,
+        task_role: aws.iam.Role,
+        secrets: pulumi.Output[dict[str, str]],
+    ) -> aws.ecs.TaskDefinition:
+        """The ARM64 Fargate task and its container definition (``container_definition``)."""
+        spec, routed = self._args.spec, self._args.behind_load_balancer
+        return aws.ecs.TaskDefinition(
+            f"{self._name}-task",
+            family=account_unique(pulumi.get_project(), self._name),
+            cpu=str(spec.cpu),
+            memory=str(spec.memory),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            runtime_platform={"cpu_architecture": "ARM64", "operating_system_family": "LINUX"},
+            execution_role_arn=exec_role.arn,
+            task_role_arn=task_role.arn,
+            container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(
+                lambda v: json.dumps(
+                    container_definitions(
+                        spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], behind_load_balancer=routed
+                    )
+                )
+            ),
+            opts=self._child,
+        )

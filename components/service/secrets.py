@@ -1,0 +1,128 @@
+"""Secrets for the container: references to SSM parameters or Secrets Manager secrets, never plain env.
+
+ECS resolves each ``secrets`` entry at task start with the execution role, so the role may read
+exactly those parameters and secrets (and decrypt with exactly the given KMS keys). A Secrets Manager
+reference may select a JSON key: ``<secret ARN>:<json-key>:<version-stage>:<version-id>``, the last
+three parts optional; the role's permission is on the secret ARN itself.
+
+A Secrets Manager ARN must be the full one, with the hyphen and six characters Secrets Manager adds to
+the name: IAM matches the role's policy against the secret's full ARN, so a policy naming a partial
+ARN (``...:secret:db``) denies the task its secret at start. ECS documents only the full ARN for a
+Secrets Manager ``valueFrom`` (API reference, ``Secret``). Granting ``<partial>-??????`` instead would
+guess: ``...:secret:db-config`` may be the full ARN of ``db`` or a partial one of ``db-config``, and
+Secrets Manager reads it as the full one itself (Secrets Manager User Guide, "Troubleshooting": "An AWS
+CLI or AWS SDK operation can't find my secret from a partial ARN").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ..errors import HIDDEN, ConfigError
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SSM = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+")
+#: The hyphen and six random letters or digits that end a secret's full ARN (Secrets Manager User Guide,
+#: "Permissions reference": "a dash and six random alphanumeric characters").
+_SUFFIX = re.compile(r".*-[A-Za-z0-9]{6}")
+_SECRET = re.compile(
+    r"(?P<secret>arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+)"
+    r"(?::(?P<key>[^:]*)(?::(?P<stage>[^:]*)(?::(?P<version>[^:]*))?)?)?"
+)
+ALLOWED = (
+    "NAME=ARN with an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) or a Secrets Manager "
+    "ARN, optionally with a JSON key (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf:json-key::)"
+)
+PARTIAL = (
+    "a full ARN with the 6-character suffix, as the console shows it "
+    "(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf, then :json-key:: if any): the execution "
+    "role's permission is matched against the full ARN"
+)
+
+
+def secret_name(key: str, name: str) -> str:
+    """An environment-variable-shaped name."""
+    if not _NAME.fullmatch(name):
+        raise ConfigError(key, name, "a name of letters, digits and _ (not starting with a digit)")
+    return name
+
+
+def resource_arn(value_from: str) -> str | None:
+    """The ARN the execution role needs for a ``valueFrom``: the parameter, or the secret's full ARN
+    without its JSON key, stage and version; None when it is neither (a partial secret ARN included)."""
+    if _SSM.fullmatch(value_from):
+        return value_from
+    match = _SECRET.fullmatch(value_from)
+    return match["secret"] if match and _SUFFIX.fullmatch(match["secret"]) else None
+
+
+def check_reference(name: str, value_from: str) -> None:
+    """A ``secrets`` entry ECS can resolve and the execution role may read; the error shows ``NAME=ARN``."""
+    secret_name("secrets", name)
+    if resource_arn(value_from) is None:
+        partial = _SECRET.fullmatch(value_from) is not None
+        raise ConfigError("secrets", f"{name}={value_from}", PARTIAL if partial else ALLOWED)
+
+
+def parse_references(entries: Iterable[str]) -> dict[str, str]:
+    """``secrets`` config (``NAME=ARN`` strings) as name -> valueFrom."""
+    references: dict[str, str] = {}
+    for entry in entries:
+        name, sep, arn = entry.partition("=")
+        if not sep:
+            raise ConfigError("secrets", entry, ALLOWED)
+        check_reference(name, arn)
+        if name in references:
+            raise ConfigError("secrets", entry, f"each name once ({name} is set twice)")
+        references[name] = arn
+    return references
+
+
+def parse_values(entries: Iterable[str]) -> dict[str, str]:
+    """``secretValues`` config (``NAME=value`` strings) as name -> value. An error never shows a value, nor
+    a name that does not parse (it may be a value typed without one): it says which entry is wrong."""
+    values: dict[str, str] = {}
+    for position, entry in enumerate(entries, 1):
+        name, sep, value = entry.partition("=")
+        if not sep or not value or not _NAME.fullmatch(name):
+            raise ConfigError(
+                "secretValues",
+                HIDDEN,
+                f"NAME=value entries, NAME of letters, digits and _ (not starting with a digit), set with pulumi "
+                f"config set --secret; entry {position} is not",
+            )
+        if name in values:
+            raise ConfigError("secretValues", HIDDEN, f"each name once ({name} is set twice)")
+        values[name] = value
+    return values
+
+
+def check_names(environment: Mapping[str, str], secrets: Iterable[str]) -> None:
+    """A name is either plain environment or a secret, never both."""
+    for name in secrets:
+        if name in environment:
+            raise ConfigError("secrets", name, f"a name not also in environment ({name} is in both)")
+
+
+def stack_prefixes(project: str, stack: str) -> tuple[str, str]:
+    """Where a stack's referenced secrets live: SSM parameters under ``/<project>/<stack>/``, Secrets
+    Manager secrets named ``<project>/<stack>/...``. The stack's permissions boundary
+    (``docs/iam-boundary.json``, ``ReadStackSecrets``) lets its roles read there and nowhere else."""
+    return f"/{project}/{stack}/", f"{project}/{stack}/"
+
+
+def check_within_stack(references: Mapping[str, str], project: str, stack: str) -> None:
+    """Every reference under the stack's prefixes: ECS reads them with the execution role at task start,
+    where the boundary would deny one outside them (the tasks would never start)."""
+    parameter, secret = stack_prefixes(project, stack)
+    for name, value_from in references.items():
+        arn = resource_arn(value_from) or ""
+        resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
+        if not (resource.startswith(f"parameter{parameter}") or resource.startswith(f"secret:{secret}")):
+            raise ConfigError(
+                "secrets",
+                f"{name}={value_from}",
+                f"an SSM parameter under {parameter} or a Secrets Manager secret named {secret}...: the "
+                "stack's permissions boundary (docs/iam-boundary.json) lets its roles read only those",
+            )

@@ -1,0 +1,74 @@
+"""`tools/run_local.py` runs the built image as the dev task runs, and Ctrl-C stops it as ECS does."""
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from components.image.build_tag import build_tag
+from tools.image_build import DOCKER_DIR, Environment, build
+from tools.offline import ROOT
+
+pytestmark = pytest.mark.image
+
+
+@pytest.fixture(scope="module")
+def graviton(image_env: Environment) -> str:
+    """The dev stack's image (Dockerfile.graviton, arm64), from the registry cache the other image tests
+    fill, under a tag of this file's own."""
+    tag = build_tag(DOCKER_DIR, dockerfile="Dockerfile.graviton", platforms=("linux/arm64",),
+                    build_args={"base": image_env.node_image})  # fmt: skip
+    ref = f"{image_env.registry}/graviton-node/app-run-local:{tag}"
+    build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=ref,
+          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64")  # fmt: skip
+    return ref
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def wait_for(url: str, wanted: int, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while status(url) != wanted:
+        assert time.monotonic() < deadline, f"{url} never answered {wanted}"
+        time.sleep(1)
+
+
+def test_the_image_serves_as_the_task_does_and_ctrl_c_drains_it_as_ecs_stops_a_task(graviton: str) -> None:
+    port = free_port()
+    command = [sys.executable, "tools/run_local.py", "--image", graviton, "--port", str(port)]
+    # Its own session, as a terminal's Ctrl-C reaches only the foreground command.
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)  # fmt: skip
+    try:
+        health = f"http://127.0.0.1:{port}/health"
+        wait_for(health, 200, 180)  # started under QEMU on an x86 machine
+        process.send_signal(signal.SIGINT)
+        wait_for(health, 503, 120)  # draining (the load balancer would take it out of service); QEMU is slow
+        out, err = process.communicate(timeout=240)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            subprocess.run(["docker", "rm", "--force", "graviton-node-local-dev"], capture_output=True, check=False)
+    assert f"http://127.0.0.1:{port}/health" in err
+    assert "SIGTERM to the container" in err
+    assert '"message":"draining"' in out and '"signal":"SIGTERM"' in out and '"message":"stopped"' in out
+    assert "exited with status 0" in err and process.returncode == 0

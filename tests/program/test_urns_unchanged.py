@@ -1,0 +1,87 @@
+"""Existing stacks replace nothing: every URN that dev, prod, the maximal config and the second-service
+example registered at 0.4.0 (``tests/program/fixtures/urns``, recorded before the components were split)
+is still a resource's URN, or is named as an alias by exactly one resource, which has the same type and
+the same AWS names. Anything else makes ``pulumi up`` delete the old resource and create a new one."""
+
+from collections.abc import Callable
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from tests.program.stacks import PROGRAMS, run_config
+from tools.offline import run_mocked
+from tools.urns import Identities, baseline, physical_names
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_same_names(program: str) -> None:
+    run = run_config(program)
+    identities = Identities(run)
+    answering: dict[str, list[tuple[str, str, dict[str, object]]]] = {}
+    for resource in (r for r in run.mocks.resources if r.urn):
+        for urn in {identities.urn(resource), *identities.aliases(resource)}:
+            answering.setdefault(urn, []).append((identities.urn(resource), resource.type, physical_names(resource)))
+    problems = []
+    for old in baseline(program):
+        found = answering.get(old["urn"], [])
+        if len(found) != 1:
+            problems.append(f"{old['urn']}: answered by {len(found)} resources {[urn for urn, _, _ in found]}")
+        elif found[0][1:] != (old["type"], old["physical"]):
+            problems.append(f"{old['urn']}: now {found[0]}, was {old['type']} named {old['physical']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_an_alias_is_resolved_as_the_engine_resolves_it() -> None:
+    run = run_config("dev")
+    identities = Identities(run)
+    (service,) = [r for r in run.mocks.resources if r.type == "aws:ecs/service:Service"]
+    assert identities.urn(service) in {row["urn"] for row in baseline("dev")}
+    assert identities.urn(service).startswith("urn:pulumi:dev::graviton-node::graviton-node:")
+
+
+class _Box(pulumi.ComponentResource):
+    def __init__(self, token: str, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(f"test:index:{token}", name, None, opts)
+
+
+def _answers(program: Callable[[], None]) -> set[str]:
+    run = run_mocked(program)
+    identities = Identities(run)
+    return {urn for r in run.mocks.resources for urn in (identities.urn(r), *identities.aliases(r))}
+
+
+def _before() -> None:
+    outer = _Box("Outer", "a")
+    aws.sns.Topic("a-topic", opts=pulumi.ResourceOptions(parent=outer))
+
+
+def _moved(alias: bool) -> Callable[[], None]:
+    def program() -> None:
+        outer = _Box("Outer", "a")
+        inner = _Box("Inner", "a", pulumi.ResourceOptions(parent=outer))
+        aliases = [pulumi.Alias(parent=outer)] if alias else None
+        aws.sns.Topic("a-topic", opts=pulumi.ResourceOptions(parent=inner, aliases=aliases))
+
+    return program
+
+
+def _moved_parent() -> None:
+    _Box("Outer", "a")
+    # The parent moves to the top with an alias to where it was; its child names no alias of its own.
+    old = pulumi.create_urn("a", "test:index:Outer")
+    inner = _Box("Inner", "a", pulumi.ResourceOptions(aliases=[pulumi.Alias(name="a", parent=old)]))
+    aws.sns.Topic("a-topic", opts=pulumi.ResourceOptions(parent=inner))
+
+
+def test_a_child_moved_under_a_new_component_keeps_its_urn_only_through_an_alias() -> None:
+    old = "urn:pulumi:dev::graviton-node::test:index:Outer$aws:sns/topic:Topic::a-topic"
+    assert old in _answers(_before)
+    assert old in _answers(_moved(alias=True))
+    assert old not in _answers(_moved(alias=False))
+
+
+def test_a_parent_s_alias_carries_over_to_its_children_as_the_engine_multiplies_them() -> None:
+    assert "urn:pulumi:dev::graviton-node::test:index:Outer$test:index:Inner$aws:sns/topic:Topic::a-topic" in (
+        _answers(_moved_parent)
+    )
