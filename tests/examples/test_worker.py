@@ -87,7 +87,5 @@ def test_it_scales_on_backlog_per_task_on_the_services_own_scalable_target(worke
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_the_worker_app_loses_no_message_through_a_stop() -> None:
-    result = subprocess.run(
-        ["node", "--test"], cwd=EXAMPLE / "app", capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run(["node", "--test"], cwd=EXAMPLE / "app", capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
