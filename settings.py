@@ -29,6 +29,7 @@ from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterArgs
+from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.secrets import check_names, check_within_stack, parse_references, parse_values
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
@@ -93,6 +94,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("healthCheckGracePeriodSeconds", "integer", 60, "Seconds the service ignores load-balancer health checks after a task starts."),
     ConfigKey("minHealthyPercent", "integer", 100, "Deployment minimum healthy percent (0-100)."),
     ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
+    ConfigKey("deploymentStrategy", "string", "rolling", "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back). docs/decisions.md, Deploys."),
+    ConfigKey("canaryPercent", "string", "10", "canary: share of production traffic the new revision takes first, 0.1-100 in steps of 0.1."),
+    ConfigKey("canaryBakeMinutes", "integer", 10, "canary: minutes at that share before the rest moves (0-1440)."),
+    ConfigKey("linearStepPercent", "string", "10", "linear: share moved at each step, 3-100 in steps of 0.1."),
+    ConfigKey("linearStepMinutes", "integer", 6, "linear: minutes between steps (0-1440)."),
+    ConfigKey("deploymentBakeMinutes", "integer", 10, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440)."),
+    ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none."),
     ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container."),
     ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none."),
     ConfigKey("permissionsBoundaryArn", "string", "", "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>."),
@@ -149,6 +157,10 @@ class Settings:
     autoscaling: Autoscaling | None
     alarms: Alarms | None
     service: ServiceSpec
+    deployment: DeploymentStrategy
+    """How a deployment moves traffic (``deploymentStrategy`` and its keys)."""
+    test_header: tuple[str, str] | None
+    """``deploymentTestHeader``: the header of the test listener rule, or None."""
     listener_port: int
     allowed_cidrs: tuple[str, ...]
     access_logs: bool
@@ -284,6 +296,27 @@ def _service(r: _Reader) -> ServiceSpec:
         ),
         ServiceSpec,
     )
+
+
+def _deployment(r: _Reader, service: ServiceSpec) -> DeploymentStrategy:
+    # Every key is read (and type-checked) whatever the strategy.
+    deployment = DeploymentStrategy(
+        kind=r.string("deploymentStrategy"),
+        canary_percent=parse_percent("canaryPercent", r.string("canaryPercent")),
+        canary_bake_minutes=r.integer("canaryBakeMinutes"),
+        step_percent=parse_percent("linearStepPercent", r.string("linearStepPercent")),
+        step_minutes=r.integer("linearStepMinutes"),
+        bake_minutes=r.integer("deploymentBakeMinutes"),
+    )
+    # The stack always has a route (its own load balancer).
+    deployment.check_service(
+        has_route=True,
+        min_healthy_percent=service.min_healthy_percent,
+        max_percent=service.max_percent,
+        test_header=bool(r.string("deploymentTestHeader")),
+        listener_rule_priority=service.listener_rule_priority,
+    )
+    return deployment
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:
@@ -444,6 +477,8 @@ def load_settings(
         cluster_arn=r.part(lambda: check.cluster_arn(r.string("clusterArn")), str),
         cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
         service=service,
+        deployment=r.part(lambda: _deployment(r, service), DeploymentStrategy),
+        test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         permissions_boundary_arn=r.part(
             lambda: check.policy_arn("permissionsBoundaryArn", r.string("permissionsBoundaryArn")), str

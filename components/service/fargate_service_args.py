@@ -13,6 +13,7 @@ from ..errors import ConfigError
 from ..iam_policies import is_role_path
 from ..observability.alarm_rules import Alarms
 from .autoscaling_rules import Autoscaling
+from .deployment_strategy import DeploymentStrategy
 from .secrets import check_names, check_reference, secret_name
 from .service_spec import ServiceSpec
 
@@ -49,6 +50,12 @@ class FargateServiceArgs:
     """CloudWatch alarms and the dashboard (and an SNS topic for their addresses); the 5xx and
     unhealthy-target alarms roll back a deployment. Needs a route with ``load_balancer_arn_suffix``.
     Default None."""
+    deployment: DeploymentStrategy = field(default_factory=DeploymentStrategy)
+    """How a deployment moves traffic to the new revision: rolling, or canary, linear and blue/green
+    (these need a route). Default rolling."""
+    test_header: tuple[str, str] | None = None
+    """(name, value) of the header whose requests reach the new revision before production traffic does
+    (the route's test rule; a traffic-shifting ``deployment`` only). Default None."""
     secrets: Mapping[str, str] = field(default_factory=dict)
     """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
     key), resolved by ECS at task start; the execution role may read exactly these. Default none."""
@@ -70,6 +77,13 @@ class FargateServiceArgs:
 
     def __post_init__(self) -> None:
         check.ports("taskEgressPorts", self.egress_ports)
+        self.deployment.check_service(
+            has_route=self.route is not None,
+            min_healthy_percent=self.spec.min_healthy_percent,
+            max_percent=self.spec.max_percent,
+            test_header=self.test_header is not None,
+            listener_rule_priority=self.spec.listener_rule_priority,
+        )
         self._check_secrets()
         arn_suffix = self.route.load_balancer_arn_suffix if self.route is not None else None
         if self.autoscaling is not None:

@@ -292,6 +292,29 @@ def _range(low: float, high: float) -> Callable[[Any], list[str]]:
     return lambda value: [] if low <= float(value) <= high else [f"{value!r} outside {low}-{high}"]
 
 
+def _tenths(low: float, high: float) -> Callable[[Any], list[str]]:
+    """A multiple of 0.1 from ``low`` to ``high`` (compared in tenths, so 2.5 is not lost to binary floats)."""
+
+    def test(value: Any) -> list[str]:
+        tenths = round(float(value) * 10)
+        ok = abs(float(value) * 10 - tenths) < 1e-9 and round(low * 10) <= tenths <= round(high * 10)
+        return [] if ok else [f"{value!r} is not a multiple of 0.1 from {low} to {high}"]
+
+    return test
+
+
+#: The provider types the ECS minutes as nullable ints held in strings and sends them as integers
+#: (internal/service/ecs/service.go: expandBakeTimeInMinutes, expandCanaryConfiguration,
+#: expandLinearConfiguration).
+ECS_MINUTES = "internal/service/ecs/service.go: nullable.TypeNullableInt, sent as an integer"
+MINUTES_SAY = "Valid values are 0 to 1440 minutes (24 hours)."
+
+
+def _header_name(name: Any) -> list[str]:
+    token = re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,40}", str(name))
+    return [] if token else [f"{name!r}: not 1-40 RFC 7230 token characters"]
+
+
 def _ipv4_cidr(value: Any) -> list[str]:
     try:
         ipaddress.IPv4Network(value, strict=True)
@@ -989,6 +1012,38 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "priority": Api("elbv2", "CreateRule:Priority"),
         "actions[].type": Api("elbv2", "CreateRule:Actions[].Type"),
         "actions[].targetGroupArn": ISSUED,
+        "actions[].forward.targetGroups[].arn": ISSUED,
+        "actions[].forward.targetGroups[].weight": Api(
+            "elbv2", "CreateRule:Actions[].ForwardConfig.TargetGroups[].Weight"
+        ),
+        "conditions[].httpHeader.httpHeaderName": Both(
+            (
+                Api("elbv2", "CreateRule:Conditions[].HttpHeaderConfig.HttpHeaderName"),
+                Check(
+                    _header_name,
+                    Quote(
+                        "elbv2",
+                        "HttpHeaderConditionConfig.HttpHeaderName",
+                        "The allowed characters are specified by RFC 7230.",
+                    ),
+                ),
+            )
+        ),
+        "conditions[].httpHeader.values": Both(
+            (
+                Api("elbv2", "CreateRule:Conditions[].HttpHeaderConfig.Values"),
+                Each(
+                    Check(
+                        lambda value: [] if len(value) <= 128 else [f"{value!r} longer than 128"],
+                        Quote(
+                            "elbv2",
+                            "HttpHeaderConditionConfig.Values",
+                            "The maximum length of each string is 128 characters.",
+                        ),
+                    )
+                ),
+            )
+        ),
         "conditions[].pathPattern.values": Both(
             (
                 Api("elbv2", "CreateRule:Conditions[].PathPatternConfig.Values"),
@@ -1080,6 +1135,67 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "deploymentMinimumHealthyPercent": ecs_service("deploymentConfiguration.minimumHealthyPercent"),
         "deploymentCircuitBreaker.enable": ecs_service("deploymentConfiguration.deploymentCircuitBreaker.enable"),
         "deploymentCircuitBreaker.rollback": ecs_service("deploymentConfiguration.deploymentCircuitBreaker.rollback"),
+        "deploymentConfiguration.strategy": ecs_service("deploymentConfiguration.strategy"),
+        "deploymentConfiguration.bakeTimeInMinutes": Sent(
+            int,
+            ECS_MINUTES,
+            (
+                ecs_service("deploymentConfiguration.bakeTimeInMinutes"),
+                Check(
+                    _range(0, 1440),
+                    Url(
+                        "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ecs/service.go",
+                        "bake_time_in_minutes: nullable.ValidateTypeStringNullableIntBetween(0, 1440)",
+                    ),
+                ),
+            ),
+        ),
+        "deploymentConfiguration.canaryConfiguration.canaryPercent": Both(
+            (
+                ecs_service("deploymentConfiguration.canaryConfiguration.canaryPercent"),
+                Check(
+                    _tenths(0.1, 100),
+                    Quote(
+                        "ecs",
+                        "CanaryConfiguration.canaryPercent",
+                        "Valid values are multiples of 0.1 from 0.1 to 100.0.",
+                    ),
+                ),
+            )
+        ),
+        "deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes": Sent(
+            int,
+            ECS_MINUTES,
+            (
+                ecs_service("deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes"),
+                Check(_range(0, 1440), Quote("ecs", "CanaryConfiguration.canaryBakeTimeInMinutes", MINUTES_SAY)),
+            ),
+        ),
+        "deploymentConfiguration.linearConfiguration.stepPercent": Both(
+            (
+                ecs_service("deploymentConfiguration.linearConfiguration.stepPercent"),
+                Check(
+                    _tenths(3, 100),
+                    Quote(
+                        "ecs",
+                        "LinearConfiguration.stepPercent",
+                        "Valid values are multiples of 0.1 from 3.0 to 100.0.",
+                    ),
+                ),
+            )
+        ),
+        "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes": Sent(
+            int,
+            ECS_MINUTES,
+            (
+                ecs_service("deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes"),
+                Check(_range(0, 1440), Quote("ecs", "LinearConfiguration.stepBakeTimeInMinutes", MINUTES_SAY)),
+            ),
+        ),
+        **{
+            f"loadBalancers[].advancedConfiguration.{member}": ISSUED
+            for member in ("alternateTargetGroupArn", "productionListenerRule", "testListenerRule", "roleArn")
+        },
         "alarms.alarmNames": ecs_service("deploymentConfiguration.alarms.alarmNames"),
         "alarms.enable": ecs_service("deploymentConfiguration.alarms.enable"),
         "alarms.rollback": ecs_service("deploymentConfiguration.alarms.rollback"),
