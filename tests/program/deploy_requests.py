@@ -245,6 +245,10 @@ class Program:
                 return [self.arn(r), self.arn(self.find(inputs["listenerArn"]))]
             case ("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", _):
                 return [self.arn(self.find(inputs["clusterName"]))]
+            case ("aws:ecs/service:Service", "iam"):
+                # The role ECS moves a traffic-shifting deployment's traffic with (none for rolling).
+                advanced = [b.get("advancedConfiguration") for b in inputs.get("loadBalancers") or []]
+                return [self.arn(self.find(a["roleArn"])) for a in advanced if a]
             case ("aws:ecs/taskDefinition:TaskDefinition", "iam"):
                 return [self.arn(self.find(inputs[k])) for k in ("executionRoleArn", "taskRoleArn")]
             case ("aws:ecs/service:Service", _) if action == "ecs:DescribeServiceDeployments":
@@ -294,7 +298,9 @@ class Program:
         if r.type == "aws:iam/rolePolicy:RolePolicy":
             return {"iam:PermissionsBoundary": self.find(r.inputs["role"]).inputs["permissionsBoundary"]}
         if action == "iam:PassRole":
-            service = "lambda" if r.type == "aws:lambda/function:Function" else "ecs-tasks"
+            service = {"aws:lambda/function:Function": "lambda", "aws:ecs/service:Service": "ecs"}.get(
+                r.type, "ecs-tasks"
+            )
             return {"iam:PassedToService": f"{service}.amazonaws.com"}
         if r.type == "aws:kms/key:Key":
             tags = r.inputs.get("tags", {})

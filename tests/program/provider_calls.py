@@ -125,9 +125,10 @@ RESOURCES: dict[str, Calls] = {
     # (wait_for_steady_state: statusServiceWaitForStable -> findPrimaryDeploymentARN ListServiceDeployments,
     # findDeploymentStatus DescribeServiceDeployments), resourceServiceRead (findServiceByTwoPartKeyWaitForActive),
     # resourceServiceUpdate, resourceServiceDelete (drain with UpdateService, DeleteService, waitServiceInactive).
+    # A canary, linear or blue/green service passes ECS the role in loadBalancers[].advancedConfiguration.
     "aws:ecs/service:Service": Calls(("ecs:CreateService", "ecs:DescribeServices", "ecs:ListServiceDeployments",
         "ecs:DescribeServiceDeployments", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource",
-        "ecs:UntagResource"), ("iam:CreateServiceLinkedRole",)),
+        "ecs:UntagResource"), ("iam:CreateServiceLinkedRole", "iam:PassRole")),
     # logs/group.go: resourceGroupCreate (PutRetentionPolicy), resourceGroupRead (findLogGroupByName),
     # resourceGroupUpdate (retention; kms_key_id: AssociateKmsKey/DisassociateKmsKey when execKmsKeyArn
     # changes), resourceGroupDelete; logs/tags_gen.go listTags, updateTags.

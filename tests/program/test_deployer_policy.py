@@ -120,11 +120,14 @@ def test_the_bucket_read_is_allowed_its_accelerate_and_replication_configuration
     assert allowed("s3:GetAccelerateConfiguration") and allowed("s3:GetReplicationConfiguration")
 
 
-def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_and_the_task_counter() -> None:
+def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_ecs_deployments_and_the_task_counter() -> None:
     (statement,) = [s for s in POLICY["Statement"] if s["Effect"] == "Allow" and "iam:PassRole" in s["Action"]]
     assert statement["Resource"] == "arn:aws:iam::ACCOUNT:role/PROJECT/STACK/*"
+    # ecs.amazonaws.com: the role ECS assumes to move a canary, linear or blue/green deployment's traffic.
     assert statement["Condition"] == {
-        "StringEquals": {"iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"]}
+        "StringEquals": {
+            "iam:PassedToService": ["ecs-tasks.amazonaws.com", "ecs.amazonaws.com", "lambda.amazonaws.com"]
+        }
     }
 
 
