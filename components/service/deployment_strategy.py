@@ -15,6 +15,7 @@ import: ``settings.py`` validates a stack's config with it before anything is re
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -153,7 +154,8 @@ class DeploymentStrategy:
 
     def steps(self) -> int:
         """Linear: shifts to reach 100 % (the last one may be smaller)."""
-        return int(-(-Decimal(100) // self.step_percent))
+        # Decimal's // truncates toward zero, so ceiling division by negation would round the wrong way.
+        return math.ceil(Decimal(100) / self.step_percent)
 
     def describe(self) -> str:
         """One line for the plan: what a deployment does with production traffic."""
