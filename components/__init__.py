@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "FargateTask": "service.fargate_task",
     "FargateTaskArgs": "service.fargate_task",
     "ServiceSpec": "service.service_spec",
+    "Sidecar": "service.sidecar",
     "HealthCheck": "service.service_spec",
     "Tuning": "service.env_tuning",
     "StrategyItem": "service.capacity_strategy",
@@ -70,6 +71,7 @@ __all__ = [
     "ServiceRoute",
     "ServiceRouteArgs",
     "ServiceSpec",
+    "Sidecar",
     "StrategyItem",
     "Tuning",
     "__version__",
@@ -100,6 +102,7 @@ if TYPE_CHECKING:
     from .service.fargate_sizing import validate_task_size
     from .service.fargate_task import FargateTask, FargateTaskArgs
     from .service.service_spec import HealthCheck, ServiceSpec
+    from .service.sidecar import Sidecar
 
 
 def __getattr__(name: str) -> Any:

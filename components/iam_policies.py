@@ -103,17 +103,19 @@ def execution_policy(
     kms_key_arns: tuple[str, ...] = (),
     parameter_key_arn: str = "",
     region: str = "",
+    more_repository_arns: tuple[str, ...] = (),
 ) -> str:
-    """Pull this image, write this log group, read exactly these secrets, and nothing else. The
-    service's own parameter key (``parameter_key_arn``) only through SSM in ``region``."""
+    """Pull this image (and the sidecars', from ``more_repository_arns``), write this log group, read
+    exactly these secrets, and nothing else. The service's own parameter key (``parameter_key_arn``)
+    only through SSM in ``region``."""
     statements: list[dict[str, object]] = [
         {"Sid": "EcrLogin", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
         {"Sid": "Logs", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": log_streams(log_group_arn)},
     ]
-    if repository_arn:
-        statements.insert(
-            1, {"Sid": "PullTheImage", "Effect": "Allow", "Action": list(ECR_PULL), "Resource": repository_arn}
-        )
+    repositories = sorted({arn for arn in (repository_arn, *more_repository_arns) if arn})
+    if repositories:
+        resource = repositories[0] if repositories == [repository_arn] else repositories
+        statements.insert(1, {"Sid": "PullTheImage", "Effect": "Allow", "Action": list(ECR_PULL), "Resource": resource})
     parameters = sorted(a for a in secret_arns if ":ssm:" in a)
     secrets = sorted(a for a in secret_arns if ":secretsmanager:" in a)
     if parameters:

@@ -52,39 +52,50 @@ def dashboard_body(
     region: str,
     cluster: str,
     service: str,
-    load_balancer: str,
-    target_group: str,
     alarms: Alarms,
     on_demand_base: int,
     capacity_providers: tuple[str, ...],
+    route: tuple[str, str] | None = None,
 ) -> str:
-    """CPU and memory against the task's size (100 % is all of it) with the alarm lines, requests, 5xx,
-    response time, running tasks per capacity provider against the desired count (the first
-    ``on_demand_base`` on FARGATE, the rest on Spot) and Spot interruptions."""
+    """CPU and memory against the task's size (100 % is all of it) with the alarm lines, with a
+    ``route`` (load balancer and target group ARN suffixes) its requests, 5xx and response time,
+    running tasks per capacity provider against the desired count (the first ``on_demand_base`` on
+    FARGATE, the rest on Spot) and Spot interruptions."""
     ecs = {"ClusterName": cluster, "ServiceName": service}
-    alb = ["LoadBalancer", load_balancer, "TargetGroup", target_group]
     widgets = [
         _widget("CPU and memory, % of the task size", [
             ["AWS/ECS", "CPUUtilization", *sum(ecs.items(), ())], [".", "MemoryUtilization", ".", ".", ".", "."]],
             0, 0, region=region, stat="Average", yAxis={"left": {"min": 0, "max": 100}},
             annotations={"horizontal": [{"label": "CPU alarm", "value": alarms.cpu_percent},
                                         {"label": "memory alarm", "value": alarms.memory_percent}]}),
+        *(route_widgets(region, *route, alarms) if route is not None else []),
+    ]  # fmt: skip
+    # Each row is 6 high; the route's widgets take the first row's right and the second's left.
+    row = 6 if route is not None else 0
+    widgets += [
+        _widget(f"Running tasks by capacity provider (the first {on_demand_base} on FARGATE, the rest on Spot)", [
+            *([METRIC_NAMESPACE, RUNNING_METRIC, *sum(ecs.items(), ()), "CapacityProvider", provider,
+               {"label": f"running on {provider}"}] for provider in capacity_providers),
+            [METRIC_NAMESPACE, DESIRED_METRIC, *sum(ecs.items(), ()), {"label": "desired"}]],
+            12, row, region=region, stat="Maximum", yAxis={"left": {"min": 0}}),
+        _widget("Spot interruptions", [
+            [METRIC_NAMESPACE, SPOT_METRIC, *sum(spot_dimensions(service).items(), ()), {"stat": "Sum"}]],
+            0, row + 6, region=region),
+    ]  # fmt: skip
+    return json.dumps({"widgets": widgets}, sort_keys=True)
+
+
+def route_widgets(region: str, load_balancer: str, target_group: str, alarms: Alarms) -> list[dict[str, object]]:
+    """A route's widgets: its requests and target 5xx, and its p95 response time against the alarm."""
+    alb = ["LoadBalancer", load_balancer, "TargetGroup", target_group]
+    return [
         _widget("Requests and target 5xx", [
             ["AWS/ApplicationELB", "RequestCount", *alb, {"stat": "Sum"}],
             [".", "HTTPCode_Target_5XX_Count", *alb, {"stat": "Sum"}]], 12, 0, region=region),
         _widget("Target response time (p95, s)", [["AWS/ApplicationELB", "TargetResponseTime", *alb, {"stat": "p95"}]],
                 0, 6, region=region,
                 annotations={"horizontal": [{"label": "alarm", "value": alarms.response_time_ms / 1000}]}),
-        _widget(f"Running tasks by capacity provider (the first {on_demand_base} on FARGATE, the rest on Spot)", [
-            *([METRIC_NAMESPACE, RUNNING_METRIC, *sum(ecs.items(), ()), "CapacityProvider", provider,
-               {"label": f"running on {provider}"}] for provider in capacity_providers),
-            [METRIC_NAMESPACE, DESIRED_METRIC, *sum(ecs.items(), ()), {"label": "desired"}]],
-            12, 6, region=region, stat="Maximum", yAxis={"left": {"min": 0}}),
-        _widget("Spot interruptions", [
-            [METRIC_NAMESPACE, SPOT_METRIC, *sum(spot_dimensions(service).items(), ()), {"stat": "Sum"}]],
-            0, 12, region=region),
     ]  # fmt: skip
-    return json.dumps({"widgets": widgets}, sort_keys=True)
 
 
 #: PutDashboard's ``DashboardName``: at most 255 characters, each a letter, a digit, "-" or "_"

@@ -48,10 +48,10 @@ class ServiceMonitoringArgs:
     """The cluster's name (metric dimension). Required."""
     service_name: pulumi.Input[str]
     """The service. Required."""
-    load_balancer_arn_suffix: pulumi.Input[str]
-    """The load balancer's metric dimension. Required."""
-    target_group_arn_suffix: pulumi.Input[str]
-    """The target group's metric dimension. Required."""
+    load_balancer_arn_suffix: pulumi.Input[str] | None = None
+    """The load balancer's metric dimension, with the service's route. Default None: no route widgets."""
+    target_group_arn_suffix: pulumi.Input[str] | None = None
+    """The route's target group's metric dimension. Default None."""
     capacity_providers: tuple[str, ...] = ("FARGATE", "FARGATE_SPOT")
     """The providers of the service's strategy, each graphed with its running tasks. Default both."""
     on_demand_base: int = 0
@@ -104,8 +104,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
                     region=v[0],
                     cluster=v[1],
                     service=v[2],
-                    load_balancer=v[3],
-                    target_group=v[4],
+                    route=(v[3], v[4]) if v[3] and v[4] else None,
                     alarms=args.alarms,
                     on_demand_base=args.on_demand_base,
                     capacity_providers=args.capacity_providers,

@@ -90,8 +90,17 @@ def app_environment(
     idle_timeout_seconds: int,
     stop_timeout_seconds: int,
     deregistration_delay_seconds: int,
+    behind_load_balancer: bool = True,
 ) -> dict[str, str]:
-    """The variables the app reads, from the settings ECS and the ALB act on."""
+    """The variables the app reads, from the settings ECS and the ALB act on. A task no load balancer
+    sends requests to (a worker) gets no HTTP timeouts and no drain: all of ``stopTimeout`` but the exit
+    margin is its to finish in."""
+    if not behind_load_balancer:
+        return {
+            "PORT": str(port),
+            "HEALTH_CHECK_PATH": health_check_path,
+            "SHUTDOWN_TIMEOUT_MS": str((stop_timeout_seconds - EXIT_MARGIN_SECONDS) * 1000),
+        }
     timeouts = http_timeouts_ms(idle_timeout_seconds)
     budget = shutdown_budget_seconds(
         stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds

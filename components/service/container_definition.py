@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .service_spec import ServiceSpec
+from .service_spec import APP_CONTAINER, ServiceSpec
 
-CONTAINER_NAME = "app"
+CONTAINER_NAME = APP_CONTAINER
 #: The node image's unprivileged user (uid:gid), enforced here even if an image forgets USER.
 RUN_AS = "1000:1000"
 
@@ -34,11 +34,18 @@ def health_check_command(timeout_seconds: int) -> list[str]:
 
 
 def container_definition(
-    spec: ServiceSpec, *, image: str, log_group: str, region: str, secrets: Mapping[str, str] | None = None
+    spec: ServiceSpec,
+    *,
+    image: str,
+    log_group: str,
+    region: str,
+    secrets: Mapping[str, str] | None = None,
+    behind_load_balancer: bool = True,
 ) -> dict[str, Any]:
     """The one container of the task: ``image`` (digest-pinned), logging to ``log_group`` in ``region``,
     with ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start."""
     hc = spec.health_check
+    environment = spec.container_environment(behind_load_balancer=behind_load_balancer)
     definition: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": image,
@@ -55,7 +62,7 @@ def container_definition(
                 "appProtocol": "http",
             }
         ],
-        "environment": [{"name": k, "value": v} for k, v in sorted(spec.container_environment().items())],
+        "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
         "healthCheck": {
             "command": health_check_command(hc.timeout_seconds),
             "interval": hc.interval_seconds,
@@ -80,4 +87,24 @@ def container_definition(
     }
     if secrets:
         definition["secrets"] = [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())]
+    if spec.sidecars:
+        # The app's hard limit is what its sidecars leave: the heap ceiling is tuned to it.
+        definition["memory"] = spec.app_memory_mib
     return definition
+
+
+def container_definitions(
+    spec: ServiceSpec,
+    *,
+    image: str,
+    log_group: str,
+    region: str,
+    secrets: Mapping[str, str] | None = None,
+    behind_load_balancer: bool = True,
+) -> list[dict[str, Any]]:
+    """The task's containers: the app (``container_definition``) and its sidecars."""
+    app = container_definition(
+        spec, image=image, log_group=log_group, region=region, secrets=secrets,
+        behind_load_balancer=behind_load_balancer,
+    )  # fmt: skip
+    return [app, *(sidecar.definition(log_group=log_group, region=region) for sidecar in spec.sidecars)]

@@ -61,6 +61,8 @@ class FargateService(pulumi.ComponentResource):
     """CloudWatch log group of the container."""
     security_group_id: pulumi.Output[str]
     """The tasks' security group."""
+    task_role_name: pulumi.Output[str]
+    """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
     target_group_arn: pulumi.Output[str] | None
     """The route's target group, or None without a route."""
     environment: dict[str, str]
@@ -102,9 +104,10 @@ class FargateService(pulumi.ComponentResource):
         self.service_name = service.name
         self.task_definition_arn = task.task_definition_arn
         self.log_group_name = task.log_group_name
+        self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment()
+        self.environment = args.spec.container_environment(behind_load_balancer=args.route is not None)
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,
@@ -113,6 +116,7 @@ class FargateService(pulumi.ComponentResource):
                 "task_definition_arn": self.task_definition_arn,
                 "log_group_name": self.log_group_name,
                 "security_group_id": self.security_group_id,
+                "task_role_name": self.task_role_name,
                 "target_group_arn": self.target_group_arn,
                 "environment": self.environment,
                 "dashboard_url": self.dashboard_url,
@@ -138,6 +142,7 @@ class FargateService(pulumi.ComponentResource):
                 secret_kms_key_arns=args.secret_kms_key_arns,
                 exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
                 exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else "",
+                behind_load_balancer=args.route is not None,
             ),
             self._child,
         )  # fmt: skip
@@ -148,8 +153,9 @@ class FargateService(pulumi.ComponentResource):
         # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).
         tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
         task_sg = aws.ec2.SecurityGroup(
-            f"{name}-sg", vpc_id=args.vpc_id, description="Tasks: container port from the load balancer only",
-            tags=tags, opts=self._child,
+            f"{name}-sg", vpc_id=args.vpc_id, tags=tags, opts=self._child,
+            # A changed description replaces the group: a routed service's keeps the one it was created with.
+            description="Tasks: container port from the load balancer only" if args.route else "Tasks: no inbound",
         )  # fmt: skip
         for egress in args.egress_ports:
             aws.vpc.SecurityGroupEgressRule(
@@ -242,7 +248,7 @@ class FargateService(pulumi.ComponentResource):
     ) -> pulumi.Output[str] | None:
         """The service's own alarms, Spot interruptions and the dashboard; its URL."""
         args, spec = self._args, self._args.spec
-        if args.alarms is None or route is None or args.route is None or args.route.load_balancer_arn_suffix is None:
+        if args.alarms is None:
             return None
         topic_arn = topic.arn if topic else None
         ServiceAlarms(
@@ -256,8 +262,9 @@ class FargateService(pulumi.ComponentResource):
             f"{self._name}-monitoring",
             ServiceMonitoringArgs(
                 alarms=args.alarms, cluster_arn=self.cluster_arn, cluster_name=self.cluster_name,
-                service_name=service.name, load_balancer_arn_suffix=args.route.load_balancer_arn_suffix,
-                target_group_arn_suffix=route.target_group_arn_suffix,
+                service_name=service.name,
+                load_balancer_arn_suffix=args.route.load_balancer_arn_suffix if args.route else None,
+                target_group_arn_suffix=route.target_group_arn_suffix if route else None,
                 capacity_providers=tuple(item.capacity_provider for item in spec.strategy),
                 on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
                 topic_arn=topic_arn, log_retention_days=spec.log_retention_days, role_path=self._role_path,

@@ -47,9 +47,9 @@ class FargateServiceArgs:
     """Scale the service between a minimum and a maximum (``desired_count`` must lie between); ``pulumi up``
     then never resets the running count. Default None: a fixed ``desired_count``."""
     alarms: Alarms | None = None
-    """CloudWatch alarms and the dashboard (and an SNS topic for their addresses); the 5xx and
-    unhealthy-target alarms roll back a deployment. Needs a route with ``load_balancer_arn_suffix``.
-    Default None."""
+    """CloudWatch alarms and the dashboard (and an SNS topic for their addresses). With a route (which then
+    needs ``load_balancer_arn_suffix``) also its 5xx, unhealthy-target and response-time alarms, the
+    first two rolling back a deployment, and its widgets. Default None."""
     deployment: DeploymentStrategy = field(default_factory=DeploymentStrategy)
     """How a deployment moves traffic to the new revision: rolling, or canary, linear and blue/green
     (these need a route). Default rolling."""
@@ -92,8 +92,8 @@ class FargateServiceArgs:
                 raise ConfigError(
                     "requestsPerTarget", self.autoscaling.requests_per_target, "unset, or a load_balancer_arn_suffix"
                 )
-        if self.alarms is not None and arn_suffix is None:
-            raise ConfigError("alarms", True, "alarms together with a load_balancer_arn_suffix (their dimension)")
+        if self.alarms is not None and self.route is not None and arn_suffix is None:
+            raise ConfigError("alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)")
         if self.role_path and not is_role_path(self.role_path):
             raise ConfigError("role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most")
         check.policy_arn("permissionsBoundaryArn", self.permissions_boundary_arn)
@@ -108,6 +108,7 @@ class FargateServiceArgs:
         both = sorted(self.secrets.keys() & self.secret_values.keys())
         if both:
             raise ConfigError("secretValues", both[0], "a name not also in secrets")
-        check_names(self.spec.container_environment(), [*self.secrets, *self.secret_values])
+        environment = self.spec.container_environment(behind_load_balancer=self.route is not None)
+        check_names(environment, [*self.secrets, *self.secret_values])
         for key in self.secret_kms_key_arns:
             check.kms_key_arn("secretsKmsKeyArns", key, optional=False)

@@ -20,7 +20,7 @@ from ..iam_policies import (
     task_trust,
 )
 from ..naming import account_unique, type_token
-from .container_definition import container_definition
+from .container_definition import container_definitions
 from .secrets import resource_arn
 from .service_spec import ServiceSpec
 
@@ -47,6 +47,8 @@ class FargateTaskArgs:
     """The cluster's ECS Exec session log group, for the task role (with ECS Exec). Default None."""
     exec_kms_key_arn: str = ""
     """The key ECS Exec sessions are encrypted with. Default empty."""
+    behind_load_balancer: bool = True
+    """Whether a load balancer routes to the task: the app is told its timeouts and drain. Default True."""
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -56,6 +58,8 @@ class FargateTask(pulumi.ComponentResource):
     """ARN of the current task definition revision."""
     log_group_name: pulumi.Output[str]
     """CloudWatch log group of the container."""
+    task_role_name: pulumi.Output[str]
+    """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
 
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
@@ -82,7 +86,14 @@ class FargateTask(pulumi.ComponentResource):
         task = self._task_definition(logs, exec_role, task_role, secrets)
         self.task_definition_arn = task.arn
         self.log_group_name = logs.name
-        self.register_outputs({"task_definition_arn": self.task_definition_arn, "log_group_name": self.log_group_name})
+        self.task_role_name = task_role.name
+        self.register_outputs(
+            {
+                "task_definition_arn": self.task_definition_arn,
+                "log_group_name": self.log_group_name,
+                "task_role_name": self.task_role_name,
+            }
+        )
 
     def _role(self, role: str, trust: pulumi.Input[str]) -> aws.iam.Role:
         return aws.iam.Role(
@@ -148,8 +159,10 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
         parameter_key: pulumi.Output[str] | None,
     ) -> None:
-        """Pull the image, write the log, read exactly the task's secrets (``execution_policy``)."""
+        """Pull the images (the app's and each sidecar's in ECR), write the log, read exactly the task's
+        secrets (``execution_policy``)."""
         kms_key_arns = self._args.secret_kms_key_arns
+        sidecar_images = tuple(sidecar.image for sidecar in self._args.spec.sidecars)
         aws.iam.RolePolicy(
             f"{self._name}-exec-policy",
             role=exec_role.id,
@@ -158,6 +171,9 @@ class FargateTask(pulumi.ComponentResource):
             ).apply(
                 lambda v: execution_policy(
                     repository_arn=ecr_repository_arn(v[0], v[1]),
+                    more_repository_arns=tuple(
+                        arn for arn in (ecr_repository_arn(image, v[1]) for image in sidecar_images) if arn
+                    ),
                     log_group_arn=v[2],
                     secret_arns=tuple(sorted({arn for arn in map(resource_arn, v[3].values()) if arn})),
                     kms_key_arns=kms_key_arns,
@@ -188,7 +204,7 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
     ) -> aws.ecs.TaskDefinition:
         """The ARM64 Fargate task and its container definition (``container_definition``)."""
-        spec = self._args.spec
+        spec, routed = self._args.spec, self._args.behind_load_balancer
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=account_unique(pulumi.get_project(), self._name),
@@ -201,7 +217,9 @@ class FargateTask(pulumi.ComponentResource):
             task_role_arn=task_role.arn,
             container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(
                 lambda v: json.dumps(
-                    [container_definition(spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3])]
+                    container_definitions(
+                        spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], behind_load_balancer=routed
+                    )
                 )
             ),
             opts=self._child,

@@ -16,11 +16,15 @@ from .app_contract import app_environment, reject_owned
 from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
 from .fargate_sizing import validate_task_size
+from .sidecar import MIN_CONTAINER_MEMORY, Sidecar
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")
 MAX_DESIRED_COUNT = 5000
 #: Spot gives two minutes' warning; draining plus the app's own shutdown must fit in it.
 MAX_DEREGISTRATION_DELAY = 90
+
+#: The app's container name (the load balancer's target, the health check's container).
+APP_CONTAINER = "app"
 
 DEFAULT_STRATEGY = build_strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
 
@@ -92,6 +96,9 @@ class ServiceSpec:
     """Listener-rule priority (1-50000; a catch-all pattern needs 50000, the last). Default 50000."""
     idle_timeout_seconds: int = 60
     """Idle timeout of the load balancer in front (1-4000); the app's keep-alive outlasts it. Default 60."""
+    sidecars: tuple[Sidecar, ...] = ()
+    """Containers beside the app (``Sidecar``); their memory comes out of the task's, the app gets the
+    rest (its heap is tuned to that). Default none."""
 
     def __post_init__(self) -> None:
         collect(
@@ -113,8 +120,39 @@ class ServiceSpec:
             lambda: alb_rules.path_patterns(
                 "pathPatterns", self.path_patterns, "listenerRulePriority", self.listener_rule_priority
             ),
+            self._check_sidecars,
             self.container_environment,
         )
+
+    @property
+    def app_memory_mib(self) -> int:
+        """The app container's memory: the task's, less its sidecars'."""
+        return self.memory - sum(sidecar.memory for sidecar in self.sidecars)
+
+    def _check_sidecars(self) -> None:
+        names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
+        if len(set(names)) != len(names):
+            raise ConfigError("sidecars.name", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
+        # ECS ContainerDefinition memory: at least 6 MiB a container; Fargate cpu: "the total amount of CPU
+        # reserved for all containers within a task be lower than the task-level cpu value".
+        if self.app_memory_mib < MIN_CONTAINER_MEMORY:
+            raise ConfigError(
+                "sidecars.memory", [c.memory for c in self.sidecars], f"together under memory ({self.memory})"
+            )
+        if sum(sidecar.cpu for sidecar in self.sidecars) >= self.cpu:
+            raise ConfigError("sidecars.cpu", [c.cpu for c in self.sidecars], f"together under cpu ({self.cpu})")
+        ports = [self.container_port, *(port for sidecar in self.sidecars for port in sidecar.port_mappings)]
+        if len(set(ports)) != len(ports):
+            raise ConfigError("sidecars.portMappings", ports[1:], "ports of their own, not containerPort")
+        checked = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
+        for sidecar in self.sidecars:
+            for container, condition in sidecar.depends_on:
+                if container not in names:
+                    raise ConfigError("sidecars.dependsOn", container, "a container of the task: " + ", ".join(names))
+                if condition == "HEALTHY" and container not in checked:
+                    raise ConfigError(
+                        "sidecars.dependsOn", container, "HEALTHY only on a container with a health check"
+                    )
 
     def _check_max_percent(self) -> None:
         if self.max_percent < 100 or self.max_percent <= self.min_healthy_percent:
@@ -122,16 +160,17 @@ class ServiceSpec:
                 "maxPercent", self.max_percent, f"at least 100 and above minHealthyPercent ({self.min_healthy_percent})"
             )
 
-    def container_environment(self) -> dict[str, str]:
-        """The user's environment, the tuning for this service's memory (one container per task), and
-        what the app must know of the task and the load balancer (``app_contract``)."""
+    def container_environment(self, *, behind_load_balancer: bool = True) -> dict[str, str]:
+        """The user's environment, the tuning for the app container's memory (the task's less its sidecars'), and
+        what the app must know of the task and, when one routes to it, the load balancer (``app_contract``)."""
         reject_owned(self.environment)
-        tuned = tuned_environment(self.environment, container_memory_mib=self.memory, tuning=self.tuning)
+        tuned = tuned_environment(self.environment, container_memory_mib=self.app_memory_mib, tuning=self.tuning)
         contract = app_environment(
             port=self.container_port,
             health_check_path=self.health_check.path,
             idle_timeout_seconds=self.idle_timeout_seconds,
             stop_timeout_seconds=self.stop_timeout_seconds,
             deregistration_delay_seconds=self.deregistration_delay_seconds,
+            behind_load_balancer=behind_load_balancer,
         )
         return dict(sorted({**tuned, **contract}.items()))

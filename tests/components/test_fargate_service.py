@@ -449,3 +449,35 @@ def test_the_component_refuses_a_partial_secrets_manager_arn_as_the_config_does(
                            assign_public_ip=False, secrets={"DB": partial})  # fmt: skip
     assert (error.value.key, error.value.value) == ("secrets", f"DB={partial}")
     assert "6-character suffix" in error.value.allowed
+
+
+def test_a_service_without_a_route_runs_with_no_load_balancer_wiring(mocked) -> None:
+    """A worker: no target group, listener rule or rule pair with a load balancer's security group."""
+    mocks = mocked(lambda: service(route=None))
+    for absent in ("aws:lb/targetGroup:TargetGroup", "aws:lb/listenerRule:ListenerRule",
+                   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                   "graviton-node:service_route:ServiceRoute"):  # fmt: skip
+        assert mocks.inputs_of(absent) == [], absent
+    egress = mocks.inputs_of("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    assert [rule.get("cidrIpv4") for rule in egress] == ["0.0.0.0/0"]
+    inputs = mocks.one(SERVICE).inputs
+    assert not inputs.get("loadBalancers") and "healthCheckGracePeriodSeconds" not in inputs
+
+
+def test_a_service_without_a_route_tells_its_app_no_load_balancer_timeouts_and_gives_it_the_whole_stop(
+    mocked,
+) -> None:
+    mocks = mocked(lambda: service(ServiceSpec(stop_timeout_seconds=120), route=None))
+    (container,) = json.loads(mocks.one(TASK).inputs["containerDefinitions"])
+    env = {item["name"]: item["value"] for item in container["environment"]}
+    assert not {"KEEP_ALIVE_TIMEOUT_MS", "HEADERS_TIMEOUT_MS", "REQUEST_TIMEOUT_MS", "DRAIN_DELAY_MS"} & env.keys()
+    assert env["SHUTDOWN_TIMEOUT_MS"] == "115000"  # stopTimeout less the exit margin: no drain to wait out
+
+
+def test_a_service_without_a_route_alarms_on_itself_with_a_dashboard_without_a_route_s_widgets(mocked) -> None:
+    mocks = mocked(lambda: service(route=None, alarms=Alarms()))
+    alarms = {r.name for r in mocks.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"}
+    own = {"svc-alarms-cpu", "svc-alarms-memory", "svc-monitoring-spot-alarm", "svc-monitoring-below-desired"}
+    assert alarms == own
+    assert "AWS/ApplicationELB" not in mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
+    assert not mocks.one(SERVICE).inputs.get("alarms")  # no route: no deployment alarms to roll back on

@@ -1,0 +1,99 @@
+"""Extra containers beside the app in its task (an OpenTelemetry collector, a log router, a proxy):
+plain values, validated on construction, and their ECS container definitions.
+
+Rules from the ECS API (botocore ``ecs`` model, ``ContainerDefinition``): a name is "up to 255
+letters (uppercase and lowercase), numbers, underscores, and hyphens"; ``memory`` is a hard limit in
+MiB, and the daemon "reserves a minimum of 6 MiB of memory for a container. So, don't specify less
+than 6 MiB"; ``dependsOn`` conditions are ``ContainerCondition``: START, COMPLETE, SUCCESS, HEALTHY
+(HEALTHY needs the named container to have a health check). How the containers share the task's CPU
+and memory is ``ServiceSpec``'s to check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import validation as check
+from ..errors import ConfigError, collect
+
+CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
+MIN_CONTAINER_MEMORY = 6
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
+_PINNED = re.compile(r"[^@\s]+@sha256:[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sidecar:
+    """One more container in the task."""
+
+    name: str
+    """Container name (letters, digits, ``_``, ``-``; not the app's). Required."""
+    image: str
+    """Image, pinned by digest (``repo:tag@sha256:...``): a moved tag never changes a running task. Required."""
+    memory: int
+    """Its hard memory limit in MiB (at least 6), taken out of the task's: the app gets the rest. Required."""
+    cpu: int = 0
+    """CPU units reserved for it out of the task's; 0 shares what is left. Default 0."""
+    essential: bool = False
+    """Whether the task stops when it stops. Default False: a failed collector does not stop the app."""
+    depends_on: tuple[tuple[str, str], ...] = ()
+    """``(container, condition)`` pairs it waits for (``ContainerCondition``). Default none."""
+    port_mappings: tuple[int, ...] = ()
+    """TCP ports it listens on (awsvpc: container and host port alike). Default none."""
+    health_check: tuple[str, ...] = ()
+    """Its health check command, ``("CMD", ...)`` or ``("CMD-SHELL", ...)``; empty for none. Default none."""
+    environment: Mapping[str, str] = field(default_factory=dict)
+    """Its environment variables. Default none."""
+
+    def __post_init__(self) -> None:
+        collect(
+            self._check_name,
+            self._check_image,
+            lambda: check.int_in_range("sidecars.memory", self.memory, MIN_CONTAINER_MEMORY, 120 * 1024),
+            lambda: check.int_in_range("sidecars.cpu", self.cpu, 0, 16 * 1024),
+            lambda: check.ports("sidecars.portMappings", self.port_mappings),
+            self._check_dependencies,
+            self._check_health_check,
+        )
+
+    def _check_name(self) -> None:
+        if not _NAME.fullmatch(self.name):
+            raise ConfigError("sidecars.name", self.name, "1-255 letters, digits, underscores and hyphens")
+
+    def _check_image(self) -> None:
+        if not _PINNED.fullmatch(self.image):
+            raise ConfigError("sidecars.image", self.image, "an image pinned by digest: repo:tag@sha256:<64 hex>")
+
+    def _check_dependencies(self) -> None:
+        for container, condition in self.depends_on:
+            check.one_of("sidecars.dependsOn", condition, CONDITIONS)
+            if container == self.name:
+                raise ConfigError("sidecars.dependsOn", container, "another container than itself")
+
+    def _check_health_check(self) -> None:
+        if self.health_check and self.health_check[0] not in ("CMD", "CMD-SHELL"):
+            raise ConfigError("sidecars.healthCheck", list(self.health_check), "a command starting CMD or CMD-SHELL")
+
+    def definition(self, *, log_group: str, region: str) -> dict[str, Any]:
+        """Its ECS container definition, logging to the task's log group under its own stream prefix."""
+        definition: dict[str, Any] = {
+            "name": self.name,
+            "image": self.image,
+            "essential": self.essential,
+            "memory": self.memory,
+            "cpu": self.cpu,
+            "environment": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
+            "portMappings": [{"containerPort": p, "hostPort": p, "protocol": "tcp"} for p in self.port_mappings],
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": self.name},
+            },
+        }
+        if self.depends_on:
+            definition["dependsOn"] = [{"containerName": c, "condition": k} for c, k in self.depends_on]
+        if self.health_check:
+            definition["healthCheck"] = {"command": list(self.health_check)}
+        return definition

@@ -1,0 +1,148 @@
+"""An SQS queue and a worker on FARGATE_SPOT in the platform stack's cluster, scaled on backlog per task.
+
+The anchor is CDK's ``QueueProcessingFargateService``: a queue with a dead-letter queue, a service with
+no load balancer (no ``route``), and scaling on the queue. Here the scaling tracks the backlog each
+running task has (visible messages / running tasks, Application Auto Scaling's metric math), beside
+a CPU target as CDK keeps one. The app (``app/worker.js``) deletes a message only when its work is done
+and, on SIGTERM, finishes or releases the message in hand: a Spot interruption loses none.
+"""
+
+import json
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+from graviton_node_components import (
+    AppImage,
+    AppImageArgs,
+    Autoscaling,
+    FargateService,
+    FargateServiceArgs,
+    ServiceSpec,
+    build_strategy,
+)
+
+config = pulumi.Config()
+project, stack = pulumi.get_project(), pulumi.get_stack().lower()
+platform = pulumi.StackReference(config.require("platformStack"))
+min_count, max_count = config.get_int("minCount", 1), config.get_int("maxCount", 10)
+backlog_per_task = config.get_int("backlogPerTask", 10)
+# The longest a message's work may take: SQS hides a received message this long before another task
+# may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
+WORK_SECONDS = 300
+
+# Queue names are unique per account and region (1-80 letters, digits, - and _): project and stack keep
+# copies apart. The app resolves the URL from the name (the task environment takes plain values).
+name = f"{project}-{stack}-jobs"
+dead_letters = aws.sqs.Queue(
+    f"{stack}-jobs-dlq", name=f"{name}-dlq", message_retention_seconds=14 * 24 * 3600, sqs_managed_sse_enabled=True
+)
+queue = aws.sqs.Queue(
+    f"{stack}-jobs",
+    name=name,
+    visibility_timeout_seconds=WORK_SECONDS,
+    sqs_managed_sse_enabled=True,
+    # A message whose work fails five times goes aside instead of blocking the queue.
+    redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
+)
+
+image = AppImage(f"{stack}-worker", AppImageArgs(context=Path(__file__).resolve().parent, dockerfile="Dockerfile"))
+spec = ServiceSpec(
+    cpu=256,
+    memory=512,
+    desired_count=min_count,
+    # All on Spot: a stop costs a message nothing (the app finishes or releases it).
+    strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
+    # Spot's two-minute notice, all of it the app's: no load balancer to drain.
+    stop_timeout_seconds=120,
+    environment={"QUEUE_NAME": name},
+)
+FargateService.check_name(f"{stack}-worker", "stack", stack)
+service = FargateService(
+    f"{stack}-worker",
+    FargateServiceArgs(
+        spec=spec,
+        image_ref=image.image_ref,
+        cluster=platform.require_output("cluster_arn"),
+        vpc_id=platform.require_output("vpc_id"),
+        subnet_ids=platform.require_output("task_subnet_ids"),
+        assign_public_ip=platform.require_output("assign_public_ip"),
+        autoscaling=Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=50),
+    ),
+)
+aws.iam.RolePolicy(
+    f"{stack}-worker-queue",
+    role=service.task_role_name,
+    # Receive, delete and release, on this queue only (SQS actions: Service Authorization Reference).
+    policy=queue.arn.apply(
+        lambda arn: json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": [
+                            "sqs:GetQueueUrl",
+                            "sqs:ReceiveMessage",
+                            "sqs:DeleteMessage",
+                            "sqs:ChangeMessageVisibility",
+                        ],
+                        "Resource": arn,
+                    }
+                ],
+            }
+        )
+    ),
+)
+
+
+Metric = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricArgsDict
+
+
+def _metric(metric_id: str, namespace: str, metric: str, dimensions: dict[str, pulumi.Input[str]]) -> Metric:
+    return {
+        "id": metric_id,
+        "return_data": False,
+        "metric_stat": {
+            "stat": "Average",
+            "metric": {
+                "namespace": namespace,
+                "metric_name": metric,
+                "dimensions": [{"name": key, "value": value} for key, value in dimensions.items()],
+            },
+        },
+    }
+
+
+backlog: Metric = {"id": "backlog", "expression": "visible / running", "label": "backlog per task", "return_data": True}
+tracking: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgsDict = {
+    "target_value": float(backlog_per_task),
+    "customized_metric_specification": {
+        "metrics": [
+            _metric("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue.name}),
+            _metric(
+                "running",
+                "ECS/ContainerInsights",
+                "RunningTaskCount",
+                {"ClusterName": service.cluster_name, "ServiceName": service.service_name},
+            ),
+            backlog,
+        ]
+    },
+}
+# Backlog per task, as the Application Auto Scaling guide scales on SQS: visible messages divided by
+# running tasks (ECS/ContainerInsights RunningTaskCount: the platform's cluster runs Container Insights).
+# The target is the one FargateService's autoscaling registers; the policy waits for it.
+aws.appautoscaling.Policy(
+    f"{stack}-worker-backlog",
+    policy_type="TargetTrackingScaling",
+    service_namespace="ecs",
+    scalable_dimension="ecs:service:DesiredCount",
+    resource_id=pulumi.Output.format("service/{0}/{1}", service.cluster_name, service.service_name),
+    target_tracking_scaling_policy_configuration=tracking,
+    opts=pulumi.ResourceOptions(depends_on=[service]),
+)
+
+pulumi.export("queue_url", queue.url)
+pulumi.export("dead_letter_queue_url", dead_letters.url)
+pulumi.export("service_name", service.service_name)

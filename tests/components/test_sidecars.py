@@ -1,0 +1,100 @@
+"""A sidecar is one argument: an OpenTelemetry collector beside the app, in the same task."""
+
+import json
+
+import pytest
+
+from components.errors import ConfigError
+from components.service.env_tuning import Tuning, tuned_environment
+from components.service.service_spec import ServiceSpec
+from components.service.sidecar import Sidecar
+from tests.components.builders import IMAGE, service
+from tools.offline import RecordingMocks
+
+COLLECTOR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/otel-collector:0.120.0@sha256:" + "b" * 64
+COLLECTOR = Sidecar(
+    name="otel-collector",
+    image=COLLECTOR_IMAGE,
+    memory=256,
+    cpu=128,
+    port_mappings=(4317,),
+    health_check=("CMD", "/healthcheck"),
+    depends_on=(("app", "START"),),
+    environment={"OTEL_LOG_LEVEL": "info"},
+)
+SPEC = ServiceSpec(cpu=1024, memory=2048, sidecars=(COLLECTOR,))
+
+
+@pytest.fixture(scope="module")
+def with_collector(mocked) -> RecordingMocks:
+    return mocked(lambda: service(SPEC))
+
+
+@pytest.fixture(scope="module")
+def task(with_collector: RecordingMocks) -> dict:
+    return with_collector.one("aws:ecs/taskDefinition:TaskDefinition").inputs
+
+
+def containers(task: dict) -> dict[str, dict]:
+    return {c["name"]: c for c in json.loads(task["containerDefinitions"])}
+
+
+def test_the_task_runs_the_app_and_the_collector_within_the_task_size(task: dict) -> None:
+    app, collector = containers(task)["app"], containers(task)["otel-collector"]
+    assert (task["cpu"], task["memory"]) == ("1024", "2048")
+    assert app["memory"] + collector["memory"] == 2048 and collector["memory"] == 256
+    assert collector["image"] == COLLECTOR_IMAGE and collector["essential"] is False
+    assert collector["dependsOn"] == [{"containerName": "app", "condition": "START"}]
+    assert collector["portMappings"] == [{"containerPort": 4317, "hostPort": 4317, "protocol": "tcp"}]
+    assert collector["healthCheck"] == {"command": ["CMD", "/healthcheck"]}
+    assert collector["logConfiguration"]["options"]["awslogs-stream-prefix"] == "otel-collector"
+
+
+def test_the_heap_is_tuned_to_the_app_container_s_memory_not_the_task_s(task: dict) -> None:
+    env = {e["name"]: e["value"] for e in containers(task)["app"]["environment"]}
+    heap = {memory: tuned_environment({}, container_memory_mib=memory, tuning=Tuning())["NODE_OPTIONS"]
+            for memory in (2048, 2048 - 256)}  # fmt: skip
+    assert env["NODE_OPTIONS"] == heap[2048 - 256] != heap[2048]
+
+
+def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_collector: RecordingMocks) -> None:
+    policy = json.loads(with_collector.find("aws:iam/rolePolicy:RolePolicy", "svc-exec-policy").inputs["policy"])
+    (pull,) = [s for s in policy["Statement"] if s["Sid"] == "PullTheImage"]
+    assert pull["Resource"] == [
+        "arn:aws:ecr:us-east-1:123456789012:repository/app",
+        "arn:aws:ecr:us-east-1:123456789012:repository/otel-collector",
+    ]
+    assert IMAGE.split("/")[1].startswith("app:")
+
+
+@pytest.mark.parametrize(
+    ("build", "key"),
+    [
+        (lambda: ServiceSpec(memory=2048, sidecars=(Sidecar(name="big", image=COLLECTOR_IMAGE, memory=2045),)),
+         "sidecars.memory"),
+        (lambda: ServiceSpec(cpu=1024, sidecars=(Sidecar(name="busy", image=COLLECTOR_IMAGE, memory=64, cpu=1024),)),
+         "sidecars.cpu"),
+        (lambda: ServiceSpec(sidecars=(Sidecar(name="app", image=COLLECTOR_IMAGE, memory=64),)), "sidecars.name"),
+        (lambda: ServiceSpec(sidecars=(Sidecar(name="p", image=COLLECTOR_IMAGE, memory=64, port_mappings=(3000,)),)),
+         "sidecars.portMappings"),
+        (lambda: ServiceSpec(sidecars=(Sidecar(name="w", image=COLLECTOR_IMAGE, memory=64,
+                                               depends_on=(("nowhere", "START"),)),)), "sidecars.dependsOn"),
+        (lambda: ServiceSpec(sidecars=(Sidecar(name="a", image=COLLECTOR_IMAGE, memory=64),
+                                       Sidecar(name="b", image=COLLECTOR_IMAGE, memory=64,
+                                               depends_on=(("a", "HEALTHY"),)))), "sidecars.dependsOn"),
+        (lambda: Sidecar(name="x", image="otel/collector:latest", memory=64), "sidecars.image"),
+        (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=5), "sidecars.memory"),
+        (lambda: Sidecar(name="x y", image=COLLECTOR_IMAGE, memory=64), "sidecars.name"),
+        (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, depends_on=(("app", "READY"),)),
+         "sidecars.dependsOn"),
+    ],
+)  # fmt: skip
+def test_a_sidecar_ecs_would_refuse_or_that_does_not_fit_the_task_is_refused(build, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        build()
+    assert error.value.key == key
+
+
+def test_a_service_without_sidecars_registers_the_app_container_as_before(mocked) -> None:
+    (app,) = json.loads(mocked(service).one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    assert "memory" not in app  # the task's memory is all the app's
