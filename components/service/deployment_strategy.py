@@ -34,7 +34,6 @@ PERCENT_STEP = Decimal("0.1")
 #: botocore ``canaryBakeTimeInMinutes``/``stepBakeTimeInMinutes``: "0 to 1440 minutes (24 hours)"; the
 #: provider validates ``bake_time_in_minutes`` to the same range (``IntBetween(0, 1440)``).
 MAX_BAKE_MINUTES = 1440
-#: ``bakeTimeInMinutes`` is required with BLUE_GREEN (botocore ``DeploymentConfiguration.bakeTimeInMinutes``).
 _SHIFTING_NEEDS_ALB = (
     "rolling: canary, linear and blue/green shift traffic between two target groups of a load balancer "
     "(ECS CreateService, deploymentController ECS: 'Load balancer requirement'), so they need a route"
@@ -79,7 +78,8 @@ class DeploymentStrategy:
     """Linear: minutes between steps (0-1440). Default 6 (ECS's default)."""
     bake_minutes: int = 10
     """Minutes the old revision keeps running after all traffic has moved, ready to take it back
-    (``bakeTimeInMinutes``, 0-1440; required for blue/green). Default 10."""
+    (``bakeTimeInMinutes``, 0-1440; always sent with a traffic-shifting strategy, since "You must provide
+    this parameter when you use the BLUE_GREEN deployment strategy"). Default 10."""
 
     def __post_init__(self) -> None:
         canary, linear = "ECS CanaryConfiguration", "ECS LinearConfiguration"
