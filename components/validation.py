@@ -1,4 +1,4 @@
-"""Small validators shared by the settings: each raises ``ConfigError`` naming the key."""
+"""Small validators shared by the specs: each raises ``ConfigError`` naming the field (or key) it is given."""
 
 from __future__ import annotations
 
@@ -45,10 +45,10 @@ def ports(key: str, values: Iterable[int]) -> tuple[int, ...]:
     return result
 
 
-def log_retention(value: int) -> int:
+def log_retention(key: str, value: int) -> int:
     """A CloudWatch Logs retention in days."""
     if value not in LOG_RETENTION_DAYS:
-        raise ConfigError("logRetentionDays", value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
+        raise ConfigError(key, value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
     return value
 
 
@@ -101,7 +101,9 @@ def platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
 def cluster_arn(value: str) -> str:
     """Empty, or an ECS cluster ARN."""
     if value and not (value.startswith("arn:") and ":cluster/" in value):
-        raise ConfigError("clusterArn", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty")
+        raise ConfigError(
+            "FargateServiceArgs.cluster", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty"
+        )
     return value
 
 
