@@ -80,7 +80,8 @@ class ConfigKey:
     description: str
     fields: tuple[str, ...] = ()
     """The spec fields (``Spec.field``) the key sets: an error naming one is this key's. With ``FROM_SPEC``
-    the default is the first field's."""
+    the default is the first field's; the image's keys (whose spec loads the cloud SDKs) and the strategy's
+    (one ``ServiceSpec.strategy``) spell theirs out, and a test holds them to the spec's."""
 
     def __post_init__(self) -> None:
         if self.default == FROM_SPEC:
@@ -88,9 +89,9 @@ class ConfigKey:
 
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile in docker/ to build: Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only)."),
-    ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index."),
-    ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children)."),
+    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile in docker/ to build: Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only).", ("AppImageArgs.dockerfile",)),
+    ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index.", ("AppImageArgs.platforms",)),
+    ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("AppImageArgs.keep_builds",)),
     ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
     ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("FargateServiceArgs.egress_ports",)),
@@ -117,11 +118,11 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("alarmEmails", "array", FROM_SPEC, "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic.", ("Alarms.emails",)),
     ConfigKey("containerPort", "integer", FROM_SPEC, "Port the app listens on.", ("ServiceSpec.container_port",)),
     ConfigKey("platformVersion", "string", FROM_SPEC, "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+).", ("ServiceSpec.platform_version",)),
-    ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy."),
-    ConfigKey("fargateBase", "integer", 1, "On-demand (FARGATE) tasks placed before weights apply."),
-    ConfigKey("fargateWeight", "integer", 0, "FARGATE share of the tasks beyond the base (0-1000)."),
-    ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base."),
-    ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000)."),
+    ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy.", ("build_strategy.use_spot",)),
+    ConfigKey("fargateBase", "integer", 1, "On-demand (FARGATE) tasks placed before weights apply.", ("ServiceSpec.strategy[FARGATE].base",)),
+    ConfigKey("fargateWeight", "integer", 0, "FARGATE share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE].weight",)),
+    ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base.", ("ServiceSpec.strategy[FARGATE_SPOT].base",)),
+    ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE_SPOT].weight",)),
     ConfigKey("stopTimeoutSeconds", "integer", FROM_SPEC, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum).", ("ServiceSpec.stop_timeout_seconds",)),
     ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days", "ClusterArgs.log_retention_days")),
     ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request.", ("HealthCheck.path",)),

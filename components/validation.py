@@ -86,15 +86,17 @@ PLATFORMS = ("linux/arm64", "linux/amd64")
 
 def platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
     """Known build platforms, each once, including linux/arm64 (the task runs ARM64)."""
-    one_of("dockerfile", dockerfile, DOCKERFILES)
+    one_of("AppImageArgs.dockerfile", dockerfile, DOCKERFILES)
     for value in values:
-        one_of("platforms", value, PLATFORMS)
+        one_of("AppImageArgs.platforms", value, PLATFORMS)
     if len(set(values)) != len(values):
-        raise ConfigError("platforms", list(values), "each platform once")
+        raise ConfigError("AppImageArgs.platforms", list(values), "each platform once")
     if "linux/arm64" not in values:
-        raise ConfigError("platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
+        raise ConfigError("AppImageArgs.platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
     if dockerfile == "Dockerfile.graviton" and values != ("linux/arm64",):
-        raise ConfigError("platforms", list(values), '["linux/arm64"] with dockerfile Dockerfile.graviton')
+        raise ConfigError(
+            "AppImageArgs.platforms", list(values), '["linux/arm64"] with AppImageArgs.dockerfile Dockerfile.graviton'
+        )
     return values
 
 

@@ -145,26 +145,30 @@ class ServiceSpec:
     def _check_sidecars(self) -> None:
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
-            raise ConfigError("sidecars.name", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
+            raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
         # ECS ContainerDefinition memory: at least 6 MiB a container; Fargate cpu: "the total amount of CPU
         # reserved for all containers within a task be lower than the task-level cpu value".
         if self.app_memory_mib < MIN_CONTAINER_MEMORY:
             raise ConfigError(
-                "sidecars.memory", [c.memory for c in self.sidecars], f"together under memory ({self.memory})"
+                "ServiceSpec.sidecars",
+                [c.memory for c in self.sidecars],
+                f"together under ServiceSpec.memory ({self.memory})",
             )
         if sum(sidecar.cpu for sidecar in self.sidecars) >= self.cpu:
-            raise ConfigError("sidecars.cpu", [c.cpu for c in self.sidecars], f"together under cpu ({self.cpu})")
+            raise ConfigError(
+                "ServiceSpec.sidecars", [c.cpu for c in self.sidecars], f"together under ServiceSpec.cpu ({self.cpu})"
+            )
         ports = [self.container_port, *(port for sidecar in self.sidecars for port in sidecar.port_mappings)]
         if len(set(ports)) != len(ports):
-            raise ConfigError("sidecars.portMappings", ports[1:], "ports of their own, not ServiceSpec.container_port")
+            raise ConfigError("ServiceSpec.sidecars", ports[1:], "ports of their own, not ServiceSpec.container_port")
         checked = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
         for sidecar in self.sidecars:
             for container, condition in sidecar.depends_on:
                 if container not in names:
-                    raise ConfigError("sidecars.dependsOn", container, "a container of the task: " + ", ".join(names))
+                    raise ConfigError("ServiceSpec.sidecars", container, "a container of the task: " + ", ".join(names))
                 if condition == "HEALTHY" and container not in checked:
                     raise ConfigError(
-                        "sidecars.dependsOn", container, "HEALTHY only on a container with a health check"
+                        "ServiceSpec.sidecars", container, "HEALTHY only on a container with a health check"
                     )
 
     def _check_max_percent(self) -> None:

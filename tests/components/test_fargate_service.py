@@ -269,7 +269,7 @@ def test_every_resource_descends_from_the_service_or_its_cluster_and_is_named_af
                     strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=0, use_spot=True)
                 )
             ),
-            "spotWeight",
+            "ServiceSpec.strategy[FARGATE_SPOT].weight",
         ),
     ],
 )
