@@ -73,17 +73,7 @@ image = AppImage(
 network = Network(f"{stack}-net", settings.network)
 load_balancer = LoadBalancer(
     f"{stack}-web",
-    LoadBalancerArgs(
-        vpc_id=network.vpc_id,
-        subnet_ids=network.public_subnet_ids,
-        listener_port=settings.listener_port,
-        allowed_cidrs=settings.allowed_cidrs,
-        idle_timeout_seconds=settings.service.idle_timeout_seconds,
-        access_logs=settings.access_logs,
-        access_log_retention_days=settings.access_log_retention_days,
-        deletion_protection=settings.deletion_protection,
-        domain=settings.domain,
-    ),
+    LoadBalancerArgs(vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids, spec=settings.load_balancer),
 )
 # The cluster and the service share a name: the cluster's children keep the names (and URNs, by alias)
 # they had when the service created them.
@@ -101,6 +91,7 @@ service = FargateService(
             listener_arn=load_balancer.listener_arn,
             load_balancer_security_group_id=load_balancer.security_group_id,
             load_balancer_arn_suffix=load_balancer.arn_suffix,
+            idle_timeout_seconds=load_balancer.idle_timeout_seconds,
         ),
         egress_ports=settings.task_egress_ports,
         permissions_boundary_arn=settings.permissions_boundary_arn,

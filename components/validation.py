@@ -1,4 +1,4 @@
-"""Small validators shared by the settings: each raises ``ConfigError`` naming the key."""
+"""Small validators shared by the specs: each raises ``ConfigError`` naming the field (or key) it is given."""
 
 from __future__ import annotations
 
@@ -45,10 +45,10 @@ def ports(key: str, values: Iterable[int]) -> tuple[int, ...]:
     return result
 
 
-def log_retention(value: int) -> int:
+def log_retention(key: str, value: int) -> int:
     """A CloudWatch Logs retention in days."""
     if value not in LOG_RETENTION_DAYS:
-        raise ConfigError("logRetentionDays", value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
+        raise ConfigError(key, value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
     return value
 
 
@@ -86,22 +86,26 @@ PLATFORMS = ("linux/arm64", "linux/amd64")
 
 def platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
     """Known build platforms, each once, including linux/arm64 (the task runs ARM64)."""
-    one_of("dockerfile", dockerfile, DOCKERFILES)
+    one_of("AppImageArgs.dockerfile", dockerfile, DOCKERFILES)
     for value in values:
-        one_of("platforms", value, PLATFORMS)
+        one_of("AppImageArgs.platforms", value, PLATFORMS)
     if len(set(values)) != len(values):
-        raise ConfigError("platforms", list(values), "each platform once")
+        raise ConfigError("AppImageArgs.platforms", list(values), "each platform once")
     if "linux/arm64" not in values:
-        raise ConfigError("platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
+        raise ConfigError("AppImageArgs.platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
     if dockerfile == "Dockerfile.graviton" and values != ("linux/arm64",):
-        raise ConfigError("platforms", list(values), '["linux/arm64"] with dockerfile Dockerfile.graviton')
+        raise ConfigError(
+            "AppImageArgs.platforms", list(values), '["linux/arm64"] with AppImageArgs.dockerfile Dockerfile.graviton'
+        )
     return values
 
 
 def cluster_arn(value: str) -> str:
     """Empty, or an ECS cluster ARN."""
     if value and not (value.startswith("arn:") and ":cluster/" in value):
-        raise ConfigError("clusterArn", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty")
+        raise ConfigError(
+            "FargateServiceArgs.cluster", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty"
+        )
     return value
 
 

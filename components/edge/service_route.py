@@ -25,6 +25,7 @@ from ..naming import type_token
 from ..observability.alarm_rules import Alarms, alarm_definitions
 from ..observability.service_alarms import metric_alarm
 from ..service.app_contract import (
+    DEFAULT_IDLE_TIMEOUT,
     TARGET_HEALTH_INTERVAL_SECONDS,
     TARGET_HEALTH_TIMEOUT_SECONDS,
     TARGET_HEALTHY_THRESHOLD,
@@ -50,6 +51,9 @@ class Route:
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
     """``app/<name>/<id>``: the load balancer's metric dimension, for the route's alarms, the dashboard
     and the requests-per-target policy. Default None."""
+    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
+    """The load balancer's idle timeout (``LoadBalancerSpec.idle_timeout_seconds``, or another stack's
+    ``idle_timeout_seconds`` output): the app keeps its connections open longer. Default 60."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -58,9 +58,9 @@ class AppImageArgs:
 
     def __post_init__(self) -> None:
         check.platforms(self.platforms, self.dockerfile)
-        check.int_in_range("keepBuilds", self.keep_builds, 1, MAX_KEEP_BUILDS)
+        check.int_in_range("AppImageArgs.keep_builds", self.keep_builds, 1, MAX_KEEP_BUILDS)
         if not (self.context / self.dockerfile).is_file():
-            raise ConfigError("dockerfile", self.dockerfile, f"a file in {self.context}")
+            raise ConfigError("AppImageArgs.dockerfile", self.dockerfile, f"a file in {self.context}")
 
 
 class AppImage(pulumi.ComponentResource):

@@ -30,7 +30,7 @@ def untagged_per_build(platform_count: int) -> int:
 def lifecycle_policy(*, tag_prefix: str, keep_builds: int, platform_count: int) -> str:
     """The lifecycle policy JSON: rules in ascending ``rulePriority`` (else Pulumi shows a perpetual diff)."""
     if not 1 <= keep_builds <= MAX_KEEP_BUILDS:
-        raise ConfigError("keepBuilds", keep_builds, f"an integer from 1 to {MAX_KEEP_BUILDS}")
+        raise ConfigError("AppImageArgs.keep_builds", keep_builds, f"an integer from 1 to {MAX_KEEP_BUILDS}")
     rules = [
         {
             "rulePriority": 1,

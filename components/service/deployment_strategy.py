@@ -85,18 +85,24 @@ class DeploymentStrategy:
         canary, linear = "ECS CanaryConfiguration", "ECS LinearConfiguration"
         collect(
             self._check_kind,
-            lambda: _percent("canaryPercent", self.canary_percent, CANARY_PERCENT, f"{canary}.canaryPercent"),
-            lambda: _minutes("canaryBakeMinutes", self.canary_bake_minutes, f"{canary}.canaryBakeTimeInMinutes"),
-            lambda: _percent("linearStepPercent", self.step_percent, STEP_PERCENT, f"{linear}.stepPercent"),
-            lambda: _minutes("linearStepMinutes", self.step_minutes, f"{linear}.stepBakeTimeInMinutes"),
+            lambda: _percent(
+                "DeploymentStrategy.canary_percent", self.canary_percent, CANARY_PERCENT, f"{canary}.canaryPercent"
+            ),
             lambda: _minutes(
-                "deploymentBakeMinutes", self.bake_minutes, "bakeTimeInMinutes, as the provider checks it"
+                "DeploymentStrategy.canary_bake_minutes", self.canary_bake_minutes, f"{canary}.canaryBakeTimeInMinutes"
+            ),
+            lambda: _percent(
+                "DeploymentStrategy.step_percent", self.step_percent, STEP_PERCENT, f"{linear}.stepPercent"
+            ),
+            lambda: _minutes("DeploymentStrategy.step_minutes", self.step_minutes, f"{linear}.stepBakeTimeInMinutes"),
+            lambda: _minutes(
+                "DeploymentStrategy.bake_minutes", self.bake_minutes, "bakeTimeInMinutes, as the provider checks it"
             ),
         )
 
     def _check_kind(self) -> None:
         if self.kind not in KINDS:
-            raise ConfigError("deploymentStrategy", self.kind, " | ".join(KINDS))
+            raise ConfigError("DeploymentStrategy.kind", self.kind, " | ".join(KINDS))
 
     @property
     def shifts_traffic(self) -> bool:
@@ -116,20 +122,23 @@ class DeploymentStrategy:
         errors: list[ConfigError] = []
         if test_header and listener_rule_priority <= 1:
             # ELB priorities run 1-50000, lowest first: the test rule must come before the production one.
-            errors.append(ConfigError("listenerRulePriority", listener_rule_priority, "2 or more with "
+            errors.append(ConfigError("ServiceSpec.listener_rule_priority", listener_rule_priority, "2 or more with "
                 "deploymentTestHeader: the test rule takes the priority before the production rule's"))  # fmt: skip
         if self.shifts_traffic and not has_route:
-            errors.append(ConfigError("deploymentStrategy", self.kind, _SHIFTING_NEEDS_ALB))
+            errors.append(ConfigError("DeploymentStrategy.kind", self.kind, _SHIFTING_NEEDS_ALB))
         # The green revision scales up to 100 % of desiredCount beside the blue one before any traffic moves
         # (ECS ServiceDeployment.lifecycleStage SCALE_UP): the rolling batch limits do not pace it.
-        for key, value, default in (("minHealthyPercent", min_healthy_percent, 100), ("maxPercent", max_percent, 200)):
+        for key, value, default in (
+            ("ServiceSpec.min_healthy_percent", min_healthy_percent, 100),
+            ("ServiceSpec.max_percent", max_percent, 200),
+        ):
             if self.shifts_traffic and value != default:
                 errors.append(ConfigError(key, value, f"{default} (the default) with deploymentStrategy {self.kind}: "
                     "the new revision scales up to the full desiredCount beside the old one before traffic moves "
                     "(ECS lifecycle stage SCALE_UP), so the rolling batch limits do not apply"))  # fmt: skip
         if test_header and not self.shifts_traffic:
-            errors.append(ConfigError("deploymentTestHeader", "set", "empty with deploymentStrategy rolling: only "
-                "canary, linear and blue/green have a test listener rule (ECS AdvancedConfiguration)"))  # fmt: skip
+            errors.append(ConfigError("FargateServiceArgs.test_header", "set", "empty with a rolling deployment: "
+                "only canary, linear and blue/green have a test listener rule (AdvancedConfiguration)"))  # fmt: skip
         raise_any(errors)
 
     def shift_minutes(self) -> int:

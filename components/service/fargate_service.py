@@ -107,7 +107,7 @@ class FargateService(pulumi.ComponentResource):
         self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment(behind_load_balancer=args.route is not None)
+        self.environment = args.spec.container_environment(args.route.idle_timeout_seconds if args.route else None)
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,
@@ -142,7 +142,7 @@ class FargateService(pulumi.ComponentResource):
                 secret_kms_key_arns=args.secret_kms_key_arns,
                 exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
                 exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else "",
-                behind_load_balancer=args.route is not None,
+                idle_timeout_seconds=args.route.idle_timeout_seconds if args.route else None,
             ),
             self._child,
         )  # fmt: skip

@@ -109,4 +109,4 @@ def test_a_traffic_shifting_service_without_a_route_is_refused() -> None:
 def test_a_canary_with_a_smaller_max_percent_is_refused() -> None:
     with pytest.raises(ConfigError) as error:
         service(ServiceSpec(max_percent=150), deployment=CANARY)
-    assert error.value.key == "maxPercent"
+    assert error.value.key == "ServiceSpec.max_percent"

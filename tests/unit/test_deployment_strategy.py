@@ -27,14 +27,14 @@ CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_ba
 @pytest.mark.parametrize(
     ("field", "value", "key"),
     [
-        ("canary_percent", Decimal("0.05"), "canaryPercent"),  # below 0.1
-        ("canary_percent", Decimal("100.1"), "canaryPercent"),
-        ("canary_percent", Decimal("2.55"), "canaryPercent"),  # not a multiple of 0.1
-        ("step_percent", Decimal("2.9"), "linearStepPercent"),  # below 3.0
-        ("canary_bake_minutes", 1441, "canaryBakeMinutes"),
-        ("step_minutes", -1, "linearStepMinutes"),
-        ("bake_minutes", 1441, "deploymentBakeMinutes"),
-        ("kind", "blue-green", "deploymentStrategy"),
+        ("canary_percent", Decimal("0.05"), "DeploymentStrategy.canary_percent"),  # below 0.1
+        ("canary_percent", Decimal("100.1"), "DeploymentStrategy.canary_percent"),
+        ("canary_percent", Decimal("2.55"), "DeploymentStrategy.canary_percent"),  # not a multiple of 0.1
+        ("step_percent", Decimal("2.9"), "DeploymentStrategy.step_percent"),  # below 3.0
+        ("canary_bake_minutes", 1441, "DeploymentStrategy.canary_bake_minutes"),
+        ("step_minutes", -1, "DeploymentStrategy.step_minutes"),
+        ("bake_minutes", 1441, "DeploymentStrategy.bake_minutes"),
+        ("kind", "blue-green", "DeploymentStrategy.kind"),
     ],
 )
 def test_a_value_outside_ecs_limits_is_refused_with_its_key(field: str, value: object, key: str) -> None:
@@ -60,19 +60,19 @@ def test_traffic_shifting_needs_a_load_balancer_and_the_default_batch_limits(kin
         strategy.check_service(has_route=False, min_healthy_percent=100, max_percent=200)
     with pytest.raises(ConfigError, match="SCALE_UP") as error:
         strategy.check_service(has_route=True, min_healthy_percent=50, max_percent=200)
-    assert error.value.key == "minHealthyPercent"
+    assert error.value.key == "ServiceSpec.min_healthy_percent"
     strategy.check_service(has_route=True, min_healthy_percent=100, max_percent=200, test_header=True)
 
 
 def test_a_rolling_deployment_takes_any_batch_limits_but_no_test_rule() -> None:
     rolling = DeploymentStrategy()
     rolling.check_service(has_route=False, min_healthy_percent=50, max_percent=150)
-    with pytest.raises(ConfigError, match="deploymentTestHeader"):
+    with pytest.raises(ConfigError, match=r"FargateServiceArgs\.test_header"):
         rolling.check_service(has_route=True, min_healthy_percent=100, max_percent=200, test_header=True)
 
 
 def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
-    with pytest.raises(ConfigError, match="listenerRulePriority"):
+    with pytest.raises(ConfigError, match=r"ServiceSpec\.listener_rule_priority"):
         CANARY.check_service(
             has_route=True, min_healthy_percent=100, max_percent=200, test_header=True, listener_rule_priority=1
         )
