@@ -63,11 +63,14 @@ def spec_default(path: str) -> Any:
 
 
 def config_value(value: Any) -> ConfigValue:
-    """A spec's value as config spells it: None (a policy off) as 0, a collection as a tuple of strings."""
+    """A spec's value as config spells it: None (a policy off) as 0, a decimal as its digits, a collection as a
+    tuple of strings."""
     if value is None:
         return 0
     if isinstance(value, (str, int, bool)):
         return value
+    if isinstance(value, Decimal):
+        return str(value)
     return tuple(str(item) for item in value)
 
 
