@@ -26,7 +26,6 @@ from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.image.ecr_lifecycle import MAX_KEEP_BUILDS
 from components.network.network_spec import NetworkArgs
 from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
@@ -426,6 +425,7 @@ def _check_service_args(settings: Settings) -> None:
         secret_value_names=tuple(settings.secret_values),
         secret_kms_key_arns=settings.secrets_kms_key_arns,
         permissions_boundary_arn=settings.permissions_boundary_arn,
+        cluster_arn=settings.cluster_arn or None,
     )
 
 
@@ -540,11 +540,11 @@ def load_settings(
     service = _service(r)
     settings = Settings(
         dockerfile=dockerfile,
-        platforms=r.part(lambda: check.platforms(r.array("platforms"), dockerfile), lambda: ("linux/arm64",)),
-        keep_builds=r.part(lambda: check.int_in_range("keepBuilds", r.integer("keepBuilds"), 1, MAX_KEEP_BUILDS), int),
+        platforms=r.array("platforms"),
+        keep_builds=r.integer("keepBuilds"),
         force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
-        cluster_arn=r.part(lambda: check.cluster_arn(r.string("clusterArn")), str),
+        cluster_arn=r.string("clusterArn"),
         cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
         service=service,
         deployment=r.part(lambda: _deployment(r, service), DeploymentStrategy),
@@ -572,6 +572,12 @@ def load_settings(
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
     r.part(lambda: _check_service_args(settings), lambda: None)
+    r.part(
+        lambda: check.image_args(
+            dockerfile=settings.dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
+        ),
+        lambda: None,
+    )
     if stack and not settings.permissions_boundary_arn:
         r.part(lambda: check_within_stack(settings.secrets, *stack), lambda: None)
     raise_any(

@@ -6,7 +6,8 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
-from .errors import ConfigError
+from .errors import ConfigError, collect
+from .image.ecr_lifecycle import MAX_KEEP_BUILDS
 
 #: CloudWatch Logs PutRetentionPolicy values (0, "never expire", is left out on purpose).
 LOG_RETENTION_DAYS: tuple[int, ...] = (
@@ -84,7 +85,7 @@ DOCKERFILES = ("Dockerfile", "Dockerfile.graviton")
 PLATFORMS = ("linux/arm64", "linux/amd64")
 
 
-def platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
+def _platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
     """Known build platforms, each once, including linux/arm64 (the task runs ARM64)."""
     one_of("AppImageArgs.dockerfile", dockerfile, DOCKERFILES)
     for value in values:
@@ -98,6 +99,15 @@ def platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
             "AppImageArgs.platforms", list(values), '["linux/arm64"] with AppImageArgs.dockerfile Dockerfile.graviton'
         )
     return values
+
+
+def image_args(*, dockerfile: str, platforms: tuple[str, ...], keep_builds: int) -> None:
+    """The one check of ``AppImageArgs``' plain fields, every mistake at once: the args run it on
+    construction, a program on its config first (its module loads no cloud SDK)."""
+    collect(
+        lambda: _platforms(platforms, dockerfile),
+        lambda: int_in_range("AppImageArgs.keep_builds", keep_builds, 1, MAX_KEEP_BUILDS),
+    )
 
 
 def cluster_arn(value: str) -> str:

@@ -91,6 +91,7 @@ class FargateServiceArgs:
             secret_value_names=tuple(self.secret_values),
             secret_kms_key_arns=self.secret_kms_key_arns,
             permissions_boundary_arn=self.permissions_boundary_arn,
+            cluster_arn=self.cluster if isinstance(self.cluster, str) else None,
         )
         arn_suffix = self.route.load_balancer_arn_suffix if self.route is not None else None
         if self.autoscaling is not None:
@@ -107,8 +108,6 @@ class FargateServiceArgs:
             raise ConfigError(
                 "FargateServiceArgs.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
             )
-        if isinstance(self.cluster, str) and not check.cluster_arn(self.cluster):
-            raise ConfigError("FargateServiceArgs.cluster", self.cluster, "an ECS cluster ARN, or a Cluster")
 
 
 def check_plain_fields(
@@ -120,9 +119,11 @@ def check_plain_fields(
     secret_value_names: tuple[str, ...],
     secret_kms_key_arns: tuple[str, ...],
     permissions_boundary_arn: str,
+    cluster_arn: str | None = None,
 ) -> None:
     """The one check of ``FargateServiceArgs``' plain fields beside its spec (egress ports, secrets, KMS
-    keys, boundary), every mistake at once. The args run it on construction; a program runs it on its
+    keys, boundary, and ``cluster`` when it is an ARN: None for a ``Cluster`` or an Output), every mistake
+    at once. The args run it on construction; a program runs it on its
     config first, so that a mistake shows before anything is registered (``settings.py``)."""
     collect(
         lambda: check.ports("FargateServiceArgs.egress_ports", egress_ports),
@@ -134,7 +135,13 @@ def check_plain_fields(
             for key in secret_kms_key_arns
         ),
         lambda: check.policy_arn("FargateServiceArgs.permissions_boundary_arn", permissions_boundary_arn),
+        lambda: _check_cluster_arn(cluster_arn),
     )
+
+
+def _check_cluster_arn(cluster_arn: str | None) -> None:
+    if cluster_arn is not None and not check.cluster_arn(cluster_arn):
+        raise ConfigError("FargateServiceArgs.cluster", cluster_arn, "an ECS cluster ARN, or a Cluster")
 
 
 def _check_secret_names(

@@ -473,6 +473,39 @@ def _event_pattern(pattern: Any) -> list[str]:
     return leaves(pattern, "pattern")
 
 
+# ---- SQS (the worker example): CreateQueue takes its settings as Attributes, documented in prose.
+
+QUEUE_NAME = Text(
+    "a-zA-Z0-9_-",
+    80,
+    Quote(
+        "sqs",
+        "CreateQueue:QueueName",
+        "A queue name can have up to 80 characters. Valid values: alphanumeric characters, hyphens ( - ), and "
+        "underscores ( _ ).",
+    ),
+)
+
+
+def _queue_attribute(says: str, low: int, high: int) -> Check:
+    """An integer attribute of CreateQueue in ``low``-``high``, as its Attributes documentation says."""
+    return Check(_range(low, high), Quote("sqs", "CreateQueue:Attributes", says))
+
+
+def _boolean(value: Any) -> list[str]:
+    return [] if isinstance(value, bool) else [f"{value!r} is not true or false"]
+
+
+def _redrive_policy(policy: Any) -> list[str]:
+    """RedrivePolicy: a dead-letter queue's ARN and how many receives a message gets before it goes there."""
+    problems = [] if set(policy) == {"deadLetterTargetArn", "maxReceiveCount"} else [f"keys {sorted(policy)}"]
+    if not str(policy.get("deadLetterTargetArn", "")).startswith("arn:aws:sqs:"):
+        problems.append(f"deadLetterTargetArn {policy.get('deadLetterTargetArn')!r} is no queue ARN")
+    if not isinstance(policy.get("maxReceiveCount"), int) or policy["maxReceiveCount"] < 1:
+        problems.append(f"maxReceiveCount {policy.get('maxReceiveCount')!r} is no count of deliveries")
+    return problems
+
+
 def _subscription_endpoint(endpoint: Any) -> list[str]:
     return [] if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", str(endpoint)) else [f"{endpoint!r}: not an e-mail address"]
 
@@ -1453,6 +1486,34 @@ RULES: dict[str, Mapping[str, Rule]] = {
             Quote("sns", "Subscribe:Endpoint", "For the email protocol, the endpoint is an email address."),
         ),
     },
+    "aws:sqs/queue:Queue": {
+        "name": QUEUE_NAME,
+        "visibilityTimeoutSeconds": _queue_attribute(
+            "Valid values: An integer from 0 to 43,200 (12 hours).", 0, 43_200
+        ),
+        "messageRetentionSeconds": _queue_attribute(
+            "Valid values: An integer from 60 seconds (1 minute) to 1,209,600 seconds (14 days).", 60, 1_209_600
+        ),
+        "sqsManagedSseEnabled": Check(
+            _boolean,
+            Quote(
+                "sqs",
+                "CreateQueue:Attributes",
+                "Enables server-side queue encryption using SQS owned encryption keys.",
+            ),
+        ),
+        "redrivePolicy": Json(
+            Check(
+                _redrive_policy,
+                Quote(
+                    "sqs",
+                    "CreateQueue:Attributes",
+                    "The number of times a message is delivered to the source queue before being "
+                    "moved to the dead-letter queue.",
+                ),
+            )
+        ),
+    },
     "aws:ssm/parameter:Parameter": {
         "name": PARAMETER_NAME,
         "type": Api("ssm", "PutParameter:Type"),
@@ -1509,6 +1570,34 @@ RULES: dict[str, Mapping[str, Rule]] = {
         f"{TRACKING}.scaleOutCooldown": scaling_policy(f"{TRACKING_API}.ScaleOutCooldown"),
         f"{TRACKING}.predefinedMetricSpecification.predefinedMetricType": scaling_policy(
             f"{TRACKING_API}.PredefinedMetricSpecification.PredefinedMetricType"
+        ),
+        # The worker example's backlog per task: metric math over the queue's and the service's metrics.
+        f"{TRACKING}.customizedMetricSpecification.metrics[].id": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Id"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].returnData": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].ReturnData"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].expression": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Expression"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].label": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Label"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.stat": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Stat"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.metricName": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.MetricName"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.namespace": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Namespace"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.dimensions[].name": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Name"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.dimensions[].value": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Value"
         ),
         f"{TRACKING}.predefinedMetricSpecification.resourceLabel": Both(
             (

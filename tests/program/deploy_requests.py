@@ -130,6 +130,8 @@ class Program:
                 return f"arn:aws:s3:::{name}"
             case "aws:sns/topic:Topic":
                 return f"arn:aws:sns:{region}:{name}"
+            case "aws:sqs/queue:Queue":  # queue: arn:${Partition}:sqs:${Region}:${Account}:${QueueName}
+                return f"arn:aws:sqs:{region}:{name}"
             case "aws:cloudwatch/metricAlarm:MetricAlarm":
                 return f"arn:aws:cloudwatch:{region}:alarm:{name}"
             case "aws:cloudwatch/dashboard:Dashboard":

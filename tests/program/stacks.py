@@ -1,5 +1,5 @@
 """The configurations whose registered resources are held to AWS's rules: dev, prod, a maximal stack
-(every optional feature on) and the second-service example beside dev.
+(every optional feature on), and the second-service and worker examples beside dev.
 
 One place, so the AWS input contract, the deployer policy and any later whole-stack check walk the
 same programs. Each is run once per test process (a run is about a second).
@@ -13,6 +13,7 @@ from pathlib import Path
 from tools.offline import ROOT, RecordingMocks, Run, run_program
 
 EXAMPLE = ROOT / "examples" / "second-service"
+WORKER = ROOT / "examples" / "worker"
 PLATFORM = "acme/graviton-node/dev"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -50,15 +51,19 @@ CONFIGS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
     "prod": ("prod", {}, ()),
     "maximal": ("prod", MAXIMAL, MAXIMAL_SECRET_KEYS),
 }
-#: Every program run the whole-stack checks walk: the configs above and the example beside dev.
-PROGRAMS = (*CONFIGS, "second-service")
+#: The programs whose URNs were recorded before the components moved (tests/program/fixtures/urns).
+BASELINED = (*CONFIGS, "second-service")
+#: Every program run the whole-stack checks walk: the configs above and the examples beside dev.
+PROGRAMS = (*BASELINED, "worker")
+#: The examples, each a project of its own joining the dev platform through a StackReference.
+EXAMPLES = {"second-service": EXAMPLE, "worker": WORKER}
 
 
 @functools.cache
 def run_config(name: str) -> Run:
     """The program run for one of ``PROGRAMS`` (cached per process: treat it as read-only)."""
-    if name == "second-service":
+    if name in EXAMPLES:
         platform = run_config("dev")
-        return run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+        return run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLES[name])
     stack, overrides, secret_keys = CONFIGS[name]
     return run_program(stack, overrides, secret_keys=list(secret_keys))

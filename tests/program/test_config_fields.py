@@ -68,8 +68,9 @@ def test_the_package_names_a_field_and_the_program_names_the_key_that_sets_it() 
     assert program.value.allowed == "at least 100 and above minHealthyPercent (100)"
 
 
-#: What FargateServiceArgs checks of its plain fields beside the spec, by validator.
-PLAIN_FIELD_CHECKS = {"ports", "policy_arn", "check_reference", "check_names", "kms_key_arn"}
+#: What FargateServiceArgs checks of its plain fields beside the spec, and AppImageArgs of its own, by validator.
+PLAIN_FIELD_CHECKS = {"ports", "policy_arn", "check_reference", "check_names", "kms_key_arn", "cluster_arn",
+                      "int_in_range", "platforms", "_platforms"}  # fmt: skip
 SERVICE_ARGS_FIELDS = (
     "FargateServiceArgs.egress_ports",
     "FargateServiceArgs.permissions_boundary_arn",
@@ -93,7 +94,7 @@ def _calls(path: Path) -> list[tuple[str, str | None]]:
 def test_settings_checks_none_of_the_service_args_plain_fields_itself() -> None:
     calls = _calls(ROOT / "settings.py")
     assert [call for call in calls if call[0] in PLAIN_FIELD_CHECKS] == []
-    assert ("check_plain_fields", None) in calls
+    assert ("check_plain_fields", None) in calls and ("image_args", None) in calls
 
 
 def test_each_plain_field_of_the_service_args_is_checked_in_exactly_one_place() -> None:
@@ -101,6 +102,14 @@ def test_each_plain_field_of_the_service_args_is_checked_in_exactly_one_place() 
     for field in SERVICE_ARGS_FIELDS:
         places = [path.name for path, found in calls.items() for call in found if call[1] == field]
         assert places == ["fargate_service_args.py"], field
-    for validator in ("check_reference", "check_names"):
+    for validator in ("check_reference", "check_names", "cluster_arn"):
         places = [path.name for path, found in calls.items() for call in found if call[0] == validator]
         assert places == ["fargate_service_args.py"], validator
+
+
+def test_the_image_args_plain_fields_are_checked_in_one_function() -> None:
+    calls = {path: _calls(path) for path in (ROOT / "components").rglob("*.py")}
+    places = [path.name for path, found in calls.items() for call in found if call[1] == "AppImageArgs.keep_builds"]
+    assert places == ["validation.py"]
+    callers = [path.name for path, found in calls.items() for call in found if call[0] == "image_args"]
+    assert callers == ["app_image.py"]

@@ -31,8 +31,7 @@ from tests.program.provider_calls import (
     Calls,
     iam_actions,
 )
-from tests.program.stacks import EXAMPLE as EXAMPLE_ROOT
-from tests.program.stacks import PROGRAMS, run_config
+from tests.program.stacks import EXAMPLES, PROGRAMS, run_config
 from tools.deployer_policy import document, fill
 from tools.deployer_policy import main as deployer_policy_main
 from tools.iam_lint import EXAMPLE, findings, registered, shipped
@@ -280,6 +279,9 @@ ESCALATIONS: dict[str, Request] = {
         f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/dev-app-cluster-0a1b2c3/dev-app-svc-0a1b2c3",
         {"ecs:task-definition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/graviton-node-prod-app:3"},
     ),
+    "DeleteQueue of another stack's queue": Request(
+        "sqs:DeleteQueue", f"arn:aws:sqs:{REGION}:{ACCOUNT}:prod-graviton-node-worker-jobs"
+    ),
     "UpdateFunctionConfiguration of another stack's function": Request(
         "lambda:UpdateFunctionConfiguration", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:prod-x"
     ),
@@ -351,12 +353,12 @@ def test_the_deployer_is_explicitly_denied_changes_to_its_own_role_other_stacks_
 
 
 def project_of(program: str) -> str:
-    root = EXAMPLE_ROOT if program == "second-service" else Path(__file__).resolve().parents[2]
+    root = EXAMPLES.get(program, Path(__file__).resolve().parents[2])
     return str(__import__("yaml").safe_load((root / "Pulumi.yaml").read_text())["name"])
 
 
 def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
-    runs = (run_config(program),) + ((run_config("dev"),) if program == "second-service" else ())
+    runs = (run_config(program),) + ((run_config("dev"),) if program in EXAMPLES else ())
     deploy = Program(runs)
     values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": project_of(program), "STACK": stack}
     if program == "second-service":
@@ -371,7 +373,7 @@ def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
 
 #: Services the deployer policy leaves on "*" or on the account's certificates (docs/iam.md, "What is not scoped").
 UNSCOPED = {"ec2", "application-autoscaling", "acm"}
-STACKS = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev"}
+STACKS = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev", "worker": "dev"}
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
@@ -442,7 +444,8 @@ def statement_requests(statement: dict[str, Any]) -> list[Request]:
 def role_policies(program: str) -> dict[str, list[str]]:
     """Role name -> the policies attached to it, for each role ``program`` creates."""
     resources = run_config(program).mocks.resources
-    by_id = {r.id: r.name for r in resources if r.type == ROLE}
+    # A policy names its role by ID or (as the worker example's, from FargateService.task_role_name) by name.
+    by_id = {key: r.name for r in resources if r.type == ROLE for key in (r.id, r.outputs.get("name"))}
     policies: dict[str, list[str]] = {name: [] for name in by_id.values()}
     for r in resources:
         if r.type == "aws:iam/rolePolicy:RolePolicy":
