@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.cost import estimate, stack_cost, stack_shape
+from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route import Route
 from components.image.app_image import AppImage, AppImageArgs
@@ -47,7 +48,7 @@ settings = settings_from(*project_config(), region=stack_region(), stack=(pulumi
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names).
 LoadBalancer.check_name(f"{stack}-web", "stack", stack)
-FargateService.check_name(f"{stack}-app", "stack", stack)
+FargateService.check_name(f"{stack}-app", "stack", stack, shifting=settings.deployment.shifts_traffic)
 
 # The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and
 # the workflows' setup-buildx steps create it. A missing builder fails the build; no unpinned fallback.
@@ -72,17 +73,7 @@ image = AppImage(
 network = Network(f"{stack}-net", settings.network)
 load_balancer = LoadBalancer(
     f"{stack}-web",
-    LoadBalancerArgs(
-        vpc_id=network.vpc_id,
-        subnet_ids=network.public_subnet_ids,
-        listener_port=settings.listener_port,
-        allowed_cidrs=settings.allowed_cidrs,
-        idle_timeout_seconds=settings.service.idle_timeout_seconds,
-        access_logs=settings.access_logs,
-        access_log_retention_days=settings.access_log_retention_days,
-        deletion_protection=settings.deletion_protection,
-        domain=settings.domain,
-    ),
+    LoadBalancerArgs(vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids, spec=settings.load_balancer),
 )
 # The cluster and the service share a name: the cluster's children keep the names (and URNs, by alias)
 # they had when the service created them.
@@ -100,6 +91,7 @@ service = FargateService(
             listener_arn=load_balancer.listener_arn,
             load_balancer_security_group_id=load_balancer.security_group_id,
             load_balancer_arn_suffix=load_balancer.arn_suffix,
+            idle_timeout_seconds=load_balancer.idle_timeout_seconds,
         ),
         egress_ports=settings.task_egress_ports,
         permissions_boundary_arn=settings.permissions_boundary_arn,
@@ -108,6 +100,8 @@ service = FargateService(
         secret_kms_key_arns=settings.secrets_kms_key_arns,
         autoscaling=settings.autoscaling,
         alarms=settings.alarms,
+        deployment=settings.deployment,
+        test_header=settings.test_header,
     ),
 )
 cost = estimate(
@@ -130,11 +124,20 @@ if service.dashboard_url is not None:
     pulumi.export("dashboard_url", service.dashboard_url)
 pulumi.export("environment", service.environment)
 shape, assumptions = stack_shape(
-    network=settings.network, service=settings.service, alarms=settings.alarms, autoscaling=settings.autoscaling
+    network=settings.network,
+    service=settings.service,
+    alarms=settings.alarms,
+    autoscaling=settings.autoscaling,
+    deployment=settings.deployment,
 )
 pulumi.export(
     "cost_estimate",
     cost.as_output() | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions).as_output(),
+)
+# A deployment's peak: blue/green, canary and linear run the old and new revisions side by side.
+pulumi.export(
+    "deployment",
+    deployment_peak(deployment=settings.deployment, service=settings.service, rates=settings.cost_rates).as_output(),
 )
 # What another stack needs to run a second service in this cluster behind this load balancer.
 pulumi.export("vpc_id", network.vpc_id)

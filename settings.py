@@ -10,27 +10,31 @@ registers a single resource, raising ``ConfigError`` with the key, the value and
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from components import validation as check
 from components.cost import parse_rate_overrides
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
+from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.image.ecr_lifecycle import MAX_KEEP_BUILDS
 from components.network.network_spec import NetworkArgs
 from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterArgs
+from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
-from components.service.secrets import check_names, check_within_stack, parse_references, parse_values
+from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
+from components.service.secrets import check_within_stack, parse_references, parse_values
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
@@ -38,94 +42,151 @@ ConfigValue = str | int | bool | tuple[str, ...]
 T = TypeVar("T")
 
 
+#: The specs whose fields config keys set: their defaults are the keys' defaults, their errors the keys'.
+SPECS: Mapping[str, type] = {
+    spec.__name__: spec
+    for spec in (
+        ServiceSpec, HealthCheck, Tuning, FargateServiceArgs, ClusterArgs, Autoscaling, Alarms, LoadBalancerSpec,
+        Domain, NetworkArgs, DeploymentStrategy,
+    )
+}  # fmt: skip
+#: A key's ``default`` when it is its first field's default.
+FROM_SPEC: ConfigValue = "(the spec's default)"
+
+
+def spec_default(path: str) -> Any:
+    """The default of a spec field named ``Spec.field``."""
+    spec, name = path.split(".")
+    found = next(f for f in dataclasses.fields(SPECS[spec]) if f.name == name)
+    return found.default_factory() if found.default is dataclasses.MISSING else found.default  # type: ignore[misc]
+
+
+def config_value(value: Any) -> ConfigValue:
+    """A spec's value as config spells it: None (a policy off) as 0, a decimal as its digits, a collection as a
+    tuple of strings."""
+    if value is None:
+        return 0
+    if isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    return tuple(str(item) for item in value)
+
+
 @dataclass(frozen=True)
 class ConfigKey:
-    """One key of the stack's config, as declared in Pulumi.yaml."""
+    """One key of the stack's config, as declared in Pulumi.yaml, and the spec fields it sets."""
 
     name: str
     type: ConfigType
     default: ConfigValue
     description: str
+    fields: tuple[str, ...] = ()
+    """The spec fields (``Spec.field``) the key sets: an error naming one is this key's. With ``FROM_SPEC``
+    the default is the first field's; the image's keys (whose spec loads the cloud SDKs) and the strategy's
+    (one ``ServiceSpec.strategy``) spell theirs out, and a test holds them to the spec's."""
+
+    def __post_init__(self) -> None:
+        if self.default == FROM_SPEC:
+            object.__setattr__(self, "default", config_value(spec_default(self.fields[0])))
 
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile in docker/ to build: Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only)."),
-    ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index."),
-    ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children)."),
+    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile in docker/ to build: Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only).", ("AppImageArgs.dockerfile",)),
+    ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index.", ("AppImageArgs.platforms",)),
+    ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("AppImageArgs.keep_builds",)),
     ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
-    ConfigKey("taskEgressPorts", "array", ("443",), "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432)."),
-    ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one."),
-    ConfigKey("containerInsights", "string", "enhanced", "Container Insights on a created cluster: enhanced, enabled or disabled."),
-    ConfigKey("cpu", "integer", 1024, "Task CPU units (256-16384, a Fargate size)."),
-    ConfigKey("memory", "integer", 2048, "Task memory in MiB; must fit the Fargate table for cpu."),
-    ConfigKey("desiredCount", "integer", 2, "Tasks the service keeps running (0-5000)."),
+    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("FargateServiceArgs.egress_ports",)),
+    ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("FargateServiceArgs.cluster",)),
+    ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterArgs.container_insights",)),
+    ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
+    ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),
+    ConfigKey("desiredCount", "integer", FROM_SPEC, "Tasks the service keeps running (0-5000).", ("ServiceSpec.desired_count",)),
     ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount."),
-    ConfigKey("minCount", "integer", 1, "Fewest tasks when autoscaling (0-5000, at most desiredCount). With scalingSchedules the schedules own the range: minCount..maxCount is the range the service starts with and bounds every schedule's range, and a deploy never resets the range a schedule has set."),
-    ConfigKey("maxCount", "integer", 4, "Most tasks when autoscaling (at least desiredCount, at most 5000); with scalingSchedules, see minCount. Tasks beyond the FARGATE base run on Spot."),
-    ConfigKey("cpuTargetPercent", "integer", 60, "Target average CPU utilisation (1-100); 0 for no CPU policy."),
-    ConfigKey("memoryTargetPercent", "integer", 0, "Target average memory utilisation (1-100); 0 for no memory policy."),
-    ConfigKey("requestsPerTarget", "integer", 0, "Target ALB requests per task per minute (1-1000000); 0 for none."),
-    ConfigKey("scaleInCooldownSeconds", "integer", 300, "Seconds after a scale-in before the next (0-86400)."),
-    ConfigKey("scaleOutCooldownSeconds", "integer", 60, "Seconds after a scale-out before the next (0-86400)."),
-    ConfigKey("scalingSchedules", "array", (), "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin: EXPRESSION is at(yyyy-mm-ddThh:mm:ss), rate(1 day) or rate(N days) (also minute, hour), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field; TIMEZONE an IANA name (default UTC); MIN..MAX within minCount..maxCount. A changed range applies when its schedule next runs."),
+    ConfigKey("minCount", "integer", FROM_SPEC, "Fewest tasks when autoscaling (0-5000, at most desiredCount). With scalingSchedules the schedules own the range: minCount..maxCount is the range the service starts with and bounds every schedule's range, and a deploy never resets the range a schedule has set.", ("Autoscaling.min_count",)),
+    ConfigKey("maxCount", "integer", FROM_SPEC, "Most tasks when autoscaling (at least desiredCount, at most 5000); with scalingSchedules, see minCount. Tasks beyond the FARGATE base run on Spot.", ("Autoscaling.max_count",)),
+    ConfigKey("cpuTargetPercent", "integer", FROM_SPEC, "Target average CPU utilisation (1-100); 0 for no CPU policy.", ("Autoscaling.cpu_target_percent",)),
+    ConfigKey("memoryTargetPercent", "integer", FROM_SPEC, "Target average memory utilisation (1-100); 0 for no memory policy.", ("Autoscaling.memory_target_percent",)),
+    ConfigKey("requestsPerTarget", "integer", FROM_SPEC, "Target ALB requests per task per minute (1-1000000); 0 for none.", ("Autoscaling.requests_per_target",)),
+    ConfigKey("scaleInCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-in before the next (0-86400).", ("Autoscaling.scale_in_cooldown_seconds",)),
+    ConfigKey("scaleOutCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-out before the next (0-86400).", ("Autoscaling.scale_out_cooldown_seconds",)),
+    ConfigKey("scalingSchedules", "array", FROM_SPEC, "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin: EXPRESSION is at(yyyy-mm-ddThh:mm:ss), rate(1 day) or rate(N days) (also minute, hour), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field; TIMEZONE an IANA name (default UTC); MIN..MAX within minCount..maxCount. A changed range applies when its schedule next runs.", ("Autoscaling.schedules",)),
     ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard."),
-    ConfigKey("alarmCpuPercent", "integer", 80, "Alarm when average service CPU stays above this for 3 minutes (1-100)."),
-    ConfigKey("alarmMemoryPercent", "integer", 80, "Alarm when average service memory stays above this for 3 minutes (1-100)."),
-    ConfigKey("alarm5xxPerMinute", "integer", 5, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running."),
-    ConfigKey("alarmResponseTimeMs", "integer", 1000, "Alarm when p95 target response time stays above this for 5 minutes (1-60000 ms)."),
-    ConfigKey("alarmSpotInterruptionsPerHour", "integer", 3, "With alarms: alarm above this many Spot interruptions of the service's tasks in an hour (1-1000); each is also sent to the topic."),
-    ConfigKey("alarmEmails", "array", (), "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic."),
-    ConfigKey("containerPort", "integer", 3000, "Port the app listens on."),
-    ConfigKey("platformVersion", "string", "1.4.0", "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+)."),
-    ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy."),
-    ConfigKey("fargateBase", "integer", 1, "On-demand (FARGATE) tasks placed before weights apply."),
-    ConfigKey("fargateWeight", "integer", 0, "FARGATE share of the tasks beyond the base (0-1000)."),
-    ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base."),
-    ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000)."),
-    ConfigKey("stopTimeoutSeconds", "integer", 120, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum)."),
-    ConfigKey("logRetentionDays", "integer", 30, "CloudWatch Logs retention in days (a CloudWatch retention value)."),
-    ConfigKey("healthCheckPath", "string", "/health", "HTTP path the container and load-balancer health checks request."),
-    ConfigKey("healthCheckIntervalSeconds", "integer", 30, "Container health check interval (5-300)."),
-    ConfigKey("healthCheckTimeoutSeconds", "integer", 5, "Container health check timeout (2-60)."),
-    ConfigKey("healthCheckRetries", "integer", 3, "Container health check retries (1-10)."),
-    ConfigKey("healthCheckStartPeriodSeconds", "integer", 10, "Container health check start period (0-300)."),
-    ConfigKey("healthCheckGracePeriodSeconds", "integer", 60, "Seconds the service ignores load-balancer health checks after a task starts."),
-    ConfigKey("minHealthyPercent", "integer", 100, "Deployment minimum healthy percent (0-100)."),
-    ConfigKey("maxPercent", "integer", 200, "Deployment maximum percent (above minHealthyPercent)."),
-    ConfigKey("enableExecuteCommand", "boolean", False, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container."),
-    ConfigKey("execKmsKeyArn", "string", "", "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none."),
-    ConfigKey("permissionsBoundaryArn", "string", "", "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>."),
-    ConfigKey("secrets", "array", (), "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment."),
-    ConfigKey("secretValues", "array", (), "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets."),
-    ConfigKey("secretsKmsKeyArns", "array", (), "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these."),
-    ConfigKey("environment", "array", (), "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept."),
-    ConfigKey("heapPercent", "integer", 70, "V8 heap ceiling as a percentage of container memory (10-90)."),
-    ConfigKey("uvThreadpoolSize", "integer", 8, "UV_THREADPOOL_SIZE (1-1024)."),
-    ConfigKey("mallocArenaMax", "integer", 2, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64)."),
-    ConfigKey("listenerPort", "integer", 80, "Load-balancer HTTP listener port; with a domain it answers a 301 to HTTPS on 443."),
-    ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only."),
-    ConfigKey("hostedZoneId", "string", "", "Route 53 hosted zone of domainName: validates the certificate and gets the alias record."),
-    ConfigKey("certificateArn", "string", "", "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId)."),
-    ConfigKey("allowedCidrs", "array", ("0.0.0.0/0",), "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open."),
-    ConfigKey("deregistrationDelaySeconds", "integer", 30, "Target-group draining time (0-90), kept well under Spot's two-minute warning."),
-    ConfigKey("pathPatterns", "array", ("/*",), "Listener-rule path patterns routed to this service (1-3, the ALB's limit)."),
-    ConfigKey("listenerRulePriority", "integer", 50000, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first."),
-    ConfigKey("accessLogs", "boolean", False, "Load-balancer access logs to an S3 bucket of the stack's own (encrypted, private, expiring)."),
-    ConfigKey("accessLogRetentionDays", "integer", 90, "Days access logs are kept (1-3650)."),
-    ConfigKey("deletionProtection", "boolean", False, "Load-balancer deletion protection: pulumi destroy fails until it is turned off again."),
-    ConfigKey("idleTimeoutSeconds", "integer", 60, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it."),
-    ConfigKey("vpc", "string", "default", "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets)."),
-    ConfigKey("vpcCidr", "string", "10.0.0.0/16", "CIDR of a new VPC (/16 to /24)."),
-    ConfigKey("availabilityZones", "integer", 2, "Availability zones of a new VPC (2-6)."),
-    ConfigKey("natStrategy", "string", "Single", "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz."),
-    ConfigKey("vpcId", "string", "", "Existing VPC ID (vpc: existing)."),
-    ConfigKey("publicSubnetIds", "array", (), "Existing public subnets for the load balancer, in two or more AZs (vpc: existing)."),
-    ConfigKey("taskSubnetIds", "array", (), "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP."),
+    ConfigKey("alarmCpuPercent", "integer", FROM_SPEC, "Alarm when average service CPU stays above this for 3 minutes (1-100).", ("Alarms.cpu_percent",)),
+    ConfigKey("alarmMemoryPercent", "integer", FROM_SPEC, "Alarm when average service memory stays above this for 3 minutes (1-100).", ("Alarms.memory_percent",)),
+    ConfigKey("alarm5xxPerMinute", "integer", FROM_SPEC, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running.", ("Alarms.target_5xx_per_minute",)),
+    ConfigKey("alarmResponseTimeMs", "integer", FROM_SPEC, "Alarm when p95 target response time stays above this for 5 minutes (1-60000 ms).", ("Alarms.response_time_ms",)),
+    ConfigKey("alarmSpotInterruptionsPerHour", "integer", FROM_SPEC, "With alarms: alarm above this many Spot interruptions of the service's tasks in an hour (1-1000); each is also sent to the topic.", ("Alarms.spot_interruptions_per_hour",)),
+    ConfigKey("alarmEmails", "array", FROM_SPEC, "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic.", ("Alarms.emails",)),
+    ConfigKey("containerPort", "integer", FROM_SPEC, "Port the app listens on.", ("ServiceSpec.container_port",)),
+    ConfigKey("platformVersion", "string", FROM_SPEC, "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+).", ("ServiceSpec.platform_version",)),
+    ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy.", ("build_strategy.use_spot",)),
+    ConfigKey("fargateBase", "integer", 1, "On-demand (FARGATE) tasks placed before weights apply.", ("ServiceSpec.strategy[FARGATE].base",)),
+    ConfigKey("fargateWeight", "integer", 0, "FARGATE share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE].weight",)),
+    ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base.", ("ServiceSpec.strategy[FARGATE_SPOT].base",)),
+    ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE_SPOT].weight",)),
+    ConfigKey("stopTimeoutSeconds", "integer", FROM_SPEC, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum).", ("ServiceSpec.stop_timeout_seconds",)),
+    ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days", "ClusterArgs.log_retention_days")),
+    ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request.", ("HealthCheck.path",)),
+    ConfigKey("healthCheckIntervalSeconds", "integer", FROM_SPEC, "Container health check interval (5-300).", ("HealthCheck.interval_seconds",)),
+    ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
+    ConfigKey("healthCheckRetries", "integer", FROM_SPEC, "Container health check retries (1-10).", ("HealthCheck.retries",)),
+    ConfigKey("healthCheckStartPeriodSeconds", "integer", FROM_SPEC, "Container health check start period (0-300).", ("HealthCheck.start_period_seconds",)),
+    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("ServiceSpec.health_check_grace_period_seconds",)),
+    ConfigKey("minHealthyPercent", "integer", FROM_SPEC, "Deployment minimum healthy percent (0-100).", ("ServiceSpec.min_healthy_percent",)),
+    ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (above minHealthyPercent).", ("ServiceSpec.max_percent",)),
+    ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back). docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
+    ConfigKey("canaryPercent", "string", "10", "canary: share of production traffic the new revision takes first, 0.1-100 in steps of 0.1.", ("DeploymentStrategy.canary_percent",)),
+    ConfigKey("canaryBakeMinutes", "integer", FROM_SPEC, "canary: minutes at that share before the rest moves (0-1440).", ("DeploymentStrategy.canary_bake_minutes",)),
+    ConfigKey("linearStepPercent", "string", "10", "linear: share moved at each step, 3-100 in steps of 0.1.", ("DeploymentStrategy.step_percent",)),
+    ConfigKey("linearStepMinutes", "integer", FROM_SPEC, "linear: minutes between steps (0-1440).", ("DeploymentStrategy.step_minutes",)),
+    ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
+    ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("FargateServiceArgs.test_header",)),
+    ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
+    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none.", ("ClusterArgs.exec_kms_key_arn",)),
+    ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("FargateServiceArgs.permissions_boundary_arn",)),
+    ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("FargateServiceArgs.secrets",)),
+    ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("FargateServiceArgs.secret_values",)),
+    ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("FargateServiceArgs.secret_kms_key_arns",)),
+    ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept.", ("ServiceSpec.environment",)),
+    ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
+    ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
+    ConfigKey("mallocArenaMax", "integer", FROM_SPEC, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64).", ("Tuning.malloc_arena_max",)),
+    ConfigKey("listenerPort", "integer", FROM_SPEC, "Load-balancer HTTP listener port; with a domain it answers a 301 to HTTPS on 443.", ("LoadBalancerSpec.listener_port",)),
+    ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only.", ("Domain.name",)),
+    ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
+    ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
+    ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open.", ("LoadBalancerSpec.allowed_cidrs",)),
+    ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("ServiceSpec.deregistration_delay_seconds",)),
+    ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("ServiceSpec.path_patterns",)),
+    ConfigKey("listenerRulePriority", "integer", FROM_SPEC, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("ServiceSpec.listener_rule_priority",)),
+    ConfigKey("accessLogs", "boolean", FROM_SPEC, "Load-balancer access logs to an S3 bucket of the stack's own (encrypted, private, expiring).", ("LoadBalancerSpec.access_logs",)),
+    ConfigKey("accessLogRetentionDays", "integer", FROM_SPEC, "Days access logs are kept (1-3650).", ("LoadBalancerSpec.access_log_retention_days",)),
+    ConfigKey("deletionProtection", "boolean", FROM_SPEC, "Load-balancer deletion protection: pulumi destroy fails until it is turned off again.", ("LoadBalancerSpec.deletion_protection",)),
+    ConfigKey("idleTimeoutSeconds", "integer", FROM_SPEC, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it.", ("LoadBalancerSpec.idle_timeout_seconds",)),
+    ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets).", ("NetworkArgs.mode",)),
+    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24).", ("NetworkArgs.vpc_cidr",)),
+    ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6).", ("NetworkArgs.availability_zones",)),
+    ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkArgs.nat_strategy",)),
+    ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkArgs.vpc_id",)),
+    ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkArgs.public_subnet_ids",)),
+    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkArgs.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
+#: Spec field -> the config key that sets it: the one table between the package's names and the program's.
+FIELD_KEYS: Mapping[str, str] = {field: key.name for key in CONFIG_KEYS for field in key.fields}
+_FIELD_NAMES = re.compile("|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True)) + r"(?!\w)")
+
+
+def config_error(error: ConfigError) -> ConfigError:
+    """The package's error about a spec field as an error about the config key that sets it, the other
+    fields it mentions named by their keys too."""
+    return ConfigError(
+        FIELD_KEYS.get(error.key, error.key), error.value, _FIELD_NAMES.sub(lambda m: FIELD_KEYS[m[0]], error.allowed)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,12 +210,11 @@ class Settings:
     autoscaling: Autoscaling | None
     alarms: Alarms | None
     service: ServiceSpec
-    listener_port: int
-    allowed_cidrs: tuple[str, ...]
-    access_logs: bool
-    access_log_retention_days: int
-    deletion_protection: bool
-    domain: Domain | None
+    deployment: DeploymentStrategy
+    """How a deployment moves traffic (``deploymentStrategy`` and its keys)."""
+    test_header: tuple[str, str] | None
+    """``deploymentTestHeader``: the header of the test listener rule, or None."""
+    load_balancer: LoadBalancerSpec
     network: NetworkArgs
     cost_rates: Mapping[str, Decimal]
 
@@ -280,10 +340,30 @@ def _service(r: _Reader) -> ServiceSpec:
             deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
             path_patterns=r.array("pathPatterns"),
             listener_rule_priority=r.integer("listenerRulePriority"),
-            idle_timeout_seconds=r.integer("idleTimeoutSeconds"),
         ),
         ServiceSpec,
     )
+
+
+def _deployment(r: _Reader, service: ServiceSpec) -> DeploymentStrategy:
+    # Every key is read (and type-checked) whatever the strategy.
+    deployment = DeploymentStrategy(
+        kind=r.string("deploymentStrategy"),
+        canary_percent=parse_percent("canaryPercent", r.string("canaryPercent")),
+        canary_bake_minutes=r.integer("canaryBakeMinutes"),
+        step_percent=parse_percent("linearStepPercent", r.string("linearStepPercent")),
+        step_minutes=r.integer("linearStepMinutes"),
+        bake_minutes=r.integer("deploymentBakeMinutes"),
+    )
+    # The stack always has a route (its own load balancer).
+    deployment.check_service(
+        has_route=True,
+        min_healthy_percent=service.min_healthy_percent,
+        max_percent=service.max_percent,
+        test_header=bool(r.string("deploymentTestHeader")),
+        listener_rule_priority=service.listener_rule_priority,
+    )
+    return deployment
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:
@@ -335,12 +415,18 @@ def _secret_values(r: _Reader, secret_keys: frozenset[str]) -> dict[str, str]:
     return values
 
 
-def _check_secret_names(settings: Settings) -> None:
-    """Here too, not only in FargateServiceArgs: nothing may be registered before a config mistake shows."""
-    both = sorted(settings.secrets.keys() & settings.secret_values.keys())
-    if both:
-        raise ConfigError("secretValues", HIDDEN, f"a name not also in secrets ({both[0]} is in both)")
-    check_names(settings.service.container_environment(), [*settings.secrets, *settings.secret_values])
+def _check_service_args(settings: Settings) -> None:
+    """FargateServiceArgs' own check of its plain fields, run before anything is registered."""
+    check_plain_fields(
+        spec=settings.service,
+        idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
+        egress_ports=settings.task_egress_ports,
+        secrets=settings.secrets,
+        secret_value_names=tuple(settings.secret_values),
+        secret_kms_key_arns=settings.secrets_kms_key_arns,
+        permissions_boundary_arn=settings.permissions_boundary_arn,
+        cluster_arn=settings.cluster_arn or None,
+    )
 
 
 def _access_logs(r: _Reader, region: str | None) -> bool:
@@ -372,6 +458,23 @@ def _domain(r: _Reader, region: str | None) -> Domain | None:
     return domain
 
 
+def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
+    access_logs = r.part(lambda: _access_logs(r, region), bool)
+    domain = r.part(lambda: _domain(r, region), lambda: None)
+    return r.part(
+        lambda: LoadBalancerSpec(
+            listener_port=r.integer("listenerPort"),
+            allowed_cidrs=r.array("allowedCidrs"),
+            idle_timeout_seconds=r.integer("idleTimeoutSeconds"),
+            access_logs=access_logs,
+            access_log_retention_days=r.integer("accessLogRetentionDays"),
+            deletion_protection=r.boolean("deletionProtection"),
+            domain=domain,
+        ),
+        LoadBalancerSpec,
+    )
+
+
 def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterArgs:
     cluster = ClusterArgs(
         container_insights=r.string("containerInsights"),
@@ -396,7 +499,7 @@ def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
     if not all(value.isdigit() for value in values):
         raise ConfigError(name, list(values), 'port numbers, e.g. ["443", "5432"]')
-    return check.ports(name, (int(value) for value in values))
+    return tuple(int(value) for value in values)
 
 
 def nearest_key(name: str) -> str | None:
@@ -437,35 +540,23 @@ def load_settings(
     service = _service(r)
     settings = Settings(
         dockerfile=dockerfile,
-        platforms=r.part(lambda: check.platforms(r.array("platforms"), dockerfile), lambda: ("linux/arm64",)),
-        keep_builds=r.part(lambda: check.int_in_range("keepBuilds", r.integer("keepBuilds"), 1, MAX_KEEP_BUILDS), int),
+        platforms=r.array("platforms"),
+        keep_builds=r.integer("keepBuilds"),
         force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
-        cluster_arn=r.part(lambda: check.cluster_arn(r.string("clusterArn")), str),
+        cluster_arn=r.string("clusterArn"),
         cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
         service=service,
+        deployment=r.part(lambda: _deployment(r, service), DeploymentStrategy),
+        test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
-        permissions_boundary_arn=r.part(
-            lambda: check.policy_arn("permissionsBoundaryArn", r.string("permissionsBoundaryArn")), str
-        ),
+        permissions_boundary_arn=r.string("permissionsBoundaryArn"),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
-        secrets_kms_key_arns=r.part(
-            lambda: tuple(
-                check.kms_key_arn("secretsKmsKeyArns", k, optional=False) for k in r.array("secretsKmsKeyArns")
-            ),
-            tuple,
-        ),
+        secrets_kms_key_arns=r.array("secretsKmsKeyArns"),
         autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
         alarms=r.part(lambda: _alarms(r), lambda: None),
-        listener_port=r.part(lambda: check.port("listenerPort", r.integer("listenerPort")), int),
-        allowed_cidrs=r.part(lambda: check.ipv4_cidrs("allowedCidrs", r.array("allowedCidrs")), tuple),
-        access_logs=r.part(lambda: _access_logs(r, region), bool),
-        access_log_retention_days=r.part(
-            lambda: check.int_in_range("accessLogRetentionDays", r.integer("accessLogRetentionDays"), 1, 3650), int
-        ),
-        deletion_protection=r.boolean("deletionProtection"),
-        domain=r.part(lambda: _domain(r, region), lambda: None),
+        load_balancer=_load_balancer(r, region),
         network=r.part(
             lambda: NetworkArgs(
                 mode=r.string("vpc"),
@@ -480,10 +571,21 @@ def load_settings(
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
-    r.part(lambda: _check_secret_names(settings), lambda: None)
+    r.part(lambda: _check_service_args(settings), lambda: None)
+    r.part(
+        lambda: check.image_args(
+            dockerfile=settings.dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
+        ),
+        lambda: None,
+    )
     if stack and not settings.permissions_boundary_arn:
         r.part(lambda: check_within_stack(settings.secrets, *stack), lambda: None)
-    raise_any(redact(r.errors, {key: value for key, value in raw.items() if key in secret and value is not None}))
+    raise_any(
+        redact(
+            [config_error(error) for error in r.errors],
+            {key: value for key, value in raw.items() if key in secret and value is not None},
+        )
+    )
     return settings
 
 

@@ -22,6 +22,7 @@ _EXPORTS: dict[str, str] = {
     "NetworkArgs": "network.network_spec",
     "LoadBalancer": "edge.load_balancer",
     "LoadBalancerArgs": "edge.load_balancer",
+    "LoadBalancerSpec": "edge.load_balancer_spec",
     "Cluster": "service.cluster",
     "ClusterArgs": "service.cluster_spec",
     "FargateService": "service.fargate_service",
@@ -64,6 +65,7 @@ __all__ = [
     "HealthCheck",
     "LoadBalancer",
     "LoadBalancerArgs",
+    "LoadBalancerSpec",
     "Network",
     "NetworkArgs",
     "Route",
@@ -86,6 +88,7 @@ if TYPE_CHECKING:
     from .edge.alb_rules import autonamed_elb_names
     from .edge.domain import Domain
     from .edge.load_balancer import LoadBalancer, LoadBalancerArgs
+    from .edge.load_balancer_spec import LoadBalancerSpec
     from .edge.service_route import Route, ServiceRoute, ServiceRouteArgs
     from .errors import ConfigError
     from .image.app_image import AppImage, AppImageArgs

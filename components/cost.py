@@ -19,6 +19,7 @@ from .network.network_spec import NetworkArgs
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
 from .service.autoscaling_rules import Autoscaling
 from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
+from .service.deployment_strategy import DeploymentStrategy
 from .service.service_spec import ServiceSpec
 
 RATES_AS_OF = "2026-09"
@@ -246,10 +247,16 @@ DEFAULT_VPC_AZS = 3
 
 
 def stack_shape(
-    *, network: NetworkArgs, service: ServiceSpec, alarms: Alarms | None, autoscaling: Autoscaling | None
+    *,
+    network: NetworkArgs,
+    service: ServiceSpec,
+    alarms: Alarms | None,
+    autoscaling: Autoscaling | None,
+    deployment: DeploymentStrategy | None = None,
 ) -> tuple[StackShape, tuple[str, ...]]:
     """What a stack of one service behind a load balancer runs besides its tasks, for ``stack_cost``,
-    and the assumptions made. Alarms are counted from their definitions (``alarm_rules``)."""
+    and the assumptions made. Alarms are counted from their definitions (``alarm_rules``); a
+    traffic-shifting ``deployment`` watches its second target group with the target-side ones again."""
     assumptions: list[str] = []
     if network.mode == "new":
         azs = network.availability_zones
@@ -262,6 +269,8 @@ def stack_shape(
         azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
         assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
     count = len(alarm_definitions(alarms)) + len(MONITORING_ALARMS) if alarms else 0
+    if alarms and deployment is not None and deployment.shifts_traffic:
+        count += sum(d.watches == "target" for d in alarm_definitions(alarms))
     if autoscaling:
         targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
         count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)

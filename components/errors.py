@@ -13,8 +13,9 @@ from typing import Any
 
 #: What an error shows in place of a secret.
 HIDDEN = "(hidden)"
-#: Keys whose values are secret however they were set: an error about one never shows its value.
-SECRET_KEYS = frozenset({"secretValues"})
+#: Keys (and the field they set) whose values are secret however they were set: an error about one never
+#: shows its value.
+SECRET_KEYS = frozenset({"secretValues", "FargateServiceArgs.secret_values"})
 
 
 def shown(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Small validators shared by the settings: each raises ``ConfigError`` naming the key."""
+"""Small validators shared by the specs: each raises ``ConfigError`` naming the field (or key) it is given."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
-from .errors import ConfigError
+from .errors import ConfigError, collect
+from .image.ecr_lifecycle import MAX_KEEP_BUILDS
 
 #: CloudWatch Logs PutRetentionPolicy values (0, "never expire", is left out on purpose).
 LOG_RETENTION_DAYS: tuple[int, ...] = (
@@ -45,10 +46,10 @@ def ports(key: str, values: Iterable[int]) -> tuple[int, ...]:
     return result
 
 
-def log_retention(value: int) -> int:
+def log_retention(key: str, value: int) -> int:
     """A CloudWatch Logs retention in days."""
     if value not in LOG_RETENTION_DAYS:
-        raise ConfigError("logRetentionDays", value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
+        raise ConfigError(key, value, "one of " + ", ".join(map(str, LOG_RETENTION_DAYS)))
     return value
 
 
@@ -84,24 +85,37 @@ DOCKERFILES = ("Dockerfile", "Dockerfile.graviton")
 PLATFORMS = ("linux/arm64", "linux/amd64")
 
 
-def platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
+def _platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
     """Known build platforms, each once, including linux/arm64 (the task runs ARM64)."""
-    one_of("dockerfile", dockerfile, DOCKERFILES)
+    one_of("AppImageArgs.dockerfile", dockerfile, DOCKERFILES)
     for value in values:
-        one_of("platforms", value, PLATFORMS)
+        one_of("AppImageArgs.platforms", value, PLATFORMS)
     if len(set(values)) != len(values):
-        raise ConfigError("platforms", list(values), "each platform once")
+        raise ConfigError("AppImageArgs.platforms", list(values), "each platform once")
     if "linux/arm64" not in values:
-        raise ConfigError("platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
+        raise ConfigError("AppImageArgs.platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
     if dockerfile == "Dockerfile.graviton" and values != ("linux/arm64",):
-        raise ConfigError("platforms", list(values), '["linux/arm64"] with dockerfile Dockerfile.graviton')
+        raise ConfigError(
+            "AppImageArgs.platforms", list(values), '["linux/arm64"] with AppImageArgs.dockerfile Dockerfile.graviton'
+        )
     return values
+
+
+def image_args(*, dockerfile: str, platforms: tuple[str, ...], keep_builds: int) -> None:
+    """The one check of ``AppImageArgs``' plain fields, every mistake at once: the args run it on
+    construction, a program on its config first (its module loads no cloud SDK)."""
+    collect(
+        lambda: _platforms(platforms, dockerfile),
+        lambda: int_in_range("AppImageArgs.keep_builds", keep_builds, 1, MAX_KEEP_BUILDS),
+    )
 
 
 def cluster_arn(value: str) -> str:
     """Empty, or an ECS cluster ARN."""
     if value and not (value.startswith("arn:") and ":cluster/" in value):
-        raise ConfigError("clusterArn", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty")
+        raise ConfigError(
+            "FargateServiceArgs.cluster", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty"
+        )
     return value
 
 

@@ -34,6 +34,11 @@ NO_RESOURCE_LEVEL = frozenset(
         "ssmmessages:OpenDataChannel",
         "sts:GetCallerIdentity",
         "logs:DescribeLogGroups",
+        # The reads of ECS's deployment role (Service Authorization Reference, Elastic Load Balancing V2).
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeRules",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetHealth",
     }
 )
 #: Actions whose only usable resource form is "*" but which a condition key ties to one resource: allowed

@@ -178,6 +178,13 @@ def text(run: Run, stack: str) -> list[str]:
         "  assumed: " + "; ".join(cost["assumptions"]),
         "  not in this figure: data transfer, logs, ECR storage",
     ]
+    if "deployment" in run.outputs:
+        peak = run.outputs["deployment"]
+        lines += [
+            f"deployment: {peak['strategy']}",
+            f"  peak {peak['peak_tasks']} tasks ({peak['peak_on_demand']:g} on FARGATE, {peak['peak_spot']:g} on "
+            f"FARGATE_SPOT) for {peak['overlap_minutes']} min: ${peak['extra_usd_per_deployment']:.2f} a deployment",
+        ]
     return lines
 
 

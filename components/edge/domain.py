@@ -28,14 +28,16 @@ class Domain:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: _match("domainName", self.name, _DNS_NAME, "a lower-case DNS name such as app.example.com"),
+            lambda: _match("Domain.name", self.name, _DNS_NAME, "a lower-case DNS name such as app.example.com"),
             lambda: (
-                _match("hostedZoneId", self.hosted_zone_id, _ZONE_ID, "a Route 53 zone ID such as Z0123456789ABC")
+                _match(
+                    "Domain.hosted_zone_id", self.hosted_zone_id, _ZONE_ID, "a Route 53 zone ID such as Z0123456789ABC"
+                )
                 if self.hosted_zone_id
                 else None
             ),
             lambda: (
-                _match("certificateArn", self.certificate_arn, _CERTIFICATE_ARN, "an ACM certificate ARN")
+                _match("Domain.certificate_arn", self.certificate_arn, _CERTIFICATE_ARN, "an ACM certificate ARN")
                 if self.certificate_arn
                 else None
             ),
@@ -45,9 +47,9 @@ class Domain:
     def _check_zone_or_certificate(self) -> None:
         if not self.hosted_zone_id and not self.certificate_arn:
             raise ConfigError(
-                "hostedZoneId",
+                "Domain.hosted_zone_id",
                 "",
-                f"the Route 53 zone of {self.name}, or a certificateArn for it (then point DNS yourself)",
+                f"the Route 53 zone of {self.name}, or a Domain.certificate_arn for it (then point DNS yourself)",
             )
 
 

@@ -74,7 +74,7 @@ def log_delivery_principal(*, region: str, partition: str) -> dict[str, str]:
     ``{"Service": SERVICE_PRINCIPAL}``. Raises ``ConfigError`` on ``accessLogs`` where ELB documents none."""
     if partition not in PARTITIONS:
         raise ConfigError(
-            "accessLogs",
+            "LoadBalancerSpec.access_logs",
             True,
             f"false in {region} (partition {partition}): ELB documents who delivers access logs only in "
             f"partitions {', '.join(PARTITIONS)}",
@@ -86,7 +86,7 @@ def log_delivery_principal(*, region: str, partition: str) -> dict[str, str]:
         principal["Service"] = SERVICE_PRINCIPAL
     if not principal:
         raise ConfigError(
-            "accessLogs",
+            "LoadBalancerSpec.access_logs",
             True,
             f"false in {region} (partition {partition}): its guide lists ELB accounts for other regions only "
             "and no service principal",

@@ -3,66 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from .. import validation as check
-from ..errors import ConfigError, collect
 from ..iam_policies import LOG_PREFIX, access_log_bucket_policy, stack_tag
 from ..naming import type_token
-from ..service.app_contract import http_timeouts_ms
 from .alb_rules import autonamed_elb_names
-from .domain import TLS_POLICY, Domain
+from .domain import TLS_POLICY
 from .elb_log_delivery import log_delivery_principal
 from .https_domain import HttpsDomain, HttpsDomainArgs
-
-HTTPS_PORT = 443
+from .load_balancer_spec import HTTPS_PORT, LoadBalancerSpec
 
 
 @dataclass(frozen=True, kw_only=True)
 class LoadBalancerArgs:
-    """Placement and exposure of the load balancer."""
+    """The load balancer's spec and where it runs."""
 
     vpc_id: pulumi.Input[str]
     """VPC of the load balancer. Required."""
     subnet_ids: pulumi.Input[Sequence[str]]
     """Public subnets in two or more AZs. Required."""
-    listener_port: int = 80
-    """HTTP listener port. Default 80."""
-    allowed_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
-    """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only). Default ``("0.0.0.0/0",)``."""
-    idle_timeout_seconds: int = 60
-    """Seconds an idle connection stays open (1-4000); services derive their keep-alive from it. Default 60."""
-    access_logs: bool = False
-    """Write access logs to an S3 bucket of the component's own (SSE-S3, public access blocked, written only
-    by ELB's log delivery for this account, expired after ``access_log_retention_days``). Default False."""
-    access_log_retention_days: int = 90
-    """Days access logs are kept (1-3650). Default 90."""
-    deletion_protection: bool = False
-    """Refuse to delete the load balancer until this is turned off again (production). Default False."""
-    domain: Domain | None = None
-    """Serve HTTPS on this domain (port 443, a TLS 1.3 policy, a DNS-validated certificate, an alias
-    record); ``listener_port`` then answers a 301 to HTTPS. Default None: HTTP only."""
-
-    def __post_init__(self) -> None:
-        collect(
-            lambda: check.port("listenerPort", self.listener_port),
-            lambda: check.ipv4_cidrs("allowedCidrs", self.allowed_cidrs),
-            lambda: http_timeouts_ms(self.idle_timeout_seconds),
-            lambda: check.int_in_range("accessLogRetentionDays", self.access_log_retention_days, 1, 3650),
-            self._check_ports,
-        )
-
-    def _check_ports(self) -> None:
-        if self.domain is not None and self.listener_port == HTTPS_PORT:
-            raise ConfigError("listenerPort", self.listener_port, f"not {HTTPS_PORT} with a domain (HTTPS takes it)")
-
-    @property
-    def open_ports(self) -> tuple[int, ...]:
-        """The ports the load balancer listens on: the listener port, and 443 with a domain."""
-        return (self.listener_port, HTTPS_PORT) if self.domain is not None else (self.listener_port,)
+    spec: LoadBalancerSpec = field(default_factory=LoadBalancerSpec)
+    """Listener, allowed CIDRs, idle timeout, access logs, deletion protection and domain (validated).
+    Default: ``LoadBalancerSpec()``."""
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -97,7 +62,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.security_group_id = sg.id
         self.dns_name = alb.dns_name
         self.arn_suffix = alb.arn_suffix
-        self.idle_timeout_seconds = args.idle_timeout_seconds
+        self.idle_timeout_seconds = args.spec.idle_timeout_seconds
         self.register_outputs(
             {
                 "security_group_id": self.security_group_id,
@@ -117,14 +82,14 @@ class LoadBalancer(pulumi.ComponentResource):
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
-            description=f"ALB: ports {', '.join(map(str, args.open_ports))} from allowed CIDRs only",
+            description=f"ALB: ports {', '.join(map(str, args.spec.open_ports))} from allowed CIDRs only",
             tags=tags,
             opts=child,
         )
-        for port in args.open_ports:
-            for index, cidr in enumerate(args.allowed_cidrs):
+        for port in args.spec.open_ports:
+            for index, cidr in enumerate(args.spec.allowed_cidrs):
                 aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-ingress-{index}" if port == args.listener_port else f"{name}-ingress-{port}-{index}",
+                    f"{name}-ingress-{index}" if port == args.spec.listener_port else f"{name}-ingress-{port}-{index}",
                     security_group_id=sg.id,
                     ip_protocol="tcp",
                     from_port=port,
@@ -142,7 +107,7 @@ class LoadBalancer(pulumi.ComponentResource):
         """The internet-facing ALB (and its access-log bucket)."""
         access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
         alb_depends: list[pulumi.Resource] = []
-        if args.access_logs:
+        if args.spec.access_logs:
             bucket, policy = self._log_bucket(name, args, child)
             access_logs = {"bucket": bucket.bucket, "prefix": LOG_PREFIX, "enabled": True}
             # The ALB checks that it may write to the bucket when logging is switched on.
@@ -156,10 +121,10 @@ class LoadBalancer(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             # The default is ipv4: an IPv6 CIDR could never reach it, so only IPv4 CIDRs are accepted.
             ip_address_type="ipv4",
-            idle_timeout=args.idle_timeout_seconds,
+            idle_timeout=args.spec.idle_timeout_seconds,
             # Set, not left to the default: requests that risk HTTP desync are refused or closed.
             desync_mitigation_mode="defensive",
-            enable_deletion_protection=args.deletion_protection,
+            enable_deletion_protection=args.spec.deletion_protection,
             access_logs=access_logs,
             opts=pulumi.ResourceOptions(parent=self, depends_on=alb_depends),
         )
@@ -180,18 +145,18 @@ class LoadBalancer(pulumi.ComponentResource):
         listener = aws.lb.Listener(
             f"{name}-listener",
             load_balancer_arn=alb.arn,
-            port=args.listener_port,
+            port=args.spec.listener_port,
             protocol="HTTP",
             # With a domain, plain HTTP only answers a 301 to HTTPS; services listen on HTTPS.
-            default_actions=[to_https if args.domain is not None else not_found],
+            default_actions=[to_https if args.spec.domain is not None else not_found],
             opts=child,
         )
-        if args.domain is None:
-            port = "" if args.listener_port == 80 else f":{args.listener_port}"
+        if args.spec.domain is None:
+            port = "" if args.spec.listener_port == 80 else f":{args.spec.listener_port}"
             return listener.arn, pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
         domain = HttpsDomain(
             f"{name}-domain",
-            HttpsDomainArgs(domain=args.domain, alb_dns_name=alb.dns_name, alb_zone_id=alb.zone_id),
+            HttpsDomainArgs(domain=args.spec.domain, alb_dns_name=alb.dns_name, alb_zone_id=alb.zone_id),
             opts=child,
         )
         https = aws.lb.Listener(
@@ -211,7 +176,7 @@ class LoadBalancer(pulumi.ComponentResource):
     ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         """A private, encrypted, expiring bucket that only ELB's log delivery for this account writes."""
         invoke = pulumi.InvokeOutputOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=not args.deletion_protection, opts=child)
+        bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=not args.spec.deletion_protection, opts=child)
         aws.s3.BucketPublicAccessBlock(
             f"{name}-logs-private",
             bucket=bucket.id,
@@ -239,7 +204,7 @@ class LoadBalancer(pulumi.ComponentResource):
                     "id": "expire-access-logs",
                     "status": "Enabled",
                     "filter": {"prefix": f"{LOG_PREFIX}/"},
-                    "expiration": {"days": args.access_log_retention_days},
+                    "expiration": {"days": args.spec.access_log_retention_days},
                 }
             ],
             opts=child,

@@ -5,11 +5,17 @@ wiring, as one optional argument of ``FargateService``).
 
 The target-side alarms live here because the service must name its deployment alarms (5xx, unhealthy
 targets) when it is created: the route is complete before the service exists.
+
+With a canary, linear or blue/green deployment strategy the route holds what ECS moves traffic with: a
+second (alternate) target group, the production rule forwarding to both (ECS sets the weights), an
+optional test rule (a header match on the same listener, so reachable from its allowed CIDRs only), the
+role ECS assumes to change them (``deployment_role``), and the alarms of both target groups: the new
+revision runs in whichever group the last deployment left idle, and its alarms roll the deployment back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -19,13 +25,16 @@ from ..naming import type_token
 from ..observability.alarm_rules import Alarms, alarm_definitions
 from ..observability.service_alarms import metric_alarm
 from ..service.app_contract import (
+    DEFAULT_IDLE_TIMEOUT,
     TARGET_HEALTH_INTERVAL_SECONDS,
     TARGET_HEALTH_TIMEOUT_SECONDS,
     TARGET_HEALTHY_THRESHOLD,
     TARGET_UNHEALTHY_THRESHOLD,
 )
+from ..service.deployment_strategy import DeploymentStrategy
 from ..service.service_spec import ServiceSpec
 from .alb_rules import autonamed_elb_names
+from .deployment_role import infrastructure_policy, infrastructure_trust
 
 #: Up to 0.4.0 the route's alarms were children of the service's ``ServiceAlarms``: aliases keep their state.
 SERVICE_ALARMS_TYPE = type_token("service_alarms", "ServiceAlarms")
@@ -42,6 +51,9 @@ class Route:
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
     """``app/<name>/<id>``: the load balancer's metric dimension, for the route's alarms, the dashboard
     and the requests-per-target policy. Default None."""
+    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
+    """The load balancer's idle timeout (``LoadBalancerSpec.idle_timeout_seconds``, or another stack's
+    ``idle_timeout_seconds`` output): the app keeps its connections open longer. Default 60."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,53 +72,88 @@ class ServiceRouteArgs:
     """Thresholds of the target-side alarms (needs ``route.load_balancer_arn_suffix``). Default None."""
     topic_arn: pulumi.Input[str] | None = None
     """The SNS topic the alarms go to. Default None."""
+    deployment: DeploymentStrategy = field(default_factory=DeploymentStrategy)
+    """How deployments move traffic; canary, linear and blue/green add the alternate target group, the
+    test rule and the role ECS moves traffic with. Default rolling."""
+    test_header: tuple[str, str] | None = None
+    """(name, value) of the header the test rule matches (a traffic-shifting strategy only). Default None."""
+    role_path: str = "/"
+    """IAM path of the deployment role. Default ``/``."""
+    permissions_boundary_arn: pulumi.Input[str] | None = None
+    """Permissions boundary of the deployment role. Default None."""
+
+    def __post_init__(self) -> None:
+        self.deployment.check_service(
+            has_route=True,
+            min_healthy_percent=self.spec.min_healthy_percent,
+            max_percent=self.spec.max_percent,
+            test_header=self.test_header is not None,
+            listener_rule_priority=self.spec.listener_rule_priority,
+        )
 
 
 class ServiceRoute(pulumi.ComponentResource):
-    """Target group, listener rule, security-group rule pair and target-side alarms."""
+    """Target group(s), listener rule(s), security-group rule pair, target-side alarms and, for a
+    traffic-shifting deployment strategy, the role ECS moves traffic with."""
 
     target_group_arn: pulumi.Output[str]
-    """The target group's ARN."""
+    """The target group's ARN (production when the route is created)."""
     target_group_arn_suffix: pulumi.Output[str]
     """``targetgroup/<name>/<id>``: its metric dimension."""
     deployment_alarm_names: pulumi.Output[list[str]]
-    """The alarms that roll back an ECS deployment (target 5xx, unhealthy targets); empty without alarms."""
+    """The alarms that roll back an ECS deployment (target 5xx, unhealthy targets, of both target groups
+    with a traffic-shifting strategy); empty without alarms."""
+    advanced_configuration: aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgsDict | None
+    """``loadBalancers[].advancedConfiguration`` of the service (alternate target group, production and
+    test rules, the role ECS assumes); None with a rolling strategy."""
 
     @staticmethod
-    def check_name(name: str, key: str = "name", value: str = "") -> None:
+    def check_name(name: str, key: str = "name", value: str = "", *, shifting: bool = False) -> None:
         """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when ELB would refuse the
-        name of the target group a ``ServiceRoute`` called ``name`` creates."""
-        autonamed_elb_names(key, value or name, [f"{name}-tg"])
+        name of a target group a ``ServiceRoute`` called ``name`` creates (two when ``shifting``)."""
+        autonamed_elb_names(key, value or name, [f"{name}-tg", *([f"{name}-tg-alt"] if shifting else [])])
 
     def __init__(self, name: str, args: ServiceRouteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self.check_name(name)
+        self.check_name(name, shifting=args.deployment.shifts_traffic)
         super().__init__(type_token("service_route", "ServiceRoute"), name, None, opts)
         # Up to 0.4.0 these were the children of the service this route now belongs to.
         parent = opts.parent if opts is not None else None
         child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)])
-        target_group = self._target_group(name, args, child)
+        self._name, self._args = name, args
+        target_group = self._target_group(f"{name}-tg", child)
+        alternate = self._target_group(f"{name}-tg-alt", pulumi.ResourceOptions(parent=self)) if (
+            args.deployment.shifts_traffic) else None  # fmt: skip
+        production = self._rule(f"{name}-rule", args.spec.listener_rule_priority, target_group, alternate, child)
+        test = None
+        if alternate is not None and args.test_header is not None:
+            test = self._rule(f"{name}-test-rule", args.spec.listener_rule_priority - 1, target_group, alternate,
+                              pulumi.ResourceOptions(parent=self), header=args.test_header)  # fmt: skip
         self._security_group_rules(name, args, child)
         self.target_group_arn = target_group.arn
         self.target_group_arn_suffix = target_group.arn_suffix
-        self.deployment_alarm_names = self._alarms(name, args, parent)
+        self.advanced_configuration = (
+            self._deployment_role(target_group, alternate, production, test) if alternate is not None else None
+        )
+        suffixes = [target_group.arn_suffix, *([alternate.arn_suffix] if alternate is not None else [])]
+        self.deployment_alarm_names = self._alarms(name, args, parent, suffixes)
         self.register_outputs(
             {
                 "target_group_arn": self.target_group_arn,
                 "target_group_arn_suffix": self.target_group_arn_suffix,
                 "deployment_alarm_names": self.deployment_alarm_names,
+                "advanced_configuration": self.advanced_configuration,
             }
         )
 
-    @staticmethod
-    def _target_group(name: str, args: ServiceRouteArgs, child: pulumi.ResourceOptions) -> aws.lb.TargetGroup:
-        """The target group (its health check is the app's) and the listener rule that forwards to it."""
-        spec = args.spec
-        target_group = aws.lb.TargetGroup(
-            f"{name}-tg",
+    def _target_group(self, name: str, opts: pulumi.ResourceOptions) -> aws.lb.TargetGroup:
+        """A target group of the tasks (its health check is the app's)."""
+        spec = self._args.spec
+        return aws.lb.TargetGroup(
+            name,
             port=spec.container_port,
             protocol="HTTP",
             target_type="ip",
-            vpc_id=args.vpc_id,
+            vpc_id=self._args.vpc_id,
             deregistration_delay=spec.deregistration_delay_seconds,
             health_check={
                 "path": spec.health_check.path,
@@ -116,17 +163,84 @@ class ServiceRoute(pulumi.ComponentResource):
                 "healthy_threshold": TARGET_HEALTHY_THRESHOLD,
                 "unhealthy_threshold": TARGET_UNHEALTHY_THRESHOLD,
             },
+            opts=opts,
+        )
+
+    def _rule(
+        self,
+        name: str,
+        priority: int,
+        target_group: aws.lb.TargetGroup,
+        alternate: aws.lb.TargetGroup | None,
+        opts: pulumi.ResourceOptions,
+        *,
+        header: tuple[str, str] | None = None,
+    ) -> aws.lb.ListenerRule:
+        """A rule forwarding the service's paths (and, for the test rule, its header) to the target group;
+        with an alternate group, to both, weighted 100/0: ECS moves the weights during a deployment, and
+        the program leaves them to it (a later update that set them back would send all traffic to a
+        revision ECS has scaled to zero)."""
+        conditions: list[aws.lb.ListenerRuleConditionArgsDict] = [
+            {"path_pattern": {"values": list(self._args.spec.path_patterns)}}
+        ]
+        if header is not None:
+            conditions.append({"http_header": {"http_header_name": header[0], "values": [header[1]]}})
+        action: aws.lb.ListenerRuleActionArgsDict = {"type": "forward", "target_group_arn": target_group.arn}
+        if alternate is not None:
+            # ELB TargetGroupTuple.Weight: 0 to 999.
+            action = {"type": "forward", "forward": {"target_groups": [
+                {"arn": target_group.arn, "weight": 100}, {"arn": alternate.arn, "weight": 0}]}}  # fmt: skip
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=["actions"]))
+        return aws.lb.ListenerRule(
+            name,
+            listener_arn=self._args.route.listener_arn,
+            priority=priority,
+            actions=[action],
+            conditions=conditions,
+            opts=opts,
+        )
+
+    def _deployment_role(
+        self,
+        target_group: aws.lb.TargetGroup,
+        alternate: aws.lb.TargetGroup,
+        production: aws.lb.ListenerRule,
+        test: aws.lb.ListenerRule | None,
+    ) -> aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgsDict:
+        """The role ECS assumes to register tasks and move the rules' weights (``deployment_role``), and
+        the service's ``advancedConfiguration`` that names it."""
+        args, child = self._args, pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        partition = aws.get_partition_output(opts=invoke).partition
+        region = aws.get_region_output(opts=invoke).region
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        role = aws.iam.Role(
+            f"{self._name}-deploy-role",
+            assume_role_policy=pulumi.Output.all(partition, region, account).apply(
+                lambda v: infrastructure_trust(partition=v[0], region=v[1], account_id=v[2])
+            ),
+            path=args.role_path,
+            permissions_boundary=args.permissions_boundary_arn,
             opts=child,
         )
-        aws.lb.ListenerRule(
-            f"{name}-rule",
-            listener_arn=args.route.listener_arn,
-            priority=spec.listener_rule_priority,
-            actions=[{"type": "forward", "target_group_arn": target_group.arn}],
-            conditions=[{"path_pattern": {"values": list(spec.path_patterns)}}],
+        rules = [production.arn, *([test.arn] if test is not None else [])]
+        policy = aws.iam.RolePolicy(
+            f"{self._name}-deploy-policy",
+            role=role.id,
+            policy=pulumi.Output.all(
+                pulumi.Output.all(target_group.arn, alternate.arn), pulumi.Output.all(*rules)
+            ).apply(lambda v: infrastructure_policy(target_group_arns=v[0], rule_arns=v[1])),
             opts=child,
         )
-        return target_group
+        configuration: aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgsDict = {
+            "alternate_target_group_arn": alternate.arn,
+            "production_listener_rule": production.arn,
+            # The role's policy must exist before ECS first assumes it (at the service's creation).
+            "role_arn": pulumi.Output.all(role.arn, policy.id).apply(lambda v: v[0]),
+        }
+        if test is not None:
+            configuration["test_listener_rule"] = test.arn
+        return configuration
 
     @staticmethod
     def _security_group_rules(name: str, args: ServiceRouteArgs, child: pulumi.ResourceOptions) -> None:
@@ -159,17 +273,23 @@ class ServiceRoute(pulumi.ComponentResource):
             opts=child,
         )
 
-    def _alarms(self, name: str, args: ServiceRouteArgs, parent: pulumi.Resource | None) -> pulumi.Output[list[str]]:
-        """The target-side alarms; the names of those that roll back deployments."""
+    def _alarms(
+        self, name: str, args: ServiceRouteArgs, parent: pulumi.Resource | None, suffixes: list[pulumi.Output[str]]
+    ) -> pulumi.Output[list[str]]:
+        """The target-side alarms of each target group; the names of those that roll back deployments."""
         suffix = args.route.load_balancer_arn_suffix
         if args.alarms is None or suffix is None:
             return pulumi.Output.from_input([])
         # Named as the 0.4.0 ``ServiceAlarms`` named them, under which they were created.
         alarms_name = f"{name}-alarms"
         moved = pulumi.Alias(parent=pulumi.create_urn(alarms_name, SERVICE_ALARMS_TYPE, parent))
-        child = pulumi.ResourceOptions(parent=self, aliases=[moved])
-        dimensions = {"LoadBalancer": suffix, "TargetGroup": self.target_group_arn_suffix}
         on_target = [d for d in alarm_definitions(args.alarms) if d.watches == "target"]
-        alarms = [metric_alarm(f"{alarms_name}-{d.role}", d, dimensions, args.topic_arn, child) for d in on_target]
-        rolling_back = [alarm.name for alarm, d in zip(alarms, on_target, strict=True) if d.rolls_back_deployments]
+        rolling_back: list[pulumi.Output[str]] = []
+        for index, group in enumerate(suffixes):
+            # The alternate group's alarms are new: no alias, and "-alt" in their names.
+            child = pulumi.ResourceOptions(parent=self, aliases=[moved] if index == 0 else None)
+            prefix = alarms_name if index == 0 else f"{alarms_name}-alt"
+            dimensions = {"LoadBalancer": suffix, "TargetGroup": group}
+            alarms = [metric_alarm(f"{prefix}-{d.role}", d, dimensions, args.topic_arn, child) for d in on_target]
+            rolling_back += [a.name for a, d in zip(alarms, on_target, strict=True) if d.rolls_back_deployments]
         return pulumi.Output.all(*rolling_back)

@@ -26,7 +26,7 @@ from .. import validation as check
 from ..errors import ConfigError
 from ..naming import type_token
 from .build_tag import TAG_PREFIX, build_tag, platform_suffix
-from .ecr_lifecycle import MAX_KEEP_BUILDS, cache_lifecycle_policy, lifecycle_policy
+from .ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
 
 CACHE_TAG_PREFIX = "cache-"
 
@@ -57,10 +57,9 @@ class AppImageArgs:
     one, or creates one from BuildKit's mutable ``buildx-stable-1`` tag."""
 
     def __post_init__(self) -> None:
-        check.platforms(self.platforms, self.dockerfile)
-        check.int_in_range("keepBuilds", self.keep_builds, 1, MAX_KEEP_BUILDS)
+        check.image_args(dockerfile=self.dockerfile, platforms=self.platforms, keep_builds=self.keep_builds)
         if not (self.context / self.dockerfile).is_file():
-            raise ConfigError("dockerfile", self.dockerfile, f"a file in {self.context}")
+            raise ConfigError("AppImageArgs.dockerfile", self.dockerfile, f"a file in {self.context}")
 
 
 class AppImage(pulumi.ComponentResource):

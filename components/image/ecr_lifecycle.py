@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 
-from ..errors import ConfigError
-
 MAX_KEEP_BUILDS = 1000
 
 
@@ -28,9 +26,8 @@ def untagged_per_build(platform_count: int) -> int:
 
 
 def lifecycle_policy(*, tag_prefix: str, keep_builds: int, platform_count: int) -> str:
-    """The lifecycle policy JSON: rules in ascending ``rulePriority`` (else Pulumi shows a perpetual diff)."""
-    if not 1 <= keep_builds <= MAX_KEEP_BUILDS:
-        raise ConfigError("keepBuilds", keep_builds, f"an integer from 1 to {MAX_KEEP_BUILDS}")
+    """The lifecycle policy JSON: rules in ascending ``rulePriority`` (else Pulumi shows a perpetual diff).
+    ``keep_builds`` is checked once, with the image's args (``validation.image_args``: 1 to ``MAX_KEEP_BUILDS``)."""
     rules = [
         {
             "rulePriority": 1,

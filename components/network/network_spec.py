@@ -33,21 +33,28 @@ class NetworkArgs:
     """Existing private subnets for tasks; empty puts tasks in the public subnets with a public IP. Default empty."""
 
     def __post_init__(self) -> None:
-        check.one_of("vpc", self.mode, VPC_MODES)
+        check.one_of("NetworkArgs.mode", self.mode, VPC_MODES)
         if self.mode == "new":
-            check.ipv4_cidrs("vpcCidr", [self.vpc_cidr])
+            check.ipv4_cidrs("NetworkArgs.vpc_cidr", [self.vpc_cidr])
             if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
-                raise ConfigError("vpcCidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
-            check.int_in_range("availabilityZones", self.availability_zones, 2, 6)
-            check.one_of("natStrategy", self.nat_strategy, NAT_STRATEGIES)
+                raise ConfigError("NetworkArgs.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
+            check.int_in_range("NetworkArgs.availability_zones", self.availability_zones, 2, 6)
+            check.one_of("NetworkArgs.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
         elif self.mode == "existing":
             if not self.vpc_id.startswith("vpc-"):
-                raise ConfigError("vpcId", self.vpc_id, "a VPC ID such as vpc-0abc1234 when vpc is existing")
+                raise ConfigError(
+                    "NetworkArgs.vpc_id", self.vpc_id, "a VPC ID such as vpc-0abc1234 when NetworkArgs.mode is existing"
+                )
             if len(self.public_subnet_ids) < 2:
                 raise ConfigError(
-                    "publicSubnetIds", list(self.public_subnet_ids), "two or more subnet IDs in different AZs"
+                    "NetworkArgs.public_subnet_ids",
+                    list(self.public_subnet_ids),
+                    "two or more subnet IDs in different AZs",
                 )
-            for key, subnets in (("publicSubnetIds", self.public_subnet_ids), ("taskSubnetIds", self.task_subnet_ids)):
+            for key, subnets in (
+                ("NetworkArgs.public_subnet_ids", self.public_subnet_ids),
+                ("NetworkArgs.task_subnet_ids", self.task_subnet_ids),
+            ):
                 for subnet in subnets:
                     if not subnet.startswith("subnet-"):
                         raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")

@@ -36,20 +36,20 @@ class Alarms:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: int_in_range("alarmCpuPercent", self.cpu_percent, 1, 100),
-            lambda: int_in_range("alarmMemoryPercent", self.memory_percent, 1, 100),
-            lambda: int_in_range("alarm5xxPerMinute", self.target_5xx_per_minute, 1, 100_000),
-            lambda: int_in_range("alarmResponseTimeMs", self.response_time_ms, 1, 60_000),
-            lambda: int_in_range("alarmSpotInterruptionsPerHour", self.spot_interruptions_per_hour, 1, 1000),
+            lambda: int_in_range("Alarms.cpu_percent", self.cpu_percent, 1, 100),
+            lambda: int_in_range("Alarms.memory_percent", self.memory_percent, 1, 100),
+            lambda: int_in_range("Alarms.target_5xx_per_minute", self.target_5xx_per_minute, 1, 100_000),
+            lambda: int_in_range("Alarms.response_time_ms", self.response_time_ms, 1, 60_000),
+            lambda: int_in_range("Alarms.spot_interruptions_per_hour", self.spot_interruptions_per_hour, 1, 1000),
             self._check_emails,
         )
 
     def _check_emails(self) -> None:
         for email in self.emails:
             if not _EMAIL.fullmatch(email):
-                raise ConfigError("alarmEmails", email, "e-mail addresses such as ops@example.com")
+                raise ConfigError("Alarms.emails", email, "e-mail addresses such as ops@example.com")
         if len(set(self.emails)) != len(self.emails):
-            raise ConfigError("alarmEmails", list(self.emails), "each address once")
+            raise ConfigError("Alarms.emails", list(self.emails), "each address once")
 
 
 @dataclass(frozen=True)

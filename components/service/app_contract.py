@@ -30,6 +30,8 @@ TARGET_HEALTHY_THRESHOLD = 2
 TARGET_UNHEALTHY_THRESHOLD = 3
 #: ALB idle timeout range (``idle_timeout.timeout_seconds``).
 MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 1, 4000
+#: The ALB's own default idle timeout (ELB API reference, ``idle_timeout.timeout_seconds``: 60).
+DEFAULT_IDLE_TIMEOUT = 60
 #: How far the app's keep-alive outlasts the ALB's idle timeout, and the headers timeout the keep-alive.
 KEEP_ALIVE_MARGIN_MS = 5_000
 HEADERS_MARGIN_MS = 1_000
@@ -63,21 +65,21 @@ def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_s
     if budget < MIN_FINISH_SECONDS:
         least = drain + EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
         raise ConfigError(
-            "stopTimeoutSeconds",
+            "ServiceSpec.stop_timeout_seconds",
             stop_timeout_seconds,
-            f"at least {least}: the app drains {drain} s after SIGTERM (the longer of deregistrationDelaySeconds "
-            f"and the target group's {TARGET_HEALTH_INTERVAL_SECONDS} s x {TARGET_UNHEALTHY_THRESHOLD} health "
+            f"at least {least}: the app drains {drain} s after SIGTERM (the longer of "
+            f"ServiceSpec.deregistration_delay_seconds and the target group's {TARGET_HEALTH_INTERVAL_SECONDS} s x "
+            f"{TARGET_UNHEALTHY_THRESHOLD} health "
             f"check), then needs {MIN_FINISH_SECONDS} s to finish and {EXIT_MARGIN_SECONDS} s to exit",
         )
     return budget
 
 
-def http_timeouts_ms(idle_timeout_seconds: int) -> dict[str, int]:
-    """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default."""
+def http_timeouts_ms(idle_timeout_seconds: int, key: str = "Route.idle_timeout_seconds") -> dict[str, int]:
+    """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default;
+    an idle timeout outside the ALB's range is ``key``'s mistake."""
     if not MIN_IDLE_TIMEOUT <= idle_timeout_seconds <= MAX_IDLE_TIMEOUT:
-        raise ConfigError(
-            "idleTimeoutSeconds", idle_timeout_seconds, f"an integer from {MIN_IDLE_TIMEOUT} to {MAX_IDLE_TIMEOUT}"
-        )
+        raise ConfigError(key, idle_timeout_seconds, f"an integer from {MIN_IDLE_TIMEOUT} to {MAX_IDLE_TIMEOUT}")
     keep_alive = idle_timeout_seconds * 1000 + KEEP_ALIVE_MARGIN_MS
     headers = keep_alive + HEADERS_MARGIN_MS
     return {"keep_alive": keep_alive, "headers": headers, "request": max(NODE_REQUEST_TIMEOUT_MS, headers)}
@@ -87,15 +89,14 @@ def app_environment(
     *,
     port: int,
     health_check_path: str,
-    idle_timeout_seconds: int,
+    idle_timeout_seconds: int | None,
     stop_timeout_seconds: int,
     deregistration_delay_seconds: int,
-    behind_load_balancer: bool = True,
 ) -> dict[str, str]:
-    """The variables the app reads, from the settings ECS and the ALB act on. A task no load balancer
-    sends requests to (a worker) gets no HTTP timeouts and no drain: all of ``stopTimeout`` but the exit
-    margin is its to finish in."""
-    if not behind_load_balancer:
+    """The variables the app reads, from the settings ECS and the ALB act on; ``idle_timeout_seconds`` is
+    the load balancer's, None for a task no load balancer sends requests to (a worker): it gets no HTTP
+    timeouts and no drain, all of ``stopTimeout`` but the exit margin is its to finish in."""
+    if idle_timeout_seconds is None:
         return {
             "PORT": str(port),
             "HEALTH_CHECK_PATH": health_check_path,
@@ -122,5 +123,5 @@ def reject_owned(user_env: Mapping[str, str]) -> None:
     if clashes:
         name = clashes[0]
         raise ConfigError(
-            "environment", f"{name}={user_env[name]}", f"no {name} (the task sets it from its own settings)"
+            "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (the task sets it from its own settings)"
         )

@@ -22,6 +22,8 @@ MAX_TASKS = 5000
 #: PutScheduledAction's Schedule and Timezone are both the shape ResourceIdMaxLen1600 (botocore
 #: application-autoscaling 2016-02-06: 1-1600 characters); a test reads it from botocore.
 SCHEDULE_MAX_LENGTH = 1600
+#: The field schedule errors name.
+SCHEDULES = "Autoscaling.schedules"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,9 +49,7 @@ class Schedule:
 
     def _check_range(self) -> None:
         if not 0 <= self.min_count <= self.max_count <= MAX_TASKS:
-            raise ConfigError(
-                "scalingSchedules", f"{self.min_count}..{self.max_count}", f"0 <= min <= max <= {MAX_TASKS}"
-            )
+            raise ConfigError(SCHEDULES, f"{self.min_count}..{self.max_count}", f"0 <= min <= max <= {MAX_TASKS}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,20 +78,21 @@ class Autoscaling:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: int_in_range("minCount", self.min_count, 0, MAX_TASKS),
+            lambda: int_in_range("Autoscaling.min_count", self.min_count, 0, MAX_TASKS),
             self._check_max,
-            lambda: _optional("cpuTargetPercent", self.cpu_target_percent, 1, 100),
-            lambda: _optional("memoryTargetPercent", self.memory_target_percent, 1, 100),
-            lambda: _optional("requestsPerTarget", self.requests_per_target, 1, 1_000_000),
-            lambda: int_in_range("scaleInCooldownSeconds", self.scale_in_cooldown_seconds, 0, 86_400),
-            lambda: int_in_range("scaleOutCooldownSeconds", self.scale_out_cooldown_seconds, 0, 86_400),
+            lambda: _optional("Autoscaling.cpu_target_percent", self.cpu_target_percent, 1, 100),
+            lambda: _optional("Autoscaling.memory_target_percent", self.memory_target_percent, 1, 100),
+            lambda: _optional("Autoscaling.requests_per_target", self.requests_per_target, 1, 1_000_000),
+            lambda: int_in_range("Autoscaling.scale_in_cooldown_seconds", self.scale_in_cooldown_seconds, 0, 86_400),
+            lambda: int_in_range("Autoscaling.scale_out_cooldown_seconds", self.scale_out_cooldown_seconds, 0, 86_400),
             self._check_something_scales,
             *(functools.partial(self._check_within_range, schedule) for schedule in self.schedules),
         )
 
     def _check_max(self) -> None:
         if not self.min_count <= self.max_count <= MAX_TASKS:
-            raise ConfigError("maxCount", self.max_count, f"from minCount ({self.min_count}) to {MAX_TASKS}")
+            allowed = f"from Autoscaling.min_count ({self.min_count}) to {MAX_TASKS}"
+            raise ConfigError("Autoscaling.max_count", self.max_count, allowed)
 
     def _check_something_scales(self) -> None:
         policies = (self.cpu_target_percent, self.memory_target_percent, self.requests_per_target)
@@ -99,7 +100,8 @@ class Autoscaling:
             raise ConfigError(
                 "autoscaling",
                 True,
-                "a target (cpuTargetPercent, memoryTargetPercent or requestsPerTarget) or a schedule to scale by",
+                "a target (Autoscaling.cpu_target_percent, Autoscaling.memory_target_percent or "
+                "Autoscaling.requests_per_target) or a schedule to scale by",
             )
 
     def _check_within_range(self, schedule: Schedule) -> None:
@@ -107,16 +109,18 @@ class Autoscaling:
         # bounds of the task count only if every schedule stays inside it.
         if not self.min_count <= schedule.min_count <= schedule.max_count <= self.max_count:
             raise ConfigError(
-                "scalingSchedules",
+                SCHEDULES,
                 f"{schedule.expression}={schedule.min_count}..{schedule.max_count}",
-                f"a range within minCount..maxCount ({self.min_count}..{self.max_count})",
+                f"a range within Autoscaling.min_count..Autoscaling.max_count ({self.min_count}..{self.max_count})",
             )
 
     def check_desired(self, desired_count: int) -> None:
         """``desiredCount`` must lie in the range, or the first deployment starts outside it."""
         if not self.min_count <= desired_count <= self.max_count:
             raise ConfigError(
-                "desiredCount", desired_count, f"from minCount ({self.min_count}) to maxCount ({self.max_count})"
+                "ServiceSpec.desired_count",
+                desired_count,
+                f"from Autoscaling.min_count ({self.min_count}) to Autoscaling.max_count ({self.max_count})",
             )
 
 
@@ -227,7 +231,7 @@ def check_expression(expression: str) -> None:
     """Refuse a schedule Application Auto Scaling's PutScheduledAction would refuse (see above)."""
 
     def refuse(why: str) -> ConfigError:
-        return ConfigError("scalingSchedules", expression, why)
+        return ConfigError(SCHEDULES, expression, why)
 
     if len(expression) > SCHEDULE_MAX_LENGTH:
         raise refuse(f"at most {SCHEDULE_MAX_LENGTH} characters")
@@ -273,7 +277,7 @@ def check_timezone(timezone: str) -> None:
     zones = time_zones()
     if not zones:
         raise ConfigError(
-            "scalingSchedules",
+            SCHEDULES,
             timezone,
             "UTC: this machine has no IANA time zone database to check other names against (install tzdata)",
         )
@@ -281,7 +285,9 @@ def check_timezone(timezone: str) -> None:
         close = difflib.get_close_matches(timezone, [zone for zone in zones if "/" in zone], n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ConfigError(
-            "scalingSchedules", timezone, f"{hint}an IANA time zone name such as Europe/Berlin or Etc/GMT+9, or UTC"
+            SCHEDULES,
+            timezone,
+            f"{hint}an IANA time zone name such as Europe/Berlin or Etc/GMT+9, or UTC",
         )
 
 
@@ -290,7 +296,5 @@ def parse_schedule(entry: str) -> Schedule:
     expression, sep, rest = entry.rpartition("=")
     match = re.fullmatch(r"(\d+)\.\.(\d+)(?:@(\S+))?", rest)
     if not sep or match is None:
-        raise ConfigError(
-            "scalingSchedules", entry, "EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=2..10"
-        )
+        raise ConfigError(SCHEDULES, entry, "EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=2..10")
     return Schedule(expression=expression, min_count=int(match[1]), max_count=int(match[2]), timezone=match[3] or "UTC")

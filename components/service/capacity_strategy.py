@@ -29,14 +29,15 @@ class StrategyItem:
     """Share of the tasks beyond the base (0-1000). Default 0."""
 
 
-_KEYS = {FARGATE: ("fargateBase", "fargateWeight"), FARGATE_SPOT: ("spotBase", "spotWeight")}
+#: The fields an item's errors name: ``ServiceSpec.strategy[<provider>].base`` and ``.weight``.
+_KEYS = {p: (f"ServiceSpec.strategy[{p}].base", f"ServiceSpec.strategy[{p}].weight") for p in (FARGATE, FARGATE_SPOT)}
 
 
 def validate_strategy(strategy: tuple[StrategyItem, ...]) -> tuple[StrategyItem, ...]:
     """Raise ``ConfigError`` on the first API rule ``strategy`` breaks; return it otherwise."""
     providers = [item.capacity_provider for item in strategy]
     if not strategy or len(set(providers)) != len(providers) or not set(providers) <= _KEYS.keys():
-        raise ConfigError("capacityProviderStrategy", providers, "FARGATE and/or FARGATE_SPOT, each once")
+        raise ConfigError("ServiceSpec.strategy", providers, "FARGATE and/or FARGATE_SPOT, each once")
     for item in strategy:
         base_key, weight_key = _KEYS[item.capacity_provider]
         if not 0 <= item.base <= MAX_BASE:
@@ -68,10 +69,11 @@ def build_strategy(
         return validate_strategy((on_demand, spot))
     if spot_base or spot_weight:
         # Every key to change at once, not one per run: Spot's base and weight to 0, and a FARGATE weight.
-        changes = [f"{key}=0" for key, value in (("spotBase", spot_base), ("spotWeight", spot_weight)) if value]
-        changes += [] if fargate_weight else ["fargateWeight=1"]
+        spot_keys, weight_key = _KEYS[FARGATE_SPOT], _KEYS[FARGATE][1]
+        changes = [f"{key}=0" for key, value in zip(spot_keys, (spot_base, spot_weight), strict=True) if value]
+        changes += [] if fargate_weight else [f"{weight_key}=1"]
         raise ConfigError(
-            "useSpot",
+            "build_strategy.use_spot",
             use_spot,
             "true; or false together with " + ", ".join(changes) + " (without Spot, FARGATE takes every task)",
         )

@@ -40,12 +40,12 @@ def container_definition(
     log_group: str,
     region: str,
     secrets: Mapping[str, str] | None = None,
-    behind_load_balancer: bool = True,
+    idle_timeout_seconds: int | None = None,
 ) -> dict[str, Any]:
     """The one container of the task: ``image`` (digest-pinned), logging to ``log_group`` in ``region``,
     with ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start."""
     hc = spec.health_check
-    environment = spec.container_environment(behind_load_balancer=behind_load_balancer)
+    environment = spec.container_environment(idle_timeout_seconds)
     definition: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": image,
@@ -100,11 +100,11 @@ def container_definitions(
     log_group: str,
     region: str,
     secrets: Mapping[str, str] | None = None,
-    behind_load_balancer: bool = True,
+    idle_timeout_seconds: int | None = None,
 ) -> list[dict[str, Any]]:
     """The task's containers: the app (``container_definition``) and its sidecars."""
     app = container_definition(
         spec, image=image, log_group=log_group, region=region, secrets=secrets,
-        behind_load_balancer=behind_load_balancer,
+        idle_timeout_seconds=idle_timeout_seconds,
     )  # fmt: skip
     return [app, *(sidecar.definition(log_group=log_group, region=region) for sidecar in spec.sidecars)]

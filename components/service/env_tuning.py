@@ -37,9 +37,9 @@ class Tuning:
 def validate_tuning(tuning: Tuning) -> None:
     """Raise ``ConfigError`` for a tuning value out of range."""
     checks = (
-        ("heapPercent", tuning.heap_percent, 10, 90),
-        ("uvThreadpoolSize", tuning.uv_threadpool_size, 1, 1024),
-        ("mallocArenaMax", tuning.malloc_arena_max, 1, 64),
+        ("Tuning.heap_percent", tuning.heap_percent, 10, 90),
+        ("Tuning.uv_threadpool_size", tuning.uv_threadpool_size, 1, 1024),
+        ("Tuning.malloc_arena_max", tuning.malloc_arena_max, 1, 64),
     )
     for key, value, low, high in checks:
         if not low <= value <= high:
@@ -62,9 +62,9 @@ def parse_environment(entries: tuple[str, ...]) -> dict[str, str]:
     for entry in entries:
         name, sep, value = entry.partition("=")
         if not sep or not _ENV_NAME.match(name):
-            raise ConfigError("environment", entry, "NAME=value with NAME of letters, digits and _")
+            raise ConfigError("ServiceSpec.environment", entry, "NAME=value with NAME of letters, digits and _")
         if name in env:
-            raise ConfigError("environment", entry, f"each name once ({name} is set twice)")
+            raise ConfigError("ServiceSpec.environment", entry, f"each name once ({name} is set twice)")
         env[name] = value
     return env
 
@@ -79,13 +79,15 @@ def tuned_environment(user_env: Mapping[str, str], *, container_memory_mib: int,
     clashes = sorted(TUNED_NAMES & user_env.keys())
     if clashes:
         name = clashes[0]
-        raise ConfigError("environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)")
+        raise ConfigError(
+            "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)"
+        )
     user_node_options = user_env.get("NODE_OPTIONS", "").split()
     if any(_is_heap_flag(flag) for flag in user_node_options):
         raise ConfigError(
-            "environment",
+            "ServiceSpec.environment",
             f"NODE_OPTIONS={user_env['NODE_OPTIONS']}",
-            f"NODE_OPTIONS without {HEAP_FLAG} (it is derived from memory and heapPercent)",
+            f"NODE_OPTIONS without {HEAP_FLAG} (it is derived from memory and Tuning.heap_percent)",
         )
     heap = heap_ceiling_mib(container_memory_mib, tuning.heap_percent)
     return {

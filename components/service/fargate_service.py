@@ -21,9 +21,28 @@ from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitor
 from .capacity_strategy import FARGATE
 from .cluster import Cluster, strategy_inputs
 from .container_definition import CONTAINER_NAME
+from .deployment_strategy import API_STRATEGY, CANARY, LINEAR, DeploymentStrategy
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
+
+
+def deployment_configuration(strategy: DeploymentStrategy) -> aws.ecs.ServiceDeploymentConfigurationArgsDict:
+    """The strategy as pulumi-aws takes it (the minutes are strings: the provider's nullable ints)."""
+    config: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": API_STRATEGY[strategy.kind]}
+    if strategy.shifts_traffic:
+        config["bake_time_in_minutes"] = str(strategy.bake_minutes)
+    if strategy.kind == CANARY:
+        config["canary_configuration"] = {
+            "canary_percent": float(strategy.canary_percent),
+            "canary_bake_time_in_minutes": str(strategy.canary_bake_minutes),
+        }
+    if strategy.kind == LINEAR:
+        config["linear_configuration"] = {
+            "step_percent": float(strategy.step_percent),
+            "step_bake_time_in_minutes": str(strategy.step_minutes),
+        }
+    return config
 
 
 class FargateService(pulumi.ComponentResource):
@@ -52,14 +71,14 @@ class FargateService(pulumi.ComponentResource):
     """The service's CloudWatch dashboard (with ``alarms``), else None."""
 
     @staticmethod
-    def check_name(name: str, key: str = "name", value: str = "") -> None:
+    def check_name(name: str, key: str = "name", value: str = "", *, shifting: bool = False) -> None:
         """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS would refuse a name a
-        ``FargateService`` called ``name`` gives a child (its route's target group)."""
-        ServiceRoute.check_name(name, key, value)
+        ``FargateService`` called ``name`` gives a child (its route's target groups, two when ``shifting``)."""
+        ServiceRoute.check_name(name, key, value, shifting=shifting)
 
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         if args.route is not None:
-            self.check_name(name)
+            self.check_name(name, shifting=args.deployment.shifts_traffic)
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
@@ -88,7 +107,7 @@ class FargateService(pulumi.ComponentResource):
         self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment(behind_load_balancer=args.route is not None)
+        self.environment = args.spec.container_environment(args.route.idle_timeout_seconds if args.route else None)
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,
@@ -123,7 +142,7 @@ class FargateService(pulumi.ComponentResource):
                 secret_kms_key_arns=args.secret_kms_key_arns,
                 exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
                 exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else "",
-                behind_load_balancer=args.route is not None,
+                idle_timeout_seconds=args.route.idle_timeout_seconds if args.route else None,
             ),
             self._child,
         )  # fmt: skip
@@ -160,7 +179,8 @@ class FargateService(pulumi.ComponentResource):
             self._name,
             ServiceRouteArgs(
                 route=args.route, spec=args.spec, vpc_id=args.vpc_id, task_security_group_id=task_sg.id,
-                alarms=args.alarms, topic_arn=topic.arn if topic else None,
+                alarms=args.alarms, topic_arn=topic.arn if topic else None, deployment=args.deployment,
+                test_header=args.test_header, role_path=self._role_path, permissions_boundary_arn=self._boundary,
             ),
             self._child,
         )  # fmt: skip
@@ -176,13 +196,14 @@ class FargateService(pulumi.ComponentResource):
             deployment_alarms = {"alarm_names": route.deployment_alarm_names, "enable": True, "rollback": True}
         balancers: list[aws.ecs.ServiceLoadBalancerArgsDict] = []
         if route is not None:
-            balancers.append(
-                {
-                    "target_group_arn": route.target_group_arn,
-                    "container_name": CONTAINER_NAME,
-                    "container_port": spec.container_port,
-                }
-            )
+            balancer: aws.ecs.ServiceLoadBalancerArgsDict = {
+                "target_group_arn": route.target_group_arn,
+                "container_name": CONTAINER_NAME,
+                "container_port": spec.container_port,
+            }
+            if route.advanced_configuration is not None:
+                balancer["advanced_configuration"] = route.advanced_configuration
+            balancers.append(balancer)
         # The service waits for the cluster's capacity providers, the execution policy and the listener rule.
         waits_for: list[pulumi.Resource] = [r for r in (cluster, task, route) if r is not None]
         return aws.ecs.Service(
@@ -200,7 +221,12 @@ class FargateService(pulumi.ComponentResource):
             },
             load_balancers=balancers or None,
             health_check_grace_period_seconds=spec.health_check_grace_period_seconds if route else None,
-            deployment_circuit_breaker={"enable": True, "rollback": True},
+            # The circuit breaker "can only be used for services using the rolling update (ECS) deployment
+            # type" (ECS DeploymentCircuitBreaker); the other strategies roll back on the alarms.
+            deployment_circuit_breaker={"enable": True, "rollback": True}
+            if not args.deployment.shifts_traffic
+            else None,
+            deployment_configuration=deployment_configuration(args.deployment),
             alarms=deployment_alarms,
             deployment_minimum_healthy_percent=spec.min_healthy_percent,
             deployment_maximum_percent=spec.max_percent,

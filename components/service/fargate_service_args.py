@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import validation as check
-from ..errors import ConfigError
+from ..errors import ConfigError, collect
 from ..iam_policies import is_role_path
 from ..observability.alarm_rules import Alarms
 from .autoscaling_rules import Autoscaling
+from .deployment_strategy import DeploymentStrategy
 from .secrets import check_names, check_reference, secret_name
 from .service_spec import ServiceSpec
 
@@ -49,6 +50,12 @@ class FargateServiceArgs:
     """CloudWatch alarms and the dashboard (and an SNS topic for their addresses). With a route (which then
     needs ``load_balancer_arn_suffix``) also its 5xx, unhealthy-target and response-time alarms, the
     first two rolling back a deployment, and its widgets. Default None."""
+    deployment: DeploymentStrategy = field(default_factory=DeploymentStrategy)
+    """How a deployment moves traffic to the new revision: rolling, or canary, linear and blue/green
+    (these need a route). Default rolling."""
+    test_header: tuple[str, str] | None = None
+    """(name, value) of the header whose requests reach the new revision before production traffic does
+    (the route's test rule; a traffic-shifting ``deployment`` only). Default None."""
     secrets: Mapping[str, str] = field(default_factory=dict)
     """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
     key), resolved by ECS at task start; the execution role may read exactly these. Default none."""
@@ -69,32 +76,79 @@ class FargateServiceArgs:
     empty."""
 
     def __post_init__(self) -> None:
-        check.ports("taskEgressPorts", self.egress_ports)
-        self._check_secrets()
+        self.deployment.check_service(
+            has_route=self.route is not None,
+            min_healthy_percent=self.spec.min_healthy_percent,
+            max_percent=self.spec.max_percent,
+            test_header=self.test_header is not None,
+            listener_rule_priority=self.spec.listener_rule_priority,
+        )
+        check_plain_fields(
+            spec=self.spec,
+            idle_timeout_seconds=self.route.idle_timeout_seconds if self.route is not None else None,
+            egress_ports=self.egress_ports,
+            secrets=self.secrets,
+            secret_value_names=tuple(self.secret_values),
+            secret_kms_key_arns=self.secret_kms_key_arns,
+            permissions_boundary_arn=self.permissions_boundary_arn,
+            cluster_arn=self.cluster if isinstance(self.cluster, str) else None,
+        )
         arn_suffix = self.route.load_balancer_arn_suffix if self.route is not None else None
         if self.autoscaling is not None:
             self.autoscaling.check_desired(self.spec.desired_count)
             if self.autoscaling.requests_per_target is not None and arn_suffix is None:
                 raise ConfigError(
-                    "requestsPerTarget", self.autoscaling.requests_per_target, "unset, or a load_balancer_arn_suffix"
+                    "Autoscaling.requests_per_target",
+                    self.autoscaling.requests_per_target,
+                    "unset, or a load_balancer_arn_suffix",
                 )
         if self.alarms is not None and self.route is not None and arn_suffix is None:
             raise ConfigError("alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)")
         if self.role_path and not is_role_path(self.role_path):
-            raise ConfigError("role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most")
-        check.policy_arn("permissionsBoundaryArn", self.permissions_boundary_arn)
-        if isinstance(self.cluster, str) and not check.cluster_arn(self.cluster):
-            raise ConfigError("clusterArn", self.cluster, "an ECS cluster ARN, or a Cluster")
+            raise ConfigError(
+                "FargateServiceArgs.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
+            )
 
-    def _check_secrets(self) -> None:
-        for name in self.secret_values:
-            secret_name("secretValues", name)
-        for name, value_from in self.secrets.items():
-            check_reference(name, value_from)
-        both = sorted(self.secrets.keys() & self.secret_values.keys())
-        if both:
-            raise ConfigError("secretValues", both[0], "a name not also in secrets")
-        environment = self.spec.container_environment(behind_load_balancer=self.route is not None)
-        check_names(environment, [*self.secrets, *self.secret_values])
-        for key in self.secret_kms_key_arns:
-            check.kms_key_arn("secretsKmsKeyArns", key, optional=False)
+
+def check_plain_fields(
+    *,
+    spec: ServiceSpec,
+    idle_timeout_seconds: int | None,
+    egress_ports: tuple[int, ...],
+    secrets: Mapping[str, str],
+    secret_value_names: tuple[str, ...],
+    secret_kms_key_arns: tuple[str, ...],
+    permissions_boundary_arn: str,
+    cluster_arn: str | None = None,
+) -> None:
+    """The one check of ``FargateServiceArgs``' plain fields beside its spec (egress ports, secrets, KMS
+    keys, boundary, and ``cluster`` when it is an ARN: None for a ``Cluster`` or an Output), every mistake
+    at once. The args run it on construction; a program runs it on its
+    config first, so that a mistake shows before anything is registered (``settings.py``)."""
+    collect(
+        lambda: check.ports("FargateServiceArgs.egress_ports", egress_ports),
+        *(lambda name=name: secret_name("FargateServiceArgs.secret_values", name) for name in secret_value_names),
+        *(lambda item=item: check_reference(*item) for item in secrets.items()),
+        lambda: _check_secret_names(spec, idle_timeout_seconds, secrets, secret_value_names),
+        *(
+            lambda key=key: check.kms_key_arn("FargateServiceArgs.secret_kms_key_arns", key, optional=False)
+            for key in secret_kms_key_arns
+        ),
+        lambda: check.policy_arn("FargateServiceArgs.permissions_boundary_arn", permissions_boundary_arn),
+        lambda: _check_cluster_arn(cluster_arn),
+    )
+
+
+def _check_cluster_arn(cluster_arn: str | None) -> None:
+    if cluster_arn is not None and not check.cluster_arn(cluster_arn):
+        raise ConfigError("FargateServiceArgs.cluster", cluster_arn, "an ECS cluster ARN, or a Cluster")
+
+
+def _check_secret_names(
+    spec: ServiceSpec, idle_timeout_seconds: int | None, secrets: Mapping[str, str], secret_value_names: tuple[str, ...]
+) -> None:
+    """A name is a secret reference, a secret value or plain environment: one of them."""
+    both = sorted(secrets.keys() & set(secret_value_names))
+    if both:
+        raise ConfigError("FargateServiceArgs.secret_values", both[0], "a name not also in FargateServiceArgs.secrets")
+    check_names(spec.container_environment(idle_timeout_seconds), [*secrets, *secret_value_names])

@@ -47,9 +47,11 @@ def _describe(memories: Sequence[int]) -> str:
 def validate_task_size(cpu: int, memory: int, platform_version: str) -> None:
     """Raise ``ConfigError`` unless (cpu, memory) is a Fargate task size on ``platform_version``."""
     if cpu not in VALID_CPU:
-        raise ConfigError("cpu", cpu, f"one of {', '.join(str(c) for c in VALID_CPU)} (CPU units)")
+        raise ConfigError("ServiceSpec.cpu", cpu, f"one of {', '.join(str(c) for c in VALID_CPU)} (CPU units)")
     memories = valid_memory(cpu)
     if memory not in memories:
-        raise ConfigError("memory", memory, f"for cpu {cpu}: {_describe(memories)} MiB")
+        raise ConfigError("ServiceSpec.memory", memory, f"for cpu {cpu}: {_describe(memories)} MiB")
     if cpu in _NEEDS_PLATFORM_1_4 and platform_version not in ("1.4.0", "LATEST"):
-        raise ConfigError("platformVersion", platform_version, f"1.4.0 or LATEST for cpu {cpu} (8 and 16 vCPU)")
+        raise ConfigError(
+            "ServiceSpec.platform_version", platform_version, f"1.4.0 or LATEST for cpu {cpu} (8 and 16 vCPU)"
+        )

@@ -47,8 +47,9 @@ class FargateTaskArgs:
     """The cluster's ECS Exec session log group, for the task role (with ECS Exec). Default None."""
     exec_kms_key_arn: str = ""
     """The key ECS Exec sessions are encrypted with. Default empty."""
-    behind_load_balancer: bool = True
-    """Whether a load balancer routes to the task: the app is told its timeouts and drain. Default True."""
+    idle_timeout_seconds: int | None = None
+    """The idle timeout of the load balancer that routes to the task: the app is told its timeouts and
+    drain. Default None: no load balancer (a worker)."""
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -204,7 +205,7 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
     ) -> aws.ecs.TaskDefinition:
         """The ARM64 Fargate task and its container definition (``container_definition``)."""
-        spec, routed = self._args.spec, self._args.behind_load_balancer
+        spec, idle = self._args.spec, self._args.idle_timeout_seconds
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=account_unique(pulumi.get_project(), self._name),
@@ -218,7 +219,7 @@ class FargateTask(pulumi.ComponentResource):
             container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(
                 lambda v: json.dumps(
                     container_definitions(
-                        spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], behind_load_balancer=routed
+                        spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], idle_timeout_seconds=idle
                     )
                 )
             ),

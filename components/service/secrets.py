@@ -59,22 +59,22 @@ def resource_arn(value_from: str) -> str | None:
 
 def check_reference(name: str, value_from: str) -> None:
     """A ``secrets`` entry ECS can resolve and the execution role may read; the error shows ``NAME=ARN``."""
-    secret_name("secrets", name)
+    secret_name("FargateServiceArgs.secrets", name)
     if resource_arn(value_from) is None:
         partial = _SECRET.fullmatch(value_from) is not None
-        raise ConfigError("secrets", f"{name}={value_from}", PARTIAL if partial else ALLOWED)
+        raise ConfigError("FargateServiceArgs.secrets", f"{name}={value_from}", PARTIAL if partial else ALLOWED)
 
 
 def parse_references(entries: Iterable[str]) -> dict[str, str]:
-    """``secrets`` config (``NAME=ARN`` strings) as name -> valueFrom."""
+    """``secrets`` config (``NAME=ARN`` strings) as name -> valueFrom; each reference is checked where it
+    is used (``FargateServiceArgs``)."""
     references: dict[str, str] = {}
     for entry in entries:
         name, sep, arn = entry.partition("=")
         if not sep:
-            raise ConfigError("secrets", entry, ALLOWED)
-        check_reference(name, arn)
+            raise ConfigError("FargateServiceArgs.secrets", entry, ALLOWED)
         if name in references:
-            raise ConfigError("secrets", entry, f"each name once ({name} is set twice)")
+            raise ConfigError("FargateServiceArgs.secrets", entry, f"each name once ({name} is set twice)")
         references[name] = arn
     return references
 
@@ -87,13 +87,13 @@ def parse_values(entries: Iterable[str]) -> dict[str, str]:
         name, sep, value = entry.partition("=")
         if not sep or not value or not _NAME.fullmatch(name):
             raise ConfigError(
-                "secretValues",
+                "FargateServiceArgs.secret_values",
                 HIDDEN,
                 f"NAME=value entries, NAME of letters, digits and _ (not starting with a digit), set with pulumi "
                 f"config set --secret; entry {position} is not",
             )
         if name in values:
-            raise ConfigError("secretValues", HIDDEN, f"each name once ({name} is set twice)")
+            raise ConfigError("FargateServiceArgs.secret_values", HIDDEN, f"each name once ({name} is set twice)")
         values[name] = value
     return values
 
@@ -102,7 +102,7 @@ def check_names(environment: Mapping[str, str], secrets: Iterable[str]) -> None:
     """A name is either plain environment or a secret, never both."""
     for name in secrets:
         if name in environment:
-            raise ConfigError("secrets", name, f"a name not also in environment ({name} is in both)")
+            raise ConfigError("FargateServiceArgs.secrets", name, f"a name not also in environment ({name} is in both)")
 
 
 def stack_prefixes(project: str, stack: str) -> tuple[str, str]:
@@ -117,11 +117,13 @@ def check_within_stack(references: Mapping[str, str], project: str, stack: str) 
     where the boundary would deny one outside them (the tasks would never start)."""
     parameter, secret = stack_prefixes(project, stack)
     for name, value_from in references.items():
-        arn = resource_arn(value_from) or ""
+        arn = resource_arn(value_from)
+        if arn is None:
+            continue  # not a reference at all: check_reference says so
         resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
         if not (resource.startswith(f"parameter{parameter}") or resource.startswith(f"secret:{secret}")):
             raise ConfigError(
-                "secrets",
+                "FargateServiceArgs.secrets",
                 f"{name}={value_from}",
                 f"an SSM parameter under {parameter} or a Secrets Manager secret named {secret}...: the "
                 "stack's permissions boundary (docs/iam-boundary.json) lets its roles read only those",

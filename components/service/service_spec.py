@@ -1,7 +1,8 @@
 """The plain-value part of a Fargate service, validated on construction.
 
 A ``ServiceSpec`` cannot exist with a value AWS would reject, so a component that takes one never
-registers a resource for a bad configuration. Errors name the stack config key of the field.
+registers a resource for a bad configuration. Errors name the field (``ServiceSpec.cpu``); a program
+maps them to its own config keys (``settings.FIELD_KEYS``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import validation as check
 from ..edge import alb_rules
 from ..errors import ConfigError, collect
-from .app_contract import app_environment, reject_owned
+from .app_contract import app_environment, reject_owned, shutdown_budget_seconds
 from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
 from .fargate_sizing import validate_task_size
@@ -46,11 +47,11 @@ class HealthCheck:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: alb_rules.health_check_path("healthCheckPath", self.path),
-            lambda: check.int_in_range("healthCheckIntervalSeconds", self.interval_seconds, 5, 300),
-            lambda: check.int_in_range("healthCheckTimeoutSeconds", self.timeout_seconds, 2, 60),
-            lambda: check.int_in_range("healthCheckRetries", self.retries, 1, 10),
-            lambda: check.int_in_range("healthCheckStartPeriodSeconds", self.start_period_seconds, 0, 300),
+            lambda: alb_rules.health_check_path("HealthCheck.path", self.path),
+            lambda: check.int_in_range("HealthCheck.interval_seconds", self.interval_seconds, 5, 300),
+            lambda: check.int_in_range("HealthCheck.timeout_seconds", self.timeout_seconds, 2, 60),
+            lambda: check.int_in_range("HealthCheck.retries", self.retries, 1, 10),
+            lambda: check.int_in_range("HealthCheck.start_period_seconds", self.start_period_seconds, 0, 300),
         )
 
 
@@ -94,34 +95,46 @@ class ServiceSpec:
     """Listener-rule path patterns routed to the service (1-3, the ALB's limit). Default ``("/*",)``."""
     listener_rule_priority: int = alb_rules.LAST_PRIORITY
     """Listener-rule priority (1-50000; a catch-all pattern needs 50000, the last). Default 50000."""
-    idle_timeout_seconds: int = 60
-    """Idle timeout of the load balancer in front (1-4000); the app's keep-alive outlasts it. Default 60."""
     sidecars: tuple[Sidecar, ...] = ()
     """Containers beside the app (``Sidecar``); their memory comes out of the task's, the app gets the
     rest (its heap is tuned to that). Default none."""
 
     def __post_init__(self) -> None:
         collect(
-            lambda: check.one_of("platformVersion", self.platform_version, PLATFORM_VERSIONS),
+            lambda: check.one_of("ServiceSpec.platform_version", self.platform_version, PLATFORM_VERSIONS),
             lambda: validate_task_size(self.cpu, self.memory, self.platform_version),
             lambda: validate_strategy(self.strategy),
-            lambda: check.int_in_range("desiredCount", self.desired_count, 0, MAX_DESIRED_COUNT),
-            lambda: check.port("containerPort", self.container_port),
-            lambda: check.int_in_range("stopTimeoutSeconds", self.stop_timeout_seconds, 2, 120),
-            lambda: check.log_retention(self.log_retention_days),
+            lambda: check.int_in_range("ServiceSpec.desired_count", self.desired_count, 0, MAX_DESIRED_COUNT),
+            lambda: check.port("ServiceSpec.container_port", self.container_port),
+            lambda: check.int_in_range("ServiceSpec.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
+            lambda: check.log_retention("ServiceSpec.log_retention_days", self.log_retention_days),
             lambda: check.int_in_range(
-                "healthCheckGracePeriodSeconds", self.health_check_grace_period_seconds, 0, 2_147_483_647
+                "ServiceSpec.health_check_grace_period_seconds",
+                self.health_check_grace_period_seconds,
+                0,
+                2_147_483_647,
             ),
-            lambda: check.int_in_range("minHealthyPercent", self.min_healthy_percent, 0, 100),
+            lambda: check.int_in_range("ServiceSpec.min_healthy_percent", self.min_healthy_percent, 0, 100),
             self._check_max_percent,
             lambda: check.int_in_range(
-                "deregistrationDelaySeconds", self.deregistration_delay_seconds, 0, MAX_DEREGISTRATION_DELAY
+                "ServiceSpec.deregistration_delay_seconds",
+                self.deregistration_delay_seconds,
+                0,
+                MAX_DEREGISTRATION_DELAY,
             ),
             lambda: alb_rules.path_patterns(
-                "pathPatterns", self.path_patterns, "listenerRulePriority", self.listener_rule_priority
+                "ServiceSpec.path_patterns",
+                self.path_patterns,
+                "ServiceSpec.listener_rule_priority",
+                self.listener_rule_priority,
             ),
             self._check_sidecars,
-            self.container_environment,
+            lambda: self.container_environment(None),
+            # The drain a route adds must fit in stopTimeout; checked for every service, routed or not yet.
+            lambda: shutdown_budget_seconds(
+                stop_timeout_seconds=self.stop_timeout_seconds,
+                deregistration_delay_seconds=self.deregistration_delay_seconds,
+            ),
         )
 
     @property
@@ -132,45 +145,51 @@ class ServiceSpec:
     def _check_sidecars(self) -> None:
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
-            raise ConfigError("sidecars.name", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
+            raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
         # ECS ContainerDefinition memory: at least 6 MiB a container; Fargate cpu: "the total amount of CPU
         # reserved for all containers within a task be lower than the task-level cpu value".
         if self.app_memory_mib < MIN_CONTAINER_MEMORY:
             raise ConfigError(
-                "sidecars.memory", [c.memory for c in self.sidecars], f"together under memory ({self.memory})"
+                "ServiceSpec.sidecars",
+                [c.memory for c in self.sidecars],
+                f"together under ServiceSpec.memory ({self.memory})",
             )
         if sum(sidecar.cpu for sidecar in self.sidecars) >= self.cpu:
-            raise ConfigError("sidecars.cpu", [c.cpu for c in self.sidecars], f"together under cpu ({self.cpu})")
+            raise ConfigError(
+                "ServiceSpec.sidecars", [c.cpu for c in self.sidecars], f"together under ServiceSpec.cpu ({self.cpu})"
+            )
         ports = [self.container_port, *(port for sidecar in self.sidecars for port in sidecar.port_mappings)]
         if len(set(ports)) != len(ports):
-            raise ConfigError("sidecars.portMappings", ports[1:], "ports of their own, not containerPort")
+            raise ConfigError("ServiceSpec.sidecars", ports[1:], "ports of their own, not ServiceSpec.container_port")
         checked = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
         for sidecar in self.sidecars:
             for container, condition in sidecar.depends_on:
                 if container not in names:
-                    raise ConfigError("sidecars.dependsOn", container, "a container of the task: " + ", ".join(names))
+                    raise ConfigError("ServiceSpec.sidecars", container, "a container of the task: " + ", ".join(names))
                 if condition == "HEALTHY" and container not in checked:
                     raise ConfigError(
-                        "sidecars.dependsOn", container, "HEALTHY only on a container with a health check"
+                        "ServiceSpec.sidecars", container, "HEALTHY only on a container with a health check"
                     )
 
     def _check_max_percent(self) -> None:
         if self.max_percent < 100 or self.max_percent <= self.min_healthy_percent:
             raise ConfigError(
-                "maxPercent", self.max_percent, f"at least 100 and above minHealthyPercent ({self.min_healthy_percent})"
+                "ServiceSpec.max_percent",
+                self.max_percent,
+                f"at least 100 and above ServiceSpec.min_healthy_percent ({self.min_healthy_percent})",
             )
 
-    def container_environment(self, *, behind_load_balancer: bool = True) -> dict[str, str]:
+    def container_environment(self, idle_timeout_seconds: int | None) -> dict[str, str]:
         """The user's environment, the tuning for the app container's memory (the task's less its sidecars'), and
-        what the app must know of the task and, when one routes to it, the load balancer (``app_contract``)."""
+        what the app must know of the task and, when one routes to it, the load balancer with that idle
+        timeout (``app_contract``; None: no load balancer)."""
         reject_owned(self.environment)
         tuned = tuned_environment(self.environment, container_memory_mib=self.app_memory_mib, tuning=self.tuning)
         contract = app_environment(
             port=self.container_port,
             health_check_path=self.health_check.path,
-            idle_timeout_seconds=self.idle_timeout_seconds,
+            idle_timeout_seconds=idle_timeout_seconds,
             stop_timeout_seconds=self.stop_timeout_seconds,
             deregistration_delay_seconds=self.deregistration_delay_seconds,
-            behind_load_balancer=behind_load_balancer,
         )
         return dict(sorted({**tuned, **contract}.items()))

@@ -52,30 +52,30 @@ class Sidecar:
         collect(
             self._check_name,
             self._check_image,
-            lambda: check.int_in_range("sidecars.memory", self.memory, MIN_CONTAINER_MEMORY, 120 * 1024),
-            lambda: check.int_in_range("sidecars.cpu", self.cpu, 0, 16 * 1024),
-            lambda: check.ports("sidecars.portMappings", self.port_mappings),
+            lambda: check.int_in_range("Sidecar.memory", self.memory, MIN_CONTAINER_MEMORY, 120 * 1024),
+            lambda: check.int_in_range("Sidecar.cpu", self.cpu, 0, 16 * 1024),
+            lambda: check.ports("Sidecar.port_mappings", self.port_mappings),
             self._check_dependencies,
             self._check_health_check,
         )
 
     def _check_name(self) -> None:
         if not _NAME.fullmatch(self.name):
-            raise ConfigError("sidecars.name", self.name, "1-255 letters, digits, underscores and hyphens")
+            raise ConfigError("Sidecar.name", self.name, "1-255 letters, digits, underscores and hyphens")
 
     def _check_image(self) -> None:
         if not _PINNED.fullmatch(self.image):
-            raise ConfigError("sidecars.image", self.image, "an image pinned by digest: repo:tag@sha256:<64 hex>")
+            raise ConfigError("Sidecar.image", self.image, "an image pinned by digest: repo:tag@sha256:<64 hex>")
 
     def _check_dependencies(self) -> None:
         for container, condition in self.depends_on:
-            check.one_of("sidecars.dependsOn", condition, CONDITIONS)
+            check.one_of("Sidecar.depends_on", condition, CONDITIONS)
             if container == self.name:
-                raise ConfigError("sidecars.dependsOn", container, "another container than itself")
+                raise ConfigError("Sidecar.depends_on", container, "another container than itself")
 
     def _check_health_check(self) -> None:
         if self.health_check and self.health_check[0] not in ("CMD", "CMD-SHELL"):
-            raise ConfigError("sidecars.healthCheck", list(self.health_check), "a command starting CMD or CMD-SHELL")
+            raise ConfigError("Sidecar.health_check", list(self.health_check), "a command starting CMD or CMD-SHELL")
 
     def definition(self, *, log_group: str, region: str) -> dict[str, Any]:
         """Its ECS container definition, logging to the task's log group under its own stream prefix."""

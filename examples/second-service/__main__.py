@@ -24,8 +24,6 @@ spec = ServiceSpec(
     path_patterns=(path_pattern, f"{path_pattern}/*"),
     listener_rule_priority=config.get_int("listenerRulePriority", 200),
     environment={"BASE_PATH": path_pattern},
-    # The platform's load balancer sets the idle timeout; the app's keep-alive must outlast it.
-    idle_timeout_seconds=config.get_int("idleTimeoutSeconds", 60),
 )
 
 image = AppImage(
@@ -44,6 +42,10 @@ service = FargateService(
         route=Route(
             listener_arn=platform.require_output("listener_arn"),
             load_balancer_security_group_id=platform.require_output("load_balancer_security_group_id"),
+            # The platform's load balancer sets the idle timeout (its idle_timeout_seconds output); the
+            # app's keep-alive must outlast it, and the environment is plain text: this stack's config
+            # repeats it.
+            idle_timeout_seconds=config.get_int("idleTimeoutSeconds", 60),
         ),
     ),
 )

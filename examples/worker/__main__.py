@@ -31,9 +31,10 @@ backlog_per_task = config.get_int("backlogPerTask", 10)
 # may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
 WORK_SECONDS = 300
 
-# Queue names are unique per account and region (1-80 letters, digits, - and _): project and stack keep
-# copies apart. The app resolves the URL from the name (the task environment takes plain values).
-name = f"{project}-{stack}-jobs"
+# Queue names are unique per account and region (1-80 letters, digits, - and _): stack and project keep
+# copies apart, and the stack's name comes first, as the deployer policy's StackQueues scopes them
+# (docs/iam.md). The app resolves the URL from the name (the task environment takes plain values).
+name = f"{stack}-{project}-jobs"
 dead_letters = aws.sqs.Queue(
     f"{stack}-jobs-dlq", name=f"{name}-dlq", message_retention_seconds=14 * 24 * 3600, sqs_managed_sse_enabled=True
 )

@@ -29,6 +29,7 @@ def service(
     container_insights: str = "enhanced",
     exec_kms_key_arn: str = "",
     load_balancer_arn_suffix: str | None = None,
+    idle_timeout_seconds: int = 60,
     **overrides: Any,
 ) -> FargateService:
     """A service behind a listener, in a ``Cluster`` of the same name (as the program builds them) unless
@@ -45,7 +46,8 @@ def service(
             ),
         )  # fmt: skip
     route = Route(listener_arn=LISTENER, load_balancer_security_group_id="sg-alb",
-                  load_balancer_arn_suffix=load_balancer_arn_suffix)  # fmt: skip
+                  load_balancer_arn_suffix=load_balancer_arn_suffix,
+                  idle_timeout_seconds=idle_timeout_seconds)  # fmt: skip
     args = {
         "spec": spec,
         "image_ref": IMAGE,

@@ -164,12 +164,12 @@ def test_multi_arch_lifecycle_windows_count_the_index_and_every_platform(multi: 
 @pytest.mark.parametrize(
     ("overrides", "key"),
     [
-        ({"platforms": ("linux/amd64",)}, "platforms"),
-        ({"platforms": ("linux/arm64", "linux/s390x")}, "platforms"),
-        ({"platforms": ("linux/arm64", "linux/arm64")}, "platforms"),
-        ({"dockerfile": "Dockerfile.graviton", "platforms": ("linux/arm64", "linux/amd64")}, "platforms"),
-        ({"dockerfile": "Dockerfile.alpine"}, "dockerfile"),
-        ({"keep_builds": 0}, "keepBuilds"),
+        ({"platforms": ("linux/amd64",)}, "AppImageArgs.platforms"),
+        ({"platforms": ("linux/arm64", "linux/s390x")}, "AppImageArgs.platforms"),
+        ({"platforms": ("linux/arm64", "linux/arm64")}, "AppImageArgs.platforms"),
+        ({"dockerfile": "Dockerfile.graviton", "platforms": ("linux/arm64", "linux/amd64")}, "AppImageArgs.platforms"),
+        ({"dockerfile": "Dockerfile.alpine"}, "AppImageArgs.dockerfile"),
+        ({"keep_builds": 0}, "AppImageArgs.keep_builds"),
     ],
 )
 def test_bad_image_arguments_are_rejected_naming_the_key(overrides: dict, key: str) -> None:

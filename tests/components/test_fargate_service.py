@@ -86,11 +86,10 @@ def test_the_app_is_told_the_port_health_path_timeouts_and_drain_the_task_and_al
     spec = ServiceSpec(
         container_port=8080,
         health_check=HealthCheck(path="/ready"),
-        idle_timeout_seconds=120,
         deregistration_delay_seconds=60,
         stop_timeout_seconds=100,
     )
-    mocks = mocked(lambda: service(spec))
+    mocks = mocked(lambda: service(spec, idle_timeout_seconds=120))
     env = environment(mocks)
     target_group = mocks.one("aws:lb/targetGroup:TargetGroup").inputs
     assert int(env["PORT"]) == container(mocks)["portMappings"][0]["containerPort"] == target_group["port"]
@@ -260,17 +259,17 @@ def test_every_resource_descends_from_the_service_or_its_cluster_and_is_named_af
 @pytest.mark.parametrize(
     ("build", "key"),
     [
-        (lambda: service(container_insights="on"), "containerInsights"),
-        (lambda: service(cluster_arn="shared"), "clusterArn"),
-        (lambda: service(cluster_arn=""), "clusterArn"),
-        (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "memory"),
+        (lambda: service(container_insights="on"), "ClusterArgs.container_insights"),
+        (lambda: service(cluster_arn="shared"), "FargateServiceArgs.cluster"),
+        (lambda: service(cluster_arn=""), "FargateServiceArgs.cluster"),
+        (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "ServiceSpec.memory"),
         (
             lambda: service(
                 ServiceSpec(
                     strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=0, use_spot=True)
                 )
             ),
-            "spotWeight",
+            "ServiceSpec.strategy[FARGATE_SPOT].weight",
         ),
     ],
 )
@@ -356,12 +355,12 @@ def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused
                            subnet_ids=["s"], assign_public_ip=False, autoscaling=SCALING,
                            route=Route(listener_arn="l", load_balancer_security_group_id="sg",
                                        load_balancer_arn_suffix=LB_SUFFIX))  # fmt: skip
-    assert error.value.key == "desiredCount"
+    assert error.value.key == "ServiceSpec.desired_count"
     with pytest.raises(ConfigError) as error:
         FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"],
                            assign_public_ip=False, route=Route(listener_arn="l", load_balancer_security_group_id="sg"),
                            autoscaling=SCALING)  # fmt: skip
-    assert error.value.key == "requestsPerTarget"
+    assert error.value.key == "Autoscaling.requests_per_target"
 
 
 @pytest.fixture(scope="module")
@@ -447,7 +446,7 @@ def test_the_component_refuses_a_partial_secrets_manager_arn_as_the_config_does(
     with pytest.raises(ConfigError) as error:
         FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"],
                            assign_public_ip=False, secrets={"DB": partial})  # fmt: skip
-    assert (error.value.key, error.value.value) == ("secrets", f"DB={partial}")
+    assert (error.value.key, error.value.value) == ("FargateServiceArgs.secrets", f"DB={partial}")
     assert "6-character suffix" in error.value.allowed
 
 

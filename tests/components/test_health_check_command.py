@@ -119,4 +119,4 @@ def test_nothing_listening_fails_the_check(mocked, free_port: int) -> None:
 def test_paths_a_url_cannot_carry_are_refused_naming_the_key(path: str) -> None:
     with pytest.raises(ConfigError) as error:
         HealthCheck(path=path)
-    assert (error.value.key, error.value.value) == ("healthCheckPath", path)
+    assert (error.value.key, error.value.value) == ("HealthCheck.path", path)

@@ -7,6 +7,7 @@ import pytest
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import PARTITIONS
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.errors import ConfigError
 from tests.models import elb_log_delivery as elb
 from tools.offline import ACCOUNT, RecordingMocks, run_mocked
@@ -16,7 +17,7 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 def load_balancer(**overrides) -> LoadBalancer:
     return LoadBalancer(
-        "web", LoadBalancerArgs(**({"vpc_id": "vpc-1", "subnet_ids": ["subnet-1", "subnet-2"]} | overrides))
+        "web", LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1", "subnet-2"], spec=LoadBalancerSpec(**overrides))
     )
 
 
@@ -34,8 +35,8 @@ def test_the_listener_port_is_open_to_each_allowed_cidr_and_nothing_else(mocked)
 @pytest.mark.parametrize("cidr", ["2001:db8::/32", "::/0"])
 def test_an_ipv6_cidr_is_refused_because_the_alb_is_ipv4_only(cidr: str) -> None:
     with pytest.raises(ConfigError) as error:
-        LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1"], allowed_cidrs=("203.0.113.0/24", cidr))
-    assert (error.value.key, error.value.value) == ("allowedCidrs", cidr)
+        LoadBalancerSpec(allowed_cidrs=("203.0.113.0/24", cidr))
+    assert (error.value.key, error.value.value) == ("LoadBalancerSpec.allowed_cidrs", cidr)
     assert "IPv4-only" in error.value.allowed
 
 
@@ -49,8 +50,8 @@ def test_the_alb_is_ipv4_only_so_only_ipv4_ingress_can_ever_match(mocked) -> Non
 def test_the_idle_timeout_is_a_setting_within_the_albs_range(mocked, seconds: int, ok: bool) -> None:
     if not ok:
         with pytest.raises(ConfigError) as error:
-            LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1"], idle_timeout_seconds=seconds)
-        assert error.value.key == "idleTimeoutSeconds"
+            LoadBalancerSpec(idle_timeout_seconds=seconds)
+        assert error.value.key == "LoadBalancerSpec.idle_timeout_seconds"
         return
     alb = mocked(lambda: load_balancer(idle_timeout_seconds=seconds)).one("aws:lb/loadBalancer:LoadBalancer")
     assert alb.inputs["idleTimeout"] == seconds
@@ -79,17 +80,17 @@ def test_the_url_omits_port_80(mocked) -> None:
 @pytest.mark.parametrize(
     ("overrides", "key"),
     [
-        ({"listener_port": 0}, "listenerPort"),
-        ({"listener_port": 70000}, "listenerPort"),
-        ({"allowed_cidrs": ()}, "allowedCidrs"),
-        ({"allowed_cidrs": ("10.0.0.1/8",)}, "allowedCidrs"),
-        ({"allowed_cidrs": ("not-a-cidr",)}, "allowedCidrs"),
-        ({"allowed_cidrs": ("10.0.0.1",)}, "allowedCidrs"),
+        ({"listener_port": 0}, "LoadBalancerSpec.listener_port"),
+        ({"listener_port": 70000}, "LoadBalancerSpec.listener_port"),
+        ({"allowed_cidrs": ()}, "LoadBalancerSpec.allowed_cidrs"),
+        ({"allowed_cidrs": ("10.0.0.1/8",)}, "LoadBalancerSpec.allowed_cidrs"),
+        ({"allowed_cidrs": ("not-a-cidr",)}, "LoadBalancerSpec.allowed_cidrs"),
+        ({"allowed_cidrs": ("10.0.0.1",)}, "LoadBalancerSpec.allowed_cidrs"),
     ],
 )
 def test_bad_exposure_is_rejected_naming_the_key(overrides: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
-        LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=[], **overrides)
+        LoadBalancerSpec(**overrides)
     assert error.value.key == key
 
 
@@ -193,7 +194,9 @@ def test_access_logs_deploy_in_every_region_elb_serves_with_no_invoke_that_fails
 
 def test_access_logs_in_a_partition_without_documented_log_delivery_fail_naming_the_key() -> None:
     # Raised in the policy's apply (the region is an invoke's answer); the engine reports it wrapped.
-    with pytest.raises(ValueError, match=r"config 'accessLogs': got true; allowed: false in us-iso-east-1"):
+    with pytest.raises(
+        ValueError, match=r"config 'LoadBalancerSpec\.access_logs': got true; allowed: false in us-iso-east-1"
+    ):
         run_mocked(with_access_logs, mocks=InRegion("aws-iso", "us-iso-east-1"))
 
 
@@ -275,11 +278,11 @@ def test_without_a_domain_the_stack_stays_http(mocked) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [
-        ({"name": "App.Example.com", "hosted_zone_id": "Z0123"}, "domainName"),
-        ({"name": "localhost", "hosted_zone_id": "Z0123"}, "domainName"),
-        ({"name": "app.example.com"}, "hostedZoneId"),
-        ({"name": "app.example.com", "hosted_zone_id": "zone-1"}, "hostedZoneId"),
-        ({"name": "app.example.com", "certificate_arn": "arn:aws:iam::1:cert"}, "certificateArn"),
+        ({"name": "App.Example.com", "hosted_zone_id": "Z0123"}, "Domain.name"),
+        ({"name": "localhost", "hosted_zone_id": "Z0123"}, "Domain.name"),
+        ({"name": "app.example.com"}, "Domain.hosted_zone_id"),
+        ({"name": "app.example.com", "hosted_zone_id": "zone-1"}, "Domain.hosted_zone_id"),
+        ({"name": "app.example.com", "certificate_arn": "arn:aws:iam::1:cert"}, "Domain.certificate_arn"),
     ],
 )
 def test_a_bad_domain_setting_names_its_key(kwargs: dict, key: str) -> None:
@@ -290,5 +293,5 @@ def test_a_bad_domain_setting_names_its_key(kwargs: dict, key: str) -> None:
 
 def test_https_cannot_share_the_http_port() -> None:
     with pytest.raises(ConfigError) as error:
-        LoadBalancerArgs(vpc_id="v", subnet_ids=["s"], listener_port=443, domain=DOMAIN)
-    assert error.value.key == "listenerPort"
+        LoadBalancerSpec(listener_port=443, domain=DOMAIN)
+    assert error.value.key == "LoadBalancerSpec.listener_port"

@@ -12,7 +12,7 @@ def network_outputs(mocked, args: NetworkArgs) -> tuple[Any, dict[str, Any]]:
     def build() -> None:
         net = Network("net", args)
         seen["public_ip"] = net.assign_public_ip
-        net.vpc_id.apply(lambda v: seen.__setitem__("vpc", v))
+        net.vpc_id.apply(lambda v: seen.__setitem__("NetworkArgs.mode", v))
         net.public_subnet_ids.apply(lambda v: seen.__setitem__("public", list(v)))
         net.task_subnet_ids.apply(lambda v: seen.__setitem__("tasks", list(v)))
 
@@ -22,7 +22,7 @@ def network_outputs(mocked, args: NetworkArgs) -> tuple[Any, dict[str, Any]]:
 def test_the_default_vpc_puts_tasks_in_its_default_subnets_with_a_public_ip(mocked) -> None:
     mocks, seen = network_outputs(mocked, NetworkArgs())
     assert seen == {
-        "vpc": "vpc-0default",
+        "NetworkArgs.mode": "vpc-0default",
         "public": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
         "tasks": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
         "public_ip": True,
@@ -58,21 +58,29 @@ def test_existing_subnets_are_used_as_given(mocked) -> None:
         mode="existing", vpc_id="vpc-9", public_subnet_ids=("subnet-a", "subnet-b"), task_subnet_ids=("subnet-p",)
     )
     mocks, seen = network_outputs(mocked, args)
-    assert seen == {"vpc": "vpc-9", "public": ["subnet-a", "subnet-b"], "tasks": ["subnet-p"], "public_ip": False}
+    assert seen == {
+        "NetworkArgs.mode": "vpc-9",
+        "public": ["subnet-a", "subnet-b"],
+        "tasks": ["subnet-p"],
+        "public_ip": False,
+    }
     assert mocks.calls == []
 
 
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [
-        ({"mode": "shared"}, "vpc"),
-        ({"mode": "new", "vpc_cidr": "10.0.0.0/28"}, "vpcCidr"),
-        ({"mode": "new", "vpc_cidr": "2001:db8::/56"}, "vpcCidr"),
-        ({"mode": "new", "availability_zones": 1}, "availabilityZones"),
-        ({"mode": "new", "nat_strategy": "Gateway"}, "natStrategy"),
-        ({"mode": "existing"}, "vpcId"),
-        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a",)}, "publicSubnetIds"),
-        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a", "sn-b")}, "publicSubnetIds"),
+        ({"mode": "shared"}, "NetworkArgs.mode"),
+        ({"mode": "new", "vpc_cidr": "10.0.0.0/28"}, "NetworkArgs.vpc_cidr"),
+        ({"mode": "new", "vpc_cidr": "2001:db8::/56"}, "NetworkArgs.vpc_cidr"),
+        ({"mode": "new", "availability_zones": 1}, "NetworkArgs.availability_zones"),
+        ({"mode": "new", "nat_strategy": "Gateway"}, "NetworkArgs.nat_strategy"),
+        ({"mode": "existing"}, "NetworkArgs.vpc_id"),
+        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a",)}, "NetworkArgs.public_subnet_ids"),
+        (
+            {"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a", "sn-b")},
+            "NetworkArgs.public_subnet_ids",
+        ),
         (
             {
                 "mode": "existing",
@@ -80,7 +88,7 @@ def test_existing_subnets_are_used_as_given(mocked) -> None:
                 "public_subnet_ids": ("subnet-a", "subnet-b"),
                 "task_subnet_ids": ("x",),
             },
-            "taskSubnetIds",
+            "NetworkArgs.task_subnet_ids",
         ),
     ],
 )

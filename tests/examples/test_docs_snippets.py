@@ -7,7 +7,7 @@ import pytest
 
 from tests.models.alb import Listener
 from tests.program.stacks import recorded_run
-from tools.offline import ROOT, RecordingMocks, Run, main_program, run_mocked
+from tools.offline import ROOT, RecordingMocks, Run, main_program, mock_arn, run_mocked
 
 DOC = ROOT / "docs" / "reuse.md"
 SNIPPETS = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.DOTALL)
@@ -35,9 +35,7 @@ def test_a_snippet_runs_as_a_program_next_to_the_platform_and_its_rules_are_reac
     listener = Listener(default="404")
     for each in (platform, run):
         targets = {
-            f"arn:aws:lb:us-east-1:123456789012:{r.name}": r.name
-            for r in each.mocks.resources
-            if r.type == "aws:lb/targetGroup:TargetGroup"
+            mock_arn(r.type, r.name): r.name for r in each.mocks.resources if r.type == "aws:lb/targetGroup:TargetGroup"
         }
         for rule in each.mocks.inputs_of("aws:lb/listenerRule:ListenerRule"):
             listener.add_registered(rule, targets)  # refuses a priority the platform already holds

@@ -10,7 +10,7 @@ import pytest
 
 from tests.models.alb import Listener, Rule, RuleRefusedError
 from tests.program.stacks import recorded_run
-from tools.offline import RecordingMocks, Run, run_program
+from tools.offline import RecordingMocks, Run, mock_arn, run_program
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
@@ -22,9 +22,7 @@ def listener_of(platform: Run, *others: Run) -> Listener:
     listener = Listener(default=f"fixed-response {default['fixedResponse']['statusCode']}")
     for run in (platform, *others):
         targets = {
-            f"arn:aws:lb:us-east-1:123456789012:{r.name}": r.name
-            for r in run.mocks.resources
-            if r.type == "aws:lb/targetGroup:TargetGroup"
+            mock_arn(r.type, r.name): r.name for r in run.mocks.resources if r.type == "aws:lb/targetGroup:TargetGroup"
         }
         for rule in run.mocks.inputs_of(RULE):
             listener.add_registered(rule, targets)

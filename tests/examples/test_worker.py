@@ -39,7 +39,7 @@ def test_it_runs_in_the_platforms_cluster_with_no_load_balancer_all_on_spot(work
 
 def test_a_message_that_keeps_failing_goes_to_the_dead_letter_queue(worker: Run) -> None:
     queues = {q["name"]: q for q in worker.mocks.inputs_of("aws:sqs/queue:Queue")}
-    queue, dead = queues["graviton-node-worker-dev-jobs"], queues["graviton-node-worker-dev-jobs-dlq"]
+    queue, dead = queues["dev-graviton-node-worker-jobs"], queues["dev-graviton-node-worker-jobs-dlq"]
     redrive = json.loads(queue["redrivePolicy"])
     assert redrive == {"deadLetterTargetArn": worker.mocks.find("aws:sqs/queue:Queue", "dev-jobs-dlq").outputs["arn"],
                        "maxReceiveCount": 5}  # fmt: skip
@@ -49,7 +49,7 @@ def test_a_message_that_keeps_failing_goes_to_the_dead_letter_queue(worker: Run)
 def test_the_app_knows_its_queue_and_has_the_whole_stop_to_finish_in(worker: Run) -> None:
     (container,) = json.loads(worker.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
     env = {item["name"]: item["value"] for item in container["environment"]}
-    assert env["QUEUE_NAME"] == "graviton-node-worker-dev-jobs"
+    assert env["QUEUE_NAME"] == "dev-graviton-node-worker-jobs"
     assert container["stopTimeout"] == 120 and env["SHUTDOWN_TIMEOUT_MS"] == "115000"
     assert not {"KEEP_ALIVE_TIMEOUT_MS", "DRAIN_DELAY_MS"} & env.keys()
 
@@ -76,7 +76,7 @@ def test_it_scales_on_backlog_per_task_on_the_services_own_scalable_target(worke
     assert metrics["backlog"]["expression"] == "visible / running" and metrics["backlog"]["returnData"] is True
     visible = metrics["visible"]["metricStat"]["metric"]
     assert (visible["namespace"], visible["metricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
-    assert visible["dimensions"] == [{"name": "QueueName", "value": "graviton-node-worker-dev-jobs"}]
+    assert visible["dimensions"] == [{"name": "QueueName", "value": "dev-graviton-node-worker-jobs"}]
     running = metrics["running"]["metricStat"]["metric"]
     cluster, service = target["resourceId"].split("/")[1:]
     assert running["dimensions"] == [

@@ -292,6 +292,29 @@ def _range(low: float, high: float) -> Callable[[Any], list[str]]:
     return lambda value: [] if low <= float(value) <= high else [f"{value!r} outside {low}-{high}"]
 
 
+def _tenths(low: float, high: float) -> Callable[[Any], list[str]]:
+    """A multiple of 0.1 from ``low`` to ``high`` (compared in tenths, so 2.5 is not lost to binary floats)."""
+
+    def test(value: Any) -> list[str]:
+        tenths = round(float(value) * 10)
+        ok = abs(float(value) * 10 - tenths) < 1e-9 and round(low * 10) <= tenths <= round(high * 10)
+        return [] if ok else [f"{value!r} is not a multiple of 0.1 from {low} to {high}"]
+
+    return test
+
+
+#: The provider types the ECS minutes as nullable ints held in strings and sends them as integers
+#: (internal/service/ecs/service.go: expandBakeTimeInMinutes, expandCanaryConfiguration,
+#: expandLinearConfiguration).
+ECS_MINUTES = "internal/service/ecs/service.go: nullable.TypeNullableInt, sent as an integer"
+MINUTES_SAY = "Valid values are 0 to 1440 minutes (24 hours)."
+
+
+def _header_name(name: Any) -> list[str]:
+    token = re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,40}", str(name))
+    return [] if token else [f"{name!r}: not 1-40 RFC 7230 token characters"]
+
+
 def _ipv4_cidr(value: Any) -> list[str]:
     try:
         ipaddress.IPv4Network(value, strict=True)
@@ -448,6 +471,39 @@ def _event_pattern(pattern: Any) -> list[str]:
         return [] if isinstance(node, list) and node else [f"{where}: a pattern's values are non-empty arrays"]
 
     return leaves(pattern, "pattern")
+
+
+# ---- SQS (the worker example): CreateQueue takes its settings as Attributes, documented in prose.
+
+QUEUE_NAME = Text(
+    "a-zA-Z0-9_-",
+    80,
+    Quote(
+        "sqs",
+        "CreateQueue:QueueName",
+        "A queue name can have up to 80 characters. Valid values: alphanumeric characters, hyphens ( - ), and "
+        "underscores ( _ ).",
+    ),
+)
+
+
+def _queue_attribute(says: str, low: int, high: int) -> Check:
+    """An integer attribute of CreateQueue in ``low``-``high``, as its Attributes documentation says."""
+    return Check(_range(low, high), Quote("sqs", "CreateQueue:Attributes", says))
+
+
+def _boolean(value: Any) -> list[str]:
+    return [] if isinstance(value, bool) else [f"{value!r} is not true or false"]
+
+
+def _redrive_policy(policy: Any) -> list[str]:
+    """RedrivePolicy: a dead-letter queue's ARN and how many receives a message gets before it goes there."""
+    problems = [] if set(policy) == {"deadLetterTargetArn", "maxReceiveCount"} else [f"keys {sorted(policy)}"]
+    if not str(policy.get("deadLetterTargetArn", "")).startswith("arn:aws:sqs:"):
+        problems.append(f"deadLetterTargetArn {policy.get('deadLetterTargetArn')!r} is no queue ARN")
+    if not isinstance(policy.get("maxReceiveCount"), int) or policy["maxReceiveCount"] < 1:
+        problems.append(f"maxReceiveCount {policy.get('maxReceiveCount')!r} is no count of deliveries")
+    return problems
 
 
 def _subscription_endpoint(endpoint: Any) -> list[str]:
@@ -989,6 +1045,38 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "priority": Api("elbv2", "CreateRule:Priority"),
         "actions[].type": Api("elbv2", "CreateRule:Actions[].Type"),
         "actions[].targetGroupArn": ISSUED,
+        "actions[].forward.targetGroups[].arn": ISSUED,
+        "actions[].forward.targetGroups[].weight": Api(
+            "elbv2", "CreateRule:Actions[].ForwardConfig.TargetGroups[].Weight"
+        ),
+        "conditions[].httpHeader.httpHeaderName": Both(
+            (
+                Api("elbv2", "CreateRule:Conditions[].HttpHeaderConfig.HttpHeaderName"),
+                Check(
+                    _header_name,
+                    Quote(
+                        "elbv2",
+                        "HttpHeaderConditionConfig.HttpHeaderName",
+                        "The allowed characters are specified by RFC 7230.",
+                    ),
+                ),
+            )
+        ),
+        "conditions[].httpHeader.values": Both(
+            (
+                Api("elbv2", "CreateRule:Conditions[].HttpHeaderConfig.Values"),
+                Each(
+                    Check(
+                        lambda value: [] if len(value) <= 128 else [f"{value!r} longer than 128"],
+                        Quote(
+                            "elbv2",
+                            "HttpHeaderConditionConfig.Values",
+                            "The maximum length of each string is 128 characters.",
+                        ),
+                    )
+                ),
+            )
+        ),
         "conditions[].pathPattern.values": Both(
             (
                 Api("elbv2", "CreateRule:Conditions[].PathPatternConfig.Values"),
@@ -1080,6 +1168,67 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "deploymentMinimumHealthyPercent": ecs_service("deploymentConfiguration.minimumHealthyPercent"),
         "deploymentCircuitBreaker.enable": ecs_service("deploymentConfiguration.deploymentCircuitBreaker.enable"),
         "deploymentCircuitBreaker.rollback": ecs_service("deploymentConfiguration.deploymentCircuitBreaker.rollback"),
+        "deploymentConfiguration.strategy": ecs_service("deploymentConfiguration.strategy"),
+        "deploymentConfiguration.bakeTimeInMinutes": Sent(
+            int,
+            ECS_MINUTES,
+            (
+                ecs_service("deploymentConfiguration.bakeTimeInMinutes"),
+                Check(
+                    _range(0, 1440),
+                    Url(
+                        "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ecs/service.go",
+                        "bake_time_in_minutes: nullable.ValidateTypeStringNullableIntBetween(0, 1440)",
+                    ),
+                ),
+            ),
+        ),
+        "deploymentConfiguration.canaryConfiguration.canaryPercent": Both(
+            (
+                ecs_service("deploymentConfiguration.canaryConfiguration.canaryPercent"),
+                Check(
+                    _tenths(0.1, 100),
+                    Quote(
+                        "ecs",
+                        "CanaryConfiguration.canaryPercent",
+                        "Valid values are multiples of 0.1 from 0.1 to 100.0.",
+                    ),
+                ),
+            )
+        ),
+        "deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes": Sent(
+            int,
+            ECS_MINUTES,
+            (
+                ecs_service("deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes"),
+                Check(_range(0, 1440), Quote("ecs", "CanaryConfiguration.canaryBakeTimeInMinutes", MINUTES_SAY)),
+            ),
+        ),
+        "deploymentConfiguration.linearConfiguration.stepPercent": Both(
+            (
+                ecs_service("deploymentConfiguration.linearConfiguration.stepPercent"),
+                Check(
+                    _tenths(3, 100),
+                    Quote(
+                        "ecs",
+                        "LinearConfiguration.stepPercent",
+                        "Valid values are multiples of 0.1 from 3.0 to 100.0.",
+                    ),
+                ),
+            )
+        ),
+        "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes": Sent(
+            int,
+            ECS_MINUTES,
+            (
+                ecs_service("deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes"),
+                Check(_range(0, 1440), Quote("ecs", "LinearConfiguration.stepBakeTimeInMinutes", MINUTES_SAY)),
+            ),
+        ),
+        **{
+            f"loadBalancers[].advancedConfiguration.{member}": ISSUED
+            for member in ("alternateTargetGroupArn", "productionListenerRule", "testListenerRule", "roleArn")
+        },
         "alarms.alarmNames": ecs_service("deploymentConfiguration.alarms.alarmNames"),
         "alarms.enable": ecs_service("deploymentConfiguration.alarms.enable"),
         "alarms.rollback": ecs_service("deploymentConfiguration.alarms.rollback"),
@@ -1337,6 +1486,34 @@ RULES: dict[str, Mapping[str, Rule]] = {
             Quote("sns", "Subscribe:Endpoint", "For the email protocol, the endpoint is an email address."),
         ),
     },
+    "aws:sqs/queue:Queue": {
+        "name": QUEUE_NAME,
+        "visibilityTimeoutSeconds": _queue_attribute(
+            "Valid values: An integer from 0 to 43,200 (12 hours).", 0, 43_200
+        ),
+        "messageRetentionSeconds": _queue_attribute(
+            "Valid values: An integer from 60 seconds (1 minute) to 1,209,600 seconds (14 days).", 60, 1_209_600
+        ),
+        "sqsManagedSseEnabled": Check(
+            _boolean,
+            Quote(
+                "sqs",
+                "CreateQueue:Attributes",
+                "Enables server-side queue encryption using SQS owned encryption keys.",
+            ),
+        ),
+        "redrivePolicy": Json(
+            Check(
+                _redrive_policy,
+                Quote(
+                    "sqs",
+                    "CreateQueue:Attributes",
+                    "The number of times a message is delivered to the source queue before being "
+                    "moved to the dead-letter queue.",
+                ),
+            )
+        ),
+    },
     "aws:ssm/parameter:Parameter": {
         "name": PARAMETER_NAME,
         "type": Api("ssm", "PutParameter:Type"),
@@ -1394,6 +1571,34 @@ RULES: dict[str, Mapping[str, Rule]] = {
         f"{TRACKING}.scaleOutCooldown": scaling_policy(f"{TRACKING_API}.ScaleOutCooldown"),
         f"{TRACKING}.predefinedMetricSpecification.predefinedMetricType": scaling_policy(
             f"{TRACKING_API}.PredefinedMetricSpecification.PredefinedMetricType"
+        ),
+        # The worker example's backlog per task: metric math over the queue's and the service's metrics.
+        f"{TRACKING}.customizedMetricSpecification.metrics[].id": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Id"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].returnData": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].ReturnData"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].expression": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Expression"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].label": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Label"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.stat": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Stat"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.metricName": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.MetricName"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.namespace": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Namespace"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.dimensions[].name": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Name"
+        ),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.dimensions[].value": scaling_policy(
+            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Value"
         ),
         f"{TRACKING}.predefinedMetricSpecification.resourceLabel": Both(
             (

@@ -38,7 +38,7 @@ RULES_BY_NAME = {rule.name: rule for rule in (*RULES, *STACK_RULES)}
 
 #: The stack whose policy config each program is held to: maximal is prod with every option on, the
 #: example runs beside dev.
-POLICY_STACK = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev"}
+POLICY_STACK = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev", "worker": "dev"}
 
 
 def stack_policy_config(stack: str) -> dict[str, Any]:

@@ -140,6 +140,8 @@ class Program:
                 return f"arn:aws:s3:::{name}"
             case "aws:sns/topic:Topic":
                 return f"arn:aws:sns:{region}:{name}"
+            case "aws:sqs/queue:Queue":  # queue: arn:${Partition}:sqs:${Region}:${Account}:${QueueName}
+                return f"arn:aws:sqs:{region}:{name}"
             case "aws:cloudwatch/metricAlarm:MetricAlarm":
                 return f"arn:aws:cloudwatch:{region}:alarm:{name}"
             case "aws:cloudwatch/dashboard:Dashboard":
@@ -268,6 +270,10 @@ class Program:
                 return [self.arn(r), self.arn(self.find(inputs["listenerArn"]))]
             case ("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", _):
                 return [self.arn(self.find(inputs["clusterName"]))]
+            case ("aws:ecs/service:Service", "iam"):
+                # The role ECS moves a traffic-shifting deployment's traffic with (none for rolling).
+                advanced = [b.get("advancedConfiguration") for b in inputs.get("loadBalancers") or []]
+                return [self.arn(self.find(a["roleArn"])) for a in advanced if a]
             case ("aws:ecs/taskDefinition:TaskDefinition", "iam"):
                 return [self.arn(self.find(inputs[k])) for k in ("executionRoleArn", "taskRoleArn")]
             case ("aws:ecs/service:Service", _) if action == "ecs:DescribeServiceDeployments":
@@ -335,7 +341,9 @@ class Program:
         if r.type == "aws:iam/rolePolicy:RolePolicy":
             return {"iam:PermissionsBoundary": self.find(r.inputs["role"]).inputs["permissionsBoundary"]}
         if action == "iam:PassRole":
-            service = "lambda" if r.type == "aws:lambda/function:Function" else "ecs-tasks"
+            service = {"aws:lambda/function:Function": "lambda", "aws:ecs/service:Service": "ecs"}.get(
+                r.type, "ecs-tasks"
+            )
             return {"iam:PassedToService": f"{service}.amazonaws.com"}
         if r.type == "aws:kms/key:Key":
             # The Go SDK leaves a false BypassPolicyLockoutSafetyCheck out of CreateKey and PutKeyPolicy (a

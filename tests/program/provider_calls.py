@@ -125,9 +125,10 @@ RESOURCES: dict[str, Calls] = {
     # (wait_for_steady_state: statusServiceWaitForStable -> findPrimaryDeploymentARN ListServiceDeployments,
     # findDeploymentStatus DescribeServiceDeployments), resourceServiceRead (findServiceByTwoPartKeyWaitForActive),
     # resourceServiceUpdate, resourceServiceDelete (drain with UpdateService, DeleteService, waitServiceInactive).
+    # A canary, linear or blue/green service passes ECS the role in loadBalancers[].advancedConfiguration.
     "aws:ecs/service:Service": Calls(("ecs:CreateService", "ecs:DescribeServices", "ecs:ListServiceDeployments",
         "ecs:DescribeServiceDeployments", "ecs:UpdateService", "ecs:DeleteService", "ecs:TagResource",
-        "ecs:UntagResource"), ("iam:CreateServiceLinkedRole",)),
+        "ecs:UntagResource"), ("iam:CreateServiceLinkedRole", "iam:PassRole")),
     # logs/group.go: resourceGroupCreate (PutRetentionPolicy), resourceGroupRead (findLogGroupByName),
     # resourceGroupUpdate (retention; kms_key_id: AssociateKmsKey/DisassociateKmsKey when execKmsKeyArn
     # changes), resourceGroupDelete; logs/tags_gen.go listTags, updateTags.
@@ -237,6 +238,12 @@ RESOURCES: dict[str, Calls] = {
     # (findTopicAttributesByARN), resourceTopicUpdate, resourceTopicDelete; sns/tags_gen.go.
     "aws:sns/topic:Topic": Calls(("sns:CreateTopic", "sns:SetTopicAttributes", "sns:GetTopicAttributes",
         "sns:DeleteTopic", "sns:ListTagsForResource", "sns:TagResource", "sns:UntagResource")),
+    # sqs/queue.go: resourceQueueCreate (CreateQueue with its tags, waitQueueAttributesPropagated:
+    # GetQueueAttributes), resourceQueueRead (findQueueAttributesByURL), resourceQueueUpdate
+    # (SetQueueAttributes), resourceQueueDelete (DeleteQueue, waitQueueDeleted); sqs/tags_gen.go ListTags
+    # (ListQueueTags), UpdateTags (TagQueue, UntagQueue). The worker example's queues.
+    "aws:sqs/queue:Queue": Calls(("sqs:CreateQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes",
+        "sqs:DeleteQueue", "sqs:ListQueueTags", "sqs:TagQueue", "sqs:UntagQueue")),
     # sns/topic_policy.go: resourceTopicPolicyUpsert, resourceTopicPolicyRead, resourceTopicPolicyDelete
     "aws:sns/topicPolicy:TopicPolicy": Calls(("sns:SetTopicAttributes", "sns:GetTopicAttributes")),
     # sns/topic_subscription.go: resourceTopicSubscriptionCreate, ...Read (findSubscriptionAttributesByARN),

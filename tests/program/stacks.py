@@ -1,5 +1,5 @@
 """The configurations whose registered resources are held to AWS's rules: dev, prod, a maximal stack
-(every optional feature on) and the second-service example beside dev.
+(every optional feature on), and the second-service and worker examples beside dev.
 
 One place, so the AWS input contract, the deployer policy and any later whole-stack check walk the
 same programs. Each is run once per test process and shared, read-only (``recorded_run``): whole-program
@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from tools.offline import ROOT, RecordingMocks, Registered, Run, run_program
 
 EXAMPLE = ROOT / "examples" / "second-service"
+WORKER = ROOT / "examples" / "worker"
 PLATFORM = "acme/graviton-node/dev"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -25,7 +26,8 @@ KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-123456789
 
 #: prod (HTTPS with a requested certificate, autoscaling with schedules, alarms with e-mail, access
 #: logs, vpc: new) plus everything prod leaves off: exec with KMS, every kind of secret, every
-#: scaling target, extra environment and egress, a CA bundle for the build and two platforms.
+#: scaling target, extra environment and egress, a CA bundle for the build and two platforms, and a
+#: linear deployment with a test rule.
 MAXIMAL: dict[str, str] = {
     "dockerfile": "Dockerfile",
     "platforms": '["linux/arm64", "linux/amd64"]',
@@ -43,6 +45,8 @@ MAXIMAL: dict[str, str] = {
     "secretsKmsKeyArns": f'["{KMS_KEY}"]',
     "environment": '["LOG_LEVEL=debug"]',
     "alarmEmails": '["oncall@example.com", "team@example.com"]',
+    "deploymentStrategy": "linear",
+    "deploymentTestHeader": "x-deploy-test=1",
 }
 MAXIMAL_SECRET_KEYS = ("secretValues",)
 
@@ -52,17 +56,21 @@ CONFIGS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
     "prod": ("prod", {}, ()),
     "maximal": ("prod", MAXIMAL, MAXIMAL_SECRET_KEYS),
 }
-#: Every program run the whole-stack checks walk: the configs above and the example beside dev.
-PROGRAMS = (*CONFIGS, "second-service")
+#: The programs whose URNs were recorded before the components moved (tests/program/fixtures/urns).
+BASELINED = (*CONFIGS, "second-service")
+#: Every program run the whole-stack checks walk: the configs above and the examples beside dev.
+PROGRAMS = (*BASELINED, "worker")
+#: The examples, each a project of its own joining the dev platform through a StackReference.
+EXAMPLES = {"second-service": EXAMPLE, "worker": WORKER}
 
 
 @functools.cache
 def run_config(name: str) -> Run:
     """The program run for one of ``PROGRAMS``, shared and read-only as ``recorded_run``'s."""
-    if name == "second-service":
+    if name in EXAMPLES:
         platform = run_config("dev")
         mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
-        return read_only(run_program("dev", mocks=mocks, root=EXAMPLE))
+        return read_only(run_program("dev", mocks=mocks, root=EXAMPLES[name]))
     stack, overrides, secret_keys = CONFIGS[name]
     return recorded_run(stack, overrides, secret_keys)
 

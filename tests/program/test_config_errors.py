@@ -89,6 +89,25 @@ CASES = [
     ({"enableExecuteCommand": "true", "execKmsKeyArn": EU_KEY}, "execKmsKeyArn"),
     ({"domainName": "app.example.com", "certificateArn": EU_CERTIFICATE}, "certificateArn"),
     ({"secrets": f'["DB_PASSWORD={PARTIAL_SECRET}:password::"]'}, "secrets"),
+    ({"deploymentStrategy": "bluegreen"}, "deploymentStrategy"),
+    ({"deploymentStrategy": "canary", "canaryPercent": "0.05"}, "canaryPercent"),
+    ({"deploymentStrategy": "canary", "canaryPercent": "ten"}, "canaryPercent"),
+    ({"deploymentStrategy": "linear", "linearStepPercent": "2"}, "linearStepPercent"),
+    ({"deploymentStrategy": "canary", "canaryBakeMinutes": "1441"}, "canaryBakeMinutes"),
+    ({"deploymentStrategy": "blueGreen", "deploymentBakeMinutes": "-1"}, "deploymentBakeMinutes"),
+    ({"deploymentStrategy": "canary", "maxPercent": "150"}, "maxPercent"),
+    ({"deploymentStrategy": "linear", "minHealthyPercent": "50"}, "minHealthyPercent"),
+    ({"deploymentTestHeader": "x-deploy-test=1"}, "deploymentTestHeader"),
+    ({"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test"}, "deploymentTestHeader"),
+    (
+        {
+            "deploymentStrategy": "canary",
+            "deploymentTestHeader": "x=1",
+            "pathPatterns": '["/a/*"]',
+            "listenerRulePriority": "1",
+        },
+        "listenerRulePriority",
+    ),
 ]
 
 

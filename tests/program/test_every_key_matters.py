@@ -19,6 +19,8 @@ EXEC = {"enableExecuteCommand": "true"}
 DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"}
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 ALARMS = {"alarms": "true"}
+CANARY = {"deploymentStrategy": "canary"}
+LINEAR = {"deploymentStrategy": "linear"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
 
@@ -75,6 +77,13 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "healthCheckGracePeriodSeconds": ({}, {"healthCheckGracePeriodSeconds": "120"}),
     "minHealthyPercent": ({}, {"minHealthyPercent": "50"}),
     "maxPercent": ({}, {"maxPercent": "150"}),
+    "deploymentStrategy": ({}, CANARY),
+    "canaryPercent": (CANARY, CANARY | {"canaryPercent": "2.5"}),
+    "canaryBakeMinutes": (CANARY, CANARY | {"canaryBakeMinutes": "30"}),
+    "linearStepPercent": (LINEAR, LINEAR | {"linearStepPercent": "25"}),
+    "linearStepMinutes": (LINEAR, LINEAR | {"linearStepMinutes": "3"}),
+    "deploymentBakeMinutes": (CANARY, CANARY | {"deploymentBakeMinutes": "0"}),
+    "deploymentTestHeader": (CANARY, CANARY | {"deploymentTestHeader": "x-deploy-test=1"}),
     "enableExecuteCommand": ({}, {"enableExecuteCommand": "true"}),
     "environment": ({}, {"environment": '["LOG_LEVEL=debug"]'}),
     "heapPercent": ({}, {"heapPercent": "60"}),

@@ -61,13 +61,23 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     lines = {line["item"]: (line["quantity"], line["monthly_usd"]) for line in cost["lines"]}
     assert lines["NAT gateways"] == (3, 98.55)  # OnePerAz over 3 AZs: 3 * 0.045 * 730
     assert lines["public IPv4 addresses"] == (6, 21.90)  # 3 ALB nodes + 3 NAT EIPs; tasks are private
-    assert lines["alarms"] == (11, 1.10)  # 7 of ours + 2 for each of the CPU and requests policies
+    # 7 of ours, the canary's second target group's 5xx, unhealthy and response-time alarms, and 2 for
+    # each of the CPU and requests policies.
+    assert lines["alarms"] == (14, 1.40)
     tracking = [
         p for p in run.mocks.inputs_of("aws:appautoscaling/policy:Policy") if p["policyType"] == "TargetTrackingScaling"
     ]
-    assert len(run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")) + 2 * len(tracking) == 11
+    assert len(run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")) + 2 * len(tracking) == 14
     assert lines["dashboards"] == (1, 3.00)
     assert lines["custom metrics"] == (4, 1.20)  # Spot count, desired, running on FARGATE and on FARGATE_SPOT
     assert len(published_metrics(run.mocks)) == 4
     assert lines["task counter function"] == (43_800, 0.08)
     assert cost["total_monthly_usd"] == round(sum(m for _, m in lines.values()), 2)
+
+
+def test_a_prod_deploy_is_a_canary_that_doubles_the_tasks_mostly_on_spot_for_its_shift_and_bake(prod: Run) -> None:
+    peak = prod.outputs["deployment"]
+    # 6 tasks, 2 of them the FARGATE base: the new revision's 6 land by the same strategy, on Spot.
+    assert (peak["peak_tasks"], peak["peak_on_demand"], peak["peak_spot"]) == (12, 2, 10)
+    assert peak["overlap_minutes"] == 20  # a 10-minute canary, then 10 minutes' bake
+    assert peak["strategy"].startswith("canary: 10 % for 10 min")

@@ -119,7 +119,7 @@ def test_a_component_args_error_about_secret_values_never_shows_them(secret: str
             FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"],
                                assign_public_ip=False, cluster="arn:aws:ecs:us-east-1:123456789012:cluster/c",
                                secret_values=values, secrets=secrets)  # fmt: skip
-        assert error.value.key == "secretValues"
+        assert error.value.key == "FargateServiceArgs.secret_values"
         assert not any(shows(secret, text) for text in texts(error.value))
 
 

@@ -9,12 +9,12 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from tests.program.stacks import PROGRAMS, run_config
+from tests.program.stacks import BASELINED, run_config
 from tools.offline import run_mocked
 from tools.urns import Identities, baseline, physical_names
 
 
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("program", BASELINED)
 def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_same_names(program: str) -> None:
     run = run_config(program)
     identities = Identities(run)

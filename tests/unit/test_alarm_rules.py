@@ -9,12 +9,12 @@ from components.observability.alarm_rules import Alarms, alarm_definitions
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [
-        ({"cpu_percent": 0}, "alarmCpuPercent"),
-        ({"memory_percent": 101}, "alarmMemoryPercent"),
-        ({"target_5xx_per_minute": 0}, "alarm5xxPerMinute"),
-        ({"response_time_ms": 60_001}, "alarmResponseTimeMs"),
-        ({"emails": ("not-an-address",)}, "alarmEmails"),
-        ({"emails": ("a@example.com", "a@example.com")}, "alarmEmails"),
+        ({"cpu_percent": 0}, "Alarms.cpu_percent"),
+        ({"memory_percent": 101}, "Alarms.memory_percent"),
+        ({"target_5xx_per_minute": 0}, "Alarms.target_5xx_per_minute"),
+        ({"response_time_ms": 60_001}, "Alarms.response_time_ms"),
+        ({"emails": ("not-an-address",)}, "Alarms.emails"),
+        ({"emails": ("a@example.com", "a@example.com")}, "Alarms.emails"),
     ],
 )
 def test_a_bad_setting_names_its_key(kwargs: dict, key: str) -> None:

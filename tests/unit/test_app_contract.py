@@ -41,7 +41,7 @@ def test_drain_and_finish_always_end_before_ecs_sends_sigkill(stop: int, dereg: 
     try:
         budget = shutdown_budget_seconds(stop_timeout_seconds=stop, deregistration_delay_seconds=dereg)
     except ConfigError as error:
-        assert error.key == "stopTimeoutSeconds"
+        assert error.key == "ServiceSpec.stop_timeout_seconds"
         return
     assert budget > 0
     assert drain_delay_seconds(dereg) + budget + EXIT_MARGIN_SECONDS == stop
@@ -50,7 +50,7 @@ def test_drain_and_finish_always_end_before_ecs_sends_sigkill(stop: int, dereg: 
 def test_a_stop_timeout_too_short_for_the_drain_names_the_key_and_the_least_value() -> None:
     with pytest.raises(ConfigError) as error:
         shutdown_budget_seconds(stop_timeout_seconds=30, deregistration_delay_seconds=30)
-    assert (error.value.key, error.value.value) == ("stopTimeoutSeconds", 30)
+    assert (error.value.key, error.value.value) == ("ServiceSpec.stop_timeout_seconds", 30)
     assert error.value.allowed.startswith("at least 55")
 
 
@@ -71,4 +71,4 @@ def test_the_environment_carries_every_owned_name() -> None:
 def test_a_user_value_for_an_owned_name_is_refused(name: str) -> None:
     with pytest.raises(ConfigError) as error:
         reject_owned({name: "1"})
-    assert (error.value.key, error.value.value) == ("environment", f"{name}=1")
+    assert (error.value.key, error.value.value) == ("ServiceSpec.environment", f"{name}=1")

@@ -30,13 +30,13 @@ OLD_EXPRESSION = re.compile(
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [
-        ({"min_count": -1}, "minCount"),
-        ({"min_count": 5, "max_count": 4}, "maxCount"),
-        ({"max_count": 5001}, "maxCount"),
-        ({"cpu_target_percent": 0}, "cpuTargetPercent"),
-        ({"memory_target_percent": 101}, "memoryTargetPercent"),
-        ({"requests_per_target": 0}, "requestsPerTarget"),
-        ({"scale_in_cooldown_seconds": -5}, "scaleInCooldownSeconds"),
+        ({"min_count": -1}, "Autoscaling.min_count"),
+        ({"min_count": 5, "max_count": 4}, "Autoscaling.max_count"),
+        ({"max_count": 5001}, "Autoscaling.max_count"),
+        ({"cpu_target_percent": 0}, "Autoscaling.cpu_target_percent"),
+        ({"memory_target_percent": 101}, "Autoscaling.memory_target_percent"),
+        ({"requests_per_target": 0}, "Autoscaling.requests_per_target"),
+        ({"scale_in_cooldown_seconds": -5}, "Autoscaling.scale_in_cooldown_seconds"),
         ({"cpu_target_percent": None}, "autoscaling"),
     ],
 )
@@ -49,7 +49,11 @@ def test_a_setting_application_auto_scaling_would_refuse_names_its_key(kwargs: d
 def test_several_mistakes_come_back_together() -> None:
     with pytest.raises(CombinedConfigError) as error:
         Autoscaling(min_count=-1, cpu_target_percent=0, scale_out_cooldown_seconds=-1)
-    assert [e.key for e in error.value.errors] == ["minCount", "cpuTargetPercent", "scaleOutCooldownSeconds"]
+    assert [e.key for e in error.value.errors] == [
+        "Autoscaling.min_count",
+        "Autoscaling.cpu_target_percent",
+        "Autoscaling.scale_out_cooldown_seconds",
+    ]
 
 
 @pytest.mark.parametrize(("desired", "ok"), [(1, True), (4, True), (0, False), (5, False)])
@@ -60,7 +64,7 @@ def test_desired_count_must_lie_in_the_range(desired: int, ok: bool) -> None:
     else:
         with pytest.raises(ConfigError) as error:
             scaling.check_desired(desired)
-        assert (error.value.key, error.value.value) == ("desiredCount", desired)
+        assert (error.value.key, error.value.value) == ("ServiceSpec.desired_count", desired)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +93,7 @@ def test_schedules_parse_from_config(entry: str, expected: tuple) -> None:
 def test_a_malformed_schedule_is_refused_naming_the_key(entry: str) -> None:
     with pytest.raises(ConfigError) as error:
         parse_schedule(entry)
-    assert error.value.key == "scalingSchedules"
+    assert error.value.key == "Autoscaling.schedules"
 
 
 @given(low=st.integers(-2, 5002), high=st.integers(-2, 5002), desired=st.integers(-2, 5002))
@@ -112,8 +116,8 @@ def test_a_schedule_range_outside_min_count_to_max_count_is_refused() -> None:
     Autoscaling(min_count=4, max_count=20, schedules=(business_hours,))
     with pytest.raises(ConfigError) as error:
         Autoscaling(min_count=4, max_count=10, schedules=(business_hours,))
-    assert (error.value.key, error.value.value) == ("scalingSchedules", "cron(0 7 ? * MON-FRI *)=6..20")
-    assert "minCount..maxCount (4..10)" in error.value.allowed
+    assert (error.value.key, error.value.value) == ("Autoscaling.schedules", "cron(0 7 ? * MON-FRI *)=6..20")
+    assert "Autoscaling.min_count..Autoscaling.max_count (4..10)" in error.value.allowed
 
 
 # Application Auto Scaling User Guide, "Schedule recurring scaling actions using cron expressions" (its
@@ -182,7 +186,7 @@ def test_expressions_the_old_pattern_let_through_are_refused_saying_why(expressi
     assert OLD_EXPRESSION.fullmatch(expression)
     with pytest.raises(ConfigError) as error:
         check_expression(expression)
-    assert (error.value.key, error.value.value) == ("scalingSchedules", expression)
+    assert (error.value.key, error.value.value) == ("Autoscaling.schedules", expression)
     assert why in error.value.allowed
 
 
@@ -190,8 +194,8 @@ def test_a_refused_schedule_entry_reports_its_expression_and_its_time_zone_toget
     with pytest.raises(CombinedConfigError) as error:
         parse_schedule("cron(0 8 * * MON-FRI *)=2..10@Berlin")
     assert [(e.key, e.value) for e in error.value.errors] == [
-        ("scalingSchedules", "cron(0 8 * * MON-FRI *)"),
-        ("scalingSchedules", "Berlin"),
+        ("Autoscaling.schedules", "cron(0 8 * * MON-FRI *)"),
+        ("Autoscaling.schedules", "Berlin"),
     ]
 
 
@@ -218,7 +222,7 @@ def test_names_that_are_no_iana_time_zone_are_refused(zone: str, hint: str) -> N
     """The old pattern took any word after the @."""
     with pytest.raises(ConfigError) as error:
         check_timezone(zone)
-    assert (error.value.key, error.value.value) == ("scalingSchedules", zone)
+    assert (error.value.key, error.value.value) == ("Autoscaling.schedules", zone)
     assert error.value.allowed.startswith(hint) and "an IANA time zone name" in error.value.allowed
 
 

@@ -35,14 +35,14 @@ def test_the_default_keeps_one_on_demand_task_and_puts_the_rest_on_spot() -> Non
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [
-        ({"fargate_base": 1, "spot_base": 1}, "spotBase"),
-        ({"fargate_weight": 0, "spot_weight": 0}, "spotWeight"),
-        ({"fargate_base": -1}, "fargateBase"),
-        ({"fargate_base": 100_001}, "fargateBase"),
-        ({"spot_weight": 1001}, "spotWeight"),
-        ({"fargate_weight": -1}, "fargateWeight"),
-        ({"use_spot": False}, "useSpot"),
-        ({"use_spot": False, "spot_weight": 0, "fargate_weight": 0}, "fargateWeight"),
+        ({"fargate_base": 1, "spot_base": 1}, "ServiceSpec.strategy[FARGATE_SPOT].base"),
+        ({"fargate_weight": 0, "spot_weight": 0}, "ServiceSpec.strategy[FARGATE_SPOT].weight"),
+        ({"fargate_base": -1}, "ServiceSpec.strategy[FARGATE].base"),
+        ({"fargate_base": 100_001}, "ServiceSpec.strategy[FARGATE].base"),
+        ({"spot_weight": 1001}, "ServiceSpec.strategy[FARGATE_SPOT].weight"),
+        ({"fargate_weight": -1}, "ServiceSpec.strategy[FARGATE].weight"),
+        ({"use_spot": False}, "build_strategy.use_spot"),
+        ({"use_spot": False, "spot_weight": 0, "fargate_weight": 0}, "ServiceSpec.strategy[FARGATE].weight"),
     ],
 )
 def test_strategies_breaking_an_api_rule_name_the_key(kwargs: dict, key: str) -> None:

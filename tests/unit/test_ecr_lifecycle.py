@@ -4,6 +4,7 @@ import pytest
 
 from components.errors import ConfigError
 from components.image.ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
+from components.validation import image_args
 
 
 def rules(platform_count: int, keep: int = 10) -> list[dict]:
@@ -38,8 +39,8 @@ def test_only_this_programs_build_tags_are_counted() -> None:
 @pytest.mark.parametrize("keep", [0, 1001])
 def test_keep_builds_out_of_range_is_rejected(keep: int) -> None:
     with pytest.raises(ConfigError) as error:
-        rules(1, keep)
-    assert error.value.key == "keepBuilds"
+        image_args(dockerfile="Dockerfile", platforms=("linux/arm64",), keep_builds=keep)
+    assert error.value.key == "AppImageArgs.keep_builds"
 
 
 def test_superseded_cache_manifests_expire_after_a_week() -> None:

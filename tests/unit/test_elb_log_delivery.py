@@ -57,7 +57,7 @@ def test_where_aws_documents_no_log_delivery_access_logs_are_refused_naming_the_
 ) -> None:
     with pytest.raises(ConfigError) as error:
         log_delivery_principal(region=region, partition=partition)
-    assert (error.value.key, error.value.value) == ("accessLogs", True)
+    assert (error.value.key, error.value.value) == ("LoadBalancerSpec.access_logs", True)
     assert region in error.value.allowed
 
 

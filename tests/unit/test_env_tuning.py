@@ -35,7 +35,7 @@ def test_user_node_options_flags_are_kept_before_the_heap_ceiling() -> None:
 def test_a_second_heap_flag_is_an_error_naming_environment(flag: str) -> None:
     with pytest.raises(ConfigError, match="without --max-old-space-size") as error:
         tuned_environment({"NODE_OPTIONS": flag}, container_memory_mib=1024, tuning=Tuning())
-    assert error.value.key == "environment"
+    assert error.value.key == "ServiceSpec.environment"
 
 
 @pytest.mark.parametrize("name", ["MALLOC_ARENA_MAX", "UV_THREADPOOL_SIZE"])
@@ -54,12 +54,12 @@ def test_tuning_values_are_overridable() -> None:
 @pytest.mark.parametrize(
     ("tuning", "key"),
     [
-        (Tuning(heap_percent=9), "heapPercent"),
-        (Tuning(heap_percent=91), "heapPercent"),
-        (Tuning(uv_threadpool_size=0), "uvThreadpoolSize"),
-        (Tuning(uv_threadpool_size=1025), "uvThreadpoolSize"),
-        (Tuning(malloc_arena_max=0), "mallocArenaMax"),
-        (Tuning(malloc_arena_max=65), "mallocArenaMax"),
+        (Tuning(heap_percent=9), "Tuning.heap_percent"),
+        (Tuning(heap_percent=91), "Tuning.heap_percent"),
+        (Tuning(uv_threadpool_size=0), "Tuning.uv_threadpool_size"),
+        (Tuning(uv_threadpool_size=1025), "Tuning.uv_threadpool_size"),
+        (Tuning(malloc_arena_max=0), "Tuning.malloc_arena_max"),
+        (Tuning(malloc_arena_max=65), "Tuning.malloc_arena_max"),
     ],
 )
 def test_tuning_out_of_range_names_its_key(tuning: Tuning, key: str) -> None:
@@ -72,7 +72,7 @@ def test_tuning_out_of_range_names_its_key(tuning: Tuning, key: str) -> None:
 def test_malformed_environment_entries_are_rejected(entry: str) -> None:
     with pytest.raises(ConfigError) as error:
         parse_environment((entry,))
-    assert error.value.key == "environment"
+    assert error.value.key == "ServiceSpec.environment"
 
 
 def test_environment_values_may_contain_equals_signs() -> None:

@@ -36,7 +36,7 @@ def test_documented_sizes_are_accepted(cpu: int, memory: int) -> None:
 def test_sizes_off_the_table_are_rejected_naming_memory(cpu: int, memory: int) -> None:
     with pytest.raises(ConfigError) as error:
         validate_task_size(cpu, memory, "1.4.0")
-    assert error.value.key == "memory"
+    assert error.value.key == "ServiceSpec.memory"
     assert error.value.value == memory
     assert f"for cpu {cpu}" in str(error.value)
 
@@ -45,7 +45,7 @@ def test_sizes_off_the_table_are_rejected_naming_memory(cpu: int, memory: int) -
 def test_unknown_cpu_sizes_are_rejected_listing_the_valid_ones(cpu: int) -> None:
     with pytest.raises(ConfigError, match="256, 512, 1024, 2048, 4096, 8192, 16384") as error:
         validate_task_size(cpu, 2048, "1.4.0")
-    assert error.value.key == "cpu"
+    assert error.value.key == "ServiceSpec.cpu"
 
 
 def test_eight_and_sixteen_vcpu_step_in_four_and_eight_gib() -> None:
@@ -57,7 +57,7 @@ def test_eight_and_sixteen_vcpu_step_in_four_and_eight_gib() -> None:
 def test_eight_and_sixteen_vcpu_need_platform_one_four(cpu: int) -> None:
     with pytest.raises(ConfigError) as error:
         validate_task_size(cpu, valid_memory(cpu)[0], "1.3.0")
-    assert error.value.key == "platformVersion"
+    assert error.value.key == "ServiceSpec.platform_version"
     validate_task_size(cpu, valid_memory(cpu)[0], "LATEST")
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from components.errors import ConfigError
 from components.iam_policies import execution_policy
-from components.service.secrets import parse_references, resource_arn
+from components.service.secrets import check_reference, parse_references, resource_arn
 from tests.models import iam
 from tests.models.secrets_manager import Secret, find
 
@@ -37,7 +37,7 @@ def test_every_accepted_reference_that_finds_a_secret_lets_the_role_read_it(
     secret = Secret(name, suffix)
     named = secret.partial_arn if partial else secret.arn
     try:
-        parse_references([f"DB={named}{json_key}"])
+        check_reference("DB", f"{named}{json_key}")
     except ConfigError:
         return
     found = find(named, [secret])
@@ -48,6 +48,7 @@ def test_every_accepted_reference_that_finds_a_secret_lets_the_role_read_it(
 @given(name=NAMES, suffix=SUFFIXES, json_key=JSON_KEYS)
 def test_a_full_arn_is_always_accepted_and_readable(name: str, suffix: str, json_key: str) -> None:
     secret = Secret(name, suffix)
+    check_reference("DB", f"{secret.arn}{json_key}")
     assert parse_references([f"DB={secret.arn}{json_key}"]) == {"DB": secret.arn + json_key}
     assert role_may_read(secret.arn + json_key, secret)
 
@@ -56,8 +57,8 @@ def test_a_full_arn_is_always_accepted_and_readable(name: str, suffix: str, json
 def test_a_partial_arn_is_refused_naming_secrets_the_value_and_the_full_form(json_key: str) -> None:
     secret = Secret("prod/db", "AbCdEf")
     with pytest.raises(ConfigError) as error:
-        parse_references([f"DB={secret.partial_arn}{json_key}"])
-    assert (error.value.key, error.value.value) == ("secrets", f"DB={secret.partial_arn}{json_key}")
+        check_reference("DB", f"{secret.partial_arn}{json_key}")
+    assert (error.value.key, error.value.value) == ("FargateServiceArgs.secrets", f"DB={secret.partial_arn}{json_key}")
     assert error.value.allowed.startswith("a full ARN with the 6-character suffix, as the console shows it")
 
 

@@ -1,0 +1,58 @@
+"""What a load balancer is, apart from where it runs: its listener, who may reach it, its idle timeout,
+its logs and its domain. Validated on construction; importing it loads no cloud SDK."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import validation as check
+from ..errors import ConfigError, collect
+from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, http_timeouts_ms
+from .domain import Domain
+
+HTTPS_PORT = 443
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadBalancerSpec:
+    """Exposure, timeouts and logging of the load balancer."""
+
+    listener_port: int = 80
+    """HTTP listener port. Default 80."""
+    allowed_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
+    """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only). Default ``("0.0.0.0/0",)``."""
+    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
+    """Seconds an idle connection stays open (1-4000); a routed service's app keeps its connections open
+    longer (``Route.idle_timeout_seconds``). Default 60."""
+    access_logs: bool = False
+    """Write access logs to an S3 bucket of the component's own (SSE-S3, public access blocked, written only
+    by ELB's log delivery for this account, expired after ``access_log_retention_days``). Default False."""
+    access_log_retention_days: int = 90
+    """Days access logs are kept (1-3650). Default 90."""
+    deletion_protection: bool = False
+    """Refuse to delete the load balancer until this is turned off again (production). Default False."""
+    domain: Domain | None = None
+    """Serve HTTPS on this domain (port 443, a TLS 1.3 policy, a DNS-validated certificate, an alias
+    record); ``listener_port`` then answers a 301 to HTTPS. Default None: HTTP only."""
+
+    def __post_init__(self) -> None:
+        collect(
+            lambda: check.port("LoadBalancerSpec.listener_port", self.listener_port),
+            lambda: check.ipv4_cidrs("LoadBalancerSpec.allowed_cidrs", self.allowed_cidrs),
+            lambda: http_timeouts_ms(self.idle_timeout_seconds, "LoadBalancerSpec.idle_timeout_seconds"),
+            lambda: check.int_in_range(
+                "LoadBalancerSpec.access_log_retention_days", self.access_log_retention_days, 1, 3650
+            ),
+            self._check_ports,
+        )
+
+    def _check_ports(self) -> None:
+        if self.domain is not None and self.listener_port == HTTPS_PORT:
+            raise ConfigError(
+                "LoadBalancerSpec.listener_port", self.listener_port, f"not {HTTPS_PORT} with a domain (HTTPS takes it)"
+            )
+
+    @property
+    def open_ports(self) -> tuple[int, ...]:
+        """The ports the load balancer listens on: the listener port, and 443 with a domain."""
+        return (self.listener_port, HTTPS_PORT) if self.domain is not None else (self.listener_port,)

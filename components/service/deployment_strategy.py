@@ -1,0 +1,205 @@
+"""How a new revision takes traffic: ECS's own deployment strategies (no CodeDeploy), as rules.
+
+- ``rolling`` (ECS ``ROLLING``): tasks are replaced batch by batch (``minHealthyPercent``/``maxPercent``),
+  each new task taking its share of traffic as soon as it is healthy; the circuit breaker and the
+  deployment alarms roll back.
+- ``canary``, ``linear``, ``blueGreen`` (``CANARY``, ``LINEAR``, ``BLUE_GREEN``): the new (green) revision
+  scales up to the full desired count beside the old (blue) one in a second target group, then ECS moves
+  the production listener rule's weights to it — a canary share for a bake, equal steps, or all at once —
+  and keeps blue running for ``bakeTimeInMinutes`` after the last shift, so a rollback is a weight flip.
+
+Every limit is botocore's ECS model (``ecs/2014-11-13/service-2.json``) or the Terraform provider that
+pulumi-aws bridges (``internal/service/ecs/service.go``); the source sits beside each check. No pulumi
+import: ``settings.py`` validates a stack's config with it before anything is registered.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..errors import ConfigError, collect, raise_any
+
+ROLLING, CANARY, LINEAR, BLUE_GREEN = "rolling", "canary", "linear", "blueGreen"
+KINDS = (ROLLING, CANARY, LINEAR, BLUE_GREEN)
+#: botocore ``DeploymentStrategy`` enum: ROLLING | BLUE_GREEN | LINEAR | CANARY.
+API_STRATEGY = {ROLLING: "ROLLING", CANARY: "CANARY", LINEAR: "LINEAR", BLUE_GREEN: "BLUE_GREEN"}
+#: botocore ``CanaryConfiguration.canaryPercent``: "multiples of 0.1 from 0.1 to 100.0".
+CANARY_PERCENT = (Decimal("0.1"), Decimal("100"))
+#: botocore ``LinearConfiguration.stepPercent``: "multiples of 0.1 from 3.0 to 100.0".
+STEP_PERCENT = (Decimal("3"), Decimal("100"))
+PERCENT_STEP = Decimal("0.1")
+#: botocore ``canaryBakeTimeInMinutes``/``stepBakeTimeInMinutes``: "0 to 1440 minutes (24 hours)"; the
+#: provider validates ``bake_time_in_minutes`` to the same range (``IntBetween(0, 1440)``).
+MAX_BAKE_MINUTES = 1440
+_SHIFTING_NEEDS_ALB = (
+    "rolling: canary, linear and blue/green shift traffic between two target groups of a load balancer "
+    "(ECS CreateService, deploymentController ECS: 'Load balancer requirement'), so they need a route"
+)
+
+
+def parse_percent(key: str, text: str) -> Decimal:
+    """A percentage as typed in config (``10``, ``2.5``)."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ConfigError(key, text, "a number, e.g. 10 or 2.5") from None
+    if not value.is_finite():
+        raise ConfigError(key, text, "a number, e.g. 10 or 2.5")
+    return value
+
+
+def _percent(key: str, value: Decimal, bounds: tuple[Decimal, Decimal], source: str) -> None:
+    low, high = bounds
+    if not low <= value <= high or value % PERCENT_STEP != 0:
+        raise ConfigError(key, str(value), f"a multiple of 0.1 from {low} to {high} ({source})")
+
+
+def _minutes(key: str, value: int, source: str) -> None:
+    if not 0 <= value <= MAX_BAKE_MINUTES:
+        raise ConfigError(key, value, f"0 to {MAX_BAKE_MINUTES} minutes ({source})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeploymentStrategy:
+    """How a deployment moves production traffic to the new revision. Validated on construction."""
+
+    kind: str = ROLLING
+    """``rolling``, ``canary``, ``linear`` or ``blueGreen``. Default ``rolling``."""
+    canary_percent: Decimal = Decimal(10)
+    """Canary: share of production traffic the new revision takes first (0.1-100, steps of 0.1). Default 10."""
+    canary_bake_minutes: int = 10
+    """Canary: minutes at that share before the rest moves (0-1440). Default 10."""
+    step_percent: Decimal = Decimal(10)
+    """Linear: share moved at each step (3-100, steps of 0.1). Default 10 (ECS's default)."""
+    step_minutes: int = 6
+    """Linear: minutes between steps (0-1440). Default 6 (ECS's default)."""
+    bake_minutes: int = 10
+    """Minutes the old revision keeps running after all traffic has moved, ready to take it back
+    (``bakeTimeInMinutes``, 0-1440; always sent with a traffic-shifting strategy, since "You must provide
+    this parameter when you use the BLUE_GREEN deployment strategy"). Default 10."""
+
+    def __post_init__(self) -> None:
+        canary, linear = "ECS CanaryConfiguration", "ECS LinearConfiguration"
+        collect(
+            self._check_kind,
+            lambda: _percent(
+                "DeploymentStrategy.canary_percent", self.canary_percent, CANARY_PERCENT, f"{canary}.canaryPercent"
+            ),
+            lambda: _minutes(
+                "DeploymentStrategy.canary_bake_minutes", self.canary_bake_minutes, f"{canary}.canaryBakeTimeInMinutes"
+            ),
+            lambda: _percent(
+                "DeploymentStrategy.step_percent", self.step_percent, STEP_PERCENT, f"{linear}.stepPercent"
+            ),
+            lambda: _minutes("DeploymentStrategy.step_minutes", self.step_minutes, f"{linear}.stepBakeTimeInMinutes"),
+            lambda: _minutes(
+                "DeploymentStrategy.bake_minutes", self.bake_minutes, "bakeTimeInMinutes, as the provider checks it"
+            ),
+        )
+
+    def _check_kind(self) -> None:
+        if self.kind not in KINDS:
+            raise ConfigError("DeploymentStrategy.kind", self.kind, " | ".join(KINDS))
+
+    @property
+    def shifts_traffic(self) -> bool:
+        """True for canary, linear and blue/green: two target groups, and ECS moves the rule's weights."""
+        return self.kind != ROLLING
+
+    def check_service(
+        self,
+        *,
+        has_route: bool,
+        min_healthy_percent: int,
+        max_percent: int,
+        test_header: bool = False,
+        listener_rule_priority: int = 50000,
+    ) -> None:
+        """Refuse what ECS refuses, or what would not mean what it says, with this strategy."""
+        errors: list[ConfigError] = []
+        if test_header and listener_rule_priority <= 1:
+            # ELB priorities run 1-50000, lowest first: the test rule must come before the production one.
+            errors.append(ConfigError("ServiceSpec.listener_rule_priority", listener_rule_priority, "2 or more with "
+                "deploymentTestHeader: the test rule takes the priority before the production rule's"))  # fmt: skip
+        if self.shifts_traffic and not has_route:
+            errors.append(ConfigError("DeploymentStrategy.kind", self.kind, _SHIFTING_NEEDS_ALB))
+        # The green revision scales up to 100 % of desiredCount beside the blue one before any traffic moves
+        # (ECS ServiceDeployment.lifecycleStage SCALE_UP): the rolling batch limits do not pace it.
+        for key, value, default in (
+            ("ServiceSpec.min_healthy_percent", min_healthy_percent, 100),
+            ("ServiceSpec.max_percent", max_percent, 200),
+        ):
+            if self.shifts_traffic and value != default:
+                errors.append(ConfigError(key, value, f"{default} (the default) with deploymentStrategy {self.kind}: "
+                    "the new revision scales up to the full desiredCount beside the old one before traffic moves "
+                    "(ECS lifecycle stage SCALE_UP), so the rolling batch limits do not apply"))  # fmt: skip
+        if test_header and not self.shifts_traffic:
+            errors.append(ConfigError("FargateServiceArgs.test_header", "set", "empty with a rolling deployment: "
+                "only canary, linear and blue/green have a test listener rule (AdvancedConfiguration)"))  # fmt: skip
+        raise_any(errors)
+
+    def shift_minutes(self) -> int:
+        """Minutes from the first production shift to the last (the bake after it not included)."""
+        if self.kind == CANARY:
+            return self.canary_bake_minutes
+        if self.kind == LINEAR:
+            return (self.steps() - 1) * self.step_minutes
+        return 0
+
+    def peak_tasks(self, desired_count: int, max_percent: int) -> int:
+        """Most tasks a deployment runs at once: blue and green side by side for the shift and the bake
+        (the green revision scales up to the full desired count first: ECS lifecycle stage SCALE_UP), or
+        ``maxPercent`` of the desired count, rounded down, for a rolling one (DeploymentConfiguration)."""
+        if self.shifts_traffic:
+            return 2 * desired_count
+        return desired_count * max_percent // 100
+
+    def overlap_minutes(self) -> int:
+        """Minutes the old and new revisions both run once the new one is up (the shift and the bake)."""
+        return self.shift_minutes() + self.bake_minutes if self.shifts_traffic else 0
+
+    def steps(self) -> int:
+        """Linear: shifts to reach 100 % (the last one may be smaller)."""
+        # Decimal's // truncates toward zero, so ceiling division by negation would round the wrong way.
+        return math.ceil(Decimal(100) / self.step_percent)
+
+    def describe(self) -> str:
+        """One line for the plan: what a deployment does with production traffic."""
+        if self.kind == CANARY:
+            return (f"canary: {self.canary_percent} % for {self.canary_bake_minutes} min, then 100 %; "
+                    f"old revision kept {self.bake_minutes} min")  # fmt: skip
+        if self.kind == LINEAR:
+            return (f"linear: +{self.step_percent} % every {self.step_minutes} min ({self.steps()} steps); "
+                    f"old revision kept {self.bake_minutes} min")  # fmt: skip
+        if self.kind == BLUE_GREEN:
+            return f"blue/green: 100 % at once; old revision kept {self.bake_minutes} min"
+        return "rolling: tasks replaced batch by batch (minHealthyPercent/maxPercent)"
+
+
+#: RFC 7230 ``token`` characters, which ELB allows in a header name (``HttpHeaderConditionConfig``:
+#: "The maximum length is 40 characters ... The allowed characters are specified by RFC 7230").
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,40}")
+#: A header value matched exactly: at most 128 characters (``HttpHeaderConditionConfig.Values``), visible
+#: ASCII without ``*`` and ``?``, which ELB reads as wildcards.
+_VALUE = re.compile(r"[!-)+->@-~]{1,128}")
+
+
+def parse_test_header(text: str) -> tuple[str, str] | None:
+    """``NAME=VALUE`` (``deploymentTestHeader``): the header that sends a request to the test listener rule.
+    Empty: no test rule."""
+    if not text:
+        return None
+    name, sep, value = text.partition("=")
+    if not sep or not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
+        raise ConfigError(
+            "deploymentTestHeader",
+            text,
+            "NAME=VALUE, e.g. x-deploy-test=1: a header name of at most 40 RFC 7230 token characters and a value "
+            "of at most 128 visible ASCII characters without * or ? (ELB HttpHeaderConditionConfig)",
+        )
+    if name.lower() == "host":
+        raise ConfigError("deploymentTestHeader", text, "a header other than host (ELB: use a host condition)")
+    return name, value

@@ -1,0 +1,112 @@
+"""A service that deploys by canary, linear or blue/green: the route's second target group, the rules ECS
+moves (and the program then leaves alone), the role ECS assumes, and the service's deployment
+configuration as pulumi-aws sends it."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from components.errors import ConfigError
+from components.observability.alarm_rules import Alarms
+from components.service.deployment_strategy import DeploymentStrategy
+from components.service.service_spec import ServiceSpec
+from tests.components.builders import LB_SUFFIX, service
+from tools.offline import RecordingMocks
+
+SERVICE = "aws:ecs/service:Service"
+RULE = "aws:lb/listenerRule:ListenerRule"
+CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal("2.5"), canary_bake_minutes=15, bake_minutes=5)
+
+
+@pytest.fixture(scope="module")
+def canary(mocked) -> RecordingMocks:
+    return mocked(
+        lambda: service(
+            deployment=CANARY, test_header=("x-deploy-test", "1"), alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def rolling(mocked) -> RecordingMocks:
+    return mocked(lambda: service(alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX))
+
+
+def test_a_canary_service_sends_ecs_its_strategy_share_and_minutes(canary: RecordingMocks) -> None:
+    configuration = canary.one(SERVICE).inputs["deploymentConfiguration"]
+    assert configuration == {
+        "strategy": "CANARY",
+        "bakeTimeInMinutes": "5",
+        "canaryConfiguration": {"canaryPercent": 2.5, "canaryBakeTimeInMinutes": "15"},
+    }
+
+
+def test_the_circuit_breaker_is_for_rolling_deployments_only(canary: RecordingMocks, rolling: RecordingMocks) -> None:
+    assert "deploymentCircuitBreaker" not in canary.one(SERVICE).inputs
+    assert rolling.one(SERVICE).inputs["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert rolling.one(SERVICE).inputs["deploymentConfiguration"] == {"strategy": "ROLLING"}
+
+
+def test_a_rolling_service_has_one_target_group_one_rule_and_no_deployment_role(rolling: RecordingMocks) -> None:
+    assert len(rolling.inputs_of("aws:lb/targetGroup:TargetGroup")) == 1
+    assert len(rolling.inputs_of(RULE)) == 1
+    assert not [r for r in rolling.resources if r.name.endswith("-deploy-role")]
+    (balancer,) = rolling.one(SERVICE).inputs["loadBalancers"]
+    assert "advancedConfiguration" not in balancer
+
+
+def test_the_canary_route_names_its_second_group_rules_and_role_to_the_service(canary: RecordingMocks) -> None:
+    groups = {r.name: r for r in canary.resources if r.type == "aws:lb/targetGroup:TargetGroup"}
+    assert set(groups) == {"svc-tg", "svc-tg-alt"}
+    rules = {r.name: r for r in canary.resources if r.type == RULE}
+    (balancer,) = canary.one(SERVICE).inputs["loadBalancers"]
+    advanced = balancer["advancedConfiguration"]
+    assert balancer["targetGroupArn"] == groups["svc-tg"].outputs["arn"]
+    assert advanced["alternateTargetGroupArn"] == groups["svc-tg-alt"].outputs["arn"]
+    assert advanced["productionListenerRule"] == rules["svc-rule"].outputs["arn"]
+    assert advanced["testListenerRule"] == rules["svc-test-rule"].outputs["arn"]
+    (role,) = [r for r in canary.resources if r.name == "svc-deploy-role"]
+    assert advanced["roleArn"] == role.outputs["arn"]
+
+
+def test_ecs_owns_the_rules_weights_after_they_are_created(canary: RecordingMocks) -> None:
+    for rule in canary.resources:
+        if rule.type == RULE:
+            (action,) = rule.inputs["actions"]
+            assert [g["weight"] for g in action["forward"]["targetGroups"]] == [100, 0]
+            assert rule.ignore_changes == ["actions"]
+
+
+def test_the_test_rule_matches_the_header_before_the_production_rule(canary: RecordingMocks) -> None:
+    rules = {r.name: r.inputs for r in canary.resources if r.type == RULE}
+    assert rules["svc-test-rule"]["priority"] == rules["svc-rule"]["priority"] - 1
+    header = [c["httpHeader"] for c in rules["svc-test-rule"]["conditions"] if "httpHeader" in c]
+    assert header == [{"httpHeaderName": "x-deploy-test", "values": ["1"]}]
+
+
+def test_the_deployment_role_is_bounded_under_the_stacks_path_and_names_only_this_route(canary: RecordingMocks) -> None:
+    (role,) = [r for r in canary.resources if r.name == "svc-deploy-role"]
+    assert role.inputs["path"].startswith("/") and role.inputs["permissionsBoundary"]
+    (policy,) = [r for r in canary.resources if r.name == "svc-deploy-policy"]
+    resources = {json.dumps(s["Resource"]) for s in json.loads(policy.inputs["policy"])["Statement"]}
+    groups = sorted(r.outputs["arn"] for r in canary.resources if r.type == "aws:lb/targetGroup:TargetGroup")
+    assert json.dumps(groups) in resources
+
+
+def test_the_deployment_alarms_watch_both_target_groups(canary: RecordingMocks) -> None:
+    names = canary.one(SERVICE).inputs["alarms"]["alarmNames"]
+    groups = {a["dimensions"]["TargetGroup"] for a in canary.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")
+              if "TargetGroup" in a.get("dimensions", {})}  # fmt: skip
+    assert len(names) == 4 and len(groups) == 2
+
+
+def test_a_traffic_shifting_service_without_a_route_is_refused() -> None:
+    with pytest.raises(ConfigError, match="Load balancer requirement"):
+        service(deployment=CANARY, route=None)
+
+
+def test_a_canary_with_a_smaller_max_percent_is_refused() -> None:
+    with pytest.raises(ConfigError) as error:
+        service(ServiceSpec(max_percent=150), deployment=CANARY)
+    assert error.value.key == "ServiceSpec.max_percent"

@@ -1,0 +1,115 @@
+"""Config keys and the spec fields they set: one table (``CONFIG_KEYS``' ``fields``), one source of defaults,
+and each plain field of ``FargateServiceArgs`` checked in one place only."""
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from components.errors import ConfigError
+from components.image.app_image import AppImageArgs
+from components.service.capacity_strategy import build_strategy
+from components.service.service_spec import ServiceSpec
+from settings import CONFIG_KEYS, FIELD_KEYS, KEYS_BY_NAME, SPECS, config_value, load_settings, spec_default
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Keys whose field the program's own specs do not import (the image's loads the cloud SDKs) or that
+#: several keys build together (the strategy).
+IMAGE_KEYS = {"dockerfile": "dockerfile", "platforms": "platforms", "keepBuilds": "keep_builds"}
+STRATEGY_KEYS = {"fargateBase": "fargate_base", "fargateWeight": "fargate_weight", "spotBase": "spot_base",
+                 "spotWeight": "spot_weight", "useSpot": "use_spot"}  # fmt: skip
+
+
+def _has_default(path: str) -> bool:
+    spec, name = path.split(".")
+    found = next(f for f in dataclasses.fields(SPECS[spec]) if f.name == name)
+    return found.default is not dataclasses.MISSING or found.default_factory is not dataclasses.MISSING
+
+
+SPEC_FIELDS = sorted({field for field in FIELD_KEYS if field.split(".")[0] in SPECS and "[" not in field})
+
+
+@pytest.mark.parametrize("field", SPEC_FIELDS)
+def test_every_field_the_table_names_is_a_field_of_its_spec(field: str) -> None:
+    spec, name = field.split(".")
+    assert name in {f.name for f in dataclasses.fields(SPECS[spec])}
+
+
+@pytest.mark.parametrize("key", [key for key in CONFIG_KEYS if key.fields and key.fields[0] in SPEC_FIELDS])
+def test_a_keys_default_is_its_spec_fields_default(key) -> None:
+    field = key.fields[0]
+    if not _has_default(field):
+        pytest.skip(f"{field} is required: the key's empty default means unset")
+    default = spec_default(field)
+    # A string key left empty means the field's None (unset), as an integer key's 0 means a policy off.
+    assert key.default == ("" if default is None and key.type == "string" else config_value(default))
+
+
+def test_the_image_keys_defaults_are_the_image_args_defaults() -> None:
+    defaults = {f.name: f.default for f in dataclasses.fields(AppImageArgs)}
+    for key, name in IMAGE_KEYS.items():
+        assert KEYS_BY_NAME[key].default == config_value(defaults[name]), key
+
+
+def test_the_strategy_keys_defaults_build_the_service_specs_default_strategy() -> None:
+    defaults = {name: KEYS_BY_NAME[key].default for key, name in STRATEGY_KEYS.items()}
+    assert build_strategy(**defaults) == ServiceSpec().strategy  # type: ignore[arg-type]
+
+
+def test_the_package_names_a_field_and_the_program_names_the_key_that_sets_it() -> None:
+    with pytest.raises(ConfigError) as package:
+        ServiceSpec(min_healthy_percent=100, max_percent=100)
+    assert package.value.key == "ServiceSpec.max_percent"
+    assert "ServiceSpec.min_healthy_percent (100)" in package.value.allowed
+    with pytest.raises(ConfigError) as program:
+        load_settings({"maxPercent": "100"})
+    assert (program.value.key, program.value.value) == ("maxPercent", 100)
+    assert program.value.allowed == "at least 100 and above minHealthyPercent (100)"
+
+
+#: What FargateServiceArgs checks of its plain fields beside the spec, and AppImageArgs of its own, by validator.
+PLAIN_FIELD_CHECKS = {"ports", "policy_arn", "check_reference", "check_names", "kms_key_arn", "cluster_arn",
+                      "int_in_range", "platforms", "_platforms"}  # fmt: skip
+SERVICE_ARGS_FIELDS = (
+    "FargateServiceArgs.egress_ports",
+    "FargateServiceArgs.permissions_boundary_arn",
+    "FargateServiceArgs.secret_kms_key_arns",
+)
+
+
+def _calls(path: Path) -> list[tuple[str, str | None]]:
+    """(validator, its first argument when a string literal) of every call in ``path``."""
+    found: list[tuple[str, str | None]] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            first = node.args[0] if node.args else None
+            literal = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+            found.append((name, literal))
+    return found
+
+
+def test_settings_checks_none_of_the_service_args_plain_fields_itself() -> None:
+    calls = _calls(ROOT / "settings.py")
+    assert [call for call in calls if call[0] in PLAIN_FIELD_CHECKS] == []
+    assert ("check_plain_fields", None) in calls and ("image_args", None) in calls
+
+
+def test_each_plain_field_of_the_service_args_is_checked_in_exactly_one_place() -> None:
+    calls = {path: _calls(path) for path in (ROOT / "components").rglob("*.py")}
+    for field in SERVICE_ARGS_FIELDS:
+        places = [path.name for path, found in calls.items() for call in found if call[1] == field]
+        assert places == ["fargate_service_args.py"], field
+    for validator in ("check_reference", "check_names", "cluster_arn"):
+        places = [path.name for path, found in calls.items() for call in found if call[0] == validator]
+        assert places == ["fargate_service_args.py"], validator
+
+
+def test_the_image_args_plain_fields_are_checked_in_one_function() -> None:
+    calls = {path: _calls(path) for path in (ROOT / "components").rglob("*.py")}
+    places = [path.name for path, found in calls.items() for call in found if call[1] == "AppImageArgs.keep_builds"]
+    assert places == ["validation.py"]
+    callers = [path.name for path, found in calls.items() for call in found if call[0] == "image_args"]
+    assert callers == ["app_image.py"]

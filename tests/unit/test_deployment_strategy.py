@@ -1,0 +1,186 @@
+"""The deployment strategies as ECS defines them: their limits, the combinations ECS refuses, the traffic
+each moves minute by minute (``tests/models/ecs_deployment.py``), and the role ECS moves it with."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.edge.deployment_role import (
+    DESCRIBE,
+    MODIFY_LISTENER,
+    MODIFY_RULE,
+    TARGETS,
+    infrastructure_policy,
+    infrastructure_trust,
+)
+from components.errors import ConfigError
+from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
+from tests.models.ecs_deployment import deploy, green_share
+from tests.models.iam import Request, role_allows
+
+CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_bake_minutes=10, bake_minutes=10)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "key"),
+    [
+        ("canary_percent", Decimal("0.05"), "DeploymentStrategy.canary_percent"),  # below 0.1
+        ("canary_percent", Decimal("100.1"), "DeploymentStrategy.canary_percent"),
+        ("canary_percent", Decimal("2.55"), "DeploymentStrategy.canary_percent"),  # not a multiple of 0.1
+        ("step_percent", Decimal("2.9"), "DeploymentStrategy.step_percent"),  # below 3.0
+        ("canary_bake_minutes", 1441, "DeploymentStrategy.canary_bake_minutes"),
+        ("step_minutes", -1, "DeploymentStrategy.step_minutes"),
+        ("bake_minutes", 1441, "DeploymentStrategy.bake_minutes"),
+        ("kind", "blue-green", "DeploymentStrategy.kind"),
+    ],
+)
+def test_a_value_outside_ecs_limits_is_refused_with_its_key(field: str, value: object, key: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        DeploymentStrategy(**{field: value})  # type: ignore[arg-type]
+    assert error.value.key == key
+
+
+@given(st.integers(min_value=1, max_value=1000))
+def test_every_multiple_of_a_tenth_from_0_1_to_100_is_a_canary_percent(tenths: int) -> None:
+    DeploymentStrategy(kind="canary", canary_percent=Decimal(tenths) / 10)
+
+
+def test_a_percent_that_is_not_a_number_is_refused() -> None:
+    with pytest.raises(ConfigError, match="canaryPercent"):
+        parse_percent("canaryPercent", "ten")
+
+
+@pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
+def test_traffic_shifting_needs_a_load_balancer_and_the_default_batch_limits(kind: str) -> None:
+    strategy = DeploymentStrategy(kind=kind)
+    with pytest.raises(ConfigError, match="Load balancer requirement"):
+        strategy.check_service(has_route=False, min_healthy_percent=100, max_percent=200)
+    with pytest.raises(ConfigError, match="SCALE_UP") as error:
+        strategy.check_service(has_route=True, min_healthy_percent=50, max_percent=200)
+    assert error.value.key == "ServiceSpec.min_healthy_percent"
+    strategy.check_service(has_route=True, min_healthy_percent=100, max_percent=200, test_header=True)
+
+
+def test_a_rolling_deployment_takes_any_batch_limits_but_no_test_rule() -> None:
+    rolling = DeploymentStrategy()
+    rolling.check_service(has_route=False, min_healthy_percent=50, max_percent=150)
+    with pytest.raises(ConfigError, match=r"FargateServiceArgs\.test_header"):
+        rolling.check_service(has_route=True, min_healthy_percent=100, max_percent=200, test_header=True)
+
+
+def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
+    with pytest.raises(ConfigError, match=r"ServiceSpec\.listener_rule_priority"):
+        CANARY.check_service(
+            has_route=True, min_healthy_percent=100, max_percent=200, test_header=True, listener_rule_priority=1
+        )
+
+
+@pytest.mark.parametrize("text", ["x-deploy-test", "host=a", "x test=1", "x-t=*", "x-t=" + "a" * 129, "a" * 41 + "=1"])
+def test_a_test_header_elb_would_refuse_is_refused(text: str) -> None:
+    with pytest.raises(ConfigError, match="deploymentTestHeader"):
+        parse_test_header(text)
+
+
+def test_a_test_header_is_a_name_and_a_value() -> None:
+    assert parse_test_header("x-deploy-test=1") == ("x-deploy-test", "1")
+    assert parse_test_header("") is None
+
+
+# ---- the model: minute-by-minute shares, and what a bad revision costs
+
+
+def test_a_canary_holds_its_share_for_the_bake_then_moves_everything() -> None:
+    shares = [green_share(CANARY, minute) for minute in range(12)]
+    assert shares == [Decimal(10)] * 10 + [Decimal(100)] * 2
+
+
+def test_a_linear_deployment_moves_equal_steps_and_the_last_step_takes_the_rest() -> None:
+    linear = DeploymentStrategy(kind="linear", step_percent=Decimal(30), step_minutes=5)
+    assert [green_share(linear, m) for m in (0, 5, 10, 15, 20)] == [30, 60, 90, 100, 100]
+    assert linear.steps() == 4 and linear.shift_minutes() == 15
+
+
+def test_a_bad_canary_caught_in_its_bake_exposed_only_its_share() -> None:
+    # The 5xx alarm fires after 2 minutes at 10 %: 20 percent-minutes, 2 % of the bake's traffic at most.
+    outcome = deploy(CANARY, bad_after_minutes=2)
+    assert not outcome.completed and outcome.exposure == 20 and outcome.peak_share == 10
+
+
+def test_a_bad_blue_green_revision_took_all_the_traffic_until_its_alarm() -> None:
+    outcome = deploy(DeploymentStrategy(kind="blueGreen", bake_minutes=10), bad_after_minutes=2)
+    assert not outcome.completed and outcome.exposure == 200 and outcome.peak_share == 100
+
+
+@pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
+def test_a_good_revision_completes_after_the_shift_and_the_bake(kind: str) -> None:
+    strategy = DeploymentStrategy(kind=kind)
+    outcome = deploy(strategy, bad_after_minutes=None)
+    assert outcome.completed and outcome.minutes == strategy.shift_minutes() + strategy.bake_minutes
+    assert outcome.peak_share == 100
+
+
+@given(st.integers(min_value=1, max_value=100), st.integers(min_value=1, max_value=60))
+def test_a_canary_caught_within_its_bake_never_exposes_more_than_its_share(tenths: int, caught: int) -> None:
+    strategy = DeploymentStrategy(kind="canary", canary_percent=Decimal(tenths) / 10, canary_bake_minutes=60)
+    outcome = deploy(strategy, bad_after_minutes=caught)
+    assert outcome.peak_share == strategy.canary_percent
+    assert outcome.exposure == strategy.canary_percent * caught
+
+
+def test_blue_green_doubles_the_tasks_and_rolling_runs_up_to_max_percent() -> None:
+    assert DeploymentStrategy(kind="blueGreen").peak_tasks(6, 200) == 12
+    assert DeploymentStrategy().peak_tasks(6, 150) == 9
+
+
+# ---- the role ECS assumes: exactly the managed policy's calls, on this route's resources only
+
+TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-app-tg-0a1b2c3/73e2d6bc24d8a067"
+ALT = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-app-tg-alt-0a1b2c3/93e2d6bc24d8a067"
+RULE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod-web/50dc/f2f7/9683"
+OTHER_TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/other-tg/1"
+OTHER_RULE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/other/50dc/f2f7/1"
+LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/prod-web/50dc/f2f7"
+POLICY = infrastructure_policy(target_group_arns=[TG, ALT], rule_arns=[RULE])
+
+#: The calls ECS makes for an Application Load Balancer, as AmazonECSInfrastructureRolePolicyForLoadBalancers
+#: v6 grants them, on this route's resources.
+ECS_CALLS = [
+    *(Request(action, "*") for action in DESCRIBE),
+    *(Request(action, group) for action in TARGETS for group in (TG, ALT)),
+    Request(MODIFY_RULE, RULE),
+]
+
+
+def test_the_deployment_role_admits_every_call_ecs_makes_on_this_route() -> None:
+    assert all(role_allows([POLICY], request) for request in ECS_CALLS)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        Request(TARGETS[0], OTHER_TG),
+        Request(MODIFY_RULE, OTHER_RULE),
+        Request(MODIFY_LISTENER, LISTENER),  # the shared listener's default action stays the platform's
+        Request("elasticloadbalancing:DeleteRule", RULE),
+        Request("elasticloadbalancing:CreateRule", LISTENER),
+    ],
+)
+def test_the_deployment_role_admits_nothing_else(request_: Request) -> None:
+    assert not role_allows([POLICY], request_)
+
+
+def test_the_deployment_role_grants_only_the_managed_policys_actions() -> None:
+    granted = {a for s in json.loads(POLICY)["Statement"] for a in s["Action"]}
+    assert granted == {*DESCRIBE, *TARGETS, MODIFY_RULE}
+
+
+def test_only_ecs_of_this_account_and_region_may_assume_the_role_when_it_says_whose_it_is() -> None:
+    (statement,) = json.loads(infrastructure_trust(partition="aws", region="us-east-1", account_id="1"))["Statement"]
+    assert statement["Principal"] == {"Service": "ecs.amazonaws.com"}
+    assert statement["Condition"] == {
+        "StringEqualsIfExists": {"aws:SourceAccount": "1"},
+        "ArnLikeIfExists": {"aws:SourceArn": "arn:aws:ecs:us-east-1:1:*"},
+    }
