@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .service_spec import APP_CONTAINER, ServiceSpec
+from .sidecar import RUN_AS
 
 CONTAINER_NAME = APP_CONTAINER
-#: The node image's unprivileged user (uid:gid), enforced here even if an image forgets USER.
-RUN_AS = "1000:1000"
 
 
 def health_check_command(timeout_seconds: int) -> list[str]:

@@ -5,8 +5,14 @@ Rules from the ECS API (botocore ``ecs`` model, ``ContainerDefinition``): a name
 letters (uppercase and lowercase), numbers, underscores, and hyphens"; ``memory`` is a hard limit in
 MiB, and the daemon "reserves a minimum of 6 MiB of memory for a container. So, don't specify less
 than 6 MiB"; ``dependsOn`` conditions are ``ContainerCondition``: START, COMPLETE, SUCCESS, HEALTHY
-(HEALTHY needs the named container to have a health check). How the containers share the task's CPU
-and memory is ``ServiceSpec``'s to check.
+(HEALTHY needs the named container to have a health check); ``user`` is ``uid``, ``uid:gid``, ``user``,
+``user:group`` (or mixed), "If specifying a UID or GID, you must specify it as a positive integer";
+``stopTimeout`` "if the parameter is not specified, the default value of 30 seconds is used" and "The
+valid values for Fargate are 2-120 seconds". How the containers share the task's CPU and memory is
+``ServiceSpec``'s to check.
+
+A sidecar is held to the policy pack as the app is (``policy/rules.py``: ``containers-graceful-non-root``,
+``ecs-containers-hardened``): an unprivileged user, a read-only root, a stop timeout and logging.
 """
 
 from __future__ import annotations
@@ -23,6 +29,13 @@ CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 MIN_CONTAINER_MEMORY = 6
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _PINNED = re.compile(r"[^@\s]+@sha256:[0-9a-f]{64}")
+_USER = re.compile(r"[^:\s]+(:[^:\s]+)?")
+#: The node image's unprivileged user (uid:gid): the app runs as it (enforced even if an image forgets
+#: USER), and so does a sidecar unless told otherwise.
+RUN_AS = "1000:1000"
+#: ECS's own default stop timeout on Fargate (botocore ``ContainerDefinition.stopTimeout``), said out
+#: loud: the policy pack wants every container's stated.
+DEFAULT_STOP_TIMEOUT = 30
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,6 +60,12 @@ class Sidecar:
     """Its health check command, ``("CMD", ...)`` or ``("CMD-SHELL", ...)``; empty for none. Default none."""
     environment: Mapping[str, str] = field(default_factory=dict)
     """Its environment variables. Default none."""
+    user: str = RUN_AS
+    """Who it runs as: ``uid[:gid]`` or ``user[:group]``, never root. Default the app's ``1000:1000``."""
+    readonly_root: bool = True
+    """Whether its root file system is read-only (it writes to a volume, or nowhere). Default True."""
+    stop_timeout_seconds: int = DEFAULT_STOP_TIMEOUT
+    """Seconds from SIGTERM to SIGKILL, 2-120 on Fargate. Default 30, ECS's own default."""
 
     def __post_init__(self) -> None:
         collect(
@@ -57,6 +76,9 @@ class Sidecar:
             lambda: check.ports("Sidecar.port_mappings", self.port_mappings),
             self._check_dependencies,
             self._check_health_check,
+            self._check_user,
+            self._check_readonly_root,
+            lambda: check.int_in_range("Sidecar.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
         )
 
     def _check_name(self) -> None:
@@ -77,19 +99,41 @@ class Sidecar:
         if self.health_check and self.health_check[0] not in ("CMD", "CMD-SHELL"):
             raise ConfigError("Sidecar.health_check", list(self.health_check), "a command starting CMD or CMD-SHELL")
 
+    def _check_user(self) -> None:
+        parts = self.user.split(":") if isinstance(self.user, str) and _USER.fullmatch(self.user) else []
+        # A digit-only part is an ID, which ECS wants positive: uid 0 (any spelling) is root, as is "root".
+        if not parts or parts[0] == "root" or any(part.isdigit() and int(part) == 0 for part in parts):
+            raise ConfigError(
+                "Sidecar.user", self.user, "uid, uid:gid, user or user:group (IDs positive integers), not root"
+            )
+
+    def _check_readonly_root(self) -> None:
+        if not isinstance(self.readonly_root, bool):
+            raise ConfigError("Sidecar.readonly_root", self.readonly_root, "true or false")
+
     def definition(self, *, log_group: str, region: str) -> dict[str, Any]:
         """Its ECS container definition, logging to the task's log group under its own stream prefix."""
         definition: dict[str, Any] = {
             "name": self.name,
             "image": self.image,
             "essential": self.essential,
+            "user": self.user,
+            "readonlyRootFilesystem": self.readonly_root,
+            "stopTimeout": self.stop_timeout_seconds,
             "memory": self.memory,
             "cpu": self.cpu,
             "environment": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
             "portMappings": [{"containerPort": p, "hostPort": p, "protocol": "tcp"} for p in self.port_mappings],
             "logConfiguration": {
                 "logDriver": "awslogs",
-                "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": self.name},
+                "options": {
+                    "awslogs-group": log_group,
+                    "awslogs-region": region,
+                    "awslogs-stream-prefix": self.name,
+                    # As the app's: a slow CloudWatch drops lines from a bounded buffer, never blocks the container.
+                    "mode": "non-blocking",
+                    "max-buffer-size": "4m",
+                },
             },
         }
         if self.depends_on:

@@ -16,6 +16,7 @@ from graviton_node_components import (
     AppImage,
     AppImageArgs,
     Autoscaling,
+    ConfigError,
     FargateService,
     FargateServiceArgs,
     ServiceSpec,
@@ -24,17 +25,46 @@ from graviton_node_components import (
 
 config = pulumi.Config()
 project, stack = pulumi.get_project(), pulumi.get_stack().lower()
-platform = pulumi.StackReference(config.require("platformStack"))
 min_count, max_count = config.get_int("minCount", 1), config.get_int("maxCount", 10)
 backlog_per_task = config.get_int("backlogPerTask", 10)
 # The longest a message's work may take: SQS hides a received message this long before another task
 # may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
 WORK_SECONDS = 300
 
+# The scaling divides visible messages by running tasks: with none running the backlog per task has no
+# value and the queue never scales the worker out; a target under one message per task is exceeded by
+# the first message, which would scale the worker to maxCount. Both fail here, before anything is
+# registered (as do the spec's and the scaling's own checks below).
+for key, value, why in (
+    ("minCount", min_count, "backlog per task divides by the running tasks"),
+    ("backlogPerTask", backlog_per_task, "the messages each task may have waiting"),
+):
+    if value < 1:
+        raise ConfigError(key, value, f"an integer of at least 1: {why}")
+
 # Queue names are unique per account and region (1-80 letters, digits, - and _): stack and project keep
 # copies apart, and the stack's name comes first, as the deployer policy's StackQueues scopes them
 # (docs/iam.md). The app resolves the URL from the name (the task environment takes plain values).
 name = f"{stack}-{project}-jobs"
+spec = ServiceSpec(
+    cpu=256,
+    memory=512,
+    desired_count=min_count,
+    # All on Spot: a stop costs a message nothing (the app finishes or releases it).
+    strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
+    # Spot's two-minute notice, all of it the app's: no load balancer to drain.
+    stop_timeout_seconds=120,
+    environment={"QUEUE_NAME": name},
+)
+try:
+    autoscaling = Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=50)
+except ConfigError as error:
+    # The package names its fields; this program's reader set config keys.
+    keys = {"Autoscaling.min_count": "minCount", "Autoscaling.max_count": "maxCount"}
+    raise ConfigError(keys.get(error.key, error.key), error.value, error.allowed) from None
+FargateService.check_name(f"{stack}-worker", "stack", stack)
+
+platform = pulumi.StackReference(config.require("platformStack"))
 dead_letters = aws.sqs.Queue(
     f"{stack}-jobs-dlq", name=f"{name}-dlq", message_retention_seconds=14 * 24 * 3600, sqs_managed_sse_enabled=True
 )
@@ -48,17 +78,6 @@ queue = aws.sqs.Queue(
 )
 
 image = AppImage(f"{stack}-worker", AppImageArgs(context=Path(__file__).resolve().parent, dockerfile="Dockerfile"))
-spec = ServiceSpec(
-    cpu=256,
-    memory=512,
-    desired_count=min_count,
-    # All on Spot: a stop costs a message nothing (the app finishes or releases it).
-    strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
-    # Spot's two-minute notice, all of it the app's: no load balancer to drain.
-    stop_timeout_seconds=120,
-    environment={"QUEUE_NAME": name},
-)
-FargateService.check_name(f"{stack}-worker", "stack", stack)
 service = FargateService(
     f"{stack}-worker",
     FargateServiceArgs(
@@ -68,7 +87,7 @@ service = FargateService(
         vpc_id=platform.require_output("vpc_id"),
         subnet_ids=platform.require_output("task_subnet_ids"),
         assign_public_ip=platform.require_output("assign_public_ip"),
-        autoscaling=Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=50),
+        autoscaling=autoscaling,
     ),
 )
 aws.iam.RolePolicy(

@@ -5,10 +5,12 @@ import json
 import pytest
 
 from components.errors import ConfigError
+from components.service.container_definition import RUN_AS
 from components.service.env_tuning import Tuning, tuned_environment
 from components.service.service_spec import ServiceSpec
 from components.service.sidecar import Sidecar
 from tests.components.builders import IMAGE, service
+from tests.models.aws_contract import CONTRACT
 from tools.offline import RecordingMocks
 
 COLLECTOR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/otel-collector:0.120.0@sha256:" + "b" * 64
@@ -50,6 +52,25 @@ def test_the_task_runs_the_app_and_the_collector_within_the_task_size(task: dict
     assert collector["logConfiguration"]["options"]["awslogs-stream-prefix"] == "otel-collector"
 
 
+def test_the_collector_runs_unprivileged_on_a_read_only_root_stops_in_time_and_never_blocks_on_logs(
+    task: dict,
+) -> None:
+    collector = containers(task)["otel-collector"]
+    assert (collector["user"], collector["readonlyRootFilesystem"], collector["stopTimeout"]) == (RUN_AS, True, 30)
+    assert collector["logConfiguration"]["options"]["mode"] == "non-blocking"
+
+
+def test_a_sidecar_s_user_root_and_stop_timeout_are_its_own() -> None:
+    proxy = Sidecar(name="proxy", image=COLLECTOR_IMAGE, memory=64, user="10001", readonly_root=False,
+                    stop_timeout_seconds=2).definition(log_group="logs", region="us-east-1")  # fmt: skip
+    assert (proxy["user"], proxy["readonlyRootFilesystem"], proxy["stopTimeout"]) == ("10001", False, 2)
+
+
+def test_the_task_definition_with_a_sidecar_passes_the_rules_aws_documents_for_it(task: dict) -> None:
+    problems, _ = CONTRACT.problems("aws:ecs/taskDefinition:TaskDefinition", "svc-task", task)
+    assert problems == []
+
+
 def test_the_heap_is_tuned_to_the_app_container_s_memory_not_the_task_s(task: dict) -> None:
     env = {e["name"]: e["value"] for e in containers(task)["app"]["environment"]}
     heap = {memory: tuned_environment({}, container_memory_mib=memory, tuning=Tuning())["NODE_OPTIONS"]
@@ -89,12 +110,23 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
         (lambda: Sidecar(name="x y", image=COLLECTOR_IMAGE, memory=64), "Sidecar.name"),
         (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, depends_on=(("app", "READY"),)),
          "Sidecar.depends_on"),
+        *((lambda user=user: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, user=user), "Sidecar.user")
+          for user in ("", "0", "000:1000", "root", "root:1000", "1000:0", " 1000", "a:b:c", "1000:")),
+        (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, readonly_root="false"),  # type: ignore[arg-type]
+         "Sidecar.readonly_root"),
+        *((lambda t=t: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, stop_timeout_seconds=t),
+           "Sidecar.stop_timeout_seconds") for t in (0, 1, 121)),
     ],
 )  # fmt: skip
 def test_a_sidecar_ecs_would_refuse_or_that_does_not_fit_the_task_is_refused(build, key: str) -> None:
     with pytest.raises(ConfigError) as error:
         build()
     assert error.value.key == key
+
+
+@pytest.mark.parametrize("user", ["1000:1000", "10001", "otel", "otel:otel", "nobody:65534"])
+def test_any_unprivileged_user_ecs_takes_is_accepted(user: str) -> None:
+    assert Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, user=user).user == user
 
 
 def test_a_service_without_sidecars_registers_the_app_container_as_before(mocked) -> None:

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from graviton_node_components import ConfigError
 
 from tools.offline import RecordingMocks, Run, run_program
 
@@ -83,6 +84,27 @@ def test_it_scales_on_backlog_per_task_on_the_services_own_scalable_target(worke
         {"name": "ClusterName", "value": cluster},
         {"name": "ServiceName", "value": service},
     ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "value"),
+    [
+        ({"minCount": "0"}, "minCount", 0),
+        ({"minCount": "-1", "maxCount": "3"}, "minCount", -1),
+        ({"backlogPerTask": "0"}, "backlogPerTask", 0),
+        ({"minCount": "5", "maxCount": "2"}, "maxCount", 2),
+    ],
+)
+def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothing_registered(
+    platform: Run, overrides: dict[str, str], key: str, value: int
+) -> None:
+    """The example's error, as installed: ``graviton_node_components``'s ConfigError."""
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", overrides, mocks=mocks, root=EXAMPLE)
+    assert (error.value.key, error.value.value) == (key, value)
+    assert str(error.value).startswith(f"config '{key}': got {value}; allowed: ")
+    assert mocks.resources == []
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")

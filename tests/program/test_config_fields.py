@@ -12,6 +12,7 @@ from components.image.app_image import AppImageArgs
 from components.service.capacity_strategy import build_strategy
 from components.service.service_spec import ServiceSpec
 from settings import CONFIG_KEYS, FIELD_KEYS, KEYS_BY_NAME, SPECS, config_value, load_settings, spec_default
+from tests.source import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Keys whose field the program's own specs do not import (the image's loads the cloud SDKs) or that
@@ -81,7 +82,7 @@ SERVICE_ARGS_FIELDS = (
 def _calls(path: Path) -> list[tuple[str, str | None]]:
     """(validator, its first argument when a string literal) of every call in ``path``."""
     found: list[tuple[str, str | None]] = []
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(parse(path.read_text())):
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""

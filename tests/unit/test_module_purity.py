@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.source import parse
+
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted((ROOT / "components").rglob("*.py"))
 
@@ -54,7 +56,7 @@ def snake(name: str) -> str:
 
 @pytest.mark.parametrize("path", MODULES, ids=_name)
 def test_a_module_imports_pulumi_exactly_when_it_defines_a_component_named_like_the_module(path: Path) -> None:
-    tree = ast.parse(path.read_text())
+    tree = parse(path.read_text())
     defined = components(tree)
     assert imports_pulumi(tree) == bool(defined)
     if defined:
@@ -62,7 +64,7 @@ def test_a_module_imports_pulumi_exactly_when_it_defines_a_component_named_like_
 
 
 def test_the_rule_modules_load_without_pulumi() -> None:
-    pure = [_name(path) for path in MODULES if not imports_pulumi(ast.parse(path.read_text()))]
+    pure = [_name(path) for path in MODULES if not imports_pulumi(parse(path.read_text()))]
     assert len(pure) > 20
     check = f"import sys; import {', '.join(pure)}; print(sorted(m for m in sys.modules if m.startswith('pulumi')))"
     result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True)

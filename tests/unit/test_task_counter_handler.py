@@ -15,6 +15,7 @@ from components.observability import task_counter_handler
 from components.observability.task_counter_handler import DESIRED_METRIC, RUNNING_METRIC, count, emf_documents, handler
 from tests.models.cloudwatch import EmfError, emf_metrics
 from tests.models.ecs_api import Ecs, Task
+from tests.source import parse
 
 CLUSTER, SERVICE, NAMESPACE = "web-cluster", "web-svc", "GravitonNode"
 STRATEGY = [{"capacityProvider": "FARGATE", "weight": 0, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 1}]
@@ -106,7 +107,7 @@ def test_the_handler_prints_one_emf_document_a_line_from_its_environment(monkeyp
 
 
 def test_the_function_runs_alone_on_the_standard_library_and_the_runtimes_boto3() -> None:
-    tree = ast.parse(Path(task_counter_handler.__file__).read_text())
+    tree = parse(Path(task_counter_handler.__file__).read_text())
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
                 for alias in node.names}  # fmt: skip
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)

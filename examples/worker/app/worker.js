@@ -2,65 +2,98 @@
 // A queue worker that never loses a message through a stop (a Spot interruption, a deploy, a scale-in).
 //
 // SQS hides a received message for the queue's visibility timeout and deletes it only when asked: a
-// message is deleted after its work is done, never before. On SIGTERM the worker stops receiving
-// (an open long poll is aborted) and lets the message in hand finish within SHUTDOWN_TIMEOUT_MS (the
-// task's stopTimeout less a margin, so it exits before ECS sends SIGKILL); if the work cannot finish
-// by then it is aborted and the message released (visibility 0: another task receives it at once)
-// instead of staying hidden until its timeout. Either way the message is done or back in the queue.
+// message is deleted after its work is done, never before. On SIGTERM the worker stops receiving and
+// lets the message in hand finish within SHUTDOWN_TIMEOUT_MS (the task's stopTimeout less a margin, so
+// it exits before ECS sends SIGKILL); if the work cannot finish by then it is aborted and the message
+// released (visibility 0: another task receives it at once) instead of staying hidden until its
+// timeout. Either way the message is done or back in the queue.
+//
+// An open long poll is let finish, not aborted: SQS may already have handed a message out (hidden for
+// the whole visibility timeout) whose answer an abort would throw away. The poll ends within
+// WAIT_SECONDS, well inside the stop budget, and whatever it brings after the stop began is released.
 
 const WAIT_SECONDS = 20; // SQS long polling: the most a ReceiveMessage waits (1-20 s).
+// After a failed receive (a missing permission, a throttle the SDK's own retries gave up on) the next
+// waits 1 s, doubling to 20 s, the cap of the SDK's own retries (@smithy/util-retry
+// MAXIMUM_RETRY_DELAY): a broken worker neither spins its CPU (which would scale it out) nor hammers SQS.
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 20_000;
+
+/** Resolves after ``ms``, or at once when ``signal`` aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    if (signal.aborted) done();
+  });
+}
 
 class Worker {
   /**
    * @param {object} options
    * @param {{receive: Function, delete: Function, release: Function}} options.queue
    * @param {(body: string, signal: AbortSignal) => Promise<void>} options.handle the work on one message
-   * @param {number} options.shutdownTimeoutMs how long a stop waits for the message in hand
+   * @param {number} options.shutdownTimeoutMs how long a stop waits for the poll and the message in hand
+   * @param {number} [options.waitSeconds] how long a receive waits for a message (SQS long polling)
+   * @param {number} [options.retryFirstMs] the pause after a failed receive, doubled after each further one
+   * @param {number} [options.retryMaxMs] the longest pause after failed receives
    */
-  constructor({ queue, handle, shutdownTimeoutMs, log = (line) => console.log(JSON.stringify(line)) }) {
-    this.queue = queue;
-    this.handle = handle;
-    this.shutdownTimeoutMs = shutdownTimeoutMs;
-    this.log = log;
-    this.stopping = false;
-    this.polling = new AbortController();
-    this.working = new AbortController();
+  constructor({
+    queue, handle, shutdownTimeoutMs, waitSeconds = WAIT_SECONDS, retryFirstMs = RETRY_FIRST_MS,
+    retryMaxMs = RETRY_MAX_MS, log = (line) => console.log(JSON.stringify(line)),
+  }) {
+    Object.assign(this, { queue, handle, shutdownTimeoutMs, waitSeconds, retryFirstMs, retryMaxMs, log });
+    this.stopped = new AbortController(); // a stop began: no more receives, a pause ends
+    this.overdue = new AbortController(); // the shutdown timeout passed: the poll and the work in hand end
+  }
+
+  get stopping() {
+    return this.stopped.signal.aborted;
   }
 
   /** Receive and work until stopped; resolves once nothing is in hand. */
   async run() {
+    let retryMs = this.retryFirstMs;
     while (!this.stopping) {
-      let messages = [];
+      let messages;
       try {
-        messages = await this.queue.receive({ max: 1, waitSeconds: WAIT_SECONDS, signal: this.polling.signal });
+        messages = await this.queue.receive({ max: 1, waitSeconds: this.waitSeconds, signal: this.overdue.signal });
       } catch (error) {
         if (this.stopping) break;
-        this.log({ level: 'error', msg: 'receive failed', error: String(error) });
+        this.log({ level: 'error', msg: 'receive failed', error: String(error), retryMs });
+        await pause(retryMs, this.stopped.signal);
+        retryMs = Math.min(retryMs * 2, this.retryMaxMs);
         continue;
       }
-      for (const message of messages) await this.process(message);
+      retryMs = this.retryFirstMs;
+      // A message the poll brings after the stop began goes straight back: no new work is started.
+      for (const message of messages) await (this.stopping ? this.release(message) : this.process(message));
     }
+  }
+
+  async release(message, error) {
+    this.log({ level: 'warn', msg: 'released', id: message.id, ...(error && { error: String(error) }) });
+    await this.queue.release(message.receipt);
   }
 
   async process(message) {
     try {
-      await this.handle(message.body, this.working.signal);
+      await this.handle(message.body, this.overdue.signal);
     } catch (error) {
       // Failed or aborted: back to the queue now (its redrive policy counts the receives).
-      this.log({ level: 'warn', msg: 'released', id: message.id, error: String(error) });
-      await this.queue.release(message.receipt);
+      await this.release(message, error);
       return;
     }
     await this.queue.delete(message.receipt);
     this.log({ level: 'info', msg: 'done', id: message.id });
   }
 
-  /** Stop receiving; abort the work in hand if it outlasts the shutdown timeout. */
+  /** Stop receiving; abort the poll and the work in hand if they outlast the shutdown timeout. */
   stop() {
     if (this.stopping) return;
-    this.stopping = true;
-    this.polling.abort();
-    this.deadline = setTimeout(() => this.working.abort(new Error('shutdown timeout')), this.shutdownTimeoutMs);
+    this.stopped.abort();
+    this.deadline = setTimeout(() => this.overdue.abort(new Error('shutdown timeout')), this.shutdownTimeoutMs);
     this.deadline.unref();
   }
 }
@@ -124,4 +157,4 @@ if (require.main === module) {
   main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
 }
 
-module.exports = { Worker, healthServer, sqsQueue, simulatedWork, stopOnSignals, WAIT_SECONDS };
+module.exports = { Worker, healthServer, sqsQueue, simulatedWork, stopOnSignals, WAIT_SECONDS, RETRY_FIRST_MS, RETRY_MAX_MS };
