@@ -129,6 +129,7 @@ class ServiceSpec:
                 self.listener_rule_priority,
             ),
             self._check_sidecars,
+            self._check_dependency_cycles,
             lambda: self.container_environment(None),
             # The drain a route adds must fit in stopTimeout; checked for every service, routed or not yet.
             lambda: shutdown_budget_seconds(
@@ -162,14 +163,39 @@ class ServiceSpec:
         if len(set(ports)) != len(ports):
             raise ConfigError("ServiceSpec.sidecars", ports[1:], "ports of their own, not ServiceSpec.container_port")
         checked = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
+        # ECS ContainerDependency.condition: COMPLETE and SUCCESS "can't be set on an essential container".
+        essential = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.essential}
         for sidecar in self.sidecars:
             for container, condition in sidecar.depends_on:
                 if container not in names:
                     raise ConfigError("ServiceSpec.sidecars", container, "a container of the task: " + ", ".join(names))
+                if condition in ("COMPLETE", "SUCCESS") and container in essential:
+                    raise ConfigError(
+                        "ServiceSpec.sidecars",
+                        [container, condition],
+                        "COMPLETE or SUCCESS only on a non-essential container",
+                    )
                 if condition == "HEALTHY" and container not in checked:
                     raise ConfigError(
                         "ServiceSpec.sidecars", container, "HEALTHY only on a container with a health check"
                     )
+
+    def _check_dependency_cycles(self) -> None:
+        """ECS starts a container after those it depends on: a cycle could never start."""
+        edges = {sidecar.name: {c for c, _ in sidecar.depends_on} for sidecar in self.sidecars}
+        visiting: list[str] = []
+
+        def visit(name: str) -> None:
+            if name in visiting:
+                cycle = [*visiting[visiting.index(name) :], name]
+                raise ConfigError("ServiceSpec.sidecars", cycle, "dependsOn without a cycle")
+            visiting.append(name)
+            for after in edges.get(name, ()):
+                visit(after)
+            visiting.pop()
+
+        for name in edges:
+            visit(name)
 
     def _check_max_percent(self) -> None:
         if self.max_percent < 100 or self.max_percent <= self.min_healthy_percent:

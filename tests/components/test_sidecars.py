@@ -116,6 +116,17 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
          "Sidecar.readonly_root"),
         *((lambda t=t: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, stop_timeout_seconds=t),
            "Sidecar.stop_timeout_seconds") for t in (0, 1, 121)),
+        # ECS ContainerDependency: COMPLETE and SUCCESS "can't be set on an essential container".
+        *((lambda condition=condition: ServiceSpec(sidecars=(Sidecar(name="w", image=COLLECTOR_IMAGE, memory=64,
+                                                                     depends_on=(("app", condition),)),)),
+           "ServiceSpec.sidecars") for condition in ("COMPLETE", "SUCCESS")),
+        (lambda: ServiceSpec(sidecars=(Sidecar(name="a", image=COLLECTOR_IMAGE, memory=64, essential=True),
+                                       Sidecar(name="b", image=COLLECTOR_IMAGE, memory=64,
+                                               depends_on=(("a", "SUCCESS"),)))), "ServiceSpec.sidecars"),
+        (lambda: ServiceSpec(sidecars=(Sidecar(name="a", image=COLLECTOR_IMAGE, memory=64,
+                                               depends_on=(("b", "START"),)),
+                                       Sidecar(name="b", image=COLLECTOR_IMAGE, memory=64,
+                                               depends_on=(("a", "START"),)))), "ServiceSpec.sidecars"),
     ],
 )  # fmt: skip
 def test_a_sidecar_ecs_would_refuse_or_that_does_not_fit_the_task_is_refused(build, key: str) -> None:
@@ -132,3 +143,9 @@ def test_any_unprivileged_user_ecs_takes_is_accepted(user: str) -> None:
 def test_a_service_without_sidecars_registers_the_app_container_as_before(mocked) -> None:
     (app,) = json.loads(mocked(service).one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
     assert "memory" not in app  # the task's memory is all the app's
+
+
+def test_a_run_to_completion_sidecar_may_be_waited_for_when_it_is_not_essential() -> None:
+    setup = Sidecar(name="setup", image=COLLECTOR_IMAGE, memory=64)  # not essential, the default
+    waiting = Sidecar(name="b", image=COLLECTOR_IMAGE, memory=64, depends_on=(("setup", "SUCCESS"),))
+    assert ServiceSpec(sidecars=(setup, waiting)).sidecars == (setup, waiting)
