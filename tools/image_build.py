@@ -25,6 +25,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.dockerfile import stages
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER_DIR = ROOT / "docker"
 INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
@@ -95,17 +97,13 @@ def build(
 
 def base_images(dockerfile: Path) -> list[str]:
     """The images the Dockerfile's FROM lines name, not its own stages: each once, in order."""
-    stages: set[str] = set()
+    named: set[str] = set()
     images: list[str] = []
-    for line in dockerfile.read_text().splitlines():
-        words = line.split()
-        if not words or words[0].upper() != "FROM":
-            continue
-        image, *rest = [word for word in words[1:] if not word.startswith("--")]
-        if image.lower() not in stages and image != "scratch" and image not in images:
-            images.append(image)
-        if len(rest) == 2 and rest[0].upper() == "AS":
-            stages.add(rest[1].lower())
+    for stage in stages(dockerfile.read_text()):
+        if stage.base.lower() not in named and stage.base != "scratch" and stage.base not in images:
+            images.append(stage.base)
+        if stage.name:
+            named.add(stage.name)
     return images
 
 

