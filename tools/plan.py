@@ -287,6 +287,23 @@ def _stacks() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
 
 
+def stack_run(stack: str, items: list[str]) -> Run:
+    """The program run offline for ``stack`` with the ``--set`` ``items``; a PlanError or ConfigError
+    names what is wrong (``report`` prints it), before anything runs where it can."""
+    overrides = _overrides(items)
+    if stack not in _stacks():
+        raise PlanError(f"no stack {stack!r}: Pulumi.{stack}.yaml not found (stacks: " + ", ".join(_stacks()) + ")")
+    # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can.
+    return run_program(stack, overrides, secret_keys=["secretValues"])
+
+
+def report(error: ConfigError | PlanError) -> int:
+    """Print each mistake on a line of its own; the exit status of a command given a mistake."""
+    for one in error.errors if isinstance(error, ConfigError) else [error]:
+        print(f"error: {one}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
@@ -297,20 +314,10 @@ def main(argv: list[str]) -> int:
     shown.add_argument("--mermaid", action="store_true", help="the component tree as a Mermaid graph")
     options = parser.parse_args(argv)
     try:
-        overrides = _overrides(options.set)
-        if options.stack not in _stacks():
-            raise PlanError(f"no stack {options.stack!r}: Pulumi.{options.stack}.yaml not found (stacks: "
-                            + ", ".join(_stacks()) + ")")  # fmt: skip
         before = _load(options.diff) if options.diff else None
-        # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can.
-        run = run_program(options.stack, overrides, secret_keys=["secretValues"])
-    except ConfigError as error:
-        for one in error.errors:
-            print(f"error: {one}", file=sys.stderr)
-        return 2
-    except PlanError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        run = stack_run(options.stack, options.set)
+    except (ConfigError, PlanError) as error:
+        return report(error)
     # The SDKs' type graph makes interpreter shutdown spend ~0.4 s collecting garbage a one-shot
     # command never needs collected.
     gc.freeze()

@@ -27,7 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
-from tools.offline import ROOT, Run, run_program
+from tools.offline import ROOT, Run
+from tools.plan import PlanError, report, stack_run
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 IMAGE = "docker-build:index:Image"
@@ -120,15 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8080, help="local port for the container's port (8080)")
     parser.add_argument("--npm-ca", help="CA bundle for npm behind a TLS-intercepting proxy (a build secret)")
     options = parser.parse_args(argv)
-    if bad := [item for item in options.set if "=" not in item.lstrip("=")]:
-        parser.error(f"--set takes KEY=VALUE (e.g. --set cpu=2048), got {bad[0]!r}")
-    overrides = dict(item.split("=", 1) for item in options.set)
     try:
-        run = run_program(options.stack, overrides, secret_keys=["secretValues"])
-    except ConfigError as error:
-        for one in error.errors:
-            print(f"error: {one}", file=sys.stderr)
-        return 2
+        run = stack_run(options.stack, options.set)
+    except (ConfigError, PlanError) as error:
+        return report(error)
     task, container = task_of(run)
     name = f"graviton-node-local-{options.stack}"
     platform = platform_of(task)

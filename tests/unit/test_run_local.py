@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.program.stacks import run_config
-from tools.run_local import build_args, placeholder, platform_of, run_args, task_of
+from tools.run_local import build_args, main, placeholder, platform_of, run_args, task_of
 
 
 def args_for(program: str, port: int = 8080) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
@@ -95,3 +95,13 @@ def test_the_task_definition_read_is_the_registered_one() -> None:
     run = run_config("dev")
     task, container = task_of(run)
     assert json.loads(task["containerDefinitions"])[0] == container
+
+
+def test_a_mistake_in_the_command_is_named_before_anything_is_built_or_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--stack", "nope"]) == 2
+    assert main(["--set", "cpu"]) == 2
+    assert main(["--set", "cpu=3"]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0].startswith("error: no stack 'nope'")
+    assert errors[1] == "error: --set takes KEY=VALUE (e.g. --set cpu=2048), got 'cpu'"
+    assert errors[2].startswith("error: config 'cpu': got 3")
