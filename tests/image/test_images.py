@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from components.image.build_tag import build_tag
 from tools import check_image
 from tools.image_build import (
     DOCKER_DIR,
@@ -32,36 +31,6 @@ PORT, HEALTH_PATH = 8080, "/ready"
 ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
 #: The compilers the build stage runs, on the build machine, for each target (Debian's names).
 COMPILERS = {"linux/arm64": "aarch64-linux-gnu-", "linux/amd64": "x86_64-linux-gnu-"}
-
-
-def _ref(env: Environment, flavour: str, dockerfile: str, platforms: tuple[str, ...], suffix: str = "") -> str:
-    # The substituted base image is part of what was built, so it goes into the tag.
-    tag = build_tag(DOCKER_DIR, dockerfile=dockerfile, platforms=platforms, build_args={"base": env.node_image})
-    return f"{env.registry}/graviton-node/app-{flavour}:{tag}{suffix}"
-
-
-@pytest.fixture(scope="module")
-def graviton(image_env: Environment) -> str:
-    ref = _ref(image_env, "graviton", "Dockerfile.graviton", ("linux/arm64",))
-    build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=ref,
-          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64")  # fmt: skip
-    return ref
-
-
-@pytest.fixture(scope="module")
-def standard(image_env: Environment) -> str:
-    """The standard Dockerfile: one cached build per platform, joined into one index."""
-    platforms = ("linux/arm64", "linux/amd64")
-    index = _ref(image_env, "standard", "Dockerfile", platforms)
-    sources = []
-    for platform in platforms:
-        arch = platform.split("/")[1]
-        ref = f"{index}-{arch}"
-        build(image_env, dockerfile="Dockerfile", platform=platform, ref=ref,
-              cache_ref=f"{image_env.registry}/graviton-node/cache:standard-{arch}")  # fmt: skip
-        sources.append(ref)
-    docker("buildx", "imagetools", "create", "-t", index, *sources)
-    return index
 
 
 IMAGES = [("graviton", "linux/arm64"), ("standard", "linux/arm64"), ("standard", "linux/amd64")]

@@ -10,23 +10,9 @@ import urllib.request
 
 import pytest
 
-from components.image.build_tag import build_tag
-from tools.image_build import DOCKER_DIR, Environment, build
 from tools.offline import ROOT
 
 pytestmark = pytest.mark.image
-
-
-@pytest.fixture(scope="module")
-def graviton(image_env: Environment) -> str:
-    """The dev stack's image (Dockerfile.graviton, arm64), from the registry cache the other image tests
-    fill, under a tag of this file's own."""
-    tag = build_tag(DOCKER_DIR, dockerfile="Dockerfile.graviton", platforms=("linux/arm64",),
-                    build_args={"base": image_env.node_image})  # fmt: skip
-    ref = f"{image_env.registry}/graviton-node/app-run-local:{tag}"
-    build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=ref,
-          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64")  # fmt: skip
-    return ref
 
 
 def free_port() -> int:
