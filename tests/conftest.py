@@ -1,6 +1,7 @@
 """Shared test settings: hypothesis profiles sized for a 2-core CI machine."""
 
 import os
+from collections import Counter
 
 from hypothesis import settings
 
@@ -39,9 +40,7 @@ def scheduling_unit(nodeid: str) -> str:
 
 def skipped_groups(reasons: list[str]) -> list[str]:
     """One line per distinct skip reason, with how many tests it skipped, most first."""
-    counts: dict[str, int] = {}
-    for reason in reasons:
-        counts[reason] = counts.get(reason, 0) + 1
+    counts = Counter(reasons)
     return [f"{n} skipped: {reason}" for reason, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
