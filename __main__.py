@@ -8,7 +8,7 @@ import pulumi_aws as aws
 from components.cost import estimate, stack_cost, stack_shape
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.edge.service_route import Route
+from components.edge.service_route_args import Route
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
@@ -88,6 +88,7 @@ service = FargateService(
         subnet_ids=network.task_subnet_ids,
         assign_public_ip=network.assign_public_ip,
         route=Route(
+            spec=settings.route,
             listener_arn=load_balancer.listener_arn,
             load_balancer_security_group_id=load_balancer.security_group_id,
             load_balancer_arn_suffix=load_balancer.arn_suffix,
@@ -95,6 +96,7 @@ service = FargateService(
         ),
         egress_ports=settings.task_egress_ports,
         permissions_boundary_arn=settings.permissions_boundary_arn,
+        exec_kms_key_arn=settings.cluster.exec_kms_key_arn if settings.cluster_arn else "",
         secrets=settings.secrets,
         secret_values={name: pulumi.Output.secret(value) for name, value in settings.secret_values.items()},
         secret_kms_key_arns=settings.secrets_kms_key_arns,

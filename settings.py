@@ -22,9 +22,11 @@ from typing import Any, Literal, TypeVar
 
 from components import validation as check
 from components.cost import parse_rate_overrides
+from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
+from components.edge.route_spec import RouteSpec
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.network.network_spec import NetworkArgs
 from components.observability.alarm_rules import Alarms
@@ -47,7 +49,7 @@ SPECS: Mapping[str, type] = {
     spec.__name__: spec
     for spec in (
         ServiceSpec, HealthCheck, Tuning, FargateServiceArgs, ClusterArgs, Autoscaling, Alarms, LoadBalancerSpec,
-        Domain, NetworkArgs, DeploymentStrategy,
+        Domain, NetworkArgs, DeploymentStrategy, RouteSpec,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -133,7 +135,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
     ConfigKey("healthCheckRetries", "integer", FROM_SPEC, "Container health check retries (1-10).", ("HealthCheck.retries",)),
     ConfigKey("healthCheckStartPeriodSeconds", "integer", FROM_SPEC, "Container health check start period (0-300).", ("HealthCheck.start_period_seconds",)),
-    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("ServiceSpec.health_check_grace_period_seconds",)),
+    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("RouteSpec.health_check_grace_period_seconds",)),
     ConfigKey("minHealthyPercent", "integer", FROM_SPEC, "Deployment minimum healthy percent (0-100).", ("ServiceSpec.min_healthy_percent",)),
     ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (above minHealthyPercent).", ("ServiceSpec.max_percent",)),
     ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back). docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
@@ -144,7 +146,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
     ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("FargateServiceArgs.test_header",)),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
-    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none.", ("ClusterArgs.exec_kms_key_arn",)),
+    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterArgs.exec_kms_key_arn", "FargateServiceArgs.exec_kms_key_arn")),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("FargateServiceArgs.permissions_boundary_arn",)),
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("FargateServiceArgs.secrets",)),
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("FargateServiceArgs.secret_values",)),
@@ -158,9 +160,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
     ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open.", ("LoadBalancerSpec.allowed_cidrs",)),
-    ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("ServiceSpec.deregistration_delay_seconds",)),
-    ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("ServiceSpec.path_patterns",)),
-    ConfigKey("listenerRulePriority", "integer", FROM_SPEC, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("ServiceSpec.listener_rule_priority",)),
+    ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("RouteSpec.deregistration_delay_seconds",)),
+    ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("RouteSpec.path_patterns",)),
+    ConfigKey("listenerRulePriority", "integer", LAST_PRIORITY, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("RouteSpec.listener_rule_priority",)),
     ConfigKey("accessLogs", "boolean", FROM_SPEC, "Load-balancer access logs to an S3 bucket of the stack's own (encrypted, private, expiring).", ("LoadBalancerSpec.access_logs",)),
     ConfigKey("accessLogRetentionDays", "integer", FROM_SPEC, "Days access logs are kept (1-3650).", ("LoadBalancerSpec.access_log_retention_days",)),
     ConfigKey("deletionProtection", "boolean", FROM_SPEC, "Load-balancer deletion protection: pulumi destroy fails until it is turned off again.", ("LoadBalancerSpec.deletion_protection",)),
@@ -210,6 +212,8 @@ class Settings:
     autoscaling: Autoscaling | None
     alarms: Alarms | None
     service: ServiceSpec
+    route: RouteSpec
+    """The service's route through the stack's load balancer (the keys of its listener rule and target group)."""
     deployment: DeploymentStrategy
     """How a deployment moves traffic (``deploymentStrategy`` and its keys)."""
     test_header: tuple[str, str] | None
@@ -331,21 +335,26 @@ def _service(r: _Reader) -> ServiceSpec:
             stop_timeout_seconds=r.integer("stopTimeoutSeconds"),
             log_retention_days=r.integer("logRetentionDays"),
             health_check=health_check,
-            health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
             min_healthy_percent=r.integer("minHealthyPercent"),
             max_percent=r.integer("maxPercent"),
             enable_execute_command=r.boolean("enableExecuteCommand"),
             environment=environment,
             tuning=tuning,
-            deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
-            path_patterns=r.array("pathPatterns"),
-            listener_rule_priority=r.integer("listenerRulePriority"),
         ),
         ServiceSpec,
     )
 
 
-def _deployment(r: _Reader, service: ServiceSpec) -> DeploymentStrategy:
+def _route(r: _Reader) -> RouteSpec:
+    return RouteSpec(
+        listener_rule_priority=r.integer("listenerRulePriority"),
+        path_patterns=r.array("pathPatterns"),
+        deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
+        health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
+    )
+
+
+def _deployment(r: _Reader, service: ServiceSpec, route: RouteSpec) -> DeploymentStrategy:
     # Every key is read (and type-checked) whatever the strategy.
     deployment = DeploymentStrategy(
         kind=r.string("deploymentStrategy"),
@@ -361,7 +370,7 @@ def _deployment(r: _Reader, service: ServiceSpec) -> DeploymentStrategy:
         min_healthy_percent=service.min_healthy_percent,
         max_percent=service.max_percent,
         test_header=bool(r.string("deploymentTestHeader")),
-        listener_rule_priority=service.listener_rule_priority,
+        listener_rule_priority=route.listener_rule_priority,
     )
     return deployment
 
@@ -420,6 +429,9 @@ def _check_service_args(settings: Settings) -> None:
     check_plain_fields(
         spec=settings.service,
         idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
+        deregistration_delay_seconds=settings.route.deregistration_delay_seconds,
+        # An existing cluster's exec key is the service's to name (a created cluster's is the cluster's).
+        exec_kms_key_arn=settings.cluster.exec_kms_key_arn if settings.cluster_arn else "",
         egress_ports=settings.task_egress_ports,
         secrets=settings.secrets,
         secret_value_names=tuple(settings.secret_values),
@@ -538,6 +550,7 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.errors.append(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
+    route = r.part(lambda: _route(r), lambda: RouteSpec(listener_rule_priority=LAST_PRIORITY))
     settings = Settings(
         dockerfile=dockerfile,
         platforms=r.array("platforms"),
@@ -547,7 +560,8 @@ def load_settings(
         cluster_arn=r.string("clusterArn"),
         cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
         service=service,
-        deployment=r.part(lambda: _deployment(r, service), DeploymentStrategy),
+        route=route,
+        deployment=r.part(lambda: _deployment(r, service, route), DeploymentStrategy),
         test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         permissions_boundary_arn=r.string("permissionsBoundaryArn"),

@@ -27,9 +27,10 @@ _EXPORTS: dict[str, str] = {
     "ClusterArgs": "service.cluster_spec",
     "FargateService": "service.fargate_service",
     "FargateServiceArgs": "service.fargate_service_args",
-    "Route": "edge.service_route",
+    "Route": "edge.service_route_args",
+    "RouteSpec": "edge.route_spec",
     "ServiceRoute": "edge.service_route",
-    "ServiceRouteArgs": "edge.service_route",
+    "ServiceRouteArgs": "edge.service_route_args",
     "FargateTask": "service.fargate_task",
     "FargateTaskArgs": "service.fargate_task",
     "ServiceSpec": "service.service_spec",
@@ -69,6 +70,7 @@ __all__ = [
     "Network",
     "NetworkArgs",
     "Route",
+    "RouteSpec",
     "Schedule",
     "ServiceRoute",
     "ServiceRouteArgs",
@@ -89,7 +91,9 @@ if TYPE_CHECKING:
     from .edge.domain import Domain
     from .edge.load_balancer import LoadBalancer, LoadBalancerArgs
     from .edge.load_balancer_spec import LoadBalancerSpec
-    from .edge.service_route import Route, ServiceRoute, ServiceRouteArgs
+    from .edge.route_spec import RouteSpec
+    from .edge.service_route import ServiceRoute
+    from .edge.service_route_args import Route, ServiceRouteArgs
     from .errors import ConfigError
     from .image.app_image import AppImage, AppImageArgs
     from .network.network import Network
