@@ -28,11 +28,11 @@ from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.network.network_spec import NetworkArgs
+from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
-from components.service.cluster_spec import ClusterArgs
+from components.service.cluster_spec import ClusterSpec
 from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
@@ -48,8 +48,8 @@ T = TypeVar("T")
 SPECS: Mapping[str, type] = {
     spec.__name__: spec
     for spec in (
-        ServiceSpec, HealthCheck, Tuning, FargateServiceArgs, ClusterArgs, Autoscaling, Alarms, LoadBalancerSpec,
-        Domain, NetworkArgs, DeploymentStrategy, RouteSpec,
+        ServiceSpec, HealthCheck, Tuning, FargateServiceArgs, ClusterSpec, Autoscaling, Alarms, LoadBalancerSpec,
+        Domain, NetworkSpec, DeploymentStrategy, RouteSpec,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -101,7 +101,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
     ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("FargateServiceArgs.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("FargateServiceArgs.cluster",)),
-    ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterArgs.container_insights",)),
+    ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
     ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),
     ConfigKey("desiredCount", "integer", FROM_SPEC, "Tasks the service keeps running (0-5000).", ("ServiceSpec.desired_count",)),
@@ -129,7 +129,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base.", ("ServiceSpec.strategy[FARGATE_SPOT].base",)),
     ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE_SPOT].weight",)),
     ConfigKey("stopTimeoutSeconds", "integer", FROM_SPEC, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum).", ("ServiceSpec.stop_timeout_seconds",)),
-    ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days", "ClusterArgs.log_retention_days")),
+    ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days", "ClusterSpec.log_retention_days")),
     ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request.", ("HealthCheck.path",)),
     ConfigKey("healthCheckIntervalSeconds", "integer", FROM_SPEC, "Container health check interval (5-300).", ("HealthCheck.interval_seconds",)),
     ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
@@ -146,7 +146,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
     ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("FargateServiceArgs.test_header",)),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
-    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterArgs.exec_kms_key_arn", "FargateServiceArgs.exec_kms_key_arn")),
+    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "FargateServiceArgs.exec_kms_key_arn")),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("FargateServiceArgs.permissions_boundary_arn",)),
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("FargateServiceArgs.secrets",)),
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("FargateServiceArgs.secret_values",)),
@@ -167,13 +167,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("accessLogRetentionDays", "integer", FROM_SPEC, "Days access logs are kept (1-3650).", ("LoadBalancerSpec.access_log_retention_days",)),
     ConfigKey("deletionProtection", "boolean", FROM_SPEC, "Load-balancer deletion protection: pulumi destroy fails until it is turned off again.", ("LoadBalancerSpec.deletion_protection",)),
     ConfigKey("idleTimeoutSeconds", "integer", FROM_SPEC, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it.", ("LoadBalancerSpec.idle_timeout_seconds",)),
-    ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets).", ("NetworkArgs.mode",)),
-    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24).", ("NetworkArgs.vpc_cidr",)),
-    ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6).", ("NetworkArgs.availability_zones",)),
-    ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkArgs.nat_strategy",)),
-    ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkArgs.vpc_id",)),
-    ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkArgs.public_subnet_ids",)),
-    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkArgs.task_subnet_ids",)),
+    ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets).", ("NetworkSpec.mode",)),
+    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24).", ("NetworkSpec.vpc_cidr",)),
+    ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6).", ("NetworkSpec.availability_zones",)),
+    ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkSpec.nat_strategy",)),
+    ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkSpec.vpc_id",)),
+    ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkSpec.public_subnet_ids",)),
+    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkSpec.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
 )  # fmt: skip
 
@@ -201,7 +201,7 @@ class Settings:
     force_delete: bool
     npm_ca_bundle: str
     cluster_arn: str
-    cluster: ClusterArgs
+    cluster: ClusterSpec
     """The cluster the stack creates when ``cluster_arn`` is empty."""
     task_egress_ports: tuple[int, ...]
     permissions_boundary_arn: str
@@ -219,7 +219,7 @@ class Settings:
     test_header: tuple[str, str] | None
     """``deploymentTestHeader``: the header of the test listener rule, or None."""
     load_balancer: LoadBalancerSpec
-    network: NetworkArgs
+    network: NetworkSpec
     cost_rates: Mapping[str, Decimal]
 
 
@@ -487,8 +487,8 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
     )
 
 
-def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterArgs:
-    cluster = ClusterArgs(
+def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpec:
+    cluster = ClusterSpec(
         container_insights=r.string("containerInsights"),
         default_strategy=service.strategy,
         exec_logging=service.enable_execute_command,
@@ -558,7 +558,7 @@ def load_settings(
         force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
         cluster_arn=r.string("clusterArn"),
-        cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
+        cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
         service=service,
         route=route,
         deployment=r.part(lambda: _deployment(r, service, route), DeploymentStrategy),
@@ -572,7 +572,7 @@ def load_settings(
         alarms=r.part(lambda: _alarms(r), lambda: None),
         load_balancer=_load_balancer(r, region),
         network=r.part(
-            lambda: NetworkArgs(
+            lambda: NetworkSpec(
                 mode=r.string("vpc"),
                 vpc_cidr=r.string("vpcCidr"),
                 availability_zones=r.integer("availabilityZones"),
@@ -581,7 +581,7 @@ def load_settings(
                 public_subnet_ids=r.array("publicSubnetIds"),
                 task_subnet_ids=r.array("taskSubnetIds"),
             ),
-            NetworkArgs,
+            NetworkSpec,
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )

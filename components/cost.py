@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import ConfigError
-from .network.network_spec import NetworkArgs
+from .network.network_spec import NetworkSpec
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
 from .service.autoscaling_rules import Autoscaling
 from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
@@ -248,7 +248,7 @@ DEFAULT_VPC_AZS = 3
 
 def stack_shape(
     *,
-    network: NetworkArgs,
+    network: NetworkSpec,
     service: ServiceSpec,
     alarms: Alarms | None,
     autoscaling: Autoscaling | None,

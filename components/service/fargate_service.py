@@ -71,12 +71,8 @@ class FargateService(pulumi.ComponentResource):
         if args.route is not None:
             self.check_name(name, shifting=args.deployment.shifts_traffic)
         if isinstance(args.cluster, Cluster) and args.exec_kms_key_arn:
-            raise ConfigError(
-                "FargateServiceArgs.exec_kms_key_arn",
-                args.exec_kms_key_arn,
-                "empty with a Cluster (its ClusterArgs.exec_kms_key_arn is the key); set only with an existing "
-                "cluster's ARN",
-            )
+            allowed = "empty with a Cluster (its ClusterSpec.exec_kms_key_arn is the key): an existing cluster's only"
+            raise ConfigError("FargateServiceArgs.exec_kms_key_arn", args.exec_kms_key_arn, allowed)
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
@@ -90,11 +86,8 @@ class FargateService(pulumi.ComponentResource):
             self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
         task = self._task(cluster)
         task_sg = self._security_group()
-        topic = (
-            AlarmTopic(f"{name}-alarms", args.alarms.emails, self._child)
-            if args.alarms and args.alarms.emails
-            else None
-        )
+        emails = args.alarms.emails if args.alarms else ()
+        topic = AlarmTopic(f"{name}-alarms", emails, self._child) if emails else None
         route = self._route(task_sg, topic)
         service = self._service(task, task_sg, route, cluster)
         monitoring = self._monitoring(service, route, topic)

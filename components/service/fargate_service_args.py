@@ -79,7 +79,7 @@ class FargateServiceArgs:
     exec_kms_key_arn: str = ""
     """With ``ServiceSpec.enable_execute_command`` and an existing cluster (an ARN in ``cluster``): the KMS
     key that cluster encrypts ECS Exec sessions with, which the task role must decrypt with. A ``Cluster``
-    brings its own (``ClusterArgs.exec_kms_key_arn``): then it must stay empty. Default empty: none."""
+    brings its own (``ClusterSpec.exec_kms_key_arn``): then it must stay empty. Default empty: none."""
 
     def __post_init__(self) -> None:
         route = self.route.spec if self.route is not None else None

@@ -10,7 +10,7 @@ from components.edge.route_spec import RouteSpec
 from components.edge.service_route_args import Route
 from components.observability.task_counter_handler import count, emf_documents
 from components.service.cluster import Cluster
-from components.service.cluster_spec import ClusterArgs
+from components.service.cluster_spec import ClusterSpec
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
@@ -45,7 +45,7 @@ def service(
     if cluster is None:
         cluster = Cluster(
             "svc",
-            ClusterArgs(
+            ClusterSpec(
                 container_insights=container_insights, default_strategy=spec.strategy,
                 exec_logging=spec.enable_execute_command, exec_kms_key_arn=exec_kms_key_arn,
                 log_retention_days=spec.log_retention_days,

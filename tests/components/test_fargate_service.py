@@ -260,7 +260,7 @@ def test_every_resource_descends_from_the_service_or_its_cluster_and_is_named_af
 @pytest.mark.parametrize(
     ("build", "key"),
     [
-        (lambda: service(container_insights="on"), "ClusterArgs.container_insights"),
+        (lambda: service(container_insights="on"), "ClusterSpec.container_insights"),
         (lambda: service(cluster_arn="shared"), "FargateServiceArgs.cluster"),
         (lambda: service(cluster_arn=""), "FargateServiceArgs.cluster"),
         (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "ServiceSpec.memory"),

@@ -128,4 +128,3 @@ def test_a_second_catch_all_is_refused_anywhere_it_would_shadow_the_platform(pri
     with pytest.raises(ConfigError) as error:
         RouteSpec(listener_rule_priority=priority)
     assert error.value.key == "RouteSpec.listener_rule_priority"
-
