@@ -3,7 +3,13 @@
 What only a routed service has: the listener rule's paths and priority, the target group's draining,
 and the health-check grace period ECS gives a load-balanced service. A worker (no route) has none of
 them, so none of them constrains it. Whether the drain fits in the app's ``stopTimeout`` needs the
-service too: ``check_service``, run where both are known (``ServiceRouteArgs``, ``FargateServiceArgs``).
+service too: it is checked where both are known (``ServiceRouteArgs``, and ``FargateServiceArgs`` through
+the app's environment, ``app_contract.shutdown_budget_seconds``).
+
+The health-check grace period: the ECS API reference (botocore ``CreateService``) now says the scheduler
+ignores unhealthy "Elastic Load Balancing, VPC Lattice, and container health checks" during it; older
+ECS refused it for a service without a load balancer (cfn-lint issue 3612), so it is sent only with a
+route, as CDK sends its default only then.
 """
 
 from __future__ import annotations
