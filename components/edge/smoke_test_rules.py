@@ -61,19 +61,21 @@ def check_smoke_test(
     if path and not _PATH.fullmatch(path):
         errors.append(ConfigError("deploymentSmokeTestPath", path, "empty (the health check path), or a URL path "
             "starting with / (RFC 3986 characters, an optional ?query)"))  # fmt: skip
-    if enabled and strategy is not None and not strategy.shifts_traffic:
-        errors.append(ConfigError("deploymentSmokeTest", True, f"false with deploymentStrategy {strategy.kind}: the "
-            f"hook runs at {STAGE}, when the new revision has all of the test traffic (ECS "
-            "DeploymentLifecycleHookStage); only canary, linear and blueGreen have a test listener rule "
-            "(ECS AdvancedConfiguration.testListenerRule)"))  # fmt: skip
-    elif enabled and strategy is not None and not test_header:
-        errors.append(ConfigError("deploymentSmokeTest", True, "false without deploymentTestHeader: with no test "
-            "listener rule (ECS AdvancedConfiguration.testListenerRule) the smoke test's request would reach the "
-            "old revision, which serves all production traffic until the test passes"))  # fmt: skip
-    if enabled and ANY_ADDRESS not in allowed_cidrs:
-        errors.append(ConfigError("deploymentSmokeTest", True, f"false unless allowedCidrs holds {ANY_ADDRESS}: "
-            "the smoke test function calls the load balancer from outside the VPC, from Lambda's shared public "
-            "addresses, which no narrower CIDR covers (docs/decisions.md, The smoke test)"))  # fmt: skip
+    missing: list[str] = []
+    if strategy is not None and not strategy.shifts_traffic:
+        missing.append(f"a canary, linear or blueGreen deploymentStrategy, not {strategy.kind} (the hook runs at "
+            f"{STAGE}, when the new revision has all of the test traffic: ECS DeploymentLifecycleHookStage; only "
+            "those strategies have a test listener rule, ECS AdvancedConfiguration.testListenerRule)")  # fmt: skip
+    elif strategy is not None and not test_header:
+        missing.append("a deploymentTestHeader (with no test listener rule, ECS AdvancedConfiguration."
+            "testListenerRule, the request would reach the old revision, which serves all production traffic "
+            "until the test passes)")  # fmt: skip
+    if ANY_ADDRESS not in allowed_cidrs:
+        missing.append(f"{ANY_ADDRESS} in allowedCidrs (the function calls the load balancer from outside the VPC, "
+            "from Lambda's shared public addresses, which no narrower CIDR covers: docs/decisions.md, The smoke "
+            "test)")  # fmt: skip
+    if enabled and missing:
+        errors.append(ConfigError("deploymentSmokeTest", True, "false, unless the stack has " + "; and ".join(missing)))
     raise_any(errors)
 
 

@@ -1,20 +1,25 @@
 """The smoke test's function against real sockets: a local HTTP server that passes, fails, redirects or
-hangs, as the new revision behind the test listener rule might."""
+hangs, as the new revision behind the test listener rule might; and, at its stage in the model of an ECS
+deployment (``tests/models/ecs_deployment.py``), what it lets production traffic reach."""
 
 import ast
 import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from components.edge import smoke_test_handler
 from components.edge.smoke_test_handler import FAILED, SUCCEEDED, handler, probe
+from components.edge.smoke_test_rules import STAGE
+from components.service.deployment_strategy import DeploymentStrategy
+from tests.models.ecs_deployment import deploy
 from tests.source import parse
 
 HEADER = ("x-deploy-test", "smoke-7f3a")
@@ -149,3 +154,45 @@ def test_the_function_runs_alone_on_the_standard_library() -> None:
                  and node.module and node.level == 0}  # fmt: skip
     assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree)), "no relative import"
     assert imported - {"__future__"} <= sys.stdlib_module_names
+
+
+# ---- in the deployment: the hook at its stage, against the model of ECS's traffic shift
+
+
+def smoke_hook(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Mapping[str, Any]]]:
+    """The stack's hook (``SmokeTest.lifecycle_hook``'s stage) calling this function against ``url``."""
+    for name, value in {"URL": f"{url}/health", "HEADER_NAME": HEADER[0], "HEADER_VALUE": HEADER[1],
+                        "TIMEOUT_SECONDS": "0.5"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    return {STAGE: lambda: handler(EVENT, None)}
+
+
+@pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
+def test_a_revision_failing_the_smoke_test_never_receives_production_traffic(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with revision(503) as url:
+        outcome = deploy(DeploymentStrategy(kind=kind), bad_after_minutes=None, hooks=smoke_hook(url, monkeypatch))
+    assert not outcome.completed
+    assert (outcome.exposure, outcome.peak_share) == (0, 0)
+
+
+def test_a_revision_that_hangs_is_rolled_back_before_production_traffic_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    with hanging() as url:
+        outcome = deploy(DeploymentStrategy(kind="canary"), bad_after_minutes=None, hooks=smoke_hook(url, monkeypatch))
+    assert (outcome.completed, outcome.exposure) == (False, 0)
+
+
+def test_a_revision_passing_the_smoke_test_goes_on_to_the_canary_and_completes(monkeypatch: pytest.MonkeyPatch) -> None:
+    strategy = DeploymentStrategy(kind="canary")
+    with revision(200) as url:
+        outcome = deploy(strategy, bad_after_minutes=None, hooks=smoke_hook(url, monkeypatch))
+    assert outcome == deploy(strategy, bad_after_minutes=None)
+    assert outcome.completed
+
+
+def test_a_hook_that_answers_no_status_or_keeps_saying_in_progress_rolls_back() -> None:
+    strategy = DeploymentStrategy(kind="blueGreen")
+    for answer in ({}, {"hookStatus": "IN_PROGRESS", "callBackDelay": 60}):
+        outcome = deploy(strategy, bad_after_minutes=None, hooks={STAGE: lambda answer=answer: answer})
+        assert (outcome.completed, outcome.exposure) == (False, 0)
