@@ -38,7 +38,7 @@ class _Revision(BaseHTTPRequestHandler):
 
     status = 200
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         status = self.status if self.headers.get(HEADER[0]) == HEADER[1] else 404
         self.send_response(status)
         if 300 <= status < 400:
@@ -47,7 +47,7 @@ class _Revision(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"ok")
 
-    def log_message(self, *args: object) -> None:
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
