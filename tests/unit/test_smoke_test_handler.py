@@ -34,12 +34,14 @@ EVENT = {
 
 class _Revision(BaseHTTPRequestHandler):
     """Answers ``/health`` with the status the server was given; 404 without the test header (the request
-    would not have matched the test rule)."""
+    would not have matched the test rule); 200 at ``/elsewhere``, where its redirects point."""
 
     status = 200
 
     def do_GET(self) -> None:
         status = self.status if self.headers.get(HEADER[0]) == HEADER[1] else 404
+        if self.path == "/elsewhere":  # where a redirect leads: some other route, which answers
+            status = 200
         self.send_response(status)
         if 300 <= status < 400:
             self.send_header("Location", "/elsewhere")
