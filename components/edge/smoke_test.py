@@ -59,7 +59,6 @@ class SmokeTest(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SmokeTestArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("smoke_test", "SmokeTest"), name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         project, stack = pulumi.get_project(), pulumi.get_stack().lower()
         partition = aws.get_partition_output(opts=invoke).partition
@@ -68,10 +67,44 @@ class SmokeTest(pulumi.ComponentResource):
         boundary = args.permissions_boundary_arn or pulumi.Output.all(partition, account).apply(
             lambda v: default_boundary_arn(v[0], v[1], project, stack)
         )
-        path = args.role_path or role_path(project, stack)
+        self._name, self._args = name, args
+        self._path, self._boundary = args.role_path or role_path(project, stack), boundary
+        function = self._function()
+        hook_role = aws.iam.Role(
+            f"{name}-hook-role",
+            # ECS, for this account's resources in this region where it says whose they are (deployment_role).
+            assume_role_policy=pulumi.Output.all(partition, region, account).apply(
+                lambda v: infrastructure_trust(partition=v[0], region=v[1], account_id=v[2])
+            ),
+            path=self._path,
+            permissions_boundary=boundary,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        hook_role_policy = aws.iam.RolePolicy(
+            f"{name}-hook-policy",
+            role=hook_role.id,
+            policy=function.arn.apply(lambda arn: hook_policy(function_arn=arn)),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.function_name = function.name
+        self.lifecycle_hook = {
+            "hook_target_arn": function.arn,
+            # The role's policy must exist before ECS first assumes it (at the first deployment).
+            "role_arn": pulumi.Output.all(hook_role.arn, hook_role_policy.id).apply(lambda v: v[0]),
+            "lifecycle_stages": [STAGE],
+        }
+        self.register_outputs({"function_name": self.function_name, "lifecycle_hook": self.lifecycle_hook})
+
+    def _function(self) -> aws.lambda_.Function:
+        """The function, its log group, and its own role (its log group only)."""
+        name, args, child = self._name, self._args, pulumi.ResourceOptions(parent=self)
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
         role = aws.iam.Role(
-            f"{name}-role", assume_role_policy=lambda_trust(), path=path, permissions_boundary=boundary, opts=child
+            f"{name}-role",
+            assume_role_policy=lambda_trust(),
+            path=self._path,
+            permissions_boundary=self._boundary,
+            opts=child,
         )
         policy = aws.iam.RolePolicy(
             f"{name}-policy",
@@ -79,7 +112,7 @@ class SmokeTest(pulumi.ComponentResource):
             policy=logs.arn.apply(lambda arn: function_policy(log_group_arn=arn)),
             opts=child,
         )
-        function = aws.lambda_.Function(
+        return aws.lambda_.Function(
             f"{name}-function",
             role=role.arn,
             runtime=RUNTIME,
@@ -101,27 +134,3 @@ class SmokeTest(pulumi.ComponentResource):
             logging_config={"log_format": "Text", "log_group": logs.name},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
-        hook_role = aws.iam.Role(
-            f"{name}-hook-role",
-            # ECS, for this account's resources in this region where it says whose they are (deployment_role).
-            assume_role_policy=pulumi.Output.all(partition, region, account).apply(
-                lambda v: infrastructure_trust(partition=v[0], region=v[1], account_id=v[2])
-            ),
-            path=path,
-            permissions_boundary=boundary,
-            opts=child,
-        )
-        hook_role_policy = aws.iam.RolePolicy(
-            f"{name}-hook-policy",
-            role=hook_role.id,
-            policy=function.arn.apply(lambda arn: hook_policy(function_arn=arn)),
-            opts=child,
-        )
-        self.function_name = function.name
-        self.lifecycle_hook = {
-            "hook_target_arn": function.arn,
-            # The role's policy must exist before ECS first assumes it (at the first deployment).
-            "role_arn": pulumi.Output.all(hook_role.arn, hook_role_policy.id).apply(lambda v: v[0]),
-            "lifecycle_stages": [STAGE],
-        }
-        self.register_outputs({"function_name": self.function_name, "lifecycle_hook": self.lifecycle_hook})
