@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -209,9 +210,14 @@ def parse_test_header(text: str) -> tuple[str, str] | None:
     return name, value
 
 
-def deployment_configuration(strategy: DeploymentStrategy) -> aws.ecs.ServiceDeploymentConfigurationArgsDict:
-    """The strategy as pulumi-aws takes it (the minutes are strings: the provider's nullable ints)."""
+def deployment_configuration(
+    strategy: DeploymentStrategy, hooks: Sequence[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict] = ()
+) -> aws.ecs.ServiceDeploymentConfigurationArgsDict:
+    """The strategy and lifecycle hooks as pulumi-aws takes them (the minutes are strings: the provider's
+    nullable ints)."""
     config: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": API_STRATEGY[strategy.kind]}
+    if hooks:
+        config["lifecycle_hooks"] = list(hooks)
     if strategy.shifts_traffic:
         config["bake_time_in_minutes"] = str(strategy.bake_minutes)
     if strategy.kind == CANARY:

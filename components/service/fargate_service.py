@@ -229,7 +229,7 @@ class FargateService(pulumi.ComponentResource):
             deployment_circuit_breaker={"enable": True, "rollback": True}
             if not args.deployment.shifts_traffic
             else None,
-            deployment_configuration=deployment_configuration(args.deployment),
+            deployment_configuration=deployment_configuration(args.deployment, args.lifecycle_hooks),
             alarms=deployment_alarms,
             deployment_minimum_healthy_percent=spec.min_healthy_percent,
             deployment_maximum_percent=spec.max_percent,
