@@ -127,3 +127,17 @@ def test_a_diff_shows_a_resource_whose_urn_moved_without_an_alias_as_replaced(
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(document))
     assert f"-/+ {moved}  (answered by 0: )" in plan(capsys, "--diff", str(saved))[1].splitlines()
+
+
+def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn_and_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    account = '--set=aws:allowedAccountIds=["210987654321"]'
+    code, out, _ = plan(capsys, "--json", "--set", "aws:region=eu-west-1", account)
+    document = json.loads(out)
+    outputs = {key: value for key, value in document["outputs"].items() if key != "cost_estimate"}
+    planned = json.dumps([document["resources"], outputs])
+    assert code == 0 and "us-east-1" not in planned and "123456789012" not in planned
+    assert outputs["url"] == "http://dev-web-alb-1234567890.eu-west-1.elb.amazonaws.com"
+    assert outputs["repository_url"] == "210987654321.dkr.ecr.eu-west-1.amazonaws.com/dev-app-repo"
+    assert outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:210987654321:cluster/dev-app-cluster"
