@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 from components import validation as check
-from components.cost import parse_rate_overrides
+from components.cost import check_default_vpc_azs, parse_rate_overrides
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
@@ -173,6 +173,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkArgs.public_subnet_ids",)),
     ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkArgs.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
+    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so."),
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
@@ -217,6 +218,8 @@ class Settings:
     load_balancer: LoadBalancerSpec
     network: NetworkArgs
     cost_rates: Mapping[str, Decimal]
+    cost_default_vpc_azs: int
+    """``costDefaultVpcAzs``: the default VPC's AZs for the cost estimate, 0 when unknown."""
 
 
 class _Reader:
@@ -570,6 +573,7 @@ def load_settings(
             NetworkArgs,
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
+        cost_default_vpc_azs=r.part(lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs")), lambda: 0),
     )
     r.part(lambda: _check_service_args(settings), lambda: None)
     r.part(

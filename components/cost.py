@@ -2,10 +2,11 @@
 
 Fargate bills per vCPU-hour and per GB-hour (GB = memory MiB / 1024). ``stack_cost`` adds what the
 stack itself creates: the load balancer (hours, and LCUs at a stated assumption), public IPv4
-addresses (AWS bills each one: the load balancer's, one per AZ, every task's in a public subnet, each
-NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking policy creates),
-dashboards, custom metrics and the task counter's runs. Data transfer, logs and ECR storage depend
-on traffic and are not in it; free tiers are not subtracted.
+addresses (AWS bills each one: the load balancer's, one per AZ it has a subnet in, every task's in a
+public subnet, each NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking policy
+creates), dashboards, custom metrics and the task counter's runs. ``INCLUDED`` and ``NOT_INCLUDED``
+say so in the words every figure is quoted with; ``cost_warnings`` says where a figure is less sure
+than it looks (another region's rates, Container Insights unpriced).
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from .service.deployment_strategy import DeploymentStrategy
 from .service.service_spec import ServiceSpec
 
 RATES_AS_OF = "2026-09"
+#: The one region the table holds rates of; a stack elsewhere gets a warning (``cost_warnings``).
 RATES_REGION = "us-east-1"
+#: What every figure covers and what it leaves out, word for word wherever a figure is quoted: the plan
+#: prints these, and the README's figures are tested to stand beside them.
+INCLUDED = (
+    "Graviton compute, the load balancer (hours and LCUs), public IPv4 addresses, NAT gateways, alarms, "
+    "the dashboard, custom metrics and the task counter, as the config has them"
+)
+NOT_INCLUDED = "data transfer, CloudWatch Logs, ECR storage and Container Insights; free tiers are not subtracted"
 HOURS_PER_MONTH = 730
 CENT = Decimal("0.01")
 #: The task counter runs once a minute (``task_counter.SCHEDULE``) with 128 MB for at most about a
@@ -90,13 +99,26 @@ def rate(rates: Mapping[str, Decimal], arch: str, market: str) -> Rate:
     return Rate(rates[f"{arch}{market}VcpuHour"], rates[f"{arch}{market}GbHour"])
 
 
+def _percent_less(before: Decimal, after: Decimal) -> Decimal:
+    """How much less ``after`` is than ``before``, in percent to one decimal (0 when ``before`` is 0)."""
+    return ((before - after) / before * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if before else Decimal("0.0")
+
+
 @dataclass(frozen=True)
 class CostEstimate:
-    """A month of compute for the service, and what the same tasks would cost on x86 on-demand."""
+    """A month of compute for the service, and the same tasks on x86 on-demand and on Graviton on-demand,
+    so that Graviton's saving and Spot's are told apart."""
 
     monthly_usd: Decimal
+    """Graviton, each task on FARGATE or FARGATE_SPOT as the strategy places it."""
+    arm_on_demand_monthly_usd: Decimal
+    """Every task on Graviton on-demand (FARGATE)."""
     x86_on_demand_monthly_usd: Decimal
-    saving_percent: Decimal
+    """Every task on x86 on-demand."""
+    graviton_saving_percent: Decimal
+    """x86 on-demand -> Graviton on-demand: what the architecture alone saves."""
+    spot_saving_percent: Decimal
+    """Graviton on-demand -> Graviton as placed: what Spot saves on top."""
     tasks_on_demand: Decimal
     tasks_spot: Decimal
 
@@ -104,8 +126,10 @@ class CostEstimate:
         """A JSON-friendly dict for ``pulumi.export``."""
         return {
             "monthly_usd": float(self.monthly_usd),
+            "arm_on_demand_monthly_usd": float(self.arm_on_demand_monthly_usd),
             "x86_on_demand_monthly_usd": float(self.x86_on_demand_monthly_usd),
-            "saving_percent": float(self.saving_percent),
+            "graviton_saving_percent": float(self.graviton_saving_percent),
+            "spot_saving_percent": float(self.spot_saving_percent),
             "tasks_on_demand": float(self.tasks_on_demand),
             "tasks_spot": float(self.tasks_spot),
             "rates_as_of": RATES_AS_OF,
@@ -123,22 +147,21 @@ def estimate(
     rates: Mapping[str, Decimal] = DEFAULT_RATES,
     hours: int = HOURS_PER_MONTH,
 ) -> CostEstimate:
-    """Monthly ARM64 compute for ``desired_count`` tasks split by ``strategy``, rounded to the cent."""
+    """Monthly ARM64 compute for ``desired_count`` tasks split by ``strategy``, rounded to the cent, beside
+    the same tasks all on Graviton on-demand and all on x86 on-demand."""
     split = split_tasks(desired_count, strategy)
     on_demand = split.get(FARGATE, Decimal(0))
     spot = split.get(FARGATE_SPOT, Decimal(0))
-    arm = (
-        on_demand * rate(rates, "arm", "OnDemand").task_hour(cpu, memory_mib)
-        + spot * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)
-    ) * hours
+    arm_task = rate(rates, "arm", "OnDemand").task_hour(cpu, memory_mib)
+    arm = (on_demand * arm_task + spot * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)) * hours
+    arm_on_demand = Decimal(desired_count) * arm_task * hours
     x86 = Decimal(desired_count) * rate(rates, "x86", "OnDemand").task_hour(cpu, memory_mib) * hours
-    monthly = arm.quantize(CENT, ROUND_HALF_UP)
-    x86_monthly = x86.quantize(CENT, ROUND_HALF_UP)
-    saving = ((x86 - arm) / x86 * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if x86 else Decimal("0.0")
     return CostEstimate(
-        monthly_usd=monthly,
-        x86_on_demand_monthly_usd=x86_monthly,
-        saving_percent=saving,
+        monthly_usd=arm.quantize(CENT, ROUND_HALF_UP),
+        arm_on_demand_monthly_usd=arm_on_demand.quantize(CENT, ROUND_HALF_UP),
+        x86_on_demand_monthly_usd=x86.quantize(CENT, ROUND_HALF_UP),
+        graviton_saving_percent=_percent_less(x86, arm_on_demand),
+        spot_saving_percent=_percent_less(arm_on_demand, arm),
         tasks_on_demand=on_demand,
         tasks_spot=spot,
     )
@@ -149,7 +172,9 @@ class StackShape:
     """What the stack runs besides its tasks, in the units AWS bills."""
 
     load_balancer_azs: int
-    """AZs the load balancer has a node (and a public IPv4 address) in."""
+    """AZs the load balancer has a subnet, a node and a public IPv4 address in."""
+    load_balancer_azs_assumed: bool = False
+    """Whether ``load_balancer_azs`` is an assumption (the default VPC's, unless ``costDefaultVpcAzs`` says)."""
     public_task_ips: int
     """Tasks with a public IPv4 address (tasks in public subnets)."""
     nat_gateways: int
@@ -175,6 +200,8 @@ class CostLine:
     unit: str
     unit_usd: Decimal
     monthly_usd: Decimal
+    note: str = ""
+    """What the quantity is made of, and which part of it is assumed, printed beside the figure."""
 
 
 @dataclass(frozen=True)
@@ -185,18 +212,32 @@ class StackCost:
     total_usd: Decimal
     x86_total_usd: Decimal
     assumptions: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    """Where the figure is less sure than it reads (``cost_warnings``)."""
 
     def as_output(self) -> dict[str, object]:
         return {
             "lines": [
                 {"item": line.item, "quantity": float(line.quantity), "unit": line.unit,
-                 "unit_usd": float(line.unit_usd), "monthly_usd": float(line.monthly_usd)}
+                 "unit_usd": float(line.unit_usd), "monthly_usd": float(line.monthly_usd), "note": line.note}
                 for line in self.lines
             ],
             "total_monthly_usd": float(self.total_usd),
             "x86_on_demand_total_monthly_usd": float(self.x86_total_usd),
+            "included": INCLUDED,
+            "not_included": NOT_INCLUDED,
             "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
         }  # fmt: skip
+
+
+def _addresses(shape: StackShape) -> str:
+    """Whose the public IPv4 addresses are, the assumed part said so."""
+    azs = f"{shape.load_balancer_azs} load balancer AZs" + (", assumed" if shape.load_balancer_azs_assumed else "")
+    tasks = f"{shape.public_task_ips} task{'s' if shape.public_task_ips > 1 else ''}"
+    nats = f"{shape.nat_gateways} NAT gateway{'s' if shape.nat_gateways > 1 else ''}"
+    return "; ".join(part for part, count in ((azs, 1), (tasks, shape.public_task_ips), (nats, shape.nat_gateways))
+                     if count)  # fmt: skip
 
 
 def stack_cost(
@@ -205,24 +246,25 @@ def stack_cost(
     rates: Mapping[str, Decimal] = DEFAULT_RATES,
     hours: int = HOURS_PER_MONTH,
     assumptions: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
 ) -> StackCost:
     """Every line of the month for ``compute`` plus what ``shape`` runs, each rounded to the cent."""
     ipv4 = shape.load_balancer_azs + shape.public_task_ips + shape.nat_gateways
     hourly = (
-        ("load balancer", Decimal(1), "running", rates["albHour"]),
-        ("load balancer capacity units", shape.lcus, "LCU on average", rates["albLcuHour"]),
-        ("public IPv4 addresses", Decimal(ipv4), "addresses", rates["publicIpv4Hour"]),
-        ("NAT gateways", Decimal(shape.nat_gateways), "gateways", rates["natGatewayHour"]),
+        ("load balancer", Decimal(1), "running", rates["albHour"], ""),
+        ("load balancer capacity units", shape.lcus, "LCU on average", rates["albLcuHour"], "assumed"),
+        ("public IPv4 addresses", Decimal(ipv4), "addresses", rates["publicIpv4Hour"], _addresses(shape)),
+        ("NAT gateways", Decimal(shape.nat_gateways), "gateways", rates["natGatewayHour"], ""),
     )
+    split = f"{compute.tasks_on_demand:g} on FARGATE, {compute.tasks_spot:g} on FARGATE_SPOT"
     lines = [
         CostLine("Graviton compute", compute.tasks_on_demand + compute.tasks_spot, "tasks", Decimal(0),
-                 compute.monthly_usd)
+                 compute.monthly_usd, split)
     ]  # fmt: skip
-    for item, quantity, unit, price in hourly:
+    for item, quantity, unit, price, note in hourly:
         if quantity:
-            lines.append(
-                CostLine(item, quantity, unit, price, (quantity * price * hours).quantize(CENT, ROUND_HALF_UP))
-            )
+            monthly = (quantity * price * hours).quantize(CENT, ROUND_HALF_UP)
+            lines.append(CostLine(item, quantity, unit, price, monthly, note))
     for item, quantity, price in (("alarms", shape.alarms, rates["alarmMonth"]),
                                   ("dashboards", shape.dashboards, rates["dashboardMonth"]),
                                   ("custom metrics", shape.custom_metrics, rates["customMetricMonth"])):  # fmt: skip
@@ -239,11 +281,30 @@ def stack_cost(
         total,
         total - compute.monthly_usd + compute.x86_on_demand_monthly_usd,
         (f"{shape.lcus} LCU on average", *assumptions),
+        warnings,
     )
 
 
-#: AZs assumed for the default VPC's load balancer (it takes every default subnet; the count varies).
+#: AZs assumed for the default VPC's load balancer. A default VPC has a default subnet in each AZ of
+#: its region and the load balancer takes them all (``Network``), so the real count is the region's;
+#: ``costDefaultVpcAzs`` gives it.
 DEFAULT_VPC_AZS = 3
+#: How to count them (the README's *Costs* names it too).
+COUNT_DEFAULT_SUBNETS = (
+    "aws ec2 describe-subnets --filters Name=default-for-az,Values=true --query 'length(Subnets)' --region <region>"
+)
+
+
+def check_default_vpc_azs(count: int) -> int:
+    """``costDefaultVpcAzs``: 0 (unknown), or the default subnets the load balancer takes. An ALB takes
+    subnets in at least two AZs (botocore elbv2 ``CreateLoadBalancerInput.Subnets``: "[Application Load
+    Balancers] You must specify subnets from at least two Availability Zones")."""
+    if count != 0 and count < 2:
+        raise ConfigError(
+            "costDefaultVpcAzs", count, f"0 (unknown: {DEFAULT_VPC_AZS} is assumed and the plan says so) or the "
+            "number of the default VPC's default subnets, 2 or more (an ALB spans two AZs at least)"
+        )  # fmt: skip
+    return count
 
 
 def stack_shape(
@@ -253,11 +314,17 @@ def stack_shape(
     alarms: Alarms | None,
     autoscaling: Autoscaling | None,
     deployment: DeploymentStrategy | None = None,
+    default_vpc_azs: int = 0,
+    region: str | None = None,
 ) -> tuple[StackShape, tuple[str, ...]]:
     """What a stack of one service behind a load balancer runs besides its tasks, for ``stack_cost``,
-    and the assumptions made. Alarms are counted from their definitions (``alarm_rules``); a
-    traffic-shifting ``deployment`` watches its second target group with the target-side ones again."""
+    and the assumptions made. The load balancer's AZs are its subnets' (a new VPC's AZs, the existing
+    public subnets, or the default VPC's ``default_vpc_azs``, 0 for unknown: then ``DEFAULT_VPC_AZS``,
+    assumed, and how to count them in ``region`` said). Alarms are counted from their definitions
+    (``alarm_rules``); a traffic-shifting ``deployment`` watches its second target group with the
+    target-side ones again."""
     assumptions: list[str] = []
+    assumed = False
     if network.mode == "new":
         azs = network.availability_zones
         nat = {"None": 0, "Single": 1, "OnePerAz": azs}[network.nat_strategy]
@@ -266,8 +333,14 @@ def stack_shape(
         azs, nat = len(network.public_subnet_ids), 0
         public_tasks = 0 if network.task_subnet_ids else service.desired_count
     else:
-        azs, nat, public_tasks = DEFAULT_VPC_AZS, 0, service.desired_count
-        assumptions.append(f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs")
+        azs, nat, public_tasks = default_vpc_azs or DEFAULT_VPC_AZS, 0, service.desired_count
+        assumed = not default_vpc_azs
+        if assumed:
+            assumptions.append(
+                f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs, one public IPv4 address each (it takes "
+                f"every default subnet: count them with "
+                f"`{COUNT_DEFAULT_SUBNETS.replace('<region>', region or '<region>')}` and set costDefaultVpcAzs)"
+            )
     count = len(alarm_definitions(alarms)) + len(MONITORING_ALARMS) if alarms else 0
     if alarms and deployment is not None and deployment.shifts_traffic:
         count += sum(d.watches == "target" for d in alarm_definitions(alarms))
@@ -279,6 +352,7 @@ def stack_shape(
     metrics = 2 + len(service.strategy) if alarms else 0
     shape = StackShape(
         load_balancer_azs=azs,
+        load_balancer_azs_assumed=assumed,
         public_task_ips=public_tasks,
         nat_gateways=nat,
         alarms=count,
@@ -287,3 +361,34 @@ def stack_shape(
         task_counter=alarms is not None,
     )
     return shape, tuple(assumptions)
+
+
+#: What AWS bills Container Insights by, where no rate could be verified from a stored copy of AWS's
+#: pages. Enhanced: the CloudWatch pricing page, "Container Insights with enhanced observability uses a
+#: tiered pricing model based on observations" (quoted in aws-observability/observability-best-practices
+#: issue 123); the rate per observation and the observations a task makes were not found. Enabled:
+#: "Metrics collected by CloudWatch Container Insights are charged as custom metrics" (Amazon ECS
+#: Developer Guide, "Amazon ECS CloudWatch Container Insights"); how many a cluster publishes was not.
+CONTAINER_INSIGHTS_BILLING = {
+    "enhanced": "Container Insights with enhanced observability is on: AWS bills it per observation, on tiers "
+    "(Amazon CloudWatch pricing page); no rate could be verified, so it is not priced here",
+    "enabled": "Container Insights is on: AWS bills its metrics as CloudWatch custom metrics (Amazon ECS "
+    "Developer Guide); how many it publishes could not be verified, so they are not priced here",
+}
+
+
+def cost_warnings(*, region: str | None, rates: Mapping[str, Decimal], container_insights: str) -> tuple[str, ...]:
+    """Where a figure is less sure than it reads: rates of another region than the stack's (unless every
+    rate is overridden), and Container Insights, on but unpriced (``container_insights`` as the cluster
+    the stack creates has it; ``disabled`` when it creates none)."""
+    warnings: list[str] = []
+    kept = [name for name in DEFAULT_RATES if rates.get(name) == DEFAULT_RATES[name]]
+    if region != RATES_REGION and kept:
+        where = f"the stack deploys to {region}" if region else "the stack's region is not set (aws:region)"
+        warnings.append(
+            f"{where}, but {len(kept)} of the {len(DEFAULT_RATES)} rates are {RATES_REGION}'s (the only table "
+            f"here): set costRateOverrides to its own, e.g. {kept[0]}=USD"
+        )
+    if container_insights in CONTAINER_INSIGHTS_BILLING:
+        warnings.append(CONTAINER_INSIGHTS_BILLING[container_insights])
+    return tuple(warnings)
