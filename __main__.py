@@ -5,7 +5,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.cost import cost_warnings, estimate, stack_cost, stack_shape
+from components.cost import cost_warnings, estimate
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route import Route
@@ -13,6 +13,7 @@ from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.stack_cost import stack_cost, stack_shape
 from settings import settings_from
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 from components import validation as check
-from components.cost import check_default_vpc_azs, parse_rate_overrides
+from components.cost import parse_rate_overrides
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
@@ -36,6 +36,7 @@ from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
 from components.service.secrets import check_within_stack, parse_references, parse_values
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
+from components.stack_cost import check_default_vpc_azs
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
 ConfigValue = str | int | bool | tuple[str, ...]

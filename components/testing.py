@@ -13,28 +13,23 @@ does not carry). The mocks answer with plausible AWS-shaped outputs in the stack
 (``aws:region``, ``aws:allowedAccountIds``), so ARNs and URLs read as they would on AWS.
 
 This is the one module of the package that imports Pulumi without defining a component: it is for
-tests, and nothing else in the package imports it.
+tests, and nothing else in the package imports it. What AWS would answer is ``mock_answers``'s, and
+reading the stack files ``stack_files``'s (both pure).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import hashlib
 import json
 import os
 import runpy
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pulumi
-
-# PyYAML comes with the Pulumi SDK (its ``pyyaml`` requirement); it reads the project's stack files.
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as resource_runtime
 from pulumi.runtime.proto import source_pb2
@@ -42,12 +37,22 @@ from pulumi.runtime.settings import SETTINGS, _get_rpc_manager, set_root_resourc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-#: What the mocks answer where the stack names no region (``aws:region``) or account
-#: (``aws:allowedAccountIds``) of its own.
-DEFAULT_REGION = "us-east-1"
-DEFAULT_ACCOUNT = "123456789012"
-#: libyaml's parser where PyYAML has it (about 10x the pure-Python one, the same documents).
-_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .mock_answers import DEFAULT_ACCOUNT, DEFAULT_REGION, invoke_answer, mock_arn, resource_outputs, unwrap
+from .stack_files import project_name, stack_config
+
+__all__ = [
+    "DEFAULT_ACCOUNT",
+    "DEFAULT_REGION",
+    "RecordingMocks",
+    "Registered",
+    "Run",
+    "main_program",
+    "mock_arn",
+    "project_name",
+    "run_mocked",
+    "run_program",
+    "stack_config",
+]
 
 
 @dataclass
@@ -70,51 +75,6 @@ class Registered:
     """What the (mock) provider answered: the values AWS would issue for it."""
     aliases: list[Any] = field(default_factory=list)
     """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases``."""
-
-
-_SECRET_SIG = "4dabf18193072939515e22adb298388d"
-
-
-def _unwrap(value: Any) -> tuple[Any, bool]:
-    """``value`` with Pulumi's secret wrappers removed, and whether any were found."""
-    if isinstance(value, dict):
-        if _SECRET_SIG in value:
-            return _unwrap(value["value"])[0], True
-        items = {k: _unwrap(v) for k, v in value.items()}
-        return {k: v for k, (v, _) in items.items()}, any(secret for _, secret in items.values())
-    if isinstance(value, list):
-        items = [_unwrap(v) for v in value]
-        return [v for v, _ in items], any(secret for _, secret in items)
-    return value, False
-
-
-def _digest(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
-def mock_arn(typ: str, name: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
-    """The ARN the mocks give a resource: ``arn:aws:<service of its type>:<region>:<account>:<name>``, and a
-    log group's, a target group's and a listener rule's as their services form them (IAM policies built
-    from them are linted and held to a boundary). A rule's load balancer is unknown here: its place holds
-    the rule's own name, which starts with the stack as the balancer's does."""
-    if typ == "aws:cloudwatch/logGroup:LogGroup":
-        return f"arn:aws:logs:{region}:{account}:log-group:{name}"
-    if typ == "aws:lb/targetGroup:TargetGroup":
-        return f"arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{name}/73e2d6bc24d8a067"
-    if typ == "aws:lb/listenerRule:ListenerRule":
-        return (f"arn:aws:elasticloadbalancing:{region}:{account}:listener-rule/app/{name}/50dc6c495c0c9188/"
-                "f2f7dc8efc522ab2/9683b2d02a6cabee")  # fmt: skip
-    return f"arn:aws:{typ.split(':')[1].split('/')[0]}:{region}:{account}:{name}"
-
-
-def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
-    """An awsx VPC's subnets: one public and one private per AZ, as awsx lays out its default subnets."""
-    azs = range(1, int(inputs.get("numberOfAvailabilityZones") or 2) + 1)
-    return {
-        "vpcId": "vpc-0new",
-        "publicSubnetIds": [f"subnet-0pub{az}" for az in azs],
-        "privateSubnetIds": [f"subnet-0prv{az}" for az in azs],
-    }
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -162,7 +122,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return mock_arn(typ, name, self.region, self.account)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        unwrapped = {key: _unwrap(value) for key, value in args.inputs.items()}
+        unwrapped = {key: unwrap(value) for key, value in args.inputs.items()}
         inputs = {key: value for key, (value, _) in unwrapped.items()}
         secrets = {key for key, (_, secret) in unwrapped.items() if secret}
         registered = Registered(type=args.typ, name=args.name, inputs=inputs, secret_inputs=secrets)
@@ -178,90 +138,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "secretOutputNames": [],
             }
         else:
-            registered.id, registered.outputs = f"{args.name}-id", self._outputs(args.typ, args.name, inputs)
+            registered.id, registered.outputs = (
+                f"{args.name}-id",
+                resource_outputs(args.typ, args.name, inputs, self.region, self.account),
+            )
         return registered.id, registered.outputs
-
-    def _outputs(self, typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
-        """Plausible provider outputs, so typed outputs downstream resolve like they would on AWS."""
-        region, account = self.region, self.account
-        if typ == "awsx:ec2:Vpc":
-            # A remote component's outputs are typed differently from its inputs: never echo them.
-            return _vpc_outputs(inputs)
-        out = dict(inputs)
-        out.setdefault("name", name)
-        out.setdefault("arn", self.arn(typ, name))
-        if typ == "aws:ecr/repository:Repository":
-            out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.amazonaws.com/{name}", registryId=account)
-        elif typ == "docker-build:index:Image":
-            digest = _digest(name + json.dumps(inputs.get("tags"), sort_keys=True))
-            out.update(digest=digest, ref=f"{inputs['tags'][0]}@{digest}" if inputs.get("tags") else "")
-        elif typ == "docker-build:index:Index":
-            digest = _digest(name + json.dumps(inputs.get("sources"), sort_keys=True))
-            out.update(ref=f"{inputs['tag']}@{digest}")
-        elif typ == "aws:lb/loadBalancer:LoadBalancer":
-            out.update(
-                dnsName=f"{name}-1234567890.{region}.elb.amazonaws.com",
-                arnSuffix=f"app/{name}/50dc6c495c0c9188",
-                zoneId="Z35SXDOTRQ7X7K",
-            )
-        elif typ == "aws:acm/certificate:Certificate":
-            domain = inputs["domainName"]
-            out.update(
-                arn=f"arn:aws:acm:{region}:{account}:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
-                domainValidationOptions=[
-                    {
-                        "domainName": domain,
-                        "resourceRecordName": f"_3f2a.{domain}.",
-                        "resourceRecordType": "CNAME",
-                        "resourceRecordValue": "_9c1e.acm-validations.aws.",
-                    }
-                ],
-            )
-        elif typ == "aws:route53/record:Record":
-            out.update(fqdn=str(inputs["name"]).rstrip("."))
-        elif typ == "aws:lb/targetGroup:TargetGroup":
-            out.update(arnSuffix=f"targetgroup/{name}/73e2d6bc24d8a067")
-        elif typ == "aws:ssm/parameter:Parameter":
-            path = str(inputs.get("name", name))
-            out.update(arn=f"arn:aws:ssm:{region}:{account}:parameter{path if path.startswith('/') else '/' + path}")
-        elif typ == "aws:s3/bucket:Bucket":
-            out.update(bucket=name, arn=f"arn:aws:s3:::{name}")
-        elif typ == "aws:ecs/cluster:Cluster":
-            out.update(arn=f"arn:aws:ecs:{region}:{account}:cluster/{name}")
-        elif typ == "aws:iam/role:Role":
-            out.update(arn=f"arn:aws:iam::{account}:role{inputs.get('path', '/')}{name}")
-        elif typ == "aws:kms/key:Key":
-            key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
-            out.update(keyId=key_id, arn=f"arn:aws:kms:{region}:{account}:key/{key_id}")
-        return out
-
-    def _answer(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
-        """What AWS would answer the invoke ``token``, in these mocks' region and account."""
-        region, account = self.region, self.account
-        if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-            return {
-                "userName": "AWS",
-                "password": "mock-ecr-token",
-                "proxyEndpoint": f"https://{account}.dkr.ecr.{region}.amazonaws.com",
-                "registryId": args.get("registryId", account),
-            }
-        if token == "aws:ec2/getVpc:getVpc":
-            return {"id": "vpc-0default", "cidrBlock": "172.31.0.0/16", "default": True}
-        if token == "aws:ec2/getSubnets:getSubnets":
-            return {"id": region, "ids": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
-                    "filters": args.get("filters", [])}  # fmt: skip
-        if token == "aws:index/getRegion:getRegion":
-            return {"id": region, "name": region, "region": region}
-        if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"id": account, "accountId": account, "arn": f"arn:aws:iam::{account}:user/deployer",
-                    "userId": "AIDAMOCK"}  # fmt: skip
-        if token == "aws:index/getPartition:getPartition":
-            return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com"}
-        raise NotImplementedError(f"no mock for invoke {token}")
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.calls.append((args.token, dict(args.args)))
-        self.answers.append(self._answer(args.token, dict(args.args)))
+        self.answers.append(invoke_answer(args.token, dict(args.args), self.region, self.account))
         return self.answers[-1], []
 
     def _only(self, what: str, found: list[Registered]) -> Registered:
@@ -373,52 +258,6 @@ def _no_garbage_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _config_string(value: Any) -> str:
-    """A stack-file value as ``pulumi.Config.get`` returns it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    return str(value)
-
-
-def stack_config(root: Path, stack: str) -> dict[str, str]:
-    """The project in ``root``: its Pulumi.yaml defaults overlaid with ``Pulumi.<stack>.yaml``, keyed
-    ``project:key`` (other namespaces, such as ``aws:region``, as written).
-
-    The CLI applies project defaults itself; mocks do not, so this does it for them.
-    """
-    return dict(_stack_config(stack, root))
-
-
-def _load_yaml(path: Path) -> Any:
-    return yaml.load(path.read_text(), Loader=_YAML_LOADER)
-
-
-@functools.cache
-def project_name(root: Path) -> str:
-    """The ``name`` in ``root``'s Pulumi.yaml."""
-    return _load_yaml(root / "Pulumi.yaml")["name"]
-
-
-@functools.cache
-def _stack_config(stack: str, root: Path) -> Mapping[str, str]:
-    project = _load_yaml(root / "Pulumi.yaml")
-    config = {
-        f"{project['name']}:{key}": _config_string(spec["default"])
-        for key, spec in (project.get("config") or {}).items()
-        if "default" in spec
-    }
-    stack_file = root / f"Pulumi.{stack}.yaml"
-    if not stack_file.is_file():
-        raise FileNotFoundError(f"no stack file {stack_file.name}")
-    overrides = (_load_yaml(stack_file) or {}).get("config") or {}
-    for key, value in overrides.items():
-        full = key if ":" in key else f"{project['name']}:{key}"
-        config[full] = _config_string(value)
-    return config
 
 
 def run_program(
