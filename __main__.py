@@ -5,7 +5,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.cost import estimate, stack_cost, stack_shape
+from components.cost import cost_warnings, estimate
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route import Route
@@ -14,6 +14,7 @@ from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.stack_cost import stack_cost, stack_shape
 from settings import settings_from
 
 
@@ -146,10 +147,19 @@ shape, assumptions = stack_shape(
     alarms=settings.alarms,
     autoscaling=settings.autoscaling,
     deployment=settings.deployment,
+    default_vpc_azs=settings.cost_default_vpc_azs,
+    region=stack_region(),
+)
+# Container Insights is billed to the cluster the stack creates; an existing cluster's is its owner's.
+warnings = cost_warnings(
+    region=stack_region(),
+    rates=settings.cost_rates,
+    container_insights="disabled" if settings.cluster_arn else settings.cluster.container_insights,
 )
 pulumi.export(
     "cost_estimate",
-    cost.as_output() | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions).as_output(),
+    cost.as_output()
+    | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions, warnings=warnings).as_output(),
 )
 # A deployment's peak: blue/green, canary and linear run the old and new revisions side by side.
 pulumi.export(

@@ -37,6 +37,7 @@ from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
 from components.service.secrets import check_within_stack, parse_references, parse_values
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
+from components.stack_cost import check_default_vpc_azs
 
 ConfigType = Literal["string", "integer", "boolean", "array"]
 ConfigValue = str | int | bool | tuple[str, ...]
@@ -176,6 +177,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkArgs.public_subnet_ids",)),
     ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkArgs.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
+    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so."),
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
@@ -223,6 +225,8 @@ class Settings:
     load_balancer: LoadBalancerSpec
     network: NetworkArgs
     cost_rates: Mapping[str, Decimal]
+    cost_default_vpc_azs: int
+    """``costDefaultVpcAzs``: the default VPC's AZs for the cost estimate, 0 when unknown."""
 
 
 class _Reader:
@@ -593,6 +597,7 @@ def load_settings(
             NetworkArgs,
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
+        cost_default_vpc_azs=r.part(lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs")), lambda: 0),
     )
     r.part(lambda: _check_service_args(settings), lambda: None)
     r.part(

@@ -7,10 +7,10 @@ Both programs run under mocks; their registered listener rules go onto a model o
 from pathlib import Path
 
 import pytest
+from graviton_node_components.testing import RecordingMocks, Run, run_program
 
 from tests.models.alb import Listener, Rule, RuleRefusedError
 from tests.program.stacks import recorded_run
-from tools.offline import RecordingMocks, Run, mock_arn, run_program
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
@@ -22,7 +22,9 @@ def listener_of(platform: Run, *others: Run) -> Listener:
     listener = Listener(default=f"fixed-response {default['fixedResponse']['statusCode']}")
     for run in (platform, *others):
         targets = {
-            mock_arn(r.type, r.name): r.name for r in run.mocks.resources if r.type == "aws:lb/targetGroup:TargetGroup"
+            run.mocks.arn(r.type, r.name): r.name
+            for r in run.mocks.resources
+            if r.type == "aws:lb/targetGroup:TargetGroup"
         }
         for rule in run.mocks.inputs_of(RULE):
             listener.add_registered(rule, targets)
@@ -35,7 +37,7 @@ def platform() -> Run:
 
 
 def example(platform: Run, **config: str) -> Run:
-    return run_program("dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    return run_program(EXAMPLE, "dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,7 @@ CASES = [
         "taskSubnetIds",
     ),
     ({"costRateOverrides": '["armSpotVcpuHour=free"]'}, "costRateOverrides"),
+    ({"costDefaultVpcAzs": "1"}, "costDefaultVpcAzs"),
     ({"allowedCidrs": '["2001:db8::/32"]'}, "allowedCidrs"),
     ({"pathPatterns": '["/a", "/b", "/c", "/d"]'}, "pathPatterns"),
     ({"listenerRulePriority": "100"}, "listenerRulePriority"),

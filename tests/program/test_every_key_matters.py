@@ -113,6 +113,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "publicSubnetIds": (EXISTING, EXISTING | {"publicSubnetIds": '["subnet-3", "subnet-4"]'}),
     "taskSubnetIds": (EXISTING, EXISTING | {"taskSubnetIds": '["subnet-9"]'}),
     "costRateOverrides": ({}, {"costRateOverrides": '["armSpotVcpuHour=0.02"]'}),
+    "costDefaultVpcAzs": ({}, {"costDefaultVpcAzs": "6"}),
     "secrets": ({}, {"secrets": f'["DB_URL={PARAMETER}"]'}),
     "secretValues": ({}, {"secretValues": '["API_TOKEN=s3cr3t"]'}),
     "permissionsBoundaryArn": ({}, {"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/teams/boundary"}),
