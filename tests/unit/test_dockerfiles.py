@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.image.build_tag import build_tag
-from tools.dockerfile import Stage, instructions, stages
+from components.image.dockerfile import Stage, instructions, stages
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = ["Dockerfile", "Dockerfile.graviton"]
