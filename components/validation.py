@@ -116,12 +116,12 @@ def dockerfile_in(key: str, context: Path | None, dockerfile: str) -> Path | Non
     return path
 
 
-def _declared(key: str, dockerfile: Path) -> tuple[str, ...] | None:
-    """The platforms the Dockerfile declares it builds (``PLATFORMS_LABEL``), None for any."""
+def _declared(key: str, dockerfile: str, path: Path) -> tuple[str, ...] | None:
+    """The platforms the Dockerfile at ``path`` declares it builds (``PLATFORMS_LABEL``), None for any."""
     try:
-        return declared_platforms(dockerfile.read_text())
+        return declared_platforms(path.read_text())
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ConfigError(key, str(dockerfile), f"a readable Dockerfile ({error})") from None
+        raise ConfigError(key, dockerfile, f"a Dockerfile this program can read ({error})") from None
 
 
 def _platforms(values: tuple[str, ...], declared: tuple[str, ...] | None, dockerfile: str) -> tuple[str, ...]:
@@ -160,7 +160,7 @@ def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, .
         context if context is not None and attempt(lambda: build_context("AppImageArgs.context", context)) else None
     )
     path = attempt(lambda: dockerfile_in("AppImageArgs.dockerfile", usable, dockerfile))
-    declared = attempt(lambda: _declared("AppImageArgs.dockerfile", path)) if path else None
+    declared = attempt(lambda: _declared("AppImageArgs.dockerfile", dockerfile, path)) if path else None
     attempt(lambda: _platforms(platforms, declared, dockerfile))
     attempt(lambda: int_in_range("AppImageArgs.keep_builds", keep_builds, 1, MAX_KEEP_BUILDS))
     raise_any(found)
