@@ -153,3 +153,19 @@ def declared_platforms(text: str) -> tuple[str, ...] | None:
     if value is None:
         return None
     return tuple(platform.strip() for platform in value.split(",") if platform.strip())
+
+
+#: How a FROM names the build machine's own platform.
+BUILD_PLATFORM = frozenset({"$BUILDPLATFORM", "${BUILDPLATFORM}"})
+
+
+def target_runs(text: str) -> list[int]:
+    """Line numbers of the RUN instructions in stages built for the target platform: on a build machine of
+    another platform they run emulated (QEMU), or not at all where the builder has no emulator."""
+    return [
+        instruction.line
+        for stage in stages(text)
+        if stage.platform not in BUILD_PLATFORM
+        for instruction in stage.instructions
+        if instruction.keyword == "RUN"
+    ]

@@ -13,6 +13,7 @@ import pytest
 from components.errors import ConfigError
 from tests.models.docker_build import IMAGE, INDEX
 from tests.program.stacks import recorded_run
+from tools.emulated_platforms import emulated
 from tools.offline import ROOT, RecordingMocks, Run, run_program
 
 TINY = "tests/fixtures/tiny-app"
@@ -110,3 +111,29 @@ def test_a_context_linked_out_of_the_project_is_refused(tmp_path: Path) -> None:
     assert (error.value.key, error.value.value) == ("dockerContext", "linked")
     assert "outside the project" in error.value.allowed
     assert mocks.resources == []
+
+
+EMULATED = 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n'
+CROSS = "FROM --platform=$BUILDPLATFORM node:22 AS build\nRUN npm ci\nFROM node:22\nCOPY --from=build /app /app\n"
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "platforms", "expected"),
+    [
+        (EMULATED, BOTH, {"linux/arm64": "myapp/Dockerfile:4", "linux/amd64": "myapp/Dockerfile:4"}),
+        (EMULATED, '["linux/arm64"]', {"linux/arm64": "myapp/Dockerfile:4"}),
+        (CROSS, BOTH, {}),
+    ],
+    ids=["runs-on-both-targets", "runs-on-arm64", "cross-compiles"],
+)
+def test_deploy_is_told_which_platforms_the_own_dockerfile_runs_commands_on(
+    tmp_path: Path, dockerfile: str, platforms: str, expected: dict[str, str]
+) -> None:
+    """``tools/deploy.sh`` checks its builder can run these (an emulator on another machine) before it deploys."""
+    root = project_with(tmp_path, {"Dockerfile": dockerfile})
+    run = run_program("dev", {"dockerContext": "myapp", "dockerfile": "Dockerfile", "platforms": platforms}, root=root)
+    assert emulated(run, root) == expected
+
+
+def test_the_samples_stacks_run_nothing_on_their_target() -> None:
+    assert emulated(recorded_run("dev")) == {} and emulated(recorded_run("prod")) == {}
