@@ -572,7 +572,7 @@ def load_settings(
         r.errors.append(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
     settings = Settings(
-        docker_context=context or project / "docker",
+        docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
         dockerfile=dockerfile,
         platforms=r.array("platforms"),
         keep_builds=r.integer("keepBuilds"),
