@@ -33,7 +33,7 @@ builder_info=$(docker buildx inspect --bootstrap "$builder") || { echo "deploy: 
 builder_platforms=$(sed -n 's/^Platforms: *//p' <<<"$builder_info" | tr -d ' ' | tr ',' '\n')
 emulated=$(.venv/bin/python tools/emulated_platforms.py "$stack")
 while read -r platform where; do
-  [ -n "$platform" ] && ! grep -qx "$platform" <<<"$builder_platforms" || continue
+  if [ -z "$platform" ] || grep -qx "$platform" <<<"$builder_platforms"; then continue; fi
   echo "deploy: $where runs a command on $platform, which builder '$builder' cannot run: install an emulator" \
     "(docker run --privileged --rm tonistiigi/binfmt --install ${platform#*/}), or run it in a stage" \
     "FROM --platform=\$BUILDPLATFORM that cross-compiles (docs/images.md)" >&2
