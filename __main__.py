@@ -46,7 +46,9 @@ def stack_region() -> str | None:
 
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
-settings = settings_from(*project_config(), region=stack_region(), stack=(pulumi.get_project(), stack))
+settings = settings_from(
+    *project_config(), region=stack_region(), stack=(pulumi.get_project(), stack), project=Path(__file__).parent
+)
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names).
 LoadBalancer.check_name(f"{stack}-web", "stack", stack)
@@ -63,7 +65,7 @@ if settings.npm_ca_bundle:
 image = AppImage(
     f"{stack}-app",
     AppImageArgs(
-        context=Path(__file__).parent / "docker",
+        context=settings.docker_context,
         dockerfile=settings.dockerfile,
         platforms=settings.platforms,
         keep_builds=settings.keep_builds,

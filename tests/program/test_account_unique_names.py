@@ -58,7 +58,8 @@ def copy_of_this_project(tmp: Path, name: str) -> Path:
             ]
         (tmp / stack_file.name).write_text(yaml.safe_dump(stack))
     shutil.copy(ROOT / "__main__.py", tmp)
-    (tmp / "docker").symlink_to(ROOT / "docker")
+    # A copy, not a link: the program builds only a context that lies inside the project.
+    shutil.copytree(ROOT / "docker", tmp / "docker", ignore=shutil.ignore_patterns("node_modules"))
     return tmp
 
 

@@ -28,6 +28,8 @@ CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
 
 # key -> (base overrides, changed overrides); the base makes the key matter where it depends on another.
 CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    # Another context brings its own Dockerfile (the fixture's is named tiny.Dockerfile).
+    "dockerContext": ({}, {"dockerContext": "tests/fixtures/tiny-app", "dockerfile": "tiny.Dockerfile"}),
     "dockerfile": ({}, {"dockerfile": "Dockerfile"}),
     "platforms": (
         {"dockerfile": "Dockerfile"},
