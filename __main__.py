@@ -5,7 +5,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components.cost import estimate, stack_cost, stack_shape
+from components.cost import cost_warnings, estimate
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route_args import Route
@@ -14,6 +14,7 @@ from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.stack_cost import stack_cost, stack_shape
 from settings import settings_from
 
 
@@ -45,7 +46,9 @@ def stack_region() -> str | None:
 
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
-settings = settings_from(*project_config(), region=stack_region(), stack=(pulumi.get_project(), stack))
+settings = settings_from(
+    *project_config(), region=stack_region(), stack=(pulumi.get_project(), stack), project=Path(__file__).parent
+)
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names).
 LoadBalancer.check_name(f"{stack}-web", "stack", stack)
@@ -62,7 +65,7 @@ if settings.npm_ca_bundle:
 image = AppImage(
     f"{stack}-app",
     AppImageArgs(
-        context=Path(__file__).parent / "docker",
+        context=settings.docker_context,
         dockerfile=settings.dockerfile,
         platforms=settings.platforms,
         keep_builds=settings.keep_builds,
@@ -148,10 +151,19 @@ shape, assumptions = stack_shape(
     alarms=settings.alarms,
     autoscaling=settings.autoscaling,
     deployment=settings.deployment,
+    default_vpc_azs=settings.cost_default_vpc_azs,
+    region=stack_region(),
+)
+# Container Insights is billed to the cluster the stack creates; an existing cluster's is its owner's.
+warnings = cost_warnings(
+    region=stack_region(),
+    rates=settings.cost_rates,
+    container_insights="disabled" if settings.cluster_arn else settings.cluster.container_insights,
 )
 pulumi.export(
     "cost_estimate",
-    cost.as_output() | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions).as_output(),
+    cost.as_output()
+    | stack_cost(cost, shape, settings.cost_rates, assumptions=assumptions, warnings=warnings).as_output(),
 )
 # A deployment's peak: blue/green, canary and linear run the old and new revisions side by side.
 pulumi.export(

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 
 from components import validation as check
@@ -39,7 +40,10 @@ from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
 from components.service.secrets import check_within_stack, parse_references, parse_values
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
+from components.stack_cost import check_default_vpc_azs
 
+#: The project: ``dockerContext`` is relative to it.
+PROJECT = Path(__file__).resolve().parent
 ConfigType = Literal["string", "integer", "boolean", "array"]
 ConfigValue = str | int | bool | tuple[str, ...]
 T = TypeVar("T")
@@ -95,7 +99,8 @@ class ConfigKey:
 
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile in docker/ to build: Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only).", ("AppImageArgs.dockerfile",)),
+    ConfigKey("dockerContext", "string", "docker", "Build context: a folder of the project, relative to it, holding the app and its Dockerfile; every file below it is part of the image tag. Default: the sample app in docker/.", ("AppImageArgs.context",)),
+    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile to build, relative to dockerContext and inside it: the sample's Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only), or your own. LABEL graviton-node.platforms in its final stage limits platforms.", ("AppImageArgs.dockerfile",)),
     ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index.", ("AppImageArgs.platforms",)),
     ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("AppImageArgs.keep_builds",)),
     ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
@@ -178,6 +183,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkSpec.public_subnet_ids",)),
     ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkSpec.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
+    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so."),
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
@@ -198,6 +204,8 @@ def config_error(error: ConfigError) -> ConfigError:
 class Settings:
     """Everything the program needs from config, validated. Each field's key and default: ``CONFIG_KEYS``."""
 
+    docker_context: Path
+    """The build context, ``dockerContext`` below the project."""
     dockerfile: str
     platforms: tuple[str, ...]
     keep_builds: int
@@ -227,6 +235,8 @@ class Settings:
     load_balancer: LoadBalancerSpec
     network: NetworkSpec
     cost_rates: Mapping[str, Decimal]
+    cost_default_vpc_azs: int
+    """``costDefaultVpcAzs``: the default VPC's AZs for the cost estimate, 0 when unknown."""
 
 
 class _Reader:
@@ -525,6 +535,30 @@ def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpe
     return cluster
 
 
+def _docker_context(value: str, project: Path) -> Path:
+    """``dockerContext``: a folder below the project, named relative to it. docker-build is handed it
+    relative to the project (``project_relative``), so a folder outside would build whatever sits at
+    that place beside each checkout."""
+    allowed = "a folder of the project, relative to it and below it (no '..'), e.g. docker or services/api"
+    relative = PurePosixPath(value)
+    if not value or relative.is_absolute() or ".." in relative.parts:
+        raise ConfigError("dockerContext", value, allowed)
+    path = project / relative
+    if path.resolve() == project.resolve():
+        # Its .venv would be hashed into every image tag, and a local backend's .pulumi-state, rewritten
+        # by every deploy, would rebuild the image on every deploy.
+        raise ConfigError(
+            "dockerContext",
+            value,
+            f"{allowed}; not the project itself, whose .venv and state files would be part of every image tag",
+        )
+    if not path.resolve().is_relative_to(project.resolve()):
+        raise ConfigError("dockerContext", value, f"{allowed}; it links to {path.resolve()}, outside the project")
+    if not path.is_dir():
+        raise ConfigError("dockerContext", value, f"{allowed}; there is no such folder in {project}")
+    return path
+
+
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
     if not all(value.isdigit() for value in values):
@@ -547,6 +581,7 @@ def load_settings(
     *,
     region: str | None = None,
     stack: tuple[str, str] | None = None,
+    project: Path = PROJECT,
 ) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
     takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
@@ -555,7 +590,8 @@ def load_settings(
     (``execKmsKeyArn``, ``certificateArn``) are checked against it, and not at all when it is None
     (unknown before deploy: the provider then takes it from the AWS profile). ``stack`` is the
     (project, stack) the settings are for: with the default boundary, ``secrets`` must lie under that
-    stack's prefixes (``check_within_stack``); None skips that check. No error shows a secret
+    stack's prefixes (``check_within_stack``); None skips that check. ``project`` is the project's folder,
+    which ``dockerContext`` is relative to. No error shows a secret
     key's value (``secret_keys`` and ``SECRET_KEYS``), nor quotes a part of one."""
     secret = secret_keys | SECRET_KEYS
     r = _Reader(raw, secret)
@@ -563,6 +599,7 @@ def load_settings(
         guess = nearest_key(name)
         hint = f"did you mean '{guess}'? " if guess else ""
         r.errors.append(ConfigError(name, raw[name], f"{hint}a key declared in Pulumi.yaml's config block"))
+    context = r.part(lambda: _docker_context(r.string("dockerContext"), project), lambda: None)
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
@@ -574,6 +611,7 @@ def load_settings(
     # A strategy in error is no ground for refusing a smoke test as well.
     checked = deployment if len(r.errors) == before else None
     settings = Settings(
+        docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
         dockerfile=dockerfile,
         platforms=r.array("platforms"),
         keep_builds=r.integer("keepBuilds"),
@@ -607,11 +645,12 @@ def load_settings(
             NetworkSpec,
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
+        cost_default_vpc_azs=r.part(lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs")), lambda: 0),
     )
     r.part(lambda: _check_service_args(settings), lambda: None)
     r.part(
         lambda: check.image_args(
-            dockerfile=settings.dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
+            context=context, dockerfile=dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
         ),
         lambda: None,
     )
@@ -632,7 +671,9 @@ def settings_from(
     *,
     region: str | None = None,
     stack: tuple[str, str] | None = None,
+    project: Path = PROJECT,
 ) -> Settings:
     """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed), for
-    a stack in ``region`` (None when unknown), ``stack`` being its (project, stack name)."""
-    return load_settings(dict(config), secret_keys, region=region, stack=stack)
+    a stack in ``region`` (None when unknown), ``stack`` being its (project, stack name), of the project
+    in the folder ``project``."""
+    return load_settings(dict(config), secret_keys, region=region, stack=stack, project=project)

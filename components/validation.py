@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
-from .errors import ConfigError, collect
+from .errors import ConfigError, raise_any
+from .image.dockerfile import PLATFORMS_LABEL, declared_platforms
 from .image.ecr_lifecycle import MAX_KEEP_BUILDS
 
 #: CloudWatch Logs PutRetentionPolicy values (0, "never expire", is left out on purpose).
@@ -14,6 +18,7 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 )  # fmt: skip
+T = TypeVar("T")
 
 
 def int_in_range(key: str, value: int, low: int, high: int) -> int:
@@ -81,33 +86,84 @@ def ipv4_cidrs(key: str, values: Iterable[str]) -> tuple[str, ...]:
     return result
 
 
-DOCKERFILES = ("Dockerfile", "Dockerfile.graviton")
 PLATFORMS = ("linux/arm64", "linux/amd64")
 
 
-def _platforms(values: tuple[str, ...], dockerfile: str) -> tuple[str, ...]:
-    """Known build platforms, each once, including linux/arm64 (the task runs ARM64)."""
-    one_of("AppImageArgs.dockerfile", dockerfile, DOCKERFILES)
+def build_context(key: str, context: Path) -> Path:
+    """An existing directory: docker-build hands it to BuildKit as the build context."""
+    if not context.is_dir():
+        raise ConfigError(key, str(context), "an existing directory (the build context)")
+    return context
+
+
+def dockerfile_in(key: str, context: Path | None, dockerfile: str) -> Path | None:
+    """The file ``dockerfile`` names, relative to ``context`` and inside it; None when the context is
+    unknown (``None``: already refused), and only the form of ``dockerfile`` can be checked.
+
+    Inside, because the content-derived tag hashes the context (``build_tag``): a Dockerfile outside it
+    could change while the tag stays the same."""
+    relative = PurePosixPath(dockerfile)
+    allowed = "a Dockerfile's path relative to the build context, inside it (no '..'), e.g. Dockerfile"
+    if not dockerfile or relative.is_absolute() or ".." in relative.parts:
+        raise ConfigError(key, dockerfile, allowed)
+    if context is None:
+        return None
+    path = context / relative
+    if not path.is_file():
+        raise ConfigError(key, dockerfile, f"{allowed}; there is no such file in {context}")
+    if not path.resolve().is_relative_to(context.resolve()):
+        raise ConfigError(key, dockerfile, f"{allowed}; it links to {path.resolve()}, outside {context}")
+    return path
+
+
+def _declared(key: str, dockerfile: str, path: Path) -> tuple[str, ...] | None:
+    """The platforms the Dockerfile at ``path`` declares it builds (``PLATFORMS_LABEL``), None for any."""
+    try:
+        return declared_platforms(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ConfigError(key, dockerfile, f"a Dockerfile this program can read ({error})") from None
+
+
+def _platforms(values: tuple[str, ...], declared: tuple[str, ...] | None, dockerfile: str) -> tuple[str, ...]:
+    """Known build platforms, each once, including linux/arm64 (the task runs ARM64), and only those the
+    Dockerfile declares it builds."""
     for value in values:
         one_of("AppImageArgs.platforms", value, PLATFORMS)
     if len(set(values)) != len(values):
         raise ConfigError("AppImageArgs.platforms", list(values), "each platform once")
     if "linux/arm64" not in values:
         raise ConfigError("AppImageArgs.platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
-    if dockerfile == "Dockerfile.graviton" and values != ("linux/arm64",):
+    if declared is not None and not set(values) <= set(declared):
         raise ConfigError(
-            "AppImageArgs.platforms", list(values), '["linux/arm64"] with AppImageArgs.dockerfile Dockerfile.graviton'
+            "AppImageArgs.platforms",
+            list(values),
+            f"{json.dumps(list(declared))}, the platforms AppImageArgs.dockerfile {dockerfile} declares it builds "
+            f'(LABEL {PLATFORMS_LABEL}="{",".join(declared)}")',
         )
     return values
 
 
-def image_args(*, dockerfile: str, platforms: tuple[str, ...], keep_builds: int) -> None:
+def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, ...], keep_builds: int) -> None:
     """The one check of ``AppImageArgs``' plain fields, every mistake at once: the args run it on
-    construction, a program on its config first (its module loads no cloud SDK)."""
-    collect(
-        lambda: _platforms(platforms, dockerfile),
-        lambda: int_in_range("AppImageArgs.keep_builds", keep_builds, 1, MAX_KEEP_BUILDS),
+    construction, a program on its config first (its module loads no cloud SDK). ``context`` None: the
+    caller has refused the context already, and the Dockerfile is checked in form only."""
+    found: list[ConfigError] = []
+
+    def attempt(check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except ConfigError as error:
+            found.extend(error.errors)
+            return None
+
+    usable = (
+        context if context is not None and attempt(lambda: build_context("AppImageArgs.context", context)) else None
     )
+    path = attempt(lambda: dockerfile_in("AppImageArgs.dockerfile", usable, dockerfile))
+    declared = attempt(lambda: _declared("AppImageArgs.dockerfile", dockerfile, path)) if path else None
+    attempt(lambda: _platforms(platforms, declared, dockerfile))
+    attempt(lambda: int_in_range("AppImageArgs.keep_builds", keep_builds, 1, MAX_KEEP_BUILDS))
+    raise_any(found)
 
 
 def cluster_arn(value: str) -> str:

@@ -1,6 +1,11 @@
 """Check any image against the container contract the infrastructure relies on (docs/app-contract.md).
 
     python tools/check_image.py IMAGE_REF [--platform linux/arm64] [--port 8080] [--health-path /ready]
+    python tools/check_image.py --stack dev [--set KEY=VALUE ...]   # build the stack's own image, check it
+
+With ``--stack`` the port and health path are the stack's (``containerPort``, ``healthCheckPath``), and
+without IMAGE_REF it first builds the stack's image from its ``dockerContext`` and ``dockerfile``, as
+``tools/run_local.py`` does.
 
 It runs the image as the task definition would — the environment the program gives the container
 (``PORT``, ``HEALTH_CHECK_PATH``, the timeouts, a shortened drain), user 1000:1000, a read-only root,
@@ -24,9 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from components.errors import ConfigError
 from components.service.container_definition import container_definition
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.image_build import docker
+from tools.plan import PlanError, report, stack_run
+from tools.run_local import build_args, task_of
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
 SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
@@ -163,14 +171,45 @@ def check(ref: str, platform: str, port: int, health_path: str) -> list[tuple[st
     return results
 
 
+def from_stack(stack: str, items: list[str], image: str | None, platform: str, npm_ca: str | None,
+               out: Callable[[str], None]) -> tuple[str, int, str]:  # fmt: skip
+    """The image to check (``image``, or the stack's own, built now), and the stack's port and health path."""
+    run = stack_run(stack, items)
+    _, container = task_of(run)
+    environment = {variable["name"]: variable["value"] for variable in container["environment"]}
+    port, health_path = container["portMappings"][0]["containerPort"], environment["HEALTH_CHECK_PATH"]
+    if image is None:
+        image = f"graviton-node-check:{stack}"
+        args = build_args(run, image, platform, npm_ca)
+        out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
+        docker(*args)
+    return image, port, health_path
+
+
 def main(argv: list[str], out: Callable[[str], None] = print) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("image", help="image reference, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:tag")
+    parser.add_argument(
+        "image", nargs="?", help="image reference, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:tag"
+    )
     parser.add_argument("--platform", default="linux/arm64", help="platform to run (default linux/arm64)")
-    parser.add_argument("--port", type=int, default=8080, help="containerPort to run it on (default 8080)")
-    parser.add_argument("--health-path", default="/health", help="healthCheckPath (default /health)")
+    parser.add_argument("--port", type=int, help="containerPort to run it on (default 8080, or the stack's)")
+    parser.add_argument("--health-path", help="healthCheckPath (default /health, or the stack's)")
+    parser.add_argument("--stack", help="the stack whose port and health path to check with, and whose own image to "
+                        "build (its dockerContext and dockerfile) when no IMAGE is given")  # fmt: skip
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="with --stack: a config key")
+    parser.add_argument("--npm-ca", help="with --stack: CA bundle for npm in the build (a build secret)")
     options = parser.parse_args(argv)
-    results = check(options.image, options.platform, options.port, options.health_path)
+    image, port, health_path = options.image, 8080, "/health"
+    if options.stack:
+        try:
+            image, port, health_path = from_stack(
+                options.stack, options.set, options.image, options.platform, options.npm_ca, out
+            )
+        except (ConfigError, PlanError) as error:
+            return report(error)
+    elif image is None or options.set:
+        parser.error("give IMAGE, or --stack STACK (with --set) to build and check the stack's own image")
+    results = check(image, options.platform, options.port or port, options.health_path or health_path)
     for what, passed, detail in results:
         out(f"{'PASS' if passed else 'FAIL'}  {what}" + (f"  ({detail})" if detail and not passed else ""))
     return 0 if all(passed for _, passed, _ in results) else 1

@@ -24,10 +24,21 @@ PATH="$PWD/.venv/bin:$PATH"
 export PATH
 aws sts get-caller-identity >/dev/null || { echo "deploy: no AWS credentials (aws configure / AWS_PROFILE)" >&2; exit 1; }
 builder=$(tools/builder.sh)
-# The builder is started now, so a broken one fails here and not in the middle of pulumi up. No
-# emulator is needed: the Dockerfiles run every command on the build machine's own platform and
-# cross-compile for arm64 (docs/images.md, "Cross-compiled, not emulated").
-docker buildx inspect --bootstrap "$builder" >/dev/null || { echo "deploy: builder '$builder' does not start (docker buildx inspect --bootstrap $builder)" >&2; exit 1; }
+# The builder is started now, so a broken one fails here and not in the middle of pulumi up.
+builder_info=$(docker buildx inspect --bootstrap "$builder") || { echo "deploy: builder '$builder' does not start (docker buildx inspect --bootstrap $builder)" >&2; exit 1; }
+# The sample Dockerfiles need no emulator: they run every command on the build machine's own platform
+# and cross-compile for arm64 (docs/images.md, "Cross-compiled, not emulated"). The stack's own
+# Dockerfile (dockerContext, dockerfile) may run commands on its target: then the builder must run that
+# platform, emulated on a machine of another.
+builder_platforms=$(sed -n 's/^Platforms: *//p' <<<"$builder_info" | tr -d ' ' | tr ',' '\n')
+emulated=$(.venv/bin/python tools/emulated_platforms.py "$stack")
+while read -r platform where; do
+  if [ -z "$platform" ] || grep -qx "$platform" <<<"$builder_platforms"; then continue; fi
+  echo "deploy: $where runs a command on $platform, which builder '$builder' cannot run: install an emulator" \
+    "(docker run --privileged --rm tonistiigi/binfmt --install ${platform#*/}), or run it in a stage" \
+    "FROM --platform=\$BUILDPLATFORM that cross-compiles (docs/images.md)" >&2
+  exit 1
+done <<<"$emulated"
 
 if ! pulumi whoami >/dev/null 2>&1; then
   # Said out loud: this changes the Pulumi login for every project of this user.

@@ -164,20 +164,7 @@ def text(run: Run, stack: str) -> list[str]:
                 # Secrets by name only: their values never reach a plan.
                 for item in sorted(container.get("secrets", []), key=lambda e: e["name"]):
                     lines.append(f"{indent}    secret {item['name']} (from {item['valueFrom']})")
-    cost = run.outputs["cost_estimate"]
-    lines.append(
-        f"cost per month (rates for {cost['rates_region']} as of {cost['rates_as_of']}, {cost['hours_per_month']} h):"
-    )
-    for line in cost["lines"]:
-        lines.append(f"  {line['item']}: {line['quantity']:g} {line['unit']}  ${line['monthly_usd']:.2f}")
-    lines += [
-        f"  total  ${cost['total_monthly_usd']:.2f}  (compute: {cost['tasks_on_demand']:g} on-demand + "
-        f"{cost['tasks_spot']:g} Spot tasks)",
-        f"  the same stack with x86 on-demand compute  ${cost['x86_on_demand_total_monthly_usd']:.2f}"
-        f"  (compute {cost['saving_percent']:.1f}% cheaper on Graviton)",
-        "  assumed: " + "; ".join(cost["assumptions"]),
-        "  not in this figure: data transfer, logs, ECR storage",
-    ]
+    lines += cost_lines(run.outputs["cost_estimate"])
     if "deployment" in run.outputs:
         peak = run.outputs["deployment"]
         lines += [
@@ -186,6 +173,28 @@ def text(run: Run, stack: str) -> list[str]:
             f"FARGATE_SPOT) for {peak['overlap_minutes']} min: ${peak['extra_usd_per_deployment']:.2f} a deployment",
         ]
     return lines
+
+
+def cost_lines(cost: dict[str, Any]) -> list[str]:
+    """The month's bill line by line, what each quantity is made of (its assumed part said beside it),
+    the total, what it includes and leaves out, compute's savings step by step, and the warnings."""
+    lines = [f"cost per month ({cost['rates_region']} rates as of {cost['rates_as_of']}, {cost['hours_per_month']} h):"]
+    for line in cost["lines"]:
+        note = f" ({line['note']})" if line["note"] else ""
+        lines.append(f"  {line['item']}: {line['quantity']:g} {line['unit']}{note}  ${line['monthly_usd']:.2f}")
+    return [
+        *lines,
+        f"  total  ${cost['total_monthly_usd']:.2f}",
+        f"  included: {cost['included']}",
+        f"  not included: {cost['not_included']}",
+        # Each saving against the step before it: Graviton is not credited with Spot's discount.
+        f"  compute: x86 on-demand ${cost['x86_on_demand_monthly_usd']:.2f} -> Graviton on-demand "
+        f"${cost['arm_on_demand_monthly_usd']:.2f} ({cost['graviton_saving_percent']:.1f}% less) -> Graviton as "
+        f"placed, with Spot ${cost['monthly_usd']:.2f} ({cost['spot_saving_percent']:.1f}% less again)",
+        f"  the same stack with x86 on-demand compute  ${cost['x86_on_demand_total_monthly_usd']:.2f}",
+        "  assumed: " + "; ".join(cost["assumptions"]),
+        *(f"  warning: {warning}" for warning in cost["warnings"]),
+    ]
 
 
 def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

@@ -23,7 +23,6 @@ import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
 from .. import validation as check
-from ..errors import ConfigError
 from ..naming import type_token
 from .build_tag import TAG_PREFIX, build_tag, platform_suffix
 from .ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
@@ -36,11 +35,14 @@ class AppImageArgs:
     """What to build and how long to keep it."""
 
     context: Path
-    """Build context directory holding the Dockerfiles (the project's ``docker/``); handed to docker-build
-    relative to the working directory (the project, under ``pulumi up``), so that checkouts at different
-    paths build the same inputs. Required."""
+    """Build context: a directory holding the app and its Dockerfile (this project's is ``docker/``); handed
+    to docker-build relative to the working directory (the project, under ``pulumi up``), so that
+    checkouts at different paths build the same inputs. Every file below it is part of the image tag.
+    Required."""
     dockerfile: str = "Dockerfile"
-    """``Dockerfile`` (multi-arch) or ``Dockerfile.graviton`` (arm64 only), inside ``context``. Default Dockerfile."""
+    """Path of the Dockerfile, relative to ``context`` and inside it (``Dockerfile``, ``deploy/app.Dockerfile``).
+    A Dockerfile with ``LABEL graviton-node.platforms="linux/arm64"`` in its final stage (``Dockerfile.graviton``)
+    declares the only platforms it builds, and ``platforms`` must stay within them. Default ``Dockerfile``."""
     platforms: tuple[str, ...] = ("linux/arm64",)
     """Platforms to build; must include linux/arm64. Default ``("linux/arm64",)``."""
     keep_builds: int = 10
@@ -57,9 +59,9 @@ class AppImageArgs:
     one, or creates one from BuildKit's mutable ``buildx-stable-1`` tag."""
 
     def __post_init__(self) -> None:
-        check.image_args(dockerfile=self.dockerfile, platforms=self.platforms, keep_builds=self.keep_builds)
-        if not (self.context / self.dockerfile).is_file():
-            raise ConfigError("AppImageArgs.dockerfile", self.dockerfile, f"a file in {self.context}")
+        check.image_args(
+            context=self.context, dockerfile=self.dockerfile, platforms=self.platforms, keep_builds=self.keep_builds
+        )
 
 
 class AppImage(pulumi.ComponentResource):

@@ -1,5 +1,6 @@
-"""The mock harness (``tools/offline.py``) leaves the SDK as it found it, and the shared recorded runs
-(``tests/program/stacks.py``) cannot be changed by the tests that share them."""
+"""The mock harness (``components/testing.py``, through ``tools/offline.py``) leaves the SDK as it found
+it, and the shared recorded runs (``tests/program/stacks.py``) cannot be changed by the tests that share
+them."""
 
 import copy
 import dataclasses

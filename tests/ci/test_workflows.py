@@ -10,12 +10,15 @@ from typing import Any
 
 import yaml
 
+from settings import load_settings
 from tests.acceptance.driver import OPT_IN, SECRETS_PROVIDER
 from tools.image_build import base_images
+from tools.offline import PROJECT, stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
+PREFIX = f"{PROJECT}:"
 
 
 def load(name: str) -> dict[str, Any]:
@@ -92,12 +95,24 @@ def test_every_action_is_pinned_to_a_commit_with_its_version_beside_it() -> None
             assert re.fullmatch(r" # v\d+\.\d+\.\d+", comment), f"{path.name}: {action} needs '# vX.Y.Z'"
 
 
+def stack_dockerfiles() -> set[Path]:
+    """The Dockerfile each stack is configured to build (``dockerContext``, ``dockerfile``)."""
+    found = set()
+    for stack_file in ROOT.glob("Pulumi.*.yaml"):
+        stack = stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        config = {key.split(":", 1)[1]: value for key, value in stack_config(stack).items() if key.startswith(PREFIX)}
+        settings = load_settings(config)
+        found.add(settings.docker_context / settings.dockerfile)
+    return found
+
+
 def test_service_and_base_images_are_pinned_by_digest_with_their_tag() -> None:
     image_tests = load("pull-request.yml")["jobs"]["image-tests"]
     images = [service["image"] for service in image_tests["services"].values()]
     images.append(image_tests["env"]["IMAGE_TEST_NODE_IMAGE"])
-    for dockerfile in ("Dockerfile", "Dockerfile.graviton"):
-        images += base_images(ROOT / "docker" / dockerfile)
+    dockerfiles = {ROOT / "docker" / "Dockerfile", ROOT / "docker" / "Dockerfile.graviton", *stack_dockerfiles()}
+    for dockerfile in dockerfiles:
+        images += base_images(dockerfile)
     for image in images:
         assert re.fullmatch(r"[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
 

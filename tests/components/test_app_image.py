@@ -11,6 +11,8 @@ from components.image.app_image import AppImage, AppImageArgs
 from tools.offline import RecordingMocks
 
 DOCKER = Path(__file__).resolve().parents[2] / "docker"
+#: An app of the user's own: its own context, a Dockerfile of another name that declares no platforms.
+TINY = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "tiny-app"
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 IMAGE = "docker-build:index:Image"
 REPO = "aws:ecr/repository:Repository"
@@ -119,6 +121,15 @@ def test_the_dockerfile_comes_from_the_args(mocked) -> None:
     assert build["context"] == {"location": os.path.relpath(DOCKER)}
 
 
+def test_any_context_and_dockerfile_inside_it_come_from_the_args(mocked) -> None:
+    builds = pushed(
+        mocked(lambda: image(context=TINY, dockerfile="tiny.Dockerfile", platforms=("linux/arm64", "linux/amd64")))
+    )
+    assert {build["context"]["location"] for build in builds} == {os.path.relpath(TINY)}
+    assert {build["dockerfile"]["location"] for build in builds} == {os.path.relpath(TINY / "tiny.Dockerfile")}
+    assert sorted(build["platforms"][0] for build in builds) == ["linux/amd64", "linux/arm64"]
+
+
 def test_the_npm_ca_bundle_is_passed_as_a_build_secret_and_ignored_in_diffs(mocked) -> None:
     build = mocked(lambda: image(build_secrets={"npm_ca": pulumi.Output.secret("PEM")})).find(IMAGE, "app-image")
     assert build.inputs["secrets"] == {"npm_ca": "PEM"}
@@ -169,10 +180,14 @@ def test_multi_arch_lifecycle_windows_count_the_index_and_every_platform(multi: 
         ({"platforms": ("linux/arm64", "linux/arm64")}, "AppImageArgs.platforms"),
         ({"dockerfile": "Dockerfile.graviton", "platforms": ("linux/arm64", "linux/amd64")}, "AppImageArgs.platforms"),
         ({"dockerfile": "Dockerfile.alpine"}, "AppImageArgs.dockerfile"),
+        ({"dockerfile": "../README.md"}, "AppImageArgs.dockerfile"),
+        ({"dockerfile": "app"}, "AppImageArgs.dockerfile"),
+        ({"context": DOCKER / "Dockerfile"}, "AppImageArgs.context"),
+        ({"context": DOCKER / "missing"}, "AppImageArgs.context"),
         ({"keep_builds": 0}, "AppImageArgs.keep_builds"),
     ],
 )
 def test_bad_image_arguments_are_rejected_naming_the_key(overrides: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
-        AppImageArgs(context=DOCKER, **overrides)
+        AppImageArgs(**{"context": DOCKER, **overrides})
     assert error.value.key == key

@@ -138,12 +138,12 @@ def test_only_elb_log_delivery_for_this_account_may_write_and_only_over_tls(logg
 
 
 class InRegion(RecordingMocks):
-    """The mocks with the provider's region and partition set to one Region; ``aws.elb.getServiceAccount``
-    answers as the provider does, failing outside its table."""
+    """The mocks in one Region (the base answers ``aws.get_region`` with it) and its partition;
+    ``aws.elb.getServiceAccount`` answers as the provider does, failing outside its table."""
 
     def __init__(self, partition: str, region: str) -> None:
-        super().__init__()
-        self.partition, self.region = partition, region
+        super().__init__(region=region)
+        self.partition = partition
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         resource_id, outputs = super().new_resource(args)
@@ -156,9 +156,7 @@ class InRegion(RecordingMocks):
             self.calls.append((args.token, dict(args.args)))
             return elb.get_service_account(region=self.region, partition=self.partition), []
         answer, dependencies = super().call(args)
-        if args.token == "aws:index/getRegion:getRegion":
-            answer = {"id": self.region, "name": self.region, "region": self.region}
-        elif args.token == "aws:index/getPartition:getPartition":
+        if args.token == "aws:index/getPartition:getPartition":
             answer = {"id": self.partition, "partition": self.partition}
         return answer, dependencies
 

@@ -38,9 +38,9 @@ def test_the_default_vpc_puts_tasks_in_its_default_subnets_with_a_public_ip(mock
 @pytest.mark.parametrize(
     ("nat", "strategy", "tasks", "public_ip"),
     [
-        ("Single", "Single", ["subnet-0prv1", "subnet-0prv2"], False),
-        ("OnePerAz", "OnePerAz", ["subnet-0prv1", "subnet-0prv2"], False),
-        ("None", "None", ["subnet-0pub1", "subnet-0pub2"], True),
+        ("Single", "Single", ["subnet-0prv1", "subnet-0prv2", "subnet-0prv3"], False),
+        ("OnePerAz", "OnePerAz", ["subnet-0prv1", "subnet-0prv2", "subnet-0prv3"], False),
+        ("None", "None", ["subnet-0pub1", "subnet-0pub2", "subnet-0pub3"], True),
     ],
 )
 def test_a_new_vpc_follows_the_nat_strategy(mocked, nat: str, strategy: str, tasks: list[str], public_ip: bool) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pulumi
 import pytest
+from graviton_node_components.testing import RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ from components.edge.route_spec import RouteSpec
 from components.errors import ConfigError
 from tests.models.alb import Listener, Rule, RuleRefusedError
 from tests.program.stacks import recorded_run
-from tools.offline import RecordingMocks, Run, main_program, mock_arn, run_mocked, run_program, stack_config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
@@ -28,7 +28,9 @@ def listener_of(platform: Run, *others: Run) -> Listener:
     listener = Listener(default=f"fixed-response {default['fixedResponse']['statusCode']}")
     for run in (platform, *others):
         targets = {
-            mock_arn(r.type, r.name): r.name for r in run.mocks.resources if r.type == "aws:lb/targetGroup:TargetGroup"
+            run.mocks.arn(r.type, r.name): r.name
+            for r in run.mocks.resources
+            if r.type == "aws:lb/targetGroup:TargetGroup"
         }
         for rule in run.mocks.inputs_of(RULE):
             listener.add_registered(rule, targets)
@@ -41,7 +43,7 @@ def platform() -> Run:
 
 
 def example(platform: Run, **config: str) -> Run:
-    return run_program("dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    return run_program(EXAMPLE, "dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
 
 
 @pytest.mark.parametrize(
@@ -90,7 +92,7 @@ def test_under_the_old_priority_the_catch_all_would_hide_the_example(platform: R
 
 def test_the_example_names_its_own_priority_or_refuses_to_run_with_nothing_registered(platform: Run) -> None:
     """No default priority: one would collide with another stack's, or with the platform's catch-all."""
-    config = {k: v for k, v in stack_config("dev", EXAMPLE).items() if not k.endswith(":listenerRulePriority")}
+    config = {k: v for k, v in stack_config(EXAMPLE, "dev").items() if not k.endswith(":listenerRulePriority")}
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(pulumi.ConfigMissingError, match="listenerRulePriority"):
         run_mocked(main_program(EXAMPLE), config, "dev", mocks, "graviton-node-api")

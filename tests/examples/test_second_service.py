@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+from graviton_node_components.testing import RecordingMocks, Run, run_program
 
 from tests.program.stacks import recorded_run, run_config
-from tools.offline import RecordingMocks, Run, run_program
+from tools.offline import run_program as run_platform
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
@@ -63,7 +64,7 @@ def test_it_builds_its_own_arm64_image_in_its_own_repository(example: Run) -> No
 # Unset, the stack file's desiredCount (1) applies.
 @pytest.mark.parametrize(("config", "expected"), [({"desiredCount": "0"}, 0), ({"desiredCount": "5"}, 5), ({}, 1)])
 def test_every_given_value_is_honoured_zero_included(platform: Run, config: dict[str, str], expected: int) -> None:
-    run = run_program("dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    run = run_program(EXAMPLE, "dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
     assert run.mocks.one("aws:ecs/service:Service").inputs["desiredCount"] == expected
 
 
@@ -74,10 +75,10 @@ def test_the_apps_keep_alive_outlasts_the_platforms_idle_timeout(example: Run, p
 
 
 def test_on_an_https_platform_it_attaches_to_the_https_listener_and_its_url_is_https() -> None:
-    platform = run_program("dev", {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"})
+    platform = run_platform("dev", {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"})
     https = platform.mocks.find("aws:lb/listener:Listener", "dev-web-https")
     assert platform.outputs["listener_arn"].endswith(https.name)
-    run = run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    run = run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
     rule = run.mocks.one("aws:lb/listenerRule:ListenerRule").inputs
     assert rule["listenerArn"] == platform.outputs["listener_arn"]
     assert run.outputs["url"] == "https://app.example.com/api/"

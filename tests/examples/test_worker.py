@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from graviton_node_components import ConfigError
+from graviton_node_components.testing import RecordingMocks, Run, run_program
 
-from tools.offline import RecordingMocks, Run, run_program
+from tests.program.stacks import recorded_run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "worker"
 PLATFORM = "acme/graviton-node/dev"
@@ -17,12 +18,12 @@ PLATFORM = "acme/graviton-node/dev"
 
 @pytest.fixture(scope="module")
 def platform() -> Run:
-    return run_program("dev")
+    return recorded_run("dev")
 
 
 @pytest.fixture(scope="module")
 def worker(platform: Run) -> Run:
-    return run_program("dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}), root=EXAMPLE)
+    return run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
 
 
 def test_it_runs_in_the_platforms_cluster_with_no_load_balancer_all_on_spot(worker: Run, platform: Run) -> None:
@@ -101,7 +102,7 @@ def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothi
     """The example's error, as installed: ``graviton_node_components``'s ConfigError."""
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:
-        run_program("dev", overrides, mocks=mocks, root=EXAMPLE)
+        run_program(EXAMPLE, "dev", overrides, mocks=mocks)
     assert (error.value.key, error.value.value) == (key, value)
     assert str(error.value).startswith(f"config '{key}': got {value}; allowed: ")
     assert mocks.resources == []

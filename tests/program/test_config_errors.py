@@ -36,6 +36,17 @@ CASES = [
     ({"platforms": "linux/arm64"}, "platforms"),
     ({"dockerfile": "Dockerfile.graviton", "platforms": '["linux/arm64", "linux/amd64"]'}, "platforms"),
     ({"dockerfile": "Dockerfile.alpine"}, "dockerfile"),
+    ({"dockerfile": "../Pulumi.yaml"}, "dockerfile"),
+    ({"dockerfile": "/etc/hostname"}, "dockerfile"),
+    ({"dockerfile": "app"}, "dockerfile"),
+    ({"dockerfile": ""}, "dockerfile"),
+    ({"dockerContext": "tests/fixtures/tiny-app"}, "dockerfile"),
+    ({"dockerContext": "../docker"}, "dockerContext"),
+    ({"dockerContext": "/tmp"}, "dockerContext"),
+    ({"dockerContext": "."}, "dockerContext"),
+    ({"dockerContext": ""}, "dockerContext"),
+    ({"dockerContext": "no-such-folder"}, "dockerContext"),
+    ({"dockerContext": "docker/Dockerfile"}, "dockerContext"),
     ({"logRetentionDays": "10"}, "logRetentionDays"),
     ({"logRetentionDays": "0"}, "logRetentionDays"),
     ({"allowedCidrs": '["10.0.0.0/33"]'}, "allowedCidrs"),
@@ -73,6 +84,7 @@ CASES = [
         "taskSubnetIds",
     ),
     ({"costRateOverrides": '["armSpotVcpuHour=free"]'}, "costRateOverrides"),
+    ({"costDefaultVpcAzs": "1"}, "costDefaultVpcAzs"),
     ({"allowedCidrs": '["2001:db8::/32"]'}, "allowedCidrs"),
     ({"pathPatterns": '["/a", "/b", "/c", "/d"]'}, "pathPatterns"),
     ({"listenerRulePriority": "100"}, "listenerRulePriority"),
@@ -189,6 +201,24 @@ def test_every_mistake_is_reported_at_once_with_nothing_registered() -> None:
     assert [e.key for e in error.value.errors] == ["keepBuild", "cpu", "memory", "listenerPort"]
     assert len(str(error.value).splitlines()) == 4
     assert mocks.resources == []
+
+
+def test_image_mistakes_are_reported_with_the_others_and_a_bad_context_alone_says_nothing_of_the_dockerfile() -> None:
+    mocks = RecordingMocks()
+    overrides = {"dockerContext": "../app", "platforms": '["linux/amd64"]', "heapPercent": "95", "keepBuilds": "0"}
+    with pytest.raises(CombinedConfigError) as error:
+        run_program("dev", overrides, mocks=mocks)
+    assert [(e.key, e.value) for e in error.value.errors] == [
+        ("dockerContext", "../app"), ("heapPercent", 95), ("platforms", ["linux/amd64"]), ("keepBuilds", 0),
+    ]  # fmt: skip
+    assert mocks.resources == []
+
+
+def test_a_dockerfile_missing_from_the_context_names_both() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"dockerContext": "tests/fixtures/tiny-app"})
+    assert (error.value.key, error.value.value) == ("dockerfile", "Dockerfile.graviton")
+    assert f"there is no such file in {ROOT / 'tests/fixtures/tiny-app'}" in error.value.allowed
 
 
 @pytest.mark.parametrize(

@@ -118,6 +118,39 @@ def test_a_builder_without_arm64_emulation_still_deploys_the_arm64_image(project
     assert calls[-1] == "pulumi up --stack dev"
 
 
+def own_dockerfile_runs_on(project: Path, output: str, status: int = 0) -> None:
+    """``tools/emulated_platforms.py``'s answer for the stack (tests/program/test_own_app.py tests its own)."""
+    python = project / ".venv" / "bin" / "python"
+    python.write_text(f"#!/bin/sh\nprintf '{output}'\nexit {status}\n")
+
+
+def test_an_own_dockerfile_that_runs_on_arm64_stops_a_builder_without_arm64_before_anything_deploys(
+    project: Path,
+) -> None:
+    own_dockerfile_runs_on(project, "linux/arm64 myapp/Dockerfile:4\n")
+    result, calls = deploy(project, PLATFORMS="linux/amd64, linux/amd64/v2, linux/386")
+    assert result.returncode == 1
+    assert "myapp/Dockerfile:4 runs a command on linux/arm64, which builder 'graviton-node' cannot run" in (
+        result.stderr
+    )
+    assert "tonistiigi/binfmt --install arm64" in result.stderr
+    assert not any(call.startswith("pulumi") for call in calls)
+
+
+def test_the_same_dockerfile_deploys_where_the_builder_runs_arm64(project: Path) -> None:
+    own_dockerfile_runs_on(project, "linux/arm64 myapp/Dockerfile:4\n")
+    result, calls = deploy(project, PLATFORMS="linux/amd64, linux/arm64, linux/386")
+    assert result.returncode == 0, result.stderr
+    assert calls[-1] == "pulumi up --stack dev"
+
+
+def test_a_config_mistake_found_reading_the_stacks_dockerfile_stops_the_deploy(project: Path) -> None:
+    own_dockerfile_runs_on(project, "", status=2)
+    result, calls = deploy(project)
+    assert result.returncode == 2
+    assert not any(call.startswith("pulumi") for call in calls)
+
+
 def test_a_missing_tool_is_named(project: Path) -> None:
     (project / "bin" / "pulumi").unlink()
     result, _ = deploy(project)

@@ -28,6 +28,8 @@ CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
 
 # key -> (base overrides, changed overrides); the base makes the key matter where it depends on another.
 CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    # Another context brings its own Dockerfile (the fixture's is named tiny.Dockerfile).
+    "dockerContext": ({}, {"dockerContext": "tests/fixtures/tiny-app", "dockerfile": "tiny.Dockerfile"}),
     "dockerfile": ({}, {"dockerfile": "Dockerfile"}),
     "platforms": (
         {"dockerfile": "Dockerfile"},
@@ -113,6 +115,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "publicSubnetIds": (EXISTING, EXISTING | {"publicSubnetIds": '["subnet-3", "subnet-4"]'}),
     "taskSubnetIds": (EXISTING, EXISTING | {"taskSubnetIds": '["subnet-9"]'}),
     "costRateOverrides": ({}, {"costRateOverrides": '["armSpotVcpuHour=0.02"]'}),
+    "costDefaultVpcAzs": ({}, {"costDefaultVpcAzs": "6"}),
     "secrets": ({}, {"secrets": f'["DB_URL={PARAMETER}"]'}),
     "secretValues": ({}, {"secretValues": '["API_TOKEN=s3cr3t"]'}),
     "permissionsBoundaryArn": ({}, {"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/teams/boundary"}),

@@ -28,10 +28,61 @@ def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and
     strategy = '[{"capacityProvider":"FARGATE","weight":0},{"capacityProvider":"FARGATE_SPOT","weight":1}]'
     assert f'"capacityProviderStrategies":{strategy}' in out
     assert "env PORT=3000" in out and "env DRAIN_DELAY_MS=45000" in out
-    assert "  Graviton compute: 1 tasks  $9.18" in lines
-    assert "  public IPv4 addresses: 4 addresses  $14.60" in lines
-    assert "  total  $46.05  (compute: 0 on-demand + 1 Spot tasks)" in lines
-    assert "  the same stack with x86 on-demand compute  $72.91  (compute 74.5% cheaper on Graviton)" in lines
+    assert "  Graviton compute: 1 tasks (0 on FARGATE, 1 on FARGATE_SPOT)  $9.18" in lines
+    assert "  total  $46.05" in lines
+    assert "  the same stack with x86 on-demand compute  $72.91" in lines
+
+
+def test_the_plan_shows_gravitons_saving_and_spots_apart_each_against_the_step_before(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = plan(capsys, "--stack", "dev")[1].splitlines()
+    assert (
+        "  compute: x86 on-demand $36.04 -> Graviton on-demand $28.84 (20.0% less) -> Graviton as placed, with Spot "
+        "$9.18 (68.2% less again)"
+    ) in lines
+    assert not any("cheaper on Graviton" in line for line in lines)
+
+
+def test_the_plan_says_beside_the_figure_which_load_balancer_addresses_are_assumed_and_how_to_set_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = plan(capsys, "--stack", "dev")[1].splitlines()
+    assert "  public IPv4 addresses: 4 addresses (3 load balancer AZs, assumed; 1 task)  $14.60" in lines
+    (assumed,) = [line for line in lines if line.startswith("  assumed: ")]
+    assert "--region us-east-1" in assumed and "set costDefaultVpcAzs" in assumed
+    counted = plan(capsys, "--stack", "dev", "--set", "costDefaultVpcAzs=6")[1].splitlines()
+    assert "  public IPv4 addresses: 7 addresses (6 load balancer AZs; 1 task)  $25.55" in counted
+    assert (
+        "  public IPv4 addresses: 6 addresses (3 load balancer AZs; 3 NAT gateways)  $21.90"
+        in plan(capsys, "--stack", "prod")[1].splitlines()
+    )  # its own VPC: the load balancer's subnets are the VPC's, one per AZ
+
+
+def test_a_stack_in_a_region_without_a_rate_table_is_warned_that_the_figures_are_us_east_1s(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = plan(capsys, "--set", "aws:region=eu-west-1")[1].splitlines()
+    warnings = [line for line in lines if line.startswith("  warning: ")]
+    assert warnings == [
+        "  warning: the stack deploys to eu-west-1, but 17 of the 17 rates are us-east-1's (the only table here): "
+        "set costRateOverrides to its own, e.g. x86OnDemandVcpuHour=USD"
+    ]
+    assert not any(line.startswith("  warning: ") for line in plan(capsys)[1].splitlines())
+
+
+def test_container_insights_when_on_is_said_to_be_left_out_of_the_figure_and_why(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    prod = plan(capsys, "--stack", "prod")[1].splitlines()
+    assert (
+        "  warning: Container Insights with enhanced observability is on: AWS bills it per observation, on tiers "
+        "(Amazon CloudWatch pricing page); no rate could be verified, so it is not priced here"
+    ) in prod
+    # A cluster the stack does not create is billed to its owner.
+    shared = plan(capsys, "--stack", "prod", "--set", "clusterArn=arn:aws:ecs:us-east-1:123456789012:cluster/shared")
+    assert not any(line.startswith("  warning: Container Insights") for line in shared[1].splitlines())
+    assert not any(line.startswith("  warning: ") for line in plan(capsys, "--stack", "dev")[1].splitlines())
 
 
 def test_two_plans_of_the_same_config_are_identical_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,3 +178,17 @@ def test_a_diff_shows_a_resource_whose_urn_moved_without_an_alias_as_replaced(
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(document))
     assert f"-/+ {moved}  (answered by 0: )" in plan(capsys, "--diff", str(saved))[1].splitlines()
+
+
+def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn_and_url(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    account = '--set=aws:allowedAccountIds=["210987654321"]'
+    code, out, _ = plan(capsys, "--json", "--set", "aws:region=eu-west-1", account)
+    document = json.loads(out)
+    outputs = {key: value for key, value in document["outputs"].items() if key != "cost_estimate"}
+    planned = json.dumps([document["resources"], outputs])
+    assert code == 0 and "us-east-1" not in planned and "123456789012" not in planned
+    assert outputs["url"] == "http://dev-web-alb-1234567890.eu-west-1.elb.amazonaws.com"
+    assert outputs["repository_url"] == "210987654321.dkr.ecr.eu-west-1.amazonaws.com/dev-app-repo"
+    assert outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:210987654321:cluster/dev-app-cluster"

@@ -39,9 +39,10 @@ def test_prod_builds_its_own_vpc_across_three_azs_with_a_nat_gateway_each(prod: 
     vpc = prod.mocks.one("awsx:ec2:Vpc").inputs
     assert (vpc["numberOfAvailabilityZones"], vpc["natGateways"]) == (3, {"strategy": "OnePerAz"})
     network = prod.mocks.one(SERVICE).inputs["networkConfiguration"]
-    assert network["subnets"] == ["subnet-0prv1", "subnet-0prv2"]
+    assert network["subnets"] == ["subnet-0prv1", "subnet-0prv2", "subnet-0prv3"]
     assert network["assignPublicIp"] is False
-    assert prod.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["subnets"] == ["subnet-0pub1", "subnet-0pub2"]
+    balancer = prod.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert balancer["subnets"] == ["subnet-0pub1", "subnet-0pub2", "subnet-0pub3"]  # one public subnet per AZ
 
 
 def test_prod_keeps_logs_a_year_and_never_force_deletes_images(prod: Run) -> None:

@@ -16,6 +16,9 @@ from tools.offline import ACCOUNT, REGION, ROOT, Run, run_program
 
 REPO = "aws:ecr/repository:Repository"
 MULTI_ARCH = {"dockerfile": "Dockerfile", "platforms": '["linux/arm64", "linux/amd64"]'}
+#: An app of the user's own (tests/program/test_own_app.py): its own context and Dockerfile.
+TINY = "tests/fixtures/tiny-app"
+OWN_APP = {"dockerContext": TINY, "dockerfile": "tiny.Dockerfile"}
 
 
 def checkout(base: Path, name: str) -> Path:
@@ -25,6 +28,7 @@ def checkout(base: Path, name: str) -> Path:
     for file in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
         shutil.copy(ROOT / file, root / file)
     shutil.copytree(ROOT / "docker", root / "docker", ignore=shutil.ignore_patterns("node_modules"))
+    shutil.copytree(ROOT / TINY, root / TINY)
     return root
 
 
@@ -72,6 +76,38 @@ def test_the_same_commit_from_another_checkout_path_builds_and_pushes_nothing(pr
     pushed = list(account.pushes)
     account.deploy(checkout(tmp_path, "laptop"))
     assert account.pushes == pushed
+
+
+def test_a_change_in_the_own_apps_context_pushes_a_new_tag_and_a_change_outside_it_pushes_nothing(
+    project: Path,
+) -> None:
+    account = Account()
+    account.deploy(project, OWN_APP)
+    edit(project, "// the sample changes, outside the app's context\n")
+    account.deploy(project, OWN_APP)
+    assert len(account.pushes) == 1
+    server = project / TINY / "server.js"
+    server.write_text(server.read_text() + "// a change to the app\n")
+    account.deploy(project, OWN_APP)
+    first, second = (ref.rsplit(":", 1)[1] for ref in account.pushes)
+    assert first != second, "a new tag for new content: the task definition's image changes"
+
+
+def test_a_change_to_the_own_apps_dockerfile_alone_pushes_a_new_tag(project: Path) -> None:
+    account = Account()
+    account.deploy(project, OWN_APP)
+    dockerfile = project / TINY / "tiny.Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + "ENV LOG_LEVEL=info\n")
+    account.deploy(project, OWN_APP)
+    assert len({ref.rsplit(":", 1)[1] for ref in account.pushes}) == 2
+
+
+def test_moving_from_the_sample_to_the_own_app_and_back_deploys(project: Path) -> None:
+    account = Account()
+    for overrides in ({}, OWN_APP, {}):
+        account.deploy(project, overrides)
+    tags = [ref.rsplit(":", 1)[1] for ref in account.pushes]
+    assert len(tags) == 3 and tags[0] == tags[2] != tags[1]
 
 
 def test_a_revert_to_an_earlier_build_deploys(project: Path) -> None:
@@ -155,6 +191,8 @@ def test_docker_build_gets_project_relative_paths(project: Path) -> None:
     image = run.mocks.find(IMAGE, "dev-app-image").inputs
     assert image["context"] == {"location": "docker"}
     assert image["dockerfile"] == {"location": "docker/Dockerfile.graviton"}
+    own = run_program("dev", OWN_APP, root=project).mocks.find(IMAGE, "dev-app-image").inputs
+    assert (own["context"], own["dockerfile"]) == ({"location": TINY}, {"location": f"{TINY}/tiny.Dockerfile"})
 
 
 @pytest.mark.parametrize("overrides", [{}, MULTI_ARCH], ids=["single", "multi-arch"])

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.cost import DEFAULT_RATES, StackShape, estimate, parse_rate_overrides, stack_cost
+from components.cost import DEFAULT_RATES, cost_warnings, estimate, parse_rate_overrides
 from components.errors import ConfigError
 from components.service.capacity_strategy import build_strategy
 
@@ -22,7 +22,16 @@ def test_one_vcpu_two_gb_arm_on_demand_for_730_hours_is_0_03950_times_730() -> N
 def test_one_vcpu_two_gb_arm_spot_uses_the_spot_snapshot() -> None:
     cost = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
     assert cost.monthly_usd == Decimal("9.18")  # (0.01031 + 2 * 0.001133) * 730 = 9.18048
-    assert cost.saving_percent == Decimal("74.5")
+
+
+def test_graviton_and_spot_savings_are_told_apart_each_against_the_step_before() -> None:
+    """x86 on-demand -> Graviton on-demand -> Graviton on Spot: Graviton is not credited with Spot's discount."""
+    cost = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    assert (cost.x86_on_demand_monthly_usd, cost.arm_on_demand_monthly_usd, cost.monthly_usd) == (
+        Decimal("36.04"), Decimal("28.84"), Decimal("9.18"),
+    )  # fmt: skip
+    assert cost.graviton_saving_percent == Decimal("20.0")  # (36.0401 - 28.835) / 36.0401 = 19.99 %
+    assert cost.spot_saving_percent == Decimal("68.2")  # (28.835 - 9.18048) / 28.835 = 68.16 %
 
 
 def test_the_default_split_bills_the_base_on_demand_and_the_rest_on_spot() -> None:
@@ -63,7 +72,7 @@ def test_bad_rate_overrides_name_the_key_and_the_allowed_names(entry: str) -> No
 
 def test_an_estimate_for_no_tasks_is_zero() -> None:
     cost = estimate(cpu=1024, memory_mib=2048, desired_count=0, strategy=DEFAULT)
-    assert (cost.monthly_usd, cost.saving_percent) == (Decimal("0.00"), Decimal("0.0"))
+    assert (cost.monthly_usd, cost.graviton_saving_percent, cost.spot_saving_percent) == (0, 0, 0)
 
 
 @given(st.integers(0, 50), st.integers(0, 10), st.integers(0, 10), st.integers(1, 10))
@@ -72,53 +81,44 @@ def test_arm_never_costs_more_than_x86_on_demand(desired: int, base: int, od_wei
         fargate_base=base, fargate_weight=od_weight, spot_base=0, spot_weight=spot_weight, use_spot=True
     )
     cost = estimate(cpu=2048, memory_mib=4096, desired_count=desired, strategy=strategy, rates=DEFAULT_RATES)
-    assert cost.monthly_usd <= cost.x86_on_demand_monthly_usd
-    assert Decimal("0") <= cost.saving_percent <= Decimal("100")
+    assert cost.monthly_usd <= cost.arm_on_demand_monthly_usd <= cost.x86_on_demand_monthly_usd
+    assert Decimal("0") <= cost.spot_saving_percent <= Decimal("100")
 
 
-def test_every_line_of_the_dev_stack_matches_a_hand_calculation() -> None:
-    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
-    shape = StackShape(load_balancer_azs=3, public_task_ips=1, nat_gateways=0, alarms=0)
-    cost = stack_cost(compute, shape)
-    assert [(line.item, line.quantity, line.monthly_usd) for line in cost.lines] == [
-        ("Graviton compute", 1, Decimal("9.18")),
-        ("load balancer", 1, Decimal("16.43")),  # 0.0225 * 730 = 16.425
-        ("load balancer capacity units", 1, Decimal("5.84")),  # 0.008 * 730
-        ("public IPv4 addresses", 4, Decimal("14.60")),  # (3 ALB nodes + 1 task) * 0.005 * 730
-    ]
-    assert cost.total_usd == Decimal("46.05")
-    assert cost.x86_total_usd == Decimal("72.91")  # 46.05 - 9.18 + 36.04
+@given(
+    st.integers(1, 50), st.integers(0, 10), st.integers(0, 10), st.integers(1, 10), st.sampled_from([256, 1024, 4096])
+)
+def test_graviton_saves_the_same_whatever_the_split_and_spot_saves_nothing_without_spot_tasks(
+    desired: int, base: int, od_weight: int, spot_weight: int, cpu: int
+) -> None:
+    def cost(use_spot: bool):
+        # Without Spot the on-demand provider takes every task, so it needs a weight of its own.
+        strategy = build_strategy(fargate_base=base, fargate_weight=od_weight if use_spot else 1, spot_base=0,
+                                  spot_weight=spot_weight if use_spot else 0, use_spot=use_spot)  # fmt: skip
+        return estimate(cpu=cpu, memory_mib=cpu * 2, desired_count=desired, strategy=strategy)
+
+    with_spot, without = cost(True), cost(False)
+    assert with_spot.graviton_saving_percent == without.graviton_saving_percent
+    assert (without.spot_saving_percent, without.monthly_usd) == (0, without.arm_on_demand_monthly_usd)
+    assert (with_spot.spot_saving_percent > 0) == (with_spot.tasks_spot > 0)
 
 
-def test_nat_gateways_their_addresses_alarms_and_dashboards_are_billed() -> None:
-    compute = estimate(cpu=2048, memory_mib=4096, desired_count=6, strategy=DEFAULT)
-    shape = StackShape(load_balancer_azs=3, public_task_ips=0, nat_gateways=3, alarms=9, dashboards=1)
-    lines = {line.item: line for line in stack_cost(compute, shape).lines}
-    assert lines["NAT gateways"].monthly_usd == Decimal("98.55")  # 3 * 0.045 * 730
-    assert lines["public IPv4 addresses"].quantity == 6  # 3 ALB nodes + 3 NAT Elastic IPs
-    assert lines["public IPv4 addresses"].monthly_usd == Decimal("21.90")
-    assert lines["alarms"].monthly_usd == Decimal("0.90")  # 9 * 0.10
-    assert lines["dashboards"].monthly_usd == Decimal("3.00")
+@pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-7", None])
+def test_a_stack_outside_the_tables_region_is_warned_that_the_rates_are_us_east_1s(region: str | None) -> None:
+    (warning,) = cost_warnings(region=region, rates=DEFAULT_RATES, container_insights="disabled")
+    assert "17 of the 17 rates are us-east-1's" in warning and "costRateOverrides" in warning
+    assert (region or "not set") in warning
 
 
-def test_the_monitorings_custom_metrics_and_counter_runs_are_billed() -> None:
-    compute = estimate(cpu=1024, memory_mib=2048, desired_count=2, strategy=DEFAULT)
-    shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=6, dashboards=1,
-                       custom_metrics=4, task_counter=True)  # fmt: skip
-    lines = {line.item: line for line in stack_cost(compute, shape).lines}
-    assert lines["custom metrics"].monthly_usd == Decimal("1.20")  # 4 * 0.30
-    counter = lines["task counter function"]
-    assert counter.quantity == 43_800  # one a minute for 730 hours
-    # Each run: 0.20 per million requests + 0.125 GB-s at 0.0000133334 = 0.000001866675 USD.
-    assert counter.unit_usd == Decimal("0.000001866675")
-    assert counter.monthly_usd == Decimal("0.08")  # 43800 * 0.000001866675 = 0.0818
+def test_no_rate_warning_in_the_tables_region_or_with_every_rate_overridden() -> None:
+    assert cost_warnings(region="us-east-1", rates=DEFAULT_RATES, container_insights="disabled") == ()
+    own = parse_rate_overrides(tuple(f"{name}={value * 2}" for name, value in DEFAULT_RATES.items()))
+    assert cost_warnings(region="eu-west-1", rates=own, container_insights="disabled") == ()
+    partly = parse_rate_overrides(("armSpotVcpuHour=0.011",))
+    assert "16 of the 17" in cost_warnings(region="eu-west-1", rates=partly, container_insights="disabled")[0]
 
 
-def test_the_lcu_assumption_and_the_rates_are_stated_and_overridable() -> None:
-    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
-    shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=0, lcus=Decimal(3))
-    rates = parse_rate_overrides(("albHour=0.03",))
-    cost = stack_cost(compute, shape, rates)
-    lines = {line.item: line.monthly_usd for line in cost.lines}
-    assert lines["load balancer"] == Decimal("21.90") and lines["load balancer capacity units"] == Decimal("17.52")
-    assert cost.assumptions[0] == "3 LCU on average"
+@pytest.mark.parametrize(("setting", "basis"), [("enhanced", "per observation"), ("enabled", "custom metrics")])
+def test_container_insights_when_on_is_said_to_be_unpriced_with_its_billing_basis(setting: str, basis: str) -> None:
+    (warning,) = cost_warnings(region="us-east-1", rates=DEFAULT_RATES, container_insights=setting)
+    assert basis in warning and "not priced here" in warning

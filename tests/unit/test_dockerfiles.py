@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 
 from components.image.build_tag import build_tag
-from tools.dockerfile import Stage, instructions, stages
+from components.image.dockerfile import Stage, instructions, stages, target_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = ["Dockerfile", "Dockerfile.graviton"]
-BUILD_PLATFORM = {"$BUILDPLATFORM", "${BUILDPLATFORM}"}
 #: What the final stage may hold: metadata and copies, nothing that executes at build time.
 FINAL_STAGE_INSTRUCTIONS = {"ENV", "WORKDIR", "COPY", "USER", "EXPOSE", "STOPSIGNAL", "CMD", "LABEL"}
 
@@ -20,13 +19,7 @@ FINAL_STAGE_INSTRUCTIONS = {"ENV", "WORKDIR", "COPY", "USER", "EXPOSE", "STOPSIG
 def runs_off_the_build_platform(dockerfile: Path) -> list[int]:
     """Line numbers of the RUN instructions whose stage builds on the target platform (emulated when
     the target is foreign)."""
-    return [
-        instruction.line
-        for stage in stages(dockerfile.read_text())
-        if stage.platform not in BUILD_PLATFORM
-        for instruction in stage.instructions
-        if instruction.keyword == "RUN"
-    ]
+    return target_runs(dockerfile.read_text())
 
 
 @pytest.mark.parametrize("name", DOCKERFILES)

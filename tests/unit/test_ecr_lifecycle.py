@@ -39,7 +39,7 @@ def test_only_this_programs_build_tags_are_counted() -> None:
 @pytest.mark.parametrize("keep", [0, 1001])
 def test_keep_builds_out_of_range_is_rejected(keep: int) -> None:
     with pytest.raises(ConfigError) as error:
-        image_args(dockerfile="Dockerfile", platforms=("linux/arm64",), keep_builds=keep)
+        image_args(context=None, dockerfile="Dockerfile", platforms=("linux/arm64",), keep_builds=keep)
     assert error.value.key == "AppImageArgs.keep_builds"
 
 

@@ -3,7 +3,12 @@ that imports pulumi does so to register resources. Read from the source (the AST
 the modules under ``components/`` that import a Pulumi SDK (at run time: an import for annotations
 only, under ``TYPE_CHECKING``, loads nothing) are exactly those defining a
 ``ComponentResource``, and each is named after its component (``FargateService`` in
-``fargate_service.py``), so a module's name says whether it registers resources."""
+``fargate_service.py``), so a module's name says whether it registers resources.
+
+One exception, by name: ``components.testing``, the mocks a consumer unit-tests their own stacks with,
+imports Pulumi to *run* programs, not to register resources. It defines no component, subclasses
+``pulumi.runtime.Mocks``, and no other module of the package imports it (so no component or rule ever
+loads it)."""
 
 import ast
 import re
@@ -17,6 +22,8 @@ from tests.source import parse
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = sorted((ROOT / "components").rglob("*.py"))
+#: The module that imports Pulumi without registering resources: the package's test harness.
+TESTING = ROOT / "components" / "testing.py"
 
 
 def _name(path: Path) -> str:
@@ -54,13 +61,39 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-@pytest.mark.parametrize("path", MODULES, ids=_name)
+@pytest.mark.parametrize("path", [m for m in MODULES if m != TESTING], ids=_name)
 def test_a_module_imports_pulumi_exactly_when_it_defines_a_component_named_like_the_module(path: Path) -> None:
     tree = parse(path.read_text())
     defined = components(tree)
     assert imports_pulumi(tree) == bool(defined)
     if defined:
         assert path.stem in {snake(name) for name in defined}
+
+
+def imports_testing(tree: ast.Module) -> bool:
+    """Whether the module imports the package's ``testing`` module (``from .testing import ...``,
+    ``from . import testing``, or by either import name)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names = [(node.module or "").split(".")[-1], *(a.name for a in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [a.name.split(".")[-1] for a in node.names]
+        else:
+            continue
+        if "testing" in names:
+            return True
+    return False
+
+
+def test_the_one_exception_is_the_test_harness_that_no_other_module_imports() -> None:
+    tree = parse(TESTING.read_text())
+    assert imports_pulumi(tree) and components(tree) == []
+    mocks = [node.name for node in tree.body if isinstance(node, ast.ClassDef)
+             and "pulumi.runtime.Mocks" in map(ast.unparse, node.bases)]  # fmt: skip
+    assert mocks == ["RecordingMocks"]
+    assert [_name(path) for path in MODULES if imports_testing(parse(path.read_text()))] == []
+    assert imports_testing(parse("from ..testing import RecordingMocks"))
+    assert imports_testing(parse("from . import testing"))
 
 
 def test_the_rule_modules_load_without_pulumi() -> None:

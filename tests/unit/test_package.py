@@ -49,6 +49,7 @@ def test_the_wheel_holds_the_reusable_modules_under_a_unique_import_name(wheel: 
     assert packages == {"graviton_node_components"}
     assert "graviton_node_components/service/fargate_service.py" in names
     assert "graviton_node_components/service/fargate_sizing.py" in names
+    assert "graviton_node_components/testing.py" in names  # the mocks consumers test their stacks with
     sources = {path.relative_to(ROOT).with_suffix("").parts[1:] for path in (ROOT / "components").rglob("*.py")}
     assert {tuple(n.removesuffix(".py").split("/")[1:]) for n in names if n.endswith(".py")} == sources
     assert not any(name.endswith("/settings.py") for name in names), "the program's config layer is not reusable"
@@ -70,7 +71,9 @@ print(package.__file__)
 """
 
 
-def test_a_project_with_its_own_components_folder_imports_the_installed_package(wheel: Path, tmp_path: Path) -> None:
+def install(wheel: Path, tmp_path: Path) -> tuple[Path, str]:
+    """A fresh venv with the wheel installed; its dependencies (pulumi, pulumi-aws, ..., and pytest for
+    a consumer's tests) are read from ours. Its python, and where the wheel went."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -78,11 +81,15 @@ def test_a_project_with_its_own_components_folder_imports_the_installed_package(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
-    # The wheel goes into the fresh venv; its dependencies (pulumi, pulumi-aws, ...) are read from ours.
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", site]
     subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
     ours = sysconfig.get_path("purelib")
     Path(site, "zz-dependencies.pth").write_text(ours + "\n")
+    return python, site
+
+
+def test_a_project_with_its_own_components_folder_imports_the_installed_package(wheel: Path, tmp_path: Path) -> None:
+    python, site = install(wheel, tmp_path)
     project = tmp_path / "consumer"
     (project / "components").mkdir(parents=True)
     (project / "components" / "__init__.py").write_text("")
@@ -92,3 +99,59 @@ def test_a_project_with_its_own_components_folder_imports_the_installed_package(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith(site)
+
+
+#: A consumer's own stack, in eu-west-1 under another project name, and its unit test: written as
+#: docs/reuse.md ("Testing your stack") tells a consumer to, with nothing of this repository's tools/.
+CONSUMER_PROGRAM = """
+import pulumi
+from graviton_node_components import Cluster, ClusterSpec
+
+cluster = Cluster("shop", ClusterSpec(container_insights="enabled"))
+pulumi.export("cluster_arn", cluster.arn)
+"""
+CONSUMER_TEST = """
+import sysconfig
+from pathlib import Path
+
+from graviton_node_components import testing
+from graviton_node_components.testing import RecordingMocks, run_mocked, run_program
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def test_the_mocks_are_the_installed_packages():
+    assert Path(testing.__file__).is_relative_to(sysconfig.get_path("purelib"))
+
+
+def test_the_cluster_is_created_in_the_stacks_region_with_container_insights():
+    run = run_program(PROJECT, "dev")
+    settings = run.mocks.one("aws:ecs/cluster:Cluster").inputs["settings"]
+    assert settings == [{"name": "containerInsights", "value": "enabled"}]
+    assert run.outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/shop-cluster"
+
+
+def test_a_component_runs_alone_under_mocks_given_a_region_and_account():
+    from graviton_node_components import Cluster, ClusterSpec
+
+    mocks = RecordingMocks(region="ap-south-2", account="210987654321")
+    run_mocked(lambda: Cluster("solo", ClusterSpec()), mocks=mocks)
+    assert mocks.one("aws:ecs/cluster:Cluster").name == "solo-cluster"
+    assert mocks.arn("aws:sqs/queue:Queue", "q") == "arn:aws:sqs:ap-south-2:210987654321:q"
+"""
+
+
+def test_a_consumer_unit_tests_its_own_stack_with_the_packages_testing_module(wheel: Path, tmp_path: Path) -> None:
+    python, _ = install(wheel, tmp_path)
+    project = tmp_path / "shop"
+    (project / "tests").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text("name: shop\nruntime: python\n")
+    (project / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+    (project / "__main__.py").write_text(CONSUMER_PROGRAM)
+    (project / "tests" / "test_stack.py").write_text(CONSUMER_TEST)
+    result = subprocess.run(
+        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", "tests"],
+        cwd=project, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.program.stacks import run_config
+from tests.program.stacks import recorded_run, run_config
+from tools.offline import ROOT
 from tools.run_local import build_args, main, placeholder, platform_of, run_args, task_of
 
 
@@ -89,6 +90,13 @@ def test_the_build_is_the_stacks_own_context_and_dockerfile() -> None:
     assert args[-1].endswith(image.inputs["context"]["location"]) and "--load" in args
     assert "--secret" not in args
     assert option(build_args(run, "t", "linux/arm64", "/ca.pem"), "--secret") == ["id=npm_ca,src=/ca.pem"]
+
+
+def test_an_own_app_is_built_from_its_own_context_and_dockerfile() -> None:
+    run = recorded_run("dev", {"dockerContext": "tests/fixtures/tiny-app", "dockerfile": "tiny.Dockerfile"})
+    args = build_args(run, "t", "linux/arm64", None)
+    assert option(args, "--file") == [str(ROOT / "tests" / "fixtures" / "tiny-app" / "tiny.Dockerfile")]
+    assert args[-1] == str(ROOT / "tests" / "fixtures" / "tiny-app")
 
 
 def test_the_task_definition_read_is_the_registered_one() -> None:

@@ -1,15 +1,24 @@
 """A Dockerfile read the way BuildKit's parser reads it: instructions grouped into stages.
 
-Enough of the syntax for the checks on this project's Dockerfiles (tests/unit/test_dockerfiles.py):
-the ``# escape=`` directive, line continuations (with comment and blank lines inside them dropped),
-heredocs (``RUN <<EOF``), case-insensitive keywords, ``FROM [--platform=P] image [AS name]``, and a
-stage that starts from an earlier stage building on that stage's platform unless it names its own.
+Enough of the syntax for the checks on this project's Dockerfiles (tests/unit/test_dockerfiles.py), the
+base images the tools substitute (tools/image_build.py) and the platforms a Dockerfile declares it
+builds (``declared_platforms``, checked before anything is registered): the ``# escape=`` directive,
+line continuations (with comment and blank lines inside them dropped), heredocs (``RUN <<EOF``),
+case-insensitive keywords, ``FROM [--platform=P] image [AS name]``, a stage that starts from an earlier
+stage building on that stage's platform unless it names its own, and ``LABEL`` in both its forms.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
+
+#: The label by which a Dockerfile declares the only platforms it builds, comma-separated
+#: (``LABEL graviton-node.platforms="linux/arm64"``): an image tuned for one CPU says so in the file, and
+#: a build for another platform is refused before anything is registered. Read from the final stage,
+#: so the image carries it too (``docker inspect``).
+PLATFORMS_LABEL = "graviton-node.platforms"
 
 _DIRECTIVE = re.compile(r"#\s*(\w+)\s*=\s*(\S+)\s*$")
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][\w.-]*)\2")
@@ -116,3 +125,47 @@ def stages(text: str) -> list[Stage]:
         current = (base, name, platform)
     close()
     return result
+
+
+def labels(stage: Stage) -> dict[str, str]:
+    """The labels a stage's LABEL instructions set, in both forms: ``LABEL k=v k2="v 2"`` and the legacy
+    ``LABEL k v``; a later one wins, as in the image."""
+    found: dict[str, str] = {}
+    for instruction in stage.instructions:
+        if instruction.keyword != "LABEL":
+            continue
+        words = shlex.split(instruction.arguments)
+        if words and "=" not in words[0]:
+            found[words[0]] = " ".join(words[1:])
+            continue
+        for word in words:
+            key, sep, value = word.partition("=")
+            if sep:
+                found[key] = value
+    return found
+
+
+def declared_platforms(text: str) -> tuple[str, ...] | None:
+    """The platforms the Dockerfile declares it builds (``PLATFORMS_LABEL`` in its final stage), or None
+    when it declares none (any platform it is asked for)."""
+    found = stages(text)
+    value = labels(found[-1]).get(PLATFORMS_LABEL) if found else None
+    if value is None:
+        return None
+    return tuple(platform.strip() for platform in value.split(",") if platform.strip())
+
+
+#: How a FROM names the build machine's own platform.
+BUILD_PLATFORM = frozenset({"$BUILDPLATFORM", "${BUILDPLATFORM}"})
+
+
+def target_runs(text: str) -> list[int]:
+    """Line numbers of the RUN instructions in stages built for the target platform: on a build machine of
+    another platform they run emulated (QEMU), or not at all where the builder has no emulator."""
+    return [
+        instruction.line
+        for stage in stages(text)
+        if stage.platform not in BUILD_PLATFORM
+        for instruction in stage.instructions
+        if instruction.keyword == "RUN"
+    ]

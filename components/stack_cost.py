@@ -1,0 +1,224 @@
+"""The month of a whole stack: what it runs besides its tasks (``StackShape``, from the settings by
+``stack_shape``), priced line by line by ``stack_cost`` with the compute estimate of ``cost``. The load
+balancer's public IPv4 addresses are counted from its subnets: a new VPC's AZs, the existing public
+subnets, or the default VPC's, which only a deploy knows (``costDefaultVpcAzs``, else assumed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .cost import (
+    CENT,
+    COUNTER_GB_SECONDS_PER_RUN,
+    COUNTER_RUNS_PER_HOUR,
+    DEFAULT_RATES,
+    HOURS_PER_MONTH,
+    INCLUDED,
+    NOT_INCLUDED,
+    CostEstimate,
+)
+from .errors import ConfigError
+from .network.network_spec import NetworkSpec
+from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
+from .service.autoscaling_rules import Autoscaling
+from .service.deployment_strategy import DeploymentStrategy
+from .service.service_spec import ServiceSpec
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackShape:
+    """What the stack runs besides its tasks, in the units AWS bills."""
+
+    load_balancer_azs: int
+    """AZs the load balancer has a subnet, a node and a public IPv4 address in."""
+    load_balancer_azs_assumed: bool = False
+    """Whether ``load_balancer_azs`` is an assumption (the default VPC's, unless ``costDefaultVpcAzs`` says)."""
+    public_task_ips: int
+    """Tasks with a public IPv4 address (tasks in public subnets)."""
+    nat_gateways: int
+    """NAT gateways the stack creates (each with an Elastic IP)."""
+    alarms: int
+    """CloudWatch alarms, those Application Auto Scaling creates included."""
+    dashboards: int = 0
+    """CloudWatch dashboards."""
+    custom_metrics: int = 0
+    """Custom CloudWatch metrics (each name and dimension set): the Spot count and the task counts."""
+    task_counter: bool = False
+    """Whether the task counter function runs (``COUNTER_RUNS_PER_HOUR``)."""
+    lcus: Decimal = Decimal(1)
+    """Load balancer capacity units assumed on average (traffic decides the real figure)."""
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One line of the bill."""
+
+    item: str
+    quantity: Decimal
+    unit: str
+    unit_usd: Decimal
+    monthly_usd: Decimal
+    note: str = ""
+    """What the quantity is made of, and which part of it is assumed, printed beside the figure."""
+
+
+@dataclass(frozen=True)
+class StackCost:
+    """The month's lines, the total, and the total with x86 on-demand compute instead."""
+
+    lines: tuple[CostLine, ...]
+    total_usd: Decimal
+    x86_total_usd: Decimal
+    assumptions: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    """Where the figure is less sure than it reads (``cost_warnings``)."""
+
+    def as_output(self) -> dict[str, object]:
+        return {
+            "lines": [
+                {"item": line.item, "quantity": float(line.quantity), "unit": line.unit,
+                 "unit_usd": float(line.unit_usd), "monthly_usd": float(line.monthly_usd), "note": line.note}
+                for line in self.lines
+            ],
+            "total_monthly_usd": float(self.total_usd),
+            "x86_on_demand_total_monthly_usd": float(self.x86_total_usd),
+            "included": INCLUDED,
+            "not_included": NOT_INCLUDED,
+            "assumptions": list(self.assumptions),
+            "warnings": list(self.warnings),
+        }  # fmt: skip
+
+
+def _addresses(shape: StackShape) -> str:
+    """Whose the public IPv4 addresses are, the assumed part said so."""
+    azs = f"{shape.load_balancer_azs} load balancer AZs" + (", assumed" if shape.load_balancer_azs_assumed else "")
+    tasks = f"{shape.public_task_ips} task{'s' if shape.public_task_ips > 1 else ''}"
+    nats = f"{shape.nat_gateways} NAT gateway{'s' if shape.nat_gateways > 1 else ''}"
+    return "; ".join(part for part, count in ((azs, 1), (tasks, shape.public_task_ips), (nats, shape.nat_gateways))
+                     if count)  # fmt: skip
+
+
+def stack_cost(
+    compute: CostEstimate,
+    shape: StackShape,
+    rates: Mapping[str, Decimal] = DEFAULT_RATES,
+    hours: int = HOURS_PER_MONTH,
+    assumptions: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> StackCost:
+    """Every line of the month for ``compute`` plus what ``shape`` runs, each rounded to the cent."""
+    ipv4 = shape.load_balancer_azs + shape.public_task_ips + shape.nat_gateways
+    hourly = (
+        ("load balancer", Decimal(1), "running", rates["albHour"], ""),
+        ("load balancer capacity units", shape.lcus, "LCU on average", rates["albLcuHour"], "assumed"),
+        ("public IPv4 addresses", Decimal(ipv4), "addresses", rates["publicIpv4Hour"], _addresses(shape)),
+        ("NAT gateways", Decimal(shape.nat_gateways), "gateways", rates["natGatewayHour"], ""),
+    )
+    split = f"{compute.tasks_on_demand:g} on FARGATE, {compute.tasks_spot:g} on FARGATE_SPOT"
+    lines = [
+        CostLine("Graviton compute", compute.tasks_on_demand + compute.tasks_spot, "tasks", Decimal(0),
+                 compute.monthly_usd, split)
+    ]  # fmt: skip
+    for item, quantity, unit, price, note in hourly:
+        if quantity:
+            monthly = (quantity * price * hours).quantize(CENT, ROUND_HALF_UP)
+            lines.append(CostLine(item, quantity, unit, price, monthly, note))
+    for item, quantity, price in (("alarms", shape.alarms, rates["alarmMonth"]),
+                                  ("dashboards", shape.dashboards, rates["dashboardMonth"]),
+                                  ("custom metrics", shape.custom_metrics, rates["customMetricMonth"])):  # fmt: skip
+        if quantity:
+            lines.append(CostLine(item, Decimal(quantity), item, price, (quantity * price).quantize(CENT)))
+    if shape.task_counter:
+        runs = Decimal(COUNTER_RUNS_PER_HOUR * hours)
+        per_run = rates["lambdaRequest"] + COUNTER_GB_SECONDS_PER_RUN * rates["lambdaArmGbSecond"]
+        lines.append(CostLine("task counter function", runs, "runs", per_run,
+                              (runs * per_run).quantize(CENT, ROUND_HALF_UP)))  # fmt: skip
+    total = sum((line.monthly_usd for line in lines), Decimal(0))
+    return StackCost(
+        tuple(lines),
+        total,
+        total - compute.monthly_usd + compute.x86_on_demand_monthly_usd,
+        (f"{shape.lcus} LCU on average", *assumptions),
+        warnings,
+    )
+
+
+#: AZs assumed for the default VPC's load balancer. A default VPC has a default subnet in each AZ of
+#: its region and the load balancer takes them all (``Network``), so the real count is the region's;
+#: ``costDefaultVpcAzs`` gives it.
+DEFAULT_VPC_AZS = 3
+#: How to count them (the README's *Costs* names it too).
+COUNT_DEFAULT_SUBNETS = (
+    "aws ec2 describe-subnets --filters Name=default-for-az,Values=true --query 'length(Subnets)' --region <region>"
+)
+
+
+def check_default_vpc_azs(count: int) -> int:
+    """``costDefaultVpcAzs``: 0 (unknown), or the default subnets the load balancer takes. An ALB takes
+    subnets in at least two AZs (botocore elbv2 ``CreateLoadBalancerInput.Subnets``: "[Application Load
+    Balancers] You must specify subnets from at least two Availability Zones")."""
+    if count != 0 and count < 2:
+        raise ConfigError(
+            "costDefaultVpcAzs", count, f"0 (unknown: {DEFAULT_VPC_AZS} is assumed and the plan says so) or the "
+            "number of the default VPC's default subnets, 2 or more (an ALB spans two AZs at least)"
+        )  # fmt: skip
+    return count
+
+
+def stack_shape(
+    *,
+    network: NetworkSpec,
+    service: ServiceSpec,
+    alarms: Alarms | None,
+    autoscaling: Autoscaling | None,
+    deployment: DeploymentStrategy | None = None,
+    default_vpc_azs: int = 0,
+    region: str | None = None,
+) -> tuple[StackShape, tuple[str, ...]]:
+    """What a stack of one service behind a load balancer runs besides its tasks, for ``stack_cost``,
+    and the assumptions made. The load balancer's AZs are its subnets' (a new VPC's AZs, the existing
+    public subnets, or the default VPC's ``default_vpc_azs``, 0 for unknown: then ``DEFAULT_VPC_AZS``,
+    assumed, and how to count them in ``region`` said). Alarms are counted from their definitions
+    (``alarm_rules``); a traffic-shifting ``deployment`` watches its second target group with the
+    target-side ones again."""
+    assumptions: list[str] = []
+    assumed = False
+    if network.mode == "new":
+        azs = network.availability_zones
+        nat = {"None": 0, "Single": 1, "OnePerAz": azs}[network.nat_strategy]
+        public_tasks = service.desired_count if nat == 0 else 0
+    elif network.mode == "existing":
+        azs, nat = len(network.public_subnet_ids), 0
+        public_tasks = 0 if network.task_subnet_ids else service.desired_count
+    else:
+        azs, nat, public_tasks = default_vpc_azs or DEFAULT_VPC_AZS, 0, service.desired_count
+        assumed = not default_vpc_azs
+        if assumed:
+            assumptions.append(
+                f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs, one public IPv4 address each (it takes "
+                f"every default subnet: count them with "
+                f"`{COUNT_DEFAULT_SUBNETS.replace('<region>', region or '<region>')}` and set costDefaultVpcAzs)"
+            )
+    count = len(alarm_definitions(alarms)) + len(MONITORING_ALARMS) if alarms else 0
+    if alarms and deployment is not None and deployment.shifts_traffic:
+        count += sum(d.watches == "target" for d in alarm_definitions(alarms))
+    if autoscaling:
+        targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
+        count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)
+        assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
+    # With alarms: the Spot count, the desired count and the running tasks of each provider.
+    metrics = 2 + len(service.strategy) if alarms else 0
+    shape = StackShape(
+        load_balancer_azs=azs,
+        load_balancer_azs_assumed=assumed,
+        public_task_ips=public_tasks,
+        nat_gateways=nat,
+        alarms=count,
+        dashboards=1 if alarms else 0,
+        custom_metrics=metrics,
+        task_counter=alarms is not None,
+    )
+    return shape, tuple(assumptions)

@@ -1,0 +1,132 @@
+"""The whole stack's month (``stack_cost``): each line matches a hand calculation, and the load balancer's
+addresses are counted from its subnets, the default VPC's said to be assumed unless given."""
+
+from decimal import Decimal
+
+import pytest
+
+from components.cost import INCLUDED, NOT_INCLUDED, estimate, parse_rate_overrides
+from components.errors import ConfigError
+from components.network.network_spec import NetworkSpec
+from components.service.capacity_strategy import build_strategy
+from components.service.service_spec import ServiceSpec
+from components.stack_cost import DEFAULT_VPC_AZS, StackShape, check_default_vpc_azs, stack_cost, stack_shape
+
+ALL_SPOT = build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
+DEFAULT = build_strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
+
+
+def test_every_line_of_the_dev_stack_matches_a_hand_calculation() -> None:
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    shape = StackShape(load_balancer_azs=3, public_task_ips=1, nat_gateways=0, alarms=0)
+    cost = stack_cost(compute, shape)
+    assert [(line.item, line.quantity, line.monthly_usd) for line in cost.lines] == [
+        ("Graviton compute", 1, Decimal("9.18")),
+        ("load balancer", 1, Decimal("16.43")),  # 0.0225 * 730 = 16.425
+        ("load balancer capacity units", 1, Decimal("5.84")),  # 0.008 * 730
+        ("public IPv4 addresses", 4, Decimal("14.60")),  # (3 ALB nodes + 1 task) * 0.005 * 730
+    ]
+    assert cost.total_usd == Decimal("46.05")
+    assert cost.x86_total_usd == Decimal("72.91")  # 46.05 - 9.18 + 36.04
+
+
+def test_nat_gateways_their_addresses_alarms_and_dashboards_are_billed() -> None:
+    compute = estimate(cpu=2048, memory_mib=4096, desired_count=6, strategy=DEFAULT)
+    shape = StackShape(load_balancer_azs=3, public_task_ips=0, nat_gateways=3, alarms=9, dashboards=1)
+    lines = {line.item: line for line in stack_cost(compute, shape).lines}
+    assert lines["NAT gateways"].monthly_usd == Decimal("98.55")  # 3 * 0.045 * 730
+    assert lines["public IPv4 addresses"].quantity == 6  # 3 ALB nodes + 3 NAT Elastic IPs
+    assert lines["public IPv4 addresses"].monthly_usd == Decimal("21.90")
+    assert lines["alarms"].monthly_usd == Decimal("0.90")  # 9 * 0.10
+    assert lines["dashboards"].monthly_usd == Decimal("3.00")
+
+
+def test_the_monitorings_custom_metrics_and_counter_runs_are_billed() -> None:
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=2, strategy=DEFAULT)
+    shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=6, dashboards=1,
+                       custom_metrics=4, task_counter=True)  # fmt: skip
+    lines = {line.item: line for line in stack_cost(compute, shape).lines}
+    assert lines["custom metrics"].monthly_usd == Decimal("1.20")  # 4 * 0.30
+    counter = lines["task counter function"]
+    assert counter.quantity == 43_800  # one a minute for 730 hours
+    # Each run: 0.20 per million requests + 0.125 GB-s at 0.0000133334 = 0.000001866675 USD.
+    assert counter.unit_usd == Decimal("0.000001866675")
+    assert counter.monthly_usd == Decimal("0.08")  # 43800 * 0.000001866675 = 0.0818
+
+
+def test_the_lcu_assumption_and_the_rates_are_stated_and_overridable() -> None:
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=0, lcus=Decimal(3))
+    rates = parse_rate_overrides(("albHour=0.03",))
+    cost = stack_cost(compute, shape, rates)
+    lines = {line.item: line.monthly_usd for line in cost.lines}
+    assert lines["load balancer"] == Decimal("21.90") and lines["load balancer capacity units"] == Decimal("17.52")
+    assert cost.assumptions[0] == "3 LCU on average"
+
+
+DEV_SERVICE = ServiceSpec(desired_count=1, strategy=ALL_SPOT)
+
+
+def ipv4_line(network: NetworkSpec, **shape: object):
+    built, assumptions = stack_shape(
+        network=network,
+        service=DEV_SERVICE,
+        alarms=None,
+        autoscaling=None,
+        **shape,  # type: ignore[arg-type]
+    )
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    lines = {line.item: line for line in stack_cost(compute, built).lines}
+    return lines["public IPv4 addresses"], assumptions
+
+
+@pytest.mark.parametrize(
+    ("network", "addresses", "note"),
+    [
+        (NetworkSpec(mode="new", availability_zones=4, nat_strategy="Single"), 5, "4 load balancer AZs; 1 NAT gateway"),
+        (NetworkSpec(mode="new", availability_zones=2, nat_strategy="None"), 3, "2 load balancer AZs; 1 task"),
+        (
+            NetworkSpec(
+                mode="existing",
+                vpc_id="vpc-1",
+                public_subnet_ids=("subnet-1", "subnet-2", "subnet-3"),
+                task_subnet_ids=("subnet-9",),
+            ),
+            3,
+            "3 load balancer AZs",
+        ),
+    ],
+)
+def test_the_load_balancers_addresses_are_counted_from_the_subnets_it_is_given(
+    network: NetworkSpec, addresses: int, note: str
+) -> None:
+    line, assumptions = ipv4_line(network)
+    assert (line.quantity, line.note) == (addresses, note)
+    assert not any("default VPC" in a for a in assumptions)
+
+
+def test_the_default_vpcs_count_is_an_assumption_said_beside_the_figure_with_how_to_set_it() -> None:
+    line, assumptions = ipv4_line(NetworkSpec(), region="eu-west-1")
+    assert (line.quantity, line.note) == (DEFAULT_VPC_AZS + 1, f"{DEFAULT_VPC_AZS} load balancer AZs, assumed; 1 task")
+    (assumed,) = assumptions
+    assert "costDefaultVpcAzs" in assumed and "--region eu-west-1" in assumed and "default-for-az" in assumed
+
+
+def test_the_default_vpcs_count_given_is_used_and_not_called_an_assumption() -> None:
+    line, assumptions = ipv4_line(NetworkSpec(), default_vpc_azs=6)
+    assert (line.quantity, line.note, assumptions) == (7, "6 load balancer AZs; 1 task", ())
+
+
+@pytest.mark.parametrize("count", [1, -1])
+def test_a_default_vpc_count_no_load_balancer_can_have_is_refused(count: int) -> None:
+    with pytest.raises(ConfigError, match="2 or more") as error:
+        check_default_vpc_azs(count)
+    assert error.value.key == "costDefaultVpcAzs"
+
+
+def test_every_figure_says_what_it_includes_and_leaves_out() -> None:
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=0)
+    output = stack_cost(compute, shape).as_output()
+    assert (output["included"], output["not_included"]) == (INCLUDED, NOT_INCLUDED)
+    assert "data transfer" in NOT_INCLUDED and "Container Insights" in NOT_INCLUDED and "free tier" in NOT_INCLUDED

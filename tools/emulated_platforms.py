@@ -1,0 +1,57 @@
+"""The platforms a stack's image build runs commands on, for ``tools/deploy.sh`` to check its builder first.
+
+    python tools/emulated_platforms.py STACK    # one line per platform: PLATFORM DOCKERFILE:LINE
+
+A RUN in a stage built for the target platform (not ``FROM --platform=$BUILDPLATFORM``) runs on that
+platform: on a machine of another, only under an emulator the builder lists among its platforms. The
+sample Dockerfiles have none (they cross-compile: docs/images.md, "Cross-compiled, not emulated"); an
+app's own Dockerfile may. The Dockerfile and platforms are those the program registers for the stack
+(``dockerContext``, ``dockerfile``, ``platforms``), read offline as ``tools/plan.py`` reads them. A
+stack with no stack file yet builds the sample, which runs nothing on its target: it prints nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.errors import ConfigError
+from components.image.dockerfile import target_runs
+from tools.offline import ROOT, Run
+from tools.plan import PlanError, report, stack_run
+
+IMAGE = "docker-build:index:Image"
+
+
+def emulated(run: Run, root: Path = ROOT) -> dict[str, str]:
+    """Platform -> ``DOCKERFILE:LINE`` of the first RUN that the builds ``run`` registered (the program in
+    ``root``) run on that platform."""
+    found: dict[str, str] = {}
+    for image in run.mocks.resources:
+        if image.type != IMAGE or not image.inputs.get("push"):
+            continue
+        location = image.inputs["dockerfile"]["location"]
+        lines = target_runs((root / location).read_text())
+        for platform in image.inputs["platforms"] if lines else []:
+            found.setdefault(platform, f"{location}:{lines[0]}")
+    return found
+
+
+def main(argv: Sequence[str]) -> int:
+    (stack,) = argv
+    if not (ROOT / f"Pulumi.{stack}.yaml").is_file():
+        return 0
+    try:
+        platforms = emulated(stack_run(stack, []))
+    except (ConfigError, PlanError) as error:
+        return report(error)
+    for platform, where in platforms.items():
+        print(platform, where)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
