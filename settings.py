@@ -28,7 +28,7 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.network.network_spec import NetworkArgs
 from components.observability.alarm_rules import Alarms
-from components.service.autoscaling_rules import Autoscaling, parse_schedule
+from components.service.autoscaling_rules import Autoscaling, check_desired, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterArgs
 from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
@@ -189,6 +189,19 @@ def config_error(error: ConfigError) -> ConfigError:
     )
 
 
+#: A config key named in an error's text (not as part of a longer name or a ``Spec.field``).
+_KEY_NAMES = re.compile(
+    r"(?<![\w.-])(" + "|".join(re.escape(k) for k in sorted(KEYS_BY_NAME, key=len, reverse=True)) + r")(?![\w-])"
+)
+
+
+def named_keys(error: ConfigError) -> set[str]:
+    """The config keys an error is about: its own and each key its text names. A cross-key check names
+    every key it compares (house style), so this is the set of values the check needed."""
+    mapped = config_error(error)
+    return {mapped.key, *_KEY_NAMES.findall(mapped.allowed)}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything the program needs from config, validated. Each field's key and default: ``CONFIG_KEYS``."""
@@ -222,25 +235,35 @@ class Settings:
 class _Reader:
     """Typed access to raw config strings (as ``pulumi.Config.get`` returns them), with defaults.
 
-    A value that does not parse is recorded in ``errors`` and read as the key's default, so the
-    other keys are still checked and every mistake is reported at once. The values of ``secret`` keys
-    are never quoted in a hint.
+    A value that fails a check is recorded in ``errors`` and its key is read as the key's default from
+    then on (``failed``), so the other keys are still checked and every mistake is reported at once. The
+    values of ``secret`` keys are never quoted in a hint.
     """
 
     def __init__(self, raw: Mapping[str, str | None], secret: frozenset[str] = frozenset()) -> None:
         self._raw = raw
         self._secret = secret
         self.errors: list[ConfigError] = []
+        self.failed: set[str] = set()
+        """Keys whose value failed a check, read as their defaults from then on."""
 
     def _default(self, name: str) -> ConfigValue:
         return KEYS_BY_NAME[name].default
 
+    def _value(self, name: str) -> str | None:
+        return None if name in self.failed else self._raw.get(name)
+
+    def fail(self, error: ConfigError) -> None:
+        """Record ``error``; its key is read as its default from then on."""
+        self.errors.append(error)
+        self.failed.add(error.key)
+
     def string(self, name: str) -> str:
-        value = self._raw.get(name)
+        value = self._value(name)
         return str(self._default(name)) if value is None else value
 
     def integer(self, name: str) -> int:
-        value = self._raw.get(name)
+        value = self._value(name)
         default = self._default(name)
         assert isinstance(default, int)
         if value is None:
@@ -248,20 +271,22 @@ class _Reader:
         try:
             return int(value)
         except ValueError:
-            self.errors.append(ConfigError(name, value, "an integer"))
+            self.fail(ConfigError(name, value, "an integer"))
             return default
 
     def boolean(self, name: str) -> bool:
-        value = self._raw.get(name)
+        value = self._value(name)
         if value is None:
             return bool(self._default(name))
-        if value.lower() not in ("true", "false"):
-            self.errors.append(ConfigError(name, value, "true or false"))
+        # Exactly as the CLI hands a YAML boolean to the program (Pulumi's config.Value turns true, True and
+        # TRUE into "true"); YAML 1.1's yes, no, on and off are strings to Pulumi's YAML 1.2 parser.
+        if value not in ("true", "false"):
+            self.fail(ConfigError(name, value, "true or false"))
             return bool(self._default(name))
-        return value.lower() == "true"
+        return value == "true"
 
     def array(self, name: str) -> tuple[str, ...]:
-        value = self._raw.get(name)
+        value = self._value(name)
         default = self._default(name)
         assert isinstance(default, tuple)
         if value is None:
@@ -273,7 +298,7 @@ class _Reader:
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             example = "VALUE" if isinstance(items, list) or name in self._secret else value
             secret = "--secret " if name in self._secret else ""
-            self.errors.append(
+            self.fail(
                 ConfigError(
                     name,
                     value,
@@ -284,13 +309,29 @@ class _Reader:
             return default
         return tuple(items)
 
-    def part(self, build: Callable[[], T], fallback: Callable[[], T]) -> T:
-        """``build()``, or — recording its errors — ``fallback()``, so checking goes on."""
-        try:
-            return build()
-        except ConfigError as error:
-            self.errors.extend(error.errors)
-            return fallback()
+    def part(self, build: Callable[[], T], fallback: Callable[[], T], *, repair: bool = True) -> T:
+        """``build()``, its mistakes recorded and their keys read as defaults until it builds, so the
+        checks after a mistake still run; ``fallback()`` where defaults cannot make it build.
+
+        A mistake that names a key which had already failed (an error names every key it compares:
+        ``named_keys``) compared that key's stand-in default, not the user's value: that cross check is
+        skipped, not reported. With ``repair`` (for a value later checks read) the other keys such a check
+        compares are read as defaults too until it builds; later checks naming them are skipped then."""
+        while True:
+            try:
+                return build()
+            except ConfigError as error:
+                before, stand_ins = set(self.failed), set[str]()
+                for one in error.errors:
+                    named = named_keys(one)
+                    if named & before:
+                        stand_ins |= named
+                    else:
+                        self.fail(config_error(one))
+                if self.failed == before:
+                    if not repair or stand_ins <= self.failed:
+                        return fallback()
+                    self.failed |= stand_ins
 
 
 def _service(r: _Reader) -> ServiceSpec:
@@ -314,12 +355,8 @@ def _service(r: _Reader) -> ServiceSpec:
         ),
         HealthCheck,
     )
-    environment = r.part(lambda: parse_environment(r.array("environment")), dict)
-    tuning = Tuning(
-        heap_percent=r.integer("heapPercent"),
-        uv_threadpool_size=r.integer("uvThreadpoolSize"),
-        malloc_arena_max=r.integer("mallocArenaMax"),
-    )
+    # Environment and tuning are read inside the spec's build: a value its checks refuse is read as its
+    # default when the spec is built again.
     return r.part(
         lambda: ServiceSpec(
             cpu=r.integer("cpu"),
@@ -335,8 +372,12 @@ def _service(r: _Reader) -> ServiceSpec:
             min_healthy_percent=r.integer("minHealthyPercent"),
             max_percent=r.integer("maxPercent"),
             enable_execute_command=r.boolean("enableExecuteCommand"),
-            environment=environment,
-            tuning=tuning,
+            environment=r.part(lambda: parse_environment(r.array("environment")), dict),
+            tuning=Tuning(
+                heap_percent=r.integer("heapPercent"),
+                uv_threadpool_size=r.integer("uvThreadpoolSize"),
+                malloc_arena_max=r.integer("mallocArenaMax"),
+            ),
             deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
             path_patterns=r.array("pathPatterns"),
             listener_rule_priority=r.integer("listenerRulePriority"),
@@ -387,7 +428,6 @@ def _autoscaling(r: _Reader) -> Autoscaling | None:
         scale_out_cooldown_seconds=scale_out,
         schedules=tuple(parse_schedule(entry) for entry in schedules),
     )
-    scaling.check_desired(r.integer("desiredCount"))
     return scaling
 
 
@@ -536,7 +576,7 @@ def load_settings(
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
-        r.errors.append(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
+        r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
     settings = Settings(
         dockerfile=dockerfile,
@@ -554,7 +594,9 @@ def load_settings(
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
         secrets_kms_key_arns=r.array("secretsKmsKeyArns"),
-        autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
+        # Nothing later reads it: a range that cannot be built leaves minCount and maxCount as given,
+        # for the check of desiredCount against each.
+        autoscaling=r.part(lambda: _autoscaling(r), lambda: None, repair=False),
         alarms=r.part(lambda: _alarms(r), lambda: None),
         load_balancer=_load_balancer(r, region),
         network=r.part(
@@ -572,6 +614,13 @@ def load_settings(
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
     )
     r.part(lambda: _check_service_args(settings), lambda: None)
+    if r.boolean("autoscaling"):
+        r.part(
+            lambda: check_desired(
+                r.integer("desiredCount"), min_count=r.integer("minCount"), max_count=r.integer("maxCount")
+            ),
+            lambda: None,
+        )
     r.part(
         lambda: check.image_args(
             dockerfile=settings.dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds

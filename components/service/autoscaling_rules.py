@@ -116,12 +116,27 @@ class Autoscaling:
 
     def check_desired(self, desired_count: int) -> None:
         """``desiredCount`` must lie in the range, or the first deployment starts outside it."""
-        if not self.min_count <= desired_count <= self.max_count:
+        check_desired(desired_count, min_count=self.min_count, max_count=self.max_count)
+
+
+def check_desired(desired_count: int, *, min_count: int, max_count: int) -> None:
+    """``desiredCount`` must lie in ``min_count..max_count``, or the first deployment starts outside it.
+    Each bound is its own check, naming only its own field: a bound that is itself wrong does not hide
+    the other's verdict."""
+
+    def at_least() -> None:
+        if desired_count < min_count:
             raise ConfigError(
-                "ServiceSpec.desired_count",
-                desired_count,
-                f"from Autoscaling.min_count ({self.min_count}) to Autoscaling.max_count ({self.max_count})",
+                "ServiceSpec.desired_count", desired_count, f"Autoscaling.min_count ({min_count}) or more"
             )
+
+    def at_most() -> None:
+        if desired_count > max_count:
+            raise ConfigError(
+                "ServiceSpec.desired_count", desired_count, f"Autoscaling.max_count ({max_count}) or fewer"
+            )
+
+    collect(at_least, at_most)
 
 
 def _optional(key: str, value: int | None, low: int, high: int) -> None:

@@ -1,5 +1,6 @@
 """Every validation error names the key, the value and what is allowed, before anything is registered."""
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.errors import CombinedConfigError, ConfigError
+from settings import load_settings
 from tools.offline import ROOT, RecordingMocks, main_program, run_mocked, run_program, stack_config
 
 #: A key, a certificate and a secret the dev stack (aws:region us-east-1) cannot use.
@@ -173,8 +175,8 @@ def test_a_stack_name_elb_would_refuse_fails_before_anything_is_registered(stack
 def test_every_mistake_is_reported_at_once_with_nothing_registered() -> None:
     mocks = RecordingMocks()
     with pytest.raises(CombinedConfigError) as error:
-        run_program("dev", {"cpu": "abc", "memory": "3000", "listenerPort": "0", "keepBuild": "3"}, mocks=mocks)
-    assert [e.key for e in error.value.errors] == ["keepBuild", "cpu", "memory", "listenerPort"]
+        run_program("dev", {"cpu": "abc", "desiredCount": "-1", "listenerPort": "0", "keepBuild": "3"}, mocks=mocks)
+    assert [e.key for e in error.value.errors] == ["keepBuild", "cpu", "desiredCount", "listenerPort"]
     assert len(str(error.value).splitlines()) == 4
     assert mocks.resources == []
 
@@ -285,3 +287,79 @@ def test_access_logs_in_a_partition_elb_documents_no_delivery_for_fail_before_an
     assert set(by_key) == {"cpu", "accessLogs"}
     assert "us-iso-east-1 (partition aws-iso)" in by_key["accessLogs"].allowed
     assert mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "keys"),
+    [
+        # minCount above the default maxCount and desiredCount: both consequences in the one run.
+        ({"autoscaling": "true", "minCount": "5"}, {"maxCount", "desiredCount"}),
+        ({"idleTimeoutSeconds": "5000", "heapPercent": "95"}, {"idleTimeoutSeconds", "heapPercent"}),
+        ({"heapPercent": "95", "uvThreadpoolSize": "0", "mallocArenaMax": "100"},
+         {"heapPercent", "uvThreadpoolSize", "mallocArenaMax"}),
+        # A spec that fails its own checks is checked against the deployment strategy all the same.
+        ({"cpu": "1000", "deploymentStrategy": "canary", "maxPercent": "150"}, {"cpu", "maxPercent"}),
+        ({"heapPercent": "95", "environment": '["PORT=8080"]'}, {"heapPercent", "environment"}),
+    ],
+)  # fmt: skip
+def test_cross_key_checks_are_reported_in_the_same_run_as_per_key_errors(
+    overrides: dict[str, str], keys: set[str]
+) -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_program("dev", overrides, mocks=mocks)
+    assert {e.key for e in error.value.errors} == keys
+    assert mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reported"),
+    [
+        # memory is checked against cpu: with cpu unreadable that check would compare a stand-in.
+        ({"cpu": "abc", "memory": "3000"}, "cpu"),
+        # desiredCount's check against minCount needs a minCount that passed its own range check.
+        ({"autoscaling": "true", "minCount": "-1", "desiredCount": "0"}, "minCount"),
+    ],
+)
+def test_a_cross_check_needing_a_value_that_failed_its_own_check_is_skipped(
+    overrides: dict[str, str], reported: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", overrides)
+    assert [e.key for e in error.value.errors] == [reported]
+
+
+#: Pairs of CASES whose mistakes are not independent: one's check needs the other's value, or together they
+#: are a valid config.
+DEPENDENT = {
+    frozenset({"cpu", "memory"}),  # memory is checked against cpu
+    frozenset({"spotWeight", "useSpot"}),  # useSpot=false with spotWeight=0 is what the useSpot hint asks for
+    frozenset({"dockerfile", "platforms"}),  # platforms are checked against the Dockerfile
+    frozenset({"heapPercent", "environment"}),  # a heap flag in NODE_OPTIONS is refused naming heapPercent
+    # canary, linear and blueGreen take a test header: with one, deploymentTestHeader is no mistake.
+    *(frozenset({key, "deploymentTestHeader"}) for key in
+      ("canaryPercent", "linearStepPercent", "canaryBakeMinutes", "deploymentBakeMinutes")),
+}  # fmt: skip
+
+
+def mistakes(overrides: dict[str, str]) -> set[str]:
+    """The keys ``load_settings`` reports for the dev stack's config with ``overrides``."""
+    config = {key.split(":", 1)[1]: value for key, value in stack_config("dev").items() if key.startswith("graviton-")}
+    try:
+        load_settings(config | overrides, region="us-east-1", stack=("graviton-node", "dev"))
+    except ConfigError as error:
+        return {one.key for one in error.errors}
+    return set()
+
+
+def test_any_two_independent_mistakes_are_reported_in_one_run() -> None:
+    """Every pair of CASES that set different keys: each case's key is reported, whatever the other did."""
+    missed = [
+        (a, b)
+        for (a, key_a), (b, key_b) in itertools.combinations(CASES, 2)
+        if not a.keys() & b.keys()
+        and frozenset({key_a, key_b}) not in DEPENDENT
+        and (frozenset({key_a, key_b}) - mistakes(a | b))
+        and {key_a, key_b} <= {*mistakes(a), *mistakes(b)}
+    ]
+    assert missed == []
