@@ -9,7 +9,15 @@ import pytest
 
 from components.errors import CombinedConfigError, ConfigError
 from settings import load_settings
-from tools.offline import ROOT, RecordingMocks, main_program, run_mocked, run_program, stack_config
+from tools.offline import (
+    ROOT,
+    RecordingMocks,
+    StackFileError,
+    main_program,
+    run_mocked,
+    run_program,
+    stack_config,
+)
 
 #: A key, a certificate and a secret the dev stack (aws:region us-east-1) cannot use.
 EU_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -125,24 +133,63 @@ def test_bad_config_fails_naming_key_value_and_allowed_with_nothing_registered(o
     assert mocks.resources == []
 
 
+def project_with(tmp_path: Path, lines: str) -> Path:
+    """A copy of this project whose dev stack file has ``lines`` added to its config."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "docker", root / "docker", ignore=shutil.ignore_patterns("node_modules"))
+    (root / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text() + lines)
+    return root
+
+
 @pytest.mark.parametrize(
     ("typo", "meant"),
     [("desiredcount", "desiredCount"), ("keepBuild", "keepBuilds"), ("helthCheckPath", "healthCheckPath")],
 )
 def test_a_typo_in_the_stack_file_fails_naming_it_and_the_nearest_key(tmp_path: Path, typo: str, meant: str) -> None:
     """Through the path ``pulumi up`` takes: the stack file's keys, as the CLI hands them to the program."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "docker", root / "docker", ignore=shutil.ignore_patterns("node_modules"))
-    (root / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text() + f"  graviton-node:{typo}: 3\n")
+    root = project_with(tmp_path, f"  graviton-node:{typo}: 3\n")
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
         run_program("dev", mocks=mocks, root=root)
     assert (error.value.key, error.value.value) == (typo, "3")
     assert f"did you mean '{meant}'?" in error.value.allowed
     assert mocks.resources == []
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "Yes", "y"])
+def test_a_yaml_1_1_boolean_word_in_the_stack_file_is_refused_as_the_string_the_cli_passes(
+    tmp_path: Path, word: str
+) -> None:
+    """The CLI reads stack files as YAML 1.2: ``yes`` reaches the program as the string 'yes'."""
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", mocks=mocks, root=project_with(tmp_path, f"  graviton-node:alarms: {word}\n"))
+    assert (error.value.key, error.value.value, error.value.allowed) == ("alarms", word, "true or false")
+    assert mocks.resources == []
+
+
+@pytest.mark.parametrize("value", ["True", "TRUE", "1"])
+def test_a_boolean_key_takes_exactly_true_or_false_as_the_cli_hands_them_over(value: str) -> None:
+    """A YAML ``True`` reaches the program as "true"; the string 'True' only from a quoted or --set value."""
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"alarms": value})
+    assert (error.value.key, error.value.value) == ("alarms", value)
+
+
+def test_a_yaml_1_2_true_in_any_case_form_is_a_boolean(tmp_path: Path) -> None:
+    run = run_program("dev", root=project_with(tmp_path, "  graviton-node:deletionProtection: True\n"))
+    assert run.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is True
+
+
+def test_a_key_set_twice_in_the_stack_file_is_refused_with_both_lines(tmp_path: Path) -> None:
+    """PyYAML keeps the last silently; the CLI's YAML parser refuses a mapping key already defined."""
+    root = project_with(tmp_path, "  graviton-node:desiredCount: 2\n  graviton-node:keepBuilds: 3\n")
+    with pytest.raises(StackFileError) as error:
+        run_program("dev", mocks=RecordingMocks(), root=root)
+    assert str(error.value) == "Pulumi.dev.yaml line 11: 'graviton-node:desiredCount' is set twice (first on line 5)"
 
 
 def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
