@@ -10,14 +10,18 @@ registers a single resource, raising ``ConfigError`` with the key, the value and
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
+import functools
+import importlib.util
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from components import validation as check
@@ -542,13 +546,71 @@ def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     return tuple(int(value) for value in values)
 
 
-def nearest_key(name: str) -> str | None:
+def nearest_key(name: str, known: Collection[str] = KEYS_BY_NAME.keys()) -> str | None:
     """The known key a typo most likely meant: same letters in another case, else the closest spelling."""
-    by_lower = {key.lower(): key for key in KEYS_BY_NAME}
+    by_lower = {key.lower(): key for key in known}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
-    close = difflib.get_close_matches(name, list(KEYS_BY_NAME), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+#: Pulumi's own config keys (pulumi/pulumi: pkg/resource/deploy/default_providers.go reads
+#: pulumi:disable-default-providers, sdk/go/common/workspace/project.go pulumi:tags,
+#: pkg/cmd/pulumi/autonaming/config.go pulumi:autonaming, pkg/cmd/pulumi/project/newcmd/config.go pulumi:template).
+PULUMI_KEYS = frozenset({"autonaming", "disable-default-providers", "tags", "template"})
+#: The providers this program uses, by config namespace, and the SDK that declares each one's config.
+PROVIDER_SDKS: Mapping[str, str] = {"aws": "pulumi_aws", "awsx": "pulumi_awsx", "docker-build": "pulumi_docker_build"}
+
+
+@functools.cache
+def provider_keys(sdk: str) -> frozenset[str]:
+    """The config keys a provider declares, read from its SDK's generated ``config/vars.py`` (one
+    ``__config__.get*('key')`` per variable of the provider's config schema), without importing it; none
+    where the SDK has no config module (awsx)."""
+    spec = importlib.util.find_spec(sdk)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    source = next((Path(f) / "config" / "vars.py" for f in folders if (Path(f) / "config" / "vars.py").is_file()), None)
+    if source is None:
+        return frozenset()
+    return frozenset(
+        node.args[0].value
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and ast.unparse(node.func.value) == "__config__"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
+
+
+def namespace_keys(project: str) -> dict[str, frozenset[str]]:
+    """Every namespace a stack file of ``project`` may set keys in, with its keys."""
+    return {
+        project: frozenset(KEYS_BY_NAME),
+        "pulumi": PULUMI_KEYS,
+        **{namespace: provider_keys(sdk) for namespace, sdk in PROVIDER_SDKS.items()},
+    }
+
+
+def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | None:
+    """An error for a key of another namespace than the project's that nothing declares, naming the nearest
+    key that is declared (a misspelt namespace, a misspelt key, or both)."""
+    known = namespace_keys(project)
+    namespace, _, name = full.partition(":")
+    if name in known.get(namespace, ()):
+        return None
+    meant_namespace = namespace if namespace in known else nearest_key(namespace, known)
+    meant = nearest_key(name, known[meant_namespace]) if meant_namespace else None
+    hint = f"did you mean '{meant_namespace}:{meant}'? " if meant else ""
+    if namespace in PROVIDER_SDKS:
+        where = f"a key of the {namespace} provider's config ({PROVIDER_SDKS[namespace]}/config/vars.py)"
+    elif namespace == "pulumi":
+        where = "one of Pulumi's own keys: " + ", ".join(sorted(PULUMI_KEYS))
+    else:
+        where = "a key in a namespace this program reads: " + ", ".join(known)
+    return ConfigError(full, value, hint + where)
 
 
 def load_settings(
@@ -557,11 +619,13 @@ def load_settings(
     *,
     region: str | None = None,
     stack: tuple[str, str] | None = None,
+    others: Mapping[str, str] | None = None,
 ) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
     takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
-    unknown key among them naming the nearest known key. ``secret_keys`` are the keys set with
-    ``--secret``. ``region`` is the stack's AWS region; the keys that must name something in it
+    unknown key among them naming the nearest known key. ``others`` are the keys set in other namespaces,
+    by full name (``aws:region``): one that neither a provider of the program nor Pulumi declares is an
+    unknown key too. ``secret_keys`` are the keys set with ``--secret`` (``others``' by full name). ``region`` is the stack's AWS region; the keys that must name something in it
     (``execKmsKeyArn``, ``certificateArn``) are checked against it, and not at all when it is None
     (unknown before deploy: the provider then takes it from the AWS profile). ``stack`` is the
     (project, stack) the settings are for: with the default boundary, ``secrets`` must lie under that
@@ -573,6 +637,10 @@ def load_settings(
         guess = nearest_key(name)
         hint = f"did you mean '{guess}'? " if guess else ""
         r.errors.append(ConfigError(name, raw[name], f"{hint}a key declared in Pulumi.yaml's config block"))
+    for full, value in sorted((others or {}).items()):
+        unknown = _unknown_in_namespace(full, HIDDEN if full in secret_keys else value, stack[0] if stack else "")
+        if unknown is not None:
+            r.errors.append(unknown)
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
@@ -644,7 +712,9 @@ def settings_from(
     *,
     region: str | None = None,
     stack: tuple[str, str] | None = None,
+    others: Mapping[str, str] | None = None,
 ) -> Settings:
-    """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed), for
-    a stack in ``region`` (None when unknown), ``stack`` being its (project, stack name)."""
-    return load_settings(dict(config), secret_keys, region=region, stack=stack)
+    """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed) and
+    ``others``, the keys of other namespaces, for a stack in ``region`` (None when unknown), ``stack``
+    being its (project, stack name)."""
+    return load_settings(dict(config), secret_keys, region=region, stack=stack, others=others)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from components.errors import CombinedConfigError, ConfigError
-from settings import load_settings
+from components.errors import HIDDEN, CombinedConfigError, ConfigError
+from settings import load_settings, provider_keys
 from tools.offline import (
     ROOT,
     RecordingMocks,
@@ -157,6 +157,43 @@ def test_a_typo_in_the_stack_file_fails_naming_it_and_the_nearest_key(tmp_path: 
     assert (error.value.key, error.value.value) == (typo, "3")
     assert f"did you mean '{meant}'?" in error.value.allowed
     assert mocks.resources == []
+
+
+def test_a_typo_in_another_namespace_of_the_stack_file_fails_naming_the_nearest_key(tmp_path: Path) -> None:
+    """Provider keys as pulumi-aws's config schema declares them, the project's under a misspelt namespace."""
+    root = project_with(tmp_path, "  aws:regoin: eu-west-1\n  graviton-nod:desiredCount: 3\n  pulumi:tag: x\n")
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_program("dev", mocks=mocks, root=root)
+    by_key = {e.key: e for e in error.value.errors}
+    assert set(by_key) == {"aws:regoin", "graviton-nod:desiredCount", "pulumi:tag"}
+    assert by_key["aws:regoin"].value == "eu-west-1"
+    assert by_key["aws:regoin"].allowed.startswith("did you mean 'aws:region'? a key of the aws provider's config")
+    assert by_key["graviton-nod:desiredCount"].allowed.startswith("did you mean 'graviton-node:desiredCount'?")
+    assert by_key["pulumi:tag"].allowed.startswith("did you mean 'pulumi:tags'?")
+    assert mocks.resources == []
+
+
+def test_an_unknown_key_in_another_namespace_the_way_the_cli_passes_it_is_an_error_that_hides_a_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:regoin": "eu-west-1", "aws:secretkey": "wJalrXUtnFEMI"}))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["aws:secretkey"]))
+    with pytest.raises(CombinedConfigError) as error:
+        run_mocked(main_program(), config={"aws:region": "us-east-1"}, mocks=RecordingMocks())
+    by_key = {e.key: e for e in error.value.errors}
+    assert (by_key["aws:regoin"].value, by_key["aws:secretkey"].value) == ("eu-west-1", HIDDEN)
+    assert by_key["aws:secretkey"].allowed.startswith("did you mean 'aws:secretKey'?")
+    assert "wJalrXUtnFEMI" not in str(error.value)
+
+
+def test_every_key_of_the_aws_provider_config_is_known_as_the_sdk_declares_it() -> None:
+    from pulumi_aws.config import vars as aws_vars
+
+    declared = [name for name, value in vars(aws_vars._ExportableConfig).items() if isinstance(value, property)]
+    known = provider_keys("pulumi_aws")
+    assert len(known) == len(declared) and {"region", "profile", "defaultTags", "assumeRoles"} <= known
+    run_program("dev", {f"aws:{key}": "x" for key in ("profile", "maxRetries")} | {"pulumi:tags": "{}"})
 
 
 @pytest.mark.parametrize("word", ["yes", "no", "on", "off", "Yes", "y"])

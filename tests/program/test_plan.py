@@ -194,3 +194,15 @@ def test_the_plan_outside_the_venv_says_the_command_that_runs_it() -> None:
                             capture_output=True, text=True, check=False)  # fmt: skip
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.rstrip().endswith("  .venv/bin/python tools/plan.py --stack prod")
+
+
+def test_a_typo_in_another_namespace_is_an_error_of_the_plan_naming_the_nearest_key(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = plan(capsys, "--set", "aws:regoin=eu-west-1", "--set", "graviton-nod:desiredCount=3")
+    assert code == 2 and sorted(err.splitlines()) == [
+        "error: config 'aws:regoin': got 'eu-west-1'; allowed: did you mean 'aws:region'? a key of the aws "
+        "provider's config (pulumi_aws/config/vars.py)",
+        "error: config 'graviton-nod:desiredCount': got '3'; allowed: did you mean 'graviton-node:desiredCount'? "
+        "a key in a namespace this program reads: graviton-node, pulumi, aws, awsx, docker-build",
+    ]
