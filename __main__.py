@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
+from pulumi.runtime.mocks import MockMonitor
 
 from components.cost import estimate, stack_cost, stack_shape
 from components.deployment_cost import deployment_peak
@@ -13,7 +14,7 @@ from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
-from settings import settings_from
+from settings import placeholders, settings_from
 
 
 def stack_config() -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
@@ -50,9 +51,21 @@ def stack_region() -> str | None:
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
 project_keys, secret_keys, other_keys = stack_config()
+# Pulumi.prod.yaml's documented placeholders (a domain, zone and account of the docs) are refused where
+# resources are created (pulumi up, and its preview); under mocks (tools/plan.py, the tests) nothing is,
+# and the same stack file is planned with a warning for each.
+deploying = not isinstance(pulumi.runtime.settings.get_monitor(), MockMonitor)
 settings = settings_from(
-    project_keys, secret_keys, region=stack_region(), stack=(pulumi.get_project(), stack), others=other_keys
+    project_keys,
+    secret_keys,
+    region=stack_region(),
+    stack=(pulumi.get_project(), stack),
+    others=other_keys,
+    deploying=deploying,
 )
+if not deploying:
+    for placeholder in placeholders(project_keys, secret_keys):
+        pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names).
 LoadBalancer.check_name(f"{stack}-web", "stack", stack)

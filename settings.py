@@ -613,6 +613,54 @@ def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | 
     return ConfigError(full, value, hint + where)
 
 
+#: AWS documentation's example account IDs (123456789012 in most services' guides, 111122223333 and
+#: 444455556666 in IAM's): Pulumi.prod.yaml's ARNs use the first until a user sets their own.
+EXAMPLE_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666"})
+_ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+#: Names reserved for documentation: example.com, .net and .org, and the .example, .invalid, .test and
+#: .localhost top-level domains (RFC 2606, sections 2 and 3); mail to them is never delivered.
+_EXAMPLE_DOMAIN = re.compile(
+    r"(?:^|[.@])(?:example\.(?:com|net|org)|[\w.-]*\.(?:example|invalid|test|localhost))$", re.I
+)
+
+
+def _items(value: str) -> list[str]:
+    """The items of an array key's JSON value; any other value as the one item."""
+    try:
+        items = json.loads(value)
+    except json.JSONDecodeError:
+        return [value]
+    return [str(item) for item in items] if isinstance(items, list) else [value]
+
+
+def placeholders(raw: Mapping[str, str | None], secret_keys: frozenset[str] = frozenset()) -> list[ConfigError]:
+    """The documented placeholders still in the config (Pulumi.prod.yaml ships with them): a domain or an
+    e-mail address under a name reserved for documentation, a hosted zone ID ending in EXAMPLE (AWS's
+    convention for example IDs, as in AKIAIOSFODNN7EXAMPLE), an ARN in one of ``EXAMPLE_ACCOUNTS``. Each
+    error says what to set instead. Secret keys are not looked into: no error quotes them."""
+    found: list[ConfigError] = []
+    for key, value in sorted(raw.items()):
+        if value is None or key in secret_keys | SECRET_KEYS or key not in KEYS_BY_NAME:
+            continue
+        for index, item in enumerate(_items(value)):
+            set_it = (
+                f"pulumi config set --path '{key}[{index}]'"
+                if KEYS_BY_NAME[key].type == "array"
+                else f"pulumi config set {key}"
+            )
+            account = _ARN_ACCOUNT.search(item)
+            if account and account[1] in EXAMPLE_ACCOUNTS:
+                found.append(ConfigError(key, value, f"an ARN in your own account, not {account[1]} (AWS "
+                                         f"documentation's example account): {set_it} ..."))  # fmt: skip
+            elif key in ("domainName", "alarmEmails") and _EXAMPLE_DOMAIN.search(item):
+                found.append(ConfigError(key, value, "your own domain: example.com and the .example, .invalid, "
+                                         f".test and .localhost names are reserved (RFC 2606): {set_it} ..."))  # fmt: skip
+            elif key == "hostedZoneId" and item.upper().endswith("EXAMPLE"):
+                found.append(ConfigError(key, value, "your domain's Route 53 hosted zone ID (aws route53 "
+                                         f"list-hosted-zones-by-name --dns-name DOMAIN): {set_it} ..."))  # fmt: skip
+    return found
+
+
 def load_settings(
     raw: Mapping[str, str | None],
     secret_keys: frozenset[str] = frozenset(),
@@ -620,6 +668,7 @@ def load_settings(
     region: str | None = None,
     stack: tuple[str, str] | None = None,
     others: Mapping[str, str] | None = None,
+    deploying: bool = False,
 ) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
     takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
@@ -630,7 +679,8 @@ def load_settings(
     (unknown before deploy: the provider then takes it from the AWS profile). ``stack`` is the
     (project, stack) the settings are for: with the default boundary, ``secrets`` must lie under that
     stack's prefixes (``check_within_stack``); None skips that check. No error shows a secret
-    key's value (``secret_keys`` and ``SECRET_KEYS``), nor quotes a part of one."""
+    key's value (``secret_keys`` and ``SECRET_KEYS``), nor quotes a part of one. ``deploying`` (a run
+    that creates real resources) refuses the documented ``placeholders`` too."""
     secret = secret_keys | SECRET_KEYS
     r = _Reader(raw, secret)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
@@ -641,6 +691,8 @@ def load_settings(
         unknown = _unknown_in_namespace(full, HIDDEN if full in secret_keys else value, stack[0] if stack else "")
         if unknown is not None:
             r.errors.append(unknown)
+    if deploying:
+        r.errors.extend(placeholders(raw, secret_keys))
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
@@ -713,8 +765,9 @@ def settings_from(
     region: str | None = None,
     stack: tuple[str, str] | None = None,
     others: Mapping[str, str] | None = None,
+    deploying: bool = False,
 ) -> Settings:
     """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed) and
     ``others``, the keys of other namespaces, for a stack in ``region`` (None when unknown), ``stack``
-    being its (project, stack name)."""
-    return load_settings(dict(config), secret_keys, region=region, stack=stack, others=others)
+    being its (project, stack name); ``deploying`` when the run creates real resources."""
+    return load_settings(dict(config), secret_keys, region=region, stack=stack, others=others, deploying=deploying)

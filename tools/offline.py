@@ -12,6 +12,7 @@ import functools
 import gc
 import hashlib
 import json
+import logging
 import os
 import re
 import runpy
@@ -219,6 +220,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """What each invoke in ``calls`` was answered, in the same order."""
         self._stack_outputs = dict(stack_outputs or {})
         """Outputs of other stacks by fully qualified name, answered to ``pulumi.StackReference``."""
+        self.warnings: list[str] = []
+        """What the program logged with ``pulumi.log.warn`` (and errors), in order."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         unwrapped = {key: _unwrap(value) for key, value in args.inputs.items()}
@@ -291,6 +294,17 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
+class _WarningRecorder(logging.Handler):
+    """Keeps the warnings the program logs to the (mock) engine in ``RecordingMocks.warnings``."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(logging.WARNING)
+        self._mocks = mocks
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._mocks.warnings.append(record.getMessage())
+
+
 @dataclass
 class Run:
     """The outcome of one mocked run."""
@@ -316,7 +330,11 @@ def run_mocked(
     mocks = mocks or RecordingMocks()
     set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks))
+    logger = logging.Logger("pulumi-mocks", logging.WARNING)
+    logger.addHandler(_WarningRecorder(mocks))
+    pulumi.runtime.set_mocks(
+        mocks, project=project, stack=stack, preview=preview, logger=logger, monitor=_RecordingMonitor(mocks)
+    )
     _get_rpc_manager().clear()
     # A failed run leaves its faulted outputs behind for the next run to report: start afresh, as the CLI does.
     SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # the SDK's contextproperty hides it from checkers

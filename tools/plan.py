@@ -346,6 +346,9 @@ def main(argv: list[str]) -> int:
         run = stack_run(options.stack, options.set)
     except (ConfigError, PlanError, StackFileError) as error:
         return report(error)
+    # The program's warnings, as pulumi up shows them (the placeholders it would refuse, among them).
+    for warning in run.mocks.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     # The SDKs' type graph makes interpreter shutdown spend ~0.4 s collecting garbage a one-shot
     # command never needs collected.
     gc.freeze()

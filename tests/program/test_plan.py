@@ -206,3 +206,12 @@ def test_a_typo_in_another_namespace_is_an_error_of_the_plan_naming_the_nearest_
         "error: config 'graviton-nod:desiredCount': got '3'; allowed: did you mean 'graviton-node:desiredCount'? "
         "a key in a namespace this program reads: graviton-node, pulumi, aws, awsx, docker-build",
     ]
+
+
+def test_the_plan_of_the_prod_stack_as_shipped_succeeds_warning_of_each_placeholder(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = plan(capsys, "--stack", "prod")
+    assert code == 0 and out.startswith("stack prod: ")
+    assert [line.split("'")[1] for line in err.splitlines()] == ["alarmEmails", "domainName", "hostedZoneId", "secrets"]
+    assert all(line.startswith("warning: config '") for line in err.splitlines())
