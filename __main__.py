@@ -10,6 +10,7 @@ from components.cost import estimate, stack_cost, stack_shape
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route import Route
+from components.edge.smoke_test import SmokeTest, SmokeTestArgs
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
@@ -99,6 +100,21 @@ load_balancer = LoadBalancer(
 # The cluster and the service share a name: the cluster's children keep the names (and URNs, by alias)
 # they had when the service created them.
 cluster = settings.cluster_arn or Cluster(f"{stack}-app", settings.cluster)
+# The smoke test calls the new revision through the test rule before production traffic moves.
+smoke_test = (
+    SmokeTest(
+        f"{stack}-app-smoke",
+        SmokeTestArgs(
+            url=load_balancer.url,
+            path=settings.smoke_test_path,
+            test_header=settings.test_header,
+            log_retention_days=settings.service.log_retention_days,
+            permissions_boundary_arn=settings.permissions_boundary_arn,
+        ),
+    )
+    if settings.smoke_test_path is not None and settings.test_header is not None
+    else None
+)
 service = FargateService(
     f"{stack}-app",
     FargateServiceArgs(
@@ -123,6 +139,7 @@ service = FargateService(
         alarms=settings.alarms,
         deployment=settings.deployment,
         test_header=settings.test_header,
+        lifecycle_hooks=[smoke_test.lifecycle_hook] if smoke_test else [],
     ),
 )
 cost = estimate(

@@ -29,6 +29,7 @@ from components.cost import parse_rate_overrides
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
+from components.edge.smoke_test_rules import check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.network.network_spec import NetworkArgs
 from components.observability.alarm_rules import Alarms
@@ -147,6 +148,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("linearStepMinutes", "integer", FROM_SPEC, "linear: minutes between steps (0-1440).", ("DeploymentStrategy.step_minutes",)),
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
     ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("FargateServiceArgs.test_header",)),
+    ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test."),
+    ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath."),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
     ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none.", ("ClusterArgs.exec_kms_key_arn",)),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("FargateServiceArgs.permissions_boundary_arn",)),
@@ -231,6 +234,9 @@ class Settings:
     """How a deployment moves traffic (``deploymentStrategy`` and its keys)."""
     test_header: tuple[str, str] | None
     """``deploymentTestHeader``: the header of the test listener rule, or None."""
+    smoke_test_path: str | None
+    """The path the deployment's smoke test requests (``deploymentSmokeTestPath``, else the health check
+    path), or None without a smoke test (``deploymentSmokeTest``)."""
     load_balancer: LoadBalancerSpec
     network: NetworkArgs
     cost_rates: Mapping[str, Decimal]
@@ -409,6 +415,18 @@ def _deployment(r: _Reader, service: ServiceSpec) -> DeploymentStrategy:
         listener_rule_priority=service.listener_rule_priority,
     )
     return deployment
+
+
+def _smoke_test_path(r: _Reader, service: ServiceSpec, deployment: DeploymentStrategy | None) -> str | None:
+    enabled, path = r.boolean("deploymentSmokeTest"), r.string("deploymentSmokeTestPath")
+    check_smoke_test(
+        enabled=enabled,
+        path=path,
+        strategy=deployment,
+        test_header=bool(r.string("deploymentTestHeader")),
+        allowed_cidrs=r.array("allowedCidrs"),
+    )
+    return (path or service.health_check.path) if enabled else None
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:
@@ -698,6 +716,10 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
+    before = len(r.errors)
+    deployment = r.part(lambda: _deployment(r, service), DeploymentStrategy)
+    # A strategy in error is no ground for refusing a smoke test as well.
+    checked = deployment if len(r.errors) == before else None
     settings = Settings(
         dockerfile=dockerfile,
         platforms=r.array("platforms"),
@@ -707,8 +729,9 @@ def load_settings(
         cluster_arn=r.string("clusterArn"),
         cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
         service=service,
-        deployment=r.part(lambda: _deployment(r, service), DeploymentStrategy),
+        deployment=deployment,
         test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
+        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, checked), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         permissions_boundary_arn=r.string("permissionsBoundaryArn"),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),

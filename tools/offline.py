@@ -115,13 +115,16 @@ def _digest(text: str) -> str:
 
 def mock_arn(typ: str, name: str) -> str:
     """The ARN the mocks give a resource: ``arn:aws:<service of its type>:<region>:<account>:<name>``, and a
-    log group's, a target group's and a listener rule's as their services form them (IAM policies built
-    from them are linted, ``tools/iam_lint.py``, and held to the boundary). A rule's load balancer is
-    unknown here: its place holds the rule's own name, which starts with the stack as the balancer's does."""
+    log group's, a Lambda function's, a target group's and a listener rule's as their services form them
+    (IAM policies built from them are linted, ``tools/iam_lint.py``, and held to the boundary). A rule's
+    load balancer is unknown here: its place holds the rule's own name, which starts with the stack as the
+    balancer's does."""
     if typ == "aws:cloudwatch/logGroup:LogGroup":
         return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"
     if typ == "aws:lb/targetGroup:TargetGroup":
         return f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/{name}/73e2d6bc24d8a067"
+    if typ == "aws:lambda/function:Function":
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
     if typ == "aws:lb/listenerRule:ListenerRule":
         return (f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener-rule/app/{name}/50dc6c495c0c9188/"
                 "f2f7dc8efc522ab2/9683b2d02a6cabee")  # fmt: skip

@@ -7,6 +7,7 @@ mocks and to policy packs (awsx components are remote: mocks see none of their c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 import pulumi
@@ -27,9 +28,14 @@ from .fargate_task import FargateTask, FargateTaskArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 
 
-def deployment_configuration(strategy: DeploymentStrategy) -> aws.ecs.ServiceDeploymentConfigurationArgsDict:
-    """The strategy as pulumi-aws takes it (the minutes are strings: the provider's nullable ints)."""
+def deployment_configuration(
+    strategy: DeploymentStrategy, hooks: Sequence[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict] = ()
+) -> aws.ecs.ServiceDeploymentConfigurationArgsDict:
+    """The strategy and lifecycle hooks as pulumi-aws takes them (the minutes are strings: the provider's
+    nullable ints)."""
     config: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": API_STRATEGY[strategy.kind]}
+    if hooks:
+        config["lifecycle_hooks"] = list(hooks)
     if strategy.shifts_traffic:
         config["bake_time_in_minutes"] = str(strategy.bake_minutes)
     if strategy.kind == CANARY:
@@ -226,7 +232,7 @@ class FargateService(pulumi.ComponentResource):
             deployment_circuit_breaker={"enable": True, "rollback": True}
             if not args.deployment.shifts_traffic
             else None,
-            deployment_configuration=deployment_configuration(args.deployment),
+            deployment_configuration=deployment_configuration(args.deployment, args.lifecycle_hooks),
             alarms=deployment_alarms,
             deployment_minimum_healthy_percent=spec.min_healthy_percent,
             deployment_maximum_percent=spec.max_percent,

@@ -19,6 +19,7 @@ from .service_spec import ServiceSpec
 
 if TYPE_CHECKING:
     import pulumi
+    import pulumi_aws as aws
 
     from ..edge.service_route import Route
     from .cluster import Cluster
@@ -56,6 +57,9 @@ class FargateServiceArgs:
     test_header: tuple[str, str] | None = None
     """(name, value) of the header whose requests reach the new revision before production traffic does
     (the route's test rule; a traffic-shifting ``deployment`` only). Default None."""
+    lifecycle_hooks: Sequence[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict] = ()
+    """Lambda functions ECS runs at stages of a deployment (``deploymentConfiguration.lifecycleHooks``),
+    e.g. a ``SmokeTest``'s ``lifecycle_hook``. Default none."""
     secrets: Mapping[str, str] = field(default_factory=dict)
     """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
     key), resolved by ECS at task start; the execution role may read exactly these. Default none."""

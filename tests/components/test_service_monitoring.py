@@ -125,7 +125,7 @@ def test_the_counter_runs_its_handler_on_arm64_every_minute(alarmed: RecordingMo
     assert minutes is not None
     assert 60 // int(minutes[1] or minutes[2]) == COUNTER_RUNS_PER_HOUR  # the estimate prices what runs
     (target,) = [t for t in alarmed.inputs_of("aws:cloudwatch/eventTarget:EventTarget") if "task-count" in t["rule"]]
-    assert target["arn"] == f"arn:aws:lambda:us-east-1:123456789012:{function.name}"
+    assert target["arn"] == f"arn:aws:lambda:us-east-1:123456789012:function:{function.name}"
     permission = alarmed.one("aws:lambda/permission:Permission").inputs
     assert (permission["principal"], permission["sourceArn"]) == (
         "events.amazonaws.com", "arn:aws:cloudwatch:us-east-1:123456789012:svc-monitoring-task-count-schedule",

@@ -1225,6 +1225,12 @@ RULES: dict[str, Mapping[str, Rule]] = {
                 Check(_range(0, 1440), Quote("ecs", "LinearConfiguration.stepBakeTimeInMinutes", MINUTES_SAY)),
             ),
         ),
+        # The smoke test's hook (components/edge/smoke_test.py): the function and the role ECS invokes it with.
+        "deploymentConfiguration.lifecycleHooks[].hookTargetArn": ISSUED,
+        "deploymentConfiguration.lifecycleHooks[].roleArn": ISSUED,
+        "deploymentConfiguration.lifecycleHooks[].lifecycleStages[]": ecs_service(
+            "deploymentConfiguration.lifecycleHooks[].lifecycleStages[]"
+        ),
         **{
             f"loadBalancers[].advancedConfiguration.{member}": ISSUED
             for member in ("alternateTargetGroupArn", "productionListenerRule", "testListenerRule", "roleArn")

@@ -5,14 +5,29 @@ moves the production rule's weights: ``canary`` — the canary share at once, th
 bake; ``linear`` — one step every step bake, the last step whatever is left; ``blueGreen`` — everything
 at once. Then blue keeps running for ``bakeTimeInMinutes`` (BAKE_TIME). A deployment alarm in ALARM at
 any minute of the shift or the bake rolls back: the weights go back to blue, which is still running.
+
+Lifecycle hooks run at their stages, in ECS's order (botocore ``ServiceDeploymentLifecycleStage``); a hook
+that answers ``FAILED``, or no ``hookStatus`` at all, rolls back there, and ``IN_PROGRESS`` calls it again
+(ECS guide, "Lambda hooks for Amazon ECS service deployments"). Hooks before ``PRODUCTION_TRAFFIC_SHIFT``
+run while blue still has all production traffic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from components.service.deployment_strategy import BLUE_GREEN, CANARY, LINEAR, DeploymentStrategy
+from tests.models.aws_api import shape_at
+
+#: The stages of a deployment, in the order ECS runs them.
+STAGES: tuple[str, ...] = tuple(shape_at("ecs", "ServiceDeployment.lifecycleStage").enum)
+#: Times ECS calls an IN_PROGRESS hook again before the model calls it stuck (ECS's own limit is the hook's
+#: timeout; the model needs one only to end).
+MAX_CALLS = 100
+Hook = Callable[[], Mapping[str, Any]]
 
 
 def green_share(strategy: DeploymentStrategy, minute: int) -> Decimal:
@@ -37,8 +52,24 @@ class Outcome:
     peak_share: Decimal
 
 
-def deploy(strategy: DeploymentStrategy, *, bad_after_minutes: int | None) -> Outcome:
-    """Run a deployment; a bad revision's alarm fires ``bad_after_minutes`` after it first takes traffic."""
+def _hook_passes(hook: Hook) -> bool:
+    for _ in range(MAX_CALLS):
+        status = hook().get("hookStatus")
+        if status != "IN_PROGRESS":
+            return status == "SUCCEEDED"
+    return False
+
+
+def deploy(
+    strategy: DeploymentStrategy, *, bad_after_minutes: int | None, hooks: Mapping[str, Hook] | None = None
+) -> Outcome:
+    """Run a deployment; a bad revision's alarm fires ``bad_after_minutes`` after it first takes traffic.
+    ``hooks`` are the lifecycle hooks by stage, each answering as a Lambda hook does."""
+    hooks = hooks or {}
+    assert set(hooks) <= set(STAGES), f"not an ECS stage: {set(hooks) - set(STAGES)}"
+    before_production = STAGES[: STAGES.index("PRODUCTION_TRAFFIC_SHIFT")]
+    if any(not _hook_passes(hooks[stage]) for stage in before_production if stage in hooks):
+        return Outcome(False, 0, Decimal(0), Decimal(0))
     end = strategy.shift_minutes() + strategy.bake_minutes
     exposure, peak = Decimal(0), Decimal(0)
     for minute in range(end + 1):

@@ -105,6 +105,15 @@ CORPUS: tuple[Case, ...] = (
         role_policy(allow(Action="iam:AttachRolePolicy", Resource=f"arn:aws:iam::{ACCOUNT}:role*")),
     ),
     case("star-colon-star", IAM, EVERY, ROLE_POLICY, role_policy(allow(Action="ssm:GetParameter", Resource="*:*"))),
+    # The ECS guide's policy for a lifecycle hook's role ("Permissions required for Lambda functions in Amazon
+    # ECS blue/green deployments"): every function of every account; the smoke test's role names its own.
+    case(
+        "ecs-hook-role-invokes-every-function",
+        IAM,
+        EVERY,
+        ROLE_POLICY,
+        role_policy(allow(Action=["lambda:InvokeFunction"], Resource="arn:aws:lambda:*:*:function:*")),
+    ),
     case(
         "service-wildcard",
         IAM,

@@ -47,6 +47,8 @@ MAXIMAL: dict[str, str] = {
     "alarmEmails": '["oncall@example.com", "team@example.com"]',
     "deploymentStrategy": "linear",
     "deploymentTestHeader": "x-deploy-test=1",
+    "deploymentSmokeTest": "true",
+    "deploymentSmokeTestPath": "/health?deep=1",
 }
 MAXIMAL_SECRET_KEYS = ("secretValues",)
 

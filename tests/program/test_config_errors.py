@@ -108,6 +108,18 @@ CASES = [
     ({"deploymentStrategy": "canary", "maxPercent": "150"}, "maxPercent"),
     ({"deploymentStrategy": "linear", "minHealthyPercent": "50"}, "minHealthyPercent"),
     ({"deploymentTestHeader": "x-deploy-test=1"}, "deploymentTestHeader"),
+    ({"deploymentSmokeTest": "true"}, "deploymentSmokeTest"),  # rolling: no test rule
+    ({"deploymentStrategy": "canary", "deploymentSmokeTest": "true"}, "deploymentSmokeTest"),  # no test header
+    (
+        {
+            "deploymentStrategy": "canary",
+            "deploymentTestHeader": "x-deploy-test=1",
+            "deploymentSmokeTest": "true",
+            "allowedCidrs": '["203.0.113.0/24"]',
+        },
+        "deploymentSmokeTest",
+    ),
+    ({"deploymentSmokeTestPath": "health"}, "deploymentSmokeTestPath"),
     ({"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test"}, "deploymentTestHeader"),
     (
         {

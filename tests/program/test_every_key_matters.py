@@ -21,6 +21,8 @@ CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234
 ALARMS = {"alarms": "true"}
 CANARY = {"deploymentStrategy": "canary"}
 LINEAR = {"deploymentStrategy": "linear"}
+TESTED = CANARY | {"deploymentTestHeader": "x-deploy-test=1"}
+SMOKE = TESTED | {"deploymentSmokeTest": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
 
@@ -84,6 +86,8 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "linearStepMinutes": (LINEAR, LINEAR | {"linearStepMinutes": "3"}),
     "deploymentBakeMinutes": (CANARY, CANARY | {"deploymentBakeMinutes": "0"}),
     "deploymentTestHeader": (CANARY, CANARY | {"deploymentTestHeader": "x-deploy-test=1"}),
+    "deploymentSmokeTest": (TESTED, TESTED | {"deploymentSmokeTest": "true"}),
+    "deploymentSmokeTestPath": (SMOKE, SMOKE | {"deploymentSmokeTestPath": "/ready"}),
     "enableExecuteCommand": ({}, {"enableExecuteCommand": "true"}),
     "environment": ({}, {"environment": '["LOG_LEVEL=debug"]'}),
     "heapPercent": ({}, {"heapPercent": "60"}),

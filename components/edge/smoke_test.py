@@ -1,0 +1,136 @@
+"""A deployment's smoke test: a small arm64 Lambda function (``smoke_test_handler``) that ECS invokes once
+the test listener rule sends the new revision all test traffic, before any production traffic moves, and
+the role ECS invokes it with. A ``FargateService`` takes ``lifecycle_hook`` in its ``lifecycle_hooks``;
+``smoke_test_rules`` holds when it may run and why the function runs outside the VPC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from ..iam_policies import default_boundary_arn, lambda_trust, role_path
+from ..naming import type_token
+from . import smoke_test_handler
+from .deployment_role import infrastructure_trust
+from .smoke_test_rules import (
+    FUNCTION_TIMEOUT_SECONDS,
+    REQUEST_TIMEOUT_SECONDS,
+    STAGE,
+    function_policy,
+    hook_policy,
+    smoke_url,
+)
+
+#: The newest Python runtime Lambda offers, as the task counter's (cdk-nag AwsSolutions-L1).
+RUNTIME = "python3.14"
+SOURCE = Path(smoke_test_handler.__file__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmokeTestArgs:
+    """What to request, with which header, and the roles' path and boundary."""
+
+    url: pulumi.Input[str]
+    """The URL of the listener the test rule is on (``LoadBalancer.url``). Required."""
+    path: str
+    """The path requested (e.g. the health check path). Required."""
+    test_header: tuple[str, str]
+    """(name, value) of the header the test listener rule matches. Required."""
+    log_retention_days: int = 30
+    """Retention of the function's log group. Default 30."""
+    role_path: str = ""
+    """IAM path of both roles. Empty: ``/<project>/<stack>/``. Default empty."""
+    permissions_boundary_arn: pulumi.Input[str] = ""
+    """Permissions boundary of both roles. Empty: the stack's ``<project>-boundary-<stack>`` in the
+    deploying account. Default empty."""
+
+
+class SmokeTest(pulumi.ComponentResource):
+    """The smoke-test function, its log group and role, and the role ECS invokes it with."""
+
+    function_name: pulumi.Output[str]
+    """The smoke-test function."""
+    lifecycle_hook: aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict
+    """The service's ``deploymentConfiguration.lifecycleHooks[]`` entry that runs it."""
+
+    def __init__(self, name: str, args: SmokeTestArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_token("smoke_test", "SmokeTest"), name, None, opts)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        project, stack = pulumi.get_project(), pulumi.get_stack().lower()
+        partition = aws.get_partition_output(opts=invoke).partition
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        region = aws.get_region_output(opts=invoke).region
+        boundary = args.permissions_boundary_arn or pulumi.Output.all(partition, account).apply(
+            lambda v: default_boundary_arn(v[0], v[1], project, stack)
+        )
+        self._name, self._args = name, args
+        self._path, self._boundary = args.role_path or role_path(project, stack), boundary
+        function = self._function()
+        hook_role = aws.iam.Role(
+            f"{name}-hook-role",
+            # ECS, for this account's resources in this region where it says whose they are (deployment_role).
+            assume_role_policy=pulumi.Output.all(partition, region, account).apply(
+                lambda v: infrastructure_trust(partition=v[0], region=v[1], account_id=v[2])
+            ),
+            path=self._path,
+            permissions_boundary=boundary,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        hook_role_policy = aws.iam.RolePolicy(
+            f"{name}-hook-policy",
+            role=hook_role.id,
+            policy=function.arn.apply(lambda arn: hook_policy(function_arn=arn)),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.function_name = function.name
+        self.lifecycle_hook = {
+            "hook_target_arn": function.arn,
+            # The role's policy must exist before ECS first assumes it (at the first deployment).
+            "role_arn": pulumi.Output.all(hook_role.arn, hook_role_policy.id).apply(lambda v: v[0]),
+            "lifecycle_stages": [STAGE],
+        }
+        self.register_outputs({"function_name": self.function_name, "lifecycle_hook": self.lifecycle_hook})
+
+    def _function(self) -> aws.lambda_.Function:
+        """The function, its log group, and its own role (its log group only)."""
+        name, args, child = self._name, self._args, pulumi.ResourceOptions(parent=self)
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
+        role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=lambda_trust(),
+            path=self._path,
+            permissions_boundary=self._boundary,
+            opts=child,
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-policy",
+            role=role.id,
+            policy=logs.arn.apply(lambda arn: function_policy(log_group_arn=arn)),
+            opts=child,
+        )
+        return aws.lambda_.Function(
+            f"{name}-function",
+            role=role.arn,
+            runtime=RUNTIME,
+            architectures=["arm64"],
+            handler=f"{SOURCE.stem}.handler",
+            # The text, not the path: the code's hash is its content wherever the project is checked out.
+            code=pulumi.AssetArchive({SOURCE.name: pulumi.StringAsset(SOURCE.read_text())}),
+            memory_size=128,
+            timeout=FUNCTION_TIMEOUT_SECONDS,
+            # No vpc_config: it calls the load balancer's public address (smoke_test_rules, Reachability).
+            environment={
+                "variables": {
+                    "URL": pulumi.Output.from_input(args.url).apply(lambda url: smoke_url(url, args.path)),
+                    "HEADER_NAME": args.test_header[0],
+                    "HEADER_VALUE": args.test_header[1],
+                    "TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
+                }
+            },
+            logging_config={"log_format": "Text", "log_group": logs.name},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+        )

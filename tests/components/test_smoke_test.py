@@ -1,0 +1,88 @@
+"""The smoke test under mocks: the function outside the VPC calling the test route, the role ECS invokes
+it with, and the service's lifecycle hook that names both."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from components.edge.smoke_test import SmokeTest, SmokeTestArgs
+from components.edge.smoke_test_rules import FUNCTION_TIMEOUT_SECONDS, INVOKE, STAGE
+from components.service.deployment_strategy import DeploymentStrategy
+from tests.components.builders import service
+from tests.models.iam import Request, role_allows
+from tools.offline import RecordingMocks
+
+SERVICE = "aws:ecs/service:Service"
+FUNCTION = "aws:lambda/function:Function"
+ROLE = "aws:iam/role:Role"
+POLICY = "aws:iam/rolePolicy:RolePolicy"
+HEADER = ("x-deploy-test", "1")
+
+
+@pytest.fixture(scope="module")
+def smoke(mocked) -> RecordingMocks:
+    def build() -> None:
+        test = SmokeTest(
+            "svc-smoke", SmokeTestArgs(url="https://app.example.com", path="/health?deep=1", test_header=HEADER)
+        )
+        service(
+            deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
+            test_header=HEADER,
+            lifecycle_hooks=[test.lifecycle_hook],
+        )
+
+    return mocked(build)
+
+
+def by_name(mocks: RecordingMocks, name: str):
+    (found,) = [r for r in mocks.resources if r.name == name]
+    return found
+
+
+def test_the_service_runs_the_smoke_test_after_the_test_shift_with_the_role_ecs_assumes(smoke: RecordingMocks) -> None:
+    (hook,) = smoke.one(SERVICE).inputs["deploymentConfiguration"]["lifecycleHooks"]
+    assert hook == {
+        "hookTargetArn": by_name(smoke, "svc-smoke-function").outputs["arn"],
+        "roleArn": by_name(smoke, "svc-smoke-hook-role").outputs["arn"],
+        "lifecycleStages": [STAGE],
+    }
+
+
+def test_the_function_requests_the_test_route_from_outside_the_vpc(smoke: RecordingMocks) -> None:
+    function = smoke.one(FUNCTION).inputs
+    assert "vpcConfig" not in function
+    assert function["environment"]["variables"] == {
+        "URL": "https://app.example.com/health?deep=1",
+        "HEADER_NAME": "x-deploy-test",
+        "HEADER_VALUE": "1",
+        "TIMEOUT_SECONDS": "10",
+    }
+    assert function["timeout"] == FUNCTION_TIMEOUT_SECONDS
+    assert function["handler"] == "smoke_test_handler.handler"
+
+
+def test_ecs_may_assume_the_hook_role_and_invoke_only_this_function(smoke: RecordingMocks) -> None:
+    role = by_name(smoke, "svc-smoke-hook-role")
+    (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Principal"] == {"Service": "ecs.amazonaws.com"}
+    assert "aws:SourceAccount" in statement["Condition"]["StringEqualsIfExists"]
+    policy = by_name(smoke, "svc-smoke-hook-policy").inputs["policy"]
+    arn = by_name(smoke, "svc-smoke-function").outputs["arn"]
+    assert role_allows([policy], Request(INVOKE, arn))
+    assert not role_allows([policy], Request(INVOKE, arn.replace("svc-smoke", "svc-other")))
+
+
+def test_the_functions_own_role_is_lambdas_and_writes_only_its_log_group(smoke: RecordingMocks) -> None:
+    role = by_name(smoke, "svc-smoke-role")
+    (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert role.inputs["path"] and role.inputs["permissionsBoundary"]
+    logs = by_name(smoke, "svc-smoke-logs").outputs["arn"]
+    (allowed,) = json.loads(by_name(smoke, "svc-smoke-policy").inputs["policy"])["Statement"]
+    assert allowed["Resource"] == f"{logs}:log-stream:*"
+
+
+def test_a_service_without_hooks_sends_none(mocked) -> None:
+    mocks = mocked(lambda: service(deployment=DeploymentStrategy(kind="canary")))
+    assert "lifecycleHooks" not in mocks.one(SERVICE).inputs["deploymentConfiguration"]

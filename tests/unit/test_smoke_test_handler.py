@@ -1,0 +1,200 @@
+"""The smoke test's function against real sockets: a local HTTP server that passes, fails, redirects or
+hangs, as the new revision behind the test listener rule might; and, at its stage in the model of an ECS
+deployment (``tests/models/ecs_deployment.py``), what it lets production traffic reach."""
+
+import ast
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.edge import smoke_test_handler
+from components.edge.smoke_test_handler import FAILED, SUCCEEDED, handler, probe
+from components.edge.smoke_test_rules import STAGE
+from components.service.deployment_strategy import DeploymentStrategy
+from tests.models.ecs_deployment import deploy
+from tests.source import parse
+
+HEADER = ("x-deploy-test", "smoke-7f3a")
+#: What ECS sends at POST_TEST_TRAFFIC_SHIFT (ECS guide, Lifecycle payloads: the common fields).
+EVENT = {
+    "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/web/web-svc",
+    "targetServiceRevisionArn": "arn:aws:ecs:us-east-1:123456789012:service-revision/web/web-svc/2",
+    "testTrafficWeights": {"arn:aws:ecs:us-east-1:123456789012:service-revision/web/web-svc/2": 100},
+    "productionTrafficWeights": {"arn:aws:ecs:us-east-1:123456789012:service-revision/web/web-svc/1": 100},
+}
+
+
+class _Revision(BaseHTTPRequestHandler):
+    """Answers ``/health`` with the status the server was given; 404 without the test header (the request
+    would not have matched the test rule); 200 at ``/elsewhere``, where its redirects point."""
+
+    status = 200
+
+    def do_GET(self) -> None:
+        status = self.status if self.headers.get(HEADER[0]) == HEADER[1] else 404
+        if self.path == "/elsewhere":  # where a redirect leads: some other route, which answers
+            status = 200
+        self.send_response(status)
+        if 300 <= status < 400:
+            self.send_header("Location", "/elsewhere")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def revision(status: int) -> Iterator[str]:
+    handler_class = type("Revision", (_Revision,), {"status": status})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def hanging() -> Iterator[str]:
+    """A revision that accepts connections and never answers (a deadlocked event loop)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("status", [200, 204])
+def test_a_revision_answering_2xx_through_the_test_route_passes(status: int) -> None:
+    with revision(status) as url:
+        assert probe(f"{url}/health", HEADER, timeout=5) == (True, f"status {status}")
+
+
+@pytest.mark.parametrize("status", [500, 503, 404])
+def test_a_revision_answering_an_error_fails(status: int) -> None:
+    with revision(status) as url:
+        assert probe(f"{url}/health", HEADER, timeout=5) == (False, f"status {status}")
+
+
+def test_a_redirect_is_not_followed_and_fails() -> None:
+    """A 3xx would lead away from the test route (e.g. the HTTP listener's redirect to HTTPS)."""
+    with revision(301) as url:
+        assert probe(f"{url}/health", HEADER, timeout=5) == (False, "status 301")
+
+
+def test_the_request_carries_the_test_header_the_rule_matches() -> None:
+    with revision(200) as url:
+        assert probe(f"{url}/health", ("x-other", "1"), timeout=5) == (False, "status 404")
+
+
+def test_a_revision_that_hangs_fails_once_the_timeout_has_passed() -> None:
+    with hanging() as url:
+        started = time.monotonic()
+        passed, what = probe(f"{url}/health", HEADER, timeout=0.5)
+        elapsed = time.monotonic() - started
+    assert not passed
+    assert "timed out" in what
+    assert 0.4 < elapsed < 5
+
+
+def test_a_refused_connection_fails() -> None:
+    passed, what = probe(f"http://127.0.0.1:{closed_port()}/health", HEADER, timeout=5)
+    assert not passed
+    assert what.startswith("no answer")
+
+
+@pytest.mark.parametrize(("status", "hook_status"), [(200, SUCCEEDED), (500, FAILED)])
+def test_the_handler_returns_the_hook_status_ecs_reads(
+    status: int, hook_status: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with revision(status) as url:
+        monkeypatch.setenv("URL", f"{url}/health")
+        monkeypatch.setenv("HEADER_NAME", HEADER[0])
+        monkeypatch.setenv("HEADER_VALUE", HEADER[1])
+        monkeypatch.setenv("TIMEOUT_SECONDS", "5")
+        assert handler(EVENT, None) == {"hookStatus": hook_status}
+    logged = capsys.readouterr().out
+    assert EVENT["targetServiceRevisionArn"] in logged
+    assert HEADER[1] not in logged  # the header's value stays out of the logs
+
+
+def test_the_function_runs_alone_on_the_standard_library() -> None:
+    tree = parse(Path(smoke_test_handler.__file__).read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}  # fmt: skip
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                 and node.module and node.level == 0}  # fmt: skip
+    assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree)), "no relative import"
+    assert imported - {"__future__"} <= sys.stdlib_module_names
+
+
+# ---- in the deployment: the hook at its stage, against the model of ECS's traffic shift
+
+
+def smoke_hook(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Mapping[str, Any]]]:
+    """The stack's hook (``SmokeTest.lifecycle_hook``'s stage) calling this function against ``url``."""
+    for name, value in {"URL": f"{url}/health", "HEADER_NAME": HEADER[0], "HEADER_VALUE": HEADER[1],
+                        "TIMEOUT_SECONDS": "0.5"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    return {STAGE: lambda: handler(EVENT, None)}
+
+
+@pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
+def test_a_revision_failing_the_smoke_test_never_receives_production_traffic(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with revision(503) as url:
+        outcome = deploy(DeploymentStrategy(kind=kind), bad_after_minutes=None, hooks=smoke_hook(url, monkeypatch))
+    assert not outcome.completed
+    assert (outcome.exposure, outcome.peak_share) == (0, 0)
+
+
+def test_a_revision_that_hangs_is_rolled_back_before_production_traffic_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    with hanging() as url:
+        outcome = deploy(DeploymentStrategy(kind="canary"), bad_after_minutes=None, hooks=smoke_hook(url, monkeypatch))
+    assert (outcome.completed, outcome.exposure) == (False, 0)
+
+
+def test_a_revision_passing_the_smoke_test_goes_on_to_the_canary_and_completes(monkeypatch: pytest.MonkeyPatch) -> None:
+    strategy = DeploymentStrategy(kind="canary")
+    with revision(200) as url:
+        outcome = deploy(strategy, bad_after_minutes=None, hooks=smoke_hook(url, monkeypatch))
+    assert outcome == deploy(strategy, bad_after_minutes=None)
+    assert outcome.completed
+
+
+def test_a_hook_that_answers_no_status_or_keeps_saying_in_progress_rolls_back() -> None:
+    strategy = DeploymentStrategy(kind="blueGreen")
+    for answer in ({}, {"hookStatus": "IN_PROGRESS", "callBackDelay": 60}):
+        outcome = deploy(strategy, bad_after_minutes=None, hooks={STAGE: lambda answer=answer: answer})
+        assert (outcome.completed, outcome.exposure) == (False, 0)

@@ -1,0 +1,107 @@
+"""When ECS may run the smoke test and whether it can reach the new revision; the two roles it needs."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.edge.smoke_test_rules import (
+    ANY_ADDRESS,
+    INVOKE,
+    STAGE,
+    check_smoke_test,
+    function_policy,
+    hook_policy,
+    smoke_url,
+)
+from components.errors import CombinedConfigError, ConfigError
+from components.service.deployment_strategy import DeploymentStrategy
+from tests.models.aws_api import shape_at
+from tests.models.iam import Request, role_allows
+
+CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal(10))
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:prod-app-smoke-function-0a1b2c3"
+OTHER_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:prod-app-task-count-function-0a1b2c3"
+LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:prod-app-smoke-logs-0a1b2c3"
+
+
+def check(**overrides: object) -> None:
+    given_ = {"enabled": True, "path": "", "strategy": CANARY, "test_header": True, "allowed_cidrs": [ANY_ADDRESS]}
+    check_smoke_test(**given_ | overrides)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
+def test_a_traffic_shifting_deployment_with_a_test_rule_open_to_everyone_may_have_a_smoke_test(kind: str) -> None:
+    check(strategy=DeploymentStrategy(kind=kind))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "says"),
+    [
+        ({"strategy": DeploymentStrategy()}, "testListenerRule"),  # rolling: no test rule at all
+        ({"test_header": False}, "deploymentTestHeader"),  # the request would reach the old revision
+        ({"allowed_cidrs": ["203.0.113.0/24"]}, "allowedCidrs"),  # Lambda's addresses are not in it
+    ],
+)
+def test_a_smoke_test_that_ecs_would_not_run_or_could_not_reach_the_new_revision_is_refused(
+    overrides: dict[str, object], says: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        check(**overrides)
+    assert (error.value.key, error.value.value) == ("deploymentSmokeTest", True)
+    assert says in error.value.allowed
+
+
+def test_every_reason_is_given_at_once() -> None:
+    with pytest.raises(CombinedConfigError) as error:
+        check(test_header=False, allowed_cidrs=["10.0.0.0/8"], path="health")
+    path, smoke = error.value.errors
+    assert (path.key, smoke.key) == ("deploymentSmokeTestPath", "deploymentSmokeTest")
+    assert "deploymentTestHeader" in smoke.allowed and "allowedCidrs" in smoke.allowed
+
+
+def test_without_a_smoke_test_nothing_else_is_asked_of_the_stack() -> None:
+    check(enabled=False, strategy=DeploymentStrategy(), test_header=False, allowed_cidrs=[])
+
+
+def test_a_strategy_in_error_is_no_second_reason_to_refuse() -> None:
+    check(strategy=None, test_header=False)
+
+
+@given(st.sampled_from(["health", " /health", "/he alth", "/health#x", "/\u00e9"]))
+def test_a_path_that_is_not_a_url_path_is_refused(path: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        check(path=path)
+    assert error.value.key == "deploymentSmokeTestPath"
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._~/", max_size=40))
+def test_every_plain_path_is_requested_below_the_listeners_url(rest: str) -> None:
+    check(path=f"/{rest}")
+    assert smoke_url("https://app.example.com/", f"/{rest}") == f"https://app.example.com/{rest}"
+
+
+def test_the_hook_runs_at_an_ecs_stage_after_the_test_shift_and_before_production_traffic() -> None:
+    stages = shape_at("ecs", "DeploymentLifecycleHook.lifecycleStages[]").enum
+    assert STAGE in stages
+    assert stages.index("POST_TEST_TRAFFIC_SHIFT") < stages.index("PRODUCTION_TRAFFIC_SHIFT")
+
+
+# ---- the roles: ECS may invoke this function only; the function may write its logs only
+
+
+def test_the_hook_role_lets_ecs_invoke_the_smoke_test_and_no_other_function() -> None:
+    policy = hook_policy(function_arn=FUNCTION)
+    assert role_allows([policy], Request(INVOKE, FUNCTION))
+    assert not role_allows([policy], Request(INVOKE, OTHER_FUNCTION))
+    assert not role_allows([policy], Request("lambda:UpdateFunctionCode", FUNCTION))
+
+
+def test_the_function_may_write_its_own_log_streams_and_call_nothing_else() -> None:
+    policy = function_policy(log_group_arn=LOGS)
+    assert role_allows([policy], Request("logs:PutLogEvents", f"{LOGS}:log-stream:2026/11/30/abc"))
+    assert not role_allows([policy], Request("logs:PutLogEvents", f"{LOGS}-other:log-stream:x"))
+    granted = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
+    assert granted == {"logs:CreateLogStream", "logs:PutLogEvents"}
