@@ -396,7 +396,7 @@ def _service(r: _Reader) -> ServiceSpec:
     )
 
 
-def _deployment(r: _Reader, service: ServiceSpec) -> DeploymentStrategy:
+def _deployment(r: _Reader) -> DeploymentStrategy:
     # Every key is read (and type-checked) whatever the strategy.
     deployment = DeploymentStrategy(
         kind=r.string("deploymentStrategy"),
@@ -406,13 +406,14 @@ def _deployment(r: _Reader, service: ServiceSpec) -> DeploymentStrategy:
         step_minutes=r.integer("linearStepMinutes"),
         bake_minutes=r.integer("deploymentBakeMinutes"),
     )
-    # The stack always has a route (its own load balancer).
+    # The stack always has a route (its own load balancer). The service's keys are read here, not taken
+    # from its spec: one this check refuses is read as its default when it runs again.
     deployment.check_service(
         has_route=True,
-        min_healthy_percent=service.min_healthy_percent,
-        max_percent=service.max_percent,
+        min_healthy_percent=r.integer("minHealthyPercent"),
+        max_percent=r.integer("maxPercent"),
         test_header=bool(r.string("deploymentTestHeader")),
-        listener_rule_priority=service.listener_rule_priority,
+        listener_rule_priority=r.integer("listenerRulePriority"),
     )
     return deployment
 
@@ -716,10 +717,7 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
-    before = len(r.errors)
-    deployment = r.part(lambda: _deployment(r, service), DeploymentStrategy)
-    # A strategy in error is no ground for refusing a smoke test as well.
-    checked = deployment if len(r.errors) == before else None
+    deployment = r.part(lambda: _deployment(r), DeploymentStrategy)
     settings = Settings(
         dockerfile=dockerfile,
         platforms=r.array("platforms"),
@@ -731,7 +729,9 @@ def load_settings(
         service=service,
         deployment=deployment,
         test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
-        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, checked), lambda: None),
+        # A strategy in error is no ground for refusing a smoke test as well: that check names
+        # deploymentStrategy, so it is skipped (``_Reader.part``).
+        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, deployment), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         permissions_boundary_arn=r.string("permissionsBoundaryArn"),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),

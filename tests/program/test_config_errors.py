@@ -396,13 +396,19 @@ def test_access_logs_in_a_partition_elb_documents_no_delivery_for_fail_before_an
         # A spec that fails its own checks is checked against the deployment strategy all the same.
         ({"cpu": "1000", "deploymentStrategy": "canary", "maxPercent": "150"}, {"cpu", "maxPercent"}),
         ({"heapPercent": "95", "environment": '["PORT=8080"]'}, {"heapPercent", "environment"}),
+        # The smoke test is held to the canary strategy though the strategy's own maxPercent is wrong...
+        ({"deploymentStrategy": "canary", "maxPercent": "150", "deploymentSmokeTest": "true"},
+         {"maxPercent", "deploymentSmokeTest"}),
+        # ...and with the test header it needs, nothing but maxPercent is wrong.
+        ({"deploymentStrategy": "canary", "maxPercent": "150", "deploymentSmokeTest": "true",
+          "deploymentTestHeader": "x-deploy-test=1"}, {"maxPercent"}),
     ],
 )  # fmt: skip
 def test_cross_key_checks_are_reported_in_the_same_run_as_per_key_errors(
     overrides: dict[str, str], keys: set[str]
 ) -> None:
     mocks = RecordingMocks()
-    with pytest.raises(CombinedConfigError) as error:
+    with pytest.raises(ConfigError) as error:
         run_program("dev", overrides, mocks=mocks)
     assert {e.key for e in error.value.errors} == keys
     assert mocks.resources == []
@@ -433,8 +439,13 @@ DEPENDENT = {
     frozenset({"dockerfile", "platforms"}),  # platforms are checked against the Dockerfile
     frozenset({"heapPercent", "environment"}),  # a heap flag in NODE_OPTIONS is refused naming heapPercent
     # canary, linear and blueGreen take a test header: with one, deploymentTestHeader is no mistake.
-    *(frozenset({key, "deploymentTestHeader"}) for key in
-      ("canaryPercent", "linearStepPercent", "canaryBakeMinutes", "deploymentBakeMinutes")),
+    *(frozenset({key, "deploymentTestHeader"}) for key in ("canaryPercent", "linearStepPercent",
+      "canaryBakeMinutes", "deploymentBakeMinutes", "maxPercent", "minHealthyPercent")),
+    # The smoke test is held to the strategy and the test header: with them in error it waits, and with
+    # canary and a test header (set by the other case) it is no mistake.
+    frozenset({"deploymentStrategy", "deploymentSmokeTest"}),
+    frozenset({"deploymentTestHeader", "deploymentSmokeTest"}),
+    frozenset({"listenerRulePriority", "deploymentSmokeTest"}),
 }  # fmt: skip
 
 
