@@ -792,7 +792,9 @@ def load_settings(
             NetworkArgs,
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
-        cost_default_vpc_azs=r.part(lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs")), lambda: 0),
+        cost_default_vpc_azs=r.part(
+            lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs"), r.string("vpc")), lambda: 0
+        ),
     )
     r.part(lambda: _check_service_args(settings), lambda: None)
     if r.boolean("autoscaling"):

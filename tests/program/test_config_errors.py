@@ -95,6 +95,7 @@ CASES = [
     ),
     ({"costRateOverrides": '["armSpotVcpuHour=free"]'}, "costRateOverrides"),
     ({"costDefaultVpcAzs": "1"}, "costDefaultVpcAzs"),
+    ({"vpc": "new", "costDefaultVpcAzs": "3"}, "costDefaultVpcAzs"),
     ({"allowedCidrs": '["2001:db8::/32"]'}, "allowedCidrs"),
     ({"pathPatterns": '["/a", "/b", "/c", "/d"]'}, "pathPatterns"),
     ({"listenerRulePriority": "100"}, "listenerRulePriority"),
