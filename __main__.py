@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
+from pulumi.runtime.mocks import MockMonitor
 
 from components.cost import cost_warnings, estimate
 from components.deployment_cost import deployment_peak
@@ -15,14 +16,16 @@ from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.stack_cost import stack_cost, stack_shape
-from settings import settings_from
+from settings import placeholders, settings_from
 
 
-def project_config() -> tuple[dict[str, str], frozenset[str]]:
-    """Every key set in this project's namespace, wherever the SDK reads config from: ``PULUMI_CONFIG``
-    under ``pulumi up``, ``set_all_config`` under the Automation API and mocks, and which of them were
-    set with ``--secret``. Reading every key, not only the known ones, is what lets a typo such as
-    ``desiredcount`` fail instead of being ignored."""
+def stack_config() -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
+    """Every key set in the stack's config, wherever the SDK reads config from: ``PULUMI_CONFIG`` under
+    ``pulumi up``, ``set_all_config`` under the Automation API and mocks. The project's keys (prefix
+    removed), which of the keys were set with ``--secret`` (other namespaces' by full name), and the keys
+    of other namespaces by full name (``aws:region``). Reading every key, not only the known ones, is
+    what lets a typo such as ``desiredcount``, ``aws:regoin`` or ``graviton-nod:cpu`` fail instead of
+    being ignored."""
     prefix = f"{pulumi.get_project()}:"
     names = {**pulumi.runtime.config.get_config_env(), **pulumi.runtime.config.CONFIG.get()}
     config = pulumi.Config()
@@ -30,9 +33,12 @@ def project_config() -> tuple[dict[str, str], frozenset[str]]:
     # Secret keys arrive as PULUMI_CONFIG_SECRET_KEYS under `pulumi up`, through set_all_config otherwise.
     marked = set(pulumi.runtime.config.get_config_secret_keys_env())
     secret = frozenset(
-        key for key in values if prefix + key in marked or pulumi.runtime.config.is_config_secret(prefix + key)
-    )
-    return {key: value for key, value in values.items() if value is not None}, secret
+        key.removeprefix(prefix)
+        for key in names
+        if key in marked or pulumi.runtime.config.is_config_secret(key)
+    )  # fmt: skip
+    others = {key: str(value) for key, value in names.items() if not key.startswith(prefix)}
+    return {key: value for key, value in values.items() if value is not None}, secret, others
 
 
 def stack_region() -> str | None:
@@ -46,9 +52,24 @@ def stack_region() -> str | None:
 
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
+project_keys, secret_keys, other_keys = stack_config()
+# Pulumi.prod.yaml's documented placeholders (a domain, zone and account of the docs) are refused where
+# resources are created: pulumi up. A preview (every pull request's, for each stack) and a run under mocks
+# (tools/plan.py, the tests) create nothing and show a warning for each, so a copy whose prod is not set up
+# yet still gets its previews.
+deploying = not pulumi.runtime.is_dry_run() and not isinstance(pulumi.runtime.settings.get_monitor(), MockMonitor)
 settings = settings_from(
-    *project_config(), region=stack_region(), stack=(pulumi.get_project(), stack), project=Path(__file__).parent
+    project_keys,
+    secret_keys,
+    region=stack_region(),
+    stack=(pulumi.get_project(), stack),
+    others=other_keys,
+    deploying=deploying,
+    project=Path(__file__).parent,
 )
+if not deploying:
+    for placeholder in placeholders(project_keys, secret_keys):
+        pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names).
 LoadBalancer.check_name(f"{stack}-web", "stack", stack)

@@ -10,12 +10,15 @@ registers a single resource, raising ``ConfigError`` with the key, the value and
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
+import functools
+import importlib.util
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -32,7 +35,7 @@ from components.edge.smoke_test_rules import check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
-from components.service.autoscaling_rules import Autoscaling, parse_schedule
+from components.service.autoscaling_rules import Autoscaling, check_desired, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec
 from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
@@ -200,6 +203,19 @@ def config_error(error: ConfigError) -> ConfigError:
     )
 
 
+#: A config key named in an error's text (not as part of a longer name or a ``Spec.field``).
+_KEY_NAMES = re.compile(
+    r"(?<![\w.-])(" + "|".join(re.escape(k) for k in sorted(KEYS_BY_NAME, key=len, reverse=True)) + r")(?![\w-])"
+)
+
+
+def named_keys(error: ConfigError) -> set[str]:
+    """The config keys an error is about: its own and each key its text names. A cross-key check names
+    every key it compares (house style), so this is the set of values the check needed."""
+    mapped = config_error(error)
+    return {mapped.key, *_KEY_NAMES.findall(mapped.allowed)}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything the program needs from config, validated. Each field's key and default: ``CONFIG_KEYS``."""
@@ -242,25 +258,35 @@ class Settings:
 class _Reader:
     """Typed access to raw config strings (as ``pulumi.Config.get`` returns them), with defaults.
 
-    A value that does not parse is recorded in ``errors`` and read as the key's default, so the
-    other keys are still checked and every mistake is reported at once. The values of ``secret`` keys
-    are never quoted in a hint.
+    A value that fails a check is recorded in ``errors`` and its key is read as the key's default from
+    then on (``failed``), so the other keys are still checked and every mistake is reported at once. The
+    values of ``secret`` keys are never quoted in a hint.
     """
 
     def __init__(self, raw: Mapping[str, str | None], secret: frozenset[str] = frozenset()) -> None:
         self._raw = raw
         self._secret = secret
         self.errors: list[ConfigError] = []
+        self.failed: set[str] = set()
+        """Keys whose value failed a check, read as their defaults from then on."""
 
     def _default(self, name: str) -> ConfigValue:
         return KEYS_BY_NAME[name].default
 
+    def _value(self, name: str) -> str | None:
+        return None if name in self.failed else self._raw.get(name)
+
+    def fail(self, error: ConfigError) -> None:
+        """Record ``error``; its key is read as its default from then on."""
+        self.errors.append(error)
+        self.failed.add(error.key)
+
     def string(self, name: str) -> str:
-        value = self._raw.get(name)
+        value = self._value(name)
         return str(self._default(name)) if value is None else value
 
     def integer(self, name: str) -> int:
-        value = self._raw.get(name)
+        value = self._value(name)
         default = self._default(name)
         assert isinstance(default, int)
         if value is None:
@@ -268,20 +294,22 @@ class _Reader:
         try:
             return int(value)
         except ValueError:
-            self.errors.append(ConfigError(name, value, "an integer"))
+            self.fail(ConfigError(name, value, "an integer"))
             return default
 
     def boolean(self, name: str) -> bool:
-        value = self._raw.get(name)
+        value = self._value(name)
         if value is None:
             return bool(self._default(name))
-        if value.lower() not in ("true", "false"):
-            self.errors.append(ConfigError(name, value, "true or false"))
+        # Exactly as the CLI hands a YAML boolean to the program (Pulumi's config.Value turns true, True and
+        # TRUE into "true"); YAML 1.1's yes, no, on and off are strings to Pulumi's YAML 1.2 parser.
+        if value not in ("true", "false"):
+            self.fail(ConfigError(name, value, "true or false"))
             return bool(self._default(name))
-        return value.lower() == "true"
+        return value == "true"
 
     def array(self, name: str) -> tuple[str, ...]:
-        value = self._raw.get(name)
+        value = self._value(name)
         default = self._default(name)
         assert isinstance(default, tuple)
         if value is None:
@@ -293,7 +321,7 @@ class _Reader:
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             example = "VALUE" if isinstance(items, list) or name in self._secret else value
             secret = "--secret " if name in self._secret else ""
-            self.errors.append(
+            self.fail(
                 ConfigError(
                     name,
                     value,
@@ -304,13 +332,29 @@ class _Reader:
             return default
         return tuple(items)
 
-    def part(self, build: Callable[[], T], fallback: Callable[[], T]) -> T:
-        """``build()``, or — recording its errors — ``fallback()``, so checking goes on."""
-        try:
-            return build()
-        except ConfigError as error:
-            self.errors.extend(error.errors)
-            return fallback()
+    def part(self, build: Callable[[], T], fallback: Callable[[], T], *, repair: bool = True) -> T:
+        """``build()``, its mistakes recorded and their keys read as defaults until it builds, so the
+        checks after a mistake still run; ``fallback()`` where defaults cannot make it build.
+
+        A mistake that names a key which had already failed (an error names every key it compares:
+        ``named_keys``) compared that key's stand-in default, not the user's value: that cross check is
+        skipped, not reported. With ``repair`` (for a value later checks read) the other keys such a check
+        compares are read as defaults too until it builds; later checks naming them are skipped then."""
+        while True:
+            try:
+                return build()
+            except ConfigError as error:
+                before, stand_ins = set(self.failed), set[str]()
+                for one in error.errors:
+                    named = named_keys(one)
+                    if named & before:
+                        stand_ins |= named
+                    else:
+                        self.fail(config_error(one))
+                if self.failed == before:
+                    if not repair or stand_ins <= self.failed:
+                        return fallback()
+                    self.failed |= stand_ins
 
 
 def _service(r: _Reader) -> ServiceSpec:
@@ -334,12 +378,8 @@ def _service(r: _Reader) -> ServiceSpec:
         ),
         HealthCheck,
     )
-    environment = r.part(lambda: parse_environment(r.array("environment")), dict)
-    tuning = Tuning(
-        heap_percent=r.integer("heapPercent"),
-        uv_threadpool_size=r.integer("uvThreadpoolSize"),
-        malloc_arena_max=r.integer("mallocArenaMax"),
-    )
+    # Environment and tuning are read inside the spec's build: a value its checks refuse is read as its
+    # default when the spec is built again.
     return r.part(
         lambda: ServiceSpec(
             cpu=r.integer("cpu"),
@@ -354,8 +394,12 @@ def _service(r: _Reader) -> ServiceSpec:
             min_healthy_percent=r.integer("minHealthyPercent"),
             max_percent=r.integer("maxPercent"),
             enable_execute_command=r.boolean("enableExecuteCommand"),
-            environment=environment,
-            tuning=tuning,
+            environment=r.part(lambda: parse_environment(r.array("environment")), dict),
+            tuning=Tuning(
+                heap_percent=r.integer("heapPercent"),
+                uv_threadpool_size=r.integer("uvThreadpoolSize"),
+                malloc_arena_max=r.integer("mallocArenaMax"),
+            ),
         ),
         ServiceSpec,
     )
@@ -370,7 +414,7 @@ def _route(r: _Reader) -> RouteSpec:
     )
 
 
-def _deployment(r: _Reader, service: ServiceSpec, route: RouteSpec) -> DeploymentStrategy:
+def _deployment(r: _Reader) -> DeploymentStrategy:
     # Every key is read (and type-checked) whatever the strategy.
     deployment = DeploymentStrategy(
         kind=r.string("deploymentStrategy"),
@@ -380,13 +424,14 @@ def _deployment(r: _Reader, service: ServiceSpec, route: RouteSpec) -> Deploymen
         step_minutes=r.integer("linearStepMinutes"),
         bake_minutes=r.integer("deploymentBakeMinutes"),
     )
-    # The stack always has a route (its own load balancer).
+    # The stack always has a route (its own load balancer). The service's keys are read here, not taken
+    # from its spec: one this check refuses is read as its default when it runs again.
     deployment.check_service(
         has_route=True,
-        min_healthy_percent=service.min_healthy_percent,
-        max_percent=service.max_percent,
+        min_healthy_percent=r.integer("minHealthyPercent"),
+        max_percent=r.integer("maxPercent"),
         test_header=bool(r.string("deploymentTestHeader")),
-        listener_rule_priority=route.listener_rule_priority,
+        listener_rule_priority=r.integer("listenerRulePriority"),
     )
     return deployment
 
@@ -424,7 +469,6 @@ def _autoscaling(r: _Reader) -> Autoscaling | None:
         scale_out_cooldown_seconds=scale_out,
         schedules=tuple(parse_schedule(entry) for entry in schedules),
     )
-    scaling.check_desired(r.integer("desiredCount"))
     return scaling
 
 
@@ -566,13 +610,119 @@ def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     return tuple(int(value) for value in values)
 
 
-def nearest_key(name: str) -> str | None:
+def nearest_key(name: str, known: Collection[str] = KEYS_BY_NAME.keys()) -> str | None:
     """The known key a typo most likely meant: same letters in another case, else the closest spelling."""
-    by_lower = {key.lower(): key for key in KEYS_BY_NAME}
+    by_lower = {key.lower(): key for key in known}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
-    close = difflib.get_close_matches(name, list(KEYS_BY_NAME), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+#: Pulumi's own config keys (pulumi/pulumi: pkg/resource/deploy/default_providers.go reads
+#: pulumi:disable-default-providers, sdk/go/common/workspace/project.go pulumi:tags,
+#: pkg/cmd/pulumi/autonaming/config.go pulumi:autonaming, pkg/cmd/pulumi/project/newcmd/config.go pulumi:template).
+PULUMI_KEYS = frozenset({"autonaming", "disable-default-providers", "tags", "template"})
+#: The providers this program uses, by config namespace, and the SDK that declares each one's config.
+PROVIDER_SDKS: Mapping[str, str] = {"aws": "pulumi_aws", "awsx": "pulumi_awsx", "docker-build": "pulumi_docker_build"}
+
+
+@functools.cache
+def provider_keys(sdk: str) -> frozenset[str]:
+    """The config keys a provider declares, read from its SDK's generated ``config/vars.py`` (one
+    ``__config__.get*('key')`` per variable of the provider's config schema), without importing it; none
+    where the SDK has no config module (awsx)."""
+    spec = importlib.util.find_spec(sdk)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    source = next((Path(f) / "config" / "vars.py" for f in folders if (Path(f) / "config" / "vars.py").is_file()), None)
+    if source is None:
+        return frozenset()
+    return frozenset(
+        node.args[0].value
+        for node in ast.walk(ast.parse(source.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and ast.unparse(node.func.value) == "__config__"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
+
+
+def namespace_keys(project: str) -> dict[str, frozenset[str]]:
+    """Every namespace a stack file of ``project`` may set keys in, with its keys."""
+    return {
+        project: frozenset(KEYS_BY_NAME),
+        "pulumi": PULUMI_KEYS,
+        **{namespace: provider_keys(sdk) for namespace, sdk in PROVIDER_SDKS.items()},
+    }
+
+
+def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | None:
+    """An error for a key of another namespace than the project's that nothing declares, naming the nearest
+    key that is declared (a misspelt namespace, a misspelt key, or both)."""
+    known = namespace_keys(project)
+    namespace, _, name = full.partition(":")
+    if name in known.get(namespace, ()):
+        return None
+    meant_namespace = namespace if namespace in known else nearest_key(namespace, known)
+    meant = nearest_key(name, known[meant_namespace]) if meant_namespace else None
+    hint = f"did you mean '{meant_namespace}:{meant}'? " if meant else ""
+    if namespace in PROVIDER_SDKS:
+        where = f"a key of the {namespace} provider's config ({PROVIDER_SDKS[namespace]}/config/vars.py)"
+    elif namespace == "pulumi":
+        where = "one of Pulumi's own keys: " + ", ".join(sorted(PULUMI_KEYS))
+    else:
+        where = "a key in a namespace this program reads: " + ", ".join(known)
+    return ConfigError(full, value, hint + where)
+
+
+#: AWS documentation's example account IDs (123456789012 in most services' guides, 111122223333 and
+#: 444455556666 in IAM's): Pulumi.prod.yaml's ARNs use the first until a user sets their own.
+EXAMPLE_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666"})
+_ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+#: Names reserved for documentation: example.com, .net and .org, and the .example, .invalid, .test and
+#: .localhost top-level domains (RFC 2606, sections 2 and 3); mail to them is never delivered.
+_EXAMPLE_DOMAIN = re.compile(
+    r"(?:^|[.@])(?:example\.(?:com|net|org)|[\w.-]*\.(?:example|invalid|test|localhost))$", re.I
+)
+
+
+def _items(value: str) -> list[str]:
+    """The items of an array key's JSON value; any other value as the one item."""
+    try:
+        items = json.loads(value)
+    except json.JSONDecodeError:
+        return [value]
+    return [str(item) for item in items] if isinstance(items, list) else [value]
+
+
+def placeholders(raw: Mapping[str, str | None], secret_keys: frozenset[str] = frozenset()) -> list[ConfigError]:
+    """The documented placeholders still in the config (Pulumi.prod.yaml ships with them): a domain or an
+    e-mail address under a name reserved for documentation, a hosted zone ID ending in EXAMPLE (AWS's
+    convention for example IDs, as in AKIAIOSFODNN7EXAMPLE), an ARN in one of ``EXAMPLE_ACCOUNTS``. Each
+    error says what to set instead. Secret keys are not looked into: no error quotes them."""
+    found: list[ConfigError] = []
+    for key, value in sorted(raw.items()):
+        if value is None or key in secret_keys | SECRET_KEYS or key not in KEYS_BY_NAME:
+            continue
+        for index, item in enumerate(_items(value)):
+            set_it = (
+                f"pulumi config set --path '{key}[{index}]'"
+                if KEYS_BY_NAME[key].type == "array"
+                else f"pulumi config set {key}"
+            )
+            account = _ARN_ACCOUNT.search(item)
+            if account and account[1] in EXAMPLE_ACCOUNTS:
+                found.append(ConfigError(key, value, f"an ARN in your own account, not {account[1]} (AWS "
+                                         f"documentation's example account): {set_it} ..."))  # fmt: skip
+            elif key in ("domainName", "alarmEmails") and _EXAMPLE_DOMAIN.search(item):
+                found.append(ConfigError(key, value, "your own domain: example.com and the .example, .invalid, "
+                                         f".test and .localhost names are reserved (RFC 2606): {set_it} ..."))  # fmt: skip
+            elif key == "hostedZoneId" and item.upper().endswith("EXAMPLE"):
+                found.append(ConfigError(key, value, "your domain's Route 53 hosted zone ID (aws route53 "
+                                         f"list-hosted-zones-by-name --dns-name DOMAIN): {set_it} ..."))  # fmt: skip
+    return found
 
 
 def load_settings(
@@ -582,34 +732,41 @@ def load_settings(
     region: str | None = None,
     stack: tuple[str, str] | None = None,
     project: Path = PROJECT,
+    others: Mapping[str, str] | None = None,
+    deploying: bool = False,
 ) -> Settings:
     """Parse and validate raw config strings (every key set in the project's namespace); a missing key
     takes its default. Every mistake is reported at once (``CombinedConfigError``, one line per key), an
-    unknown key among them naming the nearest known key. ``secret_keys`` are the keys set with
-    ``--secret``. ``region`` is the stack's AWS region; the keys that must name something in it
+    unknown key among them naming the nearest known key. ``others`` are the keys set in other namespaces,
+    by full name (``aws:region``): one that neither a provider of the program nor Pulumi declares is an
+    unknown key too. ``secret_keys`` are the keys set with ``--secret`` (``others``' by full name). ``region`` is the stack's AWS region; the keys that must name something in it
     (``execKmsKeyArn``, ``certificateArn``) are checked against it, and not at all when it is None
     (unknown before deploy: the provider then takes it from the AWS profile). ``stack`` is the
     (project, stack) the settings are for: with the default boundary, ``secrets`` must lie under that
     stack's prefixes (``check_within_stack``); None skips that check. ``project`` is the project's folder,
-    which ``dockerContext`` is relative to. No error shows a secret
-    key's value (``secret_keys`` and ``SECRET_KEYS``), nor quotes a part of one."""
+    which ``dockerContext`` is relative to. No error shows a secret key's value (``secret_keys`` and
+    ``SECRET_KEYS``), nor quotes a part of one. ``deploying`` (a run that creates real resources)
+    refuses the documented ``placeholders`` too."""
     secret = secret_keys | SECRET_KEYS
     r = _Reader(raw, secret)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
         guess = nearest_key(name)
         hint = f"did you mean '{guess}'? " if guess else ""
         r.errors.append(ConfigError(name, raw[name], f"{hint}a key declared in Pulumi.yaml's config block"))
+    for full, value in sorted((others or {}).items()):
+        unknown = _unknown_in_namespace(full, HIDDEN if full in secret_keys else value, stack[0] if stack else "")
+        if unknown is not None:
+            r.errors.append(unknown)
+    if deploying:
+        r.errors.extend(placeholders(raw, secret_keys))
     context = r.part(lambda: _docker_context(r.string("dockerContext"), project), lambda: None)
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
-        r.errors.append(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
+        r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
     route = r.part(lambda: _route(r), lambda: RouteSpec(listener_rule_priority=LAST_PRIORITY))
-    before = len(r.errors)
-    deployment = r.part(lambda: _deployment(r, service, route), DeploymentStrategy)
-    # A strategy in error is no ground for refusing a smoke test as well.
-    checked = deployment if len(r.errors) == before else None
+    deployment = r.part(lambda: _deployment(r), DeploymentStrategy)
     settings = Settings(
         docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
         dockerfile=dockerfile,
@@ -623,13 +780,17 @@ def load_settings(
         route=route,
         deployment=deployment,
         test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
-        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, checked), lambda: None),
+        # A strategy in error is no ground for refusing a smoke test as well: that check names
+        # deploymentStrategy, so it is skipped (``_Reader.part``).
+        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, deployment), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         permissions_boundary_arn=r.string("permissionsBoundaryArn"),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
         secrets_kms_key_arns=r.array("secretsKmsKeyArns"),
-        autoscaling=r.part(lambda: _autoscaling(r), lambda: None),
+        # Nothing later reads it: a range that cannot be built leaves minCount and maxCount as given,
+        # for the check of desiredCount against each.
+        autoscaling=r.part(lambda: _autoscaling(r), lambda: None, repair=False),
         alarms=r.part(lambda: _alarms(r), lambda: None),
         load_balancer=_load_balancer(r, region),
         network=r.part(
@@ -645,9 +806,18 @@ def load_settings(
             NetworkSpec,
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
-        cost_default_vpc_azs=r.part(lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs")), lambda: 0),
+        cost_default_vpc_azs=r.part(
+            lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs"), r.string("vpc")), lambda: 0
+        ),
     )
     r.part(lambda: _check_service_args(settings), lambda: None)
+    if r.boolean("autoscaling"):
+        r.part(
+            lambda: check_desired(
+                r.integer("desiredCount"), min_count=r.integer("minCount"), max_count=r.integer("maxCount")
+            ),
+            lambda: None,
+        )
     r.part(
         lambda: check.image_args(
             context=context, dockerfile=dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
@@ -672,8 +842,13 @@ def settings_from(
     region: str | None = None,
     stack: tuple[str, str] | None = None,
     project: Path = PROJECT,
+    others: Mapping[str, str] | None = None,
+    deploying: bool = False,
 ) -> Settings:
-    """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed), for
-    a stack in ``region`` (None when unknown), ``stack`` being its (project, stack name), of the project
-    in the folder ``project``."""
-    return load_settings(dict(config), secret_keys, region=region, stack=stack, project=project)
+    """``load_settings`` over every key set in the project's namespace (``project:`` prefix removed) and
+    ``others``, the keys of other namespaces, for a stack in ``region`` (None when unknown), ``stack``
+    being its (project, stack name), of the project in the folder ``project``; ``deploying`` when the run
+    creates real resources."""
+    return load_settings(
+        dict(config), secret_keys, region=region, stack=stack, project=project, others=others, deploying=deploying
+    )

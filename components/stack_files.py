@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,38 @@ import yaml
 
 #: libyaml's parser where PyYAML has it (about 10x the pure-Python one, the same documents).
 _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class StackFileError(Exception):
+    """A project or stack file the Pulumi CLI would refuse: the message names the file and the line."""
+
+
+class _StackFileLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader is untyped
+    """YAML as the Pulumi CLI reads its project and stack files: gopkg.in/yaml.v3 (pulumi/pulumi
+    sdk/go/common/encoding/marshal.go), YAML 1.2. Only true and false (also True, TRUE, False, FALSE) are
+    booleans, and reach the program as "true" and "false" (config.Value: object.MarshalString); YAML
+    1.1's yes, no, on and off are strings. A key set twice is an error ("mapping key already defined"),
+    not PyYAML's silent last-one-wins."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        lines: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if key in lines:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is set twice (first on line {lines[key]})", key_node.start_mark
+                )
+            lines[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+# The YAML 1.1 boolean resolver left out, YAML 1.2's put in its place.
+_StackFileLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL]
+    for first, resolvers in _YAML_LOADER.yaml_implicit_resolvers.items()
+}
+_StackFileLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def _config_string(value: Any) -> str:
@@ -35,8 +68,19 @@ def stack_config(root: Path, stack: str) -> dict[str, str]:
     return dict(_stack_config(stack, root))
 
 
-def _load_yaml(path: Path) -> Any:
-    return yaml.load(path.read_text(), Loader=_YAML_LOADER)
+def _load_yaml(path: Path) -> dict[str, Any]:
+    """A project or stack file as the CLI reads it; what it would refuse raises ``StackFileError``."""
+    try:
+        loaded = yaml.load(path.read_text(), Loader=_StackFileLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise StackFileError(f"{path.name}{where}: {error.problem or error.context}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("config") or {}, dict):
+        raise StackFileError(f"{path.name}: not a mapping with a config: mapping of key: value")
+    return loaded
 
 
 @functools.cache
@@ -56,7 +100,7 @@ def _stack_config(stack: str, root: Path) -> Mapping[str, str]:
     stack_file = root / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         raise FileNotFoundError(f"no stack file {stack_file.name}")
-    overrides = (_load_yaml(stack_file) or {}).get("config") or {}
+    overrides = _load_yaml(stack_file).get("config") or {}
     for key, value in overrides.items():
         full = key if ":" in key else f"{project['name']}:{key}"
         config[full] = _config_string(value)

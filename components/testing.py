@@ -12,9 +12,8 @@ keys), its parent and its dependency URNs (``depends_on`` included, which ``Mock
 does not carry). The mocks answer with plausible AWS-shaped outputs in the stack's region and account
 (``aws:region``, ``aws:allowedAccountIds``), so ARNs and URLs read as they would on AWS.
 
-This is the one module of the package that imports Pulumi without defining a component: it is for
-tests, and nothing else in the package imports it. What AWS would answer is ``mock_answers``'s, and
-reading the stack files ``stack_files``'s (both pure).
+The one module of the package that imports Pulumi without defining a component: it is for tests, and
+nothing else in the package imports it. AWS's answers are ``mock_answers``'s, stack files ``stack_files``'s.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import logging
 import os
 import runpy
 from collections.abc import Callable, Iterator, Mapping
@@ -94,6 +94,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """What each invoke in ``calls`` was answered, in the same order."""
         self._stack_outputs = dict(stack_outputs or {})
         """Outputs of other stacks by fully qualified name, answered to ``pulumi.StackReference``."""
+        self.warnings: list[str] = []
+        """What the program logged with ``pulumi.log.warn`` (and errors), in order."""
         self._given = (region, account)
         self.region = region or DEFAULT_REGION
         """The region in the ARNs, URLs and invoke answers."""
@@ -155,9 +157,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def find(self, type_token: str, name: str) -> Registered:
         """The resource of ``type_token`` named ``name`` (names are unique per type in a program)."""
-        return self._only(
-            f"{type_token} named {name}", [r for r in self.resources if (r.type, r.name) == (type_token, name)]
-        )
+        found = [r for r in self.resources if (r.type, r.name) == (type_token, name)]
+        return self._only(f"{type_token} named {name}", found)
 
     def inputs_of(self, type_token: str) -> list[dict[str, Any]]:
         """Inputs of every registered resource of ``type_token``, in registration order."""
@@ -218,16 +219,20 @@ def run_mocked(
     mocks.locate(config or {})
     set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=_RecordingMonitor(mocks))
+    # What the program logs to the (mock) engine: its warnings are kept in ``mocks.warnings``.
+    logger, recorder = logging.Logger("pulumi-mocks", logging.WARNING), logging.Handler(logging.WARNING)
+    recorder.emit = lambda record: mocks.warnings.append(record.getMessage())  # type: ignore[method-assign]
+    logger.addHandler(recorder)
+    pulumi.runtime.set_mocks(
+        mocks, project=project, stack=stack, preview=preview, logger=logger, monitor=_RecordingMonitor(mocks)
+    )
     _get_rpc_manager().clear()
     # A failed run leaves its faulted outputs behind for the next run to report: start afresh, as the CLI does.
     SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # the SDK's contextproperty hides it from checkers
     with _no_stack_traces(), _no_garbage_collection():
         _sync_await(run_pulumi_func(program))
-    root = pulumi.runtime.get_root_resource()
-    raw_outputs: dict[str, Any] = dict(getattr(root, "outputs", {}) or {})
-    outputs = {k: _sync_await(pulumi.Output.from_input(v).future()) for k, v in raw_outputs.items()}
-    return Run(mocks=mocks, outputs=outputs)
+    raw_outputs: dict[str, Any] = dict(getattr(pulumi.runtime.get_root_resource(), "outputs", {}) or {})
+    return Run(mocks, {k: _sync_await(pulumi.Output.from_input(v).future()) for k, v in raw_outputs.items()})
 
 
 @contextlib.contextmanager

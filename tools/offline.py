@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from components import testing
+from components.stack_files import StackFileError
 from components.testing import DEFAULT_ACCOUNT, DEFAULT_REGION, RecordingMocks, Registered, Run, mock_arn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,7 @@ __all__ = [
     "RecordingMocks",
     "Registered",
     "Run",
+    "StackFileError",
     "main_program",
     "mock_arn",
     "run_mocked",

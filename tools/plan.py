@@ -3,6 +3,7 @@
     python tools/plan.py                       # the dev stack: a sorted tree, key inputs, cost
     python tools/plan.py --stack prod --json   # every input, machine-readable, stable
     python tools/plan.py --set cpu=2048 --set memory=4096
+    python tools/plan.py --set autoscaling=true --set 'alarmEmails=["oncall@example.com"]'   # an array is JSON
     python tools/plan.py --json > before.json; python tools/plan.py --set desiredCount=3 --diff before.json
     python tools/plan.py --mermaid             # the component tree as a Mermaid graph (GitHub renders it)
     python tools/plan.py --stack prod --diff tests/program/fixtures/urns/prod.json  # anything replaced?
@@ -19,6 +20,7 @@ import contextlib
 import gc
 import json
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +28,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+try:
+    import pulumi  # noqa: F401  (only to tell the project's environment from another Python)
+except ModuleNotFoundError:
+    # System Python: say the command that works, not a traceback (README, "Offline plan").
+    script = Path(sys.argv[0]).resolve().relative_to(Path(__file__).resolve().parent.parent)
+    print(f"{script} runs in the project's .venv (tools/test.sh creates it with uv sync --locked); in the "
+          f"repository's root:\n  .venv/bin/python {shlex.join([str(script), *sys.argv[1:]])}",
+          file=sys.stderr)  # fmt: skip
+    raise SystemExit(2) from None
+
 from components.errors import ConfigError
-from tools.offline import ROOT, Registered, Run, run_program
+from tools.offline import ROOT, Registered, Run, StackFileError, run_program
 from tools.urns import Identities, physical_names
 
 STACK = "pulumi:pulumi:Stack"
@@ -303,20 +315,36 @@ def stack_run(stack: str, items: list[str]) -> Run:
     if stack not in _stacks():
         raise PlanError(f"no stack {stack!r}: Pulumi.{stack}.yaml not found (stacks: " + ", ".join(_stacks()) + ")")
     # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can.
-    return run_program(stack, overrides, secret_keys=["secretValues"])
+    return run_program(stack, overrides, root=ROOT, secret_keys=["secretValues"])
 
 
-def report(error: ConfigError | PlanError) -> int:
+#: How ``--set`` takes a value, for ``--help`` (plan.py and run_local.py).
+SET_HELP = (
+    "override a config key of the stack file: KEY=VALUE in the project's namespace, NAMESPACE:KEY=VALUE in "
+    "another's (--set aws:region=eu-west-1); a boolean is true or false; an array is JSON, quoted for the shell "
+    """(--set 'alarmEmails=["a@example.com","b@example.com"]'); repeat --set for more keys"""
+)
+#: The hint a config error gives ``pulumi`` users for an array key (settings.py, ``_Reader.array``).
+_PULUMI_ARRAY_HINT = re.compile(r"set one item with: pulumi config set (?:--secret )?--path '(\w+)\[0\]' (.*)$")
+
+
+def for_set(message: str) -> str:
+    """A config error's hint in this command's terms: ``--set``, not ``pulumi config set``."""
+    return _PULUMI_ARRAY_HINT.sub(lambda m: "set it with: --set " + shlex.quote(f"{m[1]}={json.dumps([m[2]])}"),
+                                  message)  # fmt: skip
+
+
+def report(error: ConfigError | PlanError | StackFileError) -> int:
     """Print each mistake on a line of its own; the exit status of a command given a mistake."""
     for one in error.errors if isinstance(error, ConfigError) else [error]:
-        print(f"error: {one}", file=sys.stderr)
+        print(f"error: {for_set(str(one))}", file=sys.stderr)
     return 2
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="dev", help="stack whose Pulumi.<stack>.yaml to use (default: dev)")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=SET_HELP)
     shown = parser.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="resources with all inputs, and the outputs, as JSON")
     shown.add_argument("--diff", metavar="BEFORE.json", help="what changes against a plan saved with --json")
@@ -325,8 +353,11 @@ def main(argv: list[str]) -> int:
     try:
         before = _load(options.diff) if options.diff else None
         run = stack_run(options.stack, options.set)
-    except (ConfigError, PlanError) as error:
+    except (ConfigError, PlanError, StackFileError) as error:
         return report(error)
+    # The program's warnings, as pulumi up shows them (the placeholders it would refuse, among them).
+    for warning in run.mocks.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     # The SDKs' type graph makes interpreter shutdown spend ~0.4 s collecting garbage a one-shot
     # command never needs collected.
     gc.freeze()

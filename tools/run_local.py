@@ -27,8 +27,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
-from tools.offline import ROOT, Run
-from tools.plan import PlanError, report, stack_run
+from tools.offline import ROOT, Run, StackFileError
+from tools.plan import SET_HELP, PlanError, report, stack_run
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 IMAGE = "docker-build:index:Image"
@@ -116,14 +116,14 @@ def follow(name: str, stop_timeout: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stack", default="dev", help="stack whose task to run (default: dev)")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=SET_HELP)
     parser.add_argument("--image", help="an image already built; default: build the stack's own")
     parser.add_argument("--port", type=int, default=8080, help="local port for the container's port (8080)")
     parser.add_argument("--npm-ca", help="CA bundle for npm behind a TLS-intercepting proxy (a build secret)")
     options = parser.parse_args(argv)
     try:
         run = stack_run(options.stack, options.set)
-    except (ConfigError, PlanError) as error:
+    except (ConfigError, PlanError, StackFileError) as error:
         return report(error)
     task, container = task_of(run)
     name = f"graviton-node-local-{options.stack}"

@@ -15,7 +15,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..errors import ConfigError, collect
+from ..errors import ConfigError, collect, raise_any
 from ..validation import int_in_range
 
 MAX_TASKS = 5000
@@ -115,13 +115,16 @@ class Autoscaling:
             )
 
     def check_desired(self, desired_count: int) -> None:
-        """``desiredCount`` must lie in the range, or the first deployment starts outside it."""
-        if not self.min_count <= desired_count <= self.max_count:
-            raise ConfigError(
-                "ServiceSpec.desired_count",
-                desired_count,
-                f"from Autoscaling.min_count ({self.min_count}) to Autoscaling.max_count ({self.max_count})",
-            )
+        """``desiredCount`` must lie in the range (``check_desired``)."""
+        check_desired(desired_count, min_count=self.min_count, max_count=self.max_count)
+
+
+def check_desired(desired_count: int, *, min_count: int, max_count: int) -> None:
+    """``desiredCount`` within ``min_count..max_count``, each bound a check of its own naming only its own
+    field: a bound that is itself wrong does not hide the other's verdict."""
+    bounds = ((desired_count < min_count, f"Autoscaling.min_count ({min_count}) or more"),
+              (desired_count > max_count, f"Autoscaling.max_count ({max_count}) or fewer"))  # fmt: skip
+    raise_any([ConfigError("ServiceSpec.desired_count", desired_count, allowed) for out, allowed in bounds if out])
 
 
 def _optional(key: str, value: int | None, low: int, high: int) -> None:
@@ -284,11 +287,8 @@ def check_timezone(timezone: str) -> None:
     if timezone not in zones:
         close = difflib.get_close_matches(timezone, [zone for zone in zones if "/" in zone], n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        raise ConfigError(
-            SCHEDULES,
-            timezone,
-            f"{hint}an IANA time zone name such as Europe/Berlin or Etc/GMT+9, or UTC",
-        )
+        allowed = f"{hint}an IANA time zone name such as Europe/Berlin or Etc/GMT+9, or UTC"
+        raise ConfigError(SCHEDULES, timezone, allowed)
 
 
 def parse_schedule(entry: str) -> Schedule:

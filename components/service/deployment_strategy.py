@@ -139,7 +139,7 @@ class DeploymentStrategy:
         ):
             if self.shifts_traffic and value != default:
                 errors.append(ConfigError(key, value, f"{default} (the default) with deploymentStrategy {self.kind}: "
-                    "the new revision scales up to the full desiredCount beside the old one before traffic moves "
+                    "the new revision scales up to its full desired count beside the old one before traffic moves "
                     "(ECS lifecycle stage SCALE_UP), so the rolling batch limits do not apply"))  # fmt: skip
         if test_header and not self.shifts_traffic:
             errors.append(ConfigError("FargateServiceArgs.test_header", "set", "empty with a rolling deployment: "

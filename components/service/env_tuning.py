@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from ..errors import ConfigError, collect
+from ..validation import int_in_range
 
 HEAP_FLAG = "--max-old-space-size"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -35,15 +37,13 @@ class Tuning:
 
 
 def validate_tuning(tuning: Tuning) -> None:
-    """Raise ``ConfigError`` for a tuning value out of range."""
+    """Raise ``ConfigError`` for every tuning value out of range."""
     checks = (
         ("Tuning.heap_percent", tuning.heap_percent, 10, 90),
         ("Tuning.uv_threadpool_size", tuning.uv_threadpool_size, 1, 1024),
         ("Tuning.malloc_arena_max", tuning.malloc_arena_max, 1, 64),
     )
-    for key, value, low, high in checks:
-        if not low <= value <= high:
-            raise ConfigError(key, value, f"an integer from {low} to {high}")
+    collect(*(functools.partial(int_in_range, key, value, low, high) for key, value, low, high in checks))
 
 
 def _is_heap_flag(flag: str) -> bool:

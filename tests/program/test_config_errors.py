@@ -1,13 +1,23 @@
 """Every validation error names the key, the value and what is allowed, before anything is registered."""
 
+import itertools
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from components.errors import CombinedConfigError, ConfigError
-from tools.offline import ROOT, RecordingMocks, main_program, run_mocked, run_program, stack_config
+from components.errors import HIDDEN, CombinedConfigError, ConfigError
+from settings import load_settings, provider_keys
+from tools.offline import (
+    ROOT,
+    RecordingMocks,
+    StackFileError,
+    main_program,
+    run_mocked,
+    run_program,
+    stack_config,
+)
 
 #: A key, a certificate and a secret the dev stack (aws:region us-east-1) cannot use.
 EU_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -85,6 +95,7 @@ CASES = [
     ),
     ({"costRateOverrides": '["armSpotVcpuHour=free"]'}, "costRateOverrides"),
     ({"costDefaultVpcAzs": "1"}, "costDefaultVpcAzs"),
+    ({"vpc": "new", "costDefaultVpcAzs": "3"}, "costDefaultVpcAzs"),
     ({"allowedCidrs": '["2001:db8::/32"]'}, "allowedCidrs"),
     ({"pathPatterns": '["/a", "/b", "/c", "/d"]'}, "pathPatterns"),
     ({"listenerRulePriority": "100"}, "listenerRulePriority"),
@@ -147,24 +158,100 @@ def test_bad_config_fails_naming_key_value_and_allowed_with_nothing_registered(o
     assert mocks.resources == []
 
 
+def project_with(tmp_path: Path, lines: str) -> Path:
+    """A copy of this project whose dev stack file has ``lines`` added to its config."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "docker", root / "docker", ignore=shutil.ignore_patterns("node_modules"))
+    (root / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text() + lines)
+    return root
+
+
 @pytest.mark.parametrize(
     ("typo", "meant"),
     [("desiredcount", "desiredCount"), ("keepBuild", "keepBuilds"), ("helthCheckPath", "healthCheckPath")],
 )
 def test_a_typo_in_the_stack_file_fails_naming_it_and_the_nearest_key(tmp_path: Path, typo: str, meant: str) -> None:
     """Through the path ``pulumi up`` takes: the stack file's keys, as the CLI hands them to the program."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "docker", root / "docker", ignore=shutil.ignore_patterns("node_modules"))
-    (root / "Pulumi.dev.yaml").write_text((ROOT / "Pulumi.dev.yaml").read_text() + f"  graviton-node:{typo}: 3\n")
+    root = project_with(tmp_path, f"  graviton-node:{typo}: 3\n")
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
         run_program("dev", mocks=mocks, root=root)
     assert (error.value.key, error.value.value) == (typo, "3")
     assert f"did you mean '{meant}'?" in error.value.allowed
     assert mocks.resources == []
+
+
+def test_a_typo_in_another_namespace_of_the_stack_file_fails_naming_the_nearest_key(tmp_path: Path) -> None:
+    """Provider keys as pulumi-aws's config schema declares them, the project's under a misspelt namespace."""
+    root = project_with(tmp_path, "  aws:regoin: eu-west-1\n  graviton-nod:desiredCount: 3\n  pulumi:tag: x\n")
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_program("dev", mocks=mocks, root=root)
+    by_key = {e.key: e for e in error.value.errors}
+    assert set(by_key) == {"aws:regoin", "graviton-nod:desiredCount", "pulumi:tag"}
+    assert by_key["aws:regoin"].value == "eu-west-1"
+    assert by_key["aws:regoin"].allowed.startswith("did you mean 'aws:region'? a key of the aws provider's config")
+    assert by_key["graviton-nod:desiredCount"].allowed.startswith("did you mean 'graviton-node:desiredCount'?")
+    assert by_key["pulumi:tag"].allowed.startswith("did you mean 'pulumi:tags'?")
+    assert mocks.resources == []
+
+
+def test_an_unknown_key_in_another_namespace_the_way_the_cli_passes_it_is_an_error_that_hides_a_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:regoin": "eu-west-1", "aws:secretkey": "wJalrXUtnFEMI"}))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["aws:secretkey"]))
+    with pytest.raises(CombinedConfigError) as error:
+        run_mocked(main_program(), config={"aws:region": "us-east-1"}, mocks=RecordingMocks())
+    by_key = {e.key: e for e in error.value.errors}
+    assert (by_key["aws:regoin"].value, by_key["aws:secretkey"].value) == ("eu-west-1", HIDDEN)
+    assert by_key["aws:secretkey"].allowed.startswith("did you mean 'aws:secretKey'?")
+    assert "wJalrXUtnFEMI" not in str(error.value)
+
+
+def test_every_key_of_the_aws_provider_config_is_known_as_the_sdk_declares_it() -> None:
+    from pulumi_aws.config import vars as aws_vars
+
+    declared = [name for name, value in vars(aws_vars._ExportableConfig).items() if isinstance(value, property)]
+    known = provider_keys("pulumi_aws")
+    assert len(known) == len(declared) and {"region", "profile", "defaultTags", "assumeRoles"} <= known
+    run_program("dev", {f"aws:{key}": "x" for key in ("profile", "maxRetries")} | {"pulumi:tags": "{}"})
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "Yes", "y"])
+def test_a_yaml_1_1_boolean_word_in_the_stack_file_is_refused_as_the_string_the_cli_passes(
+    tmp_path: Path, word: str
+) -> None:
+    """The CLI reads stack files as YAML 1.2: ``yes`` reaches the program as the string 'yes'."""
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", mocks=mocks, root=project_with(tmp_path, f"  graviton-node:alarms: {word}\n"))
+    assert (error.value.key, error.value.value, error.value.allowed) == ("alarms", word, "true or false")
+    assert mocks.resources == []
+
+
+@pytest.mark.parametrize("value", ["True", "TRUE", "1"])
+def test_a_boolean_key_takes_exactly_true_or_false_as_the_cli_hands_them_over(value: str) -> None:
+    """A YAML ``True`` reaches the program as "true"; the string 'True' only from a quoted or --set value."""
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"alarms": value})
+    assert (error.value.key, error.value.value) == ("alarms", value)
+
+
+def test_a_yaml_1_2_true_in_any_case_form_is_a_boolean(tmp_path: Path) -> None:
+    run = run_program("dev", root=project_with(tmp_path, "  graviton-node:deletionProtection: True\n"))
+    assert run.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is True
+
+
+def test_a_key_set_twice_in_the_stack_file_is_refused_with_both_lines(tmp_path: Path) -> None:
+    """PyYAML keeps the last silently; the CLI's YAML parser refuses a mapping key already defined."""
+    root = project_with(tmp_path, "  graviton-node:desiredCount: 2\n  graviton-node:keepBuilds: 3\n")
+    with pytest.raises(StackFileError) as error:
+        run_program("dev", mocks=RecordingMocks(), root=root)
+    assert str(error.value) == "Pulumi.dev.yaml line 11: 'graviton-node:desiredCount' is set twice (first on line 5)"
 
 
 def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,8 +284,8 @@ def test_a_stack_name_elb_would_refuse_fails_before_anything_is_registered(stack
 def test_every_mistake_is_reported_at_once_with_nothing_registered() -> None:
     mocks = RecordingMocks()
     with pytest.raises(CombinedConfigError) as error:
-        run_program("dev", {"cpu": "abc", "memory": "3000", "listenerPort": "0", "keepBuild": "3"}, mocks=mocks)
-    assert [e.key for e in error.value.errors] == ["keepBuild", "cpu", "memory", "listenerPort"]
+        run_program("dev", {"cpu": "abc", "desiredCount": "-1", "listenerPort": "0", "keepBuild": "3"}, mocks=mocks)
+    assert [e.key for e in error.value.errors] == ["keepBuild", "cpu", "desiredCount", "listenerPort"]
     assert len(str(error.value).splitlines()) == 4
     assert mocks.resources == []
 
@@ -327,3 +414,90 @@ def test_access_logs_in_a_partition_elb_documents_no_delivery_for_fail_before_an
     assert set(by_key) == {"cpu", "accessLogs"}
     assert "us-iso-east-1 (partition aws-iso)" in by_key["accessLogs"].allowed
     assert mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "keys"),
+    [
+        # minCount above the default maxCount and desiredCount: both consequences in the one run.
+        ({"autoscaling": "true", "minCount": "5"}, {"maxCount", "desiredCount"}),
+        ({"idleTimeoutSeconds": "5000", "heapPercent": "95"}, {"idleTimeoutSeconds", "heapPercent"}),
+        ({"heapPercent": "95", "uvThreadpoolSize": "0", "mallocArenaMax": "100"},
+         {"heapPercent", "uvThreadpoolSize", "mallocArenaMax"}),
+        # A spec that fails its own checks is checked against the deployment strategy all the same.
+        ({"cpu": "1000", "deploymentStrategy": "canary", "maxPercent": "150"}, {"cpu", "maxPercent"}),
+        ({"heapPercent": "95", "environment": '["PORT=8080"]'}, {"heapPercent", "environment"}),
+        # The smoke test is held to the canary strategy though the strategy's own maxPercent is wrong...
+        ({"deploymentStrategy": "canary", "maxPercent": "150", "deploymentSmokeTest": "true"},
+         {"maxPercent", "deploymentSmokeTest"}),
+        # ...and with the test header it needs, nothing but maxPercent is wrong.
+        ({"deploymentStrategy": "canary", "maxPercent": "150", "deploymentSmokeTest": "true",
+          "deploymentTestHeader": "x-deploy-test=1"}, {"maxPercent"}),
+    ],
+)  # fmt: skip
+def test_cross_key_checks_are_reported_in_the_same_run_as_per_key_errors(
+    overrides: dict[str, str], keys: set[str]
+) -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", overrides, mocks=mocks)
+    assert {e.key for e in error.value.errors} == keys
+    assert mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reported"),
+    [
+        # memory is checked against cpu: with cpu unreadable that check would compare a stand-in.
+        ({"cpu": "abc", "memory": "3000"}, "cpu"),
+        # desiredCount's check against minCount needs a minCount that passed its own range check.
+        ({"autoscaling": "true", "minCount": "-1", "desiredCount": "0"}, "minCount"),
+    ],
+)
+def test_a_cross_check_needing_a_value_that_failed_its_own_check_is_skipped(
+    overrides: dict[str, str], reported: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", overrides)
+    assert [e.key for e in error.value.errors] == [reported]
+
+
+#: Pairs of CASES whose mistakes are not independent: one's check needs the other's value, or together they
+#: are a valid config.
+DEPENDENT = {
+    frozenset({"cpu", "memory"}),  # memory is checked against cpu
+    frozenset({"spotWeight", "useSpot"}),  # useSpot=false with spotWeight=0 is what the useSpot hint asks for
+    frozenset({"dockerfile", "platforms"}),  # platforms are checked against the Dockerfile
+    frozenset({"heapPercent", "environment"}),  # a heap flag in NODE_OPTIONS is refused naming heapPercent
+    # canary, linear and blueGreen take a test header: with one, deploymentTestHeader is no mistake.
+    *(frozenset({key, "deploymentTestHeader"}) for key in ("canaryPercent", "linearStepPercent",
+      "canaryBakeMinutes", "deploymentBakeMinutes", "maxPercent", "minHealthyPercent")),
+    # The smoke test is held to the strategy and the test header: with them in error it waits, and with
+    # canary and a test header (set by the other case) it is no mistake.
+    frozenset({"deploymentStrategy", "deploymentSmokeTest"}),
+    frozenset({"deploymentTestHeader", "deploymentSmokeTest"}),
+    frozenset({"listenerRulePriority", "deploymentSmokeTest"}),
+}  # fmt: skip
+
+
+def mistakes(overrides: dict[str, str]) -> set[str]:
+    """The keys ``load_settings`` reports for the dev stack's config with ``overrides``."""
+    config = {key.split(":", 1)[1]: value for key, value in stack_config("dev").items() if key.startswith("graviton-")}
+    try:
+        load_settings(config | overrides, region="us-east-1", stack=("graviton-node", "dev"))
+    except ConfigError as error:
+        return {one.key for one in error.errors}
+    return set()
+
+
+def test_any_two_independent_mistakes_are_reported_in_one_run() -> None:
+    """Every pair of CASES that set different keys: each case's key is reported, whatever the other did."""
+    missed = [
+        (a, b)
+        for (a, key_a), (b, key_b) in itertools.combinations(CASES, 2)
+        if not a.keys() & b.keys()
+        and frozenset({key_a, key_b}) not in DEPENDENT
+        and (frozenset({key_a, key_b}) - mistakes(a | b))
+        and {key_a, key_b} <= {*mistakes(a), *mistakes(b)}
+    ]
+    assert missed == []

@@ -1,10 +1,17 @@
 """The offline plan: a stable, sorted tree of what the program registers, a diff, and clean errors."""
 
 import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import tools.plan
+import tools.run_local
+from tools.offline import ROOT
 from tools.plan import main
 
 
@@ -192,3 +199,84 @@ def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn
     assert outputs["url"] == "http://dev-web-alb-1234567890.eu-west-1.elb.amazonaws.com"
     assert outputs["repository_url"] == "210987654321.dkr.ecr.eu-west-1.amazonaws.com/dev-app-repo"
     assert outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:210987654321:cluster/dev-app-cluster"
+
+
+def with_stack_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:
+    """The commands see this project with one more stack, ``broken``, whose file is ``text``."""
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    (tmp_path / "Pulumi.broken.yaml").write_text(text)
+    monkeypatch.setattr(tools.plan, "ROOT", tmp_path)
+
+
+@pytest.mark.parametrize("command", [main, tools.run_local.main], ids=["plan", "run_local"])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("config:\n  aws:region: us-east-1\n   graviton-node:cpu: [1\n",
+         "error: Pulumi.broken.yaml line 3: mapping values are not allowed"),
+        ("config:\n  graviton-node:cpu: 256\n  aws:region: us-east-1\n  graviton-node:cpu: 512\n",
+         "error: Pulumi.broken.yaml line 4: 'graviton-node:cpu' is set twice (first on line 2)"),
+        ("- graviton-node:cpu: 256\n", "error: Pulumi.broken.yaml: not a mapping with a config: mapping"),
+    ],
+    ids=["malformed", "duplicate", "not-a-mapping"],
+)  # fmt: skip
+def test_a_stack_file_the_cli_would_refuse_is_named_with_its_line_and_no_traceback(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: Callable[[list[str]], int],
+    text: str,
+    message: str,
+) -> None:
+    with_stack_file(monkeypatch, tmp_path, text)
+    code = command(["--stack", "broken"])
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (2, "")
+    assert captured.err.startswith(message) and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("command", [main, tools.run_local.main], ids=["plan", "run_local"])
+def test_help_shows_how_set_takes_an_array_a_boolean_and_another_namespace(
+    capsys: pytest.CaptureFixture[str], command: Callable[[list[str]], int]
+) -> None:
+    with pytest.raises(SystemExit):
+        command(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert """--set 'alarmEmails=["a@example.com","b@example.com"]'""" in shown
+    assert "a boolean is true or false" in shown and "--set aws:region=eu-west-1" in shown
+
+
+def test_a_hint_speaks_set_to_a_plan_user(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = plan(capsys, "--set", "allowedCidrs=203.0.113.0/24")
+    assert code == 2
+    assert err.rstrip().endswith("""set it with: --set 'allowedCidrs=["203.0.113.0/24"]'""")
+    assert "pulumi config" not in err
+
+
+def test_the_plan_outside_the_venv_says_the_command_that_runs_it() -> None:
+    """``python -S`` leaves site-packages out, as a system Python without the project's packages would."""
+    result = subprocess.run([sys.executable, "-S", "tools/plan.py", "--stack", "prod"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.rstrip().endswith("  .venv/bin/python tools/plan.py --stack prod")
+
+
+def test_a_typo_in_another_namespace_is_an_error_of_the_plan_naming_the_nearest_key(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = plan(capsys, "--set", "aws:regoin=eu-west-1", "--set", "graviton-nod:desiredCount=3")
+    assert code == 2 and sorted(err.splitlines()) == [
+        "error: config 'aws:regoin': got 'eu-west-1'; allowed: did you mean 'aws:region'? a key of the aws "
+        "provider's config (pulumi_aws/config/vars.py)",
+        "error: config 'graviton-nod:desiredCount': got '3'; allowed: did you mean 'graviton-node:desiredCount'? "
+        "a key in a namespace this program reads: graviton-node, pulumi, aws, awsx, docker-build",
+    ]
+
+
+def test_the_plan_of_the_prod_stack_as_shipped_succeeds_warning_of_each_placeholder(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = plan(capsys, "--stack", "prod")
+    assert code == 0 and out.startswith("stack prod: ")
+    assert [line.split("'")[1] for line in err.splitlines()] == ["alarmEmails", "domainName", "hostedZoneId", "secrets"]
+    assert all(line.startswith("warning: config '") for line in err.splitlines())

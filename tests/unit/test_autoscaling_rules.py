@@ -16,6 +16,7 @@ from components.service.autoscaling_rules import (
     SCHEDULE_MAX_LENGTH,
     Autoscaling,
     Schedule,
+    check_desired,
     check_expression,
     check_timezone,
     parse_schedule,
@@ -65,6 +66,16 @@ def test_desired_count_must_lie_in_the_range(desired: int, ok: bool) -> None:
         with pytest.raises(ConfigError) as error:
             scaling.check_desired(desired)
         assert (error.value.key, error.value.value) == ("ServiceSpec.desired_count", desired)
+
+
+def test_desired_count_is_held_to_each_bound_by_a_check_naming_only_that_bound() -> None:
+    """A bound that is itself wrong (a maximum below the minimum) does not hide the other's verdict."""
+    with pytest.raises(ConfigError) as error:
+        check_desired(1, min_count=5, max_count=4)
+    assert (error.value.value, error.value.allowed) == (1, "Autoscaling.min_count (5) or more")
+    with pytest.raises(ConfigError) as error:
+        check_desired(9, min_count=5, max_count=4)
+    assert (error.value.value, error.value.allowed) == (9, "Autoscaling.max_count (4) or fewer")
 
 
 @pytest.mark.parametrize(

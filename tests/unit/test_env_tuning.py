@@ -3,7 +3,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.service.env_tuning import Tuning, heap_ceiling_mib, parse_environment, tuned_environment
+from components.service.env_tuning import (
+    Tuning,
+    heap_ceiling_mib,
+    parse_environment,
+    tuned_environment,
+    validate_tuning,
+)
 
 
 def test_the_tuning_sets_arenas_heap_and_thread_pool_from_memory() -> None:
@@ -92,3 +98,13 @@ def test_the_heap_leaves_headroom_below_container_memory(memory: int, percent: i
         )[1]
     )
     assert memory * percent / 100 - 1 < heap <= memory * 0.9
+
+
+def test_every_tuning_value_out_of_range_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as error:
+        validate_tuning(Tuning(heap_percent=95, uv_threadpool_size=0, malloc_arena_max=100))
+    assert [e.key for e in error.value.errors] == [
+        "Tuning.heap_percent",
+        "Tuning.uv_threadpool_size",
+        "Tuning.malloc_arena_max",
+    ]

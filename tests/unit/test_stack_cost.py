@@ -124,6 +124,13 @@ def test_a_default_vpc_count_no_load_balancer_can_have_is_refused(count: int) ->
     assert error.value.key == "costDefaultVpcAzs"
 
 
+@pytest.mark.parametrize("mode", ["new", "existing"])
+def test_a_default_vpc_count_beside_a_vpc_whose_subnets_are_counted_is_refused_not_ignored(mode: str) -> None:
+    with pytest.raises(ConfigError, match=f"0 with vpc: {mode}") as error:
+        check_default_vpc_azs(3, mode)
+    assert error.value.key == "costDefaultVpcAzs"
+
+
 def test_every_figure_says_what_it_includes_and_leaves_out() -> None:
     compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
     shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=0)
