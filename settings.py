@@ -32,9 +32,10 @@ from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import check_smoke_test
-from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
+from components.errors import HIDDEN, SECRET_KEYS, ConfigError, collect, raise_any, redact
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
+from components.service.app_contract import shutdown_budget_seconds
 from components.service.autoscaling_rules import Autoscaling, check_desired, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec
@@ -406,12 +407,23 @@ def _service(r: _Reader) -> ServiceSpec:
 
 
 def _route(r: _Reader) -> RouteSpec:
-    return RouteSpec(
-        listener_rule_priority=r.integer("listenerRulePriority"),
-        path_patterns=r.array("pathPatterns"),
-        deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
-        health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
+    draining, built = r.integer("deregistrationDelaySeconds"), list[RouteSpec]()
+    collect(
+        lambda: built.append(
+            RouteSpec(
+                listener_rule_priority=r.integer("listenerRulePriority"),
+                path_patterns=r.array("pathPatterns"),
+                deregistration_delay_seconds=draining,
+                health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
+            )
+        ),
+        # The drain fits in stopTimeout (as FargateServiceArgs checks it): checked beside the route's own
+        # keys, so that a mistake in the draining and one in the stop timeout are reported together.
+        lambda: shutdown_budget_seconds(
+            stop_timeout_seconds=r.integer("stopTimeoutSeconds"), deregistration_delay_seconds=draining
+        ),
     )
+    return built[0]
 
 
 def _deployment(r: _Reader) -> DeploymentStrategy:
