@@ -9,7 +9,7 @@ from pulumi.runtime.mocks import MockMonitor
 from components.cost import cost_warnings, estimate
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.edge.service_route import Route
+from components.edge.service_route_args import Route
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
@@ -128,6 +128,7 @@ service = FargateService(
         subnet_ids=network.task_subnet_ids,
         assign_public_ip=network.assign_public_ip,
         route=Route(
+            spec=settings.route,
             listener_arn=load_balancer.listener_arn,
             load_balancer_security_group_id=load_balancer.security_group_id,
             load_balancer_arn_suffix=load_balancer.arn_suffix,
@@ -135,6 +136,7 @@ service = FargateService(
         ),
         egress_ports=settings.task_egress_ports,
         permissions_boundary_arn=settings.permissions_boundary_arn,
+        exec_kms_key_arn=settings.cluster.exec_kms_key_arn if settings.cluster_arn else "",
         secrets=settings.secrets,
         secret_values={name: pulumi.Output.secret(value) for name, value in settings.secret_values.items()},
         secret_kms_key_arns=settings.secrets_kms_key_arns,

@@ -26,16 +26,19 @@ from typing import Any, Literal, TypeVar
 
 from components import validation as check
 from components.cost import parse_rate_overrides
+from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
+from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import check_smoke_test
-from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.network.network_spec import NetworkArgs
+from components.errors import HIDDEN, SECRET_KEYS, ConfigError, collect, raise_any, redact
+from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
+from components.service.app_contract import shutdown_budget_seconds
 from components.service.autoscaling_rules import Autoscaling, check_desired, parse_schedule
 from components.service.capacity_strategy import build_strategy
-from components.service.cluster_spec import ClusterArgs
+from components.service.cluster_spec import ClusterSpec
 from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
@@ -54,8 +57,8 @@ T = TypeVar("T")
 SPECS: Mapping[str, type] = {
     spec.__name__: spec
     for spec in (
-        ServiceSpec, HealthCheck, Tuning, FargateServiceArgs, ClusterArgs, Autoscaling, Alarms, LoadBalancerSpec,
-        Domain, NetworkArgs, DeploymentStrategy,
+        ServiceSpec, HealthCheck, Tuning, FargateServiceArgs, ClusterSpec, Autoscaling, Alarms, LoadBalancerSpec,
+        Domain, NetworkSpec, DeploymentStrategy, RouteSpec,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -108,7 +111,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
     ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("FargateServiceArgs.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("FargateServiceArgs.cluster",)),
-    ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterArgs.container_insights",)),
+    ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
     ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),
     ConfigKey("desiredCount", "integer", FROM_SPEC, "Tasks the service keeps running (0-5000).", ("ServiceSpec.desired_count",)),
@@ -136,13 +139,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base.", ("ServiceSpec.strategy[FARGATE_SPOT].base",)),
     ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE_SPOT].weight",)),
     ConfigKey("stopTimeoutSeconds", "integer", FROM_SPEC, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum).", ("ServiceSpec.stop_timeout_seconds",)),
-    ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days", "ClusterArgs.log_retention_days")),
+    ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days", "ClusterSpec.log_retention_days")),
     ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request.", ("HealthCheck.path",)),
     ConfigKey("healthCheckIntervalSeconds", "integer", FROM_SPEC, "Container health check interval (5-300).", ("HealthCheck.interval_seconds",)),
     ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
     ConfigKey("healthCheckRetries", "integer", FROM_SPEC, "Container health check retries (1-10).", ("HealthCheck.retries",)),
     ConfigKey("healthCheckStartPeriodSeconds", "integer", FROM_SPEC, "Container health check start period (0-300).", ("HealthCheck.start_period_seconds",)),
-    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("ServiceSpec.health_check_grace_period_seconds",)),
+    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("RouteSpec.health_check_grace_period_seconds",)),
     ConfigKey("minHealthyPercent", "integer", FROM_SPEC, "Deployment minimum healthy percent (0-100).", ("ServiceSpec.min_healthy_percent",)),
     ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (above minHealthyPercent).", ("ServiceSpec.max_percent",)),
     ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back). docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
@@ -155,7 +158,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test."),
     ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath."),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
-    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand on a created cluster: KMS key in the stack's region encrypting the sessions and their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); empty for none.", ("ClusterArgs.exec_kms_key_arn",)),
+    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "FargateServiceArgs.exec_kms_key_arn")),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("FargateServiceArgs.permissions_boundary_arn",)),
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("FargateServiceArgs.secrets",)),
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("FargateServiceArgs.secret_values",)),
@@ -169,20 +172,20 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
     ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open.", ("LoadBalancerSpec.allowed_cidrs",)),
-    ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("ServiceSpec.deregistration_delay_seconds",)),
-    ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("ServiceSpec.path_patterns",)),
-    ConfigKey("listenerRulePriority", "integer", FROM_SPEC, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("ServiceSpec.listener_rule_priority",)),
+    ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("RouteSpec.deregistration_delay_seconds",)),
+    ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("RouteSpec.path_patterns",)),
+    ConfigKey("listenerRulePriority", "integer", LAST_PRIORITY, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("RouteSpec.listener_rule_priority",)),
     ConfigKey("accessLogs", "boolean", FROM_SPEC, "Load-balancer access logs to an S3 bucket of the stack's own (encrypted, private, expiring).", ("LoadBalancerSpec.access_logs",)),
     ConfigKey("accessLogRetentionDays", "integer", FROM_SPEC, "Days access logs are kept (1-3650).", ("LoadBalancerSpec.access_log_retention_days",)),
     ConfigKey("deletionProtection", "boolean", FROM_SPEC, "Load-balancer deletion protection: pulumi destroy fails until it is turned off again.", ("LoadBalancerSpec.deletion_protection",)),
     ConfigKey("idleTimeoutSeconds", "integer", FROM_SPEC, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it.", ("LoadBalancerSpec.idle_timeout_seconds",)),
-    ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets).", ("NetworkArgs.mode",)),
-    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24).", ("NetworkArgs.vpc_cidr",)),
-    ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6).", ("NetworkArgs.availability_zones",)),
-    ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkArgs.nat_strategy",)),
-    ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkArgs.vpc_id",)),
-    ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkArgs.public_subnet_ids",)),
-    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkArgs.task_subnet_ids",)),
+    ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets).", ("NetworkSpec.mode",)),
+    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24).", ("NetworkSpec.vpc_cidr",)),
+    ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6).", ("NetworkSpec.availability_zones",)),
+    ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkSpec.nat_strategy",)),
+    ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkSpec.vpc_id",)),
+    ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkSpec.public_subnet_ids",)),
+    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkSpec.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
     ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so."),
 )  # fmt: skip
@@ -226,7 +229,7 @@ class Settings:
     force_delete: bool
     npm_ca_bundle: str
     cluster_arn: str
-    cluster: ClusterArgs
+    cluster: ClusterSpec
     """The cluster the stack creates when ``cluster_arn`` is empty."""
     task_egress_ports: tuple[int, ...]
     permissions_boundary_arn: str
@@ -237,6 +240,8 @@ class Settings:
     autoscaling: Autoscaling | None
     alarms: Alarms | None
     service: ServiceSpec
+    route: RouteSpec
+    """The service's route through the stack's load balancer (the keys of its listener rule and target group)."""
     deployment: DeploymentStrategy
     """How a deployment moves traffic (``deploymentStrategy`` and its keys)."""
     test_header: tuple[str, str] | None
@@ -245,7 +250,7 @@ class Settings:
     """The path the deployment's smoke test requests (``deploymentSmokeTestPath``, else the health check
     path), or None without a smoke test (``deploymentSmokeTest``)."""
     load_balancer: LoadBalancerSpec
-    network: NetworkArgs
+    network: NetworkSpec
     cost_rates: Mapping[str, Decimal]
     cost_default_vpc_azs: int
     """``costDefaultVpcAzs``: the default VPC's AZs for the cost estimate, 0 when unknown."""
@@ -387,7 +392,6 @@ def _service(r: _Reader) -> ServiceSpec:
             stop_timeout_seconds=r.integer("stopTimeoutSeconds"),
             log_retention_days=r.integer("logRetentionDays"),
             health_check=health_check,
-            health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
             min_healthy_percent=r.integer("minHealthyPercent"),
             max_percent=r.integer("maxPercent"),
             enable_execute_command=r.boolean("enableExecuteCommand"),
@@ -397,12 +401,29 @@ def _service(r: _Reader) -> ServiceSpec:
                 uv_threadpool_size=r.integer("uvThreadpoolSize"),
                 malloc_arena_max=r.integer("mallocArenaMax"),
             ),
-            deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
-            path_patterns=r.array("pathPatterns"),
-            listener_rule_priority=r.integer("listenerRulePriority"),
         ),
         ServiceSpec,
     )
+
+
+def _route(r: _Reader) -> RouteSpec:
+    draining, built = r.integer("deregistrationDelaySeconds"), list[RouteSpec]()
+    collect(
+        lambda: built.append(
+            RouteSpec(
+                listener_rule_priority=r.integer("listenerRulePriority"),
+                path_patterns=r.array("pathPatterns"),
+                deregistration_delay_seconds=draining,
+                health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
+            )
+        ),
+        # The drain fits in stopTimeout (as FargateServiceArgs checks it): checked beside the route's own
+        # keys, so that a mistake in the draining and one in the stop timeout are reported together.
+        lambda: shutdown_budget_seconds(
+            stop_timeout_seconds=r.integer("stopTimeoutSeconds"), deregistration_delay_seconds=draining
+        ),
+    )
+    return built[0]
 
 
 def _deployment(r: _Reader) -> DeploymentStrategy:
@@ -492,6 +513,9 @@ def _check_service_args(settings: Settings) -> None:
     check_plain_fields(
         spec=settings.service,
         idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
+        deregistration_delay_seconds=settings.route.deregistration_delay_seconds,
+        # An existing cluster's exec key is the service's to name (a created cluster's is the cluster's).
+        exec_kms_key_arn=settings.cluster.exec_kms_key_arn if settings.cluster_arn else "",
         egress_ports=settings.task_egress_ports,
         secrets=settings.secrets,
         secret_value_names=tuple(settings.secret_values),
@@ -547,8 +571,8 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
     )
 
 
-def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterArgs:
-    cluster = ClusterArgs(
+def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpec:
+    cluster = ClusterSpec(
         container_insights=r.string("containerInsights"),
         default_strategy=service.strategy,
         exec_logging=service.enable_execute_command,
@@ -753,6 +777,7 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
+    route = r.part(lambda: _route(r), lambda: RouteSpec(listener_rule_priority=LAST_PRIORITY))
     deployment = r.part(lambda: _deployment(r), DeploymentStrategy)
     settings = Settings(
         docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
@@ -762,8 +787,9 @@ def load_settings(
         force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
         cluster_arn=r.string("clusterArn"),
-        cluster=r.part(lambda: _cluster(r, service, region), ClusterArgs),
+        cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
         service=service,
+        route=route,
         deployment=deployment,
         test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
         # A strategy in error is no ground for refusing a smoke test as well: that check names
@@ -780,7 +806,7 @@ def load_settings(
         alarms=r.part(lambda: _alarms(r), lambda: None),
         load_balancer=_load_balancer(r, region),
         network=r.part(
-            lambda: NetworkArgs(
+            lambda: NetworkSpec(
                 mode=r.string("vpc"),
                 vpc_cidr=r.string("vpcCidr"),
                 availability_zones=r.integer("availabilityZones"),
@@ -789,7 +815,7 @@ def load_settings(
                 public_subnet_ids=r.array("publicSubnetIds"),
                 task_subnet_ids=r.array("taskSubnetIds"),
             ),
-            NetworkArgs,
+            NetworkSpec,
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
         cost_default_vpc_azs=r.part(

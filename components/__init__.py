@@ -19,17 +19,19 @@ _EXPORTS: dict[str, str] = {
     "AppImage": "image.app_image",
     "AppImageArgs": "image.app_image",
     "Network": "network.network",
+    "NetworkSpec": "network.network_spec",
     "NetworkArgs": "network.network_spec",
     "LoadBalancer": "edge.load_balancer",
     "LoadBalancerArgs": "edge.load_balancer",
     "LoadBalancerSpec": "edge.load_balancer_spec",
     "Cluster": "service.cluster",
-    "ClusterArgs": "service.cluster_spec",
+    "ClusterSpec": "service.cluster_spec",
     "FargateService": "service.fargate_service",
     "FargateServiceArgs": "service.fargate_service_args",
-    "Route": "edge.service_route",
+    "Route": "edge.service_route_args",
+    "RouteSpec": "edge.route_spec",
     "ServiceRoute": "edge.service_route",
-    "ServiceRouteArgs": "edge.service_route",
+    "ServiceRouteArgs": "edge.service_route_args",
     "FargateTask": "service.fargate_task",
     "FargateTaskArgs": "service.fargate_task",
     "ServiceSpec": "service.service_spec",
@@ -54,7 +56,7 @@ __all__ = [
     "AppImageArgs",
     "Autoscaling",
     "Cluster",
-    "ClusterArgs",
+    "ClusterSpec",
     "ConfigError",
     "CostEstimate",
     "Domain",
@@ -68,7 +70,9 @@ __all__ = [
     "LoadBalancerSpec",
     "Network",
     "NetworkArgs",
+    "NetworkSpec",
     "Route",
+    "RouteSpec",
     "Schedule",
     "ServiceRoute",
     "ServiceRouteArgs",
@@ -89,16 +93,18 @@ if TYPE_CHECKING:
     from .edge.domain import Domain
     from .edge.load_balancer import LoadBalancer, LoadBalancerArgs
     from .edge.load_balancer_spec import LoadBalancerSpec
-    from .edge.service_route import Route, ServiceRoute, ServiceRouteArgs
+    from .edge.route_spec import RouteSpec
+    from .edge.service_route import ServiceRoute
+    from .edge.service_route_args import Route, ServiceRouteArgs
     from .errors import ConfigError
     from .image.app_image import AppImage, AppImageArgs
     from .network.network import Network
-    from .network.network_spec import NetworkArgs
+    from .network.network_spec import NetworkArgs, NetworkSpec
     from .observability.alarm_rules import Alarms
     from .service.autoscaling_rules import Autoscaling, Schedule
     from .service.capacity_strategy import StrategyItem, build_strategy
     from .service.cluster import Cluster
-    from .service.cluster_spec import ClusterArgs
+    from .service.cluster_spec import ClusterSpec
     from .service.env_tuning import Tuning
     from .service.fargate_service import FargateService
     from .service.fargate_service_args import FargateServiceArgs

@@ -21,7 +21,7 @@ from .cost import (
     CostEstimate,
 )
 from .errors import ConfigError
-from .network.network_spec import NetworkArgs
+from .network.network_spec import NetworkSpec
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
 from .service.autoscaling_rules import Autoscaling
 from .service.deployment_strategy import DeploymentStrategy
@@ -176,7 +176,7 @@ def check_default_vpc_azs(count: int, vpc_mode: str = "default") -> int:
 
 def stack_shape(
     *,
-    network: NetworkArgs,
+    network: NetworkSpec,
     service: ServiceSpec,
     alarms: Alarms | None,
     autoscaling: Autoscaling | None,

@@ -15,81 +15,25 @@ revision runs in whichever group the last deployment left idle, and its alarms r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pulumi
 import pulumi_aws as aws
 
 from ..iam_policies import stack_tag
 from ..naming import type_token
-from ..observability.alarm_rules import Alarms, alarm_definitions
-from ..observability.service_alarms import metric_alarm
+from ..observability.alarm_rules import alarm_definitions
+from ..observability.dashboard import route_widgets
 from ..service.app_contract import (
-    DEFAULT_IDLE_TIMEOUT,
     TARGET_HEALTH_INTERVAL_SECONDS,
     TARGET_HEALTH_TIMEOUT_SECONDS,
     TARGET_HEALTHY_THRESHOLD,
     TARGET_UNHEALTHY_THRESHOLD,
 )
-from ..service.deployment_strategy import DeploymentStrategy
-from ..service.service_spec import ServiceSpec
 from .alb_rules import autonamed_elb_names
 from .deployment_role import infrastructure_policy, infrastructure_trust
+from .service_route_args import ServiceRouteArgs
 
 #: Up to 0.4.0 the route's alarms were children of the service's ``ServiceAlarms``: aliases keep their state.
 SERVICE_ALARMS_TYPE = type_token("service_alarms", "ServiceAlarms")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Route:
-    """The load balancer a service is reached through (``LoadBalancer``'s outputs, or another stack's)."""
-
-    listener_arn: pulumi.Input[str]
-    """The listener the service adds its rule to. Required."""
-    load_balancer_security_group_id: pulumi.Input[str]
-    """The load balancer's security group: the only source the tasks admit. Required."""
-    load_balancer_arn_suffix: pulumi.Input[str] | None = None
-    """``app/<name>/<id>``: the load balancer's metric dimension, for the route's alarms, the dashboard
-    and the requests-per-target policy. Default None."""
-    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
-    """The load balancer's idle timeout (``LoadBalancerSpec.idle_timeout_seconds``, or another stack's
-    ``idle_timeout_seconds`` output): the app keeps its connections open longer. Default 60."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServiceRouteArgs:
-    """The route, what it forwards to, and its alarms."""
-
-    route: Route
-    """The load balancer. Required."""
-    spec: ServiceSpec
-    """The service's port, health check, draining, path patterns and rule priority. Required."""
-    vpc_id: pulumi.Input[str]
-    """VPC of the tasks and the target group. Required."""
-    task_security_group_id: pulumi.Input[str]
-    """The tasks' security group, which admits the load balancer. Required."""
-    alarms: Alarms | None = None
-    """Thresholds of the target-side alarms (needs ``route.load_balancer_arn_suffix``). Default None."""
-    topic_arn: pulumi.Input[str] | None = None
-    """The SNS topic the alarms go to. Default None."""
-    deployment: DeploymentStrategy = field(default_factory=DeploymentStrategy)
-    """How deployments move traffic; canary, linear and blue/green add the alternate target group, the
-    test rule and the role ECS moves traffic with. Default rolling."""
-    test_header: tuple[str, str] | None = None
-    """(name, value) of the header the test rule matches (a traffic-shifting strategy only). Default None."""
-    role_path: str = "/"
-    """IAM path of the deployment role. Default ``/``."""
-    permissions_boundary_arn: pulumi.Input[str] | None = None
-    """Permissions boundary of the deployment role. Default None."""
-
-    def __post_init__(self) -> None:
-        self.deployment.check_service(
-            has_route=True,
-            min_healthy_percent=self.spec.min_healthy_percent,
-            max_percent=self.spec.max_percent,
-            test_header=self.test_header is not None,
-            listener_rule_priority=self.spec.listener_rule_priority,
-        )
 
 
 class ServiceRoute(pulumi.ComponentResource):
@@ -106,6 +50,14 @@ class ServiceRoute(pulumi.ComponentResource):
     advanced_configuration: aws.ecs.ServiceLoadBalancerAdvancedConfigurationArgsDict | None
     """``loadBalancers[].advancedConfiguration`` of the service (alternate target group, production and
     test rules, the role ECS assumes); None with a rolling strategy."""
+    resource_label: pulumi.Output[str] | None
+    """``<load balancer>/<target group>`` ARN suffixes: the ``ALBRequestCountPerTarget`` policy's resource
+    label; None without ``route.load_balancer_arn_suffix``."""
+    widgets: pulumi.Output[list[dict[str, object]]] | None
+    """The route's dashboard widgets (requests, target 5xx, response time against its alarm); None
+    without ``alarms`` or ``route.load_balancer_arn_suffix``."""
+    security_group_rules: tuple[aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule]
+    """The tasks' ingress from the load balancer and the load balancer's egress to them."""
 
     @staticmethod
     def check_name(name: str, key: str = "name", value: str = "", *, shifting: bool = False) -> None:
@@ -116,19 +68,21 @@ class ServiceRoute(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServiceRouteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.check_name(name, shifting=args.deployment.shifts_traffic)
         super().__init__(type_token("service_route", "ServiceRoute"), name, None, opts)
-        # Up to 0.4.0 these were the children of the service this route now belongs to.
+        # Up to 0.4.0 these were the children of the service this route now belongs to (a route of no
+        # parent is new: nothing to alias).
         parent = opts.parent if opts is not None else None
-        child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)])
+        child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)] if parent else None)
         self._name, self._args = name, args
+        priority = args.route.spec.listener_rule_priority
         target_group = self._target_group(f"{name}-tg", child)
         alternate = self._target_group(f"{name}-tg-alt", pulumi.ResourceOptions(parent=self)) if (
             args.deployment.shifts_traffic) else None  # fmt: skip
-        production = self._rule(f"{name}-rule", args.spec.listener_rule_priority, target_group, alternate, child)
+        production = self._rule(f"{name}-rule", priority, target_group, alternate, child)
         test = None
         if alternate is not None and args.test_header is not None:
-            test = self._rule(f"{name}-test-rule", args.spec.listener_rule_priority - 1, target_group, alternate,
+            test = self._rule(f"{name}-test-rule", priority - 1, target_group, alternate,
                               pulumi.ResourceOptions(parent=self), header=args.test_header)  # fmt: skip
-        self._security_group_rules(name, args, child)
+        self.security_group_rules = self._security_group_rules(name, args, child)
         self.target_group_arn = target_group.arn
         self.target_group_arn_suffix = target_group.arn_suffix
         self.advanced_configuration = (
@@ -136,27 +90,44 @@ class ServiceRoute(pulumi.ComponentResource):
         )
         suffixes = [target_group.arn_suffix, *([alternate.arn_suffix] if alternate is not None else [])]
         self.deployment_alarm_names = self._alarms(name, args, parent, suffixes)
+        balancer = args.route.load_balancer_arn_suffix
+        self.resource_label = (
+            None if balancer is None else pulumi.Output.format("{0}/{1}", balancer, target_group.arn_suffix)
+        )
+        self.widgets = self._widgets(target_group)
         self.register_outputs(
             {
                 "target_group_arn": self.target_group_arn,
                 "target_group_arn_suffix": self.target_group_arn_suffix,
                 "deployment_alarm_names": self.deployment_alarm_names,
                 "advanced_configuration": self.advanced_configuration,
+                "resource_label": self.resource_label,
+                "widgets": self.widgets,
             }
+        )
+
+    def _widgets(self, target_group: aws.lb.TargetGroup) -> pulumi.Output[list[dict[str, object]]] | None:
+        """The dashboard widgets of the production target group (``route_widgets``)."""
+        alarms, balancer = self._args.alarms, self._args.route.load_balancer_arn_suffix
+        if alarms is None or balancer is None:
+            return None
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        return pulumi.Output.all(region, balancer, target_group.arn_suffix).apply(
+            lambda v: route_widgets(v[0], v[1], v[2], alarms)
         )
 
     def _target_group(self, name: str, opts: pulumi.ResourceOptions) -> aws.lb.TargetGroup:
         """A target group of the tasks (its health check is the app's)."""
-        spec = self._args.spec
+        service = self._args.service
         return aws.lb.TargetGroup(
             name,
-            port=spec.container_port,
+            port=service.container_port,
             protocol="HTTP",
             target_type="ip",
             vpc_id=self._args.vpc_id,
-            deregistration_delay=spec.deregistration_delay_seconds,
+            deregistration_delay=self._args.route.spec.deregistration_delay_seconds,
             health_check={
-                "path": spec.health_check.path,
+                "path": service.health_check.path,
                 "matcher": "200",
                 "interval": TARGET_HEALTH_INTERVAL_SECONDS,
                 "timeout": TARGET_HEALTH_TIMEOUT_SECONDS,
@@ -181,7 +152,7 @@ class ServiceRoute(pulumi.ComponentResource):
         the program leaves them to it (a later update that set them back would send all traffic to a
         revision ECS has scaled to zero)."""
         conditions: list[aws.lb.ListenerRuleConditionArgsDict] = [
-            {"path_pattern": {"values": list(self._args.spec.path_patterns)}}
+            {"path_pattern": {"values": list(self._args.route.spec.path_patterns)}}
         ]
         if header is not None:
             conditions.append({"http_header": {"http_header_name": header[0], "values": [header[1]]}})
@@ -243,12 +214,14 @@ class ServiceRoute(pulumi.ComponentResource):
         return configuration
 
     @staticmethod
-    def _security_group_rules(name: str, args: ServiceRouteArgs, child: pulumi.ResourceOptions) -> None:
+    def _security_group_rules(
+        name: str, args: ServiceRouteArgs, child: pulumi.ResourceOptions
+    ) -> tuple[aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule]:
         """The tasks admit the load balancer on the app port; the load balancer reaches out to them only."""
-        port, balancer = args.spec.container_port, args.route.load_balancer_security_group_id
+        port, balancer = args.service.container_port, args.route.load_balancer_security_group_id
         # The deployer may change only security groups and rules tagged with its stack (docs/iam.md).
         tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
-        aws.vpc.SecurityGroupIngressRule(
+        ingress = aws.vpc.SecurityGroupIngressRule(
             f"{name}-sg-from-alb",
             security_group_id=args.task_security_group_id,
             referenced_security_group_id=balancer,
@@ -259,7 +232,7 @@ class ServiceRoute(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        aws.vpc.SecurityGroupEgressRule(
+        egress = aws.vpc.SecurityGroupEgressRule(
             f"{name}-alb-egress",
             security_group_id=balancer,
             referenced_security_group_id=args.task_security_group_id,
@@ -272,6 +245,7 @@ class ServiceRoute(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
+        return ingress, egress
 
     def _alarms(
         self, name: str, args: ServiceRouteArgs, parent: pulumi.Resource | None, suffixes: list[pulumi.Output[str]]
@@ -290,6 +264,7 @@ class ServiceRoute(pulumi.ComponentResource):
             child = pulumi.ResourceOptions(parent=self, aliases=[moved] if index == 0 else None)
             prefix = alarms_name if index == 0 else f"{alarms_name}-alt"
             dimensions = {"LoadBalancer": suffix, "TargetGroup": group}
-            alarms = [metric_alarm(f"{prefix}-{d.role}", d, dimensions, args.topic_arn, child) for d in on_target]
+            inputs = [(f"{prefix}-{d.role}", d.alarm_inputs(dimensions, args.topic_arn)) for d in on_target]
+            alarms = [aws.cloudwatch.MetricAlarm(alarm, **alarm_inputs, opts=child) for alarm, alarm_inputs in inputs]
             rolling_back += [a.name for a, d in zip(alarms, on_target, strict=True) if d.rolls_back_deployments]
         return pulumi.Output.all(*rolling_back)

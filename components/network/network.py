@@ -1,4 +1,4 @@
-"""Where the service runs: the default VPC, a new awsx VPC, or existing VPC and subnets (``NetworkArgs``)."""
+"""Where the service runs: the default VPC, a new awsx VPC, or existing VPC and subnets (``NetworkSpec``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pulumi_aws as aws
 import pulumi_awsx as awsx
 
 from ..naming import type_token
-from .network_spec import NetworkArgs
+from .network_spec import NetworkSpec
 
 _NAT = {
     "None": awsx.ec2.NatGatewayStrategy.NONE,
@@ -34,7 +34,7 @@ class Network(pulumi.ComponentResource):
     assign_public_ip: bool
     """Whether tasks get a public IP (they do in public subnets: no NAT gateway cost)."""
 
-    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: NetworkSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("network", "Network"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.assign_public_ip = args.tasks_in_public_subnets

@@ -14,7 +14,7 @@ NAT_STRATEGIES = ("None", "Single", "OnePerAz")
 
 
 @dataclass(frozen=True, kw_only=True)
-class NetworkArgs:
+class NetworkSpec:
     """Which network to use; validated on construction."""
 
     mode: str = "default"
@@ -33,27 +33,27 @@ class NetworkArgs:
     """Existing private subnets for tasks; empty puts tasks in the public subnets with a public IP. Default empty."""
 
     def __post_init__(self) -> None:
-        check.one_of("NetworkArgs.mode", self.mode, VPC_MODES)
+        check.one_of("NetworkSpec.mode", self.mode, VPC_MODES)
         if self.mode == "new":
-            check.ipv4_cidrs("NetworkArgs.vpc_cidr", [self.vpc_cidr])
+            check.ipv4_cidrs("NetworkSpec.vpc_cidr", [self.vpc_cidr])
             if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
-                raise ConfigError("NetworkArgs.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
-            check.int_in_range("NetworkArgs.availability_zones", self.availability_zones, 2, 6)
-            check.one_of("NetworkArgs.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
+                raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
+            check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)
+            check.one_of("NetworkSpec.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
         elif self.mode == "existing":
             if not self.vpc_id.startswith("vpc-"):
                 raise ConfigError(
-                    "NetworkArgs.vpc_id", self.vpc_id, "a VPC ID such as vpc-0abc1234 when NetworkArgs.mode is existing"
+                    "NetworkSpec.vpc_id", self.vpc_id, "a VPC ID such as vpc-0abc1234 when NetworkSpec.mode is existing"
                 )
             if len(self.public_subnet_ids) < 2:
                 raise ConfigError(
-                    "NetworkArgs.public_subnet_ids",
+                    "NetworkSpec.public_subnet_ids",
                     list(self.public_subnet_ids),
                     "two or more subnet IDs in different AZs",
                 )
             for key, subnets in (
-                ("NetworkArgs.public_subnet_ids", self.public_subnet_ids),
-                ("NetworkArgs.task_subnet_ids", self.task_subnet_ids),
+                ("NetworkSpec.public_subnet_ids", self.public_subnet_ids),
+                ("NetworkSpec.task_subnet_ids", self.task_subnet_ids),
             ):
                 for subnet in subnets:
                     if not subnet.startswith("subnet-"):
@@ -67,3 +67,7 @@ class NetworkArgs:
         if self.mode == "new":
             return self.nat_strategy == "None"
         return not self.task_subnet_ids
+
+
+#: 0.4.0's name for ``NetworkSpec`` (a plain spec, not args with Inputs), kept for its users.
+NetworkArgs = NetworkSpec

@@ -9,7 +9,9 @@ errors rolls back even when its tasks pass their health checks.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import ConfigError, collect
 from ..validation import int_in_range
@@ -67,6 +69,28 @@ class AlarmDefinition:
     """``service`` (ClusterName, ServiceName) or ``target`` (LoadBalancer, TargetGroup)."""
     comparison: str = "GreaterThanThreshold"
     rolls_back_deployments: bool = False
+
+    def alarm_inputs(self, dimensions: Mapping[str, Any], topic_arn: Any | None) -> dict[str, Any]:
+        """The ``MetricAlarm`` inputs of this alarm on ``dimensions``, telling ``topic_arn`` (if any): the
+        one shape of the service's and the route's alarms (values may be a program's Inputs)."""
+        percentile = self.statistic.startswith("p")
+        actions = [topic_arn] if topic_arn is not None else []
+        return {
+            "alarm_description": self.description,
+            "namespace": self.namespace,
+            "metric_name": self.metric,
+            "dimensions": dict(dimensions),
+            "statistic": None if percentile else self.statistic,
+            "extended_statistic": self.statistic if percentile else None,
+            "period": 60,
+            "evaluation_periods": self.periods,
+            "threshold": self.threshold,
+            "comparison_operator": self.comparison,
+            # No traffic is no error: a quiet service must not alarm, nor block a deployment.
+            "treat_missing_data": "notBreaching",
+            "alarm_actions": actions,
+            "ok_actions": actions,
+        }
 
 
 #: The alarms ``ServiceMonitoring`` adds to the definitions' (they watch its own metrics): the Spot

@@ -55,10 +55,10 @@ def dashboard_body(
     alarms: Alarms,
     on_demand_base: int,
     capacity_providers: tuple[str, ...],
-    route: tuple[str, str] | None = None,
+    route_widgets: list[dict[str, object]] | None = None,
 ) -> str:
-    """CPU and memory against the task's size (100 % is all of it) with the alarm lines, with a
-    ``route`` (load balancer and target group ARN suffixes) its requests, 5xx and response time,
+    """CPU and memory against the task's size (100 % is all of it) with the alarm lines, a route's
+    widgets (its requests, 5xx and response time: ``route_widgets``, which lays them out for this body),
     running tasks per capacity provider against the desired count (the first ``on_demand_base`` on
     FARGATE, the rest on Spot) and Spot interruptions."""
     ecs = {"ClusterName": cluster, "ServiceName": service}
@@ -68,10 +68,10 @@ def dashboard_body(
             0, 0, region=region, stat="Average", yAxis={"left": {"min": 0, "max": 100}},
             annotations={"horizontal": [{"label": "CPU alarm", "value": alarms.cpu_percent},
                                         {"label": "memory alarm", "value": alarms.memory_percent}]}),
-        *(route_widgets(region, *route, alarms) if route is not None else []),
+        *(route_widgets or []),
     ]  # fmt: skip
     # Each row is 6 high; the route's widgets take the first row's right and the second's left.
-    row = 6 if route is not None else 0
+    row = 6 if route_widgets else 0
     widgets += [
         _widget(f"Running tasks by capacity provider (the first {on_demand_base} on FARGATE, the rest on Spot)", [
             *([METRIC_NAMESPACE, RUNNING_METRIC, *sum(ecs.items(), ()), "CapacityProvider", provider,

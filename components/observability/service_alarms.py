@@ -2,49 +2,18 @@
 
 The alarms on its route (5xx, unhealthy targets, response time) belong to its ``ServiceRoute``: they
 must exist before the service, which names the deployment alarms among them, while these need the
-service's name. ``metric_alarm`` makes one alarm from its definition for both.
+service's name. Both make each alarm from its definition (``AlarmDefinition.alarm_inputs``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from ..naming import type_token
-from .alarm_rules import AlarmDefinition, Alarms, alarm_definitions
-
-
-def metric_alarm(
-    name: str,
-    definition: AlarmDefinition,
-    dimensions: Mapping[str, pulumi.Input[str]],
-    topic_arn: pulumi.Input[str] | None,
-    opts: pulumi.ResourceOptions,
-) -> aws.cloudwatch.MetricAlarm:
-    """The alarm ``definition`` describes, on ``dimensions``, telling ``topic_arn`` (if any)."""
-    percentile = definition.statistic.startswith("p")
-    actions = [topic_arn] if topic_arn is not None else []
-    return aws.cloudwatch.MetricAlarm(
-        name,
-        alarm_description=definition.description,
-        namespace=definition.namespace,
-        metric_name=definition.metric,
-        dimensions=dict(dimensions),
-        statistic=None if percentile else definition.statistic,
-        extended_statistic=definition.statistic if percentile else None,
-        period=60,
-        evaluation_periods=definition.periods,
-        threshold=definition.threshold,
-        comparison_operator=definition.comparison,
-        # No traffic is no error: a quiet service must not alarm, nor block a deployment.
-        treat_missing_data="notBreaching",
-        alarm_actions=actions,
-        ok_actions=actions,
-        opts=opts,
-    )
+from .alarm_rules import Alarms, alarm_definitions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,7 +41,7 @@ class ServiceAlarms(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         dimensions = {"ClusterName": args.cluster_name, "ServiceName": args.service_name}
         alarms = [
-            metric_alarm(f"{name}-{d.role}", d, dimensions, args.topic_arn, child)
+            aws.cloudwatch.MetricAlarm(f"{name}-{d.role}", **d.alarm_inputs(dimensions, args.topic_arn), opts=child)
             for d in alarm_definitions(args.alarms)
             if d.watches == "service"
         ]

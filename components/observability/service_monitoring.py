@@ -48,10 +48,8 @@ class ServiceMonitoringArgs:
     """The cluster's name (metric dimension). Required."""
     service_name: pulumi.Input[str]
     """The service. Required."""
-    load_balancer_arn_suffix: pulumi.Input[str] | None = None
-    """The load balancer's metric dimension, with the service's route. Default None: no route widgets."""
-    target_group_arn_suffix: pulumi.Input[str] | None = None
-    """The route's target group's metric dimension. Default None."""
+    route_widgets: pulumi.Input[list[dict[str, object]]] | None = None
+    """The widgets of the service's route (``ServiceRoute.widgets``). Default None: no route widgets."""
     capacity_providers: tuple[str, ...] = ("FARGATE", "FARGATE_SPOT")
     """The providers of the service's strategy, each graphed with its running tasks. Default both."""
     on_demand_base: int = 0
@@ -72,12 +70,14 @@ class ServiceMonitoring(pulumi.ComponentResource):
 
     dashboard_url: pulumi.Output[str]
     """The dashboard in the CloudWatch console."""
+    alarm_names: pulumi.Output[list[str]]
+    """Its alarms: Spot interruptions in an hour, and fewer tasks running than desired."""
 
     def __init__(self, name: str, args: ServiceMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("service_monitoring", "ServiceMonitoring"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
-        self._spot_interruptions(name, args)
+        spot_alarm = self._spot_interruptions(name, args)
         TaskCounter(
             f"{name}-task-count",
             TaskCounterArgs(
@@ -87,24 +87,18 @@ class ServiceMonitoring(pulumi.ComponentResource):
             ),
             opts=child,
         )  # fmt: skip
-        self._below_desired(name, args)
+        below_desired = self._below_desired(name, args)
         project = pulumi.get_project()
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             # The region the provider deploys to, not config: it is there even when only a profile names it.
             dashboard_name=region.apply(lambda r: dashboard_name(project, name, r)),
-            dashboard_body=pulumi.Output.all(
-                region,
-                args.cluster_name,
-                args.service_name,
-                args.load_balancer_arn_suffix,
-                args.target_group_arn_suffix,
-            ).apply(
+            dashboard_body=pulumi.Output.all(region, args.cluster_name, args.service_name, args.route_widgets).apply(
                 lambda v: dashboard_body(
                     region=v[0],
                     cluster=v[1],
                     service=v[2],
-                    route=(v[3], v[4]) if v[3] and v[4] else None,
+                    route_widgets=v[3],
                     alarms=args.alarms,
                     on_demand_base=args.on_demand_base,
                     capacity_providers=args.capacity_providers,
@@ -115,10 +109,12 @@ class ServiceMonitoring(pulumi.ComponentResource):
         self.dashboard_url = pulumi.Output.all(region, dashboard.dashboard_name).apply(
             lambda v: dashboard_url(v[0], v[1])
         )
-        self.register_outputs({"dashboard_url": self.dashboard_url})
+        self.alarm_names = pulumi.Output.all(spot_alarm.name, below_desired.name)
+        self.register_outputs({"dashboard_url": self.dashboard_url, "alarm_names": self.alarm_names})
 
-    def _spot_interruptions(self, name: str, args: ServiceMonitoringArgs) -> None:
-        """The interruption events to a log group (and the topic), counted by a metric filter, alarmed."""
+    def _spot_interruptions(self, name: str, args: ServiceMonitoringArgs) -> aws.cloudwatch.MetricAlarm:
+        """The interruption events to a log group (and the topic), counted by a metric filter, alarmed on
+        (the alarm returned)."""
         child = pulumi.ResourceOptions(parent=self)
         # EventBridge writes only to log groups under /aws/events/; the prefix gets a unique suffix (the
         # same stack and service names in another project must not collide).
@@ -165,9 +161,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
                 opts=child,
             )
             aws.cloudwatch.EventTarget(f"{name}-spot-to-topic", rule=rule.name, arn=args.topic_arn, opts=child)
-        self._spot_alarm(name, args, events)
+        return self._spot_alarm(name, args, events)
 
-    def _spot_alarm(self, name: str, args: ServiceMonitoringArgs, events: aws.cloudwatch.LogGroup) -> None:
+    def _spot_alarm(
+        self, name: str, args: ServiceMonitoringArgs, events: aws.cloudwatch.LogGroup
+    ) -> aws.cloudwatch.MetricAlarm:
         """The interruptions counted from their log group, and alarmed on above the hourly threshold."""
         child = pulumi.ResourceOptions(parent=self)
         aws.cloudwatch.LogMetricFilter(
@@ -183,7 +181,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
             opts=child,
         )
         actions = [args.topic_arn] if args.topic_arn is not None else []
-        aws.cloudwatch.MetricAlarm(
+        return aws.cloudwatch.MetricAlarm(
             f"{name}-spot-alarm",
             alarm_description=f"More than {args.alarms.spot_interruptions_per_hour} Spot interruptions in an hour",
             namespace=METRIC_NAMESPACE,
@@ -199,11 +197,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
             opts=child,
         )
 
-    def _below_desired(self, name: str, args: ServiceMonitoringArgs) -> None:
+    def _below_desired(self, name: str, args: ServiceMonitoringArgs) -> aws.cloudwatch.MetricAlarm:
         """Alarm when fewer tasks run than desired for ``BELOW_DESIRED_MINUTES`` (the counter's metrics)."""
         actions = [args.topic_arn] if args.topic_arn is not None else []
         expression, metrics = below_desired_queries(args.capacity_providers)
-        aws.cloudwatch.MetricAlarm(
+        return aws.cloudwatch.MetricAlarm(
             f"{name}-below-desired",
             alarm_description=f"Fewer tasks running than desired for {BELOW_DESIRED_MINUTES} minutes "
             "(no Spot capacity, or tasks failing to start)",

@@ -68,7 +68,7 @@ def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_s
             "ServiceSpec.stop_timeout_seconds",
             stop_timeout_seconds,
             f"at least {least}: the app drains {drain} s after SIGTERM (the longer of "
-            f"ServiceSpec.deregistration_delay_seconds and the target group's {TARGET_HEALTH_INTERVAL_SECONDS} s x "
+            f"RouteSpec.deregistration_delay_seconds and the target group's {TARGET_HEALTH_INTERVAL_SECONDS} s x "
             f"{TARGET_UNHEALTHY_THRESHOLD} health "
             f"check), then needs {MIN_FINISH_SECONDS} s to finish and {EXIT_MARGIN_SECONDS} s to exit",
         )

@@ -1,4 +1,4 @@
-"""An ECS cluster with FARGATE and FARGATE_SPOT associated, and ECS Exec sessions logged (``ClusterArgs``).
+"""An ECS cluster with FARGATE and FARGATE_SPOT associated, and ECS Exec sessions logged (``ClusterSpec``).
 
 Services take it, or an existing cluster's ARN, as ``FargateServiceArgs.cluster`` (CDK's ``ecs.Cluster``,
 awsx's ``cluster`` argument): several services share one cluster.
@@ -11,7 +11,7 @@ import pulumi_aws as aws
 
 from ..naming import type_token
 from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
-from .cluster_spec import ClusterArgs
+from .cluster_spec import ClusterSpec
 
 #: Up to 0.4.0 a ``FargateService`` of the same name created the cluster: an alias to it keeps each
 #: child's state, so an existing stack replaces nothing.
@@ -43,9 +43,9 @@ class Cluster(pulumi.ComponentResource):
     exec_log_group_arn: pulumi.Output[str] | None
     """The ECS Exec session log group (with ``exec_logging``), else None."""
     exec_kms_key_arn: str
-    """The key ECS Exec sessions are encrypted with (``ClusterArgs.exec_kms_key_arn``)."""
+    """The key ECS Exec sessions are encrypted with (``ClusterSpec.exec_kms_key_arn``)."""
 
-    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: ClusterSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("cluster", "Cluster"), name, None, opts)
         parent = opts.parent if opts is not None else None
         moved = pulumi.Alias(parent=pulumi.create_urn(name, FARGATE_SERVICE_TYPE, parent))
@@ -79,7 +79,7 @@ class Cluster(pulumi.ComponentResource):
         )
 
     @staticmethod
-    def _exec_logs(name: str, args: ClusterArgs, child: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
+    def _exec_logs(name: str, args: ClusterSpec, child: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
         return aws.cloudwatch.LogGroup(
             f"{name}-exec-logs",
             retention_in_days=args.log_retention_days,

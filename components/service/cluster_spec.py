@@ -15,7 +15,7 @@ CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClusterArgs:
+class ClusterSpec:
     """A cluster with FARGATE and FARGATE_SPOT associated."""
 
     container_insights: str = "enhanced"
@@ -32,8 +32,8 @@ class ClusterArgs:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: check.one_of("ClusterArgs.container_insights", self.container_insights, CONTAINER_INSIGHTS),
+            lambda: check.one_of("ClusterSpec.container_insights", self.container_insights, CONTAINER_INSIGHTS),
             lambda: validate_strategy(self.default_strategy),
-            lambda: check.kms_key_arn("ClusterArgs.exec_kms_key_arn", self.exec_kms_key_arn),
-            lambda: check.log_retention("ClusterArgs.log_retention_days", self.log_retention_days),
+            lambda: check.kms_key_arn("ClusterSpec.exec_kms_key_arn", self.exec_kms_key_arn),
+            lambda: check.log_retention("ClusterSpec.log_retention_days", self.log_retention_days),
         )

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .service_spec import APP_CONTAINER, ServiceSpec
-from .sidecar import RUN_AS
+from .sidecar import RUN_AS, log_configuration
 
 CONTAINER_NAME = APP_CONTAINER
 
@@ -40,11 +40,15 @@ def container_definition(
     region: str,
     secrets: Mapping[str, str] | None = None,
     idle_timeout_seconds: int | None = None,
+    deregistration_delay_seconds: int = 0,
 ) -> dict[str, Any]:
-    """The one container of the task: ``image`` (digest-pinned), logging to ``log_group`` in ``region``,
-    with ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start."""
+    """The app's container: ``image`` (digest-pinned), logging to ``log_group`` in ``region``, with
+    ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start, told
+    the load balancer's idle timeout and the target group's draining when one routes to it."""
     hc = spec.health_check
-    environment = spec.container_environment(idle_timeout_seconds)
+    environment = spec.container_environment(
+        idle_timeout_seconds=idle_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
+    )
     definition: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": image,
@@ -73,19 +77,12 @@ def container_definition(
         "stopTimeout": spec.stop_timeout_seconds,
         # An init process as PID 1 forwards SIGTERM and reaps zombies.
         "linuxParameters": {"initProcessEnabled": True},
-        "logConfiguration": {
-            "logDriver": "awslogs",
-            "options": {
-                "awslogs-group": log_group,
-                "awslogs-region": region,
-                "awslogs-stream-prefix": CONTAINER_NAME,
-                "mode": "non-blocking",
-                "max-buffer-size": "4m",
-            },
-        },
+        "logConfiguration": log_configuration(log_group=log_group, region=region, stream_prefix=CONTAINER_NAME),
     }
     if secrets:
         definition["secrets"] = [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())]
+    if spec.app_depends_on:
+        definition["dependsOn"] = [{"containerName": c, "condition": k} for c, k in spec.app_depends_on]
     if spec.sidecars:
         # The app's hard limit is what its sidecars leave: the heap ceiling is tuned to it.
         definition["memory"] = spec.app_memory_mib
@@ -100,10 +97,11 @@ def container_definitions(
     region: str,
     secrets: Mapping[str, str] | None = None,
     idle_timeout_seconds: int | None = None,
+    deregistration_delay_seconds: int = 0,
 ) -> list[dict[str, Any]]:
     """The task's containers: the app (``container_definition``) and its sidecars."""
     app = container_definition(
         spec, image=image, log_group=log_group, region=region, secrets=secrets,
-        idle_timeout_seconds=idle_timeout_seconds,
+        idle_timeout_seconds=idle_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds,
     )  # fmt: skip
     return [app, *(sidecar.definition(log_group=log_group, region=region) for sidecar in spec.sidecars)]

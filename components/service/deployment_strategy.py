@@ -17,10 +17,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, collect, raise_any
+
+if TYPE_CHECKING:
+    import pulumi_aws as aws
 
 ROLLING, CANARY, LINEAR, BLUE_GREEN = "rolling", "canary", "linear", "blueGreen"
 KINDS = (ROLLING, CANARY, LINEAR, BLUE_GREEN)
@@ -122,7 +127,7 @@ class DeploymentStrategy:
         errors: list[ConfigError] = []
         if test_header and listener_rule_priority <= 1:
             # ELB priorities run 1-50000, lowest first: the test rule must come before the production one.
-            errors.append(ConfigError("ServiceSpec.listener_rule_priority", listener_rule_priority, "2 or more with "
+            errors.append(ConfigError("RouteSpec.listener_rule_priority", listener_rule_priority, "2 or more with "
                 "deploymentTestHeader: the test rule takes the priority before the production rule's"))  # fmt: skip
         if self.shifts_traffic and not has_route:
             errors.append(ConfigError("DeploymentStrategy.kind", self.kind, _SHIFTING_NEEDS_ALB))
@@ -203,3 +208,26 @@ def parse_test_header(text: str) -> tuple[str, str] | None:
     if name.lower() == "host":
         raise ConfigError("deploymentTestHeader", text, "a header other than host (ELB: use a host condition)")
     return name, value
+
+
+def deployment_configuration(
+    strategy: DeploymentStrategy, hooks: Sequence[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict] = ()
+) -> aws.ecs.ServiceDeploymentConfigurationArgsDict:
+    """The strategy and lifecycle hooks as pulumi-aws takes them (the minutes are strings: the provider's
+    nullable ints)."""
+    config: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": API_STRATEGY[strategy.kind]}
+    if hooks:
+        config["lifecycle_hooks"] = list(hooks)
+    if strategy.shifts_traffic:
+        config["bake_time_in_minutes"] = str(strategy.bake_minutes)
+    if strategy.kind == CANARY:
+        config["canary_configuration"] = {
+            "canary_percent": float(strategy.canary_percent),
+            "canary_bake_time_in_minutes": str(strategy.canary_bake_minutes),
+        }
+    if strategy.kind == LINEAR:
+        config["linear_configuration"] = {
+            "step_percent": float(strategy.step_percent),
+            "step_bake_time_in_minutes": str(strategy.step_minutes),
+        }
+    return config

@@ -7,13 +7,14 @@ mocks and to policy packs (awsx components are remote: mocks see none of their c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import cast
 
 import pulumi
 import pulumi_aws as aws
 
-from ..edge.service_route import ServiceRoute, ServiceRouteArgs
+from ..edge.service_route import ServiceRoute
+from ..edge.service_route_args import ServiceRouteArgs
+from ..errors import ConfigError
 from ..iam_policies import default_boundary_arn, role_path, stack_tag
 from ..naming import type_token
 from ..observability.alarm_topic import AlarmTopic
@@ -22,33 +23,10 @@ from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitor
 from .capacity_strategy import FARGATE
 from .cluster import Cluster, strategy_inputs
 from .container_definition import CONTAINER_NAME
-from .deployment_strategy import API_STRATEGY, CANARY, LINEAR, DeploymentStrategy
+from .deployment_strategy import deployment_configuration
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
-
-
-def deployment_configuration(
-    strategy: DeploymentStrategy, hooks: Sequence[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict] = ()
-) -> aws.ecs.ServiceDeploymentConfigurationArgsDict:
-    """The strategy and lifecycle hooks as pulumi-aws takes them (the minutes are strings: the provider's
-    nullable ints)."""
-    config: aws.ecs.ServiceDeploymentConfigurationArgsDict = {"strategy": API_STRATEGY[strategy.kind]}
-    if hooks:
-        config["lifecycle_hooks"] = list(hooks)
-    if strategy.shifts_traffic:
-        config["bake_time_in_minutes"] = str(strategy.bake_minutes)
-    if strategy.kind == CANARY:
-        config["canary_configuration"] = {
-            "canary_percent": float(strategy.canary_percent),
-            "canary_bake_time_in_minutes": str(strategy.canary_bake_minutes),
-        }
-    if strategy.kind == LINEAR:
-        config["linear_configuration"] = {
-            "step_percent": float(strategy.step_percent),
-            "step_bake_time_in_minutes": str(strategy.step_minutes),
-        }
-    return config
 
 
 class FargateService(pulumi.ComponentResource):
@@ -75,6 +53,13 @@ class FargateService(pulumi.ComponentResource):
     """The container environment: user variables plus the Node/glibc tuning."""
     dashboard_url: pulumi.Output[str] | None
     """The service's CloudWatch dashboard (with ``alarms``), else None."""
+    route: ServiceRoute | None
+    """The route it is reached through (target group, listener rule, its alarms, widgets and scaling
+    label), or None without one."""
+    scalable_target: aws.appautoscaling.Target | None
+    """The service's Application Auto Scaling target (with ``autoscaling``), else None: a policy of your
+    own (e.g. on a queue's backlog) takes its ``resource_id``, ``scalable_dimension`` and
+    ``service_namespace``, and depends on it."""
 
     @staticmethod
     def check_name(name: str, key: str = "name", value: str = "", *, shifting: bool = False) -> None:
@@ -85,6 +70,9 @@ class FargateService(pulumi.ComponentResource):
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         if args.route is not None:
             self.check_name(name, shifting=args.deployment.shifts_traffic)
+        if isinstance(args.cluster, Cluster) and args.exec_kms_key_arn:
+            allowed = "empty with a Cluster (its ClusterSpec.exec_kms_key_arn is the key): an existing cluster's only"
+            raise ConfigError("FargateServiceArgs.exec_kms_key_arn", args.exec_kms_key_arn, allowed)
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
@@ -98,22 +86,25 @@ class FargateService(pulumi.ComponentResource):
             self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
         task = self._task(cluster)
         task_sg = self._security_group()
-        topic = (
-            AlarmTopic(f"{name}-alarms", args.alarms.emails, self._child)
-            if args.alarms and args.alarms.emails
-            else None
-        )
+        emails = args.alarms.emails if args.alarms else ()
+        topic = AlarmTopic(f"{name}-alarms", emails, self._child) if emails else None
         route = self._route(task_sg, topic)
         service = self._service(task, task_sg, route, cluster)
-        self.dashboard_url = self._monitoring(service, route, topic)
-        self._autoscaling(service, route)
+        monitoring = self._monitoring(service, route, topic)
+        scaling = self._autoscaling(service, route)
         self.service_name = service.name
         self.task_definition_arn = task.task_definition_arn
         self.log_group_name = task.log_group_name
         self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment(args.route.idle_timeout_seconds if args.route else None)
+        self.environment = args.spec.container_environment(
+            idle_timeout_seconds=args.route.idle_timeout_seconds if args.route else None,
+            deregistration_delay_seconds=args.route.spec.deregistration_delay_seconds if args.route else 0,
+        )
+        self.dashboard_url = monitoring[1].dashboard_url if monitoring else None
+        self.route = route
+        self.scalable_target = scaling.target if scaling else None
         self.register_outputs(
             {
                 "cluster_arn": self.cluster_arn,
@@ -126,6 +117,8 @@ class FargateService(pulumi.ComponentResource):
                 "target_group_arn": self.target_group_arn,
                 "environment": self.environment,
                 "dashboard_url": self.dashboard_url,
+                "route": self.route,
+                "scalable_target": self.scalable_target,
             }
         )
 
@@ -139,6 +132,7 @@ class FargateService(pulumi.ComponentResource):
         return pulumi.Output.all(partition, account).apply(lambda v: default_boundary_arn(v[0], v[1], project, stack))
 
     def _task(self, cluster: Cluster | None) -> FargateTask:
+        """The task; with an existing cluster, ECS Exec's key is the one the args name for it."""
         args = self._args
         return FargateTask(
             self._name,
@@ -147,8 +141,9 @@ class FargateService(pulumi.ComponentResource):
                 permissions_boundary_arn=self._boundary, secrets=args.secrets, secret_values=args.secret_values,
                 secret_kms_key_arns=args.secret_kms_key_arns,
                 exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
-                exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else "",
+                exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else args.exec_kms_key_arn,
                 idle_timeout_seconds=args.route.idle_timeout_seconds if args.route else None,
+                deregistration_delay_seconds=args.route.spec.deregistration_delay_seconds if args.route else 0,
             ),
             self._child,
         )  # fmt: skip
@@ -160,8 +155,9 @@ class FargateService(pulumi.ComponentResource):
         tags = stack_tag(pulumi.get_project(), pulumi.get_stack().lower())
         task_sg = aws.ec2.SecurityGroup(
             f"{name}-sg", vpc_id=args.vpc_id, tags=tags, opts=self._child,
-            # A changed description replaces the group: a routed service's keeps the one it was created with.
-            description="Tasks: container port from the load balancer only" if args.route else "Tasks: no inbound",
+            # EC2 cannot change a group's description: a new one replaces the group. One text for every
+            # service, 0.4.0's, so that adding or removing a route never does (what enters is the route's rules).
+            description="Tasks: container port from the load balancer only",
         )  # fmt: skip
         for egress in args.egress_ports:
             aws.vpc.SecurityGroupEgressRule(
@@ -184,7 +180,7 @@ class FargateService(pulumi.ComponentResource):
         return ServiceRoute(
             self._name,
             ServiceRouteArgs(
-                route=args.route, spec=args.spec, vpc_id=args.vpc_id, task_security_group_id=task_sg.id,
+                route=args.route, service=args.spec, vpc_id=args.vpc_id, task_security_group_id=task_sg.id,
                 alarms=args.alarms, topic_arn=topic.arn if topic else None, deployment=args.deployment,
                 test_header=args.test_header, role_path=self._role_path, permissions_boundary_arn=self._boundary,
             ),
@@ -226,7 +222,8 @@ class FargateService(pulumi.ComponentResource):
                 "assign_public_ip": args.assign_public_ip,
             },
             load_balancers=balancers or None,
-            health_check_grace_period_seconds=spec.health_check_grace_period_seconds if route else None,
+            # Only with a load balancer: a worker's tasks have their container health check's startPeriod.
+            health_check_grace_period_seconds=args.route.spec.health_check_grace_period_seconds if args.route else None,
             # The circuit breaker "can only be used for services using the rolling update (ECS) deployment
             # type" (ECS DeploymentCircuitBreaker); the other strategies roll back on the alarms.
             deployment_circuit_breaker={"enable": True, "rollback": True}
@@ -251,13 +248,14 @@ class FargateService(pulumi.ComponentResource):
 
     def _monitoring(
         self, service: aws.ecs.Service, route: ServiceRoute | None, topic: AlarmTopic | None
-    ) -> pulumi.Output[str] | None:
-        """The service's own alarms, Spot interruptions and the dashboard; its URL."""
+    ) -> tuple[ServiceAlarms, ServiceMonitoring] | None:
+        """The service's own alarms (``ServiceAlarms``), and its Spot interruptions and dashboard with the
+        route's widgets (``ServiceMonitoring``)."""
         args, spec = self._args, self._args.spec
         if args.alarms is None:
             return None
         topic_arn = topic.arn if topic else None
-        ServiceAlarms(
+        alarms = ServiceAlarms(
             f"{self._name}-alarms",
             ServiceAlarmsArgs(
                 alarms=args.alarms, cluster_name=self.cluster_name, service_name=service.name, topic_arn=topic_arn
@@ -268,9 +266,7 @@ class FargateService(pulumi.ComponentResource):
             f"{self._name}-monitoring",
             ServiceMonitoringArgs(
                 alarms=args.alarms, cluster_arn=self.cluster_arn, cluster_name=self.cluster_name,
-                service_name=service.name,
-                load_balancer_arn_suffix=args.route.load_balancer_arn_suffix if args.route else None,
-                target_group_arn_suffix=route.target_group_arn_suffix if route else None,
+                service_name=service.name, route_widgets=route.widgets if route else None,
                 capacity_providers=tuple(item.capacity_provider for item in spec.strategy),
                 on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
                 topic_arn=topic_arn, log_retention_days=spec.log_retention_days, role_path=self._role_path,
@@ -278,21 +274,19 @@ class FargateService(pulumi.ComponentResource):
             ),
             self._child,
         )  # fmt: skip
-        return monitoring.dashboard_url
+        return alarms, monitoring
 
-    def _autoscaling(self, service: aws.ecs.Service, route: ServiceRoute | None) -> None:
-        """Application Auto Scaling between the min and max (``ServiceAutoscaling``)."""
+    def _autoscaling(self, service: aws.ecs.Service, route: ServiceRoute | None) -> ServiceAutoscaling | None:
+        """Application Auto Scaling between the min and max (``ServiceAutoscaling``, returned); requests per
+        target are counted on the route's label."""
         args = self._args
         if args.autoscaling is None:
-            return
-        label = None
-        if route is not None and args.route is not None and args.route.load_balancer_arn_suffix is not None:
-            label = pulumi.Output.format("{0}/{1}", args.route.load_balancer_arn_suffix, route.target_group_arn_suffix)
-        ServiceAutoscaling(
+            return None
+        return ServiceAutoscaling(
             f"{self._name}-scaling",
             ServiceAutoscalingArgs(
                 scaling=args.autoscaling, cluster_name=self.cluster_name, service_name=service.name,
-                alb_resource_label=label,
+                alb_resource_label=route.resource_label if route else None,
             ),
             self._child,
         )  # fmt: skip

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import validation as check
+from ..edge.alb_rules import LAST_PRIORITY
 from ..errors import ConfigError, collect
 from ..iam_policies import is_role_path
 from ..observability.alarm_rules import Alarms
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     import pulumi
     import pulumi_aws as aws
 
-    from ..edge.service_route import Route
+    from ..edge.service_route_args import Route
     from .cluster import Cluster
 
 
@@ -43,7 +44,8 @@ class FargateServiceArgs:
     assign_public_ip: pulumi.Input[bool]
     """Give tasks a public IP (needed in public subnets to reach ECR; ingress stays route-only). Required."""
     route: Route | None = None
-    """The load balancer the service is reached through (a ``ServiceRoute`` is created for it). Default None."""
+    """The load balancer the service is reached through, with the route's ``RouteSpec`` (a ``ServiceRoute``
+    is created for it). Default None: a worker, with no target group, listener rule or drain."""
     autoscaling: Autoscaling | None = None
     """Scale the service between a minimum and a maximum (``desired_count`` must lie between); ``pulumi up``
     then never resets the running count. Default None: a fixed ``desired_count``."""
@@ -78,24 +80,31 @@ class FargateServiceArgs:
     """Managed policy every role of the service carries as its permissions boundary. Empty: the deploying
     account's ``<project>-boundary-<stack>`` (``docs/iam-boundary.json``, created once per stack). Default
     empty."""
+    exec_kms_key_arn: str = ""
+    """With ``ServiceSpec.enable_execute_command`` and an existing cluster (an ARN in ``cluster``): the KMS
+    key that cluster encrypts ECS Exec sessions with, which the task role must decrypt with. A ``Cluster``
+    brings its own (``ClusterSpec.exec_kms_key_arn``): then it must stay empty. Default empty: none."""
 
     def __post_init__(self) -> None:
+        route = self.route.spec if self.route is not None else None
         self.deployment.check_service(
-            has_route=self.route is not None,
+            has_route=route is not None,
             min_healthy_percent=self.spec.min_healthy_percent,
             max_percent=self.spec.max_percent,
             test_header=self.test_header is not None,
-            listener_rule_priority=self.spec.listener_rule_priority,
+            listener_rule_priority=route.listener_rule_priority if route is not None else LAST_PRIORITY,
         )
         check_plain_fields(
             spec=self.spec,
             idle_timeout_seconds=self.route.idle_timeout_seconds if self.route is not None else None,
+            deregistration_delay_seconds=route.deregistration_delay_seconds if route is not None else 0,
             egress_ports=self.egress_ports,
             secrets=self.secrets,
             secret_value_names=tuple(self.secret_values),
             secret_kms_key_arns=self.secret_kms_key_arns,
             permissions_boundary_arn=self.permissions_boundary_arn,
             cluster_arn=self.cluster if isinstance(self.cluster, str) else None,
+            exec_kms_key_arn=self.exec_kms_key_arn,
         )
         arn_suffix = self.route.load_balancer_arn_suffix if self.route is not None else None
         if self.autoscaling is not None:
@@ -124,22 +133,28 @@ def check_plain_fields(
     secret_kms_key_arns: tuple[str, ...],
     permissions_boundary_arn: str,
     cluster_arn: str | None = None,
+    deregistration_delay_seconds: int = 0,
+    exec_kms_key_arn: str = "",
 ) -> None:
     """The one check of ``FargateServiceArgs``' plain fields beside its spec (egress ports, secrets, KMS
-    keys, boundary, and ``cluster`` when it is an ARN: None for a ``Cluster`` or an Output), every mistake
-    at once. The args run it on construction; a program runs it on its
+    keys, boundary, ``cluster`` when it is an ARN: None for a ``Cluster`` or an Output, and an existing
+    cluster's exec key), and of the app's environment with the route's idle timeout and draining
+    (None: no route), every mistake at once. The args run it on construction; a program runs it on its
     config first, so that a mistake shows before anything is registered (``settings.py``)."""
     collect(
         lambda: check.ports("FargateServiceArgs.egress_ports", egress_ports),
         *(lambda name=name: secret_name("FargateServiceArgs.secret_values", name) for name in secret_value_names),
         *(lambda item=item: check_reference(*item) for item in secrets.items()),
-        lambda: _check_secret_names(spec, idle_timeout_seconds, secrets, secret_value_names),
+        lambda: _check_secret_names(
+            spec, idle_timeout_seconds, deregistration_delay_seconds, secrets, secret_value_names
+        ),
         *(
             lambda key=key: check.kms_key_arn("FargateServiceArgs.secret_kms_key_arns", key, optional=False)
             for key in secret_kms_key_arns
         ),
         lambda: check.policy_arn("FargateServiceArgs.permissions_boundary_arn", permissions_boundary_arn),
         lambda: _check_cluster_arn(cluster_arn),
+        lambda: check.kms_key_arn("FargateServiceArgs.exec_kms_key_arn", exec_kms_key_arn),
     )
 
 
@@ -149,10 +164,18 @@ def _check_cluster_arn(cluster_arn: str | None) -> None:
 
 
 def _check_secret_names(
-    spec: ServiceSpec, idle_timeout_seconds: int | None, secrets: Mapping[str, str], secret_value_names: tuple[str, ...]
+    spec: ServiceSpec,
+    idle_timeout_seconds: int | None,
+    deregistration_delay_seconds: int,
+    secrets: Mapping[str, str],
+    secret_value_names: tuple[str, ...],
 ) -> None:
-    """A name is a secret reference, a secret value or plain environment: one of them."""
+    """A name is a secret reference, a secret value or plain environment: one of them. The environment
+    is the app's with its route, whose drain must fit in ``stopTimeout`` (``shutdown_budget_seconds``)."""
     both = sorted(secrets.keys() & set(secret_value_names))
     if both:
         raise ConfigError("FargateServiceArgs.secret_values", both[0], "a name not also in FargateServiceArgs.secrets")
-    check_names(spec.container_environment(idle_timeout_seconds), [*secrets, *secret_value_names])
+    environment = spec.container_environment(
+        idle_timeout_seconds=idle_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
+    )
+    check_names(environment, [*secrets, *secret_value_names])

@@ -50,6 +50,9 @@ class FargateTaskArgs:
     idle_timeout_seconds: int | None = None
     """The idle timeout of the load balancer that routes to the task: the app is told its timeouts and
     drain. Default None: no load balancer (a worker)."""
+    deregistration_delay_seconds: int = 0
+    """The route's target-group draining (``RouteSpec.deregistration_delay_seconds``), which the app
+    drains for after SIGTERM. Default 0 (a worker: unused)."""
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -64,9 +67,10 @@ class FargateTask(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
-        # Up to 0.4.0 these were the children of the service this task now belongs to.
+        # Up to 0.4.0 these were the children of the service this task now belongs to (a task of no parent
+        # is new: nothing to alias).
         parent = opts.parent if opts is not None else None
-        self._child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)])
+        self._child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)] if parent else None)
         self._name, self._args = name, args
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self._partition = aws.get_partition_output(opts=invoke).partition
@@ -159,12 +163,12 @@ class FargateTask(pulumi.ComponentResource):
         logs: aws.cloudwatch.LogGroup,
         secrets: pulumi.Output[dict[str, str]],
         parameter_key: pulumi.Output[str] | None,
-    ) -> None:
+    ) -> aws.iam.RolePolicy:
         """Pull the images (the app's and each sidecar's in ECR), write the log, read exactly the task's
         secrets (``execution_policy``)."""
         kms_key_arns = self._args.secret_kms_key_arns
         sidecar_images = tuple(sidecar.image for sidecar in self._args.spec.sidecars)
-        aws.iam.RolePolicy(
+        return aws.iam.RolePolicy(
             f"{self._name}-exec-policy",
             role=exec_role.id,
             policy=pulumi.Output.all(
@@ -185,10 +189,10 @@ class FargateTask(pulumi.ComponentResource):
             opts=self._child,
         )
 
-    def _exec_command_policy(self, task_role: aws.iam.Role) -> None:
+    def _exec_command_policy(self, task_role: aws.iam.Role) -> aws.iam.RolePolicy:
         """ECS Exec: the SSM channels, the session log and its key (``exec_command_policy``)."""
         key = self._args.exec_kms_key_arn
-        aws.iam.RolePolicy(
+        return aws.iam.RolePolicy(
             f"{self._name}-exec-command",
             role=task_role.id,
             policy=pulumi.Output.from_input(self._args.exec_log_group_arn).apply(
@@ -205,7 +209,7 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
     ) -> aws.ecs.TaskDefinition:
         """The ARM64 Fargate task and its container definition (``container_definition``)."""
-        spec, idle = self._args.spec, self._args.idle_timeout_seconds
+        spec, idle, draining = self._args.spec, self._args.idle_timeout_seconds, self._args.deregistration_delay_seconds
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=account_unique(pulumi.get_project(), self._name),
@@ -219,7 +223,13 @@ class FargateTask(pulumi.ComponentResource):
             container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(
                 lambda v: json.dumps(
                     container_definitions(
-                        spec, image=v[0], log_group=v[1], region=v[2], secrets=v[3], idle_timeout_seconds=idle
+                        spec,
+                        image=v[0],
+                        log_group=v[1],
+                        region=v[2],
+                        secrets=v[3],
+                        idle_timeout_seconds=idle,
+                        deregistration_delay_seconds=draining,
                     )
                 )
             ),

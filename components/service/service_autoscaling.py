@@ -35,6 +35,12 @@ class ServiceAutoscaling(pulumi.ComponentResource):
 
     resource_id: pulumi.Output[str]
     """``service/<cluster>/<service>``: the scalable target."""
+    target: aws.appautoscaling.Target
+    """The scalable target: a policy of one's own takes its dimension and depends on it."""
+    policies: tuple[aws.appautoscaling.Policy, ...]
+    """The target-tracking policies (CPU, memory, requests per target: those set)."""
+    scheduled_actions: tuple[aws.appautoscaling.ScheduledAction, ...]
+    """The scheduled actions, in the order of ``Autoscaling.schedules``."""
 
     def __init__(self, name: str, args: ServiceAutoscalingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("service_autoscaling", "ServiceAutoscaling"), name, None, opts)
@@ -59,15 +65,23 @@ class ServiceAutoscaling(pulumi.ComponentResource):
             ),
         )
         after_target = pulumi.ResourceOptions(parent=self, depends_on=[target])
-        self._policies(name, args, target, after_target)
-        self._schedules(name, scaling, target, after_target)
+        self.target = target
+        self.policies = self._policies(name, args, target, after_target)
+        self.scheduled_actions = self._schedules(name, scaling, target, after_target)
         self.resource_id = target.resource_id
-        self.register_outputs({"resource_id": self.resource_id})
+        self.register_outputs(
+            {
+                "resource_id": self.resource_id,
+                "target": self.target,
+                "policies": list(self.policies),
+                "scheduled_actions": list(self.scheduled_actions),
+            }
+        )
 
     @staticmethod
     def _policies(
         name: str, args: ServiceAutoscalingArgs, target: aws.appautoscaling.Target, opts: pulumi.ResourceOptions
-    ) -> None:
+    ) -> tuple[aws.appautoscaling.Policy, ...]:
         """A target-tracking policy per target set: CPU, memory, requests per target."""
         scaling = args.scaling
         metrics: list[tuple[str, int | None, str]] = [
@@ -75,6 +89,7 @@ class ServiceAutoscaling(pulumi.ComponentResource):
             ("memory", scaling.memory_target_percent, "ECSServiceAverageMemoryUtilization"),
             ("requests", scaling.requests_per_target, "ALBRequestCountPerTarget"),
         ]
+        policies: list[aws.appautoscaling.Policy] = []
         for role, value, metric in metrics:
             if value is None:
                 continue
@@ -85,7 +100,7 @@ class ServiceAutoscaling(pulumi.ComponentResource):
                     resource_label=args.alb_resource_label if role == "requests" else None,
                 )
             )
-            aws.appautoscaling.Policy(
+            policy = aws.appautoscaling.Policy(
                 f"{name}-{role}",
                 policy_type="TargetTrackingScaling",
                 service_namespace=target.service_namespace,
@@ -99,13 +114,15 @@ class ServiceAutoscaling(pulumi.ComponentResource):
                 ),
                 opts=opts,
             )
+            policies.append(policy)
+        return tuple(policies)
 
     @staticmethod
     def _schedules(
         name: str, scaling: Autoscaling, target: aws.appautoscaling.Target, opts: pulumi.ResourceOptions
-    ) -> None:
+    ) -> tuple[aws.appautoscaling.ScheduledAction, ...]:
         """The scheduled actions, each setting the range at its time."""
-        for index, schedule in enumerate(scaling.schedules):
+        return tuple(
             aws.appautoscaling.ScheduledAction(
                 f"{name}-schedule-{index}",
                 service_namespace=target.service_namespace,
@@ -116,3 +133,5 @@ class ServiceAutoscaling(pulumi.ComponentResource):
                 scalable_target_action={"min_capacity": schedule.min_count, "max_capacity": schedule.max_count},
                 opts=opts,
             )
+            for index, schedule in enumerate(scaling.schedules)
+        )

@@ -13,16 +13,14 @@ from dataclasses import dataclass, field
 from .. import validation as check
 from ..edge import alb_rules
 from ..errors import ConfigError, collect
-from .app_contract import app_environment, reject_owned, shutdown_budget_seconds
+from .app_contract import app_environment, reject_owned
 from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
 from .fargate_sizing import validate_task_size
-from .sidecar import MIN_CONTAINER_MEMORY, Sidecar
+from .sidecar import CONDITIONS, MIN_CONTAINER_MEMORY, Sidecar
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")
 MAX_DESIRED_COUNT = 5000
-#: Spot gives two minutes' warning; draining plus the app's own shutdown must fit in it.
-MAX_DEREGISTRATION_DELAY = 90
 
 #: The app's container name (the load balancer's target, the health check's container).
 APP_CONTAINER = "app"
@@ -77,8 +75,6 @@ class ServiceSpec:
     """CloudWatch Logs retention (a CloudWatch value). Default 30."""
     health_check: HealthCheck = field(default_factory=HealthCheck)
     """Container and load-balancer health check. Default: ``HealthCheck()``."""
-    health_check_grace_period_seconds: int = 60
-    """Seconds load-balancer health checks are ignored after a task starts. Default 60."""
     min_healthy_percent: int = 100
     """Deployment minimum healthy percent (0-100). Default 100."""
     max_percent: int = 200
@@ -89,15 +85,13 @@ class ServiceSpec:
     """User environment variables; the tuning is added to them. Default empty."""
     tuning: Tuning = field(default_factory=Tuning)
     """Node/glibc tuning knobs. Default: ``Tuning()``."""
-    deregistration_delay_seconds: int = 30
-    """Target-group draining seconds (0-90, under Spot's two-minute warning). Default 30."""
-    path_patterns: tuple[str, ...] = ("/*",)
-    """Listener-rule path patterns routed to the service (1-3, the ALB's limit). Default ``("/*",)``."""
-    listener_rule_priority: int = alb_rules.LAST_PRIORITY
-    """Listener-rule priority (1-50000; a catch-all pattern needs 50000, the last). Default 50000."""
     sidecars: tuple[Sidecar, ...] = ()
     """Containers beside the app (``Sidecar``); their memory comes out of the task's, the app gets the
     rest (its heap is tuned to that). Default none."""
+    app_depends_on: tuple[tuple[str, str], ...] = ()
+    """``(sidecar, condition)`` pairs the app waits for (``ContainerCondition``: START, COMPLETE, SUCCESS,
+    HEALTHY), e.g. ``(("otel", "HEALTHY"),)`` so that no span is sent before the collector listens; held
+    to the sidecars' rules. Default none: the app starts with its sidecars."""
 
     def __post_init__(self) -> None:
         collect(
@@ -108,34 +102,14 @@ class ServiceSpec:
             lambda: check.port("ServiceSpec.container_port", self.container_port),
             lambda: check.int_in_range("ServiceSpec.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
             lambda: check.log_retention("ServiceSpec.log_retention_days", self.log_retention_days),
-            lambda: check.int_in_range(
-                "ServiceSpec.health_check_grace_period_seconds",
-                self.health_check_grace_period_seconds,
-                0,
-                2_147_483_647,
-            ),
             lambda: check.int_in_range("ServiceSpec.min_healthy_percent", self.min_healthy_percent, 0, 100),
             self._check_max_percent,
-            lambda: check.int_in_range(
-                "ServiceSpec.deregistration_delay_seconds",
-                self.deregistration_delay_seconds,
-                0,
-                MAX_DEREGISTRATION_DELAY,
-            ),
-            lambda: alb_rules.path_patterns(
-                "ServiceSpec.path_patterns",
-                self.path_patterns,
-                "ServiceSpec.listener_rule_priority",
-                self.listener_rule_priority,
-            ),
             self._check_sidecars,
+            self._check_dependencies,
             self._check_dependency_cycles,
-            lambda: self.container_environment(None),
-            # The drain a route adds must fit in stopTimeout; checked for every service, routed or not yet.
-            lambda: shutdown_budget_seconds(
-                stop_timeout_seconds=self.stop_timeout_seconds,
-                deregistration_delay_seconds=self.deregistration_delay_seconds,
-            ),
+            # A worker's environment; a route's drain is checked where the route is known
+            # (``ServiceRouteArgs``, ``FargateServiceArgs``).
+            self.container_environment,
         )
 
     @property
@@ -162,33 +136,43 @@ class ServiceSpec:
         ports = [self.container_port, *(port for sidecar in self.sidecars for port in sidecar.port_mappings)]
         if len(set(ports)) != len(ports):
             raise ConfigError("ServiceSpec.sidecars", ports[1:], "ports of their own, not ServiceSpec.container_port")
+
+    def _dependencies(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Each container's ``dependsOn``: the app's, then each sidecar's."""
+        return {APP_CONTAINER: self.app_depends_on, **{s.name: s.depends_on for s in self.sidecars}}
+
+    def _check_dependencies(self) -> None:
+        """The rules of ECS ``ContainerDependency`` (botocore ``ecs``), for the app's and each sidecar's."""
+        names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         checked = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
-        # ECS ContainerDependency.condition: COMPLETE and SUCCESS "can't be set on an essential container".
         essential = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.essential}
-        for sidecar in self.sidecars:
-            for container, condition in sidecar.depends_on:
-                if container not in names:
-                    raise ConfigError("ServiceSpec.sidecars", container, "a container of the task: " + ", ".join(names))
+        for waiting, depends_on in self._dependencies().items():
+            key = "ServiceSpec.app_depends_on" if waiting == APP_CONTAINER else "ServiceSpec.sidecars"
+            for container, condition in depends_on:
+                if waiting == APP_CONTAINER:  # a sidecar's conditions are its own to check (``Sidecar``)
+                    check.one_of(key, condition, CONDITIONS)
+                if container not in names or container == waiting:
+                    others = ", ".join(name for name in names if name != waiting)
+                    raise ConfigError(key, container, f"another container of the task: {others}")
+                # ContainerDependency.condition: COMPLETE and SUCCESS "can't be set on an essential container".
                 if condition in ("COMPLETE", "SUCCESS") and container in essential:
                     raise ConfigError(
-                        "ServiceSpec.sidecars",
-                        [container, condition],
-                        "COMPLETE or SUCCESS only on a non-essential container",
+                        key, [container, condition], "COMPLETE or SUCCESS only on a non-essential container"
                     )
+                # HEALTHY "requires that the dependency container has health checks configured".
                 if condition == "HEALTHY" and container not in checked:
-                    raise ConfigError(
-                        "ServiceSpec.sidecars", container, "HEALTHY only on a container with a health check"
-                    )
+                    raise ConfigError(key, container, "HEALTHY only on a container with a health check")
 
     def _check_dependency_cycles(self) -> None:
-        """ECS starts a container after those it depends on: a cycle could never start."""
-        edges = {sidecar.name: {c for c, _ in sidecar.depends_on} for sidecar in self.sidecars}
+        """ECS starts a container after those it depends on: a cycle (the app's included) could never start."""
+        edges = {name: {c for c, _ in depends_on} for name, depends_on in self._dependencies().items()}
         visiting: list[str] = []
 
         def visit(name: str) -> None:
             if name in visiting:
                 cycle = [*visiting[visiting.index(name) :], name]
-                raise ConfigError("ServiceSpec.sidecars", cycle, "dependsOn without a cycle")
+                key = "ServiceSpec.app_depends_on" if APP_CONTAINER in cycle else "ServiceSpec.sidecars"
+                raise ConfigError(key, cycle, "dependsOn without a cycle")
             visiting.append(name)
             for after in edges.get(name, ()):
                 visit(after)
@@ -205,10 +189,12 @@ class ServiceSpec:
                 f"at least 100 and above ServiceSpec.min_healthy_percent ({self.min_healthy_percent})",
             )
 
-    def container_environment(self, idle_timeout_seconds: int | None) -> dict[str, str]:
+    def container_environment(
+        self, *, idle_timeout_seconds: int | None = None, deregistration_delay_seconds: int = 0
+    ) -> dict[str, str]:
         """The user's environment, the tuning for the app container's memory (the task's less its sidecars'), and
         what the app must know of the task and, when one routes to it, the load balancer with that idle
-        timeout (``app_contract``; None: no load balancer)."""
+        timeout and the target group's draining (``app_contract``; idle timeout None: no load balancer)."""
         reject_owned(self.environment)
         tuned = tuned_environment(self.environment, container_memory_mib=self.app_memory_mib, tuning=self.tuning)
         contract = app_environment(
@@ -216,6 +202,6 @@ class ServiceSpec:
             health_check_path=self.health_check.path,
             idle_timeout_seconds=idle_timeout_seconds,
             stop_timeout_seconds=self.stop_timeout_seconds,
-            deregistration_delay_seconds=self.deregistration_delay_seconds,
+            deregistration_delay_seconds=deregistration_delay_seconds,
         )
         return dict(sorted({**tuned, **contract}.items()))

@@ -38,6 +38,13 @@ RUN_AS = "1000:1000"
 DEFAULT_STOP_TIMEOUT = 30
 
 
+def log_configuration(*, log_group: str, region: str, stream_prefix: str) -> dict[str, Any]:
+    """A container's ``awslogs`` configuration: the task's log group, its own stream prefix. A slow
+    CloudWatch drops lines from a bounded buffer, never blocks the container."""
+    options = {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": stream_prefix}
+    return {"logDriver": "awslogs", "options": {**options, "mode": "non-blocking", "max-buffer-size": "4m"}}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Sidecar:
     """One more container in the task."""
@@ -124,17 +131,7 @@ class Sidecar:
             "cpu": self.cpu,
             "environment": [{"name": k, "value": v} for k, v in sorted(self.environment.items())],
             "portMappings": [{"containerPort": p, "hostPort": p, "protocol": "tcp"} for p in self.port_mappings],
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": log_group,
-                    "awslogs-region": region,
-                    "awslogs-stream-prefix": self.name,
-                    # As the app's: a slow CloudWatch drops lines from a bounded buffer, never blocks the container.
-                    "mode": "non-blocking",
-                    "max-buffer-size": "4m",
-                },
-            },
+            "logConfiguration": log_configuration(log_group=log_group, region=region, stream_prefix=self.name),
         }
         if self.depends_on:
             definition["dependsOn"] = [{"containerName": c, "condition": k} for c, k in self.depends_on]

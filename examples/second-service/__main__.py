@@ -9,6 +9,7 @@ from graviton_node_components import (
     FargateService,
     FargateServiceArgs,
     Route,
+    RouteSpec,
     ServiceSpec,
 )
 
@@ -19,11 +20,11 @@ FargateService.check_name(f"{stack}-api", "stack", stack)
 # Defaults only where a key is unset: a value the user gave, 0 included, is always honoured.
 path_pattern = config.get("pathPattern", "/api")
 platform = pulumi.StackReference(config.require("platformStack"))
-spec = ServiceSpec(
-    desired_count=config.get_int("desiredCount", 2),
-    path_patterns=(path_pattern, f"{path_pattern}/*"),
-    listener_rule_priority=config.get_int("listenerRulePriority", 200),
-    environment={"BASE_PATH": path_pattern},
+spec = ServiceSpec(desired_count=config.get_int("desiredCount", 2), environment={"BASE_PATH": path_pattern})
+# The priority is unique on the platform's listener and only its owner knows which are free: no default,
+# the stack names its own (1-49999; the platform's catch-all holds 50000).
+route = RouteSpec(
+    path_patterns=(path_pattern, f"{path_pattern}/*"), listener_rule_priority=config.require_int("listenerRulePriority")
 )
 
 image = AppImage(
@@ -40,6 +41,7 @@ service = FargateService(
         subnet_ids=platform.require_output("task_subnet_ids"),
         assign_public_ip=platform.require_output("assign_public_ip"),
         route=Route(
+            spec=route,
             listener_arn=platform.require_output("listener_arn"),
             load_balancer_security_group_id=platform.require_output("load_balancer_security_group_id"),
             # The platform's load balancer sets the idle timeout (its idle_timeout_seconds output); the

@@ -153,14 +153,16 @@ tracking: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgsD
 # Backlog per task, as the Application Auto Scaling guide scales on SQS: visible messages divided by
 # running tasks (ECS/ContainerInsights RunningTaskCount: the platform's cluster runs Container Insights).
 # The target is the one FargateService's autoscaling registers; the policy waits for it.
+target = service.scalable_target
+assert target is not None, "FargateServiceArgs.autoscaling is set: the service has a scalable target"
 aws.appautoscaling.Policy(
     f"{stack}-worker-backlog",
     policy_type="TargetTrackingScaling",
-    service_namespace="ecs",
-    scalable_dimension="ecs:service:DesiredCount",
-    resource_id=pulumi.Output.format("service/{0}/{1}", service.cluster_name, service.service_name),
+    service_namespace=target.service_namespace,
+    scalable_dimension=target.scalable_dimension,
+    resource_id=target.resource_id,
     target_tracking_scaling_policy_configuration=tracking,
-    opts=pulumi.ResourceOptions(depends_on=[service]),
+    opts=pulumi.ResourceOptions(depends_on=[target]),
 )
 
 pulumi.export("queue_url", queue.url)

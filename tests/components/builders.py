@@ -5,10 +5,12 @@ from typing import Any
 
 import pulumi
 
-from components.edge.service_route import Route
+from components.edge.alb_rules import LAST_PRIORITY
+from components.edge.route_spec import RouteSpec
+from components.edge.service_route_args import Route
 from components.observability.task_counter_handler import count, emf_documents
 from components.service.cluster import Cluster
-from components.service.cluster_spec import ClusterArgs
+from components.service.cluster_spec import ClusterSpec
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
@@ -20,6 +22,7 @@ IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "
 
 
 LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"
+CATCH_ALL = RouteSpec(listener_rule_priority=LAST_PRIORITY)
 
 
 def service(
@@ -30,22 +33,25 @@ def service(
     exec_kms_key_arn: str = "",
     load_balancer_arn_suffix: str | None = None,
     idle_timeout_seconds: int = 60,
+    route_spec: RouteSpec | None = None,
+    exec_key: str = "",
     **overrides: Any,
 ) -> FargateService:
-    """A service behind a listener, in a ``Cluster`` of the same name (as the program builds them) unless
-    ``cluster_arn`` names an existing one."""
+    """A service behind a listener (its catch-all, unless ``route_spec`` says otherwise), in a ``Cluster``
+    of the same name (as the program builds them) unless ``cluster_arn`` names an existing one (whose ECS
+    Exec key is ``exec_key``)."""
     spec = spec or ServiceSpec()
     cluster = cluster_arn
     if cluster is None:
         cluster = Cluster(
             "svc",
-            ClusterArgs(
+            ClusterSpec(
                 container_insights=container_insights, default_strategy=spec.strategy,
                 exec_logging=spec.enable_execute_command, exec_kms_key_arn=exec_kms_key_arn,
                 log_retention_days=spec.log_retention_days,
             ),
         )  # fmt: skip
-    route = Route(listener_arn=LISTENER, load_balancer_security_group_id="sg-alb",
+    route = Route(spec=route_spec or CATCH_ALL, listener_arn=LISTENER, load_balancer_security_group_id="sg-alb",
                   load_balancer_arn_suffix=load_balancer_arn_suffix,
                   idle_timeout_seconds=idle_timeout_seconds)  # fmt: skip
     args = {
@@ -56,6 +62,7 @@ def service(
         "subnet_ids": ["subnet-1", "subnet-2"],
         "assign_public_ip": True,
         "route": route,
+        "exec_kms_key_arn": exec_key,
     } | overrides
     return FargateService("svc", FargateServiceArgs(**args))
 

@@ -4,14 +4,15 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.edge.service_route import Route
+from components.edge.route_spec import RouteSpec
+from components.edge.service_route_args import Route
 from components.errors import ConfigError
 from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.fargate_service import FargateServiceArgs
 from components.service.service_spec import HealthCheck, ServiceSpec
-from tests.components.builders import IMAGE, LB_SUFFIX, service
+from tests.components.builders import CATCH_ALL, IMAGE, LB_SUFFIX, service
 from tools.offline import RecordingMocks, Registered
 
 SERVICE = "aws:ecs/service:Service"
@@ -86,10 +87,10 @@ def test_the_app_is_told_the_port_health_path_timeouts_and_drain_the_task_and_al
     spec = ServiceSpec(
         container_port=8080,
         health_check=HealthCheck(path="/ready"),
-        deregistration_delay_seconds=60,
         stop_timeout_seconds=100,
     )
-    mocks = mocked(lambda: service(spec, idle_timeout_seconds=120))
+    route = RouteSpec(listener_rule_priority=50000, deregistration_delay_seconds=60)
+    mocks = mocked(lambda: service(spec, idle_timeout_seconds=120, route_spec=route))
     env = environment(mocks)
     target_group = mocks.one("aws:lb/targetGroup:TargetGroup").inputs
     assert int(env["PORT"]) == container(mocks)["portMappings"][0]["containerPort"] == target_group["port"]
@@ -259,7 +260,7 @@ def test_every_resource_descends_from_the_service_or_its_cluster_and_is_named_af
 @pytest.mark.parametrize(
     ("build", "key"),
     [
-        (lambda: service(container_insights="on"), "ClusterArgs.container_insights"),
+        (lambda: service(container_insights="on"), "ClusterSpec.container_insights"),
         (lambda: service(cluster_arn="shared"), "FargateServiceArgs.cluster"),
         (lambda: service(cluster_arn=""), "FargateServiceArgs.cluster"),
         (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "ServiceSpec.memory"),
@@ -353,12 +354,13 @@ def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused
     with pytest.raises(ConfigError) as error:
         FargateServiceArgs(spec=ServiceSpec(desired_count=9), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v",
                            subnet_ids=["s"], assign_public_ip=False, autoscaling=SCALING,
-                           route=Route(listener_arn="l", load_balancer_security_group_id="sg",
+                           route=Route(spec=CATCH_ALL, listener_arn="l", load_balancer_security_group_id="sg",
                                        load_balancer_arn_suffix=LB_SUFFIX))  # fmt: skip
     assert error.value.key == "ServiceSpec.desired_count"
     with pytest.raises(ConfigError) as error:
         FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"],
-                           assign_public_ip=False, route=Route(listener_arn="l", load_balancer_security_group_id="sg"),
+                           assign_public_ip=False,
+                           route=Route(spec=CATCH_ALL, listener_arn="l", load_balancer_security_group_id="sg"),
                            autoscaling=SCALING)  # fmt: skip
     assert error.value.key == "Autoscaling.requests_per_target"
 
@@ -480,3 +482,87 @@ def test_a_service_without_a_route_alarms_on_itself_with_a_dashboard_without_a_r
     assert alarms == own
     assert "AWS/ApplicationELB" not in mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
     assert not mocks.one(SERVICE).inputs.get("alarms")  # no route: no deployment alarms to roll back on
+
+
+def test_a_worker_that_stops_in_thirty_seconds_registers_with_all_but_the_exit_margin_to_finish(mocked) -> None:
+    mocks = mocked(lambda: service(ServiceSpec(stop_timeout_seconds=30), route=None))
+    assert container(mocks)["stopTimeout"] == 30
+    assert environment(mocks)["SHUTDOWN_TIMEOUT_MS"] == "25000"
+
+
+def test_the_grace_period_is_the_route_s(mocked) -> None:
+    route = RouteSpec(listener_rule_priority=50000, health_check_grace_period_seconds=90)
+    assert mocked(lambda: service(route_spec=route)).one(SERVICE).inputs["healthCheckGracePeriodSeconds"] == 90
+
+
+def test_a_service_s_security_group_keeps_one_description_with_or_without_a_route(default, mocked) -> None:
+    """EC2 cannot change a group's description: a route added or removed must not replace the group."""
+    worker = mocked(lambda: service(route=None))
+    descriptions = {m.one("aws:ec2/securityGroup:SecurityGroup").inputs["description"] for m in (default, worker)}
+    assert descriptions == {"Tasks: container port from the load balancer only"}  # 0.4.0's, kept
+
+
+def resolve(outputs: dict[str, Any], **values: Any) -> None:
+    """Record what each Output resolves to under ``outputs`` (the run waits for every apply)."""
+    for key, value in values.items():
+        pulumi.Output.from_input(value).apply(lambda v, key=key: outputs.__setitem__(key, v))
+
+
+def test_the_route_s_scaling_label_and_widgets_are_what_the_policy_and_the_dashboard_use(mocked) -> None:
+    scaling = Autoscaling(min_count=1, max_count=4, requests_per_target=100)
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        route = service(alarms=Alarms(), autoscaling=scaling, load_balancer_arn_suffix=LB_SUFFIX).route
+        assert route is not None and route.resource_label is not None and route.widgets is not None
+        resolve(seen, label=route.resource_label, widgets=route.widgets, suffix=route.target_group_arn_suffix)
+
+    mocks = mocked(program)
+    requests = mocks.find("aws:appautoscaling/policy:Policy", "svc-scaling-requests").inputs
+    label = requests["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]["resourceLabel"]
+    assert label == seen["label"] == f"{LB_SUFFIX}/{seen['suffix']}"
+    body = json.loads(mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    assert seen["widgets"] and all(widget in body["widgets"] for widget in seen["widgets"])
+
+
+def test_the_service_s_scalable_target_is_the_one_it_registers(mocked) -> None:
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        scaled, fixed = service(autoscaling=Autoscaling(min_count=1, max_count=4)), service_named("fixed")
+        assert scaled.scalable_target is not None and fixed.scalable_target is None
+        resolve(seen, urn=scaled.scalable_target.urn)
+
+    (target,) = [r for r in mocked(program).resources if r.type == "aws:appautoscaling/target:Target"]
+    assert seen["urn"] == target.urn
+
+
+def service_named(name: str):
+    from components.service.fargate_service import FargateService
+
+    return FargateService(name, FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v",
+                                                   subnet_ids=["s"], assign_public_ip=False))  # fmt: skip
+
+
+def test_ecs_exec_in_an_existing_cluster_decrypts_with_the_key_that_cluster_names(mocked) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    mocks = mocked(lambda: service(ServiceSpec(enable_execute_command=True), cluster_arn=CLUSTER, exec_key=key))
+    policy = json.loads(mocks.find("aws:iam/rolePolicy:RolePolicy", "svc-exec-command").inputs["policy"])
+    assert {"Sid": "SessionKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key} in policy["Statement"]
+
+
+def test_an_exec_key_beside_a_cluster_that_brings_its_own_is_refused_before_the_service_registers_anything(
+    mocked,
+) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    made: list = []
+
+    def program() -> None:
+        with pytest.raises(ConfigError) as error:
+            service(ServiceSpec(enable_execute_command=True), exec_key=key)
+        made.append(error.value)
+
+    mocks = mocked(program)
+    assert made[0].key == "FargateServiceArgs.exec_kms_key_arn"
+    registered = {r.type for r in mocks.resources}
+    assert not {"graviton-node:fargate_service:FargateService", TASK, SERVICE} & registered

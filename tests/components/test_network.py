@@ -3,16 +3,16 @@ from typing import Any
 import pytest
 
 from components.errors import ConfigError
-from components.network.network import Network, NetworkArgs
+from components.network.network import Network, NetworkSpec
 
 
-def network_outputs(mocked, args: NetworkArgs) -> tuple[Any, dict[str, Any]]:
+def network_outputs(mocked, args: NetworkSpec) -> tuple[Any, dict[str, Any]]:
     seen: dict[str, Any] = {}
 
     def build() -> None:
         net = Network("net", args)
         seen["public_ip"] = net.assign_public_ip
-        net.vpc_id.apply(lambda v: seen.__setitem__("NetworkArgs.mode", v))
+        net.vpc_id.apply(lambda v: seen.__setitem__("NetworkSpec.mode", v))
         net.public_subnet_ids.apply(lambda v: seen.__setitem__("public", list(v)))
         net.task_subnet_ids.apply(lambda v: seen.__setitem__("tasks", list(v)))
 
@@ -20,9 +20,9 @@ def network_outputs(mocked, args: NetworkArgs) -> tuple[Any, dict[str, Any]]:
 
 
 def test_the_default_vpc_puts_tasks_in_its_default_subnets_with_a_public_ip(mocked) -> None:
-    mocks, seen = network_outputs(mocked, NetworkArgs())
+    mocks, seen = network_outputs(mocked, NetworkSpec())
     assert seen == {
-        "NetworkArgs.mode": "vpc-0default",
+        "NetworkSpec.mode": "vpc-0default",
         "public": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
         "tasks": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
         "public_ip": True,
@@ -45,7 +45,7 @@ def test_the_default_vpc_puts_tasks_in_its_default_subnets_with_a_public_ip(mock
 )
 def test_a_new_vpc_follows_the_nat_strategy(mocked, nat: str, strategy: str, tasks: list[str], public_ip: bool) -> None:
     mocks, seen = network_outputs(
-        mocked, NetworkArgs(mode="new", nat_strategy=nat, vpc_cidr="10.8.0.0/16", availability_zones=3)
+        mocked, NetworkSpec(mode="new", nat_strategy=nat, vpc_cidr="10.8.0.0/16", availability_zones=3)
     )
     vpc = mocks.one("awsx:ec2:Vpc").inputs
     assert vpc["natGateways"] == {"strategy": strategy}
@@ -54,12 +54,12 @@ def test_a_new_vpc_follows_the_nat_strategy(mocked, nat: str, strategy: str, tas
 
 
 def test_existing_subnets_are_used_as_given(mocked) -> None:
-    args = NetworkArgs(
+    args = NetworkSpec(
         mode="existing", vpc_id="vpc-9", public_subnet_ids=("subnet-a", "subnet-b"), task_subnet_ids=("subnet-p",)
     )
     mocks, seen = network_outputs(mocked, args)
     assert seen == {
-        "NetworkArgs.mode": "vpc-9",
+        "NetworkSpec.mode": "vpc-9",
         "public": ["subnet-a", "subnet-b"],
         "tasks": ["subnet-p"],
         "public_ip": False,
@@ -70,16 +70,16 @@ def test_existing_subnets_are_used_as_given(mocked) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [
-        ({"mode": "shared"}, "NetworkArgs.mode"),
-        ({"mode": "new", "vpc_cidr": "10.0.0.0/28"}, "NetworkArgs.vpc_cidr"),
-        ({"mode": "new", "vpc_cidr": "2001:db8::/56"}, "NetworkArgs.vpc_cidr"),
-        ({"mode": "new", "availability_zones": 1}, "NetworkArgs.availability_zones"),
-        ({"mode": "new", "nat_strategy": "Gateway"}, "NetworkArgs.nat_strategy"),
-        ({"mode": "existing"}, "NetworkArgs.vpc_id"),
-        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a",)}, "NetworkArgs.public_subnet_ids"),
+        ({"mode": "shared"}, "NetworkSpec.mode"),
+        ({"mode": "new", "vpc_cidr": "10.0.0.0/28"}, "NetworkSpec.vpc_cidr"),
+        ({"mode": "new", "vpc_cidr": "2001:db8::/56"}, "NetworkSpec.vpc_cidr"),
+        ({"mode": "new", "availability_zones": 1}, "NetworkSpec.availability_zones"),
+        ({"mode": "new", "nat_strategy": "Gateway"}, "NetworkSpec.nat_strategy"),
+        ({"mode": "existing"}, "NetworkSpec.vpc_id"),
+        ({"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a",)}, "NetworkSpec.public_subnet_ids"),
         (
             {"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ("subnet-a", "sn-b")},
-            "NetworkArgs.public_subnet_ids",
+            "NetworkSpec.public_subnet_ids",
         ),
         (
             {
@@ -88,11 +88,11 @@ def test_existing_subnets_are_used_as_given(mocked) -> None:
                 "public_subnet_ids": ("subnet-a", "subnet-b"),
                 "task_subnet_ids": ("x",),
             },
-            "NetworkArgs.task_subnet_ids",
+            "NetworkSpec.task_subnet_ids",
         ),
     ],
 )
 def test_bad_network_settings_are_rejected_naming_the_key(kwargs: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
-        NetworkArgs(**kwargs)
+        NetworkSpec(**kwargs)
     assert error.value.key == key

@@ -149,3 +149,48 @@ def test_a_run_to_completion_sidecar_may_be_waited_for_when_it_is_not_essential(
     setup = Sidecar(name="setup", image=COLLECTOR_IMAGE, memory=64)  # not essential, the default
     waiting = Sidecar(name="b", image=COLLECTOR_IMAGE, memory=64, depends_on=(("setup", "SUCCESS"),))
     assert ServiceSpec(sidecars=(setup, waiting)).sidecars == (setup, waiting)
+
+
+OTEL = Sidecar(name="otel", image=COLLECTOR_IMAGE, memory=64, health_check=("CMD", "/healthcheck"))
+SETUP = Sidecar(name="setup", image=COLLECTOR_IMAGE, memory=64)
+
+
+@pytest.mark.parametrize(
+    ("sidecars", "app_depends_on"),
+    [
+        ((OTEL,), (("nowhere", "START"),)),  # not a container of the task
+        ((OTEL,), (("app", "START"),)),  # the app itself
+        ((OTEL,), (("otel", "READY"),)),  # not a ContainerCondition
+        ((SETUP,), (("setup", "HEALTHY"),)),  # HEALTHY needs a health check
+        ((Sidecar(name="init", image=COLLECTOR_IMAGE, memory=64, essential=True),), (("init", "SUCCESS"),)),
+        ((Sidecar(name="init", image=COLLECTOR_IMAGE, memory=64, essential=True),), (("init", "COMPLETE"),)),
+        # a cycle through the app: it waits for otel, which waits for it
+        ((Sidecar(name="otel", image=COLLECTOR_IMAGE, memory=64, depends_on=(("app", "START"),)),),
+         (("otel", "START"),)),
+    ],
+)  # fmt: skip
+def test_an_app_dependency_ecs_would_refuse_or_that_could_never_start_is_refused(sidecars, app_depends_on) -> None:
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(sidecars=sidecars, app_depends_on=app_depends_on)
+    assert error.value.key == "ServiceSpec.app_depends_on"
+
+
+@pytest.fixture(scope="module")
+def app_waits_for_collector(mocked) -> dict[str, dict]:
+    spec = ServiceSpec(sidecars=(OTEL, SETUP), app_depends_on=(("otel", "HEALTHY"), ("setup", "SUCCESS")))
+    return containers(mocked(lambda: service(spec)).one("aws:ecs/taskDefinition:TaskDefinition").inputs)
+
+
+def test_the_app_waits_for_a_healthy_collector_and_a_finished_setup_in_its_task_definition(
+    app_waits_for_collector: dict[str, dict],
+) -> None:
+    assert app_waits_for_collector["app"]["dependsOn"] == [
+        {"containerName": "otel", "condition": "HEALTHY"},
+        {"containerName": "setup", "condition": "SUCCESS"},
+    ]
+    assert "healthCheck" in app_waits_for_collector["otel"]
+    assert app_waits_for_collector["setup"]["essential"] is False
+
+
+def test_an_app_that_waits_for_nothing_has_no_depends_on(task: dict) -> None:
+    assert "dependsOn" not in containers(task)["app"]

@@ -6,9 +6,15 @@ Both programs run under mocks; their registered listener rules go onto a model o
 
 from pathlib import Path
 
+import pulumi
 import pytest
-from graviton_node_components.testing import RecordingMocks, Run, run_program
+from graviton_node_components.testing import RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
+from hypothesis import given
+from hypothesis import strategies as st
 
+from components.edge.alb_rules import LAST_PRIORITY
+from components.edge.route_spec import RouteSpec
+from components.errors import ConfigError
 from tests.models.alb import Listener, Rule, RuleRefusedError
 from tests.program.stacks import recorded_run
 
@@ -82,3 +88,45 @@ def test_under_the_old_priority_the_catch_all_would_hide_the_example(platform: R
     listener.add(Rule(100, ("/*",), "dev-app-tg"))
     listener.add(Rule(200, ("/api", "/api/*"), "dev-api-tg"))
     assert listener.route("/api/x") == "dev-app-tg"
+
+
+def test_the_example_names_its_own_priority_or_refuses_to_run_with_nothing_registered(platform: Run) -> None:
+    """No default priority: one would collide with another stack's, or with the platform's catch-all."""
+    config = {k: v for k, v in stack_config(EXAMPLE, "dev").items() if not k.endswith(":listenerRulePriority")}
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(pulumi.ConfigMissingError, match="listenerRulePriority"):
+        run_mocked(main_program(EXAMPLE), config, "dev", mocks, "graviton-node-api")
+    assert [r.type for r in mocks.resources if r.type.startswith("aws:")] == []
+
+
+def test_a_route_cannot_be_built_without_a_priority_of_its_own() -> None:
+    """``ServiceSpec()`` defaults used to give every route 50000: on the platform's listener the ALB
+    refuses it (``PriorityInUse``), or, with the platform's rule elsewhere, the catch-all is taken."""
+    with pytest.raises(TypeError, match="listener_rule_priority"):
+        RouteSpec(path_patterns=("/api",))  # type: ignore[call-arg]
+    listener = Listener(default="404")
+    listener.add(Rule(LAST_PRIORITY, ("/*",), "dev-app-tg"))
+    with pytest.raises(RuleRefusedError, match="PriorityInUse"):
+        listener.add(Rule(LAST_PRIORITY, ("/api",), "dev-api-tg"))
+
+
+_SEGMENT = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=20)
+
+
+@given(segment=_SEGMENT, priority=st.integers(1, LAST_PRIORITY - 1))
+def test_every_non_catch_all_route_the_spec_accepts_is_reached_beside_the_platform_s_catch_all(
+    segment: str, priority: int
+) -> None:
+    route = RouteSpec(path_patterns=(f"/{segment}", f"/{segment}/*"), listener_rule_priority=priority)
+    listener = Listener(default="404")
+    listener.add(Rule(LAST_PRIORITY, ("/*",), "platform"))
+    listener.add(Rule(route.listener_rule_priority, route.path_patterns, "second"))
+    assert listener.route(f"/{segment}") == listener.route(f"/{segment}/x") == "second"
+    assert listener.route(f"/{segment}x/y") == listener.route("/") == "platform"
+
+
+@given(priority=st.integers(1, LAST_PRIORITY - 1))
+def test_a_second_catch_all_is_refused_anywhere_it_would_shadow_the_platform(priority: int) -> None:
+    with pytest.raises(ConfigError) as error:
+        RouteSpec(listener_rule_priority=priority)
+    assert error.value.key == "RouteSpec.listener_rule_priority"

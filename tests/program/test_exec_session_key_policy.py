@@ -63,3 +63,17 @@ def test_the_statement_admits_nothing_else(service: str, log_group: str) -> None
     context = {"kms:EncryptionContext:aws:logs:arn": log_group_arn(log_group)}
     assert not admits({"Statement": [statement]}, service=service, action="kms:GenerateDataKey", resource=KEY,
                       context=context)  # fmt: skip
+
+
+def test_with_an_existing_cluster_the_task_role_decrypts_exec_sessions_with_the_key_that_cluster_uses() -> None:
+    """0.5.0 dropped the key with ``clusterArn`` (only a created cluster carried it): sessions of a
+    cluster encrypting with it then failed to open. The program hands it to the service instead."""
+    existing = run_program(
+        "dev",
+        {"clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/shared", "enableExecuteCommand": "true",
+         "execKmsKeyArn": KEY},
+        mocks=RecordingMocks(),
+    )  # fmt: skip
+    assert existing.mocks.inputs_of("aws:ecs/cluster:Cluster") == []
+    policy = json.loads(existing.mocks.find("aws:iam/rolePolicy:RolePolicy", "dev-app-exec-command").inputs["policy"])
+    assert {"Sid": "SessionKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": KEY} in policy["Statement"]

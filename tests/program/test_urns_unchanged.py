@@ -85,3 +85,41 @@ def test_a_parent_s_alias_carries_over_to_its_children_as_the_engine_multiplies_
     assert "urn:pulumi:dev::graviton-node::test:index:Outer$test:index:Inner$aws:sns/topic:Topic::a-topic" in (
         _answers(_moved_parent)
     )
+
+
+def _moved_under_a_parent_from_the_top() -> None:
+    outer = _Box("Outer", "a")
+    # Was top-level; now under ``outer``, with an alias to having had no parent. Its child names none.
+    was_top = pulumi.ResourceOptions(parent=outer, aliases=[pulumi.Alias(parent=pulumi.ROOT_STACK_RESOURCE)])
+    inner = _Box("Inner", "a", was_top)
+    aws.sns.Topic("a-topic", opts=pulumi.ResourceOptions(parent=inner))
+
+
+def test_a_parent_aliased_to_the_top_carries_that_alias_to_its_children() -> None:
+    answers = _answers(_moved_under_a_parent_from_the_top)
+    assert "urn:pulumi:dev::graviton-node::test:index:Inner::a" in answers
+    assert "urn:pulumi:dev::graviton-node::test:index:Inner$aws:sns/topic:Topic::a-topic" in answers
+
+
+def test_a_top_level_task_and_route_give_their_children_no_alias_to_a_place_they_never_were() -> None:
+    """Their children alias the service they belonged to up to 0.4.0: with no service above them, there
+    was none, and an alias to "no parent" would name a URN nothing ever had."""
+    from components.edge.route_spec import RouteSpec
+    from components.edge.service_route import ServiceRoute
+    from components.edge.service_route_args import Route, ServiceRouteArgs
+    from components.service.fargate_task import FargateTask, FargateTaskArgs
+    from components.service.service_spec import ServiceSpec
+
+    def program() -> None:
+        spec = ServiceSpec()
+        FargateTask("t", FargateTaskArgs(spec=spec, image_ref="i@sha256:" + "a" * 64, role_path="/",
+                                         permissions_boundary_arn=""))  # fmt: skip
+        route = Route(
+            spec=RouteSpec(listener_rule_priority=50000), listener_arn="l", load_balancer_security_group_id="s"
+        )
+        ServiceRoute("r", ServiceRouteArgs(route=route, service=spec, vpc_id="v", task_security_group_id="sg"))
+
+    run = run_mocked(program)
+    # (pulumi-aws gives some types aliases to their old type tokens: those keep the parent.)
+    moved = {r.name for r in run.mocks.resources for a in r.aliases if a.spec.parentUrn or a.spec.noParent}
+    assert moved == set(), moved

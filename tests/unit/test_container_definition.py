@@ -26,7 +26,7 @@ def test_the_port_environment_and_health_check_follow_the_spec() -> None:
     container = define(spec)
     assert container["portMappings"][0]["containerPort"] == container["portMappings"][0]["hostPort"] == 8080
     env = {item["name"]: item["value"] for item in container["environment"]}
-    assert env == spec.container_environment(None)
+    assert env == spec.container_environment()
     assert [item["name"] for item in container["environment"]] == sorted(env)
     check = container["healthCheck"]
     assert (check["timeout"], check["retries"]) == (3, 4) and "timeout:2000" in check["command"][3]

@@ -72,7 +72,7 @@ def test_a_rolling_deployment_takes_any_batch_limits_but_no_test_rule() -> None:
 
 
 def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
-    with pytest.raises(ConfigError, match=r"ServiceSpec\.listener_rule_priority"):
+    with pytest.raises(ConfigError, match=r"RouteSpec\.listener_rule_priority"):
         CANARY.check_service(
             has_route=True, min_healthy_percent=100, max_percent=200, test_header=True, listener_rule_priority=1
         )

@@ -105,9 +105,9 @@ def test_a_project_with_its_own_components_folder_imports_the_installed_package(
 #: docs/reuse.md ("Testing your stack") tells a consumer to, with nothing of this repository's tools/.
 CONSUMER_PROGRAM = """
 import pulumi
-from graviton_node_components import Cluster, ClusterArgs
+from graviton_node_components import Cluster, ClusterSpec
 
-cluster = Cluster("shop", ClusterArgs(container_insights="enabled"))
+cluster = Cluster("shop", ClusterSpec(container_insights="enabled"))
 pulumi.export("cluster_arn", cluster.arn)
 """
 CONSUMER_TEST = """
@@ -132,10 +132,10 @@ def test_the_cluster_is_created_in_the_stacks_region_with_container_insights():
 
 
 def test_a_component_runs_alone_under_mocks_given_a_region_and_account():
-    from graviton_node_components import Cluster, ClusterArgs
+    from graviton_node_components import Cluster, ClusterSpec
 
     mocks = RecordingMocks(region="ap-south-2", account="210987654321")
-    run_mocked(lambda: Cluster("solo", ClusterArgs()), mocks=mocks)
+    run_mocked(lambda: Cluster("solo", ClusterSpec()), mocks=mocks)
     assert mocks.one("aws:ecs/cluster:Cluster").name == "solo-cluster"
     assert mocks.arn("aws:sqs/queue:Queue", "q") == "arn:aws:sqs:ap-south-2:210987654321:q"
 """

@@ -7,7 +7,7 @@ import pytest
 
 from components.cost import INCLUDED, NOT_INCLUDED, estimate, parse_rate_overrides
 from components.errors import ConfigError
-from components.network.network_spec import NetworkArgs
+from components.network.network_spec import NetworkSpec
 from components.service.capacity_strategy import build_strategy
 from components.service.service_spec import ServiceSpec
 from components.stack_cost import DEFAULT_VPC_AZS, StackShape, check_default_vpc_azs, stack_cost, stack_shape
@@ -67,7 +67,7 @@ def test_the_lcu_assumption_and_the_rates_are_stated_and_overridable() -> None:
 DEV_SERVICE = ServiceSpec(desired_count=1, strategy=ALL_SPOT)
 
 
-def ipv4_line(network: NetworkArgs, **shape: object):
+def ipv4_line(network: NetworkSpec, **shape: object):
     built, assumptions = stack_shape(
         network=network,
         service=DEV_SERVICE,
@@ -83,10 +83,10 @@ def ipv4_line(network: NetworkArgs, **shape: object):
 @pytest.mark.parametrize(
     ("network", "addresses", "note"),
     [
-        (NetworkArgs(mode="new", availability_zones=4, nat_strategy="Single"), 5, "4 load balancer AZs; 1 NAT gateway"),
-        (NetworkArgs(mode="new", availability_zones=2, nat_strategy="None"), 3, "2 load balancer AZs; 1 task"),
+        (NetworkSpec(mode="new", availability_zones=4, nat_strategy="Single"), 5, "4 load balancer AZs; 1 NAT gateway"),
+        (NetworkSpec(mode="new", availability_zones=2, nat_strategy="None"), 3, "2 load balancer AZs; 1 task"),
         (
-            NetworkArgs(
+            NetworkSpec(
                 mode="existing",
                 vpc_id="vpc-1",
                 public_subnet_ids=("subnet-1", "subnet-2", "subnet-3"),
@@ -98,7 +98,7 @@ def ipv4_line(network: NetworkArgs, **shape: object):
     ],
 )
 def test_the_load_balancers_addresses_are_counted_from_the_subnets_it_is_given(
-    network: NetworkArgs, addresses: int, note: str
+    network: NetworkSpec, addresses: int, note: str
 ) -> None:
     line, assumptions = ipv4_line(network)
     assert (line.quantity, line.note) == (addresses, note)
@@ -106,14 +106,14 @@ def test_the_load_balancers_addresses_are_counted_from_the_subnets_it_is_given(
 
 
 def test_the_default_vpcs_count_is_an_assumption_said_beside_the_figure_with_how_to_set_it() -> None:
-    line, assumptions = ipv4_line(NetworkArgs(), region="eu-west-1")
+    line, assumptions = ipv4_line(NetworkSpec(), region="eu-west-1")
     assert (line.quantity, line.note) == (DEFAULT_VPC_AZS + 1, f"{DEFAULT_VPC_AZS} load balancer AZs, assumed; 1 task")
     (assumed,) = assumptions
     assert "costDefaultVpcAzs" in assumed and "--region eu-west-1" in assumed and "default-for-az" in assumed
 
 
 def test_the_default_vpcs_count_given_is_used_and_not_called_an_assumption() -> None:
-    line, assumptions = ipv4_line(NetworkArgs(), default_vpc_azs=6)
+    line, assumptions = ipv4_line(NetworkSpec(), default_vpc_azs=6)
     assert (line.quantity, line.note, assumptions) == (7, "6 load balancer AZs; 1 task", ())
 
 
