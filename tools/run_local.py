@@ -98,7 +98,9 @@ def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[st
 
 def follow(name: str, stop_timeout: int) -> int:
     """Follow the container's logs; on Ctrl-C stop it as ECS does and keep following until it exits."""
-    logs = subprocess.Popen(["docker", "logs", "--follow", name])
+    # Its own session: a terminal's Ctrl-C signals the whole foreground process group, and the
+    # follower must outlive it to show the drain.
+    logs = subprocess.Popen(["docker", "logs", "--follow", name], start_new_session=True)
     try:
         logs.wait()
     except KeyboardInterrupt:

@@ -1,7 +1,12 @@
 """`tools/run_local.py` gives the local container what the stack's task definition gives it on Fargate."""
 
 import json
+import os
 import shlex
+import signal
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +118,35 @@ def test_a_mistake_in_the_command_is_named_before_anything_is_built_or_run(capsy
     assert errors[0].startswith("error: no stack 'nope'")
     assert errors[1] == "error: --set takes KEY=VALUE (e.g. --set cpu=2048), got 'cpu'"
     assert errors[2].startswith("error: config 'cpu': got 3")
+
+
+FAKE_DOCKER = """#!/bin/sh
+# docker logs --follow prints until the container has stopped; docker stop takes a moment to drain.
+case "$1" in
+  logs) while [ ! -e "$STATE/stopped" ]; do echo "serving"; sleep 0.1; done; echo "drained" ;;
+  stop) sleep 1; touch "$STATE/stopped" ;;
+  inspect) echo 0 ;;
+esac
+"""
+
+
+def test_ctrl_c_at_a_terminal_keeps_following_the_logs_until_the_drain_ends(tmp_path: Path) -> None:
+    docker = tmp_path / "docker"
+    docker.write_text(FAKE_DOCKER)
+    docker.chmod(0o755)
+    env = dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}", STATE=str(tmp_path))
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from tools.run_local import follow; sys.exit(follow('n', 3))"
+    )
+    # A terminal's Ctrl-C signals the whole foreground process group: the tool and every child it started.
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "serving\n"
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "SIGTERM to the container" in err
+    assert out.rstrip().endswith("drained") and process.returncode == 0
