@@ -771,7 +771,13 @@ def load_settings(
             r.errors.append(unknown)
     if deploying:
         r.errors.extend(placeholders(raw, secret_keys))
-    context = r.part(lambda: _docker_context(r.string("dockerContext"), project), lambda: None)
+    # Not ``r.part``: its retry would read the default context, and the Dockerfile would then be looked
+    # for in the sample's folder. None: the Dockerfile is checked in form only (``check.image_args``).
+    try:
+        context: Path | None = _docker_context(r.string("dockerContext"), project)
+    except ConfigError as error:
+        r.fail(error)
+        context = None
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
