@@ -163,6 +163,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("FargateServiceArgs.secrets",)),
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("FargateServiceArgs.secret_values",)),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("FargateServiceArgs.secret_kms_key_arns",)),
+    ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
     ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept.", ("ServiceSpec.environment",)),
     ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
     ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
@@ -401,6 +402,7 @@ def _service(r: _Reader) -> ServiceSpec:
                 uv_threadpool_size=r.integer("uvThreadpoolSize"),
                 malloc_arena_max=r.integer("mallocArenaMax"),
             ),
+            writable_paths=r.array("writablePaths"),
         ),
         ServiceSpec,
     )

@@ -6,11 +6,11 @@
 
 The container gets what the stack's task definition gives it (evaluated offline, as ``tools/plan.py``
 does): the environment (the heap ceiling and tuning of the task's memory), the user, the read-only
-root, the stop timeout, the health check, an init process, the task's CPU and memory, linux/arm64
-(emulated where this machine is not arm64). Secrets are placeholders named after the variable, never
-the real values (they live in SSM or Secrets Manager). It prints the URL and follows the logs; Ctrl-C
-stops the container as ECS stops a task: SIGTERM, then SIGKILL after the stop timeout, so the drain
-shows in the logs before the exit status.
+root and its writable paths (fresh volumes), the stop timeout, the health check, an init process, the
+task's CPU and memory, linux/arm64 (emulated where this machine is not arm64). Secrets are placeholders
+named after the variable, never the real values (they live in SSM or Secrets Manager). It prints the
+URL and follows the logs; Ctrl-C stops the container as ECS stops a task: SIGTERM, then SIGKILL after
+the stop timeout, so the drain shows in the logs before the exit status.
 """
 
 from __future__ import annotations
@@ -59,6 +59,10 @@ def run_args(task: Mapping[str, Any], container: Mapping[str, Any], *, image: st
         args += ["--user", container["user"]]
     if container.get("readonlyRootFilesystem"):
         args += ["--read-only"]
+    for mount in container.get("mountPoints") or []:
+        # A fresh anonymous volume, as Fargate's bind mount: empty but for what the image holds at that path
+        # (Docker copies it in, as ECS copies a VOLUME's content), gone with the container (rm --volumes).
+        args += ["--mount", f"type=volume,destination={mount['containerPath']}"]
     if (container.get("linuxParameters") or {}).get("initProcessEnabled"):
         args += ["--init"]
     if container.get("stopTimeout") is not None:
@@ -110,7 +114,7 @@ def follow(name: str, stop_timeout: int) -> int:
         logs.wait()
     status = subprocess.run(["docker", "inspect", "--format", "{{.State.ExitCode}}", name],
                             capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
-    subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
+    subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)
     print(f"run_local: the container exited with status {status or 'unknown'}", file=sys.stderr)
     return int(status) if status.isdigit() else 1
 
@@ -134,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not options.image:
         print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)
         subprocess.run(["docker", *build_args(run, image, platform, options.npm_ca)], check=True)
-    subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
+    subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)
     subprocess.run(["docker", *run_args(task, container, image=image, name=name, port=options.port)],
                    check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     health = next((v["value"] for v in container.get("environment") or [] if v["name"] == "HEALTH_CHECK_PATH"), "/")

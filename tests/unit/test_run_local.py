@@ -150,3 +150,11 @@ def test_ctrl_c_at_a_terminal_keeps_following_the_logs_until_the_drain_ends(tmp_
             process.kill()
     assert "SIGTERM to the container" in err
     assert out.rstrip().endswith("drained") and process.returncode == 0
+
+
+def test_each_writable_path_is_a_fresh_volume_beside_the_read_only_root() -> None:
+    run = recorded_run("dev", {"writablePaths": '["/tmp", "/app/cache"]'})
+    task, container = task_of(run)
+    args = run_args(task, container, image="img", name="n", port=8080)
+    assert "--read-only" in args
+    assert option(args, "--mount") == ["type=volume,destination=/tmp", "type=volume,destination=/app/cache"]
