@@ -124,6 +124,8 @@ class ServiceSpec:
         return self.memory - sum(sidecar.memory for sidecar in self.sidecars)
 
     def _check_sidecars(self) -> None:
+        if not self.sidecars:
+            return  # the task's own size is validate_task_size's: no sidecar to blame for it
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
             raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")

@@ -281,6 +281,20 @@ def test_a_stack_name_elb_would_refuse_fails_before_anything_is_registered(stack
     assert mocks.resources == []
 
 
+def test_a_stack_name_elb_would_refuse_is_named_in_the_same_run_as_a_config_mistake() -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_mocked(main_program(), config={"graviton-node:cpu": "1000"}, stack="prod_eu", mocks=mocks)
+    assert [(e.key, e.value) for e in error.value.errors] == [("cpu", 1000), ("stack", "prod_eu")]
+    assert mocks.resources == []
+
+
+def test_a_task_size_mistake_without_sidecars_names_no_sidecars() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"memory": "3"})
+    assert [e.key for e in error.value.errors] == ["memory"]
+
+
 def test_every_mistake_is_reported_at_once_with_nothing_registered() -> None:
     mocks = RecordingMocks()
     with pytest.raises(CombinedConfigError) as error:
