@@ -482,6 +482,10 @@ DEPENDENT = {
     frozenset({"cpu", "memory"}),  # memory is checked against cpu
     frozenset({"spotWeight", "useSpot"}),  # useSpot=false with spotWeight=0 is what the useSpot hint asks for
     frozenset({"dockerfile", "platforms"}),  # platforms are checked against the Dockerfile
+    # The Dockerfile is looked for in the context, and read for its platforms: a refused context leaves
+    # only its form to check, not the sample's folder in its place.
+    frozenset({"dockerContext", "dockerfile"}),
+    frozenset({"dockerContext", "platforms"}),
     frozenset({"heapPercent", "environment"}),  # a heap flag in NODE_OPTIONS is refused naming heapPercent
     # canary, linear and blueGreen take a test header: with one, deploymentTestHeader is no mistake.
     *(frozenset({key, "deploymentTestHeader"}) for key in ("canaryPercent", "linearStepPercent",
