@@ -37,8 +37,9 @@ from pulumi.runtime.settings import SETTINGS, _get_rpc_manager, set_root_resourc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from .errors import ConfigError
 from .mock_answers import DEFAULT_ACCOUNT, DEFAULT_REGION, invoke_answer, mock_arn, resource_outputs, unwrap
-from .stack_files import project_name, stack_config
+from .stack_files import KeysSetTwiceError, StackFileError, project_name, stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -280,10 +281,20 @@ def run_program(
     (``aws:region``); ``secret_keys`` the keys among them set with ``--secret``.
     """
     project = project_name(root)
-    config = stack_config(root, stack)
+    try:
+        config, twice = stack_config(root, stack), None
+    except KeysSetTwiceError as error:
+        config, twice = error.config, error
     config.update({key if ":" in key else f"{project}:{key}": value for key, value in (overrides or {}).items()})
     secret = [f"{project}:{key}" for key in secret_keys or []]
-    return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
+    if twice is None:
+        return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
+    # The config's own mistakes are named in the same run as every key set twice.
+    try:
+        run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
+    except ConfigError as error:
+        raise StackFileError(*twice.lines, *(str(one) for one in error.errors)) from None
+    raise twice
 
 
 def main_program(root: Path) -> Callable[[], None]:

@@ -336,8 +336,14 @@ def for_set(message: str) -> str:
 
 def report(error: ConfigError | PlanError | StackFileError) -> int:
     """Print each mistake on a line of its own; the exit status of a command given a mistake."""
-    for one in error.errors if isinstance(error, ConfigError) else [error]:
-        print(f"error: {for_set(str(one))}", file=sys.stderr)
+    if isinstance(error, StackFileError):
+        lines = list(error.lines)
+    elif isinstance(error, ConfigError):
+        lines = [str(one) for one in error.errors]
+    else:
+        lines = [str(error)]
+    for line in lines:
+        print(f"error: {for_set(line)}", file=sys.stderr)
     return 2
 
 

@@ -246,12 +246,15 @@ def test_a_yaml_1_2_true_in_any_case_form_is_a_boolean(tmp_path: Path) -> None:
     assert run.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is True
 
 
-def test_a_key_set_twice_in_the_stack_file_is_refused_with_both_lines(tmp_path: Path) -> None:
+def test_every_key_set_twice_in_the_stack_file_is_refused_with_both_lines(tmp_path: Path) -> None:
     """PyYAML keeps the last silently; the CLI's YAML parser refuses a mapping key already defined."""
     root = project_with(tmp_path, "  graviton-node:desiredCount: 2\n  graviton-node:keepBuilds: 3\n")
     with pytest.raises(StackFileError) as error:
         run_program("dev", mocks=RecordingMocks(), root=root)
-    assert str(error.value) == "Pulumi.dev.yaml line 11: 'graviton-node:desiredCount' is set twice (first on line 5)"
+    assert error.value.lines == (
+        "Pulumi.dev.yaml line 11: 'graviton-node:desiredCount' is set twice (first on line 5)",
+        "Pulumi.dev.yaml line 12: 'graviton-node:keepBuilds' is set twice (first on line 9)",
+    )
 
 
 def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -204,6 +204,9 @@ def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn
 def with_stack_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:
     """The commands see this project with one more stack, ``broken``, whose file is ``text``."""
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    # The program and its sample app (a folder of the project), run for the config's own mistakes.
+    (tmp_path / "__main__.py").symlink_to(ROOT / "__main__.py")
+    shutil.copytree(ROOT / "docker", tmp_path / "docker", ignore=shutil.ignore_patterns("node_modules"))
     (tmp_path / "Pulumi.broken.yaml").write_text(text)
     monkeypatch.setattr(tools.plan, "ROOT", tmp_path)
 
@@ -233,6 +236,20 @@ def test_a_stack_file_the_cli_would_refuse_is_named_with_its_line_and_no_traceba
     captured = capsys.readouterr()
     assert (code, captured.out) == (2, "")
     assert captured.err.startswith(message) and "Traceback" not in captured.err
+
+
+def test_every_key_set_twice_is_named_and_so_are_the_configs_other_mistakes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    text = "config:\n  graviton-node:cpu: 256\n  graviton-node:cpu: 512\n  graviton-node:memory: 3\n"
+    text += "  graviton-node:memory: 5\n  aws:region: us-east-1\n"
+    with_stack_file(monkeypatch, tmp_path, text)
+    assert main(["--stack", "broken"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: Pulumi.broken.yaml line 3: 'graviton-node:cpu' is set twice (first on line 2)",
+        "error: Pulumi.broken.yaml line 5: 'graviton-node:memory' is set twice (first on line 4)",
+        "error: config 'memory': got 5; allowed: for cpu 512: 1024-4096 in steps of 1024 MiB",
+    ]
 
 
 @pytest.mark.parametrize("command", [main, tools.run_local.main], ids=["plan", "run_local"])
