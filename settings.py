@@ -320,6 +320,10 @@ class _Reader:
             items = json.loads(value)
         except json.JSONDecodeError:
             items = None
+        if items is None and value.lstrip().startswith("["):
+            # Meant as a list: the fix is its JSON (each item quoted), not a one-item list of the text.
+            self.fail(ConfigError(name, value, 'a list of strings in JSON, e.g. ["a", "b"]: this is not valid JSON'))
+            return default
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             example = "VALUE" if isinstance(items, list) or name in self._secret else value
             secret = "--secret " if name in self._secret else ""

@@ -31,12 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from components.service.container_definition import container_definition
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.image_build import docker
+from tools.offline import StackFileError
 from tools.plan import PlanError, report, stack_run
-from tools.run_local import build_args, task_of
+from tools.run_local import build_args, engine_problem, task_of
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
 SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
@@ -195,6 +197,13 @@ def check(
     return results
 
 
+def require_engine(*, building: bool) -> None:
+    """Raise ``RuntimeError`` naming what keeps Docker from running (or building) the image."""
+    problem = engine_problem(building=building)
+    if problem:
+        raise RuntimeError(problem)
+
+
 def from_stack(stack: str, items: list[str], image: str | None, platform: str, npm_ca: str | None,
                out: Callable[[str], None]) -> tuple[str, int, str, tuple[str, ...]]:  # fmt: skip
     """The image to check (``image``, or the stack's own, built now), and the stack's port, health path and
@@ -204,6 +213,7 @@ def from_stack(stack: str, items: list[str], image: str | None, platform: str, n
     environment = {variable["name"]: variable["value"] for variable in container["environment"]}
     port, health_path = container["portMappings"][0]["containerPort"], environment["HEALTH_CHECK_PATH"]
     if image is None:
+        require_engine(building=True)
         image = f"graviton-node-check:{stack}"
         args = build_args(run, image, platform, npm_ca)
         out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
@@ -227,16 +237,21 @@ def main(argv: list[str], out: Callable[[str], None] = print) -> int:
     parser.add_argument("--npm-ca", help="with --stack: CA bundle for npm in the build (a build secret)")
     options = parser.parse_args(argv)
     image, port, health_path, paths = options.image, 8080, "/health", tuple(options.writable_path)
-    if options.stack:
-        try:
-            image, port, health_path, paths = from_stack(
-                options.stack, options.set, options.image, options.platform, options.npm_ca, out
-            )
-        except (ConfigError, PlanError) as error:
-            return report(error)
-    elif image is None or options.set:
+    if not options.stack and (image is None or options.set):
         parser.error("give IMAGE, or --stack STACK (with --set) to build and check the stack's own image")
-    results = check(image, options.platform, options.port or port, options.health_path or health_path, paths)
+    try:
+        if options.stack:
+            try:
+                image, port, health_path, paths = from_stack(
+                    options.stack, options.set, options.image, options.platform, options.npm_ca, out
+                )
+            except (ConfigError, PlanError, StackFileError) as error:
+                return report(error, options.stack, options.set)
+        require_engine(building=False)
+        results = check(image, options.platform, options.port or port, options.health_path or health_path, paths)
+    except RuntimeError as error:  # Docker's own words on what failed, not a traceback
+        print(f"check_image: {error}", file=sys.stderr)
+        return 1
     for what, passed, detail in results:
         out(f"{'PASS' if passed else 'FAIL'}  {what}" + (f"  ({detail})" if detail and not passed else ""))
     return 0 if all(passed for _, passed, _ in results) else 1

@@ -263,6 +263,23 @@ def test_help_shows_how_set_takes_an_array_a_boolean_and_another_namespace(
     assert "a boolean is true or false" in shown and "--set aws:region=eu-west-1" in shown
 
 
+def test_a_list_that_is_not_json_is_called_so_not_wrapped_as_one_item(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = plan(capsys, "--set", "platforms=[linux/arm64]")
+    assert code == 2
+    assert err.rstrip().endswith('a list of strings in JSON, e.g. ["a", "b"]: this is not valid JSON')
+
+
+def test_a_list_mistake_in_the_stack_file_is_fixed_in_the_file_not_with_set(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with_stack_file(monkeypatch, tmp_path, "config:\n  aws:region: us-east-1\n  graviton-node:alarmEmails: a@x.io\n")
+    assert main(["--stack", "broken"]) == 2
+    err = capsys.readouterr().err
+    fix = 'write it in Pulumi.broken.yaml as a YAML list: graviton-node:alarmEmails: ["a@x.io"]'
+    assert err.rstrip().endswith(fix)
+    assert "--set" not in err
+
+
 def test_a_hint_speaks_set_to_a_plan_user(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = plan(capsys, "--set", "allowedCidrs=203.0.113.0/24")
     assert code == 2
@@ -297,3 +314,12 @@ def test_the_plan_of_the_prod_stack_as_shipped_succeeds_warning_of_each_placehol
     assert code == 0 and out.startswith("stack prod: ")
     assert [line.split("'")[1] for line in err.splitlines()] == ["alarmEmails", "domainName", "hostedZoneId", "secrets"]
     assert all(line.startswith("warning: config '") for line in err.splitlines())
+
+
+@pytest.mark.parametrize("script", ["tools/plan.py", "tools/run_local.py", "tools/check_image.py"])
+def test_outside_the_venv_each_command_says_how_to_create_it_and_run_in_it(script: str) -> None:
+    # -S: no site-packages, as the system's python3 without the project's dependencies.
+    ran = subprocess.run([sys.executable, "-S", script, "--stack", "dev"], cwd=ROOT, capture_output=True, text=True)
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr
+    assert '"$(python3 tools/uv_bootstrap.py)" sync --locked' in ran.stderr
+    assert ran.stderr.rstrip().endswith(f".venv/bin/python {script} --stack dev")

@@ -1,7 +1,9 @@
 """`tools/check_image.py --stack` builds the image the stack is configured to build (its dockerContext and
 dockerfile) and checks it on the stack's port and health path; no Docker engine is needed to see which."""
 
+import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
     """What would have reached Docker: the docker CLI calls and the checks run."""
     seen: dict[str, list] = {"docker": [], "check": []}
     monkeypatch.setattr(check_image, "docker", lambda *args, **_: seen["docker"].append(list(args)))
+    monkeypatch.setattr(check_image, "engine_problem", lambda **_: None)
     monkeypatch.setattr(check_image, "check", lambda *args: seen["check"].append(args) or [("point", True, "")])
     return seen
 
@@ -102,3 +105,23 @@ def test_the_checked_container_gets_a_fresh_volume_at_each_writable_path(monkeyp
     monkeypatch.setattr(check_image, "docker", docker)
     check_image.start("ref", "linux/arm64", check_image.task_container(8080, "/health", ("/tmp",)))
     assert "--read-only" in runs[0] and option(list(runs[0]), "--mount") == "type=volume,destination=/tmp"
+
+
+NO_ENGINE = """#!/bin/sh
+if [ "$1" = info ]; then echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock." >&2; exit 1; fi
+"""
+
+
+@pytest.mark.parametrize("command", [["ref"], ["--stack", "dev"]], ids=["image", "stack"])
+def test_an_engine_that_does_not_answer_is_named_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    docker = tmp_path / "docker"
+    docker.write_text(NO_ENGINE)
+    docker.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert check_image.main(command, out=lambda _: None) == 1
+    assert capsys.readouterr().err == (
+        "check_image: the Docker engine does not answer (start Docker Desktop or the docker service): "
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n"
+    )
