@@ -686,7 +686,9 @@ def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | 
     meant_namespace = namespace if namespace in known else nearest_key(namespace, known)
     meant = nearest_key(name, known[meant_namespace]) if meant_namespace else None
     hint = f"did you mean '{meant_namespace}:{meant}'? " if meant else ""
-    if namespace in PROVIDER_SDKS:
+    if namespace in PROVIDER_SDKS and not known[namespace]:
+        where = f"none: the {namespace} provider reads no config ({PROVIDER_SDKS[namespace]} has no config module)"
+    elif namespace in PROVIDER_SDKS:
         where = f"a key of the {namespace} provider's config ({PROVIDER_SDKS[namespace]}/config/vars.py)"
     elif namespace == "pulumi":
         where = "one of Pulumi's own keys: " + ", ".join(sorted(PULUMI_KEYS))

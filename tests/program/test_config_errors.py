@@ -199,6 +199,12 @@ def test_a_typo_in_another_namespace_of_the_stack_file_fails_naming_the_nearest_
     assert mocks.resources == []
 
 
+def test_a_key_for_a_provider_that_reads_no_config_says_so_and_cites_no_file_that_does_not_exist() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"awsx:foo": "1"})
+    assert error.value.allowed == "none: the awsx provider reads no config (pulumi_awsx has no config module)"
+
+
 def test_an_unknown_key_in_another_namespace_the_way_the_cli_passes_it_is_an_error_that_hides_a_secret(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
