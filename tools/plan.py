@@ -178,13 +178,21 @@ def text(run: Run, stack: str) -> list[str]:
     return lines
 
 
+def counted(quantity: float, unit: str) -> str:
+    """``1 task``, ``2 tasks``: a unit the bill writes plural (``tasks``, ``addresses``, ``custom
+    metrics``), singular for one."""
+    if quantity == 1 and unit.endswith("s"):
+        unit = unit[:-2] if unit.endswith("sses") else unit[:-1]
+    return f"{quantity:g} {unit}"
+
+
 def cost_lines(cost: dict[str, Any]) -> list[str]:
     """The month's bill line by line, what each quantity is made of (its assumed part said beside it),
     the total, what it includes and leaves out, compute's savings step by step, and the warnings."""
     lines = [f"cost per month ({cost['rates_region']} rates as of {cost['rates_as_of']}, {cost['hours_per_month']} h):"]
     for line in cost["lines"]:
         note = f" ({line['note']})" if line["note"] else ""
-        lines.append(f"  {line['item']}: {line['quantity']:g} {line['unit']}{note}  ${line['monthly_usd']:.2f}")
+        lines.append(f"  {line['item']}: {counted(line['quantity'], line['unit'])}{note}  ${line['monthly_usd']:.2f}")
     return [
         *lines,
         f"  total  ${cost['total_monthly_usd']:.2f}",

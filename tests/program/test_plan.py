@@ -323,3 +323,18 @@ def test_outside_the_venv_each_command_says_how_to_create_it_and_run_in_it(scrip
     assert ran.returncode == 2 and "Traceback" not in ran.stderr
     assert '"$(python3 tools/uv_bootstrap.py)" sync --locked' in ran.stderr
     assert ran.stderr.rstrip().endswith(f".venv/bin/python {script} --stack dev")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "shown"),
+    [(1, "tasks", "1 task"), (2, "tasks", "2 tasks"), (1, "dashboards", "1 dashboard"),
+     (1, "addresses", "1 address"), (1, "custom metrics", "1 custom metric"), (0.5, "tasks", "0.5 tasks"),
+     (1, "LCU on average", "1 LCU on average")],
+)  # fmt: skip
+def test_the_bill_counts_one_of_a_thing_in_the_singular(quantity: float, unit: str, shown: str) -> None:
+    assert tools.plan.counted(quantity, unit) == shown
+
+
+def test_the_plan_bill_says_one_task_not_one_tasks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan(capsys, "--set", "desiredCount=1", "--set", "alarms=true")
+    assert code == 0 and ": 1 task (" in out and ": 1 dashboard " in out and " 1 tasks" not in out
