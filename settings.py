@@ -448,7 +448,10 @@ def _deployment(r: _Reader) -> DeploymentStrategy:
     return deployment
 
 
-def _smoke_test_path(r: _Reader, service: ServiceSpec, deployment: DeploymentStrategy | None) -> str | None:
+def _smoke_test_path(
+    r: _Reader, service: ServiceSpec, deployment: DeploymentStrategy | None, route: RouteSpec | None
+) -> str | None:
+    """``route`` is None when its keys are in error: the path is then held to no patterns."""
     enabled, path = r.boolean("deploymentSmokeTest"), r.string("deploymentSmokeTestPath")
     check_smoke_test(
         enabled=enabled,
@@ -456,6 +459,8 @@ def _smoke_test_path(r: _Reader, service: ServiceSpec, deployment: DeploymentStr
         strategy=deployment,
         test_header=bool(r.string("deploymentTestHeader")),
         allowed_cidrs=r.array("allowedCidrs"),
+        request_path=path or service.health_check.path,
+        path_patterns=route.path_patterns if route is not None else (),
     )
     return (path or service.health_check.path) if enabled else None
 
@@ -777,7 +782,8 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
-    route = r.part(lambda: _route(r), lambda: RouteSpec(listener_rule_priority=LAST_PRIORITY))
+    parsed_route = r.part(lambda: _route(r), lambda: None)
+    route = parsed_route or RouteSpec(listener_rule_priority=LAST_PRIORITY)
     deployment = r.part(lambda: _deployment(r), DeploymentStrategy)
     settings = Settings(
         docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
@@ -794,7 +800,7 @@ def load_settings(
         test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
         # A strategy in error is no ground for refusing a smoke test as well: that check names
         # deploymentStrategy, so it is skipped (``_Reader.part``).
-        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, deployment), lambda: None),
+        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, deployment, parsed_route), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         permissions_boundary_arn=r.string("permissionsBoundaryArn"),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
