@@ -75,6 +75,8 @@ class Registered:
     """What the (mock) provider answered: the values AWS would issue for it."""
     aliases: list[Any] = field(default_factory=list)
     """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases``."""
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
+    """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -190,6 +192,12 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             recorded.urn = response.urn
             recorded.ignore_changes = list(request.ignoreChanges)
             recorded.aliases = list(request.aliases)
+            timeouts = request.customTimeouts
+            recorded.custom_timeouts = {
+                k: v
+                for k, v in (("create", timeouts.create), ("update", timeouts.update), ("delete", timeouts.delete))
+                if v
+            }
         return response
 
 

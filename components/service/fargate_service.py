@@ -242,9 +242,18 @@ class FargateService(pulumi.ComponentResource):
             # With autoscaling, the running count is the scaler's: an update must not reset it to
             # desired_count (which then only sets the count the service is created with).
             opts=pulumi.ResourceOptions(
-                parent=self, depends_on=waits_for, ignore_changes=["desiredCount"] if args.autoscaling else None
+                parent=self,
+                depends_on=waits_for,
+                ignore_changes=["desiredCount"] if args.autoscaling else None,
+                custom_timeouts=self._deploy_timeouts(),
             ),
         )
+
+    def _deploy_timeouts(self) -> pulumi.CustomTimeouts | None:
+        """A traffic-shifting deployment is steady only after its bake, past the provider's 20-minute
+        default wait (``DeploymentStrategy.deploy_minutes``); rolling keeps the default."""
+        minutes = self._args.deployment.deploy_minutes()
+        return pulumi.CustomTimeouts(create=f"{minutes}m", update=f"{minutes}m") if minutes else None
 
     def _monitoring(
         self, service: aws.ecs.Service, route: ServiceRoute | None, topic: AlarmTopic | None

@@ -110,3 +110,25 @@ def test_a_canary_with_a_smaller_max_percent_is_refused() -> None:
     with pytest.raises(ConfigError) as error:
         service(ServiceSpec(max_percent=150), deployment=CANARY)
     assert error.value.key == "ServiceSpec.max_percent"
+
+
+def minutes(timeout: str) -> int:
+    """A Pulumi custom timeout (``"40m"``, ``"1h"``, ``"90s"``) in whole minutes, rounded down."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    return int(timeout[:-1]) * units[timeout[-1]] // 60
+
+
+def test_pulumi_up_waits_for_the_whole_canary_and_its_bake_not_the_providers_20_minutes(canary: RecordingMocks) -> None:
+    """Review 19 #1: the provider's default Update timeout is 20 minutes (``service.go``), and ECS reports a
+    shifting deployment done only after its bake; the model's shift and bake, plus the green revision's
+    scale-up, must fit in the wait."""
+    from tests.models.ecs_deployment import deploy
+
+    timeouts = canary.one(SERVICE).custom_timeouts
+    shift_and_bake = deploy(CANARY, bad_after_minutes=None).minutes  # 15 at 2.5 % + 5 of bake
+    assert minutes(timeouts["update"]) >= shift_and_bake + 10 > 20
+    assert minutes(timeouts["create"]) == minutes(timeouts["update"])
+
+
+def test_a_rolling_service_keeps_the_providers_default_wait(rolling: RecordingMocks) -> None:
+    assert rolling.one(SERVICE).custom_timeouts == {}

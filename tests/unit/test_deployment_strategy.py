@@ -17,7 +17,14 @@ from components.edge.deployment_role import (
     infrastructure_trust,
 )
 from components.errors import ConfigError
-from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
+from components.service.deployment_strategy import (
+    MARGIN_MINUTES,
+    MAX_DEPLOY_MINUTES,
+    SCALE_UP_MINUTES,
+    DeploymentStrategy,
+    parse_percent,
+    parse_test_header,
+)
 from tests.models.ecs_deployment import deploy, green_share
 from tests.models.iam import Request, role_allows
 
@@ -184,3 +191,49 @@ def test_only_ecs_of_this_account_and_region_may_assume_the_role_when_it_says_wh
         "StringEqualsIfExists": {"aws:SourceAccount": "1"},
         "ArnLikeIfExists": {"aws:SourceArn": "arn:aws:ecs:us-east-1:1:*"},
     }
+
+
+#: The provider's wait for steady state by default (``internal/service/ecs/service.go``:
+#: ``Update: schema.DefaultTimeout(20 * time.Minute)``).
+PROVIDER_DEFAULT_MINUTES = 20
+
+
+def test_prods_canary_takes_longer_than_the_providers_default_wait() -> None:
+    """Review 19 #1: 10 min at 10 % and a 10 min bake are 20 minutes after the first shift alone, so the
+    default timeout fails ``pulumi up`` while ECS carries on; the deployment's own allowance is longer."""
+    prod = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_bake_minutes=10, bake_minutes=10)
+    modelled = deploy(prod, bad_after_minutes=None).minutes
+    assert modelled >= PROVIDER_DEFAULT_MINUTES
+    assert prod.deploy_minutes() > modelled + SCALE_UP_MINUTES
+
+
+@given(
+    st.sampled_from(["canary", "linear", "blueGreen"]),
+    st.integers(30, 1000).map(lambda tenths: Decimal(tenths) / 10),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_every_strategy_a_stack_may_take_completes_within_the_ci_session(
+    kind: str, percent: Decimal, minutes: int, bake: int
+) -> None:
+    strategy = DeploymentStrategy(kind=kind, step_percent=percent, step_minutes=minutes,
+                                  canary_bake_minutes=minutes, bake_minutes=bake)  # fmt: skip
+    try:
+        strategy.check_service(has_route=True, min_healthy_percent=100, max_percent=200)
+    except ConfigError as error:
+        assert (error.key, error.value) == ("DeploymentStrategy.kind", kind)
+        assert strategy.deploy_minutes() > MAX_DEPLOY_MINUTES
+        return
+    outcome = deploy(strategy, bad_after_minutes=None)
+    assert SCALE_UP_MINUTES + outcome.minutes + MARGIN_MINUTES == strategy.deploy_minutes() <= MAX_DEPLOY_MINUTES
+
+
+def test_ecss_default_linear_deployment_outlasts_the_session_and_is_refused_naming_the_minutes() -> None:
+    linear = DeploymentStrategy(kind="linear", step_percent=Decimal(10), step_minutes=6)  # ECS's defaults
+    with pytest.raises(ConfigError) as error:
+        linear.check_service(has_route=True, min_healthy_percent=100, max_percent=200)
+    assert "84" in error.value.allowed and "linearStepMinutes" in error.value.allowed
+
+
+def test_a_rolling_deployment_keeps_the_providers_default_wait() -> None:
+    assert DeploymentStrategy().deploy_minutes() == 0
