@@ -75,7 +75,7 @@ def test_ecs_owns_the_rules_weights_after_they_are_created(canary: RecordingMock
         if rule.type == RULE:
             (action,) = rule.inputs["actions"]
             assert [g["weight"] for g in action["forward"]["targetGroups"]] == [100, 0]
-            assert rule.ignore_changes == ["actions"]
+            assert rule.ignore_changes == [f"actions[0].forward.targetGroups[{i}]" for i in range(2)]
 
 
 def test_the_test_rule_matches_the_header_before_the_production_rule(canary: RecordingMocks) -> None:
@@ -132,3 +132,38 @@ def test_pulumi_up_waits_for_the_whole_canary_and_its_bake_not_the_providers_20_
 
 def test_a_rolling_service_keeps_the_providers_default_wait(rolling: RecordingMocks) -> None:
     assert rolling.one(SERVICE).custom_timeouts == {}
+
+
+def rule_inputs(run: RecordingMocks) -> tuple[dict, list[str]]:
+    (rule,) = [r for r in run.resources if r.name == "svc-rule"]
+    return rule.inputs, rule.ignore_changes
+
+
+def test_a_rolling_stack_moving_to_a_canary_gets_both_target_groups_in_its_production_rule(
+    rolling: RecordingMocks, canary: RecordingMocks
+) -> None:
+    """Review 19 #2: with ``ignore_changes=["actions"]`` the engine kept the rolling rule's single-group
+    action (the old inputs), so the alternate group was in no rule. State before: the rolling rule; after:
+    the inputs the engine sends and the provider updates."""
+    from tests.models.pulumi_ignore_changes import engine_inputs, provider_changes
+
+    before, _ = rule_inputs(rolling)
+    program, ignore = rule_inputs(canary)
+    sent = engine_inputs(program, before, ignore)
+    groups = {r.name: r.outputs["arn"] for r in canary.resources if r.type == "aws:lb/targetGroup:TargetGroup"}
+    (action,) = sent["actions"]
+    assert [(g["arn"], g["weight"]) for g in action["forward"]["targetGroups"]] == [
+        (groups["svc-tg"], 100), (groups["svc-tg-alt"], 0)]  # fmt: skip
+    assert "actions" in provider_changes(before, sent, ignore)
+
+
+def test_after_ecs_has_swapped_the_weights_a_rerun_leaves_the_rule_alone(canary: RecordingMocks) -> None:
+    from tests.models.pulumi_ignore_changes import engine_inputs, provider_changes
+
+    program, ignore = rule_inputs(canary)
+    swapped = json.loads(json.dumps(program))
+    for group in swapped["actions"][0]["forward"]["targetGroups"]:
+        group["weight"] = 100 - group["weight"]  # the state ECS left (read back by a refresh)
+    assert provider_changes(swapped, engine_inputs(program, program, ignore), ignore) == set()
+    # Not vacuous: without the ignore the rerun would set the weights back, to the revision ECS scaled in.
+    assert provider_changes(swapped, program, []) == {"actions"}
