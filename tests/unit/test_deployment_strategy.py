@@ -237,3 +237,25 @@ def test_ecss_default_linear_deployment_outlasts_the_session_and_is_refused_nami
 
 def test_a_rolling_deployment_keeps_the_providers_default_wait() -> None:
     assert DeploymentStrategy().deploy_minutes() == 0
+
+
+def test_a_hook_before_every_production_shift_runs_once_per_canary_step_and_can_stop_the_second() -> None:
+    """Review 19 #12: ``PRE_PRODUCTION_TRAFFIC_SHIFT`` is a hook stage (botocore
+    ``DeploymentLifecycleHookStage``), "invoked before every traffic shift step" of a canary or linear."""
+    calls: list[int] = []
+
+    def hook() -> dict[str, str]:
+        calls.append(1)
+        return {"hookStatus": "SUCCEEDED" if len(calls) == 1 else "FAILED"}
+
+    outcome = deploy(CANARY, bad_after_minutes=None, hooks={"PRE_PRODUCTION_TRAFFIC_SHIFT": hook})
+    assert len(calls) == 2 and not outcome.completed
+    assert (outcome.minutes, outcome.exposure) == (10, Decimal(100))  # 10 minutes at 10 %, then stopped
+
+
+def test_a_linear_deployment_calls_the_pre_shift_hook_at_each_of_its_steps() -> None:
+    linear = DeploymentStrategy(kind="linear", step_percent=Decimal(25), step_minutes=2)
+    calls: list[int] = []
+    outcome = deploy(linear, bad_after_minutes=None,
+                     hooks={"PRE_PRODUCTION_TRAFFIC_SHIFT": lambda: calls.append(1) or {"hookStatus": "SUCCEEDED"}})  # fmt: skip
+    assert outcome.completed and len(calls) == linear.steps() == 4
