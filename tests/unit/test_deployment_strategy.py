@@ -256,6 +256,10 @@ def test_a_hook_before_every_production_shift_runs_once_per_canary_step_and_can_
 def test_a_linear_deployment_calls_the_pre_shift_hook_at_each_of_its_steps() -> None:
     linear = DeploymentStrategy(kind="linear", step_percent=Decimal(25), step_minutes=2)
     calls: list[int] = []
-    outcome = deploy(linear, bad_after_minutes=None,
-                     hooks={"PRE_PRODUCTION_TRAFFIC_SHIFT": lambda: calls.append(1) or {"hookStatus": "SUCCEEDED"}})  # fmt: skip
+
+    def hook() -> dict[str, str]:
+        calls.append(1)
+        return {"hookStatus": "SUCCEEDED"}
+
+    outcome = deploy(linear, bad_after_minutes=None, hooks={"PRE_PRODUCTION_TRAFFIC_SHIFT": hook})
     assert outcome.completed and len(calls) == linear.steps() == 4
