@@ -17,7 +17,8 @@ Reachability (docs/decisions.md, "The smoke test"): the function runs outside th
 load balancer's public URL with the test header. A function attached to the VPC would not help: an
 internet-facing ALB's DNS name resolves to its public addresses, so a call from inside the VPC leaves
 through a NAT gateway (or fails in a subnet without one: Lambda gives a VPC function no public IP) and
-arrives from the NAT's address, never from a security group the ALB could admit. Outside a VPC, Lambda
+arrives from the NAT gateway's Elastic IP, never from a security group the ALB could admit (that /32
+could be admitted instead of ``0.0.0.0/0``; this project does not build that variant). Outside a VPC, Lambda
 calls from AWS's shared public ranges, which no fixed CIDR covers: the listener must admit
 ``0.0.0.0/0``. No pulumi import: ``settings.py`` checks a stack's config with it.
 """
