@@ -59,6 +59,33 @@ class Outcome:
     peak_share: Decimal
 
 
+@dataclass(frozen=True)
+class Traffic:
+    """A bad revision under load: what the target 5xx alarm of its target group sees."""
+
+    requests_per_minute: Decimal
+    """Production requests a minute, all target groups together."""
+    error_rate: Decimal
+    """Share of the new revision's requests that answer 5xx (0-1)."""
+    threshold: int
+    """The alarm fires above this many 5xx a minute (``HTTPCode_Target_5XX_Count`` Sum, 60 s periods)."""
+    periods: int
+    """Consecutive minutes above the threshold before it fires."""
+
+
+def alarm_minute(strategy: DeploymentStrategy, traffic: Traffic) -> int | None:
+    """The minute after the first shift at which the new revision's 5xx alarm fires, from the traffic it
+    takes (its share of the requests times the error rate, per minute), or None if it never does within
+    the shift and the bake."""
+    above = 0
+    for minute in range(strategy.shift_minutes() + strategy.bake_minutes + 1):
+        errors = traffic.requests_per_minute * green_share(strategy, minute) / 100 * traffic.error_rate
+        above = above + 1 if errors > traffic.threshold else 0
+        if above >= traffic.periods:
+            return minute
+    return None
+
+
 def _hook_passes(hook: Hook) -> bool:
     for _ in range(MAX_CALLS):
         status = hook().get("hookStatus")
@@ -68,10 +95,17 @@ def _hook_passes(hook: Hook) -> bool:
 
 
 def deploy(
-    strategy: DeploymentStrategy, *, bad_after_minutes: int | None, hooks: Mapping[str, Hook] | None = None
+    strategy: DeploymentStrategy,
+    *,
+    bad_after_minutes: int | None = None,
+    traffic: Traffic | None = None,
+    hooks: Mapping[str, Hook] | None = None,
 ) -> Outcome:
-    """Run a deployment; a bad revision's alarm fires ``bad_after_minutes`` after it first takes traffic.
-    ``hooks`` are the lifecycle hooks by stage, each answering as a Lambda hook does."""
+    """Run a deployment; a bad revision's alarm fires ``bad_after_minutes`` after it first takes traffic,
+    or when its ``traffic`` makes it fire (``alarm_minute``). ``hooks`` are the lifecycle hooks by stage,
+    each answering as a Lambda hook does."""
+    if traffic is not None:
+        bad_after_minutes = alarm_minute(strategy, traffic)
     hooks = hooks or {}
     assert set(hooks) <= set(HOOK_STAGES), f"not a hook stage: {set(hooks) - set(HOOK_STAGES)}"
     before_production = HOOK_STAGES[: HOOK_STAGES.index(PRE_SHIFT)]

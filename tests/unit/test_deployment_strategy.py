@@ -17,6 +17,7 @@ from components.edge.deployment_role import (
     infrastructure_trust,
 )
 from components.errors import ConfigError
+from components.observability.alarm_rules import Alarms, alarm_definitions
 from components.service.deployment_strategy import (
     MARGIN_MINUTES,
     MAX_DEPLOY_MINUTES,
@@ -25,7 +26,7 @@ from components.service.deployment_strategy import (
     parse_percent,
     parse_test_header,
 )
-from tests.models.ecs_deployment import deploy, green_share
+from tests.models.ecs_deployment import Traffic, deploy, green_share
 from tests.models.iam import Request, role_allows
 
 CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_bake_minutes=10, bake_minutes=10)
@@ -263,3 +264,22 @@ def test_a_linear_deployment_calls_the_pre_shift_hook_at_each_of_its_steps() -> 
 
     outcome = deploy(linear, bad_after_minutes=None, hooks={"PRE_PRODUCTION_TRAFFIC_SHIFT": hook})
     assert outcome.completed and len(calls) == linear.steps() == 4
+
+
+def prod_traffic(requests_per_minute: int) -> Traffic:
+    """Every request of the new revision fails, against the 5xx alarm as the stack defines it."""
+    (five_xx,) = [d for d in alarm_definitions(Alarms()) if d.role == "target-5xx"]
+    return Traffic(Decimal(requests_per_minute), Decimal(1), int(five_xx.threshold), five_xx.periods)
+
+
+def test_a_failing_canary_of_a_busy_service_is_caught_in_its_second_minute_at_its_share() -> None:
+    outcome = deploy(CANARY, traffic=prod_traffic(1000))  # 100 errors a minute at 10 %
+    assert (outcome.completed, outcome.minutes, outcome.peak_share) == (False, 1, Decimal(10))
+
+
+def test_a_failing_canary_of_a_quiet_service_is_caught_only_after_all_traffic_has_moved() -> None:
+    """Review 19 #7, the limit docs/decisions.md states: at 40 requests a minute a 10 % canary serves 4
+    errors a minute, never above 5, so its bake passes; the alarm fires only once all traffic fails."""
+    outcome = deploy(CANARY, traffic=prod_traffic(40))
+    assert not outcome.completed and outcome.peak_share == 100
+    assert outcome.minutes > CANARY.canary_bake_minutes
