@@ -167,3 +167,14 @@ def test_after_ecs_has_swapped_the_weights_a_rerun_leaves_the_rule_alone(canary:
     assert provider_changes(swapped, engine_inputs(program, program, ignore), ignore) == set()
     # Not vacuous: without the ignore the rerun would set the weights back, to the revision ECS scaled in.
     assert provider_changes(swapped, program, []) == {"actions"}
+
+
+def test_the_dashboard_graphs_both_target_groups_wherever_production_is(canary: RecordingMocks) -> None:
+    """Review 19 #6: after a deploy that ends on ``-tg-alt`` a dashboard of ``-tg`` alone went flat."""
+    from tests.models.cloudwatch import dashboard_metrics
+
+    body = canary.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
+    graphed = {dict(dimensions)["TargetGroup"] for _, (_, name, dimensions) in dashboard_metrics(body)
+               if name == "RequestCount"}  # fmt: skip
+    groups = {r.outputs["arnSuffix"] for r in canary.resources if r.type == "aws:lb/targetGroup:TargetGroup"}
+    assert graphed == groups and len(groups) == 2
