@@ -208,6 +208,7 @@ class FargateService(pulumi.ComponentResource):
             balancers.append(balancer)
         # The service waits for the cluster's capacity providers, the execution policy and the listener rule.
         waits_for: list[pulumi.Resource] = [r for r in (cluster, task, route) if r is not None]
+        wait = args.deployment.deploy_minutes()
         return aws.ecs.Service(
             f"{self._name}-svc",
             cluster=self.cluster_arn,
@@ -245,15 +246,11 @@ class FargateService(pulumi.ComponentResource):
                 parent=self,
                 depends_on=waits_for,
                 ignore_changes=["desiredCount"] if args.autoscaling else None,
-                custom_timeouts=self._deploy_timeouts(),
+                # A traffic-shifting deployment is steady only after its bake, past the provider's 20-minute
+                # default wait (``DeploymentStrategy.deploy_minutes``); rolling keeps the default.
+                custom_timeouts=pulumi.CustomTimeouts(create=f"{wait}m", update=f"{wait}m") if wait else None,
             ),
         )
-
-    def _deploy_timeouts(self) -> pulumi.CustomTimeouts | None:
-        """A traffic-shifting deployment is steady only after its bake, past the provider's 20-minute
-        default wait (``DeploymentStrategy.deploy_minutes``); rolling keeps the default."""
-        minutes = self._args.deployment.deploy_minutes()
-        return pulumi.CustomTimeouts(create=f"{minutes}m", update=f"{minutes}m") if minutes else None
 
     def _monitoring(
         self, service: aws.ecs.Service, route: ServiceRoute | None, topic: AlarmTopic | None
