@@ -187,6 +187,12 @@ class DeploymentStrategy:
             return 0
         return SCALE_UP_MINUTES + self.shift_minutes() + self.bake_minutes + MARGIN_MINUTES
 
+    def deploy_timeouts(self) -> dict[str, str]:
+        """The service's ``create`` and ``update`` custom timeouts: ECS reports a traffic-shifting deployment
+        done only after its bake, past the provider's 20-minute default wait; none for rolling."""
+        minutes = self.deploy_minutes()
+        return {"create": f"{minutes}m", "update": f"{minutes}m"} if minutes else {}
+
     def deploy_summary(self) -> str:
         """How ``deploy_minutes`` adds up, for messages and the plan."""
         return (f"{SCALE_UP_MINUTES} scale-up + {self.shift_minutes()} shift + {self.bake_minutes} bake + "
