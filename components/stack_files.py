@@ -7,16 +7,19 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # PyYAML comes with the Pulumi SDK (its ``pyyaml`` requirement).
 import yaml
 
+from .errors import ConfigError
+
 #: libyaml's parser where PyYAML has it (about 10x the pure-Python one, the same documents).
 _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL = "tag:yaml.org,2002:bool"
+T = TypeVar("T")
 
 
 class StackFileError(Exception):
@@ -26,15 +29,6 @@ class StackFileError(Exception):
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
         self.lines = lines
-
-
-class KeysSetTwiceError(StackFileError):
-    """Keys set twice in a stack file, every one named; ``config`` is the file read the last one winning,
-    so the program can still name the config's other mistakes in the same run."""
-
-    def __init__(self, lines: list[str], config: dict[str, str]) -> None:
-        super().__init__(*lines)
-        self.config = config
 
 
 class _StackFileLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader is untyped
@@ -77,15 +71,28 @@ def _config_string(value: Any) -> str:
 
 def stack_config(root: Path, stack: str) -> dict[str, str]:
     """The project in ``root``: its Pulumi.yaml defaults overlaid with ``Pulumi.<stack>.yaml``, keyed
-    ``project:key`` (other namespaces, such as ``aws:region``, as written). A key set twice raises
-    ``KeysSetTwiceError``, naming every such key, with the config read the last one winning.
+    ``project:key`` (other namespaces, such as ``aws:region``, as written); ``StackFileError`` names every
+    key set twice.
 
     The CLI applies project defaults itself; mocks do not, so this does it for them.
     """
     config, twice = _stack_config(stack, root)
     if twice:
-        raise KeysSetTwiceError(list(twice), dict(config))
+        raise StackFileError(*twice)
     return dict(config)
+
+
+def with_stack_config(root: Path, stack: str, run: Callable[[dict[str, str]], T]) -> T:
+    """``run`` given ``stack_config``; keys set twice are named with the config's own mistakes (the
+    ``ConfigError`` ``run`` raises given the file read the last one winning), all in one ``StackFileError``."""
+    config, twice = _stack_config(stack, root)
+    if not twice:
+        return run(dict(config))
+    try:
+        run(dict(config))
+    except ConfigError as error:
+        raise StackFileError(*twice, *(str(one) for one in error.errors)) from None
+    raise StackFileError(*twice)
 
 
 def _load_yaml(path: Path) -> tuple[dict[str, Any], list[str]]:

@@ -34,9 +34,8 @@ from pulumi.runtime.settings import SETTINGS, _get_rpc_manager, set_root_resourc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from .errors import ConfigError
 from .mock_answers import DEFAULT_ACCOUNT, DEFAULT_REGION, invoke_answer, mock_arn, resource_outputs, unwrap
-from .stack_files import KeysSetTwiceError, StackFileError, project_name, stack_config
+from .stack_files import project_name, stack_config, with_stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -275,26 +274,16 @@ def run_program(
     secret_keys: list[str] | None = None,
 ) -> Run:
     """Run the Pulumi project in ``root`` (its ``__main__.py``) with a stack's config, as ``pulumi up``
-    would, under recording mocks.
-
-    ``overrides`` are ``key`` -> string in the project's namespace, or ``namespace:key`` in another's
-    (``aws:region``); ``secret_keys`` the keys among them set with ``--secret``.
-    """
+    would, under recording mocks. ``overrides``: ``key`` -> string in the project's namespace, or
+    ``namespace:key`` in another's (``aws:region``); ``secret_keys``: those set with ``--secret``."""
     project = project_name(root)
-    try:
-        config, twice = stack_config(root, stack), None
-    except KeysSetTwiceError as error:
-        config, twice = error.config, error
-    config.update({key if ":" in key else f"{project}:{key}": value for key, value in (overrides or {}).items()})
     secret = [f"{project}:{key}" for key in secret_keys or []]
-    if twice is None:
+
+    def run(config: dict[str, str]) -> Run:
+        config.update({key if ":" in key else f"{project}:{key}": value for key, value in (overrides or {}).items()})
         return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
-    # The config's own mistakes are named in the same run as every key set twice.
-    try:
-        run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
-    except ConfigError as error:
-        raise StackFileError(*twice.lines, *(str(one) for one in error.errors)) from None
-    raise twice
+
+    return with_stack_config(root, stack, run)
 
 
 def main_program(root: Path) -> Callable[[], None]:

@@ -35,7 +35,7 @@ def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and
     strategy = '[{"capacityProvider":"FARGATE","weight":0},{"capacityProvider":"FARGATE_SPOT","weight":1}]'
     assert f'"capacityProviderStrategies":{strategy}' in out
     assert "env PORT=3000" in out and "env DRAIN_DELAY_MS=45000" in out
-    assert "  Graviton compute: 1 tasks (0 on FARGATE, 1 on FARGATE_SPOT)  $9.18" in lines
+    assert "  Graviton compute: 1 task (0 on FARGATE, 1 on FARGATE_SPOT)  $9.18" in lines
     assert "  total  $46.05" in lines
     assert "  the same stack with x86 on-demand compute  $72.91" in lines
 
