@@ -75,6 +75,20 @@ def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_s
     return budget
 
 
+def worker_budget_seconds(stop_timeout_seconds: int) -> int:
+    """Seconds a worker (no load balancer, no drain) has to finish after SIGTERM: all of stopTimeout but
+    the exit margin; raises when that leaves less than the least finish time."""
+    least = EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
+    if stop_timeout_seconds < least:
+        raise ConfigError(
+            "ServiceSpec.stop_timeout_seconds",
+            stop_timeout_seconds,
+            f"at least {least} without a route: the app needs {MIN_FINISH_SECONDS} s to finish its work and "
+            f"{EXIT_MARGIN_SECONDS} s to exit before SIGKILL",
+        )
+    return stop_timeout_seconds - EXIT_MARGIN_SECONDS
+
+
 def http_timeouts_ms(idle_timeout_seconds: int, key: str = "Route.idle_timeout_seconds") -> dict[str, int]:
     """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default;
     an idle timeout outside the ALB's range is ``key``'s mistake."""
@@ -100,7 +114,7 @@ def app_environment(
         return {
             "PORT": str(port),
             "HEALTH_CHECK_PATH": health_check_path,
-            "SHUTDOWN_TIMEOUT_MS": str((stop_timeout_seconds - EXIT_MARGIN_SECONDS) * 1000),
+            "SHUTDOWN_TIMEOUT_MS": str(worker_budget_seconds(stop_timeout_seconds) * 1000),
         }
     timeouts = http_timeouts_ms(idle_timeout_seconds)
     budget = shutdown_budget_seconds(
