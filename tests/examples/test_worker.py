@@ -128,7 +128,8 @@ def test_the_backlog_policies_act_on_the_services_own_scalable_target_after_it_e
     target = worker.mocks.one("aws:appautoscaling/target:Target")
     for role in ("out", "in"):
         policy = worker.mocks.find("aws:appautoscaling/policy:Policy", f"dev-worker-backlog-{role}")
-        assert (policy.inputs["resourceId"], policy.inputs["policyType"]) == (target.inputs["resourceId"], "StepScaling")
+        inputs = policy.inputs
+        assert (inputs["resourceId"], inputs["policyType"]) == (target.inputs["resourceId"], "StepScaling")
         assert target.urn in policy.dependencies
 
 
