@@ -123,8 +123,9 @@ aws.iam.RolePolicy(
 # One task more while at least ``backlogPerTask`` messages wait, five more from five times that; one
 # task fewer once the queue has been empty for five minutes (the CPU target of the service's own
 # autoscaling stays beside them). Bounded by ``minCount`` and ``maxCount`` on the service's target.
-target = service.scalable_target
-assert target is not None, "FargateServiceArgs.autoscaling is set: the service has a scalable target"
+scalable_target = service.scalable_target
+assert scalable_target is not None, "FargateServiceArgs.autoscaling is set: the service has a scalable target"
+target: aws.appautoscaling.Target = scalable_target
 Step = aws.appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgsDict
 
 
