@@ -457,7 +457,7 @@ def _smoke_test_path(r: _Reader, service: ServiceSpec, deployment: DeploymentStr
         test_header=bool(r.string("deploymentTestHeader")),
         allowed_cidrs=r.array("allowedCidrs"),
     )
-    return (path or service.health_check.path) if enabled else None
+    return (path or service.routed_health_check().path) if enabled else None
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:

@@ -109,6 +109,10 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
         (lambda: ServiceSpec(sidecars=(Sidecar(name="a", image=COLLECTOR_IMAGE, memory=64),
                                        Sidecar(name="b", image=COLLECTOR_IMAGE, memory=64,
                                                depends_on=(("a", "HEALTHY"),)))), "ServiceSpec.sidecars"),
+        # ContainerDependency HEALTHY needs the named container's health check: a worker's app may have none.
+        (lambda: ServiceSpec(health_check=None, sidecars=(Sidecar(name="w", image=COLLECTOR_IMAGE, memory=64,
+                                                                  depends_on=(("app", "HEALTHY"),)),)),
+         "ServiceSpec.sidecars"),
         (lambda: Sidecar(name="x", image="otel/collector:latest", memory=64), "Sidecar.image"),
         (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=5), "Sidecar.memory"),
         (lambda: Sidecar(name="x y", image=COLLECTOR_IMAGE, memory=64), "Sidecar.name"),
