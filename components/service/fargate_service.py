@@ -261,7 +261,12 @@ class FargateService(pulumi.ComponentResource):
         alarms = ServiceAlarms(
             f"{self._name}-alarms",
             ServiceAlarmsArgs(
-                alarms=args.alarms, cluster_name=self.cluster_name, service_name=service.name, topic_arn=topic_arn
+                alarms=args.alarms,
+                cluster_name=self.cluster_name,
+                service_name=service.name,
+                topic_arn=topic_arn,
+                app_memory_mib=spec.app_memory_mib,
+                task_memory_mib=spec.memory,
             ),
             self._child,
         )

@@ -5,11 +5,12 @@ import json
 import pytest
 
 from components.errors import ConfigError
+from components.observability.alarm_rules import Alarms
 from components.service.container_definition import RUN_AS
 from components.service.env_tuning import Tuning, tuned_environment
 from components.service.service_spec import ServiceSpec
 from components.service.sidecar import Sidecar
-from tests.components.builders import IMAGE, service
+from tests.components.builders import IMAGE, LB_SUFFIX, service
 from tests.models import iam
 from tests.models.aws_contract import CONTRACT
 from tests.models.iam import Request
@@ -247,3 +248,11 @@ def test_a_public_sidecar_image_needs_no_ecr_permission_and_is_taken_under_the_d
     image = f"public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0{DIGEST}"
     recorded = mocked(lambda: service(ServiceSpec(sidecars=(Sidecar(name="otel", image=image, memory=128),))))
     assert recorded.one("aws:ecs/taskDefinition:TaskDefinition")
+
+
+def test_the_memory_alarm_watches_the_app_s_share_of_the_task(mocked) -> None:
+    """The collector holds 256 of the task's 2048 MiB: the app at 80 % of its 1792 is 70 % of the task."""
+    recorded = mocked(lambda: service(SPEC, alarms=Alarms(memory_percent=80), load_balancer_arn_suffix=LB_SUFFIX))
+    alarm = recorded.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarms-memory").inputs
+    assert (alarm["metricName"], alarm["threshold"]) == ("MemoryUtilization", 70)
+    assert "80 % of its own 1792 MiB" in alarm["alarmDescription"]
