@@ -59,23 +59,23 @@ def check_smoke_test(
     None when it is in error itself: there is nothing to hold the smoke test to."""
     errors: list[ConfigError] = []
     if path and not _PATH.fullmatch(path):
-        errors.append(ConfigError("deploymentSmokeTestPath", path, "empty (the health check path), or a URL path "
+        errors.append(ConfigError("SmokeTestArgs.path", path, "empty (the health check path), or a URL path "
             "starting with / (RFC 3986 characters, an optional ?query)"))  # fmt: skip
     missing: list[str] = []
     if strategy is not None and not strategy.shifts_traffic:
-        missing.append(f"a canary, linear or blueGreen deploymentStrategy, not {strategy.kind} (the hook runs at "
-            f"{STAGE}, when the new revision has all of the test traffic: ECS DeploymentLifecycleHookStage; only "
-            "those strategies have a test listener rule, ECS AdvancedConfiguration.testListenerRule)")  # fmt: skip
+        missing.append(f"a canary, linear or blueGreen DeploymentStrategy.kind, not {strategy.kind} (the hook "
+            f"runs at {STAGE}, when the new revision has all of the test traffic: ECS DeploymentLifecycleHookStage; "
+            "only those strategies have a test listener rule, ECS AdvancedConfiguration.testListenerRule)")  # fmt: skip
     elif strategy is not None and not test_header:
-        missing.append("a deploymentTestHeader (with no test listener rule, ECS AdvancedConfiguration."
+        missing.append("a FargateServiceArgs.test_header (with no test listener rule, ECS AdvancedConfiguration."
             "testListenerRule, the request would reach the old revision, which serves all production traffic "
             "until the test passes)")  # fmt: skip
     if ANY_ADDRESS not in allowed_cidrs:
-        missing.append(f"{ANY_ADDRESS} in allowedCidrs (the function calls the load balancer from outside the VPC, "
-            "from Lambda's shared public addresses, which no narrower CIDR covers: docs/decisions.md, The smoke "
-            "test)")  # fmt: skip
+        missing.append(f"{ANY_ADDRESS} in LoadBalancerSpec.allowed_cidrs (the function calls the load balancer "
+            "from outside the VPC, from Lambda's shared public addresses, which no narrower CIDR covers: "
+            "docs/decisions.md, The smoke test)")  # fmt: skip
     if enabled and missing:
-        errors.append(ConfigError("deploymentSmokeTest", True, "false, unless the stack has " + "; and ".join(missing)))
+        errors.append(ConfigError("SmokeTest", True, "false, unless the stack has " + "; and ".join(missing)))
     raise_any(errors)
 
 

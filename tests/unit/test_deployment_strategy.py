@@ -80,7 +80,7 @@ def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
 
 @pytest.mark.parametrize("text", ["x-deploy-test", "host=a", "x test=1", "x-t=*", "x-t=" + "a" * 129, "a" * 41 + "=1"])
 def test_a_test_header_elb_would_refuse_is_refused(text: str) -> None:
-    with pytest.raises(ConfigError, match="deploymentTestHeader"):
+    with pytest.raises(ConfigError, match=r"FargateServiceArgs\.test_header"):
         parse_test_header(text)
 
 
