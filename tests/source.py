@@ -11,3 +11,13 @@ def parse(source: str) -> ast.Module:
         return ast.parse(source)
     except SystemError:
         return ast.parse(source)
+
+
+def top_level_imports(source: str) -> set[str]:
+    """The top-level packages a module imports; a relative import fails (a Lambda handler runs alone)."""
+    tree = parse(source)
+    assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree)), "no relative import"
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}  # fmt: skip
+    return imported | {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                       and node.module}  # fmt: skip

@@ -2,7 +2,6 @@
 hangs, as the new revision behind the test listener rule might; and, at its stage in the model of an ECS
 deployment (``tests/models/ecs_deployment.py``), what it lets production traffic reach."""
 
-import ast
 import socket
 import sys
 import threading
@@ -20,7 +19,7 @@ from components.edge.smoke_test_handler import FAILED, SUCCEEDED, handler, probe
 from components.edge.smoke_test_rules import STAGE
 from components.service.deployment_strategy import DeploymentStrategy
 from tests.models.ecs_deployment import deploy
-from tests.source import parse
+from tests.source import top_level_imports
 
 HEADER = ("x-deploy-test", "smoke-7f3a")
 #: What ECS sends at POST_TEST_TRAFFIC_SHIFT (ECS guide, Lifecycle payloads: the common fields).
@@ -149,13 +148,7 @@ def test_the_handler_returns_the_hook_status_ecs_reads(
 
 
 def test_the_function_runs_alone_on_the_standard_library() -> None:
-    tree = parse(Path(smoke_test_handler.__file__).read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}  # fmt: skip
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                 and node.module and node.level == 0}  # fmt: skip
-    assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree)), "no relative import"
-    assert imported - {"__future__"} <= sys.stdlib_module_names
+    assert top_level_imports(Path(smoke_test_handler.__file__).read_text()) - {"__future__"} <= sys.stdlib_module_names
 
 
 # ---- in the deployment: the hook at its stage, against the model of ECS's traffic shift

@@ -1,6 +1,5 @@
 """The task counter's function, against a model of the ECS API and the EMF specification."""
 
-import ast
 import io
 import json
 import sys
@@ -15,7 +14,7 @@ from components.observability import task_counter_handler
 from components.observability.task_counter_handler import DESIRED_METRIC, RUNNING_METRIC, count, emf_documents, handler
 from tests.models.cloudwatch import EmfError, emf_metrics
 from tests.models.ecs_api import Ecs, Task
-from tests.source import parse
+from tests.source import top_level_imports
 
 CLUSTER, SERVICE, NAMESPACE = "web-cluster", "web-svc", "GravitonNode"
 STRATEGY = [{"capacityProvider": "FARGATE", "weight": 0, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 1}]
@@ -107,10 +106,4 @@ def test_the_handler_prints_one_emf_document_a_line_from_its_environment(monkeyp
 
 
 def test_the_function_runs_alone_on_the_standard_library_and_the_runtimes_boto3() -> None:
-    tree = parse(Path(task_counter_handler.__file__).read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}  # fmt: skip
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-                 and node.module and node.level == 0}  # fmt: skip
-    assert not any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree)), "no relative import"
-    assert imported - sys.stdlib_module_names == {"boto3"}
+    assert top_level_imports(Path(task_counter_handler.__file__).read_text()) - sys.stdlib_module_names == {"boto3"}
