@@ -8,7 +8,6 @@ errors rolls back even when its tasks pass their health checks.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ def memory_threshold(memory_percent: int, *, app_memory_mib: int, task_memory_mi
     ECS service utilization metrics") at which the app alone may have reached ``memory_percent`` of its
     own hard limit, which its sidecars shrink: the task's use is at least the app's, so the alarm fires no
     later than the app gets there (earlier when sidecars use their share). Rounded down to 0.01."""
-    return math.floor(memory_percent * app_memory_mib * 100 / task_memory_mib) / 100
+    return (memory_percent * app_memory_mib * 100 // task_memory_mib) / 100  # integers: floored exactly
 
 
 def alarm_definitions(

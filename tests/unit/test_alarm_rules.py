@@ -1,5 +1,7 @@
 """Alarm settings and the alarms they define."""
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -55,10 +57,12 @@ def test_the_memory_alarm_fires_by_the_time_the_app_reaches_its_percent_of_its_o
     task = app + sidecars
     (memory,) = [d for d in alarm_definitions(Alarms(memory_percent=percent), app_memory_mib=app,
                                               task_memory_mib=task) if d.role == "memory"]  # fmt: skip
-    app_mib = max(app_use, percent / 100) * app  # the app at (or past) its percent
-    utilization = (app_mib + sidecar_use * sidecars) * 100 / task
-    assert utilization >= memory.threshold
-    assert memory.threshold <= percent * app / task < memory.threshold + 0.01
+    # Exact arithmetic: the claim is about the numbers, not a float's rounding. "Above" as the alarm says.
+    app_mib = max(Fraction(app_use), Fraction(percent, 100)) * app  # the app at (or past) its percent
+    utilization = (app_mib + Fraction(sidecar_use) * sidecars) * 100 / task
+    threshold = Fraction(str(memory.threshold))
+    assert utilization >= threshold
+    assert threshold <= Fraction(percent * app, task) < threshold + Fraction(1, 100)
 
 
 def test_without_sidecars_the_memory_alarm_is_the_task_s_percent_as_configured() -> None:
