@@ -189,7 +189,12 @@ pulumi.export(
 # A deployment's peak: blue/green, canary and linear run the old and new revisions side by side.
 pulumi.export(
     "deployment",
-    deployment_peak(deployment=settings.deployment, service=settings.service, rates=settings.cost_rates).as_output(),
+    deployment_peak(
+        deployment=settings.deployment,
+        service=settings.service,
+        max_count=settings.autoscaling.max_count if settings.autoscaling else None,
+        rates=settings.cost_rates,
+    ).as_output(),
 )
 # What another stack needs to run a second service in this cluster behind this load balancer.
 pulumi.export("vpc_id", network.vpc_id)

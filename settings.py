@@ -151,7 +151,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back). docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
     ConfigKey("canaryPercent", "string", "10", "canary: share of production traffic the new revision takes first, 0.1-100 in steps of 0.1.", ("DeploymentStrategy.canary_percent",)),
     ConfigKey("canaryBakeMinutes", "integer", FROM_SPEC, "canary: minutes at that share before the rest moves (0-1440).", ("DeploymentStrategy.canary_bake_minutes",)),
-    ConfigKey("linearStepPercent", "string", "10", "linear: share moved at each step, 3-100 in steps of 0.1.", ("DeploymentStrategy.step_percent",)),
+    ConfigKey("linearStepPercent", "string", "20", "linear: share moved at each step, 3-100 in steps of 0.1.", ("DeploymentStrategy.step_percent",)),
     ConfigKey("linearStepMinutes", "integer", FROM_SPEC, "linear: minutes between steps (0-1440).", ("DeploymentStrategy.step_minutes",)),
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
     ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("FargateServiceArgs.test_header",)),
@@ -483,7 +483,10 @@ def _deployment(r: _Reader) -> DeploymentStrategy:
     return deployment
 
 
-def _smoke_test_path(r: _Reader, service: ServiceSpec, deployment: DeploymentStrategy | None) -> str | None:
+def _smoke_test_path(
+    r: _Reader, service: ServiceSpec, deployment: DeploymentStrategy | None, route: RouteSpec | None
+) -> str | None:
+    """``route`` is None when its keys are in error: the path is then held to no patterns."""
     enabled, path = r.boolean("deploymentSmokeTest"), r.string("deploymentSmokeTestPath")
     check_smoke_test(
         enabled=enabled,
@@ -491,6 +494,8 @@ def _smoke_test_path(r: _Reader, service: ServiceSpec, deployment: DeploymentStr
         strategy=deployment,
         test_header=bool(r.string("deploymentTestHeader")),
         allowed_cidrs=r.array("allowedCidrs"),
+        request_path=path or service.health_check.path,
+        path_patterns=route.path_patterns if route is not None else (),
     )
     return (path or service.routed_health_check().path) if enabled else None
 
@@ -812,7 +817,8 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     service = _service(r)
-    route = r.part(lambda: _route(r), lambda: RouteSpec(listener_rule_priority=LAST_PRIORITY))
+    parsed_route = r.part(lambda: _route(r), lambda: None)
+    route = parsed_route or RouteSpec(listener_rule_priority=LAST_PRIORITY)
     deployment = r.part(lambda: _deployment(r), DeploymentStrategy)
     settings = Settings(
         docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
@@ -829,7 +835,7 @@ def load_settings(
         test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
         # A strategy in error is no ground for refusing a smoke test as well: that check names
         # deploymentStrategy, so it is skipped (``_Reader.part``).
-        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, deployment), lambda: None),
+        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, deployment, parsed_route), lambda: None),
         task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
         permissions_boundary_arn=r.string("permissionsBoundaryArn"),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),

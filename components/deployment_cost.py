@@ -1,6 +1,15 @@
 """A deployment's peak: how many tasks a deployment runs at once, where they land and what the overlap
 costs. Canary, linear and blue/green run the old and the new revision side by side (the new one at the
-full desired count) for the shift and the bake; a rolling one runs up to ``maxPercent``."""
+full desired count) for the shift and the bake; a rolling one runs up to ``maxPercent``.
+
+With autoscaling the desired count a deployment starts from is the scaler's, up to ``maxCount``: the
+peak is taken at ``max(desiredCount, maxCount)``, what the account's Fargate quotas must hold.
+
+Where ECS places the new revision's tasks is not verified on AWS: the capacity-provider strategy's base
+may apply to the service's running tasks as a whole (then the green revision lands all on Spot, and once
+blue is cleaned up no task is on-demand until ECS rebalances) or to each revision. The plan counts it per
+revision, each revision placed as the steady service is: the higher cost, and the one consistent with the
+base staying on-demand after the deployment (docs/decisions.md, "Where a deployment's tasks land")."""
 
 from __future__ import annotations
 
@@ -27,7 +36,8 @@ class DeploymentPeak:
     spot: Decimal
     """Of those, expected on FARGATE_SPOT."""
     overlap_minutes: int
-    """Minutes both revisions run (the shift and the bake); 0 for rolling."""
+    """Minutes both revisions may run: the deployment's allowance (``DeploymentStrategy.deploy_minutes``:
+    the new revision's scale-up, the shift, the bake and a margin); 0 for rolling."""
     extra_usd: Decimal
     """ARM64 compute of the tasks beyond the desired count for those minutes, per deployment."""
 
@@ -41,21 +51,25 @@ def deployment_peak(
     *,
     deployment: DeploymentStrategy,
     service: ServiceSpec,
+    max_count: int | None = None,
     rates: Mapping[str, Decimal] = DEFAULT_RATES,
 ) -> DeploymentPeak:
-    """The peak of a deployment of ``service``: the new revision's tasks are placed by the service's
-    capacity-provider strategy like any other (base first, then weights, over all its running tasks), so
-    on Spot they take the Spot price and Spot's interruptions."""
-    peak = deployment.peak_tasks(service.desired_count, service.max_percent)
-    split = split_tasks(peak, service.strategy)
-    steady = split_tasks(service.desired_count, service.strategy)
+    """The peak of a deployment of ``service`` (autoscaled up to ``max_count``, if given): each revision's
+    tasks placed by the service's capacity-provider strategy (base first, then weights), so on Spot they
+    take the Spot price and Spot's interruptions."""
+    count = max(service.desired_count, max_count or 0)
+    peak = deployment.peak_tasks(count, service.max_percent)
+    steady = split_tasks(count, service.strategy)
+    # A traffic-shifting deployment runs a second revision of the full count, placed as the first (unverified:
+    # see the module's docstring); a rolling one runs the service's tasks up to maxPercent, placed together.
+    split = {p: 2 * n for p, n in steady.items()} if deployment.shifts_traffic else split_tasks(peak, service.strategy)
     on_demand, spot = split.get(FARGATE, Decimal(0)), split.get(FARGATE_SPOT, Decimal(0))
     extra_on_demand = on_demand - steady.get(FARGATE, Decimal(0))
     extra_spot = spot - steady.get(FARGATE_SPOT, Decimal(0))
     hourly = extra_on_demand * rate(rates, "arm", "OnDemand").task_hour(service.cpu, service.memory) + (
         extra_spot * rate(rates, "arm", "Spot").task_hour(service.cpu, service.memory)
     )
-    minutes = deployment.overlap_minutes()
+    minutes = deployment.deploy_minutes()
     extra = (hourly * minutes / 60).quantize(CENT, ROUND_HALF_UP)
     return DeploymentPeak(strategy=deployment.describe(), peak_tasks=peak, on_demand=on_demand, spot=spot,
                           overlap_minutes=minutes, extra_usd=extra)  # fmt: skip

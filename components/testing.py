@@ -7,13 +7,10 @@ AWS, no Pulumi CLI and no provider plugins, and read what it registered.
     service = run.mocks.one("aws:ecs/service:Service")
     assert service.inputs["desiredCount"] == 1
 
-Every registered resource is recorded with its inputs as the engine would receive them (camelCase
-keys), its parent and its dependency URNs (``depends_on`` included, which ``MockResourceArgs`` alone
-does not carry). The mocks answer with plausible AWS-shaped outputs in the stack's region and account
-(``aws:region``, ``aws:allowedAccountIds``), so ARNs and URLs read as they would on AWS.
-
-The one module of the package that imports Pulumi without defining a component: it is for tests, and
-nothing else in the package imports it. AWS's answers are ``mock_answers``'s, stack files ``stack_files``'s.
+Each registered resource is recorded with its inputs as the engine gets them (camelCase keys), its parent,
+its dependency URNs (``depends_on`` too, which ``MockResourceArgs`` lacks) and options; the mocks answer
+AWS-shaped outputs in the stack's region and account (``aws:region``, ``aws:allowedAccountIds``). For tests
+only (the one module importing Pulumi without a component). AWS's answers: ``mock_answers``.
 """
 
 from __future__ import annotations
@@ -75,6 +72,8 @@ class Registered:
     """What the (mock) provider answered: the values AWS would issue for it."""
     aliases: list[Any] = field(default_factory=list)
     """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases``."""
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
+    """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -190,6 +189,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             recorded.urn = response.urn
             recorded.ignore_changes = list(request.ignoreChanges)
             recorded.aliases = list(request.aliases)
+            recorded.custom_timeouts = {field.name: value for field, value in request.customTimeouts.ListFields()}
         return response
 
 

@@ -67,6 +67,14 @@ def path_patterns(key: str, patterns: Sequence[str], priority_key: str, priority
     return values
 
 
+def pattern_matches(pattern: str, path: str) -> bool:
+    """Whether a path-pattern condition value matches a request's path, as the ALB matches it: the whole
+    path, query string left out, case-sensitive, ``*`` for 0 or more characters and ``?`` for exactly one
+    (ELB guide, "Path conditions")."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, path.split("?", 1)[0], flags=re.DOTALL) is not None
+
+
 def health_check_path(key: str, path: str) -> str:
     """A URL path the ALB and the container health check can both request."""
     if len(path) > MAX_HEALTH_CHECK_PATH or not _URL_PATH.fullmatch(path):

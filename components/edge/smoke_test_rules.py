@@ -17,7 +17,8 @@ Reachability (docs/decisions.md, "The smoke test"): the function runs outside th
 load balancer's public URL with the test header. A function attached to the VPC would not help: an
 internet-facing ALB's DNS name resolves to its public addresses, so a call from inside the VPC leaves
 through a NAT gateway (or fails in a subnet without one: Lambda gives a VPC function no public IP) and
-arrives from the NAT's address, never from a security group the ALB could admit. Outside a VPC, Lambda
+arrives from the NAT gateway's Elastic IP, never from a security group the ALB could admit (that /32
+could be admitted instead of ``0.0.0.0/0``; this project does not build that variant). Outside a VPC, Lambda
 calls from AWS's shared public ranges, which no fixed CIDR covers: the listener must admit
 ``0.0.0.0/0``. No pulumi import: ``settings.py`` checks a stack's config with it.
 """
@@ -31,6 +32,7 @@ from collections.abc import Sequence
 from ..errors import ConfigError, raise_any
 from ..iam_policies import LOG_WRITE, log_streams
 from ..service.deployment_strategy import DeploymentStrategy
+from .alb_rules import pattern_matches
 
 #: botocore ``DeploymentLifecycleHookStage``: after the test rule has moved to the new revision, before
 #: any production traffic does.
@@ -54,13 +56,26 @@ def check_smoke_test(
     strategy: DeploymentStrategy | None,
     test_header: bool,
     allowed_cidrs: Sequence[str],
+    request_path: str = "",
+    path_patterns: Sequence[str] = (),
 ) -> None:
     """Refuse a smoke test ECS would not run, or one that could not reach the new revision. ``strategy`` is
-    None when it is in error itself: there is nothing to hold the smoke test to."""
+    None when it is in error itself: there is nothing to hold the smoke test to. ``request_path`` is the
+    path the function requests (``path``, else the health check path); ``path_patterns`` the route's
+    (empty when they are in error themselves: nothing to hold the path to)."""
     errors: list[ConfigError] = []
     if path and not _PATH.fullmatch(path):
         errors.append(ConfigError("SmokeTestArgs.path", path, "empty (the health check path), or a URL path "
             "starting with / (RFC 3986 characters, an optional ?query)"))  # fmt: skip
+    elif enabled and path_patterns and not any(pattern_matches(p, request_path) for p in path_patterns):
+        # The test rule carries the route's path patterns beside the header, and an ALB rule's conditions
+        # all must match (ELB guide, "Listener rules": conditions): a path none matches misses the test rule
+        # and gets the listener's default action or another service, so every deploy would roll back, or pass
+        # against the wrong service.
+        errors.append(ConfigError("deploymentSmokeTestPath", request_path, "a path that one of pathPatterns "
+            f"{list(path_patterns)} matches (* any characters, ? one; the query string is not matched; empty "
+            "deploymentSmokeTestPath requests healthCheckPath): the test rule only takes the requests the "
+            "production rule's path patterns take"))  # fmt: skip
     missing: list[str] = []
     if strategy is not None and not strategy.shifts_traffic:
         missing.append(f"a canary, linear or blueGreen DeploymentStrategy.kind, not {strategy.kind} (the hook "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from ..naming import account_unique
 from .alarm_rules import Alarms
@@ -85,16 +86,21 @@ def dashboard_body(
     return json.dumps({"widgets": widgets}, sort_keys=True)
 
 
-def route_widgets(region: str, load_balancer: str, target_group: str, alarms: Alarms) -> list[dict[str, object]]:
-    """A route's widgets: its requests and target 5xx, and its p95 response time against the alarm."""
-    alb = ["LoadBalancer", load_balancer, "TargetGroup", target_group]
+def route_widgets(
+    region: str, load_balancer: str, target_groups: Sequence[str], alarms: Alarms
+) -> list[dict[str, object]]:
+    """A route's widgets: requests and target 5xx, and p95 response time against the alarm, of each of its
+    target groups (a traffic-shifting route has two, and production may be on either after a deploy)."""
+    albs = [["LoadBalancer", load_balancer, "TargetGroup", group] for group in target_groups]
+    elb = "AWS/ApplicationELB"
+    threshold = {"horizontal": [{"label": "alarm", "value": alarms.response_time_ms / 1000}]}
     return [
         _widget("Requests and target 5xx", [
-            ["AWS/ApplicationELB", "RequestCount", *alb, {"stat": "Sum"}],
-            [".", "HTTPCode_Target_5XX_Count", *alb, {"stat": "Sum"}]], 12, 0, region=region),
-        _widget("Target response time (p95, s)", [["AWS/ApplicationELB", "TargetResponseTime", *alb, {"stat": "p95"}]],
-                0, 6, region=region,
-                annotations={"horizontal": [{"label": "alarm", "value": alarms.response_time_ms / 1000}]}),
+            [elb, metric, *alb, {"stat": "Sum"}] for alb in albs
+            for metric in ("RequestCount", "HTTPCode_Target_5XX_Count")],
+                12, 0, region=region),
+        _widget("Target response time (p95, s)", [[elb, "TargetResponseTime", *alb, {"stat": "p95"}] for alb in albs],
+                0, 6, region=region, annotations=threshold),
     ]  # fmt: skip
 
 

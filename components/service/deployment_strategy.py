@@ -39,6 +39,24 @@ PERCENT_STEP = Decimal("0.1")
 #: botocore ``canaryBakeTimeInMinutes``/``stepBakeTimeInMinutes``: "0 to 1440 minutes (24 hours)"; the
 #: provider validates ``bake_time_in_minutes`` to the same range (``IntBetween(0, 1440)``).
 MAX_BAKE_MINUTES = 1440
+#: The provider waits for steady state (``wait_for_steady_state``) within the service's Update timeout, 20
+#: minutes by default (``internal/service/ecs/service.go``: ``Update: schema.DefaultTimeout(20 *
+#: time.Minute)``), and with a traffic-shifting strategy ECS reports the deployment done only after the bake
+#: (DescribeServiceDeployments ``SUCCESSFUL``). The allowance for the green revision's scale-up: Fargate
+#: start, image pull, the health check grace and ``healthyThreshold`` checks (a project estimate).
+SCALE_UP_MINUTES = 10
+#: Room for the test-traffic shift, the smoke-test hook (at most 30 s) and the clean-up's draining (at most
+#: 90 s, ``deregistrationDelaySeconds``) (a project estimate).
+MARGIN_MINUTES = 10
+#: The CI deploy's AWS session: ``role-duration-seconds: 3600`` in .github/workflows/pulumi-up.yml, a role's
+#: default MaxSessionDuration (IAM CreateRole: "the default value of one hour is applied"), which the deploy
+#: roles of docs/ci.md keep.
+CI_SESSION_MINUTES = 60
+#: What the rest of a ``pulumi up`` needs of that session: the image build and push, the other resources.
+RUN_MINUTES = 15
+#: The longest deployment a stack may take: it must end within the CI session, or the credentials expire
+#: while the provider still waits (and ``pulumi up`` fails while ECS carries on).
+MAX_DEPLOY_MINUTES = CI_SESSION_MINUTES - RUN_MINUTES
 _SHIFTING_NEEDS_ALB = (
     "rolling: canary, linear and blue/green shift traffic between two target groups of a load balancer "
     "(ECS CreateService, deploymentController ECS: 'Load balancer requirement'), so they need a route"
@@ -77,10 +95,11 @@ class DeploymentStrategy:
     """Canary: share of production traffic the new revision takes first (0.1-100, steps of 0.1). Default 10."""
     canary_bake_minutes: int = 10
     """Canary: minutes at that share before the rest moves (0-1440). Default 10."""
-    step_percent: Decimal = Decimal(10)
-    """Linear: share moved at each step (3-100, steps of 0.1). Default 10 (ECS's default)."""
-    step_minutes: int = 6
-    """Linear: minutes between steps (0-1440). Default 6 (ECS's default)."""
+    step_percent: Decimal = Decimal(20)
+    """Linear: share moved at each step (3-100, steps of 0.1). Default 20: ECS's own 10 % every 6 minutes
+    shifts for 54 minutes, past what a deploy may take (``MAX_DEPLOY_MINUTES``)."""
+    step_minutes: int = 3
+    """Linear: minutes between steps (0-1440). Default 3 (with 20 %: 12 minutes of shifting)."""
     bake_minutes: int = 10
     """Minutes the old revision keeps running after all traffic has moved, ready to take it back
     (``bakeTimeInMinutes``, 0-1440; always sent with a traffic-shifting strategy, since "You must provide
@@ -143,6 +162,13 @@ class DeploymentStrategy:
                     f"{self.kind}: the new revision scales up to its full desired count beside the old one before "
                     "traffic moves (ECS lifecycle stage SCALE_UP), so the rolling batch limits do not "
                     "apply"))  # fmt: skip
+        if self.shifts_traffic and self.deploy_minutes() > MAX_DEPLOY_MINUTES:
+            errors.append(ConfigError("DeploymentStrategy.kind", self.kind, f"a strategy that completes within "
+                f"{MAX_DEPLOY_MINUTES} minutes, not {self.deploy_minutes()} ({self.deploy_summary()}): the CI "
+                f"deploy's session lasts {CI_SESSION_MINUTES} minutes (pulumi-up.yml role-duration-seconds) and "
+                f"the rest of the run needs {RUN_MINUTES}; shorten DeploymentStrategy.canary_bake_minutes, "
+                "DeploymentStrategy.step_minutes, DeploymentStrategy.bake_minutes or take a larger "
+                "DeploymentStrategy.step_percent"))  # fmt: skip
         if test_header and not self.shifts_traffic:
             errors.append(ConfigError("FargateServiceArgs.test_header", "set", "empty with a rolling deployment: "
                 "only canary, linear and blue/green have a test listener rule (AdvancedConfiguration)"))  # fmt: skip
@@ -155,6 +181,25 @@ class DeploymentStrategy:
         if self.kind == LINEAR:
             return (self.steps() - 1) * self.step_minutes
         return 0
+
+    def deploy_minutes(self) -> int:
+        """Minutes a traffic-shifting deployment may take until ECS reports it done: the green revision's
+        scale-up, the shift, the bake and a margin (``SCALE_UP_MINUTES``, ``MARGIN_MINUTES``); 0 for rolling,
+        which the provider's default timeout covers."""
+        if not self.shifts_traffic:
+            return 0
+        return SCALE_UP_MINUTES + self.shift_minutes() + self.bake_minutes + MARGIN_MINUTES
+
+    def deploy_timeouts(self) -> dict[str, str]:
+        """The service's ``create`` and ``update`` custom timeouts: ECS reports a traffic-shifting deployment
+        done only after its bake, past the provider's 20-minute default wait; none for rolling."""
+        minutes = self.deploy_minutes()
+        return {"create": f"{minutes}m", "update": f"{minutes}m"} if minutes else {}
+
+    def deploy_summary(self) -> str:
+        """How ``deploy_minutes`` adds up, for messages and the plan."""
+        return (f"{SCALE_UP_MINUTES} scale-up + {self.shift_minutes()} shift + {self.bake_minutes} bake + "
+                f"{MARGIN_MINUTES} margin")  # fmt: skip
 
     def peak_tasks(self, desired_count: int, max_percent: int) -> int:
         """Most tasks a deployment runs at once: blue and green side by side for the shift and the bake

@@ -211,6 +211,12 @@ class FargateService(pulumi.ComponentResource):
             balancers.append(balancer)
         # The service waits for the cluster's capacity providers, the execution policy and the listener rule.
         waits_for: list[pulumi.Resource] = [r for r in (cluster, task, route) if r is not None]
+        # With autoscaling, the running count is the scaler's: an update must not reset it to desired_count
+        # (which then only sets the count the service is created with). A shifting deploy outlasts the
+        # provider's default wait (``DeploymentStrategy.deploy_timeouts``).
+        timeouts = pulumi.CustomTimeouts(**args.deployment.deploy_timeouts())
+        opts = pulumi.ResourceOptions(parent=self, depends_on=waits_for, custom_timeouts=timeouts,
+                                      ignore_changes=["desiredCount"] if args.autoscaling else None)  # fmt: skip
         return aws.ecs.Service(
             f"{self._name}-svc",
             cluster=self.cluster_arn,
@@ -229,9 +235,7 @@ class FargateService(pulumi.ComponentResource):
             health_check_grace_period_seconds=args.route.spec.health_check_grace_period_seconds if args.route else None,
             # The circuit breaker "can only be used for services using the rolling update (ECS) deployment
             # type" (ECS DeploymentCircuitBreaker); the other strategies roll back on the alarms.
-            deployment_circuit_breaker={"enable": True, "rollback": True}
-            if not args.deployment.shifts_traffic
-            else None,
+            deployment_circuit_breaker=None if args.deployment.shifts_traffic else {"enable": True, "rollback": True},
             deployment_configuration=deployment_configuration(args.deployment, args.lifecycle_hooks),
             alarms=deployment_alarms,
             deployment_minimum_healthy_percent=spec.min_healthy_percent,
@@ -242,11 +246,7 @@ class FargateService(pulumi.ComponentResource):
             enable_execute_command=spec.enable_execute_command,
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
-            # With autoscaling, the running count is the scaler's: an update must not reset it to
-            # desired_count (which then only sets the count the service is created with).
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=waits_for, ignore_changes=["desiredCount"] if args.autoscaling else None
-            ),
+            opts=opts,
         )
 
     def _monitoring(

@@ -75,7 +75,7 @@ def test_ecs_owns_the_rules_weights_after_they_are_created(canary: RecordingMock
         if rule.type == RULE:
             (action,) = rule.inputs["actions"]
             assert [g["weight"] for g in action["forward"]["targetGroups"]] == [100, 0]
-            assert rule.ignore_changes == ["actions"]
+            assert rule.ignore_changes == [f"actions[0].forward.targetGroups[{i}]" for i in range(2)]
 
 
 def test_the_test_rule_matches_the_header_before_the_production_rule(canary: RecordingMocks) -> None:
@@ -110,3 +110,71 @@ def test_a_canary_with_a_smaller_max_percent_is_refused() -> None:
     with pytest.raises(ConfigError) as error:
         service(ServiceSpec(max_percent=150), deployment=CANARY)
     assert error.value.key == "ServiceSpec.max_percent"
+
+
+def minutes(timeout: str) -> int:
+    """A Pulumi custom timeout (``"40m"``, ``"1h"``, ``"90s"``) in whole minutes, rounded down."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    return int(timeout[:-1]) * units[timeout[-1]] // 60
+
+
+def test_pulumi_up_waits_for_the_whole_canary_and_its_bake_not_the_providers_20_minutes(canary: RecordingMocks) -> None:
+    """Review 19 #1: the provider's default Update timeout is 20 minutes (``service.go``), and ECS reports a
+    shifting deployment done only after its bake; the model's shift and bake, plus the green revision's
+    scale-up, must fit in the wait."""
+    from tests.models.ecs_deployment import deploy
+
+    timeouts = canary.one(SERVICE).custom_timeouts
+    shift_and_bake = deploy(CANARY, bad_after_minutes=None).minutes  # 15 at 2.5 % + 5 of bake
+    assert minutes(timeouts["update"]) >= shift_and_bake + 10 > 20
+    assert minutes(timeouts["create"]) == minutes(timeouts["update"])
+
+
+def test_a_rolling_service_keeps_the_providers_default_wait(rolling: RecordingMocks) -> None:
+    assert rolling.one(SERVICE).custom_timeouts == {}
+
+
+def rule_inputs(run: RecordingMocks) -> tuple[dict, list[str]]:
+    (rule,) = [r for r in run.resources if r.name == "svc-rule"]
+    return rule.inputs, rule.ignore_changes
+
+
+def test_a_rolling_stack_moving_to_a_canary_gets_both_target_groups_in_its_production_rule(
+    rolling: RecordingMocks, canary: RecordingMocks
+) -> None:
+    """Review 19 #2: with ``ignore_changes=["actions"]`` the engine kept the rolling rule's single-group
+    action (the old inputs), so the alternate group was in no rule. State before: the rolling rule; after:
+    the inputs the engine sends and the provider updates."""
+    from tests.models.pulumi_ignore_changes import engine_inputs, provider_changes
+
+    before, _ = rule_inputs(rolling)
+    program, ignore = rule_inputs(canary)
+    sent = engine_inputs(program, before, ignore)
+    groups = {r.name: r.outputs["arn"] for r in canary.resources if r.type == "aws:lb/targetGroup:TargetGroup"}
+    (action,) = sent["actions"]
+    assert [(g["arn"], g["weight"]) for g in action["forward"]["targetGroups"]] == [
+        (groups["svc-tg"], 100), (groups["svc-tg-alt"], 0)]  # fmt: skip
+    assert "actions" in provider_changes(before, sent, ignore)
+
+
+def test_after_ecs_has_swapped_the_weights_a_rerun_leaves_the_rule_alone(canary: RecordingMocks) -> None:
+    from tests.models.pulumi_ignore_changes import engine_inputs, provider_changes
+
+    program, ignore = rule_inputs(canary)
+    swapped = json.loads(json.dumps(program))
+    for group in swapped["actions"][0]["forward"]["targetGroups"]:
+        group["weight"] = 100 - group["weight"]  # the state ECS left (read back by a refresh)
+    assert provider_changes(swapped, engine_inputs(program, program, ignore), ignore) == set()
+    # Not vacuous: without the ignore the rerun would set the weights back, to the revision ECS scaled in.
+    assert provider_changes(swapped, program, []) == {"actions"}
+
+
+def test_the_dashboard_graphs_both_target_groups_wherever_production_is(canary: RecordingMocks) -> None:
+    """Review 19 #6: after a deploy that ends on ``-tg-alt`` a dashboard of ``-tg`` alone went flat."""
+    from tests.models.cloudwatch import dashboard_metrics
+
+    body = canary.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
+    graphed = {dict(dimensions)["TargetGroup"] for _, (_, name, dimensions) in dashboard_metrics(body)
+               if name == "RequestCount"}  # fmt: skip
+    groups = {r.outputs["arnSuffix"] for r in canary.resources if r.type == "aws:lb/targetGroup:TargetGroup"}
+    assert graphed == groups and len(groups) == 2

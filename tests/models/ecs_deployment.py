@@ -6,10 +6,14 @@ bake; ``linear`` — one step every step bake, the last step whatever is left; `
 at once. Then blue keeps running for ``bakeTimeInMinutes`` (BAKE_TIME). A deployment alarm in ALARM at
 any minute of the shift or the bake rolls back: the weights go back to blue, which is still running.
 
-Lifecycle hooks run at their stages, in ECS's order (botocore ``ServiceDeploymentLifecycleStage``); a hook
-that answers ``FAILED``, or no ``hookStatus`` at all, rolls back there, and ``IN_PROGRESS`` calls it again
-(ECS guide, "Lambda hooks for Amazon ECS service deployments"). Hooks before ``PRODUCTION_TRAFFIC_SHIFT``
-run while blue still has all production traffic.
+Lifecycle hooks run at the stages a hook may take, in ECS's order (botocore ``DeploymentLifecycleHookStage``,
+which has ``PRE_PRODUCTION_TRAFFIC_SHIFT``; the deployment's own ``ServiceDeploymentLifecycleStage`` does
+not); a hook that answers ``FAILED``, or no ``hookStatus`` at all, rolls back there, and ``IN_PROGRESS``
+calls it again (ECS guide, "Lambda hooks for Amazon ECS service deployments"). Hooks before
+``PRE_PRODUCTION_TRAFFIC_SHIFT`` run once, while blue still has all production traffic;
+``PRE_PRODUCTION_TRAFFIC_SHIFT`` "is invoked before every traffic shift step" of a canary or linear
+deployment, so a failure there rolls back with the traffic the earlier steps exposed. Later stages are not
+modelled.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ from decimal import Decimal
 from typing import Any
 
 from components.service.deployment_strategy import BLUE_GREEN, CANARY, LINEAR, DeploymentStrategy
-from tests.models.aws_api import shape_at
+from tests.models.aws_api import service, shape_at
 
 #: The stages of a deployment, in the order ECS runs them.
 STAGES: tuple[str, ...] = tuple(shape_at("ecs", "ServiceDeployment.lifecycleStage").enum)
+#: The stages a lifecycle hook may run at, in the order ECS runs them.
+HOOK_STAGES: tuple[str, ...] = tuple(service("ecs").shape_for("DeploymentLifecycleHookStage").enum)
+PRE_SHIFT = "PRE_PRODUCTION_TRAFFIC_SHIFT"
 #: Times ECS calls an IN_PROGRESS hook again before the model calls it stuck (ECS's own limit is the hook's
 #: timeout; the model needs one only to end).
 MAX_CALLS = 100
@@ -52,6 +59,33 @@ class Outcome:
     peak_share: Decimal
 
 
+@dataclass(frozen=True)
+class Traffic:
+    """A bad revision under load: what the target 5xx alarm of its target group sees."""
+
+    requests_per_minute: Decimal
+    """Production requests a minute, all target groups together."""
+    error_rate: Decimal
+    """Share of the new revision's requests that answer 5xx (0-1)."""
+    threshold: int
+    """The alarm fires above this many 5xx a minute (``HTTPCode_Target_5XX_Count`` Sum, 60 s periods)."""
+    periods: int
+    """Consecutive minutes above the threshold before it fires."""
+
+
+def alarm_minute(strategy: DeploymentStrategy, traffic: Traffic) -> int | None:
+    """The minute after the first shift at which the new revision's 5xx alarm fires, from the traffic it
+    takes (its share of the requests times the error rate, per minute), or None if it never does within
+    the shift and the bake."""
+    above = 0
+    for minute in range(strategy.shift_minutes() + strategy.bake_minutes + 1):
+        errors = traffic.requests_per_minute * green_share(strategy, minute) / 100 * traffic.error_rate
+        above = above + 1 if errors > traffic.threshold else 0
+        if above >= traffic.periods:
+            return minute
+    return None
+
+
 def _hook_passes(hook: Hook) -> bool:
     for _ in range(MAX_CALLS):
         status = hook().get("hookStatus")
@@ -61,13 +95,20 @@ def _hook_passes(hook: Hook) -> bool:
 
 
 def deploy(
-    strategy: DeploymentStrategy, *, bad_after_minutes: int | None, hooks: Mapping[str, Hook] | None = None
+    strategy: DeploymentStrategy,
+    *,
+    bad_after_minutes: int | None = None,
+    traffic: Traffic | None = None,
+    hooks: Mapping[str, Hook] | None = None,
 ) -> Outcome:
-    """Run a deployment; a bad revision's alarm fires ``bad_after_minutes`` after it first takes traffic.
-    ``hooks`` are the lifecycle hooks by stage, each answering as a Lambda hook does."""
+    """Run a deployment; a bad revision's alarm fires ``bad_after_minutes`` after it first takes traffic,
+    or when its ``traffic`` makes it fire (``alarm_minute``). ``hooks`` are the lifecycle hooks by stage,
+    each answering as a Lambda hook does."""
+    if traffic is not None:
+        bad_after_minutes = alarm_minute(strategy, traffic)
     hooks = hooks or {}
-    assert set(hooks) <= set(STAGES), f"not an ECS stage: {set(hooks) - set(STAGES)}"
-    before_production = STAGES[: STAGES.index("PRODUCTION_TRAFFIC_SHIFT")]
+    assert set(hooks) <= set(HOOK_STAGES), f"not a hook stage: {set(hooks) - set(HOOK_STAGES)}"
+    before_production = HOOK_STAGES[: HOOK_STAGES.index(PRE_SHIFT)]
     if any(not _hook_passes(hooks[stage]) for stage in before_production if stage in hooks):
         return Outcome(False, 0, Decimal(0), Decimal(0))
     end = strategy.shift_minutes() + strategy.bake_minutes
@@ -76,6 +117,9 @@ def deploy(
         if bad_after_minutes is not None and minute >= bad_after_minutes:
             return Outcome(False, minute, exposure, peak)
         share = green_share(strategy, minute)
+        steps = minute == 0 or share != green_share(strategy, minute - 1)
+        if steps and minute <= strategy.shift_minutes() and PRE_SHIFT in hooks and not _hook_passes(hooks[PRE_SHIFT]):
+            return Outcome(False, minute, exposure, peak)
         exposure += share
         peak = max(peak, share)
     return Outcome(True, end, exposure, peak)

@@ -133,6 +133,17 @@ CASES = [
         "deploymentSmokeTest",
     ),
     ({"deploymentSmokeTestPath": "health"}, "deploymentSmokeTestPath"),
+    (  # the review's reproduction: the health check path misses the test rule's /api/* pattern
+        {
+            "deploymentStrategy": "canary",
+            "deploymentTestHeader": "x-deploy-test=1",
+            "deploymentSmokeTest": "true",
+            "allowedCidrs": '["0.0.0.0/0"]',
+            "pathPatterns": '["/api/*"]',
+            "listenerRulePriority": "100",
+        },
+        "deploymentSmokeTestPath",
+    ),
     ({"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test"}, "deploymentTestHeader"),
     (
         {
@@ -477,6 +488,8 @@ DEPENDENT = {
     frozenset({"deploymentStrategy", "deploymentSmokeTest"}),
     frozenset({"deploymentTestHeader", "deploymentSmokeTest"}),
     frozenset({"listenerRulePriority", "deploymentSmokeTest"}),
+    # An empty deploymentSmokeTestPath requests healthCheckPath: with it in error there is no path to match.
+    frozenset({"healthCheckPath", "deploymentSmokeTestPath"}),
 }  # fmt: skip
 
 

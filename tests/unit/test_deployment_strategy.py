@@ -17,8 +17,16 @@ from components.edge.deployment_role import (
     infrastructure_trust,
 )
 from components.errors import ConfigError
-from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
-from tests.models.ecs_deployment import deploy, green_share
+from components.observability.alarm_rules import Alarms, alarm_definitions
+from components.service.deployment_strategy import (
+    MARGIN_MINUTES,
+    MAX_DEPLOY_MINUTES,
+    SCALE_UP_MINUTES,
+    DeploymentStrategy,
+    parse_percent,
+    parse_test_header,
+)
+from tests.models.ecs_deployment import Traffic, deploy, green_share
 from tests.models.iam import Request, role_allows
 
 CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_bake_minutes=10, bake_minutes=10)
@@ -184,3 +192,94 @@ def test_only_ecs_of_this_account_and_region_may_assume_the_role_when_it_says_wh
         "StringEqualsIfExists": {"aws:SourceAccount": "1"},
         "ArnLikeIfExists": {"aws:SourceArn": "arn:aws:ecs:us-east-1:1:*"},
     }
+
+
+#: The provider's wait for steady state by default (``internal/service/ecs/service.go``:
+#: ``Update: schema.DefaultTimeout(20 * time.Minute)``).
+PROVIDER_DEFAULT_MINUTES = 20
+
+
+def test_prods_canary_takes_longer_than_the_providers_default_wait() -> None:
+    """Review 19 #1: 10 min at 10 % and a 10 min bake are 20 minutes after the first shift alone, so the
+    default timeout fails ``pulumi up`` while ECS carries on; the deployment's own allowance is longer."""
+    prod = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_bake_minutes=10, bake_minutes=10)
+    modelled = deploy(prod, bad_after_minutes=None).minutes
+    assert modelled >= PROVIDER_DEFAULT_MINUTES
+    assert prod.deploy_minutes() > modelled + SCALE_UP_MINUTES
+
+
+@given(
+    st.sampled_from(["canary", "linear", "blueGreen"]),
+    st.integers(30, 1000).map(lambda tenths: Decimal(tenths) / 10),
+    st.integers(0, 60),
+    st.integers(0, 60),
+)
+def test_every_strategy_a_stack_may_take_completes_within_the_ci_session(
+    kind: str, percent: Decimal, minutes: int, bake: int
+) -> None:
+    strategy = DeploymentStrategy(kind=kind, step_percent=percent, step_minutes=minutes,
+                                  canary_bake_minutes=minutes, bake_minutes=bake)  # fmt: skip
+    try:
+        strategy.check_service(has_route=True, min_healthy_percent=100, max_percent=200)
+    except ConfigError as error:
+        assert (error.key, error.value) == ("DeploymentStrategy.kind", kind)
+        assert strategy.deploy_minutes() > MAX_DEPLOY_MINUTES
+        return
+    outcome = deploy(strategy, bad_after_minutes=None)
+    assert SCALE_UP_MINUTES + outcome.minutes + MARGIN_MINUTES == strategy.deploy_minutes() <= MAX_DEPLOY_MINUTES
+
+
+def test_ecss_default_linear_deployment_outlasts_the_session_and_is_refused_naming_the_minutes() -> None:
+    linear = DeploymentStrategy(kind="linear", step_percent=Decimal(10), step_minutes=6)  # ECS's defaults
+    with pytest.raises(ConfigError) as error:
+        linear.check_service(has_route=True, min_healthy_percent=100, max_percent=200)
+    assert "84" in error.value.allowed and "linearStepMinutes" in error.value.allowed
+
+
+def test_a_rolling_deployment_keeps_the_providers_default_wait() -> None:
+    assert DeploymentStrategy().deploy_minutes() == 0
+
+
+def test_a_hook_before_every_production_shift_runs_once_per_canary_step_and_can_stop_the_second() -> None:
+    """Review 19 #12: ``PRE_PRODUCTION_TRAFFIC_SHIFT`` is a hook stage (botocore
+    ``DeploymentLifecycleHookStage``), "invoked before every traffic shift step" of a canary or linear."""
+    calls: list[int] = []
+
+    def hook() -> dict[str, str]:
+        calls.append(1)
+        return {"hookStatus": "SUCCEEDED" if len(calls) == 1 else "FAILED"}
+
+    outcome = deploy(CANARY, bad_after_minutes=None, hooks={"PRE_PRODUCTION_TRAFFIC_SHIFT": hook})
+    assert len(calls) == 2 and not outcome.completed
+    assert (outcome.minutes, outcome.exposure) == (10, Decimal(100))  # 10 minutes at 10 %, then stopped
+
+
+def test_a_linear_deployment_calls_the_pre_shift_hook_at_each_of_its_steps() -> None:
+    linear = DeploymentStrategy(kind="linear", step_percent=Decimal(25), step_minutes=2)
+    calls: list[int] = []
+
+    def hook() -> dict[str, str]:
+        calls.append(1)
+        return {"hookStatus": "SUCCEEDED"}
+
+    outcome = deploy(linear, bad_after_minutes=None, hooks={"PRE_PRODUCTION_TRAFFIC_SHIFT": hook})
+    assert outcome.completed and len(calls) == linear.steps() == 4
+
+
+def prod_traffic(requests_per_minute: int) -> Traffic:
+    """Every request of the new revision fails, against the 5xx alarm as the stack defines it."""
+    (five_xx,) = [d for d in alarm_definitions(Alarms()) if d.role == "target-5xx"]
+    return Traffic(Decimal(requests_per_minute), Decimal(1), int(five_xx.threshold), five_xx.periods)
+
+
+def test_a_failing_canary_of_a_busy_service_is_caught_in_its_second_minute_at_its_share() -> None:
+    outcome = deploy(CANARY, traffic=prod_traffic(1000))  # 100 errors a minute at 10 %
+    assert (outcome.completed, outcome.minutes, outcome.peak_share) == (False, 1, Decimal(10))
+
+
+def test_a_failing_canary_of_a_quiet_service_is_caught_only_after_all_traffic_has_moved() -> None:
+    """Review 19 #7, the limit docs/decisions.md states: at 40 requests a minute a 10 % canary serves 4
+    errors a minute, never above 5, so its bake passes; the alarm fires only once all traffic fails."""
+    outcome = deploy(CANARY, traffic=prod_traffic(40))
+    assert not outcome.completed and outcome.peak_share == 100
+    assert outcome.minutes > CANARY.canary_bake_minutes

@@ -105,3 +105,36 @@ def test_the_function_may_write_its_own_log_streams_and_call_nothing_else() -> N
     assert not role_allows([policy], Request("logs:PutLogEvents", f"{LOGS}-other:log-stream:x"))
     granted = {a for s in json.loads(policy)["Statement"] for a in s["Action"]}
     assert granted == {"logs:CreateLogStream", "logs:PutLogEvents"}
+
+
+def test_a_smoke_path_that_none_of_the_routes_path_patterns_match_is_refused() -> None:
+    """The review's reproduction: /health beside pathPatterns ["/api/*"] misses the test rule."""
+    with pytest.raises(ConfigError) as error:
+        check(request_path="/health", path_patterns=["/api/*"])
+    assert (error.value.key, error.value.value) == ("deploymentSmokeTestPath", "/health")
+    assert "pathPatterns" in error.value.allowed and "['/api/*']" in error.value.allowed
+
+
+@pytest.mark.parametrize(
+    ("request_path", "patterns"),
+    [("/api/health", ["/api/*"]), ("/health?deep=1", ["/health"]), ("/v2/x", ["/v?/*"]), ("/", ["/*"])],
+)
+def test_a_smoke_path_one_pattern_matches_is_accepted(request_path: str, patterns: list[str]) -> None:
+    check(request_path=request_path, path_patterns=patterns)
+
+
+def test_without_a_smoke_test_the_path_is_not_held_to_the_patterns() -> None:
+    check(enabled=False, request_path="/health", path_patterns=["/api/*"])
+
+
+_PATH_CHARS = st.sampled_from(list("/ab?*-._"))
+
+
+@given(st.text(_PATH_CHARS, min_size=1, max_size=8), st.text(_PATH_CHARS, min_size=1, max_size=10))
+def test_the_pure_matcher_agrees_with_the_alb_model(pattern: str, path: str) -> None:
+    """The check's matcher is the ALB's path matching as tests/models/alb.py models it (ELB guide, "Path
+    conditions")."""
+    from components.edge.alb_rules import pattern_matches
+    from tests.models import alb
+
+    assert pattern_matches(pattern, "/" + path) == alb.pattern_matches(pattern, "/" + path)
