@@ -494,7 +494,7 @@ def _smoke_test_path(
         strategy=deployment,
         test_header=bool(r.string("deploymentTestHeader")),
         allowed_cidrs=r.array("allowedCidrs"),
-        request_path=path or service.health_check.path,
+        request_path=path or service.routed_health_check().path,
         path_patterns=route.path_patterns if route is not None else (),
     )
     return (path or service.routed_health_check().path) if enabled else None

@@ -72,9 +72,9 @@ def check_smoke_test(
         # all must match (ELB guide, "Listener rules": conditions): a path none matches misses the test rule
         # and gets the listener's default action or another service, so every deploy would roll back, or pass
         # against the wrong service.
-        errors.append(ConfigError("deploymentSmokeTestPath", request_path, "a path that one of pathPatterns "
+        errors.append(ConfigError("SmokeTestArgs.path", request_path, "a path that one of RouteSpec.path_patterns "
             f"{list(path_patterns)} matches (* any characters, ? one; the query string is not matched; empty "
-            "deploymentSmokeTestPath requests healthCheckPath): the test rule only takes the requests the "
+            "SmokeTestArgs.path requests HealthCheck.path): the test rule only takes the requests the "
             "production rule's path patterns take"))  # fmt: skip
     missing: list[str] = []
     if strategy is not None and not strategy.shifts_traffic:

@@ -111,8 +111,8 @@ def test_a_smoke_path_that_none_of_the_routes_path_patterns_match_is_refused() -
     """The review's reproduction: /health beside pathPatterns ["/api/*"] misses the test rule."""
     with pytest.raises(ConfigError) as error:
         check(request_path="/health", path_patterns=["/api/*"])
-    assert (error.value.key, error.value.value) == ("deploymentSmokeTestPath", "/health")
-    assert "pathPatterns" in error.value.allowed and "['/api/*']" in error.value.allowed
+    assert (error.value.key, error.value.value) == ("SmokeTestArgs.path", "/health")
+    assert "RouteSpec.path_patterns" in error.value.allowed and "['/api/*']" in error.value.allowed
 
 
 @pytest.mark.parametrize(
