@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 
 from components import validation as check
-from components.cost import parse_rate_overrides
+from components.cost import DEFAULT_RATES
 from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
@@ -44,7 +44,7 @@ from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
 from components.service.secrets import check_within_stack, parse_references, parse_values
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
-from components.stack_cost import check_default_vpc_azs
+from components.stack_cost import DEFAULT_VPC_AZS
 
 #: The project: ``dockerContext`` is relative to it.
 PROJECT = Path(__file__).resolve().parent
@@ -115,7 +115,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
     ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),
     ConfigKey("desiredCount", "integer", FROM_SPEC, "Tasks the service keeps running (0-5000).", ("ServiceSpec.desired_count",)),
-    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount."),
+    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount.", ("FargateServiceArgs.autoscaling",)),
     ConfigKey("minCount", "integer", FROM_SPEC, "Fewest tasks when autoscaling (0-5000, at most desiredCount). With scalingSchedules the schedules own the range: minCount..maxCount is the range the service starts with and bounds every schedule's range, and a deploy never resets the range a schedule has set.", ("Autoscaling.min_count",)),
     ConfigKey("maxCount", "integer", FROM_SPEC, "Most tasks when autoscaling (at least desiredCount, at most 5000); with scalingSchedules, see minCount. Tasks beyond the FARGATE base run on Spot.", ("Autoscaling.max_count",)),
     ConfigKey("cpuTargetPercent", "integer", FROM_SPEC, "Target average CPU utilisation (1-100); 0 for no CPU policy.", ("Autoscaling.cpu_target_percent",)),
@@ -124,7 +124,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("scaleInCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-in before the next (0-86400).", ("Autoscaling.scale_in_cooldown_seconds",)),
     ConfigKey("scaleOutCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-out before the next (0-86400).", ("Autoscaling.scale_out_cooldown_seconds",)),
     ConfigKey("scalingSchedules", "array", FROM_SPEC, "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin: EXPRESSION is at(yyyy-mm-ddThh:mm:ss), rate(1 day) or rate(N days) (also minute, hour), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field; TIMEZONE an IANA name (default UTC); MIN..MAX within minCount..maxCount. A changed range applies when its schedule next runs.", ("Autoscaling.schedules",)),
-    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard."),
+    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard.", ("FargateServiceArgs.alarms",)),
     ConfigKey("alarmCpuPercent", "integer", FROM_SPEC, "Alarm when average service CPU stays above this for 3 minutes (1-100).", ("Alarms.cpu_percent",)),
     ConfigKey("alarmMemoryPercent", "integer", FROM_SPEC, "Alarm when average service memory stays above this for 3 minutes (1-100).", ("Alarms.memory_percent",)),
     ConfigKey("alarm5xxPerMinute", "integer", FROM_SPEC, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running.", ("Alarms.target_5xx_per_minute",)),
@@ -155,8 +155,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("linearStepMinutes", "integer", FROM_SPEC, "linear: minutes between steps (0-1440).", ("DeploymentStrategy.step_minutes",)),
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
     ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("FargateServiceArgs.test_header",)),
-    ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test."),
-    ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath."),
+    ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test.", ("SmokeTest",)),
+    ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath.", ("SmokeTestArgs.path",)),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
     ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "FargateServiceArgs.exec_kms_key_arn")),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("FargateServiceArgs.permissions_boundary_arn",)),
@@ -195,6 +195,41 @@ KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
 #: Spec field -> the config key that sets it: the one table between the package's names and the program's.
 FIELD_KEYS: Mapping[str, str] = {field: key.name for key in CONFIG_KEYS for field in key.fields}
 _FIELD_NAMES = re.compile("|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True)) + r"(?!\w)")
+
+
+def parse_rate_overrides(entries: tuple[str, ...]) -> dict[str, Decimal]:
+    """The rate table with ``costRateOverrides`` (``name=USD`` strings) applied: this program's config text,
+    parsed here (the package's ``cost`` holds the table)."""
+    rates = dict(DEFAULT_RATES)
+    allowed = f"name=USD with name one of {', '.join(DEFAULT_RATES)} and USD > 0"
+    for entry in entries:
+        name, _, value = entry.partition("=")
+        try:
+            amount = Decimal(value)
+        except ArithmeticError:
+            raise ConfigError("costRateOverrides", entry, allowed) from None
+        if name not in DEFAULT_RATES or not amount.is_finite() or amount <= 0:
+            raise ConfigError("costRateOverrides", entry, allowed)
+        rates[name] = amount
+    return rates
+
+
+def check_default_vpc_azs(count: int, vpc_mode: str = "default") -> int:
+    """``costDefaultVpcAzs``: 0 (unknown), or the default subnets the load balancer takes. An ALB takes
+    subnets in at least two AZs (botocore elbv2 ``CreateLoadBalancerInput.Subnets``: "[Application Load
+    Balancers] You must specify subnets from at least two Availability Zones"). With a new or existing
+    VPC the estimate counts the subnets the load balancer is given: a count here would be ignored."""
+    if count != 0 and vpc_mode != "default":
+        raise ConfigError(
+            "costDefaultVpcAzs", count, f"0 with vpc: {vpc_mode} (the estimate counts the load balancer's own "
+            "subnets); a count only with vpc: default"
+        )  # fmt: skip
+    if count != 0 and count < 2:
+        raise ConfigError(
+            "costDefaultVpcAzs", count, f"0 (unknown: {DEFAULT_VPC_AZS} is assumed and the plan says so) or the "
+            "number of the default VPC's default subnets, 2 or more (an ALB spans two AZs at least)"
+        )  # fmt: skip
+    return count
 
 
 def config_error(error: ConfigError) -> ConfigError:
@@ -465,10 +500,10 @@ def _smoke_test_path(
         strategy=deployment,
         test_header=bool(r.string("deploymentTestHeader")),
         allowed_cidrs=r.array("allowedCidrs"),
-        request_path=path or service.health_check.path,
+        request_path=path or service.routed_health_check().path,
         path_patterns=route.path_patterns if route is not None else (),
     )
-    return (path or service.health_check.path) if enabled else None
+    return (path or service.routed_health_check().path) if enabled else None
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:

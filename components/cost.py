@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .errors import ConfigError
 from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
 
 RATES_AS_OF = "2026-09"
@@ -71,22 +70,6 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "lambdaRequest": Decimal("0.0000002"),
     "lambdaArmGbSecond": Decimal("0.0000133334"),
 }
-
-
-def parse_rate_overrides(entries: tuple[str, ...]) -> dict[str, Decimal]:
-    """The rate table with ``costRateOverrides`` (``name=USD`` strings) applied."""
-    rates = dict(DEFAULT_RATES)
-    allowed = f"name=USD with name one of {', '.join(DEFAULT_RATES)} and USD > 0"
-    for entry in entries:
-        name, _, value = entry.partition("=")
-        try:
-            amount = Decimal(value)
-        except ArithmeticError:
-            raise ConfigError("costRateOverrides", entry, allowed) from None
-        if name not in DEFAULT_RATES or not amount.is_finite() or amount <= 0:
-            raise ConfigError("costRateOverrides", entry, allowed)
-        rates[name] = amount
-    return rates
 
 
 def rate(rates: Mapping[str, Decimal], arch: str, market: str) -> Rate:

@@ -20,7 +20,6 @@ from .cost import (
     NOT_INCLUDED,
     CostEstimate,
 )
-from .errors import ConfigError
 from .network.network_spec import NetworkSpec
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
 from .service.autoscaling_rules import Autoscaling
@@ -154,24 +153,6 @@ DEFAULT_VPC_AZS = 3
 COUNT_DEFAULT_SUBNETS = (
     "aws ec2 describe-subnets --filters Name=default-for-az,Values=true --query 'length(Subnets)' --region <region>"
 )
-
-
-def check_default_vpc_azs(count: int, vpc_mode: str = "default") -> int:
-    """``costDefaultVpcAzs``: 0 (unknown), or the default subnets the load balancer takes. An ALB takes
-    subnets in at least two AZs (botocore elbv2 ``CreateLoadBalancerInput.Subnets``: "[Application Load
-    Balancers] You must specify subnets from at least two Availability Zones"). With a new or existing
-    VPC the estimate counts the subnets the load balancer is given: a count here would be ignored."""
-    if count != 0 and vpc_mode != "default":
-        raise ConfigError(
-            "costDefaultVpcAzs", count, f"0 with vpc: {vpc_mode} (the estimate counts the load balancer's own "
-            "subnets); a count only with vpc: default"
-        )  # fmt: skip
-    if count != 0 and count < 2:
-        raise ConfigError(
-            "costDefaultVpcAzs", count, f"0 (unknown: {DEFAULT_VPC_AZS} is assumed and the plan says so) or the "
-            "number of the default VPC's default subnets, 2 or more (an ALB spans two AZs at least)"
-        )  # fmt: skip
-    return count
 
 
 def stack_shape(

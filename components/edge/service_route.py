@@ -127,7 +127,7 @@ class ServiceRoute(pulumi.ComponentResource):
             vpc_id=self._args.vpc_id,
             deregistration_delay=self._args.route.spec.deregistration_delay_seconds,
             health_check={
-                "path": service.health_check.path,
+                "path": service.routed_health_check().path,
                 "matcher": "200",
                 "interval": TARGET_HEALTH_INTERVAL_SECONDS,
                 "timeout": TARGET_HEALTH_TIMEOUT_SECONDS,

@@ -61,6 +61,7 @@ class ServiceRouteArgs:
     """Permissions boundary of the deployment role. Default None."""
 
     def __post_init__(self) -> None:
+        self.service.routed_health_check()
         # The drain fits in the app's stopTimeout: known only here, with the route and the service.
         shutdown_budget_seconds(
             stop_timeout_seconds=self.service.stop_timeout_seconds,

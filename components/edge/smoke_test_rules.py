@@ -65,32 +65,32 @@ def check_smoke_test(
     (empty when they are in error themselves: nothing to hold the path to)."""
     errors: list[ConfigError] = []
     if path and not _PATH.fullmatch(path):
-        errors.append(ConfigError("deploymentSmokeTestPath", path, "empty (the health check path), or a URL path "
+        errors.append(ConfigError("SmokeTestArgs.path", path, "empty (the health check path), or a URL path "
             "starting with / (RFC 3986 characters, an optional ?query)"))  # fmt: skip
     elif enabled and path_patterns and not any(pattern_matches(p, request_path) for p in path_patterns):
         # The test rule carries the route's path patterns beside the header, and an ALB rule's conditions
         # all must match (ELB guide, "Listener rules": conditions): a path none matches misses the test rule
         # and gets the listener's default action or another service, so every deploy would roll back, or pass
         # against the wrong service.
-        errors.append(ConfigError("deploymentSmokeTestPath", request_path, "a path that one of pathPatterns "
+        errors.append(ConfigError("SmokeTestArgs.path", request_path, "a path that one of RouteSpec.path_patterns "
             f"{list(path_patterns)} matches (* any characters, ? one; the query string is not matched; empty "
-            "deploymentSmokeTestPath requests healthCheckPath): the test rule only takes the requests the "
+            "SmokeTestArgs.path requests HealthCheck.path): the test rule only takes the requests the "
             "production rule's path patterns take"))  # fmt: skip
     missing: list[str] = []
     if strategy is not None and not strategy.shifts_traffic:
-        missing.append(f"a canary, linear or blueGreen deploymentStrategy, not {strategy.kind} (the hook runs at "
-            f"{STAGE}, when the new revision has all of the test traffic: ECS DeploymentLifecycleHookStage; only "
-            "those strategies have a test listener rule, ECS AdvancedConfiguration.testListenerRule)")  # fmt: skip
+        missing.append(f"a canary, linear or blueGreen DeploymentStrategy.kind, not {strategy.kind} (the hook "
+            f"runs at {STAGE}, when the new revision has all of the test traffic: ECS DeploymentLifecycleHookStage; "
+            "only those strategies have a test listener rule, ECS AdvancedConfiguration.testListenerRule)")  # fmt: skip
     elif strategy is not None and not test_header:
-        missing.append("a deploymentTestHeader (with no test listener rule, ECS AdvancedConfiguration."
+        missing.append("a FargateServiceArgs.test_header (with no test listener rule, ECS AdvancedConfiguration."
             "testListenerRule, the request would reach the old revision, which serves all production traffic "
             "until the test passes)")  # fmt: skip
     if ANY_ADDRESS not in allowed_cidrs:
-        missing.append(f"{ANY_ADDRESS} in allowedCidrs (the function calls the load balancer from outside the VPC, "
-            "from Lambda's shared public addresses, which no narrower CIDR covers: docs/decisions.md, The smoke "
-            "test)")  # fmt: skip
+        missing.append(f"{ANY_ADDRESS} in LoadBalancerSpec.allowed_cidrs (the function calls the load balancer "
+            "from outside the VPC, from Lambda's shared public addresses, which no narrower CIDR covers: "
+            "docs/decisions.md, The smoke test)")  # fmt: skip
     if enabled and missing:
-        errors.append(ConfigError("deploymentSmokeTest", True, "false, unless the stack has " + "; and ".join(missing)))
+        errors.append(ConfigError("SmokeTest", True, "false, unless the stack has " + "; and ".join(missing)))
     raise_any(errors)
 
 

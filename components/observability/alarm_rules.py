@@ -100,8 +100,26 @@ MONITORING_ALARMS = ("spot-alarm", "below-desired")
 ALARMS_PER_TARGET_TRACKING_POLICY = 2
 
 
-def alarm_definitions(alarms: Alarms) -> tuple[AlarmDefinition, ...]:
-    """The service's alarms, target-side ones first (they exist before the service, which names them)."""
+def memory_threshold(memory_percent: int, *, app_memory_mib: int, task_memory_mib: int) -> float:
+    """The task-level ``MemoryUtilization`` (all containers' use over the task's memory: ECS guide, "Amazon
+    ECS service utilization metrics") at which the app alone may have reached ``memory_percent`` of its
+    own hard limit, which its sidecars shrink: the task's use is at least the app's, so the alarm fires no
+    later than the app gets there (earlier when sidecars use their share). Rounded down to 0.01."""
+    return (memory_percent * app_memory_mib * 100 // task_memory_mib) / 100  # integers: floored exactly
+
+
+def alarm_definitions(
+    alarms: Alarms, *, app_memory_mib: int | None = None, task_memory_mib: int | None = None
+) -> tuple[AlarmDefinition, ...]:
+    """The service's alarms, target-side ones first (they exist before the service, which names them). The
+    memory alarm's threshold is the app container's (``memory_threshold``) when its memory is less than
+    the task's (sidecars hold the rest), else the task's."""
+    memory: float = alarms.memory_percent
+    memory_text = f"Service memory above {alarms.memory_percent} % (the heap ceiling is below it)"
+    if app_memory_mib is not None and task_memory_mib is not None and app_memory_mib < task_memory_mib:
+        memory = memory_threshold(alarms.memory_percent, app_memory_mib=app_memory_mib, task_memory_mib=task_memory_mib)
+        memory_text = (f"Task memory above {memory} %: the app may be at {alarms.memory_percent} % of its own "
+                       f"{app_memory_mib} MiB (sidecars hold the rest of {task_memory_mib})")  # fmt: skip
     return (
         AlarmDefinition("target-5xx", f"More than {alarms.target_5xx_per_minute} target 5xx a minute",
                         "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alarms.target_5xx_per_minute,
@@ -112,6 +130,5 @@ def alarm_definitions(alarms: Alarms) -> tuple[AlarmDefinition, ...]:
                         "AWS/ApplicationELB", "TargetResponseTime", "p95", alarms.response_time_ms / 1000, 5, "target"),
         AlarmDefinition("cpu", f"Service CPU above {alarms.cpu_percent} %", "AWS/ECS", "CPUUtilization",
                         "Average", alarms.cpu_percent, 3, "service"),
-        AlarmDefinition("memory", f"Service memory above {alarms.memory_percent} % (the heap ceiling is below it)",
-                        "AWS/ECS", "MemoryUtilization", "Average", alarms.memory_percent, 3, "service"),
+        AlarmDefinition("memory", memory_text, "AWS/ECS", "MemoryUtilization", "Average", memory, 3, "service"),
     )  # fmt: skip

@@ -28,6 +28,11 @@ class ServiceAlarmsArgs:
     """The service: the ``ServiceName`` dimension. Required."""
     topic_arn: pulumi.Input[str] | None = None
     """The SNS topic alarms go to (``AlarmTopic``). Default None."""
+    app_memory_mib: int | None = None
+    """The app container's hard memory limit, when sidecars share the task (``ServiceSpec.app_memory_mib``):
+    the memory alarm watches the app's share. Default None: the whole task's."""
+    task_memory_mib: int | None = None
+    """The task's memory, with ``app_memory_mib``. Default None."""
 
 
 class ServiceAlarms(pulumi.ComponentResource):
@@ -42,7 +47,9 @@ class ServiceAlarms(pulumi.ComponentResource):
         dimensions = {"ClusterName": args.cluster_name, "ServiceName": args.service_name}
         alarms = [
             aws.cloudwatch.MetricAlarm(f"{name}-{d.role}", **d.alarm_inputs(dimensions, args.topic_arn), opts=child)
-            for d in alarm_definitions(args.alarms)
+            for d in alarm_definitions(
+                args.alarms, app_memory_mib=args.app_memory_mib, task_memory_mib=args.task_memory_mib
+            )
             if d.watches == "service"
         ]
         self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in alarms])

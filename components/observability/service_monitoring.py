@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from ..iam_policies import alarm_topic_policy, event_log_policy
 from ..naming import type_token
-from .alarm_rules import Alarms
+from .alarm_rules import MONITORING_ALARMS, Alarms
 from .dashboard import (
     BELOW_DESIRED_MINUTES,
     METRIC_NAMESPACE,
@@ -34,6 +34,10 @@ from .dashboard import (
     spot_interruption_pattern,
 )
 from .task_counter import TaskCounter, TaskCounterArgs
+
+#: The roles of the two alarms, from the tuple the cost estimate counts: a third alarm here fails to
+#: import until it is added there.
+SPOT_ALARM, BELOW_DESIRED = MONITORING_ALARMS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,7 +186,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
         )
         actions = [args.topic_arn] if args.topic_arn is not None else []
         return aws.cloudwatch.MetricAlarm(
-            f"{name}-spot-alarm",
+            f"{name}-{SPOT_ALARM}",
             alarm_description=f"More than {args.alarms.spot_interruptions_per_hour} Spot interruptions in an hour",
             namespace=METRIC_NAMESPACE,
             metric_name=SPOT_METRIC,
@@ -202,7 +206,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
         actions = [args.topic_arn] if args.topic_arn is not None else []
         expression, metrics = below_desired_queries(args.capacity_providers)
         return aws.cloudwatch.MetricAlarm(
-            f"{name}-below-desired",
+            f"{name}-{BELOW_DESIRED}",
             alarm_description=f"Fewer tasks running than desired for {BELOW_DESIRED_MINUTES} minutes "
             "(no Spot capacity, or tasks failing to start)",
             metric_queries=[

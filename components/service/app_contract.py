@@ -75,6 +75,20 @@ def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_s
     return budget
 
 
+def worker_budget_seconds(stop_timeout_seconds: int) -> int:
+    """Seconds a worker (no load balancer, no drain) has to finish after SIGTERM: all of stopTimeout but
+    the exit margin; raises when that leaves less than the least finish time."""
+    least = EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
+    if stop_timeout_seconds < least:
+        raise ConfigError(
+            "ServiceSpec.stop_timeout_seconds",
+            stop_timeout_seconds,
+            f"at least {least} without a route: the app needs {MIN_FINISH_SECONDS} s to finish its work and "
+            f"{EXIT_MARGIN_SECONDS} s to exit before SIGKILL",
+        )
+    return stop_timeout_seconds - EXIT_MARGIN_SECONDS
+
+
 def http_timeouts_ms(idle_timeout_seconds: int, key: str = "Route.idle_timeout_seconds") -> dict[str, int]:
     """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default;
     an idle timeout outside the ALB's range is ``key``'s mistake."""
@@ -88,20 +102,21 @@ def http_timeouts_ms(idle_timeout_seconds: int, key: str = "Route.idle_timeout_s
 def app_environment(
     *,
     port: int,
-    health_check_path: str,
+    health_check_path: str | None,
     idle_timeout_seconds: int | None,
     stop_timeout_seconds: int,
     deregistration_delay_seconds: int,
 ) -> dict[str, str]:
     """The variables the app reads, from the settings ECS and the ALB act on; ``idle_timeout_seconds`` is
     the load balancer's, None for a task no load balancer sends requests to (a worker): it gets no HTTP
-    timeouts and no drain, all of ``stopTimeout`` but the exit margin is its to finish in."""
+    timeouts and no drain, all of ``stopTimeout`` but the exit margin is its to finish in; with no health
+    check (``health_check_path`` None) it serves no HTTP and gets no port either. A routed task needs one."""
     if idle_timeout_seconds is None:
-        return {
-            "PORT": str(port),
-            "HEALTH_CHECK_PATH": health_check_path,
-            "SHUTDOWN_TIMEOUT_MS": str((stop_timeout_seconds - EXIT_MARGIN_SECONDS) * 1000),
-        }
+        served = {"PORT": str(port), "HEALTH_CHECK_PATH": health_check_path} if health_check_path is not None else {}
+        return {**served, "SHUTDOWN_TIMEOUT_MS": str(worker_budget_seconds(stop_timeout_seconds) * 1000)}
+    if health_check_path is None:
+        allowed = "a HealthCheck with a route: the target group checks its path (None only without a route)"
+        raise ConfigError("ServiceSpec.health_check", None, allowed)
     timeouts = http_timeouts_ms(idle_timeout_seconds)
     budget = shutdown_budget_seconds(
         stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds

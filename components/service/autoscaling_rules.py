@@ -98,7 +98,7 @@ class Autoscaling:
         policies = (self.cpu_target_percent, self.memory_target_percent, self.requests_per_target)
         if all(p is None for p in policies) and not self.schedules:
             raise ConfigError(
-                "autoscaling",
+                "FargateServiceArgs.autoscaling",
                 True,
                 "a target (Autoscaling.cpu_target_percent, Autoscaling.memory_target_percent or "
                 "Autoscaling.requests_per_target) or a schedule to scale by",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .service_spec import APP_CONTAINER, ServiceSpec
+from .service_spec import APP_CONTAINER, HealthCheck, ServiceSpec
 from .sidecar import RUN_AS, log_configuration
 from .writable_paths import mount_points
 
@@ -33,6 +33,20 @@ def health_check_command(timeout_seconds: int) -> list[str]:
     return ["CMD", "node", "-e", script]
 
 
+def _port_mapping(port: int) -> dict[str, Any]:
+    return {"containerPort": port, "hostPort": port, "protocol": "tcp", "name": "http", "appProtocol": "http"}
+
+
+def _health_check(hc: HealthCheck) -> dict[str, Any]:
+    return {
+        "command": health_check_command(hc.timeout_seconds),
+        "interval": hc.interval_seconds,
+        "timeout": hc.timeout_seconds,
+        "retries": hc.retries,
+        "startPeriod": hc.start_period_seconds,
+    }
+
+
 def container_definition(
     spec: ServiceSpec,
     *,
@@ -50,6 +64,8 @@ def container_definition(
     environment = spec.container_environment(
         idle_timeout_seconds=idle_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
     )
+    # Without a health check and without a route nothing requests the app: no port (CDK's queue worker).
+    served = hc is not None or idle_timeout_seconds is not None
     definition: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": image,
@@ -57,23 +73,9 @@ def container_definition(
         "user": RUN_AS,
         # ECS Exec's agent writes into the container, so a read-only root only without it.
         "readonlyRootFilesystem": not spec.enable_execute_command,
-        "portMappings": [
-            {
-                "containerPort": spec.container_port,
-                "hostPort": spec.container_port,
-                "protocol": "tcp",
-                "name": "http",
-                "appProtocol": "http",
-            }
-        ],
+        **({"portMappings": [_port_mapping(spec.container_port)]} if served else {}),
         "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
-        "healthCheck": {
-            "command": health_check_command(hc.timeout_seconds),
-            "interval": hc.interval_seconds,
-            "timeout": hc.timeout_seconds,
-            "retries": hc.retries,
-            "startPeriod": hc.start_period_seconds,
-        },
+        **({"healthCheck": _health_check(hc)} if hc is not None else {}),
         # Spot sends SIGTERM two minutes before reclaiming; 120 s is Fargate's maximum.
         "stopTimeout": spec.stop_timeout_seconds,
         # An init process as PID 1 forwards SIGTERM and reaps zombies.

@@ -147,7 +147,8 @@ class DeploymentStrategy:
         if test_header and listener_rule_priority <= 1:
             # ELB priorities run 1-50000, lowest first: the test rule must come before the production one.
             errors.append(ConfigError("RouteSpec.listener_rule_priority", listener_rule_priority, "2 or more with "
-                "deploymentTestHeader: the test rule takes the priority before the production rule's"))  # fmt: skip
+                "FargateServiceArgs.test_header: the test rule takes the priority before the production "
+                "rule's"))  # fmt: skip
         if self.shifts_traffic and not has_route:
             errors.append(ConfigError("DeploymentStrategy.kind", self.kind, _SHIFTING_NEEDS_ALB))
         # The green revision scales up to 100 % of desiredCount beside the blue one before any traffic moves
@@ -157,15 +158,17 @@ class DeploymentStrategy:
             ("ServiceSpec.max_percent", max_percent, 200),
         ):
             if self.shifts_traffic and value != default:
-                errors.append(ConfigError(key, value, f"{default} (the default) with deploymentStrategy {self.kind}: "
-                    "the new revision scales up to its full desired count beside the old one before traffic moves "
-                    "(ECS lifecycle stage SCALE_UP), so the rolling batch limits do not apply"))  # fmt: skip
+                errors.append(ConfigError(key, value, f"{default} (the default) with DeploymentStrategy.kind "
+                    f"{self.kind}: the new revision scales up to its full desired count beside the old one before "
+                    "traffic moves (ECS lifecycle stage SCALE_UP), so the rolling batch limits do not "
+                    "apply"))  # fmt: skip
         if self.shifts_traffic and self.deploy_minutes() > MAX_DEPLOY_MINUTES:
             errors.append(ConfigError("DeploymentStrategy.kind", self.kind, f"a strategy that completes within "
                 f"{MAX_DEPLOY_MINUTES} minutes, not {self.deploy_minutes()} ({self.deploy_summary()}): the CI "
                 f"deploy's session lasts {CI_SESSION_MINUTES} minutes (pulumi-up.yml role-duration-seconds) and "
-                f"the rest of the run needs {RUN_MINUTES}; shorten canaryBakeMinutes, linearStepMinutes, "
-                "deploymentBakeMinutes or take a larger linearStepPercent"))  # fmt: skip
+                f"the rest of the run needs {RUN_MINUTES}; shorten DeploymentStrategy.canary_bake_minutes, "
+                "DeploymentStrategy.step_minutes, DeploymentStrategy.bake_minutes or take a larger "
+                "DeploymentStrategy.step_percent"))  # fmt: skip
         if test_header and not self.shifts_traffic:
             errors.append(ConfigError("FargateServiceArgs.test_header", "set", "empty with a rolling deployment: "
                 "only canary, linear and blue/green have a test listener rule (AdvancedConfiguration)"))  # fmt: skip
@@ -244,13 +247,15 @@ def parse_test_header(text: str) -> tuple[str, str] | None:
     name, sep, value = text.partition("=")
     if not sep or not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
         raise ConfigError(
-            "deploymentTestHeader",
+            "FargateServiceArgs.test_header",
             text,
             "NAME=VALUE, e.g. x-deploy-test=1: a header name of at most 40 RFC 7230 token characters and a value "
             "of at most 128 visible ASCII characters without * or ? (ELB HttpHeaderConditionConfig)",
         )
     if name.lower() == "host":
-        raise ConfigError("deploymentTestHeader", text, "a header other than host (ELB: use a host condition)")
+        raise ConfigError(
+            "FargateServiceArgs.test_header", text, "a header other than host (ELB: use a host condition)"
+        )
     return name, value
 
 

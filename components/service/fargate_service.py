@@ -27,6 +27,7 @@ from .deployment_strategy import deployment_configuration
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
+from .sidecar import check_pullable_under_default_boundary
 
 
 class FargateService(pulumi.ComponentResource):
@@ -73,6 +74,8 @@ class FargateService(pulumi.ComponentResource):
         if isinstance(args.cluster, Cluster) and args.exec_kms_key_arn:
             allowed = "empty with a Cluster (its ClusterSpec.exec_kms_key_arn is the key): an existing cluster's only"
             raise ConfigError("FargateServiceArgs.exec_kms_key_arn", args.exec_kms_key_arn, allowed)
+        if not args.permissions_boundary_arn:
+            check_pullable_under_default_boundary(args.spec.sidecars, pulumi.get_stack().lower())
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
@@ -258,7 +261,12 @@ class FargateService(pulumi.ComponentResource):
         alarms = ServiceAlarms(
             f"{self._name}-alarms",
             ServiceAlarmsArgs(
-                alarms=args.alarms, cluster_name=self.cluster_name, service_name=service.name, topic_arn=topic_arn
+                alarms=args.alarms,
+                cluster_name=self.cluster_name,
+                service_name=service.name,
+                topic_arn=topic_arn,
+                app_memory_mib=spec.app_memory_mib,
+                task_memory_mib=spec.memory,
             ),
             self._child,
         )

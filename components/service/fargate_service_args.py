@@ -116,7 +116,9 @@ class FargateServiceArgs:
                     "unset, or a load_balancer_arn_suffix",
                 )
         if self.alarms is not None and self.route is not None and arn_suffix is None:
-            raise ConfigError("alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)")
+            raise ConfigError(
+                "FargateServiceArgs.alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)"
+            )
         if self.role_path and not is_role_path(self.role_path):
             raise ConfigError(
                 "FargateServiceArgs.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"

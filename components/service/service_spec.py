@@ -74,8 +74,9 @@ class ServiceSpec:
     """Seconds from SIGTERM to SIGKILL (2-120, Fargate's maximum). Default 120."""
     log_retention_days: int = 30
     """CloudWatch Logs retention (a CloudWatch value). Default 30."""
-    health_check: HealthCheck = field(default_factory=HealthCheck)
-    """Container and load-balancer health check. Default: ``HealthCheck()``."""
+    health_check: HealthCheck | None = field(default_factory=HealthCheck)
+    """Container and load-balancer health check; None for none, e.g. a queue worker that serves no HTTP
+    (then the task has no port mapping and no ``PORT``; a route needs one). Default: ``HealthCheck()``."""
     min_healthy_percent: int = 100
     """Deployment minimum healthy percent (0-100). Default 100."""
     max_percent: int = 200
@@ -123,6 +124,13 @@ class ServiceSpec:
         """The app container's memory: the task's, less its sidecars'."""
         return self.memory - sum(sidecar.memory for sidecar in self.sidecars)
 
+    def routed_health_check(self) -> HealthCheck:
+        """The health check, which a route needs: its target group checks the same path."""
+        if self.health_check is None:
+            allowed = "a HealthCheck with a route: the target group checks its path (None only without a route)"
+            raise ConfigError("ServiceSpec.health_check", None, allowed)
+        return self.health_check
+
     def _check_sidecars(self) -> None:
         if not self.sidecars:
             return  # the task's own size is validate_task_size's: no sidecar to blame for it
@@ -152,7 +160,8 @@ class ServiceSpec:
     def _check_dependencies(self) -> None:
         """The rules of ECS ``ContainerDependency`` (botocore ``ecs``), for the app's and each sidecar's."""
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
-        checked = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
+        app_checked = {APP_CONTAINER} if self.health_check is not None else set()
+        checked = app_checked | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
         essential = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.essential}
         for waiting, depends_on in self._dependencies().items():
             key = "ServiceSpec.app_depends_on" if waiting == APP_CONTAINER else "ServiceSpec.sidecars"
@@ -207,7 +216,7 @@ class ServiceSpec:
         tuned = tuned_environment(self.environment, container_memory_mib=self.app_memory_mib, tuning=self.tuning)
         contract = app_environment(
             port=self.container_port,
-            health_check_path=self.health_check.path,
+            health_check_path=self.health_check.path if self.health_check is not None else None,
             idle_timeout_seconds=idle_timeout_seconds,
             stop_timeout_seconds=self.stop_timeout_seconds,
             deregistration_delay_seconds=deregistration_delay_seconds,

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import validation as check
 from ..errors import ConfigError, collect
+from ..iam_policies import ecr_repository_arn
 
 CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 MIN_CONTAINER_MEMORY = 6
@@ -138,3 +139,26 @@ class Sidecar:
         if self.health_check:
             definition["healthCheck"] = {"command": list(self.health_check)}
         return definition
+
+
+def check_pullable_under_default_boundary(sidecars: tuple[Sidecar, ...], stack: str) -> None:
+    """Raise ``ConfigError`` (``Sidecar.image``) for a sidecar in private ECR that the default permissions
+    boundary keeps the execution role from pulling, however its own policy lists the repository: the
+    boundary (``docs/iam-boundary.json``, ``PullStackImages``) allows the ECR pull actions on
+    ``arn:aws:ecr:*:ACCOUNT:repository/STACK-*`` only, and a boundary caps what a role's policies grant
+    (IAM User Guide, "Permissions boundaries for IAM entities": "an entity can perform only the actions
+    that are allowed by both its identity-based policies and its permissions boundaries"). An image
+    outside private ECR (a public registry) needs no ECR permission."""
+    collect(*(lambda sidecar=sidecar: _check_pullable(sidecar.image, stack) for sidecar in sidecars))
+
+
+def _check_pullable(image: str, stack: str) -> None:
+    repository_arn = ecr_repository_arn(image, "aws")
+    if repository_arn is not None and not repository_arn.split(":repository/", 1)[1].startswith(f"{stack}-"):
+        allowed = (
+            f"with the default permissions boundary, a private ECR image in this account's repository named "
+            f"{stack}-* (docs/iam-boundary.json, PullStackImages) or a public image; else a "
+            "FargateServiceArgs.permissions_boundary_arn that allows pulling it (another account's "
+            "repository also needs a repository policy that lets this account pull)"
+        )
+        raise ConfigError("Sidecar.image", image, allowed)

@@ -6,6 +6,7 @@ import pulumi
 from graviton_node_components import (
     AppImage,
     AppImageArgs,
+    ConfigError,
     FargateService,
     FargateServiceArgs,
     Route,
@@ -20,6 +21,20 @@ FargateService.check_name(f"{stack}-api", "stack", stack)
 # Defaults only where a key is unset: a value the user gave, 0 included, is always honoured.
 path_pattern = config.get("pathPattern", "/api")
 platform = pulumi.StackReference(config.require("platformStack"))
+idle_timeout = config.get_int("idleTimeoutSeconds", 60)
+
+
+def _platform_idle_timeout(output: float) -> int:
+    """The platform's idle timeout, refused unless this stack's config repeats it: a keep-alive set under
+    a longer one lets the ALB reuse a connection the app has closed (a 502). A stack output's number
+    arrives as a float."""
+    platform_idle = int(output)
+    if platform_idle != idle_timeout:
+        allowed = f"{platform_idle}, the platform load balancer's idle timeout (its idle_timeout_seconds output)"
+        raise ConfigError("idleTimeoutSeconds", idle_timeout, allowed)
+    return platform_idle
+
+
 spec = ServiceSpec(desired_count=config.get_int("desiredCount", 2), environment={"BASE_PATH": path_pattern})
 # The priority is unique on the platform's listener and only its owner knows which are free: no default,
 # the stack names its own (1-49999; the platform's catch-all holds 50000).
@@ -45,9 +60,9 @@ service = FargateService(
             listener_arn=platform.require_output("listener_arn"),
             load_balancer_security_group_id=platform.require_output("load_balancer_security_group_id"),
             # The platform's load balancer sets the idle timeout (its idle_timeout_seconds output); the
-            # app's keep-alive must outlast it, and the environment is plain text: this stack's config
-            # repeats it.
-            idle_timeout_seconds=config.get_int("idleTimeoutSeconds", 60),
+            # app's keep-alive must outlast it, and the environment is checked as plain text: this stack's
+            # config repeats it, and a value other than the platform's is refused (below).
+            idle_timeout_seconds=idle_timeout,
         ),
     ),
 )
@@ -55,3 +70,5 @@ service = FargateService(
 pulumi.export("url", pulumi.Output.format("{0}{1}/", platform.require_output("url"), path_pattern))
 pulumi.export("service_name", service.service_name)
 pulumi.export("image_ref", image.image_ref)
+# Known from the stack reference in a preview already: a mismatch fails it.
+pulumi.export("idle_timeout_seconds", platform.require_output("idle_timeout_seconds").apply(_platform_idle_timeout))

@@ -1,9 +1,8 @@
 """An SQS queue and a worker on FARGATE_SPOT in the platform stack's cluster, scaled on backlog per task.
 
 The anchor is CDK's ``QueueProcessingFargateService``: a queue with a dead-letter queue, a service with
-no load balancer (no ``route``), and scaling on the queue. Here the scaling tracks the backlog each
-running task has (visible messages / running tasks, Application Auto Scaling's metric math), beside
-a CPU target as CDK keeps one. The app (``app/worker.js``) deletes a message only when its work is done
+no load balancer (no ``route``), and step scaling on the queue's visible messages (as CDK's), beside a
+CPU target as CDK keeps one. The app (``app/worker.js``) deletes a message only when its work is done
 and, on SIGTERM, finishes or releases the message in hand: a Spot interruption loses none.
 """
 
@@ -31,12 +30,12 @@ backlog_per_task = config.get_int("backlogPerTask", 10)
 # may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
 WORK_SECONDS = 300
 
-# The scaling divides visible messages by running tasks: with none running the backlog per task has no
-# value and the queue never scales the worker out; a target under one message per task is exceeded by
-# the first message, which would scale the worker to maxCount. Both fail here, before anything is
-# registered (as do the spec's and the scaling's own checks below).
+# The queue scales the worker out from backlogPerTask waiting messages: with no task running, fewer would
+# wait forever; a threshold under one message is always reached, which would scale the worker to
+# maxCount. Both fail here, before anything is registered (as do the spec's and the scaling's own
+# checks below).
 for key, value, why in (
-    ("minCount", min_count, "backlog per task divides by the running tasks"),
+    ("minCount", min_count, "fewer than backlogPerTask messages wait for a running task"),
     ("backlogPerTask", backlog_per_task, "the messages each task may have waiting"),
 ):
     if value < 1:
@@ -116,54 +115,68 @@ aws.iam.RolePolicy(
 )
 
 
-Metric = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricArgsDict
+# Backlog per task without counting tasks: ECS publishes no running-task count unless the cluster runs
+# Container Insights (``ECS/ContainerInsights`` ``RunningTaskCount``; the dev platform's is disabled, and
+# AWS/ECS has only CPU and memory), so a policy dividing by it would sit without data. As CDK's
+# ``QueueProcessingFargateService`` does, step scaling reads the queue alone: AWS/SQS
+# ``ApproximateNumberOfMessagesVisible`` (sent every minute) raises an alarm, the alarm runs a step policy.
+# One task more while at least ``backlogPerTask`` messages wait, five more from five times that; one
+# task fewer once the queue has been empty for five minutes (the CPU target of the service's own
+# autoscaling stays beside them). Bounded by ``minCount`` and ``maxCount`` on the service's target.
+scalable_target = service.scalable_target
+assert scalable_target is not None, "FargateServiceArgs.autoscaling is set: the service has a scalable target"
+target: aws.appautoscaling.Target = scalable_target
+Step = aws.appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgsDict
 
 
-def _metric(metric_id: str, namespace: str, metric: str, dimensions: dict[str, pulumi.Input[str]]) -> Metric:
-    return {
-        "id": metric_id,
-        "return_data": False,
-        "metric_stat": {
-            "stat": "Average",
-            "metric": {
-                "namespace": namespace,
-                "metric_name": metric,
-                "dimensions": [{"name": key, "value": value} for key, value in dimensions.items()],
-            },
+def _step(change: int, lower: float | None, upper: float | None) -> Step:
+    """``change`` tasks while the metric is between ``lower`` and ``upper`` above the alarm's threshold
+    (Application Auto Scaling ``StepAdjustment``: None is unbounded)."""
+    step: Step = {"scaling_adjustment": change}
+    if lower is not None:
+        step["metric_interval_lower_bound"] = str(lower)
+    if upper is not None:
+        step["metric_interval_upper_bound"] = str(upper)
+    return step
+
+
+def _backlog_scaling(role: str, steps: list[Step], operator: str, threshold: int, minutes: int) -> None:
+    policy = aws.appautoscaling.Policy(
+        f"{stack}-worker-backlog-{role}",
+        policy_type="StepScaling",
+        service_namespace=target.service_namespace,
+        scalable_dimension=target.scalable_dimension,
+        resource_id=target.resource_id,
+        step_scaling_policy_configuration={
+            "adjustment_type": "ChangeInCapacity",
+            "metric_aggregation_type": "Maximum",
+            "cooldown": 60,
+            "step_adjustments": steps,
         },
-    }
+        opts=pulumi.ResourceOptions(depends_on=[target]),
+    )
+    aws.cloudwatch.MetricAlarm(
+        f"{stack}-worker-backlog-{role}",
+        namespace="AWS/SQS",
+        metric_name="ApproximateNumberOfMessagesVisible",
+        dimensions={"QueueName": queue.name},
+        statistic="Maximum",
+        period=60,
+        evaluation_periods=minutes,
+        comparison_operator=operator,
+        threshold=threshold,
+        alarm_actions=[policy.arn],
+    )
 
 
-backlog: Metric = {"id": "backlog", "expression": "visible / running", "label": "backlog per task", "return_data": True}
-tracking: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgsDict = {
-    "target_value": float(backlog_per_task),
-    "customized_metric_specification": {
-        "metrics": [
-            _metric("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue.name}),
-            _metric(
-                "running",
-                "ECS/ContainerInsights",
-                "RunningTaskCount",
-                {"ClusterName": service.cluster_name, "ServiceName": service.service_name},
-            ),
-            backlog,
-        ]
-    },
-}
-# Backlog per task, as the Application Auto Scaling guide scales on SQS: visible messages divided by
-# running tasks (ECS/ContainerInsights RunningTaskCount: the platform's cluster runs Container Insights).
-# The target is the one FargateService's autoscaling registers; the policy waits for it.
-target = service.scalable_target
-assert target is not None, "FargateServiceArgs.autoscaling is set: the service has a scalable target"
-aws.appautoscaling.Policy(
-    f"{stack}-worker-backlog",
-    policy_type="TargetTrackingScaling",
-    service_namespace=target.service_namespace,
-    scalable_dimension=target.scalable_dimension,
-    resource_id=target.resource_id,
-    target_tracking_scaling_policy_configuration=tracking,
-    opts=pulumi.ResourceOptions(depends_on=[target]),
+_backlog_scaling(
+    "out",
+    [_step(1, 0, 4 * backlog_per_task), _step(5, 4 * backlog_per_task, None)],
+    "GreaterThanOrEqualToThreshold",
+    backlog_per_task,
+    1,
 )
+_backlog_scaling("in", [_step(-1, None, 0)], "LessThanOrEqualToThreshold", 0, 5)
 
 pulumi.export("queue_url", queue.url)
 pulumi.export("dead_letter_queue_url", dead_letters.url)

@@ -13,6 +13,7 @@ from components.service.capacity_strategy import build_strategy
 from components.service.fargate_service import FargateServiceArgs
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tests.components.builders import CATCH_ALL, IMAGE, LB_SUFFIX, service
+from tests.models.aws_contract import CONTRACT
 from tools.offline import RecordingMocks, Registered
 
 SERVICE = "aws:ecs/service:Service"
@@ -488,6 +489,25 @@ def test_a_worker_that_stops_in_thirty_seconds_registers_with_all_but_the_exit_m
     mocks = mocked(lambda: service(ServiceSpec(stop_timeout_seconds=30), route=None))
     assert container(mocks)["stopTimeout"] == 30
     assert environment(mocks)["SHUTDOWN_TIMEOUT_MS"] == "25000"
+
+
+def test_a_worker_without_a_health_check_has_neither_a_port_nor_a_health_check_and_passes_aws_s_rules(
+    mocked,
+) -> None:
+    """CDK's queue worker: nothing requests the app, so it need not serve HTTP on PORT."""
+    mocks = mocked(lambda: service(ServiceSpec(health_check=None), route=None))
+    assert not {"portMappings", "healthCheck"} & container(mocks).keys()
+    assert not {"PORT", "HEALTH_CHECK_PATH"} & environment(mocks).keys()
+    problems, _ = CONTRACT.problems(TASK, "svc-task", mocks.one(TASK).inputs)
+    assert problems == []
+
+
+def test_a_routed_service_without_a_health_check_is_refused_before_anything_is_registered(mocked) -> None:
+    created: list[Any] = []
+    with pytest.raises(ConfigError) as error:
+        mocked(lambda: created.append(service(ServiceSpec(health_check=None))))
+    assert (error.value.key, error.value.value, created) == ("ServiceSpec.health_check", None, [])
+    assert "with a route" in error.value.allowed
 
 
 def test_the_grace_period_is_the_route_s(mocked) -> None:

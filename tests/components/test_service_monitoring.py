@@ -10,7 +10,7 @@ import pytest
 
 from components.cost import COUNTER_RUNS_PER_HOUR
 from components.observability import task_counter_handler
-from components.observability.alarm_rules import Alarms
+from components.observability.alarm_rules import MONITORING_ALARMS, Alarms
 from components.observability.dashboard import METRIC_NAMESPACE, SPOT_METRIC
 from components.observability.task_counter_handler import emf_documents
 from tests.components.builders import LB_SUFFIX, published_metrics, service
@@ -195,3 +195,9 @@ def test_the_below_desired_alarm_fires_on_a_lasting_shortfall_only(
     first = states.index("ALARM") + 1 if "ALARM" in states else None
     assert first == alarms_at, story
     assert alarm["alarmActions"] == [f"arn:aws:sns:us-east-1:123456789012:{alarmed.one('aws:sns/topic:Topic').name}"]
+
+
+def test_the_monitoring_alarms_are_exactly_the_ones_the_cost_estimate_counts(alarmed: RecordingMocks) -> None:
+    monitoring = {r.name for r in alarmed.resources
+                  if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm" and "-monitoring-" in r.name}  # fmt: skip
+    assert monitoring == {f"svc-monitoring-{role}" for role in MONITORING_ALARMS}

@@ -5,15 +5,20 @@ import json
 import pytest
 
 from components.errors import ConfigError
+from components.observability.alarm_rules import Alarms
 from components.service.container_definition import RUN_AS
 from components.service.env_tuning import Tuning, tuned_environment
 from components.service.service_spec import ServiceSpec
 from components.service.sidecar import Sidecar
-from tests.components.builders import IMAGE, service
+from tests.components.builders import IMAGE, LB_SUFFIX, service
+from tests.models import iam
 from tests.models.aws_contract import CONTRACT
+from tests.models.iam import Request
+from tools.deployer_policy import document, fill
 from tools.offline import RecordingMocks
 
-COLLECTOR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/otel-collector:0.120.0@sha256:" + "b" * 64
+#: In the stack's own ECR (``dev-*``): the default permissions boundary lets the task pull only those.
+COLLECTOR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dev-otel-collector:0.120.0@sha256:" + "b" * 64
 COLLECTOR = Sidecar(
     name="otel-collector",
     image=COLLECTOR_IMAGE,
@@ -83,7 +88,7 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
     (pull,) = [s for s in policy["Statement"] if s["Sid"] == "PullTheImage"]
     assert pull["Resource"] == [
         "arn:aws:ecr:us-east-1:123456789012:repository/app",
-        "arn:aws:ecr:us-east-1:123456789012:repository/otel-collector",
+        "arn:aws:ecr:us-east-1:123456789012:repository/dev-otel-collector",
     ]
     assert IMAGE.split("/")[1].startswith("app:")
 
@@ -105,6 +110,10 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
         (lambda: ServiceSpec(sidecars=(Sidecar(name="a", image=COLLECTOR_IMAGE, memory=64),
                                        Sidecar(name="b", image=COLLECTOR_IMAGE, memory=64,
                                                depends_on=(("a", "HEALTHY"),)))), "ServiceSpec.sidecars"),
+        # ContainerDependency HEALTHY needs the named container's health check: a worker's app may have none.
+        (lambda: ServiceSpec(health_check=None, sidecars=(Sidecar(name="w", image=COLLECTOR_IMAGE, memory=64,
+                                                                  depends_on=(("app", "HEALTHY"),)),)),
+         "ServiceSpec.sidecars"),
         (lambda: Sidecar(name="x", image="otel/collector:latest", memory=64), "Sidecar.image"),
         (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=5), "Sidecar.memory"),
         (lambda: Sidecar(name="x y", image=COLLECTOR_IMAGE, memory=64), "Sidecar.name"),
@@ -194,3 +203,56 @@ def test_the_app_waits_for_a_healthy_collector_and_a_finished_setup_in_its_task_
 
 def test_an_app_that_waits_for_nothing_has_no_depends_on(task: dict) -> None:
     assert "dependsOn" not in containers(task)["app"]
+
+
+ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+DIGEST = "@sha256:" + "c" * 64
+#: The default boundary of the mocks' stack (project graviton-node, stack dev), as its owner creates it.
+DEV_BOUNDARY = fill(document("boundary"), {"ACCOUNT": "123456789012", "PROJECT": "graviton-node", "STACK": "dev"})
+
+
+def pull_requests(image: str) -> list[Request]:
+    account, region, repository = image.split(".")[0], image.split(".")[3], image.split("/", 1)[1].split(":")[0]
+    arn = f"arn:aws:ecr:{region}:{account}:repository/{repository}"
+    return [Request(action, arn) for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [COLLECTOR_IMAGE, f"{ECR}/otel-collector:1{DIGEST}", f"{ECR}/prod-otel:1{DIGEST}",
+     f"{ECR}/dev:1{DIGEST}", f"{ECR.replace('123456789012', '210987654321')}/otel:1{DIGEST}"],
+)  # fmt: skip
+def test_a_sidecar_the_default_boundary_keeps_from_being_pulled_is_refused_naming_its_image(mocked, image: str) -> None:
+    """The execution role's policy AND the boundary decide (a boundary caps the policy): either the
+    service is refused before it registers anything, naming ``Sidecar.image``, or the two allow the pull."""
+    spec = ServiceSpec(sidecars=(Sidecar(name="otel", image=image, memory=128),))
+    try:
+        recorded = mocked(lambda: service(spec))
+    except ConfigError as error:
+        assert (error.key, error.value) == ("Sidecar.image", image) and "dev-*" in error.allowed
+        return
+    exec_policy = recorded.find("aws:iam/rolePolicy:RolePolicy", "svc-exec-policy").inputs["policy"]
+    for request in pull_requests(image):
+        assert iam.role_allows([exec_policy], request, DEV_BOUNDARY), request
+
+
+def test_a_sidecar_in_another_repository_is_taken_with_a_boundary_of_one_s_own(mocked) -> None:
+    image = f"{ECR}/otel-collector:1{DIGEST}"
+    spec = ServiceSpec(sidecars=(Sidecar(name="otel", image=image, memory=128),))
+    own = "arn:aws:iam::123456789012:policy/my-boundary"
+    recorded = mocked(lambda: service(spec, permissions_boundary_arn=own))
+    assert recorded.one("aws:ecs/taskDefinition:TaskDefinition")
+
+
+def test_a_public_sidecar_image_needs_no_ecr_permission_and_is_taken_under_the_default_boundary(mocked) -> None:
+    image = f"public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0{DIGEST}"
+    recorded = mocked(lambda: service(ServiceSpec(sidecars=(Sidecar(name="otel", image=image, memory=128),))))
+    assert recorded.one("aws:ecs/taskDefinition:TaskDefinition")
+
+
+def test_the_memory_alarm_watches_the_app_s_share_of_the_task(mocked) -> None:
+    """The collector holds 256 of the task's 2048 MiB: the app at 80 % of its 1792 is 70 % of the task."""
+    recorded = mocked(lambda: service(SPEC, alarms=Alarms(memory_percent=80), load_balancer_arn_suffix=LB_SUFFIX))
+    alarm = recorded.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarms-memory").inputs
+    assert (alarm["metricName"], alarm["threshold"]) == ("MemoryUtilization", 70)
+    assert "80 % of its own 1792 MiB" in alarm["alarmDescription"]

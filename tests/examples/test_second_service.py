@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from graviton_node_components import ConfigError
 from graviton_node_components.testing import RecordingMocks, Run, run_program
 
 from tests.program.stacks import recorded_run, run_config
@@ -82,3 +83,17 @@ def test_on_an_https_platform_it_attaches_to_the_https_listener_and_its_url_is_h
     rule = run.mocks.one("aws:lb/listenerRule:ListenerRule").inputs
     assert rule["listenerArn"] == platform.outputs["listener_arn"]
     assert run.outputs["url"] == "https://app.example.com/api/"
+
+
+def test_an_idle_timeout_other_than_the_platforms_is_refused(platform: Run) -> None:
+    """The platform's load balancer idles 300 s, this stack's config says 60 (its default): its app would
+    close connections the ALB still reuses."""
+    longer = {**platform.outputs, "idle_timeout_seconds": 300}
+    with pytest.raises(ConfigError) as error:
+        run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: longer}))
+    assert (error.value.key, error.value.value) == ("idleTimeoutSeconds", 60)
+    assert error.value.allowed.startswith("300, the platform load balancer's idle timeout")
+
+
+def test_the_same_idle_timeout_as_the_platforms_is_taken_and_exported(example: Run, platform: Run) -> None:
+    assert example.outputs["idle_timeout_seconds"] == platform.outputs["idle_timeout_seconds"]

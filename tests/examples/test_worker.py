@@ -10,6 +10,7 @@ import pytest
 from graviton_node_components import ConfigError
 from graviton_node_components.testing import RecordingMocks, Run, run_program
 
+from tests.models.cloudwatch import MetricId, published_by_aws
 from tests.program.stacks import recorded_run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "worker"
@@ -68,23 +69,68 @@ def test_the_task_role_may_receive_delete_and_release_on_its_queue_only(worker: 
     ]  # fmt: skip
 
 
-def test_it_scales_on_backlog_per_task_on_the_services_own_scalable_target(worker: Run) -> None:
-    target = worker.mocks.one("aws:appautoscaling/target:Target").inputs
-    policy = worker.mocks.find("aws:appautoscaling/policy:Policy", "dev-worker-backlog").inputs
-    assert policy["resourceId"] == target["resourceId"]
-    tracking = policy["targetTrackingScalingPolicyConfiguration"]
-    assert tracking["targetValue"] == 10
-    metrics = {m["id"]: m for m in tracking["customizedMetricSpecification"]["metrics"]}
-    assert metrics["backlog"]["expression"] == "visible / running" and metrics["backlog"]["returnData"] is True
-    visible = metrics["visible"]["metricStat"]["metric"]
-    assert (visible["namespace"], visible["metricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
-    assert visible["dimensions"] == [{"name": "QueueName", "value": "dev-graviton-node-worker-jobs"}]
-    running = metrics["running"]["metricStat"]["metric"]
-    cluster, service = target["resourceId"].split("/")[1:]
-    assert running["dimensions"] == [
-        {"name": "ClusterName", "value": cluster},
-        {"name": "ServiceName", "value": service},
-    ]
+def scaling_metrics(run: Run) -> list[MetricId]:
+    """Every metric a scaling policy of the worker reads: its target tracking's, its alarms'."""
+    asked: list[MetricId] = []
+    for policy in run.mocks.inputs_of("aws:appautoscaling/policy:Policy"):
+        tracking = policy.get("targetTrackingScalingPolicyConfiguration") or {}
+        for metric in (tracking.get("customizedMetricSpecification") or {}).get("metrics", []):
+            if "metricStat" in metric:
+                m = metric["metricStat"]["metric"]
+                dimensions = frozenset((d["name"], d["value"]) for d in m.get("dimensions", []))
+                asked.append((m["namespace"], m["metricName"], dimensions))
+    policy_arns = {r.outputs["arn"] for r in run.mocks.resources if r.type == "aws:appautoscaling/policy:Policy"}
+    for alarm in run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        if policy_arns & set(alarm.get("alarmActions", [])):
+            asked.append((alarm["namespace"], alarm["metricName"], frozenset(alarm["dimensions"].items())))
+    return asked
+
+
+def test_every_metric_the_backlog_scaling_reads_exists_on_the_platforms_cluster(worker: Run, platform: Run) -> None:
+    """ECS counts a service's running tasks only with Container Insights on, which the dev platform has
+    off: a policy on that count would sit without data."""
+    (cluster,) = platform.mocks.inputs_of("aws:ecs/cluster:Cluster")
+    insights = {s["name"]: s["value"] for s in cluster["settings"]}["containerInsights"] != "disabled"
+    asked = scaling_metrics(worker)
+    assert not insights and ("AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                             frozenset({("QueueName", "dev-graviton-node-worker-jobs")})) in asked  # fmt: skip
+    assert [m for m in asked if not published_by_aws(m, container_insights=insights)] == []
+
+
+def adjustment(run: Run, visible: int) -> int:
+    """The tasks the backlog alarms add (or remove) with ``visible`` messages in the queue, as CloudWatch
+    and Application Auto Scaling act: an alarm whose threshold the count passes runs its policy, whose
+    step holding (count - threshold) applies (Application Auto Scaling guide, "Step scaling policies":
+    above the threshold a step's lower bound is inclusive and its upper exclusive, below it the reverse)."""
+    policies = {r.outputs["arn"]: r.inputs for r in run.mocks.resources if r.type == "aws:appautoscaling/policy:Policy"}
+    change = 0
+    for alarm in run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        (arn,) = alarm["alarmActions"]
+        above = visible - alarm["threshold"]
+        rising = alarm["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        if (above < 0) if rising else (above > 0):
+            continue
+        for step in policies[arn]["stepScalingPolicyConfiguration"]["stepAdjustments"]:
+            low = float(step.get("metricIntervalLowerBound", "-inf"))
+            high = float(step.get("metricIntervalUpperBound", "inf"))
+            if (low <= above < high) if rising else (low < above <= high):
+                change += step["scalingAdjustment"]
+    return change
+
+
+def test_the_backlog_adds_a_task_from_backlog_per_task_messages_five_from_five_times_and_an_empty_queue_removes_one(
+    worker: Run,
+) -> None:
+    assert [adjustment(worker, v) for v in (0, 1, 9, 10, 49, 50, 5000)] == [-1, 0, 0, 1, 1, 5, 5]
+
+
+def test_the_backlog_policies_act_on_the_services_own_scalable_target_after_it_exists(worker: Run) -> None:
+    target = worker.mocks.one("aws:appautoscaling/target:Target")
+    for role in ("out", "in"):
+        policy = worker.mocks.find("aws:appautoscaling/policy:Policy", f"dev-worker-backlog-{role}")
+        inputs = policy.inputs
+        assert (inputs["resourceId"], inputs["policyType"]) == (target.inputs["resourceId"], "StepScaling")
+        assert target.urn in policy.dependencies
 
 
 @pytest.mark.parametrize(

@@ -609,6 +609,8 @@ RECORD_SET = "ChangeBatch.Changes[].ResourceRecordSet"
 AWSVPC = "networkConfiguration.awsvpcConfiguration"
 TRACKING = "targetTrackingScalingPolicyConfiguration"
 TRACKING_API = "TargetTrackingScalingPolicyConfiguration"
+STEP = "stepScalingPolicyConfiguration"
+STEP_API = "StepScalingPolicyConfiguration"
 
 
 def lb_attribute(key: str, *rules: Rule, of: str = "LoadBalancerAttribute") -> Sent:
@@ -1580,34 +1582,26 @@ RULES: dict[str, Mapping[str, Rule]] = {
         f"{TRACKING}.predefinedMetricSpecification.predefinedMetricType": scaling_policy(
             f"{TRACKING_API}.PredefinedMetricSpecification.PredefinedMetricType"
         ),
-        # The worker example's backlog per task: metric math over the queue's and the service's metrics.
-        f"{TRACKING}.customizedMetricSpecification.metrics[].id": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Id"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].returnData": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].ReturnData"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].expression": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Expression"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].label": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Label"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.stat": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Stat"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.metricName": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.MetricName"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.namespace": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Namespace"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.dimensions[].name": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Name"
-        ),
-        f"{TRACKING}.customizedMetricSpecification.metrics[].metricStat.metric.dimensions[].value": scaling_policy(
-            f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].MetricStat.Metric.Dimensions[].Value"
-        ),
+        # The worker example's backlog: step scaling on the queue's alarms (as CDK's queue worker).
+        **{
+            f"{STEP}.{field}": scaling_policy(f"{STEP_API}.{api}")
+            for field, api in (
+                ("adjustmentType", "AdjustmentType"),
+                ("cooldown", "Cooldown"),
+                ("metricAggregationType", "MetricAggregationType"),
+                ("stepAdjustments[].scalingAdjustment", "StepAdjustments[].ScalingAdjustment"),
+            )
+        },
+        # The provider takes a bound as a string (empty: unbounded) and sends it parsed as a float.
+        **{
+            f"{STEP}.stepAdjustments[].metricInterval{side}Bound": Sent(
+                float,
+                "terraform-provider-aws internal/service/appautoscaling/policy.go, expandStepAdjustments: "
+                "nullable.Float(v).ValueFloat64()",
+                (scaling_policy(f"{STEP_API}.StepAdjustments[].MetricInterval{side}Bound"),),
+            )
+            for side in ("Lower", "Upper")
+        },
         f"{TRACKING}.predefinedMetricSpecification.resourceLabel": Both(
             (
                 scaling_policy(f"{TRACKING_API}.PredefinedMetricSpecification.ResourceLabel"),

@@ -34,6 +34,8 @@ AWS_PUBLISHED: dict[tuple[str, str], tuple[frozenset[str], ...]] = {
     ("AWS/ApplicationELB", "HealthyHostCount"): _ALB_TARGET[1:],
     ("AWS/ECS", "CPUUtilization"): _ECS,
     ("AWS/ECS", "MemoryUtilization"): _ECS,
+    # SQS guide "Available CloudWatch metrics for Amazon SQS": the only dimension is QueueName.
+    ("AWS/SQS", "ApproximateNumberOfMessagesVisible"): (frozenset({"QueueName"}),),
 }
 CONTAINER_INSIGHTS: dict[tuple[str, str], tuple[frozenset[str], ...]] = {
     ("ECS/ContainerInsights", name): (frozenset({"ClusterName", "ServiceName"}),)

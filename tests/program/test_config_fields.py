@@ -3,6 +3,7 @@ and each plain field of ``FargateServiceArgs`` checked in one place only."""
 
 import ast
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,10 @@ def test_a_keys_default_is_its_spec_fields_default(key) -> None:
     if not _has_default(field):
         pytest.skip(f"{field} is required: the key's empty default means unset")
     default = spec_default(field)
-    # A string key left empty means the field's None (unset), as an integer key's 0 means a policy off.
-    assert key.default == ("" if default is None and key.type == "string" else config_value(default))
+    # A string key left empty means the field's None (unset), as an integer key's 0 means a policy off and
+    # a boolean key's false an optional part left out (``FargateServiceArgs.autoscaling`` None).
+    unset = {"string": "", "boolean": False}.get(key.type) if default is None else None
+    assert key.default == (unset if unset is not None else config_value(default))
 
 
 def test_the_image_keys_defaults_are_the_image_args_defaults() -> None:
@@ -114,3 +117,27 @@ def test_the_image_args_plain_fields_are_checked_in_one_function() -> None:
     assert places == ["validation.py"]
     callers = [path.name for path, found in calls.items() for call in found if call[0] == "image_args"]
     assert callers == ["app_image.py"]
+
+
+def _raised() -> list[tuple[str, str, list[str]]]:
+    """Each ``ConfigError(...)`` of the package: where, its literal key, and the literal pieces of its text."""
+    found: list[tuple[str, str, list[str]]] = []
+    for path in sorted((ROOT / "components").rglob("*.py")):
+        for node in ast.walk(parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ConfigError" and node.args:
+                key = node.args[0].value if isinstance(node.args[0], ast.Constant) else ""
+                texts = [piece.value for arg in node.args[2:3] for piece in ast.walk(arg)
+                         if isinstance(piece, ast.Constant) and isinstance(piece.value, str)]  # fmt: skip
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", str(key), texts))
+    return found
+
+
+def test_the_package_s_errors_name_fields_never_this_program_s_config_keys() -> None:
+    """``settings.config_error`` maps fields to keys (``FIELD_KEYS``): the package speaks of its own fields."""
+    keys = re.compile(r"(?<![\w.])(" + "|".join(sorted(KEYS_BY_NAME, key=len, reverse=True)) + r")(?![\w.])")
+    # Keys that are also plain words in a sentence (ECS's own cpu and memory among them).
+    words = {"secrets", "environment", "platforms", "alarms", "autoscaling", "vpc", "dockerfile", "cpu", "memory"}
+    raised = _raised()
+    assert [(where, key) for where, key, _ in raised if key in KEYS_BY_NAME] == []
+    spoken = [(where, m) for where, _, texts in raised for text in texts for m in keys.findall(text) if m not in words]
+    assert spoken == []

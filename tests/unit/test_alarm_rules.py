@@ -1,6 +1,10 @@
 """Alarm settings and the alarms they define."""
 
+from fractions import Fraction
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.errors import ConfigError
 from components.observability.alarm_rules import Alarms, alarm_definitions
@@ -36,3 +40,32 @@ def test_errors_and_unhealthy_targets_roll_back_deployments_and_are_defined_befo
     assert {d.role for d in definitions if d.rolls_back_deployments} == {"target-5xx", "unhealthy"}
     watches = [d.watches for d in definitions]
     assert watches == sorted(watches, key=lambda w: w != "target")
+
+
+@given(
+    percent=st.integers(1, 100),
+    app=st.integers(6, 8192),
+    sidecars=st.integers(6, 8192),
+    app_use=st.floats(0, 1),
+    sidecar_use=st.floats(0, 1),
+)
+def test_the_memory_alarm_fires_by_the_time_the_app_reaches_its_percent_of_its_own_limit_whatever_sidecars_use(
+    percent: int, app: int, sidecars: int, app_use: float, sidecar_use: float
+) -> None:
+    """ECS MemoryUtilization is every container's use over the task's memory; the app is killed at its own
+    hard limit, which sidecars shrink: at ``percent`` of that, the alarm must already be breaching."""
+    task = app + sidecars
+    (memory,) = [d for d in alarm_definitions(Alarms(memory_percent=percent), app_memory_mib=app,
+                                              task_memory_mib=task) if d.role == "memory"]  # fmt: skip
+    # Exact arithmetic: the claim is about the numbers, not a float's rounding. "Above" as the alarm says.
+    app_mib = max(Fraction(app_use), Fraction(percent, 100)) * app  # the app at (or past) its percent
+    utilization = (app_mib + Fraction(sidecar_use) * sidecars) * 100 / task
+    threshold = Fraction(str(memory.threshold))
+    assert utilization >= threshold
+    assert threshold <= Fraction(percent * app, task) < threshold + Fraction(1, 100)
+
+
+def test_without_sidecars_the_memory_alarm_is_the_task_s_percent_as_configured() -> None:
+    (memory,) = [d for d in alarm_definitions(Alarms(memory_percent=80), app_memory_mib=2048, task_memory_mib=2048)
+                 if d.role == "memory"]  # fmt: skip
+    assert memory.threshold == 80 and memory.description.startswith("Service memory above 80 %")

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from components.errors import ConfigError
 from components.service.app_contract import (
     EXIT_MARGIN_SECONDS,
+    MIN_FINISH_SECONDS,
     OWNED_NAMES,
     TARGET_HEALTH_INTERVAL_SECONDS,
     TARGET_UNHEALTHY_THRESHOLD,
@@ -45,6 +46,20 @@ def test_drain_and_finish_always_end_before_ecs_sends_sigkill(stop: int, dereg: 
         return
     assert budget > 0
     assert drain_delay_seconds(dereg) + budget + EXIT_MARGIN_SECONDS == stop
+
+
+@given(stop=st.integers(2, 120))
+def test_a_worker_gets_at_least_the_least_finish_time_before_its_exit_margin_or_is_refused(stop: int) -> None:
+    """No route: no drain, but a stop timeout of 2-9 s would leave SHUTDOWN_TIMEOUT_MS zero or negative."""
+    try:
+        env = app_environment(port=3000, health_check_path="/health", idle_timeout_seconds=None,
+                              stop_timeout_seconds=stop, deregistration_delay_seconds=0)  # fmt: skip
+    except ConfigError as error:
+        assert (error.key, error.value) == ("ServiceSpec.stop_timeout_seconds", stop)
+        assert error.allowed.startswith(f"at least {EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS} without a route")
+        return
+    finish = int(env["SHUTDOWN_TIMEOUT_MS"])
+    assert finish >= MIN_FINISH_SECONDS * 1000 and finish + EXIT_MARGIN_SECONDS * 1000 == stop * 1000
 
 
 def test_a_stop_timeout_too_short_for_the_drain_names_the_key_and_the_least_value() -> None:

@@ -38,7 +38,7 @@ OLD_EXPRESSION = re.compile(
         ({"memory_target_percent": 101}, "Autoscaling.memory_target_percent"),
         ({"requests_per_target": 0}, "Autoscaling.requests_per_target"),
         ({"scale_in_cooldown_seconds": -5}, "Autoscaling.scale_in_cooldown_seconds"),
-        ({"cpu_target_percent": None}, "autoscaling"),
+        ({"cpu_target_percent": None}, "FargateServiceArgs.autoscaling"),
     ],
 )
 def test_a_setting_application_auto_scaling_would_refuse_names_its_key(kwargs: dict, key: str) -> None:

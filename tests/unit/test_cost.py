@@ -4,9 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.cost import DEFAULT_RATES, cost_warnings, estimate, parse_rate_overrides
+from components.cost import DEFAULT_RATES, cost_warnings, estimate
 from components.errors import ConfigError
 from components.service.capacity_strategy import build_strategy
+from settings import parse_rate_overrides
 
 ALL_ON_DEMAND = build_strategy(fargate_base=0, fargate_weight=1, spot_base=0, spot_weight=0, use_spot=False)
 ALL_SPOT = build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)

@@ -88,7 +88,7 @@ def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
 
 @pytest.mark.parametrize("text", ["x-deploy-test", "host=a", "x test=1", "x-t=*", "x-t=" + "a" * 129, "a" * 41 + "=1"])
 def test_a_test_header_elb_would_refuse_is_refused(text: str) -> None:
-    with pytest.raises(ConfigError, match="deploymentTestHeader"):
+    with pytest.raises(ConfigError, match=r"FargateServiceArgs\.test_header"):
         parse_test_header(text)
 
 
@@ -233,7 +233,7 @@ def test_ecss_default_linear_deployment_outlasts_the_session_and_is_refused_nami
     linear = DeploymentStrategy(kind="linear", step_percent=Decimal(10), step_minutes=6)  # ECS's defaults
     with pytest.raises(ConfigError) as error:
         linear.check_service(has_route=True, min_healthy_percent=100, max_percent=200)
-    assert "84" in error.value.allowed and "linearStepMinutes" in error.value.allowed
+    assert "84" in error.value.allowed and "DeploymentStrategy.step_minutes" in error.value.allowed
 
 
 def test_a_rolling_deployment_keeps_the_providers_default_wait() -> None:

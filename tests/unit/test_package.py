@@ -1,5 +1,6 @@
 """The components install as a versioned package with a lazy public API."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -163,3 +164,19 @@ def test_reuse_names_the_default_boundary_the_components_use() -> None:
         ":policy/<project>-boundary-<stack>"
     )
     assert "default: the account's `<project>-boundary-<stack>`" in (ROOT / "docs" / "reuse.md").read_text()
+
+
+def test_docs_reuse_s_what_is_where_table_names_every_module_and_component_of_the_package() -> None:
+    text = (ROOT / "docs" / "reuse.md").read_text()
+    table = "| area" + text.split("### What is where", 1)[1].split("| area", 1)[1].split("\n\n", 1)[0]
+    modules = {p.stem for p in (ROOT / "components").rglob("*.py") if p.stem != "__init__"}
+    components_ = {
+        line.split("class ", 1)[1].split("(", 1)[0]
+        for p in (ROOT / "components").rglob("*.py")
+        for line in p.read_text().splitlines()
+        if line.startswith("class ") and "pulumi.ComponentResource" in line
+    }
+    named = set(re.findall(r"`(\w+)`", table))
+    # A component's own module is named after it (service/fargate_service.py holds FargateService).
+    pure = modules - {re.sub(r"(?<!^)(?=[A-Z])", "_", c).lower() for c in components_}
+    assert sorted(components_ - named) == [] and sorted(pure - named) == []

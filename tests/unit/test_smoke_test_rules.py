@@ -41,8 +41,8 @@ def test_a_traffic_shifting_deployment_with_a_test_rule_open_to_everyone_may_hav
     ("overrides", "says"),
     [
         ({"strategy": DeploymentStrategy()}, "testListenerRule"),  # rolling: no test rule at all
-        ({"test_header": False}, "deploymentTestHeader"),  # the request would reach the old revision
-        ({"allowed_cidrs": ["203.0.113.0/24"]}, "allowedCidrs"),  # Lambda's addresses are not in it
+        ({"test_header": False}, "FargateServiceArgs.test_header"),  # the request would reach the old revision
+        ({"allowed_cidrs": ["203.0.113.0/24"]}, "LoadBalancerSpec.allowed_cidrs"),  # Lambda's addresses are not in it
     ],
 )
 def test_a_smoke_test_that_ecs_would_not_run_or_could_not_reach_the_new_revision_is_refused(
@@ -50,7 +50,7 @@ def test_a_smoke_test_that_ecs_would_not_run_or_could_not_reach_the_new_revision
 ) -> None:
     with pytest.raises(ConfigError) as error:
         check(**overrides)
-    assert (error.value.key, error.value.value) == ("deploymentSmokeTest", True)
+    assert (error.value.key, error.value.value) == ("SmokeTest", True)
     assert says in error.value.allowed
 
 
@@ -58,8 +58,8 @@ def test_every_reason_is_given_at_once() -> None:
     with pytest.raises(CombinedConfigError) as error:
         check(test_header=False, allowed_cidrs=["10.0.0.0/8"], path="health")
     path, smoke = error.value.errors
-    assert (path.key, smoke.key) == ("deploymentSmokeTestPath", "deploymentSmokeTest")
-    assert "deploymentTestHeader" in smoke.allowed and "allowedCidrs" in smoke.allowed
+    assert (path.key, smoke.key) == ("SmokeTestArgs.path", "SmokeTest")
+    assert "FargateServiceArgs.test_header" in smoke.allowed and "LoadBalancerSpec.allowed_cidrs" in smoke.allowed
 
 
 def test_without_a_smoke_test_nothing_else_is_asked_of_the_stack() -> None:
@@ -74,7 +74,7 @@ def test_a_strategy_in_error_is_no_second_reason_to_refuse() -> None:
 def test_a_path_that_is_not_a_url_path_is_refused(path: str) -> None:
     with pytest.raises(ConfigError) as error:
         check(path=path)
-    assert error.value.key == "deploymentSmokeTestPath"
+    assert error.value.key == "SmokeTestArgs.path"
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._~/", max_size=40))
@@ -111,8 +111,8 @@ def test_a_smoke_path_that_none_of_the_routes_path_patterns_match_is_refused() -
     """The review's reproduction: /health beside pathPatterns ["/api/*"] misses the test rule."""
     with pytest.raises(ConfigError) as error:
         check(request_path="/health", path_patterns=["/api/*"])
-    assert (error.value.key, error.value.value) == ("deploymentSmokeTestPath", "/health")
-    assert "pathPatterns" in error.value.allowed and "['/api/*']" in error.value.allowed
+    assert (error.value.key, error.value.value) == ("SmokeTestArgs.path", "/health")
+    assert "RouteSpec.path_patterns" in error.value.allowed and "['/api/*']" in error.value.allowed
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from components.cost import INCLUDED, NOT_INCLUDED, estimate, parse_rate_overrides
+from components.cost import INCLUDED, NOT_INCLUDED, estimate
 from components.errors import ConfigError
 from components.network.network_spec import NetworkSpec
 from components.service.capacity_strategy import build_strategy
 from components.service.service_spec import ServiceSpec
-from components.stack_cost import DEFAULT_VPC_AZS, StackShape, check_default_vpc_azs, stack_cost, stack_shape
+from components.stack_cost import DEFAULT_VPC_AZS, StackShape, stack_cost, stack_shape
+from settings import check_default_vpc_azs, parse_rate_overrides
 
 ALL_SPOT = build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
 DEFAULT = build_strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
