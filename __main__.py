@@ -11,6 +11,7 @@ from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route_args import Route
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
+from components.errors import ConfigError, collect, raise_any
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
@@ -58,22 +59,32 @@ project_keys, secret_keys, other_keys = stack_config()
 # (tools/plan.py, the tests) create nothing and show a warning for each, so a copy whose prod is not set up
 # yet still gets its previews.
 deploying = not pulumi.runtime.is_dry_run() and not isinstance(pulumi.runtime.settings.get_monitor(), MockMonitor)
-settings = settings_from(
-    project_keys,
-    secret_keys,
-    region=stack_region(),
-    stack=(pulumi.get_project(), stack),
-    others=other_keys,
-    deploying=deploying,
-    project=Path(__file__).parent,
-)
+try:
+    settings = settings_from(
+        project_keys,
+        secret_keys,
+        region=stack_region(),
+        stack=(pulumi.get_project(), stack),
+        others=other_keys,
+        deploying=deploying,
+        project=Path(__file__).parent,
+    )
+except ConfigError as error:
+    # The stack's name is named in the same run (with the one target group a strategy in error leaves);
+    # collect raises them all, the bare raise only tells the type checker so.
+    mistakes = error.errors
+    collect(lambda: raise_any(mistakes), lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
+            lambda: FargateService.check_name(f"{stack}-app", "stack", stack))  # fmt: skip
+    raise
 if not deploying:
     for placeholder in placeholders(project_keys, secret_keys):
         pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names).
-LoadBalancer.check_name(f"{stack}-web", "stack", stack)
-FargateService.check_name(f"{stack}-app", "stack", stack, shifting=settings.deployment.shifts_traffic)
+collect(
+    lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
+    lambda: FargateService.check_name(f"{stack}-app", "stack", stack, shifting=settings.deployment.shifts_traffic),
+)
 
 # The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and
 # the workflows' setup-buildx steps create it. A missing builder fails the build; no unpinned fallback.

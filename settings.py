@@ -163,6 +163,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("FargateServiceArgs.secrets",)),
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("FargateServiceArgs.secret_values",)),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("FargateServiceArgs.secret_kms_key_arns",)),
+    ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
     ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept.", ("ServiceSpec.environment",)),
     ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
     ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
@@ -354,6 +355,10 @@ class _Reader:
             items = json.loads(value)
         except json.JSONDecodeError:
             items = None
+        if items is None and value.lstrip().startswith("["):
+            # Meant as a list: the fix is its JSON (each item quoted), not a one-item list of the text.
+            self.fail(ConfigError(name, value, 'a list of strings in JSON, e.g. ["a", "b"]: this is not valid JSON'))
+            return default
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             example = "VALUE" if isinstance(items, list) or name in self._secret else value
             secret = "--secret " if name in self._secret else ""
@@ -436,6 +441,7 @@ def _service(r: _Reader) -> ServiceSpec:
                 uv_threadpool_size=r.integer("uvThreadpoolSize"),
                 malloc_arena_max=r.integer("mallocArenaMax"),
             ),
+            writable_paths=r.array("writablePaths"),
         ),
         ServiceSpec,
     )
@@ -720,7 +726,9 @@ def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | 
     meant_namespace = namespace if namespace in known else nearest_key(namespace, known)
     meant = nearest_key(name, known[meant_namespace]) if meant_namespace else None
     hint = f"did you mean '{meant_namespace}:{meant}'? " if meant else ""
-    if namespace in PROVIDER_SDKS:
+    if namespace in PROVIDER_SDKS and not known[namespace]:
+        where = f"none: the {namespace} provider reads no config ({PROVIDER_SDKS[namespace]} has no config module)"
+    elif namespace in PROVIDER_SDKS:
         where = f"a key of the {namespace} provider's config ({PROVIDER_SDKS[namespace]}/config/vars.py)"
     elif namespace == "pulumi":
         where = "one of Pulumi's own keys: " + ", ".join(sorted(PULUMI_KEYS))
@@ -811,7 +819,13 @@ def load_settings(
             r.errors.append(unknown)
     if deploying:
         r.errors.extend(placeholders(raw, secret_keys))
-    context = r.part(lambda: _docker_context(r.string("dockerContext"), project), lambda: None)
+    # Not ``r.part``: its retry would read the default context, and the Dockerfile would then be looked
+    # for in the sample's folder. None: the Dockerfile is checked in form only (``check.image_args``).
+    try:
+        context: Path | None = _docker_context(r.string("dockerContext"), project)
+    except ConfigError as error:
+        r.fail(error)
+        context = None
     dockerfile = r.string("dockerfile")
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):

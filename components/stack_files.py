@@ -7,20 +7,28 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # PyYAML comes with the Pulumi SDK (its ``pyyaml`` requirement).
 import yaml
 
+from .errors import ConfigError
+
 #: libyaml's parser where PyYAML has it (about 10x the pure-Python one, the same documents).
 _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL = "tag:yaml.org,2002:bool"
+T = TypeVar("T")
 
 
 class StackFileError(Exception):
-    """A project or stack file the Pulumi CLI would refuse: the message names the file and the line."""
+    """A project or stack file the Pulumi CLI would refuse: each of ``lines`` names the file and the line
+    of one mistake (every key set twice, with the config's own mistakes after them: ``testing.run_program``)."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 class _StackFileLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader is untyped
@@ -30,15 +38,17 @@ class _StackFileLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]  # CSafeL
     1.1's yes, no, on and off are strings. A key set twice is an error ("mapping key already defined"),
     not PyYAML's silent last-one-wins."""
 
+    #: Each key set twice: (its line, what is wrong), all of them, not only the first.
+    twice: list[tuple[int, str]]
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         lines: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            line = key_node.start_mark.line + 1
             if key in lines:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"{key!r} is set twice (first on line {lines[key]})", key_node.start_mark
-                )
-            lines[key] = key_node.start_mark.line + 1
+                self.twice.append((line, f"{key!r} is set twice (first on line {lines[key]})"))
+            lines.setdefault(key, line)
         return super().construct_mapping(node, deep)
 
 
@@ -61,37 +71,65 @@ def _config_string(value: Any) -> str:
 
 def stack_config(root: Path, stack: str) -> dict[str, str]:
     """The project in ``root``: its Pulumi.yaml defaults overlaid with ``Pulumi.<stack>.yaml``, keyed
-    ``project:key`` (other namespaces, such as ``aws:region``, as written).
+    ``project:key`` (other namespaces, such as ``aws:region``, as written); ``StackFileError`` names every
+    key set twice.
 
     The CLI applies project defaults itself; mocks do not, so this does it for them.
     """
-    return dict(_stack_config(stack, root))
+    config, twice = _stack_config(stack, root)
+    if twice:
+        raise StackFileError(*twice)
+    return dict(config)
 
 
-def _load_yaml(path: Path) -> dict[str, Any]:
-    """A project or stack file as the CLI reads it; what it would refuse raises ``StackFileError``."""
+def with_stack_config(root: Path, stack: str, run: Callable[[dict[str, str]], T]) -> T:
+    """``run`` given ``stack_config``; keys set twice are named with the config's own mistakes (the
+    ``ConfigError`` ``run`` raises given the file read the last one winning), all in one ``StackFileError``."""
+    config, twice = _stack_config(stack, root)
+    if not twice:
+        return run(dict(config))
     try:
-        loaded = yaml.load(path.read_text(), Loader=_StackFileLoader)
+        run(dict(config))
+    except ConfigError as error:
+        raise StackFileError(*twice, *(str(one) for one in error.errors)) from None
+    raise StackFileError(*twice)
+
+
+def _load_yaml(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """A project or stack file as the CLI reads it (the last of a key set twice winning), and a line for
+    each key set twice; what else it would refuse raises ``StackFileError``."""
+    loader = _StackFileLoader(path.read_text())
+    loader.twice = []
+    try:
+        loaded = loader.get_single_data()  # type: ignore[no-untyped-call]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise StackFileError(f"{path.name}{where}: {error.problem or error.context}") from None
-    if loaded is None:
-        return {}
-    if not isinstance(loaded, dict) or not isinstance(loaded.get("config") or {}, dict):
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+    if loaded is not None and (not isinstance(loaded, dict) or not isinstance(loaded.get("config") or {}, dict)):
         raise StackFileError(f"{path.name}: not a mapping with a config: mapping of key: value")
-    return loaded
+    return loaded or {}, [f"{path.name} line {line}: {problem}" for line, problem in sorted(loader.twice)]
+
+
+def _refused(loaded: tuple[dict[str, Any], list[str]]) -> dict[str, Any]:
+    """The file, or ``StackFileError`` naming every key set twice in it."""
+    content, twice = loaded
+    if twice:
+        raise StackFileError(*twice)
+    return content
 
 
 @functools.cache
 def project_name(root: Path) -> str:
     """The ``name`` in ``root``'s Pulumi.yaml."""
-    return _load_yaml(root / "Pulumi.yaml")["name"]
+    return _refused(_load_yaml(root / "Pulumi.yaml"))["name"]
 
 
 @functools.cache
-def _stack_config(stack: str, root: Path) -> Mapping[str, str]:
-    project = _load_yaml(root / "Pulumi.yaml")
+def _stack_config(stack: str, root: Path) -> tuple[Mapping[str, str], tuple[str, ...]]:
+    project = _refused(_load_yaml(root / "Pulumi.yaml"))
     config = {
         f"{project['name']}:{key}": _config_string(spec["default"])
         for key, spec in (project.get("config") or {}).items()
@@ -100,8 +138,8 @@ def _stack_config(stack: str, root: Path) -> Mapping[str, str]:
     stack_file = root / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         raise FileNotFoundError(f"no stack file {stack_file.name}")
-    overrides = _load_yaml(stack_file).get("config") or {}
-    for key, value in overrides.items():
+    content, twice = _load_yaml(stack_file)
+    for key, value in (content.get("config") or {}).items():
         full = key if ":" in key else f"{project['name']}:{key}"
         config[full] = _config_string(value)
-    return config
+    return config, tuple(twice)

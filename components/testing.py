@@ -35,7 +35,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from .mock_answers import DEFAULT_ACCOUNT, DEFAULT_REGION, invoke_answer, mock_arn, resource_outputs, unwrap
-from .stack_files import project_name, stack_config
+from .stack_files import project_name, stack_config, with_stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -274,16 +274,16 @@ def run_program(
     secret_keys: list[str] | None = None,
 ) -> Run:
     """Run the Pulumi project in ``root`` (its ``__main__.py``) with a stack's config, as ``pulumi up``
-    would, under recording mocks.
-
-    ``overrides`` are ``key`` -> string in the project's namespace, or ``namespace:key`` in another's
-    (``aws:region``); ``secret_keys`` the keys among them set with ``--secret``.
-    """
+    would, under recording mocks. ``overrides``: ``key`` -> string in the project's namespace, or
+    ``namespace:key`` in another's (``aws:region``); ``secret_keys``: those set with ``--secret``."""
     project = project_name(root)
-    config = stack_config(root, stack)
-    config.update({key if ":" in key else f"{project}:{key}": value for key, value in (overrides or {}).items()})
     secret = [f"{project}:{key}" for key in secret_keys or []]
-    return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
+
+    def run(config: dict[str, str]) -> Run:
+        config.update({key if ":" in key else f"{project}:{key}": value for key, value in (overrides or {}).items()})
+        return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
+
+    return with_stack_config(root, stack, run)
 
 
 def main_program(root: Path) -> Callable[[], None]:

@@ -9,8 +9,9 @@ without IMAGE_REF it first builds the stack's image from its ``dockerContext`` a
 
 It runs the image as the task definition would — the environment the program gives the container
 (``PORT``, ``HEALTH_CHECK_PATH``, the timeouts, a shortened drain), user 1000:1000, a read-only root,
-an init process — and probes each point: arm64 and glibc, node for the health check, listening on
-``PORT``, health 200, the task's own health-check command, and during SIGTERM: health 503, no failed
+an init process, a fresh volume at each writable path — and probes each point: arm64 and glibc, node for the
+health check, listening on ``PORT``, health 200, the task's own health-check command, each writable path
+declared with ``VOLUME`` and writable by uid 1000, and during SIGTERM: health 503, no failed
 request, exit 0 inside the (shortened) stop timeout. Needs a Docker engine that can run the platform.
 Prints one PASS/FAIL line per point; exits 1 when any fails.
 """
@@ -18,6 +19,7 @@ Prints one PASS/FAIL line per point; exits 1 when any fails.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -29,21 +31,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from components.service.container_definition import container_definition
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.image_build import docker
+from tools.offline import StackFileError
 from tools.plan import PlanError, report, stack_run
-from tools.run_local import build_args, task_of
+from tools.run_local import build_args, engine_problem, task_of
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
 SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
 STOP_TIMEOUT_SECONDS = 6
 
 
-def task_container(port: int, health_path: str) -> dict:
+def task_container(port: int, health_path: str, writable_paths: tuple[str, ...] = ()) -> dict:
     """The container definition the program registers for a service on ``port`` with ``health_path``."""
-    spec = ServiceSpec(container_port=port, health_check=HealthCheck(path=health_path))
+    spec = ServiceSpec(container_port=port, health_check=HealthCheck(path=health_path), writable_paths=writable_paths)
     return container_definition(spec, image="image", log_group="check", region="us-east-1")
 
 
@@ -57,6 +61,9 @@ def start(ref: str, platform: str, definition: dict) -> tuple[str, int]:
     port = definition["portMappings"][0]["containerPort"]
     args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", "--read-only", "--init"]
     args += ["--user", definition["user"]]
+    for mount in definition.get("mountPoints") or []:
+        # A fresh volume, as Fargate's bind mount on the task's storage (tools/run_local.py does the same).
+        args += ["--mount", f"type=volume,destination={mount['containerPath']}"]
     for key, value in env.items():
         args += ["-e", f"{key}={value}"]
     container = docker(*args, ref).stdout.strip()
@@ -136,10 +143,28 @@ def sigterm_under_load(
     return Shutdown(failures, draining, code, time.monotonic() - started, len(answered))
 
 
-def check(ref: str, platform: str, port: int, health_path: str) -> list[tuple[str, bool, str]]:
+def writable(ref: str, container: str, paths: tuple[str, ...]) -> list[tuple[str, bool, str]]:
+    """Each writable path declared with VOLUME and writable by the task's user: on Fargate the bind mount
+    is root's, mode 0755, unless the image declares the path, whose content, owner and mode ECS then copies
+    in (components/service/writable_paths.py)."""
+    inspected = docker("image", "inspect", "--format", "{{json .Config.Volumes}}", ref, check=False).stdout.strip()
+    declared = set(json.loads(inspected or "null") or {})
+    results = []
+    for path in paths:
+        results.append((f"declares VOLUME {path} (else Fargate mounts it root-owned, 0755)", path in declared,
+                        ", ".join(sorted(declared)) or "no VOLUME"))  # fmt: skip
+        probe = f'f="{path}/.check-image" && touch "$f" && rm "$f"'
+        wrote = docker("exec", container, "sh", "-c", probe, check=False)
+        results.append((f"uid 1000 can write to {path}", wrote.returncode == 0, wrote.stderr.strip()[-200:]))
+    return results
+
+
+def check(
+    ref: str, platform: str, port: int, health_path: str, writable_paths: tuple[str, ...] = ()
+) -> list[tuple[str, bool, str]]:
     """Every point of the contract as (what, passed, detail)."""
     results: list[tuple[str, bool, str]] = []
-    definition = task_container(port, health_path)
+    definition = task_container(port, health_path, writable_paths)
     probe = "uname -m; ls /lib/ld-musl-* >/dev/null 2>&1 && echo musl || echo glibc; command -v node || echo no-node"
     ran = docker("run", "--rm", "--platform", platform, "--entrypoint", "sh", ref, "-c", probe, check=False)
     machine, libc, node = [*ran.stdout.split(), "", "", ""][:3]
@@ -157,6 +182,7 @@ def check(ref: str, platform: str, port: int, health_path: str) -> list[tuple[st
         command = definition["healthCheck"]["command"][1:]
         passed = healthy and docker("exec", container, *command, check=False).returncode == 0
         results.append(("the task definition's health-check command passes inside", passed, ""))
+        results += writable(ref, container, writable_paths)
         if healthy:
             outcome = sigterm_under_load(container, host_port, health_path)
             results.append(("SIGTERM: health answers 503 while draining", outcome.draining_health == 503,
@@ -171,19 +197,28 @@ def check(ref: str, platform: str, port: int, health_path: str) -> list[tuple[st
     return results
 
 
+def require_engine(*, building: bool) -> None:
+    """Raise ``RuntimeError`` naming what keeps Docker from running (or building) the image."""
+    problem = engine_problem(building=building)
+    if problem:
+        raise RuntimeError(problem)
+
+
 def from_stack(stack: str, items: list[str], image: str | None, platform: str, npm_ca: str | None,
-               out: Callable[[str], None]) -> tuple[str, int, str]:  # fmt: skip
-    """The image to check (``image``, or the stack's own, built now), and the stack's port and health path."""
+               out: Callable[[str], None]) -> tuple[str, int, str, tuple[str, ...]]:  # fmt: skip
+    """The image to check (``image``, or the stack's own, built now), and the stack's port, health path and
+    writable paths."""
     run = stack_run(stack, items)
     _, container = task_of(run)
     environment = {variable["name"]: variable["value"] for variable in container["environment"]}
     port, health_path = container["portMappings"][0]["containerPort"], environment["HEALTH_CHECK_PATH"]
     if image is None:
+        require_engine(building=True)
         image = f"graviton-node-check:{stack}"
         args = build_args(run, image, platform, npm_ca)
         out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
         docker(*args)
-    return image, port, health_path
+    return image, port, health_path, tuple(mount["containerPath"] for mount in container.get("mountPoints") or [])
 
 
 def main(argv: list[str], out: Callable[[str], None] = print) -> int:
@@ -194,22 +229,29 @@ def main(argv: list[str], out: Callable[[str], None] = print) -> int:
     parser.add_argument("--platform", default="linux/arm64", help="platform to run (default linux/arm64)")
     parser.add_argument("--port", type=int, help="containerPort to run it on (default 8080, or the stack's)")
     parser.add_argument("--health-path", help="healthCheckPath (default /health, or the stack's)")
+    parser.add_argument("--writable-path", action="append", default=[], metavar="PATH",
+                        help="a folder the app writes to (writablePaths; with --stack, the stack's)")  # fmt: skip
     parser.add_argument("--stack", help="the stack whose port and health path to check with, and whose own image to "
                         "build (its dockerContext and dockerfile) when no IMAGE is given")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="with --stack: a config key")
     parser.add_argument("--npm-ca", help="with --stack: CA bundle for npm in the build (a build secret)")
     options = parser.parse_args(argv)
-    image, port, health_path = options.image, 8080, "/health"
-    if options.stack:
-        try:
-            image, port, health_path = from_stack(
-                options.stack, options.set, options.image, options.platform, options.npm_ca, out
-            )
-        except (ConfigError, PlanError) as error:
-            return report(error)
-    elif image is None or options.set:
+    image, port, health_path, paths = options.image, 8080, "/health", tuple(options.writable_path)
+    if not options.stack and (image is None or options.set):
         parser.error("give IMAGE, or --stack STACK (with --set) to build and check the stack's own image")
-    results = check(image, options.platform, options.port or port, options.health_path or health_path)
+    try:
+        if options.stack:
+            try:
+                image, port, health_path, paths = from_stack(
+                    options.stack, options.set, options.image, options.platform, options.npm_ca, out
+                )
+            except (ConfigError, PlanError, StackFileError) as error:
+                return report(error, options.stack, options.set)
+        require_engine(building=False)
+        results = check(image, options.platform, options.port or port, options.health_path or health_path, paths)
+    except RuntimeError as error:  # Docker's own words on what failed, not a traceback
+        print(f"check_image: {error}", file=sys.stderr)
+        return 1
     for what, passed, detail in results:
         out(f"{'PASS' if passed else 'FAIL'}  {what}" + (f"  ({detail})" if detail and not passed else ""))
     return 0 if all(passed for _, passed, _ in results) else 1

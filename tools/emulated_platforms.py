@@ -47,7 +47,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         platforms = emulated(stack_run(stack, []))
     except (ConfigError, PlanError) as error:
-        return report(error)
+        return report(error, stack)
     for platform, where in platforms.items():
         print(platform, where)
     return 0

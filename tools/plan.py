@@ -22,24 +22,15 @@ import json
 import re
 import shlex
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-try:
-    import pulumi  # noqa: F401  (only to tell the project's environment from another Python)
-except ModuleNotFoundError:
-    # System Python: say the command that works, not a traceback (README, "Offline plan").
-    script = Path(sys.argv[0]).resolve().relative_to(Path(__file__).resolve().parent.parent)
-    print(f"{script} runs in the project's .venv (tools/test.sh creates it with uv sync --locked); in the "
-          f"repository's root:\n  .venv/bin/python {shlex.join([str(script), *sys.argv[1:]])}",
-          file=sys.stderr)  # fmt: skip
-    raise SystemExit(2) from None
-
+import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
-from tools.offline import ROOT, Registered, Run, StackFileError, run_program
+from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.urns import Identities, physical_names
 
 STACK = "pulumi:pulumi:Stack"
@@ -187,13 +178,21 @@ def text(run: Run, stack: str) -> list[str]:
     return lines
 
 
+def counted(quantity: float, unit: str) -> str:
+    """``1 task``, ``2 tasks``: a unit the bill writes plural (``tasks``, ``addresses``, ``custom
+    metrics``), singular for one."""
+    if quantity == 1 and unit.endswith("s"):
+        unit = unit[:-2] if unit.endswith("sses") else unit[:-1]
+    return f"{quantity:g} {unit}"
+
+
 def cost_lines(cost: dict[str, Any]) -> list[str]:
     """The month's bill line by line, what each quantity is made of (its assumed part said beside it),
     the total, what it includes and leaves out, compute's savings step by step, and the warnings."""
     lines = [f"cost per month ({cost['rates_region']} rates as of {cost['rates_as_of']}, {cost['hours_per_month']} h):"]
     for line in cost["lines"]:
         note = f" ({line['note']})" if line["note"] else ""
-        lines.append(f"  {line['item']}: {line['quantity']:g} {line['unit']}{note}  ${line['monthly_usd']:.2f}")
+        lines.append(f"  {line['item']}: {counted(line['quantity'], line['unit'])}{note}  ${line['monthly_usd']:.2f}")
     return [
         *lines,
         f"  total  ${cost['total_monthly_usd']:.2f}",
@@ -328,16 +327,30 @@ SET_HELP = (
 _PULUMI_ARRAY_HINT = re.compile(r"set one item with: pulumi config set (?:--secret )?--path '(\w+)\[0\]' (.*)$")
 
 
-def for_set(message: str) -> str:
-    """A config error's hint in this command's terms: ``--set``, not ``pulumi config set``."""
-    return _PULUMI_ARRAY_HINT.sub(lambda m: "set it with: --set " + shlex.quote(f"{m[1]}={json.dumps([m[2]])}"),
-                                  message)  # fmt: skip
+def for_set(message: str, stack: str = "", items: Sequence[str] = ()) -> str:
+    """A config error's hint in this command's terms: ``--set`` for a key given with ``--set`` (``items``),
+    a YAML list in the stack's file for one the file sets, not ``pulumi config set``."""
+    given = {item.partition("=")[0] for item in items}
+
+    def hint(m: re.Match[str]) -> str:
+        if m[1] in given or not stack:
+            return "set it with: --set " + shlex.quote(f"{m[1]}={json.dumps([m[2]])}")
+        return f"write it in Pulumi.{stack}.yaml as a YAML list: {PROJECT}:{m[1]}: [{json.dumps(m[2])}]"
+
+    return _PULUMI_ARRAY_HINT.sub(hint, message)
 
 
-def report(error: ConfigError | PlanError | StackFileError) -> int:
-    """Print each mistake on a line of its own; the exit status of a command given a mistake."""
-    for one in error.errors if isinstance(error, ConfigError) else [error]:
-        print(f"error: {for_set(str(one))}", file=sys.stderr)
+def report(error: ConfigError | PlanError | StackFileError, stack: str = "", items: Sequence[str] = ()) -> int:
+    """Print each mistake on a line of its own, hints in the terms of the ``--set`` ``items`` and the
+    ``stack``'s file; the exit status of a command given a mistake."""
+    if isinstance(error, StackFileError):
+        lines = list(error.lines)
+    elif isinstance(error, ConfigError):
+        lines = [str(one) for one in error.errors]
+    else:
+        lines = [str(error)]
+    for line in lines:
+        print(f"error: {for_set(line, stack, items)}", file=sys.stderr)
     return 2
 
 
@@ -354,7 +367,7 @@ def main(argv: list[str]) -> int:
         before = _load(options.diff) if options.diff else None
         run = stack_run(options.stack, options.set)
     except (ConfigError, PlanError, StackFileError) as error:
-        return report(error)
+        return report(error, options.stack, options.set)
     # The program's warnings, as pulumi up shows them (the placeholders it would refuse, among them).
     for warning in run.mocks.warnings:
         print(f"warning: {warning}", file=sys.stderr)

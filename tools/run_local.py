@@ -6,11 +6,11 @@
 
 The container gets what the stack's task definition gives it (evaluated offline, as ``tools/plan.py``
 does): the environment (the heap ceiling and tuning of the task's memory), the user, the read-only
-root, the stop timeout, the health check, an init process, the task's CPU and memory, linux/arm64
-(emulated where this machine is not arm64). Secrets are placeholders named after the variable, never
-the real values (they live in SSM or Secrets Manager). It prints the URL and follows the logs; Ctrl-C
-stops the container as ECS stops a task: SIGTERM, then SIGKILL after the stop timeout, so the drain
-shows in the logs before the exit status.
+root and its writable paths (fresh volumes), the stop timeout, the health check, an init process, the
+task's CPU and memory, linux/arm64 (emulated where this machine is not arm64). Secrets are placeholders
+named after the variable, never the real values (they live in SSM or Secrets Manager). It prints the
+URL and follows the logs; Ctrl-C stops the container as ECS stops a task: SIGTERM, then SIGKILL after
+the stop timeout, so the drain shows in the logs before the exit status.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from tools.offline import ROOT, Run, StackFileError
 from tools.plan import SET_HELP, PlanError, report, stack_run
@@ -59,6 +61,10 @@ def run_args(task: Mapping[str, Any], container: Mapping[str, Any], *, image: st
         args += ["--user", container["user"]]
     if container.get("readonlyRootFilesystem"):
         args += ["--read-only"]
+    for mount in container.get("mountPoints") or []:
+        # A fresh anonymous volume, as Fargate's bind mount: empty but for what the image holds at that path
+        # (Docker copies it in, as ECS copies a VOLUME's content), gone with the container (rm --volumes).
+        args += ["--mount", f"type=volume,destination={mount['containerPath']}"]
     if (container.get("linuxParameters") or {}).get("initProcessEnabled"):
         args += ["--init"]
     if container.get("stopTimeout") is not None:
@@ -96,9 +102,26 @@ def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[st
     return [*args, str(context)]
 
 
+def engine_problem(*, building: bool) -> str | None:
+    """What keeps Docker from running (and, when ``building``, building) the image, in Docker's own words;
+    None when nothing does. The checks tools/deploy.sh makes before it deploys."""
+    if shutil.which("docker") is None:
+        return "docker is not installed (README: Prerequisites)"
+    info = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    if info.returncode != 0:
+        return ("the Docker engine does not answer (start Docker Desktop or the docker service): "
+                + (info.stderr.strip() or "docker info failed"))  # fmt: skip
+    if building and subprocess.run(["docker", "buildx", "version"], capture_output=True, check=False).returncode:
+        return "docker buildx is missing (README: Prerequisites)"
+    return None
+
+
 def follow(name: str, stop_timeout: int) -> int:
     """Follow the container's logs; on Ctrl-C stop it as ECS does and keep following until it exits."""
-    logs = subprocess.Popen(["docker", "logs", "--follow", name])
+    # Its own session: a terminal's Ctrl-C signals the whole foreground process group, and the
+    # follower must outlive it to show the drain.
+    logs = subprocess.Popen(["docker", "logs", "--follow", name], start_new_session=True)
     try:
         logs.wait()
     except KeyboardInterrupt:
@@ -108,7 +131,7 @@ def follow(name: str, stop_timeout: int) -> int:
         logs.wait()
     status = subprocess.run(["docker", "inspect", "--format", "{{.State.ExitCode}}", name],
                             capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
-    subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
+    subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)
     print(f"run_local: the container exited with status {status or 'unknown'}", file=sys.stderr)
     return int(status) if status.isdigit() else 1
 
@@ -124,17 +147,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         run = stack_run(options.stack, options.set)
     except (ConfigError, PlanError, StackFileError) as error:
-        return report(error)
+        return report(error, options.stack, options.set)
+    problem = engine_problem(building=not options.image)
+    if problem:
+        print(f"run_local: {problem}", file=sys.stderr)
+        return 1
     task, container = task_of(run)
     name = f"graviton-node-local-{options.stack}"
     platform = platform_of(task)
     image = options.image or f"graviton-node-local:{options.stack}"
     if not options.image:
         print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)
-        subprocess.run(["docker", *build_args(run, image, platform, options.npm_ca)], check=True)
-    subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
-    subprocess.run(["docker", *run_args(task, container, image=image, name=name, port=options.port)],
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        if subprocess.run(["docker", *build_args(run, image, platform, options.npm_ca)], check=False).returncode:
+            print("run_local: the build failed (its output is above)", file=sys.stderr)
+            return 1
+    subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)
+    started = subprocess.run(["docker", *run_args(task, container, image=image, name=name, port=options.port)],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    if started.returncode:
+        print(f"run_local: docker run failed: {started.stderr.strip()}", file=sys.stderr)
+        return 1
     health = next((v["value"] for v in container.get("environment") or [] if v["name"] == "HEALTH_CHECK_PATH"), "/")
     print(f"run_local: http://127.0.0.1:{options.port}{health} (Ctrl-C stops it as ECS stops a task)", file=sys.stderr)
     return follow(name, int(container.get("stopTimeout") or 30))

@@ -145,11 +145,29 @@ def labels(stage: Stage) -> dict[str, str]:
     return found
 
 
+def image_labels(found: list[Stage]) -> dict[str, str]:
+    """The labels of the image the last of ``found`` builds: its own over those of the stages it is built
+    FROM, which Docker carries into the image (Dockerfile reference, LABEL: "Labels included in base or
+    parent images (images in the FROM line) are inherited by your image")."""
+    chain, index = [len(found) - 1], len(found) - 1
+    while True:
+        # FROM names the latest earlier stage of that name.
+        base = found[index].base.lower()
+        index = next((i for i in range(index - 1, -1, -1) if found[i].name == base), -1)
+        if index < 0:
+            break
+        chain.append(index)
+    merged: dict[str, str] = {}
+    for i in reversed(chain):
+        merged |= labels(found[i])
+    return merged
+
+
 def declared_platforms(text: str) -> tuple[str, ...] | None:
-    """The platforms the Dockerfile declares it builds (``PLATFORMS_LABEL`` in its final stage), or None
-    when it declares none (any platform it is asked for)."""
+    """The platforms the Dockerfile declares it builds (``PLATFORMS_LABEL`` in its image: its final stage
+    or a stage that one is built FROM), or None when it declares none (any platform it is asked for)."""
     found = stages(text)
-    value = labels(found[-1]).get(PLATFORMS_LABEL) if found else None
+    value = image_labels(found).get(PLATFORMS_LABEL) if found else None
     if value is None:
         return None
     return tuple(platform.strip() for platform in value.split(",") if platform.strip())

@@ -1,7 +1,7 @@
 """The app's ECS container definition, as a pure function of the service spec.
 
 Everything the container is told and how ECS runs it, in one place a reader (and a unit test) can see
-without mocks: the image, a non-root user, a read-only root, the port, the environment
+without mocks: the image, a non-root user, a read-only root (and its writable paths), the port, the environment
 (``ServiceSpec.container_environment``), the health check, the stop timeout, an init process and
 the log driver.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from .service_spec import APP_CONTAINER, HealthCheck, ServiceSpec
 from .sidecar import RUN_AS, log_configuration
+from .writable_paths import mount_points
 
 CONTAINER_NAME = APP_CONTAINER
 
@@ -83,6 +84,8 @@ def container_definition(
     }
     if secrets:
         definition["secrets"] = [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())]
+    if spec.writable_paths:
+        definition["mountPoints"] = mount_points(spec.writable_paths)
     if spec.app_depends_on:
         definition["dependsOn"] = [{"containerName": c, "condition": k} for c, k in spec.app_depends_on]
     if spec.sidecars:

@@ -23,6 +23,7 @@ from ..naming import account_unique, type_token
 from .container_definition import container_definitions
 from .secrets import resource_arn
 from .service_spec import ServiceSpec
+from .writable_paths import task_volumes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,6 +219,9 @@ class FargateTask(pulumi.ComponentResource):
             network_mode="awsvpc",
             requires_compatibilities=["FARGATE"],
             runtime_platform={"cpu_architecture": "ARM64", "operating_system_family": "LINUX"},
+            # Bind mounts on the task's ephemeral storage: the only writable places beside a read-only root.
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=v["name"]) for v in task_volumes(spec.writable_paths)]
+            or None,
             execution_role_arn=exec_role.arn,
             task_role_arn=task_role.arn,
             container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(

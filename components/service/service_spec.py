@@ -18,6 +18,7 @@ from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
 from .fargate_sizing import validate_task_size
 from .sidecar import CONDITIONS, MIN_CONTAINER_MEMORY, Sidecar
+from .writable_paths import check_writable_paths
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")
 MAX_DESIRED_COUNT = 5000
@@ -93,6 +94,10 @@ class ServiceSpec:
     """``(sidecar, condition)`` pairs the app waits for (``ContainerCondition``: START, COMPLETE, SUCCESS,
     HEALTHY), e.g. ``(("otel", "HEALTHY"),)`` so that no span is sent before the collector listens; held
     to the sidecars' rules. Default none: the app starts with its sidecars."""
+    writable_paths: tuple[str, ...] = ()
+    """Absolute folders of the app container it may write to, each a bind mount on the task's ephemeral
+    storage, emptied when the task stops (``writable_paths``); the root stays read-only. The image must
+    declare each with ``VOLUME``, owned by uid 1000. Default none."""
 
     def __post_init__(self) -> None:
         collect(
@@ -108,6 +113,7 @@ class ServiceSpec:
             self._check_sidecars,
             self._check_dependencies,
             self._check_dependency_cycles,
+            lambda: check_writable_paths("ServiceSpec.writable_paths", self.writable_paths),
             # A worker's environment; a route's drain is checked where the route is known
             # (``ServiceRouteArgs``, ``FargateServiceArgs``).
             self.container_environment,
@@ -126,6 +132,8 @@ class ServiceSpec:
         return self.health_check
 
     def _check_sidecars(self) -> None:
+        if not self.sidecars:
+            return  # the task's own size is validate_task_size's: no sidecar to blame for it
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
             raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")

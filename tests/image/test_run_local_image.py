@@ -1,5 +1,6 @@
 """`tools/run_local.py` runs the built image as the dev task runs, and Ctrl-C stops it as ECS does."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -41,13 +42,13 @@ def wait_for(url: str, wanted: int, seconds: float) -> None:
 def test_the_image_serves_as_the_task_does_and_ctrl_c_drains_it_as_ecs_stops_a_task(graviton: str) -> None:
     port = free_port()
     command = [sys.executable, "tools/run_local.py", "--image", graviton, "--port", str(port)]
-    # Its own session, as a terminal's Ctrl-C reaches only the foreground command.
+    # Its own process group, signalled whole below as a terminal's Ctrl-C signals the foreground group.
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)  # fmt: skip
     try:
         health = f"http://127.0.0.1:{port}/health"
         wait_for(health, 200, 180)  # started under QEMU on an x86 machine
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)
         wait_for(health, 503, 120)  # draining (the load balancer would take it out of service); QEMU is slow
         out, err = process.communicate(timeout=240)
     finally:

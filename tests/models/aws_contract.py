@@ -1151,6 +1151,8 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "requiresCompatibilities": ecs_task("requiresCompatibilities"),
         "runtimePlatform.cpuArchitecture": ecs_task("runtimePlatform.cpuArchitecture"),
         "runtimePlatform.operatingSystemFamily": ecs_task("runtimePlatform.operatingSystemFamily"),
+        # A name only: a bind mount on Fargate's ephemeral storage (components/service/writable_paths.py).
+        "volumes[].name": ecs_task("volumes[].name"),
         "executionRoleArn": ISSUED,
         "taskRoleArn": ISSUED,
     },

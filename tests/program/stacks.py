@@ -26,7 +26,7 @@ KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-123456789
 
 #: prod (HTTPS with a requested certificate, autoscaling with schedules, alarms with e-mail, access
 #: logs, vpc: new) plus everything prod leaves off: exec with KMS, every kind of secret, every
-#: scaling target, extra environment and egress, a CA bundle for the build and two platforms, and a
+#: scaling target, extra environment and egress, writable paths, a CA bundle for the build and two platforms, and a
 #: linear deployment with a test rule.
 MAXIMAL: dict[str, str] = {
     "dockerfile": "Dockerfile",
@@ -44,6 +44,7 @@ MAXIMAL: dict[str, str] = {
     "secretValues": '["SESSION_KEY=s3cr3t"]',
     "secretsKmsKeyArns": f'["{KMS_KEY}"]',
     "environment": '["LOG_LEVEL=debug"]',
+    "writablePaths": '["/tmp", "/app/cache"]',
     "alarmEmails": '["oncall@example.com", "team@example.com"]',
     "deploymentStrategy": "linear",
     "deploymentTestHeader": "x-deploy-test=1",

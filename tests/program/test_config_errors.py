@@ -210,6 +210,12 @@ def test_a_typo_in_another_namespace_of_the_stack_file_fails_naming_the_nearest_
     assert mocks.resources == []
 
 
+def test_a_key_for_a_provider_that_reads_no_config_says_so_and_cites_no_file_that_does_not_exist() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"awsx:foo": "1"})
+    assert error.value.allowed == "none: the awsx provider reads no config (pulumi_awsx has no config module)"
+
+
 def test_an_unknown_key_in_another_namespace_the_way_the_cli_passes_it_is_an_error_that_hides_a_secret(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -257,12 +263,15 @@ def test_a_yaml_1_2_true_in_any_case_form_is_a_boolean(tmp_path: Path) -> None:
     assert run.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["enableDeletionProtection"] is True
 
 
-def test_a_key_set_twice_in_the_stack_file_is_refused_with_both_lines(tmp_path: Path) -> None:
+def test_every_key_set_twice_in_the_stack_file_is_refused_with_both_lines(tmp_path: Path) -> None:
     """PyYAML keeps the last silently; the CLI's YAML parser refuses a mapping key already defined."""
     root = project_with(tmp_path, "  graviton-node:desiredCount: 2\n  graviton-node:keepBuilds: 3\n")
     with pytest.raises(StackFileError) as error:
         run_program("dev", mocks=RecordingMocks(), root=root)
-    assert str(error.value) == "Pulumi.dev.yaml line 11: 'graviton-node:desiredCount' is set twice (first on line 5)"
+    assert error.value.lines == (
+        "Pulumi.dev.yaml line 11: 'graviton-node:desiredCount' is set twice (first on line 5)",
+        "Pulumi.dev.yaml line 12: 'graviton-node:keepBuilds' is set twice (first on line 9)",
+    )
 
 
 def test_a_typo_in_pulumi_config_the_way_the_cli_passes_it_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,6 +299,20 @@ def test_a_stack_name_elb_would_refuse_fails_before_anything_is_registered(stack
     assert (error.value.key, error.value.value) == ("stack", stack)
     assert error.value.allowed.startswith(allowed) or allowed in error.value.allowed
     assert mocks.resources == []
+
+
+def test_a_stack_name_elb_would_refuse_is_named_in_the_same_run_as_a_config_mistake() -> None:
+    mocks = RecordingMocks()
+    with pytest.raises(CombinedConfigError) as error:
+        run_mocked(main_program(), config={"graviton-node:cpu": "1000"}, stack="prod_eu", mocks=mocks)
+    assert [(e.key, e.value) for e in error.value.errors] == [("cpu", 1000), ("stack", "prod_eu")]
+    assert mocks.resources == []
+
+
+def test_a_task_size_mistake_without_sidecars_names_no_sidecars() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"memory": "3"})
+    assert [e.key for e in error.value.errors] == ["memory"]
 
 
 def test_every_mistake_is_reported_at_once_with_nothing_registered() -> None:
@@ -479,6 +502,10 @@ DEPENDENT = {
     frozenset({"cpu", "memory"}),  # memory is checked against cpu
     frozenset({"spotWeight", "useSpot"}),  # useSpot=false with spotWeight=0 is what the useSpot hint asks for
     frozenset({"dockerfile", "platforms"}),  # platforms are checked against the Dockerfile
+    # The Dockerfile is looked for in the context, and read for its platforms: a refused context leaves
+    # only its form to check, not the sample's folder in its place.
+    frozenset({"dockerContext", "dockerfile"}),
+    frozenset({"dockerContext", "platforms"}),
     frozenset({"heapPercent", "environment"}),  # a heap flag in NODE_OPTIONS is refused naming heapPercent
     # canary, linear and blueGreen take a test header: with one, deploymentTestHeader is no mistake.
     *(frozenset({key, "deploymentTestHeader"}) for key in ("canaryPercent", "linearStepPercent",

@@ -92,6 +92,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "deploymentSmokeTestPath": (SMOKE, SMOKE | {"deploymentSmokeTestPath": "/ready"}),
     "enableExecuteCommand": ({}, {"enableExecuteCommand": "true"}),
     "environment": ({}, {"environment": '["LOG_LEVEL=debug"]'}),
+    "writablePaths": ({}, {"writablePaths": '["/tmp"]'}),
     "heapPercent": ({}, {"heapPercent": "60"}),
     "uvThreadpoolSize": ({}, {"uvThreadpoolSize": "16"}),
     "mallocArenaMax": ({}, {"mallocArenaMax": "4"}),

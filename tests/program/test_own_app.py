@@ -113,6 +113,13 @@ def test_a_context_linked_out_of_the_project_is_refused(tmp_path: Path) -> None:
     assert mocks.resources == []
 
 
+def test_a_missing_context_is_the_only_mistake_named_not_a_dockerfile_looked_for_in_the_samples_folder() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"dockerContext": "services/api", "dockerfile": "deploy/api.Dockerfile"})
+    assert [one.key for one in error.value.errors] == ["dockerContext"]
+    assert "no such folder" in error.value.errors[0].allowed
+
+
 EMULATED = 'FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n'
 CROSS = "FROM --platform=$BUILDPLATFORM node:22 AS build\nRUN npm ci\nFROM node:22\nCOPY --from=build /app /app\n"
 

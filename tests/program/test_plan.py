@@ -35,7 +35,7 @@ def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and
     strategy = '[{"capacityProvider":"FARGATE","weight":0},{"capacityProvider":"FARGATE_SPOT","weight":1}]'
     assert f'"capacityProviderStrategies":{strategy}' in out
     assert "env PORT=3000" in out and "env DRAIN_DELAY_MS=45000" in out
-    assert "  Graviton compute: 1 tasks (0 on FARGATE, 1 on FARGATE_SPOT)  $9.18" in lines
+    assert "  Graviton compute: 1 task (0 on FARGATE, 1 on FARGATE_SPOT)  $9.18" in lines
     assert "  total  $46.05" in lines
     assert "  the same stack with x86 on-demand compute  $72.91" in lines
 
@@ -204,6 +204,9 @@ def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn
 def with_stack_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:
     """The commands see this project with one more stack, ``broken``, whose file is ``text``."""
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    # The program and its sample app (a folder of the project), run for the config's own mistakes.
+    (tmp_path / "__main__.py").symlink_to(ROOT / "__main__.py")
+    shutil.copytree(ROOT / "docker", tmp_path / "docker", ignore=shutil.ignore_patterns("node_modules"))
     (tmp_path / "Pulumi.broken.yaml").write_text(text)
     monkeypatch.setattr(tools.plan, "ROOT", tmp_path)
 
@@ -235,6 +238,20 @@ def test_a_stack_file_the_cli_would_refuse_is_named_with_its_line_and_no_traceba
     assert captured.err.startswith(message) and "Traceback" not in captured.err
 
 
+def test_every_key_set_twice_is_named_and_so_are_the_configs_other_mistakes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    text = "config:\n  graviton-node:cpu: 256\n  graviton-node:cpu: 512\n  graviton-node:memory: 3\n"
+    text += "  graviton-node:memory: 5\n  aws:region: us-east-1\n"
+    with_stack_file(monkeypatch, tmp_path, text)
+    assert main(["--stack", "broken"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: Pulumi.broken.yaml line 3: 'graviton-node:cpu' is set twice (first on line 2)",
+        "error: Pulumi.broken.yaml line 5: 'graviton-node:memory' is set twice (first on line 4)",
+        "error: config 'memory': got 5; allowed: for cpu 512: 1024-4096 in steps of 1024 MiB",
+    ]
+
+
 @pytest.mark.parametrize("command", [main, tools.run_local.main], ids=["plan", "run_local"])
 def test_help_shows_how_set_takes_an_array_a_boolean_and_another_namespace(
     capsys: pytest.CaptureFixture[str], command: Callable[[list[str]], int]
@@ -244,6 +261,23 @@ def test_help_shows_how_set_takes_an_array_a_boolean_and_another_namespace(
     shown = " ".join(capsys.readouterr().out.split())
     assert """--set 'alarmEmails=["a@example.com","b@example.com"]'""" in shown
     assert "a boolean is true or false" in shown and "--set aws:region=eu-west-1" in shown
+
+
+def test_a_list_that_is_not_json_is_called_so_not_wrapped_as_one_item(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = plan(capsys, "--set", "platforms=[linux/arm64]")
+    assert code == 2
+    assert err.rstrip().endswith('a list of strings in JSON, e.g. ["a", "b"]: this is not valid JSON')
+
+
+def test_a_list_mistake_in_the_stack_file_is_fixed_in_the_file_not_with_set(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with_stack_file(monkeypatch, tmp_path, "config:\n  aws:region: us-east-1\n  graviton-node:alarmEmails: a@x.io\n")
+    assert main(["--stack", "broken"]) == 2
+    err = capsys.readouterr().err
+    fix = 'write it in Pulumi.broken.yaml as a YAML list: graviton-node:alarmEmails: ["a@x.io"]'
+    assert err.rstrip().endswith(fix)
+    assert "--set" not in err
 
 
 def test_a_hint_speaks_set_to_a_plan_user(capsys: pytest.CaptureFixture[str]) -> None:
@@ -280,3 +314,27 @@ def test_the_plan_of_the_prod_stack_as_shipped_succeeds_warning_of_each_placehol
     assert code == 0 and out.startswith("stack prod: ")
     assert [line.split("'")[1] for line in err.splitlines()] == ["alarmEmails", "domainName", "hostedZoneId", "secrets"]
     assert all(line.startswith("warning: config '") for line in err.splitlines())
+
+
+@pytest.mark.parametrize("script", ["tools/plan.py", "tools/run_local.py", "tools/check_image.py"])
+def test_outside_the_venv_each_command_says_how_to_create_it_and_run_in_it(script: str) -> None:
+    # -S: no site-packages, as the system's python3 without the project's dependencies.
+    ran = subprocess.run([sys.executable, "-S", script, "--stack", "dev"], cwd=ROOT, capture_output=True, text=True)
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr
+    assert '"$(python3 tools/uv_bootstrap.py)" sync --locked' in ran.stderr
+    assert ran.stderr.rstrip().endswith(f".venv/bin/python {script} --stack dev")
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "shown"),
+    [(1, "tasks", "1 task"), (2, "tasks", "2 tasks"), (1, "dashboards", "1 dashboard"),
+     (1, "addresses", "1 address"), (1, "custom metrics", "1 custom metric"), (0.5, "tasks", "0.5 tasks"),
+     (1, "LCU on average", "1 LCU on average")],
+)  # fmt: skip
+def test_the_bill_counts_one_of_a_thing_in_the_singular(quantity: float, unit: str, shown: str) -> None:
+    assert tools.plan.counted(quantity, unit) == shown
+
+
+def test_the_plan_bill_says_one_task_not_one_tasks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan(capsys, "--set", "desiredCount=1", "--set", "alarms=true")
+    assert code == 0 and ": 1 task (" in out and ": 1 dashboard " in out and " 1 tasks" not in out

@@ -1,6 +1,10 @@
 """`tools/check_image.py --stack` builds the image the stack is configured to build (its dockerContext and
 dockerfile) and checks it on the stack's port and health path; no Docker engine is needed to see which."""
 
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from tools import check_image
@@ -14,6 +18,7 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
     """What would have reached Docker: the docker CLI calls and the checks run."""
     seen: dict[str, list] = {"docker": [], "check": []}
     monkeypatch.setattr(check_image, "docker", lambda *args, **_: seen["docker"].append(list(args)))
+    monkeypatch.setattr(check_image, "engine_problem", lambda **_: None)
     monkeypatch.setattr(check_image, "check", lambda *args: seen["check"].append(args) or [("point", True, "")])
     return seen
 
@@ -30,7 +35,7 @@ def test_the_stacks_own_app_is_built_from_its_context_and_dockerfile_and_checked
     assert build[:2] == ["buildx", "build"] and option(build, "--platform") == "linux/arm64"
     assert option(build, "--file") == str(ROOT / "tests/fixtures/tiny-app/tiny.Dockerfile")
     assert build[-1] == str(ROOT / "tests/fixtures/tiny-app")
-    assert engine["check"] == [("graviton-node-check:dev", "linux/arm64", 8081, "/ready")]
+    assert engine["check"] == [("graviton-node-check:dev", "linux/arm64", 8081, "/ready", ())]
     assert lines == [
         f"building the dev stack's image for linux/arm64 from {ROOT / 'tests/fixtures/tiny-app/tiny.Dockerfile'}",
         "PASS  point",
@@ -40,12 +45,12 @@ def test_the_stacks_own_app_is_built_from_its_context_and_dockerfile_and_checked
 def test_an_image_given_with_a_stack_is_checked_on_the_stacks_port_without_a_build(engine: dict) -> None:
     assert check_image.main(["ref", "--stack", "dev", "--set", "containerPort=9000"], out=lambda _: None) == 0
     assert engine["docker"] == []
-    assert engine["check"] == [("ref", "linux/arm64", 9000, "/health")]
+    assert engine["check"] == [("ref", "linux/arm64", 9000, "/health", ())]
 
 
 def test_without_a_stack_the_defaults_are_the_samples(engine: dict) -> None:
     assert check_image.main(["ref"], out=lambda _: None) == 0
-    assert engine["check"] == [("ref", "linux/arm64", 8080, "/health")]
+    assert engine["check"] == [("ref", "linux/arm64", 8080, "/health", ())]
 
 
 def test_a_config_mistake_is_named_before_anything_is_built(engine: dict, capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,3 +63,65 @@ def test_neither_an_image_nor_a_stack_is_a_usage_error(engine: dict) -> None:
     with pytest.raises(SystemExit) as exit_:
         check_image.main([])
     assert exit_.value.code == 2
+
+
+def test_the_stacks_writable_paths_are_checked_and_so_are_those_given_without_a_stack(engine: dict) -> None:
+    paths = ["--set", 'writablePaths=["/tmp", "/app/cache"]']
+    assert check_image.main(["ref", "--stack", "dev", *paths], out=lambda _: None) == 0
+    assert check_image.main(["ref", "--writable-path", "/tmp"], out=lambda _: None) == 0
+    assert [call[4] for call in engine["check"]] == [("/tmp", "/app/cache"), ("/tmp",)]
+
+
+def test_a_writable_path_passes_only_declared_with_volume_and_writable_by_the_tasks_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, ...]] = []
+
+    def docker(*args: str, **_: object) -> subprocess.CompletedProcess[str]:
+        calls.append(args)
+        if args[:2] == ("image", "inspect"):
+            return subprocess.CompletedProcess(args, 0, '{"/app/cache":{}}\n', "")
+        denied = "/tmp" in args[-1]
+        return subprocess.CompletedProcess(args, int(denied), "", "Permission denied" if denied else "")
+
+    monkeypatch.setattr(check_image, "docker", docker)
+    results = check_image.writable("ref", "c", ("/app/cache", "/tmp"))
+    assert [(what, passed) for what, passed, _ in results] == [
+        ("declares VOLUME /app/cache (else Fargate mounts it root-owned, 0755)", True),
+        ("uid 1000 can write to /app/cache", True),
+        ("declares VOLUME /tmp (else Fargate mounts it root-owned, 0755)", False),
+        ("uid 1000 can write to /tmp", False),
+    ]
+    assert ("exec", "c", "sh", "-c", 'f="/tmp/.check-image" && touch "$f" && rm "$f"') in calls
+
+
+def test_the_checked_container_gets_a_fresh_volume_at_each_writable_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[tuple[str, ...]] = []
+
+    def docker(*args: str, **_: object) -> subprocess.CompletedProcess[str]:
+        runs.append(args)
+        return subprocess.CompletedProcess(args, 0, "c\n" if args[0] == "run" else "127.0.0.1:1234\n", "")
+
+    monkeypatch.setattr(check_image, "docker", docker)
+    check_image.start("ref", "linux/arm64", check_image.task_container(8080, "/health", ("/tmp",)))
+    assert "--read-only" in runs[0] and option(list(runs[0]), "--mount") == "type=volume,destination=/tmp"
+
+
+NO_ENGINE = """#!/bin/sh
+if [ "$1" = info ]; then echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock." >&2; exit 1; fi
+"""
+
+
+@pytest.mark.parametrize("command", [["ref"], ["--stack", "dev"]], ids=["image", "stack"])
+def test_an_engine_that_does_not_answer_is_named_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    docker = tmp_path / "docker"
+    docker.write_text(NO_ENGINE)
+    docker.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert check_image.main(command, out=lambda _: None) == 1
+    assert capsys.readouterr().err == (
+        "check_image: the Docker engine does not answer (start Docker Desktop or the docker service): "
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n"
+    )

@@ -75,14 +75,18 @@ def test_a_context_that_is_no_directory_is_named_with_the_dockerfile_checked_in_
         ("FROM a\nLABEL graviton-node.platforms linux/arm64\n", ("linux/arm64",)),
         ('FROM a\nLABEL x=1 \\\n  graviton-node.platforms="linux/arm64, linux/amd64"\n', BOTH),
         ("FROM a AS build\nLABEL graviton-node.platforms=linux/arm64\nFROM a\nCMD x\n", None),
+        # Docker carries a label of the stage the final one is built FROM into the image.
+        ("FROM a AS base\nLABEL graviton-node.platforms=linux/arm64\nFROM base\nCMD x\n", ("linux/arm64",)),
+        ("FROM a AS base\nLABEL graviton-node.platforms=linux/arm64\nFROM base AS mid\nFROM mid\n", ("linux/arm64",)),
+        ("FROM a AS base\nLABEL graviton-node.platforms=linux/arm64\nFROM base\n"
+         f"LABEL graviton-node.platforms={','.join(BOTH)}\n", BOTH),
         ("FROM a\nLABEL other=1\n", None),
         ("FROM a\n# LABEL graviton-node.platforms=linux/arm64\n", None),
     ],
-    ids=["quoted", "legacy-form", "continued-list", "build-stage-only", "other-label", "comment"],
-)
-def test_the_platforms_a_dockerfile_declares_are_its_final_stages_label(
-    text: str, platforms: tuple[str, ...] | None
-) -> None:
+    ids=["quoted", "legacy-form", "continued-list", "build-stage-only", "inherited", "inherited-twice",
+         "own-label-wins", "other-label", "comment"],
+)  # fmt: skip
+def test_the_platforms_a_dockerfile_declares_are_its_images_label(text: str, platforms: tuple[str, ...] | None) -> None:
     assert declared_platforms(text) == platforms
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import components
+from components.iam_policies import default_boundary_arn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -156,6 +157,13 @@ def test_a_consumer_unit_tests_its_own_stack_with_the_packages_testing_module(wh
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 passed" in result.stdout
+
+
+def test_reuse_names_the_default_boundary_the_components_use() -> None:
+    assert default_boundary_arn("aws", "123456789012", "<project>", "<stack>").endswith(
+        ":policy/<project>-boundary-<stack>"
+    )
+    assert "default: the account's `<project>-boundary-<stack>`" in (ROOT / "docs" / "reuse.md").read_text()
 
 
 def test_docs_reuse_s_what_is_where_table_names_every_module_and_component_of_the_package() -> None:

@@ -1,7 +1,12 @@
 """`tools/run_local.py` gives the local container what the stack's task definition gives it on Fargate."""
 
 import json
+import os
 import shlex
+import signal
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +118,67 @@ def test_a_mistake_in_the_command_is_named_before_anything_is_built_or_run(capsy
     assert errors[0].startswith("error: no stack 'nope'")
     assert errors[1] == "error: --set takes KEY=VALUE (e.g. --set cpu=2048), got 'cpu'"
     assert errors[2].startswith("error: config 'cpu': got 3")
+
+
+FAKE_DOCKER = """#!/bin/sh
+# docker logs --follow prints until the container has stopped; docker stop takes a moment to drain.
+case "$1" in
+  logs) i=0; while [ ! -e "$STATE/stopped" ] && [ $i -lt 300 ]; do echo "serving"; sleep 0.1; i=$((i+1)); done
+        echo "drained" ;;
+  stop) sleep 1; touch "$STATE/stopped" ;;
+  inspect) echo 0 ;;
+esac
+"""
+
+
+def test_ctrl_c_at_a_terminal_keeps_following_the_logs_until_the_drain_ends(tmp_path: Path) -> None:
+    docker = tmp_path / "docker"
+    docker.write_text(FAKE_DOCKER)
+    docker.chmod(0o755)
+    env = dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}", STATE=str(tmp_path))
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from tools.run_local import follow; sys.exit(follow('n', 3))"
+    )
+    # A terminal's Ctrl-C signals the whole foreground process group: the tool and every child it started.
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        # A few lines in, the tool is waiting on the follower (a Ctrl-C before that is no drain to show).
+        assert process.stdout is not None and [process.stdout.readline() for _ in range(5)] == ["serving\n"] * 5
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "SIGTERM to the container" in err
+    assert out.rstrip().endswith("drained") and process.returncode == 0
+
+
+def test_each_writable_path_is_a_fresh_volume_beside_the_read_only_root() -> None:
+    run = recorded_run("dev", {"writablePaths": '["/tmp", "/app/cache"]'})
+    task, container = task_of(run)
+    args = run_args(task, container, image="img", name="n", port=8080)
+    assert "--read-only" in args
+    assert option(args, "--mount") == ["type=volume,destination=/tmp", "type=volume,destination=/app/cache"]
+
+
+@pytest.mark.parametrize(
+    ("script", "problem"),
+    [
+        ('[ "$1" = info ] && { echo "Cannot connect to the Docker daemon" >&2; exit 1; }; exit 0',
+         "the Docker engine does not answer (start Docker Desktop or the docker service): "
+         "Cannot connect to the Docker daemon"),
+        ('[ "$1" = buildx ] && exit 1; exit 0', "docker buildx is missing (README: Prerequisites)"),
+        ('[ "$1" = buildx ] && [ "$2" = build ] && exit 1; exit 0', "the build failed (its output is above)"),
+    ],
+    ids=["no-engine", "no-buildx", "build-fails"],
+)  # fmt: skip
+def test_what_keeps_docker_from_building_or_running_is_named_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], script: str, problem: str
+) -> None:
+    docker = tmp_path / "docker"
+    docker.write_text(f"#!/bin/sh\n{script}\n")
+    docker.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert main(["--stack", "dev"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"run_local: {problem}"
