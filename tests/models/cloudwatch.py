@@ -170,8 +170,9 @@ def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None
     """The alarm's state after each minute of ``series`` (a value or None a minute, per metric).
 
     The returned query's value each minute (a single metric, or the ``a - SUM([b, c])`` and
-    ``IF(b >= N, 100 * a / b, 0)`` metric math this project uses) breaches when it passes the threshold; the alarm fires when ``datapointsToAlarm`` of
-    the last ``evaluationPeriods`` breach, a minute without data counting as ``treatMissingData`` says.
+    ``IF(b >= N, 100 * a / b, 0)`` metric math this project uses) breaches when it passes the threshold;
+    the alarm fires when ``datapointsToAlarm`` of the last ``evaluationPeriods`` breach, a minute
+    without data counting as ``treatMissingData`` says.
     """
     values: list[float | None]
     if alarm.get("metricQueries"):
