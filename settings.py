@@ -127,7 +127,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard.", ("FargateServiceArgs.alarms",)),
     ConfigKey("alarmCpuPercent", "integer", FROM_SPEC, "Alarm when average service CPU stays above this for 3 minutes (1-100).", ("Alarms.cpu_percent",)),
     ConfigKey("alarmMemoryPercent", "integer", FROM_SPEC, "Alarm when average service memory stays above this for 3 minutes (1-100).", ("Alarms.memory_percent",)),
-    ConfigKey("alarm5xxPerMinute", "integer", FROM_SPEC, "Alarm (and roll back a deployment) above this many target 5xx a minute, 2 minutes running.", ("Alarms.target_5xx_per_minute",)),
+    ConfigKey("alarm5xxPercent", "integer", FROM_SPEC, "Alarm (and roll back a deployment) when more than this percent of a target group's requests answer 5xx, 2 minutes running (1-100); minutes with fewer than 2 requests count as 0 %. Replaces alarm5xxPerMinute.", ("Alarms.target_5xx_percent",)),
     ConfigKey("alarmResponseTimeMs", "integer", FROM_SPEC, "Alarm when p95 target response time stays above this for 5 minutes (1-60000 ms).", ("Alarms.response_time_ms",)),
     ConfigKey("alarmSpotInterruptionsPerHour", "integer", FROM_SPEC, "With alarms: alarm above this many Spot interruptions of the service's tasks in an hour (1-1000); each is also sent to the topic.", ("Alarms.spot_interruptions_per_hour",)),
     ConfigKey("alarmEmails", "array", FROM_SPEC, "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic.", ("Alarms.emails",)),
@@ -536,7 +536,7 @@ def _alarms(r: _Reader) -> Alarms | None:
     alarms = Alarms(
         cpu_percent=r.integer("alarmCpuPercent"),
         memory_percent=r.integer("alarmMemoryPercent"),
-        target_5xx_per_minute=r.integer("alarm5xxPerMinute"),
+        target_5xx_percent=r.integer("alarm5xxPercent"),
         response_time_ms=r.integer("alarmResponseTimeMs"),
         spot_interruptions_per_hour=r.integer("alarmSpotInterruptionsPerHour"),
         emails=r.array("alarmEmails"),
@@ -716,6 +716,13 @@ def namespace_keys(project: str) -> dict[str, frozenset[str]]:
     }
 
 
+#: Keys a release took away, with what replaces them: a stack still setting one is told how to migrate.
+RETIRED_KEYS: Mapping[str, str] = {
+    "alarm5xxPerMinute": "the 5xx alarm is now a share of each target group's requests (a count let a quiet "
+    "service's failing canary through): remove it and set alarm5xxPercent (default 5) instead; ",
+}
+
+
 def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | None:
     """An error for a key of another namespace than the project's that nothing declares, naming the nearest
     key that is declared (a misspelt namespace, a misspelt key, or both)."""
@@ -811,7 +818,7 @@ def load_settings(
     r = _Reader(raw, secret)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
         guess = nearest_key(name)
-        hint = f"did you mean '{guess}'? " if guess else ""
+        hint = RETIRED_KEYS.get(name) or (f"did you mean '{guess}'? " if guess else "")
         r.errors.append(ConfigError(name, raw[name], f"{hint}a key declared in Pulumi.yaml's config block"))
     for full, value in sorted((others or {}).items()):
         unknown = _unknown_in_namespace(full, HIDDEN if full in secret_keys else value, stack[0] if stack else "")

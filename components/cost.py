@@ -4,9 +4,10 @@ Fargate bills per vCPU-hour and per GB-hour (GB = memory MiB / 1024). ``stack_co
 adds what the stack itself creates: the load balancer (hours, and LCUs at a stated assumption), public
 IPv4 addresses (AWS bills each one: the load balancer's, one per AZ it has a subnet in, every task's in
 a public subnet, each NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking
-policy creates), dashboards, custom metrics and the task counter's runs. ``INCLUDED`` and
-``NOT_INCLUDED`` say so in the words every figure is quoted with; ``cost_warnings`` says where a
-figure is less sure than it looks (another region's rates, Container Insights unpriced).
+policy creates; priced per metric an alarm reads, as CloudWatch bills a metric-math alarm), dashboards,
+custom metrics and the task counter's runs. ``INCLUDED`` and ``NOT_INCLUDED`` say so in the words every
+figure is quoted with; ``cost_warnings`` says where a figure is less sure than it looks (another
+region's rates, Container Insights unpriced).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "albLcuHour": Decimal("0.008"),
     "publicIpv4Hour": Decimal("0.005"),
     "natGatewayHour": Decimal("0.045"),
-    "alarmMonth": Decimal("0.10"),
+    "alarmMonth": Decimal("0.10"),  # per alarm metric, a standard-resolution alarm's each metric
     "dashboardMonth": Decimal("3.00"),
     # CloudWatch (first 10,000 custom metrics) and AWS Lambda (Arm) pricing pages.
     "customMetricMonth": Decimal("0.30"),

@@ -40,7 +40,8 @@ class StackShape:
     nat_gateways: int
     """NAT gateways the stack creates (each with an Elastic IP)."""
     alarms: int
-    """CloudWatch alarms, those Application Auto Scaling creates included."""
+    """CloudWatch alarm metrics (the billing unit: a metric-math alarm counts each metric it reads), those of
+    the alarms Application Auto Scaling creates included."""
     dashboards: int = 0
     """CloudWatch dashboards."""
     custom_metrics: int = 0
@@ -189,9 +190,14 @@ def stack_shape(
                 f"every default subnet: count them with "
                 f"`{COUNT_DEFAULT_SUBNETS.replace('<region>', region or '<region>')}` and set costDefaultVpcAzs)"
             )
-    count = len(alarm_definitions(alarms)) + len(MONITORING_ALARMS) if alarms else 0
-    if alarms and deployment is not None and deployment.shifts_traffic:
-        count += sum(d.watches == "target" for d in alarm_definitions(alarms))
+    # CloudWatch bills an alarm per metric it evaluates (pricing page, "Alarms": "per alarm metric"): the
+    # 5xx ratio reads two, the below-desired alarm the desired count and each provider's running tasks.
+    count = 0
+    if alarms:
+        definitions = alarm_definitions(alarms)
+        count = sum(d.metrics for d in definitions) + len(MONITORING_ALARMS) + len(service.strategy)
+        if deployment is not None and deployment.shifts_traffic:
+            count += sum(d.metrics for d in definitions if d.watches == "target")
     if autoscaling:
         targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
         count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)

@@ -27,8 +27,9 @@ class Alarms:
     """Average service CPU above this for 3 minutes (1-100). Default 80."""
     memory_percent: int = 80
     """Average service memory above this for 3 minutes (1-100). Default 80."""
-    target_5xx_per_minute: int = 5
-    """Target 5xx responses per minute, 2 minutes running (1-100000); a deployment alarm. Default 5."""
+    target_5xx_percent: int = 5
+    """Percent of a target group's requests answering 5xx, 2 minutes running (1-100); a deployment alarm.
+    A ratio, not a count: a failing canary of a quiet service breaches it at its share. Default 5."""
     response_time_ms: int = 1000
     """p95 target response time above this for 5 minutes (1-60000). Default 1000."""
     spot_interruptions_per_hour: int = 3
@@ -40,7 +41,7 @@ class Alarms:
         collect(
             lambda: int_in_range("Alarms.cpu_percent", self.cpu_percent, 1, 100),
             lambda: int_in_range("Alarms.memory_percent", self.memory_percent, 1, 100),
-            lambda: int_in_range("Alarms.target_5xx_per_minute", self.target_5xx_per_minute, 1, 100_000),
+            lambda: int_in_range("Alarms.target_5xx_percent", self.target_5xx_percent, 1, 100),
             lambda: int_in_range("Alarms.response_time_ms", self.response_time_ms, 1, 60_000),
             lambda: int_in_range("Alarms.spot_interruptions_per_hour", self.spot_interruptions_per_hour, 1, 1000),
             self._check_emails,
@@ -69,20 +70,47 @@ class AlarmDefinition:
     """``service`` (ClusterName, ServiceName) or ``target`` (LoadBalancer, TargetGroup)."""
     comparison: str = "GreaterThanThreshold"
     rolls_back_deployments: bool = False
+    per_request: str | None = None
+    """A metric of the same namespace whose Sum this one's Sum is a percentage of (metric math), or None
+    for the metric itself."""
+
+    @property
+    def metrics(self) -> int:
+        """The metrics the alarm evaluates: CloudWatch bills a metric-math alarm per metric in it."""
+        return 1 if self.per_request is None else 2
+
+    def _ratio_queries(self, dimensions: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """m1 over m2 in percent, 0 below ``MIN_REQUESTS`` a minute (CloudWatch metric math: ``IF`` and the
+        comparison operators, "Metric math syntax and functions"). The period lives in each MetricStat:
+        PutMetricAlarm's ``Metrics`` excludes MetricName, Namespace, Statistic, Dimensions and Period."""
+
+        def metric(query_id: str, name: str) -> dict[str, Any]:
+            stat = {"namespace": self.namespace, "metric_name": name, "dimensions": dict(dimensions),
+                    "period": 60, "stat": self.statistic}  # fmt: skip
+            return {"id": query_id, "return_data": False, "metric": stat}
+
+        expression = f"IF(m2 >= {MIN_REQUESTS}, 100 * m1 / m2, 0)"
+        ratio = {"id": "e1", "expression": expression, "label": f"{self.metric} percent", "return_data": True}
+        return [metric("m1", self.metric), metric("m2", str(self.per_request)), ratio]
 
     def alarm_inputs(self, dimensions: Mapping[str, Any], topic_arn: Any | None) -> dict[str, Any]:
         """The ``MetricAlarm`` inputs of this alarm on ``dimensions``, telling ``topic_arn`` (if any): the
         one shape of the service's and the route's alarms (values may be a program's Inputs)."""
         percentile = self.statistic.startswith("p")
         actions = [topic_arn] if topic_arn is not None else []
-        return {
-            "alarm_description": self.description,
+        watched: dict[str, Any] = {
             "namespace": self.namespace,
             "metric_name": self.metric,
             "dimensions": dict(dimensions),
             "statistic": None if percentile else self.statistic,
             "extended_statistic": self.statistic if percentile else None,
             "period": 60,
+        }
+        if self.per_request is not None:
+            watched = {"metric_queries": self._ratio_queries(dimensions)}
+        return {
+            "alarm_description": self.description,
+            **watched,
             "evaluation_periods": self.periods,
             "threshold": self.threshold,
             "comparison_operator": self.comparison,
@@ -93,6 +121,10 @@ class AlarmDefinition:
         }
 
 
+#: Requests a minute below which a target group's 5xx percentage counts as 0: none is no ratio (the
+#: division would have no value), and one failing request alone is 100 %. Two running minutes still
+#: stand between a single failure and a rollback.
+MIN_REQUESTS = 2
 #: The alarms ``ServiceMonitoring`` adds to the definitions' (they watch its own metrics): the Spot
 #: interruptions in an hour, and fewer tasks running than desired.
 MONITORING_ALARMS = ("spot-alarm", "below-desired")
@@ -121,9 +153,10 @@ def alarm_definitions(
         memory_text = (f"Task memory above {memory} %: the app may be at {alarms.memory_percent} % of its own "
                        f"{app_memory_mib} MiB (sidecars hold the rest of {task_memory_mib})")  # fmt: skip
     return (
-        AlarmDefinition("target-5xx", f"More than {alarms.target_5xx_per_minute} target 5xx a minute",
-                        "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alarms.target_5xx_per_minute,
-                        2, "target", rolls_back_deployments=True),
+        AlarmDefinition("target-5xx", f"More than {alarms.target_5xx_percent} % of the target group's requests "
+                        "answer 5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum",
+                        alarms.target_5xx_percent, 2, "target", rolls_back_deployments=True,
+                        per_request="RequestCount"),
         AlarmDefinition("unhealthy", "Unhealthy targets behind the load balancer", "AWS/ApplicationELB",
                         "UnHealthyHostCount", "Maximum", 0, 2, "target", rolls_back_deployments=True),
         AlarmDefinition("response-time", f"p95 response time above {alarms.response_time_ms} ms",

@@ -14,6 +14,7 @@ from components.service.fargate_service import FargateServiceArgs
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tests.components.builders import CATCH_ALL, IMAGE, LB_SUFFIX, service
 from tests.models.aws_contract import CONTRACT
+from tests.models.cloudwatch import alarm_metrics
 from tools.offline import RecordingMocks, Registered
 
 SERVICE = "aws:ecs/service:Service"
@@ -383,9 +384,9 @@ def alarms_by_role(mocks: RecordingMocks) -> dict[str, Any]:
 def test_alarms_watch_the_target_group_and_the_service_and_tell_the_topic(alarmed: RecordingMocks) -> None:
     alarms = alarms_by_role(alarmed)
     assert set(alarms) == {"target-5xx", "unhealthy", "response-time", "cpu", "memory"}
-    assert alarms["target-5xx"].inputs["dimensions"] == {
-        "LoadBalancer": LB_SUFFIX, "TargetGroup": "targetgroup/svc-tg/73e2d6bc24d8a067",
-    }  # fmt: skip
+    target = {"LoadBalancer": LB_SUFFIX, "TargetGroup": "targetgroup/svc-tg/73e2d6bc24d8a067"}
+    assert alarms["unhealthy"].inputs["dimensions"] == target
+    assert [dict(metric[2]) for metric in alarm_metrics(alarms["target-5xx"].inputs)] == [target, target]
     assert alarms["memory"].inputs["dimensions"] == {"ClusterName": "svc-cluster", "ServiceName": "svc-svc"}
     topic = alarmed.one("aws:sns/topic:Topic")
     assert all(

@@ -143,32 +143,61 @@ def alarm_metrics(alarm: dict[str, Any]) -> list[MetricId]:
 
 
 _DIFFERENCE_OF_SUM = re.compile(r"(\w+) - SUM\(\[([\w, ]+)\]\)")
+#: CloudWatch metric math's ``IF(condition, a, b)`` with a ``>=`` condition ("Metric math syntax and
+#: functions"): a ratio in percent, guarded by a least denominator.
+_GUARDED_PERCENT = re.compile(r"IF\((\w+) >= (\d+), 100 \* (\w+) / (\w+), 0\)")
+
+
+def as_sent(inputs: dict[str, Any]) -> dict[str, Any]:
+    """A ``MetricAlarm``'s Python inputs under the names the provider receives (camelCase, as Pulumi's
+    mocks record them); dimension names are AWS's own and stay."""
+
+    def camel(key: str) -> str:
+        head, *rest = key.split("_")
+        return head + "".join(part.title() for part in rest)
+
+    def convert(value: Any, key: str = "") -> Any:
+        if isinstance(value, dict) and key != "dimensions":
+            return {camel(k): convert(v, k) for k, v in value.items() if v is not None}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+
+    return convert(inputs)
 
 
 def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None]]) -> list[str]:
     """The alarm's state after each minute of ``series`` (a value or None a minute, per metric).
 
-    The returned query's value each minute (a single metric, or the ``a - SUM([b, c])`` metric math this
-    project uses) breaches when it passes the threshold; the alarm fires when ``datapointsToAlarm`` of
-    the last ``evaluationPeriods`` breach, a minute without data counting as ``treatMissingData`` says.
+    The returned query's value each minute (a single metric, or the ``a - SUM([b, c])`` and
+    ``IF(b >= N, 100 * a / b, 0)`` metric math this project uses) breaches when it passes the threshold;
+    the alarm fires when ``datapointsToAlarm`` of the last ``evaluationPeriods`` breach, a minute
+    without data counting as ``treatMissingData`` says.
     """
     values: list[float | None]
     if alarm.get("metricQueries"):
         queries = {q["id"]: q for q in alarm["metricQueries"]}
         (returned,) = [q for q in alarm["metricQueries"] if q.get("returnData")]
-        match = _DIFFERENCE_OF_SUM.fullmatch(returned["expression"])
-        if match is None:
-            raise NotImplementedError(returned["expression"])
 
         def of(query_id: str) -> list[float | None]:
             (metric,) = alarm_metrics({"metricQueries": [queries[query_id]]})
             return series[metric]
 
-        left, summed = of(match[1]), [of(i.strip()) for i in match[2].split(",")]
         values = []
-        for minute, value in enumerate(left):
-            parts = [v for v in (s[minute] for s in summed) if v is not None]
-            values.append(None if value is None or not parts else value - sum(parts))
+        if match := _DIFFERENCE_OF_SUM.fullmatch(returned["expression"]):
+            left, summed = of(match[1]), [of(i.strip()) for i in match[2].split(",")]
+            for minute, value in enumerate(left):
+                parts = [v for v in (s[minute] for s in summed) if v is not None]
+                values.append(None if value is None or not parts else value - sum(parts))
+        elif match := _GUARDED_PERCENT.fullmatch(returned["expression"]):
+            guarded, least, part, whole = of(match[1]), float(match[2]), of(match[3]), of(match[4])
+            if match[1] != match[4]:
+                raise NotImplementedError(returned["expression"])
+            # A minute without a datapoint of a metric the expression reads has no value.
+            for g, p, w in zip(guarded, part, whole, strict=True):
+                values.append(None if g is None else 0.0 if g < least else None if p is None or not w else 100 * p / w)
+        else:
+            raise NotImplementedError(returned["expression"])
     else:
         (metric,) = alarm_metrics(alarm)
         values = series[metric]

@@ -25,6 +25,7 @@ from typing import Any
 
 from components.service.deployment_strategy import BLUE_GREEN, CANARY, LINEAR, DeploymentStrategy
 from tests.models.aws_api import service, shape_at
+from tests.models.cloudwatch import alarm_metrics, alarm_states
 
 #: The stages of a deployment, in the order ECS runs them.
 STAGES: tuple[str, ...] = tuple(shape_at("ecs", "ServiceDeployment.lifecycleStage").enum)
@@ -61,29 +62,32 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Traffic:
-    """A bad revision under load: what the target 5xx alarm of its target group sees."""
+    """A bad revision under load, and the target 5xx alarm of its target group."""
 
     requests_per_minute: Decimal
     """Production requests a minute, all target groups together."""
     error_rate: Decimal
     """Share of the new revision's requests that answer 5xx (0-1)."""
-    threshold: int
-    """The alarm fires above this many 5xx a minute (``HTTPCode_Target_5XX_Count`` Sum, 60 s periods)."""
-    periods: int
-    """Consecutive minutes above the threshold before it fires."""
+    alarm: Mapping[str, Any]
+    """The alarm on the new revision's target group as CloudWatch receives it (camelCase inputs)."""
+
+
+def _published(value: Decimal) -> float | None:
+    """A Sum the load balancer publishes for a minute: none at all when nothing happened (ELB guide,
+    "CloudWatch metrics for your Application Load Balancer": metrics are reported only when non-zero)."""
+    return float(value) if value else None
 
 
 def alarm_minute(strategy: DeploymentStrategy, traffic: Traffic) -> int | None:
-    """The minute after the first shift at which the new revision's 5xx alarm fires, from the traffic it
-    takes (its share of the requests times the error rate, per minute), or None if it never does within
-    the shift and the bake."""
-    above = 0
-    for minute in range(strategy.shift_minutes() + strategy.bake_minutes + 1):
-        errors = traffic.requests_per_minute * green_share(strategy, minute) / 100 * traffic.error_rate
-        above = above + 1 if errors > traffic.threshold else 0
-        if above >= traffic.periods:
-            return minute
-    return None
+    """The minute after the first shift at which the new revision's 5xx alarm fires, from what its target
+    group publishes (its share of the requests, and those times the error rate, each minute) evaluated as
+    CloudWatch evaluates the alarm, or None if it never fires within the shift and the bake."""
+    minutes = range(strategy.shift_minutes() + strategy.bake_minutes + 1)
+    requests = [traffic.requests_per_minute * green_share(strategy, m) / 100 for m in minutes]
+    counts = {"RequestCount": requests, "HTTPCode_Target_5XX_Count": [r * traffic.error_rate for r in requests]}
+    series = {metric: [_published(v) for v in counts[metric[1]]] for metric in alarm_metrics(dict(traffic.alarm))}
+    states = alarm_states(dict(traffic.alarm), series)
+    return states.index("ALARM") if "ALARM" in states else None
 
 
 def _hook_passes(hook: Hook) -> bool:

@@ -195,6 +195,16 @@ def test_a_typo_in_the_stack_file_fails_naming_it_and_the_nearest_key(tmp_path: 
     assert mocks.resources == []
 
 
+def test_a_stack_still_setting_the_retired_5xx_count_is_told_to_set_the_percent_instead(tmp_path: Path) -> None:
+    root = project_with(tmp_path, "  graviton-node:alarm5xxPerMinute: 5\n")
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", mocks=mocks, root=root)
+    assert error.value.key == "alarm5xxPerMinute"
+    assert "set alarm5xxPercent (default 5) instead" in error.value.allowed
+    assert mocks.resources == []
+
+
 def test_a_typo_in_another_namespace_of_the_stack_file_fails_naming_the_nearest_key(tmp_path: Path) -> None:
     """Provider keys as pulumi-aws's config schema declares them, the project's under a misspelt namespace."""
     root = project_with(tmp_path, "  aws:regoin: eu-west-1\n  graviton-nod:desiredCount: 3\n  pulumi:tag: x\n")

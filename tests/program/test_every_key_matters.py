@@ -56,7 +56,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "alarms": ({}, {"alarms": "true"}),
     "alarmCpuPercent": (ALARMS, ALARMS | {"alarmCpuPercent": "70"}),
     "alarmMemoryPercent": (ALARMS, ALARMS | {"alarmMemoryPercent": "90"}),
-    "alarm5xxPerMinute": (ALARMS, ALARMS | {"alarm5xxPerMinute": "10"}),
+    "alarm5xxPercent": (ALARMS, ALARMS | {"alarm5xxPercent": "10"}),
     "alarmResponseTimeMs": (ALARMS, ALARMS | {"alarmResponseTimeMs": "500"}),
     "alarmSpotInterruptionsPerHour": (ALARMS, ALARMS | {"alarmSpotInterruptionsPerHour": "10"}),
     "alarmEmails": (ALARMS, ALARMS | {"alarmEmails": '["ops@example.com"]'}),

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.components.builders import published_metrics
+from tests.models.cloudwatch import alarm_metrics
 from tests.program.stacks import recorded_run
 from tools.offline import Run
 
@@ -62,13 +63,19 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     lines = {line["item"]: (line["quantity"], line["monthly_usd"]) for line in cost["lines"]}
     assert lines["NAT gateways"] == (3, 98.55)  # OnePerAz over 3 AZs: 3 * 0.045 * 730
     assert lines["public IPv4 addresses"] == (6, 21.90)  # 3 ALB nodes + 3 NAT EIPs; tasks are private
-    # 7 of ours, the canary's second target group's 5xx, unhealthy and response-time alarms, and 2 for
+    # Billed per metric an alarm reads: 7 of ours (the 5xx ratio reads 2, below-desired 3) and the
+    # canary's second target group's 5xx, unhealthy and response-time alarms: 14; 2 one-metric alarms for
     # each of the CPU and requests policies.
-    assert lines["alarms"] == (14, 1.40)
+    assert lines["alarms"] == (18, 1.80)
     tracking = [
         p for p in run.mocks.inputs_of("aws:appautoscaling/policy:Policy") if p["policyType"] == "TargetTrackingScaling"
     ]
-    assert len(run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")) + 2 * len(tracking) == 14
+    read = [
+        metric
+        for alarm in run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")
+        for metric in alarm_metrics(alarm)
+    ]
+    assert len(read) + 2 * len(tracking) == 18
     assert lines["dashboards"] == (1, 3.00)
     assert lines["custom metrics"] == (4, 1.20)  # Spot count, desired, running on FARGATE and on FARGATE_SPOT
     assert len(published_metrics(run.mocks)) == 4

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.observability.alarm_rules import Alarms, alarm_definitions
+from components.observability.alarm_rules import MIN_REQUESTS, Alarms, alarm_definitions
+from tests.models.cloudwatch import alarm_metrics, alarm_states, as_sent
 
 
 @pytest.mark.parametrize(
@@ -15,7 +16,8 @@ from components.observability.alarm_rules import Alarms, alarm_definitions
     [
         ({"cpu_percent": 0}, "Alarms.cpu_percent"),
         ({"memory_percent": 101}, "Alarms.memory_percent"),
-        ({"target_5xx_per_minute": 0}, "Alarms.target_5xx_per_minute"),
+        ({"target_5xx_percent": 0}, "Alarms.target_5xx_percent"),
+        ({"target_5xx_percent": 101}, "Alarms.target_5xx_percent"),
         ({"response_time_ms": 60_001}, "Alarms.response_time_ms"),
         ({"emails": ("not-an-address",)}, "Alarms.emails"),
         ({"emails": ("a@example.com", "a@example.com")}, "Alarms.emails"),
@@ -40,6 +42,37 @@ def test_errors_and_unhealthy_targets_roll_back_deployments_and_are_defined_befo
     assert {d.role for d in definitions if d.rolls_back_deployments} == {"target-5xx", "unhealthy"}
     watches = [d.watches for d in definitions]
     assert watches == sorted(watches, key=lambda w: w != "target")
+
+
+DIMENSIONS = {"LoadBalancer": "app/lb/1", "TargetGroup": "targetgroup/tg/2"}
+
+
+def five_xx_alarm(percent: int = 5) -> dict:
+    (five_xx,) = [d for d in alarm_definitions(Alarms(target_5xx_percent=percent)) if d.role == "target-5xx"]
+    return as_sent(five_xx.alarm_inputs(DIMENSIONS, None))
+
+
+def test_the_5xx_alarm_is_metric_math_without_the_single_metric_inputs_put_metric_alarm_excludes() -> None:
+    """PutMetricAlarm (botocore ``Metrics``): with Metrics, none of Namespace, MetricName, Dimensions,
+    Period, Statistic or ExtendedStatistic; one query returns data."""
+    alarm = five_xx_alarm()
+    assert not {"namespace", "metricName", "dimensions", "period", "statistic", "extendedStatistic"} & set(alarm)
+    assert [q["id"] for q in alarm["metricQueries"] if q.get("returnData")] == ["e1"]
+    names = {metric[1] for metric in alarm_metrics(alarm)}
+    assert names == {"HTTPCode_Target_5XX_Count", "RequestCount"}
+    assert all(dict(metric[2]) == DIMENSIONS for metric in alarm_metrics(alarm))  # per target group
+
+
+@given(requests=st.integers(0, 10_000), errors=st.integers(0, 10_000), percent=st.integers(1, 100))
+def test_the_5xx_alarm_fires_after_two_minutes_above_its_share_of_at_least_the_minimum_requests(
+    requests: int, errors: int, percent: int
+) -> None:
+    errors = min(errors, requests)
+    alarm = five_xx_alarm(percent)
+    by_name = {"RequestCount": requests or None, "HTTPCode_Target_5XX_Count": errors or None}
+    series = {metric: [by_name[metric[1]]] * 2 for metric in alarm_metrics(alarm)}
+    breaching = requests >= MIN_REQUESTS and 100 * errors > percent * requests
+    assert alarm_states(alarm, series) == ["OK", "ALARM" if breaching else "OK"]
 
 
 @given(

@@ -17,7 +17,7 @@ from components.edge.deployment_role import (
     infrastructure_trust,
 )
 from components.errors import ConfigError
-from components.observability.alarm_rules import Alarms, alarm_definitions
+from components.observability.alarm_rules import MIN_REQUESTS, Alarms, alarm_definitions
 from components.service.deployment_strategy import (
     MARGIN_MINUTES,
     MAX_DEPLOY_MINUTES,
@@ -26,6 +26,7 @@ from components.service.deployment_strategy import (
     parse_percent,
     parse_test_header,
 )
+from tests.models.cloudwatch import as_sent
 from tests.models.ecs_deployment import Traffic, deploy, green_share
 from tests.models.iam import Request, role_allows
 
@@ -269,17 +270,26 @@ def test_a_linear_deployment_calls_the_pre_shift_hook_at_each_of_its_steps() -> 
 def prod_traffic(requests_per_minute: int) -> Traffic:
     """Every request of the new revision fails, against the 5xx alarm as the stack defines it."""
     (five_xx,) = [d for d in alarm_definitions(Alarms()) if d.role == "target-5xx"]
-    return Traffic(Decimal(requests_per_minute), Decimal(1), int(five_xx.threshold), five_xx.periods)
+    dimensions = {"LoadBalancer": "app/lb/1", "TargetGroup": "targetgroup/tg-alt/2"}
+    return Traffic(Decimal(requests_per_minute), Decimal(1), as_sent(five_xx.alarm_inputs(dimensions, None)))
 
 
 def test_a_failing_canary_of_a_busy_service_is_caught_in_its_second_minute_at_its_share() -> None:
-    outcome = deploy(CANARY, traffic=prod_traffic(1000))  # 100 errors a minute at 10 %
+    outcome = deploy(CANARY, traffic=prod_traffic(1000))  # 100 errors in 100 requests a minute at 10 %
     assert (outcome.completed, outcome.minutes, outcome.peak_share) == (False, 1, Decimal(10))
 
 
-def test_a_failing_canary_of_a_quiet_service_is_caught_only_after_all_traffic_has_moved() -> None:
-    """Review 19 #7, the limit docs/decisions.md states: at 40 requests a minute a 10 % canary serves 4
-    errors a minute, never above 5, so its bake passes; the alarm fires only once all traffic fails."""
+def test_a_failing_canary_of_a_quiet_service_is_caught_at_its_share_during_the_bake() -> None:
+    """Review 19 #7: at 40 requests a minute a 10 % canary serves 4 errors a minute, below the old count
+    alarm's 5, so its bake passed and all traffic moved; as a share of its requests it is 100 %."""
     outcome = deploy(CANARY, traffic=prod_traffic(40))
+    assert (outcome.completed, outcome.minutes, outcome.peak_share) == (False, 1, Decimal(10))
+
+
+def test_a_canary_below_the_minimum_requests_a_minute_is_not_judged_by_its_share() -> None:
+    """The guard: fewer than ``MIN_REQUESTS`` a minute at the canary's share is no ratio (one request
+    failing is 100 %), so only the full shift's traffic can trip the alarm."""
+    quiet = 10 * (MIN_REQUESTS - 1)  # MIN_REQUESTS - 1 requests a minute at 10 %
+    outcome = deploy(CANARY, traffic=prod_traffic(quiet))
     assert not outcome.completed and outcome.peak_share == 100
     assert outcome.minutes > CANARY.canary_bake_minutes
