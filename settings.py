@@ -719,7 +719,7 @@ def namespace_keys(project: str) -> dict[str, frozenset[str]]:
 #: Keys a release took away, with what replaces them: a stack still setting one is told how to migrate.
 RETIRED_KEYS: Mapping[str, str] = {
     "alarm5xxPerMinute": "the 5xx alarm is now a share of each target group's requests (a count let a quiet "
-    "service's failing canary through): remove it and set alarm5xxPercent (default 5) instead; ",
+    "service's failing canary through): remove it and set alarm5xxPercent (default 5) instead",
 }
 
 
@@ -818,8 +818,9 @@ def load_settings(
     r = _Reader(raw, secret)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
         guess = nearest_key(name)
-        hint = RETIRED_KEYS.get(name) or (f"did you mean '{guess}'? " if guess else "")
-        r.errors.append(ConfigError(name, raw[name], f"{hint}a key declared in Pulumi.yaml's config block"))
+        hint = f"did you mean '{guess}'? " if guess else ""
+        allowed = RETIRED_KEYS.get(name) or f"{hint}a key declared in Pulumi.yaml's config block"
+        r.errors.append(ConfigError(name, raw[name], allowed))
     for full, value in sorted((others or {}).items()):
         unknown = _unknown_in_namespace(full, HIDDEN if full in secret_keys else value, stack[0] if stack else "")
         if unknown is not None:

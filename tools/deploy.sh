@@ -40,6 +40,15 @@ while read -r platform where; do
   exit 1
 done <<<"$emulated"
 
+# A traffic-shifting deploy leaves the forward's target groups to ECS (ignore_changes on a path a rolling
+# rule lacks): the engine keeps the program's value there from 3.194.0 on (pulumi/pulumi#20465); older
+# CLIs fail the rolling-to-canary upgrade with "one or more elements of the path are missing".
+version=$(pulumi version 2>/dev/null | sed 's/^v//')
+if ! printf '%s\n' 3.194.0 "$version" | sort -V -C; then
+  echo "deploy: Pulumi CLI ${version:-of unknown version} is older than 3.194.0, which this project needs" \
+    "(README: Prerequisites; https://www.pulumi.com/docs/install/)" >&2
+  exit 1
+fi
 if ! pulumi whoami >/dev/null 2>&1; then
   # Said out loud: this changes the Pulumi login for every project of this user.
   echo "deploy: no Pulumi login; logging in to a local state backend in $PWD/.pulumi-state" >&2

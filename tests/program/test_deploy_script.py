@@ -14,6 +14,7 @@ STUB = """#!/usr/bin/env bash
 echo "$(basename "$0") $*" >> "$CALLS"
 case "$(basename "$0") $1" in
   "pulumi whoami") exit "${PULUMI_LOGGED_IN:-1}" ;;
+  "pulumi version") echo "${PULUMI_VERSION-v3.272.0}" ;;
   "docker info") [ -z "${DOCKER_DOWN:-}" ] || { echo "$DOCKER_DOWN" >&2; exit 1; } ;;
   "docker buildx")
     if [ "$2" = inspect ]; then
@@ -156,6 +157,21 @@ def test_a_missing_tool_is_named(project: Path) -> None:
     result, _ = deploy(project)
     assert result.returncode == 1
     assert "'pulumi' is not installed" in result.stderr
+
+
+@pytest.mark.parametrize("version", ["v3.193.1", "v3.9.0", ""])
+def test_a_pulumi_cli_older_than_the_ignore_changes_fix_stops_before_anything_is_deployed(
+    project: Path, version: str
+) -> None:
+    result, calls = deploy(project, PULUMI_VERSION=version)
+    assert result.returncode == 1 and "older than 3.194.0" in result.stderr
+    assert not any(call.startswith(("pulumi login", "pulumi stack", "pulumi up")) for call in calls)
+
+
+@pytest.mark.parametrize("version", ["v3.194.0", "v3.272.0", "v4.0.1"])
+def test_a_pulumi_cli_from_3_194_on_deploys(project: Path, version: str) -> None:
+    result, calls = deploy(project, PULUMI_VERSION=version)
+    assert result.returncode == 0 and calls[-1] == "pulumi up --stack dev"
 
 
 def test_the_readme_gives_the_deploy_and_test_commands() -> None:

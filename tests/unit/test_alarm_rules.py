@@ -69,7 +69,7 @@ def test_the_5xx_alarm_fires_after_two_minutes_above_its_share_of_at_least_the_m
 ) -> None:
     errors = min(errors, requests)
     alarm = five_xx_alarm(percent)
-    by_name = {"RequestCount": requests or None, "HTTPCode_Target_5XX_Count": errors or None}
+    by_name: dict[str, float | None] = {"RequestCount": requests or None, "HTTPCode_Target_5XX_Count": errors or None}
     series = {metric: [by_name[metric[1]]] * 2 for metric in alarm_metrics(alarm)}
     breaching = requests >= MIN_REQUESTS and 100 * errors > percent * requests
     assert alarm_states(alarm, series) == ["OK", "ALARM" if breaching else "OK"]
