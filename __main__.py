@@ -53,6 +53,7 @@ def stack_region() -> str | None:
 
 # ECR repository names must be lower case; the stack name is the prefix of every resource name.
 stack = pulumi.get_stack().lower()
+region = stack_region()
 project_keys, secret_keys, other_keys = stack_config()
 # Pulumi.prod.yaml's documented placeholders (a domain, zone and account of the docs) are refused where
 # resources are created: pulumi up. A preview (every pull request's, for each stack) and a run under mocks
@@ -63,7 +64,7 @@ try:
     settings = settings_from(
         project_keys,
         secret_keys,
-        region=stack_region(),
+        region=region,
         stack=(pulumi.get_project(), stack),
         others=other_keys,
         deploying=deploying,
@@ -184,11 +185,11 @@ shape, assumptions = stack_shape(
     autoscaling=settings.autoscaling,
     deployment=settings.deployment,
     default_vpc_azs=settings.cost_default_vpc_azs,
-    region=stack_region(),
+    region=region,
 )
 # Container Insights is billed to the cluster the stack creates; an existing cluster's is its owner's.
 warnings = cost_warnings(
-    region=stack_region(),
+    region=region,
     rates=settings.cost_rates,
     container_insights="disabled" if settings.cluster_arn else settings.cluster.container_insights,
 )
