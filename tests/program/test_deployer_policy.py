@@ -19,7 +19,7 @@ from botocore.loaders import Loader
 from components.errors import ConfigError
 from settings import load_settings
 from tests.models import iam
-from tests.models.iam import Request
+from tests.models.iam import ContextValue, Request
 from tests.program.deploy_requests import SECURITY_GROUPS, Program
 from tests.program.provider_calls import (
     ACTIONS_OF,
@@ -164,6 +164,16 @@ def passed_to(service: str) -> dict[str, str]:
     return {"iam:PassedToService": service}
 
 
+def tagging_as(stack: str) -> dict[str, ContextValue]:
+    """The condition keys of a request setting the stack tag to ``stack``'s."""
+    return {"aws:RequestTag/graviton-node:stack": f"graviton-node/{stack}", "aws:TagKeys": ["graviton-node:stack"]}
+
+
+def untagging(stack: str) -> dict[str, ContextValue]:
+    """The condition keys of a request removing the stack tag of a resource tagged as ``stack``'s."""
+    return {"aws:ResourceTag/graviton-node:stack": f"graviton-node/{stack}", "aws:TagKeys": ["graviton-node:stack"]}
+
+
 #: Rhino Security Labs' catalogue of IAM privilege escalation methods (rhinosecuritylabs.com, "AWS IAM
 #: Privilege Escalation - Methods and Mitigation", the 21 methods), each tried on the deployer's own
 #: role, another stack's role or a role without the boundary, and what a bounded role adds.
@@ -269,21 +279,17 @@ ESCALATIONS: dict[str, Request] = {
     "TagResource claiming another stack's key as its own": Request(
         "kms:TagResource",
         f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
-        {
-            "aws:ResourceTag/graviton-node:stack": "graviton-node/prod",
-            "aws:RequestTag/graviton-node:stack": "graviton-node/dev",
-            "aws:TagKeys": ["graviton-node:stack"],
-        },
+        {**PROD_TAGGED, **tagging_as("dev")},
     ),
     "TagResource of its own key as another stack's, its key policy having granted it the key": Request(
         "kms:TagResource",
         f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
-        {"aws:RequestTag/graviton-node:stack": "graviton-node/prod", "aws:TagKeys": ["graviton-node:stack"]},
+        tagging_as("prod"),
     ),
     "TagResource claiming a key no stack's": Request(
         "kms:TagResource",
         f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0456",
-        {"aws:RequestTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]},
+        tagging_as("dev"),
     ),
     "PutScheduledAction on a claimed scalable target of a DynamoDB table": Request(
         "application-autoscaling:PutScheduledAction",
@@ -306,26 +312,22 @@ ESCALATIONS: dict[str, Request] = {
     "TagResource claiming another stack's scalable target": Request(
         "application-autoscaling:TagResource",
         PROD_SCALABLE_TARGET,
-        {
-            **PROD_TAGGED,
-            "aws:RequestTag/graviton-node:stack": "graviton-node/dev",
-            "aws:TagKeys": ["graviton-node:stack"],
-        },
+        {**PROD_TAGGED, **tagging_as("dev")},
     ),
     "RegisterScalableTarget tagged as another stack's": Request(
         "application-autoscaling:RegisterScalableTarget",
         PROD_SCALABLE_TARGET,
-        {"aws:RequestTag/graviton-node:stack": "graviton-node/prod", "aws:TagKeys": ["graviton-node:stack"]},
+        tagging_as("prod"),
     ),
     "UntagResource of its own scalable target's stack tag": Request(
         "application-autoscaling:UntagResource",
         PROD_SCALABLE_TARGET,
-        {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]},
+        untagging("dev"),
     ),
     "UntagResource of its own key's stack tag": Request(
         "kms:UntagResource",
         f"arn:aws:kms:{REGION}:{ACCOUNT}:key/0123",
-        {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]},
+        untagging("dev"),
     ),
     "CreateService running another stack's task definition": Request(
         "ecs:CreateService",
