@@ -63,6 +63,14 @@ def github(**condition: Any) -> dict[str, Any]:
     return allow(Principal={"Federated": GITHUB}, Action="sts:AssumeRoleWithWebIdentity", Condition=condition)
 
 
+def cognito(**condition: Any) -> dict[str, Any]:
+    return allow(
+        Principal={"Federated": "cognito-identity.amazonaws.com"},
+        Action="sts:AssumeRoleWithWebIdentity",
+        Condition=condition,
+    )
+
+
 AUD = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
 PUBLIC = {"AWS": "*"}
 
@@ -299,26 +307,14 @@ CORPUS: tuple[Case, ...] = (
         TRUST,
         "names no identity pool",
         ROLE,
-        trust(
-            allow(
-                Principal={"Federated": "cognito-identity.amazonaws.com"},
-                Action="sts:AssumeRoleWithWebIdentity",
-                Condition={"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}},
-            )
-        ),
+        trust(cognito(**{"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}})),
     ),
     case(
         "cognito-any-identity-pool-of-a-region",
         TRUST,
         "names no identity pool",
         ROLE,
-        trust(
-            allow(
-                Principal={"Federated": "cognito-identity.amazonaws.com"},
-                Action="sts:AssumeRoleWithWebIdentity",
-                Condition={"StringLike": {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}},
-            )
-        ),
+        trust(cognito(StringLike={"cognito-identity.amazonaws.com:aud": "us-east-1:*"})),
     ),
     case(
         "oidc-any-repository-of-the-owner",
