@@ -510,6 +510,9 @@ def test_a_cross_check_needing_a_value_that_failed_its_own_check_is_skipped(
 #: are a valid config.
 DEPENDENT = {
     frozenset({"cpu", "memory"}),  # memory is checked against cpu
+    # stopTimeoutSeconds is checked against the route's drain, which a refused deregistrationDelaySeconds
+    # leaves to a stand-in (as memory against cpu).
+    frozenset({"deregistrationDelaySeconds", "stopTimeoutSeconds"}),
     frozenset({"spotWeight", "useSpot"}),  # useSpot=false with spotWeight=0 is what the useSpot hint asks for
     frozenset({"dockerfile", "platforms"}),  # platforms are checked against the Dockerfile
     # The Dockerfile is looked for in the context, and read for its platforms: a refused context leaves
