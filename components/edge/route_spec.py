@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .. import validation as check
 from ..errors import ConfigError, collect
-from ..service.deployment_strategy import DeploymentStrategy
+from ..service.deployment_strategy import DeploymentStrategy, check_test_header
 from . import alb_rules
 
 #: Spot gives two minutes' warning; draining plus the app's own shutdown must fit in it.
@@ -75,8 +75,9 @@ class RouteSpec:
     def _check_test_header(self) -> None:
         if self.test_header is None:
             return
+        check_test_header(self.test_header)
         if not self.deployment.shifts_traffic:
-            raise ConfigError("RouteSpec.test_header", "set", "None with a rolling RouteSpec.deployment: only "
+            raise ConfigError("RouteSpec.test_header", "set", "unset with a rolling DeploymentStrategy.kind: only "
                 "canary, linear and blue/green have a test listener rule (AdvancedConfiguration)")  # fmt: skip
         if self.listener_rule_priority <= 1:
             # ELB priorities run 1-50000, lowest first: the test rule must come before the production one.

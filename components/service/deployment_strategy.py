@@ -222,24 +222,31 @@ _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,40}")
 #: A header value matched exactly: at most 128 characters (``HttpHeaderConditionConfig.Values``), visible
 #: ASCII without ``*`` and ``?``, which ELB reads as wildcards.
 _VALUE = re.compile(r"[!-)+->@-~]{1,128}")
+TEST_HEADER = (
+    "a header name of at most 40 RFC 7230 token characters and a value of at most 128 visible ASCII characters "
+    "without * or ? (ELB HttpHeaderConditionConfig)"
+)
 
 
 def parse_test_header(text: str) -> tuple[str, str] | None:
-    """``NAME=VALUE`` (``deploymentTestHeader``): the header that sends a request to the test listener rule.
-    Empty: no test rule."""
+    """``NAME=VALUE`` (``deploymentTestHeader``) as the (name, value) ``RouteSpec.test_header`` holds and
+    checks. Empty: no test rule."""
     if not text:
         return None
     name, sep, value = text.partition("=")
-    if not sep or not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
-        raise ConfigError(
-            "RouteSpec.test_header",
-            text,
-            "NAME=VALUE, e.g. x-deploy-test=1: a header name of at most 40 RFC 7230 token characters and a value "
-            "of at most 128 visible ASCII characters without * or ? (ELB HttpHeaderConditionConfig)",
-        )
-    if name.lower() == "host":
-        raise ConfigError("RouteSpec.test_header", text, "a header other than host (ELB: use a host condition)")
+    if not sep:
+        raise ConfigError("RouteSpec.test_header", text, f"NAME=VALUE, e.g. x-deploy-test=1: {TEST_HEADER}")
     return name, value
+
+
+def check_test_header(header: tuple[str, str]) -> None:
+    """A header ELB matches in a listener rule's condition, other than ``host``."""
+    name, value = header
+    if not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
+        raise ConfigError("RouteSpec.test_header", f"{name}={value}", TEST_HEADER)
+    if name.lower() == "host":
+        raise ConfigError("RouteSpec.test_header", f"{name}={value}", "a header other than host (ELB: use a host "
+            "condition)")  # fmt: skip
 
 
 def deployment_configuration(

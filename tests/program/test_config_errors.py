@@ -526,6 +526,9 @@ DEPENDENT = {
     # The smoke test is held to the strategy and the test header: with them in error it waits, and with
     # canary and a test header (set by the other case) it is no mistake.
     frozenset({"deploymentStrategy", "deploymentSmokeTest"}),
+    # The test header is held to the strategy: with the strategy refused (bluegreen for blueGreen) the
+    # header may be right, and is not reported against a stand-in.
+    frozenset({"deploymentStrategy", "deploymentTestHeader"}),
     frozenset({"deploymentTestHeader", "deploymentSmokeTest"}),
     frozenset({"listenerRulePriority", "deploymentSmokeTest"}),
     # An empty deploymentSmokeTestPath requests healthCheckPath: with it in error there is no path to match.

@@ -92,8 +92,17 @@ def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
 
 @pytest.mark.parametrize("text", ["x-deploy-test", "host=a", "x test=1", "x-t=*", "x-t=" + "a" * 129, "a" * 41 + "=1"])
 def test_a_test_header_elb_would_refuse_is_refused(text: str) -> None:
-    with pytest.raises(ConfigError, match=r"RouteSpec\.test_header"):
-        parse_test_header(text)
+    """By the spec that holds it, whether the program parsed it from config or a caller built it."""
+    with pytest.raises(ConfigError) as error:
+        header = parse_test_header(text)
+        RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=header)
+    assert [e.key for e in error.value.errors] == ["RouteSpec.test_header"]
+
+
+def test_a_test_header_built_by_hand_is_held_to_the_same_rules() -> None:
+    with pytest.raises(ConfigError) as error:
+        RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=("x t", "1"))
+    assert (error.value.key, error.value.value) == ("RouteSpec.test_header", "x t=1")
 
 
 def test_a_test_header_is_a_name_and_a_value() -> None:
