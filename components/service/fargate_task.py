@@ -29,7 +29,7 @@ from .writable_paths import task_volumes
 
 @dataclass(frozen=True, kw_only=True)
 class FargateTaskArgs:
-    """What runs in the task, with which secrets, under which roles. ``FargateServiceArgs`` validates it."""
+    """What runs in the task, with which secrets, under which roles; its spec validated itself (``ServiceSpec``)."""
 
     spec: ServiceSpec
     """Sizes, container settings, ECS Exec. Required."""
