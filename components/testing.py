@@ -118,9 +118,10 @@ class RecordingMocks(pulumi.runtime.Mocks):
             account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
         self.account = account or DEFAULT_ACCOUNT
 
-    def arn(self, typ: str, name: str) -> str:
-        """The ARN these mocks give a resource of ``typ`` named ``name`` (``mock_arn`` in their region and account)."""
-        return mock_arn(typ, name, self.region, self.account)
+    def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
+        """The ARN these mocks give a resource of ``typ`` named ``name`` with ``inputs`` (``mock_arn`` in their
+        region and account)."""
+        return mock_arn(typ, name, self.region, self.account, inputs)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         unwrapped = {key: unwrap(value) for key, value in args.inputs.items()}
