@@ -28,7 +28,7 @@ def listener_of(platform: Run, *others: Run) -> Listener:
     listener = Listener(default=f"fixed-response {default['fixedResponse']['statusCode']}")
     for run in (platform, *others):
         targets = {
-            run.mocks.arn(r.type, r.name): r.name
+            r.outputs["arn"]: r.name
             for r in run.mocks.resources
             if r.type == "aws:lb/targetGroup:TargetGroup"
         }
