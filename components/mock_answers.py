@@ -212,7 +212,7 @@ def _arn_fields(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, str]:
             return {"QueueName": own}
         case "aws:ssm/parameter:Parameter":
             return {"ParameterNameWithoutLeadingSlash": own.removeprefix("/")}
-    raise KeyError(f"no ARN form for {typ}: add it to SAR_ARNS or OTHER_ARNS")
+    raise KeyError(f"no ARN fields for {typ}")
 
 
 def mock_arn(
@@ -224,7 +224,9 @@ def mock_arn(
 ) -> str:
     """The ARN the mocks give a resource of ``typ`` named ``name`` with ``inputs``: its SAR pattern (or its
     API's, ``OTHER_ARNS``) filled in, in the partition of ``region``. KeyError for a type it has no form for."""
-    pattern = SAR_ARNS[typ][2] if typ in SAR_ARNS else OTHER_ARNS[typ]
+    pattern = SAR_ARNS[typ][2] if typ in SAR_ARNS else OTHER_ARNS.get(typ)
+    if pattern is None:
+        raise KeyError(f"no ARN form for {typ}: add it to SAR_ARNS or OTHER_ARNS")
     fields = _arn_fields(typ, name, inputs or {})
     partition = partition_of(region) or "aws"
     return string.Template(pattern).substitute(fields, Partition=partition, Region=region, Account=account)

@@ -9,7 +9,8 @@ AWS, no Pulumi CLI and no provider plugins, and read what it registered.
 
 Each registered resource is recorded with its inputs as the engine gets them (camelCase keys), its parent,
 its dependency URNs (``depends_on`` too, which ``MockResourceArgs`` lacks) and options; the mocks answer
-AWS-shaped outputs in the stack's region and account (``aws:region``, ``aws:allowedAccountIds``). For tests
+AWS-shaped outputs in the stack's region, its partition and account (``aws:region``,
+``aws:allowedAccountIds``): ARNs as AWS forms them, for the types ``mock_answers`` has a form for. For tests
 only (the one module importing Pulumi without a component). AWS's answers: ``mock_answers``.
 """
 
