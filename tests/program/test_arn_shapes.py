@@ -32,8 +32,9 @@ SAR = json.loads((Path(_PARLIAMENT.origin).parent / "iam_definition.json").read_
 #: hierarchy, an alias's name, an Application Auto Scaling resource ID (``service/CLUSTER/SERVICE``).
 SLASHED = {"RoleNameWithPath", "ParameterNameWithoutLeadingSlash", "LogGroupName", "Alias", "ResourceId"}
 ELSEWHERE = {"region": "eu-west-1", "account": "210987654321"}
-#: A stack in another partition, where the programs run too: AWS GovCloud (US).
+#: Stacks in the other partitions the programs run in: AWS GovCloud (US) and China.
 GOVCLOUD = {"region": "us-gov-west-1", "account": "210987654321"}
+CHINA = {"region": "cn-north-1", "account": "210987654321"}
 
 
 def sar_patterns(service: str, resource: str) -> set[str]:
@@ -131,7 +132,7 @@ def test_every_arn_of_every_program_is_shaped_as_aws_forms_it(program: str) -> N
     assert list(misshapen(run_config(program), "aws", "us-east-1", "123456789012")) == []
 
 
-@pytest.mark.parametrize("where", [ELSEWHERE, GOVCLOUD], ids=lambda where: where["region"])
+@pytest.mark.parametrize("where", [ELSEWHERE, GOVCLOUD, CHINA], ids=lambda where: where["region"])
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_a_stack_in_another_region_and_partition_has_them_in_every_arn(program: str, where: dict[str, str]) -> None:
     region, account = where["region"], where["account"]
@@ -170,3 +171,10 @@ def test_a_global_services_arn_names_no_region() -> None:
     role = arn_regex(SAR_ARNS["aws:iam/role:Role"][2], "aws", "eu-west-1", "1")
     assert role.fullmatch("arn:aws:iam::1:role/graviton-node/dev/r")
     assert not role.fullmatch("arn:aws:iam:eu-west-1:1:role/graviton-node/dev/r")
+
+
+def test_a_stack_in_china_has_the_partitions_domain_in_its_urls() -> None:
+    outputs = runs_in(CHINA["region"], CHINA["account"])["dev"].outputs
+    # endpoints.json: the aws-cn partition's dnsSuffix is amazonaws.com.cn.
+    assert outputs["repository_url"] == "210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/dev-app-repo"
+    assert outputs["url"] == "http://dev-web-alb-1234567890.cn-north-1.elb.amazonaws.com.cn"
