@@ -9,9 +9,8 @@ AWS, no Pulumi CLI and no provider plugins, and read what it registered.
 
 Each registered resource is recorded with its inputs as the engine gets them (camelCase keys), its parent,
 its dependency URNs (``depends_on`` too, which ``MockResourceArgs`` lacks) and options; the mocks answer
-AWS-shaped outputs in the stack's region, its partition and account (``aws:region``,
-``aws:allowedAccountIds``): ARNs as AWS forms them, for the types ``mock_answers`` has a form for. For tests
-only (the one module importing Pulumi without a component). AWS's answers: ``mock_answers``.
+AWS-shaped outputs in the stack's region, partition and account (``aws:region``, ``aws:allowedAccountIds``).
+For tests only (the one module importing Pulumi without a component). AWS's answers: ``mock_answers``.
 """
 
 from __future__ import annotations
@@ -120,8 +119,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.account = account or DEFAULT_ACCOUNT
 
     def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
-        """The ARN these mocks give a resource of ``typ`` named ``name`` with ``inputs`` (``mock_arn`` in their
-        region and account)."""
+        """The ARN these mocks give a resource of ``typ`` with ``name`` and ``inputs`` (``mock_arn``, theirs)."""
         return mock_arn(typ, name, self.region, self.account, inputs)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from components.mock_answers import OTHER_ARNS, SAR_ARNS
+from components.arn_forms import OTHER_ARNS, SAR_ARNS
 from components.validation import partition_of
 from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, PROGRAMS, run_config
 from tools.offline import RecordingMocks, Registered, Run, run_program
