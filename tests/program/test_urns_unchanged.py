@@ -17,7 +17,7 @@ import pytest
 from tests.program.stacks import BASELINED, PROGRAMS, run_config
 from tools.offline import PROJECT, Run, run_mocked
 from tools.replace_inputs import READ, changed, kind, rule
-from tools.urns import REPLACE, Identities, baseline, snapshot
+from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
 
 
 def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
@@ -182,3 +182,14 @@ def test_a_top_level_task_and_route_give_their_children_no_alias_to_a_place_they
     # (pulumi-aws gives some types aliases to their old type tokens: those keep the parent.)
     moved = {r.name for r in run.mocks.resources for a in r.aliases if a.spec.parentUrn or a.spec.noParent}
     assert moved == set(), moved
+
+
+def test_adding_replace_inputs_to_a_baseline_changes_nothing_else_and_refuses_another_program() -> None:
+    run = run_config("dev")
+    rows = snapshot(run)
+    recorded = {"program": "dev", "resources": [{k: v for k, v in row.items() if k != REPLACE} for row in rows]}
+    assert add_replace_inputs(recorded, run) == {"program": "dev", "resources": rows}
+    with pytest.raises(ValueError, match="recorded already"):
+        add_replace_inputs({"resources": rows}, run)
+    with pytest.raises(ValueError, match="not the recorded program"):
+        add_replace_inputs({"resources": recorded["resources"][1:]}, run)
