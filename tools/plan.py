@@ -8,6 +8,12 @@
     python tools/plan.py --mermaid             # the component tree as a Mermaid graph (GitHub renders it)
     python tools/plan.py --stack prod --diff tests/program/fixtures/urns/prod.json  # anything replaced?
 
+A diff lists a resource the engine would replace as ``-/+``: its URN is no resource's and no alias's, its
+type or AWS names changed, or an input its provider replaces it on changed (``tools/replace_inputs.py``:
+``-/+ <urn>  (vpcId: "a" -> "b")``). What every deploy of new code replaces by design is listed apart: a
+task definition's ``new revision``, a multi-platform index's ``new build``. Against a URN baseline
+(``tools/urns.py``) only these show, then ``no replacements`` when nothing is replaced.
+
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
 Output is sorted (components, then their children, by type and name), so two plans can be diffed.
 Every config mistake is reported at once, one line per key, with exit status 2.
@@ -22,7 +28,7 @@ import json
 import re
 import shlex
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
-from tools.urns import Identities, physical_names
+from tools.replace_inputs import changed, kind, rule
+from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -128,10 +135,12 @@ def _parent_name(run: Run, resource: Registered) -> str:
     return parents[0] if parents else ""
 
 
-def document(run: Run, stack: str) -> dict[str, Any]:
-    """The ``--json`` plan: every resource (sorted as the tree), its parent, URN, aliases, AWS names and
+def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any]:
+    """The ``--json`` plan: every resource (sorted as the tree), its parent, URN, aliases, AWS names,
+    replace-on-change inputs (a made value named by its resource's URN, or by its alias in ``known``) and
     all inputs, and the outputs."""
     identities = Identities(run)
+    references = References(run, identities, known)
     return {
         "stack": stack,
         "resources": [
@@ -142,6 +151,7 @@ def document(run: Run, stack: str) -> dict[str, Any]:
                 "urn": identities.urn(r) if r.urn else "",
                 "aliases": sorted(identities.aliases(r)) if r.urn else [],
                 "physical": physical_names(r),
+                REPLACE: replace_values(r, references) if r.urn else {},
                 "inputs": _inputs(r),
             }
             for _, r in _tree(run)
@@ -228,9 +238,23 @@ def _flatten(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+def _changes(changes: list[tuple[str, Any, Any]]) -> str:
+    """Changed replace-on-change inputs, leaf by leaf: ``vpcId: "a" -> "b"``."""
+    leaves = []
+    for path, was, now in changes:
+        old, new = dict(_flatten(was, path)), dict(_flatten(now, path))
+        leaves += [
+            f"{leaf}: {json.dumps(_tidy(old.get(leaf)))} -> {json.dumps(_tidy(new.get(leaf)))}"
+            for leaf in sorted(old.keys() | new.keys())
+            if old.get(leaf) != new.get(leaf)
+        ]
+    return ", ".join(leaves)
+
+
 def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Resources of ``before`` the engine would replace (``-/+``): no resource of ``after`` has their URN or
-    names it as an alias, or the one that does has another type or other AWS names."""
+    names it as an alias, the one that does has another type or other AWS names, or it changes an input
+    its provider replaces it on. A task definition whose inputs change is a ``new revision`` instead."""
     answering: dict[str, list[dict[str, Any]]] = {}
     for resource in after["resources"]:
         for urn in {resource.get("urn", ""), *resource.get("aliases", [])} - {""}:
@@ -242,14 +266,19 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         found = answering.get(old["urn"], [])
         if len(found) != 1 or (found[0]["type"], found[0]["physical"]) != (old["type"], old["physical"]):
             lines.append(f"-/+ {old['urn']}  (answered by {len(found)}: " + ", ".join(r["urn"] for r in found) + ")")
+        elif REPLACE in old and (changes := changed(old[REPLACE], found[0].get(REPLACE, {}))):
+            verdict = kind(rule(old["type"], PROJECT), [path for path, _, _ in changes])
+            lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")
     return lines
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """What changes between two ``--json`` plans: resources replaced (-/+), added (+), removed (-) and
-    changed (~). Against a URN baseline (``tools/urns.py``: no inputs recorded), only the replacements."""
+    """What changes between two ``--json`` plans: resources replaced (-/+) or given a new revision, added
+    (+), removed (-) and changed (~). Against a URN baseline (``tools/urns.py``: no inputs recorded), only
+    the replacements and new revisions, then ``no replacements`` if there is none."""
     if before["resources"] and "inputs" not in before["resources"][0]:
-        return replacements(before, after) or ["no replacements"]
+        lines = replacements(before, after)
+        return lines if any(line.startswith("-/+") for line in lines) else [*lines, "no replacements"]
 
     def index(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
@@ -377,7 +406,8 @@ def main(argv: list[str]) -> int:
     if options.json:
         print(json.dumps(document(run, options.stack), indent=2, sort_keys=True, default=str))
     elif before is not None:
-        after = json.loads(json.dumps(document(run, options.stack), sort_keys=True, default=str))
+        known = [resource.get("urn", "") for resource in before["resources"]]
+        after = json.loads(json.dumps(document(run, options.stack, known), sort_keys=True, default=str))
         print("\n".join(diff(before, after)))
     elif options.mermaid:
         print("\n".join(mermaid(run)))

@@ -1,11 +1,24 @@
 """Resource identities as the Pulumi engine keys its state: URNs, the URNs each resource's aliases name,
-and the names AWS knows a resource by. A refactor that moves a child under a new parent changes its URN;
-without an alias naming the old one, ``pulumi up`` deletes the old resource and creates a new one.
+the names AWS knows a resource by, and the inputs whose change replaces it. A refactor that moves a child
+under a new parent changes its URN; without an alias naming the old one, ``pulumi up`` deletes the old
+resource and creates a new one. With the same URN and the same names, a change to an input the provider
+marks replace-on-change (``tools/replace_inputs.py``: a security group's description, a target group's
+port) replaces it all the same; an ECS task definition registers a new revision instead.
 
-    python tools/urns.py --write   # record the baseline of every program tests/program/stacks.py walks
+    python tools/urns.py --write                # record the baseline of every program stacks.py walks
+    python tools/urns.py --add-replace-inputs   # add the replace-on-change inputs to a recorded baseline
 
 The baseline is 0.4.0's, recorded before the components were split: ``--write`` never overwrites it
 (delete a file on purpose to record it again, e.g. for a program that did not exist then).
+``--add-replace-inputs`` adds only the ``replace_inputs`` field, run against the code the baseline was
+recorded from (``git worktree add <dir> 1e9a338``, copy this file and ``tools/replace_inputs.py`` in,
+run it there, copy the fixtures back): it refuses a program whose URNs are not the recorded ones, and
+a file that has the field already.
+
+A value the mocks made for another resource (an ARN, an ID, a generated name) is recorded as where it
+came from, ``ref:<URN>#<output>`` (``stack:<name>#outputs.<key>`` for a StackReference's,
+``call:<token>#<key>`` for an invoke's answer), so a change to the mocks' answers is no change to a
+resource; the current run names each resource by whichever of its URN and aliases the baseline holds.
 
 The mocks' URNs (``pulumi.runtime.mocks``) keep only the parent's last type; the engine's carry the
 whole chain of parent types (``pulumi.runtime.resource.create_urn``: the parent URN's type, then ``$``)
@@ -14,18 +27,23 @@ and leave out the stack resource. So the URNs here are computed from the recorde
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.offline import ROOT, Registered, Run
+from tools.offline import PROJECT, ROOT, Registered, Run
+from tools.replace_inputs import READ, replace_inputs, rule
 
 BASELINE = ROOT / "tests" / "program" / "fixtures" / "urns"
 STACK = "pulumi:pulumi:Stack"
+REPLACE = "replace_inputs"
+#: Which output names a made value first, when a resource answered it under more than one.
+_OUTPUT_RANK = {"id": 0, "arn": 1}
 #: Inputs that set the name AWS knows a resource by; a resource without one is named by Pulumi from its
 #: logical name (kept in its URN) plus a random suffix kept in the state.
 NAME_INPUTS = (
@@ -115,12 +133,88 @@ def physical_names(resource: Registered) -> dict[str, Any]:
     return {key: resource.inputs[key] for key in NAME_INPUTS if key in resource.inputs}
 
 
-def snapshot(run: Run) -> list[dict[str, Any]]:
-    """Every resource's type, URN and AWS names, sorted by URN."""
+def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Leaf values by path (``a.b[0]``)."""
+    if isinstance(value, dict):
+        for key in sorted(value):
+            yield from _leaves(value[key], f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+class References:
+    """Values the mocks made (a resource's ID and every output it did not get as an input, a
+    StackReference's outputs, an invoke's answer), by where they came from."""
+
+    def __init__(self, run: Run, identities: Identities, known: Collection[str] = ()) -> None:
+        self._made: dict[str, list[tuple[int, int, str, str, int]]] = {}
+        for resource in run.mocks.resources:
+            if resource.type == READ:
+                outputs = resource.outputs.get("outputs", {})
+                self._add(f"stack:{resource.inputs['name']}", {"outputs": outputs}, {}, id(resource))
+                continue
+            names = sorted({identities.urn(resource), *identities.aliases(resource)})
+            name = "ref:" + next((urn for urn in names if urn in known), identities.urn(resource))
+            self._add(name, {**resource.outputs, "id": resource.id}, resource.inputs, id(resource))
+        # An invoke's answer (the default VPC's ID) only where no resource made the value.
+        for (token, args), answer in zip(run.mocks.calls, run.mocks.answers, strict=True):
+            self._add(f"call:{token}", answer, args, 0, source=1)
+        for candidates in self._made.values():
+            candidates.sort()
+
+    def _add(self, name: str, made: dict[str, Any], given: dict[str, Any], who: int, source: int = 0) -> None:
+        echoed = {value for _, value in _leaves(given)}
+        for key, value in _leaves(made):
+            if isinstance(value, str) and value and value not in echoed:
+                rank = _OUTPUT_RANK.get(key, len(_OUTPUT_RANK))
+                self._made.setdefault(value, []).append((source, rank, name, key, who))
+
+    def normalize(self, value: Any, owner: Registered) -> Any:
+        """``value`` with each string another resource's made value stands for named as its source; JSON
+        held in a string (container definitions, policies) is opened first."""
+        if isinstance(value, str) and value[:1] in "[{":
+            with contextlib.suppress(json.JSONDecodeError):
+                value = json.loads(value)
+        if isinstance(value, dict):
+            return {key: self.normalize(item, owner) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.normalize(item, owner) for item in value]
+        if isinstance(value, str):
+            for _, _, name, key, who in self._made.get(value, ()):
+                if who != id(owner):
+                    return f"{name}#{key}"
+        return value
+
+
+def replace_values(resource: Registered, references: References) -> dict[str, Any]:
+    """The replace-on-change inputs ``resource`` sets, made values named by their source."""
+    replaces = rule(resource.type, PROJECT)
+    if replaces is None:
+        raise ValueError(f"{resource.type}: no replace-on-change row in tools/replace_inputs.py")
+    return {
+        path: references.normalize(value, resource) for path, value in replace_inputs(replaces, resource.inputs).items()
+    }
+
+
+def snapshot(run: Run, known: Collection[str] = ()) -> list[dict[str, Any]]:
+    """Every resource's type, URN, AWS names and replace-on-change inputs, sorted by URN; a made value is
+    named by its resource's URN, or by the one of its aliases in ``known`` (a baseline's URNs)."""
     identities = Identities(run)
+    references = References(run, identities, known)
     # A read resource (a StackReference) is looked up, not owned: it has no registration to keep.
     owned = [r for r in run.mocks.resources if r.urn]
-    rows = [{"type": r.type, "urn": identities.urn(r), "physical": physical_names(r)} for r in owned]
+    rows = [
+        {
+            "type": r.type,
+            "urn": identities.urn(r),
+            "physical": physical_names(r),
+            REPLACE: replace_values(r, references),
+        }
+        for r in owned
+    ]
     return sorted(rows, key=lambda row: row["urn"])
 
 
@@ -136,17 +230,42 @@ def _programs() -> Iterator[tuple[str, Run]]:
         yield program, run_config(program)
 
 
+def _save(program: str, document: dict[str, Any]) -> None:
+    (BASELINE / f"{program}.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
+def add_replace_inputs(document: dict[str, Any], run: Run) -> dict[str, Any]:
+    """``document`` (a recorded baseline) with each row's replace-on-change inputs added from ``run``, the
+    program the baseline was recorded from; nothing else in it changes. A ``ValueError`` if ``run``
+    registers other URNs, or a row has the field."""
+    rows = {row["urn"]: row for row in snapshot(run)}
+    recorded = {row["urn"] for row in document["resources"]}
+    if recorded != rows.keys():
+        raise ValueError(f"not the recorded program: {sorted(recorded ^ rows.keys())}")
+    if any(REPLACE in row for row in document["resources"]):
+        raise ValueError(f"{REPLACE} is recorded already")
+    return {**document, "resources": [{**row, REPLACE: rows[row["urn"]][REPLACE]} for row in document["resources"]]}
+
+
 def main(argv: list[str]) -> int:
-    if argv != ["--write"]:
+    if argv not in (["--write"], ["--add-replace-inputs"]):
         print(__doc__, file=sys.stderr)
         return 2
     BASELINE.mkdir(parents=True, exist_ok=True)
     for program, run in _programs():
-        if (BASELINE / f"{program}.json").exists():
+        path = BASELINE / f"{program}.json"
+        if argv == ["--add-replace-inputs"]:
+            if path.exists():
+                try:
+                    _save(program, add_replace_inputs(json.loads(path.read_text()), run))
+                except ValueError as error:
+                    print(f"kept {program}: {error}", file=sys.stderr)
+                    return 1
+            continue
+        if path.exists():
             print(f"kept {program}: the baseline exists", file=sys.stderr)
             continue
-        document = {"program": program, "resources": snapshot(run)}
-        (BASELINE / f"{program}.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+        _save(program, {"program": program, "resources": snapshot(run)})
     return 0
 
 

@@ -1,6 +1,7 @@
 """The offline plan: a stable, sorted tree of what the program registers, a diff, and clean errors."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -175,6 +176,41 @@ def test_a_diff_against_the_0_4_0_urns_shows_no_replacement(capsys: pytest.Captu
     assert plan(capsys, "--stack", stack, "--diff", str(baseline))[1] == "no replacements\n"
 
 
+def _baseline_with(stack: str, type_token: str, path: str, value: object) -> dict[str, object]:
+    """The 0.4.0 baseline of ``stack`` as if its first ``type_token`` had set ``path`` to ``value``."""
+    document = json.loads((Path(__file__).parent / "fixtures" / "urns" / f"{stack}.json").read_text())
+    row = next(row for row in document["resources"] if row["type"] == type_token)
+    row["replace_inputs"][path] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("type_token", "path", "was", "shown"),
+    [
+        ("aws:ec2/securityGroup:SecurityGroup", "description", "Managed by Pulumi", '"Managed by Pulumi" -> "'),
+        ("aws:lb/targetGroup:TargetGroup", "port", 8080, "8080 -> 3000"),
+    ],
+)
+def test_a_diff_against_the_urns_shows_a_kept_resource_whose_replace_on_change_input_changed_as_replaced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, type_token: str, path: str, was: object, shown: str
+) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(_baseline_with("dev", type_token, path, was)))
+    (replaced,) = plan(capsys, "--diff", str(saved))[1].splitlines()
+    assert replaced.startswith("-/+ urn:pulumi:dev::") and f"{type_token}::" in replaced
+    assert f"  ({path}: {shown}" in replaced
+
+
+def test_a_diff_against_the_urns_lists_a_changed_task_definition_as_a_new_revision(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(_baseline_with("dev", "aws:ecs/taskDefinition:TaskDefinition", "cpu", "512")))
+    (revision, verdict) = plan(capsys, "--diff", str(saved))[1].splitlines()
+    assert revision.startswith("new revision urn:pulumi:dev::") and '(cpu: "512" -> "1024")' in revision
+    assert verdict == "no replacements"
+
+
 def test_a_diff_shows_a_resource_whose_urn_moved_without_an_alias_as_replaced(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -199,6 +235,16 @@ def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn
     assert outputs["url"] == "http://dev-web-alb-1234567890.eu-west-1.elb.amazonaws.com"
     assert outputs["repository_url"] == "210987654321.dkr.ecr.eu-west-1.amazonaws.com/dev-app-repo"
     assert outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:210987654321:cluster/dev-app-cluster"
+
+
+def test_the_plan_shows_arns_as_aws_forms_them_in_the_stacks_region(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan(capsys, "--json", "--stack", "prod", "--set", "aws:region=eu-west-1")
+    outputs = json.loads(out)["outputs"]
+    # listener/app/${LoadBalancerName}/${LoadBalancerId}/${ListenerId} (Service Authorization Reference)
+    balancer = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod-web-alb/50dc6c495c0c9188/"
+    assert code == 0 and re.fullmatch(re.escape(balancer) + "[0-9a-f]{16}", outputs["listener_arn"])
+    assert outputs["load_balancer_arn_suffix"] == "app/prod-web-alb/50dc6c495c0c9188"
+    assert outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-app-cluster"
 
 
 def with_stack_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:

@@ -1,35 +1,94 @@
 """Existing stacks replace nothing: every URN that dev, prod, the maximal config and the second-service
 example registered at 0.4.0 (``tests/program/fixtures/urns``, recorded before the components were split)
-is still a resource's URN, or is named as an alias by exactly one resource, which has the same type and
-the same AWS names. Anything else makes ``pulumi up`` delete the old resource and create a new one."""
+is still a resource's URN, or is named as an alias by exactly one resource, which has the same type, the
+same AWS names and the same values of the inputs its provider replaces it on (``tools/replace_inputs.py``).
+Anything else makes ``pulumi up`` delete the old resource and create a new one. (What every deploy of new
+code replaces by design, a task definition's new revision or a new build's index tag, is no refactor's
+doing: ``tools/plan.py --diff`` lists those apart.)"""
 
+import copy
 from collections.abc import Callable
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pytest
 
-from tests.program.stacks import BASELINED, run_config
-from tools.offline import run_mocked
-from tools.urns import Identities, baseline, physical_names
+from tests.program.stacks import BASELINED, PROGRAMS, run_config
+from tools.offline import PROJECT, Run, run_mocked
+from tools.replace_inputs import READ, changed, kind, rule
+from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
+
+
+def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
+    """Each recorded resource the engine would replace in ``run``, and why."""
+    identities = Identities(run)
+    rows = {row["urn"]: row for row in snapshot(run, known={row["urn"] for row in recorded})}
+    answering: dict[str, list[dict[str, Any]]] = {}
+    for resource in (r for r in run.mocks.resources if r.urn):
+        for urn in {identities.urn(resource), *identities.aliases(resource)}:
+            answering.setdefault(urn, []).append(rows[identities.urn(resource)])
+    problems = []
+    for old in recorded:
+        found = answering.get(old["urn"], [])
+        if len(found) != 1:
+            problems.append(f"{old['urn']}: answered by {len(found)} resources {[row['urn'] for row in found]}")
+            continue
+        (new,) = found
+        if (new["type"], new["physical"]) != (old["type"], old["physical"]):
+            problems.append(
+                f"{old['urn']}: now {new['type']} named {new['physical']}, was {old['type']} named {old['physical']}"
+            )
+        elif (changes := changed(old[REPLACE], new[REPLACE])) and kind(
+            rule(old["type"], PROJECT), [c[0] for c in changes]
+        ) == "-/+":
+            problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
+    return problems
 
 
 @pytest.mark.parametrize("program", BASELINED)
-def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_same_names(program: str) -> None:
-    run = run_config(program)
-    identities = Identities(run)
-    answering: dict[str, list[tuple[str, str, dict[str, object]]]] = {}
-    for resource in (r for r in run.mocks.resources if r.urn):
-        for urn in {identities.urn(resource), *identities.aliases(resource)}:
-            answering.setdefault(urn, []).append((identities.urn(resource), resource.type, physical_names(resource)))
-    problems = []
-    for old in baseline(program):
-        found = answering.get(old["urn"], [])
-        if len(found) != 1:
-            problems.append(f"{old['urn']}: answered by {len(found)} resources {[urn for urn, _, _ in found]}")
-        elif found[0][1:] != (old["type"], old["physical"]):
-            problems.append(f"{old['urn']}: now {found[0]}, was {old['type']} named {old['physical']}")
+def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_same_names_and_replace_inputs(
+    program: str,
+) -> None:
+    problems = replaced(baseline(program), run_config(program))
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_type_a_program_registers_has_a_replace_on_change_row(program: str) -> None:
+    types = {r.type for r in run_config(program).mocks.resources if r.type != READ}
+    assert not {t for t in types if rule(t, PROJECT) is None}, "add a row to tools/replace_inputs.py"
+
+
+def test_every_recorded_resource_has_its_replace_on_change_inputs_recorded() -> None:
+    assert all(REPLACE in row for program in BASELINED for row in baseline(program))
+
+
+def _with(program: str, type_token: str, path: str, value: object) -> list[dict[str, Any]]:
+    """The baseline of ``program`` as if 0.4.0 had set ``path`` of its first ``type_token`` to ``value``."""
+    recorded = copy.deepcopy(baseline(program))
+    row = next(row for row in recorded if row["type"] == type_token)
+    row[REPLACE][path] = value
+    return recorded
+
+
+@pytest.mark.parametrize(
+    ("type_token", "path", "value"),
+    [
+        ("aws:ec2/securityGroup:SecurityGroup", "description", "Managed by Pulumi"),
+        ("aws:lb/targetGroup:TargetGroup", "port", 8080),
+        ("aws:iam/role:Role", "path", "/"),
+    ],
+)
+def test_a_changed_replace_on_change_input_is_a_replacement_though_urn_and_names_are_kept(
+    type_token: str, path: str, value: object
+) -> None:
+    (problem,) = replaced(_with("prod", type_token, path, value), run_config("prod"))
+    assert f"replace-on-change inputs changed [('{path}', {value!r}," in problem
+
+
+def test_a_task_definition_with_other_inputs_is_a_new_revision_not_a_replacement() -> None:
+    assert replaced(_with("prod", "aws:ecs/taskDefinition:TaskDefinition", "cpu", "4096"), run_config("prod")) == []
 
 
 def test_an_alias_is_resolved_as_the_engine_resolves_it() -> None:
@@ -121,3 +180,14 @@ def test_a_top_level_task_and_route_give_their_children_no_alias_to_a_place_they
     # (pulumi-aws gives some types aliases to their old type tokens: those keep the parent.)
     moved = {r.name for r in run.mocks.resources for a in r.aliases if a.spec.parentUrn or a.spec.noParent}
     assert moved == set(), moved
+
+
+def test_adding_replace_inputs_to_a_baseline_changes_nothing_else_and_refuses_another_program() -> None:
+    run = run_config("dev")
+    rows = snapshot(run)
+    recorded = {"program": "dev", "resources": [{k: v for k, v in row.items() if k != REPLACE} for row in rows]}
+    assert add_replace_inputs(recorded, run) == {"program": "dev", "resources": rows}
+    with pytest.raises(ValueError, match="recorded already"):
+        add_replace_inputs({"resources": rows}, run)
+    with pytest.raises(ValueError, match="not the recorded program"):
+        add_replace_inputs({"resources": recorded["resources"][1:]}, run)

@@ -1,0 +1,90 @@
+"""The replace-on-change table (``tools/replace_inputs.py``): each row names inputs the SDKs have, and the
+helpers read, compare and classify them as the engine's diff would."""
+
+import importlib
+import inspect
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tools.replace_inputs import COMPONENT, MISSING, REPLACE_ON_CHANGE, changed, kind, replace_inputs, rule, value_at
+
+
+def _args_class(type_token: str) -> type:
+    """The SDK's ``<Resource>Args`` for a type token (``aws:lambda/permission:Permission`` is
+    ``pulumi_aws.lambda_.PermissionArgs``)."""
+    package, module, name = type_token.split(":")
+    sdk = {"aws": "pulumi_aws", "awsx": "pulumi_awsx", "docker-build": "pulumi_docker_build"}[package]
+    module = module.split("/")[0]
+    path = sdk if module == "index" else f"{sdk}.{module}_" if module == "lambda" else f"{sdk}.{module}"
+    found = importlib.import_module(path)
+    # Where a nested type takes ``<Resource>Args``, the resource's own is ``<Resource>InitArgs``.
+    return getattr(found, f"{name}InitArgs", None) or getattr(found, f"{name}Args")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([A-Z])", r"_\1", name).lower()
+
+
+@pytest.mark.parametrize("type_token", sorted(REPLACE_ON_CHANGE))
+def test_every_replace_on_change_input_is_an_input_of_the_sdk_resource(type_token: str) -> None:
+    replaces = REPLACE_ON_CHANGE[type_token]
+    parameters = inspect.signature(_args_class(type_token).__init__).parameters
+    paths = (*replaces.inputs, *replaces.source_kind, *replaces.each_deploy)
+    assert {_snake(path.split(".")[0]) for path in paths} <= parameters.keys()
+
+
+@pytest.mark.parametrize("type_token", sorted(REPLACE_ON_CHANGE))
+def test_every_row_cites_the_source_it_was_read_from(type_token: str) -> None:
+    source = REPLACE_ON_CHANGE[type_token].source
+    assert source.startswith(("internal/service/", "pulumi/pulumi-awsx ", "pulumi/pulumi-docker-build "))
+
+
+def test_a_project_component_is_never_replaced_and_an_unknown_type_has_no_row() -> None:
+    assert rule("graviton-node:service:Cluster", "graviton-node") is COMPONENT
+    assert rule("aws:ec2/instance:Instance", "graviton-node") is None
+
+
+def test_a_path_reads_through_one_item_blocks_and_an_unset_input_is_missing() -> None:
+    inputs = {"deploymentController": {"type": "ECS"}, "cluster": "arn"}
+    assert value_at(inputs, "deploymentController.type") == "ECS"
+    assert value_at(inputs, "deploymentController.other") is MISSING
+    assert value_at(inputs, "cluster.type") is MISSING
+
+
+def test_a_rule_records_its_inputs_and_which_source_kind_a_security_group_rule_has() -> None:
+    ingress = REPLACE_ON_CHANGE["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
+    inputs = {"securityGroupId": "sg-1", "cidrIpv4": "0.0.0.0/0", "fromPort": 443}
+    assert replace_inputs(ingress, inputs) == {"securityGroupId": "sg-1", "source kind": ["cidrIpv4"]}
+
+
+def test_a_security_group_s_description_and_a_target_group_s_port_replace_it() -> None:
+    group, target = (
+        REPLACE_ON_CHANGE[t] for t in ("aws:ec2/securityGroup:SecurityGroup", "aws:lb/targetGroup:TargetGroup")
+    )
+    assert kind(group, ["description"]) == "-/+"
+    assert kind(target, ["port"]) == "-/+"
+    assert "kmsKeyId" not in REPLACE_ON_CHANGE["aws:cloudwatch/logGroup:LogGroup"].inputs
+
+
+def test_a_task_definition_change_is_a_new_revision_and_an_index_s_new_tag_a_new_build() -> None:
+    task = REPLACE_ON_CHANGE["aws:ecs/taskDefinition:TaskDefinition"]
+    index = REPLACE_ON_CHANGE["docker-build:index:Index"]
+    assert kind(task, ["cpu", "containerDefinitions"]) == "new revision"
+    assert kind(index, ["tag"]) == "new build"
+    assert kind(index, ["tag", "registry.address"]) == "-/+"
+    assert kind(None, []) == "-/+"
+
+
+_values = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers(0, 3) | st.text(max_size=2))
+
+
+@given(_values, _values)
+def test_changed_lists_exactly_the_paths_whose_values_differ(
+    before: dict[str, object], after: dict[str, object]
+) -> None:
+    paths = [path for path, _, _ in changed(before, after)]
+    assert paths == sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert changed(before, before) == []

@@ -1,0 +1,332 @@
+"""The inputs whose change makes the engine replace a resource that keeps its URN and its AWS names.
+
+Pulumi replaces a resource (``-/+``: create the new one, delete the old) when its provider's diff says so.
+pulumi-aws 7 bridges hashicorp/terraform-provider-aws (v6): an attribute marked ``ForceNew: true``
+(terraform-plugin-sdk) or given a ``RequiresReplace`` plan modifier (terraform-plugin-framework) forces a
+new resource when it changes, and a few ``CustomizeDiff`` functions force one on a condition. Each row below
+is read from the resource's source, ``internal/service/<svc>/<resource>.go``, and names Pulumi's inputs:
+the camelCase of the Terraform attribute, pluralised for a repeatable block (``capacity_provider_strategy``
+is ``capacityProviderStrategies``), and a dotted path where ``ForceNew`` sits on an attribute of a
+one-item block (``deploymentController.type``). A block that is itself ``ForceNew`` is named whole.
+
+Read from the snapshot the search index stores (files at different commits of the provider's history,
+named per row); the rows hold for the attributes this program sets. ``tests/unit/test_replace_inputs.py``
+holds the names to the pulumi_aws SDK and every registered type to having a row.
+
+Pure: no Pulumi import; ``tools/urns.py`` records these inputs' values in the URN baseline and
+``tools/plan.py --diff`` compares them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+PROVIDER = "hashicorp/terraform-provider-aws"
+
+
+@dataclass(frozen=True)
+class Replaces:
+    """What replaces one resource type."""
+
+    source: str
+    """Where the rule is read: a file of ``PROVIDER`` (``internal/service/...``) or another repository's."""
+    inputs: tuple[str, ...] = ()
+    """Inputs (dotted paths into one-item blocks) a change to which replaces the resource."""
+    source_kind: tuple[str, ...] = ()
+    """Inputs of which exactly one is set: a change of *which* one replaces the resource."""
+    each_deploy: tuple[str, ...] = ()
+    """Inputs that change with every deploy of new code or settings, and replace the resource by design
+    (a task definition's new revision, a new build's index tag): listed apart, as ``each_deploy_is``."""
+    each_deploy_is: str = ""
+    """What a change to ``each_deploy`` alone is called: ``new revision``, ``new build``."""
+
+
+#: What a project's own component needs: nothing. A ComponentResource has no provider and no diff of its
+#: own; what moves with it is its children's URNs, which the aliases keep.
+COMPONENT = Replaces(source="pulumi: a ComponentResource is never replaced on its inputs")
+#: A resource that is read (``pulumi.StackReference``), not owned: it is never created or replaced.
+READ = "pulumi:pulumi:StackReference"
+_NAMES = ("name", "namePrefix")
+_S3_BUCKET_CHILD = ("bucket", "expectedBucketOwner")
+
+REPLACE_ON_CHANGE: dict[str, Replaces] = {
+    # acm/certificate.go at 01661ea: domain_name, subject_alternative_names, validation_method,
+    # validation_option, key_algorithm, certificate_authority_arn are ForceNew.
+    "aws:acm/certificate:Certificate": Replaces(
+        "internal/service/acm/certificate.go",
+        (
+            "certificateAuthorityArn",
+            "domainName",
+            "keyAlgorithm",
+            "subjectAlternativeNames",
+            "validationMethod",
+            "validationOptions",
+        ),
+    ),
+    # acm/certificate_validation.go at 004eea7: both arguments ForceNew (no Update function).
+    "aws:acm/certificateValidation:CertificateValidation": Replaces(
+        "internal/service/acm/certificate_validation.go", ("certificateArn", "validationRecordFqdns")
+    ),
+    # appautoscaling/policy.go at 048320e: name, resource_id, scalable_dimension, service_namespace.
+    "aws:appautoscaling/policy:Policy": Replaces(
+        "internal/service/appautoscaling/policy.go", ("name", "resourceId", "scalableDimension", "serviceNamespace")
+    ),
+    # appautoscaling/scheduled_action.go at 048320e: the same four; schedule and the action update in place.
+    "aws:appautoscaling/scheduledAction:ScheduledAction": Replaces(
+        "internal/service/appautoscaling/scheduled_action.go",
+        ("name", "resourceId", "scalableDimension", "serviceNamespace"),
+    ),
+    # appautoscaling/target.go at 0105d21: resource_id, scalable_dimension, service_namespace.
+    "aws:appautoscaling/target:Target": Replaces(
+        "internal/service/appautoscaling/target.go", ("resourceId", "scalableDimension", "serviceNamespace")
+    ),
+    # cloudwatch/dashboard.go at 0620f2a: dashboard_name.
+    "aws:cloudwatch/dashboard:Dashboard": Replaces("internal/service/cloudwatch/dashboard.go", ("dashboardName",)),
+    # events/rule.go at 0cdab4a: event_bus_name, name, name_prefix.
+    "aws:cloudwatch/eventRule:EventRule": Replaces("internal/service/events/rule.go", ("eventBusName", *_NAMES)),
+    # events/target.go at 0762c41: event_bus_name, rule, target_id (arn updates in place).
+    "aws:cloudwatch/eventTarget:EventTarget": Replaces(
+        "internal/service/events/target.go", ("eventBusName", "rule", "targetId")
+    ),
+    # logs/group.go at 0073593: log_group_class, name, name_prefix. kms_key_id is not: a change calls
+    # AssociateKmsKey/DisassociateKmsKey in Update.
+    "aws:cloudwatch/logGroup:LogGroup": Replaces("internal/service/logs/group.go", ("logGroupClass", *_NAMES)),
+    # logs/metric_filter.go at 0f14e6f: log_group_name, name.
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": Replaces(
+        "internal/service/logs/metric_filter.go", ("logGroupName", "name")
+    ),
+    # logs/resource_policy.go at 00a3530: policy_name, resource_arn.
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": Replaces(
+        "internal/service/logs/resource_policy.go", ("policyName", "resourceArn")
+    ),
+    # cloudwatch/metric_alarm.go at 055611a: alarm_name only (Pulumi's ``name``).
+    "aws:cloudwatch/metricAlarm:MetricAlarm": Replaces("internal/service/cloudwatch/metric_alarm.go", ("name",)),
+    # ec2/vpc_security_group.go at 0160692: description, name, name_prefix, vpc_id.
+    "aws:ec2/securityGroup:SecurityGroup": Replaces(
+        "internal/service/ec2/vpc_security_group.go", ("description", *_NAMES, "vpcId")
+    ),
+    # ecr/lifecycle_policy.go at 00a3530: policy and repository (the resource has no Update).
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": Replaces(
+        "internal/service/ecr/lifecycle_policy.go", ("policy", "repository")
+    ),
+    # ecr/repository.go at 0072eea: encryption_configuration (and its encryption_type, kms_key), name.
+    "aws:ecr/repository:Repository": Replaces(
+        "internal/service/ecr/repository.go", ("encryptionConfigurations", "name")
+    ),
+    # ecs/cluster.go at 00a3530: name; configuration and setting update in place (UpdateCluster).
+    "aws:ecs/cluster:Cluster": Replaces("internal/service/ecs/cluster.go", ("name",)),
+    # ecs/cluster_capacity_providers.go at 0619e62: cluster_name.
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": Replaces(
+        "internal/service/ecs/cluster_capacity_providers.go", ("clusterName",)
+    ),
+    # ecs/service.go at 00a919d: cluster, deployment_controller.type, iam_role, launch_type, name,
+    # scheduling_strategy are ForceNew; capacityProviderStrategyCustomizeDiff forces a new service on a
+    # capacity_provider_strategy change unless force_new_deployment is set and neither side is empty
+    # (later releases refuse the change without force_new_deployment instead): held here as replacing.
+    "aws:ecs/service:Service": Replaces(
+        "internal/service/ecs/service.go",
+        (
+            "capacityProviderStrategies",
+            "cluster",
+            "deploymentController.type",
+            "iamRole",
+            "launchType",
+            "name",
+            "schedulingStrategy",
+        ),
+    ),
+    # ecs/task_definition.go at 04fc21d: every argument but tags and skip_destroy is ForceNew (those
+    # pulumi-aws 7 still has: inference_accelerator went in provider v6): a change registers a new
+    # revision, as every deploy of a new image does.
+    "aws:ecs/taskDefinition:TaskDefinition": Replaces(
+        "internal/service/ecs/task_definition.go",
+        each_deploy=(
+            "containerDefinitions",
+            "cpu",
+            "ephemeralStorage",
+            "executionRoleArn",
+            "family",
+            "ipcMode",
+            "memory",
+            "networkMode",
+            "pidMode",
+            "placementConstraints",
+            "proxyConfiguration",
+            "requiresCompatibilities",
+            "runtimePlatform",
+            "taskRoleArn",
+            "volumes",
+        ),
+        each_deploy_is="new revision",
+    ),
+    # iam/role.go at 0040ea6: name, name_prefix, path.
+    "aws:iam/role:Role": Replaces("internal/service/iam/role.go", (*_NAMES, "path")),
+    # iam/role_policy.go at 02f97af: name, name_prefix, role.
+    "aws:iam/rolePolicy:RolePolicy": Replaces("internal/service/iam/role_policy.go", (*_NAMES, "role")),
+    # kms/alias.go at 01c0800: name, name_prefix (target_key_id updates in place).
+    "aws:kms/alias:Alias": Replaces("internal/service/kms/alias.go", _NAMES),
+    # kms/key.go at 00a3530: custom_key_store_id, customer_master_key_spec, key_usage, multi_region,
+    # xks_key_id.
+    "aws:kms/key:Key": Replaces(
+        "internal/service/kms/key.go",
+        ("customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"),
+    ),
+    # lambda/function.go at 0156d84: function_name, package_type, tenancy_config.
+    "aws:lambda/function:Function": Replaces(
+        "internal/service/lambda/function.go", ("name", "packageType", "tenancyConfig")
+    ),
+    # lambda/permission.go at 04592f0: every argument (the resource has no Update).
+    "aws:lambda/permission:Permission": Replaces(
+        "internal/service/lambda/permission.go",
+        (
+            "action",
+            "eventSourceToken",
+            "function",
+            "functionUrlAuthType",
+            "principal",
+            "principalOrgId",
+            "qualifier",
+            "sourceAccount",
+            "sourceArn",
+            "statementId",
+            "statementIdPrefix",
+        ),
+    ),
+    # elbv2/listener.go at 01c0800: load_balancer_arn only.
+    "aws:lb/listener:Listener": Replaces("internal/service/elbv2/listener.go", ("loadBalancerArn",)),
+    # elbv2/listener_rule.go at 032c4f0: listener_arn (priority is explicitly ForceNew: false).
+    "aws:lb/listenerRule:ListenerRule": Replaces("internal/service/elbv2/listener_rule.go", ("listenerArn",)),
+    # elbv2/load_balancer.go at 00edc94: customer_owned_ipv4_pool, internal, load_balancer_type, name,
+    # name_prefix.
+    "aws:lb/loadBalancer:LoadBalancer": Replaces(
+        "internal/service/elbv2/load_balancer.go",
+        ("customerOwnedIpv4Pool", "internal", "loadBalancerType", *_NAMES),
+    ),
+    # elbv2/target_group.go at 013cfb4: ip_address_type, name, name_prefix, port, protocol,
+    # protocol_version, target_type, vpc_id.
+    "aws:lb/targetGroup:TargetGroup": Replaces(
+        "internal/service/elbv2/target_group.go",
+        ("ipAddressType", *_NAMES, "port", "protocol", "protocolVersion", "targetType", "vpcId"),
+    ),
+    # route53/record.go at 00655c1: name, zone_id (type and records update through UPSERT).
+    "aws:route53/record:Record": Replaces("internal/service/route53/record.go", ("name", "zoneId")),
+    # s3/bucket.go at 0070bcd: bucket, bucket_prefix.
+    "aws:s3/bucket:Bucket": Replaces("internal/service/s3/bucket.go", ("bucket", "bucketPrefix")),
+    # s3/bucket_lifecycle_configuration.go at 0160692: RequiresReplace on bucket, expected_bucket_owner.
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": Replaces(
+        "internal/service/s3/bucket_lifecycle_configuration.go", _S3_BUCKET_CHILD
+    ),
+    # s3/bucket_ownership_controls.go at 01c0800: bucket.
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": Replaces(
+        "internal/service/s3/bucket_ownership_controls.go", ("bucket",)
+    ),
+    # s3/bucket_policy.go at 0073593: bucket.
+    "aws:s3/bucketPolicy:BucketPolicy": Replaces("internal/service/s3/bucket_policy.go", ("bucket",)),
+    # s3/bucket_public_access_block.go at 0160692: bucket.
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": Replaces(
+        "internal/service/s3/bucket_public_access_block.go", ("bucket",)
+    ),
+    # s3/bucket_server_side_encryption_configuration.go at 0160692: bucket, expected_bucket_owner.
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": Replaces(
+        "internal/service/s3/bucket_server_side_encryption_configuration.go", _S3_BUCKET_CHILD
+    ),
+    # sns/topic.go at 00a3530: fifo_topic, name, name_prefix.
+    "aws:sns/topic:Topic": Replaces("internal/service/sns/topic.go", ("fifoTopic", *_NAMES)),
+    # sns/topic_policy.go at 00a3530: arn.
+    "aws:sns/topicPolicy:TopicPolicy": Replaces("internal/service/sns/topic_policy.go", ("arn",)),
+    # sns/topic_subscription.go at 04a2e6e: endpoint, protocol, topic_arn (Pulumi's ``topic``).
+    "aws:sns/topicSubscription:TopicSubscription": Replaces(
+        "internal/service/sns/topic_subscription.go", ("endpoint", "protocol", "topic")
+    ),
+    # sqs/queue.go at 00a3530: fifo_queue, name, name_prefix.
+    "aws:sqs/queue:Queue": Replaces("internal/service/sqs/queue.go", ("fifoQueue", *_NAMES)),
+    # ssm/parameter.go at 0073593: data_type, name (tier forces one only from Advanced to Standard, which
+    # this program never sets).
+    "aws:ssm/parameter:Parameter": Replaces("internal/service/ssm/parameter.go", ("dataType", "name")),
+    # ec2/vpc_security_group_ingress_rule.go at 00a3220: RequiresReplace on security_group_id, and
+    # ModifyPlan replaces the rule when its source kind changes ("you cannot change the rule's source
+    # type"): cidr_ipv4, cidr_ipv6, prefix_list_id or referenced_security_group_id.
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": Replaces(
+        "internal/service/ec2/vpc_security_group_ingress_rule.go",
+        ("securityGroupId",),
+        source_kind=("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"),
+    ),
+    # ec2/vpc_security_group_egress_rule.go at 050ac11: the egress rule embeds resourceSecurityGroupRule,
+    # the ingress rule's schema and ModifyPlan.
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": Replaces(
+        "internal/service/ec2/vpc_security_group_egress_rule.go",
+        ("securityGroupId",),
+        source_kind=("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"),
+    ),
+    # pulumi/pulumi-awsx awsx/ec2/vpc.ts at e60adf3: the aws.ec2.Vpc's cidrBlock and each aws.ec2.Subnet's
+    # cidrBlock and zone are laid out from these; a VPC's and a subnet's CIDR and a subnet's zone are
+    # ForceNew in the provider, so a change replaces the component's children (which the mocks never see).
+    "awsx:ec2:Vpc": Replaces(
+        "pulumi/pulumi-awsx awsx/ec2/vpc.ts",
+        ("availabilityZoneNames", "cidrBlock", "numberOfAvailabilityZones", "subnetSpecs", "subnetStrategy"),
+    ),
+    # pulumi/pulumi-docker-build provider/internal/image.go at 7bad76a: Image.Diff reports every change
+    # as an update (a rebuild); nothing replaces an image.
+    "docker-build:index:Image": Replaces("pulumi/pulumi-docker-build provider/internal/image.go"),
+    # pulumi/pulumi-docker-build provider/internal/index.go at 7bad76a: Index.Diff replaces on a new tag
+    # or a changed registry address. The tag is the build's (components/image/build_tag.py: it changes
+    # exactly when the build context or settings do), so every new build replaces the index.
+    "docker-build:index:Index": Replaces(
+        "pulumi/pulumi-docker-build provider/internal/index.go",
+        ("registry.address",),
+        each_deploy=("tag",),
+        each_deploy_is="new build",
+    ),
+}
+
+MISSING = object()
+"""An input the resource does not set."""
+
+
+def rule(type_token: str, project: str) -> Replaces | None:
+    """The row for ``type_token``; ``COMPONENT`` for a component of ``project``'s own package; ``None``
+    for a type with no row (a test requires one for every type a program registers)."""
+    if type_token.startswith(f"{project}:"):
+        return COMPONENT
+    return REPLACE_ON_CHANGE.get(type_token)
+
+
+def value_at(inputs: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted ``path`` of ``inputs`` (through one-item blocks), or ``MISSING``."""
+    value: Any = inputs
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return MISSING
+        value = value[key]
+    return value
+
+
+def replace_inputs(replaces: Replaces, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of ``replaces``' inputs that ``inputs`` sets, by path; ``source kind`` names which of
+    the source-kind inputs is set."""
+    found = {path: value_at(inputs, path) for path in (*replaces.inputs, *replaces.each_deploy)}
+    values = {path: value for path, value in found.items() if value is not MISSING}
+    kinds = [path for path in replaces.source_kind if value_at(inputs, path) is not MISSING]
+    if kinds:
+        values["source kind"] = kinds
+    return values
+
+
+def kind(replaces: Replaces | None, paths: Iterable[str]) -> str:
+    """What changing ``paths`` does: ``-/+`` if any replaces the resource (or the type has no row), else
+    what each deploy does."""
+    if replaces is None or not set(paths) <= set(replaces.each_deploy):
+        return "-/+"
+    return replaces.each_deploy_is
+
+
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+    """``(path, before, after)`` for each replace-on-change input whose value differs (``None`` for one
+    set on one side only), sorted by path."""
+    return [
+        (path, before.get(path), after.get(path))
+        for path in sorted(before.keys() | after.keys())
+        if before.get(path) != after.get(path)
+    ]
