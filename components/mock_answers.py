@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from .arn_forms import ARN_OUTPUTS, OTHER_ARNS, SAR_ARNS, arn
+from .arn_forms import ARN_OUTPUTS, ArnForm, arn, has_form, no_form_message
 from .validation import partition_of
 
 #: What the mocks answer where the stack names no region (``aws:region``) or account
@@ -52,11 +53,13 @@ def mock_arn(
     name: str,
     region: str = DEFAULT_REGION,
     account: str = DEFAULT_ACCOUNT,
-    inputs: dict[str, Any] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    forms: Mapping[str, ArnForm] | None = None,
 ) -> str:
-    """The ARN the mocks give a resource of ``typ`` named ``name`` with ``inputs`` (``arn_forms``), in the
-    partition of ``region``. KeyError for a type with no ARN form."""
-    return arn(typ, name, inputs or {}, partition=partition_of(region) or "aws", region=region, account=account)
+    """The ARN the mocks give a resource of ``typ`` named ``name`` with ``inputs`` (``arn_forms``, or the
+    form ``forms`` gives for ``typ``), in the partition of ``region``. KeyError for a type with no ARN form."""
+    partition = partition_of(region) or "aws"
+    return arn(typ, name, inputs or {}, partition=partition, region=region, account=account, forms=forms)
 
 
 def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -69,16 +72,30 @@ def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def resource_outputs(typ: str, name: str, inputs: dict[str, Any], region: str, account: str) -> dict[str, Any]:
+def resource_outputs(
+    typ: str,
+    name: str,
+    inputs: dict[str, Any],
+    region: str,
+    account: str,
+    *,
+    arn_output: str | None = None,
+    forms: Mapping[str, ArnForm] | None = None,
+) -> dict[str, Any]:
     """Plausible provider outputs of a resource in ``region`` and ``account``, so typed outputs downstream
-    resolve like they would on AWS: its own ARN where its type has one (``SAR_ARNS``, ``OTHER_ARNS``)."""
+    resolve like they would on AWS: its own ARN where its type has a form (``arn_forms``, or ``forms``').
+    ``arn_output``: the output that holds the type's own ARN in the provider's schema (``testing`` reads
+    it from pulumi_aws); a type with one and no form is refused (NotImplementedError), for an ARN of None
+    would let a policy with ``"Resource": null`` pass."""
     if typ == "awsx:ec2:Vpc":
         # A remote component's outputs are typed differently from its inputs: never echo them.
         return _vpc_outputs(inputs)
     out = dict(inputs)
     out.setdefault("name", name)
-    if typ in SAR_ARNS or typ in OTHER_ARNS:
-        out.setdefault(ARN_OUTPUTS.get(typ, "arn"), mock_arn(typ, name, region, account, inputs))
+    if has_form(typ, forms):
+        out.setdefault(arn_output or ARN_OUTPUTS.get(typ, "arn"), mock_arn(typ, name, region, account, inputs, forms))
+    elif arn_output is not None and arn_output not in inputs:
+        raise NotImplementedError(no_form_message(typ))
     domain = DNS_SUFFIXES.get(partition_of(region) or "aws", "amazonaws.com")
     if typ == "aws:ecr/repository:Repository":
         out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.{domain}/{out['name']}", registryId=account)

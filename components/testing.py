@@ -16,10 +16,13 @@ For tests only (the one module importing Pulumi without a component). AWS's answ
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import importlib
 import json
 import logging
 import os
+import re
 import runpy
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -34,17 +37,20 @@ from pulumi.runtime.settings import SETTINGS, _get_rpc_manager, set_root_resourc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from .arn_forms import ArnForm
 from .mock_answers import DEFAULT_ACCOUNT, DEFAULT_REGION, invoke_answer, mock_arn, resource_outputs, unwrap
 from .stack_files import project_name, stack_config, with_stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
     "DEFAULT_REGION",
+    "ArnForm",
     "RecordingMocks",
     "Registered",
     "Run",
     "main_program",
     "mock_arn",
+    "own_arn_output",
     "project_name",
     "run_mocked",
     "run_program",
@@ -76,9 +82,33 @@ class Registered:
     """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
 
 
+@functools.cache
+def own_arn_output(typ: str) -> str | None:
+    """The output that holds a resource's own ARN in the provider's schema (camelCase), read from the
+    pulumi_aws SDK: ``arn``, or ``<type>_arn`` where the schema names it so (a dashboard's
+    ``dashboard_arn``). None for a type of another package, or with no ARN of its own."""
+    package, module, name = typ.split(":")
+    if package != "aws":
+        return None
+    folder = module.split("/")[0]
+    try:  # the SDK's module for ``lambda`` is ``lambda_``, a keyword's
+        sdk = importlib.import_module(f"pulumi_aws.{folder}_" if folder == "lambda" else f"pulumi_aws.{folder}")
+    except ImportError:
+        return None
+    cls = getattr(sdk, name, None)
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    for output in ("arn", f"{snake}_arn"):
+        if isinstance(getattr(cls, output, None), property):
+            return re.sub(r"_(\w)", lambda m: m[1].upper(), output)
+    return None
+
+
 class RecordingMocks(pulumi.runtime.Mocks):
     """Records every resource and invoke; answers with plausible AWS-shaped outputs in ``region`` and
-    ``account`` (by default the stack's: ``run_mocked`` reads them from its config)."""
+    ``account`` (by default the stack's: ``run_mocked`` reads them from its config).
+
+    A resource whose type has an ARN of its own (``own_arn_output``) gets it in the form ``arn_forms``
+    gives; a type with none there is refused, naming it, unless ``arns`` gives its form."""
 
     def __init__(
         self,
@@ -86,6 +116,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         *,
         region: str | None = None,
         account: str | None = None,
+        arns: Mapping[str, ArnForm] | None = None,
     ) -> None:
         self.resources: list[Registered] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -100,6 +131,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """The region in the ARNs, URLs and invoke answers."""
         self.account = account or DEFAULT_ACCOUNT
         """The account in the ARNs and invoke answers."""
+        self.arns = dict(arns or {})
+        """ARN forms of types ``arn_forms`` has none for (type token -> form), or in place of its own."""
 
     def locate(self, config: Mapping[str, str]) -> None:
         """Answer in the stack's region and account unless the mocks were given their own: the region
@@ -120,7 +153,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
         """The ARN these mocks give a resource of ``typ`` with ``name`` and ``inputs`` (``mock_arn``, theirs)."""
-        return mock_arn(typ, name, self.region, self.account, inputs)
+        return mock_arn(typ, name, self.region, self.account, inputs, self.arns)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         unwrapped = {key: unwrap(value) for key, value in args.inputs.items()}
@@ -141,7 +174,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
         else:
             registered.id, registered.outputs = (
                 f"{args.name}-id",
-                resource_outputs(args.typ, args.name, inputs, self.region, self.account),
+                resource_outputs(
+                    args.typ,
+                    args.name,
+                    inputs,
+                    self.region,
+                    self.account,
+                    arn_output=own_arn_output(args.typ),
+                    forms=self.arns,
+                ),
             )
         return registered.id, registered.outputs
 

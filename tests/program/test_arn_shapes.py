@@ -10,7 +10,6 @@ names it so, as a dashboard's ``dashboard_arn``); an ``arn`` given as an input n
 from __future__ import annotations
 
 import functools
-import importlib
 import importlib.util
 import json
 import re
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from components.arn_forms import OTHER_ARNS, SAR_ARNS
+from components.testing import own_arn_output
 from components.validation import partition_of
 from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, PROGRAMS, run_config
 from tools.offline import RecordingMocks, Registered, Run, run_program
@@ -29,8 +29,10 @@ _PARLIAMENT = importlib.util.find_spec("parliament")
 assert _PARLIAMENT is not None and _PARLIAMENT.origin is not None
 SAR = json.loads((Path(_PARLIAMENT.origin).parent / "iam_definition.json").read_text())
 #: The fields whose values AWS lets hold a slash: a role's path, a parameter's and a log group's
-#: hierarchy, an alias's name, an Application Auto Scaling resource ID (``service/CLUSTER/SERVICE``).
-SLASHED = {"RoleNameWithPath", "ParameterNameWithoutLeadingSlash", "LogGroupName", "Alias", "ResourceId"}
+#: hierarchy, an alias's name, an Application Auto Scaling resource ID (``service/CLUSTER/SERVICE``), a
+#: policy's path, a secret's name (``graviton-node/prod/api-key``).
+SLASHED = {"RoleNameWithPath", "ParameterNameWithoutLeadingSlash", "LogGroupName", "Alias", "ResourceId",
+           "PolicyNameWithPath", "SecretId"}  # fmt: skip
 ELSEWHERE = {"region": "eu-west-1", "account": "210987654321"}
 #: Stacks in the other partitions the programs run in: AWS GovCloud (US) and China.
 GOVCLOUD = {"region": "us-gov-west-1", "account": "210987654321"}
@@ -64,21 +66,6 @@ def arn_regex(pattern: str, partition: str, region: str, account: str) -> re.Pat
 
     parts = re.split(r"(\$\{\w+\})", pattern)
     return re.compile("".join(re.sub(r"\$\{(\w+)\}", field, p) if p.startswith("${") else re.escape(p) for p in parts))
-
-
-def own_arn_output(typ: str) -> str | None:
-    """The output in the provider's schema that holds a resource's own ARN (camelCase), or None."""
-    package, module, name = typ.split(":")
-    if package != "aws":
-        return None
-    folder = module.split("/")[0]
-    sdk = importlib.import_module(f"pulumi_aws.{folder}_" if folder == "lambda" else f"pulumi_aws.{folder}")
-    cls = getattr(sdk, name)
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-    for output in ("arn", f"{snake}_arn"):
-        if isinstance(getattr(cls, output, None), property):
-            return re.sub(r"_(\w)", lambda m: m[1].upper(), output)
-    return None
 
 
 def misshapen(run: Run, partition: str, region: str, account: str) -> Iterator[str]:
@@ -142,11 +129,11 @@ def test_a_stack_in_another_region_and_partition_has_them_in_every_arn(program: 
 
 def test_a_type_with_an_arn_and_no_form_is_reported() -> None:
     queue = Registered(type="aws:sqs/queue:Queue", name="q", inputs={}, outputs={"arn": "arn:aws:sqs:us-east-1:1:q"})
-    table = Registered(type="aws:dynamodb/table:Table", name="t", inputs={}, outputs={"arn": "arn:aws:dynamodb:x"})
+    table = Registered(type="aws:kinesis/stream:Stream", name="t", inputs={}, outputs={"arn": "arn:aws:kinesis:x"})
     run = Run(mocks=RecordingMocks(), outputs={})
     run.mocks.resources.extend([queue, table])
     assert list(misshapen(run, "aws", "us-east-1", "1")) == [
-        "aws:dynamodb/table:Table: has an ARN (arn), but no form in SAR_ARNS or OTHER_ARNS"
+        "aws:kinesis/stream:Stream: has an ARN (arn), but no form in SAR_ARNS or OTHER_ARNS"
     ]
 
 
