@@ -148,10 +148,27 @@ def _after(arn: Any, marker: str, default: str) -> str:
     return text.split(marker, 1)[1] if marker in text else default
 
 
+#: The time part of the provider's unique suffix: terraform-plugin-sdk ``helper/id.PrefixedUniqueId`` formats
+#: the UTC time as ``20060102150405.0000`` without the dot (18 digits), then an 8-hex-digit counter.
+_UNIQUE_ID_TIME = "202601010000000000"
+
+
+def given_name(name: str, inputs: Mapping[str, Any], field: str = "name") -> str:
+    """A resource's name as AWS holds it: its ``field`` input; else its ``<field>Prefix`` and the suffix the
+    provider adds (``create.Name(name, namePrefix)``: ``id.PrefixedUniqueId``, 26 characters); else its
+    Pulumi resource name ``name``. The mocks leave out the provider's automatic naming, which would append
+    ``-`` and 7 random hexadecimal characters to that last one."""
+    if inputs.get(field):
+        return str(inputs[field])
+    if inputs.get(f"{field}Prefix"):
+        return f"{inputs[f'{field}Prefix']}{_UNIQUE_ID_TIME}{_hex(name, 8)}"
+    return name
+
+
 def _arn_fields(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, str]:
     """The values of the ``${...}`` fields of ``typ``'s ARN pattern other than partition, region and account,
-    from the resource's inputs (its AWS name: ``name`` where it has none of its own)."""
-    own = str(inputs.get("name") or name)
+    from the resource's inputs (its AWS name: ``given_name``)."""
+    own = given_name(name, inputs)
     if typ in _NAMED:
         return {_NAMED[typ]: own}
     if typ in _ISSUED:
@@ -194,7 +211,7 @@ def _arn_fields(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, str
         case "aws:secretsmanager/secret:Secret":
             return {"SecretId": _secret_id(own)}
         case "aws:s3/bucket:Bucket":
-            return {"BucketName": str(inputs.get("bucket") or name)}
+            return {"BucketName": given_name(name, inputs, "bucket")}
         case "aws:sns/topicSubscription:TopicSubscription":
             return {"TopicName": str(inputs.get("topic") or name).rsplit(":", 1)[-1], "SubscriptionId": _uuid(name)}
         case "aws:ssm/parameter:Parameter":

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .arn_forms import ARN_OUTPUTS, ArnForm, arn, has_form, no_form_message
+from .arn_forms import ARN_OUTPUTS, ArnForm, arn, given_name, has_form, no_form_message
 from .validation import partition_of
 
 #: What the mocks answer where the stack names no region (``aws:region``) or account
@@ -91,7 +91,7 @@ def resource_outputs(
         # A remote component's outputs are typed differently from its inputs: never echo them.
         return _vpc_outputs(inputs)
     out = dict(inputs)
-    out.setdefault("name", name)
+    out.setdefault("name", given_name(name, inputs))
     if has_form(typ, forms):
         out.setdefault(arn_output or ARN_OUTPUTS.get(typ, "arn"), mock_arn(typ, name, region, account, inputs, forms))
     elif arn_output is not None and arn_output not in inputs:
@@ -128,7 +128,7 @@ def resource_outputs(
     elif typ == "aws:lb/targetGroup:TargetGroup":
         out.update(arnSuffix=out["arn"].rsplit(":", 1)[1])
     elif typ == "aws:s3/bucket:Bucket":
-        out.setdefault("bucket", name)
+        out.setdefault("bucket", given_name(name, inputs, "bucket"))
     elif typ == "aws:sqs/queue:Queue":
         # A queue's URL (GetQueueUrl's QueueUrl): https://sqs.REGION.DOMAIN/ACCOUNT/NAME.
         out.update(url=f"https://sqs.{region}.{domain}/{account}/{out['name']}")

@@ -11,9 +11,12 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+from tests.models.aws_contract import PREFIXED_UNIQUE_ID
 from tools.offline import RecordingMocks, run_mocked
 
 STREAM = "aws:kinesis/stream:Stream"
+#: terraform-plugin-sdk ``id.PrefixedUniqueId``'s suffix: an 18-digit timestamp and an 8-hex-digit counter.
+UNIQUE_SUFFIX = r"\d{18}[0-9a-f]{8}"
 
 
 def kinesis_arn(name: str, inputs: Mapping[str, Any], *, partition: str, region: str, account: str) -> str:
@@ -64,3 +67,30 @@ def test_the_common_types_outside_the_program_have_their_arn_as_aws_forms_it(
 ) -> None:
     (resource,) = run_mocked(lambda: build() and None).mocks.resources
     assert re.fullmatch(arn, resource.outputs["arn"]), resource.outputs["arn"]
+
+
+def test_the_contracts_model_of_the_providers_unique_suffix_has_the_same_form() -> None:
+    assert re.fullmatch(UNIQUE_SUFFIX, PREFIXED_UNIQUE_ID)
+
+
+def test_a_name_prefix_names_the_resource_and_its_arn_with_the_providers_unique_suffix() -> None:
+    mocks = run_mocked(lambda: aws.cloudwatch.LogGroup("spot", name_prefix="/aws/events/app-") and None).mocks
+    outputs = mocks.one("aws:cloudwatch/logGroup:LogGroup").outputs
+    assert re.fullmatch(f"/aws/events/app-{UNIQUE_SUFFIX}", outputs["name"])
+    assert outputs["arn"] == f"arn:aws:logs:us-east-1:123456789012:log-group:{outputs['name']}"
+
+
+def test_a_roles_name_prefix_and_path_are_in_its_arn() -> None:
+    mocks = run_mocked(
+        lambda: aws.iam.Role("r", name_prefix="app-", path="/team/", assume_role_policy="{}") and None
+    ).mocks
+    outputs = mocks.one("aws:iam/role:Role").outputs
+    assert re.fullmatch(f"arn:aws:iam::123456789012:role/team/app-{UNIQUE_SUFFIX}", outputs["arn"])
+    assert outputs["arn"].endswith(outputs["name"])
+
+
+def test_a_bucket_prefix_names_the_bucket() -> None:
+    mocks = run_mocked(lambda: aws.s3.Bucket("b", bucket_prefix="logs-") and None).mocks
+    outputs = mocks.one("aws:s3/bucket:Bucket").outputs
+    assert re.fullmatch(f"logs-{UNIQUE_SUFFIX}", outputs["bucket"])
+    assert outputs["arn"] == f"arn:aws:s3:::{outputs['bucket']}"
