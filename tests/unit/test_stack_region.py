@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
+from components.mock_answers import DNS_SUFFIXES
 from components.validation import PARTITION_REGIONS, arn_partition, arn_region, in_partition, in_region, partition_of
 
 
@@ -60,6 +61,11 @@ def test_an_arn_without_a_region_field_is_not_in_any_region() -> None:
 def test_each_partition_is_named_by_botocores_own_region_pattern() -> None:
     data = Loader().load_data("endpoints")["partitions"]
     assert dict(PARTITION_REGIONS) == {p["partition"]: p["regionRegex"] for p in data}
+
+
+def test_each_partitions_dns_suffix_in_the_mocks_urls_is_botocores() -> None:
+    data = Loader().load_data("endpoints")["partitions"]
+    assert {p["partition"]: p["dnsSuffix"] for p in data} == DNS_SUFFIXES
 
 
 def test_every_region_lies_in_the_partition_botocore_lists_it_under() -> None:
