@@ -152,7 +152,13 @@ class RecordingMocks(pulumi.runtime.Mocks):
         self.account = account or DEFAULT_ACCOUNT
 
     def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
-        """The ARN these mocks give a resource of ``typ`` with ``name`` and ``inputs`` (``mock_arn``, theirs)."""
+        """The ARN these mocks gave the resource of ``typ`` named ``name``, when it is recorded and no
+        ``inputs`` are given; else the one they give such a resource with ``inputs`` (``mock_arn``): an
+        ARN depends on inputs (a role's path, a name or its prefix), which a lookup by name alone lacks."""
+        key = own_arn_output(typ) or "arn"
+        recorded = [r for r in self.resources if (r.type, r.name) == (typ, name) and key in r.outputs]
+        if inputs is None and recorded:
+            return str(recorded[0].outputs[key])
         return mock_arn(typ, name, self.region, self.account, inputs, self.arns)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:

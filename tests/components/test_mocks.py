@@ -94,3 +94,11 @@ def test_a_bucket_prefix_names_the_bucket() -> None:
     outputs = mocks.one("aws:s3/bucket:Bucket").outputs
     assert re.fullmatch(f"logs-{UNIQUE_SUFFIX}", outputs["bucket"])
     assert outputs["arn"] == f"arn:aws:s3:::{outputs['bucket']}"
+
+
+def test_the_arn_of_a_recorded_resource_is_the_one_the_mocks_gave_it() -> None:
+    role = "aws:iam/role:Role"
+    mocks = run_mocked(lambda: aws.iam.Role("r", name="app", path="/team/", assume_role_policy="{}") and None).mocks
+    assert mocks.arn(role, "r") == mocks.one(role).outputs["arn"] == "arn:aws:iam::123456789012:role/team/app"
+    assert mocks.arn(role, "other") == "arn:aws:iam::123456789012:role/other"
+    assert mocks.arn(role, "r", {"name": "x"}) == "arn:aws:iam::123456789012:role/x"
