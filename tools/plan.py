@@ -266,8 +266,10 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         found = answering.get(old["urn"], [])
         if len(found) != 1 or (found[0]["type"], found[0]["physical"]) != (old["type"], old["physical"]):
             lines.append(f"-/+ {old['urn']}  (answered by {len(found)}: " + ", ".join(r["urn"] for r in found) + ")")
-        elif REPLACE in old and (changes := changed(old[REPLACE], found[0].get(REPLACE, {}))):
-            verdict = kind(rule(old["type"], PROJECT), [path for path, _, _ in changes])
+        elif REPLACE in old and (
+            changes := changed(old[REPLACE], found[0].get(REPLACE, {}), replaces := rule(old["type"], PROJECT))
+        ):
+            verdict = kind(replaces, [path for path, _, _ in changes])
             lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")
     return lines
 

@@ -19,6 +19,7 @@ Pure: no Pulumi import; ``tools/urns.py`` records these inputs' values in the UR
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,9 @@ class Replaces:
     (a task definition's new revision, a new build's index tag): listed apart, as ``each_deploy_is``."""
     each_deploy_is: str = ""
     """What a change to ``each_deploy`` alone is called: ``new revision``, ``new build``."""
+    unordered: tuple[str, ...] = ()
+    """Inputs the provider holds as a set (``schema.TypeSet``): the same items in another order are no
+    change."""
 
 
 #: What a project's own component needs: nothing. A ComponentResource has no provider and no diff of its
@@ -64,10 +68,15 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
             "validationMethod",
             "validationOptions",
         ),
+        # subject_alternative_names and validation_option are TypeSet.
+        unordered=("subjectAlternativeNames", "validationOptions"),
     ),
-    # acm/certificate_validation.go at 004eea7: both arguments ForceNew (no Update function).
+    # acm/certificate_validation.go at 004eea7: both arguments ForceNew (no Update function);
+    # validation_record_fqdns is TypeSet.
     "aws:acm/certificateValidation:CertificateValidation": Replaces(
-        "internal/service/acm/certificate_validation.go", ("certificateArn", "validationRecordFqdns")
+        "internal/service/acm/certificate_validation.go",
+        ("certificateArn", "validationRecordFqdns"),
+        unordered=("validationRecordFqdns",),
     ),
     # appautoscaling/policy.go at 048320e: name, resource_id, scalable_dimension, service_namespace.
     "aws:appautoscaling/policy:Policy": Replaces(
@@ -121,21 +130,13 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": Replaces(
         "internal/service/ecs/cluster_capacity_providers.go", ("clusterName",)
     ),
-    # ecs/service.go at 00a919d: cluster, deployment_controller.type, iam_role, launch_type, name,
-    # scheduling_strategy are ForceNew; capacityProviderStrategyCustomizeDiff forces a new service on a
-    # capacity_provider_strategy change unless force_new_deployment is set and neither side is empty
-    # (later releases refuse the change without force_new_deployment instead): held here as replacing.
+    # ecs/service.go at 8a0b630 (the schema with force_delete and sigint_rollback, which pulumi-aws 7.51.1
+    # bridges): cluster, iam_role, launch_type, name, scheduling_strategy are ForceNew.
+    # deployment_controller.type is not; capacityProviderStrategyCustomizeDiff only refuses a
+    # capacity_provider_strategy change without force_new_deployment (the service sets it), so a new
+    # strategy updates the service in place.
     "aws:ecs/service:Service": Replaces(
-        "internal/service/ecs/service.go",
-        (
-            "capacityProviderStrategies",
-            "cluster",
-            "deploymentController.type",
-            "iamRole",
-            "launchType",
-            "name",
-            "schedulingStrategy",
-        ),
+        "internal/service/ecs/service.go", ("cluster", "iamRole", "launchType", "name", "schedulingStrategy")
     ),
     # ecs/task_definition.go at 04fc21d: every argument but tags and skip_destroy is ForceNew (those
     # pulumi-aws 7 still has: inference_accelerator went in provider v6): a change registers a new
@@ -160,6 +161,8 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
             "volumes",
         ),
         each_deploy_is="new revision",
+        # placement_constraints, requires_compatibilities and volume are TypeSet.
+        unordered=("placementConstraints", "requiresCompatibilities", "volumes"),
     ),
     # iam/role.go at 0040ea6: name, name_prefix, path.
     "aws:iam/role:Role": Replaces("internal/service/iam/role.go", (*_NAMES, "path")),
@@ -322,11 +325,24 @@ def kind(replaces: Replaces | None, paths: Iterable[str]) -> str:
     return replaces.each_deploy_is
 
 
-def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+def _in_order(value: Any) -> Any:
+    """A set-typed input's items in one order (their JSON's), so two orders of one set compare equal."""
+    return sorted(value, key=lambda item: json.dumps(item, sort_keys=True)) if isinstance(value, list) else value
+
+
+def changed(
+    before: Mapping[str, Any], after: Mapping[str, Any], replaces: Replaces | None = None
+) -> list[tuple[str, Any, Any]]:
     """``(path, before, after)`` for each replace-on-change input whose value differs (``None`` for one
-    set on one side only), sorted by path."""
+    set on one side only), sorted by path; ``replaces``' set-typed inputs are compared (and given) in one
+    order."""
+    unordered = set(replaces.unordered) if replaces else set()
+
+    def value(inputs: Mapping[str, Any], path: str) -> Any:
+        return _in_order(inputs.get(path)) if path in unordered else inputs.get(path)
+
     return [
-        (path, before.get(path), after.get(path))
+        (path, value(before, path), value(after, path))
         for path in sorted(before.keys() | after.keys())
-        if before.get(path) != after.get(path)
+        if value(before, path) != value(after, path)
     ]

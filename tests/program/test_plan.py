@@ -175,6 +175,14 @@ def test_a_diff_against_the_0_4_0_urns_shows_no_replacement(capsys: pytest.Captu
     assert plan(capsys, "--stack", stack, "--diff", str(baseline))[1] == "no replacements\n"
 
 
+def test_a_new_capacity_provider_strategy_against_the_0_4_0_urns_updates_the_service_in_place(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The service sets force_new_deployment, which is all the provider asks of a strategy change."""
+    baseline = Path(__file__).parent / "fixtures" / "urns" / "dev.json"
+    assert plan(capsys, "--set", "fargateBase=1", "--diff", str(baseline))[1] == "no replacements\n"
+
+
 def _baseline_with(stack: str, type_token: str, path: str, value: object) -> dict[str, object]:
     """The 0.4.0 baseline of ``stack`` as if its first ``type_token`` had set ``path`` to ``value``."""
     document = json.loads((Path(__file__).parent / "fixtures" / "urns" / f"{stack}.json").read_text())

@@ -39,7 +39,7 @@ def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
             problems.append(
                 f"{old['urn']}: now {new['type']} named {new['physical']}, was {old['type']} named {old['physical']}"
             )
-        elif (changes := changed(old[REPLACE], new[REPLACE])) and kind(
+        elif (changes := changed(old[REPLACE], new[REPLACE], rule(old["type"], PROJECT))) and kind(
             rule(old["type"], PROJECT), [c[0] for c in changes]
         ) == "-/+":
             problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")

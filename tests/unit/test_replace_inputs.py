@@ -78,6 +78,19 @@ def test_a_task_definition_change_is_a_new_revision_and_an_index_s_new_tag_a_new
     assert kind(None, []) == "-/+"
 
 
+def test_a_service_s_capacity_provider_strategy_and_deployment_controller_update_it_in_place() -> None:
+    service = REPLACE_ON_CHANGE["aws:ecs/service:Service"]
+    assert not {"capacityProviderStrategies", "deploymentController.type"} & set(service.inputs)
+
+
+@given(st.permutations(["a.example.com", "b.example.com", "c.example.com"]))
+def test_a_set_typed_input_in_another_order_is_no_change_but_another_item_is(names: list[str]) -> None:
+    certificate = REPLACE_ON_CHANGE["aws:acm/certificate:Certificate"]
+    before = {"subjectAlternativeNames": ["a.example.com", "b.example.com", "c.example.com"]}
+    assert changed(before, {"subjectAlternativeNames": names}, certificate) == []
+    assert changed(before, {"subjectAlternativeNames": [*names[:2], "d.example.com"]}, certificate) != []
+
+
 _values = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers(0, 3) | st.text(max_size=2))
 
 
