@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from tests.program.stacks import BASELINED, PROGRAMS, run_config
+from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, Run, run_mocked
 from tools.replace_inputs import READ, changed, kind, rule
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
@@ -50,8 +50,29 @@ def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
 def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_same_names_and_replace_inputs(
     program: str,
 ) -> None:
-    problems = replaced(baseline(program), run_config(program))
+    problems = replaced(baseline(program), baselined_run(program))
     assert not problems, "\n".join(problems)
+
+
+def added(program: str) -> set[str]:
+    """The type and name of each resource of ``program`` (under its baseline's config) that answers to no
+    recorded URN: what a ``pulumi up`` of today's code adds to the 0.4.0 stack."""
+    run = baselined_run(program)
+    identities, recorded = Identities(run), {row["urn"] for row in baseline(program)}
+    return {
+        f"{r.type} {r.name}"
+        for r in run.mocks.resources
+        if r.urn and not {identities.urn(r), *identities.aliases(r)} & recorded
+    }
+
+
+def test_the_maximal_stack_of_0_4_0_is_compared_under_its_own_config_and_gains_only_what_prod_gains() -> None:
+    """The maximal config gained keys after the baseline (writable paths, the linear deployment's test
+    rule and smoke test); under those, its new resources and new task revision are the config's doing."""
+    assert added("maximal") == added("prod")
+    assert "aws:lb/listenerRule:ListenerRule prod-app-test-rule" in {
+        f"{r.type} {r.name}" for r in run_config("maximal").mocks.resources
+    }
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
