@@ -2,9 +2,10 @@
 example registered at 0.4.0 (``tests/program/fixtures/urns``, recorded before the components were split)
 is still a resource's URN, or is named as an alias by exactly one resource, which has the same type, the
 same AWS names and the same values of the inputs its provider replaces it on (``tools/replace_inputs.py``).
-Anything else makes ``pulumi up`` delete the old resource and create a new one. (What every deploy of new
-code replaces by design, a task definition's new revision or a new build's index tag, is no refactor's
-doing: ``tools/plan.py --diff`` lists those apart.)"""
+Anything else makes ``pulumi up`` delete the old resource and create a new one. What every deploy of new
+code replaces by design, a task definition's new revision or a new build's index tag, is listed apart
+and pinned per program: a refactor that changes the container definitions would register a new revision
+on every existing stack."""
 
 import copy
 from collections.abc import Callable
@@ -20,30 +21,39 @@ from tools.replace_inputs import READ, changed, kind, rule
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
 
 
-def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
-    """Each recorded resource the engine would replace in ``run``, and why."""
+def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[str]]:
+    """Each recorded resource the engine would replace in ``run``, and why; and each it would give a new
+    revision or build (``new revision <urn>``: what a deploy of new code does by design)."""
     identities = Identities(run)
     rows = {row["urn"]: row for row in snapshot(run, known={row["urn"] for row in recorded})}
     answering: dict[str, list[dict[str, Any]]] = {}
     for resource in (r for r in run.mocks.resources if r.urn):
         for urn in {identities.urn(resource), *identities.aliases(resource)}:
             answering.setdefault(urn, []).append(rows[identities.urn(resource)])
-    problems = []
+    problems, redeployed = [], set()
     for old in recorded:
         found = answering.get(old["urn"], [])
         if len(found) != 1:
             problems.append(f"{old['urn']}: answered by {len(found)} resources {[row['urn'] for row in found]}")
             continue
         (new,) = found
+        replaces = rule(old["type"], PROJECT)
         if (new["type"], new["physical"]) != (old["type"], old["physical"]):
             problems.append(
                 f"{old['urn']}: now {new['type']} named {new['physical']}, was {old['type']} named {old['physical']}"
             )
-        elif (changes := changed(old[REPLACE], new[REPLACE], rule(old["type"], PROJECT))) and kind(
-            rule(old["type"], PROJECT), [c[0] for c in changes]
-        ) == "-/+":
-            problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
-    return problems
+        elif changes := changed(old[REPLACE], new[REPLACE], replaces):
+            verdict = kind(replaces, [c[0] for c in changes])
+            if verdict == "-/+":
+                problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
+            else:
+                redeployed.add(f"{verdict} {old['urn']}")
+    return problems, redeployed
+
+
+def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
+    """Each recorded resource the engine would replace in ``run``, and why."""
+    return compared(recorded, run)[0]
 
 
 @pytest.mark.parametrize("program", BASELINED)
@@ -52,6 +62,25 @@ def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_
 ) -> None:
     problems = replaced(baseline(program), baselined_run(program))
     assert not problems, "\n".join(problems)
+
+
+#: What today's code gives each 0.4.0 stack anew: nothing, but the maximal stack's multi-platform index,
+#: whose tag is the build's (components/image/build_tag.py) and the app's sources changed since 0.4.0.
+#: A new task definition revision here would mean the split changed what every existing service runs.
+REDEPLOYED = {
+    "dev": set(),
+    "prod": set(),
+    "maximal": {
+        "new build urn:pulumi:prod::graviton-node::graviton-node:app_image:AppImage"
+        "$docker-build:index:Index::prod-app-index"
+    },
+    "second-service": set(),
+}
+
+
+@pytest.mark.parametrize("program", BASELINED)
+def test_no_0_4_0_stack_gets_a_new_task_revision_and_only_the_maximal_one_a_new_build(program: str) -> None:
+    assert compared(baseline(program), baselined_run(program))[1] == REDEPLOYED[program]
 
 
 def added(program: str) -> set[str]:
@@ -109,7 +138,14 @@ def test_a_changed_replace_on_change_input_is_a_replacement_though_urn_and_names
 
 
 def test_a_task_definition_with_other_inputs_is_a_new_revision_not_a_replacement() -> None:
-    assert replaced(_with("prod", "aws:ecs/taskDefinition:TaskDefinition", "cpu", "4096"), run_config("prod")) == []
+    problems, redeployed = compared(
+        _with("prod", "aws:ecs/taskDefinition:TaskDefinition", "cpu", "4096"), run_config("prod")
+    )
+    assert problems == []
+    assert redeployed == {
+        "new revision urn:pulumi:prod::graviton-node::graviton-node:fargate_service:FargateService"
+        "$aws:ecs/taskDefinition:TaskDefinition::prod-app-task"
+    }
 
 
 def test_an_alias_is_resolved_as_the_engine_resolves_it() -> None:
