@@ -17,7 +17,7 @@ import pytest
 
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, Run, run_mocked
-from tools.replace_inputs import READ, changed, kind, rule
+from tools.replace_inputs import COMPONENT, READ, changed, kind, rule, unclassified
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
 
 
@@ -108,6 +108,17 @@ def test_the_maximal_stack_of_0_4_0_is_compared_under_its_own_config_and_gains_o
 def test_every_type_a_program_registers_has_a_replace_on_change_row(program: str) -> None:
     types = {r.type for r in run_config(program).mocks.resources if r.type != READ}
     assert not {t for t in types if rule(t, PROJECT) is None}, "add a row to tools/replace_inputs.py"
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_input_a_program_sets_is_classified_as_replacing_in_place_or_each_deploy(program: str) -> None:
+    """A newly set input fails here until it is read in the provider source and placed in its row or
+    ``IN_PLACE`` (tools/replace_inputs.py)."""
+    resources = [
+        r for r in run_config(program).mocks.resources if r.type != READ and rule(r.type, PROJECT) is not COMPONENT
+    ]
+    found = {f"{r.type} {key}" for r in resources for key in unclassified(r.type, r.inputs)}
+    assert not found, sorted(found)
 
 
 def test_every_recorded_resource_has_its_replace_on_change_inputs_recorded() -> None:
