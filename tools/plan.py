@@ -251,20 +251,31 @@ def _changes(changes: list[tuple[str, Any, Any]]) -> str:
     return ", ".join(leaves)
 
 
+def answering_of(resource: dict[str, Any], recorded: Collection[str]) -> set[str]:
+    """The ``recorded`` URNs a resource of a ``--json`` plan answers: its own and its aliases'."""
+    return {resource.get("urn", ""), *resource.get("aliases", [])} & set(recorded)
+
+
 def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Resources of ``before`` the engine would replace (``-/+``): no resource of ``after`` has their URN or
-    names it as an alias, the one that does has another type or other AWS names, or it changes an input
-    its provider replaces it on. A task definition whose inputs change is a ``new revision`` instead."""
+    names it as an alias, the one that does answers another recorded URN too, has another type or other
+    AWS names, or it changes an input its provider replaces it on. A task definition whose inputs change
+    is a ``new revision`` instead."""
+    recorded = {resource.get("urn", "") for resource in before["resources"]} - {""}
     answering: dict[str, list[dict[str, Any]]] = {}
     for resource in after["resources"]:
-        for urn in {resource.get("urn", ""), *resource.get("aliases", [])} - {""}:
+        for urn in answering_of(resource, recorded):
             answering.setdefault(urn, []).append(resource)
     lines = []
     for old in before["resources"]:
         if not old.get("urn"):
             continue
         found = answering.get(old["urn"], [])
-        if len(found) != 1 or (found[0]["type"], found[0]["physical"]) != (old["type"], old["physical"]):
+        # The engine takes over the first old resource a new one answers (its URN, then its aliases) and
+        # deletes the others: any of them may be the one lost.
+        if len(found) == 1 and len(shared := answering_of(found[0], recorded)) > 1:
+            lines.append(f"-/+ {old['urn']}  ({found[0]['urn']} answers {len(shared)} recorded URNs)")
+        elif len(found) != 1 or (found[0]["type"], found[0]["physical"]) != (old["type"], old["physical"]):
             lines.append(f"-/+ {old['urn']}  (answered by {len(found)}: " + ", ".join(r["urn"] for r in found) + ")")
         elif REPLACE in old and (
             changes := changed(old[REPLACE], found[0].get(REPLACE, {}), replaces := rule(old["type"], PROJECT))

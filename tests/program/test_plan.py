@@ -230,6 +230,29 @@ def test_a_diff_shows_a_resource_whose_urn_moved_without_an_alias_as_replaced(
     assert f"-/+ {moved}  (answered by 0: )" in plan(capsys, "--diff", str(saved))[1].splitlines()
 
 
+def test_a_diff_shows_both_recorded_resources_one_new_resource_answers_as_replaced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The engine keeps one of them and deletes the other: one new resource takes over one old one."""
+    document = json.loads((Path(__file__).parent / "fixtures" / "urns" / "dev.json").read_text())
+    after = json.loads(plan(capsys, "--json")[1])
+    # A resource that answers its 0.4.0 URN through an alias, and no other references.
+    moved, old = next(
+        (r, row)
+        for r in after["resources"]
+        if r["aliases"] and r["urn"] not in json.dumps(document)
+        for row in document["resources"]
+        if row["urn"] in r["aliases"] and f"ref:{row['urn']}#" not in json.dumps(document)
+    )
+    document["resources"].append({**old, "urn": moved["urn"]})
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(document))
+    assert plan(capsys, "--diff", str(saved))[1].splitlines() == [
+        f"-/+ {old['urn']}  ({moved['urn']} answers 2 recorded URNs)",
+        f"-/+ {moved['urn']}  ({moved['urn']} answers 2 recorded URNs)",
+    ]
+
+
 def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn_and_url(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

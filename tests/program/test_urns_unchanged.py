@@ -8,6 +8,7 @@ and pinned per program: a refactor that changes the container definitions would 
 on every existing stack."""
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -27,10 +28,14 @@ def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[s
     identities = Identities(run)
     rows = {row["urn"]: row for row in snapshot(run, known={row["urn"] for row in recorded})}
     answering: dict[str, list[dict[str, Any]]] = {}
-    for resource in (r for r in run.mocks.resources if r.urn):
-        for urn in {identities.urn(resource), *identities.aliases(resource)}:
-            answering.setdefault(urn, []).append(rows[identities.urn(resource)])
     problems, redeployed = [], set()
+    for resource in (r for r in run.mocks.resources if r.urn):
+        answers = {identities.urn(resource), *identities.aliases(resource)}
+        for urn in answers:
+            answering.setdefault(urn, []).append(rows[identities.urn(resource)])
+        # One resource takes over one old one; the engine deletes every other it answers.
+        if len(kept := sorted(answers & {row["urn"] for row in recorded})) > 1:
+            problems.append(f"{identities.urn(resource)}: answers {len(kept)} recorded URNs {kept}")
     for old in recorded:
         found = answering.get(old["urn"], [])
         if len(found) != 1:
@@ -146,6 +151,28 @@ def test_a_changed_replace_on_change_input_is_a_replacement_though_urn_and_names
 ) -> None:
     (problem,) = replaced(_with("prod", type_token, path, value), run_config("prod"))
     assert f"replace-on-change inputs changed [('{path}', {value!r}," in problem
+
+
+def test_a_resource_that_answers_two_recorded_urns_keeps_only_one_of_them() -> None:
+    """An alias naming a second 0.4.0 resource would let the engine take over one and delete the other."""
+    run = run_config("prod")
+    identities = Identities(run)
+    recorded = copy.deepcopy(baseline("prod"))
+    urns = {row["urn"] for row in recorded}
+    # A resource that answers its 0.4.0 URN through an alias, and no other references: as if 0.4.0 had had
+    # one at its new URN too.
+    refs = json.dumps(recorded)
+    moved, old = next(
+        (r, old)
+        for r in run.mocks.resources
+        if r.urn and identities.urn(r) not in urns
+        for old in identities.aliases(r) & urns
+        if f"ref:{old}#" not in refs
+    )
+    recorded.append({**next(row for row in recorded if row["urn"] == old), "urn": identities.urn(moved)})
+    assert replaced(recorded, run) == [
+        f"{identities.urn(moved)}: answers 2 recorded URNs {sorted([old, identities.urn(moved)])}"
+    ]
 
 
 def test_a_task_definition_with_other_inputs_is_a_new_revision_not_a_replacement() -> None:
