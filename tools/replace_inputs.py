@@ -30,7 +30,7 @@ Pure: no Pulumi import; ``tools/urns.py`` records these inputs' values in the UR
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -548,3 +548,41 @@ def changed(
         for path in sorted(before.keys() | after.keys())
         if value(before, path) != value(after, path)
     ]
+
+
+def _references(value: Any) -> Iterator[str]:
+    """The URNs a recorded value names as its source (``ref:<urn>#<output>``, ``tools/urns.py``)."""
+    if isinstance(value, Mapping):
+        for item in value.values():
+            yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+    elif isinstance(value, str) and value.startswith("ref:"):
+        yield value[len("ref:") :].rpartition("#")[0]
+
+
+def knock_on(
+    kept: Mapping[str, tuple[str, Mapping[str, Any]]], replaced: Iterable[str], project: str
+) -> dict[str, tuple[str, str]]:
+    """``urn -> (path, replaced URN)`` for each ``kept`` resource (``urn -> (type, replace-on-change
+    values)``) replaced because an input its provider replaces it on (``each_deploy`` ones too: a task
+    definition's new revision) takes an output of a replaced one: the new resource's ID or ARN is another
+    value (the engine's ``calculateDependentReplacements``, and a ForceNew diff on the changed value).
+    Transitive; ``replaced`` are the URNs replaced on their own. ``kind(row, [path])`` says what each is."""
+    found: dict[str, tuple[str, str]] = {}
+    gone = set(replaced)
+    while True:
+        more = {
+            urn: (path, source)
+            for urn, (type_token, values) in kept.items()
+            if urn not in gone
+            for row in [rule(type_token, project) or Replaces(source="")]
+            for path in (*row.inputs, *row.each_deploy)
+            for source in _references(values.get(path))
+            if source in gone
+        }
+        if not more:
+            return found
+        found.update(more)
+        gone |= more.keys()

@@ -203,9 +203,25 @@ def test_a_diff_against_the_urns_shows_a_kept_resource_whose_replace_on_change_i
 ) -> None:
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(_baseline_with("dev", type_token, path, was)))
-    (replaced,) = plan(capsys, "--diff", str(saved))[1].splitlines()
+    replaced = plan(capsys, "--diff", str(saved))[1].splitlines()[0]
     assert replaced.startswith("-/+ urn:pulumi:dev::") and f"{type_token}::" in replaced
     assert f"  ({path}: {shown}" in replaced
+
+
+def test_a_diff_against_the_urns_lists_what_a_replacement_replaces_in_turn_as_knock_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(_baseline_with("dev", "aws:iam/role:Role", "path", "/")))
+    lines = plan(capsys, "--diff", str(saved))[1].splitlines()
+    service = "urn:pulumi:dev::graviton-node::graviton-node:fargate_service:FargateService$"
+    role = f"{service}aws:iam/role:Role::dev-app-exec-role"
+    assert lines[0].startswith(f"-/+ {role}  (path: ")
+    assert lines[1:] == [
+        f"new revision {service}aws:ecs/taskDefinition:TaskDefinition::dev-app-task  "
+        f"(knock-on: executionRoleArn takes an output of {role})",
+        f"-/+ {service}aws:iam/rolePolicy:RolePolicy::dev-app-exec-policy  (knock-on: role takes an output of {role})",
+    ]
 
 
 def test_a_diff_against_the_urns_lists_a_changed_task_definition_as_a_new_revision(

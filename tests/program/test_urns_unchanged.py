@@ -18,28 +18,32 @@ import pytest
 
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, Run, run_mocked
-from tools.replace_inputs import COMPONENT, READ, changed, kind, rule, unclassified
+from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
 
 
 def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[str]]:
-    """Each recorded resource the engine would replace in ``run``, and why; and each it would give a new
-    revision or build (``new revision <urn>``: what a deploy of new code does by design)."""
+    """Each recorded resource the engine would replace in ``run``, and why (a kept one too, when an input
+    its provider replaces it on takes an output of a replaced one); and each it would give a new revision
+    or build (``new revision <urn>``: what a deploy of new code does by design)."""
     identities = Identities(run)
     rows = {row["urn"]: row for row in snapshot(run, known={row["urn"] for row in recorded})}
     answering: dict[str, list[dict[str, Any]]] = {}
-    problems, redeployed = [], set()
+    problems, redeployed, gone = [], set(), set()
     for resource in (r for r in run.mocks.resources if r.urn):
         answers = {identities.urn(resource), *identities.aliases(resource)}
         for urn in answers:
             answering.setdefault(urn, []).append(rows[identities.urn(resource)])
         # One resource takes over one old one; the engine deletes every other it answers.
-        if len(kept := sorted(answers & {row["urn"] for row in recorded})) > 1:
-            problems.append(f"{identities.urn(resource)}: answers {len(kept)} recorded URNs {kept}")
+        if len(shared := sorted(answers & {row["urn"] for row in recorded})) > 1:
+            problems.append(f"{identities.urn(resource)}: answers {len(shared)} recorded URNs {shared}")
+            gone |= set(shared)
+    kept: dict[str, tuple[str, dict[str, Any]]] = {}
     for old in recorded:
         found = answering.get(old["urn"], [])
         if len(found) != 1:
             problems.append(f"{old['urn']}: answered by {len(found)} resources {[row['urn'] for row in found]}")
+            gone.add(old["urn"])
             continue
         (new,) = found
         replaces = rule(old["type"], PROJECT)
@@ -47,12 +51,21 @@ def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[s
             problems.append(
                 f"{old['urn']}: now {new['type']} named {new['physical']}, was {old['type']} named {old['physical']}"
             )
-        elif changes := changed(old[REPLACE], new[REPLACE], replaces):
-            verdict = kind(replaces, [c[0] for c in changes])
-            if verdict == "-/+":
-                problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
-            else:
-                redeployed.add(f"{verdict} {old['urn']}")
+            gone.add(old["urn"])
+        elif (changes := changed(old[REPLACE], new[REPLACE], replaces)) and kind(
+            replaces, [c[0] for c in changes]
+        ) == "-/+":
+            problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
+            gone.add(old["urn"])
+        else:
+            kept[old["urn"]] = (old["type"], new[REPLACE])
+            if changes:
+                redeployed.add(f"{kind(replaces, [c[0] for c in changes])} {old['urn']}")
+    for urn, (path, source) in sorted(knock_on(kept, gone, PROJECT).items()):
+        if (verdict := kind(rule(kept[urn][0], PROJECT), [path])) == "-/+":
+            problems.append(f"{urn}: replaced with {source}, an output of which its {path} takes")
+        else:
+            redeployed.add(f"{verdict} {urn}")
     return problems, redeployed
 
 
@@ -149,7 +162,8 @@ def _with(program: str, type_token: str, path: str, value: object) -> list[dict[
 def test_a_changed_replace_on_change_input_is_a_replacement_though_urn_and_names_are_kept(
     type_token: str, path: str, value: object
 ) -> None:
-    (problem,) = replaced(_with("prod", type_token, path, value), run_config("prod"))
+    problems = replaced(_with("prod", type_token, path, value), run_config("prod"))
+    (problem,) = [problem for problem in problems if "replace-on-change inputs changed" in problem]
     assert f"replace-on-change inputs changed [('{path}', {value!r}," in problem
 
 
@@ -173,6 +187,28 @@ def test_a_resource_that_answers_two_recorded_urns_keeps_only_one_of_them() -> N
     assert replaced(recorded, run) == [
         f"{identities.urn(moved)}: answers 2 recorded URNs {sorted([old, identities.urn(moved)])}"
     ]
+
+
+_PROD = "urn:pulumi:prod::graviton-node::graviton-node:fargate_service:FargateService$"
+
+
+def test_a_resource_whose_replace_on_change_input_takes_a_replaced_one_s_output_is_replaced_too() -> None:
+    """A new security group has a new ID: the rules on it are replaced; the load balancer's rule that
+    names it as its source changes in place (only a change of source kind replaces one)."""
+    problems = replaced(_with("prod", "aws:ec2/securityGroup:SecurityGroup", "description", "x"), run_config("prod"))
+    knocked = {problem.split(": ")[0] for problem in problems if ": replaced with " in problem}
+    assert knocked == {
+        f"{_PROD}aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::prod-app-sg-egress-443",
+        f"{_PROD}aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::prod-app-sg-from-alb",
+    }
+
+
+def test_a_replaced_role_replaces_its_policy_and_gives_the_task_definition_a_new_revision() -> None:
+    problems, redeployed = compared(_with("prod", "aws:iam/role:Role", "path", "/"), run_config("prod"))
+    assert [p.split(": ")[0] for p in problems if ": replaced with " in p] == [
+        f"{_PROD}aws:iam/rolePolicy:RolePolicy::prod-app-exec-policy"
+    ]
+    assert redeployed == {f"new revision {_PROD}aws:ecs/taskDefinition:TaskDefinition::prod-app-task"}
 
 
 def test_a_task_definition_with_other_inputs_is_a_new_revision_not_a_replacement() -> None:

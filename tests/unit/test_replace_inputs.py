@@ -16,6 +16,7 @@ from tools.replace_inputs import (
     REPLACE_ON_CHANGE,
     changed,
     kind,
+    knock_on,
     replace_inputs,
     rule,
     unclassified,
@@ -135,6 +136,21 @@ def test_a_set_typed_input_in_another_order_is_no_change_but_another_item_is(nam
     before = {"subjectAlternativeNames": ["a.example.com", "b.example.com", "c.example.com"]}
     assert changed(before, {"subjectAlternativeNames": names}, certificate) == []
     assert changed(before, {"subjectAlternativeNames": [*names[:2], "d.example.com"]}, certificate) != []
+
+
+def test_a_replacement_knocks_on_through_replace_on_change_inputs_only_and_transitively() -> None:
+    kept = {
+        "sg": ("aws:ec2/securityGroup:SecurityGroup", {"vpcId": "ref:vpc#id"}),
+        "rule": ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", {"securityGroupId": "ref:sg#id"}),
+        # Its load balancer stays: the listener stays.
+        "listener": ("aws:lb/listener:Listener", {"loadBalancerArn": "ref:alb#arn"}),
+        "task": ("aws:ecs/taskDefinition:TaskDefinition", {"executionRoleArn": "ref:role#arn"}),
+    }
+    assert knock_on(kept, ["vpc", "certificate", "role"], "p") == {
+        "sg": ("vpcId", "vpc"),
+        "rule": ("securityGroupId", "sg"),
+        "task": ("executionRoleArn", "role"),
+    }
 
 
 _values = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers(0, 3) | st.text(max_size=2))
