@@ -15,6 +15,13 @@ recorded from (``git worktree add <dir> 1e9a338``, copy this file and ``tools/re
 run it there, copy the fixtures back): it refuses a program whose URNs are not the recorded ones, and
 a file that has the field already.
 
+In a checkout of another commit, ``graviton_node_components`` (which the second-service example imports)
+is still the tree the editable install was made from; ``main`` refuses to record then. The install's
+finder comes after ``sys.path``, so put the checkout's ``components/`` first under that name:
+
+    mkdir /tmp/old-import && ln -s "$PWD/components" /tmp/old-import/graviton_node_components
+    PYTHONPATH=/tmp/old-import .venv/bin/python tools/urns.py --add-replace-inputs
+
 A value the mocks made for another resource (an ARN, an ID, a generated name) is recorded as where it
 came from, ``ref:<URN>#<output>`` (``stack:<name>#outputs.<key>`` for a StackReference's,
 ``call:<token>#<key>`` for an invoke's answer), so a change to the mocks' answers is no change to a
@@ -247,10 +254,27 @@ def add_replace_inputs(document: dict[str, Any], run: Run) -> dict[str, Any]:
     return {**document, "resources": [{**row, REPLACE: rows[row["urn"]][REPLACE]} for row in document["resources"]]}
 
 
+def foreign_components() -> str:
+    """Why recording here would run another tree's components (``graviton_node_components`` resolves
+    outside ``ROOT``), or empty when it is this tree's."""
+    import graviton_node_components
+
+    found = Path(graviton_node_components.__file__).resolve().parent
+    if found.is_relative_to(ROOT.resolve()):
+        return ""
+    return (
+        f"graviton_node_components is {found}, not this tree's {ROOT / 'components'}: put it first on the "
+        "import path (see tools/urns.py's docstring)"
+    )
+
+
 def main(argv: list[str]) -> int:
     if argv not in (["--write"], ["--add-replace-inputs"]):
         print(__doc__, file=sys.stderr)
         return 2
+    if reason := foreign_components():
+        print(f"recorded nothing: {reason}", file=sys.stderr)
+        return 1
     BASELINE.mkdir(parents=True, exist_ok=True)
     for program, run in _programs():
         path = BASELINE / f"{program}.json"

@@ -9,13 +9,17 @@ on every existing stack."""
 
 import copy
 import json
+import sys
+import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pytest
 
+import tools.urns
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, Run, run_mocked
 from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
@@ -313,6 +317,25 @@ def test_a_top_level_task_and_route_give_their_children_no_alias_to_a_place_they
     # (pulumi-aws gives some types aliases to their old type tokens: those keep the parent.)
     moved = {r.name for r in run.mocks.resources for a in r.aliases if a.spec.parentUrn or a.spec.noParent}
     assert moved == set(), moved
+
+
+def test_recording_refuses_when_the_installed_components_are_another_tree_s(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """In a checkout of 1e9a338 the editable install still imports today's components: the second-service
+    example would be recorded from them."""
+    elsewhere = types.ModuleType("graviton_node_components")
+    elsewhere.__file__ = str(tmp_path / "components" / "__init__.py")
+    monkeypatch.setitem(sys.modules, "graviton_node_components", elsewhere)
+    monkeypatch.setattr(tools.urns, "_programs", lambda: pytest.fail("ran a program"))
+    assert tools.urns.main(["--add-replace-inputs"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"recorded nothing: graviton_node_components is {tmp_path / 'components'}, not this")
+    assert tools.urns.foreign_components() != "" and "PYTHONPATH=" in (tools.urns.__doc__ or "")
+
+
+def test_recording_runs_with_this_tree_s_components() -> None:
+    assert tools.urns.foreign_components() == ""
 
 
 def test_adding_replace_inputs_to_a_baseline_changes_nothing_else_and_refuses_another_program() -> None:
