@@ -150,7 +150,7 @@ def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any
                 "parent": _parent_name(run, r),
                 "urn": identities.urn(r) if r.urn else "",
                 "aliases": sorted(identities.aliases(r)) if r.urn else [],
-                "physical": physical_names(r),
+                "physical": physical_names(r, references),
                 REPLACE: replace_values(r, references) if r.urn else {},
                 "inputs": _inputs(r),
             }

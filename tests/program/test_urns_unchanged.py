@@ -23,7 +23,7 @@ import tools.urns
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, Run, run_mocked
 from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
-from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
+from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, normalize_physical, physical_names, snapshot
 
 
 def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[str]]:
@@ -347,3 +347,39 @@ def test_adding_replace_inputs_to_a_baseline_changes_nothing_else_and_refuses_an
         add_replace_inputs({"resources": rows}, run)
     with pytest.raises(ValueError, match="not the recorded program"):
         add_replace_inputs({"resources": recorded["resources"][1:]}, run)
+
+
+def test_an_aws_name_another_resource_supplies_is_recorded_as_its_source_not_as_the_mocks_made_it() -> None:
+    """The logs bucket's configurations take its ID, the validation record its name from the
+    certificate: compared raw, a change of the mocks' answers would read as a rename."""
+    names = {row["urn"].rsplit("::", 1)[1]: row["physical"] for row in baseline("prod")}
+    bucket = (
+        "urn:pulumi:prod::graviton-node::graviton-node:load_balancer:LoadBalancer$aws:s3/bucket:Bucket::prod-web-logs"
+    )
+    assert names["prod-web-logs-policy"] == {"bucket": f"ref:{bucket}#id"}
+    assert names["prod-web-domain-validation"]["name"].endswith(
+        "aws:acm/certificate:Certificate::prod-web-domain-certificate#domainValidationOptions[0].resourceRecordName"
+    )
+    assert not any(
+        str(value).endswith("-id")
+        for program in BASELINED
+        for row in baseline(program)
+        for value in row["physical"].values()
+        if not str(value).startswith("ref:")
+    )
+
+
+def test_normalizing_a_baseline_s_aws_names_changes_nothing_else_and_refuses_other_names() -> None:
+    run = run_config("prod")
+    identities = Identities(run)
+    rows = snapshot(run)
+    raw = {identities.urn(r): physical_names(r) for r in run.mocks.resources if r.urn}
+    recorded = {"program": "prod", "resources": [{**row, "physical": raw[row["urn"]]} for row in rows]}
+    assert recorded["resources"] != rows
+    assert normalize_physical(recorded, run) == {"program": "prod", "resources": rows}
+    renamed = copy.deepcopy(recorded)
+    renamed["resources"][0]["physical"] = {"name": "another"}
+    with pytest.raises(ValueError, match="names other than the recorded ones"):
+        normalize_physical(renamed, run)
+    with pytest.raises(ValueError, match="not the recorded program"):
+        normalize_physical({"resources": recorded["resources"][1:]}, run)
