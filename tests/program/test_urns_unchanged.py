@@ -21,7 +21,7 @@ import pytest
 
 import tools.urns
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
-from tools.offline import PROJECT, Run, run_mocked
+from tools.offline import PROJECT, RecordingMocks, Run, run_mocked
 from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, normalize_physical, physical_names, snapshot
 
@@ -383,3 +383,49 @@ def test_normalizing_a_baseline_s_aws_names_changes_nothing_else_and_refuses_oth
         normalize_physical(renamed, run)
     with pytest.raises(ValueError, match="not the recorded program"):
         normalize_physical({"resources": recorded["resources"][1:]}, run)
+
+
+class _ProviderMocks(RecordingMocks):
+    """Recording mocks that also note each resource's provider reference (``urn::id``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.providers: dict[str, str] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.providers[args.name] = args.provider or ""
+        return super().new_resource(args)
+
+
+def _cluster_of_a_0_4_0_service_under_a_parent(cluster_opts: bool) -> tuple[set[str], str]:
+    """A 0.4.0 user's ``FargateService("app", ..., opts=ResourceOptions(parent=platform, providers=[east]))``
+    created ``app-cluster`` beneath it; today a ``Cluster("app")`` does, given those options or none. What
+    URNs the ECS cluster answers, and its provider."""
+    from components.service.cluster import Cluster
+    from components.service.cluster_spec import ClusterSpec
+
+    mocks = _ProviderMocks()
+
+    def program() -> None:
+        platform = _Box("Platform", "platform")
+        east = aws.Provider("east", region="us-east-1", opts=pulumi.ResourceOptions(parent=platform))
+        opts = pulumi.ResourceOptions(parent=platform, providers=[east]) if cluster_opts else None
+        Cluster("app", ClusterSpec(), opts)
+
+    run = run_mocked(program, mocks=mocks)
+    identities = Identities(run)
+    (cluster,) = [r for r in run.mocks.resources if r.type == "aws:ecs/cluster:Cluster"]
+    return {identities.urn(cluster), *identities.aliases(cluster)}, mocks.providers["app-cluster"]
+
+
+def test_a_0_4_0_service_under_a_parent_with_a_provider_keeps_its_cluster_only_if_the_cluster_gets_both() -> None:
+    """The CHANGELOG's migration note: give the ``Cluster`` the service's name, parent and provider(s)."""
+    old = (
+        "urn:pulumi:dev::graviton-node::test:index:Platform$graviton-node:fargate_service:FargateService"
+        "$aws:ecs/cluster:Cluster::app-cluster"
+    )
+    answers, provider = _cluster_of_a_0_4_0_service_under_a_parent(cluster_opts=True)
+    assert old in answers and "pulumi:providers:aws::east::" in provider
+    answers, provider = _cluster_of_a_0_4_0_service_under_a_parent(cluster_opts=False)
+    # Not the 0.4.0 URN, and the default provider: either one makes the engine replace the cluster.
+    assert old not in answers and "::east::" not in provider
