@@ -125,7 +125,9 @@ def _tree(run: Run) -> Iterator[tuple[int, Registered]]:
     def walk(urn: str, depth: int) -> Iterator[tuple[int, Registered]]:
         for resource in sorted(children.get(urn, []), key=_sort_key):
             yield depth, resource
-            yield from walk(resource.urn, depth + 1)
+            # A read resource (a StackReference) has no URN, and no children: "" is the top.
+            if resource.urn:
+                yield from walk(resource.urn, depth + 1)
 
     yield from walk("", 0)
 

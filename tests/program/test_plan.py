@@ -269,6 +269,14 @@ def test_a_diff_shows_both_recorded_resources_one_new_resource_answers_as_replac
     ]
 
 
+def test_the_json_plan_of_a_program_reading_another_stack_lists_the_reference_once() -> None:
+    """The second-service example reads the platform through a StackReference, which has no URN."""
+    from tests.program.stacks import run_config
+
+    resources = tools.plan.document(run_config("second-service"), "dev")["resources"]
+    assert [r["type"] for r in resources].count("pulumi:pulumi:StackReference") == 1
+
+
 def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn_and_url(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
