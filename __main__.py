@@ -15,6 +15,7 @@ from components.errors import ConfigError, collect, raise_any
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
+from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.stack_cost import stack_cost, stack_shape
 from settings import placeholders, settings_from
@@ -84,7 +85,9 @@ if not deploying:
 # is registered (each component knows its children's names).
 collect(
     lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
-    lambda: FargateService.check_name(f"{stack}-app", "stack", stack, shifting=settings.deployment.shifts_traffic),
+    lambda: FargateService.check_name(
+        f"{stack}-app", "stack", stack, shifting=settings.route.deployment.shifts_traffic
+    ),
 )
 
 # The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and
@@ -114,7 +117,9 @@ load_balancer = LoadBalancer(
 )
 # The cluster and the service share a name: the cluster's children keep the names (and URNs, by alias)
 # they had when the service created them.
-cluster = settings.cluster_arn or Cluster(f"{stack}-app", settings.cluster)
+cluster = (
+    settings.cluster if isinstance(settings.cluster, ExistingCluster) else Cluster(f"{stack}-app", settings.cluster)
+)
 # The smoke test calls the new revision through the test rule before production traffic moves.
 smoke_test = (
     SmokeTest(
@@ -122,12 +127,12 @@ smoke_test = (
         SmokeTestArgs(
             url=load_balancer.url,
             path=settings.smoke_test_path,
-            test_header=settings.test_header,
+            test_header=settings.route.test_header,
             log_retention_days=settings.service.log_retention_days,
-            permissions_boundary_arn=settings.permissions_boundary_arn,
+            permissions_boundary_arn=settings.service.access.permissions_boundary_arn,
         ),
     )
-    if settings.smoke_test_path is not None and settings.test_header is not None
+    if settings.smoke_test_path is not None and settings.route.test_header is not None
     else None
 )
 service = FargateService(
@@ -140,22 +145,13 @@ service = FargateService(
         subnet_ids=network.task_subnet_ids,
         assign_public_ip=network.assign_public_ip,
         route=Route(
-            spec=settings.route,
             listener_arn=load_balancer.listener_arn,
             load_balancer_security_group_id=load_balancer.security_group_id,
             load_balancer_arn_suffix=load_balancer.arn_suffix,
             idle_timeout_seconds=load_balancer.idle_timeout_seconds,
         ),
-        egress_ports=settings.task_egress_ports,
-        permissions_boundary_arn=settings.permissions_boundary_arn,
-        exec_kms_key_arn=settings.cluster.exec_kms_key_arn if settings.cluster_arn else "",
-        secrets=settings.secrets,
         secret_values={name: pulumi.Output.secret(value) for name, value in settings.secret_values.items()},
-        secret_kms_key_arns=settings.secrets_kms_key_arns,
-        autoscaling=settings.autoscaling,
         alarms=settings.alarms,
-        deployment=settings.deployment,
-        test_header=settings.test_header,
         lifecycle_hooks=[smoke_test.lifecycle_hook] if smoke_test else [],
     ),
 )
@@ -182,8 +178,8 @@ shape, assumptions = stack_shape(
     network=settings.network,
     service=settings.service,
     alarms=settings.alarms,
-    autoscaling=settings.autoscaling,
-    deployment=settings.deployment,
+    autoscaling=settings.service.autoscaling,
+    deployment=settings.route.deployment,
     default_vpc_azs=settings.cost_default_vpc_azs,
     region=region,
 )
@@ -191,7 +187,9 @@ shape, assumptions = stack_shape(
 warnings = cost_warnings(
     region=region,
     rates=settings.cost_rates,
-    container_insights="disabled" if settings.cluster_arn else settings.cluster.container_insights,
+    container_insights="disabled"
+    if isinstance(settings.cluster, ExistingCluster)
+    else settings.cluster.container_insights,
 )
 pulumi.export(
     "cost_estimate",
@@ -202,9 +200,9 @@ pulumi.export(
 pulumi.export(
     "deployment",
     deployment_peak(
-        deployment=settings.deployment,
+        deployment=settings.route.deployment,
         service=settings.service,
-        max_count=settings.autoscaling.max_count if settings.autoscaling else None,
+        max_count=settings.service.autoscaling.max_count if settings.service.autoscaling else None,
         rates=settings.cost_rates,
     ).as_output(),
 )

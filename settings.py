@@ -32,17 +32,17 @@ from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import check_smoke_test
-from components.errors import HIDDEN, SECRET_KEYS, ConfigError, collect, raise_any, redact
+from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
-from components.service.app_contract import shutdown_budget_seconds
-from components.service.autoscaling_rules import Autoscaling, check_desired, parse_schedule
+from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
-from components.service.cluster_spec import ClusterSpec
+from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
-from components.service.fargate_service_args import FargateServiceArgs, check_plain_fields
+from components.service.fargate_service_args import FargateServiceArgs
 from components.service.secrets import check_within_stack, parse_references, parse_values
+from components.service.service_access import ServiceAccess
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 from components.stack_cost import DEFAULT_VPC_AZS
 
@@ -57,8 +57,8 @@ T = TypeVar("T")
 SPECS: Mapping[str, type] = {
     spec.__name__: spec
     for spec in (
-        ServiceSpec, HealthCheck, Tuning, FargateServiceArgs, ClusterSpec, Autoscaling, Alarms, LoadBalancerSpec,
-        Domain, NetworkSpec, DeploymentStrategy, RouteSpec,
+        ServiceSpec, HealthCheck, Tuning, ServiceAccess, FargateServiceArgs, ClusterSpec, ExistingCluster, Autoscaling,
+        Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -109,13 +109,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("AppImageArgs.keep_builds",)),
     ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
-    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("FargateServiceArgs.egress_ports",)),
-    ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("FargateServiceArgs.cluster",)),
+    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("ServiceAccess.egress_ports",)),
+    ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("ExistingCluster.arn",)),
     ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
     ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),
     ConfigKey("desiredCount", "integer", FROM_SPEC, "Tasks the service keeps running (0-5000).", ("ServiceSpec.desired_count",)),
-    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount.", ("FargateServiceArgs.autoscaling",)),
+    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount.", ("ServiceSpec.autoscaling",)),
     ConfigKey("minCount", "integer", FROM_SPEC, "Fewest tasks when autoscaling (0-5000, at most desiredCount). With scalingSchedules the schedules own the range: minCount..maxCount is the range the service starts with and bounds every schedule's range, and a deploy never resets the range a schedule has set.", ("Autoscaling.min_count",)),
     ConfigKey("maxCount", "integer", FROM_SPEC, "Most tasks when autoscaling (at least desiredCount, at most 5000); with scalingSchedules, see minCount. Tasks beyond the FARGATE base run on Spot.", ("Autoscaling.max_count",)),
     ConfigKey("cpuTargetPercent", "integer", FROM_SPEC, "Target average CPU utilisation (1-100); 0 for no CPU policy.", ("Autoscaling.cpu_target_percent",)),
@@ -154,15 +154,15 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("linearStepPercent", "string", "20", "linear: share moved at each step, 3-100 in steps of 0.1.", ("DeploymentStrategy.step_percent",)),
     ConfigKey("linearStepMinutes", "integer", FROM_SPEC, "linear: minutes between steps (0-1440).", ("DeploymentStrategy.step_minutes",)),
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
-    ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("FargateServiceArgs.test_header",)),
+    ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("RouteSpec.test_header",)),
     ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test.", ("SmokeTest",)),
     ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath.", ("SmokeTestArgs.path",)),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
-    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "FargateServiceArgs.exec_kms_key_arn")),
-    ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("FargateServiceArgs.permissions_boundary_arn",)),
-    ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("FargateServiceArgs.secrets",)),
-    ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("FargateServiceArgs.secret_values",)),
-    ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("FargateServiceArgs.secret_kms_key_arns",)),
+    ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "ExistingCluster.exec_kms_key_arn")),
+    ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("ServiceAccess.permissions_boundary_arn",)),
+    ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("ServiceAccess.secrets",)),
+    ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
+    ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("ServiceAccess.secret_kms_key_arns",)),
     ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
     ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept.", ("ServiceSpec.environment",)),
     ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
@@ -264,24 +264,13 @@ class Settings:
     keep_builds: int
     force_delete: bool
     npm_ca_bundle: str
-    cluster_arn: str
-    cluster: ClusterSpec
-    """The cluster the stack creates when ``cluster_arn`` is empty."""
-    task_egress_ports: tuple[int, ...]
-    permissions_boundary_arn: str
-    secrets: Mapping[str, str]
+    cluster: ClusterSpec | ExistingCluster
+    """The cluster the stack creates, or the existing one ``clusterArn`` names."""
     secret_values: Mapping[str, str]
     """Plain text here, secret everywhere else: ``__main__`` wraps each in ``pulumi.Output.secret``."""
-    secrets_kms_key_arns: tuple[str, ...]
-    autoscaling: Autoscaling | None
     alarms: Alarms | None
     service: ServiceSpec
-    route: RouteSpec
-    """The service's route through the stack's load balancer (the keys of its listener rule and target group)."""
-    deployment: DeploymentStrategy
-    """How a deployment moves traffic (``deploymentStrategy`` and its keys)."""
-    test_header: tuple[str, str] | None
-    """``deploymentTestHeader``: the header of the test listener rule, or None."""
+    """The service, with its route through the stack's load balancer, its scaling and its access."""
     smoke_test_path: str | None
     """The path the deployment's smoke test requests (``deploymentSmokeTestPath``, else the health check
     path), or None without a smoke test (``deploymentSmokeTest``)."""
@@ -290,6 +279,12 @@ class Settings:
     cost_rates: Mapping[str, Decimal]
     cost_default_vpc_azs: int
     """``costDefaultVpcAzs``: the default VPC's AZs for the cost estimate, 0 when unknown."""
+
+    @property
+    def route(self) -> RouteSpec:
+        """The service's route: this program's service always has one, through its own load balancer."""
+        assert self.service.route is not None, "load_settings builds the service with a route"
+        return self.service.route
 
 
 class _Reader:
@@ -398,7 +393,7 @@ class _Reader:
                     self.failed |= stand_ins
 
 
-def _service(r: _Reader) -> ServiceSpec:
+def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
     strategy = r.part(
         lambda: build_strategy(
             fargate_base=r.integer("fargateBase"),
@@ -419,8 +414,8 @@ def _service(r: _Reader) -> ServiceSpec:
         ),
         HealthCheck,
     )
-    # Environment and tuning are read inside the spec's build: a value its checks refuse is read as its
-    # default when the spec is built again.
+    # Environment, tuning, route, scaling and access are read inside the spec's build: a value its checks
+    # refuse (its own, or one joining two of its parts) is read as its default when the spec is built again.
     return r.part(
         lambda: ServiceSpec(
             cpu=r.integer("cpu"),
@@ -442,34 +437,30 @@ def _service(r: _Reader) -> ServiceSpec:
                 malloc_arena_max=r.integer("mallocArenaMax"),
             ),
             writable_paths=r.array("writablePaths"),
+            # The stack always has a route: its own load balancer's catch-all, unless its keys say otherwise.
+            route=r.part(lambda: _route(r), lambda: RouteSpec(listener_rule_priority=LAST_PRIORITY)),
+            # A range that cannot be built keeps minCount as given for the check of desiredCount against it.
+            autoscaling=r.part(lambda: _autoscaling(r), lambda: _stand_in_range(r), repair=False),
+            access=r.part(lambda: _access(r, secret_value_names), ServiceAccess),
         ),
         ServiceSpec,
     )
 
 
 def _route(r: _Reader) -> RouteSpec:
-    draining, built = r.integer("deregistrationDelaySeconds"), list[RouteSpec]()
-    collect(
-        lambda: built.append(
-            RouteSpec(
-                listener_rule_priority=r.integer("listenerRulePriority"),
-                path_patterns=r.array("pathPatterns"),
-                deregistration_delay_seconds=draining,
-                health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
-            )
-        ),
-        # The drain fits in stopTimeout (as FargateServiceArgs checks it): checked beside the route's own
-        # keys, so that a mistake in the draining and one in the stop timeout are reported together.
-        lambda: shutdown_budget_seconds(
-            stop_timeout_seconds=r.integer("stopTimeoutSeconds"), deregistration_delay_seconds=draining
-        ),
+    return RouteSpec(
+        listener_rule_priority=r.integer("listenerRulePriority"),
+        path_patterns=r.array("pathPatterns"),
+        deregistration_delay_seconds=r.integer("deregistrationDelaySeconds"),
+        health_check_grace_period_seconds=r.integer("healthCheckGracePeriodSeconds"),
+        deployment=r.part(lambda: _deployment(r), DeploymentStrategy),
+        test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
     )
-    return built[0]
 
 
 def _deployment(r: _Reader) -> DeploymentStrategy:
     # Every key is read (and type-checked) whatever the strategy.
-    deployment = DeploymentStrategy(
+    return DeploymentStrategy(
         kind=r.string("deploymentStrategy"),
         canary_percent=parse_percent("canaryPercent", r.string("canaryPercent")),
         canary_bake_minutes=r.integer("canaryBakeMinutes"),
@@ -477,33 +468,34 @@ def _deployment(r: _Reader) -> DeploymentStrategy:
         step_minutes=r.integer("linearStepMinutes"),
         bake_minutes=r.integer("deploymentBakeMinutes"),
     )
-    # The stack always has a route (its own load balancer). The service's keys are read here, not taken
-    # from its spec: one this check refuses is read as its default when it runs again.
-    deployment.check_service(
-        has_route=True,
-        min_healthy_percent=r.integer("minHealthyPercent"),
-        max_percent=r.integer("maxPercent"),
-        test_header=bool(r.string("deploymentTestHeader")),
-        listener_rule_priority=r.integer("listenerRulePriority"),
+
+
+def _access(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceAccess:
+    return ServiceAccess(
+        egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
+        secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
+        secret_value_names=secret_value_names,
+        secret_kms_key_arns=r.array("secretsKmsKeyArns"),
+        permissions_boundary_arn=r.string("permissionsBoundaryArn"),
     )
-    return deployment
 
 
-def _smoke_test_path(
-    r: _Reader, service: ServiceSpec, deployment: DeploymentStrategy | None, route: RouteSpec | None
-) -> str | None:
-    """``route`` is None when its keys are in error: the path is then held to no patterns."""
+def _smoke_test_path(r: _Reader, service: ServiceSpec) -> str | None:
+    """The service's route is the catch-all default when its keys are in error: the path is then held to its
+    patterns (``/*``), which take every path."""
     enabled, path = r.boolean("deploymentSmokeTest"), r.string("deploymentSmokeTestPath")
+    route, health_check = service.route, service.health_check
+    request_path = path or (health_check.path if health_check is not None else "")
     check_smoke_test(
         enabled=enabled,
         path=path,
-        strategy=deployment,
+        strategy=route.deployment if route is not None else None,
         test_header=bool(r.string("deploymentTestHeader")),
         allowed_cidrs=r.array("allowedCidrs"),
-        request_path=path or service.routed_health_check().path,
+        request_path=request_path,
         path_patterns=route.path_patterns if route is not None else (),
     )
-    return (path or service.routed_health_check().path) if enabled else None
+    return request_path if enabled else None
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:
@@ -530,6 +522,13 @@ def _autoscaling(r: _Reader) -> Autoscaling | None:
     return scaling
 
 
+def _stand_in_range(r: _Reader) -> Autoscaling:
+    """A range from ``minCount`` (valid: a refused one reads as its default) to as many, when ``maxCount``
+    cannot hold it: ``desiredCount`` is still held to ``minCount``, and a check naming ``maxCount``, which
+    failed, is skipped (``_Reader.part``)."""
+    return dataclasses.replace(Autoscaling(), min_count=r.integer("minCount"), max_count=r.integer("minCount"))
+
+
 def _alarms(r: _Reader) -> Alarms | None:
     # Every key is read (and type-checked) whether or not alarms are on.
     enabled = r.boolean("alarms")
@@ -552,23 +551,6 @@ def _secret_values(r: _Reader, secret_keys: frozenset[str]) -> dict[str, str]:
             "secretValues", HIDDEN, "values set with pulumi config set --secret, so the stack file holds them encrypted"
         )
     return values
-
-
-def _check_service_args(settings: Settings) -> None:
-    """FargateServiceArgs' own check of its plain fields, run before anything is registered."""
-    check_plain_fields(
-        spec=settings.service,
-        idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
-        deregistration_delay_seconds=settings.route.deregistration_delay_seconds,
-        # An existing cluster's exec key is the service's to name (a created cluster's is the cluster's).
-        exec_kms_key_arn=settings.cluster.exec_kms_key_arn if settings.cluster_arn else "",
-        egress_ports=settings.task_egress_ports,
-        secrets=settings.secrets,
-        secret_value_names=tuple(settings.secret_values),
-        secret_kms_key_arns=settings.secrets_kms_key_arns,
-        permissions_boundary_arn=settings.permissions_boundary_arn,
-        cluster_arn=settings.cluster_arn or None,
-    )
 
 
 def _access_logs(r: _Reader, region: str | None) -> bool:
@@ -617,19 +599,26 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
     )
 
 
-def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpec:
-    cluster = ClusterSpec(
-        container_insights=r.string("containerInsights"),
-        default_strategy=service.strategy,
-        exec_logging=service.enable_execute_command,
-        exec_kms_key_arn=r.string("execKmsKeyArn"),
-        log_retention_days=service.log_retention_days,
+def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpec | ExistingCluster:
+    """The cluster ``clusterArn`` names (its ECS Exec key the service's to decrypt with), else the one the
+    stack creates (its key encrypting the sessions and their log)."""
+    key, arn = r.string("execKmsKeyArn"), r.string("clusterArn")
+    cluster = (
+        ExistingCluster(arn=arn, exec_kms_key_arn=key)
+        if arn
+        else ClusterSpec(
+            container_insights=r.string("containerInsights"),
+            default_strategy=service.strategy,
+            exec_logging=service.enable_execute_command,
+            exec_kms_key_arn=key,
+            log_retention_days=service.log_retention_days,
+        )
     )
     # The session log group is created with this key, and CloudWatch Logs uses a key only in its own
     # region (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS", step 2).
     check.in_region(
         "execKmsKeyArn",
-        cluster.exec_kms_key_arn,
+        key,
         region,
         f"a KMS key in the stack's region {region} (arn:aws:kms:{region}:ACCOUNT:key/ID): CloudWatch Logs "
         "encrypts the session log group only with a key of its own region",
@@ -838,10 +827,8 @@ def load_settings(
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
-    service = _service(r)
-    parsed_route = r.part(lambda: _route(r), lambda: None)
-    route = parsed_route or RouteSpec(listener_rule_priority=LAST_PRIORITY)
-    deployment = r.part(lambda: _deployment(r), DeploymentStrategy)
+    secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
+    service = _service(r, tuple(secret_values))
     settings = Settings(
         docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
         dockerfile=dockerfile,
@@ -849,23 +836,12 @@ def load_settings(
         keep_builds=r.integer("keepBuilds"),
         force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
-        cluster_arn=r.string("clusterArn"),
         cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
         service=service,
-        route=route,
-        deployment=deployment,
-        test_header=r.part(lambda: parse_test_header(r.string("deploymentTestHeader")), lambda: None),
         # A strategy in error is no ground for refusing a smoke test as well: that check names
         # deploymentStrategy, so it is skipped (``_Reader.part``).
-        smoke_test_path=r.part(lambda: _smoke_test_path(r, service, deployment, parsed_route), lambda: None),
-        task_egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
-        permissions_boundary_arn=r.string("permissionsBoundaryArn"),
-        secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
-        secret_values=r.part(lambda: _secret_values(r, secret_keys), dict),
-        secrets_kms_key_arns=r.array("secretsKmsKeyArns"),
-        # Nothing later reads it: a range that cannot be built leaves minCount and maxCount as given,
-        # for the check of desiredCount against each.
-        autoscaling=r.part(lambda: _autoscaling(r), lambda: None, repair=False),
+        smoke_test_path=r.part(lambda: _smoke_test_path(r, service), lambda: None),
+        secret_values=secret_values,
         alarms=r.part(lambda: _alarms(r), lambda: None),
         load_balancer=_load_balancer(r, region),
         network=r.part(
@@ -885,22 +861,15 @@ def load_settings(
             lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs"), r.string("vpc")), lambda: 0
         ),
     )
-    r.part(lambda: _check_service_args(settings), lambda: None)
-    if r.boolean("autoscaling"):
-        r.part(
-            lambda: check_desired(
-                r.integer("desiredCount"), min_count=r.integer("minCount"), max_count=r.integer("maxCount")
-            ),
-            lambda: None,
-        )
     r.part(
         lambda: check.image_args(
             context=context, dockerfile=dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
         ),
         lambda: None,
     )
-    if stack and not settings.permissions_boundary_arn:
-        r.part(lambda: check_within_stack(settings.secrets, *stack), lambda: None)
+    access = settings.service.access
+    if stack and not access.permissions_boundary_arn:
+        r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
     raise_any(
         redact(
             [config_error(error) for error in r.errors],

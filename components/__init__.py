@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "LoadBalancerSpec": "edge.load_balancer_spec",
     "Cluster": "service.cluster",
     "ClusterSpec": "service.cluster_spec",
+    "ExistingCluster": "service.cluster_spec",
     "FargateService": "service.fargate_service",
     "FargateServiceArgs": "service.fargate_service_args",
     "Route": "edge.service_route_args",
@@ -35,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "FargateTask": "service.fargate_task",
     "FargateTaskArgs": "service.fargate_task",
     "ServiceSpec": "service.service_spec",
+    "ServiceAccess": "service.service_access",
     "Sidecar": "service.sidecar",
     "HealthCheck": "service.service_spec",
     "Tuning": "service.env_tuning",
@@ -60,6 +62,7 @@ __all__ = [
     "ConfigError",
     "CostEstimate",
     "Domain",
+    "ExistingCluster",
     "FargateService",
     "FargateServiceArgs",
     "FargateTask",
@@ -74,6 +77,7 @@ __all__ = [
     "Route",
     "RouteSpec",
     "Schedule",
+    "ServiceAccess",
     "ServiceRoute",
     "ServiceRouteArgs",
     "ServiceSpec",
@@ -104,12 +108,13 @@ if TYPE_CHECKING:
     from .service.autoscaling_rules import Autoscaling, Schedule
     from .service.capacity_strategy import StrategyItem, build_strategy
     from .service.cluster import Cluster
-    from .service.cluster_spec import ClusterSpec
+    from .service.cluster_spec import ClusterSpec, ExistingCluster
     from .service.env_tuning import Tuning
     from .service.fargate_service import FargateService
     from .service.fargate_service_args import FargateServiceArgs
     from .service.fargate_sizing import validate_task_size
     from .service.fargate_task import FargateTask, FargateTaskArgs
+    from .service.service_access import ServiceAccess
     from .service.service_spec import HealthCheck, ServiceSpec
     from .service.sidecar import Sidecar
 

@@ -13,9 +13,10 @@ from typing import Any
 
 #: What an error shows in place of a secret.
 HIDDEN = "(hidden)"
-#: Keys (and the field they set) whose values are secret however they were set: an error about one never
-#: shows its value.
-SECRET_KEYS = frozenset({"secretValues", "FargateServiceArgs.secret_values"})
+#: Keys (and the fields they set) whose values are secret however they were set: an error about one never
+#: shows its value. A secret value's name is one of them: a name that does not parse may be a value typed
+#: without one.
+SECRET_KEYS = frozenset({"secretValues", "FargateServiceArgs.secret_values", "ServiceAccess.secret_value_names"})
 
 
 def shown(value: Any) -> str:

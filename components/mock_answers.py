@@ -6,13 +6,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from typing import Any
+
+from .arn_forms import ARN_OUTPUTS, OTHER_ARNS, SAR_ARNS, arn
+from .validation import partition_of
 
 #: What the mocks answer where the stack names no region (``aws:region``) or account
 #: (``aws:allowedAccountIds``) of its own.
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
+#: Each partition's DNS suffix (botocore's ``endpoints.json``: ``dnsSuffix``), in the URLs the mocks answer.
+DNS_SUFFIXES = {
+    "aws": "amazonaws.com",
+    "aws-cn": "amazonaws.com.cn",
+    "aws-us-gov": "amazonaws.com",
+    "aws-iso": "c2s.ic.gov",
+    "aws-iso-b": "sc2s.sgov.gov",
+    "aws-iso-e": "cloud.adc-e.uk",
+    "aws-iso-f": "csp.hci.ic.gov",
+    "aws-eusc": "amazonaws.eu",
+}
 #: The key of the engine's wrapper around a special value, a secret here (``pulumi.runtime.rpc._special_sig_key``).
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
@@ -34,21 +47,16 @@ def _digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def mock_arn(typ: str, name: str, region: str = DEFAULT_REGION, account: str = DEFAULT_ACCOUNT) -> str:
-    """The ARN the mocks give a resource: ``arn:aws:<service of its type>:<region>:<account>:<name>``, and a
-    log group's, a Lambda function's, a target group's and a listener rule's as their services form them
-    (IAM policies built from them are linted and held to a boundary). A rule's load balancer is unknown
-    here: its place holds the rule's own name, which starts with the stack as the balancer's does."""
-    if typ == "aws:cloudwatch/logGroup:LogGroup":
-        return f"arn:aws:logs:{region}:{account}:log-group:{name}"
-    if typ == "aws:lb/targetGroup:TargetGroup":
-        return f"arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{name}/73e2d6bc24d8a067"
-    if typ == "aws:lambda/function:Function":
-        return f"arn:aws:lambda:{region}:{account}:function:{name}"
-    if typ == "aws:lb/listenerRule:ListenerRule":
-        return (f"arn:aws:elasticloadbalancing:{region}:{account}:listener-rule/app/{name}/50dc6c495c0c9188/"
-                "f2f7dc8efc522ab2/9683b2d02a6cabee")  # fmt: skip
-    return f"arn:aws:{typ.split(':')[1].split('/')[0]}:{region}:{account}:{name}"
+def mock_arn(
+    typ: str,
+    name: str,
+    region: str = DEFAULT_REGION,
+    account: str = DEFAULT_ACCOUNT,
+    inputs: dict[str, Any] | None = None,
+) -> str:
+    """The ARN the mocks give a resource of ``typ`` named ``name`` with ``inputs`` (``arn_forms``), in the
+    partition of ``region``. KeyError for a type with no ARN form."""
+    return arn(typ, name, inputs or {}, partition=partition_of(region) or "aws", region=region, account=account)
 
 
 def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -63,15 +71,17 @@ def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
 
 def resource_outputs(typ: str, name: str, inputs: dict[str, Any], region: str, account: str) -> dict[str, Any]:
     """Plausible provider outputs of a resource in ``region`` and ``account``, so typed outputs downstream
-    resolve like they would on AWS."""
+    resolve like they would on AWS: its own ARN where its type has one (``SAR_ARNS``, ``OTHER_ARNS``)."""
     if typ == "awsx:ec2:Vpc":
         # A remote component's outputs are typed differently from its inputs: never echo them.
         return _vpc_outputs(inputs)
     out = dict(inputs)
     out.setdefault("name", name)
-    out.setdefault("arn", mock_arn(typ, name, region, account))
+    if typ in SAR_ARNS or typ in OTHER_ARNS:
+        out.setdefault(ARN_OUTPUTS.get(typ, "arn"), mock_arn(typ, name, region, account, inputs))
+    domain = DNS_SUFFIXES.get(partition_of(region) or "aws", "amazonaws.com")
     if typ == "aws:ecr/repository:Repository":
-        out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.amazonaws.com/{name}", registryId=account)
+        out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.{domain}/{out['name']}", registryId=account)
     elif typ == "docker-build:index:Image":
         digest = _digest(name + json.dumps(inputs.get("tags"), sort_keys=True))
         out.update(digest=digest, ref=f"{inputs['tags'][0]}@{digest}" if inputs.get("tags") else "")
@@ -80,18 +90,17 @@ def resource_outputs(typ: str, name: str, inputs: dict[str, Any], region: str, a
         out.update(ref=f"{inputs['tag']}@{digest}")
     elif typ == "aws:lb/loadBalancer:LoadBalancer":
         out.update(
-            dnsName=f"{name}-1234567890.{region}.elb.amazonaws.com",
-            arnSuffix=f"app/{name}/50dc6c495c0c9188",
+            dnsName=f"{name}-1234567890.{region}.elb.{domain}",
+            arnSuffix=out["arn"].split(":loadbalancer/", 1)[1],
             zoneId="Z35SXDOTRQ7X7K",
         )
     elif typ == "aws:acm/certificate:Certificate":
-        domain = inputs["domainName"]
+        domain_name = inputs["domainName"]
         out.update(
-            arn=f"arn:aws:acm:{region}:{account}:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
             domainValidationOptions=[
                 {
-                    "domainName": domain,
-                    "resourceRecordName": f"_3f2a.{domain}.",
+                    "domainName": domain_name,
+                    "resourceRecordName": f"_3f2a.{domain_name}.",
                     "resourceRecordType": "CNAME",
                     "resourceRecordValue": "_9c1e.acm-validations.aws.",
                 }
@@ -100,29 +109,25 @@ def resource_outputs(typ: str, name: str, inputs: dict[str, Any], region: str, a
     elif typ == "aws:route53/record:Record":
         out.update(fqdn=str(inputs["name"]).rstrip("."))
     elif typ == "aws:lb/targetGroup:TargetGroup":
-        out.update(arnSuffix=f"targetgroup/{name}/73e2d6bc24d8a067")
-    elif typ == "aws:ssm/parameter:Parameter":
-        path = str(inputs.get("name", name))
-        out.update(arn=f"arn:aws:ssm:{region}:{account}:parameter{path if path.startswith('/') else '/' + path}")
+        out.update(arnSuffix=out["arn"].rsplit(":", 1)[1])
     elif typ == "aws:s3/bucket:Bucket":
-        out.update(bucket=name, arn=f"arn:aws:s3:::{name}")
-    elif typ == "aws:ecs/cluster:Cluster":
-        out.update(arn=f"arn:aws:ecs:{region}:{account}:cluster/{name}")
-    elif typ == "aws:iam/role:Role":
-        out.update(arn=f"arn:aws:iam::{account}:role{inputs.get('path', '/')}{name}")
+        out.setdefault("bucket", name)
+    elif typ == "aws:sqs/queue:Queue":
+        # A queue's URL (GetQueueUrl's QueueUrl): https://sqs.REGION.DOMAIN/ACCOUNT/NAME.
+        out.update(url=f"https://sqs.{region}.{domain}/{account}/{out['name']}")
     elif typ == "aws:kms/key:Key":
-        key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, name))
-        out.update(keyId=key_id, arn=f"arn:aws:kms:{region}:{account}:key/{key_id}")
+        out.update(keyId=out["arn"].rsplit("/", 1)[1])
     return out
 
 
 def invoke_answer(token: str, args: dict[str, Any], region: str, account: str) -> dict[str, Any]:
     """What AWS would answer the invoke ``token`` in ``region`` and ``account``."""
+    partition = partition_of(region) or "aws"
     if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
         return {
             "userName": "AWS",
             "password": "mock-ecr-token",
-            "proxyEndpoint": f"https://{account}.dkr.ecr.{region}.amazonaws.com",
+            "proxyEndpoint": f"https://{account}.dkr.ecr.{region}.{DNS_SUFFIXES[partition]}",
             "registryId": args.get("registryId", account),
         }
     if token == "aws:ec2/getVpc:getVpc":
@@ -133,8 +138,8 @@ def invoke_answer(token: str, args: dict[str, Any], region: str, account: str) -
     if token == "aws:index/getRegion:getRegion":
         return {"id": region, "name": region, "region": region}
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"id": account, "accountId": account, "arn": f"arn:aws:iam::{account}:user/deployer",
+        return {"id": account, "accountId": account, "arn": f"arn:{partition}:iam::{account}:user/deployer",
                 "userId": "AIDAMOCK"}  # fmt: skip
     if token == "aws:index/getPartition:getPartition":
-        return {"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com"}
+        return {"id": partition, "partition": partition, "dnsSuffix": DNS_SUFFIXES[partition]}
     raise NotImplementedError(f"no mock for invoke {token}")

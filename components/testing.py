@@ -9,8 +9,8 @@ AWS, no Pulumi CLI and no provider plugins, and read what it registered.
 
 Each registered resource is recorded with its inputs as the engine gets them (camelCase keys), its parent,
 its dependency URNs (``depends_on`` too, which ``MockResourceArgs`` lacks) and options; the mocks answer
-AWS-shaped outputs in the stack's region and account (``aws:region``, ``aws:allowedAccountIds``). For tests
-only (the one module importing Pulumi without a component). AWS's answers: ``mock_answers``.
+AWS-shaped outputs in the stack's region, partition and account (``aws:region``, ``aws:allowedAccountIds``).
+For tests only (the one module importing Pulumi without a component). AWS's answers: ``mock_answers``.
 """
 
 from __future__ import annotations
@@ -118,9 +118,9 @@ class RecordingMocks(pulumi.runtime.Mocks):
             account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
         self.account = account or DEFAULT_ACCOUNT
 
-    def arn(self, typ: str, name: str) -> str:
-        """The ARN these mocks give a resource of ``typ`` named ``name`` (``mock_arn`` in their region and account)."""
-        return mock_arn(typ, name, self.region, self.account)
+    def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
+        """The ARN these mocks give a resource of ``typ`` with ``name`` and ``inputs`` (``mock_arn``, theirs)."""
+        return mock_arn(typ, name, self.region, self.account, inputs)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         unwrapped = {key: unwrap(value) for key, value in args.inputs.items()}

@@ -166,12 +166,10 @@ def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, .
     raise_any(found)
 
 
-def cluster_arn(value: str) -> str:
-    """Empty, or an ECS cluster ARN."""
-    if value and not (value.startswith("arn:") and ":cluster/" in value):
-        raise ConfigError(
-            "FargateServiceArgs.cluster", value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or empty"
-        )
+def cluster_arn(key: str, value: str) -> str:
+    """An ECS cluster ARN."""
+    if not (value.startswith("arn:") and ":cluster/" in value):
+        raise ConfigError(key, value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)")
     return value
 
 

@@ -1,10 +1,11 @@
 """The plain-value part of a service's route through a load balancer, validated on construction.
 
 What only a routed service has: the listener rule's paths and priority, the target group's draining,
-and the health-check grace period ECS gives a load-balanced service. A worker (no route) has none of
-them, so none of them constrains it. Whether the drain fits in the app's ``stopTimeout`` needs the
-service too: it is checked where both are known (``ServiceRouteArgs``, and ``FargateServiceArgs`` through
-the app's environment, ``app_contract.shutdown_budget_seconds``).
+the health-check grace period ECS gives a load-balanced service, and how a deployment moves its traffic
+(a canary, linear or blue/green strategy shifts the weights of two target groups, so only a route has
+one). A worker (no route) has none of them, so none of them constrains it, and it can only roll. Whether
+the drain fits in the app's ``stopTimeout`` needs the service too: ``ServiceSpec``, which holds its
+route, checks it.
 
 The health-check grace period: the ECS API reference (botocore ``CreateService``) now says the scheduler
 ignores unhealthy "Elastic Load Balancing, VPC Lattice, and container health checks" during it; older
@@ -14,10 +15,11 @@ route, as CDK sends its default only then.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import validation as check
-from ..errors import collect
+from ..errors import ConfigError, collect
+from ..service.deployment_strategy import DeploymentStrategy, check_test_header
 from . import alb_rules
 
 #: Spot gives two minutes' warning; draining plus the app's own shutdown must fit in it.
@@ -42,6 +44,13 @@ class RouteSpec:
     health_check_grace_period_seconds: int = 60
     """Seconds ECS ignores failing target health checks after a task starts (CDK's 60 with a load
     balancer). Default 60."""
+    deployment: DeploymentStrategy = field(default_factory=DeploymentStrategy)
+    """How a deployment moves traffic to the new revision: rolling, or canary, linear and blue/green, which
+    add the alternate target group, the test rule and the role ECS moves traffic with. Default rolling."""
+    test_header: tuple[str, str] | None = None
+    """(name, value) of the header whose requests reach the new revision before production traffic does
+    (the test listener rule, at the priority before ``listener_rule_priority``; a traffic-shifting
+    ``deployment`` only). Default None."""
 
     def __post_init__(self) -> None:
         collect(
@@ -60,4 +69,17 @@ class RouteSpec:
                 "RouteSpec.listener_rule_priority",
                 self.listener_rule_priority,
             ),
+            self._check_test_header,
         )
+
+    def _check_test_header(self) -> None:
+        if self.test_header is None:
+            return
+        check_test_header(self.test_header)
+        if not self.deployment.shifts_traffic:
+            raise ConfigError("RouteSpec.test_header", "set", "unset with a rolling DeploymentStrategy.kind: only "
+                "canary, linear and blue/green have a test listener rule (AdvancedConfiguration)")  # fmt: skip
+        if self.listener_rule_priority <= 1:
+            # ELB priorities run 1-50000, lowest first: the test rule must come before the production one.
+            raise ConfigError("RouteSpec.listener_rule_priority", self.listener_rule_priority, "2 or more with "
+                "RouteSpec.test_header: the test rule takes the priority before the production rule's")  # fmt: skip

@@ -66,22 +66,22 @@ class ServiceRoute(pulumi.ComponentResource):
         autonamed_elb_names(key, value or name, [f"{name}-tg", *([f"{name}-tg-alt"] if shifting else [])])
 
     def __init__(self, name: str, args: ServiceRouteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self.check_name(name, shifting=args.deployment.shifts_traffic)
+        self.check_name(name, shifting=args.spec.deployment.shifts_traffic)
         super().__init__(type_token("service_route", "ServiceRoute"), name, None, opts)
         # Up to 0.4.0 these were the children of the service this route now belongs to (a route of no
         # parent is new: nothing to alias).
         parent = opts.parent if opts is not None else None
         child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)] if parent else None)
         self._name, self._args = name, args
-        priority = args.route.spec.listener_rule_priority
+        priority = args.spec.listener_rule_priority
         target_group = self._target_group(f"{name}-tg", child)
         alternate = self._target_group(f"{name}-tg-alt", pulumi.ResourceOptions(parent=self)) if (
-            args.deployment.shifts_traffic) else None  # fmt: skip
+            args.spec.deployment.shifts_traffic) else None  # fmt: skip
         production = self._rule(f"{name}-rule", priority, target_group, alternate, child)
         test = None
-        if alternate is not None and args.test_header is not None:
+        if alternate is not None and args.spec.test_header is not None:
             test = self._rule(f"{name}-test-rule", priority - 1, target_group, alternate,
-                              pulumi.ResourceOptions(parent=self), header=args.test_header)  # fmt: skip
+                              pulumi.ResourceOptions(parent=self), header=args.spec.test_header)  # fmt: skip
         self.security_group_rules = self._security_group_rules(name, args, child)
         self.target_group_arn = target_group.arn
         self.target_group_arn_suffix = target_group.arn_suffix
@@ -125,9 +125,9 @@ class ServiceRoute(pulumi.ComponentResource):
             protocol="HTTP",
             target_type="ip",
             vpc_id=self._args.vpc_id,
-            deregistration_delay=self._args.route.spec.deregistration_delay_seconds,
+            deregistration_delay=self._args.spec.deregistration_delay_seconds,
             health_check={
-                "path": service.routed_health_check().path,
+                "path": self._args.health_check_path,
                 "matcher": "200",
                 "interval": TARGET_HEALTH_INTERVAL_SECONDS,
                 "timeout": TARGET_HEALTH_TIMEOUT_SECONDS,
@@ -152,7 +152,7 @@ class ServiceRoute(pulumi.ComponentResource):
         the program leaves them to it (a later update that set them back would send all traffic to a
         revision ECS has scaled to zero)."""
         conditions: list[aws.lb.ListenerRuleConditionArgsDict] = [
-            {"path_pattern": {"values": list(self._args.route.spec.path_patterns)}}
+            {"path_pattern": {"values": list(self._args.spec.path_patterns)}}
         ]
         if header is not None:
             conditions.append({"http_header": {"http_header_name": header[0], "values": [header[1]]}})

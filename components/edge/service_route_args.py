@@ -1,14 +1,15 @@
-"""What a ``ServiceRoute`` needs: the load balancer (``Route``: its Inputs and the route's ``RouteSpec``)
-and the service it routes to. Plain values and annotations only: importing it loads no cloud SDK."""
+"""What a ``ServiceRoute`` needs: the load balancer (``Route``: its Inputs) and the service it routes to,
+whose spec holds the route's ``RouteSpec``. Plain values and annotations only: importing it loads no
+cloud SDK."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import ConfigError
 from ..observability.alarm_rules import Alarms
-from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, shutdown_budget_seconds
-from ..service.deployment_strategy import DeploymentStrategy
+from ..service.app_contract import DEFAULT_IDLE_TIMEOUT
 from ..service.service_spec import ServiceSpec
 from .route_spec import RouteSpec
 
@@ -22,8 +23,6 @@ class Route:
 
     listener_arn: pulumi.Input[str]
     """The listener the service adds its rule to. Required."""
-    spec: RouteSpec
-    """The rule's paths and priority, the target group's draining, the health-check grace period. Required."""
     load_balancer_security_group_id: pulumi.Input[str]
     """The load balancer's security group: the only source the tasks admit. Required."""
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
@@ -39,9 +38,10 @@ class ServiceRouteArgs:
     """The route, what it forwards to, and its alarms."""
 
     route: Route
-    """The load balancer and the route's spec. Required."""
+    """The load balancer. Required."""
     service: ServiceSpec
-    """The service's port, health check, stop timeout and deployment percents. Required."""
+    """The service: its port, health check, and its route (``ServiceSpec.route``: paths, priority, draining,
+    deployment strategy and test header), which it must have. Required."""
     vpc_id: pulumi.Input[str]
     """VPC of the tasks and the target group. Required."""
     task_security_group_id: pulumi.Input[str]
@@ -50,27 +50,23 @@ class ServiceRouteArgs:
     """Thresholds of the target-side alarms (needs ``route.load_balancer_arn_suffix``). Default None."""
     topic_arn: pulumi.Input[str] | None = None
     """The SNS topic the alarms go to. Default None."""
-    deployment: DeploymentStrategy = field(default_factory=DeploymentStrategy)
-    """How deployments move traffic; canary, linear and blue/green add the alternate target group, the
-    test rule and the role ECS moves traffic with. Default rolling."""
-    test_header: tuple[str, str] | None = None
-    """(name, value) of the header the test rule matches (a traffic-shifting strategy only). Default None."""
     role_path: str = "/"
     """IAM path of the deployment role. Default ``/``."""
     permissions_boundary_arn: pulumi.Input[str] | None = None
     """Permissions boundary of the deployment role. Default None."""
 
     def __post_init__(self) -> None:
-        self.service.routed_health_check()
-        # The drain fits in the app's stopTimeout: known only here, with the route and the service.
-        shutdown_budget_seconds(
-            stop_timeout_seconds=self.service.stop_timeout_seconds,
-            deregistration_delay_seconds=self.route.spec.deregistration_delay_seconds,
-        )
-        self.deployment.check_service(
-            has_route=True,
-            min_healthy_percent=self.service.min_healthy_percent,
-            max_percent=self.service.max_percent,
-            test_header=self.test_header is not None,
-            listener_rule_priority=self.route.spec.listener_rule_priority,
-        )
+        if self.service.route is None:
+            raise ConfigError("ServiceRouteArgs.service", None, "a ServiceSpec with a ServiceSpec.route")
+
+    @property
+    def spec(self) -> RouteSpec:
+        """The service's route (``ServiceSpec.route``)."""
+        assert self.service.route is not None, "__post_init__ refuses a service without a route"
+        return self.service.route
+
+    @property
+    def health_check_path(self) -> str:
+        """The path the target group checks: the service's health check, which a routed spec has."""
+        assert self.service.health_check is not None, "ServiceSpec refuses a route without a health check"
+        return self.service.health_check.path

@@ -82,7 +82,7 @@ def check_smoke_test(
             f"runs at {STAGE}, when the new revision has all of the test traffic: ECS DeploymentLifecycleHookStage; "
             "only those strategies have a test listener rule, ECS AdvancedConfiguration.testListenerRule)")  # fmt: skip
     elif strategy is not None and not test_header:
-        missing.append("a FargateServiceArgs.test_header (with no test listener rule, ECS AdvancedConfiguration."
+        missing.append("a RouteSpec.test_header (with no test listener rule, ECS AdvancedConfiguration."
             "testListenerRule, the request would reach the old revision, which serves all production traffic "
             "until the test passes)")  # fmt: skip
     if ANY_ADDRESS not in allowed_cidrs:

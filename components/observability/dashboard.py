@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from ..naming import account_unique
+from ..validation import partition_of
 from .alarm_rules import Alarms
 from .task_counter_handler import DESIRED_METRIC, RUNNING_METRIC
 
@@ -117,9 +118,22 @@ def dashboard_name(project: str, name: str, region: str) -> str:
     return account_unique(project, f"{name}-{region}")
 
 
+#: The console of each partition: the commercial one has a host per region (AWS General Reference, "AWS
+#: Management Console endpoints"); GovCloud's is amazonaws-us-gov.com (AWS GovCloud (US) User Guide, IAM:
+#: "AWS Management Console for AWS GovCloud (US)"), China's amazonaws.cn (AWS's own EB CLI, its
+#: ``cloudwatch-logs.bjslink`` message).
+CONSOLE_HOSTS = {
+    "aws": "{region}.console.aws.amazon.com",
+    "aws-us-gov": "console.amazonaws-us-gov.com",
+    "aws-cn": "console.amazonaws.cn",
+}
+
+
 def dashboard_url(region: str, name: str) -> str:
-    """The dashboard in the CloudWatch console."""
-    return f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
+    """The dashboard in the CloudWatch console of the region's partition. AWS publishes no console host for
+    the isolated partitions (ISO, European Sovereign Cloud): their URL keeps the commercial form."""
+    host = CONSOLE_HOSTS.get(partition_of(region) or "aws", CONSOLE_HOSTS["aws"]).format(region=region)
+    return f"https://{host}/cloudwatch/home?region={region}#dashboards:name={name}"
 
 
 def spot_interruption_pattern(cluster_arn: str, service: str) -> str:

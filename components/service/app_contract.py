@@ -58,11 +58,21 @@ def drain_delay_seconds(deregistration_delay_seconds: int) -> int:
     return max(deregistration_delay_seconds, TARGET_HEALTH_INTERVAL_SECONDS * TARGET_UNHEALTHY_THRESHOLD)
 
 
+def finish_seconds(*, stop_timeout_seconds: int, deregistration_delay_seconds: int | None) -> int:
+    """Seconds the app has after SIGTERM for the work in hand: what ``stopTimeout`` leaves after the drain
+    (None: no load balancer, no drain) and the exit margin. ``ServiceSpec`` holds it to
+    ``MIN_FINISH_SECONDS`` (``shutdown_budget_seconds``, ``worker_budget_seconds``)."""
+    drain = 0 if deregistration_delay_seconds is None else drain_delay_seconds(deregistration_delay_seconds)
+    return stop_timeout_seconds - drain - EXIT_MARGIN_SECONDS
+
+
 def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_seconds: int) -> int:
     """Seconds left after the drain for in-flight requests; raises when stopTimeout cannot hold both."""
-    drain = drain_delay_seconds(deregistration_delay_seconds)
-    budget = stop_timeout_seconds - drain - EXIT_MARGIN_SECONDS
+    budget = finish_seconds(
+        stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
+    )
     if budget < MIN_FINISH_SECONDS:
+        drain = drain_delay_seconds(deregistration_delay_seconds)
         least = drain + EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
         raise ConfigError(
             "ServiceSpec.stop_timeout_seconds",
@@ -78,15 +88,15 @@ def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_s
 def worker_budget_seconds(stop_timeout_seconds: int) -> int:
     """Seconds a worker (no load balancer, no drain) has to finish after SIGTERM: all of stopTimeout but
     the exit margin; raises when that leaves less than the least finish time."""
-    least = EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
-    if stop_timeout_seconds < least:
+    budget = finish_seconds(stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=None)
+    if budget < MIN_FINISH_SECONDS:
         raise ConfigError(
             "ServiceSpec.stop_timeout_seconds",
             stop_timeout_seconds,
-            f"at least {least} without a route: the app needs {MIN_FINISH_SECONDS} s to finish its work and "
-            f"{EXIT_MARGIN_SECONDS} s to exit before SIGKILL",
+            f"at least {EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS} without a route: the app needs "
+            f"{MIN_FINISH_SECONDS} s to finish its work and {EXIT_MARGIN_SECONDS} s to exit before SIGKILL",
         )
-    return stop_timeout_seconds - EXIT_MARGIN_SECONDS
+    return budget
 
 
 def http_timeouts_ms(idle_timeout_seconds: int, key: str = "Route.idle_timeout_seconds") -> dict[str, int]:
@@ -110,15 +120,17 @@ def app_environment(
     """The variables the app reads, from the settings ECS and the ALB act on; ``idle_timeout_seconds`` is
     the load balancer's, None for a task no load balancer sends requests to (a worker): it gets no HTTP
     timeouts and no drain, all of ``stopTimeout`` but the exit margin is its to finish in; with no health
-    check (``health_check_path`` None) it serves no HTTP and gets no port either. A routed task needs one."""
+    check (``health_check_path`` None) it serves no HTTP and gets no port either. A routed task needs one.
+    The values are computed, not judged: ``ServiceSpec`` holds the stop timeout to the drain once."""
     if idle_timeout_seconds is None:
         served = {"PORT": str(port), "HEALTH_CHECK_PATH": health_check_path} if health_check_path is not None else {}
-        return {**served, "SHUTDOWN_TIMEOUT_MS": str(worker_budget_seconds(stop_timeout_seconds) * 1000)}
+        budget = finish_seconds(stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=None)
+        return {**served, "SHUTDOWN_TIMEOUT_MS": str(budget * 1000)}
     if health_check_path is None:
         allowed = "a HealthCheck with a route: the target group checks its path (None only without a route)"
         raise ConfigError("ServiceSpec.health_check", None, allowed)
     timeouts = http_timeouts_ms(idle_timeout_seconds)
-    budget = shutdown_budget_seconds(
+    budget = finish_seconds(
         stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
     )
     return {

@@ -98,7 +98,7 @@ class Autoscaling:
         policies = (self.cpu_target_percent, self.memory_target_percent, self.requests_per_target)
         if all(p is None for p in policies) and not self.schedules:
             raise ConfigError(
-                "FargateServiceArgs.autoscaling",
+                "ServiceSpec.autoscaling",
                 True,
                 "a target (Autoscaling.cpu_target_percent, Autoscaling.memory_target_percent or "
                 "Autoscaling.requests_per_target) or a schedule to scale by",
@@ -113,10 +113,6 @@ class Autoscaling:
                 f"{schedule.expression}={schedule.min_count}..{schedule.max_count}",
                 f"a range within Autoscaling.min_count..Autoscaling.max_count ({self.min_count}..{self.max_count})",
             )
-
-    def check_desired(self, desired_count: int) -> None:
-        """``desiredCount`` must lie in the range (``check_desired``)."""
-        check_desired(desired_count, min_count=self.min_count, max_count=self.max_count)
 
 
 def check_desired(desired_count: int, *, min_count: int, max_count: int) -> None:

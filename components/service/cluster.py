@@ -1,6 +1,6 @@
 """An ECS cluster with FARGATE and FARGATE_SPOT associated, and ECS Exec sessions logged (``ClusterSpec``).
 
-Services take it, or an existing cluster's ARN, as ``FargateServiceArgs.cluster`` (CDK's ``ecs.Cluster``,
+Services take it, or an ``ExistingCluster``, as ``FargateServiceArgs.cluster`` (CDK's ``ecs.Cluster``,
 awsx's ``cluster`` argument): several services share one cluster.
 """
 

@@ -1,14 +1,19 @@
 """What a created ECS cluster is: Container Insights, its default capacity-provider strategy, and where
-ECS Exec sessions are logged (plain values, validated on construction; ``Cluster`` realises them)."""
+ECS Exec sessions are logged (plain values, validated on construction; ``Cluster`` realises them); and
+what a service needs of an existing one (``ExistingCluster``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import validation as check
 from ..errors import collect
 from .capacity_strategy import StrategyItem, validate_strategy
 from .service_spec import DEFAULT_STRATEGY
+
+if TYPE_CHECKING:
+    import pulumi
 
 #: The cluster setting's values (ECS API Reference, ClusterSetting: ``enhanced``, ``enabled``, ``disabled``).
 CONTAINER_INSIGHTS = ("enhanced", "enabled", "disabled")
@@ -36,4 +41,22 @@ class ClusterSpec:
             lambda: validate_strategy(self.default_strategy),
             lambda: check.kms_key_arn("ClusterSpec.exec_kms_key_arn", self.exec_kms_key_arn),
             lambda: check.log_retention("ClusterSpec.log_retention_days", self.log_retention_days),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExistingCluster:
+    """A cluster the service does not create (FARGATE and FARGATE_SPOT associated), e.g. another stack's."""
+
+    arn: pulumi.Input[str]
+    """The cluster's ARN, plain or an Output (e.g. a StackReference's: then it is not checked here, being
+    unknown until deploy). Required."""
+    exec_kms_key_arn: str = ""
+    """With ``ServiceSpec.enable_execute_command``: the KMS key the cluster encrypts ECS Exec sessions with,
+    which the task role must decrypt with. Default empty: none."""
+
+    def __post_init__(self) -> None:
+        collect(
+            lambda: check.cluster_arn("ExistingCluster.arn", self.arn) if isinstance(self.arn, str) else None,
+            lambda: check.kms_key_arn("ExistingCluster.exec_kms_key_arn", self.exec_kms_key_arn),
         )

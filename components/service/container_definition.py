@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .service_spec import APP_CONTAINER, HealthCheck, ServiceSpec
 from .sidecar import RUN_AS, log_configuration
 from .writable_paths import mount_points
@@ -54,18 +55,15 @@ def container_definition(
     log_group: str,
     region: str,
     secrets: Mapping[str, str] | None = None,
-    idle_timeout_seconds: int | None = None,
-    deregistration_delay_seconds: int = 0,
+    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT,
 ) -> dict[str, Any]:
     """The app's container: ``image`` (digest-pinned), logging to ``log_group`` in ``region``, with
     ``secrets`` (name -> SSM parameter or Secrets Manager ``valueFrom``) resolved by ECS at start, told
-    the load balancer's idle timeout and the target group's draining when one routes to it."""
+    the load balancer's idle timeout and the target group's draining when the spec has a route."""
     hc = spec.health_check
-    environment = spec.container_environment(
-        idle_timeout_seconds=idle_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
-    )
+    environment = spec.container_environment(idle_timeout_seconds)
     # Without a health check and without a route nothing requests the app: no port (CDK's queue worker).
-    served = hc is not None or idle_timeout_seconds is not None
+    served = hc is not None or spec.route is not None
     definition: dict[str, Any] = {
         "name": CONTAINER_NAME,
         "image": image,
@@ -101,12 +99,11 @@ def container_definitions(
     log_group: str,
     region: str,
     secrets: Mapping[str, str] | None = None,
-    idle_timeout_seconds: int | None = None,
-    deregistration_delay_seconds: int = 0,
+    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT,
 ) -> list[dict[str, Any]]:
     """The task's containers: the app (``container_definition``) and its sidecars."""
     app = container_definition(
         spec, image=image, log_group=log_group, region=region, secrets=secrets,
-        idle_timeout_seconds=idle_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds,
+        idle_timeout_seconds=idle_timeout_seconds,
     )  # fmt: skip
     return [app, *(sidecar.definition(log_group=log_group, region=region) for sidecar in spec.sidecars)]

@@ -10,7 +10,7 @@
 
 Every limit is botocore's ECS model (``ecs/2014-11-13/service-2.json``) or the Terraform provider that
 pulumi-aws bridges (``internal/service/ecs/service.go``); the source sits beside each check. No pulumi
-import: ``settings.py`` validates a stack's config with it before anything is registered.
+import: ``RouteSpec``, which holds a strategy, validates it on construction.
 """
 
 from __future__ import annotations
@@ -57,10 +57,6 @@ RUN_MINUTES = 15
 #: The longest deployment a stack may take: it must end within the CI session, or the credentials expire
 #: while the provider still waits (and ``pulumi up`` fails while ECS carries on).
 MAX_DEPLOY_MINUTES = CI_SESSION_MINUTES - RUN_MINUTES
-_SHIFTING_NEEDS_ALB = (
-    "rolling: canary, linear and blue/green shift traffic between two target groups of a load balancer "
-    "(ECS CreateService, deploymentController ECS: 'Load balancer requirement'), so they need a route"
-)
 
 
 def parse_percent(key: str, text: str) -> Decimal:
@@ -123,6 +119,8 @@ class DeploymentStrategy:
                 "DeploymentStrategy.bake_minutes", self.bake_minutes, "bakeTimeInMinutes, as the provider checks it"
             ),
         )
+        # Only a strategy whose own fields hold can be timed.
+        self._check_duration()
 
     def _check_kind(self) -> None:
         if self.kind not in KINDS:
@@ -133,46 +131,14 @@ class DeploymentStrategy:
         """True for canary, linear and blue/green: two target groups, and ECS moves the rule's weights."""
         return self.kind != ROLLING
 
-    def check_service(
-        self,
-        *,
-        has_route: bool,
-        min_healthy_percent: int,
-        max_percent: int,
-        test_header: bool = False,
-        listener_rule_priority: int = 50000,
-    ) -> None:
-        """Refuse what ECS refuses, or what would not mean what it says, with this strategy."""
-        errors: list[ConfigError] = []
-        if test_header and listener_rule_priority <= 1:
-            # ELB priorities run 1-50000, lowest first: the test rule must come before the production one.
-            errors.append(ConfigError("RouteSpec.listener_rule_priority", listener_rule_priority, "2 or more with "
-                "FargateServiceArgs.test_header: the test rule takes the priority before the production "
-                "rule's"))  # fmt: skip
-        if self.shifts_traffic and not has_route:
-            errors.append(ConfigError("DeploymentStrategy.kind", self.kind, _SHIFTING_NEEDS_ALB))
-        # The green revision scales up to 100 % of desiredCount beside the blue one before any traffic moves
-        # (ECS ServiceDeployment.lifecycleStage SCALE_UP): the rolling batch limits do not pace it.
-        for key, value, default in (
-            ("ServiceSpec.min_healthy_percent", min_healthy_percent, 100),
-            ("ServiceSpec.max_percent", max_percent, 200),
-        ):
-            if self.shifts_traffic and value != default:
-                errors.append(ConfigError(key, value, f"{default} (the default) with DeploymentStrategy.kind "
-                    f"{self.kind}: the new revision scales up to its full desired count beside the old one before "
-                    "traffic moves (ECS lifecycle stage SCALE_UP), so the rolling batch limits do not "
-                    "apply"))  # fmt: skip
+    def _check_duration(self) -> None:
         if self.shifts_traffic and self.deploy_minutes() > MAX_DEPLOY_MINUTES:
-            errors.append(ConfigError("DeploymentStrategy.kind", self.kind, f"a strategy that completes within "
+            raise ConfigError("DeploymentStrategy.kind", self.kind, f"a strategy that completes within "
                 f"{MAX_DEPLOY_MINUTES} minutes, not {self.deploy_minutes()} ({self.deploy_summary()}): the CI "
                 f"deploy's session lasts {CI_SESSION_MINUTES} minutes (pulumi-up.yml role-duration-seconds) and "
                 f"the rest of the run needs {RUN_MINUTES}; shorten DeploymentStrategy.canary_bake_minutes, "
                 "DeploymentStrategy.step_minutes, DeploymentStrategy.bake_minutes or take a larger "
-                "DeploymentStrategy.step_percent"))  # fmt: skip
-        if test_header and not self.shifts_traffic:
-            errors.append(ConfigError("FargateServiceArgs.test_header", "set", "empty with a rolling deployment: "
-                "only canary, linear and blue/green have a test listener rule (AdvancedConfiguration)"))  # fmt: skip
-        raise_any(errors)
+                "DeploymentStrategy.step_percent")  # fmt: skip
 
     def shift_minutes(self) -> int:
         """Minutes from the first production shift to the last (the bake after it not included)."""
@@ -231,32 +197,56 @@ class DeploymentStrategy:
         return "rolling: tasks replaced batch by batch (minHealthyPercent/maxPercent)"
 
 
+def check_rolling_percents(strategy: DeploymentStrategy, *, min_healthy_percent: int, max_percent: int) -> None:
+    """The service's rolling batch limits, which only a rolling deployment paces: a shifting one scales the
+    new revision up to its full desired count beside the old one before any traffic moves (ECS
+    ServiceDeployment.lifecycleStage SCALE_UP), so a value other than the default would not mean what it
+    says."""
+    if not strategy.shifts_traffic:
+        return
+    why = (
+        f"(the default) with DeploymentStrategy.kind {strategy.kind}: the new revision scales up to its full "
+        "desired count beside the old one before traffic moves (ECS lifecycle stage SCALE_UP), so the rolling "
+        "batch limits do not apply"
+    )
+    limits = (
+        ("ServiceSpec.min_healthy_percent", min_healthy_percent, 100),
+        ("ServiceSpec.max_percent", max_percent, 200),
+    )
+    raise_any([ConfigError(key, value, f"{default} {why}") for key, value, default in limits if value != default])
+
+
 #: RFC 7230 ``token`` characters, which ELB allows in a header name (``HttpHeaderConditionConfig``:
 #: "The maximum length is 40 characters ... The allowed characters are specified by RFC 7230").
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,40}")
 #: A header value matched exactly: at most 128 characters (``HttpHeaderConditionConfig.Values``), visible
 #: ASCII without ``*`` and ``?``, which ELB reads as wildcards.
 _VALUE = re.compile(r"[!-)+->@-~]{1,128}")
+TEST_HEADER = (
+    "a header name of at most 40 RFC 7230 token characters and a value of at most 128 visible ASCII characters "
+    "without * or ? (ELB HttpHeaderConditionConfig)"
+)
 
 
 def parse_test_header(text: str) -> tuple[str, str] | None:
-    """``NAME=VALUE`` (``deploymentTestHeader``): the header that sends a request to the test listener rule.
-    Empty: no test rule."""
+    """``NAME=VALUE`` (``deploymentTestHeader``) as the (name, value) ``RouteSpec.test_header`` holds and
+    checks. Empty: no test rule."""
     if not text:
         return None
     name, sep, value = text.partition("=")
-    if not sep or not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
-        raise ConfigError(
-            "FargateServiceArgs.test_header",
-            text,
-            "NAME=VALUE, e.g. x-deploy-test=1: a header name of at most 40 RFC 7230 token characters and a value "
-            "of at most 128 visible ASCII characters without * or ? (ELB HttpHeaderConditionConfig)",
-        )
-    if name.lower() == "host":
-        raise ConfigError(
-            "FargateServiceArgs.test_header", text, "a header other than host (ELB: use a host condition)"
-        )
+    if not sep:
+        raise ConfigError("RouteSpec.test_header", text, f"NAME=VALUE, e.g. x-deploy-test=1: {TEST_HEADER}")
     return name, value
+
+
+def check_test_header(header: tuple[str, str]) -> None:
+    """A header ELB matches in a listener rule's condition, other than ``host``."""
+    name, value = header
+    if not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
+        raise ConfigError("RouteSpec.test_header", f"{name}={value}", TEST_HEADER)
+    if name.lower() == "host":
+        raise ConfigError("RouteSpec.test_header", f"{name}={value}", "a header other than host (ELB: use a host "
+            "condition)")  # fmt: skip
 
 
 def deployment_configuration(

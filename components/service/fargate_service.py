@@ -7,23 +7,21 @@ mocks and to policy packs (awsx components are remote: mocks see none of their c
 
 from __future__ import annotations
 
-from typing import cast
-
 import pulumi
 import pulumi_aws as aws
 
 from ..edge.service_route import ServiceRoute
 from ..edge.service_route_args import ServiceRouteArgs
-from ..errors import ConfigError
 from ..iam_policies import default_boundary_arn, role_path, stack_tag
 from ..naming import type_token
 from ..observability.alarm_topic import AlarmTopic
 from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
+from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .capacity_strategy import FARGATE
 from .cluster import Cluster, strategy_inputs
 from .container_definition import CONTAINER_NAME
-from .deployment_strategy import deployment_configuration
+from .deployment_strategy import DeploymentStrategy, deployment_configuration
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
@@ -69,23 +67,21 @@ class FargateService(pulumi.ComponentResource):
         ServiceRoute.check_name(name, key, value, shifting=shifting)
 
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        if args.route is not None:
-            self.check_name(name, shifting=args.deployment.shifts_traffic)
-        if isinstance(args.cluster, Cluster) and args.exec_kms_key_arn:
-            allowed = "empty with a Cluster (its ClusterSpec.exec_kms_key_arn is the key): an existing cluster's only"
-            raise ConfigError("FargateServiceArgs.exec_kms_key_arn", args.exec_kms_key_arn, allowed)
-        if not args.permissions_boundary_arn:
+        access, route_spec = args.spec.access, args.spec.route
+        if route_spec is not None:
+            self.check_name(name, shifting=route_spec.deployment.shifts_traffic)
+        if not access.permissions_boundary_arn:
             check_pullable_under_default_boundary(args.spec.sidecars, pulumi.get_stack().lower())
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
-        self._role_path = args.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower())
+        self._role_path = access.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower())
         self._boundary = self._boundary_arn()
         cluster = args.cluster if isinstance(args.cluster, Cluster) else None
         if cluster is not None:
             self.cluster_arn, self.cluster_name = cluster.arn, cluster.name
         else:
-            self.cluster_arn = pulumi.Output.from_input(cast("pulumi.Input[str]", args.cluster))
+            self.cluster_arn = pulumi.Output.from_input(args.cluster.arn)
             self.cluster_name = self.cluster_arn.apply(lambda arn: arn.rsplit("/", 1)[-1])
         task = self._task(cluster)
         task_sg = self._security_group()
@@ -101,10 +97,7 @@ class FargateService(pulumi.ComponentResource):
         self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment(
-            idle_timeout_seconds=args.route.idle_timeout_seconds if args.route else None,
-            deregistration_delay_seconds=args.route.spec.deregistration_delay_seconds if args.route else 0,
-        )
+        self.environment = args.spec.container_environment(self._idle_timeout())
         self.dashboard_url = monitoring[1].dashboard_url if monitoring else None
         self.route = route
         self.scalable_target = scaling.target if scaling else None
@@ -126,27 +119,28 @@ class FargateService(pulumi.ComponentResource):
         )
 
     def _boundary_arn(self) -> pulumi.Input[str]:
-        if self._args.permissions_boundary_arn:
-            return self._args.permissions_boundary_arn
+        if self._args.spec.access.permissions_boundary_arn:
+            return self._args.spec.access.permissions_boundary_arn
         invoke = pulumi.InvokeOutputOptions(parent=self)
         partition = aws.get_partition_output(opts=invoke).partition
         account = aws.get_caller_identity_output(opts=invoke).account_id
         project, stack = pulumi.get_project(), pulumi.get_stack().lower()
         return pulumi.Output.all(partition, account).apply(lambda v: default_boundary_arn(v[0], v[1], project, stack))
 
+    def _idle_timeout(self) -> int:
+        """The route's load balancer's idle timeout (unused without a route)."""
+        return self._args.route.idle_timeout_seconds if self._args.route else DEFAULT_IDLE_TIMEOUT
+
     def _task(self, cluster: Cluster | None) -> FargateTask:
-        """The task; with an existing cluster, ECS Exec's key is the one the args name for it."""
+        """The task; with an existing cluster, ECS Exec's key is the one ``ExistingCluster`` names."""
         args = self._args
         return FargateTask(
             self._name,
             FargateTaskArgs(
                 spec=args.spec, image_ref=args.image_ref, role_path=self._role_path,
-                permissions_boundary_arn=self._boundary, secrets=args.secrets, secret_values=args.secret_values,
-                secret_kms_key_arns=args.secret_kms_key_arns,
+                permissions_boundary_arn=self._boundary, secret_values=args.secret_values,
                 exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
-                exec_kms_key_arn=cluster.exec_kms_key_arn if cluster else args.exec_kms_key_arn,
-                idle_timeout_seconds=args.route.idle_timeout_seconds if args.route else None,
-                deregistration_delay_seconds=args.route.spec.deregistration_delay_seconds if args.route else 0,
+                exec_kms_key_arn=args.cluster.exec_kms_key_arn, idle_timeout_seconds=self._idle_timeout(),
             ),
             self._child,
         )  # fmt: skip
@@ -162,7 +156,7 @@ class FargateService(pulumi.ComponentResource):
             # service, 0.4.0's, so that adding or removing a route never does (what enters is the route's rules).
             description="Tasks: container port from the load balancer only",
         )  # fmt: skip
-        for egress in args.egress_ports:
+        for egress in args.spec.access.egress_ports:
             aws.vpc.SecurityGroupEgressRule(
                 f"{name}-sg-egress-{egress}",
                 security_group_id=task_sg.id,
@@ -184,8 +178,8 @@ class FargateService(pulumi.ComponentResource):
             self._name,
             ServiceRouteArgs(
                 route=args.route, service=args.spec, vpc_id=args.vpc_id, task_security_group_id=task_sg.id,
-                alarms=args.alarms, topic_arn=topic.arn if topic else None, deployment=args.deployment,
-                test_header=args.test_header, role_path=self._role_path, permissions_boundary_arn=self._boundary,
+                alarms=args.alarms, topic_arn=topic.arn if topic else None, role_path=self._role_path,
+                permissions_boundary_arn=self._boundary,
             ),
             self._child,
         )  # fmt: skip
@@ -214,9 +208,10 @@ class FargateService(pulumi.ComponentResource):
         # With autoscaling, the running count is the scaler's: an update must not reset it to desired_count
         # (which then only sets the count the service is created with). A shifting deploy outlasts the
         # provider's default wait (``DeploymentStrategy.deploy_timeouts``).
-        timeouts = pulumi.CustomTimeouts(**args.deployment.deploy_timeouts())
+        deployment = spec.route.deployment if spec.route is not None else DeploymentStrategy()
+        timeouts = pulumi.CustomTimeouts(**deployment.deploy_timeouts())
         opts = pulumi.ResourceOptions(parent=self, depends_on=waits_for, custom_timeouts=timeouts,
-                                      ignore_changes=["desiredCount"] if args.autoscaling else None)  # fmt: skip
+                                      ignore_changes=["desiredCount"] if spec.autoscaling else None)  # fmt: skip
         return aws.ecs.Service(
             f"{self._name}-svc",
             cluster=self.cluster_arn,
@@ -232,11 +227,11 @@ class FargateService(pulumi.ComponentResource):
             },
             load_balancers=balancers or None,
             # Only with a load balancer: a worker's tasks have their container health check's startPeriod.
-            health_check_grace_period_seconds=args.route.spec.health_check_grace_period_seconds if args.route else None,
+            health_check_grace_period_seconds=spec.route.health_check_grace_period_seconds if spec.route else None,
             # The circuit breaker "can only be used for services using the rolling update (ECS) deployment
             # type" (ECS DeploymentCircuitBreaker); the other strategies roll back on the alarms.
-            deployment_circuit_breaker=None if args.deployment.shifts_traffic else {"enable": True, "rollback": True},
-            deployment_configuration=deployment_configuration(args.deployment, args.lifecycle_hooks),
+            deployment_circuit_breaker=None if deployment.shifts_traffic else {"enable": True, "rollback": True},
+            deployment_configuration=deployment_configuration(deployment, args.lifecycle_hooks),
             alarms=deployment_alarms,
             deployment_minimum_healthy_percent=spec.min_healthy_percent,
             deployment_maximum_percent=spec.max_percent,
@@ -287,13 +282,13 @@ class FargateService(pulumi.ComponentResource):
     def _autoscaling(self, service: aws.ecs.Service, route: ServiceRoute | None) -> ServiceAutoscaling | None:
         """Application Auto Scaling between the min and max (``ServiceAutoscaling``, returned); requests per
         target are counted on the route's label."""
-        args = self._args
-        if args.autoscaling is None:
+        scaling = self._args.spec.autoscaling
+        if scaling is None:
             return None
         return ServiceAutoscaling(
             f"{self._name}-scaling",
             ServiceAutoscalingArgs(
-                scaling=args.autoscaling, cluster_name=self.cluster_name, service_name=service.name,
+                scaling=scaling, cluster_name=self.cluster_name, service_name=service.name,
                 alb_resource_label=route.resource_label if route else None,
             ),
             self._child,

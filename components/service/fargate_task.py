@@ -20,6 +20,7 @@ from ..iam_policies import (
     task_trust,
 )
 from ..naming import account_unique, type_token
+from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
 from .secrets import resource_arn
 from .service_spec import ServiceSpec
@@ -28,7 +29,7 @@ from .writable_paths import task_volumes
 
 @dataclass(frozen=True, kw_only=True)
 class FargateTaskArgs:
-    """What runs in the task, with which secrets, under which roles. ``FargateServiceArgs`` validates it."""
+    """What runs in the task, with which secrets, under which roles; its spec validated itself (``ServiceSpec``)."""
 
     spec: ServiceSpec
     """Sizes, container settings, ECS Exec. Required."""
@@ -38,22 +39,16 @@ class FargateTaskArgs:
     """IAM path of both roles. Required."""
     permissions_boundary_arn: pulumi.Input[str]
     """Permissions boundary of both roles. Required."""
-    secrets: Mapping[str, str] = field(default_factory=dict)
-    """Container secrets by name: SSM parameter or Secrets Manager ARNs. Default none."""
     secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Secret values by name, stored as SecureString parameters of this task. Default none."""
-    secret_kms_key_arns: tuple[str, ...] = ()
-    """Customer-managed keys the referenced secrets are encrypted with. Default none."""
+    """Secret values by name (``ServiceAccess.secret_value_names``), stored as SecureString parameters of this
+    task. Default none."""
     exec_log_group_arn: pulumi.Input[str] | None = None
     """The cluster's ECS Exec session log group, for the task role (with ECS Exec). Default None."""
     exec_kms_key_arn: str = ""
     """The key ECS Exec sessions are encrypted with. Default empty."""
-    idle_timeout_seconds: int | None = None
-    """The idle timeout of the load balancer that routes to the task: the app is told its timeouts and
-    drain. Default None: no load balancer (a worker)."""
-    deregistration_delay_seconds: int = 0
-    """The route's target-group draining (``RouteSpec.deregistration_delay_seconds``), which the app
-    drains for after SIGTERM. Default 0 (a worker: unused)."""
+    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
+    """With ``ServiceSpec.route``: the idle timeout of the load balancer that routes to the task, which the
+    app's HTTP timeouts outlast. Default 60."""
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -127,7 +122,7 @@ class FargateTask(pulumi.ComponentResource):
             ).arn
             for secret, value in sorted(self._args.secret_values.items())
         }
-        references: dict[str, pulumi.Input[str]] = {**self._args.secrets, **stored}
+        references: dict[str, pulumi.Input[str]] = {**self._args.spec.access.secrets, **stored}
         secrets = pulumi.Output.all(**references).apply(dict) if references else pulumi.Output.from_input({})
         return secrets, key
 
@@ -167,7 +162,7 @@ class FargateTask(pulumi.ComponentResource):
     ) -> aws.iam.RolePolicy:
         """Pull the images (the app's and each sidecar's in ECR), write the log, read exactly the task's
         secrets (``execution_policy``)."""
-        kms_key_arns = self._args.secret_kms_key_arns
+        kms_key_arns = self._args.spec.access.secret_kms_key_arns
         sidecar_images = tuple(sidecar.image for sidecar in self._args.spec.sidecars)
         return aws.iam.RolePolicy(
             f"{self._name}-exec-policy",
@@ -210,7 +205,7 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
     ) -> aws.ecs.TaskDefinition:
         """The ARM64 Fargate task and its container definition (``container_definition``)."""
-        spec, idle, draining = self._args.spec, self._args.idle_timeout_seconds, self._args.deregistration_delay_seconds
+        spec, idle = self._args.spec, self._args.idle_timeout_seconds
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=account_unique(pulumi.get_project(), self._name),
@@ -233,7 +228,6 @@ class FargateTask(pulumi.ComponentResource):
                         region=v[2],
                         secrets=v[3],
                         idle_timeout_seconds=idle,
-                        deregistration_delay_seconds=draining,
                     )
                 )
             ),

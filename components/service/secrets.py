@@ -59,22 +59,22 @@ def resource_arn(value_from: str) -> str | None:
 
 def check_reference(name: str, value_from: str) -> None:
     """A ``secrets`` entry ECS can resolve and the execution role may read; the error shows ``NAME=ARN``."""
-    secret_name("FargateServiceArgs.secrets", name)
+    secret_name("ServiceAccess.secrets", name)
     if resource_arn(value_from) is None:
         partial = _SECRET.fullmatch(value_from) is not None
-        raise ConfigError("FargateServiceArgs.secrets", f"{name}={value_from}", PARTIAL if partial else ALLOWED)
+        raise ConfigError("ServiceAccess.secrets", f"{name}={value_from}", PARTIAL if partial else ALLOWED)
 
 
 def parse_references(entries: Iterable[str]) -> dict[str, str]:
     """``secrets`` config (``NAME=ARN`` strings) as name -> valueFrom; each reference is checked where it
-    is used (``FargateServiceArgs``)."""
+    is used (``ServiceAccess``)."""
     references: dict[str, str] = {}
     for entry in entries:
         name, sep, arn = entry.partition("=")
         if not sep:
-            raise ConfigError("FargateServiceArgs.secrets", entry, ALLOWED)
+            raise ConfigError("ServiceAccess.secrets", entry, ALLOWED)
         if name in references:
-            raise ConfigError("FargateServiceArgs.secrets", entry, f"each name once ({name} is set twice)")
+            raise ConfigError("ServiceAccess.secrets", entry, f"each name once ({name} is set twice)")
         references[name] = arn
     return references
 
@@ -87,13 +87,13 @@ def parse_values(entries: Iterable[str]) -> dict[str, str]:
         name, sep, value = entry.partition("=")
         if not sep or not value or not _NAME.fullmatch(name):
             raise ConfigError(
-                "FargateServiceArgs.secret_values",
+                "ServiceAccess.secret_value_names",
                 HIDDEN,
                 f"NAME=value entries, NAME of letters, digits and _ (not starting with a digit), set with pulumi "
                 f"config set --secret; entry {position} is not",
             )
         if name in values:
-            raise ConfigError("FargateServiceArgs.secret_values", HIDDEN, f"each name once ({name} is set twice)")
+            raise ConfigError("ServiceAccess.secret_value_names", HIDDEN, f"each name once ({name} is set twice)")
         values[name] = value
     return values
 
@@ -102,7 +102,9 @@ def check_names(environment: Mapping[str, str], secrets: Iterable[str]) -> None:
     """A name is either plain environment or a secret, never both."""
     for name in secrets:
         if name in environment:
-            raise ConfigError("FargateServiceArgs.secrets", name, f"a name not also in environment ({name} is in both)")
+            raise ConfigError(
+                "ServiceAccess.secrets", name, f"a name not also in ServiceSpec.environment ({name} is in both)"
+            )
 
 
 def stack_prefixes(project: str, stack: str) -> tuple[str, str]:
@@ -123,7 +125,7 @@ def check_within_stack(references: Mapping[str, str], project: str, stack: str) 
         resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
         if not (resource.startswith(f"parameter{parameter}") or resource.startswith(f"secret:{secret}")):
             raise ConfigError(
-                "FargateServiceArgs.secrets",
+                "ServiceAccess.secrets",
                 f"{name}={value_from}",
                 f"an SSM parameter under {parameter} or a Secrets Manager secret named {secret}...: the "
                 "stack's permissions boundary (docs/iam-boundary.json) lets its roles read only those",

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 
 from .. import validation as check
 from ..edge import alb_rules
+from ..edge.route_spec import RouteSpec
 from ..errors import ConfigError, collect
-from .app_contract import app_environment, reject_owned
+from . import service_spec_rules as rules
+from .app_contract import DEFAULT_IDLE_TIMEOUT, app_environment, reject_owned
+from .autoscaling_rules import Autoscaling
 from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
 from .fargate_sizing import validate_task_size
+from .service_access import ServiceAccess
 from .sidecar import CONDITIONS, MIN_CONTAINER_MEMORY, Sidecar
 from .writable_paths import check_writable_paths
 
@@ -77,6 +81,15 @@ class ServiceSpec:
     health_check: HealthCheck | None = field(default_factory=HealthCheck)
     """Container and load-balancer health check; None for none, e.g. a queue worker that serves no HTTP
     (then the task has no port mapping and no ``PORT``; a route needs one). Default: ``HealthCheck()``."""
+    route: RouteSpec | None = None
+    """The route through a load balancer (listener rule, target group, how a deployment moves traffic);
+    ``FargateServiceArgs.route`` then says which load balancer. Default None: a worker, with no target
+    group, listener rule or drain, whose deployments roll."""
+    autoscaling: Autoscaling | None = None
+    """Scale the service between a minimum and a maximum (``desired_count`` must lie between); ``pulumi up``
+    then never resets the running count. Default None: a fixed ``desired_count``."""
+    access: ServiceAccess = field(default_factory=ServiceAccess)
+    """Egress ports, secrets, KMS keys, the roles' IAM path and boundary. Default: ``ServiceAccess()``."""
     min_healthy_percent: int = 100
     """Deployment minimum healthy percent (0-100). Default 100."""
     max_percent: int = 200
@@ -114,22 +127,18 @@ class ServiceSpec:
             self._check_dependencies,
             self._check_dependency_cycles,
             lambda: check_writable_paths("ServiceSpec.writable_paths", self.writable_paths),
-            # A worker's environment; a route's drain is checked where the route is known
-            # (``ServiceRouteArgs``, ``FargateServiceArgs``).
-            self.container_environment,
+            # The rules joining the route, the autoscaling range and the access to the rest: here only.
+            lambda: rules.check_routed_health(self),
+            lambda: rules.check_shutdown(self),
+            lambda: rules.check_deployment_percents(self),
+            lambda: rules.check_desired_count(self),
+            lambda: rules.check_environment_names(self),
         )
 
     @property
     def app_memory_mib(self) -> int:
         """The app container's memory: the task's, less its sidecars'."""
         return self.memory - sum(sidecar.memory for sidecar in self.sidecars)
-
-    def routed_health_check(self) -> HealthCheck:
-        """The health check, which a route needs: its target group checks the same path."""
-        if self.health_check is None:
-            allowed = "a HealthCheck with a route: the target group checks its path (None only without a route)"
-            raise ConfigError("ServiceSpec.health_check", None, allowed)
-        return self.health_check
 
     def _check_sidecars(self) -> None:
         if not self.sidecars:
@@ -206,19 +215,17 @@ class ServiceSpec:
                 f"at least 100 and above ServiceSpec.min_healthy_percent ({self.min_healthy_percent})",
             )
 
-    def container_environment(
-        self, *, idle_timeout_seconds: int | None = None, deregistration_delay_seconds: int = 0
-    ) -> dict[str, str]:
+    def container_environment(self, idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT) -> dict[str, str]:
         """The user's environment, the tuning for the app container's memory (the task's less its sidecars'), and
-        what the app must know of the task and, when one routes to it, the load balancer with that idle
-        timeout and the target group's draining (``app_contract``; idle timeout None: no load balancer)."""
+        what the app must know of the task and, with a route, of the load balancer (its idle timeout, which
+        only a route's environment reads) and the target group's draining (``app_contract``)."""
         reject_owned(self.environment)
         tuned = tuned_environment(self.environment, container_memory_mib=self.app_memory_mib, tuning=self.tuning)
         contract = app_environment(
             port=self.container_port,
             health_check_path=self.health_check.path if self.health_check is not None else None,
-            idle_timeout_seconds=idle_timeout_seconds,
+            idle_timeout_seconds=idle_timeout_seconds if self.route is not None else None,
             stop_timeout_seconds=self.stop_timeout_seconds,
-            deregistration_delay_seconds=deregistration_delay_seconds,
+            deregistration_delay_seconds=self.route.deregistration_delay_seconds if self.route is not None else 0,
         )
         return dict(sorted({**tuned, **contract}.items()))

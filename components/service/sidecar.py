@@ -158,7 +158,7 @@ def _check_pullable(image: str, stack: str) -> None:
         allowed = (
             f"with the default permissions boundary, a private ECR image in this account's repository named "
             f"{stack}-* (docs/iam-boundary.json, PullStackImages) or a public image; else a "
-            "FargateServiceArgs.permissions_boundary_arn that allows pulling it (another account's "
+            "ServiceAccess.permissions_boundary_arn that allows pulling it (another account's "
             "repository also needs a repository policy that lets this account pull)"
         )
         raise ConfigError("Sidecar.image", image, allowed)

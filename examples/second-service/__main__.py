@@ -7,6 +7,7 @@ from graviton_node_components import (
     AppImage,
     AppImageArgs,
     ConfigError,
+    ExistingCluster,
     FargateService,
     FargateServiceArgs,
     Route,
@@ -35,11 +36,13 @@ def _platform_idle_timeout(output: float) -> int:
     return platform_idle
 
 
-spec = ServiceSpec(desired_count=config.get_int("desiredCount", 2), environment={"BASE_PATH": path_pattern})
 # The priority is unique on the platform's listener and only its owner knows which are free: no default,
 # the stack names its own (1-49999; the platform's catch-all holds 50000).
 route = RouteSpec(
     path_patterns=(path_pattern, f"{path_pattern}/*"), listener_rule_priority=config.require_int("listenerRulePriority")
+)
+spec = ServiceSpec(
+    desired_count=config.get_int("desiredCount", 2), environment={"BASE_PATH": path_pattern}, route=route
 )
 
 image = AppImage(
@@ -51,12 +54,11 @@ service = FargateService(
     FargateServiceArgs(
         spec=spec,
         image_ref=image.image_ref,
-        cluster=platform.require_output("cluster_arn"),
+        cluster=ExistingCluster(arn=platform.require_output("cluster_arn")),
         vpc_id=platform.require_output("vpc_id"),
         subnet_ids=platform.require_output("task_subnet_ids"),
         assign_public_ip=platform.require_output("assign_public_ip"),
         route=Route(
-            spec=route,
             listener_arn=platform.require_output("listener_arn"),
             load_balancer_security_group_id=platform.require_output("load_balancer_security_group_id"),
             # The platform's load balancer sets the idle timeout (its idle_timeout_seconds output); the

@@ -16,6 +16,7 @@ from graviton_node_components import (
     AppImageArgs,
     Autoscaling,
     ConfigError,
+    ExistingCluster,
     FargateService,
     FargateServiceArgs,
     ServiceSpec,
@@ -45,22 +46,23 @@ for key, value, why in (
 # copies apart, and the stack's name comes first, as the deployer policy's StackQueues scopes them
 # (docs/iam.md). The app resolves the URL from the name (the task environment takes plain values).
 name = f"{stack}-{project}-jobs"
-spec = ServiceSpec(
-    cpu=256,
-    memory=512,
-    desired_count=min_count,
-    # All on Spot: a stop costs a message nothing (the app finishes or releases it).
-    strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
-    # Spot's two-minute notice, all of it the app's: no load balancer to drain.
-    stop_timeout_seconds=120,
-    environment={"QUEUE_NAME": name},
-)
 try:
     autoscaling = Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=50)
 except ConfigError as error:
     # The package names its fields; this program's reader set config keys.
     keys = {"Autoscaling.min_count": "minCount", "Autoscaling.max_count": "maxCount"}
     raise ConfigError(keys.get(error.key, error.key), error.value, error.allowed) from None
+spec = ServiceSpec(
+    cpu=256,
+    memory=512,
+    desired_count=min_count,
+    # All on Spot: a stop costs a message nothing (the app finishes or releases it).
+    strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
+    # Spot's two-minute notice, all of it the app's: no load balancer to drain (no route).
+    stop_timeout_seconds=120,
+    environment={"QUEUE_NAME": name},
+    autoscaling=autoscaling,
+)
 FargateService.check_name(f"{stack}-worker", "stack", stack)
 
 platform = pulumi.StackReference(config.require("platformStack"))
@@ -82,11 +84,10 @@ service = FargateService(
     FargateServiceArgs(
         spec=spec,
         image_ref=image.image_ref,
-        cluster=platform.require_output("cluster_arn"),
+        cluster=ExistingCluster(arn=platform.require_output("cluster_arn")),
         vpc_id=platform.require_output("vpc_id"),
         subnet_ids=platform.require_output("task_subnet_ids"),
         assign_public_ip=platform.require_output("assign_public_ip"),
-        autoscaling=autoscaling,
     ),
 )
 aws.iam.RolePolicy(
@@ -124,7 +125,7 @@ aws.iam.RolePolicy(
 # task fewer once the queue has been empty for five minutes (the CPU target of the service's own
 # autoscaling stays beside them). Bounded by ``minCount`` and ``maxCount`` on the service's target.
 scalable_target = service.scalable_target
-assert scalable_target is not None, "FargateServiceArgs.autoscaling is set: the service has a scalable target"
+assert scalable_target is not None, "ServiceSpec.autoscaling is set: the service has a scalable target"
 target: aws.appautoscaling.Target = scalable_target
 Step = aws.appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgsDict
 

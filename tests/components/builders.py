@@ -1,7 +1,8 @@
 """A FargateService with test defaults, and the metrics a built stack publishes, for the tests."""
 
+import dataclasses
 import json
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 
@@ -9,8 +10,9 @@ from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.route_spec import RouteSpec
 from components.edge.service_route_args import Route
 from components.observability.task_counter_handler import count, emf_documents
+from components.service.autoscaling_rules import Autoscaling
 from components.service.cluster import Cluster
-from components.service.cluster_spec import ClusterSpec
+from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
@@ -25,6 +27,11 @@ LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web
 CATCH_ALL = RouteSpec(listener_rule_priority=LAST_PRIORITY)
 
 
+#: The spec's fields a test may give ``service`` as keywords, as 0.4.0's args took them.
+ROUTE_FIELDS = ("deployment", "test_header")
+ACCESS_FIELDS = ("egress_ports", "secrets", "secret_kms_key_arns", "role_path", "permissions_boundary_arn")
+
+
 def service(
     spec: ServiceSpec | None = None,
     *,
@@ -35,14 +42,30 @@ def service(
     idle_timeout_seconds: int = 60,
     route_spec: RouteSpec | None = None,
     exec_key: str = "",
+    route: Literal["default"] | None = "default",
+    autoscaling: Autoscaling | None = None,
     **overrides: Any,
 ) -> FargateService:
-    """A service behind a listener (its catch-all, unless ``route_spec`` says otherwise), in a ``Cluster``
-    of the same name (as the program builds them) unless ``cluster_arn`` names an existing one (whose ECS
-    Exec key is ``exec_key``)."""
+    """A service behind a listener (its catch-all, unless ``route_spec`` or the spec's own route says
+    otherwise; ``route=None``: a worker), in a ``Cluster`` of the same name (as the program builds them)
+    unless ``cluster_arn`` names an existing one (whose ECS Exec key is ``exec_key``). The route's
+    ``deployment`` and ``test_header``, the access fields (``ACCESS_FIELDS``) and ``autoscaling`` are put in
+    the spec; ``secret_values`` name theirs in it too."""
     spec = spec or ServiceSpec()
-    cluster = cluster_arn
-    if cluster is None:
+    route_fields = {name: overrides.pop(name) for name in ROUTE_FIELDS if name in overrides}
+    access = {name: overrides.pop(name) for name in ACCESS_FIELDS if name in overrides}
+    secret_values = overrides.pop("secret_values", {})
+    routed = None
+    if route is not None:
+        routed = dataclasses.replace(route_spec or spec.route or CATCH_ALL, **route_fields)
+    spec = dataclasses.replace(
+        spec,
+        route=routed,
+        autoscaling=autoscaling or spec.autoscaling,
+        access=dataclasses.replace(spec.access, **access, secret_value_names=tuple(secret_values)),
+    )
+    cluster: Cluster | ExistingCluster
+    if cluster_arn is None:
         cluster = Cluster(
             "svc",
             ClusterSpec(
@@ -51,9 +74,11 @@ def service(
                 log_retention_days=spec.log_retention_days,
             ),
         )  # fmt: skip
-    route = Route(spec=route_spec or CATCH_ALL, listener_arn=LISTENER, load_balancer_security_group_id="sg-alb",
-                  load_balancer_arn_suffix=load_balancer_arn_suffix,
-                  idle_timeout_seconds=idle_timeout_seconds)  # fmt: skip
+    else:
+        cluster = ExistingCluster(arn=cluster_arn, exec_kms_key_arn=exec_key)
+    load_balancer = Route(listener_arn=LISTENER, load_balancer_security_group_id="sg-alb",
+                          load_balancer_arn_suffix=load_balancer_arn_suffix,
+                          idle_timeout_seconds=idle_timeout_seconds)  # fmt: skip
     args = {
         "spec": spec,
         "image_ref": IMAGE,
@@ -61,8 +86,8 @@ def service(
         "vpc_id": "vpc-1",
         "subnet_ids": ["subnet-1", "subnet-2"],
         "assign_public_ip": True,
-        "route": route,
-        "exec_kms_key_arn": exec_key,
+        "route": load_balancer if routed is not None else None,
+        "secret_values": secret_values,
     } | overrides
     return FargateService("svc", FargateServiceArgs(**args))
 

@@ -2,14 +2,17 @@
 moves (and the program then leaves alone), the role ECS assumes, and the service's deployment
 configuration as pulumi-aws sends it."""
 
+import dataclasses
 import json
 from decimal import Decimal
 
 import pytest
 
+from components.edge.route_spec import RouteSpec
 from components.errors import ConfigError
 from components.observability.alarm_rules import Alarms
 from components.service.deployment_strategy import DeploymentStrategy
+from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from tests.components.builders import LB_SUFFIX, service
 from tools.offline import RecordingMocks
@@ -101,9 +104,13 @@ def test_the_deployment_alarms_watch_both_target_groups(canary: RecordingMocks) 
     assert len(names) == 4 and len(groups) == 2
 
 
-def test_a_traffic_shifting_service_without_a_route_is_refused() -> None:
-    with pytest.raises(ConfigError, match="Load balancer requirement"):
-        service(deployment=CANARY, route=None)
+def test_only_a_route_holds_a_deployment_strategy_so_a_worker_can_only_roll(mocked) -> None:
+    """Canary, linear and blue/green shift a load balancer's weights (ECS CreateService, 'Load balancer
+    requirement'): the strategy is a field of ``RouteSpec`` only, and a worker's deployments roll."""
+    fields = {spec: {f.name for f in dataclasses.fields(spec)} for spec in (RouteSpec, ServiceSpec, FargateServiceArgs)}
+    assert "deployment" in fields[RouteSpec] and "deployment" not in fields[ServiceSpec] | fields[FargateServiceArgs]
+    worker = mocked(lambda: service(route=None))
+    assert worker.one(SERVICE).inputs["deploymentConfiguration"]["strategy"] == "ROLLING"
 
 
 def test_a_canary_with_a_smaller_max_percent_is_refused() -> None:

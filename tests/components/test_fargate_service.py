@@ -1,3 +1,4 @@
+import dataclasses
 import json
 from typing import Any
 
@@ -10,7 +11,9 @@ from components.errors import ConfigError
 from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
+from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.fargate_service import FargateServiceArgs
+from components.service.service_access import ServiceAccess
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tests.components.builders import CATCH_ALL, IMAGE, LB_SUFFIX, service
 from tests.models.aws_contract import CONTRACT
@@ -19,7 +22,8 @@ from tools.offline import RecordingMocks, Registered
 
 SERVICE = "aws:ecs/service:Service"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
-CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/c"
+CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/c"
+CLUSTER = ExistingCluster(arn=CLUSTER_ARN)
 
 
 def container(mocks: RecordingMocks) -> dict[str, Any]:
@@ -263,8 +267,8 @@ def test_every_resource_descends_from_the_service_or_its_cluster_and_is_named_af
     ("build", "key"),
     [
         (lambda: service(container_insights="on"), "ClusterSpec.container_insights"),
-        (lambda: service(cluster_arn="shared"), "FargateServiceArgs.cluster"),
-        (lambda: service(cluster_arn=""), "FargateServiceArgs.cluster"),
+        (lambda: service(cluster_arn="shared"), "ExistingCluster.arn"),
+        (lambda: service(cluster_arn=""), "ExistingCluster.arn"),
         (lambda: service(ServiceSpec(cpu=1024, memory=1024)), "ServiceSpec.memory"),
         (
             lambda: service(
@@ -354,16 +358,12 @@ def test_without_autoscaling_a_deploy_does_set_the_configured_count(default: Rec
 
 def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused() -> None:
     with pytest.raises(ConfigError) as error:
-        FargateServiceArgs(spec=ServiceSpec(desired_count=9), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v",
-                           subnet_ids=["s"], assign_public_ip=False, autoscaling=SCALING,
-                           route=Route(spec=CATCH_ALL, listener_arn="l", load_balancer_security_group_id="sg",
-                                       load_balancer_arn_suffix=LB_SUFFIX))  # fmt: skip
+        ServiceSpec(desired_count=9, autoscaling=SCALING, route=CATCH_ALL)
     assert error.value.key == "ServiceSpec.desired_count"
     with pytest.raises(ConfigError) as error:
-        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"],
-                           assign_public_ip=False,
-                           route=Route(spec=CATCH_ALL, listener_arn="l", load_balancer_security_group_id="sg"),
-                           autoscaling=SCALING)  # fmt: skip
+        FargateServiceArgs(spec=ServiceSpec(autoscaling=SCALING, route=CATCH_ALL), image_ref=IMAGE, cluster=CLUSTER,
+                           vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
+                           route=Route(listener_arn="l", load_balancer_security_group_id="sg"))  # fmt: skip
     assert error.value.key == "Autoscaling.requests_per_target"
 
 
@@ -448,9 +448,8 @@ def test_the_component_refuses_a_partial_secrets_manager_arn_as_the_config_does(
     """Other projects build these args themselves: the execution role could never read such a secret."""
     partial = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"
     with pytest.raises(ConfigError) as error:
-        FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"],
-                           assign_public_ip=False, secrets={"DB": partial})  # fmt: skip
-    assert (error.value.key, error.value.value) == ("FargateServiceArgs.secrets", f"DB={partial}")
+        ServiceAccess(secrets={"DB": partial})
+    assert (error.value.key, error.value.value) == ("ServiceAccess.secrets", f"DB={partial}")
     assert "6-character suffix" in error.value.allowed
 
 
@@ -508,7 +507,7 @@ def test_a_routed_service_without_a_health_check_is_refused_before_anything_is_r
     with pytest.raises(ConfigError) as error:
         mocked(lambda: created.append(service(ServiceSpec(health_check=None))))
     assert (error.value.key, error.value.value, created) == ("ServiceSpec.health_check", None, [])
-    assert "with a route" in error.value.allowed
+    assert "with a ServiceSpec.route" in error.value.allowed
 
 
 def test_the_grace_period_is_the_route_s(mocked) -> None:
@@ -567,23 +566,15 @@ def service_named(name: str):
 
 def test_ecs_exec_in_an_existing_cluster_decrypts_with_the_key_that_cluster_names(mocked) -> None:
     key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    mocks = mocked(lambda: service(ServiceSpec(enable_execute_command=True), cluster_arn=CLUSTER, exec_key=key))
+    mocks = mocked(lambda: service(ServiceSpec(enable_execute_command=True), cluster_arn=CLUSTER_ARN, exec_key=key))
     policy = json.loads(mocks.find("aws:iam/rolePolicy:RolePolicy", "svc-exec-command").inputs["policy"])
     assert {"Sid": "SessionKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": key} in policy["Statement"]
 
 
-def test_an_exec_key_beside_a_cluster_that_brings_its_own_is_refused_before_the_service_registers_anything(
-    mocked,
-) -> None:
-    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    made: list = []
-
-    def program() -> None:
-        with pytest.raises(ConfigError) as error:
-            service(ServiceSpec(enable_execute_command=True), exec_key=key)
-        made.append(error.value)
-
-    mocks = mocked(program)
-    assert made[0].key == "FargateServiceArgs.exec_kms_key_arn"
-    registered = {r.type for r in mocks.resources}
-    assert not {"graviton-node:fargate_service:FargateService", TASK, SERVICE} & registered
+def test_an_exec_key_is_the_cluster_s_so_a_cluster_that_brings_its_own_cannot_be_given_another() -> None:
+    """Up to 0.4.0 the args took a key beside a ``Cluster`` and refused it: now only a cluster names one."""
+    assert "exec_kms_key_arn" not in {f.name for f in dataclasses.fields(FargateServiceArgs)}
+    assert all("exec_kms_key_arn" in {f.name for f in dataclasses.fields(c)} for c in (ClusterSpec, ExistingCluster))
+    with pytest.raises(ConfigError) as error:
+        ExistingCluster(arn=CLUSTER_ARN, exec_kms_key_arn="alias/exec")
+    assert error.value.key == "ExistingCluster.exec_kms_key_arn"

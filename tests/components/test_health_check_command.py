@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from components.errors import ConfigError
+from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.offline import RecordingMocks
@@ -63,7 +64,7 @@ def task_container(mocked, port: int, path: str, timeout_seconds: int = 5) -> di
             FargateServiceArgs(
                 spec=spec,
                 image_ref="repo:tag@sha256:" + "a" * 64,
-                cluster="arn:aws:ecs:us-east-1:123456789012:cluster/c",
+                cluster=ExistingCluster(arn="arn:aws:ecs:us-east-1:123456789012:cluster/c"),
                 vpc_id="vpc-1",
                 subnet_ids=["subnet-1"],
                 assign_public_ip=True,

@@ -138,27 +138,19 @@ def test_only_elb_log_delivery_for_this_account_may_write_and_only_over_tls(logg
 
 
 class InRegion(RecordingMocks):
-    """The mocks in one Region (the base answers ``aws.get_region`` with it) and its partition;
-    ``aws.elb.getServiceAccount`` answers as the provider does, failing outside its table."""
+    """The mocks in one Region (the base answers ``aws.get_region`` with it, and ``aws.get_partition`` and
+    every ARN with its partition); ``aws.elb.getServiceAccount`` answers as the provider does, failing
+    outside its table."""
 
     def __init__(self, partition: str, region: str) -> None:
         super().__init__(region=region)
         self.partition = partition
 
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        resource_id, outputs = super().new_resource(args)
-        if args.typ == "aws:s3/bucket:Bucket":
-            outputs["arn"] = f"arn:{self.partition}:s3:::{outputs['bucket']}"
-        return resource_id, outputs
-
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         if args.token == "aws:elb/getServiceAccount:getServiceAccount":
             self.calls.append((args.token, dict(args.args)))
             return elb.get_service_account(region=self.region, partition=self.partition), []
-        answer, dependencies = super().call(args)
-        if args.token == "aws:index/getPartition:getPartition":
-            answer = {"id": self.partition, "partition": self.partition}
-        return answer, dependencies
+        return super().call(args)
 
 
 #: Invokes that answer in every Region: region and partition come from the provider's own
@@ -181,6 +173,7 @@ def test_access_logs_deploy_in_every_region_elb_serves_with_no_invoke_that_fails
 ) -> None:
     mocks = run_mocked(with_access_logs, mocks=InRegion(partition, region)).mocks
     assert {token for token, _ in mocks.calls} <= EVERY_REGION
+    assert [answer["partition"] for answer in mocks.answers if "partition" in answer] == [partition]
     bucket = mocks.one("aws:s3/bucket:Bucket").name
     policy = json.loads(mocks.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
     bucket_arn = f"arn:{partition}:s3:::{bucket}"
@@ -253,9 +246,9 @@ def test_services_attach_to_https_and_the_url_is_the_domain(mocked) -> None:
         pulumi.Output.all(web.listener_arn, web.url).apply(lambda v: outputs.update(listener=v[0], url=v[1]))
 
     mocks = mocked(build)
-    https_arn = next(r for r in mocks.resources if r.name == "web-https")
+    https = next(r for r in mocks.resources if r.name == "web-https")
     assert outputs["url"] == "https://app.example.com"
-    assert outputs["listener"].endswith(":web-https") and https_arn is not None
+    assert outputs["listener"] == https.outputs["arn"]
 
 
 def test_an_existing_certificate_is_used_as_is_and_without_a_zone_no_record_is_made(mocked) -> None:

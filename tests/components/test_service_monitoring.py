@@ -129,7 +129,7 @@ def test_the_counter_runs_its_handler_on_arm64_every_minute(alarmed: RecordingMo
     assert target["arn"] == f"arn:aws:lambda:us-east-1:123456789012:function:{function.name}"
     permission = alarmed.one("aws:lambda/permission:Permission").inputs
     assert (permission["principal"], permission["sourceArn"]) == (
-        "events.amazonaws.com", "arn:aws:cloudwatch:us-east-1:123456789012:svc-monitoring-task-count-schedule",
+        "events.amazonaws.com", "arn:aws:events:us-east-1:123456789012:rule/svc-monitoring-task-count-schedule",
     )  # fmt: skip
     logs = alarmed.find("aws:cloudwatch/logGroup:LogGroup", "svc-monitoring-task-count-logs")
     assert function.inputs["loggingConfig"] == {"logGroup": logs.name, "logFormat": "Text"}

@@ -40,11 +40,7 @@ def test_a_snippet_runs_as_a_program_next_to_the_platform_and_its_rules_are_reac
     )
     listener = Listener(default="404")
     for each in (platform, run):
-        targets = {
-            each.mocks.arn(r.type, r.name): r.name
-            for r in each.mocks.resources
-            if r.type == "aws:lb/targetGroup:TargetGroup"
-        }
+        targets = {r.outputs["arn"]: r.name for r in each.mocks.resources if r.type == "aws:lb/targetGroup:TargetGroup"}
         for rule in each.mocks.inputs_of("aws:lb/listenerRule:ListenerRule"):
             listener.add_registered(rule, targets)  # refuses a priority the platform already holds
     for rule in run.mocks.inputs_of("aws:lb/listenerRule:ListenerRule"):

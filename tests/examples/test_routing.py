@@ -27,11 +27,7 @@ def listener_of(platform: Run, *others: Run) -> Listener:
     (default,) = platform.mocks.one("aws:lb/listener:Listener").inputs["defaultActions"]
     listener = Listener(default=f"fixed-response {default['fixedResponse']['statusCode']}")
     for run in (platform, *others):
-        targets = {
-            run.mocks.arn(r.type, r.name): r.name
-            for r in run.mocks.resources
-            if r.type == "aws:lb/targetGroup:TargetGroup"
-        }
+        targets = {r.outputs["arn"]: r.name for r in run.mocks.resources if r.type == "aws:lb/targetGroup:TargetGroup"}
         for rule in run.mocks.inputs_of(RULE):
             listener.add_registered(rule, targets)
     return listener

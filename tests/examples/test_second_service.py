@@ -78,7 +78,7 @@ def test_the_apps_keep_alive_outlasts_the_platforms_idle_timeout(example: Run, p
 def test_on_an_https_platform_it_attaches_to_the_https_listener_and_its_url_is_https() -> None:
     platform = run_platform("dev", {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"})
     https = platform.mocks.find("aws:lb/listener:Listener", "dev-web-https")
-    assert platform.outputs["listener_arn"].endswith(https.name)
+    assert platform.outputs["listener_arn"] == https.outputs["arn"]
     run = run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
     rule = run.mocks.one("aws:lb/listenerRule:ListenerRule").inputs
     assert rule["listenerArn"] == platform.outputs["listener_arn"]

@@ -510,6 +510,9 @@ def test_a_cross_check_needing_a_value_that_failed_its_own_check_is_skipped(
 #: are a valid config.
 DEPENDENT = {
     frozenset({"cpu", "memory"}),  # memory is checked against cpu
+    # stopTimeoutSeconds is checked against the route's drain, which a refused deregistrationDelaySeconds
+    # leaves to a stand-in (as memory against cpu).
+    frozenset({"deregistrationDelaySeconds", "stopTimeoutSeconds"}),
     frozenset({"spotWeight", "useSpot"}),  # useSpot=false with spotWeight=0 is what the useSpot hint asks for
     frozenset({"dockerfile", "platforms"}),  # platforms are checked against the Dockerfile
     # The Dockerfile is looked for in the context, and read for its platforms: a refused context leaves
@@ -523,6 +526,9 @@ DEPENDENT = {
     # The smoke test is held to the strategy and the test header: with them in error it waits, and with
     # canary and a test header (set by the other case) it is no mistake.
     frozenset({"deploymentStrategy", "deploymentSmokeTest"}),
+    # The test header is held to the strategy: with the strategy refused (bluegreen for blueGreen) the
+    # header may be right, and is not reported against a stand-in.
+    frozenset({"deploymentStrategy", "deploymentTestHeader"}),
     frozenset({"deploymentTestHeader", "deploymentSmokeTest"}),
     frozenset({"listenerRulePriority", "deploymentSmokeTest"}),
     # An empty deploymentSmokeTestPath requests healthCheckPath: with it in error there is no path to match.

@@ -1,5 +1,5 @@
 """Config keys and the spec fields they set: one table (``CONFIG_KEYS``' ``fields``), one source of defaults,
-and each plain field of ``FargateServiceArgs`` checked in one place only."""
+and each plain field of a service (its ``ServiceAccess``, its ``ExistingCluster``) checked in one place only."""
 
 import ast
 import dataclasses
@@ -72,14 +72,17 @@ def test_the_package_names_a_field_and_the_program_names_the_key_that_sets_it() 
     assert program.value.allowed == "at least 100 and above minHealthyPercent (100)"
 
 
-#: What FargateServiceArgs checks of its plain fields beside the spec, and AppImageArgs of its own, by validator.
+#: What the service's specs check of their plain fields, and AppImageArgs of its own, by validator.
 PLAIN_FIELD_CHECKS = {"ports", "policy_arn", "check_reference", "check_names", "kms_key_arn", "cluster_arn",
                       "int_in_range", "platforms", "_platforms"}  # fmt: skip
-SERVICE_ARGS_FIELDS = (
-    "FargateServiceArgs.egress_ports",
-    "FargateServiceArgs.permissions_boundary_arn",
-    "FargateServiceArgs.secret_kms_key_arns",
+ACCESS_FIELDS = (
+    "ServiceAccess.egress_ports",
+    "ServiceAccess.permissions_boundary_arn",
+    "ServiceAccess.secret_kms_key_arns",
 )
+#: Where each validator of a service's plain fields is called: the one spec that holds them.
+VALIDATOR_HOMES = {"check_reference": "service_access.py", "check_names": "service_spec_rules.py",
+                   "cluster_arn": "cluster_spec.py"}  # fmt: skip
 
 
 def _calls(path: Path) -> list[tuple[str, str | None]]:
@@ -95,20 +98,20 @@ def _calls(path: Path) -> list[tuple[str, str | None]]:
     return found
 
 
-def test_settings_checks_none_of_the_service_args_plain_fields_itself() -> None:
+def test_settings_checks_none_of_the_service_s_plain_fields_itself() -> None:
     calls = _calls(ROOT / "settings.py")
     assert [call for call in calls if call[0] in PLAIN_FIELD_CHECKS] == []
-    assert ("check_plain_fields", None) in calls and ("image_args", None) in calls
+    assert ("image_args", None) in calls
 
 
-def test_each_plain_field_of_the_service_args_is_checked_in_exactly_one_place() -> None:
+def test_each_plain_field_of_a_service_is_checked_in_exactly_one_place() -> None:
     calls = {path: _calls(path) for path in (ROOT / "components").rglob("*.py")}
-    for field in SERVICE_ARGS_FIELDS:
+    for field in ACCESS_FIELDS:
         places = [path.name for path, found in calls.items() for call in found if call[1] == field]
-        assert places == ["fargate_service_args.py"], field
-    for validator in ("check_reference", "check_names", "cluster_arn"):
+        assert places == ["service_access.py"], field
+    for validator, home in VALIDATOR_HOMES.items():
         places = [path.name for path, found in calls.items() for call in found if call[0] == validator]
-        assert places == ["fargate_service_args.py"], validator
+        assert places == [home], validator
 
 
 def test_the_image_args_plain_fields_are_checked_in_one_function() -> None:

@@ -12,14 +12,16 @@ import pytest
 
 from tests.models.resource_policies import admits
 from tests.program.stacks import recorded_run
-from tools.offline import ACCOUNT, REGION, RecordingMocks, Registered, mock_arn, run_program
+from tools.offline import ACCOUNT, REGION, RecordingMocks, Registered, run_program
 
 EVENTS = "events.amazonaws.com"
 ALARMED_DEV = {"alarms": "true", "alarmEmails": '["ops@example.com"]'}
 
 
 def arn_of(resource: Registered) -> str:
-    return mock_arn(resource.type, resource.name)
+    """The resource's own ARN as the mocks gave it: none where ``arn`` is an input naming another resource
+    (a topic policy's topic, a rule target's destination), or its type has no ARN."""
+    return "" if "arn" in resource.inputs else resource.outputs.get("arn", "")
 
 
 def by_arn(mocks: RecordingMocks, arn: str) -> Registered:

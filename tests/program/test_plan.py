@@ -1,6 +1,7 @@
 """The offline plan: a stable, sorted tree of what the program registers, a diff, and clean errors."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -289,6 +290,16 @@ def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn
     assert outputs["url"] == "http://dev-web-alb-1234567890.eu-west-1.elb.amazonaws.com"
     assert outputs["repository_url"] == "210987654321.dkr.ecr.eu-west-1.amazonaws.com/dev-app-repo"
     assert outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:210987654321:cluster/dev-app-cluster"
+
+
+def test_the_plan_shows_arns_as_aws_forms_them_in_the_stacks_region(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = plan(capsys, "--json", "--stack", "prod", "--set", "aws:region=eu-west-1")
+    outputs = json.loads(out)["outputs"]
+    # listener/app/${LoadBalancerName}/${LoadBalancerId}/${ListenerId} (Service Authorization Reference)
+    balancer = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/prod-web-alb/50dc6c495c0c9188/"
+    assert code == 0 and re.fullmatch(re.escape(balancer) + "[0-9a-f]{16}", outputs["listener_arn"])
+    assert outputs["load_balancer_arn_suffix"] == "app/prod-web-alb/50dc6c495c0c9188"
+    assert outputs["cluster_arn"] == "arn:aws:ecs:eu-west-1:123456789012:cluster/prod-app-cluster"
 
 
 def with_stack_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:

@@ -11,7 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.errors import HIDDEN, ConfigError, shown
+from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateServiceArgs
+from components.service.service_access import ServiceAccess
 from components.service.service_spec import ServiceSpec
 from settings import load_settings
 from tests.components.builders import IMAGE
@@ -114,12 +116,17 @@ def test_a_name_that_parses_still_says_which_is_wrong() -> None:
 @given(secret=SECRETS)
 def test_a_component_args_error_about_secret_values_never_shows_them(secret: str) -> None:
     name = f"1{secret}"
-    for values, secrets in (({name: secret}, {}), ({"DB_URL": secret}, {"DB_URL": PARAMETER})):
+    cases = (
+        (ServiceAccess(), {name: secret}, "FargateServiceArgs.secret_values"),  # a value the spec does not name
+        (None, {name: secret}, "ServiceAccess.secret_value_names"),  # named by the spec, a name that cannot be
+    )
+    for access, values, key in cases:
         with pytest.raises(ConfigError) as error:
-            FargateServiceArgs(spec=ServiceSpec(), image_ref=IMAGE, vpc_id="v", subnet_ids=["s"],
-                               assign_public_ip=False, cluster="arn:aws:ecs:us-east-1:123456789012:cluster/c",
-                               secret_values=values, secrets=secrets)  # fmt: skip
-        assert error.value.key == "FargateServiceArgs.secret_values"
+            spec = ServiceSpec(access=access or ServiceAccess(secret_value_names=tuple(values)))
+            FargateServiceArgs(spec=spec, image_ref=IMAGE, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
+                               cluster=ExistingCluster(arn="arn:aws:ecs:us-east-1:123456789012:cluster/c"),
+                               secret_values=values)  # fmt: skip
+        assert error.value.errors[0].key == key
         assert not any(shows(secret, text) for text in texts(error.value))
 
 

@@ -17,6 +17,7 @@ from components.service.app_contract import (
     reject_owned,
     shutdown_budget_seconds,
 )
+from components.service.service_spec import ServiceSpec
 
 
 @given(idle=st.integers(1, 4000))
@@ -52,8 +53,7 @@ def test_drain_and_finish_always_end_before_ecs_sends_sigkill(stop: int, dereg: 
 def test_a_worker_gets_at_least_the_least_finish_time_before_its_exit_margin_or_is_refused(stop: int) -> None:
     """No route: no drain, but a stop timeout of 2-9 s would leave SHUTDOWN_TIMEOUT_MS zero or negative."""
     try:
-        env = app_environment(port=3000, health_check_path="/health", idle_timeout_seconds=None,
-                              stop_timeout_seconds=stop, deregistration_delay_seconds=0)  # fmt: skip
+        env = ServiceSpec(stop_timeout_seconds=stop).container_environment()
     except ConfigError as error:
         assert (error.key, error.value) == ("ServiceSpec.stop_timeout_seconds", stop)
         assert error.allowed.startswith(f"at least {EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS} without a route")

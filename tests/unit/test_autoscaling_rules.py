@@ -21,6 +21,7 @@ from components.service.autoscaling_rules import (
     check_timezone,
     parse_schedule,
 )
+from components.service.service_spec import ServiceSpec
 
 #: The pattern this module checked schedules with before it knew Application Auto Scaling's grammar.
 OLD_EXPRESSION = re.compile(
@@ -38,7 +39,7 @@ OLD_EXPRESSION = re.compile(
         ({"memory_target_percent": 101}, "Autoscaling.memory_target_percent"),
         ({"requests_per_target": 0}, "Autoscaling.requests_per_target"),
         ({"scale_in_cooldown_seconds": -5}, "Autoscaling.scale_in_cooldown_seconds"),
-        ({"cpu_target_percent": None}, "FargateServiceArgs.autoscaling"),
+        ({"cpu_target_percent": None}, "ServiceSpec.autoscaling"),
     ],
 )
 def test_a_setting_application_auto_scaling_would_refuse_names_its_key(kwargs: dict, key: str) -> None:
@@ -61,10 +62,10 @@ def test_several_mistakes_come_back_together() -> None:
 def test_desired_count_must_lie_in_the_range(desired: int, ok: bool) -> None:
     scaling = Autoscaling(min_count=1, max_count=4)
     if ok:
-        scaling.check_desired(desired)
+        ServiceSpec(desired_count=desired, autoscaling=scaling)
     else:
         with pytest.raises(ConfigError) as error:
-            scaling.check_desired(desired)
+            ServiceSpec(desired_count=desired, autoscaling=scaling)
         assert (error.value.key, error.value.value) == ("ServiceSpec.desired_count", desired)
 
 
@@ -110,11 +111,11 @@ def test_a_malformed_schedule_is_refused_naming_the_key(entry: str) -> None:
 @given(low=st.integers(-2, 5002), high=st.integers(-2, 5002), desired=st.integers(-2, 5002))
 def test_whatever_is_accepted_keeps_desired_inside_a_valid_range(low: int, high: int, desired: int) -> None:
     try:
-        scaling = Autoscaling(min_count=low, max_count=high)
-        scaling.check_desired(desired)
+        spec = ServiceSpec(desired_count=desired, autoscaling=Autoscaling(min_count=low, max_count=high))
     except ConfigError:
         return
-    assert 0 <= scaling.min_count <= desired <= scaling.max_count <= 5000
+    assert spec.autoscaling is not None
+    assert 0 <= spec.autoscaling.min_count <= desired <= spec.autoscaling.max_count <= 5000
 
 
 def test_a_schedule_with_only_a_range_and_no_target_is_enough_to_scale() -> None:

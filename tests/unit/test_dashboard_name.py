@@ -6,11 +6,12 @@ import functools
 import re
 import string
 
+import pytest
 from botocore.loaders import Loader
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.observability.dashboard import DASHBOARD_NAME_MAX, dashboard_name
+from components.observability.dashboard import DASHBOARD_NAME_MAX, dashboard_name, dashboard_url
 
 #: Pulumi project names: 1-100 letters, digits, "-", "_" and "." (pulumi/pulumi,
 #: sdk/go/common/workspace/project.go, ValidateProjectName).
@@ -49,3 +50,15 @@ def test_the_name_holds_project_component_and_region() -> None:
     assert dashboard_name("graviton-node", "prod-app-monitoring", "eu-west-1") == (
         "graviton-node-prod-app-monitoring-eu-west-1"
     )
+
+
+@pytest.mark.parametrize(
+    ("region", "host"),
+    [
+        ("eu-west-1", "eu-west-1.console.aws.amazon.com"),
+        ("us-gov-west-1", "console.amazonaws-us-gov.com"),
+        ("cn-north-1", "console.amazonaws.cn"),
+    ],
+)
+def test_the_dashboard_url_is_on_the_console_of_the_regions_partition(region: str, host: str) -> None:
+    assert dashboard_url(region, "d") == f"https://{host}/cloudwatch/home?region={region}#dashboards:name=d"

@@ -2,12 +2,14 @@
 each moves minute by minute (``tests/models/ecs_deployment.py``), and the role ECS moves it with."""
 
 import json
+import math
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.deployment_role import (
     DESCRIBE,
     MODIFY_LISTENER,
@@ -16,6 +18,7 @@ from components.edge.deployment_role import (
     infrastructure_policy,
     infrastructure_trust,
 )
+from components.edge.route_spec import RouteSpec
 from components.errors import ConfigError
 from components.observability.alarm_rules import MIN_REQUESTS, Alarms, alarm_definitions
 from components.service.deployment_strategy import (
@@ -23,6 +26,7 @@ from components.service.deployment_strategy import (
     MAX_DEPLOY_MINUTES,
     SCALE_UP_MINUTES,
     DeploymentStrategy,
+    check_rolling_percents,
     parse_percent,
     parse_test_header,
 )
@@ -63,34 +67,42 @@ def test_a_percent_that_is_not_a_number_is_refused() -> None:
 
 
 @pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
-def test_traffic_shifting_needs_a_load_balancer_and_the_default_batch_limits(kind: str) -> None:
+def test_traffic_shifting_needs_the_default_batch_limits(kind: str) -> None:
     strategy = DeploymentStrategy(kind=kind)
-    with pytest.raises(ConfigError, match="Load balancer requirement"):
-        strategy.check_service(has_route=False, min_healthy_percent=100, max_percent=200)
     with pytest.raises(ConfigError, match="SCALE_UP") as error:
-        strategy.check_service(has_route=True, min_healthy_percent=50, max_percent=200)
+        check_rolling_percents(strategy, min_healthy_percent=50, max_percent=200)
     assert error.value.key == "ServiceSpec.min_healthy_percent"
-    strategy.check_service(has_route=True, min_healthy_percent=100, max_percent=200, test_header=True)
+    with pytest.raises(ConfigError) as both:
+        check_rolling_percents(strategy, min_healthy_percent=50, max_percent=150)
+    assert [e.key for e in both.value.errors] == ["ServiceSpec.min_healthy_percent", "ServiceSpec.max_percent"]
+    check_rolling_percents(strategy, min_healthy_percent=100, max_percent=200)
 
 
 def test_a_rolling_deployment_takes_any_batch_limits_but_no_test_rule() -> None:
-    rolling = DeploymentStrategy()
-    rolling.check_service(has_route=False, min_healthy_percent=50, max_percent=150)
-    with pytest.raises(ConfigError, match=r"FargateServiceArgs\.test_header"):
-        rolling.check_service(has_route=True, min_healthy_percent=100, max_percent=200, test_header=True)
+    check_rolling_percents(DeploymentStrategy(), min_healthy_percent=50, max_percent=150)
+    with pytest.raises(ConfigError, match=r"RouteSpec\.test_header"):
+        RouteSpec(listener_rule_priority=LAST_PRIORITY, test_header=("x-deploy-test", "1"))
 
 
 def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
     with pytest.raises(ConfigError, match=r"RouteSpec\.listener_rule_priority"):
-        CANARY.check_service(
-            has_route=True, min_healthy_percent=100, max_percent=200, test_header=True, listener_rule_priority=1
-        )
+        RouteSpec(listener_rule_priority=1, path_patterns=("/api",), deployment=CANARY, test_header=("x-t", "1"))
+    RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=("x-t", "1"))
 
 
 @pytest.mark.parametrize("text", ["x-deploy-test", "host=a", "x test=1", "x-t=*", "x-t=" + "a" * 129, "a" * 41 + "=1"])
 def test_a_test_header_elb_would_refuse_is_refused(text: str) -> None:
-    with pytest.raises(ConfigError, match=r"FargateServiceArgs\.test_header"):
-        parse_test_header(text)
+    """By the spec that holds it, whether the program parsed it from config or a caller built it."""
+    with pytest.raises(ConfigError) as error:
+        header = parse_test_header(text)
+        RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=header)
+    assert [e.key for e in error.value.errors] == ["RouteSpec.test_header"]
+
+
+def test_a_test_header_built_by_hand_is_held_to_the_same_rules() -> None:
+    with pytest.raises(ConfigError) as error:
+        RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=("x t", "1"))
+    assert (error.value.key, error.value.value) == ("RouteSpec.test_header", "x t=1")
 
 
 def test_a_test_header_is_a_name_and_a_value() -> None:
@@ -131,9 +143,11 @@ def test_a_good_revision_completes_after_the_shift_and_the_bake(kind: str) -> No
     assert outcome.peak_share == 100
 
 
-@given(st.integers(min_value=1, max_value=100), st.integers(min_value=1, max_value=60))
+@given(st.integers(min_value=1, max_value=100), st.integers(min_value=1, max_value=25))
 def test_a_canary_caught_within_its_bake_never_exposes_more_than_its_share(tenths: int, caught: int) -> None:
-    strategy = DeploymentStrategy(kind="canary", canary_percent=Decimal(tenths) / 10, canary_bake_minutes=60)
+    # The longest canary bake a deploy may take (MAX_DEPLOY_MINUTES), with no bake after it.
+    strategy = DeploymentStrategy(kind="canary", canary_percent=Decimal(tenths) / 10, canary_bake_minutes=25,
+                                  bake_minutes=0)  # fmt: skip
     outcome = deploy(strategy, bad_after_minutes=caught)
     assert outcome.peak_share == strategy.canary_percent
     assert outcome.exposure == strategy.canary_percent * caught
@@ -218,22 +232,24 @@ def test_prods_canary_takes_longer_than_the_providers_default_wait() -> None:
 def test_every_strategy_a_stack_may_take_completes_within_the_ci_session(
     kind: str, percent: Decimal, minutes: int, bake: int
 ) -> None:
-    strategy = DeploymentStrategy(kind=kind, step_percent=percent, step_minutes=minutes,
-                                  canary_bake_minutes=minutes, bake_minutes=bake)  # fmt: skip
+    fields = {"kind": kind, "step_percent": percent, "step_minutes": minutes, "canary_bake_minutes": minutes,
+              "bake_minutes": bake}  # fmt: skip
     try:
-        strategy.check_service(has_route=True, min_healthy_percent=100, max_percent=200)
+        strategy = DeploymentStrategy(**fields)  # type: ignore[arg-type]
     except ConfigError as error:
         assert (error.key, error.value) == ("DeploymentStrategy.kind", kind)
-        assert strategy.deploy_minutes() > MAX_DEPLOY_MINUTES
+        steps = math.ceil(Decimal(100) / percent)
+        shift = {"canary": minutes, "linear": (steps - 1) * minutes, "blueGreen": 0}[kind]
+        assert SCALE_UP_MINUTES + shift + bake + MARGIN_MINUTES > MAX_DEPLOY_MINUTES
+        assert "DeploymentStrategy.bake_minutes" in error.allowed
         return
     outcome = deploy(strategy, bad_after_minutes=None)
     assert SCALE_UP_MINUTES + outcome.minutes + MARGIN_MINUTES == strategy.deploy_minutes() <= MAX_DEPLOY_MINUTES
 
 
 def test_ecss_default_linear_deployment_outlasts_the_session_and_is_refused_naming_the_minutes() -> None:
-    linear = DeploymentStrategy(kind="linear", step_percent=Decimal(10), step_minutes=6)  # ECS's defaults
     with pytest.raises(ConfigError) as error:
-        linear.check_service(has_route=True, min_healthy_percent=100, max_percent=200)
+        DeploymentStrategy(kind="linear", step_percent=Decimal(10), step_minutes=6)  # ECS's defaults
     assert "84" in error.value.allowed and "DeploymentStrategy.step_minutes" in error.value.allowed
 
 

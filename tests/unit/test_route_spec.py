@@ -1,5 +1,5 @@
 """What only a routed service has lives in its ``RouteSpec``: a worker is held to none of it, and the
-drain is checked against the app's stop timeout where the route and the service meet."""
+drain is checked against the app's stop timeout by the spec that holds both (``ServiceSpec.route``)."""
 
 import pytest
 from hypothesis import given
@@ -10,46 +10,54 @@ from components.edge.route_spec import RouteSpec
 from components.edge.service_route_args import Route, ServiceRouteArgs
 from components.errors import ConfigError
 from components.service.app_contract import EXIT_MARGIN_SECONDS, MIN_FINISH_SECONDS, drain_delay_seconds
+from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from settings import load_settings
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
-CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/c"
+CLUSTER = ExistingCluster(arn="arn:aws:ecs:us-east-1:123456789012:cluster/c")
+CATCH_ALL = RouteSpec(listener_rule_priority=LAST_PRIORITY)
+LOAD_BALANCER = Route(listener_arn="l", load_balancer_security_group_id="sg")
 
 
-def routed(spec: ServiceSpec, route: RouteSpec) -> FargateServiceArgs:
+def args(spec: ServiceSpec, route: Route | None = None) -> FargateServiceArgs:
     return FargateServiceArgs(
-        spec=spec, image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
-        route=Route(spec=route, listener_arn="l", load_balancer_security_group_id="sg"),
-    )  # fmt: skip
-
-
-def worker(spec: ServiceSpec) -> FargateServiceArgs:
-    return FargateServiceArgs(
-        spec=spec, image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"], assign_public_ip=False
+        spec=spec, image_ref=IMAGE, cluster=CLUSTER, vpc_id="v", subnet_ids=["s"], assign_public_ip=False, route=route
     )
 
 
 def test_a_worker_may_stop_in_thirty_seconds_and_keeps_all_but_the_exit_margin_to_finish() -> None:
     spec = ServiceSpec(stop_timeout_seconds=30)
-    assert worker(spec).route is None
+    assert args(spec).route is None
     assert spec.container_environment()["SHUTDOWN_TIMEOUT_MS"] == str((30 - EXIT_MARGIN_SECONDS) * 1000)
 
 
 def test_a_routed_service_whose_drain_does_not_fit_its_stop_timeout_is_refused_naming_both_fields() -> None:
-    for build in (
-        lambda: routed(ServiceSpec(stop_timeout_seconds=30), RouteSpec(listener_rule_priority=LAST_PRIORITY)),
-        lambda: ServiceRouteArgs(
-            route=Route(spec=RouteSpec(listener_rule_priority=LAST_PRIORITY), listener_arn="l",
-                        load_balancer_security_group_id="sg"),
-            service=ServiceSpec(stop_timeout_seconds=30), vpc_id="v", task_security_group_id="sg-t",
-        ),
-    ):  # fmt: skip
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(stop_timeout_seconds=30, route=CATCH_ALL)
+    assert (error.value.key, error.value.value) == ("ServiceSpec.stop_timeout_seconds", 30)
+    assert "RouteSpec.deregistration_delay_seconds" in error.value.allowed
+
+
+def test_the_args_take_a_load_balancer_exactly_when_the_spec_has_a_route() -> None:
+    routed = ServiceSpec(route=CATCH_ALL)
+    args(routed, LOAD_BALANCER)
+    args(ServiceSpec())
+    for spec, route in ((routed, None), (ServiceSpec(), LOAD_BALANCER)):
         with pytest.raises(ConfigError) as error:
-            build()
-        assert (error.value.key, error.value.value) == ("ServiceSpec.stop_timeout_seconds", 30)
-        assert "RouteSpec.deregistration_delay_seconds" in error.value.allowed
+            args(spec, route)
+        assert error.value.key == "FargateServiceArgs.route"
+    with pytest.raises(ConfigError) as error:
+        ServiceRouteArgs(route=LOAD_BALANCER, service=ServiceSpec(), vpc_id="v", task_security_group_id="sg-t")
+    assert error.value.key == "ServiceRouteArgs.service"
+
+
+def test_a_routed_service_needs_a_health_check_the_target_group_can_request() -> None:
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(health_check=None, route=CATCH_ALL)
+    assert [e.key for e in error.value.errors] == ["ServiceSpec.health_check"]
+    ServiceSpec(health_check=None)
 
 
 def test_the_program_names_the_config_keys_of_both() -> None:
@@ -71,12 +79,15 @@ def test_a_route_fits_exactly_when_its_drain_the_finish_and_the_exit_margin_fit_
         return
     fits = stop >= drain_delay_seconds(draining) + MIN_FINISH_SECONDS + EXIT_MARGIN_SECONDS
     try:
-        routed(spec, RouteSpec(listener_rule_priority=LAST_PRIORITY, deregistration_delay_seconds=draining))
+        ServiceSpec(
+            stop_timeout_seconds=stop,
+            route=RouteSpec(listener_rule_priority=LAST_PRIORITY, deregistration_delay_seconds=draining),
+        )
     except ConfigError as error:
         assert not fits and error.key == "ServiceSpec.stop_timeout_seconds"
     else:
         assert fits
-    assert worker(spec).spec == spec
+    assert args(spec).spec == spec
 
 
 @pytest.mark.parametrize(
@@ -100,6 +111,6 @@ def test_a_route_the_alb_or_ecs_would_refuse_is_refused_naming_its_field(fields:
 
 def test_the_service_spec_holds_nothing_only_a_route_has() -> None:
     route_only = {"path_patterns", "listener_rule_priority", "deregistration_delay_seconds",
-                  "health_check_grace_period_seconds"}  # fmt: skip
+                  "health_check_grace_period_seconds", "deployment", "test_header"}  # fmt: skip
     assert route_only.isdisjoint(ServiceSpec.__dataclass_fields__)
     assert route_only <= set(RouteSpec.__dataclass_fields__)

@@ -58,7 +58,7 @@ def test_a_partial_arn_is_refused_naming_secrets_the_value_and_the_full_form(jso
     secret = Secret("prod/db", "AbCdEf")
     with pytest.raises(ConfigError) as error:
         check_reference("DB", f"{secret.partial_arn}{json_key}")
-    assert (error.value.key, error.value.value) == ("FargateServiceArgs.secrets", f"DB={secret.partial_arn}{json_key}")
+    assert (error.value.key, error.value.value) == ("ServiceAccess.secrets", f"DB={secret.partial_arn}{json_key}")
     assert error.value.allowed.startswith("a full ARN with the 6-character suffix, as the console shows it")
 
 

@@ -41,7 +41,7 @@ def test_a_traffic_shifting_deployment_with_a_test_rule_open_to_everyone_may_hav
     ("overrides", "says"),
     [
         ({"strategy": DeploymentStrategy()}, "testListenerRule"),  # rolling: no test rule at all
-        ({"test_header": False}, "FargateServiceArgs.test_header"),  # the request would reach the old revision
+        ({"test_header": False}, "RouteSpec.test_header"),  # the request would reach the old revision
         ({"allowed_cidrs": ["203.0.113.0/24"]}, "LoadBalancerSpec.allowed_cidrs"),  # Lambda's addresses are not in it
     ],
 )
@@ -59,7 +59,7 @@ def test_every_reason_is_given_at_once() -> None:
         check(test_header=False, allowed_cidrs=["10.0.0.0/8"], path="health")
     path, smoke = error.value.errors
     assert (path.key, smoke.key) == ("SmokeTestArgs.path", "SmokeTest")
-    assert "FargateServiceArgs.test_header" in smoke.allowed and "LoadBalancerSpec.allowed_cidrs" in smoke.allowed
+    assert "RouteSpec.test_header" in smoke.allowed and "LoadBalancerSpec.allowed_cidrs" in smoke.allowed
 
 
 def test_without_a_smoke_test_nothing_else_is_asked_of_the_stack() -> None:

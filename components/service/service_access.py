@@ -1,0 +1,77 @@
+"""What a service's roles and tasks may reach: egress ports, secrets, KMS keys, the IAM path and boundary
+(plain values, validated on construction; ``ServiceSpec.access``). The secret values themselves are
+Inputs (``FargateServiceArgs.secret_values``): only their names are here, so that a name is checked
+before anything is registered."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .. import validation as check
+from ..errors import ConfigError, collect
+from ..iam_policies import is_role_path
+from .secrets import check_reference, secret_name
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceAccess:
+    """The network and IAM reach of one service's tasks."""
+
+    egress_ports: tuple[int, ...] = (443,)
+    """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
+    DNS resolver is not filtered by security groups). Default ``(443,)``."""
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
+    key), resolved by ECS at task start; the execution role may read exactly these. Default none."""
+    secret_value_names: tuple[str, ...] = ()
+    """The names of the secret values the service stores (``FargateServiceArgs.secret_values``, whose keys
+    must be exactly these): SSM SecureString parameters of this service, injected like ``secrets``.
+    Default none."""
+    secret_kms_key_arns: tuple[str, ...] = ()
+    """Customer-managed KMS keys the referenced secrets are encrypted with. Default none."""
+    role_path: str = ""
+    """IAM path of the service's roles (and its task counter's). Empty: ``/<project>/<stack>/``, the path
+    ``docs/iam-deployer.json`` lets a stack's deployer create roles under. Default empty."""
+    permissions_boundary_arn: str = ""
+    """Managed policy every role of the service carries as its permissions boundary. Empty: the deploying
+    account's ``<project>-boundary-<stack>`` (``docs/iam-boundary.json``, created once per stack). Default
+    empty."""
+
+    def __post_init__(self) -> None:
+        collect(
+            lambda: check.ports("ServiceAccess.egress_ports", self.egress_ports),
+            *(lambda item=item: check_reference(*item) for item in self.secrets.items()),
+            *(
+                lambda name=name: secret_name("ServiceAccess.secret_value_names", name)
+                for name in self.secret_value_names
+            ),
+            self._check_secret_value_names,
+            *(
+                lambda key=key: check.kms_key_arn("ServiceAccess.secret_kms_key_arns", key, optional=False)
+                for key in self.secret_kms_key_arns
+            ),
+            lambda: check.policy_arn("ServiceAccess.permissions_boundary_arn", self.permissions_boundary_arn),
+            self._check_role_path,
+        )
+
+    @property
+    def secret_names(self) -> tuple[str, ...]:
+        """Every name the container gets a secret under: the references', then the values'."""
+        return (*self.secrets, *self.secret_value_names)
+
+    def _check_secret_value_names(self) -> None:
+        """A name is a secret reference or a secret value, once: never both."""
+        if len(set(self.secret_value_names)) != len(self.secret_value_names):
+            raise ConfigError("ServiceAccess.secret_value_names", list(self.secret_value_names), "each name once")
+        both = sorted(self.secrets.keys() & set(self.secret_value_names))
+        if both:
+            allowed = f"a name not also in ServiceAccess.secrets ({both[0]} is in both)"
+            raise ConfigError("ServiceAccess.secret_value_names", both[0], allowed)
+
+    def _check_role_path(self) -> None:
+        # botocore iam CreateRole:Path (``is_role_path``).
+        if self.role_path and not is_role_path(self.role_path):
+            raise ConfigError(
+                "ServiceAccess.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
+            )

@@ -1,0 +1,60 @@
+"""The rules of a ``ServiceSpec`` that join two of its fields, each run once: by ``ServiceSpec.__post_init__``,
+on construction. Nothing else calls them (tests/program/test_validated_once.py), so a rule has one home.
+
+A service's route (``ServiceSpec.route``), its autoscaling range and its access are fields of the spec,
+so every rule between them is known without the Inputs of other components (``FargateServiceArgs``
+adds only where the service plugs in).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError
+from .app_contract import shutdown_budget_seconds, worker_budget_seconds
+from .autoscaling_rules import check_desired
+from .deployment_strategy import check_rolling_percents
+from .secrets import check_names
+
+if TYPE_CHECKING:
+    from .service_spec import ServiceSpec
+
+ROUTED_HEALTH = "a HealthCheck with a ServiceSpec.route: the target group checks its path (None only without a route)"
+
+
+def check_routed_health(spec: ServiceSpec) -> None:
+    """A route's target group checks the container's health-check path: a routed service needs one."""
+    if spec.route is not None and spec.health_check is None:
+        raise ConfigError("ServiceSpec.health_check", None, ROUTED_HEALTH)
+
+
+def check_shutdown(spec: ServiceSpec) -> None:
+    """``stopTimeout`` holds the route's drain (none without a route) and the least time to finish."""
+    if spec.route is None:
+        worker_budget_seconds(spec.stop_timeout_seconds)
+    else:
+        shutdown_budget_seconds(
+            stop_timeout_seconds=spec.stop_timeout_seconds,
+            deregistration_delay_seconds=spec.route.deregistration_delay_seconds,
+        )
+
+
+def check_deployment_percents(spec: ServiceSpec) -> None:
+    """The rolling batch limits only with a rolling deployment (a worker, with no route, can only roll)."""
+    if spec.route is not None:
+        check_rolling_percents(
+            spec.route.deployment, min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent
+        )
+
+
+def check_desired_count(spec: ServiceSpec) -> None:
+    """With autoscaling, ``desired_count`` (the count the service starts with) lies in its range."""
+    if spec.autoscaling is not None:
+        check_desired(spec.desired_count, min_count=spec.autoscaling.min_count, max_count=spec.autoscaling.max_count)
+
+
+def check_environment_names(spec: ServiceSpec) -> None:
+    """A name is plain environment (the user's, the tuning's, the app contract's) or a secret, never both."""
+    if spec.route is not None and spec.health_check is None:
+        return  # no environment to compare: check_routed_health says why
+    check_names(spec.container_environment(), spec.access.secret_names)
