@@ -4,6 +4,7 @@ data in and out, no Pulumi import."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Mapping
@@ -44,6 +45,19 @@ def unwrap(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
+def stack_place(
+    config: Mapping[str, str], environ: Mapping[str, str], region: str | None = None, account: str | None = None
+) -> tuple[str, str]:
+    """The region and account the mocks answer in, where not given: the region as the AWS provider reads
+    it (``aws:region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION`` in ``environ``), the account from
+    ``aws:allowedAccountIds`` when it names exactly one; else ``DEFAULT_REGION``, ``DEFAULT_ACCOUNT``."""
+    region = region or config.get("aws:region") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    with contextlib.suppress(ValueError):
+        allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
+        account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
+    return region or DEFAULT_REGION, account or DEFAULT_ACCOUNT
+
+
 def _digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
@@ -72,6 +86,26 @@ def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _own_arn(
+    typ: str,
+    name: str,
+    inputs: dict[str, Any],
+    region: str,
+    account: str,
+    arn_output: str | None,
+    forms: Mapping[str, ArnForm] | None,
+) -> dict[str, str]:
+    """A resource's own ARN, by the output that holds it, where its type has a form (``arn_forms``, or
+    ``forms``'). ``arn_output``: that output in the provider's schema (``testing`` reads it from pulumi_aws);
+    a type with one and no form is refused (NotImplementedError): an ARN of None would let a policy with
+    ``"Resource": null`` pass. An input of that name names another resource, and is kept."""
+    if has_form(typ, forms):
+        return {arn_output or ARN_OUTPUTS.get(typ, "arn"): mock_arn(typ, name, region, account, inputs, forms)}
+    if arn_output is not None and arn_output not in inputs:
+        raise NotImplementedError(no_form_message(typ))
+    return {}
+
+
 def resource_outputs(
     typ: str,
     name: str,
@@ -83,19 +117,12 @@ def resource_outputs(
     forms: Mapping[str, ArnForm] | None = None,
 ) -> dict[str, Any]:
     """Plausible provider outputs of a resource in ``region`` and ``account``, so typed outputs downstream
-    resolve like they would on AWS: its own ARN where its type has a form (``arn_forms``, or ``forms``').
-    ``arn_output``: the output that holds the type's own ARN in the provider's schema (``testing`` reads
-    it from pulumi_aws); a type with one and no form is refused (NotImplementedError), for an ARN of None
-    would let a policy with ``"Resource": null`` pass."""
+    resolve like they would on AWS: its own ARN among them (``_own_arn``)."""
     if typ == "awsx:ec2:Vpc":
         # A remote component's outputs are typed differently from its inputs: never echo them.
         return _vpc_outputs(inputs)
-    out = dict(inputs)
+    out = _own_arn(typ, name, inputs, region, account, arn_output, forms) | inputs
     out.setdefault("name", given_name(name, inputs))
-    if has_form(typ, forms):
-        out.setdefault(arn_output or ARN_OUTPUTS.get(typ, "arn"), mock_arn(typ, name, region, account, inputs, forms))
-    elif arn_output is not None and arn_output not in inputs:
-        raise NotImplementedError(no_form_message(typ))
     domain = DNS_SUFFIXES.get(partition_of(region) or "aws", "amazonaws.com")
     if typ == "aws:ecr/repository:Repository":
         out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.{domain}/{out['name']}", registryId=account)

@@ -19,13 +19,11 @@ import contextlib
 import functools
 import gc
 import importlib
-import json
 import logging
 import os
 import re
-import runpy
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +36,17 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from .arn_forms import ArnForm
-from .mock_answers import DEFAULT_ACCOUNT, DEFAULT_REGION, invoke_answer, mock_arn, resource_outputs, unwrap
-from .stack_files import project_name, stack_config, with_stack_config
+from .mock_answers import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_REGION,
+    invoke_answer,
+    mock_arn,
+    resource_outputs,
+    stack_place,
+    unwrap,
+)
+from .mock_records import Registered
+from .stack_files import main_program, project_name, stack_config, with_stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -58,35 +65,10 @@ __all__ = [
 ]
 
 
-@dataclass
-class Registered:
-    """One resource the program registered."""
-
-    type: str
-    name: str
-    inputs: dict[str, Any]
-    parent: str = ""
-    dependencies: list[str] = field(default_factory=list)
-    urn: str = ""
-    secret_inputs: set[str] = field(default_factory=set)
-    """Top-level input names that reached the engine as secrets (their values are unwrapped in ``inputs``)."""
-    ignore_changes: list[str] = field(default_factory=list)
-    """Inputs the engine keeps from the state on an update (``ResourceOptions.ignore_changes``)."""
-    id: str = ""
-    """The ID the (mock) provider gave it."""
-    outputs: dict[str, Any] = field(default_factory=dict)
-    """What the (mock) provider answered: the values AWS would issue for it."""
-    aliases: list[Any] = field(default_factory=list)
-    """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases``."""
-    custom_timeouts: dict[str, str] = field(default_factory=dict)
-    """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
-
-
 @functools.cache
 def own_arn_output(typ: str) -> str | None:
-    """The output that holds a resource's own ARN in the provider's schema (camelCase), read from the
-    pulumi_aws SDK: ``arn``, or ``<type>_arn`` where the schema names it so (a dashboard's
-    ``dashboard_arn``). None for a type of another package, or with no ARN of its own."""
+    """The output holding a resource's own ARN in the provider's schema (the pulumi_aws SDK), camelCase:
+    ``arn``, or ``<type>_arn`` (a dashboard's). None for a type of another package, or with no ARN."""
     package, module, name = typ.split(":")
     if package != "aws":
         return None
@@ -96,8 +78,7 @@ def own_arn_output(typ: str) -> str | None:
     except ImportError:
         return None
     cls = getattr(sdk, name, None)
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-    for output in ("arn", f"{snake}_arn"):
+    for output in ("arn", re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_arn"):
         if isinstance(getattr(cls, output, None), property):
             return re.sub(r"_(\w)", lambda m: m[1].upper(), output)
     return None
@@ -105,10 +86,8 @@ def own_arn_output(typ: str) -> str | None:
 
 class RecordingMocks(pulumi.runtime.Mocks):
     """Records every resource and invoke; answers with plausible AWS-shaped outputs in ``region`` and
-    ``account`` (by default the stack's: ``run_mocked`` reads them from its config).
-
-    A resource whose type has an ARN of its own (``own_arn_output``) gets it in the form ``arn_forms``
-    gives; a type with none there is refused, naming it, unless ``arns`` gives its form."""
+    ``account`` (by default the stack's: ``run_mocked`` reads them from its config). A type with an ARN of
+    its own (``own_arn_output``) and no form in ``arn_forms`` is refused, unless ``arns`` gives its form."""
 
     def __init__(
         self,
@@ -135,26 +114,12 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """ARN forms of types ``arn_forms`` has none for (type token -> form), or in place of its own."""
 
     def locate(self, config: Mapping[str, str]) -> None:
-        """Answer in the stack's region and account unless the mocks were given their own: the region
-        as the AWS provider reads it (``aws:region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION``), the
-        account from ``aws:allowedAccountIds`` when it names exactly one."""
-        region, account = self._given
-        self.region = (
-            region
-            or config.get("aws:region")
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or DEFAULT_REGION
-        )
-        with contextlib.suppress(ValueError):
-            allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
-            account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
-        self.account = account or DEFAULT_ACCOUNT
+        """Answer in the stack's region and account (``stack_place``) unless the mocks were given their own."""
+        self.region, self.account = stack_place(config, os.environ, *self._given)
 
     def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
-        """The ARN these mocks gave the resource of ``typ`` named ``name``, when it is recorded and no
-        ``inputs`` are given; else the one they give such a resource with ``inputs`` (``mock_arn``): an
-        ARN depends on inputs (a role's path, a name or its prefix), which a lookup by name alone lacks."""
+        """The ARN these mocks gave the recorded resource of ``typ`` named ``name`` (it depends on inputs: a
+        role's path, a name prefix); with ``inputs``, or none recorded, the one they give such a resource."""
         key = own_arn_output(typ) or "arn"
         recorded = [r for r in self.resources if (r.type, r.name) == (typ, name) and key in r.outputs]
         if inputs is None and recorded:
@@ -331,17 +296,3 @@ def run_program(
         return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
 
     return with_stack_config(root, stack, run)
-
-
-def main_program(root: Path) -> Callable[[], None]:
-    """``root/__main__.py`` as the CLI runs it: in the project's directory (relative paths depend on it)."""
-
-    def program() -> None:
-        previous = Path.cwd()
-        os.chdir(root)
-        try:
-            runpy.run_path(str(root / "__main__.py"), run_name="__main__")
-        finally:
-            os.chdir(previous)
-
-    return program
