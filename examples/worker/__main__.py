@@ -78,7 +78,11 @@ queue = aws.sqs.Queue(
     redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
 )
 
-image = AppImage(f"{stack}-worker", AppImageArgs(context=Path(__file__).resolve().parent, dockerfile="Dockerfile"))
+# The app's folder is the build context, not this project's: the image tag hashes every file of the context
+# (build_tag.context_digest), so an edit to this program, its README or stack files, or its .venv, would
+# otherwise build, push and roll out a new image of the same app.
+APP = Path(__file__).resolve().parent / "app"
+image = AppImage(f"{stack}-worker", AppImageArgs(context=APP, dockerfile="Dockerfile"))
 service = FargateService(
     f"{stack}-worker",
     FargateServiceArgs(

@@ -158,3 +158,42 @@ def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothi
 def test_the_worker_app_loses_no_message_through_a_stop() -> None:
     result = subprocess.run(["node", "--test"], cwd=EXAMPLE / "app", capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def pushed_tag(run: Run) -> str:
+    """The tag of the image the worker pushes (its task definition's image)."""
+    (pushed,) = [image for image in run.mocks.inputs_of("docker-build:index:Image") if image.get("push")]
+    (ref,) = pushed["tags"]
+    return ref.rsplit(":", 1)[1]
+
+
+def test_the_build_context_is_the_app_alone_no_python_project_or_virtualenv(worker: Run) -> None:
+    (pushed,) = [image for image in worker.mocks.inputs_of("docker-build:index:Image") if image.get("push")]
+    context = (EXAMPLE / pushed["context"]["location"]).resolve()
+    assert context == EXAMPLE / "app"
+    assert (EXAMPLE / pushed["dockerfile"]["location"]).resolve() == context / "Dockerfile"
+    sent = {p.relative_to(context).parts[0] for p in context.rglob("*")} - {"node_modules"}
+    assert sent == {".dockerignore", "Dockerfile", "package.json", "package-lock.json", "test", "worker.js"}
+
+
+def test_editing_the_program_its_docs_stacks_or_virtualenv_keeps_the_image_and_the_app_changes_it(
+    platform: Run, tmp_path: Path
+) -> None:
+    """The tag hashes every file of the build context: only the app's own files may be in it, or every edit
+    of the Pulumi project would push a new image and roll the service."""
+    copy = tmp_path / "worker"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("node_modules", ".venv", "__pycache__"))
+
+    def tag() -> str:
+        return pushed_tag(run_program(copy, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs})))
+
+    before = tag()
+    for name in ("__main__.py", "README.md", "Pulumi.yaml", "Pulumi.dev.yaml"):
+        with (copy / name).open("a") as file:
+            file.write("\n# edited\n")
+    (copy / ".venv" / "bin").mkdir(parents=True)
+    (copy / ".venv" / "bin" / "python").write_text("a pip change\n")
+    assert tag() == before
+    with (copy / "app" / "worker.js").open("a") as file:
+        file.write("\n// edited\n")
+    assert tag() != before
