@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..observability.alarm_rules import Alarms
-from ..service.app_contract import DEFAULT_IDLE_TIMEOUT
+from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
 from ..service.service_spec import ServiceSpec
+from ..validation import int_in_range
 from .route_spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -30,7 +31,12 @@ class Route:
     and the requests-per-target policy. Default None."""
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
     """The load balancer's idle timeout (``LoadBalancerSpec.idle_timeout_seconds``, or another stack's
-    ``idle_timeout_seconds`` output): the app keeps its connections open longer. Default 60."""
+    ``idle_timeout_seconds`` output), 1-4000: the app keeps its connections open longer. Default 60."""
+
+    def __post_init__(self) -> None:
+        # The ALB's range (botocore elbv2 LoadBalancerAttribute.Key: idle_timeout.timeout_seconds, 1-4000),
+        # checked here, before the service registers anything; the app contract only computes from it.
+        int_in_range("Route.idle_timeout_seconds", self.idle_timeout_seconds, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,6 +1,8 @@
 """What only a routed service has lives in its ``RouteSpec``: a worker is held to none of it, and the
 drain is checked against the app's stop timeout by the spec that holds both (``ServiceSpec.route``)."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +16,8 @@ from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from settings import load_settings
+from tests.models.aws_api import documentation
+from tools.offline import RecordingMocks, run_mocked
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
 CLUSTER = ExistingCluster(arn="arn:aws:ecs:us-east-1:123456789012:cluster/c")
@@ -114,3 +118,36 @@ def test_the_service_spec_holds_nothing_only_a_route_has() -> None:
                   "health_check_grace_period_seconds", "deployment", "test_header"}  # fmt: skip
     assert route_only.isdisjoint(ServiceSpec.__dataclass_fields__)
     assert route_only <= set(RouteSpec.__dataclass_fields__)
+
+
+def _alb_idle_range() -> tuple[int, int]:
+    """The ALB's idle timeout range, as botocore documents the ``idle_timeout.timeout_seconds`` attribute."""
+    text = documentation("elbv2", "LoadBalancerAttribute.Key")
+    found = re.search(r"idle_timeout\.timeout_seconds - .*?The valid range is (\d+)-(\d+) seconds", text)
+    assert found, "botocore documents the idle timeout's range"
+    return int(found[1]), int(found[2])
+
+
+@given(seconds=st.integers(-10, 5000))
+def test_a_load_balancer_s_idle_timeout_is_held_to_the_albs_range_when_its_route_is_built(seconds: int) -> None:
+    low, high = _alb_idle_range()
+    if low <= seconds <= high:
+        assert Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=seconds)
+        return
+    with pytest.raises(ConfigError) as error:
+        Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=seconds)
+    assert (error.value.key, error.value.value) == ("Route.idle_timeout_seconds", seconds)
+
+
+def test_a_bad_idle_timeout_is_refused_before_a_service_registers_anything() -> None:
+    from components.service.fargate_service import FargateService
+
+    mocks = RecordingMocks()
+
+    def program() -> None:
+        route = Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=0)
+        FargateService("svc", args(ServiceSpec(route=CATCH_ALL), route))
+
+    with pytest.raises(ConfigError, match=r"Route\.idle_timeout_seconds"):
+        run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
+    assert mocks.resources == []
