@@ -394,16 +394,6 @@ class _Reader:
 
 
 def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
-    strategy = r.part(
-        lambda: build_strategy(
-            fargate_base=r.integer("fargateBase"),
-            fargate_weight=r.integer("fargateWeight"),
-            spot_base=r.integer("spotBase"),
-            spot_weight=r.integer("spotWeight"),
-            use_spot=r.boolean("useSpot"),
-        ),
-        lambda: DEFAULT_STRATEGY,
-    )
     health_check = r.part(
         lambda: HealthCheck(
             path=r.string("healthCheckPath"),
@@ -414,7 +404,7 @@ def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
         ),
         HealthCheck,
     )
-    # Environment, tuning, route, scaling and access are read inside the spec's build: a value its checks
+    # Strategy, environment, tuning, route, scaling and access are read inside the spec's build: a value its checks
     # refuse (its own, or one joining two of its parts) is read as its default when the spec is built again.
     return r.part(
         lambda: ServiceSpec(
@@ -423,7 +413,16 @@ def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
             desired_count=r.integer("desiredCount"),
             container_port=r.integer("containerPort"),
             platform_version=r.string("platformVersion"),
-            strategy=strategy,
+            strategy=r.part(
+                lambda: build_strategy(
+                    fargate_base=r.integer("fargateBase"),
+                    fargate_weight=r.integer("fargateWeight"),
+                    spot_base=r.integer("spotBase"),
+                    spot_weight=r.integer("spotWeight"),
+                    use_spot=r.boolean("useSpot"),
+                ),
+                lambda: DEFAULT_STRATEGY,
+            ),
             stop_timeout_seconds=r.integer("stopTimeoutSeconds"),
             log_retention_days=r.integer("logRetentionDays"),
             health_check=health_check,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..errors import ConfigError
+from ..errors import ConfigError, raise_any
 
 #: The target group's health check (ELB ranges: interval 5-300, timeout 2-120, thresholds 2-10).
 TARGET_HEALTH_INTERVAL_SECONDS = 15
@@ -143,10 +143,14 @@ def app_environment(
 
 
 def reject_owned(user_env: Mapping[str, str]) -> None:
-    """Raise when the user's ``environment`` sets a variable the task derives."""
-    clashes = sorted(OWNED_NAMES & user_env.keys())
-    if clashes:
-        name = clashes[0]
-        raise ConfigError(
-            "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (the task sets it from its own settings)"
-        )
+    """Raise when the user's ``environment`` sets a variable the task derives, naming each one."""
+    raise_any(
+        [
+            ConfigError(
+                "ServiceSpec.environment",
+                f"{name}={user_env[name]}",
+                f"no {name} (the task sets it from its own settings)",
+            )
+            for name in sorted(OWNED_NAMES & user_env.keys())
+        ]
+    )
