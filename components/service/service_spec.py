@@ -132,6 +132,7 @@ class ServiceSpec:
             lambda: rules.check_shutdown(self),
             lambda: rules.check_deployment_percents(self),
             lambda: rules.check_desired_count(self),
+            lambda: rules.check_request_scaling(self),
             lambda: rules.check_environment(self),
             lambda: rules.check_environment_names(self),
         )

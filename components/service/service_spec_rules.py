@@ -54,6 +54,18 @@ def check_desired_count(spec: ServiceSpec) -> None:
         check_desired(spec.desired_count, min_count=spec.autoscaling.min_count, max_count=spec.autoscaling.max_count)
 
 
+def check_request_scaling(spec: ServiceSpec) -> None:
+    """Scaling on requests per target tracks the route's target group (``ALBRequestCountPerTarget``, whose
+    resource label names it): a service without a route has none to track."""
+    scaling = spec.autoscaling
+    if scaling is not None and scaling.requests_per_target is not None and spec.route is None:
+        raise ConfigError(
+            "Autoscaling.requests_per_target",
+            scaling.requests_per_target,
+            "unset without a ServiceSpec.route (it tracks the route's requests per target)",
+        )
+
+
 def check_environment(spec: ServiceSpec) -> None:
     """The user's environment leaves alone what the app contract and the tuning set (each clash named)."""
     collect(lambda: reject_owned(spec.environment), lambda: check_untuned(spec.environment))
