@@ -100,15 +100,7 @@ if settings.npm_ca_bundle:
 
 image = AppImage(
     f"{stack}-app",
-    AppImageArgs(
-        context=settings.docker_context,
-        dockerfile=settings.dockerfile,
-        platforms=settings.platforms,
-        keep_builds=settings.keep_builds,
-        force_delete=settings.force_delete,
-        build_secrets=build_secrets,
-        builder=BUILDER,
-    ),
+    AppImageArgs(spec=settings.image, build_secrets=build_secrets, builder=BUILDER),
 )
 network = Network(f"{stack}-net", settings.network)
 load_balancer = LoadBalancer(

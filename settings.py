@@ -33,6 +33,7 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
+from components.image.image_spec import ImageSpec
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
@@ -58,7 +59,7 @@ SPECS: Mapping[str, type] = {
     spec.__name__: spec
     for spec in (
         ServiceSpec, HealthCheck, Tuning, ServiceAccess, FargateServiceArgs, ClusterSpec, ExistingCluster, Autoscaling,
-        Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec,
+        Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec, ImageSpec,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -94,8 +95,8 @@ class ConfigKey:
     description: str
     fields: tuple[str, ...] = ()
     """The spec fields (``Spec.field``) the key sets: an error naming one is this key's. With ``FROM_SPEC``
-    the default is the first field's; the image's keys (whose spec loads the cloud SDKs) and the strategy's
-    (one ``ServiceSpec.strategy``) spell theirs out, and a test holds them to the spec's."""
+    the default is the first field's; the strategy's keys (one ``ServiceSpec.strategy``) and the build
+    context (required: the program's is ``docker``) spell theirs out, and a test holds them to the spec's."""
 
     def __post_init__(self) -> None:
         if self.default == FROM_SPEC:
@@ -103,11 +104,11 @@ class ConfigKey:
 
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("dockerContext", "string", "docker", "Build context: a folder of the project, relative to it, holding the app and its Dockerfile; every file below it is part of the image tag. Default: the sample app in docker/.", ("AppImageArgs.context",)),
-    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile to build, relative to dockerContext and inside it: the sample's Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only), or your own. LABEL graviton-node.platforms in its final stage limits platforms.", ("AppImageArgs.dockerfile",)),
-    ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index.", ("AppImageArgs.platforms",)),
-    ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("AppImageArgs.keep_builds",)),
-    ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
+    ConfigKey("dockerContext", "string", "docker", "Build context: a folder of the project, relative to it, holding the app and its Dockerfile; every file below it is part of the image tag. Default: the sample app in docker/.", ("ImageSpec.context",)),
+    ConfigKey("dockerfile", "string", FROM_SPEC, "Dockerfile to build, relative to dockerContext and inside it: the sample's Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only), or your own. LABEL graviton-node.platforms in its final stage limits platforms.", ("ImageSpec.dockerfile",)),
+    ConfigKey("platforms", "array", FROM_SPEC, "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index.", ("ImageSpec.platforms",)),
+    ConfigKey("keepBuilds", "integer", FROM_SPEC, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("ImageSpec.keep_builds",)),
+    ConfigKey("forceDelete", "boolean", FROM_SPEC, "Let pulumi destroy delete the ECR repositories even when they hold images.", ("ImageSpec.force_delete",)),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
     ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("ServiceAccess.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("ExistingCluster.arn",)),
@@ -257,12 +258,8 @@ def named_keys(error: ConfigError) -> set[str]:
 class Settings:
     """Everything the program needs from config, validated. Each field's key and default: ``CONFIG_KEYS``."""
 
-    docker_context: Path
-    """The build context, ``dockerContext`` below the project."""
-    dockerfile: str
-    platforms: tuple[str, ...]
-    keep_builds: int
-    force_delete: bool
+    image: ImageSpec
+    """The app's image; its build context is ``dockerContext`` below the project."""
     npm_ca_bundle: str
     cluster: ClusterSpec | ExistingCluster
     """The cluster the stack creates, or the existing one ``clusterArn`` names."""
@@ -815,25 +812,16 @@ def load_settings(
             r.errors.append(unknown)
     if deploying:
         r.errors.extend(placeholders(raw, secret_keys))
-    # Not ``r.part``: its retry would read the default context, and the Dockerfile would then be looked
-    # for in the sample's folder. None: the Dockerfile is checked in form only (``check.image_args``).
-    try:
-        context: Path | None = _docker_context(r.string("dockerContext"), project)
-    except ConfigError as error:
-        r.fail(error)
-        context = None
-    dockerfile = r.string("dockerfile")
+    # Where a refused dockerContext leaves the spec the sample's folder, a Dockerfile missing there names the
+    # context, so it is skipped (``_Reader.part``): only the Dockerfile's form is held against it then.
+    default_context = project / str(KEYS_BY_NAME["dockerContext"].default)
+    context = r.part(lambda: _docker_context(r.string("dockerContext"), project), lambda: default_context)
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
     service = _service(r, tuple(secret_values))
     settings = Settings(
-        docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
-        dockerfile=dockerfile,
-        platforms=r.array("platforms"),
-        keep_builds=r.integer("keepBuilds"),
-        force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
         cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
         service=service,
@@ -859,12 +847,16 @@ def load_settings(
         cost_default_vpc_azs=r.part(
             lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs"), r.string("vpc")), lambda: 0
         ),
-    )
-    r.part(
-        lambda: check.image_args(
-            context=context, dockerfile=dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
+        image=r.part(
+            lambda: ImageSpec(
+                context=context,
+                dockerfile=r.string("dockerfile"),
+                platforms=r.array("platforms"),
+                keep_builds=r.integer("keepBuilds"),
+                force_delete=r.boolean("forceDelete"),
+            ),
+            lambda: ImageSpec(context=default_context),
         ),
-        lambda: None,
     )
     access = settings.service.access
     if stack and not access.permissions_boundary_arn:

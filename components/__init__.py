@@ -18,6 +18,7 @@ __version__ = "0.5.0"
 _EXPORTS: dict[str, str] = {
     "AppImage": "image.app_image",
     "AppImageArgs": "image.app_image",
+    "ImageSpec": "image.image_spec",
     "Network": "network.network",
     "NetworkSpec": "network.network_spec",
     "NetworkArgs": "network.network_spec",
@@ -68,6 +69,7 @@ __all__ = [
     "FargateTask",
     "FargateTaskArgs",
     "HealthCheck",
+    "ImageSpec",
     "LoadBalancer",
     "LoadBalancerArgs",
     "LoadBalancerSpec",
@@ -102,6 +104,7 @@ if TYPE_CHECKING:
     from .edge.service_route_args import Route, ServiceRouteArgs
     from .errors import ConfigError
     from .image.app_image import AppImage, AppImageArgs
+    from .image.image_spec import ImageSpec
     from .network.network import Network
     from .network.network_spec import NetworkArgs, NetworkSpec
     from .observability.alarm_rules import Alarms

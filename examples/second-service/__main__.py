@@ -10,6 +10,7 @@ from graviton_node_components import (
     ExistingCluster,
     FargateService,
     FargateServiceArgs,
+    ImageSpec,
     Route,
     RouteSpec,
     ServiceSpec,
@@ -47,7 +48,9 @@ spec = ServiceSpec(
 
 image = AppImage(
     f"{stack}-api",
-    AppImageArgs(context=Path(__file__).resolve().parents[2] / "docker", dockerfile="Dockerfile.graviton"),
+    AppImageArgs(
+        spec=ImageSpec(context=Path(__file__).resolve().parents[2] / "docker", dockerfile="Dockerfile.graviton")
+    ),
 )
 service = FargateService(
     f"{stack}-api",

@@ -19,6 +19,7 @@ from graviton_node_components import (
     ExistingCluster,
     FargateService,
     FargateServiceArgs,
+    ImageSpec,
     ServiceSpec,
     build_strategy,
 )
@@ -78,7 +79,9 @@ queue = aws.sqs.Queue(
     redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
 )
 
-image = AppImage(f"{stack}-worker", AppImageArgs(context=Path(__file__).resolve().parent, dockerfile="Dockerfile"))
+image = AppImage(
+    f"{stack}-worker", AppImageArgs(spec=ImageSpec(context=Path(__file__).resolve().parent, dockerfile="Dockerfile"))
+)
 service = FargateService(
     f"{stack}-worker",
     FargateServiceArgs(

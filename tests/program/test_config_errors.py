@@ -349,7 +349,7 @@ def test_a_dockerfile_missing_from_the_context_names_both() -> None:
     with pytest.raises(ConfigError) as error:
         run_program("dev", {"dockerContext": "tests/fixtures/tiny-app"})
     assert (error.value.key, error.value.value) == ("dockerfile", "Dockerfile.graviton")
-    assert f"there is no such file in {ROOT / 'tests/fixtures/tiny-app'}" in error.value.allowed
+    assert f"there is no such file in dockerContext {ROOT / 'tests/fixtures/tiny-app'}" in error.value.allowed
 
 
 @pytest.mark.parametrize(

@@ -209,19 +209,6 @@ TWICE_ALLOWED = {
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
     "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
     "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",
-    **dict.fromkeys(
-        (
-            "components.validation.image_args",
-            "components.validation._platforms",
-            "components.validation._declared:AppImageArgs.dockerfile",
-            "components.validation.build_context:AppImageArgs.context",
-            "components.validation.dockerfile_in:AppImageArgs.dockerfile",
-            "components.validation.int_in_range:AppImageArgs.keep_builds",
-            "components.validation.one_of:AppImageArgs.platforms",
-        ),
-        "the image has no spec yet: settings checks its fields (it cannot import AppImageArgs, whose module "
-        "loads the cloud SDK) and AppImageArgs again",
-    ),
 }
 
 
