@@ -118,13 +118,12 @@ smoke_test = (
         f"{stack}-app-smoke",
         SmokeTestArgs(
             url=load_balancer.url,
-            path=settings.smoke_test_path,
-            test_header=settings.route.test_header,
-            log_retention_days=settings.service.log_retention_days,
+            route=settings.route,
+            spec=settings.smoke_test,
             permissions_boundary_arn=settings.service.access.permissions_boundary_arn,
         ),
     )
-    if settings.smoke_test_path is not None and settings.route.test_header is not None
+    if settings.smoke_test is not None
     else None
 )
 service = FargateService(

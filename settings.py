@@ -31,7 +31,7 @@ from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
-from components.edge.smoke_test_rules import check_smoke_test
+from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.image.image_spec import ImageSpec
 from components.network.network_spec import NetworkSpec
@@ -59,7 +59,7 @@ SPECS: Mapping[str, type] = {
     spec.__name__: spec
     for spec in (
         ServiceSpec, HealthCheck, Tuning, ServiceAccess, FargateServiceArgs, ClusterSpec, ExistingCluster, Autoscaling,
-        Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec, ImageSpec,
+        Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec, ImageSpec, SmokeTestSpec,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -157,7 +157,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
     ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("RouteSpec.test_header",)),
     ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test.", ("SmokeTest",)),
-    ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath.", ("SmokeTestArgs.path",)),
+    ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath.", ("SmokeTestSpec.path",)),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
     ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "ExistingCluster.exec_kms_key_arn")),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("ServiceAccess.permissions_boundary_arn",)),
@@ -268,9 +268,9 @@ class Settings:
     alarms: Alarms | None
     service: ServiceSpec
     """The service, with its route through the stack's load balancer, its scaling and its access."""
-    smoke_test_path: str | None
-    """The path the deployment's smoke test requests (``deploymentSmokeTestPath``, else the health check
-    path), or None without a smoke test (``deploymentSmokeTest``)."""
+    smoke_test: SmokeTestSpec | None
+    """The deployment's smoke test (``deploymentSmokeTest``): the path it requests (``deploymentSmokeTestPath``,
+    else the health check path), its log retention the service's; None without one."""
     load_balancer: LoadBalancerSpec
     network: NetworkSpec
     cost_rates: Mapping[str, Decimal]
@@ -476,22 +476,35 @@ def _access(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceAccess:
     )
 
 
-def _smoke_test_path(r: _Reader, service: ServiceSpec) -> str | None:
-    """The service's route is the catch-all default when its keys are in error: the path is then held to its
-    patterns (``/*``), which take every path."""
+def _smoke_test(r: _Reader, service: ServiceSpec) -> SmokeTestSpec | None:
+    """The smoke test's spec (a path given is held to its form even with the test off), and the rules joining
+    it to the route and the load balancer, which meet only here (``check_smoke_test``). The service's route
+    is the catch-all default when its keys are in error: the path is then held to its patterns (``/*``),
+    which take every path."""
     enabled, path = r.boolean("deploymentSmokeTest"), r.string("deploymentSmokeTestPath")
     route, health_check = service.route, service.health_check
     request_path = path or (health_check.path if health_check is not None else "")
-    check_smoke_test(
-        enabled=enabled,
-        path=path,
-        strategy=route.deployment if route is not None else None,
-        test_header=bool(r.string("deploymentTestHeader")),
-        allowed_cidrs=r.array("allowedCidrs"),
-        request_path=request_path,
-        path_patterns=route.path_patterns if route is not None else (),
-    )
-    return request_path if enabled else None
+    found: list[ConfigError] = []
+    try:
+        spec = (
+            SmokeTestSpec(path=request_path, log_retention_days=service.log_retention_days) if enabled or path else None
+        )
+    except ConfigError as error:
+        found, spec = error.errors, None
+    try:
+        check_smoke_test(
+            enabled=enabled,
+            strategy=route.deployment if route is not None else None,
+            test_header=bool(r.string("deploymentTestHeader")),
+            allowed_cidrs=r.array("allowedCidrs"),
+            request_path=request_path,
+            # A path that is no path is refused for its form alone.
+            path_patterns=route.path_patterns if route is not None and not found else (),
+        )
+    except ConfigError as error:
+        found += error.errors
+    raise_any(found)
+    return spec if enabled else None
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:
@@ -827,7 +840,7 @@ def load_settings(
         service=service,
         # A strategy in error is no ground for refusing a smoke test as well: that check names
         # deploymentStrategy, so it is skipped (``_Reader.part``).
-        smoke_test_path=r.part(lambda: _smoke_test_path(r, service), lambda: None),
+        smoke_test=r.part(lambda: _smoke_test(r, service), lambda: None),
         secret_values=secret_values,
         alarms=r.part(lambda: _alarms(r), lambda: None),
         load_balancer=_load_balancer(r, region),
