@@ -151,3 +151,16 @@ def test_a_bad_idle_timeout_is_refused_before_a_service_registers_anything() -> 
     with pytest.raises(ConfigError, match=r"Route\.idle_timeout_seconds"):
         run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
     assert mocks.resources == []
+
+
+def test_a_route_built_alone_refuses_alarms_it_could_not_dimension_and_a_role_path_iam_refuses() -> None:
+    from components.observability.alarm_rules import Alarms
+
+    routed = ServiceSpec(route=CATCH_ALL)
+    with pytest.raises(ConfigError) as error:
+        ServiceRouteArgs(route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t",
+                         alarms=Alarms(), role_path="nope")  # fmt: skip
+    assert [e.key for e in error.value.errors] == ["ServiceRouteArgs.alarms", "ServiceRouteArgs.role_path"]
+    with_suffix = Route(listener_arn="l", load_balancer_security_group_id="sg", load_balancer_arn_suffix="app/a/1")
+    ServiceRouteArgs(route=with_suffix, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms(),
+                     role_path="/team/")  # fmt: skip
