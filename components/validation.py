@@ -163,9 +163,15 @@ def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, .
     raise_any(found)
 
 
+#: An ECS cluster's ARN in any partition (``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso-b``, ...); its name "Up
+#: to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (botocore ecs
+#: ``CreateClusterRequest.clusterName``).
+_CLUSTER_ARN = re.compile(r"arn:aws(-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}")
+
+
 def cluster_arn(key: str, value: str) -> str:
     """An ECS cluster ARN."""
-    if not (value.startswith("arn:") and ":cluster/" in value):
+    if not _CLUSTER_ARN.fullmatch(value):
         raise ConfigError(key, value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)")
     return value
 
