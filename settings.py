@@ -611,18 +611,22 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
 def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpec | ExistingCluster:
     """The cluster ``clusterArn`` names (its ECS Exec key the service's to decrypt with), else the one the
     stack creates (its key encrypting the sessions and their log)."""
-    key, arn = r.string("execKmsKeyArn"), r.string("clusterArn")
+    key, arn, insights = r.string("execKmsKeyArn"), r.string("clusterArn"), r.string("containerInsights")
     cluster = (
         ExistingCluster(arn=arn, exec_kms_key_arn=key)
         if arn
         else ClusterSpec(
-            container_insights=r.string("containerInsights"),
+            container_insights=insights,
             default_strategy=service.strategy,
             exec_logging=service.enable_execute_command,
             exec_kms_key_arn=key,
             log_retention_days=service.log_retention_days,
         )
     )
+    if arn and insights != KEYS_BY_NAME["containerInsights"].default:
+        # Container Insights is a setting of the cluster (ECS ClusterSetting), which its own stack sets: a value
+        # here would be ignored, silently.
+        raise ConfigError("containerInsights", insights, "unset with clusterArn (the existing cluster's own setting)")
     # The session log group is created with this key, and CloudWatch Logs uses a key only in its own
     # region (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS", step 2).
     check.in_region(

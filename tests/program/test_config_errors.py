@@ -557,3 +557,14 @@ def test_any_two_independent_mistakes_are_reported_in_one_run() -> None:
         and {key_a, key_b} <= {*mistakes(a), *mistakes(b)}
     ]
     assert missed == []
+
+
+@pytest.mark.parametrize("insights", ["bogus", "disabled"])
+def test_container_insights_beside_an_existing_cluster_is_refused_not_ignored(insights: str) -> None:
+    """The setting is the existing cluster's own: a value here would change nothing, silently."""
+    with pytest.raises(ConfigError) as error:
+        load_settings(
+            {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/shared", "containerInsights": insights}
+        )
+    assert (error.value.key, error.value.value) == ("containerInsights", insights)
+    assert "clusterArn" in error.value.allowed
