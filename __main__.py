@@ -169,8 +169,6 @@ shape, assumptions = stack_shape(
     network=settings.network,
     service=settings.service,
     alarms=settings.alarms,
-    autoscaling=settings.service.autoscaling,
-    deployment=settings.route.deployment,
     default_vpc_azs=settings.cost_default_vpc_azs,
     region=region,
 )
