@@ -72,6 +72,19 @@ def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_s
     budget = finish_seconds(
         stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
     )
+    health_drain = drain_delay_seconds(0)
+    floor = health_drain + EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
+    if stop_timeout_seconds < floor:
+        # Too short for any deregistration delay: the stop timeout's own mistake, reported even when the
+        # delay is in error too (it names no other field).
+        raise ConfigError(
+            "ServiceSpec.stop_timeout_seconds",
+            stop_timeout_seconds,
+            f"at least {floor} with a route: whatever the deregistration delay, the app drains at least "
+            f"{health_drain} s after SIGTERM (the target group's {TARGET_HEALTH_INTERVAL_SECONDS} s x "
+            f"{TARGET_UNHEALTHY_THRESHOLD} health check), then needs {MIN_FINISH_SECONDS} s to finish and "
+            f"{EXIT_MARGIN_SECONDS} s to exit",
+        )
     if budget < MIN_FINISH_SECONDS:
         drain = drain_delay_seconds(deregistration_delay_seconds)
         least = drain + EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS

@@ -39,9 +39,21 @@ def test_a_worker_may_stop_in_thirty_seconds_and_keeps_all_but_the_exit_margin_t
 
 def test_a_routed_service_whose_drain_does_not_fit_its_stop_timeout_is_refused_naming_both_fields() -> None:
     with pytest.raises(ConfigError) as error:
-        ServiceSpec(stop_timeout_seconds=30, route=CATCH_ALL)
-    assert (error.value.key, error.value.value) == ("ServiceSpec.stop_timeout_seconds", 30)
+        ServiceSpec(
+            stop_timeout_seconds=60, route=RouteSpec(listener_rule_priority=50000, deregistration_delay_seconds=60)
+        )
+    assert (error.value.key, error.value.value) == ("ServiceSpec.stop_timeout_seconds", 60)
     assert "RouteSpec.deregistration_delay_seconds" in error.value.allowed
+
+
+def test_a_stop_timeout_no_deregistration_delay_fits_in_is_its_own_mistake_reported_beside_the_delay_s() -> None:
+    """5 s cannot hold the health check's drain (45 s) whatever the delay: both keys are reported at once."""
+    with pytest.raises(ConfigError) as error:
+        load_settings({"stopTimeoutSeconds": "5", "deregistrationDelaySeconds": "100"})
+    assert [(e.key, e.value) for e in error.value.errors] == [
+        ("deregistrationDelaySeconds", 100),
+        ("stopTimeoutSeconds", 5),
+    ]
 
 
 def test_the_args_take_a_load_balancer_exactly_when_the_spec_has_a_route() -> None:
@@ -66,8 +78,8 @@ def test_a_routed_service_needs_a_health_check_the_target_group_can_request() ->
 
 def test_the_program_names_the_config_keys_of_both() -> None:
     with pytest.raises(ConfigError) as error:
-        load_settings({"stopTimeoutSeconds": "30"})
-    assert (error.value.key, error.value.value) == ("stopTimeoutSeconds", 30)
+        load_settings({"stopTimeoutSeconds": "60", "deregistrationDelaySeconds": "60"})
+    assert (error.value.key, error.value.value) == ("stopTimeoutSeconds", 60)
     assert "deregistrationDelaySeconds" in error.value.allowed
 
 
