@@ -21,6 +21,7 @@ from graviton_node_components import (
     ExistingCluster,
     FargateService,
     FargateServiceArgs,
+    ImageSpec,
     ServiceSpec,
     build_strategy,
 )
@@ -88,7 +89,7 @@ queue = aws.sqs.Queue(
 # (build_tag.context_digest), so an edit to this program, its README or stack files, or its .venv, would
 # otherwise build, push and roll out a new image of the same app.
 APP = Path(__file__).resolve().parent / "app"
-image = AppImage(f"{stack}-worker", AppImageArgs(context=APP, dockerfile="Dockerfile"))
+image = AppImage(f"{stack}-worker", AppImageArgs(spec=ImageSpec(context=APP, dockerfile="Dockerfile")))
 service = FargateService(
     f"{stack}-worker",
     FargateServiceArgs(
