@@ -49,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "ConfigError": "errors",
     "renamed": "errors",
     "built": "errors",
+    "collect": "errors",
     "DeploymentStrategy": "service.deployment_strategy",
     "SmokeTest": "edge.smoke_test",
     "SmokeTestArgs": "edge.smoke_test",
@@ -100,6 +101,7 @@ __all__ = [
     "autonamed_elb_names",
     "build_strategy",
     "built",
+    "collect",
     "estimate",
     "renamed",
     "validate_task_size",
@@ -116,7 +118,7 @@ if TYPE_CHECKING:
     from .edge.service_route_args import Route, ServiceRouteArgs
     from .edge.smoke_test import SmokeTest, SmokeTestArgs
     from .edge.smoke_test_rules import SmokeTestSpec
-    from .errors import ConfigError, built, renamed
+    from .errors import ConfigError, built, collect, renamed
     from .image.app_image import AppImage, AppImageArgs
     from .image.image_spec import ImageSpec
     from .network.network import Network

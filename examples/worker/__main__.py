@@ -24,8 +24,8 @@ from graviton_node_components import (
     ImageSpec,
     ServiceSpec,
     build_strategy,
+    collect,
 )
-from graviton_node_components.errors import collect
 from graviton_node_components.observability.dashboard import METRIC_NAMESPACE
 from graviton_node_components.observability.task_counter import TaskCounter, TaskCounterArgs
 from graviton_node_components.observability.task_counter_handler import RUNNING_METRIC
