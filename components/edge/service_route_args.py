@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigError, collect
 from ..iam_policies import is_role_path
 from ..observability.alarm_rules import Alarms
-from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
+from ..service.app_contract import DEFAULT_IDLE_TIMEOUT
 from ..service.service_spec import ServiceSpec
-from ..validation import int_in_range
 from .route_spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -30,14 +29,11 @@ class Route:
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
     """``app/<name>/<id>``: the load balancer's metric dimension, for the route's alarms, the dashboard
     and the requests-per-target policy. Default None."""
-    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
-    """The load balancer's idle timeout (``LoadBalancerSpec.idle_timeout_seconds``, or another stack's
-    ``idle_timeout_seconds`` output), 1-4000: the app keeps its connections open longer. Default 60."""
-
-    def __post_init__(self) -> None:
-        # The ALB's range (botocore elbv2 LoadBalancerAttribute.Key: idle_timeout.timeout_seconds, 1-4000),
-        # checked here, before the service registers anything; the app contract only computes from it.
-        int_in_range("Route.idle_timeout_seconds", self.idle_timeout_seconds, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT)
+    idle_timeout_seconds: pulumi.Input[int] = DEFAULT_IDLE_TIMEOUT
+    """The load balancer's idle timeout: ``LoadBalancer.idle_timeout_seconds``, or another stack's
+    ``idle_timeout_seconds`` output (a stack output's number arrives as a float: ``int()`` it). Not judged
+    here: ``LoadBalancerSpec`` held it to the ALB's range where the load balancer was built; the app keeps
+    its connections open longer. Default 60, the ALB's own."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -48,8 +48,9 @@ class FargateService(pulumi.ComponentResource):
     """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
     target_group_arn: pulumi.Output[str] | None
     """The route's target group, or None without a route."""
-    environment: dict[str, str]
-    """The container environment: user variables plus the Node/glibc tuning."""
+    environment: pulumi.Output[dict[str, str]]
+    """The container environment: user variables plus the Node/glibc tuning and the app contract (known once
+    the route's idle timeout is)."""
     dashboard_url: pulumi.Output[str] | None
     """The service's CloudWatch dashboard (with ``alarms``), else None; empty in a partition with no
     published console host (``ServiceMonitoring.dashboard_url``)."""
@@ -98,7 +99,7 @@ class FargateService(pulumi.ComponentResource):
         self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment(self._idle_timeout())
+        self.environment = pulumi.Output.from_input(self._idle_timeout()).apply(args.spec.container_environment)
         self.dashboard_url = monitoring[1].dashboard_url if monitoring else None
         self.route = route
         self.scalable_target = scaling.target if scaling else None
@@ -128,7 +129,7 @@ class FargateService(pulumi.ComponentResource):
         project, stack = pulumi.get_project(), pulumi.get_stack().lower()
         return pulumi.Output.all(partition, account).apply(lambda v: default_boundary_arn(v[0], v[1], project, stack))
 
-    def _idle_timeout(self) -> int:
+    def _idle_timeout(self) -> pulumi.Input[int]:
         """The route's load balancer's idle timeout (unused without a route)."""
         return self._args.route.idle_timeout_seconds if self._args.route else DEFAULT_IDLE_TIMEOUT
 

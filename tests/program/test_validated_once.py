@@ -270,7 +270,7 @@ def test_the_checks_are_found_from_the_source_and_cover_the_specs_the_rules_and_
     checks = {f"{module}.{qualname}" for module, qualname in _checks()}
     assert {
         "components.service.service_spec.ServiceSpec.__post_init__",
-        "components.edge.service_route_args.Route.__post_init__",
+        "components.edge.load_balancer_spec.LoadBalancerSpec.__post_init__",
         "components.service.service_spec_rules.check_environment",
         "components.validation.int_in_range",
         "components.service.capacity_strategy.validate_strategy",

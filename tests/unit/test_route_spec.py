@@ -1,17 +1,25 @@
 """What only a routed service has lives in its ``RouteSpec``: a worker is held to none of it, and the
 drain is checked against the app's stop timeout by the spec that holds both (``ServiceSpec.route``)."""
 
+import json
 import re
 
+import pulumi
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from components.edge.alb_rules import LAST_PRIORITY
+from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.service_route_args import Route, ServiceRouteArgs
 from components.errors import ConfigError
-from components.service.app_contract import EXIT_MARGIN_SECONDS, MIN_FINISH_SECONDS, drain_delay_seconds
+from components.service.app_contract import (
+    EXIT_MARGIN_SECONDS,
+    KEEP_ALIVE_MARGIN_MS,
+    MIN_FINISH_SECONDS,
+    drain_delay_seconds,
+)
 from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
@@ -141,28 +149,39 @@ def _alb_idle_range() -> tuple[int, int]:
 
 
 @given(seconds=st.integers(-10, 5000))
-def test_a_load_balancer_s_idle_timeout_is_held_to_the_albs_range_when_its_route_is_built(seconds: int) -> None:
+def test_a_load_balancer_s_idle_timeout_is_held_to_the_albs_range_where_the_load_balancer_is_built(
+    seconds: int,
+) -> None:
     low, high = _alb_idle_range()
     if low <= seconds <= high:
-        assert Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=seconds)
+        assert LoadBalancerSpec(idle_timeout_seconds=seconds)
         return
     with pytest.raises(ConfigError) as error:
-        Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=seconds)
-    assert (error.value.key, error.value.value) == ("Route.idle_timeout_seconds", seconds)
+        LoadBalancerSpec(idle_timeout_seconds=seconds)
+    assert (error.value.key, error.value.value) == ("LoadBalancerSpec.idle_timeout_seconds", seconds)
 
 
-def test_a_bad_idle_timeout_is_refused_before_a_service_registers_anything() -> None:
+def test_a_route_takes_the_idle_timeout_as_an_input_and_judges_it_no_more() -> None:
+    """The load balancer's spec judged it; a route only carries it, an Output from another stack included."""
+    assert Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=0)
+
+
+def test_the_app_s_timeouts_are_computed_from_the_route_s_idle_timeout_once_it_is_known() -> None:
     from components.service.fargate_service import FargateService
 
     mocks = RecordingMocks()
 
     def program() -> None:
-        route = Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=0)
-        FargateService("svc", args(ServiceSpec(route=CATCH_ALL), route))
+        idle = pulumi.Output.from_input(300)
+        route = Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=idle)
+        service = FargateService("svc", args(ServiceSpec(route=CATCH_ALL), route))
+        service.environment.apply(lambda env: seen.update(env))
 
-    with pytest.raises(ConfigError, match=r"Route\.idle_timeout_seconds"):
-        run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
-    assert mocks.resources == []
+    seen: dict[str, str] = {}
+    run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
+    task = json.loads(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])[0]
+    env = {item["name"]: item["value"] for item in task["environment"]}
+    assert env["KEEP_ALIVE_TIMEOUT_MS"] == seen["KEEP_ALIVE_TIMEOUT_MS"] == str(300_000 + KEEP_ALIVE_MARGIN_MS)
 
 
 def test_a_route_built_alone_refuses_alarms_it_could_not_dimension_and_a_role_path_iam_refuses() -> None:
