@@ -76,7 +76,7 @@ class ServiceSpec:
     """Capacity-provider strategy. Default: FARGATE base 1 weight 0, FARGATE_SPOT weight 1."""
     stop_timeout_seconds: int = 120
     """Seconds from SIGTERM to SIGKILL (2-120, Fargate's maximum). Default 120."""
-    log_retention_days: int = 30
+    log_retention_days: int = check.DEFAULT_LOG_RETENTION_DAYS
     """CloudWatch Logs retention (a CloudWatch value). Default 30."""
     health_check: HealthCheck | None = field(default_factory=HealthCheck)
     """Container and load-balancer health check; None for none, e.g. a queue worker that serves no HTTP
