@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from .errors import ConfigError, raise_any
+from .iam_policies import is_role_path
 from .image.dockerfile import PLATFORMS_LABEL, declared_platforms
 from .image.ecr_lifecycle import MAX_KEEP_BUILDS
 
@@ -51,6 +52,13 @@ def ports(key: str, values: Iterable[int]) -> tuple[int, ...]:
     if len(set(result)) != len(result):
         raise ConfigError(key, list(result), "each port once")
     return result
+
+
+def role_path(key: str, value: str) -> None:
+    """An IAM role's path."""
+    # botocore iam CreateRole:Path (``is_role_path``).
+    if not is_role_path(value):
+        raise ConfigError(key, value, "an IAM path: / or /segments/, 512 characters at most")
 
 
 def log_retention(key: str, value: int) -> int:

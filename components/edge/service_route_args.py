@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, collect
-from ..iam_policies import is_role_path
 from ..observability.alarm_rules import Alarms
 from ..service.app_contract import DEFAULT_IDLE_TIMEOUT
 from ..service.service_spec import ServiceSpec
@@ -36,6 +35,13 @@ class Route:
     its connections open longer. Default 60, the ALB's own."""
 
 
+def check_alarm_dimension(key: str, alarms: Alarms | None, route: Route) -> None:
+    """Refuse a route's alarms without the load balancer's metric dimension: its target-side alarms are per
+    load balancer and target group (AWS/ApplicationELB dimensions), so it would create none, silently."""
+    if alarms is not None and route.load_balancer_arn_suffix is None:
+        raise ConfigError(key, True, "a Route with a load_balancer_arn_suffix (its alarms' dimension)")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ServiceRouteArgs:
     """The route, what it forwards to, and its alarms."""
@@ -53,33 +59,16 @@ class ServiceRouteArgs:
     """Thresholds of the target-side alarms (needs ``route.load_balancer_arn_suffix``). Default None."""
     topic_arn: pulumi.Input[str] | None = None
     """The SNS topic the alarms go to. Default None."""
-    role_path: str = "/"
-    """IAM path of the deployment role. Default ``/``."""
     permissions_boundary_arn: pulumi.Input[str] | None = None
-    """Permissions boundary of the deployment role. Default None."""
+    """Permissions boundary of the deployment role (its IAM path is ``ServiceAccess.role_path``). Default
+    None."""
 
     def __post_init__(self) -> None:
-        collect(self._check_service, self._check_alarms, self._check_role_path)
+        collect(self._check_service, lambda: check_alarm_dimension("ServiceRouteArgs.alarms", self.alarms, self.route))
 
     def _check_service(self) -> None:
         if self.service.route is None:
             raise ConfigError("ServiceRouteArgs.service", None, "a ServiceSpec with a ServiceSpec.route")
-
-    def _check_alarms(self) -> None:
-        # The target-side alarms are per load balancer and target group (AWS/ApplicationELB dimensions): without
-        # the load balancer's suffix a route built alone would create none, silently. A FargateService's
-        # args refuse it before the service registers anything.
-        if self.alarms is not None and self.route.load_balancer_arn_suffix is None:
-            raise ConfigError(
-                "ServiceRouteArgs.alarms", True, "a Route with a load_balancer_arn_suffix (its alarms' dimension)"
-            )
-
-    def _check_role_path(self) -> None:
-        # botocore iam CreateRole:Path (``is_role_path``).
-        if not is_role_path(self.role_path):
-            raise ConfigError(
-                "ServiceRouteArgs.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
-            )
 
     @property
     def spec(self) -> RouteSpec:

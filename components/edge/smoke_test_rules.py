@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .. import validation as check
 from ..errors import ConfigError, collect, raise_any
-from ..iam_policies import LOG_WRITE, is_role_path, log_streams
+from ..iam_policies import LOG_WRITE, log_streams
 from ..service.deployment_strategy import DeploymentStrategy
 from ..service.service_spec import ServiceSpec
 from .alb_rules import pattern_matches
@@ -71,7 +71,7 @@ class SmokeTestSpec:
         collect(
             self._check_path,
             self._check_log_retention,
-            self._check_role_path,
+            lambda: check.role_path("SmokeTestSpec.role_path", self.role_path) if self.role_path else None,
         )
 
     def _check_log_retention(self) -> None:
@@ -90,13 +90,6 @@ class SmokeTestSpec:
         if not _PATH.fullmatch(self.path):
             raise ConfigError("SmokeTestSpec.path", self.path, "a URL path starting with / (RFC 3986 characters, "
                 "an optional ?query)")  # fmt: skip
-
-    def _check_role_path(self) -> None:
-        # botocore iam CreateRole:Path (``is_role_path``).
-        if self.role_path and not is_role_path(self.role_path):
-            raise ConfigError(
-                "SmokeTestSpec.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
-            )
 
 
 def check_smoke_test(

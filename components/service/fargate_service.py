@@ -180,7 +180,7 @@ class FargateService(pulumi.ComponentResource):
             self._name,
             ServiceRouteArgs(
                 route=args.route, service=args.spec, vpc_id=args.vpc_id, task_security_group_id=task_sg.id,
-                alarms=args.alarms, topic_arn=topic.arn if topic else None, role_path=self._role_path,
+                alarms=args.alarms, topic_arn=topic.arn if topic else None,
                 permissions_boundary_arn=self._boundary,
             ),
             self._child,

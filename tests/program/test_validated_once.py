@@ -207,6 +207,8 @@ TWICE_ALLOWED = {
     "ServiceRoute.check_name": "a FargateService checks the names its route will give before it registers "
     "its first child; a ServiceRoute, a component of its own, checks them when it is built",
     "components.edge.alb_rules.autonamed_elb_names": "the route's names, as ServiceRoute.check_name above",
+    "components.edge.service_route_args.check_alarm_dimension": "the route's alarms' dimension, as "
+    "ServiceRoute.check_name above: FargateServiceArgs before the first child, ServiceRouteArgs when built",
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
     "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
     "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",

@@ -3,6 +3,7 @@ drain is checked against the app's stop timeout by the spec that holds both (``S
 
 import json
 import re
+from decimal import Decimal
 
 import pulumi
 import pytest
@@ -21,6 +22,7 @@ from components.service.app_contract import (
     drain_delay_seconds,
 )
 from components.service.cluster_spec import ExistingCluster
+from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from settings import load_settings
@@ -184,14 +186,40 @@ def test_the_app_s_timeouts_are_computed_from_the_route_s_idle_timeout_once_it_i
     assert env["KEEP_ALIVE_TIMEOUT_MS"] == seen["KEEP_ALIVE_TIMEOUT_MS"] == str(300_000 + KEEP_ALIVE_MARGIN_MS)
 
 
-def test_a_route_built_alone_refuses_alarms_it_could_not_dimension_and_a_role_path_iam_refuses() -> None:
+def test_a_route_built_alone_refuses_alarms_it_could_not_dimension() -> None:
     from components.observability.alarm_rules import Alarms
 
     routed = ServiceSpec(route=CATCH_ALL)
     with pytest.raises(ConfigError) as error:
-        ServiceRouteArgs(route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t",
-                         alarms=Alarms(), role_path="nope")  # fmt: skip
-    assert [e.key for e in error.value.errors] == ["ServiceRouteArgs.alarms", "ServiceRouteArgs.role_path"]
+        ServiceRouteArgs(
+            route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms()
+        )
+    assert error.value.key == "ServiceRouteArgs.alarms"
     with_suffix = Route(listener_arn="l", load_balancer_security_group_id="sg", load_balancer_arn_suffix="app/a/1")
-    ServiceRouteArgs(route=with_suffix, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms(),
-                     role_path="/team/")  # fmt: skip
+    ServiceRouteArgs(route=with_suffix, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms())
+
+
+def test_a_route_s_deployment_role_takes_the_path_its_service_s_access_judged() -> None:
+    """One home for the role path: ``ServiceAccess``; the route's args hold no path of their own to judge."""
+    from components.edge.service_route import ServiceRoute
+    from components.service.service_access import ServiceAccess
+
+    assert "role_path" not in ServiceRouteArgs.__dataclass_fields__
+    mocks = RecordingMocks()
+    canary = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_bake_minutes=10, bake_minutes=10)
+    shifting = RouteSpec(listener_rule_priority=LAST_PRIORITY, deployment=canary)  # ECS assumes the role to shift
+    routed = ServiceSpec(route=shifting, access=ServiceAccess(role_path="/team/"))
+    route_args = ServiceRouteArgs(route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t")
+
+    def program() -> None:
+        ServiceRoute("r", route_args)
+
+    run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
+    assert mocks.find("aws:iam/role:Role", "r-deploy-role").inputs["path"] == "/team/"
+
+
+def test_the_alarms_need_of_a_dimension_is_one_rule_for_a_service_and_a_route() -> None:
+    from components.edge import service_route_args
+    from components.service import fargate_service_args
+
+    assert fargate_service_args.check_alarm_dimension is service_route_args.check_alarm_dimension
