@@ -10,10 +10,11 @@ from graviton_node_components import (
     FargateService,
     FargateServiceArgs,
     ImageSpec,
+    Mistakes,
     Route,
     RouteSpec,
     ServiceSpec,
-    built,
+    integer,
 )
 
 config = pulumi.Config()
@@ -29,19 +30,22 @@ KEYS = {
     "RouteSpec.listener_rule_priority": "listenerRulePriority",
     "ServiceSpec.desired_count": "desiredCount",
 }
-spec = built(
-    lambda: ServiceSpec(
-        desired_count=config.get_int("desiredCount", 2),
-        environment={"BASE_PATH": path_pattern},
-        route=RouteSpec(
-            path_patterns=(path_pattern, f"{path_pattern}/*"),
-            # Unique on the platform's listener and only its owner knows which are free: no default, the
-            # stack names its own (1-49999; the platform's catch-all holds 50000).
-            listener_rule_priority=config.require_int("listenerRulePriority"),
-        ),
-    ),
-    KEYS,
+# Every mistake at once, in this stack's keys: each part is built on its own (the route before the spec
+# that holds it), a part in error standing in as a default so that the parts after it are still judged.
+mistakes = Mistakes(KEYS)
+desired_count = mistakes.part(lambda: integer("desiredCount", config.get("desiredCount"), 2), lambda: 2)
+# Unique on the platform's listener and only its owner knows which are free: no default, the stack names
+# its own (1-49999; the platform's catch-all holds 50000).
+priority = mistakes.part(lambda: integer("listenerRulePriority", config.get("listenerRulePriority")), lambda: 1)
+route = mistakes.part(
+    lambda: RouteSpec(path_patterns=(path_pattern, f"{path_pattern}/*"), listener_rule_priority=priority),
+    lambda: RouteSpec(listener_rule_priority=50_000),  # the catch-all: a stand-in every rule accepts
 )
+spec = mistakes.part(
+    lambda: ServiceSpec(desired_count=desired_count, environment={"BASE_PATH": path_pattern}, route=route),
+    lambda: ServiceSpec(route=route),
+)
+mistakes.raise_any()
 
 # Registered only once the spec is built: a config mistake registers nothing, not even the reference.
 platform = pulumi.StackReference(config.require("platformStack"))

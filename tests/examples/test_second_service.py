@@ -103,7 +103,12 @@ def test_its_config_has_no_idle_timeout_of_its_own() -> None:
 
 @pytest.mark.parametrize(
     ("config", "key"),
-    [({"desiredCount": "-1"}, "desiredCount"), ({"listenerRulePriority": "0"}, "listenerRulePriority")],
+    [
+        ({"desiredCount": "-1"}, "desiredCount"),
+        ({"desiredCount": "x"}, "desiredCount"),
+        ({"listenerRulePriority": "0"}, "listenerRulePriority"),
+        ({"listenerRulePriority": "first"}, "listenerRulePriority"),
+    ],
 )
 def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
     platform: Run, config: dict[str, str], key: str
@@ -112,4 +117,17 @@ def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
     with pytest.raises(ConfigError) as error:
         run_program(EXAMPLE, "dev", config, mocks=mocks)
     assert error.value.key == key
+    assert mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"desiredCount": "-1", "listenerRulePriority": "0"}, {"desiredCount": "x", "listenerRulePriority": "y"}],
+)
+def test_mistakes_in_the_service_and_in_its_route_are_reported_together(platform: Run, config: dict[str, str]) -> None:
+    """Two specs, one inside the other: each is built on its own, so neither hides the other's mistake."""
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_program(EXAMPLE, "dev", config, mocks=mocks)
+    assert sorted(one.key for one in error.value.errors) == ["desiredCount", "listenerRulePriority"]
     assert mocks.resources == []
