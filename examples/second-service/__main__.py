@@ -45,6 +45,8 @@ spec = mistakes.part(
     lambda: ServiceSpec(desired_count=desired_count, environment={"BASE_PATH": path_pattern}, route=route),
     lambda: ServiceSpec(route=route),
 )
+# What the spec needs of this stack (a sidecar's image it may pull), before anything is registered.
+mistakes.part(lambda: FargateService.check_spec(spec, stack), lambda: None)
 mistakes.raise_any()
 
 # Registered only once the spec is built: a config mistake registers nothing, not even the reference.

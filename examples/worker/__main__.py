@@ -84,6 +84,8 @@ spec = mistakes.part(
     ),
     ServiceSpec,
 )
+# What the spec needs of this stack (a sidecar's image it may pull), before anything is registered.
+mistakes.part(lambda: FargateService.check_spec(spec, stack), lambda: None)
 mistakes.raise_any()
 assert autoscaling is not None, "a scaling in error stood in as None, and raise_any raised it"
 FargateService.check_name(f"{stack}-worker", "stack", stack)

@@ -207,6 +207,9 @@ TWICE_ALLOWED = {
     "ServiceRoute.check_name": "a FargateService checks the names its route will give before it registers "
     "its first child; a ServiceRoute, a component of its own, checks them when it is built",
     "components.edge.alb_rules.autonamed_elb_names": "the route's names, as ServiceRoute.check_name above",
+    "FargateService.check_spec": "a program checks what a spec needs of its stack before its first "
+    "resource; the FargateService again when built (as ServiceRoute.check_name above)",
+    "components.service.sidecar.check_pullable_under_default_boundary": "FargateService.check_spec's rule",
     "components.edge.service_route_args.check_alarm_dimension": "the route's alarms' dimension, as "
     "ServiceRoute.check_name above: FargateServiceArgs before the first child, ServiceRouteArgs when built",
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
