@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
-from tools.replace_inputs import changed, kind, rule
+from tools.replace_inputs import changed, kind, knock_on, rule
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
@@ -125,7 +125,9 @@ def _tree(run: Run) -> Iterator[tuple[int, Registered]]:
     def walk(urn: str, depth: int) -> Iterator[tuple[int, Registered]]:
         for resource in sorted(children.get(urn, []), key=_sort_key):
             yield depth, resource
-            yield from walk(resource.urn, depth + 1)
+            # A read resource (a StackReference) has no URN, and no children: "" is the top.
+            if resource.urn:
+                yield from walk(resource.urn, depth + 1)
 
     yield from walk("", 0)
 
@@ -150,7 +152,7 @@ def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any
                 "parent": _parent_name(run, r),
                 "urn": identities.urn(r) if r.urn else "",
                 "aliases": sorted(identities.aliases(r)) if r.urn else [],
-                "physical": physical_names(r),
+                "physical": physical_names(r, references),
                 REPLACE: replace_values(r, references) if r.urn else {},
                 "inputs": _inputs(r),
             }
@@ -251,25 +253,46 @@ def _changes(changes: list[tuple[str, Any, Any]]) -> str:
     return ", ".join(leaves)
 
 
+def answering_of(resource: dict[str, Any], recorded: Collection[str]) -> set[str]:
+    """The ``recorded`` URNs a resource of a ``--json`` plan answers: its own and its aliases'."""
+    return {resource.get("urn", ""), *resource.get("aliases", [])} & set(recorded)
+
+
 def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Resources of ``before`` the engine would replace (``-/+``): no resource of ``after`` has their URN or
-    names it as an alias, the one that does has another type or other AWS names, or it changes an input
-    its provider replaces it on. A task definition whose inputs change is a ``new revision`` instead."""
+    names it as an alias, the one that does answers another recorded URN too, has another type or other
+    AWS names, or it changes an input its provider replaces it on, or such an input takes an output of a
+    replaced resource (``knock-on``). A task definition whose inputs change is a ``new revision`` instead."""
+    recorded = {resource.get("urn", "") for resource in before["resources"]} - {""}
     answering: dict[str, list[dict[str, Any]]] = {}
     for resource in after["resources"]:
-        for urn in {resource.get("urn", ""), *resource.get("aliases", [])} - {""}:
+        for urn in answering_of(resource, recorded):
             answering.setdefault(urn, []).append(resource)
-    lines = []
+    lines, kept = [], {}
     for old in before["resources"]:
         if not old.get("urn"):
             continue
         found = answering.get(old["urn"], [])
-        if len(found) != 1 or (found[0]["type"], found[0]["physical"]) != (old["type"], old["physical"]):
+        # The engine takes over the first old resource a new one answers (its URN, then its aliases) and
+        # deletes the others: any of them may be the one lost.
+        if len(found) == 1 and len(shared := answering_of(found[0], recorded)) > 1:
+            lines.append(f"-/+ {old['urn']}  ({found[0]['urn']} answers {len(shared)} recorded URNs)")
+        elif len(found) != 1 or (found[0]["type"], found[0]["physical"]) != (old["type"], old["physical"]):
             lines.append(f"-/+ {old['urn']}  (answered by {len(found)}: " + ", ".join(r["urn"] for r in found) + ")")
-        elif REPLACE in old and (changes := changed(old[REPLACE], found[0].get(REPLACE, {}))):
-            verdict = kind(rule(old["type"], PROJECT), [path for path, _, _ in changes])
-            lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")
-    return lines
+        else:
+            new = found[0].get(REPLACE, {})
+            replaces = rule(old["type"], PROJECT)
+            changes = changed(old[REPLACE], new, replaces) if REPLACE in old else []
+            verdict = kind(replaces, [path for path, _, _ in changes])
+            if changes:
+                lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")
+            if not changes or verdict != "-/+":
+                kept[old["urn"]] = (old["type"], new)
+    gone = {line.split()[1] for line in lines if line.startswith("-/+ ")}
+    return lines + [
+        f"{kind(rule(kept[urn][0], PROJECT), [path])} {urn}  (knock-on: {path} takes an output of {source})"
+        for urn, (path, source) in sorted(knock_on(kept, gone, PROJECT).items())
+    ]
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -9,9 +9,19 @@ the camelCase of the Terraform attribute, pluralised for a repeatable block (``c
 is ``capacityProviderStrategies``), and a dotted path where ``ForceNew`` sits on an attribute of a
 one-item block (``deploymentController.type``). A block that is itself ``ForceNew`` is named whole.
 
-Read from the snapshot the search index stores (files at different commits of the provider's history,
-named per row); the rows hold for the attributes this program sets. ``tests/unit/test_replace_inputs.py``
-holds the names to the pulumi_aws SDK and every registered type to having a row.
+Provider version: pulumi-aws 7.51.1 (uv.lock) bridges a v6 release at or after v6.37.0 (its ``s3.Bucket``
+takes ``bucket_namespace``, added there by PR #46917). The rows were read from the files the search index
+stores, each at the commit its comment names; most commits are older than that release, so an
+attribute made ``ForceNew`` since would be missing from a row. What holds them to 7.51.1: every input a
+row names is an input of the 7.51.1 SDK's Args; every regional type replaces on ``region``; and every
+input the programs of ``tests/program/stacks.py`` set is classified (``IN_PLACE`` lists the rest, read
+from the same files), so an input set for the first time fails a test until it is read and placed. The
+attributes added after a row's file, and why the row still holds: the ECS service's (read at 8a0b630,
+the schema 7.51.1 has); the target group's ``target_control_port`` and the bucket's
+``bucket_namespace`` (both ForceNew, added to the rows); the function's ``durable_config`` (a
+CustomizeDiff forces a new function when it is added or removed: a row) and
+``capacity_provider_config`` (no ForceNew at 0156d84): none of these is set by the programs.
+``tests/unit/test_replace_inputs.py`` holds these checks that need no program run.
 
 Pure: no Pulumi import; ``tools/urns.py`` records these inputs' values in the URN baseline and
 ``tools/plan.py --diff`` compares them.
@@ -19,8 +29,9 @@ Pure: no Pulumi import; ``tools/urns.py`` records these inputs' values in the UR
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 PROVIDER = "hashicorp/terraform-provider-aws"
@@ -41,6 +52,9 @@ class Replaces:
     (a task definition's new revision, a new build's index tag): listed apart, as ``each_deploy_is``."""
     each_deploy_is: str = ""
     """What a change to ``each_deploy`` alone is called: ``new revision``, ``new build``."""
+    unordered: tuple[str, ...] = ()
+    """Inputs the provider holds as a set (``schema.TypeSet``): the same items in another order are no
+    change."""
 
 
 #: What a project's own component needs: nothing. A ComponentResource has no provider and no diff of its
@@ -51,7 +65,7 @@ READ = "pulumi:pulumi:StackReference"
 _NAMES = ("name", "namePrefix")
 _S3_BUCKET_CHILD = ("bucket", "expectedBucketOwner")
 
-REPLACE_ON_CHANGE: dict[str, Replaces] = {
+_ROWS: dict[str, Replaces] = {
     # acm/certificate.go at 01661ea: domain_name, subject_alternative_names, validation_method,
     # validation_option, key_algorithm, certificate_authority_arn are ForceNew.
     "aws:acm/certificate:Certificate": Replaces(
@@ -64,10 +78,15 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
             "validationMethod",
             "validationOptions",
         ),
+        # subject_alternative_names and validation_option are TypeSet.
+        unordered=("subjectAlternativeNames", "validationOptions"),
     ),
-    # acm/certificate_validation.go at 004eea7: both arguments ForceNew (no Update function).
+    # acm/certificate_validation.go at 004eea7: both arguments ForceNew (no Update function);
+    # validation_record_fqdns is TypeSet.
     "aws:acm/certificateValidation:CertificateValidation": Replaces(
-        "internal/service/acm/certificate_validation.go", ("certificateArn", "validationRecordFqdns")
+        "internal/service/acm/certificate_validation.go",
+        ("certificateArn", "validationRecordFqdns"),
+        unordered=("validationRecordFqdns",),
     ),
     # appautoscaling/policy.go at 048320e: name, resource_id, scalable_dimension, service_namespace.
     "aws:appautoscaling/policy:Policy": Replaces(
@@ -121,21 +140,13 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": Replaces(
         "internal/service/ecs/cluster_capacity_providers.go", ("clusterName",)
     ),
-    # ecs/service.go at 00a919d: cluster, deployment_controller.type, iam_role, launch_type, name,
-    # scheduling_strategy are ForceNew; capacityProviderStrategyCustomizeDiff forces a new service on a
-    # capacity_provider_strategy change unless force_new_deployment is set and neither side is empty
-    # (later releases refuse the change without force_new_deployment instead): held here as replacing.
+    # ecs/service.go at 8a0b630 (the schema with force_delete and sigint_rollback, which pulumi-aws 7.51.1
+    # bridges): cluster, iam_role, launch_type, name, scheduling_strategy are ForceNew.
+    # deployment_controller.type is not; capacityProviderStrategyCustomizeDiff only refuses a
+    # capacity_provider_strategy change without force_new_deployment (the service sets it), so a new
+    # strategy updates the service in place (PR #43533 took its ForceNew out).
     "aws:ecs/service:Service": Replaces(
-        "internal/service/ecs/service.go",
-        (
-            "capacityProviderStrategies",
-            "cluster",
-            "deploymentController.type",
-            "iamRole",
-            "launchType",
-            "name",
-            "schedulingStrategy",
-        ),
+        "internal/service/ecs/service.go", ("cluster", "iamRole", "launchType", "name", "schedulingStrategy")
     ),
     # ecs/task_definition.go at 04fc21d: every argument but tags and skip_destroy is ForceNew (those
     # pulumi-aws 7 still has: inference_accelerator went in provider v6): a change registers a new
@@ -160,6 +171,8 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
             "volumes",
         ),
         each_deploy_is="new revision",
+        # placement_constraints, requires_compatibilities and volume are TypeSet.
+        unordered=("placementConstraints", "requiresCompatibilities", "volumes"),
     ),
     # iam/role.go at 0040ea6: name, name_prefix, path.
     "aws:iam/role:Role": Replaces("internal/service/iam/role.go", (*_NAMES, "path")),
@@ -173,9 +186,11 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
         "internal/service/kms/key.go",
         ("customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"),
     ),
-    # lambda/function.go at 0156d84: function_name, package_type, tenancy_config.
+    # lambda/function.go at 0156d84: function_name, package_type, tenancy_config; CustomizeDiff
+    # ForceNewIfChange("durable_config") when the block is added or removed (a change within it updates in
+    # place: held here as replacing). capacity_provider_config has no ForceNew.
     "aws:lambda/function:Function": Replaces(
-        "internal/service/lambda/function.go", ("name", "packageType", "tenancyConfig")
+        "internal/service/lambda/function.go", ("durableConfig", "name", "packageType", "tenancyConfig")
     ),
     # lambda/permission.go at 04592f0: every argument (the resource has no Update).
     "aws:lambda/permission:Permission": Replaces(
@@ -205,15 +220,28 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
         ("customerOwnedIpv4Pool", "internal", "loadBalancerType", *_NAMES),
     ),
     # elbv2/target_group.go at 013cfb4: ip_address_type, name, name_prefix, port, protocol,
-    # protocol_version, target_type, vpc_id.
+    # protocol_version, target_type, vpc_id; target_control_port is ForceNew since PR #45270 ("cannot be
+    # modified after creation", AWS's target optimizer docs).
     "aws:lb/targetGroup:TargetGroup": Replaces(
         "internal/service/elbv2/target_group.go",
-        ("ipAddressType", *_NAMES, "port", "protocol", "protocolVersion", "targetType", "vpcId"),
+        (
+            "ipAddressType",
+            *_NAMES,
+            "port",
+            "protocol",
+            "protocolVersion",
+            "targetControlPort",
+            "targetType",
+            "vpcId",
+        ),
     ),
     # route53/record.go at 00655c1: name, zone_id (type and records update through UPSERT).
     "aws:route53/record:Record": Replaces("internal/service/route53/record.go", ("name", "zoneId")),
-    # s3/bucket.go at 0070bcd: bucket, bucket_prefix.
-    "aws:s3/bucket:Bucket": Replaces("internal/service/s3/bucket.go", ("bucket", "bucketPrefix")),
+    # s3/bucket.go at 0070bcd: bucket, bucket_prefix, object_lock_enabled; bucket_namespace is "Forces new
+    # resource" since PR #46917 (v6.37.0).
+    "aws:s3/bucket:Bucket": Replaces(
+        "internal/service/s3/bucket.go", ("bucket", "bucketNamespace", "bucketPrefix", "objectLockEnabled")
+    ),
     # s3/bucket_lifecycle_configuration.go at 0160692: RequiresReplace on bucket, expected_bucket_owner.
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": Replaces(
         "internal/service/s3/bucket_lifecycle_configuration.go", _S3_BUCKET_CHILD
@@ -281,6 +309,183 @@ REPLACE_ON_CHANGE: dict[str, Replaces] = {
     ),
 }
 
+#: The AWS types with no ``region`` input: global services (IAM, Route 53) are not per Region.
+GLOBAL = frozenset({"aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:route53/record:Record"})
+#: Every row; a regional AWS type replaces on ``region`` as well. Provider v6's enhanced region support
+#: (https://hashicorp.github.io/terraform-provider-aws/enhanced-region-support, the v6 upgrade guide) adds
+#: a top-level ``region`` to every regional resource: "Changing the value of `region` will force resource
+#: replacement". pulumi-aws 7's Args take it.
+REPLACE_ON_CHANGE: dict[str, Replaces] = {
+    token: replace(row, inputs=(*row.inputs, "region")) if token.startswith("aws:") and token not in GLOBAL else row
+    for token, row in _ROWS.items()
+}
+
+#: The other inputs the programs of ``tests/program/stacks.py`` set, per type: each updates the resource
+#: in place (read from the same file as the type's row: no ForceNew, no RequiresReplace, no CustomizeDiff
+#: forcing a new one for the values set). An input set for the first time belongs here or in the row.
+IN_PLACE: dict[str, tuple[str, ...]] = {
+    # policy.go: policy_type is Optional with a default, the configurations update through PutScalingPolicy.
+    "aws:appautoscaling/policy:Policy": (
+        "policyType",
+        "stepScalingPolicyConfiguration",
+        "targetTrackingScalingPolicyConfiguration",
+    ),
+    "aws:appautoscaling/scheduledAction:ScheduledAction": ("scalableTargetAction", "schedule", "timezone"),
+    "aws:appautoscaling/target:Target": ("maxCapacity", "minCapacity", "tags"),
+    "aws:cloudwatch/dashboard:Dashboard": ("dashboardBody",),
+    "aws:cloudwatch/eventRule:EventRule": ("description", "eventPattern", "scheduleExpression"),
+    "aws:cloudwatch/eventTarget:EventTarget": ("arn",),
+    "aws:cloudwatch/logGroup:LogGroup": ("kmsKeyId", "retentionInDays"),
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": ("metricTransformation", "pattern"),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("policyDocument",),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        "alarmActions",
+        "alarmDescription",
+        "comparisonOperator",
+        "datapointsToAlarm",
+        "dimensions",
+        "evaluationPeriods",
+        "extendedStatistic",
+        "metricName",
+        "metricQueries",
+        "namespace",
+        "okActions",
+        "period",
+        "statistic",
+        "threshold",
+        "treatMissingData",
+    ),
+    "aws:ec2/securityGroup:SecurityGroup": ("tags",),
+    "aws:ecr/repository:Repository": (
+        "forceDelete",
+        "imageScanningConfiguration",
+        "imageTagMutability",
+        "imageTagMutabilityExclusionFilters",
+    ),
+    "aws:ecs/cluster:Cluster": ("configuration", "settings"),
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": (
+        "capacityProviders",
+        "defaultCapacityProviderStrategies",
+    ),
+    # service.go at 8a0b630: load_balancer and network_configuration have no ForceNew (UpdateService).
+    "aws:ecs/service:Service": (
+        "alarms",
+        "capacityProviderStrategies",
+        "deploymentCircuitBreaker",
+        "deploymentConfiguration",
+        "deploymentMaximumPercent",
+        "deploymentMinimumHealthyPercent",
+        "desiredCount",
+        "enableEcsManagedTags",
+        "enableExecuteCommand",
+        "forceNewDeployment",
+        "healthCheckGracePeriodSeconds",
+        "loadBalancers",
+        "networkConfiguration",
+        "platformVersion",
+        "propagateTags",
+        "taskDefinition",
+        "waitForSteadyState",
+    ),
+    "aws:iam/role:Role": ("assumeRolePolicy", "permissionsBoundary"),
+    "aws:iam/rolePolicy:RolePolicy": ("policy",),
+    "aws:kms/alias:Alias": ("targetKeyId",),
+    "aws:kms/key:Key": ("description", "enableKeyRotation", "policy", "tags"),
+    # function.go at 0156d84: code through UpdateFunctionCode, the rest UpdateFunctionConfiguration.
+    "aws:lambda/function:Function": (
+        "architectures",
+        "code",
+        "environment",
+        "handler",
+        "loggingConfig",
+        "memorySize",
+        "role",
+        "runtime",
+        "timeout",
+    ),
+    "aws:lb/listener:Listener": ("certificateArn", "defaultActions", "port", "protocol", "sslPolicy"),
+    "aws:lb/listenerRule:ListenerRule": ("actions", "conditions", "priority"),
+    # load_balancer.go: subnets and security groups change in place on an application load balancer (its
+    # CustomizeDiff forces a new one only for a network load balancer's).
+    "aws:lb/loadBalancer:LoadBalancer": (
+        "accessLogs",
+        "desyncMitigationMode",
+        "dropInvalidHeaderFields",
+        "enableDeletionProtection",
+        "idleTimeout",
+        "ipAddressType",
+        "securityGroups",
+        "subnets",
+    ),
+    "aws:lb/targetGroup:TargetGroup": ("deregistrationDelay", "healthCheck"),
+    "aws:route53/record:Record": ("aliases", "allowOverwrite", "records", "ttl", "type"),
+    "aws:s3/bucket:Bucket": ("forceDestroy",),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ("rules",),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ("rule",),
+    "aws:s3/bucketPolicy:BucketPolicy": ("policy",),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
+        "blockPublicAcls",
+        "blockPublicPolicy",
+        "ignorePublicAcls",
+        "restrictPublicBuckets",
+    ),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ("rules",),
+    "aws:sns/topicPolicy:TopicPolicy": ("policy",),
+    "aws:sqs/queue:Queue": (
+        "messageRetentionSeconds",
+        "redrivePolicy",
+        "sqsManagedSseEnabled",
+        "visibilityTimeoutSeconds",
+    ),
+    # ssm/parameter.go at 0073593: type, key_id and value go to PutParameter with Overwrite in Update.
+    "aws:ssm/parameter:Parameter": ("keyId", "type", "value"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (
+        "description",
+        "fromPort",
+        "ipProtocol",
+        "tags",
+        "toPort",
+    ),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (
+        "description",
+        "fromPort",
+        "ipProtocol",
+        "tags",
+        "toPort",
+    ),
+    # vpc.ts: neither lays out the VPC's or the subnets' CIDRs or zones.
+    "awsx:ec2:Vpc": ("enableDnsHostnames", "natGateways"),
+    # image.go: every change is an update (a rebuild).
+    "docker-build:index:Image": (
+        "buildArgs",
+        "buildOnPreview",
+        "builder",
+        "cacheFrom",
+        "cacheTo",
+        "context",
+        "dockerfile",
+        "exports",
+        "ignoreSecretsInDiffCalculation",
+        "network",
+        "platforms",
+        "push",
+        "registries",
+        "secrets",
+        "tags",
+    ),
+    # index.go: only the tag and the registry's address replace it.
+    "docker-build:index:Index": ("push", "sources"),
+}
+
+
+def unclassified(type_token: str, keys: Iterable[str]) -> set[str]:
+    """The input ``keys`` of a ``type_token`` resource neither its row (a path's first key) nor ``IN_PLACE``
+    names."""
+    row = REPLACE_ON_CHANGE.get(type_token, Replaces(source=""))
+    named = {path.split(".")[0] for path in (*row.inputs, *row.source_kind, *row.each_deploy)}
+    return set(keys) - named - set(IN_PLACE.get(type_token, ()))
+
+
 MISSING = object()
 """An input the resource does not set."""
 
@@ -322,11 +527,62 @@ def kind(replaces: Replaces | None, paths: Iterable[str]) -> str:
     return replaces.each_deploy_is
 
 
-def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+def _in_order(value: Any) -> Any:
+    """A set-typed input's items in one order (their JSON's), so two orders of one set compare equal."""
+    return sorted(value, key=lambda item: json.dumps(item, sort_keys=True)) if isinstance(value, list) else value
+
+
+def changed(
+    before: Mapping[str, Any], after: Mapping[str, Any], replaces: Replaces | None = None
+) -> list[tuple[str, Any, Any]]:
     """``(path, before, after)`` for each replace-on-change input whose value differs (``None`` for one
-    set on one side only), sorted by path."""
+    set on one side only), sorted by path; ``replaces``' set-typed inputs are compared (and given) in one
+    order."""
+    unordered = set(replaces.unordered) if replaces else set()
+
+    def value(inputs: Mapping[str, Any], path: str) -> Any:
+        return _in_order(inputs.get(path)) if path in unordered else inputs.get(path)
+
     return [
-        (path, before.get(path), after.get(path))
+        (path, value(before, path), value(after, path))
         for path in sorted(before.keys() | after.keys())
-        if before.get(path) != after.get(path)
+        if value(before, path) != value(after, path)
     ]
+
+
+def _references(value: Any) -> Iterator[str]:
+    """The URNs a recorded value names as its source (``ref:<urn>#<output>``, ``tools/urns.py``)."""
+    if isinstance(value, Mapping):
+        for item in value.values():
+            yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+    elif isinstance(value, str) and value.startswith("ref:"):
+        yield value[len("ref:") :].rpartition("#")[0]
+
+
+def knock_on(
+    kept: Mapping[str, tuple[str, Mapping[str, Any]]], replaced: Iterable[str], project: str
+) -> dict[str, tuple[str, str]]:
+    """``urn -> (path, replaced URN)`` for each ``kept`` resource (``urn -> (type, replace-on-change
+    values)``) replaced because an input its provider replaces it on (``each_deploy`` ones too: a task
+    definition's new revision) takes an output of a replaced one: the new resource's ID or ARN is another
+    value (the engine's ``calculateDependentReplacements``, and a ForceNew diff on the changed value).
+    Transitive; ``replaced`` are the URNs replaced on their own. ``kind(row, [path])`` says what each is."""
+    found: dict[str, tuple[str, str]] = {}
+    gone = set(replaced)
+    while True:
+        more = {
+            urn: (path, source)
+            for urn, (type_token, values) in kept.items()
+            if urn not in gone
+            for row in [rule(type_token, project) or Replaces(source="")]
+            for path in (*row.inputs, *row.each_deploy)
+            for source in _references(values.get(path))
+            if source in gone
+        }
+        if not more:
+            return found
+        found.update(more)
+        gone |= more.keys()

@@ -7,13 +7,22 @@ port) replaces it all the same; an ECS task definition registers a new revision 
 
     python tools/urns.py --write                # record the baseline of every program stacks.py walks
     python tools/urns.py --add-replace-inputs   # add the replace-on-change inputs to a recorded baseline
+    python tools/urns.py --normalize-physical   # name a recorded baseline's made AWS names by their source
 
 The baseline is 0.4.0's, recorded before the components were split: ``--write`` never overwrites it
 (delete a file on purpose to record it again, e.g. for a program that did not exist then).
-``--add-replace-inputs`` adds only the ``replace_inputs`` field, run against the code the baseline was
+``--add-replace-inputs`` adds only the ``replace_inputs`` field (``--normalize-physical`` rewrites only
+the ``physical`` one, refusing names other than the recorded), run against the code the baseline was
 recorded from (``git worktree add <dir> 1e9a338``, copy this file and ``tools/replace_inputs.py`` in,
 run it there, copy the fixtures back): it refuses a program whose URNs are not the recorded ones, and
 a file that has the field already.
+
+In a checkout of another commit, ``graviton_node_components`` (which the second-service example imports)
+is still the tree the editable install was made from; ``main`` refuses to record then. The install's
+finder comes after ``sys.path``, so put the checkout's ``components/`` first under that name:
+
+    mkdir /tmp/old-import && ln -s "$PWD/components" /tmp/old-import/graviton_node_components
+    PYTHONPATH=/tmp/old-import .venv/bin/python tools/urns.py --add-replace-inputs
 
 A value the mocks made for another resource (an ARN, an ID, a generated name) is recorded as where it
 came from, ``ref:<URN>#<output>`` (``stack:<name>#outputs.<key>`` for a StackReference's,
@@ -128,9 +137,14 @@ class Identities:
         return self._aliases[key]
 
 
-def physical_names(resource: Registered) -> dict[str, Any]:
-    """The inputs that name ``resource`` in AWS."""
-    return {key: resource.inputs[key] for key in NAME_INPUTS if key in resource.inputs}
+def physical_names(resource: Registered, references: References | None = None) -> dict[str, Any]:
+    """The inputs that name ``resource`` in AWS; with ``references``, a value the mocks made for another
+    resource (an S3 bucket's ID its configurations take, a record name from a certificate's validation
+    options) named by its source, as the replace-on-change inputs are."""
+    names = {key: resource.inputs[key] for key in NAME_INPUTS if key in resource.inputs}
+    if references is None:
+        return names
+    return {key: references.normalize(value, resource) for key, value in names.items()}
 
 
 def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
@@ -210,7 +224,7 @@ def snapshot(run: Run, known: Collection[str] = ()) -> list[dict[str, Any]]:
         {
             "type": r.type,
             "urn": identities.urn(r),
-            "physical": physical_names(r),
+            "physical": physical_names(r, references),
             REPLACE: replace_values(r, references),
         }
         for r in owned
@@ -247,17 +261,53 @@ def add_replace_inputs(document: dict[str, Any], run: Run) -> dict[str, Any]:
     return {**document, "resources": [{**row, REPLACE: rows[row["urn"]][REPLACE]} for row in document["resources"]]}
 
 
+def foreign_components() -> str:
+    """Why recording here would run another tree's components (``graviton_node_components`` resolves
+    outside ``ROOT``), or empty when it is this tree's."""
+    import graviton_node_components
+
+    found = Path(graviton_node_components.__file__).resolve().parent
+    if found.is_relative_to(ROOT.resolve()):
+        return ""
+    return (
+        f"graviton_node_components is {found}, not this tree's {ROOT / 'components'}: put it first on the "
+        "import path (see tools/urns.py's docstring)"
+    )
+
+
+def normalize_physical(document: dict[str, Any], run: Run) -> dict[str, Any]:
+    """``document`` (a recorded baseline) with each row's AWS names given as ``snapshot`` names them, made
+    values by their source, from ``run``, the program the baseline was recorded from; nothing else in it
+    changes. A ``ValueError`` if ``run`` registers other URNs or other names than those recorded."""
+    identities = Identities(run)
+    raw = {identities.urn(r): physical_names(r) for r in run.mocks.resources if r.urn}
+    rows = {row["urn"]: row for row in snapshot(run)}
+    recorded = {row["urn"]: row["physical"] for row in document["resources"]}
+    if recorded.keys() != rows.keys():
+        raise ValueError(f"not the recorded program: {sorted(recorded.keys() ^ rows.keys())}")
+    if other := sorted(urn for urn, names in recorded.items() if names != raw[urn]):
+        raise ValueError(f"names other than the recorded ones: {other}")
+    return {
+        **document,
+        "resources": [{**row, "physical": rows[row["urn"]]["physical"]} for row in document["resources"]],
+    }
+
+
 def main(argv: list[str]) -> int:
-    if argv not in (["--write"], ["--add-replace-inputs"]):
+    if argv not in (["--write"], ["--add-replace-inputs"], ["--normalize-physical"]):
         print(__doc__, file=sys.stderr)
         return 2
+    if reason := foreign_components():
+        print(f"recorded nothing: {reason}", file=sys.stderr)
+        return 1
     BASELINE.mkdir(parents=True, exist_ok=True)
     for program, run in _programs():
         path = BASELINE / f"{program}.json"
-        if argv == ["--add-replace-inputs"]:
+        if argv != ["--write"]:
+            change = add_replace_inputs if argv == ["--add-replace-inputs"] else normalize_physical
             if path.exists():
                 try:
-                    _save(program, add_replace_inputs(json.loads(path.read_text()), run))
+                    _save(program, change(json.loads(path.read_text()), run))
                 except ValueError as error:
                     print(f"kept {program}: {error}", file=sys.stderr)
                     return 1

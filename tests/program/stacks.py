@@ -52,6 +52,28 @@ MAXIMAL: dict[str, str] = {
     "deploymentSmokeTestPath": "/health?deep=1",
 }
 MAXIMAL_SECRET_KEYS = ("secretValues",)
+#: The maximal config as 0.4.0 had it (``tests/program/stacks.py`` at 1e9a338), which its URN baseline was
+#: recorded from: the keys MAXIMAL gained since (writable paths, the linear deployment and its test and
+#: smoke test) change the task definition and the listener rules of any stack that sets them, so the
+#: 0.4.0 stack is compared as it was. Frozen: never add a key here.
+MAXIMAL_0_4_0: dict[str, str] = {
+    "dockerfile": "Dockerfile",
+    "platforms": '["linux/arm64", "linux/amd64"]',
+    "npmCaBundle": str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem"),
+    "taskEgressPorts": '["443", "5432"]',
+    "enableExecuteCommand": "true",
+    "execKmsKeyArn": KMS_KEY,
+    "memoryTargetPercent": "75",
+    "secrets": (
+        '["DATABASE_URL=arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/prod/database-url",'
+        ' "API_KEY=arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/prod/api-key-AbCdEf",'
+        ' "DB_PASSWORD=arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/prod/db-AbCdEf:password::"]'
+    ),
+    "secretValues": '["SESSION_KEY=s3cr3t"]',
+    "secretsKmsKeyArns": f'["{KMS_KEY}"]',
+    "environment": '["LOG_LEVEL=debug"]',
+    "alarmEmails": '["oncall@example.com", "team@example.com"]',
+}
 
 #: name -> (stack, overrides, secret keys)
 CONFIGS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
@@ -65,6 +87,14 @@ BASELINED = (*CONFIGS, "second-service")
 PROGRAMS = (*BASELINED, "worker")
 #: The examples, each a project of its own joining the dev platform through a StackReference.
 EXAMPLES = {"second-service": EXAMPLE, "worker": WORKER}
+
+
+def baselined_run(name: str) -> Run:
+    """The program run of one of ``BASELINED`` under the config its URN baseline was recorded with: the
+    maximal one as 0.4.0 had it (``MAXIMAL_0_4_0``), the others as ``run_config``'s."""
+    if name == "maximal":
+        return recorded_run("prod", MAXIMAL_0_4_0, MAXIMAL_SECRET_KEYS)
+    return run_config(name)
 
 
 @functools.cache

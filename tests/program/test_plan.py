@@ -176,6 +176,14 @@ def test_a_diff_against_the_0_4_0_urns_shows_no_replacement(capsys: pytest.Captu
     assert plan(capsys, "--stack", stack, "--diff", str(baseline))[1] == "no replacements\n"
 
 
+def test_a_new_capacity_provider_strategy_against_the_0_4_0_urns_updates_the_service_in_place(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The service sets force_new_deployment, which is all the provider asks of a strategy change."""
+    baseline = Path(__file__).parent / "fixtures" / "urns" / "dev.json"
+    assert plan(capsys, "--set", "fargateBase=1", "--diff", str(baseline))[1] == "no replacements\n"
+
+
 def _baseline_with(stack: str, type_token: str, path: str, value: object) -> dict[str, object]:
     """The 0.4.0 baseline of ``stack`` as if its first ``type_token`` had set ``path`` to ``value``."""
     document = json.loads((Path(__file__).parent / "fixtures" / "urns" / f"{stack}.json").read_text())
@@ -196,9 +204,25 @@ def test_a_diff_against_the_urns_shows_a_kept_resource_whose_replace_on_change_i
 ) -> None:
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(_baseline_with("dev", type_token, path, was)))
-    (replaced,) = plan(capsys, "--diff", str(saved))[1].splitlines()
+    replaced = plan(capsys, "--diff", str(saved))[1].splitlines()[0]
     assert replaced.startswith("-/+ urn:pulumi:dev::") and f"{type_token}::" in replaced
     assert f"  ({path}: {shown}" in replaced
+
+
+def test_a_diff_against_the_urns_lists_what_a_replacement_replaces_in_turn_as_knock_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(_baseline_with("dev", "aws:iam/role:Role", "path", "/")))
+    lines = plan(capsys, "--diff", str(saved))[1].splitlines()
+    service = "urn:pulumi:dev::graviton-node::graviton-node:fargate_service:FargateService$"
+    role = f"{service}aws:iam/role:Role::dev-app-exec-role"
+    assert lines[0].startswith(f"-/+ {role}  (path: ")
+    assert lines[1:] == [
+        f"new revision {service}aws:ecs/taskDefinition:TaskDefinition::dev-app-task  "
+        f"(knock-on: executionRoleArn takes an output of {role})",
+        f"-/+ {service}aws:iam/rolePolicy:RolePolicy::dev-app-exec-policy  (knock-on: role takes an output of {role})",
+    ]
 
 
 def test_a_diff_against_the_urns_lists_a_changed_task_definition_as_a_new_revision(
@@ -221,6 +245,37 @@ def test_a_diff_shows_a_resource_whose_urn_moved_without_an_alias_as_replaced(
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(document))
     assert f"-/+ {moved}  (answered by 0: )" in plan(capsys, "--diff", str(saved))[1].splitlines()
+
+
+def test_a_diff_shows_both_recorded_resources_one_new_resource_answers_as_replaced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The engine keeps one of them and deletes the other: one new resource takes over one old one."""
+    document = json.loads((Path(__file__).parent / "fixtures" / "urns" / "dev.json").read_text())
+    after = json.loads(plan(capsys, "--json")[1])
+    # A resource that answers its 0.4.0 URN through an alias, and no other references.
+    moved, old = next(
+        (r, row)
+        for r in after["resources"]
+        if r["aliases"] and r["urn"] not in json.dumps(document)
+        for row in document["resources"]
+        if row["urn"] in r["aliases"] and f"ref:{row['urn']}#" not in json.dumps(document)
+    )
+    document["resources"].append({**old, "urn": moved["urn"]})
+    saved = tmp_path / "before.json"
+    saved.write_text(json.dumps(document))
+    assert plan(capsys, "--diff", str(saved))[1].splitlines() == [
+        f"-/+ {old['urn']}  ({moved['urn']} answers 2 recorded URNs)",
+        f"-/+ {moved['urn']}  ({moved['urn']} answers 2 recorded URNs)",
+    ]
+
+
+def test_the_json_plan_of_a_program_reading_another_stack_lists_the_reference_once() -> None:
+    """The second-service example reads the platform through a StackReference, which has no URN."""
+    from tests.program.stacks import run_config
+
+    resources = tools.plan.document(run_config("second-service"), "dev")["resources"]
+    assert [r["type"] for r in resources].count("pulumi:pulumi:StackReference") == 1
 
 
 def test_a_stack_in_another_region_and_account_is_planned_with_them_in_every_arn_and_url(

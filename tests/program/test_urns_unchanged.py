@@ -2,62 +2,145 @@
 example registered at 0.4.0 (``tests/program/fixtures/urns``, recorded before the components were split)
 is still a resource's URN, or is named as an alias by exactly one resource, which has the same type, the
 same AWS names and the same values of the inputs its provider replaces it on (``tools/replace_inputs.py``).
-Anything else makes ``pulumi up`` delete the old resource and create a new one. (What every deploy of new
-code replaces by design, a task definition's new revision or a new build's index tag, is no refactor's
-doing: ``tools/plan.py --diff`` lists those apart.)"""
+Anything else makes ``pulumi up`` delete the old resource and create a new one. What every deploy of new
+code replaces by design, a task definition's new revision or a new build's index tag, is listed apart
+and pinned per program: a refactor that changes the container definitions would register a new revision
+on every existing stack."""
 
 import copy
+import json
+import sys
+import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pytest
 
-from tests.program.stacks import BASELINED, PROGRAMS, run_config
-from tools.offline import PROJECT, Run, run_mocked
-from tools.replace_inputs import READ, changed, kind, rule
-from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, snapshot
+import tools.urns
+from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
+from tools.offline import PROJECT, RecordingMocks, Run, run_mocked
+from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
+from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, normalize_physical, physical_names, snapshot
 
 
-def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
-    """Each recorded resource the engine would replace in ``run``, and why."""
+def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[str]]:
+    """Each recorded resource the engine would replace in ``run``, and why (a kept one too, when an input
+    its provider replaces it on takes an output of a replaced one); and each it would give a new revision
+    or build (``new revision <urn>``: what a deploy of new code does by design)."""
     identities = Identities(run)
     rows = {row["urn"]: row for row in snapshot(run, known={row["urn"] for row in recorded})}
     answering: dict[str, list[dict[str, Any]]] = {}
+    problems, redeployed, gone = [], set(), set()
     for resource in (r for r in run.mocks.resources if r.urn):
-        for urn in {identities.urn(resource), *identities.aliases(resource)}:
+        answers = {identities.urn(resource), *identities.aliases(resource)}
+        for urn in answers:
             answering.setdefault(urn, []).append(rows[identities.urn(resource)])
-    problems = []
+        # One resource takes over one old one; the engine deletes every other it answers.
+        if len(shared := sorted(answers & {row["urn"] for row in recorded})) > 1:
+            problems.append(f"{identities.urn(resource)}: answers {len(shared)} recorded URNs {shared}")
+            gone |= set(shared)
+    kept: dict[str, tuple[str, dict[str, Any]]] = {}
     for old in recorded:
         found = answering.get(old["urn"], [])
         if len(found) != 1:
             problems.append(f"{old['urn']}: answered by {len(found)} resources {[row['urn'] for row in found]}")
+            gone.add(old["urn"])
             continue
         (new,) = found
+        replaces = rule(old["type"], PROJECT)
         if (new["type"], new["physical"]) != (old["type"], old["physical"]):
             problems.append(
                 f"{old['urn']}: now {new['type']} named {new['physical']}, was {old['type']} named {old['physical']}"
             )
-        elif (changes := changed(old[REPLACE], new[REPLACE])) and kind(
-            rule(old["type"], PROJECT), [c[0] for c in changes]
+            gone.add(old["urn"])
+        elif (changes := changed(old[REPLACE], new[REPLACE], replaces)) and kind(
+            replaces, [c[0] for c in changes]
         ) == "-/+":
             problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
-    return problems
+            gone.add(old["urn"])
+        else:
+            kept[old["urn"]] = (old["type"], new[REPLACE])
+            if changes:
+                redeployed.add(f"{kind(replaces, [c[0] for c in changes])} {old['urn']}")
+    for urn, (path, source) in sorted(knock_on(kept, gone, PROJECT).items()):
+        if (verdict := kind(rule(kept[urn][0], PROJECT), [path])) == "-/+":
+            problems.append(f"{urn}: replaced with {source}, an output of which its {path} takes")
+        else:
+            redeployed.add(f"{verdict} {urn}")
+    return problems, redeployed
+
+
+def replaced(recorded: list[dict[str, Any]], run: Run) -> list[str]:
+    """Each recorded resource the engine would replace in ``run``, and why."""
+    return compared(recorded, run)[0]
 
 
 @pytest.mark.parametrize("program", BASELINED)
 def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_same_names_and_replace_inputs(
     program: str,
 ) -> None:
-    problems = replaced(baseline(program), run_config(program))
+    problems = replaced(baseline(program), baselined_run(program))
     assert not problems, "\n".join(problems)
+
+
+#: What today's code gives each 0.4.0 stack anew: nothing, but the maximal stack's multi-platform index,
+#: whose tag is the build's (components/image/build_tag.py) and the app's sources changed since 0.4.0.
+#: A new task definition revision here would mean the split changed what every existing service runs.
+REDEPLOYED = {
+    "dev": set(),
+    "prod": set(),
+    "maximal": {
+        "new build urn:pulumi:prod::graviton-node::graviton-node:app_image:AppImage"
+        "$docker-build:index:Index::prod-app-index"
+    },
+    "second-service": set(),
+}
+
+
+@pytest.mark.parametrize("program", BASELINED)
+def test_no_0_4_0_stack_gets_a_new_task_revision_and_only_the_maximal_one_a_new_build(program: str) -> None:
+    assert compared(baseline(program), baselined_run(program))[1] == REDEPLOYED[program]
+
+
+def added(program: str) -> set[str]:
+    """The type and name of each resource of ``program`` (under its baseline's config) that answers to no
+    recorded URN: what a ``pulumi up`` of today's code adds to the 0.4.0 stack."""
+    run = baselined_run(program)
+    identities, recorded = Identities(run), {row["urn"] for row in baseline(program)}
+    return {
+        f"{r.type} {r.name}"
+        for r in run.mocks.resources
+        if r.urn and not {identities.urn(r), *identities.aliases(r)} & recorded
+    }
+
+
+def test_the_maximal_stack_of_0_4_0_is_compared_under_its_own_config_and_gains_only_what_prod_gains() -> None:
+    """The maximal config gained keys after the baseline (writable paths, the linear deployment's test
+    rule and smoke test); under those, its new resources and new task revision are the config's doing."""
+    assert added("maximal") == added("prod")
+    assert "aws:lb/listenerRule:ListenerRule prod-app-test-rule" in {
+        f"{r.type} {r.name}" for r in run_config("maximal").mocks.resources
+    }
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_every_type_a_program_registers_has_a_replace_on_change_row(program: str) -> None:
     types = {r.type for r in run_config(program).mocks.resources if r.type != READ}
     assert not {t for t in types if rule(t, PROJECT) is None}, "add a row to tools/replace_inputs.py"
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_input_a_program_sets_is_classified_as_replacing_in_place_or_each_deploy(program: str) -> None:
+    """A newly set input fails here until it is read in the provider source and placed in its row or
+    ``IN_PLACE`` (tools/replace_inputs.py)."""
+    resources = [
+        r for r in run_config(program).mocks.resources if r.type != READ and rule(r.type, PROJECT) is not COMPONENT
+    ]
+    found = {f"{r.type} {key}" for r in resources for key in unclassified(r.type, r.inputs)}
+    assert not found, sorted(found)
 
 
 def test_every_recorded_resource_has_its_replace_on_change_inputs_recorded() -> None:
@@ -83,12 +166,64 @@ def _with(program: str, type_token: str, path: str, value: object) -> list[dict[
 def test_a_changed_replace_on_change_input_is_a_replacement_though_urn_and_names_are_kept(
     type_token: str, path: str, value: object
 ) -> None:
-    (problem,) = replaced(_with("prod", type_token, path, value), run_config("prod"))
+    problems = replaced(_with("prod", type_token, path, value), run_config("prod"))
+    (problem,) = [problem for problem in problems if "replace-on-change inputs changed" in problem]
     assert f"replace-on-change inputs changed [('{path}', {value!r}," in problem
 
 
+def test_a_resource_that_answers_two_recorded_urns_keeps_only_one_of_them() -> None:
+    """An alias naming a second 0.4.0 resource would let the engine take over one and delete the other."""
+    run = run_config("prod")
+    identities = Identities(run)
+    recorded = copy.deepcopy(baseline("prod"))
+    urns = {row["urn"] for row in recorded}
+    # A resource that answers its 0.4.0 URN through an alias, and no other references: as if 0.4.0 had had
+    # one at its new URN too.
+    refs = json.dumps(recorded)
+    moved, old = next(
+        (r, old)
+        for r in run.mocks.resources
+        if r.urn and identities.urn(r) not in urns
+        for old in identities.aliases(r) & urns
+        if f"ref:{old}#" not in refs
+    )
+    recorded.append({**next(row for row in recorded if row["urn"] == old), "urn": identities.urn(moved)})
+    assert replaced(recorded, run) == [
+        f"{identities.urn(moved)}: answers 2 recorded URNs {sorted([old, identities.urn(moved)])}"
+    ]
+
+
+_PROD = "urn:pulumi:prod::graviton-node::graviton-node:fargate_service:FargateService$"
+
+
+def test_a_resource_whose_replace_on_change_input_takes_a_replaced_one_s_output_is_replaced_too() -> None:
+    """A new security group has a new ID: the rules on it are replaced; the load balancer's rule that
+    names it as its source changes in place (only a change of source kind replaces one)."""
+    problems = replaced(_with("prod", "aws:ec2/securityGroup:SecurityGroup", "description", "x"), run_config("prod"))
+    knocked = {problem.split(": ")[0] for problem in problems if ": replaced with " in problem}
+    assert knocked == {
+        f"{_PROD}aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::prod-app-sg-egress-443",
+        f"{_PROD}aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::prod-app-sg-from-alb",
+    }
+
+
+def test_a_replaced_role_replaces_its_policy_and_gives_the_task_definition_a_new_revision() -> None:
+    problems, redeployed = compared(_with("prod", "aws:iam/role:Role", "path", "/"), run_config("prod"))
+    assert [p.split(": ")[0] for p in problems if ": replaced with " in p] == [
+        f"{_PROD}aws:iam/rolePolicy:RolePolicy::prod-app-exec-policy"
+    ]
+    assert redeployed == {f"new revision {_PROD}aws:ecs/taskDefinition:TaskDefinition::prod-app-task"}
+
+
 def test_a_task_definition_with_other_inputs_is_a_new_revision_not_a_replacement() -> None:
-    assert replaced(_with("prod", "aws:ecs/taskDefinition:TaskDefinition", "cpu", "4096"), run_config("prod")) == []
+    problems, redeployed = compared(
+        _with("prod", "aws:ecs/taskDefinition:TaskDefinition", "cpu", "4096"), run_config("prod")
+    )
+    assert problems == []
+    assert redeployed == {
+        "new revision urn:pulumi:prod::graviton-node::graviton-node:fargate_service:FargateService"
+        "$aws:ecs/taskDefinition:TaskDefinition::prod-app-task"
+    }
 
 
 def test_an_alias_is_resolved_as_the_engine_resolves_it() -> None:
@@ -182,6 +317,25 @@ def test_a_top_level_task_and_route_give_their_children_no_alias_to_a_place_they
     assert moved == set(), moved
 
 
+def test_recording_refuses_when_the_installed_components_are_another_tree_s(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """In a checkout of 1e9a338 the editable install still imports today's components: the second-service
+    example would be recorded from them."""
+    elsewhere = types.ModuleType("graviton_node_components")
+    elsewhere.__file__ = str(tmp_path / "components" / "__init__.py")
+    monkeypatch.setitem(sys.modules, "graviton_node_components", elsewhere)
+    monkeypatch.setattr(tools.urns, "_programs", lambda: pytest.fail("ran a program"))
+    assert tools.urns.main(["--add-replace-inputs"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"recorded nothing: graviton_node_components is {tmp_path / 'components'}, not this")
+    assert tools.urns.foreign_components() != "" and "PYTHONPATH=" in (tools.urns.__doc__ or "")
+
+
+def test_recording_runs_with_this_tree_s_components() -> None:
+    assert tools.urns.foreign_components() == ""
+
+
 def test_adding_replace_inputs_to_a_baseline_changes_nothing_else_and_refuses_another_program() -> None:
     run = run_config("dev")
     rows = snapshot(run)
@@ -191,3 +345,85 @@ def test_adding_replace_inputs_to_a_baseline_changes_nothing_else_and_refuses_an
         add_replace_inputs({"resources": rows}, run)
     with pytest.raises(ValueError, match="not the recorded program"):
         add_replace_inputs({"resources": recorded["resources"][1:]}, run)
+
+
+def test_an_aws_name_another_resource_supplies_is_recorded_as_its_source_not_as_the_mocks_made_it() -> None:
+    """The logs bucket's configurations take its ID, the validation record its name from the
+    certificate: compared raw, a change of the mocks' answers would read as a rename."""
+    names = {row["urn"].rsplit("::", 1)[1]: row["physical"] for row in baseline("prod")}
+    bucket = (
+        "urn:pulumi:prod::graviton-node::graviton-node:load_balancer:LoadBalancer$aws:s3/bucket:Bucket::prod-web-logs"
+    )
+    assert names["prod-web-logs-policy"] == {"bucket": f"ref:{bucket}#id"}
+    assert names["prod-web-domain-validation"]["name"].endswith(
+        "aws:acm/certificate:Certificate::prod-web-domain-certificate#domainValidationOptions[0].resourceRecordName"
+    )
+    assert not any(
+        str(value).endswith("-id")
+        for program in BASELINED
+        for row in baseline(program)
+        for value in row["physical"].values()
+        if not str(value).startswith("ref:")
+    )
+
+
+def test_normalizing_a_baseline_s_aws_names_changes_nothing_else_and_refuses_other_names() -> None:
+    run = run_config("prod")
+    identities = Identities(run)
+    rows = snapshot(run)
+    raw = {identities.urn(r): physical_names(r) for r in run.mocks.resources if r.urn}
+    recorded = {"program": "prod", "resources": [{**row, "physical": raw[row["urn"]]} for row in rows]}
+    assert recorded["resources"] != rows
+    assert normalize_physical(recorded, run) == {"program": "prod", "resources": rows}
+    renamed = copy.deepcopy(recorded)
+    renamed["resources"][0]["physical"] = {"name": "another"}
+    with pytest.raises(ValueError, match="names other than the recorded ones"):
+        normalize_physical(renamed, run)
+    with pytest.raises(ValueError, match="not the recorded program"):
+        normalize_physical({"resources": recorded["resources"][1:]}, run)
+
+
+class _ProviderMocks(RecordingMocks):
+    """Recording mocks that also note each resource's provider reference (``urn::id``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.providers: dict[str, str] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.providers[args.name] = args.provider or ""
+        return super().new_resource(args)
+
+
+def _cluster_of_a_0_4_0_service_under_a_parent(cluster_opts: bool) -> tuple[set[str], str]:
+    """A 0.4.0 user's ``FargateService("app", ..., opts=ResourceOptions(parent=platform, providers=[east]))``
+    created ``app-cluster`` beneath it; today a ``Cluster("app")`` does, given those options or none. What
+    URNs the ECS cluster answers, and its provider."""
+    from components.service.cluster import Cluster
+    from components.service.cluster_spec import ClusterSpec
+
+    mocks = _ProviderMocks()
+
+    def program() -> None:
+        platform = _Box("Platform", "platform")
+        east = aws.Provider("east", region="us-east-1", opts=pulumi.ResourceOptions(parent=platform))
+        opts = pulumi.ResourceOptions(parent=platform, providers=[east]) if cluster_opts else None
+        Cluster("app", ClusterSpec(), opts)
+
+    run = run_mocked(program, mocks=mocks)
+    identities = Identities(run)
+    (cluster,) = [r for r in run.mocks.resources if r.type == "aws:ecs/cluster:Cluster"]
+    return {identities.urn(cluster), *identities.aliases(cluster)}, mocks.providers["app-cluster"]
+
+
+def test_a_0_4_0_service_under_a_parent_with_a_provider_keeps_its_cluster_only_if_the_cluster_gets_both() -> None:
+    """The CHANGELOG's migration note: give the ``Cluster`` the service's name, parent and provider(s)."""
+    old = (
+        "urn:pulumi:dev::graviton-node::test:index:Platform$graviton-node:fargate_service:FargateService"
+        "$aws:ecs/cluster:Cluster::app-cluster"
+    )
+    answers, provider = _cluster_of_a_0_4_0_service_under_a_parent(cluster_opts=True)
+    assert old in answers and "pulumi:providers:aws::east::" in provider
+    answers, provider = _cluster_of_a_0_4_0_service_under_a_parent(cluster_opts=False)
+    # Not the 0.4.0 URN, and the default provider: either one makes the engine replace the cluster.
+    assert old not in answers and "::east::" not in provider

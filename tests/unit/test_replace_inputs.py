@@ -9,7 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tools.replace_inputs import COMPONENT, MISSING, REPLACE_ON_CHANGE, changed, kind, replace_inputs, rule, value_at
+from tools.replace_inputs import (
+    COMPONENT,
+    IN_PLACE,
+    MISSING,
+    REPLACE_ON_CHANGE,
+    changed,
+    kind,
+    knock_on,
+    replace_inputs,
+    rule,
+    unclassified,
+    value_at,
+)
 
 
 def _args_class(type_token: str) -> type:
@@ -34,6 +46,41 @@ def test_every_replace_on_change_input_is_an_input_of_the_sdk_resource(type_toke
     parameters = inspect.signature(_args_class(type_token).__init__).parameters
     paths = (*replaces.inputs, *replaces.source_kind, *replaces.each_deploy)
     assert {_snake(path.split(".")[0]) for path in paths} <= parameters.keys()
+
+
+@pytest.mark.parametrize("type_token", sorted(IN_PLACE))
+def test_every_in_place_input_is_an_input_of_the_sdk_resource_its_row_does_not_name(type_token: str) -> None:
+    parameters = inspect.signature(_args_class(type_token).__init__).parameters
+    assert {_snake(key) for key in IN_PLACE[type_token]} <= parameters.keys()
+    assert unclassified(type_token, IN_PLACE[type_token]) == set()
+    row = REPLACE_ON_CHANGE[type_token]
+    assert not set(IN_PLACE[type_token]) & {p.split(".")[0] for p in (*row.inputs, *row.each_deploy)}
+
+
+@pytest.mark.parametrize("type_token", sorted(t for t in REPLACE_ON_CHANGE if t.startswith("aws:")))
+def test_a_type_replaces_on_region_exactly_when_its_sdk_args_take_a_region(type_token: str) -> None:
+    """Provider v6 gives every regional resource a ``region`` whose change replaces it."""
+    takes_region = "region" in inspect.signature(_args_class(type_token).__init__).parameters
+    assert ("region" in REPLACE_ON_CHANGE[type_token].inputs) == takes_region
+
+
+@pytest.mark.parametrize(
+    ("type_token", "path"),
+    [
+        ("aws:lb/targetGroup:TargetGroup", "targetControlPort"),
+        ("aws:s3/bucket:Bucket", "objectLockEnabled"),
+        ("aws:s3/bucket:Bucket", "bucketNamespace"),
+        ("aws:lambda/function:Function", "durableConfig"),
+    ],
+)
+def test_an_attribute_made_force_new_after_the_row_s_file_replaces_it_too(type_token: str, path: str) -> None:
+    assert path in REPLACE_ON_CHANGE[type_token].inputs
+
+
+def test_an_input_neither_the_row_nor_the_in_place_list_names_is_unclassified() -> None:
+    assert unclassified("aws:ecs/service:Service", ["cluster", "desiredCount", "availabilityZoneRebalancing"]) == {
+        "availabilityZoneRebalancing"
+    }
 
 
 @pytest.mark.parametrize("type_token", sorted(REPLACE_ON_CHANGE))
@@ -76,6 +123,34 @@ def test_a_task_definition_change_is_a_new_revision_and_an_index_s_new_tag_a_new
     assert kind(index, ["tag"]) == "new build"
     assert kind(index, ["tag", "registry.address"]) == "-/+"
     assert kind(None, []) == "-/+"
+
+
+def test_a_service_s_capacity_provider_strategy_and_deployment_controller_update_it_in_place() -> None:
+    service = REPLACE_ON_CHANGE["aws:ecs/service:Service"]
+    assert not {"capacityProviderStrategies", "deploymentController.type"} & set(service.inputs)
+
+
+@given(st.permutations(["a.example.com", "b.example.com", "c.example.com"]))
+def test_a_set_typed_input_in_another_order_is_no_change_but_another_item_is(names: list[str]) -> None:
+    certificate = REPLACE_ON_CHANGE["aws:acm/certificate:Certificate"]
+    before = {"subjectAlternativeNames": ["a.example.com", "b.example.com", "c.example.com"]}
+    assert changed(before, {"subjectAlternativeNames": names}, certificate) == []
+    assert changed(before, {"subjectAlternativeNames": [*names[:2], "d.example.com"]}, certificate) != []
+
+
+def test_a_replacement_knocks_on_through_replace_on_change_inputs_only_and_transitively() -> None:
+    kept = {
+        "sg": ("aws:ec2/securityGroup:SecurityGroup", {"vpcId": "ref:vpc#id"}),
+        "rule": ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", {"securityGroupId": "ref:sg#id"}),
+        # Its load balancer stays: the listener stays.
+        "listener": ("aws:lb/listener:Listener", {"loadBalancerArn": "ref:alb#arn"}),
+        "task": ("aws:ecs/taskDefinition:TaskDefinition", {"executionRoleArn": "ref:role#arn"}),
+    }
+    assert knock_on(kept, ["vpc", "certificate", "role"], "p") == {
+        "sg": ("vpcId", "vpc"),
+        "rule": ("securityGroupId", "sg"),
+        "task": ("executionRoleArn", "role"),
+    }
 
 
 _values = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.integers(0, 3) | st.text(max_size=2))
