@@ -75,6 +75,10 @@ class Autoscaling:
     schedules: tuple[Schedule, ...] = ()
     """Scheduled range changes; once there are any, they own the target's range (a deploy leaves it to
     them) and each lies within ``min_count``..``max_count``. Default none."""
+    own_policies: bool = False
+    """True when policies of your own scale the service, attached to ``FargateService.scalable_target``
+    (e.g. target tracking on a queue's backlog per task, ``examples/worker``): then no target or schedule
+    is needed here. Default False."""
 
     def __post_init__(self) -> None:
         collect(
@@ -96,12 +100,12 @@ class Autoscaling:
 
     def _check_something_scales(self) -> None:
         policies = (self.cpu_target_percent, self.memory_target_percent, self.requests_per_target)
-        if all(p is None for p in policies) and not self.schedules:
+        if all(p is None for p in policies) and not self.schedules and not self.own_policies:
             raise ConfigError(
                 "ServiceSpec.autoscaling",
                 True,
                 "a target (Autoscaling.cpu_target_percent, Autoscaling.memory_target_percent or "
-                "Autoscaling.requests_per_target) or a schedule to scale by",
+                "Autoscaling.requests_per_target), a schedule or Autoscaling.own_policies to scale by",
             )
 
     def _check_within_range(self, schedule: Schedule) -> None:

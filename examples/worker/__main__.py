@@ -1,12 +1,14 @@
 """An SQS queue and a worker on FARGATE_SPOT in the platform stack's cluster, scaled on backlog per task.
 
-The anchor is CDK's ``QueueProcessingFargateService``: a queue with a dead-letter queue, a service with
-no load balancer (no ``route``), and step scaling on the queue's visible messages (as CDK's), beside a
-CPU target as CDK keeps one. The app (``app/worker.js``) deletes a message only when its work is done
-and, on SIGTERM, finishes or releases the message in hand: a Spot interruption loses none.
+The anchor is CDK's ``QueueProcessingFargateService``: a queue with a dead-letter queue and a service with
+no load balancer (no ``route``); unlike CDK's steps on the queue alone, target tracking keeps the visible
+messages per running task near ``backlogPerTask``, the tasks counted by the package's ``TaskCounter``.
+The app (``app/worker.js``) deletes a message only when its work is done and, on SIGTERM, finishes or
+releases the message in hand: a Spot interruption loses none.
 """
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pulumi
@@ -22,6 +24,9 @@ from graviton_node_components import (
     ServiceSpec,
     build_strategy,
 )
+from graviton_node_components.observability.dashboard import METRIC_NAMESPACE
+from graviton_node_components.observability.task_counter import TaskCounter, TaskCounterArgs
+from graviton_node_components.observability.task_counter_handler import RUNNING_METRIC
 
 config = pulumi.Config()
 project, stack = pulumi.get_project(), pulumi.get_stack().lower()
@@ -31,13 +36,13 @@ backlog_per_task = config.get_int("backlogPerTask", 10)
 # may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
 WORK_SECONDS = 300
 
-# The queue scales the worker out from backlogPerTask waiting messages: with no task running, fewer would
-# wait forever; a threshold under one message is always reached, which would scale the worker to
-# maxCount. Both fail here, before anything is registered (as do the spec's and the scaling's own
-# checks below).
+# With no task running the backlog counts as one task's (below), so fewer than backlogPerTask messages
+# would wait forever: at least one task runs. A target under one message per task is no backlog at all
+# (0 would ask for endless tasks). Both fail here, before anything is registered (as do the spec's and
+# the scaling's own checks below).
 for key, value, why in (
     ("minCount", min_count, "fewer than backlogPerTask messages wait for a running task"),
-    ("backlogPerTask", backlog_per_task, "the messages each task may have waiting"),
+    ("backlogPerTask", backlog_per_task, "the visible messages per running task the scaling keeps"),
 ):
     if value < 1:
         raise ConfigError(key, value, f"an integer of at least 1: {why}")
@@ -47,7 +52,8 @@ for key, value, why in (
 # (docs/iam.md). The app resolves the URL from the name (the task environment takes plain values).
 name = f"{stack}-{project}-jobs"
 try:
-    autoscaling = Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=50)
+    # The backlog policy below is this program's own: no CPU target.
+    autoscaling = Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=None, own_policies=True)
 except ConfigError as error:
     # The package names its fields; this program's reader set config keys.
     keys = {"Autoscaling.min_count": "minCount", "Autoscaling.max_count": "maxCount"}
@@ -78,7 +84,11 @@ queue = aws.sqs.Queue(
     redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
 )
 
-image = AppImage(f"{stack}-worker", AppImageArgs(context=Path(__file__).resolve().parent, dockerfile="Dockerfile"))
+# The app's folder is the build context, not this project's: the image tag hashes every file of the context
+# (build_tag.context_digest), so an edit to this program, its README or stack files, or its .venv, would
+# otherwise build, push and roll out a new image of the same app.
+APP = Path(__file__).resolve().parent / "app"
+image = AppImage(f"{stack}-worker", AppImageArgs(context=APP, dockerfile="Dockerfile"))
 service = FargateService(
     f"{stack}-worker",
     FargateServiceArgs(
@@ -116,68 +126,83 @@ aws.iam.RolePolicy(
 )
 
 
-# Backlog per task without counting tasks: ECS publishes no running-task count unless the cluster runs
-# Container Insights (``ECS/ContainerInsights`` ``RunningTaskCount``; the dev platform's is disabled, and
-# AWS/ECS has only CPU and memory), so a policy dividing by it would sit without data. As CDK's
-# ``QueueProcessingFargateService`` does, step scaling reads the queue alone: AWS/SQS
-# ``ApproximateNumberOfMessagesVisible`` (sent every minute) raises an alarm, the alarm runs a step policy.
-# One task more while at least ``backlogPerTask`` messages wait, five more from five times that; one
-# task fewer once the queue has been empty for five minutes (the CPU target of the service's own
-# autoscaling stays beside them). Bounded by ``minCount`` and ``maxCount`` on the service's target.
+# Backlog per task (CDK's QueueProcessingFargateService scales on the queue alone, by steps; AWS's guide
+# divides by the tasks: Application Auto Scaling User Guide, "Create a target tracking scaling policy for
+# Application Auto Scaling using metric math", "Example: Amazon SQS queue backlog per task"). Target
+# tracking sets the count in proportion to the metric (visible messages / running tasks, kept near
+# backlogPerTask), so it settles at ceil(visible / backlogPerTask) tasks within minCount..maxCount: a deep
+# queue gets its tasks at once, a steady one no more than it needs, and they go as it drains. No CPU
+# target beside it: the work waits on I/O, and a second policy would veto scale-in (Application Auto
+# Scaling scales in only when every target-tracking policy agrees).
+# ECS counts a service's running tasks only with Container Insights (ECS/ContainerInsights
+# RunningTaskCount; the dev platform's is off), so the package's TaskCounter counts them once a minute:
+# RunningTasks per capacity provider of the strategy, a provider with no task reported as 0.
 scalable_target = service.scalable_target
 assert scalable_target is not None, "ServiceSpec.autoscaling is set: the service has a scalable target"
 target: aws.appautoscaling.Target = scalable_target
-Step = aws.appautoscaling.PolicyStepScalingPolicyConfigurationStepAdjustmentArgsDict
-
-
-def _step(change: int, lower: float | None, upper: float | None) -> Step:
-    """``change`` tasks while the metric is between ``lower`` and ``upper`` above the alarm's threshold
-    (Application Auto Scaling ``StepAdjustment``: None is unbounded)."""
-    step: Step = {"scaling_adjustment": change}
-    if lower is not None:
-        step["metric_interval_lower_bound"] = str(lower)
-    if upper is not None:
-        step["metric_interval_upper_bound"] = str(upper)
-    return step
-
-
-def _backlog_scaling(role: str, steps: list[Step], operator: str, threshold: int, minutes: int) -> None:
-    policy = aws.appautoscaling.Policy(
-        f"{stack}-worker-backlog-{role}",
-        policy_type="StepScaling",
-        service_namespace=target.service_namespace,
-        scalable_dimension=target.scalable_dimension,
-        resource_id=target.resource_id,
-        step_scaling_policy_configuration={
-            "adjustment_type": "ChangeInCapacity",
-            "metric_aggregation_type": "Maximum",
-            "cooldown": 60,
-            "step_adjustments": steps,
-        },
-        opts=pulumi.ResourceOptions(depends_on=[target]),
-    )
-    aws.cloudwatch.MetricAlarm(
-        f"{stack}-worker-backlog-{role}",
-        namespace="AWS/SQS",
-        metric_name="ApproximateNumberOfMessagesVisible",
-        dimensions={"QueueName": queue.name},
-        statistic="Maximum",
-        period=60,
-        evaluation_periods=minutes,
-        comparison_operator=operator,
-        threshold=threshold,
-        alarm_actions=[policy.arn],
-    )
-
-
-_backlog_scaling(
-    "out",
-    [_step(1, 0, 4 * backlog_per_task), _step(5, 4 * backlog_per_task, None)],
-    "GreaterThanOrEqualToThreshold",
-    backlog_per_task,
-    1,
+TaskCounter(
+    f"{stack}-worker-task-count",
+    TaskCounterArgs(
+        cluster_arn=service.cluster_arn,
+        cluster_name=service.cluster_name,
+        service_name=service.service_name,
+        namespace=METRIC_NAMESPACE,
+    ),
 )
-_backlog_scaling("in", [_step(-1, None, 0)], "LessThanOrEqualToThreshold", 0, 5)
+Query = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricArgsDict
+
+
+def _metric(query_id: str, namespace: str, metric: str, dimensions: Mapping[str, pulumi.Input[str]]) -> Query:
+    """One metric the expression reads (``TargetTrackingMetricDataQuery``; only the expression returns data),
+    averaged over each minute."""
+    return {
+        "id": query_id,
+        "metric_stat": {
+            "metric": {
+                "namespace": namespace,
+                "metric_name": metric,
+                "dimensions": [{"name": key, "value": value} for key, value in dimensions.items()],
+            },
+            "stat": "Average",
+        },
+        "return_data": False,
+    }
+
+
+service_dimensions = {"ClusterName": service.cluster_name, "ServiceName": service.service_name}
+running_ids = [f"running{index}" for index in range(len(spec.strategy))]
+running = [
+    _metric(
+        query_id, METRIC_NAMESPACE, RUNNING_METRIC, service_dimensions | {"CapacityProvider": item.capacity_provider}
+    )
+    for query_id, item in zip(running_ids, spec.strategy, strict=True)
+]
+backlog: list[Query] = [
+    _metric("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue.name}),
+    *running,
+    {"id": "tasks", "expression": f"SUM([{', '.join(running_ids)}])", "return_data": False},
+    # No task running (all starting, or all stopped by Spot): the backlog counts as one task's.
+    {
+        "id": "backlog",
+        "expression": "IF(tasks >= 1, visible / tasks, visible)",
+        "label": "Visible messages per running task",
+        "return_data": True,
+    },
+]
+aws.appautoscaling.Policy(
+    f"{stack}-worker-backlog",
+    policy_type="TargetTrackingScaling",
+    service_namespace=target.service_namespace,
+    scalable_dimension=target.scalable_dimension,
+    resource_id=target.resource_id,
+    target_tracking_scaling_policy_configuration={
+        "target_value": float(backlog_per_task),
+        "customized_metric_specification": {"metrics": backlog},
+        "scale_in_cooldown": autoscaling.scale_in_cooldown_seconds,
+        "scale_out_cooldown": autoscaling.scale_out_cooldown_seconds,
+    },
+    opts=pulumi.ResourceOptions(depends_on=[target]),
+)
 
 pulumi.export("queue_url", queue.url)
 pulumi.export("dead_letter_queue_url", dead_letters.url)

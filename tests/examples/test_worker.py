@@ -4,17 +4,23 @@ FARGATE_SPOT, scaled on backlog per task; its app loses no message through a sto
 import json
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from graviton_node_components import ConfigError
+from graviton_node_components.observability.task_counter_handler import emf_documents
 from graviton_node_components.testing import RecordingMocks, Run, run_program
 
-from tests.models.cloudwatch import MetricId, published_by_aws
+from tests.models.cloudwatch import MetricId, emf_metrics, published_by_aws
+from tests.models.target_tracking import metric_value, settle, settled_capacity
 from tests.program.stacks import recorded_run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "worker"
 PLATFORM = "acme/graviton-node/dev"
+QUEUE = frozenset({("QueueName", "dev-graviton-node-worker-jobs")})
+VISIBLE = ("AWS/SQS", "ApproximateNumberOfMessagesVisible", QUEUE)
 
 
 @pytest.fixture(scope="module")
@@ -86,51 +92,80 @@ def scaling_metrics(run: Run) -> list[MetricId]:
     return asked
 
 
+def counted_by_the_worker(run: Run) -> set[MetricId]:
+    """The metrics the worker's own TaskCounter publishes: its handler's EMF documents for the service and
+    cluster its function is given, one per provider of the service's strategy, as CloudWatch reads them."""
+    (function,) = run.mocks.inputs_of("aws:lambda/function:Function")
+    env = function["environment"]["variables"]
+    service = run.mocks.one("aws:ecs/service:Service")
+    assert (env["CLUSTER"], env["SERVICE"]) == (service.inputs["cluster"].rsplit("/", 1)[1], service.outputs["name"])
+    providers = {item["capacityProvider"]: 0 for item in service.inputs["capacityProviderStrategies"]}
+    documents = emf_documents(env["NAMESPACE"], env["CLUSTER"], env["SERVICE"], 1, providers, 1_700_000_000_000)
+    return {metric for document in documents for metric, _ in emf_metrics(json.dumps(document))}
+
+
 def test_every_metric_the_backlog_scaling_reads_exists_on_the_platforms_cluster(worker: Run, platform: Run) -> None:
     """ECS counts a service's running tasks only with Container Insights on, which the dev platform has
-    off: a policy on that count would sit without data."""
+    off: the worker counts its own, and reads nothing else that AWS does not publish."""
     (cluster,) = platform.mocks.inputs_of("aws:ecs/cluster:Cluster")
     insights = {s["name"]: s["value"] for s in cluster["settings"]}["containerInsights"] != "disabled"
-    asked = scaling_metrics(worker)
-    assert not insights and ("AWS/SQS", "ApproximateNumberOfMessagesVisible",
-                             frozenset({("QueueName", "dev-graviton-node-worker-jobs")})) in asked  # fmt: skip
-    assert [m for m in asked if not published_by_aws(m, container_insights=insights)] == []
+    asked, counted = scaling_metrics(worker), counted_by_the_worker(worker)
+    assert not insights and VISIBLE in asked
+    assert {m for m in asked if m[1] == "RunningTasks"} == {m for m in counted if m[1] == "RunningTasks"}
+    assert [m for m in asked if not published_by_aws(m, container_insights=insights) and m not in counted] == []
 
 
-def adjustment(run: Run, visible: int) -> int:
-    """The tasks the backlog alarms add (or remove) with ``visible`` messages in the queue, as CloudWatch
-    and Application Auto Scaling act: an alarm whose threshold the count passes runs its policy, whose
-    step holding (count - threshold) applies (Application Auto Scaling guide, "Step scaling policies":
-    above the threshold a step's lower bound is inclusive and its upper exclusive, below it the reverse)."""
-    policies = {r.outputs["arn"]: r.inputs for r in run.mocks.resources if r.type == "aws:appautoscaling/policy:Policy"}
-    change = 0
-    for alarm in run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm"):
-        (arn,) = alarm["alarmActions"]
-        above = visible - alarm["threshold"]
-        rising = alarm["comparisonOperator"] == "GreaterThanOrEqualToThreshold"
-        if (above < 0) if rising else (above > 0):
-            continue
-        for step in policies[arn]["stepScalingPolicyConfiguration"]["stepAdjustments"]:
-            low = float(step.get("metricIntervalLowerBound", "-inf"))
-            high = float(step.get("metricIntervalUpperBound", "inf"))
-            if (low <= above < high) if rising else (low < above <= high):
-                change += step["scalingAdjustment"]
-    return change
+def backlog_policy(run: Run) -> dict[str, Any]:
+    (policy,) = run.mocks.inputs_of("aws:appautoscaling/policy:Policy")
+    return policy
 
 
-def test_the_backlog_adds_a_task_from_backlog_per_task_messages_five_from_five_times_and_an_empty_queue_removes_one(
-    worker: Run,
+def test_one_target_tracking_policy_keeps_visible_messages_per_running_task_at_backlog_per_task(worker: Run) -> None:
+    """No step alarms repeating on an absolute count, no CPU target vetoing scale-in."""
+    policy = backlog_policy(worker)
+    assert policy["policyType"] == "TargetTrackingScaling"
+    tracking = policy["targetTrackingScalingPolicyConfiguration"]
+    assert tracking["targetValue"] == 10 and "predefinedMetricSpecification" not in tracking
+    queries = tracking["customizedMetricSpecification"]["metrics"]
+    spot, on_demand = sorted((m for m in counted_by_the_worker(worker) if m[1] == "RunningTasks"),
+                             key=lambda m: dict(m[2])["CapacityProvider"], reverse=True)  # fmt: skip
+    assert metric_value(queries, {VISIBLE: 45, spot: 3, on_demand: 0}) == 15
+    assert metric_value(queries, {VISIBLE: 45, spot: 2, on_demand: 1}) == 15
+    assert metric_value(queries, {VISIBLE: 45, spot: 0, on_demand: 0}) == 45
+    assert worker.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm") == []
+
+
+@pytest.mark.parametrize(
+    ("backlog", "tasks"), [(0, 1), (10, 1), (11, 2), (15, 2), (30, 3), (45, 5), (99, 10), (5000, 10)]
+)
+def test_the_recorded_policy_settles_at_the_backlog_over_backlog_per_task_within_min_and_max_count(
+    worker: Run, backlog: int, tasks: int
 ) -> None:
-    assert [adjustment(worker, v) for v in (0, 1, 9, 10, 49, 50, 5000)] == [-1, 0, 0, 1, 1, 5, 5]
+    """A steady 15 messages keep 2 tasks, not one more every cooldown up to maxCount."""
+    running = sorted(m for m in counted_by_the_worker(worker) if m[1] == "RunningTasks")
+
+    def on_spot(count: int) -> Mapping[MetricId, float]:
+        spot = {m: count if dict(m[2])["CapacityProvider"] == "FARGATE_SPOT" else 0 for m in running}
+        return {VISIBLE: backlog} | spot
+
+    target = worker.mocks.one("aws:appautoscaling/target:Target").inputs
+    low, high = int(target["minCapacity"]), int(target["maxCapacity"])
+    assert settled_capacity(backlog, 10, low, high) == tasks
+    for start in range(low, high + 1):
+        assert settle(backlog_policy(worker), on_spot, start, low, high) == tasks
 
 
-def test_the_backlog_policies_act_on_the_services_own_scalable_target_after_it_exists(worker: Run) -> None:
+def test_backlog_per_task_is_the_policys_target(platform: Run) -> None:
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    run = run_program(EXAMPLE, "dev", {"backlogPerTask": "25"}, mocks=mocks)
+    assert backlog_policy(run)["targetTrackingScalingPolicyConfiguration"]["targetValue"] == 25
+
+
+def test_the_backlog_policy_acts_on_the_services_own_scalable_target_after_it_exists(worker: Run) -> None:
     target = worker.mocks.one("aws:appautoscaling/target:Target")
-    for role in ("out", "in"):
-        policy = worker.mocks.find("aws:appautoscaling/policy:Policy", f"dev-worker-backlog-{role}")
-        inputs = policy.inputs
-        assert (inputs["resourceId"], inputs["policyType"]) == (target.inputs["resourceId"], "StepScaling")
-        assert target.urn in policy.dependencies
+    policy = worker.mocks.find("aws:appautoscaling/policy:Policy", "dev-worker-backlog")
+    assert policy.inputs["resourceId"] == target.inputs["resourceId"]
+    assert target.urn in policy.dependencies
 
 
 @pytest.mark.parametrize(
@@ -158,3 +193,44 @@ def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothi
 def test_the_worker_app_loses_no_message_through_a_stop() -> None:
     result = subprocess.run(["node", "--test"], cwd=EXAMPLE / "app", capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def pushed_tag(run: Run) -> str:
+    """The tag of the image the worker pushes (its task definition's image)."""
+    (pushed,) = [image for image in run.mocks.inputs_of("docker-build:index:Image") if image.get("push")]
+    (ref,) = pushed["tags"]
+    return ref.rsplit(":", 1)[1]
+
+
+def test_the_build_context_is_the_app_alone_no_python_project_or_virtualenv(worker: Run) -> None:
+    (pushed,) = [image for image in worker.mocks.inputs_of("docker-build:index:Image") if image.get("push")]
+    context = (EXAMPLE / pushed["context"]["location"]).resolve()
+    assert context == EXAMPLE / "app"
+    assert (EXAMPLE / pushed["dockerfile"]["location"]).resolve() == context / "Dockerfile"
+    sent = [p for p in context.rglob("*") if "node_modules" not in p.parts]
+    assert {"Dockerfile", ".dockerignore", "package.json", "package-lock.json", "worker.js"} <= {p.name for p in sent}
+    project = {"README.md", "Pulumi.yaml", "Pulumi.dev.yaml", "requirements.txt", ".venv"}
+    assert [p for p in sent if p.name in project or p.suffix == ".py"] == []
+
+
+def test_editing_the_program_its_docs_stacks_or_virtualenv_keeps_the_image_and_the_app_changes_it(
+    platform: Run, tmp_path: Path
+) -> None:
+    """The tag hashes every file of the build context: only the app's own files may be in it, or every edit
+    of the Pulumi project would push a new image and roll the service."""
+    copy = tmp_path / "worker"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("node_modules", ".venv", "__pycache__"))
+
+    def tag() -> str:
+        return pushed_tag(run_program(copy, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs})))
+
+    before = tag()
+    for name in ("__main__.py", "README.md", "Pulumi.yaml", "Pulumi.dev.yaml"):
+        with (copy / name).open("a") as file:
+            file.write("\n# edited\n")
+    (copy / ".venv" / "bin").mkdir(parents=True)
+    (copy / ".venv" / "bin" / "python").write_text("a pip change\n")
+    assert tag() == before
+    with (copy / "app" / "worker.js").open("a") as file:
+        file.write("\n// edited\n")
+    assert tag() != before

@@ -609,8 +609,6 @@ RECORD_SET = "ChangeBatch.Changes[].ResourceRecordSet"
 AWSVPC = "networkConfiguration.awsvpcConfiguration"
 TRACKING = "targetTrackingScalingPolicyConfiguration"
 TRACKING_API = "TargetTrackingScalingPolicyConfiguration"
-STEP = "stepScalingPolicyConfiguration"
-STEP_API = "StepScalingPolicyConfiguration"
 
 
 def lb_attribute(key: str, *rules: Rule, of: str = "LoadBalancerAttribute") -> Sent:
@@ -1588,26 +1586,38 @@ RULES: dict[str, Mapping[str, Rule]] = {
         f"{TRACKING}.predefinedMetricSpecification.predefinedMetricType": scaling_policy(
             f"{TRACKING_API}.PredefinedMetricSpecification.PredefinedMetricType"
         ),
-        # The worker example's backlog: step scaling on the queue's alarms (as CDK's queue worker).
+        # The worker example's backlog per task: target tracking on metric math over the queue and the task
+        # counter (policy.go expandTargetTrackingMetricDataQueries sends each query's members as they are).
         **{
-            f"{STEP}.{field}": scaling_policy(f"{STEP_API}.{api}")
+            f"{TRACKING}.customizedMetricSpecification.metrics[].{field}": scaling_policy(
+                f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].{api}"
+            )
             for field, api in (
-                ("adjustmentType", "AdjustmentType"),
-                ("cooldown", "Cooldown"),
-                ("metricAggregationType", "MetricAggregationType"),
-                ("stepAdjustments[].scalingAdjustment", "StepAdjustments[].ScalingAdjustment"),
+                ("expression", "Expression"),
+                ("label", "Label"),
+                ("returnData", "ReturnData"),
+                ("metricStat.metric.namespace", "MetricStat.Metric.Namespace"),
+                ("metricStat.metric.metricName", "MetricStat.Metric.MetricName"),
+                ("metricStat.metric.dimensions[].name", "MetricStat.Metric.Dimensions[].Name"),
+                ("metricStat.metric.dimensions[].value", "MetricStat.Metric.Dimensions[].Value"),
+                ("metricStat.stat", "MetricStat.Stat"),
             )
         },
-        # The provider takes a bound as a string (empty: unbounded) and sends it parsed as a float.
-        **{
-            f"{STEP}.stepAdjustments[].metricInterval{side}Bound": Sent(
-                float,
-                "terraform-provider-aws internal/service/appautoscaling/policy.go, expandStepAdjustments: "
-                "nullable.Float(v).ValueFloat64()",
-                (scaling_policy(f"{STEP_API}.StepAdjustments[].MetricInterval{side}Bound"),),
+        f"{TRACKING}.customizedMetricSpecification.metrics[].id": Both(
+            (
+                scaling_policy(f"{TRACKING_API}.CustomizedMetricSpecification.Metrics[].Id"),
+                Text(
+                    "A-Za-z0-9_",
+                    255,
+                    Quote(
+                        "application-autoscaling",
+                        "TargetTrackingMetricDataQuery.Id",
+                        "The valid characters are letters, numbers, and underscores. The first character must be a lowercase letter.",
+                    ),
+                    extra=((lambda v: v[:1].islower(), "the first character is not a lowercase letter"),),
+                ),
             )
-            for side in ("Lower", "Upper")
-        },
+        ),
         f"{TRACKING}.predefinedMetricSpecification.resourceLabel": Both(
             (
                 scaling_policy(f"{TRACKING_API}.PredefinedMetricSpecification.ResourceLabel"),

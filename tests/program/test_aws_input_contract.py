@@ -207,6 +207,15 @@ def test_the_rule_description_with_an_apostrophe_is_refused_as_ec2_refuses_it() 
         ("aws:lb/targetGroup:TargetGroup", {"port": 70000.0}, "port"),
         ("aws:ecs/service:Service", {"propagateTags": "ALL"}, "propagateTags"),
         ("aws:cloudwatch/metricAlarm:MetricAlarm", {"period": 90.0}, "period"),
+        (
+            "aws:appautoscaling/policy:Policy",
+            {
+                "targetTrackingScalingPolicyConfiguration": {
+                    "customizedMetricSpecification": {"metrics": [{"id": "Tasks"}]}
+                }
+            },
+            "first character is not a lowercase letter",
+        ),
         ("aws:cloudwatch/logGroup:LogGroup", {"retentionInDays": 2.0}, "retentionInDays"),
         (
             "aws:iam/role:Role",

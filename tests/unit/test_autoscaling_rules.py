@@ -122,6 +122,11 @@ def test_a_schedule_with_only_a_range_and_no_target_is_enough_to_scale() -> None
     Autoscaling(cpu_target_percent=None, schedules=(Schedule(expression="rate(1 day)", min_count=1, max_count=2),))
 
 
+def test_policies_of_ones_own_on_the_scalable_target_are_enough_to_scale() -> None:
+    """A queue worker's backlog policy is the caller's: a CPU target beside it would only get in its way."""
+    assert Autoscaling(cpu_target_percent=None, own_policies=True).own_policies
+
+
 def test_a_schedule_range_outside_min_count_to_max_count_is_refused() -> None:
     """With schedules, minCount..maxCount bounds every range the schedules set (they own the range)."""
     business_hours = parse_schedule("cron(0 7 ? * MON-FRI *)=6..20@Europe/Berlin")

@@ -15,7 +15,7 @@
 const WAIT_SECONDS = 20; // SQS long polling: the most a ReceiveMessage waits (1-20 s).
 // After a failed receive (a missing permission, a throttle the SDK's own retries gave up on) the next
 // waits 1 s, doubling to 20 s, the cap of the SDK's own retries (@smithy/util-retry
-// MAXIMUM_RETRY_DELAY): a broken worker neither spins its CPU (which would scale it out) nor hammers SQS.
+// MAXIMUM_RETRY_DELAY): a broken worker neither spins its CPU nor hammers SQS.
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 20_000;
 
