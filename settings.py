@@ -626,6 +626,23 @@ def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpe
     return cluster
 
 
+#: The keys whose values name AWS resources by ARN (``secrets``: ``NAME=ARN`` entries).
+ARN_KEYS = ("certificateArn", "clusterArn", "execKmsKeyArn", "permissionsBoundaryArn", "secrets", "secretsKmsKeyArns")
+
+
+def _in_partition(r: _Reader, region: str | None) -> None:
+    """Every ARN the config names lies in the stack's partition (``check.in_partition``); a key already
+    in error reads as its default, so it is not reported twice."""
+    for key in ARN_KEYS:
+        values = r.array(key) if KEYS_BY_NAME[key].type == "array" else (r.string(key),)
+        for value in values:
+            arn = value.partition("=")[2] if key == "secrets" else value
+            try:
+                check.in_partition(key, value, arn, region)
+            except ConfigError as error:
+                r.fail(error)
+
+
 def _docker_context(value: str, project: Path) -> Path:
     """``dockerContext``: a folder below the project, named relative to it. docker-build is handed it
     relative to the project (``project_relative``), so a folder outside would build whatever sits at
@@ -867,6 +884,7 @@ def load_settings(
         ),
         lambda: None,
     )
+    _in_partition(r, region)
     access = settings.service.access
     if stack and not access.permissions_boundary_arn:
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)

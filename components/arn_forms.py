@@ -7,8 +7,8 @@ from __future__ import annotations
 import hashlib
 import string
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 
 def _hex(name: str, length: int) -> str:
@@ -42,12 +42,15 @@ SAR_ARNS: dict[str, tuple[str, str, str]] = {
         "ec2", "security-group", "arn:${Partition}:ec2:${Region}:${Account}:security-group/${SecurityGroupId}"),
     "aws:ecr/repository:Repository": (
         "ecr", "repository", "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}"),
+    "aws:dynamodb/table:Table": (
+        "dynamodb", "table", "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}"),
     "aws:ecs/cluster:Cluster": ("ecs", "cluster", "arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}"),
     "aws:ecs/service:Service": (
         "ecs", "service", "arn:${Partition}:ecs:${Region}:${Account}:service/${ClusterName}/${ServiceName}"),
     "aws:ecs/taskDefinition:TaskDefinition": (
         "ecs", "task-definition",
         "arn:${Partition}:ecs:${Region}:${Account}:task-definition/${TaskDefinitionFamilyName}:${TaskDefinitionRevisionNumber}"),
+    "aws:iam/policy:Policy": ("iam", "policy", "arn:${Partition}:iam::${Account}:policy/${PolicyNameWithPath}"),
     "aws:iam/role:Role": ("iam", "role", "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"),
     "aws:kms/alias:Alias": ("kms", "alias", "arn:${Partition}:kms:${Region}:${Account}:alias/${Alias}"),
     "aws:kms/key:Key": ("kms", "key", "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"),
@@ -66,6 +69,8 @@ SAR_ARNS: dict[str, tuple[str, str, str]] = {
         "elasticloadbalancing", "targetgroup",
         "arn:${Partition}:elasticloadbalancing:${Region}:${Account}:targetgroup/${TargetGroupName}/${TargetGroupId}"),
     "aws:s3/bucket:Bucket": ("s3", "bucket", "arn:${Partition}:s3:::${BucketName}"),
+    "aws:secretsmanager/secret:Secret": (
+        "secretsmanager", "Secret", "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${SecretId}"),
     "aws:sns/topic:Topic": ("sns", "topic", "arn:${Partition}:sns:${Region}:${Account}:${TopicName}"),
     "aws:sqs/queue:Queue": ("sqs", "queue", "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}"),
     "aws:ssm/parameter:Parameter": (
@@ -103,12 +108,21 @@ _NAMED = {
     "aws:cloudwatch/eventRule:EventRule": "RuleName",
     "aws:cloudwatch/logGroup:LogGroup": "LogGroupName",
     "aws:cloudwatch/metricAlarm:MetricAlarm": "AlarmName",
+    "aws:dynamodb/table:Table": "TableName",
     "aws:ecr/repository:Repository": "RepositoryName",
     "aws:ecs/cluster:Cluster": "ClusterName",
     "aws:lambda/function:Function": "FunctionName",
     "aws:sns/topic:Topic": "TopicName",
     "aws:sqs/queue:Queue": "QueueName",
 }
+
+
+def _secret_id(name: str) -> str:
+    """A secret's name and the six random characters Secrets Manager appends in its ARN (Secrets Manager
+    User Guide, "Secret ARN": ``-`` and six characters, ``[A-Za-z0-9]``)."""
+    alphabet = string.ascii_letters + string.digits
+    digest = hashlib.sha256(name.encode()).digest()
+    return f"{name}-" + "".join(alphabet[b % len(alphabet)] for b in digest[:6])
 
 
 def _ec2_id(prefix: str) -> Callable[[str], str]:
@@ -134,10 +148,27 @@ def _after(arn: Any, marker: str, default: str) -> str:
     return text.split(marker, 1)[1] if marker in text else default
 
 
-def _arn_fields(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, str]:
+#: The time part of the provider's unique suffix: terraform-plugin-sdk ``helper/id.PrefixedUniqueId`` formats
+#: the UTC time as ``20060102150405.0000`` without the dot (18 digits), then an 8-hex-digit counter.
+_UNIQUE_ID_TIME = "202601010000000000"
+
+
+def given_name(name: str, inputs: Mapping[str, Any], field: str = "name") -> str:
+    """A resource's name as AWS holds it: its ``field`` input; else its ``<field>Prefix`` and the suffix the
+    provider adds (``create.Name(name, namePrefix)``: ``id.PrefixedUniqueId``, 26 characters); else its
+    Pulumi resource name ``name``. The mocks leave out the provider's automatic naming, which would append
+    ``-`` and 7 random hexadecimal characters to that last one."""
+    if inputs.get(field):
+        return str(inputs[field])
+    if inputs.get(f"{field}Prefix"):
+        return f"{inputs[f'{field}Prefix']}{_UNIQUE_ID_TIME}{_hex(name, 8)}"
+    return name
+
+
+def _arn_fields(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, str]:
     """The values of the ``${...}`` fields of ``typ``'s ARN pattern other than partition, region and account,
-    from the resource's inputs (its AWS name: ``name`` where it has none of its own)."""
-    own = str(inputs.get("name") or name)
+    from the resource's inputs (its AWS name: ``given_name``)."""
+    own = given_name(name, inputs)
     if typ in _NAMED:
         return {_NAMED[typ]: own}
     if typ in _ISSUED:
@@ -157,6 +188,8 @@ def _arn_fields(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, str]:
             return {"ClusterName": str(inputs.get("cluster") or "default").rsplit("/", 1)[-1], "ServiceName": own}
         case "aws:ecs/taskDefinition:TaskDefinition":
             return {"TaskDefinitionFamilyName": str(inputs.get("family") or name), "TaskDefinitionRevisionNumber": "1"}
+        case "aws:iam/policy:Policy":
+            return {"PolicyNameWithPath": str(inputs.get("path") or "/")[1:] + own}
         case "aws:iam/role:Role":
             return {"RoleNameWithPath": str(inputs.get("path") or "/")[1:] + own}
         case "aws:kms/alias:Alias":
@@ -175,8 +208,10 @@ def _arn_fields(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, str]:
             return {"LoadBalancerName": own, "LoadBalancerId": _BALANCER_ID}
         case "aws:lb/targetGroup:TargetGroup":
             return {"TargetGroupName": own, "TargetGroupId": _TARGET_GROUP_ID}
+        case "aws:secretsmanager/secret:Secret":
+            return {"SecretId": _secret_id(own)}
         case "aws:s3/bucket:Bucket":
-            return {"BucketName": str(inputs.get("bucket") or name)}
+            return {"BucketName": given_name(name, inputs, "bucket")}
         case "aws:sns/topicSubscription:TopicSubscription":
             return {"TopicName": str(inputs.get("topic") or name).rsplit(":", 1)[-1], "SubscriptionId": _uuid(name)}
         case "aws:ssm/parameter:Parameter":
@@ -184,11 +219,46 @@ def _arn_fields(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, str]:
     raise KeyError(f"no ARN fields for {typ}")
 
 
-def arn(typ: str, name: str, inputs: dict[str, Any], *, partition: str, region: str, account: str) -> str:
-    """The ARN of a resource of ``typ`` named ``name`` with ``inputs``: its SAR pattern (or its API's,
-    ``OTHER_ARNS``) filled in. KeyError for a type with no form here."""
+class ArnForm(Protocol):
+    """A resource type's ARN as its service forms it, for a type with no form here: given to the mocks
+    (``RecordingMocks(arns={type_token: form})``)."""
+
+    def __call__(self, name: str, inputs: Mapping[str, Any], *, partition: str, region: str, account: str) -> str:
+        """The ARN of the resource ``name`` (its Pulumi name) with ``inputs`` (camelCase, as registered)."""
+        ...
+
+
+def has_form(typ: str, forms: Mapping[str, ArnForm] | None = None) -> bool:
+    """Whether ``arn`` forms an ARN for ``typ``: a form here, or one of ``forms``."""
+    return typ in SAR_ARNS or typ in OTHER_ARNS or typ in (forms or {})
+
+
+def no_form_message(typ: str) -> str:
+    """What to do about a type with an ARN and no form."""
+    return (
+        f"no ARN form for {typ}: give the mocks one, RecordingMocks(arns={{{typ!r}: form}}) with "
+        "form(name, inputs, *, partition, region, account) -> its ARN as the Service Authorization Reference "
+        "gives it (or add it to components/arn_forms.py's SAR_ARNS)"
+    )
+
+
+def arn(
+    typ: str,
+    name: str,
+    inputs: Mapping[str, Any],
+    *,
+    partition: str,
+    region: str,
+    account: str,
+    forms: Mapping[str, ArnForm] | None = None,
+) -> str:
+    """The ARN of a resource of ``typ`` named ``name`` with ``inputs``: ``forms``' form for it, else its SAR
+    pattern (or its API's, ``OTHER_ARNS``) filled in. KeyError for a type with no form."""
+    form = (forms or {}).get(typ)
+    if form is not None:
+        return form(name, inputs, partition=partition, region=region, account=account)
     pattern = SAR_ARNS[typ][2] if typ in SAR_ARNS else OTHER_ARNS.get(typ)
     if pattern is None:
-        raise KeyError(f"no ARN form for {typ}: add it to SAR_ARNS or OTHER_ARNS")
+        raise KeyError(no_form_message(typ))
     fields = _arn_fields(typ, name, inputs)
     return string.Template(pattern).substitute(fields, Partition=partition, Region=region, Account=account)

@@ -63,6 +63,14 @@ def log_streams(log_group_arn: str) -> str:
     return f"{log_group_arn}:log-stream:*"
 
 
+def log_group_resource(log_group_arn: str) -> str:
+    """A log group as IAM authorizes its actions (``DescribeLogStreams``...): AWS checks them on
+    ``<group ARN>:log-stream:``, so the bare ARN matches nothing; botocore ``logs`` ``LogGroup.arn``: the
+    ``:*`` form is the one for IAM policies but for ``TagResource``, ``UntagResource`` and
+    ``ListTagsForResource``."""
+    return f"{log_group_arn}:*"
+
+
 def role_path(project: str, stack: str) -> str:
     """``/<project>/<stack>/``: the IAM path of every role a stack of the project creates (the stack in
     lower case, as every resource name carries it)."""
@@ -198,7 +206,7 @@ def exec_command_policy(*, log_group_arn: str | None = None, kms_key_arn: str = 
             {"Sid": "FindLogGroup", "Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": "*"},
             {"Sid": "SessionLog", "Effect": "Allow", "Action": list(LOG_WRITE), "Resource": log_streams(log_group_arn)},
             {"Sid": "FindSessionLogStreams", "Effect": "Allow", "Action": ["logs:DescribeLogStreams"],
-             "Resource": log_group_arn},
+             "Resource": log_group_resource(log_group_arn)},
         ]  # fmt: skip
     if kms_key_arn:
         statements.append({"Sid": "SessionKey", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": kms_key_arn})

@@ -4,11 +4,13 @@ data in and out, no Pulumi import."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from .arn_forms import ARN_OUTPUTS, OTHER_ARNS, SAR_ARNS, arn
+from .arn_forms import ARN_OUTPUTS, ArnForm, arn, given_name, has_form, no_form_message
 from .validation import partition_of
 
 #: What the mocks answer where the stack names no region (``aws:region``) or account
@@ -43,6 +45,19 @@ def unwrap(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
+def stack_place(
+    config: Mapping[str, str], environ: Mapping[str, str], region: str | None = None, account: str | None = None
+) -> tuple[str, str]:
+    """The region and account the mocks answer in, where not given: the region as the AWS provider reads
+    it (``aws:region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION`` in ``environ``), the account from
+    ``aws:allowedAccountIds`` when it names exactly one; else ``DEFAULT_REGION``, ``DEFAULT_ACCOUNT``."""
+    region = region or config.get("aws:region") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    with contextlib.suppress(ValueError):
+        allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
+        account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
+    return region or DEFAULT_REGION, account or DEFAULT_ACCOUNT
+
+
 def _digest(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
@@ -52,11 +67,13 @@ def mock_arn(
     name: str,
     region: str = DEFAULT_REGION,
     account: str = DEFAULT_ACCOUNT,
-    inputs: dict[str, Any] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    forms: Mapping[str, ArnForm] | None = None,
 ) -> str:
-    """The ARN the mocks give a resource of ``typ`` named ``name`` with ``inputs`` (``arn_forms``), in the
-    partition of ``region``. KeyError for a type with no ARN form."""
-    return arn(typ, name, inputs or {}, partition=partition_of(region) or "aws", region=region, account=account)
+    """The ARN the mocks give a resource of ``typ`` named ``name`` with ``inputs`` (``arn_forms``, or the
+    form ``forms`` gives for ``typ``), in the partition of ``region``. KeyError for a type with no ARN form."""
+    partition = partition_of(region) or "aws"
+    return arn(typ, name, inputs or {}, partition=partition, region=region, account=account, forms=forms)
 
 
 def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -69,16 +86,43 @@ def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def resource_outputs(typ: str, name: str, inputs: dict[str, Any], region: str, account: str) -> dict[str, Any]:
+def _own_arn(
+    typ: str,
+    name: str,
+    inputs: dict[str, Any],
+    region: str,
+    account: str,
+    arn_output: str | None,
+    forms: Mapping[str, ArnForm] | None,
+) -> dict[str, str]:
+    """A resource's own ARN, by the output that holds it, where its type has a form (``arn_forms``, or
+    ``forms``'). ``arn_output``: that output in the provider's schema (``testing`` reads it from pulumi_aws);
+    a type with one and no form is refused (NotImplementedError): an ARN of None would let a policy with
+    ``"Resource": null`` pass. An input of that name names another resource, and is kept."""
+    if has_form(typ, forms):
+        return {arn_output or ARN_OUTPUTS.get(typ, "arn"): mock_arn(typ, name, region, account, inputs, forms)}
+    if arn_output is not None and arn_output not in inputs:
+        raise NotImplementedError(no_form_message(typ))
+    return {}
+
+
+def resource_outputs(
+    typ: str,
+    name: str,
+    inputs: dict[str, Any],
+    region: str,
+    account: str,
+    *,
+    arn_output: str | None = None,
+    forms: Mapping[str, ArnForm] | None = None,
+) -> dict[str, Any]:
     """Plausible provider outputs of a resource in ``region`` and ``account``, so typed outputs downstream
-    resolve like they would on AWS: its own ARN where its type has one (``SAR_ARNS``, ``OTHER_ARNS``)."""
+    resolve like they would on AWS: its own ARN among them (``_own_arn``)."""
     if typ == "awsx:ec2:Vpc":
         # A remote component's outputs are typed differently from its inputs: never echo them.
         return _vpc_outputs(inputs)
-    out = dict(inputs)
-    out.setdefault("name", name)
-    if typ in SAR_ARNS or typ in OTHER_ARNS:
-        out.setdefault(ARN_OUTPUTS.get(typ, "arn"), mock_arn(typ, name, region, account, inputs))
+    out = _own_arn(typ, name, inputs, region, account, arn_output, forms) | inputs
+    out.setdefault("name", given_name(name, inputs))
     domain = DNS_SUFFIXES.get(partition_of(region) or "aws", "amazonaws.com")
     if typ == "aws:ecr/repository:Repository":
         out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.{domain}/{out['name']}", registryId=account)
@@ -111,7 +155,7 @@ def resource_outputs(typ: str, name: str, inputs: dict[str, Any], region: str, a
     elif typ == "aws:lb/targetGroup:TargetGroup":
         out.update(arnSuffix=out["arn"].rsplit(":", 1)[1])
     elif typ == "aws:s3/bucket:Bucket":
-        out.setdefault("bucket", name)
+        out.setdefault("bucket", given_name(name, inputs, "bucket"))
     elif typ == "aws:sqs/queue:Queue":
         # A queue's URL (GetQueueUrl's QueueUrl): https://sqs.REGION.DOMAIN/ACCOUNT/NAME.
         out.update(url=f"https://sqs.{region}.{domain}/{account}/{out['name']}")

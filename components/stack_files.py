@@ -1,12 +1,14 @@
 """A Pulumi project's config as the CLI hands it to the program: ``Pulumi.yaml``'s defaults overlaid with
-``Pulumi.<stack>.yaml``, every value a string as ``pulumi.Config.get`` returns it. For the test mocks
-(``testing``): under mocks there is no CLI to do it."""
+``Pulumi.<stack>.yaml``, every value a string as ``pulumi.Config.get`` returns it; and its ``__main__.py``
+as the CLI runs it. For the test mocks (``testing``): under mocks there is no CLI to do it."""
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import runpy
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -143,3 +145,17 @@ def _stack_config(stack: str, root: Path) -> tuple[Mapping[str, str], tuple[str,
         full = key if ":" in key else f"{project['name']}:{key}"
         config[full] = _config_string(value)
     return config, tuple(twice)
+
+
+def main_program(root: Path) -> Callable[[], None]:
+    """``root/__main__.py`` as the CLI runs it: in the project's directory (relative paths depend on it)."""
+
+    def program() -> None:
+        previous = Path.cwd()
+        os.chdir(root)
+        try:
+            runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+        finally:
+            os.chdir(previous)
+
+    return program

@@ -16,13 +16,14 @@ For tests only (the one module importing Pulumi without a component). AWS's answ
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
-import json
+import importlib
 import logging
 import os
-import runpy
+import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +35,29 @@ from pulumi.runtime.settings import SETTINGS, _get_rpc_manager, set_root_resourc
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from .mock_answers import DEFAULT_ACCOUNT, DEFAULT_REGION, invoke_answer, mock_arn, resource_outputs, unwrap
-from .stack_files import project_name, stack_config, with_stack_config
+from .arn_forms import ArnForm
+from .mock_answers import (
+    DEFAULT_ACCOUNT,
+    DEFAULT_REGION,
+    invoke_answer,
+    mock_arn,
+    resource_outputs,
+    stack_place,
+    unwrap,
+)
+from .mock_records import Registered
+from .stack_files import main_program, project_name, stack_config, with_stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
     "DEFAULT_REGION",
+    "ArnForm",
     "RecordingMocks",
     "Registered",
     "Run",
     "main_program",
     "mock_arn",
+    "own_arn_output",
     "project_name",
     "run_mocked",
     "run_program",
@@ -52,33 +65,29 @@ __all__ = [
 ]
 
 
-@dataclass
-class Registered:
-    """One resource the program registered."""
-
-    type: str
-    name: str
-    inputs: dict[str, Any]
-    parent: str = ""
-    dependencies: list[str] = field(default_factory=list)
-    urn: str = ""
-    secret_inputs: set[str] = field(default_factory=set)
-    """Top-level input names that reached the engine as secrets (their values are unwrapped in ``inputs``)."""
-    ignore_changes: list[str] = field(default_factory=list)
-    """Inputs the engine keeps from the state on an update (``ResourceOptions.ignore_changes``)."""
-    id: str = ""
-    """The ID the (mock) provider gave it."""
-    outputs: dict[str, Any] = field(default_factory=dict)
-    """What the (mock) provider answered: the values AWS would issue for it."""
-    aliases: list[Any] = field(default_factory=list)
-    """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases``."""
-    custom_timeouts: dict[str, str] = field(default_factory=dict)
-    """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
+@functools.cache
+def own_arn_output(typ: str) -> str | None:
+    """The output holding a resource's own ARN in the provider's schema (the pulumi_aws SDK), camelCase:
+    ``arn``, or ``<type>_arn`` (a dashboard's). None for a type of another package, or with no ARN."""
+    package, module, name = typ.split(":")
+    if package != "aws":
+        return None
+    folder = module.split("/")[0]
+    try:  # the SDK's module for ``lambda`` is ``lambda_``, a keyword's
+        sdk = importlib.import_module(f"pulumi_aws.{folder}_" if folder == "lambda" else f"pulumi_aws.{folder}")
+    except ImportError:
+        return None
+    cls = getattr(sdk, name, None)
+    for output in ("arn", re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_arn"):
+        if isinstance(getattr(cls, output, None), property):
+            return re.sub(r"_(\w)", lambda m: m[1].upper(), output)
+    return None
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
     """Records every resource and invoke; answers with plausible AWS-shaped outputs in ``region`` and
-    ``account`` (by default the stack's: ``run_mocked`` reads them from its config)."""
+    ``account`` (by default the stack's: ``run_mocked`` reads them from its config). A type with an ARN of
+    its own (``own_arn_output``) and no form in ``arn_forms`` is refused, unless ``arns`` gives its form."""
 
     def __init__(
         self,
@@ -86,6 +95,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         *,
         region: str | None = None,
         account: str | None = None,
+        arns: Mapping[str, ArnForm] | None = None,
     ) -> None:
         self.resources: list[Registered] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -100,27 +110,21 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """The region in the ARNs, URLs and invoke answers."""
         self.account = account or DEFAULT_ACCOUNT
         """The account in the ARNs and invoke answers."""
+        self.arns = dict(arns or {})
+        """ARN forms of types ``arn_forms`` has none for (type token -> form), or in place of its own."""
 
     def locate(self, config: Mapping[str, str]) -> None:
-        """Answer in the stack's region and account unless the mocks were given their own: the region
-        as the AWS provider reads it (``aws:region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION``), the
-        account from ``aws:allowedAccountIds`` when it names exactly one."""
-        region, account = self._given
-        self.region = (
-            region
-            or config.get("aws:region")
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or DEFAULT_REGION
-        )
-        with contextlib.suppress(ValueError):
-            allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
-            account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
-        self.account = account or DEFAULT_ACCOUNT
+        """Answer in the stack's region and account (``stack_place``) unless the mocks were given their own."""
+        self.region, self.account = stack_place(config, os.environ, *self._given)
 
     def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
-        """The ARN these mocks give a resource of ``typ`` with ``name`` and ``inputs`` (``mock_arn``, theirs)."""
-        return mock_arn(typ, name, self.region, self.account, inputs)
+        """The ARN these mocks gave the recorded resource of ``typ`` named ``name`` (it depends on inputs: a
+        role's path, a name prefix); with ``inputs``, or none recorded, the one they give such a resource."""
+        key = own_arn_output(typ) or "arn"
+        recorded = [r for r in self.resources if (r.type, r.name) == (typ, name) and key in r.outputs]
+        if inputs is None and recorded:
+            return str(recorded[0].outputs[key])
+        return mock_arn(typ, name, self.region, self.account, inputs, self.arns)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         unwrapped = {key: unwrap(value) for key, value in args.inputs.items()}
@@ -141,7 +145,15 @@ class RecordingMocks(pulumi.runtime.Mocks):
         else:
             registered.id, registered.outputs = (
                 f"{args.name}-id",
-                resource_outputs(args.typ, args.name, inputs, self.region, self.account),
+                resource_outputs(
+                    args.typ,
+                    args.name,
+                    inputs,
+                    self.region,
+                    self.account,
+                    arn_output=own_arn_output(args.typ),
+                    forms=self.arns,
+                ),
             )
         return registered.id, registered.outputs
 
@@ -284,17 +296,3 @@ def run_program(
         return run_mocked(main_program(root), config, stack, mocks, project, preview, secret)
 
     return with_stack_config(root, stack, run)
-
-
-def main_program(root: Path) -> Callable[[], None]:
-    """``root/__main__.py`` as the CLI runs it: in the project's directory (relative paths depend on it)."""
-
-    def program() -> None:
-        previous = Path.cwd()
-        os.chdir(root)
-        try:
-            runpy.run_path(str(root / "__main__.py"), run_name="__main__")
-        finally:
-            os.chdir(previous)
-
-    return program

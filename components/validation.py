@@ -236,6 +236,28 @@ def in_region(key: str, arn: str, region: str | None, allowed: str) -> str:
     return arn
 
 
+def arn_partition(arn: str) -> str:
+    """The partition field of ``arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`` (empty when it is no ARN)."""
+    parts = arn.split(":", 5)
+    return parts[1] if len(parts) == 6 and parts[0] == "arn" else ""
+
+
+def in_partition(key: str, value: str, arn: str, region: str | None) -> str:
+    """``value`` if ``arn`` (the ARN it holds) is empty, of the partition of ``region``, or no partition is
+    known. An account reaches only its own partition's resources: IAM refuses a policy that names another's
+    (``MalformedPolicyDocument: Partition "aws" is not valid for resource "arn:aws:..."`` in aws-cn,
+    hashicorp/terraform#5307), so the roles' policies would fail at deploy."""
+    partition = partition_of(region) if region else None
+    if arn and partition and arn_partition(arn) != partition:
+        raise ConfigError(
+            key,
+            value,
+            f"an ARN of the stack's partition {partition} (arn:{partition}:...), that of its region {region}: "
+            "an account reaches no other partition's resources",
+        )
+    return value
+
+
 def partition_of(region: str) -> str | None:
     """The AWS partition ``region`` belongs to, or None for a name no partition claims."""
     return next((partition for partition, pattern in PARTITION_REGIONS if re.match(pattern, region)), None)

@@ -2,12 +2,31 @@
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True)
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+#: Where the AWS provider takes the region from when a stack sets no ``aws:region``, and so the mocks
+#: (``RecordingMocks.locate``).
+REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_region_in_the_environment() -> Iterator[dict[str, str]]:
+    """The suite answers alike on every machine: the mocks in the stacks' region (or us-east-1), never in
+    the caller's. Session-wide, so a module's shared run is made without them too. Yields what the
+    environment held, for the acceptance run, which deploys where the caller says."""
+    held = {name: os.environ[name] for name in REGION_VARIABLES if name in os.environ}
+    with pytest.MonkeyPatch.context() as patch:
+        for name in REGION_VARIABLES:
+            patch.delenv(name, raising=False)
+        yield held
 
 
 #: Files whose tests each run the whole program on their own: spread over the workers test by test.

@@ -130,10 +130,13 @@ CONSOLE_HOSTS = {
 
 
 def dashboard_url(region: str, name: str) -> str:
-    """The dashboard in the CloudWatch console of the region's partition. AWS publishes no console host for
-    the isolated partitions (ISO, European Sovereign Cloud): their URL keeps the commercial form."""
-    host = CONSOLE_HOSTS.get(partition_of(region) or "aws", CONSOLE_HOSTS["aws"]).format(region=region)
-    return f"https://{host}/cloudwatch/home?region={region}#dashboards:name={name}"
+    """The dashboard in the CloudWatch console of the region's partition; empty where AWS publishes no
+    console host (the isolated partitions, the European Sovereign Cloud): a commercial console's URL
+    would open another partition's sign-in."""
+    host = CONSOLE_HOSTS.get(partition_of(region) or "")
+    return (
+        f"https://{host.format(region=region)}/cloudwatch/home?region={region}#dashboards:name={name}" if host else ""
+    )
 
 
 def spot_interruption_pattern(cluster_arn: str, service: str) -> str:

@@ -73,7 +73,8 @@ class ServiceMonitoring(pulumi.ComponentResource):
     below the desired count, and a dashboard."""
 
     dashboard_url: pulumi.Output[str]
-    """The dashboard in the CloudWatch console."""
+    """The dashboard in the CloudWatch console; empty in a partition with no published console host (ISO,
+    European Sovereign Cloud: ``dashboard.CONSOLE_HOSTS``)."""
     alarm_names: pulumi.Output[list[str]]
     """Its alarms: Spot interruptions in an hour, and fewer tasks running than desired."""
 

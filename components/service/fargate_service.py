@@ -51,7 +51,8 @@ class FargateService(pulumi.ComponentResource):
     environment: dict[str, str]
     """The container environment: user variables plus the Node/glibc tuning."""
     dashboard_url: pulumi.Output[str] | None
-    """The service's CloudWatch dashboard (with ``alarms``), else None."""
+    """The service's CloudWatch dashboard (with ``alarms``), else None; empty in a partition with no
+    published console host (``ServiceMonitoring.dashboard_url``)."""
     route: ServiceRoute | None
     """The route it is reached through (target group, listener rule, its alarms, widgets and scaling
     label), or None without one."""

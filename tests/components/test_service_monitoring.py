@@ -61,9 +61,13 @@ def test_an_interruption_counts_once_though_each_step_of_its_stop_sends_an_event
         task_state_change(CLUSTER_ARN, GROUP, "task/e", "RUNNING", "RUNNING"),
     ]
     assert sum(e["detail"].get("stopCode") == "SpotInterruption" for e in events) == 18  # what a naive rule sees
-    logs = "arn:aws:logs:us-east-1:123456789012:log-group:svc-monitoring-spot-events"
     by_target = delivered(alarmed, events)
     topic = next(arn for arn in by_target if ":sns:" in arn)
+    logs = next(arn for arn in by_target if ":logs:" in arn)
+    # Its name prefix and the provider's unique suffix (id.PrefixedUniqueId: 18 digits, 8 hex digits),
+    # under /aws/events/, the only log groups EventBridge writes to.
+    assert re.fullmatch(r"arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/"
+                        r"svc-monitoring-spot-interruptions-\d{18}[0-9a-f]{8}", logs)  # fmt: skip
     assert [e["detail"]["taskArn"] for e in by_target[topic]] == ["task/a", "task/b"]  # one mail per task
     metric_filter = alarmed.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs
     counted = [filter_metric(metric_filter, e) for e in by_target[logs]]

@@ -10,7 +10,6 @@ names it so, as a dashboard's ``dashboard_arn``); an ``arn`` given as an input n
 from __future__ import annotations
 
 import functools
-import importlib
 import importlib.util
 import json
 import re
@@ -20,17 +19,20 @@ from pathlib import Path
 import pytest
 
 from components.arn_forms import OTHER_ARNS, SAR_ARNS
+from components.testing import own_arn_output
 from components.validation import partition_of
 from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, PROGRAMS, run_config
-from tools.offline import RecordingMocks, Registered, Run, run_program
+from tools.offline import RecordingMocks, Registered, Run, run_program, stack_config
 
 # Read beside parliament's module, not imported: parliament 1.6.4 imports pkg_resources (tools/iam_lint.py).
 _PARLIAMENT = importlib.util.find_spec("parliament")
 assert _PARLIAMENT is not None and _PARLIAMENT.origin is not None
 SAR = json.loads((Path(_PARLIAMENT.origin).parent / "iam_definition.json").read_text())
 #: The fields whose values AWS lets hold a slash: a role's path, a parameter's and a log group's
-#: hierarchy, an alias's name, an Application Auto Scaling resource ID (``service/CLUSTER/SERVICE``).
-SLASHED = {"RoleNameWithPath", "ParameterNameWithoutLeadingSlash", "LogGroupName", "Alias", "ResourceId"}
+#: hierarchy, an alias's name, an Application Auto Scaling resource ID (``service/CLUSTER/SERVICE``), a
+#: policy's path, a secret's name (``graviton-node/prod/api-key``).
+SLASHED = {"RoleNameWithPath", "ParameterNameWithoutLeadingSlash", "LogGroupName", "Alias", "ResourceId",
+           "PolicyNameWithPath", "SecretId"}  # fmt: skip
 ELSEWHERE = {"region": "eu-west-1", "account": "210987654321"}
 #: Stacks in the other partitions the programs run in: AWS GovCloud (US) and China.
 GOVCLOUD = {"region": "us-gov-west-1", "account": "210987654321"}
@@ -66,25 +68,30 @@ def arn_regex(pattern: str, partition: str, region: str, account: str) -> re.Pat
     return re.compile("".join(re.sub(r"\$\{(\w+)\}", field, p) if p.startswith("${") else re.escape(p) for p in parts))
 
 
-def own_arn_output(typ: str) -> str | None:
-    """The output in the provider's schema that holds a resource's own ARN (camelCase), or None."""
-    package, module, name = typ.split(":")
-    if package != "aws":
-        return None
-    folder = module.split("/")[0]
-    sdk = importlib.import_module(f"pulumi_aws.{folder}_" if folder == "lambda" else f"pulumi_aws.{folder}")
-    cls = getattr(sdk, name)
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-    for output in ("arn", f"{snake}_arn"):
-        if isinstance(getattr(cls, output, None), property):
-            return re.sub(r"_(\w)", lambda m: m[1].upper(), output)
-    return None
+#: An ARN anywhere in a string (a policy's JSON, a container's secrets): its partition.
+_ANY_ARN = re.compile(r"(?<![\w-])arn:([\w-]*):")
+
+
+def strings_in(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from strings_in(item)
 
 
 def misshapen(run: Run, partition: str, region: str, account: str) -> Iterator[str]:
     """What in ``run`` is not as AWS forms it: a type with an ARN and no form, an ARN off its pattern, an
-    ARN given as an input that names no resource of the run."""
+    ARN given as an input that names no resource of the run, an ARN of another partition among the
+    inputs (IAM refuses a policy naming one: ``check.in_partition``)."""
     own = {r.outputs[key] for r in run.mocks.resources if (key := own_arn_output(r.type)) and key in r.outputs}
+    for resource in run.mocks.resources:
+        for text in strings_in(resource.inputs):
+            for other in {p for p in _ANY_ARN.findall(text) if p != partition}:
+                yield f"{resource.type} {resource.name}: an ARN of partition {other!r} in {text}"
     for resource in run.mocks.resources:
         key = own_arn_output(resource.type)
         if key is None:
@@ -115,9 +122,11 @@ def runs_in(region: str, account: str) -> dict[str, Run]:
     partition = partition_of(region) or "aws"
     where = {"aws:region": region, "aws:allowedAccountIds": f'["{account}"]'}
     maximal = {key: _elsewhere(value, partition, region, account) for key, value in MAXIMAL.items()}
+    # prod's secrets are its own region's and partition's: a stack elsewhere names its own.
+    prod_secrets = _elsewhere(stack_config("prod")["graviton-node:secrets"], partition, region, account)
     runs = {
         "dev": run_program("dev", where),
-        "prod": run_program("prod", where),
+        "prod": run_program("prod", where | {"secrets": prod_secrets}),
         "maximal": run_program("prod", maximal | where, secret_keys=list(MAXIMAL_SECRET_KEYS)),
     }
     for name, root in EXAMPLES.items():
@@ -140,13 +149,23 @@ def test_a_stack_in_another_region_and_partition_has_them_in_every_arn(program: 
     assert list(misshapen(run, partition_of(region) or "aws", region, account)) == []
 
 
+def test_an_arn_of_another_partition_among_the_inputs_is_reported() -> None:
+    statement = {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:cn-north-1:1:key/k"}
+    policy = Registered(type="aws:iam/rolePolicy:RolePolicy", name="p", inputs={"policy": json.dumps(statement)})
+    run = Run(mocks=RecordingMocks(), outputs={})
+    run.mocks.resources.append(policy)
+    assert list(misshapen(run, "aws-cn", "cn-north-1", "1")) == [
+        f"aws:iam/rolePolicy:RolePolicy p: an ARN of partition 'aws' in {json.dumps(statement)}"
+    ]
+
+
 def test_a_type_with_an_arn_and_no_form_is_reported() -> None:
     queue = Registered(type="aws:sqs/queue:Queue", name="q", inputs={}, outputs={"arn": "arn:aws:sqs:us-east-1:1:q"})
-    table = Registered(type="aws:dynamodb/table:Table", name="t", inputs={}, outputs={"arn": "arn:aws:dynamodb:x"})
+    table = Registered(type="aws:kinesis/stream:Stream", name="t", inputs={}, outputs={"arn": "arn:aws:kinesis:x"})
     run = Run(mocks=RecordingMocks(), outputs={})
     run.mocks.resources.extend([queue, table])
     assert list(misshapen(run, "aws", "us-east-1", "1")) == [
-        "aws:dynamodb/table:Table: has an ARN (arn), but no form in SAR_ARNS or OTHER_ARNS"
+        "aws:kinesis/stream:Stream: has an ARN (arn), but no form in SAR_ARNS or OTHER_ARNS"
     ]
 
 

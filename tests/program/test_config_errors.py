@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.errors import HIDDEN, CombinedConfigError, ConfigError
-from settings import load_settings, provider_keys
+from settings import ARN_KEYS, CONFIG_KEYS, load_settings, provider_keys
 from tools.offline import (
     ROOT,
     RecordingMocks,
@@ -557,3 +557,35 @@ def test_any_two_independent_mistakes_are_reported_in_one_run() -> None:
         and {key_a, key_b} <= {*mistakes(a), *mistakes(b)}
     ]
     assert missed == []
+
+
+#: Each key naming a resource by ARN, a value of it in the commercial partition's cn-north-1, and what the
+#: error quotes (a secret's whole entry).
+COMMERCIAL_IN_CHINA = {
+    "certificateArn": "arn:aws:acm:cn-north-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+    "clusterArn": "arn:aws:ecs:cn-north-1:123456789012:cluster/shared",
+    "execKmsKeyArn": "arn:aws:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/team-boundary",
+    "secrets": "DB=arn:aws:ssm:cn-north-1:123456789012:parameter/graviton-node/dev/db",
+    "secretsKmsKeyArns": "arn:aws:kms:cn-north-1:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab",
+}
+
+
+@pytest.mark.parametrize("key", sorted(COMMERCIAL_IN_CHINA))
+def test_an_arn_of_another_partition_is_refused_naming_the_key_the_value_and_the_stacks_partition(key: str) -> None:
+    value = COMMERCIAL_IN_CHINA[key]
+    overrides = {"aws:region": "cn-north-1", "enableExecuteCommand": "true",
+                 key: json.dumps([value]) if key in ("secrets", "secretsKmsKeyArns") else value}  # fmt: skip
+    if key == "certificateArn":
+        overrides["domainName"] = "app.example.com"
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", overrides, mocks=mocks)
+    assert (error.value.key, error.value.value) == (key, value)
+    assert "the stack's partition aws-cn (arn:aws-cn:...)" in error.value.allowed
+    assert mocks.resources == []
+
+
+def test_every_key_naming_an_arn_is_held_to_the_partition() -> None:
+    assert set(COMMERCIAL_IN_CHINA) == set(ARN_KEYS)
+    assert {key.name for key in CONFIG_KEYS if key.name.endswith(("Arn", "Arns"))} | {"secrets"} == set(ARN_KEYS)

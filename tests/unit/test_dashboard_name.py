@@ -11,7 +11,8 @@ from botocore.loaders import Loader
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.observability.dashboard import DASHBOARD_NAME_MAX, dashboard_name, dashboard_url
+from components.observability.dashboard import CONSOLE_HOSTS, DASHBOARD_NAME_MAX, dashboard_name, dashboard_url
+from components.validation import partition_of
 
 #: Pulumi project names: 1-100 letters, digits, "-", "_" and "." (pulumi/pulumi,
 #: sdk/go/common/workspace/project.go, ValidateProjectName).
@@ -62,3 +63,10 @@ def test_the_name_holds_project_component_and_region() -> None:
 )
 def test_the_dashboard_url_is_on_the_console_of_the_regions_partition(region: str, host: str) -> None:
     assert dashboard_url(region, "d") == f"https://{host}/cloudwatch/home?region={region}#dashboards:name=d"
+
+
+@pytest.mark.parametrize("region", ["us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1",
+                                    "eusc-de-east-1"])  # fmt: skip
+def test_a_partition_with_no_published_console_has_no_dashboard_url(region: str) -> None:
+    assert partition_of(region) not in CONSOLE_HOSTS
+    assert dashboard_url(region, "d") == ""

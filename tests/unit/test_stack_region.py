@@ -10,10 +10,13 @@ from hypothesis import strategies as st
 
 from components.errors import ConfigError
 from components.iam_policies import ecr_repository_arn
+from components.mock_answers import DNS_SUFFIXES
 from components.validation import (
     PARTITION_DNS_SUFFIXES,
     PARTITION_REGIONS,
+    arn_partition,
     arn_region,
+    in_partition,
     in_region,
     partition_of,
     policy_arn,
@@ -70,9 +73,32 @@ def test_each_partition_is_named_by_botocores_own_region_pattern() -> None:
     assert dict(PARTITION_REGIONS) == {p["partition"]: p["regionRegex"] for p in data}
 
 
+def test_each_partitions_dns_suffix_in_the_mocks_urls_is_botocores() -> None:
+    data = Loader().load_data("endpoints")["partitions"]
+    assert {p["partition"]: p["dnsSuffix"] for p in data} == DNS_SUFFIXES
+
+
 def test_every_region_lies_in_the_partition_botocore_lists_it_under() -> None:
     listed = {region: p["partition"] for p in Loader().load_data("endpoints")["partitions"] for region in p["regions"]}
     assert {region: partition_of(region) for region in listed} == listed
+
+
+@given(stack=st.sampled_from(regions()), other=st.sampled_from(regions()))
+def test_an_arn_is_accepted_exactly_when_it_lies_in_the_stacks_partition(stack: str, other: str) -> None:
+    arn = key_in(other).replace("arn:aws:", f"arn:{partition_of(other)}:")
+    assert arn_partition(arn) == partition_of(other)
+    if partition_of(other) == partition_of(stack):
+        assert in_partition("secretsKmsKeyArns", arn, arn, stack) == arn
+    else:
+        with pytest.raises(ConfigError) as error:
+            in_partition("secretsKmsKeyArns", arn, arn, stack)
+        assert (error.value.key, error.value.value) == ("secretsKmsKeyArns", arn)
+        assert f"the stack's partition {partition_of(stack)}" in error.value.allowed
+
+
+def test_a_partition_is_checked_only_when_the_stacks_region_is_known() -> None:
+    assert in_partition("secrets", "DB=arn:aws-cn:ssm:x", "arn:aws-cn:ssm:x", None) == "DB=arn:aws-cn:ssm:x"
+    assert in_partition("secrets", "", "", "us-east-1") == ""
 
 
 def test_each_partitions_dns_suffix_is_botocores() -> None:
