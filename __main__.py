@@ -100,15 +100,7 @@ if settings.npm_ca_bundle:
 
 image = AppImage(
     f"{stack}-app",
-    AppImageArgs(
-        context=settings.docker_context,
-        dockerfile=settings.dockerfile,
-        platforms=settings.platforms,
-        keep_builds=settings.keep_builds,
-        force_delete=settings.force_delete,
-        build_secrets=build_secrets,
-        builder=BUILDER,
-    ),
+    AppImageArgs(spec=settings.image, build_secrets=build_secrets, builder=BUILDER),
 )
 network = Network(f"{stack}-net", settings.network)
 load_balancer = LoadBalancer(
@@ -126,13 +118,12 @@ smoke_test = (
         f"{stack}-app-smoke",
         SmokeTestArgs(
             url=load_balancer.url,
-            path=settings.smoke_test_path,
-            test_header=settings.route.test_header,
-            log_retention_days=settings.service.log_retention_days,
+            route=settings.route,
+            spec=settings.smoke_test,
             permissions_boundary_arn=settings.service.access.permissions_boundary_arn,
         ),
     )
-    if settings.smoke_test_path is not None and settings.route.test_header is not None
+    if settings.smoke_test is not None
     else None
 )
 service = FargateService(
@@ -178,8 +169,6 @@ shape, assumptions = stack_shape(
     network=settings.network,
     service=settings.service,
     alarms=settings.alarms,
-    autoscaling=settings.service.autoscaling,
-    deployment=settings.route.deployment,
     default_vpc_azs=settings.cost_default_vpc_azs,
     region=region,
 )

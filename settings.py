@@ -31,8 +31,9 @@ from components.edge.domain import Domain
 from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
-from components.edge.smoke_test_rules import check_smoke_test
+from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
+from components.image.image_spec import ImageSpec
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
@@ -58,7 +59,7 @@ SPECS: Mapping[str, type] = {
     spec.__name__: spec
     for spec in (
         ServiceSpec, HealthCheck, Tuning, ServiceAccess, FargateServiceArgs, ClusterSpec, ExistingCluster, Autoscaling,
-        Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec,
+        Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec, ImageSpec, SmokeTestSpec,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -94,8 +95,8 @@ class ConfigKey:
     description: str
     fields: tuple[str, ...] = ()
     """The spec fields (``Spec.field``) the key sets: an error naming one is this key's. With ``FROM_SPEC``
-    the default is the first field's; the image's keys (whose spec loads the cloud SDKs) and the strategy's
-    (one ``ServiceSpec.strategy``) spell theirs out, and a test holds them to the spec's."""
+    the default is the first field's; the strategy's keys (one ``ServiceSpec.strategy``) and the build
+    context (required: the program's is ``docker``) spell theirs out, and a test holds them to the spec's."""
 
     def __post_init__(self) -> None:
         if self.default == FROM_SPEC:
@@ -103,11 +104,11 @@ class ConfigKey:
 
 
 CONFIG_KEYS: tuple[ConfigKey, ...] = (
-    ConfigKey("dockerContext", "string", "docker", "Build context: a folder of the project, relative to it, holding the app and its Dockerfile; every file below it is part of the image tag. Default: the sample app in docker/.", ("AppImageArgs.context",)),
-    ConfigKey("dockerfile", "string", "Dockerfile", "Dockerfile to build, relative to dockerContext and inside it: the sample's Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only), or your own. LABEL graviton-node.platforms in its final stage limits platforms.", ("AppImageArgs.dockerfile",)),
-    ConfigKey("platforms", "array", ("linux/arm64",), "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index.", ("AppImageArgs.platforms",)),
-    ConfigKey("keepBuilds", "integer", 10, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("AppImageArgs.keep_builds",)),
-    ConfigKey("forceDelete", "boolean", False, "Let pulumi destroy delete the ECR repositories even when they hold images."),
+    ConfigKey("dockerContext", "string", "docker", "Build context: a folder of the project, relative to it, holding the app and its Dockerfile; every file below it is part of the image tag. Default: the sample app in docker/.", ("ImageSpec.context",)),
+    ConfigKey("dockerfile", "string", FROM_SPEC, "Dockerfile to build, relative to dockerContext and inside it: the sample's Dockerfile (multi-arch) or Dockerfile.graviton (arm64 only), or your own. LABEL graviton-node.platforms in its final stage limits platforms.", ("ImageSpec.dockerfile",)),
+    ConfigKey("platforms", "array", FROM_SPEC, "Image platforms; must include linux/arm64. Two platforms build one cached image each, joined by an index.", ("ImageSpec.platforms",)),
+    ConfigKey("keepBuilds", "integer", FROM_SPEC, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("ImageSpec.keep_builds",)),
+    ConfigKey("forceDelete", "boolean", FROM_SPEC, "Let pulumi destroy delete the ECR repositories even when they hold images.", ("ImageSpec.force_delete",)),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
     ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("ServiceAccess.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("ExistingCluster.arn",)),
@@ -156,7 +157,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
     ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none.", ("RouteSpec.test_header",)),
     ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test.", ("SmokeTest",)),
-    ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath.", ("SmokeTestArgs.path",)),
+    ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath.", ("SmokeTestSpec.path",)),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec (sessions logged to CloudWatch; adds the ssmmessages permissions). Turns off the read-only root: the exec agent writes into the container.", ("ServiceSpec.enable_execute_command",)),
     ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "ExistingCluster.exec_kms_key_arn")),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("ServiceAccess.permissions_boundary_arn",)),
@@ -257,12 +258,8 @@ def named_keys(error: ConfigError) -> set[str]:
 class Settings:
     """Everything the program needs from config, validated. Each field's key and default: ``CONFIG_KEYS``."""
 
-    docker_context: Path
-    """The build context, ``dockerContext`` below the project."""
-    dockerfile: str
-    platforms: tuple[str, ...]
-    keep_builds: int
-    force_delete: bool
+    image: ImageSpec
+    """The app's image; its build context is ``dockerContext`` below the project."""
     npm_ca_bundle: str
     cluster: ClusterSpec | ExistingCluster
     """The cluster the stack creates, or the existing one ``clusterArn`` names."""
@@ -271,9 +268,9 @@ class Settings:
     alarms: Alarms | None
     service: ServiceSpec
     """The service, with its route through the stack's load balancer, its scaling and its access."""
-    smoke_test_path: str | None
-    """The path the deployment's smoke test requests (``deploymentSmokeTestPath``, else the health check
-    path), or None without a smoke test (``deploymentSmokeTest``)."""
+    smoke_test: SmokeTestSpec | None
+    """The deployment's smoke test (``deploymentSmokeTest``): the path it requests (``deploymentSmokeTestPath``,
+    else the health check path), its log retention the service's; None without one."""
     load_balancer: LoadBalancerSpec
     network: NetworkSpec
     cost_rates: Mapping[str, Decimal]
@@ -394,16 +391,6 @@ class _Reader:
 
 
 def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
-    strategy = r.part(
-        lambda: build_strategy(
-            fargate_base=r.integer("fargateBase"),
-            fargate_weight=r.integer("fargateWeight"),
-            spot_base=r.integer("spotBase"),
-            spot_weight=r.integer("spotWeight"),
-            use_spot=r.boolean("useSpot"),
-        ),
-        lambda: DEFAULT_STRATEGY,
-    )
     health_check = r.part(
         lambda: HealthCheck(
             path=r.string("healthCheckPath"),
@@ -414,7 +401,7 @@ def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
         ),
         HealthCheck,
     )
-    # Environment, tuning, route, scaling and access are read inside the spec's build: a value its checks
+    # Strategy, environment, tuning, route, scaling and access are read inside the spec's build: a value its checks
     # refuse (its own, or one joining two of its parts) is read as its default when the spec is built again.
     return r.part(
         lambda: ServiceSpec(
@@ -423,7 +410,16 @@ def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
             desired_count=r.integer("desiredCount"),
             container_port=r.integer("containerPort"),
             platform_version=r.string("platformVersion"),
-            strategy=strategy,
+            strategy=r.part(
+                lambda: build_strategy(
+                    fargate_base=r.integer("fargateBase"),
+                    fargate_weight=r.integer("fargateWeight"),
+                    spot_base=r.integer("spotBase"),
+                    spot_weight=r.integer("spotWeight"),
+                    use_spot=r.boolean("useSpot"),
+                ),
+                lambda: DEFAULT_STRATEGY,
+            ),
             stop_timeout_seconds=r.integer("stopTimeoutSeconds"),
             log_retention_days=r.integer("logRetentionDays"),
             health_check=health_check,
@@ -480,22 +476,35 @@ def _access(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceAccess:
     )
 
 
-def _smoke_test_path(r: _Reader, service: ServiceSpec) -> str | None:
-    """The service's route is the catch-all default when its keys are in error: the path is then held to its
-    patterns (``/*``), which take every path."""
+def _smoke_test(r: _Reader, service: ServiceSpec) -> SmokeTestSpec | None:
+    """The smoke test's spec (a path given is held to its form even with the test off), and the rules joining
+    it to the route and the load balancer, which meet only here (``check_smoke_test``). The service's route
+    is the catch-all default when its keys are in error: the path is then held to its patterns (``/*``),
+    which take every path."""
     enabled, path = r.boolean("deploymentSmokeTest"), r.string("deploymentSmokeTestPath")
     route, health_check = service.route, service.health_check
     request_path = path or (health_check.path if health_check is not None else "")
-    check_smoke_test(
-        enabled=enabled,
-        path=path,
-        strategy=route.deployment if route is not None else None,
-        test_header=bool(r.string("deploymentTestHeader")),
-        allowed_cidrs=r.array("allowedCidrs"),
-        request_path=request_path,
-        path_patterns=route.path_patterns if route is not None else (),
-    )
-    return request_path if enabled else None
+    found: list[ConfigError] = []
+    try:
+        spec = (
+            SmokeTestSpec(path=request_path, log_retention_days=service.log_retention_days) if enabled or path else None
+        )
+    except ConfigError as error:
+        found, spec = error.errors, None
+    try:
+        check_smoke_test(
+            enabled=enabled,
+            strategy=route.deployment if route is not None else None,
+            test_header=bool(r.string("deploymentTestHeader")),
+            allowed_cidrs=r.array("allowedCidrs"),
+            request_path=request_path,
+            # A path that is no path is refused for its form alone.
+            path_patterns=route.path_patterns if route is not None and not found else (),
+        )
+    except ConfigError as error:
+        found += error.errors
+    raise_any(found)
+    return spec if enabled else None
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:
@@ -602,18 +611,22 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
 def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpec | ExistingCluster:
     """The cluster ``clusterArn`` names (its ECS Exec key the service's to decrypt with), else the one the
     stack creates (its key encrypting the sessions and their log)."""
-    key, arn = r.string("execKmsKeyArn"), r.string("clusterArn")
+    key, arn, insights = r.string("execKmsKeyArn"), r.string("clusterArn"), r.string("containerInsights")
     cluster = (
         ExistingCluster(arn=arn, exec_kms_key_arn=key)
         if arn
         else ClusterSpec(
-            container_insights=r.string("containerInsights"),
+            container_insights=insights,
             default_strategy=service.strategy,
             exec_logging=service.enable_execute_command,
             exec_kms_key_arn=key,
             log_retention_days=service.log_retention_days,
         )
     )
+    if arn and insights != KEYS_BY_NAME["containerInsights"].default:
+        # Container Insights is a setting of the cluster (ECS ClusterSetting), which its own stack sets: a value
+        # here would be ignored, silently.
+        raise ConfigError("containerInsights", insights, "unset with clusterArn (the existing cluster's own setting)")
     # The session log group is created with this key, and CloudWatch Logs uses a key only in its own
     # region (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS", step 2).
     check.in_region(
@@ -833,31 +846,22 @@ def load_settings(
             r.errors.append(unknown)
     if deploying:
         r.errors.extend(placeholders(raw, secret_keys))
-    # Not ``r.part``: its retry would read the default context, and the Dockerfile would then be looked
-    # for in the sample's folder. None: the Dockerfile is checked in form only (``check.image_args``).
-    try:
-        context: Path | None = _docker_context(r.string("dockerContext"), project)
-    except ConfigError as error:
-        r.fail(error)
-        context = None
-    dockerfile = r.string("dockerfile")
+    # Where a refused dockerContext leaves the spec the sample's folder, a Dockerfile missing there names the
+    # context, so it is skipped (``_Reader.part``): only the Dockerfile's form is held against it then.
+    default_context = project / str(KEYS_BY_NAME["dockerContext"].default)
+    context = r.part(lambda: _docker_context(r.string("dockerContext"), project), lambda: default_context)
     npm_ca_bundle = r.string("npmCaBundle")
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
     service = _service(r, tuple(secret_values))
     settings = Settings(
-        docker_context=context or project / str(KEYS_BY_NAME["dockerContext"].default),
-        dockerfile=dockerfile,
-        platforms=r.array("platforms"),
-        keep_builds=r.integer("keepBuilds"),
-        force_delete=r.boolean("forceDelete"),
         npm_ca_bundle=npm_ca_bundle,
         cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
         service=service,
         # A strategy in error is no ground for refusing a smoke test as well: that check names
         # deploymentStrategy, so it is skipped (``_Reader.part``).
-        smoke_test_path=r.part(lambda: _smoke_test_path(r, service), lambda: None),
+        smoke_test=r.part(lambda: _smoke_test(r, service), lambda: None),
         secret_values=secret_values,
         alarms=r.part(lambda: _alarms(r), lambda: None),
         load_balancer=_load_balancer(r, region),
@@ -877,12 +881,16 @@ def load_settings(
         cost_default_vpc_azs=r.part(
             lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs"), r.string("vpc")), lambda: 0
         ),
-    )
-    r.part(
-        lambda: check.image_args(
-            context=context, dockerfile=dockerfile, platforms=settings.platforms, keep_builds=settings.keep_builds
+        image=r.part(
+            lambda: ImageSpec(
+                context=context,
+                dockerfile=r.string("dockerfile"),
+                platforms=r.array("platforms"),
+                keep_builds=r.integer("keepBuilds"),
+                force_delete=r.boolean("forceDelete"),
+            ),
+            lambda: ImageSpec(context=default_context),
         ),
-        lambda: None,
     )
     _in_partition(r, region)
     access = settings.service.access

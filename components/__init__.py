@@ -18,6 +18,7 @@ __version__ = "0.5.0"
 _EXPORTS: dict[str, str] = {
     "AppImage": "image.app_image",
     "AppImageArgs": "image.app_image",
+    "ImageSpec": "image.image_spec",
     "Network": "network.network",
     "NetworkSpec": "network.network_spec",
     "NetworkArgs": "network.network_spec",
@@ -46,6 +47,13 @@ _EXPORTS: dict[str, str] = {
     "CostEstimate": "cost",
     "estimate": "cost",
     "ConfigError": "errors",
+    "renamed": "errors",
+    "built": "errors",
+    "collect": "errors",
+    "DeploymentStrategy": "service.deployment_strategy",
+    "SmokeTest": "edge.smoke_test",
+    "SmokeTestArgs": "edge.smoke_test",
+    "SmokeTestSpec": "edge.smoke_test_rules",
     "Autoscaling": "service.autoscaling_rules",
     "Schedule": "service.autoscaling_rules",
     "Alarms": "observability.alarm_rules",
@@ -61,6 +69,7 @@ __all__ = [
     "ClusterSpec",
     "ConfigError",
     "CostEstimate",
+    "DeploymentStrategy",
     "Domain",
     "ExistingCluster",
     "FargateService",
@@ -68,6 +77,7 @@ __all__ = [
     "FargateTask",
     "FargateTaskArgs",
     "HealthCheck",
+    "ImageSpec",
     "LoadBalancer",
     "LoadBalancerArgs",
     "LoadBalancerSpec",
@@ -82,12 +92,18 @@ __all__ = [
     "ServiceRouteArgs",
     "ServiceSpec",
     "Sidecar",
+    "SmokeTest",
+    "SmokeTestArgs",
+    "SmokeTestSpec",
     "StrategyItem",
     "Tuning",
     "__version__",
     "autonamed_elb_names",
     "build_strategy",
+    "built",
+    "collect",
     "estimate",
+    "renamed",
     "validate_task_size",
 ]
 
@@ -100,8 +116,11 @@ if TYPE_CHECKING:
     from .edge.route_spec import RouteSpec
     from .edge.service_route import ServiceRoute
     from .edge.service_route_args import Route, ServiceRouteArgs
-    from .errors import ConfigError
+    from .edge.smoke_test import SmokeTest, SmokeTestArgs
+    from .edge.smoke_test_rules import SmokeTestSpec
+    from .errors import ConfigError, built, collect, renamed
     from .image.app_image import AppImage, AppImageArgs
+    from .image.image_spec import ImageSpec
     from .network.network import Network
     from .network.network_spec import NetworkArgs, NetworkSpec
     from .observability.alarm_rules import Alarms
@@ -109,6 +128,7 @@ if TYPE_CHECKING:
     from .service.capacity_strategy import StrategyItem, build_strategy
     from .service.cluster import Cluster
     from .service.cluster_spec import ClusterSpec, ExistingCluster
+    from .service.deployment_strategy import DeploymentStrategy
     from .service.env_tuning import Tuning
     from .service.fargate_service import FargateService
     from .service.fargate_service_args import FargateServiceArgs

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: What an error shows in place of a secret.
 HIDDEN = "(hidden)"
@@ -66,15 +68,37 @@ class CombinedConfigError(ConfigError):
         return list(self._errors)
 
 
-def collect(*checks: Callable[[], object]) -> None:
-    """Run every check; raise the one ``ConfigError`` there was, or ``CombinedConfigError`` for several."""
+def collect(*checks: Callable[[], object], keys: Mapping[str, str] | None = None) -> None:
+    """Run every check; raise the one ``ConfigError`` there was, or ``CombinedConfigError`` for several, each
+    in a program's words when ``keys`` maps the fields it names to config keys (``renamed``)."""
     found: list[ConfigError] = []
     for check in checks:
         try:
             check()
         except ConfigError as error:
             found.extend(error.errors)
-    raise_any(found)
+    raise_any([renamed(one, keys) for one in found] if keys else found)
+
+
+def renamed(error: ConfigError, keys: Mapping[str, str]) -> ConfigError:
+    """``error`` in a program's words: each mistake about a field ``keys`` maps (``{"ServiceSpec.cpu": "cpu"}``)
+    names that key, as its key and wherever its text names the field; several mistakes stay together."""
+    fields = re.compile("|".join(re.escape(field) for field in sorted(keys, key=len, reverse=True)) + r"(?!\w)")
+
+    def one(mistake: ConfigError) -> ConfigError:
+        allowed = fields.sub(lambda m: keys[m[0]], mistake.allowed) if keys else mistake.allowed
+        return ConfigError(keys.get(mistake.key, mistake.key), mistake.value, allowed)
+
+    mapped = [one(mistake) for mistake in error.errors]
+    return mapped[0] if len(mapped) == 1 else CombinedConfigError(mapped)
+
+
+def built(build: Callable[[], T], keys: Mapping[str, str]) -> T:
+    """``build()`` (a spec, say), every mistake it raises in a program's words (``renamed``)."""
+    try:
+        return build()
+    except ConfigError as error:
+        raise renamed(error, keys) from None
 
 
 def raise_any(found: list[ConfigError]) -> None:

@@ -22,8 +22,6 @@ from .cost import (
 )
 from .network.network_spec import NetworkSpec
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
-from .service.autoscaling_rules import Autoscaling
-from .service.deployment_strategy import DeploymentStrategy
 from .service.service_spec import ServiceSpec
 
 
@@ -161,8 +159,6 @@ def stack_shape(
     network: NetworkSpec,
     service: ServiceSpec,
     alarms: Alarms | None,
-    autoscaling: Autoscaling | None,
-    deployment: DeploymentStrategy | None = None,
     default_vpc_azs: int = 0,
     region: str | None = None,
 ) -> tuple[StackShape, tuple[str, ...]]:
@@ -170,8 +166,10 @@ def stack_shape(
     and the assumptions made. The load balancer's AZs are its subnets' (a new VPC's AZs, the existing
     public subnets, or the default VPC's ``default_vpc_azs``, 0 for unknown: then ``DEFAULT_VPC_AZS``,
     assumed, and how to count them in ``region`` said). Alarms are counted from their definitions
-    (``alarm_rules``); a traffic-shifting ``deployment`` watches its second target group with the
-    target-side ones again."""
+    (``alarm_rules``); a traffic-shifting deployment (the service's route's) watches its second target
+    group with the target-side ones again; the scaling policies are the service's autoscaling's."""
+    autoscaling = service.autoscaling
+    deployment = service.route.deployment if service.route is not None else None
     assumptions: list[str] = []
     assumed = False
     if network.mode == "new":

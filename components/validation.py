@@ -110,7 +110,7 @@ def dockerfile_in(key: str, context: Path | None, dockerfile: str) -> Path | Non
         return None
     path = context / relative
     if not path.is_file():
-        raise ConfigError(key, dockerfile, f"{allowed}; there is no such file in {context}")
+        raise ConfigError(key, dockerfile, f"{allowed}; there is no such file in ImageSpec.context {context}")
     if not path.resolve().is_relative_to(context.resolve()):
         raise ConfigError(key, dockerfile, f"{allowed}; it links to {path.resolve()}, outside {context}")
     return path
@@ -128,25 +128,24 @@ def _platforms(values: tuple[str, ...], declared: tuple[str, ...] | None, docker
     """Known build platforms, each once, including linux/arm64 (the task runs ARM64), and only those the
     Dockerfile declares it builds."""
     for value in values:
-        one_of("AppImageArgs.platforms", value, PLATFORMS)
+        one_of("ImageSpec.platforms", value, PLATFORMS)
     if len(set(values)) != len(values):
-        raise ConfigError("AppImageArgs.platforms", list(values), "each platform once")
+        raise ConfigError("ImageSpec.platforms", list(values), "each platform once")
     if "linux/arm64" not in values:
-        raise ConfigError("AppImageArgs.platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
+        raise ConfigError("ImageSpec.platforms", list(values), "a list including linux/arm64 (the task runs ARM64)")
     if declared is not None and not set(values) <= set(declared):
         raise ConfigError(
-            "AppImageArgs.platforms",
+            "ImageSpec.platforms",
             list(values),
-            f"{json.dumps(list(declared))}, the platforms AppImageArgs.dockerfile {dockerfile} declares it builds "
+            f"{json.dumps(list(declared))}, the platforms ImageSpec.dockerfile {dockerfile} declares it builds "
             f'(LABEL {PLATFORMS_LABEL}="{",".join(declared)}")',
         )
     return values
 
 
 def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, ...], keep_builds: int) -> None:
-    """The one check of ``AppImageArgs``' plain fields, every mistake at once: the args run it on
-    construction, a program on its config first (its module loads no cloud SDK). ``context`` None: the
-    caller has refused the context already, and the Dockerfile is checked in form only."""
+    """The one check of an ``ImageSpec``'s fields, every mistake at once, run when the spec is built.
+    ``context`` None: the caller has refused the context already, and the Dockerfile is checked in form only."""
     found: list[ConfigError] = []
 
     def attempt(check: Callable[[], T]) -> T | None:
@@ -156,19 +155,23 @@ def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, .
             found.extend(error.errors)
             return None
 
-    usable = (
-        context if context is not None and attempt(lambda: build_context("AppImageArgs.context", context)) else None
-    )
-    path = attempt(lambda: dockerfile_in("AppImageArgs.dockerfile", usable, dockerfile))
-    declared = attempt(lambda: _declared("AppImageArgs.dockerfile", dockerfile, path)) if path else None
+    usable = context if context is not None and attempt(lambda: build_context("ImageSpec.context", context)) else None
+    path = attempt(lambda: dockerfile_in("ImageSpec.dockerfile", usable, dockerfile))
+    declared = attempt(lambda: _declared("ImageSpec.dockerfile", dockerfile, path)) if path else None
     attempt(lambda: _platforms(platforms, declared, dockerfile))
-    attempt(lambda: int_in_range("AppImageArgs.keep_builds", keep_builds, 1, MAX_KEEP_BUILDS))
+    attempt(lambda: int_in_range("ImageSpec.keep_builds", keep_builds, 1, MAX_KEEP_BUILDS))
     raise_any(found)
+
+
+#: An ECS cluster's ARN in any partition (``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso-b``, ...); its name "Up
+#: to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (botocore ecs
+#: ``CreateClusterRequest.clusterName``).
+_CLUSTER_ARN = re.compile(r"arn:aws(-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}")
 
 
 def cluster_arn(key: str, value: str) -> str:
     """An ECS cluster ARN."""
-    if not (value.startswith("arn:") and ":cluster/" in value):
+    if not _CLUSTER_ARN.fullmatch(value):
         raise ConfigError(key, value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)")
     return value
 

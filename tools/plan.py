@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import hashlib
 import json
 import re
 import shlex
@@ -160,6 +161,23 @@ def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any
         ],
         "outputs": run.outputs,
     }
+
+
+def jsonable(value: Any) -> Any:
+    """An input JSON has no form for, as ``--json`` writes it: an asset by its content's sha256 (a file's by its
+    path too), an archive by its members' names, so that two plans of the same code are the same text.
+    Anything else by ``str``."""
+    import pulumi  # here: the venv guard runs before any SDK is imported
+
+    if isinstance(value, pulumi.AssetArchive):
+        return {"archive": {name: jsonable(member) for name, member in sorted(value.assets.items())}}
+    if isinstance(value, pulumi.StringAsset):
+        return {"sha256": hashlib.sha256(value.text.encode()).hexdigest()}
+    if isinstance(value, pulumi.FileAsset):
+        return {"path": str(value.path), "sha256": hashlib.sha256(Path(value.path).read_bytes()).hexdigest()}
+    if isinstance(value, (pulumi.FileArchive, pulumi.RemoteAsset, pulumi.RemoteArchive)):
+        return {"path": str(getattr(value, "path", "") or getattr(value, "uri", ""))}
+    return str(value)
 
 
 def text(run: Run, stack: str) -> list[str]:
@@ -427,10 +445,10 @@ def main(argv: list[str]) -> int:
     # command never needs collected.
     gc.freeze()
     if options.json:
-        print(json.dumps(document(run, options.stack), indent=2, sort_keys=True, default=str))
+        print(json.dumps(document(run, options.stack), indent=2, sort_keys=True, default=jsonable))
     elif before is not None:
         known = [resource.get("urn", "") for resource in before["resources"]]
-        after = json.loads(json.dumps(document(run, options.stack, known), sort_keys=True, default=str))
+        after = json.loads(json.dumps(document(run, options.stack, known), sort_keys=True, default=jsonable))
         print("\n".join(diff(before, after)))
     elif options.mermaid:
         print("\n".join(mermaid(run)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import validation as check
 from ..errors import ConfigError, collect
-from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, http_timeouts_ms
+from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
 from .domain import Domain
 
 HTTPS_PORT = 443
@@ -39,7 +39,10 @@ class LoadBalancerSpec:
         collect(
             lambda: check.port("LoadBalancerSpec.listener_port", self.listener_port),
             lambda: check.ipv4_cidrs("LoadBalancerSpec.allowed_cidrs", self.allowed_cidrs),
-            lambda: http_timeouts_ms(self.idle_timeout_seconds, "LoadBalancerSpec.idle_timeout_seconds"),
+            # botocore elbv2 LoadBalancerAttribute.Key: idle_timeout.timeout_seconds, 1-4000.
+            lambda: check.int_in_range(
+                "LoadBalancerSpec.idle_timeout_seconds", self.idle_timeout_seconds, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT
+            ),
             lambda: check.int_in_range(
                 "LoadBalancerSpec.access_log_retention_days", self.access_log_retention_days, 1, 3650
             ),

@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigError
+from ..errors import ConfigError, collect
+from ..iam_policies import is_role_path
 from ..observability.alarm_rules import Alarms
-from ..service.app_contract import DEFAULT_IDLE_TIMEOUT
+from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
 from ..service.service_spec import ServiceSpec
+from ..validation import int_in_range
 from .route_spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -30,7 +32,12 @@ class Route:
     and the requests-per-target policy. Default None."""
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
     """The load balancer's idle timeout (``LoadBalancerSpec.idle_timeout_seconds``, or another stack's
-    ``idle_timeout_seconds`` output): the app keeps its connections open longer. Default 60."""
+    ``idle_timeout_seconds`` output), 1-4000: the app keeps its connections open longer. Default 60."""
+
+    def __post_init__(self) -> None:
+        # The ALB's range (botocore elbv2 LoadBalancerAttribute.Key: idle_timeout.timeout_seconds, 1-4000),
+        # checked here, before the service registers anything; the app contract only computes from it.
+        int_in_range("Route.idle_timeout_seconds", self.idle_timeout_seconds, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,8 +63,27 @@ class ServiceRouteArgs:
     """Permissions boundary of the deployment role. Default None."""
 
     def __post_init__(self) -> None:
+        collect(self._check_service, self._check_alarms, self._check_role_path)
+
+    def _check_service(self) -> None:
         if self.service.route is None:
             raise ConfigError("ServiceRouteArgs.service", None, "a ServiceSpec with a ServiceSpec.route")
+
+    def _check_alarms(self) -> None:
+        # The target-side alarms are per load balancer and target group (AWS/ApplicationELB dimensions): without
+        # the load balancer's suffix a route built alone would create none, silently. A FargateService's
+        # args refuse it before the service registers anything.
+        if self.alarms is not None and self.route.load_balancer_arn_suffix is None:
+            raise ConfigError(
+                "ServiceRouteArgs.alarms", True, "a Route with a load_balancer_arn_suffix (its alarms' dimension)"
+            )
+
+    def _check_role_path(self) -> None:
+        # botocore iam CreateRole:Path (``is_role_path``).
+        if not is_role_path(self.role_path):
+            raise ConfigError(
+                "ServiceRouteArgs.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
+            )
 
     @property
     def spec(self) -> RouteSpec:

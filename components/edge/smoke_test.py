@@ -12,14 +12,17 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from ..errors import ConfigError
 from ..iam_policies import default_boundary_arn, lambda_trust, role_path
 from ..naming import type_token
 from . import smoke_test_handler
 from .deployment_role import infrastructure_trust
+from .route_spec import RouteSpec
 from .smoke_test_rules import (
     FUNCTION_TIMEOUT_SECONDS,
     REQUEST_TIMEOUT_SECONDS,
     STAGE,
+    SmokeTestSpec,
     function_policy,
     hook_policy,
     smoke_url,
@@ -32,21 +35,30 @@ SOURCE = Path(smoke_test_handler.__file__)
 
 @dataclass(frozen=True, kw_only=True)
 class SmokeTestArgs:
-    """What to request, with which header, and the roles' path and boundary."""
+    """What to request (a validated spec), through which route's test rule, and the roles' boundary."""
 
     url: pulumi.Input[str]
     """The URL of the listener the test rule is on (``LoadBalancer.url``). Required."""
-    path: str
-    """The path requested (e.g. the health check path). Required."""
-    test_header: tuple[str, str]
-    """(name, value) of the header the test listener rule matches. Required."""
-    log_retention_days: int = 30
-    """Retention of the function's log group. Default 30."""
-    role_path: str = ""
-    """IAM path of both roles. Empty: ``/<project>/<stack>/``. Default empty."""
+    route: RouteSpec
+    """The route whose test listener rule the request goes through: a traffic-shifting deployment with a
+    ``test_header``, the header the function sends. Required."""
+    spec: SmokeTestSpec
+    """The path requested, the function's log retention and the roles' path. Required."""
     permissions_boundary_arn: pulumi.Input[str] = ""
     """Permissions boundary of both roles. Empty: the stack's ``<project>-boundary-<stack>`` in the
     deploying account. Default empty."""
+
+    def __post_init__(self) -> None:
+        # What joins the spec to the route; each part validated itself (RouteSpec checks its header).
+        if self.route.test_header is None or not self.route.deployment.shifts_traffic:
+            allowed = f"a RouteSpec with a canary, linear or blueGreen deployment and a test_header (runs at {STAGE})"
+            raise ConfigError("SmokeTestArgs.route", self.route.deployment.kind, allowed)
+
+    @property
+    def test_header(self) -> tuple[str, str]:
+        """The header the test rule matches (``RouteSpec.test_header``, which ``__post_init__`` requires)."""
+        assert self.route.test_header is not None, "__post_init__ refuses a route without a test header"
+        return self.route.test_header
 
 
 class SmokeTest(pulumi.ComponentResource):
@@ -68,7 +80,7 @@ class SmokeTest(pulumi.ComponentResource):
             lambda v: default_boundary_arn(v[0], v[1], project, stack)
         )
         self._name, self._args = name, args
-        self._path, self._boundary = args.role_path or role_path(project, stack), boundary
+        self._path, self._boundary = args.spec.role_path or role_path(project, stack), boundary
         function = self._function()
         hook_role = aws.iam.Role(
             f"{name}-hook-role",
@@ -98,7 +110,7 @@ class SmokeTest(pulumi.ComponentResource):
     def _function(self) -> aws.lambda_.Function:
         """The function, its log group, and its own role (its log group only)."""
         name, args, child = self._name, self._args, pulumi.ResourceOptions(parent=self)
-        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.spec.log_retention_days, opts=child)
         role = aws.iam.Role(
             f"{name}-role",
             assume_role_policy=lambda_trust(),
@@ -125,7 +137,7 @@ class SmokeTest(pulumi.ComponentResource):
             # No vpc_config: it calls the load balancer's public address (smoke_test_rules, Reachability).
             environment={
                 "variables": {
-                    "URL": pulumi.Output.from_input(args.url).apply(lambda url: smoke_url(url, args.path)),
+                    "URL": pulumi.Output.from_input(args.url).apply(lambda url: smoke_url(url, args.spec.path)),
                     "HEADER_NAME": args.test_header[0],
                     "HEADER_VALUE": args.test_header[1],
                     "TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),

@@ -20,7 +20,7 @@ through a NAT gateway (or fails in a subnet without one: Lambda gives a VPC func
 arrives from the NAT gateway's Elastic IP, never from a security group the ALB could admit (that /32
 could be admitted instead of ``0.0.0.0/0``; this project does not build that variant). Outside a VPC, Lambda
 calls from AWS's shared public ranges, which no fixed CIDR covers: the listener must admit
-``0.0.0.0/0``. No pulumi import: ``settings.py`` checks a stack's config with it.
+``0.0.0.0/0``. No pulumi import: ``settings.py`` builds the spec and checks a stack's config with it.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ..errors import ConfigError, raise_any
-from ..iam_policies import LOG_WRITE, log_streams
+from .. import validation as check
+from ..errors import ConfigError, collect, raise_any
+from ..iam_policies import LOG_WRITE, is_role_path, log_streams
 from ..service.deployment_strategy import DeploymentStrategy
 from .alb_rules import pattern_matches
 
@@ -49,33 +51,61 @@ INVOKE = "lambda:InvokeFunction"
 _PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(\?[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?")
 
 
+@dataclass(frozen=True, kw_only=True)
+class SmokeTestSpec:
+    """What the smoke test requests and how its function is kept: validated on construction."""
+
+    path: str
+    """The URL path requested through the test rule (e.g. the health check path, ``/health?deep=1``): RFC
+    3986 path characters starting with ``/``, an optional query. Required."""
+    log_retention_days: int = 30
+    """Retention of the function's log group (a CloudWatch value). Default 30."""
+    role_path: str = ""
+    """IAM path of both roles. Empty: ``/<project>/<stack>/``. Default empty."""
+
+    def __post_init__(self) -> None:
+        collect(
+            self._check_path,
+            lambda: check.log_retention("SmokeTestSpec.log_retention_days", self.log_retention_days),
+            self._check_role_path,
+        )
+
+    def _check_path(self) -> None:
+        if not _PATH.fullmatch(self.path):
+            raise ConfigError("SmokeTestSpec.path", self.path, "a URL path starting with / (RFC 3986 characters, "
+                "an optional ?query)")  # fmt: skip
+
+    def _check_role_path(self) -> None:
+        # botocore iam CreateRole:Path (``is_role_path``).
+        if self.role_path and not is_role_path(self.role_path):
+            raise ConfigError(
+                "SmokeTestSpec.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
+            )
+
+
 def check_smoke_test(
     *,
     enabled: bool,
-    path: str,
     strategy: DeploymentStrategy | None,
     test_header: bool,
     allowed_cidrs: Sequence[str],
     request_path: str = "",
     path_patterns: Sequence[str] = (),
 ) -> None:
-    """Refuse a smoke test ECS would not run, or one that could not reach the new revision. ``strategy`` is
-    None when it is in error itself: there is nothing to hold the smoke test to. ``request_path`` is the
-    path the function requests (``path``, else the health check path); ``path_patterns`` the route's
-    (empty when they are in error themselves: nothing to hold the path to)."""
+    """Refuse a smoke test ECS would not run, or one that could not reach the new revision: the rules joining
+    it to the route and to the load balancer, which meet only in a program (the path's own form is
+    ``SmokeTestSpec``'s). ``strategy`` is None when it is in error itself: there is nothing to hold the smoke
+    test to. ``request_path`` is the path the function requests; ``path_patterns`` the route's (empty when
+    they are in error themselves: nothing to hold the path to)."""
     errors: list[ConfigError] = []
-    if path and not _PATH.fullmatch(path):
-        errors.append(ConfigError("SmokeTestArgs.path", path, "empty (the health check path), or a URL path "
-            "starting with / (RFC 3986 characters, an optional ?query)"))  # fmt: skip
-    elif enabled and path_patterns and not any(pattern_matches(p, request_path) for p in path_patterns):
+    if enabled and path_patterns and not any(pattern_matches(p, request_path) for p in path_patterns):
         # The test rule carries the route's path patterns beside the header, and an ALB rule's conditions
         # all must match (ELB guide, "Listener rules": conditions): a path none matches misses the test rule
         # and gets the listener's default action or another service, so every deploy would roll back, or pass
         # against the wrong service.
-        errors.append(ConfigError("SmokeTestArgs.path", request_path, "a path that one of RouteSpec.path_patterns "
-            f"{list(path_patterns)} matches (* any characters, ? one; the query string is not matched; empty "
-            "SmokeTestArgs.path requests HealthCheck.path): the test rule only takes the requests the "
-            "production rule's path patterns take"))  # fmt: skip
+        errors.append(ConfigError("SmokeTestSpec.path", request_path, "a path that one of RouteSpec.path_patterns "
+            f"{list(path_patterns)} matches (* any characters, ? one; the query string is not matched): the test "
+            "rule only takes the requests the production rule's path patterns take"))  # fmt: skip
     missing: list[str] = []
     if strategy is not None and not strategy.shifts_traffic:
         missing.append(f"a canary, linear or blueGreen DeploymentStrategy.kind, not {strategy.kind} (the hook "

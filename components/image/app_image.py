@@ -22,46 +22,26 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
-from .. import validation as check
 from ..naming import type_token
 from .build_tag import TAG_PREFIX, build_tag, platform_suffix
 from .ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
+from .image_spec import ImageSpec
 
 CACHE_TAG_PREFIX = "cache-"
 
 
 @dataclass(frozen=True, kw_only=True)
 class AppImageArgs:
-    """What to build and how long to keep it."""
+    """The image (its validated spec) and what building it needs beside: secrets and a builder."""
 
-    context: Path
-    """Build context: a directory holding the app and its Dockerfile (this project's is ``docker/``); handed
-    to docker-build relative to the working directory (the project, under ``pulumi up``), so that
-    checkouts at different paths build the same inputs. Every file below it is part of the image tag.
-    Required."""
-    dockerfile: str = "Dockerfile"
-    """Path of the Dockerfile, relative to ``context`` and inside it (``Dockerfile``, ``deploy/app.Dockerfile``).
-    A Dockerfile with ``LABEL graviton-node.platforms="linux/arm64"`` in its final stage (``Dockerfile.graviton``)
-    declares the only platforms it builds, and ``platforms`` must stay within them. Default ``Dockerfile``."""
-    platforms: tuple[str, ...] = ("linux/arm64",)
-    """Platforms to build; must include linux/arm64. Default ``("linux/arm64",)``."""
-    keep_builds: int = 10
-    """Builds the lifecycle policy keeps (1-1000). Default 10."""
-    force_delete: bool = False
-    """Allow deleting the image repository while it holds images. Default False."""
-    build_args: Mapping[str, str] = field(default_factory=dict)
-    """Dockerfile ``ARG`` values (part of the tag). Default empty."""
+    spec: ImageSpec
+    """Context, Dockerfile, platforms, builds kept, build args (validated). Required."""
     build_secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """BuildKit secrets by id, e.g. ``{"npm_ca": <CA bundle>}``; never in a layer or the tag. Default empty."""
     builder: str | None = None
     """Name of an existing buildx builder (docker-container driver) to build with, e.g. one whose BuildKit
     image is pinned by digest. Default None: docker-build uses the current builder, another non-default
     one, or creates one from BuildKit's mutable ``buildx-stable-1`` tag."""
-
-    def __post_init__(self) -> None:
-        check.image_args(
-            context=self.context, dockerfile=self.dockerfile, platforms=self.platforms, keep_builds=self.keep_builds
-        )
 
 
 class AppImage(pulumi.ComponentResource):
@@ -79,9 +59,12 @@ class AppImage(pulumi.ComponentResource):
     def __init__(self, name: str, args: AppImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("app_image", "AppImage"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.platforms = args.platforms
+        self.platforms = args.spec.platforms
         self.tag = build_tag(
-            args.context, dockerfile=args.dockerfile, platforms=args.platforms, build_args=args.build_args
+            args.spec.context,
+            dockerfile=args.spec.dockerfile,
+            platforms=args.spec.platforms,
+            build_args=args.spec.build_args,
         )
         repo, cache_repo = self._repositories(name, args, child)
         token = aws.ecr.get_authorization_token_output(
@@ -92,9 +75,10 @@ class AppImage(pulumi.ComponentResource):
             "username": token.user_name,
             "password": pulumi.Output.secret(token.password),
         }
-        multi = len(args.platforms) > 1
+        multi = len(args.spec.platforms) > 1
         images = [
-            self._build(name, args, platform, repo, cache_repo, registry, child, multi) for platform in args.platforms
+            self._build(name, args, platform, repo, cache_repo, registry, child, multi)
+            for platform in args.spec.platforms
         ]
         if multi:
             index = docker_build.Index(
@@ -130,14 +114,14 @@ class AppImage(pulumi.ComponentResource):
             image_tag_mutability="IMMUTABLE_WITH_EXCLUSION",
             image_tag_mutability_exclusion_filters=[{"filter": f"{TAG_PREFIX}*", "filter_type": "WILDCARD"}],
             image_scanning_configuration={"scan_on_push": True},
-            force_delete=args.force_delete,
+            force_delete=args.spec.force_delete,
             opts=child,
         )
         aws.ecr.LifecyclePolicy(
             f"{name}-lifecycle",
             repository=repo.name,
             policy=lifecycle_policy(
-                tag_prefix=TAG_PREFIX, keep_builds=args.keep_builds, platform_count=len(args.platforms)
+                tag_prefix=TAG_PREFIX, keep_builds=args.spec.keep_builds, platform_count=len(args.spec.platforms)
             ),
             opts=child,
         )
@@ -172,10 +156,10 @@ class AppImage(pulumi.ComponentResource):
         tag = f"{self.tag}-{suffix}" if multi else self.tag
         cache_ref = pulumi.Output.format("{0}:{1}{2}", cache_repo.repository_url, CACHE_TAG_PREFIX, suffix)
         build: dict[str, Any] = {
-            "context": {"location": project_relative(args.context)},
-            "dockerfile": {"location": project_relative(args.context / args.dockerfile)},
+            "context": {"location": project_relative(args.spec.context)},
+            "dockerfile": {"location": project_relative(args.spec.context / args.spec.dockerfile)},
             "platforms": [docker_build.Platform(platform)],
-            "build_args": dict(args.build_args),
+            "build_args": dict(args.spec.build_args),
             "secrets": dict(args.build_secrets),
             "ignore_secrets_in_diff_calculation": sorted(args.build_secrets),
             "registries": [registry],

@@ -27,7 +27,7 @@ def untagged_per_build(platform_count: int) -> int:
 
 def lifecycle_policy(*, tag_prefix: str, keep_builds: int, platform_count: int) -> str:
     """The lifecycle policy JSON: rules in ascending ``rulePriority`` (else Pulumi shows a perpetual diff).
-    ``keep_builds`` is checked once, with the image's args (``validation.image_args``: 1 to ``MAX_KEEP_BUILDS``)."""
+    ``keep_builds`` is checked once, when the image's spec is built (``ImageSpec``: 1 to ``MAX_KEEP_BUILDS``)."""
     rules = [
         {
             "rulePriority": 1,

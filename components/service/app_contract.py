@@ -21,14 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..errors import ConfigError
+from ..errors import ConfigError, raise_any
 
 #: The target group's health check (ELB ranges: interval 5-300, timeout 2-120, thresholds 2-10).
 TARGET_HEALTH_INTERVAL_SECONDS = 15
 TARGET_HEALTH_TIMEOUT_SECONDS = 5
 TARGET_HEALTHY_THRESHOLD = 2
 TARGET_UNHEALTHY_THRESHOLD = 3
-#: ALB idle timeout range (``idle_timeout.timeout_seconds``).
+#: ALB idle timeout range: botocore ``elbv2`` ``LoadBalancerAttribute.Key``, "``idle_timeout.timeout_seconds``
+#: ... The valid range is 1-4000 seconds". ``Route`` and ``LoadBalancerSpec`` hold it, each for its own field.
 MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 1, 4000
 #: The ALB's own default idle timeout (ELB API reference, ``idle_timeout.timeout_seconds``: 60).
 DEFAULT_IDLE_TIMEOUT = 60
@@ -71,6 +72,19 @@ def shutdown_budget_seconds(*, stop_timeout_seconds: int, deregistration_delay_s
     budget = finish_seconds(
         stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
     )
+    health_drain = drain_delay_seconds(0)
+    floor = health_drain + EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
+    if stop_timeout_seconds < floor:
+        # Too short for any deregistration delay: the stop timeout's own mistake, reported even when the
+        # delay is in error too (it names no other field).
+        raise ConfigError(
+            "ServiceSpec.stop_timeout_seconds",
+            stop_timeout_seconds,
+            f"at least {floor} with a route: whatever the deregistration delay, the app drains at least "
+            f"{health_drain} s after SIGTERM (the target group's {TARGET_HEALTH_INTERVAL_SECONDS} s x "
+            f"{TARGET_UNHEALTHY_THRESHOLD} health check), then needs {MIN_FINISH_SECONDS} s to finish and "
+            f"{EXIT_MARGIN_SECONDS} s to exit",
+        )
     if budget < MIN_FINISH_SECONDS:
         drain = drain_delay_seconds(deregistration_delay_seconds)
         least = drain + EXIT_MARGIN_SECONDS + MIN_FINISH_SECONDS
@@ -99,11 +113,10 @@ def worker_budget_seconds(stop_timeout_seconds: int) -> int:
     return budget
 
 
-def http_timeouts_ms(idle_timeout_seconds: int, key: str = "Route.idle_timeout_seconds") -> dict[str, int]:
-    """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default;
-    an idle timeout outside the ALB's range is ``key``'s mistake."""
-    if not MIN_IDLE_TIMEOUT <= idle_timeout_seconds <= MAX_IDLE_TIMEOUT:
-        raise ConfigError(key, idle_timeout_seconds, f"an integer from {MIN_IDLE_TIMEOUT} to {MAX_IDLE_TIMEOUT}")
+def http_timeouts_ms(idle_timeout_seconds: int) -> dict[str, int]:
+    """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default.
+    Computed, not judged: the timeout is a ``Route``'s, which holds it to the ALB's range."""
+    assert MIN_IDLE_TIMEOUT <= idle_timeout_seconds <= MAX_IDLE_TIMEOUT, "Route.__post_init__ checks the range"
     keep_alive = idle_timeout_seconds * 1000 + KEEP_ALIVE_MARGIN_MS
     headers = keep_alive + HEADERS_MARGIN_MS
     return {"keep_alive": keep_alive, "headers": headers, "request": max(NODE_REQUEST_TIMEOUT_MS, headers)}
@@ -126,9 +139,7 @@ def app_environment(
         served = {"PORT": str(port), "HEALTH_CHECK_PATH": health_check_path} if health_check_path is not None else {}
         budget = finish_seconds(stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=None)
         return {**served, "SHUTDOWN_TIMEOUT_MS": str(budget * 1000)}
-    if health_check_path is None:
-        allowed = "a HealthCheck with a route: the target group checks its path (None only without a route)"
-        raise ConfigError("ServiceSpec.health_check", None, allowed)
+    assert health_check_path is not None, "ServiceSpec refuses a route without a health check (check_routed_health)"
     timeouts = http_timeouts_ms(idle_timeout_seconds)
     budget = finish_seconds(
         stop_timeout_seconds=stop_timeout_seconds, deregistration_delay_seconds=deregistration_delay_seconds
@@ -145,10 +156,14 @@ def app_environment(
 
 
 def reject_owned(user_env: Mapping[str, str]) -> None:
-    """Raise when the user's ``environment`` sets a variable the task derives."""
-    clashes = sorted(OWNED_NAMES & user_env.keys())
-    if clashes:
-        name = clashes[0]
-        raise ConfigError(
-            "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (the task sets it from its own settings)"
-        )
+    """Raise when the user's ``environment`` sets a variable the task derives, naming each one."""
+    raise_any(
+        [
+            ConfigError(
+                "ServiceSpec.environment",
+                f"{name}={user_env[name]}",
+                f"no {name} (the task sets it from its own settings)",
+            )
+            for name in sorted(OWNED_NAMES & user_env.keys())
+        ]
+    )

@@ -29,17 +29,28 @@ class StrategyItem:
     """Share of the tasks beyond the base (0-1000). Default 0."""
 
 
-#: The fields an item's errors name: ``ServiceSpec.strategy[<provider>].base`` and ``.weight``.
-_KEYS = {p: (f"ServiceSpec.strategy[{p}].base", f"ServiceSpec.strategy[{p}].weight") for p in (FARGATE, FARGATE_SPOT)}
+PROVIDERS = (FARGATE, FARGATE_SPOT)
 
 
-def validate_strategy(strategy: tuple[StrategyItem, ...]) -> tuple[StrategyItem, ...]:
-    """Raise ``ConfigError`` on the first API rule ``strategy`` breaks; return it otherwise."""
+def _keys(field: str) -> dict[str, tuple[str, str]]:
+    """The fields an item's errors name: ``<field>[<provider>].base`` and ``.weight``."""
+    return {p: (f"{field}[{p}].base", f"{field}[{p}].weight") for p in PROVIDERS}
+
+
+#: A service's strategy's item fields (``ServiceSpec.strategy[FARGATE].base``, ...).
+_KEYS = _keys("ServiceSpec.strategy")
+
+
+def validate_strategy(
+    strategy: tuple[StrategyItem, ...], field: str = "ServiceSpec.strategy"
+) -> tuple[StrategyItem, ...]:
+    """Raise ``ConfigError`` on the first API rule ``strategy`` (the spec's ``field``) breaks; return it otherwise."""
+    keys = _keys(field)
     providers = [item.capacity_provider for item in strategy]
-    if not strategy or len(set(providers)) != len(providers) or not set(providers) <= _KEYS.keys():
-        raise ConfigError("ServiceSpec.strategy", providers, "FARGATE and/or FARGATE_SPOT, each once")
+    if not strategy or len(set(providers)) != len(providers) or not set(providers) <= keys.keys():
+        raise ConfigError(field, providers, "FARGATE and/or FARGATE_SPOT, each once")
     for item in strategy:
-        base_key, weight_key = _KEYS[item.capacity_provider]
+        base_key, weight_key = keys[item.capacity_provider]
         if not 0 <= item.base <= MAX_BASE:
             raise ConfigError(base_key, item.base, f"an integer from 0 to {MAX_BASE}")
         if not 0 <= item.weight <= MAX_WEIGHT:
@@ -47,12 +58,12 @@ def validate_strategy(strategy: tuple[StrategyItem, ...]) -> tuple[StrategyItem,
     with_base = [item for item in strategy if item.base]
     if len(with_base) > 1:
         first, second = with_base[0], with_base[-1]
-        first_key, second_key = _KEYS[first.capacity_provider][0], _KEYS[second.capacity_provider][0]
+        first_key, second_key = keys[first.capacity_provider][0], keys[second.capacity_provider][0]
         raise ConfigError(
             second_key, second.base, f"0 while {first_key} is {first.base} (only one provider may have a base)"
         )
     if not any(item.weight for item in strategy):
-        raise ConfigError(_KEYS[strategy[-1].capacity_provider][1], 0, "1-1000 (at least one weight must be > 0)")
+        raise ConfigError(keys[strategy[-1].capacity_provider][1], 0, "1-1000 (at least one weight must be > 0)")
     return strategy
 
 
@@ -61,12 +72,13 @@ def build_strategy(
 ) -> tuple[StrategyItem, ...]:
     """The strategy for the config keys ``fargateBase``/``fargateWeight``/``spotBase``/``spotWeight``.
 
-    FARGATE_SPOT is always in it unless ``use_spot`` is false, which needs both Spot keys at 0.
+    FARGATE_SPOT is always in it unless ``use_spot`` is false, which needs both Spot keys at 0. The items
+    are built, not judged: the spec they go into (``ServiceSpec.strategy``) holds them to ECS's rules once.
     """
     on_demand = StrategyItem(capacity_provider=FARGATE, base=fargate_base, weight=fargate_weight)
     if use_spot:
         spot = StrategyItem(capacity_provider=FARGATE_SPOT, base=spot_base, weight=spot_weight)
-        return validate_strategy((on_demand, spot))
+        return (on_demand, spot)
     if spot_base or spot_weight:
         # Every key to change at once, not one per run: Spot's base and weight to 0, and a FARGATE weight.
         spot_keys, weight_key = _KEYS[FARGATE_SPOT], _KEYS[FARGATE][1]
@@ -77,7 +89,7 @@ def build_strategy(
             use_spot,
             "true; or false together with " + ", ".join(changes) + " (without Spot, FARGATE takes every task)",
         )
-    return validate_strategy((on_demand,))
+    return (on_demand,)
 
 
 def split_tasks(desired_count: int, strategy: tuple[StrategyItem, ...]) -> dict[str, Decimal]:

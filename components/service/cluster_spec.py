@@ -38,7 +38,7 @@ class ClusterSpec:
     def __post_init__(self) -> None:
         collect(
             lambda: check.one_of("ClusterSpec.container_insights", self.container_insights, CONTAINER_INSIGHTS),
-            lambda: validate_strategy(self.default_strategy),
+            lambda: validate_strategy(self.default_strategy, "ClusterSpec.default_strategy"),
             lambda: check.kms_key_arn("ClusterSpec.exec_kms_key_arn", self.exec_kms_key_arn),
             lambda: check.log_retention("ClusterSpec.log_retention_days", self.log_retention_days),
         )

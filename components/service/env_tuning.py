@@ -10,12 +10,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..errors import ConfigError, collect
+from ..errors import ConfigError, collect, raise_any
 from ..validation import int_in_range
 
 HEAP_FLAG = "--max-old-space-size"
@@ -26,7 +25,8 @@ TUNED_NAMES = frozenset({"MALLOC_ARENA_MAX", "UV_THREADPOOL_SIZE"})
 
 @dataclass(frozen=True, kw_only=True)
 class Tuning:
-    """Tuning knobs; each is a config key (``heapPercent``, ``uvThreadpoolSize``, ``mallocArenaMax``)."""
+    """Tuning knobs; each is a config key (``heapPercent``, ``uvThreadpoolSize``, ``mallocArenaMax``).
+    Validated on construction, every value out of range at once."""
 
     heap_percent: int = 70
     """V8 old-space ceiling as a percentage of the container's memory (10-90). Default 70."""
@@ -35,15 +35,12 @@ class Tuning:
     malloc_arena_max: int = 2
     """glibc malloc arena cap (1-64). Default 2."""
 
-
-def validate_tuning(tuning: Tuning) -> None:
-    """Raise ``ConfigError`` for every tuning value out of range."""
-    checks = (
-        ("Tuning.heap_percent", tuning.heap_percent, 10, 90),
-        ("Tuning.uv_threadpool_size", tuning.uv_threadpool_size, 1, 1024),
-        ("Tuning.malloc_arena_max", tuning.malloc_arena_max, 1, 64),
-    )
-    collect(*(functools.partial(int_in_range, key, value, low, high) for key, value, low, high in checks))
+    def __post_init__(self) -> None:
+        collect(
+            lambda: int_in_range("Tuning.heap_percent", self.heap_percent, 10, 90),
+            lambda: int_in_range("Tuning.uv_threadpool_size", self.uv_threadpool_size, 1, 1024),
+            lambda: int_in_range("Tuning.malloc_arena_max", self.malloc_arena_max, 1, 64),
+        )
 
 
 def _is_heap_flag(flag: str) -> bool:
@@ -69,26 +66,31 @@ def parse_environment(entries: tuple[str, ...]) -> dict[str, str]:
     return env
 
 
-def tuned_environment(user_env: Mapping[str, str], *, container_memory_mib: int, tuning: Tuning) -> dict[str, str]:
-    """The container environment: the user's variables plus the tuning, user flags kept.
-
-    A user ``NODE_OPTIONS`` keeps its flags and gains the heap ceiling; a heap flag of its own is an
-    error, since two ceilings would leave the effective one to flag order.
-    """
-    validate_tuning(tuning)
-    clashes = sorted(TUNED_NAMES & user_env.keys())
-    if clashes:
-        name = clashes[0]
-        raise ConfigError(
+def check_untuned(user_env: Mapping[str, str]) -> None:
+    """Raise when the user's environment sets what the tuning sets: a tuned variable (each one named), or
+    a heap flag in ``NODE_OPTIONS``, since two ceilings would leave the effective one to flag order."""
+    clashes = [
+        ConfigError(
             "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)"
         )
-    user_node_options = user_env.get("NODE_OPTIONS", "").split()
-    if any(_is_heap_flag(flag) for flag in user_node_options):
-        raise ConfigError(
-            "ServiceSpec.environment",
-            f"NODE_OPTIONS={user_env['NODE_OPTIONS']}",
-            f"NODE_OPTIONS without {HEAP_FLAG} (it is derived from memory and Tuning.heap_percent)",
+        for name in sorted(TUNED_NAMES & user_env.keys())
+    ]
+    if any(_is_heap_flag(flag) for flag in user_env.get("NODE_OPTIONS", "").split()):
+        clashes.append(
+            ConfigError(
+                "ServiceSpec.environment",
+                f"NODE_OPTIONS={user_env['NODE_OPTIONS']}",
+                f"NODE_OPTIONS without {HEAP_FLAG} (it is derived from memory and Tuning.heap_percent)",
+            )
         )
+    raise_any(clashes)
+
+
+def tuned_environment(user_env: Mapping[str, str], *, container_memory_mib: int, tuning: Tuning) -> dict[str, str]:
+    """The container environment: the user's variables plus the tuning, user flags kept; a user
+    ``NODE_OPTIONS`` keeps its flags and gains the heap ceiling. Computed, not judged: ``ServiceSpec``
+    holds the user's environment to ``check_untuned`` once."""
+    user_node_options = user_env.get("NODE_OPTIONS", "").split()
     heap = heap_ceiling_mib(container_memory_mib, tuning.heap_percent)
     return {
         **user_env,

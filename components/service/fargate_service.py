@@ -141,7 +141,7 @@ class FargateService(pulumi.ComponentResource):
                 spec=args.spec, image_ref=args.image_ref, role_path=self._role_path,
                 permissions_boundary_arn=self._boundary, secret_values=args.secret_values,
                 exec_log_group_arn=cluster.exec_log_group_arn if cluster else None,
-                exec_kms_key_arn=args.cluster.exec_kms_key_arn, idle_timeout_seconds=self._idle_timeout(),
+                exec_kms_key_arn=args.cluster.exec_kms_key_arn, route=args.route,
             ),
             self._child,
         )  # fmt: skip

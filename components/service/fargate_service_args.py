@@ -78,10 +78,10 @@ class FargateServiceArgs:
     def _check_load_balancer_metrics(self) -> None:
         arn_suffix = self.route.load_balancer_arn_suffix if self.route is not None else None
         scaling = self.spec.autoscaling
-        if scaling is not None and scaling.requests_per_target is not None and arn_suffix is None:
-            raise ConfigError(
-                "Autoscaling.requests_per_target", scaling.requests_per_target, "unset, or a load_balancer_arn_suffix"
-            )
+        requests = scaling.requests_per_target if scaling is not None else None
+        # Without a route the spec refuses requests per target itself (check_request_scaling).
+        if requests is not None and self.route is not None and arn_suffix is None:
+            raise ConfigError("Autoscaling.requests_per_target", requests, "unset, or a load_balancer_arn_suffix")
         if self.alarms is not None and self.route is not None and arn_suffix is None:
             raise ConfigError(
                 "FargateServiceArgs.alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)"

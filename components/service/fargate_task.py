@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..edge.service_route_args import Route
 from ..iam_policies import (
     ecr_repository_arn,
     exec_command_policy,
@@ -46,9 +47,9 @@ class FargateTaskArgs:
     """The cluster's ECS Exec session log group, for the task role (with ECS Exec). Default None."""
     exec_kms_key_arn: str = ""
     """The key ECS Exec sessions are encrypted with. Default empty."""
-    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
-    """With ``ServiceSpec.route``: the idle timeout of the load balancer that routes to the task, which the
-    app's HTTP timeouts outlast. Default 60."""
+    route: Route | None = None
+    """With ``ServiceSpec.route``: the load balancer that routes to the task, whose idle timeout (checked by
+    ``Route``) the app's HTTP timeouts outlast. Default None: the ALB's default, 60 s."""
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -205,7 +206,8 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
     ) -> aws.ecs.TaskDefinition:
         """The ARM64 Fargate task and its container definition (``container_definition``)."""
-        spec, idle = self._args.spec, self._args.idle_timeout_seconds
+        spec, route = self._args.spec, self._args.route
+        idle = route.idle_timeout_seconds if route is not None else DEFAULT_IDLE_TIMEOUT
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=account_unique(pulumi.get_project(), self._name),

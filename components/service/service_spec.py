@@ -15,7 +15,7 @@ from ..edge import alb_rules
 from ..edge.route_spec import RouteSpec
 from ..errors import ConfigError, collect
 from . import service_spec_rules as rules
-from .app_contract import DEFAULT_IDLE_TIMEOUT, app_environment, reject_owned
+from .app_contract import DEFAULT_IDLE_TIMEOUT, app_environment
 from .autoscaling_rules import Autoscaling
 from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
@@ -132,6 +132,8 @@ class ServiceSpec:
             lambda: rules.check_shutdown(self),
             lambda: rules.check_deployment_percents(self),
             lambda: rules.check_desired_count(self),
+            lambda: rules.check_request_scaling(self),
+            lambda: rules.check_environment(self),
             lambda: rules.check_environment_names(self),
         )
 
@@ -218,8 +220,8 @@ class ServiceSpec:
     def container_environment(self, idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT) -> dict[str, str]:
         """The user's environment, the tuning for the app container's memory (the task's less its sidecars'), and
         what the app must know of the task and, with a route, of the load balancer (its idle timeout, which
-        only a route's environment reads) and the target group's draining (``app_contract``)."""
-        reject_owned(self.environment)
+        only a route's environment reads) and the target group's draining (``app_contract``). Computed from a
+        spec that has judged its fields once, on construction: it raises nothing."""
         tuned = tuned_environment(self.environment, container_memory_mib=self.app_memory_mib, tuning=self.tuning)
         contract = app_environment(
             port=self.container_port,

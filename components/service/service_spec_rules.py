@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigError
-from .app_contract import shutdown_budget_seconds, worker_budget_seconds
+from ..errors import ConfigError, collect
+from .app_contract import reject_owned, shutdown_budget_seconds, worker_budget_seconds
 from .autoscaling_rules import check_desired
 from .deployment_strategy import check_rolling_percents
+from .env_tuning import check_untuned
 from .secrets import check_names
 
 if TYPE_CHECKING:
@@ -51,6 +52,23 @@ def check_desired_count(spec: ServiceSpec) -> None:
     """With autoscaling, ``desired_count`` (the count the service starts with) lies in its range."""
     if spec.autoscaling is not None:
         check_desired(spec.desired_count, min_count=spec.autoscaling.min_count, max_count=spec.autoscaling.max_count)
+
+
+def check_request_scaling(spec: ServiceSpec) -> None:
+    """Scaling on requests per target tracks the route's target group (``ALBRequestCountPerTarget``, whose
+    resource label names it): a service without a route has none to track."""
+    scaling = spec.autoscaling
+    if scaling is not None and scaling.requests_per_target is not None and spec.route is None:
+        raise ConfigError(
+            "Autoscaling.requests_per_target",
+            scaling.requests_per_target,
+            "unset without a ServiceSpec.route (it tracks the route's requests per target)",
+        )
+
+
+def check_environment(spec: ServiceSpec) -> None:
+    """The user's environment leaves alone what the app contract and the tuning set (each clash named)."""
+    collect(lambda: reject_owned(spec.environment), lambda: check_untuned(spec.environment))
 
 
 def check_environment_names(spec: ServiceSpec) -> None:

@@ -10,9 +10,11 @@ from graviton_node_components import (
     ExistingCluster,
     FargateService,
     FargateServiceArgs,
+    ImageSpec,
     Route,
     RouteSpec,
     ServiceSpec,
+    built,
 )
 
 config = pulumi.Config()
@@ -36,18 +38,31 @@ def _platform_idle_timeout(output: float) -> int:
     return platform_idle
 
 
-# The priority is unique on the platform's listener and only its owner knows which are free: no default,
-# the stack names its own (1-49999; the platform's catch-all holds 50000).
-route = RouteSpec(
-    path_patterns=(path_pattern, f"{path_pattern}/*"), listener_rule_priority=config.require_int("listenerRulePriority")
-)
-spec = ServiceSpec(
-    desired_count=config.get_int("desiredCount", 2), environment={"BASE_PATH": path_pattern}, route=route
+#: The package's errors name its fields; this program's config keys set them.
+KEYS = {
+    "RouteSpec.path_patterns": "pathPattern",
+    "RouteSpec.listener_rule_priority": "listenerRulePriority",
+    "ServiceSpec.desired_count": "desiredCount",
+}
+spec = built(
+    lambda: ServiceSpec(
+        desired_count=config.get_int("desiredCount", 2),
+        environment={"BASE_PATH": path_pattern},
+        route=RouteSpec(
+            path_patterns=(path_pattern, f"{path_pattern}/*"),
+            # Unique on the platform's listener and only its owner knows which are free: no default, the
+            # stack names its own (1-49999; the platform's catch-all holds 50000).
+            listener_rule_priority=config.require_int("listenerRulePriority"),
+        ),
+    ),
+    KEYS,
 )
 
 image = AppImage(
     f"{stack}-api",
-    AppImageArgs(context=Path(__file__).resolve().parents[2] / "docker", dockerfile="Dockerfile.graviton"),
+    AppImageArgs(
+        spec=ImageSpec(context=Path(__file__).resolve().parents[2] / "docker", dockerfile="Dockerfile.graviton")
+    ),
 )
 service = FargateService(
     f"{stack}-api",

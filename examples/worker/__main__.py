@@ -21,8 +21,10 @@ from graviton_node_components import (
     ExistingCluster,
     FargateService,
     FargateServiceArgs,
+    ImageSpec,
     ServiceSpec,
     build_strategy,
+    collect,
 )
 from graviton_node_components.observability.dashboard import METRIC_NAMESPACE
 from graviton_node_components.observability.task_counter import TaskCounter, TaskCounterArgs
@@ -36,28 +38,32 @@ backlog_per_task = config.get_int("backlogPerTask", 10)
 # may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
 WORK_SECONDS = 300
 
+
 # With no task running the backlog counts as one task's (below), so fewer than backlogPerTask messages
 # would wait forever: at least one task runs. A target under one message per task is no backlog at all
 # (0 would ask for endless tasks). Both fail here, before anything is registered (as do the spec's and
 # the scaling's own checks below).
-for key, value, why in (
-    ("minCount", min_count, "fewer than backlogPerTask messages wait for a running task"),
-    ("backlogPerTask", backlog_per_task, "the visible messages per running task the scaling keeps"),
-):
+def at_least_one(key: str, value: int, why: str) -> None:
     if value < 1:
         raise ConfigError(key, value, f"an integer of at least 1: {why}")
+
 
 # Queue names are unique per account and region (1-80 letters, digits, - and _): stack and project keep
 # copies apart, and the stack's name comes first, as the deployer policy's StackQueues scopes them
 # (docs/iam.md). The app resolves the URL from the name (the task environment takes plain values).
 name = f"{stack}-{project}-jobs"
-try:
-    # The backlog policy below is this program's own: no CPU target.
-    autoscaling = Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=None, own_policies=True)
-except ConfigError as error:
-    # The package names its fields; this program's reader set config keys.
-    keys = {"Autoscaling.min_count": "minCount", "Autoscaling.max_count": "maxCount"}
-    raise ConfigError(keys.get(error.key, error.key), error.value, error.allowed) from None
+scalings: list[Autoscaling] = []
+# Every mistake at once, in this program's keys (the package names its fields). The backlog policy below
+# is this program's own: no CPU target.
+collect(
+    lambda: at_least_one("minCount", min_count, "fewer than backlogPerTask messages wait for a running task"),
+    lambda: at_least_one("backlogPerTask", backlog_per_task, "the visible messages per running task the scaling keeps"),
+    lambda: scalings.append(
+        Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=None, own_policies=True)
+    ),
+    keys={"Autoscaling.min_count": "minCount", "Autoscaling.max_count": "maxCount"},
+)
+autoscaling = scalings[0]
 spec = ServiceSpec(
     cpu=256,
     memory=512,
@@ -88,7 +94,7 @@ queue = aws.sqs.Queue(
 # (build_tag.context_digest), so an edit to this program, its README or stack files, or its .venv, would
 # otherwise build, push and roll out a new image of the same app.
 APP = Path(__file__).resolve().parent / "app"
-image = AppImage(f"{stack}-worker", AppImageArgs(context=APP, dockerfile="Dockerfile"))
+image = AppImage(f"{stack}-worker", AppImageArgs(spec=ImageSpec(context=APP, dockerfile="Dockerfile")))
 service = FargateService(
     f"{stack}-worker",
     FargateServiceArgs(

@@ -102,7 +102,7 @@ def stack_dockerfiles() -> set[Path]:
         stack = stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
         config = {key.split(":", 1)[1]: value for key, value in stack_config(stack).items() if key.startswith(PREFIX)}
         settings = load_settings(config)
-        found.add(settings.docker_context / settings.dockerfile)
+        found.add(settings.image.context / settings.image.dockerfile)
     return found
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from components.errors import ConfigError
 from components.image.app_image import AppImage, AppImageArgs
+from components.image.image_spec import ImageSpec
 from tools.offline import RecordingMocks
 
 DOCKER = Path(__file__).resolve().parents[2] / "docker"
@@ -18,9 +19,14 @@ IMAGE = "docker-build:index:Image"
 REPO = "aws:ecr/repository:Repository"
 
 
+#: What building needs beside the image's spec.
+BUILD_FIELDS = ("build_secrets", "builder")
+
+
 def image(**overrides: Any) -> AppImage:
-    args: dict[str, Any] = {"context": DOCKER, **overrides}
-    return AppImage("app", AppImageArgs(**args))
+    """The app image of ``docker/``; ``overrides`` set the spec's fields and the args' ``BUILD_FIELDS``."""
+    build = {name: overrides.pop(name) for name in BUILD_FIELDS if name in overrides}
+    return AppImage("app", AppImageArgs(spec=ImageSpec(**{"context": DOCKER, **overrides}), **build))
 
 
 @pytest.fixture(scope="module")
@@ -175,19 +181,19 @@ def test_multi_arch_lifecycle_windows_count_the_index_and_every_platform(multi: 
 @pytest.mark.parametrize(
     ("overrides", "key"),
     [
-        ({"platforms": ("linux/amd64",)}, "AppImageArgs.platforms"),
-        ({"platforms": ("linux/arm64", "linux/s390x")}, "AppImageArgs.platforms"),
-        ({"platforms": ("linux/arm64", "linux/arm64")}, "AppImageArgs.platforms"),
-        ({"dockerfile": "Dockerfile.graviton", "platforms": ("linux/arm64", "linux/amd64")}, "AppImageArgs.platforms"),
-        ({"dockerfile": "Dockerfile.alpine"}, "AppImageArgs.dockerfile"),
-        ({"dockerfile": "../README.md"}, "AppImageArgs.dockerfile"),
-        ({"dockerfile": "app"}, "AppImageArgs.dockerfile"),
-        ({"context": DOCKER / "Dockerfile"}, "AppImageArgs.context"),
-        ({"context": DOCKER / "missing"}, "AppImageArgs.context"),
-        ({"keep_builds": 0}, "AppImageArgs.keep_builds"),
+        ({"platforms": ("linux/amd64",)}, "ImageSpec.platforms"),
+        ({"platforms": ("linux/arm64", "linux/s390x")}, "ImageSpec.platforms"),
+        ({"platforms": ("linux/arm64", "linux/arm64")}, "ImageSpec.platforms"),
+        ({"dockerfile": "Dockerfile.graviton", "platforms": ("linux/arm64", "linux/amd64")}, "ImageSpec.platforms"),
+        ({"dockerfile": "Dockerfile.alpine"}, "ImageSpec.dockerfile"),
+        ({"dockerfile": "../README.md"}, "ImageSpec.dockerfile"),
+        ({"dockerfile": "app"}, "ImageSpec.dockerfile"),
+        ({"context": DOCKER / "Dockerfile"}, "ImageSpec.context"),
+        ({"context": DOCKER / "missing"}, "ImageSpec.context"),
+        ({"keep_builds": 0}, "ImageSpec.keep_builds"),
     ],
 )
 def test_bad_image_arguments_are_rejected_naming_the_key(overrides: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
-        AppImageArgs(**{"context": DOCKER, **overrides})
+        ImageSpec(**{"context": DOCKER, **overrides})
     assert error.value.key == key

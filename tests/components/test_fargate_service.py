@@ -367,6 +367,14 @@ def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused
     assert error.value.key == "Autoscaling.requests_per_target"
 
 
+def test_a_worker_s_spec_scaling_on_requests_per_target_is_refused_when_it_is_built() -> None:
+    """No route, no target group to count requests on: the spec says so, before any queue or args exist."""
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(autoscaling=Autoscaling(requests_per_target=100))
+    assert (error.value.key, error.value.value) == ("Autoscaling.requests_per_target", 100)
+    assert ServiceSpec(autoscaling=Autoscaling(requests_per_target=100), route=CATCH_ALL).autoscaling
+
+
 @pytest.fixture(scope="module")
 def alarmed(mocked) -> RecordingMocks:
     alarms = Alarms(emails=("ops@example.com", "oncall@example.com"))

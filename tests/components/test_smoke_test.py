@@ -6,25 +6,30 @@ from decimal import Decimal
 
 import pytest
 
+from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
-from components.edge.smoke_test_rules import FUNCTION_TIMEOUT_SECONDS, INVOKE, STAGE
+from components.edge.smoke_test_rules import FUNCTION_TIMEOUT_SECONDS, INVOKE, STAGE, SmokeTestSpec
+from components.errors import ConfigError
 from components.service.deployment_strategy import DeploymentStrategy
 from tests.components.builders import service
 from tests.models.iam import Request, role_allows
-from tools.offline import RecordingMocks
+from tools.offline import RecordingMocks, run_mocked
 
 SERVICE = "aws:ecs/service:Service"
 FUNCTION = "aws:lambda/function:Function"
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
 HEADER = ("x-deploy-test", "1")
+CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal(10))
+ROUTE = RouteSpec(listener_rule_priority=50000, deployment=CANARY, test_header=HEADER)
 
 
 @pytest.fixture(scope="module")
 def smoke(mocked) -> RecordingMocks:
     def build() -> None:
         test = SmokeTest(
-            "svc-smoke", SmokeTestArgs(url="https://app.example.com", path="/health?deep=1", test_header=HEADER)
+            "svc-smoke",
+            SmokeTestArgs(url="https://app.example.com", route=ROUTE, spec=SmokeTestSpec(path="/health?deep=1")),
         )
         service(
             deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
@@ -86,3 +91,17 @@ def test_the_functions_own_role_is_lambdas_and_writes_only_its_log_group(smoke: 
 def test_a_service_without_hooks_sends_none(mocked) -> None:
     mocks = mocked(lambda: service(deployment=DeploymentStrategy(kind="canary")))
     assert "lifecycleHooks" not in mocks.one(SERVICE).inputs["deploymentConfiguration"]
+
+
+def test_a_smoke_test_needs_a_route_with_a_test_rule_and_registers_nothing_without_one() -> None:
+    """The review's reproduction: a route that rolls has no test rule for the request to go through."""
+    mocks = RecordingMocks()
+
+    def program() -> None:
+        rolling = RouteSpec(listener_rule_priority=50000)
+        SmokeTest("s", SmokeTestArgs(url="http://x", route=rolling, spec=SmokeTestSpec(path="/health")))
+
+    with pytest.raises(ConfigError) as error:
+        run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
+    assert error.value.key == "SmokeTestArgs.route"
+    assert mocks.resources == []

@@ -97,3 +97,17 @@ def test_an_idle_timeout_other_than_the_platforms_is_refused(platform: Run) -> N
 
 def test_the_same_idle_timeout_as_the_platforms_is_taken_and_exported(example: Run, platform: Run) -> None:
     assert example.outputs["idle_timeout_seconds"] == platform.outputs["idle_timeout_seconds"]
+
+
+@pytest.mark.parametrize(
+    ("config", "key"),
+    [({"desiredCount": "-1"}, "desiredCount"), ({"listenerRulePriority": "0"}, "listenerRulePriority")],
+)
+def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
+    platform: Run, config: dict[str, str], key: str
+) -> None:
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_program(EXAMPLE, "dev", config, mocks=mocks)
+    assert error.value.key == key
+    assert [r for r in mocks.resources if not r.type.startswith("pulumi:")] == []

@@ -189,6 +189,14 @@ def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothi
     assert mocks.resources == []
 
 
+def test_its_mistakes_are_reported_together_in_its_own_keys(platform: Run) -> None:
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_program(EXAMPLE, "dev", {"backlogPerTask": "0", "minCount": "5", "maxCount": "2"}, mocks=mocks)
+    assert {(one.key, one.value) for one in error.value.errors} == {("backlogPerTask", 0), ("maxCount", 2)}
+    assert mocks.resources == []
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_the_worker_app_loses_no_message_through_a_stop() -> None:
     result = subprocess.run(["node", "--test"], cwd=EXAMPLE / "app", capture_output=True, text=True, timeout=120)

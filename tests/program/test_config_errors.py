@@ -349,7 +349,7 @@ def test_a_dockerfile_missing_from_the_context_names_both() -> None:
     with pytest.raises(ConfigError) as error:
         run_program("dev", {"dockerContext": "tests/fixtures/tiny-app"})
     assert (error.value.key, error.value.value) == ("dockerfile", "Dockerfile.graviton")
-    assert f"there is no such file in {ROOT / 'tests/fixtures/tiny-app'}" in error.value.allowed
+    assert f"there is no such file in dockerContext {ROOT / 'tests/fixtures/tiny-app'}" in error.value.allowed
 
 
 @pytest.mark.parametrize(
@@ -578,6 +578,8 @@ def test_an_arn_of_another_partition_is_refused_naming_the_key_the_value_and_the
                  key: json.dumps([value]) if key in ("secrets", "secretsKmsKeyArns") else value}  # fmt: skip
     if key == "certificateArn":
         overrides["domainName"] = "app.example.com"
+    if key == "clusterArn":
+        overrides["containerInsights"] = "enhanced"  # dev's disabled is refused beside an existing cluster
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
         run_program("dev", overrides, mocks=mocks)
@@ -589,3 +591,14 @@ def test_an_arn_of_another_partition_is_refused_naming_the_key_the_value_and_the
 def test_every_key_naming_an_arn_is_held_to_the_partition() -> None:
     assert set(COMMERCIAL_IN_CHINA) == set(ARN_KEYS)
     assert {key.name for key in CONFIG_KEYS if key.name.endswith(("Arn", "Arns"))} | {"secrets"} == set(ARN_KEYS)
+
+
+@pytest.mark.parametrize("insights", ["bogus", "disabled"])
+def test_container_insights_beside_an_existing_cluster_is_refused_not_ignored(insights: str) -> None:
+    """The setting is the existing cluster's own: a value here would change nothing, silently."""
+    with pytest.raises(ConfigError) as error:
+        load_settings(
+            {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/shared", "containerInsights": insights}
+        )
+    assert (error.value.key, error.value.value) == ("containerInsights", insights)
+    assert "clusterArn" in error.value.allowed

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from components.errors import ConfigError
-from components.image.app_image import AppImageArgs
 from components.service.capacity_strategy import build_strategy
 from components.service.service_spec import ServiceSpec
 from settings import CONFIG_KEYS, FIELD_KEYS, KEYS_BY_NAME, SPECS, config_value, load_settings, spec_default
@@ -18,7 +17,6 @@ from tests.source import parse
 ROOT = Path(__file__).resolve().parents[2]
 #: Keys whose field the program's own specs do not import (the image's loads the cloud SDKs) or that
 #: several keys build together (the strategy).
-IMAGE_KEYS = {"dockerfile": "dockerfile", "platforms": "platforms", "keepBuilds": "keep_builds"}
 STRATEGY_KEYS = {"fargateBase": "fargate_base", "fargateWeight": "fargate_weight", "spotBase": "spot_base",
                  "spotWeight": "spot_weight", "useSpot": "use_spot"}  # fmt: skip
 
@@ -50,12 +48,6 @@ def test_a_keys_default_is_its_spec_fields_default(key) -> None:
     assert key.default == (unset if unset is not None else config_value(default))
 
 
-def test_the_image_keys_defaults_are_the_image_args_defaults() -> None:
-    defaults = {f.name: f.default for f in dataclasses.fields(AppImageArgs)}
-    for key, name in IMAGE_KEYS.items():
-        assert KEYS_BY_NAME[key].default == config_value(defaults[name]), key
-
-
 def test_the_strategy_keys_defaults_build_the_service_specs_default_strategy() -> None:
     defaults = {name: KEYS_BY_NAME[key].default for key, name in STRATEGY_KEYS.items()}
     assert build_strategy(**defaults) == ServiceSpec().strategy  # type: ignore[arg-type]
@@ -72,7 +64,7 @@ def test_the_package_names_a_field_and_the_program_names_the_key_that_sets_it() 
     assert program.value.allowed == "at least 100 and above minHealthyPercent (100)"
 
 
-#: What the service's specs check of their plain fields, and AppImageArgs of its own, by validator.
+#: What the service's specs check of their plain fields, and ImageSpec of its own, by validator.
 PLAIN_FIELD_CHECKS = {"ports", "policy_arn", "check_reference", "check_names", "kms_key_arn", "cluster_arn",
                       "int_in_range", "platforms", "_platforms"}  # fmt: skip
 ACCESS_FIELDS = (
@@ -98,10 +90,9 @@ def _calls(path: Path) -> list[tuple[str, str | None]]:
     return found
 
 
-def test_settings_checks_none_of_the_service_s_plain_fields_itself() -> None:
+def test_settings_checks_none_of_the_service_s_nor_the_image_s_plain_fields_itself() -> None:
     calls = _calls(ROOT / "settings.py")
-    assert [call for call in calls if call[0] in PLAIN_FIELD_CHECKS] == []
-    assert ("image_args", None) in calls
+    assert [call for call in calls if call[0] in PLAIN_FIELD_CHECKS | {"image_args"}] == []
 
 
 def test_each_plain_field_of_a_service_is_checked_in_exactly_one_place() -> None:
@@ -114,12 +105,12 @@ def test_each_plain_field_of_a_service_is_checked_in_exactly_one_place() -> None
         assert places == [home], validator
 
 
-def test_the_image_args_plain_fields_are_checked_in_one_function() -> None:
+def test_the_image_s_plain_fields_are_checked_in_one_function_which_its_spec_runs() -> None:
     calls = {path: _calls(path) for path in (ROOT / "components").rglob("*.py")}
-    places = [path.name for path, found in calls.items() for call in found if call[1] == "AppImageArgs.keep_builds"]
+    places = [path.name for path, found in calls.items() for call in found if call[1] == "ImageSpec.keep_builds"]
     assert places == ["validation.py"]
     callers = [path.name for path, found in calls.items() for call in found if call[0] == "image_args"]
-    assert callers == ["app_image.py"]
+    assert callers == ["image_spec.py"]
 
 
 def _raised() -> list[tuple[str, str, list[str]]]:

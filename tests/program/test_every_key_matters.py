@@ -39,7 +39,11 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "forceDelete": ({}, {"forceDelete": "false"}),
     "npmCaBundle": ({}, {"npmCaBundle": CA_BUNDLE}),
     "taskEgressPorts": ({}, {"taskEgressPorts": '["443", "5432"]'}),
-    "clusterArn": ({}, {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/shared"}),
+    # The dev stack's containerInsights is its created cluster's: an existing cluster keeps its own.
+    "clusterArn": (
+        {},
+        {"clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/shared", "containerInsights": "enhanced"},
+    ),
     "containerInsights": ({}, {"containerInsights": "enhanced"}),
     "cpu": ({}, {"cpu": "2048", "memory": "4096"}),
     "memory": ({}, {"memory": "4096"}),

@@ -71,7 +71,7 @@ def test_with_an_existing_cluster_the_task_role_decrypts_exec_sessions_with_the_
     existing = run_program(
         "dev",
         {"clusterArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/shared", "enableExecuteCommand": "true",
-         "execKmsKeyArn": KEY},
+         "execKmsKeyArn": KEY, "containerInsights": "enhanced"},  # the dev stack's is its created cluster's
         mocks=RecordingMocks(),
     )  # fmt: skip
     assert existing.mocks.inputs_of("aws:ecs/cluster:Cluster") == []

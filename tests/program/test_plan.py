@@ -439,3 +439,17 @@ def test_the_bill_counts_one_of_a_thing_in_the_singular(quantity: float, unit: s
 def test_the_plan_bill_says_one_task_not_one_tasks(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan(capsys, "--set", "desiredCount=1", "--set", "alarms=true")
     assert code == 0 and ": 1 task (" in out and ": 1 dashboard " in out and " 1 tasks" not in out
+
+
+def test_two_json_plans_of_the_same_code_are_the_same_text_and_a_diff_of_them_shows_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A Lambda function's code is an asset: written by its members' content, not the object's address."""
+    first, second = (plan(capsys, "--stack", "prod", "--json")[1] for _ in range(2))
+    assert first == second
+    (code,) = [r["inputs"]["code"] for r in json.loads(first)["resources"] if r["name"].endswith("task-count-function")]
+    (member,) = code["archive"].values()
+    assert re.fullmatch(r"[0-9a-f]{64}", member["sha256"])
+    (tmp_path / "before.json").write_text(first)
+    _, diff, _ = plan(capsys, "--stack", "prod", "--diff", str(tmp_path / "before.json"))
+    assert "code" not in diff

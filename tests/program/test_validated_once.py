@@ -34,6 +34,10 @@ def _rules() -> dict[str, FunctionType]:
     }
 
 
+#: Where the functions that run checks given them live (``collect``, ``raise_any``): they judge nothing.
+COMBINATORS = ("components.errors",)
+
+
 def _callees() -> dict[str, FunctionType]:
     """The package's functions the rules call by name (the checks that do the work)."""
     called = {
@@ -46,7 +50,10 @@ def _callees() -> dict[str, FunctionType]:
     return {
         name: value
         for name, value in found.items()
-        if isinstance(value, FunctionType) and value.__module__.startswith("components.") and name not in _rules()
+        if isinstance(value, FunctionType)
+        and value.__module__.startswith("components.")
+        and value.__module__ not in COMBINATORS
+        and name not in _rules()
     }
 
 
@@ -115,7 +122,7 @@ def test_each_rule_runs_once_for_a_worker_built_by_hand(counted: Counter[str]) -
     counted.clear()  # the platform's own service, if this run made it
     run_program("dev", mocks=mocks, root=EXAMPLES["worker"])
     assert {name: counted[name] for name in RULES} == dict.fromkeys(RULES, 1)
-    ran = {"worker_budget_seconds", "check_desired", "check_names"}
+    ran = {"worker_budget_seconds", "check_desired", "check_names", "reject_owned", "check_untuned"}
     assert {name: counted[name] for name in CALLEES} == {name: int(name in ran) for name in CALLEES}
 
 
@@ -146,3 +153,141 @@ def test_no_component_s_args_runs_a_rule_its_spec_has_run() -> None:
     assert {"FargateServiceArgs", "ServiceRouteArgs"} <= {where.rsplit(":", 1)[1] for where in classes}
     again = {where: sorted(_calls(node) & (RULES.keys() | CALLEES.keys())) for where, node in classes.items()}
     assert {where: found for where, found in again.items() if found} == {}
+
+
+# Every check, wherever it is: each function under components/ that can raise ConfigError, found from the
+# source, runs at most once on the same arguments over a whole program run (a field judged once).
+
+
+def _definitions() -> dict[tuple[str, str], tuple[bool, set[str]]]:
+    """Each module-level function and method under components/ (``(module, "f")`` or ``(module, "C.f")``):
+    whether it makes a ConfigError (or is ``raise_any``), and the names it calls."""
+    found: dict[tuple[str, str], tuple[bool, set[str]]] = {}
+    for path in sorted((ROOT / "components").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        tree = parse(path.read_text())
+        scopes: list[tuple[str, ast.AST]] = [("", tree)]
+        scopes += [(f"{node.name}.", node) for node in tree.body if isinstance(node, ast.ClassDef)]
+        for prefix, scope in scopes:
+            for node in getattr(scope, "body", []):
+                if isinstance(node, ast.FunctionDef):
+                    makes = node.name == "raise_any" or any(
+                        isinstance(call, ast.Call)
+                        and isinstance(call.func, ast.Name)
+                        and call.func.id in ("ConfigError", "CombinedConfigError")
+                        for call in ast.walk(node)
+                    )
+                    found[module, prefix + node.name] = (makes, _calls(node))
+    return found
+
+
+def _checks() -> set[tuple[str, str]]:
+    """The functions that can raise ConfigError: those that make one, and (to a fixed point) those that call
+    one of them by name (a constructor's name excepted: every class has one)."""
+    definitions = _definitions()
+    checks = {where for where, (makes, _) in definitions.items() if makes}
+    while True:
+        names = {qualname.rsplit(".", 1)[-1] for _, qualname in checks} - {"__init__"}
+        more = {where for where, (_, calls) in definitions.items() if calls & names} - checks
+        if not more:
+            return checks
+        checks |= more
+
+
+#: Not counted: the combinators (they run the checks given them), the mocks' harness, a component's
+#: constructor (each call builds a new resource; the checks it runs are counted), and properties.
+UNCOUNTED_MODULES = (*COMBINATORS, "components.testing", "components.stack_files")
+
+#: A check that may run twice on the same arguments in one run, and why. ``function`` or ``function:key``
+#: (its first argument, for the validators every spec calls with its own field).
+TWICE_ALLOWED = {
+    "components.service.autoscaling_rules.check_timezone": "each schedule's own time zone: the maximal "
+    "config's two schedules share one",
+    "ServiceRoute.check_name": "a FargateService checks the names its route will give before it registers "
+    "its first child; a ServiceRoute, a component of its own, checks them when it is built",
+    "components.edge.alb_rules.autonamed_elb_names": "the route's names, as ServiceRoute.check_name above",
+    "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
+    "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
+    "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",
+}
+
+
+def _label(name: str, args: tuple[Any, ...]) -> tuple[str, str]:
+    """The check's name, and with a field key as first argument, the name and key."""
+    return name, f"{name}:{args[0]}" if args and isinstance(args[0], str) else name
+
+
+def _shown(value: Any) -> str:
+    try:
+        return repr(value)
+    except Exception:  # an object half built
+        return f"<{type(value).__name__} {id(value)}>"
+
+
+@pytest.fixture
+def every_check_counted(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str, str]]:
+    """Each check's calls, by (name, name:key, arguments), under either name of the package and wherever a
+    module-level one is looked up."""
+    calls: Counter[tuple[str, str, str]] = Counter()
+
+    def counting(name: str, function: FunctionType) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[(*_label(name, args), _shown((args, sorted(kwargs.items()))))] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    modules = [
+        m
+        for m in list(sys.modules.values())
+        if getattr(m, "__name__", "").startswith(PACKAGES) or getattr(m, "__name__", "") == "settings"
+    ]
+    for package in PACKAGES:
+        for module_name, qualname in sorted(_checks()):
+            if module_name.startswith(UNCOUNTED_MODULES) or qualname.endswith(".__init__"):
+                continue
+            module = importlib.import_module(module_name.replace("components", package, 1))
+            if "." in qualname:
+                owner, attr = qualname.split(".")
+                cls = getattr(module, owner)
+                raw = vars(cls)[attr]
+                if isinstance(raw, staticmethod):
+                    monkeypatch.setattr(cls, attr, staticmethod(counting(qualname, raw.__func__)))
+                elif isinstance(raw, FunctionType):
+                    monkeypatch.setattr(cls, attr, counting(qualname, raw))
+                continue
+            function = getattr(module, qualname)
+            wrapper = counting(f"{module_name}.{qualname}", function)
+            for holder in modules:
+                for attr, value in list(vars(holder).items()):
+                    if value is function:
+                        monkeypatch.setattr(holder, attr, wrapper)
+    return calls
+
+
+def test_the_checks_are_found_from_the_source_and_cover_the_specs_the_rules_and_the_validators() -> None:
+    """Not vacuous: a spec's ``__post_init__``, a rule, a shared validator, a component's name check."""
+    checks = {f"{module}.{qualname}" for module, qualname in _checks()}
+    assert {
+        "components.service.service_spec.ServiceSpec.__post_init__",
+        "components.edge.service_route_args.Route.__post_init__",
+        "components.service.service_spec_rules.check_environment",
+        "components.validation.int_in_range",
+        "components.service.capacity_strategy.validate_strategy",
+        "components.edge.service_route.ServiceRoute.check_name",
+    } <= checks
+    assert len(checks) > 80
+
+
+def test_no_check_runs_twice_on_the_same_arguments_from_config_to_registered_resources(
+    every_check_counted: Counter[tuple[str, str, str]],
+) -> None:
+    run_program("prod", EVERYTHING | {"accessLogs": "true"}, secret_keys=list(MAXIMAL_SECRET_KEYS))
+    ran = {name for name, _, _ in every_check_counted}
+    assert {"ServiceSpec.__post_init__", "Tuning.__post_init__", "components.validation.int_in_range"} <= ran
+    twice = sorted(
+        f"{keyed} x{count}: {arguments[:120]}"
+        for (name, keyed, arguments), count in every_check_counted.items()
+        if count > 1 and name not in TWICE_ALLOWED and keyed not in TWICE_ALLOWED
+    )
+    assert not twice, "\n".join(twice)

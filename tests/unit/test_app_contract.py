@@ -1,10 +1,14 @@
 """The app's timeouts and shutdown timing follow the ALB's and ECS's settings."""
 
+import ast
+import inspect
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
+from components.service import app_contract
 from components.service.app_contract import (
     EXIT_MARGIN_SECONDS,
     MIN_FINISH_SECONDS,
@@ -18,6 +22,7 @@ from components.service.app_contract import (
     shutdown_budget_seconds,
 )
 from components.service.service_spec import ServiceSpec
+from tests.source import parse
 
 
 @given(idle=st.integers(1, 4000))
@@ -87,3 +92,10 @@ def test_a_user_value_for_an_owned_name_is_refused(name: str) -> None:
     with pytest.raises(ConfigError) as error:
         reject_owned({name: "1"})
     assert (error.value.key, error.value.value) == ("ServiceSpec.environment", f"{name}=1")
+
+
+@pytest.mark.parametrize("function", [app_contract.http_timeouts_ms, app_contract.app_environment])
+def test_the_environment_is_computed_from_specs_that_have_judged_it_and_raises_no_config_error(function) -> None:
+    """The idle timeout's range is ``Route``'s rule, a routed health check ``ServiceSpec``'s: written once."""
+    raised = [node for node in ast.walk(parse(inspect.getsource(function))) if isinstance(node, ast.Raise)]
+    assert raised == []

@@ -13,6 +13,8 @@ from components.service.capacity_strategy import (
     split_tasks,
     validate_strategy,
 )
+from components.service.cluster_spec import ClusterSpec
+from components.service.service_spec import ServiceSpec
 
 
 def strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True):
@@ -45,10 +47,18 @@ def test_the_default_keeps_one_on_demand_task_and_puts_the_rest_on_spot() -> Non
         ({"use_spot": False, "spot_weight": 0, "fargate_weight": 0}, "ServiceSpec.strategy[FARGATE].weight"),
     ],
 )
-def test_strategies_breaking_an_api_rule_name_the_key(kwargs: dict, key: str) -> None:
+def test_strategies_breaking_an_api_rule_name_the_key_when_the_spec_holding_them_is_built(
+    kwargs: dict, key: str
+) -> None:
     with pytest.raises(ConfigError) as error:
-        strategy(**kwargs)
+        ServiceSpec(strategy=strategy(**kwargs))
     assert error.value.key == key
+
+
+def test_a_cluster_s_default_strategy_names_its_own_field() -> None:
+    with pytest.raises(ConfigError) as error:
+        ClusterSpec(default_strategy=(StrategyItem(capacity_provider=FARGATE, base=1),))
+    assert error.value.key == "ClusterSpec.default_strategy[FARGATE].weight"
 
 
 def test_fargate_spot_is_left_out_only_when_explicitly_disabled() -> None:

@@ -40,7 +40,7 @@ def test_only_this_programs_build_tags_are_counted() -> None:
 def test_keep_builds_out_of_range_is_rejected(keep: int) -> None:
     with pytest.raises(ConfigError) as error:
         image_args(context=None, dockerfile="Dockerfile", platforms=("linux/arm64",), keep_builds=keep)
-    assert error.value.key == "AppImageArgs.keep_builds"
+    assert error.value.key == "ImageSpec.keep_builds"
 
 
 def test_superseded_cache_manifests_expire_after_a_week() -> None:

@@ -8,8 +8,8 @@ from components.service.env_tuning import (
     heap_ceiling_mib,
     parse_environment,
     tuned_environment,
-    validate_tuning,
 )
+from components.service.service_spec import ServiceSpec
 
 
 def test_the_tuning_sets_arenas_heap_and_thread_pool_from_memory() -> None:
@@ -40,14 +40,14 @@ def test_user_node_options_flags_are_kept_before_the_heap_ceiling() -> None:
 @pytest.mark.parametrize("flag", ["--max-old-space-size=512", "--max_old_space_size=512"])
 def test_a_second_heap_flag_is_an_error_naming_environment(flag: str) -> None:
     with pytest.raises(ConfigError, match="without --max-old-space-size") as error:
-        tuned_environment({"NODE_OPTIONS": flag}, container_memory_mib=1024, tuning=Tuning())
+        ServiceSpec(environment={"NODE_OPTIONS": flag})
     assert error.value.key == "ServiceSpec.environment"
 
 
 @pytest.mark.parametrize("name", ["MALLOC_ARENA_MAX", "UV_THREADPOOL_SIZE"])
 def test_tuned_variables_cannot_be_set_through_environment(name: str) -> None:
     with pytest.raises(ConfigError, match="tuning config key"):
-        tuned_environment({name: "4"}, container_memory_mib=1024, tuning=Tuning())
+        ServiceSpec(environment={name: "4"})
 
 
 def test_tuning_values_are_overridable() -> None:
@@ -58,19 +58,19 @@ def test_tuning_values_are_overridable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tuning", "key"),
+    ("values", "key"),
     [
-        (Tuning(heap_percent=9), "Tuning.heap_percent"),
-        (Tuning(heap_percent=91), "Tuning.heap_percent"),
-        (Tuning(uv_threadpool_size=0), "Tuning.uv_threadpool_size"),
-        (Tuning(uv_threadpool_size=1025), "Tuning.uv_threadpool_size"),
-        (Tuning(malloc_arena_max=0), "Tuning.malloc_arena_max"),
-        (Tuning(malloc_arena_max=65), "Tuning.malloc_arena_max"),
+        ({"heap_percent": 9}, "Tuning.heap_percent"),
+        ({"heap_percent": 91}, "Tuning.heap_percent"),
+        ({"uv_threadpool_size": 0}, "Tuning.uv_threadpool_size"),
+        ({"uv_threadpool_size": 1025}, "Tuning.uv_threadpool_size"),
+        ({"malloc_arena_max": 0}, "Tuning.malloc_arena_max"),
+        ({"malloc_arena_max": 65}, "Tuning.malloc_arena_max"),
     ],
 )
-def test_tuning_out_of_range_names_its_key(tuning: Tuning, key: str) -> None:
+def test_tuning_out_of_range_is_refused_when_it_is_built_naming_its_field(values: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
-        tuned_environment({}, container_memory_mib=1024, tuning=tuning)
+        Tuning(**values)
     assert error.value.key == key
 
 
@@ -102,9 +102,23 @@ def test_the_heap_leaves_headroom_below_container_memory(memory: int, percent: i
 
 def test_every_tuning_value_out_of_range_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as error:
-        validate_tuning(Tuning(heap_percent=95, uv_threadpool_size=0, malloc_arena_max=100))
+        Tuning(heap_percent=95, uv_threadpool_size=0, malloc_arena_max=100)
     assert [e.key for e in error.value.errors] == [
         "Tuning.heap_percent",
         "Tuning.uv_threadpool_size",
         "Tuning.malloc_arena_max",
     ]
+
+
+def test_every_clash_of_the_environment_with_what_the_task_sets_is_reported_at_once() -> None:
+    """The app contract's names, the tuning's and a heap flag: each named, in one error."""
+    environment = {
+        "PORT": "1",
+        "DRAIN_DELAY_MS": "2",
+        "MALLOC_ARENA_MAX": "4",
+        "NODE_OPTIONS": "--max-old-space-size=9",
+    }
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(environment=environment)
+    assert sorted(e.value.split("=")[0] for e in error.value.errors) == sorted(environment)
+    assert {e.key for e in error.value.errors} == {"ServiceSpec.environment"}

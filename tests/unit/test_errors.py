@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.errors import HIDDEN, SECRET_KEYS, CombinedConfigError, ConfigError, collect, redact, shown
+from components.errors import (
+    HIDDEN,
+    SECRET_KEYS,
+    CombinedConfigError,
+    ConfigError,
+    built,
+    collect,
+    redact,
+    renamed,
+    shown,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +98,30 @@ def test_hidden_mistakes_of_one_key_are_told_apart_by_what_is_allowed() -> None:
         collect(*(lambda allowed=allowed: (_ for _ in ()).throw(ConfigError("secretValues", "x", allowed))
                   for allowed in ("entry 1 is not", "each name once", "entry 1 is not")))  # fmt: skip
     assert [one.allowed for one in error.value.errors] == ["entry 1 is not", "each name once"]
+
+
+KEYS = {"ServiceSpec.min_healthy_percent": "minHealthy", "ServiceSpec.max_percent": "maxPercent"}
+
+
+def test_a_program_reads_the_package_s_error_in_its_own_keys_in_the_key_and_the_text() -> None:
+    error = renamed(ConfigError("ServiceSpec.max_percent", 100, "above ServiceSpec.min_healthy_percent (100)"), KEYS)
+    assert (error.key, error.value, error.allowed) == ("maxPercent", 100, "above minHealthy (100)")
+    assert renamed(ConfigError("ServiceSpec.cpu", 3, "x"), KEYS).key == "ServiceSpec.cpu"
+
+
+def test_every_mistake_of_a_spec_is_renamed_and_they_stay_together() -> None:
+    from components.service.service_spec import ServiceSpec
+
+    with pytest.raises(CombinedConfigError) as error:
+        built(lambda: ServiceSpec(min_healthy_percent=101, max_percent=50), KEYS)
+    assert [e.key for e in error.value.errors] == ["minHealthy", "maxPercent"]
+    assert built(lambda: ServiceSpec(), KEYS) == ServiceSpec()
+
+
+def test_collect_renames_what_it_gathers_when_given_the_keys() -> None:
+    def fail(key: str) -> None:
+        raise ConfigError(key, 1, "2")
+
+    with pytest.raises(CombinedConfigError) as error:
+        collect(lambda: fail("ServiceSpec.max_percent"), lambda: fail("other"), keys=KEYS)
+    assert [e.key for e in error.value.errors] == ["maxPercent", "other"]

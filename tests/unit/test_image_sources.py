@@ -29,19 +29,19 @@ def context(tmp_path: Path) -> Path:
 @given(st.lists(segment, min_size=0, max_size=3), st.lists(segment, min_size=0, max_size=3))
 def test_a_path_with_a_parent_step_anywhere_is_refused_whatever_it_names(before: list[str], after: list[str]) -> None:
     with pytest.raises(ConfigError) as error:
-        dockerfile_in("AppImageArgs.dockerfile", None, "/".join([*before, "..", *after]))
+        dockerfile_in("ImageSpec.dockerfile", None, "/".join([*before, "..", *after]))
     assert "no '..'" in error.value.allowed
 
 
 @given(st.lists(segment, min_size=1, max_size=3))
 def test_an_absolute_path_is_refused(parts: list[str]) -> None:
     with pytest.raises(ConfigError):
-        dockerfile_in("AppImageArgs.dockerfile", None, "/" + "/".join(parts))
+        dockerfile_in("ImageSpec.dockerfile", None, "/" + "/".join(parts))
 
 
 @given(st.lists(segment, min_size=1, max_size=3))
 def test_a_relative_path_passes_in_form_when_the_context_is_not_known(parts: list[str]) -> None:
-    assert dockerfile_in("AppImageArgs.dockerfile", None, "/".join(parts)) is None
+    assert dockerfile_in("ImageSpec.dockerfile", None, "/".join(parts)) is None
 
 
 def test_a_dockerfile_of_any_name_in_a_subfolder_of_the_context_is_found(context: Path) -> None:
@@ -62,10 +62,10 @@ def test_a_dockerfile_linked_from_outside_the_context_is_refused(context: Path) 
 def test_a_context_that_is_no_directory_is_named_with_the_dockerfile_checked_in_form_only(context: Path) -> None:
     with pytest.raises(CombinedConfigError) as error:
         image_args(context=context / "nope", dockerfile="../x", platforms=("linux/arm64",), keep_builds=1)
-    assert [e.key for e in error.value.errors] == ["AppImageArgs.context", "AppImageArgs.dockerfile"]
+    assert [e.key for e in error.value.errors] == ["ImageSpec.context", "ImageSpec.dockerfile"]
     with pytest.raises(ConfigError) as alone:
         image_args(context=context / "nope", dockerfile="Dockerfile", platforms=("linux/arm64",), keep_builds=1)
-    assert alone.value.key == "AppImageArgs.context"
+    assert alone.value.key == "ImageSpec.context"
 
 
 @pytest.mark.parametrize(
@@ -118,13 +118,13 @@ def test_platforms_stay_within_what_the_dockerfile_declares(
         return
     with pytest.raises(ConfigError) as error:
         image_args(context=context, dockerfile="my.Dockerfile", platforms=platforms, keep_builds=1)
-    assert (error.value.key, error.value.value) == ("AppImageArgs.platforms", list(platforms))
-    assert error.value.allowed.startswith('["linux/arm64"], the platforms AppImageArgs.dockerfile my.Dockerfile')
+    assert (error.value.key, error.value.value) == ("ImageSpec.platforms", list(platforms))
+    assert error.value.allowed.startswith('["linux/arm64"], the platforms ImageSpec.dockerfile my.Dockerfile')
 
 
 def test_a_dockerfile_the_parser_cannot_read_is_named(context: Path) -> None:
     (context / "bad.Dockerfile").write_text("RUN make\n")
     with pytest.raises(ConfigError) as error:
         image_args(context=context, dockerfile="bad.Dockerfile", platforms=("linux/arm64",), keep_builds=1)
-    assert (error.value.key, error.value.value) == ("AppImageArgs.dockerfile", "bad.Dockerfile")
+    assert (error.value.key, error.value.value) == ("ImageSpec.dockerfile", "bad.Dockerfile")
     assert "RUN before the first FROM" in error.value.allowed

@@ -11,6 +11,7 @@ from components.edge.smoke_test_rules import (
     ANY_ADDRESS,
     INVOKE,
     STAGE,
+    SmokeTestSpec,
     check_smoke_test,
     function_policy,
     hook_policy,
@@ -28,7 +29,7 @@ LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:prod-app-smoke-logs-0a1b2c
 
 
 def check(**overrides: object) -> None:
-    given_ = {"enabled": True, "path": "", "strategy": CANARY, "test_header": True, "allowed_cidrs": [ANY_ADDRESS]}
+    given_ = {"enabled": True, "strategy": CANARY, "test_header": True, "allowed_cidrs": [ANY_ADDRESS]}
     check_smoke_test(**given_ | overrides)  # type: ignore[arg-type]
 
 
@@ -56,9 +57,9 @@ def test_a_smoke_test_that_ecs_would_not_run_or_could_not_reach_the_new_revision
 
 def test_every_reason_is_given_at_once() -> None:
     with pytest.raises(CombinedConfigError) as error:
-        check(test_header=False, allowed_cidrs=["10.0.0.0/8"], path="health")
+        check(test_header=False, allowed_cidrs=["10.0.0.0/8"], request_path="/health", path_patterns=["/api/*"])
     path, smoke = error.value.errors
-    assert (path.key, smoke.key) == ("SmokeTestArgs.path", "SmokeTest")
+    assert (path.key, smoke.key) == ("SmokeTestSpec.path", "SmokeTest")
     assert "RouteSpec.test_header" in smoke.allowed and "LoadBalancerSpec.allowed_cidrs" in smoke.allowed
 
 
@@ -71,15 +72,26 @@ def test_a_strategy_in_error_is_no_second_reason_to_refuse() -> None:
 
 
 @given(st.sampled_from(["health", " /health", "/he alth", "/health#x", "/\u00e9"]))
-def test_a_path_that_is_not_a_url_path_is_refused(path: str) -> None:
+def test_a_path_that_is_not_a_url_path_is_refused_when_the_spec_is_built(path: str) -> None:
     with pytest.raises(ConfigError) as error:
-        check(path=path)
-    assert error.value.key == "SmokeTestArgs.path"
+        SmokeTestSpec(path=path)
+    assert error.value.key == "SmokeTestSpec.path"
+
+
+def test_every_field_of_a_smoke_test_s_spec_is_held_to_its_rule_at_once() -> None:
+    """The review's reproduction: a path with no slash, a retention CloudWatch refuses, no IAM path."""
+    with pytest.raises(CombinedConfigError) as error:
+        SmokeTestSpec(path="no slash", log_retention_days=4, role_path="nope")
+    assert [e.key for e in error.value.errors] == [
+        "SmokeTestSpec.path",
+        "SmokeTestSpec.log_retention_days",
+        "SmokeTestSpec.role_path",
+    ]
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._~/", max_size=40))
 def test_every_plain_path_is_requested_below_the_listeners_url(rest: str) -> None:
-    check(path=f"/{rest}")
+    SmokeTestSpec(path=f"/{rest}")
     assert smoke_url("https://app.example.com/", f"/{rest}") == f"https://app.example.com/{rest}"
 
 
@@ -111,7 +123,7 @@ def test_a_smoke_path_that_none_of_the_routes_path_patterns_match_is_refused() -
     """The review's reproduction: /health beside pathPatterns ["/api/*"] misses the test rule."""
     with pytest.raises(ConfigError) as error:
         check(request_path="/health", path_patterns=["/api/*"])
-    assert (error.value.key, error.value.value) == ("SmokeTestArgs.path", "/health")
+    assert (error.value.key, error.value.value) == ("SmokeTestSpec.path", "/health")
     assert "RouteSpec.path_patterns" in error.value.allowed and "['/api/*']" in error.value.allowed
 
 

@@ -73,7 +73,6 @@ def ipv4_line(network: NetworkSpec, **shape: object):
         network=network,
         service=DEV_SERVICE,
         alarms=None,
-        autoscaling=None,
         **shape,  # type: ignore[arg-type]
     )
     compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
@@ -138,3 +137,23 @@ def test_every_figure_says_what_it_includes_and_leaves_out() -> None:
     output = stack_cost(compute, shape).as_output()
     assert (output["included"], output["not_included"]) == (INCLUDED, NOT_INCLUDED)
     assert "data transfer" in NOT_INCLUDED and "Container Insights" in NOT_INCLUDED and "free tier" in NOT_INCLUDED
+
+
+def test_the_scaling_policies_and_the_second_target_group_s_alarms_come_from_the_service_itself() -> None:
+    """The service holds its autoscaling and its route's deployment: nothing else to pass, nothing to disagree."""
+    from components.edge.route_spec import RouteSpec
+    from components.observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, Alarms, alarm_definitions
+    from components.service.autoscaling_rules import Autoscaling
+    from components.service.deployment_strategy import DeploymentStrategy
+
+    network = NetworkSpec(mode="new", availability_zones=2, nat_strategy="None")
+    rolling = ServiceSpec(route=RouteSpec(listener_rule_priority=50000))
+    canary = RouteSpec(
+        listener_rule_priority=50000, deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10))
+    )
+    scaled = ServiceSpec(route=canary, autoscaling=Autoscaling(min_count=1, max_count=4, cpu_target_percent=50))
+    base = stack_shape(network=network, service=rolling, alarms=Alarms())[0].alarms
+    target = sum(d.metrics for d in alarm_definitions(Alarms()) if d.watches == "target")
+    assert stack_shape(network=network, service=scaled, alarms=Alarms())[0].alarms == (
+        base + target + ALARMS_PER_TARGET_TRACKING_POLICY
+    )
