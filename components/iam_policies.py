@@ -20,6 +20,8 @@ import json
 import re
 from collections.abc import Mapping
 
+from .validation import PARTITION_DNS_SUFFIXES
+
 #: ECR actions the execution role needs on the image's repository to pull it.
 ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 LOG_WRITE = ("logs:CreateLogStream", "logs:PutLogEvents")
@@ -37,13 +39,17 @@ STACK_TAG = "graviton-node:stack"
 # botocore iam CreateRole:Path: pattern (\u002F)|(\u002F[\u0021-\u007E]+\u002F), 1-512 characters.
 _ROLE_PATH = re.compile(r"/|/[\u0021-\u007E]+/")
 _ROLE_PATH_MAX = 512
+#: A private ECR image: ``<account>.dkr.ecr.<region>.<DNS suffix of any partition>/<repo>``.
 _ECR_IMAGE = re.compile(
-    r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
+    r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.(?:"
+    + "|".join(re.escape(suffix) for suffix in sorted(set(PARTITION_DNS_SUFFIXES.values()), key=len, reverse=True))
+    + r")/(?P<repo>[^:@]+)"
 )
 
 
 def ecr_repository_arn(image_ref: str, partition: str) -> str | None:
-    """The ECR repository ARN of an ``<account>.dkr.ecr.<region>.amazonaws.com/<repo>:tag@digest`` image."""
+    """The ECR repository ARN of an ``<account>.dkr.ecr.<region>.<DNS suffix>/<repo>:tag@digest`` image (the
+    suffix of any partition: ``amazonaws.com``, ``amazonaws.com.cn``, ``c2s.ic.gov``, …)."""
     match = _ECR_IMAGE.match(image_ref)
     if match is None:
         return None
