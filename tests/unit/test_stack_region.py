@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from components.errors import ConfigError
 from components.iam_policies import ecr_repository_arn
-from components.mock_answers import DNS_SUFFIXES
 from components.validation import (
     PARTITION_DNS_SUFFIXES,
     PARTITION_REGIONS,
@@ -71,11 +70,6 @@ def test_an_arn_without_a_region_field_is_not_in_any_region() -> None:
 def test_each_partition_is_named_by_botocores_own_region_pattern() -> None:
     data = Loader().load_data("endpoints")["partitions"]
     assert dict(PARTITION_REGIONS) == {p["partition"]: p["regionRegex"] for p in data}
-
-
-def test_each_partitions_dns_suffix_in_the_mocks_urls_is_botocores() -> None:
-    data = Loader().load_data("endpoints")["partitions"]
-    assert {p["partition"]: p["dnsSuffix"] for p in data} == DNS_SUFFIXES
 
 
 def test_every_region_lies_in_the_partition_botocore_lists_it_under() -> None:
