@@ -20,6 +20,9 @@ import json
 import re
 from collections.abc import Mapping
 
+from .errors import ConfigError
+from .validation import PARTITION_DNS_SUFFIXES
+
 #: ECR actions the execution role needs on the image's repository to pull it.
 ECR_PULL = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 LOG_WRITE = ("logs:CreateLogStream", "logs:PutLogEvents")
@@ -37,13 +40,17 @@ STACK_TAG = "graviton-node:stack"
 # botocore iam CreateRole:Path: pattern (\u002F)|(\u002F[\u0021-\u007E]+\u002F), 1-512 characters.
 _ROLE_PATH = re.compile(r"/|/[\u0021-\u007E]+/")
 _ROLE_PATH_MAX = 512
+#: A private ECR image: ``<account>.dkr.ecr.<region>.<DNS suffix of any partition>/<repo>``.
 _ECR_IMAGE = re.compile(
-    r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/(?P<repo>[^:@]+)"
+    r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.(?:"
+    + "|".join(re.escape(suffix) for suffix in sorted(set(PARTITION_DNS_SUFFIXES.values()), key=len, reverse=True))
+    + r")/(?P<repo>[^:@]+)"
 )
 
 
 def ecr_repository_arn(image_ref: str, partition: str) -> str | None:
-    """The ECR repository ARN of an ``<account>.dkr.ecr.<region>.amazonaws.com/<repo>:tag@digest`` image."""
+    """The ECR repository ARN of an ``<account>.dkr.ecr.<region>.<DNS suffix>/<repo>:tag@digest`` image (the
+    suffix of any partition: ``amazonaws.com``, ``amazonaws.com.cn``, ``c2s.ic.gov``, …)."""
     match = _ECR_IMAGE.match(image_ref)
     if match is None:
         return None
@@ -74,6 +81,12 @@ def role_path(project: str, stack: str) -> str:
 def is_role_path(path: str) -> bool:
     """Whether IAM takes ``path`` as a role's path (botocore iam ``CreateRole:Path``)."""
     return len(path) <= _ROLE_PATH_MAX and _ROLE_PATH.fullmatch(path) is not None
+
+
+def check_role_path(key: str, value: str) -> None:
+    """Raise ``ConfigError`` naming ``key`` for a path IAM refuses for a role (``is_role_path``)."""
+    if not is_role_path(value):
+        raise ConfigError(key, value, "an IAM path: / or /segments/, 512 characters at most")
 
 
 def default_boundary_arn(partition: str, account_id: str, project: str, stack: str) -> str:

@@ -11,23 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .arn_forms import ARN_OUTPUTS, ArnForm, arn, given_name, has_form, no_form_message
-from .validation import partition_of
+from .validation import PARTITION_DNS_SUFFIXES, partition_of
 
 #: What the mocks answer where the stack names no region (``aws:region``) or account
 #: (``aws:allowedAccountIds``) of its own.
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
-#: Each partition's DNS suffix (botocore's ``endpoints.json``: ``dnsSuffix``), in the URLs the mocks answer.
-DNS_SUFFIXES = {
-    "aws": "amazonaws.com",
-    "aws-cn": "amazonaws.com.cn",
-    "aws-us-gov": "amazonaws.com",
-    "aws-iso": "c2s.ic.gov",
-    "aws-iso-b": "sc2s.sgov.gov",
-    "aws-iso-e": "cloud.adc-e.uk",
-    "aws-iso-f": "csp.hci.ic.gov",
-    "aws-eusc": "amazonaws.eu",
-}
 #: The key of the engine's wrapper around a special value, a secret here (``pulumi.runtime.rpc._special_sig_key``).
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
@@ -123,7 +112,7 @@ def resource_outputs(
         return _vpc_outputs(inputs)
     out = _own_arn(typ, name, inputs, region, account, arn_output, forms) | inputs
     out.setdefault("name", given_name(name, inputs))
-    domain = DNS_SUFFIXES.get(partition_of(region) or "aws", "amazonaws.com")
+    domain = PARTITION_DNS_SUFFIXES.get(partition_of(region) or "aws", "amazonaws.com")
     if typ == "aws:ecr/repository:Repository":
         out.update(repositoryUrl=f"{account}.dkr.ecr.{region}.{domain}/{out['name']}", registryId=account)
     elif typ == "docker-build:index:Image":
@@ -171,7 +160,7 @@ def invoke_answer(token: str, args: dict[str, Any], region: str, account: str) -
         return {
             "userName": "AWS",
             "password": "mock-ecr-token",
-            "proxyEndpoint": f"https://{account}.dkr.ecr.{region}.{DNS_SUFFIXES[partition]}",
+            "proxyEndpoint": f"https://{account}.dkr.ecr.{region}.{PARTITION_DNS_SUFFIXES[partition]}",
             "registryId": args.get("registryId", account),
         }
     if token == "aws:ec2/getVpc:getVpc":
@@ -185,5 +174,5 @@ def invoke_answer(token: str, args: dict[str, Any], region: str, account: str) -
         return {"id": account, "accountId": account, "arn": f"arn:{partition}:iam::{account}:user/deployer",
                 "userId": "AIDAMOCK"}  # fmt: skip
     if token == "aws:index/getPartition:getPartition":
-        return {"id": partition, "partition": partition, "dnsSuffix": DNS_SUFFIXES[partition]}
+        return {"id": partition, "partition": partition, "dnsSuffix": PARTITION_DNS_SUFFIXES[partition]}
     raise NotImplementedError(f"no mock for invoke {token}")

@@ -10,7 +10,6 @@ from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from .errors import ConfigError, raise_any
-from .iam_policies import is_role_path
 from .image.dockerfile import PLATFORMS_LABEL, declared_platforms
 from .image.ecr_lifecycle import MAX_KEEP_BUILDS
 
@@ -52,13 +51,6 @@ def ports(key: str, values: Iterable[int]) -> tuple[int, ...]:
     if len(set(result)) != len(result):
         raise ConfigError(key, list(result), "each port once")
     return result
-
-
-def role_path(key: str, value: str) -> None:
-    """An IAM role's path."""
-    # botocore iam CreateRole:Path (``is_role_path``).
-    if not is_role_path(value):
-        raise ConfigError(key, value, "an IAM path: / or /segments/, 512 characters at most")
 
 
 def log_retention(key: str, value: int) -> int:
@@ -193,10 +185,37 @@ def kms_key_arn(key: str, value: str, *, optional: bool = True) -> str:
     return value
 
 
-_POLICY_NAME = r"[A-Za-z0-9_+=,.@-]"
-_POLICY_ARN = re.compile(
-    rf"arn:aws(-cn|-us-gov)?:iam::(\d{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,128}}"
+#: Partitions by region name, as botocore's ``endpoints.json`` gives them (``regionRegex``), most specific
+#: first: ``us-gov-west-1`` is GovCloud's, not the commercial partition's ``us-*``.
+PARTITION_REGIONS: tuple[tuple[str, str], ...] = (
+    ("aws-us-gov", r"^us\-gov\-\w+\-\d+$"),
+    ("aws-iso", r"^us\-iso\-\w+\-\d+$"),
+    ("aws-iso-b", r"^us\-isob\-\w+\-\d+$"),
+    ("aws-iso-e", r"^eu\-isoe\-\w+\-\d+$"),
+    ("aws-iso-f", r"^us\-isof\-\w+\-\d+$"),
+    ("aws-eusc", r"^eusc\-(de)\-\w+\-\d+$"),
+    ("aws-cn", r"^cn\-\w+\-\d+$"),
+    ("aws", r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$"),
 )
+
+
+#: Each partition's DNS suffix, as botocore's ``endpoints.json`` gives it (``dnsSuffix``): an ECR registry
+#: is ``<account>.dkr.ecr.<region>.<suffix>``.
+PARTITION_DNS_SUFFIXES = {
+    "aws": "amazonaws.com",
+    "aws-cn": "amazonaws.com.cn",
+    "aws-us-gov": "amazonaws.com",
+    "aws-iso": "c2s.ic.gov",
+    "aws-iso-b": "sc2s.sgov.gov",
+    "aws-iso-e": "cloud.adc-e.uk",
+    "aws-iso-f": "csp.hci.ic.gov",
+    "aws-eusc": "amazonaws.eu",
+}
+
+
+_POLICY_NAME = r"[A-Za-z0-9_+=,.@-]"
+_PARTITION = "|".join(re.escape(partition) for partition, _ in PARTITION_REGIONS)
+_POLICY_ARN = re.compile(rf"arn:({_PARTITION}):iam::(\d{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,128}}")
 
 
 def policy_arn(key: str, value: str) -> str:
@@ -204,7 +223,7 @@ def policy_arn(key: str, value: str) -> str:
     policy names take letters, digits and ``+=,.@_-``, their paths ``/``-separated segments of the same
     (botocore iam ``CreatePolicy:PolicyName``, ``CreatePolicy:Path``)."""
     if value and not _POLICY_ARN.fullmatch(value):
-        raise ConfigError(key, value, "an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME), or empty")
+        raise ConfigError(key, value, "an IAM policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME), or empty")
     return value
 
 
@@ -242,20 +261,6 @@ def in_partition(key: str, value: str, arn: str, region: str | None) -> str:
             "an account reaches no other partition's resources",
         )
     return value
-
-
-#: Partitions by region name, as botocore's ``endpoints.json`` gives them (``regionRegex``), most specific
-#: first: ``us-gov-west-1`` is GovCloud's, not the commercial partition's ``us-*``.
-PARTITION_REGIONS: tuple[tuple[str, str], ...] = (
-    ("aws-us-gov", r"^us\-gov\-\w+\-\d+$"),
-    ("aws-iso", r"^us\-iso\-\w+\-\d+$"),
-    ("aws-iso-b", r"^us\-isob\-\w+\-\d+$"),
-    ("aws-iso-e", r"^eu\-isoe\-\w+\-\d+$"),
-    ("aws-iso-f", r"^us\-isof\-\w+\-\d+$"),
-    ("aws-eusc", r"^eusc\-(de)\-\w+\-\d+$"),
-    ("aws-cn", r"^cn\-\w+\-\d+$"),
-    ("aws", r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$"),
-)
 
 
 def partition_of(region: str) -> str | None:

@@ -3,11 +3,13 @@ the roles' boundary or the operator's (docs/iam.md says which identity gets whic
 
     .venv/bin/python tools/deployer_policy.py --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --document deployer-ecs --account 123456789012 --region us-east-1 dev
-    .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012 dev
+    .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --hosted-zone Z0123456789ABC --domain app.example.com ... prod
     .venv/bin/python tools/deployer_policy.py --document deployer-ecs --platform-project graviton-node ... dev
 
-The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PROJECT`` (the Pulumi project,
+The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PARTITION`` (the partition of
+``--region``: ``aws``, ``aws-cn``, ``aws-us-gov``, …, as botocore's endpoints.json gives them; every document
+has it, IAM refusing an ARN of another partition), ``PROJECT`` (the Pulumi project,
 ``graviton-node``), ``STACK`` (the stack name in lower case, as every resource name starts with it; a
 pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the
 ``hostedZoneId`` and ``domainName`` of a stack with a domain) and ``PLATFORM`` (``--platform-project``: the
@@ -30,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
-from components.validation import policy_arn
+from components.validation import partition_of, policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 #: The deployer's policy is two documents: ``deployer`` attached inline, ``deployer-ecs`` as a managed policy
@@ -42,18 +44,31 @@ DOCUMENTS = {
     "operator": "iam-operator.json",
 }
 #: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
-DEFAULT_BOUNDARY = "arn:aws:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
-PLACEHOLDERS = ("ACCOUNT", "REGION", "PROJECT", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN")
+DEFAULT_BOUNDARY = "arn:PARTITION:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
+PLACEHOLDERS = ("ACCOUNT", "REGION", "PARTITION", "PROJECT", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN")
 #: Statements that only a stack with a domain needs.
 DNS_STATEMENTS = ("DomainRecords", "DomainZone", "DomainCertificate")
 #: The statement only a service joining another project's platform stack needs.
 PLATFORM_STATEMENTS = ("PlatformLoadBalancerEgress",)
+#: The option that gives each placeholder its value, for the error naming one left without.
+OPTIONS = {
+    "ACCOUNT": "--account",
+    "REGION": "--region",
+    "PARTITION": "--region",
+    "PROJECT": "--project",
+    "PLATFORM": "--platform-project",
+    "STACK": "the stack argument",
+    "HOSTED_ZONE": "--hosted-zone",
+    "DOMAIN": "--domain",
+}
 _PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
 #: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
 _VALUES = {
     "ACCOUNT": re.compile(r"\d{12}"),
     # botocore endpoints.json region names: letters and digits between hyphens.
     "REGION": re.compile(r"[a-z]{2}(-[a-z]+)+-\d+"),
+    # botocore endpoints.json partition names: aws, or aws and hyphenated lower-case words.
+    "PARTITION": re.compile(r"aws(-[a-z]+)*"),
     # Pulumi project and stack names: letters, digits, -, _ and . (the stack may be a * pattern).
     "PROJECT": re.compile(r"[A-Za-z0-9_.-]+"),
     "PLATFORM": re.compile(r"[A-Za-z0-9_.-]+"),
@@ -80,7 +95,7 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
         text = text.replace(DEFAULT_BOUNDARY, boundary_arn)
     missing = sorted(set(_PLACEHOLDER.findall(text)) - values.keys())
     if missing:
-        raise ValueError("no value for " + ", ".join(missing))
+        raise ValueError("no value for " + ", ".join(f"{name} ({OPTIONS[name]})" for name in missing))
     return json.loads(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text))
 
 
@@ -94,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("stack", nargs="?", help="stack name (lower case), or a pattern such as acc-*")
     parser.add_argument("--document", choices=sorted(DOCUMENTS), default="deployer")
     parser.add_argument("--account", required=True)
-    parser.add_argument("--region")
+    parser.add_argument("--region", help="the stack's region; its partition fills PARTITION in every document")
     parser.add_argument("--project", default="graviton-node")
     parser.add_argument("--platform-project", dest="platform_project")
     parser.add_argument("--hosted-zone", dest="hosted_zone")
@@ -108,6 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             values[name] = value
     if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):
         parser.error("--hosted-zone and --domain go together")
+    if args.region:
+        partition = partition_of(args.region)
+        if partition is None:
+            parser.error(f"--region: {args.region!r} is no region of an AWS partition (botocore endpoints.json)")
+        values["PARTITION"] = partition
     try:
         policy_arn("--boundary-arn", args.boundary_arn)
         filled = fill(document(args.document), values, boundary_arn=args.boundary_arn)

@@ -38,8 +38,9 @@ POLICY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:sns/topicPolicy:TopicPolicy": ("policy",),
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("policyDocument",),
 }
-EXAMPLE = {"ACCOUNT": "123456789012", "REGION": "us-east-1", "PROJECT": "graviton-node", "STACK": "prod",
-           "HOSTED_ZONE": "Z0123456789EXAMPLE", "DOMAIN": "app.example.com", "PLATFORM": "graviton-node"}  # fmt: skip
+EXAMPLE = {"ACCOUNT": "123456789012", "REGION": "us-east-1", "PARTITION": "aws", "PROJECT": "graviton-node",
+           "STACK": "prod", "HOSTED_ZONE": "Z0123456789EXAMPLE", "DOMAIN": "app.example.com",
+           "PLATFORM": "graviton-node"}  # fmt: skip
 
 
 def _parliament() -> types.ModuleType:

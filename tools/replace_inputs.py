@@ -404,7 +404,8 @@ IN_PLACE: dict[str, tuple[str, ...]] = {
         "timeout",
     ),
     "aws:lb/listener:Listener": ("certificateArn", "defaultActions", "port", "protocol", "sslPolicy"),
-    "aws:lb/listenerRule:ListenerRule": ("actions", "conditions", "priority"),
+    # listener_rule.go: tags are tftags.TagsSchema() (@Tags, no ForceNew), changed by AddTags/RemoveTags.
+    "aws:lb/listenerRule:ListenerRule": ("actions", "conditions", "priority", "tags"),
     # load_balancer.go: subnets and security groups change in place on an application load balancer (its
     # CustomizeDiff forces a new one only for a network load balancer's).
     "aws:lb/loadBalancer:LoadBalancer": (

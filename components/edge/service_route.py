@@ -175,6 +175,9 @@ class ServiceRoute(pulumi.ComponentResource):
             priority=priority,
             actions=[action],
             conditions=conditions,
+            # A rule's ARN starts with its load balancer's name, the platform's for a service joining another
+            # stack's: the boundary lets the role ECS moves traffic with modify the rules tagged with the stack.
+            tags=stack_tag(pulumi.get_project(), pulumi.get_stack().lower()),
             opts=opts,
         )
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .. import validation as check
 from ..errors import ConfigError, collect, raise_any
-from ..iam_policies import LOG_WRITE, log_streams
+from ..iam_policies import LOG_WRITE, check_role_path, log_streams
 from ..service.deployment_strategy import DeploymentStrategy
 from ..service.service_spec import ServiceSpec
 from .alb_rules import pattern_matches
@@ -71,7 +71,7 @@ class SmokeTestSpec:
         collect(
             self._check_path,
             self._check_log_retention,
-            lambda: check.role_path("SmokeTestSpec.role_path", self.role_path) if self.role_path else None,
+            lambda: check_role_path("SmokeTestSpec.role_path", self.role_path) if self.role_path else None,
         )
 
     def _check_log_retention(self) -> None:

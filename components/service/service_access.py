@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import validation as check
 from ..errors import ConfigError, collect
+from ..iam_policies import check_role_path
 from .secrets import check_reference, secret_name
 
 
@@ -51,7 +52,7 @@ class ServiceAccess:
                 for key in self.secret_kms_key_arns
             ),
             lambda: check.policy_arn("ServiceAccess.permissions_boundary_arn", self.permissions_boundary_arn),
-            lambda: check.role_path("ServiceAccess.role_path", self.role_path) if self.role_path else None,
+            lambda: check_role_path("ServiceAccess.role_path", self.role_path) if self.role_path else None,
         )
 
     @property

@@ -145,7 +145,7 @@ def check_pullable_under_default_boundary(sidecars: tuple[Sidecar, ...], stack: 
     """Raise ``ConfigError`` (``Sidecar.image``) for a sidecar in private ECR that the default permissions
     boundary keeps the execution role from pulling, however its own policy lists the repository: the
     boundary (``docs/iam-boundary.json``, ``PullStackImages``) allows the ECR pull actions on
-    ``arn:aws:ecr:*:ACCOUNT:repository/STACK-*`` only, and a boundary caps what a role's policies grant
+    ``arn:PARTITION:ecr:*:ACCOUNT:repository/STACK-*`` only, and a boundary caps what a role's policies grant
     (IAM User Guide, "Permissions boundaries for IAM entities": "an entity can perform only the actions
     that are allowed by both its identity-based policies and its permissions boundaries"). An image
     outside private ECR (a public registry) needs no ECR permission."""

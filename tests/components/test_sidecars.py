@@ -210,7 +210,9 @@ def test_an_app_that_waits_for_nothing_has_no_depends_on(task: dict) -> None:
 ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 DIGEST = "@sha256:" + "c" * 64
 #: The default boundary of the mocks' stack (project graviton-node, stack dev), as its owner creates it.
-DEV_BOUNDARY = fill(document("boundary"), {"ACCOUNT": "123456789012", "PROJECT": "graviton-node", "STACK": "dev"})
+DEV_BOUNDARY = fill(
+    document("boundary"), {"ACCOUNT": "123456789012", "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "dev"}
+)
 
 
 def pull_requests(image: str) -> list[Request]:

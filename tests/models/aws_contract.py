@@ -1092,6 +1092,12 @@ RULES: dict[str, Mapping[str, Rule]] = {
                 ),
             )
         ),
+        # elbv2/listener_rule.go resourceListenerRuleCreate: CreateRuleInput{Tags: getTagsIn}.
+        "tags": Sent(
+            pairs(("Key", "Value")),
+            "elbv2/tags_gen.go getTagsIn: Tag{Key, Value}",
+            (Api("elbv2", "CreateRule:Tags"),),
+        ),
     },
     "aws:ecs/cluster:Cluster": {
         "name": CLUSTER_NAME,

@@ -33,6 +33,7 @@ from tests.program.provider_calls import (
 from tools.offline import ACCOUNT, REGION, Registered, Run
 
 STACK_TAG = "aws:ResourceTag/graviton-node:stack"
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 #: Security groups and their rules, and the action that creates each (its ec2:CreateAction when tagged).
 SECURITY_GROUPS = {
     "aws:ec2/securityGroup:SecurityGroup": "CreateSecurityGroup",
@@ -206,6 +207,8 @@ class Program:
             yield Request(action, "*", self._context(r, action))
         elif r.type in SECURITY_GROUPS:
             yield from self._security_group_requests(r, action)
+        elif r.type == LISTENER_RULE:
+            yield from self._listener_rule_requests(r, action)
         elif (r.type, action) in NEW_TAGGED:
             # Tag on create, then later calls on the tagged resource: both are asked for.
             tags = r.inputs.get("tags", {})
@@ -248,6 +251,26 @@ class Program:
             case _:
                 yield Request(action, *on_group)
 
+    def _listener_rule_requests(self, r: Registered, action: str) -> Iterator[Request]:
+        """A listener rule is created on its listener with the stack's tag (``aws:RequestTag``), which ELB
+        authorizes again as ``AddTags`` on the new rule with ``elasticloadbalancing:CreateAction`` (Elastic
+        Load Balancing User Guide, "API permissions to tag resources during creation"); every later call
+        works on the rule as tagged (``aws:ResourceTag``). CreateRule authorizes on the listener, the rest on
+        the rule (Service Authorization Reference, Elastic Load Balancing V2)."""
+        tags = r.inputs.get("tags", {})
+        requested = {"aws:TagKeys": sorted(tags), **{f"aws:RequestTag/{k}": v for k, v in tags.items()}}
+        own, tagged = self.arn(r), {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
+        match action.removeprefix("elasticloadbalancing:"):
+            case "CreateRule":
+                yield Request(action, self.arn(self.find(r.inputs["listenerArn"])), requested)
+            case "AddTags":
+                yield Request(action, own, {**requested, "elasticloadbalancing:CreateAction": "CreateRule"})
+                yield Request(action, own, {**tagged, **requested})
+            case "RemoveTags":
+                yield Request(action, own, {**tagged, "aws:TagKeys": sorted(tags)})
+            case _:
+                yield Request(action, own, tagged)
+
     def _targets(self, r: Registered, action: str) -> list[str]:
         """The ARNs ``action`` is authorized on for ``r`` (its own, or the one it works on)."""
         inputs = r.inputs
@@ -265,9 +288,6 @@ class Program:
             case ("aws:lb/listener:Listener", "elasticloadbalancing"):
                 # CreateListener authorizes on the load balancer, the rest on the listener.
                 return [self.arn(r), self.arn(self.find(inputs["loadBalancerArn"]))]
-            case ("aws:lb/listenerRule:ListenerRule", "elasticloadbalancing"):
-                # CreateRule authorizes on the listener, the rest on the rule.
-                return [self.arn(r), self.arn(self.find(inputs["listenerArn"]))]
             case ("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", _):
                 return [self.arn(self.find(inputs["clusterName"]))]
             case ("aws:ecs/service:Service", "iam"):

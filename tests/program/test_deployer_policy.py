@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from botocore.loaders import Loader
 
+from components.edge.deployment_role import infrastructure_policy
 from components.errors import ConfigError
+from components.validation import partition_of
 from settings import load_settings
 from tests.models import iam
 from tests.models.iam import ContextValue, Request
@@ -31,11 +33,12 @@ from tests.program.provider_calls import (
     Calls,
     iam_actions,
 )
-from tests.program.stacks import EXAMPLES, PROGRAMS, run_config
-from tools.deployer_policy import document, fill
+from tests.program.stacks import EXAMPLES, PLATFORM, PROGRAMS, run_config
+from tests.program.test_arn_shapes import CHINA, GOVCLOUD, runs_in
+from tools.deployer_policy import DOCUMENTS, document, fill
 from tools.deployer_policy import main as deployer_policy_main
 from tools.iam_lint import EXAMPLE, findings, registered, shipped, suppressed_counts
-from tools.offline import ACCOUNT, REGION, run_program
+from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, run_mocked, run_program
 
 #: The deployer's two documents (inline and managed) as one: IAM evaluates a role's policies together.
 POLICY = {
@@ -121,7 +124,7 @@ def test_the_bucket_read_is_allowed_its_accelerate_and_replication_configuration
 
 def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_ecs_deployments_and_the_task_counter() -> None:
     (statement,) = [s for s in POLICY["Statement"] if s["Effect"] == "Allow" and "iam:PassRole" in s["Action"]]
-    assert statement["Resource"] == "arn:aws:iam::ACCOUNT:role/PROJECT/STACK/*"
+    assert statement["Resource"] == "arn:PARTITION:iam::ACCOUNT:role/PROJECT/STACK/*"
     # ecs.amazonaws.com: the role ECS assumes to move a canary, linear or blue/green deployment's traffic.
     assert statement["Condition"] == {
         "StringEquals": {
@@ -149,7 +152,9 @@ BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/graviton-node-boundary-dev"
 DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-dev"
 PROD_SCALABLE_TARGET = f"arn:aws:application-autoscaling:{REGION}:{ACCOUNT}:scalable-target/0a1b2c3d4e5f"
 PROD_TAGGED = {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"}
-DEV = fill(POLICY, {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": "graviton-node", "STACK": "dev"})
+DEV = fill(
+    POLICY, {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "dev"}
+)
 DEV_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node/dev/dev-app-exec-role-0a1b2c3"
 PROD_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node/prod/prod-app-exec-role-0a1b2c3"
 DEV_GROUP = f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/sg-0dev"
@@ -448,7 +453,7 @@ def project_of(program: str) -> str:
 def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
     runs = (run_config(program),) + ((run_config("dev"),) if program in EXAMPLES else ())
     deploy = Program(runs)
-    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": project_of(program), "STACK": stack}
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": project_of(program), "STACK": stack}
     if program == "second-service":
         # Its rule from the platform's load balancer to its tasks is on the platform's security group.
         values["PLATFORM"] = project_of("dev")
@@ -529,9 +534,9 @@ def statement_requests(statement: dict[str, Any]) -> list[Request]:
     ]
 
 
-def role_policies(program: str) -> dict[str, list[str]]:
-    """Role name -> the policies attached to it, for each role ``program`` creates."""
-    resources = run_config(program).mocks.resources
+def role_policies(run: Run) -> dict[str, list[str]]:
+    """Role name -> the policies attached to it, for each role a program's ``run`` creates."""
+    resources = run.mocks.resources
     # A policy names its role by ID or (as the worker example's, from FargateService.task_role_name) by name.
     by_id = {key: r.name for r in resources if r.type == ROLE for key in (r.id, r.outputs.get("name"))}
     policies: dict[str, list[str]] = {name: [] for name in by_id.values()}
@@ -541,8 +546,8 @@ def role_policies(program: str) -> dict[str, list[str]]:
     return policies
 
 
-def boundary_of(project: str, stack: str) -> dict[str, Any]:
-    return fill(document("boundary"), {"ACCOUNT": ACCOUNT, "PROJECT": project, "STACK": stack})
+def boundary_of(project: str, stack: str, partition: str = "aws", account: str = ACCOUNT) -> dict[str, Any]:
+    return fill(document("boundary"), {"ACCOUNT": account, "PARTITION": partition, "PROJECT": project, "STACK": stack})
 
 
 BOUNDARY_DOCUMENT = boundary_of("graviton-node", "dev")
@@ -551,9 +556,40 @@ BOUNDARY_DOCUMENT = boundary_of("graviton-node", "dev")
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_the_boundary_leaves_each_role_everything_its_own_policies_allow(program: str) -> None:
     """With the stack's exec key tagged for the stack, as docs/iam.md asks (ECS Exec's sessions)."""
-    boundary = boundary_of(project_of(program), STACKS[program])
+    assert_the_boundary_leaves_each_role_everything(
+        program, run_config(program), boundary_of(project_of(program), STACKS[program])
+    )
+
+
+@pytest.mark.parametrize("where", [GOVCLOUD, CHINA], ids=lambda where: where["region"])
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_the_boundary_leaves_each_role_everything_in_govcloud_and_china(program: str, where: dict[str, str]) -> None:
+    """The boundary filled in for the stack's partition (``tools/deployer_policy.py --region``): IAM refuses
+    a document whose ARNs name another partition, and a boundary of the commercial partition's ARNs would
+    leave the roles nothing."""
+    region, account = where["region"], where["account"]
+    boundary = boundary_of(project_of(program), STACKS[program], partition_of(region) or "", account)
+    run = prod_in(region, account) if program == "prod" else runs_in(region, account)[program]
+    assert_the_boundary_leaves_each_role_everything(program, run, boundary)
+
+
+@cache
+def prod_in(region: str, account: str) -> Run:
+    """prod in ``region`` and ``account``, its secret there too: its stack file names one in us-east-1 of
+    the commercial partition, and ECS reads a secret of another region, never one of another partition."""
+    partition = partition_of(region)
+    stack_file = __import__("yaml").safe_load((Path(__file__).resolve().parents[2] / "Pulumi.prod.yaml").read_text())
+    secrets = [
+        reference.replace("arn:aws:", f"arn:{partition}:").replace(":us-east-1:123456789012:", f":{region}:{account}:")
+        for reference in stack_file["config"]["graviton-node:secrets"]
+    ]
+    where = {"aws:region": region, "aws:allowedAccountIds": f'["{account}"]', "secrets": json.dumps(secrets)}
+    return run_program("prod", where)
+
+
+def assert_the_boundary_leaves_each_role_everything(program: str, run: Run, boundary: dict[str, Any]) -> None:
     tagged = {"aws:ResourceTag/graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
-    for role, policies in role_policies(program).items():
+    for role, policies in role_policies(run).items():
         for policy in policies:
             for statement in iam.statements(policy):
                 for request in statement_requests(dict(statement)):
@@ -631,6 +667,41 @@ def test_the_boundary_leaves_a_stack_role_its_own_stacks_secrets_and_keys(reques
     assert iam.role_allows([ADMIN], request_, BOUNDARY_DOCUMENT)
 
 
+@cache
+def joining_as_staging() -> Program:
+    """The second-service example deployed as stack ``staging`` into the dev platform (``platformStack``):
+    its rule lives on the platform's listener, so its ARN starts with the platform's load balancer's name."""
+    platform = run_config("dev")
+    project = project_of("second-service")
+    config = {"aws:region": REGION, f"{project}:platformStack": PLATFORM, f"{project}:listenerRulePriority": "200"}
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    return Program((run_mocked(main_program(EXAMPLES["second-service"]), config, "staging", mocks, project), platform))
+
+
+def test_a_stack_joining_a_platform_of_another_name_may_shift_traffic_on_its_own_rule_only() -> None:
+    """The role ECS moves a canary, linear or blue/green deployment's traffic with is given the route's
+    rule and target groups by their ARNs (``infrastructure_policy``) and capped by the stack's boundary:
+    the two together must leave it ModifyRule on its rule, on the platform's load balancer, and nothing on
+    the platform's own rule beside it."""
+    deploy = joining_as_staging()
+    (rule,) = [r for r in deploy.resources if r.type == "aws:lb/listenerRule:ListenerRule"]
+    (group,) = [r for r in deploy.resources if r.type == "aws:lb/targetGroup:TargetGroup"]
+    rule_arn, group_arn = deploy.arn(rule), deploy.arn(group)
+    assert ":listener-rule/app/dev-web-alb-" in rule_arn
+    boundary = boundary_of(project_of("second-service"), "staging")
+    (platform_rule,) = [r for r in run_config("dev").mocks.resources if r.type == rule.type]
+    platform_rule_arn = Program((run_config("dev"),)).arn(platform_rule)
+    role = [infrastructure_policy(target_group_arns=[group_arn], rule_arns=[rule_arn, platform_rule_arn])]
+
+    def tagged(r: Any) -> dict[str, ContextValue]:
+        return {f"aws:ResourceTag/{key}": value for key, value in r.inputs["tags"].items()}
+
+    assert iam.role_allows(role, Request("elasticloadbalancing:ModifyRule", rule_arn, tagged(rule)), boundary)
+    assert iam.role_allows(role, Request("elasticloadbalancing:RegisterTargets", group_arn), boundary)
+    modify_platforms = Request("elasticloadbalancing:ModifyRule", platform_rule_arn, tagged(platform_rule))
+    assert not iam.role_allows(role, modify_platforms, boundary)
+
+
 # ---- the tool that fills the documents in, and the operator's policy
 
 
@@ -653,6 +724,8 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
         ["--account", ACCOUNT, "dev"],
         ["--account", ACCOUNT, "--region", REGION, "--hosted-zone", "Z0123", "dev"],
         ["--account", ACCOUNT, "--region", REGION, "--boundary-arn", "arn:aws:s3:::x", "dev"],
+        ["--document", "boundary", "--account", ACCOUNT, "dev"],
+        ["--account", ACCOUNT, "--region", "xx-nowhere-1", "dev"],
     ],
 )
 def test_the_tool_refuses_a_value_that_would_widen_or_break_the_document(argv: list[str]) -> None:
@@ -661,15 +734,38 @@ def test_the_tool_refuses_a_value_that_would_widen_or_break_the_document(argv: l
     assert exit_.value.code == 2
 
 
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [
+        ("us-east-1", "aws"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("cn-north-1", "aws-cn"),
+        ("us-iso-east-1", "aws-iso"),
+        ("eu-isoe-west-1", "aws-iso-e"),
+    ],
+)
+def test_the_tool_writes_every_arn_in_the_partition_of_the_stacks_region(
+    name: str, region: str, partition: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IAM refuses a document naming another partition (MalformedPolicyDocument: Partition "aws" is not
+    valid for resource)."""
+    argv = ["--document", name, "--account", ACCOUNT, "--region", region, "--platform-project", "graviton-node"]
+    assert deployer_policy_main([*argv, "--hosted-zone", "Z0123", "--domain", "app.example.com", "dev"]) == 0
+    printed = capsys.readouterr().out
+    arns = re.findall(r"\barn:[^:\"]*:", printed)
+    assert arns and set(arns) == {f"arn:{partition}:"}
+
+
 def test_the_tool_replaces_the_boundary_with_a_configured_one() -> None:
     other = f"arn:aws:iam::{ACCOUNT}:policy/teams/platform-boundary"
-    filled = json.dumps(fill(POLICY, {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": "p", "STACK": "s"},
-                             boundary_arn=other))  # fmt: skip
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "p", "STACK": "s"}
+    filled = json.dumps(fill(POLICY, values, boundary_arn=other))
     assert other in filled and BOUNDARY not in filled
 
 
 def test_exec_and_sessions_are_the_operators_not_the_deployers() -> None:
-    operator = fill(document("operator"), {"ACCOUNT": ACCOUNT, "REGION": REGION, "STACK": "dev"})
+    operator = fill(document("operator"), {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "STACK": "dev"})
     task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/dev-app-cluster-0a1b2c3/0123"
     assert iam.allows(operator, "ecs:ExecuteCommand", task)
     assert not iam.allows(operator, "ecs:ExecuteCommand", task.replace("/dev-", "/prod-"))
@@ -733,7 +829,7 @@ def test_a_secret_under_the_stacks_prefixes_passes_and_a_configured_boundary_lif
 #: (a statement added or widened) from passing unseen: it must be fixed, or counted here beside its reason.
 SUPPRESSED_IN_SHIPPED_DOCUMENTS = {
     ("docs/iam-boundary.json", "CREDENTIALS_EXPOSURE"): 1,
-    ("docs/iam-boundary.json", "RESOURCE_MISMATCH"): 1,  # ShiftStackTraffic: ModifyRule's listener-rule/net form
+    ("docs/iam-boundary.json", "RESOURCE_MISMATCH"): 1,  # ShiftStackRules: ModifyRule's listener-rule/net form
     ("docs/iam-boundary.json", "RESOURCE_STAR"): 1,
     ("docs/iam-deployer-ecs.json", "RESOURCE_MISMATCH"): 3,
     ("docs/iam-deployer-ecs.json", "RESOURCE_STAR"): 3,  # Network; a new scalable target and its tags

@@ -14,7 +14,9 @@ from tools.offline import ACCOUNT, REGION, Registered
 
 VIA_SSM = {"kms:ViaService": f"ssm.{REGION}.amazonaws.com"}
 RUN = run_config("maximal")
-BOUNDARY = fill(document("boundary"), {"ACCOUNT": ACCOUNT, "PROJECT": "graviton-node", "STACK": "dev"})
+BOUNDARY = fill(
+    document("boundary"), {"ACCOUNT": ACCOUNT, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "dev"}
+)
 ANYTHING = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
@@ -34,7 +36,8 @@ def decrypt(**context: str) -> Request:
 
 def deployer(stack: str) -> dict[str, object]:
     return fill(
-        document("deployer"), {"ACCOUNT": ACCOUNT, "REGION": REGION, "PROJECT": "graviton-node", "STACK": stack}
+        document("deployer"),
+        {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": stack},
     )
 
 

@@ -9,8 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.mock_answers import DNS_SUFFIXES
-from components.validation import PARTITION_REGIONS, arn_partition, arn_region, in_partition, in_region, partition_of
+from components.iam_policies import ecr_repository_arn
+from components.validation import (
+    PARTITION_DNS_SUFFIXES,
+    PARTITION_REGIONS,
+    arn_partition,
+    arn_region,
+    in_partition,
+    in_region,
+    partition_of,
+    policy_arn,
+)
 
 
 @functools.cache
@@ -63,11 +72,6 @@ def test_each_partition_is_named_by_botocores_own_region_pattern() -> None:
     assert dict(PARTITION_REGIONS) == {p["partition"]: p["regionRegex"] for p in data}
 
 
-def test_each_partitions_dns_suffix_in_the_mocks_urls_is_botocores() -> None:
-    data = Loader().load_data("endpoints")["partitions"]
-    assert {p["partition"]: p["dnsSuffix"] for p in data} == DNS_SUFFIXES
-
-
 def test_every_region_lies_in_the_partition_botocore_lists_it_under() -> None:
     listed = {region: p["partition"] for p in Loader().load_data("endpoints")["partitions"] for region in p["regions"]}
     assert {region: partition_of(region) for region in listed} == listed
@@ -89,3 +93,34 @@ def test_an_arn_is_accepted_exactly_when_it_lies_in_the_stacks_partition(stack: 
 def test_a_partition_is_checked_only_when_the_stacks_region_is_known() -> None:
     assert in_partition("secrets", "DB=arn:aws-cn:ssm:x", "arn:aws-cn:ssm:x", None) == "DB=arn:aws-cn:ssm:x"
     assert in_partition("secrets", "", "", "us-east-1") == ""
+
+
+def test_each_partitions_dns_suffix_is_botocores() -> None:
+    data = Loader().load_data("endpoints")["partitions"]
+    assert {p["partition"]: p["dnsSuffix"] for p in data} == PARTITION_DNS_SUFFIXES
+
+
+@pytest.mark.parametrize("partition", [partition for partition, _ in PARTITION_REGIONS])
+def test_a_policy_arn_of_every_partition_is_one(partition: str) -> None:
+    """IAM writes a policy's ARN in its own partition (arn:aws-iso:iam::…); an account's and AWS's alike."""
+    for arn in (f"arn:{partition}:iam::123456789012:policy/teams/boundary", f"arn:{partition}:iam::aws:policy/x"):
+        assert policy_arn("permissionsBoundaryArn", arn) == arn
+
+
+@pytest.mark.parametrize("value", ["arn:aws-xx:iam::123456789012:policy/x", "arn:azure:iam::123456789012:policy/x"])
+def test_a_policy_arn_of_no_partition_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError):
+        policy_arn("permissionsBoundaryArn", value)
+
+
+@pytest.mark.parametrize(("partition", "suffix"), sorted(PARTITION_DNS_SUFFIXES.items()))
+def test_an_ecr_image_in_every_partition_names_its_repository(partition: str, suffix: str) -> None:
+    """The execution role's PullTheImage statement is built from this ARN: without it, no pull."""
+    region = next(r for r in regions() if partition_of(r) == partition)
+    image = f"123456789012.dkr.ecr.{region}.{suffix}/dev-app-repo:v1@sha256:{'0' * 64}"
+    assert ecr_repository_arn(image, partition) == f"arn:{partition}:ecr:{region}:123456789012:repository/dev-app-repo"
+
+
+def test_an_image_outside_ecr_names_no_repository() -> None:
+    assert ecr_repository_arn("public.ecr.aws/docker/library/node:22", "aws") is None
+    assert ecr_repository_arn("123456789012.dkr.ecr.us-east-1.example.com/app:1", "aws") is None
