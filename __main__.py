@@ -88,6 +88,7 @@ collect(
     lambda: FargateService.check_name(
         f"{stack}-app", "stack", stack, shifting=settings.route.deployment.shifts_traffic
     ),
+    lambda: FargateService.check_spec(settings.service, stack),
 )
 
 # The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and

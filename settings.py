@@ -140,7 +140,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("spotBase", "integer", 0, "FARGATE_SPOT base; only one provider may have a base.", ("ServiceSpec.strategy[FARGATE_SPOT].base",)),
     ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE_SPOT].weight",)),
     ConfigKey("stopTimeoutSeconds", "integer", FROM_SPEC, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum).", ("ServiceSpec.stop_timeout_seconds",)),
-    ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days", "ClusterSpec.log_retention_days")),
+    ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days",)),
     ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request.", ("HealthCheck.path",)),
     ConfigKey("healthCheckIntervalSeconds", "integer", FROM_SPEC, "Container health check interval (5-300).", ("HealthCheck.interval_seconds",)),
     ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
@@ -486,9 +486,7 @@ def _smoke_test(r: _Reader, service: ServiceSpec) -> SmokeTestSpec | None:
     request_path = path or (health_check.path if health_check is not None else "")
     found: list[ConfigError] = []
     try:
-        spec = (
-            SmokeTestSpec(path=request_path, log_retention_days=service.log_retention_days) if enabled or path else None
-        )
+        spec = SmokeTestSpec(path=request_path, service=service) if enabled or path else None
     except ConfigError as error:
         found, spec = error.errors, None
     try:
@@ -615,13 +613,7 @@ def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpe
     cluster = (
         ExistingCluster(arn=arn, exec_kms_key_arn=key)
         if arn
-        else ClusterSpec(
-            container_insights=insights,
-            default_strategy=service.strategy,
-            exec_logging=service.enable_execute_command,
-            exec_kms_key_arn=key,
-            log_retention_days=service.log_retention_days,
-        )
+        else ClusterSpec(container_insights=insights, service=service, exec_kms_key_arn=key)
     )
     if arn and insights != KEYS_BY_NAME["containerInsights"].default:
         # Container Insights is a setting of the cluster (ECS ClusterSetting), which its own stack sets: a value

@@ -50,6 +50,8 @@ _EXPORTS: dict[str, str] = {
     "renamed": "errors",
     "built": "errors",
     "collect": "errors",
+    "Mistakes": "errors",
+    "integer": "errors",
     "DeploymentStrategy": "service.deployment_strategy",
     "SmokeTest": "edge.smoke_test",
     "SmokeTestArgs": "edge.smoke_test",
@@ -81,6 +83,7 @@ __all__ = [
     "LoadBalancer",
     "LoadBalancerArgs",
     "LoadBalancerSpec",
+    "Mistakes",
     "Network",
     "NetworkArgs",
     "NetworkSpec",
@@ -103,6 +106,7 @@ __all__ = [
     "built",
     "collect",
     "estimate",
+    "integer",
     "renamed",
     "validate_task_size",
 ]
@@ -118,7 +122,7 @@ if TYPE_CHECKING:
     from .edge.service_route_args import Route, ServiceRouteArgs
     from .edge.smoke_test import SmokeTest, SmokeTestArgs
     from .edge.smoke_test_rules import SmokeTestSpec
-    from .errors import ConfigError, built, collect, renamed
+    from .errors import ConfigError, Mistakes, built, collect, integer, renamed
     from .image.app_image import AppImage, AppImageArgs
     from .image.image_spec import ImageSpec
     from .network.network import Network

@@ -101,6 +101,46 @@ def built(build: Callable[[], T], keys: Mapping[str, str]) -> T:
         raise renamed(error, keys) from None
 
 
+class Mistakes:
+    """Every mistake of a program's config at once, nested specs included. Python builds an inner spec
+    before the outer one, so ``built(lambda: ServiceSpec(route=RouteSpec(...)), keys)`` stops at the inner
+    spec's mistake; build each part here instead, inner first::
+
+        mistakes = Mistakes(keys)
+        route = mistakes.part(lambda: RouteSpec(...), lambda: RouteSpec(listener_rule_priority=50_000))
+        spec = mistakes.part(lambda: ServiceSpec(desired_count=..., route=route), ServiceSpec)
+        mistakes.raise_any()  # before the first resource
+
+    A part in error is recorded and replaced by its ``stand_in()``, so the parts built from it are still
+    judged; pick a stand-in the outer rules accept (a default), or its consequences are reported too."""
+
+    def __init__(self, keys: Mapping[str, str] | None = None) -> None:
+        self._keys, self._found = dict(keys or {}), list[ConfigError]()
+
+    def part(self, build: Callable[[], T], stand_in: Callable[[], T]) -> T:
+        """``build()``, or, keeping its mistakes, ``stand_in()``."""
+        try:
+            return build()
+        except ConfigError as error:
+            self._found.extend(error.errors)
+            return stand_in()
+
+    def raise_any(self) -> None:
+        """Raise every mistake recorded, in the program's words (``renamed``); nothing if none."""
+        raise_any([renamed(one, self._keys) for one in self._found] if self._keys else self._found)
+
+
+def integer(key: str, raw: str | None, default: int | None = None) -> int:
+    """A config key's raw text as an integer (``default`` when unset), else a ``ConfigError`` naming ``key``:
+    read with ``pulumi.Config().get``, a mistake joins the others, where ``get_int`` raises its own error."""
+    if raw is None and default is not None:
+        return default
+    try:
+        return int(raw or "")
+    except ValueError:
+        raise ConfigError(key, raw, "an integer" if raw is not None else "an integer (required: no default)") from None
+
+
 def raise_any(found: list[ConfigError]) -> None:
     """Raise the one error found as itself, several as a ``CombinedConfigError``; nothing if none."""
     if len(found) == 1:

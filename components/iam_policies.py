@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from .errors import ConfigError
 from .validation import PARTITION_DNS_SUFFIXES
 
 #: ECR actions the execution role needs on the image's repository to pull it.
@@ -80,6 +81,12 @@ def role_path(project: str, stack: str) -> str:
 def is_role_path(path: str) -> bool:
     """Whether IAM takes ``path`` as a role's path (botocore iam ``CreateRole:Path``)."""
     return len(path) <= _ROLE_PATH_MAX and _ROLE_PATH.fullmatch(path) is not None
+
+
+def check_role_path(key: str, value: str) -> None:
+    """Raise ``ConfigError`` naming ``key`` for a path IAM refuses for a role (``is_role_path``)."""
+    if not is_role_path(value):
+        raise ConfigError(key, value, "an IAM path: / or /segments/, 512 characters at most")
 
 
 def default_boundary_arn(partition: str, account_id: str, project: str, stack: str) -> str:

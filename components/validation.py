@@ -18,6 +18,8 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 )  # fmt: skip
+#: The retention of every log group this package creates unless told otherwise: a month.
+DEFAULT_LOG_RETENTION_DAYS = 30
 T = TypeVar("T")
 
 

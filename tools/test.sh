@@ -37,5 +37,8 @@ if [ ! -d docker/app/node_modules/bcrypt ]; then
   (cd docker/app && npm ci --no-audit --no-fund --loglevel=error)
 fi
 (cd docker/app && node --test)  # its default patterns: Node 22 reads test/ as a module, not a folder
+echo "== worker example's app tests (node --test)"
+# No npm ci: worker.js loads its one dependency, the SQS client, only when it runs against a queue.
+(cd examples/worker/app && node --test)
 echo "== pytest (skipped groups and why at the end)"
 python -m pytest "$@"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from ..iam_policies import stack_tag
+from ..iam_policies import role_path, stack_tag
 from ..naming import type_token
 from ..observability.alarm_rules import alarm_definitions
 from ..observability.dashboard import route_widgets
@@ -200,7 +200,7 @@ class ServiceRoute(pulumi.ComponentResource):
             assume_role_policy=pulumi.Output.all(partition, region, account).apply(
                 lambda v: infrastructure_trust(partition=v[0], region=v[1], account_id=v[2])
             ),
-            path=args.role_path,
+            path=args.service.access.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower()),
             permissions_boundary=args.permissions_boundary_arn,
             opts=child,
         )

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, collect
-from ..iam_policies import is_role_path
 from ..observability.alarm_rules import Alarms
-from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
+from ..service.app_contract import DEFAULT_IDLE_TIMEOUT
 from ..service.service_spec import ServiceSpec
-from ..validation import int_in_range
 from .route_spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -30,14 +28,18 @@ class Route:
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
     """``app/<name>/<id>``: the load balancer's metric dimension, for the route's alarms, the dashboard
     and the requests-per-target policy. Default None."""
-    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
-    """The load balancer's idle timeout (``LoadBalancerSpec.idle_timeout_seconds``, or another stack's
-    ``idle_timeout_seconds`` output), 1-4000: the app keeps its connections open longer. Default 60."""
+    idle_timeout_seconds: pulumi.Input[int] = DEFAULT_IDLE_TIMEOUT
+    """The load balancer's idle timeout: ``LoadBalancer.idle_timeout_seconds``, or another stack's
+    ``idle_timeout_seconds`` output (a stack output's number arrives as a float: ``int()`` it). Not judged
+    here: ``LoadBalancerSpec`` held it to the ALB's range where the load balancer was built; the app keeps
+    its connections open longer. Default 60, the ALB's own."""
 
-    def __post_init__(self) -> None:
-        # The ALB's range (botocore elbv2 LoadBalancerAttribute.Key: idle_timeout.timeout_seconds, 1-4000),
-        # checked here, before the service registers anything; the app contract only computes from it.
-        int_in_range("Route.idle_timeout_seconds", self.idle_timeout_seconds, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT)
+
+def check_alarm_dimension(key: str, alarms: Alarms | None, route: Route) -> None:
+    """Refuse a route's alarms without the load balancer's metric dimension: its target-side alarms are per
+    load balancer and target group (AWS/ApplicationELB dimensions), so it would create none, silently."""
+    if alarms is not None and route.load_balancer_arn_suffix is None:
+        raise ConfigError(key, True, "a Route with a load_balancer_arn_suffix (its alarms' dimension)")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,33 +59,16 @@ class ServiceRouteArgs:
     """Thresholds of the target-side alarms (needs ``route.load_balancer_arn_suffix``). Default None."""
     topic_arn: pulumi.Input[str] | None = None
     """The SNS topic the alarms go to. Default None."""
-    role_path: str = "/"
-    """IAM path of the deployment role. Default ``/``."""
     permissions_boundary_arn: pulumi.Input[str] | None = None
-    """Permissions boundary of the deployment role. Default None."""
+    """Permissions boundary of the deployment role (its IAM path is ``ServiceAccess.role_path``). Default
+    None."""
 
     def __post_init__(self) -> None:
-        collect(self._check_service, self._check_alarms, self._check_role_path)
+        collect(self._check_service, lambda: check_alarm_dimension("ServiceRouteArgs.alarms", self.alarms, self.route))
 
     def _check_service(self) -> None:
         if self.service.route is None:
             raise ConfigError("ServiceRouteArgs.service", None, "a ServiceSpec with a ServiceSpec.route")
-
-    def _check_alarms(self) -> None:
-        # The target-side alarms are per load balancer and target group (AWS/ApplicationELB dimensions): without
-        # the load balancer's suffix a route built alone would create none, silently. A FargateService's
-        # args refuse it before the service registers anything.
-        if self.alarms is not None and self.route.load_balancer_arn_suffix is None:
-            raise ConfigError(
-                "ServiceRouteArgs.alarms", True, "a Route with a load_balancer_arn_suffix (its alarms' dimension)"
-            )
-
-    def _check_role_path(self) -> None:
-        # botocore iam CreateRole:Path (``is_role_path``).
-        if not is_role_path(self.role_path):
-            raise ConfigError(
-                "ServiceRouteArgs.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
-            )
 
     @property
     def spec(self) -> RouteSpec:

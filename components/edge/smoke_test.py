@@ -110,7 +110,8 @@ class SmokeTest(pulumi.ComponentResource):
     def _function(self) -> aws.lambda_.Function:
         """The function, its log group, and its own role (its log group only)."""
         name, args, child = self._name, self._args, pulumi.ResourceOptions(parent=self)
-        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.spec.log_retention_days, opts=child)
+        retention = args.spec.function_log_retention_days
+        logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=retention, opts=child)
         role = aws.iam.Role(
             f"{name}-role",
             assume_role_policy=lambda_trust(),

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 
 from .. import validation as check
 from ..errors import ConfigError, collect, raise_any
-from ..iam_policies import LOG_WRITE, is_role_path, log_streams
+from ..iam_policies import LOG_WRITE, check_role_path, log_streams
 from ..service.deployment_strategy import DeploymentStrategy
+from ..service.service_spec import ServiceSpec
 from .alb_rules import pattern_matches
 
 #: botocore ``DeploymentLifecycleHookStage``: after the test rule has moved to the new revision, before
@@ -58,29 +59,37 @@ class SmokeTestSpec:
     path: str
     """The URL path requested through the test rule (e.g. the health check path, ``/health?deep=1``): RFC
     3986 path characters starting with ``/``, an optional query. Required."""
-    log_retention_days: int = 30
-    """Retention of the function's log group (a CloudWatch value). Default 30."""
+    service: ServiceSpec | None = None
+    """The service whose revisions it tests, which judged its own fields: its log retention keeps the
+    function's log, unless given below (and judged here). Default None."""
+    log_retention_days: int | None = None
+    """Retention of the function's log group (a CloudWatch value). Default None: the service's, else 30."""
     role_path: str = ""
     """IAM path of both roles. Empty: ``/<project>/<stack>/``. Default empty."""
 
     def __post_init__(self) -> None:
         collect(
             self._check_path,
-            lambda: check.log_retention("SmokeTestSpec.log_retention_days", self.log_retention_days),
-            self._check_role_path,
+            self._check_log_retention,
+            lambda: check_role_path("SmokeTestSpec.role_path", self.role_path) if self.role_path else None,
         )
+
+    def _check_log_retention(self) -> None:
+        # Only a retention given here: the service's was judged by its own spec.
+        if self.log_retention_days is not None:
+            check.log_retention("SmokeTestSpec.log_retention_days", self.log_retention_days)
+
+    @property
+    def function_log_retention_days(self) -> int:
+        """Retention of the function's log group."""
+        if self.log_retention_days is not None:
+            return self.log_retention_days
+        return self.service.log_retention_days if self.service is not None else check.DEFAULT_LOG_RETENTION_DAYS
 
     def _check_path(self) -> None:
         if not _PATH.fullmatch(self.path):
             raise ConfigError("SmokeTestSpec.path", self.path, "a URL path starting with / (RFC 3986 characters, "
                 "an optional ?query)")  # fmt: skip
-
-    def _check_role_path(self) -> None:
-        # botocore iam CreateRole:Path (``is_role_path``).
-        if self.role_path and not is_role_path(self.role_path):
-            raise ConfigError(
-                "SmokeTestSpec.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
-            )
 
 
 def check_smoke_test(

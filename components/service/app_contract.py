@@ -115,8 +115,8 @@ def worker_budget_seconds(stop_timeout_seconds: int) -> int:
 
 def http_timeouts_ms(idle_timeout_seconds: int) -> dict[str, int]:
     """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default.
-    Computed, not judged: the timeout is a ``Route``'s, which holds it to the ALB's range."""
-    assert MIN_IDLE_TIMEOUT <= idle_timeout_seconds <= MAX_IDLE_TIMEOUT, "Route.__post_init__ checks the range"
+    Computed, not judged: the timeout is a load balancer's, which its ``LoadBalancerSpec`` held to the ALB's range."""
+    assert MIN_IDLE_TIMEOUT <= idle_timeout_seconds <= MAX_IDLE_TIMEOUT, "LoadBalancerSpec checks the range"
     keep_alive = idle_timeout_seconds * 1000 + KEEP_ALIVE_MARGIN_MS
     headers = keep_alive + HEADERS_MARGIN_MS
     return {"keep_alive": keep_alive, "headers": headers, "request": max(NODE_REQUEST_TIMEOUT_MS, headers)}

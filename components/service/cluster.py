@@ -50,7 +50,7 @@ class Cluster(pulumi.ComponentResource):
         parent = opts.parent if opts is not None else None
         moved = pulumi.Alias(parent=pulumi.create_urn(name, FARGATE_SERVICE_TYPE, parent))
         child = pulumi.ResourceOptions(parent=self, aliases=[moved])
-        logs = self._exec_logs(name, args, child) if args.exec_logging else None
+        logs = self._exec_logs(name, args, child) if args.logs_sessions else None
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
             settings=[{"name": "containerInsights", "value": args.container_insights}],
@@ -63,7 +63,7 @@ class Cluster(pulumi.ComponentResource):
             f"{name}-capacity-providers",
             cluster_name=cluster.name,
             capacity_providers=[FARGATE, FARGATE_SPOT],
-            default_capacity_provider_strategies=strategy_inputs(args.default_strategy),
+            default_capacity_provider_strategies=strategy_inputs(args.strategy),
             opts=child,
         )
         self.arn, self.name = cluster.arn, cluster.name
@@ -82,7 +82,7 @@ class Cluster(pulumi.ComponentResource):
     def _exec_logs(name: str, args: ClusterSpec, child: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
         return aws.cloudwatch.LogGroup(
             f"{name}-exec-logs",
-            retention_in_days=args.log_retention_days,
+            retention_in_days=args.session_log_retention_days,
             kms_key_id=args.exec_kms_key_arn or None,
             opts=child,
         )

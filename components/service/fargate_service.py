@@ -25,6 +25,7 @@ from .deployment_strategy import DeploymentStrategy, deployment_configuration
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
+from .service_spec import ServiceSpec
 from .sidecar import check_pullable_under_default_boundary
 
 
@@ -48,8 +49,9 @@ class FargateService(pulumi.ComponentResource):
     """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
     target_group_arn: pulumi.Output[str] | None
     """The route's target group, or None without a route."""
-    environment: dict[str, str]
-    """The container environment: user variables plus the Node/glibc tuning."""
+    environment: pulumi.Output[dict[str, str]]
+    """The container environment: user variables plus the Node/glibc tuning and the app contract (known once
+    the route's idle timeout is)."""
     dashboard_url: pulumi.Output[str] | None
     """The service's CloudWatch dashboard (with ``alarms``), else None; empty in a partition with no
     published console host (``ServiceMonitoring.dashboard_url``)."""
@@ -67,12 +69,17 @@ class FargateService(pulumi.ComponentResource):
         ``FargateService`` called ``name`` gives a child (its route's target groups, two when ``shifting``)."""
         ServiceRoute.check_name(name, key, value, shifting=shifting)
 
+    @staticmethod
+    def check_spec(spec: ServiceSpec, stack: str) -> None:
+        """Raise ``ConfigError`` for a sidecar image the default boundary keeps ``stack`` from pulling (call first)."""
+        if not spec.access.permissions_boundary_arn:
+            check_pullable_under_default_boundary(spec.sidecars, stack)
+
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         access, route_spec = args.spec.access, args.spec.route
         if route_spec is not None:
             self.check_name(name, shifting=route_spec.deployment.shifts_traffic)
-        if not access.permissions_boundary_arn:
-            check_pullable_under_default_boundary(args.spec.sidecars, pulumi.get_stack().lower())
+        self.check_spec(args.spec, pulumi.get_stack().lower())
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
@@ -98,7 +105,8 @@ class FargateService(pulumi.ComponentResource):
         self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        self.environment = args.spec.container_environment(self._idle_timeout())
+        idle = args.route.idle_timeout_seconds if args.route else DEFAULT_IDLE_TIMEOUT  # unused without a route
+        self.environment = pulumi.Output.from_input(idle).apply(args.spec.container_environment)
         self.dashboard_url = monitoring[1].dashboard_url if monitoring else None
         self.route = route
         self.scalable_target = scaling.target if scaling else None
@@ -127,10 +135,6 @@ class FargateService(pulumi.ComponentResource):
         account = aws.get_caller_identity_output(opts=invoke).account_id
         project, stack = pulumi.get_project(), pulumi.get_stack().lower()
         return pulumi.Output.all(partition, account).apply(lambda v: default_boundary_arn(v[0], v[1], project, stack))
-
-    def _idle_timeout(self) -> int:
-        """The route's load balancer's idle timeout (unused without a route)."""
-        return self._args.route.idle_timeout_seconds if self._args.route else DEFAULT_IDLE_TIMEOUT
 
     def _task(self, cluster: Cluster | None) -> FargateTask:
         """The task; with an existing cluster, ECS Exec's key is the one ``ExistingCluster`` names."""
@@ -179,7 +183,7 @@ class FargateService(pulumi.ComponentResource):
             self._name,
             ServiceRouteArgs(
                 route=args.route, service=args.spec, vpc_id=args.vpc_id, task_security_group_id=task_sg.id,
-                alarms=args.alarms, topic_arn=topic.arn if topic else None, role_path=self._role_path,
+                alarms=args.alarms, topic_arn=topic.arn if topic else None,
                 permissions_boundary_arn=self._boundary,
             ),
             self._child,

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..edge.service_route_args import check_alarm_dimension
 from ..errors import ConfigError, collect
 from ..observability.alarm_rules import Alarms
 from .cluster_spec import ExistingCluster
@@ -82,7 +83,6 @@ class FargateServiceArgs:
         # Without a route the spec refuses requests per target itself (check_request_scaling).
         if requests is not None and self.route is not None and arn_suffix is None:
             raise ConfigError("Autoscaling.requests_per_target", requests, "unset, or a load_balancer_arn_suffix")
-        if self.alarms is not None and self.route is not None and arn_suffix is None:
-            raise ConfigError(
-                "FargateServiceArgs.alarms", True, "a route with a load_balancer_arn_suffix (its alarms' dimension)"
-            )
+        if self.route is not None:
+            # The route's own rule, before the service registers its first child.
+            check_alarm_dimension("FargateServiceArgs.alarms", self.alarms, self.route)

@@ -221,7 +221,8 @@ class FargateTask(pulumi.ComponentResource):
             or None,
             execution_role_arn=exec_role.arn,
             task_role_arn=task_role.arn,
-            container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets).apply(
+            # The idle timeout may be another stack's output: the HTTP timeouts are computed once it is known.
+            container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets, idle).apply(
                 lambda v: json.dumps(
                     container_definitions(
                         spec,
@@ -229,7 +230,7 @@ class FargateTask(pulumi.ComponentResource):
                         log_group=v[1],
                         region=v[2],
                         secrets=v[3],
-                        idle_timeout_seconds=idle,
+                        idle_timeout_seconds=v[4],
                     )
                 )
             ),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .. import validation as check
 from ..errors import ConfigError, collect
-from ..iam_policies import is_role_path
+from ..iam_policies import check_role_path
 from .secrets import check_reference, secret_name
 
 
@@ -52,7 +52,7 @@ class ServiceAccess:
                 for key in self.secret_kms_key_arns
             ),
             lambda: check.policy_arn("ServiceAccess.permissions_boundary_arn", self.permissions_boundary_arn),
-            self._check_role_path,
+            lambda: check_role_path("ServiceAccess.role_path", self.role_path) if self.role_path else None,
         )
 
     @property
@@ -68,10 +68,3 @@ class ServiceAccess:
         if both:
             allowed = f"a name not also in ServiceAccess.secrets ({both[0]} is in both)"
             raise ConfigError("ServiceAccess.secret_value_names", both[0], allowed)
-
-    def _check_role_path(self) -> None:
-        # botocore iam CreateRole:Path (``is_role_path``).
-        if self.role_path and not is_role_path(self.role_path):
-            raise ConfigError(
-                "ServiceAccess.role_path", self.role_path, "an IAM path: / or /segments/, 512 characters at most"
-            )

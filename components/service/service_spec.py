@@ -69,14 +69,15 @@ class ServiceSpec:
     desired_count: int = 2
     """Tasks to keep running (0-5000). Default 2."""
     container_port: int = 3000
-    """Port the app listens on. Default 3000."""
+    """Port the app listens on (1-65535); judged only with a ``health_check``, without which the task maps no
+    port and sets no ``PORT``. Default 3000."""
     platform_version: str = "1.4.0"
     """Fargate platform version, ``1.4.0`` or ``LATEST`` (ARM64 on Spot needs 1.4.0+). Default 1.4.0."""
     strategy: tuple[StrategyItem, ...] = DEFAULT_STRATEGY
     """Capacity-provider strategy. Default: FARGATE base 1 weight 0, FARGATE_SPOT weight 1."""
     stop_timeout_seconds: int = 120
     """Seconds from SIGTERM to SIGKILL (2-120, Fargate's maximum). Default 120."""
-    log_retention_days: int = 30
+    log_retention_days: int = check.DEFAULT_LOG_RETENTION_DAYS
     """CloudWatch Logs retention (a CloudWatch value). Default 30."""
     health_check: HealthCheck | None = field(default_factory=HealthCheck)
     """Container and load-balancer health check; None for none, e.g. a queue worker that serves no HTTP
@@ -118,7 +119,8 @@ class ServiceSpec:
             lambda: validate_task_size(self.cpu, self.memory, self.platform_version),
             lambda: validate_strategy(self.strategy),
             lambda: check.int_in_range("ServiceSpec.desired_count", self.desired_count, 0, MAX_DESIRED_COUNT),
-            lambda: check.port("ServiceSpec.container_port", self.container_port),
+            # Only where it is used: a task with no health check serves no HTTP and maps no port.
+            lambda: check.port("ServiceSpec.container_port", self.container_port) if self.health_check else None,
             lambda: check.int_in_range("ServiceSpec.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
             lambda: check.log_retention("ServiceSpec.log_retention_days", self.log_retention_days),
             lambda: check.int_in_range("ServiceSpec.min_healthy_percent", self.min_healthy_percent, 0, 100),
@@ -160,9 +162,10 @@ class ServiceSpec:
             raise ConfigError(
                 "ServiceSpec.sidecars", [c.cpu for c in self.sidecars], f"together under ServiceSpec.cpu ({self.cpu})"
             )
-        ports = [self.container_port, *(port for sidecar in self.sidecars for port in sidecar.port_mappings)]
+        theirs = [port for sidecar in self.sidecars for port in sidecar.port_mappings]
+        ports = [*([self.container_port] if self.health_check is not None else []), *theirs]
         if len(set(ports)) != len(ports):
-            raise ConfigError("ServiceSpec.sidecars", ports[1:], "ports of their own, not ServiceSpec.container_port")
+            raise ConfigError("ServiceSpec.sidecars", theirs, "ports of their own, not ServiceSpec.container_port")
 
     def _dependencies(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """Each container's ``dependsOn``: the app's, then each sidecar's."""

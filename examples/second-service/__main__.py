@@ -6,15 +6,15 @@ import pulumi
 from graviton_node_components import (
     AppImage,
     AppImageArgs,
-    ConfigError,
     ExistingCluster,
     FargateService,
     FargateServiceArgs,
     ImageSpec,
+    Mistakes,
     Route,
     RouteSpec,
     ServiceSpec,
-    built,
+    integer,
 )
 
 config = pulumi.Config()
@@ -23,20 +23,6 @@ stack = pulumi.get_stack().lower()
 FargateService.check_name(f"{stack}-api", "stack", stack)
 # Defaults only where a key is unset: a value the user gave, 0 included, is always honoured.
 path_pattern = config.get("pathPattern", "/api")
-platform = pulumi.StackReference(config.require("platformStack"))
-idle_timeout = config.get_int("idleTimeoutSeconds", 60)
-
-
-def _platform_idle_timeout(output: float) -> int:
-    """The platform's idle timeout, refused unless this stack's config repeats it: a keep-alive set under
-    a longer one lets the ALB reuse a connection the app has closed (a 502). A stack output's number
-    arrives as a float."""
-    platform_idle = int(output)
-    if platform_idle != idle_timeout:
-        allowed = f"{platform_idle}, the platform load balancer's idle timeout (its idle_timeout_seconds output)"
-        raise ConfigError("idleTimeoutSeconds", idle_timeout, allowed)
-    return platform_idle
-
 
 #: The package's errors name its fields; this program's config keys set them.
 KEYS = {
@@ -44,20 +30,27 @@ KEYS = {
     "RouteSpec.listener_rule_priority": "listenerRulePriority",
     "ServiceSpec.desired_count": "desiredCount",
 }
-spec = built(
-    lambda: ServiceSpec(
-        desired_count=config.get_int("desiredCount", 2),
-        environment={"BASE_PATH": path_pattern},
-        route=RouteSpec(
-            path_patterns=(path_pattern, f"{path_pattern}/*"),
-            # Unique on the platform's listener and only its owner knows which are free: no default, the
-            # stack names its own (1-49999; the platform's catch-all holds 50000).
-            listener_rule_priority=config.require_int("listenerRulePriority"),
-        ),
-    ),
-    KEYS,
+# Every mistake at once, in this stack's keys: each part is built on its own (the route before the spec
+# that holds it), a part in error standing in as a default so that the parts after it are still judged.
+mistakes = Mistakes(KEYS)
+desired_count = mistakes.part(lambda: integer("desiredCount", config.get("desiredCount"), 2), lambda: 2)
+# Unique on the platform's listener and only its owner knows which are free: no default, the stack names
+# its own (1-49999; the platform's catch-all holds 50000).
+priority = mistakes.part(lambda: integer("listenerRulePriority", config.get("listenerRulePriority")), lambda: 1)
+route = mistakes.part(
+    lambda: RouteSpec(path_patterns=(path_pattern, f"{path_pattern}/*"), listener_rule_priority=priority),
+    lambda: RouteSpec(listener_rule_priority=50_000),  # the catch-all: a stand-in every rule accepts
 )
+spec = mistakes.part(
+    lambda: ServiceSpec(desired_count=desired_count, environment={"BASE_PATH": path_pattern}, route=route),
+    lambda: ServiceSpec(route=route),
+)
+# What the spec needs of this stack (a sidecar's image it may pull), before anything is registered.
+mistakes.part(lambda: FargateService.check_spec(spec, stack), lambda: None)
+mistakes.raise_any()
 
+# Registered only once the spec is built: a config mistake registers nothing, not even the reference.
+platform = pulumi.StackReference(config.require("platformStack"))
 image = AppImage(
     f"{stack}-api",
     AppImageArgs(
@@ -76,10 +69,9 @@ service = FargateService(
         route=Route(
             listener_arn=platform.require_output("listener_arn"),
             load_balancer_security_group_id=platform.require_output("load_balancer_security_group_id"),
-            # The platform's load balancer sets the idle timeout (its idle_timeout_seconds output); the
-            # app's keep-alive must outlast it, and the environment is checked as plain text: this stack's
-            # config repeats it, and a value other than the platform's is refused (below).
-            idle_timeout_seconds=idle_timeout,
+            # The platform's load balancer sets (and its spec judged) the idle timeout the app's keep-alive
+            # must outlast; a stack output's number arrives as a float.
+            idle_timeout_seconds=platform.require_output("idle_timeout_seconds").apply(int),
         ),
     ),
 )
@@ -87,5 +79,3 @@ service = FargateService(
 pulumi.export("url", pulumi.Output.format("{0}{1}/", platform.require_output("url"), path_pattern))
 pulumi.export("service_name", service.service_name)
 pulumi.export("image_ref", image.image_ref)
-# Known from the stack reference in a preview already: a mismatch fails it.
-pulumi.export("idle_timeout_seconds", platform.require_output("idle_timeout_seconds").apply(_platform_idle_timeout))

@@ -22,9 +22,10 @@ from graviton_node_components import (
     FargateService,
     FargateServiceArgs,
     ImageSpec,
+    Mistakes,
     ServiceSpec,
     build_strategy,
-    collect,
+    integer,
 )
 from graviton_node_components.observability.dashboard import METRIC_NAMESPACE
 from graviton_node_components.observability.task_counter import TaskCounter, TaskCounterArgs
@@ -32,8 +33,6 @@ from graviton_node_components.observability.task_counter_handler import RUNNING_
 
 config = pulumi.Config()
 project, stack = pulumi.get_project(), pulumi.get_stack().lower()
-min_count, max_count = config.get_int("minCount", 1), config.get_int("maxCount", 10)
-backlog_per_task = config.get_int("backlogPerTask", 10)
 # The longest a message's work may take: SQS hides a received message this long before another task
 # may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
 WORK_SECONDS = 300
@@ -52,29 +51,43 @@ def at_least_one(key: str, value: int, why: str) -> None:
 # copies apart, and the stack's name comes first, as the deployer policy's StackQueues scopes them
 # (docs/iam.md). The app resolves the URL from the name (the task environment takes plain values).
 name = f"{stack}-{project}-jobs"
-scalings: list[Autoscaling] = []
-# Every mistake at once, in this program's keys (the package names its fields). The backlog policy below
-# is this program's own: no CPU target.
-collect(
+# Every mistake at once, in this program's keys (the package names its fields): each part is built on its
+# own, a part in error standing in as a default so that the parts after it are still judged. The backlog
+# policy below is this program's own: no CPU target.
+mistakes = Mistakes({"Autoscaling.min_count": "minCount", "Autoscaling.max_count": "maxCount"})
+min_count = mistakes.part(lambda: integer("minCount", config.get("minCount"), 1), lambda: 1)
+max_count = mistakes.part(lambda: integer("maxCount", config.get("maxCount"), 10), lambda: 10)
+backlog_per_task = mistakes.part(lambda: integer("backlogPerTask", config.get("backlogPerTask"), 10), lambda: 10)
+mistakes.part(
     lambda: at_least_one("minCount", min_count, "fewer than backlogPerTask messages wait for a running task"),
+    lambda: None,
+)
+mistakes.part(
     lambda: at_least_one("backlogPerTask", backlog_per_task, "the visible messages per running task the scaling keeps"),
-    lambda: scalings.append(
-        Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=None, own_policies=True)
+    lambda: None,
+)
+autoscaling = mistakes.part(
+    lambda: Autoscaling(min_count=min_count, max_count=max_count, cpu_target_percent=None, own_policies=True),
+    lambda: None,
+)
+spec = mistakes.part(
+    lambda: ServiceSpec(
+        cpu=256,
+        memory=512,
+        desired_count=min_count,
+        # All on Spot: a stop costs a message nothing (the app finishes or releases it).
+        strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
+        # Spot's two-minute notice, all of it the app's: no load balancer to drain (no route).
+        stop_timeout_seconds=120,
+        environment={"QUEUE_NAME": name},
+        autoscaling=autoscaling,
     ),
-    keys={"Autoscaling.min_count": "minCount", "Autoscaling.max_count": "maxCount"},
+    ServiceSpec,
 )
-autoscaling = scalings[0]
-spec = ServiceSpec(
-    cpu=256,
-    memory=512,
-    desired_count=min_count,
-    # All on Spot: a stop costs a message nothing (the app finishes or releases it).
-    strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
-    # Spot's two-minute notice, all of it the app's: no load balancer to drain (no route).
-    stop_timeout_seconds=120,
-    environment={"QUEUE_NAME": name},
-    autoscaling=autoscaling,
-)
+# What the spec needs of this stack (a sidecar's image it may pull), before anything is registered.
+mistakes.part(lambda: FargateService.check_spec(spec, stack), lambda: None)
+mistakes.raise_any()
+assert autoscaling is not None, "a scaling in error stood in as None, and raise_any raised it"
 FargateService.check_name(f"{stack}-worker", "stack", stack)
 
 platform = pulumi.StackReference(config.require("platformStack"))

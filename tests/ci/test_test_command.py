@@ -1,5 +1,6 @@
 """The README's test command says what it needs and what it skipped."""
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,3 +42,18 @@ def test_skips_are_summed_up_one_line_per_reason_most_first() -> None:
     aws = "it deploys to a real AWS account"
     assert skipped_groups([image, aws, image, image]) == [f"3 skipped: {image}", f"1 skipped: {aws}"]
     assert skipped_groups([]) == []
+
+
+def test_every_node_app_s_tests_run_in_the_test_command() -> None:
+    """Each folder with a package.json whose ``test`` script runs ``node --test`` is run by tools/test.sh,
+    not only by a pytest test that skips without node."""
+    apps = {
+        path.parent.relative_to(ROOT).as_posix()
+        for path in ROOT.glob("**/package.json")
+        if "node_modules" not in path.parts
+        and not path.relative_to(ROOT).parts[0].startswith(".")
+        and json.loads(path.read_text()).get("scripts", {}).get("test") == "node --test"
+    }
+    assert {"docker/app", "examples/worker/app"} <= apps
+    script = TEST_SH.read_text()
+    assert {app for app in apps if f"(cd {app} && node --test)" not in script} == set()

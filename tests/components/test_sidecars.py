@@ -1,6 +1,7 @@
 """A sidecar is one argument: an OpenTelemetry collector beside the app, in the same task."""
 
 import json
+import re
 
 import pytest
 
@@ -8,6 +9,7 @@ from components.errors import ConfigError
 from components.observability.alarm_rules import Alarms
 from components.service.container_definition import RUN_AS
 from components.service.env_tuning import Tuning, tuned_environment
+from components.service.service_access import ServiceAccess
 from components.service.service_spec import ServiceSpec
 from components.service.sidecar import Sidecar
 from tests.components.builders import IMAGE, LB_SUFFIX, service
@@ -15,7 +17,7 @@ from tests.models import iam
 from tests.models.aws_contract import CONTRACT
 from tests.models.iam import Request
 from tools.deployer_policy import document, fill
-from tools.offline import RecordingMocks
+from tools.offline import ROOT, RecordingMocks
 
 #: In the stack's own ECR (``dev-*``): the default permissions boundary lets the task pull only those.
 COLLECTOR_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/dev-otel-collector:0.120.0@sha256:" + "b" * 64
@@ -258,3 +260,30 @@ def test_the_memory_alarm_watches_the_app_s_share_of_the_task(mocked) -> None:
     alarm = recorded.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarms-memory").inputs
     assert (alarm["metricName"], alarm["threshold"]) == ("MemoryUtilization", 70)
     assert "80 % of its own 1792 MiB" in alarm["alarmDescription"]
+
+
+def test_a_program_learns_a_sidecar_it_cannot_pull_before_its_first_resource() -> None:
+    """``FargateService.check_spec`` is a plain call, like ``check_name``: no engine, nothing registered yet,
+    so a program runs it before the image, network or cluster the service comes after."""
+    from components.service.fargate_service import FargateService
+
+    image = f"{ECR}/otel-collector:1{DIGEST}"
+    spec = ServiceSpec(sidecars=(Sidecar(name="otel", image=image, memory=128),))
+    with pytest.raises(ConfigError) as error:
+        FargateService.check_spec(spec, "dev")
+    assert (error.value.key, error.value.value) == ("Sidecar.image", image)
+    FargateService.check_spec(spec, "otel")  # the stack's own repositories, otel-*
+    own = ServiceAccess(permissions_boundary_arn="arn:aws:iam::123456789012:policy/my-boundary")
+    FargateService.check_spec(ServiceSpec(sidecars=spec.sidecars, access=own), "dev")
+
+
+@pytest.mark.parametrize(
+    "program", ["__main__.py", "examples/second-service/__main__.py", "examples/worker/__main__.py"]
+)
+def test_every_program_checks_its_service_s_spec_before_its_first_resource(program: str) -> None:
+    """Each calls ``FargateService.check_spec`` above the line that creates its first resource (a component
+    or an ``aws.`` resource assigned to a name), as it does ``check_name``."""
+    text = (ROOT / program).read_text()
+    first_resource = re.search(r"^\w+ = (\(\n\s+)?(aws\.\w+\.\w+|AppImage|Network|LoadBalancer|Cluster)\(", text, re.M)
+    assert first_resource is not None
+    assert 0 <= text.find("FargateService.check_spec(") < first_resource.start()

@@ -6,8 +6,8 @@ Both programs run under mocks; their registered listener rules go onto a model o
 
 from pathlib import Path
 
-import pulumi
 import pytest
+from graviton_node_components import ConfigError as InstalledConfigError
 from graviton_node_components.testing import RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 from hypothesis import given
 from hypothesis import strategies as st
@@ -90,9 +90,10 @@ def test_the_example_names_its_own_priority_or_refuses_to_run_with_nothing_regis
     """No default priority: one would collide with another stack's, or with the platform's catch-all."""
     config = {k: v for k, v in stack_config(EXAMPLE, "dev").items() if not k.endswith(":listenerRulePriority")}
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
-    with pytest.raises(pulumi.ConfigMissingError, match="listenerRulePriority"):
+    with pytest.raises(InstalledConfigError) as error:  # the example's, as installed
         run_mocked(main_program(EXAMPLE), config, "dev", mocks, "graviton-node-api")
-    assert [r.type for r in mocks.resources if r.type.startswith("aws:")] == []
+    assert (error.value.key, error.value.value) == ("listenerRulePriority", None)
+    assert mocks.resources == []
 
 
 def test_a_route_cannot_be_built_without_a_priority_of_its_own() -> None:

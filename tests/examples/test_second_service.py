@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 from graviton_node_components import ConfigError
-from graviton_node_components.testing import RecordingMocks, Run, run_program
+from graviton_node_components.testing import RecordingMocks, Run, run_program, stack_config
 
+from components.service.app_contract import KEEP_ALIVE_MARGIN_MS
 from tests.program.stacks import recorded_run, run_config
 from tools.offline import run_program as run_platform
 
@@ -85,23 +86,29 @@ def test_on_an_https_platform_it_attaches_to_the_https_listener_and_its_url_is_h
     assert run.outputs["url"] == "https://app.example.com/api/"
 
 
-def test_an_idle_timeout_other_than_the_platforms_is_refused(platform: Run) -> None:
-    """The platform's load balancer idles 300 s, this stack's config says 60 (its default): its app would
-    close connections the ALB still reuses."""
-    longer = {**platform.outputs, "idle_timeout_seconds": 300}
-    with pytest.raises(ConfigError) as error:
-        run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: longer}))
-    assert (error.value.key, error.value.value) == ("idleTimeoutSeconds", 60)
-    assert error.value.allowed.startswith("300, the platform load balancer's idle timeout")
+def test_the_apps_http_timeouts_follow_the_platforms_idle_timeout_whatever_it_is(platform: Run) -> None:
+    """The platform's load balancer idles 300 s: nothing in this stack's config repeats it, and its app's
+    keep-alive outlasts it."""
+    longer = {**platform.outputs, "idle_timeout_seconds": 300.0}  # a stack output's number is a float
+    run = run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: longer}))
+    task = json.loads(run.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])[0]
+    env = {item["name"]: item["value"] for item in task["environment"]}
+    assert env["KEEP_ALIVE_TIMEOUT_MS"] == str(300 * 1000 + KEEP_ALIVE_MARGIN_MS)
 
 
-def test_the_same_idle_timeout_as_the_platforms_is_taken_and_exported(example: Run, platform: Run) -> None:
-    assert example.outputs["idle_timeout_seconds"] == platform.outputs["idle_timeout_seconds"]
+def test_its_config_has_no_idle_timeout_of_its_own() -> None:
+    assert not any(key.endswith("idleTimeoutSeconds") for key in stack_config(EXAMPLE, "dev"))
+    assert "idleTimeoutSeconds" not in (EXAMPLE / "Pulumi.yaml").read_text()
 
 
 @pytest.mark.parametrize(
     ("config", "key"),
-    [({"desiredCount": "-1"}, "desiredCount"), ({"listenerRulePriority": "0"}, "listenerRulePriority")],
+    [
+        ({"desiredCount": "-1"}, "desiredCount"),
+        ({"desiredCount": "x"}, "desiredCount"),
+        ({"listenerRulePriority": "0"}, "listenerRulePriority"),
+        ({"listenerRulePriority": "first"}, "listenerRulePriority"),
+    ],
 )
 def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
     platform: Run, config: dict[str, str], key: str
@@ -110,4 +117,17 @@ def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
     with pytest.raises(ConfigError) as error:
         run_program(EXAMPLE, "dev", config, mocks=mocks)
     assert error.value.key == key
-    assert [r for r in mocks.resources if not r.type.startswith("pulumi:")] == []
+    assert mocks.resources == []
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"desiredCount": "-1", "listenerRulePriority": "0"}, {"desiredCount": "x", "listenerRulePriority": "y"}],
+)
+def test_mistakes_in_the_service_and_in_its_route_are_reported_together(platform: Run, config: dict[str, str]) -> None:
+    """Two specs, one inside the other: each is built on its own, so neither hides the other's mistake."""
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_program(EXAMPLE, "dev", config, mocks=mocks)
+    assert sorted(one.key for one in error.value.errors) == ["desiredCount", "listenerRulePriority"]
+    assert mocks.resources == []

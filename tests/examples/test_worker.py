@@ -189,6 +189,16 @@ def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothi
     assert mocks.resources == []
 
 
+def test_a_count_that_is_no_integer_fails_in_its_own_key_with_the_others_and_nothing_registered(platform: Run) -> None:
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_program(EXAMPLE, "dev", {"minCount": "x", "backlogPerTask": "1.5", "maxCount": "0"}, mocks=mocks)
+    assert {(one.key, one.value) for one in error.value.errors} == {
+        ("minCount", "x"), ("backlogPerTask", "1.5"), ("maxCount", 0),
+    }  # fmt: skip
+    assert mocks.resources == []
+
+
 def test_its_mistakes_are_reported_together_in_its_own_keys(platform: Run) -> None:
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:

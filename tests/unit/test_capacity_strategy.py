@@ -109,3 +109,30 @@ def test_every_task_is_placed_exactly_once(desired: int, base: int, fargate_weig
     split = split_tasks(desired, strategy(fargate_base=base, fargate_weight=fargate_weight, spot_weight=spot_weight))
     assert sum(split.values()) == desired
     assert split[FARGATE] >= min(base, desired)
+
+
+def test_a_cluster_made_for_a_service_takes_its_strategy_exec_and_retention_without_judging_them_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from components.service import cluster_spec
+
+    service = ServiceSpec(strategy=strategy(fargate_base=2), enable_execute_command=True, log_retention_days=365)
+    judged: list[str] = []
+    monkeypatch.setattr(cluster_spec, "validate_strategy", lambda items, key: judged.append(key))
+    monkeypatch.setattr(cluster_spec.check, "log_retention", lambda key, value: judged.append(key))
+    cluster = ClusterSpec(service=service)
+    assert (cluster.strategy, cluster.logs_sessions) == (service.strategy, True)
+    assert (cluster.session_log_retention_days, judged) == (365, [])
+
+
+def test_a_cluster_s_own_values_win_over_its_service_s_and_are_judged_under_its_own_fields() -> None:
+    cluster = ClusterSpec(service=ServiceSpec(log_retention_days=365), exec_logging=False, log_retention_days=7)
+    assert (cluster.logs_sessions, cluster.session_log_retention_days) == (False, 7)
+    with pytest.raises(ConfigError) as error:
+        ClusterSpec(service=ServiceSpec(), log_retention_days=4)
+    assert error.value.key == "ClusterSpec.log_retention_days"
+
+
+def test_a_cluster_alone_keeps_the_service_defaults() -> None:
+    assert (ClusterSpec().strategy, ClusterSpec().logs_sessions) == (ServiceSpec().strategy, False)
+    assert ClusterSpec().session_log_retention_days == ServiceSpec().log_retention_days

@@ -1,7 +1,11 @@
 """The container definition, read straight from the spec: no mocks, no Pulumi."""
 
+import pytest
+
+from components.errors import ConfigError
 from components.service.container_definition import RUN_AS, container_definition
 from components.service.service_spec import HealthCheck, ServiceSpec
+from components.service.sidecar import Sidecar
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
 
@@ -30,6 +34,23 @@ def test_the_port_environment_and_health_check_follow_the_spec() -> None:
     assert [item["name"] for item in container["environment"]] == sorted(env)
     check = container["healthCheck"]
     assert (check["timeout"], check["retries"]) == (3, 4) and "timeout:2000" in check["command"][3]
+
+
+def test_a_port_is_judged_only_where_the_task_maps_it() -> None:
+    """With no health check the app serves no HTTP: no port mapping, no ``PORT``, so no port to refuse,
+    and a sidecar may take the number."""
+    unserved = ServiceSpec(health_check=None, container_port=0)
+    container = define(unserved)
+    assert "portMappings" not in container
+    assert "PORT" not in {item["name"] for item in container["environment"]}
+    collector = Sidecar(name="otel", image=IMAGE, memory=128, port_mappings=(3000,))
+    assert ServiceSpec(health_check=None, sidecars=(collector,))
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(container_port=0)
+    assert error.value.key == "ServiceSpec.container_port"
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(sidecars=(collector,))
+    assert (error.value.key, error.value.value) == ("ServiceSpec.sidecars", [3000])
 
 
 def test_logs_go_to_the_log_group_in_the_region_without_blocking_the_app() -> None:

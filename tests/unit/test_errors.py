@@ -13,8 +13,10 @@ from components.errors import (
     SECRET_KEYS,
     CombinedConfigError,
     ConfigError,
+    Mistakes,
     built,
     collect,
+    integer,
     redact,
     renamed,
     shown,
@@ -125,3 +127,50 @@ def test_collect_renames_what_it_gathers_when_given_the_keys() -> None:
     with pytest.raises(CombinedConfigError) as error:
         collect(lambda: fail("ServiceSpec.max_percent"), lambda: fail("other"), keys=KEYS)
     assert [e.key for e in error.value.errors] == ["maxPercent", "other"]
+
+
+def test_mistakes_names_every_mistake_of_nested_specs_at_once_where_one_build_stops_at_the_inner_one() -> None:
+    """The review's reproduction: Python builds ``ServiceAccess`` and ``RouteSpec`` before ``ServiceSpec``."""
+    from components.edge.route_spec import RouteSpec
+    from components.service.service_access import ServiceAccess
+    from components.service.service_spec import ServiceSpec
+
+    with pytest.raises(ConfigError) as once:
+        ServiceSpec(cpu=999, desired_count=-1, access=ServiceAccess(egress_ports=(0,)),
+                    route=RouteSpec(listener_rule_priority=0))  # fmt: skip
+    assert [one.key for one in once.value.errors] == ["ServiceAccess.egress_ports"]
+    mistakes = Mistakes({"ServiceSpec.cpu": "cpu"})
+    access = mistakes.part(lambda: ServiceAccess(egress_ports=(0,)), ServiceAccess)
+    route = mistakes.part(lambda: RouteSpec(listener_rule_priority=0), lambda: RouteSpec(listener_rule_priority=50_000))
+    mistakes.part(lambda: ServiceSpec(cpu=999, desired_count=-1, access=access, route=route), ServiceSpec)
+    with pytest.raises(ConfigError) as error:
+        mistakes.raise_any()
+    keys = {one.key for one in error.value.errors}
+    assert {
+        "ServiceAccess.egress_ports",
+        "RouteSpec.listener_rule_priority",
+        "cpu",
+        "ServiceSpec.desired_count",
+    } <= keys
+
+
+def test_mistakes_raises_nothing_when_every_part_builds() -> None:
+    mistakes = Mistakes()
+    assert mistakes.part(lambda: 1, lambda: 0) == 1
+    mistakes.raise_any()
+
+
+@pytest.mark.parametrize(("raw", "default", "expected"), [("3", None, 3), (None, 2, 2), ("0", 2, 0), ("-1", 2, -1)])
+def test_an_integer_key_is_read_from_its_text_and_its_default_applies_only_when_unset(
+    raw: str | None, default: int | None, expected: int
+) -> None:
+    assert integer("k", raw, default) == expected
+
+
+@pytest.mark.parametrize(("raw", "default"), [("x", 2), ("1.5", 2), ("", 2), (None, None)])
+def test_an_integer_key_that_is_no_integer_is_a_config_error_naming_the_key(
+    raw: str | None, default: int | None
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        integer("desiredCount", raw, default)
+    assert (error.value.key, error.value.value) == ("desiredCount", raw)

@@ -1,18 +1,28 @@
 """What only a routed service has lives in its ``RouteSpec``: a worker is held to none of it, and the
 drain is checked against the app's stop timeout by the spec that holds both (``ServiceSpec.route``)."""
 
+import json
 import re
+from decimal import Decimal
 
+import pulumi
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from components.edge.alb_rules import LAST_PRIORITY
+from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.service_route_args import Route, ServiceRouteArgs
 from components.errors import ConfigError
-from components.service.app_contract import EXIT_MARGIN_SECONDS, MIN_FINISH_SECONDS, drain_delay_seconds
+from components.service.app_contract import (
+    EXIT_MARGIN_SECONDS,
+    KEEP_ALIVE_MARGIN_MS,
+    MIN_FINISH_SECONDS,
+    drain_delay_seconds,
+)
 from components.service.cluster_spec import ExistingCluster
+from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from settings import load_settings
@@ -141,38 +151,75 @@ def _alb_idle_range() -> tuple[int, int]:
 
 
 @given(seconds=st.integers(-10, 5000))
-def test_a_load_balancer_s_idle_timeout_is_held_to_the_albs_range_when_its_route_is_built(seconds: int) -> None:
+def test_a_load_balancer_s_idle_timeout_is_held_to_the_albs_range_where_the_load_balancer_is_built(
+    seconds: int,
+) -> None:
     low, high = _alb_idle_range()
     if low <= seconds <= high:
-        assert Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=seconds)
+        assert LoadBalancerSpec(idle_timeout_seconds=seconds)
         return
     with pytest.raises(ConfigError) as error:
-        Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=seconds)
-    assert (error.value.key, error.value.value) == ("Route.idle_timeout_seconds", seconds)
+        LoadBalancerSpec(idle_timeout_seconds=seconds)
+    assert (error.value.key, error.value.value) == ("LoadBalancerSpec.idle_timeout_seconds", seconds)
 
 
-def test_a_bad_idle_timeout_is_refused_before_a_service_registers_anything() -> None:
+def test_a_route_takes_the_idle_timeout_as_an_input_and_judges_it_no_more() -> None:
+    """The load balancer's spec judged it; a route only carries it, an Output from another stack included."""
+    assert Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=0)
+
+
+def test_the_app_s_timeouts_are_computed_from_the_route_s_idle_timeout_once_it_is_known() -> None:
     from components.service.fargate_service import FargateService
 
     mocks = RecordingMocks()
 
     def program() -> None:
-        route = Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=0)
-        FargateService("svc", args(ServiceSpec(route=CATCH_ALL), route))
+        idle = pulumi.Output.from_input(300)
+        route = Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=idle)
+        service = FargateService("svc", args(ServiceSpec(route=CATCH_ALL), route))
+        service.environment.apply(lambda env: seen.update(env))
 
-    with pytest.raises(ConfigError, match=r"Route\.idle_timeout_seconds"):
-        run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
-    assert mocks.resources == []
+    seen: dict[str, str] = {}
+    run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
+    task = json.loads(mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])[0]
+    env = {item["name"]: item["value"] for item in task["environment"]}
+    assert env["KEEP_ALIVE_TIMEOUT_MS"] == seen["KEEP_ALIVE_TIMEOUT_MS"] == str(300_000 + KEEP_ALIVE_MARGIN_MS)
 
 
-def test_a_route_built_alone_refuses_alarms_it_could_not_dimension_and_a_role_path_iam_refuses() -> None:
+def test_a_route_built_alone_refuses_alarms_it_could_not_dimension() -> None:
     from components.observability.alarm_rules import Alarms
 
     routed = ServiceSpec(route=CATCH_ALL)
     with pytest.raises(ConfigError) as error:
-        ServiceRouteArgs(route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t",
-                         alarms=Alarms(), role_path="nope")  # fmt: skip
-    assert [e.key for e in error.value.errors] == ["ServiceRouteArgs.alarms", "ServiceRouteArgs.role_path"]
+        ServiceRouteArgs(
+            route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms()
+        )
+    assert error.value.key == "ServiceRouteArgs.alarms"
     with_suffix = Route(listener_arn="l", load_balancer_security_group_id="sg", load_balancer_arn_suffix="app/a/1")
-    ServiceRouteArgs(route=with_suffix, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms(),
-                     role_path="/team/")  # fmt: skip
+    ServiceRouteArgs(route=with_suffix, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms())
+
+
+def test_a_route_s_deployment_role_takes_the_path_its_service_s_access_judged() -> None:
+    """One home for the role path: ``ServiceAccess``; the route's args hold no path of their own to judge."""
+    from components.edge.service_route import ServiceRoute
+    from components.service.service_access import ServiceAccess
+
+    assert "role_path" not in ServiceRouteArgs.__dataclass_fields__
+    mocks = RecordingMocks()
+    canary = DeploymentStrategy(kind="canary", canary_percent=Decimal(10), canary_bake_minutes=10, bake_minutes=10)
+    shifting = RouteSpec(listener_rule_priority=LAST_PRIORITY, deployment=canary)  # ECS assumes the role to shift
+    routed = ServiceSpec(route=shifting, access=ServiceAccess(role_path="/team/"))
+    route_args = ServiceRouteArgs(route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t")
+
+    def program() -> None:
+        ServiceRoute("r", route_args)
+
+    run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
+    assert mocks.find("aws:iam/role:Role", "r-deploy-role").inputs["path"] == "/team/"
+
+
+def test_the_alarms_need_of_a_dimension_is_one_rule_for_a_service_and_a_route() -> None:
+    from components.edge import service_route_args
+    from components.service import fargate_service_args
+
+    assert fargate_service_args.check_alarm_dimension is service_route_args.check_alarm_dimension

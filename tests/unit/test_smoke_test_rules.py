@@ -19,6 +19,7 @@ from components.edge.smoke_test_rules import (
 )
 from components.errors import CombinedConfigError, ConfigError
 from components.service.deployment_strategy import DeploymentStrategy
+from components.service.service_spec import ServiceSpec
 from tests.models.aws_api import shape_at
 from tests.models.iam import Request, role_allows
 
@@ -150,3 +151,16 @@ def test_the_pure_matcher_agrees_with_the_alb_model(pattern: str, path: str) -> 
     from tests.models import alb
 
     assert pattern_matches(pattern, "/" + path) == alb.pattern_matches(pattern, "/" + path)
+
+
+def test_a_smoke_test_for_a_service_keeps_its_log_as_long_as_the_service_without_judging_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from components.edge import smoke_test_rules
+
+    service = ServiceSpec(log_retention_days=365)
+    judged: list[str] = []
+    monkeypatch.setattr(smoke_test_rules.check, "log_retention", lambda key, value: judged.append(key))
+    spec = SmokeTestSpec(path="/health", service=service)
+    assert (spec.function_log_retention_days, judged) == (365, [])
+    assert SmokeTestSpec(path="/health").function_log_retention_days == ServiceSpec().log_retention_days
