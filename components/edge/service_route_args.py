@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, collect
 from ..observability.alarm_rules import Alarms
-from ..service.app_contract import DEFAULT_IDLE_TIMEOUT
 from ..service.service_spec import ServiceSpec
 from .route_spec import RouteSpec
 
@@ -28,11 +27,12 @@ class Route:
     load_balancer_arn_suffix: pulumi.Input[str] | None = None
     """``app/<name>/<id>``: the load balancer's metric dimension, for the route's alarms, the dashboard
     and the requests-per-target policy. Default None."""
-    idle_timeout_seconds: pulumi.Input[int] = DEFAULT_IDLE_TIMEOUT
+    idle_timeout_seconds: pulumi.Input[int]
     """The load balancer's idle timeout: ``LoadBalancer.idle_timeout_seconds``, or another stack's
-    ``idle_timeout_seconds`` output (a stack output's number arrives as a float: ``int()`` it). Not judged
-    here: ``LoadBalancerSpec`` held it to the ALB's range where the load balancer was built; the app keeps
-    its connections open longer. Default 60, the ALB's own."""
+    ``idle_timeout_seconds`` output (a stack output's number arrives as a float: ``int()`` it); the app
+    keeps its connections open longer. Not judged here: ``LoadBalancerSpec`` held it to the ALB's range
+    where the load balancer was built. Required: a default would tell the app a timeout the load balancer
+    may not have, and a keep-alive under the ALB's idle timeout gives intermittent 502s."""
 
 
 def check_alarm_dimension(key: str, alarms: Alarms | None, route: Route) -> None:

@@ -363,7 +363,8 @@ def test_desired_count_outside_the_range_or_requests_without_the_alb_are_refused
     with pytest.raises(ConfigError) as error:
         FargateServiceArgs(spec=ServiceSpec(autoscaling=SCALING, route=CATCH_ALL), image_ref=IMAGE, cluster=CLUSTER,
                            vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
-                           route=Route(listener_arn="l", load_balancer_security_group_id="sg"))  # fmt: skip
+                           route=Route(listener_arn="l", load_balancer_security_group_id="sg",
+                                       idle_timeout_seconds=60))  # fmt: skip
     assert error.value.key == "Autoscaling.requests_per_target"
 
 

@@ -308,7 +308,7 @@ def test_a_top_level_task_and_route_give_their_children_no_alias_to_a_place_they
         spec = ServiceSpec(route=RouteSpec(listener_rule_priority=50000))
         FargateTask("t", FargateTaskArgs(spec=spec, image_ref="i@sha256:" + "a" * 64, role_path="/",
                                          permissions_boundary_arn=""))  # fmt: skip
-        route = Route(listener_arn="l", load_balancer_security_group_id="s")
+        route = Route(listener_arn="l", load_balancer_security_group_id="s", idle_timeout_seconds=60)
         ServiceRoute("r", ServiceRouteArgs(route=route, service=spec, vpc_id="v", task_security_group_id="sg"))
 
     run = run_mocked(program)

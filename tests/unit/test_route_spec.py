@@ -32,7 +32,7 @@ from tools.offline import RecordingMocks, run_mocked
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
 CLUSTER = ExistingCluster(arn="arn:aws:ecs:us-east-1:123456789012:cluster/c")
 CATCH_ALL = RouteSpec(listener_rule_priority=LAST_PRIORITY)
-LOAD_BALANCER = Route(listener_arn="l", load_balancer_security_group_id="sg")
+LOAD_BALANCER = Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=60)
 
 
 def args(spec: ServiceSpec, route: Route | None = None) -> FargateServiceArgs:
@@ -164,8 +164,17 @@ def test_a_load_balancer_s_idle_timeout_is_held_to_the_albs_range_where_the_load
 
 
 def test_a_route_takes_the_idle_timeout_as_an_input_and_judges_it_no_more() -> None:
-    """The load balancer's spec judged it; a route only carries it, an Output from another stack included."""
+    """The load balancer's spec judged it where the load balancer was built, an Output from another stack
+    included."""
     assert Route(listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=0)
+    assert Route(
+        listener_arn="l", load_balancer_security_group_id="sg", idle_timeout_seconds=pulumi.Output.from_input(0)
+    )
+
+
+def test_a_route_names_its_load_balancers_idle_timeout_there_is_no_default_to_drift_from() -> None:
+    with pytest.raises(TypeError, match="idle_timeout_seconds"):
+        Route(listener_arn="l", load_balancer_security_group_id="sg")  # type: ignore[call-arg]
 
 
 def test_the_app_s_timeouts_are_computed_from_the_route_s_idle_timeout_once_it_is_known() -> None:
@@ -195,7 +204,12 @@ def test_a_route_built_alone_refuses_alarms_it_could_not_dimension() -> None:
             route=LOAD_BALANCER, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms()
         )
     assert error.value.key == "ServiceRouteArgs.alarms"
-    with_suffix = Route(listener_arn="l", load_balancer_security_group_id="sg", load_balancer_arn_suffix="app/a/1")
+    with_suffix = Route(
+        listener_arn="l",
+        load_balancer_security_group_id="sg",
+        load_balancer_arn_suffix="app/a/1",
+        idle_timeout_seconds=60,
+    )
     ServiceRouteArgs(route=with_suffix, service=routed, vpc_id="v", task_security_group_id="sg-t", alarms=Alarms())
 
 
