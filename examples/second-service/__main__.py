@@ -6,6 +6,7 @@ import pulumi
 from graviton_node_components import (
     AppImage,
     AppImageArgs,
+    ConfigError,
     ExistingCluster,
     FargateService,
     FargateServiceArgs,
@@ -16,6 +17,7 @@ from graviton_node_components import (
     ServiceSpec,
     integer,
 )
+from graviton_node_components.edge.alb_rules import LAST_PRIORITY
 
 config = pulumi.Config()
 stack = pulumi.get_stack().lower()
@@ -34,9 +36,22 @@ KEYS = {
 # that holds it), a part in error standing in as a default so that the parts after it are still judged.
 mistakes = Mistakes(KEYS)
 desired_count = mistakes.part(lambda: integer("desiredCount", config.get("desiredCount"), 2), lambda: 2)
+
+
 # Unique on the platform's listener and only its owner knows which are free: no default, the stack names
 # its own (1-49999; the platform's catch-all holds 50000).
-priority = mistakes.part(lambda: integer("listenerRulePriority", config.get("listenerRulePriority")), lambda: 1)
+def below_the_catch_all() -> int:
+    value = integer("listenerRulePriority", config.get("listenerRulePriority"))
+    if value == LAST_PRIORITY:
+        # ELB CreateRule refuses a priority another rule of the listener holds (PriorityInUse), after the
+        # image was built and pushed: refused here instead.
+        raise ConfigError(
+            "listenerRulePriority", value, f"1-{LAST_PRIORITY - 1}: the platform's catch-all holds {LAST_PRIORITY}"
+        )
+    return value
+
+
+priority = mistakes.part(below_the_catch_all, lambda: 1)
 route = mistakes.part(
     lambda: RouteSpec(path_patterns=(path_pattern, f"{path_pattern}/*"), listener_rule_priority=priority),
     lambda: RouteSpec(listener_rule_priority=50_000),  # the catch-all: a stand-in every rule accepts
