@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -459,6 +459,18 @@ def _lambda_environment(variables: Any) -> list[str]:
     size = sum(len(k) + len(v) for k, v in dict(variables).items())
     problems = [] if size <= 4096 else [f"environment variables take {size} bytes, over 4 KB"]
     return problems + [f"{key}: reserved by Lambda" for key in variables if _LAMBDA_RESERVED.fullmatch(key)]
+
+
+def strings_in(value: Any) -> Iterator[str]:
+    """Every string in a recorded value (inputs, outputs, an invoke's answer), however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from strings_in(item)
 
 
 def _event_pattern(pattern: Any) -> list[str]:

@@ -21,6 +21,7 @@ import pytest
 from components.arn_forms import OTHER_ARNS, SAR_ARNS
 from components.testing import own_arn_output
 from components.validation import partition_of
+from tests.models.aws_contract import strings_in
 from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, PROGRAMS, run_config
 from tools.offline import RecordingMocks, Registered, Run, run_program, stack_config
 
@@ -70,17 +71,6 @@ def arn_regex(pattern: str, partition: str, region: str, account: str) -> re.Pat
 
 #: An ARN anywhere in a string (a policy's JSON, a container's secrets): its partition.
 _ANY_ARN = re.compile(r"(?<![\w-])arn:([\w-]*):")
-
-
-def strings_in(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from strings_in(item)
 
 
 def misshapen(run: Run, partition: str, region: str, account: str) -> Iterator[str]:

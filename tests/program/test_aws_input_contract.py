@@ -22,6 +22,7 @@ from tests.models.aws_contract import (
     RULE_DESCRIPTION,
     RULES,
     iam_size,
+    strings_in,
 )
 from tests.program.stacks import PROGRAMS, run_config
 from tools.offline import Registered, Run
@@ -61,17 +62,6 @@ def every_rule() -> Iterator[tuple[str, str, aws_api.Rule]]:
         for path, rule in rules.items():
             for inner in rules_in(rule):
                 yield typ, path, inner
-
-
-def strings_in(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from strings_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings_in(item)
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
