@@ -17,7 +17,6 @@ from ..naming import type_token
 from ..observability.alarm_topic import AlarmTopic
 from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
-from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .capacity_strategy import FARGATE
 from .cluster import Cluster, strategy_inputs
 from .container_definition import CONTAINER_NAME
@@ -105,8 +104,7 @@ class FargateService(pulumi.ComponentResource):
         self.task_role_name = task.task_role_name
         self.security_group_id = task_sg.id
         self.target_group_arn = route.target_group_arn if route else None
-        idle = args.route.idle_timeout_seconds if args.route else DEFAULT_IDLE_TIMEOUT  # unused without a route
-        self.environment = pulumi.Output.from_input(idle).apply(args.spec.container_environment)
+        self.environment = task.environment
         self.dashboard_url = monitoring[1].dashboard_url if monitoring else None
         self.route = route
         self.scalable_target = scaling.target if scaling else None

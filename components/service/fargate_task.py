@@ -48,8 +48,8 @@ class FargateTaskArgs:
     exec_kms_key_arn: str = ""
     """The key ECS Exec sessions are encrypted with. Default empty."""
     route: Route | None = None
-    """With ``ServiceSpec.route``: the load balancer that routes to the task, whose idle timeout (checked by
-    ``Route``) the app's HTTP timeouts outlast. Default None: the ALB's default, 60 s."""
+    """With ``ServiceSpec.route``: the load balancer that routes to the task, whose idle timeout (judged by
+    its ``LoadBalancerSpec``) the app's HTTP timeouts outlast. Default None: the ALB's default, 60 s."""
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -61,6 +61,9 @@ class FargateTask(pulumi.ComponentResource):
     """CloudWatch log group of the container."""
     task_role_name: pulumi.Output[str]
     """The role the app runs as: attach what the app may do to it (e.g. read a queue)."""
+    environment: pulumi.Output[dict[str, str]]
+    """The app container's environment, as its task definition holds it (known once the load balancer's
+    idle timeout is)."""
 
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
@@ -73,6 +76,8 @@ class FargateTask(pulumi.ComponentResource):
         self._partition = aws.get_partition_output(opts=invoke).partition
         self._region = aws.get_region_output(opts=invoke).region
         self._account = aws.get_caller_identity_output(opts=invoke).account_id
+        # The idle timeout may be another stack's output: the HTTP timeouts are computed once it is known.
+        self._idle = pulumi.Output.from_input(args.route.idle_timeout_seconds if args.route else DEFAULT_IDLE_TIMEOUT)
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.spec.log_retention_days, opts=self._child)
         exec_role = self._role("exec-role", self._account.apply(task_trust))
         secrets, parameter_key = self._secrets(exec_role)
@@ -89,11 +94,13 @@ class FargateTask(pulumi.ComponentResource):
         self.task_definition_arn = task.arn
         self.log_group_name = logs.name
         self.task_role_name = task_role.name
+        self.environment = self._idle.apply(args.spec.container_environment)
         self.register_outputs(
             {
                 "task_definition_arn": self.task_definition_arn,
                 "log_group_name": self.log_group_name,
                 "task_role_name": self.task_role_name,
+                "environment": self.environment,
             }
         )
 
@@ -206,8 +213,7 @@ class FargateTask(pulumi.ComponentResource):
         secrets: pulumi.Output[dict[str, str]],
     ) -> aws.ecs.TaskDefinition:
         """The ARM64 Fargate task and its container definition (``container_definition``)."""
-        spec, route = self._args.spec, self._args.route
-        idle = route.idle_timeout_seconds if route is not None else DEFAULT_IDLE_TIMEOUT
+        spec = self._args.spec
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
             family=account_unique(pulumi.get_project(), self._name),
@@ -221,8 +227,9 @@ class FargateTask(pulumi.ComponentResource):
             or None,
             execution_role_arn=exec_role.arn,
             task_role_arn=task_role.arn,
-            # The idle timeout may be another stack's output: the HTTP timeouts are computed once it is known.
-            container_definitions=pulumi.Output.all(self._args.image_ref, logs.name, self._region, secrets, idle).apply(
+            container_definitions=pulumi.Output.all(
+                self._args.image_ref, logs.name, self._region, secrets, self._idle
+            ).apply(
                 lambda v: json.dumps(
                     container_definitions(
                         spec,
