@@ -1,22 +1,26 @@
 """Print an IAM policy document of docs/ filled in for one stack: the deployer's (two: inline and ECS),
-the roles' boundary or the operator's (docs/iam.md says which identity gets which).
+the roles' boundary or the operator's, and the deployer's third for a stack joining another's platform
+(docs/iam.md says which identity gets which).
 
     .venv/bin/python tools/deployer_policy.py --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --document deployer-ecs --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --hosted-zone Z0123456789ABC --domain app.example.com ... prod
-    .venv/bin/python tools/deployer_policy.py --document deployer-ecs --platform-project graviton-node ... dev
+    .venv/bin/python tools/deployer_policy.py --document deployer-platform --platform-project graviton-node \
+        --platform-stack dev ... staging
 
 The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PARTITION`` (the partition of
 ``--region``: ``aws``, ``aws-cn``, ``aws-us-gov``, …, as botocore's endpoints.json gives them; every document
 has it, IAM refusing an ARN of another partition), ``PROJECT`` (the Pulumi project,
 ``graviton-node``), ``STACK`` (the stack name in lower case, as every resource name starts with it; a
 pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the
-``hostedZoneId`` and ``domainName`` of a stack with a domain) and ``PLATFORM`` (``--platform-project``: the
-project of the platform stack a service joins, whose load balancer's security group it adds an egress rule
-to). Without ``--hosted-zone`` the Route 53 statements are left out: such a stack changes no DNS record;
-without ``--platform-project`` the platform's statement: the stack joins no other project's platform.
-``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
+``hostedZoneId`` and ``domainName`` of a stack with a domain), ``PLATFORM_STACK`` (``--platform-stack``: the
+stack whose cluster and load balancer the stack's services join, its ``platformStack``'s last part; the stack
+itself when not given) and ``PLATFORM`` (``--platform-project``: that stack's project, whose load balancer's
+security group a joining service adds an egress rule to; only ``deployer-platform`` needs it). Without
+``--hosted-zone`` the Route 53 statements are left out: such a stack changes no DNS record; without a
+platform stack of another name the statements for tasks in its cluster, which only the stack's tag can
+tell apart. ``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
 """
 
 from __future__ import annotations
@@ -36,20 +40,27 @@ from components.validation import partition_of, policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 #: The deployer's policy is two documents: ``deployer`` attached inline, ``deployer-ecs`` as a managed policy
-#: (a role's inline policies take 10,240 characters together, IAM User Guide, "IAM and AWS STS quotas").
+#: (a role's inline policies take 10,240 characters together, IAM User Guide, "IAM and AWS STS quotas"), and
+#: for a stack joining another's platform ``deployer-platform``, a managed policy too (its listener rule and
+#: the egress rule on the platform's load balancer's security group).
 DOCUMENTS = {
     "deployer": "iam-deployer.json",
     "deployer-ecs": "iam-deployer-ecs.json",
+    "deployer-platform": "iam-deployer-platform.json",
     "boundary": "iam-boundary.json",
     "operator": "iam-operator.json",
 }
 #: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
 DEFAULT_BOUNDARY = "arn:PARTITION:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
-PLACEHOLDERS = ("ACCOUNT", "REGION", "PARTITION", "PROJECT", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN")
+PLACEHOLDERS = (
+    "ACCOUNT", "REGION", "PARTITION", "PROJECT", "PLATFORM_STACK", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN"
+)  # fmt: skip
 #: Statements that only a stack with a domain needs.
 DNS_STATEMENTS = ("DomainRecords", "DomainZone", "DomainCertificate")
-#: The statement only a service joining another project's platform stack needs.
-PLATFORM_STATEMENTS = ("PlatformLoadBalancerEgress",)
+#: Statements only a stack whose services run in another stack's cluster needs: its tasks there are told
+#: apart from the platform's by the stack's tag alone (a task's ARN names its cluster, not its service).
+JOINING_STATEMENTS = ("CountStackTasksInThePlatformsCluster", "ExecInThePlatformsCluster",
+                      "StackTasksInThePlatformsCluster")  # fmt: skip
 #: The option that gives each placeholder its value, for the error naming one left without.
 OPTIONS = {
     "ACCOUNT": "--account",
@@ -57,6 +68,7 @@ OPTIONS = {
     "PARTITION": "--region",
     "PROJECT": "--project",
     "PLATFORM": "--platform-project",
+    "PLATFORM_STACK": "--platform-stack",
     "STACK": "the stack argument",
     "HOSTED_ZONE": "--hosted-zone",
     "DOMAIN": "--domain",
@@ -73,6 +85,7 @@ _VALUES = {
     "PROJECT": re.compile(r"[A-Za-z0-9_.-]+"),
     "PLATFORM": re.compile(r"[A-Za-z0-9_.-]+"),
     "STACK": re.compile(r"[a-z0-9_.*-]+"),
+    "PLATFORM_STACK": re.compile(r"[a-z0-9_.-]+"),
     # Route 53 hosted zone IDs and domain names.
     "HOSTED_ZONE": re.compile(r"[A-Z0-9]{1,32}"),
     "DOMAIN": re.compile(r"[a-z0-9.-]+"),
@@ -81,14 +94,16 @@ _VALUES = {
 
 def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn: str = "") -> dict[str, Any]:
     """``document`` with every placeholder replaced by ``values`` (the boundary by ``boundary_arn`` when
-    given); without a hosted zone, without the Route 53 statements; without a platform, without its
-    statement. A placeholder left without a value
+    given; ``PLATFORM_STACK`` by the stack when not given); without a hosted zone, without the Route 53
+    statements; in its own stack's cluster, without the joining ones. A placeholder left without a value
     is an error, never a silent wildcard."""
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
             raise ValueError(f"{name}: {value!r} is not a valid value")
+    if "STACK" in values:
+        values = {"PLATFORM_STACK": values["STACK"], **values}
     left_out = [*(() if "HOSTED_ZONE" in values else DNS_STATEMENTS)]
-    left_out += () if "PLATFORM" in values else PLATFORM_STATEMENTS
+    left_out += () if values.get("PLATFORM_STACK") != values.get("STACK") else JOINING_STATEMENTS
     statements = [s for s in document["Statement"] if s.get("Sid") not in left_out]
     text = json.dumps({**document, "Statement": statements})
     if boundary_arn:
@@ -100,7 +115,7 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
 
 
 def document(name: str) -> dict[str, Any]:
-    """The document ``name`` (``deployer``, ``deployer-ecs``, ``boundary`` or ``operator``) as docs/ holds it."""
+    """The document ``name`` (a key of ``DOCUMENTS``) as docs/ holds it."""
     return json.loads((DOCS / DOCUMENTS[name]).read_text())
 
 
@@ -112,13 +127,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--region", help="the stack's region; its partition fills PARTITION in every document")
     parser.add_argument("--project", default="graviton-node")
     parser.add_argument("--platform-project", dest="platform_project")
+    parser.add_argument("--platform-stack", dest="platform_stack")
     parser.add_argument("--hosted-zone", dest="hosted_zone")
     parser.add_argument("--domain")
     parser.add_argument("--boundary-arn", dest="boundary_arn", default="")
     args = parser.parse_args(argv)
     values = {"ACCOUNT": args.account, "PROJECT": args.project}
     for name, value in (("REGION", args.region), ("STACK", args.stack), ("HOSTED_ZONE", args.hosted_zone),
-                        ("DOMAIN", args.domain), ("PLATFORM", args.platform_project)):  # fmt: skip
+                        ("DOMAIN", args.domain), ("PLATFORM", args.platform_project),
+                        ("PLATFORM_STACK", args.platform_stack)):  # fmt: skip
         if value:
             values[name] = value
     if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):

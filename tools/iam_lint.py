@@ -38,9 +38,10 @@ POLICY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:sns/topicPolicy:TopicPolicy": ("policy",),
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("policyDocument",),
 }
+#: Every statement in: a stack with a domain, joining another stack's platform.
 EXAMPLE = {"ACCOUNT": "123456789012", "REGION": "us-east-1", "PARTITION": "aws", "PROJECT": "graviton-node",
            "STACK": "prod", "HOSTED_ZONE": "Z0123456789EXAMPLE", "DOMAIN": "app.example.com",
-           "PLATFORM": "graviton-node"}  # fmt: skip
+           "PLATFORM": "graviton-node", "PLATFORM_STACK": "dev"}  # fmt: skip
 
 
 def _parliament() -> types.ModuleType:

@@ -384,6 +384,7 @@ IN_PLACE: dict[str, tuple[str, ...]] = {
         "networkConfiguration",
         "platformVersion",
         "propagateTags",
+        "tags",
         "taskDefinition",
         "waitForSteadyState",
     ),

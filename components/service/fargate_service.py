@@ -243,6 +243,7 @@ class FargateService(pulumi.ComponentResource):
             wait_for_steady_state=True,
             enable_execute_command=spec.enable_execute_command,
             enable_ecs_managed_tags=True,
+            tags=stack_tag(pulumi.get_project(), pulumi.get_stack().lower()),  # and its tasks: docs/iam.md
             propagate_tags="SERVICE",
             opts=opts,
         )

@@ -1179,6 +1179,9 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "desiredCount": ecs_service("desiredCount"),
         "platformVersion": ecs_service("platformVersion"),
         "propagateTags": ecs_service("propagateTags"),
+        # ecs/service.go resourceServiceCreate: CreateServiceInput{Tags: getTagsIn} (tag on create; a
+        # change of tags alone is TagResource/UntagResource, no UpdateService: resourceServiceUpdate).
+        "tags": Sent(pairs(("key", "value")), "ecs/tags_gen.go getTagsIn: Tag{Key, Value}", (ecs_service("tags"),)),
         "enableEcsManagedTags": ecs_service("enableECSManagedTags"),
         "enableExecuteCommand": ecs_service("enableExecuteCommand"),
         "healthCheckGracePeriodSeconds": ecs_service("healthCheckGracePeriodSeconds"),

@@ -22,7 +22,7 @@ from components.validation import partition_of
 from settings import load_settings
 from tests.models import iam
 from tests.models.iam import ContextValue, Request
-from tests.program.deploy_requests import SECURITY_GROUPS, Program
+from tests.program.deploy_requests import LISTENER_RULE, SECURITY_GROUPS, STACK_TAG, Program, aws_name
 from tests.program.provider_calls import (
     ACTIONS_OF,
     COMPONENT_CHILDREN,
@@ -136,14 +136,16 @@ def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_ecs_deploy
 def test_the_deployer_policy_fits_iams_limits_for_how_the_readme_tells_users_to_attach_it() -> None:
     """IAM counts policy size without white space: a managed policy takes 6,144 characters, a role's inline
     policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"). The README attaches the deployer
-    document inline and the ECS one as a managed policy; as filled in for a stack with a domain each must
-    fit its limit (the inline one no managed policy's), and the figures the README gives must be true."""
-    inline, managed = (len(re.sub(r"\s", "", json.dumps(fill(document(name), EXAMPLE))))
-                       for name in ("deployer", "deployer-ecs"))  # fmt: skip
-    assert 6_144 < inline <= 10_240 and managed <= 6_144
+    document inline and the ECS and platform ones as managed policies; as filled in for a stack with a
+    domain (joining a platform of another name) each must fit its limit (the inline one no managed
+    policy's), and the figures the README gives must be true."""
+    inline, managed, platform = (len(re.sub(r"\s", "", json.dumps(fill(document(name), EXAMPLE))))
+                                 for name in ("deployer", "deployer-ecs", "deployer-platform"))  # fmt: skip
+    assert 6_144 < inline <= 10_240 and managed <= 6_144 and platform <= 6_144
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert f"at {inline:,} characters (filled in for a stack with a domain) it is over" in readme
     assert f"`--document deployer-ecs` ({managed:,} characters)" in readme
+    assert f"`--document deployer-platform` ({platform:,} characters)" in readme
 
 
 # ---- the deployer cannot escalate, and still deploys everything (docs/iam.md)
@@ -454,14 +456,21 @@ def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
     runs = (run_config(program),) + ((run_config("dev"),) if program in EXAMPLES else ())
     deploy = Program(runs)
     values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": project_of(program), "STACK": stack}
-    if program == "second-service":
-        # Its rule from the platform's load balancer to its tasks is on the platform's security group.
-        values["PLATFORM"] = project_of("dev")
     records = [r for r in deploy.resources if r.type == "aws:route53/record:Record"]
     if records:
         (certificate,) = [r for r in deploy.resources if r.type == "aws:acm/certificate:Certificate"]
         values |= {"HOSTED_ZONE": records[0].inputs["zoneId"], "DOMAIN": certificate.inputs["domainName"]}
+    if program == "second-service":
+        # Its rule on the platform's listener, and the platform's load balancer's egress rule to its tasks.
+        return deploy, joining_deployer({**values, "PLATFORM": project_of("dev")})
     return deploy, fill(POLICY, values)
+
+
+def joining_deployer(values: dict[str, str]) -> dict[str, object]:
+    """The deployer of a stack whose service joins another project's platform: its two documents and
+    ``deployer-platform``, as one policy."""
+    platform = document("deployer-platform")
+    return fill({**POLICY, "Statement": [*POLICY["Statement"], *platform["Statement"]]}, values)
 
 
 #: Services the deployer policy leaves on "*" or on the account's certificates (docs/iam.md, "What is not scoped").
@@ -587,8 +596,10 @@ def prod_in(region: str, account: str) -> Run:
     return run_program("prod", where)
 
 
-def assert_the_boundary_leaves_each_role_everything(program: str, run: Run, boundary: dict[str, Any]) -> None:
-    tagged = {"aws:ResourceTag/graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
+def assert_the_boundary_leaves_each_role_everything(
+    program: str, run: Run, boundary: dict[str, Any], stack: str = ""
+) -> None:
+    tagged = {"aws:ResourceTag/graviton-node:stack": f"{project_of(program)}/{stack or STACKS[program]}"}
     for role, policies in role_policies(run).items():
         for policy in policies:
             for statement in iam.statements(policy):
@@ -668,14 +679,99 @@ def test_the_boundary_leaves_a_stack_role_its_own_stacks_secrets_and_keys(reques
 
 
 @cache
-def joining_as_staging() -> Program:
-    """The second-service example deployed as stack ``staging`` into the dev platform (``platformStack``):
-    its rule lives on the platform's listener, so its ARN starts with the platform's load balancer's name."""
+def joining_as_staging(program: str = "second-service") -> Program:
+    """An example deployed as stack ``staging`` into the dev platform (``platformStack``): its service runs
+    in the platform's cluster, and the second service's rule lives on the platform's listener, so their
+    ARNs start with the platform's names."""
     platform = run_config("dev")
-    project = project_of("second-service")
-    config = {"aws:region": REGION, f"{project}:platformStack": PLATFORM, f"{project}:listenerRulePriority": "200"}
+    project = project_of(program)
+    config = {"aws:region": REGION, f"{project}:platformStack": PLATFORM}
+    if program == "second-service":
+        config[f"{project}:listenerRulePriority"] = "200"
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
-    return Program((run_mocked(main_program(EXAMPLES["second-service"]), config, "staging", mocks, project), platform))
+    return Program((run_mocked(main_program(EXAMPLES[program]), config, "staging", mocks, project), platform))
+
+
+def staging_values(program: str) -> dict[str, str]:
+    """``tools/deployer_policy.py`` values for ``program`` deployed as ``staging`` into the dev platform."""
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": project_of(program)}
+    return values | {"STACK": "staging", "PLATFORM_STACK": "dev", "PLATFORM": project_of("dev")}
+
+
+@pytest.mark.parametrize("program", sorted(EXAMPLES))
+def test_the_deployer_documents_allow_every_call_of_a_stack_joining_a_platform_of_another_name(program: str) -> None:
+    """``--platform-stack dev`` for a stack named ``staging``: its services live in the platform's cluster
+    (``service/dev-…/staging-…``), the second service's rule on the platform's listener, and the egress
+    rule on the platform's load balancer's group; the second service attaches ``deployer-platform`` too."""
+    deploy, values = joining_as_staging(program), staging_values(program)
+    policy = joining_deployer(values) if program == "second-service" else fill(POLICY, values)
+    refused = [
+        f"{who}: {r.action} on {r.resource}"
+        for who, r in deploy.all_requests()
+        if iam.verdict([policy], Request(r.action, r.resource, {"aws:PrincipalArn": DEPLOYER_ROLE, **r.context}))
+        != "Allow"
+    ]
+    assert refused == []
+
+
+def platform_resource(type_: str) -> Any:
+    (found,) = [r for r in run_config("dev").mocks.resources if r.type == type_]
+    return found
+
+
+def test_a_stack_joining_a_platform_of_another_name_may_change_nothing_of_the_platforms_own() -> None:
+    """The platform's rule, listener, load balancer, service and task definition, a rule created without
+    the joining stack's tag, and another platform stack's groups: all refused to the joining deployer."""
+    policy = joining_deployer(staging_values("second-service"))
+    platform = Program((run_config("dev"),))
+    rule, service = platform_resource(LISTENER_RULE), platform_resource("aws:ecs/service:Service")
+    listener = platform.arn(platform_resource("aws:lb/listener:Listener"))
+    platform_tag = {STACK_TAG: "graviton-node/dev"}
+    untagged_rule = {"aws:RequestTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]}
+    for request in (
+        Request("elasticloadbalancing:ModifyRule", platform.arn(rule), platform_tag),
+        Request("elasticloadbalancing:DeleteRule", platform.arn(rule), platform_tag),
+        Request("elasticloadbalancing:AddTags", platform.arn(rule), platform_tag),
+        Request("elasticloadbalancing:ModifyListener", listener),
+        Request("elasticloadbalancing:CreateRule", listener),
+        Request("elasticloadbalancing:CreateRule", listener, untagged_rule),
+        Request("elasticloadbalancing:ModifyLoadBalancerAttributes",
+                platform.arn(platform_resource("aws:lb/loadBalancer:LoadBalancer"))),
+        Request("ecs:UpdateService", platform.arn(service)),
+        Request("ecs:DeleteService", platform.arn(service)),
+        Request("ec2:AuthorizeSecurityGroupEgress", PROD_GROUP, {STACK_TAG: "graviton-node/prod"}),
+    ):  # fmt: skip
+        assert iam.verdict([policy], request) != "Allow", request
+
+
+def test_the_boundary_and_the_operator_reach_a_joining_stacks_tasks_in_the_platforms_cluster_by_its_tag_only() -> None:
+    """A task's ARN names its cluster, not its service: in the platform's cluster the worker's task counter
+    (capped by its boundary) and the operator's shells reach the joining stack's tasks by the stack tag
+    its service propagates to them, and never the platform's."""
+    values = staging_values("worker")
+    boundary = fill(document("boundary"), {k: v for k, v in values.items() if k not in ("REGION", "PLATFORM")})
+    deploy = joining_as_staging("worker")
+    assert_the_boundary_leaves_each_role_everything("worker", deploy.runs[0], boundary, stack="staging")
+    task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/{aws_name(platform_resource('aws:ecs/cluster:Cluster'))}/0123"
+    own, platforms = {STACK_TAG: "graviton-node-worker/staging"}, {STACK_TAG: "graviton-node/dev"}
+    assert iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, own), boundary)
+    assert not iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, platforms), boundary)
+    operator = fill(document("operator"), {k: v for k, v in values.items() if k != "PLATFORM"})
+    cluster = task.replace(":task/", ":cluster/").rsplit("/", 1)[0]
+    assert iam.verdict([operator], Request("ecs:ExecuteCommand", cluster)) == "Allow"
+    assert iam.verdict([operator], Request("ecs:ExecuteCommand", task, own)) == "Allow"
+    assert iam.verdict([operator], Request("ecs:ExecuteCommand", task, platforms)) != "Allow"
+    assert iam.verdict([operator], Request("ecs:ExecuteCommand", task)) != "Allow"
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_service_tags_itself_and_its_tasks_with_its_stack(program: str) -> None:
+    """``propagateTags: SERVICE``: the tasks a service starts carry its tags (ECS API Reference,
+    CreateService), the only thing that tells a joining stack's tasks apart in another stack's cluster."""
+    tag = {"graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
+    services = [r.inputs for r in run_config(program).mocks.resources if r.type == "aws:ecs/service:Service"]
+    assert services
+    assert [(s.get("tags"), s.get("propagateTags")) for s in services] == [(tag, "SERVICE")] * len(services)
 
 
 def test_a_stack_joining_a_platform_of_another_name_may_shift_traffic_on_its_own_rule_only() -> None:
@@ -726,6 +822,8 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
         ["--account", ACCOUNT, "--region", REGION, "--boundary-arn", "arn:aws:s3:::x", "dev"],
         ["--document", "boundary", "--account", ACCOUNT, "dev"],
         ["--account", ACCOUNT, "--region", "xx-nowhere-1", "dev"],
+        ["--account", ACCOUNT, "--region", REGION, "--platform-stack", "dev*", "staging"],
+        ["--document", "deployer-platform", "--account", ACCOUNT, "--region", REGION, "staging"],
     ],
 )
 def test_the_tool_refuses_a_value_that_would_widen_or_break_the_document(argv: list[str]) -> None:
@@ -775,7 +873,7 @@ def test_exec_and_sessions_are_the_operators_not_the_deployers() -> None:
 
 def test_every_statement_of_the_shipped_documents_is_explained_with_its_source_in_docs_iam_md() -> None:
     guide = (Path(__file__).resolve().parents[2] / "docs" / "iam.md").read_text()
-    for name in ("deployer", "deployer-ecs", "boundary", "operator"):
+    for name in DOCUMENTS:
         for statement in document(name)["Statement"]:
             assert f"`{statement['Sid']}`" in guide, (name, statement["Sid"])
 
@@ -831,14 +929,19 @@ SUPPRESSED_IN_SHIPPED_DOCUMENTS = {
     ("docs/iam-boundary.json", "CREDENTIALS_EXPOSURE"): 1,
     ("docs/iam-boundary.json", "RESOURCE_MISMATCH"): 1,  # ShiftStackRules: ModifyRule's listener-rule/net form
     ("docs/iam-boundary.json", "RESOURCE_STAR"): 1,
-    ("docs/iam-deployer-ecs.json", "RESOURCE_MISMATCH"): 3,
+    ("docs/iam-deployer-ecs.json", "RESOURCE_MISMATCH"): 2,
     ("docs/iam-deployer-ecs.json", "RESOURCE_STAR"): 3,  # Network; a new scalable target and its tags
+    # CreateRule and the rule actions' listener/net forms, the egress rule's security-group-rule part.
+    ("docs/iam-deployer-platform.json", "RESOURCE_MISMATCH"): 3,
+    # elasticloadbalancing:CreateAction on AddTags (parliament reads an older action table).
+    ("docs/iam-deployer-platform.json", "UNKNOWN_CONDITION_FOR_ACTION"): 3,
     ("docs/iam-deployer.json", "CREDENTIALS_EXPOSURE"): 1,
     ("docs/iam-deployer.json", "PERMISSIONS_MANAGEMENT_ACTIONS"): 1,
     ("docs/iam-deployer.json", "PRIVILEGE_ESCALATION"): 1,
     ("docs/iam-deployer.json", "RESOURCE_MISMATCH"): 3,
     ("docs/iam-deployer.json", "RESOURCE_POLICY_PRIVILEGE_ESCALATION"): 2,
     ("docs/iam-deployer.json", "RESOURCE_STAR"): 2,
+    ("docs/iam-operator.json", "RESOURCE_MISMATCH"): 2,  # ExecuteCommand in the platform's cluster
     ("docs/iam-operator.json", "RESOURCE_STAR"): 1,
 }
 
