@@ -102,6 +102,11 @@ def stack_tag(project: str, stack: str) -> dict[str, str]:
     return {STACK_TAG: f"{project}/{stack}"}
 
 
+#: The platform's load-balancer security group alone carries it: a stack joining the platform may add its
+#: egress rule to that group and to none of the platform's other groups (``PlatformLoadBalancerEgress``).
+LOAD_BALANCER_GROUP_TAG = {"graviton-node:role": "load-balancer"}
+
+
 def task_trust(account_id: str, *, source_arn: str | None = None) -> str:
     """Trust for ``ecs-tasks.amazonaws.com``, limited to ``account_id`` (and ``source_arn`` when given)."""
     condition: dict[str, dict[str, str]] = {"StringEquals": {"aws:SourceAccount": account_id}}

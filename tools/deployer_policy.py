@@ -15,8 +15,9 @@ has it, IAM refusing an ARN of another partition), ``PROJECT`` (the Pulumi proje
 ``graviton-node``), ``STACK`` (the stack name in lower case, as every resource name starts with it; a
 pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the
 ``hostedZoneId`` and ``domainName`` of a stack with a domain), ``PLATFORM_STACK`` (``--platform-stack``: the
-stack whose cluster and load balancer the stack's services join, its ``platformStack``'s last part; the stack
-itself when not given) and ``PLATFORM`` (``--platform-project``: that stack's project, whose load balancer's
+stack whose cluster and load balancer the stack's services join, its ``platformStack``'s last part, which
+``--platform-project`` needs; the stack itself when not given; a joining stack's name must be apart from
+it, ``apart``) and ``PLATFORM`` (``--platform-project``: that stack's project, whose load balancer's
 security group a joining service adds an egress rule to; only ``deployer-platform`` needs it). Without
 ``--hosted-zone`` the Route 53 statements are left out: such a stack changes no DNS record; without a
 platform stack of another name the statements for tasks in its cluster, which only the stack's tag can
@@ -114,6 +115,20 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
     return json.loads(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text))
 
 
+def apart(stack: str, platform_stack: str) -> str:
+    """Why ``stack`` cannot join ``platform_stack`` under these documents ("" when it can): their name
+    patterns (``STACK-*``) would reach each other's resources when one name is the other or starts with
+    it and ``-`` (docs/iam.md, "What is not scoped": names are prefixes)."""
+    names = sorted((stack, platform_stack), key=len)
+    if names[0] == names[1] or names[1].startswith(names[0] + "-"):
+        return (
+            f"stack {stack!r} and --platform-stack {platform_stack!r}: a stack joining another's platform needs "
+            "a name that neither is nor starts with the other's and '-' (e.g. api-dev into dev): the "
+            "documents scope by name prefix, and each stack's would reach the other's resources"
+        )
+    return ""
+
+
 def document(name: str) -> dict[str, Any]:
     """The document ``name`` (a key of ``DOCUMENTS``) as docs/ holds it."""
     return json.loads((DOCS / DOCUMENTS[name]).read_text())
@@ -140,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             values[name] = value
     if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):
         parser.error("--hosted-zone and --domain go together")
+    if args.platform_project and not args.platform_stack:
+        parser.error("--platform-project needs --platform-stack: the stack whose listener and group it names")
+    if args.platform_stack and args.stack and apart(args.stack, args.platform_stack):
+        parser.error(apart(args.stack, args.platform_stack))
     if args.region:
         partition = partition_of(args.region)
         if partition is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from ..iam_policies import LOG_PREFIX, access_log_bucket_policy, stack_tag
+from ..iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX, access_log_bucket_policy, stack_tag
 from ..naming import type_token
 from .alb_rules import autonamed_elb_names
 from .domain import TLS_POLICY
@@ -83,7 +83,7 @@ class LoadBalancer(pulumi.ComponentResource):
             f"{name}-sg",
             vpc_id=args.vpc_id,
             description=f"ALB: ports {', '.join(map(str, args.spec.open_ports))} from allowed CIDRs only",
-            tags=tags,
+            tags={**tags, **LOAD_BALANCER_GROUP_TAG},
             opts=child,
         )
         for port in args.spec.open_ports:

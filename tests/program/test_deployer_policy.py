@@ -18,6 +18,7 @@ from botocore.loaders import Loader
 
 from components.edge.deployment_role import infrastructure_policy
 from components.errors import ConfigError
+from components.iam_policies import LOAD_BALANCER_GROUP_TAG
 from components.validation import partition_of
 from settings import load_settings
 from tests.models import iam
@@ -421,17 +422,23 @@ def test_the_tags_of_a_new_key_and_later_tag_changes_on_its_own_key_are_allowed(
     assert iam.verdict([DEV], Request("kms:TagResource", key, renamed)) == "Allow"
 
 
-def test_a_service_joining_a_platform_may_add_only_egress_rules_to_the_platforms_security_groups() -> None:
+def test_a_service_joining_a_platform_may_add_only_egress_rules_to_the_platforms_load_balancer_group() -> None:
     """The second-service example's rule from the platform's load balancer to its tasks lives on the
-    platform's group (tagged ``graviton-node/dev``): with ``--platform-project`` its deployer may add and
-    remove egress rules there, and nothing else of the platform's."""
-    _, example = deployer_for("second-service", "dev")
-    platform = {"aws:ResourceTag/graviton-node:stack": "graviton-node/dev"}
-    assert iam.verdict([example], Request("ec2:AuthorizeSecurityGroupEgress", PROD_GROUP, platform)) == "Allow"
+    platform's load-balancer group (tagged ``graviton-node/dev`` and ``graviton-node:role``): its deployer
+    may add and remove egress rules there, and nothing on the platform's other groups (its tasks')."""
+    example = joining_deployer(staging_values("second-service"))
+    groups = {r.name: r.inputs["tags"] for r in run_config("dev").mocks.resources
+              if r.type == "aws:ec2/securityGroup:SecurityGroup"}  # fmt: skip
+    balancer, tasks = (
+        {f"aws:ResourceTag/{k}": v for k, v in groups[name].items()} for name in ("dev-web-sg", "dev-app-sg")
+    )
+    for action in ("ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupEgress"):
+        assert iam.verdict([example], Request(action, DEV_GROUP, balancer)) == "Allow", action
+        assert iam.verdict([example], Request(action, DEV_GROUP, tasks)) != "Allow", action
     for action in ("ec2:AuthorizeSecurityGroupIngress", "ec2:DeleteSecurityGroup", "ec2:CreateTags"):
-        assert iam.verdict([example], Request(action, PROD_GROUP, platform)) != "Allow", action
-    prod = {"aws:ResourceTag/graviton-node:stack": "graviton-node/prod"}
-    assert iam.verdict([example], Request("ec2:AuthorizeSecurityGroupEgress", PROD_GROUP, prod)) != "Allow"
+        assert iam.verdict([example], Request(action, DEV_GROUP, balancer)) != "Allow", action
+    prods = {**balancer, STACK_TAG: "graviton-node/prod"}
+    assert iam.verdict([example], Request("ec2:AuthorizeSecurityGroupEgress", PROD_GROUP, prods)) != "Allow"
 
 
 def test_the_deployer_is_explicitly_denied_changes_to_its_own_role_other_stacks_and_the_boundary() -> None:
@@ -460,9 +467,6 @@ def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
     if records:
         (certificate,) = [r for r in deploy.resources if r.type == "aws:acm/certificate:Certificate"]
         values |= {"HOSTED_ZONE": records[0].inputs["zoneId"], "DOMAIN": certificate.inputs["domainName"]}
-    if program == "second-service":
-        # Its rule on the platform's listener, and the platform's load balancer's egress rule to its tasks.
-        return deploy, joining_deployer({**values, "PLATFORM": project_of("dev")})
     return deploy, fill(POLICY, values)
 
 
@@ -478,7 +482,7 @@ UNSCOPED = {"ec2", "application-autoscaling", "acm"}
 STACKS = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev", "worker": "dev"}
 
 
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if p not in EXAMPLES])
 def test_the_filled_deployer_policy_allows_every_call_on_the_arns_the_programs_resources_would_have(
     program: str,
 ) -> None:
@@ -518,11 +522,14 @@ def test_every_role_a_program_creates_lives_under_its_stacks_path_and_carries_th
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_every_security_group_and_rule_a_program_creates_carries_its_stacks_tag(program: str) -> None:
-    """The deployer may change only security groups and rules so tagged (``StackSecurityGroups``)."""
+    """The deployer may change only security groups and rules so tagged (``StackSecurityGroups``); of
+    them only the load balancer's group carries the role a joining stack's egress rule needs."""
     tag = {"graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
     groups = [r for r in run_config(program).mocks.resources if r.type in SECURITY_GROUPS]
     assert groups
-    assert [r.name for r in groups if r.inputs.get("tags") != tag] == []
+    balancers = {r.name for r in groups if r.name.endswith("-web-sg")}
+    expected = {r.name: tag | (LOAD_BALANCER_GROUP_TAG if r.name in balancers else {}) for r in groups}
+    assert {r.name: r.inputs.get("tags") for r in groups} == expected
 
 
 def test_a_configured_permissions_boundary_is_the_one_every_role_carries() -> None:
@@ -824,6 +831,7 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
         ["--account", ACCOUNT, "--region", "xx-nowhere-1", "dev"],
         ["--account", ACCOUNT, "--region", REGION, "--platform-stack", "dev*", "staging"],
         ["--document", "deployer-platform", "--account", ACCOUNT, "--region", REGION, "staging"],
+        ["--account", ACCOUNT, "--region", REGION, "--platform-project", "graviton-node", "staging"],
     ],
 )
 def test_the_tool_refuses_a_value_that_would_widen_or_break_the_document(argv: list[str]) -> None:
@@ -849,10 +857,46 @@ def test_the_tool_writes_every_arn_in_the_partition_of_the_stacks_region(
     """IAM refuses a document naming another partition (MalformedPolicyDocument: Partition "aws" is not
     valid for resource)."""
     argv = ["--document", name, "--account", ACCOUNT, "--region", region, "--platform-project", "graviton-node"]
-    assert deployer_policy_main([*argv, "--hosted-zone", "Z0123", "--domain", "app.example.com", "dev"]) == 0
+    argv += ["--platform-stack", "dev", "--hosted-zone", "Z0123", "--domain", "app.example.com"]
+    assert deployer_policy_main([*argv, "api-dev"]) == 0
     printed = capsys.readouterr().out
     arns = re.findall(r"\barn:[^:\"]*:", printed)
     assert arns and set(arns) == {f"arn:{partition}:"}
+
+
+@pytest.mark.parametrize(("stack", "platform_stack"), [("dev", "dev"), ("dev-api", "dev"), ("dev", "dev-eu")])
+def test_the_tool_refuses_a_joining_stack_whose_name_the_platforms_patterns_would_cover_or_the_reverse(
+    stack: str, platform_stack: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The documents scope by name prefix (``STACK-*``): a second service deployed as ``dev`` into ``dev``
+    would be given the platform's load balancer, cluster, services and functions, as ``dev-api`` its own
+    would be the platform deployer's."""
+    argv = ["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "--platform-stack"]
+    with pytest.raises(SystemExit) as exit_:
+        deployer_policy_main([*argv, platform_stack, stack])
+    assert exit_.value.code == 2
+    assert "needs a name that neither is nor starts with the other's" in capsys.readouterr().err
+    assert deployer_policy_main([*argv, platform_stack, f"api-{stack}"]) == 0
+
+
+def test_an_ecs_service_cannot_be_tagged_as_another_stacks_which_would_hand_its_tasks_to_that_stacks_operator() -> None:
+    service = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/dev-app-cluster-0a1b2c3/dev-app-svc-0a1b2c3"
+    for action in ("ecs:TagResource", "ecs:CreateService"):
+        assert iam.verdict([DEV], Request(action, service, tagging_as("prod"))) == "Deny", action
+        assert iam.verdict([DEV], Request(action, service, tagging_as("dev"))) == "Allow", action
+
+
+def test_the_platforms_operator_and_boundary_cannot_reach_a_joining_stacks_tasks_in_its_own_cluster() -> None:
+    """Its ``StackTasks`` names the cluster, which the joining stack's tasks share: the tag decides."""
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "dev"}
+    operator, boundary = fill(document("operator"), values), BOUNDARY_DOCUMENT
+    task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/dev-app-cluster-0a1b2c3/0123"
+    joining, own = {STACK_TAG: "graviton-node-worker/staging"}, {STACK_TAG: "graviton-node/dev"}
+    for action in ("ecs:ExecuteCommand", "ecs:DescribeTasks"):
+        assert iam.verdict([operator], Request(action, task, joining)) == "Deny", action
+        assert iam.verdict([operator], Request(action, task, own)) == "Allow", action
+    assert not iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, joining), boundary)
+    assert iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, own), boundary)
 
 
 def test_the_tool_replaces_the_boundary_with_a_configured_one() -> None:
@@ -863,7 +907,8 @@ def test_the_tool_replaces_the_boundary_with_a_configured_one() -> None:
 
 
 def test_exec_and_sessions_are_the_operators_not_the_deployers() -> None:
-    operator = fill(document("operator"), {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "STACK": "dev"})
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "dev"}
+    operator = fill(document("operator"), values)
     task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/dev-app-cluster-0a1b2c3/0123"
     assert iam.allows(operator, "ecs:ExecuteCommand", task)
     assert not iam.allows(operator, "ecs:ExecuteCommand", task.replace("/dev-", "/prod-"))
@@ -932,7 +977,7 @@ SUPPRESSED_IN_SHIPPED_DOCUMENTS = {
     ("docs/iam-deployer-ecs.json", "RESOURCE_MISMATCH"): 2,
     ("docs/iam-deployer-ecs.json", "RESOURCE_STAR"): 3,  # Network; a new scalable target and its tags
     # CreateRule and the rule actions' listener/net forms, the egress rule's security-group-rule part.
-    ("docs/iam-deployer-platform.json", "RESOURCE_MISMATCH"): 3,
+    ("docs/iam-deployer-platform.json", "RESOURCE_MISMATCH"): 4,
     # elasticloadbalancing:CreateAction on AddTags (parliament reads an older action table).
     ("docs/iam-deployer-platform.json", "UNKNOWN_CONDITION_FOR_ACTION"): 3,
     ("docs/iam-deployer.json", "CREDENTIALS_EXPOSURE"): 1,
