@@ -20,3 +20,21 @@ def account_unique(project: str, name: str) -> str:
     the region too).
     """
     return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{name}")
+
+
+def names_apart(stack: str, platform_stack: str) -> str:
+    """Why a stack named ``stack`` should not join the platform stack ``platform_stack`` ("" when it may).
+
+    The deployer documents scope a stack's resources by name prefix (``STACK-*``: docs/iam.md, "What is
+    not scoped"), so a joining stack named as the platform's, or either name the other's followed by
+    ``-``, or a pattern, would give each stack's deployer the other's load balancer, cluster and services.
+    """
+    shorter, longer = sorted((stack, platform_stack), key=len)
+    if "*" in stack or shorter == longer or longer.startswith(shorter + "-"):
+        return (
+            f"stack {stack!r} and platform stack {platform_stack!r}: a stack joining another's platform needs "
+            "a name, not a pattern, that neither is nor starts with the other's and '-' (e.g. api-dev into "
+            "dev): the deployer documents scope by name prefix, and each stack's would reach the other's "
+            "resources"
+        )
+    return ""

@@ -17,8 +17,9 @@ pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` a
 ``hostedZoneId`` and ``domainName`` of a stack with a domain), ``PLATFORM_STACK`` (``--platform-stack``: the
 stack whose cluster and load balancer the stack's services join, its ``platformStack``'s last part, which
 ``--platform-project`` needs; the stack itself when not given; a joining stack's name must be apart from
-it, ``apart``) and ``PLATFORM`` (``--platform-project``: that stack's project, whose load balancer's
-security group a joining service adds an egress rule to; only ``deployer-platform`` needs it). Without
+it, ``components.naming.names_apart``) and ``PLATFORM`` (``--platform-project``: that stack's project,
+whose load balancer's security group a joining service adds an egress rule to; only ``deployer-platform``
+needs it). Without
 ``--hosted-zone`` the Route 53 statements are left out: such a stack changes no DNS record; without a
 platform stack of another name the statements for tasks in its cluster, which only the stack's tag can
 tell apart. ``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
@@ -37,6 +38,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
+from components.naming import names_apart
 from components.validation import partition_of, policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -61,7 +63,7 @@ DNS_STATEMENTS = ("DomainRecords", "DomainZone", "DomainCertificate")
 #: Statements only a stack whose services run in another stack's cluster needs: its tasks there are told
 #: apart from the platform's by the stack's tag alone (a task's ARN names its cluster, not its service).
 JOINING_STATEMENTS = ("CountStackTasksInThePlatformsCluster", "ExecInThePlatformsCluster",
-                      "StackTasksInThePlatformsCluster")  # fmt: skip
+                      "DescribeTasksInThePlatformsCluster", "StackTasksInThePlatformsCluster")  # fmt: skip
 #: The option that gives each placeholder its value, for the error naming one left without.
 OPTIONS = {
     "ACCOUNT": "--account",
@@ -115,20 +117,6 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
     return json.loads(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text))
 
 
-def apart(stack: str, platform_stack: str) -> str:
-    """Why ``stack`` cannot join ``platform_stack`` under these documents ("" when it can): their name
-    patterns (``STACK-*``) would reach each other's resources when one name is the other or starts with
-    it and ``-`` (docs/iam.md, "What is not scoped": names are prefixes)."""
-    names = sorted((stack, platform_stack), key=len)
-    if names[0] == names[1] or names[1].startswith(names[0] + "-"):
-        return (
-            f"stack {stack!r} and --platform-stack {platform_stack!r}: a stack joining another's platform needs "
-            "a name that neither is nor starts with the other's and '-' (e.g. api-dev into dev): the "
-            "documents scope by name prefix, and each stack's would reach the other's resources"
-        )
-    return ""
-
-
 def document(name: str) -> dict[str, Any]:
     """The document ``name`` (a key of ``DOCUMENTS``) as docs/ holds it."""
     return json.loads((DOCS / DOCUMENTS[name]).read_text())
@@ -157,8 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--hosted-zone and --domain go together")
     if args.platform_project and not args.platform_stack:
         parser.error("--platform-project needs --platform-stack: the stack whose listener and group it names")
-    if args.platform_stack and args.stack and apart(args.stack, args.platform_stack):
-        parser.error(apart(args.stack, args.platform_stack))
+    if args.platform_stack and args.stack and names_apart(args.stack, args.platform_stack):
+        parser.error(names_apart(args.stack, args.platform_stack))
     if args.region:
         partition = partition_of(args.region)
         if partition is None:

@@ -18,6 +18,7 @@ from graviton_node_components import (
     integer,
 )
 from graviton_node_components.edge.alb_rules import LAST_PRIORITY
+from graviton_node_components.naming import names_apart
 
 config = pulumi.Config()
 stack = pulumi.get_stack().lower()
@@ -65,6 +66,10 @@ mistakes.part(lambda: FargateService.check_spec(spec, stack), lambda: None)
 mistakes.raise_any()
 
 # Registered only once the spec is built: a config mistake registers nothing, not even the reference.
+# The deployer documents keep a joining stack apart from the platform by name (docs/iam.md): a
+# stack named as the platform still deploys, told once per preview what its deployer may reach.
+if overlap := names_apart(stack, config.require("platformStack").rsplit("/", 1)[-1]):
+    pulumi.log.warn(f"platformStack: {overlap}")
 platform = pulumi.StackReference(config.require("platformStack"))
 image = AppImage(
     f"{stack}-api",

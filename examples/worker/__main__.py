@@ -27,6 +27,7 @@ from graviton_node_components import (
     build_strategy,
     integer,
 )
+from graviton_node_components.naming import names_apart
 from graviton_node_components.observability.dashboard import METRIC_NAMESPACE
 from graviton_node_components.observability.task_counter import TaskCounter, TaskCounterArgs
 from graviton_node_components.observability.task_counter_handler import RUNNING_METRIC
@@ -90,6 +91,10 @@ mistakes.raise_any()
 assert autoscaling is not None, "a scaling in error stood in as None, and raise_any raised it"
 FargateService.check_name(f"{stack}-worker", "stack", stack)
 
+# The deployer documents keep a joining stack apart from the platform by name (docs/iam.md): a
+# stack named as the platform still deploys, told once per preview what its deployer may reach.
+if overlap := names_apart(stack, config.require("platformStack").rsplit("/", 1)[-1]):
+    pulumi.log.warn(f"platformStack: {overlap}")
 platform = pulumi.StackReference(config.require("platformStack"))
 dead_letters = aws.sqs.Queue(
     f"{stack}-jobs-dlq", name=f"{name}-dlq", message_retention_seconds=14 * 24 * 3600, sqs_managed_sse_enabled=True

@@ -19,6 +19,7 @@ from botocore.loaders import Loader
 from components.edge.deployment_role import infrastructure_policy
 from components.errors import ConfigError
 from components.iam_policies import LOAD_BALANCER_GROUP_TAG
+from components.naming import names_apart
 from components.validation import partition_of
 from settings import load_settings
 from tests.models import iam
@@ -422,16 +423,24 @@ def test_the_tags_of_a_new_key_and_later_tag_changes_on_its_own_key_are_allowed(
     assert iam.verdict([DEV], Request("kms:TagResource", key, renamed)) == "Allow"
 
 
+def load_balancer_groups(run: Run) -> list[Any]:
+    """The security groups ``run``'s load balancers use (their ``securityGroups``)."""
+    program = Program((run,))
+    return [program.find(group) for r in run.mocks.resources if r.type == "aws:lb/loadBalancer:LoadBalancer"
+            for group in r.inputs["securityGroups"]]  # fmt: skip
+
+
 def test_a_service_joining_a_platform_may_add_only_egress_rules_to_the_platforms_load_balancer_group() -> None:
     """The second-service example's rule from the platform's load balancer to its tasks lives on the
     platform's load-balancer group (tagged ``graviton-node/dev`` and ``graviton-node:role``): its deployer
     may add and remove egress rules there, and nothing on the platform's other groups (its tasks')."""
     example = joining_deployer(staging_values("second-service"))
-    groups = {r.name: r.inputs["tags"] for r in run_config("dev").mocks.resources
-              if r.type == "aws:ec2/securityGroup:SecurityGroup"}  # fmt: skip
-    balancer, tasks = (
-        {f"aws:ResourceTag/{k}": v for k, v in groups[name].items()} for name in ("dev-web-sg", "dev-app-sg")
-    )
+    platform = Program((run_config("dev"),))
+    (service,) = [r for r in platform.resources if r.type == "aws:ecs/service:Service"]
+    (task_group,) = [platform.find(g) for g in service.inputs["networkConfiguration"]["securityGroups"]]
+    (balancer_group,) = load_balancer_groups(platform.runs[0])
+    balancer, tasks = ({f"aws:ResourceTag/{k}": v for k, v in g.inputs["tags"].items()}
+                       for g in (balancer_group, task_group))  # fmt: skip
     for action in ("ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupEgress"):
         assert iam.verdict([example], Request(action, DEV_GROUP, balancer)) == "Allow", action
         assert iam.verdict([example], Request(action, DEV_GROUP, tasks)) != "Allow", action
@@ -470,6 +479,16 @@ def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
     return deploy, fill(POLICY, values)
 
 
+def refused(deploy: Program, policy: dict[str, object]) -> list[str]:
+    """Each authorization a deploy of ``deploy`` asks for that ``policy`` does not allow its deployer."""
+    return [
+        f"{who}: {r.action} on {r.resource}"
+        for who, r in deploy.all_requests()
+        if iam.verdict([policy], Request(r.action, r.resource, {"aws:PrincipalArn": DEPLOYER_ROLE, **r.context}))
+        != "Allow"
+    ]
+
+
 def joining_deployer(values: dict[str, str]) -> dict[str, object]:
     """The deployer of a stack whose service joins another project's platform: its two documents and
     ``deployer-platform``, as one policy."""
@@ -487,13 +506,7 @@ def test_the_filled_deployer_policy_allows_every_call_on_the_arns_the_programs_r
     program: str,
 ) -> None:
     deploy, policy = deployer_for(program, STACKS[program])
-    refused = [
-        f"{who}: {r.action} on {r.resource}"
-        for who, r in deploy.all_requests()
-        if iam.verdict([policy], Request(r.action, r.resource, {"aws:PrincipalArn": DEPLOYER_ROLE, **r.context}))
-        != "Allow"
-    ]
-    assert refused == []
+    assert refused(deploy, policy) == []
 
 
 def test_the_other_stacks_deployer_may_touch_none_of_the_stacks_named_or_tagged_resources() -> None:
@@ -525,9 +538,10 @@ def test_every_security_group_and_rule_a_program_creates_carries_its_stacks_tag(
     """The deployer may change only security groups and rules so tagged (``StackSecurityGroups``); of
     them only the load balancer's group carries the role a joining stack's egress rule needs."""
     tag = {"graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
-    groups = [r for r in run_config(program).mocks.resources if r.type in SECURITY_GROUPS]
+    run = run_config(program)
+    groups = [r for r in run.mocks.resources if r.type in SECURITY_GROUPS]
     assert groups
-    balancers = {r.name for r in groups if r.name.endswith("-web-sg")}
+    balancers = {r.name for r in load_balancer_groups(run)}
     expected = {r.name: tag | (LOAD_BALANCER_GROUP_TAG if r.name in balancers else {}) for r in groups}
     assert {r.name: r.inputs.get("tags") for r in groups} == expected
 
@@ -712,13 +726,16 @@ def test_the_deployer_documents_allow_every_call_of_a_stack_joining_a_platform_o
     rule on the platform's load balancer's group; the second service attaches ``deployer-platform`` too."""
     deploy, values = joining_as_staging(program), staging_values(program)
     policy = joining_deployer(values) if program == "second-service" else fill(POLICY, values)
-    refused = [
-        f"{who}: {r.action} on {r.resource}"
-        for who, r in deploy.all_requests()
-        if iam.verdict([policy], Request(r.action, r.resource, {"aws:PrincipalArn": DEPLOYER_ROLE, **r.context}))
-        != "Allow"
-    ]
-    assert refused == []
+    assert refused(deploy, policy) == []
+
+
+@pytest.mark.parametrize("program", sorted(EXAMPLES))
+def test_an_example_named_as_its_platform_stack_is_warned_at_preview_and_one_apart_is_not(program: str) -> None:
+    """The tool refuses such a stack's documents; a stack that exists (0.4.0's examples ran as ``dev`` into
+    ``dev``) still deploys, told what its deployer documents would reach."""
+    same = [w for w in run_config(program).mocks.warnings if w.startswith("platformStack: ")]
+    assert same == [f"platformStack: {names_apart('dev', 'dev')}"]
+    assert [w for w in joining_as_staging(program).runs[0].mocks.warnings if w.startswith("platformStack")] == []
 
 
 def platform_resource(type_: str) -> Any:
@@ -763,6 +780,9 @@ def test_the_boundary_and_the_operator_reach_a_joining_stacks_tasks_in_the_platf
     own, platforms = {STACK_TAG: "graviton-node-worker/staging"}, {STACK_TAG: "graviton-node/dev"}
     assert iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, own), boundary)
     assert not iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, platforms), boundary)
+    # The ECS guide says Describe actions take no resource conditions, the SAR lists aws:ResourceTag for
+    # DescribeTasks: read without the tag, the counter still reads its tasks (the Deny needs the key).
+    assert iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task), boundary)
     operator = fill(document("operator"), {k: v for k, v in values.items() if k != "PLATFORM"})
     cluster = task.replace(":task/", ":cluster/").rsplit("/", 1)[0]
     assert iam.verdict([operator], Request("ecs:ExecuteCommand", cluster)) == "Allow"
@@ -864,19 +884,22 @@ def test_the_tool_writes_every_arn_in_the_partition_of_the_stacks_region(
     assert arns and set(arns) == {f"arn:{partition}:"}
 
 
-@pytest.mark.parametrize(("stack", "platform_stack"), [("dev", "dev"), ("dev-api", "dev"), ("dev", "dev-eu")])
+@pytest.mark.parametrize(
+    ("stack", "platform_stack"),
+    [("dev", "dev"), ("dev-api", "dev"), ("dev", "dev-eu"), ("acc-*", "acc-1"), ("d*", "dev"), ("*", "dev")],
+)
 def test_the_tool_refuses_a_joining_stack_whose_name_the_platforms_patterns_would_cover_or_the_reverse(
     stack: str, platform_stack: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The documents scope by name prefix (``STACK-*``): a second service deployed as ``dev`` into ``dev``
     would be given the platform's load balancer, cluster, services and functions, as ``dev-api`` its own
-    would be the platform deployer's."""
+    would be the platform deployer's; a pattern (``acc-*``, ``d*``) may match the platform's names."""
     argv = ["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "--platform-stack"]
     with pytest.raises(SystemExit) as exit_:
         deployer_policy_main([*argv, platform_stack, stack])
     assert exit_.value.code == 2
-    assert "needs a name that neither is nor starts with the other's" in capsys.readouterr().err
-    assert deployer_policy_main([*argv, platform_stack, f"api-{stack}"]) == 0
+    assert "needs a name, not a pattern, that neither is nor starts with the other's" in capsys.readouterr().err
+    assert deployer_policy_main([*argv, platform_stack, "api"]) == 0
 
 
 def test_an_ecs_service_cannot_be_tagged_as_another_stacks_which_would_hand_its_tasks_to_that_stacks_operator() -> None:
@@ -884,6 +907,7 @@ def test_an_ecs_service_cannot_be_tagged_as_another_stacks_which_would_hand_its_
     for action in ("ecs:TagResource", "ecs:CreateService"):
         assert iam.verdict([DEV], Request(action, service, tagging_as("prod"))) == "Deny", action
         assert iam.verdict([DEV], Request(action, service, tagging_as("dev"))) == "Allow", action
+    assert iam.verdict([DEV], Request("ecs:UntagResource", service, untagging("dev"))) == "Deny"
 
 
 def test_the_platforms_operator_and_boundary_cannot_reach_a_joining_stacks_tasks_in_its_own_cluster() -> None:
