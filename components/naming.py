@@ -22,19 +22,23 @@ def account_unique(project: str, name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{name}")
 
 
-def names_apart(stack: str, platform_stack: str) -> str:
-    """Why a stack named ``stack`` should not join the platform stack ``platform_stack`` ("" when it may).
+def names_apart(stack: str, platform_stack: str, project: str, platform_project: str) -> str:
+    """Why the stack ``project``/``stack`` should not join the platform stack ``platform_project``/
+    ``platform_stack`` ("" when it may).
 
-    The deployer documents scope a stack's resources by name prefix (``STACK-*``: docs/iam.md, "What is
-    not scoped"), so a joining stack named as the platform's, or either name the other's followed by
-    ``-``, or a pattern, would give each stack's deployer the other's load balancer, cluster and services.
+    The deployer documents scope a stack's resources by name prefix (``STACK-*``, and ``PROJECT-STACK-*``
+    for task definitions and dashboards: docs/iam.md, "What is not scoped"), so a joining stack whose name
+    (or project and name) is the platform's, or starts with it and ``-``, or the reverse, or a pattern,
+    would give each stack's deployer the other's load balancer, cluster, services or task definitions.
     """
-    shorter, longer = sorted((stack, platform_stack), key=len)
-    if "*" in stack or shorter == longer or longer.startswith(shorter + "-"):
-        return (
-            f"stack {stack!r} and platform stack {platform_stack!r}: a stack joining another's platform needs "
-            "a name, not a pattern, that neither is nor starts with the other's and '-' (e.g. api-dev into "
-            "dev): the deployer documents scope by name prefix, and each stack's would reach the other's "
-            "resources"
-        )
+    pairs = ((stack, platform_stack), (f"{project}-{stack}", f"{platform_project}-{platform_stack}"))
+    for ours, theirs in pairs:
+        shorter, longer = sorted((ours, theirs), key=len)
+        if "*" in stack or shorter == longer or longer.startswith(shorter + "-"):
+            return (
+                f"stack {project}/{stack} and platform stack {platform_project}/{platform_stack}: a stack joining "
+                f"another's platform needs a name, not a pattern, that neither is nor starts with the other's and "
+                f"'-' ({ours!r}, {theirs!r}; e.g. api-dev into dev): the deployer documents scope by name "
+                "prefix, and each stack's would reach the other's resources"
+            )
     return ""

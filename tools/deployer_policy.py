@@ -143,10 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             values[name] = value
     if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):
         parser.error("--hosted-zone and --domain go together")
-    if args.platform_project and not args.platform_stack:
-        parser.error("--platform-project needs --platform-stack: the stack whose listener and group it names")
-    if args.platform_stack and args.stack and names_apart(args.stack, args.platform_stack):
-        parser.error(names_apart(args.stack, args.platform_stack))
+    if bool(args.platform_project) != bool(args.platform_stack):
+        parser.error("--platform-project and --platform-stack go together: the project and stack this one joins")
+    joins = args.platform_stack and args.stack
+    if joins and (overlap := names_apart(args.stack, args.platform_stack, args.project, args.platform_project)):
+        parser.error(overlap)
     if args.region:
         partition = partition_of(args.region)
         if partition is None:

@@ -68,7 +68,9 @@ mistakes.raise_any()
 # Registered only once the spec is built: a config mistake registers nothing, not even the reference.
 # The deployer documents keep a joining stack apart from the platform by name (docs/iam.md): a
 # stack named as the platform still deploys, told once per preview what its deployer may reach.
-if overlap := names_apart(stack, config.require("platformStack").rsplit("/", 1)[-1]):
+# platformStack is <org>/<project>/<stack>, or a stack of this project's by its name alone.
+*_, platform_project, platform_stack = [pulumi.get_project(), *config.require("platformStack").lower().split("/")]
+if overlap := names_apart(stack, platform_stack, pulumi.get_project(), platform_project):
     pulumi.log.warn(f"platformStack: {overlap}")
 platform = pulumi.StackReference(config.require("platformStack"))
 image = AppImage(

@@ -62,6 +62,10 @@ NEW_TAGGED = {
     ("aws:kms/key:Key", "kms:TagResource"),
     ("aws:appautoscaling/target:Target", "application-autoscaling:RegisterScalableTarget"),
     ("aws:appautoscaling/target:Target", "application-autoscaling:TagResource"),
+    # ECS authorizes the tags of a CreateService as ecs:TagResource (Amazon ECS Developer Guide, "Grant
+    # permission to tag resources on creation"), the explicit Deny of another stack's tag on both.
+    ("aws:ecs/service:Service", "ecs:CreateService"),
+    ("aws:ecs/service:Service", "ecs:TagResource"),
 }
 SERVICE_LINKED = {
     "aws:ecs/cluster:Cluster": ("ecs.amazonaws.com", "AWSServiceRoleForECS"),

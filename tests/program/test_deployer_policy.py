@@ -734,7 +734,7 @@ def test_an_example_named_as_its_platform_stack_is_warned_at_preview_and_one_apa
     """The tool refuses such a stack's documents; a stack that exists (0.4.0's examples ran as ``dev`` into
     ``dev``) still deploys, told what its deployer documents would reach."""
     same = [w for w in run_config(program).mocks.warnings if w.startswith("platformStack: ")]
-    assert same == [f"platformStack: {names_apart('dev', 'dev')}"]
+    assert same == [f"platformStack: {names_apart('dev', 'dev', project_of(program), 'graviton-node')}"]
     assert [w for w in joining_as_staging(program).runs[0].mocks.warnings if w.startswith("platformStack")] == []
 
 
@@ -849,7 +849,8 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
         ["--account", ACCOUNT, "--region", REGION, "--boundary-arn", "arn:aws:s3:::x", "dev"],
         ["--document", "boundary", "--account", ACCOUNT, "dev"],
         ["--account", ACCOUNT, "--region", "xx-nowhere-1", "dev"],
-        ["--account", ACCOUNT, "--region", REGION, "--platform-stack", "dev*", "staging"],
+        ["--account", ACCOUNT, "--region", REGION, "--platform-project", "p", "--platform-stack", "dev*", "staging"],
+        ["--account", ACCOUNT, "--region", REGION, "--platform-stack", "dev", "staging"],
         ["--document", "deployer-platform", "--account", ACCOUNT, "--region", REGION, "staging"],
         ["--account", ACCOUNT, "--region", REGION, "--platform-project", "graviton-node", "staging"],
     ],
@@ -884,22 +885,82 @@ def test_the_tool_writes_every_arn_in_the_partition_of_the_stacks_region(
     assert arns and set(arns) == {f"arn:{partition}:"}
 
 
-@pytest.mark.parametrize(
-    ("stack", "platform_stack"),
-    [("dev", "dev"), ("dev-api", "dev"), ("dev", "dev-eu"), ("acc-*", "acc-1"), ("d*", "dev"), ("*", "dev")],
-)
-def test_the_tool_refuses_a_joining_stack_whose_name_the_platforms_patterns_would_cover_or_the_reverse(
-    stack: str, platform_stack: str, capsys: pytest.CaptureFixture[str]
+#: (project, stack) of a joining stack and of the platform stack it joins: apart, the same stack name, one
+#: a prefix of the other either way, the project and stack names overlapping, a pattern.
+NAME_PAIRS = [
+    (("graviton-node-api", "api-dev"), ("graviton-node", "dev")),
+    (("graviton-node-worker", "staging"), ("graviton-node", "dev")),
+    (("graviton-node-api", "dev"), ("graviton-node", "dev")),
+    (("graviton-node-api", "dev-api"), ("graviton-node", "dev")),
+    (("graviton-node-api", "dev"), ("graviton-node", "dev-eu")),
+    (("graviton-node-api", "prod"), ("graviton-node", "api-prod")),
+    (("graviton-node-api", "acc-*"), ("graviton-node", "acc-1")),
+]
+
+
+def rerooted(request: Request, names: dict[str, str]) -> Request:
+    """A request of the dev platform's or the ``staging`` second service's deploy, under other names:
+    ``names`` maps each project (``graviton-node``, ``graviton-node-api``) and stack (``dev``,
+    ``staging``) to the one it becomes."""
+    projects = "|".join(sorted((n for n in names if n.startswith("graviton-node")), key=len, reverse=True))
+    stacks = "|".join(n for n in names if not n.startswith("graviton-node"))
+
+    def moved(value: ContextValue) -> ContextValue:
+        if not isinstance(value, str):
+            return value
+        value = re.sub(rf"({projects})(?=[-/]|$)", lambda m: names[m[1]], value.replace("graviton-node:", "\0"))
+        value = re.sub(rf"(?<=[-/:])({stacks})(?=[-/]|$)", lambda m: names[m[1]], value)
+        return value.replace("\0", "graviton-node:")
+
+    return Request(request.action, str(moved(request.resource)), {k: moved(v) for k, v in request.context.items()})
+
+
+def scoped(deploy: Program) -> list[tuple[str, Request]]:
+    """The requests of ``deploy`` that name a resource of its own: not ``*``, not a service the documents
+    leave unscoped, not a service-linked role, not the platform's listener and its rules (the platform's
+    to change), and not ``SetRulePriorities`` (docs/iam.md, "What is not scoped")."""
+    return [
+        (who, r)
+        for who, r in deploy.all_requests()
+        if r.resource != "*" and r.action.split(":")[0] not in UNSCOPED and "aws-service-role" not in r.resource
+        and ":listener" not in r.resource and r.action != "elasticloadbalancing:SetRulePriorities"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("joining", "platform"), NAME_PAIRS, ids=lambda names: "/".join(names))
+def test_a_joining_stack_and_its_platform_reach_each_others_named_resources_exactly_when_the_names_are_not_apart(
+    joining: tuple[str, str], platform: tuple[str, str]
 ) -> None:
-    """The documents scope by name prefix (``STACK-*``): a second service deployed as ``dev`` into ``dev``
-    would be given the platform's load balancer, cluster, services and functions, as ``dev-api`` its own
-    would be the platform deployer's; a pattern (``acc-*``, ``d*``) may match the platform's names."""
-    argv = ["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "--platform-stack"]
-    with pytest.raises(SystemExit) as exit_:
-        deployer_policy_main([*argv, platform_stack, stack])
-    assert exit_.value.code == 2
-    assert "needs a name, not a pattern, that neither is nor starts with the other's" in capsys.readouterr().err
-    assert deployer_policy_main([*argv, platform_stack, "api"]) == 0
+    """Every scoped call of the platform's deploy tried with the joining stack's filled documents, and every
+    one of the joining second service's with the platform's, each under the names of the pair: ``names_apart``
+    (which the tool refuses documents by) must be the rule IAM's name patterns really follow, neither looser
+    nor a list of chosen names."""
+    (project, stack), (platform_project, platform_stack) = joining, platform
+    names = {"graviton-node": platform_project, "dev": platform_stack, "graviton-node-api": project, "staging": stack}
+    where = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws"}
+    joiner = joining_deployer(where | {"PROJECT": project, "STACK": stack, "PLATFORM": platform_project,
+                                       "PLATFORM_STACK": platform_stack})  # fmt: skip
+    platforms = fill(POLICY, where | {"PROJECT": platform_project, "STACK": platform_stack})
+    reached = [
+        f"{who}: {r.action} on {r.resource}"
+        for policy, deploy in ((joiner, deployer_for("dev", "dev")[0]), (platforms, joining_as_staging()))
+        for who, request in scoped(deploy)
+        if iam.verdict([policy], r := rerooted(request, names)) == "Allow"
+    ]
+    assert bool(reached) == bool(names_apart(stack, platform_stack, project, platform_project)), reached[:5]
+
+
+def test_the_tool_refuses_documents_for_a_joining_stack_whose_names_are_not_apart_from_the_platforms(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "--project", "graviton-node-api"]
+    argv += ["--platform-project", "graviton-node", "--platform-stack"]
+    for platform_stack, stack in (("dev", "dev"), ("api-prod", "prod"), ("acc-1", "acc-*")):
+        with pytest.raises(SystemExit) as exit_:
+            deployer_policy_main([*argv, platform_stack, stack])
+        assert exit_.value.code == 2
+        assert "needs a name, not a pattern, that neither is nor starts with" in capsys.readouterr().err
+    assert deployer_policy_main([*argv, "dev", "api-dev"]) == 0
 
 
 def test_an_ecs_service_cannot_be_tagged_as_another_stacks_which_would_hand_its_tasks_to_that_stacks_operator() -> None:
