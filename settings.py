@@ -116,7 +116,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
     ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),
     ConfigKey("desiredCount", "integer", FROM_SPEC, "Tasks the service keeps running (0-5000).", ("ServiceSpec.desired_count",)),
-    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount.", ("ServiceSpec.autoscaling",)),
+    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount. The keys below are judged even while it is off.", ("ServiceSpec.autoscaling",)),
     ConfigKey("minCount", "integer", FROM_SPEC, "Fewest tasks when autoscaling (0-5000, at most desiredCount). With scalingSchedules the schedules own the range: minCount..maxCount is the range the service starts with and bounds every schedule's range, and a deploy never resets the range a schedule has set.", ("Autoscaling.min_count",)),
     ConfigKey("maxCount", "integer", FROM_SPEC, "Most tasks when autoscaling (at least desiredCount, at most 5000); with scalingSchedules, see minCount. Tasks beyond the FARGATE base run on Spot.", ("Autoscaling.max_count",)),
     ConfigKey("cpuTargetPercent", "integer", FROM_SPEC, "Target average CPU utilisation (1-100); 0 for no CPU policy.", ("Autoscaling.cpu_target_percent",)),
@@ -435,8 +435,11 @@ def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
             writable_paths=r.array("writablePaths"),
             # The stack always has a route: its own load balancer's catch-all, unless its keys say otherwise.
             route=r.part(lambda: _route(r), lambda: RouteSpec(listener_rule_priority=LAST_PRIORITY)),
-            # A range that cannot be built keeps minCount as given for the check of desiredCount against it.
-            autoscaling=r.part(lambda: _autoscaling(r), lambda: _stand_in_range(r), repair=False),
+            # A range that cannot be built keeps minCount as given for the check of desiredCount against it
+            # (with autoscaling on: off, minCount bounds nothing).
+            autoscaling=r.part(
+                lambda: _autoscaling(r), lambda: _stand_in_range(r) if r.boolean("autoscaling") else None, repair=False
+            ),
             access=r.part(lambda: _access(r, secret_value_names), ServiceAccess),
         ),
         ServiceSpec,
@@ -506,7 +509,8 @@ def _smoke_test(r: _Reader, service: ServiceSpec) -> SmokeTestSpec | None:
 
 
 def _autoscaling(r: _Reader) -> Autoscaling | None:
-    # Every key is read (and type-checked) whether or not autoscaling is on.
+    # Every key is read and judged whether or not autoscaling is on: a bad range waiting in the stack file
+    # is reported now, not on the day autoscaling is turned on.
     enabled = r.boolean("autoscaling")
     min_count, max_count = r.integer("minCount"), r.integer("maxCount")
     cpu, memory, requests = (
@@ -514,8 +518,6 @@ def _autoscaling(r: _Reader) -> Autoscaling | None:
     )
     scale_in, scale_out = r.integer("scaleInCooldownSeconds"), r.integer("scaleOutCooldownSeconds")
     schedules = r.array("scalingSchedules")
-    if not enabled:
-        return None
     scaling = Autoscaling(
         min_count=min_count,
         max_count=max_count,
@@ -526,7 +528,7 @@ def _autoscaling(r: _Reader) -> Autoscaling | None:
         scale_out_cooldown_seconds=scale_out,
         schedules=tuple(parse_schedule(entry) for entry in schedules),
     )
-    return scaling
+    return scaling if enabled else None
 
 
 def _stand_in_range(r: _Reader) -> Autoscaling:

@@ -506,6 +506,26 @@ def test_a_cross_check_needing_a_value_that_failed_its_own_check_is_skipped(
     assert [e.key for e in error.value.errors] == [reported]
 
 
+@pytest.mark.parametrize(
+    ("overrides", "reported"),
+    [
+        ({"minCount": "-3"}, {"minCount"}),
+        ({"minCount": "9", "maxCount": "4"}, {"maxCount"}),
+        ({"cpuTargetPercent": "150"}, {"cpuTargetPercent"}),
+        ({"scaleOutCooldownSeconds": "-1"}, {"scaleOutCooldownSeconds"}),
+        ({"scalingSchedules": '["cron(0 8 * * * *)=1..3"]'}, {"scalingSchedules"}),
+    ],
+)
+def test_an_autoscaling_key_is_judged_with_autoscaling_off_and_bounds_nothing_then(
+    overrides: dict[str, str], reported: set[str]
+) -> None:
+    """A bad range waiting in the stack file is reported now, not the day autoscaling is turned on; with it
+    off, minCount holds desiredCount (dev's 1) to nothing."""
+    assert mistakes({"autoscaling": "false", **overrides}) == reported
+    assert mistakes({"autoscaling": "false", "minCount": "9", "maxCount": "12"}) == set()
+    assert mistakes({"autoscaling": "true", "minCount": "9", "maxCount": "12"}) == {"desiredCount"}
+
+
 #: Pairs of CASES whose mistakes are not independent: one's check needs the other's value, or together they
 #: are a valid config.
 DEPENDENT = {
