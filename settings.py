@@ -116,7 +116,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
     ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),
     ConfigKey("desiredCount", "integer", FROM_SPEC, "Tasks the service keeps running (0-5000).", ("ServiceSpec.desired_count",)),
-    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount. The keys below are judged even while it is off.", ("ServiceSpec.autoscaling",)),
+    ConfigKey("autoscaling", "boolean", False, "Scale the service between minCount and maxCount by the targets and schedules below; pulumi up then never resets the running count to desiredCount. minCount through scalingSchedules are checked even while it is off; desiredCount is held to minCount..maxCount only when it is on.", ("ServiceSpec.autoscaling",)),
     ConfigKey("minCount", "integer", FROM_SPEC, "Fewest tasks when autoscaling (0-5000, at most desiredCount). With scalingSchedules the schedules own the range: minCount..maxCount is the range the service starts with and bounds every schedule's range, and a deploy never resets the range a schedule has set.", ("Autoscaling.min_count",)),
     ConfigKey("maxCount", "integer", FROM_SPEC, "Most tasks when autoscaling (at least desiredCount, at most 5000); with scalingSchedules, see minCount. Tasks beyond the FARGATE base run on Spot.", ("Autoscaling.max_count",)),
     ConfigKey("cpuTargetPercent", "integer", FROM_SPEC, "Target average CPU utilisation (1-100); 0 for no CPU policy.", ("Autoscaling.cpu_target_percent",)),
@@ -527,6 +527,8 @@ def _autoscaling(r: _Reader) -> Autoscaling | None:
         scale_in_cooldown_seconds=scale_in,
         scale_out_cooldown_seconds=scale_out,
         schedules=tuple(parse_schedule(entry) for entry in schedules),
+        # Off, nothing need scale: only the keys' own ranges and the schedules' fit are judged.
+        own_policies=not enabled,
     )
     return scaling if enabled else None
 

@@ -516,14 +516,24 @@ def test_a_cross_check_needing_a_value_that_failed_its_own_check_is_skipped(
         ({"scalingSchedules": '["cron(0 8 * * * *)=1..3"]'}, {"scalingSchedules"}),
     ],
 )
-def test_an_autoscaling_key_is_judged_with_autoscaling_off_and_bounds_nothing_then(
-    overrides: dict[str, str], reported: set[str]
-) -> None:
-    """A bad range waiting in the stack file is reported now, not the day autoscaling is turned on; with it
-    off, minCount holds desiredCount (dev's 1) to nothing."""
+def test_an_autoscaling_key_is_judged_with_autoscaling_off(overrides: dict[str, str], reported: set[str]) -> None:
+    """A bad range waiting in the stack file is reported now, not the day autoscaling is turned on."""
     assert mistakes({"autoscaling": "false", **overrides}) == reported
+
+
+def test_with_autoscaling_off_min_count_bounds_nothing_and_nothing_need_scale() -> None:
+    """Off, minCount holds desiredCount (dev's 1) to nothing, and every target at 0 ("no policy") with no
+    schedule is no mistake: on, both are."""
     assert mistakes({"autoscaling": "false", "minCount": "9", "maxCount": "12"}) == set()
     assert mistakes({"autoscaling": "true", "minCount": "9", "maxCount": "12"}) == {"desiredCount"}
+    no_policy = {
+        "cpuTargetPercent": "0",
+        "memoryTargetPercent": "0",
+        "requestsPerTarget": "0",
+        "scalingSchedules": "[]",
+    }
+    assert mistakes({"autoscaling": "false", **no_policy}) == set()
+    assert mistakes({"autoscaling": "true", **no_policy}) == {"autoscaling"}
 
 
 #: Pairs of CASES whose mistakes are not independent: one's check needs the other's value, or together they
