@@ -436,7 +436,7 @@ def test_a_service_joining_a_platform_may_add_only_egress_rules_to_the_platforms
     may add and remove egress rules there, and nothing on the platform's other groups (its tasks')."""
     example = joining_deployer(staging_values("second-service"))
     platform = Program((run_config("dev"),))
-    (service,) = [r for r in platform.resources if r.type == "aws:ecs/service:Service"]
+    service = platform.runs[0].mocks.one("aws:ecs/service:Service")
     (task_group,) = [platform.find(g) for g in service.inputs["networkConfiguration"]["securityGroups"]]
     (balancer_group,) = load_balancer_groups(platform.runs[0])
     balancer, tasks = ({f"aws:ResourceTag/{k}": v for k, v in g.inputs["tags"].items()}
@@ -738,18 +738,13 @@ def test_an_example_named_as_its_platform_stack_is_warned_at_preview_and_one_apa
     assert [w for w in joining_as_staging(program).runs[0].mocks.warnings if w.startswith("platformStack")] == []
 
 
-def platform_resource(type_: str) -> Any:
-    (found,) = [r for r in run_config("dev").mocks.resources if r.type == type_]
-    return found
-
-
 def test_a_stack_joining_a_platform_of_another_name_may_change_nothing_of_the_platforms_own() -> None:
     """The platform's rule, listener, load balancer, service and task definition, a rule created without
     the joining stack's tag, and another platform stack's groups: all refused to the joining deployer."""
     policy = joining_deployer(staging_values("second-service"))
-    platform = Program((run_config("dev"),))
-    rule, service = platform_resource(LISTENER_RULE), platform_resource("aws:ecs/service:Service")
-    listener = platform.arn(platform_resource("aws:lb/listener:Listener"))
+    platform, mocks = Program((run_config("dev"),)), run_config("dev").mocks
+    rule, service = mocks.one(LISTENER_RULE), mocks.one("aws:ecs/service:Service")
+    listener = platform.arn(mocks.one("aws:lb/listener:Listener"))
     platform_tag = {STACK_TAG: "graviton-node/dev"}
     untagged_rule = {"aws:RequestTag/graviton-node:stack": "graviton-node/dev", "aws:TagKeys": ["graviton-node:stack"]}
     for request in (
@@ -760,7 +755,7 @@ def test_a_stack_joining_a_platform_of_another_name_may_change_nothing_of_the_pl
         Request("elasticloadbalancing:CreateRule", listener),
         Request("elasticloadbalancing:CreateRule", listener, untagged_rule),
         Request("elasticloadbalancing:ModifyLoadBalancerAttributes",
-                platform.arn(platform_resource("aws:lb/loadBalancer:LoadBalancer"))),
+                platform.arn(mocks.one("aws:lb/loadBalancer:LoadBalancer"))),
         Request("ecs:UpdateService", platform.arn(service)),
         Request("ecs:DeleteService", platform.arn(service)),
         Request("ec2:AuthorizeSecurityGroupEgress", PROD_GROUP, {STACK_TAG: "graviton-node/prod"}),
@@ -776,7 +771,8 @@ def test_the_boundary_and_the_operator_reach_a_joining_stacks_tasks_in_the_platf
     boundary = fill(document("boundary"), {k: v for k, v in values.items() if k not in ("REGION", "PLATFORM")})
     deploy = joining_as_staging("worker")
     assert_the_boundary_leaves_each_role_everything("worker", deploy.runs[0], boundary, stack="staging")
-    task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/{aws_name(platform_resource('aws:ecs/cluster:Cluster'))}/0123"
+    cluster_name = aws_name(run_config("dev").mocks.one("aws:ecs/cluster:Cluster"))
+    task = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/{cluster_name}/0123"
     own, platforms = {STACK_TAG: "graviton-node-worker/staging"}, {STACK_TAG: "graviton-node/dev"}
     assert iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, own), boundary)
     assert not iam.role_allows([ADMIN], Request("ecs:DescribeTasks", task, platforms), boundary)
@@ -796,7 +792,7 @@ def test_every_service_tags_itself_and_its_tasks_with_its_stack(program: str) ->
     """``propagateTags: SERVICE``: the tasks a service starts carry its tags (ECS API Reference,
     CreateService), the only thing that tells a joining stack's tasks apart in another stack's cluster."""
     tag = {"graviton-node:stack": f"{project_of(program)}/{STACKS[program]}"}
-    services = [r.inputs for r in run_config(program).mocks.resources if r.type == "aws:ecs/service:Service"]
+    services = run_config(program).mocks.inputs_of("aws:ecs/service:Service")
     assert services
     assert [(s.get("tags"), s.get("propagateTags")) for s in services] == [(tag, "SERVICE")] * len(services)
 
@@ -812,7 +808,7 @@ def test_a_stack_joining_a_platform_of_another_name_may_shift_traffic_on_its_own
     rule_arn, group_arn = deploy.arn(rule), deploy.arn(group)
     assert ":listener-rule/app/dev-web-alb-" in rule_arn
     boundary = boundary_of(project_of("second-service"), "staging")
-    (platform_rule,) = [r for r in run_config("dev").mocks.resources if r.type == rule.type]
+    platform_rule = run_config("dev").mocks.one(rule.type)
     platform_rule_arn = Program((run_config("dev"),)).arn(platform_rule)
     role = [infrastructure_policy(target_group_arns=[group_arn], rule_arns=[rule_arn, platform_rule_arn])]
 
