@@ -42,3 +42,10 @@ def names_apart(stack: str, platform_stack: str, project: str, platform_project:
                 "prefix, and each stack's would reach the other's resources"
             )
     return ""
+
+
+def stack_reference_names(reference: str, project: str) -> tuple[str, str]:
+    """The project and stack a Pulumi stack reference names (``<org>/<project>/<stack>``, or a stack of
+    ``project``'s by its name alone), in lower case as the resource names take the stack."""
+    *_, referenced_project, stack = [project, *reference.lower().split("/")]
+    return referenced_project, stack

@@ -18,7 +18,7 @@ from graviton_node_components import (
     integer,
 )
 from graviton_node_components.edge.alb_rules import LAST_PRIORITY
-from graviton_node_components.naming import names_apart
+from graviton_node_components.naming import names_apart, stack_reference_names
 
 config = pulumi.Config()
 stack = pulumi.get_stack().lower()
@@ -68,8 +68,7 @@ mistakes.raise_any()
 # Registered only once the spec is built: a config mistake registers nothing, not even the reference.
 # The deployer documents keep a joining stack apart from the platform by name (docs/iam.md): a
 # stack named as the platform still deploys, told once per preview what its deployer may reach.
-# platformStack is <org>/<project>/<stack>, or a stack of this project's by its name alone.
-*_, platform_project, platform_stack = [pulumi.get_project(), *config.require("platformStack").lower().split("/")]
+platform_project, platform_stack = stack_reference_names(config.require("platformStack"), pulumi.get_project())
 if overlap := names_apart(stack, platform_stack, pulumi.get_project(), platform_project):
     pulumi.log.warn(f"platformStack: {overlap}")
 platform = pulumi.StackReference(config.require("platformStack"))

@@ -27,7 +27,7 @@ from graviton_node_components import (
     build_strategy,
     integer,
 )
-from graviton_node_components.naming import names_apart
+from graviton_node_components.naming import names_apart, stack_reference_names
 from graviton_node_components.observability.dashboard import METRIC_NAMESPACE
 from graviton_node_components.observability.task_counter import TaskCounter, TaskCounterArgs
 from graviton_node_components.observability.task_counter_handler import RUNNING_METRIC
@@ -93,8 +93,7 @@ FargateService.check_name(f"{stack}-worker", "stack", stack)
 
 # The deployer documents keep a joining stack apart from the platform by name (docs/iam.md): a
 # stack named as the platform still deploys, told once per preview what its deployer may reach.
-# platformStack is <org>/<project>/<stack>, or a stack of this project's by its name alone.
-*_, platform_project, platform_stack = [pulumi.get_project(), *config.require("platformStack").lower().split("/")]
+platform_project, platform_stack = stack_reference_names(config.require("platformStack"), pulumi.get_project())
 if overlap := names_apart(stack, platform_stack, pulumi.get_project(), platform_project):
     pulumi.log.warn(f"platformStack: {overlap}")
 platform = pulumi.StackReference(config.require("platformStack"))
