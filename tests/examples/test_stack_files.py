@@ -4,6 +4,10 @@ prefix), in the platform's region, so that the README's ``pulumi stack init`` pi
 warns of nothing and ``tools/deployer_policy.py`` makes its documents. Every ``Pulumi.<stack>.yaml`` of
 every example is held to it, found by glob: a file added under the platform's name fails here."""
 
+import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +66,30 @@ def test_the_tool_makes_every_document_of_a_shipped_stack(file: Path, capsys: py
         args = ["--document", document, "--account", "123456789012", "--region", region, "--project", project]
         args += ["--platform-project", platform_project, "--platform-stack", platform_stack, stack]
         assert deployer_policy_main(args) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_the_readme_runs_the_tool_with_the_systems_python_which_needs_nothing_installed(example: str) -> None:
+    """The README's permissions come before any virtual environment: the tool reads the standard library
+    alone (``-S``: no site-packages), as the system's ``python3`` has it."""
+    readme = (EXAMPLES[example] / "README.md").read_text()
+    runs = re.findall(r"^\s*(\S+) tools/deployer_policy\.py", readme, re.MULTILINE)
+    assert runs and set(runs) == {"python3"}
+    file = EXAMPLES[example] / f"Pulumi.{STACKS[example]}.yaml"
+    project, stack, platform_project, platform_stack = joined(file)
+    args = ["--account", "123456789012", "--region", PLATFORM_REGION, "--project", project]
+    args += ["--platform-project", platform_project, "--platform-stack", platform_stack, stack]
+    ran = subprocess.run(
+        [sys.executable, "-S", "tools/deployer_policy.py", *args], cwd=ROOT, capture_output=True, text=True
+    )
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert json.loads(ran.stdout)["Version"] == "2012-10-17"
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_the_quickstart_inits_the_shipped_stack_and_sets_the_platforms_region(example: str) -> None:
+    """``pulumi stack init`` of the name a stack file is shipped under takes that file; the region is set
+    from the platform stack's own, as the README's quickstart runs from the example's folder."""
+    readme = (EXAMPLES[example] / "README.md").read_text()
+    assert re.findall(r"pulumi stack init (\S+)", readme) == [STACKS[example]]
+    assert 'pulumi config set aws:region "$(pulumi config get aws:region --stack dev --cwd ../..)"' in readme
