@@ -1,5 +1,6 @@
 """The configurations whose registered resources are held to AWS's rules: dev, prod, a maximal stack
-(every optional feature on), and the second-service and worker examples beside dev.
+(every optional feature on), and the second-service and worker examples beside dev, each under the stack
+file it ships (``STACKS``).
 
 One place, so the AWS input contract, the deployer policy and any later whole-stack check walk the
 same programs. Each is run once per test process and shared, read-only (``recorded_run``): whole-program
@@ -83,8 +84,8 @@ MAXIMAL_0_4_0: dict[str, str] = {
 #: user's 0.4.0 stack is still named ``dev`` and must replace nothing when it upgrades, so its run is kept
 #: here, read from no stack file. Frozen: never change a value here.
 SECOND_SERVICE_0_4_0: dict[str, str] = {
-    "aws:region": REGION,
-    "platformStack": PLATFORM,
+    "aws:region": "us-east-1",
+    "platformStack": "acme/graviton-node/dev",
     "desiredCount": "1",
     "pathPattern": "/api",
     "listenerRulePriority": "200",  # 0.4.0's default, which a stack now sets itself
@@ -113,7 +114,8 @@ STACKS = {
 
 def baselined_run(name: str) -> Run:
     """The program run of one of ``BASELINED`` under the config its URN baseline was recorded with: the
-    maximal one as 0.4.0 had it (``MAXIMAL_0_4_0``), the others as ``run_config``'s."""
+    maximal one as 0.4.0 had it (``MAXIMAL_0_4_0``), the second service as stack ``dev`` with 0.4.0's
+    config (``SECOND_SERVICE_0_4_0``), the others as ``run_config``'s."""
     if name == "maximal":
         return recorded_run("prod", MAXIMAL_0_4_0, MAXIMAL_SECRET_KEYS)
     if name == "second-service":
