@@ -166,6 +166,8 @@ pulumi.export("log_group_name", service.log_group_name)
 if service.dashboard_url is not None:
     pulumi.export("dashboard_url", service.dashboard_url)
 pulumi.export("environment", service.environment)
+if load_balancer.access_log_bucket is not None:
+    pulumi.export("access_log_bucket", load_balancer.access_log_bucket)
 shape, assumptions = stack_shape(
     network=settings.network,
     service=settings.service,

@@ -4,8 +4,9 @@ Installed, the package's import name is ``graviton_node_components`` (``from gra
 import FargateService, ServiceSpec, ...``), so it never collides with a project's own ``components/``
 folder; in this repository the same modules are the ``components`` folder, and every import inside
 it is relative so both names work. Public API: the four components with their args, the specs they
-validate, and the rule helpers. Names resolve on first use, so importing a rule module (``.cost``,
-``.fargate_sizing``, ...) never loads the cloud SDKs.
+validate, the rule helpers, and what a service of another project needs to join a stack (the task
+counter, the names of its metrics, the stack-name rules). Names resolve on first use, so importing a
+rule module (``.cost``, ``.fargate_sizing``, ...) never loads the cloud SDKs.
 """
 
 from __future__ import annotations
@@ -61,8 +62,16 @@ _EXPORTS: dict[str, str] = {
     "Alarms": "observability.alarm_rules",
     "Domain": "edge.domain",
     "autonamed_elb_names": "edge.alb_rules",
+    "TaskCounter": "observability.task_counter",
+    "TaskCounterArgs": "observability.task_counter",
+    "METRIC_NAMESPACE": "observability.dashboard",
+    "RUNNING_METRIC": "observability.task_counter_handler",
+    "names_apart": "naming",
+    "stack_reference_names": "naming",
 }
 __all__ = [
+    "METRIC_NAMESPACE",
+    "RUNNING_METRIC",
     "Alarms",
     "AppImage",
     "AppImageArgs",
@@ -99,6 +108,8 @@ __all__ = [
     "SmokeTestArgs",
     "SmokeTestSpec",
     "StrategyItem",
+    "TaskCounter",
+    "TaskCounterArgs",
     "Tuning",
     "__version__",
     "autonamed_elb_names",
@@ -107,7 +118,9 @@ __all__ = [
     "collect",
     "estimate",
     "integer",
+    "names_apart",
     "renamed",
+    "stack_reference_names",
     "validate_task_size",
 ]
 
@@ -125,9 +138,13 @@ if TYPE_CHECKING:
     from .errors import ConfigError, Mistakes, built, collect, integer, renamed
     from .image.app_image import AppImage, AppImageArgs
     from .image.image_spec import ImageSpec
+    from .naming import names_apart, stack_reference_names
     from .network.network import Network
     from .network.network_spec import NetworkArgs, NetworkSpec
     from .observability.alarm_rules import Alarms
+    from .observability.dashboard import METRIC_NAMESPACE
+    from .observability.task_counter import TaskCounter, TaskCounterArgs
+    from .observability.task_counter_handler import RUNNING_METRIC
     from .service.autoscaling_rules import Autoscaling, Schedule
     from .service.capacity_strategy import StrategyItem, build_strategy
     from .service.cluster import Cluster

@@ -1,7 +1,7 @@
 """Check any image against the container contract the infrastructure relies on (docs/app-contract.md).
 
-    python tools/check_image.py IMAGE_REF [--platform linux/arm64] [--port 8080] [--health-path /ready]
-    python tools/check_image.py --stack dev [--set KEY=VALUE ...]   # build the stack's own image, check it
+    .venv/bin/python tools/check_image.py IMAGE_REF [--platform linux/arm64] [--port 8080] [--health-path /ready]
+    .venv/bin/python tools/check_image.py --stack dev [--set KEY=VALUE ...]   # build the stack's own image, check it
 
 With ``--stack`` the port and health path are the stack's (``containerPort``, ``healthCheckPath``), and
 without IMAGE_REF it first builds the stack's image from its ``dockerContext`` and ``dockerfile``, as

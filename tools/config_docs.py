@@ -1,13 +1,15 @@
 """Render the config docs from ``CONFIG_KEYS``: Pulumi.yaml's ``config:`` block and the README table.
 
-    python tools/config_docs.py          # print both
-    python tools/config_docs.py --write  # rewrite them in place
+    .venv/bin/python tools/config_docs.py          # print both
+    .venv/bin/python tools/config_docs.py --write  # rewrite them in place
+    .venv/bin/python tools/config_docs.py --check  # exit 1 naming each file that drifted
 
 A test fails when either file drifts from the table.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -65,10 +67,21 @@ def _replace_yaml(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if "--write" in argv:
-        for path, render in ((ROOT / "Pulumi.yaml", _replace_yaml), (ROOT / "README.md", _replace_readme)):
+    parser = argparse.ArgumentParser(description="Render Pulumi.yaml's config block and the README's table.")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="rewrite both files in place")
+    mode.add_argument("--check", action="store_true", help="exit 1 naming each file that differs from the table")
+    args = parser.parse_args(argv)
+    renders = ((ROOT / "Pulumi.yaml", _replace_yaml), (ROOT / "README.md", _replace_readme))
+    if args.write:
+        for path, render in renders:
             path.write_text(render(path.read_text()))
         return 0
+    if args.check:
+        drifted = [path.name for path, render in renders if render(text := path.read_text()) != text]
+        for name in drifted:
+            print(f"config_docs: {name} differs from CONFIG_KEYS; run tools/config_docs.py --write", file=sys.stderr)
+        return 1 if drifted else 0
     sys.stdout.write(pulumi_yaml_config() + "\n" + readme_table())
     return 0
 

@@ -7,7 +7,7 @@ stack=${1:-dev}
 shift || true
 
 for tool in pulumi docker aws; do
-  command -v "$tool" >/dev/null || { echo "deploy: '$tool' is not installed (see README: Quickstart)" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "deploy: '$tool' is not installed (README, What you need)" >&2; exit 1; }
 done
 # An engine that does not answer is named as such, with Docker's own error.
 if ! problem=$(docker info --format '{{.ServerVersion}}' 2>&1 >/dev/null); then
@@ -46,7 +46,7 @@ done <<<"$emulated"
 version=$(pulumi version 2>/dev/null | sed 's/^v//')
 if ! printf '%s\n' 3.194.0 "$version" | sort -V -C; then
   echo "deploy: Pulumi CLI ${version:-of unknown version} is older than 3.194.0, which this project needs" \
-    "(README: Prerequisites; https://www.pulumi.com/docs/install/)" >&2
+    "(README, What you need; https://www.pulumi.com/docs/install/)" >&2
   exit 1
 fi
 if ! pulumi whoami >/dev/null 2>&1; then

@@ -1,12 +1,13 @@
 """Offline plan: run the program under Pulumi mocks with a stack's config and print what it registers.
 
-    python tools/plan.py                       # the dev stack: a sorted tree, key inputs, cost
-    python tools/plan.py --stack prod --json   # every input, machine-readable, stable
-    python tools/plan.py --set cpu=2048 --set memory=4096
-    python tools/plan.py --set autoscaling=true --set 'alarmEmails=["oncall@example.com"]'   # an array is JSON
-    python tools/plan.py --json > before.json; python tools/plan.py --set desiredCount=3 --diff before.json
-    python tools/plan.py --mermaid             # the component tree as a Mermaid graph (GitHub renders it)
-    python tools/plan.py --stack prod --diff tests/program/fixtures/urns/prod.json  # anything replaced?
+    .venv/bin/python tools/plan.py                       # the dev stack: a sorted tree, key inputs, cost
+    .venv/bin/python tools/plan.py --stack prod --json   # every input, machine-readable, stable
+    .venv/bin/python tools/plan.py --set cpu=2048 --set memory=4096
+    .venv/bin/python tools/plan.py --set autoscaling=true --set 'alarmEmails=["oncall@example.com"]'  # an array: JSON
+    .venv/bin/python tools/plan.py --json > /tmp/before.json
+    .venv/bin/python tools/plan.py --set desiredCount=3 --diff /tmp/before.json
+    .venv/bin/python tools/plan.py --mermaid             # the component tree as a Mermaid graph (GitHub renders it)
+    .venv/bin/python tools/plan.py --stack prod --diff tests/program/fixtures/urns/prod.json  # anything replaced?
 
 A diff lists a resource the engine would replace as ``-/+``: its URN is no resource's and no alias's, its
 type or AWS names changed, or an input its provider replaces it on changed (``tools/replace_inputs.py``:

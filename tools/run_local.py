@@ -1,8 +1,8 @@
 """Run the app on this machine as the stack's task runs it, and stop it as ECS stops a task.
 
-    python tools/run_local.py                        # build the dev stack's image for linux/arm64, run it
-    python tools/run_local.py --stack prod --port 8080
-    python tools/run_local.py --image <ref>          # an image already built (no build)
+    .venv/bin/python tools/run_local.py                        # build the dev stack's image for linux/arm64, run it
+    .venv/bin/python tools/run_local.py --stack prod --port 8080
+    .venv/bin/python tools/run_local.py --image <ref>          # an image already built (no build)
 
 The container gets what the stack's task definition gives it (evaluated offline, as ``tools/plan.py``
 does): the environment (the heap ceiling and tuning of the task's memory), the user, the read-only
@@ -106,14 +106,14 @@ def engine_problem(*, building: bool) -> str | None:
     """What keeps Docker from running (and, when ``building``, building) the image, in Docker's own words;
     None when nothing does. The checks tools/deploy.sh makes before it deploys."""
     if shutil.which("docker") is None:
-        return "docker is not installed (README: Prerequisites)"
+        return "docker is not installed (README, What you need)"
     info = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True,
                           check=False)  # fmt: skip
     if info.returncode != 0:
         return ("the Docker engine does not answer (start Docker Desktop or the docker service): "
                 + (info.stderr.strip() or "docker info failed"))  # fmt: skip
     if building and subprocess.run(["docker", "buildx", "version"], capture_output=True, check=False).returncode:
-        return "docker buildx is missing (README: Prerequisites)"
+        return "docker buildx is missing (README, What you need)"
     return None
 
 

@@ -45,6 +45,9 @@ class LoadBalancer(pulumi.ComponentResource):
     """``https://<domain>`` with a domain, else ``http://`` and the load balancer's DNS name."""
     idle_timeout_seconds: int
     """The idle timeout; a service behind this listener sets its app's keep-alive above it."""
+    access_log_bucket: pulumi.Output[str] | None
+    """The access logs' bucket (``<name>-logs-<suffix>``), to copy them out before a destroy deletes it
+    (it is destroyed with its logs once deletion protection is off); None without access logs."""
 
     @staticmethod
     def check_name(name: str, key: str = "name", value: str = "") -> None:
@@ -57,7 +60,7 @@ class LoadBalancer(pulumi.ComponentResource):
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         sg = self._security_group(name, args, child)
-        alb = self._load_balancer(name, args, sg, child)
+        alb, self.access_log_bucket = self._load_balancer(name, args, sg, child)
         self.listener_arn, self.url = self._listeners(name, args, alb, child)
         self.security_group_id = sg.id
         self.dns_name = alb.dns_name
@@ -71,6 +74,7 @@ class LoadBalancer(pulumi.ComponentResource):
                 "arn_suffix": self.arn_suffix,
                 "url": self.url,
                 "idle_timeout_seconds": self.idle_timeout_seconds,
+                "access_log_bucket": self.access_log_bucket,
             }
         )
 
@@ -103,16 +107,18 @@ class LoadBalancer(pulumi.ComponentResource):
 
     def _load_balancer(
         self, name: str, args: LoadBalancerArgs, sg: aws.ec2.SecurityGroup, child: pulumi.ResourceOptions
-    ) -> aws.lb.LoadBalancer:
-        """The internet-facing ALB (and its access-log bucket)."""
+    ) -> tuple[aws.lb.LoadBalancer, pulumi.Output[str] | None]:
+        """The internet-facing ALB, and its access-log bucket's name (None without access logs)."""
         access_logs: aws.lb.LoadBalancerAccessLogsArgsDict | None = None
         alb_depends: list[pulumi.Resource] = []
+        bucket_name: pulumi.Output[str] | None = None
         if args.spec.access_logs:
             bucket, policy = self._log_bucket(name, args, child)
+            bucket_name = bucket.bucket
             access_logs = {"bucket": bucket.bucket, "prefix": LOG_PREFIX, "enabled": True}
             # The ALB checks that it may write to the bucket when logging is switched on.
             alb_depends.append(policy)
-        return aws.lb.LoadBalancer(
+        alb = aws.lb.LoadBalancer(
             f"{name}-alb",
             load_balancer_type="application",
             internal=False,
@@ -128,6 +134,7 @@ class LoadBalancer(pulumi.ComponentResource):
             access_logs=access_logs,
             opts=pulumi.ResourceOptions(parent=self, depends_on=alb_depends),
         )
+        return alb, bucket_name
 
     @staticmethod
     def _listeners(

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import tools.config_docs as config_docs
 from settings import CONFIG_KEYS, load_settings
 from tools.config_docs import README_BEGIN, README_END, readme_table
 
@@ -33,7 +34,22 @@ def test_pulumi_yaml_runs_python_with_uv_a_virtualenv_and_pyright() -> None:
 def test_the_readme_config_table_is_the_rendered_table() -> None:
     readme = (ROOT / "README.md").read_text()
     between = readme.split(README_BEGIN, 1)[1].split(README_END, 1)[0]
-    assert between.strip() == readme_table().strip(), "run: python tools/config_docs.py --write"
+    assert between.strip() == readme_table().strip(), "run: .venv/bin/python tools/config_docs.py --write"
+
+
+def test_the_check_passes_on_the_repository_and_names_a_file_that_drifted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert config_docs.main(["--check"]) == 0
+    for name in ("Pulumi.yaml", "README.md"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    readme = tmp_path / "README.md"
+    readme.write_text(readme.read_text().replace("| `cpu` |", "| `cpus` |", 1))
+    monkeypatch.setattr(config_docs, "ROOT", tmp_path)
+    assert config_docs.main(["--check"]) == 1
+    assert capsys.readouterr().err == (
+        "config_docs: README.md differs from CONFIG_KEYS; run tools/config_docs.py --write\n"
+    )
 
 
 def test_the_program_reads_every_declared_key() -> None:

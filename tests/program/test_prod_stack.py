@@ -52,6 +52,18 @@ def test_prod_keeps_logs_a_year_and_never_force_deletes_images(prod: Run) -> Non
     assert repo["forceDelete"] is False
 
 
+def test_prod_exports_its_access_log_bucket_which_a_destroy_deletes_with_its_logs_once_unprotected(
+    prod: Run,
+) -> None:
+    """The README's destroy steps: copy the logs out of ``access_log_bucket`` before the destroy, as turning
+    ``deletionProtection`` off lets it delete the bucket however full (S3 ``forceDestroy``)."""
+    alb = prod.mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs
+    assert prod.outputs["access_log_bucket"] == alb["accessLogs"]["bucket"]
+    assert prod.mocks.one("aws:s3/bucket:Bucket").inputs["forceDestroy"] is False
+    unprotected = recorded_run("prod", {"deletionProtection": "false"})
+    assert unprotected.mocks.one("aws:s3/bucket:Bucket").inputs["forceDestroy"] is True
+
+
 def test_prod_uses_enhanced_container_insights(prod: Run) -> None:
     settings = prod.mocks.one("aws:ecs/cluster:Cluster").inputs["settings"]
     assert settings == [{"name": "containerInsights", "value": "enhanced"}]

@@ -168,7 +168,7 @@ def test_each_writable_path_is_a_fresh_volume_beside_the_read_only_root() -> Non
         ('[ "$1" = info ] && { echo "Cannot connect to the Docker daemon" >&2; exit 1; }; exit 0',
          "the Docker engine does not answer (start Docker Desktop or the docker service): "
          "Cannot connect to the Docker daemon"),
-        ('[ "$1" = buildx ] && exit 1; exit 0', "docker buildx is missing (README: Prerequisites)"),
+        ('[ "$1" = buildx ] && exit 1; exit 0', "docker buildx is missing (README, What you need)"),
         ('[ "$1" = buildx ] && [ "$2" = build ] && exit 1; exit 0', "the build failed (its output is above)"),
     ],
     ids=["no-engine", "no-buildx", "build-fails"],
