@@ -26,7 +26,7 @@ from tests.models import iam, pulumi_diy
 from tests.models.github_oidc import AUDIENCE, JobToken, admits, subject
 from tests.models.iam import string_like
 from tests.program.deploy_requests import aws_name
-from tests.program.stacks import run_config
+from tests.program.stacks import STACKS, run_config
 
 DOCS = (ROOT / "docs" / "ci.md").read_text()
 ROLES = ROOT / "docs" / "ci-roles"
@@ -556,12 +556,12 @@ def pulls(document: Mapping[str, Any], repository: str) -> set[str]:
 @pytest.mark.parametrize(("own", "other"), [("dev", "prod"), ("prod", "dev"), ("second-service", "prod")])
 def test_a_preview_role_pulls_the_images_its_stack_registers_and_none_of_another_stacks(own: str, other: str) -> None:
     """The repositories each program registers, named as AWS would name them; the second service is
-    deployed as dev, beside it."""
+    deployed as api-dev (its shipped stack file), beside dev."""
 
     def repositories(program: str) -> list[str]:
         return [aws_name(r) for r in run_config(program).mocks.resources if r.type == "aws:ecr/repository:Repository"]
 
-    stack = {"second-service": "dev"}.get(own, own)
+    stack = STACKS[own]
     document = policy("preview.policy.json", stack)
     assert repositories(own) and repositories(other)
     for name in repositories(own):

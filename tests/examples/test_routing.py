@@ -16,11 +16,12 @@ from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.route_spec import RouteSpec
 from components.errors import ConfigError
 from tests.models.alb import Listener, Rule, RuleRefusedError
-from tests.program.stacks import recorded_run
+from tests.program.stacks import STACKS, recorded_run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
 RULE = "aws:lb/listenerRule:ListenerRule"
+STACK = STACKS["second-service"]
 
 
 def listener_of(platform: Run, *others: Run) -> Listener:
@@ -39,7 +40,7 @@ def platform() -> Run:
 
 
 def example(platform: Run, **config: str) -> Run:
-    return run_program(EXAMPLE, "dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
+    return run_program(EXAMPLE, STACK, config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
 
 
 @pytest.mark.parametrize(
@@ -47,9 +48,9 @@ def example(platform: Run, **config: str) -> Run:
     [
         ("/", "dev-app-tg"),
         ("/health", "dev-app-tg"),
-        ("/api", "dev-api-tg"),
-        ("/api/x", "dev-api-tg"),
-        ("/api/x?y=1", "dev-api-tg"),
+        ("/api", f"{STACK}-api-tg"),
+        ("/api/x", f"{STACK}-api-tg"),
+        ("/api/x?y=1", f"{STACK}-api-tg"),
         ("/apix", "dev-app-tg"),
         ("/API", "dev-app-tg"),
     ],
@@ -66,7 +67,7 @@ def test_the_platform_alone_serves_every_path(platform: Run) -> None:
 def test_a_second_service_at_any_free_priority_is_reachable(platform: Run) -> None:
     for priority in ("1", "49999"):
         listener = listener_of(platform, example(platform, listenerRulePriority=priority))
-        assert listener.route("/api/x") == "dev-api-tg"
+        assert listener.route("/api/x") == f"{STACK}-api-tg"
 
 
 def test_the_model_refuses_what_the_alb_refuses() -> None:
@@ -82,16 +83,16 @@ def test_under_the_old_priority_the_catch_all_would_hide_the_example(platform: R
     """The model is not vacuous: the platform's /* at 100 (the old default) swallows /api."""
     listener = Listener(default="404")
     listener.add(Rule(100, ("/*",), "dev-app-tg"))
-    listener.add(Rule(200, ("/api", "/api/*"), "dev-api-tg"))
+    listener.add(Rule(200, ("/api", "/api/*"), f"{STACK}-api-tg"))
     assert listener.route("/api/x") == "dev-app-tg"
 
 
 def test_the_example_names_its_own_priority_or_refuses_to_run_with_nothing_registered(platform: Run) -> None:
     """No default priority: one would collide with another stack's, or with the platform's catch-all."""
-    config = {k: v for k, v in stack_config(EXAMPLE, "dev").items() if not k.endswith(":listenerRulePriority")}
+    config = {k: v for k, v in stack_config(EXAMPLE, STACK).items() if not k.endswith(":listenerRulePriority")}
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(InstalledConfigError) as error:  # the example's, as installed
-        run_mocked(main_program(EXAMPLE), config, "dev", mocks, "graviton-node-api")
+        run_mocked(main_program(EXAMPLE), config, STACK, mocks, "graviton-node-api")
     assert (error.value.key, error.value.value) == ("listenerRulePriority", None)
     assert mocks.resources == []
 
@@ -104,7 +105,7 @@ def test_a_route_cannot_be_built_without_a_priority_of_its_own() -> None:
     listener = Listener(default="404")
     listener.add(Rule(LAST_PRIORITY, ("/*",), "dev-app-tg"))
     with pytest.raises(RuleRefusedError, match="PriorityInUse"):
-        listener.add(Rule(LAST_PRIORITY, ("/api",), "dev-api-tg"))
+        listener.add(Rule(LAST_PRIORITY, ("/api",), f"{STACK}-api-tg"))
 
 
 _SEGMENT = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=20)

@@ -8,11 +8,13 @@ from graviton_node_components import ConfigError
 from graviton_node_components.testing import RecordingMocks, Run, run_program, stack_config
 
 from components.service.app_contract import KEEP_ALIVE_MARGIN_MS
-from tests.program.stacks import recorded_run, run_config
+from tests.program.stacks import STACKS, recorded_run, run_config
 from tools.offline import run_program as run_platform
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
+#: The stack file the example ships (Pulumi.api-dev.yaml).
+STACK = STACKS["second-service"]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,7 @@ def test_it_adds_its_own_rule_under_api_to_the_platforms_listener(example: Run, 
 def test_its_tasks_admit_only_the_platforms_load_balancer(example: Run, platform: Run) -> None:
     ingress = example.mocks.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").inputs
     assert ingress["referencedSecurityGroupId"] == platform.outputs["load_balancer_security_group_id"]
-    egress = example.mocks.find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "dev-api-alb-egress")
+    egress = example.mocks.find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", f"{STACK}-api-alb-egress")
     assert egress.inputs["securityGroupId"] == platform.outputs["load_balancer_security_group_id"]
 
 
@@ -59,14 +61,14 @@ def test_the_app_serves_under_the_path_and_the_url_points_there(example: Run, pl
 
 
 def test_it_builds_its_own_arm64_image_in_its_own_repository(example: Run) -> None:
-    assert example.mocks.find("docker-build:index:Image", "dev-api-image").inputs["platforms"] == ["linux/arm64"]
-    assert example.outputs["image_ref"].split("/")[1].startswith("dev-api-repo:build-")
+    assert example.mocks.find("docker-build:index:Image", f"{STACK}-api-image").inputs["platforms"] == ["linux/arm64"]
+    assert example.outputs["image_ref"].split("/")[1].startswith(f"{STACK}-api-repo:build-")
 
 
 # Unset, the stack file's desiredCount (1) applies.
 @pytest.mark.parametrize(("config", "expected"), [({"desiredCount": "0"}, 0), ({"desiredCount": "5"}, 5), ({}, 1)])
 def test_every_given_value_is_honoured_zero_included(platform: Run, config: dict[str, str], expected: int) -> None:
-    run = run_program(EXAMPLE, "dev", config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
+    run = run_program(EXAMPLE, STACK, config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
     assert run.mocks.one("aws:ecs/service:Service").inputs["desiredCount"] == expected
 
 
@@ -80,7 +82,7 @@ def test_on_an_https_platform_it_attaches_to_the_https_listener_and_its_url_is_h
     platform = run_platform("dev", {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"})
     https = platform.mocks.find("aws:lb/listener:Listener", "dev-web-https")
     assert platform.outputs["listener_arn"] == https.outputs["arn"]
-    run = run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
+    run = run_program(EXAMPLE, STACK, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
     rule = run.mocks.one("aws:lb/listenerRule:ListenerRule").inputs
     assert rule["listenerArn"] == platform.outputs["listener_arn"]
     assert run.outputs["url"] == "https://app.example.com/api/"
@@ -90,14 +92,14 @@ def test_the_apps_http_timeouts_follow_the_platforms_idle_timeout_whatever_it_is
     """The platform's load balancer idles 300 s: nothing in this stack's config repeats it, and its app's
     keep-alive outlasts it."""
     longer = {**platform.outputs, "idle_timeout_seconds": 300.0}  # a stack output's number is a float
-    run = run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: longer}))
+    run = run_program(EXAMPLE, STACK, mocks=RecordingMocks(stack_outputs={PLATFORM: longer}))
     task = json.loads(run.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])[0]
     env = {item["name"]: item["value"] for item in task["environment"]}
     assert env["KEEP_ALIVE_TIMEOUT_MS"] == str(300 * 1000 + KEEP_ALIVE_MARGIN_MS)
 
 
 def test_its_config_has_no_idle_timeout_of_its_own() -> None:
-    assert not any(key.endswith("idleTimeoutSeconds") for key in stack_config(EXAMPLE, "dev"))
+    assert not any(key.endswith("idleTimeoutSeconds") for key in stack_config(EXAMPLE, STACK))
     assert "idleTimeoutSeconds" not in (EXAMPLE / "Pulumi.yaml").read_text()
 
 
@@ -116,7 +118,7 @@ def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
 ) -> None:
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:
-        run_program(EXAMPLE, "dev", config, mocks=mocks)
+        run_program(EXAMPLE, STACK, config, mocks=mocks)
     assert error.value.key == key
     assert mocks.resources == []
 
@@ -129,6 +131,6 @@ def test_mistakes_in_the_service_and_in_its_route_are_reported_together(platform
     """Two specs, one inside the other: each is built on its own, so neither hides the other's mistake."""
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:
-        run_program(EXAMPLE, "dev", config, mocks=mocks)
+        run_program(EXAMPLE, STACK, config, mocks=mocks)
     assert sorted(one.key for one in error.value.errors) == ["desiredCount", "listenerRulePriority"]
     assert mocks.resources == []

@@ -15,11 +15,13 @@ from graviton_node_components.testing import RecordingMocks, Run, run_program
 
 from tests.models.cloudwatch import MetricId, emf_metrics, published_by_aws
 from tests.models.target_tracking import metric_value, settle, settled_capacity
-from tests.program.stacks import recorded_run
+from tests.program.stacks import STACKS, recorded_run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "worker"
 PLATFORM = "acme/graviton-node/dev"
-QUEUE = frozenset({("QueueName", "dev-graviton-node-worker-jobs")})
+#: The stack file the example ships (Pulumi.worker-dev.yaml).
+STACK = STACKS["worker"]
+QUEUE = frozenset({("QueueName", f"{STACK}-graviton-node-worker-jobs")})
 VISIBLE = ("AWS/SQS", "ApproximateNumberOfMessagesVisible", QUEUE)
 
 
@@ -30,7 +32,7 @@ def platform() -> Run:
 
 @pytest.fixture(scope="module")
 def worker(platform: Run) -> Run:
-    return run_program(EXAMPLE, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
+    return run_program(EXAMPLE, STACK, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
 
 
 def test_it_runs_in_the_platforms_cluster_with_no_load_balancer_all_on_spot(worker: Run, platform: Run) -> None:
@@ -48,27 +50,27 @@ def test_it_runs_in_the_platforms_cluster_with_no_load_balancer_all_on_spot(work
 
 def test_a_message_that_keeps_failing_goes_to_the_dead_letter_queue(worker: Run) -> None:
     queues = {q["name"]: q for q in worker.mocks.inputs_of("aws:sqs/queue:Queue")}
-    queue, dead = queues["dev-graviton-node-worker-jobs"], queues["dev-graviton-node-worker-jobs-dlq"]
+    queue, dead = queues[f"{STACK}-graviton-node-worker-jobs"], queues[f"{STACK}-graviton-node-worker-jobs-dlq"]
     redrive = json.loads(queue["redrivePolicy"])
-    assert redrive == {"deadLetterTargetArn": worker.mocks.find("aws:sqs/queue:Queue", "dev-jobs-dlq").outputs["arn"],
-                       "maxReceiveCount": 5}  # fmt: skip
+    dead_arn = worker.mocks.find("aws:sqs/queue:Queue", f"{STACK}-jobs-dlq").outputs["arn"]
+    assert redrive == {"deadLetterTargetArn": dead_arn, "maxReceiveCount": 5}
     assert "redrivePolicy" not in dead
 
 
 def test_the_app_knows_its_queue_and_has_the_whole_stop_to_finish_in(worker: Run) -> None:
     (container,) = json.loads(worker.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
     env = {item["name"]: item["value"] for item in container["environment"]}
-    assert env["QUEUE_NAME"] == "dev-graviton-node-worker-jobs"
+    assert env["QUEUE_NAME"] == f"{STACK}-graviton-node-worker-jobs"
     assert container["stopTimeout"] == 120 and env["SHUTDOWN_TIMEOUT_MS"] == "115000"
     assert not {"KEEP_ALIVE_TIMEOUT_MS", "DRAIN_DELAY_MS"} & env.keys()
 
 
 def test_the_task_role_may_receive_delete_and_release_on_its_queue_only(worker: Run) -> None:
-    policy = worker.mocks.find("aws:iam/rolePolicy:RolePolicy", "dev-worker-queue").inputs
-    task_role = worker.mocks.find("aws:iam/role:Role", "dev-worker-task-role")
+    policy = worker.mocks.find("aws:iam/rolePolicy:RolePolicy", f"{STACK}-worker-queue").inputs
+    task_role = worker.mocks.find("aws:iam/role:Role", f"{STACK}-worker-task-role")
     assert policy["role"] == task_role.outputs["name"]
     (statement,) = json.loads(policy["policy"])["Statement"]
-    queue_arn = worker.mocks.find("aws:sqs/queue:Queue", "dev-jobs").outputs["arn"]
+    queue_arn = worker.mocks.find("aws:sqs/queue:Queue", f"{STACK}-jobs").outputs["arn"]
     assert statement["Resource"] == queue_arn
     assert sorted(statement["Action"]) == [
         "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage",
@@ -157,13 +159,13 @@ def test_the_recorded_policy_settles_at_the_backlog_over_backlog_per_task_within
 
 def test_backlog_per_task_is_the_policys_target(platform: Run) -> None:
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
-    run = run_program(EXAMPLE, "dev", {"backlogPerTask": "25"}, mocks=mocks)
+    run = run_program(EXAMPLE, STACK, {"backlogPerTask": "25"}, mocks=mocks)
     assert backlog_policy(run)["targetTrackingScalingPolicyConfiguration"]["targetValue"] == 25
 
 
 def test_the_backlog_policy_acts_on_the_services_own_scalable_target_after_it_exists(worker: Run) -> None:
     target = worker.mocks.one("aws:appautoscaling/target:Target")
-    policy = worker.mocks.find("aws:appautoscaling/policy:Policy", "dev-worker-backlog")
+    policy = worker.mocks.find("aws:appautoscaling/policy:Policy", f"{STACK}-worker-backlog")
     assert policy.inputs["resourceId"] == target.inputs["resourceId"]
     assert target.urn in policy.dependencies
 
@@ -183,7 +185,7 @@ def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothi
     """The example's error, as installed: ``graviton_node_components``'s ConfigError."""
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:
-        run_program(EXAMPLE, "dev", overrides, mocks=mocks)
+        run_program(EXAMPLE, STACK, overrides, mocks=mocks)
     assert (error.value.key, error.value.value) == (key, value)
     assert str(error.value).startswith(f"config '{key}': got {value}; allowed: ")
     assert mocks.resources == []
@@ -192,7 +194,7 @@ def test_a_count_or_target_the_backlog_scaling_cannot_work_with_fails_with_nothi
 def test_a_count_that_is_no_integer_fails_in_its_own_key_with_the_others_and_nothing_registered(platform: Run) -> None:
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:
-        run_program(EXAMPLE, "dev", {"minCount": "x", "backlogPerTask": "1.5", "maxCount": "0"}, mocks=mocks)
+        run_program(EXAMPLE, STACK, {"minCount": "x", "backlogPerTask": "1.5", "maxCount": "0"}, mocks=mocks)
     assert {(one.key, one.value) for one in error.value.errors} == {
         ("minCount", "x"), ("backlogPerTask", "1.5"), ("maxCount", 0),
     }  # fmt: skip
@@ -202,7 +204,7 @@ def test_a_count_that_is_no_integer_fails_in_its_own_key_with_the_others_and_not
 def test_its_mistakes_are_reported_together_in_its_own_keys(platform: Run) -> None:
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:
-        run_program(EXAMPLE, "dev", {"backlogPerTask": "0", "minCount": "5", "maxCount": "2"}, mocks=mocks)
+        run_program(EXAMPLE, STACK, {"backlogPerTask": "0", "minCount": "5", "maxCount": "2"}, mocks=mocks)
     assert {(one.key, one.value) for one in error.value.errors} == {("backlogPerTask", 0), ("maxCount", 2)}
     assert mocks.resources == []
 
@@ -227,7 +229,7 @@ def test_the_build_context_is_the_app_alone_no_python_project_or_virtualenv(work
     assert (EXAMPLE / pushed["dockerfile"]["location"]).resolve() == context / "Dockerfile"
     sent = [p for p in context.rglob("*") if "node_modules" not in p.parts]
     assert {"Dockerfile", ".dockerignore", "package.json", "package-lock.json", "worker.js"} <= {p.name for p in sent}
-    project = {"README.md", "Pulumi.yaml", "Pulumi.dev.yaml", "requirements.txt", ".venv"}
+    project = {"README.md", "Pulumi.yaml", f"Pulumi.{STACK}.yaml", "requirements.txt", ".venv"}
     assert [p for p in sent if p.name in project or p.suffix == ".py"] == []
 
 
@@ -240,10 +242,10 @@ def test_editing_the_program_its_docs_stacks_or_virtualenv_keeps_the_image_and_t
     shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("node_modules", ".venv", "__pycache__"))
 
     def tag() -> str:
-        return pushed_tag(run_program(copy, "dev", mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs})))
+        return pushed_tag(run_program(copy, STACK, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs})))
 
     before = tag()
-    for name in ("__main__.py", "README.md", "Pulumi.yaml", "Pulumi.dev.yaml"):
+    for name in ("__main__.py", "README.md", "Pulumi.yaml", f"Pulumi.{STACK}.yaml"):
         with (copy / name).open("a") as file:
             file.write("\n# edited\n")
     (copy / ".venv" / "bin").mkdir(parents=True)

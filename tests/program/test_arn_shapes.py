@@ -22,7 +22,7 @@ from components.arn_forms import OTHER_ARNS, SAR_ARNS
 from components.testing import own_arn_output
 from components.validation import partition_of
 from tests.models.aws_contract import strings_in
-from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, PROGRAMS, run_config
+from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, PROGRAMS, STACKS, run_config
 from tools.offline import RecordingMocks, Registered, Run, run_program, stack_config
 
 # Read beside parliament's module, not imported: parliament 1.6.4 imports pkg_resources (tools/iam_lint.py).
@@ -121,7 +121,7 @@ def runs_in(region: str, account: str) -> dict[str, Run]:
     }
     for name, root in EXAMPLES.items():
         mocks = RecordingMocks(stack_outputs={PLATFORM: runs["dev"].outputs})
-        runs[name] = run_program("dev", where, mocks=mocks, root=root)
+        runs[name] = run_program(STACKS[name], where, mocks=mocks, root=root)
     assert set(runs) == set(PROGRAMS)
     return runs
 

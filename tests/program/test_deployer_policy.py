@@ -35,12 +35,12 @@ from tests.program.provider_calls import (
     Calls,
     iam_actions,
 )
-from tests.program.stacks import EXAMPLES, PLATFORM, PROGRAMS, run_config
+from tests.program.stacks import EXAMPLES, PLATFORM, PROGRAMS, STACKS, baselined_run, run_config
 from tests.program.test_arn_shapes import CHINA, GOVCLOUD, runs_in
 from tools.deployer_policy import DOCUMENTS, document, fill
 from tools.deployer_policy import main as deployer_policy_main
 from tools.iam_lint import EXAMPLE, findings, registered, shipped, suppressed_counts
-from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, run_mocked, run_program
+from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 
 #: The deployer's two documents (inline and managed) as one: IAM evaluates a role's policies together.
 POLICY = {
@@ -498,7 +498,6 @@ def joining_deployer(values: dict[str, str]) -> dict[str, object]:
 
 #: Services the deployer policy leaves on "*" or on the account's certificates (docs/iam.md, "What is not scoped").
 UNSCOPED = {"ec2", "application-autoscaling", "acm"}
-STACKS = {"dev": "dev", "prod": "prod", "maximal": "prod", "second-service": "dev", "worker": "dev"}
 
 
 @pytest.mark.parametrize("program", [p for p in PROGRAMS if p not in EXAMPLES])
@@ -576,8 +575,19 @@ def role_policies(run: Run) -> dict[str, list[str]]:
     return policies
 
 
-def boundary_of(project: str, stack: str, partition: str = "aws", account: str = ACCOUNT) -> dict[str, Any]:
-    return fill(document("boundary"), {"ACCOUNT": account, "PARTITION": partition, "PROJECT": project, "STACK": stack})
+def boundary_of(
+    project: str, stack: str, partition: str = "aws", account: str = ACCOUNT, platform_stack: str = ""
+) -> dict[str, Any]:
+    values = {"ACCOUNT": account, "PARTITION": partition, "PROJECT": project, "STACK": stack}
+    return fill(document("boundary"), values | ({"PLATFORM_STACK": platform_stack} if platform_stack else {}))
+
+
+def program_boundary(program: str, partition: str = "aws", account: str = ACCOUNT) -> dict[str, Any]:
+    """The boundary of ``program``'s stack as its README makes it: an example's, whose stack is named apart
+    from the platform's, with ``--platform-stack`` the platform stack it joins (its tasks run in that
+    stack's cluster)."""
+    platform_stack = PLATFORM.rsplit("/", 1)[1] if program in EXAMPLES else ""
+    return boundary_of(project_of(program), STACKS[program], partition, account, platform_stack)
 
 
 BOUNDARY_DOCUMENT = boundary_of("graviton-node", "dev")
@@ -586,9 +596,7 @@ BOUNDARY_DOCUMENT = boundary_of("graviton-node", "dev")
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_the_boundary_leaves_each_role_everything_its_own_policies_allow(program: str) -> None:
     """With the stack's exec key tagged for the stack, as docs/iam.md asks (ECS Exec's sessions)."""
-    assert_the_boundary_leaves_each_role_everything(
-        program, run_config(program), boundary_of(project_of(program), STACKS[program])
-    )
+    assert_the_boundary_leaves_each_role_everything(program, run_config(program), program_boundary(program))
 
 
 @pytest.mark.parametrize("where", [GOVCLOUD, CHINA], ids=lambda where: where["region"])
@@ -598,7 +606,7 @@ def test_the_boundary_leaves_each_role_everything_in_govcloud_and_china(program:
     a document whose ARNs name another partition, and a boundary of the commercial partition's ARNs would
     leave the roles nothing."""
     region, account = where["region"], where["account"]
-    boundary = boundary_of(project_of(program), STACKS[program], partition_of(region) or "", account)
+    boundary = program_boundary(program, partition_of(region) or "", account)
     run = prod_in(region, account) if program == "prod" else runs_in(region, account)[program]
     assert_the_boundary_leaves_each_role_everything(program, run, boundary)
 
@@ -732,10 +740,21 @@ def test_the_deployer_documents_allow_every_call_of_a_stack_joining_a_platform_o
 @pytest.mark.parametrize("program", sorted(EXAMPLES))
 def test_an_example_named_as_its_platform_stack_is_warned_at_preview_and_one_apart_is_not(program: str) -> None:
     """The tool refuses such a stack's documents; a stack that exists (0.4.0's examples ran as ``dev`` into
-    ``dev``) still deploys, told what its deployer documents would reach."""
-    same = [w for w in run_config(program).mocks.warnings if w.startswith("platformStack: ")]
-    assert same == [f"platformStack: {names_apart('dev', 'dev', project_of(program), 'graviton-node')}"]
+    ``dev``, as ``baselined_run`` keeps the second service's) still deploys, told what its deployer documents
+    would reach. The examples' shipped stack files are apart (tests/examples/test_stack_files.py)."""
+    project = project_of(program)
+    config = stack_config(STACKS[program], EXAMPLES[program])
+    mocks = RecordingMocks(stack_outputs={PLATFORM: run_config("dev").outputs})
+    as_dev = run_mocked(main_program(EXAMPLES[program]), config, "dev", mocks, project)
+    same = [w for w in as_dev.mocks.warnings if w.startswith("platformStack: ")]
+    assert same == [f"platformStack: {names_apart('dev', 'dev', project, 'graviton-node')}"]
     assert [w for w in joining_as_staging(program).runs[0].mocks.warnings if w.startswith("platformStack")] == []
+
+
+def test_the_second_service_of_0_4_0_is_still_run_as_dev_into_dev_and_warned() -> None:
+    """Its URN baseline's run: the upgrade path of a stack named as the platform's (CHANGELOG, 0.5.0)."""
+    warned = [w for w in baselined_run("second-service").mocks.warnings if w.startswith("platformStack: ")]
+    assert warned == [f"platformStack: {names_apart('dev', 'dev', project_of('second-service'), 'graviton-node')}"]
 
 
 def test_a_stack_joining_a_platform_of_another_name_may_change_nothing_of_the_platforms_own() -> None:

@@ -272,9 +272,9 @@ def test_a_diff_shows_both_recorded_resources_one_new_resource_answers_as_replac
 
 def test_the_json_plan_of_a_program_reading_another_stack_lists_the_reference_once() -> None:
     """The second-service example reads the platform through a StackReference, which has no URN."""
-    from tests.program.stacks import run_config
+    from tests.program.stacks import STACKS, run_config
 
-    resources = tools.plan.document(run_config("second-service"), "dev")["resources"]
+    resources = tools.plan.document(run_config("second-service"), STACKS["second-service"])["resources"]
     assert [r["type"] for r in resources].count("pulumi:pulumi:StackReference") == 1
 
 

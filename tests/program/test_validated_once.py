@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from components.service import service_spec_rules
-from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, run_config
+from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, STACKS, run_config
 from tests.source import parse
 from tools.offline import RecordingMocks, run_program
 
@@ -122,7 +122,7 @@ def test_each_rule_runs_once_for_the_stack_s_service_from_config_to_registered_r
 def test_each_rule_runs_once_for_a_worker_built_by_hand(counted: Counter[str]) -> None:
     mocks = RecordingMocks(stack_outputs={PLATFORM: run_config("dev").outputs})
     counted.clear()  # the platform's own service, if this run made it
-    run_program("dev", mocks=mocks, root=EXAMPLES["worker"])
+    run_program(STACKS["worker"], mocks=mocks, root=EXAMPLES["worker"])
     assert {name: counted[name] for name in RULES} == dict.fromkeys(RULES, 1)
     ran = {"worker_budget_seconds", "check_desired", "check_names", "reject_owned", "check_untuned"}
     assert {name: counted[name] for name in CALLEES} == {name: int(name in ran) for name in CALLEES}
