@@ -4,7 +4,6 @@ the project's README and each example's, every command a reader copies, with opt
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import botocore
 import pytest
@@ -12,9 +11,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 #: Every README a reader copies commands from, found by glob: an example added later is checked too.
 READMES = [ROOT / "README.md", *sorted(ROOT.glob("examples/*/README.md"))]
-#: READMEs being corrected apart, and what this check finds in them. Strict: once one is corrected, its
-#: check passes, fails as unexpected, and its line here must go.
-UNFIXED = {"README.md": "aws ecs execute-command (line 79) and aws ecs stop-task (line 556) are named without --region"}
 #: Code spans and blocks: the commands a reader copies.
 CODE = re.compile(r"```[a-z]*\n(.*?)```|`([^`\n]*(?:\n[^`\n]*)?)`", re.DOTALL)
 #: ``aws <service> <operation>`` and its options, if any: a command in code is one a reader may run,
@@ -49,14 +45,7 @@ def regional(readme: Path) -> list[str]:
     return [c for c in cli_commands(readme.read_text()) if c.split()[1] not in global_services()]
 
 
-def checked(readme: Path) -> Any:
-    """``readme`` as a test case, expected to fail while it is in ``UNFIXED``."""
-    name = readme.relative_to(ROOT).as_posix()
-    marks = [pytest.mark.xfail(strict=True, reason=UNFIXED[name])] if name in UNFIXED else []
-    return pytest.param(readme, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("readme", [checked(readme) for readme in READMES])
+@pytest.mark.parametrize("readme", READMES, ids=lambda readme: readme.relative_to(ROOT).as_posix())
 def test_every_regional_aws_cli_command_of_a_readme_names_the_stacks_region(readme: Path) -> None:
     assert [c for c in regional(readme) if "--region" not in c] == []
 
