@@ -28,7 +28,7 @@ echo "== ruff"
 ruff check .
 ruff format --check .
 echo "== pyright";  pyright __main__.py settings.py components tools tests examples policy
-echo "== hadolint"; hadolint docker/Dockerfile docker/Dockerfile.graviton tests/fixtures/tiny-app/tiny.Dockerfile
+echo "== hadolint (every Dockerfile: tools/dockerfiles.py)"; python tools/dockerfiles.py | xargs hadolint
 echo "== shellcheck"; shellcheck tools/*.sh .ci/run
 echo "== zizmor (workflows, offline)"; zizmor --offline --no-progress .github/workflows
 echo "== parliament (IAM policies shipped and registered; suppressions with reasons in tools/parliament.yaml)"; python tools/iam_lint.py

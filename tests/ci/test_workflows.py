@@ -12,6 +12,7 @@ import yaml
 
 from settings import load_settings
 from tests.acceptance.driver import OPT_IN, SECRETS_PROVIDER
+from tools.dockerfiles import repository_dockerfiles, repository_files
 from tools.image_build import base_images
 from tools.offline import PROJECT, stack_config
 
@@ -141,14 +142,17 @@ def test_no_checkout_leaves_its_token_behind() -> None:
             assert step["with"]["persist-credentials"] is False, f"{file}:{name}"
 
 
-def test_dependabot_keeps_actions_both_uv_locks_npm_and_docker_current() -> None:
+def test_dependabot_keeps_actions_both_uv_locks_every_npm_lockfile_and_every_dockerfile_current() -> None:
+    """Every npm lockfile's folder and every Dockerfile's (``tools/dockerfiles.py``, which hadolint and
+    the cross-build check read too), found in the repository, not listed: a new app is kept current."""
     config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
     ecosystems = {
         (u["package-ecosystem"], d) for u in config["updates"] for d in u.get("directories", [u.get("directory")])
     }
-    assert ecosystems == {
-        ("github-actions", "/"), ("uv", "/"), ("uv", "/policy"), ("npm", "/docker/app"), ("docker", "/docker"),
-    }  # fmt: skip
+    npm = {("npm", "/" + p.parent.relative_to(ROOT).as_posix()) for p in repository_files(("package-lock.json",))}
+    docker = {("docker", "/" + p.parent.relative_to(ROOT).as_posix()) for p in repository_dockerfiles()}
+    assert ("npm", "/examples/worker/app") in npm and ("docker", "/tests/fixtures/tiny-app") in docker
+    assert ecosystems == {("github-actions", "/"), ("uv", "/"), ("uv", "/policy")} | npm | docker
     result = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot",
                              str(ROOT / ".github" / "dependabot.yml")], capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

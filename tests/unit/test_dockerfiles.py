@@ -4,9 +4,7 @@ target's base. Every Dockerfile of the repository is held to it (the platform's,
 the test fixtures'), found by name. Read statically, with the parser checked on the syntax it has to
 follow."""
 
-import fnmatch
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -14,30 +12,10 @@ import pytest
 
 from components.image.build_tag import build_tag
 from components.image.dockerfile import Stage, instructions, stages, target_runs
+from tools.dockerfiles import PREVIOUS, repository_dockerfiles
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILES = ["Dockerfile", "Dockerfile.graviton"]
-#: What a Dockerfile is called: ``Dockerfile``, ``Dockerfile.<variant>`` or ``<name>.Dockerfile``.
-DOCKERFILE_NAMES = ("Dockerfile", "Dockerfile.*", "*.Dockerfile")
-#: The Dockerfiles as they were before the cross build, kept only for the benchmark: the check is shown
-#: to catch them (below), not held to them.
-PREVIOUS = ROOT / "benchmarks" / "images" / "previous"
-
-
-def repository_dockerfiles() -> list[Path]:
-    """Every Dockerfile of the repository, but those of ``PREVIOUS`` and of installed packages (virtual
-    environments, node_modules)."""
-    found: list[Path] = []
-    for folder, subfolders, files in os.walk(ROOT):
-        subfolders[:] = [
-            name
-            for name in subfolders
-            if name not in (".git", ".venv", "node_modules") and Path(folder, name) != PREVIOUS
-        ]
-        found += [Path(folder, name) for name in files if any(fnmatch.fnmatch(name, n) for n in DOCKERFILE_NAMES)]
-    return sorted(found)
-
-
 EVERY_DOCKERFILE = repository_dockerfiles()
 
 
@@ -131,7 +109,7 @@ def test_the_npm_check_sees_a_native_package_and_an_install_with_no_cpu(tmp_path
 @pytest.mark.parametrize("name", DOCKERFILES)
 def test_the_previous_dockerfiles_compiled_on_the_target_platform_which_the_check_catches(name: str) -> None:
     """The Dockerfiles as they were before the cross build (kept for the benchmark) fail the check."""
-    previous = ROOT / "benchmarks" / "images" / "previous" / name
+    previous = PREVIOUS / name
     assert len(runs_off_the_build_platform(previous)) >= 2
 
 
