@@ -62,6 +62,7 @@ _EXPORTS: dict[str, str] = {
     "Alarms": "observability.alarm_rules",
     "Domain": "edge.domain",
     "autonamed_elb_names": "edge.alb_rules",
+    "LAST_PRIORITY": "edge.alb_rules",
     "TaskCounter": "observability.task_counter",
     "TaskCounterArgs": "observability.task_counter",
     "METRIC_NAMESPACE": "observability.dashboard",
@@ -70,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "stack_reference_names": "naming",
 }
 __all__ = [
+    "LAST_PRIORITY",
     "METRIC_NAMESPACE",
     "RUNNING_METRIC",
     "Alarms",
@@ -126,7 +128,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .cost import CostEstimate, estimate
-    from .edge.alb_rules import autonamed_elb_names
+    from .edge.alb_rules import LAST_PRIORITY, autonamed_elb_names
     from .edge.domain import Domain
     from .edge.load_balancer import LoadBalancer, LoadBalancerArgs
     from .edge.load_balancer_spec import LoadBalancerSpec

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pulumi
 from graviton_node_components import (
+    LAST_PRIORITY,
     AppImage,
     AppImageArgs,
     ConfigError,
@@ -16,9 +17,9 @@ from graviton_node_components import (
     RouteSpec,
     ServiceSpec,
     integer,
+    names_apart,
+    stack_reference_names,
 )
-from graviton_node_components.edge.alb_rules import LAST_PRIORITY
-from graviton_node_components.naming import names_apart, stack_reference_names
 
 config = pulumi.Config()
 stack = pulumi.get_stack().lower()

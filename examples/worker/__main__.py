@@ -14,6 +14,8 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 from graviton_node_components import (
+    METRIC_NAMESPACE,
+    RUNNING_METRIC,
     AppImage,
     AppImageArgs,
     Autoscaling,
@@ -24,13 +26,13 @@ from graviton_node_components import (
     ImageSpec,
     Mistakes,
     ServiceSpec,
+    TaskCounter,
+    TaskCounterArgs,
     build_strategy,
     integer,
+    names_apart,
+    stack_reference_names,
 )
-from graviton_node_components.naming import names_apart, stack_reference_names
-from graviton_node_components.observability.dashboard import METRIC_NAMESPACE
-from graviton_node_components.observability.task_counter import TaskCounter, TaskCounterArgs
-from graviton_node_components.observability.task_counter_handler import RUNNING_METRIC
 
 config = pulumi.Config()
 project, stack = pulumi.get_project(), pulumi.get_stack().lower()

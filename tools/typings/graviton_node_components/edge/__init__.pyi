@@ -1,3 +1,0 @@
-"""For pyright: the installed package's edge is this repository's components/edge/."""
-
-from components.edge import *  # noqa: F403
