@@ -18,7 +18,7 @@ from botocore.loaders import Loader
 
 from components.edge.deployment_role import infrastructure_policy
 from components.errors import ConfigError
-from components.iam_policies import LOAD_BALANCER_GROUP_TAG
+from components.iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX
 from components.naming import names_apart
 from components.validation import partition_of
 from settings import load_settings
@@ -1014,6 +1014,22 @@ def test_exec_and_sessions_are_the_operators_not_the_deployers() -> None:
     assert not iam.allows(operator, "ecs:ExecuteCommand", task.replace("/dev-", "/prod-"))
     assert not any(iam.action_matches(a, "ecs:ExecuteCommand") or iam.action_matches(a, "ssm:StartSession")
                    for s in POLICY["Statement"] if s["Effect"] == "Allow" for a in s["Action"])  # fmt: skip
+
+
+def test_the_operator_copies_out_the_access_logs_the_readme_keeps_before_a_destroy_and_no_other_bucket() -> None:
+    """``aws s3 sync s3://<access_log_bucket> ...``: ListObjectsV2 on the bucket (``s3:ListBucket``) and
+    GetObject on each log, which ELB writes under ``LOG_PREFIX``; the bucket as Pulumi autonames it."""
+    run = run_config("prod")
+    bucket = f"arn:aws:s3:::{run.outputs['access_log_bucket']}-0a1b2c3"
+    log = f"{bucket}/{LOG_PREFIX}/AWSLogs/{ACCOUNT}/elasticloadbalancing/{REGION}/2026/11/30/x.log.gz"
+    operator = fill(document("operator"), {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws",
+                                           "PROJECT": "graviton-node", "STACK": "prod"})  # fmt: skip
+    assert iam.verdict([operator], Request("s3:ListBucket", bucket)) == "Allow"
+    assert iam.verdict([operator], Request("s3:GetObject", log)) == "Allow"
+    for other in ("arn:aws:s3:::prod-backups", "arn:aws:s3:::dev-web-logs-0a1b2c3", "arn:aws:s3:::acme-pulumi-state"):
+        assert iam.verdict([operator], Request("s3:ListBucket", other)) != "Allow", other
+        assert iam.verdict([operator], Request("s3:GetObject", f"{other}/{LOG_PREFIX}/x")) != "Allow", other
+    assert iam.verdict([operator], Request("s3:PutObject", log)) != "Allow"
 
 
 def test_every_statement_of_the_shipped_documents_is_explained_with_its_source_in_docs_iam_md() -> None:

@@ -1,6 +1,7 @@
 """Every service a stack or a deploy identity names as a principal is named as it answers in the stack's
-partition (tests/models/service_principals.py): a trust policy naming ``logs.amazonaws.com`` in China
-admits no service at all, and IAM takes it without a word."""
+partition, by the rule of the provider pulumi-aws bridges (tests/models/service_principals.py): a
+principal that names no service of the partition matches no request, and IAM accepts the policy all
+the same."""
 
 from __future__ import annotations
 
@@ -113,9 +114,33 @@ def test_a_condition_naming_a_service_is_read_as_a_principal() -> None:
         ("logs", "aws-iso", "logs.c2s.ic.gov"),
         ("dms", "aws-iso-b", "dms.sc2s.sgov.gov"),
         ("config", "aws-iso-b", "config.amazonaws.com"),
+        ("logs", "aws-eusc", "logs.amazonaws.com"),
     ],
 )
 def test_a_service_takes_its_partitions_suffix_only_where_the_provider_lists_it(
     service: str, partition: str, principal: str
 ) -> None:
     assert service_principal(service, partition) == principal
+
+
+@pytest.mark.parametrize(
+    ("principal", "partition", "why"),
+    [
+        ("logs.cn-north-1.amazonaws.com.cn", "aws-cn", None),
+        (
+            "logs.cn-north-1.amazonaws.com",
+            "aws-cn",
+            "logs.cn-north-1.amazonaws.com is logs.cn-north-1.amazonaws.com.cn in aws-cn",
+        ),
+        ("logs.us-east-1.amazonaws.com", "aws", None),
+        ("ecs.application-autoscaling.amazonaws.com", "aws-cn", None),
+        ("ecs-tasks.amazonaws.eu", "aws-eusc", "ecs-tasks.amazonaws.eu is ecs-tasks.amazonaws.com in aws-eusc"),
+        ("123456789012", "aws", None),
+    ],
+)
+def test_a_regional_principal_is_held_to_the_form_the_providers_data_source_gives(
+    principal: str, partition: str, why: str | None
+) -> None:
+    """The data source's ``id``: ``<service>.<region>.<suffix>``; a region is told by its partition's
+    pattern, so ``application-autoscaling`` stays part of the service's name."""
+    assert misnamed(principal, partition) == why

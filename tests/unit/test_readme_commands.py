@@ -1,5 +1,6 @@
 """The READMEs' AWS CLI commands run against the stack's region, not whatever the reader's profile says:
-the project's README and each example's, every command a reader copies, with options or without."""
+the project's README, each example's and the docs, every command a reader copies, with options or
+without. And the README's AWS config profile is one the CLI reads as meant."""
 
 import json
 import re
@@ -7,10 +8,11 @@ from pathlib import Path
 
 import botocore
 import pytest
+from botocore.configloader import load_config
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Every README a reader copies commands from, found by glob: an example added later is checked too.
-READMES = [ROOT / "README.md", *sorted(ROOT.glob("examples/*/README.md"))]
+#: Every page a reader copies commands from, found by glob: an example or a doc added later is checked too.
+READMES = [ROOT / "README.md", *sorted(ROOT.glob("examples/*/README.md")), *sorted(ROOT.glob("docs/*.md"))]
 #: Code spans and blocks: the commands a reader copies.
 CODE = re.compile(r"```[a-z]*\n(.*?)```|`([^`\n]*(?:\n[^`\n]*)?)`", re.DOTALL)
 #: ``aws <service> <operation>`` and its options, if any: a command in code is one a reader may run,
@@ -71,3 +73,18 @@ def test_a_command_without_the_region_is_caught() -> None:
         "aws sts get-caller-identity",
     ]
     assert "iam" in global_services() and "ecs" not in global_services()
+
+
+def test_the_readmes_profile_assumes_the_deploying_role_from_the_readers_own_credentials(tmp_path: Path) -> None:
+    """botocore reads ``~/.aws/config`` with no inline comments (a ``#`` after a value is part of it), and a
+    profile with ``role_arn`` needs ``source_profile`` or ``credential_source`` (botocore/credentials.py,
+    ``AssumeRoleProvider``)."""
+    (block,) = re.findall(r"```ini\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    (tmp_path / "config").write_text(block)
+    profiles = load_config(str(tmp_path / "config"))["profiles"]
+    assert profiles == {
+        "graviton-node-dev": {
+            "role_arn": "arn:aws:iam::<ACCOUNT>:role/<the deploying role>",
+            "source_profile": "<your profile>",
+        }
+    }
