@@ -332,6 +332,21 @@ class Json:
         return ([f"{len(value)} characters, more than {self.limit}"] if too_long else []) + self.rule.problems(parsed)
 
 
+@dataclass(frozen=True)
+class Whole:
+    """A rule on a list or map as a whole (a limit over all its items), after which each item is still
+    held to its own rules."""
+
+    rule: Rule
+
+    @property
+    def source(self) -> str:
+        return self.rule.source
+
+    def problems(self, value: Any) -> list[str]:
+        return self.rule.problems(value)
+
+
 @dataclass
 class Contract:
     """Rules per resource type and input path (``a.b`` for members, ``a[]`` for list items), and the
@@ -358,7 +373,10 @@ class Contract:
 def _walk(rules: Mapping[str, Rule], path: str, value: Any, used: set[str]) -> list[str]:
     if path in rules:
         used.add(path)
-        return [f"{path}: {problem}" for problem in rules[path].problems(value)]
+        found = [f"{path}: {problem}" for problem in rules[path].problems(value)]
+        if not isinstance(rules[path], Whole):
+            return found
+        return found + _walk({k: v for k, v in rules.items() if k != path}, path, value, used)
     if isinstance(value, dict) and (value or not path):
         return [p for key, item in value.items() for p in _walk(rules, f"{path}.{key}" if path else key, item, used)]
     if isinstance(value, list) and value:

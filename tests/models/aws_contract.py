@@ -38,6 +38,7 @@ from tests.models.aws_api import (
     Text,
     Unsent,
     Url,
+    Whole,
     pairs,
     shape_at,
     shape_problems,
@@ -565,6 +566,24 @@ def _path_pattern(value: Any) -> list[str]:
     return [] if ok else [f"{value!r}: at most 128 of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?"]
 
 
+def _rule_conditions(conditions: Any) -> list[str]:
+    """A listener rule's conditions together: at most 5 values and 5 wildcards (``*``, ``?``) in all."""
+    values = [v for c in conditions or [] for config in c.values() if isinstance(config, dict)
+              for v in config.get("values") or []]  # fmt: skip
+    wildcards = sum(str(v).count("*") + str(v).count("?") for v in values)
+    problems = [f"{len(values)} condition values, over 5"] if len(values) > 5 else []
+    return problems + ([f"{wildcards} wildcards, over 5"] if wildcards > 5 else [])
+
+
+RULE_CONDITIONS = Check(
+    _rule_conditions,
+    Url(
+        "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html",
+        "Condition values per rule: 5; Condition wildcards per rule: 5 (not adjustable)",
+    ),
+)
+
+
 LIFECYCLE_POLICY = Check(
     lambda doc: [] if isinstance(doc, dict) and doc.get("rules") else ["a lifecycle policy has rules"],
     Url("https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html", "lifecycle policy parameters"),
@@ -1073,6 +1092,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
         "actions[].forward.targetGroups[].weight": Api(
             "elbv2", "CreateRule:Actions[].ForwardConfig.TargetGroups[].Weight"
         ),
+        "conditions": Whole(RULE_CONDITIONS),
         "conditions[].httpHeader.httpHeaderName": Both(
             (
                 Api("elbv2", "CreateRule:Conditions[].HttpHeaderConfig.HttpHeaderName"),

@@ -53,7 +53,7 @@ def rules_in(rule: aws_api.Rule) -> Iterator[aws_api.Rule]:
     yield rule
     for inner in getattr(rule, "rules", ()):
         yield from rules_in(inner)
-    if isinstance(rule, (aws_api.Each, aws_api.Json)):
+    if isinstance(rule, (aws_api.Each, aws_api.Json, aws_api.Whole)):
         yield from rules_in(rule.rule)
 
 
@@ -224,6 +224,16 @@ def test_the_rule_description_with_an_apostrophe_is_refused_as_ec2_refuses_it() 
             "aws:ecs/taskDefinition:TaskDefinition",
             {"containerDefinitions": '[{"name": "app", "imaeg": "x"}]'},
             "containerDefinitions",
+        ),
+        (
+            "aws:lb/listenerRule:ListenerRule",
+            {"conditions": [{"pathPattern": {"values": ["/a*/b*/c*", "/d*/e*/f*"]}}]},
+            "conditions: 6 wildcards, over 5",
+        ),
+        (
+            "aws:lb/listenerRule:ListenerRule",
+            {"conditions": [{"pathPattern": {"values": ["/a", "/b", "/c"]}}, {"httpHeader": {"values": list("xyz")}}]},
+            "conditions: 6 condition values, over 5",
         ),
         ("aws:ecs/service:Service", {"unknownInput": 1}, "unknownInput: no rule"),
         ("aws:ec2/instance:Instance", {}, "no rules for this resource type"),
