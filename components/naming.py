@@ -2,8 +2,13 @@
 account (and region) where the program must set them itself."""
 
 import re
+from collections.abc import Sequence
+
+from .errors import ConfigError
 
 PROJECT = "graviton-node"
+#: S3's reserved bucket-name prefixes (S3 User Guide, "General purpose bucket naming rules").
+BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 
 
 def type_token(module: str, cls: str) -> str:
@@ -20,6 +25,19 @@ def account_unique(project: str, name: str) -> str:
     the region too).
     """
     return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{name}")
+
+
+def security_group_names(key: str, value: str, names: Sequence[str]) -> None:
+    """Raise when a security group named after ``value`` would be refused: Pulumi's auto-name starts with
+    the resource's name, and botocore ``ec2`` ``CreateSecurityGroup:GroupName`` says "Can't start with sg-"."""
+    if any(name.lower().startswith("sg-") for name in names):
+        raise ConfigError(key, value, "a name not starting with 'sg-' (EC2 refuses it for a security group)")
+
+
+def bucket_names(key: str, value: str, names: Sequence[str]) -> None:
+    """Raise when an S3 bucket named after ``value`` would start with a prefix S3 reserves."""
+    if reserved := [p for p in BUCKET_RESERVED_PREFIXES for name in names if name.startswith(p)]:
+        raise ConfigError(key, value, f"a name not starting with {reserved[0]!r} (S3 reserves it for bucket names)")
 
 
 def names_apart(stack: str, platform_stack: str, project: str, platform_project: str) -> str:

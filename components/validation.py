@@ -85,6 +85,10 @@ def ipv4_cidrs(key: str, values: Iterable[str]) -> tuple[str, ...]:
             )
         if "/" not in value:
             raise ConfigError(key, value, "a CIDR with a prefix length, such as 203.0.113.7/32")
+    # Each CIDR is a rule of its own; EC2 refuses a second rule equal to one the group has
+    # (InvalidPermission.Duplicate, EC2 API error codes).
+    if len({ipaddress.ip_network(value) for value in result}) != len(result):
+        raise ConfigError(key, list(result), "each CIDR once: EC2 refuses a second identical rule")
     return result
 
 

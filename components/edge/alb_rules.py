@@ -8,7 +8,10 @@ other stacks on the same listener take lower numbers (``docs/reuse.md``).
 Limits (ELB API ``PathPatternConditionConfig``, "Quotas for your Application Load Balancers"): a
 path-pattern condition takes at most 3 values (a rule at most 5 condition values in all; the services
 here use one condition); each pattern
-is at most 128 characters of ``A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?``; priorities run 1-50000.
+is at most 128 characters of ``A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ?``; a rule holds at most 5
+wildcards (``*`` and ``?``) in all ("Condition wildcards per rule", not adjustable; the Japanese edition
+of the quotas page prints 6, the lower is taken; the test rule's header values take none:
+``deployment_strategy.parse_test_header``); priorities run 1-50000.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ MIN_PRIORITY = 1
 LAST_PRIORITY = 50000
 MAX_PATH_VALUES = 3
 MAX_PATTERN_LENGTH = 128
+MAX_RULE_WILDCARDS = 5
 _PATTERN_CHARS = re.compile(r"""[A-Za-z0-9_\-.$/~"'@:+&*?]+""")
 _CATCH_ALL = re.compile(r"/?\*+")
 #: Load balancer and target group names: at most 32 characters (ELB API). Pulumi's auto-name appends
@@ -54,6 +58,10 @@ def path_patterns(key: str, patterns: Sequence[str], priority_key: str, priority
             )
     if len(set(values)) != len(values):
         raise ConfigError(key, list(values), "each pattern once")
+    if sum(value.count("*") + value.count("?") for value in values) > MAX_RULE_WILDCARDS:
+        raise ConfigError(
+            key, list(values), f"at most {MAX_RULE_WILDCARDS} wildcards (* and ?) in all: the ALB's limit per rule"
+        )
     if not MIN_PRIORITY <= priority <= LAST_PRIORITY:
         raise ConfigError(priority_key, priority, f"an integer from {MIN_PRIORITY} to {LAST_PRIORITY}")
     catch_all = [value for value in values if is_catch_all(value)]

@@ -12,6 +12,10 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 _DNS_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
 _CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}")
+#: A certificate the stack requests names the domain as its common name: botocore ``acm``
+#: ``RequestCertificate:DomainName``, "cannot exceed 64 octets (characters), including periods" (the
+#: shape's own max, 253, is the SAN's). An existing certificate may carry a longer name as a SAN.
+MAX_REQUESTED_NAME = 64
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,7 +46,17 @@ class Domain:
                 else None
             ),
             self._check_zone_or_certificate,
+            self._check_requested_name,
         )
+
+    def _check_requested_name(self) -> None:
+        if not self.certificate_arn and len(self.name) > MAX_REQUESTED_NAME:
+            raise ConfigError(
+                "Domain.name",
+                self.name,
+                f"at most {MAX_REQUESTED_NAME} characters for the certificate the stack requests (ACM's limit on "
+                "a certificate's common name), or a Domain.certificate_arn of yours that covers it",
+            )
 
     def _check_zone_or_certificate(self) -> None:
         if not self.hosted_zone_id and not self.certificate_arn:

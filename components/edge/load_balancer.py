@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX, access_log_bucket_policy, stack_tag
-from ..naming import type_token
+from ..naming import bucket_names, security_group_names, type_token
 from .alb_rules import autonamed_elb_names
 from .domain import TLS_POLICY
 from .elb_log_delivery import log_delivery_principal
@@ -51,9 +51,11 @@ class LoadBalancer(pulumi.ComponentResource):
 
     @staticmethod
     def check_name(name: str, key: str = "name", value: str = "") -> None:
-        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when ELB would refuse the
-        name of the load balancer a ``LoadBalancer`` called ``name`` creates."""
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS would refuse a name a
+        ``LoadBalancer`` called ``name`` gives a child: its load balancer, security group or log bucket."""
         autonamed_elb_names(key, value or name, load_balancers=[f"{name}-alb"])
+        security_group_names(key, value or name, [f"{name}-sg"])
+        bucket_names(key, value or name, [f"{name}-logs"])
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.check_name(name)

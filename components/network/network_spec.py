@@ -11,6 +11,15 @@ from ..errors import ConfigError
 VPC_MODES = ("default", "new", "existing")
 #: awsx's NatGatewayStrategy values (``awsx.ec2.NatGatewayStrategy``).
 NAT_STRATEGIES = ("None", "Single", "OnePerAz")
+#: The smallest IPv4 subnet EC2 creates: /28 (VPC User Guide, "Subnet CIDR blocks": /16 to /28).
+SMALLEST_SUBNET = 28
+
+
+def public_subnet_prefix(vpc_prefix: int, azs: int) -> int:
+    """The prefix length of each public subnet awsx makes of a VPC given no subnet specs (its default
+    ``Legacy`` layout, pulumi-awsx awsx/ec2/subnetDistributorLegacy.ts): one block per AZ of
+    ``1/nextPow2(azs)`` of the VPC, a private half and a public quarter of each."""
+    return vpc_prefix + (azs - 1).bit_length() + 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +48,16 @@ class NetworkSpec:
             if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
                 raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
             check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)
+            prefix = int(self.vpc_cidr.split("/")[1])
+            if public_subnet_prefix(prefix, self.availability_zones) > SMALLEST_SUBNET:
+                largest = SMALLEST_SUBNET - public_subnet_prefix(0, self.availability_zones)
+                raise ConfigError(
+                    "NetworkSpec.vpc_cidr",
+                    self.vpc_cidr,
+                    f"/{largest} or larger with {self.availability_zones} AZs: each AZ's public subnet would be a "
+                    f"/{public_subnet_prefix(prefix, self.availability_zones)}, and EC2 creates subnets of "
+                    f"/16 to /{SMALLEST_SUBNET}",
+                )
             check.one_of("NetworkSpec.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
         elif self.mode == "existing":
             if not self.vpc_id.startswith("vpc-"):

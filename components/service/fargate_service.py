@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from ..edge.service_route import ServiceRoute
 from ..edge.service_route_args import ServiceRouteArgs
 from ..iam_policies import default_boundary_arn, role_path, stack_tag
-from ..naming import type_token
+from ..naming import security_group_names, type_token
 from ..observability.alarm_topic import AlarmTopic
 from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
@@ -65,8 +65,9 @@ class FargateService(pulumi.ComponentResource):
     @staticmethod
     def check_name(name: str, key: str = "name", value: str = "", *, shifting: bool = False) -> None:
         """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS would refuse a name a
-        ``FargateService`` called ``name`` gives a child (its route's target groups, two when ``shifting``)."""
+        ``FargateService`` called ``name`` gives a child (its security group, its route's target groups)."""
         ServiceRoute.check_name(name, key, value, shifting=shifting)
+        security_group_names(key, value or name, [f"{name}-sg"])
 
     @staticmethod
     def check_spec(spec: ServiceSpec, stack: str) -> None:

@@ -41,19 +41,26 @@ desired_count = mistakes.part(lambda: integer("desiredCount", config.get("desire
 
 
 # Unique on the platform's listener and only its owner knows which are free: no default, the stack names
-# its own (1-49999; the platform's catch-all holds 50000).
-def below_the_catch_all() -> int:
+# its own (1-49998). The platform's own rules hold the last two: its catch-all 50000 and, with
+# deploymentTestHeader, its test rule the one before (a platform's test header is not among its outputs).
+PLATFORM_PRIORITIES = (LAST_PRIORITY - 1, LAST_PRIORITY)
+
+
+def below_the_platforms_rules() -> int:
     value = integer("listenerRulePriority", config.get("listenerRulePriority"))
-    if value == LAST_PRIORITY:
+    if value in PLATFORM_PRIORITIES:
         # ELB CreateRule refuses a priority another rule of the listener holds (PriorityInUse), after the
         # image was built and pushed: refused here instead.
         raise ConfigError(
-            "listenerRulePriority", value, f"1-{LAST_PRIORITY - 1}: the platform's catch-all holds {LAST_PRIORITY}"
+            "listenerRulePriority",
+            value,
+            f"1-{LAST_PRIORITY - 2}: the platform's catch-all holds {LAST_PRIORITY} and its test rule "
+            f"(deploymentTestHeader) {LAST_PRIORITY - 1}",
         )
     return value
 
 
-priority = mistakes.part(below_the_catch_all, lambda: 1)
+priority = mistakes.part(below_the_platforms_rules, lambda: 1)
 route = mistakes.part(
     lambda: RouteSpec(path_patterns=(path_pattern, f"{path_pattern}/*"), listener_rule_priority=priority),
     lambda: RouteSpec(listener_rule_priority=50_000),  # the catch-all: a stand-in every rule accepts

@@ -8,6 +8,7 @@ releases the message in hand: a Spot interruption loses none.
 """
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -50,10 +51,12 @@ def at_least_one(key: str, value: int, why: str) -> None:
         raise ConfigError(key, value, f"an integer of at least 1: {why}")
 
 
-# Queue names are unique per account and region (1-80 letters, digits, - and _): stack and project keep
-# copies apart, and the stack's name comes first, as the deployer policy's StackQueues scopes them
-# (docs/iam.md). The app resolves the URL from the name (the task environment takes plain values).
-name = f"{stack}-{project}-jobs"
+# Queue names are unique per account and region (botocore sqs CreateQueue:QueueName: "up to 80
+# characters", letters, digits, - and _): stack and project keep copies apart, and the stack's name comes
+# first, as the deployer policy's StackQueues scopes them (docs/iam.md). A project name may hold a period,
+# which becomes a hyphen. The app resolves the URL from the name (the task environment takes plain values).
+name = f"{stack}-{re.sub(r'[^A-Za-z0-9_-]', '-', project)}-jobs"
+MAX_QUEUE_NAME = 80
 # Every mistake at once, in this program's keys (the package names its fields): each part is built on its
 # own, a part in error standing in as a default so that the parts after it are still judged. The backlog
 # policy below is this program's own: no CPU target.
@@ -89,6 +92,19 @@ spec = mistakes.part(
 )
 # What the spec needs of this stack (a sidecar's image it may pull), before anything is registered.
 mistakes.part(lambda: FargateService.check_spec(spec, stack), lambda: None)
+
+
+def queue_names_fit() -> None:
+    if len(longest := f"{name}-dlq") > MAX_QUEUE_NAME:
+        raise ConfigError(
+            "stack",
+            stack,
+            f"a stack and project whose dead-letter queue's name, {longest!r} ({len(longest)} characters), fits "
+            f"the {MAX_QUEUE_NAME} SQS allows",
+        )
+
+
+mistakes.part(queue_names_fit, lambda: None)
 mistakes.raise_any()
 assert autoscaling is not None, "a scaling in error stood in as None, and raise_any raised it"
 FargateService.check_name(f"{stack}-worker", "stack", stack)

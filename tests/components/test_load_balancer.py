@@ -40,6 +40,12 @@ def test_an_ipv6_cidr_is_refused_because_the_alb_is_ipv4_only(cidr: str) -> None
     assert "IPv4-only" in error.value.allowed
 
 
+def test_a_cidr_given_twice_is_refused_as_ec2_refuses_the_second_identical_rule() -> None:
+    with pytest.raises(ConfigError) as error:
+        LoadBalancerSpec(allowed_cidrs=("203.0.113.7/32", "198.51.100.0/24", "203.0.113.7/32"))
+    assert error.value.key == "LoadBalancerSpec.allowed_cidrs" and "each CIDR once" in error.value.allowed
+
+
 def test_the_alb_is_ipv4_only_so_only_ipv4_ingress_can_ever_match(mocked) -> None:
     mocks = mocked(load_balancer)
     assert mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs["ipAddressType"] == "ipv4"
@@ -274,12 +280,22 @@ def test_without_a_domain_the_stack_stays_http(mocked) -> None:
         ({"name": "app.example.com"}, "Domain.hosted_zone_id"),
         ({"name": "app.example.com", "hosted_zone_id": "zone-1"}, "Domain.hosted_zone_id"),
         ({"name": "app.example.com", "certificate_arn": "arn:aws:iam::1:cert"}, "Domain.certificate_arn"),
+        ({"name": "a" * 60 + ".example.com", "hosted_zone_id": "Z0123"}, "Domain.name"),
     ],
 )
 def test_a_bad_domain_setting_names_its_key(kwargs: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
         Domain(**kwargs)
     assert error.value.key == key
+
+
+def test_a_name_too_long_for_a_requested_certificate_is_taken_with_a_certificate_of_ones_own() -> None:
+    """ACM takes at most 64 characters as the common name of a certificate it issues; a certificate of
+    one's own may cover a longer name as a SAN."""
+    name = "service-for-the-billing-department.eu-central.internal.example-corp.com"
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    assert Domain(name=name[-64:].lstrip(".-"), hosted_zone_id="Z0123")
+    assert Domain(name=name, certificate_arn=arn).name == name
 
 
 def test_https_cannot_share_the_http_port() -> None:

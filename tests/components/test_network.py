@@ -4,6 +4,7 @@ import pytest
 
 from components.errors import ConfigError
 from components.network.network import Network, NetworkSpec
+from tests.models.awsx_subnets import SUBNET_PREFIXES, default_subnets
 
 
 def network_outputs(mocked, args: NetworkSpec) -> tuple[Any, dict[str, Any]]:
@@ -96,3 +97,31 @@ def test_bad_network_settings_are_rejected_naming_the_key(kwargs: dict, key: str
     with pytest.raises(ConfigError) as error:
         NetworkSpec(**kwargs)
     assert error.value.key == key
+
+
+@pytest.mark.parametrize("azs", range(2, 7))
+@pytest.mark.parametrize("prefix", range(16, 25))
+def test_a_new_vpc_is_accepted_exactly_when_every_subnet_awsx_lays_out_is_one_ec2_creates(
+    prefix: int, azs: int
+) -> None:
+    """awsx's own default layout (tests/models/awsx_subnets.py, checked against awsx's test of 3 AZs)
+    against EC2's subnet sizes: /24 with 5 or 6 AZs would give /29 public subnets."""
+    cidr = f"10.0.0.0/{prefix}"
+    layout = default_subnets(cidr, azs)
+    creatable = all(subnet.prefixlen in SUBNET_PREFIXES for subnets in layout.values() for subnet in subnets)
+    try:
+        NetworkSpec(mode="new", vpc_cidr=cidr, availability_zones=azs)
+    except ConfigError as error:
+        assert not creatable
+        assert (error.key, error.value) == ("NetworkSpec.vpc_cidr", cidr)
+        assert f"with {azs} AZs" in error.allowed
+    else:
+        assert creatable
+
+
+def test_the_layout_model_gives_awsx_s_own_subnets_for_three_azs() -> None:
+    """pulumi-awsx awsx/ec2/subnetDistributorLegacy.test.ts, "should return the default subnets with no
+    parameters and 3 AZs"."""
+    layout = default_subnets("10.0.0.0/16", 3)
+    assert [str(s) for s in layout["private"]] == ["10.0.0.0/19", "10.0.64.0/19", "10.0.128.0/19"]
+    assert [str(s) for s in layout["public"]] == ["10.0.32.0/20", "10.0.96.0/20", "10.0.160.0/20"]

@@ -65,9 +65,25 @@ def test_the_platform_alone_serves_every_path(platform: Run) -> None:
 
 
 def test_a_second_service_at_any_free_priority_is_reachable(platform: Run) -> None:
-    for priority in ("1", "49999"):
+    for priority in ("1", "49998"):
         listener = listener_of(platform, example(platform, listenerRulePriority=priority))
         assert listener.route("/api/x") == f"{STACK}-api-tg"
+
+
+def test_no_priority_the_example_accepts_is_one_a_platform_rule_holds_test_rule_included() -> None:
+    """A platform deploying by canary with a test header holds its catch-all's priority and its test
+    rule's (ELB refuses a second rule at either: ``PriorityInUse``); the example refuses both."""
+    shifting = recorded_run(
+        "dev", {"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test=1", "alarms": "true"}
+    )
+    held = {int(rule["priority"]) for rule in shifting.mocks.inputs_of(RULE)}
+    assert held == {49999, 50000}
+    for priority in held:
+        mocks = RecordingMocks(stack_outputs={PLATFORM: shifting.outputs})
+        with pytest.raises(InstalledConfigError) as error:  # the example's, as installed
+            run_program(EXAMPLE, STACK, {"listenerRulePriority": str(priority)}, mocks=mocks)
+        assert (error.value.key, error.value.value) == ("listenerRulePriority", priority)
+        assert mocks.resources == []
 
 
 def test_the_model_refuses_what_the_alb_refuses() -> None:

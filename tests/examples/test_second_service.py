@@ -111,6 +111,7 @@ def test_its_config_has_no_idle_timeout_of_its_own() -> None:
         ({"listenerRulePriority": "0"}, "listenerRulePriority"),
         ({"listenerRulePriority": "first"}, "listenerRulePriority"),
         ({"listenerRulePriority": "50000"}, "listenerRulePriority"),  # the platform's catch-all's
+        ({"listenerRulePriority": "49999"}, "listenerRulePriority"),  # the platform's test rule's
     ],
 )
 def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from graviton_node_components import ConfigError
 from graviton_node_components.observability.task_counter_handler import emf_documents
-from graviton_node_components.testing import RecordingMocks, Run, run_program
+from graviton_node_components.testing import RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 
+from tests.models.aws_contract import CONTRACT
 from tests.models.cloudwatch import MetricId, emf_metrics, published_by_aws
 from tests.models.target_tracking import metric_value, settle, settled_capacity
 from tests.program.stacks import STACKS, recorded_run
@@ -254,3 +255,28 @@ def test_editing_the_program_its_docs_stacks_or_virtualenv_keeps_the_image_and_t
     with (copy / "app" / "worker.js").open("a") as file:
         file.write("\n// edited\n")
     assert tag() != before
+
+
+def config_of(project: str) -> dict[str, str]:
+    """The shipped stack file's config, as a copy of the example under another project name reads it."""
+    return {key.replace("graviton-node-worker:", f"{project}:"): v for key, v in stack_config(EXAMPLE, STACK).items()}
+
+
+@pytest.mark.parametrize("project", ["acme.worker", "graviton-node-worker"])
+def test_its_queue_names_are_ones_sqs_creates_whatever_the_project_is_called(platform: Run, project: str) -> None:
+    """A Pulumi project name may hold a period; a queue name may not (the AWS input contract's SQS rule)."""
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    run_mocked(main_program(EXAMPLE), config_of(project), STACK, mocks, project)
+    queues = [r for r in mocks.resources if r.type == "aws:sqs/queue:Queue"]
+    assert {q.inputs["name"] for q in queues} == {f"{STACK}-{project.replace('.', '-')}-jobs{d}" for d in ("", "-dlq")}
+    assert [p for q in queues for p in CONTRACT.problems(q.type, q.name, q.inputs)[0]] == []
+
+
+def test_a_project_too_long_for_the_queue_names_fails_naming_the_stack_with_nothing_registered(platform: Run) -> None:
+    project = "graviton-node-worker-for-the-acme-corporation-billing-and-payments-team"
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_mocked(main_program(EXAMPLE), config_of(project), STACK, mocks, project)
+    assert (error.value.key, error.value.value) == ("stack", STACK)
+    assert "80 SQS allows" in error.value.allowed
+    assert mocks.resources == []

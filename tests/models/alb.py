@@ -4,7 +4,9 @@ From the ELB guide ("Listener rules", "Path conditions") and API reference: rule
 priority order, lowest number first, and the first rule whose conditions match wins; the default
 action runs only when no rule matches. Priorities are unique per listener (``PriorityInUse``) and run
 1-50000. A path-pattern condition takes at most 3 values, is case-sensitive, matches the path only
-(not the query string), with ``*`` for 0 or more characters and ``?`` for exactly one.
+(not the query string), with ``*`` for 0 or more characters and ``?`` for exactly one. A rule holds at
+most 5 wildcards in all its condition values ("Quotas for your Application Load Balancers", Rules:
+"Condition wildcards per rule", not adjustable; the Japanese edition prints 6, the lower is taken).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class Listener:
             raise RuleRefusedError(f"PriorityInUse: {rule.priority}")
         if not 1 <= len(rule.patterns) <= 3:
             raise RuleRefusedError(f"a path-pattern condition takes 1 to 3 values, got {len(rule.patterns)}")
+        if (wildcards := sum(p.count("*") + p.count("?") for p in rule.patterns)) > 5:
+            raise RuleRefusedError(f"a rule takes at most 5 condition wildcards, got {wildcards}")
         self.rules.append(rule)
 
     def add_registered(self, inputs: dict, target_names: dict[str, str]) -> None:

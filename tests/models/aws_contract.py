@@ -864,7 +864,19 @@ RULES: dict[str, Mapping[str, Rule]] = {
         ),
     },
     "aws:acm/certificate:Certificate": {
-        "domainName": Api("acm", "RequestCertificate:DomainName"),
+        "domainName": Both(
+            (
+                Api("acm", "RequestCertificate:DomainName"),
+                Check(
+                    lambda name: [] if len(str(name)) <= 64 else [f"{name!r}: {len(str(name))} characters, over 64"],
+                    Quote(
+                        "acm",
+                        "RequestCertificate:DomainName",
+                        "cannot exceed 64 octets (characters), including periods",
+                    ),
+                ),
+            )
+        ),
         "validationMethod": Api("acm", "RequestCertificate:ValidationMethod"),
     },
     "aws:acm/certificateValidation:CertificateValidation": {

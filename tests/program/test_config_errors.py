@@ -9,6 +9,7 @@ import pytest
 
 from components.errors import HIDDEN, CombinedConfigError, ConfigError
 from settings import ARN_KEYS, CONFIG_KEYS, load_settings, provider_keys
+from tests.models.aws_contract import CONTRACT
 from tools.offline import (
     ROOT,
     RecordingMocks,
@@ -322,6 +323,37 @@ def test_a_stack_name_elb_would_refuse_fails_before_anything_is_registered(stack
     assert (error.value.key, error.value.value) == ("stack", stack)
     assert error.value.allowed.startswith(allowed) or allowed in error.value.allowed
     assert mocks.resources == []
+
+
+#: Names the program gives resources after the stack, beside the load balancer's and target groups'.
+NAMED_AFTER_THE_STACK = (
+    ("aws:ec2/securityGroup:SecurityGroup", "{}-web-sg"),
+    ("aws:ec2/securityGroup:SecurityGroup", "{}-app-sg"),
+    ("aws:s3/bucket:Bucket", "{}-web-logs"),
+)
+
+
+@pytest.mark.parametrize("stack", ["sg-prod", "xn--p", "sthree-p", "amzn-s3-demo-p", "sgprod", "xn-p", "s3-prod"])
+def test_a_stack_name_is_refused_exactly_when_aws_would_refuse_a_name_made_from_it(stack: str) -> None:
+    """The security groups and the access-log bucket are named after the stack too: EC2 refuses a group
+    name starting with ``sg-``, S3 a bucket name with a reserved prefix (the AWS input contract's rules,
+    which hold the names Pulumi makes from a resource's name)."""
+    aws_refuses = any(CONTRACT.problems(typ, name.format(stack), {})[0] for typ, name in NAMED_AFTER_THE_STACK)
+    mocks = RecordingMocks()
+    try:
+        run_mocked(
+            main_program(), {**stack_config("dev"), "graviton-node:accessLogs": "true"}, stack=stack, mocks=mocks
+        )
+    except ConfigError as error:
+        assert aws_refuses and (error.key, error.value) == ("stack", stack) and mocks.resources == []
+    else:
+        assert not aws_refuses
+        assert [
+            p
+            for r in mocks.resources
+            if not r.type.startswith("graviton-node:")  # the components: no AWS API sees them
+            for p in CONTRACT.problems(r.type, r.name, r.inputs)[0]
+        ] == []
 
 
 def test_a_stack_name_elb_would_refuse_is_named_in_the_same_run_as_a_config_mistake() -> None:

@@ -25,12 +25,18 @@ def test_three_path_values_are_accepted_and_four_are_refused_like_the_alb() -> N
         (["/ünïcode"], "pathPatterns"),
         (["/" + "a" * 128], "pathPatterns"),
         (["/a", "/a"], "pathPatterns"),
+        (["/a*b*c*/*", "/d*e*f*", "/g*h*i*"], "pathPatterns"),
+        (["/a?b?c", "/*/*/*/*"], "pathPatterns"),
     ],
 )
 def test_patterns_the_alb_would_refuse_are_refused_naming_the_key(patterns: list[str], key: str) -> None:
     with pytest.raises(ConfigError) as error:
         path_patterns("pathPatterns", patterns, "listenerRulePriority", 10)
     assert error.value.key == key
+
+
+def test_five_wildcards_in_all_are_accepted_as_the_alb_takes_them() -> None:
+    assert path_patterns("pathPatterns", ["/a/*", "/b?/*", "/c*/*"], "listenerRulePriority", 10)
 
 
 @pytest.mark.parametrize("priority", [0, 50001])
