@@ -39,7 +39,7 @@ from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
-from components.service.deployment_strategy import DeploymentStrategy, parse_percent, parse_test_header
+from components.service.deployment_strategy import DeploymentStrategy, check_rollback, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.secrets import check_within_stack, parse_references, parse_values
@@ -125,7 +125,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("scaleInCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-in before the next (0-86400).", ("Autoscaling.scale_in_cooldown_seconds",)),
     ConfigKey("scaleOutCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-out before the next (0-86400).", ("Autoscaling.scale_out_cooldown_seconds",)),
     ConfigKey("scalingSchedules", "array", FROM_SPEC, "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin: EXPRESSION is at(yyyy-mm-ddThh:mm:ss), rate(1 day) or rate(N days) (also minute, hour), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field; TIMEZONE an IANA name (default UTC); MIN..MAX within minCount..maxCount. A changed range applies when its schedule next runs.", ("Autoscaling.schedules",)),
-    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment), a task counter by capacity provider, and a dashboard.", ("FargateServiceArgs.alarms",)),
+    ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment; required with a canary, linear or blueGreen deploymentStrategy), a task counter by capacity provider, and a dashboard.", ("FargateServiceArgs.alarms",)),
     ConfigKey("alarmCpuPercent", "integer", FROM_SPEC, "Alarm when average service CPU stays above this for 3 minutes (1-100).", ("Alarms.cpu_percent",)),
     ConfigKey("alarmMemoryPercent", "integer", FROM_SPEC, "Alarm when average service memory stays above this for 3 minutes (1-100).", ("Alarms.memory_percent",)),
     ConfigKey("alarm5xxPercent", "integer", FROM_SPEC, "Alarm (and roll back a deployment) when more than this percent of a target group's requests answer 5xx, 2 minutes running (1-100); minutes with fewer than 2 requests count as 0 %. Replaces alarm5xxPerMinute.", ("Alarms.target_5xx_percent",)),
@@ -149,7 +149,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("RouteSpec.health_check_grace_period_seconds",)),
     ConfigKey("minHealthyPercent", "integer", FROM_SPEC, "Deployment minimum healthy percent (0-100).", ("ServiceSpec.min_healthy_percent",)),
     ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (above minHealthyPercent).", ("ServiceSpec.max_percent",)),
-    ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back). docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
+    ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back), which need alarms: true, since only their deployment alarms roll them back. docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
     ConfigKey("canaryPercent", "string", "10", "canary: share of production traffic the new revision takes first, 0.1-100 in steps of 0.1.", ("DeploymentStrategy.canary_percent",)),
     ConfigKey("canaryBakeMinutes", "integer", FROM_SPEC, "canary: minutes at that share before the rest moves (0-1440).", ("DeploymentStrategy.canary_bake_minutes",)),
     ConfigKey("linearStepPercent", "string", "20", "linear: share moved at each step, 3-100 in steps of 0.1.", ("DeploymentStrategy.step_percent",)),
@@ -888,6 +888,10 @@ def load_settings(
             lambda: ImageSpec(context=default_context),
         ),
     )
+    # A shifting strategy rolls back only on the deployment alarms: judged with the other keys, not when the
+    # service is built. A refused alarms key reads as off, so the check then names a failed key and is skipped.
+    if (route := settings.service.route) is not None:
+        r.part(lambda: check_rollback(route.deployment, alarms=settings.alarms is not None), lambda: None)
     _in_partition(r, region)
     access = settings.service.access
     if stack and not access.permissions_boundary_arn:

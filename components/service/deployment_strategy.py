@@ -216,6 +216,22 @@ def check_rolling_percents(strategy: DeploymentStrategy, *, min_healthy_percent:
     raise_any([ConfigError(key, value, f"{default} {why}") for key, value, default in limits if value != default])
 
 
+def check_rollback(strategy: DeploymentStrategy, *, alarms: bool) -> None:
+    """A shifting deployment needs its deployment alarms (``alarms``: the service has them), the only thing
+    that rolls it back. The circuit breaker "can only be used for services using the rolling update (ECS)
+    deployment type" (botocore ``ecs`` ``DeploymentCircuitBreaker``), so a canary, linear or blue/green
+    deployment without alarms detects no failure: a revision that serves 5xx while passing its health check
+    takes all the traffic, and one whose tasks crash holds the deployment in ``SCALE_UP`` until the
+    provider's timeout. ``DeploymentAlarms`` work with the ``ECS`` deployment controller, every strategy here.
+    A smoke test does not count (docs/decisions.md, "Deploys that cannot hurt"): it judges one request
+    before production traffic moves, not the errors after the shift nor tasks that never start."""
+    if strategy.shifts_traffic and not alarms:
+        raise ConfigError("DeploymentStrategy.kind", strategy.kind, f"{ROLLING}, or {strategy.kind} with "
+            f"FargateServiceArgs.alarms: true (a {strategy.kind} deployment rolls back only on its deployment "
+            "alarms, target 5xx and unhealthy targets: the circuit breaker is for rolling deployments only, ECS "
+            "DeploymentCircuitBreaker)")  # fmt: skip
+
+
 #: RFC 7230 ``token`` characters, which ELB allows in a header name (``HttpHeaderConditionConfig``:
 #: "The maximum length is 40 characters ... The allowed characters are specified by RFC 7230").
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,40}")

@@ -4,7 +4,8 @@ cloud SDK.
 
 The spec holds every plain field and checks its own rules (``ServiceSpec``); the args check only what
 joins the spec to these Inputs: a route given exactly when the spec has one, the secret values named
-by the spec, and a load balancer's metric dimension where the alarms or the scaling need it.
+by the spec, a load balancer's metric dimension where the alarms or the scaling need it, and the alarms a
+traffic-shifting deployment rolls back on.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..edge.service_route_args import check_alarm_dimension
 from ..errors import ConfigError, collect
 from ..observability.alarm_rules import Alarms
 from .cluster_spec import ExistingCluster
+from .deployment_strategy import check_rollback
 from .service_spec import ServiceSpec
 
 if TYPE_CHECKING:
@@ -50,7 +52,8 @@ class FargateServiceArgs:
     alarms: Alarms | None = None
     """CloudWatch alarms and the dashboard (and an SNS topic for their addresses). With a route (which then
     needs ``load_balancer_arn_suffix``) also its 5xx, unhealthy-target and response-time alarms, the
-    first two rolling back a deployment, and its widgets. Default None."""
+    first two rolling back a deployment, and its widgets. Required with a canary, linear or blue/green
+    deployment, which nothing else rolls back (``check_rollback``). Default None."""
     lifecycle_hooks: Sequence[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict] = ()
     """Lambda functions ECS runs at stages of a deployment (``deploymentConfiguration.lifecycleHooks``),
     e.g. a ``SmokeTest``'s ``lifecycle_hook``. Default none."""
@@ -60,7 +63,7 @@ class FargateServiceArgs:
     Outputs (``pulumi.Config().require_secret``). Default none."""
 
     def __post_init__(self) -> None:
-        collect(self._check_route, self._check_secret_values, self._check_load_balancer_metrics)
+        collect(self._check_route, self._check_secret_values, self._check_load_balancer_metrics, self._check_rollback)
 
     def _check_route(self) -> None:
         if (self.route is None) != (self.spec.route is None):
@@ -86,3 +89,8 @@ class FargateServiceArgs:
         if self.route is not None:
             # The route's own rule, before the service registers its first child.
             check_alarm_dimension("FargateServiceArgs.alarms", self.alarms, self.route)
+
+    def _check_rollback(self) -> None:
+        # Before the service registers its first child, as the program does with its other mistakes.
+        if self.spec.route is not None:
+            check_rollback(self.spec.route.deployment, alarms=self.alarms is not None)

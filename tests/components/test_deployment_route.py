@@ -15,10 +15,11 @@ from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from tests.components.builders import LB_SUFFIX, service
-from tools.offline import RecordingMocks
+from tools.offline import RecordingMocks, run_mocked
 
 SERVICE = "aws:ecs/service:Service"
 RULE = "aws:lb/listenerRule:ListenerRule"
+CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/shared"
 CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal("2.5"), canary_bake_minutes=15, bake_minutes=5)
 
 
@@ -111,6 +112,28 @@ def test_only_a_route_holds_a_deployment_strategy_so_a_worker_can_only_roll(mock
     assert "deployment" in fields[RouteSpec] and "deployment" not in fields[ServiceSpec] | fields[FargateServiceArgs]
     worker = mocked(lambda: service(route=None))
     assert worker.one(SERVICE).inputs["deploymentConfiguration"]["strategy"] == "ROLLING"
+
+
+@pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
+def test_a_shifting_service_without_alarms_is_refused_before_it_registers_anything(kind: str) -> None:
+    """Nothing else rolls a shifting deployment back: the circuit breaker is for rolling ones only (ECS
+    DeploymentCircuitBreaker), so without its deployment alarms a revision serving 5xx takes all traffic."""
+    mocks = RecordingMocks()
+
+    def program() -> None:
+        # In an existing cluster: the service's are the only resources the program would register.
+        service(deployment=DeploymentStrategy(kind=kind), cluster_arn=CLUSTER_ARN)
+
+    with pytest.raises(ConfigError) as error:
+        run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
+    assert (error.value.key, error.value.value) == ("DeploymentStrategy.kind", kind)
+    assert error.value.allowed.startswith(f"rolling, or {kind} with FargateServiceArgs.alarms: true")
+    assert mocks.resources == []
+
+
+def test_a_rolling_service_needs_no_alarms_its_circuit_breaker_rolls_it_back(mocked) -> None:
+    quiet = mocked(lambda: service()).one(SERVICE).inputs
+    assert quiet["deploymentCircuitBreaker"] == {"enable": True, "rollback": True} and "alarms" not in quiet
 
 
 def test_a_canary_with_a_smaller_max_percent_is_refused() -> None:

@@ -10,13 +10,13 @@ from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
 from components.edge.smoke_test_rules import FUNCTION_TIMEOUT_SECONDS, INVOKE, STAGE, SmokeTestSpec
 from components.errors import ConfigError
+from components.observability.alarm_rules import Alarms
 from components.service.deployment_strategy import DeploymentStrategy
-from tests.components.builders import service
+from tests.components.builders import LB_SUFFIX, service
 from tests.models.iam import Request, role_allows
 from tools.offline import RecordingMocks, run_mocked
 
 SERVICE = "aws:ecs/service:Service"
-FUNCTION = "aws:lambda/function:Function"
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
 HEADER = ("x-deploy-test", "1")
@@ -35,6 +35,9 @@ def smoke(mocked) -> RecordingMocks:
             deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
             test_header=HEADER,
             lifecycle_hooks=[test.lifecycle_hook],
+            # A canary rolls back only on its deployment alarms (check_rollback).
+            alarms=Alarms(),
+            load_balancer_arn_suffix=LB_SUFFIX,
         )
 
     return mocked(build)
@@ -55,7 +58,7 @@ def test_the_service_runs_the_smoke_test_after_the_test_shift_with_the_role_ecs_
 
 
 def test_the_function_requests_the_test_route_from_outside_the_vpc(smoke: RecordingMocks) -> None:
-    function = smoke.one(FUNCTION).inputs
+    function = by_name(smoke, "svc-smoke-function").inputs  # the alarms' task counter is another
     assert "vpcConfig" not in function
     assert function["environment"]["variables"] == {
         "URL": "https://app.example.com/health?deep=1",
@@ -89,7 +92,8 @@ def test_the_functions_own_role_is_lambdas_and_writes_only_its_log_group(smoke: 
 
 
 def test_a_service_without_hooks_sends_none(mocked) -> None:
-    mocks = mocked(lambda: service(deployment=DeploymentStrategy(kind="canary")))
+    canary = DeploymentStrategy(kind="canary")
+    mocks = mocked(lambda: service(deployment=canary, alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX))
     assert "lifecycleHooks" not in mocks.one(SERVICE).inputs["deploymentConfiguration"]
 
 

@@ -114,19 +114,27 @@ CASES = [
     ({"domainName": "app.example.com", "certificateArn": EU_CERTIFICATE}, "certificateArn"),
     ({"secrets": f'["DB_PASSWORD={PARTIAL_SECRET}:password::"]'}, "secrets"),
     ({"deploymentStrategy": "bluegreen"}, "deploymentStrategy"),
-    ({"deploymentStrategy": "canary", "canaryPercent": "0.05"}, "canaryPercent"),
-    ({"deploymentStrategy": "canary", "canaryPercent": "ten"}, "canaryPercent"),
-    ({"deploymentStrategy": "linear", "linearStepPercent": "2"}, "linearStepPercent"),
-    ({"deploymentStrategy": "canary", "canaryBakeMinutes": "1441"}, "canaryBakeMinutes"),
-    ({"deploymentStrategy": "blueGreen", "deploymentBakeMinutes": "-1"}, "deploymentBakeMinutes"),
-    ({"deploymentStrategy": "canary", "maxPercent": "150"}, "maxPercent"),
-    ({"deploymentStrategy": "linear", "minHealthyPercent": "50"}, "minHealthyPercent"),
+    # Without deployment alarms nothing rolls a shifting deployment back (the circuit breaker is rolling's).
+    ({"deploymentStrategy": "canary"}, "deploymentStrategy"),
+    ({"deploymentStrategy": "linear"}, "deploymentStrategy"),
+    ({"deploymentStrategy": "blueGreen"}, "deploymentStrategy"),
+    ({"deploymentStrategy": "canary", "alarms": "true", "canaryPercent": "0.05"}, "canaryPercent"),
+    ({"deploymentStrategy": "canary", "alarms": "true", "canaryPercent": "ten"}, "canaryPercent"),
+    ({"deploymentStrategy": "linear", "alarms": "true", "linearStepPercent": "2"}, "linearStepPercent"),
+    ({"deploymentStrategy": "canary", "alarms": "true", "canaryBakeMinutes": "1441"}, "canaryBakeMinutes"),
+    ({"deploymentStrategy": "blueGreen", "alarms": "true", "deploymentBakeMinutes": "-1"}, "deploymentBakeMinutes"),
+    ({"deploymentStrategy": "canary", "alarms": "true", "maxPercent": "150"}, "maxPercent"),
+    ({"deploymentStrategy": "linear", "alarms": "true", "minHealthyPercent": "50"}, "minHealthyPercent"),
     ({"deploymentTestHeader": "x-deploy-test=1"}, "deploymentTestHeader"),
     ({"deploymentSmokeTest": "true"}, "deploymentSmokeTest"),  # rolling: no test rule
-    ({"deploymentStrategy": "canary", "deploymentSmokeTest": "true"}, "deploymentSmokeTest"),  # no test header
+    (  # no test header
+        {"deploymentStrategy": "canary", "alarms": "true", "deploymentSmokeTest": "true"},
+        "deploymentSmokeTest",
+    ),
     (
         {
             "deploymentStrategy": "canary",
+            "alarms": "true",
             "deploymentTestHeader": "x-deploy-test=1",
             "deploymentSmokeTest": "true",
             "allowedCidrs": '["203.0.113.0/24"]',
@@ -137,6 +145,7 @@ CASES = [
     (  # the review's reproduction: the health check path misses the test rule's /api/* pattern
         {
             "deploymentStrategy": "canary",
+            "alarms": "true",
             "deploymentTestHeader": "x-deploy-test=1",
             "deploymentSmokeTest": "true",
             "allowedCidrs": '["0.0.0.0/0"]',
@@ -145,10 +154,14 @@ CASES = [
         },
         "deploymentSmokeTestPath",
     ),
-    ({"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test"}, "deploymentTestHeader"),
+    (
+        {"deploymentStrategy": "canary", "alarms": "true", "deploymentTestHeader": "x-deploy-test"},
+        "deploymentTestHeader",
+    ),
     (
         {
             "deploymentStrategy": "canary",
+            "alarms": "true",
             "deploymentTestHeader": "x=1",
             "pathPatterns": '["/a/*"]',
             "listenerRulePriority": "1",
@@ -501,14 +514,20 @@ def test_access_logs_in_a_partition_elb_documents_no_delivery_for_fail_before_an
         ({"heapPercent": "95", "uvThreadpoolSize": "0", "mallocArenaMax": "100"},
          {"heapPercent", "uvThreadpoolSize", "mallocArenaMax"}),
         # A spec that fails its own checks is checked against the deployment strategy all the same.
-        ({"cpu": "1000", "deploymentStrategy": "canary", "maxPercent": "150"}, {"cpu", "maxPercent"}),
+        ({"cpu": "1000", "deploymentStrategy": "canary", "alarms": "true", "maxPercent": "150"},
+         {"cpu", "maxPercent"}),
         ({"heapPercent": "95", "environment": '["PORT=8080"]'}, {"heapPercent", "environment"}),
         # The smoke test is held to the canary strategy though the strategy's own maxPercent is wrong...
-        ({"deploymentStrategy": "canary", "maxPercent": "150", "deploymentSmokeTest": "true"},
+        ({"deploymentStrategy": "canary", "alarms": "true", "maxPercent": "150", "deploymentSmokeTest": "true"},
          {"maxPercent", "deploymentSmokeTest"}),
         # ...and with the test header it needs, nothing but maxPercent is wrong.
-        ({"deploymentStrategy": "canary", "maxPercent": "150", "deploymentSmokeTest": "true",
+        ({"deploymentStrategy": "canary", "alarms": "true", "maxPercent": "150", "deploymentSmokeTest": "true",
           "deploymentTestHeader": "x-deploy-test=1"}, {"maxPercent"}),
+        # A shifting strategy without alarms is reported with an unrelated mistake...
+        ({"deploymentStrategy": "linear", "cpu": "1000"}, {"deploymentStrategy", "cpu"}),
+        # ...and a smoke test is no stand-in for the alarms: it sees neither 5xx after the shift nor crashing tasks.
+        ({"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test=1", "deploymentSmokeTest": "true"},
+         {"deploymentStrategy"}),
     ],
 )  # fmt: skip
 def test_cross_key_checks_are_reported_in_the_same_run_as_per_key_errors(
@@ -528,6 +547,8 @@ def test_cross_key_checks_are_reported_in_the_same_run_as_per_key_errors(
         ({"cpu": "abc", "memory": "3000"}, "cpu"),
         # desiredCount's check against minCount needs a minCount that passed its own range check.
         ({"autoscaling": "true", "minCount": "-1", "desiredCount": "0"}, "minCount"),
+        # A canary needs alarms: with the alarms key refused (off, as its default reads) that would judge a stand-in.
+        ({"deploymentStrategy": "canary", "alarms": "yes"}, "alarms"),
     ],
 )
 def test_a_cross_check_needing_a_value_that_failed_its_own_check_is_skipped(

@@ -19,8 +19,9 @@ EXEC = {"enableExecuteCommand": "true"}
 DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"}
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 ALARMS = {"alarms": "true"}
-CANARY = {"deploymentStrategy": "canary"}
-LINEAR = {"deploymentStrategy": "linear"}
+# A shifting strategy rolls back only on its deployment alarms: refused without them.
+CANARY = ALARMS | {"deploymentStrategy": "canary"}
+LINEAR = ALARMS | {"deploymentStrategy": "linear"}
 TESTED = CANARY | {"deploymentTestHeader": "x-deploy-test=1"}
 SMOKE = TESTED | {"deploymentSmokeTest": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
@@ -85,7 +86,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "healthCheckGracePeriodSeconds": ({}, {"healthCheckGracePeriodSeconds": "120"}),
     "minHealthyPercent": ({}, {"minHealthyPercent": "50"}),
     "maxPercent": ({}, {"maxPercent": "150"}),
-    "deploymentStrategy": ({}, CANARY),
+    "deploymentStrategy": (ALARMS, CANARY),
     "canaryPercent": (CANARY, CANARY | {"canaryPercent": "2.5"}),
     "canaryBakeMinutes": (CANARY, CANARY | {"canaryBakeMinutes": "15"}),
     "linearStepPercent": (LINEAR, LINEAR | {"linearStepPercent": "25"}),

@@ -150,6 +150,18 @@ def test_a_mistake_is_one_clean_line_and_exit_2(
     assert err.startswith(message) and "Traceback" not in err
 
 
+@pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
+def test_a_shifting_strategy_without_alarms_is_refused_naming_the_strategy(
+    capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """The review's reproduction: the dev stack (alarms off) with a shifting strategy planned a service with
+    neither a circuit breaker nor deployment alarms, so nothing would roll a bad revision back."""
+    code, out, err = plan(capsys, "--set", f"deploymentStrategy={kind}", "--json")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: config 'deploymentStrategy': got '{kind}'; allowed: rolling, or {kind} with "
+                          "alarms: true (")  # fmt: skip
+
+
 def test_every_config_mistake_is_reported_at_once_one_line_per_key(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = plan(
         capsys, "--set", "useSpot=false", "--set", "cpu=abc", "--set", "allowedCidrs=10.0.0.1/24",

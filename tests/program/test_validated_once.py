@@ -212,6 +212,9 @@ TWICE_ALLOWED = {
     "components.service.sidecar.check_pullable_under_default_boundary": "FargateService.check_spec's rule",
     "components.edge.service_route_args.check_alarm_dimension": "the route's alarms' dimension, as "
     "ServiceRoute.check_name above: FargateServiceArgs before the first child, ServiceRouteArgs when built",
+    "components.service.deployment_strategy.check_rollback": "a shifting strategy without alarms is the "
+    "program's config mistake, reported with the others (settings.py); FargateServiceArgs again when built, as "
+    "check_alarm_dimension above",
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
     "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
     "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",

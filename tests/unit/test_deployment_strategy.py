@@ -22,14 +22,18 @@ from components.edge.route_spec import RouteSpec
 from components.errors import ConfigError
 from components.observability.alarm_rules import MIN_REQUESTS, Alarms, alarm_definitions
 from components.service.deployment_strategy import (
+    API_STRATEGY,
+    KINDS,
     MARGIN_MINUTES,
     MAX_DEPLOY_MINUTES,
     SCALE_UP_MINUTES,
     DeploymentStrategy,
+    check_rollback,
     check_rolling_percents,
     parse_percent,
     parse_test_header,
 )
+from tests.models.aws_api import documentation
 from tests.models.cloudwatch import as_sent
 from tests.models.ecs_deployment import Traffic, deploy, green_share
 from tests.models.iam import Request, role_allows
@@ -54,6 +58,40 @@ def test_a_value_outside_ecs_limits_is_refused_with_its_key(field: str, value: o
     with pytest.raises(ConfigError) as error:
         DeploymentStrategy(**{field: value})  # type: ignore[arg-type]
     assert error.value.key == key
+
+
+#: ECS's two ways to detect a failed deployment and roll it back (ECS guide, "Amazon ECS deployment failure
+#: detection"), each with the deployment strategies botocore lets it serve.
+BREAKER = (
+    "The deployment circuit breaker can only be used for services using the rolling update ( ECS ) deployment type."
+)
+ALARMS = "You can only use the DeploymentAlarms method to detect failures when the DeploymentController is set to ECS ."
+
+
+def rollback_methods(kind: str, *, alarms: bool) -> set[str]:
+    """What rolls back a deployment of ``kind`` on ECS's deployment controller (the only one this project
+    uses): the circuit breaker for the rolling update type alone (``BREAKER``), the deployment alarms with
+    every strategy (``ALARMS``), when the service has them."""
+    breaker = {"circuit breaker"} if API_STRATEGY[kind] == "ROLLING" else set()
+    return breaker | ({"deployment alarms"} if alarms else set())
+
+
+def test_botocore_says_which_deployments_each_rollback_method_serves() -> None:
+    assert BREAKER in documentation("ecs", "DeploymentCircuitBreaker")
+    assert ALARMS in documentation("ecs", "DeploymentAlarms")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("alarms", [True, False])
+def test_a_strategy_is_refused_exactly_when_nothing_would_roll_it_back(kind: str, alarms: bool) -> None:
+    strategy = DeploymentStrategy(kind=kind)
+    if rollback_methods(kind, alarms=alarms):
+        check_rollback(strategy, alarms=alarms)
+        return
+    with pytest.raises(ConfigError) as error:
+        check_rollback(strategy, alarms=alarms)
+    assert (error.value.key, error.value.value) == ("DeploymentStrategy.kind", kind)
+    assert error.value.allowed.startswith(f"rolling, or {kind} with FargateServiceArgs.alarms: true")
 
 
 @given(st.integers(min_value=1, max_value=1000))

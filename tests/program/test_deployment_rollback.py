@@ -1,0 +1,79 @@
+"""Every deployment the stacks register can roll back, by ECS's own rules: the circuit breaker "can only be
+used for services using the rolling update (ECS) deployment type" (botocore ``ecs`` ``DeploymentCircuitBreaker``),
+so a canary, linear or blue/green service rolls back on its deployment alarms alone (``DeploymentAlarms``:
+any strategy of the ``ECS`` deployment controller). Walked over every program of ``tests/program/stacks.py``
+and the dev stack with each shifting strategy, as a user would set it."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from components.service.deployment_strategy import API_STRATEGY, ROLLING
+from tests.program.stacks import PROGRAMS, recorded_run, run_config
+from tools.offline import Run
+
+SERVICE = "aws:ecs/service:Service"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+#: The dev stack with each shifting strategy and, as it must have, its alarms.
+SHIFTING = {f"dev-{kind}": {"deploymentStrategy": kind, "alarms": "true"} for kind in API_STRATEGY if kind != ROLLING}
+
+
+#: Every run walked: the stacks' programs and the shifting variants.
+NAMES = (*PROGRAMS, *SHIFTING)
+
+
+def run_of(name: str) -> Run:
+    return recorded_run("dev", SHIFTING[name]) if name in SHIFTING else run_config(name)
+
+
+def rollback_methods(service: Mapping[str, Any], alarm_names: set[str]) -> set[str]:
+    """What rolls a deployment of this service back, as ECS applies its settings: the circuit breaker for a
+    rolling deployment only, the deployment alarms (enabled, with rollback, naming alarms the stack has) for
+    any."""
+    methods: set[str] = set()
+    breaker, alarms = service.get("deploymentCircuitBreaker") or {}, service.get("alarms") or {}
+    rolling = service["deploymentConfiguration"]["strategy"] == API_STRATEGY[ROLLING]
+    if rolling and breaker.get("enable") and breaker.get("rollback"):
+        methods.add("circuit breaker")
+    named = set(alarms.get("alarmNames") or ())
+    if alarms.get("enable") and alarms.get("rollback") and named and named <= alarm_names:
+        methods.add("deployment alarms")
+    return methods
+
+
+def services(run: Run) -> list[tuple[dict[str, Any], set[str]]]:
+    """Each ECS service of the run, with the names of the run's alarms."""
+    names = {alarm.outputs.get("name") for alarm in run.mocks.resources if alarm.type == ALARM}
+    return [(r.inputs, {n for n in names if n}) for r in run.mocks.resources if r.type == SERVICE]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_deployment_the_stack_registers_can_roll_back(name: str) -> None:
+    for service, alarm_names in services(run_of(name)):
+        assert rollback_methods(service, alarm_names), f"{name}: {service['name']} has no way to roll back"
+
+
+def test_every_shifting_service_rolls_back_on_its_deployment_alarms() -> None:
+    shifting = {
+        name: service["alarms"]
+        for name in NAMES
+        for service, _ in services(run_of(name))
+        if service["deploymentConfiguration"]["strategy"] != API_STRATEGY[ROLLING]
+    }
+    # Not vacuous: prod's canary, the maximal stack's linear deployment and each strategy on dev.
+    assert set(shifting) == {"prod", "maximal", *SHIFTING}
+    assert all(alarms["enable"] is True and alarms["rollback"] is True for alarms in shifting.values())
+
+
+def test_a_service_without_alarms_or_a_rolling_strategy_would_be_found() -> None:
+    """Not vacuous: the model finds nothing that rolls back a canary without alarms, nor one whose alarms
+    are off, nor a circuit breaker sent with one."""
+    canary = {"deploymentConfiguration": {"strategy": "CANARY"}, "deploymentCircuitBreaker": {"enable": True,
+              "rollback": True}}  # fmt: skip
+    assert rollback_methods(canary, set()) == set()
+    off = canary | {"alarms": {"alarmNames": ["a"], "enable": True, "rollback": False}}
+    assert rollback_methods(off, {"a"}) == set()
+    assert rollback_methods(off | {"alarms": {"alarmNames": ["a"], "enable": True, "rollback": True}}, {"a"}) == {
+        "deployment alarms"
+    }
