@@ -4,7 +4,7 @@ import pytest
 
 from components.errors import ConfigError
 from components.network.network import Network, NetworkSpec
-from tests.models.awsx_subnets import SUBNET_PREFIXES, default_subnets
+from tests.models.awsx_subnets import LOAD_BALANCER_SUBNET_PREFIXES, SUBNET_PREFIXES, default_subnets
 
 
 def network_outputs(mocked, args: NetworkSpec) -> tuple[Any, dict[str, Any]]:
@@ -101,14 +101,16 @@ def test_bad_network_settings_are_rejected_naming_the_key(kwargs: dict, key: str
 
 @pytest.mark.parametrize("azs", range(2, 7))
 @pytest.mark.parametrize("prefix", range(16, 25))
-def test_a_new_vpc_is_accepted_exactly_when_every_subnet_awsx_lays_out_is_one_ec2_creates(
+def test_a_new_vpc_is_accepted_exactly_when_every_subnet_awsx_lays_out_serves_its_purpose(
     prefix: int, azs: int
 ) -> None:
     """awsx's own default layout (tests/models/awsx_subnets.py, checked against awsx's test of 3 AZs)
-    against EC2's subnet sizes: /24 with 5 or 6 AZs would give /29 public subnets."""
+    against EC2's subnet sizes and ELB's for the load balancer's (public) subnets: /24 with 5 or 6 AZs
+    would give /29 public subnets, which EC2 does not create, and with 3 or 4 AZs /28 ones, below ELB's /27."""
     cidr = f"10.0.0.0/{prefix}"
     layout = default_subnets(cidr, azs)
     creatable = all(subnet.prefixlen in SUBNET_PREFIXES for subnets in layout.values() for subnet in subnets)
+    creatable &= all(subnet.prefixlen in LOAD_BALANCER_SUBNET_PREFIXES for subnet in layout["public"])
     try:
         NetworkSpec(mode="new", vpc_cidr=cidr, availability_zones=azs)
     except ConfigError as error:

@@ -337,7 +337,8 @@ NAMED_AFTER_THE_STACK = (
 def test_a_stack_name_is_refused_exactly_when_aws_would_refuse_a_name_made_from_it(stack: str) -> None:
     """The security groups and the access-log bucket are named after the stack too: EC2 refuses a group
     name starting with ``sg-``, S3 a bucket name with a reserved prefix (the AWS input contract's rules,
-    which hold the names Pulumi makes from a resource's name)."""
+    which hold the names Pulumi makes from a resource's name). With access logs on, as a stack may turn
+    them on later: the name is refused without them too."""
     aws_refuses = any(CONTRACT.problems(typ, name.format(stack), {})[0] for typ, name in NAMED_AFTER_THE_STACK)
     mocks = RecordingMocks()
     try:
