@@ -112,6 +112,35 @@ def _service_strategy(_: str, props: Props, config: Config) -> list[str]:
     return found
 
 
+#: The strategies that shift traffic between two target groups: their deployments roll back on the
+#: deployment alarms alone (botocore ``ecs`` ``DeploymentCircuitBreaker``: "can only be used for services
+#: using the rolling update (ECS) deployment type").
+SHIFTING_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
+
+
+def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
+    """Every deployment of an ECS-controlled service can roll back: a rolling one on the circuit breaker or
+    the deployment alarms, a traffic-shifting one on the alarms (``DeploymentAlarms``: with the ``ECS``
+    controller only; CodeDeploy and external controllers roll back by their own means)."""
+    if ((props.get("deploymentController") or {}).get("type") or "ECS") != "ECS":
+        return []
+    alarms = props.get("alarms") or {}
+    alarmed = bool(alarms.get("enable") and alarms.get("rollback") and alarms.get("alarmNames"))
+    strategy = (props.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
+    if strategy in SHIFTING_STRATEGIES:
+        return [] if alarmed else [
+            f"A {strategy} deployment rolls back only on its deployment alarms (the circuit breaker is for rolling "
+            'deployments); set alarms={"enable": True, "rollback": True, "alarm_names": [...]}.'
+        ]  # fmt: skip
+    breaker = props.get("deploymentCircuitBreaker") or {}
+    if alarmed or (breaker.get("enable") and breaker.get("rollback")):
+        return []
+    return [
+        "A rolling deployment with neither the circuit breaker nor deployment alarms never rolls back; set "
+        'deployment_circuit_breaker={"enable": True, "rollback": True}.'
+    ]
+
+
 def _ports(props: Props) -> tuple[int, int]:
     return int(props.get("fromPort") or 0), int(props.get("toPort") or 0)
 
@@ -778,6 +807,12 @@ RULES: tuple[Rule, ...] = (
         ("aws:ecs/service:Service",),
         _service_strategy,
         {"minOnDemandBase": {"type": "integer", "minimum": 0, "default": 0}},
+    ),
+    Rule(
+        "ecs-deployments-roll-back",
+        "ECS deployments can roll back: a rolling one on the circuit breaker or alarms, a shifting one on alarms.",
+        ("aws:ecs/service:Service",),
+        _deployments_roll_back,
     ),
     Rule(
         "no-world-open-ingress",

@@ -146,6 +146,7 @@ def test_allowing_ecs_exec_waives_the_exec_flag_and_the_writable_root_and_nothin
         "capacityProviderStrategies": GOOD_STRATEGY,
         "networkConfiguration": {"assignPublicIp": True},
         "enableExecuteCommand": True,
+        "deploymentCircuitBreaker": ROLLS_BACK,
     }
     hardening = [m for m in violations(TASK, task, allowed) if m.startswith("ecs-containers-hardened:")]
     assert [m.split(":", 1)[1].split(";")[0].strip() for m in hardening] == [
@@ -210,6 +211,7 @@ GOOD_STRATEGY = [
     {"capacityProvider": "FARGATE_SPOT", "weight": 1},
 ]
 ARM64 = {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}
+ROLLS_BACK = {"enable": True, "rollback": True}
 CONTAINER = {"name": "app", "stopTimeout": 120, "user": "1000:1000"}
 WORLD_3000 = {"protocol": "tcp", "fromPort": 3000, "toPort": 3000, "cidrBlocks": ["0.0.0.0/0"]}
 WORLD_5432 = {"type": "ingress", "protocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrBlocks": ["0.0.0.0/0"]}
@@ -222,6 +224,30 @@ BAD = [
     (SERVICE, {"launchType": "FARGATE", "capacityProviderStrategies": GOOD_STRATEGY}, "remove launch_type"),
     (SERVICE, {"capacityProviderStrategies": [{"capacityProvider": "FARGATE", "weight": 1}]}, "has no FARGATE_SPOT"),
     (SERVICE, {"launchType": "FARGATE"}, "no capacity-provider strategy"),
+    (
+        SERVICE,
+        {"capacityProviderStrategies": GOOD_STRATEGY, "deploymentConfiguration": {"strategy": "CANARY"}},
+        'set alarms={"enable": True, "rollback": True',
+    ),
+    (
+        SERVICE,
+        {
+            "capacityProviderStrategies": GOOD_STRATEGY,
+            "deploymentConfiguration": {"strategy": "LINEAR"},
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+        },
+        "rolls back only on its deployment alarms",
+    ),
+    (
+        SERVICE,
+        {
+            "capacityProviderStrategies": GOOD_STRATEGY,
+            "deploymentConfiguration": {"strategy": "BLUE_GREEN"},
+            "alarms": {"enable": True, "rollback": False, "alarmNames": ["a"]},
+        },
+        "rolls back only on its",
+    ),
+    (SERVICE, {"capacityProviderStrategies": GOOD_STRATEGY}, 'set deployment_circuit_breaker={"enable": True'),
     (INGRESS_RULE, {"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22}, "ports 22-22"),
     (INGRESS_RULE, {"cidrIpv6": "::/0", "ipProtocol": "-1", "fromPort": 0, "toPort": 0}, "Ingress from ::/0"),
     (INGRESS_RULE, {"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 0, "toPort": 65535}, "ports 0-65535"),
@@ -329,12 +355,30 @@ def test_each_rule_fires_on_a_bad_resource_with_a_message_that_says_how_to_fix_i
     assert any(fix in message for message in reported), reported
 
 
+@pytest.mark.parametrize(
+    "props",
+    [
+        {"deploymentCircuitBreaker": ROLLS_BACK},
+        {"deploymentConfiguration": {"strategy": "ROLLING"}, "alarms": {"enable": True, "rollback": True,
+                                                                        "alarmNames": ["a"]}},
+        {"deploymentConfiguration": {"strategy": "CANARY"}, "alarms": {"enable": True, "rollback": True,
+                                                                       "alarmNames": ["a"]}},
+        {"deploymentController": {"type": "CODE_DEPLOY"}},
+    ],
+)  # fmt: skip
+def test_a_deployment_that_can_roll_back_passes(props: dict[str, Any]) -> None:
+    """Rolling on the circuit breaker or the alarms, shifting on the alarms; CodeDeploy rolls back itself."""
+    reported = validate(SERVICE, {"capacityProviderStrategies": GOOD_STRATEGY, **props})
+    assert [m for m in reported if m.startswith("ecs-deployments-roll-back")] == []
+
+
 def test_production_needs_an_on_demand_base_and_dev_does_not() -> None:
     all_spot = {
         "capacityProviderStrategies": [
             {"capacityProvider": "FARGATE", "weight": 0},
             {"capacityProvider": "FARGATE_SPOT", "weight": 1},
-        ]
+        ],
+        "deploymentCircuitBreaker": ROLLS_BACK,
     }
     assert validate(SERVICE, all_spot, stack_policy_config("dev")) == []
     (message,) = validate(SERVICE, all_spot, stack_policy_config("prod"))
