@@ -103,6 +103,8 @@ image = AppImage(
     f"{stack}-app",
     AppImageArgs(spec=settings.image, build_secrets=build_secrets, builder=BUILDER),
 )
+if small := settings.network.small_load_balancer_subnets:
+    pulumi.log.warn(f"vpcCidr: {small}")
 network = Network(f"{stack}-net", settings.network)
 load_balancer = LoadBalancer(
     f"{stack}-web",

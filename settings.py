@@ -182,7 +182,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("deletionProtection", "boolean", FROM_SPEC, "Load-balancer deletion protection: pulumi destroy fails until it is turned off again.", ("LoadBalancerSpec.deletion_protection",)),
     ConfigKey("idleTimeoutSeconds", "integer", FROM_SPEC, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it.", ("LoadBalancerSpec.idle_timeout_seconds",)),
     ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets).", ("NetworkSpec.mode",)),
-    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24; /23 or larger with 3 or 4 availabilityZones, /22 with 5 or 6, so that each public subnet, the load balancer's, is a /27 or larger).", ("NetworkSpec.vpc_cidr",)),
+    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24; /23 or larger with 5 or 6 availabilityZones, as EC2 creates subnets of /28 or larger; ELB recommends /27 public subnets for the load balancer: /24 with 2 AZs, /23 with 3 or 4, /22 with 5 or 6, or larger, and the plan warns below).", ("NetworkSpec.vpc_cidr",)),
     ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6).", ("NetworkSpec.availability_zones",)),
     ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkSpec.nat_strategy",)),
     ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkSpec.vpc_id",)),

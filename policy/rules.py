@@ -112,32 +112,36 @@ def _service_strategy(_: str, props: Props, config: Config) -> list[str]:
     return found
 
 
-#: The strategies that shift traffic between two target groups: their deployments roll back on the
-#: deployment alarms alone (botocore ``ecs`` ``DeploymentCircuitBreaker``: "can only be used for services
-#: using the rolling update (ECS) deployment type").
+#: The strategies that shift traffic between two target groups. Canary and linear roll back on the
+#: deployment alarms: botocore ``ecs`` ``DeploymentCircuitBreaker`` says the breaker "can only be used for
+#: services using the rolling update (ECS) deployment type". Blue/green may have the breaker instead: the ECS
+#: guide, "Amazon ECS deployment failure detection", says both methods "support rolling update deployment and
+#: blue/green deployment types".
 SHIFTING_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
+BREAKER_STRATEGIES = ("ROLLING", "BLUE_GREEN")
 
 
 def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
-    """Every deployment of an ECS-controlled service can roll back: a rolling one on the circuit breaker or
-    the deployment alarms, a traffic-shifting one on the alarms (``DeploymentAlarms``: with the ``ECS``
-    controller only; CodeDeploy and external controllers roll back by their own means)."""
+    """Every deployment of an ECS-controlled service can roll back (``DeploymentAlarms``: with the ``ECS``
+    controller only; CodeDeploy and external controllers are not checked here)."""
     if ((props.get("deploymentController") or {}).get("type") or "ECS") != "ECS":
         return []
     alarms = props.get("alarms") or {}
-    alarmed = bool(alarms.get("enable") and alarms.get("rollback") and alarms.get("alarmNames"))
-    strategy = (props.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
-    if strategy in SHIFTING_STRATEGIES:
-        return [] if alarmed else [
-            f"A {strategy} deployment rolls back only on its deployment alarms (the circuit breaker is for rolling "
-            'deployments); set alarms={"enable": True, "rollback": True, "alarm_names": [...]}.'
-        ]  # fmt: skip
     breaker = props.get("deploymentCircuitBreaker") or {}
-    if alarmed or (breaker.get("enable") and breaker.get("rollback")):
+    strategy = (props.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
+    if alarms.get("enable") and alarms.get("rollback") and alarms.get("alarmNames"):
         return []
+    if strategy in BREAKER_STRATEGIES and breaker.get("enable") and breaker.get("rollback"):
+        return []
+    if strategy in SHIFTING_STRATEGIES and strategy not in BREAKER_STRATEGIES:
+        return [
+            f"A {strategy} deployment rolls back only on its deployment alarms (the circuit breaker is documented "
+            'for rolling and blue/green deployments); set alarms={"enable": True, "rollback": True, "alarm_names": '
+            "[...]}."
+        ]
     return [
-        "A rolling deployment with neither the circuit breaker nor deployment alarms never rolls back; set "
-        'deployment_circuit_breaker={"enable": True, "rollback": True}.'
+        f"A {strategy} deployment with neither the circuit breaker nor deployment alarms, each with rollback, never "
+        'rolls back; set deployment_circuit_breaker={"enable": True, "rollback": True} or alarms.'
     ]
 
 
@@ -810,7 +814,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "ecs-deployments-roll-back",
-        "ECS deployments can roll back: a rolling one on the circuit breaker or alarms, a shifting one on alarms.",
+        "ECS deployments can roll back: rolling, blue/green on the breaker or alarms, canary, linear on alarms.",
         ("aws:ecs/service:Service",),
         _deployments_roll_back,
     ),

@@ -13,10 +13,11 @@ VPC_MODES = ("default", "new", "existing")
 NAT_STRATEGIES = ("None", "Single", "OnePerAz")
 #: The smallest IPv4 subnet EC2 creates: /28 (VPC User Guide, "Subnet CIDR blocks": /16 to /28).
 SMALLEST_SUBNET = 28
-#: The smallest subnet for the load balancer, which takes the public subnets: the ELB guide, "Subnets for
-#: your load balancer": "verify that each subnet for your load balancer has a CIDR block with at least a
-#: /27 bitmask ... and has at least 8 free IP addresses" (to scale; tasks without NAT share them too).
-SMALLEST_LOAD_BALANCER_SUBNET = 27
+#: The smallest subnet ELB recommends for the load balancer, which takes the public subnets: the ELB guide,
+#: "Subnets for your load balancer": "To ensure that your load balancer can scale properly, verify that each
+#: subnet ... has a CIDR block with at least a /27 bitmask ... and has at least 8 free IP addresses" (a /28
+#: has 11; tasks without NAT share them too). A recommendation: a /28 deploys, and 0.4.0 stacks have them.
+RECOMMENDED_LOAD_BALANCER_SUBNET = 27
 
 
 def public_subnet_prefix(vpc_prefix: int, azs: int) -> int:
@@ -53,15 +54,14 @@ class NetworkSpec:
                 raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
             check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)
             prefix = int(self.vpc_cidr.split("/")[1])
-            if public_subnet_prefix(prefix, self.availability_zones) > SMALLEST_LOAD_BALANCER_SUBNET:
-                largest = SMALLEST_LOAD_BALANCER_SUBNET - public_subnet_prefix(0, self.availability_zones)
+            if public_subnet_prefix(prefix, self.availability_zones) > SMALLEST_SUBNET:
+                largest = SMALLEST_SUBNET - public_subnet_prefix(0, self.availability_zones)
                 raise ConfigError(
                     "NetworkSpec.vpc_cidr",
                     self.vpc_cidr,
-                    f"/{largest} or larger with {self.availability_zones} AZs: each AZ's public subnet, where the "
-                    f"load balancer runs, would be a /{public_subnet_prefix(prefix, self.availability_zones)}, and "
-                    f"ELB asks for /{SMALLEST_LOAD_BALANCER_SUBNET} or larger (EC2 creates /{SMALLEST_SUBNET} at "
-                    "the smallest)",
+                    f"/{largest} or larger with {self.availability_zones} AZs: each AZ's public subnet would be a "
+                    f"/{public_subnet_prefix(prefix, self.availability_zones)}, and EC2 creates subnets of "
+                    f"/16 to /{SMALLEST_SUBNET}",
                 )
             check.one_of("NetworkSpec.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
         elif self.mode == "existing":
@@ -82,6 +82,22 @@ class NetworkSpec:
                 for subnet in subnets:
                     if not subnet.startswith("subnet-"):
                         raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")
+
+    @property
+    def small_load_balancer_subnets(self) -> str:
+        """Why a new VPC's public subnets, where the load balancer runs, are smaller than ELB recommends
+        ("" when they are not, or the VPC is not new)."""
+        if self.mode != "new":
+            return ""
+        public = public_subnet_prefix(int(self.vpc_cidr.split("/")[1]), self.availability_zones)
+        if public <= RECOMMENDED_LOAD_BALANCER_SUBNET:
+            return ""
+        largest = RECOMMENDED_LOAD_BALANCER_SUBNET - public_subnet_prefix(0, self.availability_zones)
+        return (
+            f"{self.vpc_cidr} with {self.availability_zones} AZs gives the load balancer /{public} public "
+            f"subnets; ELB recommends /{RECOMMENDED_LOAD_BALANCER_SUBNET} or larger for it to scale (a VPC of "
+            f"/{largest} or larger): changing vpcCidr replaces the VPC, the load balancer and the service"
+        )
 
     @property
     def tasks_in_public_subnets(self) -> bool:

@@ -101,24 +101,23 @@ def test_bad_network_settings_are_rejected_naming_the_key(kwargs: dict, key: str
 
 @pytest.mark.parametrize("azs", range(2, 7))
 @pytest.mark.parametrize("prefix", range(16, 25))
-def test_a_new_vpc_is_accepted_exactly_when_every_subnet_awsx_lays_out_serves_its_purpose(
-    prefix: int, azs: int
-) -> None:
+def test_a_new_vpc_is_accepted_exactly_when_ec2_creates_every_subnet_awsx_lays_out(prefix: int, azs: int) -> None:
     """awsx's own default layout (tests/models/awsx_subnets.py, checked against awsx's test of 3 AZs)
-    against EC2's subnet sizes and ELB's for the load balancer's (public) subnets: /24 with 5 or 6 AZs
-    would give /29 public subnets, which EC2 does not create, and with 3 or 4 AZs /28 ones, below ELB's /27."""
+    against EC2's subnet sizes: /24 with 5 or 6 AZs would give /29 public subnets. Public subnets below
+    the /27 ELB recommends for the load balancer are accepted (a /28 deploys) and said."""
     cidr = f"10.0.0.0/{prefix}"
     layout = default_subnets(cidr, azs)
     creatable = all(subnet.prefixlen in SUBNET_PREFIXES for subnets in layout.values() for subnet in subnets)
-    creatable &= all(subnet.prefixlen in LOAD_BALANCER_SUBNET_PREFIXES for subnet in layout["public"])
+    recommended = all(subnet.prefixlen in LOAD_BALANCER_SUBNET_PREFIXES for subnet in layout["public"])
     try:
-        NetworkSpec(mode="new", vpc_cidr=cidr, availability_zones=azs)
+        spec = NetworkSpec(mode="new", vpc_cidr=cidr, availability_zones=azs)
     except ConfigError as error:
         assert not creatable
         assert (error.key, error.value) == ("NetworkSpec.vpc_cidr", cidr)
         assert f"with {azs} AZs" in error.allowed
     else:
         assert creatable
+        assert bool(spec.small_load_balancer_subnets) == (not recommended)
 
 
 def test_the_layout_model_gives_awsx_s_own_subnets_for_three_azs() -> None:

@@ -5,8 +5,9 @@ pulumi/pulumi-awsx, awsx/ec2/vpc.ts: ``subnetStrategy`` defaults to ``Legacy``; 
 ``generateDefaultSubnets`` takes the first half of each AZ's block as its private subnet and the first
 half of the next quarter (``cidrSubnetV4(cidrSubnetV4(private, 0, 1), 1, 0)``) as its public one.
 EC2 creates IPv4 subnets of /16 to /28 only (VPC User Guide, "Subnet CIDR blocks"); the load balancer's
-subnets (the public ones) should be /27 or larger (ELB guide, "Subnets for your load balancer": "verify that
-each subnet for your load balancer has a CIDR block with at least a /27 bitmask").
+subnets (the public ones) should be /27 or larger, a recommendation (ELB guide, "Subnets for your load
+balancer": "To ensure that your load balancer can scale properly, verify that each subnet ... has a CIDR
+block with at least a /27 bitmask").
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import math
 
-#: The IPv4 subnet sizes EC2 creates, and those ELB asks for the load balancer's.
+#: The IPv4 subnet sizes EC2 creates, and those ELB recommends for the load balancer's.
 SUBNET_PREFIXES = range(16, 29)
 LOAD_BALANCER_SUBNET_PREFIXES = range(16, 28)
 

@@ -245,7 +245,21 @@ BAD = [
             "deploymentConfiguration": {"strategy": "BLUE_GREEN"},
             "alarms": {"enable": True, "rollback": False, "alarmNames": ["a"]},
         },
-        "rolls back only on its",
+        "never rolls back",
+    ),
+    (
+        SERVICE,
+        {"capacityProviderStrategies": GOOD_STRATEGY, "deploymentCircuitBreaker": {"enable": True, "rollback": False}},
+        "never rolls back",
+    ),
+    (
+        SERVICE,
+        {
+            "capacityProviderStrategies": GOOD_STRATEGY,
+            "deploymentConfiguration": {"strategy": "CANARY"},
+            "alarms": {"enable": True, "rollback": True, "alarmNames": []},
+        },
+        "rolls back only on its deployment alarms",
     ),
     (SERVICE, {"capacityProviderStrategies": GOOD_STRATEGY}, 'set deployment_circuit_breaker={"enable": True'),
     (INGRESS_RULE, {"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22}, "ports 22-22"),
@@ -364,10 +378,13 @@ def test_each_rule_fires_on_a_bad_resource_with_a_message_that_says_how_to_fix_i
         {"deploymentConfiguration": {"strategy": "CANARY"}, "alarms": {"enable": True, "rollback": True,
                                                                        "alarmNames": ["a"]}},
         {"deploymentController": {"type": "CODE_DEPLOY"}},
+        {"deploymentController": {"type": "EXTERNAL"}},
+        {"deploymentConfiguration": {"strategy": "BLUE_GREEN"}, "deploymentCircuitBreaker": ROLLS_BACK},
     ],
 )  # fmt: skip
 def test_a_deployment_that_can_roll_back_passes(props: dict[str, Any]) -> None:
-    """Rolling on the circuit breaker or the alarms, shifting on the alarms; CodeDeploy rolls back itself."""
+    """Rolling and blue/green on the circuit breaker or the alarms, canary on the alarms; the CodeDeploy and
+    external controllers are not checked."""
     reported = validate(SERVICE, {"capacityProviderStrategies": GOOD_STRATEGY, **props})
     assert [m for m in reported if m.startswith("ecs-deployments-roll-back")] == []
 

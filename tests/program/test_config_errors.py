@@ -686,3 +686,15 @@ def test_container_insights_beside_an_existing_cluster_is_refused_not_ignored(in
         )
     assert (error.value.key, error.value.value) == ("containerInsights", insights)
     assert "clusterArn" in error.value.allowed
+
+
+def test_a_vpc_whose_public_subnets_are_below_elbs_recommendation_deploys_and_says_so() -> None:
+    """A /24 with 3 AZs gives /28 public subnets: EC2 creates them and 0.4.0 stacks have them, but ELB
+    recommends /27 for the load balancer to scale; a /22 gives /25 ones and no word."""
+    small = run_program("dev", {"vpc": "new", "vpcCidr": "10.0.0.0/24", "availabilityZones": "3"})
+    assert [w for w in small.mocks.warnings if w.startswith("vpcCidr: ")] == [
+        "vpcCidr: 10.0.0.0/24 with 3 AZs gives the load balancer /28 public subnets; ELB recommends /27 or larger "
+        "for it to scale (a VPC of /23 or larger): changing vpcCidr replaces the VPC, the load balancer and the "
+        "service"
+    ]
+    assert not run_program("dev", {"vpc": "new", "vpcCidr": "10.0.0.0/22", "availabilityZones": "3"}).mocks.warnings
