@@ -42,7 +42,14 @@ from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.deployment_strategy import DeploymentStrategy, check_rollback, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
-from components.service.secrets import check_within_stack, parse_references, parse_values
+from components.service.secrets import (
+    INLINE_ROLE_POLICIES,
+    check_within_stack,
+    execution_policy_size,
+    parse_references,
+    parse_values,
+    resource_arn,
+)
 from components.service.service_access import ServiceAccess
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 from components.stack_cost import DEFAULT_VPC_AZS
@@ -896,6 +903,8 @@ def load_settings(
     access = settings.service.access
     if stack and not access.permissions_boundary_arn:
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
+    if stack and region:
+        r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
     raise_any(
         redact(
             [config_error(error) for error in r.errors],
@@ -903,6 +912,28 @@ def load_settings(
         )
     )
     return settings
+
+
+def _execution_policy_fits(settings: Settings, project: str, stack: str, region: str) -> None:
+    """The service's execution role reads every secret, so its one inline policy names each: IAM refuses it
+    over 10,240 characters (PutRolePolicy, after the image is pushed); its size is known now."""
+    access, name = settings.service.access, f"{stack}-app"
+    size = execution_policy_size(
+        name=name,
+        parameter_path=f"/{project}/{stack}/{name}",
+        partition=check.partition_of(region) or "aws",
+        region=region,
+        secret_arns=tuple(arn for arn in map(resource_arn, access.secrets.values()) if arn),
+        secret_value_names=tuple(settings.secret_values),
+        kms_key_arns=access.secret_kms_key_arns,
+    )
+    if size > INLINE_ROLE_POLICIES:
+        raise ConfigError(
+            "secrets",
+            sorted(access.secrets),
+            f"fewer secrets (or secretValues): the execution role's policy naming each would be {size:,} characters, "
+            f"over the {INLINE_ROLE_POLICIES:,} IAM allows a role's inline policies",
+        )
 
 
 def settings_from(

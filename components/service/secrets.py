@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from ..errors import HIDDEN, ConfigError
+from ..iam_policies import execution_policy
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SSM = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+")
@@ -130,3 +131,36 @@ def check_within_stack(references: Mapping[str, str], project: str, stack: str) 
                 f"an SSM parameter under {parameter} or a Secrets Manager secret named {secret}...: the "
                 "stack's permissions boundary (docs/iam-boundary.json) lets its roles read only those",
             )
+
+
+#: A role's inline policies together: 10,240 characters, white space not counted (IAM User Guide, "IAM and
+#: AWS STS quotas").
+INLINE_ROLE_POLICIES = 10_240
+#: As long as what AWS and Pulumi put there: Pulumi's auto-name suffix, an account, a KMS key ID.
+_AUTONAMED, _ANY_ACCOUNT, _ANY_KEY_ID = "-0a1b2c3", "0" * 12, "0" * 36
+
+
+def execution_policy_size(
+    *,
+    name: str,
+    parameter_path: str,
+    partition: str,
+    region: str,
+    secret_arns: tuple[str, ...],
+    secret_value_names: tuple[str, ...],
+    kms_key_arns: tuple[str, ...],
+) -> int:
+    """The size IAM counts of the execution policy a task ``name`` gets (``execution_policy``), its ARNs
+    as long as AWS makes them: the image in ``<name>-repo``, the log group ``<name>-logs`` (each auto-named),
+    these secrets, and a parameter under ``parameter_path`` for each of ``secret_value_names``."""
+    arn = f"arn:{partition}:{{}}:{region}:{_ANY_ACCOUNT}:{{}}".format
+    parameters = {arn("ssm", f"parameter{parameter_path}/{value}") for value in secret_value_names}
+    document = execution_policy(
+        repository_arn=arn("ecr", f"repository/{name}-repo{_AUTONAMED}"),
+        log_group_arn=arn("logs", f"log-group:{name}-logs{_AUTONAMED}"),
+        secret_arns=tuple(sorted({*secret_arns, *parameters})),
+        kms_key_arns=kms_key_arns,
+        parameter_key_arn=arn("kms", f"key/{_ANY_KEY_ID}") if secret_value_names else "",
+        region=region,
+    )
+    return len(re.sub(r"\s", "", document))
