@@ -903,7 +903,7 @@ def load_settings(
     access = settings.service.access
     if stack and not access.permissions_boundary_arn:
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
-    if stack and region:
+    if stack:
         r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
     raise_any(
         redact(
@@ -914,23 +914,25 @@ def load_settings(
     return settings
 
 
-def _execution_policy_fits(settings: Settings, project: str, stack: str, region: str) -> None:
+def _execution_policy_fits(settings: Settings, project: str, stack: str, region: str | None) -> None:
     """The service's execution role reads every secret, so its one inline policy names each: IAM refuses it
-    over 10,240 characters (PutRolePolicy, after the image is pushed); its size is known now."""
+    over 10,240 characters (PutRolePolicy, after the image is pushed); its size is known now. A region not
+    known yet (the AWS profile's) is sized as the shortest, 9 characters (``us-east-1``): what cannot fit
+    there fits nowhere."""
     access, name = settings.service.access, f"{stack}-app"
     size = execution_policy_size(
         name=name,
         parameter_path=f"/{project}/{stack}/{name}",
-        partition=check.partition_of(region) or "aws",
-        region=region,
+        partition=check.partition_of(region or "") or "aws",
+        region=region or "us-east-1",
         secret_arns=tuple(arn for arn in map(resource_arn, access.secrets.values()) if arn),
         secret_value_names=tuple(settings.secret_values),
         kms_key_arns=access.secret_kms_key_arns,
     )
     if size > INLINE_ROLE_POLICIES:
         raise ConfigError(
-            "secrets",
-            sorted(access.secrets),
+            "secrets" if access.secrets else "secretValues",
+            sorted(access.secrets or settings.secret_values),
             f"fewer secrets (or secretValues): the execution role's policy naming each would be {size:,} characters, "
             f"over the {INLINE_ROLE_POLICIES:,} IAM allows a role's inline policies",
         )

@@ -112,13 +112,11 @@ def _service_strategy(_: str, props: Props, config: Config) -> list[str]:
     return found
 
 
-#: The strategies that shift traffic between two target groups. Canary and linear roll back on the
-#: deployment alarms: botocore ``ecs`` ``DeploymentCircuitBreaker`` says the breaker "can only be used for
-#: services using the rolling update (ECS) deployment type". Blue/green may have the breaker instead: the ECS
-#: guide, "Amazon ECS deployment failure detection", says both methods "support rolling update deployment and
-#: blue/green deployment types".
+#: The strategies that shift traffic between two target groups: they roll back on the deployment alarms.
+#: botocore ``ecs`` ``DeploymentCircuitBreaker`` documents the breaker for "the rolling update (ECS)
+#: deployment type" only; the ECS guide's "deployment failure detection" names blue/green too. The pack
+#: takes the reading both agree on, as the components do (docs/decisions.md).
 SHIFTING_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
-BREAKER_STRATEGIES = ("ROLLING", "BLUE_GREEN")
 
 
 def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
@@ -127,20 +125,19 @@ def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
     if ((props.get("deploymentController") or {}).get("type") or "ECS") != "ECS":
         return []
     alarms = props.get("alarms") or {}
-    breaker = props.get("deploymentCircuitBreaker") or {}
-    strategy = (props.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
     if alarms.get("enable") and alarms.get("rollback") and alarms.get("alarmNames"):
         return []
-    if strategy in BREAKER_STRATEGIES and breaker.get("enable") and breaker.get("rollback"):
-        return []
-    if strategy in SHIFTING_STRATEGIES and strategy not in BREAKER_STRATEGIES:
+    strategy = (props.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
+    if strategy in SHIFTING_STRATEGIES:
         return [
             f"A {strategy} deployment rolls back only on its deployment alarms (the circuit breaker is documented "
-            'for rolling and blue/green deployments); set alarms={"enable": True, "rollback": True, "alarm_names": '
-            "[...]}."
+            'for rolling deployments); set alarms={"enable": True, "rollback": True, "alarm_names": [...]}.'
         ]
+    breaker = props.get("deploymentCircuitBreaker") or {}
+    if breaker.get("enable") and breaker.get("rollback"):
+        return []
     return [
-        f"A {strategy} deployment with neither the circuit breaker nor deployment alarms, each with rollback, never "
+        "A rolling deployment with neither the circuit breaker nor deployment alarms, each with rollback, never "
         'rolls back; set deployment_circuit_breaker={"enable": True, "rollback": True} or alarms.'
     ]
 
@@ -814,7 +811,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "ecs-deployments-roll-back",
-        "ECS deployments can roll back: rolling, blue/green on the breaker or alarms, canary, linear on alarms.",
+        "ECS deployments can roll back: rolling on the circuit breaker or alarms, a shifting one on alarms.",
         ("aws:ecs/service:Service",),
         _deployments_roll_back,
     ),

@@ -96,7 +96,8 @@ class NetworkSpec:
         return (
             f"{self.vpc_cidr} with {self.availability_zones} AZs gives the load balancer /{public} public "
             f"subnets; ELB recommends /{RECOMMENDED_LOAD_BALANCER_SUBNET} or larger for it to scale (a VPC of "
-            f"/{largest} or larger): changing vpcCidr replaces the VPC, the load balancer and the service"
+            f"/{largest} or larger), and without NAT the tasks share their addresses: changing vpcCidr replaces "
+            "the VPC, the load balancer and the service"
         )
 
     @property

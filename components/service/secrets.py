@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from ..edge.alb_rules import AUTONAME_SUFFIX
 from ..errors import HIDDEN, ConfigError
 from ..iam_policies import execution_policy
 
@@ -136,8 +137,9 @@ def check_within_stack(references: Mapping[str, str], project: str, stack: str) 
 #: A role's inline policies together: 10,240 characters, white space not counted (IAM User Guide, "IAM and
 #: AWS STS quotas").
 INLINE_ROLE_POLICIES = 10_240
-#: As long as what AWS and Pulumi put there: Pulumi's auto-name suffix, an account, a KMS key ID.
-_AUTONAMED, _ANY_ACCOUNT, _ANY_KEY_ID = "-0a1b2c3", "0" * 12, "0" * 36
+#: As long as what AWS and Pulumi put there: Pulumi's default auto-name suffix (a hyphen and 7 hex
+#: characters), an account, a KMS key ID.
+_AUTONAMED, _ANY_ACCOUNT, _ANY_KEY_ID = "-" + "0" * (AUTONAME_SUFFIX - 1), "0" * 12, "0" * 36
 
 
 def execution_policy_size(

@@ -244,8 +244,9 @@ BAD = [
             "capacityProviderStrategies": GOOD_STRATEGY,
             "deploymentConfiguration": {"strategy": "BLUE_GREEN"},
             "alarms": {"enable": True, "rollback": False, "alarmNames": ["a"]},
+            "deploymentCircuitBreaker": ROLLS_BACK,
         },
-        "never rolls back",
+        "rolls back only on its deployment alarms",
     ),
     (
         SERVICE,
@@ -379,12 +380,11 @@ def test_each_rule_fires_on_a_bad_resource_with_a_message_that_says_how_to_fix_i
                                                                        "alarmNames": ["a"]}},
         {"deploymentController": {"type": "CODE_DEPLOY"}},
         {"deploymentController": {"type": "EXTERNAL"}},
-        {"deploymentConfiguration": {"strategy": "BLUE_GREEN"}, "deploymentCircuitBreaker": ROLLS_BACK},
     ],
 )  # fmt: skip
 def test_a_deployment_that_can_roll_back_passes(props: dict[str, Any]) -> None:
-    """Rolling and blue/green on the circuit breaker or the alarms, canary on the alarms; the CodeDeploy and
-    external controllers are not checked."""
+    """Rolling on the circuit breaker or the alarms, canary on the alarms; the CodeDeploy and external
+    controllers are not checked."""
     reported = validate(SERVICE, {"capacityProviderStrategies": GOOD_STRATEGY, **props})
     assert [m for m in reported if m.startswith("ecs-deployments-roll-back")] == []
 

@@ -694,7 +694,7 @@ def test_a_vpc_whose_public_subnets_are_below_elbs_recommendation_deploys_and_sa
     small = run_program("dev", {"vpc": "new", "vpcCidr": "10.0.0.0/24", "availabilityZones": "3"})
     assert [w for w in small.mocks.warnings if w.startswith("vpcCidr: ")] == [
         "vpcCidr: 10.0.0.0/24 with 3 AZs gives the load balancer /28 public subnets; ELB recommends /27 or larger "
-        "for it to scale (a VPC of /23 or larger): changing vpcCidr replaces the VPC, the load balancer and the "
-        "service"
+        "for it to scale (a VPC of /23 or larger), and without NAT the tasks share their addresses: changing "
+        "vpcCidr replaces the VPC, the load balancer and the service"
     ]
     assert not run_program("dev", {"vpc": "new", "vpcCidr": "10.0.0.0/22", "availabilityZones": "3"}).mocks.warnings
