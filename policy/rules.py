@@ -119,13 +119,18 @@ def _service_strategy(_: str, props: Props, config: Config) -> list[str]:
 SHIFTING_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
 
 
+def _rolls_back_on_alarms(service: Props) -> bool:
+    """Whether an ECS service's deployment alarms are on, roll back, and name alarms."""
+    alarms = service.get("alarms") or {}
+    return bool(alarms.get("enable") and alarms.get("rollback") and alarms.get("alarmNames"))
+
+
 def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
     """Every deployment of an ECS-controlled service can roll back (``DeploymentAlarms``: with the ``ECS``
     controller only; CodeDeploy and external controllers are not checked here)."""
     if ((props.get("deploymentController") or {}).get("type") or "ECS") != "ECS":
         return []
-    alarms = props.get("alarms") or {}
-    if alarms.get("enable") and alarms.get("rollback") and alarms.get("alarmNames"):
+    if _rolls_back_on_alarms(props):
         return []
     strategy = (props.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
     if strategy in SHIFTING_STRATEGIES:
@@ -1041,8 +1046,7 @@ def _services_alarmed(resources: Sequence[tuple[str, Props]], config: Config) ->
     for resource_type, props in resources:
         if resource_type != "aws:ecs/service:Service":
             continue
-        deployment = props.get("alarms") or {}
-        if not (deployment.get("enable") and deployment.get("rollback") and deployment.get("alarmNames")):
+        if not _rolls_back_on_alarms(props):
             found.append(f"ECS service {props.get('name')!r} has no deployment alarms with rollback; set alarms.")
         if props.get("name") not in watched:
             found.append(f"ECS service {props.get('name')!r} has no memory alarm; set alarms.")
