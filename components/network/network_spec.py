@@ -27,6 +27,11 @@ def public_subnet_prefix(vpc_prefix: int, azs: int) -> int:
     return vpc_prefix + (azs - 1).bit_length() + 2
 
 
+def largest_vpc_prefix(subnet_prefix: int, azs: int) -> int:
+    """The longest VPC prefix whose public subnets, with ``azs`` AZs, are a /``subnet_prefix`` or larger."""
+    return subnet_prefix - public_subnet_prefix(0, azs)
+
+
 @dataclass(frozen=True, kw_only=True)
 class NetworkSpec:
     """Which network to use; validated on construction."""
@@ -53,15 +58,13 @@ class NetworkSpec:
             if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
                 raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
             check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)
-            prefix = int(self.vpc_cidr.split("/")[1])
-            if public_subnet_prefix(prefix, self.availability_zones) > SMALLEST_SUBNET:
-                largest = SMALLEST_SUBNET - public_subnet_prefix(0, self.availability_zones)
+            if self._public_prefix > SMALLEST_SUBNET:
                 raise ConfigError(
                     "NetworkSpec.vpc_cidr",
                     self.vpc_cidr,
-                    f"/{largest} or larger with {self.availability_zones} AZs: each AZ's public subnet would be a "
-                    f"/{public_subnet_prefix(prefix, self.availability_zones)}, and EC2 creates subnets of "
-                    f"/16 to /{SMALLEST_SUBNET}",
+                    f"/{largest_vpc_prefix(SMALLEST_SUBNET, self.availability_zones)} or larger with "
+                    f"{self.availability_zones} AZs: each AZ's public subnet would be a /{self._public_prefix}, "
+                    f"and EC2 creates subnets of /16 to /{SMALLEST_SUBNET}",
                 )
             check.one_of("NetworkSpec.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
         elif self.mode == "existing":
@@ -87,18 +90,20 @@ class NetworkSpec:
     def small_load_balancer_subnets(self) -> str:
         """Why a new VPC's public subnets, where the load balancer runs, are smaller than ELB recommends
         ("" when they are not, or the VPC is not new)."""
-        if self.mode != "new":
+        if self.mode != "new" or self._public_prefix <= RECOMMENDED_LOAD_BALANCER_SUBNET:
             return ""
-        public = public_subnet_prefix(int(self.vpc_cidr.split("/")[1]), self.availability_zones)
-        if public <= RECOMMENDED_LOAD_BALANCER_SUBNET:
-            return ""
-        largest = RECOMMENDED_LOAD_BALANCER_SUBNET - public_subnet_prefix(0, self.availability_zones)
+        largest = largest_vpc_prefix(RECOMMENDED_LOAD_BALANCER_SUBNET, self.availability_zones)
         return (
-            f"{self.vpc_cidr} with {self.availability_zones} AZs gives the load balancer /{public} public "
-            f"subnets; ELB recommends /{RECOMMENDED_LOAD_BALANCER_SUBNET} or larger for it to scale (a VPC of "
-            f"/{largest} or larger), and without NAT the tasks share their addresses: changing vpcCidr replaces "
-            "the VPC, the load balancer and the service"
+            f"{self.vpc_cidr} with {self.availability_zones} AZs gives the load balancer /{self._public_prefix} "
+            f"public subnets; ELB recommends /{RECOMMENDED_LOAD_BALANCER_SUBNET} or larger for it to scale (a VPC "
+            f"of /{largest} or larger), and without NAT the tasks share their addresses: changing vpcCidr "
+            "replaces the VPC, the load balancer and the service"
         )
+
+    @property
+    def _public_prefix(self) -> int:
+        """The prefix length of each public subnet awsx makes of this new VPC."""
+        return public_subnet_prefix(int(self.vpc_cidr.split("/")[1]), self.availability_zones)
 
     @property
     def tasks_in_public_subnets(self) -> bool:
