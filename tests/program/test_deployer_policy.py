@@ -23,6 +23,7 @@ from components.naming import names_apart
 from components.validation import partition_of
 from settings import load_settings
 from tests.models import iam
+from tests.models.aws_contract import iam_size
 from tests.models.iam import ContextValue, Request
 from tests.program.deploy_requests import LISTENER_RULE, SECURITY_GROUPS, STACK_TAG, Program, aws_name
 from tests.program.provider_calls import (
@@ -141,7 +142,7 @@ def test_the_deployer_policy_fits_iams_limits_for_how_the_readme_tells_users_to_
     document inline and the ECS and platform ones as managed policies; as filled in for a stack with a
     domain (joining a platform of another name) each must fit its limit (the inline one no managed
     policy's), and the figures the README gives must be true."""
-    inline, managed, platform = (len(re.sub(r"\s", "", json.dumps(fill(document(name), EXAMPLE))))
+    inline, managed, platform = (iam_size(json.dumps(fill(document(name), EXAMPLE)))
                                  for name in ("deployer", "deployer-ecs", "deployer-platform"))  # fmt: skip
     assert 6_144 < inline <= 10_240 and managed <= 6_144 and platform <= 6_144
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
