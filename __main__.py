@@ -176,15 +176,9 @@ shape, assumptions = stack_shape(
     alarms=settings.alarms,
     default_vpc_azs=settings.cost_default_vpc_azs,
     region=region,
+    container_insights=None if isinstance(settings.cluster, ExistingCluster) else settings.cluster.container_insights,
 )
-# Container Insights is billed to the cluster the stack creates; an existing cluster's is its owner's.
-warnings = cost_warnings(
-    region=region,
-    rates=settings.cost_rates,
-    container_insights="disabled"
-    if isinstance(settings.cluster, ExistingCluster)
-    else settings.cluster.container_insights,
-)
+warnings = cost_warnings(region=region, rates=settings.cost_rates)
 pulumi.export(
     "cost_estimate",
     cost.as_output()

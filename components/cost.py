@@ -5,9 +5,9 @@ adds what the stack itself creates: the load balancer (hours, and LCUs at a stat
 IPv4 addresses (AWS bills each one: the load balancer's, one per AZ it has a subnet in, every task's in
 a public subnet, each NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking
 policy creates; priced per metric an alarm reads, as CloudWatch bills a metric-math alarm), dashboards,
-custom metrics and the task counter's runs. ``INCLUDED`` and ``NOT_INCLUDED`` say so in the words every
-figure is quoted with; ``cost_warnings`` says where a figure is less sure than it looks (another
-region's rates, Container Insights unpriced).
+custom metrics, Container Insights' metrics and the task counter's runs. ``INCLUDED`` and
+``NOT_INCLUDED`` say so in the words every figure is quoted with; ``cost_warnings`` says where a figure
+is less sure than it looks (another region's rates).
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ RATES_REGION = "us-east-1"
 #: prints these, and the README's figures are tested to stand beside them.
 INCLUDED = (
     "Graviton compute, the load balancer (hours and LCUs), public IPv4 addresses, NAT gateways, alarms, "
-    "the dashboard, custom metrics and the task counter, as the config has them"
+    "the dashboard, custom metrics, Container Insights' metrics and the task counter, as the config has them"
 )
-NOT_INCLUDED = "data transfer, CloudWatch Logs, ECR storage and Container Insights; free tiers are not subtracted"
+NOT_INCLUDED = (
+    "data transfer, CloudWatch Logs (Container Insights' performance log events too) and ECR storage; "
+    "free tiers are not subtracted"
+)
 HOURS_PER_MONTH = 730
 CENT = Decimal("0.01")
 #: The task counter runs once a minute (``task_counter.SCHEDULE``) with 128 MB for at most about a
@@ -68,6 +71,12 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "dashboardMonth": Decimal("3.00"),
     # CloudWatch (first 10,000 custom metrics) and AWS Lambda (Arm) pricing pages.
     "customMetricMonth": Decimal("0.30"),
+    # Container Insights with enhanced observability for ECS is billed per metric stored, usage type
+    # MetricsUsage, operation MetricStorage:CI-ECS (CloudWatch User Guide, "Analyzing, optimizing, and
+    # reducing CloudWatch costs"; EKS's is per observation). No AWS page states the rate: it is the Price
+    # List API's for CW:MetricsUsage, one tier, as captured in us-east-1 (2025-10 and 2026-07) and in
+    # ap-southeast-1 (2026-08) by third parties. Override it with your own bill's.
+    "containerInsightsEcsMetricMonth": Decimal("0.07"),
     "lambdaRequest": Decimal("0.0000002"),
     "lambdaArmGbSecond": Decimal("0.0000133334"),
 }
@@ -146,32 +155,14 @@ def estimate(
     )
 
 
-#: What AWS bills Container Insights by, where no rate could be verified from a stored copy of AWS's
-#: pages. Enhanced: the CloudWatch pricing page, "Container Insights with enhanced observability uses a
-#: tiered pricing model based on observations" (quoted in aws-observability/observability-best-practices
-#: issue 123); the rate per observation and the observations a task makes were not found. Enabled:
-#: "Metrics collected by CloudWatch Container Insights are charged as custom metrics" (Amazon ECS
-#: Developer Guide, "Amazon ECS CloudWatch Container Insights"); how many a cluster publishes was not.
-CONTAINER_INSIGHTS_BILLING = {
-    "enhanced": "Container Insights with enhanced observability is on: AWS bills it per observation, on tiers "
-    "(Amazon CloudWatch pricing page); no rate could be verified, so it is not priced here",
-    "enabled": "Container Insights is on: AWS bills its metrics as CloudWatch custom metrics (Amazon ECS "
-    "Developer Guide); how many it publishes could not be verified, so they are not priced here",
-}
-
-
-def cost_warnings(*, region: str | None, rates: Mapping[str, Decimal], container_insights: str) -> tuple[str, ...]:
+def cost_warnings(*, region: str | None, rates: Mapping[str, Decimal]) -> tuple[str, ...]:
     """Where a figure is less sure than it reads: rates of another region than the stack's (unless every
-    rate is overridden), and Container Insights, on but unpriced (``container_insights`` as the cluster
-    the stack creates has it; ``disabled`` when it creates none)."""
-    warnings: list[str] = []
+    rate is overridden)."""
     kept = [name for name in DEFAULT_RATES if rates.get(name) == DEFAULT_RATES[name]]
-    if region != RATES_REGION and kept:
-        where = f"the stack deploys to {region}" if region else "the stack's region is not set (aws:region)"
-        warnings.append(
-            f"{where}, but {len(kept)} of the {len(DEFAULT_RATES)} rates are {RATES_REGION}'s (the only table "
-            f"here): set costRateOverrides to its own, e.g. {kept[0]}=USD"
-        )
-    if container_insights in CONTAINER_INSIGHTS_BILLING:
-        warnings.append(CONTAINER_INSIGHTS_BILLING[container_insights])
-    return tuple(warnings)
+    if region == RATES_REGION or not kept:
+        return ()
+    where = f"the stack deploys to {region}" if region else "the stack's region is not set (aws:region)"
+    return (
+        f"{where}, but {len(kept)} of the {len(DEFAULT_RATES)} rates are {RATES_REGION}'s (the only table "
+        f"here): set costRateOverrides to its own, e.g. {kept[0]}=USD",
+    )

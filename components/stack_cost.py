@@ -2,6 +2,7 @@
 ``stack_shape``), priced line by line by ``stack_cost`` with the compute estimate of ``cost``. The load
 balancer's public IPv4 addresses are counted from its subnets: a new VPC's AZs, the existing public
 subnets, or the default VPC's, which only a deploy knows (``costDefaultVpcAzs``, else assumed).
+Container Insights' metrics are counted from AWS's tables (``container_insights_metrics``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .cost import (
 )
 from .network.network_spec import NetworkSpec
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
+from .observability.container_insights_metrics import metric_count
 from .service.service_spec import ServiceSpec
 
 
@@ -46,6 +48,12 @@ class StackShape:
     """Custom CloudWatch metrics (each name and dimension set): the Spot count and the task counts."""
     task_counter: bool = False
     """Whether the task counter function runs (``COUNTER_RUNS_PER_HOUR``)."""
+    container_insights: str | None = "disabled"
+    """The created cluster's Container Insights setting; ``None`` for an existing cluster (its owner's)."""
+    tasks: int = 0
+    """Tasks running, each with ``containers`` containers, ``health_checked`` of them with a health check."""
+    containers: int = 1
+    health_checked: int = 0
     lcus: Decimal = Decimal(1)
     """Load balancer capacity units assumed on average (traffic decides the real figure)."""
 
@@ -129,6 +137,9 @@ def stack_cost(
                                   ("custom metrics", shape.custom_metrics, rates["customMetricMonth"])):  # fmt: skip
         if quantity:
             lines.append(CostLine(item, Decimal(quantity), item, price, (quantity * price).quantize(CENT)))
+    insights = _container_insights(shape, rates)
+    if insights is not None:
+        lines.append(insights)
     if shape.task_counter:
         runs = Decimal(COUNTER_RUNS_PER_HOUR * hours)
         per_run = rates["lambdaRequest"] + COUNTER_GB_SECONDS_PER_RUN * rates["lambdaArmGbSecond"]
@@ -140,7 +151,47 @@ def stack_cost(
         total,
         total - compute.monthly_usd + compute.x86_on_demand_monthly_usd,
         (f"{shape.lcus} LCU on average", *assumptions),
-        warnings,
+        (*warnings, *_container_insights_warnings(shape, rates)),
+    )
+
+
+def _container_insights(shape: StackShape, rates: Mapping[str, Decimal]) -> CostLine | None:
+    """Container Insights' metrics: enhanced ones at their own rate, plain ones as custom metrics (ECS
+    Developer Guide: "charged as custom metrics")."""
+    if shape.container_insights in (None, "disabled"):
+        return None
+    count = metric_count(shape.container_insights, tasks=shape.tasks, containers=shape.containers,
+                         health_checked=shape.health_checked)  # fmt: skip
+    price = rates["containerInsightsEcsMetricMonth" if shape.container_insights == "enhanced" else "customMetricMonth"]
+    containers = f"{shape.containers} container{'s' if shape.containers > 1 else ''}"
+    note = (
+        f"{shape.container_insights}: {shape.tasks} tasks of {containers}, {shape.health_checked} with a health "
+        "check; each task replaced in the month adds its own"
+    )
+    return CostLine(
+        "Container Insights metrics", Decimal(count), "metrics", price, (count * price).quantize(CENT), note
+    )
+
+
+def _container_insights_warnings(shape: StackShape, rates: Mapping[str, Decimal]) -> tuple[str, ...]:
+    """What AWS leaves open about Container Insights' bill: whether an enhanced cluster's plain metrics
+    are custom metrics too, and an existing cluster's setting."""
+    if shape.container_insights is None:
+        most = metric_count("enhanced", tasks=shape.tasks, containers=shape.containers,
+                            health_checked=shape.health_checked)  # fmt: skip
+        return (
+            "the stack joins an existing cluster, whose Container Insights setting this program cannot see: "
+            f"with it on, this service's metrics (up to {most} with enhanced observability) are not priced here",
+        )
+    if shape.container_insights != "enhanced":
+        return ()
+    plain = metric_count("enabled", tasks=shape.tasks, containers=shape.containers, health_checked=0)
+    more = (plain * (rates["customMetricMonth"] - rates["containerInsightsEcsMetricMonth"])).quantize(CENT)
+    return (
+        "Container Insights with enhanced observability is priced per metric at containerInsightsEcsMetricMonth "
+        "(AWS bills it as MetricStorage:CI-ECS; the rate is the Price List's, no AWS page states it); AWS does "
+        f"not say whether the {plain} metrics plain Container Insights publishes are billed as custom metrics "
+        f"instead, which would add ${more} a month",
     )
 
 
@@ -161,15 +212,15 @@ def stack_shape(
     alarms: Alarms | None,
     default_vpc_azs: int = 0,
     region: str | None = None,
+    container_insights: str | None = "disabled",
 ) -> tuple[StackShape, tuple[str, ...]]:
     """What a stack of one service behind a load balancer runs besides its tasks, for ``stack_cost``,
     and the assumptions made. The load balancer's AZs are its subnets' (a new VPC's AZs, the existing
     public subnets, or the default VPC's ``default_vpc_azs``, 0 for unknown: then ``DEFAULT_VPC_AZS``,
     assumed, and how to count them in ``region`` said). Alarms are counted from their definitions
     (``alarm_rules``); a traffic-shifting deployment (the service's route's) watches its second target
-    group with the target-side ones again; the scaling policies are the service's autoscaling's."""
-    autoscaling = service.autoscaling
-    deployment = service.route.deployment if service.route is not None else None
+    group with the target-side ones again; the scaling policies are the service's autoscaling's.
+    ``container_insights`` is the created cluster's setting, ``None`` for an existing cluster."""
     assumptions: list[str] = []
     assumed = False
     if network.mode == "new":
@@ -188,17 +239,7 @@ def stack_shape(
                 f"every default subnet: count them with "
                 f"`{COUNT_DEFAULT_SUBNETS.replace('<region>', region or '<region>')}` and set costDefaultVpcAzs)"
             )
-    # CloudWatch bills an alarm per metric it evaluates (pricing page, "Alarms": "per alarm metric"): the
-    # 5xx ratio reads two, the below-desired alarm the desired count and each provider's running tasks.
-    count = 0
-    if alarms:
-        definitions = alarm_definitions(alarms)
-        count = sum(d.metrics for d in definitions) + len(MONITORING_ALARMS) + len(service.strategy)
-        if deployment is not None and deployment.shifts_traffic:
-            count += sum(d.metrics for d in definitions if d.watches == "target")
-    if autoscaling:
-        targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
-        count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)
+    if service.autoscaling:
         assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
     # With alarms: the Spot count, the desired count and the running tasks of each provider.
     metrics = 2 + len(service.strategy) if alarms else 0
@@ -207,9 +248,30 @@ def stack_shape(
         load_balancer_azs_assumed=assumed,
         public_task_ips=public_tasks,
         nat_gateways=nat,
-        alarms=count,
+        alarms=_alarm_metrics(service, alarms),
         dashboards=1 if alarms else 0,
         custom_metrics=metrics,
         task_counter=alarms is not None,
+        container_insights=container_insights,
+        tasks=service.desired_count,
+        containers=1 + len(service.sidecars),
+        health_checked=len(service.health_checked_containers),
     )
     return shape, tuple(assumptions)
+
+
+def _alarm_metrics(service: ServiceSpec, alarms: Alarms | None) -> int:
+    """The alarm metrics CloudWatch bills (pricing page, "Alarms": "per alarm metric"): the 5xx ratio reads
+    two, the below-desired alarm the desired count and each provider's running tasks; a traffic-shifting
+    deployment's second target group is watched again; each target-tracking policy adds its own."""
+    deployment = service.route.deployment if service.route is not None else None
+    count = 0
+    if alarms:
+        definitions = alarm_definitions(alarms)
+        count = sum(d.metrics for d in definitions) + len(MONITORING_ALARMS) + len(service.strategy)
+        if deployment is not None and deployment.shifts_traffic:
+            count += sum(d.metrics for d in definitions if d.watches == "target")
+    if autoscaling := service.autoscaling:
+        targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
+        count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)
+    return count

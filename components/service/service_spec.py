@@ -167,6 +167,12 @@ class ServiceSpec:
         if len(set(ports)) != len(ports):
             raise ConfigError("ServiceSpec.sidecars", theirs, "ports of their own, not ServiceSpec.container_port")
 
+    @property
+    def health_checked_containers(self) -> frozenset[str]:
+        """The containers with a health check: the app with ``health_check``, and sidecars with theirs."""
+        app = {APP_CONTAINER} if self.health_check is not None else set()
+        return frozenset(app | {sidecar.name for sidecar in self.sidecars if sidecar.health_check})
+
     def _dependencies(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """Each container's ``dependsOn``: the app's, then each sidecar's."""
         return {APP_CONTAINER: self.app_depends_on, **{s.name: s.depends_on for s in self.sidecars}}
@@ -174,8 +180,7 @@ class ServiceSpec:
     def _check_dependencies(self) -> None:
         """The rules of ECS ``ContainerDependency`` (botocore ``ecs``), for the app's and each sidecar's."""
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
-        app_checked = {APP_CONTAINER} if self.health_check is not None else set()
-        checked = app_checked | {sidecar.name for sidecar in self.sidecars if sidecar.health_check}
+        checked = self.health_checked_containers
         essential = {APP_CONTAINER} | {sidecar.name for sidecar in self.sidecars if sidecar.essential}
         for waiting, depends_on in self._dependencies().items():
             key = "ServiceSpec.app_depends_on" if waiting == APP_CONTAINER else "ServiceSpec.sidecars"

@@ -39,6 +39,7 @@ def quoted() -> list[str]:
     dev, run = cost(), cost(desiredCount="2")
     dev_lines = lines_of(dev)
     deployment = recorded_run("prod").outputs["deployment"]
+    (insights,) = [line for line in cost("prod")["lines"] if line["item"] == "Container Insights metrics"]
     return [
         f"The dev stack comes to **${dev['total_monthly_usd']:.2f} a month**",
         f"${dev['monthly_usd']:.2f} of Spot compute, ${dev_lines['load balancer']:.2f} for the load balancer and "
@@ -50,6 +51,8 @@ def quoted() -> list[str]:
         f"prices the run's stack at ${run['total_monthly_usd']:.2f} a month",
         f"${run['total_monthly_usd'] / run['hours_per_month']:.3f} an hour",
         f"for {deployment['overlap_minutes']} minutes, ${deployment['extra_usd_per_deployment']:.2f} a deployment",
+        f"{insights['quantity']:g} metrics for prod's 6 tasks of one container, "
+        f"${insights['monthly_usd']:.2f} in its plan",
     ]
 
 

@@ -73,24 +73,26 @@ def test_a_stack_in_a_region_without_a_rate_table_is_warned_that_the_figures_are
     lines = plan(capsys, "--set", "aws:region=eu-west-1")[1].splitlines()
     warnings = [line for line in lines if line.startswith("  warning: ")]
     assert warnings == [
-        "  warning: the stack deploys to eu-west-1, but 17 of the 17 rates are us-east-1's (the only table here): "
+        "  warning: the stack deploys to eu-west-1, but 18 of the 18 rates are us-east-1's (the only table here): "
         "set costRateOverrides to its own, e.g. x86OnDemandVcpuHour=USD"
     ]
     assert not any(line.startswith("  warning: ") for line in plan(capsys)[1].splitlines())
 
 
-def test_container_insights_when_on_is_said_to_be_left_out_of_the_figure_and_why(
+def test_container_insights_is_priced_by_its_metrics_and_what_aws_leaves_open_is_said(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     prod = plan(capsys, "--stack", "prod")[1].splitlines()
-    assert (
-        "  warning: Container Insights with enhanced observability is on: AWS bills it per observation, on tiers "
-        "(Amazon CloudWatch pricing page); no rate could be verified, so it is not priced here"
-    ) in prod
-    # A cluster the stack does not create is billed to its owner.
+    (line,) = [line for line in prod if line.startswith("  Container Insights metrics: ")]
+    assert line.startswith("  Container Insights metrics: 367 metrics (enhanced: 6 tasks of 1 container")
+    assert line.endswith("$25.69")
+    assert any(line.startswith("  warning: Container Insights with enhanced observability is priced") for line in prod)
+    # An existing cluster's setting is its owner's: no line, and a warning that says so.
     shared = plan(capsys, "--stack", "prod", "--set", "clusterArn=arn:aws:ecs:us-east-1:123456789012:cluster/shared")
-    assert not any(line.startswith("  warning: Container Insights") for line in shared[1].splitlines())
-    assert not any(line.startswith("  warning: ") for line in plan(capsys, "--stack", "dev")[1].splitlines())
+    assert not any(line.startswith("  Container Insights") for line in shared[1].splitlines())
+    assert any("joins an existing cluster" in line for line in shared[1].splitlines())
+    dev = plan(capsys, "--stack", "dev")[1].splitlines()
+    assert not any(line.startswith(("  warning: ", "  Container Insights")) for line in dev)
 
 
 def test_two_plans_of_the_same_config_are_identical_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:

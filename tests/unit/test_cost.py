@@ -106,20 +106,14 @@ def test_graviton_saves_the_same_whatever_the_split_and_spot_saves_nothing_witho
 
 @pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-7", None])
 def test_a_stack_outside_the_tables_region_is_warned_that_the_rates_are_us_east_1s(region: str | None) -> None:
-    (warning,) = cost_warnings(region=region, rates=DEFAULT_RATES, container_insights="disabled")
-    assert "17 of the 17 rates are us-east-1's" in warning and "costRateOverrides" in warning
+    (warning,) = cost_warnings(region=region, rates=DEFAULT_RATES)
+    assert "18 of the 18 rates are us-east-1's" in warning and "costRateOverrides" in warning
     assert (region or "not set") in warning
 
 
 def test_no_rate_warning_in_the_tables_region_or_with_every_rate_overridden() -> None:
-    assert cost_warnings(region="us-east-1", rates=DEFAULT_RATES, container_insights="disabled") == ()
+    assert cost_warnings(region="us-east-1", rates=DEFAULT_RATES) == ()
     own = parse_rate_overrides(tuple(f"{name}={value * 2}" for name, value in DEFAULT_RATES.items()))
-    assert cost_warnings(region="eu-west-1", rates=own, container_insights="disabled") == ()
+    assert cost_warnings(region="eu-west-1", rates=own) == ()
     partly = parse_rate_overrides(("armSpotVcpuHour=0.011",))
-    assert "16 of the 17" in cost_warnings(region="eu-west-1", rates=partly, container_insights="disabled")[0]
-
-
-@pytest.mark.parametrize(("setting", "basis"), [("enhanced", "per observation"), ("enabled", "custom metrics")])
-def test_container_insights_when_on_is_said_to_be_unpriced_with_its_billing_basis(setting: str, basis: str) -> None:
-    (warning,) = cost_warnings(region="us-east-1", rates=DEFAULT_RATES, container_insights=setting)
-    assert basis in warning and "not priced here" in warning
+    assert "17 of the 18" in cost_warnings(region="eu-west-1", rates=partly)[0]

@@ -136,7 +136,53 @@ def test_every_figure_says_what_it_includes_and_leaves_out() -> None:
     shape = StackShape(load_balancer_azs=2, public_task_ips=0, nat_gateways=0, alarms=0)
     output = stack_cost(compute, shape).as_output()
     assert (output["included"], output["not_included"]) == (INCLUDED, NOT_INCLUDED)
-    assert "data transfer" in NOT_INCLUDED and "Container Insights" in NOT_INCLUDED and "free tier" in NOT_INCLUDED
+    assert "data transfer" in NOT_INCLUDED and "free tier" in NOT_INCLUDED
+    assert "Container Insights' metrics" in INCLUDED and "performance log events" in NOT_INCLUDED
+
+
+def insights(setting: str | None, *, tasks: int = 6, containers: int = 1, checked: int = 1):
+    compute = estimate(cpu=2048, memory_mib=4096, desired_count=tasks, strategy=DEFAULT)
+    shape = StackShape(load_balancer_azs=3, public_task_ips=0, nat_gateways=0, alarms=0, container_insights=setting,
+                       tasks=tasks, containers=containers, health_checked=checked)  # fmt: skip
+    cost = stack_cost(compute, shape)
+    return {line.item: line for line in cost.lines}.get("Container Insights metrics"), cost.warnings
+
+
+def test_enhanced_container_insights_is_its_metrics_at_the_ci_ecs_rate_with_the_open_question_said() -> None:
+    line, warnings = insights("enhanced")
+    assert line is not None
+    # 56 + 26 per task + 20 per container + 20 per task's container, + 1 + 2 + 2 per task for the health check.
+    assert (line.quantity, line.unit_usd) == (56 + 26 * 6 + 20 + 20 * 6 + 1 + 2 + 2 * 6, Decimal("0.07"))
+    assert line.monthly_usd == Decimal("25.69")  # 367 * 0.07
+    assert "6 tasks of 1 container, 1 with a health check" in line.note
+    (warning,) = warnings
+    assert "37 metrics plain Container Insights publishes" in warning and "$8.51 a month" in warning  # 37 * 0.23
+
+
+def test_plain_container_insights_is_its_metrics_as_custom_metrics_without_a_warning() -> None:
+    line, warnings = insights("enabled", tasks=20, containers=3)
+    assert line is not None and warnings == ()
+    assert (line.quantity, line.unit_usd, line.monthly_usd) == (37, Decimal("0.30"), Decimal("11.10"))
+
+
+def test_no_container_insights_is_no_line_and_an_existing_clusters_is_said_to_be_unpriced() -> None:
+    assert insights("disabled") == (None, ())
+    line, (warning,) = insights(None, tasks=2, containers=2, checked=0)
+    assert line is None
+    assert "existing cluster" in warning and "up to 228 with enhanced observability" in warning
+
+
+def test_the_shape_counts_the_services_containers_and_health_checks() -> None:
+    from components.service.sidecar import Sidecar
+
+    network = NetworkSpec(mode="new", availability_zones=2, nat_strategy="None")
+    sidecars = (Sidecar(name="proxy", image=f"proxy:1@sha256:{'a' * 64}", memory=64, health_check=("CMD", "true")),
+                Sidecar(name="agent", image=f"agent:1@sha256:{'b' * 64}", memory=64))  # fmt: skip
+    service = ServiceSpec(desired_count=3, sidecars=sidecars)
+    shape = stack_shape(network=network, service=service, alarms=None, container_insights="enhanced")[0]
+    assert (shape.container_insights, shape.tasks, shape.containers, shape.health_checked) == ("enhanced", 3, 3, 2)
+    unchecked = ServiceSpec(desired_count=1, health_check=None)
+    assert stack_shape(network=network, service=unchecked, alarms=None)[0].health_checked == 0
 
 
 def test_the_scaling_policies_and_the_second_target_group_s_alarms_come_from_the_service_itself() -> None:
