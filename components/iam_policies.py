@@ -161,7 +161,8 @@ def execution_policy(
 
 def via_ssm(region: str) -> dict[str, dict[str, str]]:
     """Only in a request SSM makes on the caller's behalf in ``region`` (AWS KMS Developer Guide,
-    "kms:ViaService": ``ssm.<region>.amazonaws.com``)."""
+    "kms:ViaService": ``ssm.<region>.amazonaws.com``, "the .amazonaws.com suffix ... in all AWS
+    partitions", China's and GovCloud's too)."""
     return {"StringEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}}
 
 

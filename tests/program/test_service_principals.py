@@ -144,3 +144,28 @@ def test_a_regional_principal_is_held_to_the_form_the_providers_data_source_give
     """The data source's ``id``: ``<service>.<region>.<suffix>``; a region is told by its partition's
     pattern, so ``application-autoscaling`` stays part of the service's name."""
     assert misnamed(principal, partition) == why
+
+
+def via_services(run: Run) -> Iterator[str]:
+    """Every value of ``kms:ViaService`` in the policy documents among the run's inputs."""
+    for resource in run.mocks.resources:
+        for text in strings_in(resource.inputs):
+            try:
+                policy = json.loads(text)
+            except ValueError:
+                continue
+            for statement in _listed(policy.get("Statement")) if isinstance(policy, dict) else ():
+                for tests in (statement.get("Condition") or {}).values():
+                    yield from (v for key, value in tests.items() if key.lower() == "kms:viaservice"
+                                for v in _listed(value))  # fmt: skip
+
+
+@pytest.mark.parametrize("where", [ELSEWHERE, GOVCLOUD, CHINA], ids=lambda where: where["region"])
+def test_kms_via_service_is_the_service_in_the_stacks_region_with_the_amazonaws_com_suffix_in_every_partition(
+    where: dict[str, str],
+) -> None:
+    """AWS KMS Developer Guide, services that support ``kms:ViaService``: "Use the .amazonaws.com suffix of
+    the AWS KMS ViaService name in all AWS partitions" (not the China endpoint's ``.amazonaws.com.cn``)."""
+    region = where["region"]
+    values = {value for run in runs_in(region, where["account"]).values() for value in via_services(run)}
+    assert values and all(value.endswith(f".{region}.amazonaws.com") for value in values), values
