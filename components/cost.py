@@ -71,11 +71,11 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "dashboardMonth": Decimal("3.00"),
     # CloudWatch (first 10,000 custom metrics) and AWS Lambda (Arm) pricing pages.
     "customMetricMonth": Decimal("0.30"),
-    # Container Insights with enhanced observability for ECS is billed per metric stored, usage type
-    # MetricsUsage, operation MetricStorage:CI-ECS (CloudWatch User Guide, "Analyzing, optimizing, and
-    # reducing CloudWatch costs"; EKS's is per observation). No AWS page states the rate: it is the Price
-    # List API's for CW:MetricsUsage, one tier, as captured in us-east-1 (2025-10 and 2026-07) and in
-    # ap-southeast-1 (2026-08) by third parties. Override it with your own bill's.
+    # Container Insights with enhanced observability for ECS: usage type MetricsUsage, operation
+    # MetricStorage:CI-ECS (CloudWatch User Guide, "Analyzing, optimizing, and reducing CloudWatch
+    # costs"; EKS's is ObservationCount:CI-EKS). No AWS page states the rate: it is the Price List API's
+    # for MetricsUsage as third-party captures show it, us-east-1 2025-10 and 2026-07, ap-southeast-1
+    # 2026-08 (docs/decisions.md). Override it with your own bill's.
     "containerInsightsEcsMetricMonth": Decimal("0.07"),
     "lambdaRequest": Decimal("0.0000002"),
     "lambdaArmGbSecond": Decimal("0.0000133334"),

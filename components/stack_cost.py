@@ -157,7 +157,7 @@ def stack_cost(
 
 def _container_insights(shape: StackShape, rates: Mapping[str, Decimal]) -> CostLine | None:
     """Container Insights' metrics: enhanced ones at their own rate, plain ones as custom metrics (ECS
-    Developer Guide: "charged as custom metrics")."""
+    Developer Guide: "charged as custom metrics"; CloudWatch User Guide: embedded metrics)."""
     if shape.container_insights in (None, "disabled"):
         return None
     count = metric_count(shape.container_insights, tasks=shape.tasks, containers=shape.containers,
@@ -166,7 +166,7 @@ def _container_insights(shape: StackShape, rates: Mapping[str, Decimal]) -> Cost
     containers = f"{shape.containers} container{'s' if shape.containers > 1 else ''}"
     note = (
         f"{shape.container_insights}: {shape.tasks} tasks of {containers}, {shape.health_checked} with a health "
-        "check; each task replaced in the month adds its own"
+        "check, all month"
     )
     return CostLine(
         "Container Insights metrics", Decimal(count), "metrics", price, (count * price).quantize(CENT), note
@@ -174,24 +174,35 @@ def _container_insights(shape: StackShape, rates: Mapping[str, Decimal]) -> Cost
 
 
 def _container_insights_warnings(shape: StackShape, rates: Mapping[str, Decimal]) -> tuple[str, ...]:
-    """What AWS leaves open about Container Insights' bill: whether an enhanced cluster's plain metrics
-    are custom metrics too, and an existing cluster's setting."""
+    """What AWS leaves open about Container Insights' bill: the enhanced rate's source, whether an
+    enhanced cluster's plain metrics are custom metrics too, whether its metrics are prorated (each task
+    started has its own), and an existing cluster's setting."""
+
+    def count(setting: str, tasks: int = shape.tasks, **more: bool) -> int:
+        return metric_count(setting, tasks=tasks, containers=shape.containers,
+                            health_checked=shape.health_checked, **more)  # fmt: skip
+
     if shape.container_insights is None:
-        most = metric_count("enhanced", tasks=shape.tasks, containers=shape.containers,
-                            health_checked=shape.health_checked)  # fmt: skip
         return (
             "the stack joins an existing cluster, whose Container Insights setting this program cannot see: "
-            f"with it on, this service's metrics (up to {most} with enhanced observability) are not priced here",
+            f"with it on, this service's own metrics ({count('enabled', cluster_wide=False)} plain, "
+            f"{count('enhanced', cluster_wide=False)} with enhanced observability) are not priced here",
         )
     if shape.container_insights != "enhanced":
         return ()
-    plain = metric_count("enabled", tasks=shape.tasks, containers=shape.containers, health_checked=0)
-    more = (plain * (rates["customMetricMonth"] - rates["containerInsightsEcsMetricMonth"])).quantize(CENT)
+    rate = rates["containerInsightsEcsMetricMonth"]
+    plain = count("enabled")
+    change = (plain * (rates["customMetricMonth"] - rate)).quantize(CENT)
+    per_task = count("enhanced", shape.tasks + 1) - count("enhanced")
     return (
-        "Container Insights with enhanced observability is priced per metric at containerInsightsEcsMetricMonth "
-        "(AWS bills it as MetricStorage:CI-ECS; the rate is the Price List's, no AWS page states it); AWS does "
-        f"not say whether the {plain} metrics plain Container Insights publishes are billed as custom metrics "
-        f"instead, which would add ${more} a month",
+        f"Container Insights with enhanced observability is priced at containerInsightsEcsMetricMonth (${rate}), "
+        "the AWS Price List's rate for usage type MetricsUsage, which AWS bills it under, as third-party captures "
+        f"show it: no AWS page states it. AWS does not say either whether the {plain} metrics plain Container "
+        f"Insights publishes are billed as custom metrics instead, which would {'add' if change >= 0 else 'take off'} "
+        f"${abs(change)} a month",
+        "AWS does not say whether enhanced observability's metrics are prorated by the hour as custom metrics "
+        "are: if not, each task started in the month (a deployment, a Spot replacement, scaling out) adds "
+        f"{per_task} metrics, ${(per_task * rate).quantize(CENT)}",
     )
 
 

@@ -39,7 +39,9 @@ def quoted() -> list[str]:
     dev, run = cost(), cost(desiredCount="2")
     dev_lines = lines_of(dev)
     deployment = recorded_run("prod").outputs["deployment"]
-    (insights,) = [line for line in cost("prod")["lines"] if line["item"] == "Container Insights metrics"]
+    prod = cost("prod")
+    (insights,) = [line for line in prod["lines"] if line["item"] == "Container Insights metrics"]
+    (per_task,) = [m[1] for w in prod["warnings"] if (m := re.search(r"each task started .* adds (\d+) metrics", w))]
     return [
         f"The dev stack comes to **${dev['total_monthly_usd']:.2f} a month**",
         f"${dev['monthly_usd']:.2f} of Spot compute, ${dev_lines['load balancer']:.2f} for the load balancer and "
@@ -53,6 +55,7 @@ def quoted() -> list[str]:
         f"for {deployment['overlap_minutes']} minutes, ${deployment['extra_usd_per_deployment']:.2f} a deployment",
         f"{insights['quantity']:g} metrics for prod's 6 tasks of one container, "
         f"${insights['monthly_usd']:.2f} in its plan",
+        f"adds its own {per_task} metrics for prod",
     ]
 
 

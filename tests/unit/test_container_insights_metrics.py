@@ -4,6 +4,8 @@ service, family, task and container."""
 
 # ruff: noqa: E501 -- the pages' rows, one line each as AWS prints them
 
+from collections.abc import Mapping
+from functools import partial
 from itertools import product
 
 import pytest
@@ -101,11 +103,17 @@ def page(text: str) -> dict[str, set[frozenset[str]]]:
     return {name: {frozenset(s.split()) for s in sets.split("; ")} for name, sets in rows}
 
 
-def published(table: dict[str, set[frozenset[str]]], *, tasks: int, containers: int, checked: int) -> set[object]:
-    """Every metric CloudWatch holds for one service: each dimension takes every value it has."""
+Metric = tuple[str, frozenset[tuple[str, str]]]
+
+
+def published(table: dict[str, set[frozenset[str]]], *, tasks: int, containers: int, checked: int) -> set[Metric]:
+    """Every metric CloudWatch holds for one service: each dimension takes every value it has. Without a
+    running task nothing is sent (ECS Developer Guide, "Container Insights considerations")."""
+    if not tasks:
+        return set()
     values = {"ClusterName": ["c"], "ServiceName": ["s"], "TaskDefinitionFamily": ["f"],
               "TaskId": [f"t{i}" for i in range(tasks)]}  # fmt: skip
-    held: set[object] = set()
+    held: set[Metric] = set()
     for name, sets in table.items():
         if name in NOT_ON_THIS_TASK:
             continue
@@ -120,8 +128,8 @@ def published(table: dict[str, set[frozenset[str]]], *, tasks: int, containers: 
 
 
 def test_the_tables_are_the_pages_rows_this_task_can_publish() -> None:
-    def ours(*tables: object) -> dict[str, set[frozenset[str]]]:
-        return {name: set(sets) for table in tables for name, sets in table.items()}  # type: ignore[attr-defined]
+    def ours(*tables: Mapping[str, tuple[frozenset[str], ...]]) -> dict[str, set[frozenset[str]]]:
+        return {name: set(sets) for table in tables for name, sets in table.items()}
 
     def theirs(text: str) -> dict[str, set[frozenset[str]]]:
         return {name: sets for name, sets in page(text).items() if name not in NOT_ON_THIS_TASK}
@@ -130,15 +138,19 @@ def test_the_tables_are_the_pages_rows_this_task_can_publish() -> None:
     assert ours(ENHANCED, HEALTH_CHECKED) == theirs(ENHANCED_PAGE)
 
 
-@given(tasks=st.integers(1, 12), containers=st.integers(1, 5), data=st.data())
+def the_services_own(held: set[Metric]) -> set[Metric]:
+    """Less the metrics with ClusterName alone, which every service of the cluster shares."""
+    return {(name, dims) for name, dims in held if {key for key, _ in dims} != {"ClusterName"}}
+
+
+@given(tasks=st.integers(0, 12), containers=st.integers(1, 5), data=st.data())
 def test_the_count_is_every_distinct_metric_the_service_publishes(tasks: int, containers: int, data) -> None:
     checked = data.draw(st.integers(0, containers))
-    counts = {setting: metric_count(setting, tasks=tasks, containers=containers, health_checked=checked)
-              for setting in ("enhanced", "enabled", "disabled")}  # fmt: skip
-    assert counts["enhanced"] == len(published(page(ENHANCED_PAGE), tasks=tasks, containers=containers,
-                                               checked=checked))  # fmt: skip
-    assert counts["enabled"] == len(published(page(STANDARD_PAGE), tasks=tasks, containers=containers, checked=0))
-    assert counts["disabled"] == 0
+    for setting, text, health in (("enhanced", ENHANCED_PAGE, checked), ("enabled", STANDARD_PAGE, 0)):
+        held = published(page(text), tasks=tasks, containers=containers, checked=health)
+        count = partial(metric_count, setting, tasks=tasks, containers=containers, health_checked=checked)
+        assert (count(), count(cluster_wide=False)) == (len(held), len(the_services_own(held)))
+    assert metric_count("disabled", tasks=tasks, containers=containers, health_checked=checked) == 0
 
 
 def test_plain_container_insights_is_37_metrics_a_service_whatever_its_tasks() -> None:

@@ -155,8 +155,16 @@ def test_enhanced_container_insights_is_its_metrics_at_the_ci_ecs_rate_with_the_
     assert (line.quantity, line.unit_usd) == (56 + 26 * 6 + 20 + 20 * 6 + 1 + 2 + 2 * 6, Decimal("0.07"))
     assert line.monthly_usd == Decimal("25.69")  # 367 * 0.07
     assert "6 tasks of 1 container, 1 with a health check" in line.note
-    (warning,) = warnings
-    assert "37 metrics plain Container Insights publishes" in warning and "$8.51 a month" in warning  # 37 * 0.23
+    rate, prorated = warnings
+    assert "as third-party captures show it: no AWS page states it" in rate
+    assert "37 metrics plain Container Insights publishes" in rate and "add $8.51 a month" in rate  # 37 * 0.23
+    # A seventh task's own: 13 task metrics and 10 container metrics by service and by family, and the health one.
+    assert "prorated by the hour" in prorated and "adds 48 metrics, $3.36" in prorated
+    cheaper = stack_cost(estimate(cpu=256, memory_mib=512, desired_count=1, strategy=DEFAULT),
+                         StackShape(load_balancer_azs=1, public_task_ips=0, nat_gateways=0, alarms=0,
+                                    container_insights="enhanced", tasks=1, health_checked=1),
+                         parse_rate_overrides(("customMetricMonth=0.05",)))  # fmt: skip
+    assert "would take off $0.74 a month" in cheaper.warnings[0]  # 37 * (0.05 - 0.07)
 
 
 def test_plain_container_insights_is_its_metrics_as_custom_metrics_without_a_warning() -> None:
@@ -169,7 +177,8 @@ def test_no_container_insights_is_no_line_and_an_existing_clusters_is_said_to_be
     assert insights("disabled") == (None, ())
     line, (warning,) = insights(None, tasks=2, containers=2, checked=0)
     assert line is None
-    assert "existing cluster" in warning and "up to 228 with enhanced observability" in warning
+    # The cluster's own metrics (ClusterName alone) are the cluster's owner's: this service adds the rest.
+    assert "existing cluster" in warning and "own metrics (25 plain, 203 with enhanced observability)" in warning
 
 
 def test_the_shape_counts_the_services_containers_and_health_checks() -> None:
