@@ -158,16 +158,16 @@ def stack_cost(
 def _container_insights(shape: StackShape, rates: Mapping[str, Decimal]) -> CostLine | None:
     """Container Insights' metrics: enhanced ones at their own rate, plain ones as custom metrics (ECS
     Developer Guide: "charged as custom metrics"; CloudWatch User Guide: embedded metrics)."""
-    if shape.container_insights in (None, "disabled"):
+    if shape.container_insights in (None, "disabled") or not shape.tasks:
         return None
+    enhanced = shape.container_insights == "enhanced"
     count = metric_count(shape.container_insights, tasks=shape.tasks, containers=shape.containers,
                          health_checked=shape.health_checked)  # fmt: skip
-    price = rates["containerInsightsEcsMetricMonth" if shape.container_insights == "enhanced" else "customMetricMonth"]
+    price = rates["containerInsightsEcsMetricMonth" if enhanced else "customMetricMonth"]
+    tasks = f"{shape.tasks} task{'s' if shape.tasks > 1 else ''}"
     containers = f"{shape.containers} container{'s' if shape.containers > 1 else ''}"
-    note = (
-        f"{shape.container_insights}: {shape.tasks} tasks of {containers}, {shape.health_checked} with a health "
-        "check, all month"
-    )
+    checked = f", {shape.health_checked} with a health check" if enhanced else ""
+    note = f"{shape.container_insights}: {tasks} of {containers}{checked}, all month"
     return CostLine(
         "Container Insights metrics", Decimal(count), "metrics", price, (count * price).quantize(CENT), note
     )
@@ -176,23 +176,25 @@ def _container_insights(shape: StackShape, rates: Mapping[str, Decimal]) -> Cost
 def _container_insights_warnings(shape: StackShape, rates: Mapping[str, Decimal]) -> tuple[str, ...]:
     """What AWS leaves open about Container Insights' bill: the enhanced rate's source, whether an
     enhanced cluster's plain metrics are custom metrics too, whether its metrics are prorated (each task
-    started has its own), and an existing cluster's setting."""
+    started has its own, and a deployment starts the desired count), and an existing cluster's setting."""
 
     def count(setting: str, tasks: int = shape.tasks, **more: bool) -> int:
         return metric_count(setting, tasks=tasks, containers=shape.containers,
                             health_checked=shape.health_checked, **more)  # fmt: skip
 
+    rate, custom = rates["containerInsightsEcsMetricMonth"], rates["customMetricMonth"]
     if shape.container_insights is None:
+        plain, enhanced = count("enabled", cluster_wide=False), count("enhanced", cluster_wide=False)
         return (
             "the stack joins an existing cluster, whose Container Insights setting this program cannot see: "
-            f"with it on, this service's own metrics ({count('enabled', cluster_wide=False)} plain, "
-            f"{count('enhanced', cluster_wide=False)} with enhanced observability) are not priced here",
+            f"with it on, this service's own metrics are not priced here ({plain} plain, "
+            f"${(plain * custom).quantize(CENT)} a month; {enhanced} with enhanced observability, "
+            f"${(enhanced * rate).quantize(CENT)})",
         )
-    if shape.container_insights != "enhanced":
+    if shape.container_insights != "enhanced" or not shape.tasks:
         return ()
-    rate = rates["containerInsightsEcsMetricMonth"]
     plain = count("enabled")
-    change = (plain * (rates["customMetricMonth"] - rate)).quantize(CENT)
+    change = (plain * (custom - rate)).quantize(CENT)
     per_task = count("enhanced", shape.tasks + 1) - count("enhanced")
     return (
         f"Container Insights with enhanced observability is priced at containerInsightsEcsMetricMonth (${rate}), "
@@ -201,8 +203,9 @@ def _container_insights_warnings(shape: StackShape, rates: Mapping[str, Decimal]
         f"Insights publishes are billed as custom metrics instead, which would {'add' if change >= 0 else 'take off'} "
         f"${abs(change)} a month",
         "AWS does not say whether enhanced observability's metrics are prorated by the hour as custom metrics "
-        "are: if not, each task started in the month (a deployment, a Spot replacement, scaling out) adds "
-        f"{per_task} metrics, ${(per_task * rate).quantize(CENT)}",
+        f"are: if not, each task started in the month adds {per_task} metrics, ${(per_task * rate).quantize(CENT)} "
+        f"(a Spot replacement, scaling out), and a deployment starts {shape.tasks} "
+        f"({per_task * shape.tasks} metrics, ${(per_task * shape.tasks * rate).quantize(CENT)})",
     )
 
 

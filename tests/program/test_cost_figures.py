@@ -55,7 +55,8 @@ def quoted() -> list[str]:
         f"for {deployment['overlap_minutes']} minutes, ${deployment['extra_usd_per_deployment']:.2f} a deployment",
         f"{insights['quantity']:g} metrics for prod's 6 tasks of one container, "
         f"${insights['monthly_usd']:.2f} in its plan",
-        f"adds its own {per_task} metrics for prod",
+        f"adds its own {per_task} metrics for prod, and a deployment starts all "
+        f"{prod['tasks_on_demand'] + prod['tasks_spot']:g}",
     ]
 
 

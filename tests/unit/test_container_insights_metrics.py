@@ -88,8 +88,9 @@ TaskEphemeralStorageUtilization | {_TASK}
 TaskMemoryUtilization | {_TASK}
 TaskSetCount | ServiceName ClusterName
 """
-#: The pages' own conditions: EC2 container instances (Fargate has none), EBS volumes and restart
-#: policies (the task has neither).
+#: Left out by the pages' own conditions where they give one (restart policies: the task sets none) and
+#: otherwise by what the metric measures (EC2 container instances and their volumes: Fargate has none;
+#: EBS volumes: the task has none).
 NOT_ON_THIS_TASK = {
     "ContainerInstanceCount", "EBSFilesystemSize", "EBSFilesystemUtilized", "TaskEBSFilesystemUtilization",
     "InstanceOSFilesystemUtilization", "InstanceDataFilesystemUtilization", "RestartCount",

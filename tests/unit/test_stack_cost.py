@@ -160,6 +160,7 @@ def test_enhanced_container_insights_is_its_metrics_at_the_ci_ecs_rate_with_the_
     assert "37 metrics plain Container Insights publishes" in rate and "add $8.51 a month" in rate  # 37 * 0.23
     # A seventh task's own: 13 task metrics and 10 container metrics by service and by family, and the health one.
     assert "prorated by the hour" in prorated and "adds 48 metrics, $3.36" in prorated
+    assert "a deployment starts 6 (288 metrics, $20.16)" in prorated
     cheaper = stack_cost(estimate(cpu=256, memory_mib=512, desired_count=1, strategy=DEFAULT),
                          StackShape(load_balancer_azs=1, public_task_ips=0, nat_gateways=0, alarms=0,
                                     container_insights="enhanced", tasks=1, health_checked=1),
@@ -171,6 +172,9 @@ def test_plain_container_insights_is_its_metrics_as_custom_metrics_without_a_war
     line, warnings = insights("enabled", tasks=20, containers=3)
     assert line is not None and warnings == ()
     assert (line.quantity, line.unit_usd, line.monthly_usd) == (37, Decimal("0.30"), Decimal("11.10"))
+    assert line.note == "enabled: 20 tasks of 3 containers, all month"
+    single, _ = insights("enhanced", tasks=1, checked=0)
+    assert single is not None and single.note == "enhanced: 1 task of 1 container, 0 with a health check, all month"
 
 
 def test_no_container_insights_is_no_line_and_an_existing_clusters_is_said_to_be_unpriced() -> None:
@@ -178,7 +182,9 @@ def test_no_container_insights_is_no_line_and_an_existing_clusters_is_said_to_be
     line, (warning,) = insights(None, tasks=2, containers=2, checked=0)
     assert line is None
     # The cluster's own metrics (ClusterName alone) are the cluster's owner's: this service adds the rest.
-    assert "existing cluster" in warning and "own metrics (25 plain, 203 with enhanced observability)" in warning
+    assert "existing cluster" in warning
+    assert "(25 plain, $7.50 a month; 203 with enhanced observability, $14.21)" in warning  # 25 * 0.30, 203 * 0.07
+    assert insights("enhanced", tasks=0) == (None, ())  # nothing runs, nothing is published
 
 
 def test_the_shape_counts_the_services_containers_and_health_checks() -> None:
