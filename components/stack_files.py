@@ -33,6 +33,18 @@ class StackFileError(Exception):
         self.lines = lines
 
 
+class EncryptedValueError(StackFileError):
+    """A key whose encrypted value (``secure:``) only the Pulumi CLI can read refuses its offline
+    ``STAND_IN``: the CLI might accept the real value, offline it takes a value given in its place."""
+
+
+#: What an encrypted value (``pulumi config set --secret``: ``secure: v1:...``, the whole value or an item
+#: of a list) reads as offline, where nothing can decrypt it: a NAME=value stand-in, the form of the keys
+#: made to hold secrets (``{}`` is ``_<n>`` for the n-th item of a list, so the names differ). The keys
+#: holding one are ``secure_keys``, marked secret under the mocks as under the CLI.
+STAND_IN = "PULUMI_SECRET{}=stand-in"
+
+
 class _StackFileLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader is untyped
     """YAML as the Pulumi CLI reads its project and stack files: gopkg.in/yaml.v3 (pulumi/pulumi
     sdk/go/common/encoding/marshal.go), YAML 1.2. Only true and false (also True, TRUE, False, FALSE) are
@@ -62,6 +74,20 @@ _StackFileLoader.yaml_implicit_resolvers = {
 _StackFileLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _readable(value: Any) -> tuple[Any, bool]:
+    """``value`` with each encrypted part replaced by a ``STAND_IN``, and whether it had one."""
+    if _is_secure(value):
+        return STAND_IN.format(""), True
+    if isinstance(value, list):
+        parts = [STAND_IN.format(f"_{n}") if _is_secure(item) else item for n, item in enumerate(value)]
+        return parts, any(_is_secure(item) for item in value)
+    return value, False
+
+
 def _config_string(value: Any) -> str:
     """A stack-file value as ``pulumi.Config.get`` returns it."""
     if isinstance(value, bool):
@@ -78,23 +104,40 @@ def stack_config(root: Path, stack: str) -> dict[str, str]:
 
     The CLI applies project defaults itself; mocks do not, so this does it for them.
     """
-    config, twice = _stack_config(stack, root)
+    config, twice, _ = _stack_config(stack, root)
     if twice:
         raise StackFileError(*twice)
     return dict(config)
 
 
+def secure_keys(root: Path, stack: str) -> frozenset[str]:
+    """The keys (``project:key``, as ``stack_config``) whose value in ``Pulumi.<stack>.yaml`` is encrypted, in
+    whole or in part, and reads as ``STAND_IN``."""
+    return frozenset(_stack_config(stack, root)[2])
+
+
 def with_stack_config(root: Path, stack: str, run: Callable[[dict[str, str]], T]) -> T:
     """``run`` given ``stack_config``; keys set twice are named with the config's own mistakes (the
-    ``ConfigError`` ``run`` raises given the file read the last one winning), all in one ``StackFileError``."""
-    config, twice = _stack_config(stack, root)
-    if not twice:
-        return run(dict(config))
+    ``ConfigError`` ``run`` raises given the file read the last one winning), all in one ``StackFileError``;
+    an encrypted key whose stand-in ``run`` refuses is said to be one (``EncryptedValueError``)."""
+    config, twice, secure = _stack_config(stack, root)
     try:
-        run(dict(config))
+        result = run(dict(config))
     except ConfigError as error:
-        raise StackFileError(*twice, *(str(one) for one in error.errors)) from None
-    raise StackFileError(*twice)
+        refused = sorted({one.key for one in error.errors} & {key.split(":", 1)[-1] for key in secure})
+        if not twice and not refused:
+            raise
+        hints = [
+            f"Pulumi.{stack}.yaml: {key} is encrypted (pulumi config set --secret), which only the Pulumi CLI "
+            f"reads: offline it is a stand-in of the form {STAND_IN.format('')}, which {key} does not take; give "
+            f"your own value in its place (--set {key}=...)"
+            for key in refused
+        ]
+        lines = [*twice, *(str(one) for one in error.errors), *hints]
+        raise (EncryptedValueError if refused else StackFileError)(*lines) from None
+    if twice:
+        raise StackFileError(*twice)
+    return result
 
 
 def _load_yaml(path: Path) -> tuple[dict[str, Any], list[str]]:
@@ -130,7 +173,7 @@ def project_name(root: Path) -> str:
 
 
 @functools.cache
-def _stack_config(stack: str, root: Path) -> tuple[Mapping[str, str], tuple[str, ...]]:
+def _stack_config(stack: str, root: Path) -> tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]:
     project = _refused(_load_yaml(root / "Pulumi.yaml"))
     config = {
         f"{project['name']}:{key}": _config_string(spec["default"])
@@ -141,10 +184,13 @@ def _stack_config(stack: str, root: Path) -> tuple[Mapping[str, str], tuple[str,
     if not stack_file.is_file():
         raise FileNotFoundError(f"no stack file {stack_file.name}")
     content, twice = _load_yaml(stack_file)
+    secure: list[str] = []
     for key, value in (content.get("config") or {}).items():
         full = key if ":" in key else f"{project['name']}:{key}"
-        config[full] = _config_string(value)
-    return config, tuple(twice)
+        readable, encrypted = _readable(value)
+        config[full] = _config_string(readable)
+        secure += [full] if encrypted else []
+    return config, tuple(twice), tuple(secure)
 
 
 def main_program(root: Path) -> Callable[[], None]:

@@ -46,7 +46,7 @@ from .mock_answers import (
     unwrap,
 )
 from .mock_records import Registered
-from .stack_files import main_program, project_name, stack_config, with_stack_config
+from .stack_files import main_program, project_name, secure_keys, stack_config, with_stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -287,9 +287,10 @@ def run_program(
 ) -> Run:
     """Run the Pulumi project in ``root`` (its ``__main__.py``) with a stack's config, as ``pulumi up``
     would, under recording mocks. ``overrides``: ``key`` -> string in the project's namespace, or
-    ``namespace:key`` in another's (``aws:region``); ``secret_keys``: those set with ``--secret``."""
+    ``namespace:key`` in another's (``aws:region``); ``secret_keys``: those set with ``--secret``, as
+    those the stack file holds encrypted are (``stack_files.STAND_IN``)."""
     project = project_name(root)
-    secret = [f"{project}:{key}" for key in secret_keys or []]
+    secret = sorted({f"{project}:{key}" for key in secret_keys or []} | secure_keys(root, stack))
 
     def run(config: dict[str, str]) -> Run:
         config.update({key if ":" in key else f"{project}:{key}": value for key, value in (overrides or {}).items()})
