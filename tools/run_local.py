@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
-from tools.offline import ROOT, Run, StackFileError
+from tools.offline import ROOT, Registered, Run, StackFileError
 from tools.plan import SET_HELP, PlanError, report, stack_run
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -91,15 +92,32 @@ def task_of(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
     return task, next(c for c in containers if c.get("essential", True))
 
 
+#: The variable the stack's own npm CA bundle reaches a local build through (``build_environment``).
+NPM_CA_VARIABLE = "GRAVITON_NODE_NPM_CA"
+
+
+def _pushed_image(run: Run) -> Registered:
+    return next(r for r in run.mocks.resources if r.type == IMAGE and r.inputs.get("push"))
+
+
 def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[str]:
-    """``docker buildx build`` of the stack's own image (its context and Dockerfile), loaded locally."""
-    image = next(r for r in run.mocks.resources if r.type == IMAGE and r.inputs.get("push"))
+    """``docker buildx build`` of the stack's own image (its context and Dockerfile), loaded locally; the
+    npm CA bundle ``npm_ca``, else the stack's (``npmCaBundle``, as ``pulumi up`` builds with it)."""
+    image = _pushed_image(run)
     context = ROOT / image.inputs["context"]["location"]
     args = ["buildx", "build", "--platform", platform, "--load", "--tag", tag,
             "--file", str(ROOT / image.inputs["dockerfile"]["location"])]  # fmt: skip
     if npm_ca:
         args += ["--secret", f"id=npm_ca,src={npm_ca}"]
+    elif build_environment(run):
+        args += ["--secret", f"id=npm_ca,env={NPM_CA_VARIABLE}"]
     return [*args, str(context)]
+
+
+def build_environment(run: Run) -> dict[str, str]:
+    """What ``build_args``' build reads from its environment: the stack's npm CA bundle, if it has one."""
+    bundle = (_pushed_image(run).inputs.get("secrets") or {}).get("npm_ca")
+    return {NPM_CA_VARIABLE: bundle} if bundle else {}
 
 
 def engine_problem(*, building: bool) -> str | None:
@@ -158,7 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     image = options.image or f"graviton-node-local:{options.stack}"
     if not options.image:
         print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)
-        if subprocess.run(["docker", *build_args(run, image, platform, options.npm_ca)], check=False).returncode:
+        build = ["docker", *build_args(run, image, platform, options.npm_ca)]
+        if subprocess.run(build, env={**os.environ, **build_environment(run)}, check=False).returncode:
             print("run_local: the build failed (its output is above)", file=sys.stderr)
             return 1
     subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)

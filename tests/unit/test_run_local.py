@@ -13,7 +13,16 @@ import pytest
 
 from tests.program.stacks import recorded_run, run_config
 from tools.offline import ROOT
-from tools.run_local import build_args, main, placeholder, platform_of, run_args, task_of
+from tools.run_local import (
+    NPM_CA_VARIABLE,
+    build_args,
+    build_environment,
+    main,
+    placeholder,
+    platform_of,
+    run_args,
+    task_of,
+)
 
 
 def args_for(program: str, port: int = 8080) -> tuple[list[str], dict[str, Any], dict[str, Any]]:
@@ -95,6 +104,17 @@ def test_the_build_is_the_stacks_own_context_and_dockerfile() -> None:
     assert args[-1].endswith(image.inputs["context"]["location"]) and "--load" in args
     assert "--secret" not in args
     assert option(build_args(run, "t", "linux/arm64", "/ca.pem"), "--secret") == ["id=npm_ca,src=/ca.pem"]
+
+
+def test_the_stacks_npm_ca_bundle_reaches_the_local_build_as_pulumi_up_gives_it(tmp_path: Path) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    run = recorded_run("dev", {"npmCaBundle": str(bundle)})
+    assert option(build_args(run, "t", "linux/arm64", None), "--secret") == [f"id=npm_ca,env={NPM_CA_VARIABLE}"]
+    assert build_environment(run) == {NPM_CA_VARIABLE: bundle.read_text()}
+    # --npm-ca names another file: that one, as before.
+    assert option(build_args(run, "t", "linux/arm64", "/ca.pem"), "--secret") == ["id=npm_ca,src=/ca.pem"]
+    assert build_environment(run_config("dev")) == {}
 
 
 def test_an_own_app_is_built_from_its_own_context_and_dockerfile() -> None:
