@@ -198,9 +198,9 @@ def check(
     return results
 
 
-def require_engine(*, building: bool) -> None:
-    """Raise ``RuntimeError`` naming what keeps Docker from running (or building) the image."""
-    problem = engine_problem(building=building)
+def require_engine(*, building: bool, platform: str) -> None:
+    """Raise ``RuntimeError`` naming what keeps Docker from running (or building) the image for ``platform``."""
+    problem = engine_problem(building=building, platform=platform)
     if problem:
         raise RuntimeError(problem)
 
@@ -214,7 +214,7 @@ def from_stack(stack: str, items: list[str], image: str | None, platform: str, n
     environment = {variable["name"]: variable["value"] for variable in container["environment"]}
     port, health_path = container["portMappings"][0]["containerPort"], environment["HEALTH_CHECK_PATH"]
     if image is None:
-        require_engine(building=True)
+        require_engine(building=True, platform=platform)
         image = f"graviton-node-check:{stack}"
         args = build_args(run, image, platform, npm_ca)
         out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
@@ -249,7 +249,7 @@ def main(argv: list[str], out: Callable[[str], None] = print) -> int:
                 )
             except (ConfigError, PlanError, StackFileError) as error:
                 return report(error, options.stack, options.set)
-        require_engine(building=False)
+        require_engine(building=False, platform=options.platform)
         results = check(image, options.platform, options.port or port, options.health_path or health_path, paths)
     except RuntimeError as error:  # Docker's own words on what failed, not a traceback
         print(f"check_image: {error}", file=sys.stderr)

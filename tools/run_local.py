@@ -120,18 +120,33 @@ def build_environment(run: Run) -> dict[str, str]:
     return {NPM_CA_VARIABLE: bundle} if bundle else {}
 
 
-def engine_problem(*, building: bool) -> str | None:
-    """What keeps Docker from running (and, when ``building``, building) the image, in Docker's own words;
-    None when nothing does. The checks tools/deploy.sh makes before it deploys."""
+#: ``docker info``'s architecture names, as a platform names them.
+_ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64"}
+
+
+def engine_problem(*, building: bool, platform: str = "linux/arm64") -> str | None:
+    """What keeps Docker from running (and, when ``building``, building) the image for ``platform``, in
+    Docker's own words; None when nothing does. The checks tools/deploy.sh makes before it deploys, and
+    one it need not make: an engine of another architecture runs the image only under an emulator its
+    builder lists (unknown answers are no problem: the run says what is wrong)."""
     if shutil.which("docker") is None:
         return "docker is not installed (README, What you need)"
-    info = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    info = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}} {{.Architecture}}"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
     if info.returncode != 0:
         return ("the Docker engine does not answer (start Docker Desktop or the docker service): "
                 + (info.stderr.strip() or "docker info failed"))  # fmt: skip
     if building and subprocess.run(["docker", "buildx", "version"], capture_output=True, check=False).returncode:
         return "docker buildx is missing (README, What you need)"
+    architecture = info.stdout.split()[-1] if info.stdout.split() else ""
+    if _ARCHITECTURES.get(architecture, architecture) in ("", platform.split("/")[1]):
+        return None
+    builder = subprocess.run(["docker", "buildx", "inspect"], capture_output=True, text=True, check=False).stdout
+    listed = {p.strip() for line in builder.splitlines() if line.startswith("Platforms:")
+              for p in line.split(":", 1)[1].split(",") if p.strip()}  # fmt: skip
+    if listed and platform not in listed:
+        return (f"this {architecture} engine cannot run {platform} images: install an emulator "
+                f"(docker run --privileged --rm tonistiigi/binfmt --install {platform.split('/')[1]})")  # fmt: skip
     return None
 
 
@@ -166,13 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = stack_run(options.stack, options.set)
     except (ConfigError, PlanError, StackFileError) as error:
         return report(error, options.stack, options.set)
-    problem = engine_problem(building=not options.image)
+    task, container = task_of(run)
+    platform = platform_of(task)
+    problem = engine_problem(building=not options.image, platform=platform)
     if problem:
         print(f"run_local: {problem}", file=sys.stderr)
         return 1
-    task, container = task_of(run)
     name = f"graviton-node-local-{options.stack}"
-    platform = platform_of(task)
     image = options.image or f"graviton-node-local:{options.stack}"
     if not options.image:
         print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)

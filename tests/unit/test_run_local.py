@@ -190,8 +190,18 @@ def test_each_writable_path_is_a_fresh_volume_beside_the_read_only_root() -> Non
          "Cannot connect to the Docker daemon"),
         ('[ "$1" = buildx ] && exit 1; exit 0', "docker buildx is missing (README, What you need)"),
         ('[ "$1" = buildx ] && [ "$2" = build ] && exit 1; exit 0', "the build failed (its output is above)"),
+        ('[ "$1" = info ] && echo "26.1.4 x86_64"; [ "$2" = inspect ] && echo "Platforms: linux/amd64, linux/386"; '
+         "exit 0",
+         "this x86_64 engine cannot run linux/arm64 images: install an emulator "
+         "(docker run --privileged --rm tonistiigi/binfmt --install arm64)"),
+        ('[ "$1" = info ] && echo "26.1.4 x86_64"; [ "$2" = inspect ] && echo "Platforms: linux/amd64, linux/arm64"; '
+         '[ "$2" = build ] && exit 1; exit 0',
+         "the build failed (its output is above)"),
+        ('[ "$1" = info ] && echo "26.1.4 aarch64"; [ "$2" = inspect ] && echo "Platforms: linux/arm64"; '
+         '[ "$2" = build ] && exit 1; exit 0',
+         "the build failed (its output is above)"),
     ],
-    ids=["no-engine", "no-buildx", "build-fails"],
+    ids=["no-engine", "no-buildx", "build-fails", "no-emulator", "emulated", "arm64-engine"],
 )  # fmt: skip
 def test_what_keeps_docker_from_building_or_running_is_named_without_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], script: str, problem: str
