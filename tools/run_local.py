@@ -142,7 +142,7 @@ def engine_problem(*, building: bool, platform: str = "linux/arm64") -> str | No
     if _ARCHITECTURES.get(architecture, architecture) in ("", platform.split("/")[1]):
         return None
     builder = subprocess.run(["docker", "buildx", "inspect"], capture_output=True, text=True, check=False).stdout
-    listed = {p.strip() for line in builder.splitlines() if line.startswith("Platforms:")
+    listed = {p.strip().rstrip("*") for line in builder.splitlines() if line.startswith("Platforms:")
               for p in line.split(":", 1)[1].split(",") if p.strip()}  # fmt: skip
     if listed and platform not in listed:
         return (f"this {architecture} engine cannot run {platform} images: install an emulator "
