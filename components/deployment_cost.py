@@ -37,7 +37,8 @@ class DeploymentPeak:
     """Of those, expected on FARGATE_SPOT."""
     overlap_minutes: int
     """Minutes both revisions may run: the deployment's allowance (``DeploymentStrategy.deploy_minutes``:
-    the new revision's scale-up, the shift, the bake and a margin); 0 for rolling."""
+    the new revision's scale-up, the shift, the bake and a margin); 0 for rolling, whose overlap lasts
+    until each new task is healthy (not priced)."""
     extra_usd: Decimal
     """ARM64 compute of the tasks beyond the desired count for those minutes, per deployment."""
 

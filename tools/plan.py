@@ -201,10 +201,16 @@ def text(run: Run, stack: str) -> list[str]:
     lines += cost_lines(run.outputs["cost_estimate"])
     if "deployment" in run.outputs:
         peak = run.outputs["deployment"]
+        # A rolling deployment's overlap lasts until each new task is healthy: no allowance to price it by.
+        overlap = (
+            f"for {peak['overlap_minutes']} min: ${peak['extra_usd_per_deployment']:.2f} a deployment"
+            if peak["overlap_minutes"]
+            else "until the new tasks are healthy: not priced"
+        )
         lines += [
             f"deployment: {peak['strategy']}",
             f"  peak {peak['peak_tasks']} tasks ({peak['peak_on_demand']:g} on FARGATE, {peak['peak_spot']:g} on "
-            f"FARGATE_SPOT) for {peak['overlap_minutes']} min: ${peak['extra_usd_per_deployment']:.2f} a deployment",
+            f"FARGATE_SPOT) {overlap}",
         ]
     return lines
 

@@ -467,3 +467,13 @@ def test_two_json_plans_of_the_same_code_are_the_same_text_and_a_diff_of_them_sh
     (tmp_path / "before.json").write_text(first)
     _, diff, _ = plan(capsys, "--stack", "prod", "--diff", str(tmp_path / "before.json"))
     assert "code" not in diff
+
+
+def test_a_rolling_deployments_overlap_is_said_to_be_unpriced_not_priced_at_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    dev = plan(capsys, "--stack", "dev")[1].splitlines()
+    assert "  peak 2 tasks (0 on FARGATE, 2 on FARGATE_SPOT) until the new tasks are healthy: not priced" in dev
+    assert not any("for 0 min" in line for line in dev)
+    prod = plan(capsys, "--stack", "prod")[1].splitlines()
+    assert any(line.endswith("for 40 min: $0.41 a deployment") for line in prod)
