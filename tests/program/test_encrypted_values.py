@@ -56,15 +56,22 @@ def test_deploy_checks_the_builder_for_a_stack_with_encrypted_values(
     assert capsys.readouterr() == ("", "")
 
 
-def test_a_key_that_refuses_its_stand_in_is_named_and_deploy_leaves_it_to_pulumi_up(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.fixture
+def encrypted_emails(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A stack whose alarm e-mail is encrypted: no NAME=value stand-in is an e-mail address."""
     with_stack_file(
         monkeypatch,
         tmp_path,
         f"config:\n  aws:region: us-east-1\n  graviton-node:alarmEmails:\n    - secure: {CIPHER}\n",
     )
     monkeypatch.setattr(tools.emulated_platforms, "ROOT", tmp_path)
+    return tmp_path
+
+
+@pytest.mark.usefixtures("encrypted_emails")
+def test_a_key_that_refuses_its_stand_in_is_named_and_deploy_leaves_it_to_pulumi_up(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["--stack", "broken"]) == 2
     err = capsys.readouterr().err
     assert CIPHER not in err and "got '(hidden)'" in err
@@ -75,14 +82,8 @@ def test_a_key_that_refuses_its_stand_in_is_named_and_deploy_leaves_it_to_pulumi
     assert "the builder's platforms are not checked ahead" in capsys.readouterr().err
 
 
-def test_a_stand_in_replaced_with_set_is_judged_as_given(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with_stack_file(
-        monkeypatch,
-        tmp_path,
-        f"config:\n  aws:region: us-east-1\n  graviton-node:alarmEmails:\n    - secure: {CIPHER}\n",
-    )
+@pytest.mark.usefixtures("encrypted_emails")
+def test_a_stand_in_replaced_with_set_is_judged_as_given() -> None:
     assert main(["--stack", "broken", "--set", 'alarmEmails=["oncall@example.org"]']) == 0
     with pytest.raises(EncryptedValueError):
         tools.plan.stack_run("broken", [])
