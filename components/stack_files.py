@@ -38,10 +38,11 @@ class EncryptedValueError(StackFileError):
     ``STAND_IN``: the CLI might accept the real value, offline it takes a value given in its place."""
 
 
-#: What an encrypted value (``pulumi config set --secret``: ``secure: v1:...``, the whole value or an item
-#: of a list) reads as offline, where nothing can decrypt it: a NAME=value stand-in, the form of the keys
-#: made to hold secrets (``{}`` is ``_<n>`` for the n-th item of a list, so the names differ). The keys
-#: holding one are ``secure_keys``, marked secret under the mocks as under the CLI.
+#: What an encrypted value (``pulumi config set --secret``: ``secure: v1:...``, the whole value or a part
+#: of a list or map, however deep) reads as offline, where nothing can decrypt it: a NAME=value stand-in,
+#: the form of the keys made to hold secrets (``{}`` is its path, ``_<n>`` for the n-th item of a list and
+#: ``_<key>`` for a map's, so the names differ). The keys holding one are ``secure_keys``, marked secret
+#: under the mocks as under the CLI.
 STAND_IN = "PULUMI_SECRET{}=stand-in"
 
 
@@ -78,14 +79,21 @@ def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
 
-def _readable(value: Any) -> tuple[Any, bool]:
-    """``value`` with each encrypted part replaced by a ``STAND_IN``, and whether it had one."""
+def _readable(value: Any, path: str = "") -> tuple[Any, bool]:
+    """``value`` with each encrypted part, however deep (``pulumi config set --secret --path a.b[0]``),
+    replaced by a ``STAND_IN`` named by its path; and whether it had one, which makes the whole key
+    secret as the CLI makes it."""
     if _is_secure(value):
-        return STAND_IN.format(""), True
+        return STAND_IN.format(path), True
     if isinstance(value, list):
-        parts = [STAND_IN.format(f"_{n}") if _is_secure(item) else item for n, item in enumerate(value)]
-        return parts, any(_is_secure(item) for item in value)
-    return value, False
+        parts = [_readable(item, f"{path}_{n}") for n, item in enumerate(value)]
+    elif isinstance(value, dict):
+        parts = [_readable(item, f"{path}_{key}") for key, item in value.items()]
+    else:
+        return value, False
+    readable = [part for part, _ in parts]
+    encrypted = any(secret for _, secret in parts)
+    return (dict(zip(value, readable, strict=True)) if isinstance(value, dict) else readable), encrypted
 
 
 def _config_string(value: Any) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 import time
@@ -39,7 +38,7 @@ from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.image_build import docker
 from tools.offline import StackFileError
 from tools.plan import PlanError, report, stack_run
-from tools.run_local import build_args, build_environment, engine_problem, task_of
+from tools.run_local import build_args, engine_problem, stack_npm_ca, task_of
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
 SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
@@ -216,10 +215,10 @@ def from_stack(stack: str, items: list[str], image: str | None, platform: str, n
     if image is None:
         require_engine(building=True, platform=platform)
         image = f"graviton-node-check:{stack}"
-        args = build_args(run, image, platform, npm_ca)
-        out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
-        os.environ.update(build_environment(run))  # the stack's npm CA bundle, for the build only to read
-        docker(*args)
+        with stack_npm_ca(run, npm_ca) as bundle:
+            args = build_args(run, image, platform, bundle)
+            out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
+            docker(*args)
     return image, port, health_path, tuple(mount["containerPath"] for mount in container.get("mountPoints") or [])
 
 

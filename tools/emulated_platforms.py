@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
 from components.image.dockerfile import target_runs
-from components.stack_files import EncryptedValueError, StackFileError
+from components.stack_files import StackFileError, secure_keys
 from tools.offline import ROOT, Run
 from tools.plan import PlanError, report, stack_run
 
@@ -47,11 +47,17 @@ def main(argv: Sequence[str]) -> int:
         return 0
     try:
         platforms = emulated(stack_run(stack, []))
-    except EncryptedValueError as error:
-        # Only pulumi up can read the value, and will judge it: the check is skipped, not the deploy.
-        print(f"deploy: the builder's platforms are not checked ahead: {error.lines[-1]}", file=sys.stderr)
+    except (ConfigError, StackFileError) as error:
+        if not secure_keys(ROOT, stack):
+            return report(error, stack)
+        # Offline, encrypted values are stand-ins, which may be what is refused (a stand-in's name is longer
+        # than a real one, say): pulumi up reads the real ones and judges them. The check is skipped, not
+        # the deploy.
+        lines = error.lines if isinstance(error, StackFileError) else [str(one) for one in error.errors]
+        print("deploy: the builder's platforms are not checked ahead: the stack holds encrypted values, which "
+              "only pulumi up reads, and read with stand-ins:", *lines, sep="\n  ", file=sys.stderr)  # fmt: skip
         return 0
-    except (ConfigError, PlanError, StackFileError) as error:
+    except PlanError as error:
         return report(error, stack)
     for platform, where in platforms.items():
         print(platform, where)

@@ -16,13 +16,14 @@ the stop timeout, so the drain shows in the logs before the exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
 import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
+from components.stack_files import project_name, secure_keys
 from tools.offline import ROOT, Registered, Run, StackFileError
 from tools.plan import SET_HELP, PlanError, report, stack_run
 
@@ -92,32 +94,43 @@ def task_of(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
     return task, next(c for c in containers if c.get("essential", True))
 
 
-#: The variable the stack's own npm CA bundle reaches a local build through (``build_environment``).
-NPM_CA_VARIABLE = "GRAVITON_NODE_NPM_CA"
-
-
 def _pushed_image(run: Run) -> Registered:
     return next(r for r in run.mocks.resources if r.type == IMAGE and r.inputs.get("push"))
 
 
 def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[str]:
-    """``docker buildx build`` of the stack's own image (its context and Dockerfile), loaded locally; the
-    npm CA bundle ``npm_ca``, else the stack's (``npmCaBundle``, as ``pulumi up`` builds with it)."""
+    """``docker buildx build`` of the stack's own image (its context and Dockerfile), loaded locally, with
+    the npm CA bundle at ``npm_ca`` (``stack_npm_ca``)."""
     image = _pushed_image(run)
     context = ROOT / image.inputs["context"]["location"]
     args = ["buildx", "build", "--platform", platform, "--load", "--tag", tag,
             "--file", str(ROOT / image.inputs["dockerfile"]["location"])]  # fmt: skip
     if npm_ca:
         args += ["--secret", f"id=npm_ca,src={npm_ca}"]
-    elif build_environment(run):
-        args += ["--secret", f"id=npm_ca,env={NPM_CA_VARIABLE}"]
     return [*args, str(context)]
 
 
-def build_environment(run: Run) -> dict[str, str]:
-    """What ``build_args``' build reads from its environment: the stack's npm CA bundle, if it has one."""
+def stand_ins(stack: str, items: Sequence[str]) -> list[str]:
+    """The stack file's encrypted keys (``stack_files.STAND_IN``) that no ``--set`` item replaces, by the
+    name ``--set`` takes."""
+    project = f"{project_name(ROOT)}:"
+    given = {item.split("=", 1)[0] for item in items}
+    keys = (key.removeprefix(project) for key in secure_keys(ROOT, stack))
+    return sorted(key for key in keys if key not in given)
+
+
+@contextlib.contextmanager
+def stack_npm_ca(run: Run, given: str | None) -> Iterator[str | None]:
+    """The npm CA bundle a local build uses: ``given`` (``--npm-ca``), else the one the stack builds with
+    (``npmCaBundle``, as ``pulumi up`` reads it), in a file of its own for the build's duration."""
     bundle = (_pushed_image(run).inputs.get("secrets") or {}).get("npm_ca")
-    return {NPM_CA_VARIABLE: bundle} if bundle else {}
+    if given or not bundle:
+        yield given
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".pem") as file:
+        file.write(bundle)
+        file.flush()
+        yield file.name
 
 
 #: ``docker info``'s architecture names, as a platform names them.
@@ -139,14 +152,19 @@ def engine_problem(*, building: bool, platform: str = "linux/arm64") -> str | No
     if building and subprocess.run(["docker", "buildx", "version"], capture_output=True, check=False).returncode:
         return "docker buildx is missing (README, What you need)"
     architecture = info.stdout.split()[-1] if info.stdout.split() else ""
-    if _ARCHITECTURES.get(architecture, architecture) in ("", platform.split("/")[1]):
+    wanted = platform.split("/")[1] if "/" in platform else platform
+    if _ARCHITECTURES.get(architecture, architecture) in ("", wanted):
         return None
-    builder = subprocess.run(["docker", "buildx", "inspect"], capture_output=True, text=True, check=False).stdout
+    # The engine's own builder (docker driver, named after the context): always running, and it sees the
+    # emulators the engine's `docker run` does, where the current builder may be remote or not started.
+    context = subprocess.run(["docker", "context", "show"], capture_output=True, text=True, check=False).stdout
+    builder = subprocess.run(["docker", "buildx", "inspect", context.strip() or "default"], capture_output=True,
+                             text=True, check=False).stdout  # fmt: skip
     listed = {p.strip().rstrip("*") for line in builder.splitlines() if line.startswith("Platforms:")
               for p in line.split(":", 1)[1].split(",") if p.strip()}  # fmt: skip
     if listed and platform not in listed:
         return (f"this {architecture} engine cannot run {platform} images: install an emulator "
-                f"(docker run --privileged --rm tonistiigi/binfmt --install {platform.split('/')[1]})")  # fmt: skip
+                f"(docker run --privileged --rm tonistiigi/binfmt --install {wanted})")  # fmt: skip
     return None
 
 
@@ -181,6 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = stack_run(options.stack, options.set)
     except (ConfigError, PlanError, StackFileError) as error:
         return report(error, options.stack, options.set)
+    for key in stand_ins(options.stack, options.set):
+        print(f"run_local: {key} is encrypted in Pulumi.{options.stack}.yaml, which only the Pulumi CLI reads: "
+              f"the container gets a stand-in (PULUMI_SECRET_...), names included; give your own with --set {key}=...",
+              file=sys.stderr)  # fmt: skip
     task, container = task_of(run)
     platform = platform_of(task)
     problem = engine_problem(building=not options.image, platform=platform)
@@ -191,8 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     image = options.image or f"graviton-node-local:{options.stack}"
     if not options.image:
         print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)
-        build = ["docker", *build_args(run, image, platform, options.npm_ca)]
-        if subprocess.run(build, env={**os.environ, **build_environment(run)}, check=False).returncode:
+        with stack_npm_ca(run, options.npm_ca) as npm_ca:
+            built = subprocess.run(["docker", *build_args(run, image, platform, npm_ca)], check=False)
+        if built.returncode:
             print("run_local: the build failed (its output is above)", file=sys.stderr)
             return 1
     subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)

@@ -2,13 +2,15 @@
 item) works offline: only the Pulumi CLI can decrypt it, so the offline commands read a stand-in in its
 place, never the ciphertext, and a key that refuses its stand-in is named with what to do."""
 
+import json
 from pathlib import Path
 
 import pytest
 
 import tools.emulated_platforms
 import tools.plan
-from components.stack_files import STAND_IN, EncryptedValueError, secure_keys
+import tools.run_local
+from components.stack_files import STAND_IN, EncryptedValueError, secure_keys, stack_config
 from tests.program.test_plan import with_stack_file
 from tools.plan import main
 
@@ -31,6 +33,7 @@ SECURE = f"""config:
 def secure_stack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     with_stack_file(monkeypatch, tmp_path, SECURE)
     monkeypatch.setattr(tools.emulated_platforms, "ROOT", tmp_path)
+    monkeypatch.setattr(tools.run_local, "ROOT", tmp_path)
     return tmp_path
 
 
@@ -87,3 +90,52 @@ def test_a_stand_in_replaced_with_set_is_judged_as_given() -> None:
     assert main(["--stack", "broken", "--set", 'alarmEmails=["oncall@example.org"]']) == 0
     with pytest.raises(EncryptedValueError):
         tools.plan.stack_run("broken", [])
+
+
+def test_an_encrypted_value_deep_in_a_map_or_a_list_of_maps_is_a_stand_in_and_its_key_secret(tmp_path: Path) -> None:
+    """`pulumi config set --secret --path db.password ...` and `--path 'roles[0].externalId'` encrypt a leaf:
+    the CLI holds the whole key secret (its config.Value.Secure looks at every part)."""
+    (tmp_path / "Pulumi.yaml").write_text("name: consumer\nruntime: python\n")
+    (tmp_path / "Pulumi.s.yaml").write_text(f"""config:
+  consumer:db:
+    host: db.internal
+    password:
+      secure: {CIPHER}
+  consumer:roles:
+    - arn: arn:aws:iam::111122223333:role/r
+      externalId:
+        secure: {CIPHER}
+  consumer:plain: text
+""")
+    config = stack_config(tmp_path, "s")
+    assert not [key for key, value in config.items() if CIPHER in value]
+    assert json.loads(config["consumer:db"]) == {"host": "db.internal", "password": STAND_IN.format("_password")}
+    assert json.loads(config["consumer:roles"])[0]["externalId"] == STAND_IN.format("_0_externalId")
+    assert secure_keys(tmp_path, "s") == {"consumer:db", "consumer:roles"}
+
+
+def test_the_plan_never_shows_an_encrypted_provider_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = f"config:\n  aws:region: us-east-1\n  aws:assumeRole:\n    roleArn:\n      secure: {CIPHER}\n"
+    with_stack_file(monkeypatch, tmp_path, text)
+    main(["--stack", "broken", "--json"])
+    assert CIPHER not in "".join(capsys.readouterr())
+
+
+def test_run_local_says_which_values_are_stand_ins_unless_given(secure_stack: Path) -> None:
+    assert tools.run_local.stand_ins("broken", []) == ["deploymentTestHeader", "secretValues"]
+    assert tools.run_local.stand_ins("broken", ['secretValues=["DB_PASSWORD=x"]']) == ["deploymentTestHeader"]
+
+
+def test_deploy_leaves_every_mistake_of_a_stack_with_encrypted_values_to_pulumi_up_which_reads_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stand-in may be what a check between keys refuses (its name is longer than the real one): offline,
+    such a stack cannot be judged for sure, so the deploy's early check says what it saw and goes on."""
+    with_stack_file(monkeypatch, tmp_path, SECURE + "  graviton-node:cpu: 3\n")
+    monkeypatch.setattr(tools.emulated_platforms, "ROOT", tmp_path)
+    assert tools.emulated_platforms.main(["broken"]) == 0
+    err = capsys.readouterr().err
+    assert "not checked ahead: the stack holds encrypted values" in err and "config 'cpu': got 3" in err
+    assert CIPHER not in err

@@ -14,13 +14,12 @@ import pytest
 from tests.program.stacks import recorded_run, run_config
 from tools.offline import ROOT
 from tools.run_local import (
-    NPM_CA_VARIABLE,
     build_args,
-    build_environment,
     main,
     placeholder,
     platform_of,
     run_args,
+    stack_npm_ca,
     task_of,
 )
 
@@ -108,13 +107,17 @@ def test_the_build_is_the_stacks_own_context_and_dockerfile() -> None:
 
 def test_the_stacks_npm_ca_bundle_reaches_the_local_build_as_pulumi_up_gives_it(tmp_path: Path) -> None:
     bundle = tmp_path / "ca.pem"
-    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n" * 20_000)  # larger than one environment string may be
     run = recorded_run("dev", {"npmCaBundle": str(bundle)})
-    assert option(build_args(run, "t", "linux/arm64", None), "--secret") == [f"id=npm_ca,env={NPM_CA_VARIABLE}"]
-    assert build_environment(run) == {NPM_CA_VARIABLE: bundle.read_text()}
-    # --npm-ca names another file: that one, as before.
-    assert option(build_args(run, "t", "linux/arm64", "/ca.pem"), "--secret") == ["id=npm_ca,src=/ca.pem"]
-    assert build_environment(run_config("dev")) == {}
+    with stack_npm_ca(run, None) as path:
+        assert path is not None and Path(path).read_text() == bundle.read_text()
+        assert option(build_args(run, "t", "linux/arm64", path), "--secret") == [f"id=npm_ca,src={path}"]
+    assert not Path(path).exists()
+    # --npm-ca names another file: that one; a stack without a bundle builds without.
+    with stack_npm_ca(run, "/ca.pem") as given:
+        assert given == "/ca.pem"
+    with stack_npm_ca(run_config("dev"), None) as none:
+        assert none is None
 
 
 def test_an_own_app_is_built_from_its_own_context_and_dockerfile() -> None:
@@ -190,8 +193,9 @@ def test_each_writable_path_is_a_fresh_volume_beside_the_read_only_root() -> Non
          "Cannot connect to the Docker daemon"),
         ('[ "$1" = buildx ] && exit 1; exit 0', "docker buildx is missing (README, What you need)"),
         ('[ "$1" = buildx ] && [ "$2" = build ] && exit 1; exit 0', "the build failed (its output is above)"),
-        ('[ "$1" = info ] && echo "26.1.4 x86_64"; [ "$2" = inspect ] && echo "Platforms: linux/amd64, linux/386"; '
-         "exit 0",
+        ('[ "$1" = info ] && echo "26.1.4 x86_64"; [ "$1" = context ] && echo desktop-linux; '
+         '[ "$2 $3" = "inspect desktop-linux" ] && echo "Platforms: linux/amd64, linux/386"; '
+         '[ "$2 $3" = "inspect " ] && echo "Platforms: linux/arm64*"; exit 0',
          "this x86_64 engine cannot run linux/arm64 images: install an emulator "
          "(docker run --privileged --rm tonistiigi/binfmt --install arm64)"),
         ('[ "$1" = info ] && echo "26.1.4 x86_64"; [ "$2" = inspect ] && echo "Platforms: linux/amd64, linux/arm64"; '
