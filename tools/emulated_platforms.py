@@ -46,14 +46,19 @@ def main(argv: Sequence[str]) -> int:
     if not (ROOT / f"Pulumi.{stack}.yaml").is_file():
         return 0
     try:
+        encrypted = secure_keys(ROOT, stack)
+    except (StackFileError, OSError):
+        encrypted = frozenset()  # a file that cannot be read: stack_run names what is wrong with it
+    try:
         platforms = emulated(stack_run(stack, []))
     except (ConfigError, StackFileError) as error:
-        if not secure_keys(ROOT, stack):
+        if not encrypted:
             return report(error, stack)
         # Offline, encrypted values are stand-ins, which may be what is refused (a stand-in's name is longer
         # than a real one, say): pulumi up reads the real ones and judges them. The check is skipped, not
         # the deploy.
         lines = error.lines if isinstance(error, StackFileError) else [str(one) for one in error.errors]
+        lines = [line.split("; give your own value in its place")[0] for line in lines]  # deploy takes no --set
         print("deploy: the builder's platforms are not checked ahead: the stack holds encrypted values, which "
               "only pulumi up reads, and read with stand-ins:", *lines, sep="\n  ", file=sys.stderr)  # fmt: skip
         return 0

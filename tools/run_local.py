@@ -111,11 +111,12 @@ def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[st
 
 
 def stand_ins(stack: str, items: Sequence[str]) -> list[str]:
-    """The stack file's encrypted keys (``stack_files.STAND_IN``) that no ``--set`` item replaces, by the
-    name ``--set`` takes."""
+    """The project's keys the stack file holds encrypted (``stack_files.STAND_IN``) that no ``--set`` item
+    replaces: what the task is given reads them (another namespace's, such as ``aws:secretKey``, it never
+    sees)."""
     project = f"{project_name(ROOT)}:"
-    given = {item.split("=", 1)[0] for item in items}
-    keys = (key.removeprefix(project) for key in secure_keys(ROOT, stack))
+    given = {item.split("=", 1)[0].removeprefix(project) for item in items}
+    keys = (key.removeprefix(project) for key in secure_keys(ROOT, stack) if key.startswith(project))
     return sorted(key for key in keys if key not in given)
 
 
@@ -127,7 +128,8 @@ def stack_npm_ca(run: Run, given: str | None) -> Iterator[str | None]:
     if given or not bundle:
         yield given
         return
-    with tempfile.NamedTemporaryFile("w", suffix=".pem") as file:
+    # In the project, which the build reads anyway: a snap-packaged docker CLI has a /tmp of its own.
+    with tempfile.NamedTemporaryFile("w", dir=ROOT, prefix=".npm-ca-", suffix=".pem") as file:
         file.write(bundle)
         file.flush()
         yield file.name
@@ -162,7 +164,7 @@ def engine_problem(*, building: bool, platform: str = "linux/arm64") -> str | No
                              text=True, check=False).stdout  # fmt: skip
     listed = {p.strip().rstrip("*") for line in builder.splitlines() if line.startswith("Platforms:")
               for p in line.split(":", 1)[1].split(",") if p.strip()}  # fmt: skip
-    if listed and platform not in listed:
+    if listed and wanted not in {p.split("/")[1] for p in listed if "/" in p}:
         return (f"this {architecture} engine cannot run {platform} images: install an emulator "
                 f"(docker run --privileged --rm tonistiigi/binfmt --install {wanted})")  # fmt: skip
     return None

@@ -138,4 +138,25 @@ def test_deploy_leaves_every_mistake_of_a_stack_with_encrypted_values_to_pulumi_
     assert tools.emulated_platforms.main(["broken"]) == 0
     err = capsys.readouterr().err
     assert "not checked ahead: the stack holds encrypted values" in err and "config 'cpu': got 3" in err
-    assert CIPHER not in err
+    assert CIPHER not in err and "--set" not in err
+
+
+@pytest.mark.parametrize("text", ["config:\n  aws:region: us-east-1\n   graviton-node:cpu: [1\n", "- a\n"])
+def test_deploys_check_names_a_broken_stack_file_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    with_stack_file(monkeypatch, tmp_path, text)
+    monkeypatch.setattr(tools.emulated_platforms, "ROOT", tmp_path)
+    assert tools.emulated_platforms.main(["broken"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Pulumi.broken.yaml") and "Traceback" not in err
+
+
+def test_only_the_projects_own_keys_are_said_to_reach_the_container_as_stand_ins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with_stack_file(monkeypatch, tmp_path, SECURE + f"  aws:secretKey:\n    secure: {CIPHER}\n")
+    monkeypatch.setattr(tools.run_local, "ROOT", tmp_path)
+    assert tools.run_local.stand_ins("broken", []) == ["deploymentTestHeader", "secretValues"]
+    given = ['graviton-node:secretValues=["DB=x"]', "deploymentTestHeader=X-Test=1"]
+    assert tools.run_local.stand_ins("broken", given) == []

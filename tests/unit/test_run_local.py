@@ -15,6 +15,7 @@ from tests.program.stacks import recorded_run, run_config
 from tools.offline import ROOT
 from tools.run_local import (
     build_args,
+    engine_problem,
     main,
     placeholder,
     platform_of,
@@ -110,7 +111,8 @@ def test_the_stacks_npm_ca_bundle_reaches_the_local_build_as_pulumi_up_gives_it(
     bundle.write_text("-----BEGIN CERTIFICATE-----\n" * 20_000)  # larger than one environment string may be
     run = recorded_run("dev", {"npmCaBundle": str(bundle)})
     with stack_npm_ca(run, None) as path:
-        assert path is not None and Path(path).read_text() == bundle.read_text()
+        # In the project, not /tmp: a snap-packaged docker CLI has a /tmp of its own.
+        assert path is not None and Path(path).read_text() == bundle.read_text() and Path(path).parent == ROOT
         assert option(build_args(run, "t", "linux/arm64", path), "--secret") == [f"id=npm_ca,src={path}"]
     assert not Path(path).exists()
     # --npm-ca names another file: that one; a stack without a bundle builds without.
@@ -216,3 +218,18 @@ def test_what_keeps_docker_from_building_or_running_is_named_without_a_traceback
     monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
     assert main(["--stack", "dev"]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == f"run_local: {problem}"
+
+
+@pytest.mark.parametrize("platform", ["linux/arm64", "arm64", "linux/arm64/v8"])
+def test_a_platform_named_as_docker_takes_it_is_runnable_where_the_engine_lists_its_architecture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str
+) -> None:
+    docker = tmp_path / "docker"
+    docker.write_text(
+        '#!/bin/sh\n[ "$1" = info ] && echo "26.1.4 x86_64"; [ "$1" = context ] && echo default\n'
+        '[ "$2" = inspect ] && echo "Platforms: linux/amd64, linux/386, linux/arm64, linux/arm/v7"\nexit 0\n'
+    )
+    docker.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    assert engine_problem(building=False, platform=platform) is None
+    assert "cannot run riscv64" in (engine_problem(building=False, platform="riscv64") or "")
