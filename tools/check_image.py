@@ -215,10 +215,9 @@ def from_stack(stack: str, items: list[str], image: str | None, platform: str, n
     if image is None:
         require_engine(building=True, platform=platform)
         image = f"graviton-node-check:{stack}"
-        with stack_npm_ca(run, npm_ca) as bundle:
-            args = build_args(run, image, platform, bundle)
-            out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
-            docker(*args)
+        args = build_args(run, image, platform, stack_npm_ca(stack, items, npm_ca))
+        out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
+        docker(*args)
     return image, port, health_path, tuple(mount["containerPath"] for mount in container.get("mountPoints") or [])
 
 

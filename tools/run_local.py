@@ -16,14 +16,12 @@ the stop timeout, so the drain shows in the logs before the exit status.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
-from components.stack_files import project_name, secure_keys
+from components.stack_files import project_name, secure_keys, stack_config
 from tools.offline import ROOT, Registered, Run, StackFileError
 from tools.plan import SET_HELP, PlanError, report, stack_run
 
@@ -120,19 +118,17 @@ def stand_ins(stack: str, items: Sequence[str]) -> list[str]:
     return sorted(key for key in keys if key not in given)
 
 
-@contextlib.contextmanager
-def stack_npm_ca(run: Run, given: str | None) -> Iterator[str | None]:
-    """The npm CA bundle a local build uses: ``given`` (``--npm-ca``), else the one the stack builds with
-    (``npmCaBundle``, as ``pulumi up`` reads it), in a file of its own for the build's duration."""
-    bundle = (_pushed_image(run).inputs.get("secrets") or {}).get("npm_ca")
-    if given or not bundle:
-        yield given
-        return
-    # In the project, which the build reads anyway: a snap-packaged docker CLI has a /tmp of its own.
-    with tempfile.NamedTemporaryFile("w", dir=ROOT, prefix=".npm-ca-", suffix=".pem") as file:
-        file.write(bundle)
-        file.flush()
-        yield file.name
+def stack_npm_ca(stack: str, items: Sequence[str], given: str | None) -> str | None:
+    """The npm CA bundle a local build uses: ``given`` (``--npm-ca``), else the stack's ``npmCaBundle`` (a
+    ``--set`` one first), the file ``pulumi up`` builds with: a path from the project's folder."""
+    if given:
+        return given
+    project = f"{project_name(ROOT)}:"
+    config = stack_config(ROOT, stack)
+    for key, _, value in (item.partition("=") for item in items):
+        config[key if ":" in key else project + key] = value
+    bundle = config.get(f"{project}npmCaBundle", "")
+    return str(ROOT / bundle) if bundle else None
 
 
 #: ``docker info``'s architecture names, as a platform names them.
@@ -215,9 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     image = options.image or f"graviton-node-local:{options.stack}"
     if not options.image:
         print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)
-        with stack_npm_ca(run, options.npm_ca) as npm_ca:
-            built = subprocess.run(["docker", *build_args(run, image, platform, npm_ca)], check=False)
-        if built.returncode:
+        npm_ca = stack_npm_ca(options.stack, options.set, options.npm_ca)
+        if subprocess.run(["docker", *build_args(run, image, platform, npm_ca)], check=False).returncode:
             print("run_local: the build failed (its output is above)", file=sys.stderr)
             return 1
     subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)
