@@ -151,7 +151,13 @@ def with_stack_config(root: Path, stack: str, run: Callable[[dict[str, str]], T]
 def _load_yaml(path: Path) -> tuple[dict[str, Any], list[str]]:
     """A project or stack file as the CLI reads it (the last of a key set twice winning), and a line for
     each key set twice; what else it would refuse raises ``StackFileError``."""
-    loader = _StackFileLoader(path.read_text())
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise StackFileError(f"{path.name} line {line}: not UTF-8 (YAML files are; save it as UTF-8)") from None
+    loader = _StackFileLoader(text)
     loader.twice = []
     try:
         loaded = loader.get_single_data()  # type: ignore[no-untyped-call]

@@ -80,9 +80,12 @@ def test_a_key_that_refuses_its_stand_in_is_named_and_deploy_leaves_it_to_pulumi
     assert CIPHER not in err and "got '(hidden)'" in err
     assert "alarmEmails is encrypted (pulumi config set --secret), which only the Pulumi CLI reads" in err
     assert "give your own value in its place (--set alarmEmails=...)" in err
-    # pulumi up decrypts it and judges the real value: the deploy's own check does not stand in its way.
+    # pulumi up decrypts it and judges the real value: the deploy's own check does not stand in its way,
+    # and speaks of no --set, which deploy.sh does not take.
     assert tools.emulated_platforms.main(["broken"]) == 0
-    assert "the builder's platforms are not checked ahead" in capsys.readouterr().err
+    deploying = capsys.readouterr().err
+    assert "the builder's platforms are not checked ahead" in deploying and "alarmEmails" in deploying
+    assert "--set" not in deploying
 
 
 @pytest.mark.usefixtures("encrypted_emails")
@@ -141,15 +144,30 @@ def test_deploy_leaves_every_mistake_of_a_stack_with_encrypted_values_to_pulumi_
     assert CIPHER not in err and "--set" not in err
 
 
-@pytest.mark.parametrize("text", ["config:\n  aws:region: us-east-1\n   graviton-node:cpu: [1\n", "- a\n"])
+@pytest.mark.parametrize(
+    "data", [b"config:\n  aws:region: us-east-1\n   graviton-node:cpu: [1\n", b"- a\n", b"config:\n  # caf\xe9\n"]
+)
 def test_deploys_check_names_a_broken_stack_file_in_one_line(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes
 ) -> None:
-    with_stack_file(monkeypatch, tmp_path, text)
+    with_stack_file(monkeypatch, tmp_path, "")
+    (tmp_path / "Pulumi.broken.yaml").write_bytes(data)
     monkeypatch.setattr(tools.emulated_platforms, "ROOT", tmp_path)
     assert tools.emulated_platforms.main(["broken"]) == 2
+    assert main(["--stack", "broken"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: Pulumi.broken.yaml") and "Traceback" not in err
+
+
+def test_a_stack_file_not_in_utf8_is_named_with_the_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_stack_file(monkeypatch, tmp_path, "")
+    (tmp_path / "Pulumi.broken.yaml").write_bytes(b"config:\n  aws:region: us-east-1\n  # caf\xe9\n")
+    assert main(["--stack", "broken"]) == 2
+    assert capsys.readouterr().err == (
+        "error: Pulumi.broken.yaml line 3: not UTF-8 (YAML files are; save it as UTF-8)\n"
+    )
 
 
 def test_only_the_projects_own_keys_are_said_to_reach_the_container_as_stand_ins(
