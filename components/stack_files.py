@@ -138,7 +138,7 @@ def with_stack_config(root: Path, stack: str, run: Callable[[dict[str, str]], T]
         hints = [
             f"Pulumi.{stack}.yaml: {key} is encrypted (pulumi config set --secret), which only the Pulumi CLI "
             f"reads: offline it is a stand-in of the form {STAND_IN.format('')}, which {key} does not take; give "
-            f"your own value in its place (--set {key}=...)"
+            "your own value in its place"
             for key in refused
         ]
         lines = [*twice, *(str(one) for one in error.errors), *hints]

@@ -58,7 +58,6 @@ def main(argv: Sequence[str]) -> int:
         # than a real one, say): pulumi up reads the real ones and judges them. The check is skipped, not
         # the deploy.
         lines = error.lines if isinstance(error, StackFileError) else [str(one) for one in error.errors]
-        lines = [line.split("; give your own value in its place")[0] for line in lines]  # deploy takes no --set
         print("deploy: the builder's platforms are not checked ahead: the stack holds encrypted values, which "
               "only pulumi up reads, and read with stand-ins:", *lines, sep="\n  ", file=sys.stderr)  # fmt: skip
         return 0

@@ -402,11 +402,14 @@ SET_HELP = (
 )
 #: The hint a config error gives ``pulumi`` users for an array key (settings.py, ``_Reader.array``).
 _PULUMI_ARRAY_HINT = re.compile(r"set one item with: pulumi config set (?:--secret )?--path '(\w+)\[0\]' (.*)$")
+#: The hint of an encrypted key that refuses its offline stand-in (``stack_files.with_stack_config``).
+_STAND_IN_HINT = re.compile(r"which (\S+) does not take; give your own value in its place$")
 
 
 def for_set(message: str, stack: str = "", items: Sequence[str] = ()) -> str:
     """A config error's hint in this command's terms: ``--set`` for a key given with ``--set`` (``items``),
-    a YAML list in the stack's file for one the file sets, not ``pulumi config set``."""
+    a YAML list in the stack's file for one the file sets, not ``pulumi config set``; ``--set`` for a value
+    in place of an encrypted one."""
     given = {item.partition("=")[0] for item in items}
 
     def hint(m: re.Match[str]) -> str:
@@ -414,6 +417,7 @@ def for_set(message: str, stack: str = "", items: Sequence[str] = ()) -> str:
             return "set it with: --set " + shlex.quote(f"{m[1]}={json.dumps([m[2]])}")
         return f"write it in Pulumi.{stack}.yaml as a YAML list: {PROJECT}:{m[1]}: [{json.dumps(m[2])}]"
 
+    message = _STAND_IN_HINT.sub(lambda m: f"{m[0]} (--set {m[1]}=...)", message)
     return _PULUMI_ARRAY_HINT.sub(hint, message)
 
 
