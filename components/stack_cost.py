@@ -51,11 +51,19 @@ class StackShape:
     container_insights: str | None = "disabled"
     """The created cluster's Container Insights setting; ``None`` for an existing cluster (its owner's)."""
     tasks: int = 0
-    """Tasks running, each with ``containers`` containers, ``health_checked`` of them with a health check."""
+    """Tasks running. Default 0."""
     containers: int = 1
+    """Containers in each task. Default 1."""
     health_checked: int = 0
+    """Of those, the containers with a health check. Default 0."""
     lcus: Decimal = Decimal(1)
     """Load balancer capacity units assumed on average (traffic decides the real figure)."""
+
+    def insights_metrics(self, setting: str, tasks: int | None = None, *, cluster_wide: bool = True) -> int:
+        """The Container Insights metrics of this stack's service with ``setting`` (``metric_count``), for
+        ``tasks`` tasks (default ``self.tasks``)."""
+        return metric_count(setting, tasks=self.tasks if tasks is None else tasks, containers=self.containers,
+                            health_checked=self.health_checked, cluster_wide=cluster_wide)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -161,8 +169,7 @@ def _container_insights(shape: StackShape, rates: Mapping[str, Decimal]) -> Cost
     if shape.container_insights in (None, "disabled") or not shape.tasks:
         return None
     enhanced = shape.container_insights == "enhanced"
-    count = metric_count(shape.container_insights, tasks=shape.tasks, containers=shape.containers,
-                         health_checked=shape.health_checked)  # fmt: skip
+    count = shape.insights_metrics(shape.container_insights)
     price = rates["containerInsightsEcsMetricMonth" if enhanced else "customMetricMonth"]
     tasks = f"{shape.tasks} task{'s' if shape.tasks > 1 else ''}"
     containers = f"{shape.containers} container{'s' if shape.containers > 1 else ''}"
@@ -177,11 +184,7 @@ def _container_insights_warnings(shape: StackShape, rates: Mapping[str, Decimal]
     """What AWS leaves open about Container Insights' bill: the enhanced rate's source, whether an
     enhanced cluster's plain metrics are custom metrics too, whether its metrics are prorated (each task
     started has its own, and a deployment starts the desired count), and an existing cluster's setting."""
-
-    def count(setting: str, tasks: int = shape.tasks, **more: bool) -> int:
-        return metric_count(setting, tasks=tasks, containers=shape.containers,
-                            health_checked=shape.health_checked, **more)  # fmt: skip
-
+    count = shape.insights_metrics
     rate, custom = rates["containerInsightsEcsMetricMonth"], rates["customMetricMonth"]
     if shape.container_insights is None:
         plain, enhanced = count("enabled", cluster_wide=False), count("enhanced", cluster_wide=False)
