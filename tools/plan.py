@@ -370,7 +370,8 @@ def mermaid(run: Run) -> list[str]:
     return lines
 
 
-def _overrides(items: list[str]) -> dict[str, str]:
+def set_items(items: Sequence[str]) -> dict[str, str]:
+    """The ``--set`` ``items`` as key -> value, the key as given (``cpu``, ``aws:region``)."""
     overrides: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -387,7 +388,7 @@ def _stacks() -> list[str]:
 def stack_run(stack: str, items: list[str]) -> Run:
     """The program run offline for ``stack`` with the ``--set`` ``items``; a PlanError or ConfigError
     names what is wrong (``report`` prints it), before anything runs where it can."""
-    overrides = _overrides(items)
+    overrides = set_items(items)
     if stack not in _stacks():
         raise PlanError(f"no stack {stack!r}: Pulumi.{stack}.yaml not found (stacks: " + ", ".join(_stacks()) + ")")
     # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can.

@@ -31,7 +31,7 @@ import tools.venv_guard  # noqa: F401  (first: under another Python, it says how
 from components.errors import ConfigError
 from components.stack_files import project_name, secure_keys, stack_config
 from tools.offline import ROOT, Registered, Run, StackFileError
-from tools.plan import SET_HELP, PlanError, report, stack_run
+from tools.plan import SET_HELP, PlanError, report, set_items, stack_run
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 IMAGE = "docker-build:index:Image"
@@ -113,7 +113,7 @@ def stand_ins(stack: str, items: Sequence[str]) -> list[str]:
     replaces: what the task is given reads them (another namespace's, such as ``aws:secretKey``, it never
     sees)."""
     project = f"{project_name(ROOT)}:"
-    given = {item.split("=", 1)[0].removeprefix(project) for item in items}
+    given = {key.removeprefix(project) for key in set_items(items)}
     keys = (key.removeprefix(project) for key in secure_keys(ROOT, stack) if key.startswith(project))
     return sorted(key for key in keys if key not in given)
 
@@ -124,9 +124,9 @@ def stack_npm_ca(stack: str, items: Sequence[str], given: str | None) -> str | N
     if given:
         return given
     project = f"{project_name(ROOT)}:"
-    config = stack_config(ROOT, stack)
-    for key, _, value in (item.partition("=") for item in items):
-        config[key if ":" in key else project + key] = value
+    config = stack_config(ROOT, stack) | {
+        key if ":" in key else project + key: v for key, v in set_items(items).items()
+    }
     bundle = config.get(f"{project}npmCaBundle", "")
     return str(ROOT / bundle) if bundle else None
 
