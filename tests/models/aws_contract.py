@@ -1586,6 +1586,12 @@ RULES: dict[str, Mapping[str, Rule]] = {
                     lambda v: [] if len(str(v).encode()) <= 4096 else ["over 4 KB, the standard tier's limit"],
                     Quote("ssm", "PutParameter:Value", "Standard parameters have a value limit of 4 KB."),
                 ),
+                Check(
+                    lambda v: (
+                        ["text wrapped in double brackets {{}}"] if re.search(r"\{\{.*\}\}", str(v), re.S) else []
+                    ),
+                    Quote("ssm", "PutParameter:Value", "You can't include values wrapped in double brackets"),
+                ),
             )
         ),
     },
