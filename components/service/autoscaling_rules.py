@@ -24,6 +24,9 @@ MAX_TASKS = 5000
 SCHEDULE_MAX_LENGTH = 1600
 #: The field schedule errors name.
 SCHEDULES = "Autoscaling.schedules"
+#: Each schedule is one scheduled action on the service's scalable target: "Scheduled actions per scalable
+#: target: 200", not adjustable (Application Auto Scaling User Guide, "Quotas for Application Auto Scaling").
+MAX_SCHEDULES = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,7 +77,7 @@ class Autoscaling:
     """Seconds after a scale-out before the next (0-86400). Default 60."""
     schedules: tuple[Schedule, ...] = ()
     """Scheduled range changes; once there are any, they own the target's range (a deploy leaves it to
-    them) and each lies within ``min_count``..``max_count``. Default none."""
+    them) and each lies within ``min_count``..``max_count``; at most 200 (``MAX_SCHEDULES``). Default none."""
     own_policies: bool = False
     """True when policies of your own scale the service, attached to ``FargateService.scalable_target``
     (e.g. target tracking on a queue's backlog per task, ``examples/worker``): then no target or schedule
@@ -90,6 +93,7 @@ class Autoscaling:
             lambda: int_in_range("Autoscaling.scale_in_cooldown_seconds", self.scale_in_cooldown_seconds, 0, 86_400),
             lambda: int_in_range("Autoscaling.scale_out_cooldown_seconds", self.scale_out_cooldown_seconds, 0, 86_400),
             self._check_something_scales,
+            self._check_schedule_count,
             *(functools.partial(self._check_within_range, schedule) for schedule in self.schedules),
         )
 
@@ -106,6 +110,15 @@ class Autoscaling:
                 True,
                 "a target (Autoscaling.cpu_target_percent, Autoscaling.memory_target_percent or "
                 "Autoscaling.requests_per_target), a schedule or Autoscaling.own_policies to scale by",
+            )
+
+    def _check_schedule_count(self) -> None:
+        if len(self.schedules) > MAX_SCHEDULES:
+            raise ConfigError(
+                SCHEDULES,
+                f"{len(self.schedules)} schedules",
+                f"at most {MAX_SCHEDULES}: Application Auto Scaling's scheduled actions per scalable target, "
+                "a quota it does not raise",
             )
 
     def _check_within_range(self, schedule: Schedule) -> None:
