@@ -117,7 +117,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("keepBuilds", "integer", FROM_SPEC, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("ImageSpec.keep_builds",)),
     ConfigKey("forceDelete", "boolean", FROM_SPEC, "Let pulumi destroy delete the ECR repositories even when they hold images.", ("ImageSpec.force_delete",)),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
-    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("ServiceAccess.egress_ports",)),
+    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432). Each takes an outbound rule on the tasks' security group: at most securityGroupRulesQuota.", ("ServiceAccess.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("ExistingCluster.arn",)),
     ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
@@ -180,7 +180,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only.", ("Domain.name",)),
     ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
-    ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open.", ("LoadBalancerSpec.allowed_cidrs",)),
+    ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open. Each takes an inbound rule per open port (two with a domain) on the load balancer's security group, which holds securityGroupRulesQuota.", ("LoadBalancerSpec.allowed_cidrs",)),
+    ConfigKey("securityGroupRulesQuota", "integer", FROM_SPEC, "Rules per security group and direction the account allows (60-1000): the Amazon VPC quota 'Inbound or outbound rules per security group', default 60, adjustable. allowedCidrs times open ports and taskEgressPorts are held to it; set it only after raising the quota in Service Quotas.", ("LoadBalancerSpec.security_group_rules_quota", "ServiceAccess.security_group_rules_quota")),
     ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("RouteSpec.deregistration_delay_seconds",)),
     ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("RouteSpec.path_patterns",)),
     ConfigKey("listenerRulePriority", "integer", LAST_PRIORITY, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("RouteSpec.listener_rule_priority",)),
@@ -479,6 +480,7 @@ def _deployment(r: _Reader) -> DeploymentStrategy:
 def _access(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceAccess:
     return ServiceAccess(
         egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
+        security_group_rules_quota=r.integer("securityGroupRulesQuota"),
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_value_names=secret_value_names,
         secret_kms_key_arns=r.array("secretsKmsKeyArns"),
@@ -612,6 +614,7 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
             access_log_retention_days=r.integer("accessLogRetentionDays"),
             deletion_protection=r.boolean("deletionProtection"),
             domain=domain,
+            security_group_rules_quota=r.integer("securityGroupRulesQuota"),
         ),
         LoadBalancerSpec,
     )
