@@ -36,6 +36,7 @@ from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redac
 from components.image.image_spec import ImageSpec
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
+from components.security_group_quota import SecurityGroupQuota
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
@@ -67,6 +68,7 @@ SPECS: Mapping[str, type] = {
     for spec in (
         ServiceSpec, HealthCheck, Tuning, ServiceAccess, FargateServiceArgs, ClusterSpec, ExistingCluster, Autoscaling,
         Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec, ImageSpec, SmokeTestSpec,
+        SecurityGroupQuota,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -181,7 +183,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
     ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open. Each takes an inbound rule per open port (two with a domain) on the load balancer's security group, which holds securityGroupRulesQuota.", ("LoadBalancerSpec.allowed_cidrs",)),
-    ConfigKey("securityGroupRulesQuota", "integer", FROM_SPEC, "Rules per security group and direction the account allows (60-1000): the Amazon VPC quota 'Inbound or outbound rules per security group', default 60, adjustable. allowedCidrs times open ports and taskEgressPorts are held to it; set it only after raising the quota in Service Quotas.", ("LoadBalancerSpec.security_group_rules_quota", "ServiceAccess.security_group_rules_quota")),
+    ConfigKey("securityGroupRulesQuota", "integer", FROM_SPEC, "Rules per security group and direction the account allows (60-1000): the Amazon VPC quota 'Inbound or outbound rules per security group', default 60, adjustable. allowedCidrs times open ports and taskEgressPorts are held to it; set it only after raising the quota in Service Quotas.", ("SecurityGroupQuota.rules",)),
     ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("RouteSpec.deregistration_delay_seconds",)),
     ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("RouteSpec.path_patterns",)),
     ConfigKey("listenerRulePriority", "integer", LAST_PRIORITY, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("RouteSpec.listener_rule_priority",)),
@@ -398,7 +400,7 @@ class _Reader:
                     self.failed |= stand_ins
 
 
-def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
+def _service(r: _Reader, secret_value_names: tuple[str, ...], quota: SecurityGroupQuota) -> ServiceSpec:
     health_check = r.part(
         lambda: HealthCheck(
             path=r.string("healthCheckPath"),
@@ -448,7 +450,7 @@ def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
             autoscaling=r.part(
                 lambda: _autoscaling(r), lambda: _stand_in_range(r) if r.boolean("autoscaling") else None, repair=False
             ),
-            access=r.part(lambda: _access(r, secret_value_names), ServiceAccess),
+            access=r.part(lambda: _access(r, secret_value_names, quota), ServiceAccess),
         ),
         ServiceSpec,
     )
@@ -477,10 +479,10 @@ def _deployment(r: _Reader) -> DeploymentStrategy:
     )
 
 
-def _access(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceAccess:
+def _access(r: _Reader, secret_value_names: tuple[str, ...], quota: SecurityGroupQuota) -> ServiceAccess:
     return ServiceAccess(
         egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
-        security_group_rules_quota=r.integer("securityGroupRulesQuota"),
+        security_group_quota=quota,
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_value_names=secret_value_names,
         secret_kms_key_arns=r.array("secretsKmsKeyArns"),
@@ -602,7 +604,7 @@ def _domain(r: _Reader, region: str | None) -> Domain | None:
     return domain
 
 
-def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
+def _load_balancer(r: _Reader, region: str | None, quota: SecurityGroupQuota) -> LoadBalancerSpec:
     access_logs = r.part(lambda: _access_logs(r, region), bool)
     domain = r.part(lambda: _domain(r, region), lambda: None)
     return r.part(
@@ -614,7 +616,7 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
             access_log_retention_days=r.integer("accessLogRetentionDays"),
             deletion_protection=r.boolean("deletionProtection"),
             domain=domain,
-            security_group_rules_quota=r.integer("securityGroupRulesQuota"),
+            security_group_quota=quota,
         ),
         LoadBalancerSpec,
     )
@@ -860,7 +862,9 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
-    service = _service(r, tuple(secret_values))
+    # One quota for every group: judged once, here.
+    quota = r.part(lambda: SecurityGroupQuota(rules=r.integer("securityGroupRulesQuota")), SecurityGroupQuota)
+    service = _service(r, tuple(secret_values), quota)
     settings = Settings(
         npm_ca_bundle=npm_ca_bundle,
         cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
@@ -870,7 +874,7 @@ def load_settings(
         smoke_test=r.part(lambda: _smoke_test(r, service), lambda: None),
         secret_values=secret_values,
         alarms=r.part(lambda: _alarms(r), lambda: None),
-        load_balancer=_load_balancer(r, region),
+        load_balancer=_load_balancer(r, region, quota),
         network=r.part(
             lambda: NetworkSpec(
                 mode=r.string("vpc"),

@@ -10,6 +10,8 @@ so it buys no room).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .errors import ConfigError
 from .validation import int_in_range
 
@@ -23,12 +25,19 @@ ADJUSTABLE = (
 )
 
 
-def check_quota(key: str, quota: int) -> None:
-    """The account's rules per security group and direction: the default 60, or a raised one up to 1,000."""
-    int_in_range(key, quota, DEFAULT_RULES_QUOTA, MAX_RULES_QUOTA)
+@dataclass(frozen=True, kw_only=True)
+class SecurityGroupQuota:
+    """The account's quota on the rules of one security group, shared by every spec that adds rules."""
 
+    rules: int = DEFAULT_RULES_QUOTA
+    """Rules per security group and direction (60-1000): the default 60, or the account's raised quota.
+    Default 60."""
 
-def check_rule_count(key: str, value: object, *, rules: int, quota: int, quota_key: str, fewer: str) -> None:
-    """``rules`` in one direction of one group within ``quota``; ``fewer`` says how to need fewer."""
-    if rules > quota:
-        raise ConfigError(key, value, f"{fewer} ({rules} rules); {ADJUSTABLE.format(quota=quota, key=quota_key)}")
+    def __post_init__(self) -> None:
+        int_in_range("SecurityGroupQuota.rules", self.rules, DEFAULT_RULES_QUOTA, MAX_RULES_QUOTA)
+
+    def check(self, key: str, value: object, *, rules: int, fewer: str) -> None:
+        """``rules`` in one direction of one group within the quota; ``fewer`` says how to need fewer."""
+        if rules > self.rules:
+            adjustable = ADJUSTABLE.format(quota=self.rules, key="SecurityGroupQuota.rules")
+            raise ConfigError(key, value, f"{fewer} ({rules} rules); {adjustable}")

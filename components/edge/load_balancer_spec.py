@@ -3,11 +3,11 @@ its logs and its domain. Validated on construction; importing it loads no cloud 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import validation as check
 from ..errors import ConfigError, collect
-from ..security_group_quota import DEFAULT_RULES_QUOTA, check_quota, check_rule_count
+from ..security_group_quota import SecurityGroupQuota
 from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
 from .domain import Domain
 
@@ -35,11 +35,10 @@ class LoadBalancerSpec:
     domain: Domain | None = None
     """Serve HTTPS on this domain (port 443, a TLS 1.3 policy, a DNS-validated certificate, an alias
     record); ``listener_port`` then answers a 301 to HTTPS. Default None: HTTP only."""
-    security_group_rules_quota: int = DEFAULT_RULES_QUOTA
-    """Rules the account lets a security group hold per direction (60-1000): the load balancer's group takes
-    one inbound rule per allowed CIDR and open port, so ``allowed_cidrs`` times ``open_ports`` may not exceed
-    it. Raise it only after raising the Amazon VPC quota "Inbound or outbound rules per security group" in
-    Service Quotas. Default 60, the quota's default."""
+    security_group_quota: SecurityGroupQuota = field(default_factory=SecurityGroupQuota)
+    """The account's rules per security group and direction: the load balancer's group takes one inbound rule
+    per allowed CIDR and open port, so ``allowed_cidrs`` times ``open_ports`` may not exceed it. Default the
+    Amazon VPC quota's default, 60."""
 
     def __post_init__(self) -> None:
         collect(
@@ -53,7 +52,6 @@ class LoadBalancerSpec:
                 "LoadBalancerSpec.access_log_retention_days", self.access_log_retention_days, 1, 3650
             ),
             self._check_ports,
-            lambda: check_quota("LoadBalancerSpec.security_group_rules_quota", self.security_group_rules_quota),
             self._check_ingress_rules,
         )
 
@@ -66,12 +64,10 @@ class LoadBalancerSpec:
     def _check_ingress_rules(self) -> None:
         cidrs = len(self.allowed_cidrs)
         per_cidr = "LoadBalancerSpec.listener_port and, with a domain, 443"
-        check_rule_count(
+        self.security_group_quota.check(
             "LoadBalancerSpec.allowed_cidrs",
             f"{cidrs} CIDRs",
             rules=cidrs * len(self.open_ports),
-            quota=self.security_group_rules_quota,
-            quota_key="LoadBalancerSpec.security_group_rules_quota",
             fewer=f"fewer CIDRs (or adjacent ones joined into a wider one): each takes an inbound rule on the load "
             f"balancer's security group per open port ({per_cidr})",
         )
