@@ -11,16 +11,22 @@ import re
 import subprocess
 from functools import cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.loaders import Loader
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from components.edge.deployment_role import infrastructure_policy
+from components.edge.domain import Domain
+from components.edge.load_balancer import LoadBalancer
 from components.errors import ConfigError
 from components.iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX
 from components.naming import names_apart
-from components.validation import partition_of
+from components.service.fargate_service import FargateService
+from components.validation import partition_of, policy_arn
 from settings import load_settings
 from tests.models import iam
 from tests.models.aws_contract import iam_size
@@ -38,16 +44,14 @@ from tests.program.provider_calls import (
 )
 from tests.program.stacks import EXAMPLES, PLATFORM, PROGRAMS, STACKS, baselined_run, run_config
 from tests.program.test_arn_shapes import CHINA, GOVCLOUD, runs_in
-from tools.deployer_policy import DOCUMENTS, document, fill
+from tools.deployer_policy import DEPLOYER, DOCUMENTS, LIMITS, MAX_PROJECT, document, fill, size
 from tools.deployer_policy import main as deployer_policy_main
 from tools.iam_lint import EXAMPLE, findings, registered, shipped, suppressed_counts
 from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 
-#: The deployer's two documents (inline and managed) as one: IAM evaluates a role's policies together.
-POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [*document("deployer")["Statement"], *document("deployer-ecs")["Statement"]],
-}
+#: The deployer's documents (inline and managed) as one: IAM evaluates a role's policies together. Filled
+#: in without a hosted zone, the DNS statements drop out, as ``deployer-dns`` is then not attached.
+POLICY = {"Version": "2012-10-17", "Statement": [s for name in DEPLOYER for s in document(name)["Statement"]]}
 #: IAM service prefix -> botocore's name for the service's model.
 BOTOCORE_SERVICE = {"elasticloadbalancing": "elbv2"}
 
@@ -136,19 +140,110 @@ def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_ecs_deploy
     }
 
 
-def test_the_deployer_policy_fits_iams_limits_for_how_the_readme_tells_users_to_attach_it() -> None:
+def longest_accepted(check: Callable[[str], object]) -> int:
+    """The longest stack name ``check`` (a program's own name checks) lets through."""
+
+    def accepts(n: int) -> bool:
+        try:
+            check("s" * n)
+        except ConfigError:
+            return False
+        return True
+
+    return max(n for n in range(1, 100) if accepts(n))
+
+
+#: The longest stack name any program accepts: its load balancer's and target groups' names, with
+#: Pulumi's suffix, must fit ELB's 32 characters (``__main__.py``, the examples' ``check_name`` calls).
+LONGEST_STACK = max(
+    longest_accepted(lambda s: (LoadBalancer.check_name(f"{s}-web", "stack", s),
+                                FargateService.check_name(f"{s}-app", "stack", s))),
+    longest_accepted(lambda s: FargateService.check_name(f"{s}-api", "stack", s)),
+    longest_accepted(lambda s: FargateService.check_name(f"{s}-worker", "stack", s)),
+)  # fmt: skip
+#: The longest region of each partition botocore's endpoints.json lists.
+LONGEST_REGIONS = {
+    partition["partition"]: max(partition["regions"], key=len)
+    for partition in Loader().load_data("endpoints")["partitions"]
+}
+#: The longest domain settings allow (a DNS name of 253 characters: one with a certificate of its own),
+#: the longest hosted zone ID (``components/edge/domain.py``).
+LONGEST_DOMAIN = ".".join(("a" * 63, "b" * 63, "c" * 63, "d" * 61))
+LONGEST_ZONE = "Z" + "0" * 31
+#: Room every document keeps at its worst case: a statement the size of the deployer's largest Deny.
+HEADROOM = 400
+
+
+def longest_boundary(partition: str) -> str:
+    """A managed policy ARN with the longest path and name IAM allows (botocore iam ``policyPathType``,
+    ``policyNameType``), which ``permissionsBoundaryArn`` and ``--boundary-arn`` accept."""
+    return policy_arn("--boundary-arn", f"arn:{partition}:iam::{ACCOUNT}:policy/{'p' * 510}/{'n' * 128}")
+
+
+def worst_case(partition: str) -> tuple[dict[str, str], str]:
+    """Every placeholder at its longest allowed value in ``partition``, and the longest boundary."""
+    Domain(
+        name=LONGEST_DOMAIN,
+        hosted_zone_id=LONGEST_ZONE,
+        certificate_arn=f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/{'0' * 36}",
+    )
+    values = {"ACCOUNT": ACCOUNT, "REGION": LONGEST_REGIONS[partition], "PARTITION": partition,
+              "PROJECT": "p" * MAX_PROJECT, "STACK": "s" * LONGEST_STACK, "HOSTED_ZONE": LONGEST_ZONE,
+              "DOMAIN": LONGEST_DOMAIN, "PLATFORM": "q" * MAX_PROJECT, "PLATFORM_STACK": "t" * LONGEST_STACK}  # fmt: skip
+    assert partition_of(values["REGION"]) == partition
+    return values, longest_boundary(partition)
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+@pytest.mark.parametrize("partition", sorted(LONGEST_REGIONS))
+def test_every_document_fits_its_iam_limit_with_room_at_the_longest_value_of_every_placeholder(
+    name: str, partition: str
+) -> None:
     """IAM counts policy size without white space: a managed policy takes 6,144 characters, a role's inline
-    policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"). The README attaches the deployer
-    document inline and the ECS and platform ones as managed policies; as filled in for a stack with a
-    domain (joining a platform of another name) each must fit its limit (the inline one no managed
-    policy's), and the figures the README gives must be true."""
-    inline, managed, platform = (iam_size(json.dumps(fill(document(name), EXAMPLE)))
-                                 for name in ("deployer", "deployer-ecs", "deployer-platform"))  # fmt: skip
-    assert 6_144 < inline <= 10_240 and managed <= 6_144 and platform <= 6_144
+    policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"); only ``deployer`` is inline."""
+    values, boundary = worst_case(partition)
+    assert size(fill(document(name), values, boundary_arn=boundary)) <= LIMITS[name] - HEADROOM
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.sampled_from(sorted(DOCUMENTS)),
+    partition=st.sampled_from(sorted(LONGEST_REGIONS)),
+    stack=st.from_regex(r"[a-z0-9][a-z0-9-]*", fullmatch=True).filter(lambda s: len(s) <= LONGEST_STACK),
+    project=st.from_regex(r"[A-Za-z0-9_.-]+", fullmatch=True).filter(lambda p: len(p) <= MAX_PROJECT),
+    zone=st.from_regex(r"Z[A-Z0-9]{1,31}", fullmatch=True),
+    labels=st.lists(st.from_regex(r"[a-z0-9]{1,63}", fullmatch=True), min_size=2, max_size=4),
+    path=st.from_regex(r"(/[A-Za-z0-9_]{1,100}){0,5}/", fullmatch=True),
+)
+def test_every_document_fits_its_iam_limit_for_a_sample_of_allowed_values(
+    name: str, partition: str, stack: str, project: str, zone: str, labels: list[str], path: str
+) -> None:
+    domain = ".".join(labels)[:253].strip(".")
+    region = LONGEST_REGIONS[partition]
+    values = {"ACCOUNT": ACCOUNT, "REGION": region, "PARTITION": partition, "PROJECT": project, "STACK": stack,
+              "HOSTED_ZONE": zone, "DOMAIN": domain, "PLATFORM": project[::-1], "PLATFORM_STACK": f"x{stack}"[:LONGEST_STACK]}  # fmt: skip
+    boundary = policy_arn("--boundary-arn", f"arn:{partition}:iam::{ACCOUNT}:policy{path}boundary")
+    assert size(fill(document(name), values, boundary_arn=boundary)) <= LIMITS[name] - HEADROOM
+
+
+def test_the_tool_refuses_a_document_over_its_limit_naming_it_its_size_and_the_limit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(LIMITS, "deployer-ecs", 1_000)
+    with pytest.raises(SystemExit) as exit_:
+        deployer_policy_main(["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "dev"])
+    assert exit_.value.code == 2
+    filled = size(fill(document("deployer-ecs"), {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws",
+                                                   "PROJECT": "graviton-node", "STACK": "dev"}))  # fmt: skip
+    error = capsys.readouterr().err
+    assert f"--document deployer-ecs: {filled:,} characters" in error and "over the 1,000 IAM allows a managed" in error
+
+
+def test_the_readme_attaches_every_deployer_document_as_iam_takes_it() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert f"at {inline:,} characters (filled in for a stack with a domain) it is over" in readme
-    assert f"`--document deployer-ecs` ({managed:,} characters)" in readme
-    assert f"`--document deployer-platform` ({platform:,} characters)" in readme
+    assert "aws iam put-role-policy" in readme
+    for name in ("deployer-resources", "deployer-ecs", "deployer-dns"):
+        assert f"--document {name}" in readme, name
 
 
 # ---- the deployer cannot escalate, and still deploys everything (docs/iam.md)
@@ -845,12 +940,12 @@ def test_a_stack_joining_a_platform_of_another_name_may_shift_traffic_on_its_own
 
 
 def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.CaptureFixture[str]) -> None:
-    assert deployer_policy_main(["--account", ACCOUNT, "--region", REGION, "dev"]) == 0
-    inline = capsys.readouterr().out
-    assert deployer_policy_main(["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "dev"]) == 0
-    managed = capsys.readouterr().out
-    assert json.loads(inline)["Statement"] + json.loads(managed)["Statement"] == DEV["Statement"]
-    printed = inline + managed
+    printed = ""
+    for name in ("deployer", "deployer-resources", "deployer-ecs"):
+        assert deployer_policy_main(["--document", name, "--account", ACCOUNT, "--region", REGION, "dev"]) == 0
+        printed += capsys.readouterr().out
+    statements = [s for text in re.findall(r"^\{.*?^\}", printed, re.M | re.S) for s in json.loads(text)["Statement"]]
+    assert statements == DEV["Statement"]
     assert not re.search(r"\b(ACCOUNT|REGION|PROJECT|STACK|HOSTED_ZONE|DOMAIN)\b", printed)
     assert "route53:" not in printed, "a stack without a domain changes no DNS record"
 
@@ -869,6 +964,8 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
         ["--account", ACCOUNT, "--region", REGION, "--platform-stack", "dev", "staging"],
         ["--document", "deployer-platform", "--account", ACCOUNT, "--region", REGION, "staging"],
         ["--account", ACCOUNT, "--region", REGION, "--platform-project", "graviton-node", "staging"],
+        ["--document", "deployer-dns", "--account", ACCOUNT, "--region", REGION, "dev"],
+        ["--account", ACCOUNT, "--region", REGION, "--project", "p" * (MAX_PROJECT + 1), "dev"],
     ],
 )
 def test_the_tool_refuses_a_value_that_would_widen_or_break_the_document(argv: list[str]) -> None:
