@@ -335,6 +335,10 @@ ESCALATIONS: dict[str, Request] = {
     "DeletePolicy of the boundary": Request("iam:DeletePolicy", BOUNDARY),
     "CreateUser": Request("iam:CreateUser", USER),
     "AssumeRole of another stack's role": Request("sts:AssumeRole", PROD_ROLE),
+    # The deployer may write a stack role's trust policy (StackRoles: UpdateAssumeRolePolicy) to name itself.
+    "AssumeRole of a stack role whose trust policy names it": Request("sts:AssumeRole", DEV_ROLE),
+    "TagSession on a stack role whose trust policy names it": Request("sts:TagSession", DEV_ROLE),
+    "SetSourceIdentity on a stack role whose trust policy names it": Request("sts:SetSourceIdentity", DEV_ROLE),
     "ecs:ExecuteCommand (the operator's, docs/iam-operator.json)": Request(
         "ecs:ExecuteCommand", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/dev-app-cluster-0a1b2c3/0123"
     ),
@@ -485,10 +489,22 @@ ESCALATIONS: dict[str, Request] = {
 }
 
 
+#: The trust policy a deployer may write into any role of its stack: one naming itself.
+TRUSTING_THE_DEPLOYER = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": DEPLOYER_ROLE},
+                   "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}],
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("how", ESCALATIONS)
 def test_the_deployer_is_refused_each_known_way_to_escalate_or_reach_another_stack(how: str) -> None:
+    """A role is assumed on its trust policy's word: within the account one naming the deployer needs no
+    Allow of the deployer's own, so only an explicit Deny refuses it (``iam.trust_allows``)."""
     request = ESCALATIONS[how]
     context = {"aws:PrincipalArn": DEPLOYER_ROLE, **request.context}
+    if request.action.startswith("sts:"):
+        assert not iam.trust_allows(TRUSTING_THE_DEPLOYER, request, principal_arn=DEPLOYER_ROLE, identity=[DEV])
     assert iam.verdict([DEV], Request(request.action, request.resource, context)) != "Allow"
 
 
