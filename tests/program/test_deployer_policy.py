@@ -630,6 +630,40 @@ def test_the_other_stacks_deployer_may_touch_none_of_the_stacks_named_or_tagged_
     assert [f"{who}: {r.action}" for who, r in scoped if iam.verdict([prod], r) == "Allow"] == []
 
 
+#: What the deployer may not do with its own function, rule and zone: the calls the program makes, with
+#: another principal, target or record type (Service Authorization Reference: lambda:Principal on
+#: AddPermission, events:TargetArn on PutTargets, route53:ChangeResourceRecordSetsRecordTypes).
+OWN_FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:prod-app-monitoring-task-count-function"
+OWN_RULE = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/prod-app-monitoring-spot-rule"
+WIDENED = {
+    "an invoke permission for another account": Request(
+        "lambda:AddPermission", OWN_FUNCTION, {"lambda:Principal": "210987654321"}
+    ),
+    "an invoke permission for every principal": Request("lambda:AddPermission", OWN_FUNCTION, {"lambda:Principal": "*"}),
+    "a target of another stack's function": Request(
+        "events:PutTargets", OWN_RULE, {"events:TargetArn": [OWN_FUNCTION.replace(":prod-", ":dev-")]}
+    ),
+    "a target of another account's bus": Request(
+        "events:PutTargets", OWN_RULE, {"events:TargetArn": ["arn:aws:events:us-east-1:210987654321:event-bus/default"]}
+    ),
+    "a target of the stack's and a queue of no stack": Request(
+        "events:PutTargets", OWN_RULE,
+        {"events:TargetArn": [OWN_FUNCTION, f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"]},
+    ),
+    "an MX record on the domain": Request(
+        "route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0123456789EXAMPLE",
+        {"route53:ChangeResourceRecordSetsNormalizedRecordNames": ["app.example.com"],
+         "route53:ChangeResourceRecordSetsRecordTypes": ["MX"]},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("how", WIDENED)
+def test_the_deployer_may_make_the_programs_calls_only_as_the_program_makes_them(how: str) -> None:
+    _, prod = deployer_for("prod", "prod")
+    assert iam.verdict([prod], WIDENED[how]) != "Allow"
+
+
 # ---- the roles the program creates: under the stack's path, with the boundary, and capped by it
 
 ROLE = "aws:iam/role:Role"
