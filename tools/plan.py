@@ -391,8 +391,10 @@ def stack_run(stack: str, items: list[str]) -> Run:
     overrides = set_items(items)
     if stack not in _stacks():
         raise PlanError(f"no stack {stack!r}: Pulumi.{stack}.yaml not found (stacks: " + ", ".join(_stacks()) + ")")
-    # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can.
-    return run_program(stack, overrides, root=ROOT, secret_keys=["secretValues"])
+    # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can. The stack
+    # file's own value is secret only if encrypted (`secure:`), as preview and up read it.
+    given = any(key.rpartition(":")[2] == "secretValues" for key in overrides)
+    return run_program(stack, overrides, root=ROOT, secret_keys=["secretValues"] if given else [])
 
 
 #: How ``--set`` takes a value, for ``--help`` (plan.py and run_local.py).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -122,6 +123,8 @@ class AwsApi(Protocol):
 class Gate:
     action: Literal["run", "skip", "fail"]
     reason: str
+    identity: str = ""
+    """The caller's ARN (``sts get-caller-identity``) when the run goes ahead."""
 
 
 def gate(env: Mapping[str, str], *, which: Callable[[str], str | None], caller_identity: Callable[[], str]) -> Gate:
@@ -141,7 +144,7 @@ def gate(env: Mapping[str, str], *, which: Callable[[str], str | None], caller_i
         identity = caller_identity()
     except (AcceptanceError, OSError, subprocess.SubprocessError) as error:
         return Gate("fail", f"{OPT_IN}=1 but no usable AWS credentials: {error}")
-    return Gate("run", f"as {identity}")
+    return Gate("run", f"as {identity}", identity)
 
 
 # --- The stack's name and configs ------------------------------------------------------------------
@@ -174,12 +177,18 @@ def _config_value(value: object) -> str | list[str]:
     return str(value)
 
 
+# libyaml's parser where there is one: the tests read these files some forty times.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _project(root: Path) -> str:
+    return str(yaml.load((root / "Pulumi.yaml").read_text(), Loader=_LOADER)["name"])
+
+
 def dev_config(root: Path, region: str | None = None) -> dict[str, str | list[str]]:
     """``Pulumi.dev.yaml``'s values, in ``region`` when one is given."""
-    # libyaml's parser where there is one: the tests read these files some forty times.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    project = yaml.load((root / "Pulumi.yaml").read_text(), Loader=loader)["name"]
-    values = yaml.load((root / "Pulumi.dev.yaml").read_text(), Loader=loader)["config"]
+    project = _project(root)
+    values = yaml.load((root / "Pulumi.dev.yaml").read_text(), Loader=_LOADER)["config"]
     config = {(key if ":" in key else f"{project}:{key}"): _config_value(value) for key, value in values.items()}
     if region:
         config["aws:region"] = region
@@ -210,6 +219,23 @@ def plan(dev: ConfigValues, project: str = "graviton-node") -> Plan:
     dockerfile = dev.get(key("dockerfile"), "Dockerfile")
     other = "Dockerfile" if dockerfile == "Dockerfile.graviton" else "Dockerfile.graviton"
     return Plan(first=first, changed_environment=changed, other_image={**changed, key("dockerfile"): other})
+
+
+def sandbox_boundary_arn(caller: str, project: str = "graviton-node") -> str:
+    """The permissions boundary of every role a run creates: one policy, ``<project>-boundary-acc-sandbox``,
+    which the sandbox account's owner creates once (docs/ci.md) in the caller's account and partition.
+    Each run's stack is new, so the default, ``<project>-boundary-<stack>``, would name a policy that
+    does not exist; the sandbox role's deployer policy, filled in for ``acc-*``, takes this name."""
+    parts = caller.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or not re.fullmatch(r"\d{12}", parts[4]):
+        raise AcceptanceError(f"the caller {caller!r} is no ARN with an account: cannot name the sandbox boundary")
+    return f"arn:{parts[1]}:iam::{parts[4]}:policy/{project}-boundary-{STACK_PREFIX}sandbox"
+
+
+def run_config(root: Path, region: str, caller: str) -> dict[str, str | list[str]]:
+    """``Pulumi.dev.yaml``'s values in ``region``, with the sandbox's boundary for the run's roles."""
+    project = _project(root)
+    return {**dev_config(root, region), f"{project}:permissionsBoundaryArn": sandbox_boundary_arn(caller, project)}
 
 
 def config_map(config: ConfigValues) -> auto.ConfigMap:

@@ -40,9 +40,15 @@ from tests.acceptance.driver import (
     gate,
     plan,
     require_no_changes,
+    run_config,
+    sandbox_boundary_arn,
     wait_for_health,
 )
-from tools.offline import ROOT, main_program, run_mocked, stack_config
+from tests.models import iam
+from tests.models.iam import Request
+from tests.program.deploy_requests import Program
+from tools.deployer_policy import document, fill
+from tools.offline import ACCOUNT, REGION, ROOT, main_program, run_mocked, stack_config
 
 FAST = Timing(
     health_timeout=1.0,
@@ -324,6 +330,52 @@ def program_run(name: str, config: ConfigValues) -> Any:
     array as the CLI hands it to the program: JSON)."""
     strings = {key: json.dumps(value) if isinstance(value, list) else value for key, value in config.items()}
     return run_mocked(main_program(), {**stack_config("dev"), **strings}, stack=name)
+
+
+SANDBOX_CALLER = f"arn:aws:sts::{ACCOUNT}:assumed-role/graviton-node-sandbox/GitHubActions"
+
+
+def test_every_role_of_a_run_carries_the_boundary_docs_ci_has_the_sandbox_owner_create() -> None:
+    """A run's stack is new each time, so the default boundary, ``<project>-boundary-<stack>``, would
+    name a policy that does not exist and the first role would fail: the run names the one policy
+    docs/ci.md creates once, in the caller's account and partition."""
+    created = re.findall(r"--policy-name (graviton-node-boundary-acc-\S+)", (ROOT / "docs" / "ci.md").read_text())
+    assert len(created) == 1
+    run_ = program_run(STACK, plan(run_config(ROOT, REGION, SANDBOX_CALLER)).first)
+    boundaries = {r.inputs["permissionsBoundary"] for r in run_.mocks.resources if r.type == "aws:iam/role:Role"}
+    assert boundaries == {f"arn:aws:iam::{ACCOUNT}:policy/{created[0]}"}
+
+
+def test_the_sandbox_deployer_filled_in_for_every_run_allows_every_call_of_a_runs_deploy() -> None:
+    """docs/ci.md: the sandbox role's permissions are the deployer policy filled in for ``acc-*``."""
+    run_ = program_run(STACK, plan(run_config(ROOT, REGION, SANDBOX_CALLER)).first)
+    statements = [*document("deployer")["Statement"], *document("deployer-ecs")["Statement"]]
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "acc-*"}
+    sandbox = fill({"Version": "2012-10-17", "Statement": statements}, values)
+    asked = list(Program((run_,)).all_requests())
+    assert asked
+
+    def allowed(r: Request) -> bool:
+        context = {"aws:PrincipalArn": SANDBOX_CALLER, **r.context}
+        return iam.verdict([sandbox], Request(r.action, r.resource, context)) == "Allow"
+
+    assert [f"{who}: {r.action} on {r.resource}" for who, r in asked if not allowed(r)] == []
+
+
+@pytest.mark.parametrize(
+    ("caller", "partition"),
+    [
+        (f"arn:aws-us-gov:sts::{ACCOUNT}:assumed-role/r/s", "aws-us-gov"),
+        (f"arn:aws-cn:iam::{ACCOUNT}:user/c", "aws-cn"),
+    ],
+)
+def test_the_sandbox_boundary_is_in_the_callers_partition_and_account(caller: str, partition: str) -> None:
+    assert sandbox_boundary_arn(caller) == f"arn:{partition}:iam::{ACCOUNT}:policy/graviton-node-boundary-acc-sandbox"
+
+
+def test_a_caller_that_is_no_arn_with_an_account_is_an_error_not_a_guessed_boundary() -> None:
+    with pytest.raises(AcceptanceError, match="no ARN with an account"):
+        sandbox_boundary_arn("AIDAEXAMPLE")
 
 
 def test_a_generated_stack_name_is_unique_and_the_program_accepts_it() -> None:

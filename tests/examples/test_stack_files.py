@@ -14,7 +14,7 @@ import pytest
 from graviton_node_components.testing import RecordingMocks, run_program, stack_config
 
 from components.naming import names_apart, stack_reference_names
-from tests.program.stacks import EXAMPLES, PLATFORM, STACKS, recorded_run
+from tests.program.stacks import EXAMPLES, PLATFORM, STACKS, recorded_run, run_config
 from tools.deployer_policy import DOCUMENTS
 from tools.deployer_policy import main as deployer_policy_main
 from tools.offline import ROOT
@@ -93,3 +93,13 @@ def test_the_quickstart_inits_the_shipped_stack_and_sets_the_platforms_region(ex
     readme = (EXAMPLES[example] / "README.md").read_text()
     assert re.findall(r"pulumi stack init (\S+)", readme) == [STACKS[example]]
     assert 'pulumi config set aws:region "$(pulumi config get aws:region --stack dev --cwd ../..)"' in readme
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_each_examples_readme_creates_the_boundary_its_roles_carry(example: str) -> None:
+    """A role whose boundary policy does not exist cannot be created: the README's ``create-policy``
+    must name the policy the program's roles carry (``<project>-boundary-<stack>``)."""
+    created = re.findall(r"--policy-name (\S+)", (EXAMPLES[example] / "README.md").read_text())
+    run_ = run_config(example)
+    carried = {r.inputs["permissionsBoundary"] for r in run_.mocks.resources if r.type == "aws:iam/role:Role"}
+    assert created and {arn.rpartition("/")[2] for arn in carried} == set(created)

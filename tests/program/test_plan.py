@@ -327,6 +327,22 @@ def with_stack_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) 
 
 
 @pytest.mark.parametrize("command", [main, tools.run_local.main], ids=["plan", "run_local"])
+def test_a_stack_files_secret_values_in_plain_text_are_refused_as_preview_and_up_refuse_them(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: Callable[[list[str]], int],
+) -> None:
+    """Only ``pulumi config set --secret`` (``secure:`` in the file) or ``--set`` makes them secret."""
+    plain = "config:\n  aws:region: us-east-1\n  graviton-node:secretValues:\n    - API_KEY=abc\n"
+    with_stack_file(monkeypatch, tmp_path, plain)
+    assert command(["--stack", "broken"]) == 2
+    out, err = capsys.readouterr()
+    assert "secretValues" in out + err and "--secret" in out + err
+    assert "abc" not in out + err
+
+
+@pytest.mark.parametrize("command", [main, tools.run_local.main], ids=["plan", "run_local"])
 @pytest.mark.parametrize(
     ("text", "message"),
     [
