@@ -9,9 +9,9 @@ import fnmatch
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,7 +29,6 @@ from components.service.fargate_service import FargateService
 from components.validation import partition_of, policy_arn
 from settings import load_settings
 from tests.models import iam
-from tests.models.aws_contract import iam_size
 from tests.models.iam import ContextValue, Request
 from tests.program.deploy_requests import LISTENER_RULE, SECURITY_GROUPS, STACK_TAG, Program, aws_name
 from tests.program.provider_calls import (
@@ -46,7 +45,7 @@ from tests.program.stacks import EXAMPLES, PLATFORM, PROGRAMS, STACKS, baselined
 from tests.program.test_arn_shapes import CHINA, GOVCLOUD, runs_in
 from tools.deployer_policy import DEPLOYER, DOCUMENTS, LIMITS, MAX_PROJECT, document, fill, size
 from tools.deployer_policy import main as deployer_policy_main
-from tools.iam_lint import EXAMPLE, findings, registered, shipped, suppressed_counts
+from tools.iam_lint import findings, registered, shipped, suppressed_counts
 from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 
 #: The deployer's documents (inline and managed) as one: IAM evaluates a role's policies together. Filled
@@ -189,7 +188,8 @@ def worst_case(partition: str) -> tuple[dict[str, str], str]:
     )
     values = {"ACCOUNT": ACCOUNT, "REGION": LONGEST_REGIONS[partition], "PARTITION": partition,
               "PROJECT": "p" * MAX_PROJECT, "STACK": "s" * LONGEST_STACK, "HOSTED_ZONE": LONGEST_ZONE,
-              "DOMAIN": LONGEST_DOMAIN, "PLATFORM": "q" * MAX_PROJECT, "PLATFORM_STACK": "t" * LONGEST_STACK}  # fmt: skip
+              "DOMAIN": LONGEST_DOMAIN, "PLATFORM": "q" * MAX_PROJECT,
+              "PLATFORM_STACK": "t" * LONGEST_STACK}  # fmt: skip
     assert partition_of(values["REGION"]) == partition
     return values, longest_boundary(partition)
 
@@ -221,7 +221,8 @@ def test_every_document_fits_its_iam_limit_for_a_sample_of_allowed_values(
     domain = ".".join(labels)[:253].strip(".")
     region = LONGEST_REGIONS[partition]
     values = {"ACCOUNT": ACCOUNT, "REGION": region, "PARTITION": partition, "PROJECT": project, "STACK": stack,
-              "HOSTED_ZONE": zone, "DOMAIN": domain, "PLATFORM": project[::-1], "PLATFORM_STACK": f"x{stack}"[:LONGEST_STACK]}  # fmt: skip
+              "HOSTED_ZONE": zone, "DOMAIN": domain, "PLATFORM": project[::-1],
+              "PLATFORM_STACK": f"x{stack}"[:LONGEST_STACK]}  # fmt: skip
     boundary = policy_arn("--boundary-arn", f"arn:{partition}:iam::{ACCOUNT}:policy{path}boundary")
     assert size(fill(document(name), values, boundary_arn=boundary)) <= LIMITS[name] - HEADROOM
 
@@ -638,7 +639,9 @@ WIDENED = {
     "an invoke permission for another account": Request(
         "lambda:AddPermission", OWN_FUNCTION, {"lambda:Principal": "210987654321"}
     ),
-    "an invoke permission for every principal": Request("lambda:AddPermission", OWN_FUNCTION, {"lambda:Principal": "*"}),
+    "an invoke permission for every principal": Request(
+        "lambda:AddPermission", OWN_FUNCTION, {"lambda:Principal": "*"}
+    ),
     "a target of another stack's function": Request(
         "events:PutTargets", OWN_RULE, {"events:TargetArn": [OWN_FUNCTION.replace(":prod-", ":dev-")]}
     ),
