@@ -65,9 +65,9 @@ DEPLOYER = ("deployer", "deployer-resources", "deployer-ecs", "deployer-dns")
 #: deploying identity is a role (the README: a user's inline policies take 2,048).
 INLINE_ROLE_POLICIES, MANAGED_POLICY = 10_240, 6_144
 LIMITS = {name: INLINE_ROLE_POLICIES if name == "deployer" else MANAGED_POLICY for name in DOCUMENTS}
-#: The longest project name the tool fills in. Pulumi and the programs bound it no lower than AWS's names
-#: do (a task definition family, 255), so this is the tool's own bound: at it, with every other
-#: placeholder at its longest, each document keeps room under its limit.
+#: The longest project name the tool fills in: the programs bound a project's name only by what AWS's
+#: names take (a task definition family, 255), so this bound is the tool's own, chosen so that at it, with
+#: every other placeholder at its longest, each document keeps room under its limit.
 MAX_PROJECT = 32
 #: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
 DEFAULT_BOUNDARY = "arn:PARTITION:iam::ACCOUNT:policy/PROJECT-boundary-STACK"

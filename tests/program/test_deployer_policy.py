@@ -1002,6 +1002,10 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
     assert "route53:" not in printed, "a stack without a domain changes no DNS record"
 
 
+#: A managed policy whose path, "/" and 511 characters and "/", is one over what IAM allows.
+PATH_OVER_IAMS_512 = f"arn:aws:iam::{ACCOUNT}:policy/{'p' * 511}/n"
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -1018,6 +1022,7 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
         ["--account", ACCOUNT, "--region", REGION, "--platform-project", "graviton-node", "staging"],
         ["--document", "deployer-dns", "--account", ACCOUNT, "--region", REGION, "dev"],
         ["--account", ACCOUNT, "--region", REGION, "--project", "p" * (MAX_PROJECT + 1), "dev"],
+        ["--account", ACCOUNT, "--region", REGION, "--boundary-arn", PATH_OVER_IAMS_512, "dev"],
     ],
 )
 def test_the_tool_refuses_a_value_that_would_widen_or_break_the_document(argv: list[str]) -> None:
