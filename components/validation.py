@@ -219,16 +219,29 @@ PARTITION_DNS_SUFFIXES = {
 
 _POLICY_NAME = r"[A-Za-z0-9_+=,.@-]"
 _PARTITION = "|".join(re.escape(partition) for partition, _ in PARTITION_REGIONS)
-_POLICY_ARN = re.compile(rf"arn:({_PARTITION}):iam::(\d{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,128}}")
+#: A managed policy's path and name: at most 512 and 128 characters (botocore iam ``policyPathType``,
+#: ``policyNameType``).
+MAX_POLICY_PATH, MAX_POLICY_NAME = 512, 128
+_POLICY_ARN = re.compile(
+    rf"arn:({_PARTITION}):iam::(\d{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,{MAX_POLICY_NAME}}}"
+)
 
 
 def policy_arn(key: str, value: str) -> str:
     """Empty, or the ARN of a managed IAM policy (a customer-managed one of an account, or AWS's): IAM's
     policy names take letters, digits and ``+=,.@_-``, their paths ``/``-separated segments of the same
     (botocore iam ``CreatePolicy:PolicyName``, ``CreatePolicy:Path``)."""
-    if value and not _POLICY_ARN.fullmatch(value):
-        raise ConfigError(key, value, "an IAM policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME), or empty")
+    match = _POLICY_ARN.fullmatch(value)
+    if value and not (match and len(policy_path(value)) <= MAX_POLICY_PATH):
+        raise ConfigError(key, value, "an IAM policy ARN (arn:PARTITION:iam::ACCOUNT:policy/NAME, its path of at "
+                          f"most {MAX_POLICY_PATH} characters), or empty")  # fmt: skip
     return value
+
+
+def policy_path(arn: str) -> str:
+    """The path of a managed policy's ARN: ``/`` and the segments between ``policy`` and its name."""
+    segments = arn.split(":policy/", 1)[1].rpartition("/")[0]
+    return f"/{segments}/" if segments else "/"
 
 
 def arn_region(arn: str) -> str:

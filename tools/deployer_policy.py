@@ -1,28 +1,29 @@
-"""Print an IAM policy document of docs/ filled in for one stack: the deployer's (two: inline and ECS),
-the roles' boundary or the operator's, and the deployer's third for a stack joining another's platform
-(docs/iam.md says which identity gets which).
+"""Print an IAM policy document of docs/ filled in for one stack: the deployer's (inline, its resources'
+and ECS's, and for a stack with a hosted zone its DNS), the roles' boundary or the operator's, and the
+deployer's platform document for a stack joining another's platform (docs/iam.md says which identity
+gets which). A filled document over IAM's limit for how it is attached is refused, never printed.
 
     .venv/bin/python tools/deployer_policy.py --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --document deployer-ecs --account 123456789012 --region us-east-1 dev
     .venv/bin/python tools/deployer_policy.py --document boundary --account 123456789012 --region us-east-1 dev
-    .venv/bin/python tools/deployer_policy.py --hosted-zone Z0123456789ABC --domain app.example.com ... prod
+    .venv/bin/python tools/deployer_policy.py --document deployer-dns --hosted-zone Z0123456789ABC \
+        --domain app.example.com ... prod
     .venv/bin/python tools/deployer_policy.py --document deployer-platform --platform-project graviton-node \
         --platform-stack dev ... staging
 
 The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PARTITION`` (the partition of
 ``--region``: ``aws``, ``aws-cn``, ``aws-us-gov``, …, as botocore's endpoints.json gives them; every document
-has it, IAM refusing an ARN of another partition), ``PROJECT`` (the Pulumi project,
-``graviton-node``), ``STACK`` (the stack name in lower case, as every resource name starts with it; a
-pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the
-``hostedZoneId`` and ``domainName`` of a stack with a domain), ``PLATFORM_STACK`` (``--platform-stack``: the
-stack whose cluster and load balancer the stack's services join, its ``platformStack``'s last part, which
-``--platform-project`` needs; the stack itself when not given; a joining stack's name must be apart from
-it, ``components.naming.names_apart``) and ``PLATFORM`` (``--platform-project``: that stack's project,
-whose load balancer's security group a joining service adds an egress rule to; only ``deployer-platform``
-needs it). Without
-``--hosted-zone`` the Route 53 statements are left out: such a stack changes no DNS record; without a
-platform stack of another name the statements for tasks in its cluster, which only the stack's tag can
-tell apart. ``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
+has it, IAM refusing an ARN of another partition), ``PROJECT`` (the Pulumi project, ``graviton-node``),
+``STACK`` (the stack name in lower case, as every resource name starts with it; a pattern such as ``acc-*``
+covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the ``hostedZoneId`` and ``domainName``
+of a stack with a domain: ``deployer-dns``), ``PLATFORM_STACK`` (``--platform-stack``: the stack whose cluster
+and load balancer the stack's services join, its ``platformStack``'s last part, which ``--platform-project``
+needs; the stack itself when not given; a joining stack's name must be apart from it,
+``components.naming.names_apart``) and ``PLATFORM`` (``--platform-project``: that stack's project, whose load
+balancer's security group a joining service adds an egress rule to; only ``deployer-platform`` needs it).
+Without ``--hosted-zone`` there is no ``deployer-dns``: such a stack changes no DNS record; without a platform
+stack of another name the statements for tasks in its cluster, which only the stack's tag can tell apart.
+``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
 """
 
 from __future__ import annotations
@@ -42,17 +43,32 @@ from components.naming import names_apart
 from components.validation import partition_of, policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-#: The deployer's policy is two documents: ``deployer`` attached inline, ``deployer-ecs`` as a managed policy
-#: (a role's inline policies take 10,240 characters together, IAM User Guide, "IAM and AWS STS quotas"), and
-#: for a stack joining another's platform ``deployer-platform``, a managed policy too (its listener rule and
-#: the egress rule on the platform's load balancer's security group).
+#: The deployer's policy is several documents: ``deployer`` attached inline, ``deployer-resources`` and
+#: ``deployer-ecs`` as managed policies, ``deployer-dns`` too for a stack with a hosted zone, and for a stack
+#: joining another's platform ``deployer-platform`` (its listener rule and the egress rule on the platform's
+#: load balancer's security group). Each must fit IAM's limit at the longest value of every placeholder
+#: (tests/program/test_deployer_policy.py), and ``main`` measures the one it prints.
 DOCUMENTS = {
     "deployer": "iam-deployer.json",
+    "deployer-resources": "iam-deployer-resources.json",
     "deployer-ecs": "iam-deployer-ecs.json",
+    "deployer-dns": "iam-deployer-dns.json",
     "deployer-platform": "iam-deployer-platform.json",
     "boundary": "iam-boundary.json",
     "operator": "iam-operator.json",
 }
+#: The deployer's documents, which IAM evaluates together; ``deployer-platform`` joins them for a stack
+#: joining another's platform.
+DEPLOYER = ("deployer", "deployer-resources", "deployer-ecs", "deployer-dns")
+#: IAM counts a policy's characters without white space: a role's inline policies take 10,240 together,
+#: a managed policy 6,144 (IAM User Guide, "IAM and AWS STS quotas"). Only ``deployer`` is inline; the
+#: deploying identity is a role (the README: a user's inline policies take 2,048).
+INLINE_ROLE_POLICIES, MANAGED_POLICY = 10_240, 6_144
+LIMITS = {name: INLINE_ROLE_POLICIES if name == "deployer" else MANAGED_POLICY for name in DOCUMENTS}
+#: The longest project name the tool fills in: the programs bound a project's name only by what AWS's
+#: names take (a task definition family, 255), so this bound is the tool's own, chosen so that at it, with
+#: every other placeholder at its longest, each document keeps room under its limit.
+MAX_PROJECT = 32
 #: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
 DEFAULT_BOUNDARY = "arn:PARTITION:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
 PLACEHOLDERS = (
@@ -80,13 +96,13 @@ _PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
 #: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
 _VALUES = {
     "ACCOUNT": re.compile(r"\d{12}"),
-    # botocore endpoints.json region names: letters and digits between hyphens.
-    "REGION": re.compile(r"[a-z]{2}(-[a-z]+)+-\d+"),
+    # botocore endpoints.json region names: letters between hyphens, a number last (eusc-de-east-1).
+    "REGION": re.compile(r"[a-z]+(-[a-z]+)+-\d+"),
     # botocore endpoints.json partition names: aws, or aws and hyphenated lower-case words.
     "PARTITION": re.compile(r"aws(-[a-z]+)*"),
     # Pulumi project and stack names: letters, digits, -, _ and . (the stack may be a * pattern).
-    "PROJECT": re.compile(r"[A-Za-z0-9_.-]+"),
-    "PLATFORM": re.compile(r"[A-Za-z0-9_.-]+"),
+    "PROJECT": re.compile(rf"[A-Za-z0-9_.-]{{1,{MAX_PROJECT}}}"),
+    "PLATFORM": re.compile(rf"[A-Za-z0-9_.-]{{1,{MAX_PROJECT}}}"),
     "STACK": re.compile(r"[a-z0-9_.*-]+"),
     "PLATFORM_STACK": re.compile(r"[a-z0-9_.-]+"),
     # Route 53 hosted zone IDs and domain names.
@@ -117,6 +133,23 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
     return json.loads(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text))
 
 
+def size(policy: Mapping[str, Any]) -> int:
+    """The characters IAM counts in ``policy``: white space is not counted (IAM User Guide, "IAM and AWS
+    STS quotas")."""
+    return len(re.sub(r"\s", "", json.dumps(policy)))
+
+
+def over_limit(name: str, policy: Mapping[str, Any]) -> str:
+    """Why IAM would refuse ``policy``, the document ``name`` filled in, attached as README step 2 says
+    ("" when it fits)."""
+    limit = LIMITS[name]
+    if (found := size(policy)) <= limit:
+        return ""
+    attached = "a role's inline policies together" if limit == INLINE_ROLE_POLICIES else "a managed policy"
+    return (f"--document {name}: {found:,} characters filled in (white space not counted), over the {limit:,} IAM "
+            f'allows {attached} ("IAM and AWS STS quotas"): shorten the names')  # fmt: skip
+
+
 def document(name: str) -> dict[str, Any]:
     """The document ``name`` (a key of ``DOCUMENTS``) as docs/ holds it."""
     return json.loads((DOCS / DOCUMENTS[name]).read_text())
@@ -143,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             values[name] = value
     if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):
         parser.error("--hosted-zone and --domain go together")
+    if args.document == "deployer-dns" and "HOSTED_ZONE" not in values:
+        parser.error(
+            "--document deployer-dns is for a stack with a domain in a hosted zone: give --hosted-zone and --domain"
+        )
     if bool(args.platform_project) != bool(args.platform_stack):
         parser.error("--platform-project and --platform-stack go together: the project and stack this one joins")
     joins = args.platform_stack and args.stack
@@ -158,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         filled = fill(document(args.document), values, boundary_arn=args.boundary_arn)
     except (ConfigError, ValueError) as error:
         parser.error(str(error))
+    if refused := over_limit(args.document, filled):
+        parser.error(refused)
     print(json.dumps(filled, indent=2))
     return 0
 

@@ -11,7 +11,8 @@ trust and permission policies, key, bucket, topic and log resource policies), bu
 
 parliament 1.6.4 still imports ``pkg_resources`` for the paths of its data files, which setuptools no
 longer ships: a stand-in answering ``resource_filename`` from ``importlib.resources`` is installed
-first.
+first. Its type check raises on the condition-key type ``ArrayOfARN`` its own action table uses
+(``events:TargetArn``): that type is read as ``Arn``.
 """
 
 from __future__ import annotations
@@ -53,7 +54,18 @@ def _parliament() -> types.ModuleType:
             shim.resource_filename = lambda package, name: str(files(package).joinpath(name))  # type: ignore[attr-defined]
             sys.modules["pkg_resources"] = shim
     import parliament
+    import parliament.statement
 
+    # Its own iam_definition.json types events:TargetArn "ArrayOfARN", which its type check does not know
+    # and raises on: such a key holds ARNs, as "Arn" does (its "ArrayOfString" is taken as "String").
+    translate = parliament.statement.translate_documentation_types
+    if not getattr(translate, "knows_arrays_of_arns", False):
+
+        def translate_arrays_of_arns(name: str) -> str:
+            return translate("Arn" if name == "ArrayOfARN" else name)
+
+        translate_arrays_of_arns.knows_arrays_of_arns = True  # type: ignore[attr-defined]
+        parliament.statement.translate_documentation_types = translate_arrays_of_arns
     parliament.override_config(str(files("parliament").joinpath("community_auditors", "config_override.yaml")))
     parliament.override_config(str(CONFIG))
     return parliament

@@ -58,7 +58,7 @@ class ServiceAutoscaling(pulumi.ComponentResource):
             min_capacity=scaling.min_count,
             max_capacity=scaling.max_count,
             # The deployer may change only its own stack's scalable targets, known by this tag
-            # (docs/iam-deployer-ecs.json, StackScalableTargets).
+            # (docs/iam-deployer.json, StackScalableTargets).
             tags=stack_tag(pulumi.get_project(), pulumi.get_stack().lower()),
             opts=pulumi.ResourceOptions(
                 parent=self, ignore_changes=["minCapacity", "maxCapacity"] if scaling.schedules else None

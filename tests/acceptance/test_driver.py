@@ -47,7 +47,7 @@ from tests.acceptance.driver import (
 from tests.models import iam
 from tests.models.iam import Request
 from tests.program.deploy_requests import Program
-from tools.deployer_policy import document, fill
+from tools.deployer_policy import DEPLOYER, document, fill
 from tools.offline import ACCOUNT, REGION, ROOT, main_program, run_mocked, stack_config
 
 FAST = Timing(
@@ -349,7 +349,7 @@ def test_every_role_of_a_run_carries_the_boundary_docs_ci_has_the_sandbox_owner_
 def test_the_sandbox_deployer_filled_in_for_every_run_allows_every_call_of_a_runs_deploy() -> None:
     """docs/ci.md: the sandbox role's permissions are the deployer policy filled in for ``acc-*``."""
     run_ = program_run(STACK, plan(run_config(ROOT, REGION, SANDBOX_CALLER)).first)
-    statements = [*document("deployer")["Statement"], *document("deployer-ecs")["Statement"]]
+    statements = [s for name in DEPLOYER for s in document(name)["Statement"]]
     values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "acc-*"}
     sandbox = fill({"Version": "2012-10-17", "Statement": statements}, values)
     asked = list(Program((run_,)).all_requests())

@@ -62,7 +62,7 @@ def test_the_tool_makes_every_document_of_a_shipped_stack(file: Path, capsys: py
     """As the example's README runs it: every document, ``--platform-stack`` its ``platformStack``'s."""
     project, stack, platform_project, platform_stack = joined(file)
     region = stack_config(file.parent, stack)["aws:region"]
-    for document in sorted(DOCUMENTS):
+    for document in sorted(DOCUMENTS.keys() - {"deployer-dns"}):  # the examples serve no domain
         args = ["--document", document, "--account", "123456789012", "--region", region, "--project", project]
         args += ["--platform-project", platform_project, "--platform-stack", platform_stack, stack]
         assert deployer_policy_main(args) == 0, capsys.readouterr().err

@@ -25,6 +25,12 @@ The rules, from the IAM User Guide:
 - An explicit Deny in any policy that applies wins; without an Allow the request is denied. A
   permissions boundary caps a role: the request must be allowed by the role's identity policies and
   by its boundary ("Policy evaluation logic", "Permissions boundaries for IAM entities").
+- A role's trust policy decides who may assume the role the same way: within the role's account, one
+  that names the principal's ARN lets it ``sts:AssumeRole`` with no identity-based policy allowing it;
+  one naming the account leaves it to the principal's policies; an explicit Deny in those still wins
+  (IAM User Guide, "Policy evaluation logic": role trust policies and KMS key policies are the resource
+  policies that must name the principal; "Cross account resource access in IAM": across accounts the
+  principal's own policies must allow it too).
 - A KMS key's policy is the first word on the key: it may allow a principal itself, or allow the
   account (``arn:aws:iam::<account>:root``), which lets the principal's IAM policies decide (AWS KMS
   Developer Guide, "Key policies in AWS KMS", "Default key policy"). A grant to a role's ARN is still
@@ -260,3 +266,12 @@ def key_allows(
     if principal_arn in allowing or "*" in allowing:
         return True
     return root in allowing and verdict(identity, request) == "Allow"
+
+
+def trust_allows(
+    trust_policy: Document, request: Request, *, principal_arn: str, identity: Sequence[Document] = ()
+) -> bool:
+    """Whether ``principal_arn``, of the role's account and holding the ``identity`` policies, may make
+    ``request`` (``sts:AssumeRole``, ``sts:TagSession``, ...) on a role with ``trust_policy``: by the rule a
+    key policy follows (module docstring)."""
+    return key_allows(trust_policy, request, principal_arn=principal_arn, identity=identity)

@@ -394,7 +394,13 @@ class Program:
             # Authorization Reference); the provider names it on create and on an update that changes it.
             return {"ecs:task-definition": self.arn(self.find(r.inputs["taskDefinition"]))}
         if action == "route53:ChangeResourceRecordSets":
-            return {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [r.inputs["name"].rstrip(".").lower()]}
+            return {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [r.inputs["name"].rstrip(".").lower()],
+                    "route53:ChangeResourceRecordSetsRecordTypes": [r.inputs["type"]]}  # fmt: skip
+        if action == "lambda:AddPermission":
+            return {"lambda:Principal": r.inputs["principal"]}
+        if action == "events:PutTargets":
+            # events:TargetArn: every target of the request (Service Authorization Reference, EventBridge).
+            return {"events:TargetArn": [self.arn(self.find(r.inputs["arn"]))]}
         return {}
 
     def all_requests(self) -> Iterator[tuple[str, Request]]:

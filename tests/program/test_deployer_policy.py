@@ -9,21 +9,26 @@ import fnmatch
 import json
 import re
 import subprocess
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.loaders import Loader
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from components.edge.deployment_role import infrastructure_policy
+from components.edge.domain import Domain
+from components.edge.load_balancer import LoadBalancer
 from components.errors import ConfigError
 from components.iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX
 from components.naming import names_apart
-from components.validation import partition_of
+from components.service.fargate_service import FargateService
+from components.validation import partition_of, policy_arn
 from settings import load_settings
 from tests.models import iam
-from tests.models.aws_contract import iam_size
 from tests.models.iam import ContextValue, Request
 from tests.program.deploy_requests import LISTENER_RULE, SECURITY_GROUPS, STACK_TAG, Program, aws_name
 from tests.program.provider_calls import (
@@ -38,16 +43,14 @@ from tests.program.provider_calls import (
 )
 from tests.program.stacks import EXAMPLES, PLATFORM, PROGRAMS, STACKS, baselined_run, run_config
 from tests.program.test_arn_shapes import CHINA, GOVCLOUD, runs_in
-from tools.deployer_policy import DOCUMENTS, document, fill
+from tools.deployer_policy import DEPLOYER, DOCUMENTS, LIMITS, MAX_PROJECT, document, fill, size
 from tools.deployer_policy import main as deployer_policy_main
-from tools.iam_lint import EXAMPLE, findings, registered, shipped, suppressed_counts
+from tools.iam_lint import findings, registered, shipped, suppressed_counts
 from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 
-#: The deployer's two documents (inline and managed) as one: IAM evaluates a role's policies together.
-POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [*document("deployer")["Statement"], *document("deployer-ecs")["Statement"]],
-}
+#: The deployer's documents (inline and managed) as one: IAM evaluates a role's policies together. Filled
+#: in without a hosted zone, the DNS statements drop out, as ``deployer-dns`` is then not attached.
+POLICY = {"Version": "2012-10-17", "Statement": [s for name in DEPLOYER for s in document(name)["Statement"]]}
 #: IAM service prefix -> botocore's name for the service's model.
 BOTOCORE_SERVICE = {"elasticloadbalancing": "elbv2"}
 
@@ -136,19 +139,111 @@ def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_ecs_deploy
     }
 
 
-def test_the_deployer_policy_fits_iams_limits_for_how_the_readme_tells_users_to_attach_it() -> None:
+def longest_accepted(check: Callable[[str], object]) -> int:
+    """The longest stack name ``check`` (a program's own name checks) lets through."""
+
+    def accepts(n: int) -> bool:
+        try:
+            check("s" * n)
+        except ConfigError:
+            return False
+        return True
+
+    return max(n for n in range(1, 100) if accepts(n))
+
+
+#: The longest stack name any program accepts: its load balancer's and target groups' names, with
+#: Pulumi's suffix, must fit ELB's 32 characters (``__main__.py``, the examples' ``check_name`` calls).
+LONGEST_STACK = max(
+    longest_accepted(lambda s: (LoadBalancer.check_name(f"{s}-web", "stack", s),
+                                FargateService.check_name(f"{s}-app", "stack", s))),
+    longest_accepted(lambda s: FargateService.check_name(f"{s}-api", "stack", s)),
+    longest_accepted(lambda s: FargateService.check_name(f"{s}-worker", "stack", s)),
+)  # fmt: skip
+#: The longest region of each partition botocore's endpoints.json lists.
+LONGEST_REGIONS = {
+    partition["partition"]: max(partition["regions"], key=len)
+    for partition in Loader().load_data("endpoints")["partitions"]
+}
+#: The longest domain settings allow (a DNS name of 253 characters: one with a certificate of its own),
+#: the longest hosted zone ID (``components/edge/domain.py``).
+LONGEST_DOMAIN = ".".join(("a" * 63, "b" * 63, "c" * 63, "d" * 61))
+LONGEST_ZONE = "Z" + "0" * 31
+#: Room every document keeps at its worst case: a statement the size of the deployer's largest Deny.
+HEADROOM = 400
+
+
+def longest_boundary(partition: str) -> str:
+    """A managed policy ARN with the longest path and name IAM allows (botocore iam ``policyPathType``,
+    ``policyNameType``), which ``permissionsBoundaryArn`` and ``--boundary-arn`` accept."""
+    return policy_arn("--boundary-arn", f"arn:{partition}:iam::{ACCOUNT}:policy/{'p' * 510}/{'n' * 128}")
+
+
+def worst_case(partition: str) -> tuple[dict[str, str], str]:
+    """Every placeholder at its longest allowed value in ``partition``, and the longest boundary."""
+    Domain(
+        name=LONGEST_DOMAIN,
+        hosted_zone_id=LONGEST_ZONE,
+        certificate_arn=f"arn:aws:acm:{REGION}:{ACCOUNT}:certificate/{'0' * 36}",
+    )
+    values = {"ACCOUNT": ACCOUNT, "REGION": LONGEST_REGIONS[partition], "PARTITION": partition,
+              "PROJECT": "p" * MAX_PROJECT, "STACK": "s" * LONGEST_STACK, "HOSTED_ZONE": LONGEST_ZONE,
+              "DOMAIN": LONGEST_DOMAIN, "PLATFORM": "q" * MAX_PROJECT,
+              "PLATFORM_STACK": "t" * LONGEST_STACK}  # fmt: skip
+    assert partition_of(values["REGION"]) == partition
+    return values, longest_boundary(partition)
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+@pytest.mark.parametrize("partition", sorted(LONGEST_REGIONS))
+def test_every_document_fits_its_iam_limit_with_room_at_the_longest_value_of_every_placeholder(
+    name: str, partition: str
+) -> None:
     """IAM counts policy size without white space: a managed policy takes 6,144 characters, a role's inline
-    policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"). The README attaches the deployer
-    document inline and the ECS and platform ones as managed policies; as filled in for a stack with a
-    domain (joining a platform of another name) each must fit its limit (the inline one no managed
-    policy's), and the figures the README gives must be true."""
-    inline, managed, platform = (iam_size(json.dumps(fill(document(name), EXAMPLE)))
-                                 for name in ("deployer", "deployer-ecs", "deployer-platform"))  # fmt: skip
-    assert 6_144 < inline <= 10_240 and managed <= 6_144 and platform <= 6_144
+    policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"); only ``deployer`` is inline."""
+    values, boundary = worst_case(partition)
+    assert size(fill(document(name), values, boundary_arn=boundary)) <= LIMITS[name] - HEADROOM
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.sampled_from(sorted(DOCUMENTS)),
+    partition=st.sampled_from(sorted(LONGEST_REGIONS)),
+    stack=st.from_regex(r"[a-z0-9][a-z0-9-]*", fullmatch=True).filter(lambda s: len(s) <= LONGEST_STACK),
+    project=st.from_regex(r"[A-Za-z0-9_.-]+", fullmatch=True).filter(lambda p: len(p) <= MAX_PROJECT),
+    zone=st.from_regex(r"Z[A-Z0-9]{1,31}", fullmatch=True),
+    labels=st.lists(st.from_regex(r"[a-z0-9]{1,63}", fullmatch=True), min_size=2, max_size=4),
+    path=st.from_regex(r"(/[A-Za-z0-9_]{1,100}){0,5}/", fullmatch=True),
+)
+def test_every_document_fits_its_iam_limit_for_a_sample_of_allowed_values(
+    name: str, partition: str, stack: str, project: str, zone: str, labels: list[str], path: str
+) -> None:
+    domain = ".".join(labels)[:253].strip(".")
+    region = LONGEST_REGIONS[partition]
+    values = {"ACCOUNT": ACCOUNT, "REGION": region, "PARTITION": partition, "PROJECT": project, "STACK": stack,
+              "HOSTED_ZONE": zone, "DOMAIN": domain, "PLATFORM": project[::-1],
+              "PLATFORM_STACK": f"x{stack}"[:LONGEST_STACK]}  # fmt: skip
+    boundary = policy_arn("--boundary-arn", f"arn:{partition}:iam::{ACCOUNT}:policy{path}boundary")
+    assert size(fill(document(name), values, boundary_arn=boundary)) <= LIMITS[name] - HEADROOM
+
+
+def test_the_tool_refuses_a_document_over_its_limit_naming_it_its_size_and_the_limit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(LIMITS, "deployer-ecs", 1_000)
+    with pytest.raises(SystemExit) as exit_:
+        deployer_policy_main(["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "dev"])
+    assert exit_.value.code == 2
+    filled = size(fill(document("deployer-ecs"), {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws",
+                                                   "PROJECT": "graviton-node", "STACK": "dev"}))  # fmt: skip
+    error = capsys.readouterr().err
+    assert f"--document deployer-ecs: {filled:,} characters" in error and "over the 1,000 IAM allows a managed" in error
+
+
+def test_the_readme_attaches_every_deployer_document_as_iam_takes_it() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert f"at {inline:,} characters (filled in for a stack with a domain) it is over" in readme
-    assert f"`--document deployer-ecs` ({managed:,} characters)" in readme
-    assert f"`--document deployer-platform` ({platform:,} characters)" in readme
+    assert "aws iam put-role-policy" in readme and "aws iam attach-role-policy" in readme
+    assert "for document in deployer-resources deployer-ecs; do  # with a domain: deployer-dns too" in readme
 
 
 # ---- the deployer cannot escalate, and still deploys everything (docs/iam.md)
@@ -240,6 +335,10 @@ ESCALATIONS: dict[str, Request] = {
     "DeletePolicy of the boundary": Request("iam:DeletePolicy", BOUNDARY),
     "CreateUser": Request("iam:CreateUser", USER),
     "AssumeRole of another stack's role": Request("sts:AssumeRole", PROD_ROLE),
+    # The deployer may write a stack role's trust policy (StackRoles: UpdateAssumeRolePolicy) to name itself.
+    "AssumeRole of a stack role whose trust policy names it": Request("sts:AssumeRole", DEV_ROLE),
+    "TagSession on a stack role whose trust policy names it": Request("sts:TagSession", DEV_ROLE),
+    "SetSourceIdentity on a stack role whose trust policy names it": Request("sts:SetSourceIdentity", DEV_ROLE),
     "ecs:ExecuteCommand (the operator's, docs/iam-operator.json)": Request(
         "ecs:ExecuteCommand", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/dev-app-cluster-0a1b2c3/0123"
     ),
@@ -390,10 +489,22 @@ ESCALATIONS: dict[str, Request] = {
 }
 
 
+#: The trust policy a deployer may write into any role of its stack: one naming itself.
+TRUSTING_THE_DEPLOYER = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": DEPLOYER_ROLE},
+                   "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}],
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("how", ESCALATIONS)
 def test_the_deployer_is_refused_each_known_way_to_escalate_or_reach_another_stack(how: str) -> None:
+    """A role is assumed on its trust policy's word: within the account one naming the deployer needs no
+    Allow of the deployer's own, so only an explicit Deny refuses it (``iam.trust_allows``)."""
     request = ESCALATIONS[how]
     context = {"aws:PrincipalArn": DEPLOYER_ROLE, **request.context}
+    if request.action.startswith("sts:"):
+        assert not iam.trust_allows(TRUSTING_THE_DEPLOYER, request, principal_arn=DEPLOYER_ROLE, identity=[DEV])
     assert iam.verdict([DEV], Request(request.action, request.resource, context)) != "Allow"
 
 
@@ -517,6 +628,42 @@ def test_the_other_stacks_deployer_may_touch_none_of_the_stacks_named_or_tagged_
               and r.action.split(":")[0] not in UNSCOPED and "aws-service-role" not in r.resource]  # fmt: skip
     assert scoped
     assert [f"{who}: {r.action}" for who, r in scoped if iam.verdict([prod], r) == "Allow"] == []
+
+
+#: What the deployer may not do with its own function, rule and zone: the calls the program makes, with
+#: another principal, target or record type (Service Authorization Reference: lambda:Principal on
+#: AddPermission, events:TargetArn on PutTargets, route53:ChangeResourceRecordSetsRecordTypes).
+OWN_FUNCTION = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:prod-app-monitoring-task-count-function"
+OWN_RULE = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/prod-app-monitoring-spot-rule"
+WIDENED = {
+    "an invoke permission for another account": Request(
+        "lambda:AddPermission", OWN_FUNCTION, {"lambda:Principal": "210987654321"}
+    ),
+    "an invoke permission for every principal": Request(
+        "lambda:AddPermission", OWN_FUNCTION, {"lambda:Principal": "*"}
+    ),
+    "a target of another stack's function": Request(
+        "events:PutTargets", OWN_RULE, {"events:TargetArn": [OWN_FUNCTION.replace(":prod-", ":dev-")]}
+    ),
+    "a target of another account's bus": Request(
+        "events:PutTargets", OWN_RULE, {"events:TargetArn": ["arn:aws:events:us-east-1:210987654321:event-bus/default"]}
+    ),
+    "a target of the stack's and a queue of no stack": Request(
+        "events:PutTargets", OWN_RULE,
+        {"events:TargetArn": [OWN_FUNCTION, f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders"]},
+    ),
+    "an MX record on the domain": Request(
+        "route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0123456789EXAMPLE",
+        {"route53:ChangeResourceRecordSetsNormalizedRecordNames": ["app.example.com"],
+         "route53:ChangeResourceRecordSetsRecordTypes": ["MX"]},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("how", WIDENED)
+def test_the_deployer_may_make_the_programs_calls_only_as_the_program_makes_them(how: str) -> None:
+    _, prod = deployer_for("prod", "prod")
+    assert iam.verdict([prod], WIDENED[how]) != "Allow"
 
 
 # ---- the roles the program creates: under the stack's path, with the boundary, and capped by it
@@ -845,14 +992,18 @@ def test_a_stack_joining_a_platform_of_another_name_may_shift_traffic_on_its_own
 
 
 def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.CaptureFixture[str]) -> None:
-    assert deployer_policy_main(["--account", ACCOUNT, "--region", REGION, "dev"]) == 0
-    inline = capsys.readouterr().out
-    assert deployer_policy_main(["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "dev"]) == 0
-    managed = capsys.readouterr().out
-    assert json.loads(inline)["Statement"] + json.loads(managed)["Statement"] == DEV["Statement"]
-    printed = inline + managed
+    printed = ""
+    for name in ("deployer", "deployer-resources", "deployer-ecs"):
+        assert deployer_policy_main(["--document", name, "--account", ACCOUNT, "--region", REGION, "dev"]) == 0
+        printed += capsys.readouterr().out
+    statements = [s for text in re.findall(r"^\{.*?^\}", printed, re.M | re.S) for s in json.loads(text)["Statement"]]
+    assert statements == DEV["Statement"]
     assert not re.search(r"\b(ACCOUNT|REGION|PROJECT|STACK|HOSTED_ZONE|DOMAIN)\b", printed)
     assert "route53:" not in printed, "a stack without a domain changes no DNS record"
+
+
+#: A managed policy whose path, "/" and 511 characters and "/", is one over what IAM allows.
+PATH_OVER_IAMS_512 = f"arn:aws:iam::{ACCOUNT}:policy/{'p' * 511}/n"
 
 
 @pytest.mark.parametrize(
@@ -869,6 +1020,9 @@ def test_the_tool_prints_the_document_filled_in_for_a_stack(capsys: pytest.Captu
         ["--account", ACCOUNT, "--region", REGION, "--platform-stack", "dev", "staging"],
         ["--document", "deployer-platform", "--account", ACCOUNT, "--region", REGION, "staging"],
         ["--account", ACCOUNT, "--region", REGION, "--platform-project", "graviton-node", "staging"],
+        ["--document", "deployer-dns", "--account", ACCOUNT, "--region", REGION, "dev"],
+        ["--account", ACCOUNT, "--region", REGION, "--project", "p" * (MAX_PROJECT + 1), "dev"],
+        ["--account", ACCOUNT, "--region", REGION, "--boundary-arn", PATH_OVER_IAMS_512, "dev"],
     ],
 )
 def test_the_tool_refuses_a_value_that_would_widen_or_break_the_document(argv: list[str]) -> None:
@@ -1092,17 +1246,20 @@ SUPPRESSED_IN_SHIPPED_DOCUMENTS = {
     ("docs/iam-boundary.json", "RESOURCE_MISMATCH"): 1,  # ShiftStackRules: ModifyRule's listener-rule/net form
     ("docs/iam-boundary.json", "RESOURCE_STAR"): 1,
     ("docs/iam-deployer-ecs.json", "RESOURCE_MISMATCH"): 2,
-    ("docs/iam-deployer-ecs.json", "RESOURCE_STAR"): 3,  # Network; a new scalable target and its tags
+    ("docs/iam-deployer-ecs.json", "RESOURCE_STAR"): 1,  # Network
     # CreateRule and the rule actions' listener/net forms, the egress rule's security-group-rule part.
     ("docs/iam-deployer-platform.json", "RESOURCE_MISMATCH"): 4,
     # elasticloadbalancing:CreateAction on AddTags (parliament reads an older action table).
     ("docs/iam-deployer-platform.json", "UNKNOWN_CONDITION_FOR_ACTION"): 3,
+    ("docs/iam-deployer-resources.json", "PERMISSIONS_MANAGEMENT_ACTIONS"): 1,
+    ("docs/iam-deployer-resources.json", "PRIVILEGE_ESCALATION"): 1,
+    ("docs/iam-deployer-resources.json", "RESOURCE_MISMATCH"): 1,
+    ("docs/iam-deployer-resources.json", "RESOURCE_POLICY_PRIVILEGE_ESCALATION"): 2,
     ("docs/iam-deployer.json", "CREDENTIALS_EXPOSURE"): 1,
     ("docs/iam-deployer.json", "PERMISSIONS_MANAGEMENT_ACTIONS"): 1,
-    ("docs/iam-deployer.json", "PRIVILEGE_ESCALATION"): 1,
-    ("docs/iam-deployer.json", "RESOURCE_MISMATCH"): 3,
-    ("docs/iam-deployer.json", "RESOURCE_POLICY_PRIVILEGE_ESCALATION"): 2,
-    ("docs/iam-deployer.json", "RESOURCE_STAR"): 2,
+    ("docs/iam-deployer.json", "RESOURCE_MISMATCH"): 2,
+    # Actions with no resource type; a new scalable target and its tags.
+    ("docs/iam-deployer.json", "RESOURCE_STAR"): 4,
     ("docs/iam-operator.json", "RESOURCE_MISMATCH"): 2,  # ExecuteCommand in the platform's cluster
     ("docs/iam-operator.json", "RESOURCE_STAR"): 1,
 }

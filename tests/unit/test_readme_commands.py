@@ -79,12 +79,11 @@ def test_the_readmes_profile_assumes_the_deploying_role_from_the_readers_own_cre
     """botocore reads ``~/.aws/config`` with no inline comments (a ``#`` after a value is part of it), and a
     profile with ``role_arn`` needs ``source_profile`` or ``credential_source`` (botocore/credentials.py,
     ``AssumeRoleProvider``)."""
-    (block,) = re.findall(r"```ini\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    readme = (ROOT / "README.md").read_text()
+    (block,) = re.findall(r"```ini\n(.*?)```", readme, re.DOTALL)
     (tmp_path / "config").write_text(block)
     profiles = load_config(str(tmp_path / "config"))["profiles"]
+    (created,) = re.findall(r"aws iam create-role --role-name (\S+)", readme)
     assert profiles == {
-        "graviton-node-dev": {
-            "role_arn": "arn:aws:iam::<ACCOUNT>:role/<the deploying role>",
-            "source_profile": "<your profile>",
-        }
+        "graviton-node-dev": {"role_arn": f"arn:aws:iam::<ACCOUNT>:role/{created}", "source_profile": "<your profile>"}
     }
