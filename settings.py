@@ -36,6 +36,7 @@ from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redac
 from components.image.image_spec import ImageSpec
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
+from components.security_group_quota import SecurityGroupQuota
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
@@ -67,6 +68,7 @@ SPECS: Mapping[str, type] = {
     for spec in (
         ServiceSpec, HealthCheck, Tuning, ServiceAccess, FargateServiceArgs, ClusterSpec, ExistingCluster, Autoscaling,
         Alarms, LoadBalancerSpec, Domain, NetworkSpec, DeploymentStrategy, RouteSpec, ImageSpec, SmokeTestSpec,
+        SecurityGroupQuota,
     )
 }  # fmt: skip
 #: A key's ``default`` when it is its first field's default.
@@ -117,7 +119,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("keepBuilds", "integer", FROM_SPEC, "Builds the ECR lifecycle policy keeps (tagged images with their untagged children).", ("ImageSpec.keep_builds",)),
     ConfigKey("forceDelete", "boolean", FROM_SPEC, "Let pulumi destroy delete the ECR repositories even when they hold images.", ("ImageSpec.force_delete",)),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
-    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432).", ("ServiceAccess.egress_ports",)),
+    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432). Each takes an outbound rule on the tasks' security group: at most securityGroupRulesQuota.", ("ServiceAccess.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("ExistingCluster.arn",)),
     ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
@@ -131,7 +133,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("requestsPerTarget", "integer", FROM_SPEC, "Target ALB requests per task per minute (1-1000000); 0 for none.", ("Autoscaling.requests_per_target",)),
     ConfigKey("scaleInCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-in before the next (0-86400).", ("Autoscaling.scale_in_cooldown_seconds",)),
     ConfigKey("scaleOutCooldownSeconds", "integer", FROM_SPEC, "Seconds after a scale-out before the next (0-86400).", ("Autoscaling.scale_out_cooldown_seconds",)),
-    ConfigKey("scalingSchedules", "array", FROM_SPEC, "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin: EXPRESSION is at(yyyy-mm-ddThh:mm:ss), rate(1 day) or rate(N days) (also minute, hour), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field; TIMEZONE an IANA name (default UTC); MIN..MAX within minCount..maxCount. A changed range applies when its schedule next runs.", ("Autoscaling.schedules",)),
+    ConfigKey("scalingSchedules", "array", FROM_SPEC, "Scheduled task ranges as EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=4..20@Europe/Berlin: EXPRESSION is at(yyyy-mm-ddThh:mm:ss), rate(1 day) or rate(N days) (also minute, hour), or cron(minutes hours day-of-month month day-of-week year) with ? in exactly one day field; TIMEZONE an IANA name (default UTC); MIN..MAX within minCount..maxCount. At most 200 (Application Auto Scaling's scheduled actions per scalable target, not adjustable). A changed range applies when its schedule next runs.", ("Autoscaling.schedules",)),
     ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, unhealthy targets, response time, Spot interruptions and tasks below the desired count (the 5xx and unhealthy ones roll back a deployment; required with a canary, linear or blueGreen deploymentStrategy), a task counter by capacity provider, and a dashboard.", ("FargateServiceArgs.alarms",)),
     ConfigKey("alarmCpuPercent", "integer", FROM_SPEC, "Alarm when average service CPU stays above this for 3 minutes (1-100).", ("Alarms.cpu_percent",)),
     ConfigKey("alarmMemoryPercent", "integer", FROM_SPEC, "Alarm when average service memory stays above this for 3 minutes (1-100).", ("Alarms.memory_percent",)),
@@ -169,7 +171,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("execKmsKeyArn", "string", FROM_SPEC, "With enableExecuteCommand: KMS key in the stack's region encrypting the sessions, and on a created cluster their CloudWatch log (its key policy must admit CloudWatch Logs: docs/decisions.md, ECS Exec); with clusterArn, the key that cluster's ECS Exec uses, which the task role may then decrypt with; empty for none.", ("ClusterSpec.exec_kms_key_arn", "ExistingCluster.exec_kms_key_arn")),
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("ServiceAccess.permissions_boundary_arn",)),
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("ServiceAccess.secrets",)),
-    ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
+    ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters (standard tier: each value at most 4096 bytes, with no text wrapped in {{...}}) and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("ServiceAccess.secret_kms_key_arns",)),
     ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
     ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept.", ("ServiceSpec.environment",)),
@@ -180,7 +182,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only.", ("Domain.name",)),
     ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
-    ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open.", ("LoadBalancerSpec.allowed_cidrs",)),
+    ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open. Each takes an inbound rule per open port (two with a domain) on the load balancer's security group, which holds securityGroupRulesQuota.", ("LoadBalancerSpec.allowed_cidrs",)),
+    ConfigKey("securityGroupRulesQuota", "integer", FROM_SPEC, "Rules per security group and direction the account allows (60-1000): the Amazon VPC quota 'Inbound or outbound rules per security group', default 60, adjustable. allowedCidrs times open ports and taskEgressPorts are held to it; set it only after raising the quota in Service Quotas.", ("SecurityGroupQuota.rules",)),
     ConfigKey("deregistrationDelaySeconds", "integer", FROM_SPEC, "Target-group draining time (0-90), kept well under Spot's two-minute warning.", ("RouteSpec.deregistration_delay_seconds",)),
     ConfigKey("pathPatterns", "array", FROM_SPEC, "Listener-rule path patterns routed to this service (1-3, the ALB's limit).", ("RouteSpec.path_patterns",)),
     ConfigKey("listenerRulePriority", "integer", LAST_PRIORITY, "Listener-rule priority (1-50000). A catch-all such as /* must take 50000, the last, so that other stacks' rules (1-49999) are evaluated first.", ("RouteSpec.listener_rule_priority",)),
@@ -397,7 +400,7 @@ class _Reader:
                     self.failed |= stand_ins
 
 
-def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
+def _service(r: _Reader, secret_value_names: tuple[str, ...], quota: SecurityGroupQuota) -> ServiceSpec:
     health_check = r.part(
         lambda: HealthCheck(
             path=r.string("healthCheckPath"),
@@ -447,7 +450,7 @@ def _service(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceSpec:
             autoscaling=r.part(
                 lambda: _autoscaling(r), lambda: _stand_in_range(r) if r.boolean("autoscaling") else None, repair=False
             ),
-            access=r.part(lambda: _access(r, secret_value_names), ServiceAccess),
+            access=r.part(lambda: _access(r, secret_value_names, quota), ServiceAccess),
         ),
         ServiceSpec,
     )
@@ -476,9 +479,10 @@ def _deployment(r: _Reader) -> DeploymentStrategy:
     )
 
 
-def _access(r: _Reader, secret_value_names: tuple[str, ...]) -> ServiceAccess:
+def _access(r: _Reader, secret_value_names: tuple[str, ...], quota: SecurityGroupQuota) -> ServiceAccess:
     return ServiceAccess(
         egress_ports=r.part(lambda: _ports(r, "taskEgressPorts"), lambda: (443,)),
+        security_group_quota=quota,
         secrets=r.part(lambda: parse_references(r.array("secrets")), dict),
         secret_value_names=secret_value_names,
         secret_kms_key_arns=r.array("secretsKmsKeyArns"),
@@ -600,7 +604,7 @@ def _domain(r: _Reader, region: str | None) -> Domain | None:
     return domain
 
 
-def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
+def _load_balancer(r: _Reader, region: str | None, quota: SecurityGroupQuota) -> LoadBalancerSpec:
     access_logs = r.part(lambda: _access_logs(r, region), bool)
     domain = r.part(lambda: _domain(r, region), lambda: None)
     return r.part(
@@ -612,6 +616,7 @@ def _load_balancer(r: _Reader, region: str | None) -> LoadBalancerSpec:
             access_log_retention_days=r.integer("accessLogRetentionDays"),
             deletion_protection=r.boolean("deletionProtection"),
             domain=domain,
+            security_group_quota=quota,
         ),
         LoadBalancerSpec,
     )
@@ -857,7 +862,9 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
-    service = _service(r, tuple(secret_values))
+    # One quota for every group: judged once, here.
+    quota = r.part(lambda: SecurityGroupQuota(rules=r.integer("securityGroupRulesQuota")), SecurityGroupQuota)
+    service = _service(r, tuple(secret_values), quota)
     settings = Settings(
         npm_ca_bundle=npm_ca_bundle,
         cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
@@ -867,7 +874,7 @@ def load_settings(
         smoke_test=r.part(lambda: _smoke_test(r, service), lambda: None),
         secret_values=secret_values,
         alarms=r.part(lambda: _alarms(r), lambda: None),
-        load_balancer=_load_balancer(r, region),
+        load_balancer=_load_balancer(r, region, quota),
         network=r.part(
             lambda: NetworkSpec(
                 mode=r.string("vpc"),

@@ -156,6 +156,7 @@ def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any
                 "aliases": sorted(identities.aliases(r)) if r.urn else [],
                 "physical": physical_names(r, references),
                 REPLACE: replace_values(r, references) if r.urn else {},
+                "ignoreChanges": sorted(r.ignore_changes),
                 "inputs": _inputs(r),
             }
             for _, r in _tree(run)
@@ -307,7 +308,9 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         else:
             new = found[0].get(REPLACE, {})
             replaces = rule(old["type"], PROJECT)
-            changes = changed(old[REPLACE], new, replaces) if REPLACE in old else []
+            # An ignored input keeps the state's value: its change replaces nothing.
+            ignored = set(found[0].get("ignoreChanges", []))
+            changes = [c for c in changed(old[REPLACE], new, replaces) if c[0] not in ignored] if REPLACE in old else []
             verdict = kind(replaces, [path for path, _, _ in changes])
             if changes:
                 lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")

@@ -88,9 +88,13 @@ class LoadBalancer(pulumi.ComponentResource):
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
-            description=f"ALB: ports {', '.join(map(str, args.spec.open_ports))} from allowed CIDRs only",
+            # EC2 cannot change a group's description: a new one replaces the group, and deleting the old one
+            # fails (DependencyViolation) once another stack's rule references it (examples/second-service).
+            # So one text whatever the ports; the groups created with the ports in it ("ALB: ports 80 from
+            # allowed CIDRs only") keep theirs, as what enters is the rules' to say.
+            description="ALB: listener ports from allowed CIDRs only",
             tags={**tags, **LOAD_BALANCER_GROUP_TAG},
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(ignore_changes=["description"])),
         )
         for port in args.spec.open_ports:
             for index, cidr in enumerate(args.spec.allowed_cidrs):

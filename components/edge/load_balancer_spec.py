@@ -3,10 +3,11 @@ its logs and its domain. Validated on construction; importing it loads no cloud 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import validation as check
 from ..errors import ConfigError, collect
+from ..security_group_quota import SecurityGroupQuota
 from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
 from .domain import Domain
 
@@ -34,6 +35,10 @@ class LoadBalancerSpec:
     domain: Domain | None = None
     """Serve HTTPS on this domain (port 443, a TLS 1.3 policy, a DNS-validated certificate, an alias
     record); ``listener_port`` then answers a 301 to HTTPS. Default None: HTTP only."""
+    security_group_quota: SecurityGroupQuota = field(default_factory=SecurityGroupQuota)
+    """The account's rules per security group and direction: the load balancer's group takes one inbound rule
+    per allowed CIDR and open port, so ``allowed_cidrs`` times ``open_ports`` may not exceed it. Default the
+    Amazon VPC quota's default, 60."""
 
     def __post_init__(self) -> None:
         collect(
@@ -47,6 +52,7 @@ class LoadBalancerSpec:
                 "LoadBalancerSpec.access_log_retention_days", self.access_log_retention_days, 1, 3650
             ),
             self._check_ports,
+            self._check_ingress_rules,
         )
 
     def _check_ports(self) -> None:
@@ -54,6 +60,17 @@ class LoadBalancerSpec:
             raise ConfigError(
                 "LoadBalancerSpec.listener_port", self.listener_port, f"not {HTTPS_PORT} with a domain (HTTPS takes it)"
             )
+
+    def _check_ingress_rules(self) -> None:
+        cidrs = len(self.allowed_cidrs)
+        per_cidr = "LoadBalancerSpec.listener_port and, with a domain, 443"
+        self.security_group_quota.check(
+            "LoadBalancerSpec.allowed_cidrs",
+            f"{cidrs} CIDRs",
+            rules=cidrs * len(self.open_ports),
+            fewer=f"fewer CIDRs (or adjacent ones joined into a wider one): each takes an inbound rule on the load "
+            f"balancer's security group per open port ({per_cidr})",
+        )
 
     @property
     def open_ports(self) -> tuple[int, ...]:

@@ -1,10 +1,9 @@
 """Application Auto Scaling for an ECS service: what may be asked of it, checked before anything exists.
 
-ECS services scale ``ecs:service:DesiredCount`` between a minimum and a maximum; target tracking keeps
-a metric near a target (CPU or memory utilisation in percent, or ALB requests per target), and
-scheduled actions move the minimum and maximum at given times. Tasks that scaling adds follow the
-service's capacity-provider strategy: beyond the on-demand base they run on FARGATE_SPOT.
-"""
+ECS services scale ``ecs:service:DesiredCount`` between a minimum and a maximum; target tracking keeps a
+metric near a target (CPU or memory utilisation in percent, or ALB requests per target), and scheduled
+actions move the minimum and maximum at given times (their quota: ``scaling_quotas``). Tasks that scaling
+adds follow the service's capacity-provider strategy: beyond the on-demand base they run on FARGATE_SPOT."""
 
 from __future__ import annotations
 
@@ -17,13 +16,13 @@ from datetime import datetime
 
 from ..errors import ConfigError, collect, raise_any
 from ..validation import int_in_range
+from .scaling_quotas import check_schedule_count
 
 MAX_TASKS = 5000
 #: PutScheduledAction's Schedule and Timezone are both the shape ResourceIdMaxLen1600 (botocore
 #: application-autoscaling 2016-02-06: 1-1600 characters); a test reads it from botocore.
 SCHEDULE_MAX_LENGTH = 1600
-#: The field schedule errors name.
-SCHEDULES = "Autoscaling.schedules"
+SCHEDULES = "Autoscaling.schedules"  # the field schedule errors name
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,8 +72,8 @@ class Autoscaling:
     scale_out_cooldown_seconds: int = 60
     """Seconds after a scale-out before the next (0-86400). Default 60."""
     schedules: tuple[Schedule, ...] = ()
-    """Scheduled range changes; once there are any, they own the target's range (a deploy leaves it to
-    them) and each lies within ``min_count``..``max_count``. Default none."""
+    """Scheduled range changes, at most 200 (``scaling_quotas``); once there are any, they own the target's
+    range (a deploy leaves it to them) and each lies within ``min_count``..``max_count``. Default none."""
     own_policies: bool = False
     """True when policies of your own scale the service, attached to ``FargateService.scalable_target``
     (e.g. target tracking on a queue's backlog per task, ``examples/worker``): then no target or schedule
@@ -90,6 +89,7 @@ class Autoscaling:
             lambda: int_in_range("Autoscaling.scale_in_cooldown_seconds", self.scale_in_cooldown_seconds, 0, 86_400),
             lambda: int_in_range("Autoscaling.scale_out_cooldown_seconds", self.scale_out_cooldown_seconds, 0, 86_400),
             self._check_something_scales,
+            lambda: check_schedule_count(SCHEDULES, len(self.schedules)),
             *(functools.partial(self._check_within_range, schedule) for schedule in self.schedules),
         )
 

@@ -24,6 +24,14 @@ from ..errors import HIDDEN, ConfigError
 from ..iam_policies import execution_policy
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: A value config stores as an SSM parameter: the program sets no tier, so it lands in the default standard
+#: tier, whose values are at most 4 KB ("Standard tier parameters support a maximum parameter value of 4096
+#: characters", PutParameter's ValidationException; botocore ssm PutParameterRequest.Value: "Standard
+#: parameters have a value limit of 4 KB"); counted in UTF-8 bytes, the stricter reading.
+PARAMETER_VALUE_MAX_BYTES = 4096
+#: botocore ssm PutParameterRequest.Value: "You can't include values wrapped in double brackets {{}} or
+#: {{ssm:parameter-name}} in a parameter value."
+_DOUBLE_BRACKETS = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _SSM = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+")
 #: The hyphen and six random letters or digits that end a secret's full ARN (Secrets Manager User Guide,
 #: "Permissions reference": "a dash and six random alphanumeric characters").
@@ -96,8 +104,29 @@ def parse_values(entries: Iterable[str]) -> dict[str, str]:
             )
         if name in values:
             raise ConfigError("ServiceAccess.secret_value_names", HIDDEN, f"each name once ({name} is set twice)")
+        check_parameter_value(name, value)
         values[name] = value
     return values
+
+
+def check_parameter_value(name: str, value: str) -> None:
+    """A value SSM's PutParameter stores (see ``PARAMETER_VALUE_MAX_BYTES`` and ``_DOUBLE_BRACKETS``); the
+    error names the entry, never the value."""
+    size = len(value.encode())
+    if size > PARAMETER_VALUE_MAX_BYTES:
+        raise ConfigError(
+            "ServiceAccess.secret_value_names",
+            HIDDEN,
+            f"values of at most {PARAMETER_VALUE_MAX_BYTES} bytes, a standard-tier SSM parameter's limit "
+            f"({name} is {size:,}); keep a larger one in Secrets Manager and reference it in secrets",
+        )
+    if _DOUBLE_BRACKETS.search(value):
+        raise ConfigError(
+            "ServiceAccess.secret_value_names",
+            HIDDEN,
+            f"values without text wrapped in double braces {{{{...}}}}, which SSM refuses in a parameter value "
+            f"({name} has some); reference an existing parameter in secrets instead",
+        )
 
 
 def check_names(environment: Mapping[str, str], secrets: Iterable[str]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .. import validation as check
 from ..errors import ConfigError, collect
 from ..iam_policies import check_role_path
+from ..security_group_quota import SecurityGroupQuota
 from .secrets import check_reference, secret_name
 
 
@@ -37,10 +38,20 @@ class ServiceAccess:
     """Managed policy every role of the service carries as its permissions boundary. Empty: the deploying
     account's ``<project>-boundary-<stack>`` (``docs/iam-boundary.json``, created once per stack). Default
     empty."""
+    security_group_quota: SecurityGroupQuota = field(default_factory=SecurityGroupQuota)
+    """The account's rules per security group and direction: the tasks' group takes one outbound rule per
+    ``egress_ports`` port, so there may be no more ports than it allows. Default the Amazon VPC quota's
+    default, 60."""
 
     def __post_init__(self) -> None:
         collect(
             lambda: check.ports("ServiceAccess.egress_ports", self.egress_ports),
+            lambda: self.security_group_quota.check(
+                "ServiceAccess.egress_ports",
+                f"{len(self.egress_ports)} ports",
+                rules=len(self.egress_ports),
+                fewer="fewer ports: each takes an outbound rule on the tasks' security group",
+            ),
             *(lambda item=item: check_reference(*item) for item in self.secrets.items()),
             *(
                 lambda name=name: secret_name("ServiceAccess.secret_value_names", name)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +281,29 @@ RESOURCE_POLICY = Check(_policy(principal=True, resource=True), TRUST_POLICY.cit
 #: Inline policies of one role share 10,240 characters; the test adds them up per role.
 INLINE_ROLE_POLICIES_LIMIT = 10_240
 INLINE_ROLE_POLICIES_SAYS = "Role policy size cannot exceed 10,240 characters"
+#: Amazon VPC User Guide, "Amazon VPC quotas", Security groups: "Inbound or outbound rules per security group",
+#: default 60 (adjustable), for IPv4 and IPv6 rules separately; a rule naming a CIDR or a group counts one.
+#: The test counts a run's rules per group, direction and IP version (``security_group_rules_over``).
+SECURITY_GROUP_RULES_PER_DIRECTION = 60
+SECURITY_GROUP_RULE_TYPES = {
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "inbound",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "outbound",
+}
+
+
+def security_group_rules_over(resources: Iterable[Any], quota: int = SECURITY_GROUP_RULES_PER_DIRECTION) -> list[str]:
+    """Each security group, direction and IP version holding more than ``quota`` of ``resources``' rules
+    (registered resources with ``type`` and ``inputs``)."""
+    counts = Counter(
+        (r.inputs["securityGroupId"], SECURITY_GROUP_RULE_TYPES[r.type], "IPv6" if r.inputs.get("cidrIpv6") else "IPv4")
+        for r in resources
+        if r.type in SECURITY_GROUP_RULE_TYPES
+    )
+    return [
+        f"{group}: {n} {direction} {ip} rules, over {quota}"
+        for (group, direction, ip), n in counts.items()
+        if n > quota
+    ]
 
 
 # ---- other documented rules
@@ -1585,6 +1609,12 @@ RULES: dict[str, Mapping[str, Rule]] = {
                 Check(
                     lambda v: [] if len(str(v).encode()) <= 4096 else ["over 4 KB, the standard tier's limit"],
                     Quote("ssm", "PutParameter:Value", "Standard parameters have a value limit of 4 KB."),
+                ),
+                Check(
+                    lambda v: (
+                        ["text wrapped in double brackets {{}}"] if re.search(r"\{\{.*\}\}", str(v), re.S) else []
+                    ),
+                    Quote("ssm", "PutParameter:Value", "You can't include values wrapped in double brackets"),
                 ),
             )
         ),

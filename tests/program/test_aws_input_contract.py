@@ -21,7 +21,9 @@ from tests.models.aws_contract import (
     INLINE_ROLE_POLICIES_LIMIT,
     RULE_DESCRIPTION,
     RULES,
+    SECURITY_GROUP_RULES_PER_DIRECTION,
     iam_size,
+    security_group_rules_over,
     strings_in,
 )
 from tests.program.stacks import PROGRAMS, run_config
@@ -128,6 +130,23 @@ def lookup(inputs: dict[str, Any], path: str) -> list[Any]:
         if part.endswith("[]"):
             values = [item for v in values for item in v]
     return values
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_no_security_group_holds_more_rules_in_one_direction_than_the_vpc_quota(program: str) -> None:
+    assert security_group_rules_over(aws_resources(run_config(program))) == []
+
+
+def test_a_group_over_the_rules_quota_is_caught() -> None:
+    """The count sees what one run registers: 61 outbound rules on the tasks' group (built without settings,
+    which refuse them) are one too many."""
+    run = run_config("dev")
+    egress = next(
+        r for r in run.mocks.resources if r.type.endswith("SecurityGroupEgressRule") and "-sg-egress-" in r.name
+    )
+    crowded = [*aws_resources(run), *([egress] * SECURITY_GROUP_RULES_PER_DIRECTION)]
+    (over,) = security_group_rules_over(crowded)
+    assert f"{SECURITY_GROUP_RULES_PER_DIRECTION + 1} outbound IPv4 rules" in over
 
 
 @pytest.mark.parametrize("program", PROGRAMS)

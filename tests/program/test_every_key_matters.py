@@ -1,4 +1,5 @@
-"""Nothing is stubbed: changing any config key changes what the program registers or exports."""
+"""Nothing is stubbed: changing any config key changes what the program registers or exports, or, for a key
+that states an account's limit, what config the program accepts."""
 
 import functools
 import json
@@ -7,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from components.errors import ConfigError
 from settings import CONFIG_KEYS
 from tools.offline import Run, run_program
 
@@ -132,6 +134,12 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 }
 
 
+# key -> (config refused at the key's default, the key's value that admits it): a limit the account can raise.
+ADMITS: dict[str, tuple[dict[str, str], str]] = {
+    "securityGroupRulesQuota": ({"taskEgressPorts": json.dumps([str(port) for port in range(1000, 1061)])}, "61"),
+}
+
+
 @functools.cache
 def fingerprint_of(overrides: frozenset[tuple[str, str]]) -> str:
     # secretValues is only accepted as a secret, as `pulumi config set --secret` sets it.
@@ -146,7 +154,17 @@ def fingerprint(run: Run) -> str:
 
 
 def test_every_config_key_has_a_change_case() -> None:
-    assert set(CHANGES) == {key.name for key in CONFIG_KEYS}
+    assert set(CHANGES) | set(ADMITS) == {key.name for key in CONFIG_KEYS}
+    assert not set(CHANGES) & set(ADMITS)
+
+
+@pytest.mark.parametrize("key", sorted(ADMITS))
+def test_raising_a_limit_key_admits_config_refused_at_its_default(key: str) -> None:
+    config, raised = ADMITS[key]
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", config)
+    assert key in error.value.allowed
+    assert run_program("dev", {**config, key: raised}).mocks.resources
 
 
 @pytest.mark.parametrize("key", sorted(CHANGES))

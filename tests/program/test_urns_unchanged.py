@@ -21,7 +21,7 @@ import pytest
 
 import tools.urns
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
-from tools.offline import PROJECT, RecordingMocks, Run, run_mocked
+from tools.offline import PROJECT, RecordingMocks, Run, run_mocked, run_program
 from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, normalize_physical, physical_names, snapshot
 
@@ -32,6 +32,8 @@ def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[s
     or build (``new revision <urn>``: what a deploy of new code does by design)."""
     identities = Identities(run)
     rows = {row["urn"]: row for row in snapshot(run, known={row["urn"] for row in recorded})}
+    # An ignored input keeps the state's value, so its change replaces nothing (tests/models/pulumi_ignore_changes.py).
+    ignored = {identities.urn(r): set(r.ignore_changes) for r in run.mocks.resources if r.urn}
     answering: dict[str, list[dict[str, Any]]] = {}
     problems, redeployed, gone = [], set(), set()
     for resource in (r for r in run.mocks.resources if r.urn):
@@ -56,9 +58,9 @@ def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[s
                 f"{old['urn']}: now {new['type']} named {new['physical']}, was {old['type']} named {old['physical']}"
             )
             gone.add(old["urn"])
-        elif (changes := changed(old[REPLACE], new[REPLACE], replaces)) and kind(
-            replaces, [c[0] for c in changes]
-        ) == "-/+":
+        elif (
+            changes := [c for c in changed(old[REPLACE], new[REPLACE], replaces) if c[0] not in ignored[new["urn"]]]
+        ) and kind(replaces, [c[0] for c in changes]) == "-/+":
             problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
             gone.add(old["urn"])
         else:
@@ -427,3 +429,41 @@ def test_a_0_4_0_service_under_a_parent_with_a_provider_keeps_its_cluster_only_i
     answers, provider = _cluster_of_a_0_4_0_service_under_a_parent(cluster_opts=False)
     # Not the 0.4.0 URN, and the default provider: either one makes the engine replace the cluster.
     assert old not in answers and "::east::" not in provider
+
+
+_DEV_EDGE = "urn:pulumi:dev::graviton-node::graviton-node:load_balancer:LoadBalancer$"
+#: What other stacks take from the platform's outputs (examples/second-service, examples/worker): the
+#: cluster, the listeners their rules join and the load balancer's group their rules reference. Replacing the
+#: group would fail besides: EC2 deletes no group another group's rule references (DependencyViolation).
+SHARED = (
+    f"{_DEV_EDGE}aws:ec2/securityGroup:SecurityGroup::dev-web-sg",
+    f"{_DEV_EDGE}aws:lb/loadBalancer:LoadBalancer::",
+    f"{_DEV_EDGE}aws:lb/listener:Listener::",
+    "aws:ecs/cluster:Cluster::",
+)
+HTTPS = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [HTTPS, {"listenerPort": "8080"}, {"allowedCidrs": '["203.0.113.0/24"]'}],
+    ids=["adding-a-domain", "another-listener-port", "other-cidrs"],
+)
+def test_a_change_at_the_edge_replaces_nothing_another_stack_references(change: dict[str, str]) -> None:
+    problems = replaced(snapshot(run_config("dev")), run_program("dev", change))
+    assert [problem for problem in problems if any(shared in problem.split(": ")[0] for shared in SHARED)] == []
+
+
+def test_adding_a_domain_replaces_only_the_stacks_own_listener_rule_which_moves_to_https() -> None:
+    problems = replaced(snapshot(run_config("dev")), run_program("dev", HTTPS))
+    (rule_moves,) = problems
+    assert "ListenerRule::dev-app-rule: replace-on-change inputs changed [('listenerArn'" in rule_moves
+    assert rule_moves.endswith("Listener::dev-web-https#arn')]")
+
+
+def test_the_load_balancer_group_created_with_its_ports_in_its_description_keeps_it() -> None:
+    """0.4.0 wrote the open ports into the description; the engine keeps it (``ignore_changes``)."""
+    recorded = baseline("prod")
+    (group,) = [row for row in recorded if row["urn"].endswith("SecurityGroup::prod-web-sg")]
+    assert group[REPLACE]["description"] == "ALB: ports 80, 443 from allowed CIDRs only"
+    assert replaced(recorded, baselined_run("prod")) == []

@@ -1,0 +1,58 @@
+"""A ``secretValues`` entry the config accepts is one SSM's PutParameter stores: the value rule of the
+AWS input contract (``tests/models/aws_contract.py``, standard-tier size and no ``{{...}}``) is the
+model, and no refusal shows the value."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from components.errors import HIDDEN, ConfigError
+from components.service.secrets import parse_values
+from tests.models.aws_contract import RULES
+
+SSM_VALUE = RULES["aws:ssm/parameter:Parameter"]["value"]
+#: Short and long values, with and without braces and multi-byte characters, around the 4 KB bound.
+VALUES = st.one_of(
+    st.text(min_size=1, max_size=40),
+    st.text(st.sampled_from("a{}é€"), min_size=1, max_size=12),
+    st.builds(lambda n, tail: "x" * n + tail, st.integers(4000, 4100), st.sampled_from(["", "é", "€"])),
+)
+
+
+def accepted(value: str) -> bool:
+    try:
+        parse_values([f"TOKEN={value}"])
+    except ConfigError:
+        return False
+    return True
+
+
+@given(VALUES)
+def test_a_secret_value_is_accepted_exactly_when_ssm_would_store_it(value: str) -> None:
+    assert accepted(value) == (SSM_VALUE.problems(value) == [])
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("x" * 4097, "4096 bytes"),
+        ("€" * 1366, "4096 bytes"),  # 4,098 bytes in 1,366 characters
+        ("{{ssm:/other/param}}", "double braces"),
+        ("prefix {{ anything }} suffix", "double braces"),
+    ],
+    ids=["over-4-KB", "over-4-KB-in-UTF-8", "parameter-reference", "wrapped-text"],
+)
+def test_a_value_ssm_refuses_is_refused_naming_its_entry_but_never_showing_it(value: str, says: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_values(["OTHER=fine", f"TOKEN={value}"])
+    assert error.value.value == HIDDEN and says in error.value.allowed and "TOKEN" in error.value.allowed
+    assert value not in str(error.value)
+
+
+def test_a_value_of_exactly_4_kb_and_lone_braces_are_accepted() -> None:
+    assert parse_values(["A=" + "x" * 4096, "B={a}", "C={{", "D=}}{{"]) == {
+        "A": "x" * 4096,
+        "B": "{a}",
+        "C": "{{",
+        "D": "}}{{",
+    }
