@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "FargateTaskArgs": "service.fargate_task",
     "ServiceSpec": "service.service_spec",
     "ServiceAccess": "service.service_access",
+    "SecurityGroupQuota": "security_group_quota",
     "Sidecar": "service.sidecar",
     "HealthCheck": "service.service_spec",
     "Tuning": "service.env_tuning",
@@ -101,6 +102,7 @@ __all__ = [
     "Route",
     "RouteSpec",
     "Schedule",
+    "SecurityGroupQuota",
     "ServiceAccess",
     "ServiceRoute",
     "ServiceRouteArgs",
@@ -147,6 +149,7 @@ if TYPE_CHECKING:
     from .observability.dashboard import METRIC_NAMESPACE
     from .observability.task_counter import TaskCounter, TaskCounterArgs
     from .observability.task_counter_handler import RUNNING_METRIC
+    from .security_group_quota import SecurityGroupQuota
     from .service.autoscaling_rules import Autoscaling, Schedule
     from .service.capacity_strategy import StrategyItem, build_strategy
     from .service.cluster import Cluster

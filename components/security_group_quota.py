@@ -3,8 +3,9 @@
 Amazon VPC User Guide, "Amazon VPC quotas", Security groups: "Inbound or outbound rules per security group",
 default 60, adjustable, enforced separately for IPv4 and IPv6 rules; "This quota multiplied by the quota for
 security groups per network interface cannot exceed 1,000". EC2 refuses the rule beyond it
-(RulesPerSecurityGroupLimitExceeded) halfway through a deploy. The groups here hold IPv4 rules only, each
-for one port and one CIDR or group: a CIDR counts one rule (a prefix list would count its maximum entries,
+(RulesPerSecurityGroupLimitExceeded) halfway through a deploy. The two directions counted here, the load
+balancer's inbound and the tasks' outbound rules, are IPv4 CIDR rules, one per port and CIDR (a rule that
+references a group counts as both an IPv4 and an IPv6 rule; a prefix list would count its maximum entries,
 so it buys no room).
 """
 
