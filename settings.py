@@ -40,6 +40,7 @@ from components.security_group_quota import SecurityGroupQuota
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
+from components.service.container_definition import TASK_DEFINITION_MAX_BYTES, container_definitions_size
 from components.service.deployment_strategy import DeploymentStrategy, check_rollback, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
@@ -174,7 +175,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters (standard tier: each value at most 4096 bytes, with no text wrapped in {{...}}) and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("ServiceAccess.secret_kms_key_arns",)),
     ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
-    ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept.", ("ServiceSpec.environment",)),
+    ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept. With the secrets and sidecars, the containers must fit ECS's 64 KiB task definition.", ("ServiceSpec.environment",)),
     ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
     ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
     ConfigKey("mallocArenaMax", "integer", FROM_SPEC, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64).", ("Tuning.malloc_arena_max",)),
@@ -912,6 +913,7 @@ def load_settings(
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
     if stack:
         r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
+        r.part(lambda: _task_definition_fits(settings, *stack, region), lambda: None)
     raise_any(
         redact(
             [config_error(error) for error in r.errors],
@@ -942,6 +944,31 @@ def _execution_policy_fits(settings: Settings, project: str, stack: str, region:
             sorted(access.secrets or settings.secret_values),
             f"fewer secrets (or secretValues): the execution role's policy naming each would be {size:,} characters, "
             f"over the {INLINE_ROLE_POLICIES:,} IAM allows a role's inline policies",
+        )
+
+
+def _task_definition_fits(settings: Settings, project: str, stack: str, region: str | None) -> None:
+    """ECS refuses a task definition over 64 KiB (RegisterTaskDefinition, after the image is pushed); its
+    containers' size, the environment, secrets and sidecars with them, is known now. A region not known
+    yet is sized as the shortest, as ``_execution_policy_fits`` does."""
+    name = f"{stack}-app"
+    size = container_definitions_size(
+        settings.service,
+        name=name,
+        parameter_path=f"/{project}/{stack}/{name}",
+        partition=check.partition_of(region or "") or "aws",
+        region=region or "us-east-1",
+        secret_value_names=tuple(settings.secret_values),
+        idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
+    )
+    if size > TASK_DEFINITION_MAX_BYTES:
+        environment = settings.service.environment
+        raise ConfigError(
+            "environment",
+            f"{len(environment)} variable(s), {sum(len(k) + len(v) for k, v in environment.items()):,} characters",
+            f"a task definition within ECS's {TASK_DEFINITION_MAX_BYTES:,} bytes (Amazon ECS service quotas, "
+            f'"Task definition max size"): its containers would take {size:,}; shorter or fewer environment '
+            "values, secrets or sidecars",
         )
 
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TAG_PREFIX = "build-"
+#: Hex digits of the build digest a tag keeps.
+TAG_HEX = 12
 _SKIP_DIRS = frozenset({".git", "node_modules"})
 
 
@@ -45,7 +47,7 @@ def build_tag(
     settings = [f"dockerfile={dockerfile}", *(f"platform={p}" for p in platforms)]
     settings += [f"arg:{k}={v}" for k, v in sorted(build_args.items())]
     digest.update("\n".join(settings).encode())
-    return TAG_PREFIX + digest.hexdigest()[:12]
+    return TAG_PREFIX + digest.hexdigest()[:TAG_HEX]
 
 
 def platform_suffix(platform: str) -> str:

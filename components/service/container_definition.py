@@ -8,9 +8,13 @@ the log driver.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..edge.alb_rules import AUTONAME_SUFFIX
+from ..image.build_tag import TAG_HEX, TAG_PREFIX
+from ..validation import PARTITION_DNS_SUFFIXES
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .service_spec import APP_CONTAINER, HealthCheck, ServiceSpec
 from .sidecar import RUN_AS, log_configuration
@@ -107,3 +111,33 @@ def container_definitions(
         idle_timeout_seconds=idle_timeout_seconds,
     )  # fmt: skip
     return [app, *(sidecar.definition(log_group=log_group, region=region) for sidecar in spec.sidecars)]
+
+
+#: Amazon ECS service quotas, "Task definition max size": 64 KiB, not adjustable.
+TASK_DEFINITION_MAX_BYTES = 64 * 1024
+
+
+def container_definitions_size(
+    spec: ServiceSpec,
+    *,
+    name: str,
+    parameter_path: str,
+    partition: str,
+    region: str,
+    secret_value_names: Iterable[str] = (),
+    idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT,
+) -> int:
+    """The bytes of the container definitions a task ``name`` registers (``FargateTask``: JSON, ASCII), its
+    values known only at deploy time as long as AWS makes them: the image in ``<name>-repo`` by build tag
+    and digest, the log group ``<name>-logs`` (each auto-named), a parameter under ``parameter_path`` for
+    each of ``secret_value_names``."""
+    autonamed, account = "-" + "0" * (AUTONAME_SUFFIX - 1), "0" * 12
+    registry = f"{account}.dkr.ecr.{region}.{PARTITION_DNS_SUFFIXES.get(partition, 'amazonaws.com')}"
+    image = f"{registry}/{name}-repo{autonamed}:{TAG_PREFIX}{'0' * TAG_HEX}@sha256:{'0' * 64}"
+    parameter = f"arn:{partition}:ssm:{region}:{account}:parameter{parameter_path}/{{}}".format
+    secrets = {**spec.access.secrets, **{value: parameter(value) for value in secret_value_names}}
+    definitions = container_definitions(
+        spec, image=image, log_group=f"{name}-logs{autonamed}", region=region, secrets=secrets,
+        idle_timeout_seconds=idle_timeout_seconds,
+    )  # fmt: skip
+    return len(json.dumps(definitions))
