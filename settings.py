@@ -34,13 +34,14 @@ from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
 from components.image.image_spec import ImageSpec
+from components.naming import account_unique
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import Alarms
 from components.security_group_quota import SecurityGroupQuota
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
-from components.service.container_definition import TASK_DEFINITION_MAX_BYTES, container_definitions_size
+from components.service.container_definition import TASK_DEFINITION_MAX_BYTES, task_definition_size
 from components.service.deployment_strategy import DeploymentStrategy, check_rollback, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
@@ -949,26 +950,34 @@ def _execution_policy_fits(settings: Settings, project: str, stack: str, region:
 
 def _task_definition_fits(settings: Settings, project: str, stack: str, region: str | None) -> None:
     """ECS refuses a task definition over 64 KiB (RegisterTaskDefinition, after the image is pushed); its
-    containers' size, the environment, secrets and sidecars with them, is known now. A region not known
-    yet is sized as the shortest, as ``_execution_policy_fits`` does."""
-    name = f"{stack}-app"
-    size = container_definitions_size(
-        settings.service,
-        name=name,
-        parameter_path=f"/{project}/{stack}/{name}",
-        partition=check.partition_of(region or "") or "aws",
-        region=region or "us-east-1",
-        secret_value_names=tuple(settings.secret_values),
-        idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
-    )
-    if size > TASK_DEFINITION_MAX_BYTES:
+    size is known now. A region not known yet (the AWS profile's) is sized as ``us-east-1``, as
+    ``_execution_policy_fits`` does: a longer one adds a few bytes an occurrence. The error names the
+    environment: the secrets' part stays far below it, the execution policy naming each refusing a
+    tenth as many (``_execution_policy_fits``)."""
+    name, access = f"{stack}-app", settings.service.access
+
+    def size(service: ServiceSpec) -> int:
+        return task_definition_size(
+            service,
+            name=name,
+            family=account_unique(project, name),
+            role_path=access.role_path or f"/{project}/{stack}/",
+            parameter_path=f"/{project}/{stack}/{name}",
+            partition=check.partition_of(region or "") or "aws",
+            region=region or "us-east-1",
+            secret_value_names=tuple(settings.secret_values),
+            idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
+        )
+
+    whole = size(settings.service)
+    if whole > TASK_DEFINITION_MAX_BYTES:
         environment = settings.service.environment
+        part = whole - size(dataclasses.replace(settings.service, environment={}))
         raise ConfigError(
             "environment",
-            f"{len(environment)} variable(s), {sum(len(k) + len(v) for k, v in environment.items()):,} characters",
+            f"{len(environment)} entries, {part:,} bytes of the task definition",
             f"a task definition within ECS's {TASK_DEFINITION_MAX_BYTES:,} bytes (Amazon ECS service quotas, "
-            f'"Task definition max size"): its containers would take {size:,}; shorter or fewer environment '
-            "values, secrets or sidecars",
+            f'"Task definition max size"): it would take {whole:,}; shorter or fewer environment values',
         )
 
 

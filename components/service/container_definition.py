@@ -18,7 +18,7 @@ from ..validation import PARTITION_DNS_SUFFIXES
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .service_spec import APP_CONTAINER, HealthCheck, ServiceSpec
 from .sidecar import RUN_AS, log_configuration
-from .writable_paths import mount_points
+from .writable_paths import mount_points, task_volumes
 
 CONTAINER_NAME = APP_CONTAINER
 
@@ -113,31 +113,52 @@ def container_definitions(
     return [app, *(sidecar.definition(log_group=log_group, region=region) for sidecar in spec.sidecars)]
 
 
-#: Amazon ECS service quotas, "Task definition max size": 64 KiB, not adjustable.
+#: Amazon ECS service quotas, "Task definition max size": 64 KiB, not adjustable. AWS does not say which
+#: form it measures; its refusal counts bytes ("Actual length: ... Max allowed length is '65536' bytes").
 TASK_DEFINITION_MAX_BYTES = 64 * 1024
 
 
-def container_definitions_size(
+def task_definition_size(
     spec: ServiceSpec,
     *,
     name: str,
+    family: str,
+    role_path: str,
     parameter_path: str,
     partition: str,
     region: str,
     secret_value_names: Iterable[str] = (),
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT,
 ) -> int:
-    """The bytes of the container definitions a task ``name`` registers (``FargateTask``: JSON, ASCII), its
-    values known only at deploy time as long as AWS makes them: the image in ``<name>-repo`` by build tag
-    and digest, the log group ``<name>-logs`` (each auto-named), a parameter under ``parameter_path`` for
-    each of ``secret_value_names``."""
+    """The UTF-8 bytes of the RegisterTaskDefinition request a task ``name`` sends (``FargateTask``), as
+    compact JSON, its values known only at deploy time as long as AWS makes them: the image in
+    ``<name>-repo`` by build tag and digest, the log group ``<name>-logs`` and the roles
+    ``<role_path><name>-exec-role`` and ``-task-role`` (each auto-named), a parameter under
+    ``parameter_path`` for each of ``secret_value_names``."""
     autonamed, account = "-" + "0" * (AUTONAME_SUFFIX - 1), "0" * 12
     registry = f"{account}.dkr.ecr.{region}.{PARTITION_DNS_SUFFIXES.get(partition, 'amazonaws.com')}"
     image = f"{registry}/{name}-repo{autonamed}:{TAG_PREFIX}{'0' * TAG_HEX}@sha256:{'0' * 64}"
     parameter = f"arn:{partition}:ssm:{region}:{account}:parameter{parameter_path}/{{}}".format
     secrets = {**spec.access.secrets, **{value: parameter(value) for value in secret_value_names}}
-    definitions = container_definitions(
-        spec, image=image, log_group=f"{name}-logs{autonamed}", region=region, secrets=secrets,
-        idle_timeout_seconds=idle_timeout_seconds,
-    )  # fmt: skip
-    return len(json.dumps(definitions))
+    role = f"arn:{partition}:iam::{account}:role{role_path}{name}-{{}}-role{autonamed}".format
+    request = {
+        "family": family,
+        "taskRoleArn": role("task"),
+        "executionRoleArn": role("exec"),
+        "networkMode": "awsvpc",
+        "containerDefinitions": container_definitions(
+            spec,
+            image=image,
+            log_group=f"{name}-logs{autonamed}",
+            region=region,
+            secrets=secrets,
+            idle_timeout_seconds=idle_timeout_seconds,
+        ),
+        # FargateTask sends no volumes without writable paths.
+        **({"volumes": task_volumes(spec.writable_paths)} if spec.writable_paths else {}),
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": str(spec.cpu),
+        "memory": str(spec.memory),
+        "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+    }
+    return len(json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode())

@@ -1,6 +1,8 @@
 """No task definition the program registers is over ECS's 64 KiB (Amazon ECS service quotas, "Task
-definition max size"): config that would make one so is refused before anything is registered, and the
-size settings judges is the size of what is registered, its deploy-time names as long as AWS makes them."""
+definition max size"; its refusal counts bytes): config that would make one so is refused before anything
+is registered. What settings sizes is the RegisterTaskDefinition request the program's resource makes,
+as compact UTF-8 JSON, its deploy-time names as long as AWS makes them. Not tried on AWS: which form AWS
+measures it in is not documented."""
 
 import json
 
@@ -8,44 +10,60 @@ import pytest
 
 from components.edge.alb_rules import AUTONAME_SUFFIX
 from components.errors import ConfigError
-from components.service.container_definition import TASK_DEFINITION_MAX_BYTES, container_definitions_size
-from settings import load_settings
-from tests.program.stacks import CONFIGS, run_config
-from tools.offline import REGION, RecordingMocks, run_program, stack_config
+from components.service.container_definition import TASK_DEFINITION_MAX_BYTES
+from tests.program.stacks import CONFIGS
+from tools.offline import RecordingMocks, run_program
+
+#: Names AWS gets with Pulumi's suffix, which the mocks leave bare: the repository and the log group the
+#: containers name, the two roles.
+AUTONAMED_IN_THE_REQUEST = 4
 
 
-def judged_size(stack: str, overrides: dict[str, str]) -> int:
-    """What settings judges for ``stack`` with ``overrides``: the containers' bytes."""
-    config = {**stack_config(stack), **{f"graviton-node:{k}": v for k, v in overrides.items()}}
-    values = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("graviton-node:")}
-    settings = load_settings(values, frozenset({"secretValues"}), region=REGION, stack=("graviton-node", stack))
-    name = f"{stack}-app"
-    return container_definitions_size(
-        settings.service, name=name, parameter_path=f"/graviton-node/{stack}/{name}", partition="aws",
-        region=REGION, secret_value_names=tuple(settings.secret_values),
-        idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
-    )  # fmt: skip
+def request_bytes(task_inputs: dict[str, object]) -> int:
+    """The request a registered task definition makes, as the AWS SDK sends it: compact, its
+    containers a JSON array, not the string the provider takes."""
+    request = {**task_inputs, "containerDefinitions": json.loads(str(task_inputs["containerDefinitions"]))}
+    return len(json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+
+
+def refusal(program: str, overrides: dict[str, str]) -> ConfigError:
+    stack, config, secret_keys = CONFIGS[program]
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program(stack, {**config, **overrides}, mocks=mocks, secret_keys=list(secret_keys))
+    assert mocks.resources == []
+    return error.value
+
+
+def registered_bytes(program: str, overrides: dict[str, str]) -> int:
+    """The bytes of the request ``program`` with ``overrides`` registers, its names as AWS makes them."""
+    stack, config, secret_keys = CONFIGS[program]
+    run = run_program(stack, {**config, **overrides}, secret_keys=list(secret_keys))
+    (task,) = [r for r in run.mocks.resources if r.type == TASK]
+    return request_bytes(task.inputs) + AUTONAMED_IN_THE_REQUEST * AUTONAME_SUFFIX
+
+
+def environment(program: str, characters: int, text: str = "x") -> dict[str, str]:
+    """``program``'s environment and one variable of ``characters`` times ``text``."""
+    _, config, _ = CONFIGS[program]
+    return {"environment": json.dumps([*json.loads(config.get("environment", "[]")), f"BIG={text * characters}"])}
 
 
 @pytest.mark.parametrize("program", ["dev", "prod", "maximal"])
-def test_the_judged_size_is_the_registered_containers_with_the_two_names_aws_suffixes(program: str) -> None:
-    """Under mocks the repository and the log group keep their bare names; AWS adds Pulumi's suffix to each."""
-    stack, overrides, _ = CONFIGS[program]
-    (task,) = [r for r in run_config(program).mocks.resources if r.type == "aws:ecs/taskDefinition:TaskDefinition"]
-    assert judged_size(stack, dict(overrides)) == len(task.inputs["containerDefinitions"]) + 2 * AUTONAME_SUFFIX
+def test_a_task_definition_of_64_kib_is_registered_and_one_byte_more_refused_before_anything_is(program: str) -> None:
+    """Settings sizes exactly what is registered: the refusal reports the size, one byte over."""
+    room = TASK_DEFINITION_MAX_BYTES - registered_bytes(program, environment(program, 0))
+    assert registered_bytes(program, environment(program, room)) == TASK_DEFINITION_MAX_BYTES
+    error = refusal(program, environment(program, room + 1))
+    assert error.key == "environment" and "Task definition max size" in error.allowed
+    assert f"it would take {TASK_DEFINITION_MAX_BYTES + 1:,}" in error.allowed
 
 
-def big_environment(characters: int) -> dict[str, str]:
-    return {"environment": json.dumps([f"BIG={'x' * characters}"])}
-
-
-def test_an_environment_that_takes_the_containers_over_64_kib_is_refused_before_anything_is_registered() -> None:
-    room = TASK_DEFINITION_MAX_BYTES - judged_size("dev", big_environment(0))
-    assert judged_size("dev", big_environment(room)) == TASK_DEFINITION_MAX_BYTES
-    assert run_program("dev", big_environment(room)).mocks.resources
-    mocks = RecordingMocks()
-    with pytest.raises(ConfigError) as error:
-        run_program("dev", big_environment(room + 1), mocks=mocks)
-    assert error.value.key == "environment" and "Task definition max size" in error.value.allowed
-    assert f"{TASK_DEFINITION_MAX_BYTES + 1:,}" in error.value.allowed
-    assert mocks.resources == []
+def test_characters_beyond_ascii_count_the_bytes_utf_8_sends() -> None:
+    """An "é" is two bytes on the wire, not the six of a ``\\u00e9`` escape."""
+    room = TASK_DEFINITION_MAX_BYTES - registered_bytes("dev", environment("dev", 0))
+    assert registered_bytes("dev", environment("dev", room // 2, "é")) <= TASK_DEFINITION_MAX_BYTES
+    assert refusal("dev", environment("dev", room // 2 + 1, "é")).key == "environment"
