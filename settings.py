@@ -33,6 +33,7 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
+from components.iam_policies import role_path
 from components.image.image_spec import ImageSpec
 from components.naming import account_unique
 from components.network.network_spec import NetworkSpec
@@ -176,7 +177,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters (standard tier: each value at most 4096 bytes, with no text wrapped in {{...}}) and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("ServiceAccess.secret_kms_key_arns",)),
     ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
-    ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept. With the secrets and sidecars, the containers must fit ECS's 64 KiB task definition.", ("ServiceSpec.environment",)),
+    ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS flags are kept. With the secrets and the provider's default tags they must fit ECS's 64 KiB task definition (sized in us-east-1 when aws:region is unset).", ("ServiceSpec.environment",)),
     ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
     ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
     ConfigKey("mallocArenaMax", "integer", FROM_SPEC, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64).", ("Tuning.malloc_arena_max",)),
@@ -914,7 +915,7 @@ def load_settings(
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
     if stack:
         r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
-        r.part(lambda: _task_definition_fits(settings, *stack, region), lambda: None)
+        r.part(lambda: _task_definition_fits(settings, *stack, region, others or {}), lambda: None)
     raise_any(
         redact(
             [config_error(error) for error in r.errors],
@@ -948,37 +949,62 @@ def _execution_policy_fits(settings: Settings, project: str, stack: str, region:
         )
 
 
-def _task_definition_fits(settings: Settings, project: str, stack: str, region: str | None) -> None:
+def _task_definition_fits(
+    settings: Settings, project: str, stack: str, region: str | None, others: Mapping[str, str]
+) -> None:
     """ECS refuses a task definition over 64 KiB (RegisterTaskDefinition, after the image is pushed); its
-    size is known now. A region not known yet (the AWS profile's) is sized as ``us-east-1``, as
-    ``_execution_policy_fits`` does: a longer one adds a few bytes an occurrence. The error names the
-    environment: the secrets' part stays far below it, the execution policy naming each refusing a
-    tenth as many (``_execution_policy_fits``)."""
-    name, access = f"{stack}-app", settings.service.access
+    size is known now, the provider's default tags with it. A region not known yet (the AWS profile's) is
+    sized as ``us-east-1``: a longer one adds a few bytes where the region is named. The error names the
+    largest of the parts config adds, the environment, ``secrets`` or ``secretValues``."""
+    name, service = f"{stack}-app", settings.service
 
-    def size(service: ServiceSpec) -> int:
+    def size(spec: ServiceSpec, secret_values: Mapping[str, str]) -> int:
         return task_definition_size(
-            service,
+            spec,
             name=name,
             family=account_unique(project, name),
-            role_path=access.role_path or f"/{project}/{stack}/",
+            role_path=spec.access.role_path or role_path(project, stack),
             parameter_path=f"/{project}/{stack}/{name}",
             partition=check.partition_of(region or "") or "aws",
             region=region or "us-east-1",
-            secret_value_names=tuple(settings.secret_values),
+            secret_value_names=tuple(secret_values),
             idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
+            tags=_default_tags(others),
         )
 
-    whole = size(settings.service)
-    if whole > TASK_DEFINITION_MAX_BYTES:
-        environment = settings.service.environment
-        part = whole - size(dataclasses.replace(settings.service, environment={}))
-        raise ConfigError(
-            "environment",
-            f"{len(environment)} entries, {part:,} bytes of the task definition",
-            f"a task definition within ECS's {TASK_DEFINITION_MAX_BYTES:,} bytes (Amazon ECS service quotas, "
-            f'"Task definition max size"): it would take {whole:,}; shorter or fewer environment values',
-        )
+    whole = size(service, settings.secret_values)
+    if whole <= TASK_DEFINITION_MAX_BYTES:
+        return
+    without = {
+        "environment": (
+            len(service.environment),
+            size(dataclasses.replace(service, environment={}), settings.secret_values),
+        ),
+        "secrets": (
+            len(service.access.secrets),
+            size(
+                dataclasses.replace(service, access=dataclasses.replace(service.access, secrets={})),
+                settings.secret_values,
+            ),
+        ),
+        "secretValues": (len(settings.secret_values), size(service, {})),
+    }
+    key, (entries, smallest) = min(without.items(), key=lambda item: item[1][1])
+    raise ConfigError(
+        key,
+        f"{entries} entries, {whole - smallest:,} bytes of the task definition",
+        f"a task definition within ECS's {TASK_DEFINITION_MAX_BYTES:,} bytes (Amazon ECS service quotas, "
+        f'"Task definition max size"): it would take {whole:,}; fewer or shorter entries',
+    )
+
+
+def _default_tags(others: Mapping[str, str]) -> dict[str, str]:
+    """The provider's default tags (``aws:defaultTags``, a JSON object with ``tags``), or none."""
+    try:
+        tags = json.loads(others.get("aws:defaultTags", "{}")).get("tags") or {}
+    except (ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in tags.items()} if isinstance(tags, dict) else {}
 
 
 def settings_from(

@@ -129,12 +129,13 @@ def task_definition_size(
     region: str,
     secret_value_names: Iterable[str] = (),
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT,
+    tags: Mapping[str, str] | None = None,
 ) -> int:
     """The UTF-8 bytes of the RegisterTaskDefinition request a task ``name`` sends (``FargateTask``), as
     compact JSON, its values known only at deploy time as long as AWS makes them: the image in
     ``<name>-repo`` by build tag and digest, the log group ``<name>-logs`` and the roles
     ``<role_path><name>-exec-role`` and ``-task-role`` (each auto-named), a parameter under
-    ``parameter_path`` for each of ``secret_value_names``."""
+    ``parameter_path`` for each of ``secret_value_names``; with the provider's default ``tags``."""
     autonamed, account = "-" + "0" * (AUTONAME_SUFFIX - 1), "0" * 12
     registry = f"{account}.dkr.ecr.{region}.{PARTITION_DNS_SUFFIXES.get(partition, 'amazonaws.com')}"
     image = f"{registry}/{name}-repo{autonamed}:{TAG_PREFIX}{'0' * TAG_HEX}@sha256:{'0' * 64}"
@@ -154,11 +155,18 @@ def task_definition_size(
             secrets=secrets,
             idle_timeout_seconds=idle_timeout_seconds,
         ),
-        # FargateTask sends no volumes without writable paths.
-        **({"volumes": task_volumes(spec.writable_paths)} if spec.writable_paths else {}),
+        # FargateTask sends no volumes without writable paths; the provider sends each with
+        # configuredAtLaunch false (terraform-provider-aws, ecs/task_definition.go, expandVolumes).
+        **(
+            {"volumes": [{**volume, "configuredAtLaunch": False} for volume in task_volumes(spec.writable_paths)]}
+            if spec.writable_paths
+            else {}
+        ),
         "requiresCompatibilities": ["FARGATE"],
         "cpu": str(spec.cpu),
         "memory": str(spec.memory),
         "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+        # The provider's default tags (``aws:defaultTags``) go with the request (ecs/task_definition.go, getTagsIn).
+        **({"tags": [{"key": k, "value": v} for k, v in tags.items()]} if tags else {}),
     }
     return len(json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode())

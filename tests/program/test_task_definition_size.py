@@ -19,10 +19,19 @@ from tools.offline import RecordingMocks, run_program
 AUTONAMED_IN_THE_REQUEST = 4
 
 
-def request_bytes(task_inputs: dict[str, object]) -> int:
-    """The request a registered task definition makes, as the AWS SDK sends it: compact, its
-    containers a JSON array, not the string the provider takes."""
-    request = {**task_inputs, "containerDefinitions": json.loads(str(task_inputs["containerDefinitions"]))}
+def request_bytes(task_inputs: dict[str, object], default_tags: dict[str, str] | None = None) -> int:
+    """The request a registered task definition makes, as the provider and the AWS SDK send it: compact
+    JSON, the containers an array (not the string the provider takes), each volume with
+    ``configuredAtLaunch`` false and the default tags added (terraform-provider-aws,
+    ``internal/service/ecs/task_definition.go``: ``expandVolumes``, ``getTagsIn``)."""
+    request: dict[str, object] = {
+        **task_inputs,
+        "containerDefinitions": json.loads(str(task_inputs["containerDefinitions"])),
+    }
+    if volumes := task_inputs.get("volumes"):
+        request["volumes"] = [{**volume, "configuredAtLaunch": False} for volume in volumes]  # type: ignore[attr-defined]
+    if default_tags:
+        request["tags"] = [{"key": k, "value": v} for k, v in default_tags.items()]
     return len(json.dumps(request, separators=(",", ":"), ensure_ascii=False).encode())
 
 
@@ -43,7 +52,8 @@ def registered_bytes(program: str, overrides: dict[str, str]) -> int:
     stack, config, secret_keys = CONFIGS[program]
     run = run_program(stack, {**config, **overrides}, secret_keys=list(secret_keys))
     (task,) = [r for r in run.mocks.resources if r.type == TASK]
-    return request_bytes(task.inputs) + AUTONAMED_IN_THE_REQUEST * AUTONAME_SUFFIX
+    tags = json.loads(overrides.get("aws:defaultTags", "{}")).get("tags")
+    return request_bytes(task.inputs, tags) + AUTONAMED_IN_THE_REQUEST * AUTONAME_SUFFIX
 
 
 def environment(program: str, characters: int, text: str = "x") -> dict[str, str]:
@@ -67,3 +77,19 @@ def test_characters_beyond_ascii_count_the_bytes_utf_8_sends() -> None:
     room = TASK_DEFINITION_MAX_BYTES - registered_bytes("dev", environment("dev", 0))
     assert registered_bytes("dev", environment("dev", room // 2, "é")) <= TASK_DEFINITION_MAX_BYTES
     assert refusal("dev", environment("dev", room // 2 + 1, "é")).key == "environment"
+
+
+def test_the_providers_default_tags_count_as_they_go_with_the_request() -> None:
+    tags = {"aws:defaultTags": json.dumps({"tags": {f"Tag{i}": "v" * 250 for i in range(40)}})}
+    room = TASK_DEFINITION_MAX_BYTES - registered_bytes("dev", {**tags, **environment("dev", 0)})
+    assert registered_bytes("dev", {**tags, **environment("dev", room)}) == TASK_DEFINITION_MAX_BYTES
+    assert refusal("dev", {**tags, **environment("dev", room + 1)}).key == "environment"
+
+
+def test_the_refusal_names_the_secrets_when_they_are_the_larger_part() -> None:
+    """Entries of one Secrets Manager secret by JSON key take one ARN in the execution policy, which
+    then fits, and one entry each in the task definition."""
+    secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/dev/db-AbCdEf"
+    entries = [f"KEY_{i:04d}_{'N' * 60}={secret}:key{i}::" for i in range(600)]
+    error = refusal("dev", {"secrets": json.dumps(entries)})
+    assert error.key == "secrets" and error.value.startswith("600 entries, ")
