@@ -958,7 +958,7 @@ def _task_definition_fits(
     largest of the parts config adds, the environment, ``secrets`` or ``secretValues``."""
     name, service = f"{stack}-app", settings.service
 
-    def size(spec: ServiceSpec, secret_values: Mapping[str, str]) -> int:
+    def size(spec: ServiceSpec, secret_values: Mapping[str, str], tags: Mapping[str, str] | None = None) -> int:
         return task_definition_size(
             spec,
             name=name,
@@ -969,7 +969,7 @@ def _task_definition_fits(
             region=region or "us-east-1",
             secret_value_names=tuple(secret_values),
             idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
-            tags=_default_tags(others),
+            tags=_default_tags(others) if tags is None else tags,
         )
 
     whole = size(service, settings.secret_values)
@@ -990,11 +990,13 @@ def _task_definition_fits(
         "secretValues": (len(settings.secret_values), size(service, {})),
     }
     key, (entries, smallest) = min(without.items(), key=lambda item: item[1][1])
+    tags = _default_tags(others)
+    tagged = f" (the provider's {len(tags)} default tags take {whole - size(service, settings.secret_values, {}):,})"
     raise ConfigError(
         key,
         f"{entries} entries, {whole - smallest:,} bytes of the task definition",
         f"a task definition within ECS's {TASK_DEFINITION_MAX_BYTES:,} bytes (Amazon ECS service quotas, "
-        f'"Task definition max size"): it would take {whole:,}; fewer or shorter entries',
+        f'"Task definition max size"): it would take {whole:,}{tagged if tags else ""}; fewer or shorter entries',
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 from components.edge.alb_rules import AUTONAME_SUFFIX
 from components.errors import ConfigError
 from components.service.container_definition import TASK_DEFINITION_MAX_BYTES
+from settings import _default_tags
 from tests.program.stacks import CONFIGS
 from tools.offline import RecordingMocks, run_program
 
@@ -83,7 +84,8 @@ def test_the_providers_default_tags_count_as_they_go_with_the_request() -> None:
     tags = {"aws:defaultTags": json.dumps({"tags": {f"Tag{i}": "v" * 250 for i in range(40)}})}
     room = TASK_DEFINITION_MAX_BYTES - registered_bytes("dev", {**tags, **environment("dev", 0)})
     assert registered_bytes("dev", {**tags, **environment("dev", room)}) == TASK_DEFINITION_MAX_BYTES
-    assert refusal("dev", {**tags, **environment("dev", room + 1)}).key == "environment"
+    error = refusal("dev", {**tags, **environment("dev", room + 1)})
+    assert error.key == "environment" and "the provider's 40 default tags take" in error.allowed
 
 
 def test_the_refusal_names_the_secrets_when_they_are_the_larger_part() -> None:
@@ -93,3 +95,22 @@ def test_the_refusal_names_the_secrets_when_they_are_the_larger_part() -> None:
     entries = [f"KEY_{i:04d}_{'N' * 60}={secret}:key{i}::" for i in range(600)]
     error = refusal("dev", {"secrets": json.dumps(entries)})
     assert error.key == "secrets" and error.value.startswith("600 entries, ")
+
+
+@pytest.mark.parametrize(
+    ("value", "tags"),
+    [
+        ('{"tags": {"Team": "web"}}', {"Team": "web"}),
+        ("{}", {}),
+        ('{"tags": null}', {}),
+        ('"text"', {}),
+        ('{"tags": ["Team"]}', {}),
+        ("not json", {}),
+    ],
+)
+def test_the_default_tags_are_read_from_every_form_another_namespaces_config_takes(
+    value: str, tags: dict[str, str]
+) -> None:
+    """Pulumi hands the program an object of another namespace as a JSON string; what is no object of
+    tags counts none (the provider refuses it anyway)."""
+    assert _default_tags({"aws:defaultTags": value}) == tags
