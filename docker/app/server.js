@@ -8,10 +8,10 @@
 // - One JSON log line per request on stdout (CloudWatch Logs parses JSON).
 // - Keep-alive above the load balancer's idle timeout (KEEP_ALIVE_TIMEOUT_MS, HEADERS_TIMEOUT_MS,
 //   REQUEST_TIMEOUT_MS): the ALB reuses idle connections, and one the app closed first is a 502.
-// - SIGTERM (Spot's two-minute notice, or a task being stopped): /health answers 503 at once, every
-//   response says `connection: close`, and the server keeps serving for DRAIN_DELAY_MS while the ALB
-//   stops routing here; then it stops accepting, lets in-flight requests finish (at most
-//   SHUTDOWN_TIMEOUT_MS) and exits 0 before ECS's stopTimeout runs out.
+// - SIGTERM (Spot's two-minute notice, or a task being stopped, which ECS deregisters first): /health
+//   answers 503 at once, every response says `connection: close`, and the server keeps serving for
+//   DRAIN_DELAY_MS while the ALB stops routing here; then it stops accepting, lets in-flight requests
+//   finish (at most SHUTDOWN_TIMEOUT_MS from then) and exits 0 before ECS's stopTimeout runs out.
 const http = require('node:http');
 const os = require('node:os');
 const v8 = require('node:v8');
@@ -96,12 +96,15 @@ function createApp({
     draining = true;
     log({ level: 'info', message: 'draining', signal });
     shutdownPromise = new Promise((resolve) => {
-      const force = setTimeout(() => {
-        log({ level: 'error', message: 'shutdown timed out; closing open connections' });
-        server.closeAllConnections();
-      }, shutdownTimeoutMs);
-      force.unref();
       setTimeout(() => {
+        // In-flight requests get SHUTDOWN_TIMEOUT_MS from here, once the drain is over (the contract's
+        // budget after it, docs/app-contract.md); counted from SIGTERM it would reset requests the drain
+        // still took in.
+        const force = setTimeout(() => {
+          log({ level: 'error', message: 'shutdown timed out; closing open connections' });
+          server.closeAllConnections();
+        }, shutdownTimeoutMs);
+        force.unref();
         // A keep-alive connection whose request began before SIGTERM turns idle only when it ends:
         // close each as it does, or close() would wait out the keep-alive timeout.
         const sweep = setInterval(() => server.closeIdleConnections(), 100);

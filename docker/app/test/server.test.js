@@ -61,6 +61,16 @@ test('shutdown lets an in-flight request finish, then closes its keep-alive conn
   agent.destroy();
 });
 
+test('a request the drain takes in gets the whole shutdown budget after the drain, not from SIGTERM', async () => {
+  // docs/app-contract.md: SHUTDOWN_TIMEOUT_MS is what in-flight requests get once the drain is over.
+  const { app, port } = await started({ drainDelayMs: 300, shutdownTimeoutMs: 500 });
+  const done = app.shutdown('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Ends at about 600 ms: past 500 ms after SIGTERM, within 300 + 500 ms.
+  assert.deepStrictEqual(await get(port, '/slow?ms=400'), { status: 200, body: { waitedMs: 400 } });
+  await done;
+});
+
 test('a base path serves the same routes under it, and keeps the plain paths', async () => {
   const { app, port } = await started({ basePath: '/api' });
   assert.deepStrictEqual(await get(port, '/api/health'), { status: 200, body: { status: 'ok' } });
