@@ -82,7 +82,8 @@ def _task_definition_arm64_fargate(_: str, props: Props, __: Config) -> list[str
     platform = props.get("runtimePlatform") or {}
     if platform.get("cpuArchitecture") != "ARM64" or platform.get("operatingSystemFamily") != "LINUX":
         found.append(
-            f"runtimePlatform is {platform or 'unset'}; set runtime_platform="
+            # dict(): the engine's wrapper of a mapping would show as an object, not its keys.
+            f"runtimePlatform is {dict(platform) or 'unset'}; set runtime_platform="
             '{"cpu_architecture": "ARM64", "operating_system_family": "LINUX"} and build the image for linux/arm64.'
         )
     if "FARGATE" not in (props.get("requiresCompatibilities") or []):
@@ -161,6 +162,12 @@ def is_world(cidr: Any, config: Config) -> bool:
         return False
     key = "minIpv4PrefixLength" if network.version == 4 else "minIpv6PrefixLength"
     return network.prefixlen < int(config.get(key, DEFAULT_WORLD_PREFIX[key]))
+
+
+#: Each load-balancer resource under both of the SDK's names: ``aws.alb`` registers its own type tokens
+#: (pulumi_aws ``alb/load_balancer.py``, ``alb/listener.py``), not the ``aws.lb`` ones.
+LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 
 
 def _world_open(
@@ -385,10 +392,11 @@ def statements(value: Any) -> list[Mapping[str, Any]]:
 
 
 def listed(value: Any) -> list[str]:
-    """A policy element that is one string or a list of them, as a list."""
+    """A policy element that is one string or a list of them, as a list. The engine hands a rule each list
+    as a ``Sequence`` proxy, not a ``list`` (pulumi_policy ``proxy.py``, ``unknown_checking_proxy``)."""
     if isinstance(value, str):
         return [value]
-    return [str(item) for item in value] if isinstance(value, (list, tuple)) else []
+    return [str(item) for item in value] if isinstance(value, Sequence) and not isinstance(value, bytes) else []
 
 
 def _allows(statement: Mapping[str, Any]) -> bool:
@@ -825,6 +833,8 @@ RULES: tuple[Rule, ...] = (
         "No ingress from 0.0.0.0/0 or ::/0 except load-balancer listener ports.",
         (
             "aws:ec2/securityGroup:SecurityGroup",
+            # The VPC's default group takes the same inline rules (pulumi_aws ``ec2.DefaultSecurityGroup``).
+            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
             "aws:ec2/securityGroupRule:SecurityGroupRule",
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
         ),
@@ -879,21 +889,21 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "elb-hardened",
         "Load balancers drop invalid header fields and mitigate HTTP desync.",
-        ("aws:lb/loadBalancer:LoadBalancer",),
+        LOAD_BALANCERS,
         _load_balancer_hardened,
         anchors=("ELB.4", "ELB.12"),
     ),
     Rule(
         "elb-access-logs",
         "Load balancers write access logs.",
-        ("aws:lb/loadBalancer:LoadBalancer",),
+        LOAD_BALANCERS,
         _access_logs,
         anchors=("ELB.5", "AwsSolutions-ELB2"),
     ),
     Rule(
         "elb-deletion-protection",
         "Load balancers have deletion protection.",
-        ("aws:lb/loadBalancer:LoadBalancer",),
+        LOAD_BALANCERS,
         _deletion_protection,
         anchors=("ELB.6",),
     ),
@@ -901,7 +911,7 @@ RULES: tuple[Rule, ...] = (
         "elb-https-only",
         "HTTP listeners (also those with no protocol) only redirect to HTTPS; HTTPS and TLS listeners use a "
         "policy of TLS 1.2 and later.",
-        ("aws:lb/listener:Listener",),
+        LISTENERS,
         _https_only,
         anchors=("ELB.1", "ELB.17"),
     ),
@@ -996,7 +1006,7 @@ def _world_ports_on_load_balancers_only(resources: Sequence[tuple[str, Props]], 
     """A listener port may be open to the world only on a security group a load balancer uses."""
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
     lb_groups = {
-        g for t, p in resources if t == "aws:lb/loadBalancer:LoadBalancer" for g in p.get("securityGroups") or []
+        g for t, p in resources if t in LOAD_BALANCERS for g in p.get("securityGroups") or []
     }
     found: list[str] = []
     for resource_type, props in resources:

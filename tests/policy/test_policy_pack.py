@@ -20,11 +20,10 @@ from rules import (
     arn_matches,
     every_resource,
     names_callers,
-    stack_violations,
-    violations,
 )
 from tests.models import iam
 from tests.policy.corpus import CORPUS, Case
+from tests.policy.engine import engine, shown_as_written, stack_violations, violations
 from tests.program.stacks import PROGRAMS, run_config
 from tools.offline import Run
 
@@ -51,7 +50,7 @@ def validate(resource_type: str, props: dict[str, Any], config: dict[str, Any] |
     for policy in POLICIES:
         args = ResourceValidationArgs(
             resource_type,
-            props,
+            engine(props),
             "urn:pulumi:test::p::" + resource_type + "::r",
             "r",
             PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), []),
@@ -59,7 +58,7 @@ def validate(resource_type: str, props: dict[str, Any], config: dict[str, Any] |
             RULES_BY_NAME[policy.name].config((config or {}).get(policy.name)),
         )
         policy.validate(args, lambda message, urn=None, name=policy.name: reported.append(f"{name}: {message}"))
-    return reported
+    return shown_as_written(reported)
 
 
 def enforcement(rule: str, config: dict[str, Any]) -> str:
@@ -368,6 +367,31 @@ def test_each_rule_fires_on_a_bad_resource_with_a_message_that_says_how_to_fix_i
 ) -> None:
     reported = validate(resource_type, props)
     assert any(fix in message for message in reported), reported
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props", "fix"),
+    [
+        ("aws:alb/loadBalancer:LoadBalancer", {"dropInvalidHeaderFields": False}, "drop_invalid_header_fields"),
+        ("aws:alb/listener:Listener", {"protocol": "HTTP", "defaultActions": [{"type": "forward"}]}, "redirect it"),
+        ("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", {"ingress": [WORLD_3000]}, "ports 3000-3000"),
+    ],
+    ids=["alb-load-balancer", "alb-listener", "default-security-group"],
+)
+def test_a_resource_under_the_sdks_other_name_or_the_vpcs_default_group_is_held_to_the_same_rule(
+    resource_type: str, props: dict[str, Any], fix: str
+) -> None:
+    """``aws.alb`` registers its own type tokens; the default group takes the same inline rules."""
+    assert any(fix in message for message in validate(resource_type, props))
+
+
+def test_a_world_open_listener_port_is_allowed_on_a_group_an_alb_named_load_balancer_uses() -> None:
+    world_443 = {"cidrIpv4": "0.0.0.0/0", "fromPort": 443, "toPort": 443, "ipProtocol": "tcp"}
+    world_443["securityGroupId"] = "sg-1"
+    unused = [(INGRESS_RULE, world_443)]
+    used = [("aws:alb/loadBalancer:LoadBalancer", {"securityGroups": ["sg-1"]}), *unused]
+    assert [m for m in stack_violations(unused) if "no load balancer uses" in m]
+    assert [m for m in stack_violations(used) if "no load balancer uses" in m] == []
 
 
 @pytest.mark.parametrize(

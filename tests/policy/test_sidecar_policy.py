@@ -2,9 +2,9 @@
 
 import json
 
-from rules import violations
 from tests.components.builders import service
 from tests.components.test_sidecars import COLLECTOR, SPEC
+from tests.policy.engine import violations
 from tools.offline import run_mocked
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
