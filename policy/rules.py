@@ -1005,9 +1005,7 @@ def _ecr_lifecycle(resources: Sequence[tuple[str, Props]], _: Config) -> list[st
 def _world_ports_on_load_balancers_only(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
     """A listener port may be open to the world only on a security group a load balancer uses."""
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
-    lb_groups = {
-        g for t, p in resources if t in LOAD_BALANCERS for g in p.get("securityGroups") or []
-    }
+    lb_groups = {g for t, p in resources if t in LOAD_BALANCERS for g in p.get("securityGroups") or []}
     found: list[str] = []
     for resource_type, props in resources:
         if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":

@@ -366,6 +366,9 @@ def test_the_documented_environment_setup_commands_give_each_environment_that_pr
     assert {name for name, body in created.items() if "$reviewers" in body} == REVIEWED
     assert {name for name, body in created.items() if "$branches" in body} == main_only
     assert '"prevent_self_review": true' in block
+    # Administrators may not force a run past an environment's protection (GitHub REST API, environments).
+    assert "strict='\"can_admins_bypass\": false'" in block
+    assert all(body.startswith("{$strict, ") for body in created.values())
 
 
 # --- Pull requests: no job that runs their code may write --------------------------------------------------

@@ -1,5 +1,6 @@
 """The GitHub workflows are valid and keep the rules: OIDC only, arm64 deploys, previews on PRs."""
 
+import os
 import re
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from settings import load_settings
@@ -200,12 +202,17 @@ def test_pull_requests_get_a_policy_checked_preview_comment_for_each_stack() -> 
     assert pulumi["with"]["policyPackConfigs"] == "policy/config.${{ matrix.stack }}.json"
     (kept,) = [step for step in preview["steps"] if "steps.preview.outputs.output" in str(step.get("env"))]
     (upload,) = steps_using(preview, "actions/upload-artifact")
-    assert kept["run"].endswith('> "preview-$STACK.txt"')
+    assert kept["run"].rstrip().endswith('> "preview-$STACK.txt"')
     assert upload["with"]["path"] == "preview-${{ matrix.stack }}.txt"
+    # A preview a mandatory policy violation fails still has its output kept and commented: a step or
+    # job after a failed one runs only with a status check in its ``if`` (GitHub Docs, "Evaluate
+    # expressions in workflows and actions", Status check functions).
+    ran_after_failure = "${{ !cancelled() && steps.preview.outcome != 'skipped' }}"
+    assert kept["if"] == upload["if"] == ran_after_failure
     for stack in preview["strategy"]["matrix"]["stack"]:
         assert (ROOT / f"Pulumi.{stack}.yaml").is_file() and (ROOT / "policy" / f"config.{stack}.json").is_file()
     comment = workflow["jobs"]["preview-comment"]
-    assert comment["needs"] == "preview"
+    assert comment["needs"] == "preview" and comment["if"] == "${{ !cancelled() }}"
     (download,) = steps_using(comment, "actions/download-artifact")
     assert download["with"]["pattern"] == "preview-*" and download["with"]["merge-multiple"] is True
 
@@ -266,3 +273,21 @@ def test_the_deploy_session_is_the_one_the_longest_allowed_deployment_is_sized_t
                       if s["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"]  # fmt: skip
     assert int(credentials["with"]["role-duration-seconds"]) == CI_SESSION_MINUTES * 60 <= 3600
     assert MAX_DEPLOY_MINUTES < CI_SESSION_MINUTES
+
+
+@pytest.mark.parametrize(
+    ("output", "outcome", "kept"),
+    [
+        ("Previewing update (dev)", "success", "Previewing update (dev)\n"),
+        ("", "failure", "no output (failure): see the job log\n"),
+    ],
+    ids=["output", "failed-before-any-output"],
+)
+def test_the_kept_preview_says_so_when_the_action_gave_no_output(
+    tmp_path: Path, output: str, outcome: str, kept: str
+) -> None:
+    workflow = load("pull-request.yml")
+    (step,) = [s for s in workflow["jobs"]["preview"]["steps"] if "steps.preview.outputs.output" in str(s.get("env"))]
+    env = {"PATH": os.environ["PATH"], "OUTPUT": output, "OUTCOME": outcome, "STACK": "dev"}
+    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env, check=True)
+    assert (tmp_path / "preview-dev.txt").read_text() == kept
