@@ -422,6 +422,19 @@ def post_comment(tmp_path: Path, previews: Mapping[str, str]) -> str:
     return (tmp_path / "comment.md").read_text()
 
 
+def test_with_no_preview_kept_the_comment_job_posts_nothing_and_succeeds(tmp_path: Path) -> None:
+    """download-artifact matching no artifact creates no folder and does not fail (actions/download-artifact
+    v4): the script must not fail on the glob that then matches nothing."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "gh").write_text("#!/bin/sh\ntouch gh-called\n")
+    (tmp_path / "bin" / "gh").chmod(0o755)
+    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", comment_script()],
+                            cwd=tmp_path, env={"PR": "7", "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "gh-called").exists()
+
+
 def code_blocks(body: str) -> tuple[list[str], list[str]]:
     """The body's fenced code blocks' contents, and its lines outside them, as CommonMark reads fences
     ("Fenced code blocks", 0.31): up to three spaces, then three or more backticks (an info string with

@@ -212,7 +212,7 @@ def test_pull_requests_get_a_policy_checked_preview_comment_for_each_stack() -> 
     for stack in preview["strategy"]["matrix"]["stack"]:
         assert (ROOT / f"Pulumi.{stack}.yaml").is_file() and (ROOT / "policy" / f"config.{stack}.json").is_file()
     comment = workflow["jobs"]["preview-comment"]
-    assert comment["needs"] == "preview" and comment["if"] == "${{ !cancelled() }}"
+    assert comment["needs"] == "preview" and comment["if"] == "${{ !cancelled() && needs.preview.result != 'skipped' }}"
     (download,) = steps_using(comment, "actions/download-artifact")
     assert download["with"]["pattern"] == "preview-*" and download["with"]["merge-multiple"] is True
 
@@ -281,9 +281,9 @@ def test_the_deploy_session_is_the_one_the_longest_allowed_deployment_is_sized_t
         ("Previewing update (dev)", "success", "Previewing update (dev)\n"),
         ("", "failure", "no output (failure): see the job log\n"),
     ],
-    ids=["output", "failed-before-any-output"],
+    ids=["output", "failed"],
 )
-def test_the_kept_preview_says_so_when_the_action_gave_no_output(
+def test_the_kept_preview_says_the_preview_failed_where_the_action_set_no_output(
     tmp_path: Path, output: str, outcome: str, kept: str
 ) -> None:
     workflow = load("pull-request.yml")

@@ -71,6 +71,20 @@ test('a request the drain takes in gets the whole shutdown budget after the drai
   await done;
 });
 
+test('a request still in flight when the budget after the drain runs out is cut, and shutdown ends then', async () => {
+  const { app, port } = await started({ drainDelayMs: 100, shutdownTimeoutMs: 200 });
+  const inFlight = get(port, '/slow?ms=5000').then(
+    () => 'answered',
+    (err) => err.code,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const started_ = Date.now();
+  await app.shutdown('SIGTERM');
+  const took = Date.now() - started_;
+  assert.strictEqual(await inFlight, 'ECONNRESET');
+  assert.ok(took >= 250 && took < 2000, `shutdown took ${took} ms: drain 100 + budget 200, not the request's 5 s`);
+});
+
 test('a base path serves the same routes under it, and keeps the plain paths', async () => {
   const { app, port } = await started({ basePath: '/api' });
   assert.deepStrictEqual(await get(port, '/api/health'), { status: 200, body: { status: 'ok' } });
