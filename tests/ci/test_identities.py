@@ -405,18 +405,23 @@ def comment_script() -> str:
     return step["run"]
 
 
-def post_comment(tmp_path: Path, previews: Mapping[str, str]) -> str:
-    """The job's own script, run as the runner runs it with a stub ``gh``: the body it posts."""
-    (tmp_path / "previews").mkdir()
-    for stack, text in previews.items():
-        (tmp_path / "previews" / f"preview-{stack}.txt").write_text(text)
+def run_comment_script(tmp_path: Path, gh: str) -> None:
+    """The job's own script, run in ``tmp_path`` as the runner runs it, with ``gh`` a stub script."""
     (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "gh").write_text('#!/bin/sh\nprintf "%s\\n" "$@" > gh-args\n')
+    (tmp_path / "bin" / "gh").write_text("#!/bin/sh\n" + gh)
     (tmp_path / "bin" / "gh").chmod(0o755)
     result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", comment_script()],
                             cwd=tmp_path, env={"PR": "7", "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def post_comment(tmp_path: Path, previews: Mapping[str, str]) -> str:
+    """The body the job posts for ``previews`` (stack -> its kept output)."""
+    (tmp_path / "previews").mkdir()
+    for stack, text in previews.items():
+        (tmp_path / "previews" / f"preview-{stack}.txt").write_text(text)
+    run_comment_script(tmp_path, 'printf "%s\\n" "$@" > gh-args\n')
     args = (tmp_path / "gh-args").read_text().split("\n")[:-1]
     assert args == ["pr", "comment", "7", "--edit-last", "--create-if-none", "--body-file", "comment.md"]
     return (tmp_path / "comment.md").read_text()
@@ -425,13 +430,7 @@ def post_comment(tmp_path: Path, previews: Mapping[str, str]) -> str:
 def test_with_no_preview_kept_the_comment_job_posts_nothing_and_succeeds(tmp_path: Path) -> None:
     """download-artifact matching no artifact creates no folder and does not fail (actions/download-artifact
     v4): the script must not fail on the glob that then matches nothing."""
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "bin" / "gh").write_text("#!/bin/sh\ntouch gh-called\n")
-    (tmp_path / "bin" / "gh").chmod(0o755)
-    result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", comment_script()],
-                            cwd=tmp_path, env={"PR": "7", "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin"},
-                            capture_output=True, text=True)  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    run_comment_script(tmp_path, "touch gh-called\n")
     assert not (tmp_path / "gh-called").exists()
 
 
