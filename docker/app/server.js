@@ -8,10 +8,10 @@
 // - One JSON log line per request on stdout (CloudWatch Logs parses JSON).
 // - Keep-alive above the load balancer's idle timeout (KEEP_ALIVE_TIMEOUT_MS, HEADERS_TIMEOUT_MS,
 //   REQUEST_TIMEOUT_MS): the ALB reuses idle connections, and one the app closed first is a 502.
-// - SIGTERM (Spot's two-minute notice, or a task being stopped, which ECS deregisters first): /health
-//   answers 503 at once, every response says `connection: close`, and the server keeps serving for
-//   DRAIN_DELAY_MS while the ALB stops routing here; then it stops accepting, lets in-flight requests
-//   finish (at most SHUTDOWN_TIMEOUT_MS from then) and exits 0 before ECS's stopTimeout runs out.
+// - SIGTERM (a task being stopped, Spot's two-minute notice included, which ECS deregisters first):
+//   /health answers 503 at once, every response says `connection: close`, and the server keeps serving
+//   for DRAIN_DELAY_MS in case the ALB still routes here; then it stops accepting, lets in-flight
+//   requests finish (at most SHUTDOWN_TIMEOUT_MS from then) and exits 0 before ECS's stopTimeout runs out.
 const http = require('node:http');
 const os = require('node:os');
 const v8 = require('node:v8');
