@@ -39,6 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
+from components.iam_policies import INLINE_ROLE_POLICIES, MANAGED_POLICY, counted_size
 from components.naming import names_apart
 from components.validation import partition_of, policy_arn
 
@@ -60,10 +61,8 @@ DOCUMENTS = {
 #: The deployer's documents, which IAM evaluates together; ``deployer-platform`` joins them for a stack
 #: joining another's platform.
 DEPLOYER = ("deployer", "deployer-resources", "deployer-ecs", "deployer-dns")
-#: IAM counts a policy's characters without white space: a role's inline policies take 10,240 together,
-#: a managed policy 6,144 (IAM User Guide, "IAM and AWS STS quotas"). Only ``deployer`` is inline; the
-#: deploying identity is a role (the README: a user's inline policies take 2,048).
-INLINE_ROLE_POLICIES, MANAGED_POLICY = 10_240, 6_144
+#: Only ``deployer`` is inline; the deploying identity is a role (the README: a user's inline policies take
+#: 2,048).
 LIMITS = {name: INLINE_ROLE_POLICIES if name == "deployer" else MANAGED_POLICY for name in DOCUMENTS}
 #: The longest project name the tool fills in: the programs bound a project's name only by what AWS's
 #: names take (a task definition family, 255), so this bound is the tool's own, chosen so that at it, with
@@ -134,9 +133,8 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
 
 
 def size(policy: Mapping[str, Any]) -> int:
-    """The characters IAM counts in ``policy``: white space is not counted (IAM User Guide, "IAM and AWS
-    STS quotas")."""
-    return len(re.sub(r"\s", "", json.dumps(policy)))
+    """The characters IAM counts in ``policy`` (``counted_size``)."""
+    return counted_size(json.dumps(policy))
 
 
 def over_limit(name: str, policy: Mapping[str, Any]) -> str:

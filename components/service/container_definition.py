@@ -12,10 +12,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..edge.alb_rules import AUTONAME_SUFFIX
 from ..image.build_tag import TAG_HEX, TAG_PREFIX
 from ..validation import PARTITION_DNS_SUFFIXES
 from .app_contract import DEFAULT_IDLE_TIMEOUT
+from .secrets import ACCOUNT_STAND_IN, AUTONAMED_STAND_IN, stored_parameter_arn
 from .service_spec import APP_CONTAINER, HealthCheck, ServiceSpec
 from .sidecar import RUN_AS, log_configuration
 from .writable_paths import mount_points, task_volumes
@@ -136,11 +136,14 @@ def task_definition_size(
     ``<name>-repo`` by build tag and digest, the log group ``<name>-logs`` and the roles
     ``<role_path><name>-exec-role`` and ``-task-role`` (each auto-named), a parameter under
     ``parameter_path`` for each of ``secret_value_names``; with the provider's default ``tags``."""
-    autonamed, account = "-" + "0" * (AUTONAME_SUFFIX - 1), "0" * 12
+    autonamed, account = AUTONAMED_STAND_IN, ACCOUNT_STAND_IN
     registry = f"{account}.dkr.ecr.{region}.{PARTITION_DNS_SUFFIXES.get(partition, 'amazonaws.com')}"
     image = f"{registry}/{name}-repo{autonamed}:{TAG_PREFIX}{'0' * TAG_HEX}@sha256:{'0' * 64}"
-    parameter = f"arn:{partition}:ssm:{region}:{account}:parameter{parameter_path}/{{}}".format
-    secrets = {**spec.access.secrets, **{value: parameter(value) for value in secret_value_names}}
+    stored = {
+        value: stored_parameter_arn(partition=partition, region=region, parameter_path=parameter_path, name=value)
+        for value in secret_value_names
+    }
+    secrets = {**spec.access.secrets, **stored}
     role = f"arn:{partition}:iam::{account}:role{role_path}{name}-{{}}-role{autonamed}".format
     request = {
         "family": family,

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 
 from ..edge.alb_rules import AUTONAME_SUFFIX
 from ..errors import HIDDEN, ConfigError
-from ..iam_policies import execution_policy
+from ..iam_policies import counted_size, execution_policy
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: A value config stores as an SSM parameter: the program sets no tier, so it lands in the default standard
@@ -163,12 +163,15 @@ def check_within_stack(references: Mapping[str, str], project: str, stack: str) 
             )
 
 
-#: A role's inline policies together: 10,240 characters, white space not counted (IAM User Guide, "IAM and
-#: AWS STS quotas").
-INLINE_ROLE_POLICIES = 10_240
-#: As long as what AWS and Pulumi put there: Pulumi's default auto-name suffix (a hyphen and 7 hex
-#: characters), an account, a KMS key ID.
-_AUTONAMED, _ANY_ACCOUNT, _ANY_KEY_ID = "-" + "0" * (AUTONAME_SUFFIX - 1), "0" * 12, "0" * 36
+#: As long as what AWS and Pulumi put there, for sizing what names them before they exist: Pulumi's default
+#: auto-name suffix (a hyphen and 7 hex characters), an account, a KMS key ID.
+AUTONAMED_STAND_IN, ACCOUNT_STAND_IN, _ANY_KEY_ID = "-" + "0" * (AUTONAME_SUFFIX - 1), "0" * 12, "0" * 36
+
+
+def stored_parameter_arn(*, partition: str, region: str, parameter_path: str, name: str) -> str:
+    """The ARN of the parameter ``FargateTask`` stores the secret value ``name`` in, under ``parameter_path``,
+    its account a stand-in as long as one."""
+    return f"arn:{partition}:ssm:{region}:{ACCOUNT_STAND_IN}:parameter{parameter_path}/{name}"
 
 
 def execution_policy_size(
@@ -184,14 +187,17 @@ def execution_policy_size(
     """The size IAM counts of the execution policy a task ``name`` gets (``execution_policy``), its ARNs
     as long as AWS makes them: the image in ``<name>-repo``, the log group ``<name>-logs`` (each auto-named),
     these secrets, and a parameter under ``parameter_path`` for each of ``secret_value_names``."""
-    arn = f"arn:{partition}:{{}}:{region}:{_ANY_ACCOUNT}:{{}}".format
-    parameters = {arn("ssm", f"parameter{parameter_path}/{value}") for value in secret_value_names}
+    arn = f"arn:{partition}:{{}}:{region}:{ACCOUNT_STAND_IN}:{{}}".format
+    parameters = {
+        stored_parameter_arn(partition=partition, region=region, parameter_path=parameter_path, name=value)
+        for value in secret_value_names
+    }
     document = execution_policy(
-        repository_arn=arn("ecr", f"repository/{name}-repo{_AUTONAMED}"),
-        log_group_arn=arn("logs", f"log-group:{name}-logs{_AUTONAMED}"),
+        repository_arn=arn("ecr", f"repository/{name}-repo{AUTONAMED_STAND_IN}"),
+        log_group_arn=arn("logs", f"log-group:{name}-logs{AUTONAMED_STAND_IN}"),
         secret_arns=tuple(sorted({*secret_arns, *parameters})),
         kms_key_arns=kms_key_arns,
         parameter_key_arn=arn("kms", f"key/{_ANY_KEY_ID}") if secret_value_names else "",
         region=region,
     )
-    return len(re.sub(r"\s", "", document))
+    return counted_size(document)
