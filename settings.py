@@ -33,7 +33,7 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.iam_policies import role_path
+from components.iam_policies import INLINE_ROLE_POLICIES, role_path
 from components.image.image_spec import ImageSpec
 from components.naming import account_unique
 from components.network.network_spec import NetworkSpec
@@ -47,7 +47,6 @@ from components.service.deployment_strategy import DeploymentStrategy, check_rol
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.secrets import (
-    INLINE_ROLE_POLICIES,
     check_within_stack,
     execution_policy_size,
     parse_references,
@@ -925,17 +924,26 @@ def load_settings(
     return settings
 
 
+def _sized_task(project: str, stack: str, region: str | None) -> dict[str, str]:
+    """Where the service's task lives, as the sizes computed before deploying take it: its name, the path of
+    its stored secret values, its partition and region. A region not known yet (the AWS profile's) is sized
+    as the shortest, 9 characters (``us-east-1``): what cannot fit there fits nowhere, and a longer one adds
+    a few characters where the region is named."""
+    name = f"{stack}-app"
+    return {
+        "name": name,
+        "parameter_path": f"/{project}/{stack}/{name}",
+        "partition": check.partition_of(region or "") or "aws",
+        "region": region or "us-east-1",
+    }
+
+
 def _execution_policy_fits(settings: Settings, project: str, stack: str, region: str | None) -> None:
     """The service's execution role reads every secret, so its one inline policy names each: IAM refuses it
-    over 10,240 characters (PutRolePolicy, after the image is pushed); its size is known now. A region not
-    known yet (the AWS profile's) is sized as the shortest, 9 characters (``us-east-1``): what cannot fit
-    there fits nowhere."""
-    access, name = settings.service.access, f"{stack}-app"
+    over 10,240 characters (PutRolePolicy, after the image is pushed); its size is known now."""
+    access = settings.service.access
     size = execution_policy_size(
-        name=name,
-        parameter_path=f"/{project}/{stack}/{name}",
-        partition=check.partition_of(region or "") or "aws",
-        region=region or "us-east-1",
+        **_sized_task(project, stack, region),
         secret_arns=tuple(arn for arn in map(resource_arn, access.secrets.values()) if arn),
         secret_value_names=tuple(settings.secret_values),
         kms_key_arns=access.secret_kms_key_arns,
@@ -953,23 +961,19 @@ def _task_definition_fits(
     settings: Settings, project: str, stack: str, region: str | None, others: Mapping[str, str]
 ) -> None:
     """ECS refuses a task definition over 64 KiB (RegisterTaskDefinition, after the image is pushed); its
-    size is known now, the provider's default tags with it. A region not known yet (the AWS profile's) is
-    sized as ``us-east-1``: a longer one adds a few bytes where the region is named. The error names the
-    largest of the parts config adds, the environment, ``secrets`` or ``secretValues``."""
-    name, service = f"{stack}-app", settings.service
+    size is known now, the provider's default tags with it (the region as ``_sized_task`` takes it). The
+    error names the largest of the parts config adds, the environment, ``secrets`` or ``secretValues``."""
+    service, place, tags = settings.service, _sized_task(project, stack, region), _default_tags(others)
 
-    def size(spec: ServiceSpec, secret_values: Mapping[str, str], tags: Mapping[str, str] | None = None) -> int:
+    def size(spec: ServiceSpec, secret_values: Mapping[str, str], tags: Mapping[str, str] = tags) -> int:
         return task_definition_size(
             spec,
-            name=name,
-            family=account_unique(project, name),
+            **place,
+            family=account_unique(project, place["name"]),
             role_path=spec.access.role_path or role_path(project, stack),
-            parameter_path=f"/{project}/{stack}/{name}",
-            partition=check.partition_of(region or "") or "aws",
-            region=region or "us-east-1",
             secret_value_names=tuple(secret_values),
             idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
-            tags=_default_tags(others) if tags is None else tags,
+            tags=tags,
         )
 
     whole = size(service, settings.secret_values)
@@ -990,7 +994,6 @@ def _task_definition_fits(
         "secretValues": (len(settings.secret_values), size(service, {})),
     }
     key, (entries, smallest) = min(without.items(), key=lambda item: item[1][1])
-    tags = _default_tags(others)
     tagged = f" (the provider's {len(tags)} default tags take {whole - size(service, settings.secret_values, {}):,})"
     raise ConfigError(
         key,

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from components.stack_files import project_name, secure_keys, stack_config
-from tools.offline import ROOT, Registered, Run, StackFileError
+from tools.offline import ROOT, Run, StackFileError
 from tools.plan import SET_HELP, PlanError, report, set_items, stack_run
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -92,14 +92,10 @@ def task_of(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
     return task, next(c for c in containers if c.get("essential", True))
 
 
-def _pushed_image(run: Run) -> Registered:
-    return next(r for r in run.mocks.resources if r.type == IMAGE and r.inputs.get("push"))
-
-
 def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[str]:
     """``docker buildx build`` of the stack's own image (its context and Dockerfile), loaded locally, with
     the npm CA bundle at ``npm_ca`` (``stack_npm_ca``)."""
-    image = _pushed_image(run)
+    image = next(r for r in run.mocks.resources if r.type == IMAGE and r.inputs.get("push"))
     context = ROOT / image.inputs["context"]["location"]
     args = ["buildx", "build", "--platform", platform, "--load", "--tag", tag,
             "--file", str(ROOT / image.inputs["dockerfile"]["location"])]  # fmt: skip
