@@ -33,7 +33,8 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.iam_policies import INLINE_ROLE_POLICIES, role_path
+from components.iam_policies import role_path
+from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
 from components.naming import account_unique
 from components.network.network_spec import NetworkSpec

@@ -37,16 +37,6 @@ LOG_PREFIX = "alb"
 #: Tag of the per-stack secrets key (``<project>/<stack>``): the deployer may use and manage only keys
 #: tagged with its own stack (``docs/iam-deployer.json``, statement ``StackKeys``).
 STACK_TAG = "graviton-node:stack"
-#: IAM counts a policy's characters without white space: a role's inline policies take 10,240 together, a
-#: managed policy 6,144 (IAM User Guide, "IAM and AWS STS quotas").
-INLINE_ROLE_POLICIES, MANAGED_POLICY = 10_240, 6_144
-
-
-def counted_size(document: str) -> int:
-    """The characters IAM counts in the policy ``document`` (JSON text): white space is not counted."""
-    return len(re.sub(r"\s", "", document))
-
-
 # botocore iam CreateRole:Path: pattern (\u002F)|(\u002F[\u0021-\u007E]+\u002F), 1-512 characters.
 _ROLE_PATH = re.compile(r"/|/[\u0021-\u007E]+/")
 _ROLE_PATH_MAX = 512

@@ -39,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
-from components.iam_policies import INLINE_ROLE_POLICIES, MANAGED_POLICY, counted_size
+from components.iam_quotas import INLINE_ROLE_POLICIES, MANAGED_POLICY, counted_size
 from components.naming import names_apart
 from components.validation import partition_of, policy_arn
 

@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 
 from ..edge.alb_rules import AUTONAME_SUFFIX
 from ..errors import HIDDEN, ConfigError
-from ..iam_policies import counted_size, execution_policy
+from ..iam_policies import execution_policy
+from ..iam_quotas import counted_size
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: A value config stores as an SSM parameter: the program sets no tier, so it lands in the default standard

@@ -11,7 +11,7 @@ import pytest
 
 from components.edge.alb_rules import AUTONAME_SUFFIX
 from components.errors import ConfigError
-from components.iam_policies import INLINE_ROLE_POLICIES
+from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.service.secrets import execution_policy_size
 from tests.models.aws_contract import iam_size
 from tests.program.stacks import run_config
