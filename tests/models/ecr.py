@@ -3,6 +3,9 @@
 A repository's ``imageTagMutability`` decides whether a tag may be pushed again: ``IMMUTABLE`` refuses
 every push to an existing tag, even of the same digest (``ImageTagAlreadyExistsException``);
 the ``*_WITH_EXCLUSION`` settings flip that for tags matching a wildcard filter (``*`` only).
+An image is its digest: deleting it by digest deletes it with all its tags (``BatchDeleteImage``: "You can
+completely delete an image (and all of its tags) by specifying the image's digest"), and a reference
+``tag@digest`` pulls by the digest alone.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class EcrRepository:
     mutability: str
     exclusions: tuple[str, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
+    images: set[str] = field(default_factory=set)
+    """Digests of the images the repository holds."""
 
     @classmethod
     def from_inputs(cls, inputs: dict[str, Any]) -> EcrRepository:
@@ -48,3 +53,13 @@ class EcrRepository:
         if tag in self.tags and self.is_immutable(tag):
             raise ImageTagAlreadyExistsError(f"tag {tag} already exists and is immutable (pushed {digest})")
         self.tags[tag] = digest
+        self.images.add(digest)
+
+    def delete(self, digest: str) -> None:
+        """Delete by digest: the image and every tag on it."""
+        self.images.discard(digest)
+        self.tags = {tag: held for tag, held in self.tags.items() if held != digest}
+
+    def can_pull(self, ref: str) -> bool:
+        """Whether ``<repository>:<tag>@<digest>`` can be pulled: its digest is held."""
+        return ref.rsplit("@", 1)[1] in self.images
