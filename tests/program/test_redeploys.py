@@ -296,13 +296,16 @@ def test_without_retain_on_delete_the_replaced_index_takes_a_pinned_image_with_i
     assert not all(account.can_pull(ref) for ref in account.pinned)
 
 
-def test_a_stack_deployed_without_retain_keeps_its_image_once_its_index_leaves_the_state(project: Path) -> None:
+def test_a_stack_deployed_without_retain_keeps_its_image_once_its_state_marks_the_index_retained(
+    project: Path,
+) -> None:
     """The engine deletes a replaced resource by its *old* state's option, so the first deploy of this version
-    would still delete; ``pulumi state delete`` of the index first (docs/images.md, "Upgrading") avoids it."""
+    would still delete; ``"retainOnDelete": true`` set on the index in the state first (``pulumi stack export``,
+    edit, ``pulumi stack import``: docs/images.md, "Upgrading a multi-arch stack") avoids it."""
     account = Account(retain=False)
     account.deploy(project, MULTI_ARCH)
     account.retain = None
-    del account.engine.state["dev-app-index"]
+    account.engine.state["dev-app-index"]["retain"] = True
     dockerfile_comment(project, 0)
     account.deploy(project, MULTI_ARCH)
     assert all(account.can_pull(ref) for ref in account.pinned)
@@ -315,3 +318,23 @@ def test_the_first_deploy_after_upgrading_deletes_by_the_old_state(project: Path
     dockerfile_comment(project, 0)
     account.deploy(project, MULTI_ARCH)
     assert not account.can_pull(account.pinned[-1]), "the same digest: the live image goes with the old index"
+
+
+def test_builds_that_never_ran_push_the_running_image_out_of_the_lifecycle_window(project: Path) -> None:
+    """The limit of a count-based policy (docs/images.md, "What the lifecycle policy expires"): ECR counts
+    pushes, never what a service runs. Image A runs; each later deploy pushes a build whose tasks never
+    become healthy, and the circuit breaker rolls the service back to A. After ``keepBuilds`` of them, A
+    expires and the next task start (a Spot replacement, a scale-out) cannot pull it."""
+    keep = {"keepBuilds": "3"}
+    account = Account()
+    run = account.deploy(project, keep)
+    running = account.pinned[0]
+    (repository,) = (r for url, r in account.repositories.items() if url.endswith("-app-repo"))
+    policy = run.mocks.find("aws:ecr/lifecyclePolicy:LifecyclePolicy", "dev-app-lifecycle").inputs["policy"]
+    kept = []
+    for n in range(3):
+        app_change(project, n)
+        account.deploy(project, keep)  # pushed, then rolled back: the service still runs A
+        repository.expire(policy)
+        kept.append(account.can_pull(running))
+    assert kept == [True, True, False]
