@@ -6,10 +6,11 @@ points at them. docker-build turns BuildKit's provenance attestation off (``prov
 ``Attests: {"provenance": nil}``), so a build pushes no attestation manifest. ECR's lifecycle evaluation
 does not follow index references and cannot see what a service runs, so the rules count, by push time:
 the newest ``keep_builds`` builds' tagged images (an index with its platform images), and the newest
-``keep_builds`` builds' worth of untagged images. Untagged images are the digests a moved ``build-*`` tag left behind (the same tag
-rebuilt: a file mode, a secret appearing, lost state), which a rollback to the revision before may still
-pin, and the untagged children of an index pushed by other means (``docker buildx build --push`` adds an
-attestation manifest per platform); an age rule would delete those under a live image.
+``keep_builds`` builds' worth of untagged images. Untagged images are the digests a moved ``build-*``
+tag left behind (the same tag rebuilt: a file mode, a secret appearing, lost state), which a rollback
+to the revision before may still pin, and the untagged children of an index pushed by other means
+(``docker buildx build --push`` adds an attestation manifest per platform); an age rule would delete
+those under a live image.
 """
 
 from __future__ import annotations
