@@ -126,8 +126,11 @@ def context_files(context: Path, dockerfile: str) -> Iterator[Path]:
     """Every file of ``context`` the build reads, in a stable order."""
     ignore = ignore_file(context, dockerfile)
     patterns = read_patterns(ignore.read_text()) if ignore else []
+    # Without a "!" exception nothing below an ignored directory can come back: fsutil skips it too.
+    prune = not any(pattern.startswith("!") for pattern in patterns)
     for root, dirs, files in os.walk(context):
-        dirs.sort()
+        relative = Path(root).relative_to(context)
+        dirs[:] = sorted(d for d in dirs if not (prune and is_ignored((relative / d).as_posix(), patterns)))
         for name in sorted(files):
             path = Path(root, name)
             if not is_ignored(path.relative_to(context).as_posix(), patterns):
