@@ -21,7 +21,7 @@ from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
 from .fargate_sizing import validate_task_size
 from .service_access import ServiceAccess
-from .sidecar import CONDITIONS, MIN_CONTAINER_MEMORY, Sidecar
+from .sidecar import CONDITIONS, Sidecar
 from .writable_paths import check_writable_paths
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")
@@ -136,6 +136,7 @@ class ServiceSpec:
             lambda: rules.check_desired_count(self),
             lambda: rules.check_request_scaling(self),
             lambda: rules.check_environment(self),
+            lambda: rules.check_app_memory(self),
             lambda: rules.check_environment_names(self),
         )
 
@@ -150,14 +151,9 @@ class ServiceSpec:
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
             raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
-        # ECS ContainerDefinition memory: at least 6 MiB a container; Fargate cpu: "the total amount of CPU
-        # reserved for all containers within a task be lower than the task-level cpu value".
-        if self.app_memory_mib < MIN_CONTAINER_MEMORY:
-            raise ConfigError(
-                "ServiceSpec.sidecars",
-                [c.memory for c in self.sidecars],
-                f"together under ServiceSpec.memory ({self.memory})",
-            )
+        # What the sidecars leave the app is rules.check_app_memory's (far above ECS's 6 MiB a container);
+        # Fargate cpu: "the total amount of CPU reserved for all containers within a task be lower than the
+        # task-level cpu value".
         if sum(sidecar.cpu for sidecar in self.sidecars) >= self.cpu:
             raise ConfigError(
                 "ServiceSpec.sidecars", [c.cpu for c in self.sidecars], f"together under ServiceSpec.cpu ({self.cpu})"

@@ -98,8 +98,9 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
 @pytest.mark.parametrize(
     ("build", "key"),
     [
+        # What they leave the app is judged with its heap (env_tuning.check_app_memory_floor): memory's error.
         (lambda: ServiceSpec(memory=2048, sidecars=(Sidecar(name="big", image=COLLECTOR_IMAGE, memory=2045),)),
-         "ServiceSpec.sidecars"),
+         "ServiceSpec.memory"),
         (lambda: ServiceSpec(cpu=1024,
                              sidecars=(Sidecar(name="busy", image=COLLECTOR_IMAGE, memory=64, cpu=1024),)),
          "ServiceSpec.sidecars"),
