@@ -173,6 +173,24 @@ class ServiceSpec:
         """Each container's ``dependsOn``: the app's, then each sidecar's."""
         return {APP_CONTAINER: self.app_depends_on, **{s.name: s.depends_on for s in self.sidecars}}
 
+    def sidecars_stopped_first(self) -> tuple[str, ...]:
+        """The sidecars ECS may kill while the app still drains and finishes: those the app does not wait
+        for at start, directly or through another ("When a dependency is defined for container startup, for
+        container shutdown it is reversed", botocore ``ecs`` ``ContainerDefinition.dependsOn``: a sidecar the
+        app waits for is stopped after it), which get SIGTERM with the app, and whose stop timeout ends before
+        the app's (``Sidecar.stop_timeout_seconds``, 30 by default, against ``stop_timeout_seconds``)."""
+        edges = {name: {c for c, _ in depends_on} for name, depends_on in self._dependencies().items()}
+        waited, todo = set[str](), [APP_CONTAINER]
+        while todo:
+            for container in edges.get(todo.pop(), set()) - waited:
+                waited.add(container)
+                todo.append(container)
+        return tuple(
+            sidecar.name
+            for sidecar in self.sidecars
+            if sidecar.name not in waited and sidecar.stop_timeout_seconds < self.stop_timeout_seconds
+        )
+
     def _check_dependencies(self) -> None:
         """The rules of ECS ``ContainerDependency`` (botocore ``ecs``), for the app's and each sidecar's."""
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
