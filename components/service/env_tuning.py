@@ -130,8 +130,9 @@ def app_memory_floor_mib(app_memory_mib: int, *, heap_percent: int, semi_space: 
     return heap + SEMI_SPACES * semi_space + NODE_NON_HEAP_MIB + HEALTH_CHECK_RSS_MIB
 
 
-def check_app_memory_floor(app_memory_mib: int, *, sidecar_memory: tuple[int, ...], tuning: Tuning,
-                     user_env: Mapping[str, str]) -> None:  # fmt: skip
+def check_app_memory_floor(
+    app_memory_mib: int, *, sidecar_memory: tuple[int, ...], tuning: Tuning, user_env: Mapping[str, str]
+) -> None:
     """Raise when the app container (the task's memory less its sidecars') cannot hold what
     ``app_memory_floor_mib`` counts: the kernel would kill it (exit 137) before V8 reports its heap full."""
     semi = semi_space_mib(user_env)
@@ -143,17 +144,17 @@ def check_app_memory_floor(app_memory_mib: int, *, sidecar_memory: tuple[int, ..
         for percent in range(10, 91)
         if app_memory_floor_mib(app_memory_mib, heap_percent=percent, semi_space=semi) <= app_memory_mib
     ]
-    task = app_memory_mib + sum(sidecar_memory)
+    heap = heap_ceiling_mib(app_memory_mib, tuning.heap_percent)
     sidecars = f" less ServiceSpec.sidecars' {list(sidecar_memory)}" if sidecar_memory else ""
     remedy = f"Tuning.heap_percent at most {fits[-1]}" if fits else "more ServiceSpec.memory"
     remedy += ", or less ServiceSpec.sidecars memory" if sidecar_memory else ""
     raise ConfigError(
         "ServiceSpec.memory",
-        task,
+        app_memory_mib + sum(sidecar_memory),
         f"an app container ({app_memory_mib} MiB: ServiceSpec.memory{sidecars}) that holds {need} MiB: the heap "
-        f"ceiling at Tuning.heap_percent {tuning.heap_percent} ({heap_ceiling_mib(app_memory_mib, tuning.heap_percent)}),"
-        f" the young generation ({SEMI_SPACES} x {semi} MiB semi-space), Node's own {NODE_NON_HEAP_MIB} and the "
-        f"health check's node ({HEALTH_CHECK_RSS_MIB}); {remedy}",
+        f"ceiling at Tuning.heap_percent {tuning.heap_percent} ({heap}), the young generation ({SEMI_SPACES} x "
+        f"{semi} MiB semi-space), Node's own {NODE_NON_HEAP_MIB} and the health check's node "
+        f"({HEALTH_CHECK_RSS_MIB}); {remedy}",
     )
 
 

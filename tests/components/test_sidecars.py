@@ -302,7 +302,9 @@ def test_a_sidecar_stopped_with_the_app_before_it_has_drained_is_warned_of_namin
 @pytest.mark.parametrize(
     "spec",
     [
-        ServiceSpec(sidecars=(Sidecar(name="otel", image=COLLECTOR_IMAGE, memory=64),), app_depends_on=(("otel", "START"),)),
+        ServiceSpec(
+            sidecars=(Sidecar(name="otel", image=COLLECTOR_IMAGE, memory=64),), app_depends_on=(("otel", "START"),)
+        ),
         ServiceSpec(
             sidecars=(
                 Sidecar(name="router", image=COLLECTOR_IMAGE, memory=64),

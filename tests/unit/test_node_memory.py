@@ -59,7 +59,11 @@ def test_the_app_s_memory_beside_its_heap_and_the_health_check_s_node_fit_their_
     its heap; then the task's own health-check command runs against it and its peak RSS is read."""
     assert NODE is not None
     port = _free_port()
-    env = {**ServiceSpec(cpu=256, memory=512).container_environment(), "PORT": str(port), "PATH": str(Path(NODE).parent)}
+    env = {
+        **ServiceSpec(cpu=256, memory=512).container_environment(),
+        "PORT": str(port),
+        "PATH": str(Path(NODE).parent),
+    }
     probe = tmp_path / "probe.js"
     probe.write_text(
         "setTimeout(()=>{const m=process.memoryUsage();"
