@@ -14,12 +14,12 @@ Node's own memory and the container health check's ``node -e``, each measured wi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..errors import ConfigError, collect, raise_any
 from ..validation import int_in_range
-from .node_options import parse
+from .node_options import NodeOption, parse
 
 HEAP_FLAG = "--max-old-space-size"
 #: Node >= 22.21: "takes precedence over --max-old-space-size when both are specified" (cli.md,
@@ -31,15 +31,15 @@ SEMI_SPACE_FLAG = "--max-semi-space-size"
 SEMI_SPACES = 3
 #: The semi-space V8 takes under an explicit ``--max-old-space-size``, in MiB: Node 22.23.3's
 #: ``v8.getHeapStatistics().heap_size_limit`` is the old-space ceiling + 48 MiB for every ceiling from
-#: 64 to 110,592 MiB (tests/unit/test_node_memory.py measures it again).
+#: 64 to 110,592 MiB (linux-x64; tests/unit/test_node_memory.py measures it again on any machine).
 DEFAULT_SEMI_SPACE_MIB = 16
 #: Node's own memory beside its heap, in MiB: the sample app (docker/app/server.js, with bcrypt) at start
 #: under the task's environment measured 43.6 (``process.memoryUsage()`` rss 50.5 less heapTotal 6.9, Node
-#: 22.23.3); tests/unit/test_node_memory.py measures it again.
+#: 22.23.3, linux-x64); tests/unit/test_node_memory.py measures it again.
 NODE_NON_HEAP_MIB = 48
 #: The container health check's ``node -e`` (``container_definition.health_check_command``), which ECS runs
-#: inside the app's container every interval: peak RSS 46.2 MiB (Node 22.23.3, the task's environment);
-#: tests/unit/test_node_memory.py measures it again.
+#: inside the app's container every interval: peak RSS (VmHWM) 46.0 MiB (Node 22.23.3, the task's environment);
+#: linux-x64; tests/unit/test_node_memory.py measures it again.
 HEALTH_CHECK_RSS_MIB = 48
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables the tuning owns; a user value for one of them is an error, not a silent override.
@@ -84,10 +84,14 @@ def parse_environment(entries: tuple[str, ...]) -> dict[str, str]:
     return env
 
 
-def check_untuned(user_env: Mapping[str, str]) -> None:
+def check_untuned(
+    user_env: Mapping[str, str], *, app_memory_mib: int, sidecar_memory: tuple[int, ...], tuning: Tuning
+) -> None:
     """Raise when the user's environment sets what the tuning sets: a tuned variable (each one named), or
     a heap ceiling in ``NODE_OPTIONS``, since two ceilings would leave the effective one to Node's rules;
-    or when Node would refuse its ``NODE_OPTIONS`` at start (``node_options.parse``)."""
+    when Node would refuse its ``NODE_OPTIONS`` at start (``node_options.parse``); or when the app container
+    cannot hold the heap and what Node needs beside it (``check_app_memory_floor``, with the semi-space
+    ``NODE_OPTIONS`` sets). Every mistake at once."""
     clashes = [
         ConfigError(
             "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)"
@@ -96,29 +100,32 @@ def check_untuned(user_env: Mapping[str, str]) -> None:
     ]
     node_options = user_env.get("NODE_OPTIONS")
     try:
-        ceilings = [o.name for o in parse(node_options or "") if o.base in (HEAP_FLAG, HEAP_PERCENT_FLAG)]
+        options = parse(node_options or "")
     except ConfigError as refused:
         clashes.append(refused)
-    else:
-        if ceilings:
-            clashes.append(
-                ConfigError(
-                    "ServiceSpec.environment",
-                    f"NODE_OPTIONS={node_options}",
-                    f"NODE_OPTIONS without {HEAP_FLAG} or {HEAP_PERCENT_FLAG} (has {', '.join(ceilings)}): the "
-                    "heap ceiling is derived from memory and Tuning.heap_percent",
-                )
+        options = ()
+    ceilings = [o.name for o in options if o.base in (HEAP_FLAG, HEAP_PERCENT_FLAG)]
+    if ceilings:
+        clashes.append(
+            ConfigError(
+                "ServiceSpec.environment",
+                f"NODE_OPTIONS={node_options}",
+                f"NODE_OPTIONS without {HEAP_FLAG} or {HEAP_PERCENT_FLAG} (has {', '.join(ceilings)}): the "
+                "heap ceiling is derived from memory and Tuning.heap_percent",
             )
+        )
+    try:
+        check_app_memory_floor(
+            app_memory_mib, sidecar_memory=sidecar_memory, tuning=tuning, semi_space=semi_space_mib(options)
+        )
+    except ConfigError as short:
+        clashes.append(short)
     raise_any(clashes)
 
 
-def semi_space_mib(user_env: Mapping[str, str]) -> int:
-    """The semi-space V8 runs with: the user's ``--max-semi-space-size`` (0 is V8's default), or the
-    default. ``NODE_OPTIONS`` that Node refuses is ``check_untuned``'s to report: it counts as the default."""
-    try:
-        options = parse(user_env.get("NODE_OPTIONS", ""))
-    except ConfigError:
-        return DEFAULT_SEMI_SPACE_MIB
+def semi_space_mib(options: Iterable[NodeOption]) -> int:
+    """The semi-space V8 runs with: the last ``--max-semi-space-size`` of ``options`` (0 is V8's default),
+    or the default."""
     sizes = [int(o.value or 0) for o in options if o.name == SEMI_SPACE_FLAG]
     return (sizes[-1] if sizes else 0) or DEFAULT_SEMI_SPACE_MIB
 
@@ -131,11 +138,11 @@ def app_memory_floor_mib(app_memory_mib: int, *, heap_percent: int, semi_space: 
 
 
 def check_app_memory_floor(
-    app_memory_mib: int, *, sidecar_memory: tuple[int, ...], tuning: Tuning, user_env: Mapping[str, str]
+    app_memory_mib: int, *, sidecar_memory: tuple[int, ...], tuning: Tuning, semi_space: int
 ) -> None:
     """Raise when the app container (the task's memory less its sidecars') cannot hold what
     ``app_memory_floor_mib`` counts: the kernel would kill it (exit 137) before V8 reports its heap full."""
-    semi = semi_space_mib(user_env)
+    semi = semi_space
     need = app_memory_floor_mib(app_memory_mib, heap_percent=tuning.heap_percent, semi_space=semi)
     if need <= app_memory_mib:
         return

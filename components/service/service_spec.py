@@ -136,7 +136,6 @@ class ServiceSpec:
             lambda: rules.check_desired_count(self),
             lambda: rules.check_request_scaling(self),
             lambda: rules.check_environment(self),
-            lambda: rules.check_app_memory(self),
             lambda: rules.check_environment_names(self),
         )
 
@@ -151,7 +150,7 @@ class ServiceSpec:
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
             raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
-        # What the sidecars leave the app is rules.check_app_memory's (far above ECS's 6 MiB a container);
+        # What the sidecars leave the app is rules.check_environment's (far above ECS's 6 MiB a container);
         # Fargate cpu: "the total amount of CPU reserved for all containers within a task be lower than the
         # task-level cpu value".
         if sum(sidecar.cpu for sidecar in self.sidecars) >= self.cpu:

@@ -14,7 +14,7 @@ from ..errors import ConfigError, collect
 from .app_contract import reject_owned, shutdown_budget_seconds, worker_budget_seconds
 from .autoscaling_rules import check_desired
 from .deployment_strategy import check_rolling_percents
-from .env_tuning import check_app_memory_floor, check_untuned
+from .env_tuning import check_untuned
 from .secrets import check_names
 
 if TYPE_CHECKING:
@@ -67,18 +67,15 @@ def check_request_scaling(spec: ServiceSpec) -> None:
 
 
 def check_environment(spec: ServiceSpec) -> None:
-    """The user's environment leaves alone what the app contract and the tuning set (each clash named)."""
-    collect(lambda: reject_owned(spec.environment), lambda: check_untuned(spec.environment))
-
-
-def check_app_memory(spec: ServiceSpec) -> None:
-    """The app container (the task's memory less its sidecars') holds its heap ceiling and what Node needs
-    beside it (``env_tuning.app_memory_floor_mib``)."""
-    check_app_memory_floor(
-        spec.app_memory_mib,
-        sidecar_memory=tuple(sidecar.memory for sidecar in spec.sidecars),
-        tuning=spec.tuning,
-        user_env=spec.environment,
+    """The user's environment leaves alone what the app contract and the tuning set (each clash named), and
+    with it the app container (the task's memory less its sidecars') holds its heap and what Node needs
+    beside it (``env_tuning.check_untuned``)."""
+    sidecar_memory = tuple(sidecar.memory for sidecar in spec.sidecars)
+    collect(
+        lambda: reject_owned(spec.environment),
+        lambda: check_untuned(
+            spec.environment, app_memory_mib=spec.app_memory_mib, sidecar_memory=sidecar_memory, tuning=spec.tuning
+        ),
     )
 
 

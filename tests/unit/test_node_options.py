@@ -36,7 +36,7 @@ real_node = pytest.mark.skipif(
 
 def refused(value: str) -> bool:
     try:
-        check_untuned({"NODE_OPTIONS": value})
+        check_untuned({"NODE_OPTIONS": value}, app_memory_mib=2048, sidecar_memory=(), tuning=Tuning())
     except ConfigError:
         return True
     return False
@@ -115,7 +115,8 @@ def test_the_check_refuses_what_the_real_node_refuses_or_runs_without_the_heap_c
     for preload in ("otel.js", "my otel.js"):
         (tmp_path / preload).write_text("")
     env = tuned_environment({"NODE_OPTIONS": user}, container_memory_mib=2048, tuning=Tuning())
-    limit = (heap_ceiling_mib(2048, 70) + SEMI_SPACES * semi_space_mib({"NODE_OPTIONS": user})) * MIB
+    semi_space = semi_space_mib(() if refused(user) else parse(user))
+    limit = (heap_ceiling_mib(2048, 70) + SEMI_SPACES * semi_space) * MIB
     script = f"process.exit(require('v8').getHeapStatistics().heap_size_limit === {limit} ? 0 : 3)"
     run = subprocess.run([NODE, "-e", script], env={**env, "PATH": ""}, cwd=tmp_path, capture_output=True, timeout=30)
     assert refused(user) == (run.returncode != 0), run.stderr.decode()
