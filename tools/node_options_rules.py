@@ -25,7 +25,8 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "components" / "service" / "node_options.json"
 
-#: Node's option types (``internalBinding('options').types``) whose option needs a value.
+#: Run with ``--expose-internals``: the allowed options, those that need a value (Node's option types
+#: kInteger, kUInteger, kString, kHostPort, kStringList; an alias takes its target's) and V8's.
 _SCRIPT = r"""
 const { internalBinding } = require('internal/test/binding');
 const { options, aliases } = internalBinding('options').getCLIOptionsInfo();
@@ -74,7 +75,7 @@ def main() -> None:
     if node is None:
         raise SystemExit('node_options_rules: no node on PATH (PATH="$(python3 tools/node_bootstrap.py):$PATH")')
     OUT.write_text(json.dumps(rules(node), indent=1) + "\n")
-    print(f"{OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}", file=sys.stderr)
+    print(f"node_options_rules: wrote {OUT}", file=sys.stderr)
 
 
 if __name__ == "__main__":

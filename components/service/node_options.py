@@ -95,12 +95,9 @@ def parse(node_options: str) -> tuple[NodeOption, ...]:
     while left:
         token = left.pop(0)
         if len(token) <= 1 or not token.startswith("-"):
-            after = (
-                f" (a value of {options[-1].name} goes after '=')" if options and options[-1].base in V8_TYPES else ""
-            )
             raise _refused(
                 node_options,
-                f"options only: {token!r} is no option{after}, and Node ignores it and every option after it, "
+                f"options only: {token!r} is no option, and Node ignores it and every option after it, "
                 "the heap ceiling the task appends among them",
             )
         if token == "--":
