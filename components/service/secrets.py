@@ -59,6 +59,29 @@ def secret_name(key: str, name: str) -> str:
     return name
 
 
+def parameter_role(name: str) -> str:
+    """The role part of the Pulumi name of the SSM parameter holding the secret value ``name``
+    (``<service>-secret-db-key`` for ``DB_KEY``): Pulumi names are lower case with hyphens here, so names
+    that differ only in case share it (``names_apart``)."""
+    return f"secret-{name.lower().replace('_', '-')}"
+
+
+def names_apart(key: str, names: Iterable[str]) -> None:
+    """Raise when two secret value names make one parameter name (``parameter_role``): Pulumi refuses a
+    second resource of the same type and name (duplicate URN), after the image is pushed."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(parameter_role(name), name)
+        if other != name:
+            raise ConfigError(
+                key,
+                [other, name],
+                f"names apart in lower case: {other} and {name} would both be stored as the parameter resource "
+                f"<service>-{parameter_role(name)} (names are case-sensitive in the container, not in Pulumi's "
+                "resource names here)",
+            )
+
+
 def resource_arn(value_from: str) -> str | None:
     """The ARN the execution role needs for a ``valueFrom``: the parameter, or the secret's full ARN
     without its JSON key, stage and version; None when it is neither (a partial secret ARN included)."""

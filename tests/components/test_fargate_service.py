@@ -587,3 +587,9 @@ def test_an_exec_key_is_the_cluster_s_so_a_cluster_that_brings_its_own_cannot_be
     with pytest.raises(ConfigError) as error:
         ExistingCluster(arn=CLUSTER_ARN, exec_kms_key_arn="alias/exec")
     assert error.value.key == "ExistingCluster.exec_kms_key_arn"
+
+
+def test_each_secret_value_keeps_the_parameter_name_earlier_releases_registered_it_under(mocked) -> None:
+    mocks = mocked(lambda: service(secret_values={"DB_KEY": "a", "Api_Token": "b"}))
+    names = sorted(r.name for r in mocks.resources if r.type == "aws:ssm/parameter:Parameter")
+    assert names == ["svc-secret-api-token", "svc-secret-db-key"]

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from components.errors import HIDDEN, ConfigError
 from components.service.secrets import parse_values
+from components.service.service_access import ServiceAccess
 from tests.models.aws_contract import RULES
 
 SSM_VALUE = RULES["aws:ssm/parameter:Parameter"]["value"]
@@ -56,3 +57,28 @@ def test_a_value_of_exactly_4_kb_and_lone_braces_are_accepted() -> None:
         "C": "{{",
         "D": "}}{{",
     }
+
+
+def pulumi_name(service: str, name: str) -> str:
+    """The Pulumi name a service gives the parameter of the secret value ``name``, as every release has
+    (``FargateTask``): two resources of one type may not share it (the engine's duplicate URN error)."""
+    return f"{service}-secret-{name.lower().replace('_', '-')}"
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,3}", fullmatch=True), min_size=1, max_size=4, unique=True))
+def test_secret_value_names_are_accepted_exactly_when_their_parameters_get_distinct_pulumi_names(
+    names: list[str],
+) -> None:
+    try:
+        ServiceAccess(secret_value_names=tuple(names))
+        accepted = True
+    except ConfigError:
+        accepted = False
+    assert accepted == (len({pulumi_name("svc", name) for name in names}) == len(names))
+
+
+def test_names_differing_only_in_case_are_refused_naming_both_and_the_parameter() -> None:
+    with pytest.raises(ConfigError) as error:
+        ServiceAccess(secret_value_names=("DB_KEY", "db_key"))
+    assert error.value.key == "ServiceAccess.secret_value_names" and error.value.value == HIDDEN
+    assert "DB_KEY and db_key" in error.value.allowed and "secret-db-key" in error.value.allowed
