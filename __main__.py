@@ -86,7 +86,11 @@ if not deploying:
 collect(
     lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
     lambda: FargateService.check_name(
-        f"{stack}-app", "stack", stack, shifting=settings.route.deployment.shifts_traffic
+        f"{stack}-app",
+        "stack",
+        stack,
+        shifting=settings.route.deployment.shifts_traffic,
+        monitored=settings.alarms is not None,
     ),
     lambda: FargateService.check_spec(settings.service, stack),
 )
