@@ -34,6 +34,9 @@ _IAM = r"[A-Za-z0-9_+=,.@-]+"  # botocore iam roleNameType, policyNameType: [\w+
 _EVENTS = r"[.\-_A-Za-z0-9]+"  # botocore events RuleName, TargetId
 _LAMBDA = r"[a-zA-Z0-9_-]+"  # botocore lambda FunctionName ([a-zA-Z0-9-_]+), StatementId
 _ECS = r"[A-Za-z0-9_-]+"  # botocore ecs CreateService:serviceName: letters, numbers, underscores, hyphens
+#: botocore ecr CreateRepository:repositoryName, its optional groups made non-capturing.
+_ECR_PART = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*"
+_ECR = rf"{_ECR_PART}(?:/{_ECR_PART})*"
 _SG = r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+"  # botocore ec2 CreateSecurityGroup:GroupName (VPC)
 RULES: dict[str, NameRule] = {
     # pulumi-aws AutoName("name", 64); botocore iam CreateRole:RoleName max 64.
@@ -67,6 +70,9 @@ RULES: dict[str, NameRule] = {
     # botocore ecs CreateService:serviceName "Up to 255 letters (uppercase and lowercase), numbers, underscores, and
     # hyphens".
     "aws:ecs/service:Service": NameRule(255, _ECS, "an ECS service name"),
+    # Auto-named to 255, not lower-cased (pulumi-aws provider/resources.go: aws_ecr_repository has no AutoName of
+    # its own, so setAutonaming's); botocore ecr CreateRepository:repositoryName max 256, lower case.
+    "aws:ecr/repository:Repository": NameRule(255, _ECR, "an ECR repository name"),
     # botocore ec2 CreateSecurityGroup:GroupName "Up to 255 characters in length" (and "Can't start with sg-":
     # naming.security_group_names).
     "aws:ec2/securityGroup:SecurityGroup": NameRule(255, _SG, "a security group name"),

@@ -22,6 +22,7 @@ PROVIDER_MOST = {
 #: The name's botocore shape, where its maximum (and pattern) is data.
 SHAPES = {
     "aws:iam/role:Role": ("iam", "CreateRole:RoleName"),
+    "aws:ecr/repository:Repository": ("ecr", "CreateRepository:repositoryName"),
     "aws:iam/rolePolicy:RolePolicy": ("iam", "PutRolePolicy:PolicyName"),
     "aws:lambda/permission:Permission": ("lambda", "AddPermission:StatementId"),
     "aws:cloudwatch/eventRule:EventRule": ("events", "PutRule:Name"),
@@ -60,7 +61,8 @@ def test_each_rule_is_the_shorter_of_the_providers_auto_name_and_awss_name() -> 
 
 @given(
     st.sampled_from(sorted(SHAPES)),
-    st.text(st.sampled_from("aZ09-_.:/=@+,#| é\x7f\n*"), min_size=1, max_size=12),
+    st.text(st.sampled_from("aZ09-_.:/=@+,#| é\x7f\n*"), min_size=1, max_size=12)
+    | st.from_regex(r"[a-z0-9][a-z0-9._/-]{0,10}", fullmatch=True),
     st.just(0) | st.integers(0, 260),
 )
 def test_a_name_is_accepted_exactly_when_the_provider_and_aws_would_take_its_auto_name(
