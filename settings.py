@@ -48,6 +48,7 @@ from components.service.deployment_strategy import DeploymentStrategy, check_rol
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.secrets import (
+    check_project_stores,
     check_within_stack,
     execution_policy_size,
     parse_references,
@@ -917,6 +918,7 @@ def load_settings(
     if stack and not access.permissions_boundary_arn:
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
     if stack:
+        r.part(lambda: check_project_stores(stack[0], "secretValues", settings.secret_values), lambda: None)
         r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
         r.part(lambda: _task_definition_fits(settings, *stack, region, others or {}), lambda: None)
     raise_any(

@@ -23,6 +23,7 @@ from .container_definition import CONTAINER_NAME
 from .deployment_strategy import DeploymentStrategy, deployment_configuration
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
+from .secrets import check_project_stores
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
 from .service_names import check_children
 from .service_spec import ServiceSpec
@@ -78,6 +79,7 @@ class FargateService(pulumi.ComponentResource):
         shifting = route_spec is not None and route_spec.deployment.shifts_traffic
         self.check_name(name, routed=args.route is not None, shifting=shifting, monitored=args.alarms is not None)
         self.check_spec(args.spec, pulumi.get_stack().lower())
+        check_project_stores(pulumi.get_project(), "FargateServiceArgs.secret_values", args.secret_values)
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)

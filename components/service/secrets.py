@@ -169,6 +169,29 @@ def stack_prefixes(project: str, stack: str) -> tuple[str, str]:
     return f"/{project}/{stack}/", f"{project}/{stack}/"
 
 
+#: What a project's name may not start with (in any case) when it stores secret values: its parameters are
+#: named ``/<project>/...`` and SSM refuses a name "prefixed with "aws" or "ssm" (case-insensitive)" (botocore
+#: ssm PutParameter:Name), and its key's alias ``alias/<project>/...``, where the provider refuses one beginning
+#: ``alias/aws`` (terraform-provider-aws internal/service/kms/validate.go validName) and KMS ``alias/aws/``
+#: (botocore kms CreateAlias:AliasName).
+RESERVED_PROJECT_PREFIXES = ("aws", "ssm")
+
+
+def check_project_stores(project: str, key: str, secret_value_names: Iterable[str]) -> None:
+    """Raise ``ConfigError`` (as ``key``) when the secret values of a project named ``project`` would be
+    stored under a name SSM or KMS reserves."""
+    names = sorted(secret_value_names)
+    reserved = next((p for p in RESERVED_PROJECT_PREFIXES if project.lower().startswith(p)), None)
+    if names and reserved:
+        raise ConfigError(
+            key,
+            names,
+            f"no secret values in the Pulumi project {project!r} (Pulumi.yaml name): they would be stored as "
+            f"/{project}/... with the key alias alias/{project}/..., and SSM refuses a parameter name starting "
+            f"with {reserved} in any case (KMS, an alias starting alias/aws): rename the project",
+        )
+
+
 def check_within_stack(references: Mapping[str, str], project: str, stack: str) -> None:
     """Every reference under the stack's prefixes: ECS reads them with the execution role at task start,
     where the boundary would deny one outside them (the tasks would never start)."""

@@ -18,7 +18,7 @@ from components.service.service_spec import HealthCheck, ServiceSpec
 from tests.components.builders import CATCH_ALL, IMAGE, LB_SUFFIX, service
 from tests.models.aws_contract import CONTRACT
 from tests.models.cloudwatch import alarm_metrics
-from tools.offline import RecordingMocks, Registered
+from tools.offline import RecordingMocks, Registered, run_mocked
 
 SERVICE = "aws:ecs/service:Service"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -593,3 +593,11 @@ def test_each_secret_value_keeps_the_parameter_name_earlier_releases_registered_
     mocks = mocked(lambda: service(secret_values={"DB_KEY": "a", "Api_Token": "b"}))
     names = sorted(r.name for r in mocks.resources if r.type == "aws:ssm/parameter:Parameter")
     assert names == ["svc-secret-api-token", "svc-secret-db-key"]
+
+
+def test_secret_values_of_a_service_in_a_project_named_aws_are_refused_before_anything_is_registered() -> None:
+    created: list[Any] = []
+    with pytest.raises(ConfigError) as error:
+        run_mocked(lambda: created.append(service(secret_values={"TOKEN": "t"})), project="aws")
+    assert error.value.key == "FargateServiceArgs.secret_values" and "Pulumi project 'aws'" in error.value.allowed
+    assert created == []

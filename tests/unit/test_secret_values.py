@@ -2,13 +2,17 @@
 AWS input contract (``tests/models/aws_contract.py``, standard-tier size and no ``{{...}}``) is the
 model, and no refusal shows the value."""
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import HIDDEN, ConfigError
-from components.service.secrets import parse_values
+from components.service.secrets import check_project_stores, parse_values
 from components.service.service_access import ServiceAccess
+from settings import load_settings
+from tests.models.aws_api import documentation
 from tests.models.aws_contract import RULES
 
 SSM_VALUE = RULES["aws:ssm/parameter:Parameter"]["value"]
@@ -82,3 +86,42 @@ def test_names_differing_only_in_case_are_refused_naming_both_and_the_parameter(
         ServiceAccess(secret_value_names=("DB_KEY", "db_key"))
     assert error.value.key == "ServiceAccess.secret_value_names" and error.value.value == HIDDEN
     assert "DB_KEY and db_key" in error.value.allowed and "secret-db-key" in error.value.allowed
+
+
+def ssm_refuses(name: str) -> bool:
+    """botocore ssm PutParameter:Name: "A parameter name can't be prefixed with "aws" or "ssm"
+    (case-insensitive)", read as holding for a path's first level too, the stricter reading."""
+    return name.lstrip("/").lower().startswith(("aws", "ssm"))
+
+
+def provider_refuses_alias(alias: str) -> bool:
+    """terraform-provider-aws internal/service/kms/validate.go validName: ``^(alias\\/aws)``; KMS reserves
+    ``alias/aws/`` (botocore kms CreateAlias:AliasName), in any case read as the stricter reading."""
+    return alias.lower().startswith("alias/aws")
+
+
+@given(st.text(st.sampled_from("aAwWsSmM-_."), min_size=1, max_size=6), st.booleans())
+def test_a_project_may_store_secret_values_exactly_when_ssm_and_kms_take_their_names(
+    project: str, with_values: bool
+) -> None:
+    names = ["TOKEN"] if with_values else []
+    try:
+        check_project_stores(project, "secretValues", names)
+        accepted = True
+    except ConfigError:
+        accepted = False
+    refused = ssm_refuses(f"/{project}/dev/dev-app/TOKEN") or provider_refuses_alias(f"alias/{project}/dev-app/secrets")
+    assert accepted == (not with_values or not refused)
+
+
+def test_the_ssm_and_kms_rules_are_those_aws_documents() -> None:
+    assert 'can\'t be prefixed with " aws " or " ssm " (case-insensitive)' in documentation("ssm", "PutParameter:Name")
+    assert "cannot begin with alias/aws/" in documentation("kms", "CreateAlias:AliasName")
+
+
+@pytest.mark.parametrize("project", ["aws", "AWS", "Ssm-tools"])
+def test_secret_values_in_a_project_named_for_aws_or_ssm_are_refused_naming_the_project(project: str) -> None:
+    values = json.dumps(["TOKEN=abcdef"])
+    with pytest.raises(ConfigError) as error:
+        load_settings({"secretValues": values}, frozenset({"secretValues"}), stack=(project, "dev"))
+    assert error.value.key == "secretValues" and f"Pulumi project {project!r}" in error.value.allowed
