@@ -95,8 +95,8 @@ class SmokeTestSpec:
     def _check_path(self) -> None:
         if not _PATH.fullmatch(self.path) or len(self.path) > MAX_HEALTH_CHECK_PATH:
             raise ConfigError("SmokeTestSpec.path", self.path, "a URL path starting with / (RFC 3986 characters, "
-                f"an optional ?query) of at most {MAX_HEALTH_CHECK_PATH} characters (it goes into the function's "
-                f"environment, which Lambda holds to 4 KB)")  # fmt: skip
+                f"an optional ?query) of at most {MAX_HEALTH_CHECK_PATH} characters (the function is handed it in "
+                "variables Lambda holds to 4 KB in all)")  # fmt: skip
 
 
 def check_smoke_test(
