@@ -76,7 +76,8 @@ except ConfigError as error:
     # collect raises them all, the bare raise only tells the type checker so.
     mistakes = error.errors
     collect(lambda: raise_any(mistakes), lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
-            lambda: FargateService.check_name(f"{stack}-app", "stack", stack))  # fmt: skip
+            lambda: FargateService.check_name(f"{stack}-app", "stack", stack),
+            lambda: AppImage.check_name(f"{stack}-app", "stack", stack))  # fmt: skip
     raise
 if not deploying:
     for placeholder in placeholders(project_keys, secret_keys):
@@ -86,9 +87,14 @@ if not deploying:
 collect(
     lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
     lambda: FargateService.check_name(
-        f"{stack}-app", "stack", stack, shifting=settings.route.deployment.shifts_traffic
+        f"{stack}-app",
+        "stack",
+        stack,
+        shifting=settings.route.deployment.shifts_traffic,
+        monitored=settings.alarms is not None,
     ),
     lambda: FargateService.check_spec(settings.service, stack),
+    lambda: AppImage.check_name(f"{stack}-app", "stack", stack),
 )
 
 # The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and

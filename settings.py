@@ -33,7 +33,7 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
 from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
-from components.iam_policies import role_path
+from components.iam_policies import LOAD_BALANCER_GROUP_TAG, STACK_TAG, role_path
 from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
 from components.naming import account_unique
@@ -48,6 +48,7 @@ from components.service.deployment_strategy import DeploymentStrategy, check_rol
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.secrets import (
+    check_project_stores,
     check_within_stack,
     execution_policy_size,
     parse_references,
@@ -57,6 +58,7 @@ from components.service.secrets import (
 from components.service.service_access import ServiceAccess
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
 from components.stack_cost import DEFAULT_VPC_AZS
+from components.tag_rules import check_default_tags
 
 #: The project: ``dockerContext`` is relative to it.
 PROJECT = Path(__file__).resolve().parent
@@ -910,16 +912,20 @@ def load_settings(
     if (route := settings.service.route) is not None:
         r.part(lambda: check_rollback(route.deployment, alarms=settings.alarms is not None), lambda: None)
     _in_partition(r, region)
+    # The provider passes default tags on unchecked: AWS would refuse them at the first create, after the push.
+    r.part(lambda: check_default_tags("aws:defaultTags", _default_tags(others or {}), OWN_TAG_KEYS), lambda: None)
     access = settings.service.access
     if stack and not access.permissions_boundary_arn:
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
     if stack:
+        r.part(lambda: check_project_stores(stack[0], "secretValues", settings.secret_values), lambda: None)
         r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
         r.part(lambda: _task_definition_fits(settings, *stack, region, others or {}), lambda: None)
     raise_any(
         redact(
             [config_error(error) for error in r.errors],
-            {key: value for key, value in raw.items() if key in secret and value is not None},
+            # Another namespace's secret key (``aws:defaultTags`` set with --secret) is hidden as well.
+            {key: value for key, value in {**raw, **(others or {})}.items() if key in secret and value is not None},
         )
     )
     return settings
@@ -1002,6 +1008,18 @@ def _task_definition_fits(
         f"a task definition within ECS's {TASK_DEFINITION_MAX_BYTES:,} bytes (Amazon ECS service quotas, "
         f'"Task definition max size"): it would take {whole:,}{tagged if tags else ""}; fewer or shorter entries',
     )
+
+
+#: The tag keys the program's resources carry of their own, beside the default tags: the stack's on the
+#: service, its security groups and rules, listener rule, key and scalable target; the role tag too on the
+#: load balancer's security group (a test holds every resource the program registers to one of these); and
+#: on a new VPC's subnets and route tables those awsx gives them (pulumi/pulumi-awsx awsx/ec2/vpc.ts:
+#: ``Name`` and ``SubnetType``; an awsx component's children are not seen under mocks).
+OWN_TAG_KEYS: tuple[tuple[str, ...], ...] = (
+    (STACK_TAG,),
+    (STACK_TAG, *LOAD_BALANCER_GROUP_TAG),
+    ("Name", "SubnetType"),
+)
 
 
 def _default_tags(others: Mapping[str, str]) -> dict[str, str]:

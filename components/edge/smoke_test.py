@@ -20,9 +20,9 @@ from .deployment_role import infrastructure_trust
 from .route_spec import RouteSpec
 from .smoke_test_rules import (
     FUNCTION_TIMEOUT_SECONDS,
-    REQUEST_TIMEOUT_SECONDS,
     STAGE,
     SmokeTestSpec,
+    function_environment,
     function_policy,
     hook_policy,
     smoke_url,
@@ -137,12 +137,9 @@ class SmokeTest(pulumi.ComponentResource):
             timeout=FUNCTION_TIMEOUT_SECONDS,
             # No vpc_config: it calls the load balancer's public address (smoke_test_rules, Reachability).
             environment={
-                "variables": {
-                    "URL": pulumi.Output.from_input(args.url).apply(lambda url: smoke_url(url, args.spec.path)),
-                    "HEADER_NAME": args.test_header[0],
-                    "HEADER_VALUE": args.test_header[1],
-                    "TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
-                }
+                "variables": pulumi.Output.from_input(args.url).apply(
+                    lambda url: function_environment(smoke_url(url, args.spec.path), args.test_header)
+                )
             },
             logging_config={"log_format": "Text", "log_group": logs.name},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),

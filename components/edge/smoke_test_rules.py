@@ -35,7 +35,7 @@ from ..errors import ConfigError, collect, raise_any
 from ..iam_policies import LOG_WRITE, check_role_path, log_streams
 from ..service.deployment_strategy import DeploymentStrategy
 from ..service.service_spec import ServiceSpec
-from .alb_rules import pattern_matches
+from .alb_rules import MAX_HEALTH_CHECK_PATH, pattern_matches
 
 #: botocore ``DeploymentLifecycleHookStage``: after the test rule has moved to the new revision, before
 #: any production traffic does.
@@ -48,6 +48,12 @@ REQUEST_TIMEOUT_SECONDS = 10
 #: that times out fails its invocation, and ECS rolls the deployment back.
 FUNCTION_TIMEOUT_SECONDS = 30
 INVOKE = "lambda:InvokeFunction"
+#: The function's environment, all variables together: "4 KB ... in aggregate" (Lambda quotas, "Function
+#: configuration, deployment, and execution"), read as 4,000 bytes of the variables' JSON (the request's
+#: ``Environment.Variables``), the stricter reading. The path is held to the health check path's 1,024
+#: characters, and ``function_environment`` of the longest path, host name (253, RFC 1035), port and test
+#: header (40 and 128 characters: ``parse_test_header``) fits it (a test proves it).
+MAX_ENVIRONMENT_BYTES = 4000
 #: RFC 3986 ``path-abempty`` characters, starting with ``/``, optionally a query.
 _PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(\?[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?")
 
@@ -87,9 +93,10 @@ class SmokeTestSpec:
         return self.service.log_retention_days if self.service is not None else check.DEFAULT_LOG_RETENTION_DAYS
 
     def _check_path(self) -> None:
-        if not _PATH.fullmatch(self.path):
+        if not _PATH.fullmatch(self.path) or len(self.path) > MAX_HEALTH_CHECK_PATH:
             raise ConfigError("SmokeTestSpec.path", self.path, "a URL path starting with / (RFC 3986 characters, "
-                "an optional ?query)")  # fmt: skip
+                f"an optional ?query) of at most {MAX_HEALTH_CHECK_PATH} characters (the function is handed it in "
+                "variables Lambda holds to 4 KB in all)")  # fmt: skip
 
 
 def check_smoke_test(
@@ -136,6 +143,21 @@ def check_smoke_test(
 def smoke_url(base_url: str, path: str) -> str:
     """The URL the function requests: the listener's URL (``LoadBalancer.url``) and the path."""
     return base_url.rstrip("/") + path
+
+
+def function_environment(url: str, test_header: tuple[str, str]) -> dict[str, str]:
+    """The function's environment variables: the URL it requests, with the test header."""
+    return {
+        "URL": url,
+        "HEADER_NAME": test_header[0],
+        "HEADER_VALUE": test_header[1],
+        "TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
+    }
+
+
+def environment_bytes(variables: dict[str, str]) -> int:
+    """The size ``MAX_ENVIRONMENT_BYTES`` bounds: the variables' JSON in UTF-8."""
+    return len(json.dumps(variables, separators=(",", ":"), ensure_ascii=False).encode())
 
 
 def function_policy(*, log_group_arn: str) -> str:

@@ -24,12 +24,14 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
+from ..autonames import check_autonames
 from ..naming import type_token
 from .build_tag import TAG_PREFIX, build_tag, platform_suffix
 from .ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
 from .image_spec import ImageSpec
 
 CACHE_TAG_PREFIX = "cache-"
+REPOSITORY = "aws:ecr/repository:Repository"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,7 +60,15 @@ class AppImage(pulumi.ComponentResource):
     tag: str
     """The content-derived tag (``build-<hash>``)."""
 
+    @staticmethod
+    def check_name(name: str, key: str = "name", value: str = "") -> None:
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when ECR would refuse the name
+        of a repository an ``AppImage`` called ``name`` creates: Pulumi auto-names them from it as it is,
+        and ECR takes lower case only."""
+        check_autonames(key, value or name, [(REPOSITORY, f"{name}-repo"), (REPOSITORY, f"{name}-cache-repo")])
+
     def __init__(self, name: str, args: AppImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.check_name(name)
         super().__init__(type_token("app_image", "AppImage"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.platforms = args.spec.platforms

@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from ..edge.service_route import ServiceRoute
 from ..edge.service_route_args import ServiceRouteArgs
 from ..iam_policies import default_boundary_arn, role_path, stack_tag
-from ..naming import security_group_names, type_token
+from ..naming import type_token
 from ..observability.alarm_topic import AlarmTopic
 from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
@@ -23,7 +23,9 @@ from .container_definition import CONTAINER_NAME
 from .deployment_strategy import DeploymentStrategy, deployment_configuration
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
+from .secrets import check_project_stores
 from .service_autoscaling import ServiceAutoscaling, ServiceAutoscalingArgs
+from .service_names import check_children
 from .service_spec import ServiceSpec
 from .sidecar import check_pullable_under_default_boundary
 
@@ -62,12 +64,9 @@ class FargateService(pulumi.ComponentResource):
     own (e.g. on a queue's backlog) takes its ``resource_id``, ``scalable_dimension`` and
     ``service_namespace``, and depends on it."""
 
-    @staticmethod
-    def check_name(name: str, key: str = "name", value: str = "", *, shifting: bool = False) -> None:
-        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS would refuse a name a
-        ``FargateService`` called ``name`` gives a child (its security group, its route's target groups)."""
-        ServiceRoute.check_name(name, key, value, shifting=shifting)
-        security_group_names(key, value or name, [f"{name}-sg"])
+    #: Raise ``ConfigError`` when AWS or the provider would refuse the name of a child a ``FargateService`` called
+    #: ``name`` registers, route or not (``check_children``).
+    check_name = staticmethod(check_children)
 
     @staticmethod
     def check_spec(spec: ServiceSpec, stack: str) -> None:
@@ -77,9 +76,10 @@ class FargateService(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FargateServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         access, route_spec = args.spec.access, args.spec.route
-        if route_spec is not None:
-            self.check_name(name, shifting=route_spec.deployment.shifts_traffic)
+        shifting = route_spec is not None and route_spec.deployment.shifts_traffic
+        self.check_name(name, routed=args.route is not None, shifting=shifting, monitored=args.alarms is not None)
         self.check_spec(args.spec, pulumi.get_stack().lower())
+        check_project_stores(pulumi.get_project(), "FargateServiceArgs.secret_values", args.secret_values)
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)

@@ -23,7 +23,7 @@ from ..iam_policies import (
 from ..naming import account_unique, type_token
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
-from .secrets import resource_arn
+from .secrets import parameter_role, resource_arn
 from .service_spec import ServiceSpec
 from .writable_paths import task_volumes
 
@@ -128,7 +128,7 @@ class FargateTask(pulumi.ComponentResource):
         key = self._parameter_key(exec_role) if self._args.secret_values else None
         stored = {
             secret: aws.ssm.Parameter(
-                f"{self._name}-secret-{secret.lower().replace('_', '-')}",
+                f"{self._name}-{parameter_role(secret)}",
                 # Parameter names are unique per account and region: the project and stack keep copies
                 # apart, and the stack's own path (``/PROJECT/STACK/``) is all its roles' boundary reaches.
                 name=f"/{pulumi.get_project()}/{pulumi.get_stack().lower()}/{self._name}/{secret}",

@@ -59,6 +59,29 @@ def secret_name(key: str, name: str) -> str:
     return name
 
 
+def parameter_role(name: str) -> str:
+    """The role part of the Pulumi name of the SSM parameter holding the secret value ``name``
+    (``<service>-secret-db-key`` for ``DB_KEY``): Pulumi names are lower case with hyphens here, so names
+    that differ only in case share it (``names_apart``)."""
+    return f"secret-{name.lower().replace('_', '-')}"
+
+
+def names_apart(key: str, names: Iterable[str]) -> None:
+    """Raise when two secret value names make one parameter name (``parameter_role``): Pulumi refuses a
+    second resource of the same type and name (duplicate URN), after the image is pushed."""
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(parameter_role(name), name)
+        if other != name:
+            raise ConfigError(
+                key,
+                [other, name],
+                f"names apart in lower case: {other} and {name} would both be stored as the parameter resource "
+                f"<service>-{parameter_role(name)} (names are case-sensitive in the container, not in Pulumi's "
+                "resource names here)",
+            )
+
+
 def resource_arn(value_from: str) -> str | None:
     """The ARN the execution role needs for a ``valueFrom``: the parameter, or the secret's full ARN
     without its JSON key, stage and version; None when it is neither (a partial secret ARN included)."""
@@ -144,6 +167,29 @@ def stack_prefixes(project: str, stack: str) -> tuple[str, str]:
     Manager secrets named ``<project>/<stack>/...``. The stack's permissions boundary
     (``docs/iam-boundary.json``, ``ReadStackSecrets``) lets its roles read there and nowhere else."""
     return f"/{project}/{stack}/", f"{project}/{stack}/"
+
+
+#: What a project's name may not start with (in any case) when it stores secret values: its parameters are
+#: named ``/<project>/...`` and SSM refuses a name "prefixed with "aws" or "ssm" (case-insensitive)" (botocore
+#: ssm PutParameter:Name), and its key's alias ``alias/<project>/...``, where the provider refuses one beginning
+#: ``alias/aws`` (terraform-provider-aws internal/service/kms/validate.go validName) and KMS ``alias/aws/``
+#: (botocore kms CreateAlias:AliasName).
+RESERVED_PROJECT_PREFIXES = ("aws", "ssm")
+
+
+def check_project_stores(project: str, key: str, secret_value_names: Iterable[str]) -> None:
+    """Raise ``ConfigError`` (as ``key``) when the secret values of a project named ``project`` would be
+    stored under a name SSM or KMS reserves."""
+    names = sorted(secret_value_names)
+    reserved = next((p for p in RESERVED_PROJECT_PREFIXES if project.lower().startswith(p)), None)
+    if names and reserved:
+        raise ConfigError(
+            key,
+            names,
+            f"no secret values in the Pulumi project {project!r} (Pulumi.yaml name): they would be stored as "
+            f"/{project}/... with the key alias alias/{project}/..., and SSM refuses a parameter name starting "
+            f"with {reserved} in any case (KMS, an alias starting alias/aws): rename the project",
+        )
 
 
 def check_within_stack(references: Mapping[str, str], project: str, stack: str) -> None:

@@ -12,7 +12,7 @@ from .. import validation as check
 from ..errors import ConfigError, collect
 from ..iam_policies import check_role_path
 from ..security_group_quota import SecurityGroupQuota
-from .secrets import check_reference, secret_name
+from .secrets import check_reference, names_apart, secret_name
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +75,7 @@ class ServiceAccess:
         """A name is a secret reference or a secret value, once: never both."""
         if len(set(self.secret_value_names)) != len(self.secret_value_names):
             raise ConfigError("ServiceAccess.secret_value_names", list(self.secret_value_names), "each name once")
+        names_apart("ServiceAccess.secret_value_names", self.secret_value_names)
         both = sorted(self.secrets.keys() & set(self.secret_value_names))
         if both:
             allowed = f"a name not also in ServiceAccess.secrets ({both[0]} is in both)"

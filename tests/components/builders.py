@@ -44,6 +44,7 @@ def service(
     exec_key: str = "",
     route: Literal["default"] | None = "default",
     autoscaling: Autoscaling | None = None,
+    name: str = "svc",
     **overrides: Any,
 ) -> FargateService:
     """A service behind a listener (its catch-all, unless ``route_spec`` or the spec's own route says
@@ -67,7 +68,7 @@ def service(
     cluster: Cluster | ExistingCluster
     if cluster_arn is None:
         cluster = Cluster(
-            "svc",
+            name,
             ClusterSpec(
                 container_insights=container_insights, default_strategy=spec.strategy,
                 exec_logging=spec.enable_execute_command, exec_kms_key_arn=exec_kms_key_arn,
@@ -89,7 +90,7 @@ def service(
         "route": load_balancer if routed is not None else None,
         "secret_values": secret_values,
     } | overrides
-    return FargateService("svc", FargateServiceArgs(**args))
+    return FargateService(name, FargateServiceArgs(**args))
 
 
 def published_metrics(mocks: RecordingMocks) -> set[MetricId]:

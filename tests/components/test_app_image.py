@@ -211,3 +211,15 @@ def test_bad_image_arguments_are_rejected_naming_the_key(overrides: dict, key: s
     with pytest.raises(ConfigError) as error:
         ImageSpec(**{"context": DOCKER, **overrides})
     assert error.value.key == key
+
+
+@pytest.mark.parametrize(("name", "says"), [("App", "characters an ECR repository name takes"), ("a" * 237, "at most")])
+def test_a_name_ecr_would_refuse_for_its_repositories_is_refused_before_anything_is_registered(
+    mocked, name: str, says: str
+) -> None:
+    """Pulumi auto-names the repositories from the name as it is (not lower-cased); ECR takes lower case only."""
+    created: list[AppImage] = []
+    with pytest.raises(ConfigError) as error:
+        mocked(lambda: created.append(AppImage(name, AppImageArgs(spec=ImageSpec(context=DOCKER)))))
+    assert (error.value.key, error.value.value) == ("name", name) and says in error.value.allowed
+    assert created == []

@@ -18,7 +18,7 @@ from components.service.service_spec import HealthCheck, ServiceSpec
 from tests.components.builders import CATCH_ALL, IMAGE, LB_SUFFIX, service
 from tests.models.aws_contract import CONTRACT
 from tests.models.cloudwatch import alarm_metrics
-from tools.offline import RecordingMocks, Registered
+from tools.offline import RecordingMocks, Registered, run_mocked
 
 SERVICE = "aws:ecs/service:Service"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
@@ -587,3 +587,17 @@ def test_an_exec_key_is_the_cluster_s_so_a_cluster_that_brings_its_own_cannot_be
     with pytest.raises(ConfigError) as error:
         ExistingCluster(arn=CLUSTER_ARN, exec_kms_key_arn="alias/exec")
     assert error.value.key == "ExistingCluster.exec_kms_key_arn"
+
+
+def test_each_secret_value_keeps_the_parameter_name_earlier_releases_registered_it_under(mocked) -> None:
+    mocks = mocked(lambda: service(secret_values={"DB_KEY": "a", "Api_Token": "b"}))
+    names = sorted(r.name for r in mocks.resources if r.type == "aws:ssm/parameter:Parameter")
+    assert names == ["svc-secret-api-token", "svc-secret-db-key"]
+
+
+def test_secret_values_of_a_service_in_a_project_named_aws_are_refused_before_anything_is_registered() -> None:
+    created: list[Any] = []
+    with pytest.raises(ConfigError) as error:
+        run_mocked(lambda: created.append(service(secret_values={"TOKEN": "t"})), project="aws")
+    assert error.value.key == "FargateServiceArgs.secret_values" and "Pulumi project 'aws'" in error.value.allowed
+    assert created == []

@@ -85,12 +85,41 @@ _JAVA_SPELLINGS = {
 }
 
 
+#: Java's ``\w``, ``\d`` and ``\s`` are ASCII-only (java.util.regex.Pattern without UNICODE_CHARACTER_CLASS),
+#: while its ``\p{L}``-style classes span Unicode. The regex module's ASCII flag would narrow both (under it
+#: ``\p{L}`` takes no ``é``), so the ASCII classes are spelled out instead.
+_JAVA_ASCII = {"w": "A-Za-z0-9_", "d": "0-9", "s": " \\t\\n\\x0B\\f\\r"}
+
+
+def _ascii_classes(pattern: str) -> str:
+    r"""``pattern`` with Java's ASCII ``\w \d \s`` (and ``\W \D \S`` outside a set) spelled out."""
+    out: list[str] = []
+    in_set, index = False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            body = _JAVA_ASCII.get(escaped.lower())
+            if body is None:
+                out.append(pattern[index : index + 2])
+            elif escaped.islower():
+                out.append(body if in_set else f"[{body}]")
+            else:
+                assert not in_set, f"{pattern}: a negated class inside a set"
+                out.append(f"[^{body}]")
+            index += 2
+            continue
+        in_set = (in_set or char == "[") and not (in_set and char == "]")
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 @functools.cache
 def _java_pattern(pattern: str) -> regex.Pattern[str]:
     for java, python in _JAVA_SPELLINGS.items():
         pattern = pattern.replace(java, python)
-    # Java's \w and \d are ASCII-only; \p{L} classes still span Unicode under this flag.
-    return regex.compile(pattern, regex.ASCII)
+    return regex.compile(_ascii_classes(pattern))
 
 
 def shape_problems(shape: Shape, value: Any, where: str) -> list[str]:

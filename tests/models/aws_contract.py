@@ -44,6 +44,7 @@ from tests.models.aws_api import (
     shape_at,
     shape_problems,
 )
+from tests.models.go_cidr import go_accepts_ipv4_cidr
 
 AUTONAME_SUFFIX = "-0a1b2c3"
 """What pulumi-aws appends: a hyphen and 7 random hex characters."""
@@ -341,11 +342,9 @@ def _header_name(name: Any) -> list[str]:
 
 
 def _ipv4_cidr(value: Any) -> list[str]:
-    try:
-        ipaddress.IPv4Network(value, strict=True)
-    except ValueError as error:
-        return [f"{value!r}: not an IPv4 CIDR ({error})"]
-    return []
+    return (
+        [] if go_accepts_ipv4_cidr(str(value)) else [f"{value!r}: not an IPv4 network as Go's net.ParseCIDR reads it"]
+    )
 
 
 def _vpc_cidr(value: Any) -> list[str]:

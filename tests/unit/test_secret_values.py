@@ -2,12 +2,17 @@
 AWS input contract (``tests/models/aws_contract.py``, standard-tier size and no ``{{...}}``) is the
 model, and no refusal shows the value."""
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import HIDDEN, ConfigError
-from components.service.secrets import parse_values
+from components.service.secrets import check_project_stores, parse_values
+from components.service.service_access import ServiceAccess
+from settings import load_settings
+from tests.models.aws_api import documentation
 from tests.models.aws_contract import RULES
 
 SSM_VALUE = RULES["aws:ssm/parameter:Parameter"]["value"]
@@ -56,3 +61,67 @@ def test_a_value_of_exactly_4_kb_and_lone_braces_are_accepted() -> None:
         "C": "{{",
         "D": "}}{{",
     }
+
+
+def pulumi_name(service: str, name: str) -> str:
+    """The Pulumi name a service gives the parameter of the secret value ``name``, as every release has
+    (``FargateTask``): two resources of one type may not share it (the engine's duplicate URN error)."""
+    return f"{service}-secret-{name.lower().replace('_', '-')}"
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,3}", fullmatch=True), min_size=1, max_size=4, unique=True))
+def test_secret_value_names_are_accepted_exactly_when_their_parameters_get_distinct_pulumi_names(
+    names: list[str],
+) -> None:
+    try:
+        ServiceAccess(secret_value_names=tuple(names))
+        accepted = True
+    except ConfigError:
+        accepted = False
+    assert accepted == (len({pulumi_name("svc", name) for name in names}) == len(names))
+
+
+def test_names_differing_only_in_case_are_refused_naming_both_and_the_parameter() -> None:
+    with pytest.raises(ConfigError) as error:
+        ServiceAccess(secret_value_names=("DB_KEY", "db_key"))
+    assert error.value.key == "ServiceAccess.secret_value_names" and error.value.value == HIDDEN
+    assert "DB_KEY and db_key" in error.value.allowed and "secret-db-key" in error.value.allowed
+
+
+def ssm_refuses(name: str) -> bool:
+    """botocore ssm PutParameter:Name: "A parameter name can't be prefixed with "aws" or "ssm"
+    (case-insensitive)", read as holding for a path's first level too, the stricter reading."""
+    return name.lstrip("/").lower().startswith(("aws", "ssm"))
+
+
+def provider_refuses_alias(alias: str) -> bool:
+    """terraform-provider-aws internal/service/kms/validate.go validName: ``^(alias\\/aws)``; KMS reserves
+    ``alias/aws/`` (botocore kms CreateAlias:AliasName), in any case read as the stricter reading."""
+    return alias.lower().startswith("alias/aws")
+
+
+@given(st.text(st.sampled_from("aAwWsSmM-_."), min_size=1, max_size=6), st.booleans())
+def test_a_project_may_store_secret_values_exactly_when_ssm_and_kms_take_their_names(
+    project: str, with_values: bool
+) -> None:
+    names = ["TOKEN"] if with_values else []
+    try:
+        check_project_stores(project, "secretValues", names)
+        accepted = True
+    except ConfigError:
+        accepted = False
+    refused = ssm_refuses(f"/{project}/dev/dev-app/TOKEN") or provider_refuses_alias(f"alias/{project}/dev-app/secrets")
+    assert accepted == (not with_values or not refused)
+
+
+def test_the_ssm_and_kms_rules_are_those_aws_documents() -> None:
+    assert 'can\'t be prefixed with " aws " or " ssm " (case-insensitive)' in documentation("ssm", "PutParameter:Name")
+    assert "cannot begin with alias/aws/" in documentation("kms", "CreateAlias:AliasName")
+
+
+@pytest.mark.parametrize("project", ["aws", "AWS", "Ssm-tools"])
+def test_secret_values_in_a_project_named_for_aws_or_ssm_are_refused_naming_the_project(project: str) -> None:
+    values = json.dumps(["TOKEN=abcdef"])
+    with pytest.raises(ConfigError) as error:
+        load_settings({"secretValues": values}, frozenset({"secretValues"}), stack=(project, "dev"))
+    assert error.value.key == "secretValues" and f"Pulumi project {project!r}" in error.value.allowed

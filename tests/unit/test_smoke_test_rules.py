@@ -7,12 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from components.edge.alb_rules import MAX_HEALTH_CHECK_PATH
 from components.edge.smoke_test_rules import (
     ANY_ADDRESS,
     INVOKE,
+    MAX_ENVIRONMENT_BYTES,
     STAGE,
     SmokeTestSpec,
     check_smoke_test,
+    environment_bytes,
+    function_environment,
     function_policy,
     hook_policy,
     smoke_url,
@@ -164,3 +168,30 @@ def test_a_smoke_test_for_a_service_keeps_its_log_as_long_as_the_service_without
     spec = SmokeTestSpec(path="/health", service=service)
     assert (spec.function_log_retention_days, judged) == (365, [])
     assert SmokeTestSpec(path="/health").function_log_retention_days == ServiceSpec().log_retention_days
+
+
+#: The longest URL the function may be given: https, a host name of DNS's 253 characters, a port.
+LONGEST_BASE = "https://" + ".".join(["a" * 63] * 3 + ["a" * 61]) + ":65535"
+
+
+@given(
+    st.text(st.sampled_from("/aZ09-._~!$&'()*+,;=:@%?"), max_size=40),
+    st.integers(0, MAX_ENVIRONMENT_BYTES),
+)
+def test_every_path_the_spec_takes_fits_the_functions_environment_with_the_longest_url_and_header(
+    text: str, padding: int
+) -> None:
+    path = "/" + "a" * padding + text
+    try:
+        SmokeTestSpec(path=path)
+    except ConfigError:
+        return  # refused: it never reaches the function
+    variables = function_environment(smoke_url(LONGEST_BASE, path), ("h" * 40, "v" * 128))
+    assert environment_bytes(variables) <= MAX_ENVIRONMENT_BYTES
+
+
+def test_a_path_longer_than_the_health_check_path_may_be_is_refused() -> None:
+    SmokeTestSpec(path="/" + "a" * (MAX_HEALTH_CHECK_PATH - 1))
+    with pytest.raises(ConfigError) as error:
+        SmokeTestSpec(path="/" + "a" * MAX_HEALTH_CHECK_PATH)
+    assert error.value.key == "SmokeTestSpec.path" and f"at most {MAX_HEALTH_CHECK_PATH}" in error.value.allowed
