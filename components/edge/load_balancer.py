@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX, access_log_bucket_policy, stack_tag
-from ..naming import bucket_names, security_group_names, type_token
+from ..naming import bucket_names, security_group_names, type_token, unprefixed
 from .alb_rules import autonamed_elb_names
 from .domain import TLS_POLICY
 from .elb_log_delivery import log_delivery_principal
@@ -60,6 +60,8 @@ class LoadBalancer(pulumi.ComponentResource):
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.check_name(name)
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
+        if warning := unprefixed("LoadBalancer", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         child = pulumi.ResourceOptions(parent=self)
         sg = self._security_group(name, args, child)
         alb, self.access_log_bucket = self._load_balancer(name, args, sg, child)

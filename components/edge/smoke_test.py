@@ -14,7 +14,7 @@ import pulumi_aws as aws
 
 from ..errors import ConfigError
 from ..iam_policies import default_boundary_arn, lambda_trust, role_path
-from ..naming import type_token
+from ..naming import type_token, unprefixed
 from . import smoke_test_handler
 from .deployment_role import infrastructure_trust
 from .route_spec import RouteSpec
@@ -71,6 +71,8 @@ class SmokeTest(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SmokeTestArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("smoke_test", "SmokeTest"), name, None, opts)
+        if warning := unprefixed("SmokeTest", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         project, stack = pulumi.get_project(), pulumi.get_stack().lower()
         partition = aws.get_partition_output(opts=invoke).partition

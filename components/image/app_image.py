@@ -22,7 +22,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
-from ..naming import type_token
+from ..naming import type_token, unprefixed
 from .build_tag import TAG_PREFIX, build_tag, platform_suffix
 from .ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
 from .image_spec import ImageSpec
@@ -58,6 +58,8 @@ class AppImage(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AppImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("app_image", "AppImage"), name, None, opts)
+        if warning := unprefixed("AppImage", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         child = pulumi.ResourceOptions(parent=self)
         self.platforms = args.spec.platforms
         self.tag = build_tag(

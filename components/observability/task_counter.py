@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..iam_policies import default_boundary_arn, lambda_trust, role_path, task_counter_policy
-from ..naming import type_token
+from ..naming import type_token, unprefixed
 from . import task_counter_handler
 
 #: The newest Python runtime Lambda offers (cdk-nag AwsSolutions-L1 asks for the latest).
@@ -54,6 +54,8 @@ class TaskCounter(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TaskCounterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("task_counter", "TaskCounter"), name, None, opts)
+        if warning := unprefixed("TaskCounter", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         child = pulumi.ResourceOptions(parent=self)
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
         boundary = args.permissions_boundary_arn or pulumi.Output.all(

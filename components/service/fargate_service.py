@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from ..edge.service_route import ServiceRoute
 from ..edge.service_route_args import ServiceRouteArgs
 from ..iam_policies import default_boundary_arn, role_path, stack_tag
-from ..naming import security_group_names, type_token
+from ..naming import security_group_names, task_names, type_token, unprefixed
 from ..observability.alarm_topic import AlarmTopic
 from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
@@ -83,6 +83,9 @@ class FargateService(pulumi.ComponentResource):
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
+        taken = task_names(pulumi.get_project(), name, secrets=bool(args.secret_values), dashboard=bool(args.alarms))
+        if warning := unprefixed("FargateService", name, pulumi.get_stack(), opts, taken):
+            pulumi.log.warn(warning, self)
         self._role_path = access.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower())
         self._boundary = self._boundary_arn()
         cluster = args.cluster if isinstance(args.cluster, Cluster) else None

@@ -4,7 +4,6 @@ container's secrets (awsx's ``FargateTaskDefinition``): what one task of a servi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,7 +19,7 @@ from ..iam_policies import (
     stack_tag,
     task_trust,
 )
-from ..naming import account_unique, type_token
+from ..naming import account_unique, secrets_alias, task_names, type_token, unprefixed
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
 from .secrets import resource_arn
@@ -67,6 +66,9 @@ class FargateTask(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
+        taken = task_names(pulumi.get_project(), name, secrets=bool(args.secret_values), dashboard=False)
+        if warning := unprefixed("FargateTask", name, pulumi.get_stack(), opts, taken):
+            pulumi.log.warn(warning, self)
         # Up to 0.4.0 these were the children of the service this task now belongs to (a task of no parent
         # is new: nothing to alias).
         parent = opts.parent if opts is not None else None
@@ -154,8 +156,7 @@ class FargateTask(pulumi.ComponentResource):
         )
         aws.kms.Alias(
             f"{name}-secrets-key-alias",
-            # Alias names take letters, digits, / _ - (botocore kms CreateAlias:AliasName).
-            name=re.sub(r"[^a-zA-Z0-9/_-]", "-", f"alias/{project}/{name}/secrets"),
+            name=secrets_alias(project, name),
             target_key_id=key.key_id,
             opts=self._child,
         )
