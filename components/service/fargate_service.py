@@ -1,9 +1,7 @@
 """An ARM64 Fargate service on FARGATE_SPOT with an on-demand base, in a ``Cluster`` (or an existing one),
-optionally reached through a load balancer (``route``: a ``ServiceRoute``).
-
-Built from ``pulumi_aws`` resources rather than awsx so that every child is visible to tests under
-mocks and to policy packs (awsx components are remote: mocks see none of their children).
-"""
+optionally reached through a load balancer (``route``: a ``ServiceRoute``). Built from ``pulumi_aws``
+resources rather than awsx so that every child is visible to tests under mocks and to policy packs (awsx
+components are remote: mocks see none of their children)."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ import pulumi_aws as aws
 from ..edge.service_route import ServiceRoute
 from ..edge.service_route_args import ServiceRouteArgs
 from ..iam_policies import default_boundary_arn, role_path, stack_tag
-from ..naming import security_group_names, task_names, type_token, unprefixed
+from ..naming import security_group_names, type_token
 from ..observability.alarm_topic import AlarmTopic
 from ..observability.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitoringArgs
@@ -83,9 +81,6 @@ class FargateService(pulumi.ComponentResource):
         super().__init__(type_token("fargate_service", "FargateService"), name, None, opts)
         self._name, self._args = name, args
         self._child = pulumi.ResourceOptions(parent=self)
-        taken = task_names(pulumi.get_project(), name, secrets=bool(args.secret_values), dashboard=bool(args.alarms))
-        if warning := unprefixed("FargateService", name, pulumi.get_stack(), opts, taken):
-            pulumi.log.warn(warning, self)
         self._role_path = access.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower())
         self._boundary = self._boundary_arn()
         cluster = args.cluster if isinstance(args.cluster, Cluster) else None
@@ -139,8 +134,10 @@ class FargateService(pulumi.ComponentResource):
         return pulumi.Output.all(partition, account).apply(lambda v: default_boundary_arn(v[0], v[1], project, stack))
 
     def _task(self, cluster: Cluster | None) -> FargateTask:
-        """The task; with an existing cluster, ECS Exec's key is the one ``ExistingCluster`` names."""
+        """The first child, after any warning on its name; ECS Exec's key is ``ExistingCluster``'s."""
         args = self._args
+        if warning := args.unprefixed(self._name, pulumi.get_stack(), pulumi.get_project()):
+            pulumi.log.warn(warning, self)
         return FargateTask(
             self._name,
             FargateTaskArgs(

@@ -11,7 +11,9 @@ import pulumi
 import pulumi_aws as aws
 
 from ..edge.service_route_args import Route
+from ..errors import collect
 from ..iam_policies import (
+    check_role_path,
     ecr_repository_arn,
     exec_command_policy,
     execution_policy,
@@ -20,9 +22,11 @@ from ..iam_policies import (
     task_trust,
 )
 from ..naming import account_unique, secrets_alias, task_names, type_token, unprefixed
+from ..validation import kms_key_arn, policy_arn
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
 from .secrets import resource_arn
+from .service_access import check_secret_values
 from .service_spec import ServiceSpec
 from .writable_paths import task_volumes
 
@@ -49,6 +53,18 @@ class FargateTaskArgs:
     route: Route | None = None
     """With ``ServiceSpec.route``: the load balancer that routes to the task, whose idle timeout (judged by
     its ``LoadBalancerSpec``) the app's HTTP timeouts outlast. Default None: the ALB's default, 60 s."""
+
+    def __post_init__(self) -> None:
+        # What a FargateService checks in its own args and spec, for a task built alone.
+        boundary = self.permissions_boundary_arn
+        collect(
+            lambda: check_role_path("FargateTaskArgs.role_path", self.role_path),
+            lambda: (
+                policy_arn("FargateTaskArgs.permissions_boundary_arn", boundary) if isinstance(boundary, str) else None
+            ),
+            lambda: check_secret_values("FargateTaskArgs.secret_values", self.secret_values, self.spec.access),
+            lambda: kms_key_arn("FargateTaskArgs.exec_kms_key_arn", self.exec_kms_key_arn),
+        )
 
 
 class FargateTask(pulumi.ComponentResource):
