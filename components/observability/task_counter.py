@@ -49,9 +49,8 @@ class TaskCounterArgs:
 
     def __post_init__(self) -> None:
         # Plain values only: an Output (another component's, a stack reference's) is AWS's to judge.
-        arn, boundary = self.cluster_arn, self.permissions_boundary_arn
+        boundary = self.permissions_boundary_arn
         collect(
-            lambda: check.cluster_arn("TaskCounterArgs.cluster_arn", arn) if isinstance(arn, str) else None,
             lambda: check.metric_namespace("TaskCounterArgs.namespace", self.namespace),
             lambda: check.log_retention("TaskCounterArgs.log_retention_days", self.log_retention_days),
             lambda: check_role_path("TaskCounterArgs.role_path", self.role_path) if self.role_path else None,

@@ -65,7 +65,6 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "retention of 10 days": (lambda: task_counter(log_retention_days=10), "TaskCounterArgs.log_retention_days"),
     "role path without slashes": (lambda: task_counter(role_path="nope"), "TaskCounterArgs.role_path"),
     "empty namespace": (lambda: task_counter(namespace=""), "TaskCounterArgs.namespace"),
-    "cluster name for its ARN": (lambda: task_counter(cluster_arn="dev-app"), "TaskCounterArgs.cluster_arn"),
     "counter boundary no ARN": (
         lambda: task_counter(permissions_boundary_arn="boundary"),
         "TaskCounterArgs.permissions_boundary_arn",
@@ -105,11 +104,10 @@ def test_a_component_given_a_bad_value_in_its_args_refuses_it_by_field_and_regis
 def test_a_task_counter_names_every_bad_value_of_its_args_at_once() -> None:
     with pytest.raises(ConfigError) as error:
         TaskCounterArgs(
-            cluster_arn="dev-app", cluster_name="c", service_name="s", namespace=":N", log_retention_days=10,
+            cluster_arn=CLUSTER_ARN, cluster_name="c", service_name="s", namespace=":N", log_retention_days=10,
             role_path="nope", permissions_boundary_arn="boundary",
         )  # fmt: skip
     assert [e.key for e in error.value.errors] == [
-        "TaskCounterArgs.cluster_arn",
         "TaskCounterArgs.namespace",
         "TaskCounterArgs.log_retention_days",
         "TaskCounterArgs.role_path",
