@@ -33,7 +33,13 @@ CANARY = RouteSpec(
 
 
 def task_counter(**bad: Any) -> TaskCounter:
-    args = {"cluster_arn": CLUSTER_ARN, "cluster_name": "dev-app", "service_name": "s", "namespace": "N"} | bad
+    args: dict[str, Any] = {
+        "cluster_arn": CLUSTER_ARN,
+        "cluster_name": "dev-app",
+        "service_name": "s",
+        "namespace": "N",
+    }
+    args |= bad
     return TaskCounter("dev-count", TaskCounterArgs(**args))
 
 
