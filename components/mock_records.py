@@ -29,3 +29,5 @@ class Registered:
     """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases``."""
     custom_timeouts: dict[str, str] = field(default_factory=dict)
     """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
+    retain_on_delete: bool = False
+    """``ResourceOptions.retain_on_delete``: a delete or replace leaves the cloud resource in place."""

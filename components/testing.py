@@ -185,8 +185,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Adds each request's parent, dependency URNs (``depends_on`` included) and ``ignore_changes`` to its
-    recorded resource."""
+    """Adds each request's parent, dependency URNs (``depends_on`` included) and options to its recorded
+    resource."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
@@ -202,6 +202,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             recorded.ignore_changes = list(request.ignoreChanges)
             recorded.aliases = list(request.aliases)
             recorded.custom_timeouts = {field.name: value for field, value in request.customTimeouts.ListFields()}
+            recorded.retain_on_delete = request.retainOnDelete
         return response
 
 

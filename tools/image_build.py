@@ -81,6 +81,8 @@ def build(
         layout = Path(scratch) / "image.tar"
         args = [
             "buildx", "build", "--platform", platform, "-f", str(context / dockerfile),
+            # The artifact a deploy pushes: docker-build 0.0.22 turns provenance off (client.go, Attests).
+            "--provenance=false",
             *base_contexts(env, context / dockerfile),
             "--cache-to", f"type=registry,ref={cache_ref},image-manifest=true,oci-mediatypes=true,mode=max",
             "--output", f"type=oci,dest={layout}",

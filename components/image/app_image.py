@@ -1,10 +1,12 @@
 """The app image: built for linux/arm64 (optionally amd64 too), pushed to ECR, pinned by digest.
 
-Two rules of the real services shape it (``docs/decisions.md``, "Image tags"):
+Three rules of the real services shape it (``docs/decisions.md``, "Image tags"):
 - pulumi-docker-build rebuilds and re-pushes on more than the content (paths, file modes, a secret
   appearing, lost state, a revert to an earlier build), and ECR refuses any push to an existing
   immutable tag. The deploy's own ``build-*`` tags are therefore the one mutable namespace of the
   repository; every other tag stays immutable, and the task definition pins the digest.
+- docker-build deletes an image by digest when its resource is deleted or replaced, and an unchanged
+  rebuild has the same digest: the pushed images are retained, and the lifecycle policy expires them.
 - docker-build builds during previews and, although it never pushes then, it does export caches.
   The pushed image only *reads* the cache; a separate cache-only build with ``buildOnPreview: false``
   writes it, so a preview writes nothing and its inputs are the same in preview and update.
@@ -89,7 +91,9 @@ class AppImage(pulumi.ComponentResource):
                 sources=[image.ref for image in images],
                 push=True,
                 registry=registry,
-                opts=child,
+                # A new tag replaces the index, and docker-build's delete of the old one deletes its digest
+                # with every tag on it: the previous build, or this one when the content is the same.
+                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
             )
             self.image_ref = index.ref
         else:
@@ -173,7 +177,9 @@ class AppImage(pulumi.ComponentResource):
             f"{name}-image-{suffix}" if multi else f"{name}-image",
             tags=[pulumi.Output.format("{0}:{1}", repo.repository_url, tag)],
             push=True,
-            opts=child,
+            # Deleted (platforms changed) it would delete its digest, which the new build may share; the
+            # lifecycle policy expires old builds instead (docs/images.md, "What a deploy never deletes").
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
             **build,
         )
         # The same build again, after the push: a full hit on the local build cache that only exports

@@ -1,11 +1,16 @@
-"""ECR lifecycle rules that are safe for multi-arch image indexes.
+"""ECR lifecycle rules that keep whole builds, and never expire an image by age.
 
-A multi-arch push leaves per-platform manifests (and BuildKit's attestation manifests) *untagged*
-while a tagged index still points at them, and ECR's lifecycle evaluation does not follow index
-references. A plain "expire untagged after N days" rule therefore breaks live images. These rules
-are count-based instead: every build pushes its tagged and untagged manifests together, so keeping
-the newest N builds' worth of each keeps every manifest of those builds, and expires the manifests
-of older builds (including orphans of expired indexes) as a group.
+What a build pushes (pulumi-docker-build 0.0.22): one image under its ``build-*`` tag, or for a multi-arch
+build one image per platform, each tagged ``build-<hash>-<arch>``, and an index tagged ``build-<hash>`` that
+points at them. docker-build turns BuildKit's provenance attestation off (``provider/internal/client.go``:
+``Attests: {"provenance": nil}``), so a build pushes no attestation manifest. ECR's lifecycle evaluation
+does not follow index references and cannot see what a service runs, so the rules count, by push time:
+the newest ``keep_builds`` builds' tagged images (an index with its platform images), and the newest
+``keep_builds`` builds' worth of untagged images. Untagged images are the digests a moved ``build-*``
+tag left behind (the same tag rebuilt: a file mode, a secret appearing, lost state), which a rollback
+to the revision before may still pin, and the untagged children of an index pushed by other means
+(``docker buildx build --push`` adds an attestation manifest per platform); an age rule would delete
+those under a live image.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ def tagged_per_build(platform_count: int) -> int:
 
 
 def untagged_per_build(platform_count: int) -> int:
-    """Upper bound of untagged manifests one build pushes: a platform manifest and an attestation per platform."""
+    """Untagged images kept per build: room for a platform manifest and an attestation per platform, as an
+    index pushed with BuildKit's defaults has (docker-build's own builds push none; see the module)."""
     return 2 * platform_count
 
 

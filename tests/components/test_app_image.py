@@ -172,6 +172,20 @@ def test_multi_arch_builds_one_cached_image_per_platform_and_joins_them_in_an_in
     assert all(source.startswith(index["tag"] + "-") for source in index["sources"])
 
 
+@pytest.mark.parametrize("platforms", [1, 2], ids=["single", "multi-arch"])
+def test_what_was_pushed_stays_when_its_resource_is_replaced_or_deleted(
+    single: RecordingMocks, multi: RecordingMocks, platforms: int
+) -> None:
+    """docker-build deletes by digest (the live image, when a rebuild has the same one): the pushed images
+    and the index are retained and left to the lifecycle policy; the cache writer tags nothing, so its
+    delete removes nothing from a registry, and the repositories keep their own rule (``forceDelete``)."""
+    mocks = single if platforms == 1 else multi
+    retained = {r.name for r in mocks.resources if r.retain_on_delete}
+    kinds = ("docker-build:index:Index", IMAGE)
+    assert retained == {r.name for r in mocks.resources if r.type in kinds and r.inputs.get("push")}
+    assert len(retained) == (1 if platforms == 1 else 3)
+
+
 def test_multi_arch_lifecycle_windows_count_the_index_and_every_platform(multi: RecordingMocks) -> None:
     policy = json.loads(multi.find("aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle").inputs["policy"])
     counts = {rule["selection"]["tagStatus"]: rule["selection"]["countNumber"] for rule in policy["rules"]}

@@ -15,7 +15,9 @@ from tests.models.ecr import EcrRepository, ImageTagAlreadyExistsError
 from tools.offline import ACCOUNT, REGION, ROOT, Run, run_program
 
 REPO = "aws:ecr/repository:Repository"
+#: The maximal stack's image (tests/program/stacks.py, MAXIMAL): two platforms joined by an Index.
 MULTI_ARCH = {"dockerfile": "Dockerfile", "platforms": '["linux/arm64", "linux/amd64"]'}
+SINGLE_ARCH = {"dockerfile": "Dockerfile", "platforms": '["linux/arm64"]'}
 #: An app of the user's own (tests/program/test_own_app.py): its own context and Dockerfile.
 TINY = "tests/fixtures/tiny-app"
 OWN_APP = {"dockerContext": TINY, "dockerfile": "tiny.Dockerfile"}
@@ -35,17 +37,32 @@ def checkout(base: Path, name: str) -> Path:
 class Account:
     """ECR repositories and docker-build's state, carried from one deployment to the next."""
 
-    def __init__(self, *, mutability: str | None = None) -> None:
+    def __init__(self, *, mutability: str | None = None, retain: bool | None = None) -> None:
+        """``retain``, when given, stands in for each docker-build resource's ``retain_on_delete``."""
         self.repositories: dict[str, EcrRepository] = {}
         self.cache_writes: list[str] = []
         self.pushes: list[str] = []
-        self.engine = Engine(push=self._push, export_cache=self.cache_writes.append)
+        self.pinned: list[str] = []
+        """The image each deploy's task definition pins (its ``image_ref``), oldest first."""
+        self.children: dict[str, list[str]] = {}
+        """An index's digest -> its platform images' digests: pulling it pulls one of them."""
+        self.engine = Engine(push=self._push, export_cache=self.cache_writes.append, delete=self._delete)
         self._mutability = mutability
+        self.retain = retain
 
     def _push(self, ref: str, digest: str) -> None:
         url, tag = ref.rsplit(":", 1)
         self.pushes.append(ref)
         self.repositories[url].push(tag, digest)
+
+    def _delete(self, ref: str) -> None:
+        self.repositories[ref.split("@")[0].rsplit(":", 1)[0]].delete(ref.rsplit("@", 1)[1])
+
+    def can_pull(self, ref: str) -> bool:
+        """Whether a task can start from ``ref``: its image, and every platform image of an index, are held."""
+        repository = self.repositories[ref.split("@")[0].rsplit(":", 1)[0]]
+        digest = ref.rsplit("@", 1)[1]
+        return repository.can_pull(ref) and all(child in repository.images for child in self.children.get(digest, []))
 
     def deploy(self, root: Path, overrides: dict[str, str] | None = None, *, preview: bool = False) -> Run:
         run = run_program("dev", overrides, root=root)
@@ -56,8 +73,16 @@ class Account:
                 if self._mutability:
                     rule.mutability = self._mutability
                 self.repositories.setdefault(url, rule)
-        builds = [(r.type, r.name, r.inputs) for r in run.mocks.resources if r.type in (IMAGE, INDEX)]
-        self.engine.deploy(builds, root, preview=preview)
+        builds = [r for r in run.mocks.resources if r.type in (IMAGE, INDEX)]
+        retain = [r.retain_on_delete if self.retain is None else self.retain for r in builds]
+        registered = [(r.type, r.name, r.inputs, kept) for r, kept in zip(builds, retain, strict=True)]
+        self.engine.deploy(registered, root, preview=preview)
+        if not preview:
+            # The task definition pins the index of a multi-arch build, else the one pushed image.
+            pinned = [r for r in builds if r.type == INDEX] or [r for r in builds if r.inputs.get("push")]
+            self.pinned.append(self.engine.ref(pinned[0].name))
+            for index in (self.engine.state[r.name] for r in builds if r.type == INDEX):
+                self.children[index["digest"]] = [source.rsplit("@", 1)[1] for source in index["sources"]]
         return run
 
 
@@ -222,3 +247,94 @@ def test_the_program_registers_the_same_builds_in_a_preview_as_in_an_update(proj
         return [(r.name, r.inputs) for r in run.mocks.resources if r.type in (IMAGE, INDEX)]
 
     assert builds(preview=True) == builds(preview=False)
+
+
+def dockerfile_comment(root: Path, n: int) -> None:
+    dockerfile = root / "docker" / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text() + f"# note {n}\n")
+
+
+def app_change(root: Path, n: int) -> None:
+    server = root / "docker" / "app" / "server.js"
+    server.write_text(server.read_text() + f"// change {n}\n")
+
+
+def ignored_test(root: Path, n: int) -> None:
+    (root / "docker" / "app" / "test" / "extra.test.js").write_text(f"// test {n}\n")
+
+
+CHANGES = {"a Dockerfile comment": dockerfile_comment, "an app change": app_change, "an ignored test": ignored_test}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES)
+def test_no_redeploy_deletes_an_image_a_kept_task_definition_revision_pins(project: Path, change) -> None:
+    """Four deploys, within the ten builds dev keeps: every revision can still start a task (Spot
+    replacement, scale-out, a rollback) — a same-content rebuild and a new build alike."""
+    account = Account()
+    account.deploy(project, MULTI_ARCH)
+    for n in range(3):
+        change(project, n)
+        account.deploy(project, MULTI_ARCH)
+    assert [ref for ref in account.pinned if not account.can_pull(ref)] == []
+
+
+def test_moving_between_multi_and_single_arch_keeps_every_pinned_image(project: Path) -> None:
+    """The same content built for one platform is the same digest as that platform's image in the index."""
+    account = Account()
+    for overrides in (MULTI_ARCH, SINGLE_ARCH, MULTI_ARCH, SINGLE_ARCH):
+        account.deploy(project, overrides)
+    assert [ref for ref in account.pinned if not account.can_pull(ref)] == []
+
+
+@pytest.mark.parametrize("change", [dockerfile_comment, app_change], ids=["same digest", "new digest"])
+def test_without_retain_on_delete_the_replaced_index_takes_a_pinned_image_with_it(project: Path, change) -> None:
+    """The model is not vacuous: docker-build as registered before, without ``retain_on_delete``."""
+    account = Account(retain=False)
+    account.deploy(project, MULTI_ARCH)
+    change(project, 0)
+    account.deploy(project, MULTI_ARCH)
+    assert not all(account.can_pull(ref) for ref in account.pinned)
+
+
+def test_a_stack_deployed_without_retain_keeps_its_image_once_its_state_marks_the_index_retained(
+    project: Path,
+) -> None:
+    """The engine deletes a replaced resource by its *old* state's option, so the first deploy of this version
+    would still delete; ``"retainOnDelete": true`` set on the index in the state first (``pulumi stack export``,
+    edit, ``pulumi stack import``: docs/images.md, "Upgrading a multi-arch stack") avoids it."""
+    account = Account(retain=False)
+    account.deploy(project, MULTI_ARCH)
+    account.retain = None
+    account.engine.state["dev-app-index"]["retain"] = True
+    dockerfile_comment(project, 0)
+    account.deploy(project, MULTI_ARCH)
+    assert all(account.can_pull(ref) for ref in account.pinned)
+
+
+def test_the_first_deploy_after_upgrading_deletes_by_the_old_state(project: Path) -> None:
+    account = Account(retain=False)
+    account.deploy(project, MULTI_ARCH)
+    account.retain = None
+    dockerfile_comment(project, 0)
+    account.deploy(project, MULTI_ARCH)
+    assert not account.can_pull(account.pinned[-1]), "the same digest: the live image goes with the old index"
+
+
+def test_builds_that_never_ran_push_the_running_image_out_of_the_lifecycle_window(project: Path) -> None:
+    """The limit of a count-based policy (docs/images.md, "What the lifecycle policy expires"): ECR counts
+    pushes, never what a service runs. Image A runs; each later deploy pushes a build whose tasks never
+    become healthy, and the circuit breaker rolls the service back to A. After ``keepBuilds`` of them, A
+    expires and the next task start (a Spot replacement, a scale-out) cannot pull it."""
+    keep = {"keepBuilds": "3"}
+    account = Account()
+    run = account.deploy(project, keep)
+    running = account.pinned[0]
+    (repository,) = (r for url, r in account.repositories.items() if url.endswith("-app-repo"))
+    policy = run.mocks.find("aws:ecr/lifecyclePolicy:LifecyclePolicy", "dev-app-lifecycle").inputs["policy"]
+    kept = []
+    for n in range(3):
+        app_change(project, n)
+        account.deploy(project, keep)  # pushed, then rolled back: the service still runs A
+        repository.expire(policy)
+        kept.append(account.can_pull(running))
+    assert kept == [True, True, False]
