@@ -1,10 +1,16 @@
 """Names: the component type tokens (``<project>:<module>:<Class>``), and names AWS keeps unique per
 account (and region) where the program must set them itself."""
 
+from __future__ import annotations
+
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    import pulumi
 
 PROJECT = "graviton-node"
 #: S3's reserved bucket-name prefixes (S3 User Guide, "General purpose bucket naming rules").
@@ -25,6 +31,52 @@ def account_unique(project: str, name: str) -> str:
     the region too).
     """
     return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{name}")
+
+
+def secrets_alias(project: str, name: str) -> str:
+    """The KMS alias of the key a task called ``name`` stores its secret values with, in the characters alias
+    names take: letters, digits, ``/``, ``_``, ``-`` (botocore ``kms`` ``CreateAlias:AliasName``)."""
+    return re.sub(r"[^a-zA-Z0-9/_-]", "-", f"alias/{project}/{name}/secrets")
+
+
+def unprefixed(
+    component: str, name: str, stack: str, opts: pulumi.ResourceOptions | None, taken: Sequence[str] = ()
+) -> str:
+    """Why a ``component`` called ``name`` should start with the stack's name and ``-`` ("" when it does, or
+    when its parent is one of the package's components, which derived the name from its own, judged there).
+
+    The deployer documents scope every resource by that prefix (``repository/STACK-*``,
+    ``log-group:STACK-*``, ``alias/PROJECT/STACK-*``: docs/iam.md), and ``taken``, the names AWS keeps unique
+    per account (and region) that the component sets from ``name`` alone, are the same in every stack of
+    the project that names it so. A warning, not an error: a stack deployed under such a name keeps it
+    (a new name is a new resource), and one stack per account with its own deployer policy works.
+    """
+    stack = stack.lower()
+    parent = opts.parent if opts is not None else None
+    if name.startswith(f"{stack}-") or (parent is not None and parent.pulumi_resource_type.startswith(f"{PROJECT}:")):
+        return ""
+    reason = (
+        f"{component} {name!r} in stack {stack!r}: a name not starting with {stack + '-'!r} is refused by the "
+        'deployer documents (tools/deployer_policy.py scopes by that prefix; docs/reuse.md, "Names start with '
+        'the stack")'
+    )
+    if taken:
+        reason += f"; and another stack's {component} {name!r} takes the same {', '.join(taken)}"
+    return reason
+
+
+def task_names(project: str, name: str, *, secrets: bool, dashboard: bool) -> tuple[str, ...]:
+    """The names AWS keeps unique per account (and region) that a ``FargateService`` (or ``FargateTask``) called
+    ``name`` sets from it alone, each with what a second stack's of the same name does to it."""
+    return (
+        f"task family {account_unique(project, name)!r} (its revisions join the first stack's)",
+        *([f"KMS alias {secrets_alias(project, name)!r} (CreateAlias: AlreadyExistsException)"] if secrets else []),
+        *(
+            [f"dashboard '{account_unique(project, name + '-monitoring')}-<region>' (PutDashboard replaces it)"]
+            if dashboard
+            else []
+        ),
+    )
 
 
 def security_group_names(key: str, value: str, names: Sequence[str]) -> None:

@@ -192,6 +192,18 @@ def cluster_arn(key: str, value: str) -> str:
     return value
 
 
+#: A CloudWatch namespace: 1-255 characters, not starting with ":" (botocore ``cloudwatch`` ``Namespace``), "ASCII
+#: characters ..., except for control characters" (``PutMetricDataInput.Namespace``).
+_NAMESPACE = re.compile(r"[\x20-\x39\x3b-\x7e][\x20-\x7e]{0,254}")
+
+
+def metric_namespace(key: str, value: str) -> str:
+    """A CloudWatch metric namespace."""
+    if not _NAMESPACE.fullmatch(value):
+        raise ConfigError(key, value, "1-255 printable ASCII characters, the first not ':' (a CloudWatch namespace)")
+    return value
+
+
 def kms_key_arn(key: str, value: str, *, optional: bool = True) -> str:
     """A KMS key ARN, or (when ``optional``) empty."""
     if (value or not optional) and not (value.startswith("arn:") and ":kms:" in value and ":key/" in value):

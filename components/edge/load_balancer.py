@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..errors import ConfigError
 from ..iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX, access_log_bucket_policy, stack_tag
-from ..naming import bucket_names, security_group_names, type_token
+from ..naming import bucket_names, security_group_names, type_token, unprefixed
 from .alb_rules import autonamed_elb_names
 from .domain import TLS_POLICY
 from .elb_log_delivery import log_delivery_principal
@@ -28,6 +29,13 @@ class LoadBalancerArgs:
     spec: LoadBalancerSpec = field(default_factory=LoadBalancerSpec)
     """Listener, allowed CIDRs, idle timeout, access logs, deletion protection and domain (validated).
     Default: ``LoadBalancerSpec()``."""
+
+    def __post_init__(self) -> None:
+        # "[Application Load Balancers] You must specify subnets from at least two Availability Zones" (botocore
+        # elbv2 CreateLoadBalancerInput.Subnets): judged when the list is given here, not when it is an Output.
+        if isinstance(self.subnet_ids, list | tuple) and len(set(self.subnet_ids)) < 2:
+            allowed = "two or more subnets, in two or more Availability Zones"
+            raise ConfigError("LoadBalancerArgs.subnet_ids", list(self.subnet_ids), allowed)
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -60,6 +68,8 @@ class LoadBalancer(pulumi.ComponentResource):
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.check_name(name)
         super().__init__(type_token("load_balancer", "LoadBalancer"), name, None, opts)
+        if warning := unprefixed("LoadBalancer", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         child = pulumi.ResourceOptions(parent=self)
         sg = self._security_group(name, args, child)
         alb, self.access_log_bucket = self._load_balancer(name, args, sg, child)

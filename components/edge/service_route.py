@@ -19,7 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..iam_policies import role_path, stack_tag
-from ..naming import type_token
+from ..naming import type_token, unprefixed
 from ..observability.alarm_rules import alarm_definitions
 from ..observability.dashboard import route_widgets
 from ..service.app_contract import (
@@ -68,6 +68,8 @@ class ServiceRoute(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServiceRouteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.check_name(name, shifting=args.spec.deployment.shifts_traffic)
         super().__init__(type_token("service_route", "ServiceRoute"), name, None, opts)
+        if warning := unprefixed("ServiceRoute", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         # Up to 0.4.0 these were the children of the service this route now belongs to (a route of no
         # parent is new: nothing to alias).
         parent = opts.parent if opts is not None else None

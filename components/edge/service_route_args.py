@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigError, collect
 from ..observability.alarm_rules import Alarms
 from ..service.service_spec import ServiceSpec
+from ..validation import policy_arn
 from .route_spec import RouteSpec
 
 if TYPE_CHECKING:
@@ -64,7 +65,14 @@ class ServiceRouteArgs:
     None."""
 
     def __post_init__(self) -> None:
-        collect(self._check_service, lambda: check_alarm_dimension("ServiceRouteArgs.alarms", self.alarms, self.route))
+        boundary = self.permissions_boundary_arn
+        collect(
+            self._check_service,
+            lambda: check_alarm_dimension("ServiceRouteArgs.alarms", self.alarms, self.route),
+            lambda: (
+                policy_arn("ServiceRouteArgs.permissions_boundary_arn", boundary) if isinstance(boundary, str) else None
+            ),
+        )
 
     def _check_service(self) -> None:
         if self.service.route is None:

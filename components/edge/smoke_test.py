@@ -12,9 +12,10 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from ..errors import ConfigError
+from ..errors import ConfigError, collect
 from ..iam_policies import default_boundary_arn, lambda_trust, role_path
-from ..naming import type_token
+from ..naming import type_token, unprefixed
+from ..validation import policy_arn
 from . import smoke_test_handler
 from .deployment_role import infrastructure_trust
 from .route_spec import RouteSpec
@@ -49,6 +50,15 @@ class SmokeTestArgs:
     deploying account. Default empty."""
 
     def __post_init__(self) -> None:
+        boundary = self.permissions_boundary_arn
+        collect(
+            self._check_route,
+            lambda: (
+                policy_arn("SmokeTestArgs.permissions_boundary_arn", boundary) if isinstance(boundary, str) else None
+            ),
+        )
+
+    def _check_route(self) -> None:
         # What joins the spec to the route; each part validated itself (RouteSpec checks its header).
         if self.route.test_header is None or not self.route.deployment.shifts_traffic:
             allowed = f"a RouteSpec with a canary, linear or blueGreen deployment and a test_header (runs at {STAGE})"
@@ -71,6 +81,8 @@ class SmokeTest(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SmokeTestArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("smoke_test", "SmokeTest"), name, None, opts)
+        if warning := unprefixed("SmokeTest", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         project, stack = pulumi.get_project(), pulumi.get_stack().lower()
         partition = aws.get_partition_output(opts=invoke).partition

@@ -25,7 +25,7 @@ import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
 from ..autonames import check_autonames
-from ..naming import type_token
+from ..naming import type_token, unprefixed
 from .build_tag import TAG_PREFIX, build_tag, platform_suffix
 from .ecr_lifecycle import cache_lifecycle_policy, lifecycle_policy
 from .image_spec import ImageSpec
@@ -70,6 +70,8 @@ class AppImage(pulumi.ComponentResource):
     def __init__(self, name: str, args: AppImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.check_name(name)
         super().__init__(type_token("app_image", "AppImage"), name, None, opts)
+        if warning := unprefixed("AppImage", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         child = pulumi.ResourceOptions(parent=self)
         self.platforms = args.spec.platforms
         self.tag = build_tag(

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
-from ..naming import type_token
+from ..naming import type_token, unprefixed
 from .network_spec import NetworkSpec
 
 _NAT = {
@@ -36,6 +36,8 @@ class Network(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: NetworkSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("network", "Network"), name, None, opts)
+        if warning := unprefixed("Network", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         child = pulumi.ResourceOptions(parent=self)
         self.assign_public_ip = args.tasks_in_public_subnets
         if args.mode == "default":

@@ -14,8 +14,10 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from ..iam_policies import default_boundary_arn, lambda_trust, role_path, task_counter_policy
-from ..naming import type_token
+from .. import validation as check
+from ..errors import collect
+from ..iam_policies import check_role_path, default_boundary_arn, lambda_trust, role_path, task_counter_policy
+from ..naming import type_token, unprefixed
 from . import task_counter_handler
 
 #: The newest Python runtime Lambda offers (cdk-nag AwsSolutions-L1 asks for the latest).
@@ -45,6 +47,20 @@ class TaskCounterArgs:
     """Permissions boundary of the function's role. Empty: the stack's
     ``<project>-boundary-<stack>`` in the deploying account. Default empty."""
 
+    def __post_init__(self) -> None:
+        # Plain values only: an Output (another component's, a stack reference's) is AWS's to judge.
+        boundary = self.permissions_boundary_arn
+        collect(
+            lambda: check.metric_namespace("TaskCounterArgs.namespace", self.namespace),
+            lambda: check.log_retention("TaskCounterArgs.log_retention_days", self.log_retention_days),
+            lambda: check_role_path("TaskCounterArgs.role_path", self.role_path) if self.role_path else None,
+            lambda: (
+                check.policy_arn("TaskCounterArgs.permissions_boundary_arn", boundary)
+                if isinstance(boundary, str)
+                else None
+            ),
+        )
+
 
 class TaskCounter(pulumi.ComponentResource):
     """A scheduled Lambda function that publishes ``RunningTasks`` per ``CapacityProvider`` and ``DesiredTasks``."""
@@ -54,17 +70,15 @@ class TaskCounter(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TaskCounterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("task_counter", "TaskCounter"), name, None, opts)
+        if warning := unprefixed("TaskCounter", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         child = pulumi.ResourceOptions(parent=self)
         logs = aws.cloudwatch.LogGroup(f"{name}-logs", retention_in_days=args.log_retention_days, opts=child)
-        boundary = args.permissions_boundary_arn or pulumi.Output.all(
-            aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition,
-            aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
-        ).apply(lambda v: default_boundary_arn(v[0], v[1], pulumi.get_project(), pulumi.get_stack().lower()))
         role = aws.iam.Role(
             f"{name}-role",
             assume_role_policy=lambda_trust(),
             path=args.role_path or role_path(pulumi.get_project(), pulumi.get_stack().lower()),
-            permissions_boundary=boundary,
+            permissions_boundary=args.permissions_boundary_arn or self._default_boundary(),
             opts=child,
         )
         policy = aws.iam.RolePolicy(
@@ -112,3 +126,10 @@ class TaskCounter(pulumi.ComponentResource):
         aws.cloudwatch.EventTarget(f"{name}-target", rule=schedule.name, arn=function.arn, opts=child)
         self.function_name = function.name
         self.register_outputs({"function_name": self.function_name})
+
+    def _default_boundary(self) -> pulumi.Output[str]:
+        """The stack's ``<project>-boundary-<stack>`` in the deploying account."""
+        return pulumi.Output.all(
+            aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).partition,
+            aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
+        ).apply(lambda v: default_boundary_arn(v[0], v[1], pulumi.get_project(), pulumi.get_stack().lower()))

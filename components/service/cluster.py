@@ -9,7 +9,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from ..naming import type_token
+from ..naming import type_token, unprefixed
 from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
 from .cluster_spec import ClusterSpec
 
@@ -47,6 +47,8 @@ class Cluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ClusterSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("cluster", "Cluster"), name, None, opts)
+        if warning := unprefixed("Cluster", name, pulumi.get_stack(), opts):
+            pulumi.log.warn(warning, self)
         parent = opts.parent if opts is not None else None
         moved = pulumi.Alias(parent=pulumi.create_urn(name, FARGATE_SERVICE_TYPE, parent))
         child = pulumi.ResourceOptions(parent=self, aliases=[moved])

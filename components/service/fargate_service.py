@@ -1,9 +1,7 @@
 """An ARM64 Fargate service on FARGATE_SPOT with an on-demand base, in a ``Cluster`` (or an existing one),
-optionally reached through a load balancer (``route``: a ``ServiceRoute``).
-
-Built from ``pulumi_aws`` resources rather than awsx so that every child is visible to tests under
-mocks and to policy packs (awsx components are remote: mocks see none of their children).
-"""
+optionally reached through a load balancer (``route``: a ``ServiceRoute``). Built from ``pulumi_aws``
+resources rather than awsx so that every child is visible to tests under mocks and to policy packs (awsx
+components are remote: mocks see none of their children)."""
 
 from __future__ import annotations
 
@@ -136,8 +134,10 @@ class FargateService(pulumi.ComponentResource):
         return pulumi.Output.all(partition, account).apply(lambda v: default_boundary_arn(v[0], v[1], project, stack))
 
     def _task(self, cluster: Cluster | None) -> FargateTask:
-        """The task; with an existing cluster, ECS Exec's key is the one ``ExistingCluster`` names."""
+        """The first child, after any warning on its name; ECS Exec's key is ``ExistingCluster``'s."""
         args = self._args
+        if warning := args.unprefixed(self._name, pulumi.get_stack(), pulumi.get_project()):
+            pulumi.log.warn(warning, self)
         return FargateTask(
             self._name,
             FargateTaskArgs(

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 
 from ..edge.service_route_args import check_alarm_dimension
 from ..errors import ConfigError, collect
+from ..naming import task_names, unprefixed
 from ..observability.alarm_rules import Alarms
 from .cluster_spec import ExistingCluster
 from .deployment_strategy import check_rollback
+from .service_access import check_secret_values
 from .service_spec import ServiceSpec
 
 if TYPE_CHECKING:
@@ -62,6 +64,12 @@ class FargateServiceArgs:
     SecureString parameters of this service and injected like ``ServiceAccess.secrets``; pass secret
     Outputs (``pulumi.Config().require_secret``). Default none."""
 
+    def unprefixed(self, name: str, stack: str, project: str) -> str:
+        """Why a ``FargateService`` called ``name`` should start with the stack's name (``naming.unprefixed``),
+        with the names AWS keeps unique per account that it sets from ``name`` alone; "" when it does."""
+        taken = task_names(project, name, secrets=bool(self.secret_values), dashboard=self.alarms is not None)
+        return unprefixed("FargateService", name, stack, None, taken)  # never a child of the package's
+
     def __post_init__(self) -> None:
         collect(self._check_route, self._check_secret_values, self._check_load_balancer_metrics, self._check_rollback)
 
@@ -71,13 +79,7 @@ class FargateServiceArgs:
             raise ConfigError("FargateServiceArgs.route", self.route is not None, allowed)
 
     def _check_secret_values(self) -> None:
-        # Names only: the values are secret.
-        names = sorted(self.secret_values)
-        if names != sorted(self.spec.access.secret_value_names):
-            allowed = (
-                f"values for exactly ServiceAccess.secret_value_names {sorted(self.spec.access.secret_value_names)}"
-            )
-            raise ConfigError("FargateServiceArgs.secret_values", names, allowed)
+        check_secret_values("FargateServiceArgs.secret_values", self.secret_values, self.spec.access)
 
     def _check_load_balancer_metrics(self) -> None:
         arn_suffix = self.route.load_balancer_arn_suffix if self.route is not None else None

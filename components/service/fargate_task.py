@@ -4,7 +4,6 @@ container's secrets (awsx's ``FargateTaskDefinition``): what one task of a servi
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -12,7 +11,9 @@ import pulumi
 import pulumi_aws as aws
 
 from ..edge.service_route_args import Route
+from ..errors import collect
 from ..iam_policies import (
+    check_role_path,
     ecr_repository_arn,
     exec_command_policy,
     execution_policy,
@@ -20,10 +21,12 @@ from ..iam_policies import (
     stack_tag,
     task_trust,
 )
-from ..naming import account_unique, type_token
+from ..naming import account_unique, secrets_alias, task_names, type_token, unprefixed
+from ..validation import kms_key_arn, policy_arn
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
 from .secrets import parameter_role, resource_arn
+from .service_access import check_secret_values
 from .service_spec import ServiceSpec
 from .writable_paths import task_volumes
 
@@ -51,6 +54,18 @@ class FargateTaskArgs:
     """With ``ServiceSpec.route``: the load balancer that routes to the task, whose idle timeout (judged by
     its ``LoadBalancerSpec``) the app's HTTP timeouts outlast. Default None: the ALB's default, 60 s."""
 
+    def __post_init__(self) -> None:
+        # What a FargateService checks in its own args and spec, for a task built alone.
+        boundary = self.permissions_boundary_arn
+        collect(
+            lambda: check_role_path("FargateTaskArgs.role_path", self.role_path),
+            lambda: (
+                policy_arn("FargateTaskArgs.permissions_boundary_arn", boundary) if isinstance(boundary, str) else None
+            ),
+            lambda: check_secret_values("FargateTaskArgs.secret_values", self.secret_values, self.spec.access),
+            lambda: kms_key_arn("FargateTaskArgs.exec_kms_key_arn", self.exec_kms_key_arn),
+        )
+
 
 class FargateTask(pulumi.ComponentResource):
     """Log group, execution role and policy, task role (and its ECS Exec policy), secrets, task definition."""
@@ -67,6 +82,9 @@ class FargateTask(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
+        taken = task_names(pulumi.get_project(), name, secrets=bool(args.secret_values), dashboard=False)
+        if warning := unprefixed("FargateTask", name, pulumi.get_stack(), opts, taken):
+            pulumi.log.warn(warning, self)
         # Up to 0.4.0 these were the children of the service this task now belongs to (a task of no parent
         # is new: nothing to alias).
         parent = opts.parent if opts is not None else None
@@ -163,8 +181,7 @@ class FargateTask(pulumi.ComponentResource):
         )
         aws.kms.Alias(
             f"{name}-secrets-key-alias",
-            # Alias names take letters, digits, / _ - (botocore kms CreateAlias:AliasName).
-            name=re.sub(r"[^a-zA-Z0-9/_-]", "-", f"alias/{project}/{name}/secrets"),
+            name=secrets_alias(project, name),
             target_key_id=key.key_id,
             opts=self._child,
         )

@@ -5,7 +5,7 @@ before anything is registered."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .. import validation as check
@@ -80,3 +80,11 @@ class ServiceAccess:
         if both:
             allowed = f"a name not also in ServiceAccess.secrets ({both[0]} is in both)"
             raise ConfigError("ServiceAccess.secret_value_names", both[0], allowed)
+
+
+def check_secret_values(key: str, names: Iterable[str], access: ServiceAccess) -> None:
+    """Refuse secret values (their names only: the values are secret) for other than exactly the names
+    ``access.secret_value_names`` gives, which the container definition injects them under."""
+    if sorted(names) != sorted(access.secret_value_names):
+        allowed = f"values for exactly ServiceAccess.secret_value_names {sorted(access.secret_value_names)}"
+        raise ConfigError(key, sorted(names), allowed)

@@ -27,6 +27,16 @@ def example(platform: Run) -> Run:
     return run_config("second-service")
 
 
+def test_its_readme_tells_a_copy_elsewhere_to_point_the_context_at_its_own_app() -> None:
+    """The context is this repository's docker/, found from where the example sits: the README quotes the
+    very expression the program builds it with."""
+    context = 'Path(__file__).resolve().parents[2] / "docker"'
+    readme = " ".join((EXAMPLE / "README.md").read_text().split())
+    assert context in (EXAMPLE / "__main__.py").read_text()
+    assert "A copy of this example outside this repository must point `context` at its own app" in readme
+    assert f"`{context}`" in readme
+
+
 def test_it_reads_the_platform_stack_named_in_its_config(example: Run) -> None:
     assert example.mocks.one("pulumi:pulumi:StackReference").inputs["name"] == PLATFORM
 

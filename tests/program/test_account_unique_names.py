@@ -27,6 +27,8 @@ UNIQUE_NAME = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": "alarmName",
     "aws:ssm/parameter:Parameter": "name",
     "aws:iam/role:Role": "name",
+    # "The alias name must be unique in the AWS account and Region" (AWS KMS API Reference, CreateAlias).
+    "aws:kms/alias:Alias": "name",
     "aws:lambda/function:Function": "name",
     "aws:ecs/cluster:Cluster": "name",
     "aws:ecs/taskDefinition:TaskDefinition": "family",

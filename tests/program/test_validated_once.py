@@ -260,9 +260,20 @@ def _import_every_module() -> None:
 FIELDS: dict[tuple[str, str], list[str]] = {}
 
 
+#: The args of a component of its own, which judge their plain values when it is built alone (docs/reuse.md:
+#: "the components validate their own inputs before registering anything"); a parent component or a program
+#: handing one a value judged where it was set has it judged again, as ``ServiceRoute.check_name`` above.
+OWN_ARGS = ("FargateTaskArgs.", "TaskCounterArgs.", "SmokeTestArgs.", "ServiceRouteArgs.", "LoadBalancerArgs.")
+
+
 def _by_chance(fields: list[str]) -> str | None:
-    """Why equal values of these fields are no duplicate, if they are distinct settings listed as such."""
-    return EQUAL_BY_CHANCE.get(frozenset(fields)) if len(set(fields)) == len(fields) > 1 else None
+    """Why equal values of these fields are no duplicate, if they are distinct settings listed as such, or
+    one setting handed on to components' own args, each judging it once."""
+    if len(set(fields)) != len(fields) or len(fields) < 2:
+        return None
+    if sum(not field.startswith(OWN_ARGS) for field in fields) <= 1:
+        return "handed on to the args of a component of its own (OWN_ARGS)"
+    return EQUAL_BY_CHANCE.get(frozenset(fields))
 
 
 @pytest.fixture

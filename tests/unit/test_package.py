@@ -1,5 +1,7 @@
 """The components install as a versioned package with a lazy public API."""
 
+import ast
+import importlib.metadata
 import re
 import shutil
 import subprocess
@@ -52,14 +54,65 @@ def test_the_wheel_holds_the_reusable_modules_under_a_unique_import_name(wheel: 
     assert "graviton_node_components/service/fargate_service.py" in names
     assert "graviton_node_components/service/fargate_sizing.py" in names
     assert "graviton_node_components/testing.py" in names  # the mocks consumers test their stacks with
+    assert "graviton_node_components/py.typed" in names  # PEP 561: type checkers read its annotations
     assert "graviton_node_components/service/node_options.json" in names  # what NODE_OPTIONS may carry
     sources = {path.relative_to(ROOT).with_suffix("").parts[1:] for path in (ROOT / "components").rglob("*.py")}
     assert {tuple(n.removesuffix(".py").split("/")[1:]) for n in names if n.endswith(".py")} == sources
     assert not any(name.endswith("/settings.py") for name in names), "the program's config layer is not reusable"
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
     assert sorted(r.split(">")[0].split("<")[0] for r in requires) == [
-        "pulumi", "pulumi-aws", "pulumi-awsx", "pulumi-docker-build",
+        "PyYAML", "pulumi", "pulumi-aws", "pulumi-awsx", "pulumi-docker-build",
     ]  # fmt: skip
+
+
+def imported_distributions() -> set[str]:
+    """The distributions whose modules the package imports (its own and the standard library's left out), but
+    the Lambda functions' code (``*_handler``), which runs in the Lambda runtime: it provides boto3."""
+    modules = set()
+    for path in (p for p in (ROOT / "components").rglob("*.py") if not p.stem.endswith("_handler")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    providers = importlib.metadata.packages_distributions()
+    third_party = modules - set(sys.stdlib_module_names) - {"__future__"}
+    return {canonical(distribution) for module in third_party for distribution in providers[module]}
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_distribution_the_package_imports_is_one_it_declares() -> None:
+    """Not one that happens to come with another (PyYAML with pulumi): a consumer's resolver owes it nothing."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {canonical(re.split(r"[<>=~!\[ ;]", requirement, maxsplit=1)[0]) for requirement in declared}
+    assert "pyyaml" in imported_distributions()
+    assert imported_distributions() - names == set()
+
+
+def test_reuse_names_the_pulumi_internals_the_testing_module_uses_and_the_version_they_are_tested_with() -> None:
+    """``testing`` reaches into the Pulumi SDK where it has no public API; the package allows pulumi<4 for the
+    components, which use only the public one, so the page says what a newer SDK may break."""
+    tree = ast.parse((ROOT / "components" / "testing.py").read_text())
+    imported = [a for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("pulumi")
+                for a in n.names]  # fmt: skip
+    modules = {alias.asname or alias.name for alias in imported}
+    private = sorted(
+        {alias.name for alias in imported if alias.name.startswith("_")}
+        | {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules
+            and node.attr.startswith("_")
+        }
+    )  # fmt: skip
+    locked = {p["name"]: p["version"] for p in tomllib.loads((ROOT / "uv.lock").read_text())["package"]}
+    text = " ".join((ROOT / "docs" / "reuse.md").read_text().split())
+    assert private == ["_get_rpc_manager", "_get_stack_trace", "_sync_await"]
+    assert all(f"`{name}`" in text for name in private)
+    assert f"tested with pulumi {locked['pulumi']} (this repository's `uv.lock`)" in text
 
 
 CONSUMER = """
