@@ -280,3 +280,14 @@ def test_a_project_too_long_for_the_queue_names_fails_naming_the_stack_with_noth
     assert (error.value.key, error.value.value) == ("stack", STACK)
     assert "80 SQS allows" in error.value.allowed
     assert mocks.resources == []
+
+
+def test_a_stack_name_too_long_for_a_target_group_deploys_a_worker_which_has_none(platform: Run) -> None:
+    """The 32 characters of a target group's name bind a routed service's stack name (16 at most with its
+    suffix); a worker registers no target group, so a longer stack name is no mistake for it."""
+    stack = "worker-staging-eu"
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    run_mocked(main_program(EXAMPLE), config_of("graviton-node-worker"), stack, mocks, "graviton-node-worker")
+    sent_to_aws = [r for r in mocks.resources if not r.type.startswith("graviton-node:")]
+    assert not [r for r in sent_to_aws if r.type == "aws:lb/targetGroup:TargetGroup"]
+    assert [p for r in sent_to_aws for p in CONTRACT.problems(r.type, r.name, r.inputs)[0]] == []
