@@ -323,6 +323,11 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     ]
 
 
+def ignored(path: str, ignore_changes: Collection[str]) -> bool:
+    """Whether the leaf at ``path`` (``a.b[0].c``) lies under one of the ``ignore_changes`` paths."""
+    return any(path == ignore or path.startswith((f"{ignore}.", f"{ignore}[")) for ignore in ignore_changes)
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What changes between two ``--json`` plans: resources replaced (-/+) or given a new revision, added
     (+), removed (-) and changed (~). Against a URN baseline (``tools/urns.py``: no inputs recorded), only
@@ -335,6 +340,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
 
     old, new = index(before), index(after)
+    ignoring = {(r["type"], r["name"]): r.get("ignoreChanges", []) for r in after["resources"]}
     lines: list[str] = replacements(before, after)
     for key in sorted(old.keys() | new.keys()):
         if key not in old:
@@ -347,7 +353,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             if changes:
                 lines.append(f"~ {key[0]}  {key[1]}")
                 for path in changes:
-                    lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}")
+                    # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
+                    kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring[key]) else ""
+                    lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}{kept}")
     was_out, now_out = dict(_flatten(before.get("outputs", {}))), dict(_flatten(after.get("outputs", {})))
     for path in sorted(was_out.keys() | now_out.keys()):
         if was_out.get(path) != now_out.get(path):

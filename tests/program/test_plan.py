@@ -129,6 +129,18 @@ def test_a_diff_names_an_environment_change_by_variable(capsys: pytest.CaptureFi
     assert '    containerDefinitions[0].environment.KEEP_ALIVE_TIMEOUT_MS: "65000" -> "125000"' in out
 
 
+def test_a_diff_says_which_changes_the_engine_ignores_and_replaces_no_target_group_for_a_new_container_port(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--json")[1])
+    lines = plan(capsys, "--set", "containerPort=8080", "--diff", str(saved))[1].splitlines()
+    group = lines.index("~ aws:lb/targetGroup:TargetGroup  dev-app-tg")
+    assert lines[group + 1] == "    port: 3000 -> 8080  (ignored: the stack keeps its value)"
+    assert not any(line.startswith("-/+") for line in lines)
+    assert "    fromPort: 3000 -> 8080" in lines
+
+
 def test_the_mermaid_graph_links_each_component_to_its_children(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan(capsys, "--mermaid")
     assert code == 0 and out.startswith("graph LR\n")
