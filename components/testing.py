@@ -201,6 +201,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             recorded.urn = response.urn
             recorded.ignore_changes = list(request.ignoreChanges)
             recorded.aliases = list(request.aliases)
+            recorded.delete_before_replace = request.deleteBeforeReplace
+            recorded.retain_on_delete = request.retainOnDelete
             recorded.custom_timeouts = {field.name: value for field, value in request.customTimeouts.ListFields()}
         return response
 

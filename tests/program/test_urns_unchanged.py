@@ -161,7 +161,7 @@ def _with(program: str, type_token: str, path: str, value: object) -> list[dict[
     ("type_token", "path", "value"),
     [
         ("aws:ec2/securityGroup:SecurityGroup", "description", "Managed by Pulumi"),
-        ("aws:lb/targetGroup:TargetGroup", "port", 8080),
+        ("aws:lb/targetGroup:TargetGroup", "protocol", "HTTPS"),
         ("aws:iam/role:Role", "path", "/"),
     ],
 )
