@@ -15,7 +15,11 @@ A, B, C = "oncall@example.com", "team@example.com", "lead@example.com"
 
 def program(emails: list[str]) -> list[Subscription]:
     """The subscriptions ``AlarmTopic("t", emails)`` registers, with their aliases' URNs."""
-    run = run_mocked(lambda: AlarmTopic("t", emails))
+
+    def build() -> None:
+        AlarmTopic("t", emails)
+
+    run = run_mocked(build)
     identities = Identities(run)
     return [
         Subscription(
