@@ -18,6 +18,7 @@ from tools.urns import Identities, snapshot
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 RULE = "aws:lb/listenerRule:ListenerRule"
 SERVICE = "aws:ecs/service:Service"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 
 
 def _renamed(value: Any, arns: dict[str, str]) -> Any:
@@ -78,3 +79,12 @@ def test_a_target_group_created_after_a_port_change_takes_the_new_port() -> None
     run = run_program("prod", {"containerPort": "8080"})
     assert {r.inputs["port"] for r in run.mocks.resources if r.type == TARGET_GROUP} == {8080}
     assert all("port" in r.ignore_changes for r in run.mocks.resources if r.type == TARGET_GROUP)
+
+
+def test_turning_ecs_exec_off_leaves_its_session_log_group_the_audit_record_in_aws() -> None:
+    """A resource the program no longer registers is deleted, unless it is retained on delete."""
+    on, off = run_program("dev", {"enableExecuteCommand": "true"}), run_config("dev")
+    kept = {(r.type, r.name) for r in off.mocks.resources}
+    removed = [r for r in on.mocks.resources if (r.type, r.name) not in kept and r.type == LOG_GROUP]
+    assert [r.name for r in removed] == ["dev-app-exec-logs"]
+    assert all(r.retain_on_delete for r in removed)
