@@ -12,8 +12,10 @@
 A diff lists a resource the engine would replace as ``-/+``: its URN is no resource's and no alias's, its
 type or AWS names changed, or an input its provider replaces it on changed (``tools/replace_inputs.py``:
 ``-/+ <urn>  (vpcId: "a" -> "b")``). What every deploy of new code replaces by design is listed apart: a
-task definition's ``new revision``, a multi-platform index's ``new build``. Against a URN baseline
-(``tools/urns.py``) only these show, then ``no replacements`` when nothing is replaced.
+task definition's ``new revision``, a multi-platform index's ``new build``; an awsx VPC's subnets laid
+out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  (...): why``
+(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets). Against a URN baseline
+(``tools/urns.py``) only these show, then ``no replacements`` when nothing is replaced or refused.
 
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
 Output is sorted (components, then their children, by type and name), so two plans can be diffed.
@@ -39,10 +41,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
-from tools.replace_inputs import changed, kind, knock_on, rule
+from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
+#: A change ``pulumi up`` cannot carry out (AWS refuses what it does): said first on its line.
+CANNOT = "!!"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 # The inputs a reviewer cares about, per resource type; --json prints all of them.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -312,7 +316,9 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             ignored = set(found[0].get("ignoreChanges", []))
             changes = [c for c in changed(old[REPLACE], new, replaces) if c[0] not in ignored] if REPLACE in old else []
             verdict = kind(replaces, [path for path, _, _ in changes])
-            if changes:
+            if changes and (reason := refused(old["type"], old[REPLACE], new)):
+                lines.append(f"{CANNOT} {old['urn']}  ({_changes(changes)}): {reason}")
+            elif changes:
                 lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")
             if not changes or verdict != "-/+":
                 kept[old["urn"]] = (old["type"], new)
@@ -334,7 +340,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     the replacements and new revisions, then ``no replacements`` if there is none."""
     if before["resources"] and "inputs" not in before["resources"][0]:
         lines = replacements(before, after)
-        return lines if any(line.startswith("-/+") for line in lines) else [*lines, "no replacements"]
+        return lines if any(line.startswith(("-/+", CANNOT)) for line in lines) else [*lines, "no replacements"]
 
     def index(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}

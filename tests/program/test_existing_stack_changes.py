@@ -11,7 +11,7 @@ import pytest
 from tests.models.alb import delete_target_group, forwarded
 from tests.models.pulumi_ignore_changes import engine_inputs
 from tests.program.stacks import run_config
-from tests.program.test_urns_unchanged import replaced
+from tests.program.test_urns_unchanged import compared, replaced
 from tools.offline import Run, run_program
 from tools.urns import Identities, snapshot
 
@@ -88,3 +88,19 @@ def test_turning_ecs_exec_off_leaves_its_session_log_group_the_audit_record_in_a
     removed = [r for r in on.mocks.resources if (r.type, r.name) not in kept and r.type == LOG_GROUP]
     assert [r.name for r in removed] == ["dev-app-exec-logs"]
     assert all(r.retain_on_delete for r in removed)
+
+
+VPC_URN = "urn:pulumi:prod::graviton-node::graviton-node:network:Network$awsx:ec2:Vpc::prod-net-vpc"
+
+
+def test_another_az_count_that_resizes_the_subnets_is_refused_and_replaces_nothing_that_takes_the_vpc_id() -> None:
+    """3 -> 2 AZs gives each kept AZ a block twice the size at the same start: the VPC and its ID stay, and
+    EC2 refuses the overlapping subnets, so nothing that takes the VPC's ID is replaced either."""
+    (problem,) = replaced(snapshot(run_config("prod")), run_program("prod", {"availabilityZones": "2"}))
+    assert problem.startswith(f"{VPC_URN}: cannot be applied [('numberOfAvailabilityZones', 3.0, 2.0)]")
+    assert "InvalidSubnet.Conflict" in problem
+
+
+def test_a_fourth_az_adds_its_subnets_and_replaces_nothing() -> None:
+    problems, laid_out = compared(snapshot(run_config("prod")), run_program("prod", {"availabilityZones": "4"}))
+    assert problems == [] and laid_out == {f"new layout {VPC_URN}"}

@@ -141,6 +141,18 @@ def test_a_diff_says_which_changes_the_engine_ignores_and_replaces_no_target_gro
     assert "    fromPort: 3000 -> 8080" in lines
 
 
+def test_a_diff_against_the_urns_says_an_az_count_that_resizes_the_subnets_cannot_be_applied(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "prod.json")
+    lines = plan(capsys, "--stack", "prod", "--set", "availabilityZones=2", "--diff", baseline)[1].splitlines()
+    (line,) = lines
+    assert line.startswith(
+        "!! urn:pulumi:prod::graviton-node::graviton-node:network:Network$awsx:ec2:Vpc::prod-net-vpc"
+    )
+    assert "(numberOfAvailabilityZones: 3 -> 2): its subnets are laid out anew" in line
+
+
 def test_the_mermaid_graph_links_each_component_to_its_children(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan(capsys, "--mermaid")
     assert code == 0 and out.startswith("graph LR\n")

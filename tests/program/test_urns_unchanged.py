@@ -22,7 +22,7 @@ import pytest
 import tools.urns
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, RecordingMocks, Run, run_mocked, run_program
-from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
+from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, refused, rule, unclassified
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, normalize_physical, physical_names, snapshot
 
 
@@ -63,6 +63,8 @@ def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[s
         ) and kind(replaces, [c[0] for c in changes]) == "-/+":
             problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
             gone.add(old["urn"])
+        elif reason := refused(old["type"], old[REPLACE], new[REPLACE]):
+            problems.append(f"{old['urn']}: cannot be applied {changes}: {reason}")
         else:
             kept[old["urn"]] = (old["type"], new[REPLACE])
             if changes:
