@@ -292,13 +292,15 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Resources of ``before`` the engine would replace (``-/+``): no resource of ``after`` has their URN or
     names it as an alias, the one that does answers another recorded URN too, has another type or other
     AWS names, or it changes an input its provider replaces it on, or such an input takes an output of a
-    replaced resource (``knock-on``). A task definition whose inputs change is a ``new revision`` instead."""
+    replaced resource (``knock-on``). A task definition whose inputs change is a ``new revision`` instead; a
+    change AWS refuses to carry out (``replace_inputs.refused``) is ``!!``, with why."""
     recorded = {resource.get("urn", "") for resource in before["resources"]} - {""}
     answering: dict[str, list[dict[str, Any]]] = {}
     for resource in after["resources"]:
         for urn in answering_of(resource, recorded):
             answering.setdefault(urn, []).append(resource)
-    lines, kept = [], {}
+    lines: list[str] = []
+    kept: dict[str, tuple[str, dict[str, Any]]] = {}
     for old in before["resources"]:
         if not old.get("urn"):
             continue
@@ -316,17 +318,20 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             ignored = set(found[0].get("ignoreChanges", []))
             changes = [c for c in changed(old[REPLACE], new, replaces) if c[0] not in ignored] if REPLACE in old else []
             verdict = kind(replaces, [path for path, _, _ in changes])
-            if changes and (reason := refused(old["type"], old[REPLACE], new)):
-                lines.append(f"{CANNOT} {old['urn']}  ({_changes(changes)}): {reason}")
-            elif changes:
-                lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")
+            reason = refused(old["type"], old[REPLACE], new) if changes else ""
+            if changes:
+                lines.append(f"{CANNOT if reason else verdict} {old['urn']}  ({_changes(changes)})" + _why(reason))
             if not changes or verdict != "-/+":
                 kept[old["urn"]] = (old["type"], new)
-    gone = {line.split()[1] for line in lines if line.startswith("-/+ ")}
-    return lines + [
-        f"{kind(rule(kept[urn][0], PROJECT), [path])} {urn}  (knock-on: {path} takes an output of {source})"
-        for urn, (path, source) in sorted(knock_on(kept, gone, PROJECT).items())
-    ]
+    for urn, (path, source) in sorted(knock_on(kept, recorded - kept.keys(), PROJECT).items()):
+        reason = refused(kept[urn][0], {}, {}, [path])
+        verdict = CANNOT if reason else kind(rule(kept[urn][0], PROJECT), [path])
+        lines.append(f"{verdict} {urn}  (knock-on: {path} takes an output of {source})" + _why(reason))
+    return lines
+
+
+def _why(reason: str) -> str:
+    return f": {reason}" if reason else ""
 
 
 def ignored(path: str, ignore_changes: Collection[str]) -> bool:

@@ -545,14 +545,30 @@ def _next_pow2(count: int) -> int:
     return 1 << (count - 1).bit_length()
 
 
-def refused(type_token: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+#: Why a security group cannot be replaced in another VPC (``refused``).
+MOVED_GROUP = (
+    "the stack's security groups would be replaced in another VPC, while its load balancer stays in the VPC it "
+    "was created in, and EC2 deletes no group a network interface uses or another group's rule references "
+    "(another stack's too; DeleteSecurityGroup: DependencyViolation): destroy the stack and deploy it again"
+)
+
+
+def refused(
+    type_token: str, before: Mapping[str, Any], after: Mapping[str, Any], knocked_on: Iterable[str] = ()
+) -> str:
     """Why AWS refuses what a change of a resource's recorded replace-on-change values (``before`` ->
-    ``after``) does, or ``""``. An awsx VPC's subnets are named by their AZ's place and replaced
-    create-before-delete, and EC2 creates no subnet overlapping another of its VPC (CreateSubnet:
-    InvalidSubnet.Conflict): its legacy layout gives each AZ ``1/nextPow2(AZs)`` of the VPC
-    (subnetDistributorLegacy.ts), so a count that changes ``nextPow2`` (2 <-> 3, 4 <-> 5) gives every
-    kept AZ's subnets another size at the same start; 3 <-> 4 and 5 <-> 6 add or remove the last AZ's.
-    A new VPC CIDR is a new VPC: its subnets overlap nothing."""
+    ``after``, or the ``knocked_on`` paths that take a replaced resource's output) does, or ``""``.
+
+    A security group whose VPC changes (``vpc``, ``vpcId``, ``vpcCidr``): ``MOVED_GROUP``. An awsx VPC's
+    subnets are named by their AZ's place and replaced create-before-delete, and EC2 creates no subnet
+    overlapping another of its VPC (CreateSubnet: InvalidSubnet.Conflict): its legacy layout gives each AZ
+    ``1/nextPow2(AZs)`` of the VPC (subnetDistributorLegacy.ts), so a count that changes ``nextPow2``
+    (2 <-> 3, 4 <-> 5) gives every kept AZ's subnets another size at the same start; 3 <-> 4 and 5 <-> 6
+    add or remove the last AZ's. A new VPC CIDR is a new VPC: its subnets overlap nothing."""
+    if type_token == "aws:ec2/securityGroup:SecurityGroup" and (
+        "vpcId" in knocked_on or before.get("vpcId") != after.get("vpcId")
+    ):
+        return MOVED_GROUP
     row = REPLACE_ON_CHANGE.get(type_token)
     if row is None or not row.relayout or before.get("cidrBlock") != after.get("cidrBlock"):
         return ""

@@ -153,6 +153,15 @@ def test_a_diff_against_the_urns_says_an_az_count_that_resizes_the_subnets_canno
     assert "(numberOfAvailabilityZones: 3 -> 2): its subnets are laid out anew" in line
 
 
+def test_a_diff_against_the_urns_says_a_vpc_change_cannot_be_applied_and_to_destroy_the_stack_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "dev.json")
+    lines = plan(capsys, "--set", "vpc=new", "--diff", baseline)[1].splitlines()
+    (group,) = [line for line in lines if line.startswith("!! ") and "SecurityGroup::dev-web-sg" in line]
+    assert group.endswith("destroy the stack and deploy it again")
+
+
 def test_the_mermaid_graph_links_each_component_to_its_children(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan(capsys, "--mermaid")
     assert code == 0 and out.startswith("graph LR\n")
