@@ -14,7 +14,8 @@ type or AWS names changed, or an input its provider replaces it on changed (``to
 ``-/+ <urn>  (vpcId: "a" -> "b")``). What every deploy of new code replaces by design is listed apart: a
 task definition's ``new revision``, a multi-platform index's ``new build``; an awsx VPC's subnets laid
 out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  (...): why``
-(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets). Against a URN baseline
+(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets); a replacement that deletes
+the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. Against a URN baseline
 (``tools/urns.py``) only these show, then ``no replacements`` when nothing is replaced or refused.
 
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
@@ -47,6 +48,9 @@ from tools.urns import REPLACE, Identities, References, physical_names, replace_
 STACK = "pulumi:pulumi:Stack"
 #: A change ``pulumi up`` cannot carry out (AWS refuses what it does): said first on its line.
 CANNOT = "!!"
+#: Said of a replacement whose old resource is deleted before the new one is created (the provider's
+#: ``DeleteBeforeReplace``, or the resource's ``delete_before_replace`` option): for a while there is none.
+DELETED_FIRST = "  [deleted before its replacement is created]"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 # The inputs a reviewer cares about, per resource type; --json prints all of them.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -161,6 +165,7 @@ def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any
                 "physical": physical_names(r, references),
                 REPLACE: replace_values(r, references) if r.urn else {},
                 "ignoreChanges": sorted(r.ignore_changes),
+                "deleteBeforeReplace": r.delete_before_replace,
                 "inputs": _inputs(r),
             }
             for _, r in _tree(run)
@@ -319,8 +324,10 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             changes = [c for c in changed(old[REPLACE], new, replaces) if c[0] not in ignored] if REPLACE in old else []
             verdict = kind(replaces, [path for path, _, _ in changes])
             reason = refused(old["type"], old[REPLACE], new) if changes else ""
+            first = verdict == "-/+" and (found[0].get("deleteBeforeReplace") or (replaces and replaces.delete_first))
             if changes:
-                lines.append(f"{CANNOT if reason else verdict} {old['urn']}  ({_changes(changes)})" + _why(reason))
+                line = f"{CANNOT if reason else verdict} {old['urn']}  ({_changes(changes)})"
+                lines.append(line + (DELETED_FIRST if first else "") + _why(reason))
             if not changes or verdict != "-/+":
                 kept[old["urn"]] = (old["type"], new)
     for urn, (path, source) in sorted(knock_on(kept, recorded - kept.keys(), PROJECT).items()):

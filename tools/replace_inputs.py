@@ -55,6 +55,9 @@ class Replaces:
     unordered: tuple[str, ...] = ()
     """Inputs the provider holds as a set (``schema.TypeSet``): the same items in another order are no
     change."""
+    delete_first: bool = False
+    """pulumi-aws replaces it delete-before-create (``DeleteBeforeReplace`` in its provider/resource_overrides.go):
+    between the two, the resource does not exist."""
     relayout: tuple[str, ...] = ()
     """A component's inputs that lay its children out anew (awsx's subnets) while what its dependents take
     from it (the VPC's ID) stays: listed apart, as ``new layout``; ``refused`` says when AWS refuses it."""
@@ -129,9 +132,11 @@ _ROWS: dict[str, Replaces] = {
     "aws:ec2/securityGroup:SecurityGroup": Replaces(
         "internal/service/ec2/vpc_security_group.go", ("description", *_NAMES, "vpcId")
     ),
-    # ecr/lifecycle_policy.go at 00a3530: policy and repository (the resource has no Update).
+    # ecr/lifecycle_policy.go at 00a3530: policy and repository (the resource has no Update). pulumi/pulumi-aws
+    # provider/resource_overrides.go at 015d343 sets DeleteBeforeReplace for it (one policy per repository),
+    # the only type of these rows it does so for.
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": Replaces(
-        "internal/service/ecr/lifecycle_policy.go", ("policy", "repository")
+        "internal/service/ecr/lifecycle_policy.go", ("policy", "repository"), delete_first=True
     ),
     # ecr/repository.go at 0072eea: encryption_configuration (and its encryption_type, kms_key), name.
     "aws:ecr/repository:Repository": Replaces(

@@ -162,6 +162,16 @@ def test_a_diff_against_the_urns_says_a_vpc_change_cannot_be_applied_and_to_dest
     assert group.endswith("destroy the stack and deploy it again")
 
 
+def test_a_diff_says_which_replacement_deletes_the_old_resource_before_creating_the_new_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """pulumi-aws replaces an ECR lifecycle policy delete-first: for a while the repository has none."""
+    baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "dev.json")
+    (line,) = plan(capsys, "--set", "keepBuilds=7", "--diff", baseline)[1].splitlines()
+    assert line.startswith("-/+ ") and "LifecyclePolicy::dev-app-lifecycle" in line
+    assert line.endswith("  [deleted before its replacement is created]")
+
+
 def test_the_mermaid_graph_links_each_component_to_its_children(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan(capsys, "--mermaid")
     assert code == 0 and out.startswith("graph LR\n")
@@ -243,7 +253,7 @@ def _baseline_with(stack: str, type_token: str, path: str, value: object) -> dic
     ("type_token", "path", "was", "shown"),
     [
         ("aws:ec2/securityGroup:SecurityGroup", "description", "Managed by Pulumi", '"Managed by Pulumi" -> "'),
-        ("aws:lb/targetGroup:TargetGroup", "port", 8080, "8080 -> 3000"),
+        ("aws:lb/targetGroup:TargetGroup", "protocol", "HTTPS", '"HTTPS" -> "HTTP"'),
     ],
 )
 def test_a_diff_against_the_urns_shows_a_kept_resource_whose_replace_on_change_input_changed_as_replaced(

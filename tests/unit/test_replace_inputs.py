@@ -195,3 +195,10 @@ def test_a_new_vpc_cidr_replaces_the_vpc_whose_new_subnets_overlap_nothing() -> 
     after = {"cidrBlock": "10.1.0.0/16", "numberOfAvailabilityZones": 2}
     assert refused(VPC, before, after) == ""
     assert kind(REPLACE_ON_CHANGE[VPC], ["cidrBlock", "numberOfAvailabilityZones"]) == "-/+"
+
+
+def test_only_the_ecr_lifecycle_policy_is_replaced_delete_first_by_pulumi_aws() -> None:
+    """pulumi-aws's provider/resource_overrides.go sets DeleteBeforeReplace for none of the other types."""
+    assert {token for token, row in REPLACE_ON_CHANGE.items() if row.delete_first} == {
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+    }
