@@ -6,18 +6,41 @@
   leaving headroom for native memory, buffers and the libuv thread pool.
 - ``UV_THREADPOOL_SIZE`` sizes libuv's pool (default 4), used by fs, dns, crypto and zlib and by
   native modules such as bcrypt.
+
+The container must hold more than the heap ceiling: ``app_memory_floor_mib`` adds V8's young generation,
+Node's own memory and the container health check's ``node -e``, each measured with the image's Node.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..errors import ConfigError, collect, raise_any
 from ..validation import int_in_range
+from .node_options import NodeOption, parse
 
 HEAP_FLAG = "--max-old-space-size"
+#: Node >= 22.21: "takes precedence over --max-old-space-size when both are specified" (cli.md,
+#: ``--max-old-space-size-percentage``), so it is a second heap ceiling too.
+HEAP_PERCENT_FLAG = "--max-old-space-size-percentage"
+SEMI_SPACE_FLAG = "--max-semi-space-size"
+#: V8's young generation is three semi-spaces (cli.md ``--max-semi-space-size``: "the young generation
+#: size of the V8 heap is three times ... the size of the semi-space").
+SEMI_SPACES = 3
+#: The semi-space V8 takes under an explicit ``--max-old-space-size``, in MiB: Node 22.23.3's
+#: ``v8.getHeapStatistics().heap_size_limit`` is the old-space ceiling + 48 MiB for every ceiling from
+#: 64 to 110,592 MiB (linux-x64; tests/unit/test_node_memory.py measures it again on any machine).
+DEFAULT_SEMI_SPACE_MIB = 16
+#: Node's own memory beside its heap, in MiB: the sample app (docker/app/server.js, with bcrypt) at start
+#: under the task's environment measured 43.6 (``process.memoryUsage()`` rss 50.5 less heapTotal 6.9, Node
+#: 22.23.3, linux-x64); tests/unit/test_node_memory.py measures it again.
+NODE_NON_HEAP_MIB = 48
+#: The container health check's ``node -e`` (``container_definition.health_check_command``), which ECS runs
+#: inside the app's container every interval: peak RSS (VmHWM) 46.0 MiB (Node 22.23.3, the task's environment);
+#: linux-x64; tests/unit/test_node_memory.py measures it again.
+HEALTH_CHECK_RSS_MIB = 48
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables the tuning owns; a user value for one of them is an error, not a silent override.
 TUNED_NAMES = frozenset({"MALLOC_ARENA_MAX", "UV_THREADPOOL_SIZE"})
@@ -43,11 +66,6 @@ class Tuning:
         )
 
 
-def _is_heap_flag(flag: str) -> bool:
-    # V8 accepts dashes or underscores: --max-old-space-size=512 and --max_old_space_size=512.
-    return flag.split("=")[0].replace("_", "-") == HEAP_FLAG
-
-
 def heap_ceiling_mib(container_memory_mib: int, heap_percent: int) -> int:
     """The ``--max-old-space-size`` value: floor(memory * percent / 100), in MiB."""
     return container_memory_mib * heap_percent // 100
@@ -66,35 +84,97 @@ def parse_environment(entries: tuple[str, ...]) -> dict[str, str]:
     return env
 
 
-def check_untuned(user_env: Mapping[str, str]) -> None:
+def check_untuned(
+    user_env: Mapping[str, str], *, app_memory_mib: int, sidecar_memory: tuple[int, ...], tuning: Tuning
+) -> None:
     """Raise when the user's environment sets what the tuning sets: a tuned variable (each one named), or
-    a heap flag in ``NODE_OPTIONS``, since two ceilings would leave the effective one to flag order."""
+    a heap ceiling in ``NODE_OPTIONS``, since two ceilings would leave the effective one to Node's rules;
+    when Node would refuse its ``NODE_OPTIONS`` at start (``node_options.parse``); or when the app container
+    cannot hold the heap and what Node needs beside it (``check_app_memory_floor``, with the semi-space
+    ``NODE_OPTIONS`` sets). Every mistake at once."""
     clashes = [
         ConfigError(
             "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)"
         )
         for name in sorted(TUNED_NAMES & user_env.keys())
     ]
-    if any(_is_heap_flag(flag) for flag in user_env.get("NODE_OPTIONS", "").split()):
+    node_options = user_env.get("NODE_OPTIONS")
+    try:
+        options = parse(node_options or "")
+    except ConfigError as refused:
+        clashes.append(refused)
+        options = ()
+    ceilings = [o.name for o in options if o.base in (HEAP_FLAG, HEAP_PERCENT_FLAG)]
+    if ceilings:
         clashes.append(
             ConfigError(
                 "ServiceSpec.environment",
-                f"NODE_OPTIONS={user_env['NODE_OPTIONS']}",
-                f"NODE_OPTIONS without {HEAP_FLAG} (it is derived from memory and Tuning.heap_percent)",
+                f"NODE_OPTIONS={node_options}",
+                f"NODE_OPTIONS without {HEAP_FLAG} or {HEAP_PERCENT_FLAG} (has {', '.join(ceilings)}): the "
+                "heap ceiling is derived from memory and Tuning.heap_percent",
             )
         )
+    try:
+        check_app_memory_floor(
+            app_memory_mib, sidecar_memory=sidecar_memory, tuning=tuning, semi_space=semi_space_mib(options)
+        )
+    except ConfigError as short:
+        clashes.append(short)
     raise_any(clashes)
+
+
+def semi_space_mib(options: Iterable[NodeOption]) -> int:
+    """The semi-space V8 runs with: the last ``--max-semi-space-size`` of ``options`` (0 is V8's default),
+    or the default."""
+    sizes = [int(o.value or 0) for o in options if o.name == SEMI_SPACE_FLAG]
+    return (sizes[-1] if sizes else 0) or DEFAULT_SEMI_SPACE_MIB
+
+
+def app_memory_floor_mib(app_memory_mib: int, *, heap_percent: int, semi_space: int) -> int:
+    """What the app container must hold at the most: the old-space ceiling, the young generation, Node's
+    own memory and the health check's process, in MiB."""
+    heap = heap_ceiling_mib(app_memory_mib, heap_percent)
+    return heap + SEMI_SPACES * semi_space + NODE_NON_HEAP_MIB + HEALTH_CHECK_RSS_MIB
+
+
+def check_app_memory_floor(
+    app_memory_mib: int, *, sidecar_memory: tuple[int, ...], tuning: Tuning, semi_space: int
+) -> None:
+    """Raise when the app container (the task's memory less its sidecars') cannot hold what
+    ``app_memory_floor_mib`` counts: the kernel would kill it (exit 137) before V8 reports its heap full."""
+    semi = semi_space
+    need = app_memory_floor_mib(app_memory_mib, heap_percent=tuning.heap_percent, semi_space=semi)
+    if need <= app_memory_mib:
+        return
+    fits = [
+        percent
+        for percent in range(10, 91)
+        if app_memory_floor_mib(app_memory_mib, heap_percent=percent, semi_space=semi) <= app_memory_mib
+    ]
+    heap = heap_ceiling_mib(app_memory_mib, tuning.heap_percent)
+    sidecars = f" less ServiceSpec.sidecars' {list(sidecar_memory)}" if sidecar_memory else ""
+    remedy = f"Tuning.heap_percent at most {fits[-1]}" if fits else "more ServiceSpec.memory"
+    remedy += ", or less ServiceSpec.sidecars memory" if sidecar_memory else ""
+    raise ConfigError(
+        "ServiceSpec.memory",
+        app_memory_mib + sum(sidecar_memory),
+        f"an app container ({app_memory_mib} MiB: ServiceSpec.memory{sidecars}) that holds {need} MiB: the heap "
+        f"ceiling at Tuning.heap_percent {tuning.heap_percent} ({heap}), the young generation ({SEMI_SPACES} x "
+        f"{semi} MiB semi-space), Node's own {NODE_NON_HEAP_MIB} and the health check's node "
+        f"({HEALTH_CHECK_RSS_MIB}); {remedy}",
+    )
 
 
 def tuned_environment(user_env: Mapping[str, str], *, container_memory_mib: int, tuning: Tuning) -> dict[str, str]:
     """The container environment: the user's variables plus the tuning, user flags kept; a user
     ``NODE_OPTIONS`` keeps its flags and gains the heap ceiling. Computed, not judged: ``ServiceSpec``
     holds the user's environment to ``check_untuned`` once."""
-    user_node_options = user_env.get("NODE_OPTIONS", "").split()
     heap = heap_ceiling_mib(container_memory_mib, tuning.heap_percent)
+    # The user's text as given: Node splits it at spaces but keeps what double quotes hold together.
+    user_node_options = user_env.get("NODE_OPTIONS", "").strip(" ")
     return {
         **user_env,
         "MALLOC_ARENA_MAX": str(tuning.malloc_arena_max),
-        "NODE_OPTIONS": " ".join([*user_node_options, f"{HEAP_FLAG}={heap}"]),
+        "NODE_OPTIONS": " ".join(filter(None, [user_node_options, f"{HEAP_FLAG}={heap}"])),
         "UV_THREADPOOL_SIZE": str(tuning.uv_threadpool_size),
     }

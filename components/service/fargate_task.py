@@ -72,6 +72,15 @@ class FargateTask(pulumi.ComponentResource):
         parent = opts.parent if opts is not None else None
         self._child = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=parent)] if parent else None)
         self._name, self._args = name, args
+        for sidecar in args.spec.sidecars_stopped_first():
+            # A warning, not an error: a sidecar the app does not use while it drains may stop with it.
+            pulumi.log.warn(
+                f"{name}: sidecar {sidecar!r} gets SIGTERM with the app and is killed after its own stop timeout, "
+                "while the app may still drain and finish: if the app uses it to the end (a collector, a log "
+                f"router), make the app wait for it (ServiceSpec.app_depends_on (({sidecar!r}, 'START'),)) so ECS "
+                "stops it after the app",
+                resource=self,
+            )
         invoke = pulumi.InvokeOutputOptions(parent=self)
         self._partition = aws.get_partition_output(opts=invoke).partition
         self._region = aws.get_region_output(opts=invoke).region

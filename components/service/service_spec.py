@@ -21,7 +21,7 @@ from .capacity_strategy import StrategyItem, build_strategy, validate_strategy
 from .env_tuning import Tuning, tuned_environment
 from .fargate_sizing import validate_task_size
 from .service_access import ServiceAccess
-from .sidecar import CONDITIONS, MIN_CONTAINER_MEMORY, Sidecar
+from .sidecar import CONDITIONS, Sidecar
 from .writable_paths import check_writable_paths
 
 PLATFORM_VERSIONS = ("1.4.0", "LATEST")
@@ -150,14 +150,9 @@ class ServiceSpec:
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
             raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
-        # ECS ContainerDefinition memory: at least 6 MiB a container; Fargate cpu: "the total amount of CPU
-        # reserved for all containers within a task be lower than the task-level cpu value".
-        if self.app_memory_mib < MIN_CONTAINER_MEMORY:
-            raise ConfigError(
-                "ServiceSpec.sidecars",
-                [c.memory for c in self.sidecars],
-                f"together under ServiceSpec.memory ({self.memory})",
-            )
+        # What the sidecars leave the app is rules.check_environment's (far above ECS's 6 MiB a container);
+        # Fargate cpu: "the total amount of CPU reserved for all containers within a task be lower than the
+        # task-level cpu value".
         if sum(sidecar.cpu for sidecar in self.sidecars) >= self.cpu:
             raise ConfigError(
                 "ServiceSpec.sidecars", [c.cpu for c in self.sidecars], f"together under ServiceSpec.cpu ({self.cpu})"
@@ -176,6 +171,24 @@ class ServiceSpec:
     def _dependencies(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """Each container's ``dependsOn``: the app's, then each sidecar's."""
         return {APP_CONTAINER: self.app_depends_on, **{s.name: s.depends_on for s in self.sidecars}}
+
+    def sidecars_stopped_first(self) -> tuple[str, ...]:
+        """The sidecars ECS may kill while the app still drains and finishes: those the app does not wait
+        for at start, directly or through another ("When a dependency is defined for container startup, for
+        container shutdown it is reversed", botocore ``ecs`` ``ContainerDefinition.dependsOn``: a sidecar the
+        app waits for is stopped after it), which get SIGTERM with the app, and whose stop timeout ends before
+        the app's (``Sidecar.stop_timeout_seconds``, 30 by default, against ``stop_timeout_seconds``)."""
+        edges = {name: {c for c, _ in depends_on} for name, depends_on in self._dependencies().items()}
+        waited, todo = set[str](), [APP_CONTAINER]
+        while todo:
+            for container in edges.get(todo.pop(), set()) - waited:
+                waited.add(container)
+                todo.append(container)
+        return tuple(
+            sidecar.name
+            for sidecar in self.sidecars
+            if sidecar.name not in waited and sidecar.stop_timeout_seconds < self.stop_timeout_seconds
+        )
 
     def _check_dependencies(self) -> None:
         """The rules of ECS ``ContainerDependency`` (botocore ``ecs``), for the app's and each sidecar's."""

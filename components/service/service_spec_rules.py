@@ -67,8 +67,16 @@ def check_request_scaling(spec: ServiceSpec) -> None:
 
 
 def check_environment(spec: ServiceSpec) -> None:
-    """The user's environment leaves alone what the app contract and the tuning set (each clash named)."""
-    collect(lambda: reject_owned(spec.environment), lambda: check_untuned(spec.environment))
+    """The user's environment leaves alone what the app contract and the tuning set (each clash named), and
+    with it the app container (the task's memory less its sidecars') holds its heap and what Node needs
+    beside it (``env_tuning.check_untuned``)."""
+    sidecar_memory = tuple(sidecar.memory for sidecar in spec.sidecars)
+    collect(
+        lambda: reject_owned(spec.environment),
+        lambda: check_untuned(
+            spec.environment, app_memory_mib=spec.app_memory_mib, sidecar_memory=sidecar_memory, tuning=spec.tuning
+        ),
+    )
 
 
 def check_environment_names(spec: ServiceSpec) -> None:

@@ -11,6 +11,13 @@ than 6 MiB"; ``dependsOn`` conditions are ``ContainerCondition``: START, COMPLET
 valid values for Fargate are 2-120 seconds". How the containers share the task's CPU and memory is
 ``ServiceSpec``'s to check.
 
+Shutdown reverses start: "When a dependency is defined for container startup, for container shutdown it
+is reversed" (botocore ``ContainerDefinition.dependsOn``). A sidecar the app waits for
+(``ServiceSpec.app_depends_on``) is stopped after the app; any other gets SIGTERM with the app and SIGKILL
+after its own ``stop_timeout_seconds`` (30), while the app may drain and finish for up to 115 s. A
+collector or log router the app uses to the end belongs in ``app_depends_on``; ``FargateTask`` warns of a
+sidecar that is not and would be killed first (``ServiceSpec.sidecars_stopped_first``).
+
 A sidecar is held to the policy pack as the app is (``policy/rules.py``: ``containers-graceful-non-root``,
 ``ecs-containers-hardened``): an unprivileged user, a read-only root, a stop timeout and logging.
 """
@@ -73,7 +80,8 @@ class Sidecar:
     readonly_root: bool = True
     """Whether its root file system is read-only (it writes to a volume, or nowhere). Default True."""
     stop_timeout_seconds: int = DEFAULT_STOP_TIMEOUT
-    """Seconds from SIGTERM to SIGKILL, 2-120 on Fargate. Default 30, ECS's own default."""
+    """Seconds from SIGTERM to SIGKILL, 2-120 on Fargate; SIGTERM comes with the app's unless the app waits
+    for it at start (then after the app has stopped). Default 30, ECS's own default."""
 
     def __post_init__(self) -> None:
         collect(

@@ -98,8 +98,9 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
 @pytest.mark.parametrize(
     ("build", "key"),
     [
+        # What they leave the app is judged with its heap (env_tuning.check_app_memory_floor): memory's error.
         (lambda: ServiceSpec(memory=2048, sidecars=(Sidecar(name="big", image=COLLECTOR_IMAGE, memory=2045),)),
-         "ServiceSpec.sidecars"),
+         "ServiceSpec.memory"),
         (lambda: ServiceSpec(cpu=1024,
                              sidecars=(Sidecar(name="busy", image=COLLECTOR_IMAGE, memory=64, cpu=1024),)),
          "ServiceSpec.sidecars"),
@@ -287,3 +288,34 @@ def test_every_program_checks_its_service_s_spec_before_its_first_resource(progr
     first_resource = re.search(r"^\w+ = (\(\n\s+)?(aws\.\w+\.\w+|AppImage|Network|LoadBalancer|Cluster)\(", text, re.M)
     assert first_resource is not None
     assert 0 <= text.find("FargateService.check_spec(") < first_resource.start()
+
+
+def test_a_sidecar_stopped_with_the_app_before_it_has_drained_is_warned_of_naming_the_fix(
+    with_collector: RecordingMocks,
+) -> None:
+    """The collector waits for the app at start, so at shutdown ECS reverses that and stops it first: SIGTERM
+    with the app, SIGKILL after 30 s while the app may drain and finish for up to 115 s."""
+    (warning,) = [w for w in with_collector.warnings if "otel-collector" in w]
+    assert "ServiceSpec.app_depends_on (('otel-collector', 'START'),)" in warning
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ServiceSpec(
+            sidecars=(Sidecar(name="otel", image=COLLECTOR_IMAGE, memory=64),), app_depends_on=(("otel", "START"),)
+        ),
+        ServiceSpec(
+            sidecars=(
+                Sidecar(name="router", image=COLLECTOR_IMAGE, memory=64),
+                Sidecar(name="otel", image=COLLECTOR_IMAGE, memory=64, depends_on=(("router", "START"),)),
+            ),
+            app_depends_on=(("otel", "START"),),
+        ),
+        ServiceSpec(sidecars=(Sidecar(name="proxy", image=COLLECTOR_IMAGE, memory=64, stop_timeout_seconds=120),)),
+    ],
+    ids=["the-app-waits-for-it", "the-app-waits-for-it-through-another", "it-may-outlast-the-app"],
+)
+def test_a_sidecar_ecs_stops_after_the_app_is_not_warned_of(spec: ServiceSpec, mocked) -> None:
+    assert spec.sidecars_stopped_first() == ()
+    assert not [w for w in mocked(lambda: service(spec)).warnings if "sidecar" in w]

@@ -1,0 +1,125 @@
+"""The app container holds its heap ceiling and what Node needs beside it: the figures the check counts
+are measured again here with the image's Node, and the check refuses a container the kernel would kill."""
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from components.errors import ConfigError
+from components.service.container_definition import health_check_command
+from components.service.env_tuning import (
+    DEFAULT_SEMI_SPACE_MIB,
+    HEALTH_CHECK_RSS_MIB,
+    NODE_NON_HEAP_MIB,
+    SEMI_SPACES,
+    Tuning,
+)
+from components.service.fargate_sizing import VALID_CPU, valid_memory
+from components.service.service_spec import ServiceSpec
+from components.service.sidecar import Sidecar
+from tools.node_bootstrap import image_node_version, major_of
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE = shutil.which("node")
+PINNED_MAJOR = int(image_node_version().split(".")[0])
+real_node = pytest.mark.skipif(
+    NODE is None or major_of(NODE) != PINNED_MAJOR or not (ROOT / "docker/app/node_modules").is_dir(),
+    reason=f'needs the image\'s Node {PINNED_MAJOR} on PATH (PATH="$(python3 tools/node_bootstrap.py):$PATH") '
+    "and docker/app/node_modules",
+)
+MIB = 1024 * 1024
+COLLECTOR = "otel/collector:0.1@sha256:" + "a" * 64
+
+
+@real_node
+@pytest.mark.parametrize("old_space", [64, 358, 1433, 27648])
+def test_v8_s_young_generation_is_at_most_three_default_semi_spaces(old_space: int) -> None:
+    assert NODE is not None
+    script = "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))"
+    limit = int(subprocess.check_output([NODE, f"--max-old-space-size={old_space}", "-e", script], timeout=30))
+    assert limit - old_space * MIB <= SEMI_SPACES * DEFAULT_SEMI_SPACE_MIB * MIB
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@real_node
+def test_the_app_s_memory_beside_its_heap_and_the_health_check_s_node_fit_their_allowances(tmp_path: Path) -> None:
+    """The sample app at start, in the task's environment at Fargate's smallest size, reports its RSS less
+    its heap; then the task's own health-check command runs against it and its peak RSS is read."""
+    assert NODE is not None
+    port = _free_port()
+    env = {
+        **ServiceSpec(cpu=256, memory=512).container_environment(),
+        "PORT": str(port),
+        "PATH": str(Path(NODE).parent),
+    }
+    peak = tmp_path / "peak.js"
+    peak.write_text(
+        "process.on('exit',()=>{const s=require('fs').readFileSync('/proc/self/status','utf8');"
+        "process.stderr.write('PEAK '+/VmHWM:\\s+(\\d+)/.exec(s)[1]+'\\n')})\n"
+    )
+    probe = tmp_path / "probe.js"
+    probe.write_text(
+        "setTimeout(()=>{const m=process.memoryUsage();"
+        "process.stderr.write('MEMORY '+JSON.stringify({rss:m.rss,heap:m.heapTotal})+'\\n')},1500).unref()\n"
+    )
+    app = subprocess.Popen(
+        [NODE, "-r", str(probe), "server.js"], cwd=ROOT / "docker/app", env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{env['HEALTH_CHECK_PATH']}", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(2)
+        # The peak is read inside the check's own process: a child's rusage keeps the forking parent's peak.
+        check_env = {**env, "NODE_OPTIONS": f'{env["NODE_OPTIONS"]} --require "{peak}"'}
+        check = subprocess.run(health_check_command(5)[1:], env=check_env, capture_output=True, text=True, timeout=30)
+        assert check.returncode == 0, check.stderr
+    finally:
+        app.terminate()
+        stderr = app.communicate(timeout=60)[1]
+    (memory,) = [json.loads(line[7:]) for line in stderr.splitlines() if line.startswith("MEMORY ")]
+    assert (memory["rss"] - memory["heap"]) / MIB <= NODE_NON_HEAP_MIB
+    (peak_kib,) = [int(line[5:]) for line in check.stderr.splitlines() if line.startswith("PEAK ")]
+    assert peak_kib / 1024 <= HEALTH_CHECK_RSS_MIB
+
+
+@pytest.mark.parametrize(("cpu", "memory"), [(cpu, memory) for cpu in VALID_CPU for memory in valid_memory(cpu)])
+def test_every_fargate_size_holds_the_app_at_the_default_heap_percent(cpu: int, memory: int) -> None:
+    ServiceSpec(cpu=cpu, memory=memory)
+
+
+def test_a_heap_at_90_percent_of_512_mib_is_refused_naming_memory_heap_percent_and_what_fits() -> None:
+    """460 MiB of old space + 48 of young generation + Node's own + the health check's node exceed 512."""
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(cpu=256, memory=512, tuning=Tuning(heap_percent=90))
+    assert (error.value.key, error.value.value) == ("ServiceSpec.memory", 512)
+    assert "Tuning.heap_percent 90" in error.value.allowed
+    assert "Tuning.heap_percent at most 72" in error.value.allowed
+
+
+def test_sidecars_that_leave_the_app_a_few_mib_are_refused_naming_them() -> None:
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(cpu=256, memory=512, sidecars=(Sidecar(name="otel", image=COLLECTOR, memory=506),))
+    assert error.value.key == "ServiceSpec.memory"
+    assert "ServiceSpec.sidecars' [506]" in error.value.allowed
+
+
+def test_a_user_semi_space_counts_three_times() -> None:
+    ServiceSpec(cpu=256, memory=1024, environment={"NODE_OPTIONS": "--max-semi-space-size=64"})
+    with pytest.raises(ConfigError, match=r"3 x 64 MiB semi-space"):
+        ServiceSpec(cpu=256, memory=512, environment={"NODE_OPTIONS": "--max-semi-space-size=64"})
