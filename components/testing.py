@@ -185,8 +185,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Adds each request's parent, dependency URNs (``depends_on`` included) and ``ignore_changes`` to its
-    recorded resource."""
+    """Adds each request's parent, dependency URNs (``depends_on`` too) and options to its recorded resource."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
