@@ -27,7 +27,10 @@ class Registered:
     """What the (mock) provider answered: the values AWS would issue for it."""
     aliases: list[Any] = field(default_factory=list)
     """The ``alias_pb2.Alias`` messages of its ``ResourceOptions.aliases``."""
+    delete_before_replace: bool = False
+    """Its ``ResourceOptions.delete_before_replace``: a replacement deletes it before creating the new one."""
+    retain_on_delete: bool = False
+    """Its ``ResourceOptions.retain_on_delete``: a delete or a replacement drops it from the state only, AWS
+    keeps it."""
     custom_timeouts: dict[str, str] = field(default_factory=dict)
     """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
-    retain_on_delete: bool = False
-    """``ResourceOptions.retain_on_delete``: a delete or replace leaves the cloud resource in place."""

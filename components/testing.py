@@ -185,8 +185,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Adds each request's parent, dependency URNs (``depends_on`` included) and options to its recorded
-    resource."""
+    """Adds each request's parent, dependency URNs (``depends_on`` too) and options to its recorded resource."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
@@ -201,8 +200,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             recorded.urn = response.urn
             recorded.ignore_changes = list(request.ignoreChanges)
             recorded.aliases = list(request.aliases)
-            recorded.custom_timeouts = {field.name: value for field, value in request.customTimeouts.ListFields()}
+            recorded.delete_before_replace = request.deleteBeforeReplace
             recorded.retain_on_delete = request.retainOnDelete
+            recorded.custom_timeouts = {field.name: value for field, value in request.customTimeouts.ListFields()}
         return response
 
 

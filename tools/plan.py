@@ -12,8 +12,11 @@
 A diff lists a resource the engine would replace as ``-/+``: its URN is no resource's and no alias's, its
 type or AWS names changed, or an input its provider replaces it on changed (``tools/replace_inputs.py``:
 ``-/+ <urn>  (vpcId: "a" -> "b")``). What every deploy of new code replaces by design is listed apart: a
-task definition's ``new revision``, a multi-platform index's ``new build``. Against a URN baseline
-(``tools/urns.py``) only these show, then ``no replacements`` when nothing is replaced.
+task definition's ``new revision``, a multi-platform index's ``new build``; an awsx VPC's subnets laid
+out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  (...): why``
+(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets); a replacement that deletes
+the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. Against a URN baseline
+(``tools/urns.py``) only these show, then ``no replacements`` when nothing is replaced or refused.
 
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
 Output is sorted (components, then their children, by type and name), so two plans can be diffed.
@@ -39,10 +42,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
-from tools.replace_inputs import changed, kind, knock_on, rule
+from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
+#: A change ``pulumi up`` cannot carry out (AWS refuses what it does): said first on its line.
+CANNOT = "!!"
+#: Said of a replacement whose old resource is deleted before the new one is created (the provider's
+#: ``DeleteBeforeReplace``, or the resource's ``delete_before_replace`` option): for a while there is none.
+DELETED_FIRST = "  [deleted before its replacement is created]"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 # The inputs a reviewer cares about, per resource type; --json prints all of them.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -157,6 +165,7 @@ def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any
                 "physical": physical_names(r, references),
                 REPLACE: replace_values(r, references) if r.urn else {},
                 "ignoreChanges": sorted(r.ignore_changes),
+                "deleteBeforeReplace": r.delete_before_replace,
                 "inputs": _inputs(r),
             }
             for _, r in _tree(run)
@@ -288,13 +297,15 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """Resources of ``before`` the engine would replace (``-/+``): no resource of ``after`` has their URN or
     names it as an alias, the one that does answers another recorded URN too, has another type or other
     AWS names, or it changes an input its provider replaces it on, or such an input takes an output of a
-    replaced resource (``knock-on``). A task definition whose inputs change is a ``new revision`` instead."""
+    replaced resource (``knock-on``). A task definition whose inputs change is a ``new revision`` instead; a
+    change AWS refuses to carry out (``replace_inputs.refused``) is ``!!``, with why."""
     recorded = {resource.get("urn", "") for resource in before["resources"]} - {""}
     answering: dict[str, list[dict[str, Any]]] = {}
     for resource in after["resources"]:
         for urn in answering_of(resource, recorded):
             answering.setdefault(urn, []).append(resource)
-    lines, kept = [], {}
+    lines: list[str] = []
+    kept: dict[str, tuple[str, dict[str, Any]]] = {}
     for old in before["resources"]:
         if not old.get("urn"):
             continue
@@ -312,15 +323,27 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             ignored = set(found[0].get("ignoreChanges", []))
             changes = [c for c in changed(old[REPLACE], new, replaces) if c[0] not in ignored] if REPLACE in old else []
             verdict = kind(replaces, [path for path, _, _ in changes])
+            reason = refused(old["type"], old[REPLACE], new) if changes else ""
+            first = verdict == "-/+" and (found[0].get("deleteBeforeReplace") or (replaces and replaces.delete_first))
             if changes:
-                lines.append(f"{verdict} {old['urn']}  ({_changes(changes)})")
+                line = f"{CANNOT if reason else verdict} {old['urn']}  ({_changes(changes)})"
+                lines.append(line + (DELETED_FIRST if first else "") + _why(reason))
             if not changes or verdict != "-/+":
                 kept[old["urn"]] = (old["type"], new)
-    gone = {line.split()[1] for line in lines if line.startswith("-/+ ")}
-    return lines + [
-        f"{kind(rule(kept[urn][0], PROJECT), [path])} {urn}  (knock-on: {path} takes an output of {source})"
-        for urn, (path, source) in sorted(knock_on(kept, gone, PROJECT).items())
-    ]
+    for urn, (path, source) in sorted(knock_on(kept, recorded - kept.keys(), PROJECT).items()):
+        reason = refused(kept[urn][0], {}, {}, [path])
+        verdict = CANNOT if reason else kind(rule(kept[urn][0], PROJECT), [path])
+        lines.append(f"{verdict} {urn}  (knock-on: {path} takes an output of {source})" + _why(reason))
+    return lines
+
+
+def _why(reason: str) -> str:
+    return f": {reason}" if reason else ""
+
+
+def ignored(path: str, ignore_changes: Collection[str]) -> bool:
+    """Whether the leaf at ``path`` (``a.b[0].c``) lies under one of the ``ignore_changes`` paths."""
+    return any(path == ignore or path.startswith((f"{ignore}.", f"{ignore}[")) for ignore in ignore_changes)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -329,12 +352,13 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     the replacements and new revisions, then ``no replacements`` if there is none."""
     if before["resources"] and "inputs" not in before["resources"][0]:
         lines = replacements(before, after)
-        return lines if any(line.startswith("-/+") for line in lines) else [*lines, "no replacements"]
+        return lines if any(line.startswith(("-/+", CANNOT)) for line in lines) else [*lines, "no replacements"]
 
     def index(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
 
     old, new = index(before), index(after)
+    ignoring = {(r["type"], r["name"]): r.get("ignoreChanges", []) for r in after["resources"]}
     lines: list[str] = replacements(before, after)
     for key in sorted(old.keys() | new.keys()):
         if key not in old:
@@ -347,7 +371,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             if changes:
                 lines.append(f"~ {key[0]}  {key[1]}")
                 for path in changes:
-                    lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}")
+                    # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
+                    kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring[key]) else ""
+                    lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}{kept}")
     was_out, now_out = dict(_flatten(before.get("outputs", {}))), dict(_flatten(after.get("outputs", {})))
     for path in sorted(was_out.keys() | now_out.keys()):
         if was_out.get(path) != now_out.get(path):

@@ -55,6 +55,12 @@ class Replaces:
     unordered: tuple[str, ...] = ()
     """Inputs the provider holds as a set (``schema.TypeSet``): the same items in another order are no
     change."""
+    delete_first: bool = False
+    """pulumi-aws replaces it delete-before-create (``DeleteBeforeReplace`` in its provider/resource_overrides.go):
+    between the two, the resource does not exist."""
+    relayout: tuple[str, ...] = ()
+    """A component's inputs that lay its children out anew (awsx's subnets) while what its dependents take
+    from it (the VPC's ID) stays: listed apart, as ``new layout``; ``refused`` says when AWS refuses it."""
 
 
 #: What a project's own component needs: nothing. A ComponentResource has no provider and no diff of its
@@ -126,9 +132,11 @@ _ROWS: dict[str, Replaces] = {
     "aws:ec2/securityGroup:SecurityGroup": Replaces(
         "internal/service/ec2/vpc_security_group.go", ("description", *_NAMES, "vpcId")
     ),
-    # ecr/lifecycle_policy.go at 00a3530: policy and repository (the resource has no Update).
+    # ecr/lifecycle_policy.go at 00a3530: policy and repository (the resource has no Update). pulumi/pulumi-aws
+    # provider/resource_overrides.go at 015d343 sets DeleteBeforeReplace for it (one policy per repository),
+    # the only type of these rows it does so for.
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": Replaces(
-        "internal/service/ecr/lifecycle_policy.go", ("policy", "repository")
+        "internal/service/ecr/lifecycle_policy.go", ("policy", "repository"), delete_first=True
     ),
     # ecr/repository.go at 0072eea: encryption_configuration (and its encryption_type, kms_key), name.
     "aws:ecr/repository:Repository": Replaces(
@@ -288,12 +296,14 @@ _ROWS: dict[str, Replaces] = {
         ("securityGroupId",),
         source_kind=("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"),
     ),
-    # pulumi/pulumi-awsx awsx/ec2/vpc.ts at e60adf3: the aws.ec2.Vpc's cidrBlock and each aws.ec2.Subnet's
-    # cidrBlock and zone are laid out from these; a VPC's and a subnet's CIDR and a subnet's zone are
-    # ForceNew in the provider, so a change replaces the component's children (which the mocks never see).
+    # pulumi/pulumi-awsx awsx/ec2/vpc.ts at e60adf3: cidrBlock is the aws.ec2.Vpc's, ForceNew
+    # (ec2/vpc.go): a new VPC, a new ID. The others lay out each aws.ec2.Subnet's cidrBlock and zone
+    # (ForceNew, ec2/vpc_subnet.go) in the same VPC, the subnets named by their AZ's place
+    # (subnetDistributorLegacy.ts): the VPC's ID stays, and ``refused`` says when EC2 refuses the subnets.
     "awsx:ec2:Vpc": Replaces(
         "pulumi/pulumi-awsx awsx/ec2/vpc.ts",
-        ("availabilityZoneNames", "cidrBlock", "numberOfAvailabilityZones", "subnetSpecs", "subnetStrategy"),
+        ("cidrBlock",),
+        relayout=("availabilityZoneNames", "numberOfAvailabilityZones", "subnetSpecs", "subnetStrategy"),
     ),
     # pulumi/pulumi-docker-build provider/internal/image.go at 7bad76a: Image.Diff reports every change
     # as an update (a rebuild); nothing replaces an image.
@@ -484,7 +494,7 @@ def unclassified(type_token: str, keys: Iterable[str]) -> set[str]:
     """The input ``keys`` of a ``type_token`` resource neither its row (a path's first key) nor ``IN_PLACE``
     names."""
     row = REPLACE_ON_CHANGE.get(type_token, Replaces(source=""))
-    named = {path.split(".")[0] for path in (*row.inputs, *row.source_kind, *row.each_deploy)}
+    named = {path.split(".")[0] for path in (*row.inputs, *row.source_kind, *row.each_deploy, *row.relayout)}
     return set(keys) - named - set(IN_PLACE.get(type_token, ()))
 
 
@@ -513,7 +523,7 @@ def value_at(inputs: Mapping[str, Any], path: str) -> Any:
 def replace_inputs(replaces: Replaces, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The values of ``replaces``' inputs that ``inputs`` sets, by path; ``source kind`` names which of
     the source-kind inputs is set."""
-    found = {path: value_at(inputs, path) for path in (*replaces.inputs, *replaces.each_deploy)}
+    found = {path: value_at(inputs, path) for path in (*replaces.inputs, *replaces.each_deploy, *replaces.relayout)}
     values = {path: value for path, value in found.items() if value is not MISSING}
     kinds = [path for path in replaces.source_kind if value_at(inputs, path) is not MISSING]
     if kinds:
@@ -521,12 +531,63 @@ def replace_inputs(replaces: Replaces, inputs: Mapping[str, Any]) -> dict[str, A
     return values
 
 
+NEW_LAYOUT = "new layout"
+"""What a change to a component's ``relayout`` inputs alone is called."""
+
+
 def kind(replaces: Replaces | None, paths: Iterable[str]) -> str:
     """What changing ``paths`` does: ``-/+`` if any replaces the resource (or the type has no row), else
-    what each deploy does."""
-    if replaces is None or not set(paths) <= set(replaces.each_deploy):
+    what each deploy does, or ``new layout`` for its children."""
+    paths = set(paths)
+    if replaces is not None and paths and paths <= set(replaces.relayout):
+        return NEW_LAYOUT
+    if replaces is None or not paths <= set(replaces.each_deploy):
         return "-/+"
     return replaces.each_deploy_is
+
+
+def _next_pow2(count: int) -> int:
+    return 1 << (count - 1).bit_length()
+
+
+#: Why a security group cannot be replaced in another VPC (``refused``).
+MOVED_GROUP = (
+    "the stack's security groups would be replaced in another VPC, while its load balancer stays in the VPC it "
+    "was created in, and EC2 deletes no group a network interface uses or another group's rule references "
+    "(another stack's too; DeleteSecurityGroup: DependencyViolation): destroy the stack and deploy it again"
+)
+
+
+def refused(
+    type_token: str, before: Mapping[str, Any], after: Mapping[str, Any], knocked_on: Iterable[str] = ()
+) -> str:
+    """Why AWS refuses what a change of a resource's recorded replace-on-change values (``before`` ->
+    ``after``, or the ``knocked_on`` paths that take a replaced resource's output) does, or ``""``.
+
+    A security group whose VPC changes (``vpc``, ``vpcId``, ``vpcCidr``): ``MOVED_GROUP``. An awsx VPC's
+    subnets are named by their AZ's place and replaced create-before-delete, and EC2 creates no subnet
+    overlapping another of its VPC (CreateSubnet: InvalidSubnet.Conflict): its legacy layout gives each AZ
+    ``1/nextPow2(AZs)`` of the VPC (subnetDistributorLegacy.ts), so a count that changes ``nextPow2``
+    (2 <-> 3, 4 <-> 5) gives every kept AZ's subnets another size at the same start; 3 <-> 4 and 5 <-> 6
+    add or remove the last AZ's. A new VPC CIDR is a new VPC: its subnets overlap nothing."""
+    if type_token == "aws:ec2/securityGroup:SecurityGroup" and (
+        "vpcId" in knocked_on or before.get("vpcId") != after.get("vpcId")
+    ):
+        return MOVED_GROUP
+    row = REPLACE_ON_CHANGE.get(type_token)
+    if row is None or not row.relayout or before.get("cidrBlock") != after.get("cidrBlock"):
+        return ""
+    changes = {path for path in row.relayout if before.get(path) != after.get(path)}
+    was, now = before.get("numberOfAvailabilityZones"), after.get("numberOfAvailabilityZones")
+    if changes == {"numberOfAvailabilityZones"} and was and now and _next_pow2(int(was)) == _next_pow2(int(now)):
+        return ""
+    if not changes:
+        return ""
+    return (
+        "its subnets are laid out anew under the same names and replaced create-before-delete; EC2 creates "
+        "no subnet overlapping another in its VPC (InvalidSubnet.Conflict): destroy the stack and deploy "
+        "it again, or keep the AZ count (3 <-> 4 and 5 <-> 6 keep each AZ's block)"
+    )
 
 
 def _in_order(value: Any) -> Any:
@@ -580,7 +641,7 @@ def knock_on(
             for urn, (type_token, values) in kept.items()
             if urn not in gone
             for row in [rule(type_token, project) or Replaces(source="")]
-            for path in (*row.inputs, *row.each_deploy)
+            for path in (*row.inputs, *row.each_deploy, *row.relayout)
             for source in _references(values.get(path))
             if source in gone
         }

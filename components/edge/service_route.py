@@ -121,6 +121,13 @@ class ServiceRoute(pulumi.ComponentResource):
     def _target_group(self, name: str, opts: pulumi.ResourceOptions) -> aws.lb.TargetGroup:
         """A target group of the tasks (its health check is the app's)."""
         service = self._args.service
+        # The group's port only defaults a target's: ECS registers each task with its container port
+        # (``loadBalancers[].containerPort``), and the health check, given no port, uses each target's
+        # ("traffic-port"; ELB CreateTargetGroup ``Port``, ``HealthCheckPort``). A port is ForceNew
+        # (elbv2/target_group.go): following a new containerPort would replace the groups, which the rules
+        # ECS owns keep forwarding to (ResourceInUse on the old ones' delete), or a rolling rule moves to
+        # before any task is registered in it (503s). So a stack keeps the port it was created with.
+        ignored = pulumi.ResourceOptions(ignore_changes=["port"])
         return aws.lb.TargetGroup(
             name,
             port=service.container_port,
@@ -136,7 +143,7 @@ class ServiceRoute(pulumi.ComponentResource):
                 "healthy_threshold": TARGET_HEALTHY_THRESHOLD,
                 "unhealthy_threshold": TARGET_UNHEALTHY_THRESHOLD,
             },
-            opts=opts,
+            opts=pulumi.ResourceOptions.merge(opts, ignored),
         )
 
     def _rule(

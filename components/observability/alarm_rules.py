@@ -8,6 +8,7 @@ errors rolls back even when its tasks pass their health checks.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,8 +52,19 @@ class Alarms:
         for email in self.emails:
             if not _EMAIL.fullmatch(email):
                 raise ConfigError("Alarms.emails", email, "e-mail addresses such as ops@example.com")
-        if len(set(self.emails)) != len(self.emails):
-            raise ConfigError("Alarms.emails", list(self.emails), "each address once")
+        # Once ignoring case: each address's subscription is named by its lower case (``subscription_key``),
+        # and whether SNS tells two cases of one address apart is not written down.
+        if len({email.lower() for email in self.emails}) != len(self.emails):
+            raise ConfigError("Alarms.emails", list(self.emails), "each address once (in any case)")
+
+
+def subscription_key(email: str) -> str:
+    """A stable short key of an alarm address, whatever its place in the list: its e-mail subscription's
+    name. SNS answers a Subscribe of a topic's existing (protocol, endpoint) with that subscription's ARN,
+    and the provider deletes a subscription by its ARN (sns/topic_subscription.go): two resources
+    holding one address's subscription, as names by position made of a reordered or shortened list,
+    end with the wanted one unsubscribed. Case-insensitive, as the addresses are refused twice."""
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)

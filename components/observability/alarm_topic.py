@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..naming import type_token
+from .alarm_rules import subscription_key
 
 #: Up to 0.4.0 the topic was a child of ``ServiceAlarms``; an alias keeps its state.
 SERVICE_ALARMS_TYPE = type_token("service_alarms", "ServiceAlarms")
@@ -26,8 +27,17 @@ class AlarmTopic(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, aliases=[moved])
         topic = aws.sns.Topic(f"{name}-topic", opts=child)
         for index, email in enumerate(emails):
+            # Named by its address (``subscription_key``: a reorder or removal leaves the others alone), before
+            # by its place, which the aliases keep (under this component, and under 0.4.0's ServiceAlarms).
+            # Replaced (a new case of the address), it unsubscribes first: Subscribe may answer the old ARN.
+            was = f"{name}-email-{index}"
+            aliases = [pulumi.Alias(name=was), pulumi.Alias(name=was, parent=moved.parent)]
             aws.sns.TopicSubscription(
-                f"{name}-email-{index}", topic=topic.arn, protocol="email", endpoint=email, opts=child
+                f"{name}-email-{subscription_key(email)}",
+                topic=topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=pulumi.ResourceOptions(parent=self, aliases=aliases, delete_before_replace=True),
             )
         self.arn = topic.arn
         self.register_outputs({"arn": self.arn})

@@ -82,11 +82,15 @@ class Cluster(pulumi.ComponentResource):
 
     @staticmethod
     def _exec_logs(name: str, args: ClusterSpec, child: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
+        # The sessions' audit record (who ran what in which task) outlives ECS Exec being turned off, and
+        # the stack: deleting it would take the record with it. Left in AWS, it expires by its retention;
+        # its name is made anew (autonamed), so turning Exec on again creates no clash.
+        retained = pulumi.ResourceOptions(retain_on_delete=True)
         return aws.cloudwatch.LogGroup(
             f"{name}-exec-logs",
             retention_in_days=args.session_log_retention_days,
             kms_key_id=args.exec_kms_key_arn or None,
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(child, retained),
         )
 
 

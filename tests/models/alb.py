@@ -73,3 +73,20 @@ def elb_refuses_name(name: str, *, load_balancer: bool) -> str | None:
     if load_balancer and name.startswith("internal-"):
         return "internal-"
     return None
+
+
+class ResourceInUseError(Exception):
+    """What ``DeleteTargetGroup`` answers for a group a rule's action still forwards to."""
+
+
+def forwarded(actions: list[dict]) -> set[str]:
+    """The target group ARNs a rule's ``actions`` (Pulumi's inputs) forward to."""
+    arns = {str(a["targetGroupArn"]) for a in actions if "targetGroupArn" in a}
+    return arns | {str(g["arn"]) for a in actions for g in a.get("forward", {}).get("targetGroups", [])}
+
+
+def delete_target_group(arn: str, rules: list[list[dict]]) -> None:
+    """ELB ``DeleteTargetGroup``: "You can delete a target group if it is not referenced by any actions"
+    (botocore elbv2 service-2.json); the provider retries ResourceInUse for 2 minutes, then fails."""
+    if any(arn in forwarded(actions) for actions in rules):
+        raise ResourceInUseError(f"target group {arn} is currently in use by a listener or a rule")

@@ -129,6 +129,49 @@ def test_a_diff_names_an_environment_change_by_variable(capsys: pytest.CaptureFi
     assert '    containerDefinitions[0].environment.KEEP_ALIVE_TIMEOUT_MS: "65000" -> "125000"' in out
 
 
+def test_a_diff_says_which_changes_the_engine_ignores_and_replaces_no_target_group_for_a_new_container_port(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--json")[1])
+    lines = plan(capsys, "--set", "containerPort=8080", "--diff", str(saved))[1].splitlines()
+    group = lines.index("~ aws:lb/targetGroup:TargetGroup  dev-app-tg")
+    assert lines[group + 1] == "    port: 3000 -> 8080  (ignored: the stack keeps its value)"
+    assert not any(line.startswith("-/+") for line in lines)
+    assert "    fromPort: 3000 -> 8080" in lines
+
+
+def test_a_diff_against_the_urns_says_an_az_count_that_resizes_the_subnets_cannot_be_applied(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "prod.json")
+    lines = plan(capsys, "--stack", "prod", "--set", "availabilityZones=2", "--diff", baseline)[1].splitlines()
+    (line,) = lines
+    assert line.startswith(
+        "!! urn:pulumi:prod::graviton-node::graviton-node:network:Network$awsx:ec2:Vpc::prod-net-vpc"
+    )
+    assert "(numberOfAvailabilityZones: 3 -> 2): its subnets are laid out anew" in line
+
+
+def test_a_diff_against_the_urns_says_a_vpc_change_cannot_be_applied_and_to_destroy_the_stack_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "dev.json")
+    lines = plan(capsys, "--set", "vpc=new", "--diff", baseline)[1].splitlines()
+    (group,) = [line for line in lines if line.startswith("!! ") and "SecurityGroup::dev-web-sg" in line]
+    assert group.endswith("destroy the stack and deploy it again")
+
+
+def test_a_diff_says_which_replacement_deletes_the_old_resource_before_creating_the_new_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """pulumi-aws replaces an ECR lifecycle policy delete-first: for a while the repository has none."""
+    baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "dev.json")
+    (line,) = plan(capsys, "--set", "keepBuilds=7", "--diff", baseline)[1].splitlines()
+    assert line.startswith("-/+ ") and "LifecyclePolicy::dev-app-lifecycle" in line
+    assert line.endswith("  [deleted before its replacement is created]")
+
+
 def test_the_mermaid_graph_links_each_component_to_its_children(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = plan(capsys, "--mermaid")
     assert code == 0 and out.startswith("graph LR\n")
@@ -210,7 +253,7 @@ def _baseline_with(stack: str, type_token: str, path: str, value: object) -> dic
     ("type_token", "path", "was", "shown"),
     [
         ("aws:ec2/securityGroup:SecurityGroup", "description", "Managed by Pulumi", '"Managed by Pulumi" -> "'),
-        ("aws:lb/targetGroup:TargetGroup", "port", 8080, "8080 -> 3000"),
+        ("aws:lb/targetGroup:TargetGroup", "protocol", "HTTPS", '"HTTPS" -> "HTTP"'),
     ],
 )
 def test_a_diff_against_the_urns_shows_a_kept_resource_whose_replace_on_change_input_changed_as_replaced(

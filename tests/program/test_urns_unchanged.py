@@ -22,7 +22,7 @@ import pytest
 import tools.urns
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, RecordingMocks, Run, run_mocked, run_program
-from tools.replace_inputs import COMPONENT, READ, changed, kind, knock_on, rule, unclassified
+from tools.replace_inputs import COMPONENT, MOVED_GROUP, READ, changed, kind, knock_on, refused, rule, unclassified
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, normalize_physical, physical_names, snapshot
 
 
@@ -63,11 +63,17 @@ def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[s
         ) and kind(replaces, [c[0] for c in changes]) == "-/+":
             problems.append(f"{old['urn']}: replace-on-change inputs changed {changes}")
             gone.add(old["urn"])
+            if reason := refused(old["type"], old[REPLACE], new[REPLACE]):
+                problems.append(f"{old['urn']}: cannot be applied: {reason}")
+        elif changes and (reason := refused(old["type"], old[REPLACE], new[REPLACE])):
+            problems.append(f"{old['urn']}: cannot be applied {changes}: {reason}")
         else:
             kept[old["urn"]] = (old["type"], new[REPLACE])
             if changes:
                 redeployed.add(f"{kind(replaces, [c[0] for c in changes])} {old['urn']}")
     for urn, (path, source) in sorted(knock_on(kept, gone, PROJECT).items()):
+        if reason := refused(kept[urn][0], {}, {}, [path]):
+            problems.append(f"{urn}: cannot be applied: {reason}")
         if (verdict := kind(rule(kept[urn][0], PROJECT), [path])) == "-/+":
             problems.append(f"{urn}: replaced with {source}, an output of which its {path} takes")
         else:
@@ -161,7 +167,7 @@ def _with(program: str, type_token: str, path: str, value: object) -> list[dict[
     ("type_token", "path", "value"),
     [
         ("aws:ec2/securityGroup:SecurityGroup", "description", "Managed by Pulumi"),
-        ("aws:lb/targetGroup:TargetGroup", "port", 8080),
+        ("aws:lb/targetGroup:TargetGroup", "protocol", "HTTPS"),
         ("aws:iam/role:Role", "path", "/"),
     ],
 )
@@ -452,6 +458,34 @@ HTTPS = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABCDEFGHIJ
 def test_a_change_at_the_edge_replaces_nothing_another_stack_references(change: dict[str, str]) -> None:
     problems = replaced(snapshot(run_config("dev")), run_program("dev", change))
     assert [problem for problem in problems if any(shared in problem.split(": ")[0] for shared in SHARED)] == []
+
+
+GROUP = "aws:ec2/securityGroup:SecurityGroup"
+EXISTING_VPC = {
+    "vpc": "existing",
+    "vpcId": "vpc-0123456789abcdef0",
+    "publicSubnetIds": '["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]',
+}
+
+
+@pytest.mark.parametrize(
+    ("stack", "change"),
+    [
+        ("dev", {"vpc": "new"}),
+        ("dev", EXISTING_VPC),
+        ("prod", {"vpcCidr": "10.1.0.0/16"}),
+        ("prod", {"vpc": "default"}),
+    ],
+    ids=["default-to-new", "default-to-existing", "another-cidr", "new-to-default"],
+)
+def test_a_change_of_vpc_cannot_be_applied_the_load_balancer_s_group_would_move_to_another_vpc(
+    stack: str, change: dict[str, str]
+) -> None:
+    """The sibling of the test above: a VPC change replaces the load balancer's group (which other stacks'
+    rules reference) in another VPC, where the kept load balancer cannot follow. Destroy and deploy again."""
+    problems = replaced(snapshot(run_config(stack)), run_program(stack, change))
+    group = f"urn:pulumi:{stack}::graviton-node::graviton-node:load_balancer:LoadBalancer${GROUP}::{stack}-web-sg"
+    assert f"{group}: cannot be applied: {MOVED_GROUP}" in problems
 
 
 def test_adding_a_domain_replaces_only_the_stacks_own_listener_rule_which_moves_to_https() -> None:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.observability.alarm_rules import MIN_REQUESTS, Alarms, alarm_definitions
+from components.observability.alarm_rules import MIN_REQUESTS, Alarms, alarm_definitions, subscription_key
 from tests.models.cloudwatch import alarm_metrics, alarm_states, as_sent
 
 
@@ -21,12 +21,23 @@ from tests.models.cloudwatch import alarm_metrics, alarm_states, as_sent
         ({"response_time_ms": 60_001}, "Alarms.response_time_ms"),
         ({"emails": ("not-an-address",)}, "Alarms.emails"),
         ({"emails": ("a@example.com", "a@example.com")}, "Alarms.emails"),
+        ({"emails": ("Ops@Example.com", "ops@example.com")}, "Alarms.emails"),
     ],
 )
 def test_a_bad_setting_names_its_key(kwargs: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
         Alarms(**kwargs)
     assert error.value.key == key
+
+
+@given(st.lists(st.emails(), min_size=1, max_size=6, unique_by=str.lower))
+def test_every_accepted_list_of_addresses_names_each_subscription_apart_and_by_its_address_alone(
+    emails: list[str],
+) -> None:
+    Alarms(emails=tuple(emails))
+    keys = [subscription_key(email) for email in emails]
+    assert len(set(keys)) == len(keys)
+    assert keys == [subscription_key(email.upper()) for email in emails]
 
 
 def test_the_service_is_watched_on_cpu_memory_5xx_unhealthy_targets_and_response_time() -> None:

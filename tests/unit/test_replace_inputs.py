@@ -13,10 +13,12 @@ from tools.replace_inputs import (
     COMPONENT,
     IN_PLACE,
     MISSING,
+    NEW_LAYOUT,
     REPLACE_ON_CHANGE,
     changed,
     kind,
     knock_on,
+    refused,
     replace_inputs,
     rule,
     unclassified,
@@ -44,7 +46,7 @@ def _snake(name: str) -> str:
 def test_every_replace_on_change_input_is_an_input_of_the_sdk_resource(type_token: str) -> None:
     replaces = REPLACE_ON_CHANGE[type_token]
     parameters = inspect.signature(_args_class(type_token).__init__).parameters
-    paths = (*replaces.inputs, *replaces.source_kind, *replaces.each_deploy)
+    paths = (*replaces.inputs, *replaces.source_kind, *replaces.each_deploy, *replaces.relayout)
     assert {_snake(path.split(".")[0]) for path in paths} <= parameters.keys()
 
 
@@ -54,7 +56,7 @@ def test_every_in_place_input_is_an_input_of_the_sdk_resource_its_row_does_not_n
     assert {_snake(key) for key in IN_PLACE[type_token]} <= parameters.keys()
     assert unclassified(type_token, IN_PLACE[type_token]) == set()
     row = REPLACE_ON_CHANGE[type_token]
-    assert not set(IN_PLACE[type_token]) & {p.split(".")[0] for p in (*row.inputs, *row.each_deploy)}
+    assert not set(IN_PLACE[type_token]) & {p.split(".")[0] for p in (*row.inputs, *row.each_deploy, *row.relayout)}
 
 
 @pytest.mark.parametrize("type_token", sorted(t for t in REPLACE_ON_CHANGE if t.startswith("aws:")))
@@ -163,3 +165,40 @@ def test_changed_lists_exactly_the_paths_whose_values_differ(
     paths = [path for path, _, _ in changed(before, after)]
     assert paths == sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     assert changed(before, before) == []
+
+
+VPC = "awsx:ec2:Vpc"
+
+
+@given(st.integers(2, 6), st.integers(2, 6))
+def test_another_az_count_is_refused_exactly_when_it_changes_each_az_s_block_as_awsx_lays_them_out(
+    was: int, now: int
+) -> None:
+    """EC2 refuses a subnet overlapping another of its VPC; awsx replaces each kept AZ's subnets
+    create-before-delete under the same names (tests/models/awsx_subnets.py lays them out)."""
+    from tests.models.awsx_subnets import default_subnets
+
+    before, after = default_subnets("10.0.0.0/16", was), default_subnets("10.0.0.0/16", now)
+    overlapping = any(
+        old != new and old.overlaps(new)
+        for kind_ in ("private", "public")
+        for old, new in zip(before[kind_], after[kind_], strict=False)
+    )
+    values = {"cidrBlock": "10.0.0.0/16"}
+    reason = refused(VPC, {**values, "numberOfAvailabilityZones": was}, {**values, "numberOfAvailabilityZones": now})
+    assert bool(reason) == overlapping
+    assert kind(REPLACE_ON_CHANGE[VPC], ["numberOfAvailabilityZones"]) == NEW_LAYOUT
+
+
+def test_a_new_vpc_cidr_replaces_the_vpc_whose_new_subnets_overlap_nothing() -> None:
+    before = {"cidrBlock": "10.0.0.0/16", "numberOfAvailabilityZones": 3}
+    after = {"cidrBlock": "10.1.0.0/16", "numberOfAvailabilityZones": 2}
+    assert refused(VPC, before, after) == ""
+    assert kind(REPLACE_ON_CHANGE[VPC], ["cidrBlock", "numberOfAvailabilityZones"]) == "-/+"
+
+
+def test_only_the_ecr_lifecycle_policy_is_replaced_delete_first_by_pulumi_aws() -> None:
+    """pulumi-aws's provider/resource_overrides.go sets DeleteBeforeReplace for none of the other types."""
+    assert {token for token, row in REPLACE_ON_CHANGE.items() if row.delete_first} == {
+        "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+    }
