@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import validation as check
+from ..cidrs import ipv4_cidrs
 from ..errors import ConfigError, collect
 from ..security_group_quota import SecurityGroupQuota
 from ..service.app_contract import DEFAULT_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT, MIN_IDLE_TIMEOUT
@@ -43,7 +44,7 @@ class LoadBalancerSpec:
     def __post_init__(self) -> None:
         collect(
             lambda: check.port("LoadBalancerSpec.listener_port", self.listener_port),
-            lambda: check.ipv4_cidrs("LoadBalancerSpec.allowed_cidrs", self.allowed_cidrs),
+            lambda: ipv4_cidrs("LoadBalancerSpec.allowed_cidrs", self.allowed_cidrs),
             # botocore elbv2 LoadBalancerAttribute.Key: idle_timeout.timeout_seconds, 1-4000.
             lambda: check.int_in_range(
                 "LoadBalancerSpec.idle_timeout_seconds", self.idle_timeout_seconds, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import validation as check
+from ..cidrs import ipv4_cidrs
 from ..errors import ConfigError
 
 VPC_MODES = ("default", "new", "existing")
@@ -54,7 +55,7 @@ class NetworkSpec:
     def __post_init__(self) -> None:
         check.one_of("NetworkSpec.mode", self.mode, VPC_MODES)
         if self.mode == "new":
-            check.ipv4_cidrs("NetworkSpec.vpc_cidr", [self.vpc_cidr])
+            ipv4_cidrs("NetworkSpec.vpc_cidr", [self.vpc_cidr])
             if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
                 raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
             check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from components.cidrs import ipv4_cidrs
 from components.errors import ConfigError
 from components.network.network_spec import NetworkSpec
-from components.validation import ipv4_cidrs
 from tests.models.go_cidr import go_accepts_ipv4_cidr
 
 _DECIMAL = st.integers(0, 300).map(str) | st.from_regex(r"0[0-9]{1,2}", fullmatch=True)
