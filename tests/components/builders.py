@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+from decimal import Decimal
 from typing import Any, Literal
 
 import pulumi
@@ -13,6 +14,7 @@ from components.observability.task_counter_handler import count, emf_documents
 from components.service.autoscaling_rules import Autoscaling
 from components.service.cluster import Cluster
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
+from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.service.service_spec import ServiceSpec
 from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
@@ -25,6 +27,14 @@ IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "
 
 LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"
 CATCH_ALL = RouteSpec(listener_rule_priority=LAST_PRIORITY)
+CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/dev-app"
+#: A service on a path of its own, and a route that shifts traffic by canary (two target groups, a test rule).
+ROUTED = ServiceSpec(route=RouteSpec(path_patterns=("/orders",), listener_rule_priority=300))
+CANARY = RouteSpec(
+    listener_rule_priority=50000,
+    deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
+    test_header=("x-deploy-test", "1"),
+)
 
 
 #: The spec's fields a test may give ``service`` as keywords, as 0.4.0's args took them.

@@ -4,32 +4,21 @@ rules its parent would otherwise have applied. Outputs (another component's, a s
 AWS's to judge at deploy time."""
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
-from components.edge.route_spec import RouteSpec
 from components.edge.service_route import ServiceRoute
 from components.edge.service_route_args import Route, ServiceRouteArgs
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
 from components.edge.smoke_test_rules import SmokeTestSpec
 from components.errors import ConfigError
 from components.observability.task_counter import TaskCounter, TaskCounterArgs
-from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_task import FargateTask, FargateTaskArgs
 from components.service.service_spec import ServiceSpec
+from tests.components.builders import CANARY, CLUSTER_ARN, IMAGE, ROUTED
 from tools.offline import RecordingMocks, run_mocked
-
-IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
-CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/dev-app"
-ROUTED = ServiceSpec(route=RouteSpec(path_patterns=("/orders",), listener_rule_priority=300))
-CANARY = RouteSpec(
-    listener_rule_priority=50000,
-    deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
-    test_header=("x-deploy-test", "1"),
-)
 
 
 def task_counter(**bad: Any) -> TaskCounter:

@@ -4,7 +4,6 @@ keeps unique per account) would be the same in every stack that names it alike. 
 stack already deployed under such a name keeps it, as a new name would replace its resources."""
 
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.load_balancer_spec import LoadBalancerSpec
-from components.edge.route_spec import RouteSpec
 from components.edge.service_route import ServiceRoute
 from components.edge.service_route_args import Route, ServiceRouteArgs
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
@@ -27,22 +25,14 @@ from components.observability.alarm_rules import Alarms
 from components.observability.task_counter import TaskCounter, TaskCounterArgs
 from components.service.cluster import Cluster
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
-from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.service.fargate_task import FargateTask, FargateTaskArgs
 from components.service.service_access import ServiceAccess
 from components.service.service_spec import ServiceSpec
+from tests.components.builders import CANARY, CLUSTER_ARN, IMAGE, ROUTED
 from tools.offline import run_mocked
 
 DOCKER = Path(__file__).resolve().parents[2] / "docker"
-IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "a" * 64
-CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/dev-app"
-ROUTED = ServiceSpec(route=RouteSpec(path_patterns=("/orders",), listener_rule_priority=300))
-CANARY = RouteSpec(
-    listener_rule_priority=50000,
-    deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
-    test_header=("x-deploy-test", "1"),
-)
 ROUTE = Route(
     listener_arn="l",
     load_balancer_security_group_id="sg-alb",
