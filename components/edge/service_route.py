@@ -44,6 +44,8 @@ class ServiceRoute(pulumi.ComponentResource):
     """The target group's ARN (production when the route is created)."""
     target_group_arn_suffix: pulumi.Output[str]
     """``targetgroup/<name>/<id>``: its metric dimension."""
+    target_group_arn_suffixes: tuple[pulumi.Output[str], ...]
+    """The suffixes of every target group: the production one, then the alternate of a shifting strategy."""
     deployment_alarm_names: pulumi.Output[list[str]]
     """The alarms that roll back an ECS deployment (target 5xx, unhealthy targets, of both target groups
     with a traffic-shifting strategy); empty without alarms."""
@@ -91,6 +93,7 @@ class ServiceRoute(pulumi.ComponentResource):
             self._deployment_role(target_group, alternate, production, test) if alternate is not None else None
         )
         suffixes = [target_group.arn_suffix, *([alternate.arn_suffix] if alternate is not None else [])]
+        self.target_group_arn_suffixes = tuple(suffixes)
         self.deployment_alarm_names = self._alarms(name, args, parent, suffixes)
         balancer = args.route.load_balancer_arn_suffix
         self.resource_label = (

@@ -285,8 +285,7 @@ class FargateService(pulumi.ComponentResource):
         return alarms, monitoring
 
     def _autoscaling(self, service: aws.ecs.Service, route: ServiceRoute | None) -> ServiceAutoscaling | None:
-        """Application Auto Scaling between the min and max (``ServiceAutoscaling``, returned); requests per
-        target are counted on the route's label."""
+        """Application Auto Scaling between the min and max (``ServiceAutoscaling``), requests on the route's."""
         scaling = self._args.spec.autoscaling
         if scaling is None:
             return None
@@ -295,6 +294,7 @@ class FargateService(pulumi.ComponentResource):
             ServiceAutoscalingArgs(
                 scaling=scaling, cluster_name=self.cluster_name, service_name=service.name,
                 alb_resource_label=route.resource_label if route else None,
+                alb_target_groups=route.target_group_arn_suffixes if route else (),
             ),
             self._child,
         )  # fmt: skip

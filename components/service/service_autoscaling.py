@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -10,6 +11,7 @@ import pulumi_aws as aws
 from ..iam_policies import stack_tag
 from ..naming import type_token
 from .autoscaling_rules import Autoscaling
+from .request_metric import request_count_queries
 
 NAMESPACE = "ecs"
 DIMENSION = "ecs:service:DesiredCount"
@@ -28,6 +30,9 @@ class ServiceAutoscalingArgs:
     alb_resource_label: pulumi.Input[str] | None = None
     """``<load balancer ARN suffix>/<target group ARN suffix>``, needed by the requests-per-target policy.
     Default None (then ``requests_per_target`` must be None)."""
+    alb_target_groups: Sequence[pulumi.Input[str]] = ()
+    """The ARN suffixes of the route's target groups: with two (a traffic-shifting route), requests per
+    target are read from both (``request_metric``), since the traffic may be on either. Default ()."""
 
 
 class ServiceAutoscaling(pulumi.ComponentResource):
@@ -93,25 +98,27 @@ class ServiceAutoscaling(pulumi.ComponentResource):
         for role, value, metric in metrics:
             if value is None:
                 continue
-            # ALB requests are counted per target group, which the resource label names.
-            specification = (
-                aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
-                    predefined_metric_type=metric,
-                    resource_label=args.alb_resource_label if role == "requests" else None,
-                )
-            )
+            # ALB requests are counted per target group, which the resource label names; after a shifting
+            # deployment the traffic may be on the other group, so then both are read (request_metric).
+            tracking: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgsDict = {
+                "target_value": float(value),
+                "scale_in_cooldown": scaling.scale_in_cooldown_seconds,
+                "scale_out_cooldown": scaling.scale_out_cooldown_seconds,
+            }
+            if role == "requests" and len(args.alb_target_groups) > 1:
+                tracking["customized_metric_specification"] = {"metrics": request_count_queries(args.alb_target_groups)}
+            else:
+                tracking["predefined_metric_specification"] = {
+                    "predefined_metric_type": metric,
+                    "resource_label": args.alb_resource_label if role == "requests" else None,
+                }
             policy = aws.appautoscaling.Policy(
                 f"{name}-{role}",
                 policy_type="TargetTrackingScaling",
                 service_namespace=target.service_namespace,
                 scalable_dimension=target.scalable_dimension,
                 resource_id=target.resource_id,
-                target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
-                    target_value=float(value),
-                    predefined_metric_specification=specification,
-                    scale_in_cooldown=scaling.scale_in_cooldown_seconds,
-                    scale_out_cooldown=scaling.scale_out_cooldown_seconds,
-                ),
+                target_tracking_scaling_policy_configuration=tracking,
                 opts=opts,
             )
             policies.append(policy)
