@@ -16,9 +16,20 @@ math"):
   range; the tasks it adds start at once.
 
 CloudWatch metric math ("Metric math syntax and functions"): ``SUM([a, b])`` of time series is their sum
-at each point; ``IF(condition, x, y)`` gives ``x`` where the condition holds, else ``y``; an expression
-over a series without a datapoint has none (as ``cloudwatch.alarm_states`` reads it). Only the forms the
-worker example uses are played; any other raises NotImplementedError rather than being guessed at.
+at each point; ``IF(condition, x, y)`` gives ``x`` where the condition holds, else ``y``; ``FILL(m, 0)``
+gives 0 where ``m`` has no datapoint; ``a + b`` adds at each point; an expression over a series without a
+datapoint has none (as ``cloudwatch.alarm_states`` reads it). A sum of FILLs over series of which none has
+a datapoint is given none too: the model does not claim what CloudWatch returns then. Only the forms the
+worker example and the requests policy of a traffic-shifting service use are played; any other raises
+NotImplementedError rather than being guessed at.
+
+A predefined ``ALBRequestCountPerTarget`` (Application Auto Scaling ``PredefinedMetricSpecification``)
+reads the one target group its ``ResourceLabel`` names, ``app/<lb>/<id>/targetgroup/<tg>/<id>``: ELB's
+``RequestCountPerTarget`` of dimensions LoadBalancer and TargetGroup. ELB (User Guide, "CloudWatch metrics
+for your Application Load Balancer") publishes ``RequestCountPerTarget`` under the dimensions "TargetGroup"
+and "TargetGroup, LoadBalancer", Sum being the average per target; a group with no registered target has
+no target to count per (the alternate group after a deployment: ECS has scaled the old revision to zero)
+and publishes no datapoint (``request_metrics``).
 """
 
 from __future__ import annotations
@@ -32,6 +43,19 @@ from tests.models.cloudwatch import MetricId
 
 _SUM = re.compile(r"SUM\(\[([\w, ]+)\]\)")
 _GUARDED_RATIO = re.compile(r"IF\((\w+) >= (\d+), (\w+) / \1, \3\)")
+_FILLED = re.compile(r"FILL\((\w+), 0\)")
+ELB = "AWS/ApplicationELB"
+
+
+def request_metrics(load_balancer: str, groups: Mapping[str, tuple[float, int]]) -> dict[MetricId, float]:
+    """A minute of ELB's ``RequestCountPerTarget`` for target groups (ARN suffix -> requests, registered
+    targets), under both dimension sets ELB publishes it with; a group without targets publishes none."""
+    data: dict[MetricId, float] = {}
+    for group, (requests, targets) in groups.items():
+        if targets:
+            for dimensions in ({("TargetGroup", group)}, {("TargetGroup", group), ("LoadBalancer", load_balancer)}):
+                data[(ELB, "RequestCountPerTarget", frozenset(dimensions))] = requests / targets
+    return data
 
 
 def settled_capacity(backlog: int, per_task: float, min_count: int, max_count: int) -> int:
@@ -60,6 +84,10 @@ def metric_value(queries: list[dict[str, Any]], data: Mapping[MetricId, float]) 
         if match := _SUM.fullmatch(expression):
             parts = [value(part.strip()) for part in match[1].split(",")]
             return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+        terms = [_FILLED.fullmatch(term) for term in expression.split(" + ")]
+        if all(terms):
+            filled = [value(term[1]) for term in terms if term]
+            return None if all(p is None for p in filled) else sum(p or 0.0 for p in filled)
         if match := _GUARDED_RATIO.fullmatch(expression):
             guard, least, numerator = value(match[1]), float(match[2]), value(match[3])
             if guard is None or numerator is None:
@@ -68,6 +96,20 @@ def metric_value(queries: list[dict[str, Any]], data: Mapping[MetricId, float]) 
         raise NotImplementedError(expression)
 
     return value(returned["id"])
+
+
+def policy_value(policy: dict[str, Any], data: Mapping[MetricId, float]) -> float | None:
+    """The value the target-tracking ``policy`` (recorded inputs) reads for a minute's ``data``: its
+    customized metric's, or the target group's its predefined ``ALBRequestCountPerTarget`` names."""
+    tracking = policy["targetTrackingScalingPolicyConfiguration"]
+    if "customizedMetricSpecification" in tracking:
+        return metric_value(tracking["customizedMetricSpecification"]["metrics"], data)
+    predefined = tracking["predefinedMetricSpecification"]
+    if predefined["predefinedMetricType"] != "ALBRequestCountPerTarget":
+        raise NotImplementedError(predefined["predefinedMetricType"])
+    load_balancer, _, group = predefined["resourceLabel"].partition("/targetgroup/")
+    dimensions = frozenset({("LoadBalancer", load_balancer), ("TargetGroup", f"targetgroup/{group}")})
+    return data.get((ELB, "RequestCountPerTarget", dimensions))
 
 
 def next_capacity(capacity: int, value: float, target: float, min_count: int, max_count: int) -> int:
@@ -86,11 +128,10 @@ def settle(
 ) -> int:
     """The capacity a target-tracking ``policy`` (recorded inputs) comes to rest at from ``start``, the
     metrics at each capacity given by ``data_at``."""
-    tracking = policy["targetTrackingScalingPolicyConfiguration"]
-    queries, target = tracking["customizedMetricSpecification"]["metrics"], tracking["targetValue"]
+    target = policy["targetTrackingScalingPolicyConfiguration"]["targetValue"]
     capacity = start
     for _ in range(64):
-        value = metric_value(queries, data_at(capacity))
+        value = policy_value(policy, data_at(capacity))
         assert value is not None, "every metric the policy reads has a datapoint"
         following = next_capacity(capacity, value, target, min_count, max_count)
         if following == capacity:

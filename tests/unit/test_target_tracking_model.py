@@ -86,3 +86,19 @@ def test_tracking_backlog_per_task_comes_to_rest_at_the_settled_count_from_any_s
     # At rest no task more is needed and none fewer would do (unless the range holds it).
     assert settled == high or backlog / settled <= per_task
     assert settled == low or backlog / (settled - 1) > per_task
+
+
+FILLED = [
+    stat("one", SPOT),
+    stat("two", ON_DEMAND),
+    {"id": "e", "expression": "FILL(one, 0) + FILL(two, 0)", "returnData": True},
+]
+
+
+def test_a_sum_of_fills_counts_a_series_without_a_datapoint_as_zero() -> None:
+    assert metric_value(FILLED, {ON_DEMAND: 7}) == 7
+    assert metric_value(FILLED, {SPOT: 2, ON_DEMAND: 3}) == 5
+
+
+def test_a_sum_of_fills_over_no_datapoint_at_all_is_not_claimed_to_have_one() -> None:
+    assert metric_value(FILLED, {}) is None
