@@ -280,7 +280,8 @@ def stack_shape(
 def _alarm_metrics(service: ServiceSpec, alarms: Alarms | None) -> int:
     """The alarm metrics CloudWatch bills (pricing page, "Alarms": "per alarm metric"): the 5xx ratio reads
     two, the below-desired alarm the desired count and each provider's running tasks; a traffic-shifting
-    deployment's second target group is watched again; each target-tracking policy adds its own."""
+    deployment's second target group is watched again; each target-tracking policy adds its own, whose
+    alarms read both groups' request counts for a shifting service's requests (``request_metric``)."""
     deployment = service.route.deployment if service.route is not None else None
     count = 0
     if alarms:
@@ -291,4 +292,6 @@ def _alarm_metrics(service: ServiceSpec, alarms: Alarms | None) -> int:
     if autoscaling := service.autoscaling:
         targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
         count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)
+        if autoscaling.requests_per_target is not None and deployment is not None and deployment.shifts_traffic:
+            count += ALARMS_PER_TARGET_TRACKING_POLICY
     return count

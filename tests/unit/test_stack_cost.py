@@ -218,3 +218,25 @@ def test_the_scaling_policies_and_the_second_target_group_s_alarms_come_from_the
     assert stack_shape(network=network, service=scaled, alarms=Alarms())[0].alarms == (
         base + target + ALARMS_PER_TARGET_TRACKING_POLICY
     )
+
+
+def test_a_shifting_services_requests_policy_bills_each_of_its_alarms_both_target_groups_metrics() -> None:
+    """Its alarms read metric math over two RequestCountPerTarget metrics; CloudWatch bills an alarm per
+    metric it reads (``cost`` module)."""
+    from components.edge.route_spec import RouteSpec
+    from components.observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY
+    from components.service.autoscaling_rules import Autoscaling
+    from components.service.deployment_strategy import DeploymentStrategy
+
+    network = NetworkSpec(mode="new", availability_zones=2, nat_strategy="None")
+    scaling = Autoscaling(min_count=1, max_count=4, cpu_target_percent=None, requests_per_target=500)
+    canary = RouteSpec(
+        listener_rule_priority=50000, deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10))
+    )
+    rolling = RouteSpec(listener_rule_priority=50000)
+    metrics = {
+        route.deployment.kind: stack_shape(network=network, service=ServiceSpec(route=route, autoscaling=scaling),
+                                           alarms=None)[0].alarms
+        for route in (rolling, canary)
+    }  # fmt: skip
+    assert metrics == {"rolling": ALARMS_PER_TARGET_TRACKING_POLICY, "canary": 2 * ALARMS_PER_TARGET_TRACKING_POLICY}
