@@ -124,7 +124,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("keepBuilds", "integer", FROM_SPEC, "Builds the ECR lifecycle policy keeps, newest pushed first (each with its per-platform images); failed deploys count too, so the running image expires after that many pushes that did not replace it (docs/images.md).", ("ImageSpec.keep_builds",)),
     ConfigKey("forceDelete", "boolean", FROM_SPEC, "Let pulumi destroy delete the ECR repositories even when they hold images.", ("ImageSpec.force_delete",)),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
-    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere; 443 covers ECR, CloudWatch Logs and AWS APIs. Add a port your app calls (e.g. 5432). Each takes an outbound rule on the tasks' security group: at most securityGroupRulesQuota.", ("ServiceAccess.egress_ports",)),
+    ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere, 443 among them (ECR, CloudWatch Logs and AWS APIs; without it no task starts). List 443 with a port your app calls (e.g. 443 and 5432). Each takes an outbound rule on the tasks' security group: at most securityGroupRulesQuota.", ("ServiceAccess.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("ExistingCluster.arn",)),
     ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
@@ -202,7 +202,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkSpec.nat_strategy",)),
     ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkSpec.vpc_id",)),
     ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkSpec.public_subnet_ids",)),
-    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP.", ("NetworkSpec.task_subnet_ids",)),
+    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP. They need a NAT route, or VPC endpoints for ECR (ecr.api, ecr.dkr), S3 (gateway), CloudWatch Logs and, with secrets, SSM, Secrets Manager and KMS: tasks pull, log and read secrets through them.", ("NetworkSpec.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
     ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so."),
 )  # fmt: skip
