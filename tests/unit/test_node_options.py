@@ -41,7 +41,9 @@ real_node = pytest.mark.skipif(
 
 def refused(value: str) -> bool:
     try:
-        check_untuned({"NODE_OPTIONS": value}, app_memory_mib=2048, sidecar_memory=(), tuning=Tuning())
+        check_untuned(
+            {"NODE_OPTIONS": value}, app_memory_mib=2048, sidecar_memory=(), tuning=Tuning(), health_checked=True
+        )
     except ConfigError:
         return True
     return False
