@@ -1,35 +1,37 @@
-"""Content-derived image tags, so IMMUTABLE ECR tags and rebuilds never collide.
+"""Content-derived image tags: ``build-<hash>`` names what was built and changes whenever it may have.
 
-pulumi-docker-build rebuilds and re-pushes an image whenever its build context changes. With
-IMMUTABLE tags a re-push under the same tag fails, so the tag must change whenever anything the build
-reads changes: the Dockerfile, every file of the context its ignore file lets through (the same files
-docker-build hashes, ``dockerignore``), plus the build settings. A file the build never reads (a test,
-a README) changes no tag, so it rolls out no new task definition revision of the same image.
+The hash covers the build settings and every file in the context (a superset of what .dockerignore lets
+through). It stays that superset for now: hashed otherwise, every existing stack's tag would change once,
+and a multi-arch stack's first deploy would replace its index while the old state still lacks
+``retain_on_delete``, deleting the image it runs (docs/images.md, "What the build tag hashes").
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-from .dockerignore import context_files
 
 TAG_PREFIX = "build-"
 #: Hex digits of the build digest a tag keeps.
 TAG_HEX = 12
+_SKIP_DIRS = frozenset({".git", "node_modules"})
 
 
-def context_digest(context: Path, dockerfile: str) -> str:
-    """sha256 over the Dockerfile's content, then each file the build reads: its relative path and content.
+def context_digest(context: Path) -> str:
+    """sha256 over every file's relative path and content below ``context``, in a stable order.
 
-    The Dockerfile on its own as docker-build hashes it (``hashDockerfile``): an ignore file may leave it
-    out of the context, and the build still reads it.
+    ``node_modules`` and ``.git`` are skipped: the Dockerfiles install dependencies from the lockfile
+    and .dockerignore keeps both out of the build context.
     """
-    digest = hashlib.sha256((context / dockerfile).read_bytes() + b"\0")
-    for path in context_files(context, dockerfile):
-        digest.update(path.relative_to(context).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    digest = hashlib.sha256()
+    for root, dirs, files in os.walk(context):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in sorted(files):
+            path = Path(root, name)
+            digest.update(path.relative_to(context).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -41,7 +43,7 @@ def build_tag(
     build_args: Mapping[str, str],
 ) -> str:
     """``build-<12 hex>``: a tag that changes exactly when the build's inputs change."""
-    digest = hashlib.sha256(context_digest(context, dockerfile).encode())
+    digest = hashlib.sha256(context_digest(context).encode())
     settings = [f"dockerfile={dockerfile}", *(f"platform={p}" for p in platforms)]
     settings += [f"arg:{k}={v}" for k, v in sorted(build_args.items())]
     digest.update("\n".join(settings).encode())

@@ -18,8 +18,8 @@ class ImageSpec:
     context: Path
     """Build context: a directory holding the app and its Dockerfile (this project's is ``docker/``); handed
     to docker-build relative to the working directory (the project, under ``pulumi up``), so that
-    checkouts at different paths build the same inputs. Every file of it the build reads (its ignore file
-    decides, as docker-build's) is part of the image tag. Required."""
+    checkouts at different paths build the same inputs. Every file below it is part of the image tag.
+    Required."""
     dockerfile: str = "Dockerfile"
     """Path of the Dockerfile, relative to ``context`` and inside it (``Dockerfile``, ``deploy/app.Dockerfile``).
     A Dockerfile with ``LABEL graviton-node.platforms="linux/arm64"`` in its final stage (``Dockerfile.graviton``)

@@ -128,8 +128,8 @@ queue = aws.sqs.Queue(
 )
 
 # The app's folder is the build context, not this project's: the image tag hashes every file of the context
-# that no .dockerignore leaves out (build_tag.context_digest), so an edit to this program, its README or stack
-# files, or its .venv, would otherwise build, push and roll out a new image of the same app.
+# (build_tag.context_digest), so an edit to this program, its README or stack files, or its .venv, would
+# otherwise build, push and roll out a new image of the same app.
 APP = Path(__file__).resolve().parent / "app"
 image = AppImage(f"{stack}-worker", AppImageArgs(spec=ImageSpec(context=APP, dockerfile="Dockerfile")))
 service = FargateService(

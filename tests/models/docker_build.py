@@ -33,7 +33,7 @@ From docker-build's ``provider/internal/image.go`` (``Diff``, ``Create``, ``Dele
   args, target and platforms — never its tags; an index's is its sources'.
 
 The ignore rules are moby/patternmatcher's, ported (and tested against its own cases) in
-``components/image/dockerignore.py``.
+``tests/models/dockerignore.py``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.image.dockerignore import context_files
+from tests.models.dockerignore import context_files
 
 IMAGE = "docker-build:index:Image"
 INDEX = "docker-build:index:Index"

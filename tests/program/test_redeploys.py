@@ -311,6 +311,20 @@ def test_a_stack_deployed_without_retain_keeps_its_image_once_its_state_marks_th
     assert all(account.can_pull(ref) for ref in account.pinned)
 
 
+def test_a_stack_deployed_without_retain_upgraded_with_its_context_as_it_was_keeps_every_image(project: Path) -> None:
+    """The tag is hashed as released, so the upgrade's deploy replaces no index and writes ``retain_on_delete``
+    into the state of what it keeps; the same-digest rebuilds after it delete nothing (docs/images.md,
+    "Upgrading a multi-arch stack")."""
+    account = Account(retain=False)
+    account.deploy(project, MULTI_ARCH)
+    account.retain = None
+    account.deploy(project, MULTI_ARCH)
+    for n in range(2):
+        dockerfile_comment(project, n)
+        account.deploy(project, MULTI_ARCH)
+    assert [ref for ref in account.pinned if not account.can_pull(ref)] == []
+
+
 def test_the_first_deploy_after_upgrading_deletes_by_the_old_state(project: Path) -> None:
     account = Account(retain=False)
     account.deploy(project, MULTI_ARCH)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from components.image.dockerignore import context_files, ignore_file, is_ignored, read_patterns
+from tests.models.dockerignore import context_files, ignore_file, is_ignored, read_patterns
 
 #: moby/patternmatcher ``patternmatcher_test.go``, ``TestMatches`` (its non-Windows case last), as
 #: ``MatchesOrParentMatches`` answers them: (pattern, path, ignored).
