@@ -28,7 +28,8 @@ INCLUDED = (
     "the dashboard, custom metrics, Container Insights' metrics and the task counter, as the config has them"
 )
 NOT_INCLUDED = (
-    "data transfer, CloudWatch Logs (Container Insights' performance log events too) and ECR storage; "
+    "data transfer, NAT gateways' per-GB processing, CloudWatch Logs (Container Insights' performance log "
+    "events too) and ECR storage; "
     "free tiers are not subtracted"
 )
 HOURS_PER_MONTH = 730

@@ -8,7 +8,8 @@
   native modules such as bcrypt.
 
 The container must hold more than the heap ceiling: ``app_memory_floor_mib`` adds V8's young generation,
-Node's own memory and the container health check's ``node -e``, each measured with the image's Node.
+Node's own memory and, when the app has a container health check, its ``node -e``, each measured with the
+image's Node.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from ..errors import ConfigError, collect, raise_any
 from ..validation import int_in_range
@@ -85,13 +87,18 @@ def parse_environment(entries: tuple[str, ...]) -> dict[str, str]:
 
 
 def check_untuned(
-    user_env: Mapping[str, str], *, app_memory_mib: int, sidecar_memory: tuple[int, ...], tuning: Tuning
+    user_env: Mapping[str, str],
+    *,
+    app_memory_mib: int,
+    sidecar_memory: tuple[int, ...],
+    tuning: Tuning,
+    health_checked: bool,
 ) -> None:
     """Raise when the user's environment sets what the tuning sets: a tuned variable (each one named), or
     a heap ceiling in ``NODE_OPTIONS``, since two ceilings would leave the effective one to Node's rules;
     when Node would refuse its ``NODE_OPTIONS`` at start (``node_options.parse``); or when the app container
     cannot hold the heap and what Node needs beside it (``check_app_memory_floor``, with the semi-space
-    ``NODE_OPTIONS`` sets). Every mistake at once."""
+    ``NODE_OPTIONS`` sets and the health check's node when ``health_checked``). Every mistake at once."""
     clashes = [
         ConfigError(
             "ServiceSpec.environment", f"{name}={user_env[name]}", f"no {name} (set it with the tuning config key)"
@@ -116,7 +123,11 @@ def check_untuned(
         )
     try:
         check_app_memory_floor(
-            app_memory_mib, sidecar_memory=sidecar_memory, tuning=tuning, semi_space=semi_space_mib(options)
+            app_memory_mib,
+            sidecar_memory=sidecar_memory,
+            tuning=tuning,
+            semi_space=semi_space_mib(options),
+            health_checked=health_checked,
         )
     except ConfigError as short:
         clashes.append(short)
@@ -130,38 +141,37 @@ def semi_space_mib(options: Iterable[NodeOption]) -> int:
     return (sizes[-1] if sizes else 0) or DEFAULT_SEMI_SPACE_MIB
 
 
-def app_memory_floor_mib(app_memory_mib: int, *, heap_percent: int, semi_space: int) -> int:
+def app_memory_floor_mib(app_memory_mib: int, *, heap_percent: int, semi_space: int, health_checked: bool) -> int:
     """What the app container must hold at the most: the old-space ceiling, the young generation, Node's
-    own memory and the health check's process, in MiB."""
+    own memory and, when ``health_checked`` (the app has a container health check), the check's process,
+    in MiB. Without one, no second node runs in the container."""
     heap = heap_ceiling_mib(app_memory_mib, heap_percent)
-    return heap + SEMI_SPACES * semi_space + NODE_NON_HEAP_MIB + HEALTH_CHECK_RSS_MIB
+    check = HEALTH_CHECK_RSS_MIB if health_checked else 0
+    return heap + SEMI_SPACES * semi_space + NODE_NON_HEAP_MIB + check
 
 
 def check_app_memory_floor(
-    app_memory_mib: int, *, sidecar_memory: tuple[int, ...], tuning: Tuning, semi_space: int
+    app_memory_mib: int, *, sidecar_memory: tuple[int, ...], tuning: Tuning, semi_space: int, health_checked: bool
 ) -> None:
     """Raise when the app container (the task's memory less its sidecars') cannot hold what
     ``app_memory_floor_mib`` counts: the kernel would kill it (exit 137) before V8 reports its heap full."""
     semi = semi_space
-    need = app_memory_floor_mib(app_memory_mib, heap_percent=tuning.heap_percent, semi_space=semi)
+    floor = partial(app_memory_floor_mib, app_memory_mib, semi_space=semi, health_checked=health_checked)
+    need = floor(heap_percent=tuning.heap_percent)
     if need <= app_memory_mib:
         return
-    fits = [
-        percent
-        for percent in range(10, 91)
-        if app_memory_floor_mib(app_memory_mib, heap_percent=percent, semi_space=semi) <= app_memory_mib
-    ]
+    fits = [percent for percent in range(10, 91) if floor(heap_percent=percent) <= app_memory_mib]
     heap = heap_ceiling_mib(app_memory_mib, tuning.heap_percent)
     sidecars = f" less ServiceSpec.sidecars' {list(sidecar_memory)}" if sidecar_memory else ""
     remedy = f"Tuning.heap_percent at most {fits[-1]}" if fits else "more ServiceSpec.memory"
     remedy += ", or less ServiceSpec.sidecars memory" if sidecar_memory else ""
+    check = f" and the health check's node ({HEALTH_CHECK_RSS_MIB})" if health_checked else ""
     raise ConfigError(
         "ServiceSpec.memory",
         app_memory_mib + sum(sidecar_memory),
         f"an app container ({app_memory_mib} MiB: ServiceSpec.memory{sidecars}) that holds {need} MiB: the heap "
         f"ceiling at Tuning.heap_percent {tuning.heap_percent} ({heap}), the young generation ({SEMI_SPACES} x "
-        f"{semi} MiB semi-space), Node's own {NODE_NON_HEAP_MIB} and the health check's node "
-        f"({HEALTH_CHECK_RSS_MIB}); {remedy}",
+        f"{semi} MiB semi-space), Node's own {NODE_NON_HEAP_MIB}{check}; {remedy}",
     )
 
 

@@ -22,6 +22,11 @@ This is ``process.allowedNodeEnvironmentFlags.has()``'s rule for each option (pr
 dashes, ``_`` for ``-``, ``=value`` ignored), made exact where the parser is stricter or looser: has()
 also takes a name without dashes (a bare word ends NODE_OPTIONS instead) and ``-r=x``, and does not list
 ``--no-`` forms of V8 flags. Values are not judged, but for the V8 sizes (digits).
+
+Some allowed options still stop the task, since the app and the health check's ``node -e`` both read
+``NODE_OPTIONS``: alone (``STOPS_THE_TASK``, ``STOPPING_VALUES``), without another (``NEEDS``) or with
+another (``NOT_BOTH``). Each was run with Node 22.23.3; tests/unit/test_node_options.py runs them again
+against the tiny app and the task's health-check command.
 """
 
 from __future__ import annotations
@@ -43,6 +48,52 @@ TAKES_VALUE: frozenset[str] = frozenset(_RULES["takes_value"])
 V8_TYPES: dict[str, str] = dict(_RULES["v8"])
 
 KEY = "ServiceSpec.environment"
+
+_CHECK = "the health check's node -e"
+#: Allowed options that keep the app from serving or the health check from passing, and why (Node 22.23.3).
+STOPS_THE_TASK: dict[str, str] = {
+    # src/node_options.cc EnvironmentOptions::CheckOptions: watch mode with no file named in NODE_OPTIONS.
+    "--watch": "watch mode needs a file named in NODE_OPTIONS: Node exits 9 ('--watch requires specifying a "
+    "file'), the app and " + _CHECK,
+    # cli.md --inspect-brk, --inspect-wait: the code runs only once a debugger attaches, and none does.
+    "--inspect-brk": "Node waits for a debugger before the app listens and before " + _CHECK + " exits",
+    "--inspect-wait": "Node waits for a debugger before the app listens and before " + _CHECK + " exits",
+    # Listed in process.allowedNodeEnvironmentFlags, yet the parser refuses it.
+    "--prof-process": "Node exits 9 ('--prof-process is not allowed in NODE_OPTIONS')",
+    # Node 22.23.3 (official linux build): "fips.so: cannot open shared object file"; no FIPS provider ships.
+    "--enable-fips": "Node's official build has no FIPS provider: it exits 1 at start",
+    "--force-fips": "Node's official build has no FIPS provider: it exits 1 at start",
+    # Measured: a blob's setDeserializeMainFunction runs in place of server.js, and of the -e script.
+    "--snapshot-blob": "a blob's main function runs instead of server.js and of "
+    + _CHECK
+    + " (a missing blob exits 14)",
+}
+#: Options that turn another on: ``--watch-path`` watch mode (cli.md), ``--experimental-permission`` is
+#: ``--permission``'s former name.
+IMPLIES = {"--watch-path": "--watch", "--experimental-permission": "--permission"}
+#: Values of an option that stop the task: the health check's script is CommonJS (``require``).
+STOPPING_VALUES: dict[tuple[str, str], str] = {
+    ("--input-type", "module"): _CHECK + " reads its CommonJS script as a module (require is not defined)",
+    ("--experimental-default-type", "module"): _CHECK + " runs its CommonJS script as a module (require is not "
+    "defined)",
+}
+#: Options Node refuses at start (exit 9) without another (src/node_options.cc ``CheckOptions``): the
+#: profilers' settings without the profiler (an interval at its default is a no-op Node lets pass).
+NEEDS: dict[str, str] = {
+    "--cpu-prof-name": "--cpu-prof",
+    "--cpu-prof-dir": "--cpu-prof",
+    "--cpu-prof-interval": "--cpu-prof",
+    "--heap-prof-name": "--heap-prof",
+    "--heap-prof-dir": "--heap-prof",
+    "--heap-prof-interval": "--heap-prof",
+    # Node 22.23.3 throws ERR_MISSING_OPTION from internal/process/pre_execution: exit 1.
+    "--allow-fs-read": "--permission",
+    "--allow-fs-write": "--permission",
+}
+#: The default intervals (cli.md: 1000 microseconds, 512 * 1024 bytes), which Node lets pass alone.
+_DEFAULT_VALUES = {"--cpu-prof-interval": "1000", "--heap-prof-interval": "524288"}
+#: Pairs Node refuses together at start, exit 9 (src/node_options.cc ``CheckOptions``).
+NOT_BOTH: tuple[tuple[str, str], ...] = (("--use-openssl-ca", "--use-bundled-ca"), ("--tls-min-v1.3", "--tls-max-v1.2"))
 
 
 @dataclass(frozen=True)
@@ -120,4 +171,33 @@ def parse(node_options: str) -> tuple[NodeOption, ...]:
         if v8_type not in (None, "bool") and (option.name != option.base or not (option.value or "").isdigit()):
             raise _refused(node_options, f"{name}=<digits> (a V8 {v8_type})")
         options.append(option)
+    _check_together(node_options, options)
     return tuple(options)
+
+
+def _check_together(node_options: str, options: list[NodeOption]) -> None:
+    """Raise on the first option that stops the app or its health check, alone or with the others, judged
+    on what Node ends with: a later ``--no-`` form turns a boolean off, a later value replaces one."""
+    enabled: dict[str, str] = {}  # each option on at the end -> the option that turned it on
+    values: dict[str, str | None] = {}
+    for option in options:
+        values[option.name] = option.value
+        if option.name != option.base:
+            enabled.pop(option.base, None)
+            continue
+        enabled[option.name] = option.name
+        if option.name in IMPLIES:
+            enabled[IMPLIES[option.name]] = option.name
+    for name, by in enabled.items():
+        if name in STOPS_THE_TASK:
+            raise _refused(node_options, f"no {by}: {STOPS_THE_TASK[name]}")
+    for name, value in values.items():
+        stops = STOPPING_VALUES.get((name, value or ""))
+        if stops:
+            raise _refused(node_options, f"no {name}={value}: {stops}")
+        needed = NEEDS.get(name)
+        if needed and needed not in enabled and value != _DEFAULT_VALUES.get(name):
+            raise _refused(node_options, f"{name} only with {needed} (Node exits at start without it)")
+    for first, second in NOT_BOTH:
+        if {first, second} <= enabled.keys():
+            raise _refused(node_options, f"not both {first} and {second} (Node exits 9)")

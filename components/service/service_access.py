@@ -14,14 +14,16 @@ from ..iam_policies import check_role_path
 from ..security_group_quota import SecurityGroupQuota
 from .secrets import check_reference, names_apart, secret_name
 
+HTTPS = 443
+
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceAccess:
     """The network and IAM reach of one service's tasks."""
 
     egress_ports: tuple[int, ...] = (443,)
-    """TCP ports the tasks may reach anywhere. ECR, CloudWatch Logs and most APIs need 443 only (the VPC's
-    DNS resolver is not filtered by security groups). Default ``(443,)``."""
+    """TCP ports the tasks may reach anywhere, 443 among them: ECR, CloudWatch Logs and most APIs need 443 only
+    (the VPC's DNS resolver is not filtered by security groups). Default ``(443,)``."""
     secrets: Mapping[str, str] = field(default_factory=dict)
     """Container secrets by name: an SSM parameter ARN or a Secrets Manager ARN (optionally with a JSON
     key), resolved by ECS at task start; the execution role may read exactly these. Default none."""
@@ -45,7 +47,7 @@ class ServiceAccess:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: check.ports("ServiceAccess.egress_ports", self.egress_ports),
+            self._check_egress_ports,
             lambda: self.security_group_quota.check(
                 "ServiceAccess.egress_ports",
                 f"{len(self.egress_ports)} ports",
@@ -65,6 +67,20 @@ class ServiceAccess:
             lambda: check.policy_arn("ServiceAccess.permissions_boundary_arn", self.permissions_boundary_arn),
             lambda: check_role_path("ServiceAccess.role_path", self.role_path) if self.role_path else None,
         )
+
+    def _check_egress_ports(self) -> None:
+        """Ports, each once, 443 among them. On Fargate (platform 1.4.0 on) the image pull, the awslogs driver
+        and the secrets resolved at start all go out through the task's own network interface ("Fargate task
+        networking", ECS Developer Guide), to ECR, S3, CloudWatch Logs, SSM and Secrets Manager, each over
+        HTTPS: without 443 no task ever starts."""
+        check.ports("ServiceAccess.egress_ports", self.egress_ports)
+        if HTTPS not in self.egress_ports:
+            raise ConfigError(
+                "ServiceAccess.egress_ports",
+                list(self.egress_ports),
+                f"ports that include {HTTPS}: the tasks pull their image, write their logs and read their secrets "
+                "over HTTPS through this group",
+            )
 
     @property
     def secret_names(self) -> tuple[str, ...]:

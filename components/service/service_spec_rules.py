@@ -74,7 +74,11 @@ def check_environment(spec: ServiceSpec) -> None:
     collect(
         lambda: reject_owned(spec.environment),
         lambda: check_untuned(
-            spec.environment, app_memory_mib=spec.app_memory_mib, sidecar_memory=sidecar_memory, tuning=spec.tuning
+            spec.environment,
+            app_memory_mib=spec.app_memory_mib,
+            sidecar_memory=sidecar_memory,
+            tuning=spec.tuning,
+            health_checked=spec.health_check is not None,  # the app container's healthCheck (container_definition)
         ),
     )
 

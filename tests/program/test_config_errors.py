@@ -110,6 +110,8 @@ CASES = [
     ({"secretsKmsKeyArns": '[""]'}, "secretsKmsKeyArns"),
     ({"taskEgressPorts": '["443", "443"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": '["70000"]'}, "taskEgressPorts"),
+    ({"taskEgressPorts": '["5432"]'}, "taskEgressPorts"),
+    ({"taskEgressPorts": "[]"}, "taskEgressPorts"),
     ({"enableExecuteCommand": "true", "execKmsKeyArn": EU_KEY}, "execKmsKeyArn"),
     ({"domainName": "app.example.com", "certificateArn": EU_CERTIFICATE}, "certificateArn"),
     ({"secrets": f'["DB_PASSWORD={PARTIAL_SECRET}:password::"]'}, "secrets"),

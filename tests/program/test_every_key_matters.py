@@ -136,7 +136,10 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
 
 # key -> (config refused at the key's default, the key's value that admits it): a limit the account can raise.
 ADMITS: dict[str, tuple[dict[str, str], str]] = {
-    "securityGroupRulesQuota": ({"taskEgressPorts": json.dumps([str(port) for port in range(1000, 1061)])}, "61"),
+    "securityGroupRulesQuota": (
+        {"taskEgressPorts": json.dumps(["443", *(str(port) for port in range(1000, 1060))])},
+        "61",
+    ),
 }
 
 

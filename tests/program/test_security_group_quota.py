@@ -22,7 +22,7 @@ def cidrs(count: int) -> dict[str, str]:
 
 
 def egress_ports(count: int) -> dict[str, str]:
-    return {"taskEgressPorts": json.dumps([str(1000 + i) for i in range(count)])}
+    return {"taskEgressPorts": json.dumps(["443", *(str(1000 + i) for i in range(count - 1))])}
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,12 @@ import socket
 import subprocess
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.errors import ConfigError
 from components.service.container_definition import health_check_command
@@ -19,6 +22,7 @@ from components.service.env_tuning import (
     NODE_NON_HEAP_MIB,
     SEMI_SPACES,
     Tuning,
+    app_memory_floor_mib,
 )
 from components.service.fargate_sizing import VALID_CPU, valid_memory
 from components.service.service_spec import ServiceSpec
@@ -110,6 +114,36 @@ def test_a_heap_at_90_percent_of_512_mib_is_refused_naming_memory_heap_percent_a
     assert (error.value.key, error.value.value) == ("ServiceSpec.memory", 512)
     assert "Tuning.heap_percent 90" in error.value.allowed
     assert "Tuning.heap_percent at most 72" in error.value.allowed
+
+
+def test_a_task_without_a_health_check_does_not_hold_room_for_the_check_s_node() -> None:
+    """384 MiB of old space + 48 of young generation + Node's own 48 fit 512 when no check's node runs."""
+    ServiceSpec(cpu=256, memory=512, health_check=None, tuning=Tuning(heap_percent=75))
+
+
+def test_a_health_checked_task_holds_room_for_the_check_s_node_and_says_so() -> None:
+    """The same task with its health check: 528 MiB, 48 of them the check's node."""
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(cpu=256, memory=512, tuning=Tuning(heap_percent=75))
+    assert "holds 528 MiB" in error.value.allowed
+    assert f"the health check's node ({HEALTH_CHECK_RSS_MIB})" in error.value.allowed
+
+
+def test_a_task_without_a_health_check_is_refused_without_naming_one() -> None:
+    """At 90 % the heap alone outgrows 512 MiB: the message counts what runs, and no health check's node."""
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(cpu=256, memory=512, health_check=None, tuning=Tuning(heap_percent=90))
+    assert "holds 556 MiB" in error.value.allowed
+    assert "health check" not in error.value.allowed
+    assert "Tuning.heap_percent at most 81" in error.value.allowed
+
+
+@given(memory=st.integers(512, 122880), percent=st.integers(10, 90), semi_space=st.integers(1, 64))
+def test_the_health_check_s_node_is_all_a_health_check_adds_to_the_floor(
+    memory: int, percent: int, semi_space: int
+) -> None:
+    floor = partial(app_memory_floor_mib, memory, heap_percent=percent, semi_space=semi_space)
+    assert floor(health_checked=True) - floor(health_checked=False) == HEALTH_CHECK_RSS_MIB
 
 
 def test_sidecars_that_leave_the_app_a_few_mib_are_refused_naming_them() -> None:

@@ -3,7 +3,10 @@ check refuses exactly what would stop the app (Node exits 9) or leave it without
 
 import json
 import shutil
+import socket
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from hypothesis import strategies as st
 
 from components.errors import ConfigError
 from components.service import node_options
+from components.service.container_definition import health_check_command
 from components.service.env_tuning import (
     SEMI_SPACES,
     Tuning,
@@ -26,6 +30,7 @@ from tools.node_bootstrap import image_node_version, major_of
 from tools.node_options_rules import OUT, rules
 
 NODE = shutil.which("node")
+TINY_APP = Path(__file__).resolve().parents[1] / "fixtures/tiny-app/server.js"
 PINNED = image_node_version()
 PINNED_MAJOR = int(PINNED.split(".")[0])
 real_node = pytest.mark.skipif(
@@ -36,7 +41,9 @@ real_node = pytest.mark.skipif(
 
 def refused(value: str) -> bool:
     try:
-        check_untuned({"NODE_OPTIONS": value}, app_memory_mib=2048, sidecar_memory=(), tuning=Tuning())
+        check_untuned(
+            {"NODE_OPTIONS": value}, app_memory_mib=2048, sidecar_memory=(), tuning=Tuning(), health_checked=True
+        )
     except ConfigError:
         return True
     return False
@@ -94,6 +101,37 @@ SAMPLE = [
     "--max-semi-space-size 16",
     "--max-semi-space-size=abc",
     "--expose-gc=1",
+    "--use-openssl-ca --use-bundled-ca",
+    "--tls-min-v1.3 --tls-max-v1.2",
+    "--prof-process",
+    "--enable-fips",
+    "--force-fips",
+    "--cpu-prof-dir=prof",
+    "--cpu-prof-interval=500",
+    "--heap-prof-name=x.heapprofile",
+    "--allow-fs-read=*",
+    "--watch",
+    "--watch-path=.",
+    "--no-watch --watch-path=.",
+    # the app never listens, the check never exits: Node waits for a debugger
+    "--inspect-brk=0",
+    "--inspect_wait=0",
+    # the health check's script (CommonJS) read as a module, or the snapshot's main run instead of either
+    "--input-type=module",
+    "--experimental-default-type=module",
+    "--snapshot-blob snap.blob",
+    # their siblings that start the app and let the check pass
+    "--watch-path=. --no-watch",
+    "--watch-preserve-output --watch-kill-signal=SIGINT",
+    "--inspect-brk=0 --no-inspect-brk",
+    "--inspect=0",
+    "--input-type=commonjs",
+    "--cpu-prof --cpu-prof-dir=prof",
+    "--cpu-prof-interval=1000",
+    "--heap-prof-interval=524288",
+    "--experimental-permission --allow-fs-read=*",
+    "--use-openssl-ca --no-use-openssl-ca --use-bundled-ca",
+    "--test-only",
     # started, but without the task's heap ceiling
     "--max-old-space-size-percentage=95",
     "--max_old_space_size_percentage 95",
@@ -103,23 +141,72 @@ SAMPLE = [
 ]
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serves(app: subprocess.Popen[bytes], url: str) -> bool:
+    """The app answers ``url`` within five seconds (a process that exits or waits for a debugger does not)."""
+    for _ in range(50):
+        if app.poll() is not None:
+            return False
+        try:
+            return urllib.request.urlopen(url, timeout=1).status == 200
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def _exits_0(command: list[str], env: dict[str, str], cwd: Path) -> bool:
+    try:
+        return (
+            subprocess.run(
+                command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, timeout=10
+            ).returncode
+            == 0
+        )
+    except subprocess.TimeoutExpired:
+        return False
+
+
 @real_node
 @pytest.mark.parametrize("user", SAMPLE)
-def test_the_check_refuses_what_the_real_node_refuses_or_runs_without_the_heap_ceiling(
+def test_the_check_refuses_what_keeps_the_real_node_from_serving_or_from_the_heap_ceiling(
     user: str, tmp_path: Path
 ) -> None:
-    """Node runs a check with the task's NODE_OPTIONS (the user's and the heap ceiling after them): it
-    agrees when it exits 0 with the heap limit the tuning sets (the old-space ceiling and the young
-    generation) and when it does not."""
+    """With the task's NODE_OPTIONS (the user's and the heap ceiling after them), as in the container, the
+    app (the tiny app's server.js) must answer its health path, the health check's own command must pass
+    against it, and a node -e must run with the heap limit the tuning sets (the old-space ceiling and the
+    young generation): the check refuses exactly when one of them fails."""
     assert NODE is not None
     for preload in ("otel.js", "my otel.js"):
         (tmp_path / preload).write_text("")
-    env = tuned_environment({"NODE_OPTIONS": user}, container_memory_mib=2048, tuning=Tuning())
+    shutil.copy(TINY_APP, tmp_path / "server.js")
+    if "snap.blob" in user:  # a snapshot whose main function is all it runs
+        (tmp_path / "snap.js").write_text("require('v8').startupSnapshot.setDeserializeMainFunction(() => {})")
+        subprocess.run([NODE, "--snapshot-blob", "snap.blob", "--build-snapshot", "snap.js"], cwd=tmp_path, check=True)
+    port = _free_port()
+    env = {
+        **tuned_environment({"NODE_OPTIONS": user}, container_memory_mib=2048, tuning=Tuning()),
+        "PATH": str(Path(NODE).parent),
+        "PORT": str(port),
+        "HEALTH_CHECK_PATH": "/health",
+    }
     semi_space = semi_space_mib(() if refused(user) else parse(user))
     limit = (heap_ceiling_mib(2048, 70) + SEMI_SPACES * semi_space) * MIB
     script = f"process.exit(require('v8').getHeapStatistics().heap_size_limit === {limit} ? 0 : 3)"
-    run = subprocess.run([NODE, "-e", script], env={**env, "PATH": ""}, cwd=tmp_path, capture_output=True, timeout=30)
-    assert refused(user) == (run.returncode != 0), run.stderr.decode()
+    app = subprocess.Popen([NODE, "server.js"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        serves = _serves(app, f"http://127.0.0.1:{port}/health")
+        checked = serves and _exits_0(health_check_command(5)[1:], env, tmp_path)
+    finally:
+        app.kill()
+        app.wait()
+    runs = checked and _exits_0([NODE, "-e", script], env, tmp_path)
+    assert refused(user) == (not runs)
 
 
 @pytest.mark.parametrize(
@@ -129,6 +216,16 @@ def test_the_check_refuses_what_the_real_node_refuses_or_runs_without_the_heap_c
         ("--enable-source-maps --max-heap-size=512", "--max-heap-size"),
         ("--require", "--require"),
         ("--title a b", "'b'"),
+        ("--watch", "--watch requires specifying a file"),
+        ("--no-watch --watch-path=/app", "no --watch-path"),
+        ("--inspect-brk", "waits for a debugger"),
+        ("--inspect-wait=0.0.0.0:9229", "waits for a debugger"),
+        ("--prof-process", "not allowed in NODE_OPTIONS"),
+        ("--snapshot-blob=/app/snap.blob", "instead of server.js"),
+        ("--input-type=module", "CommonJS"),
+        ("--cpu-prof-dir=/tmp", "--cpu-prof-dir only with --cpu-prof"),
+        ("--allow-fs-write=/tmp --permission --no-permission", "--allow-fs-write only with --permission"),
+        ("--tls-max-v1.2 --tls-min-v1.3", "not both --tls-min-v1.3 and --tls-max-v1.2"),
     ],
 )
 def test_a_refused_option_is_named_with_the_environment_key(user: str, flag: str) -> None:

@@ -36,7 +36,7 @@ def test_allowed_cidrs_fit_when_one_rule_per_cidr_and_open_port_stays_within_the
 
 @given(ports=st.integers(1, 1100), quota=QUOTAS)
 def test_egress_ports_fit_when_one_rule_per_port_stays_within_the_quota(ports: int, quota: SecurityGroupQuota) -> None:
-    egress = tuple(range(1, ports + 1))
+    egress = (443, *range(1000, 1000 + ports - 1))
     assert accepted(lambda: ServiceAccess(egress_ports=egress, security_group_quota=quota)) == (ports <= quota.rules)
 
 
