@@ -1,9 +1,11 @@
 """The whole program on the prod stack's real config (Pulumi.yaml defaults + Pulumi.prod.yaml)."""
 
 import json
+from typing import Any
 
 import pytest
 
+from components.observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY
 from tests.components.builders import published_metrics
 from tests.models.cloudwatch import alarm_metrics
 from tests.program.stacks import recorded_run
@@ -69,6 +71,12 @@ def test_prod_uses_enhanced_container_insights(prod: Run) -> None:
     assert settings == [{"name": "containerInsights", "value": "enhanced"}]
 
 
+def metrics_read(policy: dict[str, Any]) -> int:
+    """The metrics a target-tracking policy (so each of its alarms) reads: its queries' metrics, or one."""
+    customized = policy["targetTrackingScalingPolicyConfiguration"].get("customizedMetricSpecification")
+    return sum("metricStat" in query for query in customized["metrics"]) if customized else 1
+
+
 def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     run = recorded_run("prod")
     cost = run.outputs["cost_estimate"]
@@ -77,8 +85,8 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     assert lines["public IPv4 addresses"] == (6, 21.90)  # 3 ALB nodes + 3 NAT EIPs; tasks are private
     # Billed per metric an alarm reads: 7 of ours (the 5xx ratio reads 2, below-desired 3) and the
     # canary's second target group's 5xx, unhealthy and response-time alarms: 14; 2 one-metric alarms for
-    # each of the CPU and requests policies.
-    assert lines["alarms"] == (18, 1.80)
+    # the CPU policy, and 2 reading both target groups' request counts for the requests policy.
+    assert lines["alarms"] == (20, 2.00)
     tracking = [
         p for p in run.mocks.inputs_of("aws:appautoscaling/policy:Policy") if p["policyType"] == "TargetTrackingScaling"
     ]
@@ -87,7 +95,7 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
         for alarm in run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")
         for metric in alarm_metrics(alarm)
     ]
-    assert len(read) + 2 * len(tracking) == 18
+    assert len(read) + ALARMS_PER_TARGET_TRACKING_POLICY * sum(map(metrics_read, tracking)) == 20
     assert lines["dashboards"] == (1, 3.00)
     assert lines["custom metrics"] == (4, 1.20)  # Spot count, desired, running on FARGATE and on FARGATE_SPOT
     assert len(published_metrics(run.mocks)) == 4
