@@ -93,5 +93,6 @@ def check_autonames(key: str, value: str, children: Iterable[tuple[str, str]]) -
                 f"at most {room} characters: '{name}' plus Pulumi's {AUTONAME_SUFFIX}-character suffix must fit the "
                 f"{rule.most} characters of {rule.what}",
             )
-        if not re.fullmatch(rule.pattern, name):
+        # The pattern holds for the name AWS gets, Pulumi's suffix included: '0-' ends '0--0a1b2c3', which ECR takes.
+        if not re.fullmatch(rule.pattern, f"{name}-{'0' * (AUTONAME_SUFFIX - 1)}"):
             raise ConfigError(key, value, f"characters {rule.what} takes ('{name}' is one): {rule.pattern}")

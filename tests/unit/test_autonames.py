@@ -4,7 +4,7 @@ the provider's maximum (pulumi-aws provider/resources.go ``AutoName``; 255 where
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from components.autonames import RULES, check_autonames
@@ -65,6 +65,7 @@ def test_each_rule_is_the_shorter_of_the_providers_auto_name_and_awss_name() -> 
     | st.from_regex(r"[a-z0-9][a-z0-9._/-]{0,10}", fullmatch=True),
     st.just(0) | st.integers(0, 260),
 )
+@example("aws:ecr/repository:Repository", "0-", 0)  # '0-' ends '0--0a1b2c3', which ECR takes
 def test_a_name_is_accepted_exactly_when_the_provider_and_aws_would_take_its_auto_name(
     type_token: str, text: str, padding: int
 ) -> None:
