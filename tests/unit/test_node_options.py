@@ -129,7 +129,7 @@ SAMPLE = [
     "--cpu-prof --cpu-prof-dir=prof",
     "--cpu-prof-interval=1000",
     "--heap-prof-interval=524288",
-    "--experimental-permission --allow-fs-read=*",
+    "--experimental-permission --allow-fs-read=*",  # the tiny app has no native addon (--allow-addons)
     "--use-openssl-ca --no-use-openssl-ca --use-bundled-ca",
     "--test-only",
     # started, but without the task's heap ceiling
