@@ -107,7 +107,7 @@ def check_untuned(
     ]
     node_options = user_env.get("NODE_OPTIONS")
     try:
-        options = parse(node_options or "")
+        options = parse(node_options or "", health_checked=health_checked)
     except ConfigError as refused:
         clashes.append(refused)
         options = ()

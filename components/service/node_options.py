@@ -71,11 +71,16 @@ STOPS_THE_TASK: dict[str, str] = {
 #: Options that turn another on: ``--watch-path`` watch mode (cli.md), ``--experimental-permission`` is
 #: ``--permission``'s former name.
 IMPLIES = {"--watch-path": "--watch", "--experimental-permission": "--permission"}
-#: Values of an option that stop the task: the health check's script is CommonJS (``require``).
+#: Values of an option that stop the task: the health check's script is CommonJS (``require``), and
+#: ``--experimental-default-type`` also reads a ``server.js`` without a package ``type`` as a module.
 STOPPING_VALUES: dict[tuple[str, str], str] = {
-    ("--input-type", "module"): _CHECK + " reads its CommonJS script as a module (require is not defined)",
     ("--experimental-default-type", "module"): _CHECK + " runs its CommonJS script as a module (require is not "
     "defined)",
+}
+#: Values that stop only the health check: ``--input-type`` applies to ``--eval`` and stdin alone (cli.md), so
+#: a task without a container health check runs its app with it.
+CHECK_STOPPING_VALUES: dict[tuple[str, str], str] = {
+    ("--input-type", "module"): _CHECK + " reads its CommonJS script as a module (require is not defined)",
 }
 #: Options Node refuses at start (exit 9) without another (src/node_options.cc ``CheckOptions``): the
 #: profilers' settings without the profiler (an interval at its default is a no-op Node lets pass).
@@ -138,7 +143,7 @@ def tokens(node_options: str) -> list[str]:
     return found
 
 
-def parse(node_options: str) -> tuple[NodeOption, ...]:
+def parse(node_options: str, *, health_checked: bool = True) -> tuple[NodeOption, ...]:
     """The options ``NODE_OPTIONS`` gives Node; raise ``ConfigError`` (``ServiceSpec.environment``) naming the
     first token Node would refuse at start, or that would end its options before the heap ceiling."""
     left = tokens(node_options)
@@ -171,11 +176,11 @@ def parse(node_options: str) -> tuple[NodeOption, ...]:
         if v8_type not in (None, "bool") and (option.name != option.base or not (option.value or "").isdigit()):
             raise _refused(node_options, f"{name}=<digits> (a V8 {v8_type})")
         options.append(option)
-    _check_together(node_options, options)
+    _check_together(node_options, options, health_checked=health_checked)
     return tuple(options)
 
 
-def _check_together(node_options: str, options: list[NodeOption]) -> None:
+def _check_together(node_options: str, options: list[NodeOption], *, health_checked: bool) -> None:
     """Raise on the first option that stops the app or its health check, alone or with the others, judged
     on what Node ends with: a later ``--no-`` form turns a boolean off, a later value replaces one."""
     enabled: dict[str, str] = {}  # each option on at the end -> the option that turned it on
@@ -191,8 +196,9 @@ def _check_together(node_options: str, options: list[NodeOption]) -> None:
     for name, by in enabled.items():
         if name in STOPS_THE_TASK:
             raise _refused(node_options, f"no {by}: {STOPS_THE_TASK[name]}")
+    stopping = {**STOPPING_VALUES, **(CHECK_STOPPING_VALUES if health_checked else {})}
     for name, value in values.items():
-        stops = STOPPING_VALUES.get((name, value or ""))
+        stops = stopping.get((name, value or ""))
         if stops:
             raise _refused(node_options, f"no {name}={value}: {stops}")
         needed = NEEDS.get(name)

@@ -275,3 +275,14 @@ def test_a_value_token_is_the_value_of_the_option_before_it() -> None:
 def test_the_user_s_quoted_node_options_reach_the_task_as_written() -> None:
     env = tuned_environment({"NODE_OPTIONS": '--require "./my otel.js"'}, container_memory_mib=1024, tuning=Tuning())
     assert env["NODE_OPTIONS"] == '--require "./my otel.js" --max-old-space-size=716'
+
+
+def test_input_type_module_stops_only_the_health_check_so_a_service_without_one_may_set_it() -> None:
+    """``--input-type`` applies to ``--eval`` and stdin alone (cli.md): the app's ``server.js`` runs, the
+    check's CommonJS ``node -e`` script does not."""
+    environment = {"NODE_OPTIONS": "--input-type=module"}
+    ServiceSpec(environment=environment, health_check=None)
+    with pytest.raises(ConfigError, match="--input-type=module"):
+        ServiceSpec(environment=environment)
+    with pytest.raises(ConfigError, match="--experimental-default-type=module"):
+        ServiceSpec(environment={"NODE_OPTIONS": "--experimental-default-type=module"}, health_check=None)
