@@ -913,14 +913,15 @@ def load_settings(
         r.part(lambda: check_rollback(route.deployment, alarms=settings.alarms is not None), lambda: None)
     _in_partition(r, region)
     # The provider passes default tags on unchecked: AWS would refuse them at the first create, after the push.
-    r.part(lambda: check_default_tags("aws:defaultTags", _default_tags(others or {}), OWN_TAG_KEYS), lambda: None)
+    default_tags = _default_tags(others or {})
+    r.part(lambda: check_default_tags("aws:defaultTags", default_tags, OWN_TAG_KEYS), lambda: None)
     access = settings.service.access
     if stack and not access.permissions_boundary_arn:
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
     if stack:
         r.part(lambda: check_project_stores(stack[0], "secretValues", settings.secret_values), lambda: None)
         r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
-        r.part(lambda: _task_definition_fits(settings, *stack, region, others or {}), lambda: None)
+        r.part(lambda: _task_definition_fits(settings, *stack, region, default_tags), lambda: None)
     raise_any(
         redact(
             [config_error(error) for error in r.errors],
@@ -965,12 +966,12 @@ def _execution_policy_fits(settings: Settings, project: str, stack: str, region:
 
 
 def _task_definition_fits(
-    settings: Settings, project: str, stack: str, region: str | None, others: Mapping[str, str]
+    settings: Settings, project: str, stack: str, region: str | None, tags: Mapping[str, str]
 ) -> None:
     """ECS refuses a task definition over 64 KiB (RegisterTaskDefinition, after the image is pushed); its
     size is known now, the provider's default tags with it (the region as ``_sized_task`` takes it). The
     error names the largest of the parts config adds, the environment, ``secrets`` or ``secretValues``."""
-    service, place, tags = settings.service, _sized_task(project, stack, region), _default_tags(others)
+    service, place = settings.service, _sized_task(project, stack, region)
 
     def size(spec: ServiceSpec, secret_values: Mapping[str, str], tags: Mapping[str, str] = tags) -> int:
         return task_definition_size(
