@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .edge.alb_rules import AUTONAME_SUFFIX
+from .edge.alb_rules import AUTONAME_SUFFIX, MAX_ELB_NAME
 from .errors import ConfigError
 
 
@@ -70,12 +70,22 @@ RULES: dict[str, NameRule] = {
     # botocore ecs CreateService:serviceName "Up to 255 letters (uppercase and lowercase), numbers, underscores, and
     # hyphens".
     "aws:ecs/service:Service": NameRule(255, _ECS, "an ECS service name"),
+    # botocore ecs CreateCluster:clusterName "Up to 255 letters (uppercase and lowercase), numbers, underscores, and
+    # hyphens are allowed"; auto-named to 255.
+    "aws:ecs/cluster:Cluster": NameRule(255, _ECS, "an ECS cluster name"),
     # Auto-named to 255, not lower-cased (pulumi-aws provider/resources.go: aws_ecr_repository has no AutoName of
     # its own, so setAutonaming's); botocore ecr CreateRepository:repositoryName max 256, lower case.
     "aws:ecr/repository:Repository": NameRule(255, _ECR, "an ECR repository name"),
     # botocore ec2 CreateSecurityGroup:GroupName "Up to 255 characters in length" (and "Can't start with sg-":
     # naming.security_group_names).
     "aws:ec2/securityGroup:SecurityGroup": NameRule(255, _SG, "a security group name"),
+    # pulumi-aws AutoName("name", 32) for both; ELB: at most 32 letters, digits and hyphens, not beginning with a
+    # hyphen, a load balancer's not with "internal-" (botocore elbv2 CreateLoadBalancer:Name, CreateTargetGroup:Name).
+    # ``alb_rules.autonamed_elb_names`` checks them first, with its own words.
+    "aws:lb/loadBalancer:LoadBalancer": NameRule(
+        MAX_ELB_NAME, r"(?!(?i:internal-))[A-Za-z0-9][A-Za-z0-9-]*", "a load balancer name"
+    ),
+    "aws:lb/targetGroup:TargetGroup": NameRule(MAX_ELB_NAME, r"[A-Za-z0-9][A-Za-z0-9-]*", "a target group name"),
 }
 
 

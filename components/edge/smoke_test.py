@@ -12,6 +12,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
+from ..autonames import check_autonames
 from ..errors import ConfigError, collect
 from ..iam_policies import default_boundary_arn, lambda_trust, role_path
 from ..naming import type_token, unprefixed
@@ -26,6 +27,7 @@ from .smoke_test_rules import (
     function_environment,
     function_policy,
     hook_policy,
+    smoke_test_children,
     smoke_url,
 )
 
@@ -79,7 +81,14 @@ class SmokeTest(pulumi.ComponentResource):
     lifecycle_hook: aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgsDict
     """The service's ``deploymentConfiguration.lifecycleHooks[]`` entry that runs it."""
 
+    @staticmethod
+    def check_name(name: str, key: str = "name", value: str = "") -> None:
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS or the provider would
+        refuse the name of a child a ``SmokeTest`` called ``name`` registers (``smoke_test_children``)."""
+        check_autonames(key, value or name, smoke_test_children(name))
+
     def __init__(self, name: str, args: SmokeTestArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.check_name(name)
         super().__init__(type_token("smoke_test", "SmokeTest"), name, None, opts)
         if warning := unprefixed("SmokeTest", name, pulumi.get_stack(), opts):
             pulumi.log.warn(warning, self)

@@ -171,3 +171,17 @@ def hook_policy(*, function_arn: str) -> str:
     ``function:*``). ECS invokes ``hookTargetArn`` as given, the unqualified function ARN."""
     statement = {"Sid": "InvokeTheSmokeTest", "Effect": "Allow", "Action": [INVOKE], "Resource": function_arn}
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+
+
+def smoke_test_children(name: str) -> list[tuple[str, str]]:
+    """(resource type, name) of each auto-named child of a ``SmokeTest`` called ``name``: the function, its log
+    group, role and policy, and the role ECS invokes it with and its policy (``SmokeTest.check_name``)."""
+    role, policy = "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"
+    return [
+        ("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs"),
+        (role, f"{name}-role"),
+        (policy, f"{name}-policy"),
+        ("aws:lambda/function:Function", f"{name}-function"),
+        (role, f"{name}-hook-role"),
+        (policy, f"{name}-hook-policy"),
+    ]

@@ -15,10 +15,12 @@ import pulumi
 import pulumi_aws as aws
 
 from .. import validation as check
+from ..autonames import check_autonames
 from ..errors import collect
 from ..iam_policies import check_role_path, default_boundary_arn, lambda_trust, role_path, task_counter_policy
 from ..naming import type_token, unprefixed
 from . import task_counter_handler
+from .monitoring_names import counter_children
 
 #: The newest Python runtime Lambda offers (cdk-nag AwsSolutions-L1 asks for the latest).
 RUNTIME = "python3.14"
@@ -49,8 +51,9 @@ class TaskCounterArgs:
 
     def __post_init__(self) -> None:
         # Plain values only: an Output (another component's, a stack reference's) is AWS's to judge.
-        boundary = self.permissions_boundary_arn
+        boundary, cluster = self.permissions_boundary_arn, self.cluster_arn
         collect(
+            lambda: check.cluster_arn("TaskCounterArgs.cluster_arn", cluster) if isinstance(cluster, str) else None,
             lambda: check.metric_namespace("TaskCounterArgs.namespace", self.namespace),
             lambda: check.log_retention("TaskCounterArgs.log_retention_days", self.log_retention_days),
             lambda: check_role_path("TaskCounterArgs.role_path", self.role_path) if self.role_path else None,
@@ -68,7 +71,14 @@ class TaskCounter(pulumi.ComponentResource):
     function_name: pulumi.Output[str]
     """The counting function."""
 
+    @staticmethod
+    def check_name(name: str, key: str = "name", value: str = "") -> None:
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS or the provider would
+        refuse the name of a child a ``TaskCounter`` called ``name`` registers (``counter_children``)."""
+        check_autonames(key, value or name, counter_children(name))
+
     def __init__(self, name: str, args: TaskCounterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.check_name(name)
         super().__init__(type_token("task_counter", "TaskCounter"), name, None, opts)
         if warning := unprefixed("TaskCounter", name, pulumi.get_stack(), opts):
             pulumi.log.warn(warning, self)

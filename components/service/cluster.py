@@ -9,9 +9,11 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from ..autonames import check_autonames
 from ..naming import type_token, unprefixed
 from .capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem
 from .cluster_spec import ClusterSpec
+from .service_names import cluster_children
 
 #: Up to 0.4.0 a ``FargateService`` of the same name created the cluster: an alias to it keeps each
 #: child's state, so an existing stack replaces nothing.
@@ -45,7 +47,14 @@ class Cluster(pulumi.ComponentResource):
     exec_kms_key_arn: str
     """The key ECS Exec sessions are encrypted with (``ClusterSpec.exec_kms_key_arn``)."""
 
+    @staticmethod
+    def check_name(name: str, key: str = "name", value: str = "") -> None:
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS or the provider would
+        refuse the name of a child a ``Cluster`` called ``name`` registers (``cluster_children``)."""
+        check_autonames(key, value or name, cluster_children(name))
+
     def __init__(self, name: str, args: ClusterSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.check_name(name)
         super().__init__(type_token("cluster", "Cluster"), name, None, opts)
         if warning := unprefixed("Cluster", name, pulumi.get_stack(), opts):
             pulumi.log.warn(warning, self)

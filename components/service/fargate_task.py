@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..autonames import check_autonames
 from ..edge.service_route_args import Route
 from ..errors import collect
 from ..iam_policies import (
@@ -27,6 +28,7 @@ from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
 from .secrets import parameter_role, resource_arn
 from .service_access import check_secret_values
+from .service_names import task_children
 from .service_spec import ServiceSpec
 from .writable_paths import task_volumes
 
@@ -80,7 +82,14 @@ class FargateTask(pulumi.ComponentResource):
     """The app container's environment, as its task definition holds it (known once the load balancer's
     idle timeout is)."""
 
+    @staticmethod
+    def check_name(name: str, key: str = "name", value: str = "") -> None:
+        """Raise ``ConfigError`` (as ``key``: ``value``, by default ``name``) when AWS or the provider would
+        refuse the name of a child a ``FargateTask`` called ``name`` registers (``task_children``)."""
+        check_autonames(key, value or name, task_children(name))
+
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.check_name(name)
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
         taken = task_names(pulumi.get_project(), name, secrets=bool(args.secret_values), dashboard=False)
         if warning := unprefixed("FargateTask", name, pulumi.get_stack(), opts, taken):

@@ -108,6 +108,7 @@ mistakes.part(queue_names_fit, lambda: None)
 mistakes.raise_any()
 assert autoscaling is not None, "a scaling in error stood in as None, and raise_any raised it"
 FargateService.check_name(f"{stack}-worker", "stack", stack, routed=False)  # no target group: its 32 do not bind
+TaskCounter.check_name(f"{stack}-worker-task-count", "stack", stack)
 
 # The deployer documents keep a joining stack apart from the platform by name (docs/iam.md): a
 # stack named as the platform still deploys, told once per preview what its deployer may reach.

@@ -1,21 +1,36 @@
-"""A FargateService with test defaults, and the metrics a built stack publishes, for the tests."""
+"""A FargateService with test defaults, each public component built under a name, and the metrics a built stack
+publishes, for the tests."""
 
 import dataclasses
 import json
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 import pulumi
 
 from components.edge.alb_rules import LAST_PRIORITY
+from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
-from components.edge.service_route_args import Route
+from components.edge.service_route import ServiceRoute
+from components.edge.service_route_args import Route, ServiceRouteArgs
+from components.edge.smoke_test import SmokeTest, SmokeTestArgs
+from components.edge.smoke_test_rules import SmokeTestSpec
+from components.image.app_image import AppImage, AppImageArgs
+from components.image.image_spec import ImageSpec
+from components.network.network import Network, NetworkSpec
+from components.observability.alarm_rules import Alarms
+from components.observability.task_counter import TaskCounter, TaskCounterArgs
 from components.observability.task_counter_handler import count, emf_documents
 from components.service.autoscaling_rules import Autoscaling
 from components.service.cluster import Cluster
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service import FargateService, FargateServiceArgs
+from components.service.fargate_task import FargateTask, FargateTaskArgs
+from components.service.service_access import ServiceAccess
 from components.service.service_spec import ServiceSpec
 from tests.models.cloudwatch import MetricId, emf_metrics, filter_metric, spot_interruption
 from tests.models.ecs_api import Ecs, Task
@@ -119,3 +134,50 @@ def published_metrics(mocks: RecordingMocks) -> set[MetricId]:
     spot = filter_metric(mocks.one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs, stopped)
     assert spot is not None, "the filter counts an interrupted task's STOPPED event"
     return metrics | {spot}
+
+
+DOCKER = Path(__file__).resolve().parents[2] / "docker"
+PUBLIC_ROUTE = Route(
+    listener_arn="l",
+    load_balancer_security_group_id="sg-alb",
+    idle_timeout_seconds=60,
+    load_balancer_arn_suffix="app/dev-web-alb/50dc6c495c0c9188",
+)
+
+
+def fargate_service(name: str) -> FargateService:
+    """Routed, with alarms (so a dashboard and a task counter) and a stored secret value (so a KMS alias)."""
+    spec = ServiceSpec(route=ROUTED.route, access=ServiceAccess(secret_value_names=("API_TOKEN",)))
+    return FargateService(
+        name,
+        FargateServiceArgs(
+            spec=spec, image_ref=IMAGE, cluster=ExistingCluster(arn=CLUSTER_ARN), vpc_id="vpc-1",
+            subnet_ids=["subnet-1"], assign_public_ip=True, route=PUBLIC_ROUTE, secret_values={"API_TOKEN": "x"},
+            alarms=Alarms(),
+        ),
+    )  # fmt: skip
+
+
+#: Each public component, built under a name (with a route, alarms and a stored secret where it takes them).
+PUBLIC_COMPONENTS: dict[str, Callable[[str], Any]] = {
+    "AppImage": lambda name: AppImage(name, AppImageArgs(spec=ImageSpec(context=DOCKER))),
+    "Network": lambda name: Network(name, NetworkSpec()),
+    "LoadBalancer": lambda name: LoadBalancer(
+        name, LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1", "subnet-2"], spec=LoadBalancerSpec())
+    ),
+    "Cluster": lambda name: Cluster(name, ClusterSpec()),
+    "FargateService": fargate_service,
+    "FargateTask": lambda name: FargateTask(
+        name, FargateTaskArgs(spec=ServiceSpec(), image_ref=IMAGE, role_path="/", permissions_boundary_arn="")
+    ),
+    "ServiceRoute": lambda name: ServiceRoute(
+        name, ServiceRouteArgs(route=PUBLIC_ROUTE, service=ROUTED, vpc_id="vpc-1", task_security_group_id="sg-1")
+    ),
+    "SmokeTest": lambda name: SmokeTest(
+        name,
+        SmokeTestArgs(url="https://app.example.com", route=CANARY, spec=SmokeTestSpec(path="/health")),
+    ),
+    "TaskCounter": lambda name: TaskCounter(
+        name, TaskCounterArgs(cluster_arn=CLUSTER_ARN, cluster_name="dev-app", service_name="s", namespace="N")
+    ),
+}

@@ -60,6 +60,7 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "retention of 10 days": (lambda: task_counter(log_retention_days=10), "TaskCounterArgs.log_retention_days"),
     "role path without slashes": (lambda: task_counter(role_path="nope"), "TaskCounterArgs.role_path"),
     "empty namespace": (lambda: task_counter(namespace=""), "TaskCounterArgs.namespace"),
+    "cluster name for an ARN": (lambda: task_counter(cluster_arn="dev-app"), "TaskCounterArgs.cluster_arn"),
     "counter boundary no ARN": (
         lambda: task_counter(permissions_boundary_arn="boundary"),
         "TaskCounterArgs.permissions_boundary_arn",

@@ -291,3 +291,16 @@ def test_a_stack_name_too_long_for_a_target_group_deploys_a_worker_which_has_non
     sent_to_aws = [r for r in mocks.resources if not r.type.startswith("graviton-node:")]
     assert not [r for r in sent_to_aws if r.type == "aws:lb/targetGroup:TargetGroup"]
     assert [p for r in sent_to_aws for p in CONTRACT.problems(r.type, r.name, r.inputs)[0]] == []
+
+
+def test_a_stack_name_too_long_for_the_task_counters_function_fails_naming_the_stack_with_nothing_registered(
+    platform: Run,
+) -> None:
+    """The counter's function, ``<stack>-worker-task-count-function`` and Pulumi's 8, must fit Lambda's 64."""
+    stack = "worker-staging-eu-central-0001"
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    with pytest.raises(ConfigError) as error:
+        run_mocked(main_program(EXAMPLE), config_of("graviton-node-worker"), stack, mocks, "graviton-node-worker")
+    assert (error.value.key, error.value.value) == ("stack", stack)
+    assert "at most 29 characters" in error.value.allowed and "Lambda function name" in error.value.allowed
+    assert mocks.resources == []

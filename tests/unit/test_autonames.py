@@ -18,6 +18,8 @@ PROVIDER_MOST = {
     "aws:lambda/function:Function": 64,
     "aws:lambda/permission:Permission": 100,
     "aws:cloudwatch/eventRule:EventRule": 64,
+    "aws:lb/loadBalancer:LoadBalancer": 32,
+    "aws:lb/targetGroup:TargetGroup": 32,
 }
 #: The name's botocore shape, where its maximum (and pattern) is data.
 SHAPES = {
@@ -41,6 +43,9 @@ DOCUMENTED = {
     "aws:lambda/function:Function": ("lambda", "CreateFunction:FunctionName", "limited to 64 characters", 64),
     "aws:sns/topic:Topic": ("sns", "CreateTopic:Name", "between 1 and 256 characters long", 256),
     "aws:ecs/service:Service": ("ecs", "CreateService:serviceName", "Up to 255 letters", 255),
+    "aws:ecs/cluster:Cluster": ("ecs", "CreateCluster:clusterName", "Up to 255 letters", 255),
+    "aws:lb/loadBalancer:LoadBalancer": ("elbv2", "CreateLoadBalancer:Name", "a maximum of 32 characters", 32),
+    "aws:lb/targetGroup:TargetGroup": ("elbv2", "CreateTargetGroup:Name", "a maximum of 32 characters", 32),
     "aws:ec2/securityGroup:SecurityGroup": ("ec2", "CreateSecurityGroup:GroupName", "Up to 255 characters", 255),
 }
 
