@@ -24,6 +24,7 @@ SECRET_KEYS = frozenset(
         "FargateServiceArgs.secret_values",
         "FargateTaskArgs.secret_values",
         "ServiceAccess.secret_value_names",
+        "RouteSpec.test_header",
     }
 )
 

@@ -167,10 +167,7 @@ class ServiceRoute(pulumi.ComponentResource):
             {"path_pattern": {"values": list(self._args.spec.path_patterns)}}
         ]
         if header is not None:
-            # The header's value is the test revision's only gate (with the smoke test, the listener is open
-            # to everyone): a credential, kept encrypted in the state and hidden in previews.
-            value = pulumi.Output.secret(header[1])
-            conditions.append({"http_header": {"http_header_name": header[0], "values": [value]}})
+            conditions.append({"http_header": {"http_header_name": header[0], "values": [header[1]]}})
         action: aws.lb.ListenerRuleActionArgsDict = {"type": "forward", "target_group_arn": target_group.arn}
         if alternate is not None:
             # ELB TargetGroupTuple.Weight: 0 to 999.
@@ -189,7 +186,10 @@ class ServiceRoute(pulumi.ComponentResource):
             listener_arn=self._args.route.listener_arn,
             priority=priority,
             actions=[action],
-            conditions=conditions,
+            # The header's value is the test revision's only gate (with the smoke test, the listener is open to
+            # everyone): a credential. Secret as a whole input: the engine marks an output secret only where its
+            # whole input was (pulumi/pulumi step_executor.go), and the provider echoes conditions back.
+            conditions=pulumi.Output.secret(conditions) if header is not None else conditions,
             # A rule's ARN starts with its load balancer's name, the platform's for a service joining another
             # stack's: the boundary lets the role ECS moves traffic with modify the rules tagged with the stack.
             tags=stack_tag(pulumi.get_project(), pulumi.get_stack().lower()),

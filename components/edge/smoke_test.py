@@ -157,12 +157,12 @@ class SmokeTest(pulumi.ComponentResource):
             memory_size=128,
             timeout=FUNCTION_TIMEOUT_SECONDS,
             # No vpc_config: it calls the load balancer's public address (smoke_test_rules, Reachability).
-            # Secret: it holds the test header's value (the test rule's only gate).
-            environment={
-                "variables": pulumi.Output.secret(args.url).apply(
-                    lambda url: function_environment(smoke_url(url, args.spec.path), args.test_header)
+            # Secret as a whole input (as the test rule's conditions): it holds the test header's value.
+            environment=pulumi.Output.secret(args.url).apply(
+                lambda url: aws.lambda_.FunctionEnvironmentArgs(
+                    variables=function_environment(smoke_url(url, args.spec.path), args.test_header)
                 )
-            },
+            ),
             logging_config={"log_format": "Text", "log_group": logs.name},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )

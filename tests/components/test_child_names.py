@@ -13,9 +13,30 @@ import pytest
 from components.autonames import RULES
 from components.edge.alb_rules import AUTONAME_SUFFIX
 from components.errors import ConfigError
-from tests.components.builders import PUBLIC_COMPONENTS
+from components.service.cluster import Cluster
+from components.service.cluster_spec import ClusterSpec
+from components.service.fargate_task import FargateTask, FargateTaskArgs
+from components.service.service_access import ServiceAccess
+from components.service.service_spec import ServiceSpec
+from tests.components.builders import IMAGE, PUBLIC_COMPONENTS
 from tools.offline import RecordingMocks, run_mocked
 
+#: Each public component, and the shapes with optional children: a cluster that logs ECS Exec sessions, a task
+#: with ECS Exec and stored secret values (its key, alias and parameters are named outright).
+SHAPES = {
+    **PUBLIC_COMPONENTS,
+    "Cluster logging sessions": lambda name: Cluster(name, ClusterSpec(exec_logging=True)),
+    "FargateTask with Exec and secret values": lambda name: FargateTask(
+        name,
+        FargateTaskArgs(
+            spec=ServiceSpec(enable_execute_command=True, access=ServiceAccess(secret_value_names=("TOKEN",))),
+            image_ref=IMAGE,
+            role_path="/",
+            permissions_boundary_arn="",
+            secret_values={"TOKEN": "t"},
+        ),
+    ),
+}
 #: The inputs that name a resource outright: Pulumi's auto-name does not apply then (the AWS input contract
 #: judges those names).
 NAMED = ("name", "namePrefix", "functionName", "targetId", "statementId", "dashboardName", "family")
@@ -65,13 +86,13 @@ def refusal(type_token: str, name: str) -> str:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("component", sorted(PUBLIC_COMPONENTS))
+@pytest.mark.parametrize("component", sorted(SHAPES))
 def test_a_component_refuses_a_name_before_registering_anything_or_every_child_named_after_it_is_one_aws_takes(
     component: str, name: str
 ) -> None:
     mocks = RecordingMocks()
     try:
-        run_mocked(lambda: PUBLIC_COMPONENTS[component](name), mocks=mocks)
+        run_mocked(lambda: SHAPES[component](name), mocks=mocks)
     except ConfigError as error:
         assert (error.key, error.value) == ("name", name)
         assert mocks.resources == []
@@ -80,6 +101,6 @@ def test_a_component_refuses_a_name_before_registering_anything_or_every_child_n
     assert refused == {}
 
 
-@pytest.mark.parametrize("component", sorted(PUBLIC_COMPONENTS))
+@pytest.mark.parametrize("component", sorted(SHAPES))
 def test_each_component_takes_a_short_stack_prefixed_name(component: str) -> None:
-    assert run_mocked(lambda: PUBLIC_COMPONENTS[component]("dev-orders")).mocks.resources
+    assert run_mocked(lambda: SHAPES[component]("dev-orders")).mocks.resources
