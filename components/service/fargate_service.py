@@ -278,7 +278,8 @@ class FargateService(pulumi.ComponentResource):
                 capacity_providers=tuple(item.capacity_provider for item in spec.strategy),
                 on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
                 topic_arn=topic_arn, log_retention_days=spec.log_retention_days, role_path=self._role_path,
-                permissions_boundary_arn=self._boundary,
+                permissions_boundary_arn=self._boundary, app_memory_mib=spec.app_memory_mib,
+                task_memory_mib=spec.memory,
             ),
             self._child,
         )  # fmt: skip
