@@ -179,7 +179,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters (standard tier: each value at most 4096 bytes, with no text wrapped in {{...}}) and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("ServiceAccess.secret_kms_key_arns",)),
     ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
-    ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings; NODE_OPTIONS keeps its flags: only those Node 22 allows there and none that stop Node or its health check (--watch, --inspect-brk, ...; docs/app-contract.md), and no heap ceiling (it is derived from memory). With the secrets and the provider's default tags they must fit ECS's 64 KiB task definition (sized in us-east-1 when aws:region is unset).", ("ServiceSpec.environment",)),
+    ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings, plain in AWS (set with --secret it is refused: secrets go in secretValues); NODE_OPTIONS keeps its flags: only those Node 22 allows there and none that stop Node or its health check (--watch, --inspect-brk, ...; docs/app-contract.md), and no heap ceiling (it is derived from memory). With the secrets and the provider's default tags they must fit ECS's 64 KiB task definition (sized in us-east-1 when aws:region is unset).", ("ServiceSpec.environment",)),
     ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
     ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
     ConfigKey("mallocArenaMax", "integer", FROM_SPEC, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64).", ("Tuning.malloc_arena_max",)),
@@ -570,6 +570,15 @@ def _alarms(r: _Reader) -> Alarms | None:
     return alarms if enabled else None
 
 
+#: Why ``environment`` set with ``--secret`` is refused: encrypting the stack file would not keep it secret.
+ENVIRONMENT_IS_PLAIN = (
+    "a plain environment (set without --secret): ECS shows it to anyone who may describe the task definition "
+    "(botocore ecs ContainerDefinition.environment: not for sensitive information), and the stack output "
+    "environment holds it; put a secret in secretValues (pulumi config set --secret --path 'secretValues[0]' "
+    "NAME=value), which becomes an SSM SecureString the task reads as the same variable"
+)
+
+
 def _secret_values(r: _Reader, secret_keys: frozenset[str]) -> dict[str, str]:
     values = parse_values(r.array("secretValues"))
     if values and "secretValues" not in secret_keys:
@@ -867,6 +876,8 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
+    if "environment" in secret_keys:
+        r.fail(ConfigError("environment", HIDDEN, ENVIRONMENT_IS_PLAIN))
     # One quota for every group: judged once, here.
     quota = r.part(lambda: SecurityGroupQuota(rules=r.integer("securityGroupRulesQuota")), SecurityGroupQuota)
     service = _service(r, tuple(secret_values), quota)

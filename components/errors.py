@@ -18,7 +18,14 @@ HIDDEN = "(hidden)"
 #: Keys (and the fields they set) whose values are secret however they were set: an error about one never
 #: shows its value. A secret value's name is one of them: a name that does not parse may be a value typed
 #: without one.
-SECRET_KEYS = frozenset({"secretValues", "FargateServiceArgs.secret_values", "ServiceAccess.secret_value_names"})
+SECRET_KEYS = frozenset(
+    {
+        "secretValues",
+        "FargateServiceArgs.secret_values",
+        "FargateTaskArgs.secret_values",
+        "ServiceAccess.secret_value_names",
+    }
+)
 
 
 def shown(value: Any) -> str:

@@ -260,32 +260,35 @@ def task_counter_policy(*, cluster_arn: str, service_name: str, log_group_arn: s
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def event_log_policy(*, log_group_arn: str, rule_arn: str, account_id: str) -> str:
-    """EventBridge (and the log delivery it goes through) may write this log group's streams for this
-    rule of this account only: the resource policy a CloudWatch Logs target needs, with the confused-deputy
-    guard. CloudWatch Logs resource policies take ``aws:SourceArn`` and ``aws:SourceAccount`` (CloudWatch
-    Logs API Reference, ``PutResourcePolicy``); for an EventBridge rule's target the source ARN is the
-    rule's (EventBridge User Guide, "Cross-service confused deputy prevention")."""
-    statement = {
-        "Effect": "Allow",
-        "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
-        "Action": list(LOG_WRITE),
-        "Resource": f"{log_group_arn}:*",
-        "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}, "StringEquals": {"aws:SourceAccount": account_id}},
-    }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
+def event_log_policy(*, log_group_arn: str, rule_arn: str) -> str:
+    """EventBridge (and the log delivery it goes through) may create streams in this log group and write
+    events to them for this rule only: the resource policy a CloudWatch Logs target needs, with the
+    confused-deputy guard (EventBridge User Guide, "Cross-service confused deputy prevention") where the
+    call carries it. EventBridge's ``CreateLogStream`` carries no source ARN, so a condition there fails
+    every delivery: "The conditional ARN for the Rule only applies to logs:PutLogEvents"
+    (aws-samples/serverless-patterns#618, AWS's sample as fixed). Another rule may then create an empty
+    stream, never write to it. The rule's ARN names its account."""
+    services = {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]}
+    statements = [
+        {"Sid": "CreateStreams", "Effect": "Allow", "Principal": services, "Action": ["logs:CreateLogStream"],
+         "Resource": f"{log_group_arn}:*"},
+        {"Sid": "ThisRulesEvents", "Effect": "Allow", "Principal": services, "Action": ["logs:PutLogEvents"],
+         "Resource": f"{log_group_arn}:*", "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}}},
+    ]  # fmt: skip
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
-def alarm_topic_policy(*, topic_arn: str, account_id: str, event_rule_arns: tuple[str, ...]) -> str:
+def alarm_topic_policy(*, topic_arn: str, account_id: str) -> str:
     """Who may publish to the alarm topic. A topic policy replaces SNS's default one, so it keeps the
     default's grant to this account's services (``AWS:SourceOwner``: CloudWatch alarms publish under it)
-    and adds EventBridge, which may publish only with a topic policy that admits it, for exactly these
-    rules."""
+    and adds EventBridge, which may publish only with a topic policy that admits it, and with no
+    condition: "You can't use Condition blocks in Amazon SNS topic policies for EventBridge" (EventBridge
+    User Guide, "Amazon SNS permissions"); AWS's own answer (Knowledge Center,
+    "sns-not-getting-eventbridge-notification") grants it the same way."""
     statements = [
         {"Sid": "ThisAccountsAlarms", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "SNS:Publish",
          "Resource": topic_arn, "Condition": {"StringEquals": {"AWS:SourceOwner": account_id}}},
-        {"Sid": "TheseEventRules", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
-         "Action": "sns:Publish", "Resource": topic_arn,
-         "Condition": {"ArnEquals": {"aws:SourceArn": sorted(event_rule_arns)}}},
+        {"Sid": "EventBridge", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+         "Action": "sns:Publish", "Resource": topic_arn},
     ]  # fmt: skip
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)

@@ -752,7 +752,10 @@ def _log_policy_scoped(_: str, props: Props, __: Config) -> list[str]:
     service it admits comes with the source it writes for (``aws:SourceArn`` or ``aws:SourceAccount``,
     which log resource policies take: CloudWatch Logs API Reference, ``PutResourcePolicy``); without one,
     any rule of any account that targets the group writes to it (EventBridge User Guide, "Cross-service
-    confused deputy prevention")."""
+    confused deputy prevention"). Creating a stream writes nothing, and EventBridge's ``CreateLogStream``
+    carries no source ARN, so a condition there would stop every delivery ("The conditional ARN for the Rule
+    only applies to logs:PutLogEvents": aws-samples/serverless-patterns#618): a statement of that action
+    alone needs none."""
     found: list[str] = []
     if not props.get("resourceArn"):
         found.append(
@@ -760,7 +763,8 @@ def _log_policy_scoped(_: str, props: Props, __: Config) -> list[str]:
         )
     for statement in filter(_allows, statements(props.get("policyDocument"))):
         services = _services(statement.get("Principal"))
-        if services and not names_its_callers(statement, ("aws:SourceArn", "aws:SourceAccount")):
+        streams_only = [a.lower() for a in listed(statement.get("Action"))] == ["logs:createlogstream"]
+        if services and not streams_only and not names_its_callers(statement, ("aws:SourceArn", "aws:SourceAccount")):
             found.append(
                 f"{', '.join(services)} may write with no aws:SourceArn or aws:SourceAccount condition; name the "
                 "rule (or resource) it writes for."

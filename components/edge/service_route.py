@@ -170,7 +170,10 @@ class ServiceRoute(pulumi.ComponentResource):
             {"path_pattern": {"values": list(self._args.spec.path_patterns)}}
         ]
         if header is not None:
-            conditions.append({"http_header": {"http_header_name": header[0], "values": [header[1]]}})
+            # The header's value is the test revision's only gate (with the smoke test, the listener is open
+            # to everyone): a credential, kept encrypted in the state and hidden in previews.
+            value = pulumi.Output.secret(header[1])
+            conditions.append({"http_header": {"http_header_name": header[0], "values": [value]}})
         action: aws.lb.ListenerRuleActionArgsDict = {"type": "forward", "target_group_arn": target_group.arn}
         if alternate is not None:
             # ELB TargetGroupTuple.Weight: 0 to 999.

@@ -157,8 +157,9 @@ class SmokeTest(pulumi.ComponentResource):
             memory_size=128,
             timeout=FUNCTION_TIMEOUT_SECONDS,
             # No vpc_config: it calls the load balancer's public address (smoke_test_rules, Reachability).
+            # Secret: it holds the test header's value (the test rule's only gate).
             environment={
-                "variables": pulumi.Output.from_input(args.url).apply(
+                "variables": pulumi.Output.secret(args.url).apply(
                     lambda url: function_environment(smoke_url(url, args.spec.path), args.test_header)
                 )
             },

@@ -31,7 +31,8 @@ class ImageSpec:
     force_delete: bool = False
     """Allow deleting the image repository while it holds images. Default False."""
     build_args: Mapping[str, str] = field(default_factory=dict)
-    """Dockerfile ``ARG`` values (part of the tag). Default empty."""
+    """Dockerfile ``ARG`` values (part of the tag). Never a secret: build arguments stay in the image's history
+    and in the state; use ``AppImageArgs.build_secrets``. Default empty."""
 
     def __post_init__(self) -> None:
         check.image_args(

@@ -36,7 +36,9 @@ class AlarmTopic(pulumi.ComponentResource):
                 f"{name}-email-{subscription_key(email)}",
                 topic=topic.arn,
                 protocol="email",
-                endpoint=email,
+                # An address is personal data: encrypted in the state, hidden in previews (its name's hash
+                # stays: docs/decisions.md, ``alarmEmails``).
+                endpoint=pulumi.Output.secret(email),
                 opts=pulumi.ResourceOptions(parent=self, aliases=aliases, delete_before_replace=True),
             )
         self.arn = topic.arn

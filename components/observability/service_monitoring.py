@@ -151,15 +151,14 @@ class ServiceMonitoring(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         # Attached to the log group (resource-scoped): an account has room for only 10 account-wide
         # log resource policies per region, which every stack and service would share. It admits this
         # rule only, so it waits for the rule's ARN.
         policy = aws.cloudwatch.LogResourcePolicy(
             f"{name}-spot-events-policy",
             resource_arn=events.arn,
-            policy_document=pulumi.Output.all(events.arn, rule.arn, account).apply(
-                lambda v: event_log_policy(log_group_arn=v[0], rule_arn=v[1], account_id=v[2])
+            policy_document=pulumi.Output.all(events.arn, rule.arn).apply(
+                lambda v: event_log_policy(log_group_arn=v[0], rule_arn=v[1])
             ),
             opts=child,
         )
@@ -171,11 +170,12 @@ class ServiceMonitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
         if args.topic_arn is not None:
+            account = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
             aws.sns.TopicPolicy(
                 f"{name}-topic-policy",
                 arn=args.topic_arn,
-                policy=pulumi.Output.all(args.topic_arn, account, rule.arn).apply(
-                    lambda v: alarm_topic_policy(topic_arn=v[0], account_id=v[1], event_rule_arns=(v[2],))
+                policy=pulumi.Output.all(args.topic_arn, account).apply(
+                    lambda v: alarm_topic_policy(topic_arn=v[0], account_id=v[1])
                 ),
                 opts=child,
             )

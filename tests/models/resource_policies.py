@@ -12,6 +12,12 @@
 - A KMS key policy admits CloudWatch Logs (``logs.<region>.amazonaws.com``) to a log group's key
   operations, which carry the group's ARN as ``kms:EncryptionContext:aws:logs:arn`` (CloudWatch Logs
   User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS").
+- What EventBridge's own calls carry for a policy's conditions (``EVENTBRIDGE_CONTEXT``): the rule's ARN
+  as ``aws:SourceArn`` when it invokes a function (EventBridge guide, "AWS Lambda permissions") and when it
+  writes log events, but not when it creates the log stream (aws-samples/serverless-patterns#618, which
+  fixed AWS's sample: "The conditional ARN for the Rule only applies to logs:PutLogEvents"); nothing when
+  it publishes to a topic (the guide, "Amazon SNS permissions": "You can't use Condition blocks in Amazon
+  SNS topic policies for EventBridge"). A condition on a key the call does not carry fails the grant.
 Only the condition keys below are understood; a statement with any other condition is not counted
 as a grant (a model that guesses would pass what AWS refuses).
 """
@@ -23,6 +29,19 @@ from collections.abc import Mapping
 from typing import Any
 
 _KNOWN = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "kms:encryptioncontext:aws:logs:arn"}
+#: The request context keys EventBridge's call for ``action`` carries, given the rule's ARN and account.
+EVENTBRIDGE_CONTEXT = {
+    "lambda:InvokeFunction": ("aws:SourceArn", "aws:SourceAccount"),
+    "logs:CreateLogStream": (),
+    "logs:PutLogEvents": ("aws:SourceArn",),
+    "sns:Publish": (),
+}
+
+
+def eventbridge_context(action: str, *, rule_arn: str, account: str) -> dict[str, str]:
+    """The condition keys of EventBridge's ``action`` for the rule ``rule_arn`` of ``account``."""
+    values = {"aws:SourceArn": rule_arn, "aws:SourceAccount": account}
+    return {key: values[key] for key in EVENTBRIDGE_CONTEXT[action]}
 
 
 def _listed(value: Any) -> list[str]:

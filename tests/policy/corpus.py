@@ -541,6 +541,22 @@ CORPUS: tuple[Case, ...] = (
             ),
         },
     ),
+    case(
+        "log-policy-writes-with-stream-creation-unsourced",
+        "log-resource-policy-scoped",
+        "aws:SourceArn",
+        LOG_POLICY,
+        {
+            "resourceArn": LOG_GROUP,
+            "policyDocument": document(
+                allow(
+                    Principal={"Service": "events.amazonaws.com"},
+                    Action=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource=f"{LOG_GROUP}:*",
+                )
+            ),
+        },
+    ),
     # Lambda.
     case(
         "lambda-permission-for-anyone",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.models.resource_policies import admits
+from tests.models.resource_policies import admits, eventbridge_context
 from tests.program.stacks import recorded_run
 from tools.offline import ACCOUNT, REGION, RecordingMocks, Registered, run_program
 
@@ -32,7 +32,10 @@ def by_arn(mocks: RecordingMocks, arn: str) -> Registered:
 def eventbridge_may_deliver(mocks: RecordingMocks, target: dict[str, Any]) -> bool:
     rule = arn_of(mocks.find("aws:cloudwatch/eventRule:EventRule", target["rule"]))
     destination = by_arn(mocks, target["arn"])
-    context = {"aws:SourceArn": rule, "aws:SourceAccount": ACCOUNT}
+
+    def context(action: str) -> dict[str, str]:
+        return eventbridge_context(action, rule_arn=rule, account=ACCOUNT)
+
     if destination.type == "aws:lambda/function:Function":
         return any(
             p["function"] == destination.name and p["principal"] == EVENTS
@@ -45,13 +48,13 @@ def eventbridge_may_deliver(mocks: RecordingMocks, target: dict[str, Any]) -> bo
                     if p.get("resourceArn", target["arn"]) == target["arn"]]  # fmt: skip
         return all(
             any(admits(json.loads(p["policyDocument"]), service=EVENTS, action=action, resource=f"{target['arn']}:*",
-                       context=context) for p in policies)
+                       context=context(action)) for p in policies)
             for action in ("logs:CreateLogStream", "logs:PutLogEvents")
         )  # fmt: skip
     if destination.type == "aws:sns/topic:Topic":
         policies = [p for p in mocks.inputs_of("aws:sns/topicPolicy:TopicPolicy") if p["arn"] == target["arn"]]
         return any(admits(json.loads(p["policy"]), service=EVENTS, action="sns:Publish", resource=target["arn"],
-                          context=context) for p in policies)  # fmt: skip
+                          context=context("sns:Publish")) for p in policies)  # fmt: skip
     raise AssertionError(f"no delivery rule modelled for {destination.type}")
 
 
@@ -99,9 +102,10 @@ def test_no_log_resource_policy_takes_one_of_the_accounts_ten() -> None:
     assert policies and all("resourceArn" in p and "policyName" not in p for p in policies)
 
 
-def test_the_interruption_log_admits_its_own_rule_and_no_other_rule_or_account() -> None:
+def test_the_interruption_log_takes_events_of_its_own_rule_and_no_other_rule_or_account() -> None:
     """The confused-deputy guard: EventBridge writes for any rule of any account that names the log
-    group as a target unless the policy names the rule (``aws:SourceArn``) and the account."""
+    group as a target unless the policy names the rule (``aws:SourceArn``, which names its account) where
+    the call carries it. Another rule may create a stream (that call carries no source), never write."""
     mocks = recorded_run("prod").mocks
     (policy,) = [r for r in mocks.resources if r.type == "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"]
     rule = mocks.find(
@@ -111,7 +115,7 @@ def test_the_interruption_log_admits_its_own_rule_and_no_other_rule_or_account()
     other_rule = arn_of(rule).replace(rule.name, "someone-elses-rule")
 
     def writes(source_arn: str, account: str) -> bool:
-        context = {"aws:SourceArn": source_arn, "aws:SourceAccount": account}
+        context = eventbridge_context("logs:PutLogEvents", rule_arn=source_arn, account=account)
         return admits(document, service=EVENTS, action="logs:PutLogEvents",
                       resource=f"{policy.inputs['resourceArn']}:*", context=context)  # fmt: skip
 
