@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "built": "errors",
     "collect": "errors",
     "Mistakes": "errors",
+    "boolean": "errors",
     "integer": "errors",
     "DeploymentStrategy": "service.deployment_strategy",
     "SmokeTest": "edge.smoke_test",
@@ -119,6 +120,7 @@ __all__ = [
     "Tuning",
     "__version__",
     "autonamed_elb_names",
+    "boolean",
     "build_strategy",
     "built",
     "collect",
@@ -141,7 +143,7 @@ if TYPE_CHECKING:
     from .edge.service_route_args import Route, ServiceRouteArgs
     from .edge.smoke_test import SmokeTest, SmokeTestArgs
     from .edge.smoke_test_rules import SmokeTestSpec
-    from .errors import ConfigError, Mistakes, built, collect, integer, renamed
+    from .errors import ConfigError, Mistakes, boolean, built, collect, integer, renamed
     from .image.app_image import AppImage, AppImageArgs
     from .image.image_spec import ImageSpec
     from .naming import names_apart, stack_reference_names

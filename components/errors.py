@@ -148,6 +148,17 @@ def integer(key: str, raw: str | None, default: int | None = None) -> int:
         raise ConfigError(key, raw, "an integer" if raw is not None else "an integer (required: no default)") from None
 
 
+def boolean(key: str, raw: str | None, default: bool) -> bool:
+    """A config key's raw text as a boolean (``default`` when unset), else a ``ConfigError`` naming ``key``.
+    The CLI hands a YAML boolean to the program as ``true`` or ``false`` (Pulumi's ``config.Value`` turns
+    True and TRUE into them); YAML 1.1's yes, no, on and off are strings to its YAML 1.2 parser."""
+    if raw is None:
+        return default
+    if raw not in ("true", "false"):
+        raise ConfigError(key, raw, "true or false")
+    return raw == "true"
+
+
 def raise_any(found: list[ConfigError]) -> None:
     """Raise the one error found as itself, several as a ``CombinedConfigError``; nothing if none."""
     if len(found) == 1:

@@ -14,9 +14,11 @@ type or AWS names changed, or an input its provider replaces it on changed (``to
 ``-/+ <urn>  (vpcId: "a" -> "b")``). What every deploy of new code replaces by design is listed apart: a
 task definition's ``new revision``, a multi-platform index's ``new build``; an awsx VPC's subnets laid
 out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  (...): why``
-(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets); a replacement that deletes
-the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. Against a URN baseline
-(``tools/urns.py``) only these show, then ``no replacements`` when nothing is replaced or refused.
+(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets), or could carry out only with an
+outage (a shifting strategy's listener rule moved to another listener); a replacement that deletes
+the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. A removed
+resource (``-``) the old plan retains on delete says that it stays in AWS. Against a URN baseline
+(``tools/urns.py``) only the replacements and refusals show, then ``no replacements`` when there is none.
 
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
 Output is sorted (components, then their children, by type and name), so two plans can be diffed.
@@ -46,11 +48,15 @@ from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
-#: A change ``pulumi up`` cannot carry out (AWS refuses what it does): said first on its line.
+#: A change ``pulumi up`` cannot carry out (AWS refuses what it does), or not without an outage the plan
+#: cannot rule out offline: said first on its line.
 CANNOT = "!!"
 #: Said of a replacement whose old resource is deleted before the new one is created (the provider's
 #: ``DeleteBeforeReplace``, or the resource's ``delete_before_replace`` option): for a while there is none.
 DELETED_FIRST = "  [deleted before its replacement is created]"
+#: Said of a resource the program no longer registers that the old state retains on delete
+#: (``retain_on_delete``): the engine drops it from the state and AWS keeps it, to delete by hand.
+STAYS = "  [stays in AWS: retained on delete]"
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 # The inputs a reviewer cares about, per resource type; --json prints all of them.
 KEY_INPUTS: dict[str, tuple[str, ...]] = {
@@ -166,6 +172,7 @@ def document(run: Run, stack: str, known: Collection[str] = ()) -> dict[str, Any
                 REPLACE: replace_values(r, references) if r.urn else {},
                 "ignoreChanges": sorted(r.ignore_changes),
                 "deleteBeforeReplace": r.delete_before_replace,
+                "retainOnDelete": r.retain_on_delete,
                 "inputs": _inputs(r),
             }
             for _, r in _tree(run)
@@ -323,7 +330,9 @@ def replacements(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             ignored = set(found[0].get("ignoreChanges", []))
             changes = [c for c in changed(old[REPLACE], new, replaces) if c[0] not in ignored] if REPLACE in old else []
             verdict = kind(replaces, [path for path, _, _ in changes])
-            reason = refused(old["type"], old[REPLACE], new) if changes else ""
+            # What ECS changes live, the old resource's ignored inputs say (a URN baseline has none: the new one's).
+            weights = old.get("ignoreChanges", found[0].get("ignoreChanges", []))
+            reason = refused(old["type"], old[REPLACE], new, ignore_changes=weights) if changes else ""
             first = verdict == "-/+" and (found[0].get("deleteBeforeReplace") or (replaces and replaces.delete_first))
             if changes:
                 line = f"{CANNOT if reason else verdict} {old['urn']}  ({_changes(changes)})"
@@ -348,8 +357,8 @@ def ignored(path: str, ignore_changes: Collection[str]) -> bool:
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What changes between two ``--json`` plans: resources replaced (-/+) or given a new revision, added
-    (+), removed (-) and changed (~). Against a URN baseline (``tools/urns.py``: no inputs recorded), only
-    the replacements and new revisions, then ``no replacements`` if there is none."""
+    (+), removed (-: a retained one stays in AWS) and changed (~). Against a URN baseline (``tools/urns.py``:
+    no inputs recorded), only the replacements and new revisions, then ``no replacements`` if there is none."""
     if before["resources"] and "inputs" not in before["resources"][0]:
         lines = replacements(before, after)
         return lines if any(line.startswith(("-/+", CANNOT)) for line in lines) else [*lines, "no replacements"]
@@ -358,13 +367,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
 
     old, new = index(before), index(after)
+    retained = {(r["type"], r["name"]) for r in before["resources"] if r.get("retainOnDelete")}
     ignoring = {(r["type"], r["name"]): r.get("ignoreChanges", []) for r in after["resources"]}
     lines: list[str] = replacements(before, after)
     for key in sorted(old.keys() | new.keys()):
         if key not in old:
             lines.append(f"+ {key[0]}  {key[1]}")
         elif key not in new:
-            lines.append(f"- {key[0]}  {key[1]}")
+            lines.append(f"- {key[0]}  {key[1]}" + (STAYS if key in retained else ""))
         else:
             was, now = dict(_flatten(old[key])), dict(_flatten(new[key]))
             changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]

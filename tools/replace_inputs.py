@@ -558,13 +558,34 @@ MOVED_GROUP = (
 )
 
 
+#: Why a shifting strategy's listener rule (ECS moves its weights; the program ignores them) cannot be
+#: replaced safely (``refused``).
+REWEIGHTED_RULE = (
+    "the rule is created anew on the other listener with the program's weights, all to -tg, not the ones ECS "
+    "left: after an odd number of shifting deployments the tasks are in -tg-alt and the new rule sends all "
+    "traffic to the empty -tg (503) until the next deployment. Read the production rule's weights first and, "
+    'if -tg-alt has them, run one more shifting deployment before this change (README, "How a deploy rolls out", '
+    "Known limits)"
+)
+#: ``ignore_changes`` of a rule whose weights ECS moves (``components/edge/service_route.py``).
+_ECS_WEIGHTS = "actions[0].forward.targetGroups["
+
+
 def refused(
-    type_token: str, before: Mapping[str, Any], after: Mapping[str, Any], knocked_on: Iterable[str] = ()
+    type_token: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    knocked_on: Iterable[str] = (),
+    ignore_changes: Iterable[str] = (),
 ) -> str:
     """Why AWS refuses what a change of a resource's recorded replace-on-change values (``before`` ->
-    ``after``, or the ``knocked_on`` paths that take a replaced resource's output) does, or ``""``.
+    ``after``, or the ``knocked_on`` paths that take a replaced resource's output) does, or what it breaks,
+    or ``""``; ``ignore_changes`` are the resource's (the old one's where known).
 
-    A security group whose VPC changes (``vpc``, ``vpcId``, ``vpcCidr``): ``MOVED_GROUP``. An awsx VPC's
+    A listener rule ECS moves the weights of (its target groups ignored) whose listener changes (a domain
+    added or removed moves it between the HTTP and the HTTPS listener): ``REWEIGHTED_RULE``, an outage
+    the stack cannot see offline, as going back to ``rolling`` (docs/decisions.md, "Back from a shifting
+    strategy"). A security group whose VPC changes (``vpc``, ``vpcId``, ``vpcCidr``): ``MOVED_GROUP``. An awsx VPC's
     subnets are named by their AZ's place and replaced create-before-delete, and EC2 creates no subnet
     overlapping another of its VPC (CreateSubnet: InvalidSubnet.Conflict): its legacy layout gives each AZ
     ``1/nextPow2(AZs)`` of the VPC (subnetDistributorLegacy.ts), so a count that changes ``nextPow2``
@@ -574,6 +595,12 @@ def refused(
         "vpcId" in knocked_on or before.get("vpcId") != after.get("vpcId")
     ):
         return MOVED_GROUP
+    if (
+        type_token == "aws:lb/listenerRule:ListenerRule"
+        and ("listenerArn" in knocked_on or before.get("listenerArn") != after.get("listenerArn"))
+        and any(path.startswith(_ECS_WEIGHTS) for path in ignore_changes)
+    ):
+        return REWEIGHTED_RULE
     row = REPLACE_ON_CHANGE.get(type_token)
     if row is None or not row.relayout or before.get("cidrBlock") != after.get("cidrBlock"):
         return ""

@@ -199,7 +199,13 @@ class LoadBalancer(pulumi.ComponentResource):
     ) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
         """A private, encrypted, expiring bucket that only ELB's log delivery for this account writes."""
         invoke = pulumi.InvokeOutputOptions(parent=self)
-        bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=not args.spec.deletion_protection, opts=child)
+        # Protected, the bucket is not emptied on delete (force_destroy), so S3 refuses to delete it with logs
+        # in it (DeleteBucket: BucketNotEmpty), after the engine has deleted its children: turning accessLogs
+        # off would fail every up and leave the logs unexpired. Retained instead, bucket and children stay
+        # in AWS, private and expiring; the engine reads the option from the old state (README, "7. Destroy").
+        protected = args.spec.deletion_protection
+        child = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(retain_on_delete=protected))
+        bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=not protected, opts=child)
         aws.s3.BucketPublicAccessBlock(
             f"{name}-logs-private",
             bucket=bucket.id,

@@ -16,6 +16,7 @@ from graviton_node_components import (
     Route,
     RouteSpec,
     ServiceSpec,
+    boolean,
     integer,
     names_apart,
     stack_reference_names,
@@ -38,6 +39,10 @@ KEYS = {
 # that holds it), a part in error standing in as a default so that the parts after it are still judged.
 mistakes = Mistakes(KEYS)
 desired_count = mistakes.part(lambda: integer("desiredCount", config.get("desiredCount"), 2), lambda: 2)
+# Off by default, as the platform's: the images ECR holds are not deleted unless asked for. A destroy needs it on
+# (and applied by an up first): ECR refuses to delete a repository holding images (RepositoryNotEmptyException),
+# and the pushed builds are retained on delete, so the repository is never empty (README, "Destroy").
+force_delete = mistakes.part(lambda: boolean("forceDelete", config.get("forceDelete"), False), lambda: False)
 
 
 # Unique on the platform's listener and only its owner knows which are free: no default, the stack names
@@ -83,7 +88,11 @@ platform = pulumi.StackReference(config.require("platformStack"))
 image = AppImage(
     f"{stack}-api",
     AppImageArgs(
-        spec=ImageSpec(context=Path(__file__).resolve().parents[2] / "docker", dockerfile="Dockerfile.graviton")
+        spec=ImageSpec(
+            context=Path(__file__).resolve().parents[2] / "docker",
+            dockerfile="Dockerfile.graviton",
+            force_delete=force_delete,
+        )
     ),
 )
 service = FargateService(

@@ -29,6 +29,7 @@ from graviton_node_components import (
     ServiceSpec,
     TaskCounter,
     TaskCounterArgs,
+    boolean,
     build_strategy,
     integer,
     names_apart,
@@ -64,6 +65,10 @@ mistakes = Mistakes({"Autoscaling.min_count": "minCount", "Autoscaling.max_count
 min_count = mistakes.part(lambda: integer("minCount", config.get("minCount"), 1), lambda: 1)
 max_count = mistakes.part(lambda: integer("maxCount", config.get("maxCount"), 10), lambda: 10)
 backlog_per_task = mistakes.part(lambda: integer("backlogPerTask", config.get("backlogPerTask"), 10), lambda: 10)
+# Off by default, as the platform's: the images ECR holds are not deleted unless asked for. A destroy needs it on
+# (and applied by an up first): ECR refuses to delete a repository holding images (RepositoryNotEmptyException),
+# and the pushed builds are retained on delete, so the repository is never empty (README, "Destroy").
+force_delete = mistakes.part(lambda: boolean("forceDelete", config.get("forceDelete"), False), lambda: False)
 mistakes.part(
     lambda: at_least_one("minCount", min_count, "fewer than backlogPerTask messages wait for a running task"),
     lambda: None,
@@ -132,7 +137,9 @@ queue = aws.sqs.Queue(
 # (build_tag.context_digest), so an edit to this program, its README or stack files, or its .venv, would
 # otherwise build, push and roll out a new image of the same app.
 APP = Path(__file__).resolve().parent / "app"
-image = AppImage(f"{stack}-worker", AppImageArgs(spec=ImageSpec(context=APP, dockerfile="Dockerfile")))
+image = AppImage(
+    f"{stack}-worker", AppImageArgs(spec=ImageSpec(context=APP, dockerfile="Dockerfile", force_delete=force_delete))
+)
 service = FargateService(
     f"{stack}-worker",
     FargateServiceArgs(

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from tests.models.alb import delete_target_group, forwarded
+from tests.models.pulumi_delete import BUCKET, delete
 from tests.models.pulumi_ignore_changes import engine_inputs
 from tests.program.stacks import run_config
 from tests.program.test_urns_unchanged import compared, replaced
-from tools.offline import Run, run_program
+from tools.offline import Registered, Run, run_program
 from tools.urns import Identities, snapshot
 
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
@@ -104,3 +105,46 @@ def test_another_az_count_that_resizes_the_subnets_is_refused_and_replaces_nothi
 def test_a_fourth_az_adds_its_subnets_and_replaces_nothing() -> None:
     problems, laid_out = compared(snapshot(run_config("prod")), run_program("prod", {"availabilityZones": "4"}))
     assert problems == [] and laid_out == {f"new layout {VPC_URN}"}
+
+
+def _removed(before: Run, after: Run) -> list[Registered]:
+    """The resources of ``before`` that ``after`` no longer registers, as the state of ``before`` holds them."""
+    kept = {(r.type, r.name) for r in after.mocks.resources}
+    return [r for r in before.mocks.resources if (r.type, r.name) not in kept]
+
+
+def _log_bucket(run: Run) -> str:
+    (bucket,) = [r.name for r in run.mocks.resources if r.type == BUCKET]
+    return bucket
+
+
+def test_turning_access_logs_off_on_a_protected_stack_succeeds_and_leaves_the_logs_expiring_in_aws() -> None:
+    """Prod's bucket is not force-destroyed (deletion protection), and the ALB has written logs to it: deleted,
+    S3 refuses it once its lifecycle rule is gone, and every later up fails again. Retained, the update
+    drops the bucket and its configurations from the state and AWS keeps them, private and expiring."""
+    before = run_config("prod")
+    result = delete(_removed(before, run_program("prod", {"accessLogs": "false"})), [_log_bucket(before)])
+    assert result.error == ""
+    assert result.in_state == set()
+    parts = ("", "-expiry", "-private", "-policy", "-sse", "-owner")
+    assert result.in_aws == {f"prod-web-logs{part}" for part in parts}
+
+
+def test_turning_access_logs_off_without_protection_deletes_the_bucket_logs_and_all() -> None:
+    before = run_program("dev", {"accessLogs": "true"})
+    result = delete(_removed(before, run_config("dev")), [_log_bucket(before)])
+    assert (result.error, result.in_aws, result.in_state) == ("", set(), set())
+
+
+def test_the_readmes_prod_destroy_deletes_the_log_bucket_once_protection_is_off_and_applied() -> None:
+    """README "7. Destroy": ``deletionProtection false`` and an up first write ``forceDestroy`` and no
+    ``retainOnDelete`` to the state, which the destroy deletes by."""
+    applied = run_program("prod", {"deletionProtection": "false", "forceDelete": "true"})
+    logs = [r for r in applied.mocks.resources if r.type.startswith("aws:s3/")]
+    result = delete(logs, [_log_bucket(applied)])
+    assert (result.error, result.in_aws) == ("", set())
+
+
+def test_a_destroy_without_turning_protection_off_first_keeps_the_log_bucket_and_its_logs() -> None:
+    logs = [r for r in run_config("prod").mocks.resources if r.type.startswith("aws:s3/")]
+    assert delete(logs, [_log_bucket(run_config("prod"))]).in_aws == {r.name for r in logs}

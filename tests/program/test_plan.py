@@ -536,3 +536,42 @@ def test_a_rolling_deployments_overlap_is_said_to_be_unpriced_not_priced_at_noth
     assert not any("for 0 min" in line for line in dev)
     prod = plan(capsys, "--stack", "prod")[1].splitlines()
     assert any(line.endswith("for 40 min: $0.41 a deployment") for line in prod)
+
+
+def test_a_diff_says_turning_a_protected_stacks_access_logs_off_leaves_its_bucket_in_aws(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Prod's log bucket and its configurations are retained on delete (deletion protection): the up drops
+    them from the state only, and someone deletes them by hand once the logs are no longer wanted."""
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--stack", "prod", "--json")[1])
+    lines = plan(capsys, "--stack", "prod", "--set", "accessLogs=false", "--diff", str(saved))[1].splitlines()
+    removed = [line for line in lines if line.startswith("- ")]
+    assert "- aws:s3/bucket:Bucket  prod-web-logs  [stays in AWS: retained on delete]" in removed
+    assert len(removed) == 6 and all(line.endswith("[stays in AWS: retained on delete]") for line in removed)
+
+
+def test_a_diff_says_a_domain_change_on_a_shifting_stack_may_send_its_traffic_to_the_empty_target_group(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Prod (canary, HTTPS) without its domain: the production and test rules move to the HTTP listener, a
+    replacement, and the new rules take the program's 100/0 weights, not the ones ECS left."""
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--stack", "prod", "--json")[1])
+    change = ["--set", "domainName=", "--set", "hostedZoneId=", "--set", "certificateArn="]
+    lines = plan(capsys, "--stack", "prod", *change, "--diff", str(saved))[1].splitlines()
+    rules = [line for line in lines if "ListenerRule::" in line and line.startswith(("!!", "-/+"))]
+    assert rules and all(line.startswith("!! ") and "run one more shifting deployment" in line for line in rules)
+    assert any(line.startswith("- aws:lb/listener:Listener  prod-web-https") for line in lines)
+
+
+def test_a_domain_change_on_a_rolling_stack_replaces_its_rule_and_breaks_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A rolling rule forwards to -tg alone, where the tasks are: its replacement is only that."""
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--json")[1])
+    change = ["--set", "domainName=app.example.com", "--set", "hostedZoneId=Z0123456789EXAMPLE"]
+    lines = plan(capsys, *change, "--diff", str(saved))[1].splitlines()
+    (rule,) = [line for line in lines if "ListenerRule::" in line and line.startswith(("!!", "-/+"))]
+    assert rule.startswith("-/+ ") and "dev-app-rule" in rule

@@ -14,6 +14,7 @@ from components.errors import (
     CombinedConfigError,
     ConfigError,
     Mistakes,
+    boolean,
     built,
     collect,
     integer,
@@ -174,3 +175,19 @@ def test_an_integer_key_that_is_no_integer_is_a_config_error_naming_the_key(
     with pytest.raises(ConfigError) as error:
         integer("desiredCount", raw, default)
     assert (error.value.key, error.value.value) == ("desiredCount", raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"), [("true", False, True), ("false", True, False), (None, True, True)]
+)
+def test_a_boolean_key_is_read_from_the_clis_text_and_its_default_applies_only_when_unset(
+    raw: str | None, default: bool, expected: bool
+) -> None:
+    assert boolean("k", raw, default) == expected
+
+
+@pytest.mark.parametrize("raw", ["yes", "on", "1", "", "True"])
+def test_a_boolean_key_that_the_cli_never_hands_over_is_a_config_error_naming_the_key(raw: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        boolean("forceDelete", raw, False)
+    assert (error.value.key, error.value.value, error.value.allowed) == ("forceDelete", raw, "true or false")

@@ -15,6 +15,7 @@ from tools.replace_inputs import (
     MISSING,
     NEW_LAYOUT,
     REPLACE_ON_CHANGE,
+    REWEIGHTED_RULE,
     changed,
     kind,
     knock_on,
@@ -202,3 +203,23 @@ def test_only_the_ecr_lifecycle_policy_is_replaced_delete_first_by_pulumi_aws() 
     assert {token for token, row in REPLACE_ON_CHANGE.items() if row.delete_first} == {
         "aws:ecr/lifecyclePolicy:LifecyclePolicy"
     }
+
+
+RULE = "aws:lb/listenerRule:ListenerRule"
+SHIFTING = ["actions[0].forward.targetGroups[0]", "actions[0].forward.targetGroups[1]"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "knocked_on", "ignore_changes", "why"),
+    [
+        ({"listenerArn": "http"}, {"listenerArn": "https"}, [], SHIFTING, REWEIGHTED_RULE),
+        ({}, {}, ["listenerArn"], SHIFTING, REWEIGHTED_RULE),
+        ({"listenerArn": "http"}, {"listenerArn": "https"}, [], [], ""),  # rolling: its one group has the tasks
+        ({"listenerArn": "http"}, {"listenerArn": "http"}, [], SHIFTING, ""),
+    ],
+    ids=["moved", "knocked-on", "rolling", "kept"],
+)
+def test_a_rule_ecs_moves_the_weights_of_is_not_moved_to_another_listener_unwarned(
+    before: dict[str, str], after: dict[str, str], knocked_on: list[str], ignore_changes: list[str], why: str
+) -> None:
+    assert refused(RULE, before, after, knocked_on, ignore_changes) == why
