@@ -68,11 +68,13 @@ _EXPORTS: dict[str, str] = {
     "TaskCounter": "observability.task_counter",
     "TaskCounterArgs": "observability.task_counter",
     "METRIC_NAMESPACE": "observability.dashboard",
+    "COUNTER_SILENT": "observability.dashboard",
     "RUNNING_METRIC": "observability.task_counter_handler",
     "names_apart": "naming",
     "stack_reference_names": "naming",
 }
 __all__ = [
+    "COUNTER_SILENT",
     "LAST_PRIORITY",
     "METRIC_NAMESPACE",
     "RUNNING_METRIC",
@@ -148,7 +150,7 @@ if TYPE_CHECKING:
     from .network.network import Network
     from .network.network_spec import NetworkArgs, NetworkSpec
     from .observability.alarm_rules import Alarms
-    from .observability.dashboard import METRIC_NAMESPACE
+    from .observability.dashboard import COUNTER_SILENT, METRIC_NAMESPACE
     from .observability.task_counter import TaskCounter, TaskCounterArgs
     from .observability.task_counter_handler import RUNNING_METRIC
     from .security_group_quota import SecurityGroupQuota

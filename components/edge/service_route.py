@@ -4,7 +4,8 @@ port and nothing else, and the alarms on the target group (CDK's ``ApplicationLo
 wiring, as one optional argument of ``FargateService``).
 
 The target-side alarms live here because the service must name its deployment alarms (5xx, unhealthy
-targets) when it is created: the route is complete before the service exists.
+targets) when it is created: the route is complete before the service exists. So does the load balancer's
+5xx one (a rule with no target answers 503): the route has its dimension and the topic, ``LoadBalancer`` not.
 
 With a canary, linear or blue/green deployment strategy the route holds what ECS moves traffic with: a
 second (alternate) target group, the production rule forwarding to both (ECS sets the weights), an
@@ -275,7 +276,7 @@ class ServiceRoute(pulumi.ComponentResource):
     def _alarms(
         self, name: str, args: ServiceRouteArgs, parent: pulumi.Resource | None, suffixes: list[pulumi.Output[str]]
     ) -> pulumi.Output[list[str]]:
-        """The target-side alarms of each target group; the names of those that roll back deployments."""
+        """The target-side alarms of each group, the load balancer's 5xx; the names of those that roll back."""
         suffix = args.route.load_balancer_arn_suffix
         if args.alarms is None or suffix is None:
             return pulumi.Output.from_input([])
@@ -283,6 +284,10 @@ class ServiceRoute(pulumi.ComponentResource):
         alarms_name = f"{name}-alarms"
         moved = pulumi.Alias(parent=pulumi.create_urn(alarms_name, SERVICE_ALARMS_TYPE, parent))
         on_target = [d for d in alarm_definitions(args.alarms) if d.watches == "target"]
+        # The load balancer's own (one dimension, LoadBalancer): once, whatever the target groups.
+        for d in (d for d in alarm_definitions(args.alarms) if d.watches == "load_balancer"):
+            inputs = d.alarm_inputs({"LoadBalancer": suffix}, args.topic_arn)
+            aws.cloudwatch.MetricAlarm(f"{alarms_name}-{d.role}", **inputs, opts=pulumi.ResourceOptions(parent=self))
         rolling_back: list[pulumi.Output[str]] = []
         for index, group in enumerate(suffixes):
             # The alternate group's alarms are new: no alias, and "-alt" in their names.

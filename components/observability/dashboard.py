@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ..naming import account_unique
 from ..validation import partition_of
-from .alarm_rules import Alarms
+from .alarm_rules import MONITORING_ALARMS, AlarmDefinition, Alarms, alarm_definitions
 from .task_counter_handler import DESIRED_METRIC, RUNNING_METRIC
 
 #: Where the Spot-interruption count (a metric filter on the interruption events' log group) and the
@@ -25,6 +25,23 @@ SPOT_FILTER_DIMENSIONS = {"Service": "$.detail.group"}
 #: Minutes with fewer tasks running than desired before the alarm: past a deployment's or a scale-out's
 #: start-up and a Spot replacement, which take a few minutes.
 BELOW_DESIRED_MINUTES = 15
+
+
+#: Minutes without a desired count from the task counter before its alarm: its function failing (ECS
+#: refusing it under a boundary without ecs:DescribeServices, throttled, a bad deploy) or never invoked
+#: leaves the below-desired alarm and the counts' readers without data, which they take as no shortfall.
+COUNTER_SILENT_MINUTES = 10
+#: The counter publishes ``DesiredTasks`` once a minute, after each count that succeeds: a minute with no
+#: sample is a minute it did not count. A missing datapoint breaches ("breaching": for "a metric that
+#: continually reports data ... missing data points ... might indicate that something is wrong", CloudWatch
+#: guide, "Configuring how CloudWatch alarms treat missing data"), so the alarm fires when the metric
+#: stops, whatever stopped it: a Lambda ``Errors`` alarm would miss a function that is never invoked.
+COUNTER_SILENT = AlarmDefinition(
+    MONITORING_ALARMS[2], f"The task counter published no count for {COUNTER_SILENT_MINUTES} minutes: "
+    "the below-desired alarm and the dashboard's task counts are blind (see the counter function's logs)",
+    METRIC_NAMESPACE, DESIRED_METRIC, "SampleCount", 1, COUNTER_SILENT_MINUTES, "service",
+    comparison="LessThanThreshold", missing="breaching",
+)  # fmt: skip
 
 
 def below_desired_queries(capacity_providers: tuple[str, ...]) -> tuple[str, list[tuple[str, str, dict[str, str]]]]:
@@ -58,18 +75,25 @@ def dashboard_body(
     on_demand_base: int,
     capacity_providers: tuple[str, ...],
     route_widgets: list[dict[str, object]] | None = None,
+    app_memory_mib: int | None = None,
+    task_memory_mib: int | None = None,
 ) -> str:
-    """CPU and memory against the task's size (100 % is all of it) with the alarm lines, a route's
+    """CPU and memory against the task's size (100 % is all of it) with the alarms' own thresholds (the
+    memory alarm's is the app's share with sidecars: ``alarm_rules.memory_threshold``), a route's
     widgets (its requests, 5xx and response time: ``route_widgets``, which lays them out for this body),
     running tasks per capacity provider against the desired count (the first ``on_demand_base`` on
     FARGATE, the rest on Spot) and Spot interruptions."""
     ecs = {"ClusterName": cluster, "ServiceName": service}
+    threshold = {
+        d.role: d.threshold
+        for d in alarm_definitions(alarms, app_memory_mib=app_memory_mib, task_memory_mib=task_memory_mib)
+    }
     widgets = [
         _widget("CPU and memory, % of the task size", [
             ["AWS/ECS", "CPUUtilization", *sum(ecs.items(), ())], [".", "MemoryUtilization", ".", ".", ".", "."]],
             0, 0, region=region, stat="Average", yAxis={"left": {"min": 0, "max": 100}},
-            annotations={"horizontal": [{"label": "CPU alarm", "value": alarms.cpu_percent},
-                                        {"label": "memory alarm", "value": alarms.memory_percent}]}),
+            annotations={"horizontal": [{"label": "CPU alarm", "value": threshold["cpu"]},
+                                        {"label": "memory alarm", "value": threshold["memory"]}]}),
         *(route_widgets or []),
     ]  # fmt: skip
     # Each row is 6 high; the route's widgets take the first row's right and the second's left.
@@ -91,14 +115,16 @@ def route_widgets(
     region: str, load_balancer: str, target_groups: Sequence[str], alarms: Alarms
 ) -> list[dict[str, object]]:
     """A route's widgets: requests and target 5xx, and p95 response time against the alarm, of each of its
-    target groups (a traffic-shifting route has two, and production may be on either after a deploy)."""
+    target groups (a traffic-shifting route has two, and production may be on either after a deploy), and
+    the 5xx the load balancer answers itself (a 503 of a rule with no target registered reaches none)."""
     albs = [["LoadBalancer", load_balancer, "TargetGroup", group] for group in target_groups]
     elb = "AWS/ApplicationELB"
     threshold = {"horizontal": [{"label": "alarm", "value": alarms.response_time_ms / 1000}]}
     return [
-        _widget("Requests and target 5xx", [
-            [elb, metric, *alb, {"stat": "Sum"}] for alb in albs
-            for metric in ("RequestCount", "HTTPCode_Target_5XX_Count")],
+        _widget("Requests, target 5xx and the load balancer's own 5xx", [
+            *([elb, metric, *alb, {"stat": "Sum"}] for alb in albs
+              for metric in ("RequestCount", "HTTPCode_Target_5XX_Count")),
+            [elb, "HTTPCode_ELB_5XX_Count", "LoadBalancer", load_balancer, {"stat": "Sum"}]],
                 12, 0, region=region),
         _widget("Target response time (p95, s)", [[elb, "TargetResponseTime", *alb, {"stat": "p95"}] for alb in albs],
                 0, 6, region=region, annotations=threshold),

@@ -5,7 +5,8 @@ from the two-minute notice to the task's stop). An EventBridge rule sends this s
 one per interrupted task, to a log group, where a metric filter counts them for an alarm, and to the
 alarm topic when there is one (with the topic policy EventBridge needs to publish). A ``TaskCounter``
 counts the running tasks per capacity provider, and an alarm fires when fewer run than desired for
-``BELOW_DESIRED_MINUTES`` (ECS never falls back from Spot). The dashboard shows CPU and memory
+``BELOW_DESIRED_MINUTES`` (ECS never falls back from Spot), and another when the counter publishes
+nothing for ``COUNTER_SILENT_MINUTES`` (the first alarm is blind then). The dashboard shows CPU and memory
 against the task size, requests, 5xx, response time, running tasks by provider against the desired
 count, and the interruptions.
 """
@@ -22,6 +23,7 @@ from ..naming import type_token
 from .alarm_rules import MONITORING_ALARMS, Alarms
 from .dashboard import (
     BELOW_DESIRED_MINUTES,
+    COUNTER_SILENT,
     METRIC_NAMESPACE,
     SPOT_FILTER_DIMENSIONS,
     SPOT_FILTER_PATTERN,
@@ -35,9 +37,9 @@ from .dashboard import (
 )
 from .task_counter import TaskCounter, TaskCounterArgs
 
-#: The roles of the two alarms, from the tuple the cost estimate counts: a third alarm here fails to
+#: The roles of the three alarms, from the tuple the cost estimate counts: a fourth alarm here fails to
 #: import until it is added there.
-SPOT_ALARM, BELOW_DESIRED = MONITORING_ALARMS
+SPOT_ALARM, BELOW_DESIRED, COUNTER_SILENT_ALARM = MONITORING_ALARMS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,17 +68,22 @@ class ServiceMonitoringArgs:
     """IAM path of the task counter's role (``TaskCounterArgs.role_path``). Default empty."""
     permissions_boundary_arn: pulumi.Input[str] = ""
     """Permissions boundary of the task counter's role (``TaskCounterArgs``). Default empty."""
+    app_memory_mib: int | None = None
+    """The app container's hard memory limit with sidecars (``ServiceAlarmsArgs.app_memory_mib``): the
+    dashboard draws the memory alarm's threshold for it. Default None: the whole task's."""
+    task_memory_mib: int | None = None
+    """The task's memory, with ``app_memory_mib``. Default None."""
 
 
 class ServiceMonitoring(pulumi.ComponentResource):
-    """Spot interruptions (rule, log group, metric filter, alarm), a task counter with an alarm on tasks
-    below the desired count, and a dashboard."""
+    """Spot interruptions (rule, log group, metric filter, alarm), a task counter with alarms on tasks
+    below the desired count and on the counter gone quiet, and a dashboard."""
 
     dashboard_url: pulumi.Output[str]
     """The dashboard in the CloudWatch console; empty in a partition with no published console host (ISO,
     European Sovereign Cloud: ``dashboard.CONSOLE_HOSTS``)."""
     alarm_names: pulumi.Output[list[str]]
-    """Its alarms: Spot interruptions in an hour, and fewer tasks running than desired."""
+    """Its alarms: Spot interruptions in an hour, fewer tasks running than desired, the counter gone quiet."""
 
     def __init__(self, name: str, args: ServiceMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("service_monitoring", "ServiceMonitoring"), name, None, opts)
@@ -93,6 +100,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
             opts=child,
         )  # fmt: skip
         below_desired = self._below_desired(name, args)
+        # Without it the below-desired alarm would sit at OK while nothing counts (its missing data is no shortfall).
+        dimensions = {"ClusterName": args.cluster_name, "ServiceName": args.service_name}
+        silent = aws.cloudwatch.MetricAlarm(
+            f"{name}-{COUNTER_SILENT_ALARM}", **COUNTER_SILENT.alarm_inputs(dimensions, args.topic_arn), opts=child
+        )
         project = pulumi.get_project()
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
@@ -107,6 +119,8 @@ class ServiceMonitoring(pulumi.ComponentResource):
                     alarms=args.alarms,
                     on_demand_base=args.on_demand_base,
                     capacity_providers=args.capacity_providers,
+                    app_memory_mib=args.app_memory_mib,
+                    task_memory_mib=args.task_memory_mib,
                 )
             ),
             opts=child,
@@ -114,7 +128,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
         self.dashboard_url = pulumi.Output.all(region, dashboard.dashboard_name).apply(
             lambda v: dashboard_url(v[0], v[1])
         )
-        self.alarm_names = pulumi.Output.all(spot_alarm.name, below_desired.name)
+        self.alarm_names = pulumi.Output.all(spot_alarm.name, below_desired.name, silent.name)
         self.register_outputs({"dashboard_url": self.dashboard_url, "alarm_names": self.alarm_names})
 
     def _spot_interruptions(self, name: str, args: ServiceMonitoringArgs) -> aws.cloudwatch.MetricAlarm:
@@ -233,7 +247,7 @@ class ServiceMonitoring(pulumi.ComponentResource):
             threshold=0,
             evaluation_periods=BELOW_DESIRED_MINUTES,
             datapoints_to_alarm=BELOW_DESIRED_MINUTES,
-            # No counts (the counter not yet running) is no shortfall; its own failures show in Lambda's metrics.
+            # No counts (the counter not yet running) is no shortfall; a counter that stays quiet has its own alarm.
             treat_missing_data="notBreaching",
             alarm_actions=actions,
             ok_actions=actions,

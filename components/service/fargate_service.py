@@ -275,10 +275,10 @@ class FargateService(pulumi.ComponentResource):
             ServiceMonitoringArgs(
                 alarms=args.alarms, cluster_arn=self.cluster_arn, cluster_name=self.cluster_name,
                 service_name=service.name, route_widgets=route.widgets if route else None,
-                capacity_providers=tuple(item.capacity_provider for item in spec.strategy),
+                capacity_providers=tuple(item.capacity_provider for item in spec.strategy), task_memory_mib=spec.memory,
                 on_demand_base=sum(item.base for item in spec.strategy if item.capacity_provider == FARGATE),
                 topic_arn=topic_arn, log_retention_days=spec.log_retention_days, role_path=self._role_path,
-                permissions_boundary_arn=self._boundary,
+                permissions_boundary_arn=self._boundary, app_memory_mib=spec.app_memory_mib,
             ),
             self._child,
         )  # fmt: skip

@@ -12,9 +12,10 @@ from ..observability.monitoring_names import ALARM, ROLE, ROLE_POLICY, monitorin
 from .scaling_quotas import MAX_SCHEDULES
 
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
-#: The alarms of the target groups (the route's) and of the service (``ServiceAlarms``).
+#: The alarms of the target groups and of the load balancer (the route's) and of the service (``ServiceAlarms``).
 _ALARM_ROLES = {
-    where: [d.role for d in alarm_definitions(Alarms()) if d.watches == where] for where in ("target", "service")
+    where: [d.role for d in alarm_definitions(Alarms()) if d.watches == where]
+    for where in ("target", "load_balancer", "service")
 }
 
 
@@ -56,6 +57,7 @@ def service_children(name: str, *, routed: bool, shifting: bool, monitored: bool
         children += [(TARGET_GROUP, f"{name}-tg"), *([(TARGET_GROUP, f"{name}-tg-alt")] if shifting else [])]
         for prefix in (f"{name}-alarms", f"{name}-alarms-alt"):
             children += [(ALARM, f"{prefix}-{role}") for role in _ALARM_ROLES["target"]]
+        children += [(ALARM, f"{name}-alarms-{role}") for role in _ALARM_ROLES["load_balancer"]]
     if routed and shifting:
         children += [(ROLE, f"{name}-deploy-role"), (ROLE_POLICY, f"{name}-deploy-policy")]
     if monitored:

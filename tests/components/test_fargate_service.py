@@ -390,11 +390,14 @@ def alarms_by_role(mocks: RecordingMocks) -> dict[str, Any]:
     }
 
 
-def test_alarms_watch_the_target_group_and_the_service_and_tell_the_topic(alarmed: RecordingMocks) -> None:
+def test_alarms_watch_the_target_group_the_load_balancer_and_the_service_and_tell_the_topic(
+    alarmed: RecordingMocks,
+) -> None:
     alarms = alarms_by_role(alarmed)
-    assert set(alarms) == {"target-5xx", "unhealthy", "response-time", "cpu", "memory"}
+    assert set(alarms) == {"target-5xx", "unhealthy", "response-time", "elb-5xx", "cpu", "memory"}
     target = {"LoadBalancer": LB_SUFFIX, "TargetGroup": "targetgroup/svc-tg/73e2d6bc24d8a067"}
     assert alarms["unhealthy"].inputs["dimensions"] == target
+    assert alarms["elb-5xx"].inputs["dimensions"] == {"LoadBalancer": LB_SUFFIX}
     assert [dict(metric[2]) for metric in alarm_metrics(alarms["target-5xx"].inputs)] == [target, target]
     assert alarms["memory"].inputs["dimensions"] == {"ClusterName": "svc-cluster", "ServiceName": "svc-svc"}
     topic = alarmed.one("aws:sns/topic:Topic")
@@ -488,7 +491,8 @@ def test_a_service_without_a_route_tells_its_app_no_load_balancer_timeouts_and_g
 def test_a_service_without_a_route_alarms_on_itself_with_a_dashboard_without_a_route_s_widgets(mocked) -> None:
     mocks = mocked(lambda: service(route=None, alarms=Alarms()))
     alarms = {r.name for r in mocks.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"}
-    own = {"svc-alarms-cpu", "svc-alarms-memory", "svc-monitoring-spot-alarm", "svc-monitoring-below-desired"}
+    own = {"svc-alarms-cpu", "svc-alarms-memory", "svc-monitoring-spot-alarm", "svc-monitoring-below-desired",
+           "svc-monitoring-counter-silent"}  # fmt: skip
     assert alarms == own
     assert "AWS/ApplicationELB" not in mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
     assert not mocks.one(SERVICE).inputs.get("alarms")  # no route: no deployment alarms to roll back on

@@ -11,7 +11,7 @@ import pytest
 from components.cost import COUNTER_RUNS_PER_HOUR
 from components.observability import task_counter_handler
 from components.observability.alarm_rules import MONITORING_ALARMS, Alarms
-from components.observability.dashboard import METRIC_NAMESPACE, SPOT_METRIC
+from components.observability.dashboard import COUNTER_SILENT_MINUTES, METRIC_NAMESPACE, SPOT_METRIC
 from components.observability.task_counter_handler import emf_documents
 from tests.components.builders import LB_SUFFIX, published_metrics, service
 from tests.models.cloudwatch import (
@@ -97,8 +97,9 @@ def test_every_metric_the_dashboard_and_the_alarms_ask_for_is_published(alarmed:
         for metric in alarm_metrics(a.inputs)
     ]
     asked += dashboard_metrics(alarmed.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
-    # Five one-metric alarms, the 5xx ratio's two, the below-desired one's three, the widgets.
-    assert len(asked) == 5 + 2 + 3 + 9
+    # Seven one-metric alarms (the load balancer's 5xx and the silent counter's among them), the 5xx ratio's
+    # two, the below-desired one's three, the widgets (the load balancer's 5xx among them).
+    assert len(asked) == 7 + 2 + 3 + 10
     unpublished = [
         (where, m) for where, m in asked if m not in ours and not published_by_aws(m, container_insights=insights)
     ]
@@ -206,3 +207,52 @@ def test_the_monitoring_alarms_are_exactly_the_ones_the_cost_estimate_counts(ala
     monitoring = {r.name for r in alarmed.resources
                   if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm" and "-monitoring-" in r.name}  # fmt: skip
     assert monitoring == {f"svc-monitoring-{role}" for role in MONITORING_ALARMS}
+
+
+#: A healthy minute of every metric the service's alarms read besides the counter's (ELB and Spot counts
+#: are published only when non-zero: missing).
+HEALTHY = {"CPUUtilization": 20.0, "MemoryUtilization": 40.0, "RequestCount": 600.0, "UnHealthyHostCount": 0.0,
+           "TargetResponseTime": 0.05}  # fmt: skip
+
+
+def every_alarm_through(
+    mocks: RecordingMocks, counted: dict[MetricId, list[float | None]], minutes_run: int
+) -> dict[str, list[str]]:
+    """Each alarm's states over ``minutes_run`` minutes: the counter's metrics as ``counted`` (absent: never
+    published), the others healthy."""
+    alarms = {r.name: r.inputs for r in mocks.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"}
+    series = {
+        metric: counted.get(metric, [HEALTHY.get(metric[1])] * minutes_run)
+        for alarm in alarms.values()
+        for metric in alarm_metrics(alarm)
+    }
+    return {name: alarm_states(alarm, series) for name, alarm in alarms.items()}
+
+
+def test_a_counter_that_stops_publishing_sets_off_an_alarm_to_the_topic(alarmed: RecordingMocks) -> None:
+    """Its function failing (a boundary without ecs:DescribeServices, throttling, a bad deploy) publishes no
+    count at all: the below-desired alarm takes the missing data as no shortfall, so another must not."""
+    states = every_alarm_through(alarmed, {}, 20)
+    fired = {name: s.index("ALARM") + 1 for name, s in states.items() if "ALARM" in s}
+    assert fired == {"svc-monitoring-counter-silent": COUNTER_SILENT_MINUTES}
+    alarm = alarmed.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-monitoring-counter-silent").inputs
+    topic = f"arn:aws:sns:us-east-1:123456789012:{alarmed.one('aws:sns/topic:Topic').name}"
+    assert alarm["alarmActions"] == alarm["okActions"] == [topic]
+
+
+@pytest.mark.parametrize(
+    ("story", "published"),
+    [
+        ("every minute", [True] * 30),
+        ("a throttled run or a late log line now and then", ([True] * 4 + [False]) * 6),
+        ("a deploy of the function misses a few minutes", [True] * 10 + [False] * 5 + [True] * 15),
+    ],
+)
+def test_a_counter_that_keeps_counting_sets_off_nothing(
+    alarmed: RecordingMocks, story: str, published: list[bool]
+) -> None:
+    counted = minutes([4] * 30, [1] * 30, [3] * 30)
+    counted = {metric: [v if p else None for v, p in zip(values, published, strict=True)]
+               for metric, values in counted.items()}  # fmt: skip
+    states = every_alarm_through(alarmed, counted, 30)
+    assert {name for name, s in states.items() if "ALARM" in s} == set(), story

@@ -319,3 +319,17 @@ def test_a_sidecar_stopped_with_the_app_before_it_has_drained_is_warned_of_namin
 def test_a_sidecar_ecs_stops_after_the_app_is_not_warned_of(spec: ServiceSpec, mocked) -> None:
     assert spec.sidecars_stopped_first() == ()
     assert not [w for w in mocked(lambda: service(spec)).warnings if "sidecar" in w]
+
+
+def test_the_dashboard_draws_the_memory_alarm_where_the_alarm_fires_with_a_sidecar(mocked) -> None:
+    """The alarm compares the task's MemoryUtilization with the app's share of its percent
+    (``memory_threshold``): a line at the configured percent would sit above the point that alarms."""
+    mocks = mocked(lambda: service(SPEC, alarms=Alarms(memory_percent=80), load_balancer_arn_suffix=LB_SUFFIX))
+    alarm = mocks.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarms-memory").inputs
+    body = json.loads(mocks.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"])
+    (widget,) = [w for w in body["widgets"] if w["properties"]["title"].startswith("CPU and memory")]
+    lines = {line["label"]: line["value"] for line in widget["properties"]["annotations"]["horizontal"]}
+    assert alarm["threshold"] == 80 * (2048 - 256) // 2048 == 70
+    assert lines["memory alarm"] == alarm["threshold"]
+    cpu = mocks.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-alarms-cpu").inputs
+    assert lines["CPU alarm"] == cpu["threshold"]

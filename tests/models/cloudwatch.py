@@ -29,6 +29,12 @@ _ECS = (frozenset({"ClusterName"}), frozenset({"ClusterName", "ServiceName"}))
 AWS_PUBLISHED: dict[tuple[str, str], tuple[frozenset[str], ...]] = {
     ("AWS/ApplicationELB", "RequestCount"): _ALB_TARGET,
     ("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count"): _ALB_TARGET,
+    # A load balancer metric: no TargetGroup dimension (the same table: "LoadBalancer"; "AvailabilityZone,
+    # LoadBalancer").
+    ("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count"): (
+        frozenset({"LoadBalancer"}),
+        frozenset({"LoadBalancer", "AvailabilityZone"}),
+    ),
     ("AWS/ApplicationELB", "TargetResponseTime"): _ALB_TARGET,
     ("AWS/ApplicationELB", "UnHealthyHostCount"): _ALB_TARGET[1:],
     ("AWS/ApplicationELB", "HealthyHostCount"): _ALB_TARGET[1:],
@@ -172,7 +178,8 @@ def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None
     The returned query's value each minute (a single metric, or the ``a - SUM([b, c])`` and
     ``IF(b >= N, 100 * a / b, 0)`` metric math this project uses) breaches when it passes the threshold;
     the alarm fires when ``datapointsToAlarm`` of the last ``evaluationPeriods`` breach, a minute
-    without data counting as ``treatMissingData`` says.
+    without data counting as ``treatMissingData`` says (``missing``, the default, counts it as not breaching
+    here: the model does not track INSUFFICIENT_DATA).
     """
     values: list[float | None]
     if alarm.get("metricQueries"):
@@ -201,6 +208,10 @@ def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None
     else:
         (metric,) = alarm_metrics(alarm)
         values = series[metric]
+        if alarm.get("statistic") == "SampleCount":
+            # The datapoints in the minute (a series holds one a minute): a minute without one has no
+            # statistic at all, not a count of 0 (GetMetricStatistics returns no datapoint for it).
+            values = [None if v is None else 1.0 for v in values]
     above = {"GreaterThanThreshold": lambda v: v > alarm["threshold"],
              "LessThanThreshold": lambda v: v < alarm["threshold"]}[alarm["comparisonOperator"]]  # fmt: skip
     missing_breaches = alarm.get("treatMissingData", "missing") == "breaching"
