@@ -34,10 +34,10 @@ NOT_INCLUDED = (
 )
 HOURS_PER_MONTH = 730
 CENT = Decimal("0.01")
-#: The task counter runs once a minute (``task_counter.SCHEDULE``) with 128 MB for at most about a
-#: second: the GB-seconds each run is billed, rounded up.
+#: The task counter runs once a minute (``task_counter.SCHEDULE``) with 256 MB (``task_counter.MEMORY_MB``)
+#: for at most about a second for a service of tens of tasks: the GB-seconds each run is billed, rounded up.
 COUNTER_RUNS_PER_HOUR = 60
-COUNTER_GB_SECONDS_PER_RUN = Decimal("0.125")
+COUNTER_GB_SECONDS_PER_RUN = Decimal("0.25")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,12 @@ RUNTIME = "python3.14"
 SOURCE = Path(task_counter_handler.__file__)
 #: Once a minute: ``cost.COUNTER_RUNS_PER_HOUR`` prices it.
 SCHEDULE = "rate(1 minute)"
+#: Lambda gives CPU in proportion to memory ("At 1,769 MB, a function has the equivalent of one vCPU": Lambda
+#: guide, "Configure Lambda function memory"): 5,000 tasks (``autoscaling_rules.MAX_TASKS``) take 50 ListTasks
+#: and 50 DescribeTasks pages of 100 (botocore ecs), about 30 s of parsing at 128 MB, under 15 s at 256 MB.
+#: Within the minute, so one run ends before the next starts. ``cost.COUNTER_GB_SECONDS_PER_RUN`` prices it.
+MEMORY_MB = 256
+TIMEOUT_SECONDS = 55
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,8 +113,8 @@ class TaskCounter(pulumi.ComponentResource):
             handler=f"{SOURCE.stem}.handler",
             # The text, not the path: the code's hash is its content wherever the project is checked out.
             code=pulumi.AssetArchive({SOURCE.name: pulumi.StringAsset(SOURCE.read_text())}),
-            memory_size=128,
-            timeout=30,
+            memory_size=MEMORY_MB,
+            timeout=TIMEOUT_SECONDS,
             environment={
                 "variables": {
                     "CLUSTER": args.cluster_name,

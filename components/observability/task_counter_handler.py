@@ -24,6 +24,10 @@ DESIRED_METRIC = "DesiredTasks"
 #: ECS's page size limit for ListTasks and its batch limit for DescribeTasks.
 PAGE = 100
 
+#: The ECS client's timeouts (seconds) and retries: each call well inside the function's timeout
+#: (``task_counter.TIMEOUT_SECONDS``), throttling retried with backoff (botocore's standard retry mode).
+CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 15, "retries": {"mode": "standard", "max_attempts": 3}}
+
 
 def task_arns(ecs: Any, cluster: str, service: str) -> Iterator[str]:
     """Every task ECS keeps running for ``service`` (desired status RUNNING), page by page."""
@@ -87,9 +91,13 @@ def handler(event: object, context: object) -> dict[str, int]:
     """Count, print the metrics (one EMF document a line), and return the counts for the invocation log."""
     # The Lambda runtime's (not a dependency of this package); imported here so counting needs none.
     import boto3  # pyright: ignore[reportMissingImports]
+    from botocore.config import Config  # pyright: ignore[reportMissingImports]
 
     cluster, service = os.environ["CLUSTER"], os.environ["SERVICE"]
-    desired, running = count(boto3.client("ecs"), cluster, service)
+    # botocore waits 60 s to connect and to read by default (endpoint.py DEFAULT_TIMEOUT), past the function's
+    # own timeout: a stalled call is retried within it instead.
+    client = boto3.client("ecs", config=Config(**CLIENT_CONFIG))
+    desired, running = count(client, cluster, service)
     for document in emf_documents(os.environ["NAMESPACE"], cluster, service, desired, running, int(time.time() * 1000)):
         print(json.dumps(document, sort_keys=True))
     return {"desired": desired, **running}

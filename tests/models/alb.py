@@ -14,6 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+#: The header names the load balancer keeps with ``routing.http.drop_invalid_header_fields.enabled`` (the stack
+#: turns it on): "Elastic Load Balancing requires that message header names conform to the regular expression
+#: [-A-Za-z0-9]+" (ELB guide, "Load balancer attributes"); the others are removed before routing.
+VALID_HEADER_NAME = re.compile(r"[-A-Za-z0-9]+")
+
+
+def headers_kept(headers: dict[str, str], *, drop_invalid: bool) -> dict[str, str]:
+    """The request's headers the listener rules see."""
+    return {name: value for name, value in headers.items() if not drop_invalid or VALID_HEADER_NAME.fullmatch(name)}
+
 
 class RuleRefusedError(Exception):
     """What the ELB API answers to a rule it will not create (``PriorityInUse``, ``ValidationError``)."""

@@ -100,7 +100,7 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     assert lines["dashboards"] == (1, 3.00)
     assert lines["custom metrics"] == (4, 1.20)  # Spot count, desired, running on FARGATE and on FARGATE_SPOT
     assert len(published_metrics(run.mocks)) == 4
-    assert lines["task counter function"] == (43_800, 0.08)
+    assert lines["task counter function"] == (43_800, 0.15)
     assert cost["total_monthly_usd"] == round(sum(m for _, m in lines.values()), 2)
 
 

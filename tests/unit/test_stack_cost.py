@@ -50,9 +50,9 @@ def test_the_monitorings_custom_metrics_and_counter_runs_are_billed() -> None:
     assert lines["custom metrics"].monthly_usd == Decimal("1.20")  # 4 * 0.30
     counter = lines["task counter function"]
     assert counter.quantity == 43_800  # one a minute for 730 hours
-    # Each run: 0.20 per million requests + 0.125 GB-s at 0.0000133334 = 0.000001866675 USD.
-    assert counter.unit_usd == Decimal("0.000001866675")
-    assert counter.monthly_usd == Decimal("0.08")  # 43800 * 0.000001866675 = 0.0818
+    # Each run: 0.20 per million requests + 0.25 GB-s at 0.0000133334 = 0.00000353335 USD.
+    assert counter.unit_usd == Decimal("0.00000353335")
+    assert counter.monthly_usd == Decimal("0.15")  # 43800 * 0.00000353335 = 0.1548
 
 
 def test_the_lcu_assumption_and_the_rates_are_stated_and_overridable() -> None:
