@@ -41,9 +41,11 @@ class EncryptedValueError(StackFileError):
 #: What an encrypted value (``pulumi config set --secret``: ``secure: v1:...``, the whole value or a part
 #: of a list or map, however deep) reads as offline, where nothing can decrypt it: a NAME=value stand-in,
 #: the form of the keys made to hold secrets (``{}`` is its path, ``_<n>`` for the n-th item of a list and
-#: ``_<key>`` for a map's, so the names differ). The keys holding one are ``secure_keys``, marked secret
-#: under the mocks as under the CLI.
-STAND_IN = "PULUMI_SECRET{}=stand-in"
+#: ``_<key>`` for a map's, so the names differ). Its own name is letters only, so that a whole value reads as
+#: a name both an environment variable (``secretValues``) and a header (``deploymentTestHeader``, which the load
+#: balancer keeps only in [-A-Za-z0-9]+) take. The keys holding one are ``secure_keys``, marked secret under
+#: the mocks as under the CLI.
+STAND_IN = "PULUMISECRET{}=stand-in"
 
 
 class _StackFileLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader is untyped

@@ -195,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report(error, options.stack, options.set)
     for key in stand_ins(options.stack, options.set):
         print(f"run_local: {key} is encrypted in Pulumi.{options.stack}.yaml, which only the Pulumi CLI reads: "
-              f"the container gets a stand-in (PULUMI_SECRET_...), names included; give your own with --set {key}=...",
+              f"the container gets a stand-in (PULUMISECRET_...), names included; give your own with --set {key}=...",
               file=sys.stderr)  # fmt: skip
     task, container = task_of(run)
     platform = platform_of(task)
