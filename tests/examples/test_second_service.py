@@ -148,20 +148,6 @@ def test_mistakes_in_the_service_and_in_its_route_are_reported_together(platform
     assert mocks.resources == []
 
 
-REPO = "aws:ecr/repository:Repository"
-
-
-@pytest.mark.parametrize(("config", "expected"), [({}, True), ({"forceDelete": "false"}, False)])
-def test_its_dev_stack_lets_a_destroy_delete_its_repository_images_and_all(
-    platform: Run, config: dict[str, str], expected: bool
-) -> None:
-    """The pushed builds are retained on delete, so the repository is never empty at a destroy: ECR deletes
-    it only with ``force`` (DeleteRepository: RepositoryNotEmptyException), which ``forceDelete`` sends. The
-    shipped stack file turns it on; off, the key is honoured."""
-    run = run_program(EXAMPLE, STACK, config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
-    assert run.mocks.find(REPO, f"{STACK}-api-repo").inputs["forceDelete"] is expected
-
-
 def test_force_delete_is_off_unless_a_stack_sets_it_and_a_value_that_is_no_boolean_fails_in_its_key(
     platform: Run,
 ) -> None:

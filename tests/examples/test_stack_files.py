@@ -103,3 +103,19 @@ def test_each_examples_readme_creates_the_boundary_its_roles_carry(example: str)
     run_ = run_config(example)
     carried = {r.inputs["permissionsBoundary"] for r in run_.mocks.resources if r.type == "aws:iam/role:Role"}
     assert created and {arn.rpartition("/")[2] for arn in carried} == set(created)
+
+
+@pytest.mark.parametrize(("config", "expected"), [({}, True), ({"forceDelete": "false"}, False)])
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_an_examples_dev_stack_lets_a_destroy_delete_its_repository_images_and_all(
+    example: str, config: dict[str, str], expected: bool
+) -> None:
+    """The pushed builds are retained on delete, so the repository is never empty at a destroy: ECR deletes
+    it only with ``force`` (DeleteRepository: RepositoryNotEmptyException), which ``forceDelete`` sends. The
+    shipped stack files turn it on; off, the key is honoured."""
+    mocks = RecordingMocks(stack_outputs={PLATFORM: run_config("dev").outputs})
+    run = run_program(EXAMPLES[example], STACKS[example], config, mocks=mocks)
+    # The image's repository (the build cache's always force-deletes: it holds nothing to keep).
+    repositories = [r for r in run.mocks.resources if r.type == "aws:ecr/repository:Repository"]
+    (repository,) = [r for r in repositories if not r.name.endswith("-cache-repo")]
+    assert repository.inputs["forceDelete"] is expected

@@ -306,17 +306,6 @@ def test_a_stack_name_too_long_for_the_task_counters_function_fails_naming_the_s
     assert mocks.resources == []
 
 
-@pytest.mark.parametrize(("config", "expected"), [({}, True), ({"forceDelete": "false"}, False)])
-def test_its_dev_stack_lets_a_destroy_delete_its_repository_images_and_all(
-    platform: Run, config: dict[str, str], expected: bool
-) -> None:
-    """The pushed builds are retained on delete, so the repository is never empty at a destroy: ECR deletes
-    it only with ``force`` (DeleteRepository: RepositoryNotEmptyException), which ``forceDelete`` sends. The
-    shipped stack file turns it on; off, the key is honoured."""
-    run = run_program(EXAMPLE, STACK, config, mocks=RecordingMocks(stack_outputs={PLATFORM: platform.outputs}))
-    assert run.mocks.find("aws:ecr/repository:Repository", f"{STACK}-worker-repo").inputs["forceDelete"] is expected
-
-
 def test_a_force_delete_that_is_no_boolean_fails_in_its_own_key_with_the_others_and_nothing_registered(
     platform: Run,
 ) -> None:

@@ -525,37 +525,24 @@ CORPUS: tuple[Case, ...] = (
         "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
         {"policy": document(allow(Principal=PUBLIC, Action="events:PutEvents", Resource="*"))},
     ),
-    case(
-        "log-policy-no-source",
-        "log-resource-policy-scoped",
-        "aws:SourceArn",
-        LOG_POLICY,
-        {
-            "resourceArn": LOG_GROUP,
-            "policyDocument": document(
-                allow(
-                    Principal={"Service": "events.amazonaws.com"},
-                    Action=["logs:PutLogEvents"],
-                    Resource=f"{LOG_GROUP}:*",
-                )
-            ),
-        },
-    ),
-    case(
-        "log-policy-writes-with-stream-creation-unsourced",
-        "log-resource-policy-scoped",
-        "aws:SourceArn",
-        LOG_POLICY,
-        {
-            "resourceArn": LOG_GROUP,
-            "policyDocument": document(
-                allow(
-                    Principal={"Service": "events.amazonaws.com"},
-                    Action=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    Resource=f"{LOG_GROUP}:*",
-                )
-            ),
-        },
+    *(
+        case(
+            id,
+            "log-resource-policy-scoped",
+            "aws:SourceArn",
+            LOG_POLICY,
+            {
+                "resourceArn": LOG_GROUP,
+                "policyDocument": document(
+                    allow(Principal={"Service": "events.amazonaws.com"}, Action=actions, Resource=f"{LOG_GROUP}:*")
+                ),
+            },
+        )
+        # Writing with no source, and writing beside a stream creation (which alone may go unsourced).
+        for id, actions in (
+            ("log-policy-no-source", ["logs:PutLogEvents"]),
+            ("log-policy-writes-with-stream-creation-unsourced", ["logs:CreateLogStream", "logs:PutLogEvents"]),
+        )
     ),
     # Lambda.
     case(
