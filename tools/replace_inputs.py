@@ -562,7 +562,8 @@ MOVED_GROUP = (
 #: replaced safely (``refused``).
 REWEIGHTED_RULE = (
     "the rule is created anew on the other listener with the program's weights, all to -tg, not the ones ECS "
-    "left: after an odd number of shifting deployments the tasks are in -tg-alt and the new rule sends all "
+    "left (unless a refresh since the last shifting deployment read them into the state): after an odd number "
+    "of shifting deployments the tasks are in -tg-alt and the new rule sends all "
     "traffic to the empty -tg (503) until the next deployment. Read the production rule's weights first and, "
     'if -tg-alt has them, run one more shifting deployment before this change (README, "How a deploy rolls out", '
     "Known limits)"

@@ -188,8 +188,9 @@ def alarm_definitions(
                         "AWS/ApplicationELB", "TargetResponseTime", "p95", alarms.response_time_ms / 1000, 5, "target"),
         # Not a deployment alarm: its one dimension is the load balancer, which other services share (a 503 of
         # another's rule would roll this one back), and it cannot tell the new revision's group from the old.
-        AlarmDefinition("elb-5xx", "The load balancer itself answered 5xx (503: no target registered; 502, "
-                        f"504: a target refused, reset or timed out), {ELB_5XX_MINUTES} minutes running",
+        AlarmDefinition("elb-5xx", "The load balancer itself answered 5xx, for any of its services (503: a "
+                        "rule with no target registered; 502, 504: a target refused, reset or timed out), "
+                        f"{ELB_5XX_MINUTES} minutes running",
                         "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 0, ELB_5XX_MINUTES, "load_balancer"),
         AlarmDefinition("cpu", f"Service CPU above {alarms.cpu_percent} %", "AWS/ECS", "CPUUtilization",
                         "Average", alarms.cpu_percent, 3, "service"),

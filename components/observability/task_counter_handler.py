@@ -26,7 +26,7 @@ PAGE = 100
 
 #: The ECS client's timeouts (seconds) and retries: each call well inside the function's timeout
 #: (``task_counter.TIMEOUT_SECONDS``), throttling retried with backoff (botocore's standard retry mode).
-CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 15, "retries": {"mode": "standard", "max_attempts": 3}}
+CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 10, "retries": {"mode": "standard", "total_max_attempts": 3}}
 
 
 def task_arns(ecs: Any, cluster: str, service: str) -> Iterator[str]:

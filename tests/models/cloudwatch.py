@@ -179,7 +179,11 @@ def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None
     ``IF(b >= N, 100 * a / b, 0)`` metric math this project uses) breaches when it passes the threshold;
     the alarm fires when ``datapointsToAlarm`` of the last ``evaluationPeriods`` breach, a minute
     without data counting as ``treatMissingData`` says (``missing``, the default, counts it as not breaching
-    here: the model does not track INSUFFICIENT_DATA).
+    here: the model does not track INSUFFICIENT_DATA). The minutes before the series are missing (a new
+    stack: nothing published yet), so an alarm that takes missing data as breaching fires at its first
+    evaluation ("How alarm state is evaluated when data is missing": ``- - - - -`` with BREACHING is ALARM;
+    CloudWatch guide, "Configuring how CloudWatch alarms treat missing data"). Not modelled: the evaluation
+    range CloudWatch reads beyond ``evaluationPeriods``, which keeps an alarm OK a little longer.
     """
     values: list[float | None]
     if alarm.get("metricQueries"):
@@ -216,8 +220,8 @@ def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None
              "LessThanThreshold": lambda v: v < alarm["threshold"]}[alarm["comparisonOperator"]]  # fmt: skip
     missing_breaches = alarm.get("treatMissingData", "missing") == "breaching"
     window, needed = int(alarm["evaluationPeriods"]), int(alarm.get("datapointsToAlarm", alarm["evaluationPeriods"]))
-    breaches = [missing_breaches if v is None else above(v) for v in values]
-    return ["ALARM" if sum(breaches[max(0, i + 1 - window) : i + 1]) >= needed else "OK" for i in range(len(values))]
+    breaches = [missing_breaches] * (window - 1) + [missing_breaches if v is None else above(v) for v in values]
+    return ["ALARM" if sum(breaches[i : i + window]) >= needed else "OK" for i in range(len(values))]
 
 
 def event_matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
