@@ -30,7 +30,9 @@ SCHEDULE = "rate(1 minute)"
 #: Lambda gives CPU in proportion to memory ("At 1,769 MB, a function has the equivalent of one vCPU": Lambda
 #: guide, "Configure Lambda function memory"): 5,000 tasks (``autoscaling_rules.MAX_TASKS``) take 50 ListTasks
 #: and 50 DescribeTasks pages of 100 (botocore ecs), about 30 s of parsing at 128 MB, under 15 s at 256 MB.
-#: Within the minute, so one run ends before the next starts. ``cost.COUNTER_GB_SECONDS_PER_RUN`` prices it.
+#: Within the minute, so a scheduled run ends before the next starts (Lambda's own retries of a failed run,
+#: after about 1 and 2 minutes, may overlap one: its readers take the Maximum). ``cost.COUNTER_GB_SECONDS_PER_RUN``
+#: prices it.
 MEMORY_MB = 256
 TIMEOUT_SECONDS = 55
 
