@@ -21,7 +21,7 @@ import pulumi_aws as aws
 
 from ..iam_policies import role_path, stack_tag
 from ..naming import type_token, unprefixed
-from ..observability.alarm_rules import alarm_definitions
+from ..observability.alarm_rules import alarm_definitions, owns_load_balancer_alarms
 from ..observability.dashboard import route_widgets
 from ..service.app_contract import (
     TARGET_HEALTH_INTERVAL_SECONDS,
@@ -284,8 +284,10 @@ class ServiceRoute(pulumi.ComponentResource):
         alarms_name = f"{name}-alarms"
         moved = pulumi.Alias(parent=pulumi.create_urn(alarms_name, SERVICE_ALARMS_TYPE, parent))
         on_target = [d for d in alarm_definitions(args.alarms) if d.watches == "target"]
-        # The load balancer's own (one dimension, LoadBalancer): once, whatever the target groups.
-        for d in (d for d in alarm_definitions(args.alarms) if d.watches == "load_balancer"):
+        # The load balancer's own (one dimension, LoadBalancer): once, whatever the target groups, and only by the
+        # route that holds the listener's catch-all.
+        owner = args.service.route is not None and owns_load_balancer_alarms(args.service.route.listener_rule_priority)
+        for d in (d for d in alarm_definitions(args.alarms) if d.watches == "load_balancer" and owner):
             inputs = d.alarm_inputs({"LoadBalancer": suffix}, args.topic_arn)
             aws.cloudwatch.MetricAlarm(f"{alarms_name}-{d.role}", **inputs, opts=pulumi.ResourceOptions(parent=self))
         rolling_back: list[pulumi.Output[str]] = []

@@ -390,6 +390,14 @@ def alarms_by_role(mocks: RecordingMocks) -> dict[str, Any]:
     }
 
 
+def test_only_the_route_holding_the_catch_all_alarms_on_the_whole_load_balancer(mocked) -> None:
+    """HTTPCode_ELB_5XX_Count has the load balancer as its one dimension: a service joining the platform's
+    listener would alarm, to its own topic, on every other service's 503s. The catch-all is one per listener."""
+    joined = RouteSpec(path_patterns=("/orders",), listener_rule_priority=300)
+    mocks = mocked(lambda: service(alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX, route_spec=joined))
+    assert "elb-5xx" not in alarms_by_role(mocks) and "target-5xx" in alarms_by_role(mocks)
+
+
 def test_alarms_watch_the_target_group_the_load_balancer_and_the_service_and_tell_the_topic(
     alarmed: RecordingMocks,
 ) -> None:
