@@ -5,7 +5,7 @@ wiring, as one optional argument of ``FargateService``).
 
 The target-side alarms live here because the service must name its deployment alarms (5xx, unhealthy
 targets) when it is created: the route is complete before the service exists. So does the load balancer's
-5xx one (a rule with no target answers 503): the route has its dimension and the topic, ``LoadBalancer`` not.
+5xx one, on the catch-all's route only: the route has its dimension and the topic, ``LoadBalancer`` not.
 
 With a canary, linear or blue/green deployment strategy the route holds what ECS moves traffic with: a
 second (alternate) target group, the production rule forwarding to both (ECS sets the weights), an
@@ -283,11 +283,9 @@ class ServiceRoute(pulumi.ComponentResource):
         # Named as the 0.4.0 ``ServiceAlarms`` named them, under which they were created.
         alarms_name = f"{name}-alarms"
         moved = pulumi.Alias(parent=pulumi.create_urn(alarms_name, SERVICE_ALARMS_TYPE, parent))
-        on_target = [d for d in alarm_definitions(args.alarms) if d.watches == "target"]
-        # The load balancer's own (one dimension, LoadBalancer): once, whatever the target groups, and only by the
-        # route that holds the listener's catch-all.
-        owner = args.service.route is not None and owns_load_balancer_alarms(args.service.route.listener_rule_priority)
-        for d in (d for d in alarm_definitions(args.alarms) if d.watches == "load_balancer" and owner):
+        owner, definitions = owns_load_balancer_alarms(args.spec.listener_rule_priority), alarm_definitions(args.alarms)
+        on_target = [d for d in definitions if d.watches == "target"]
+        for d in (d for d in definitions if d.watches == "load_balancer" and owner):  # once, on the catch-all's route
             inputs = d.alarm_inputs({"LoadBalancer": suffix}, args.topic_arn)
             aws.cloudwatch.MetricAlarm(f"{alarms_name}-{d.role}", **inputs, opts=pulumi.ResourceOptions(parent=self))
         rolling_back: list[pulumi.Output[str]] = []
