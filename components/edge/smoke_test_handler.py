@@ -7,7 +7,9 @@ requests ``URL`` with the ``HEADER_NAME: HEADER_VALUE`` header that the test rul
 ``{"hookStatus": "SUCCEEDED"}`` for a 2xx status within ``TIMEOUT_SECONDS``, ``{"hookStatus": "FAILED"}``
 for anything else: another status (a redirect is not followed: it would test some other route), a refused
 or reset connection, a TLS error, or no status in time. ECS then rolls the deployment back before any
-production traffic has reached the new revision.
+production traffic has reached the new revision. An answer that says nothing of the revision's code (a
+refused or reset connection, a 502, 503 or 504) is asked again, ``ATTEMPTS`` in all, while the invocation has
+the time: one lost packet would otherwise lose the deployment. A timeout is not asked again.
 
 It runs alone in the Lambda runtime: standard library only.
 """
@@ -16,11 +18,16 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 from typing import Any
 
 SUCCEEDED, FAILED = "SUCCEEDED", "FAILED"
+#: Requests at most, the pause between them (seconds), and the statuses worth asking again: the load
+#: balancer's own "bad gateway", "service unavailable" and "gateway timeout", which a target's keep-alive race
+#: or its registration still settling gives (ELB guide, "Troubleshoot your Application Load Balancers").
+ATTEMPTS, PAUSE_SECONDS, TRANSIENT = 3, 2.0, frozenset({502, 503, 504})
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -36,6 +43,12 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 def probe(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str]:
     """Request ``url`` once with ``header``: whether the answer was a 2xx within ``timeout`` seconds (for
     connecting and for each read of the status line and headers), and what happened."""
+    passed, what, _ = _ask(url, header, timeout)
+    return passed, what
+
+
+def _ask(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str, bool]:
+    """``probe``, and whether the answer is worth asking again (``TRANSIENT``, a refused or reset connection)."""
     request = urllib.request.Request(url, headers={header[0]: header[1]}, method="GET")
     try:
         with _OPENER.open(request, timeout=timeout) as response:
@@ -43,15 +56,30 @@ def probe(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str]
     except urllib.error.HTTPError as error:
         status = error.code
     except (urllib.error.URLError, OSError) as error:  # refused, reset, TLS, DNS, and socket timeouts
-        return False, f"no answer: {getattr(error, 'reason', error)}"
-    return 200 <= status < 300, f"status {status}"
+        reason = getattr(error, "reason", error)
+        return False, f"no answer: {reason}", isinstance(reason, (ConnectionRefusedError, ConnectionResetError))
+    return 200 <= status < 300, f"status {status}", status in TRANSIENT
+
+
+def smoke(url: str, header: tuple[str, str], timeout: float, seconds_left: float) -> tuple[bool, str]:
+    """``probe`` asked again on a ``TRANSIENT`` answer, ``ATTEMPTS`` in all, while another request (its
+    ``timeout`` and the pause) fits in ``seconds_left``: the last answer, with how many requests it took."""
+    deadline, attempt = time.monotonic() + seconds_left, 1
+    while True:
+        passed, what, again = _ask(url, header, timeout)
+        if passed or not again or attempt == ATTEMPTS or time.monotonic() + PAUSE_SECONDS + timeout > deadline:
+            return passed, f"{what} (request {attempt} of at most {ATTEMPTS})"
+        time.sleep(PAUSE_SECONDS)
+        attempt += 1
 
 
 def handler(event: dict[str, Any], context: object) -> dict[str, str]:
     """ECS's lifecycle hook: SUCCEEDED only when the new revision answers the test route with a 2xx."""
     url = os.environ["URL"]
     header = (os.environ["HEADER_NAME"], os.environ["HEADER_VALUE"])
-    passed, what = probe(url, header, float(os.environ["TIMEOUT_SECONDS"]))
+    # The invocation's own time left (Lambda's context), less a second to report; without one, one request.
+    remaining = getattr(context, "get_remaining_time_in_millis", lambda: 0)() / 1000 - 1
+    passed, what = smoke(url, header, float(os.environ["TIMEOUT_SECONDS"]), remaining)
     status = SUCCEEDED if passed else FAILED
     revision = event.get("targetServiceRevisionArn", "")
     print(json.dumps({"revision": revision, "url": url, "result": what, "hookStatus": status}, sort_keys=True))

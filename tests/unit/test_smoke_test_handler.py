@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from components.edge import smoke_test_handler
-from components.edge.smoke_test_handler import FAILED, SUCCEEDED, handler, probe
+from components.edge.smoke_test_handler import ATTEMPTS, FAILED, SUCCEEDED, handler, probe, smoke
 from components.edge.smoke_test_rules import STAGE
 from components.service.deployment_strategy import DeploymentStrategy
 from tests.models.ecs_deployment import deploy
@@ -149,6 +149,83 @@ def test_the_handler_returns_the_hook_status_ecs_reads(
 
 def test_the_function_runs_alone_on_the_standard_library() -> None:
     assert top_level_imports(Path(smoke_test_handler.__file__).read_text()) - {"__future__"} <= sys.stdlib_module_names
+
+
+@contextmanager
+def answering(*statuses: int) -> Iterator[tuple[str, list[int]]]:
+    """A revision answering each request with the next of ``statuses`` (the last one thereafter), and the
+    statuses it gave."""
+    given: list[int] = []
+
+    class Answers(_Revision):
+        def do_GET(self) -> None:
+            self.status = statuses[min(len(given), len(statuses) - 1)]
+            given.append(self.status)
+            super().do_GET()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/health", given
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(smoke_test_handler, "PAUSE_SECONDS", 0.0)
+
+
+@pytest.mark.parametrize("transient", [502, 503, 504])
+def test_a_transient_answer_is_asked_again_and_a_good_one_then_passes(no_pause: None, transient: int) -> None:
+    with answering(transient, 200) as (url, given):
+        assert smoke(url, HEADER, timeout=5, seconds_left=25) == (True, f"status 200 (request 2 of at most {ATTEMPTS})")
+    assert given == [transient, 200]
+
+
+def test_a_revision_still_unavailable_after_every_attempt_fails(no_pause: None) -> None:
+    with answering(503) as (url, given):
+        assert smoke(url, HEADER, timeout=5, seconds_left=25)[0] is False
+    assert given == [503] * ATTEMPTS
+
+
+@pytest.mark.parametrize("status", [500, 404, 301])
+def test_an_answer_of_the_revision_itself_is_not_asked_again(no_pause: None, status: int) -> None:
+    with answering(status, 200) as (url, given):
+        assert smoke(url, HEADER, timeout=5, seconds_left=25)[0] is False
+    assert given == [status]
+
+
+def test_a_refused_connection_is_asked_again_and_a_timeout_is_not(no_pause: None) -> None:
+    assert smoke(f"http://127.0.0.1:{closed_port()}/health", HEADER, timeout=5, seconds_left=25)[1].endswith(
+        f"(request {ATTEMPTS} of at most {ATTEMPTS})"
+    )
+    with hanging() as url:
+        assert smoke(f"{url}/health", HEADER, timeout=0.3, seconds_left=25)[1].endswith("(request 1 of at most 3)")
+
+
+def test_the_handler_asks_again_within_the_time_lambda_says_the_invocation_has_left(
+    no_pause: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    context = type("Context", (), {"get_remaining_time_in_millis": lambda self: 29_000})()
+    with answering(502, 200) as (url, given):
+        for name, value in {
+            "URL": url,
+            "HEADER_NAME": HEADER[0],
+            "HEADER_VALUE": HEADER[1],
+            "TIMEOUT_SECONDS": "5",
+        }.items():
+            monkeypatch.setenv(name, value)
+        assert handler(EVENT, context) == {"hookStatus": SUCCEEDED}
+    assert given == [502, 200]
+
+
+def test_no_request_is_asked_again_past_the_invocations_time(no_pause: None) -> None:
+    """A second request that could outlast the function would time the invocation out: ECS rolls back."""
+    with answering(503, 200) as (url, given):
+        assert smoke(url, HEADER, timeout=5, seconds_left=4)[0] is False
+    assert given == [503]
 
 
 # ---- in the deployment: the hook at its stage, against the model of ECS's traffic shift
