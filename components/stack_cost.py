@@ -22,7 +22,6 @@ from .cost import (
     CostEstimate,
 )
 from .network.network_spec import NetworkSpec
-from .observability import alarm_rules
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
 from .observability.container_insights_metrics import metric_count
 from .service.service_spec import ServiceSpec
@@ -288,8 +287,6 @@ def _alarm_metrics(service: ServiceSpec, alarms: Alarms | None) -> int:
     if alarms:
         definitions = alarm_definitions(alarms)
         count = sum(d.metrics for d in definitions) + len(MONITORING_ALARMS) + len(service.strategy)
-        if service.route is None or not alarm_rules.owns_load_balancer_alarms(service.route.listener_rule_priority):
-            count -= sum(d.metrics for d in definitions if d.watches == "load_balancer")
         if deployment is not None and deployment.shifts_traffic:
             count += sum(d.metrics for d in definitions if d.watches == "target")
     if autoscaling := service.autoscaling:

@@ -4,8 +4,7 @@ port and nothing else, and the alarms on the target group (CDK's ``ApplicationLo
 wiring, as one optional argument of ``FargateService``).
 
 The target-side alarms live here because the service must name its deployment alarms (5xx, unhealthy
-targets) when it is created: the route is complete before the service exists. So does the load balancer's
-5xx one, on the catch-all's route only: the route has its dimension and the topic, ``LoadBalancer`` not.
+targets) when it is created, before the service exists; so does the load balancer's 5xx one (its owner's).
 
 With a canary, linear or blue/green deployment strategy the route holds what ECS moves traffic with: a
 second (alternate) target group, the production rule forwarding to both (ECS sets the weights), an
@@ -21,7 +20,7 @@ import pulumi_aws as aws
 
 from ..iam_policies import role_path, stack_tag
 from ..naming import type_token, unprefixed
-from ..observability.alarm_rules import alarm_definitions, owns_load_balancer_alarms
+from ..observability.alarm_rules import alarm_definitions
 from ..observability.dashboard import route_widgets
 from ..service.app_contract import (
     TARGET_HEALTH_INTERVAL_SECONDS,
@@ -283,9 +282,10 @@ class ServiceRoute(pulumi.ComponentResource):
         # Named as the 0.4.0 ``ServiceAlarms`` named them, under which they were created.
         alarms_name = f"{name}-alarms"
         moved = pulumi.Alias(parent=pulumi.create_urn(alarms_name, SERVICE_ALARMS_TYPE, parent))
-        owner, definitions = owns_load_balancer_alarms(args.spec.listener_rule_priority), alarm_definitions(args.alarms)
+        definitions = alarm_definitions(args.alarms)
         on_target = [d for d in definitions if d.watches == "target"]
-        for d in (d for d in definitions if d.watches == "load_balancer" and owner):  # once, on the catch-all's route
+        # The load balancer's own (one dimension): once per load balancer, by its owner's route.
+        for d in (d for d in definitions if d.watches == "load_balancer" and args.route.alarm_on_load_balancer):
             inputs = d.alarm_inputs({"LoadBalancer": suffix}, args.topic_arn)
             aws.cloudwatch.MetricAlarm(f"{alarms_name}-{d.role}", **inputs, opts=pulumi.ResourceOptions(parent=self))
         rolling_back: list[pulumi.Output[str]] = []

@@ -34,6 +34,11 @@ class Route:
     keeps its connections open longer. Not judged here: ``LoadBalancerSpec`` held it to the ALB's range
     where the load balancer was built. Required: a default would tell the app a timeout the load balancer
     may not have, and a keep-alive under the ALB's idle timeout gives intermittent 502s."""
+    alarm_on_load_balancer: bool = True
+    """With alarms: whether this route's service also alarms on the load balancer's own 5xx
+    (``HTTPCode_ELB_5XX_Count``, whose one dimension is the load balancer). Default True, for the stack that
+    owns the load balancer; False for a service joining another stack's, whose owner alarms on it already (a
+    copy would page this service's topic for every other service's 503s)."""
 
 
 def check_alarm_dimension(key: str, alarms: Alarms | None, route: Route) -> None:

@@ -16,6 +16,7 @@ It runs alone in the Lambda runtime: standard library only.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import time
@@ -55,6 +56,8 @@ def _ask(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str, 
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code
+    except http.client.HTTPException as error:  # a malformed status line or headers: an answer, and a bad one
+        return False, f"bad answer: {type(error).__name__}", False
     except (urllib.error.URLError, OSError) as error:  # refused, reset, TLS, DNS, and socket timeouts
         reason = getattr(error, "reason", error)
         return False, f"no answer: {reason}", isinstance(reason, (ConnectionRefusedError, ConnectionResetError))
@@ -63,11 +66,12 @@ def _ask(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str, 
 
 def smoke(url: str, header: tuple[str, str], timeout: float, seconds_left: float) -> tuple[bool, str]:
     """``probe`` asked again on a ``TRANSIENT`` answer, ``ATTEMPTS`` in all, while another request (its
-    ``timeout`` and the pause) fits in ``seconds_left``: the last answer, with how many requests it took."""
+    worst case, the pause and a ``timeout`` to connect and another to the status line, fits in
+    ``seconds_left``: the last answer, with how many requests it took."""
     deadline, attempt = time.monotonic() + seconds_left, 1
     while True:
         passed, what, again = _ask(url, header, timeout)
-        if passed or not again or attempt == ATTEMPTS or time.monotonic() + PAUSE_SECONDS + timeout > deadline:
+        if passed or not again or attempt == ATTEMPTS or time.monotonic() + PAUSE_SECONDS + 2 * timeout > deadline:
             return passed, f"{what} (request {attempt} of at most {ATTEMPTS})"
         time.sleep(PAUSE_SECONDS)
         attempt += 1

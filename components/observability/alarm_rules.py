@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..edge.alb_rules import LAST_PRIORITY
 from ..errors import ConfigError, collect
 from ..validation import int_in_range
 
@@ -154,16 +153,6 @@ MONITORING_ALARMS = ("spot-alarm", "below-desired", "counter-silent")
 #: request, which only HTTPCode_ELB_5XX_Count shows. It is published only when non-zero, so a quiet
 #: minute is missing, not 0: ``notBreaching``. Two minutes, the target 5xx alarm's, past a lone 502.
 ELB_5XX_MINUTES = 2
-
-
-def owns_load_balancer_alarms(listener_rule_priority: int) -> bool:
-    """Whether a route's service alarms on what the whole load balancer does (``watches="load_balancer"``): the
-    route holding the listener's catch-all, which is the platform's and one per listener (ELB: priorities are
-    unique per listener, ``PriorityInUse``). A service joining it would alarm on the same metric, to its own
-    topic, for every other service's 503s."""
-    return listener_rule_priority == LAST_PRIORITY
-
-
 #: Each target-tracking policy makes Application Auto Scaling create two alarms (high and low).
 ALARMS_PER_TARGET_TRACKING_POLICY = 2
 

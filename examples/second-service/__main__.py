@@ -110,6 +110,8 @@ service = FargateService(
             # The platform's load balancer sets (and its spec judged) the idle timeout the app's keep-alive
             # must outlast; a stack output's number arrives as a float.
             idle_timeout_seconds=platform.require_output("idle_timeout_seconds").apply(int),
+            # The platform's own service alarms on the load balancer's 5xx; with alarms here, no second copy.
+            alarm_on_load_balancer=False,
         ),
     ),
 )

@@ -68,6 +68,7 @@ def service(
     route_spec: RouteSpec | None = None,
     exec_key: str = "",
     route: Literal["default"] | None = "default",
+    alarm_on_load_balancer: bool = True,
     autoscaling: Autoscaling | None = None,
     name: str = "svc",
     **overrides: Any,
@@ -104,7 +105,8 @@ def service(
         cluster = ExistingCluster(arn=cluster_arn, exec_kms_key_arn=exec_key)
     load_balancer = Route(listener_arn=LISTENER, load_balancer_security_group_id="sg-alb",
                           load_balancer_arn_suffix=load_balancer_arn_suffix,
-                          idle_timeout_seconds=idle_timeout_seconds)  # fmt: skip
+                          idle_timeout_seconds=idle_timeout_seconds,
+                          alarm_on_load_balancer=alarm_on_load_balancer)  # fmt: skip
     args = {
         "spec": spec,
         "image_ref": IMAGE,

@@ -390,11 +390,12 @@ def alarms_by_role(mocks: RecordingMocks) -> dict[str, Any]:
     }
 
 
-def test_only_the_route_holding_the_catch_all_alarms_on_the_whole_load_balancer(mocked) -> None:
-    """HTTPCode_ELB_5XX_Count has the load balancer as its one dimension: a service joining the platform's
-    listener would alarm, to its own topic, on every other service's 503s. The catch-all is one per listener."""
+def test_a_service_joining_another_stacks_load_balancer_leaves_its_own_5xx_to_the_owner(mocked) -> None:
+    """HTTPCode_ELB_5XX_Count has the load balancer as its one dimension: a joining service's copy would alarm,
+    to its own topic, on every other service's 503s."""
     joined = RouteSpec(path_patterns=("/orders",), listener_rule_priority=300)
-    mocks = mocked(lambda: service(alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX, route_spec=joined))
+    mocks = mocked(lambda: service(alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX, route_spec=joined,
+                                   alarm_on_load_balancer=False))  # fmt: skip
     assert "elb-5xx" not in alarms_by_role(mocks) and "target-5xx" in alarms_by_role(mocks)
 
 

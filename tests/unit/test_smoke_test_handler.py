@@ -222,10 +222,30 @@ def test_the_handler_asks_again_within_the_time_lambda_says_the_invocation_has_l
 
 
 def test_no_request_is_asked_again_past_the_invocations_time(no_pause: None) -> None:
-    """A second request that could outlast the function would time the invocation out: ECS rolls back."""
+    """A request may take its timeout to connect and another to the status line (each socket operation's):
+    one that could outlast the function would time the invocation out, and ECS rolls back without its log."""
     with answering(503, 200) as (url, given):
-        assert smoke(url, HEADER, timeout=5, seconds_left=4)[0] is False
+        assert smoke(url, HEADER, timeout=5, seconds_left=9)[0] is False
     assert given == [503]
+
+
+def test_a_malformed_status_line_is_a_failed_answer_not_a_failed_invocation() -> None:
+    """urllib wraps only the request's errors in URLError; the response's (http.client.BadStatusLine) come
+    through as they are, and would fail the invocation without the function's log line."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        connection.recv(4096)
+        connection.sendall(b"FOO\r\n\r\n")
+        connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        passed, what = probe(f"http://127.0.0.1:{listener.getsockname()[1]}/health", HEADER, timeout=5)
+    finally:
+        listener.close()
+    assert (passed, what) == (False, "bad answer: BadStatusLine")
 
 
 # ---- in the deployment: the hook at its stage, against the model of ECS's traffic shift

@@ -220,19 +220,6 @@ def test_the_scaling_policies_and_the_second_target_group_s_alarms_come_from_the
     )
 
 
-def test_only_the_catch_all_services_estimate_bills_the_load_balancers_own_alarm() -> None:
-    from components.edge.route_spec import RouteSpec
-    from components.observability.alarm_rules import Alarms, alarm_definitions
-
-    network = NetworkSpec(mode="new", availability_zones=2, nat_strategy="None")
-    owner, joined = (
-        ServiceSpec(route=RouteSpec(listener_rule_priority=p, path_patterns=("/a",))) for p in (50000, 300)
-    )
-    whole = sum(d.metrics for d in alarm_definitions(Alarms()) if d.watches == "load_balancer")
-    billed = [stack_shape(network=network, service=spec, alarms=Alarms())[0].alarms for spec in (owner, joined)]
-    assert whole == 1 and billed[0] - billed[1] == whole
-
-
 def test_a_shifting_services_requests_policy_bills_each_of_its_alarms_both_target_groups_metrics() -> None:
     """Its alarms read metric math over two RequestCountPerTarget metrics; CloudWatch bills an alarm per
     metric it reads (``cost`` module)."""
