@@ -32,7 +32,7 @@ from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
-from components.errors import HIDDEN, SECRET_KEYS, ConfigError, raise_any, redact
+from components.errors import HIDDEN, SECRET_KEYS, ConfigError, boolean, integer, raise_any, redact
 from components.iam_policies import LOAD_BALANCER_GROUP_TAG, STACK_TAG, role_path
 from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
@@ -330,27 +330,21 @@ class _Reader:
         return str(self._default(name)) if value is None else value
 
     def integer(self, name: str) -> int:
-        value = self._value(name)
         default = self._default(name)
         assert isinstance(default, int)
-        if value is None:
-            return default
         try:
-            return int(value)
-        except ValueError:
-            self.fail(ConfigError(name, value, "an integer"))
+            return integer(name, self._value(name), default)
+        except ConfigError as error:
+            self.fail(error)
             return default
 
     def boolean(self, name: str) -> bool:
-        value = self._value(name)
-        if value is None:
-            return bool(self._default(name))
-        # Exactly as the CLI hands a YAML boolean to the program (Pulumi's config.Value turns true, True and
-        # TRUE into "true"); YAML 1.1's yes, no, on and off are strings to Pulumi's YAML 1.2 parser.
-        if value not in ("true", "false"):
-            self.fail(ConfigError(name, value, "true or false"))
-            return bool(self._default(name))
-        return value == "true"
+        default = bool(self._default(name))
+        try:
+            return boolean(name, self._value(name), default)
+        except ConfigError as error:
+            self.fail(error)
+            return default
 
     def array(self, name: str) -> tuple[str, ...]:
         value = self._value(name)
