@@ -41,15 +41,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def probe(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str]:
+def probe(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str, bool]:
     """Request ``url`` once with ``header``: whether the answer was a 2xx within ``timeout`` seconds (for
-    connecting and for each read of the status line and headers), and what happened."""
-    passed, what, _ = _ask(url, header, timeout)
-    return passed, what
-
-
-def _ask(url: str, header: tuple[str, str], timeout: float) -> tuple[bool, str, bool]:
-    """``probe``, and whether the answer is worth asking again (``TRANSIENT``, a refused or reset connection)."""
+    connecting and for each read of the status line and headers), what happened, and whether the answer is
+    worth asking again (``TRANSIENT``, a refused or reset connection)."""
     request = urllib.request.Request(url, headers={header[0]: header[1]}, method="GET")
     try:
         with _OPENER.open(request, timeout=timeout) as response:
@@ -70,7 +65,7 @@ def smoke(url: str, header: tuple[str, str], timeout: float, seconds_left: float
     ``seconds_left``: the last answer, with how many requests it took."""
     deadline, attempt = time.monotonic() + seconds_left, 1
     while True:
-        passed, what, again = _ask(url, header, timeout)
+        passed, what, again = probe(url, header, timeout)
         if passed or not again or attempt == ATTEMPTS or time.monotonic() + PAUSE_SECONDS + 2 * timeout > deadline:
             return passed, f"{what} (request {attempt} of at most {ATTEMPTS})"
         time.sleep(PAUSE_SECONDS)
