@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from components.edge.alb_rules import ECS_WEIGHTS
+
 PROVIDER = "hashicorp/terraform-provider-aws"
 
 
@@ -568,8 +570,6 @@ REWEIGHTED_RULE = (
     'if -tg-alt has them, run one more shifting deployment before this change (README, "How a deploy rolls out", '
     "Known limits)"
 )
-#: ``ignore_changes`` of a rule whose weights ECS moves (``components/edge/service_route.py``).
-_ECS_WEIGHTS = "actions[0].forward.targetGroups["
 
 
 def refused(
@@ -599,7 +599,7 @@ def refused(
     if (
         type_token == "aws:lb/listenerRule:ListenerRule"
         and ("listenerArn" in knocked_on or before.get("listenerArn") != after.get("listenerArn"))
-        and any(path.startswith(_ECS_WEIGHTS) for path in ignore_changes)
+        and any(path.startswith(f"{ECS_WEIGHTS}[") for path in ignore_changes)
     ):
         return REWEIGHTED_RULE
     row = REPLACE_ON_CHANGE.get(type_token)

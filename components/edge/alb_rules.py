@@ -26,6 +26,9 @@ LAST_PRIORITY = 50000
 MAX_PATH_VALUES = 3
 MAX_PATTERN_LENGTH = 128
 MAX_RULE_WILDCARDS = 5
+#: A listener rule's input path of the target groups a shifting deployment's production rule forwards to,
+#: whose weights ECS moves: the program ignores each element (``service_route``), and the plan knows them by it.
+ECS_WEIGHTS = "actions[0].forward.targetGroups"
 _PATTERN_CHARS = re.compile(r"""[A-Za-z0-9_\-.$/~"'@:+&*?]+""")
 _CATCH_ALL = re.compile(r"/?\*+")
 #: Load balancer and target group names: at most 32 characters (ELB API). Pulumi's auto-name appends

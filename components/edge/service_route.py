@@ -28,7 +28,7 @@ from ..service.app_contract import (
     TARGET_HEALTHY_THRESHOLD,
     TARGET_UNHEALTHY_THRESHOLD,
 )
-from .alb_rules import autonamed_elb_names
+from .alb_rules import ECS_WEIGHTS, autonamed_elb_names
 from .deployment_role import infrastructure_policy, infrastructure_trust
 from .service_route_args import ServiceRouteArgs
 
@@ -179,7 +179,7 @@ class ServiceRoute(pulumi.ComponentResource):
             # whereas the engine leaves a path whose parent the old inputs lack (a rolling rule has no
             # "forward") to the program, and the provider ignores it only where the state holds it
             # (tests/models/pulumi_ignore_changes.py).
-            ignore = [f"actions[0].forward.targetGroups[{index}]" for index in range(2)]
+            ignore = [f"{ECS_WEIGHTS}[{index}]" for index in range(2)]
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=ignore))
         return aws.lb.ListenerRule(
             name,
