@@ -30,6 +30,13 @@ class NameRule:
     """The name, as an error says it (``an IAM role name``)."""
 
 
+#: The type tokens the components' child-name lists share (``service_names``, ``monitoring_names``, ...).
+ROLE, ROLE_POLICY = "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"
+ALARM, RULE, TARGET = (
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/eventTarget:EventTarget",
+)
 _IAM = r"[A-Za-z0-9_+=,.@-]+"  # botocore iam roleNameType, policyNameType: [\w+=,.@-]+ (Java's \w is ASCII)
 _EVENTS = r"[.\-_A-Za-z0-9]+"  # botocore events RuleName, TargetId
 _LAMBDA = r"[a-zA-Z0-9_-]+"  # botocore lambda FunctionName ([a-zA-Z0-9-_]+), StatementId

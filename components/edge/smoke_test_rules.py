@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import validation as check
+from ..autonames import ROLE, ROLE_POLICY
 from ..errors import ConfigError, collect, raise_any
 from ..iam_policies import LOG_WRITE, check_role_path, log_streams
 from ..service.deployment_strategy import DeploymentStrategy
@@ -176,12 +177,11 @@ def hook_policy(*, function_arn: str) -> str:
 def smoke_test_children(name: str) -> list[tuple[str, str]]:
     """(resource type, name) of each auto-named child of a ``SmokeTest`` called ``name``: the function, its log
     group, role and policy, and the role ECS invokes it with and its policy (``SmokeTest.check_name``)."""
-    role, policy = "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"
     return [
         ("aws:cloudwatch/logGroup:LogGroup", f"{name}-logs"),
-        (role, f"{name}-role"),
-        (policy, f"{name}-policy"),
+        (ROLE, f"{name}-role"),
+        (ROLE_POLICY, f"{name}-policy"),
         ("aws:lambda/function:Function", f"{name}-function"),
-        (role, f"{name}-hook-role"),
-        (policy, f"{name}-hook-policy"),
+        (ROLE, f"{name}-hook-role"),
+        (ROLE_POLICY, f"{name}-hook-policy"),
     ]

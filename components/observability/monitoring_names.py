@@ -4,14 +4,8 @@ Component tests hold each list to what the component registers."""
 
 from __future__ import annotations
 
+from ..autonames import ALARM, ROLE, ROLE_POLICY, RULE, TARGET
 from .alarm_rules import MONITORING_ALARMS
-
-ROLE, ROLE_POLICY = "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"
-ALARM, RULE, TARGET = (
-    "aws:cloudwatch/metricAlarm:MetricAlarm",
-    "aws:cloudwatch/eventRule:EventRule",
-    "aws:cloudwatch/eventTarget:EventTarget",
-)
 
 
 def counter_children(name: str) -> list[tuple[str, str]]:

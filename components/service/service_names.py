@@ -4,11 +4,11 @@ holds this list to what the service registers in each shape (worker, routed, shi
 
 from __future__ import annotations
 
-from ..autonames import check_autonames
+from ..autonames import ALARM, ROLE, ROLE_POLICY, check_autonames
 from ..edge.alb_rules import autonamed_elb_names
 from ..naming import security_group_names
 from ..observability.alarm_rules import Alarms, alarm_definitions
-from ..observability.monitoring_names import ALARM, ROLE, ROLE_POLICY, monitoring_children
+from ..observability.monitoring_names import monitoring_children
 from .scaling_quotas import MAX_SCHEDULES
 
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
