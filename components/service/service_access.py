@@ -21,7 +21,7 @@ HTTPS = 443
 class ServiceAccess:
     """The network and IAM reach of one service's tasks."""
 
-    egress_ports: tuple[int, ...] = (443,)
+    egress_ports: tuple[int, ...] = (HTTPS,)
     """TCP ports the tasks may reach anywhere, 443 among them: ECR, CloudWatch Logs and most APIs need 443 only
     (the VPC's DNS resolver is not filtered by security groups). Default ``(443,)``."""
     secrets: Mapping[str, str] = field(default_factory=dict)
