@@ -3,6 +3,7 @@ replacement rules (``tools/replace_inputs.py`` through ``test_urns_unchanged.com
 ``ignore_changes`` (``tests/models/pulumi_ignore_changes.py``) and what AWS refuses (``tests/models``)."""
 
 import copy
+import dataclasses
 import json
 from typing import Any
 
@@ -89,6 +90,16 @@ def test_turning_ecs_exec_off_leaves_its_session_log_group_the_audit_record_in_a
     removed = [r for r in on.mocks.resources if (r.type, r.name) not in kept and r.type == LOG_GROUP]
     assert [r.name for r in removed] == ["dev-app-exec-logs"]
     assert all(r.retain_on_delete for r in removed)
+
+
+def test_a_stack_deployed_by_0_4_0_keeps_its_exec_log_only_after_one_up_with_this_version() -> None:
+    """0.4.0 set no ``retainOnDelete`` anywhere, and the engine deletes by the old state's options (README,
+    "What a destroy leaves"): turning Exec off in the first up deletes the session log, after one up keeps it."""
+    on = run_program("dev", {"enableExecuteCommand": "true"})
+    logs = _removed(on, run_config("dev"))
+    as_0_4_0 = [dataclasses.replace(r, retain_on_delete=False) for r in logs]
+    assert delete(as_0_4_0).in_aws == set()
+    assert delete(logs).in_aws == {"dev-app-exec-logs"}
 
 
 VPC_URN = "urn:pulumi:prod::graviton-node::graviton-node:network:Network$awsx:ec2:Vpc::prod-net-vpc"
