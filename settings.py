@@ -210,7 +210,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
 #: Spec field -> the config key that sets it: the one table between the package's names and the program's.
 FIELD_KEYS: Mapping[str, str] = {field: key.name for key in CONFIG_KEYS for field in key.fields}
-_FIELD_NAMES = re.compile("|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True)) + r"(?!\w)")
+_FIELD_NAMES = re.compile(
+    "|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True)) + r"(?![A-Za-z0-9_])"
+)
 
 
 def parse_rate_overrides(entries: tuple[str, ...]) -> dict[str, Decimal]:
@@ -258,7 +260,9 @@ def config_error(error: ConfigError) -> ConfigError:
 
 #: A config key named in an error's text (not as part of a longer name or a ``Spec.field``).
 _KEY_NAMES = re.compile(
-    r"(?<![\w.-])(" + "|".join(re.escape(k) for k in sorted(KEYS_BY_NAME, key=len, reverse=True)) + r")(?![\w-])"
+    r"(?<![A-Za-z0-9_.-])("
+    + "|".join(re.escape(k) for k in sorted(KEYS_BY_NAME, key=len, reverse=True))
+    + r")(?![A-Za-z0-9_-])"
 )
 
 
@@ -698,7 +702,8 @@ def _docker_context(value: str, project: Path) -> Path:
 
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
-    if not all(value.isdigit() for value in values):
+    # ASCII digits: isdigit() takes "²" (which int() refuses) and "٣" (which it reads as 3).
+    if not all(re.fullmatch(r"[0-9]+", value) for value in values):
         raise ConfigError(name, list(values), 'port numbers, e.g. ["443", "5432"]')
     return tuple(int(value) for value in values)
 
@@ -782,11 +787,11 @@ def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | 
 #: AWS documentation's example account IDs (123456789012 in most services' guides, 111122223333 and
 #: 444455556666 in IAM's): Pulumi.prod.yaml's ARNs use the first until a user sets their own.
 EXAMPLE_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666"})
-_ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+_ARN_ACCOUNT = re.compile(r"arn:aws[A-Za-z0-9_-]*:[A-Za-z0-9_-]+:[A-Za-z0-9_-]*:([0-9]{12}):")
 #: Names reserved for documentation: example.com, .net and .org, and the .example, .invalid, .test and
 #: .localhost top-level domains (RFC 2606, sections 2 and 3); mail to them is never delivered.
 _EXAMPLE_DOMAIN = re.compile(
-    r"(?:^|[.@])(?:example\.(?:com|net|org)|[\w.-]*\.(?:example|invalid|test|localhost))$", re.I
+    r"(?:^|[.@])(?:example\.(?:com|net|org)|[A-Za-z0-9_.-]*\.(?:example|invalid|test|localhost))$", re.I
 )
 
 

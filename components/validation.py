@@ -139,7 +139,7 @@ def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, .
 #: An ECS cluster's ARN in any partition (``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso-b``, ...); its name "Up
 #: to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (botocore ecs
 #: ``CreateClusterRequest.clusterName``).
-_CLUSTER_ARN = re.compile(r"arn:aws(-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}")
+_CLUSTER_ARN = re.compile(r"arn:aws(-[a-z]+)*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}")
 
 
 def cluster_arn(key: str, value: str) -> str:
@@ -202,7 +202,7 @@ _PARTITION = "|".join(re.escape(partition) for partition, _ in PARTITION_REGIONS
 #: ``policyNameType``).
 MAX_POLICY_PATH, MAX_POLICY_NAME = 512, 128
 _POLICY_ARN = re.compile(
-    rf"arn:({_PARTITION}):iam::(\d{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,{MAX_POLICY_NAME}}}"
+    rf"arn:({_PARTITION}):iam::([0-9]{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,{MAX_POLICY_NAME}}}"
 )
 
 
@@ -260,5 +260,8 @@ def in_partition(key: str, value: str, arn: str, region: str | None) -> str:
 
 
 def partition_of(region: str) -> str | None:
-    """The AWS partition ``region`` belongs to, or None for a name no partition claims."""
-    return next((partition for partition, pattern in PARTITION_REGIONS if re.match(pattern, region)), None)
+    """The AWS partition ``region`` belongs to, or None for a name no partition claims. The patterns' ``\\w``
+    and ``\\d`` are ASCII, as in the Go regexp the provider and the AWS SDK for Go match them with."""
+    return next(
+        (partition for partition, pattern in PARTITION_REGIONS if re.fullmatch(pattern, region, re.ASCII)), None
+    )

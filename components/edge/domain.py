@@ -11,7 +11,7 @@ from ..errors import ConfigError, collect
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 _DNS_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
-_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}")
+_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}")
 #: A certificate the stack requests names the domain as its common name: botocore ``acm``
 #: ``RequestCertificate:DomainName``, "cannot exceed 64 octets (characters), including periods" (the
 #: shape's own max, 253, is the SAN's). An existing certificate may carry a longer name as a SAN.
