@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import validation as check
 from ..edge import alb_rules
 from ..edge.route_spec import RouteSpec
-from ..errors import ConfigError, collect
+from ..errors import INT32_MAX, INT32_SAYS, ConfigError, collect
 from . import service_spec_rules as rules
 from .app_contract import DEFAULT_IDLE_TIMEOUT, app_environment
 from .autoscaling_rules import Autoscaling
@@ -94,7 +94,7 @@ class ServiceSpec:
     min_healthy_percent: int = 100
     """Deployment minimum healthy percent (0-100). Default 100."""
     max_percent: int = 200
-    """Deployment maximum percent (>= 100 and above ``min_healthy_percent``). Default 200."""
+    """Deployment maximum percent (>= 100, above ``min_healthy_percent``, at most 2147483647: 32 bits). Default 200."""
     enable_execute_command: bool = False
     """ECS Exec; adds the ssmmessages permissions to the task role. Default False."""
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -231,11 +231,14 @@ class ServiceSpec:
             visit(name)
 
     def _check_max_percent(self) -> None:
-        if self.max_percent < 100 or self.max_percent <= self.min_healthy_percent:
+        # botocore ecs DeploymentConfiguration.maximumPercent is a BoxedInteger (32 bits, no max of its own),
+        # which the provider casts with int32(): a larger value would wrap (``INT32_MAX``).
+        if not 100 <= self.max_percent <= INT32_MAX or self.max_percent <= self.min_healthy_percent:
             raise ConfigError(
                 "ServiceSpec.max_percent",
                 self.max_percent,
-                f"at least 100 and above ServiceSpec.min_healthy_percent ({self.min_healthy_percent})",
+                f"at least 100, above ServiceSpec.min_healthy_percent ({self.min_healthy_percent}), and at most "
+                f"{INT32_MAX} ({INT32_SAYS})",
             )
 
     def container_environment(self, idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT) -> dict[str, str]:

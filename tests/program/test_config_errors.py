@@ -75,6 +75,7 @@ CASES = [
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
     ({"minHealthyPercent": "101"}, "minHealthyPercent"),
     ({"maxPercent": "100"}, "maxPercent"),
+    ({"maxPercent": "2147483648"}, "maxPercent"),  # ECS's BoxedInteger is 32 bits: the provider would wrap it
     ({"heapPercent": "95"}, "heapPercent"),
     ({"uvThreadpoolSize": "0"}, "uvThreadpoolSize"),
     ({"mallocArenaMax": "100"}, "mallocArenaMax"),
