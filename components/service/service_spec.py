@@ -69,8 +69,8 @@ class ServiceSpec:
     desired_count: int = 2
     """Tasks to keep running (0-5000). Default 2."""
     container_port: int = 3000
-    """Port the app listens on (1-65535); judged only with a ``health_check``, without which the task maps no
-    port and sets no ``PORT``. Default 3000."""
+    """Port the app listens on (1024-65535: the app runs as uid 1000, which cannot bind a lower port); judged
+    only with a ``health_check``, without which the task maps no port and sets no ``PORT``. Default 3000."""
     platform_version: str = "1.4.0"
     """Fargate platform version, ``1.4.0`` or ``LATEST`` (ARM64 on Spot needs 1.4.0+). Default 1.4.0."""
     strategy: tuple[StrategyItem, ...] = DEFAULT_STRATEGY
@@ -119,8 +119,13 @@ class ServiceSpec:
             lambda: validate_task_size(self.cpu, self.memory, self.platform_version),
             lambda: validate_strategy(self.strategy),
             lambda: check.int_in_range("ServiceSpec.desired_count", self.desired_count, 0, MAX_DESIRED_COUNT),
-            # Only where it is used: a task with no health check serves no HTTP and maps no port.
-            lambda: check.port("ServiceSpec.container_port", self.container_port) if self.health_check else None,
+            # Only where it is used: a task with no health check serves no HTTP and maps no port. The app
+            # runs as RUN_AS (uid 1000), which cannot bind a port below 1024.
+            lambda: (
+                check.port("ServiceSpec.container_port", self.container_port, unprivileged=True)
+                if self.health_check
+                else None
+            ),
             lambda: check.int_in_range("ServiceSpec.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
             lambda: check.log_retention("ServiceSpec.log_retention_days", self.log_retention_days),
             lambda: check.int_in_range("ServiceSpec.min_healthy_percent", self.min_healthy_percent, 0, 100),

@@ -72,7 +72,8 @@ class Sidecar:
     depends_on: tuple[tuple[str, str], ...] = ()
     """``(container, condition)`` pairs it waits for (``ContainerCondition``). Default none."""
     port_mappings: tuple[int, ...] = ()
-    """TCP ports it listens on (awsvpc: container and host port alike). Default none."""
+    """TCP ports it listens on (awsvpc: container and host port alike), 1024-65535 (it runs as a user
+    other than root, which cannot bind a lower port). Default none."""
     health_check: tuple[str, ...] = ()
     """Its health check command, ``("CMD", ...)`` or ``("CMD-SHELL", ...)``; empty for none. Default none."""
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -91,7 +92,8 @@ class Sidecar:
             self._check_image,
             lambda: check.int_in_range("Sidecar.memory", self.memory, MIN_CONTAINER_MEMORY, 120 * 1024),
             lambda: check.int_in_range("Sidecar.cpu", self.cpu, 0, 16 * 1024),
-            lambda: check.ports("Sidecar.port_mappings", self.port_mappings),
+            # Never root (``_check_user``): a sidecar cannot bind a port below 1024 either.
+            lambda: check.ports("Sidecar.port_mappings", self.port_mappings, unprivileged=True),
             self._check_dependencies,
             self._check_health_check,
             self._check_user,

@@ -107,6 +107,26 @@ def test_an_integer_past_32_bits_is_refused_by_the_contract_as_the_provider_woul
     assert aws_api.shape_problems(shape, 2**31 - 1, "") == [] != aws_api.shape_problems(shape, 2**31, "")
 
 
+@pytest.mark.parametrize(
+    ("user", "controls", "port", "refused"),
+    [
+        ("1000:1000", [], 80, True),
+        ("node", [], 1023, True),
+        ("1000:1000", [], 1024, False),
+        ("0", [], 80, False),
+        ("root:root", [], 443, False),
+        ("1000", [{"namespace": "net.ipv4.ip_unprivileged_port_start", "value": "80"}], 80, False),
+    ],
+)
+def test_the_contract_refuses_a_port_below_1024_mapped_by_a_container_that_is_not_root(
+    user: str, controls: list[dict[str, str]], port: int, refused: bool
+) -> None:
+    container = {"name": "app", "image": "i", "user": user, "portMappings": [{"containerPort": port}]}
+    task = {"family": "f", "containerDefinitions": json.dumps([{**container, "systemControls": controls}])}
+    problems = CONTRACT.problems("aws:ecs/taskDefinition:TaskDefinition", "t", task)[0]
+    assert bool([p for p in problems if "cannot bind a port below" in p]) is refused
+
+
 def test_the_components_themselves_send_nothing_to_aws() -> None:
     components = [
         r for program in PROGRAMS for r in run_config(program).mocks.resources if r.type.startswith(COMPONENTS)

@@ -36,6 +36,7 @@ CASES = [
     ({"desiredCount": "-1"}, "desiredCount"),
     ({"desiredCount": "5001"}, "desiredCount"),
     ({"containerPort": "0"}, "containerPort"),
+    ({"containerPort": "80"}, "containerPort"),  # the app runs as uid 1000: no port below 1024 on Fargate
     ({"listenerPort": "65536"}, "listenerPort"),
     ({"fargateBase": "1", "spotBase": "1"}, "spotBase"),
     ({"spotWeight": "0"}, "spotWeight"),
