@@ -109,9 +109,9 @@ class ServiceSpec:
     HEALTHY), e.g. ``(("otel", "HEALTHY"),)`` so that no span is sent before the collector listens; held
     to the sidecars' rules. Default none: the app starts with its sidecars."""
     writable_paths: tuple[str, ...] = ()
-    """Absolute folders of the app container it may write to, each a bind mount on the task's ephemeral
-    storage, emptied when the task stops (``writable_paths``); the root stays read-only. The image must
-    declare each with ``VOLUME``, owned by uid 1000. Default none."""
+    """Absolute folders of the app container it may write to (none under /proc), each a bind mount on the
+    task's ephemeral storage, emptied when the task stops (``writable_paths``); the root stays read-only. The
+    image must declare each with ``VOLUME``, owned by uid 1000. Default none."""
 
     def __post_init__(self) -> None:
         collect(

@@ -16,10 +16,11 @@ provider (``id.PrefixedUniqueId``).
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pulumi_awsx as awsx
@@ -666,6 +667,37 @@ def _privileged_ports(definitions: Any) -> list[str]:
     return problems
 
 
+#: runc's libcontainer/rootfs_linux.go ``checkProcMount``: the only entries inside /proc a container may have
+#: a mount on, files LXCFS emulates (``validProcMounts``).
+RUNC_VALID_PROC_MOUNTS = frozenset({
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
+    "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
+})  # fmt: skip
+
+
+def _proc_mounts(definitions: Any) -> list[str]:
+    """What runc refuses of a container's mount points (``checkProcMount``): on /proc itself only a procfs,
+    which no ECS volume is ('"%q cannot be mounted because it is not of type proc"'), and inside /proc
+    nothing but ``RUNC_VALID_PROC_MOUNTS`` ('"%q cannot be mounted because it is inside /proc"'). The
+    task stops before its containers start."""
+    problems = []
+    for container in definitions if isinstance(definitions, list) else []:
+        for mount in container.get("mountPoints", []):
+            path = PurePosixPath(posixpath.normpath(str(mount.get("containerPath", ""))))
+            if path == PurePosixPath("/proc"):
+                problems.append(f"{str(path)!r} cannot be mounted because it is not of type proc")
+            elif path.is_relative_to("/proc") and str(path) not in RUNC_VALID_PROC_MOUNTS:
+                problems.append(f"{str(path)!r} cannot be mounted because it is inside /proc")
+    return problems
+
+
+RUNC_PROC_MOUNTS = Url(
+    "https://github.com/opencontainers/runc/blob/main/libcontainer/rootfs_linux.go",
+    'checkProcMount: "%q cannot be mounted because it is inside /proc"',
+)
+
+
 PRIVILEGED_PORTS = Quote(
     "ecs", "KernelCapabilities.add", "Tasks launched on Fargate only support adding the SYS_PTRACE kernel capability."
 )
@@ -1255,6 +1287,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
                     ecs_task("containerDefinitions"),
                     *(Check(_container_limits, quote) for quote in CONTAINER_LIMITS),
                     Check(_privileged_ports, PRIVILEGED_PORTS),
+                    Check(_proc_mounts, RUNC_PROC_MOUNTS),
                 )
             ),
             64 * 1024,

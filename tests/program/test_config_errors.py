@@ -116,6 +116,7 @@ CASES = [
     ({"taskEgressPorts": '["70000"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": '["5432"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": "[]"}, "taskEgressPorts"),
+    ({"writablePaths": '["/tmp", "/proc/app"]'}, "writablePaths"),  # runc refuses any mount inside /proc
     # Unicode digits: Python's isdigit() takes each, int() reads two of them and raises on the third.
     *(({"taskEgressPorts": f'["{digit}"]'}, "taskEgressPorts") for digit in UNICODE_DIGITS),
     *(({"desiredCount": digit}, "desiredCount") for digit in UNICODE_DIGITS),
