@@ -184,7 +184,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
     ConfigKey("mallocArenaMax", "integer", FROM_SPEC, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64).", ("Tuning.malloc_arena_max",)),
     ConfigKey("listenerPort", "integer", FROM_SPEC, "Load-balancer HTTP listener port; with a domain it answers a 301 to HTTPS on 443.", ("LoadBalancerSpec.listener_port",)),
-    ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only.", ("Domain.name",)),
+    ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com; lower case, an internationalised name in its xn-- form such as app.xn--p1ai); empty keeps the stack HTTP-only.", ("Domain.name",)),
     ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
     ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open. Each takes an inbound rule per open port (two with a domain) on the load balancer's security group, which holds securityGroupRulesQuota.", ("LoadBalancerSpec.allowed_cidrs",)),

@@ -127,6 +127,15 @@ def test_the_contract_refuses_a_port_below_1024_mapped_by_a_container_that_is_no
     assert bool([p for p in problems if "cannot bind a port below" in p]) is refused
 
 
+def test_a_domain_under_an_internationalised_top_level_domain_passes_acm_and_route_53() -> None:
+    run = run_program("dev", {"domainName": "app.xn--p1ai", "hostedZoneId": "Z0123456789ABC"})
+    named = [
+        r for r in aws_resources(run) if r.type in ("aws:acm/certificate:Certificate", "aws:route53/record:Record")
+    ]
+    assert {r.type for r in named} == {"aws:acm/certificate:Certificate", "aws:route53/record:Record"}
+    assert [p for r in named for p in CONTRACT.problems(r.type, r.name, r.inputs)[0]] == []
+
+
 def test_the_components_themselves_send_nothing_to_aws() -> None:
     components = [
         r for program in PROGRAMS for r in run_config(program).mocks.resources if r.type.startswith(COMPONENTS)
