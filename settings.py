@@ -146,7 +146,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("alarmResponseTimeMs", "integer", FROM_SPEC, "Alarm when p95 target response time stays above this for 5 minutes (1-60000 ms).", ("Alarms.response_time_ms",)),
     ConfigKey("alarmSpotInterruptionsPerHour", "integer", FROM_SPEC, "With alarms: alarm above this many Spot interruptions of the service's tasks in an hour (1-1000); each is also sent to the topic.", ("Alarms.spot_interruptions_per_hour",)),
     ConfigKey("alarmEmails", "array", FROM_SPEC, "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic.", ("Alarms.emails",)),
-    ConfigKey("containerPort", "integer", FROM_SPEC, "Port the app listens on. A deployed stack's target groups keep the port they were created with (ECS registers each task with this one); its security-group rules move to the new port before the new tasks start, so requests fail until they are healthy.", ("ServiceSpec.container_port",)),
+    ConfigKey("containerPort", "integer", FROM_SPEC, "Port the app listens on (1024-65535: the app runs as uid 1000, and on Fargate a user other than root cannot bind a lower port; the load balancer still listens on 80 and 443). A deployed stack's target groups keep the port they were created with (ECS registers each task with this one); its security-group rules move to the new port before the new tasks start, so requests fail until they are healthy.", ("ServiceSpec.container_port",)),
     ConfigKey("platformVersion", "string", FROM_SPEC, "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+).", ("ServiceSpec.platform_version",)),
     ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy.", ("build_strategy.use_spot",)),
     ConfigKey("fargateBase", "integer", 1, "On-demand (FARGATE) tasks placed before weights apply.", ("ServiceSpec.strategy[FARGATE].base",)),
@@ -162,7 +162,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("healthCheckStartPeriodSeconds", "integer", FROM_SPEC, "Container health check start period (0-300).", ("HealthCheck.start_period_seconds",)),
     ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("RouteSpec.health_check_grace_period_seconds",)),
     ConfigKey("minHealthyPercent", "integer", FROM_SPEC, "Deployment minimum healthy percent (0-100).", ("ServiceSpec.min_healthy_percent",)),
-    ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (above minHealthyPercent).", ("ServiceSpec.max_percent",)),
+    ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (at least 100, above minHealthyPercent, at most 2147483647: ECS takes a 32-bit integer).", ("ServiceSpec.max_percent",)),
     ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back), which need alarms: true, since only their deployment alarms roll them back. docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
     ConfigKey("canaryPercent", "string", "10", "canary: share of production traffic the new revision takes first, 0.1-100 in steps of 0.1.", ("DeploymentStrategy.canary_percent",)),
     ConfigKey("canaryBakeMinutes", "integer", FROM_SPEC, "canary: minutes at that share before the rest moves (0-1440).", ("DeploymentStrategy.canary_bake_minutes",)),
@@ -178,13 +178,13 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("ServiceAccess.secrets",)),
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters (standard tier: each value at most 4096 bytes, with no text wrapped in {{...}}) and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("ServiceAccess.secret_kms_key_arns",)),
-    ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
+    ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp; not / and nothing under /proc, where runc mounts only procfs), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
     ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings, plain in AWS (set with --secret it is refused: secrets go in secretValues); NODE_OPTIONS keeps its flags: only those Node 22 allows there and none that stop Node or its health check (--watch, --inspect-brk, ...; docs/app-contract.md), and no heap ceiling (it is derived from memory). With the secrets and the provider's default tags they must fit ECS's 64 KiB task definition (sized in us-east-1 when aws:region is unset).", ("ServiceSpec.environment",)),
     ConfigKey("heapPercent", "integer", FROM_SPEC, "V8 heap ceiling as a percentage of container memory (10-90).", ("Tuning.heap_percent",)),
     ConfigKey("uvThreadpoolSize", "integer", FROM_SPEC, "UV_THREADPOOL_SIZE (1-1024).", ("Tuning.uv_threadpool_size",)),
     ConfigKey("mallocArenaMax", "integer", FROM_SPEC, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64).", ("Tuning.malloc_arena_max",)),
     ConfigKey("listenerPort", "integer", FROM_SPEC, "Load-balancer HTTP listener port; with a domain it answers a 301 to HTTPS on 443.", ("LoadBalancerSpec.listener_port",)),
-    ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com); empty keeps the stack HTTP-only.", ("Domain.name",)),
+    ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com; lower case, an internationalised name in its xn-- form such as app.xn--p1ai); empty keeps the stack HTTP-only.", ("Domain.name",)),
     ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
     ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open. Each takes an inbound rule per open port (two with a domain) on the load balancer's security group, which holds securityGroupRulesQuota.", ("LoadBalancerSpec.allowed_cidrs",)),
@@ -210,7 +210,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
 #: Spec field -> the config key that sets it: the one table between the package's names and the program's.
 FIELD_KEYS: Mapping[str, str] = {field: key.name for key in CONFIG_KEYS for field in key.fields}
-_FIELD_NAMES = re.compile("|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True)) + r"(?!\w)")
+_FIELD_NAMES = re.compile(
+    "|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True)) + r"(?![A-Za-z0-9_])"
+)
 
 
 def parse_rate_overrides(entries: tuple[str, ...]) -> dict[str, Decimal]:
@@ -258,7 +260,9 @@ def config_error(error: ConfigError) -> ConfigError:
 
 #: A config key named in an error's text (not as part of a longer name or a ``Spec.field``).
 _KEY_NAMES = re.compile(
-    r"(?<![\w.-])(" + "|".join(re.escape(k) for k in sorted(KEYS_BY_NAME, key=len, reverse=True)) + r")(?![\w-])"
+    r"(?<![A-Za-z0-9_.-])("
+    + "|".join(re.escape(k) for k in sorted(KEYS_BY_NAME, key=len, reverse=True))
+    + r")(?![A-Za-z0-9_-])"
 )
 
 
@@ -698,7 +702,8 @@ def _docker_context(value: str, project: Path) -> Path:
 
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
-    if not all(value.isdigit() for value in values):
+    # ASCII digits: isdigit() takes "²" (which int() refuses) and "٣" (which it reads as 3).
+    if not all(re.fullmatch(r"[0-9]+", value) for value in values):
         raise ConfigError(name, list(values), 'port numbers, e.g. ["443", "5432"]')
     return tuple(int(value) for value in values)
 
@@ -782,11 +787,11 @@ def _unknown_in_namespace(full: str, value: str, project: str) -> ConfigError | 
 #: AWS documentation's example account IDs (123456789012 in most services' guides, 111122223333 and
 #: 444455556666 in IAM's): Pulumi.prod.yaml's ARNs use the first until a user sets their own.
 EXAMPLE_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666"})
-_ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w-]*:(\d{12}):")
+_ARN_ACCOUNT = re.compile(r"arn:aws[A-Za-z0-9_-]*:[A-Za-z0-9_-]+:[A-Za-z0-9_-]*:([0-9]{12}):")
 #: Names reserved for documentation: example.com, .net and .org, and the .example, .invalid, .test and
 #: .localhost top-level domains (RFC 2606, sections 2 and 3); mail to them is never delivered.
 _EXAMPLE_DOMAIN = re.compile(
-    r"(?:^|[.@])(?:example\.(?:com|net|org)|[\w.-]*\.(?:example|invalid|test|localhost))$", re.I
+    r"(?:^|[.@])(?:example\.(?:com|net|org)|[A-Za-z0-9_.-]*\.(?:example|invalid|test|localhost))$", re.I
 )
 
 

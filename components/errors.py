@@ -13,6 +13,15 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+#: A 32-bit signed integer's range: every integer the program sends AWS lands in one. botocore's
+#: ``integer`` shapes (ecs ``BoxedInteger``, ``Integer``) are 32-bit, and the Terraform provider casts
+#: each with ``int32(...)`` (internal/service/ecs/service.go: ``aws.Int32(int32(d.Get(
+#: "deployment_maximum_percent").(int)))``), so 2147483648 would wrap to a negative number unseen.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INT32_SAYS = "a 32-bit integer, as AWS's integer parameters are"
+#: An integer as a stack file writes it: an optional minus and ASCII digits.
+_INTEGER = re.compile(r"-?[0-9]+")
+
 #: What an error shows in place of a secret.
 HIDDEN = "(hidden)"
 #: Keys (and the fields they set) whose values are secret however they were set: an error about one never
@@ -91,7 +100,9 @@ def collect(*checks: Callable[[], object], keys: Mapping[str, str] | None = None
 def renamed(error: ConfigError, keys: Mapping[str, str]) -> ConfigError:
     """``error`` in a program's words: each mistake about a field ``keys`` maps (``{"ServiceSpec.cpu": "cpu"}``)
     names that key, as its key and wherever its text names the field; several mistakes stay together."""
-    fields = re.compile("|".join(re.escape(field) for field in sorted(keys, key=len, reverse=True)) + r"(?!\w)")
+    fields = re.compile(
+        "|".join(re.escape(field) for field in sorted(keys, key=len, reverse=True)) + r"(?![A-Za-z0-9_])"
+    )
 
     def one(mistake: ConfigError) -> ConfigError:
         allowed = fields.sub(lambda m: keys[m[0]], mistake.allowed) if keys else mistake.allowed
@@ -143,10 +154,14 @@ def integer(key: str, raw: str | None, default: int | None = None) -> int:
     read with ``pulumi.Config().get``, a mistake joins the others, where ``get_int`` raises its own error."""
     if raw is None and default is not None:
         return default
-    try:
-        return int(raw or "")
-    except ValueError:
-        raise ConfigError(key, raw, "an integer" if raw is not None else "an integer (required: no default)") from None
+    # ASCII digits only: int() also reads Arabic-Indic and full-width digits (and "1_0", " 1"), which no
+    # stack file means.
+    if raw is None or not _INTEGER.fullmatch(raw):
+        raise ConfigError(key, raw, "an integer" if raw is not None else "an integer (required: no default)")
+    value = int(raw)
+    if not INT32_MIN <= value <= INT32_MAX:
+        raise ConfigError(key, value, f"an integer from {INT32_MIN} to {INT32_MAX} ({INT32_SAYS})")
+    return value
 
 
 def boolean(key: str, raw: str | None, default: bool) -> bool:

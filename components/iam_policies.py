@@ -42,7 +42,7 @@ _ROLE_PATH = re.compile(r"/|/[\u0021-\u007E]+/")
 _ROLE_PATH_MAX = 512
 #: A private ECR image: ``<account>.dkr.ecr.<region>.<DNS suffix of any partition>/<repo>``.
 _ECR_IMAGE = re.compile(
-    r"(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.(?:"
+    r"(?P<account>[0-9]{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.(?:"
     + "|".join(re.escape(suffix) for suffix in sorted(set(PARTITION_DNS_SUFFIXES.values()), key=len, reverse=True))
     + r")/(?P<repo>[^:@]+)"
 )

@@ -80,7 +80,7 @@ def own_arn_output(typ: str) -> str | None:
     cls = getattr(sdk, name, None)
     for output in ("arn", re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() + "_arn"):
         if isinstance(getattr(cls, output, None), property):
-            return re.sub(r"_(\w)", lambda m: m[1].upper(), output)
+            return re.sub(r"_([A-Za-z0-9_])", lambda m: m[1].upper(), output)
     return None
 
 

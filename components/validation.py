@@ -37,16 +37,32 @@ def one_of(key: str, value: str, allowed: Iterable[str]) -> str:
     return value
 
 
-def port(key: str, value: int) -> int:
-    """A TCP port, 1-65535."""
+#: The first port a process that is not root may bind: Linux's ``net.ipv4.ip_unprivileged_port_start``
+#: default (Documentation/networking/ip-sysctl.rst); below it, binding needs CAP_NET_BIND_SERVICE, which a
+#: non-root process does not hold and Fargate cannot grant (botocore ecs ``KernelCapabilities.add``: "Tasks
+#: launched on Fargate only support adding the SYS_PTRACE kernel capability"; aws/containers-roadmap#1721,
+#: open: "The ECS container runtime does not allow a process running as a non-root user to bind to
+#: privileged ports (<1024)").
+UNPRIVILEGED_PORT_START = 1024
+UNPRIVILEGED = (
+    f"a port from {UNPRIVILEGED_PORT_START} to 65535: the container runs as a user other than root, which on "
+    f"Fargate cannot bind a port below {UNPRIVILEGED_PORT_START} (e.g. 3000 or 8080; the load balancer still "
+    "listens on 80 and 443)"
+)
+
+
+def port(key: str, value: int, *, unprivileged: bool = False) -> int:
+    """A TCP port, 1-65535; one a non-root process listens on (``unprivileged``), 1024-65535."""
+    if unprivileged and 1 <= value < UNPRIVILEGED_PORT_START:
+        raise ConfigError(key, value, UNPRIVILEGED)
     return int_in_range(key, value, 1, 65535)
 
 
-def ports(key: str, values: Iterable[int]) -> tuple[int, ...]:
-    """TCP ports, each once."""
+def ports(key: str, values: Iterable[int], *, unprivileged: bool = False) -> tuple[int, ...]:
+    """TCP ports, each once; ports a non-root process listens on (``unprivileged``), 1024-65535 each."""
     result = tuple(values)
     for value in result:
-        port(key, value)
+        port(key, value, unprivileged=unprivileged)
     if len(set(result)) != len(result):
         raise ConfigError(key, list(result), "each port once")
     return result
@@ -139,7 +155,7 @@ def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, .
 #: An ECS cluster's ARN in any partition (``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso-b``, ...); its name "Up
 #: to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (botocore ecs
 #: ``CreateClusterRequest.clusterName``).
-_CLUSTER_ARN = re.compile(r"arn:aws(-[a-z]+)*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]{1,255}")
+_CLUSTER_ARN = re.compile(r"arn:aws(-[a-z]+)*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}")
 
 
 def cluster_arn(key: str, value: str) -> str:
@@ -202,7 +218,7 @@ _PARTITION = "|".join(re.escape(partition) for partition, _ in PARTITION_REGIONS
 #: ``policyNameType``).
 MAX_POLICY_PATH, MAX_POLICY_NAME = 512, 128
 _POLICY_ARN = re.compile(
-    rf"arn:({_PARTITION}):iam::(\d{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,{MAX_POLICY_NAME}}}"
+    rf"arn:({_PARTITION}):iam::([0-9]{{12}}|aws):policy/({_POLICY_NAME}+/)*{_POLICY_NAME}{{1,{MAX_POLICY_NAME}}}"
 )
 
 
@@ -260,5 +276,8 @@ def in_partition(key: str, value: str, arn: str, region: str | None) -> str:
 
 
 def partition_of(region: str) -> str | None:
-    """The AWS partition ``region`` belongs to, or None for a name no partition claims."""
-    return next((partition for partition, pattern in PARTITION_REGIONS if re.match(pattern, region)), None)
+    """The AWS partition ``region`` belongs to, or None for a name no partition claims. The patterns' ``\\w``
+    and ``\\d`` are ASCII, as in the Go regexp the provider and the AWS SDK for Go match them with."""
+    return next(
+        (partition for partition, pattern in PARTITION_REGIONS if re.fullmatch(pattern, region, re.ASCII)), None
+    )

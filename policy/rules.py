@@ -233,7 +233,8 @@ def _is_root(user: Any) -> bool:
     # No user means the image's USER, which may well be root: require it explicitly. Any spelling of
     # uid 0 is root ("0", "0000", " 0"), and so is a group of root for a named root user.
     uid = "" if user is None else str(user).split(":")[0].strip()
-    return uid in ("", "root") or (uid.isdigit() and int(uid) == 0)
+    # ASCII digits only, as Docker reads a uid: an Arabic-Indic zero is a name (and int() raises on a superscript).
+    return uid in ("", "root") or (re.fullmatch(r"[0-9]+", uid) is not None and int(uid) == 0)
 
 
 def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]:
@@ -335,7 +336,7 @@ def _deletion_protection(_: str, props: Props, __: Config) -> list[str]:
 #: ELB security policies by the oldest TLS version they accept, as their names say: ``TLS13-1-<n>``,
 #: ``FS-1-<n>`` and ``TLS-1-<n>`` accept TLS 1.<n> and later; the others (``2016-08``, the default when
 #: none is given, ``2015-05``, ``FS-2018-06``) accept TLS 1.0 (ALB and NLB guides, "Security policies").
-_TLS_FLOOR = re.compile(r"ELBSecurityPolicy-(?:TLS13|FS|TLS)-1-(?P<minor>\d)-.+")
+_TLS_FLOOR = re.compile(r"ELBSecurityPolicy-(?:TLS13|FS|TLS)-1-(?P<minor>[0-9])-.+")
 
 
 def accepts_only_tls12_or_later(policy: str) -> bool:
@@ -507,7 +508,7 @@ _IDENTIFIER_KEYS = frozenset(
 #: Keys whose value is an ARN: it names callers only through a literal account, ``arn:PARTITION:SERVICE:
 #: REGION:ACCOUNT:...`` (IAM User Guide, "ARN format"), with no wildcard in or before that segment.
 _ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 #: Keys whose value is an organization path, ``o-ID/r-ID/ou-ID/...``: the organization must be literal.
 _ORG_PATH_KEYS = frozenset({"aws:sourceorgpaths", "aws:principalorgpaths"})
 
@@ -621,7 +622,7 @@ def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[s
 
 
 #: A web identity provider's ARN; its host (and path) prefixes the condition keys of its tokens' claims.
-_OIDC_PROVIDER = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:oidc-provider/(?P<host>.+)")
+_OIDC_PROVIDER = re.compile(r"arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/(?P<host>.+)")
 GITHUB_OIDC = "token.actions.githubusercontent.com"
 #: A GitHub ``sub`` names its repository: ``repo:OWNER/REPO:`` then the environment, ref or pull request
 #: (GitHub Docs, "OpenID Connect reference", subject claims; a custom template keeps ``repo`` first).
@@ -649,7 +650,7 @@ def _pins_subject(host: str, subject: str) -> bool:
 
 #: An identity pool ID: ``<region>:<uuid>`` (Cognito API Reference, ``IdentityPoolId`` pattern
 #: ``[\w-]+:[0-9a-f-]+``), here with no wildcard, so one pool of one region.
-_COGNITO_POOL = re.compile(r"[a-z]{2}(-[a-z]+)+-\d:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_COGNITO_POOL = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:

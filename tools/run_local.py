@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -178,7 +179,7 @@ def follow(name: str, stop_timeout: int) -> int:
                             capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
     subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)
     print(f"run_local: the container exited with status {status or 'unknown'}", file=sys.stderr)
-    return int(status) if status.isdigit() else 1
+    return int(status) if re.fullmatch(r"[0-9]+", status) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,9 +9,21 @@ from ..errors import ConfigError, collect
 
 #: A current TLS 1.3 policy (TLS 1.3 and 1.2, forward-secret ciphers only).
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-_DNS_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+#: What ACM takes for a certificate's name (botocore acm ``DomainNameString``: labels of letters, digits and
+#: hyphens, none at either end, the last 2-63 long, so an internationalised TLD in its ``xn--`` form too, and
+#: at most 253 in all), lower-case (as Route 53 keeps a record's name) and without a wildcard (a service's
+#: own address). The last label is not all digits (RFC 3696 section 2: a top-level domain is never all-numeric),
+#: which keeps an IPv4 address out: ACM's pattern admits one, and no CA issues for it.
+_DNS_NAME = re.compile(
+    r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+(?![0-9]+$)[a-z0-9][a-z0-9-]{0,61}[a-z0-9]"
+)
+DNS_NAME_ALLOWED = (
+    "a lower-case DNS name such as app.example.com: at most 253 characters; labels of a-z, 0-9 and hyphens, "
+    "1-63 long with no hyphen at either end; the last 2-63 long and not all digits (an internationalised "
+    "name in its xn-- form, e.g. app.xn--p1ai)"
+)
 _ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
-_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}")
+_CERTIFICATE_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}")
 #: A certificate the stack requests names the domain as its common name: botocore ``acm``
 #: ``RequestCertificate:DomainName``, "cannot exceed 64 octets (characters), including periods" (the
 #: shape's own max, 253, is the SAN's). An existing certificate may carry a longer name as a SAN.
@@ -32,7 +44,7 @@ class Domain:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: _match("Domain.name", self.name, _DNS_NAME, "a lower-case DNS name such as app.example.com"),
+            lambda: _match("Domain.name", self.name, _DNS_NAME, DNS_NAME_ALLOWED),
             lambda: (
                 _match(
                     "Domain.hosted_zone_id", self.hosted_zone_id, _ZONE_ID, "a Route 53 zone ID such as Z0123456789ABC"

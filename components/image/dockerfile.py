@@ -20,8 +20,8 @@ from dataclasses import dataclass
 #: so the image carries it too (``docker inspect``).
 PLATFORMS_LABEL = "graviton-node.platforms"
 
-_DIRECTIVE = re.compile(r"#\s*(\w+)\s*=\s*(\S+)\s*$")
-_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][\w.-]*)\2")
+_DIRECTIVE = re.compile(r"#\s*([A-Za-z0-9_]+)\s*=\s*(\S+)\s*$")
+_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 
 
 @dataclass(frozen=True)

@@ -139,11 +139,11 @@ def _optional(key: str, value: int | None, low: int, high: int) -> None:
 # of https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html. Only documented
 # forms pass; forms the docs do not show (*/5, 8-17/2, LW, L-2, FRI#2, lower-case names, the seven-field
 # form whose seconds AWS does not honour) are refused rather than guessed at.
-_AT = re.compile(r"at\((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\)")
+_AT = re.compile(r"at\(([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\)")
 # rate(): "value is a positive integer and unit is minute | minutes | hour | hours | day | days"
 # (PutScheduledAction); "if the value is equal to 1, then the unit must be singular" (EventBridge,
 # "Rate expressions", to which the user guide's rate example refers).
-_RATE = re.compile(r"rate\(([1-9]\d*) (minute|hour|day)(s?)\)")
+_RATE = re.compile(r"rate\(([1-9][0-9]*) (minute|hour|day)(s?)\)")
 _CRON = re.compile(r"cron\((.*)\)")
 SCHEDULE_FORMS = (
     "at(yyyy-mm-ddThh:mm:ss), rate(1 minute|hour|day), rate(N minutes|hours|days) with N > 1, or "
@@ -170,7 +170,7 @@ class _Field:
         """The value ``text`` names in this field, or None."""
         if text in self.names:
             return self.low + self.names.index(text)
-        if re.fullmatch(r"\d{1,4}", text) and self.low <= int(text) <= self.high:
+        if re.fullmatch(r"[0-9]{1,4}", text) and self.low <= int(text) <= self.high:
             return int(text)
         return None
 
@@ -185,7 +185,7 @@ class _Field:
         """What is wrong with ``text`` as this field (None if nothing)."""
         if text == "?":
             return None if "?" in self.wildcards else f"? in day-of-month or day-of-week only, not in {self.name}"
-        form = re.fullmatch(r"(\d+)(W|L)|(\d+)#([1-5])|L", text)  # a month has at most five of a weekday
+        form = re.fullmatch(r"([0-9]+)(W|L)|([0-9]+)#([1-5])|L", text)  # a month has at most five of a weekday
         if form is not None:
             kind = "L" if text == "L" else f"n{form[2]}" if form[2] else "n#k"
             day = form[1] or form[3]
@@ -198,7 +198,7 @@ class _Field:
         if slash:
             if "/" not in self.wildcards:
                 return f"no / in {self.name}"
-            if not re.fullmatch(r"[1-9]\d*", step) or self.number(base) is None:
+            if not re.fullmatch(r"[1-9][0-9]*", step) or self.number(base) is None:
                 return (
                     f"start/step in {self.name}: a start of {self.values} and a step of 1 or more (0/15), not '{item}'"
                 )
@@ -294,7 +294,7 @@ def check_timezone(timezone: str) -> None:
 def parse_schedule(entry: str) -> Schedule:
     """``"cron(0 8 ? * MON-FRI *)=2..10"`` (optionally ``@Europe/Berlin`` after the range) -> ``Schedule``."""
     expression, sep, rest = entry.rpartition("=")
-    match = re.fullmatch(r"(\d+)\.\.(\d+)(?:@(\S+))?", rest)
+    match = re.fullmatch(r"([0-9]+)\.\.([0-9]+)(?:@(\S+))?", rest)
     if not sep or match is None:
         raise ConfigError(SCHEDULES, entry, "EXPRESSION=MIN..MAX[@TIMEZONE], e.g. cron(0 8 ? * MON-FRI *)=2..10")
     return Schedule(expression=expression, min_count=int(match[1]), max_count=int(match[2]), timezone=match[3] or "UTC")

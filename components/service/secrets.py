@@ -33,12 +33,12 @@ PARAMETER_VALUE_MAX_BYTES = 4096
 #: botocore ssm PutParameterRequest.Value: "You can't include values wrapped in double brackets {{}} or
 #: {{ssm:parameter-name}} in a parameter value."
 _DOUBLE_BRACKETS = re.compile(r"\{\{.*?\}\}", re.DOTALL)
-_SSM = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_./-]+")
+_SSM = re.compile(r"arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9_./-]+")
 #: The hyphen and six random letters or digits that end a secret's full ARN (Secrets Manager User Guide,
 #: "Permissions reference": "a dash and six random alphanumeric characters").
 _SUFFIX = re.compile(r".*-[A-Za-z0-9]{6}")
 _SECRET = re.compile(
-    r"(?P<secret>arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+)"
+    r"(?P<secret>arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+)"
     r"(?::(?P<key>[^:]*)(?::(?P<stage>[^:]*)(?::(?P<version>[^:]*))?)?)?"
 )
 ALLOWED = (

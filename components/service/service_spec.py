@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import validation as check
 from ..edge import alb_rules
 from ..edge.route_spec import RouteSpec
-from ..errors import ConfigError, collect
+from ..errors import INT32_MAX, INT32_SAYS, ConfigError, collect
 from . import service_spec_rules as rules
 from .app_contract import DEFAULT_IDLE_TIMEOUT, app_environment
 from .autoscaling_rules import Autoscaling
@@ -69,8 +69,8 @@ class ServiceSpec:
     desired_count: int = 2
     """Tasks to keep running (0-5000). Default 2."""
     container_port: int = 3000
-    """Port the app listens on (1-65535); judged only with a ``health_check``, without which the task maps no
-    port and sets no ``PORT``. Default 3000."""
+    """Port the app listens on (1024-65535: the app runs as uid 1000, which cannot bind a lower port); judged
+    only with a ``health_check``, without which the task maps no port and sets no ``PORT``. Default 3000."""
     platform_version: str = "1.4.0"
     """Fargate platform version, ``1.4.0`` or ``LATEST`` (ARM64 on Spot needs 1.4.0+). Default 1.4.0."""
     strategy: tuple[StrategyItem, ...] = DEFAULT_STRATEGY
@@ -94,7 +94,7 @@ class ServiceSpec:
     min_healthy_percent: int = 100
     """Deployment minimum healthy percent (0-100). Default 100."""
     max_percent: int = 200
-    """Deployment maximum percent (>= 100 and above ``min_healthy_percent``). Default 200."""
+    """Deployment maximum percent (>= 100, above ``min_healthy_percent``, at most 2147483647: 32 bits). Default 200."""
     enable_execute_command: bool = False
     """ECS Exec; adds the ssmmessages permissions to the task role. Default False."""
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -109,9 +109,9 @@ class ServiceSpec:
     HEALTHY), e.g. ``(("otel", "HEALTHY"),)`` so that no span is sent before the collector listens; held
     to the sidecars' rules. Default none: the app starts with its sidecars."""
     writable_paths: tuple[str, ...] = ()
-    """Absolute folders of the app container it may write to, each a bind mount on the task's ephemeral
-    storage, emptied when the task stops (``writable_paths``); the root stays read-only. The image must
-    declare each with ``VOLUME``, owned by uid 1000. Default none."""
+    """Absolute folders of the app container it may write to (none under /proc), each a bind mount on the
+    task's ephemeral storage, emptied when the task stops (``writable_paths``); the root stays read-only. The
+    image must declare each with ``VOLUME``, owned by uid 1000. Default none."""
 
     def __post_init__(self) -> None:
         collect(
@@ -119,8 +119,13 @@ class ServiceSpec:
             lambda: validate_task_size(self.cpu, self.memory, self.platform_version),
             lambda: validate_strategy(self.strategy),
             lambda: check.int_in_range("ServiceSpec.desired_count", self.desired_count, 0, MAX_DESIRED_COUNT),
-            # Only where it is used: a task with no health check serves no HTTP and maps no port.
-            lambda: check.port("ServiceSpec.container_port", self.container_port) if self.health_check else None,
+            # Only where it is used: a task with no health check serves no HTTP and maps no port. The app
+            # runs as RUN_AS (uid 1000), which cannot bind a port below 1024.
+            lambda: (
+                check.port("ServiceSpec.container_port", self.container_port, unprivileged=True)
+                if self.health_check
+                else None
+            ),
             lambda: check.int_in_range("ServiceSpec.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
             lambda: check.log_retention("ServiceSpec.log_retention_days", self.log_retention_days),
             lambda: check.int_in_range("ServiceSpec.min_healthy_percent", self.min_healthy_percent, 0, 100),
@@ -231,11 +236,14 @@ class ServiceSpec:
             visit(name)
 
     def _check_max_percent(self) -> None:
-        if self.max_percent < 100 or self.max_percent <= self.min_healthy_percent:
+        # botocore ecs DeploymentConfiguration.maximumPercent is a BoxedInteger (32 bits, no max of its own),
+        # which the provider casts with int32(): a larger value would wrap (``INT32_MAX``).
+        if not 100 <= self.max_percent <= INT32_MAX or self.max_percent <= self.min_healthy_percent:
             raise ConfigError(
                 "ServiceSpec.max_percent",
                 self.max_percent,
-                f"at least 100 and above ServiceSpec.min_healthy_percent ({self.min_healthy_percent})",
+                f"at least 100, above ServiceSpec.min_healthy_percent ({self.min_healthy_percent}), and at most "
+                f"{INT32_MAX} ({INT32_SAYS})",
             )
 
     def container_environment(self, idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT) -> dict[str, str]:

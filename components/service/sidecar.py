@@ -38,6 +38,8 @@ MIN_CONTAINER_MEMORY = 6
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _PINNED = re.compile(r"[^@\s]+@sha256:[0-9a-f]{64}")
 _USER = re.compile(r"[^:\s]+(:[^:\s]+)?")
+#: A numeric ID as Docker reads one (ASCII digits; an Arabic-Indic zero is a name, not uid 0).
+_ID = re.compile(r"[0-9]+")
 #: The node image's unprivileged user (uid:gid): the app runs as it (enforced even if an image forgets
 #: USER), and so does a sidecar unless told otherwise.
 RUN_AS = "1000:1000"
@@ -70,7 +72,8 @@ class Sidecar:
     depends_on: tuple[tuple[str, str], ...] = ()
     """``(container, condition)`` pairs it waits for (``ContainerCondition``). Default none."""
     port_mappings: tuple[int, ...] = ()
-    """TCP ports it listens on (awsvpc: container and host port alike). Default none."""
+    """TCP ports it listens on (awsvpc: container and host port alike), 1024-65535 (it runs as a user
+    other than root, which cannot bind a lower port). Default none."""
     health_check: tuple[str, ...] = ()
     """Its health check command, ``("CMD", ...)`` or ``("CMD-SHELL", ...)``; empty for none. Default none."""
     environment: Mapping[str, str] = field(default_factory=dict)
@@ -89,7 +92,8 @@ class Sidecar:
             self._check_image,
             lambda: check.int_in_range("Sidecar.memory", self.memory, MIN_CONTAINER_MEMORY, 120 * 1024),
             lambda: check.int_in_range("Sidecar.cpu", self.cpu, 0, 16 * 1024),
-            lambda: check.ports("Sidecar.port_mappings", self.port_mappings),
+            # Never root (``_check_user``): a sidecar cannot bind a port below 1024 either.
+            lambda: check.ports("Sidecar.port_mappings", self.port_mappings, unprivileged=True),
             self._check_dependencies,
             self._check_health_check,
             self._check_user,
@@ -118,7 +122,7 @@ class Sidecar:
     def _check_user(self) -> None:
         parts = self.user.split(":") if isinstance(self.user, str) and _USER.fullmatch(self.user) else []
         # A digit-only part is an ID, which ECS wants positive: uid 0 (any spelling) is root, as is "root".
-        if not parts or parts[0] == "root" or any(part.isdigit() and int(part) == 0 for part in parts):
+        if not parts or parts[0] == "root" or any(_ID.fullmatch(part) and int(part) == 0 for part in parts):
             raise ConfigError(
                 "Sidecar.user", self.user, "uid, uid:gid, user or user:group (IDs positive integers), not root"
             )

@@ -30,6 +30,8 @@ from typing import Any
 from ..errors import ConfigError
 
 ALLOWED = "absolute folders of the container, each once, written plainly (e.g. /tmp or /app/cache), not /"
+#: The container's procfs, kernel state rather than files: no volume may go there (``check_writable_paths``).
+PROC = PurePosixPath("/proc")
 
 
 def check_writable_paths(key: str, paths: Sequence[str]) -> tuple[str, ...]:
@@ -42,6 +44,12 @@ def check_writable_paths(key: str, paths: Sequence[str]) -> tuple[str, ...]:
             raise ConfigError(key, list(paths), ALLOWED)
     if len(set(paths)) != len(paths):
         raise ConfigError(key, list(paths), ALLOWED)
+    for path in paths:
+        # runc refuses a mount there and the task never starts: libcontainer/rootfs_linux.go checkProcMount
+        # allows on /proc only a procfs ('"%q cannot be mounted because it is not of type proc"') and inside
+        # it only a few of LXCFS's files ('"%q cannot be mounted because it is inside /proc"').
+        if PurePosixPath(path).is_relative_to(PROC):
+            raise ConfigError(key, path, f"{ALLOWED}; none at or under {PROC}, where runc mounts nothing but procfs")
     return tuple(paths)
 
 

@@ -3,6 +3,8 @@ from typing import Any
 
 import pulumi
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.edge.domain import Domain
 from components.edge.elb_log_delivery import PARTITIONS
@@ -10,6 +12,7 @@ from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.errors import ConfigError
 from tests.models import elb_log_delivery as elb
+from tests.models.aws_api import Api
 from tools.offline import ACCOUNT, RecordingMocks, run_mocked
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -281,12 +284,47 @@ def test_without_a_domain_the_stack_stays_http(mocked) -> None:
         ({"name": "app.example.com", "hosted_zone_id": "zone-1"}, "Domain.hosted_zone_id"),
         ({"name": "app.example.com", "certificate_arn": "arn:aws:iam::1:cert"}, "Domain.certificate_arn"),
         ({"name": "a" * 60 + ".example.com", "hosted_zone_id": "Z0123"}, "Domain.name"),
+        # Refused by ACM's DomainNameString, or no name a service is reached by.
+        *(({"name": name, "hosted_zone_id": "Z0123"}, "Domain.name") for name in (
+            "app.example.c", "app.-example.com", "app.example-.com", "app..example.com", "app.example.com.",
+            "app.xn--p1ai-", "*.example.com", "10.0.0.1", "app.123", "app_1.example.com",
+        )),
     ],
-)
+)  # fmt: skip
 def test_a_bad_domain_setting_names_its_key(kwargs: dict, key: str) -> None:
     with pytest.raises(ConfigError) as error:
         Domain(**kwargs)
     assert error.value.key == key
+
+
+#: ACM's name and the Route 53 record's, which every accepted domain name must pass.
+ACM_NAME = Api("acm", "RequestCertificate:DomainName")
+RECORD_NAME = Api("route53", "ChangeResourceRecordSets:ChangeBatch.Changes[].ResourceRecordSet.Name")
+
+
+@pytest.mark.parametrize("name", ["app.xn--p1ai", "xn--80ak6aa92e.xn--p1ai", "app.example.co.uk", "a.io", "app.1a"])
+def test_a_name_acm_takes_is_taken_internationalised_top_level_domains_included(name: str) -> None:
+    assert Domain(name=name, hosted_zone_id="Z0123").name == name
+    assert ACM_NAME.problems(name) == RECORD_NAME.problems(name) == []
+
+
+label = st.from_regex(r"[a-z0-9-]{1,63}", fullmatch=True)
+
+
+@given(st.lists(label, min_size=1, max_size=4), st.from_regex(r"[a-z0-9-]{1,63}", fullmatch=True))
+def test_the_domain_takes_exactly_the_lower_case_names_acm_takes_but_an_all_digit_top_level_domain(
+    labels: list[str], last: str
+) -> None:
+    """Modelled on botocore acm ``DomainNameString`` (its pattern and 253 maximum), less a numeric TLD."""
+    name = ".".join([*labels, last])
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    try:
+        Domain(name=name, certificate_arn=arn)
+        taken = True
+    except ConfigError as error:
+        assert error.key == "Domain.name"
+        taken = False
+    assert taken == (ACM_NAME.problems(name) == [] and last.strip("0123456789") != "")
 
 
 def test_a_name_too_long_for_a_requested_certificate_is_taken_with_a_certificate_of_ones_own() -> None:

@@ -117,6 +117,9 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
         (lambda: ServiceSpec(health_check=None, sidecars=(Sidecar(name="w", image=COLLECTOR_IMAGE, memory=64,
                                                                   depends_on=(("app", "HEALTHY"),)),)),
          "ServiceSpec.sidecars"),
+        # Never root, so no port below 1024 (validation.UNPRIVILEGED_PORT_START).
+        *((lambda p=p: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, port_mappings=(p,)),
+           "Sidecar.port_mappings") for p in (80, 443, 1023)),
         (lambda: Sidecar(name="x", image="otel/collector:latest", memory=64), "Sidecar.image"),
         (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=5), "Sidecar.memory"),
         (lambda: Sidecar(name="x y", image=COLLECTOR_IMAGE, memory=64), "Sidecar.name"),

@@ -122,6 +122,13 @@ def _java_pattern(pattern: str) -> regex.Pattern[str]:
     return regex.compile(_ascii_classes(pattern))
 
 
+#: The size of botocore's whole-number types, whatever the shape's own min and max: Smithy's ``integer`` is a
+#: 32-bit signed integer and ``long`` a 64-bit one (smithy.io 2.0 spec, "Simple types"); the Terraform
+#: provider casts to them (internal/service/ecs/service.go: ``aws.Int32(int32(d.Get(
+#: "deployment_maximum_percent").(int)))``), so a larger value wraps instead of being refused.
+WHOLE_BITS = {"integer": 32, "long": 64}
+
+
 def shape_problems(shape: Shape, value: Any, where: str) -> list[str]:
     """What AWS's request validation refuses in ``value`` for ``shape`` (a JSON-like value)."""
     meta = shape.metadata
@@ -142,6 +149,8 @@ def shape_problems(shape: Shape, value: Any, where: str) -> list[str]:
             return [f"{where}: {value!r} is not a number"]
         if kind in ("integer", "long") and not float(value).is_integer():
             return [f"{where}: {value!r} is not a whole number"]
+        if kind in WHOLE_BITS and not -(2 ** (WHOLE_BITS[kind] - 1)) <= value < 2 ** (WHOLE_BITS[kind] - 1):
+            return [f"{where}: {value!r} does not fit a {WHOLE_BITS[kind]}-bit {shape.name} ({kind})"]
         low, high = meta.get("min"), meta.get("max")
         if (low is not None and value < low) or (high is not None and value > high):
             return [f"{where}: {value!r} outside {low}-{high}"]

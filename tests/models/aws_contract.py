@@ -16,10 +16,11 @@ provider (``id.PrefixedUniqueId``).
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pulumi_awsx as awsx
@@ -630,6 +631,78 @@ def _container_limits(definitions: Any) -> list[str]:
     return problems
 
 
+#: The first port a non-root process may bind: Linux's ``net.ipv4.ip_unprivileged_port_start`` default
+#: (Documentation/networking/ip-sysctl.rst); below it a process needs CAP_NET_BIND_SERVICE.
+UNPRIVILEGED_PORT_START = 1024
+
+
+def _is_root(user: Any) -> bool:
+    """Whether ``user`` (``uid[:gid]`` or a name) is root; no user at all is the image's, unknown here."""
+    uid = str(user).split(":")[0]
+    return uid == "root" or (re.fullmatch(r"[0-9]+", uid) is not None and int(uid) == 0)
+
+
+def _privileged_ports(definitions: Any) -> list[str]:
+    """A container that runs as a non-root user maps no port below 1024: on Fargate its process could not
+    bind it. A non-root process has no capabilities, and Fargate lets a task add none but SYS_PTRACE
+    (``PRIVILEGED_PORTS``), so none to bind a low port; the open aws/containers-roadmap#1721 ("[ECS]
+    [request]: allow containers running as non-root to bind to privileged ports": "The ECS container
+    runtime does not allow a process running as a non-root user to bind to privileged ports (<1024)").
+    Only a ``net.ipv4.ip_unprivileged_port_start`` system control would lower the limit, for every container
+    of an awsvpc task (botocore ecs ``SystemControl``: "if you set systemControls for any container, it
+    applies to all containers in the task")."""
+    containers = definitions if isinstance(definitions, list) else []
+    controls = {c.get("namespace"): c.get("value") for d in containers for c in d.get("systemControls", [])}
+    start = int(controls.get("net.ipv4.ip_unprivileged_port_start", UNPRIVILEGED_PORT_START))
+    problems = []
+    for container in containers:
+        if "user" not in container or _is_root(container["user"]):
+            continue
+        for mapping in container.get("portMappings", []):
+            if mapping.get("containerPort", start) < start:
+                problems.append(
+                    f"container {container.get('name')!r} runs as {container['user']!r}, not root, and maps port "
+                    f"{mapping['containerPort']}: a non-root process cannot bind a port below {start}"
+                )
+    return problems
+
+
+#: runc's libcontainer/rootfs_linux.go ``checkProcMount``: the only entries inside /proc a container may have
+#: a mount on, files LXCFS emulates (``validProcMounts``).
+RUNC_VALID_PROC_MOUNTS = frozenset({
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps", "/proc/uptime",
+    "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+    "/proc/sys/crypto/fips_enabled",
+})  # fmt: skip
+
+
+def _proc_mounts(definitions: Any) -> list[str]:
+    """What runc refuses of a container's mount points (``checkProcMount``): on /proc itself only a procfs,
+    which no ECS volume is ('"%q cannot be mounted because it is not of type proc"'), and inside /proc
+    nothing but ``RUNC_VALID_PROC_MOUNTS`` ('"%q cannot be mounted because it is inside /proc"'). The
+    task stops before its containers start."""
+    problems = []
+    for container in definitions if isinstance(definitions, list) else []:
+        for mount in container.get("mountPoints", []):
+            path = PurePosixPath(posixpath.normpath(str(mount.get("containerPath", ""))))
+            if path == PurePosixPath("/proc"):
+                problems.append(f"{str(path)!r} cannot be mounted because it is not of type proc")
+            elif path.is_relative_to("/proc") and str(path) not in RUNC_VALID_PROC_MOUNTS:
+                problems.append(f"{str(path)!r} cannot be mounted because it is inside /proc")
+    return problems
+
+
+RUNC_PROC_MOUNTS = Url(
+    "https://github.com/opencontainers/runc/blob/main/libcontainer/rootfs_linux.go",
+    'checkProcMount: "%q cannot be mounted because it is inside /proc"',
+)
+
+
+PRIVILEGED_PORTS = Quote(
+    "ecs", "KernelCapabilities.add", "Tasks launched on Fargate only support adding the SYS_PTRACE kernel capability."
+)
+
+
 #: Where ECS states the limits ``_container_limits`` applies; a test finds each sentence in botocore.
 CONTAINER_LIMITS = (
     Quote("ecs", "ContainerDefinition.stopTimeout", "The valid values for Fargate are 2-120 seconds."),
@@ -1209,7 +1282,14 @@ RULES: dict[str, Mapping[str, Rule]] = {
     "aws:ecs/taskDefinition:TaskDefinition": {
         "family": Both((ecs_task("family"), FAMILY)),
         "containerDefinitions": Json(
-            Both((ecs_task("containerDefinitions"), *(Check(_container_limits, quote) for quote in CONTAINER_LIMITS))),
+            Both(
+                (
+                    ecs_task("containerDefinitions"),
+                    *(Check(_container_limits, quote) for quote in CONTAINER_LIMITS),
+                    Check(_privileged_ports, PRIVILEGED_PORTS),
+                    Check(_proc_mounts, RUNC_PROC_MOUNTS),
+                )
+            ),
             64 * 1024,
             Url(
                 "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html",

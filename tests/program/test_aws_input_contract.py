@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+import settings
+from components.service.service_spec import ServiceSpec
 from tests.models import aws_api
 from tests.models.aws_contract import (
     CONTRACT,
@@ -27,7 +29,7 @@ from tests.models.aws_contract import (
     strings_in,
 )
 from tests.program.stacks import PROGRAMS, recorded_run, run_config
-from tools.offline import Registered, Run
+from tools.offline import RecordingMocks, Registered, Run, run_program
 
 TRUST_WITH_RESOURCE = json.dumps(
     {
@@ -86,6 +88,52 @@ def test_every_input_of_a_rolling_prod_passes_the_rule_aws_documents_for_it() ->
     for resource in aws_resources(rolling_prod()):
         problems += CONTRACT.problems(resource.type, resource.name, resource.inputs)[0]
     assert problems == []
+
+
+def test_an_integer_past_32_bits_is_refused_by_the_contract_as_the_provider_would_wrap_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """maxPercent 2147483648 with the program's own checks of it taken away: the contract alone catches it
+    (botocore ecs ``BoxedInteger``, 32 bits), as it would any integer input a check forgot."""
+    monkeypatch.setattr(settings, "integer", lambda _key, raw, default=None: int(raw) if raw is not None else default)
+    monkeypatch.setattr(ServiceSpec, "_check_max_percent", lambda _self: None)
+    run = run_program("dev", {"maxPercent": "2147483648"}, mocks=RecordingMocks())
+    problems = [p for r in aws_resources(run) for p in CONTRACT.problems(r.type, r.name, r.inputs)[0]]
+    assert problems == [
+        "aws:ecs/service:Service dev-app-svc: deploymentMaximumPercent: CreateService:deploymentConfiguration."
+        "maximumPercent: 2147483648.0 does not fit a 32-bit BoxedInteger (integer)"
+    ]
+    shape = aws_api.shape_at("ecs", "DeploymentConfiguration.maximumPercent")
+    assert aws_api.shape_problems(shape, 2**31 - 1, "") == [] != aws_api.shape_problems(shape, 2**31, "")
+
+
+@pytest.mark.parametrize(
+    ("user", "controls", "port", "refused"),
+    [
+        ("1000:1000", [], 80, True),
+        ("node", [], 1023, True),
+        ("1000:1000", [], 1024, False),
+        ("0", [], 80, False),
+        ("root:root", [], 443, False),
+        ("1000", [{"namespace": "net.ipv4.ip_unprivileged_port_start", "value": "80"}], 80, False),
+    ],
+)
+def test_the_contract_refuses_a_port_below_1024_mapped_by_a_container_that_is_not_root(
+    user: str, controls: list[dict[str, str]], port: int, refused: bool
+) -> None:
+    container = {"name": "app", "image": "i", "user": user, "portMappings": [{"containerPort": port}]}
+    task = {"family": "f", "containerDefinitions": json.dumps([{**container, "systemControls": controls}])}
+    problems = CONTRACT.problems("aws:ecs/taskDefinition:TaskDefinition", "t", task)[0]
+    assert bool([p for p in problems if "cannot bind a port below" in p]) is refused
+
+
+def test_a_domain_under_an_internationalised_top_level_domain_passes_acm_and_route_53() -> None:
+    run = run_program("dev", {"domainName": "app.xn--p1ai", "hostedZoneId": "Z0123456789ABC"})
+    named = [
+        r for r in aws_resources(run) if r.type in ("aws:acm/certificate:Certificate", "aws:route53/record:Record")
+    ]
+    assert {r.type for r in named} == {"aws:acm/certificate:Certificate", "aws:route53/record:Record"}
+    assert [p for r in named for p in CONTRACT.problems(r.type, r.name, r.inputs)[0]] == []
 
 
 def test_the_components_themselves_send_nothing_to_aws() -> None:

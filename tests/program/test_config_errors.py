@@ -24,6 +24,8 @@ from tools.offline import (
 EU_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 EU_CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 PARTIAL_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"
+#: A superscript, an Arabic-Indic and a full-width digit.
+UNICODE_DIGITS = ("\u00b2", "\u0663", "\uff13")
 
 CASES = [
     ({"cpu": "1000"}, "cpu"),
@@ -34,6 +36,7 @@ CASES = [
     ({"desiredCount": "-1"}, "desiredCount"),
     ({"desiredCount": "5001"}, "desiredCount"),
     ({"containerPort": "0"}, "containerPort"),
+    ({"containerPort": "80"}, "containerPort"),  # the app runs as uid 1000: no port below 1024 on Fargate
     ({"listenerPort": "65536"}, "listenerPort"),
     ({"fargateBase": "1", "spotBase": "1"}, "spotBase"),
     ({"spotWeight": "0"}, "spotWeight"),
@@ -73,6 +76,7 @@ CASES = [
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
     ({"minHealthyPercent": "101"}, "minHealthyPercent"),
     ({"maxPercent": "100"}, "maxPercent"),
+    ({"maxPercent": "2147483648"}, "maxPercent"),  # ECS's BoxedInteger is 32 bits: the provider would wrap it
     ({"heapPercent": "95"}, "heapPercent"),
     ({"uvThreadpoolSize": "0"}, "uvThreadpoolSize"),
     ({"mallocArenaMax": "100"}, "mallocArenaMax"),
@@ -112,6 +116,11 @@ CASES = [
     ({"taskEgressPorts": '["70000"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": '["5432"]'}, "taskEgressPorts"),
     ({"taskEgressPorts": "[]"}, "taskEgressPorts"),
+    ({"writablePaths": '["/tmp", "/proc/app"]'}, "writablePaths"),  # runc refuses any mount inside /proc
+    # Unicode digits: Python's isdigit() takes each, int() reads two of them and raises on the third.
+    *(({"taskEgressPorts": f'["{digit}"]'}, "taskEgressPorts") for digit in UNICODE_DIGITS),
+    *(({"desiredCount": digit}, "desiredCount") for digit in UNICODE_DIGITS),
+    *(({"environment": f'["NODE_OPTIONS=--max-semi-space-size={digit}"]'}, "environment") for digit in UNICODE_DIGITS),
     ({"enableExecuteCommand": "true", "execKmsKeyArn": EU_KEY}, "execKmsKeyArn"),
     ({"domainName": "app.example.com", "certificateArn": EU_CERTIFICATE}, "certificateArn"),
     ({"secrets": f'["DB_PASSWORD={PARTIAL_SECRET}:password::"]'}, "secrets"),

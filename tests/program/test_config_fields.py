@@ -61,7 +61,19 @@ def test_the_package_names_a_field_and_the_program_names_the_key_that_sets_it() 
     with pytest.raises(ConfigError) as program:
         load_settings({"maxPercent": "100"})
     assert (program.value.key, program.value.value) == ("maxPercent", 100)
-    assert program.value.allowed == "at least 100 and above minHealthyPercent (100)"
+    assert program.value.allowed == (
+        "at least 100, above minHealthyPercent (100), and at most 2147483647 (a 32-bit integer, as AWS's integer "
+        "parameters are)"
+    )
+
+
+@pytest.mark.parametrize("key", [key.name for key in CONFIG_KEYS if key.type == "integer"])
+@pytest.mark.parametrize("value", ["2147483648", "-2147483649"])
+def test_no_integer_key_takes_a_value_past_32_bits_which_the_provider_would_wrap(key: str, value: str) -> None:
+    """Every AWS integer the keys reach is 32 bits (botocore ``integer`` shapes; the provider's ``int32()``)."""
+    with pytest.raises(ConfigError) as error:
+        load_settings({key: value})
+    assert key in {one.key for one in error.value.errors}
 
 
 #: What the service's specs check of their plain fields, and ImageSpec of its own, by validator.

@@ -100,6 +100,11 @@ def test_schedules_parse_from_config(entry: str, expected: tuple) -> None:
         "cron(0 8 ? * MON-FRI *)=5..2",
         "every day=1..2",
         "rate(0 days)=1..2",
+        # Unicode digits, which Python's \\d and int() take and AWS's schedule parser does not.
+        "cron(\u0663 8 ? * MON-FRI *)=1..2",
+        "rate(\uff13 days)=1..2",
+        "cron(0 8 ? * MON-FRI *)=1..\u0663",
+        "at(\uff12026-01-01T00:00:00)=1..2",
     ],
 )
 def test_a_malformed_schedule_is_refused_naming_the_key(entry: str) -> None:

@@ -53,6 +53,15 @@ def test_a_port_is_judged_only_where_the_task_maps_it() -> None:
     assert (error.value.key, error.value.value) == ("ServiceSpec.sidecars", [3000])
 
 
+@pytest.mark.parametrize("port", [1, 80, 443, 1023])
+def test_the_app_running_as_uid_1000_takes_no_port_below_1024_which_it_could_not_bind(port: int) -> None:
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(container_port=port)
+    assert (error.value.key, error.value.value) == ("ServiceSpec.container_port", port)
+    assert error.value.allowed.startswith("a port from 1024 to 65535: the container runs as a user other than root")
+    assert define(ServiceSpec(container_port=1024))["portMappings"][0]["containerPort"] == 1024
+
+
 def test_logs_go_to_the_log_group_in_the_region_without_blocking_the_app() -> None:
     options = define()["logConfiguration"]["options"]
     assert (options["awslogs-group"], options["awslogs-region"], options["mode"]) == (

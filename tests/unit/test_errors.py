@@ -168,6 +168,15 @@ def test_an_integer_key_is_read_from_its_text_and_its_default_applies_only_when_
     assert integer("k", raw, default) == expected
 
 
+@pytest.mark.parametrize("raw", ["2147483648", "-2147483649"])
+def test_an_integer_key_past_32_bits_is_a_config_error_naming_the_key_and_the_range(raw: str) -> None:
+    assert integer("k", "2147483647") == 2**31 - 1 and integer("k", "-2147483648") == -(2**31)
+    with pytest.raises(ConfigError) as error:
+        integer("maxPercent", raw, 200)
+    assert (error.value.key, error.value.value) == ("maxPercent", int(raw))
+    assert error.value.allowed.startswith("an integer from -2147483648 to 2147483647")
+
+
 @pytest.mark.parametrize(("raw", "default"), [("x", 2), ("1.5", 2), ("", 2), (None, None)])
 def test_an_integer_key_that_is_no_integer_is_a_config_error_naming_the_key(
     raw: str | None, default: int | None

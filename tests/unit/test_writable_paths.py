@@ -12,6 +12,7 @@ from components.service.container_definition import container_definition
 from components.service.service_spec import ServiceSpec
 from components.service.writable_paths import check_writable_paths, mount_points, task_volumes
 from tests.models.aws_api import Api, documentation
+from tests.models.aws_contract import RUNC_VALID_PROC_MOUNTS, _proc_mounts
 
 #: ECS ``Volume.name``: "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens".
 VOLUME_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
@@ -22,7 +23,9 @@ VOLUME_KINDS = {
 }  # fmt: skip
 
 folder = st.from_regex(r"[a-z0-9_][a-z0-9_.-]{0,20}", fullmatch=True).filter(lambda part: part not in {".", ".."})
-paths = st.lists(st.lists(folder, min_size=1, max_size=4).map(lambda parts: "/" + "/".join(parts)), unique=True)
+#: Anywhere but /proc, where runc mounts nothing but procfs (``test_no_path_is_in_proc_where_runc_refuses_a_mount``).
+outside_proc = st.lists(folder, min_size=1, max_size=4).filter(lambda parts: parts[0] != "proc")
+paths = st.lists(outside_proc.map(lambda parts: "/" + "/".join(parts)), unique=True)
 
 
 def test_botocore_documents_the_rules_modelled_here() -> None:
@@ -58,6 +61,18 @@ def test_a_path_that_is_not_one_plain_absolute_folder_once_is_refused(bad: list[
     with pytest.raises(ConfigError) as error:
         ServiceSpec(writable_paths=tuple(bad))
     assert (error.value.key, error.value.value) == ("ServiceSpec.writable_paths", bad)
+
+
+@pytest.mark.parametrize("proc", ["/proc", "/proc/self", "/proc/sys/net", "/proc/cpuinfo"])
+def test_no_path_is_in_proc_where_runc_refuses_a_mount(proc: str) -> None:
+    """runc's checkProcMount (``tests.models.aws_contract._proc_mounts``) refuses the task's mount there."""
+    spec = ServiceSpec(writable_paths=("/procfs", "/app/proc"))
+    assert _proc_mounts([container_definition(spec, image="i", log_group="l", region="eu-west-1")]) == []
+    with pytest.raises(ConfigError) as error:
+        ServiceSpec(writable_paths=("/tmp", proc))
+    assert (error.value.key, error.value.value) == ("ServiceSpec.writable_paths", proc)
+    assert error.value.allowed.endswith("none at or under /proc, where runc mounts nothing but procfs")
+    assert _proc_mounts([{"mountPoints": mount_points([proc])}]) != [] or proc in RUNC_VALID_PROC_MOUNTS
 
 
 def test_the_root_stays_read_only_and_only_the_paths_are_mounted_writable() -> None:
