@@ -29,7 +29,10 @@ TAGS_ONLY_WITH = {"lambda:GetFunction": "lambda:ListTags"}
 
 
 def returns_tags(
-    identity: Sequence[Document], action: str, resource: str, context: Mapping[str, ContextValue] | None = None,
+    identity: Sequence[Document],
+    action: str,
+    resource: str,
+    context: Mapping[str, ContextValue] | None = None,
     boundary: Document | None = None,
 ) -> bool:
     """Whether a principal with the ``identity`` policies (and ``boundary``) gets ``resource``'s tags in the
