@@ -59,7 +59,8 @@ def test_the_deployer_gets_the_tags_of_its_stacks_functions() -> None:
 def test_the_deployer_without_list_tags_would_read_its_functions_untagged() -> None:
     """The deployer as it was before ``lambda:ListTags``: the check finds it."""
     identity, _ = ROLES_BY_NAME["deployer"]
-    without = [_without(d, "lambda:ListTags") for d in identity]
+    without = [_without(d, "lambda:ListTags") for d in identity if not isinstance(d, str)]
+    assert len(without) == len(identity)
     assert tagless_reads(without) == ["lambda:GetFunction arn:aws:lambda:us-east-1:123456789012:function:prod-x"]
 
 
