@@ -45,7 +45,7 @@ def roles() -> Iterator[tuple[str, Sequence[Document], Document | None]]:
 ROLES_BY_NAME = {who: (identity, boundary) for who, identity, boundary in roles()}
 
 
-@pytest.mark.parametrize("who", ROLES_BY_NAME)
+@pytest.mark.parametrize("who", sorted(ROLES_BY_NAME))
 def test_every_role_that_may_get_a_function_gets_its_tags_back(who: str) -> None:
     identity, boundary = ROLES_BY_NAME[who]
     assert tagless_reads(identity, boundary) == []
