@@ -31,6 +31,13 @@ The rules, from the IAM User Guide:
   (IAM User Guide, "Policy evaluation logic": role trust policies and KMS key policies are the resource
   policies that must name the principal; "Cross account resource access in IAM": across accounts the
   principal's own policies must allow it too).
+- A role session's request context says how the session began: one of a role assumed through an OIDC
+  provider (``sts:AssumeRoleWithWebIdentity``, GitHub's ``token.actions.githubusercontent.com`` among
+  them) carries ``aws:FederatedProvider``, the provider's ARN (IAM User Guide, "AWS global condition
+  context keys", ``aws:FederatedProvider``: "present in the role-session of a role that was assumed
+  using OpenID Connect (OIDC) provider"; for an IdP not built into AWS, "the key value will be ARN").
+  A session that a service began with ``sts:AssumeRole`` does not. The guide names no such key for a
+  session begun with ``sts:AssumeRoleWithSAML``: ``web_identity_session`` models OIDC only.
 - A KMS key's policy is the first word on the key: it may allow a principal itself, or allow the
   account (``arn:aws:iam::<account>:root``), which lets the principal's IAM policies decide (AWS KMS
   Developer Guide, "Key policies in AWS KMS", "Default key policy"). A grant to a role's ARN is still
@@ -59,6 +66,12 @@ class Request:
     resource: str
     context: Mapping[str, ContextValue] = field(default_factory=dict)
     """Condition keys and their values (``aws:PrincipalArn``, ``iam:PassedToService``, ...)."""
+
+
+def web_identity_session(provider_arn: str) -> dict[str, ContextValue]:
+    """The request context every request of a role session begun through the OIDC provider
+    ``provider_arn`` carries (module docstring): ``aws:FederatedProvider``."""
+    return {"aws:FederatedProvider": provider_arn}
 
 
 # Memoized: a policy's few patterns are matched against thousands of requests in the suite.

@@ -297,12 +297,15 @@ RESOURCES: dict[str, Calls] = {
     "aws:cloudwatch/logMetricFilter:LogMetricFilter": Calls(("logs:PutMetricFilter", "logs:DescribeMetricFilters",
         "logs:DeleteMetricFilter")),
     # lambda/function.go: resourceFunctionCreate (tag-on-create, passes the role), resourceFunctionRead
-    # (findFunction, findLatestFunctionVersionByName, GetFunctionCodeSigningConfig; tags from GetFunction),
-    # resourceFunctionUpdate (configuration, code), resourceFunctionDelete; lambda/tags_gen.go updateTags.
+    # (findFunction, findLatestFunctionVersionByName, GetFunctionCodeSigningConfig; tags from GetFunction:
+    # setTagsOut(ctx, output.Tags)), resourceFunctionUpdate (configuration, code), resourceFunctionDelete;
+    # lambda/tags_gen.go updateTags. GetFunction returns a tagged function's tags only to a caller also
+    # allowed lambda:ListTags (tests/models/lambda_tags.py), so ListTags is authorized with no call of its
+    # own: without it every refresh reads the function untagged and every up tags it again.
     "aws:lambda/function:Function": Calls(("lambda:CreateFunction", "lambda:GetFunction",
         "lambda:ListVersionsByFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:UpdateFunctionConfiguration",
         "lambda:UpdateFunctionCode", "lambda:DeleteFunction", "lambda:TagResource", "lambda:UntagResource"),
-        ("iam:PassRole",)),
+        ("iam:PassRole", "lambda:ListTags")),
     # lambda/permission.go: resourcePermissionCreate, resourcePermissionRead (findPolicyStatementByTwoPartKey),
     # resourcePermissionDelete
     "aws:lambda/permission:Permission": Calls(("lambda:AddPermission", "lambda:GetPolicy", "lambda:RemovePermission")),

@@ -29,6 +29,7 @@ from components.service.fargate_service import FargateService
 from components.validation import partition_of, policy_arn
 from settings import load_settings
 from tests.models import iam
+from tests.models.github_oidc import ISSUER, JobToken, admits
 from tests.models.iam import ContextValue, Request
 from tests.program.deploy_requests import LISTENER_RULE, SECURITY_GROUPS, STACK_TAG, Program, aws_name
 from tests.program.provider_calls import (
@@ -853,6 +854,55 @@ WITHIN_THE_BOUNDARY = [
 @pytest.mark.parametrize("request_", WITHIN_THE_BOUNDARY, ids=lambda r: f"{r.action} {r.resource.rsplit(':', 1)[1]}")
 def test_the_boundary_leaves_a_stack_role_its_own_stacks_secrets_and_keys(request_: Request) -> None:
     assert iam.role_allows([ADMIN], request_, BOUNDARY_DOCUMENT)
+
+
+#: The account's GitHub OIDC provider (docs/ci.md), and a trust the deployer may write into a stack role
+#: (``StackRoles``: CreateRole, UpdateAssumeRolePolicy; no condition key of either shows the trust's
+#: principals) that admits any workflow of a repository GitHub gives anyone: the attacker's.
+GITHUB_PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
+TRUSTING_AN_OUTSIDE_REPOSITORY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Federated": GITHUB_PROVIDER},
+                   "Action": "sts:AssumeRoleWithWebIdentity",
+                   "Condition": {"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+                                 "StringLike": {f"{ISSUER}:sub": "repo:mallory/evil:*"}}}],
+}  # fmt: skip
+MALLORYS_JOB = JobToken(
+    repository="mallory/evil", event_name="push", ref="refs/heads/main", workflow_path=".github/workflows/x.yml"
+)
+
+
+def test_a_stack_role_the_deployer_opens_to_a_web_identity_is_refused_everything_in_such_a_session() -> None:
+    """AssumeRoleWithWebIdentity needs no AWS credentials (AWS STS API Reference), so no Deny of the
+    deployer's is asked; the session is the role's, under its boundary, with whatever policy the deployer
+    put in it (``ADMIN``). ``NoWebIdentitySessions`` refuses it everything the boundary leaves a session
+    that ECS or Lambda began (``tests.models.iam.web_identity_session``)."""
+    assert iam.verdict([DEV], Request("iam:CreateRole", DEV_ROLE, BOUNDED)) == "Allow"
+    assert iam.verdict([DEV], Request("iam:UpdateAssumeRolePolicy", DEV_ROLE)) == "Allow"
+    assert admits(TRUSTING_AN_OUTSIDE_REPOSITORY, provider_arn=GITHUB_PROVIDER, template=["repo", "context"],
+                  token=MALLORYS_JOB)  # fmt: skip
+    session = iam.web_identity_session(GITHUB_PROVIDER)
+    granted = [
+        r for s in iam.statements(BOUNDARY_DOCUMENT) if s["Effect"] == "Allow" for r in statement_requests(dict(s))
+    ]
+    for request in [*granted, *WITHIN_THE_BOUNDARY]:
+        assert iam.role_allows([ADMIN], request, BOUNDARY_DOCUMENT), request
+        federated = Request(request.action, request.resource, {**request.context, **session})
+        assert iam.verdict([BOUNDARY_DOCUMENT], federated) == "Deny", request
+    assert granted
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_role_a_program_creates_is_assumed_by_an_aws_service_alone(program: str) -> None:
+    """So ``NoWebIdentitySessions`` refuses no session the program means its roles for: ECS tasks, ECS's
+    deployments and Lambda assume them with ``sts:AssumeRole``, through no identity provider."""
+    trusts = [r.inputs["assumeRolePolicy"] for r in run_config(program).mocks.resources if r.type == ROLE]
+    statements = [s for trust in trusts for s in iam.statements(trust)]
+    assert statements
+    services = {"ecs-tasks.amazonaws.com", "ecs.amazonaws.com", "lambda.amazonaws.com"}
+    for statement in statements:
+        assert statement["Effect"] == "Allow" and statement["Action"] == "sts:AssumeRole", statement
+        assert list(statement["Principal"]) == ["Service"] and statement["Principal"]["Service"] in services
 
 
 @cache
