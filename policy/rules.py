@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from go_json import go_containers
+
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
 DEFAULT_LOAD_BALANCER_PORTS = [80, 443]
@@ -47,6 +49,16 @@ NO_RESOURCE_LEVEL = frozenset(
 CONDITION_SCOPED: Mapping[str, str] = {"ecs:ListTasks": "ecs:cluster"}
 #: Environment variable names that hold credentials: they belong in a container's "secrets".
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
+#: The names Security Hub's ECS.8 itself looks for: it runs AWS Config's ``ecs-no-environment-secrets``
+#: with ``secretKeys`` AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA (Security Hub User
+#: Guide, "Security Hub controls for Amazon ECS", ECS.8). ``ECS_ENGINE_AUTH_DATA`` holds private-registry
+#: credentials, and no word of ``SECRET_NAME`` is in it.
+ECS8_SECRET_KEYS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"})
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether an environment variable's name says it holds a credential."""
+    return bool(SECRET_NAME.search(name)) or name.upper() in ECS8_SECRET_KEYS
 
 
 #: ECS Exec is break-glass access: a stack that turns it on says so in its policy config, on both rules
@@ -237,12 +249,8 @@ def _is_root(user: Any) -> bool:
 
 
 def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]:
-    try:
-        containers = json.loads(props.get("containerDefinitions") or "[]")
-    except (TypeError, json.JSONDecodeError):
-        return []  # unknown during preview: checked again once known
     found: list[str] = []
-    for container in containers:
+    for container in _containers(props) or []:
         name = container.get("name", "?")
         timeout = container.get("stopTimeout")
         if timeout is None or not 0 < int(timeout) <= 120:
@@ -259,10 +267,9 @@ def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]
 
 
 def _containers(props: Props) -> list[Mapping[str, Any]] | None:
-    try:
-        return json.loads(props.get("containerDefinitions") or "[]")
-    except (TypeError, json.JSONDecodeError):
-        return None  # unknown during preview: checked again once known
+    """The container definitions as the provider reads them: keys in any case, the last of a field wins
+    (``go_json``); None while unknown during a preview (checked again once known)."""
+    return go_containers(props.get("containerDefinitions"))
 
 
 def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
@@ -280,7 +287,7 @@ def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
                 f"Container {name!r} has a writable root; set readonlyRootFilesystem (ECS Exec is what turns it off)."
             )
         for variable in container.get("environment") or []:
-            if SECRET_NAME.search(str(variable.get("name", ""))):
+            if is_secret_name(str(variable.get("name", ""))):
                 found.append(
                     f"Container {name!r} passes {variable['name']} as plain environment; pass it in 'secrets' from "
                     "SSM Parameter Store or Secrets Manager."
