@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from go_json import go_containers
+from ingress import INGRESS_TYPES, ingress_rules
 
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
@@ -160,10 +161,6 @@ def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
     ]
 
 
-def _ports(props: Props) -> tuple[int, int]:
-    return int(props.get("fromPort") or 0), int(props.get("toPort") or 0)
-
-
 def is_world(cidr: Any, config: Config) -> bool:
     """True for a CIDR broader than the configured prefix lengths (0.0.0.0/0, 0.0.0.0/1, ::/16 ...)."""
     if not cidr:
@@ -182,37 +179,20 @@ LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:Load
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 
 
-def _world_open(
-    cidr4: Any, cidr6: Any, ports: tuple[int, int], protocol: Any, allowed: Sequence[int], config: Config
-) -> list[str]:
-    opened = [c for c in (cidr4, cidr6) if is_world(c, config)]
-    if not opened:
-        return []
-    if str(protocol) in ("tcp", "6") and ports[0] == ports[1] and ports[0] in allowed:
-        return []
-    return [
-        f"Ingress from {opened[0]} on {protocol} ports {ports[0]}-{ports[1]}; only load-balancer listener ports "
-        f"{list(allowed)} may be open to the world. Admit a security group or specific CIDRs instead."
-    ]
-
-
 def _no_world_open_ingress(resource_type: str, props: Props, config: Config) -> list[str]:
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
-    if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-        return _world_open(
-            props.get("cidrIpv4"), props.get("cidrIpv6"), _ports(props), props.get("ipProtocol"), allowed, config
-        )
-    if resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule":
-        return _open_cidr_blocks(props, allowed, config) if props.get("type") == "ingress" else []
-    return [m for rule in props.get("ingress") or [] for m in _open_cidr_blocks(rule, allowed, config)]
-
-
-def _open_cidr_blocks(rule: Props, allowed: Sequence[int], config: Config) -> list[str]:
-    # Inline security-group rules and SecurityGroupRule resources share this shape.
-    blocks = [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])]
-    return [
-        m for block in blocks for m in _world_open(block, None, _ports(rule), rule.get("protocol"), allowed, config)
-    ]
+    found: list[str] = []
+    for rule in ingress_rules(resource_type, props):
+        opened = [c for c in rule.cidrs if is_world(c, config)]
+        single_tcp = rule.protocol in ("tcp", "6") and rule.ports[0] == rule.ports[1]
+        if opened and not (single_tcp and rule.ports[0] in allowed):
+            found += [
+                f"Ingress from {cidr} on {rule.protocol} ports {rule.ports[0]}-{rule.ports[1]}; only load-balancer "
+                f"listener ports {list(allowed)} may be open to the world. Admit a security group or specific "
+                "CIDRs instead."
+                for cidr in opened
+            ]
+    return found
 
 
 def _log_group_retention(_: str, props: Props, __: Config) -> list[str]:
@@ -842,13 +822,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "no-world-open-ingress",
         "No ingress from 0.0.0.0/0 or ::/0 except load-balancer listener ports.",
-        (
-            "aws:ec2/securityGroup:SecurityGroup",
-            # The VPC's default group takes the same inline rules (pulumi_aws ``ec2.DefaultSecurityGroup``).
-            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-            "aws:ec2/securityGroupRule:SecurityGroupRule",
-            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-        ),
+        INGRESS_TYPES,  # every shape of ingress rule, the VPC's default group's among them (ingress.py)
         _no_world_open_ingress,
         WORLD_OPEN_CONFIG,
         anchors=("EC2.18", "EC2.19", "AwsSolutions-EC23"),
@@ -1014,24 +988,20 @@ def _ecr_lifecycle(resources: Sequence[tuple[str, Props]], _: Config) -> list[st
 
 
 def _world_ports_on_load_balancers_only(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
-    """A listener port may be open to the world only on a security group a load balancer uses."""
+    """A listener port may be open to the world only on a security group a load balancer uses: every
+    shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike."""
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
     lb_groups = {g for t, p in resources if t in LOAD_BALANCERS for g in p.get("securityGroups") or []}
     found: list[str] = []
     for resource_type, props in resources:
-        if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-            opened = [c for c in (props.get("cidrIpv4"), props.get("cidrIpv6")) if is_world(c, config)]
-            group, port = props.get("securityGroupId"), _ports(props)
-        elif resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule" and props.get("type") == "ingress":
-            opened = [c for c in props.get("cidrBlocks") or [] if is_world(c, config)]
-            group, port = props.get("securityGroupId"), _ports(props)
-        else:
-            continue
-        if opened and port[0] == port[1] and port[0] in allowed and group not in lb_groups:
-            found.append(
-                f"Port {port[0]} is open to {opened[0]} on {group}, which no load balancer uses; only a load "
-                "balancer's own security group may take traffic from the world."
-            )
+        for rule in ingress_rules(resource_type, props):
+            opened = [c for c in rule.cidrs if is_world(c, config)]
+            port = rule.ports
+            if opened and port[0] == port[1] and port[0] in allowed and rule.group not in lb_groups:
+                found.append(
+                    f"Port {port[0]} is open to {opened[0]} on {rule.group}, which no load balancer uses; only a "
+                    "load balancer's own security group may take traffic from the world."
+                )
     return found
 
 
