@@ -177,6 +177,7 @@ def is_world(cidr: Any, config: Config) -> bool:
 #: (pulumi_aws ``alb/load_balancer.py``, ``alb/listener.py``), not the ``aws.lb`` ones.
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
+LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 
 
 def _no_world_open_ingress(resource_type: str, props: Props, config: Config) -> list[str]:
@@ -336,22 +337,29 @@ def _https_only(_: str, props: Props, __: Config) -> list[str]:
     later only. The provider takes ``protocol`` in any case and, when it is left out on an Application Load
     Balancer, creates an HTTP listener (terraform-provider-aws ``internal/service/elbv2/listener.go``:
     ``enum.ValidateIgnoreCase``, "Keep previous default of HTTP for Application Load Balancers")."""
-    protocol = str(props.get("protocol") or "HTTP").upper()
+    protocol = listener_protocol(props)
     if protocol in ("HTTPS", "TLS"):
         policy = str(props.get("sslPolicy") or "")
         if not accepts_only_tls12_or_later(policy):
             return [f"sslPolicy {policy or 'unset'!r} allows TLS before 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06."]
         return []
-    if protocol != "HTTP":
-        return []
-    actions = props.get("defaultActions") or []
-    redirects = [
-        str(action.get("type", "")).lower() == "redirect" and (action.get("redirect") or {}).get("protocol") == "HTTPS"
-        for action in actions
-    ]
-    if redirects and all(redirects):
+    if protocol != "HTTP" or redirects_to_https(props.get("defaultActions")):
         return []
     return ["The HTTP listener serves traffic; redirect it to HTTPS (a domain and certificate)."]
+
+
+def listener_protocol(props: Props) -> str:
+    """A listener's protocol as the provider takes it: in any case, HTTP when left out (``_https_only``)."""
+    return str(props.get("protocol") or "HTTP").upper()
+
+
+def redirects_to_https(actions: Any) -> bool:
+    """Whether a listener's (or a listener rule's) actions only redirect to HTTPS: none serves content."""
+    redirects = [
+        str(action.get("type", "")).lower() == "redirect" and (action.get("redirect") or {}).get("protocol") == "HTTPS"
+        for action in actions or []
+    ]
+    return bool(redirects) and all(redirects)
 
 
 # Policy documents, read as IAM reads them: a JSON string or an object; ``Statement`` a list or one
@@ -1078,6 +1086,20 @@ def _s3_tls_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]
     ]
 
 
+def _listener_rules_https_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
+    """ELB.1 for what a listener's rules serve: a rule answers the requests it matches on its listener's
+    port and protocol, before the default action (ELB User Guide for ALBs, "Listener rules"), so a
+    forwarding rule on an HTTP listener that redirects by default still serves plain HTTP. Joined by the
+    rule's ``listenerArn`` to the listener's ``arn``: a rule on a listener of another stack is not seen."""
+    http = {props.get("arn") for t, props in resources if t in LISTENERS and listener_protocol(props) == "HTTP"}
+    return [
+        f"Listener rule {props.get('arn') or '(new)'} on the HTTP listener {props.get('listenerArn')} serves plain "
+        "HTTP; put it on the HTTPS listener, or make it redirect to HTTPS."
+        for t, props in resources
+        if t in LISTENER_RULES and props.get("listenerArn") in http and not redirects_to_https(props.get("actions"))
+    ]
+
+
 STACK_RULES: tuple[StackRule, ...] = (
     StackRule("ecr-lifecycle", "Every ECR repository has a lifecycle policy.", _ecr_lifecycle, anchors=("ECR.3",)),
     StackRule(
@@ -1098,6 +1120,12 @@ STACK_RULES: tuple[StackRule, ...] = (
         _world_ports_on_load_balancers_only,
         WORLD_OPEN_CONFIG,
         anchors=("EC2.18",),
+    ),
+    StackRule(
+        "elb-https-only-listener-rules",
+        "Rules on an HTTP listener only redirect to HTTPS, as its default action must (elb-https-only).",
+        _listener_rules_https_only,
+        anchors=("ELB.1",),
     ),
     StackRule(
         "s3-tls-only",

@@ -170,6 +170,7 @@ def test_dev_differs_from_prod_only_where_it_means_to_and_is_told_so() -> None:
         "elb-access-logs",
         "elb-deletion-protection",
         "elb-https-only",
+        "elb-https-only-listener-rules",  # the service's rule forwards on that HTTP listener
     }
 
 
