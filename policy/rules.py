@@ -1053,37 +1053,62 @@ def _services_alarmed(resources: Sequence[tuple[str, Props]], config: Config) ->
 _BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 
 
+def _only_insecure_transport(condition: Any) -> bool:
+    """Whether a Deny's condition is ``aws:SecureTransport`` false and nothing else. IAM ANDs the operators
+    of a block and the keys of an operator (IAM User Guide, "Creating a condition with multiple keys or
+    values"): any other test narrows the deny to the requests that also pass it (``aws:SourceVpce``: only
+    those through one endpoint), and leaves every other plain-HTTP request to the bucket's allows."""
+    if not isinstance(condition, Mapping) or list(condition) != ["Bool"]:
+        return False
+    tests = condition["Bool"]
+    if not isinstance(tests, Mapping) or [str(k).lower() for k in tests] != ["aws:securetransport"]:
+        return False
+    return "false" in (str(v).lower() for values in tests.values() for v in listed(values))
+
+
+#: The actions a TLS deny must name: every S3 action (``s3:*``) or every action (``*``). A narrower pattern
+#: (``s3:*Object``, ``s3:Get*``) leaves the bucket's other actions, ``s3:ListBucket`` among them, on plain HTTP.
+_EVERY_S3_ACTION = frozenset({"s3:*", "*"})
+
+
 def _refuses_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
-    """A Deny to everyone of every S3 action on the bucket and its objects when the request is not TLS."""
-    insecure = [
-        v for operator, tests in (statement.get("Condition") or {}).items() if operator == "Bool"
-        for k, values in (tests or {}).items() if k.lower() == "aws:securetransport" for v in listed(values)
-    ]  # fmt: skip
+    """A Deny to everyone of every S3 action on the bucket and its objects whenever the request is not TLS."""
     resources = listed(statement.get("Resource"))
     return (
         statement.get("Effect") == "Deny"
         and is_public(statement.get("Principal"))
-        and any(action_matches(a, "s3:GetObject") and action_matches(a, "s3:PutObject")
-                for a in listed(statement.get("Action")))
-        and "false" in (str(v).lower() for v in insecure)
+        and any(a.lower() in _EVERY_S3_ACTION for a in listed(statement.get("Action")))
+        and _only_insecure_transport(statement.get("Condition"))
         and all(any(arn_matches(r, arn) for r in resources) for arn in (bucket_arn, f"{bucket_arn}/any-object"))
-    )  # fmt: skip
+    )
+
+
+def _bucket_names(props: Props) -> set[str]:
+    """What a bucket policy's ``bucket`` may hold for this bucket: its name (``bucket``, also its ID, and
+    the tail of ``arn:aws:s3:::NAME``), and ``id`` where a caller gives it."""
+    arn = str(props.get("arn") or "")
+    names = {props.get("bucket"), props.get("id"), arn.split(":::", 1)[1] if ":::" in arn else None}
+    return {str(n) for n in names if n}
 
 
 def _s3_tls_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
-    """S3.5, AwsSolutions-S10: every bucket's policy denies requests that do not use TLS."""
-    policies = [
-        statement
-        for t, props in resources
-        if t in RESOURCE_POLICIES and t.startswith("aws:s3/")
-        for statement in statements(props.get("policy"))
-    ]
-    return [
-        f"S3 bucket {props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies s3:* when "
-        "aws:SecureTransport is false, on the bucket and its objects."
-        for t, props in resources
-        if t in _BUCKETS and not any(_refuses_plain_http(s, str(props.get("arn"))) for s in policies)
-    ]
+    """S3.5, AwsSolutions-S10: every bucket's policy denies requests that do not use TLS. A bucket policy
+    governs its own bucket only (S3 User Guide, "Bucket policies"), whatever its Resource says: each bucket
+    is held to its inline policy and the BucketPolicy naming it."""
+    policies = [(props.get("bucket"), props.get("policy")) for t, props in resources
+                if t == "aws:s3/bucketPolicy:BucketPolicy"]  # fmt: skip
+    found: list[str] = []
+    for t, props in resources:
+        if t not in _BUCKETS:
+            continue
+        names = _bucket_names(props)
+        documents = [props.get("policy"), *(policy for bucket, policy in policies if str(bucket) in names)]
+        if not any(_refuses_plain_http(s, str(props.get("arn"))) for d in documents for s in statements(d)):
+            found.append(
+                f"S3 bucket {props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies s3:* when "
+                "aws:SecureTransport is false, on the bucket and its objects."
+            )
+    return found
 
 
 def _listener_rules_https_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:

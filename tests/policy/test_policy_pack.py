@@ -766,7 +766,7 @@ def test_a_bucket_policy_that_refuses_plain_http_on_the_bucket_and_its_objects_p
     deny = {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
             "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # fmt: skip
-    policy = ("aws:s3/bucketPolicy:BucketPolicy", {"policy": json.dumps({"Statement": [deny]})})
+    policy = ("aws:s3/bucketPolicy:BucketPolicy", {"bucket": "logs", "policy": json.dumps({"Statement": [deny]})})
     assert [m for m in stack_violations([bucket, policy]) if m.startswith("s3-tls-only")] == []
 
 
