@@ -599,6 +599,10 @@ _ATTACHMENTS = (
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     "aws:iam/policyAttachment:PolicyAttachment",
+    # The exclusive forms attach the whole list ``policyArns`` (and detach every other).
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
 )
 ROLE = "aws:iam/role:Role"
 
@@ -607,7 +611,7 @@ def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[s
     """IAM.1, IAM.21, KMS.1, KMS.2, AwsSolutions-IAM4/IAM5: no AWS-managed policies, and no policy, inline
     or not, that grants every action, every resource or wildcard actions."""
     if resource_type in _ATTACHMENTS:
-        return _aws_managed(listed(props.get("policyArn")))
+        return _aws_managed([*listed(props.get("policyArn")), *listed(props.get("policyArns"))])
     if resource_type == ROLE:
         inline = [p.get("policy") for p in props.get("inlinePolicies") or [] if isinstance(p, Mapping)]
         return [*_aws_managed(listed(props.get("managedPolicyArns"))),
@@ -912,12 +916,44 @@ def _lambda_not_public(resource_type: str, props: Props, __: Config) -> list[str
     return []
 
 
+#: What gives an IAM user a long-lived credential, and what it is.
+USER_CREDENTIALS: Mapping[str, str] = {
+    "aws:iam/accessKey:AccessKey": "An access key is a long-lived credential (kept in the stack's state)",
+    "aws:iam/userLoginProfile:UserLoginProfile": "A login profile gives an IAM user a console password",
+    "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": "A service-specific credential is a "
+    "long-lived password (CodeCommit, Keyspaces, Bedrock)",
+    "aws:iam/signingCertificate:SigningCertificate": "A signing certificate is a long-lived credential of a user",
+    "aws:iam/sshKey:SshKey": "An SSH public key is a long-lived credential of a user (CodeCommit)",
+}
+#: What gives an IAM user permissions, by the input that names them (None: the resource itself does):
+#: policies inline or attached, and groups, whose policies their members get (IAM User Guide, "IAM user
+#: groups").
+USER_POLICIES: Mapping[str, str | None] = {
+    "aws:iam/userPolicy:UserPolicy": None,
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": None,
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": "policyNames",
+    "aws:iam/policyAttachment:PolicyAttachment": "users",
+}
+USER_GROUPS: Mapping[str, str] = {
+    "aws:iam/userGroupMembership:UserGroupMembership": "groups",
+    "aws:iam/groupMembership:GroupMembership": "users",
+}
+
+
 def _no_iam_users(resource_type: str, props: Props, __: Config) -> list[str]:
-    """IAM.2: no policies on IAM users; and no access keys, long-lived credentials that also land in the
-    stack's state (this project's identities are roles: OIDC from CI)."""
-    if resource_type == "aws:iam/accessKey:AccessKey":
-        return ["An access key is a long-lived credential (kept in the stack's state); use a role (OIDC from CI)."]
-    if resource_type == "aws:iam/policyAttachment:PolicyAttachment" and not props.get("users"):
+    """IAM.2: no policies on IAM users (nor groups that carry them); and no long-lived credentials of users
+    (access keys, which also land in the stack's state, console passwords, service-specific credentials,
+    signing certificates, SSH keys): this project's identities are roles (OIDC from CI). An exclusive list
+    left empty detaches everything: no finding."""
+    if resource_type in USER_CREDENTIALS:
+        return [f"{USER_CREDENTIALS[resource_type]}; use a role (OIDC from CI)."]
+    if resource_type in USER_GROUPS:
+        if not listed(props.get(USER_GROUPS[resource_type])):
+            return []
+        return ["An IAM user in a group gets the group's policies; give the permissions to a role the user assumes."]
+    key = USER_POLICIES[resource_type]
+    if key is not None and not listed(props.get(key)):
         return []
     return ["A policy attached to an IAM user; attach it to a role the user assumes."]
 
@@ -1064,13 +1100,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "iam-no-users",
-        "No policies on IAM users and no access keys: identities are roles.",
-        (
-            "aws:iam/userPolicy:UserPolicy",
-            "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-            "aws:iam/policyAttachment:PolicyAttachment",
-            "aws:iam/accessKey:AccessKey",
-        ),
+        "No policies or groups on IAM users and no long-lived user credentials (access keys, passwords, service "
+        "credentials, certificates, SSH keys): identities are roles.",
+        (*USER_POLICIES, *USER_GROUPS, *USER_CREDENTIALS),
         _no_iam_users,
         anchors=("IAM.2",),
     ),
