@@ -457,12 +457,24 @@ def every_resource(pattern: str) -> bool:
     return not has_literal(resource[typed.end() :], ":/")
 
 
+#: The operators that compare a key with a value: ``ArnEquals``, ``ArnLike`` and ``StringLike`` read ``*``
+#: and ``?`` in it as wildcards (IAM User Guide, "IAM JSON policy elements: Condition operators", ARN and
+#: string condition operators); ``StringEquals`` does not, but no ARN of a resource holds either.
+_COMPARING = ("ArnEquals", "ArnLike", "StringEquals", "StringLike")
+
+
 def scoped_by_condition(action: str, statement: Mapping[str, Any]) -> bool:
-    """Whether ``statement`` ties ``action`` to one resource with its ``CONDITION_SCOPED`` key."""
+    """Whether ``statement`` ties ``action`` to one resource with its ``CONDITION_SCOPED`` key: an ARN with
+    no wildcard (``*`` nor ``?``); condition keys are case-insensitive."""
     key = CONDITION_SCOPED.get(action)
     conditions = statement.get("Condition") or {}
-    values = [(conditions.get(operator) or {}).get(key) for operator in ("ArnEquals", "StringEquals")] if key else []
-    return any(isinstance(v, str) and v.startswith("arn:") and "*" not in v for v in values)
+    values = [
+        value
+        for operator in (_COMPARING if key else ())
+        for name, value in (conditions.get(operator) or {}).items()
+        if str(name).lower() == str(key).lower()
+    ]
+    return any(isinstance(v, str) and v.startswith("arn:") and not has_wildcard(v) for v in values)
 
 
 #: Condition operators that admit only requests whose key has one of the values: not the negated ones,
