@@ -111,11 +111,15 @@ def _service_strategy(_: str, props: Props, config: Config) -> list[str]:
     found: list[str] = []
     if props.get("launchType"):
         found.append(f"launchType {props['launchType']!r} conflicts with the strategy; remove launch_type.")
-    providers = {item.get("capacityProvider") for item in strategy}
-    if "FARGATE_SPOT" not in providers:
+    # Tasks beyond the base go to the providers by weight, none to one of weight 0 (ECS Developer Guide,
+    # "Capacity provider strategies"; API Reference, CapacityProviderStrategyItem.weight).
+    spot = [item for item in strategy if item.get("capacityProvider") == "FARGATE_SPOT"]
+    if not spot:
         found.append(
             "The strategy has no FARGATE_SPOT; add it with a weight > 0 to run the tasks beyond the base on Spot."
         )
+    elif not any(int(item.get("weight") or 0) > 0 for item in spot):
+        found.append("FARGATE_SPOT has weight 0, so no task beyond the base runs on Spot; give it a weight > 0.")
     minimum = int(config.get("minOnDemandBase", 0))
     base = sum(int(item.get("base") or 0) for item in strategy if item.get("capacityProvider") == "FARGATE")
     if base < minimum:
