@@ -13,8 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from go_json import go_containers
-from ingress import INGRESS_TYPES, ingress_rules
+# The engine runs the pack with policy/ on the path (policies.py: ``from rules import``); the program's tests
+# import this module as ``policy.rules``. Its readers come the same way it did.
+if __package__:
+    from .go_json import go_containers
+    from .ingress import INGRESS_TYPES, ingress_rules
+else:
+    from go_json import go_containers
+    from ingress import INGRESS_TYPES, ingress_rules
 
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
