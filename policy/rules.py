@@ -13,6 +13,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# The engine runs the pack with policy/ on the path (policies.py: ``from rules import``); the program's tests
+# import this module as ``policy.rules``. Its readers come the same way it did.
+if __package__:
+    from .go_json import go_containers
+    from .ingress import INGRESS_TYPES, ingress_rules
+else:
+    from go_json import go_containers
+    from ingress import INGRESS_TYPES, ingress_rules
+
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
 DEFAULT_LOAD_BALANCER_PORTS = [80, 443]
@@ -47,6 +56,16 @@ NO_RESOURCE_LEVEL = frozenset(
 CONDITION_SCOPED: Mapping[str, str] = {"ecs:ListTasks": "ecs:cluster"}
 #: Environment variable names that hold credentials: they belong in a container's "secrets".
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
+#: The names Security Hub's ECS.8 itself looks for: it runs AWS Config's ``ecs-no-environment-secrets``
+#: with ``secretKeys`` AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA (Security Hub User
+#: Guide, "Security Hub controls for Amazon ECS", ECS.8). ``ECS_ENGINE_AUTH_DATA`` holds private-registry
+#: credentials, and no word of ``SECRET_NAME`` is in it.
+ECS8_SECRET_KEYS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"})
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether an environment variable's name says it holds a credential."""
+    return bool(SECRET_NAME.search(name)) or name.upper() in ECS8_SECRET_KEYS
 
 
 #: ECS Exec is break-glass access: a stack that turns it on says so in its policy config, on both rules
@@ -98,11 +117,15 @@ def _service_strategy(_: str, props: Props, config: Config) -> list[str]:
     found: list[str] = []
     if props.get("launchType"):
         found.append(f"launchType {props['launchType']!r} conflicts with the strategy; remove launch_type.")
-    providers = {item.get("capacityProvider") for item in strategy}
-    if "FARGATE_SPOT" not in providers:
+    # Tasks beyond the base go to the providers by weight, none to one of weight 0 (ECS Developer Guide,
+    # "Capacity provider strategies"; API Reference, CapacityProviderStrategyItem.weight).
+    spot = [item for item in strategy if item.get("capacityProvider") == "FARGATE_SPOT"]
+    if not spot:
         found.append(
             "The strategy has no FARGATE_SPOT; add it with a weight > 0 to run the tasks beyond the base on Spot."
         )
+    elif not any(int(item.get("weight") or 0) > 0 for item in spot):
+        found.append("FARGATE_SPOT has weight 0, so no task beyond the base runs on Spot; give it a weight > 0.")
     minimum = int(config.get("minOnDemandBase", 0))
     base = sum(int(item.get("base") or 0) for item in strategy if item.get("capacityProvider") == "FARGATE")
     if base < minimum:
@@ -148,10 +171,6 @@ def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
     ]
 
 
-def _ports(props: Props) -> tuple[int, int]:
-    return int(props.get("fromPort") or 0), int(props.get("toPort") or 0)
-
-
 def is_world(cidr: Any, config: Config) -> bool:
     """True for a CIDR broader than the configured prefix lengths (0.0.0.0/0, 0.0.0.0/1, ::/16 ...)."""
     if not cidr:
@@ -168,39 +187,23 @@ def is_world(cidr: Any, config: Config) -> bool:
 #: (pulumi_aws ``alb/load_balancer.py``, ``alb/listener.py``), not the ``aws.lb`` ones.
 LOAD_BALANCERS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
 LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
-
-
-def _world_open(
-    cidr4: Any, cidr6: Any, ports: tuple[int, int], protocol: Any, allowed: Sequence[int], config: Config
-) -> list[str]:
-    opened = [c for c in (cidr4, cidr6) if is_world(c, config)]
-    if not opened:
-        return []
-    if str(protocol) in ("tcp", "6") and ports[0] == ports[1] and ports[0] in allowed:
-        return []
-    return [
-        f"Ingress from {opened[0]} on {protocol} ports {ports[0]}-{ports[1]}; only load-balancer listener ports "
-        f"{list(allowed)} may be open to the world. Admit a security group or specific CIDRs instead."
-    ]
+LISTENER_RULES = ("aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
 
 
 def _no_world_open_ingress(resource_type: str, props: Props, config: Config) -> list[str]:
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
-    if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-        return _world_open(
-            props.get("cidrIpv4"), props.get("cidrIpv6"), _ports(props), props.get("ipProtocol"), allowed, config
-        )
-    if resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule":
-        return _open_cidr_blocks(props, allowed, config) if props.get("type") == "ingress" else []
-    return [m for rule in props.get("ingress") or [] for m in _open_cidr_blocks(rule, allowed, config)]
-
-
-def _open_cidr_blocks(rule: Props, allowed: Sequence[int], config: Config) -> list[str]:
-    # Inline security-group rules and SecurityGroupRule resources share this shape.
-    blocks = [*(rule.get("cidrBlocks") or []), *(rule.get("ipv6CidrBlocks") or [])]
-    return [
-        m for block in blocks for m in _world_open(block, None, _ports(rule), rule.get("protocol"), allowed, config)
-    ]
+    found: list[str] = []
+    for rule in ingress_rules(resource_type, props):
+        opened = [c for c in rule.cidrs if is_world(c, config)]
+        single_tcp = rule.protocol in ("tcp", "6") and rule.ports[0] == rule.ports[1]
+        if opened and not (single_tcp and rule.ports[0] in allowed):
+            found += [
+                f"Ingress from {cidr} on {rule.protocol} ports {rule.ports[0]}-{rule.ports[1]}; only load-balancer "
+                f"listener ports {list(allowed)} may be open to the world. Admit a security group or specific "
+                "CIDRs instead."
+                for cidr in opened
+            ]
+    return found
 
 
 def _log_group_retention(_: str, props: Props, __: Config) -> list[str]:
@@ -238,12 +241,8 @@ def _is_root(user: Any) -> bool:
 
 
 def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]:
-    try:
-        containers = json.loads(props.get("containerDefinitions") or "[]")
-    except (TypeError, json.JSONDecodeError):
-        return []  # unknown during preview: checked again once known
     found: list[str] = []
-    for container in containers:
+    for container in _containers(props) or []:
         name = container.get("name", "?")
         timeout = container.get("stopTimeout")
         if timeout is None or not 0 < int(timeout) <= 120:
@@ -260,10 +259,9 @@ def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]
 
 
 def _containers(props: Props) -> list[Mapping[str, Any]] | None:
-    try:
-        return json.loads(props.get("containerDefinitions") or "[]")
-    except (TypeError, json.JSONDecodeError):
-        return None  # unknown during preview: checked again once known
+    """The container definitions as the provider reads them: keys in any case, the last of a field wins
+    (``go_json``); None while unknown during a preview (checked again once known)."""
+    return go_containers(props.get("containerDefinitions"))
 
 
 def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
@@ -281,7 +279,7 @@ def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
                 f"Container {name!r} has a writable root; set readonlyRootFilesystem (ECS Exec is what turns it off)."
             )
         for variable in container.get("environment") or []:
-            if SECRET_NAME.search(str(variable.get("name", ""))):
+            if is_secret_name(str(variable.get("name", ""))):
                 found.append(
                     f"Container {name!r} passes {variable['name']} as plain environment; pass it in 'secrets' from "
                     "SSM Parameter Store or Secrets Manager."
@@ -350,22 +348,29 @@ def _https_only(_: str, props: Props, __: Config) -> list[str]:
     later only. The provider takes ``protocol`` in any case and, when it is left out on an Application Load
     Balancer, creates an HTTP listener (terraform-provider-aws ``internal/service/elbv2/listener.go``:
     ``enum.ValidateIgnoreCase``, "Keep previous default of HTTP for Application Load Balancers")."""
-    protocol = str(props.get("protocol") or "HTTP").upper()
+    protocol = listener_protocol(props)
     if protocol in ("HTTPS", "TLS"):
         policy = str(props.get("sslPolicy") or "")
         if not accepts_only_tls12_or_later(policy):
             return [f"sslPolicy {policy or 'unset'!r} allows TLS before 1.2; use ELBSecurityPolicy-TLS13-1-2-2021-06."]
         return []
-    if protocol != "HTTP":
-        return []
-    actions = props.get("defaultActions") or []
-    redirects = [
-        str(action.get("type", "")).lower() == "redirect" and (action.get("redirect") or {}).get("protocol") == "HTTPS"
-        for action in actions
-    ]
-    if redirects and all(redirects):
+    if protocol != "HTTP" or redirects_to_https(props.get("defaultActions")):
         return []
     return ["The HTTP listener serves traffic; redirect it to HTTPS (a domain and certificate)."]
+
+
+def listener_protocol(props: Props) -> str:
+    """A listener's protocol as the provider takes it: in any case, HTTP when left out (``_https_only``)."""
+    return str(props.get("protocol") or "HTTP").upper()
+
+
+def redirects_to_https(actions: Any) -> bool:
+    """Whether a listener's (or a listener rule's) actions only redirect to HTTPS: none serves content."""
+    redirects = [
+        str(action.get("type", "")).lower() == "redirect" and (action.get("redirect") or {}).get("protocol") == "HTTPS"
+        for action in actions or []
+    ]
+    return bool(redirects) and all(redirects)
 
 
 # Policy documents, read as IAM reads them: a JSON string or an object; ``Statement`` a list or one
@@ -463,12 +468,24 @@ def every_resource(pattern: str) -> bool:
     return not has_literal(resource[typed.end() :], ":/")
 
 
+#: The operators that compare a key with a value: ``ArnEquals``, ``ArnLike`` and ``StringLike`` read ``*``
+#: and ``?`` in it as wildcards (IAM User Guide, "IAM JSON policy elements: Condition operators", ARN and
+#: string condition operators); ``StringEquals`` does not, but no ARN of a resource holds either.
+_COMPARING = ("ArnEquals", "ArnLike", "StringEquals", "StringLike")
+
+
 def scoped_by_condition(action: str, statement: Mapping[str, Any]) -> bool:
-    """Whether ``statement`` ties ``action`` to one resource with its ``CONDITION_SCOPED`` key."""
+    """Whether ``statement`` ties ``action`` to one resource with its ``CONDITION_SCOPED`` key: an ARN with
+    no wildcard (``*`` nor ``?``); condition keys are case-insensitive."""
     key = CONDITION_SCOPED.get(action)
     conditions = statement.get("Condition") or {}
-    values = [(conditions.get(operator) or {}).get(key) for operator in ("ArnEquals", "StringEquals")] if key else []
-    return any(isinstance(v, str) and v.startswith("arn:") and "*" not in v for v in values)
+    values = [
+        value
+        for operator in (_COMPARING if key else ())
+        for name, value in (conditions.get(operator) or {}).items()
+        if str(name).lower() == str(key).lower()
+    ]
+    return any(isinstance(v, str) and v.startswith("arn:") and not has_wildcard(v) for v in values)
 
 
 #: Condition operators that admit only requests whose key has one of the values: not the negated ones,
@@ -605,6 +622,10 @@ _ATTACHMENTS = (
     "aws:iam/userPolicyAttachment:UserPolicyAttachment",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
     "aws:iam/policyAttachment:PolicyAttachment",
+    # The exclusive forms attach the whole list ``policyArns`` (and detach every other).
+    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
 )
 ROLE = "aws:iam/role:Role"
 
@@ -613,7 +634,7 @@ def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[s
     """IAM.1, IAM.21, KMS.1, KMS.2, AwsSolutions-IAM4/IAM5: no AWS-managed policies, and no policy, inline
     or not, that grants every action, every resource or wildcard actions."""
     if resource_type in _ATTACHMENTS:
-        return _aws_managed(listed(props.get("policyArn")))
+        return _aws_managed([*listed(props.get("policyArn")), *listed(props.get("policyArns"))])
     if resource_type == ROLE:
         inline = [p.get("policy") for p in props.get("inlinePolicies") or [] if isinstance(p, Mapping)]
         return [*_aws_managed(listed(props.get("managedPolicyArns"))),
@@ -706,7 +727,9 @@ def _trust_scoped(_: str, props: Props, __: Config) -> list[str]:
     return found
 
 
-#: Where each resource type holds its resource policy.
+#: Where each resource type holds its resource policy: every pulumi_aws type whose input is an IAM JSON
+#: policy naming principals (``tests/policy/test_public_access_types.py`` finds them in the SDK and holds
+#: this map, with the ACL and permission types below, to them).
 RESOURCE_POLICIES: Mapping[str, str] = {
     "aws:s3/bucketPolicy:BucketPolicy": "policy",
     "aws:s3/bucket:Bucket": "policy",
@@ -720,18 +743,89 @@ RESOURCE_POLICIES: Mapping[str, str] = {
     "aws:secretsmanager/secretPolicy:SecretPolicy": "policy",
     "aws:secretsmanager/secret:Secret": "policy",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyDocument",
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": "accessPolicy",
     "aws:kms/key:Key": "policy",
     "aws:kms/keyPolicy:KeyPolicy": "policy",
+    "aws:kms/replicaKey:ReplicaKey": "policy",
+    "aws:kms/externalKey:ExternalKey": "policy",
+    "aws:kms/replicaExternalKey:ReplicaExternalKey": "policy",
     "aws:cloudwatch/eventBusPolicy:EventBusPolicy": "policy",
+    "aws:acmpca/policy:Policy": "policy",
+    "aws:amp/resourcePolicy:ResourcePolicy": "policyDocument",
+    "aws:apigateway/domainName:DomainName": "policy",
+    "aws:apigateway/restApi:RestApi": "policy",
+    "aws:apigateway/restApiPolicy:RestApiPolicy": "policy",
+    "aws:backup/vaultPolicy:VaultPolicy": "policy",
+    "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": "policy",
+    "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": "accessPolicy",
+    "aws:codeartifact/domainPermissions:DomainPermissions": "policyDocument",
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": "policyDocument",
+    "aws:codebuild/resourcePolicy:ResourcePolicy": "policy",
+    "aws:dsql/clusterPolicy:ClusterPolicy": "policy",
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": "policy",
+    "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": "policy",
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": "policy",
+    "aws:elasticsearch/domain:Domain": "accessPolicies",
+    "aws:elasticsearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:glacier/vault:Vault": "accessPolicy",
+    "aws:glacier/vaultLock:VaultLock": "policy",
+    "aws:glue/resourcePolicy:ResourcePolicy": "policy",
+    "aws:kinesis/resourcePolicy:ResourcePolicy": "policy",
+    "aws:lambda/resourcePolicy:ResourcePolicy": "policy",
+    "aws:mediastore/containerPolicy:ContainerPolicy": "policy",
+    "aws:msk/clusterPolicy:ClusterPolicy": "policy",
+    "aws:networkfirewall/resourcePolicy:ResourcePolicy": "policy",
+    "aws:oam/sinkPolicy:SinkPolicy": "policy",
+    "aws:opensearch/domain:Domain": "accessPolicies",
+    "aws:opensearch/domainPolicy:DomainPolicy": "accessPolicies",
+    "aws:opensearchingest/resourcePolicy:ResourcePolicy": "policy",
+    "aws:pinpoint/smsvoicev2ResourcePolicy:Smsvoicev2ResourcePolicy": "policy",
+    "aws:redshift/resourcePolicy:ResourcePolicy": "policy",
+    "aws:redshiftserverless/resourcePolicy:ResourcePolicy": "policy",
+    "aws:s3/accessPoint:AccessPoint": "policy",
+    "aws:s3/filesFileSystemPolicy:FilesFileSystemPolicy": "policy",
+    "aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy": "policy",
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": "policy",
+    "aws:s3control/accessPointPolicy:AccessPointPolicy": "policy",
+    "aws:s3control/bucketPolicy:BucketPolicy": "policy",
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": "policy",
+    "aws:s3tables/tableBucketPolicy:TableBucketPolicy": "resourcePolicy",
+    "aws:s3tables/tablePolicy:TablePolicy": "resourcePolicy",
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
+    "aws:schemas/registryPolicy:RegistryPolicy": "policy",
+    "aws:ses/identityPolicy:IdentityPolicy": "policy",
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": "policy",
+    "aws:vpclattice/authPolicy:AuthPolicy": "policy",
+    "aws:vpclattice/resourcePolicy:ResourcePolicy": "policy",
+    "aws:xray/resourcePolicy:ResourcePolicy": "policyDocument",
 }
+#: Types whose ``acl`` input takes a canned ACL (and a bucket's ``grants``, a bucket ACL's
+#: ``accessControlPolicy``, explicit grants).
+S3_ACLS = (
+    "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/bucketAcl:BucketAcl",
+    "aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketObject:BucketObject",
+    "aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/objectCopy:ObjectCopy",
+)  # fmt: skip
+#: The canned ACLs that grant to everyone (``AllUsers``) or to any AWS account (``AuthenticatedUsers``),
+#: which S3 counts as public (S3 User Guide, "Canned ACL" and "The meaning of \"public\"").
+PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+_PUBLIC_GRANTEES = frozenset({
+    "http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+})  # fmt: skip
+#: Types that add one statement to a resource's policy from a ``principal`` input, with how each may limit
+#: a ``*`` principal to an organization: an EventBridge bus permission's ``condition`` on
+#: ``aws:PrincipalOrgID`` (EventBridge API Reference, ``PutPermission``), a Lambda layer's
+#: ``organizationId`` (Lambda API Reference, ``AddLayerVersionPermission``).
+PERMISSIONS = (
+    "aws:cloudwatch/eventPermission:EventPermission",
+    "aws:lambda/layerVersionPermission:LayerVersionPermission",
+    "aws:signer/signingProfilePermission:SigningProfilePermission",
+)
 
 
-def _resource_policy_not_public(resource_type: str, props: Props, __: Config) -> list[str]:
-    """S3.2/S3.3, SNS.4, SQS.3, KMS.5 (and what IAM Access Analyzer calls public for ECR, Secrets Manager,
-    Logs, EventBridge): no Allow to every principal unless a condition names the callers (their account,
-    organization or source resource), no ``NotPrincipal`` with Allow."""
+def _public_statements(document: Any) -> list[str]:
     found: list[str] = []
-    for statement in filter(_allows, statements(props.get(RESOURCE_POLICIES[resource_type]))):
+    for statement in filter(_allows, statements(document)):
         actions = ", ".join(listed(statement.get("Action")) or listed(statement.get("NotAction")))
         if "NotPrincipal" in statement:
             found.append(f"NotPrincipal with Allow grants {actions} to everyone else; name the principals.")
@@ -740,6 +834,48 @@ def _resource_policy_not_public(resource_type: str, props: Props, __: Config) ->
                 f"{actions} granted to every principal ('*') with no condition naming the callers; name the "
                 "principal, or add aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID."
             )
+    return found
+
+
+def _public_acl(props: Props) -> list[str]:
+    found: list[str] = []
+    if str(props.get("acl") or "") in PUBLIC_CANNED_ACLS:
+        found.append(f"The canned ACL {props['acl']!r} grants to every user or every AWS account; use 'private' "
+                     "(or none: ACLs off with BucketOwnershipControls BucketOwnerEnforced).")  # fmt: skip
+    grants = [*(props.get("grants") or []), *((props.get("accessControlPolicy") or {}).get("grants") or [])]
+    uris = [str(g.get("uri") or (g.get("grantee") or {}).get("uri") or "") for g in grants]
+    found += [f"An ACL grant to {uri}; grant to named accounts, or turn ACLs off." for uri in uris
+              if uri in _PUBLIC_GRANTEES]  # fmt: skip
+    return found
+
+
+def _public_permission(props: Props) -> list[str]:
+    principal = str(props.get("principal") or "")
+    if principal != "*" and not _ANY_ACCOUNT.fullmatch(principal):
+        return []
+    condition = props.get("condition") or {}
+    organization = props.get("organizationId") or (
+        condition.get("value") if str(condition.get("key", "")).lower() == "aws:principalorgid"
+        and condition.get("type") == "StringEquals" else None
+    )  # fmt: skip
+    if organization and names_callers("aws:PrincipalOrgID", str(organization)):
+        return []
+    return [f"A permission for principal {principal!r} admits every AWS account; name the account, or limit it to "
+            "your organization."]  # fmt: skip
+
+
+def _resource_policy_not_public(resource_type: str, props: Props, __: Config) -> list[str]:
+    """S3.2/S3.3, SNS.4, SQS.3, KMS.5 (and what IAM Access Analyzer calls public for ECR, Secrets Manager,
+    Logs, EventBridge, and the other types of ``RESOURCE_POLICIES``): no Allow to every principal unless a
+    condition names the callers (their account, organization or source resource), no ``NotPrincipal``
+    with Allow; no public ACL (S3.2/S3.3 count ACLs too); no permission for ``*`` beyond an organization."""
+    found: list[str] = []
+    if resource_type in RESOURCE_POLICIES:
+        found += _public_statements(props.get(RESOURCE_POLICIES[resource_type]))
+    if resource_type in S3_ACLS:
+        found += _public_acl(props)
+    if resource_type in PERMISSIONS:
+        found += _public_permission(props)
     return found
 
 
@@ -803,12 +939,44 @@ def _lambda_not_public(resource_type: str, props: Props, __: Config) -> list[str
     return []
 
 
+#: What gives an IAM user a long-lived credential, and what it is.
+USER_CREDENTIALS: Mapping[str, str] = {
+    "aws:iam/accessKey:AccessKey": "An access key is a long-lived credential (kept in the stack's state)",
+    "aws:iam/userLoginProfile:UserLoginProfile": "A login profile gives an IAM user a console password",
+    "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": "A service-specific credential is a "
+    "long-lived password (CodeCommit, Keyspaces, Bedrock)",
+    "aws:iam/signingCertificate:SigningCertificate": "A signing certificate is a long-lived credential of a user",
+    "aws:iam/sshKey:SshKey": "An SSH public key is a long-lived credential of a user (CodeCommit)",
+}
+#: What gives an IAM user permissions, by the input that names them (None: the resource itself does):
+#: policies inline or attached, and groups, whose policies their members get (IAM User Guide, "IAM user
+#: groups").
+USER_POLICIES: Mapping[str, str | None] = {
+    "aws:iam/userPolicy:UserPolicy": None,
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": None,
+    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "policyArns",
+    "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": "policyNames",
+    "aws:iam/policyAttachment:PolicyAttachment": "users",
+}
+USER_GROUPS: Mapping[str, str] = {
+    "aws:iam/userGroupMembership:UserGroupMembership": "groups",
+    "aws:iam/groupMembership:GroupMembership": "users",
+}
+
+
 def _no_iam_users(resource_type: str, props: Props, __: Config) -> list[str]:
-    """IAM.2: no policies on IAM users; and no access keys, long-lived credentials that also land in the
-    stack's state (this project's identities are roles: OIDC from CI)."""
-    if resource_type == "aws:iam/accessKey:AccessKey":
-        return ["An access key is a long-lived credential (kept in the stack's state); use a role (OIDC from CI)."]
-    if resource_type == "aws:iam/policyAttachment:PolicyAttachment" and not props.get("users"):
+    """IAM.2: no policies on IAM users (nor groups that carry them); and no long-lived credentials of users
+    (access keys, which also land in the stack's state, console passwords, service-specific credentials,
+    signing certificates, SSH keys): this project's identities are roles (OIDC from CI). An exclusive list
+    left empty detaches everything: no finding."""
+    if resource_type in USER_CREDENTIALS:
+        return [f"{USER_CREDENTIALS[resource_type]}; use a role (OIDC from CI)."]
+    if resource_type in USER_GROUPS:
+        if not listed(props.get(USER_GROUPS[resource_type])):
+            return []
+        return ["An IAM user in a group gets the group's policies; give the permissions to a role the user assumes."]
+    key = USER_POLICIES[resource_type]
+    if key is not None and not listed(props.get(key)):
         return []
     return ["A policy attached to an IAM user; attach it to a role the user assumes."]
 
@@ -836,13 +1004,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "no-world-open-ingress",
         "No ingress from 0.0.0.0/0 or ::/0 except load-balancer listener ports.",
-        (
-            "aws:ec2/securityGroup:SecurityGroup",
-            # The VPC's default group takes the same inline rules (pulumi_aws ``ec2.DefaultSecurityGroup``).
-            "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-            "aws:ec2/securityGroupRule:SecurityGroupRule",
-            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-        ),
+        INGRESS_TYPES,  # every shape of ingress rule, the VPC's default group's among them (ingress.py)
         _no_world_open_ingress,
         WORLD_OPEN_CONFIG,
         anchors=("EC2.18", "EC2.19", "AwsSolutions-EC23"),
@@ -952,21 +1114,18 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "resource-policy-not-public",
-        "Bucket, repository, topic, queue, secret, log, key and event-bus policies grant nothing to every "
-        "principal without a condition naming the callers.",
-        tuple(RESOURCE_POLICIES),
+        "Resource policies (bucket, repository, topic, queue, secret, log, key, event-bus and every other kind) "
+        "grant nothing to every principal without a condition naming the callers; no public S3 ACL; no "
+        "permission for '*' beyond an organization.",
+        tuple(dict.fromkeys([*RESOURCE_POLICIES, *S3_ACLS, *PERMISSIONS])),
         _resource_policy_not_public,
         anchors=("S3.2", "S3.3", "SNS.4", "SQS.3", "KMS.5"),
     ),
     Rule(
         "iam-no-users",
-        "No policies on IAM users and no access keys: identities are roles.",
-        (
-            "aws:iam/userPolicy:UserPolicy",
-            "aws:iam/userPolicyAttachment:UserPolicyAttachment",
-            "aws:iam/policyAttachment:PolicyAttachment",
-            "aws:iam/accessKey:AccessKey",
-        ),
+        "No policies or groups on IAM users and no long-lived user credentials (access keys, passwords, service "
+        "credentials, certificates, SSH keys): identities are roles.",
+        (*USER_POLICIES, *USER_GROUPS, *USER_CREDENTIALS),
         _no_iam_users,
         anchors=("IAM.2",),
     ),
@@ -1008,24 +1167,20 @@ def _ecr_lifecycle(resources: Sequence[tuple[str, Props]], _: Config) -> list[st
 
 
 def _world_ports_on_load_balancers_only(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
-    """A listener port may be open to the world only on a security group a load balancer uses."""
+    """A listener port may be open to the world only on a security group a load balancer uses: every
+    shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike."""
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
     lb_groups = {g for t, p in resources if t in LOAD_BALANCERS for g in p.get("securityGroups") or []}
     found: list[str] = []
     for resource_type, props in resources:
-        if resource_type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-            opened = [c for c in (props.get("cidrIpv4"), props.get("cidrIpv6")) if is_world(c, config)]
-            group, port = props.get("securityGroupId"), _ports(props)
-        elif resource_type == "aws:ec2/securityGroupRule:SecurityGroupRule" and props.get("type") == "ingress":
-            opened = [c for c in props.get("cidrBlocks") or [] if is_world(c, config)]
-            group, port = props.get("securityGroupId"), _ports(props)
-        else:
-            continue
-        if opened and port[0] == port[1] and port[0] in allowed and group not in lb_groups:
-            found.append(
-                f"Port {port[0]} is open to {opened[0]} on {group}, which no load balancer uses; only a load "
-                "balancer's own security group may take traffic from the world."
-            )
+        for rule in ingress_rules(resource_type, props):
+            opened = [c for c in rule.cidrs if is_world(c, config)]
+            port = rule.ports
+            if opened and port[0] == port[1] and port[0] in allowed and rule.group not in lb_groups:
+                found.append(
+                    f"Port {port[0]} is open to {opened[0]} on {rule.group}, which no load balancer uses; only a "
+                    "load balancer's own security group may take traffic from the world."
+                )
     return found
 
 
@@ -1069,36 +1224,75 @@ def _services_alarmed(resources: Sequence[tuple[str, Props]], config: Config) ->
 _BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 
 
+def _only_insecure_transport(condition: Any) -> bool:
+    """Whether a Deny's condition is ``aws:SecureTransport`` false and nothing else. IAM ANDs the operators
+    of a block and the keys of an operator (IAM User Guide, "Creating a condition with multiple keys or
+    values"): any other test narrows the deny to the requests that also pass it (``aws:SourceVpce``: only
+    those through one endpoint), and leaves every other plain-HTTP request to the bucket's allows."""
+    if not isinstance(condition, Mapping) or list(condition) != ["Bool"]:
+        return False
+    tests = condition["Bool"]
+    if not isinstance(tests, Mapping) or [str(k).lower() for k in tests] != ["aws:securetransport"]:
+        return False
+    return "false" in (str(v).lower() for values in tests.values() for v in listed(values))
+
+
+#: The actions a TLS deny must name: every S3 action (``s3:*``) or every action (``*``). A narrower pattern
+#: (``s3:*Object``, ``s3:Get*``) leaves the bucket's other actions, ``s3:ListBucket`` among them, on plain HTTP.
+_EVERY_S3_ACTION = frozenset({"s3:*", "*"})
+
+
 def _refuses_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
-    """A Deny to everyone of every S3 action on the bucket and its objects when the request is not TLS."""
-    insecure = [
-        v for operator, tests in (statement.get("Condition") or {}).items() if operator == "Bool"
-        for k, values in (tests or {}).items() if k.lower() == "aws:securetransport" for v in listed(values)
-    ]  # fmt: skip
+    """A Deny to everyone of every S3 action on the bucket and its objects whenever the request is not TLS."""
     resources = listed(statement.get("Resource"))
     return (
         statement.get("Effect") == "Deny"
         and is_public(statement.get("Principal"))
-        and any(action_matches(a, "s3:GetObject") and action_matches(a, "s3:PutObject")
-                for a in listed(statement.get("Action")))
-        and "false" in (str(v).lower() for v in insecure)
+        and any(a.lower() in _EVERY_S3_ACTION for a in listed(statement.get("Action")))
+        and _only_insecure_transport(statement.get("Condition"))
         and all(any(arn_matches(r, arn) for r in resources) for arn in (bucket_arn, f"{bucket_arn}/any-object"))
-    )  # fmt: skip
+    )
+
+
+def _bucket_names(props: Props) -> set[str]:
+    """What a bucket policy's ``bucket`` may hold for this bucket: its name (``bucket``, also its ID, and
+    the tail of ``arn:aws:s3:::NAME``), and ``id`` where a caller gives it."""
+    arn = str(props.get("arn") or "")
+    names = {props.get("bucket"), props.get("id"), arn.split(":::", 1)[1] if ":::" in arn else None}
+    return {str(n) for n in names if n}
 
 
 def _s3_tls_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
-    """S3.5, AwsSolutions-S10: every bucket's policy denies requests that do not use TLS."""
-    policies = [
-        statement
-        for t, props in resources
-        if t in RESOURCE_POLICIES and t.startswith("aws:s3/")
-        for statement in statements(props.get("policy"))
-    ]
+    """S3.5, AwsSolutions-S10: every bucket's policy denies requests that do not use TLS. A bucket policy
+    governs its own bucket only (S3 User Guide, "Bucket policies"), whatever its Resource says: each bucket
+    is held to its inline policy and the BucketPolicy naming it."""
+    policies = [(props.get("bucket"), props.get("policy")) for t, props in resources
+                if t == "aws:s3/bucketPolicy:BucketPolicy"]  # fmt: skip
+    found: list[str] = []
+    for t, props in resources:
+        if t not in _BUCKETS:
+            continue
+        names = _bucket_names(props)
+        documents = [props.get("policy"), *(policy for bucket, policy in policies if str(bucket) in names)]
+        if not any(_refuses_plain_http(s, str(props.get("arn"))) for d in documents for s in statements(d)):
+            found.append(
+                f"S3 bucket {props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies s3:* when "
+                "aws:SecureTransport is false, on the bucket and its objects."
+            )
+    return found
+
+
+def _listener_rules_https_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
+    """ELB.1 for what a listener's rules serve: a rule answers the requests it matches on its listener's
+    port and protocol, before the default action (ELB User Guide for ALBs, "Listener rules"), so a
+    forwarding rule on an HTTP listener that redirects by default still serves plain HTTP. Joined by the
+    rule's ``listenerArn`` to the listener's ``arn``: a rule on a listener of another stack is not seen."""
+    http = {props.get("arn") for t, props in resources if t in LISTENERS and listener_protocol(props) == "HTTP"}
     return [
-        f"S3 bucket {props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies s3:* when "
-        "aws:SecureTransport is false, on the bucket and its objects."
+        f"Listener rule {props.get('arn') or '(new)'} on the HTTP listener {props.get('listenerArn')} serves plain "
+        "HTTP; put it on the HTTPS listener, or make it redirect to HTTPS."
         for t, props in resources
-        if t in _BUCKETS and not any(_refuses_plain_http(s, str(props.get("arn"))) for s in policies)
+        if t in LISTENER_RULES and props.get("listenerArn") in http and not redirects_to_https(props.get("actions"))
     ]
 
 
@@ -1122,6 +1316,12 @@ STACK_RULES: tuple[StackRule, ...] = (
         _world_ports_on_load_balancers_only,
         WORLD_OPEN_CONFIG,
         anchors=("EC2.18",),
+    ),
+    StackRule(
+        "elb-https-only-listener-rules",
+        "Rules on an HTTP listener only redirect to HTTPS, as its default action must (elb-https-only).",
+        _listener_rules_https_only,
+        anchors=("ELB.1",),
     ),
     StackRule(
         "s3-tls-only",

@@ -72,6 +72,16 @@ def cognito(**condition: Any) -> dict[str, Any]:
 
 
 AUD = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+HTTP_LISTENER = f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:listener/app/web/1/80"
+
+
+def containers(container: str) -> dict[str, Any]:
+    """An ARM64 Fargate task with one container written as given (its keys as written, duplicates kept)."""
+    return {"runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+            "requiresCompatibilities": ["FARGATE"], "containerDefinitions": f"[{container}]"}  # fmt: skip
+
+
 PUBLIC = {"AWS": "*"}
 
 IAM = "iam-least-privilege"
@@ -683,4 +693,64 @@ CORPUS: tuple[Case, ...] = (
             ),
         ),
     ),
-)
+    # The second review: what the provider's Go decoder reads, other ingress shapes, listener rules, narrowed
+    # TLS denies, resource policies of other types, exclusive attachments and user credentials, "?" in a
+    # condition, a Spot weight of 0.
+    case("pascal-case-privileged", "ecs-containers-hardened", "is privileged", TASK,
+         containers('{"name": "app", "user": "1000:1000", "stopTimeout": 30, "readonlyRootFilesystem": true, '
+                    '"logConfiguration": {"logDriver": "awslogs"}, "Privileged": true}')),
+    case("later-user-0-in-another-case", "containers-graceful-non-root", "runs as root", TASK,
+         containers('{"name": "app", "user": "1000:1000", "User": "0", "stopTimeout": 30}')),
+    case("pascal-case-environment-password", "ecs-containers-hardened", "passes DB_PASSWORD", TASK,
+         containers('{"name": "app", "Environment": [{"Name": "DB_PASSWORD", "Value": "x"}]}')),
+    case("ecs-engine-auth-data-in-environment", "ecs-containers-hardened", "passes ECS_ENGINE_AUTH_DATA", TASK,
+         containers('{"name": "app", "environment": [{"name": "ECS_ENGINE_AUTH_DATA", "value": "x"}]}')),
+    case("spot-of-weight-0", "ecs-service-spot-strategy", "give it a weight > 0", "aws:ecs/service:Service",
+         {"capacityProviderStrategies": [{"capacityProvider": "FARGATE", "base": 2, "weight": 1},
+                                         {"capacityProvider": "FARGATE_SPOT", "weight": 0}]}),
+    case("event-bus-permission-for-everyone", PUBLIC_POLICY, "admits every AWS account",
+         "aws:cloudwatch/eventPermission:EventPermission", {"principal": "*", "statementId": "all"}),
+    case("public-replica-key", PUBLIC_POLICY, "granted to every principal", "aws:kms/replicaKey:ReplicaKey",
+         {"policy": document(allow(Principal="*", Action="kms:Decrypt", Resource="*"))}),
+    case("public-read-write-bucket-acl", PUBLIC_POLICY, "grants to every user", "aws:s3/bucketAcl:BucketAcl",
+         {"bucket": "logs", "acl": "public-read-write"}),
+    case("public-log-destination", PUBLIC_POLICY, "granted to every principal",
+         "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy",
+         {"destinationName": "d", "accessPolicy": document(allow(Principal=PUBLIC, Action="logs:PutSubscriptionFilter",
+                                                                  Resource="*"))}),
+    case("admin-in-exclusive-role-attachments", IAM, "AWS-managed policy",
+         "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+         {"roleName": "app", "policyArns": [ADMIN]}),
+    case("exclusive-user-attachments", "iam-no-users", "attached to an IAM user",
+         "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+         {"userName": "bob", "policyArns": [f"arn:aws:iam::{ACCOUNT}:policy/deploy"]}),
+    case("user-console-password", "iam-no-users", "console password", "aws:iam/userLoginProfile:UserLoginProfile",
+         {"user": "bob"}),
+    case("list-tasks-on-a-cluster-pattern-of-question-marks", IAM, "ecs:ListTasks on every resource", ROLE_POLICY,
+         role_policy(allow(Action="ecs:ListTasks", Resource="*", Condition={
+             "ArnEquals": {"ecs:cluster": f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/????????"}}))),
+    Case("inline-ingress-443-on-a-task-group", "world-open-only-on-load-balancers", "no load balancer uses", (
+        ("aws:lb/loadBalancer:LoadBalancer", {"securityGroups": ["sg-alb"]}),
+        ("aws:ec2/securityGroup:SecurityGroup", {
+            "arn": f"arn:aws:ec2:us-east-1:{ACCOUNT}:security-group/sg-task",
+            "ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]}]}),
+    )),
+    Case("ipv6-rule-443-on-a-task-group", "world-open-only-on-load-balancers", "no load balancer uses", (
+        ("aws:lb/loadBalancer:LoadBalancer", {"securityGroups": ["sg-alb"]}),
+        ("aws:ec2/securityGroupRule:SecurityGroupRule", {"type": "ingress", "securityGroupId": "sg-task",
+         "protocol": "tcp", "fromPort": 443, "toPort": 443, "ipv6CidrBlocks": ["::/0"]}),
+    )),
+    Case("forwarding-rule-on-a-redirecting-http-listener", "elb-https-only-listener-rules", "serves plain HTTP", (
+        (LISTENER, {"arn": HTTP_LISTENER, "protocol": "HTTP", "defaultActions": [
+            {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]}),
+        ("aws:lb/listenerRule:ListenerRule", {"listenerArn": HTTP_LISTENER, "actions": FORWARD,
+         "conditions": [{"pathPattern": {"values": ["/*"]}}]}),
+    )),
+    Case("tls-deny-only-through-one-endpoint", "s3-tls-only", "plain-HTTP", (
+        ("aws:s3/bucket:Bucket", {"bucket": "logs", "arn": "arn:aws:s3:::logs"}),
+        ("aws:s3/bucketPolicy:BucketPolicy", {"bucket": "logs", "policy": document({
+            "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}, "StringEquals": {"aws:SourceVpce": "vpce-1"}}})}),
+    )),
+)  # fmt: skip

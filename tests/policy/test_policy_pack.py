@@ -170,6 +170,7 @@ def test_dev_differs_from_prod_only_where_it_means_to_and_is_told_so() -> None:
         "elb-access-logs",
         "elb-deletion-protection",
         "elb-https-only",
+        "elb-https-only-listener-rules",  # the service's rule forwards on that HTTP listener
     }
 
 
@@ -180,9 +181,13 @@ def test_the_example_service_beside_dev_differs_from_prod_only_in_its_public_tas
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_no_program_breaks_a_rule_the_corpus_exercises(program: str) -> None:
     """Not vacuous: those rules see the programs' roles, policies, trusts, listeners, buckets and log policies."""
-    report = stack_report(POLICY_STACK[program], run_config(program))
+    config = stack_policy_config(POLICY_STACK[program])
+    # maximal turns ECS Exec on, which its stack allows in its config (the documented opt-in).
+    config = with_ecs_exec_allowed(config) if program == "maximal" else config
+    report = stack_report(POLICY_STACK[program], run_config(program), config)
     found = rules_reported(report["mandatory"] + report["advisory"]) & {case.rule for case in CORPUS}
-    assert found <= ({"elb-https-only"} if POLICY_STACK[program] == "dev" else set())  # dev serves plain HTTP
+    plain_http = {"elb-https-only", "elb-https-only-listener-rules"}  # dev serves plain HTTP, its rule too
+    assert found <= (plain_http if POLICY_STACK[program] == "dev" else set())
 
 
 def test_the_rules_the_corpus_exercises_see_what_production_registers() -> None:
@@ -765,7 +770,7 @@ def test_a_bucket_policy_that_refuses_plain_http_on_the_bucket_and_its_objects_p
     deny = {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "s3:*",
             "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # fmt: skip
-    policy = ("aws:s3/bucketPolicy:BucketPolicy", {"policy": json.dumps({"Statement": [deny]})})
+    policy = ("aws:s3/bucketPolicy:BucketPolicy", {"bucket": "logs", "policy": json.dumps({"Statement": [deny]})})
     assert [m for m in stack_violations([bucket, policy]) if m.startswith("s3-tls-only")] == []
 
 
