@@ -73,6 +73,8 @@ CASES = [
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
     ({"minHealthyPercent": "101"}, "minHealthyPercent"),
     ({"maxPercent": "100"}, "maxPercent"),
+    ({"desiredCount": "4", "maxPercent": "120"}, "maxPercent"),  # a rolling deployment stuck at 4 tasks
+    ({"autoscaling": "true", "minCount": "1", "desiredCount": "4", "maxPercent": "150"}, "maxPercent"),  # ...at 1
     ({"heapPercent": "95"}, "heapPercent"),
     ({"uvThreadpoolSize": "0"}, "uvThreadpoolSize"),
     ({"mallocArenaMax": "100"}, "mallocArenaMax"),

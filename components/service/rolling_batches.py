@@ -1,0 +1,60 @@
+"""How far a rolling deployment may move at a task count, and the rule that it always can.
+
+ECS turns the service's percentages into task counts with opposite rounding (botocore ``ecs``
+``service-2.json``, ``DeploymentConfiguration``): ``maximumPercent`` is "an upper limit on the number of
+your service's tasks that are allowed in the RUNNING or PENDING state during a deployment, as a percentage
+of the desiredCount (rounded down to the nearest integer)", and ``minimumHealthyPercent`` "a lower limit on
+the number of your service's tasks that must remain in the RUNNING state during a deployment, as a
+percentage of the desiredCount (rounded up to the nearest integer)". At ``d`` tasks a rolling deployment
+moves only if it may start a task beside the ``d`` running ones (the ceiling above ``d``) or stop one of
+them (the floor below ``d``); otherwise it waits for ever (aws/containers-roadmap#485), e.g. one task with
+100/150 (``floor(1.5) = 1``, ``ceil(1.0) = 1``). No pulumi import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..errors import ConfigError
+
+
+def most_tasks(desired_count: int, max_percent: int) -> int:
+    """Tasks RUNNING or PENDING a deployment may have at ``desired_count``: ``maximumPercent``, rounded down."""
+    return desired_count * max_percent // 100
+
+
+def fewest_tasks(desired_count: int, min_healthy_percent: int) -> int:
+    """Tasks that must stay RUNNING at ``desired_count``: ``minimumHealthyPercent``, rounded up."""
+    return -(-desired_count * min_healthy_percent // 100)
+
+
+def progresses(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> bool:
+    """Whether a rolling deployment of ``desired_count`` tasks can take its first step: start a new task
+    or stop an old one."""
+    return (
+        most_tasks(desired_count, max_percent) > desired_count
+        or fewest_tasks(desired_count, min_healthy_percent) < desired_count
+    )
+
+
+def check_progress(counts: Iterable[int], *, min_healthy_percent: int, max_percent: int, counted: str) -> None:
+    """Refuse percentages with which a rolling deployment is stuck at one of ``counts``, the task counts the
+    service may run (``counted`` says where they come from); a count of 0 has nothing to replace. The
+    fewest tasks is the hardest case (the allowance grows with the count), so the advice is for it."""
+    stuck = sorted(d for d in set(counts) if d >= 1 and not progresses(
+        d, min_healthy_percent=min_healthy_percent, max_percent=max_percent))  # fmt: skip
+    if not stuck:
+        return
+    fewest = min(d for d in counts if d >= 1)
+    step = -(-100 // fewest)  # the least percentage of ``fewest`` that is one whole task
+    raise ConfigError(
+        "ServiceSpec.max_percent",
+        max_percent,
+        f"with ServiceSpec.min_healthy_percent {min_healthy_percent}, a value that lets a rolling deployment "
+        f"start or stop a task at every count the service may run ({counted}); at {stuck[0]} task(s) it can do "
+        f"neither: ECS rounds maximumPercent down (floor({stuck[0]} x {max_percent} / 100) = "
+        f"{most_tasks(stuck[0], max_percent)}) and minimumHealthyPercent up (ceil({stuck[0]} x "
+        f"{min_healthy_percent} / 100) = {fewest_tasks(stuck[0], min_healthy_percent)}) (botocore ecs "
+        f"DeploymentConfiguration). Set ServiceSpec.max_percent to {100 + step} or more, or "
+        f"ServiceSpec.min_healthy_percent to {100 - step}{' or less' if step < 100 else ''}",
+    )
