@@ -155,7 +155,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE_SPOT].weight",)),
     ConfigKey("stopTimeoutSeconds", "integer", FROM_SPEC, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum).", ("ServiceSpec.stop_timeout_seconds",)),
     ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days",)),
-    ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request.", ("HealthCheck.path",)),
+    ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request, as the app sees it: no . or .. segments, no leading //, no trailing ?.", ("HealthCheck.path",)),
     ConfigKey("healthCheckIntervalSeconds", "integer", FROM_SPEC, "Container health check interval (5-300).", ("HealthCheck.interval_seconds",)),
     ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
     ConfigKey("healthCheckRetries", "integer", FROM_SPEC, "Container health check retries (1-10).", ("HealthCheck.retries",)),

@@ -38,7 +38,8 @@ class HealthCheck:
     """Container health check (ECS ranges) and the path the load balancer checks too."""
 
     path: str = "/health"
-    """HTTP path requested on the container port. Default ``/health``."""
+    """HTTP path requested on the container port, in the form Node's URL parser leaves it (``alb_rules.WHATWG_FORM``).
+    Default ``/health``."""
     interval_seconds: int = 30
     """Seconds between checks (5-300). Default 30."""
     timeout_seconds: int = 5
