@@ -14,8 +14,12 @@ them (the floor below ``d``); otherwise it waits for ever (aws/containers-roadma
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from .autoscaling_rules import Autoscaling
 
 
 def most_tasks(desired_count: int, max_percent: int) -> int:
@@ -35,6 +39,19 @@ def progresses(desired_count: int, *, min_healthy_percent: int, max_percent: int
         most_tasks(desired_count, max_percent) > desired_count
         or fewest_tasks(desired_count, min_healthy_percent) < desired_count
     )
+
+
+def reachable_counts(desired_count: int, autoscaling: Autoscaling | None) -> tuple[set[int], str]:
+    """The task counts a deployment may start at, and where they come from: ``desired_count``, and with
+    autoscaling every count of its range and of each schedule's (which lie within it when valid)."""
+    if autoscaling is None:
+        return {desired_count}, f"ServiceSpec.desired_count {desired_count}"
+    ranges = [(autoscaling.min_count, autoscaling.max_count)]
+    ranges += [(schedule.min_count, schedule.max_count) for schedule in autoscaling.schedules]
+    counts = {desired_count} | {d for low, high in ranges for d in range(low, high + 1)}
+    counted = (f"ServiceSpec.desired_count {desired_count}, Autoscaling.min_count..Autoscaling.max_count "
+               f"{autoscaling.min_count}..{autoscaling.max_count} and its schedules' ranges")  # fmt: skip
+    return counts, counted
 
 
 def check_progress(counts: Iterable[int], *, min_healthy_percent: int, max_percent: int, counted: str) -> None:

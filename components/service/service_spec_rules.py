@@ -15,7 +15,7 @@ from .app_contract import reject_owned, shutdown_budget_seconds, worker_budget_s
 from .autoscaling_rules import check_desired
 from .deployment_strategy import check_rolling_percents
 from .env_tuning import check_untuned
-from .rolling_batches import check_progress
+from .rolling_batches import check_progress, reachable_counts
 from .secrets import check_names
 
 if TYPE_CHECKING:
@@ -49,21 +49,8 @@ def check_deployment_percents(spec: ServiceSpec) -> None:
             spec.route.deployment, min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent
         )
         return
-    counts, counted = reachable_counts(spec)
+    counts, counted = reachable_counts(spec.desired_count, spec.autoscaling)
     check_progress(counts, min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent, counted=counted)
-
-
-def reachable_counts(spec: ServiceSpec) -> tuple[set[int], str]:
-    """The task counts a deployment may start at, and where they come from: ``desired_count``, and with
-    autoscaling every count of its range and of each schedule's (which lie within it when valid)."""
-    scaling = spec.autoscaling
-    if scaling is None:
-        return {spec.desired_count}, f"ServiceSpec.desired_count {spec.desired_count}"
-    ranges = [(scaling.min_count, scaling.max_count), *((s.min_count, s.max_count) for s in scaling.schedules)]
-    counts = {spec.desired_count} | {d for low, high in ranges for d in range(low, high + 1)}
-    counted = (f"ServiceSpec.desired_count {spec.desired_count}, Autoscaling.min_count..Autoscaling.max_count "
-               f"{scaling.min_count}..{scaling.max_count} and its schedules' ranges")  # fmt: skip
-    return counts, counted
 
 
 def check_desired_count(spec: ServiceSpec) -> None:

@@ -11,9 +11,8 @@ from components.edge.route_spec import RouteSpec
 from components.errors import ConfigError
 from components.service.autoscaling_rules import Autoscaling, Schedule
 from components.service.deployment_strategy import DeploymentStrategy
-from components.service.rolling_batches import fewest_tasks, most_tasks, progresses
+from components.service.rolling_batches import fewest_tasks, most_tasks, progresses, reachable_counts
 from components.service.service_spec import ServiceSpec
-from components.service.service_spec_rules import reachable_counts
 from tests.models.aws_api import documentation
 from tests.models.ecs_rolling import ROUNDING, rolling_deploy
 
@@ -104,7 +103,7 @@ def test_every_spec_the_program_accepts_rolls_to_the_end_at_every_count_it_may_r
         assume(any("rounds maximumPercent down" in e.allowed for e in error.errors))
         assert any(not rolling_deploy(d, **percents).completed for d in counts_of(fields))
         return
-    assert reachable_counts(spec)[0] - {0} == counts_of(fields)
+    assert reachable_counts(spec.desired_count, spec.autoscaling)[0] - {0} == counts_of(fields)
     for d in counts_of(fields):
         outcome = rolling_deploy(d, **percents)
         assert outcome.completed, d
