@@ -68,6 +68,8 @@ CASES = [
     ({"healthCheckRetries": "11"}, "healthCheckRetries"),
     ({"healthCheckStartPeriodSeconds": "301"}, "healthCheckStartPeriodSeconds"),
     ({"healthCheckGracePeriodSeconds": "-1"}, "healthCheckGracePeriodSeconds"),
+    # Longer than the unhealthy-target alarm can wait out (a day of one-minute periods).
+    ({"alarms": "true", "healthCheckGracePeriodSeconds": "90000"}, "healthCheckGracePeriodSeconds"),
     ({"healthCheckPath": "health"}, "healthCheckPath"),
     ({"stopTimeoutSeconds": "121"}, "stopTimeoutSeconds"),
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
@@ -621,6 +623,8 @@ DEPENDENT = {
     frozenset({"listenerRulePriority", "deploymentSmokeTest"}),
     # An empty deploymentSmokeTestPath requests healthCheckPath: with it in error there is no path to match.
     frozenset({"healthCheckPath", "deploymentSmokeTestPath"}),
+    # The grace period is held to the alarms it sets on, which a shifting strategy without them lacks.
+    frozenset({"healthCheckGracePeriodSeconds", "deploymentStrategy"}),
 }  # fmt: skip
 
 
