@@ -7,8 +7,9 @@ of the desiredCount (rounded down to the nearest integer)", and ``minimumHealthy
 the number of your service's tasks that must remain in the RUNNING state during a deployment, as a
 percentage of the desiredCount (rounded up to the nearest integer)". At ``d`` tasks a rolling deployment
 moves only if it may start a task beside the ``d`` running ones (the ceiling above ``d``) or stop one of
-them (the floor below ``d``); otherwise it waits for ever (aws/containers-roadmap#485), e.g. one task with
-100/150 (``floor(1.5) = 1``, ``ceil(1.0) = 1``). No pulumi import.
+them (the floor below ``d``); otherwise it never starts (aws/containers-roadmap#333: one task at 50 %
+needs ``maximumPercent`` 200), e.g. one task with 100/150 (``floor(1.5) = 1``, ``ceil(1.0) = 1``). No pulumi
+import.
 """
 
 from __future__ import annotations
@@ -58,11 +59,12 @@ def check_progress(counts: Iterable[int], *, min_healthy_percent: int, max_perce
     """Refuse percentages with which a rolling deployment is stuck at one of ``counts``, the task counts the
     service may run (``counted`` says where they come from); a count of 0 has nothing to replace. The
     fewest tasks is the hardest case (the allowance grows with the count), so the advice is for it."""
-    stuck = sorted(d for d in set(counts) if d >= 1 and not progresses(
+    running = {d for d in counts if d >= 1}
+    stuck = sorted(d for d in running if not progresses(
         d, min_healthy_percent=min_healthy_percent, max_percent=max_percent))  # fmt: skip
     if not stuck:
         return
-    fewest = min(d for d in counts if d >= 1)
+    fewest = min(running)
     step = -(-100 // fewest)  # the least percentage of ``fewest`` that is one whole task
     raise ConfigError(
         "ServiceSpec.max_percent",
