@@ -38,7 +38,7 @@ from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
 from components.naming import account_unique
 from components.network.network_spec import NetworkSpec
-from components.observability.alarm_rules import Alarms
+from components.observability.alarm_rules import GRACE, Alarms, check_grace_period
 from components.security_group_quota import SecurityGroupQuota
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
@@ -155,14 +155,14 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("spotWeight", "integer", 1, "FARGATE_SPOT share of the tasks beyond the base (0-1000).", ("ServiceSpec.strategy[FARGATE_SPOT].weight",)),
     ConfigKey("stopTimeoutSeconds", "integer", FROM_SPEC, "Seconds between SIGTERM and SIGKILL (2-120, Fargate's maximum).", ("ServiceSpec.stop_timeout_seconds",)),
     ConfigKey("logRetentionDays", "integer", FROM_SPEC, "CloudWatch Logs retention in days (a CloudWatch retention value).", ("ServiceSpec.log_retention_days",)),
-    ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request.", ("HealthCheck.path",)),
+    ConfigKey("healthCheckPath", "string", FROM_SPEC, "HTTP path the container and load-balancer health checks request, as the app sees it: no . or .. segments, no leading //, no trailing ?.", ("HealthCheck.path",)),
     ConfigKey("healthCheckIntervalSeconds", "integer", FROM_SPEC, "Container health check interval (5-300).", ("HealthCheck.interval_seconds",)),
     ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
     ConfigKey("healthCheckRetries", "integer", FROM_SPEC, "Container health check retries (1-10).", ("HealthCheck.retries",)),
     ConfigKey("healthCheckStartPeriodSeconds", "integer", FROM_SPEC, "Container health check start period (0-300).", ("HealthCheck.start_period_seconds",)),
-    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts.", ("RouteSpec.health_check_grace_period_seconds",)),
+    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts; the unhealthy-target alarm waits it out too (at most 86280 with alarms: CloudWatch evaluates a day at most).", ("RouteSpec.health_check_grace_period_seconds",)),
     ConfigKey("minHealthyPercent", "integer", FROM_SPEC, "Deployment minimum healthy percent (0-100).", ("ServiceSpec.min_healthy_percent",)),
-    ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (at least 100, above minHealthyPercent, at most 2147483647: ECS takes a 32-bit integer).", ("ServiceSpec.max_percent",)),
+    ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (above minHealthyPercent, at most 2147483647: ECS takes a 32-bit integer). ECS rounds it down and minHealthyPercent up, so a rolling deploy must be able to start or stop a task at every count the service may run: one task needs 200, or minHealthyPercent 0.", ("ServiceSpec.max_percent",)),
     ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back), which need alarms: true, since only their deployment alarms roll them back. docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
     ConfigKey("canaryPercent", "string", "10", "canary: share of production traffic the new revision takes first, 0.1-100 in steps of 0.1.", ("DeploymentStrategy.canary_percent",)),
     ConfigKey("canaryBakeMinutes", "integer", FROM_SPEC, "canary: minutes at that share before the rest moves (0-1440).", ("DeploymentStrategy.canary_bake_minutes",)),
@@ -195,7 +195,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("accessLogs", "boolean", FROM_SPEC, "Load-balancer access logs to an S3 bucket of the stack's own (encrypted, private, expiring).", ("LoadBalancerSpec.access_logs",)),
     ConfigKey("accessLogRetentionDays", "integer", FROM_SPEC, "Days access logs are kept (1-3650).", ("LoadBalancerSpec.access_log_retention_days",)),
     ConfigKey("deletionProtection", "boolean", FROM_SPEC, "Load-balancer deletion protection: until it is turned off and applied, pulumi destroy fails at the load balancer, after deleting what depends on it (the service and its scaling, listeners and rules, alarms, dashboard, DNS alias). Also keeps the access-log bucket: turning accessLogs off leaves it in AWS, expiring its logs.", ("LoadBalancerSpec.deletion_protection",)),
-    ConfigKey("idleTimeoutSeconds", "integer", FROM_SPEC, "Load-balancer idle timeout (1-4000 s); the app's keep-alive and headers timeouts are set above it.", ("LoadBalancerSpec.idle_timeout_seconds",)),
+    ConfigKey("idleTimeoutSeconds", "integer", FROM_SPEC, "Load-balancer idle timeout (1-4000 s). The app's keep-alive is above 4000 s whatever it is, so a change rolls no task and the running tasks never close a connection the load balancer may reuse.", ("LoadBalancerSpec.idle_timeout_seconds",)),
     ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets). Chosen for good at the first deploy: another value (or another vpcCidr or vpcId) cannot be applied to a deployed stack, whose load balancer stays in its VPC; destroy the stack and deploy it again.", ("NetworkSpec.mode",)),
     ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24; /23 or larger with 5 or 6 availabilityZones, as EC2 creates subnets of /28 or larger; ELB recommends /27 public subnets for the load balancer: /24 with 2 AZs, /23 with 3 or 4, /22 with 5 or 6, or larger, and the plan warns below).", ("NetworkSpec.vpc_cidr",)),
     ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6). A deployed stack takes only 3 <-> 4 or 5 <-> 6 (each AZ keeps its subnets); any other change resizes subnets EC2 cannot replace in place (plan --diff: cannot be applied): destroy the stack and deploy it again.", ("NetworkSpec.availability_zones",)),
@@ -921,6 +921,8 @@ def load_settings(
     # service is built. A refused alarms key reads as off, so the check then names a failed key and is skipped.
     if (route := settings.service.route) is not None:
         r.part(lambda: check_rollback(route.deployment, alarms=settings.alarms is not None), lambda: None)
+        grace = route.health_check_grace_period_seconds
+        r.part(lambda: check_grace_period(GRACE, grace, alarms=settings.alarms is not None), lambda: None)
     _in_partition(r, region)
     # The provider passes default tags on unchecked: AWS would refuse them at the first create, after the push.
     default_tags = _default_tags(others or {})

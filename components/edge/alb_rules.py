@@ -86,8 +86,31 @@ def pattern_matches(pattern: str, path: str) -> bool:
     return re.fullmatch(regex, path.split("?", 1)[0], flags=re.DOTALL) is not None
 
 
+#: A dot-segment as the WHATWG URL Standard reads one ("single-dot URL path segment": ``.`` or ``%2e``,
+#: "double-dot URL path segment": ``..``, ``.%2e``, ``%2e.``, ``%2e%2e``, ASCII case-insensitive).
+_DOT_SEGMENT = re.compile(r"(?:\.|%2e){1,2}", re.IGNORECASE)
+#: What a path the app compares must not hold: Node's ``new URL(req.url, base)`` (the WHATWG URL parser,
+#: which docker/app/server.js uses) would rewrite it, so the configured path never equals the parsed one.
+WHATWG_FORM = (
+    "no leading // (read as a host: the app sees /), no . or .. segment, also written %2e (removed), no "
+    "trailing ? (an empty query is dropped) and no ' in the query (encoded as %27): the app compares the path "
+    "as Node's URL parser leaves it (WHATWG URL Standard, path and query state)"
+)
+
+
+def _rewritten(path: str) -> bool:
+    """Whether the WHATWG URL parser would not hand ``path`` (an ``_URL_PATH``) back as it is."""
+    before, sep, query = path.partition("?")
+    dots = any(_DOT_SEGMENT.fullmatch(segment) for segment in before.split("/")[1:])
+    # The special-query percent-encode set adds ' to the query's; the path's own set holds no other character
+    # _URL_PATH lets through.
+    return path.startswith("//") or dots or (sep and not query) or "'" in query
+
+
 def health_check_path(key: str, path: str) -> str:
-    """A URL path the ALB and the container health check can both request."""
+    """A URL path the ALB and the container health check can both request, and that the app, which parses
+    it with Node's URL (``WHATWG_FORM``), sees as configured: else it never matches and the check never passes,
+    or (``//health`` is ``/``) passes on another route that never answers 503 while draining."""
     if len(path) > MAX_HEALTH_CHECK_PATH or not _URL_PATH.fullmatch(path):
         raise ConfigError(
             key,
@@ -95,6 +118,8 @@ def health_check_path(key: str, path: str) -> str:
             f"a URL path starting with / of at most {MAX_HEALTH_CHECK_PATH} characters, "
             "without spaces, quotes, backslashes or other characters a URL must escape",
         )
+    if _rewritten(path):
+        raise ConfigError(key, path, f"a URL path the app sees as written: {WHATWG_FORM}")
     return path
 
 

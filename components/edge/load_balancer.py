@@ -52,7 +52,7 @@ class LoadBalancer(pulumi.ComponentResource):
     url: pulumi.Output[str]
     """``https://<domain>`` with a domain, else ``http://`` and the load balancer's DNS name."""
     idle_timeout_seconds: int
-    """The idle timeout; a service behind this listener sets its app's keep-alive above it."""
+    """The idle timeout; a service behind this listener keeps its app's connections open longer."""
     access_log_bucket: pulumi.Output[str] | None
     """The access logs' bucket (``<name>-logs-<suffix>``), to copy them out before a destroy deletes it
     (it is destroyed with its logs once deletion protection is off); None without access logs."""

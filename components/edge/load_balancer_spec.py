@@ -25,7 +25,7 @@ class LoadBalancerSpec:
     """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only). Default ``("0.0.0.0/0",)``."""
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
     """Seconds an idle connection stays open (1-4000); a routed service's app keeps its connections open
-    longer (``Route.idle_timeout_seconds``). Default 60."""
+    longer than the longest of these, so changing it rolls no task (``app_contract``). Default 60."""
     access_logs: bool = False
     """Write access logs to an S3 bucket of the component's own (SSE-S3, public access blocked, written only
     by ELB's log delivery for this account, expired after ``access_log_retention_days``). Default False."""

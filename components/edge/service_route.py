@@ -282,7 +282,7 @@ class ServiceRoute(pulumi.ComponentResource):
         # Named as the 0.4.0 ``ServiceAlarms`` named them, under which they were created.
         alarms_name = f"{name}-alarms"
         moved = pulumi.Alias(parent=pulumi.create_urn(alarms_name, SERVICE_ALARMS_TYPE, parent))
-        definitions = alarm_definitions(args.alarms)
+        definitions = alarm_definitions(args.alarms, grace_period_seconds=args.spec.health_check_grace_period_seconds)
         on_target = [d for d in definitions if d.watches == "target"]
         # The load balancer's own (one dimension): once per load balancer, by its owner's route.
         for d in (d for d in definitions if d.watches == "load_balancer" and args.route.alarm_on_load_balancer):

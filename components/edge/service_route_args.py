@@ -31,9 +31,9 @@ class Route:
     idle_timeout_seconds: pulumi.Input[int]
     """The load balancer's idle timeout: ``LoadBalancer.idle_timeout_seconds``, or another stack's
     ``idle_timeout_seconds`` output (a stack output's number arrives as a float: ``int()`` it); the app
-    keeps its connections open longer. Not judged here: ``LoadBalancerSpec`` held it to the ALB's range
-    where the load balancer was built. Required: a default would tell the app a timeout the load balancer
-    may not have, and a keep-alive under the ALB's idle timeout gives intermittent 502s."""
+    keeps its connections open longer, as it does for any idle timeout the ALB allows (``app_contract``:
+    a raised timeout needs no new revision). Not judged here: ``LoadBalancerSpec`` held it to the ALB's
+    range where the load balancer was built. Required: a route states which load balancer it joins."""
     alarm_on_load_balancer: bool = True
     """With alarms: whether this route's service also alarms on the load balancer's own 5xx
     (``HTTPCode_ELB_5XX_Count``, whose one dimension is the load balancer). Default True, for the stack that

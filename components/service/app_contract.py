@@ -5,11 +5,17 @@ values the ALB and ECS act on are the values the app acts on (``docs/app-contrac
 
 - ``PORT``: the container port the target group and the security group use.
 - ``HEALTH_CHECK_PATH``: the path the target group and the container health check request.
-- ``KEEP_ALIVE_TIMEOUT_MS`` above the ALB's idle timeout, ``HEADERS_TIMEOUT_MS`` above that: the ALB
-  reuses an idle connection until *its* timeout, so a target that closes it first (Node's default is
-  5 s against the ALB's 60 s) races the ALB's next request on it and the client gets a 502.
-  ``REQUEST_TIMEOUT_MS`` stays at Node's 300 s unless the headers timeout needs more (Node refuses a
-  headers timeout above the request timeout).
+- ``KEEP_ALIVE_TIMEOUT_MS`` above the longest idle timeout an ALB allows (4000 s), not the one it has:
+  the ALB reuses an idle connection until *its* timeout, so a target that closes it first (Node's
+  default is 5 s against the ALB's 60 s) races the ALB's next request on it and the client gets a 502
+  (ELB guide, "Connection idle timeout": set the application's keep-alive above the load balancer's idle
+  timeout). The ALB attribute changes in place while the old tasks still run, so a keep-alive derived
+  from the current timeout would sit below a raised one for the whole rollout; the ALB closes its idle
+  connections at its own timeout anyway, so the longer keep-alive holds nothing open longer.
+- ``HEADERS_TIMEOUT_MS`` and ``REQUEST_TIMEOUT_MS``: Node's defaults (60 s and 300 s), which bound a
+  request still arriving, not an idle connection (Node 22 checks them only while a request is in
+  progress: docker/app/test/alb.test.js shows an idle connection outliving both), and Node refuses a
+  headers timeout above the request timeout.
 - ``DRAIN_DELAY_MS``: after SIGTERM the app answers ``/health`` 503 and keeps serving this long, until
   the ALB has stopped sending requests: the longer of the deregistration delay and the time the ALB's
   health check takes to mark the target unhealthy (interval x unhealthy threshold).
@@ -33,9 +39,11 @@ TARGET_UNHEALTHY_THRESHOLD = 3
 MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT = 1, 4000
 #: The ALB's own default idle timeout (ELB API reference, ``idle_timeout.timeout_seconds``: 60).
 DEFAULT_IDLE_TIMEOUT = 60
-#: How far the app's keep-alive outlasts the ALB's idle timeout, and the headers timeout the keep-alive.
+#: How far the app's keep-alive outlasts the longest ALB idle timeout.
 KEEP_ALIVE_MARGIN_MS = 5_000
-HEADERS_MARGIN_MS = 1_000
+#: Node's ``server.headersTimeout`` and ``server.requestTimeout`` defaults ("the minimum between
+#: server.requestTimeout or 60000"; 300000: Node's http documentation).
+NODE_HEADERS_TIMEOUT_MS = 60_000
 NODE_REQUEST_TIMEOUT_MS = 300_000
 #: Seconds kept free at the end of stopTimeout, and the least time in-flight requests get to finish.
 EXIT_MARGIN_SECONDS = 5
@@ -114,12 +122,12 @@ def worker_budget_seconds(stop_timeout_seconds: int) -> int:
 
 
 def http_timeouts_ms(idle_timeout_seconds: int) -> dict[str, int]:
-    """Keep-alive above the ALB's idle timeout, headers above keep-alive, request at least Node's default.
-    Computed, not judged: the timeout is a load balancer's, which its ``LoadBalancerSpec`` held to the ALB's range."""
+    """Keep-alive above any idle timeout the ALB allows, so above ``idle_timeout_seconds`` before and after it
+    changes; headers and request timeouts Node's defaults. The route's idle timeout is not judged here (its
+    ``LoadBalancerSpec`` held it to the ALB's range): it is what the keep-alive must outlast, and does."""
     assert MIN_IDLE_TIMEOUT <= idle_timeout_seconds <= MAX_IDLE_TIMEOUT, "LoadBalancerSpec checks the range"
-    keep_alive = idle_timeout_seconds * 1000 + KEEP_ALIVE_MARGIN_MS
-    headers = keep_alive + HEADERS_MARGIN_MS
-    return {"keep_alive": keep_alive, "headers": headers, "request": max(NODE_REQUEST_TIMEOUT_MS, headers)}
+    keep_alive = MAX_IDLE_TIMEOUT * 1000 + KEEP_ALIVE_MARGIN_MS
+    return {"keep_alive": keep_alive, "headers": NODE_HEADERS_TIMEOUT_MS, "request": NODE_REQUEST_TIMEOUT_MS}
 
 
 def app_environment(

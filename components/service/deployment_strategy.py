@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, collect, raise_any
+from .rolling_batches import most_tasks
 
 if TYPE_CHECKING:
     import pulumi_aws as aws
@@ -170,10 +171,11 @@ class DeploymentStrategy:
     def peak_tasks(self, desired_count: int, max_percent: int) -> int:
         """Most tasks a deployment runs at once: blue and green side by side for the shift and the bake
         (the green revision scales up to the full desired count first: ECS lifecycle stage SCALE_UP), or
-        ``maxPercent`` of the desired count, rounded down, for a rolling one (DeploymentConfiguration)."""
+        ``maxPercent`` of the desired count, rounded down as ECS rounds it, for a rolling one
+        (``rolling_batches.most_tasks``)."""
         if self.shifts_traffic:
             return 2 * desired_count
-        return desired_count * max_percent // 100
+        return most_tasks(desired_count, max_percent)
 
     def overlap_minutes(self) -> int:
         """Minutes the old and new revisions both run once the new one is up (the shift and the bake)."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..edge.service_route_args import check_alarm_dimension
 from ..errors import ConfigError, collect
 from ..naming import task_names, unprefixed
-from ..observability.alarm_rules import Alarms
+from ..observability.alarm_rules import GRACE, Alarms, check_grace_period
 from .cluster_spec import ExistingCluster
 from .deployment_strategy import check_rollback
 from .service_access import check_secret_values
@@ -94,5 +94,9 @@ class FargateServiceArgs:
 
     def _check_rollback(self) -> None:
         # Before the service registers its first child, as the program does with its other mistakes.
-        if self.spec.route is not None:
-            check_rollback(self.spec.route.deployment, alarms=self.alarms is not None)
+        if (route := self.spec.route) is not None:
+            alarms = self.alarms is not None
+            collect(
+                lambda: check_rollback(route.deployment, alarms=alarms),
+                lambda: check_grace_period(GRACE, route.health_check_grace_period_seconds, alarms=alarms),
+            )

@@ -15,6 +15,7 @@ from .app_contract import reject_owned, shutdown_budget_seconds, worker_budget_s
 from .autoscaling_rules import check_desired
 from .deployment_strategy import check_rolling_percents
 from .env_tuning import check_untuned
+from .rolling_batches import check_progress, reachable_counts
 from .secrets import check_names
 
 if TYPE_CHECKING:
@@ -41,11 +42,15 @@ def check_shutdown(spec: ServiceSpec) -> None:
 
 
 def check_deployment_percents(spec: ServiceSpec) -> None:
-    """The rolling batch limits only with a rolling deployment (a worker, with no route, can only roll)."""
-    if spec.route is not None:
+    """The rolling batch limits only with a rolling deployment (a worker, with no route, can only roll), and
+    there they let it move at every task count the service may run (``rolling_batches``)."""
+    if spec.route is not None and spec.route.deployment.shifts_traffic:
         check_rolling_percents(
             spec.route.deployment, min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent
         )
+        return
+    counts, counted = reachable_counts(spec.desired_count, spec.autoscaling)
+    check_progress(counts, min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent, counted=counted)
 
 
 def check_desired_count(spec: ServiceSpec) -> None:

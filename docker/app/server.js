@@ -6,8 +6,9 @@
 // - GET /slow?ms=N: answers after N ms (bounded); lets tests hold a request in flight.
 // - BASE_PATH=/api serves the same routes under /api (behind a path-based listener rule).
 // - One JSON log line per request on stdout (CloudWatch Logs parses JSON).
-// - Keep-alive above the load balancer's idle timeout (KEEP_ALIVE_TIMEOUT_MS, HEADERS_TIMEOUT_MS,
-//   REQUEST_TIMEOUT_MS): the ALB reuses idle connections, and one the app closed first is a 502.
+// - Keep-alive above any idle timeout the load balancer allows (KEEP_ALIVE_TIMEOUT_MS; HEADERS_TIMEOUT_MS and
+//   REQUEST_TIMEOUT_MS bound a request in progress): the ALB reuses idle connections, and one the app
+//   closed first is a 502.
 // - SIGTERM (a task being stopped, Spot's two-minute notice included, which ECS deregisters first):
 //   /health answers 503 at once, every response says `connection: close`, and the server keeps serving
 //   for DRAIN_DELAY_MS in case the ALB still routes here; then it stops accepting, lets in-flight
@@ -35,8 +36,8 @@ function createApp({
   shutdownTimeoutMs = 100_000,
   basePath = '',
   healthPath = '/health',
-  keepAliveTimeoutMs = 65_000,
-  headersTimeoutMs = 66_000,
+  keepAliveTimeoutMs = 4_005_000,
+  headersTimeoutMs = 60_000,
   requestTimeoutMs = 300_000,
 } = {}) {
   let draining = false;
@@ -139,8 +140,8 @@ if (require.main === module) {
     shutdownTimeoutMs: envNumber('SHUTDOWN_TIMEOUT_MS', 100_000),
     basePath: (process.env.BASE_PATH || '').replace(/\/+$/, ''),
     healthPath: process.env.HEALTH_CHECK_PATH || '/health',
-    keepAliveTimeoutMs: envNumber('KEEP_ALIVE_TIMEOUT_MS', 65_000),
-    headersTimeoutMs: envNumber('HEADERS_TIMEOUT_MS', 66_000),
+    keepAliveTimeoutMs: envNumber('KEEP_ALIVE_TIMEOUT_MS', 4_005_000),
+    headersTimeoutMs: envNumber('HEADERS_TIMEOUT_MS', 60_000),
     requestTimeoutMs: envNumber('REQUEST_TIMEOUT_MS', 300_000),
   });
   for (const signal of ['SIGTERM', 'SIGINT']) {

@@ -524,7 +524,9 @@ class Driver:
         try:
             with self._step("redeploy with a changed environment"):
                 self._redeploy(stack, cluster, service)
-            with self._step("stop one task (a Spot-like stop)"):
+            # A scheduler stop: ECS waits for the target's deregistration before SIGTERM. A Spot interruption
+            # may not (docs/decisions.md, "Stopping a task"): this does not prove one loses no request.
+            with self._step("stop one task (a scheduler stop, StopTask)"):
                 self._stop_one_task(cluster, service)
             with self._step("up again changes nothing"):
                 require_no_changes(self._up(stack, self._plan.changed_environment)[0].summary.resource_changes)
@@ -545,7 +547,7 @@ class Driver:
         if len(tasks) < 2:
             raise AcceptanceError(f"{len(tasks)} task(s) running: stopping one needs another to serve meanwhile")
         self.report.stopped_task = tasks[0]
-        self._aws.stop_task(cluster, tasks[0], "graviton-node acceptance run: a Spot-like stop")
+        self._aws.stop_task(cluster, tasks[0], "graviton-node acceptance run: a scheduler stop")
         self._aws.wait_task_stopped(cluster, tasks[0])
         self._aws.wait_service_stable(cluster, service)
 

@@ -86,7 +86,7 @@ def run_health_check(definition: dict, port: int) -> subprocess.CompletedProcess
 
 @pytest.mark.parametrize(
     "path",
-    ["/health", "/it's-ok", "/x');process.exit(0);('", "/a?b=c&d='e'"],
+    ["/health", "/it's-ok", "/x');process.exit(0);('", "/a?b=c&d=e"],
     ids=["plain", "quote", "injection-attempt", "query"],
 )
 def test_the_health_check_requests_exactly_the_configured_path(mocked, path: str) -> None:

@@ -71,12 +71,16 @@ CASES = [
     ({"healthCheckRetries": "11"}, "healthCheckRetries"),
     ({"healthCheckStartPeriodSeconds": "301"}, "healthCheckStartPeriodSeconds"),
     ({"healthCheckGracePeriodSeconds": "-1"}, "healthCheckGracePeriodSeconds"),
+    # Longer than the unhealthy-target alarm can wait out (a day of one-minute periods).
+    ({"alarms": "true", "healthCheckGracePeriodSeconds": "90000"}, "healthCheckGracePeriodSeconds"),
     ({"healthCheckPath": "health"}, "healthCheckPath"),
     ({"stopTimeoutSeconds": "121"}, "stopTimeoutSeconds"),
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
     ({"minHealthyPercent": "101"}, "minHealthyPercent"),
     ({"maxPercent": "100"}, "maxPercent"),
     ({"maxPercent": "2147483648"}, "maxPercent"),  # ECS's BoxedInteger is 32 bits: the provider would wrap it
+    ({"desiredCount": "4", "maxPercent": "120"}, "maxPercent"),  # a rolling deployment stuck at 4 tasks
+    ({"autoscaling": "true", "minCount": "1", "desiredCount": "4", "maxPercent": "150"}, "maxPercent"),  # ...at 1
     ({"heapPercent": "95"}, "heapPercent"),
     ({"uvThreadpoolSize": "0"}, "uvThreadpoolSize"),
     ({"mallocArenaMax": "100"}, "mallocArenaMax"),
@@ -628,6 +632,8 @@ DEPENDENT = {
     frozenset({"listenerRulePriority", "deploymentSmokeTest"}),
     # An empty deploymentSmokeTestPath requests healthCheckPath: with it in error there is no path to match.
     frozenset({"healthCheckPath", "deploymentSmokeTestPath"}),
+    # The grace period is held to the alarms it sets on, which a shifting strategy without them lacks.
+    frozenset({"healthCheckGracePeriodSeconds", "deploymentStrategy"}),
 }  # fmt: skip
 
 

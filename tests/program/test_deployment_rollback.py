@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
+from components.service.app_contract import (
+    TARGET_HEALTH_INTERVAL_SECONDS,
+    TARGET_HEALTHY_THRESHOLD,
+    TARGET_UNHEALTHY_THRESHOLD,
+)
 from components.service.deployment_strategy import API_STRATEGY, ROLLING
+from tests.models.cloudwatch import alarm_metrics, alarm_states
+from tests.models.target_health import target_states, unhealthy_host_count
 from tests.program.stacks import PROGRAMS, recorded_run, run_config
 from tools.offline import Run
 
@@ -77,3 +84,26 @@ def test_a_service_without_alarms_or_a_rolling_strategy_would_be_found() -> None
     assert rollback_methods(off | {"alarms": {"alarmNames": ["a"], "enable": True, "rollback": True}}, {"a"}) == {
         "deployment alarms"
     }
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_deployment_alarm_rolls_back_an_app_that_answers_within_its_services_grace_period(name: str) -> None:
+    """Each registered deployment alarm, as sent, over a new target whose app answers at the last second of
+    the service's ``healthCheckGracePeriodSeconds`` (``tests/models/target_health.py``), at every phase of
+    the target group's checks against CloudWatch's minutes: none fires (the 5xx alarm sees no request from a
+    target that is not yet healthy, so it sees nothing)."""
+    run = run_of(name)
+    alarms = {r.outputs.get("name"): r.inputs for r in run.mocks.resources if r.type == ALARM}
+    for service, _ in services(run):
+        grace = service.get("healthCheckGracePeriodSeconds") or 0
+        for alarm_name in (service.get("alarms") or {}).get("alarmNames") or ():
+            alarm = alarms[alarm_name]
+            metrics = alarm_metrics(alarm)
+            for registered_at in range(0, 60, 5):
+                states = target_states(registered_at=registered_at, ready_at=max(grace - 1, 0),
+                                       interval=TARGET_HEALTH_INTERVAL_SECONDS,
+                                       healthy_threshold=TARGET_HEALTHY_THRESHOLD,
+                                       unhealthy_threshold=TARGET_UNHEALTHY_THRESHOLD, until=30 * 60)  # fmt: skip
+                unhealthy = unhealthy_host_count(states)
+                series = {m: unhealthy if m[1] == "UnHealthyHostCount" else [None] * len(unhealthy) for m in metrics}
+                assert "ALARM" not in alarm_states(alarm, series), (name, alarm_name, registered_at)

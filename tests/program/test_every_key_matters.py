@@ -87,7 +87,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "healthCheckStartPeriodSeconds": ({}, {"healthCheckStartPeriodSeconds": "30"}),
     "healthCheckGracePeriodSeconds": ({}, {"healthCheckGracePeriodSeconds": "120"}),
     "minHealthyPercent": ({}, {"minHealthyPercent": "50"}),
-    "maxPercent": ({}, {"maxPercent": "150"}),
+    "maxPercent": ({}, {"maxPercent": "250"}),  # the dev stack runs 1 task: 150 % of it rounds down to 1
     "deploymentStrategy": (ALARMS, CANARY),
     "canaryPercent": (CANARY, CANARY | {"canaryPercent": "2.5"}),
     "canaryBakeMinutes": (CANARY, CANARY | {"canaryBakeMinutes": "15"}),

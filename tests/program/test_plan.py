@@ -125,8 +125,20 @@ def test_a_diff_shows_only_what_a_config_change_does(capsys: pytest.CaptureFixtu
 def test_a_diff_names_an_environment_change_by_variable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     saved = tmp_path / "before.json"
     saved.write_text(plan(capsys, "--json")[1])
-    out = plan(capsys, "--set", "idleTimeoutSeconds=120", "--diff", str(saved))[1]
-    assert '    containerDefinitions[0].environment.KEEP_ALIVE_TIMEOUT_MS: "65000" -> "125000"' in out
+    out = plan(capsys, "--set", "deregistrationDelaySeconds=60", "--diff", str(saved))[1]
+    assert '    containerDefinitions[0].environment.DRAIN_DELAY_MS: "45000" -> "60000"' in out
+
+
+def test_raising_the_idle_timeout_changes_the_load_balancer_and_rolls_no_task(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The app's keep-alive outlasts any idle timeout the ALB allows (app_contract): the old tasks, which keep
+    running while the attribute changes in place, already outlast the new one, and no new revision is needed."""
+    saved = tmp_path / "before.json"
+    saved.write_text(plan(capsys, "--json")[1])
+    out = plan(capsys, "--set", "idleTimeoutSeconds=4000", "--diff", str(saved))[1]
+    assert "    idleTimeout: 60 -> 4000" in out
+    assert "containerDefinitions" not in out and "TaskDefinition" not in out
 
 
 def test_a_diff_says_which_changes_the_engine_ignores_and_replaces_no_target_group_for_a_new_container_port(
@@ -141,11 +153,26 @@ def test_a_diff_says_which_changes_the_engine_ignores_and_replaces_no_target_gro
     assert "    fromPort: 3000 -> 8080" in lines
 
 
+#: What every routed 0.4.0 stack's task definition changes on upgrade: the app's keep-alive outlasts any idle
+#: timeout the ALB allows, and its headers timeout is Node's (components/service/app_contract.py). One new
+#: revision, one rolling deploy.
+KEEP_ALIVE_CHANGE = (
+    'containerDefinitions[0].environment.HEADERS_TIMEOUT_MS: "66000" -> "60000", '
+    'containerDefinitions[0].environment.KEEP_ALIVE_TIMEOUT_MS: "65000" -> "4005000"'
+)
+
+
+def past_0_4_0(out: str) -> list[str]:
+    """A diff against a 0.4.0 baseline, less the new task revision the keep-alive alone makes."""
+    return [line for line in out.splitlines() if not (line.startswith("new revision ") and line.endswith(
+        f"-app-task  ({KEEP_ALIVE_CHANGE})"))]  # fmt: skip
+
+
 def test_a_diff_against_the_urns_says_an_az_count_that_resizes_the_subnets_cannot_be_applied(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "prod.json")
-    lines = plan(capsys, "--stack", "prod", "--set", "availabilityZones=2", "--diff", baseline)[1].splitlines()
+    lines = past_0_4_0(plan(capsys, "--stack", "prod", "--set", "availabilityZones=2", "--diff", baseline)[1])
     (line,) = lines
     assert line.startswith(
         "!! urn:pulumi:prod::graviton-node::graviton-node:network:Network$awsx:ec2:Vpc::prod-net-vpc"
@@ -167,7 +194,7 @@ def test_a_diff_says_which_replacement_deletes_the_old_resource_before_creating_
 ) -> None:
     """pulumi-aws replaces an ECR lifecycle policy delete-first: for a while the repository has none."""
     baseline = str(ROOT / "tests" / "program" / "fixtures" / "urns" / "dev.json")
-    (line,) = plan(capsys, "--set", "keepBuilds=7", "--diff", baseline)[1].splitlines()
+    (line,) = past_0_4_0(plan(capsys, "--set", "keepBuilds=7", "--diff", baseline)[1])
     assert line.startswith("-/+ ") and "LifecyclePolicy::dev-app-lifecycle" in line
     assert line.endswith("  [deleted before its replacement is created]")
 
@@ -230,7 +257,9 @@ def test_set_takes_the_region_too_and_what_must_live_there_is_checked_against_it
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_a_diff_against_the_0_4_0_urns_shows_no_replacement(capsys: pytest.CaptureFixture[str], stack: str) -> None:
     baseline = Path(__file__).parent / "fixtures" / "urns" / f"{stack}.json"
-    assert plan(capsys, "--stack", stack, "--diff", str(baseline))[1] == "no replacements\n"
+    revision = (f"new revision urn:pulumi:{stack}::graviton-node::graviton-node:fargate_service:FargateService$"
+                f"aws:ecs/taskDefinition:TaskDefinition::{stack}-app-task  ({KEEP_ALIVE_CHANGE})")  # fmt: skip
+    assert plan(capsys, "--stack", stack, "--diff", str(baseline))[1] == f"{revision}\nno replacements\n"
 
 
 def test_a_new_capacity_provider_strategy_against_the_0_4_0_urns_updates_the_service_in_place(
@@ -238,7 +267,7 @@ def test_a_new_capacity_provider_strategy_against_the_0_4_0_urns_updates_the_ser
 ) -> None:
     """The service sets force_new_deployment, which is all the provider asks of a strategy change."""
     baseline = Path(__file__).parent / "fixtures" / "urns" / "dev.json"
-    assert plan(capsys, "--set", "fargateBase=1", "--diff", str(baseline))[1] == "no replacements\n"
+    assert past_0_4_0(plan(capsys, "--set", "fargateBase=1", "--diff", str(baseline))[1]) == ["no replacements"]
 
 
 def _baseline_with(stack: str, type_token: str, path: str, value: object) -> dict[str, object]:
@@ -261,7 +290,7 @@ def test_a_diff_against_the_urns_shows_a_kept_resource_whose_replace_on_change_i
 ) -> None:
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(_baseline_with("dev", type_token, path, was)))
-    replaced = plan(capsys, "--diff", str(saved))[1].splitlines()[0]
+    replaced = past_0_4_0(plan(capsys, "--diff", str(saved))[1])[0]
     assert replaced.startswith("-/+ urn:pulumi:dev::") and f"{type_token}::" in replaced
     assert f"  ({path}: {shown}" in replaced
 
@@ -274,8 +303,11 @@ def test_a_diff_against_the_urns_lists_what_a_replacement_replaces_in_turn_as_kn
     lines = plan(capsys, "--diff", str(saved))[1].splitlines()
     service = "urn:pulumi:dev::graviton-node::graviton-node:fargate_service:FargateService$"
     role = f"{service}aws:iam/role:Role::dev-app-exec-role"
-    assert lines[0].startswith(f"-/+ {role}  (path: ")
-    assert lines[1:] == [
+    # The task definition is a new revision of its own against 0.4.0 (KEEP_ALIVE_CHANGE), listed first too.
+    assert lines[0] == (f"new revision {service}aws:ecs/taskDefinition:TaskDefinition::dev-app-task  "
+                        f"({KEEP_ALIVE_CHANGE})")  # fmt: skip
+    assert lines[1].startswith(f"-/+ {role}  (path: ")
+    assert lines[2:] == [
         f"new revision {service}aws:ecs/taskDefinition:TaskDefinition::dev-app-task  "
         f"(knock-on: executionRoleArn takes an output of {role})",
         f"-/+ {service}aws:iam/rolePolicy:RolePolicy::dev-app-exec-policy  (knock-on: role takes an output of {role})",
@@ -288,7 +320,10 @@ def test_a_diff_against_the_urns_lists_a_changed_task_definition_as_a_new_revisi
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(_baseline_with("dev", "aws:ecs/taskDefinition:TaskDefinition", "cpu", "512")))
     (revision, verdict) = plan(capsys, "--diff", str(saved))[1].splitlines()
-    assert revision.startswith("new revision urn:pulumi:dev::") and '(cpu: "512" -> "1024")' in revision
+    assert (
+        revision.startswith("new revision urn:pulumi:dev::")
+        and f'({KEEP_ALIVE_CHANGE}, cpu: "512" -> "1024")' in revision
+    )
     assert verdict == "no replacements"
 
 
@@ -321,7 +356,7 @@ def test_a_diff_shows_both_recorded_resources_one_new_resource_answers_as_replac
     document["resources"].append({**old, "urn": moved["urn"]})
     saved = tmp_path / "before.json"
     saved.write_text(json.dumps(document))
-    assert plan(capsys, "--diff", str(saved))[1].splitlines() == [
+    assert past_0_4_0(plan(capsys, "--diff", str(saved))[1]) == [
         f"-/+ {old['urn']}  ({moved['urn']} answers 2 recorded URNs)",
         f"-/+ {moved['urn']}  ({moved['urn']} answers 2 recorded URNs)",
     ]

@@ -94,15 +94,24 @@ def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_
     assert not problems, "\n".join(problems)
 
 
-#: What today's code gives each 0.4.0 stack anew: nothing, but the maximal stack's multi-platform index,
-#: whose tag is the build's (components/image/build_tag.py) and the app's sources changed since 0.4.0.
-#: A new task definition revision here would mean the split changed what every existing service runs.
+#: What today's code gives each 0.4.0 stack anew: the maximal stack's multi-platform index, whose tag is the
+#: build's (components/image/build_tag.py) and the app's sources changed since 0.4.0; and one task definition
+#: revision for each service the platform routes, whose environment now keeps the app's connections open
+#: above any idle timeout the ALB allows (KEEP_ALIVE_TIMEOUT_MS, HEADERS_TIMEOUT_MS: app_contract), so that a
+#: change of the idle timeout never again needs one. Any other new revision would mean the split changed
+#: what every existing service runs. (The second service's values are references to the platform's
+#: ``environment`` output, recorded as such: its new revision follows the platform's.)
+_TASK = (
+    "urn:pulumi:{0}::graviton-node::graviton-node:fargate_service:FargateService$aws:ecs/taskDefinition:"
+    "TaskDefinition::{0}-app-task"
+)
 REDEPLOYED = {
-    "dev": set(),
-    "prod": set(),
+    "dev": {f"new revision {_TASK.format('dev')}"},
+    "prod": {f"new revision {_TASK.format('prod')}"},
     "maximal": {
         "new build urn:pulumi:prod::graviton-node::graviton-node:app_image:AppImage"
-        "$docker-build:index:Index::prod-app-index"
+        "$docker-build:index:Index::prod-app-index",
+        f"new revision {_TASK.format('prod')}",
     },
     "second-service": set(),
 }

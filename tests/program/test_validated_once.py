@@ -105,6 +105,8 @@ def test_the_rules_and_what_they_call_are_found_in_the_rule_module() -> None:
     assert {"shutdown_budget_seconds", "check_rolling_percents", "check_desired", "check_names"} <= CALLEES.keys()
 
 
+#: What only a rolling deployment's batch limits run (``rolling_batches``): a shifting one has its own rule.
+ROLLING_ONLY = {"reachable_counts", "check_progress"}
 #: A stack with everything on: a route with a shifting strategy and a test header, autoscaling, secrets.
 EVERYTHING = MAXIMAL | {"autoscaling": "true"}
 
@@ -115,8 +117,10 @@ def test_each_rule_runs_once_for_the_stack_s_service_from_config_to_registered_r
     run = run_program("prod", EVERYTHING, secret_keys=list(MAXIMAL_SECRET_KEYS))
     assert run.mocks.one("aws:ecs/service:Service")
     assert {name: counted[name] for name in RULES} == dict.fromkeys(RULES, 1)
-    # A worker's budget is the routed service's drain for a service without a route: not this one's.
-    assert {name: counted[name] for name in CALLEES} == {name: int(name != "worker_budget_seconds") for name in CALLEES}
+    # A worker's budget is the routed service's drain for a service without a route, and the batches that must
+    # move are a rolling deployment's: not this one's.
+    skipped = {"worker_budget_seconds", *ROLLING_ONLY}
+    assert {name: counted[name] for name in CALLEES} == {name: int(name not in skipped) for name in CALLEES}
 
 
 def test_each_rule_runs_once_for_a_worker_built_by_hand(counted: Counter[str]) -> None:
@@ -124,7 +128,7 @@ def test_each_rule_runs_once_for_a_worker_built_by_hand(counted: Counter[str]) -
     counted.clear()  # the platform's own service, if this run made it
     run_program(STACKS["worker"], mocks=mocks, root=EXAMPLES["worker"])
     assert {name: counted[name] for name in RULES} == dict.fromkeys(RULES, 1)
-    ran = {"worker_budget_seconds", "check_desired", "check_names", "reject_owned", "check_untuned"}
+    ran = {"worker_budget_seconds", "check_desired", "check_names", "reject_owned", "check_untuned", *ROLLING_ONLY}
     assert {name: counted[name] for name in CALLEES} == {name: int(name in ran) for name in CALLEES}
 
 
@@ -215,6 +219,9 @@ TWICE_ALLOWED = {
     "components.service.deployment_strategy.check_rollback": "a shifting strategy without alarms is the "
     "program's config mistake, reported with the others (settings.py); FargateServiceArgs again when built, as "
     "check_alarm_dimension above",
+    "components.observability.alarm_rules.check_grace_period": "a grace period the unhealthy-target alarm "
+    "cannot wait out is a config mistake of the program's (settings.py), and FargateServiceArgs' when built, as "
+    "check_rollback above",
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
     "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
     "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",

@@ -1,5 +1,10 @@
 """Listener-rule validation agrees with the ALB: what it accepts the ALB creates and can reach."""
 
+import json
+import random
+import shutil
+import subprocess
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -83,6 +88,46 @@ def test_any_accepted_rule_below_the_last_is_created_and_leaves_the_platform_rea
 @pytest.mark.parametrize("path", ["/health", "/ready?full=1", "/it's", "/a/b-c_d.e~f"])
 def test_health_check_paths_a_url_carries_are_accepted(path: str) -> None:
     assert health_check_path("healthCheckPath", path) == path
+
+
+REWRITTEN = ["//", "//health", "/a/../health", "/./health", "/%2e/health", "/health/.", "/health/%2E%2e", "/health?",
+             "/health?'"]  # fmt: skip
+
+
+def node_parses(paths: list[str]) -> list[str | None]:
+    """Each path as docker/app/server.js sees it: Node's WHATWG ``new URL(path, base)``, pathname and search
+    (None where it throws)."""
+    script = (
+        "const paths = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(paths.map((p) => { try { const u = new URL(p, 'http://localhost');"
+        " return u.pathname + u.search; } catch { return null; } })));"
+    )
+    node = shutil.which("node")
+    assert node is not None
+    done = subprocess.run([node, "-e", script], input=json.dumps(paths), capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("path", REWRITTEN)
+def test_a_health_check_path_the_app_s_url_parser_rewrites_is_refused(path: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        health_check_path("healthCheckPath", path)
+    assert (error.value.key, error.value.value) == ("healthCheckPath", path) and "WHATWG" in error.value.allowed
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node's URL parser is the rule")
+def test_a_health_check_path_is_accepted_exactly_when_node_s_url_parser_leaves_it_as_it_is() -> None:
+    pieces = ["/", "/", "//", ".", "..", "%2e", "%2E", "?", "'", "a", "h", "%41", ";", "=", "~", "-", "@"]
+    draw = random.Random(20261130)
+    paths = [*REWRITTEN, "/health", "/.hidden", "/..x", "/a//b", "/health?a?b", "/it's"] + [
+        "/" + "".join(draw.choices(pieces, k=draw.randint(0, 8))) for _ in range(3000)
+    ]
+    for path, parsed in zip(paths, node_parses(paths), strict=True):
+        try:
+            accepted = health_check_path("healthCheckPath", path) == path
+        except ConfigError:
+            accepted = False
+        assert accepted == (parsed == path), (path, parsed)
 
 
 def pulumi_autoname(name: str) -> str:

@@ -62,11 +62,29 @@ test('with a keep-alive below the ALB idle timeout the server closes first (the 
   assert.strictEqual(second.reused, false);
 });
 
-test('headers and request timeouts are accepted for the longest ALB idle timeout (4000 s)', () => {
+test("the contract's timeouts are accepted: keep-alive above the longest ALB idle timeout (4000 s), Node's headers and request timeouts", () => {
   const keepAlive = 4000 * 1000 + 5000;
-  const app = createApp({ keepAliveTimeoutMs: keepAlive, headersTimeoutMs: keepAlive + 1000, requestTimeoutMs: keepAlive + 1000 });
-  assert.strictEqual(app.server.headersTimeout, keepAlive + 1000);
+  const app = createApp({ keepAliveTimeoutMs: keepAlive, headersTimeoutMs: 60_000, requestTimeoutMs: 300_000 });
+  assert.strictEqual(app.server.keepAliveTimeout, keepAlive);
+  assert.strictEqual(app.server.headersTimeout, 60_000);
   assert.throws(() => createApp({ headersTimeoutMs: 400_000, requestTimeoutMs: 300_000 }), /headersTimeout/);
+});
+
+test('an idle keep-alive connection outlives the headers and request timeouts: they bound a request in progress', async () => {
+  // Shortened: headers 300 ms, request 600 ms, checked every 50 ms; the connection idles 1.2 s, as the ALB
+  // may leave it idle far longer than the app's 60 s headers timeout before reusing it.
+  const app = createApp({ keepAliveTimeoutMs: 5000, headersTimeoutMs: 300, requestTimeoutMs: 600 });
+  app.server.connectionsCheckingInterval = 50;
+  await new Promise((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const port = app.server.address().port;
+  const agent = albConnection();
+  await request(port, agent);
+  await sleep(1200);
+  const second = await request(port, agent);
+  agent.destroy();
+  await app.shutdown('test');
+  assert.strictEqual(second.status, 200);
+  assert.strictEqual(second.reused, true);
 });
 
 test('a steady request stream through SIGTERM: no failed request, 503 health, exit 0 inside stopTimeout', async () => {
