@@ -95,8 +95,9 @@ class ServiceSpec:
     min_healthy_percent: int = 100
     """Deployment minimum healthy percent (0-100). Default 100."""
     max_percent: int = 200
-    """Deployment maximum percent (>= 100, above ``min_healthy_percent``, at most 2147483647: 32 bits); with it a rolling deployment must
-    be able to start or stop a task at every count the service may run (``rolling_batches``). Default 200."""
+    """Deployment maximum percent (>= 100, above ``min_healthy_percent``, at most 2147483647: 32 bits); with it a
+    rolling deployment must be able to start or stop a task at every count the service may run
+    (``rolling_batches``). Default 200."""
     enable_execute_command: bool = False
     """ECS Exec; adds the ssmmessages permissions to the task role. Default False."""
     environment: Mapping[str, str] = field(default_factory=dict)
