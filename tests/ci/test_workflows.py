@@ -275,6 +275,20 @@ def test_the_deploy_session_is_the_one_the_longest_allowed_deployment_is_sized_t
     assert MAX_DEPLOY_MINUTES < CI_SESSION_MINUTES
 
 
+def test_every_job_that_assumes_a_role_holds_its_credentials_for_its_whole_timeout() -> None:
+    """configure-aws-credentials asks for one hour unless told (v4.3.1 ``DEFAULT_ROLE_DURATION`` 3600) and
+    renews nothing: a job killed by its timeout after that has lost its credentials long before, and the
+    acceptance run's destroy in its ``finally`` fails with ExpiredToken, leaving the sandbox billing. A job
+    sized by a timeout of its own is held to it; the deploy's session is sized to its longest deployment
+    (the test above), and a preview changes nothing a lost session would leave behind."""
+    timed = [(file, name, job) for file, name, job in all_jobs() if "timeout-minutes" in job]
+    assert any(steps_using(job, "aws-actions/configure-aws-credentials") for _, _, job in timed)
+    for file, name, job in timed:
+        for step in steps_using(job, "aws-actions/configure-aws-credentials"):
+            seconds = int(step["with"].get("role-duration-seconds", 3600))
+            assert int(job["timeout-minutes"]) * 60 <= seconds, f"{file}:{name}"
+
+
 @pytest.mark.parametrize(
     ("output", "outcome", "kept"),
     [
