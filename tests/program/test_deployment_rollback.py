@@ -105,5 +105,6 @@ def test_no_deployment_alarm_rolls_back_an_app_that_answers_within_its_services_
                                        healthy_threshold=TARGET_HEALTHY_THRESHOLD,
                                        unhealthy_threshold=TARGET_UNHEALTHY_THRESHOLD, until=30 * 60)  # fmt: skip
                 unhealthy = unhealthy_host_count(states)
-                series = {m: unhealthy if m[1] == "UnHealthyHostCount" else [None] * len(unhealthy) for m in metrics}
+                silent: list[float | None] = [None] * len(unhealthy)
+                series = {m: unhealthy if m[1] == "UnHealthyHostCount" else silent for m in metrics}
                 assert "ALARM" not in alarm_states(alarm, series), (name, alarm_name, registered_at)

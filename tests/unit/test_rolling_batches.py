@@ -36,8 +36,8 @@ def test_percentages_that_leave_a_rolling_deployment_stuck_are_refused_with_what
     assert f"ServiceSpec.min_healthy_percent {low}" in error.value.allowed
     assert f"ServiceSpec.max_percent to {first_fix[0]} or more" in error.value.allowed
     assert f"ServiceSpec.min_healthy_percent to {first_fix[1]}" in error.value.allowed
-    for fixed in ({"max_percent": first_fix[0]}, {"min_healthy_percent": first_fix[1]}):
-        spec = ServiceSpec(**{"desired_count": desired, "min_healthy_percent": low, "max_percent": high, **fixed})
+    for fixed_high, fixed_low in ((first_fix[0], low), (high, first_fix[1])):
+        spec = ServiceSpec(desired_count=desired, min_healthy_percent=fixed_low, max_percent=fixed_high)
         assert rolling_deploy(desired, min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent)
 
 
