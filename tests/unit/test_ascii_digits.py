@@ -29,7 +29,8 @@ SOURCE = [
         path
         for folder in ("components", "policy", "tools", "examples", "docker")
         for path in (ROOT / folder).rglob("*.py")
-        if "node_modules" not in path.parts
+        # The project's own modules: not what an installer put beside them (node_modules, policy/.venv).
+        if not {"node_modules", ".venv"} & set(path.parts)
     ),
     ROOT / "settings.py",
     ROOT / "__main__.py",
