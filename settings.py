@@ -32,7 +32,7 @@ from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
-from components.errors import HIDDEN, SECRET_KEYS, ConfigError, boolean, integer, raise_any, redact
+from components.errors import DIGITS, HIDDEN, SECRET_KEYS, ConfigError, boolean, integer, raise_any, redact
 from components.iam_policies import LOAD_BALANCER_GROUP_TAG, STACK_TAG, role_path
 from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
@@ -702,8 +702,7 @@ def _docker_context(value: str, project: Path) -> Path:
 
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
-    # ASCII digits: isdigit() takes "²" (which int() refuses) and "٣" (which it reads as 3).
-    if not all(re.fullmatch(r"[0-9]+", value) for value in values):
+    if not all(DIGITS.fullmatch(value) for value in values):
         raise ConfigError(name, list(values), 'port numbers, e.g. ["443", "5432"]')
     return tuple(int(value) for value in values)
 

@@ -19,6 +19,10 @@ T = TypeVar("T")
 #: "deployment_maximum_percent").(int)))``), so 2147483648 would wrap to a negative number unseen.
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT32_SAYS = "a 32-bit integer, as AWS's integer parameters are"
+#: ASCII digits, the only digits the program reads: ``\d`` and ``isdigit()`` take Arabic-Indic and
+#: full-width digits (which ``int()`` reads as numbers) and "²" (which it refuses); an Arabic-Indic zero is a
+#: name to Docker, not uid 0.
+DIGITS = re.compile(r"[0-9]+")
 #: An integer as a stack file writes it: an optional minus and ASCII digits.
 _INTEGER = re.compile(r"-?[0-9]+")
 

@@ -32,11 +32,10 @@ against the tiny app and the task's health-check command.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import DIGITS, ConfigError
 
 _RULES = json.loads((Path(__file__).parent / "node_options.json").read_text())
 #: The Node.js version the rules were read from (``v22.23.3``).
@@ -49,7 +48,6 @@ TAKES_VALUE: frozenset[str] = frozenset(_RULES["takes_value"])
 V8_TYPES: dict[str, str] = dict(_RULES["v8"])
 
 KEY = "ServiceSpec.environment"
-_DIGITS = re.compile(r"[0-9]+")
 
 _CHECK = "the health check's node -e"
 #: Allowed options that keep the app from serving or the health check from passing, and why (Node 22.23.3).
@@ -176,7 +174,7 @@ def parse(node_options: str, *, health_checked: bool = True) -> tuple[NodeOption
         if v8_type == "bool" and option.value is not None:
             raise _refused(node_options, f"{name} without a value (a V8 switch)")
         # ASCII digits, as V8 reads a size: isdigit() also takes "٣" (Node exits 9) and "²" (int() fails).
-        if v8_type not in (None, "bool") and (option.name != option.base or not _DIGITS.fullmatch(option.value or "")):
+        if v8_type not in (None, "bool") and (option.name != option.base or not DIGITS.fullmatch(option.value or "")):
             raise _refused(node_options, f"{name}=<digits> (a V8 {v8_type})")
         options.append(option)
     _check_together(node_options, options, health_checked=health_checked)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import validation as check
-from ..errors import ConfigError, collect
+from ..errors import DIGITS, ConfigError, collect
 from ..iam_policies import ecr_repository_arn
 
 CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
@@ -38,8 +38,6 @@ MIN_CONTAINER_MEMORY = 6
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _PINNED = re.compile(r"[^@\s]+@sha256:[0-9a-f]{64}")
 _USER = re.compile(r"[^:\s]+(:[^:\s]+)?")
-#: A numeric ID as Docker reads one (ASCII digits; an Arabic-Indic zero is a name, not uid 0).
-_ID = re.compile(r"[0-9]+")
 #: The node image's unprivileged user (uid:gid): the app runs as it (enforced even if an image forgets
 #: USER), and so does a sidecar unless told otherwise.
 RUN_AS = "1000:1000"
@@ -122,7 +120,7 @@ class Sidecar:
     def _check_user(self) -> None:
         parts = self.user.split(":") if isinstance(self.user, str) and _USER.fullmatch(self.user) else []
         # A digit-only part is an ID, which ECS wants positive: uid 0 (any spelling) is root, as is "root".
-        if not parts or parts[0] == "root" or any(_ID.fullmatch(part) and int(part) == 0 for part in parts):
+        if not parts or parts[0] == "root" or any(DIGITS.fullmatch(part) and int(part) == 0 for part in parts):
             raise ConfigError(
                 "Sidecar.user", self.user, "uid, uid:gid, user or user:group (IDs positive integers), not root"
             )
