@@ -120,10 +120,22 @@ def test_service_and_base_images_are_pinned_by_digest_with_their_tag() -> None:
         assert re.fullmatch(r"[\w./-]+:[\w.-]+@sha256:[0-9a-f]{64}", image), image
 
 
-def test_the_pulumi_cli_is_pinned_to_the_sdk_version_of_the_lock() -> None:
+def test_the_pulumi_cli_runs_at_the_sdk_version_the_lock_holds_read_when_the_job_runs() -> None:
+    """A Dependabot update of the SDK moves the CLI too: no version is written into a workflow."""
     (sdk,) = [p["version"] for p in tomllib.loads((ROOT / "uv.lock").read_text())["package"] if p["name"] == "pulumi"]
-    steps = [s for _, _, job in all_jobs() for s in steps_using(job, "pulumi/actions")]
-    assert steps and all(step["with"]["pulumi-version"] == sdk for step in steps)
+    printed = subprocess.run(
+        [sys.executable, "tools/pulumi_version.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert printed.stdout == f"{sdk}\n"
+    jobs = [(f"{file}:{name}", job) for file, name, job in all_jobs() if steps_using(job, "pulumi/actions")]
+    assert jobs
+    for where, job in jobs:
+        (pulumi,) = steps_using(job, "pulumi/actions")
+        assert "pulumi-version" not in pulumi["with"], where
+        assert pulumi["with"]["pulumi-version-file"] == "${{ runner.temp }}/pulumi.version", where
+        before = job["steps"][: job["steps"].index(pulumi)]
+        writes = [s for s in before if s.get("run") == 'python tools/pulumi_version.py > "$RUNNER_TEMP/pulumi.version"']
+        assert writes, where
 
 
 def test_previews_assume_a_read_only_role_per_stack_from_the_stacks_own_environment() -> None:
@@ -135,7 +147,10 @@ def test_previews_assume_a_read_only_role_per_stack_from_the_stacks_own_environm
     (credentials,) = steps_using(preview, "aws-actions/configure-aws-credentials")
     assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_PREVIEW_ROLE_ARN }}"
     (pulumi,) = steps_using(preview, "pulumi/actions")
-    assert "env" not in pulumi, "a preview gets no secret (no passphrase, no token) from GitHub"
+    # No passphrase: a preview's only possible secret is a Pulumi Cloud token from the stack's own preview
+    # environment (docs/ci.md: a team token with Stack Read on that stack), empty with an S3 backend.
+    assert pulumi.get("env", {}) == {"PULUMI_ACCESS_TOKEN": "${{ secrets.PULUMI_ACCESS_TOKEN }}"}
+    assert "secrets-provider" not in pulumi["with"]
 
 
 def test_no_checkout_leaves_its_token_behind() -> None:
