@@ -17,6 +17,9 @@ fi
 docker buildx version >/dev/null 2>&1 || { echo "deploy: docker buildx is missing" >&2; exit 1; }
 # The locked dependencies first, before anything touches AWS: uv.lock, hash-checked (README).
 uv=$(python3 tools/uv_bootstrap.py)
+# Pulumi's uv toolchain runs a plain `uv sync` (with this environment) before the program and a policy
+# pack: locked too, so it installs the locks as they are or fails, and never resolves anew.
+export UV_LOCKED=1
 echo "deploy: installing the locked dependencies (uv sync --locked)" >&2
 "$uv" sync --locked
 # `pulumi up` runs uv (Pulumi.yaml: toolchain uv) from PATH: the locked one in .venv/bin.

@@ -17,9 +17,10 @@ fi
 
 # Every Python dependency from uv.lock, hash-checked; --locked fails when pyproject.toml and the lock
 # disagree instead of resolving anew. A no-op when .venv is already in step (well under a second).
+# The linters (pyproject.toml's lint group) are installed here only: a deploy's uv sync leaves them out.
 uv=$(python3 tools/uv_bootstrap.py)
-echo "== dependencies (uv sync --locked: uv.lock into .venv, policy/uv.lock into policy/.venv)"
-"$uv" sync --locked
+echo "== dependencies (uv sync --locked --group lint: uv.lock into .venv, policy/uv.lock into policy/.venv)"
+"$uv" sync --locked --group lint
 "$uv" sync --locked --project policy
 # shellcheck disable=SC1091  # created just above
 . .venv/bin/activate

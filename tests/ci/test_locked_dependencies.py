@@ -65,10 +65,12 @@ def test_a_requirement_added_without_locking_again_fails_the_check(tmp_path: Pat
     assert result.returncode != 0
 
 
-def test_the_package_keeps_ranges_and_the_dev_group_pins_every_tool_exactly() -> None:
+def test_the_package_keeps_ranges_and_every_group_pins_each_tool_exactly() -> None:
     project = pyproject()
     assert all(">=" in r and "<" in r and "==" not in r for r in project["project"]["dependencies"])
-    assert all(re.fullmatch(r"[\w.-]+(\[\w+\])?==[\w.]+", r) for r in project["dependency-groups"]["dev"])
+    assert set(project["dependency-groups"]) == {"dev", "lint"}
+    for group in project["dependency-groups"].values():
+        assert all(re.fullmatch(r"[\w.-]+(\[\w+\])?==[\w.]+", r) for r in group)
 
 
 def test_the_policy_pack_locks_the_sdk_versions_its_tests_run_it_with() -> None:

@@ -33,10 +33,12 @@ def load(name: str) -> dict[str, Any]:
 
 
 def tool(name: str) -> str:
-    """A console script of the running interpreter's environment (pyproject.toml's dev group), found
+    """A console script of the running interpreter's environment (pyproject.toml's lint group), found
     without PATH: an IDE or ``.venv/bin/pytest`` runs the suite without activating the venv."""
     path = Path(sysconfig.get_path("scripts")) / name
-    assert path.is_file(), f"{name} is in pyproject.toml's dev group; install it into {sys.prefix} (uv sync)"
+    assert path.is_file(), (
+        f"{name} is in pyproject.toml's lint group; install it into {sys.prefix} (uv sync --group lint)"
+    )
     return str(path)
 
 

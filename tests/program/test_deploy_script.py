@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILDER = "graviton-node"
 STUB = """#!/usr/bin/env bash
 echo "$(basename "$0") $*" >> "$CALLS"
+echo "$(basename "$0") $1: UV_LOCKED=${UV_LOCKED-}" >> "$CALLS.env"
 case "$(basename "$0") $1" in
   "pulumi whoami") exit "${PULUMI_LOGGED_IN:-1}" ;;
   "pulumi version") echo "${PULUMI_VERSION-v3.272.0}" ;;
@@ -84,6 +85,15 @@ def test_it_installs_the_locked_dependencies_before_it_asks_aws_who_you_are(proj
     result, calls = deploy(project)
     assert result.returncode == 0, result.stderr
     assert calls.index("uv sync --locked") < calls.index("aws sts get-caller-identity")
+
+
+def test_the_uv_sync_pulumi_runs_before_the_program_is_locked_too(project: Path) -> None:
+    """Pulumi's uv toolchain runs a plain `uv sync` with the caller's environment (pulumi/pulumi,
+    sdk/python/toolchain/uv.go, uvCommand and InstallDependencies): UV_LOCKED holds it to uv.lock."""
+    result, _ = deploy(project, UV_LOCKED="0")
+    assert result.returncode == 0, result.stderr
+    seen = (project / "calls.log.env").read_text().splitlines()
+    assert "uv sync: UV_LOCKED=1" in seen and "pulumi up: UV_LOCKED=1" in seen
 
 
 def test_it_creates_the_builder_the_program_names_with_buildkit_pinned_by_digest(project: Path) -> None:
