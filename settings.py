@@ -44,6 +44,7 @@ from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.container_definition import TASK_DEFINITION_MAX_BYTES, task_definition_size
+from components.service.deploy_time import check_deploy_time
 from components.service.deployment_strategy import DeploymentStrategy, check_rollback, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
@@ -923,6 +924,8 @@ def load_settings(
         r.part(lambda: check_rollback(route.deployment, alarms=settings.alarms is not None), lambda: None)
         grace = route.health_check_grace_period_seconds
         r.part(lambda: check_grace_period(GRACE, grace, alarms=settings.alarms is not None), lambda: None)
+    # The deployment, alarm bake included, ends while the CI deploy's credentials last (``deploy_time``).
+    r.part(lambda: check_deploy_time(settings.service, alarms=settings.alarms is not None), lambda: None)
     _in_partition(r, region)
     # The provider passes default tags on unchecked: AWS would refuse them at the first create, after the push.
     default_tags = _default_tags(others or {})

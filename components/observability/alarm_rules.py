@@ -251,3 +251,10 @@ def alarm_definitions(
                         "Average", alarms.cpu_percent, 3, "service"),
         AlarmDefinition("memory", memory_text, "AWS/ECS", "MemoryUtilization", "Average", memory, 3, "service"),
     )  # fmt: skip
+
+
+def deployment_alarm_minutes(grace_period_seconds: int) -> int:
+    """The longest evaluation window of the deployment alarms (one-minute periods x evaluation periods), of
+    which ECS computes the bake of a deployment that has them (``deploy_time``)."""
+    definitions = alarm_definitions(Alarms(), grace_period_seconds=grace_period_seconds)
+    return max(d.periods for d in definitions if d.rolls_back_deployments)

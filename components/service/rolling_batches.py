@@ -33,6 +33,16 @@ def fewest_tasks(desired_count: int, min_healthy_percent: int) -> int:
     return -(-desired_count * min_healthy_percent // 100)
 
 
+def rolling_waves(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> int:
+    """Batches of new tasks a rolling deployment of ``desired_count`` tasks starts, each once the one before
+    is healthy: every move stops old tasks down to the lower limit and starts new ones up to the upper, so a
+    batch is at most the difference. A stuck deployment (``progresses``) is refused by ``check_progress``."""
+    if desired_count < 1:
+        return 0
+    batch = most_tasks(desired_count, max_percent) - fewest_tasks(desired_count, min_healthy_percent)
+    return -(-desired_count // max(1, batch))
+
+
 def progresses(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> bool:
     """Whether a rolling deployment of ``desired_count`` tasks can take its first step: start a new task
     or stop an old one."""
