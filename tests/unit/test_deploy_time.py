@@ -64,9 +64,10 @@ def modelled_wait_seconds(spec: ServiceSpec, *, alarms: bool) -> int:
                                     healthy=TARGET_HEALTHY_THRESHOLD, unhealthy=TARGET_UNHEALTHY_THRESHOLD)  # fmt: skip
     counts = {spec.desired_count} | ({spec.autoscaling.max_count} if spec.autoscaling else set())
     waits = []
+    watched = deployment_alarms(grace) if alarms else []
     for count in counts:
         statuses = rolling_statuses(count, min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent,
-                                    batch_seconds=healthy, deployment_alarms=deployment_alarms(grace) if alarms else [])  # fmt: skip
+                                    batch_seconds=healthy, deployment_alarms=watched)  # fmt: skip
         read, poll = provider_wait(statuses)
         assert read == "stable"
         waits.append(poll)
