@@ -30,7 +30,7 @@ from ..errors import ConfigError
 from ..observability.alarm_rules import GRACE, deployment_alarm_minutes
 from .app_contract import TARGET_HEALTH_INTERVAL_SECONDS, TARGET_HEALTHY_THRESHOLD
 from .deployment_strategy import DeploymentStrategy
-from .rolling_batches import reachable_counts, rolling_waves
+from .rolling_batches import rolling_waves, running_counts
 
 if TYPE_CHECKING:
     from .service_spec import ServiceSpec
@@ -102,12 +102,13 @@ class DeployTime:
 
 def deploy_time(spec: ServiceSpec, *, alarms: bool) -> DeployTime:
     """The deployment of ``spec`` with or without the alarms (deployment alarms need its route too), from
-    any task count it may start at (``reachable_counts``)."""
+    any task count it may start at (``running_counts``)."""
     route = spec.route
     strategy = route.deployment if route is not None else DeploymentStrategy()
-    counts, _ = reachable_counts(spec.desired_count, spec.autoscaling)
-    percents = {"min_healthy_percent": spec.min_healthy_percent, "max_percent": spec.max_percent}
-    batches = 1 if strategy.shifts_traffic else max(rolling_waves(d, **percents) for d in counts)
+    batches = 1
+    if not strategy.shifts_traffic:
+        percents = {"min_healthy_percent": spec.min_healthy_percent, "max_percent": spec.max_percent}
+        batches = max(rolling_waves(d, **percents) for d in running_counts(spec.desired_count, spec.autoscaling))
     grace = route.health_check_grace_period_seconds if route is not None else 0
     return DeployTime(strategy=strategy, batches=batches, grace_seconds=grace, alarms=alarms and route is not None)
 

@@ -211,8 +211,7 @@ class FargateService(pulumi.ComponentResource):
         # The service waits for the cluster's capacity providers, the execution policy and the listener rule.
         waits_for: list[pulumi.Resource] = [r for r in (cluster, task, route) if r is not None]
         # With autoscaling, the running count is the scaler's: an update must not reset it to desired_count
-        # (which then only sets the count the service is created with). The provider waits for the
-        # deployment, alarm bake included, as long as its allowance (``deploy_time``).
+        # (which then only sets the count the service is created with). The wait: ``deploy_time``.
         deployment = spec.route.deployment if spec.route is not None else DeploymentStrategy()
         timeouts = pulumi.CustomTimeouts(**deploy_time(spec, alarms=deployment_alarms is not None).timeouts())
         opts = pulumi.ResourceOptions(parent=self, depends_on=waits_for, custom_timeouts=timeouts,
