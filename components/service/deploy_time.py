@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigError
+from ..errors import ConfigError, raise_any
 from ..observability.alarm_rules import GRACE, deployment_alarm_minutes
 from .app_contract import TARGET_HEALTH_INTERVAL_SECONDS, TARGET_HEALTHY_THRESHOLD
 from .deployment_strategy import DeploymentStrategy
@@ -131,7 +131,7 @@ def _most_grace(time: DeployTime) -> int | None:
 def check_deploy_time(spec: ServiceSpec, *, alarms: bool) -> None:
     """A deployment whose allowance ends within ``MAX_DEPLOY_MINUTES``, refused naming the setting to change:
     a shifting strategy's minutes; for a rolling one the grace period if a shorter one fits, else the batch
-    limits."""
+    limits, and the grace period too if one batch could not hold it."""
     time = deploy_time(spec, alarms=alarms)
     minutes = time.minutes()
     if minutes <= MAX_DEPLOY_MINUTES:
@@ -142,13 +142,27 @@ def check_deploy_time(spec: ServiceSpec, *, alarms: bool) -> None:
             f"{MAX_DEPLOY_MINUTES} minutes, {took}; shorten DeploymentStrategy.canary_bake_minutes, "
             f"DeploymentStrategy.step_minutes, DeploymentStrategy.bake_minutes or {GRACE}, or take a larger "
             "DeploymentStrategy.step_percent")  # fmt: skip
-    if spec.route is not None and (most := _most_grace(time)) is not None:
-        raise ConfigError(GRACE, time.grace_seconds, f"at most {most} with this deployment, whose allowance must "
-            f"end within {MAX_DEPLOY_MINUTES} minutes, {took}")  # fmt: skip
-    # Even with no grace period: the batches are what to change.
+    grace = _grace_error(time, took)
+    if grace is not None and _most_grace(time) is not None:
+        raise grace
+    # Even with no grace period: the batches are what to change (and the grace too, if one batch cannot hold it).
     best = replace(time, grace_seconds=0)
     most = (MAX_DEPLOY_MINUTES - best.minutes()) // batch_minutes(0) + best.batches
-    raise ConfigError("ServiceSpec.max_percent", spec.max_percent, f"with ServiceSpec.min_healthy_percent "
+    batches = ConfigError("ServiceSpec.max_percent", spec.max_percent, f"with ServiceSpec.min_healthy_percent "
         f"{spec.min_healthy_percent}, batches large enough for a rolling deployment to complete within "
         f"{MAX_DEPLOY_MINUTES} minutes (at most {most} batches, with no grace period), {took}; raise "
         "ServiceSpec.max_percent or lower ServiceSpec.min_healthy_percent")  # fmt: skip
+    raise_any([batches, *([grace] if grace is not None else [])])
+
+
+def _grace_error(time: DeployTime, took: str) -> ConfigError | None:
+    """The grace period as a mistake of its own: longer than fits with a single batch, or with the service's
+    batches if a shorter one is all they need; None if a single batch holds it (or no grace period would)."""
+    single = _most_grace(replace(time, batches=1))
+    most = _most_grace(time)
+    fits = most if most is not None else single
+    if fits is None or fits >= time.grace_seconds:
+        return None
+    where = "this deployment" if most is not None else "one rolling batch"
+    return ConfigError(GRACE, time.grace_seconds, f"at most {fits} with {where}, whose allowance must end within "
+        f"{MAX_DEPLOY_MINUTES} minutes, {took}")  # fmt: skip

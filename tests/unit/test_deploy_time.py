@@ -204,3 +204,12 @@ def test_ecss_default_linear_deployment_outlasts_the_session_and_is_refused_nami
         check_deploy_time(routed(0, linear), alarms=True)
     assert error.value.key == "DeploymentStrategy.kind"
     assert "not 83" in error.value.allowed and "DeploymentStrategy.step_minutes" in error.value.allowed
+
+
+def test_a_grace_period_one_batch_could_not_hold_is_refused_beside_too_many_batches() -> None:
+    spec = routed(900, desired_count=40, max_percent=110)
+    with pytest.raises(ConfigError) as error:
+        check_deploy_time(spec, alarms=True)
+    keys = {one.key: one.allowed for one in error.value.errors}
+    assert keys.keys() == {"ServiceSpec.max_percent", GRACE}
+    assert "at most 720 with one rolling batch" in keys[GRACE]
