@@ -44,6 +44,7 @@ from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.container_definition import TASK_DEFINITION_MAX_BYTES, task_definition_size
+from components.service.deploy_time import check_deploy_time
 from components.service.deployment_strategy import DeploymentStrategy, check_rollback, parse_percent, parse_test_header
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
@@ -160,7 +161,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("healthCheckTimeoutSeconds", "integer", FROM_SPEC, "Container health check timeout (2-60).", ("HealthCheck.timeout_seconds",)),
     ConfigKey("healthCheckRetries", "integer", FROM_SPEC, "Container health check retries (1-10).", ("HealthCheck.retries",)),
     ConfigKey("healthCheckStartPeriodSeconds", "integer", FROM_SPEC, "Container health check start period (0-300).", ("HealthCheck.start_period_seconds",)),
-    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts; the unhealthy-target alarm waits it out too (at most 86280 with alarms: CloudWatch evaluates a day at most).", ("RouteSpec.health_check_grace_period_seconds",)),
+    ConfigKey("healthCheckGracePeriodSeconds", "integer", FROM_SPEC, "Seconds the service ignores load-balancer health checks after a task starts; the unhealthy-target alarm waits it out too, and a deploy waits for both: it must end within 45 minutes (at most 720 with alarms and one rolling batch; README, How long pulumi up waits).", ("RouteSpec.health_check_grace_period_seconds",)),
     ConfigKey("minHealthyPercent", "integer", FROM_SPEC, "Deployment minimum healthy percent (0-100).", ("ServiceSpec.min_healthy_percent",)),
     ConfigKey("maxPercent", "integer", FROM_SPEC, "Deployment maximum percent (above minHealthyPercent, at most 2147483647: ECS takes a 32-bit integer). ECS rounds it down and minHealthyPercent up, so a rolling deploy must be able to start or stop a task at every count the service may run: one task needs 200, or minHealthyPercent 0.", ("ServiceSpec.max_percent",)),
     ConfigKey("deploymentStrategy", "string", FROM_SPEC, "How a new revision takes traffic: rolling (tasks replaced batch by batch), canary, linear or blueGreen (ECS shifts the listener rule's weights between two target groups; the old revision stays up to take traffic back), which need alarms: true, since only their deployment alarms roll them back. docs/decisions.md, Deploys.", ("DeploymentStrategy.kind",)),
@@ -922,6 +923,8 @@ def load_settings(
         r.part(lambda: check_rollback(route.deployment, alarms=settings.alarms is not None), lambda: None)
         grace = route.health_check_grace_period_seconds
         r.part(lambda: check_grace_period(GRACE, grace, alarms=settings.alarms is not None), lambda: None)
+    # The deployment, alarm bake included, ends while the CI deploy's credentials last (``deploy_time``).
+    r.part(lambda: check_deploy_time(settings.service, alarms=settings.alarms is not None), lambda: None)
     _in_partition(r, region)
     # The provider passes default tags on unchecked: AWS would refuse them at the first create, after the push.
     default_tags = _default_tags(others or {})

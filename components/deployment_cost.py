@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .cost import CENT, DEFAULT_RATES, rate
 from .service.capacity_strategy import FARGATE, FARGATE_SPOT, split_tasks
+from .service.deploy_time import DeployTime
 from .service.deployment_strategy import DeploymentStrategy
 from .service.service_spec import ServiceSpec
 
@@ -36,9 +37,9 @@ class DeploymentPeak:
     spot: Decimal
     """Of those, expected on FARGATE_SPOT."""
     overlap_minutes: int
-    """Minutes both revisions may run: the deployment's allowance (``DeploymentStrategy.deploy_minutes``:
-    the new revision's scale-up, the shift, the bake and a margin); 0 for rolling, whose overlap lasts
-    until each new task is healthy (not priced)."""
+    """Minutes both revisions may run: the deployment's allowance (``deploy_time.DeployTime.minutes``: the
+    new revision's scale-up, the shift, the bake and a margin); 0 for rolling, whose overlap lasts until
+    each new task is healthy (not priced)."""
     extra_usd: Decimal
     """ARM64 compute of the tasks beyond the desired count for those minutes, per deployment."""
 
@@ -70,7 +71,10 @@ def deployment_peak(
     hourly = extra_on_demand * rate(rates, "arm", "OnDemand").task_hour(service.cpu, service.memory) + (
         extra_spot * rate(rates, "arm", "Spot").task_hour(service.cpu, service.memory)
     )
-    minutes = deployment.deploy_minutes()
+    # A shifting strategy always has its deployment alarms (``check_rollback``); a rolling overlap is not priced.
+    grace = service.route.health_check_grace_period_seconds if service.route is not None else 0
+    time = DeployTime(strategy=deployment, batches=1, grace_seconds=grace, alarms=True)
+    minutes = time.minutes() if deployment.shifts_traffic else 0
     extra = (hourly * minutes / 60).quantize(CENT, ROUND_HALF_UP)
     return DeploymentPeak(strategy=deployment.describe(), peak_tasks=peak, on_demand=on_demand, spot=spot,
                           overlap_minutes=minutes, extra_usd=extra)  # fmt: skip

@@ -159,6 +159,8 @@ MONITORING_ALARMS = ("spot-alarm", "below-desired", "counter-silent")
 #: request, which only HTTPCode_ELB_5XX_Count shows. It is published only when non-zero, so a quiet
 #: minute is missing, not 0: ``notBreaching``. Two minutes, the target 5xx alarm's, past a lone 502.
 ELB_5XX_MINUTES = 2
+#: Minutes running in which a target group's 5xx share is above its threshold before its alarm.
+TARGET_5XX_MINUTES = 2
 #: Minutes running with an unhealthy target before the unhealthy-target alarm, past a lone failed check,
 #: for a service with no health-check grace period (``unhealthy_minutes``).
 UNHEALTHY_MINUTES = 2
@@ -234,7 +236,7 @@ def alarm_definitions(
     return (
         AlarmDefinition("target-5xx", f"More than {alarms.target_5xx_percent} % of the target group's requests "
                         "answer 5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum",
-                        alarms.target_5xx_percent, 2, "target", rolls_back_deployments=True,
+                        alarms.target_5xx_percent, TARGET_5XX_MINUTES, "target", rolls_back_deployments=True,
                         per_request="RequestCount"),
         AlarmDefinition("unhealthy", f"Unhealthy targets behind the load balancer, {unhealthy} minutes running "
                         f"(past a {grace_period_seconds} s health-check grace period)", "AWS/ApplicationELB",
@@ -251,3 +253,9 @@ def alarm_definitions(
                         "Average", alarms.cpu_percent, 3, "service"),
         AlarmDefinition("memory", memory_text, "AWS/ECS", "MemoryUtilization", "Average", memory, 3, "service"),
     )  # fmt: skip
+
+
+def deployment_alarm_minutes(grace_period_seconds: int) -> int:
+    """The longest evaluation window of the deployment alarms (target 5xx and unhealthy targets, one-minute
+    periods), of which ECS computes the bake of a deployment that has them (``deploy_time``)."""
+    return max(TARGET_5XX_MINUTES, unhealthy_minutes(grace_period_seconds))

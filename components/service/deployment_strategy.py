@@ -9,7 +9,8 @@
   and keeps blue running for ``bakeTimeInMinutes`` after the last shift, so a rollback is a weight flip.
 
 Every limit is botocore's ECS model (``ecs/2014-11-13/service-2.json``) or the Terraform provider that
-pulumi-aws bridges (``internal/service/ecs/service.go``); the source sits beside each check. No pulumi
+pulumi-aws bridges (``internal/service/ecs/service.go``); the source sits beside each check. How long a
+deployment takes with the service's counts, grace period and alarms is ``deploy_time``'s. No pulumi
 import: ``RouteSpec``, which holds a strategy, validates it on construction.
 """
 
@@ -40,24 +41,6 @@ PERCENT_STEP = Decimal("0.1")
 #: botocore ``canaryBakeTimeInMinutes``/``stepBakeTimeInMinutes``: "0 to 1440 minutes (24 hours)"; the
 #: provider validates ``bake_time_in_minutes`` to the same range (``IntBetween(0, 1440)``).
 MAX_BAKE_MINUTES = 1440
-#: The provider waits for steady state (``wait_for_steady_state``) within the service's Update timeout, 20
-#: minutes by default (``internal/service/ecs/service.go``: ``Update: schema.DefaultTimeout(20 *
-#: time.Minute)``), and with a traffic-shifting strategy ECS reports the deployment done only after the bake
-#: (DescribeServiceDeployments ``SUCCESSFUL``). The allowance for the green revision's scale-up: Fargate
-#: start, image pull, the health check grace and ``healthyThreshold`` checks (a project estimate).
-SCALE_UP_MINUTES = 10
-#: Room for the test-traffic shift, the smoke-test hook (at most 30 s) and the clean-up's draining (at most
-#: 90 s, ``deregistrationDelaySeconds``) (a project estimate).
-MARGIN_MINUTES = 10
-#: The CI deploy's AWS session: ``role-duration-seconds: 3600`` in .github/workflows/pulumi-up.yml, a role's
-#: default MaxSessionDuration (IAM CreateRole: "the default value of one hour is applied"), which the deploy
-#: roles of docs/ci.md keep.
-CI_SESSION_MINUTES = 60
-#: What the rest of a ``pulumi up`` needs of that session: the image build and push, the other resources.
-RUN_MINUTES = 15
-#: The longest deployment a stack may take: it must end within the CI session, or the credentials expire
-#: while the provider still waits (and ``pulumi up`` fails while ECS carries on).
-MAX_DEPLOY_MINUTES = CI_SESSION_MINUTES - RUN_MINUTES
 
 
 def parse_percent(key: str, text: str) -> Decimal:
@@ -94,7 +77,7 @@ class DeploymentStrategy:
     """Canary: minutes at that share before the rest moves (0-1440). Default 10."""
     step_percent: Decimal = Decimal(20)
     """Linear: share moved at each step (3-100, steps of 0.1). Default 20: ECS's own 10 % every 6 minutes
-    shifts for 54 minutes, past what a deploy may take (``MAX_DEPLOY_MINUTES``)."""
+    shifts for 54 minutes, past what a deploy may take (``deploy_time.MAX_DEPLOY_MINUTES``)."""
     step_minutes: int = 3
     """Linear: minutes between steps (0-1440). Default 3 (with 20 %: 12 minutes of shifting)."""
     bake_minutes: int = 10
@@ -120,8 +103,6 @@ class DeploymentStrategy:
                 "DeploymentStrategy.bake_minutes", self.bake_minutes, "bakeTimeInMinutes, as the provider checks it"
             ),
         )
-        # Only a strategy whose own fields hold can be timed.
-        self._check_duration()
 
     def _check_kind(self) -> None:
         if self.kind not in KINDS:
@@ -132,15 +113,6 @@ class DeploymentStrategy:
         """True for canary, linear and blue/green: two target groups, and ECS moves the rule's weights."""
         return self.kind != ROLLING
 
-    def _check_duration(self) -> None:
-        if self.shifts_traffic and self.deploy_minutes() > MAX_DEPLOY_MINUTES:
-            raise ConfigError("DeploymentStrategy.kind", self.kind, f"a strategy that completes within "
-                f"{MAX_DEPLOY_MINUTES} minutes, not {self.deploy_minutes()} ({self.deploy_summary()}): the CI "
-                f"deploy's session lasts {CI_SESSION_MINUTES} minutes (pulumi-up.yml role-duration-seconds) and "
-                f"the rest of the run needs {RUN_MINUTES}; shorten DeploymentStrategy.canary_bake_minutes, "
-                "DeploymentStrategy.step_minutes, DeploymentStrategy.bake_minutes or take a larger "
-                "DeploymentStrategy.step_percent")  # fmt: skip
-
     def shift_minutes(self) -> int:
         """Minutes from the first production shift to the last (the bake after it not included)."""
         if self.kind == CANARY:
@@ -148,25 +120,6 @@ class DeploymentStrategy:
         if self.kind == LINEAR:
             return (self.steps() - 1) * self.step_minutes
         return 0
-
-    def deploy_minutes(self) -> int:
-        """Minutes a traffic-shifting deployment may take until ECS reports it done: the green revision's
-        scale-up, the shift, the bake and a margin (``SCALE_UP_MINUTES``, ``MARGIN_MINUTES``); 0 for rolling,
-        which the provider's default timeout covers."""
-        if not self.shifts_traffic:
-            return 0
-        return SCALE_UP_MINUTES + self.shift_minutes() + self.bake_minutes + MARGIN_MINUTES
-
-    def deploy_timeouts(self) -> dict[str, str]:
-        """The service's ``create`` and ``update`` custom timeouts: ECS reports a traffic-shifting deployment
-        done only after its bake, past the provider's 20-minute default wait; none for rolling."""
-        minutes = self.deploy_minutes()
-        return {"create": f"{minutes}m", "update": f"{minutes}m"} if minutes else {}
-
-    def deploy_summary(self) -> str:
-        """How ``deploy_minutes`` adds up, for messages and the plan."""
-        return (f"{SCALE_UP_MINUTES} scale-up + {self.shift_minutes()} shift + {self.bake_minutes} bake + "
-                f"{MARGIN_MINUTES} margin")  # fmt: skip
 
     def peak_tasks(self, desired_count: int, max_percent: int) -> int:
         """Most tasks a deployment runs at once: blue and green side by side for the shift and the bake

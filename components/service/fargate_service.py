@@ -18,6 +18,7 @@ from ..observability.service_monitoring import ServiceMonitoring, ServiceMonitor
 from .capacity_strategy import FARGATE
 from .cluster import Cluster, strategy_inputs
 from .container_definition import CONTAINER_NAME
+from .deploy_time import deploy_time
 from .deployment_strategy import DeploymentStrategy, deployment_configuration
 from .fargate_service_args import FargateServiceArgs
 from .fargate_task import FargateTask, FargateTaskArgs
@@ -210,10 +211,9 @@ class FargateService(pulumi.ComponentResource):
         # The service waits for the cluster's capacity providers, the execution policy and the listener rule.
         waits_for: list[pulumi.Resource] = [r for r in (cluster, task, route) if r is not None]
         # With autoscaling, the running count is the scaler's: an update must not reset it to desired_count
-        # (which then only sets the count the service is created with). A shifting deploy outlasts the
-        # provider's default wait (``DeploymentStrategy.deploy_timeouts``).
+        # (which then only sets the count the service is created with). The wait: ``deploy_time``.
         deployment = spec.route.deployment if spec.route is not None else DeploymentStrategy()
-        timeouts = pulumi.CustomTimeouts(**deployment.deploy_timeouts())
+        timeouts = pulumi.CustomTimeouts(**deploy_time(spec, alarms=deployment_alarms is not None).timeouts())
         opts = pulumi.ResourceOptions(parent=self, depends_on=waits_for, custom_timeouts=timeouts,
                                       ignore_changes=["desiredCount"] if spec.autoscaling else None)  # fmt: skip
         return aws.ecs.Service(

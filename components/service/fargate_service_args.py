@@ -4,8 +4,8 @@ cloud SDK.
 
 The spec holds every plain field and checks its own rules (``ServiceSpec``); the args check only what
 joins the spec to these Inputs: a route given exactly when the spec has one, the secret values named
-by the spec, a load balancer's metric dimension where the alarms or the scaling need it, and the alarms a
-traffic-shifting deployment rolls back on.
+by the spec, a load balancer's metric dimension where the alarms or the scaling need it, the alarms a
+traffic-shifting deployment rolls back on, and a deployment (alarm bake included) that ends in time.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..errors import ConfigError, collect
 from ..naming import task_names, unprefixed
 from ..observability.alarm_rules import GRACE, Alarms, check_grace_period
 from .cluster_spec import ExistingCluster
+from .deploy_time import check_deploy_time
 from .deployment_strategy import check_rollback
 from .service_access import check_secret_values
 from .service_spec import ServiceSpec
@@ -100,3 +101,5 @@ class FargateServiceArgs:
                 lambda: check_rollback(route.deployment, alarms=alarms),
                 lambda: check_grace_period(GRACE, route.health_check_grace_period_seconds, alarms=alarms),
             )
+        # Every deployment, a worker's too, ends while the CI deploy's credentials last.
+        check_deploy_time(self.spec, alarms=self.alarms is not None)

@@ -33,6 +33,16 @@ def fewest_tasks(desired_count: int, min_healthy_percent: int) -> int:
     return -(-desired_count * min_healthy_percent // 100)
 
 
+def rolling_waves(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> int:
+    """Batches of new tasks a rolling deployment of ``desired_count`` tasks starts, each once the one before
+    is healthy: every move stops old tasks down to the lower limit and starts new ones up to the upper, so a
+    batch is at most the difference. A stuck deployment (``progresses``) is refused by ``check_progress``."""
+    if desired_count < 1:
+        return 0
+    batch = most_tasks(desired_count, max_percent) - fewest_tasks(desired_count, min_healthy_percent)
+    return -(-desired_count // max(1, batch))
+
+
 def progresses(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> bool:
     """Whether a rolling deployment of ``desired_count`` tasks can take its first step: start a new task
     or stop an old one."""
@@ -42,14 +52,21 @@ def progresses(desired_count: int, *, min_healthy_percent: int, max_percent: int
     )
 
 
-def reachable_counts(desired_count: int, autoscaling: Autoscaling | None) -> tuple[set[int], str]:
-    """The task counts a deployment may start at, and where they come from: ``desired_count``, and with
-    autoscaling every count of its range and of each schedule's (which lie within it when valid)."""
+def running_counts(desired_count: int, autoscaling: Autoscaling | None) -> set[int]:
+    """The task counts a deployment may start at: ``desired_count``, and with autoscaling every count of its
+    range and of each schedule's (which lie within it when valid)."""
     if autoscaling is None:
-        return {desired_count}, f"ServiceSpec.desired_count {desired_count}"
+        return {desired_count}
     ranges = [(autoscaling.min_count, autoscaling.max_count)]
     ranges += [(schedule.min_count, schedule.max_count) for schedule in autoscaling.schedules]
-    counts = {desired_count} | {d for low, high in ranges for d in range(low, high + 1)}
+    return {desired_count} | {d for low, high in ranges for d in range(low, high + 1)}
+
+
+def reachable_counts(desired_count: int, autoscaling: Autoscaling | None) -> tuple[set[int], str]:
+    """``running_counts``, and where they come from."""
+    counts = running_counts(desired_count, autoscaling)
+    if autoscaling is None:
+        return counts, f"ServiceSpec.desired_count {desired_count}"
     counted = (f"ServiceSpec.desired_count {desired_count}, Autoscaling.min_count..Autoscaling.max_count "
                f"{autoscaling.min_count}..{autoscaling.max_count} and its schedules' ranges")  # fmt: skip
     return counts, counted

@@ -284,7 +284,7 @@ def test_the_deploy_session_is_the_one_the_longest_allowed_deployment_is_sized_t
     """A canary or linear deployment the provider waits for must end before the deploy's credentials do
     (review 19 #1): the session is asked for explicitly, within a role's default MaxSessionDuration (one hour,
     IAM CreateRole), and the strategy's ceiling is derived from it."""
-    from components.service.deployment_strategy import CI_SESSION_MINUTES, MAX_DEPLOY_MINUTES
+    from components.service.deploy_time import CI_SESSION_MINUTES, MAX_DEPLOY_MINUTES
 
     (credentials,) = [s for _, _, job in all_jobs() for s in steps_using(job, "aws-actions/configure-aws-credentials")
                       if s["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"]  # fmt: skip

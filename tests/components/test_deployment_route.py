@@ -160,8 +160,16 @@ def test_pulumi_up_waits_for_the_whole_canary_and_its_bake_not_the_providers_20_
     assert minutes(timeouts["create"]) == minutes(timeouts["update"])
 
 
-def test_a_rolling_service_keeps_the_providers_default_wait(rolling: RecordingMocks) -> None:
-    assert rolling.one(SERVICE).custom_timeouts == {}
+def test_a_rolling_service_with_alarms_waits_for_its_batches_and_the_alarm_bake(rolling: RecordingMocks) -> None:
+    """The provider waits for ECS's SUCCESSFUL, which a rolling deployment with deployment alarms reaches only
+    after their bake (``tests/models/ecs_deploy_wait.py``): the default 20 minutes do not cover it."""
+    from components.observability.alarm_rules import deployment_alarm_minutes
+    from components.service.deploy_time import MARGIN_MINUTES, batch_minutes
+
+    timeouts = rolling.one(SERVICE).custom_timeouts
+    grace = rolling.one(SERVICE).inputs["healthCheckGracePeriodSeconds"]
+    wait = batch_minutes(grace) + deployment_alarm_minutes(grace) + MARGIN_MINUTES
+    assert minutes(timeouts["update"]) == minutes(timeouts["create"]) == wait > 20
 
 
 def rule_inputs(run: RecordingMocks) -> tuple[dict, list[str]]:

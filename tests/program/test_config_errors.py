@@ -183,6 +183,9 @@ CASES = [
         },
         "listenerRulePriority",
     ),
+    # A deploy that cannot end within the CI session: the alarm bake grows with the grace period.
+    ({"alarms": "true", "healthCheckGracePeriodSeconds": "900"}, "healthCheckGracePeriodSeconds"),
+    ({"desiredCount": "40", "maxPercent": "110"}, "maxPercent"),
 ]
 
 
@@ -634,6 +637,8 @@ DEPENDENT = {
     frozenset({"healthCheckPath", "deploymentSmokeTestPath"}),
     # The grace period is held to the alarms it sets on, which a shifting strategy without them lacks.
     frozenset({"healthCheckGracePeriodSeconds", "deploymentStrategy"}),
+    # A rolling deploy's batches come from both percentages: with one refused, the other's stand-in is judged.
+    frozenset({"minHealthyPercent", "maxPercent"}),
 }  # fmt: skip
 
 

@@ -222,6 +222,8 @@ TWICE_ALLOWED = {
     "components.observability.alarm_rules.check_grace_period": "a grace period the unhealthy-target alarm "
     "cannot wait out is a config mistake of the program's (settings.py), and FargateServiceArgs' when built, as "
     "check_rollback above",
+    "components.service.deploy_time.check_deploy_time": "a deployment that cannot end within the CI session "
+    "is the program's config mistake (settings.py), and FargateServiceArgs' when built, as check_rollback above",
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
     "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
     "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",

@@ -1,0 +1,168 @@
+"""How long a deployment may take until ECS reports it done, which is how long ``pulumi up`` waits for it,
+and the rule that it ends within the CI deploy's AWS session. No pulumi import.
+
+The provider waits (``wait_for_steady_state``) for a new deployment of the ECS deployment controller, every
+strategy here, rolling included, until DescribeServiceDeployments reports it ``SUCCESSFUL`` (one reported
+``STOPPED`` or ``ROLLBACK_SUCCESSFUL`` fails it; a rollback under way is still waited for), within the
+service's create or update timeout, 20 minutes unless set (terraform-provider-aws
+``internal/service/ecs/service.go``: ``statusServiceWaitForStable``, ``findDeploymentStatus``,
+``Update: schema.DefaultTimeout(20 * time.Minute)``).
+
+With deployment alarms a rolling deployment is done only after a bake: "a period of time after a new service
+version has scaled out and the old service version has scaled in, during which Amazon ECS continues to
+monitor the alarm associated with the deployment. Amazon ECS computes this time period based on the alarm
+configuration associated with the deployment. You can't set this value." (ECS guide, "How CloudWatch alarms
+detect Amazon ECS deployment failures"). How it computes it is not documented. The estimate here: the
+longest evaluation window of the deployment alarms, as ECS's team described it to AWS Copilot's ("based on
+the evaluation time of the alarm(s). (With multiple different times, the longest is used.)",
+aws/copilot-cli#4294). A traffic-shifting strategy sets its own bake (``bakeTimeInMinutes``, botocore: "The
+time period when both blue and green service revisions are running simultaneously after the production
+traffic has shifted"); the allowance takes the longer of the two.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError, raise_any
+from ..observability.alarm_rules import GRACE, deployment_alarm_minutes
+from .app_contract import TARGET_HEALTH_INTERVAL_SECONDS, TARGET_HEALTHY_THRESHOLD
+from .deployment_strategy import DeploymentStrategy
+from .rolling_batches import rolling_waves, running_counts
+
+if TYPE_CHECKING:
+    from .service_spec import ServiceSpec
+
+#: The provider's wait without a timeout of ours (``internal/service/ecs/service.go``).
+PROVIDER_DEFAULT_MINUTES = 20
+#: A new task from placement until its app answers: Fargate capacity, the network interface, the image pull,
+#: Node's start (a project estimate; with the 60 s default grace and the two health checks a batch is 10).
+TASK_START_MINUTES = 8
+#: Room for the old tasks' draining (at most 90 s, ``deregistrationDelaySeconds``), the test-traffic shift and
+#: the smoke-test hook (at most 30 s), and a task the circuit breaker's retries start again (a project estimate).
+MARGIN_MINUTES = 10
+#: The CI deploy's AWS session: ``role-duration-seconds: 3600`` in .github/workflows/pulumi-up.yml, a role's
+#: default MaxSessionDuration (IAM CreateRole: "the default value of one hour is applied"), which the deploy
+#: roles of docs/ci.md keep.
+CI_SESSION_MINUTES = 60
+#: What the rest of a ``pulumi up`` needs of that session: the image build and push, the other resources.
+RUN_MINUTES = 15
+#: The longest deployment a stack may take: it must end within the CI session, or the credentials expire
+#: while the provider still waits (and ``pulumi up`` fails while ECS carries on).
+MAX_DEPLOY_MINUTES = CI_SESSION_MINUTES - RUN_MINUTES
+WHY = (f"the CI deploy's session lasts {CI_SESSION_MINUTES} minutes (pulumi-up.yml role-duration-seconds) and the "
+       f"rest of the run needs {RUN_MINUTES}")  # fmt: skip
+
+
+def batch_minutes(grace_period_seconds: int) -> int:
+    """Minutes one batch of new tasks takes to count as healthy: its start, then (an app answering within
+    the grace period) ``HealthyThresholdCount`` passing checks by the end of the grace at the latest."""
+    healthy_by = grace_period_seconds + TARGET_HEALTHY_THRESHOLD * TARGET_HEALTH_INTERVAL_SECONDS
+    return TASK_START_MINUTES + math.ceil(healthy_by / 60)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeployTime:
+    """What a deployment of one service waits for, and so how long the provider must wait."""
+
+    strategy: DeploymentStrategy
+    batches: int
+    """Batches of new tasks started one after the other: ``rolling_waves`` at the largest, 1 for a shifting
+    strategy (the new revision scales up to the full count at once, lifecycle stage SCALE_UP)."""
+    grace_seconds: int
+    """The route's health-check grace period (0 without a route)."""
+    alarms: bool
+    """Whether the service has deployment alarms (a route and ``alarms``), which add ECS's bake."""
+
+    def bake_minutes(self) -> int:
+        """Minutes after the last task or shift: the alarm bake (estimated), or a shifting strategy's own
+        bake if longer."""
+        alarm = deployment_alarm_minutes(self.grace_seconds) if self.alarms else 0
+        return max(self.strategy.bake_minutes, alarm) if self.strategy.shifts_traffic else alarm
+
+    def minutes(self) -> int:
+        """The allowance: the batches, the shift, the bake and the margin."""
+        rollout = self.batches * batch_minutes(self.grace_seconds)
+        return rollout + self.strategy.shift_minutes() + self.bake_minutes() + MARGIN_MINUTES
+
+    def summary(self) -> str:
+        """How ``minutes`` adds up, for messages and the docs."""
+        return (f"{self.batches} batch(es) x {batch_minutes(self.grace_seconds)} (start, {self.grace_seconds} s "
+                f"grace, health checks) + {self.strategy.shift_minutes()} shift + {self.bake_minutes()} bake + "
+                f"{MARGIN_MINUTES} margin")  # fmt: skip
+
+    def timeouts(self) -> dict[str, str]:
+        """The service's ``create`` and ``update`` custom timeouts: the allowance, never below the
+        provider's own default."""
+        minutes = max(self.minutes(), PROVIDER_DEFAULT_MINUTES)
+        return {"create": f"{minutes}m", "update": f"{minutes}m"}
+
+
+def deploy_time(spec: ServiceSpec, *, alarms: bool) -> DeployTime:
+    """The deployment of ``spec`` with or without the alarms (deployment alarms need its route too), from
+    any task count it may start at (``running_counts``)."""
+    route = spec.route
+    strategy = route.deployment if route is not None else DeploymentStrategy()
+    batches = 1
+    if not strategy.shifts_traffic:
+        percents = {"min_healthy_percent": spec.min_healthy_percent, "max_percent": spec.max_percent}
+        batches = max(rolling_waves(d, **percents) for d in running_counts(spec.desired_count, spec.autoscaling))
+    grace = route.health_check_grace_period_seconds if route is not None else 0
+    return DeployTime(strategy=strategy, batches=batches, grace_seconds=grace, alarms=alarms and route is not None)
+
+
+def _most_grace(time: DeployTime) -> int | None:
+    """The longest grace period with which the deployment fits, or None if even none is too long (the
+    allowance grows with the grace)."""
+    if replace(time, grace_seconds=0).minutes() > MAX_DEPLOY_MINUTES:
+        return None
+    low, high = 0, time.grace_seconds
+    while low < high:
+        middle = (low + high + 1) // 2
+        if replace(time, grace_seconds=middle).minutes() <= MAX_DEPLOY_MINUTES:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def check_deploy_time(spec: ServiceSpec, *, alarms: bool) -> None:
+    """A deployment whose allowance ends within ``MAX_DEPLOY_MINUTES``, refused naming the setting to change:
+    a shifting strategy's minutes; for a rolling one the grace period if a shorter one fits, else the batch
+    limits, and the grace period too if one batch could not hold it."""
+    time = deploy_time(spec, alarms=alarms)
+    minutes = time.minutes()
+    if minutes <= MAX_DEPLOY_MINUTES:
+        return
+    took = f"not {minutes} ({time.summary()}): {WHY}"
+    if time.strategy.shifts_traffic:
+        raise ConfigError("DeploymentStrategy.kind", time.strategy.kind, f"a strategy that completes within "
+            f"{MAX_DEPLOY_MINUTES} minutes, {took}; shorten DeploymentStrategy.canary_bake_minutes, "
+            f"DeploymentStrategy.step_minutes, DeploymentStrategy.bake_minutes or {GRACE}, or take a larger "
+            "DeploymentStrategy.step_percent")  # fmt: skip
+    grace = _grace_error(time, took)
+    if grace is not None and _most_grace(time) is not None:
+        raise grace
+    # Even with no grace period: the batches are what to change (and the grace too, if one batch cannot hold it).
+    best = replace(time, grace_seconds=0)
+    most = (MAX_DEPLOY_MINUTES - best.minutes()) // batch_minutes(0) + best.batches
+    batches = ConfigError("ServiceSpec.max_percent", spec.max_percent, f"with ServiceSpec.min_healthy_percent "
+        f"{spec.min_healthy_percent}, batches large enough for a rolling deployment to complete within "
+        f"{MAX_DEPLOY_MINUTES} minutes (at most {most} batches, with no grace period), {took}; raise "
+        "ServiceSpec.max_percent or lower ServiceSpec.min_healthy_percent")  # fmt: skip
+    raise_any([batches, *([grace] if grace is not None else [])])
+
+
+def _grace_error(time: DeployTime, took: str) -> ConfigError | None:
+    """The grace period as a mistake of its own: longer than fits with a single batch, or with the service's
+    batches if a shorter one is all they need; None if a single batch holds it (or no grace period would)."""
+    single = _most_grace(replace(time, batches=1))
+    most = _most_grace(time)
+    fits = most if most is not None else single
+    if fits is None or fits >= time.grace_seconds:
+        return None
+    where = "this deployment" if most is not None else "one rolling batch"
+    return ConfigError(GRACE, time.grace_seconds, f"at most {fits} with {where}, whose allowance must end within "
+        f"{MAX_DEPLOY_MINUTES} minutes, {took}")  # fmt: skip
