@@ -52,7 +52,7 @@ class HttpsDomain(pulumi.ComponentResource):
             option = certificate.domain_validation_options[0]
             # ACM gives every certificate for this name in the account the same CNAME, and renews them all
             # with it: another stack may have written it too (allow_overwrite), and the provider's delete
-            # removes the live record by name and type, so a destroy leaves it (README, "What a destroy leaves").
+            # removes the live record by name and type, so a destroy leaves it (README, "Destroy").
             record = aws.route53.Record(
                 f"{name}-validation",
                 zone_id=domain.hosted_zone_id,

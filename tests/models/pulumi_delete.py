@@ -149,7 +149,8 @@ def delete(
             dropped.add(resource.urn)
         if result.error:
             break
-    result.kept = [r for r in removed if r.urn not in deleted and _is_custom(r, project)]
+    in_aws = (r for r in removed if _is_custom(r, project) and r.type not in REMOTE_COMPONENTS)
+    result.kept = [r for r in in_aws if r.urn not in deleted]
     result.state = [r for r in removed if r.urn not in dropped]
     return result
 

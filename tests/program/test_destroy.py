@@ -22,7 +22,6 @@ LEFT_AS = {
     "aws:ec2/securityGroup:SecurityGroup": "security group",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "the rules between the groups",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "the rules between the groups",
-    "awsx:ec2:Vpc": "the whole VPC",
     "aws:ec2/vpc:Vpc": "the whole VPC",
     "aws:ec2/subnet:Subnet": "its subnets",
     "aws:ec2/routeTable:RouteTable": "route tables",
