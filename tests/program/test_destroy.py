@@ -11,7 +11,7 @@ from tests.models.awsx_vpc import EIP, NAT_GATEWAY, with_children
 from tests.models.pulumi_delete import Deletion, destroy, with_stack_and_providers
 from tests.models.pulumi_targets import targeted, untargeted_creates
 from tests.models.route53 import HostedZone, RecordSetExistsError
-from tests.program.stacks import run_config
+from tests.program.stacks import recorded_run, run_config
 from tools.offline import ROOT, Registered, Run, run_program
 
 README = " ".join((ROOT / "README.md").read_text().split())
@@ -62,6 +62,8 @@ GONE = "the service and its scaling, the listeners and their rules, the alarms, 
 GONE_TYPES = (
     "aws:ecs/service:Service",
     "aws:appautoscaling/target:Target",
+    "aws:appautoscaling/policy:Policy",
+    "aws:appautoscaling/scheduledAction:ScheduledAction",
     "aws:lb/listener:Listener",
     "aws:lb/listenerRule:ListenerRule",
     "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -104,6 +106,16 @@ def test_the_readme_names_only_what_a_protected_prod_destroy_deletes_as_gone() -
     assert GONE in README
     assert kept & set(GONE_TYPES) == set()
     assert "prod-web-domain-alias" not in {r.name for r in protected_prod_destroy().kept}
+
+
+def test_what_goes_on_billing_is_named_as_the_plans_lines_for_prod_name_it() -> None:
+    billed = (
+        "The load balancer, the NAT gateways and the public IPv4 addresses (the load balancer's and the "
+        "gateways') go on billing by the hour, as the plan's lines of those names."
+    )
+    lines = {line["item"] for line in recorded_run("prod").outputs["cost_estimate"]["lines"]}
+    assert billed in README
+    assert {"load balancer", "NAT gateways", "public IPv4 addresses"} <= lines
 
 
 def readme_targets() -> list[str]:
