@@ -50,6 +50,9 @@ class HttpsDomain(pulumi.ComponentResource):
                 opts=child,
             )
             option = certificate.domain_validation_options[0]
+            # ACM gives every certificate for this name in the account the same CNAME, and renews them all
+            # with it: another stack may have written it too (allow_overwrite), and the provider's delete
+            # removes the live record by name and type, so a destroy leaves it (README, "Destroy").
             record = aws.route53.Record(
                 f"{name}-validation",
                 zone_id=domain.hosted_zone_id,
@@ -58,7 +61,7 @@ class HttpsDomain(pulumi.ComponentResource):
                 records=[option.resource_record_value],
                 ttl=300,
                 allow_overwrite=True,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
             )
             validation = aws.acm.CertificateValidation(
                 f"{name}-validated",
