@@ -177,7 +177,7 @@ def _load_yaml(name: str, data: bytes) -> tuple[Mapping[str, Any], tuple[str, ..
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
     if loaded is not None and not isinstance(loaded, dict):
-        raise StackFileError(f"{name}: not a mapping of key: value")
+        raise StackFileError(f"{name}: not a mapping with a config: mapping")
     return loaded or {}, tuple(f"{name} line {line}: {problem}" for line, problem in sorted(loader.twice))
 
 
@@ -263,10 +263,12 @@ def _merged(
 def main_program(root: Path) -> Callable[[], None]:
     """The project's program as the CLI runs it (pulumi/pulumi pkg/engine/project.go, ``getPwdMain``, and
     sdk/python/cmd/pulumi-language-python-exec): ``main`` (relative to ``root``), else ``root``; a directory
-    runs its ``__main__.py`` in that directory, a file runs in its own; relative paths depend on it."""
+    runs its ``__main__.py`` in that directory, a file runs in its own; relative paths depend on it. Without
+    a Pulumi.yaml, ``root``'s ``__main__.py``."""
 
     def program() -> None:
-        main = Path(os.path.abspath(root / project(root).main))
+        # A folder holding only a program (no Pulumi.yaml) runs its __main__.py.
+        main = Path(os.path.abspath(root / (project(root).main if (root / "Pulumi.yaml").is_file() else "")))
         if not main.exists():
             raise StackFileError(f"Pulumi.yaml: project 'main' could not be read: {main} does not exist")
         previous = Path.cwd()
