@@ -248,7 +248,7 @@ def _merged(
     own = _project(project_data)
     content, twice = _load_yaml(name, data) if data is not None else ({}, ())
     if not isinstance(content.get("config") or {}, dict):
-        raise StackFileError(f"{name}: config: is not a mapping of key: value")
+        raise StackFileError(f"{name}: not a mapping with a config: mapping")
     values: dict[str, Any] = {}
     secure: list[str] = []
     for key, value in (content.get("config") or {}).items():

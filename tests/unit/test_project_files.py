@@ -123,3 +123,20 @@ def test_a_stack_file_rewritten_between_runs_is_read_anew(tmp_path: Path) -> Non
         (root / "Pulumi.dev.yaml").write_text(f"config:\n  orders:x: '{value}'\n")
         seen.append(run_program(root, "dev").outputs["x"])
     assert seen == ["1", "2", "3"]
+
+
+def test_a_default_for_another_namespaces_key_is_refused_saying_it_takes_a_value(tmp_path: Path) -> None:
+    root = project(tmp_path, {"aws:region": {"default": "eu-west-1"}}, {})
+    with pytest.raises(StackFileError) as error:
+        stack_config(root, "dev")
+    assert error.value.lines == (
+        "Pulumi.yaml: config key 'aws:region' is not the project's: it takes 'value', not 'default'",
+        "Pulumi.yaml: config key 'aws:region' is namespaced (not the project's) and must provide an attribute 'value'",
+    )
+
+
+def test_required_keys_the_stack_leaves_unset_are_named_together_as_the_cli_names_them(tmp_path: Path) -> None:
+    root = project(tmp_path, {"b": {"type": "string"}, "a": {}, "orders:c": {"type": "integer"}}, {"b": "x"})
+    with pytest.raises(StackFileError) as error:
+        stack_config(root, "dev")
+    assert error.value.lines == ("Stack 'dev' is missing configuration values 'a' and 'orders:c'",)
