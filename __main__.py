@@ -11,14 +11,14 @@ from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route_args import Route
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
-from components.errors import ConfigError, collect, raise_any
+from components.errors import ConfigError, collect, in_words, raise_any
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.stack_cost import stack_cost, stack_shape
-from settings import placeholders, settings_from
+from settings import FIELD_KEYS, placeholders, settings_from
 
 
 def stack_config() -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
@@ -110,7 +110,7 @@ image = AppImage(
     AppImageArgs(spec=settings.image, build_secrets=build_secrets, builder=BUILDER),
 )
 if small := settings.network.small_load_balancer_subnets:
-    pulumi.log.warn(f"vpcCidr: {small}")
+    pulumi.log.warn(f"vpcCidr: {in_words(small, FIELD_KEYS)}")
 network = Network(f"{stack}-net", settings.network)
 load_balancer = LoadBalancer(
     f"{stack}-web",
@@ -184,7 +184,9 @@ shape, assumptions = stack_shape(
     region=region,
     container_insights=None if isinstance(settings.cluster, ExistingCluster) else settings.cluster.container_insights,
 )
-warnings = cost_warnings(region=region, rates=settings.cost_rates)
+# The package's messages name its fields and arguments; this program's users know its keys.
+assumptions = tuple(in_words(assumed, FIELD_KEYS) for assumed in assumptions)
+warnings = tuple(in_words(warning, FIELD_KEYS) for warning in cost_warnings(region=region, rates=settings.cost_rates))
 pulumi.export(
     "cost_estimate",
     cost.as_output()

@@ -109,7 +109,8 @@ class ConfigKey:
     default: ConfigValue
     description: str
     fields: tuple[str, ...] = ()
-    """The spec fields (``Spec.field``) the key sets: an error naming one is this key's. With ``FROM_SPEC``
+    """The spec fields (``Spec.field``, or a package function's ``function.argument``) the key sets: an error
+    or warning naming one is this key's. With ``FROM_SPEC``
     the default is the first field's; the strategy's keys (one ``ServiceSpec.strategy``) and the build
     context (required: the program's is ``docker``) spell theirs out, and a test holds them to the spec's."""
 
@@ -204,8 +205,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkSpec.vpc_id",)),
     ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkSpec.public_subnet_ids",)),
     ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP. They need a NAT route, or VPC endpoints for ECR (ecr.api, ecr.dkr), S3 (gateway), CloudWatch Logs and, with secrets, SSM, Secrets Manager and KMS: tasks pull, log and read secrets through them.", ("NetworkSpec.task_subnet_ids",)),
-    ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101."),
-    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so."),
+    ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101.", ("estimate.rates",)),
+    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so.", ("stack_shape.default_vpc_azs",)),
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}

@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     "estimate": "cost",
     "ConfigError": "errors",
     "renamed": "errors",
+    "in_words": "errors",
     "built": "errors",
     "collect": "errors",
     "Mistakes": "errors",
@@ -125,6 +126,7 @@ __all__ = [
     "built",
     "collect",
     "estimate",
+    "in_words",
     "integer",
     "names_apart",
     "renamed",
@@ -143,7 +145,7 @@ if TYPE_CHECKING:
     from .edge.service_route_args import Route, ServiceRouteArgs
     from .edge.smoke_test import SmokeTest, SmokeTestArgs
     from .edge.smoke_test_rules import SmokeTestSpec
-    from .errors import ConfigError, Mistakes, boolean, built, collect, integer, renamed
+    from .errors import ConfigError, Mistakes, boolean, built, collect, in_words, integer, renamed
     from .image.app_image import AppImage, AppImageArgs
     from .image.image_spec import ImageSpec
     from .naming import names_apart, stack_reference_names

@@ -165,5 +165,5 @@ def cost_warnings(*, region: str | None, rates: Mapping[str, Decimal]) -> tuple[
     where = f"the stack deploys to {region}" if region else "the stack's region is not set (aws:region)"
     return (
         f"{where}, but {len(kept)} of the {len(DEFAULT_RATES)} rates are {RATES_REGION}'s (the only table "
-        f"here): set costRateOverrides to its own, e.g. {kept[0]}=USD",
+        f"here): set estimate.rates to its own, e.g. {kept[0]}=USD",
     )

@@ -101,16 +101,24 @@ def collect(*checks: Callable[[], object], keys: Mapping[str, str] | None = None
     raise_any([renamed(one, keys) for one in found] if keys else found)
 
 
-def renamed(error: ConfigError, keys: Mapping[str, str]) -> ConfigError:
-    """``error`` in a program's words: each mistake about a field ``keys`` maps (``{"ServiceSpec.cpu": "cpu"}``)
-    names that key, as its key and wherever its text names the field; several mistakes stay together."""
+def in_words(text: str, keys: Mapping[str, str]) -> str:
+    """``text`` (a warning, say) with each field ``keys`` maps (``{"NetworkSpec.vpc_cidr": "vpcCidr"}``) named by
+    its key: the package's messages name its fields, a program's users know its keys."""
+    if not keys:
+        return text
     fields = re.compile(
         "|".join(re.escape(field) for field in sorted(keys, key=len, reverse=True)) + r"(?![A-Za-z0-9_])"
     )
+    return fields.sub(lambda m: keys[m[0]], text)
+
+
+def renamed(error: ConfigError, keys: Mapping[str, str]) -> ConfigError:
+    """``error`` in a program's words: each mistake about a field ``keys`` maps (``{"ServiceSpec.cpu": "cpu"}``)
+    names that key, as its key and wherever its text names the field (``in_words``); several mistakes stay
+    together."""
 
     def one(mistake: ConfigError) -> ConfigError:
-        allowed = fields.sub(lambda m: keys[m[0]], mistake.allowed) if keys else mistake.allowed
-        return ConfigError(keys.get(mistake.key, mistake.key), mistake.value, allowed)
+        return ConfigError(keys.get(mistake.key, mistake.key), mistake.value, in_words(mistake.allowed, keys))
 
     mapped = [one(mistake) for mistake in error.errors]
     return mapped[0] if len(mapped) == 1 else CombinedConfigError(mapped)

@@ -57,8 +57,7 @@ def unprefixed(
         return ""
     reason = (
         f"{component} {name!r} in stack {stack!r}: a name not starting with {stack + '-'!r} is refused by the "
-        'deployer documents (tools/deployer_policy.py scopes by that prefix; docs/reuse.md, "Names start with '
-        'the stack")'
+        "deployer documents, which allow a stack only names with that prefix"
     )
     if taken:
         reason += f"; and another stack's {component} {name!r} takes the same {', '.join(taken)}"

@@ -34,7 +34,8 @@ class StackShape:
     load_balancer_azs: int
     """AZs the load balancer has a subnet, a node and a public IPv4 address in."""
     load_balancer_azs_assumed: bool = False
-    """Whether ``load_balancer_azs`` is an assumption (the default VPC's, unless ``costDefaultVpcAzs`` says)."""
+    """Whether ``load_balancer_azs`` is an assumption (the default VPC's, unless ``stack_shape``'s
+    ``default_vpc_azs`` says)."""
     public_task_ips: int
     """Tasks with a public IPv4 address (tasks in public subnets)."""
     nat_gateways: int
@@ -253,8 +254,9 @@ def stack_shape(
         if assumed:
             assumptions.append(
                 f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs, one public IPv4 address each (it takes "
-                f"every default subnet: count them with "
-                f"`{COUNT_DEFAULT_SUBNETS.replace('<region>', region or '<region>')}` and set costDefaultVpcAzs)"
+                "every default subnet: count them with "
+                f"`{COUNT_DEFAULT_SUBNETS.replace('<region>', region or '<region>')}` and set "
+                "stack_shape.default_vpc_azs)"
             )
     if service.autoscaling:
         assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")

@@ -1,6 +1,7 @@
-"""A Pulumi project's config as the CLI hands it to the program: ``Pulumi.yaml``'s defaults overlaid with
-``Pulumi.<stack>.yaml``, every value a string as ``pulumi.Config.get`` returns it; and its ``__main__.py``
-as the CLI runs it. For the test mocks (``testing``): under mocks there is no CLI to do it."""
+"""A Pulumi project's config as the CLI hands it to the program: ``Pulumi.<stack>.yaml`` with ``Pulumi.yaml``'s
+values and defaults for the keys it leaves unset (``project_config``), every value a string as
+``pulumi.Config.get`` returns it; and its program (``main``) as the CLI runs it. For the test mocks
+(``testing``): under mocks there is no CLI to do it."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import os
 import re
 import runpy
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 # PyYAML comes with the Pulumi SDK (its ``pyyaml`` requirement).
 import yaml
 
 from .errors import ConfigError
+from .project_config import Declaration, declarations, full_key, merged
 
 #: libyaml's parser where PyYAML has it (about 10x the pure-Python one, the same documents).
 _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -108,15 +112,16 @@ def _config_string(value: Any) -> str:
 
 
 def stack_config(root: Path, stack: str) -> dict[str, str]:
-    """The project in ``root``: its Pulumi.yaml defaults overlaid with ``Pulumi.<stack>.yaml``, keyed
-    ``project:key`` (other namespaces, such as ``aws:region``, as written); ``StackFileError`` names every
-    key set twice.
+    """The project in ``root``: ``Pulumi.<stack>.yaml`` (none is an empty one, as the CLI reads it: pulumi/pulumi
+    sdk/go/common/workspace/loaders.go, ``projectStackLoader.load``) with each key it leaves unset that
+    Pulumi.yaml gives a value or default (``project_config``), keyed ``project:key`` (other namespaces, such as
+    ``aws:region``, as written); ``StackFileError`` names what the CLI would refuse.
 
-    The CLI applies project defaults itself; mocks do not, so this does it for them.
+    The CLI applies the project's config itself; mocks do not, so this does it for them.
     """
-    config, twice, _ = _stack_config(stack, root)
-    if twice:
-        raise StackFileError(*twice)
+    config, refused, _ = _stack_config(stack, root)
+    if refused:
+        raise StackFileError(*refused)
     return dict(config)
 
 
@@ -127,38 +132,40 @@ def secure_keys(root: Path, stack: str) -> frozenset[str]:
 
 
 def with_stack_config(root: Path, stack: str, run: Callable[[dict[str, str]], T]) -> T:
-    """``run`` given ``stack_config``; keys set twice are named with the config's own mistakes (the
-    ``ConfigError`` ``run`` raises given the file read the last one winning), all in one ``StackFileError``;
-    an encrypted key whose stand-in ``run`` refuses is said to be one (``EncryptedValueError``)."""
-    config, twice, secure = _stack_config(stack, root)
+    """``run`` given ``stack_config``; what the CLI would refuse (a key set twice, a required key unset) is
+    named with the config's own mistakes (the ``ConfigError`` ``run`` raises given the config as read), all in
+    one ``StackFileError``; an encrypted key whose stand-in ``run`` refuses is said to be one
+    (``EncryptedValueError``)."""
+    config, refused, secure = _stack_config(stack, root)
     try:
         result = run(dict(config))
     except ConfigError as error:
-        refused = sorted({one.key for one in error.errors} & {key.split(":", 1)[-1] for key in secure})
-        if not twice and not refused:
+        stand_ins = sorted({one.key for one in error.errors} & {key.split(":", 1)[-1] for key in secure})
+        if not refused and not stand_ins:
             raise
         hints = [
             f"Pulumi.{stack}.yaml: {key} is encrypted (pulumi config set --secret), which only the Pulumi CLI "
             f"reads: offline it is a stand-in of the form {STAND_IN.format('')}, which {key} does not take; give "
             "your own value in its place"
-            for key in refused
+            for key in stand_ins
         ]
-        lines = [*twice, *(str(one) for one in error.errors), *hints]
-        raise (EncryptedValueError if refused else StackFileError)(*lines) from None
-    if twice:
-        raise StackFileError(*twice)
+        lines = [*refused, *(str(one) for one in error.errors), *hints]
+        raise (EncryptedValueError if stand_ins else StackFileError)(*lines) from None
+    if refused:
+        raise StackFileError(*refused)
     return result
 
 
-def _load_yaml(path: Path) -> tuple[dict[str, Any], list[str]]:
-    """A project or stack file as the CLI reads it (the last of a key set twice winning), and a line for
-    each key set twice; what else it would refuse raises ``StackFileError``."""
-    data = path.read_bytes()
+@functools.lru_cache(maxsize=64)
+def _load_yaml(name: str, data: bytes) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+    """A project or stack file ``name`` holding ``data``, as the CLI reads it (the last of a key set twice
+    winning; not to be changed: it is shared), and a line for each key set twice; what else it would refuse
+    raises ``StackFileError``. Cached by content, not by path: a file rewritten between runs is read anew."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise StackFileError(f"{path.name} line {line}: not UTF-8 (YAML files are; save it as UTF-8)") from None
+        raise StackFileError(f"{name} line {line}: not UTF-8 (YAML files are; save it as UTF-8)") from None
     loader = _StackFileLoader(text)
     loader.twice = []
     try:
@@ -166,57 +173,108 @@ def _load_yaml(path: Path) -> tuple[dict[str, Any], list[str]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise StackFileError(f"{path.name}{where}: {error.problem or error.context}") from None
+        raise StackFileError(f"{name}{where}: {error.problem or error.context}") from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
-    if loaded is not None and (not isinstance(loaded, dict) or not isinstance(loaded.get("config") or {}, dict)):
-        raise StackFileError(f"{path.name}: not a mapping with a config: mapping of key: value")
-    return loaded or {}, [f"{path.name} line {line}: {problem}" for line, problem in sorted(loader.twice)]
+    if loaded is not None and not isinstance(loaded, dict):
+        raise StackFileError(f"{name}: not a mapping with a config: mapping")
+    return loaded or {}, tuple(f"{name} line {line}: {problem}" for line, problem in sorted(loader.twice))
 
 
-def _refused(loaded: tuple[dict[str, Any], list[str]]) -> dict[str, Any]:
-    """The file, or ``StackFileError`` naming every key set twice in it."""
-    content, twice = loaded
+@dataclass(frozen=True)
+class Project:
+    """What of a ``Pulumi.yaml`` the mocks need: its name, its config block (``project_config``), and where
+    its stack files (``stackConfigDir``) and its program (``main``) are, relative to it."""
+
+    name: str
+    declared: Mapping[str, Declaration]
+    stack_config_dir: str = ""
+    main: str = ""
+
+
+def project(root: Path) -> Project:
+    """``root``'s Pulumi.yaml, or ``StackFileError`` naming all the CLI refuses of it."""
+    return _project((root / "Pulumi.yaml").read_bytes())
+
+
+@functools.lru_cache(maxsize=16)
+def _project(data: bytes) -> Project:
+    content, twice = _load_yaml("Pulumi.yaml", data)
     if twice:
         raise StackFileError(*twice)
-    return content
+    name, block, config_dir = content.get("name"), content.get("config"), content.get("stackConfigDir")
+    if not isinstance(name, str) or not name:
+        raise StackFileError("Pulumi.yaml: project is missing a non-empty string 'name' attribute")
+    # pulumi/pulumi project.go, RewriteConfigPathIntoStackConfigDir: a text config: is the old stackConfigDir.
+    if isinstance(block, str):
+        if config_dir:
+            raise StackFileError("Pulumi.yaml: config: (the stack directory) and stackConfigDir are both set")
+        config_dir, block = block, None
+    if not isinstance(block or {}, dict):
+        raise StackFileError("Pulumi.yaml: config: is not a mapping of key: declaration")
+    declared, problems = declarations(name, block or {})
+    if problems:
+        raise StackFileError(*problems)
+    return Project(name, declared, config_dir or "", content.get("main") or "")
 
 
-@functools.cache
 def project_name(root: Path) -> str:
     """The ``name`` in ``root``'s Pulumi.yaml."""
-    return _refused(_load_yaml(root / "Pulumi.yaml"))["name"]
+    return project(root).name
 
 
-@functools.cache
+def stack_file(root: Path, stack: str) -> Path:
+    """Where the CLI reads ``stack``'s config: ``Pulumi.<stack>.yaml`` in ``stackConfigDir`` below the project,
+    else beside Pulumi.yaml (pulumi/pulumi sdk/go/common/workspace/paths.go, ``ProjectStackPath``; a ``/``
+    of a qualified name made ``-``, ``qnameFileName``)."""
+    return root / project(root).stack_config_dir / f"Pulumi.{stack.replace('/', '-')}.yaml"
+
+
 def _stack_config(stack: str, root: Path) -> tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]:
-    project = _refused(_load_yaml(root / "Pulumi.yaml"))
-    config = {
-        f"{project['name']}:{key}": _config_string(spec["default"])
-        for key, spec in (project.get("config") or {}).items()
-        if "default" in spec
-    }
-    stack_file = root / f"Pulumi.{stack}.yaml"
-    if not stack_file.is_file():
-        raise FileNotFoundError(f"no stack file {stack_file.name}")
-    content, twice = _load_yaml(stack_file)
+    """The config (as ``stack_config``), what the CLI would refuse, and the encrypted keys: each file read
+    on every call (a test may rewrite one), parsed and merged once per content."""
+    path = stack_file(root, stack)
+    try:
+        data: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        data = None
+    return _merged(stack, (root / "Pulumi.yaml").read_bytes(), path.name, data)
+
+
+@functools.lru_cache(maxsize=64)
+def _merged(
+    stack: str, project_data: bytes, name: str, data: bytes | None
+) -> tuple[Mapping[str, str], tuple[str, ...], tuple[str, ...]]:
+    own = _project(project_data)
+    content, twice = _load_yaml(name, data) if data is not None else ({}, ())
+    if not isinstance(content.get("config") or {}, dict):
+        raise StackFileError(f"{name}: not a mapping with a config: mapping")
+    values: dict[str, Any] = {}
     secure: list[str] = []
     for key, value in (content.get("config") or {}).items():
-        full = key if ":" in key else f"{project['name']}:{key}"
-        readable, encrypted = _readable(value)
-        config[full] = _config_string(readable)
+        full = full_key(own.name, key)
+        values[full], encrypted = _readable(value)
         secure += [full] if encrypted else []
-    return config, tuple(twice), tuple(secure)
+    config, problems = merged(own.name, stack, own.declared, values, secure.__contains__)
+    strings = MappingProxyType({key: _config_string(value) for key, value in config.items()})
+    return strings, (*twice, *problems), tuple(secure)
 
 
 def main_program(root: Path) -> Callable[[], None]:
-    """``root/__main__.py`` as the CLI runs it: in the project's directory (relative paths depend on it)."""
+    """The project's program as the CLI runs it (pulumi/pulumi pkg/engine/project.go, ``getPwdMain``, and
+    sdk/python/cmd/pulumi-language-python-exec): ``main`` (relative to ``root``), else ``root``; a directory
+    runs its ``__main__.py`` in that directory, a file runs in its own; relative paths depend on it. Without
+    a Pulumi.yaml, ``root``'s ``__main__.py``."""
 
     def program() -> None:
+        # A folder holding only a program (no Pulumi.yaml) runs its __main__.py.
+        main = Path(os.path.abspath(root / (project(root).main if (root / "Pulumi.yaml").is_file() else "")))
+        if not main.exists():
+            raise StackFileError(f"Pulumi.yaml: project 'main' could not be read: {main} does not exist")
         previous = Path.cwd()
-        os.chdir(root)
+        os.chdir(main if main.is_dir() else main.parent)
         try:
-            runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+            runpy.run_path(str(main), run_name="__main__")
         finally:
             os.chdir(previous)
 

@@ -286,10 +286,10 @@ def run_program(
     preview: bool = False,
     secret_keys: list[str] | None = None,
 ) -> Run:
-    """Run the Pulumi project in ``root`` (its ``__main__.py``) with a stack's config, as ``pulumi up``
-    would, under recording mocks. ``overrides``: ``key`` -> string in the project's namespace, or
-    ``namespace:key`` in another's (``aws:region``); ``secret_keys``: those set with ``--secret``, as
-    those the stack file holds encrypted are (``stack_files.STAND_IN``)."""
+    """Run the Pulumi project in ``root`` (its ``main``, else ``__main__.py``) with a stack's config as the CLI
+    reads it (``stack_files``), as ``pulumi up`` would, under recording mocks. ``overrides``: ``key`` -> string
+    in the project's namespace, or ``namespace:key`` in another's (``aws:region``); ``secret_keys``: those set
+    with ``--secret``, as those the stack file holds encrypted are (``stack_files.STAND_IN``)."""
     project = project_name(root)
     secret = sorted({f"{project}:{key}" for key in secret_keys or []} | secure_keys(root, stack))
 

@@ -134,8 +134,7 @@ def check_smoke_test(
             "until the test passes)")  # fmt: skip
     if ANY_ADDRESS not in allowed_cidrs:
         missing.append(f"{ANY_ADDRESS} in LoadBalancerSpec.allowed_cidrs (the function calls the load balancer "
-            "from outside the VPC, from Lambda's shared public addresses, which no narrower CIDR covers: "
-            "docs/decisions.md, The smoke test)")  # fmt: skip
+            "from outside the VPC, from Lambda's shared public addresses, which no narrower CIDR covers)")  # fmt: skip
     if enabled and missing:
         errors.append(ConfigError("SmokeTest", True, "false, unless the stack has " + "; and ".join(missing)))
     raise_any(errors)

@@ -97,7 +97,7 @@ class NetworkSpec:
         return (
             f"{self.vpc_cidr} with {self.availability_zones} AZs gives the load balancer /{self._public_prefix} "
             f"public subnets; ELB recommends /{RECOMMENDED_LOAD_BALANCER_SUBNET} or larger for it to scale (a VPC "
-            f"of /{largest} or larger), and without NAT the tasks share their addresses: changing vpcCidr "
+            f"of /{largest} or larger), and without NAT the tasks share their addresses: changing NetworkSpec.vpc_cidr "
             "replaces the VPC, the load balancer and the service"
         )
 

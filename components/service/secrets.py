@@ -205,8 +205,9 @@ def check_within_stack(references: Mapping[str, str], project: str, stack: str) 
             raise ConfigError(
                 "ServiceAccess.secrets",
                 f"{name}={value_from}",
-                f"an SSM parameter under {parameter} or a Secrets Manager secret named {secret}...: the "
-                "stack's permissions boundary (docs/iam-boundary.json) lets its roles read only those",
+                f"an SSM parameter under {parameter} or a Secrets Manager secret named {secret}...: the stack's "
+                "permissions boundary (the default ServiceAccess.permissions_boundary_arn) lets its roles read "
+                "only those",
             )
 
 

@@ -167,7 +167,7 @@ def _check_pullable(image: str, stack: str) -> None:
     if repository_arn is not None and not repository_arn.split(":repository/", 1)[1].startswith(f"{stack}-"):
         allowed = (
             f"with the default permissions boundary, a private ECR image in this account's repository named "
-            f"{stack}-* (docs/iam-boundary.json, PullStackImages) or a public image; else a "
+            f"{stack}-* (its PullStackImages statement) or a public image; else a "
             "ServiceAccess.permissions_boundary_arn that allows pulling it (another account's "
             "repository also needs a repository policy that lets this account pull)"
         )

@@ -284,11 +284,15 @@ def test_every_key_of_the_aws_provider_config_is_known_as_the_sdk_declares_it() 
 def test_a_yaml_1_1_boolean_word_in_the_stack_file_is_refused_as_the_string_the_cli_passes(
     tmp_path: Path, word: str
 ) -> None:
-    """The CLI reads stack files as YAML 1.2: ``yes`` reaches the program as the string 'yes'."""
+    """The CLI reads stack files as YAML 1.2: ``yes`` is the string 'yes', which the CLI itself refuses for a
+    key Pulumi.yaml types boolean (``project_config``), named with the program's own error."""
     mocks = RecordingMocks()
-    with pytest.raises(ConfigError) as error:
+    with pytest.raises(StackFileError) as error:
         run_program("dev", mocks=mocks, root=project_with(tmp_path, f"  graviton-node:alarms: {word}\n"))
-    assert (error.value.key, error.value.value, error.value.allowed) == ("alarms", word, "true or false")
+    assert error.value.lines == (
+        "Stack 'dev' with configuration key 'alarms' must be of type 'boolean'",
+        f"config 'alarms': got '{word}'; allowed: true or false",
+    )
     assert mocks.resources == []
 
 

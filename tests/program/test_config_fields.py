@@ -149,3 +149,33 @@ def test_the_package_s_errors_name_fields_never_this_program_s_config_keys() -> 
     assert [(where, key) for where, key, _ in raised if key in KEYS_BY_NAME] == []
     spoken = [(where, m) for where, _, texts in raised for text in texts for m in keys.findall(text) if m not in words]
     assert spoken == []
+
+
+#: This program's keys that are also AWS's own input names or plain words, which the package speaks of as such.
+AWS_NAMES = {"vpcId", "publicSubnetIds", "domainName", "clusterArn", "desiredCount", "containerInsights",
+             "containerPort", "minHealthyPercent", "maxPercent", "secretValues", "secrets", "environment",
+             "platforms", "alarms", "autoscaling", "vpc", "dockerfile", "cpu", "memory"}  # fmt: skip
+
+
+def _messages() -> list[tuple[str, str]]:
+    """Every string of the package that is not a docstring: where, and the text."""
+    found: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "components").rglob("*.py")):
+        tree = parse(path.read_text())
+        # A string standing alone is a docstring (of a module, class, function or attribute), not a message.
+        docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+        found += [
+            (f"{path.relative_to(ROOT)}:{node.lineno}", node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+        ]
+    return found
+
+
+def test_no_package_message_names_this_programs_config_keys_or_a_file_the_wheel_does_not_ship() -> None:
+    """The wheel holds ``components/`` alone, and its users have keys of their own: a warning names the field
+    or argument (``NetworkSpec.vpc_cidr``, ``estimate.rates``), which ``in_words`` maps to a program's key."""
+    keys = re.compile(r"(?<![\w.])(" + "|".join(sorted(KEYS_BY_NAME, key=len, reverse=True)) + r")(?![\w.])")
+    named = [(where, m) for where, text in _messages() for m in keys.findall(text) if m not in AWS_NAMES]
+    files = [(where, text) for where, text in _messages() if re.search(r"\b(docs|tools)/", text)]
+    assert (named, files) == ([], [])

@@ -107,7 +107,7 @@ def test_graviton_saves_the_same_whatever_the_split_and_spot_saves_nothing_witho
 @pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-7", None])
 def test_a_stack_outside_the_tables_region_is_warned_that_the_rates_are_us_east_1s(region: str | None) -> None:
     (warning,) = cost_warnings(region=region, rates=DEFAULT_RATES)
-    assert "18 of the 18 rates are us-east-1's" in warning and "costRateOverrides" in warning
+    assert "18 of the 18 rates are us-east-1's" in warning and "set estimate.rates" in warning
     assert (region or "not set") in warning
 
 

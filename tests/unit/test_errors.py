@@ -17,6 +17,7 @@ from components.errors import (
     boolean,
     built,
     collect,
+    in_words,
     integer,
     redact,
     renamed,
@@ -110,6 +111,13 @@ def test_a_program_reads_the_package_s_error_in_its_own_keys_in_the_key_and_the_
     error = renamed(ConfigError("ServiceSpec.max_percent", 100, "above ServiceSpec.min_healthy_percent (100)"), KEYS)
     assert (error.key, error.value, error.allowed) == ("maxPercent", 100, "above minHealthy (100)")
     assert renamed(ConfigError("ServiceSpec.cpu", 3, "x"), KEYS).key == "ServiceSpec.cpu"
+
+
+def test_a_program_reads_the_package_s_warning_in_its_own_keys() -> None:
+    """A warning is text, not an error: the same table maps the fields it names (not a longer name's part)."""
+    warning = "ServiceSpec.max_percent above ServiceSpec.min_healthy_percent; ServiceSpec.max_percents stays"
+    assert in_words(warning, KEYS) == "maxPercent above minHealthy; ServiceSpec.max_percents stays"
+    assert in_words(warning, {}) == warning
 
 
 def test_every_mistake_of_a_spec_is_renamed_and_they_stay_together() -> None:

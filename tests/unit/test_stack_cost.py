@@ -109,7 +109,9 @@ def test_the_default_vpcs_count_is_an_assumption_said_beside_the_figure_with_how
     line, assumptions = ipv4_line(NetworkSpec(), region="eu-west-1")
     assert (line.quantity, line.note) == (DEFAULT_VPC_AZS + 1, f"{DEFAULT_VPC_AZS} load balancer AZs, assumed; 1 task")
     (assumed,) = assumptions
-    assert "costDefaultVpcAzs" in assumed and "--region eu-west-1" in assumed and "default-for-az" in assumed
+    assert (
+        "set stack_shape.default_vpc_azs" in assumed and "--region eu-west-1" in assumed and "default-for-az" in assumed
+    )
 
 
 def test_the_default_vpcs_count_given_is_used_and_not_called_an_assumption() -> None:
