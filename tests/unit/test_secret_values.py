@@ -124,5 +124,6 @@ def test_the_ssm_and_kms_rules_are_those_aws_documents() -> None:
 def test_secret_values_in_a_project_named_for_aws_or_ssm_are_refused_naming_the_project(project: str) -> None:
     values = json.dumps(["TOKEN=abcdef"])
     with pytest.raises(ConfigError) as error:
-        load_settings({"secretValues": values}, frozenset({"secretValues"}), stack=(project, "dev"))
+        config = {"secretValues": values, "deployerRoleArn": DEPLOYER_ROLE}
+        load_settings(config, frozenset({"secretValues"}), stack=(project, "dev"))
     assert error.value.key == "secretValues" and f"Pulumi project {project!r}" in error.value.allowed
