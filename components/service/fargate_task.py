@@ -65,7 +65,7 @@ class FargateTaskArgs:
                 policy_arn("FargateTaskArgs.permissions_boundary_arn", boundary) if isinstance(boundary, str) else None
             ),
             lambda: check_secret_values("FargateTaskArgs.secret_values", self.secret_values, self.spec.access),
-            lambda: self._check_deployer(),
+            self._check_deployer,
             lambda: kms_key_arn("FargateTaskArgs.exec_kms_key_arn", self.exec_kms_key_arn),
         )
 
