@@ -39,6 +39,7 @@ from components.image.image_spec import ImageSpec
 from components.naming import account_unique
 from components.network.network_spec import NetworkSpec
 from components.observability.alarm_rules import GRACE, Alarms, check_grace_period
+from components.secrets_key import check_deployer_role_arn
 from components.security_group_quota import SecurityGroupQuota
 from components.service.autoscaling_rules import Autoscaling, parse_schedule
 from components.service.capacity_strategy import build_strategy
@@ -179,6 +180,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("permissionsBoundaryArn", "string", FROM_SPEC, "Managed policy every IAM role the stack creates carries as its permissions boundary (docs/iam-boundary.json, created once per stack: README, AWS permissions); empty for the deploying account's graviton-node-boundary-<stack>.", ("ServiceAccess.permissions_boundary_arn",)),
     ConfigKey("secrets", "array", FROM_SPEC, "Container secrets as NAME=ARN: an SSM parameter ARN or a Secrets Manager ARN with its 6-character suffix (NAME-AbCdEf, with :json-key:: for one key); injected as ECS secrets, never plain environment.", ("ServiceAccess.secrets",)),
     ConfigKey("secretValues", "array", FROM_SPEC, "Secret values as NAME=value, set with pulumi config set --secret; stored as SSM SecureString parameters (standard tier: each value at most 4096 bytes, with no text wrapped in {{...}}) and injected like secrets.", ("ServiceAccess.secret_value_names", "FargateServiceArgs.secret_values")),
+    ConfigKey("deployerRoleArn", "string", FROM_SPEC, "With secretValues: the ARN of the IAM role that deploys the stack (as aws iam get-role --query Role.Arn prints it, path included; outside /graviton-node/), which the values' KMS key policy names: KMS creates a key only with a policy that lets its creator change it (docs/iam.md, The secrets key).", ("ServiceAccess.deployer_role_arn",)),
     ConfigKey("secretsKmsKeyArns", "array", FROM_SPEC, "Customer-managed KMS keys the referenced secrets are encrypted with; the execution role may decrypt with exactly these.", ("ServiceAccess.secret_kms_key_arns",)),
     ConfigKey("writablePaths", "array", FROM_SPEC, "Absolute folders the app may write to (e.g. /tmp; not / and nothing under /proc, where runc mounts only procfs), each a bind mount on the task's ephemeral storage (at least 20 GiB, shared with the image), emptied when the task stops; the root stays read-only. The image must create each, owned by uid 1000, and declare it with VOLUME (docs/app-contract.md).", ("ServiceSpec.writable_paths",)),
     ConfigKey("environment", "array", FROM_SPEC, "Extra container environment as NAME=value strings, plain in AWS (set with --secret it is refused: secrets go in secretValues); NODE_OPTIONS keeps its flags: only those Node 22 allows there and none that stop Node or its health check (--watch, --inspect-brk, ...; docs/app-contract.md), and no heap ceiling (it is derived from memory). With the secrets and the provider's default tags they must fit ECS's 64 KiB task definition (sized in us-east-1 when aws:region is unset).", ("ServiceSpec.environment",)),
@@ -492,6 +494,7 @@ def _access(r: _Reader, secret_value_names: tuple[str, ...], quota: SecurityGrou
         secret_value_names=secret_value_names,
         secret_kms_key_arns=r.array("secretsKmsKeyArns"),
         permissions_boundary_arn=r.string("permissionsBoundaryArn"),
+        deployer_role_arn=r.string("deployerRoleArn"),
     )
 
 
@@ -662,7 +665,10 @@ def _cluster(r: _Reader, service: ServiceSpec, region: str | None) -> ClusterSpe
 
 
 #: The keys whose values name AWS resources by ARN (``secrets``: ``NAME=ARN`` entries).
-ARN_KEYS = ("certificateArn", "clusterArn", "execKmsKeyArn", "permissionsBoundaryArn", "secrets", "secretsKmsKeyArns")
+ARN_KEYS = (
+    "certificateArn", "clusterArn", "deployerRoleArn", "execKmsKeyArn", "permissionsBoundaryArn", "secrets",
+    "secretsKmsKeyArns",
+)  # fmt: skip
 
 
 def _in_partition(r: _Reader, region: str | None) -> None:
@@ -935,6 +941,10 @@ def load_settings(
         r.part(lambda: check_within_stack(access.secrets, *stack), lambda: None)
     if stack:
         r.part(lambda: check_project_stores(stack[0], "secretValues", settings.secret_values), lambda: None)
+        if access.deployer_role_arn:  # outside the stack's project path, known only here
+            path = access.role_path or role_path(*stack)
+            deployer = "ServiceAccess.deployer_role_arn"
+            r.part(lambda: check_deployer_role_arn(deployer, access.deployer_role_arn, path), lambda: None)
         r.part(lambda: _execution_policy_fits(settings, *stack, region), lambda: None)
         r.part(lambda: _task_definition_fits(settings, *stack, region, default_tags), lambda: None)
     raise_any(

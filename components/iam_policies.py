@@ -10,8 +10,7 @@
 - Every role lives under the IAM path of its project and stack and carries the permissions boundary
   (``docs/iam-boundary.json``): the deployer may create and change roles only there and only so
   bounded (``docs/iam-deployer.json``).
-- The SecureString parameters of a service are encrypted with a key of its own that, of the project's
-  roles, only its execution role may decrypt with, and only through SSM (``secrets_key_policy``).
+- The key of a service's SecureString parameters has its own module (``secrets_key``).
 """
 
 from __future__ import annotations
@@ -164,48 +163,6 @@ def via_ssm(region: str) -> dict[str, dict[str, str]]:
     "kms:ViaService": ``ssm.<region>.amazonaws.com``, "the .amazonaws.com suffix ... in all AWS
     partitions", China's and GovCloud's too)."""
     return {"StringEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}}
-
-
-def secrets_key_policy(*, partition: str, account_id: str, region: str, execution_role_arn: str, role_path: str) -> str:
-    """The key policy of a service's SecureString key.
-
-    - The account administers the key through IAM (``kms:*`` for the account root): without it no one
-      could change or delete the key (AWS KMS Developer Guide, "Default key policy": a key with no such
-      statement becomes unmanageable). The deployer uses it through its IAM policy, scoped to its own
-      stack's keys; it writes the parameters and reads them back, as the provider does after each write.
-    - The execution role may decrypt, and only through SSM in the stack's region: ECS asks SSM for the
-      parameters at task start.
-    - No other role under the project's path (``/<project>/``: the roles of this and every other stack
-      of the project) may decrypt, whatever its own policy says: an explicit Deny in the key policy,
-      which no IAM policy overrides. So another stack's deployer cannot read these through a role it
-      makes.
-    - No one decrypts with it except through SSM in the stack's region: an account identity whose IAM
-      policy allows ``kms:Decrypt`` on ``*`` would otherwise use the key directly (the account
-      statement delegates to IAM). ``StringNotEquals`` is true where ``kms:ViaService`` is missing, as in
-      a direct call (IAM User Guide, "Condition operators"). ``kms:ReEncryptFrom`` too: a parameter's
-      ciphertext (``GetParameter`` without decryption) re-encrypted under a key of one's own is read
-      without ``kms:Decrypt`` on this one; SSM never re-encrypts.
-    """
-    root = f"arn:{partition}:iam::{account_id}:root"
-    statements: list[dict[str, object]] = [
-        {"Sid": "AccountAdministersTheKey", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*",
-         "Resource": "*"},
-        {"Sid": "ExecutionRoleDecryptsThroughSsm", "Effect": "Allow", "Principal": {"AWS": execution_role_arn},
-         "Action": "kms:Decrypt", "Resource": "*", "Condition": via_ssm(region)},
-        {"Sid": "DecryptOnlyThroughSsm", "Effect": "Deny", "Principal": {"AWS": "*"},
-         "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
-         "Resource": "*", "Condition": {"StringNotEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}}},
-    ]  # fmt: skip
-    project_path = "/".join(role_path.split("/")[:2]) + "/"
-    if project_path != "/":
-        statements.append(
-            {"Sid": "NoOtherRoleOfTheProject", "Effect": "Deny", "Principal": {"AWS": "*"},
-             "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
-             "Resource": "*", "Condition": {
-                 "ArnLike": {"aws:PrincipalArn": f"arn:{partition}:iam::{account_id}:role{project_path}*"},
-                 "ArnNotEquals": {"aws:PrincipalArn": execution_role_arn}}}
-        )  # fmt: skip
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
 
 def exec_command_policy(*, log_group_arn: str | None = None, kms_key_arn: str = "") -> str:

@@ -5,7 +5,7 @@ Shipped: ``docs/iam-*.json``, each filled in by ``tools/deployer_policy.py`` for
 domain (parliament checks ARNs against the Service Authorization Reference, and a placeholder is no
 ARN). Registered: every policy document the programs of ``tests/program/stacks.py`` register (role
 trust and permission policies, key, bucket, topic and log resource policies), built by
-``components/iam_policies.py``.
+``components/iam_policies.py`` and ``components/secrets_key.py``.
 
     .venv/bin/python tools/iam_lint.py
 

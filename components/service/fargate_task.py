@@ -18,11 +18,11 @@ from ..iam_policies import (
     ecr_repository_arn,
     exec_command_policy,
     execution_policy,
-    secrets_key_policy,
     stack_tag,
     task_trust,
 )
 from ..naming import account_unique, secrets_alias, task_names, type_token, unprefixed
+from ..secrets_key import check_deployer_role_arn, secrets_key_policy
 from ..validation import kms_key_arn, policy_arn
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
@@ -65,8 +65,16 @@ class FargateTaskArgs:
                 policy_arn("FargateTaskArgs.permissions_boundary_arn", boundary) if isinstance(boundary, str) else None
             ),
             lambda: check_secret_values("FargateTaskArgs.secret_values", self.secret_values, self.spec.access),
+            self._check_deployer,
             lambda: kms_key_arn("FargateTaskArgs.exec_kms_key_arn", self.exec_kms_key_arn),
         )
+
+    def _check_deployer(self) -> None:
+        """The deploying role the secrets key names lies outside the project's path of ``role_path``."""
+        if self.secret_values:
+            check_deployer_role_arn(
+                "ServiceAccess.deployer_role_arn", self.spec.access.deployer_role_arn, self.role_path
+            )
 
 
 class FargateTask(pulumi.ComponentResource):
@@ -173,16 +181,22 @@ class FargateTask(pulumi.ComponentResource):
     def _parameter_key(self, exec_role: aws.iam.Role) -> pulumi.Output[str]:
         """A customer-managed key for the task's parameters, instead of the account's ``aws/ssm`` key
         that every principal with ``ssm:GetParameter`` may decrypt with: of the project's roles only the
-        execution role may, through SSM (``secrets_key_policy``). Tagged with the stack: its deployer may
-        use and manage no other stack's keys."""
+        execution role may, through SSM, and the deploying role names itself in (``secrets_key_policy``).
+        Tagged with the stack: its deployer may use and manage no other stack's keys."""
         name, project, role_path = self._name, pulumi.get_project(), self._args.role_path
+        deployer = self._args.spec.access.deployer_role_arn
         key = aws.kms.Key(
             f"{name}-secrets-key",
             description=f"SecureString parameters of {project} {name}",
             enable_key_rotation=True,
             policy=pulumi.Output.all(self._partition, self._account, self._region, exec_role.arn).apply(
                 lambda v: secrets_key_policy(
-                    partition=v[0], account_id=v[1], region=v[2], execution_role_arn=v[3], role_path=role_path
+                    partition=v[0],
+                    account_id=v[1],
+                    region=v[2],
+                    execution_role_arn=v[3],
+                    role_path=role_path,
+                    deployer_role_arn=deployer,
                 )
             ),
             tags=stack_tag(project, pulumi.get_stack().lower()),

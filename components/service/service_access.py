@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .. import validation as check
 from ..errors import ConfigError, collect
 from ..iam_policies import check_role_path
+from ..secrets_key import check_deployer_role_arn
 from ..security_group_quota import SecurityGroupQuota
 from .secrets import check_reference, names_apart, secret_name
 
@@ -40,6 +41,10 @@ class ServiceAccess:
     """Managed policy every role of the service carries as its permissions boundary. Empty: the deploying
     account's ``<project>-boundary-<stack>`` (``docs/iam-boundary.json``, created once per stack). Default
     empty."""
+    deployer_role_arn: str = ""
+    """With ``secret_value_names``, the ARN of the IAM role that deploys the stack, path included, outside
+    the project's path: the values' key names it, as KMS creates a key only with a policy that lets its
+    creator change it (``components.secrets_key``). Default empty: required with secret values."""
     security_group_quota: SecurityGroupQuota = field(default_factory=SecurityGroupQuota)
     """The account's rules per security group and direction: the tasks' group takes one outbound rule per
     ``egress_ports`` port, so there may be no more ports than it allows. Default the Amazon VPC quota's
@@ -66,7 +71,13 @@ class ServiceAccess:
             ),
             lambda: check.policy_arn("ServiceAccess.permissions_boundary_arn", self.permissions_boundary_arn),
             lambda: check_role_path("ServiceAccess.role_path", self.role_path) if self.role_path else None,
+            self._check_deployer_role_arn,
         )
+
+    def _check_deployer_role_arn(self) -> None:
+        """Named with secret values, whose key must name it (``components.secrets_key``)."""
+        if self.deployer_role_arn or self.secret_value_names:
+            check_deployer_role_arn("ServiceAccess.deployer_role_arn", self.deployer_role_arn, self.role_path)
 
     def _check_egress_ports(self) -> None:
         """Ports, each once, 443 among them. On Fargate (platform 1.4.0 on) the image pull, the awslogs driver

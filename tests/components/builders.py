@@ -54,7 +54,11 @@ CANARY = RouteSpec(
 
 #: The spec's fields a test may give ``service`` as keywords, as 0.4.0's args took them.
 ROUTE_FIELDS = ("deployment", "test_header")
-ACCESS_FIELDS = ("egress_ports", "secrets", "secret_kms_key_arns", "role_path", "permissions_boundary_arn")
+ACCESS_FIELDS = (
+    "egress_ports", "secrets", "secret_kms_key_arns", "role_path", "permissions_boundary_arn", "deployer_role_arn"
+)  # fmt: skip
+#: The role that deploys the stacks of these tests, which a secrets key names (``components.secrets_key``).
+DEPLOYER_ROLE = "arn:aws:iam::123456789012:role/graviton-node-deploy-dev"
 
 
 def service(
@@ -82,6 +86,8 @@ def service(
     route_fields = {name: overrides.pop(name) for name in ROUTE_FIELDS if name in overrides}
     access = {name: overrides.pop(name) for name in ACCESS_FIELDS if name in overrides}
     secret_values = overrides.pop("secret_values", {})
+    if secret_values:
+        access.setdefault("deployer_role_arn", DEPLOYER_ROLE)
     routed = None
     if route is not None:
         routed = dataclasses.replace(route_spec or spec.route or CATCH_ALL, **route_fields)
@@ -149,7 +155,9 @@ PUBLIC_ROUTE = Route(
 
 def fargate_service(name: str) -> FargateService:
     """Routed, with alarms (so a dashboard and a task counter) and a stored secret value (so a KMS alias)."""
-    spec = ServiceSpec(route=ROUTED.route, access=ServiceAccess(secret_value_names=("API_TOKEN",)))
+    spec = ServiceSpec(
+        route=ROUTED.route, access=ServiceAccess(secret_value_names=("API_TOKEN",), deployer_role_arn=DEPLOYER_ROLE)
+    )
     return FargateService(
         name,
         FargateServiceArgs(

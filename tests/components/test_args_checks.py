@@ -16,6 +16,7 @@ from components.edge.smoke_test_rules import SmokeTestSpec
 from components.errors import ConfigError
 from components.observability.task_counter import TaskCounter, TaskCounterArgs
 from components.service.fargate_task import FargateTask, FargateTaskArgs
+from components.service.service_access import ServiceAccess
 from components.service.service_spec import ServiceSpec
 from tests.components.builders import CANARY, CLUSTER_ARN, IMAGE, ROUTED
 from tools.offline import RecordingMocks, run_mocked
@@ -73,6 +74,19 @@ BAD: dict[str, tuple[Callable[[], Any], str]] = {
     "a secret value the spec does not name": (
         lambda: fargate_task(secret_values={"API_TOKEN": "x"}),
         "FargateTaskArgs.secret_values",
+    ),
+    # The secrets key denies decryption to every role under /shop/ but the execution role.
+    "a deploying role under the project's path": (
+        lambda: fargate_task(
+            spec=ServiceSpec(
+                access=ServiceAccess(
+                    secret_value_names=("API_TOKEN",),
+                    deployer_role_arn="arn:aws:iam::123456789012:role/shop/deployer",
+                )
+            ),
+            secret_values={"API_TOKEN": "x"},
+        ),
+        "ServiceAccess.deployer_role_arn",
     ),
     "exec key no ARN": (lambda: fargate_task(exec_kms_key_arn="alias/exec"), "FargateTaskArgs.exec_kms_key_arn"),
     "one subnet for an ALB": (lambda: load_balancer(subnet_ids=["subnet-1"]), "LoadBalancerArgs.subnet_ids"),

@@ -18,7 +18,7 @@ from components.service.cluster_spec import ClusterSpec
 from components.service.fargate_task import FargateTask, FargateTaskArgs
 from components.service.service_access import ServiceAccess
 from components.service.service_spec import ServiceSpec
-from tests.components.builders import IMAGE, PUBLIC_COMPONENTS
+from tests.components.builders import DEPLOYER_ROLE, IMAGE, PUBLIC_COMPONENTS
 from tools.offline import RecordingMocks, run_mocked
 
 #: Each public component, and the shapes with optional children: a cluster that logs ECS Exec sessions, a task
@@ -29,7 +29,10 @@ SHAPES = {
     "FargateTask with Exec and secret values": lambda name: FargateTask(
         name,
         FargateTaskArgs(
-            spec=ServiceSpec(enable_execute_command=True, access=ServiceAccess(secret_value_names=("TOKEN",))),
+            spec=ServiceSpec(
+                enable_execute_command=True,
+                access=ServiceAccess(secret_value_names=("TOKEN",), deployer_role_arn=DEPLOYER_ROLE),
+            ),
             image_ref=IMAGE,
             role_path="/",
             permissions_boundary_arn="",

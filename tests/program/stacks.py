@@ -24,6 +24,8 @@ WORKER = ROOT / "examples" / "worker"
 PLATFORM = "acme/graviton-node/dev"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+#: The role that deploys the maximal stack, which its secrets key names (README, AWS permissions).
+DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-prod"
 KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 #: prod (HTTPS with a requested certificate, autoscaling with schedules, alarms with e-mail, access
@@ -44,6 +46,7 @@ MAXIMAL: dict[str, str] = {
         ' "DB_PASSWORD=arn:aws:secretsmanager:us-east-1:123456789012:secret:graviton-node/prod/db-AbCdEf:password::"]'
     ),
     "secretValues": '["SESSION_KEY=s3cr3t"]',
+    "deployerRoleArn": DEPLOYER_ROLE,
     "secretsKmsKeyArns": f'["{KMS_KEY}"]',
     "environment": '["LOG_LEVEL=debug"]',
     "writablePaths": '["/tmp", "/app/cache"]',
@@ -117,7 +120,9 @@ def baselined_run(name: str) -> Run:
     maximal one as 0.4.0 had it (``MAXIMAL_0_4_0``), the second service as stack ``dev`` with 0.4.0's
     config (``SECOND_SERVICE_0_4_0``), the others as ``run_config``'s."""
     if name == "maximal":
-        return recorded_run("prod", MAXIMAL_0_4_0, MAXIMAL_SECRET_KEYS)
+        # With secretValues 0.5.0 needs deployerRoleArn (CHANGELOG, Upgrading a deployed stack), which
+        # names no resource.
+        return recorded_run("prod", {**MAXIMAL_0_4_0, "deployerRoleArn": DEPLOYER_ROLE}, MAXIMAL_SECRET_KEYS)
     if name == "second-service":
         return _second_service_0_4_0()
     return run_config(name)

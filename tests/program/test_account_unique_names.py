@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.components.builders import DEPLOYER_ROLE
 from tools.offline import ROOT, Registered, Run, run_program
 
 #: Types whose name is unique per account and region, and the input that sets it; ``PER_ACCOUNT`` and
@@ -43,7 +44,7 @@ UNIQUE_NAME = {
 PER_ACCOUNT = {"aws:cloudwatch/dashboard:Dashboard", "aws:iam/role:Role"}
 #: S3 bucket names are unique across every account.
 GLOBAL = {"aws:s3/bucket:Bucket"}
-SECRETS = {"secretValues": '["API_TOKEN=x"]'}
+SECRETS = {"secretValues": '["API_TOKEN=x"]', "deployerRoleArn": DEPLOYER_ROLE}
 
 
 def copy_of_this_project(tmp: Path, name: str) -> Path:

@@ -674,6 +674,7 @@ def test_any_two_independent_mistakes_are_reported_in_one_run() -> None:
 COMMERCIAL_IN_CHINA = {
     "certificateArn": "arn:aws:acm:cn-north-1:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
     "clusterArn": "arn:aws:ecs:cn-north-1:123456789012:cluster/shared",
+    "deployerRoleArn": "arn:aws:iam::123456789012:role/graviton-node-deploy-dev",
     "execKmsKeyArn": "arn:aws:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     "permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/team-boundary",
     "secrets": "DB=arn:aws:ssm:cn-north-1:123456789012:parameter/graviton-node/dev/db",

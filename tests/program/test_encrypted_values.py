@@ -21,6 +21,7 @@ SECURE = f"""config:
   aws:region: us-east-1
   graviton-node:deploymentStrategy: canary
   graviton-node:alarms: true
+  graviton-node:deployerRoleArn: arn:aws:iam::123456789012:role/graviton-node-deploy-dev
   graviton-node:deploymentTestHeader:
     secure: {CIPHER}
   graviton-node:secretValues:

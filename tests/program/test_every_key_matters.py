@@ -10,6 +10,7 @@ import pytest
 
 from components.errors import ConfigError
 from settings import CONFIG_KEYS
+from tests.components.builders import DEPLOYER_ROLE
 from tools.offline import Run, run_program
 
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
@@ -25,6 +26,7 @@ ALARMS = {"alarms": "true"}
 CANARY = ALARMS | {"deploymentStrategy": "canary"}
 LINEAR = ALARMS | {"deploymentStrategy": "linear"}
 TESTED = CANARY | {"deploymentTestHeader": "x-deploy-test=1"}
+SECRET_VALUES = {"secretValues": '["API_TOKEN=s3cr3t"]', "deployerRoleArn": DEPLOYER_ROLE}
 SMOKE = TESTED | {"deploymentSmokeTest": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
@@ -125,7 +127,9 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "costRateOverrides": ({}, {"costRateOverrides": '["armSpotVcpuHour=0.02"]'}),
     "costDefaultVpcAzs": ({}, {"costDefaultVpcAzs": "6"}),
     "secrets": ({}, {"secrets": f'["DB_URL={PARAMETER}"]'}),
-    "secretValues": ({}, {"secretValues": '["API_TOKEN=s3cr3t"]'}),
+    # With secret values the stack names its deploying role (components.secrets_key).
+    "secretValues": ({}, SECRET_VALUES),
+    "deployerRoleArn": (SECRET_VALUES, SECRET_VALUES | {"deployerRoleArn": f"{DEPLOYER_ROLE}-2"}),
     "permissionsBoundaryArn": ({}, {"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/teams/boundary"}),
     "secretsKmsKeyArns": (
         {"secrets": f'["DB_URL={PARAMETER}"]'},

@@ -13,6 +13,7 @@ from components.edge.alb_rules import AUTONAME_SUFFIX
 from components.errors import ConfigError
 from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.service.secrets import execution_policy_size
+from tests.components.builders import DEPLOYER_ROLE
 from tests.models.aws_contract import iam_size
 from tests.program.stacks import run_config
 from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, run_program
@@ -75,5 +76,6 @@ def test_too_many_secret_values_alone_name_their_own_key() -> None:
     values = json.dumps([f"VALUE_{i:03}={'x' * 8}" for i in range(120)])
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
-        run_program("dev", {"secretValues": values}, mocks=mocks, secret_keys=["secretValues"])
+        config = {"secretValues": values, "deployerRoleArn": DEPLOYER_ROLE}
+        run_program("dev", config, mocks=mocks, secret_keys=["secretValues"])
     assert error.value.key == "secretValues" and mocks.resources == []

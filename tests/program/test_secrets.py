@@ -6,6 +6,7 @@ import json
 import pytest
 
 from components.errors import ConfigError
+from tests.components.builders import DEPLOYER_ROLE
 from tools.offline import RecordingMocks, Run, main_program, run_mocked, run_program
 from tools.plan import main as plan
 
@@ -17,6 +18,7 @@ CONFIG = {
     "secrets": json.dumps([f"DB_URL={PARAMETER}", f"DB_PASSWORD={SECRET}:password::"]),
     "secretValues": json.dumps([f"API_TOKEN={VALUE}"]),
     "secretsKmsKeyArns": json.dumps([KMS]),
+    "deployerRoleArn": DEPLOYER_ROLE,
 }
 
 
@@ -108,7 +110,7 @@ def test_secret_values_are_accepted_the_way_pulumi_up_marks_them(monkeypatch: py
     """``pulumi up`` hands the program its config as PULUMI_CONFIG and the secret ones' names as
     PULUMI_CONFIG_SECRET_KEYS."""
     config = {"graviton-node:secretValues": json.dumps([f"API_TOKEN={VALUE}"])}
-    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(config))
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({**config, "graviton-node:deployerRoleArn": DEPLOYER_ROLE}))
     monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(list(config) if marked else []))
 
     mocks = RecordingMocks()

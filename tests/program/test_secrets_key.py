@@ -1,6 +1,7 @@
 """The SecureString parameters of ``secretValues`` are encrypted with a key of the stack's own that, of the
-project's roles, only the execution role may decrypt with, and only through SSM (issue 15, item 4).
-Decided by the key policy and IAM as AWS KMS decides (``tests/models/iam.py``, ``key_allows``)."""
+project's roles, only the execution role may decrypt with, and only through SSM (issue 15, item 4), and
+that its own stack's deployer can create. Decided by the key policy and IAM as AWS KMS decides
+(``tests/models/iam.py``, ``key_allows``; a key being created: ``tests/models/kms_new_key.py``)."""
 
 import json
 
@@ -8,7 +9,8 @@ import pytest
 
 from tests.models import iam
 from tests.models.iam import Request
-from tests.program.stacks import run_config
+from tests.models.kms_new_key import CREATE_CALLS, allows_on_new_key, lockout_check_passes
+from tests.program.stacks import DEPLOYER_ROLE, run_config
 from tools.deployer_policy import document, fill
 from tools.offline import ACCOUNT, REGION, Registered
 
@@ -39,6 +41,67 @@ def deployer(stack: str) -> dict[str, object]:
         document("deployer"),
         {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": stack},
     )
+
+
+#: dev's deploying role, which the maximal prod stack's key does not name.
+DEV_DEPLOYER = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-dev"
+AS_PROD_DEPLOYER = {"key_arn": KEY.outputs["arn"], "principal_arn": DEPLOYER_ROLE, "identity": [deployer("prod")]}
+AS_DEV_DEPLOYER = {"key_arn": KEY.outputs["arn"], "principal_arn": DEV_DEPLOYER, "identity": [deployer("dev")]}
+
+
+def without_the_deployer(policy: dict[str, object]) -> dict[str, object]:
+    """``policy`` as it was before it named the deploying role: the account, the execution role, the Denies."""
+    statements = [s for s in iam.statements(policy) if s.get("Principal") != {"AWS": DEPLOYER_ROLE}]
+    return {**policy, "Statement": statements}
+
+
+def test_kms_creates_the_key_for_its_stacks_deploying_role_the_lockout_check_passing() -> None:
+    """CreateKey asks whether the new policy lets the caller PutKeyPolicy on the key; the deployer's IAM
+    allow of it needs the key's stack tag, which a key being created does not have yet."""
+    policy = json.loads(KEY.inputs["policy"])
+    assert KEY.inputs["policy"].count(DEPLOYER_ROLE) == 2
+    assert lockout_check_passes(policy, **AS_PROD_DEPLOYER)
+
+
+def test_without_naming_the_deploying_role_the_lockout_check_refuses_the_first_create() -> None:
+    """The account statement alone leaves PutKeyPolicy to the deployer's IAM policy, whose StackKeys
+    allow holds only on a key already tagged with the stack."""
+    policy = without_the_deployer(json.loads(KEY.inputs["policy"]))
+    assert not lockout_check_passes(policy, **AS_PROD_DEPLOYER)
+    tagged = Request("kms:PutKeyPolicy", KEY.outputs["arn"], TAGS)
+    assert iam.key_allows(policy, tagged, principal_arn=DEPLOYER_ROLE, identity=[deployer("prod")])
+
+
+@pytest.mark.parametrize("action", CREATE_CALLS)
+def test_every_call_the_provider_makes_on_the_new_key_is_allowed_before_its_tag_counts(action: str) -> None:
+    policy = json.loads(KEY.inputs["policy"])
+    assert allows_on_new_key(policy, action, **AS_PROD_DEPLOYER)
+
+
+@pytest.mark.parametrize("action", ["kms:Encrypt", "kms:Decrypt"])
+def test_the_deploying_role_writes_and_reads_the_parameters_through_ssm_before_the_keys_tag_counts(
+    action: str,
+) -> None:
+    policy = json.loads(KEY.inputs["policy"])
+    assert allows_on_new_key(policy, action, **AS_PROD_DEPLOYER, context=VIA_SSM)
+    assert not allows_on_new_key(policy, action, **AS_PROD_DEPLOYER), "directly, not through SSM"
+
+
+@pytest.mark.parametrize("action", ["kms:PutKeyPolicy", *CREATE_CALLS, "kms:Encrypt", "kms:Decrypt"])
+def test_another_stacks_deployer_gains_nothing_on_the_key(action: str) -> None:
+    """The key names its own stack's deploying role only: dev's deployer may neither create nor use prod's
+    key, tagged or not."""
+    policy = json.loads(KEY.inputs["policy"])
+    assert not allows_on_new_key(policy, action, **AS_DEV_DEPLOYER, context=VIA_SSM)
+    tagged = Request(action, KEY.outputs["arn"], {**TAGS, **VIA_SSM})
+    assert not iam.key_allows(policy, tagged, principal_arn=DEV_DEPLOYER, identity=[deployer("dev")])
+
+
+def test_the_deploying_role_may_not_skip_the_lockout_check_on_its_own_key() -> None:
+    """The key's grant of PutKeyPolicy does not lift the deployer's Deny of the bypass."""
+    policy = json.loads(KEY.inputs["policy"])
+    context = {"kms:BypassPolicyLockoutSafetyCheck": True}
+    assert not allows_on_new_key(policy, "kms:PutKeyPolicy", **AS_PROD_DEPLOYER, context=context)
 
 
 def test_every_secret_value_is_stored_with_the_stacks_own_key_not_the_accounts_aws_ssm_key() -> None:
@@ -83,12 +146,11 @@ def test_no_other_role_of_the_project_decrypts_with_it_whatever_its_own_policy_s
 def test_the_stacks_deployer_writes_and_reads_the_parameters_through_ssm_and_the_other_stacks_cannot() -> None:
     """The provider reads a SecureString back with decryption after every write (ssm/parameter.go)."""
     policy = json.loads(KEY.inputs["policy"])
-    principal = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-prod"
     for action in ("kms:Encrypt", "kms:Decrypt"):
         request = Request(action, KEY.outputs["arn"], {**TAGS, **VIA_SSM})
-        assert iam.key_allows(policy, request, principal_arn=principal, identity=[deployer("prod")])
-        assert not iam.key_allows(policy, request, principal_arn=principal, identity=[deployer("dev")])
-    assert not iam.key_allows(policy, decrypt(), principal_arn=principal, identity=[deployer("prod")])
+        assert iam.key_allows(policy, request, principal_arn=DEPLOYER_ROLE, identity=[deployer("prod")])
+        assert not iam.key_allows(policy, request, principal_arn=DEV_DEPLOYER, identity=[deployer("dev")])
+    assert not iam.key_allows(policy, decrypt(), principal_arn=DEPLOYER_ROLE, identity=[deployer("prod")])
 
 
 def test_the_execution_roles_own_policy_allows_the_key_only_through_ssm() -> None:

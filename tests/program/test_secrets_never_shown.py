@@ -16,7 +16,7 @@ from components.service.fargate_service import FargateServiceArgs
 from components.service.service_access import ServiceAccess
 from components.service.service_spec import ServiceSpec
 from settings import load_settings
-from tests.components.builders import IMAGE
+from tests.components.builders import DEPLOYER_ROLE, IMAGE
 from tools.plan import main as plan
 
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/app/db-url"
@@ -122,7 +122,9 @@ def test_a_component_args_error_about_secret_values_never_shows_them(secret: str
     )
     for access, values, key in cases:
         with pytest.raises(ConfigError) as error:
-            spec = ServiceSpec(access=access or ServiceAccess(secret_value_names=tuple(values)))
+            spec = ServiceSpec(
+                access=access or ServiceAccess(secret_value_names=tuple(values), deployer_role_arn=DEPLOYER_ROLE)
+            )
             FargateServiceArgs(spec=spec, image_ref=IMAGE, vpc_id="v", subnet_ids=["s"], assign_public_ip=False,
                                cluster=ExistingCluster(arn="arn:aws:ecs:us-east-1:123456789012:cluster/c"),
                                secret_values=values)  # fmt: skip

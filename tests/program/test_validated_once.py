@@ -206,6 +206,9 @@ UNCOUNTED_MODULES = (*COMBINATORS, "components.testing", "components.stack_files
 
 #: A check that may run twice on the same value in one run, and why.
 TWICE_ALLOWED = {
+    "components.secrets_key.check_deployer_role_arn": "the deploying role outside the project's path: a "
+    "program's config mistake, reported with the others before its first resource (settings.py); FargateTaskArgs "
+    "again when built, the first a component knows the role path",
     "components.service.autoscaling_rules.check_timezone": "each schedule's own time zone: the maximal "
     "config's two schedules share one",
     "ServiceRoute.check_name": "a FargateService checks the names its route will give before it registers "

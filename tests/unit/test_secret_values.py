@@ -12,6 +12,7 @@ from components.errors import HIDDEN, ConfigError
 from components.service.secrets import check_project_stores, parse_values
 from components.service.service_access import ServiceAccess
 from settings import load_settings
+from tests.components.builders import DEPLOYER_ROLE
 from tests.models.aws_api import documentation
 from tests.models.aws_contract import RULES
 
@@ -74,7 +75,7 @@ def test_secret_value_names_are_accepted_exactly_when_their_parameters_get_disti
     names: list[str],
 ) -> None:
     try:
-        ServiceAccess(secret_value_names=tuple(names))
+        ServiceAccess(secret_value_names=tuple(names), deployer_role_arn=DEPLOYER_ROLE)
         accepted = True
     except ConfigError:
         accepted = False
@@ -83,7 +84,7 @@ def test_secret_value_names_are_accepted_exactly_when_their_parameters_get_disti
 
 def test_names_differing_only_in_case_are_refused_naming_both_and_the_parameter() -> None:
     with pytest.raises(ConfigError) as error:
-        ServiceAccess(secret_value_names=("DB_KEY", "db_key"))
+        ServiceAccess(secret_value_names=("DB_KEY", "db_key"), deployer_role_arn=DEPLOYER_ROLE)
     assert error.value.key == "ServiceAccess.secret_value_names" and error.value.value == HIDDEN
     assert "DB_KEY and db_key" in error.value.allowed and "secret-db-key" in error.value.allowed
 
@@ -123,5 +124,6 @@ def test_the_ssm_and_kms_rules_are_those_aws_documents() -> None:
 def test_secret_values_in_a_project_named_for_aws_or_ssm_are_refused_naming_the_project(project: str) -> None:
     values = json.dumps(["TOKEN=abcdef"])
     with pytest.raises(ConfigError) as error:
-        load_settings({"secretValues": values}, frozenset({"secretValues"}), stack=(project, "dev"))
+        config = {"secretValues": values, "deployerRoleArn": DEPLOYER_ROLE}
+        load_settings(config, frozenset({"secretValues"}), stack=(project, "dev"))
     assert error.value.key == "secretValues" and f"Pulumi project {project!r}" in error.value.allowed

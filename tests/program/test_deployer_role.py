@@ -1,0 +1,56 @@
+"""With ``secretValues`` the stack names the role that deploys it (``deployerRoleArn``), whose ARN its
+secrets key policy must name for KMS to create the key (``components.secrets_key``): a wrong or missing
+one is refused before anything is registered, not by KMS mid-deploy."""
+
+import json
+
+import pytest
+
+from components.errors import ConfigError
+from tools.offline import RecordingMocks, run_program
+
+SECRET_VALUES = {"secretValues": '["API_TOKEN=t0ken"]'}
+SSO_ROLE = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Deploy_0123456789abcdef"
+
+
+def refused(overrides: dict[str, str]) -> ConfigError:
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {**SECRET_VALUES, **overrides}, mocks=mocks, secret_keys=["secretValues"])
+    assert mocks.resources == []
+    (found,) = [e for e in error.value.errors if e.key == "deployerRoleArn"]
+    return found
+
+
+def test_secret_values_without_the_deploying_role_are_refused_naming_deployer_role_arn() -> None:
+    error = refused({})
+    assert error.value == "" and "the ARN of the IAM role that deploys the stack" in error.allowed
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "arn:aws:sts::123456789012:assumed-role/graviton-node-deploy-dev/GitHubActions",
+        "arn:aws:iam::123456789012:user/alice",
+        "graviton-node-deploy-dev",
+        "arn:aws:iam::123456789012:role/" + "n" * 65,  # botocore iam roleNameType: 64 characters at most
+    ],
+)
+def test_a_session_a_user_a_bare_name_or_one_iam_refuses_is_refused_asking_for_the_roles_arn(value: str) -> None:
+    error = refused({"deployerRoleArn": value})
+    assert error.value == value and "not a session's" in error.allowed
+
+
+def test_a_deploying_role_under_the_projects_path_is_refused() -> None:
+    """The key denies decryption to every role under /graviton-node/ but the execution role, so such a
+    deployer could not read its parameters back (README: do not put the deploying role there)."""
+    value = "arn:aws:iam::123456789012:role/graviton-node/dev/deployer"
+    error = refused({"deployerRoleArn": value})
+    assert error.value == value and "a role outside /graviton-node/" in error.allowed
+
+
+def test_a_role_with_a_path_such_as_an_sso_role_is_named_in_the_key_as_given() -> None:
+    run = run_program("dev", {**SECRET_VALUES, "deployerRoleArn": SSO_ROLE}, secret_keys=["secretValues"])
+    policy = json.loads(run.mocks.one("aws:kms/key:Key").inputs["policy"])
+    named = {s["Sid"] for s in policy["Statement"] if s["Principal"] == {"AWS": SSO_ROLE}}
+    assert named == {"DeployerCreatesTheKey", "DeployerWritesTheParametersThroughSsm"}
