@@ -18,11 +18,11 @@ from typing import Any
 if __package__:
     from .go_json import go_containers
     from .ingress import INGRESS_TYPES, SECURITY_GROUPS, group_id, ingress_rules
-    from .unknowns import Index, StackResource, Unknown, decided, guarded, known, references
+    from .unknowns import Index, StackResource, Unknown, decided, guarded, known, references, shown
 else:
     from go_json import go_containers
     from ingress import INGRESS_TYPES, SECURITY_GROUPS, group_id, ingress_rules
-    from unknowns import Index, StackResource, Unknown, decided, guarded, known, references
+    from unknowns import Index, StackResource, Unknown, decided, guarded, known, references, shown
 
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
@@ -1197,10 +1197,14 @@ def _world_ports_on_load_balancers_only(resources: Sequence[StackResource], conf
                 undecided += unknown or waiting
                 continue
             found.append(
-                f"Port {rule.ports[0]} is open to {opened[0]} on {rule.group or ', '.join(sorted(on))}, which no load "
+                f"Port {rule.ports[0]} is open to {opened[0]} on {rule.group or _shown(on)}, which no load "
                 "balancer uses; only a load balancer's own security group may take traffic from the world."
             )
     return decided(found, undecided)
+
+
+def _shown(named: set[str]) -> str:
+    return ", ".join(sorted(map(shown, named)))
 
 
 def _ingress_group(groups: Index, resource: StackResource, group: str | None) -> tuple[set[str], list[Unknown]]:
@@ -1331,9 +1335,9 @@ def _listener_rules_https_only(resources: Sequence[StackResource], _: Config) ->
             undecided += waiting
         undecided += unknown
         if on & http and serves == [True]:
-            listener = known(resource.props, "listenerArn") or ", ".join(sorted(on & http))
+            listener = known(resource.props, "listenerArn") or _shown(on & http)
             found.append(
-                f"Listener rule {known(resource.props, 'arn') or resource.urn or '(new)'} on the HTTP listener "
+                f"Listener rule {known(resource.props, 'arn') or shown(resource.urn) or '(new)'} on the HTTP listener "
                 f"{listener} serves plain HTTP; put it on the HTTPS listener, or make it redirect to HTTPS."
             )
     return decided(found, undecided)

@@ -151,3 +151,8 @@ def guarded(reading: Callable[[], list[Any]]) -> tuple[list[Any], list[Unknown]]
         if not is_unknown_error(error):
             raise
         return [], [Unknown(error)]
+
+
+def shown(identity: str) -> str:
+    """A reference as a message shows it: an ID or ARN as it is, a resource joined by URN by its name."""
+    return identity.rsplit("::", 1)[-1] if identity.startswith("urn:") else identity
