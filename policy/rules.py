@@ -18,11 +18,11 @@ from typing import Any
 if __package__:
     from .go_json import go_containers
     from .ingress import INGRESS_TYPES, SECURITY_GROUPS, group_id, ingress_rules
-    from .unknowns import Index, StackResource, Unknown, decided, guarded, known, references, shown
+    from .unknowns import Index, StackResource, Unknown, decided, guarded, known, read, references, shown
 else:
     from go_json import go_containers
     from ingress import INGRESS_TYPES, SECURITY_GROUPS, group_id, ingress_rules
-    from unknowns import Index, StackResource, Unknown, decided, guarded, known, references, shown
+    from unknowns import Index, StackResource, Unknown, decided, guarded, known, read, references, shown
 
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
@@ -896,7 +896,8 @@ def _log_policy_scoped(_: str, props: Props, __: Config) -> list[str]:
     only applies to logs:PutLogEvents": aws-samples/serverless-patterns#618): a statement of that action
     alone needs none."""
     found: list[str] = []
-    if not props.get("resourceArn"):
+    # Only whether it is set: a log group's ARN a preview does not know yet is set all the same.
+    if not isinstance(scope := read(props, "resourceArn"), Unknown) and not scope:
         found.append(
             "Account-wide log resource policy (one of the region's 10); attach it to its log group (resourceArn)."
         )
@@ -1287,30 +1288,42 @@ def _refuses_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
 
 def _bucket_names(props: Props) -> set[str]:
     """What a bucket policy's ``bucket`` may hold for this bucket: its name (``bucket``, also its ID, and
-    the tail of ``arn:aws:s3:::NAME``), and ``id`` where a caller gives it."""
-    arn = str(props.get("arn") or "")
-    names = {props.get("bucket"), props.get("id"), arn.split(":::", 1)[1] if ":::" in arn else None}
+    the tail of ``arn:aws:s3:::NAME``), and ``id`` where a caller gives it; those known in a preview."""
+    arn = str(known(props, "arn") or "")
+    names = {known(props, "bucket"), known(props, "id"), arn.split(":::", 1)[1] if ":::" in arn else None}
     return {str(n) for n in names if n}
+
+
+_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 
 def _s3_tls_only(resources: Sequence[StackResource], _: Config) -> list[str]:
     """S3.5, AwsSolutions-S10: every bucket's policy denies requests that do not use TLS. A bucket policy
     governs its own bucket only (S3 User Guide, "Bucket policies"), whatever its Resource says: each bucket
-    is held to its inline policy and the BucketPolicy naming it."""
-    policies = [(props.get("bucket"), props.get("policy")) for t, props, *_ in resources
-                if t == "aws:s3/bucketPolicy:BucketPolicy"]  # fmt: skip
+    is held to its inline policy and the BucketPolicy naming it, by name or, in a preview where the name
+    is unknown, by the bucket's URN (``unknowns.references``). Each bucket is decided on its own: one whose
+    ARN or policy a preview does not know yet waits for ``up``, the others do not."""
+    buckets = Index.of(resources, _BUCKETS, lambda props: known(props, "bucket"))
+    governing = [(references(buckets, p, "bucket"), p) for p in resources if p.type == _BUCKET_POLICY]
+    unjoined = [u for (_, unknown), _ in governing for u in unknown]  # may govern any bucket
     found: list[str] = []
-    for t, props, *_ in resources:
-        if t not in _BUCKETS:
-            continue
-        names = _bucket_names(props)
-        documents = [props.get("policy"), *(policy for bucket, policy in policies if str(bucket) in names)]
-        if not any(_refuses_plain_http(s, str(props.get("arn"))) for d in documents for s in statements(d)):
+    undecided: list[Unknown] = []
+    for resource in (r for r in resources if r.type in _BUCKETS):
+        names = _bucket_names(resource.props) | {resource.urn}
+        policies = [p for (named, _), p in governing if named & names]
+        refused, unknown = guarded(lambda r=resource, ps=policies: [_refuses_plain_http_on(r.props, ps)])
+        undecided += unknown or (unjoined if refused == [False] else [])
+        if refused == [False] and not unjoined:
             found.append(
-                f"S3 bucket {props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies s3:* when "
-                "aws:SecureTransport is false, on the bucket and its objects."
+                f"S3 bucket {resource.props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies "
+                "s3:* when aws:SecureTransport is false, on the bucket and its objects."
             )
-    return found
+    return decided(found, undecided)
+
+
+def _refuses_plain_http_on(bucket: Props, policies: Sequence[StackResource]) -> bool:
+    documents = [bucket.get("policy"), *(policy.props.get("policy") for policy in policies)]
+    return any(_refuses_plain_http(s, str(bucket.get("arn"))) for d in documents for s in statements(d))
 
 
 def _listener_rules_https_only(resources: Sequence[StackResource], _: Config) -> list[str]:

@@ -120,3 +120,33 @@ def test_a_group_that_neither_its_id_nor_its_urn_names_waits_for_up_and_the_rest
     assert [m.split(",")[0] for m in report.mandatory] == [
         "world-open-only-on-load-balancers: Port 443 is open to 0.0.0.0/0 on sg-task"
     ]
+
+
+def bucket(name: str, arn: str, policy: str | None = None) -> list[Registered]:
+    """A bucket, and its policy where given (on the bucket's URN, as the program passes ``bucket.id``)."""
+    own = Registered("aws:s3/bucket:Bucket", name, {"bucket": name}, urn=urn("aws:s3/bucket:Bucket", name), id=name)
+    own.outputs = {"arn": arn}
+    if policy is None:
+        return [own]
+    props = {"bucket": UNKNOWN if arn == UNKNOWN else name, "policy": policy}
+    depends = {"bucket": [own.urn], "policy": [own.urn]}
+    policy_type = "aws:s3/bucketPolicy:BucketPolicy"
+    return [own, Registered(policy_type, f"{name}-policy", props, urn=urn(policy_type, f"{name}-policy"),
+                            id=f"{name}-policy", property_dependencies=depends)]  # fmt: skip
+
+
+def test_a_bucket_the_preview_creates_waits_for_up_and_an_existing_bucket_without_tls_is_still_caught() -> None:
+    resources = [*bucket("new-logs", UNKNOWN, UNKNOWN), *bucket("old-logs", "arn:aws:s3:::old-logs")]
+    report = analyze(resources, config_of("prod"))
+    assert "s3-tls-only" in skipped(report)
+    assert [m.split(";")[0] for m in report.mandatory if m.startswith("s3-tls-only")] == [
+        "s3-tls-only: S3 bucket arn:aws:s3:::old-logs takes plain-HTTP requests"
+    ]
+
+
+def test_a_log_policy_on_a_log_group_the_preview_creates_is_attached_to_it() -> None:
+    log_policy = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
+    document = '{"Statement": []}'
+    props = {"policyName": "events", "resourceArn": UNKNOWN, "policyDocument": document}
+    report = analyze([Registered(log_policy, "events", props, urn=urn(log_policy, "events"))], config_of("prod"))
+    assert [m for m in report.cannot_run + report.mandatory if m.startswith("log-resource-policy-scoped")] == []
