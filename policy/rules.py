@@ -1396,8 +1396,9 @@ def stack_violations(
     resources: Sequence[StackResource | tuple[str, Props]], config_by_rule: Mapping[str, Config] | None = None
 ) -> list[str]:
     """Every violation of every stack rule, each prefixed by its rule's name; ``resources`` as
-    ``StackResource``s or ``(type, props)`` pairs (no URNs: joined by IDs and ARNs alone)."""
-    stack = [StackResource(*resource) for resource in resources]
+    ``StackResource``s or ``(type, props)`` pairs (no URNs: joined by IDs and ARNs alone). A rule that
+    could not decide every resource in a preview raises ``UndecidedError`` (``unknowns.py``)."""
+    stack = [r if isinstance(r, StackResource) else StackResource(r[0], r[1]) for r in resources]
     found: list[str] = []
     for rule in STACK_RULES:
         config = rule.config((config_by_rule or {}).get(rule.name))

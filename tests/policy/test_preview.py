@@ -76,9 +76,9 @@ def crafted() -> None:
         aws.vpc.SecurityGroupIngressRule(f"task-{port}", security_group_id=task_sg.id, cidr_ipv4="0.0.0.0/0",
                                          ip_protocol="tcp", from_port=port, to_port=port)  # fmt: skip
     alb = aws.lb.LoadBalancer("alb", security_groups=[alb_sg.id], subnets=["subnet-1", "subnet-2"])
-    redirect = {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}
-    http = aws.lb.Listener("http", load_balancer_arn=alb.arn, port=80, protocol="HTTP",
-                           default_actions=[{"type": "redirect", "redirect": redirect}])  # fmt: skip
+    redirect = aws.lb.ListenerDefaultActionRedirectArgs(protocol="HTTPS", port="443", status_code="HTTP_301")
+    to_https = aws.lb.ListenerDefaultActionArgs(type="redirect", redirect=redirect)
+    http = aws.lb.Listener("http", load_balancer_arn=alb.arn, port=80, protocol="HTTP", default_actions=[to_https])
     target = aws.lb.TargetGroup("app", port=3000, protocol="HTTP", vpc_id=vpc, target_type="ip")
     aws.lb.ListenerRule("api", listener_arn=http.arn, priority=10,
                         actions=[{"type": "forward", "target_group_arn": target.arn}],
