@@ -19,7 +19,7 @@ pulumi_policy's proxy module is loaded, and the rules stay free of Pulumi.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -96,10 +96,10 @@ class UndecidedError(Exception):
         self.cause = cause
 
 
-def decided(found: list[str], undecided: Iterable[Unknown]) -> list[str]:
+def decided(found: list[str], undecided: Sequence[Unknown]) -> list[str]:
     """``found``, or ``UndecidedError`` with it where a verdict waits for a value."""
-    for unknown in undecided:
-        raise UndecidedError(found, unknown.error)
+    if undecided:
+        raise UndecidedError(found, undecided[0].error)
     return found
 
 
@@ -125,7 +125,8 @@ def references(index: Index, resource: StackResource, key: str) -> tuple[set[str
     """What input ``key`` of ``resource`` names (one value or a list): each known value by ``identity``;
     where a value is unknown, the resources of ``index`` it came from, by URN. An unknown that came from
     none of them is returned as undecided."""
-    values, unknown = elements(value) if _is_list(value := read(resource.props, key)) else _one(value)
+    value = read(resource.props, key)
+    values, unknown = elements(value) if _is_list(value) else _one(value)
     named = {index.identity(v) for v in values if v}
     if unknown:
         joined = {urn for urn in resource.depends.get(key, ()) if urn in index.by_urn}
