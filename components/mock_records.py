@@ -34,3 +34,5 @@ class Registered:
     keeps it."""
     custom_timeouts: dict[str, str] = field(default_factory=dict)
     """Its ``ResourceOptions.custom_timeouts`` that are set (``create``, ``update``, ``delete``)."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """Per input, the URNs of the resources its value came from (the engine's ``propertyDependencies``)."""

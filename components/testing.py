@@ -185,7 +185,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Adds each request's parent, dependency URNs (``depends_on`` too) and options to its recorded resource."""
+    """Adds each request's parent, dependency URNs (``depends_on`` too; per input) and options to its record."""
 
     def __init__(self, mocks: RecordingMocks) -> None:
         super().__init__(mocks)
@@ -195,9 +195,9 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             recorded = self._recording.find(request.type, request.name)
-            recorded.parent = request.parent
+            recorded.parent, recorded.urn = request.parent, response.urn
             recorded.dependencies = list(request.dependencies)
-            recorded.urn = response.urn
+            recorded.property_dependencies = {k: list(v.urns) for k, v in request.propertyDependencies.items()}
             recorded.ignore_changes = list(request.ignoreChanges)
             recorded.aliases = list(request.aliases)
             recorded.delete_before_replace = request.deleteBeforeReplace

@@ -13,6 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+if __package__:
+    from .unknowns import known
+else:
+    from unknowns import known
+
 Props = Mapping[str, Any]
 SECURITY_GROUPS = ("aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
 GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
@@ -46,23 +51,25 @@ def _cidrs(props: Props, *keys: str) -> tuple[str, ...]:
 def group_id(props: Props) -> str | None:
     """A security group's own ID: the engine hands a stack policy its outputs, not its ID, so it is read
     from the ARN, ``arn:PARTITION:ec2:REGION:ACCOUNT:security-group/sg-ID`` (EC2 API Reference,
-    ``SecurityGroup.SecurityGroupArn``); ``id`` where a caller gives it."""
-    if props.get("id"):
+    ``SecurityGroup.SecurityGroupArn``); ``id`` where a caller gives it. None while both are unknown (a
+    preview of a new group): no rule needs it to judge the group's own ingress."""
+    if known(props, "id"):
         return str(props["id"])
-    arn = str(props.get("arn") or "")
+    arn = str(known(props, "arn") or "")
     return arn.rsplit("/", 1)[-1] if ":security-group/" in arn else None
 
 
 def ingress_rules(resource_type: str, props: Props) -> list[Ingress]:
-    """The ingress rules a resource of any of the four shapes declares (none for an egress rule)."""
+    """The ingress rules a resource of any of the four shapes declares (none for an egress rule). The group
+    may be unknown in a preview (``known``: None): the CIDRs, protocol and ports are what is judged."""
     if resource_type == INGRESS_RULE:
         cidrs = _cidrs(props, "cidrIpv4", "cidrIpv6")
-        return [Ingress(props.get("securityGroupId"), cidrs, str(props.get("ipProtocol")), _ports(props))]
+        return [Ingress(known(props, "securityGroupId"), cidrs, str(props.get("ipProtocol")), _ports(props))]
     if resource_type == GROUP_RULE:
         if props.get("type") != "ingress":
             return []
         cidrs = _cidrs(props, "cidrBlocks", "ipv6CidrBlocks")
-        return [Ingress(props.get("securityGroupId"), cidrs, str(props.get("protocol")), _ports(props))]
+        return [Ingress(known(props, "securityGroupId"), cidrs, str(props.get("protocol")), _ports(props))]
     if resource_type in SECURITY_GROUPS:
         group = group_id(props)
         return [

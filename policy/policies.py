@@ -13,6 +13,7 @@ from pulumi_policy import (
 )
 
 from rules import RULES, STACK_RULES, Rule, StackRule
+from unknowns import StackResource, UndecidedError
 
 
 def _described(rule: Rule | StackRule) -> str:
@@ -39,8 +40,23 @@ def _policy(rule: Rule) -> ResourceValidationPolicy:
 
 def _stack_policy(rule: StackRule) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        resources = [(resource.resource_type, resource.props) for resource in args.resources]
-        for message in rule.check(resources, args.get_config()):
+        # With URNs and property dependencies: in a preview a new resource's ID is unknown, and a rule
+        # joins a reference to it by the URN it came from (unknowns.py).
+        resources = [
+            StackResource(
+                r.resource_type, r.props, r.urn, {k: [d.urn for d in v] for k, v in r.property_dependencies.items()}
+            )
+            for r in args.resources
+        ]
+        try:
+            messages = rule.check(resources, args.get_config())
+        except UndecidedError as undecided:
+            # What the rule decided is reported at its level; the SDK reports the rest as "can't run"
+            # during preview (advisory), and `up` checks it again once every value is known.
+            for message in undecided.found:
+                report_violation(message, None)
+            raise undecided.cause from None
+        for message in messages:
             report_violation(message, None)
 
     schema = PolicyConfigSchema(properties=dict(rule.config_properties)) if rule.config_properties else None

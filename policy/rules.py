@@ -17,10 +17,12 @@ from typing import Any
 # import this module as ``policy.rules``. Its readers come the same way it did.
 if __package__:
     from .go_json import go_containers
-    from .ingress import INGRESS_TYPES, ingress_rules
+    from .ingress import INGRESS_TYPES, SECURITY_GROUPS, group_id, ingress_rules
+    from .unknowns import Index, StackResource, Unknown, decided, guarded, known, read, references, shown
 else:
     from go_json import go_containers
-    from ingress import INGRESS_TYPES, ingress_rules
+    from ingress import INGRESS_TYPES, SECURITY_GROUPS, group_id, ingress_rules
+    from unknowns import Index, StackResource, Unknown, decided, guarded, known, read, references, shown
 
 Props = Mapping[str, Any]
 Config = Mapping[str, Any]
@@ -894,7 +896,8 @@ def _log_policy_scoped(_: str, props: Props, __: Config) -> list[str]:
     only applies to logs:PutLogEvents": aws-samples/serverless-patterns#618): a statement of that action
     alone needs none."""
     found: list[str] = []
-    if not props.get("resourceArn"):
+    # Only whether it is set: a log group's ARN a preview does not know yet is set all the same.
+    if not isinstance(scope := read(props, "resourceArn"), Unknown) and not scope:
         found.append(
             "Account-wide log resource policy (one of the region's 10); attach it to its log group (resourceArn)."
         )
@@ -1148,7 +1151,7 @@ class StackRule:
 
     name: str
     description: str
-    check: Callable[[Sequence[tuple[str, Props]], Config], list[str]]
+    check: Callable[[Sequence[StackResource], Config], list[str]]
     config_properties: Mapping[str, Any] = field(default_factory=dict)
     anchors: tuple[str, ...] = ()
 
@@ -1156,62 +1159,91 @@ class StackRule:
         return {key: spec["default"] for key, spec in self.config_properties.items()} | dict(overrides or {})
 
 
-def _ecr_lifecycle(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
+def _ecr_lifecycle(resources: Sequence[StackResource], _: Config) -> list[str]:
     """ECR.3: every repository has a lifecycle policy."""
-    governed = {props.get("repository") for t, props in resources if t == "aws:ecr/lifecyclePolicy:LifecyclePolicy"}
+    governed = {props.get("repository") for t, props, *_ in resources if t == "aws:ecr/lifecyclePolicy:LifecyclePolicy"}
     return [
         f"ECR repository {props.get('name')!r} has no lifecycle policy; add one so old images expire."
-        for t, props in resources
+        for t, props, *_ in resources
         if t == "aws:ecr/repository:Repository" and props.get("name") not in governed
     ]
 
 
-def _world_ports_on_load_balancers_only(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
+def _world_ports_on_load_balancers_only(resources: Sequence[StackResource], config: Config) -> list[str]:
     """A listener port may be open to the world only on a security group a load balancer uses: every
-    shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike."""
+    shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike. A group is named by its ID, or in a
+    preview, where a new group's ID is unknown, by the URN of the group the reference came from
+    (``unknowns.references``); a reference that came from no group of the stack waits for ``up``."""
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
-    lb_groups = {g for t, p in resources if t in LOAD_BALANCERS for g in p.get("securityGroups") or []}
+    groups = Index.of(resources, SECURITY_GROUPS, group_id)
+    used: set[str] = set()
+    waiting: list[Unknown] = []
+    for resource in resources:
+        if resource.type in LOAD_BALANCERS:
+            named, unknown = references(groups, resource, "securityGroups")
+            used, waiting = used | named, waiting + unknown
     found: list[str] = []
-    for resource_type, props in resources:
-        for rule in ingress_rules(resource_type, props):
+    undecided: list[Unknown] = []
+    for resource in resources:
+        rules, unknown = guarded(lambda r=resource: ingress_rules(r.type, r.props))
+        undecided += unknown
+        for rule in rules:
             opened = [c for c in rule.cidrs if is_world(c, config)]
-            port = rule.ports
-            if opened and port[0] == port[1] and port[0] in allowed and rule.group not in lb_groups:
-                found.append(
-                    f"Port {port[0]} is open to {opened[0]} on {rule.group}, which no load balancer uses; only a "
-                    "load balancer's own security group may take traffic from the world."
-                )
-    return found
+            if not (opened and rule.ports[0] == rule.ports[1] and rule.ports[0] in allowed):
+                continue
+            on, unknown = _ingress_group(groups, resource, rule.group)
+            if on & used:
+                continue
+            if unknown or waiting:
+                undecided += unknown or waiting
+                continue
+            found.append(
+                f"Port {rule.ports[0]} is open to {opened[0]} on {rule.group or _shown(on)}, which no load "
+                "balancer uses; only a load balancer's own security group may take traffic from the world."
+            )
+    return decided(found, undecided)
 
 
-def _services_autoscale(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
+def _shown(named: set[str]) -> str:
+    return ", ".join(sorted(map(shown, named)))
+
+
+def _ingress_group(groups: Index, resource: StackResource, group: str | None) -> tuple[set[str], list[Unknown]]:
+    """The group an ingress rule admits into: a group's inline rules its own, a rule resource's the one
+    its ``securityGroupId`` names."""
+    if resource.type in SECURITY_GROUPS:
+        return {resource.urn or str(group)}, []
+    return references(groups, resource, "securityGroupId")
+
+
+def _services_autoscale(resources: Sequence[StackResource], config: Config) -> list[str]:
     """Where the stack requires it, every ECS service has a scalable target on its desired count."""
     if not config.get("required", False):
         return []
     scaled = {
         str(props.get("resourceId", "")).rsplit("/", 1)[-1]
-        for t, props in resources
+        for t, props, *_ in resources
         if t == "aws:appautoscaling/target:Target" and props.get("scalableDimension") == "ecs:service:DesiredCount"
     }
     return [
         f"ECS service {props.get('name')!r} does not autoscale; set autoscaling with minCount and maxCount."
-        for t, props in resources
+        for t, props, *_ in resources
         if t == "aws:ecs/service:Service" and props.get("name") not in scaled
     ]
 
 
-def _services_alarmed(resources: Sequence[tuple[str, Props]], config: Config) -> list[str]:
+def _services_alarmed(resources: Sequence[StackResource], config: Config) -> list[str]:
     """Where the stack requires it, every service rolls back a deployment on alarms, and its memory is
     watched (the guide's ask)."""
     if not config.get("required", False):
         return []
     watched = {
         (props.get("dimensions") or {}).get("ServiceName")
-        for t, props in resources
+        for t, props, *_ in resources
         if t == "aws:cloudwatch/metricAlarm:MetricAlarm" and props.get("metricName") == "MemoryUtilization"
     }
     found: list[str] = []
-    for resource_type, props in resources:
+    for resource_type, props, *_ in resources:
         if resource_type != "aws:ecs/service:Service":
             continue
         if not _rolls_back_on_alarms(props):
@@ -1256,44 +1288,72 @@ def _refuses_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
 
 def _bucket_names(props: Props) -> set[str]:
     """What a bucket policy's ``bucket`` may hold for this bucket: its name (``bucket``, also its ID, and
-    the tail of ``arn:aws:s3:::NAME``), and ``id`` where a caller gives it."""
-    arn = str(props.get("arn") or "")
-    names = {props.get("bucket"), props.get("id"), arn.split(":::", 1)[1] if ":::" in arn else None}
+    the tail of ``arn:aws:s3:::NAME``), and ``id`` where a caller gives it; those known in a preview."""
+    arn = str(known(props, "arn") or "")
+    names = {known(props, "bucket"), known(props, "id"), arn.split(":::", 1)[1] if ":::" in arn else None}
     return {str(n) for n in names if n}
 
 
-def _s3_tls_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
+_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+
+
+def _s3_tls_only(resources: Sequence[StackResource], _: Config) -> list[str]:
     """S3.5, AwsSolutions-S10: every bucket's policy denies requests that do not use TLS. A bucket policy
     governs its own bucket only (S3 User Guide, "Bucket policies"), whatever its Resource says: each bucket
-    is held to its inline policy and the BucketPolicy naming it."""
-    policies = [(props.get("bucket"), props.get("policy")) for t, props in resources
-                if t == "aws:s3/bucketPolicy:BucketPolicy"]  # fmt: skip
+    is held to its inline policy and the BucketPolicy naming it, by name or, in a preview where the name
+    is unknown, by the bucket's URN (``unknowns.references``). Each bucket is decided on its own: one whose
+    ARN or policy a preview does not know yet waits for ``up``, the others do not."""
+    buckets = Index.of(resources, _BUCKETS, lambda props: known(props, "bucket"))
+    governing = [(references(buckets, p, "bucket"), p) for p in resources if p.type == _BUCKET_POLICY]
+    unjoined = [u for (_, unknown), _ in governing for u in unknown]  # may govern any bucket
     found: list[str] = []
-    for t, props in resources:
-        if t not in _BUCKETS:
-            continue
-        names = _bucket_names(props)
-        documents = [props.get("policy"), *(policy for bucket, policy in policies if str(bucket) in names)]
-        if not any(_refuses_plain_http(s, str(props.get("arn"))) for d in documents for s in statements(d)):
+    undecided: list[Unknown] = []
+    for resource in (r for r in resources if r.type in _BUCKETS):
+        names = _bucket_names(resource.props) | {resource.urn}
+        policies = [p for (named, _), p in governing if named & names]
+        refused, unknown = guarded(lambda r=resource, ps=policies: [_refuses_plain_http_on(r.props, ps)])
+        undecided += unknown or (unjoined if refused == [False] else [])
+        if refused == [False] and not unjoined:
             found.append(
-                f"S3 bucket {props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies s3:* when "
-                "aws:SecureTransport is false, on the bucket and its objects."
+                f"S3 bucket {resource.props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies "
+                "s3:* when aws:SecureTransport is false, on the bucket and its objects."
             )
-    return found
+    return decided(found, undecided)
 
 
-def _listener_rules_https_only(resources: Sequence[tuple[str, Props]], _: Config) -> list[str]:
+def _refuses_plain_http_on(bucket: Props, policies: Sequence[StackResource]) -> bool:
+    documents = [bucket.get("policy"), *(policy.props.get("policy") for policy in policies)]
+    return any(_refuses_plain_http(s, str(bucket.get("arn"))) for d in documents for s in statements(d))
+
+
+def _listener_rules_https_only(resources: Sequence[StackResource], _: Config) -> list[str]:
     """ELB.1 for what a listener's rules serve: a rule answers the requests it matches on its listener's
     port and protocol, before the default action (ELB User Guide for ALBs, "Listener rules"), so a
     forwarding rule on an HTTP listener that redirects by default still serves plain HTTP. Joined by the
-    rule's ``listenerArn`` to the listener's ``arn``: a rule on a listener of another stack is not seen."""
-    http = {props.get("arn") for t, props in resources if t in LISTENERS and listener_protocol(props) == "HTTP"}
-    return [
-        f"Listener rule {props.get('arn') or '(new)'} on the HTTP listener {props.get('listenerArn')} serves plain "
-        "HTTP; put it on the HTTPS listener, or make it redirect to HTTPS."
-        for t, props in resources
-        if t in LISTENER_RULES and props.get("listenerArn") in http and not redirects_to_https(props.get("actions"))
-    ]
+    rule's ``listenerArn`` to the listener's ``arn``, or in a preview, where a new listener's ARN is
+    unknown, by the URN of the listener it came from: a rule on a listener of another stack is not seen."""
+    listeners = Index.of(resources, LISTENERS, lambda props: known(props, "arn"))
+    http: set[str] = set()
+    undecided: list[Unknown] = []
+    for resource in (r for r in resources if r.type in LISTENERS):
+        protocols, unknown = guarded(lambda r=resource: [listener_protocol(r.props)])
+        undecided += unknown
+        if protocols == ["HTTP"] and (name := resource.urn or known(resource.props, "arn")):
+            http.add(listeners.identity(name))
+    found: list[str] = []
+    for resource in (r for r in resources if r.type in LISTENER_RULES):
+        on, unknown = references(listeners, resource, "listenerArn")
+        serves, waiting = guarded(lambda r=resource: [not redirects_to_https(r.props.get("actions"))])
+        if on & http:
+            undecided += waiting
+        undecided += unknown
+        if on & http and serves == [True]:
+            listener = known(resource.props, "listenerArn") or _shown(on & http)
+            found.append(
+                f"Listener rule {known(resource.props, 'arn') or shown(resource.urn) or '(new)'} on the HTTP listener "
+                f"{listener} serves plain HTTP; put it on the HTTPS listener, or make it redirect to HTTPS."
+            )
+    return decided(found, undecided)
 
 
 STACK_RULES: tuple[StackRule, ...] = (
@@ -1333,11 +1393,14 @@ STACK_RULES: tuple[StackRule, ...] = (
 
 
 def stack_violations(
-    resources: Sequence[tuple[str, Props]], config_by_rule: Mapping[str, Config] | None = None
+    resources: Sequence[StackResource | tuple[str, Props]], config_by_rule: Mapping[str, Config] | None = None
 ) -> list[str]:
-    """Every violation of every stack rule, each prefixed by its rule's name."""
+    """Every violation of every stack rule, each prefixed by its rule's name; ``resources`` as
+    ``StackResource``s or ``(type, props)`` pairs (no URNs: joined by IDs and ARNs alone). A rule that
+    could not decide every resource in a preview raises ``UndecidedError`` (``unknowns.py``)."""
+    stack = [r if isinstance(r, StackResource) else StackResource(r[0], r[1]) for r in resources]
     found: list[str] = []
     for rule in STACK_RULES:
         config = rule.config((config_by_rule or {}).get(rule.name))
-        found += [f"{rule.name}: {message}" for message in rule.check(resources, config)]
+        found += [f"{rule.name}: {message}" for message in rule.check(stack, config)]
     return found

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN
+
 ACCOUNT = "123456789012"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ROLE = "aws:iam/role:Role"
@@ -19,26 +21,35 @@ LOG_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 GITHUB = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 LOG_GROUP = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/events/app"
+GROUP = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 FORWARD = [{"type": "forward", "targetGroupArn": f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:targetgroup/t/1"}]
 
 
 @dataclass(frozen=True)
 class Case:
-    """One crafted violation: the resources (one, for a resource rule), the rule and a fragment of its fix."""
+    """One crafted violation: the resources (one, for a resource rule), the rule and a fragment of its fix.
+    A stack's resource may come with its URN and property dependencies (``unknowns.StackResource``), as
+    in a preview, where a new resource's ID and ARN are ``UNKNOWN``."""
 
     id: str
     rule: str
     fix: str
-    resources: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
+    resources: tuple[tuple[Any, ...], ...] = field(default=())
 
     @property
     def resource(self) -> tuple[str, dict[str, Any]]:
-        (only,) = self.resources
-        return only
+        ((resource_type, props),) = self.resources
+        return resource_type, props
 
 
 def case(id: str, rule: str, fix: str, resource_type: str, props: dict[str, Any]) -> Case:
     return Case(id, rule, fix, ((resource_type, props),))
+
+
+def urn(resource_type: str, name: str) -> str:
+    """The URN the engine gives a resource of the dev stack."""
+    return f"urn:pulumi:dev::graviton-node::{resource_type}::{name}"
 
 
 def allow(**statement: Any) -> dict[str, Any]:
@@ -745,6 +756,28 @@ CORPUS: tuple[Case, ...] = (
             {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]}),
         ("aws:lb/listenerRule:ListenerRule", {"listenerArn": HTTP_LISTENER, "actions": FORWARD,
          "conditions": [{"pathPattern": {"values": ["/*"]}}]}),
+    )),
+    case("world-open-ssh-on-a-group-the-preview-creates", "no-world-open-ingress", "ports 22-22", INGRESS_RULE,
+         {"securityGroupId": UNKNOWN, "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22}),
+    case("world-open-inline-ssh-on-a-group-the-preview-creates", "no-world-open-ingress", "ports 22-22",
+         "aws:ec2/securityGroup:SecurityGroup", {"id": UNKNOWN, "arn": UNKNOWN, "ingress": [
+             {"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}]}),
+    Case("443-open-on-a-new-task-group-beside-a-new-load-balancer-group", "world-open-only-on-load-balancers",
+         "no load balancer uses", (
+        (GROUP, {"id": UNKNOWN, "arn": UNKNOWN}, urn(GROUP, "alb-sg")),
+        (GROUP, {"id": UNKNOWN, "arn": UNKNOWN}, urn(GROUP, "task-sg")),
+        ("aws:lb/loadBalancer:LoadBalancer", {"securityGroups": [UNKNOWN]}, urn("aws:lb/loadBalancer:LoadBalancer",
+         "alb"), {"securityGroups": [urn(GROUP, "alb-sg")]}),
+        (INGRESS_RULE, {"securityGroupId": UNKNOWN, "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 443,
+         "toPort": 443}, urn(INGRESS_RULE, "task-443"), {"securityGroupId": [urn(GROUP, "task-sg")]}),
+    )),
+    Case("forwarding-rule-on-an-http-listener-the-preview-creates", "elb-https-only-listener-rules",
+         "serves plain HTTP", (
+        (LISTENER, {"arn": UNKNOWN, "protocol": "HTTP", "defaultActions": [
+            {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]},
+         urn(LISTENER, "http")),
+        ("aws:lb/listenerRule:ListenerRule", {"arn": UNKNOWN, "listenerArn": UNKNOWN, "actions": FORWARD},
+         urn("aws:lb/listenerRule:ListenerRule", "api"), {"listenerArn": [urn(LISTENER, "http")]}),
     )),
     Case("tls-deny-only-through-one-endpoint", "s3-tls-only", "plain-HTTP", (
         ("aws:s3/bucket:Bucket", {"bucket": "logs", "arn": "arn:aws:s3:::logs"}),

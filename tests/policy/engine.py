@@ -8,6 +8,7 @@ from typing import Any
 from pulumi_policy.proxy import unknown_checking_proxy
 
 import rules
+from unknowns import StackResource
 
 
 def engine(props: dict[str, Any]) -> Any:
@@ -33,5 +34,7 @@ def violations(resource_type: str, props: dict[str, Any], config: Any = None) ->
 
 
 def stack_violations(resources: Any, config: Any = None) -> list[str]:
-    """``rules.stack_violations`` on every resource's props as the engine hands them over."""
-    return shown_as_written(rules.stack_violations([(t, engine(props)) for t, props in resources], config))
+    """``rules.stack_violations`` on every resource's props as the engine hands them over (with its URN
+    and property dependencies where given: ``unknowns.StackResource``)."""
+    stack = [StackResource(t, engine(props), *at) for t, props, *at in resources]
+    return shown_as_written(rules.stack_violations(stack, config))
