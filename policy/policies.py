@@ -1,4 +1,4 @@
-"""The rules of ``rules.py`` as mandatory pulumi_policy resource-validation policies."""
+"""The rules ``rules.py`` registers, as mandatory pulumi_policy resource-validation policies."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from rules import RULES, STACK_RULES, Rule, StackRule
+from rule_types import Rule, StackRule
+from rules import RULES, STACK_RULES
 from unknowns import StackResource, UndecidedError
 
 

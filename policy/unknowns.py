@@ -157,3 +157,8 @@ def guarded(reading: Callable[[], list[Any]]) -> tuple[list[Any], list[Unknown]]
 def shown(identity: str) -> str:
     """A reference as a message shows it: an ID or ARN as it is, a resource joined by URN by its name."""
     return identity.rsplit("::", 1)[-1] if identity.startswith("urn:") else identity
+
+
+def shown_all(identities: set[str]) -> str:
+    """References as a message shows them, sorted and joined."""
+    return ", ".join(sorted(map(shown, identities)))

@@ -18,7 +18,7 @@ after its own ``stop_timeout_seconds`` (30), while the app may drain and finish 
 collector or log router the app uses to the end belongs in ``app_depends_on``; ``FargateTask`` warns of a
 sidecar that is not and would be killed first (``ServiceSpec.sidecars_stopped_first``).
 
-A sidecar is held to the policy pack as the app is (``policy/rules.py``: ``containers-graceful-non-root``,
+A sidecar is held to the policy pack as the app is (``policy/containers.py``: ``containers-graceful-non-root``,
 ``ecs-containers-hardened``): an unprivileged user, a read-only root, a stop timeout and logging.
 """
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from rules import ECS8_SECRET_KEYS
+from containers import ECS8_SECRET_KEYS
 from tests.models import go_json
 from tests.policy.engine import violations
 

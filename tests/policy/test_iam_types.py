@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from rules import RULES, USER_CREDENTIALS, USER_GROUPS, USER_POLICIES
+from iam_users import USER_CREDENTIALS, USER_GROUPS, USER_POLICIES
+from rules import RULES
 from tests.models.pulumi_aws_inputs import resource_inputs, types_with_input
 from tests.policy.engine import violations
 

@@ -10,17 +10,12 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 
+from conditions import names_callers
+from documents import action_matches, arn_matches, every_resource
+from iam_policies import NO_RESOURCE_LEVEL
+from load_balancers import accepts_only_tls12_or_later
 from policies import POLICIES
-from rules import (
-    NO_RESOURCE_LEVEL,
-    RULES,
-    STACK_RULES,
-    accepts_only_tls12_or_later,
-    action_matches,
-    arn_matches,
-    every_resource,
-    names_callers,
-)
+from rules import RULES, STACK_RULES
 from tests.models import iam
 from tests.policy.corpus import CORPUS, Case
 from tests.policy.engine import engine, shown_as_written, stack_violations, violations

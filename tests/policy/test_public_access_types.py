@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from rules import PERMISSIONS, RESOURCE_POLICIES, RULES, S3_ACLS
+from resource_policies import PERMISSIONS, RESOURCE_POLICIES, S3_ACLS
+from rules import RULES
 from tests.models import s3_acl
 from tests.models.pulumi_aws_inputs import resource_inputs, types_with_input
 from tests.policy.engine import violations

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from policy.rules import NO_RESOURCE_LEVEL, scoped_by_condition
+from policy.iam_policies import NO_RESOURCE_LEVEL, scoped_by_condition
 from tests.program.stacks import recorded_run
 
 POLICY_INPUTS = {

@@ -1,0 +1,118 @@
+"""ECS container definitions: graceful, non-root, unprivileged, read-only, logging, and no credentials
+in the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+# The engine runs the pack with policy/ on the path (``from rules import``); the program's tests
+# import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
+if __package__:
+    from .go_json import go_containers
+    from .rule_types import Config, Props, Rule
+else:
+    from go_json import go_containers
+    from rule_types import Config, Props, Rule
+
+
+#: Environment variable names that hold credentials: they belong in a container's "secrets".
+SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
+#: The names Security Hub's ECS.8 itself looks for: it runs AWS Config's ``ecs-no-environment-secrets``
+#: with ``secretKeys`` AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA (Security Hub User
+#: Guide, "Security Hub controls for Amazon ECS", ECS.8). ``ECS_ENGINE_AUTH_DATA`` holds private-registry
+#: credentials, and no word of ``SECRET_NAME`` is in it.
+ECS8_SECRET_KEYS = frozenset({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"})
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether an environment variable's name says it holds a credential."""
+    return bool(SECRET_NAME.search(name)) or name.upper() in ECS8_SECRET_KEYS
+
+
+#: ECS Exec is break-glass access: a stack that turns it on says so in its policy config, on both rules
+#: it touches (the service's exec flag, and the writable root the exec agent needs), docs/policy.md.
+ECS_EXEC_CONFIG: Mapping[str, Any] = {
+    "allowExecuteCommand": {
+        "type": "boolean",
+        "default": False,
+        "description": "The stack turns ECS Exec on on purpose: accept it and the writable root it needs.",
+    }
+}
+
+
+def _is_root(user: Any) -> bool:
+    # No user means the image's USER, which may well be root: require it explicitly. Any spelling of
+    # uid 0 is root ("0", "0000", " 0"), and so is a group of root for a named root user.
+    uid = "" if user is None else str(user).split(":")[0].strip()
+    # ASCII digits only, as Docker reads a uid: an Arabic-Indic zero is a name (and int() raises on a superscript).
+    return uid in ("", "root") or (re.fullmatch(r"[0-9]+", uid) is not None and int(uid) == 0)
+
+
+def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]:
+    found: list[str] = []
+    for container in _containers(props) or []:
+        name = container.get("name", "?")
+        timeout = container.get("stopTimeout")
+        if timeout is None or not 0 < int(timeout) <= 120:
+            found.append(
+                f"Container {name!r} stopTimeout is {timeout}; set 1-120 s (Fargate's maximum) so SIGTERM "
+                "from a Spot interruption or a deployment leaves time to drain."
+            )
+        if _is_root(container.get("user")):
+            found.append(
+                f"Container {name!r} runs as root or as the image's default user; set user to an unprivileged "
+                "uid such as '1000:1000'."
+            )
+    return found
+
+
+def _containers(props: Props) -> list[Mapping[str, Any]] | None:
+    """The container definitions as the provider reads them: keys in any case, the last of a field wins
+    (``go_json``); None while unknown during a preview (checked again once known)."""
+    return go_containers(props.get("containerDefinitions"))
+
+
+def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
+    """ECS.4 (privileged), ECS.5 (read-only root), ECS.8 and AwsSolutions-ECS2 (secrets in the
+    environment), AwsSolutions-ECS7 (container logging). A stack that allows ECS Exec accepts a writable
+    root: the exec agent AWS bind-mounts into the container writes there, and a read-only root is not
+    supported (ECS developer guide, "ECS Exec considerations"; aws/containers-roadmap#1359)."""
+    found: list[str] = []
+    for container in _containers(props) or []:
+        name = container.get("name", "?")
+        if container.get("privileged"):
+            found.append(f"Container {name!r} is privileged; remove privileged (Fargate refuses it anyway).")
+        if not container.get("readonlyRootFilesystem") and not config.get("allowExecuteCommand"):
+            found.append(
+                f"Container {name!r} has a writable root; set readonlyRootFilesystem (ECS Exec is what turns it off)."
+            )
+        for variable in container.get("environment") or []:
+            if is_secret_name(str(variable.get("name", ""))):
+                found.append(
+                    f"Container {name!r} passes {variable['name']} as plain environment; pass it in 'secrets' from "
+                    "SSM Parameter Store or Secrets Manager."
+                )
+        if not (container.get("logConfiguration") or {}).get("logDriver"):
+            found.append(f"Container {name!r} has no logConfiguration; send its logs to CloudWatch (awslogs).")
+    return found
+
+
+GRACEFUL_NON_ROOT = Rule(
+    "containers-graceful-non-root",
+    "Containers stop within 120 s of SIGTERM and run as a non-root user.",
+    ("aws:ecs/taskDefinition:TaskDefinition",),
+    _containers_graceful_non_root,
+    anchors=("ECS.20",),
+)
+
+HARDENED = Rule(
+    "ecs-containers-hardened",
+    "Containers are not privileged, have a read-only root, keep credentials out of the environment and log.",
+    ("aws:ecs/taskDefinition:TaskDefinition",),
+    _containers_hardened,
+    ECS_EXEC_CONFIG,
+    anchors=("ECS.4", "ECS.5", "ECS.8", "AwsSolutions-ECS2", "AwsSolutions-ECS7"),
+)
