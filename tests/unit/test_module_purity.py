@@ -105,6 +105,15 @@ def test_the_rule_modules_load_without_pulumi() -> None:
     assert result.stdout.strip() == "[]"
 
 
+#: The pack's modules that import Pulumi: the pulumi_policy wrappers and the pack's entry point.
+POLICY_WRAPPERS = {"policies.py", "__main__.py"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "policy").glob("*.py")), ids=lambda path: f"policy/{path.name}")
+def test_the_policy_pack_s_rules_import_no_pulumi_only_its_wrappers_do(path: Path) -> None:
+    assert imports_pulumi(parse(path.read_text())) == (path.name in POLICY_WRAPPERS)
+
+
 def test_the_program_settings_load_no_cloud_sdk() -> None:
     """``settings.py`` maps config keys to the specs: it needs the rules, never the SDKs."""
     check = "import sys, settings; print(sorted(m for m in sys.modules if m.startswith(('pulumi', 'boto'))))"

@@ -1,5 +1,5 @@
-"""Smaller rooms: a newcomer reads one concern at a time. No module under ``components/`` runs over
-300 lines and no function over 60 (both read from the source)."""
+"""Smaller rooms: a newcomer reads one concern at a time. No module under ``components/`` nor of the
+policy pack (``policy/``) runs over 300 lines and no function over 60 (both read from the source)."""
 
 import ast
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from tests.source import parse
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = sorted((ROOT / "components").rglob("*.py"))
+MODULES = sorted([*(ROOT / "components").rglob("*.py"), *(ROOT / "policy").glob("*.py")])
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 60
 
