@@ -33,19 +33,21 @@ class Rollout:
     """Scheduler moves made (each starts or stops at least one task)."""
     peak: int
     """Most tasks RUNNING or PENDING at once."""
+    waves: int
+    """Moves that start new tasks: each waits for the tasks of the one before to be healthy."""
 
 
 def rolling_deploy(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> Rollout:
     """Replace ``desired_count`` old tasks with new ones; stuck when no move is allowed."""
     upper = math.floor(Fraction(desired_count * max_percent, 100))
     lower = math.ceil(Fraction(desired_count * min_healthy_percent, 100))
-    old, new, steps, peak = desired_count, 0, 0, desired_count
+    old, new, steps, peak, waves = desired_count, 0, 0, desired_count, 0
     while old or new < desired_count:
         # New tasks count as healthy from the move after the one that started them.
         stop = max(0, min(old, old + new - lower))
         start = max(0, min(desired_count - new, upper - (old - stop) - new))
         if not start and not stop:
-            return Rollout(False, steps, peak)
-        old, new, steps = old - stop, new + start, steps + 1
+            return Rollout(False, steps, peak, waves)
+        old, new, steps, waves = old - stop, new + start, steps + 1, waves + (start > 0)
         peak = max(peak, old + new)
-    return Rollout(True, steps, peak)
+    return Rollout(True, steps, peak, waves)
