@@ -73,6 +73,8 @@ CASES = [
     ({"healthCheckGracePeriodSeconds": "-1"}, "healthCheckGracePeriodSeconds"),
     # Longer than the unhealthy-target alarm can wait out (a day of one-minute periods).
     ({"alarms": "true", "healthCheckGracePeriodSeconds": "90000"}, "healthCheckGracePeriodSeconds"),
+    # A rolling deployment of one task a wave at 199 tasks: more waves than that alarm can wait out.
+    ({"alarms": "true", "desiredCount": "199", "maxPercent": "101"}, "maxPercent"),
     ({"healthCheckPath": "health"}, "healthCheckPath"),
     ({"stopTimeoutSeconds": "121"}, "stopTimeoutSeconds"),
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
@@ -634,6 +636,8 @@ DEPENDENT = {
     frozenset({"healthCheckPath", "deploymentSmokeTestPath"}),
     # The grace period is held to the alarms it sets on, which a shifting strategy without them lacks.
     frozenset({"healthCheckGracePeriodSeconds", "deploymentStrategy"}),
+    # So are a rolling deployment's waves: the alarms that case sets on make a shifting strategy valid.
+    frozenset({"maxPercent", "deploymentStrategy"}),
 }  # fmt: skip
 
 
