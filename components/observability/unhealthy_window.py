@@ -53,14 +53,12 @@ def unhealthy_seconds(grace_period_seconds: int) -> int:
     return max(0, healthy_by - (TARGET_UNHEALTHY_THRESHOLD - 1) * interval)
 
 
-def waves(*, shifts_traffic: bool, counts: Iterable[int], min_healthy_percent: int, max_percent: int) -> int:
-    """The most waves of new tasks a deployment starts, one after another, at any of the task ``counts``.
-    A shifting one starts the full desired count at once (ECS lifecycle stage ``SCALE_UP``): one. A rolling
-    one at ``d`` tasks keeps ``fewest_tasks`` old ones running and at most ``most_tasks`` in all, so it
-    starts at most the difference before some are healthy and old ones can go (the default 100/200: all
-    ``d`` at once). A wave's tasks start once the previous one's are healthy, so their stretches can adjoin."""
-    if shifts_traffic:
-        return 1
+def waves(counts: Iterable[int], *, min_healthy_percent: int, max_percent: int) -> int:
+    """The most waves of new tasks a rolling deployment starts, one after another, at any of the task
+    ``counts`` (a shifting one starts its full count at once, ECS lifecycle stage ``SCALE_UP``). At ``d``
+    tasks it keeps ``fewest_tasks`` old ones running and at most ``most_tasks`` in all, so it starts at most
+    the difference before some are healthy and old ones can go (the default 100/200: all ``d`` at once). A
+    wave's tasks start once the previous one's are healthy, so their stretches can adjoin."""
     per_wave = ((d, most_tasks(d, max_percent) - fewest_tasks(d, min_healthy_percent)) for d in counts if d >= 1)
     # A count that cannot move at all is refused by rolling_batches.check_progress, named by its own key.
     return max((math.ceil(d / step) for d, step in per_wave if step >= 1), default=1)
@@ -75,8 +73,7 @@ def start_spread_seconds(service: ServiceSpec) -> int:
     if route.deployment.shifts_traffic:
         return WAVE_SECONDS
     counts, _ = reachable_counts(service.desired_count, service.autoscaling)
-    count = waves(shifts_traffic=False, counts=counts, min_healthy_percent=service.min_healthy_percent,
-                  max_percent=service.max_percent)  # fmt: skip
+    count = waves(counts, min_healthy_percent=service.min_healthy_percent, max_percent=service.max_percent)
     return count * WAVE_SECONDS + (count - 1) * route.deregistration_delay_seconds
 
 

@@ -121,13 +121,11 @@ def test_an_app_that_never_answers_still_rolls_back_once_the_deployment_is_waite
 def test_a_rolling_deployment_starts_as_many_waves_as_ecs_s_rolling_model_does(desired, min_healthy, most) -> None:
     model = rolling_deploy(desired, min_healthy_percent=min_healthy, max_percent=most)
     assert model.completed
-    assert waves(shifts_traffic=False, counts=[desired], min_healthy_percent=min_healthy, max_percent=most) == (
-        model.waves)  # fmt: skip
+    assert waves([desired], min_healthy_percent=min_healthy, max_percent=most) == model.waves
 
 
 def test_a_shifting_deployment_starts_its_whole_count_in_one_wave_and_rolling_s_defaults_do_too() -> None:
-    assert waves(shifts_traffic=True, counts=range(1, 100), min_healthy_percent=100, max_percent=200) == 1
-    assert waves(shifts_traffic=False, counts=range(1, 100), min_healthy_percent=100, max_percent=200) == 1
+    assert waves(range(1, 100), min_healthy_percent=100, max_percent=200) == 1
     assert start_spread_seconds(service()) == WAVE_SECONDS
     assert start_spread_seconds(service(route={"deployment": DeploymentStrategy(kind="canary")})) == WAVE_SECONDS
 
