@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from ..edge.service_route_args import check_alarm_dimension
 from ..errors import ConfigError, collect
 from ..naming import task_names, unprefixed
-from ..observability.alarm_rules import GRACE, Alarms, check_grace_period
+from ..observability.alarm_rules import Alarms
+from ..observability.unhealthy_window import check_grace_period
 from .cluster_spec import ExistingCluster
 from .deploy_time import check_deploy_time
 from .deployment_strategy import check_rollback
@@ -99,7 +100,7 @@ class FargateServiceArgs:
             alarms = self.alarms is not None
             collect(
                 lambda: check_rollback(route.deployment, alarms=alarms),
-                lambda: check_grace_period(GRACE, route.health_check_grace_period_seconds, alarms=alarms),
+                lambda: check_grace_period(self.spec, alarms=alarms),
             )
         # Every deployment, a worker's too, ends while the CI deploy's credentials last.
         check_deploy_time(self.spec, alarms=self.alarms is not None)

@@ -73,6 +73,8 @@ CASES = [
     ({"healthCheckGracePeriodSeconds": "-1"}, "healthCheckGracePeriodSeconds"),
     # Longer than the unhealthy-target alarm can wait out (a day of one-minute periods).
     ({"alarms": "true", "healthCheckGracePeriodSeconds": "90000"}, "healthCheckGracePeriodSeconds"),
+    # A rolling deployment of one task a wave at 199 tasks: more waves than that alarm can wait out.
+    ({"alarms": "true", "desiredCount": "199", "maxPercent": "101"}, "maxPercent"),
     ({"healthCheckPath": "health"}, "healthCheckPath"),
     ({"stopTimeoutSeconds": "121"}, "stopTimeoutSeconds"),
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
@@ -643,6 +645,8 @@ DEPENDENT = {
     frozenset({"healthCheckGracePeriodSeconds", "deploymentStrategy"}),
     # A rolling deploy's batches come from both percentages: with one refused, the other's stand-in is judged.
     frozenset({"minHealthyPercent", "maxPercent"}),
+    # So are a rolling deployment's waves: the alarms that case sets on make a shifting strategy valid.
+    frozenset({"maxPercent", "deploymentStrategy"}),
 }  # fmt: skip
 
 
