@@ -203,6 +203,13 @@ def test_bad_config_fails_naming_key_value_and_allowed_with_nothing_registered(o
     assert mocks.resources == []
 
 
+def test_a_grace_period_past_cloudwatchs_day_is_told_the_tighter_bound_of_the_deploys_45_minutes() -> None:
+    """Both rules hold the grace period with alarms; the one told is the one a fix must meet."""
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"alarms": "true", "healthCheckGracePeriodSeconds": "90000"}, mocks=RecordingMocks())
+    assert error.value.key == "healthCheckGracePeriodSeconds" and "at most 420 " in error.value.allowed
+
+
 def project_with(tmp_path: Path, lines: str) -> Path:
     """A copy of this project whose dev stack file has ``lines`` added to its config."""
     root = tmp_path / "project"
