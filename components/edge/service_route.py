@@ -1,10 +1,8 @@
-"""A service's way in through a load balancer: its target group (the app's health check), the listener
-rule that forwards to it, the security-group rule pair that lets the load balancer reach the tasks'
-port and nothing else, and the alarms on the target group (CDK's ``ApplicationLoadBalancedFargateService``
-wiring, as one optional argument of ``FargateService``).
-
-The target-side alarms live here because the service must name its deployment alarms (5xx, unhealthy
-targets) when it is created, before the service exists; so does the load balancer's 5xx one (its owner's).
+"""A service's way in through a load balancer: its target group (the app's health check), the listener rule that
+forwards to it, the security-group rule pair that lets the load balancer reach the tasks' port and nothing else, and
+the alarms on the target group (CDK's ``ApplicationLoadBalancedFargateService`` wiring, as one optional argument of
+``FargateService``). The target-side alarms live here because the service must name its deployment alarms (5xx,
+unhealthy targets) when it is created, before the service exists; so does the load balancer's 5xx one (its owner's).
 
 With a canary, linear or blue/green deployment strategy the route holds what ECS moves traffic with: a
 second (alternate) target group, the production rule forwarding to both (ECS sets the weights), an
@@ -22,6 +20,7 @@ from ..iam_policies import role_path, stack_tag
 from ..naming import type_token, unprefixed
 from ..observability.alarm_rules import alarm_definitions
 from ..observability.dashboard import route_widgets
+from ..observability.unhealthy_window import start_spread_seconds
 from ..service.app_contract import (
     TARGET_HEALTH_INTERVAL_SECONDS,
     TARGET_HEALTH_TIMEOUT_SECONDS,
@@ -282,7 +281,8 @@ class ServiceRoute(pulumi.ComponentResource):
         # Named as the 0.4.0 ``ServiceAlarms`` named them, under which they were created.
         alarms_name = f"{name}-alarms"
         moved = pulumi.Alias(parent=pulumi.create_urn(alarms_name, SERVICE_ALARMS_TYPE, parent))
-        definitions = alarm_definitions(args.alarms, grace_period_seconds=args.spec.health_check_grace_period_seconds)
+        definitions = alarm_definitions(args.alarms, grace_period_seconds=args.spec.health_check_grace_period_seconds,
+                                        spread_seconds=start_spread_seconds(args.service))  # fmt: skip
         on_target = [d for d in definitions if d.watches == "target"]
         # The load balancer's own (one dimension): once per load balancer, by its owner's route.
         for d in (d for d in definitions if d.watches == "load_balancer" and args.route.alarm_on_load_balancer):

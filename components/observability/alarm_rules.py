@@ -10,19 +10,14 @@ no target registered answers 503) are watched beside them, without rolling back.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError, collect
-from ..service.app_contract import (
-    TARGET_HEALTH_INTERVAL_SECONDS,
-    TARGET_HEALTHY_THRESHOLD,
-    TARGET_UNHEALTHY_THRESHOLD,
-)
 from ..validation import int_in_range
+from .unhealthy_window import unhealthy_minutes
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -161,48 +156,6 @@ MONITORING_ALARMS = ("spot-alarm", "below-desired", "counter-silent")
 ELB_5XX_MINUTES = 2
 #: Minutes running in which a target group's 5xx share is above its threshold before its alarm.
 TARGET_5XX_MINUTES = 2
-#: Minutes running with an unhealthy target before the unhealthy-target alarm, past a lone failed check,
-#: for a service with no health-check grace period (``unhealthy_minutes``).
-UNHEALTHY_MINUTES = 2
-#: botocore ``cloudwatch`` ``PutMetricAlarm`` ``Period``: "For alarms with a period of less than one hour (3,600
-#: seconds), the total evaluation period can't be longer than one day (86,400 seconds)": one-minute periods.
-MAX_MINUTE_PERIODS = 86_400 // 60
-#: The field the grace period is set by.
-GRACE = "RouteSpec.health_check_grace_period_seconds"
-
-
-def unhealthy_seconds(grace_period_seconds: int) -> int:
-    """The longest a new target stays ``unhealthy`` when its app answers within the grace period: failing
-    from its first check, it is unhealthy after ``UnhealthyThresholdCount`` failures ((threshold - 1) x
-    interval after registration, at the earliest), and healthy again ``HealthyThresholdCount`` passes after
-    the app answers (at most threshold x interval later: botocore ``elbv2`` ``CreateTargetGroup``, "The
-    number of consecutive health check successes/failures required before considering a target
-    healthy/unhealthy"). The grace period counts from the task's start, which is before its registration."""
-    interval = TARGET_HEALTH_INTERVAL_SECONDS
-    healthy_by = grace_period_seconds + TARGET_HEALTHY_THRESHOLD * interval
-    return max(0, healthy_by - (TARGET_UNHEALTHY_THRESHOLD - 1) * interval)
-
-
-def unhealthy_minutes(grace_period_seconds: int) -> int:
-    """Evaluation periods of the unhealthy-target alarm (one-minute Maximum above 0 in each): more than the
-    minutes an app answering within the health-check grace period can leave a new target unhealthy. ECS
-    ignores failing target health during the grace period (botocore ``ecs`` ``CreateService``
-    ``healthCheckGracePeriodSeconds``) but the target group does not, so a deployment alarm that did not wait
-    it out would roll back a revision that starts in the time it was given. A stretch of s seconds touches
-    at most ceil(s / 60) + 1 one-minute periods."""
-    seconds = unhealthy_seconds(grace_period_seconds)
-    return UNHEALTHY_MINUTES if not seconds else max(UNHEALTHY_MINUTES, math.ceil(seconds / 60) + 2)
-
-
-def check_grace_period(key: str, grace_period_seconds: int, *, alarms: bool) -> None:
-    """With alarms, a grace period the unhealthy-target alarm can wait out within CloudWatch's evaluation limit."""
-    if alarms and unhealthy_minutes(grace_period_seconds) > MAX_MINUTE_PERIODS:
-        most = next(g for g in range(grace_period_seconds, -1, -1) if unhealthy_minutes(g) <= MAX_MINUTE_PERIODS)
-        raise ConfigError(key, grace_period_seconds, f"at most {most} with alarms: the unhealthy-target deployment "
-            f"alarm waits out the grace period, and CloudWatch evaluates an alarm of one-minute periods over at "
-            f"most a day ({MAX_MINUTE_PERIODS} periods, botocore cloudwatch PutMetricAlarm Period)")  # fmt: skip
-
-
 #: Each target-tracking policy makes Application Auto Scaling create two alarms (high and low).
 ALARMS_PER_TARGET_TRACKING_POLICY = 2
 
@@ -221,12 +174,14 @@ def alarm_definitions(
     app_memory_mib: int | None = None,
     task_memory_mib: int | None = None,
     grace_period_seconds: int = 0,
+    spread_seconds: int = 0,
 ) -> tuple[AlarmDefinition, ...]:
     """The service's alarms, target-side ones first (they exist before the service, which names them). The
     memory alarm's threshold is the app container's (``memory_threshold``) when its memory is less than
     the task's (sidecars hold the rest), else the task's; the unhealthy-target alarm waits out the route's
-    health-check grace period (``unhealthy_minutes``)."""
-    unhealthy = unhealthy_minutes(grace_period_seconds)
+    health-check grace period and a deployment's tasks starting up to ``spread_seconds`` apart
+    (``unhealthy_window``)."""
+    unhealthy = unhealthy_minutes(grace_period_seconds, spread_seconds)
     memory: float = alarms.memory_percent
     memory_text = f"Service memory above {alarms.memory_percent} % (the heap ceiling is below it)"
     if app_memory_mib is not None and task_memory_mib is not None and app_memory_mib < task_memory_mib:
@@ -239,7 +194,8 @@ def alarm_definitions(
                         alarms.target_5xx_percent, TARGET_5XX_MINUTES, "target", rolls_back_deployments=True,
                         per_request="RequestCount"),
         AlarmDefinition("unhealthy", f"Unhealthy targets behind the load balancer, {unhealthy} minutes running "
-                        f"(past a {grace_period_seconds} s health-check grace period)", "AWS/ApplicationELB",
+                        f"(past a {grace_period_seconds} s health-check grace period, a deployment's tasks starting "
+                        f"up to {spread_seconds} s apart)", "AWS/ApplicationELB",
                         "UnHealthyHostCount", "Maximum", 0, unhealthy, "target", rolls_back_deployments=True),
         AlarmDefinition("response-time", f"p95 response time above {alarms.response_time_ms} ms",
                         "AWS/ApplicationELB", "TargetResponseTime", "p95", alarms.response_time_ms / 1000, 5, "target"),
@@ -255,7 +211,8 @@ def alarm_definitions(
     )  # fmt: skip
 
 
-def deployment_alarm_minutes(grace_period_seconds: int) -> int:
+def deployment_alarm_minutes(grace_period_seconds: int, spread_seconds: int) -> int:
     """The longest evaluation window of the deployment alarms (target 5xx and unhealthy targets, one-minute
-    periods), of which ECS computes the bake of a deployment that has them (``deploy_time``)."""
-    return max(TARGET_5XX_MINUTES, unhealthy_minutes(grace_period_seconds))
+    periods) of a deployment whose tasks start up to ``spread_seconds`` apart, of which ECS computes the bake
+    of a deployment that has them (``deploy_time``)."""
+    return max(TARGET_5XX_MINUTES, unhealthy_minutes(grace_period_seconds, spread_seconds))

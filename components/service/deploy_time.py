@@ -27,10 +27,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError, raise_any
-from ..observability.alarm_rules import GRACE, deployment_alarm_minutes
+from ..observability.alarm_rules import deployment_alarm_minutes
+from ..observability.unhealthy_window import GRACE, waves_spread_seconds
 from .app_contract import TARGET_HEALTH_INTERVAL_SECONDS, TARGET_HEALTHY_THRESHOLD
 from .deployment_strategy import DeploymentStrategy
-from .rolling_batches import rolling_waves, running_counts
+from .rolling_batches import most_waves
 
 if TYPE_CHECKING:
     from .service_spec import ServiceSpec
@@ -75,11 +76,15 @@ class DeployTime:
     """The route's health-check grace period (0 without a route)."""
     alarms: bool
     """Whether the service has deployment alarms (a route and ``alarms``), which add ECS's bake."""
+    deregistration_delay_seconds: int = 0
+    """The route's, which ECS waits between batches: the unhealthy-target alarm's window spans it."""
 
     def bake_minutes(self) -> int:
-        """Minutes after the last task or shift: the alarm bake (estimated), or a shifting strategy's own
-        bake if longer."""
-        alarm = deployment_alarm_minutes(self.grace_seconds) if self.alarms else 0
+        """Minutes after the last task or shift: the alarm bake (estimated: the deployment alarms' longest
+        window, which the unhealthy-target alarm's spread of task starts over the batches lengthens), or a
+        shifting strategy's own bake if longer."""
+        spread = waves_spread_seconds(self.batches, self.deregistration_delay_seconds)
+        alarm = deployment_alarm_minutes(self.grace_seconds, spread) if self.alarms else 0
         return max(self.strategy.bake_minutes, alarm) if self.strategy.shifts_traffic else alarm
 
     def minutes(self) -> int:
@@ -105,12 +110,12 @@ def deploy_time(spec: ServiceSpec, *, alarms: bool) -> DeployTime:
     any task count it may start at (``running_counts``)."""
     route = spec.route
     strategy = route.deployment if route is not None else DeploymentStrategy()
-    batches = 1
-    if not strategy.shifts_traffic:
-        percents = {"min_healthy_percent": spec.min_healthy_percent, "max_percent": spec.max_percent}
-        batches = max(rolling_waves(d, **percents) for d in running_counts(spec.desired_count, spec.autoscaling))
-    grace = route.health_check_grace_period_seconds if route is not None else 0
-    return DeployTime(strategy=strategy, batches=batches, grace_seconds=grace, alarms=alarms and route is not None)
+    batches = 1 if strategy.shifts_traffic else most_waves(spec.desired_count, spec.autoscaling,
+        min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent)  # fmt: skip
+    if route is None:
+        return DeployTime(strategy=strategy, batches=batches, grace_seconds=0, alarms=False)
+    return DeployTime(strategy=strategy, batches=batches, grace_seconds=route.health_check_grace_period_seconds,
+                      alarms=alarms, deregistration_delay_seconds=route.deregistration_delay_seconds)  # fmt: skip
 
 
 def _most_grace(time: DeployTime) -> int | None:
@@ -130,29 +135,36 @@ def _most_grace(time: DeployTime) -> int | None:
 
 def check_deploy_time(spec: ServiceSpec, *, alarms: bool) -> None:
     """A deployment whose allowance ends within ``MAX_DEPLOY_MINUTES``, refused naming the setting to change:
-    a shifting strategy's minutes; for a rolling one the grace period if a shorter one fits, else the batch
-    limits, and the grace period too if one batch could not hold it."""
+    the grace period if a shorter one fits (as ``unhealthy_window.check_grace_period`` names it for
+    CloudWatch's day); else a shifting strategy's minutes, or a rolling one's batch limits, and the grace
+    period too if one batch could not hold it."""
     time = deploy_time(spec, alarms=alarms)
     minutes = time.minutes()
     if minutes <= MAX_DEPLOY_MINUTES:
         return
     took = f"not {minutes} ({time.summary()}): {WHY}"
-    if time.strategy.shifts_traffic:
-        raise ConfigError("DeploymentStrategy.kind", time.strategy.kind, f"a strategy that completes within "
-            f"{MAX_DEPLOY_MINUTES} minutes, {took}; shorten DeploymentStrategy.canary_bake_minutes, "
-            f"DeploymentStrategy.step_minutes, DeploymentStrategy.bake_minutes or {GRACE}, or take a larger "
-            "DeploymentStrategy.step_percent")  # fmt: skip
     grace = _grace_error(time, took)
     if grace is not None and _most_grace(time) is not None:
         raise grace
+    if time.strategy.shifts_traffic:
+        raise ConfigError("DeploymentStrategy.kind", time.strategy.kind, f"a strategy that completes within "
+            f"{MAX_DEPLOY_MINUTES} minutes, even with no grace period, {took}; shorten "
+            "DeploymentStrategy.canary_bake_minutes, DeploymentStrategy.step_minutes or "
+            "DeploymentStrategy.bake_minutes, or take a larger DeploymentStrategy.step_percent")  # fmt: skip
     # Even with no grace period: the batches are what to change (and the grace too, if one batch cannot hold it).
-    best = replace(time, grace_seconds=0)
-    most = (MAX_DEPLOY_MINUTES - best.minutes()) // batch_minutes(0) + best.batches
+    most = _most_batches(replace(time, grace_seconds=0))
     batches = ConfigError("ServiceSpec.max_percent", spec.max_percent, f"with ServiceSpec.min_healthy_percent "
         f"{spec.min_healthy_percent}, batches large enough for a rolling deployment to complete within "
         f"{MAX_DEPLOY_MINUTES} minutes (at most {most} batches, with no grace period), {took}; raise "
         "ServiceSpec.max_percent or lower ServiceSpec.min_healthy_percent")  # fmt: skip
     raise_any([batches, *([grace] if grace is not None else [])])
+
+
+def _most_batches(time: DeployTime) -> int:
+    """The most batches with which the deployment fits (each adds its start, and with alarms its spread to
+    the alarm bake), fewer than ``time.batches``."""
+    return max((b for b in range(time.batches) if replace(time, batches=b).minutes() <= MAX_DEPLOY_MINUTES),
+               default=0)  # fmt: skip
 
 
 def _grace_error(time: DeployTime, took: str) -> ConfigError | None:

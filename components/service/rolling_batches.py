@@ -43,6 +43,15 @@ def rolling_waves(desired_count: int, *, min_healthy_percent: int, max_percent: 
     return -(-desired_count // max(1, batch))
 
 
+def most_waves(
+    desired_count: int, autoscaling: Autoscaling | None, *, min_healthy_percent: int, max_percent: int
+) -> int:
+    """The most batches (``rolling_waves``) a rolling deployment starts from any count it may start at
+    (``running_counts``)."""
+    percents = {"min_healthy_percent": min_healthy_percent, "max_percent": max_percent}
+    return max(rolling_waves(d, **percents) for d in running_counts(desired_count, autoscaling))
+
+
 def progresses(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> bool:
     """Whether a rolling deployment of ``desired_count`` tasks can take its first step: start a new task
     or stop an old one."""

@@ -20,7 +20,7 @@ from tools.offline import RecordingMocks, run_mocked
 SERVICE = "aws:ecs/service:Service"
 RULE = "aws:lb/listenerRule:ListenerRule"
 CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/shared"
-CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal("2.5"), canary_bake_minutes=15, bake_minutes=5)
+CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal("2.5"), canary_bake_minutes=12, bake_minutes=5)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_a_canary_service_sends_ecs_its_strategy_share_and_minutes(canary: Recor
     assert configuration == {
         "strategy": "CANARY",
         "bakeTimeInMinutes": "5",
-        "canaryConfiguration": {"canaryPercent": 2.5, "canaryBakeTimeInMinutes": "15"},
+        "canaryConfiguration": {"canaryPercent": 2.5, "canaryBakeTimeInMinutes": "12"},
     }
 
 
@@ -155,7 +155,7 @@ def test_pulumi_up_waits_for_the_whole_canary_and_its_bake_not_the_providers_20_
     from tests.models.ecs_deployment import deploy
 
     timeouts = canary.one(SERVICE).custom_timeouts
-    shift_and_bake = deploy(CANARY, bad_after_minutes=None).minutes  # 15 at 2.5 % + 5 of bake
+    shift_and_bake = deploy(CANARY, bad_after_minutes=None).minutes  # 12 at 2.5 % + 5 of bake
     assert minutes(timeouts["update"]) >= shift_and_bake + 10 > 20
     assert minutes(timeouts["create"]) == minutes(timeouts["update"])
 
@@ -164,11 +164,13 @@ def test_a_rolling_service_with_alarms_waits_for_its_batches_and_the_alarm_bake(
     """The provider waits for ECS's SUCCESSFUL, which a rolling deployment with deployment alarms reaches only
     after their bake (``tests/models/ecs_deploy_wait.py``): the default 20 minutes do not cover it."""
     from components.observability.alarm_rules import deployment_alarm_minutes
+    from components.observability.unhealthy_window import WAVE_SECONDS
     from components.service.deploy_time import MARGIN_MINUTES, batch_minutes
 
     timeouts = rolling.one(SERVICE).custom_timeouts
     grace = rolling.one(SERVICE).inputs["healthCheckGracePeriodSeconds"]
-    wait = batch_minutes(grace) + deployment_alarm_minutes(grace) + MARGIN_MINUTES
+    # One batch, one wave of task starts: the default 100/200.
+    wait = batch_minutes(grace) + deployment_alarm_minutes(grace, WAVE_SECONDS) + MARGIN_MINUTES
     assert minutes(timeouts["update"]) == minutes(timeouts["create"]) == wait > 20
 
 

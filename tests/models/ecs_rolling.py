@@ -33,7 +33,7 @@ class Rollout:
     """Scheduler moves made (each starts or stops at least one task)."""
     peak: int
     """Most tasks RUNNING or PENDING at once."""
-    waves: int = 0
+    waves: int
     """Moves that start new tasks: each waits for the batch before it to be healthy."""
 
 

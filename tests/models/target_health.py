@@ -1,5 +1,5 @@
-"""A model of one new target's health in an ALB target group, second by second, and the one-minute
-``UnHealthyHostCount`` it publishes.
+"""A model of new targets' health in an ALB target group, second by second, and the one-minute
+``UnHealthyHostCount`` the group publishes.
 
 The target group checks the target every ``interval`` seconds from its registration; a check passes once
 the app answers (``ready_at``). A new target is ``initial`` until the checks decide: ``healthy`` after
@@ -10,7 +10,10 @@ health check successes/failures required before considering a target healthy/unh
 ``Reason``: ``Elb.InitialHealthChecking``, "still sending the target the minimum number of health checks
 required to determine its health status"). ``initial`` is not unhealthy: ``UnHealthyHostCount`` counts the
 targets "that are considered unhealthy" (ELB guide, "CloudWatch metrics for your Application Load
-Balancer"). A minute's ``Maximum`` is 1 if the target was unhealthy at any second of it.
+Balancer"), and it is the group's count (its finest dimensions are LoadBalancer, TargetGroup and
+AvailabilityZone: no target's own), so a minute's ``Maximum`` is the most targets unhealthy at one second
+of it: above 0 if any target was unhealthy at any second. A deployment's tasks each start, register and
+answer at their own time (``deployment_targets``), and their stretches add up in that one count.
 
 Not modelled: the health-check timeout (a refused connection fails at once, the earliest a failure counts),
 and ECS, which ignores the target's health during the grace period and may replace the task after it.
@@ -38,6 +41,17 @@ def target_states(
     return states
 
 
-def unhealthy_host_count(states: list[str]) -> list[float | None]:
-    """``UnHealthyHostCount`` Maximum for each whole minute of ``states``."""
-    return [1.0 if "unhealthy" in states[start : start + 60] else 0.0 for start in range(0, len(states) - 59, 60)]
+def deployment_targets(
+    tasks: list[tuple[int, int]], *, interval: int, healthy_threshold: int, unhealthy_threshold: int, until: int
+) -> list[list[str]]:
+    """Each target's states (``target_states``) for ``tasks``, each (registered at, app answers at) in seconds."""
+    return [target_states(registered_at=registered, ready_at=ready, interval=interval,
+                          healthy_threshold=healthy_threshold, unhealthy_threshold=unhealthy_threshold, until=until)
+            for registered, ready in tasks]  # fmt: skip
+
+
+def unhealthy_host_count(*targets: list[str]) -> list[float | None]:
+    """The group's ``UnHealthyHostCount`` Maximum for each whole minute of its ``targets``' states."""
+    seconds = min(len(states) for states in targets)
+    count = [sum(states[second] == "unhealthy" for states in targets) for second in range(seconds)]
+    return [float(max(count[start : start + 60])) for start in range(0, seconds - 59, 60)]

@@ -52,6 +52,9 @@ MAXIMAL: dict[str, str] = {
     "writablePaths": '["/tmp", "/app/cache"]',
     "alarmEmails": '["oncall@example.com", "team@example.com"]',
     "deploymentStrategy": "linear",
+    # 25 % a step: the default 20 % shifts 12 minutes, which with prod's 90 s grace and its 14-minute alarm
+    # bake passes the deploy's 45 minutes (README, How long pulumi up waits).
+    "linearStepPercent": "25",
     "deploymentTestHeader": "x-deploy-test=1",
     "deploymentSmokeTest": "true",
     "deploymentSmokeTestPath": "/health?deep=1",

@@ -73,6 +73,8 @@ CASES = [
     ({"healthCheckGracePeriodSeconds": "-1"}, "healthCheckGracePeriodSeconds"),
     # Longer than the unhealthy-target alarm can wait out (a day of one-minute periods).
     ({"alarms": "true", "healthCheckGracePeriodSeconds": "90000"}, "healthCheckGracePeriodSeconds"),
+    # A rolling deployment of one task a wave at 199 tasks: more waves than that alarm can wait out.
+    ({"alarms": "true", "desiredCount": "199", "maxPercent": "101"}, "maxPercent"),
     ({"healthCheckPath": "health"}, "healthCheckPath"),
     ({"stopTimeoutSeconds": "121"}, "stopTimeoutSeconds"),
     ({"deregistrationDelaySeconds": "120"}, "deregistrationDelaySeconds"),
@@ -199,6 +201,13 @@ def test_bad_config_fails_naming_key_value_and_allowed_with_nothing_registered(o
     assert f"config '{key}'" in message and "got " in message and "allowed: " in message
     assert error.value.allowed
     assert mocks.resources == []
+
+
+def test_a_grace_period_past_cloudwatchs_day_is_told_the_tighter_bound_of_the_deploys_45_minutes() -> None:
+    """Both rules hold the grace period with alarms; the one told is the one a fix must meet."""
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"alarms": "true", "healthCheckGracePeriodSeconds": "90000"}, mocks=RecordingMocks())
+    assert error.value.key == "healthCheckGracePeriodSeconds" and "at most 420 " in error.value.allowed
 
 
 def project_with(tmp_path: Path, lines: str) -> Path:
@@ -643,6 +652,8 @@ DEPENDENT = {
     frozenset({"healthCheckGracePeriodSeconds", "deploymentStrategy"}),
     # A rolling deploy's batches come from both percentages: with one refused, the other's stand-in is judged.
     frozenset({"minHealthyPercent", "maxPercent"}),
+    # So are a rolling deployment's waves: the alarms that case sets on make a shifting strategy valid.
+    frozenset({"maxPercent", "deploymentStrategy"}),
 }  # fmt: skip
 
 

@@ -92,7 +92,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "maxPercent": ({}, {"maxPercent": "250"}),  # the dev stack runs 1 task: 150 % of it rounds down to 1
     "deploymentStrategy": (ALARMS, CANARY),
     "canaryPercent": (CANARY, CANARY | {"canaryPercent": "2.5"}),
-    "canaryBakeMinutes": (CANARY, CANARY | {"canaryBakeMinutes": "15"}),
+    "canaryBakeMinutes": (CANARY, CANARY | {"canaryBakeMinutes": "12"}),
     "linearStepPercent": (LINEAR, LINEAR | {"linearStepPercent": "25"}),
     "linearStepMinutes": (LINEAR, LINEAR | {"linearStepMinutes": "2"}),
     "deploymentBakeMinutes": (CANARY, CANARY | {"deploymentBakeMinutes": "0"}),

@@ -570,7 +570,7 @@ def test_a_rolling_deployments_overlap_is_said_to_be_unpriced_not_priced_at_noth
     assert "  peak 2 tasks (0 on FARGATE, 2 on FARGATE_SPOT) until the new tasks are healthy: not priced" in dev
     assert not any("for 0 min" in line for line in dev)
     prod = plan(capsys, "--stack", "prod")[1].splitlines()
-    assert any(line.endswith("for 40 min: $0.41 a deployment") for line in prod)
+    assert any(line.endswith("for 44 min: $0.45 a deployment") for line in prod)
 
 
 def test_a_diff_says_turning_a_protected_stacks_access_logs_off_leaves_its_bucket_in_aws(

@@ -222,9 +222,9 @@ TWICE_ALLOWED = {
     "components.service.deployment_strategy.check_rollback": "a shifting strategy without alarms is the "
     "program's config mistake, reported with the others (settings.py); FargateServiceArgs again when built, as "
     "check_alarm_dimension above",
-    "components.observability.alarm_rules.check_grace_period": "a grace period the unhealthy-target alarm "
-    "cannot wait out is a config mistake of the program's (settings.py), and FargateServiceArgs' when built, as "
-    "check_rollback above",
+    "components.observability.unhealthy_window.check_grace_period": "a grace period and a deployment the "
+    "unhealthy-target alarm cannot wait out is a config mistake of the program's (settings.py), and "
+    "FargateServiceArgs' when built, as check_rollback above",
     "components.service.deploy_time.check_deploy_time": "a deployment that cannot end within the CI session "
     "is the program's config mistake (settings.py), and FargateServiceArgs' when built, as check_rollback above",
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
