@@ -30,7 +30,7 @@ from ..errors import ConfigError, raise_any
 from ..observability.alarm_rules import deployment_alarm_minutes
 from ..observability.unhealthy_window import GRACE, waves_spread_seconds
 from .app_contract import TARGET_HEALTH_INTERVAL_SECONDS, TARGET_HEALTHY_THRESHOLD
-from .deployment_strategy import DeploymentStrategy
+from .deployment_strategy import BLUE_GREEN, CANARY, LINEAR, DeploymentStrategy
 from .rolling_batches import most_waves
 
 if TYPE_CHECKING:
@@ -133,6 +133,15 @@ def _most_grace(time: DeployTime) -> int | None:
     return low
 
 
+#: What shortens each traffic-shifting strategy: only the keys it reads.
+_SHORTER = {
+    CANARY: "shorten DeploymentStrategy.canary_bake_minutes or DeploymentStrategy.bake_minutes",
+    LINEAR: "shorten DeploymentStrategy.step_minutes or DeploymentStrategy.bake_minutes, or take a larger "
+    "DeploymentStrategy.step_percent",
+    BLUE_GREEN: "shorten DeploymentStrategy.bake_minutes",
+}
+
+
 def check_deploy_time(spec: ServiceSpec, *, alarms: bool) -> None:
     """A deployment whose allowance ends within ``MAX_DEPLOY_MINUTES``, refused naming the setting to change:
     the grace period if a shorter one fits (as ``unhealthy_window.check_grace_period`` names it for
@@ -147,10 +156,9 @@ def check_deploy_time(spec: ServiceSpec, *, alarms: bool) -> None:
     if grace is not None and _most_grace(time) is not None:
         raise grace
     if time.strategy.shifts_traffic:
+        shorter = _SHORTER[time.strategy.kind]
         raise ConfigError("DeploymentStrategy.kind", time.strategy.kind, f"a strategy that completes within "
-            f"{MAX_DEPLOY_MINUTES} minutes, even with no grace period, {took}; shorten "
-            "DeploymentStrategy.canary_bake_minutes, DeploymentStrategy.step_minutes or "
-            "DeploymentStrategy.bake_minutes, or take a larger DeploymentStrategy.step_percent")  # fmt: skip
+            f"{MAX_DEPLOY_MINUTES} minutes, even with no grace period, {took}; {shorter}")  # fmt: skip
     # Even with no grace period: the batches are what to change (and the grace too, if one batch cannot hold it).
     most = _most_batches(replace(time, grace_seconds=0))
     batches = ConfigError("ServiceSpec.max_percent", spec.max_percent, f"with ServiceSpec.min_healthy_percent "
