@@ -118,15 +118,15 @@ def deploy_time(spec: ServiceSpec, *, alarms: bool) -> DeployTime:
                       alarms=alarms, deregistration_delay_seconds=route.deregistration_delay_seconds)  # fmt: skip
 
 
-def _most_grace(time: DeployTime) -> int | None:
+def _most_grace(time: DeployTime, limit: int) -> int | None:
     """The longest grace period with which the deployment fits, or None if even none is too long (the
     allowance grows with the grace)."""
-    if replace(time, grace_seconds=0).minutes() > MAX_DEPLOY_MINUTES:
+    if replace(time, grace_seconds=0).minutes() > limit:
         return None
     low, high = 0, time.grace_seconds
     while low < high:
         middle = (low + high + 1) // 2
-        if replace(time, grace_seconds=middle).minutes() <= MAX_DEPLOY_MINUTES:
+        if replace(time, grace_seconds=middle).minutes() <= limit:
             low = middle
         else:
             high = middle - 1
@@ -142,47 +142,49 @@ _SHORTER = {
 }
 
 
-def check_deploy_time(spec: ServiceSpec, *, alarms: bool) -> None:
-    """A deployment whose allowance ends within ``MAX_DEPLOY_MINUTES``, refused naming the setting to change:
-    the grace period if a shorter one fits (as ``unhealthy_window.check_grace_period`` names it for
-    CloudWatch's day); else a shifting strategy's minutes, or a rolling one's batch limits, and the grace
-    period too if one batch could not hold it."""
+def check_deploy_time(spec: ServiceSpec, *, alarms: bool, limit: int | None = MAX_DEPLOY_MINUTES) -> None:
+    """A deployment whose allowance ends within ``limit`` minutes (default ``MAX_DEPLOY_MINUTES``, this
+    repository's CI session; None: any), refused naming the setting to change: the grace period if a shorter
+    one fits (as ``unhealthy_window.check_grace_period`` names it for CloudWatch's day); else a shifting
+    strategy's minutes, or a rolling one's batch limits, and the grace period too if one batch could not
+    hold it."""
     time = deploy_time(spec, alarms=alarms)
     minutes = time.minutes()
-    if minutes <= MAX_DEPLOY_MINUTES:
+    if limit is None or minutes <= limit:
         return
-    took = f"not {minutes} ({time.summary()}): {WHY}"
-    grace = _grace_error(time, took)
-    if grace is not None and _most_grace(time) is not None:
+    why = WHY if limit == MAX_DEPLOY_MINUTES else "the limit FargateServiceArgs.deploy_limit_minutes sets"
+    took = f"not {minutes} ({time.summary()}): {why}"
+    grace = _grace_error(time, took, limit)
+    if grace is not None and _most_grace(time, limit) is not None:
         raise grace
     if time.strategy.shifts_traffic:
         shorter = _SHORTER[time.strategy.kind]
         raise ConfigError("DeploymentStrategy.kind", time.strategy.kind, f"a strategy that completes within "
-            f"{MAX_DEPLOY_MINUTES} minutes, even with no grace period, {took}; {shorter}")  # fmt: skip
+            f"{limit} minutes, even with no grace period, {took}; {shorter}")  # fmt: skip
     # Even with no grace period: the batches are what to change (and the grace too, if one batch cannot hold it).
-    most = _most_batches(replace(time, grace_seconds=0))
+    most = _most_batches(replace(time, grace_seconds=0), limit)
     batches = ConfigError("ServiceSpec.max_percent", spec.max_percent, f"with ServiceSpec.min_healthy_percent "
         f"{spec.min_healthy_percent}, batches large enough for a rolling deployment to complete within "
-        f"{MAX_DEPLOY_MINUTES} minutes (at most {most} batches, with no grace period), {took}; raise "
+        f"{limit} minutes (at most {most} batches, with no grace period), {took}; raise "
         "ServiceSpec.max_percent or lower ServiceSpec.min_healthy_percent")  # fmt: skip
     raise_any([batches, *([grace] if grace is not None else [])])
 
 
-def _most_batches(time: DeployTime) -> int:
+def _most_batches(time: DeployTime, limit: int) -> int:
     """The most batches with which the deployment fits (each adds its start, and with alarms its spread to
     the alarm bake), fewer than ``time.batches``."""
-    return max((b for b in range(time.batches) if replace(time, batches=b).minutes() <= MAX_DEPLOY_MINUTES),
+    return max((b for b in range(time.batches) if replace(time, batches=b).minutes() <= limit),
                default=0)  # fmt: skip
 
 
-def _grace_error(time: DeployTime, took: str) -> ConfigError | None:
+def _grace_error(time: DeployTime, took: str, limit: int) -> ConfigError | None:
     """The grace period as a mistake of its own: longer than fits with a single batch, or with the service's
     batches if a shorter one is all they need; None if a single batch holds it (or no grace period would)."""
-    single = _most_grace(replace(time, batches=1))
-    most = _most_grace(time)
+    single = _most_grace(replace(time, batches=1), limit)
+    most = _most_grace(time, limit)
     fits = most if most is not None else single
     if fits is None or fits >= time.grace_seconds:
         return None
     where = "this deployment" if most is not None else "one rolling batch"
     return ConfigError(GRACE, time.grace_seconds, f"at most {fits} with {where}, whose allowance must end within "
-        f"{MAX_DEPLOY_MINUTES} minutes, {took}")  # fmt: skip
+        f"{limit} minutes, {took}")  # fmt: skip

@@ -20,7 +20,7 @@ from ..naming import task_names, unprefixed
 from ..observability.alarm_rules import Alarms
 from ..observability.unhealthy_window import check_grace_period
 from .cluster_spec import ExistingCluster
-from .deploy_time import check_deploy_time
+from .deploy_time import MAX_DEPLOY_MINUTES, check_deploy_time
 from .deployment_strategy import check_rollback
 from .service_access import check_secret_values
 from .service_spec import ServiceSpec
@@ -65,6 +65,10 @@ class FargateServiceArgs:
     """Secret values by name, exactly the names of ``ServiceAccess.secret_value_names``, stored as SSM
     SecureString parameters of this service and injected like ``ServiceAccess.secrets``; pass secret
     Outputs (``pulumi.Config().require_secret``). Default none."""
+    deploy_limit_minutes: int | None = MAX_DEPLOY_MINUTES
+    """The longest deployment accepted, in minutes of its allowance (``deploy_time``), which is also the
+    service's create and update timeout. Default 45 (``deploy_time.MAX_DEPLOY_MINUTES``: a one-hour CI
+    session less the rest of the run); None accepts any, for a deploy whose credentials outlast it."""
 
     def unprefixed(self, name: str, stack: str, project: str) -> str:
         """Why a ``FargateService`` called ``name`` should start with the stack's name (``naming.unprefixed``),
@@ -94,11 +98,17 @@ class FargateServiceArgs:
             # The route's own rule, before the service registers its first child.
             check_alarm_dimension("FargateServiceArgs.alarms", self.alarms, self.route)
 
+    def _check_limit(self) -> None:
+        limit = self.deploy_limit_minutes
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise ConfigError("FargateServiceArgs.deploy_limit_minutes", limit, "a positive number of minutes, or None")
+
     def _check_rollback(self) -> None:
         # Before the service registers its first child, as the program does with its other mistakes.
         alarms = self.alarms is not None
-        # Every deployment, a worker's too, ends while the CI deploy's credentials last.
-        checks = [lambda: check_deploy_time(self.spec, alarms=alarms)]
+        self._check_limit()
+        # Every deployment, a worker's too, ends within the limit (by default while CI's credentials last).
+        checks = [lambda: check_deploy_time(self.spec, alarms=alarms, limit=self.deploy_limit_minutes)]
         if (route := self.spec.route) is not None:
             deployment = route.deployment
             checks.insert(0, lambda: check_rollback(deployment, alarms=alarms))
