@@ -20,7 +20,7 @@ from ..service.app_contract import (
     TARGET_HEALTHY_THRESHOLD,
     TARGET_UNHEALTHY_THRESHOLD,
 )
-from ..service.rolling_batches import most_waves
+from ..service.rolling_batches import deployment_waves
 
 if TYPE_CHECKING:
     from ..service.service_spec import ServiceSpec
@@ -63,13 +63,11 @@ def waves_spread_seconds(waves: int, deregistration_delay_seconds: int) -> int:
 
 def start_spread_seconds(service: ServiceSpec) -> int:
     """``waves_spread_seconds`` of a deployment of ``service``, at the most waves it may take at any count it may
-    start from (``rolling_batches.most_waves``); 0 without a route (no target, no alarm)."""
+    start from (``rolling_batches.deployment_waves``); 0 without a route (no target, no alarm)."""
     route = service.route
     if route is None:
         return 0
-    waves = 1 if route.deployment.shifts_traffic else most_waves(service.desired_count, service.autoscaling,
-        min_healthy_percent=service.min_healthy_percent, max_percent=service.max_percent)  # fmt: skip
-    return waves_spread_seconds(waves, route.deregistration_delay_seconds)
+    return waves_spread_seconds(deployment_waves(service), route.deregistration_delay_seconds)
 
 
 def unhealthy_minutes(grace_period_seconds: int, spread_seconds: int = 0) -> int:

@@ -31,7 +31,7 @@ from ..observability.alarm_rules import deployment_alarm_minutes
 from ..observability.unhealthy_window import GRACE, waves_spread_seconds
 from .app_contract import TARGET_HEALTH_INTERVAL_SECONDS, TARGET_HEALTHY_THRESHOLD
 from .deployment_strategy import BLUE_GREEN, CANARY, LINEAR, DeploymentStrategy
-from .rolling_batches import most_waves
+from .rolling_batches import deployment_waves
 
 if TYPE_CHECKING:
     from .service_spec import ServiceSpec
@@ -110,8 +110,7 @@ def deploy_time(spec: ServiceSpec, *, alarms: bool) -> DeployTime:
     any task count it may start at (``running_counts``)."""
     route = spec.route
     strategy = route.deployment if route is not None else DeploymentStrategy()
-    batches = 1 if strategy.shifts_traffic else most_waves(spec.desired_count, spec.autoscaling,
-        min_healthy_percent=spec.min_healthy_percent, max_percent=spec.max_percent)  # fmt: skip
+    batches = deployment_waves(spec)
     if route is None:
         return DeployTime(strategy=strategy, batches=batches, grace_seconds=0, alarms=False)
     return DeployTime(strategy=strategy, batches=batches, grace_seconds=route.health_check_grace_period_seconds,

@@ -21,6 +21,7 @@ from ..errors import ConfigError
 
 if TYPE_CHECKING:
     from .autoscaling_rules import Autoscaling
+    from .service_spec import ServiceSpec
 
 
 def most_tasks(desired_count: int, max_percent: int) -> int:
@@ -50,6 +51,17 @@ def most_waves(
     (``running_counts``)."""
     percents = {"min_healthy_percent": min_healthy_percent, "max_percent": max_percent}
     return max(rolling_waves(d, **percents) for d in running_counts(desired_count, autoscaling))
+
+
+def deployment_waves(service: ServiceSpec) -> int:
+    """Waves of task starts a deployment of ``service`` may take: 1 for a traffic-shifting one (the new
+    revision scales up to the full count at once, lifecycle stage SCALE_UP), else ``most_waves``. The deploy
+    wait (``deploy_time``) and the unhealthy-target alarm's spread (``unhealthy_window``) both count these."""
+    route = service.route
+    if route is not None and route.deployment.shifts_traffic:
+        return 1
+    return most_waves(service.desired_count, service.autoscaling, min_healthy_percent=service.min_healthy_percent,
+                      max_percent=service.max_percent)  # fmt: skip
 
 
 def progresses(desired_count: int, *, min_healthy_percent: int, max_percent: int) -> bool:
