@@ -22,6 +22,18 @@ DEFAULT_LOG_RETENTION_DAYS = 30
 T = TypeVar("T")
 
 
+def largest_fitting(high: int, fits: Callable[[int], bool]) -> int | None:
+    """The largest of 0..``high`` that ``fits``, which holds up to some value and not beyond (a bound that
+    grows with it); None if not even 0 does. A bisection: ``high`` may be any 32-bit integer."""
+    if not fits(0):
+        return None
+    low = 0
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
+
+
 def int_in_range(key: str, value: int, low: int, high: int) -> int:
     """``value`` if ``low <= value <= high``."""
     if not low <= value <= high:

@@ -21,6 +21,7 @@ from ..service.app_contract import (
     TARGET_UNHEALTHY_THRESHOLD,
 )
 from ..service.rolling_batches import deployment_waves
+from ..validation import largest_fitting
 
 if TYPE_CHECKING:
     from ..service.service_spec import ServiceSpec
@@ -97,6 +98,7 @@ def check_grace_period(service: ServiceSpec, *, alarms: bool) -> None:
             f"with alarms (a larger ServiceSpec.max_percent, or a smaller ServiceSpec.min_healthy_percent): its "
             f"tasks may start up to {spread} s apart, which the unhealthy-target deployment alarm waits out, and "
             f"{limit}")  # fmt: skip
-    most = next(g for g in range(grace, -1, -1) if unhealthy_minutes(g, spread) <= MAX_MINUTE_PERIODS)
+    # 0 fits: a spread that alone outlasts the day is refused above.
+    most = largest_fitting(grace, lambda g: unhealthy_minutes(g, spread) <= MAX_MINUTE_PERIODS)
     raise ConfigError(GRACE, grace, f"at most {most} with alarms: the unhealthy-target deployment alarm waits "
         f"out the grace period and the {spread} s over which a deployment's tasks may start, and {limit}")  # fmt: skip

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigError, raise_any
 from ..observability.alarm_rules import deployment_alarm_minutes
 from ..observability.unhealthy_window import GRACE, waves_spread_seconds
+from ..validation import largest_fitting
 from .app_contract import TARGET_HEALTH_INTERVAL_SECONDS, TARGET_HEALTHY_THRESHOLD
 from .deployment_strategy import BLUE_GREEN, CANARY, LINEAR, DeploymentStrategy
 from .rolling_batches import deployment_waves
@@ -120,16 +121,7 @@ def deploy_time(spec: ServiceSpec, *, alarms: bool) -> DeployTime:
 def _most_grace(time: DeployTime, limit: int) -> int | None:
     """The longest grace period with which the deployment fits, or None if even none is too long (the
     allowance grows with the grace)."""
-    if replace(time, grace_seconds=0).minutes() > limit:
-        return None
-    low, high = 0, time.grace_seconds
-    while low < high:
-        middle = (low + high + 1) // 2
-        if replace(time, grace_seconds=middle).minutes() <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return low
+    return largest_fitting(time.grace_seconds, lambda grace: replace(time, grace_seconds=grace).minutes() <= limit)
 
 
 #: What shortens each traffic-shifting strategy: only the keys it reads.

@@ -156,6 +156,17 @@ def test_the_largest_grace_period_cloudwatchs_day_allows_one_wave_is_refused_by_
     assert error.value.key == GRACE and "1440 bake" in error.value.allowed and "at most 420" in error.value.allowed
 
 
+def test_the_longest_grace_period_route_spec_takes_is_told_the_longest_that_fits_at_once() -> None:
+    """Both bounds are found by bisection: a scan down from 2147483647 s would never end."""
+    from components.edge.route_spec import MAX_GRACE_PERIOD
+
+    for check in (check_grace_period, check_deploy_time):
+        with pytest.raises(ConfigError) as error:
+            check(routed(MAX_GRACE_PERIOD), alarms=True)
+        assert error.value.key == GRACE
+        assert ("at most 85680" if check is check_grace_period else "at most 420") in error.value.allowed
+
+
 def test_a_worker_rolled_one_task_at_a_time_is_refused_naming_its_batch_limits() -> None:
     spec = ServiceSpec(desired_count=40, min_healthy_percent=100, max_percent=110)
     with pytest.raises(ConfigError) as error:
