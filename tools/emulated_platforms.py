@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
 from components.image.dockerfile import target_runs
-from components.stack_files import StackFileError, secure_keys
+from components.stack_files import StackFileError, secure_keys, stack_file
 from tools.offline import ROOT, Run
 from tools.plan import PlanError, report, stack_run
 
@@ -43,9 +43,9 @@ def emulated(run: Run, root: Path = ROOT) -> dict[str, str]:
 
 def main(argv: Sequence[str]) -> int:
     (stack,) = argv
-    if not (ROOT / f"Pulumi.{stack}.yaml").is_file():
-        return 0
     try:
+        if not stack_file(ROOT, stack).is_file():  # where the CLI reads it: stackConfigDir too
+            return 0
         encrypted = secure_keys(ROOT, stack)
     except (StackFileError, OSError):
         encrypted = frozenset()  # a file that cannot be read: stack_run names what is wrong with it

@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
+from components.stack_files import stack_file
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
@@ -420,16 +421,20 @@ def set_items(items: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
-def _stacks() -> list[str]:
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
+def stacks(root: Path | None = None) -> list[str]:
+    """The stacks of ``root`` (this project's) with a config file where the CLI reads them: beside Pulumi.yaml,
+    or in its ``stackConfigDir`` (``stack_files.stack_file``)."""
+    folder = stack_file(root or ROOT, "any").parent
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
 
 
 def stack_run(stack: str, items: list[str]) -> Run:
     """The program run offline for ``stack`` with the ``--set`` ``items``; a PlanError or ConfigError
     names what is wrong (``report`` prints it), before anything runs where it can."""
     overrides = set_items(items)
-    if stack not in _stacks():
-        raise PlanError(f"no stack {stack!r}: Pulumi.{stack}.yaml not found (stacks: " + ", ".join(_stacks()) + ")")
+    if stack not in (known := stacks()):
+        where = stack_file(ROOT, stack).relative_to(ROOT)
+        raise PlanError(f"no stack {stack!r}: {where} not found (stacks: " + ", ".join(known) + ")")
     # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can. The stack
     # file's own value is secret only if encrypted (`secure:`), as preview and up read it.
     given = any(key.rpartition(":")[2] == "secretValues" for key in overrides)

@@ -610,3 +610,15 @@ def test_a_domain_change_on_a_rolling_stack_replaces_its_rule_and_breaks_nothing
     lines = plan(capsys, *change, "--diff", str(saved))[1].splitlines()
     (rule,) = [line for line in lines if "ListenerRule::" in line and line.startswith(("!!", "-/+"))]
     assert rule.startswith("-/+ ") and "dev-app-rule" in rule
+
+
+def test_the_stacks_are_the_files_where_the_cli_reads_them_in_stack_config_dir_too(tmp_path: Path) -> None:
+    """pulumi/pulumi sdk/go/common/workspace/paths.go, ProjectStackPath: with stackConfigDir the CLI reads a
+    stack's file there, and a file beside Pulumi.yaml is no stack's."""
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\nstackConfigDir: stacks\n")
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.qa.yaml").write_text("config: {}\n")
+    (tmp_path / "Pulumi.stray.yaml").write_text("config: {}\n")
+    assert tools.plan.stacks(tmp_path) == ["qa"]
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    assert tools.plan.stacks(tmp_path) == ["stray"]
