@@ -65,6 +65,27 @@ def mock_arn(
     return arn(typ, name, inputs or {}, partition=partition, region=region, account=account, forms=forms)
 
 
+#: How AWS shortens a region's direction in its AZ IDs (us-west-1 -> usw1-az1, ap-northeast-1 -> apne1-az1).
+_DIRECTIONS = {"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
+               "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw"}  # fmt: skip
+#: The mock account's default subnets, one in each of its region's first AZ IDs.
+DEFAULT_SUBNETS = ("subnet-0def1", "subnet-0def2", "subnet-0def3")
+
+
+def zone_id(region: str, az: int) -> str:
+    """The ID of ``region``'s AZ number ``az`` as AWS writes it (us-west-1, 2: usw1-az2)."""
+    area, direction, number = region.rsplit("-", 2) if region.count("-") >= 2 else (region, "", "")
+    return f"{area.replace('-', '')}{_DIRECTIONS.get(direction, direction)}{number}-az{az}"
+
+
+def _default_subnets(region: str, filters: list[dict[str, Any]]) -> list[str]:
+    """The default subnets DescribeSubnets returns with ``filters``: subnet N sits in the region's AZ ID
+    N, and an ``availability-zone-id`` filter keeps those in its values (botocore ec2
+    DescribeSubnetsRequest.Filters); the VPC and default-for-az filters match every one."""
+    wanted = [f["values"] for f in filters if f.get("name") in ("availability-zone-id", "availabilityZoneId")]
+    return [s for az, s in enumerate(DEFAULT_SUBNETS, 1) if all(zone_id(region, az) in v for v in wanted)]
+
+
 def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
     """An awsx VPC's subnets: one public and one private per AZ, as awsx lays out its default subnets."""
     azs = range(1, int(inputs.get("numberOfAvailabilityZones") or 2) + 1)
@@ -166,8 +187,8 @@ def invoke_answer(token: str, args: dict[str, Any], region: str, account: str) -
     if token == "aws:ec2/getVpc:getVpc":
         return {"id": "vpc-0default", "cidrBlock": "172.31.0.0/16", "default": True}
     if token == "aws:ec2/getSubnets:getSubnets":
-        return {"id": region, "ids": ["subnet-0def1", "subnet-0def2", "subnet-0def3"],
-                "filters": args.get("filters", [])}  # fmt: skip
+        filters = args.get("filters", [])
+        return {"id": region, "ids": _default_subnets(region, filters), "filters": filters}
     if token == "aws:index/getRegion:getRegion":
         return {"id": region, "name": region, "region": region}
     if token == "aws:index/getCallerIdentity:getCallerIdentity":

@@ -18,8 +18,14 @@ _NAT = {
 }
 
 
-def _default_subnet_filters(vpc_id: str) -> list[aws.ec2.GetSubnetsFilterArgsDict]:
-    return [{"name": "vpc-id", "values": [vpc_id]}, {"name": "default-for-az", "values": ["true"]}]
+def _default_subnet_filters(vpc_id: str, zone_ids: Sequence[str] = ()) -> list[aws.ec2.GetSubnetsFilterArgsDict]:
+    """The default VPC's default subnets; with ``zone_ids``, only those in these AZ IDs (DescribeSubnets'
+    ``availability-zone-id`` filter, botocore ec2 DescribeSubnetsRequest.Filters)."""
+    filters: list[aws.ec2.GetSubnetsFilterArgsDict] = [
+        {"name": "vpc-id", "values": [vpc_id]},
+        {"name": "default-for-az", "values": ["true"]},
+    ]
+    return [*filters, {"name": "availability-zone-id", "values": list(zone_ids)}] if zone_ids else filters
 
 
 class Network(pulumi.ComponentResource):
@@ -47,6 +53,11 @@ class Network(pulumi.ComponentResource):
             self.vpc_id = vpc.id
             self.public_subnet_ids = subnets.ids
             self.task_subnet_ids = subnets.ids
+            if zone_ids := args.fargate_zone_ids:
+                # The load balancer keeps every default subnet; the tasks keep to the AZs Fargate runs in.
+                self.task_subnet_ids = aws.ec2.get_subnets_output(
+                    filters=vpc.id.apply(lambda vpc_id: _default_subnet_filters(vpc_id, zone_ids)), opts=invoke
+                ).ids
         elif args.mode == "new":
             new_vpc = awsx.ec2.Vpc(
                 f"{name}-vpc",

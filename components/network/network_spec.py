@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .. import validation as check
 from ..cidrs import ipv4_cidrs
 from ..errors import ConfigError
+from .fargate_zones import fargate_zone_ids
 
 VPC_MODES = ("default", "new", "existing")
 #: awsx's NatGatewayStrategy values (``awsx.ec2.NatGatewayStrategy``).
@@ -51,6 +52,9 @@ class NetworkSpec:
     """Existing public subnets for the load balancer, two or more AZs (mode ``existing``). Default empty."""
     task_subnet_ids: tuple[str, ...] = ()
     """Existing private subnets for tasks; empty puts tasks in the public subnets with a public IP. Default empty."""
+    region: str = ""
+    """The stack's AWS region, when known: where Fargate runs in some AZs only (``fargate_zones``), a new VPC
+    takes no more AZs than those and the default VPC's tasks keep to them. Default empty (not known)."""
 
     def __post_init__(self) -> None:
         check.one_of("NetworkSpec.mode", self.mode, VPC_MODES)
@@ -68,6 +72,14 @@ class NetworkSpec:
                     f"and EC2 creates subnets of /16 to /{SMALLEST_SUBNET}",
                 )
             check.one_of("NetworkSpec.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
+            if self.fargate_zone_ids and self.availability_zones > len(self.fargate_zone_ids):
+                raise ConfigError(
+                    "NetworkSpec.availability_zones",
+                    self.availability_zones,
+                    f"at most {len(self.fargate_zone_ids)} in {self.region}, where Fargate runs tasks only in the AZs "
+                    f"{', '.join(self.fargate_zone_ids)} (ECS Developer Guide, Supported Regions for Amazon ECS on "
+                    "AWS Fargate)",
+                )
         elif self.mode == "existing":
             if not self.vpc_id.startswith("vpc-"):
                 raise ConfigError(
@@ -86,6 +98,11 @@ class NetworkSpec:
                 for subnet in subnets:
                     if not subnet.startswith("subnet-"):
                         raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")
+
+    @property
+    def fargate_zone_ids(self) -> tuple[str, ...]:
+        """The AZ IDs Fargate runs tasks in within ``region``; empty when every AZ (or the region is unknown)."""
+        return fargate_zone_ids(self.region)
 
     @property
     def small_load_balancer_subnets(self) -> str:
