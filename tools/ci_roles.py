@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from components.validation import partition_of
 
 #: The token audience for GitHub's OIDC provider per partition: ``sts.amazonaws.com``, the default of
-#: aws-actions/configure-aws-credentials, but in China ``sts.amazonaws.com.cn`` (its README, "Audience":
+#: aws-actions/configure-aws-credentials, but in China ``sts.amazonaws.com.cn`` (its README.md, Audience:
 #: "Changing the default audience may be necessary when using non-default AWS partitions", with China's
 #: value; issue aws-actions/configure-aws-credentials#457, "Incorrect token audience with AWS China
 #: region"). The provider's client ID, the trust's ``:aud`` and the workflow's ``audience`` must agree.
