@@ -87,3 +87,18 @@ def is_public(principal: Any) -> bool:
     if not isinstance(principal, Mapping):
         return False
     return any(v == "*" or ANY_ACCOUNT.fullmatch(v) for kind, values in principal.items() for v in listed(values))
+
+
+#: Each partition's DNS suffix (botocore endpoints.json, ``dnsSuffix``; none ends another). A service principal
+#: is ``<service>[.<region>].<one of them>``: ``logs.amazonaws.com.cn`` in China (terraform-provider-aws,
+#: internal/service/meta/service_principal_data_source.go, ``servicePrincipalNameForPartition``). The pack
+#: cannot import the program's table: a test holds this one to ``components.validation.PARTITION_DNS_SUFFIXES``.
+DNS_SUFFIXES = ("amazonaws.com", "amazonaws.com.cn", "c2s.ic.gov", "sc2s.sgov.gov", "cloud.adc-e.uk",
+                "csp.hci.ic.gov", "amazonaws.eu")  # fmt: skip
+
+
+def service_of(principal: str) -> str | None:
+    """The service a service principal names with its region (``logs``, ``logs.cn-north-1``), or None for
+    a principal that ends with no partition's DNS suffix (an account, an ARN, ``*``)."""
+    suffix = next((s for s in DNS_SUFFIXES if principal.endswith(f".{s}")), None)
+    return principal.removesuffix(f".{suffix}") if suffix else None

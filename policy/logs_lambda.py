@@ -10,12 +10,12 @@ from typing import Any
 # The engine runs the pack with policy/ on the path (``from rules import``); the program's tests
 # import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
 if __package__:
-    from .conditions import ACCOUNT_ID, ANY_ACCOUNT, names_callers, names_its_callers
+    from .conditions import ACCOUNT_ID, ANY_ACCOUNT, names_callers, names_its_callers, service_of
     from .documents import allows, listed, statements
     from .rule_types import Config, Props, Rule
     from .unknowns import Unknown, read
 else:
-    from conditions import ACCOUNT_ID, ANY_ACCOUNT, names_callers, names_its_callers
+    from conditions import ACCOUNT_ID, ANY_ACCOUNT, names_callers, names_its_callers, service_of
     from documents import allows, listed, statements
     from rule_types import Config, Props, Rule
     from unknowns import Unknown, read
@@ -76,14 +76,15 @@ def _lambda_not_public(resource_type: str, props: Props, __: Config) -> list[str
         return [
             f"Lambda permission for principal {principal!r}; name the service or account that invokes the function."
         ]
-    if principal.endswith(".amazonaws.com") and not props.get("sourceArn"):
+    # A service of any partition: China's CloudWatch Logs is logs.amazonaws.com.cn.
+    if service_of(principal) is not None and not props.get("sourceArn"):
         return [f"Lambda permission for {principal} without sourceArn; name the rule or resource that invokes it."]
     source_arn, source_account = str(props.get("sourceArn") or ""), str(props.get("sourceAccount") or "")
     if source_arn and not names_callers("aws:SourceArn", source_arn) and not ACCOUNT_ID.fullmatch(source_account):
         return [f"Lambda permission with sourceArn {source_arn!r}, a pattern any account's resources match; name "
                 "the one resource with its account (or set sourceAccount)."]  # fmt: skip
-    if principal == "s3.amazonaws.com" and not props.get("sourceAccount"):
-        return ["Lambda permission for s3.amazonaws.com without sourceAccount: a bucket of that name in another "
+    if service_of(principal) == "s3" and not props.get("sourceAccount"):
+        return [f"Lambda permission for {principal} without sourceAccount: a bucket of that name in another "
                 "account may invoke; set sourceAccount."]  # fmt: skip
     return []
 

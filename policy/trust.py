@@ -11,12 +11,12 @@ from typing import Any
 # The engine runs the pack with policy/ on the path (``from rules import``); the program's tests
 # import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
 if __package__:
-    from .conditions import condition_values, is_public, names_its_callers
+    from .conditions import condition_values, is_public, names_its_callers, service_of
     from .documents import WILDCARDS, allows, has_literal, listed, statements
     from .iam_policies import ROLE
     from .rule_types import Config, Props, Rule
 else:
-    from conditions import condition_values, is_public, names_its_callers
+    from conditions import condition_values, is_public, names_its_callers, service_of
     from documents import WILDCARDS, allows, has_literal, listed, statements
     from iam_policies import ROLE
     from rule_types import Config, Props, Rule
@@ -57,14 +57,14 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
     providers = listed(principal.get("Federated")) if isinstance(principal, Mapping) else []
     found: list[str] = []
     for provider in providers:
-        if provider == "cognito-identity.amazonaws.com":
-            # Cognito's tokens name the identity pool in their aud (Cognito Developer Guide, "IAM roles").
-            pools = condition_values(statement, "cognito-identity.amazonaws.com:aud")
+        if service_of(provider) == "cognito-identity":
+            # Cognito's tokens name the identity pool in their aud (Cognito Developer Guide, "IAM roles"); its
+            # name is read with any partition's DNS suffix, so a trust written for one is held to this too.
+            pools = condition_values(statement, f"{provider}:aud")
             if not pools or not all(_COGNITO_POOL.fullmatch(a) for a in pools):
                 found.append(
-                    "The trust of cognito-identity.amazonaws.com names no identity pool "
-                    "(cognito-identity.amazonaws.com:aud): any pool's identities may assume the role; add "
-                    "StringEquals on it."
+                    f"The trust of {provider} names no identity pool ({provider}:aud): any pool's identities may "
+                    "assume the role; add StringEquals on it."
                 )
             continue
         match = _OIDC_PROVIDER.fullmatch(provider)
@@ -75,7 +75,7 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
         if not audiences or not all(has_literal(a) for a in audiences):
             found.append(
                 f"The trust of {host} names no audience ({host}:aud): a token minted for any other use is taken; "
-                "add StringEquals on it (sts.amazonaws.com for GitHub)."
+                "add StringEquals on it (sts.amazonaws.com for GitHub, sts.amazonaws.com.cn in China)."
             )
         subjects = condition_values(statement, f"{host}:sub")
         loose = [s for s in subjects if not _pins_subject(host, s)]

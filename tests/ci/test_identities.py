@@ -27,6 +27,7 @@ from tests.models.github_oidc import AUDIENCE, JobToken, admits, subject
 from tests.models.iam import string_like
 from tests.program.deploy_requests import aws_name
 from tests.program.stacks import STACKS, run_config
+from tools.ci_roles import fill, region_values
 
 DOCS = (ROOT / "docs" / "ci.md").read_text()
 ROLES = ROOT / "docs" / "ci-roles"
@@ -36,8 +37,8 @@ PROJECT = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["name"]
 REPOSITORY = "octo-org/graviton"
 ACCOUNT, SANDBOX_ACCOUNT = "111122223333", "444455556666"
 BUCKET = "graviton-state"
-FILLED = {"<OWNER>": "octo-org", "<REPO>": "graviton", "<ACCOUNT>": ACCOUNT, "<SANDBOX_ACCOUNT>": SANDBOX_ACCOUNT,
-          "<STATE_BUCKET>": BUCKET, "<REGION>": "us-east-1"}  # fmt: skip
+FILLED = {"OWNER": "octo-org", "REPO": "graviton", "ACCOUNT": ACCOUNT, "SANDBOX_ACCOUNT": SANDBOX_ACCOUNT,
+          "STATE_BUCKET": BUCKET, **region_values("us-east-1")}  # fmt: skip
 
 MAIN = "refs/heads/main"
 PULL_REQUEST = "refs/pull/7/merge"
@@ -80,11 +81,9 @@ REVIEWED = {"production", "preview-dev", "preview-prod"}
 
 
 def filled(path: Path, extra: Mapping[str, str] | None = None) -> dict[str, Any]:
-    text = path.read_text()
-    for placeholder, value in {**FILLED, **(extra or {})}.items():
-        text = text.replace(placeholder, value)
-    assert not re.search(r"<[A-Z_]+>", text), f"{path.name} has a placeholder the docs do not explain"
-    return json.loads(text)
+    """``path`` filled in as docs/ci.md's ``fill`` does (``tools/ci_roles.py``), which refuses a
+    placeholder left without a value."""
+    return json.loads(fill(path.read_text(), {**FILLED, **(extra or {})}))
 
 
 @functools.cache
@@ -93,7 +92,7 @@ def trust(role: str) -> dict[str, Any]:
 
 
 def provider(role: str) -> str:
-    return f"arn:aws:iam::{BINDINGS[role].account}:oidc-provider/token.actions.githubusercontent.com"
+    return f"arn:{FILLED['PARTITION']}:iam::{BINDINGS[role].account}:oidc-provider/token.actions.githubusercontent.com"
 
 
 def subject_template() -> list[str]:
@@ -338,9 +337,7 @@ def test_a_repository_with_immutable_subjects_is_admitted_once_its_prefix_replac
                      immutable_ids=(123, 456))  # fmt: skip
     assert roles_admitting(token) == set()
     text = (ROLES / "dev-deploy.trust.json").read_text().replace("repo:<OWNER>/<REPO>:", "repo:<OWNER>@123/<REPO>@456:")
-    for placeholder, value in FILLED.items():
-        text = text.replace(placeholder, value)
-    prefixed = json.loads(text)
+    prefixed = json.loads(fill(text, FILLED))
     assert admits(prefixed, provider_arn=provider("dev-deploy"), template=TEMPLATE, token=token)
 
 
@@ -518,7 +515,7 @@ def key_arn(stack: str) -> str:
 
 
 def policy(name: str, stack: str) -> dict[str, Any]:
-    return filled(ROLES / name, {"<STACK>": stack, "<STACK_KEY_ID>": key_arn(stack).rsplit("/", 1)[1]})
+    return filled(ROLES / name, {"STACK": stack, "STACK_KEY_ID": key_arn(stack).rsplit("/", 1)[1]})
 
 
 def state_object(key: str) -> str:

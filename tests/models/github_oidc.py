@@ -10,7 +10,10 @@ claims", "Immutable subject claims"):
 - ``job_workflow_ref`` is ``OWNER/REPO/PATH@REF`` of the workflow file the job is defined in: the
   called file for a job of a reusable workflow, which a ``./`` call takes from the caller's commit
   (so with the caller's ref); for a pull request the ref is ``refs/pull/N/merge``.
-- ``aud`` is ``sts.amazonaws.com`` when ``aws-actions/configure-aws-credentials`` asks for the token.
+- ``aud`` is what ``aws-actions/configure-aws-credentials`` asks for: its ``audience`` input, by default
+  ``sts.amazonaws.com``. In China it must be ``sts.amazonaws.com.cn`` (its README, "Audience": "Changing
+  the default audience may be necessary when using non-default AWS partitions", China's value its example;
+  aws-actions/configure-aws-credentials#457, "Incorrect token audience with AWS China region").
 
 IAM (User Guide, "IAM JSON policy elements: Condition operators", "Creating OIDC federation roles"):
 an ``sts:AssumeRoleWithWebIdentity`` is admitted when an Allow statement names the provider as its
@@ -24,6 +27,7 @@ it does not know is refused there, not guessed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +36,27 @@ from tests.models.iam import condition_holds
 
 ISSUER = "token.actions.githubusercontent.com"
 AUDIENCE = "sts.amazonaws.com"
+#: The partitions whose roles take another audience than the action's default.
+PARTITION_AUDIENCES = {"aws-cn": "sts.amazonaws.com.cn"}
+
+
+def partition_audience(partition: str) -> str:
+    """The ``aud`` a token must carry for a role in ``partition``."""
+    return PARTITION_AUDIENCES.get(partition, AUDIENCE)
+
+
+def requested_audience(inputs: Mapping[str, str], variables: Mapping[str, str]) -> str:
+    """The ``aud`` of the token a ``configure-aws-credentials`` step with ``inputs`` asks for, under an
+    environment's ``variables``. The one expression modelled is ``${{ vars.NAME || 'literal' }}``: an unset
+    variable is an empty string and ``||`` gives its first truthy operand (GitHub Docs, "Contexts":
+    ``vars``; "Evaluate expressions": operators)."""
+    given = inputs.get("audience")
+    if given is None:
+        return AUDIENCE
+    match = re.fullmatch(r"\$\{\{ vars\.(\w+) \|\| '([^']*)' \}\}", given)
+    if match is None:
+        raise ValueError(f"this model does not evaluate the audience {given!r}")
+    return variables.get(match.group(1)) or match.group(2)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -73,6 +73,11 @@ def arn_regex(pattern: str, partition: str, region: str, account: str) -> re.Pat
 _ANY_ARN = re.compile(r"(?<![\w-])arn:([\w-]*):")
 
 
+def foreign_partitions(text: str, partition: str) -> set[str]:
+    """The partitions other than ``partition`` that an ARN in ``text`` names."""
+    return {found for found in _ANY_ARN.findall(text) if found != partition}
+
+
 def misshapen(run: Run, partition: str, region: str, account: str) -> Iterator[str]:
     """What in ``run`` is not as AWS forms it: a type with an ARN and no form, an ARN off its pattern, an
     ARN given as an input that names no resource of the run, an ARN of another partition among the
@@ -80,7 +85,7 @@ def misshapen(run: Run, partition: str, region: str, account: str) -> Iterator[s
     own = {r.outputs[key] for r in run.mocks.resources if (key := own_arn_output(r.type)) and key in r.outputs}
     for resource in run.mocks.resources:
         for text in strings_in(resource.inputs):
-            for other in {p for p in _ANY_ARN.findall(text) if p != partition}:
+            for other in foreign_partitions(text, partition):
                 yield f"{resource.type} {resource.name}: an ARN of partition {other!r} in {text}"
     for resource in run.mocks.resources:
         key = own_arn_output(resource.type)

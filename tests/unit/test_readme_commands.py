@@ -85,5 +85,8 @@ def test_the_readmes_profile_assumes_the_deploying_role_from_the_readers_own_cre
     profiles = load_config(str(tmp_path / "config"))["profiles"]
     (created,) = re.findall(r"aws iam create-role --role-name (\S+)", readme)
     assert profiles == {
-        "graviton-node-dev": {"role_arn": f"arn:aws:iam::<ACCOUNT>:role/{created}", "source_profile": "<your profile>"}
+        "graviton-node-dev": {
+            "role_arn": f"arn:<PARTITION>:iam::<ACCOUNT>:role/{created}",
+            "source_profile": "<your profile>",
+        }
     }

@@ -1,0 +1,111 @@
+"""Print a document of docs/ci-roles/ filled in: a CI role's trust or permission policy, or a state key's
+policy (docs/ci.md, "Setting up a new repository").
+
+    .venv/bin/python tools/ci_roles.py --owner octo-org --repo graviton --account 123456789012 \
+        --bucket my-pulumi-state --region us-east-1 --stack dev --key-id "$DEV_KEY_ID" \
+        docs/ci-roles/dev-preview.trust.json
+
+The documents hold placeholders in angle brackets: ``<OWNER>``, ``<REPO>``, ``<ACCOUNT>``,
+``<SANDBOX_ACCOUNT>``, ``<STATE_BUCKET>``, ``<REGION>``, ``<STACK>``, ``<STACK_KEY_ID>``, and two that
+``--region`` decides: ``<PARTITION>`` (``aws``, ``aws-cn``, ``aws-us-gov``…, ``partition_of`` as
+``tools/deployer_policy.py`` finds it: IAM refuses an ARN of another partition) and ``<AUDIENCE>``, the
+``aud`` the workflows ask GitHub for there (``AUDIENCES``). A placeholder left without a value is refused,
+never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.validation import partition_of
+
+#: The token audience for GitHub's OIDC provider per partition: ``sts.amazonaws.com``, the default of
+#: aws-actions/configure-aws-credentials, but in China ``sts.amazonaws.com.cn`` (its README.md, Audience:
+#: "Changing the default audience may be necessary when using non-default AWS partitions", with China's
+#: value; issue aws-actions/configure-aws-credentials#457, "Incorrect token audience with AWS China
+#: region"). The provider's client ID, the trust's ``:aud`` and the workflow's ``audience`` must agree.
+DEFAULT_AUDIENCE = "sts.amazonaws.com"
+AUDIENCES = {"aws-cn": "sts.amazonaws.com.cn"}
+#: The option that gives each placeholder, for the error naming one left without a value.
+OPTIONS = {
+    "OWNER": "--owner",
+    "REPO": "--repo",
+    "ACCOUNT": "--account",
+    "SANDBOX_ACCOUNT": "--sandbox-account",
+    "STATE_BUCKET": "--bucket",
+    "REGION": "--region",
+    "PARTITION": "--region",
+    "AUDIENCE": "--region",
+    "STACK": "--stack",
+    "STACK_KEY_ID": "--key-id",
+}
+#: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
+_VALUES = {
+    # GitHub owner and repository names: letters, digits, -, _ and . (a repository's).
+    "OWNER": re.compile(r"[A-Za-z0-9-]{1,39}"),
+    "REPO": re.compile(r"[A-Za-z0-9_.-]{1,100}"),
+    "ACCOUNT": re.compile(r"\d{12}"),
+    "SANDBOX_ACCOUNT": re.compile(r"\d{12}"),
+    # S3 general purpose bucket names (S3 User Guide, "Bucket naming rules").
+    "STATE_BUCKET": re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
+    "REGION": re.compile(r"[a-z]+(-[a-z]+)+-\d+"),
+    "PARTITION": re.compile(r"aws(-[a-z]+)*"),
+    "AUDIENCE": re.compile(r"[a-z0-9.]+"),
+    # A Pulumi stack name, or the acceptance run's pattern acc-*.
+    "STACK": re.compile(r"[A-Za-z0-9_.*-]+"),
+    # A KMS key ID: a UUID, or mrk- and hex for a multi-Region key.
+    "STACK_KEY_ID": re.compile(r"[A-Za-z0-9-]+"),
+}
+_PLACEHOLDER = re.compile(r"<([A-Z_]+)>")
+
+
+def audience(partition: str) -> str:
+    """The ``aud`` GitHub's token carries for a role in ``partition``."""
+    return AUDIENCES.get(partition, DEFAULT_AUDIENCE)
+
+
+def region_values(region: str) -> dict[str, str]:
+    """``REGION`` and what it decides: ``PARTITION`` and ``AUDIENCE``."""
+    partition = partition_of(region)
+    if partition is None:
+        raise ValueError(f"--region: {region!r} is no region of an AWS partition (botocore endpoints.json)")
+    return {"REGION": region, "PARTITION": partition, "AUDIENCE": audience(partition)}
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with each ``<NAME>`` replaced by ``values[NAME]``; a value of the wrong form, or a
+    placeholder without one, is an error."""
+    for name, value in values.items():
+        if not _VALUES[name].fullmatch(value):
+            raise ValueError(f"{OPTIONS[name]}: {value!r} is not a valid {name}")
+    missing = sorted(set(_PLACEHOLDER.findall(text)) - values.keys())
+    if missing:
+        raise ValueError("no value for " + ", ".join(f"{name} ({OPTIONS.get(name, 'none')})" for name in missing))
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Print a document of docs/ci-roles/ filled in.")
+    parser.add_argument("document", type=Path)
+    for option in ("--owner", "--repo", "--account", "--sandbox-account", "--bucket", "--stack", "--key-id"):
+        parser.add_argument(option, default="")
+    parser.add_argument("--region", required=True, help="the stacks' region: it decides PARTITION and AUDIENCE")
+    args = parser.parse_args(argv)
+    given = {"OWNER": args.owner, "REPO": args.repo, "ACCOUNT": args.account, "SANDBOX_ACCOUNT": args.sandbox_account,
+             "STATE_BUCKET": args.bucket, "STACK": args.stack, "STACK_KEY_ID": args.key_id}  # fmt: skip
+    try:
+        values = {name: value for name, value in given.items() if value} | region_values(args.region)
+        print(fill(args.document.read_text(), values), end="")
+    except ValueError as error:
+        parser.error(str(error))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
