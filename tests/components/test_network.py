@@ -3,8 +3,11 @@ from typing import Any
 import pytest
 
 from components.errors import ConfigError
+from components.mock_records import Registered
 from components.network.network import Network, NetworkSpec
+from components.network.network_spec import NAT_STRATEGIES
 from tests.models.awsx_subnets import LOAD_BALANCER_SUBNET_PREFIXES, SUBNET_PREFIXES, default_subnets
+from tests.models.awsx_vpc import EIP, VPC_COMPONENT, children
 
 
 def network_outputs(mocked, args: NetworkSpec) -> tuple[Any, dict[str, Any]]:
@@ -126,3 +129,29 @@ def test_the_layout_model_gives_awsx_s_own_subnets_for_three_azs() -> None:
     layout = default_subnets("10.0.0.0/16", 3)
     assert [str(s) for s in layout["private"]] == ["10.0.0.0/19", "10.0.64.0/19", "10.0.128.0/19"]
     assert [str(s) for s in layout["public"]] == ["10.0.32.0/20", "10.0.96.0/20", "10.0.160.0/20"]
+
+
+def _elastic_ips(azs: int, nat: str) -> int:
+    """The Elastic IPs awsx allocates in a VPC of ``azs`` AZs (``tests/models/awsx_vpc.py``)."""
+    inputs = {"numberOfAvailabilityZones": azs, "natGateways": {"strategy": nat}}
+    component = Registered(VPC_COMPONENT, "vpc", inputs, urn=f"urn:pulumi:dev::p::{VPC_COMPONENT}::vpc")
+    return sum(1 for r in children(component) if r.type == EIP)
+
+
+@pytest.mark.parametrize("quota", [0, 1, 4, 5, 6])
+@pytest.mark.parametrize("nat", NAT_STRATEGIES)
+@pytest.mark.parametrize("azs", range(2, 7))
+def test_a_new_vpc_is_refused_exactly_when_its_nat_gateways_take_more_elastic_ips_than_the_quota(
+    azs: int, nat: str, quota: int
+) -> None:
+    taken = _elastic_ips(azs, nat)
+    try:
+        spec = NetworkSpec(mode="new", availability_zones=azs, nat_strategy=nat, elastic_ip_quota=quota)
+    except ConfigError as error:
+        assert taken > quota
+        assert (error.key, error.value) == ("NetworkSpec.nat_strategy", nat)
+        assert f"{taken} NAT gateways" in error.allowed and "NetworkSpec.elastic_ip_quota" in error.allowed
+        assert "NetworkSpec.availability_zones" in error.allowed
+    else:
+        assert taken <= quota
+        assert spec.nat_gateways == taken
