@@ -23,6 +23,8 @@ RECOMMENDED_LOAD_BALANCER_SUBNET = 27
 #: ``aws.ec2.Eip`` per NAT gateway it creates (pulumi-awsx awsx/ec2/vpc.ts); EC2 refuses the address past
 #: the quota (AddressLimitExceeded) halfway through the VPC's creation.
 DEFAULT_ELASTIC_IP_QUOTA = 5
+#: ECS's "limit of 16 subnets that can be specified" (botocore ecs ``AwsVpcConfiguration.subnets``).
+MAX_TASK_SUBNETS = 16
 
 
 def public_subnet_prefix(vpc_prefix: int, azs: int) -> int:
@@ -54,7 +56,8 @@ class NetworkSpec:
     public_subnet_ids: tuple[str, ...] = ()
     """Existing public subnets for the load balancer, two or more AZs (mode ``existing``). Default empty."""
     task_subnet_ids: tuple[str, ...] = ()
-    """Existing private subnets for tasks; empty puts tasks in the public subnets with a public IP. Default empty."""
+    """Existing private subnets for tasks, at most 16; empty puts tasks in the public subnets with a public IP.
+    Default empty."""
     elastic_ip_quota: int = DEFAULT_ELASTIC_IP_QUOTA
     """Elastic IP addresses per Region the account allows (the Amazon VPC quota, default 5, adjustable): a new
     VPC's NAT gateways take one each. Default 5."""
@@ -98,11 +101,14 @@ class NetworkSpec:
             raise ConfigError(
                 "NetworkSpec.vpc_id", self.vpc_id, "a VPC ID such as vpc-0abc1234 when NetworkSpec.mode is existing"
             )
-        if len(self.public_subnet_ids) < 2:
+        # aws_lb.subnets is a set (terraform-provider-aws internal/service/elbv2/load_balancer.go, TypeSet): a
+        # repeated ID collapses, and ELB wants "subnets from at least two Availability Zones" (botocore elbv2
+        # CreateLoadBalancerInput.Subnets). A task subnet named twice is the same mistake, refused alike.
+        if len(set(self.public_subnet_ids)) < 2:
             raise ConfigError(
                 "NetworkSpec.public_subnet_ids",
                 list(self.public_subnet_ids),
-                "two or more subnet IDs in different AZs",
+                "two or more distinct subnet IDs, in different AZs",
             )
         for key, subnets in (
             ("NetworkSpec.public_subnet_ids", self.public_subnet_ids),
@@ -111,6 +117,18 @@ class NetworkSpec:
             for subnet in subnets:
                 if not subnet.startswith("subnet-"):
                     raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")
+            if len(set(subnets)) != len(subnets):
+                raise ConfigError(key, list(subnets), "each subnet ID once")
+        # The tasks' subnets, or the public ones when none are given, go to AwsVpcConfiguration.subnets.
+        subnets = self.task_subnet_ids or self.public_subnet_ids
+        if len(subnets) > MAX_TASK_SUBNETS:
+            key = "NetworkSpec.task_subnet_ids" if self.task_subnet_ids else "NetworkSpec.public_subnet_ids"
+            raise ConfigError(
+                key,
+                list(subnets),
+                f"at most {MAX_TASK_SUBNETS} subnet IDs: the tasks run in them, and ECS takes at most "
+                f'{MAX_TASK_SUBNETS} ("There\'s a limit of 16 subnets that can be specified", AwsVpcConfiguration)',
+            )
 
     @property
     def nat_gateways(self) -> int:
