@@ -22,7 +22,7 @@ from tests.models.subnet_capacity import RESERVED, deployment_peak, task_capacit
 
 def test_botocore_still_says_aws_keeps_five_addresses_of_each_subnet() -> None:
     service, operation, says = RESERVED
-    documentation = botocore_service(service).operation_model(operation).documentation
+    documentation = str(botocore_service(service).operation_model(operation).documentation)
     assert says in " ".join(documentation.split())
 
 
