@@ -38,6 +38,7 @@ from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
 from components.naming import account_unique
 from components.network.network_spec import NetworkSpec
+from components.network.subnet_capacity import check_task_addresses
 from components.observability.alarm_rules import Alarms
 from components.observability.unhealthy_window import check_grace_period
 from components.secrets_key import check_deployer_role_arn
@@ -201,13 +202,14 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("accessLogRetentionDays", "integer", FROM_SPEC, "Days access logs are kept (1-3650).", ("LoadBalancerSpec.access_log_retention_days",)),
     ConfigKey("deletionProtection", "boolean", FROM_SPEC, "Load-balancer deletion protection: until it is turned off and applied, pulumi destroy fails at the load balancer, after deleting what depends on it (the service and its scaling, listeners and rules, alarms, dashboard, DNS alias), and stops there with the rest standing, the VPC's NAT gateways too (README, 7. Destroy). Also keeps the access-log bucket: turning accessLogs off leaves it in AWS, expiring its logs.", ("LoadBalancerSpec.deletion_protection",)),
     ConfigKey("idleTimeoutSeconds", "integer", FROM_SPEC, "Load-balancer idle timeout (1-4000 s). The app's keep-alive is above 4000 s whatever it is, so a change rolls no task and the running tasks never close a connection the load balancer may reuse.", ("LoadBalancerSpec.idle_timeout_seconds",)),
-    ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets). Chosen for good at the first deploy: another value (or another vpcCidr or vpcId) cannot be applied to a deployed stack, whose load balancer stays in its VPC; destroy the stack and deploy it again.", ("NetworkSpec.mode",)),
-    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24; /23 or larger with 5 or 6 availabilityZones, as EC2 creates subnets of /28 or larger; ELB recommends /27 public subnets for the load balancer: /24 with 2 AZs, /23 with 3 or 4, /22 with 5 or 6, or larger, and the plan warns below).", ("NetworkSpec.vpc_cidr",)),
+    ConfigKey("vpc", "string", FROM_SPEC, "Networking: default (the default VPC), new (an awsx VPC) or existing (vpcId and subnets). Chosen for good at the first deploy: another value (or another vpcCidr or vpcId) cannot be applied to a deployed stack, whose load balancer stays in its VPC; destroy the stack and deploy it again. Only a new VPC's addresses are held to the task counts (vpcCidr): a default or existing VPC's free addresses are known to AWS alone, and a deployment short of them leaves tasks unplaced.", ("NetworkSpec.mode",)),
+    ConfigKey("vpcCidr", "string", FROM_SPEC, "CIDR of a new VPC (/16 to /24; /23 or larger with 5 or 6 availabilityZones, as EC2 creates subnets of /28 or larger; ELB recommends /27 public subnets for the load balancer: /24 with 2 AZs, /23 with 3 or 4, /22 with 5 or 6, or larger, and the plan warns below). Its task subnets must hold a deployment's peak, one address a task: maxPercent of desiredCount (of maxCount with autoscaling), twice it with a shifting deploymentStrategy, within all task subnets together, less 5 addresses a subnet (8 more where natStrategy None shares them with the load balancer).", ("NetworkSpec.vpc_cidr",)),
     ConfigKey("availabilityZones", "integer", FROM_SPEC, "Availability zones of a new VPC (2-6). A deployed stack takes only 3 <-> 4 or 5 <-> 6 (each AZ keeps its subnets); any other change resizes subnets EC2 cannot replace in place (plan --diff: cannot be applied): destroy the stack and deploy it again. At most 2 in us-west-1 and cn-north-1 and 3 in ap-northeast-1, where Fargate runs in some AZs only (README, Regions where Fargate runs in some AZs).", ("NetworkSpec.availability_zones",)),
-    ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz.", ("NetworkSpec.nat_strategy",)),
+    ConfigKey("natStrategy", "string", FROM_SPEC, "NAT gateways of a new VPC: None (tasks in public subnets), Single or OnePerAz (one per AZ). Each takes an Elastic IP address: at most elasticIpQuota.", ("NetworkSpec.nat_strategy",)),
+    ConfigKey("elasticIpQuota", "integer", FROM_SPEC, "Elastic IP addresses a new VPC's NAT gateways may take (0 or more): the Amazon VPC quota 'Elastic IP addresses per Region', default 5, adjustable, less the addresses the Region already holds. natStrategy OnePerAz with more availabilityZones than this is refused; set it only after raising the quota in Service Quotas.", ("NetworkSpec.elastic_ip_quota",)),
     ConfigKey("vpcId", "string", FROM_SPEC, "Existing VPC ID (vpc: existing).", ("NetworkSpec.vpc_id",)),
-    ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, in two or more AZs (vpc: existing).", ("NetworkSpec.public_subnet_ids",)),
-    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks; empty runs tasks in the public subnets with a public IP. They need a NAT route, or VPC endpoints for ECR (ecr.api, ecr.dkr), S3 (gateway), CloudWatch Logs and, with secrets, SSM, Secrets Manager and KMS: tasks pull, log and read secrets through them.", ("NetworkSpec.task_subnet_ids",)),
+    ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, each ID once, in two or more AZs (vpc: existing).", ("NetworkSpec.public_subnet_ids",)),
+    ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks, each ID once, at most 16 (ECS's limit); empty runs tasks in the public subnets with a public IP. They need a NAT route, or VPC endpoints for ECR (ecr.api, ecr.dkr), S3 (gateway), CloudWatch Logs and, with secrets, SSM, Secrets Manager and KMS: tasks pull, log and read secrets through them; with enableExecuteCommand also ssmmessages (ECS guide, VPC endpoints: Session Manager), and KMS with execKmsKeyArn. Interface endpoints with private DNS need the VPC's enableDnsSupport and enableDnsHostnames on (EC2 CreateVpcEndpoint, PrivateDnsEnabled). Their free addresses must hold a deployment's peak (one a task), which nothing checks before a deploy.", ("NetworkSpec.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101.", ("estimate.rates",)),
     ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so.", ("stack_shape.default_vpc_azs",)),
 )  # fmt: skip
@@ -907,6 +909,7 @@ def load_settings(
                 vpc_id=r.string("vpcId"),
                 public_subnet_ids=r.array("publicSubnetIds"),
                 task_subnet_ids=r.array("taskSubnetIds"),
+                elastic_ip_quota=r.integer("elasticIpQuota"),
                 region=region or "",
             ),
             NetworkSpec,
@@ -935,6 +938,8 @@ def load_settings(
     # CloudWatch's day bounds the same keys less tightly: after the 45 minutes, whose bound is the one a
     # mistake is told (a later error naming a failed key is skipped, ``_Reader.part``).
     r.part(lambda: check_grace_period(settings.service, alarms=settings.alarms is not None), lambda: None)
+    # A new VPC's task subnets hold a deployment's peak, one address a task: the counts are the service's.
+    r.part(lambda: check_task_addresses(settings.network, settings.service), lambda: None)
     _in_partition(r, region)
     # The provider passes default tags on unchecked: AWS would refuse them at the first create, after the push.
     default_tags = _default_tags(others or {})

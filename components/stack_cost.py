@@ -243,7 +243,7 @@ def stack_shape(
     assumed = False
     if network.mode == "new":
         azs = network.availability_zones
-        nat = {"None": 0, "Single": 1, "OnePerAz": azs}[network.nat_strategy]
+        nat = network.nat_gateways
         public_tasks = service.desired_count if nat == 0 else 0
     elif network.mode == "existing":
         azs, nat = len(network.public_subnet_ids), 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .. import validation as check
 from ..cidrs import ipv4_cidrs
-from ..errors import ConfigError
+from ..errors import INT32_MAX, ConfigError
 from .fargate_zones import fargate_zone_ids
 
 VPC_MODES = ("default", "new", "existing")
@@ -20,6 +20,12 @@ SMALLEST_SUBNET = 28
 #: subnet ... has a CIDR block with at least a /27 bitmask ... and has at least 8 free IP addresses" (a /28
 #: has 11; tasks without NAT share them too). A recommendation: a /28 deploys, and 0.4.0 stacks have them.
 RECOMMENDED_LOAD_BALANCER_SUBNET = 27
+#: Amazon VPC quotas, "Elastic IP addresses per Region": default 5, adjustable. awsx allocates one
+#: ``aws.ec2.Eip`` per NAT gateway it creates (pulumi-awsx awsx/ec2/vpc.ts); EC2 refuses the address past
+#: the quota (AddressLimitExceeded) halfway through the VPC's creation.
+DEFAULT_ELASTIC_IP_QUOTA = 5
+#: ECS's "limit of 16 subnets that can be specified" (botocore ecs ``AwsVpcConfiguration.subnets``).
+MAX_TASK_SUBNETS = 16
 
 
 def public_subnet_prefix(vpc_prefix: int, azs: int) -> int:
@@ -51,7 +57,11 @@ class NetworkSpec:
     public_subnet_ids: tuple[str, ...] = ()
     """Existing public subnets for the load balancer, two or more AZs (mode ``existing``). Default empty."""
     task_subnet_ids: tuple[str, ...] = ()
-    """Existing private subnets for tasks; empty puts tasks in the public subnets with a public IP. Default empty."""
+    """Existing private subnets for tasks, at most 16; empty puts tasks in the public subnets with a public IP.
+    Default empty."""
+    elastic_ip_quota: int = DEFAULT_ELASTIC_IP_QUOTA
+    """Elastic IP addresses per Region the account allows (the Amazon VPC quota, default 5, adjustable): a new
+    VPC's NAT gateways take one each. Default 5."""
     region: str = ""
     """The stack's AWS region, when known: where Fargate runs in some AZs only (``fargate_zones``), a new VPC
     takes no more AZs than those and the default VPC's tasks keep to them. Default empty (not known)."""
@@ -59,45 +69,86 @@ class NetworkSpec:
     def __post_init__(self) -> None:
         check.one_of("NetworkSpec.mode", self.mode, VPC_MODES)
         if self.mode == "new":
-            ipv4_cidrs("NetworkSpec.vpc_cidr", [self.vpc_cidr])
-            if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
-                raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
-            check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)
-            if self._public_prefix > SMALLEST_SUBNET:
-                raise ConfigError(
-                    "NetworkSpec.vpc_cidr",
-                    self.vpc_cidr,
-                    f"/{largest_vpc_prefix(SMALLEST_SUBNET, self.availability_zones)} or larger with "
-                    f"{self.availability_zones} AZs: each AZ's public subnet would be a /{self._public_prefix}, "
-                    f"and EC2 creates subnets of /16 to /{SMALLEST_SUBNET}",
-                )
-            check.one_of("NetworkSpec.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
-            if self.fargate_zone_ids and self.availability_zones > len(self.fargate_zone_ids):
-                raise ConfigError(
-                    "NetworkSpec.availability_zones",
-                    self.availability_zones,
-                    f"at most {len(self.fargate_zone_ids)} in {self.region}, where Fargate runs tasks only in the AZs "
-                    f"{', '.join(self.fargate_zone_ids)} (ECS Developer Guide, Supported Regions for Amazon ECS on "
-                    "AWS Fargate)",
-                )
+            self._check_new()
         elif self.mode == "existing":
-            if not self.vpc_id.startswith("vpc-"):
-                raise ConfigError(
-                    "NetworkSpec.vpc_id", self.vpc_id, "a VPC ID such as vpc-0abc1234 when NetworkSpec.mode is existing"
-                )
-            if len(self.public_subnet_ids) < 2:
-                raise ConfigError(
-                    "NetworkSpec.public_subnet_ids",
-                    list(self.public_subnet_ids),
-                    "two or more subnet IDs in different AZs",
-                )
-            for key, subnets in (
-                ("NetworkSpec.public_subnet_ids", self.public_subnet_ids),
-                ("NetworkSpec.task_subnet_ids", self.task_subnet_ids),
-            ):
-                for subnet in subnets:
-                    if not subnet.startswith("subnet-"):
-                        raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")
+            self._check_existing()
+
+    def _check_new(self) -> None:
+        ipv4_cidrs("NetworkSpec.vpc_cidr", [self.vpc_cidr])
+        if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
+            raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
+        check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)
+        if self._public_prefix > SMALLEST_SUBNET:
+            raise ConfigError(
+                "NetworkSpec.vpc_cidr",
+                self.vpc_cidr,
+                f"/{largest_vpc_prefix(SMALLEST_SUBNET, self.availability_zones)} or larger with "
+                f"{self.availability_zones} AZs: each AZ's public subnet would be a /{self._public_prefix}, "
+                f"and EC2 creates subnets of /16 to /{SMALLEST_SUBNET}",
+            )
+        check.one_of("NetworkSpec.nat_strategy", self.nat_strategy, NAT_STRATEGIES)
+        if self.fargate_zone_ids and self.availability_zones > len(self.fargate_zone_ids):
+            raise ConfigError(
+                "NetworkSpec.availability_zones",
+                self.availability_zones,
+                f"at most {len(self.fargate_zone_ids)} in {self.region}, where Fargate runs tasks only in the AZs "
+                f"{', '.join(self.fargate_zone_ids)} (ECS Developer Guide, Supported Regions for Amazon ECS on "
+                "AWS Fargate)",
+            )
+        check.int_in_range("NetworkSpec.elastic_ip_quota", self.elastic_ip_quota, 0, INT32_MAX)
+        if self.nat_gateways > self.elastic_ip_quota:
+            fewer = "Single (one NAT gateway) or None" if self.nat_gateways > 1 else "None"
+            raise ConfigError(
+                "NetworkSpec.nat_strategy",
+                self.nat_strategy,
+                f"{fewer}: with NetworkSpec.availability_zones {self.availability_zones} it creates "
+                f"{self.nat_gateways} NAT gateways, each with an Elastic IP address, over the "
+                f"NetworkSpec.elastic_ip_quota of {self.elastic_ip_quota} (the Amazon VPC quota 'Elastic IP "
+                "addresses per Region', default 5, adjustable, less the addresses the Region already holds: "
+                "raise it in Service Quotas, then set NetworkSpec.elastic_ip_quota to match)",
+            )
+
+    def _check_existing(self) -> None:
+        if not self.vpc_id.startswith("vpc-"):
+            raise ConfigError(
+                "NetworkSpec.vpc_id", self.vpc_id, "a VPC ID such as vpc-0abc1234 when NetworkSpec.mode is existing"
+            )
+        # aws_lb.subnets is a set (terraform-provider-aws internal/service/elbv2/load_balancer.go, TypeSet): a
+        # repeated ID collapses, and ELB wants "subnets from at least two Availability Zones" (botocore elbv2
+        # CreateLoadBalancerInput.Subnets). A task subnet named twice is the same mistake, refused alike.
+        if len(set(self.public_subnet_ids)) < 2:
+            raise ConfigError(
+                "NetworkSpec.public_subnet_ids",
+                list(self.public_subnet_ids),
+                "two or more distinct subnet IDs, in different AZs",
+            )
+        for key, subnets in (
+            ("NetworkSpec.public_subnet_ids", self.public_subnet_ids),
+            ("NetworkSpec.task_subnet_ids", self.task_subnet_ids),
+        ):
+            for subnet in subnets:
+                if not subnet.startswith("subnet-"):
+                    raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")
+            if len(set(subnets)) != len(subnets):
+                raise ConfigError(key, list(subnets), "each subnet ID once")
+        # The tasks' subnets, or the public ones when none are given, go to AwsVpcConfiguration.subnets.
+        subnets = self.task_subnet_ids or self.public_subnet_ids
+        if len(subnets) > MAX_TASK_SUBNETS:
+            key = "NetworkSpec.task_subnet_ids" if self.task_subnet_ids else "NetworkSpec.public_subnet_ids"
+            raise ConfigError(
+                key,
+                list(subnets),
+                f"at most {MAX_TASK_SUBNETS} subnet IDs: the tasks run in them, and ECS takes at most "
+                f'{MAX_TASK_SUBNETS} ("There\'s a limit of 16 subnets that can be specified", AwsVpcConfiguration)',
+            )
+
+    @property
+    def nat_gateways(self) -> int:
+        """NAT gateways a new VPC gets, each with an Elastic IP: awsx makes one per AZ with ``OnePerAz``, one
+        with ``Single`` (pulumi-awsx awsx/ec2/vpc.ts, ``shouldCreateNatGateway``); 0 for other VPCs."""
+        if self.mode != "new":
+            return 0
+        return {"None": 0, "Single": 1, "OnePerAz": self.availability_zones}[self.nat_strategy]
 
     @property
     def fargate_zone_ids(self) -> tuple[str, ...]:

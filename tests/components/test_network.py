@@ -3,8 +3,13 @@ from typing import Any
 import pytest
 
 from components.errors import ConfigError
+from components.mock_records import Registered
 from components.network.network import Network, NetworkSpec
+from components.network.network_spec import NAT_STRATEGIES
+from tests.models.aws_api import Quote
+from tests.models.aws_contract import ECS_SUBNETS
 from tests.models.awsx_subnets import LOAD_BALANCER_SUBNET_PREFIXES, SUBNET_PREFIXES, default_subnets
+from tests.models.awsx_vpc import EIP, VPC_COMPONENT, children
 
 
 def network_outputs(mocked, args: NetworkSpec) -> tuple[Any, dict[str, Any]]:
@@ -126,3 +131,76 @@ def test_the_layout_model_gives_awsx_s_own_subnets_for_three_azs() -> None:
     layout = default_subnets("10.0.0.0/16", 3)
     assert [str(s) for s in layout["private"]] == ["10.0.0.0/19", "10.0.64.0/19", "10.0.128.0/19"]
     assert [str(s) for s in layout["public"]] == ["10.0.32.0/20", "10.0.96.0/20", "10.0.160.0/20"]
+
+
+def _elastic_ips(azs: int, nat: str) -> int:
+    """The Elastic IPs awsx allocates in a VPC of ``azs`` AZs (``tests/models/awsx_vpc.py``)."""
+    inputs = {"numberOfAvailabilityZones": azs, "natGateways": {"strategy": nat}}
+    component = Registered(VPC_COMPONENT, "vpc", inputs, urn=f"urn:pulumi:dev::p::{VPC_COMPONENT}::vpc")
+    return sum(1 for r in children(component) if r.type == EIP)
+
+
+@pytest.mark.parametrize("quota", [0, 1, 4, 5, 6])
+@pytest.mark.parametrize("nat", NAT_STRATEGIES)
+@pytest.mark.parametrize("azs", range(2, 7))
+def test_a_new_vpc_is_refused_exactly_when_its_nat_gateways_take_more_elastic_ips_than_the_quota(
+    azs: int, nat: str, quota: int
+) -> None:
+    taken = _elastic_ips(azs, nat)
+    try:
+        spec = NetworkSpec(mode="new", availability_zones=azs, nat_strategy=nat, elastic_ip_quota=quota)
+    except ConfigError as error:
+        assert taken > quota
+        assert (error.key, error.value) == ("NetworkSpec.nat_strategy", nat)
+        assert f"{taken} NAT gateways" in error.allowed and "NetworkSpec.elastic_ip_quota" in error.allowed
+        assert "NetworkSpec.availability_zones" in error.allowed
+    else:
+        assert taken <= quota
+        assert spec.nat_gateways == taken
+
+
+def _existing(public: int | tuple[str, ...], tasks: int | tuple[str, ...] = ()) -> dict[str, Any]:
+    """An existing VPC's keywords, with ``public`` and ``tasks`` subnets (counts of distinct IDs, or IDs)."""
+    ids = {name: tuple(f"subnet-{name}{i}" for i in range(n)) if isinstance(n, int) else n
+           for name, n in (("p", public), ("t", tasks))}  # fmt: skip
+    return {"mode": "existing", "vpc_id": "vpc-1", "public_subnet_ids": ids["p"], "task_subnet_ids": ids["t"]}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        (_existing(("subnet-a", "subnet-a")), "NetworkSpec.public_subnet_ids"),
+        (_existing(("subnet-a", "subnet-b", "subnet-a")), "NetworkSpec.public_subnet_ids"),
+        (_existing(2, ("subnet-t", "subnet-t")), "NetworkSpec.task_subnet_ids"),
+    ],
+    ids=["one-public-subnet-twice", "a-third-public-subnet-repeated", "a-task-subnet-twice"],
+)
+def test_a_subnet_id_given_twice_is_refused_as_the_provider_would_collapse_it(kwargs: dict, key: str) -> None:
+    """aws_lb.subnets is a set (terraform-provider-aws elbv2/load_balancer.go): two IDs that are one subnet
+    leave ELB one AZ, which it refuses."""
+    with pytest.raises(ConfigError) as error:
+        NetworkSpec(**kwargs)
+    assert error.value.key == key
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        (_existing(2, 16), ""),
+        (_existing(2, 17), "NetworkSpec.task_subnet_ids"),
+        (_existing(16), ""),
+        (_existing(17), "NetworkSpec.public_subnet_ids"),
+        (_existing(17, 2), ""),
+    ],
+    ids=["16-task", "17-task", "16-public-for-tasks", "17-public-for-tasks", "17-public-2-task"],
+)
+def test_the_subnets_tasks_run_in_are_held_to_ecs_s_limit_of_16(kwargs: dict, key: str) -> None:
+    tasks = kwargs["task_subnet_ids"] or kwargs["public_subnet_ids"]
+    assert bool(ECS_SUBNETS.problems(list(tasks))) == bool(key)
+    if not key:
+        NetworkSpec(**kwargs)
+        return
+    with pytest.raises(ConfigError) as error:
+        NetworkSpec(**kwargs)
+    assert isinstance(ECS_SUBNETS.cited, Quote)
+    assert error.value.key == key and ECS_SUBNETS.cited.says.rstrip(".") in error.value.allowed

@@ -144,6 +144,7 @@ ADMITS: dict[str, tuple[dict[str, str], str]] = {
         {"taskEgressPorts": json.dumps(["443", *(str(port) for port in range(1000, 1060))])},
         "61",
     ),
+    "elasticIpQuota": (NEW | {"natStrategy": "OnePerAz", "availabilityZones": "6", "vpcCidr": "10.0.0.0/16"}, "6"),
 }
 
 
