@@ -3,7 +3,10 @@ costs. Canary, linear and blue/green run the old and the new revision side by si
 full desired count) for the shift and the bake; a rolling one runs up to ``maxPercent``.
 
 With autoscaling the desired count a deployment starts from is the scaler's, up to ``maxCount``: the
-peak is taken at ``max(desiredCount, maxCount)``, what the account's Fargate quotas must hold.
+peak is taken at ``max(desiredCount, maxCount)``. Service Quotas counts the two capacity providers
+apart ("Fargate On-Demand vCPU resource count" and "Fargate Spot vCPU resource count", AWS General
+Reference, "Amazon ECS endpoints and quotas"): the peak's ``on_demand`` tasks times the task's vCPU must
+fit the first, its ``spot`` tasks the second.
 
 Where ECS places the new revision's tasks is not verified on AWS: the capacity-provider strategy's base
 may apply to the service's running tasks as a whole (then the green revision lands all on Spot, and once

@@ -24,6 +24,7 @@ from .cost import (
 from .network.network_spec import NetworkSpec
 from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
 from .observability.container_insights_metrics import metric_count
+from .service.request_metric import metrics_read
 from .service.service_spec import ServiceSpec
 
 
@@ -283,7 +284,7 @@ def _alarm_metrics(service: ServiceSpec, alarms: Alarms | None) -> int:
     """The alarm metrics CloudWatch bills (pricing page, "Alarms": "per alarm metric"): the 5xx ratio reads
     two, the below-desired alarm the desired count and each provider's running tasks; a traffic-shifting
     deployment's second target group is watched again; each target-tracking policy adds its own, whose
-    alarms read both groups' request counts for a shifting service's requests (``request_metric``)."""
+    alarms read both groups' requests and healthy targets for a shifting service's (``request_metric``)."""
     deployment = service.route.deployment if service.route is not None else None
     count = 0
     if alarms:
@@ -295,5 +296,5 @@ def _alarm_metrics(service: ServiceSpec, alarms: Alarms | None) -> int:
         targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
         count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)
         if autoscaling.requests_per_target is not None and deployment is not None and deployment.shifts_traffic:
-            count += ALARMS_PER_TARGET_TRACKING_POLICY
+            count += ALARMS_PER_TARGET_TRACKING_POLICY * (metrics_read(2) - 1)
     return count

@@ -286,14 +286,14 @@ class FargateService(pulumi.ComponentResource):
 
     def _autoscaling(self, service: aws.ecs.Service, route: ServiceRoute | None) -> ServiceAutoscaling | None:
         """Application Auto Scaling between the min and max (``ServiceAutoscaling``), requests on the route's."""
-        scaling = self._args.spec.autoscaling
-        if scaling is None:
+        if (scaling := self._args.spec.autoscaling) is None:
             return None
+        balancer = self._args.route.load_balancer_arn_suffix if self._args.route else None
         return ServiceAutoscaling(
             f"{self._name}-scaling",
             ServiceAutoscalingArgs(
                 scaling=scaling, cluster_name=self.cluster_name, service_name=service.name,
-                alb_resource_label=route.resource_label if route else None,
+                alb_resource_label=route.resource_label if route else None, alb_load_balancer=balancer,
                 alb_target_groups=route.target_group_arn_suffixes if route else (),
             ),
             self._child,

@@ -32,7 +32,11 @@ class ServiceAutoscalingArgs:
     Default None (then ``requests_per_target`` must be None)."""
     alb_target_groups: Sequence[pulumi.Input[str]] = ()
     """The ARN suffixes of the route's target groups: with two (a traffic-shifting route), requests per
-    target are read from both (``request_metric``), since the traffic may be on either. Default ()."""
+    target are the requests of both over the healthy targets of both (``request_metric``), since the
+    traffic may be on either and both revisions run during a shift. Default ()."""
+    alb_load_balancer: pulumi.Input[str] | None = None
+    """The load balancer's ARN suffix, a dimension of the metrics read from two target groups. Default None
+    (then ``alb_target_groups`` has at most one)."""
 
 
 class ServiceAutoscaling(pulumi.ComponentResource):
@@ -99,14 +103,16 @@ class ServiceAutoscaling(pulumi.ComponentResource):
             if value is None:
                 continue
             # ALB requests are counted per target group, which the resource label names; after a shifting
-            # deployment the traffic may be on the other group, so then both are read (request_metric).
+            # deployment the traffic may be on the other group, and during one both revisions run, so then
+            # both groups' requests and healthy targets are read (request_metric).
             tracking: aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgsDict = {
                 "target_value": float(value),
                 "scale_in_cooldown": scaling.scale_in_cooldown_seconds,
                 "scale_out_cooldown": scaling.scale_out_cooldown_seconds,
             }
             if role == "requests" and len(args.alb_target_groups) > 1:
-                tracking["customized_metric_specification"] = {"metrics": request_count_queries(args.alb_target_groups)}
+                queries = request_count_queries(args.alb_load_balancer, args.alb_target_groups)
+                tracking["customized_metric_specification"] = {"metrics": queries}
             else:
                 tracking["predefined_metric_specification"] = {
                     "predefined_metric_type": metric,

@@ -1,8 +1,10 @@
 """Requests per target of a service whose deployments shift traffic (canary, linear, blue/green): ECS swaps
 its two target groups after each deployment, so the requests policy must read the load on whichever group
 holds the traffic, or it reads no data and does not scale ("A target tracking scaling policy does not
-perform scaling when the specified metric has insufficient data", ECS Developer Guide). Played on ELB's
-metrics and Application Auto Scaling's target tracking as ``tests/models/target_tracking.py`` models them.
+perform scaling when the specified metric has insufficient data", ECS Developer Guide); and during a shift
+both revisions run, and target tracking scales from the running count, so the load must be per running
+task. Played on ELB's metrics and Application Auto Scaling's target tracking as
+``tests/models/target_tracking.py`` models them.
 """
 
 import re
@@ -15,7 +17,7 @@ from components.observability.alarm_rules import Alarms
 from components.service.autoscaling_rules import Autoscaling
 from tests.components.builders import CANARY, LB_SUFFIX, service
 from tests.models.cloudwatch import MetricId
-from tests.models.target_tracking import policy_value, request_metrics, settle
+from tests.models.target_tracking import STATISTICS, policy_value, request_metrics, settle
 from tools.offline import RecordingMocks
 
 POLICY = "aws:appautoscaling/policy:Policy"
@@ -24,6 +26,7 @@ SCALING = Autoscaling(min_count=2, max_count=10, cpu_target_percent=None, reques
 #: TargetTrackingMetricDataQuery.Id (botocore application-autoscaling 2016-02-06): "The valid characters are
 #: letters, numbers, and underscores. The first character must be a lowercase letter."
 QUERY_ID = re.compile(r"[a-z][A-Za-z0-9_]*")
+Metrics = dict[MetricId, float]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +52,7 @@ def groups(mocks: RecordingMocks) -> tuple[str, ...]:
     return tuple(suffix for _, suffix in registered)
 
 
-def serving(group: str, requests: float) -> Callable[[int], dict[MetricId, float]]:
+def serving(group: str, requests: float) -> Callable[[int], Metrics]:
     """A minute's metrics at each task count with every task and request on ``group`` (the other group
     has no targets: ECS scaled the previous revision to zero)."""
     return lambda tasks: request_metrics(LB_SUFFIX, {group: (requests, tasks)})
@@ -69,12 +72,50 @@ def test_before_any_deployment_it_reads_the_production_group(shifting: Recording
     assert settle(requests_policy(shifting), serving(production, 6000), 2, 2, 10) == 6
 
 
-def test_during_a_shift_each_revision_runs_the_full_count_and_the_two_shares_add_up_to_the_load_per_task(
+def shifting_traffic(production: str, alternate: str, requests: float, moved: float) -> Callable[[int], Metrics]:
+    """A minute's metrics at each desired count during a shift: both revisions run that many tasks, the
+    new one (on ``alternate``) taking the ``moved`` share of the requests."""
+    return lambda tasks: request_metrics(
+        LB_SUFFIX, {production: (requests * (1 - moved), tasks), alternate: (requests * moved, tasks)}
+    )
+
+
+def test_during_a_shift_the_policy_reads_the_requests_over_the_healthy_targets_of_both_revisions(
     shifting: RecordingMocks,
 ) -> None:
     production, alternate = groups(shifting)
-    minute = request_metrics(LB_SUFFIX, {production: (5400, 3), alternate: (600, 3)})
-    assert policy_value(requests_policy(shifting), minute) == 2000
+    assert policy_value(requests_policy(shifting), shifting_traffic(production, alternate, 6000, 0.1)(3)) == 1000
+
+
+@pytest.mark.parametrize("moved", [0.1, 0.5, 0.9, 1.0])
+@pytest.mark.parametrize("start", [2, 6])
+def test_during_a_shift_it_settles_at_the_count_it_settles_at_between_deployments_for_the_same_requests(
+    shifting: RecordingMocks, moved: float, start: int
+) -> None:
+    production, alternate = groups(shifting)
+    policy = requests_policy(shifting)
+    between = settle(policy, serving(production, 6000), start, 2, 20)
+    assert settle(policy, shifting_traffic(production, alternate, 6000, moved), start, 2, 20, deploying=True) == between
+    assert between == 6
+
+
+def test_the_sum_of_each_group_s_requests_per_target_would_ask_for_twice_the_tasks_during_a_shift(
+    shifting: RecordingMocks,
+) -> None:
+    """The policy up to now: the per-target figure of each group is its share over the desired count, so
+    the sum is the load per desired task, and target tracking multiplies it by the running count."""
+    production, alternate = groups(shifting)
+    reads = [
+        {"id": f"group{index}", "returnData": False, "metricStat": {"stat": "Sum", "metric": {
+            "namespace": "AWS/ApplicationELB", "metricName": "RequestCountPerTarget",
+            "dimensions": [{"name": "TargetGroup", "value": group}]}}}
+        for index, group in enumerate((production, alternate))
+    ]  # fmt: skip
+    total = {"id": "requests", "expression": "FILL(group0, 0) + FILL(group1, 0)", "returnData": True}
+    old = {"targetTrackingScalingPolicyConfiguration": {
+        "targetValue": 1000, "customizedMetricSpecification": {"metrics": [*reads, total]}}}  # fmt: skip
+    assert settle(old, serving(production, 6000), 2, 2, 20) == 6
+    assert settle(old, shifting_traffic(production, alternate, 6000, 0.5), 2, 2, 20, deploying=True) == 12
 
 
 def test_the_policy_of_a_single_group_would_read_nothing_once_traffic_moved(shifting: RecordingMocks) -> None:
@@ -100,8 +141,9 @@ def test_the_metric_queries_are_what_application_auto_scaling_takes(shifting: Re
     assert all(("expression" in q) != ("metricStat" in q) for q in queries)
     assert [q["returnData"] for q in queries] == [False] * (len(queries) - 1) + [True]
     assert "expression" in queries[-1]
-    # ELB's RequestCountPerTarget: "The only valid statistic is Sum" (ELB User Guide).
-    assert {q["metricStat"]["stat"] for q in queries if "metricStat" in q} == {"Sum"}
+    # Each metric read with a statistic ELB's guide gives it (the model's table).
+    stats = [(q["metricStat"]["metric"]["metricName"], q["metricStat"]["stat"]) for q in queries if "metricStat" in q]
+    assert stats and all(stat in STATISTICS[name] for name, stat in stats)
 
 
 def test_a_rolling_service_keeps_the_predefined_metric_of_its_one_group(rolling: RecordingMocks) -> None:

@@ -38,6 +38,9 @@ AWS_PUBLISHED: dict[tuple[str, str], tuple[frozenset[str], ...]] = {
     ("AWS/ApplicationELB", "TargetResponseTime"): _ALB_TARGET,
     ("AWS/ApplicationELB", "UnHealthyHostCount"): _ALB_TARGET[1:],
     ("AWS/ApplicationELB", "HealthyHostCount"): _ALB_TARGET[1:],
+    # "You must specify the target group using the TargetGroup dimension" (the same table): "TargetGroup";
+    # "TargetGroup, LoadBalancer".
+    ("AWS/ApplicationELB", "RequestCountPerTarget"): (frozenset({"TargetGroup"}), _ALB_TARGET[1]),
     ("AWS/ECS", "CPUUtilization"): _ECS,
     ("AWS/ECS", "MemoryUtilization"): _ECS,
     # SQS guide "Available CloudWatch metrics for Amazon SQS": the only dimension is QueueName.

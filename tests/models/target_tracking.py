@@ -27,9 +27,19 @@ A predefined ``ALBRequestCountPerTarget`` (Application Auto Scaling ``Predefined
 reads the one target group its ``ResourceLabel`` names, ``app/<lb>/<id>/targetgroup/<tg>/<id>``: ELB's
 ``RequestCountPerTarget`` of dimensions LoadBalancer and TargetGroup. ELB (User Guide, "CloudWatch metrics
 for your Application Load Balancer") publishes ``RequestCountPerTarget`` under the dimensions "TargetGroup"
-and "TargetGroup, LoadBalancer", Sum being the average per target; a group with no registered target has
-no target to count per (the alternate group after a deployment: ECS has scaled the old revision to zero)
-and publishes no datapoint (``request_metrics``).
+and "TargetGroup, LoadBalancer", Sum being the average per target, and a target group's ``RequestCount``
+(statistic Sum) and ``HealthyHostCount`` (Average, Minimum or Maximum: Sum adds the load balancer nodes'
+reports) under "TargetGroup, LoadBalancer" (``cloudwatch.AWS_PUBLISHED``); a query for another statistic
+or dimension set fails here rather than reading nothing. A group with no registered target (the alternate
+group after a deployment: ECS has scaled the old revision to zero) gets no request and has no target to
+count per: the model publishes nothing for it, which ``FILL(m, 0)`` reads as it would a 0.
+
+ECS (Developer Guide, "Automatically scale your Amazon ECS service", considerations): "the actual running
+task count in a service is the value that service auto scaling uses as its starting point, as opposed to
+the desired count"; and "Application Auto Scaling turns off scale-in processes while Amazon ECS deployments
+are in progress" ("Troubleshooting service auto scaling in Amazon ECS"). During a traffic-shifting
+deployment ECS runs the new revision at the desired count beside the old, so ``settle(deploying=True)``
+scales from twice the desired count and never in.
 """
 
 from __future__ import annotations
@@ -39,22 +49,29 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tests.models.cloudwatch import MetricId
+from tests.models.cloudwatch import MetricId, published_by_aws
 
 _SUM = re.compile(r"SUM\(\[([\w, ]+)\]\)")
 _GUARDED_RATIO = re.compile(r"IF\((\w+) >= (\d+), (\w+) / \1, \3\)")
 _FILLED = re.compile(r"FILL\((\w+), 0\)")
 ELB = "AWS/ApplicationELB"
+#: The statistics ELB's guide gives each metric the model publishes ("only valid", "most useful").
+STATISTICS = {"RequestCountPerTarget": {"Sum"}, "RequestCount": {"Sum"},
+              "HealthyHostCount": {"Average", "Minimum", "Maximum"}}  # fmt: skip
 
 
 def request_metrics(load_balancer: str, groups: Mapping[str, tuple[float, int]]) -> dict[MetricId, float]:
-    """A minute of ELB's ``RequestCountPerTarget`` for target groups (ARN suffix -> requests, registered
-    targets), under both dimension sets ELB publishes it with; a group without targets publishes none."""
+    """A minute of ELB's metrics for target groups (ARN suffix -> requests, registered targets, every one
+    healthy): ``RequestCountPerTarget`` under both dimension sets ELB publishes it with, ``RequestCount``
+    and ``HealthyHostCount``; a group without targets publishes none."""
     data: dict[MetricId, float] = {}
     for group, (requests, targets) in groups.items():
         if targets:
-            for dimensions in ({("TargetGroup", group)}, {("TargetGroup", group), ("LoadBalancer", load_balancer)}):
-                data[(ELB, "RequestCountPerTarget", frozenset(dimensions))] = requests / targets
+            both = frozenset({("TargetGroup", group), ("LoadBalancer", load_balancer)})
+            for dimensions in (frozenset({("TargetGroup", group)}), both):
+                data[(ELB, "RequestCountPerTarget", dimensions)] = requests / targets
+            data[(ELB, "RequestCount", both)] = requests
+            data[(ELB, "HealthyHostCount", both)] = targets
     return data
 
 
@@ -79,7 +96,11 @@ def metric_value(queries: list[dict[str, Any]], data: Mapping[MetricId, float]) 
     def value(query_id: str) -> float | None:
         query = by_id[query_id]
         if "metricStat" in query:
-            return data.get(queried_metric(query))
+            metric = queried_metric(query)
+            if metric[0] == ELB:
+                assert query["metricStat"]["stat"] in STATISTICS[metric[1]], query
+                assert published_by_aws(metric, container_insights=False), metric
+            return data.get(metric)
         expression = query["expression"]
         if match := _SUM.fullmatch(expression):
             parts = [value(part.strip()) for part in match[1].split(",")]
@@ -125,15 +146,21 @@ def settle(
     start: int,
     min_count: int,
     max_count: int,
+    *,
+    deploying: bool = False,
 ) -> int:
-    """The capacity a target-tracking ``policy`` (recorded inputs) comes to rest at from ``start``, the
-    metrics at each capacity given by ``data_at``."""
+    """The capacity (desired count) a target-tracking ``policy`` (recorded inputs) comes to rest at from
+    ``start``, the metrics at each capacity given by ``data_at``; ``deploying``: during a traffic-shifting
+    deployment, both revisions running at the desired count and scale-in off."""
     target = policy["targetTrackingScalingPolicyConfiguration"]["targetValue"]
     capacity = start
     for _ in range(64):
         value = policy_value(policy, data_at(capacity))
         assert value is not None, "every metric the policy reads has a datapoint"
-        following = next_capacity(capacity, value, target, min_count, max_count)
+        running = 2 * capacity if deploying else capacity
+        following = next_capacity(running, value, target, min_count, max_count)
+        if deploying:
+            following = max(following, capacity)
         if following == capacity:
             return capacity
         capacity = following

@@ -86,8 +86,8 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
     # Billed per metric an alarm reads: 9 of ours (the 5xx ratio reads 2, below-desired 3; the load
     # balancer's 5xx and the silent counter's one each) and the canary's second target group's 5xx,
     # unhealthy and response-time alarms: 16; 2 one-metric alarms for the CPU policy, and 2 reading both
-    # target groups' request counts for the requests policy.
-    assert lines["alarms"] == (22, 2.20)
+    # target groups' request counts and healthy targets (4 metrics) for the requests policy.
+    assert lines["alarms"] == (26, 2.60)
     tracking = [
         p for p in run.mocks.inputs_of("aws:appautoscaling/policy:Policy") if p["policyType"] == "TargetTrackingScaling"
     ]
@@ -96,7 +96,7 @@ def test_the_prod_estimate_prices_the_whole_stack_line_by_line() -> None:
         for alarm in run.mocks.inputs_of("aws:cloudwatch/metricAlarm:MetricAlarm")
         for metric in alarm_metrics(alarm)
     ]
-    assert len(read) + ALARMS_PER_TARGET_TRACKING_POLICY * sum(map(metrics_read, tracking)) == 22
+    assert len(read) + ALARMS_PER_TARGET_TRACKING_POLICY * sum(map(metrics_read, tracking)) == 26
     assert lines["dashboards"] == (1, 3.00)
     assert lines["custom metrics"] == (4, 1.20)  # Spot count, desired, running on FARGATE and on FARGATE_SPOT
     assert len(published_metrics(run.mocks)) == 4

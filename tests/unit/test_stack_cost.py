@@ -223,8 +223,8 @@ def test_the_scaling_policies_and_the_second_target_group_s_alarms_come_from_the
 
 
 def test_a_shifting_services_requests_policy_bills_each_of_its_alarms_both_target_groups_metrics() -> None:
-    """Its alarms read metric math over two RequestCountPerTarget metrics; CloudWatch bills an alarm per
-    metric it reads (``cost`` module)."""
+    """Its alarms read metric math over both groups' RequestCount and HealthyHostCount, four metrics;
+    CloudWatch bills an alarm per metric it reads (``cost`` module)."""
     from components.edge.route_spec import RouteSpec
     from components.observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY
     from components.service.autoscaling_rules import Autoscaling
@@ -241,4 +241,4 @@ def test_a_shifting_services_requests_policy_bills_each_of_its_alarms_both_targe
                                            alarms=None)[0].alarms
         for route in (rolling, canary)
     }  # fmt: skip
-    assert metrics == {"rolling": ALARMS_PER_TARGET_TRACKING_POLICY, "canary": 2 * ALARMS_PER_TARGET_TRACKING_POLICY}
+    assert metrics == {"rolling": ALARMS_PER_TARGET_TRACKING_POLICY, "canary": 4 * ALARMS_PER_TARGET_TRACKING_POLICY}
