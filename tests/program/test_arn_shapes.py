@@ -35,9 +35,10 @@ SAR = json.loads((Path(_PARLIAMENT.origin).parent / "iam_definition.json").read_
 SLASHED = {"RoleNameWithPath", "ParameterNameWithoutLeadingSlash", "LogGroupName", "Alias", "ResourceId",
            "PolicyNameWithPath", "SecretId"}  # fmt: skip
 ELSEWHERE = {"region": "eu-west-1", "account": "210987654321"}
-#: Stacks in the other partitions the programs run in: AWS GovCloud (US) and China.
+#: Stacks in the other partitions the programs run in: AWS GovCloud (US) and China. Ningxia, not Beijing, where
+#: Fargate runs in two AZs only and prod's three are refused (``fargate_zones``).
 GOVCLOUD = {"region": "us-gov-west-1", "account": "210987654321"}
-CHINA = {"region": "cn-north-1", "account": "210987654321"}
+CHINA = {"region": "cn-northwest-1", "account": "210987654321"}
 
 
 def sar_patterns(service: str, resource: str) -> set[str]:
@@ -190,5 +191,5 @@ def test_a_global_services_arn_names_no_region() -> None:
 def test_a_stack_in_china_has_the_partitions_domain_in_its_urls() -> None:
     outputs = runs_in(CHINA["region"], CHINA["account"])["dev"].outputs
     # endpoints.json: the aws-cn partition's dnsSuffix is amazonaws.com.cn.
-    assert outputs["repository_url"] == "210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn/dev-app-repo"
-    assert outputs["url"] == "http://dev-web-alb-1234567890.cn-north-1.elb.amazonaws.com.cn"
+    assert outputs["repository_url"] == "210987654321.dkr.ecr.cn-northwest-1.amazonaws.com.cn/dev-app-repo"
+    assert outputs["url"] == "http://dev-web-alb-1234567890.cn-northwest-1.elb.amazonaws.com.cn"
