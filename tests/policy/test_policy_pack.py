@@ -623,6 +623,11 @@ def test_the_packs_arn_matching_is_the_iam_models(pattern: list[str], arn: list[
         ("arn:aws:s3:::*", True),
         ("arn:aws:s3:::*/*", True),
         ("arn:aws:s*:us-east-1:123456789012:thing/x", True),
+        ("arn:aws:kms:us-east-1:123456789012:key/*", True),
+        ("arn:aws:kms:us-east-1:123456789012:key/1*", True),  # KMS issues the ID: its start names no key
+        ("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890a?", True),
+        ("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", False),
+        ("arn:aws:kms:us-east-1:123456789012:alias/app-*", False),
         ("arn:aws:iam::123456789012:role/app", False),
         ("arn:aws:iam::123456789012:role/app-*", False),
         ("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app:*", False),

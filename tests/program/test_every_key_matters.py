@@ -72,7 +72,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "domainName": ({}, DOMAIN),
     "hostedZoneId": (DOMAIN, DOMAIN | {"hostedZoneId": "Z0OTHERZONE"}),
     "certificateArn": (DOMAIN, DOMAIN | {"certificateArn": CERTIFICATE}),
-    "execKmsKeyArn": (EXEC, EXEC | {"execKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd"}),
+    "execKmsKeyArn": (EXEC, EXEC | {"execKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"}),
     "containerPort": ({}, {"containerPort": "8080"}),
     "platformVersion": ({}, {"platformVersion": "LATEST"}),
     "useSpot": ({}, {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"}),
