@@ -41,6 +41,10 @@ _PARTITION = "|".join(re.escape(partition) for partition, _ in PARTITION_REGIONS
 #: botocore iam ``roleNameType``: word characters and ``+=,.@-``, 1-64 (ASCII: IAM's names are); the path
 #: as ``CreateRole:Path`` (``is_role_path``).
 _ROLE_ARN = re.compile(rf"arn:(?:{_PARTITION}):iam::[0-9]{{12}}:role(/.*/|/)([A-Za-z0-9_+=,.@-]{{1,64}})")
+#: A path may hold ``*`` and ``?`` (``CreateRole:Path`` takes ``\u0021-\u007E``), but a key policy's
+#: ``Principal`` takes no wildcard (IAM Access Analyzer policy checks, "Unsupported wildcard in principal"):
+#: such a role could never be named, and the key never created.
+_WILDCARDS = frozenset("*?")
 
 
 def check_deployer_role_arn(key: str, value: str, role_path: str = "") -> None:
@@ -49,12 +53,13 @@ def check_deployer_role_arn(key: str, value: str, role_path: str = "") -> None:
     ``arn:aws:sts::...:assumed-role/...`` ARN names one run, not the role. Not under the project's path
     of ``role_path`` (when given), where the key's ``NoOtherRoleOfTheProject`` denies it the read-back."""
     match = _ROLE_ARN.fullmatch(value)
-    if not (match and is_role_path(match.group(1))):
+    if not (match and is_role_path(match.group(1)) and not _WILDCARDS & set(value)):
         raise ConfigError(
             key,
             value,
             "the ARN of the IAM role that deploys the stack, path included (arn:PARTITION:iam::ACCOUNT:role/NAME, "
-            "as aws iam get-role --query Role.Arn prints it; not a session's arn:...:sts::...:assumed-role/...)",
+            "as aws iam get-role --query Role.Arn prints it; not a session's arn:...:sts::...:assumed-role/...; "
+            "no * or ?, which a key policy's Principal does not take)",
         )
     project_path = _project_path(role_path)
     if project_path != "/" and match.group(1).startswith(project_path):

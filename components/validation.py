@@ -164,19 +164,6 @@ def image_args(*, context: Path | None, dockerfile: str, platforms: tuple[str, .
     raise_any(found)
 
 
-#: An ECS cluster's ARN in any partition (``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-iso-b``, ...); its name "Up
-#: to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens" (botocore ecs
-#: ``CreateClusterRequest.clusterName``).
-_CLUSTER_ARN = re.compile(r"arn:aws(-[a-z]+)*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]{1,255}")
-
-
-def cluster_arn(key: str, value: str) -> str:
-    """An ECS cluster ARN."""
-    if not _CLUSTER_ARN.fullmatch(value):
-        raise ConfigError(key, value, "an ECS cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)")
-    return value
-
-
 #: A CloudWatch namespace: 1-255 characters, not starting with ":" (botocore ``cloudwatch`` ``Namespace``), "ASCII
 #: characters ..., except for control characters" (``PutMetricDataInput.Namespace``).
 _NAMESPACE = re.compile(r"[\x20-\x39\x3b-\x7e][\x20-\x7e]{0,254}")
@@ -186,13 +173,6 @@ def metric_namespace(key: str, value: str) -> str:
     """A CloudWatch metric namespace."""
     if not _NAMESPACE.fullmatch(value):
         raise ConfigError(key, value, "1-255 printable ASCII characters, the first not ':' (a CloudWatch namespace)")
-    return value
-
-
-def kms_key_arn(key: str, value: str, *, optional: bool = True) -> str:
-    """A KMS key ARN, or (when ``optional``) empty."""
-    if (value or not optional) and not (value.startswith("arn:") and ":kms:" in value and ":key/" in value):
-        raise ConfigError(key, value, "a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)")
     return value
 
 

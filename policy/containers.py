@@ -43,12 +43,18 @@ ECS_EXEC_CONFIG: Mapping[str, Any] = {
 }
 
 
-def _is_root(user: Any) -> bool:
-    # No user means the image's USER, which may well be root: require it explicitly. Any spelling of
-    # uid 0 is root ("0", "0000", " 0"), and so is a group of root for a named root user.
-    uid = "" if user is None else str(user).split(":")[0].strip()
-    # ASCII digits only, as Docker reads a uid: an Arabic-Indic zero is a name (and int() raises on a superscript).
-    return uid in ("", "root") or (re.fullmatch(r"[0-9]+", uid) is not None and int(uid) == 0)
+#: The one form of ``user`` known to be neither root nor root's group: ``uid:gid``, both numbers, neither 0
+#: (``components/service/sidecar.py``'s rule). No user is the image's USER; a name resolves from the image's
+#: /etc/passwd or /etc/group, possibly to 0; a uid alone takes its group from /etc/passwd, else 0
+#: (containerd oci/spec_opts.go ``WithUserID``: "If /etc/passwd does not exist, or uid is not found in
+#: /etc/passwd, it sets the requested uid, additionally sets the gid to 0"). ASCII digits, as Go parses an
+#: ID: an Arabic-Indic zero is a name.
+_UNPRIVILEGED_USER = re.compile(r"([0-9]+):([0-9]+)")
+
+
+def _may_be_root(user: Any) -> bool:
+    ids = _UNPRIVILEGED_USER.fullmatch(str(user)) if user is not None else None
+    return not (ids and all(int(part) > 0 for part in ids.groups()))
 
 
 def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]:
@@ -61,10 +67,11 @@ def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]
                 f"Container {name!r} stopTimeout is {timeout}; set 1-120 s (Fargate's maximum) so SIGTERM "
                 "from a Spot interruption or a deployment leaves time to drain."
             )
-        if _is_root(container.get("user")):
+        if _may_be_root(user := container.get("user")):
             found.append(
-                f"Container {name!r} runs as root or as the image's default user; set user to an unprivileged "
-                "uid such as '1000:1000'."
+                f"Container {name!r} may run as root or in root's group (user {user!r}); set user to an "
+                "unprivileged uid:gid such as '1000:1000' (none is the image's default user, and a name or a lone "
+                "uid resolves from the image's /etc/passwd, possibly to 0)."
             )
     return found
 

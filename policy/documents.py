@@ -81,8 +81,9 @@ _RESOURCE_TYPE = re.compile(r"[A-Za-z0-9-]+[/:]")
 
 def every_resource(pattern: str) -> bool:
     """Whether a ``Resource`` entry covers every resource of a type, of a service or of any account:
-    ``*``, ``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:log-group:*``, ``...:role*``. A name, or the
-    start of one, narrows it (``...:log-group:/app:*``, ``arn:aws:s3:::bucket/*``)."""
+    ``*``, ``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:log-group:*``, ``...:role*``, and a KMS key ID
+    with a wildcard (``...:key/1*``). A name, or the start of one, narrows it (``...:log-group:/app:*``,
+    ``arn:aws:s3:::bucket/*``)."""
     if not has_literal(pattern, ":/"):
         return True
     parts = pattern.split(":", 5)
@@ -95,6 +96,10 @@ def every_resource(pattern: str) -> bool:
         return True  # any service's resources, or any account's
     if service in _UNTYPED_ARNS:
         return not has_literal(resource.split("/", 1)[0])
+    if service == "kms" and resource.startswith("key/"):
+        # KMS issues the key ID (CreateKey takes none; botocore kms KeyMetadata.KeyId, "The globally unique
+        # identifier"): a wildcard in it matches keys by chance, not by any name one chose.
+        return has_wildcard(resource)
     typed = _RESOURCE_TYPE.match(resource)
     if typed is None:
         return any(c in resource for c in WILDCARDS)  # "role*": the type itself is left open

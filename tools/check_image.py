@@ -11,9 +11,9 @@ It runs the image as the task definition would — the environment the program g
 (``PORT``, ``HEALTH_CHECK_PATH``, the timeouts, a shortened drain), user 1000:1000, a read-only root,
 an init process, a fresh volume at each writable path — and probes each point: arm64 and glibc, node for the
 health check, listening on ``PORT``, health 200, the task's own health-check command, each writable path
-declared with ``VOLUME`` and writable by uid 1000, and during SIGTERM: health 503, no failed
-request, exit 0 inside the (shortened) stop timeout. Needs a Docker engine that can run the platform.
-Prints one PASS/FAIL line per point; exits 1 when any fails.
+declared with ``VOLUME`` and writable by uid 1000 (and /dev/shm, writable in every container), and during
+SIGTERM: health 503, no failed request, exit 0 inside the (shortened) stop timeout. Needs a Docker engine
+that can run the platform. Prints one PASS/FAIL line per point; exits 1 when any fails.
 """
 
 from __future__ import annotations
@@ -159,6 +159,21 @@ def writable(ref: str, container: str, paths: tuple[str, ...]) -> list[tuple[str
     return results
 
 
+#: Writable in every container beside the writable paths: the runtime's default shared-memory tmpfs
+#: (containerd oci/spec.go's default Unix spec: mode 1777, 64 MiB, noexec), which Fargate does not let a
+#: task resize (botocore ecs ``LinuxParameters.sharedMemorySize``) and Docker mounts alike.
+SHARED_MEMORY = "/dev/shm"
+
+
+def shared_memory(container: str) -> tuple[str, bool, str]:
+    """Whether uid 1000 can write to /dev/shm, as it can on Fargate: reported so that what the app may
+    write is seen whole (docs/app-contract.md, "Where the app may write")."""
+    probe = f'f="{SHARED_MEMORY}/.check-image" && touch "$f" && rm "$f"'
+    wrote = docker("exec", container, "sh", "-c", probe, check=False)
+    what = f"uid 1000 can write to {SHARED_MEMORY} too, as on Fargate (the runtime's 64 MiB noexec tmpfs)"
+    return what, wrote.returncode == 0, wrote.stderr.strip()[-200:]
+
+
 def check(
     ref: str, platform: str, port: int, health_path: str, writable_paths: tuple[str, ...] = ()
 ) -> list[tuple[str, bool, str]]:
@@ -183,6 +198,7 @@ def check(
         passed = healthy and docker("exec", container, *command, check=False).returncode == 0
         results.append(("the task definition's health-check command passes inside", passed, ""))
         results += writable(ref, container, writable_paths)
+        results.append(shared_memory(container))
         if healthy:
             outcome = sigterm_under_load(container, host_port, health_path)
             results.append(("SIGTERM: health answers 503 while draining", outcome.draining_health == 503,

@@ -19,6 +19,7 @@ from ..autonames import check_autonames
 from ..errors import collect
 from ..iam_policies import check_role_path, default_boundary_arn, lambda_trust, role_path, task_counter_policy
 from ..naming import type_token, unprefixed
+from ..resource_arns import cluster_arn
 from . import task_counter_handler
 from .monitoring_names import counter_children
 
@@ -61,7 +62,7 @@ class TaskCounterArgs:
         # Plain values only: an Output (another component's, a stack reference's) is AWS's to judge.
         boundary, cluster = self.permissions_boundary_arn, self.cluster_arn
         collect(
-            lambda: check.cluster_arn("TaskCounterArgs.cluster_arn", cluster) if isinstance(cluster, str) else None,
+            lambda: cluster_arn("TaskCounterArgs.cluster_arn", cluster) if isinstance(cluster, str) else None,
             lambda: check.metric_namespace("TaskCounterArgs.namespace", self.namespace),
             lambda: check.log_retention("TaskCounterArgs.log_retention_days", self.log_retention_days),
             lambda: check_role_path("TaskCounterArgs.role_path", self.role_path) if self.role_path else None,

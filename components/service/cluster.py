@@ -91,8 +91,9 @@ class Cluster(pulumi.ComponentResource):
 
     @staticmethod
     def _exec_logs(name: str, args: ClusterSpec, child: pulumi.ResourceOptions) -> aws.cloudwatch.LogGroup:
-        # The sessions' audit record (who ran what in which task) outlives ECS Exec being turned off, and
-        # the stack: deleting it would take the record with it. Left in AWS, it expires by its retention;
+        # The sessions' log (what ran in them; who opened them is CloudTrail's, and the task role may write
+        # here too: docs/decisions.md) outlives ECS Exec being turned off, and the stack: deleting it would
+        # take the sessions with it. Left in AWS, it expires by its retention;
         # its name is made anew (autonamed), so turning Exec on again creates no clash.
         retained = pulumi.ResourceOptions(retain_on_delete=True)
         return aws.cloudwatch.LogGroup(

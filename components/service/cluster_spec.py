@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from .. import validation as check
 from ..errors import collect
+from ..resource_arns import cluster_arn, kms_key_arn
 from ..validation import DEFAULT_LOG_RETENTION_DAYS
 from .capacity_strategy import StrategyItem, validate_strategy
 from .service_spec import DEFAULT_STRATEGY, ServiceSpec
@@ -48,7 +49,7 @@ class ClusterSpec:
         collect(
             lambda: check.one_of("ClusterSpec.container_insights", self.container_insights, CONTAINER_INSIGHTS),
             lambda: validate_strategy(strategy, "ClusterSpec.default_strategy") if strategy is not None else None,
-            lambda: check.kms_key_arn("ClusterSpec.exec_kms_key_arn", self.exec_kms_key_arn),
+            lambda: kms_key_arn("ClusterSpec.exec_kms_key_arn", self.exec_kms_key_arn),
             lambda: check.log_retention("ClusterSpec.log_retention_days", retention) if retention is not None else None,
         )
 
@@ -87,6 +88,6 @@ class ExistingCluster:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: check.cluster_arn("ExistingCluster.arn", self.arn) if isinstance(self.arn, str) else None,
-            lambda: check.kms_key_arn("ExistingCluster.exec_kms_key_arn", self.exec_kms_key_arn),
+            lambda: cluster_arn("ExistingCluster.arn", self.arn) if isinstance(self.arn, str) else None,
+            lambda: kms_key_arn("ExistingCluster.exec_kms_key_arn", self.exec_kms_key_arn),
         )

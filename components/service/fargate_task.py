@@ -22,8 +22,9 @@ from ..iam_policies import (
     task_trust,
 )
 from ..naming import account_unique, secrets_alias, task_names, type_token, unprefixed
+from ..resource_arns import kms_key_arn
 from ..secrets_key import check_deployer_role_arn, secrets_key_policy
-from ..validation import kms_key_arn, policy_arn
+from ..validation import policy_arn
 from .app_contract import DEFAULT_IDLE_TIMEOUT
 from .container_definition import container_definitions
 from .secrets import parameter_role, resource_arn

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from .. import validation as check
 from ..errors import ConfigError, collect
 from ..iam_policies import check_role_path
+from ..resource_arns import kms_key_arn
 from ..secrets_key import check_deployer_role_arn
 from ..security_group_quota import SecurityGroupQuota
 from .secrets import check_reference, names_apart, secret_name
@@ -66,7 +67,7 @@ class ServiceAccess:
             ),
             self._check_secret_value_names,
             *(
-                lambda key=key: check.kms_key_arn("ServiceAccess.secret_kms_key_arns", key, optional=False)
+                lambda key=key: kms_key_arn("ServiceAccess.secret_kms_key_arns", key, optional=False)
                 for key in self.secret_kms_key_arns
             ),
             lambda: check.policy_arn("ServiceAccess.permissions_boundary_arn", self.permissions_boundary_arn),

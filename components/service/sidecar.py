@@ -6,7 +6,8 @@ letters (uppercase and lowercase), numbers, underscores, and hyphens"; ``memory`
 MiB, and the daemon "reserves a minimum of 6 MiB of memory for a container. So, don't specify less
 than 6 MiB"; ``dependsOn`` conditions are ``ContainerCondition``: START, COMPLETE, SUCCESS, HEALTHY
 (HEALTHY needs the named container to have a health check); ``user`` is ``uid``, ``uid:gid``, ``user``,
-``user:group`` (or mixed), "If specifying a UID or GID, you must specify it as a positive integer";
+``user:group`` (or mixed), "If specifying a UID or GID, you must specify it as a positive integer" (a
+sidecar takes ``uid:gid`` only, ``_USER``);
 ``stopTimeout`` "if the parameter is not specified, the default value of 30 seconds is used" and "The
 valid values for Fargate are 2-120 seconds". How the containers share the task's CPU and memory is
 ``ServiceSpec``'s to check.
@@ -30,14 +31,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import validation as check
-from ..errors import DIGITS, ConfigError, collect
+from ..errors import ConfigError, collect
 from ..iam_policies import ecr_repository_arn
 
 CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 MIN_CONTAINER_MEMORY = 6
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")
 _PINNED = re.compile(r"[^@\s]+@sha256:[0-9a-f]{64}")
-_USER = re.compile(r"[^:\s]+(:[^:\s]+)?")
+#: Who a sidecar runs as: ``uid:gid``, both numbers. A name resolves from the image's /etc/passwd or
+#: /etc/group, where it may be 0 (root, or root's group); a uid alone takes its group from /etc/passwd, else
+#: 0 (containerd oci/spec_opts.go ``WithUserID``: "If /etc/passwd does not exist, or uid is not found in
+#: /etc/passwd, it sets the requested uid, additionally sets the gid to 0"). ASCII digits, as Go parses an ID.
+_USER = re.compile(r"([0-9]+):([0-9]+)")
+USER_ALLOWED = (
+    "uid:gid, both positive integers (e.g. 1000:1000): neither root (0, 00, ...) nor root's group, and no "
+    "name or lone uid, which the image's /etc/passwd could resolve to either"
+)
 #: The node image's unprivileged user (uid:gid): the app runs as it (enforced even if an image forgets
 #: USER), and so does a sidecar unless told otherwise.
 RUN_AS = "1000:1000"
@@ -77,7 +86,7 @@ class Sidecar:
     environment: Mapping[str, str] = field(default_factory=dict)
     """Its environment variables. Default none."""
     user: str = RUN_AS
-    """Who it runs as: ``uid[:gid]`` or ``user[:group]``, never root. Default the app's ``1000:1000``."""
+    """Who it runs as: ``uid:gid``, both positive (never root nor root's group). Default the app's ``1000:1000``."""
     readonly_root: bool = True
     """Whether its root file system is read-only (it writes to a volume, or nowhere). Default True."""
     stop_timeout_seconds: int = DEFAULT_STOP_TIMEOUT
@@ -118,12 +127,9 @@ class Sidecar:
             raise ConfigError("Sidecar.health_check", list(self.health_check), "a command starting CMD or CMD-SHELL")
 
     def _check_user(self) -> None:
-        parts = self.user.split(":") if isinstance(self.user, str) and _USER.fullmatch(self.user) else []
-        # A digit-only part is an ID, which ECS wants positive: uid 0 (any spelling) is root, as is "root".
-        if not parts or parts[0] == "root" or any(DIGITS.fullmatch(part) and int(part) == 0 for part in parts):
-            raise ConfigError(
-                "Sidecar.user", self.user, "uid, uid:gid, user or user:group (IDs positive integers), not root"
-            )
+        ids = _USER.fullmatch(self.user) if isinstance(self.user, str) else None
+        if not (ids and all(int(part) > 0 for part in ids.groups())):
+            raise ConfigError("Sidecar.user", self.user, USER_ALLOWED)
 
     def _check_readonly_root(self) -> None:
         if not isinstance(self.readonly_root, bool):

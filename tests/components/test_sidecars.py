@@ -68,9 +68,9 @@ def test_the_collector_runs_unprivileged_on_a_read_only_root_stops_in_time_and_n
 
 
 def test_a_sidecar_s_user_root_and_stop_timeout_are_its_own() -> None:
-    proxy = Sidecar(name="proxy", image=COLLECTOR_IMAGE, memory=64, user="10001", readonly_root=False,
+    proxy = Sidecar(name="proxy", image=COLLECTOR_IMAGE, memory=64, user="10001:10001", readonly_root=False,
                     stop_timeout_seconds=2).definition(log_group="logs", region="us-east-1")  # fmt: skip
-    assert (proxy["user"], proxy["readonlyRootFilesystem"], proxy["stopTimeout"]) == ("10001", False, 2)
+    assert (proxy["user"], proxy["readonlyRootFilesystem"], proxy["stopTimeout"]) == ("10001:10001", False, 2)
 
 
 def test_the_task_definition_with_a_sidecar_passes_the_rules_aws_documents_for_it(task: dict) -> None:
@@ -126,7 +126,8 @@ def test_the_execution_role_may_pull_the_app_s_image_and_the_collector_s(with_co
         (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, depends_on=(("app", "READY"),)),
          "Sidecar.depends_on"),
         *((lambda user=user: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, user=user), "Sidecar.user")
-          for user in ("", "0", "000:1000", "root", "root:1000", "1000:0", " 1000", "a:b:c", "1000:")),
+          for user in ("", "0", "000:1000", "root", "root:1000", "1000:0", "1000:root", "node:root", " 1000", "a:b:c",
+                       "1000:", "10001", "otel")),
         (lambda: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, readonly_root="false"),  # type: ignore[arg-type]
          "Sidecar.readonly_root"),
         *((lambda t=t: Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, stop_timeout_seconds=t),
@@ -150,8 +151,8 @@ def test_a_sidecar_ecs_would_refuse_or_that_does_not_fit_the_task_is_refused(bui
     assert error.value.key == key
 
 
-@pytest.mark.parametrize("user", ["1000:1000", "10001", "otel", "otel:otel", "nobody:65534"])
-def test_any_unprivileged_user_ecs_takes_is_accepted(user: str) -> None:
+@pytest.mark.parametrize("user", ["1000:1000", "10001:10001", "65534:65534"])
+def test_an_unprivileged_uid_and_gid_are_accepted(user: str) -> None:
     assert Sidecar(name="x", image=COLLECTOR_IMAGE, memory=64, user=user).user == user
 
 

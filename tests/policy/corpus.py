@@ -710,7 +710,7 @@ CORPUS: tuple[Case, ...] = (
     case("pascal-case-privileged", "ecs-containers-hardened", "is privileged", TASK,
          containers('{"name": "app", "user": "1000:1000", "stopTimeout": 30, "readonlyRootFilesystem": true, '
                     '"logConfiguration": {"logDriver": "awslogs"}, "Privileged": true}')),
-    case("later-user-0-in-another-case", "containers-graceful-non-root", "runs as root", TASK,
+    case("later-user-0-in-another-case", "containers-graceful-non-root", "may run as root", TASK,
          containers('{"name": "app", "user": "1000:1000", "User": "0", "stopTimeout": 30}')),
     case("pascal-case-environment-password", "ecs-containers-hardened", "passes DB_PASSWORD", TASK,
          containers('{"name": "app", "Environment": [{"Name": "DB_PASSWORD", "Value": "x"}]}')),

@@ -103,7 +103,7 @@ def test_a_privileged_root_container_spelled_as_cloudformation_spells_it_is_repo
     }])  # fmt: skip
     found = [m.split(";")[0] for m in violations(TASK, {"containerDefinitions": written}) if "Container 'app'" in m]
     assert found == [
-        "containers-graceful-non-root: Container 'app' runs as root or as the image's default user",
+        "containers-graceful-non-root: Container 'app' may run as root or in root's group (user '0')",
         "ecs-containers-hardened: Container 'app' is privileged",
         "ecs-containers-hardened: Container 'app' has a writable root",
         "ecs-containers-hardened: Container 'app' passes DB_PASSWORD as plain environment",

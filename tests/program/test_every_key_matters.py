@@ -19,6 +19,8 @@ SCALING = {"autoscaling": "true"}
 PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/graviton-node/dev/db-url"
 KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 EXEC = {"enableExecuteCommand": "true"}
+#: A multi-Region key's ARN: KMS gives such a key the ID mrk- and 32 hex digits.
+MULTI_REGION_KEY = "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"
 DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0123456789ABC"}
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
 ALARMS = {"alarms": "true"}
@@ -72,7 +74,10 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "domainName": ({}, DOMAIN),
     "hostedZoneId": (DOMAIN, DOMAIN | {"hostedZoneId": "Z0OTHERZONE"}),
     "certificateArn": (DOMAIN, DOMAIN | {"certificateArn": CERTIFICATE}),
-    "execKmsKeyArn": (EXEC, EXEC | {"execKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd"}),
+    "execKmsKeyArn": (
+        EXEC,
+        EXEC | {"execKmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab"},
+    ),
     "containerPort": ({}, {"containerPort": "8080"}),
     "platformVersion": ({}, {"platformVersion": "LATEST"}),
     "useSpot": ({}, {"useSpot": "false", "spotWeight": "0", "fargateWeight": "1"}),

@@ -83,7 +83,7 @@ def test_a_target_group_created_after_a_port_change_takes_the_new_port() -> None
     assert all("port" in r.ignore_changes for r in run.mocks.resources if r.type == TARGET_GROUP)
 
 
-def test_turning_ecs_exec_off_leaves_its_session_log_group_the_audit_record_in_aws() -> None:
+def test_turning_ecs_exec_off_leaves_its_session_log_group_in_aws() -> None:
     """A resource the program no longer registers is deleted, unless it is retained on delete."""
     on, off = run_program("dev", {"enableExecuteCommand": "true"}), run_config("dev")
     kept = {(r.type, r.name) for r in off.mocks.resources}

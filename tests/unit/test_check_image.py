@@ -125,3 +125,19 @@ def test_an_engine_that_does_not_answer_is_named_without_a_traceback(
         "check_image: the Docker engine does not answer (start Docker Desktop or the docker service): "
         "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n"
     )
+
+
+@pytest.mark.parametrize(("returncode", "passed"), [(0, True), (1, False)])
+def test_dev_shm_is_reported_beside_the_writable_paths_as_fargate_leaves_it_writable(
+    monkeypatch: pytest.MonkeyPatch, returncode: int, passed: bool
+) -> None:
+    calls: list[tuple[str, ...]] = []
+
+    def docker(*args: str, **_: object) -> subprocess.CompletedProcess[str]:
+        calls.append(args)
+        return subprocess.CompletedProcess(args, returncode, "", "")
+
+    monkeypatch.setattr(check_image, "docker", docker)
+    what, ok, _ = check_image.shared_memory("c")
+    assert ("/dev/shm" in what, ok) == (True, passed)
+    assert calls == [("exec", "c", "sh", "-c", 'f="/dev/shm/.check-image" && touch "$f" && rm "$f"')]

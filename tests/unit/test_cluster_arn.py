@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.validation import cluster_arn
+from components.resource_arns import cluster_arn
 from tests.models.aws_api import documentation
 
 PARTITIONS = [
