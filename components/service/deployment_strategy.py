@@ -125,11 +125,10 @@ class DeploymentStrategy:
         """Most tasks a deployment runs at once: blue and green side by side for the shift and the bake
         (the green revision scales up to the full desired count first: ECS lifecycle stage SCALE_UP), or
         ``maxPercent`` of the desired count, rounded down as ECS rounds it, for a rolling one
-        (``rolling_batches.most_tasks``), which starts no more new tasks than the desired count beside the
-        old ones: above 200 % the two revisions at full count are the most."""
+        (``rolling_batches.most_tasks``)."""
         if self.shifts_traffic:
             return 2 * desired_count
-        return min(most_tasks(desired_count, max_percent), 2 * desired_count)
+        return most_tasks(desired_count, max_percent)
 
     def overlap_minutes(self) -> int:
         """Minutes the old and new revisions both run once the new one is up (the shift and the bake)."""
