@@ -50,11 +50,14 @@ ECS_EXEC_CONFIG: Mapping[str, Any] = {
 #: /etc/passwd, it sets the requested uid, additionally sets the gid to 0"). ASCII digits, as Go parses an
 #: ID: an Arabic-Indic zero is a name.
 _UNPRIVILEGED_USER = re.compile(r"([0-9]+):([0-9]+)")
+#: Above the signed 32-bit maximum containerd refuses an ID, and before CVE-2024-40635's fix wrapped it to 0:
+#: root. The components' ``sidecar.MAX_ID``, which a test holds this to.
+MAX_ID = 2**31 - 1
 
 
 def _may_be_root(user: Any) -> bool:
     ids = _UNPRIVILEGED_USER.fullmatch(str(user)) if user is not None else None
-    return not (ids and all(int(part) > 0 for part in ids.groups()))
+    return not (ids and all(0 < int(part) <= MAX_ID for part in ids.groups()))
 
 
 def _containers_graceful_non_root(_: str, props: Props, __: Config) -> list[str]:

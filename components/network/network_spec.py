@@ -113,9 +113,10 @@ class NetworkSpec:
             raise ConfigError(
                 "NetworkSpec.vpc_id", self.vpc_id, "a VPC ID such as vpc-0abc1234 when NetworkSpec.mode is existing"
             )
-        # aws_lb.subnets is a set (terraform-provider-aws internal/service/elbv2/load_balancer.go, TypeSet): a
-        # repeated ID collapses, and ELB wants "subnets from at least two Availability Zones" (botocore elbv2
-        # CreateLoadBalancerInput.Subnets). A task subnet named twice is the same mistake, refused alike.
+        # aws_lb.subnets and aws_ecs_service's network_configuration.subnets are sets (terraform-provider-aws
+        # elbv2/load_balancer.go, ecs/service.go: TypeSet, flex.ExpandStringValueSet): a repeated ID collapses
+        # into one, harmless unless it leaves ELB fewer than the "subnets from at least two Availability Zones"
+        # it wants (botocore elbv2 CreateLoadBalancerInput.Subnets), and ECS is sent each subnet once.
         if len(set(self.public_subnet_ids)) < 2:
             raise ConfigError(
                 "NetworkSpec.public_subnet_ids",
@@ -129,16 +130,14 @@ class NetworkSpec:
             for subnet in subnets:
                 if not subnet.startswith("subnet-"):
                     raise ConfigError(key, subnet, "subnet IDs such as subnet-0abc1234")
-            if len(set(subnets)) != len(subnets):
-                raise ConfigError(key, list(subnets), "each subnet ID once")
         # The tasks' subnets, or the public ones when none are given, go to AwsVpcConfiguration.subnets.
         subnets = self.task_subnet_ids or self.public_subnet_ids
-        if len(subnets) > MAX_TASK_SUBNETS:
+        if len(set(subnets)) > MAX_TASK_SUBNETS:
             key = "NetworkSpec.task_subnet_ids" if self.task_subnet_ids else "NetworkSpec.public_subnet_ids"
             raise ConfigError(
                 key,
                 list(subnets),
-                f"at most {MAX_TASK_SUBNETS} subnet IDs: the tasks run in them, and ECS takes at most "
+                f"at most {MAX_TASK_SUBNETS} distinct subnet IDs: the tasks run in them, and ECS takes at most "
                 f'{MAX_TASK_SUBNETS} ("There\'s a limit of 16 subnets that can be specified", AwsVpcConfiguration)',
             )
 

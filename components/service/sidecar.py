@@ -43,9 +43,14 @@ _PINNED = re.compile(r"[^@\s]+@sha256:[0-9a-f]{64}")
 #: 0 (containerd oci/spec_opts.go ``WithUserID``: "If /etc/passwd does not exist, or uid is not found in
 #: /etc/passwd, it sets the requested uid, additionally sets the gid to 0"). ASCII digits, as Go parses an ID.
 _USER = re.compile(r"([0-9]+):([0-9]+)")
+#: The largest uid or gid the runtime takes as a number: containerd refuses anything above the signed 32-bit
+#: maximum (runc requires it), and before that fix wrapped larger ones to 0, root (CVE-2024-40635,
+#: GHSA-265r-hfxg-fhmg: "a User set as a UID:GID larger than the maximum 32-bit signed integer can cause an
+#: overflow condition where the container ultimately runs as root"). The policy pack holds the same bound.
+MAX_ID = 2**31 - 1
 USER_ALLOWED = (
-    "uid:gid, both positive integers (e.g. 1000:1000): neither root (0, 00, ...) nor root's group, and no "
-    "name or lone uid, which the image's /etc/passwd could resolve to either"
+    f"uid:gid, both integers from 1 to {MAX_ID} (e.g. 1000:1000): neither root (0, 00, ...) nor root's group, "
+    "no name or lone uid, which the image's /etc/passwd could resolve to either, and nothing a runtime wraps to 0"
 )
 #: The node image's unprivileged user (uid:gid): the app runs as it (enforced even if an image forgets
 #: USER), and so does a sidecar unless told otherwise.
@@ -128,7 +133,7 @@ class Sidecar:
 
     def _check_user(self) -> None:
         ids = _USER.fullmatch(self.user) if isinstance(self.user, str) else None
-        if not (ids and all(int(part) > 0 for part in ids.groups())):
+        if not (ids and all(0 < int(part) <= MAX_ID for part in ids.groups())):
             raise ConfigError("Sidecar.user", self.user, USER_ALLOWED)
 
     def _check_readonly_root(self) -> None:

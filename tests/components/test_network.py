@@ -167,20 +167,30 @@ def _existing(public: int | tuple[str, ...], tasks: int | tuple[str, ...] = ()) 
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "key"),
+    ("public", "tasks"),
     [
-        (_existing(("subnet-a", "subnet-a")), "NetworkSpec.public_subnet_ids"),
-        (_existing(("subnet-a", "subnet-b", "subnet-a")), "NetworkSpec.public_subnet_ids"),
-        (_existing(2, ("subnet-t", "subnet-t")), "NetworkSpec.task_subnet_ids"),
+        (("subnet-a", "subnet-a"), ()),
+        (("subnet-a", "subnet-b", "subnet-a"), ()),
+        (("subnet-a", "subnet-b"), ("subnet-t", "subnet-t")),
+        (tuple(f"subnet-{i}" for i in range(16)) * 2, ()),
+        (("subnet-a", "subnet-b"), (*(f"subnet-{i}" for i in range(17)), "subnet-0")),
     ],
-    ids=["one-public-subnet-twice", "a-third-public-subnet-repeated", "a-task-subnet-twice"],
+    ids=["one-public-subnet-twice", "a-public-subnet-repeated", "a-task-subnet-twice", "16-public-twice", "17-task"],
 )
-def test_a_subnet_id_given_twice_is_refused_as_the_provider_would_collapse_it(kwargs: dict, key: str) -> None:
-    """aws_lb.subnets is a set (terraform-provider-aws elbv2/load_balancer.go): two IDs that are one subnet
-    leave ELB one AZ, which it refuses."""
-    with pytest.raises(ConfigError) as error:
-        NetworkSpec(**kwargs)
-    assert error.value.key == key
+def test_repeated_subnet_ids_count_once_as_the_provider_sends_them(
+    public: tuple[str, ...], tasks: tuple[str, ...]
+) -> None:
+    """aws_lb.subnets and the service's network_configuration.subnets are sets (terraform-provider-aws
+    elbv2/load_balancer.go, ecs/service.go), so a repeat collapses: the spec is refused exactly when the
+    collapsed sets break ELB's two subnets or ECS's 16 (a stack that repeats an ID deploys as it did)."""
+    sent_to_elb, sent_to_ecs = set(public), set(tasks or public)
+    refused = len(sent_to_elb) < 2 or bool(ECS_SUBNETS.problems(sorted(sent_to_ecs)))
+    try:
+        NetworkSpec(**_existing(public, tasks))
+    except ConfigError:
+        assert refused
+    else:
+        assert not refused
 
 
 @pytest.mark.parametrize(

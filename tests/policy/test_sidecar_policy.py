@@ -6,7 +6,8 @@ import json
 import pytest
 
 from components.errors import ConfigError
-from components.service.sidecar import Sidecar
+from components.service.sidecar import MAX_ID, Sidecar
+from containers import MAX_ID as PACK_MAX_ID
 from tests.components.builders import service
 from tests.components.test_sidecars import COLLECTOR, COLLECTOR_IMAGE, SPEC
 from tests.policy.engine import violations
@@ -34,8 +35,21 @@ USERS = [
     *(f"{root}:{root}" for root in ROOT_SPELLINGS),
     "1000", "root", "node", "node:root", "node:node", "nobody:65534", " 1000:1000", "1000:1000 ", "1000:", ":1000",
     "\u0661\u0660\u0660\u0660:1000",
-    "1000:1000", "10001:10001", "65534:65534", "1:1",
+    "1000:1000", "10001:10001", "65534:65534", "1:1", "2147483647:2147483647",
+    "2147483648:1000", "1000:2147483648", "4294967295:4294967295", "4294967296:4294967296", "99999999999999999999:1",
 ]  # fmt: skip
+#: The users both take: unprivileged under every runtime below.
+UNPRIVILEGED = ("1000:1000", "10001:10001", "65534:65534", "1:1", "2147483647:2147483647")
+
+
+def runtime_ids(user: str, *, patched: bool) -> tuple[int, int] | None:
+    """The uid and gid containerd runs a numeric ``uid:gid`` as (oci/spec_opts.go ``WithUser``: each part through
+    strconv.Atoi, then ``uint32``), or None where it refuses it: before CVE-2024-40635's fix a value over 32
+    bits wrapped (4294967296 became 0, root); since, anything above the signed 32-bit maximum is refused."""
+    uid, gid = (int(part) for part in user.split(":"))
+    if patched:
+        return None if max(uid, gid) > 2**31 - 1 else (uid, gid)
+    return uid % 2**32, gid % 2**32
 
 
 def sidecar_refuses(user: str) -> bool:
@@ -55,5 +69,16 @@ def pack_flags(user: str) -> bool:
 
 @pytest.mark.parametrize("user", USERS)
 def test_the_sidecar_and_the_pack_agree_on_a_user_and_take_only_uid_gid_of_positive_numbers(user: str) -> None:
-    unprivileged = user in ("1000:1000", "10001:10001", "65534:65534", "1:1")
+    unprivileged = user in UNPRIVILEGED
     assert sidecar_refuses(user) is pack_flags(user) is not unprivileged
+
+
+@pytest.mark.parametrize("user", UNPRIVILEGED)
+@pytest.mark.parametrize("patched", [False, True], ids=["containerd-before-the-fix", "containerd-since"])
+def test_every_user_taken_runs_as_no_root_id_and_is_refused_by_no_runtime(user: str, patched: bool) -> None:
+    ids = runtime_ids(user, patched=patched)
+    assert ids is not None and 0 not in ids
+
+
+def test_the_pack_and_the_components_hold_one_bound() -> None:
+    assert MAX_ID == PACK_MAX_ID == 2**31 - 1

@@ -214,6 +214,14 @@ def test_blue_green_doubles_the_tasks_and_rolling_runs_up_to_max_percent() -> No
     assert DeploymentStrategy().peak_tasks(6, 150) == 9
 
 
+@given(st.integers(1, 5000), st.integers(100, 2000))
+def test_a_rolling_peak_is_ecs_s_documented_bound_even_above_twice_the_count(count: int, max_percent: int) -> None:
+    """botocore ecs DeploymentConfiguration.maximumPercent: "an upper limit on the number of your service's tasks
+    that are allowed in the RUNNING or PENDING state during a deployment", rounded down; ECS starts replacements
+    of unhealthy tasks first within it, so no cap at both revisions' count holds."""
+    assert DeploymentStrategy().peak_tasks(count, max_percent) == count * max_percent // 100
+
+
 # ---- the role ECS assumes: exactly the managed policy's calls, on this route's resources only
 
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/prod-app-tg-0a1b2c3/73e2d6bc24d8a067"
