@@ -93,6 +93,9 @@ def container_definition(
     if spec.sidecars:
         # The app's hard limit is what its sidecars leave: the heap ceiling is tuned to it.
         definition["memory"] = spec.app_memory_mib
+    if spec.app_cpu is not None:
+        # Its CPU shares too, beside sidecars that reserve theirs (ServiceSpec.app_cpu says why).
+        definition["cpu"] = spec.app_cpu
     return definition
 
 

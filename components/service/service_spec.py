@@ -152,15 +152,26 @@ class ServiceSpec:
         """The app container's memory: the task's, less its sidecars'."""
         return self.memory - sum(sidecar.memory for sidecar in self.sidecars)
 
+    @property
+    def app_cpu(self) -> int | None:
+        """The app container's CPU units when a sidecar reserves some: the task's, less theirs; else None.
+
+        A container's ``cpu`` is its Docker CPU shares, and "Null, zero, and CPU values of 1 are passed to
+        Docker as 2" (botocore ecs ``ContainerDefinition.cpu``): an app left unset beside a sidecar of 512
+        would get 2 of 514 shares of a contended CPU. With no sidecar reserving, all share alike (unset)."""
+        reserved = sum(sidecar.cpu for sidecar in self.sidecars)
+        return self.cpu - reserved if reserved else None
+
     def _check_sidecars(self) -> None:
         if not self.sidecars:
             return  # the task's own size is validate_task_size's: no sidecar to blame for it
         names = [APP_CONTAINER, *(sidecar.name for sidecar in self.sidecars)]
         if len(set(names)) != len(names):
             raise ConfigError("ServiceSpec.sidecars", names[1:], f"each name once, none {APP_CONTAINER!r} (the app's)")
-        # What the sidecars leave the app is rules.check_environment's (far above ECS's 6 MiB a container);
-        # Fargate cpu: "the total amount of CPU reserved for all containers within a task be lower than the
-        # task-level cpu value".
+        # What the sidecars leave the app is rules.check_environment's (far above ECS's 6 MiB a container).
+        # Their CPU leaves the app at least a unit (app_cpu), which brings the sum to the task's: ECS refuses
+        # only more ("The sum of all container 'cpu' values cannot be greater than the value of the task
+        # 'cpu'", its ClientException quoted in aws/aws-cdk#24629).
         if sum(sidecar.cpu for sidecar in self.sidecars) >= self.cpu:
             raise ConfigError(
                 "ServiceSpec.sidecars", [c.cpu for c in self.sidecars], f"together under ServiceSpec.cpu ({self.cpu})"

@@ -78,7 +78,9 @@ class Sidecar:
     memory: int
     """Its hard memory limit in MiB (at least 6), taken out of the task's: the app gets the rest. Required."""
     cpu: int = 0
-    """CPU units reserved for it out of the task's; 0 shares what is left. Default 0."""
+    """CPU units reserved for it out of the task's (its Docker CPU shares): the app then gets the rest. 0
+    reserves none: with no sidecar reserving, every container gets an alike share of a contended CPU;
+    beside one that does, next to none (ECS passes 0 to Docker as 2 shares). Default 0."""
     essential: bool = False
     """Whether the task stops when it stops. Default False: a failed collector does not stop the app."""
     depends_on: tuple[tuple[str, str], ...] = ()

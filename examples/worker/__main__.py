@@ -4,7 +4,8 @@ The anchor is CDK's ``QueueProcessingFargateService``: a queue with a dead-lette
 no load balancer (no ``route``); unlike CDK's steps on the queue alone, target tracking keeps the visible
 messages per running task near ``backlogPerTask``, the tasks counted by the package's ``TaskCounter``.
 The app (``app/worker.js``) deletes a message only when its work is done and, on SIGTERM, finishes or
-releases the message in hand: a Spot interruption loses none.
+releases the message in hand: a Spot interruption loses none. While the work runs it keeps the message
+hidden past the queue's visibility timeout, which it is told (``VISIBILITY_TIMEOUT_SECONDS``).
 """
 
 import json
@@ -38,9 +39,11 @@ from graviton_node_components import (
 
 config = pulumi.Config()
 project, stack = pulumi.get_project(), pulumi.get_stack().lower()
-# The longest a message's work may take: SQS hides a received message this long before another task
-# may receive it (SetQueueAttributes VisibilityTimeout, 0-43200 s).
-WORK_SECONDS = 300
+# SQS hides a received message this long before another task may receive it (SetQueueAttributes
+# VisibilityTimeout, 0-43200 s). The app extends it every half of it while the work runs (up to the 12 hours
+# SQS allows from a receive), so this is how soon a message comes back from a task that died mid-work; the
+# app is told it, so that the queue and its heartbeat never disagree.
+VISIBILITY_SECONDS = 300
 
 
 # With no task running the backlog counts as one task's (below), so fewer than backlogPerTask messages
@@ -90,7 +93,7 @@ spec = mistakes.part(
         strategy=build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True),
         # Spot's two-minute notice, all of it the app's: no load balancer to drain (no route).
         stop_timeout_seconds=120,
-        environment={"QUEUE_NAME": name},
+        environment={"QUEUE_NAME": name, "VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS)},
         autoscaling=autoscaling,
     ),
     ServiceSpec,
@@ -127,9 +130,11 @@ dead_letters = aws.sqs.Queue(
 queue = aws.sqs.Queue(
     f"{stack}-jobs",
     name=name,
-    visibility_timeout_seconds=WORK_SECONDS,
+    visibility_timeout_seconds=VISIBILITY_SECONDS,
     sqs_managed_sse_enabled=True,
-    # A message whose work fails five times goes aside instead of blocking the queue.
+    # A message received more than five times goes aside instead of blocking the queue. SQS counts receives,
+    # not failures (SetQueueAttributes RedrivePolicy): a failed work's release, a release at a stop and an
+    # expired visibility each count.
     redrive_policy=dead_letters.arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 5})),
 )
 

@@ -13,8 +13,10 @@ from graviton_node_components import ConfigError
 from graviton_node_components.observability.task_counter_handler import emf_documents
 from graviton_node_components.testing import RecordingMocks, Run, main_program, run_mocked, run_program, stack_config
 
+from tests.models import aws_api
 from tests.models.aws_contract import CONTRACT
 from tests.models.cloudwatch import MetricId, emf_metrics, published_by_aws
+from tests.models.sqs_redrive import MAX_VISIBILITY, MAX_VISIBILITY_SECONDS, RECEIVE_COUNT, Message, hidden_throughout
 from tests.models.target_tracking import metric_value, settle, settled_capacity
 from tests.program.stacks import STACKS, recorded_run
 
@@ -56,6 +58,47 @@ def test_a_message_that_keeps_failing_goes_to_the_dead_letter_queue(worker: Run)
     dead_arn = worker.mocks.find("aws:sqs/queue:Queue", f"{STACK}-jobs-dlq").outputs["arn"]
     assert redrive == {"deadLetterTargetArn": dead_arn, "maxReceiveCount": 5}
     assert "redrivePolicy" not in dead
+
+
+def test_the_sqs_rules_the_model_plays_are_botocores_words() -> None:
+    for quote in (RECEIVE_COUNT, MAX_VISIBILITY):
+        assert quote.says in aws_api.documentation(quote.service, quote.where), str(quote)
+
+
+def queue_inputs(run: Run) -> dict[str, Any]:
+    return run.mocks.find("aws:sqs/queue:Queue", f"{STACK}-jobs").inputs
+
+
+@pytest.mark.parametrize(
+    "returns",
+    [
+        ["failed"] * 5,
+        ["released at a stop"] * 5,
+        ["visibility expired"] * 5,
+        ["failed", "released at a stop", "visibility expired", "released at a stop", "failed"],
+    ],
+)
+def test_a_message_goes_aside_on_the_receive_after_max_receive_count_whatever_returned_it(
+    worker: Run, returns: list[str]
+) -> None:
+    """SQS counts receives, not failures: a stop's release and an expired visibility count as a failure does."""
+    message = Message(json.loads(queue_inputs(worker)["redrivePolicy"])["maxReceiveCount"])
+    for _ in returns:
+        assert message.receive()
+    assert not message.receive() and message.dead_lettered and message.receives == len(returns)
+
+
+def test_the_app_is_told_the_queues_visibility_timeout_and_its_heartbeat_hides_work_up_to_twelve_hours(
+    worker: Run,
+) -> None:
+    """One value for the queue and the app's heartbeat: work longer than the timeout is received once."""
+    (container,) = json.loads(worker.mocks.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    env = {item["name"]: item["value"] for item in container["environment"]}
+    visibility = int(queue_inputs(worker)["visibilityTimeoutSeconds"])  # the engine's numbers are floats
+    assert env["VISIBILITY_TIMEOUT_SECONDS"] == str(visibility)
+    assert all(hidden_throughout(visibility, work) for work in (1, visibility, 3 * visibility + 1, 3600))
+    assert hidden_throughout(visibility, MAX_VISIBILITY_SECONDS - 1)
+    assert not hidden_throughout(visibility, MAX_VISIBILITY_SECONDS + 1), "SQS hides a message 12 hours at most"
 
 
 def test_the_app_knows_its_queue_and_has_the_whole_stop_to_finish_in(worker: Run) -> None:

@@ -8,6 +8,15 @@
 // released (visibility 0: another task receives it at once) instead of staying hidden until its
 // timeout. Either way the message is done or back in the queue.
 //
+// Work may outlast the queue's visibility timeout (VISIBILITY_TIMEOUT_SECONDS, the queue's own, set by the
+// Pulumi program): while it runs a heartbeat extends the message's visibility every half timeout
+// (ChangeMessageVisibility), or SQS would hand it to another task, count that receive toward the
+// dead-letter queue's maxReceiveCount, and ignore this task's delete with its old receipt handle. SQS keeps
+// a message hidden at most 12 hours from its receive: work longer than that is received again.
+//
+// A failed delete, release or extension (after the SDK's own retries) is logged and the worker goes on:
+// the message comes back when its visibility ends, and a worker that exited would stop the task.
+//
 // An open long poll is let finish, not aborted: SQS may already have handed a message out (hidden for
 // the whole visibility timeout) whose answer an abort would throw away. The poll ends within
 // WAIT_SECONDS, well inside the stop budget, and whatever it brings after the stop began is released.
@@ -18,6 +27,9 @@ const WAIT_SECONDS = 20; // SQS long polling: the most a ReceiveMessage waits (1
 // MAXIMUM_RETRY_DELAY): a broken worker neither spins its CPU nor hammers SQS.
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 20_000;
+// ChangeMessageVisibility's VisibilityTimeout: 0 to 43200 s, "Maximum: 12 hours", and SQS refuses one
+// beyond "the maximum time left" of those 12 hours (botocore sqs ChangeMessageVisibility).
+const MAX_VISIBILITY_SECONDS = 43_200;
 
 /** Resolves after ``ms``, or at once when ``signal`` aborts. */
 function pause(ms, signal) {
@@ -32,18 +44,26 @@ function pause(ms, signal) {
 class Worker {
   /**
    * @param {object} options
-   * @param {{receive: Function, delete: Function, release: Function}} options.queue
+   * @param {{receive: Function, delete: Function, extend: Function, release: Function}} options.queue
    * @param {(body: string, signal: AbortSignal) => Promise<void>} options.handle the work on one message
    * @param {number} options.shutdownTimeoutMs how long a stop waits for the poll and the message in hand
+   * @param {number} options.visibilitySeconds the queue's visibility timeout: the heartbeat extends a message
+   *   in hand by it every half of it (more than 0, at most 43200)
    * @param {number} [options.waitSeconds] how long a receive waits for a message (SQS long polling)
    * @param {number} [options.retryFirstMs] the pause after a failed receive, doubled after each further one
    * @param {number} [options.retryMaxMs] the longest pause after failed receives
    */
   constructor({
-    queue, handle, shutdownTimeoutMs, waitSeconds = WAIT_SECONDS, retryFirstMs = RETRY_FIRST_MS,
+    queue, handle, shutdownTimeoutMs, visibilitySeconds, waitSeconds = WAIT_SECONDS, retryFirstMs = RETRY_FIRST_MS,
     retryMaxMs = RETRY_MAX_MS, log = (line) => console.log(JSON.stringify(line)),
   }) {
-    Object.assign(this, { queue, handle, shutdownTimeoutMs, waitSeconds, retryFirstMs, retryMaxMs, log });
+    // A missing or zero timeout would beat without pause; ChangeMessageVisibility takes no longer one.
+    if (!(visibilitySeconds > 0 && visibilitySeconds <= MAX_VISIBILITY_SECONDS)) {
+      throw new RangeError(`visibilitySeconds ${visibilitySeconds}: more than 0, at most ${MAX_VISIBILITY_SECONDS}`);
+    }
+    Object.assign(this, {
+      queue, handle, shutdownTimeoutMs, visibilitySeconds, waitSeconds, retryFirstMs, retryMaxMs, log,
+    });
     this.stopped = new AbortController(); // a stop began: no more receives, a pause ends
     this.overdue = new AbortController(); // the shutdown timeout passed: the poll and the work in hand end
   }
@@ -57,6 +77,7 @@ class Worker {
     let retryMs = this.retryFirstMs;
     while (!this.stopping) {
       let messages;
+      const asked = Date.now(); // SQS hands a message out after this: its 12 hours end no sooner
       try {
         messages = await this.queue.receive({ max: 1, waitSeconds: this.waitSeconds, signal: this.overdue.signal });
       } catch (error) {
@@ -68,25 +89,62 @@ class Worker {
       }
       retryMs = this.retryFirstMs;
       // A message the poll brings after the stop began goes straight back: no new work is started.
-      for (const message of messages) await (this.stopping ? this.release(message) : this.process(message));
+      for (const message of messages) await (this.stopping ? this.release(message) : this.process(message, asked));
     }
   }
 
   async release(message, error) {
     this.log({ level: 'warn', msg: 'released', id: message.id, ...(error && { error: String(error) }) });
-    await this.queue.release(message.receipt);
+    await this.settle('release', message);
   }
 
-  async process(message) {
+  /** Delete or release ``message``; a failure is logged, and the message comes back after its visibility. */
+  async settle(action, message) {
+    try {
+      await this.queue[action](message.receipt);
+      return true;
+    } catch (error) {
+      this.log({ level: 'error', msg: `${action} failed`, id: message.id, error: String(error) });
+      return false;
+    }
+  }
+
+  async process(message, receivedAt) {
+    const handled = new AbortController();
+    const heartbeat = this.heartbeat(message, receivedAt, handled.signal);
+    let failed = false;
+    let failure;
     try {
       await this.handle(message.body, this.overdue.signal);
     } catch (error) {
-      // Failed or aborted: back to the queue now (its redrive policy counts the receives).
-      await this.release(message, error);
-      return;
+      [failed, failure] = [true, error];
+    } finally {
+      handled.abort();
+      await heartbeat; // an extension landing after a release would hide the message again
     }
-    await this.queue.delete(message.receipt);
-    this.log({ level: 'info', msg: 'done', id: message.id });
+    // Failed or aborted: back to the queue now (its redrive policy counts the receives).
+    if (failed) return this.release(message, failure);
+    if (await this.settle('delete', message)) this.log({ level: 'info', msg: 'done', id: message.id });
+  }
+
+  /** Keeps ``message`` hidden until ``signal`` aborts: every half visibility timeout, for another whole one,
+   * within the 12 hours SQS allows from ``receivedAt``. */
+  async heartbeat(message, receivedAt, signal) {
+    for (;;) {
+      await pause(this.visibilitySeconds * 500, signal);
+      if (signal.aborted) return;
+      const left = Math.floor(MAX_VISIBILITY_SECONDS - (Date.now() - receivedAt) / 1000);
+      const seconds = Math.min(this.visibilitySeconds, left);
+      if (seconds <= 0) {
+        this.log({ level: 'warn', msg: 'visibility at the 12-hour maximum: SQS hands the message out again', id: message.id });
+        return;
+      }
+      try {
+        await this.queue.extend(message.receipt, seconds);
+      } catch (error) {
+        this.log({ level: 'error', msg: 'extend failed', id: message.id, error: String(error) });
+      }
+    }
   }
 
   /** Stop receiving; abort the poll and the work in hand if they outlast the shutdown timeout. */
@@ -108,6 +166,8 @@ function sqsQueue(client, commands, queueUrl) {
       return (answer.Messages || []).map((m) => ({ id: m.MessageId, body: m.Body, receipt: m.ReceiptHandle }));
     },
     delete: (receipt) => client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt })),
+    extend: (receipt, seconds) =>
+      client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: seconds })),
     release: (receipt) =>
       client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: 0 })),
   };
@@ -145,6 +205,8 @@ async function main() {
     queue: sqsQueue(client, sqs, QueueUrl),
     handle: simulatedWork,
     shutdownTimeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS || 25000),
+    // The queue's own timeout, from the Pulumi program: no default that could differ from it.
+    visibilitySeconds: Number(process.env.VISIBILITY_TIMEOUT_SECONDS),
   });
   const health = healthServer(worker, process.env.HEALTH_CHECK_PATH || '/health');
   health.listen(Number(process.env.PORT || 3000));
@@ -157,4 +219,7 @@ if (require.main === module) {
   main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
 }
 
-module.exports = { Worker, healthServer, sqsQueue, simulatedWork, stopOnSignals, WAIT_SECONDS, RETRY_FIRST_MS, RETRY_MAX_MS };
+module.exports = {
+  Worker, healthServer, sqsQueue, simulatedWork, stopOnSignals, WAIT_SECONDS, RETRY_FIRST_MS, RETRY_MAX_MS,
+  MAX_VISIBILITY_SECONDS,
+};

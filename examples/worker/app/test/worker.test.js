@@ -11,32 +11,58 @@ const { EventEmitter } = require('node:events');
 const { Worker, healthServer, simulatedWork, stopOnSignals } = require('../worker.js');
 
 class Queue {
-  constructor({ visibilityTimeoutMs = 60_000, answerMs = 0 } = {}) {
+  constructor({ visibilityTimeoutMs = 60_000, answerMs = 0, maxReceiveCount = Infinity } = {}) {
     this.visibilityTimeoutMs = visibilityTimeoutMs;
     this.answerMs = answerMs;
-    this.messages = new Map(); // id -> {body, hiddenUntil, receipt}
+    this.maxReceiveCount = maxReceiveCount;
+    this.messages = new Map(); // id -> {body, hiddenUntil, receipt, receives}
     this.deleted = [];
+    this.deadLetters = [];
+    this.gone = new Map(); // id -> a deleted or dead-lettered message, its receives kept
     this.next = 0;
     this.waiters = [];
   }
   send(body) {
     const id = `m${++this.next}`;
-    this.messages.set(id, { body, hiddenUntil: 0, receipt: null });
+    this.messages.set(id, { body, hiddenUntil: 0, receipt: null, receives: 0 });
     this.waiters.splice(0).forEach((wake) => wake());
     return id;
   }
   visible() {
     return [...this.messages].filter(([, m]) => m.hiddenUntil <= Date.now()).map(([id]) => id);
   }
+  receiveCount(id) {
+    return (this.messages.get(id) ?? this.gone.get(id)).receives;
+  }
+  /** The next visible message, hidden and counted as SQS hands it out; one received more than
+   * maxReceiveCount times goes to the dead-letter queue instead ("after the value of maxReceiveCount is
+   * exceeded": botocore sqs SetQueueAttributes RedrivePolicy). */
+  dequeue() {
+    for (const id of this.visible()) {
+      const message = this.messages.get(id);
+      if (message.receives >= this.maxReceiveCount) {
+        this.remove(id);
+        this.deadLetters.push(id);
+        continue;
+      }
+      message.receives += 1;
+      message.hiddenUntil = Date.now() + this.visibilityTimeoutMs;
+      message.receipt = `${id}-${message.receives}`; // each receive its own handle
+      return id;
+    }
+    return undefined;
+  }
+  remove(id) {
+    this.gone.set(id, this.messages.get(id));
+    this.messages.delete(id);
+  }
   async receive({ waitSeconds, signal }) {
     const until = Date.now() + waitSeconds * 1000;
     for (;;) {
       if (signal.aborted) throw signal.reason;
-      const [id] = this.visible();
+      const id = this.dequeue();
       if (id) {
         const message = this.messages.get(id);
-        message.hiddenUntil = Date.now() + this.visibilityTimeoutMs;
-        message.receipt = `${id}-${Math.random()}`;
         await waitFor(this.answerMs, signal); // dequeued: the answer is on its way
         if (signal.aborted) throw signal.reason;
         return [{ id, body: message.body, receipt: message.receipt }];
@@ -45,18 +71,27 @@ class Queue {
       await waitFor(until - Date.now(), signal, this.waiters);
     }
   }
+  /** The message ``receipt`` was the latest handle of, if any. */
   find(receipt) {
-    const found = [...this.messages].find(([, m]) => m.receipt === receipt);
-    assert.ok(found, `no message with receipt ${receipt}`);
-    return found;
+    return [...this.messages].find(([, m]) => m.receipt === receipt);
   }
+  /** An old handle's delete "will succeed, but the message might not be deleted" (botocore sqs
+   * DeleteMessage): here it never is, the worst case. */
   async delete(receipt) {
-    const [id] = this.find(receipt);
-    this.messages.delete(id);
+    const [id] = this.find(receipt) ?? [];
+    if (id === undefined) return;
+    this.remove(id);
     this.deleted.push(id);
   }
+  /** ChangeMessageVisibility: from now, for ``seconds``; only a message in flight under this handle
+   * (botocore sqs ChangeMessageVisibility's error MessageNotInflight, "The specified message isn't in flight"). */
+  async extend(receipt, seconds) {
+    const [, message] = this.find(receipt) ?? [];
+    if (!message || message.hiddenUntil <= Date.now()) throw new Error('MessageNotInflight');
+    message.hiddenUntil = Date.now() + seconds * 1000;
+  }
   async release(receipt) {
-    this.find(receipt)[1].hiddenUntil = 0;
+    await this.extend(receipt, 0);
   }
 }
 
@@ -72,10 +107,10 @@ function waitFor(ms, signal, waiters = []) {
 
 function started(queue, shutdownTimeoutMs, options = {}) {
   const worker = new Worker({ queue, handle: simulatedWork, shutdownTimeoutMs, waitSeconds: 0.2, log: () => {},
-    ...options });
+    visibilitySeconds: (queue.visibilityTimeoutMs ?? 60_000) / 1000, ...options });
   const signals = new EventEmitter();
   stopOnSignals(worker, signals);
-  return { done: worker.run(), stop: () => signals.emit('SIGTERM') };
+  return { worker, done: worker.run(), stop: () => signals.emit('SIGTERM') };
 }
 
 /** A queue whose receives fail (``answers``: 'fail' or 'empty', then failing for good), answering after
@@ -88,12 +123,21 @@ function scriptedQueue(answers = []) {
     if ((answers.shift() ?? 'fail') === 'fail') throw new Error('AccessDenied: sqs:ReceiveMessage');
     return [];
   };
-  return { calls, receive, delete: async () => {}, release: async () => {} };
+  return { calls, receive, delete: async () => {}, extend: async () => {}, release: async () => {} };
 }
 
 const gaps = (times) => times.slice(1).map((time, i) => time - times[i]);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until ``done()`` holds, failing after ``ms``. */
+async function until(done, ms = 2000) {
+  const end = Date.now() + ms;
+  while (!done()) {
+    assert.ok(Date.now() < end, `still waiting after ${ms} ms`);
+    await sleep(5);
+  }
+}
 
 test('work that finishes inside the shutdown timeout is done and deleted, the rest stays queued', async () => {
   const queue = new Queue();
@@ -201,7 +245,7 @@ test('no message is lost through stops at any moment', async () => {
 
 test('the health check passes while the worker receives and fails once it stops', async () => {
   const worker = new Worker({ queue: new Queue(), handle: simulatedWork, shutdownTimeoutMs: 100, waitSeconds: 0.1,
-    log: () => {} });
+    visibilitySeconds: 60, log: () => {} });
   const server = healthServer(worker, '/health').listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${server.address().port}/health`;
@@ -211,4 +255,91 @@ test('the health check passes while the worker receives and fails once it stops'
   assert.strictEqual((await fetch(url)).status, 503);
   await done;
   server.close();
+});
+
+test('the queue hands a message out again once its visibility ends, counted, and an old handle deletes nothing', async () => {
+  const queue = new Queue({ visibilityTimeoutMs: 30, maxReceiveCount: 2 });
+  const id = queue.send('{}');
+  const never = new AbortController().signal;
+  const [first] = await queue.receive({ waitSeconds: 0, signal: never });
+  await sleep(40);
+  const [second] = await queue.receive({ waitSeconds: 0, signal: never });
+  assert.strictEqual(queue.receiveCount(id), 2);
+  await queue.delete(first.receipt);
+  assert.deepStrictEqual(queue.deleted, [], 'the first handle is stale: its delete succeeds and deletes nothing');
+  await assert.rejects(queue.extend(first.receipt, 1), /MessageNotInflight/);
+  await sleep(40);
+  assert.deepStrictEqual(await queue.receive({ waitSeconds: 0, signal: never }), []);
+  assert.deepStrictEqual(queue.deadLetters, [id], 'a third receive exceeds maxReceiveCount 2');
+  assert.ok(second.receipt !== first.receipt);
+});
+
+test('two workers on work longer than the visibility timeout handle each message once, received once', async () => {
+  // Scaled: 100 ms stands for the example's 300 s visibility timeout, 250 ms work for 750 s.
+  const queue = new Queue({ visibilityTimeoutMs: 100, maxReceiveCount: 2 });
+  const sent = [1, 2, 3, 4].map(() => queue.send(JSON.stringify({ work_ms: 250 })));
+  const handled = [];
+  const handle = (body, signal) => { handled.push(body); return simulatedWork(body, signal); };
+  const workers = [started(queue, 1000, { handle, waitSeconds: 0.02 }), started(queue, 1000, { handle, waitSeconds: 0.02 })];
+  await until(() => queue.deleted.length === sent.length || handled.length > sent.length);
+  workers.forEach((worker) => worker.stop());
+  await Promise.all(workers.map((worker) => worker.done));
+  assert.deepStrictEqual([...queue.deleted].sort(), sent);
+  assert.strictEqual(handled.length, sent.length, 'no message is worked on twice');
+  assert.deepStrictEqual(sent.map((id) => queue.receiveCount(id)), [1, 1, 1, 1]);
+  assert.deepStrictEqual(queue.deadLetters, []);
+});
+
+test('a delete that fails is logged and the worker keeps receiving until it is stopped', async () => {
+  const queue = new Queue();
+  const failing = queue.delete.bind(queue);
+  let fails = 1;
+  queue.delete = async (receipt) => {
+    if (fails-- > 0) throw new Error('RequestThrottled');
+    return failing(receipt);
+  };
+  const logged = [];
+  const first = queue.send(JSON.stringify({ work_ms: 0 }));
+  const worker = started(queue, 1000, { waitSeconds: 0.02, log: (line) => logged.push(line) });
+  let resolved = false;
+  worker.done.then(() => { resolved = true; });
+  await sleep(50);
+  const second = queue.send(JSON.stringify({ work_ms: 0 }));
+  await sleep(50);
+  assert.ok(!resolved, 'run() neither rejects nor resolves before the stop');
+  assert.deepStrictEqual(queue.deleted, [second], 'the next message is received and done');
+  assert.ok(queue.messages.has(first), 'the first stays queued, to come back after its visibility');
+  assert.ok(logged.some((line) => line.msg === 'delete failed' && line.id === first));
+  worker.stop();
+  await worker.done;
+});
+
+test('a failed extension is logged and the work goes on to its delete', async () => {
+  const queue = new Queue({ visibilityTimeoutMs: 40 });
+  queue.extend = async () => { throw new Error('RequestThrottled'); };
+  const logged = [];
+  const id = queue.send(JSON.stringify({ work_ms: 50 }));
+  const worker = started(queue, 1000, { waitSeconds: 0.02, log: (line) => logged.push(line) });
+  await until(() => logged.some((line) => line.msg === 'extend failed'));
+  worker.stop();
+  await worker.done;
+  assert.deepStrictEqual(queue.deleted, [id], 'its handle was still the latest: nothing received it meanwhile');
+});
+
+test('the heartbeat stops with the work: a released message is visible at once, not hidden again', async () => {
+  const queue = new Queue({ visibilityTimeoutMs: 40 });
+  const id = queue.send(JSON.stringify({ work_ms: 10_000 }));
+  const worker = started(queue, 70);
+  await sleep(10);
+  worker.stop();
+  await worker.done;
+  await sleep(60); // past the next beat, had one been left running
+  assert.deepStrictEqual(queue.visible(), [id]);
+});
+
+test('a worker refuses a visibility timeout SQS would not take or that would beat without pause', () => {
+  for (const visibilitySeconds of [undefined, Number.NaN, 0, -1, 43_201]) {
+    assert.throws(() => new Worker({ queue: new Queue(), handle: simulatedWork, shutdownTimeoutMs: 100,
+      visibilitySeconds }), RangeError, String(visibilitySeconds));
+  }
 });
