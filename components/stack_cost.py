@@ -142,11 +142,13 @@ def stack_cost(
         if quantity:
             monthly = (quantity * price * hours).quantize(CENT, ROUND_HALF_UP)
             lines.append(CostLine(item, quantity, unit, price, monthly, note))
-    for item, quantity, price in (("alarms", shape.alarms, rates["alarmMonth"]),
-                                  ("dashboards", shape.dashboards, rates["dashboardMonth"]),
-                                  ("custom metrics", shape.custom_metrics, rates["customMetricMonth"])):  # fmt: skip
+    # CloudWatch bills an alarm per metric it reads (a metric-math alarm for each), so the count is of those.
+    for item, quantity, unit, price in (("alarms", shape.alarms, "alarm metrics", rates["alarmMonth"]),
+                                        ("dashboards", shape.dashboards, "dashboards", rates["dashboardMonth"]),
+                                        ("custom metrics", shape.custom_metrics, "custom metrics",
+                                         rates["customMetricMonth"])):  # fmt: skip
         if quantity:
-            lines.append(CostLine(item, Decimal(quantity), item, price, (quantity * price).quantize(CENT)))
+            lines.append(CostLine(item, Decimal(quantity), unit, price, (quantity * price).quantize(CENT)))
     insights = _container_insights(shape, rates)
     if insights is not None:
         lines.append(insights)
