@@ -202,7 +202,7 @@ def test_the_contract_checklist_passes_on_the_graviton_image(graviton: str) -> N
     lines: list[str] = []
     code = check_image.main([graviton, "--port", str(PORT), "--health-path", HEALTH_PATH], out=lines.append)
     assert code == 0, "\n".join(lines)
-    assert len(lines) == 8 and all(line.startswith("PASS") for line in lines)
+    assert len(lines) == 9 and all(line.startswith("PASS") for line in lines)
 
 
 def test_the_contract_checklist_fails_an_image_that_serves_nothing(image_env: Environment) -> None:
