@@ -142,7 +142,6 @@ def stack_cost(
         if quantity:
             monthly = (quantity * price * hours).quantize(CENT, ROUND_HALF_UP)
             lines.append(CostLine(item, quantity, unit, price, monthly, note))
-    # CloudWatch bills an alarm per metric it reads (a metric-math alarm for each), so the count is of those.
     for item, quantity, unit, price in (("alarms", shape.alarms, "alarm metrics", rates["alarmMonth"]),
                                         ("dashboards", shape.dashboards, "dashboards", rates["dashboardMonth"]),
                                         ("custom metrics", shape.custom_metrics, "custom metrics",
