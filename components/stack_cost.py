@@ -42,8 +42,7 @@ class StackShape:
     nat_gateways: int
     """NAT gateways the stack creates (each with an Elastic IP)."""
     alarms: int
-    """CloudWatch alarm metrics (the billing unit: a metric-math alarm counts each metric it reads), those of
-    the alarms Application Auto Scaling creates included."""
+    """CloudWatch alarm metrics, the billing unit: a metric-math alarm (AAS's too) counts each metric it reads."""
     dashboards: int = 0
     """CloudWatch dashboards."""
     custom_metrics: int = 0
