@@ -105,10 +105,13 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
         subjects = condition_values(statement, f"{host}:sub")
         loose = [s for s in subjects if not _pins_subject(host, s)]
         if not subjects or loose:
-            found.append(
-                f"The trust of {host} admits any subject ({host}:sub {loose or 'missing'}): every repository's "
-                "workflows could assume the role; pin the sub to repo:OWNER/REPO: and its environment or ref."
+            pin = (
+                "every repository's workflows could assume the role; pin the sub to repo:OWNER/REPO: and its "
+                "environment or ref."
+                if host == GITHUB_OIDC
+                else "name one subject with no wildcard (EKS: system:serviceaccount:NAMESPACE:NAME)."
             )
+            found.append(f"The trust of {host} admits any subject ({host}:sub {loose or 'missing'}): {pin}")
     return found
 
 
