@@ -1,6 +1,7 @@
 """tools/check_image.py's kept-alive probes (tools/contract_probes.py) against real node processes: the
 apps that keep the contract pass them, and an app with Node's default keep-alive that never says
-``connection: close`` fails both, as the ALB would find it (a 502 on a connection the app closed idle)."""
+``connection: close`` fails both, as the ALB would find it (a 502 on a connection the app closed idle).
+And the contract's apps stop when the drain ends though a connection never sent them a byte."""
 
 import os
 import shutil
@@ -81,3 +82,16 @@ def test_an_app_with_nodes_default_keep_alive_that_never_says_close_fails_both(
     reused, outcome = kept_alive_points(*app)
     assert (reused, outcome.draining_connection) == (False, "keep-alive")
     assert (outcome.draining_health, outcome.failures) == (503, [])
+
+
+@pytest.mark.parametrize("app", ["sample", "tiny"], indirect=True)
+def test_a_connection_that_never_sent_a_byte_does_not_hold_the_apps_shutdown(
+    app: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    """The drain (2.25 s) ends, the server stops accepting and closes it: not after SHUTDOWN_TIMEOUT_MS."""
+    process, port = app
+    with socket.create_connection(("127.0.0.1", port)):
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 3.0
