@@ -42,8 +42,7 @@ class StackShape:
     nat_gateways: int
     """NAT gateways the stack creates (each with an Elastic IP)."""
     alarms: int
-    """CloudWatch alarm metrics (the billing unit: a metric-math alarm counts each metric it reads), those of
-    the alarms Application Auto Scaling creates included."""
+    """CloudWatch alarm metrics, the billing unit: a metric-math alarm (AAS's too) counts each metric it reads."""
     dashboards: int = 0
     """CloudWatch dashboards."""
     custom_metrics: int = 0
@@ -142,7 +141,6 @@ def stack_cost(
         if quantity:
             monthly = (quantity * price * hours).quantize(CENT, ROUND_HALF_UP)
             lines.append(CostLine(item, quantity, unit, price, monthly, note))
-    # CloudWatch bills an alarm per metric it reads (a metric-math alarm for each), so the count is of those.
     for item, quantity, unit, price in (("alarms", shape.alarms, "alarm metrics", rates["alarmMonth"]),
                                         ("dashboards", shape.dashboards, "dashboards", rates["dashboardMonth"]),
                                         ("custom metrics", shape.custom_metrics, "custom metrics",

@@ -19,7 +19,13 @@ else:
 
 
 #: Environment variable names that hold credentials: they belong in a container's "secrets".
-SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL", re.IGNORECASE)
+#: The short forms count as words between underscores only: ``DB_PASS``, ``MYSQL_PWD`` (MySQL's own password
+#: variable), ``HTTP_AUTH``, but not ``BYPASS_CACHE``, the shell's ``PWD`` nor ``AUTH_ENABLED``.
+SECRET_NAME = re.compile(
+    r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL"
+    r"|(?:^|_)PASS(?:_|$)|_PWD(?:_|$)|_AUTH$",
+    re.IGNORECASE,
+)
 #: The names Security Hub's ECS.8 itself looks for: it runs AWS Config's ``ecs-no-environment-secrets``
 #: with ``secretKeys`` AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA (Security Hub User
 #: Guide, "Security Hub controls for Amazon ECS", ECS.8). ``ECS_ENGINE_AUTH_DATA`` holds private-registry
@@ -105,9 +111,22 @@ def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
                     f"Container {name!r} passes {variable['name']} as plain environment; pass it in 'secrets' from "
                     "SSM Parameter Store or Secrets Manager."
                 )
-        if not (container.get("logConfiguration") or {}).get("logDriver"):
-            found.append(f"Container {name!r} has no logConfiguration; send its logs to CloudWatch (awslogs).")
+        found += _logging_findings(name, container.get("logConfiguration") or {})
     return found
+
+
+def _logging_findings(name: str, logging: Mapping[str, Any]) -> list[str]:
+    """A log driver, and no log group ECS creates at run time: that group has no retention (CloudWatch Logs
+    API Reference ``CreateLogGroup``, botocore ``logs``: "by default the log events ... do not expire")."""
+    if not logging.get("logDriver"):
+        return [f"Container {name!r} has no logConfiguration; send its logs to CloudWatch (awslogs)."]
+    options = logging.get("options") or {}
+    if str(options.get("awslogs-create-group", "")).lower() == "true":
+        return [
+            f"Container {name!r} has awslogs-create-group true: ECS creates its log group with no retention; "
+            "declare the group (aws.cloudwatch.LogGroup with retention_in_days) and drop the option."
+        ]
+    return []
 
 
 GRACEFUL_NON_ROOT = Rule(

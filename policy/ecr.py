@@ -7,13 +7,19 @@ from collections.abc import Sequence
 # The engine runs the pack with policy/ on the path (``from rules import``); the program's tests
 # import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
 if __package__:
-    from .documents import has_literal
     from .rule_types import Config, Props, Rule, StackRule
     from .unknowns import StackResource
 else:
-    from documents import has_literal
     from rule_types import Config, Props, Rule, StackRule
     from unknowns import StackResource
+
+
+def _names_a_prefix(pattern: str) -> bool:
+    """Whether an exclusion filter starts with a literal: it then matches only tags that start so. ECR's
+    filter is ``[0-9a-zA-Z._*-]{1,128}`` with ``*`` its only wildcard (botocore ``ecr``
+    ``ImageTagMutabilityExclusionFilterValue``). One character is the least asked: how long a prefix names
+    "the tags that must move" is the project's naming, not AWS's rule."""
+    return pattern[:1] not in ("", "*")
 
 
 def _ecr_immutable_and_scanned(_: str, props: Props, __: Config) -> list[str]:
@@ -26,12 +32,11 @@ def _ecr_immutable_and_scanned(_: str, props: Props, __: Config) -> list[str]:
     if not (props.get("imageScanningConfiguration") or {}).get("scanOnPush"):
         found.append('Images are not scanned; set image_scanning_configuration={"scan_on_push": True}.')
     if props.get("imageTagMutability") == "IMMUTABLE_WITH_EXCLUSION":
-        # A filter of wildcards alone ("*") matches every tag: mutable in all but name.
         found += [
-            f"Exclusion filter {item.get('filter')!r} matches every tag, so every tag can be overwritten; exclude "
-            "the tags that must move by their prefix (e.g. 'cache-*')."
+            f"Exclusion filter {item.get('filter')!r} does not start with a literal, so it matches tags of any "
+            "name ('*.*', '*1*'); exclude the tags that must move by their prefix (e.g. 'cache-*')."
             for item in props.get("imageTagMutabilityExclusionFilters") or []
-            if not has_literal(str(item.get("filter") or ""))
+            if not _names_a_prefix(str(item.get("filter") or ""))
         ]
     return found
 

@@ -1,5 +1,6 @@
 """ECS task definitions, services and clusters: ARM64 on Fargate, Spot beyond an on-demand base,
-deployments that roll back, no public IP, Container Insights, autoscaling and alarms.
+deployments that roll back, no public IP, Container Insights (their autoscaling and alarms:
+``service_watch``).
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from typing import Any
 # import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
 if __package__:
     from .containers import ECS_EXEC_CONFIG
-    from .rule_types import Config, Props, Rule, StackRule
-    from .unknowns import StackResource
+    from .rule_types import Config, Props, Rule
 else:
     from containers import ECS_EXEC_CONFIG
-    from rule_types import Config, Props, Rule, StackRule
-    from unknowns import StackResource
+    from rule_types import Config, Props, Rule
 
 
 def _task_definition_arm64_fargate(_: str, props: Props, __: Config) -> list[str]:
@@ -66,7 +65,7 @@ def _service_strategy(_: str, props: Props, config: Config) -> list[str]:
 SHIFTING_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
 
 
-def _rolls_back_on_alarms(service: Props) -> bool:
+def rolls_back_on_alarms(service: Props) -> bool:
     """Whether an ECS service's deployment alarms are on, roll back, and name alarms."""
     alarms = service.get("alarms") or {}
     return bool(alarms.get("enable") and alarms.get("rollback") and alarms.get("alarmNames"))
@@ -77,7 +76,7 @@ def _deployments_roll_back(_: str, props: Props, __: Config) -> list[str]:
     controller only; CodeDeploy and external controllers are not checked here)."""
     if ((props.get("deploymentController") or {}).get("type") or "ECS") != "ECS":
         return []
-    if _rolls_back_on_alarms(props):
+    if rolls_back_on_alarms(props):
         return []
     strategy = (props.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
     if strategy in SHIFTING_STRATEGIES:
@@ -110,43 +109,6 @@ def _cluster_insights(_: str, props: Props, __: Config) -> list[str]:
     if settings.get("containerInsights") not in ("enabled", "enhanced"):
         return ["Container Insights is off; set containerInsights to enhanced (or enabled)."]
     return []
-
-
-def _services_autoscale(resources: Sequence[StackResource], config: Config) -> list[str]:
-    """Where the stack requires it, every ECS service has a scalable target on its desired count."""
-    if not config.get("required", False):
-        return []
-    scaled = {
-        str(props.get("resourceId", "")).rsplit("/", 1)[-1]
-        for t, props, *_ in resources
-        if t == "aws:appautoscaling/target:Target" and props.get("scalableDimension") == "ecs:service:DesiredCount"
-    }
-    return [
-        f"ECS service {props.get('name')!r} does not autoscale; set autoscaling with minCount and maxCount."
-        for t, props, *_ in resources
-        if t == "aws:ecs/service:Service" and props.get("name") not in scaled
-    ]
-
-
-def _services_alarmed(resources: Sequence[StackResource], config: Config) -> list[str]:
-    """Where the stack requires it, every service rolls back a deployment on alarms, and its memory is
-    watched (the guide's ask)."""
-    if not config.get("required", False):
-        return []
-    watched = {
-        (props.get("dimensions") or {}).get("ServiceName")
-        for t, props, *_ in resources
-        if t == "aws:cloudwatch/metricAlarm:MetricAlarm" and props.get("metricName") == "MemoryUtilization"
-    }
-    found: list[str] = []
-    for resource_type, props, *_ in resources:
-        if resource_type != "aws:ecs/service:Service":
-            continue
-        if not _rolls_back_on_alarms(props):
-            found.append(f"ECS service {props.get('name')!r} has no deployment alarms with rollback; set alarms.")
-        if props.get("name") not in watched:
-            found.append(f"ECS service {props.get('name')!r} has no memory alarm; set alarms.")
-    return found
 
 
 TASK_ARM64_FARGATE = Rule(
@@ -186,18 +148,4 @@ CONTAINER_INSIGHTS = Rule(
     ("aws:ecs/cluster:Cluster",),
     _cluster_insights,
     anchors=("ECS.12", "AwsSolutions-ECS4"),
-)
-
-AUTOSCALE = StackRule(
-    "services-autoscale",
-    "ECS services scale between a minimum and a maximum (where the stack requires it).",
-    _services_autoscale,
-    {"required": {"type": "boolean", "default": False}},
-)
-
-ALARMED = StackRule(
-    "services-alarmed",
-    "ECS services roll back deployments on alarms and have a memory alarm (where the stack requires it).",
-    _services_alarmed,
-    {"required": {"type": "boolean", "default": False}},
 )

@@ -113,6 +113,8 @@ IDENTITY_POLICIES: Mapping[str, str] = {
     "aws:iam/userPolicy:UserPolicy": "policy",
     "aws:iam/groupPolicy:GroupPolicy": "policy",
     "aws:s3/bucketPolicy:BucketPolicy": "policy",
+    # An IAM Identity Center permission set's inline policy is the identity policy of every role it provisions.
+    "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "inlinePolicy",
 }
 _ATTACHMENTS = (
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
@@ -123,7 +125,14 @@ _ATTACHMENTS = (
     "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
     "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
     "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
+    # IAM Identity Center attaches a managed policy to each role a permission set provisions.
+    "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment",
+    "aws:ssoadmin/managedPolicyAttachmentsExclusive:ManagedPolicyAttachmentsExclusive",
+    # QuickSight applies an IAM policy to its users' and groups' sessions.
+    "aws:quicksight/iamPolicyAssignment:IamPolicyAssignment",
 )
+#: The inputs an attachment names its managed policies in.
+_ATTACHED = ("policyArn", "policyArns", "managedPolicyArn", "managedPolicyArns")
 ROLE = "aws:iam/role:Role"
 
 
@@ -131,7 +140,7 @@ def _iam_least_privilege(resource_type: str, props: Props, __: Config) -> list[s
     """IAM.1, IAM.21, KMS.1, KMS.2, AwsSolutions-IAM4/IAM5: no AWS-managed policies, and no policy, inline
     or not, that grants every action, every resource or wildcard actions."""
     if resource_type in _ATTACHMENTS:
-        return _aws_managed([*listed(props.get("policyArn")), *listed(props.get("policyArns"))])
+        return _aws_managed([arn for key in _ATTACHED for arn in listed(props.get(key))])
     if resource_type == ROLE:
         inline = [p.get("policy") for p in props.get("inlinePolicies") or [] if isinstance(p, Mapping)]
         return [*_aws_managed(listed(props.get("managedPolicyArns"))),

@@ -62,6 +62,14 @@ LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
 FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl"
 
 
+def _names_no_caller(principal: str) -> bool:
+    """A principal that is neither an account (ID or ARN) nor an AWS service principal: Alexa's
+    ``alexa-appkit.amazon.com`` and ``alexa-connectedhome.amazon.com`` invoke for any skill, one skill only
+    where the permission carries its ``EventSourceToken`` (botocore ``lambda`` ``AddPermissionRequest``:
+    ``Principal``, and ``EventSourceToken``, "a token that the invoker must supply")."""
+    return not (ACCOUNT_ID.fullmatch(principal) or principal.startswith("arn:") or service_of(principal))
+
+
 def _lambda_not_public(resource_type: str, props: Props, __: Config) -> list[str]:
     """Lambda.1: a function's resource policy grants no one at large; a service principal comes with the
     ARN of the one resource that may invoke (the confused-deputy guard), and S3, whose bucket ARNs name no
@@ -76,6 +84,10 @@ def _lambda_not_public(resource_type: str, props: Props, __: Config) -> list[str
         return [
             f"Lambda permission for principal {principal!r}; name the service or account that invokes the function."
         ]
+    if _names_no_caller(principal) and not (props.get("sourceArn") or props.get("eventSourceToken")):
+        return [f"Lambda permission for {principal}, neither an account nor an AWS service principal, without "
+                "eventSourceToken or sourceArn: every skill or caller of that service may invoke; set "
+                "event_source_token (Alexa: the skill ID) or source_arn."]  # fmt: skip
     # A service of any partition: China's CloudWatch Logs is logs.amazonaws.com.cn.
     if service_of(principal) is not None and not props.get("sourceArn"):
         return [f"Lambda permission for {principal} without sourceArn; name the rule or resource that invokes it."]

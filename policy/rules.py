@@ -22,6 +22,7 @@ if __package__:
         logs_lambda,
         resource_policies,
         s3_tls,
+        service_watch,
         trust,
         world_open,
     )
@@ -37,6 +38,7 @@ else:
     import logs_lambda
     import resource_policies
     import s3_tls
+    import service_watch
     import trust
     import world_open
     from rule_types import Config, Props, Rule, StackRule
@@ -78,8 +80,8 @@ def violations(resource_type: str, props: Props, config_by_rule: Mapping[str, Co
 
 STACK_RULES: tuple[StackRule, ...] = (
     ecr.LIFECYCLE,
-    ecs_services.AUTOSCALE,
-    ecs_services.ALARMED,
+    service_watch.AUTOSCALE,
+    service_watch.ALARMED,
     world_open.ONLY_ON_LOAD_BALANCERS,
     load_balancers.LISTENER_RULES_HTTPS_ONLY,
     s3_tls.TLS_ONLY,

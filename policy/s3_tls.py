@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -9,12 +10,12 @@ from typing import Any
 # import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
 if __package__:
     from .conditions import is_public
-    from .documents import arn_matches, listed, statements
+    from .documents import arn_matches, listed, policy_document, statements
     from .rule_types import Config, Props, StackRule
     from .unknowns import Index, StackResource, Unknown, decided, guarded, known, references
 else:
     from conditions import is_public
-    from documents import arn_matches, listed, statements
+    from documents import arn_matches, listed, policy_document, statements
     from rule_types import Config, Props, StackRule
     from unknowns import Index, StackResource, Unknown, decided, guarded, known, references
 
@@ -48,8 +49,19 @@ def _refuses_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
         and is_public(statement.get("Principal"))
         and any(a.lower() in _EVERY_S3_ACTION for a in listed(statement.get("Action")))
         and _only_insecure_transport(statement.get("Condition"))
-        and all(any(arn_matches(r, arn) for r in resources) for arn in (bucket_arn, f"{bucket_arn}/any-object"))
+        and any(arn_matches(r, bucket_arn) for r in resources)
+        and any(_covers_every_object(r, bucket_arn) for r in resources)
     )
+
+
+def _covers_every_object(pattern: str, bucket_arn: str) -> bool:
+    """Whether a Resource entry matches every object key of the bucket, not one sample key (``b/a*`` matches
+    ``b/any-object`` yet leaves ``b/x`` on plain HTTP). A key of a character the pattern does not hold is
+    matched by wildcards only: matching such a key of one character (S3's shortest, S3 API Reference
+    ``PutObject``, Key minimum length 1) and one longer than the pattern means the pattern's tail is
+    wildcards with a ``*``, which every key matches too."""
+    absent = next(c for c in map(chr, range(ord("a"), 0x10000)) if c not in pattern)
+    return all(arn_matches(pattern, f"{bucket_arn}/{absent * n}") for n in (1, len(pattern) + 1))
 
 
 def _bucket_names(props: Props) -> set[str]:
@@ -77,19 +89,36 @@ def _s3_tls_only(resources: Sequence[StackResource], _: Config) -> list[str]:
     for resource in (r for r in resources if r.type in _BUCKETS):
         names = _bucket_names(resource.props) | {resource.urn}
         policies = [p for (named, _), p in governing if named & names]
-        refused, unknown = guarded(lambda r=resource, ps=policies: [_refuses_plain_http_on(r.props, ps)])
-        undecided += unknown or (unjoined if refused == [False] else [])
-        if refused == [False] and not unjoined:
-            found.append(
-                f"S3 bucket {resource.props.get('arn')} takes plain-HTTP requests; add a bucket policy that denies "
-                "s3:* when aws:SecureTransport is false, on the bucket and its objects."
-            )
+        verdict, unknown = guarded(lambda r=resource, ps=policies: [_tls_verdict(r.props, ps)])
+        problem, settled = verdict[0] if verdict else (None, True)
+        if unknown or (unjoined and not settled):
+            undecided += unknown or unjoined  # a policy whose bucket is not known yet may be this one's
+        elif problem:
+            found.append(f"S3 bucket {resource.props.get('arn')} {problem}")
     return decided(found, undecided)
 
 
-def _refuses_plain_http_on(bucket: Props, policies: Sequence[StackResource]) -> bool:
-    documents = [bucket.get("policy"), *(policy.props.get("policy") for policy in policies)]
-    return any(_refuses_plain_http(s, str(bucket.get("arn"))) for d in documents for s in statements(d))
+def _tls_verdict(bucket: Props, policies: Sequence[StackResource]) -> tuple[str | None, bool]:
+    """What is wrong with the bucket's policy, and whether no further policy could change that. S3 holds one
+    policy per bucket: PutBucketPolicy replaces it whole (S3 API Reference ``PutBucketPolicy``; pulumi_aws
+    ``s3.BucketPolicy``: "the policy applied last will silently override"), so a bucket given two different
+    documents (inline and a BucketPolicy, or two BucketPolicies) ends with whichever was written last. The
+    same document twice (the bucket's ``policy`` output read back from a BucketPolicy) is one."""
+    documents = [d for d in (bucket.get("policy"), *(p.props.get("policy") for p in policies)) if d]
+    distinct = {json.dumps(policy_document(d), sort_keys=True) for d in documents}
+    if len(distinct) > 1:
+        return (
+            f"is given {len(distinct)} different policies (inline and BucketPolicy, or several BucketPolicies), "
+            "and S3 keeps only the one written last; give it one policy, with the deny of plain HTTP.",
+            True,
+        )
+    if documents and any(_refuses_plain_http(s, str(bucket.get("arn"))) for s in statements(documents[0])):
+        return None, False
+    return (
+        "takes plain-HTTP requests; give it a bucket policy that denies s3:* when aws:SecureTransport is false, "
+        "on the bucket and its objects.",
+        bool(documents),
+    )
 
 
 TLS_ONLY = StackRule(

@@ -12,12 +12,12 @@ from typing import Any
 # import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
 if __package__:
     from .conditions import condition_values, is_public, names_its_callers, service_of
-    from .documents import WILDCARDS, allows, has_literal, listed, statements
+    from .documents import WILDCARDS, allows, has_literal, has_wildcard, listed, statements
     from .iam_policies import ROLE
     from .rule_types import Config, Props, Rule
 else:
     from conditions import condition_values, is_public, names_its_callers, service_of
-    from documents import WILDCARDS, allows, has_literal, listed, statements
+    from documents import WILDCARDS, allows, has_literal, has_wildcard, listed, statements
     from iam_policies import ROLE
     from rule_types import Config, Props, Rule
 
@@ -38,7 +38,10 @@ def _pins_subject(host: str, subject: str) -> bool:
     """Whether a ``sub`` value admits one repository's tokens only, in a named context (GitHub), or names a
     subject (others)."""
     if host != GITHUB_OIDC:
-        return has_literal(subject, ":/")
+        # A wildcard anywhere admits subjects unnamed: EKS's ``system:serviceaccount:*`` is every service
+        # account of the cluster (EKS User Guide, "IAM roles for service accounts": sub is
+        # ``system:serviceaccount:NAMESPACE:NAME``).
+        return has_literal(subject, ":/") and not has_wildcard(subject)
     wildcard = min((subject.index(c) for c in WILDCARDS if c in subject), default=None)
     if wildcard is None:
         return _GITHUB_REPOSITORY.search(f"{subject}:") is not None
@@ -50,6 +53,27 @@ def _pins_subject(host: str, subject: str) -> bool:
 #: An identity pool ID: ``<region>:<uuid>`` (Cognito API Reference, ``IdentityPoolId`` pattern
 #: ``[\w-]+:[0-9a-f-]+``), here with no wildcard, so one pool of one region.
 _COGNITO_POOL = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+#: The condition key naming the app of each web identity provider IAM takes by name (IAM User Guide, "IAM
+#: and AWS STS condition context keys", identity federation keys); any other provider is held to ``:aud``.
+_APP_KEYS = {"accounts.google.com": "aud", "graph.facebook.com": "app_id", "www.amazon.com": "app_id"}
+#: A SAML provider of the account: its assertions name the account's own IdP, whose users it already trusts.
+_SAML_PROVIDER = re.compile(r"arn:aws[a-z-]*:iam::[0-9]{12}:saml-provider/.+")
+
+
+def _other_provider_findings(statement: Mapping[str, Any], provider: str) -> list[str]:
+    """A provider named by host (Google, Facebook, Login with Amazon, or one this rule does not know): its
+    tokens are any app's unless the trust names the app with a literal value."""
+    if _SAML_PROVIDER.fullmatch(provider):
+        return []
+    key = f"{provider}:{_APP_KEYS.get(provider, 'aud')}"
+    apps = condition_values(statement, key)
+    if apps and all(has_literal(a) and not has_wildcard(a) for a in apps):
+        return []
+    return [
+        f"The trust of {provider} names no app ({key}): a token any app got from it is taken; add StringEquals on it."
+    ]
 
 
 def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
@@ -69,6 +93,7 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
             continue
         match = _OIDC_PROVIDER.fullmatch(provider)
         if match is None:
+            found += _other_provider_findings(statement, str(provider))
             continue
         host = match["host"]
         audiences = condition_values(statement, f"{host}:aud")
@@ -80,10 +105,13 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
         subjects = condition_values(statement, f"{host}:sub")
         loose = [s for s in subjects if not _pins_subject(host, s)]
         if not subjects or loose:
-            found.append(
-                f"The trust of {host} admits any subject ({host}:sub {loose or 'missing'}): every repository's "
-                "workflows could assume the role; pin the sub to repo:OWNER/REPO: and its environment or ref."
+            pin = (
+                "every repository's workflows could assume the role; pin the sub to repo:OWNER/REPO: and its "
+                "environment or ref."
+                if host == GITHUB_OIDC
+                else "name one subject with no wildcard (EKS: system:serviceaccount:NAMESPACE:NAME)."
             )
+            found.append(f"The trust of {host} admits any subject ({host}:sub {loose or 'missing'}): {pin}")
     return found
 
 

@@ -8,10 +8,10 @@ from AWS's own words and awsx's layout (``awsx_subnets``), not from the program'
 - ``LOAD_BALANCER_FREE``: ELB guide, "Subnets for your load balancer": "at least 8 free IP addresses" in each
   of its subnets; tasks without NAT run in those (the public ones).
 - The peak of a rolling deployment: botocore ecs ``DeploymentConfiguration.maximumPercent`` bounds the
-  tasks RUNNING or PENDING at ``maxPercent`` of the desired count, rounded down (``ecs_rolling.ROUNDING``),
-  and the scheduler starts no more new tasks than the desired count while the old ones run
-  (``ecs_rolling.rolling_deploy``); a shifting one scales the new revision to the full count beside the old
-  (ECS lifecycle stage ``SCALE_UP``).
+  tasks RUNNING or PENDING at ``maxPercent`` of the desired count, rounded down (``ecs_rolling.ROUNDING``).
+  The bound, not the new revision's count: the scheduler "uses this parameter to replace unhealthy tasks by
+  starting replacement tasks first" (the same documentation), beside both revisions. A shifting deployment
+  scales the new revision to the full count beside the old (ECS lifecycle stage ``SCALE_UP``).
 """
 
 from __future__ import annotations
@@ -38,5 +38,4 @@ def deployment_peak(count: int, max_percent: int, *, shifting: bool) -> int:
     """Most tasks RUNNING or PENDING at once while a deployment of ``count`` tasks runs."""
     if shifting:
         return 2 * count
-    upper = math.floor(Fraction(count * max_percent, 100))
-    return max(count, min(upper, count + count))
+    return max(count, math.floor(Fraction(count * max_percent, 100)))

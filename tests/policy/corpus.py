@@ -666,7 +666,7 @@ CORPUS: tuple[Case, ...] = (
     case(
         "ecr-exclusion-of-every-tag",
         "ecr-immutable-scanned",
-        "matches every tag",
+        "matches tags of any name",
         "aws:ecr/repository:Repository",
         {
             "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",

@@ -480,8 +480,11 @@ def test_docs_policy_lists_every_rule_with_what_dev_and_prod_do() -> None:
         assert cells[-2:] == [enforcement(name, dev), enforcement(name, prod)], row
 
 
+PROD_CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/prod-app-cluster"
+
+
 def test_production_services_must_autoscale_and_dev_ones_need_not() -> None:
-    service = ("aws:ecs/service:Service", {"name": "prod-app-svc"})
+    service = ("aws:ecs/service:Service", {"name": "prod-app-svc", "cluster": PROD_CLUSTER})
     scaling = {"resourceId": "service/prod-app-cluster/prod-app-svc", "scalableDimension": "ecs:service:DesiredCount"}
     target = ("aws:appautoscaling/target:Target", scaling)
     prod = settings(stack_policy_config("prod"))
@@ -503,9 +506,10 @@ def test_production_services_must_roll_back_on_alarms_and_watch_memory() -> None
         "services-alarmed: ECS service 'prod-app-svc' has no memory alarm",
     ]
     alarmed = ("aws:ecs/service:Service",
-               {"name": "prod-app-svc", "alarms": {"enable": True, "rollback": True, "alarmNames": ["a"]}})  # fmt: skip
-    memory = ("aws:cloudwatch/metricAlarm:MetricAlarm",
-              {"metricName": "MemoryUtilization", "dimensions": {"ServiceName": "prod-app-svc"}})  # fmt: skip
+               {"name": "prod-app-svc", "cluster": PROD_CLUSTER,
+                "alarms": {"enable": True, "rollback": True, "alarmNames": ["a"]}})  # fmt: skip
+    memory = ("aws:cloudwatch/metricAlarm:MetricAlarm", {"metricName": "MemoryUtilization",
+              "dimensions": {"ClusterName": "prod-app-cluster", "ServiceName": "prod-app-svc"}})  # fmt: skip
     assert [m for m in stack_violations([alarmed, memory], prod) if m.startswith("services-alarmed:")] == []
     assert stack_violations([bare], settings(stack_policy_config("dev"))) == []
 

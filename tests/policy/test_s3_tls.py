@@ -34,7 +34,7 @@ EXTRA_CONDITIONS: list[dict[str, Any]] = [
 
 
 def _model_refuses_all_plain_http(statement: dict[str, Any]) -> bool:
-    requests = itertools.product(ACTIONS, (BUCKET, f"{BUCKET}/key"), CONTEXTS)
+    requests = itertools.product(ACTIONS, (BUCKET, f"{BUCKET}/key", f"{BUCKET}/x", f"{BUCKET}/a/b"), CONTEXTS)
     return all(iam.verdict([{"Statement": [statement]}], iam.Request(a, r, c)) == "Deny" for a, r, c in requests)
 
 
@@ -50,7 +50,8 @@ def _pack_accepts(statement: dict[str, Any]) -> bool:
 @given(
     action=st.sampled_from(["s3:*", "*", "S3:*", "s3:*Object", "s3:Get*", ["s3:GetObject", "s3:PutObject"],
                             ["s3:GetObject", "s3:*"]]),
-    resource=st.sampled_from([[BUCKET, f"{BUCKET}/*"], [BUCKET], [f"{BUCKET}/*"], "*", "arn:aws:s3:::logs*"]),
+    resource=st.sampled_from([[BUCKET, f"{BUCKET}/*"], [BUCKET], [f"{BUCKET}/*"], "*", "arn:aws:s3:::logs*",
+                              [BUCKET, f"{BUCKET}/k*"], [BUCKET, f"{BUCKET}/?*"], [BUCKET, f"{BUCKET}/??*"]]),
     secure=st.sampled_from(["false", ["false"], "true"]),
     extra=st.sampled_from(EXTRA_CONDITIONS),
 )  # fmt: skip

@@ -30,35 +30,47 @@ def shipped(*names: str) -> list[dict[str, Any]]:
     return [fill(document(name), EXAMPLE) for name in names]
 
 
-def roles() -> Iterator[tuple[str, Sequence[Document], Document | None]]:
-    """``(who, identity policies, boundary)`` for each role the project ships a document for or creates."""
+def shipped_roles() -> dict[str, Sequence[Document]]:
+    """The roles whose documents the project ships: the deployer (with CI's deploy-state policy), the operator
+    and CI's preview role."""
     deploy_state = filled(ROLES / "deploy-state.policy.json", CI_STACK)
-    yield "deployer", [*shipped(*DEPLOYER, "deployer-platform"), deploy_state], None
-    yield "operator", shipped("operator"), None
-    yield "CI preview role", [filled(ROLES / "preview.policy.json", CI_STACK)], None
-    for program in PROGRAMS:
-        boundary = program_boundary(program)
-        for role, policies in role_policies(run_config(program)).items():
-            yield f"{program} {role}", policies, boundary
+    return {
+        "deployer": [*shipped(*DEPLOYER, "deployer-platform"), deploy_state],
+        "operator": shipped("operator"),
+        "CI preview role": [filled(ROLES / "preview.policy.json", CI_STACK)],
+    }
 
 
-ROLES_BY_NAME = {who: (identity, boundary) for who, identity, boundary in roles()}
+def program_roles(program: str) -> Iterator[tuple[str, Sequence[Document], Document]]:
+    """``(role, identity policies, boundary)`` for each role ``program`` creates."""
+    boundary = program_boundary(program)
+    for role, policies in role_policies(run_config(program)).items():
+        yield role, policies, boundary
 
 
-@pytest.mark.parametrize("who", sorted(ROLES_BY_NAME))
-def test_every_role_that_may_get_a_function_gets_its_tags_back(who: str) -> None:
-    identity, boundary = ROLES_BY_NAME[who]
-    assert tagless_reads(identity, boundary) == []
+# One test a shipped role and one a program (its roles inside it): the programs run when the test does, not
+# when every pytest worker collects the module.
+@pytest.mark.parametrize("who", sorted(shipped_roles()))
+def test_every_shipped_role_that_may_get_a_function_gets_its_tags_back(who: str) -> None:
+    assert tagless_reads(shipped_roles()[who]) == []
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_role_a_program_creates_that_may_get_a_function_gets_its_tags_back(program: str) -> None:
+    roles = list(program_roles(program))
+    assert roles
+    assert {role: tagless_reads(identity, boundary) for role, identity, boundary in roles} == {
+        role: [] for role, _, _ in roles
+    }
 
 
 def test_the_deployer_gets_the_tags_of_its_stacks_functions() -> None:
-    identity, _ = ROLES_BY_NAME["deployer"]
-    assert returns_tags(identity, "lambda:GetFunction", FUNCTION)
+    assert returns_tags(shipped_roles()["deployer"], "lambda:GetFunction", FUNCTION)
 
 
 def test_the_deployer_without_list_tags_would_read_its_functions_untagged() -> None:
     """The deployer as it was before ``lambda:ListTags``: the check finds it."""
-    identity, _ = ROLES_BY_NAME["deployer"]
+    identity = shipped_roles()["deployer"]
     without = [_without(d, "lambda:ListTags") for d in identity if not isinstance(d, str)]
     assert len(without) == len(identity)
     assert tagless_reads(without) == ["lambda:GetFunction arn:aws:lambda:us-east-1:123456789012:function:prod-x"]
