@@ -3,17 +3,20 @@
     .venv/bin/python tools/check_image.py IMAGE_REF [--platform linux/arm64] [--port 8080] [--health-path /ready]
     .venv/bin/python tools/check_image.py --stack dev [--set KEY=VALUE ...]   # build the stack's own image, check it
 
-With ``--stack`` the port and health path are the stack's (``containerPort``, ``healthCheckPath``), and
-without IMAGE_REF it first builds the stack's image from its ``dockerContext`` and ``dockerfile``, as
-``tools/run_local.py`` does.
+With ``--stack`` the container is the stack's own, as the program registers it (evaluated offline, as
+``tools/run_local.py`` does): its environment (``NODE_OPTIONS``, ``BASE_PATH``, the heap ceiling of its
+memory, ...), user, read-only root and writable paths, with secrets as placeholders; without IMAGE_REF
+it first builds the stack's image from its ``dockerContext`` and ``dockerfile``. Without ``--stack`` it
+is the container the program registers for a default service on ``--port`` and ``--health-path``.
 
-It runs the image as the task definition would — the environment the program gives the container
-(``PORT``, ``HEALTH_CHECK_PATH``, the timeouts, a shortened drain), user 1000:1000, a read-only root,
-an init process, a fresh volume at each writable path — and probes each point: arm64 and glibc, node for the
-health check, listening on ``PORT``, health 200, the task's own health-check command, each writable path
-declared with ``VOLUME`` and writable by uid 1000 (and /dev/shm, writable in every container), and during
-SIGTERM: health 503, no failed request, exit 0 inside the (shortened) stop timeout. Needs a Docker engine
-that can run the platform. Prints one PASS/FAIL line per point; exits 1 when any fails.
+It runs the image as the task definition would — that environment with the drain and finish shortened,
+the task's user, read-only root, an init process, a fresh volume at each writable path — and probes each
+point: arm64 and glibc, node for the health check, listening on ``PORT``, health 200, the task's own
+health-check command, each writable path declared with ``VOLUME`` and writable by uid 1000 (and
+/dev/shm, writable in every container), a kept-alive connection still answering after 7 s idle (past
+Node's default keep-alive), and during SIGTERM: health 503, ``connection: close`` on a kept-alive
+connection, no failed request, exit 0 inside the (shortened) stop timeout. Needs a Docker engine that
+can run the platform. Prints one PASS/FAIL line per point; exits 1 when any fails.
 """
 
 from __future__ import annotations
@@ -21,12 +24,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,10 +35,11 @@ import tools.venv_guard  # noqa: F401  (first: under another Python, it says how
 from components.errors import ConfigError
 from components.service.container_definition import container_definition
 from components.service.service_spec import HealthCheck, ServiceSpec
+from tools.contract_probes import IDLE_SECONDS, KeptAlive, Shutdown, get, reused_after_idle, under_load
 from tools.image_build import docker
 from tools.offline import StackFileError
 from tools.plan import PlanError, report, stack_run
-from tools.run_local import build_args, engine_problem, stack_npm_ca, task_of
+from tools.run_local import build_args, container_args, container_environment, engine_problem, stack_npm_ca, task_of
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
 SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
@@ -52,31 +53,29 @@ def task_container(port: int, health_path: str, writable_paths: tuple[str, ...] 
 
 
 def task_environment(definition: dict) -> dict[str, str]:
-    return {item["name"]: item["value"] for item in definition["environment"]} | SHORTENED
+    """The environment the checked container gets: the task's (secrets as placeholders), drain shortened."""
+    return container_environment(shortened(definition))
+
+
+def shortened(definition: dict) -> dict:
+    """``definition`` with the drain and finish shortened (``SHORTENED``), all else as the task has it."""
+    given = {item["name"]: item["value"] for item in definition.get("environment") or []}
+    environment = given | SHORTENED
+    return definition | {"environment": [{"name": name, "value": value} for name, value in environment.items()]}
+
+
+def port_and_health(definition: dict) -> tuple[int, str]:
+    """The container's port and health path, as the task definition tells the app."""
+    health = next(item["value"] for item in definition["environment"] if item["name"] == "HEALTH_CHECK_PATH")
+    return definition["portMappings"][0]["containerPort"], health
 
 
 def start(ref: str, platform: str, definition: dict) -> tuple[str, int]:
-    """Run ``ref`` as the task runs it; return the container and the host port of ``PORT``."""
-    env = task_environment(definition)
+    """Run ``ref`` as the task runs ``definition``; return the container and the host port of ``PORT``."""
     port = definition["portMappings"][0]["containerPort"]
-    args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", "--read-only", "--init"]
-    args += ["--user", definition["user"]]
-    for mount in definition.get("mountPoints") or []:
-        # A fresh volume, as Fargate's bind mount on the task's storage (tools/run_local.py does the same).
-        args += ["--mount", f"type=volume,destination={mount['containerPath']}"]
-    for key, value in env.items():
-        args += ["-e", f"{key}={value}"]
+    args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", *container_args(shortened(definition))]
     container = docker(*args, ref).stdout.strip()
     return container, int(docker("port", container, f"{port}/tcp").stdout.split(":")[-1])
-
-
-def get(port: int, path: str) -> int:
-    """The status of ``GET path``; raises OSError when nothing answers."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def wait_healthy(container: str, port: int, path: str, seconds: float = 60) -> bool:
@@ -95,52 +94,27 @@ def wait_healthy(container: str, port: int, path: str, seconds: float = 60) -> b
 
 
 @dataclass(frozen=True)
-class Shutdown:
-    """What a client and ECS see when the task gets SIGTERM under a steady request stream."""
+class ContainerShutdown(Shutdown):
+    """What the client sees, and how the container ended."""
 
-    failures: list[str]
-    draining_health: int
     exit_code: int
     seconds: float
-    answered: int
 
 
 def sigterm_under_load(
     container: str, port: int, health_path: str, during: Callable[[], None] = lambda: None
-) -> Shutdown:
-    """SIGTERM during a steady request stream; ``during`` runs right after the signal (a request in flight)."""
-    failures: list[str] = []
-    answered: list[int] = []
-    sending = threading.Event()
-    sending.set()
+) -> ContainerShutdown:
+    """``docker kill --signal TERM`` during a steady request stream (``contract_probes.under_load``)."""
+    signalled: list[float] = []
 
-    def stream() -> None:
-        while sending.is_set():
-            try:
-                status = get(port, "/")
-                answered.append(status)
-                if status >= 500:
-                    failures.append(f"HTTP {status}")
-            except OSError as error:
-                failures.append(repr(error))
-            time.sleep(0.05)
+    def signal() -> None:
+        signalled.append(time.monotonic())
+        docker("kill", "--signal", "TERM", container)
 
-    worker = threading.Thread(target=stream)
-    worker.start()
-    time.sleep(0.5)
-    started = time.monotonic()
-    docker("kill", "--signal", "TERM", container)
-    during()
-    time.sleep(0.3)
-    try:
-        draining = get(port, health_path)
-    except OSError:
-        draining = 0
-    time.sleep(1.2)  # the ALB stops sending before the 2.25 s drain ends
-    sending.clear()
-    worker.join(timeout=30)
+    outcome = under_load(port, health_path, signal, during)
     code = int(docker("wait", container, timeout=STOP_TIMEOUT_SECONDS + 30).stdout.strip())
-    return Shutdown(failures, draining, code, time.monotonic() - started, len(answered))
+    seen = {field.name: getattr(outcome, field.name) for field in fields(outcome)}
+    return ContainerShutdown(**seen, exit_code=code, seconds=time.monotonic() - signalled[0])
 
 
 def writable(ref: str, container: str, paths: tuple[str, ...]) -> list[tuple[str, bool, str]]:
@@ -174,40 +148,58 @@ def shared_memory(container: str) -> tuple[str, bool, str]:
     return what, wrote.returncode == 0, wrote.stderr.strip()[-200:]
 
 
-def check(
-    ref: str, platform: str, port: int, health_path: str, writable_paths: tuple[str, ...] = ()
-) -> list[tuple[str, bool, str]]:
-    """Every point of the contract as (what, passed, detail)."""
-    results: list[tuple[str, bool, str]] = []
-    definition = task_container(port, health_path, writable_paths)
+def image_points(ref: str, platform: str) -> list[tuple[str, bool, str]]:
+    """What the image is: its architecture and libc, and node on its PATH."""
     probe = "uname -m; ls /lib/ld-musl-* >/dev/null 2>&1 && echo musl || echo glibc; command -v node || echo no-node"
     ran = docker("run", "--rm", "--platform", platform, "--entrypoint", "sh", ref, "-c", probe, check=False)
     machine, libc, node = [*ran.stdout.split(), "", "", ""][:3]
-    results.append(("image runs as linux/arm64 (the task runs ARM64)", machine == "aarch64",
-                    machine or ran.stderr.strip()[-200:]))  # fmt: skip
-    results.append(("glibc, not musl (MALLOC_ARENA_MAX is a glibc tunable)", libc == "glibc", libc))
-    results.append(("node on PATH (the task's health check runs node)", node.startswith("/"), node))
-    if machine != "aarch64":
+    return [
+        ("image runs as linux/arm64 (the task runs ARM64)", machine == "aarch64", machine or ran.stderr.strip()[-200:]),
+        ("glibc, not musl (MALLOC_ARENA_MAX is a glibc tunable)", libc == "glibc", libc),
+        ("node on PATH (the task's health check runs node)", node.startswith("/"), node),
+    ]
+
+
+def stop_points(container: str, port: int, health_path: str) -> list[tuple[str, bool, str]]:
+    """What the ALB and ECS see when the task is stopped under load."""
+    outcome = sigterm_under_load(container, port, health_path)
+    within = outcome.exit_code == 0 and outcome.seconds < STOP_TIMEOUT_SECONDS
+    return [
+        ("SIGTERM: health answers 503 while draining", outcome.draining_health == 503, str(outcome.draining_health)),
+        ("SIGTERM: a kept-alive connection is answered with connection: close while draining",
+         outcome.draining_connection == "close", outcome.draining_connection or "no Connection header"),
+        ("SIGTERM: no request fails while draining", outcome.failures == [], ", ".join(outcome.failures)[:200]),
+        (f"SIGTERM: exits 0 inside the stop timeout ({STOP_TIMEOUT_SECONDS} s for 120 s)", within,
+         f"exit {outcome.exit_code} after {outcome.seconds:.1f} s"),
+    ]  # fmt: skip
+
+
+def check(ref: str, platform: str, definition: dict) -> list[tuple[str, bool, str]]:
+    """Every point of the contract as (what, passed, detail), the image run as the task runs ``definition``."""
+    results = image_points(ref, platform)
+    if not results[0][1]:
         return results
+    port, health_path = port_and_health(definition)
+    paths = tuple(mount["containerPath"] for mount in definition.get("mountPoints") or [])
     container, host_port = start(ref, platform, definition)
     try:
         healthy = wait_healthy(container, host_port, health_path)
         results.append((f"listens on PORT={port}, {health_path} answers 200 (uid 1000, read-only root)", healthy,
                         "" if healthy else docker("logs", container, check=False).stdout[-500:]))  # fmt: skip
+        if not healthy:
+            return results
+        kept = KeptAlive(host_port)
+        kept.get()  # idles while the points below run
         command = definition["healthCheck"]["command"][1:]
-        passed = healthy and docker("exec", container, *command, check=False).returncode == 0
+        passed = docker("exec", container, *command, check=False).returncode == 0
         results.append(("the task definition's health-check command passes inside", passed, ""))
-        results += writable(ref, container, writable_paths)
+        results += writable(ref, container, paths)
         results.append(shared_memory(container))
-        if healthy:
-            outcome = sigterm_under_load(container, host_port, health_path)
-            results.append(("SIGTERM: health answers 503 while draining", outcome.draining_health == 503,
-                            str(outcome.draining_health)))  # fmt: skip
-            results.append(("SIGTERM: no request fails while draining", outcome.failures == [],
-                            ", ".join(outcome.failures)[:200]))  # fmt: skip
-            within = outcome.exit_code == 0 and outcome.seconds < STOP_TIMEOUT_SECONDS
-            results.append((f"SIGTERM: exits 0 inside the stop timeout ({STOP_TIMEOUT_SECONDS} s for 120 s)", within,
-                            f"exit {outcome.exit_code} after {outcome.seconds:.1f} s"))  # fmt: skip
+        reused, detail = reused_after_idle(kept)
+        kept.close()
+        results.append((f"a kept-alive connection idle {IDLE_SECONDS:g} s is reused (past Node's default "
+                        "keep-alive: KEEP_ALIVE_TIMEOUT_MS)", reused, detail))  # fmt: skip
+        results += stop_points(container, host_port, health_path)
     finally:
         docker("rm", "-f", container, check=False)
     return results
@@ -221,20 +213,18 @@ def require_engine(*, building: bool, platform: str) -> None:
 
 
 def from_stack(stack: str, items: list[str], image: str | None, platform: str, npm_ca: str | None,
-               out: Callable[[str], None]) -> tuple[str, int, str, tuple[str, ...]]:  # fmt: skip
-    """The image to check (``image``, or the stack's own, built now), and the stack's port, health path and
-    writable paths."""
+               out: Callable[[str], None]) -> tuple[str, dict]:  # fmt: skip
+    """The image to check (``image``, or the stack's own, built now) and the stack's container definition,
+    as the program registers it (``run_local.task_of``)."""
     run = stack_run(stack, items)
     _, container = task_of(run)
-    environment = {variable["name"]: variable["value"] for variable in container["environment"]}
-    port, health_path = container["portMappings"][0]["containerPort"], environment["HEALTH_CHECK_PATH"]
     if image is None:
         require_engine(building=True, platform=platform)
         image = f"graviton-node-check:{stack}"
         args = build_args(run, image, platform, stack_npm_ca(stack, items, npm_ca))
         out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
         docker(*args)
-    return image, port, health_path, tuple(mount["containerPath"] for mount in container.get("mountPoints") or [])
+    return image, container
 
 
 def main(argv: list[str], out: Callable[[str], None] = print) -> int:
@@ -243,28 +233,36 @@ def main(argv: list[str], out: Callable[[str], None] = print) -> int:
         "image", nargs="?", help="image reference, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:tag"
     )
     parser.add_argument("--platform", default="linux/arm64", help="platform to run (default linux/arm64)")
-    parser.add_argument("--port", type=int, help="containerPort to run it on (default 8080, or the stack's)")
-    parser.add_argument("--health-path", help="healthCheckPath (default /health, or the stack's)")
-    parser.add_argument("--writable-path", action="append", default=[], metavar="PATH",
-                        help="a folder the app writes to (writablePaths; with --stack, the stack's)")  # fmt: skip
-    parser.add_argument("--stack", help="the stack whose port and health path to check with, and whose own image to "
-                        "build (its dockerContext and dockerfile) when no IMAGE is given")  # fmt: skip
+    parser.add_argument("--port", type=int, help="without --stack: containerPort (default 8080)")
+    parser.add_argument("--health-path", help="without --stack: healthCheckPath (default /health)")
+    parser.add_argument("--writable-path", action="append", metavar="PATH",
+                        help="without --stack: a folder the app writes to (writablePaths)")  # fmt: skip
+    parser.add_argument("--stack", help="the stack whose container to run (its environment, user, port, health path, "
+                        "writable paths), and whose own image to build (its dockerContext and dockerfile) when no "
+                        "IMAGE is given")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="with --stack: a config key")
     parser.add_argument("--npm-ca", help="with --stack: CA bundle for npm in the build (a build secret)")
     options = parser.parse_args(argv)
-    image, port, health_path, paths = options.image, 8080, "/health", tuple(options.writable_path)
-    if not options.stack and (image is None or options.set):
+    if not options.stack and (options.image is None or options.set):
         parser.error("give IMAGE, or --stack STACK (with --set) to build and check the stack's own image")
+    given = {"--port": options.port, "--health-path": options.health_path, "--writable-path": options.writable_path}
+    own = [name for name, value in given.items() if value is not None]
+    if options.stack and own:
+        parser.error(f"with --stack the container is the stack's: set its config (--set containerPort=...) "
+                     f"instead of {', '.join(own)}")  # fmt: skip
+    image = options.image
+    definition = task_container(options.port or 8080, options.health_path or "/health",
+                                tuple(options.writable_path or ()))  # fmt: skip
     try:
         if options.stack:
             try:
-                image, port, health_path, paths = from_stack(
+                image, definition = from_stack(
                     options.stack, options.set, options.image, options.platform, options.npm_ca, out
                 )
             except (ConfigError, PlanError, StackFileError) as error:
                 return report(error, options.stack, options.set)
         require_engine(building=False, platform=options.platform)
-        results = check(image, options.platform, options.port or port, options.health_path or health_path, paths)
+        results = check(image, options.platform, definition)
     except RuntimeError as error:  # Docker's own words on what failed, not a traceback
         print(f"check_image: {error}", file=sys.stderr)
         return 1

@@ -50,15 +50,18 @@ def platform_of(task: Mapping[str, Any]) -> str:
     return PLATFORM[(runtime.get("operatingSystemFamily", "LINUX"), runtime.get("cpuArchitecture", "X86_64"))]
 
 
-def run_args(task: Mapping[str, Any], container: Mapping[str, Any], *, image: str, name: str, port: int) -> list[str]:
-    """``docker run`` arguments that give ``container`` of ``task`` what ECS gives it on Fargate."""
-    # Fargate's task size is the container's limit when the container sets none of its own.
-    args = ["run", "--detach", "--name", name, "--platform", platform_of(task),
-            "--cpus", str(int(task["cpu"]) / 1024), "--memory", f"{task['memory']}m"]  # fmt: skip
-    for variable in container.get("environment") or []:
-        args += ["--env", f"{variable['name']}={variable['value']}"]
-    for secret in container.get("secrets") or []:
-        args += ["--env", f"{secret['name']}={placeholder(secret['name'])}"]
+def container_environment(container: Mapping[str, Any]) -> dict[str, str]:
+    """The environment ECS gives ``container``: its variables, and its secrets as placeholders."""
+    environment = {variable["name"]: variable["value"] for variable in container.get("environment") or []}
+    return environment | {secret["name"]: placeholder(secret["name"]) for secret in container.get("secrets") or []}
+
+
+def container_args(container: Mapping[str, Any]) -> list[str]:
+    """``docker run`` arguments for what ``container`` itself asks of ECS: its environment, user, read-only
+    root, writable paths and init process (tools/check_image.py runs the container with them too)."""
+    args: list[str] = []
+    for name, value in container_environment(container).items():
+        args += ["--env", f"{name}={value}"]
     if container.get("user"):
         args += ["--user", container["user"]]
     if container.get("readonlyRootFilesystem"):
@@ -69,6 +72,15 @@ def run_args(task: Mapping[str, Any], container: Mapping[str, Any], *, image: st
         args += ["--mount", f"type=volume,destination={mount['containerPath']}"]
     if (container.get("linuxParameters") or {}).get("initProcessEnabled"):
         args += ["--init"]
+    return args
+
+
+def run_args(task: Mapping[str, Any], container: Mapping[str, Any], *, image: str, name: str, port: int) -> list[str]:
+    """``docker run`` arguments that give ``container`` of ``task`` what ECS gives it on Fargate."""
+    # Fargate's task size is the container's limit when the container sets none of its own.
+    args = ["run", "--detach", "--name", name, "--platform", platform_of(task),
+            "--cpus", str(int(task["cpu"]) / 1024), "--memory", f"{task['memory']}m"]  # fmt: skip
+    args += container_args(container)
     if container.get("stopTimeout") is not None:
         args += ["--stop-timeout", str(container["stopTimeout"])]
     health = container.get("healthCheck")

@@ -11,10 +11,14 @@
 //   closed first is a 502.
 // - SIGTERM (a task being stopped, Spot's two-minute notice included, which ECS deregisters first):
 //   /health answers 503 at once, every response says `connection: close`, and the server keeps serving
-//   for DRAIN_DELAY_MS in case the ALB still routes here; then it stops accepting, lets in-flight
-//   requests finish (at most SHUTDOWN_TIMEOUT_MS from then) and exits 0 before ECS's stopTimeout runs out.
+//   for DRAIN_DELAY_MS in case the ALB still routes here; then it stops accepting, closes connections
+//   that never carried a request, lets in-flight requests finish (at most SHUTDOWN_TIMEOUT_MS from then)
+//   and exits 0 before ECS's stopTimeout runs out.
+// - GET / names the service and the heap ceiling, not the Node version or the host name (on awsvpc the
+//   ENI's private DNS name): `instance` is a random id per process, so a client can count the tasks
+//   that answered without learning anything about them.
+const crypto = require('node:crypto');
 const http = require('node:http');
-const os = require('node:os');
 const v8 = require('node:v8');
 const bcrypt = require('bcrypt');
 
@@ -24,9 +28,15 @@ function log(fields) {
   process.stdout.write(JSON.stringify({ time: new Date().toISOString(), ...fields }) + '\n');
 }
 
-function send(res, status, body) {
+const INSTANCE = crypto.randomBytes(6).toString('hex');
+
+function send(res, status, body, headers = {}) {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
   res.end(payload);
 }
 
@@ -42,51 +52,70 @@ function createApp({
 } = {}) {
   let draining = false;
   let shutdownPromise = null;
+  // Connections that have not carried a request yet: Node counts them open, and closeIdleConnections()
+  // leaves them, so one that never sends a byte would hold close() for the whole shutdown budget.
+  const unused = new Set();
+
+  // Decided when the response is written, not when the request arrived: a request taken in before
+  // SIGTERM that ends during the drain must close its connection too.
+  function reply(res, status, body) {
+    send(res, status, body, draining ? { connection: 'close' } : {});
+  }
+
+  // The health check path as the target group asks it: whole (HEALTH_CHECK_PATH may include the base
+  // path, /api/health under BASE_PATH=/api), or under the base path.
+  function isHealth(url, stripped) {
+    return [url, stripped].some((u) => u.pathname === healthPath || u.pathname + u.search === healthPath);
+  }
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://localhost');
+    const stripped = new URL(url);
     if (basePath && (url.pathname === basePath || url.pathname.startsWith(basePath + '/'))) {
-      url.pathname = url.pathname.slice(basePath.length) || '/';
+      stripped.pathname = url.pathname.slice(basePath.length) || '/';
     }
-    if (req.method !== 'GET') return send(res, 405, { error: 'method not allowed' });
-    if (url.pathname === healthPath || url.pathname + url.search === healthPath) {
-      return send(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
+    if (req.method !== 'GET') return reply(res, 405, { error: 'method not allowed' });
+    if (isHealth(url, stripped)) {
+      return reply(res, draining ? 503 : 200, { status: draining ? 'draining' : 'ok' });
     }
-    switch (url.pathname) {
+    switch (stripped.pathname) {
       case '/':
-        return send(res, 200, {
+        return reply(res, 200, {
           service: 'graviton-node-app',
           arch: process.arch,
-          node: process.version,
           heapLimitMiB: Math.round(v8.getHeapStatistics().heap_size_limit / 1048576),
-          host: os.hostname(),
+          instance: INSTANCE,
         });
       case '/hash': {
         const hash = await bcrypt.hash('graviton', 8);
-        return send(res, 200, { hash, valid: await bcrypt.compare('graviton', hash) });
+        return reply(res, 200, { hash, valid: await bcrypt.compare('graviton', hash) });
       }
       case '/slow': {
-        const ms = Math.min(Math.max(Number(url.searchParams.get('ms')) || 0, 0), MAX_SLOW_MS);
+        const ms = Math.min(Math.max(Number(stripped.searchParams.get('ms')) || 0, 0), MAX_SLOW_MS);
         await new Promise((resolve) => setTimeout(resolve, ms));
-        return send(res, 200, { waitedMs: ms });
+        return reply(res, 200, { waitedMs: ms });
       }
       default:
-        return send(res, 404, { error: 'not found' });
+        return reply(res, 404, { error: 'not found' });
     }
   }
 
   // Node checks headersTimeout <= requestTimeout only when both are given here.
   const server = http.createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs }, (req, res) => {
+    unused.delete(req.socket);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log({ method: req.method, path: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
     });
-    if (draining) res.setHeader('connection', 'close');
     handle(req, res).catch((err) => {
       log({ level: 'error', message: err.message });
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      if (!res.headersSent) reply(res, 500, { error: 'internal error' });
     });
+  });
+  server.on('connection', (socket) => {
+    unused.add(socket);
+    socket.on('close', () => unused.delete(socket));
   });
 
   server.keepAliveTimeout = keepAliveTimeoutMs;
@@ -116,6 +145,7 @@ function createApp({
           resolve();
         });
         server.closeIdleConnections();
+        for (const socket of unused) socket.destroy();
       }, drainDelayMs);
     });
     return shutdownPromise;

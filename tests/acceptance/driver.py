@@ -292,8 +292,9 @@ class StreamResult:
     failed: int = 0
     failures: list[str] = field(default_factory=list)
     """The first failures, each with its time since the stream started."""
-    hosts: set[str] = field(default_factory=set)
-    """Tasks that answered (the app's ``host``): more than the task count shows tasks were replaced."""
+    instances: set[str] = field(default_factory=set)
+    """Tasks that answered (the app's ``instance``, random per process): more than the task count shows
+    tasks were replaced."""
     exhausted: bool = False
     """True when the stream hit its own bound before it was stopped: the steps were not all covered."""
 
@@ -343,13 +344,13 @@ class RequestStream:
                 if len(result.failures) < self.KEPT_FAILURES:
                     result.failures.append(f"+{time.monotonic() - started:.1f}s: {detail}")
             else:
-                result.hosts.add(_host(body))
+                result.instances.add(_instance(body))
             self._stop.wait(self._interval)
 
 
-def _host(body: bytes) -> str:
+def _instance(body: bytes) -> str:
     try:
-        return str(json.loads(body).get("host", "?"))
+        return str(json.loads(body).get("instance", "?"))
     except (ValueError, AttributeError):
         return "?"
 
@@ -452,7 +453,7 @@ class Report:
         lines.append(f"  total: {sum(seconds for _, seconds in self.steps) / 60:.1f} min")
         if self.stream:
             lines.append(f"  requests: {self.stream.sent} sent, {self.stream.failed} failed, "
-                         f"{len(self.stream.hosts)} tasks answered")  # fmt: skip
+                         f"{len(self.stream.instances)} tasks answered")  # fmt: skip
         lines.append(f"  first image {self.first_image}, other {self.other_image}, reverted {self.reverted_image}")
         same = image_digest(self.first_image) == image_digest(self.reverted_image)
         lines.append(f"  revert: same tag, {'same' if same else 'a new'} digest (a rebuild need not be bit-identical)")

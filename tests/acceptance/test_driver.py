@@ -94,7 +94,7 @@ def app() -> Iterator[App]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             status = state.health if self.path == "/health" else state.status
-            body = json.dumps({"host": "task-a"}).encode()
+            body = json.dumps({"instance": "task-a"}).encode()
             state.served += 1
             if status != 200:
                 state.failures_served += 1
@@ -491,7 +491,7 @@ def test_the_request_stream_stops_at_its_own_bound_and_says_so(app: App) -> None
     # The stream ends by itself at its bound; counting the server's answers instead races its last one.
     assert stream.ended(timeout=5)
     result = stream.stop()
-    assert (result.sent, result.failed, result.exhausted, result.hosts) == (5, 0, True, {"task-a"})
+    assert (result.sent, result.failed, result.exhausted, result.instances) == (5, 0, True, {"task-a"})
 
 
 # --- The run -------------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import pytest
 
 from tools import check_image
 from tools.offline import ROOT
+from tools.plan import stack_run
+from tools.run_local import container_environment, task_of
 
 OWN_APP = ["--set", "dockerContext=tests/fixtures/tiny-app", "--set", "dockerfile=tiny.Dockerfile"]
 
@@ -19,8 +21,16 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
     seen: dict[str, list] = {"docker": [], "check": []}
     monkeypatch.setattr(check_image, "docker", lambda *args, **_: seen["docker"].append(list(args)))
     monkeypatch.setattr(check_image, "engine_problem", lambda **_: None)
-    monkeypatch.setattr(check_image, "check", lambda *args: seen["check"].append(args) or [("point", True, "")])
+    monkeypatch.setattr(
+        check_image, "check", lambda *args: seen["check"].append(checked(*args)) or [("point", True, "")]
+    )
     return seen
+
+
+def checked(ref: str, platform: str, definition: dict) -> tuple:
+    """What a check ran: the image and platform, and the container's port, health path and writable paths."""
+    paths = tuple(mount["containerPath"] for mount in definition.get("mountPoints") or [])
+    return (ref, platform, *check_image.port_and_health(definition), paths)
 
 
 def option(args: list[str], name: str) -> str:
@@ -63,6 +73,14 @@ def test_neither_an_image_nor_a_stack_is_a_usage_error(engine: dict) -> None:
     with pytest.raises(SystemExit) as exit_:
         check_image.main([])
     assert exit_.value.code == 2
+
+
+def test_a_port_health_path_or_writable_path_given_with_a_stack_is_a_usage_error(engine: dict) -> None:
+    for given in (["--port", "9000"], ["--health-path", "/ready"], ["--writable-path", "/tmp"]):
+        with pytest.raises(SystemExit) as exit_:
+            check_image.main(["ref", "--stack", "dev", *given])
+        assert exit_.value.code == 2
+    assert engine == {"docker": [], "check": []}
 
 
 def test_the_stacks_writable_paths_are_checked_and_so_are_those_given_without_a_stack(engine: dict) -> None:
@@ -141,3 +159,35 @@ def test_dev_shm_is_reported_beside_the_writable_paths_as_fargate_leaves_it_writ
     what, ok, _ = check_image.shared_memory("c")
     assert ("/dev/shm" in what, ok) == (True, passed)
     assert calls == [("exec", "c", "sh", "-c", 'f="/dev/shm/.check-image" && touch "$f" && rm "$f"')]
+
+
+def test_the_stacks_own_container_is_run_with_the_tasks_environment_but_the_shortened_drain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """NODE_OPTIONS=--permission stops the sample app (ERR_ACCESS_DENIED), and another memory is another heap
+    ceiling: the checked container gets them as the task does, and its user, read-only root and init."""
+    definitions: list[dict] = []
+    monkeypatch.setattr(check_image, "engine_problem", lambda **_: None)
+    monkeypatch.setattr(check_image, "check", lambda *args: definitions.append(args[2]) or [])
+    settings = ["--set", 'environment=["NODE_OPTIONS=--permission", "BASE_PATH=/api"]', "--set", "memory=4096"]
+    check_image.main(["ref", "--stack", "dev", *settings], out=lambda _: None)
+    (definition,) = definitions
+    _, container = task_of(stack_run("dev", [item for item in settings if item != "--set"]))
+    assert definition == container
+    runs: list[tuple[str, ...]] = []
+
+    def docker(*args: str, **_: object) -> subprocess.CompletedProcess[str]:
+        runs.append(args)
+        return subprocess.CompletedProcess(args, 0, "c\n" if args[0] == "run" else "127.0.0.1:1234\n", "")
+
+    monkeypatch.setattr(check_image, "docker", docker)
+    check_image.start("ref", "linux/arm64", definition)
+    given = dict(word.split("=", 1) for flag, word in zip(runs[0], runs[0][1:], strict=False) if flag == "--env")
+    task = container_environment(container)
+    assert {key: v for key, v in given.items() if key not in check_image.SHORTENED} == {
+        key: v for key, v in task.items() if key not in check_image.SHORTENED
+    }
+    assert {key: given[key] for key in check_image.SHORTENED} == check_image.SHORTENED
+    assert "--permission" in given["NODE_OPTIONS"] and given["BASE_PATH"] == "/api"
+    assert option(list(runs[0]), "--user") == container["user"]
+    assert {"--read-only", "--init"} <= set(runs[0])

@@ -1,0 +1,97 @@
+"""tools/check_image.py's kept-alive probes (tools/contract_probes.py) against real node processes: the
+apps that keep the contract pass them, and an app with Node's default keep-alive that never says
+``connection: close`` fails both, as the ALB would find it (a 502 on a connection the app closed idle).
+And the contract's apps stop when the drain ends though a connection never sent them a byte."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tools import check_image
+from tools.contract_probes import KeptAlive, Shutdown, get, reused_after_idle, under_load
+from tools.offline import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="the probes run against node")
+
+SAMPLE = ROOT / "docker/app/server.js"
+APPS = {
+    "sample": SAMPLE,
+    "tiny": ROOT / "tests/fixtures/tiny-app/server.js",
+    "breaker": ROOT / "tests/fixtures/contract-breaker/server.js",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """The app run as check_image runs it: the default service's environment, the drain shortened."""
+    server: Path = APPS[request.param]
+    if server == SAMPLE and not (SAMPLE.parent / "node_modules/bcrypt").is_dir():
+        pytest.skip("the sample app needs its node_modules (npm ci in docker/app)")
+    port = free_port()
+    env = os.environ | check_image.task_environment(check_image.task_container(port, "/health"))
+    process = subprocess.Popen(["node", str(server)], env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if get(port, "/health") == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        yield process, port
+    finally:
+        process.kill()
+        process.wait()
+
+
+def kept_alive_points(process: subprocess.Popen[bytes], port: int) -> tuple[bool, Shutdown]:
+    kept = KeptAlive(port)
+    kept.get()
+    reused, _ = reused_after_idle(kept)
+    kept.close()
+    outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM))
+    assert process.wait(timeout=10) == 0
+    return reused, outcome
+
+
+@pytest.mark.parametrize("app", ["sample", "tiny"], indirect=True)
+def test_an_app_that_keeps_the_contract_passes_both_kept_alive_points(
+    app: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    reused, outcome = kept_alive_points(*app)
+    assert (reused, outcome.draining_connection, outcome.draining_health, outcome.failures) == (True, "close", 503, [])
+
+
+@pytest.mark.parametrize("app", ["breaker"], indirect=True)
+def test_an_app_with_nodes_default_keep_alive_that_never_says_close_fails_both(
+    app: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    reused, outcome = kept_alive_points(*app)
+    assert (reused, outcome.draining_connection) == (False, "keep-alive")
+    assert (outcome.draining_health, outcome.failures) == (503, [])
+
+
+@pytest.mark.parametrize("app", ["sample", "tiny"], indirect=True)
+def test_a_connection_that_never_sent_a_byte_does_not_hold_the_apps_shutdown(
+    app: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    """The drain (2.25 s) ends, the server stops accepting and closes it: not after SHUTDOWN_TIMEOUT_MS."""
+    process, port = app
+    with socket.create_connection(("127.0.0.1", port)):
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert time.monotonic() - started < 3.0
