@@ -101,15 +101,18 @@ def _s3_tls_only(resources: Sequence[StackResource], _: Config) -> list[str]:
 def _tls_verdict(bucket: Props, policies: Sequence[StackResource]) -> tuple[str | None, bool]:
     """What is wrong with the bucket's policy, and whether no further policy could change that. S3 holds one
     policy per bucket: PutBucketPolicy replaces it whole (S3 API Reference ``PutBucketPolicy``; pulumi_aws
-    ``s3.BucketPolicy``: "the policy applied last will silently override"), so a bucket given two different
-    documents (inline and a BucketPolicy, or two BucketPolicies) ends with whichever was written last. The
-    same document twice (the bucket's ``policy`` output read back from a BucketPolicy) is one."""
-    documents = [d for d in (bucket.get("policy"), *(p.props.get("policy") for p in policies)) if d]
+    ``s3.BucketPolicy``: "the policy applied last will silently override"), so two different BucketPolicies
+    leave whichever was written last. Where a BucketPolicy governs the bucket, the bucket's own ``policy``
+    is its read-back (terraform-provider-aws s3/bucket.go ``resourceBucketRead`` reads "the policy if
+    configured outside this resource e.g. with aws_s3_bucket_policy", stale until the bucket is read again)
+    and the BucketPolicy, created after the bucket it names, is the one S3 keeps: it is judged alone."""
+    written = [p.props.get("policy") for p in policies if p.props.get("policy")]
+    documents = written or [d for d in (bucket.get("policy"),) if d]
     distinct = {json.dumps(policy_document(d), sort_keys=True) for d in documents}
     if len(distinct) > 1:
         return (
-            f"is given {len(distinct)} different policies (inline and BucketPolicy, or several BucketPolicies), "
-            "and S3 keeps only the one written last; give it one policy, with the deny of plain HTTP.",
+            f"is given {len(distinct)} different BucketPolicies, and S3 keeps only the one written last; give it "
+            "one policy, with the deny of plain HTTP.",
             True,
         )
     if documents and any(_refuses_plain_http(s, str(bucket.get("arn"))) for s in statements(documents[0])):

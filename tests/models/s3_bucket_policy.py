@@ -4,8 +4,11 @@ S3 holds one policy per bucket and ``PutBucketPolicy`` replaces it whole (S3 API
 ``PutBucketPolicy``: "Applies an Amazon S3 bucket policy to an Amazon S3 bucket"; botocore ``s3``
 ``PutBucketPolicyRequest`` takes one ``Policy`` string). A bucket's inline ``policy`` and each
 ``s3.BucketPolicy`` naming it are each such a write (pulumi_aws ``s3/bucket_policy.py``: "the policy
-applied last will silently override"), and Pulumi orders independent resources as it likes: any of the
-writes may be the last, so any of the documents may be the one the bucket keeps.
+applied last will silently override"). A BucketPolicy depends on the bucket it names, so the engine writes
+it after the bucket's own; BucketPolicies, independent of each other, run in any order: any of them may be
+the last, and the bucket keeps its own policy only where no BucketPolicy names it. (A bucket's ``policy``
+beside a BucketPolicy is also what the provider reads back from S3, terraform-provider-aws s3/bucket.go
+``resourceBucketRead``: the last written one, or an older one until the bucket is read again.)
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ def last_written(order: Sequence[Any]) -> Any:
     return order[-1] if order else None
 
 
-def possible_policies(writes: Sequence[Any]) -> list[Any]:
-    """Every policy the bucket may end with, over every order Pulumi may run the writes in."""
-    return [last_written(order) for order in itertools.permutations(writes)] or [None]
+def possible_policies(own: Any, bucket_policies: Sequence[Any]) -> list[Any]:
+    """Every policy the bucket may end with: its ``own`` first, then the BucketPolicies in every order."""
+    first = [own] if own is not None else []
+    return [last_written([*first, *order]) for order in itertools.permutations(bucket_policies)] or [own]

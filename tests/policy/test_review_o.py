@@ -59,7 +59,7 @@ MEMORY = {"metricName": "MemoryUtilization", "dimensions": {"ClusterName": "main
 
 #: (id, rule, a fragment of its fix, the resources).
 CASES: list[tuple[str, str, str, list[tuple[str, dict[str, Any]]]]] = [
-    ("inline-deny-overwritten-by-a-bucket-policy", "s3-tls-only", "S3 keeps only the one written last",
+    ("inline-deny-overwritten-by-a-bucket-policy", "s3-tls-only", "takes plain-HTTP requests",
      [(BUCKET, {"bucket": "b", "arn": "arn:aws:s3:::b", "policy": document(TLS_DENY)}),
       (BUCKET_POLICY, {"bucket": "b", "policy": document(READ)})]),
     ("two-bucket-policies-one-without-the-deny", "s3-tls-only", "give it one policy",
