@@ -39,16 +39,31 @@ class _Watchers:
         self.pairs: set[tuple[str, str]] = set()
         self.urns: set[str] = set()
         self.undecided: list[Unknown] = []
+        self._unknown: list[tuple[frozenset[str], Unknown]] = []
 
     def add(self, resource: StackResource, key: str, named: tuple[str, str] | Unknown | None) -> None:
         if isinstance(named, Unknown):
             self.urns |= set(resource.depends.get(key, ()))
-            self.undecided += [] if resource.depends.get(key) else [named]
+            self._unknown.append((frozenset(resource.depends.get(key, ())), named))
         elif named:
             self.pairs.add(named)
 
     def watch(self, service: StackResource, clusters: dict[str, str]) -> bool:
         return service.urn in self.urns or _service_pair(service, clusters) in self.pairs
+
+    def settle(self, unwatched: bool) -> bool:
+        """Whether a service no watcher names is a finding: not while a watcher's input, unknown in a
+        preview, came from no service (from the cluster alone, say: ``service/`` + the cluster's name +
+        ``/web``): it may name this one. Those wait for ``up``."""
+        floating = [unknown for urns, unknown in self._unknown if not any(map(_is_service, urns))]
+        self.undecided += [u for u in floating if u not in self.undecided] if unwatched else []
+        return unwatched and not floating
+
+
+def _is_service(urn: str) -> bool:
+    """Whether ``urn`` is an ECS service's (``urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME``)."""
+    parts = urn.split("::")
+    return len(parts) > 2 and parts[-2].rsplit("$", 1)[-1] == SERVICE
 
 
 def _cluster_name(reference: str) -> str:
@@ -93,7 +108,7 @@ def _services_autoscale(resources: Sequence[StackResource], config: Config) -> l
     found = [
         f"ECS service {s.props.get('name')!r} does not autoscale; set autoscaling with minCount and maxCount."
         for s in resources
-        if s.type == SERVICE and not scaled.watch(s, clusters)
+        if s.type == SERVICE and scaled.settle(not scaled.watch(s, clusters))
     ]
     return decided(found, scaled.undecided)
 
@@ -126,7 +141,7 @@ def _services_alarmed(resources: Sequence[StackResource], config: Config) -> lis
         name = service.props.get("name")
         if not rolls_back_on_alarms(service.props):
             found.append(f"ECS service {name!r} has no deployment alarms with rollback; set alarms.")
-        if not watched.watch(service, clusters):
+        if watched.settle(not watched.watch(service, clusters)):
             found.append(f"ECS service {name!r} has no memory alarm; set alarms.")
     return decided(found, watched.undecided)
 

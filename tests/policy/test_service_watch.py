@@ -83,3 +83,32 @@ def test_a_target_whose_service_a_preview_cannot_tell_waits_for_up() -> None:
     target = (TARGET, {"resourceId": UNKNOWN, "scalableDimension": "ecs:service:DesiredCount"}, urn(TARGET, "t"))
     with pytest.raises(UndecidedError):
         stack_violations([_service("blue", "web"), target], PROD)
+
+
+def _urn(type_token: str, name: str) -> str:
+    return f"urn:pulumi:prod::p::{type_token}::{name}"
+
+
+def test_a_first_preview_waits_for_a_target_and_alarm_built_from_the_new_clusters_name_and_the_service_s() -> None:
+    """``service/`` + the autonamed cluster's name + ``/web`` depends on the cluster alone, not the service:
+    it may name the service, so the rules wait for ``up`` instead of refusing it."""
+    stack = [
+        (CLUSTER, {"name": UNKNOWN, "arn": UNKNOWN}, _urn(CLUSTER, "main")),
+        (SERVICE, {"name": "web", "cluster": UNKNOWN, "alarms": ROLLBACK}, _urn(SERVICE, "web"),
+         {"cluster": [_urn(CLUSTER, "main")]}),
+        (TARGET, {"resourceId": UNKNOWN, "scalableDimension": "ecs:service:DesiredCount"}, _urn(TARGET, "t"),
+         {"resourceId": [_urn(CLUSTER, "main")]}),
+        (ALARM, {"metricName": "MemoryUtilization", "dimensions": {"ClusterName": UNKNOWN, "ServiceName": "web"}},
+         _urn(ALARM, "m"), {"dimensions": [_urn(CLUSTER, "main")]}),
+    ]  # fmt: skip
+    with pytest.raises(UndecidedError):
+        stack_violations(stack, PROD)
+
+
+def test_a_first_preview_still_refuses_a_service_no_target_or_alarm_may_name() -> None:
+    stack = [
+        (CLUSTER, {"name": UNKNOWN, "arn": UNKNOWN}, _urn(CLUSTER, "main")),
+        (SERVICE, {"name": "web", "cluster": UNKNOWN, "alarms": ROLLBACK}, _urn(SERVICE, "web"),
+         {"cluster": [_urn(CLUSTER, "main")]}),
+    ]  # fmt: skip
+    assert sorted(m.split(":")[0] for m in stack_violations(stack, PROD)) == ["services-alarmed", "services-autoscale"]
