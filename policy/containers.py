@@ -19,11 +19,13 @@ else:
 
 
 #: Environment variable names that hold credentials: they belong in a container's "secrets".
-#: The short forms count as words between underscores only: ``DB_PASS``, ``MYSQL_PWD`` (MySQL's own password
-#: variable), ``HTTP_AUTH``, but not ``BYPASS_CACHE``, the shell's ``PWD`` nor ``AUTH_ENABLED``.
+#: The short forms count where they name a credential, not a switch: ``DB_PASS``, ``MYSQL_PWD`` (MySQL's own
+#: password variable), ``HTTP_AUTH`` and ``AUTH_KEY``, but not ``BYPASS_CACHE``, ``PASS_THROUGH``, the
+#: shell's ``PWD``, nor flags such as ``AUTH_ENABLED``, ``ENABLE_AUTH`` or ``USE_BASIC_AUTH``: the rule is
+#: mandatory, and a flag is no secret to move.
 SECRET_NAME = re.compile(
-    r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL"
-    r"|(?:^|_)PASS(?:_|$)|_PWD(?:_|$)|_AUTH$",
+    r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIAL"
+    r"|^PASS$|_PASS(?:_|$)|_PWD(?:_|$)|^(?:HTTP|BASIC|PROXY)_AUTH$",
     re.IGNORECASE,
 )
 #: The names Security Hub's ECS.8 itself looks for: it runs AWS Config's ``ecs-no-environment-secrets``

@@ -16,12 +16,32 @@ from tests.policy.engine import violations
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 
 
-@pytest.mark.parametrize("name", ["MYSQL_PWD", "DB_PASS", "PASS", "SMTP_PASS_FILE", "HTTP_AUTH", "GPG_PASSPHRASE"])
+@pytest.mark.parametrize(
+    "name", ["MYSQL_PWD", "DB_PASS", "PASS", "SMTP_PASS_FILE", "HTTP_AUTH", "PROXY_AUTH", "AUTH_KEY", "GPG_PASSPHRASE"]
+)
 def test_a_short_name_for_a_credential_is_a_credential(name: str) -> None:
     assert is_secret_name(name)
 
 
-@pytest.mark.parametrize("name", ["PWD", "OLDPWD", "BYPASS_CACHE", "COMPASS_URL", "AUTH_ENABLED", "AUTHOR", "PORT"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "PWD",
+        "OLDPWD",
+        "BYPASS_CACHE",
+        "COMPASS_URL",
+        "AUTH_ENABLED",
+        "AUTHOR",
+        "PORT",
+        "ENABLE_AUTH",
+        "DISABLE_AUTH",
+        "REQUIRE_AUTH",
+        "SKIP_AUTH",
+        "USE_BASIC_AUTH",
+        "PASS_THROUGH",
+        "PASS_HOST_HEADER",
+    ],
+)
 def test_a_name_that_only_contains_those_letters_is_not(name: str) -> None:
     assert not is_secret_name(name)
 
