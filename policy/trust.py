@@ -34,13 +34,25 @@ _GITHUB_REPOSITORY = re.compile(r"(?:^|:)repo:[^/:*?]+/[^/:*?]+:")
 _GITHUB_CONTEXT = re.compile(r"pull_request|[^:]+:[^:]")
 
 
+#: Subjects whose last field only qualifies a workload the ones before it name, so a wildcard there (and
+#: nowhere else) admits that workload alone: Terraform Cloud's
+#: ``organization:ORG:project:PROJECT:workspace:WORKSPACE:run_phase:PHASE`` (HashiCorp, "Dynamic Credentials
+#: with the AWS Provider", whose trust example ends ``run_phase:*``: the workspace's plan and apply).
+_QUALIFIED_SUBJECTS = {
+    "app.terraform.io": re.compile(r"organization:[^:*?]+(?::project:[^:*?]+)?:workspace:[^:*?]+:run_phase:[^:]*"),
+}
+
+
 def _pins_subject(host: str, subject: str) -> bool:
     """Whether a ``sub`` value admits one repository's tokens only, in a named context (GitHub), or names a
     subject (others)."""
     if host != GITHUB_OIDC:
-        # A wildcard anywhere admits subjects unnamed: EKS's ``system:serviceaccount:*`` is every service
+        # A wildcard elsewhere admits subjects unnamed: EKS's ``system:serviceaccount:*`` is every service
         # account of the cluster (EKS User Guide, "IAM roles for service accounts": sub is
         # ``system:serviceaccount:NAMESPACE:NAME``).
+        qualified = _QUALIFIED_SUBJECTS.get(host)
+        if qualified is not None and qualified.fullmatch(subject):
+            return True
         return has_literal(subject, ":/") and not has_wildcard(subject)
     wildcard = min((subject.index(c) for c in WILDCARDS if c in subject), default=None)
     if wildcard is None:

@@ -63,3 +63,22 @@ def test_an_eks_subject_is_pinned_only_with_no_wildcard(sub: str, pinned: bool) 
     provider = f"arn:aws:iam::123456789012:oidc-provider/{EKS}"
     condition = {"StringEquals": {f"{EKS}:aud": "sts.amazonaws.com"}, "StringLike": {f"{EKS}:sub": sub}}
     assert _pack_accepts(_trust(provider, condition)) == pinned
+
+
+TFC = "app.terraform.io"
+
+
+@pytest.mark.parametrize(
+    ("sub", "pinned"),
+    [("organization:acme:project:infra:workspace:prod:run_phase:*", True),
+     ("organization:acme:workspace:prod:run_phase:apply", True),
+     ("organization:acme:project:infra:workspace:*", False),
+     ("organization:acme:project:infra:workspace:pr*:run_phase:*", False),
+     ("organization:acme:*", False)],
+)  # fmt: skip
+def test_a_terraform_cloud_subject_may_leave_only_the_run_phase_open(sub: str, pinned: bool) -> None:
+    """HashiCorp's own trust example ends ``run_phase:*``: one workspace, its plan and its apply; a wildcard in
+    the organization, project or workspace admits others."""
+    provider = f"arn:aws:iam::123456789012:oidc-provider/{TFC}"
+    condition = {"StringEquals": {f"{TFC}:aud": "aws.workload.identity"}, "StringLike": {f"{TFC}:sub": sub}}
+    assert _pack_accepts(_trust(provider, condition)) == pinned
