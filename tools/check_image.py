@@ -74,6 +74,9 @@ def start(ref: str, platform: str, definition: dict) -> tuple[str, int]:
     """Run ``ref`` as the task runs ``definition``; return the container and the host port of ``PORT``."""
     port = definition["portMappings"][0]["containerPort"]
     args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", *container_args(shortened(definition))]
+    # The task's size, or the container's own share beside sidecars (``from_stack``), as on Fargate.
+    args += [*(["--memory", f"{definition['memory']}m"] if definition.get("memory") else []),
+             *(["--cpus", str(int(definition["cpu"]) / 1024)] if definition.get("cpu") else [])]  # fmt: skip
     container = docker(*args, ref).stdout.strip()
     return container, int(docker("port", container, f"{port}/tcp").stdout.split(":")[-1])
 
@@ -217,7 +220,10 @@ def from_stack(stack: str, items: list[str], image: str | None, platform: str, n
     """The image to check (``image``, or the stack's own, built now) and the stack's container definition,
     as the program registers it (``run_local.task_of``)."""
     run = stack_run(stack, items)
-    _, container = task_of(run)
+    task, container = task_of(run)
+    # Fargate's task size is the container's limit where the container sets none of its own (run_local too).
+    container = {**container, "memory": container.get("memory") or int(task["memory"]),
+                 "cpu": container.get("cpu") or int(task["cpu"])}  # fmt: skip
     if image is None:
         require_engine(building=True, platform=platform)
         image = f"graviton-node-check:{stack}"

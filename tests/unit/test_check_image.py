@@ -172,8 +172,9 @@ def test_the_stacks_own_container_is_run_with_the_tasks_environment_but_the_shor
     settings = ["--set", 'environment=["NODE_OPTIONS=--permission", "BASE_PATH=/api"]', "--set", "memory=4096"]
     check_image.main(["ref", "--stack", "dev", *settings], out=lambda _: None)
     (definition,) = definitions
-    _, container = task_of(stack_run("dev", [item for item in settings if item != "--set"]))
-    assert definition == container
+    task_definition, container = task_of(stack_run("dev", [item for item in settings if item != "--set"]))
+    task_cpu = int(task_definition["cpu"])
+    assert definition == {**container, "memory": 4096, "cpu": task_cpu}
     runs: list[tuple[str, ...]] = []
 
     def docker(*args: str, **_: object) -> subprocess.CompletedProcess[str]:
@@ -191,3 +192,8 @@ def test_the_stacks_own_container_is_run_with_the_tasks_environment_but_the_shor
     assert "--permission" in given["NODE_OPTIONS"] and given["BASE_PATH"] == "/api"
     assert option(list(runs[0]), "--user") == container["user"]
     assert {"--read-only", "--init"} <= set(runs[0])
+    # Fargate holds the container to the task's size: 4096 MiB, the heap ceiling's ground, is its limit here too.
+    assert (option(list(runs[0]), "--memory"), option(list(runs[0]), "--cpus")) == (
+        "4096m",
+        str(task_cpu / 1024),
+    )
