@@ -14,7 +14,7 @@ input came from (``unknowns``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 # The engine runs the pack with policy/ on the path (``from rules import``); the program's tests
 # import the pack's modules as ``policy.<module>``. Its readers come the same way it did.
@@ -94,16 +94,27 @@ def _scalable_target(props: Props) -> tuple[str, str] | Unknown | None:
     return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == "service" else None
 
 
+def _gathered(
+    resources: Sequence[StackResource],
+    kind: tuple[str, str, str],
+    key: str,
+    names: Callable[[Props], tuple[str, str] | Unknown | None],
+) -> _Watchers:
+    """The watchers of ``kind`` (a type whose ``field`` is ``value``) and the services their ``key`` names."""
+    type_token, field, value = kind
+    watchers = _Watchers()
+    for resource in resources:
+        if resource.type == type_token and known(resource.props, field) == value:
+            watchers.add(resource, key, names(resource.props))
+    return watchers
+
+
 def _services_autoscale(resources: Sequence[StackResource], config: Config) -> list[str]:
     """Where the stack requires it, every ECS service has a scalable target on its desired count."""
     if not config.get("required", False):
         return []
-    scaled = _Watchers()
-    for target in resources:
-        if target.type == "aws:appautoscaling/target:Target" and known(target.props, "scalableDimension") == (
-            "ecs:service:DesiredCount"
-        ):
-            scaled.add(target, "resourceId", _scalable_target(target.props))
+    target = ("aws:appautoscaling/target:Target", "scalableDimension", "ecs:service:DesiredCount")
+    scaled = _gathered(resources, target, "resourceId", _scalable_target)
     clusters = _clusters(resources)
     found = [
         f"ECS service {s.props.get('name')!r} does not autoscale; set autoscaling with minCount and maxCount."
@@ -129,12 +140,8 @@ def _services_alarmed(resources: Sequence[StackResource], config: Config) -> lis
     watched (the guide's ask)."""
     if not config.get("required", False):
         return []
-    watched = _Watchers()
-    for alarm in resources:
-        if alarm.type == "aws:cloudwatch/metricAlarm:MetricAlarm" and known(alarm.props, "metricName") == (
-            "MemoryUtilization"
-        ):
-            watched.add(alarm, "dimensions", _memory_alarm(alarm.props))
+    alarm = ("aws:cloudwatch/metricAlarm:MetricAlarm", "metricName", "MemoryUtilization")
+    watched = _gathered(resources, alarm, "dimensions", _memory_alarm)
     clusters = _clusters(resources)
     found: list[str] = []
     for service in (r for r in resources if r.type == SERVICE):
