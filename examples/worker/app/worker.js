@@ -45,6 +45,7 @@ class Worker {
   /**
    * @param {object} options
    * @param {{receive: Function, delete: Function, extend: Function, release: Function}} options.queue
+   *   (``extend(receipt, seconds, signal)`` gives up when ``signal`` aborts)
    * @param {(body: string, signal: AbortSignal) => Promise<void>} options.handle the work on one message
    * @param {number} options.shutdownTimeoutMs how long a stop waits for the poll and the message in hand
    * @param {number} options.visibilitySeconds the queue's visibility timeout: the heartbeat extends a message
@@ -140,7 +141,8 @@ class Worker {
         return;
       }
       try {
-        await this.queue.extend(message.receipt, seconds);
+        // Bounded by the shutdown timeout, as the work is: a hung call must not hold the stop past stopTimeout.
+        await this.queue.extend(message.receipt, seconds, this.overdue.signal);
       } catch (error) {
         this.log({ level: 'error', msg: 'extend failed', id: message.id, error: String(error) });
       }
@@ -166,8 +168,11 @@ function sqsQueue(client, commands, queueUrl) {
       return (answer.Messages || []).map((m) => ({ id: m.MessageId, body: m.Body, receipt: m.ReceiptHandle }));
     },
     delete: (receipt) => client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt })),
-    extend: (receipt, seconds) =>
-      client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: seconds })),
+    extend: (receipt, seconds, signal) =>
+      client.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: seconds }),
+        { abortSignal: signal },
+      ),
     release: (receipt) =>
       client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receipt, VisibilityTimeout: 0 })),
   };

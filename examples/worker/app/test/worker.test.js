@@ -337,6 +337,26 @@ test('the heartbeat stops with the work: a released message is visible at once, 
   assert.deepStrictEqual(queue.visible(), [id]);
 });
 
+test('an extension that hangs is given up at the shutdown timeout, and the message released', async () => {
+  const queue = new Queue({ visibilityTimeoutMs: 40 });
+  // A socket waiting on SQS keeps the event loop alive, as this timer does for the fake call; the release
+  // (visibility 0) is the queue's own.
+  const { extend } = queue;
+  queue.extend = (receipt, seconds, signal) =>
+    seconds === 0 ? extend.call(queue, receipt, 0) : new Promise((resolve, reject) => {
+      const pending = setTimeout(resolve, 5000);
+      signal?.addEventListener('abort', () => { clearTimeout(pending); reject(signal.reason); }, { once: true });
+    });
+  const id = queue.send(JSON.stringify({ work_ms: 10_000 }));
+  const worker = started(queue, 100);
+  await sleep(40); // the first beat (20 ms) is hanging
+  const stoppedAt = Date.now();
+  worker.stop();
+  await worker.done;
+  assert.ok(Date.now() - stoppedAt < 1000, 'the worker returns soon after the shutdown timeout');
+  assert.deepStrictEqual(queue.visible(), [id]);
+});
+
 test('a worker refuses a visibility timeout SQS would not take or that would beat without pause', () => {
   for (const visibilitySeconds of [undefined, Number.NaN, 0, -1, 43_201]) {
     assert.throws(() => new Worker({ queue: new Queue(), handle: simulatedWork, shutdownTimeoutMs: 100,
