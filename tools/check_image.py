@@ -25,7 +25,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -39,7 +39,15 @@ from tools.contract_probes import IDLE_SECONDS, KeptAlive, Shutdown, get, reused
 from tools.image_build import docker
 from tools.offline import StackFileError
 from tools.plan import PlanError, report, stack_run
-from tools.run_local import build_args, container_args, container_environment, engine_problem, stack_npm_ca, task_of
+from tools.run_local import (
+    build_args,
+    container_args,
+    container_environment,
+    engine_problem,
+    size_args,
+    stack_npm_ca,
+    task_of,
+)
 
 #: Drain and finish shortened 1:20 (45 s -> 2.25 s, 70 s -> 3.5 s): 6 s stands for stopTimeout's 120 s.
 SHORTENED = {"DRAIN_DELAY_MS": "2250", "SHUTDOWN_TIMEOUT_MS": "3500"}
@@ -70,13 +78,12 @@ def port_and_health(definition: dict) -> tuple[int, str]:
     return definition["portMappings"][0]["containerPort"], health
 
 
-def start(ref: str, platform: str, definition: dict) -> tuple[str, int]:
-    """Run ``ref`` as the task runs ``definition``; return the container and the host port of ``PORT``."""
+def start(ref: str, platform: str, definition: dict, size: Sequence[str] = ()) -> tuple[str, int]:
+    """Run ``ref`` as the task runs ``definition``, within ``size`` (``run_local.size_args``: the task's,
+    with ``--stack``); return the container and the host port of ``PORT``."""
     port = definition["portMappings"][0]["containerPort"]
-    args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", *container_args(shortened(definition))]
-    # The task's size, or the container's own share beside sidecars (``from_stack``), as on Fargate.
-    args += [*(["--memory", f"{definition['memory']}m"] if definition.get("memory") else []),
-             *(["--cpus", str(int(definition["cpu"]) / 1024)] if definition.get("cpu") else [])]  # fmt: skip
+    args = ["run", "-d", "--platform", platform, "-p", f"127.0.0.1::{port}", *size]
+    args += container_args(shortened(definition))
     container = docker(*args, ref).stdout.strip()
     return container, int(docker("port", container, f"{port}/tcp").stdout.split(":")[-1])
 
@@ -177,14 +184,15 @@ def stop_points(container: str, port: int, health_path: str) -> list[tuple[str, 
     ]  # fmt: skip
 
 
-def check(ref: str, platform: str, definition: dict) -> list[tuple[str, bool, str]]:
-    """Every point of the contract as (what, passed, detail), the image run as the task runs ``definition``."""
+def check(ref: str, platform: str, definition: dict, size: Sequence[str] = ()) -> list[tuple[str, bool, str]]:
+    """Every point of the contract as (what, passed, detail), the image run as the task runs ``definition``
+    (within ``size``, as ``start``)."""
     results = image_points(ref, platform)
     if not results[0][1]:
         return results
     port, health_path = port_and_health(definition)
     paths = tuple(mount["containerPath"] for mount in definition.get("mountPoints") or [])
-    container, host_port = start(ref, platform, definition)
+    container, host_port = start(ref, platform, definition, size)
     try:
         healthy = wait_healthy(container, host_port, health_path)
         results.append((f"listens on PORT={port}, {health_path} answers 200 (uid 1000, read-only root)", healthy,
@@ -216,21 +224,18 @@ def require_engine(*, building: bool, platform: str) -> None:
 
 
 def from_stack(stack: str, items: list[str], image: str | None, platform: str, npm_ca: str | None,
-               out: Callable[[str], None]) -> tuple[str, dict]:  # fmt: skip
-    """The image to check (``image``, or the stack's own, built now) and the stack's container definition,
-    as the program registers it (``run_local.task_of``)."""
+               out: Callable[[str], None]) -> tuple[str, dict, list[str]]:  # fmt: skip
+    """The image to check (``image``, or the stack's own, built now), the stack's container definition, as
+    the program registers it (``run_local.task_of``), and the limits Fargate gives it (``size_args``)."""
     run = stack_run(stack, items)
     task, container = task_of(run)
-    # Fargate's task size is the container's limit where the container sets none of its own (run_local too).
-    container = {**container, "memory": container.get("memory") or int(task["memory"]),
-                 "cpu": container.get("cpu") or int(task["cpu"])}  # fmt: skip
     if image is None:
         require_engine(building=True, platform=platform)
         image = f"graviton-node-check:{stack}"
         args = build_args(run, image, platform, stack_npm_ca(stack, items, npm_ca))
         out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
         docker(*args)
-    return image, container
+    return image, container, size_args(task, container)
 
 
 def main(argv: list[str], out: Callable[[str], None] = print) -> int:
@@ -259,16 +264,17 @@ def main(argv: list[str], out: Callable[[str], None] = print) -> int:
     image = options.image
     definition = task_container(options.port or 8080, options.health_path or "/health",
                                 tuple(options.writable_path or ()))  # fmt: skip
+    size: list[str] = []
     try:
         if options.stack:
             try:
-                image, definition = from_stack(
+                image, definition, size = from_stack(
                     options.stack, options.set, options.image, options.platform, options.npm_ca, out
                 )
             except (ConfigError, PlanError, StackFileError) as error:
                 return report(error, options.stack, options.set)
         require_engine(building=False, platform=options.platform)
-        results = check(image, options.platform, definition)
+        results = check(image, options.platform, definition, size)
     except RuntimeError as error:  # Docker's own words on what failed, not a traceback
         print(f"check_image: {error}", file=sys.stderr)
         return 1

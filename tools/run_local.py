@@ -75,11 +75,18 @@ def container_args(container: Mapping[str, Any]) -> list[str]:
     return args
 
 
+def size_args(task: Mapping[str, Any], container: Mapping[str, Any]) -> list[str]:
+    """``docker run`` limits as Fargate sets them (tools/check_image.py runs the container with them too): the
+    task's CPU caps every container (a container's ``cpu`` is its share of it under contention, botocore ecs
+    ``ContainerDefinition.cpu``), and the container's ``memory`` is its hard limit, the task's where it sets
+    none (``ContainerDefinition.memory``: "If your container attempts to exceed the memory specified here,
+    the container is killed")."""
+    return ["--cpus", str(int(task["cpu"]) / 1024), "--memory", f"{container.get('memory') or task['memory']}m"]
+
+
 def run_args(task: Mapping[str, Any], container: Mapping[str, Any], *, image: str, name: str, port: int) -> list[str]:
     """``docker run`` arguments that give ``container`` of ``task`` what ECS gives it on Fargate."""
-    # Fargate's task size is the container's limit when the container sets none of its own.
-    args = ["run", "--detach", "--name", name, "--platform", platform_of(task),
-            "--cpus", str(int(task["cpu"]) / 1024), "--memory", f"{task['memory']}m"]  # fmt: skip
+    args = ["run", "--detach", "--name", name, "--platform", platform_of(task), *size_args(task, container)]
     args += container_args(container)
     if container.get("stopTimeout") is not None:
         args += ["--stop-timeout", str(container["stopTimeout"])]

@@ -3,6 +3,7 @@ dockerfile) and checks it on the stack's port and health path; no Docker engine 
 
 import os
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,9 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
     return seen
 
 
-def checked(ref: str, platform: str, definition: dict) -> tuple:
-    """What a check ran: the image and platform, and the container's port, health path and writable paths."""
+def checked(ref: str, platform: str, definition: dict, size: Sequence[str] = ()) -> tuple:
+    """What a check ran: the image and platform, and the container's port, health path and writable paths
+    (its limits are ``size_args``', held by their own test)."""
     paths = tuple(mount["containerPath"] for mount in definition.get("mountPoints") or [])
     return (ref, platform, *check_image.port_and_health(definition), paths)
 
@@ -166,15 +168,15 @@ def test_the_stacks_own_container_is_run_with_the_tasks_environment_but_the_shor
 ) -> None:
     """NODE_OPTIONS=--permission stops the sample app (ERR_ACCESS_DENIED), and another memory is another heap
     ceiling: the checked container gets them as the task does, and its user, read-only root and init."""
-    definitions: list[dict] = []
+    checked: list[tuple[dict, list[str]]] = []
     monkeypatch.setattr(check_image, "engine_problem", lambda **_: None)
-    monkeypatch.setattr(check_image, "check", lambda *args: definitions.append(args[2]) or [])
+    monkeypatch.setattr(check_image, "check", lambda *args: checked.append((args[2], args[3])) or [])
     settings = ["--set", 'environment=["NODE_OPTIONS=--permission", "BASE_PATH=/api"]', "--set", "memory=4096"]
     check_image.main(["ref", "--stack", "dev", *settings], out=lambda _: None)
-    (definition,) = definitions
+    ((definition, size),) = checked
     task_definition, container = task_of(stack_run("dev", [item for item in settings if item != "--set"]))
     task_cpu = int(task_definition["cpu"])
-    assert definition == {**container, "memory": 4096, "cpu": task_cpu}
+    assert definition == container
     runs: list[tuple[str, ...]] = []
 
     def docker(*args: str, **_: object) -> subprocess.CompletedProcess[str]:
@@ -182,7 +184,7 @@ def test_the_stacks_own_container_is_run_with_the_tasks_environment_but_the_shor
         return subprocess.CompletedProcess(args, 0, "c\n" if args[0] == "run" else "127.0.0.1:1234\n", "")
 
     monkeypatch.setattr(check_image, "docker", docker)
-    check_image.start("ref", "linux/arm64", definition)
+    check_image.start("ref", "linux/arm64", definition, size)
     given = dict(word.split("=", 1) for flag, word in zip(runs[0], runs[0][1:], strict=False) if flag == "--env")
     task = container_environment(container)
     assert {key: v for key, v in given.items() if key not in check_image.SHORTENED} == {

@@ -20,6 +20,7 @@ from tools.run_local import (
     placeholder,
     platform_of,
     run_args,
+    size_args,
     stack_npm_ca,
     task_of,
 )
@@ -43,6 +44,14 @@ def test_the_dev_task_runs_as_on_fargate_arm64_non_root_read_only_with_an_init_a
     assert "--read-only" in args and "--init" in args
     assert option(args, "--stop-timeout") == [str(container["stopTimeout"])]
     assert option(args, "--memory") == [f"{task['memory']}m"] and option(args, "--cpus") == ["1.0"]
+
+
+def test_a_container_with_memory_of_its_own_is_held_to_it_and_to_the_tasks_cpu() -> None:
+    """botocore ecs ContainerDefinition.memory is the container's hard limit ("killed" above it); its ``cpu`` is
+    a share under contention, so the task's CPU is the cap (an app beside sidecars that reserve some)."""
+    task, container = {"cpu": "1024", "memory": "2048"}, {"memory": 1536, "cpu": 512}
+    assert size_args(task, container) == ["--cpus", "1.0", "--memory", "1536m"]
+    assert size_args(task, {}) == ["--cpus", "1.0", "--memory", "2048m"]
 
 
 def test_the_environment_is_the_tasks_variable_for_variable() -> None:
