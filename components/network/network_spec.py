@@ -15,6 +15,8 @@ VPC_MODES = ("default", "new", "existing")
 NAT_STRATEGIES = ("None", "Single", "OnePerAz")
 #: The smallest IPv4 subnet EC2 creates: /28 (VPC User Guide, "Subnet CIDR blocks": /16 to /28).
 SMALLEST_SUBNET = 28
+#: The prefixes a new VPC takes: /16 (EC2's largest, VPC User Guide, "VPC CIDR blocks") to /24.
+LARGEST_VPC, SMALLEST_VPC = 16, 24
 #: The smallest subnet ELB recommends for the load balancer, which takes the public subnets: the ELB guide,
 #: "Subnets for your load balancer": "To ensure that your load balancer can scale properly, verify that each
 #: subnet ... has a CIDR block with at least a /27 bitmask ... and has at least 8 free IP addresses" (a /28
@@ -75,8 +77,10 @@ class NetworkSpec:
 
     def _check_new(self) -> None:
         ipv4_cidrs("NetworkSpec.vpc_cidr", [self.vpc_cidr])
-        if not 16 <= int(self.vpc_cidr.split("/")[1]) <= 24:
-            raise ConfigError("NetworkSpec.vpc_cidr", self.vpc_cidr, "an IPv4 CIDR from /16 to /24")
+        if not LARGEST_VPC <= self.vpc_prefix <= SMALLEST_VPC:
+            raise ConfigError(
+                "NetworkSpec.vpc_cidr", self.vpc_cidr, f"an IPv4 CIDR from /{LARGEST_VPC} to /{SMALLEST_VPC}"
+            )
         check.int_in_range("NetworkSpec.availability_zones", self.availability_zones, 2, 6)
         if self._public_prefix > SMALLEST_SUBNET:
             raise ConfigError(
@@ -169,9 +173,14 @@ class NetworkSpec:
         )
 
     @property
+    def vpc_prefix(self) -> int:
+        """The prefix length of ``vpc_cidr`` (a new VPC's)."""
+        return int(self.vpc_cidr.split("/")[1])
+
+    @property
     def _public_prefix(self) -> int:
         """The prefix length of each public subnet awsx makes of this new VPC."""
-        return public_subnet_prefix(int(self.vpc_cidr.split("/")[1]), self.availability_zones)
+        return public_subnet_prefix(self.vpc_prefix, self.availability_zones)
 
     @property
     def tasks_in_public_subnets(self) -> bool:

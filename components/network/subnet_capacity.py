@@ -18,14 +18,12 @@ from __future__ import annotations
 from ..errors import ConfigError
 from ..service.deployment_strategy import DeploymentStrategy
 from ..service.service_spec import ServiceSpec
-from .network_spec import NetworkSpec, public_subnet_prefix
+from .network_spec import LARGEST_VPC, NetworkSpec, public_subnet_prefix
 
 #: Addresses EC2 keeps of every subnet: the first four and the last (botocore ec2 ``CreateSubnet``).
 RESERVED_PER_SUBNET = 5
 #: Free addresses the load balancer needs in each of its subnets to scale (ELB guide, quoted above).
 LOAD_BALANCER_FREE = 8
-#: The largest VPC ``NetworkSpec.vpc_cidr`` takes.
-LARGEST_VPC = 16
 
 
 def private_subnet_prefix(vpc_prefix: int, azs: int) -> int:
@@ -65,7 +63,7 @@ def check_task_addresses(network: NetworkSpec, service: ServiceSpec) -> None:
     judged of a default or existing VPC."""
     if network.mode != "new":
         return
-    vpc_prefix, azs = int(network.vpc_cidr.split("/")[1]), network.availability_zones
+    vpc_prefix, azs = network.vpc_prefix, network.availability_zones
     held = task_addresses(vpc_prefix, azs, nat_strategy=network.nat_strategy)
     peak, how = peak_tasks(service)
     if peak <= held:
@@ -74,13 +72,13 @@ def check_task_addresses(network: NetworkSpec, service: ServiceSpec) -> None:
                if task_addresses(p, azs, nat_strategy=network.nat_strategy) >= peak]  # fmt: skip
     larger = f"a NetworkSpec.vpc_cidr of /{fitting[0]} or larger, or fewer tasks" if fitting else "fewer tasks"
     prefix = _task_subnets(vpc_prefix, azs, network.nat_strategy)[0]
-    subnets = (f"{azs} /{prefix} public subnets, where the load balancer keeps 8 free in each"
+    subnets = (f"{azs} /{prefix} public subnets, where the load balancer keeps {LOAD_BALANCER_FREE} free in each"
                if network.nat_strategy == "None" else f"{azs} /{prefix} private subnets")  # fmt: skip
     raise ConfigError(
         "NetworkSpec.vpc_cidr",
         network.vpc_cidr,
         f"task subnets that hold a deployment's peak of {peak} tasks ({how}), one private address each: with "
         f"NetworkSpec.availability_zones {azs} and NetworkSpec.nat_strategy {network.nat_strategy} the tasks "
-        f"get {subnets}, {held} addresses in all (EC2 reserves 5 of each subnet); {larger}. Judged over all "
-        "the subnets together: ECS may place unevenly, so no AZ's share is counted on",
+        f"get {subnets}, {held} addresses in all (EC2 reserves {RESERVED_PER_SUBNET} of each subnet); {larger}. "
+        "Judged over all the subnets together: ECS may place unevenly, so no AZ's share is counted on",
     )
