@@ -26,10 +26,8 @@ def cluster_arn(key: str, value: str) -> str:
 #: (botocore kms ``DescribeKey:KeyId``: "Key ID: 1234abcd-12ab-34cd-56ef-1234567890ab"; ``ReplicateKey:KeyId``:
 #: "mrk-1234abcd12ab34cd56ef1234567890ab"). Exactly that: the ARN lands unconditioned in the roles' Resource,
 #: where a ``*`` or ``?`` would grant every key it matches.
-_KMS_KEY_ARN = re.compile(
-    r"arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/"
-    r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
-)
+KMS_KEY_ID = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+_KMS_KEY_ARN = re.compile(r"arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/" + KMS_KEY_ID)
 
 
 def kms_key_arn(key: str, value: str, *, optional: bool = True) -> str:

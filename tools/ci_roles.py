@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from components.resource_arns import KMS_KEY_ID
 from components.validation import partition_of
 
 #: The token audience for GitHub's OIDC provider per partition: ``sts.amazonaws.com``, the default of
@@ -59,8 +60,8 @@ _VALUES = {
     "AUDIENCE": re.compile(r"[a-z0-9.]+"),
     # A Pulumi stack name, or the acceptance run's pattern acc-*.
     "STACK": re.compile(r"[A-Za-z0-9_.*-]+"),
-    # A KMS key ID: a UUID, or mrk- and hex for a multi-Region key.
-    "STACK_KEY_ID": re.compile(r"[A-Za-z0-9-]+"),
+    # A KMS key ID as the config's key ARNs take it: it lands unconditioned in a Resource.
+    "STACK_KEY_ID": re.compile(KMS_KEY_ID),
 }
 _PLACEHOLDER = re.compile(r"<([A-Z_]+)>")
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from botocore.loaders import Loader
 
+from components.errors import ConfigError
+from components.resource_arns import kms_key_arn
 from tests.ci.test_identities import FILLED, REPOSITORY, ROLES, TEMPLATE
 from tests.ci.test_workflows import FILES, ROOT, load, steps_using
 from tests.models.github_oidc import AUDIENCE, JobToken, admits, partition_audience, requested_audience
@@ -107,3 +109,34 @@ def test_the_state_key_policy_is_filled_in_for_chinas_partition(capsys: pytest.C
     printed = json.loads(capsys.readouterr().out)
     denied = printed["Statement"][1]["Condition"]["ArnLike"]["aws:PrincipalArn"]
     assert denied == "arn:aws-cn:iam::111122223333:role/graviton-node/*"
+
+
+@pytest.mark.parametrize(
+    "key_id",
+    [
+        "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "mrk-1234abcd12ab34cd56ef1234567890ab",
+        "0123",
+        "1234abcd-12ab-34cd-56ef-1234567890a?",
+        "mrk-*",
+        "alias-graviton-node-dev",
+        "1234ABCD-12AB-34CD-56EF-1234567890AB",
+    ],
+)
+def test_the_tool_takes_a_stack_key_id_exactly_when_the_program_takes_its_key_arn(
+    key_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arn = f"arn:aws:kms:us-east-1:111122223333:key/{key_id}"
+    try:
+        kms_key_arn("kmsKeyArn", arn)
+        program_takes = True
+    except ConfigError:
+        program_takes = False
+    argv = ["--account", "111122223333", "--region", "us-east-1", "--bucket", "my-pulumi-state", "--stack", "dev"]
+    try:
+        main([*argv, "--key-id", key_id, str(ROLES / "preview.policy.json")])
+        tool_takes = arn in capsys.readouterr().out
+    except SystemExit:
+        tool_takes = False
+        assert f"--key-id: {key_id!r} is not a valid STACK_KEY_ID" in capsys.readouterr().err
+    assert tool_takes == program_takes
