@@ -23,7 +23,7 @@ from tools.deployer_policy import DEPLOYER, document, fill
 from tools.iam_lint import EXAMPLE
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:prod-app-monitoring-task-count-function"
-CI_STACK = {"STACK": "prod", "STACK_KEY_ID": "0123"}
+CI_STACK = {"STACK": "prod", "STACK_KEY_ID": "1234abcd-12ab-34cd-56ef-1234567890ab"}
 
 
 def shipped(*names: str) -> list[dict[str, Any]]:
