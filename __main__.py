@@ -83,7 +83,8 @@ if not deploying:
     for placeholder in placeholders(project_keys, secret_keys):
         pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
-# is registered (each component knows its children's names).
+# is registered (each component knows its children's names), as does a new VPC's AZ count this account
+# cannot give Fargate.
 collect(
     lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
     lambda: FargateService.check_name(
@@ -95,6 +96,8 @@ collect(
     ),
     lambda: FargateService.check_spec(settings.service, stack),
     lambda: AppImage.check_name(f"{stack}-app", "stack", stack),
+    lambda: Network.zone_names(settings.network),
+    keys=FIELD_KEYS,
 )
 
 # The buildx builder, its BuildKit image pinned by digest: tools/builder.sh (run by tools/deploy.sh) and

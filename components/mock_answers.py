@@ -78,6 +78,16 @@ def zone_id(region: str, az: int) -> str:
     return f"{area.replace('-', '')}{_DIRECTIONS.get(direction, direction)}{number}-az{az}"
 
 
+#: How many AZs the mock account has in each region: AZ N is named with the Nth letter (us-west-1a) and
+#: has ID N (usw1-az1), as ``zone_id`` writes it.
+ZONES = 4
+
+
+def zone_name(region: str, az: int) -> str:
+    """The mock account's name for ``region``'s AZ number ``az`` (us-west-1, 2: us-west-1b)."""
+    return f"{region}{'abcdefghij'[az - 1]}"
+
+
 def _default_subnets(region: str, filters: list[dict[str, Any]]) -> list[str]:
     """The default subnets DescribeSubnets returns with ``filters``: subnet N sits in the region's AZ ID
     N, and an ``availability-zone-id`` filter keeps those in its values (botocore ec2
@@ -88,7 +98,8 @@ def _default_subnets(region: str, filters: list[dict[str, Any]]) -> list[str]:
 
 def _vpc_outputs(inputs: dict[str, Any]) -> dict[str, Any]:
     """An awsx VPC's subnets: one public and one private per AZ, as awsx lays out its default subnets."""
-    azs = range(1, int(inputs.get("numberOfAvailabilityZones") or 2) + 1)
+    count = len(inputs.get("availabilityZoneNames") or ()) or int(inputs.get("numberOfAvailabilityZones") or 2)
+    azs = range(1, count + 1)
     return {
         "vpcId": "vpc-0new",
         "publicSubnetIds": [f"subnet-0pub{az}" for az in azs],
@@ -189,6 +200,11 @@ def invoke_answer(token: str, args: dict[str, Any], region: str, account: str) -
     if token == "aws:ec2/getSubnets:getSubnets":
         filters = args.get("filters", [])
         return {"id": region, "ids": _default_subnets(region, filters), "filters": filters}
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        # Sorted by name, one AZ per place in both lists (ec2_availability_zones_data_source.go).
+        azs = range(1, ZONES + 1)
+        return {"id": region, "names": [zone_name(region, az) for az in azs],
+                "zoneIds": [zone_id(region, az) for az in azs]}  # fmt: skip
     if token == "aws:index/getRegion:getRegion":
         return {"id": region, "name": region, "region": region}
     if token == "aws:index/getCallerIdentity:getCallerIdentity":

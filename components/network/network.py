@@ -8,7 +8,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_awsx as awsx
 
+from ..errors import ConfigError
 from ..naming import type_token, unprefixed
+from .fargate_zones import new_vpc_zone_names
 from .network_spec import NetworkSpec
 
 _NAT = {
@@ -40,6 +42,26 @@ class Network(pulumi.ComponentResource):
     assign_public_ip: bool
     """Whether tasks get a public IP (they do in public subnets: no NAT gateway cost)."""
 
+    @staticmethod
+    def zone_names(args: NetworkSpec, opts: pulumi.InvokeOptions | None = None) -> tuple[str, ...]:
+        """The AZ names a new VPC must be given: where Fargate runs in some AZs only and awsx's own pick (the
+        account's first names) includes another AZ, the first names in Fargate's (names map to IDs per
+        account); else empty, for awsx's pick. ConfigError, before anything is registered when called first,
+        for an account with fewer of Fargate's AZs than ``availability_zones``."""
+        if args.mode != "new" or not args.fargate_zone_ids:
+            return ()
+        zones = aws.get_availability_zones(opts=opts)
+        names = new_vpc_zone_names(zones.names, zones.zone_ids, args.fargate_zone_ids, args.availability_zones)
+        if len(names) < args.availability_zones:
+            raise ConfigError(
+                "NetworkSpec.availability_zones",
+                args.availability_zones,
+                f"at most {len(names)} in this account: Fargate runs tasks in {args.region} only in the AZs "
+                f"{', '.join(args.fargate_zone_ids)}, and of those this account has "
+                f"{', '.join(names) or 'none'}",
+            )
+        return () if names == tuple(zones.names[: args.availability_zones]) else names
+
     def __init__(self, name: str, args: NetworkSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("network", "Network"), name, None, opts)
         if warning := unprefixed("Network", name, pulumi.get_stack(), opts):
@@ -59,10 +81,13 @@ class Network(pulumi.ComponentResource):
                     filters=vpc.id.apply(lambda vpc_id: _default_subnet_filters(vpc_id, zone_ids)), opts=invoke
                 ).ids
         elif args.mode == "new":
+            # awsx takes either the names or a count; a count keeps a live stack's inputs as they were.
+            zones = self.zone_names(args, pulumi.InvokeOptions(parent=self))
             new_vpc = awsx.ec2.Vpc(
                 f"{name}-vpc",
                 cidr_block=args.vpc_cidr,
-                number_of_availability_zones=args.availability_zones,
+                availability_zone_names=list(zones) or None,
+                number_of_availability_zones=None if zones else args.availability_zones,
                 nat_gateways={"strategy": _NAT[args.nat_strategy]},
                 enable_dns_hostnames=True,
                 opts=child,
