@@ -52,6 +52,12 @@ class RouteSpec:
     (the test listener rule, at the priority before ``listener_rule_priority``; a traffic-shifting
     ``deployment`` only). Default None."""
 
+    @property
+    def test_rule_priority(self) -> int:
+        """The test listener rule's priority: the one before the production rule's, so that a request with the
+        header meets it first and, like production traffic, after every other rule of the listener before it."""
+        return self.listener_rule_priority - 1
+
     def __post_init__(self) -> None:
         collect(
             lambda: check.int_in_range(

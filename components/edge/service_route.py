@@ -83,7 +83,7 @@ class ServiceRoute(pulumi.ComponentResource):
         production = self._rule(f"{name}-rule", priority, target_group, alternate, child)
         test = None
         if alternate is not None and args.spec.test_header is not None:
-            test = self._rule(f"{name}-test-rule", priority - 1, target_group, alternate,
+            test = self._rule(f"{name}-test-rule", args.spec.test_rule_priority, target_group, alternate,
                               pulumi.ResourceOptions(parent=self), header=args.spec.test_header)  # fmt: skip
         self.security_group_rules = self._security_group_rules(name, args, child)
         self.target_group_arn = target_group.arn
