@@ -14,7 +14,9 @@ type or AWS names changed, or an input its provider replaces it on changed (``to
 ``-/+ <urn>  (vpcId: "a" -> "b")``). What every deploy of new code replaces by design is listed apart: a
 task definition's ``new revision``, a multi-platform index's ``new build``; an awsx VPC's subnets laid
 out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  (...): why``
-(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets), or could carry out only with an
+(``replace_inputs.refused``: another AZ count that resizes a VPC's subnets; ``rule_priorities``: a listener
+rule moved or created onto a priority another rule of its listener held, which ELB refuses in some order the
+engine may run the two in), or could carry out only with an
 outage (a shifting strategy's listener rule moved to another listener); a replacement that deletes
 the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. A removed
 resource (``-``) the old plan retains on delete says that it stays in AWS. Against a URN baseline
@@ -46,6 +48,7 @@ from components.errors import ConfigError
 from components.stack_files import stack_file
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
+from tools.rule_priorities import collisions
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
@@ -357,9 +360,10 @@ def ignored(path: str, ignore_changes: Collection[str]) -> bool:
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """What changes between two ``--json`` plans: resources replaced (-/+) or given a new revision, added
-    (+), removed (-: a retained one stays in AWS) and changed (~). Against a URN baseline (``tools/urns.py``:
-    no inputs recorded), only the replacements and new revisions, then ``no replacements`` if there is none."""
+    """What changes between two ``--json`` plans: resources replaced (-/+) or given a new revision, listener
+    rules ELB may refuse a priority (!!), added (+), removed (-: a retained one stays in AWS) and changed (~).
+    Against a URN baseline (``tools/urns.py``: no inputs recorded), only the replacements and new revisions,
+    then ``no replacements`` if there is none."""
     if before["resources"] and "inputs" not in before["resources"][0]:
         lines = replacements(before, after)
         return lines if any(line.startswith(("-/+", CANNOT)) for line in lines) else [*lines, "no replacements"]
@@ -370,7 +374,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     old, new = index(before), index(after)
     retained = {(r["type"], r["name"]) for r in before["resources"] if r.get("retainOnDelete")}
     ignoring = {(r["type"], r["name"]): r.get("ignoreChanges", []) for r in after["resources"]}
-    lines: list[str] = replacements(before, after)
+    lines: list[str] = replacements(before, after) + [f"{CANNOT} {line}" for line in collisions(before, after)]
     for key in sorted(old.keys() | new.keys()):
         if key not in old:
             lines.append(f"+ {key[0]}  {key[1]}")

@@ -1,0 +1,115 @@
+"""The listener-rule priority changes of a plan that ELB refuses in some order ``pulumi up`` may run them in.
+
+ELB holds a listener's priorities unique: ``CreateRule`` and ``SetRulePriorities`` refuse a priority another
+rule of the listener holds (``PriorityInUse``; botocore elbv2 ``SetRulePriorities``: "Any existing rules that
+you do not specify retain their current priority"). terraform-provider-aws ``elbv2/listener_rule.go`` moves
+each rule on its own (Update calls ``SetRulePriorities`` with that one rule) and creates a rule at its own
+priority. The engine runs the steps of rules that do not depend on each other in either order, and deletes
+the rules a program no longer registers only after every create and update (pulumi/pulumi
+``developer-docs/architecture/resource-registration.md``). So a rule's new priority that another rule of the
+same listener held in the old plan is refused whenever this rule's step runs first, and always when the other
+rule stays or is deleted; so is a priority two rules of the new plan share. ``tests/models/alb.py``
+``pulumi_up`` runs the steps in every order: ``tests/unit/test_rule_priorities.py`` holds this to it.
+
+The program's own pair: a traffic-shifting route's test rule sits one before its production rule
+(``RouteSpec.test_rule_priority``), so ``listenerRulePriority`` moved by 1, or by -1 while
+``deploymentTestHeader`` goes, lands one rule on the other's old priority.
+
+Pure: no Pulumi import; ``tools/plan.py --diff`` prints these lines (against a ``--json`` plan: a URN baseline
+records no priorities).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
+#: Why the change is refused, before what holds the priority.
+REFUSED = (
+    "ELB refuses a priority another rule of the listener holds (PriorityInUse), and the provider moves or "
+    "creates each rule on its own, in whichever order the engine runs them"
+)
+#: How to make such a change in steps ELB takes in any order.
+WAY_OUT = (
+    "change listenerRulePriority by 2 or more at a time (the test rule sits 1 before it), and "
+    "deploymentTestHeader in a pulumi up of its own: removed before the priority changes, added after"
+)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A listener rule of a ``--json`` plan: its URN, listener and priority."""
+
+    urn: str
+    listener: str
+    priority: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """A listener rule of the new plan: where it goes, and the old rule it updates in place (None: created)."""
+
+    placed: Placed
+    was: Placed | None
+
+
+def _placed(doc: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], Placed]]:
+    for resource in doc["resources"]:
+        inputs = resource.get("inputs", {})
+        if resource["type"] == LISTENER_RULE and "priority" in inputs:
+            yield resource, Placed(resource["urn"], str(inputs.get("listenerArn")), int(inputs["priority"]))
+
+
+def _steps(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Step]:
+    """Each listener rule of ``after``: updated in place when it answers an old rule (its URN or an alias, as
+    the engine matches them) on the same listener, else created (a replacement's old copy is deleted last)."""
+    old = {placed.urn: placed for _, placed in _placed(before)}
+    found = []
+    for resource, placed in _placed(after):
+        was = next((old[urn] for urn in (placed.urn, *resource.get("aliases", [])) if urn in old), None)
+        found.append(Step(placed, was if was is not None and was.listener == placed.listener else None))
+    return found
+
+
+def _name(urn: str) -> str:
+    return urn.rpartition("::")[2]
+
+
+def _in_the_way(step: Step, old: list[Placed], new: list[Step]) -> list[str]:
+    """Why ``step``'s priority is taken: an old rule of its listener holds it (and stays, is deleted last, or
+    moves away in the same run, maybe after this step), or another new rule takes it too."""
+    here = step.placed
+    reasons = []
+    for held in (o for o in old if o != step.was and (o.listener, o.priority) == (here.listener, here.priority)):
+        mover = next((s.placed for s in new if s.was == held), None)
+        if mover is None:
+            reasons.append(
+                f"{_name(held.urn)} holds {held.priority} until it is deleted, after every create and update"
+            )
+        elif mover.priority == held.priority:
+            reasons.append(f"{_name(held.urn)} keeps {held.priority}")
+        else:
+            reasons.append(f"{_name(held.urn)} leaves {held.priority} in the same run, maybe only after this step")
+    twins = [
+        s.placed for s in new if s != step and (s.placed.listener, s.placed.priority) == (here.listener, here.priority)
+    ]
+    return reasons + [f"{_name(twin.urn)} takes {twin.priority} too" for twin in twins]
+
+
+def collisions(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """``<urn>  (<change>): <why>`` for each listener rule of ``after`` whose create or priority update ELB
+    refuses in some order ``pulumi up`` may run the steps in: its new priority is one another rule of its
+    listener held in ``before`` or takes in ``after``. Nothing against a plan without inputs."""
+    old = [placed for _, placed in _placed(before)]
+    new = _steps(before, after)
+    lines = []
+    for step in new:
+        was, here = step.was, step.placed
+        if was is not None and was.priority == here.priority:
+            continue
+        if reasons := _in_the_way(step, old, new):
+            change = f"priority: {was.priority} -> {here.priority}" if was else f"created at priority {here.priority}"
+            lines.append(f"{here.urn}  ({change}): {REFUSED}: " + "; ".join(reasons) + f". Instead, {WAY_OUT}")
+    return sorted(lines)
