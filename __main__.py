@@ -17,7 +17,8 @@ from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
-from components.stack_cost import stack_cost, stack_shape
+from components.stack_cost import stack_cost
+from components.stack_shape import stack_shape
 from settings import FIELD_KEYS, placeholders, settings_from
 
 
