@@ -187,6 +187,7 @@ shape, assumptions = stack_shape(
     default_vpc_azs=settings.cost_default_vpc_azs,
     region=region,
     container_insights=None if isinstance(settings.cluster, ExistingCluster) else settings.cluster.container_insights,
+    secrets_key=bool(settings.secret_values),
 )
 # The package's messages name its fields and arguments; this program's users know its keys.
 assumptions = tuple(in_words(assumed, FIELD_KEYS) for assumed in assumptions)

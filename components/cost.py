@@ -25,11 +25,13 @@ RATES_REGION = "us-east-1"
 #: prints these, and the README's figures are tested to stand beside them.
 INCLUDED = (
     "Graviton compute, the load balancer (hours and LCUs), public IPv4 addresses, NAT gateways, alarms, "
-    "the dashboard, custom metrics, Container Insights' metrics and the task counter, as the config has them"
+    "the dashboard, custom metrics, Container Insights' metrics, the task counter and the secret values' KMS "
+    "key, as the config has them"
 )
 NOT_INCLUDED = (
     "data transfer, NAT gateways' per-GB processing, CloudWatch Logs (Container Insights' performance log "
-    "events too) and ECR storage; "
+    "events too), ECR storage, S3 storage of the load balancer's access logs, requests to KMS, Route 53 "
+    "queries, alarm notifications and the smoke test's runs; "
     "free tiers are not subtracted"
 )
 HOURS_PER_MONTH = 730
@@ -70,6 +72,8 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "natGatewayHour": Decimal("0.045"),
     "alarmMonth": Decimal("0.10"),  # per alarm metric, a standard-resolution alarm's each metric
     "dashboardMonth": Decimal("3.00"),
+    # AWS KMS pricing page, "Key Storage": "Each AWS KMS key that you create in KMS costs $1/month".
+    "kmsKeyMonth": Decimal("1.00"),
     # CloudWatch (first 10,000 custom metrics) and AWS Lambda (Arm) pricing pages.
     "customMetricMonth": Decimal("0.30"),
     # Container Insights with enhanced observability for ECS: usage type MetricsUsage, operation

@@ -53,6 +53,8 @@ class StackShape:
     """Of those, the containers with a health check. Default 0."""
     lcus: Decimal = Decimal(1)
     """Load balancer capacity units assumed on average (traffic decides the real figure)."""
+    kms_keys: int = 0
+    """Customer-managed KMS keys the stack creates (the task's secret values' key), each rotated yearly."""
 
     def insights_metrics(self, setting: str, tasks: int | None = None, *, cluster_wide: bool = True) -> int:
         """The Container Insights metrics of this stack's service with ``setting`` (``metric_count``), for
@@ -110,6 +112,13 @@ def _addresses(shape: StackShape) -> str:
                      if count)  # fmt: skip
 
 
+def _key_rotation(rates: Mapping[str, Decimal]) -> str:
+    """What a rotated key adds later. AWS KMS pricing page: "If you enable automatic key rotation, each
+    newly generated backing key costs an additional $1/month"; since 2024-04 "a new limit on the price of
+    all symmetric keys that have had two or more rotations" (AWS Security Blog): the first two only."""
+    return f"a key's first year: each of its first two yearly rotations adds ${rates['kmsKeyMonth']} a month"
+
+
 def stack_cost(
     compute: CostEstimate,
     shape: StackShape,
@@ -135,12 +144,14 @@ def stack_cost(
         if quantity:
             monthly = (quantity * price * hours).quantize(CENT, ROUND_HALF_UP)
             lines.append(CostLine(item, quantity, unit, price, monthly, note))
-    for item, quantity, unit, price in (("alarms", shape.alarms, "alarm metrics", rates["alarmMonth"]),
-                                        ("dashboards", shape.dashboards, "dashboards", rates["dashboardMonth"]),
-                                        ("custom metrics", shape.custom_metrics, "custom metrics",
-                                         rates["customMetricMonth"])):  # fmt: skip
+    for item, quantity, unit, price, note in (
+        ("alarms", shape.alarms, "alarm metrics", rates["alarmMonth"], ""),
+        ("dashboards", shape.dashboards, "dashboards", rates["dashboardMonth"], ""),
+        ("custom metrics", shape.custom_metrics, "custom metrics", rates["customMetricMonth"], ""),
+        ("KMS keys", shape.kms_keys, "keys", rates["kmsKeyMonth"], _key_rotation(rates)),
+    ):
         if quantity:
-            lines.append(CostLine(item, Decimal(quantity), unit, price, (quantity * price).quantize(CENT)))
+            lines.append(CostLine(item, Decimal(quantity), unit, price, (quantity * price).quantize(CENT), note))
     insights = _container_insights(shape, rates)
     if insights is not None:
         lines.append(insights)

@@ -27,6 +27,7 @@ def stack_shape(
     default_vpc_azs: int = 0,
     region: str | None = None,
     container_insights: str | None = "disabled",
+    secrets_key: bool = False,
 ) -> tuple[StackShape, tuple[str, ...]]:
     """What a stack of one service behind a load balancer runs besides its tasks, for ``stack_cost``,
     and the assumptions made. The load balancer's AZs are its subnets' (a new VPC's AZs, the existing
@@ -34,7 +35,8 @@ def stack_shape(
     assumed, and how to count them said). Alarms are counted from their definitions (``alarm_rules``); a
     traffic-shifting deployment (the service's route's) watches its second target group with the
     target-side ones again; the scaling policies are the service's autoscaling's. ``container_insights``
-    is the created cluster's setting, ``None`` for an existing cluster."""
+    is the created cluster's setting, ``None`` for an existing cluster; ``secrets_key`` whether the task
+    has its own KMS key (secret values)."""
     assumptions: list[str] = []
     assumed = False
     if network.mode == "new":
@@ -67,6 +69,7 @@ def stack_shape(
         tasks=service.desired_count,
         containers=1 + len(service.sidecars),
         health_checked=len(service.health_checked_containers),
+        kms_keys=1 if secrets_key else 0,
     )
     return shape, tuple(assumptions)
 

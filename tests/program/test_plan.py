@@ -73,7 +73,7 @@ def test_a_stack_in_a_region_without_a_rate_table_is_warned_that_the_figures_are
     lines = plan(capsys, "--set", "aws:region=eu-west-1")[1].splitlines()
     warnings = [line for line in lines if line.startswith("  warning: ")]
     assert warnings == [
-        "  warning: the stack deploys to eu-west-1, but 18 of the 18 rates are us-east-1's (the only table here): "
+        "  warning: the stack deploys to eu-west-1, but 19 of the 19 rates are us-east-1's (the only table here): "
         "set costRateOverrides to its own, e.g. x86OnDemandVcpuHour=USD"
     ]
     assert not any(line.startswith("  warning: ") for line in plan(capsys)[1].splitlines())

@@ -107,7 +107,7 @@ def test_graviton_saves_the_same_whatever_the_split_and_spot_saves_nothing_witho
 @pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-7", None])
 def test_a_stack_outside_the_tables_region_is_warned_that_the_rates_are_us_east_1s(region: str | None) -> None:
     (warning,) = cost_warnings(region=region, rates=DEFAULT_RATES)
-    assert "18 of the 18 rates are us-east-1's" in warning and "set estimate.rates" in warning
+    assert "19 of the 19 rates are us-east-1's" in warning and "set estimate.rates" in warning
     assert (region or "not set") in warning
 
 
@@ -116,4 +116,4 @@ def test_no_rate_warning_in_the_tables_region_or_with_every_rate_overridden() ->
     own = parse_rate_overrides(tuple(f"{name}={value * 2}" for name, value in DEFAULT_RATES.items()))
     assert cost_warnings(region="eu-west-1", rates=own) == ()
     partly = parse_rate_overrides(("armSpotVcpuHour=0.011",))
-    assert "17 of the 18" in cost_warnings(region="eu-west-1", rates=partly)[0]
+    assert "18 of the 19" in cost_warnings(region="eu-west-1", rates=partly)[0]

@@ -251,3 +251,15 @@ def test_a_shifting_services_requests_policy_bills_each_of_its_alarms_both_targe
         for route in (rolling, canary)
     }  # fmt: skip
     assert metrics == {"rolling": ALARMS_PER_TARGET_TRACKING_POLICY, "canary": 4 * ALARMS_PER_TARGET_TRACKING_POLICY}
+
+
+def test_the_secret_values_key_is_a_dollar_a_month_with_its_later_rotations_said() -> None:
+    """AWS KMS pricing: $1 a key-month; each of the first two yearly rotations adds as much again."""
+    network = NetworkSpec(mode="new", availability_zones=2, nat_strategy="None")
+    shape = stack_shape(network=network, service=DEV_SERVICE, alarms=None, secrets_key=True)[0]
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    key = {line.item: line for line in stack_cost(compute, shape).lines}["KMS keys"]
+    assert (key.quantity, key.monthly_usd) == (1, Decimal("1.00"))
+    assert key.note == "a key's first year: each of its first two yearly rotations adds $1.00 a month"
+    keyless = stack_shape(network=network, service=DEV_SERVICE, alarms=None)[0]
+    assert "KMS keys" not in {line.item for line in stack_cost(compute, keyless).lines}
