@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
+from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks, whole_splits
 
 RATES_AS_OF = "2026-09"
 #: The one region the table holds rates of; a stack elsewhere gets a warning (``cost_warnings``).
@@ -146,7 +146,7 @@ def estimate(
     on_demand = split.get(FARGATE, Decimal(0))
     spot = split.get(FARGATE_SPOT, Decimal(0))
     arm_task = rate(rates, "arm", "OnDemand").task_hour(cpu, memory_mib)
-    arm = (on_demand * arm_task + spot * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)) * hours
+    arm = _placed(split, cpu, memory_mib, rates) * hours
     arm_on_demand = Decimal(desired_count) * arm_task * hours
     x86 = Decimal(desired_count) * rate(rates, "x86", "OnDemand").task_hour(cpu, memory_mib) * hours
     return CostEstimate(
@@ -157,6 +157,35 @@ def estimate(
         spot_saving_percent=_percent_less(arm_on_demand, arm),
         tasks_on_demand=on_demand,
         tasks_spot=spot,
+    )
+
+
+def _placed(split: Mapping[str, Decimal], cpu: int, memory_mib: int, rates: Mapping[str, Decimal]) -> Decimal:
+    """USD an hour for Graviton tasks ``split`` between FARGATE and FARGATE_SPOT."""
+    on_demand = split.get(FARGATE, Decimal(0)) * rate(rates, "arm", "OnDemand").task_hour(cpu, memory_mib)
+    return on_demand + split.get(FARGATE_SPOT, Decimal(0)) * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)
+
+
+def split_warnings(
+    *,
+    cpu: int,
+    memory_mib: int,
+    desired_count: int,
+    strategy: tuple[StrategyItem, ...],
+    rates: Mapping[str, Decimal] = DEFAULT_RATES,
+    hours: int = HOURS_PER_MONTH,
+) -> tuple[str, ...]:
+    """Where the weights give FARGATE_SPOT a fraction of a task: the compute priced at that proportion
+    lies between the two whole splits a steady service runs (``whole_splits``), each said with its month."""
+    splits = whole_splits(desired_count, strategy)
+    if not splits:
+        return ()
+    spot = split_tasks(desired_count, strategy)[FARGATE_SPOT].quantize(Decimal("0.01")).normalize()
+    fewer, more = ((_placed(split, cpu, memory_mib, rates) * hours).quantize(CENT, ROUND_HALF_UP) for split in splits)
+    return (
+        f"the weights give FARGATE_SPOT {spot} of the {desired_count} tasks, priced so; ECS places whole tasks and "
+        f"AWS does not say which provider takes the odd one: the compute is ${more} a month with "
+        f"{splits[1][FARGATE_SPOT]} on FARGATE_SPOT, ${fewer} with {splits[0][FARGATE_SPOT]}",
     )
 
 
