@@ -5,9 +5,11 @@ adds what the stack itself creates: the load balancer (hours, and LCUs at a stat
 IPv4 addresses (AWS bills each one: the load balancer's, one per AZ it has a subnet in, every task's in
 a public subnet, each NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking
 policy creates; priced per metric an alarm reads, as CloudWatch bills a metric-math alarm), dashboards,
-custom metrics, Container Insights' metrics and the task counter's runs. ``INCLUDED`` and
-``NOT_INCLUDED`` say so in the words every figure is quoted with; ``cost_warnings`` says where a figure
-is less sure than it looks (another region's rates).
+custom metrics, Container Insights' metrics, the task counter's runs and the secret values' KMS key.
+``INCLUDED`` and ``NOT_INCLUDED`` say so in the words every figure is quoted with (a test holds every
+registered resource to a line or to NOT_INCLUDED: tests/program/test_cost_coverage.py);
+``cost_warnings`` and ``split_warnings`` say where a figure is less sure than it looks (another
+region's rates, a weighted part of a task).
 """
 
 from __future__ import annotations
