@@ -6,7 +6,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.mocks import MockMonitor
 
-from components.cost import cost_warnings, estimate
+from components.cost import cost_warnings, estimate, split_warnings
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route_args import Route
@@ -17,7 +17,8 @@ from components.network.network import Network
 from components.service.cluster import Cluster
 from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
-from components.stack_cost import stack_cost, stack_shape
+from components.stack_cost import stack_cost
+from components.stack_shape import stack_shape
 from settings import FIELD_KEYS, placeholders, settings_from
 
 
@@ -186,10 +187,20 @@ shape, assumptions = stack_shape(
     default_vpc_azs=settings.cost_default_vpc_azs,
     region=region,
     container_insights=None if isinstance(settings.cluster, ExistingCluster) else settings.cluster.container_insights,
+    secrets_key=bool(settings.secret_values),
 )
 # The package's messages name its fields and arguments; this program's users know its keys.
 assumptions = tuple(in_words(assumed, FIELD_KEYS) for assumed in assumptions)
-warnings = tuple(in_words(warning, FIELD_KEYS) for warning in cost_warnings(region=region, rates=settings.cost_rates))
+split = split_warnings(
+    cpu=settings.service.cpu,
+    memory_mib=settings.service.memory,
+    desired_count=settings.service.desired_count,
+    strategy=settings.service.strategy,
+    rates=settings.cost_rates,
+)
+warnings = tuple(
+    in_words(warning, FIELD_KEYS) for warning in (*cost_warnings(region=region, rates=settings.cost_rates), *split)
+)
 pulumi.export(
     "cost_estimate",
     cost.as_output()

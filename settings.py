@@ -61,7 +61,6 @@ from components.service.secrets import (
 )
 from components.service.service_access import ServiceAccess
 from components.service.service_spec import DEFAULT_STRATEGY, HealthCheck, ServiceSpec
-from components.stack_cost import DEFAULT_VPC_AZS
 from components.tag_rules import check_default_tags
 
 #: The project: ``dockerContext`` is relative to it.
@@ -211,7 +210,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, two or more distinct IDs in different AZs (vpc: existing; a repeated ID counts once, as the provider sends it).", ("NetworkSpec.public_subnet_ids",)),
     ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks, at most 16 distinct IDs (ECS's limit; a repeated ID counts once); empty runs tasks in the public subnets with a public IP. They need a NAT route, or VPC endpoints for ECR (ecr.api, ecr.dkr), S3 (gateway), CloudWatch Logs and, with secrets, SSM, Secrets Manager and KMS: tasks pull, log and read secrets through them; with enableExecuteCommand also ssmmessages (ECS guide, VPC endpoints: Session Manager), and KMS with execKmsKeyArn. Interface endpoints with private DNS need the VPC's enableDnsSupport and enableDnsHostnames on (EC2 CreateVpcEndpoint, PrivateDnsEnabled). Their free addresses must hold a deployment's peak (one a task), which nothing checks before a deploy.", ("NetworkSpec.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101.", ("estimate.rates",)),
-    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes 3 and says so.", ("stack_shape.default_vpc_azs",)),
+    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes the region's AZs (us-east-1's six; elsewhere three, the fewest a region has) and says so.", ("stack_shape.default_vpc_azs",)),
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
@@ -251,7 +250,7 @@ def check_default_vpc_azs(count: int, vpc_mode: str = "default") -> int:
         )  # fmt: skip
     if count != 0 and count < 2:
         raise ConfigError(
-            "costDefaultVpcAzs", count, f"0 (unknown: {DEFAULT_VPC_AZS} is assumed and the plan says so) or the "
+            "costDefaultVpcAzs", count, "0 (unknown: the region's AZs are assumed and the plan says so) or the "
             "number of the default VPC's default subnets, 2 or more (an ALB spans two AZs at least)"
         )  # fmt: skip
     return count

@@ -5,9 +5,11 @@ adds what the stack itself creates: the load balancer (hours, and LCUs at a stat
 IPv4 addresses (AWS bills each one: the load balancer's, one per AZ it has a subnet in, every task's in
 a public subnet, each NAT gateway's), NAT gateways, alarms (ours and the two each target-tracking
 policy creates; priced per metric an alarm reads, as CloudWatch bills a metric-math alarm), dashboards,
-custom metrics, Container Insights' metrics and the task counter's runs. ``INCLUDED`` and
-``NOT_INCLUDED`` say so in the words every figure is quoted with; ``cost_warnings`` says where a figure
-is less sure than it looks (another region's rates).
+custom metrics, Container Insights' metrics, the task counter's runs and the secret values' KMS key.
+``INCLUDED`` and ``NOT_INCLUDED`` say so in the words every figure is quoted with (a test holds every
+registered resource to a line or to NOT_INCLUDED: tests/program/test_cost_coverage.py);
+``cost_warnings`` and ``split_warnings`` say where a figure is less sure than it looks (another
+region's rates, a weighted part of a task).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks
+from .service.capacity_strategy import FARGATE, FARGATE_SPOT, StrategyItem, split_tasks, whole_splits
 
 RATES_AS_OF = "2026-09"
 #: The one region the table holds rates of; a stack elsewhere gets a warning (``cost_warnings``).
@@ -25,11 +27,13 @@ RATES_REGION = "us-east-1"
 #: prints these, and the README's figures are tested to stand beside them.
 INCLUDED = (
     "Graviton compute, the load balancer (hours and LCUs), public IPv4 addresses, NAT gateways, alarms, "
-    "the dashboard, custom metrics, Container Insights' metrics and the task counter, as the config has them"
+    "the dashboard, custom metrics, Container Insights' metrics, the task counter and the secret values' KMS "
+    "key, as the config has them"
 )
 NOT_INCLUDED = (
     "data transfer, NAT gateways' per-GB processing, CloudWatch Logs (Container Insights' performance log "
-    "events too) and ECR storage; "
+    "events too), ECR storage, S3 storage of the load balancer's access logs, requests to KMS, Route 53 "
+    "queries, alarm notifications and the smoke test's runs; "
     "free tiers are not subtracted"
 )
 HOURS_PER_MONTH = 730
@@ -70,6 +74,8 @@ DEFAULT_RATES: Mapping[str, Decimal] = {
     "natGatewayHour": Decimal("0.045"),
     "alarmMonth": Decimal("0.10"),  # per alarm metric, a standard-resolution alarm's each metric
     "dashboardMonth": Decimal("3.00"),
+    # AWS KMS pricing page, "Key Storage": "Each AWS KMS key that you create in KMS costs $1/month".
+    "kmsKeyMonth": Decimal("1.00"),
     # CloudWatch (first 10,000 custom metrics) and AWS Lambda (Arm) pricing pages.
     "customMetricMonth": Decimal("0.30"),
     # Container Insights with enhanced observability for ECS: usage type MetricsUsage, operation
@@ -142,7 +148,7 @@ def estimate(
     on_demand = split.get(FARGATE, Decimal(0))
     spot = split.get(FARGATE_SPOT, Decimal(0))
     arm_task = rate(rates, "arm", "OnDemand").task_hour(cpu, memory_mib)
-    arm = (on_demand * arm_task + spot * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)) * hours
+    arm = _placed(split, cpu, memory_mib, rates) * hours
     arm_on_demand = Decimal(desired_count) * arm_task * hours
     x86 = Decimal(desired_count) * rate(rates, "x86", "OnDemand").task_hour(cpu, memory_mib) * hours
     return CostEstimate(
@@ -153,6 +159,35 @@ def estimate(
         spot_saving_percent=_percent_less(arm_on_demand, arm),
         tasks_on_demand=on_demand,
         tasks_spot=spot,
+    )
+
+
+def _placed(split: Mapping[str, Decimal], cpu: int, memory_mib: int, rates: Mapping[str, Decimal]) -> Decimal:
+    """USD an hour for Graviton tasks ``split`` between FARGATE and FARGATE_SPOT."""
+    on_demand = split.get(FARGATE, Decimal(0)) * rate(rates, "arm", "OnDemand").task_hour(cpu, memory_mib)
+    return on_demand + split.get(FARGATE_SPOT, Decimal(0)) * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)
+
+
+def split_warnings(
+    *,
+    cpu: int,
+    memory_mib: int,
+    desired_count: int,
+    strategy: tuple[StrategyItem, ...],
+    rates: Mapping[str, Decimal] = DEFAULT_RATES,
+    hours: int = HOURS_PER_MONTH,
+) -> tuple[str, ...]:
+    """Where the weights give FARGATE_SPOT a fraction of a task: the compute priced at that proportion
+    lies between the two whole splits a steady service runs (``whole_splits``), each said with its month."""
+    splits = whole_splits(desired_count, strategy)
+    if not splits:
+        return ()
+    spot = split_tasks(desired_count, strategy)[FARGATE_SPOT].quantize(Decimal("0.01")).normalize()
+    fewer, more = ((_placed(split, cpu, memory_mib, rates) * hours).quantize(CENT, ROUND_HALF_UP) for split in splits)
+    return (
+        f"the weights give FARGATE_SPOT {spot} of the {desired_count} tasks, priced so; ECS places whole tasks and "
+        f"AWS does not say which provider takes the odd one: the compute is ${more} a month with "
+        f"{splits[1][FARGATE_SPOT]} on FARGATE_SPOT, ${fewer} with {splits[0][FARGATE_SPOT]}",
     )
 
 

@@ -1,8 +1,6 @@
 """The month of a whole stack: what it runs besides its tasks (``StackShape``, from the settings by
-``stack_shape``), priced line by line by ``stack_cost`` with the compute estimate of ``cost``. The load
-balancer's public IPv4 addresses are counted from its subnets: a new VPC's AZs, the existing public
-subnets, or the default VPC's, which only a deploy knows (``costDefaultVpcAzs``, else assumed).
-Container Insights' metrics are counted from AWS's tables (``container_insights_metrics``).
+``stack_shape``, its own module), priced line by line by ``stack_cost`` with the compute estimate of
+``cost``. Container Insights' metrics are counted from AWS's tables (``container_insights_metrics``).
 """
 
 from __future__ import annotations
@@ -21,11 +19,7 @@ from .cost import (
     NOT_INCLUDED,
     CostEstimate,
 )
-from .network.network_spec import NetworkSpec
-from .observability.alarm_rules import ALARMS_PER_TARGET_TRACKING_POLICY, MONITORING_ALARMS, Alarms, alarm_definitions
 from .observability.container_insights_metrics import metric_count
-from .service.request_metric import metrics_read
-from .service.service_spec import ServiceSpec
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +53,8 @@ class StackShape:
     """Of those, the containers with a health check. Default 0."""
     lcus: Decimal = Decimal(1)
     """Load balancer capacity units assumed on average (traffic decides the real figure)."""
+    kms_keys: int = 0
+    """Customer-managed KMS keys the stack creates (the task's secret values' key), each rotated yearly."""
 
     def insights_metrics(self, setting: str, tasks: int | None = None, *, cluster_wide: bool = True) -> int:
         """The Container Insights metrics of this stack's service with ``setting`` (``metric_count``), for
@@ -116,6 +112,13 @@ def _addresses(shape: StackShape) -> str:
                      if count)  # fmt: skip
 
 
+def _key_rotation(rates: Mapping[str, Decimal]) -> str:
+    """What a rotated key adds later. AWS KMS pricing page: "If you enable automatic key rotation, each
+    newly generated backing key costs an additional $1/month"; since 2024-04 "a new limit on the price of
+    all symmetric keys that have had two or more rotations" (AWS Security Blog): the first two only."""
+    return f"a key's first year: each of its first two yearly rotations adds ${rates['kmsKeyMonth']} a month"
+
+
 def stack_cost(
     compute: CostEstimate,
     shape: StackShape,
@@ -141,12 +144,14 @@ def stack_cost(
         if quantity:
             monthly = (quantity * price * hours).quantize(CENT, ROUND_HALF_UP)
             lines.append(CostLine(item, quantity, unit, price, monthly, note))
-    for item, quantity, unit, price in (("alarms", shape.alarms, "alarm metrics", rates["alarmMonth"]),
-                                        ("dashboards", shape.dashboards, "dashboards", rates["dashboardMonth"]),
-                                        ("custom metrics", shape.custom_metrics, "custom metrics",
-                                         rates["customMetricMonth"])):  # fmt: skip
+    for item, quantity, unit, price, note in (
+        ("alarms", shape.alarms, "alarm metrics", rates["alarmMonth"], ""),
+        ("dashboards", shape.dashboards, "dashboards", rates["dashboardMonth"], ""),
+        ("custom metrics", shape.custom_metrics, "custom metrics", rates["customMetricMonth"], ""),
+        ("KMS keys", shape.kms_keys, "keys", rates["kmsKeyMonth"], _key_rotation(rates)),
+    ):
         if quantity:
-            lines.append(CostLine(item, Decimal(quantity), unit, price, (quantity * price).quantize(CENT)))
+            lines.append(CostLine(item, Decimal(quantity), unit, price, (quantity * price).quantize(CENT), note))
     insights = _container_insights(shape, rates)
     if insights is not None:
         lines.append(insights)
@@ -212,89 +217,3 @@ def _container_insights_warnings(shape: StackShape, rates: Mapping[str, Decimal]
         f"(a Spot replacement, scaling out), and a deployment starts {shape.tasks} "
         f"({per_task * shape.tasks} metrics, ${(per_task * shape.tasks * rate).quantize(CENT)})",
     )
-
-
-#: AZs assumed for the default VPC's load balancer. A default VPC has a default subnet in each AZ of
-#: its region and the load balancer takes them all (``Network``), so the real count is the region's;
-#: ``costDefaultVpcAzs`` gives it.
-DEFAULT_VPC_AZS = 3
-#: How to count them (the README's *Costs* names it too).
-COUNT_DEFAULT_SUBNETS = (
-    "aws ec2 describe-subnets --filters Name=default-for-az,Values=true --query 'length(Subnets)' --region <region>"
-)
-
-
-def stack_shape(
-    *,
-    network: NetworkSpec,
-    service: ServiceSpec,
-    alarms: Alarms | None,
-    default_vpc_azs: int = 0,
-    region: str | None = None,
-    container_insights: str | None = "disabled",
-) -> tuple[StackShape, tuple[str, ...]]:
-    """What a stack of one service behind a load balancer runs besides its tasks, for ``stack_cost``,
-    and the assumptions made. The load balancer's AZs are its subnets' (a new VPC's AZs, the existing
-    public subnets, or the default VPC's ``default_vpc_azs``, 0 for unknown: then ``DEFAULT_VPC_AZS``,
-    assumed, and how to count them in ``region`` said). Alarms are counted from their definitions
-    (``alarm_rules``); a traffic-shifting deployment (the service's route's) watches its second target
-    group with the target-side ones again; the scaling policies are the service's autoscaling's.
-    ``container_insights`` is the created cluster's setting, ``None`` for an existing cluster."""
-    assumptions: list[str] = []
-    assumed = False
-    if network.mode == "new":
-        azs = network.availability_zones
-        nat = network.nat_gateways
-        public_tasks = service.desired_count if nat == 0 else 0
-    elif network.mode == "existing":
-        azs, nat = len(network.public_subnet_ids), 0
-        public_tasks = 0 if network.task_subnet_ids else service.desired_count
-    else:
-        azs, nat, public_tasks = default_vpc_azs or DEFAULT_VPC_AZS, 0, service.desired_count
-        assumed = not default_vpc_azs
-        if assumed:
-            assumptions.append(
-                f"the default VPC's load balancer in {DEFAULT_VPC_AZS} AZs, one public IPv4 address each (it takes "
-                "every default subnet: count them with "
-                f"`{COUNT_DEFAULT_SUBNETS.replace('<region>', region or '<region>')}` and set "
-                "stack_shape.default_vpc_azs)"
-            )
-    if service.autoscaling:
-        assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
-    # With alarms: the Spot count, the desired count and the running tasks of each provider.
-    metrics = 2 + len(service.strategy) if alarms else 0
-    shape = StackShape(
-        load_balancer_azs=azs,
-        load_balancer_azs_assumed=assumed,
-        public_task_ips=public_tasks,
-        nat_gateways=nat,
-        alarms=_alarm_metrics(service, alarms),
-        dashboards=1 if alarms else 0,
-        custom_metrics=metrics,
-        task_counter=alarms is not None,
-        container_insights=container_insights,
-        tasks=service.desired_count,
-        containers=1 + len(service.sidecars),
-        health_checked=len(service.health_checked_containers),
-    )
-    return shape, tuple(assumptions)
-
-
-def _alarm_metrics(service: ServiceSpec, alarms: Alarms | None) -> int:
-    """The alarm metrics CloudWatch bills (pricing page, "Alarms": "per alarm metric"): the 5xx ratio reads
-    two, the below-desired alarm the desired count and each provider's running tasks; a traffic-shifting
-    deployment's second target group is watched again; each target-tracking policy adds its own, whose
-    alarms read both groups' requests and healthy targets for a shifting service's (``request_metric``)."""
-    deployment = service.route.deployment if service.route is not None else None
-    count = 0
-    if alarms:
-        definitions = alarm_definitions(alarms)
-        count = sum(d.metrics for d in definitions) + len(MONITORING_ALARMS) + len(service.strategy)
-        if deployment is not None and deployment.shifts_traffic:
-            count += sum(d.metrics for d in definitions if d.watches == "target")
-    if autoscaling := service.autoscaling:
-        targets = (autoscaling.cpu_target_percent, autoscaling.memory_target_percent, autoscaling.requests_per_target)
-        count += ALARMS_PER_TARGET_TRACKING_POLICY * sum(t is not None for t in targets)
-        if autoscaling.requests_per_target is not None and deployment is not None and deployment.shifts_traffic:
-            count += ALARMS_PER_TARGET_TRACKING_POLICY * (metrics_read(2) - 1)
-    return count

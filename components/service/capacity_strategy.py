@@ -93,11 +93,9 @@ def build_strategy(
 
 
 def split_tasks(desired_count: int, strategy: tuple[StrategyItem, ...]) -> dict[str, Decimal]:
-    """Expected tasks per provider: bases first (in order), the rest by weight.
-
-    The remainder is split in proportion to weight as an expected value (ECS rounds per placement,
-    which evens out over a month), so the cost estimate stays exact to the cent.
-    """
+    """Tasks per provider: bases first (in order), the rest in proportion to weight (botocore ecs
+    ``CapacityProviderStrategyItem.weight``: "the relative percentage of the total number of tasks
+    launched"). The proportion may be a fraction of a task, where ECS places whole ones: ``whole_splits``."""
     split = {item.capacity_provider: Decimal(0) for item in strategy}
     remaining = desired_count
     for item in strategy:
@@ -115,3 +113,14 @@ def split_tasks(desired_count: int, strategy: tuple[StrategyItem, ...]) -> dict[
         # The last weighted provider takes the exact rest, so rounding never loses or adds a task.
         split[weighted[-1].capacity_provider] += remaining - placed_by_weight
     return split
+
+
+def whole_splits(desired_count: int, strategy: tuple[StrategyItem, ...]) -> tuple[dict[str, Decimal], ...]:
+    """The whole-task splits a steady service may run where ``split_tasks`` gives FARGATE_SPOT a fraction
+    of a task (AWS does not say which provider ECS gives the odd task): fewer on FARGATE_SPOT first, then
+    more. Empty where the split is whole."""
+    spot = split_tasks(desired_count, strategy).get(FARGATE_SPOT, Decimal(0))
+    if spot == int(spot):
+        return ()
+    fewer = Decimal(int(spot))
+    return tuple({FARGATE: desired_count - n, FARGATE_SPOT: n} for n in (fewer, fewer + 1))

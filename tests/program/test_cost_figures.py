@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from components.cost import INCLUDED, NOT_INCLUDED
+from components.network.region_zones import REGION_AZS
 from tests.program.stacks import recorded_run, run_config
 from tools.offline import ROOT, Run, run_program
 
@@ -46,7 +47,7 @@ def quoted() -> list[str]:
         f"The dev stack comes to **${dev['total_monthly_usd']:.2f} a month**",
         f"${dev['monthly_usd']:.2f} of Spot compute, ${dev_lines['load balancer']:.2f} for the load balancer and "
         f"${dev_lines['load balancer capacity units']:.2f} for one LCU (assumed), "
-        f"${dev_lines['public IPv4 addresses']:.2f} for four public IPv4 addresses",
+        f"${dev_lines['public IPv4 addresses']:.2f} for seven public IPv4 addresses",
         f"x86 on-demand ${dev['x86_on_demand_monthly_usd']:.2f}, Graviton on-demand "
         f"${dev['arm_on_demand_monthly_usd']:.2f} ({dev['graviton_saving_percent']:.1f} % less), Graviton on Spot "
         f"${dev['monthly_usd']:.2f} ({dev['spot_saving_percent']:.1f} % less again)",
@@ -91,13 +92,19 @@ def addresses(run: Run) -> tuple[int, str]:
     return line["quantity"], line["note"]
 
 
-@pytest.mark.parametrize("name", ["dev", "prod", "maximal", "existing"])
+@pytest.mark.parametrize("name", ["prod", "maximal", "existing"])
 def test_the_load_balancers_addresses_are_as_many_as_the_subnets_it_is_given(name: str) -> None:
     run = recorded_run("dev", EXISTING) if name == "existing" else run_config(name)
     subnets = len(run.mocks.one(LOAD_BALANCER).inputs["subnets"])
     _, note = addresses(run)
-    assert note.startswith(f"{subnets} load balancer AZs")
-    assert note.startswith(f"{subnets} load balancer AZs, assumed") == (name == "dev")  # the default VPC's only
+    assert note.split("; ")[0] == f"{subnets} load balancer AZs"  # counted, not assumed
+
+
+def test_the_default_vpcs_load_balancer_is_assumed_in_every_az_of_the_stacks_region() -> None:
+    """The mock account's default VPC has three default subnets; the estimate cannot see an account's
+    before a deploy, so it takes us-east-1's AZs (``region_zones``), and says so."""
+    _, note = addresses(run_config("dev"))
+    assert note.split("; ")[0] == f"{REGION_AZS['us-east-1']} load balancer AZs, assumed"
 
 
 def test_the_default_vpcs_count_once_given_replaces_the_assumption() -> None:

@@ -37,8 +37,8 @@ def test_the_plan_is_a_tree_of_components_and_their_children_with_key_inputs_and
     assert f'"capacityProviderStrategies":{strategy}' in out
     assert "env PORT=3000" in out and "env DRAIN_DELAY_MS=45000" in out
     assert "  Graviton compute: 1 task (0 on FARGATE, 1 on FARGATE_SPOT)  $9.18" in lines
-    assert "  total  $46.05" in lines
-    assert "  the same stack with x86 on-demand compute  $72.91" in lines
+    assert "  total  $57.00" in lines
+    assert "  the same stack with x86 on-demand compute  $83.86" in lines
 
 
 def test_the_plan_shows_gravitons_saving_and_spots_apart_each_against_the_step_before(
@@ -56,7 +56,7 @@ def test_the_plan_says_beside_the_figure_which_load_balancer_addresses_are_assum
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     lines = plan(capsys, "--stack", "dev")[1].splitlines()
-    assert "  public IPv4 addresses: 4 addresses (3 load balancer AZs, assumed; 1 task)  $14.60" in lines
+    assert "  public IPv4 addresses: 7 addresses (6 load balancer AZs, assumed; 1 task)  $25.55" in lines
     (assumed,) = [line for line in lines if line.startswith("  assumed: ")]
     assert "--region us-east-1" in assumed and "set costDefaultVpcAzs" in assumed
     counted = plan(capsys, "--stack", "dev", "--set", "costDefaultVpcAzs=6")[1].splitlines()
@@ -73,7 +73,7 @@ def test_a_stack_in_a_region_without_a_rate_table_is_warned_that_the_figures_are
     lines = plan(capsys, "--set", "aws:region=eu-west-1")[1].splitlines()
     warnings = [line for line in lines if line.startswith("  warning: ")]
     assert warnings == [
-        "  warning: the stack deploys to eu-west-1, but 18 of the 18 rates are us-east-1's (the only table here): "
+        "  warning: the stack deploys to eu-west-1, but 19 of the 19 rates are us-east-1's (the only table here): "
         "set costRateOverrides to its own, e.g. x86OnDemandVcpuHour=USD"
     ]
     assert not any(line.startswith("  warning: ") for line in plan(capsys)[1].splitlines())

@@ -12,6 +12,7 @@ from components.service.capacity_strategy import (
     build_strategy,
     split_tasks,
     validate_strategy,
+    whole_splits,
 )
 from components.service.cluster_spec import ClusterSpec
 from components.service.service_spec import ServiceSpec
@@ -96,6 +97,13 @@ def test_the_base_is_placed_first_and_the_rest_follows_weight(desired: int, expe
 def test_weights_split_the_remainder_in_proportion() -> None:
     split = split_tasks(9, strategy(fargate_base=1, fargate_weight=1, spot_weight=3))
     assert split == {FARGATE: Decimal(3), FARGATE_SPOT: Decimal(6)}
+
+
+def test_a_weighted_part_of_a_task_has_the_two_whole_splits_around_it() -> None:
+    halves = strategy(fargate_base=0, fargate_weight=1, spot_weight=1)
+    assert split_tasks(3, halves) == {FARGATE: Decimal("1.5"), FARGATE_SPOT: Decimal("1.5")}
+    assert whole_splits(3, halves) == ({FARGATE: 2, FARGATE_SPOT: 1}, {FARGATE: 1, FARGATE_SPOT: 2})
+    assert whole_splits(4, halves) == () and whole_splits(5, strategy()) == ()
 
 
 @given(

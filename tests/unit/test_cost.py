@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.cost import DEFAULT_RATES, cost_warnings, estimate
+from components.cost import DEFAULT_RATES, cost_warnings, estimate, split_warnings
 from components.errors import ConfigError
 from components.service.capacity_strategy import build_strategy
 from settings import parse_rate_overrides
@@ -107,7 +107,7 @@ def test_graviton_saves_the_same_whatever_the_split_and_spot_saves_nothing_witho
 @pytest.mark.parametrize("region", ["eu-west-1", "ap-southeast-7", None])
 def test_a_stack_outside_the_tables_region_is_warned_that_the_rates_are_us_east_1s(region: str | None) -> None:
     (warning,) = cost_warnings(region=region, rates=DEFAULT_RATES)
-    assert "18 of the 18 rates are us-east-1's" in warning and "set estimate.rates" in warning
+    assert "19 of the 19 rates are us-east-1's" in warning and "set estimate.rates" in warning
     assert (region or "not set") in warning
 
 
@@ -116,4 +116,18 @@ def test_no_rate_warning_in_the_tables_region_or_with_every_rate_overridden() ->
     own = parse_rate_overrides(tuple(f"{name}={value * 2}" for name, value in DEFAULT_RATES.items()))
     assert cost_warnings(region="eu-west-1", rates=own) == ()
     partly = parse_rate_overrides(("armSpotVcpuHour=0.011",))
-    assert "17 of the 18" in cost_warnings(region="eu-west-1", rates=partly)[0]
+    assert "18 of the 19" in cost_warnings(region="eu-west-1", rates=partly)[0]
+
+
+def test_a_split_by_weight_into_part_of_a_task_is_warned_with_both_whole_splits_priced() -> None:
+    halves = build_strategy(fargate_base=0, fargate_weight=1, spot_base=0, spot_weight=1, use_spot=True)
+    (warning,) = split_warnings(cpu=1024, memory_mib=2048, desired_count=3, strategy=halves)
+    # 2 Spot + 1 on-demand: 2 * 9.18048 + 28.835 = 47.196; 1 Spot + 2 on-demand: 9.18048 + 2 * 28.835 = 66.85
+    assert "the weights give FARGATE_SPOT 1.5 of the 3 tasks, priced so" in warning
+    assert "the compute is $47.20 a month with 2 on FARGATE_SPOT, $66.85 with 1" in warning
+    assert estimate(cpu=1024, memory_mib=2048, desired_count=3, strategy=halves).monthly_usd == Decimal("57.02")
+
+
+def test_a_split_into_whole_tasks_is_not_warned() -> None:
+    assert split_warnings(cpu=1024, memory_mib=2048, desired_count=3, strategy=DEFAULT) == ()
+    assert split_warnings(cpu=1024, memory_mib=2048, desired_count=4, strategy=ALL_SPOT) == ()

@@ -10,7 +10,8 @@ from components.errors import ConfigError
 from components.network.network_spec import NetworkSpec
 from components.service.capacity_strategy import build_strategy
 from components.service.service_spec import ServiceSpec
-from components.stack_cost import DEFAULT_VPC_AZS, StackShape, stack_cost, stack_shape
+from components.stack_cost import StackShape, stack_cost
+from components.stack_shape import stack_shape
 from settings import check_default_vpc_azs, parse_rate_overrides
 
 ALL_SPOT = build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
@@ -105,13 +106,21 @@ def test_the_load_balancers_addresses_are_counted_from_the_subnets_it_is_given(
     assert not any("default VPC" in a for a in assumptions)
 
 
-def test_the_default_vpcs_count_is_an_assumption_said_beside_the_figure_with_how_to_set_it() -> None:
-    line, assumptions = ipv4_line(NetworkSpec(), region="eu-west-1")
-    assert (line.quantity, line.note) == (DEFAULT_VPC_AZS + 1, f"{DEFAULT_VPC_AZS} load balancer AZs, assumed; 1 task")
+def test_the_default_vpcs_count_is_the_regions_azs_said_beside_the_figure_with_how_to_set_it() -> None:
+    line, assumptions = ipv4_line(NetworkSpec(), region="us-east-1")
+    assert (line.quantity, line.note) == (7, "6 load balancer AZs, assumed; 1 task")  # use1-az1 to use1-az6
     (assumed,) = assumptions
+    assert "in 6 AZs, us-east-1's count" in assumed
     assert (
-        "set stack_shape.default_vpc_azs" in assumed and "--region eu-west-1" in assumed and "default-for-az" in assumed
+        "set stack_shape.default_vpc_azs" in assumed and "--region us-east-1" in assumed and "default-for-az" in assumed
     )
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", None])
+def test_a_region_without_a_count_here_is_assumed_at_the_three_azs_aws_gives_every_region(region: str | None) -> None:
+    line, (assumed,) = ipv4_line(NetworkSpec(), region=region)
+    assert (line.quantity, line.note) == (4, "3 load balancer AZs, assumed; 1 task")
+    assert "the fewest a region has" in assumed and f"--region {region or '<region>'}" in assumed
 
 
 def test_the_default_vpcs_count_given_is_used_and_not_called_an_assumption() -> None:
@@ -242,3 +251,15 @@ def test_a_shifting_services_requests_policy_bills_each_of_its_alarms_both_targe
         for route in (rolling, canary)
     }  # fmt: skip
     assert metrics == {"rolling": ALARMS_PER_TARGET_TRACKING_POLICY, "canary": 4 * ALARMS_PER_TARGET_TRACKING_POLICY}
+
+
+def test_the_secret_values_key_is_a_dollar_a_month_with_its_later_rotations_said() -> None:
+    """AWS KMS pricing: $1 a key-month; each of the first two yearly rotations adds as much again."""
+    network = NetworkSpec(mode="new", availability_zones=2, nat_strategy="None")
+    shape = stack_shape(network=network, service=DEV_SERVICE, alarms=None, secrets_key=True)[0]
+    compute = estimate(cpu=1024, memory_mib=2048, desired_count=1, strategy=ALL_SPOT)
+    key = {line.item: line for line in stack_cost(compute, shape).lines}["KMS keys"]
+    assert (key.quantity, key.monthly_usd) == (1, Decimal("1.00"))
+    assert key.note == "a key's first year: each of its first two yearly rotations adds $1.00 a month"
+    keyless = stack_shape(network=network, service=DEV_SERVICE, alarms=None)[0]
+    assert "KMS keys" not in {line.item for line in stack_cost(compute, keyless).lines}
