@@ -32,7 +32,7 @@ from components.edge.elb_log_delivery import log_delivery_principal
 from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test_rules import SmokeTestSpec, check_smoke_test
-from components.errors import DIGITS, HIDDEN, SECRET_KEYS, ConfigError, boolean, integer, raise_any, redact
+from components.errors import DIGITS, HIDDEN, KEPT_SECRET, SECRET_KEYS, ConfigError, boolean, integer, raise_any, redact
 from components.iam_policies import LOAD_BALANCER_GROUP_TAG, STACK_TAG, role_path
 from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
@@ -48,7 +48,13 @@ from components.service.capacity_strategy import build_strategy
 from components.service.cluster_spec import ClusterSpec, ExistingCluster
 from components.service.container_definition import TASK_DEFINITION_MAX_BYTES, task_definition_size
 from components.service.deploy_time import check_deploy_time
-from components.service.deployment_strategy import DeploymentStrategy, check_rollback, parse_percent, parse_test_header
+from components.service.deployment_strategy import (
+    MAKE_ONE,
+    DeploymentStrategy,
+    check_rollback,
+    parse_percent,
+    parse_test_header,
+)
 from components.service.env_tuning import Tuning, parse_environment
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.secrets import (
@@ -173,7 +179,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("linearStepPercent", "string", "20", "linear: share moved at each step, 3-100 in steps of 0.1.", ("DeploymentStrategy.step_percent",)),
     ConfigKey("linearStepMinutes", "integer", FROM_SPEC, "linear: minutes between steps (0-1440).", ("DeploymentStrategy.step_minutes",)),
     ConfigKey("deploymentBakeMinutes", "integer", FROM_SPEC, "canary, linear, blueGreen: minutes the old revision keeps running after all traffic has moved, ready to take it back (0-1440).", ("DeploymentStrategy.bake_minutes",)),
-    ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none. Its value is the only gate: a long random one, set with --secret. Add or remove it in a pulumi up that keeps listenerRulePriority: the test rule takes the priority 1 before it (Troubleshooting, PriorityInUse).", ("RouteSpec.test_header",)),
+    ConfigKey("deploymentTestHeader", "string", "", "canary, linear, blueGreen: NAME=VALUE of a header that sends a request to the new revision before production traffic moves (a test listener rule, reachable from allowedCidrs only); empty for none. Its value is the only gate, and ELB compares it case-insensitively: set it with --secret (refused otherwise), at least 32 characters, 6 of them different once case is folded, e.g. pulumi config set --secret deploymentTestHeader \"x-deploy-test=$(openssl rand -hex 16)\". Add or remove it in a pulumi up that keeps listenerRulePriority: the test rule takes the priority 1 before it (Troubleshooting, PriorityInUse).", ("RouteSpec.test_header",)),
     ConfigKey("deploymentSmokeTest", "boolean", False, "canary, linear, blueGreen with deploymentTestHeader: before production traffic moves, a Lambda function requests deploymentSmokeTestPath through the test rule and rolls the deployment back unless the new revision answers 2xx within 10 s (an ECS lifecycle hook at POST_TEST_TRAFFIC_SHIFT). It calls from outside the VPC, so allowedCidrs must hold 0.0.0.0/0. docs/decisions.md, The smoke test.", ("SmokeTest",)),
     ConfigKey("deploymentSmokeTestPath", "string", "", "The path the smoke test requests; empty for healthCheckPath.", ("SmokeTestSpec.path",)),
     ConfigKey("enableExecuteCommand", "boolean", FROM_SPEC, "Enable ECS Exec: shells in the tasks, run as root whatever the container's user, logged to CloudWatch (what ran; who opened a session is in CloudTrail). Turns off the read-only root: the exec agent writes into the container. Gives the task role ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel, logs:DescribeLogGroups, logs:CreateLogStream, logs:PutLogEvents and logs:DescribeLogStreams on the session log, and kms:Decrypt on execKmsKeyArn (docs/decisions.md, Network and security; ECS Exec).", ("ServiceSpec.enable_execute_command",)),
@@ -214,10 +220,16 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
+#: The keys the program keeps secret: those setting a field the components send to AWS only as a secret
+#: (``KEPT_SECRET``). Any other key is read as plain text, so one set with ``--secret`` is refused.
+KEPT_SECRET_KEYS: tuple[str, ...] = tuple(key.name for key in CONFIG_KEYS if KEPT_SECRET & set(key.fields))
 #: Spec field -> the config key that sets it: the one table between the package's names and the program's.
 FIELD_KEYS: Mapping[str, str] = {field: key.name for key in CONFIG_KEYS for field in key.fields}
+# A field named whole, not the end of a key (``SmokeTest`` in ``deploymentSmokeTest``).
 _FIELD_NAMES = re.compile(
-    "|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True)) + r"(?![A-Za-z0-9_])"
+    r"(?<![A-Za-z0-9_])(?:"
+    + "|".join(re.escape(f) for f in sorted(FIELD_KEYS, key=len, reverse=True))
+    + r")(?![A-Za-z0-9_])"
 )
 
 
@@ -584,6 +596,34 @@ ENVIRONMENT_IS_PLAIN = (
 )
 
 
+#: Keys secret however they were set: the package's ``SECRET_KEYS`` and the test header, whose plain value is
+#: refused (``_secrecy``) and, like a secret's, never shown.
+ALWAYS_SECRET = SECRET_KEYS | {"deploymentTestHeader"}
+#: Why ``deploymentTestHeader`` set without ``--secret`` is refused: the stack file, committed, would hold it.
+TEST_HEADER_IS_PLAIN = (
+    "a header set with --secret: its value gates a revision not yet tested (with deploymentSmokeTest, whose "
+    "listener is open to everyone, it is the only gate), and without --secret the stack file holds it in plain "
+    f'text: pulumi config set --secret deploymentTestHeader "{MAKE_ONE}"'
+)
+
+
+def plain_in_state(key: str) -> str:
+    """Why ``key``, set with ``--secret``, is refused: the program would not keep it secret."""
+    return (
+        f"{key} set without --secret: the program reads it as plain text, so the state, previews and pull-request "
+        f"comments would show it whatever the stack file holds; only {', '.join(KEPT_SECRET_KEYS)} are kept secret"
+    )
+
+
+def _secrecy(r: _Reader, secret_keys: frozenset[str]) -> None:
+    """A key set with ``--secret`` that the program does not keep secret is refused, and a test header set
+    without it. Neither error shows the value."""
+    for key in sorted(secret_keys & KEYS_BY_NAME.keys() - set(KEPT_SECRET_KEYS)):
+        r.fail(ConfigError(key, HIDDEN, ENVIRONMENT_IS_PLAIN if key == "environment" else plain_in_state(key)))
+    if r.string("deploymentTestHeader") and "deploymentTestHeader" not in secret_keys:
+        r.fail(ConfigError("deploymentTestHeader", HIDDEN, TEST_HEADER_IS_PLAIN))
+
+
 def _secret_values(r: _Reader, secret_keys: frozenset[str]) -> dict[str, str]:
     values = parse_values(r.array("secretValues"))
     if values and "secretValues" not in secret_keys:
@@ -820,7 +860,7 @@ def placeholders(raw: Mapping[str, str | None], secret_keys: frozenset[str] = fr
     error says what to set instead. Secret keys are not looked into: no error quotes them."""
     found: list[ConfigError] = []
     for key, value in sorted(raw.items()):
-        if value is None or key in secret_keys | SECRET_KEYS or key not in KEYS_BY_NAME:
+        if value is None or key in secret_keys | ALWAYS_SECRET or key not in KEYS_BY_NAME:
             continue
         for index, item in enumerate(_items(value)):
             set_it = (
@@ -861,9 +901,9 @@ def load_settings(
     (project, stack) the settings are for: with the default boundary, ``secrets`` must lie under that
     stack's prefixes (``check_within_stack``); None skips that check. ``project`` is the project's folder,
     which ``dockerContext`` is relative to. No error shows a secret key's value (``secret_keys`` and
-    ``SECRET_KEYS``), nor quotes a part of one. ``deploying`` (a run that creates real resources)
+    ``ALWAYS_SECRET``), nor quotes a part of one. ``deploying`` (a run that creates real resources)
     refuses the documented ``placeholders`` too."""
-    secret = secret_keys | SECRET_KEYS
+    secret = secret_keys | ALWAYS_SECRET
     r = _Reader(raw, secret)
     for name in sorted(set(raw) - KEYS_BY_NAME.keys()):
         guess = nearest_key(name)
@@ -876,6 +916,8 @@ def load_settings(
             r.errors.append(unknown)
     if deploying:
         r.errors.extend(placeholders(raw, secret_keys))
+    # First: a key refused here is read as its default by every check after.
+    _secrecy(r, secret_keys)
     # Where a refused dockerContext leaves the spec the sample's folder, a Dockerfile missing there names the
     # context, so it is skipped (``_Reader.part``): only the Dockerfile's form is held against it then.
     default_context = project / str(KEYS_BY_NAME["dockerContext"].default)
@@ -884,8 +926,6 @@ def load_settings(
     if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
         r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
     secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
-    if "environment" in secret_keys:
-        r.fail(ConfigError("environment", HIDDEN, ENVIRONMENT_IS_PLAIN))
     # One quota for every group: judged once, here.
     quota = r.part(lambda: SecurityGroupQuota(rules=r.integer("securityGroupRulesQuota")), SecurityGroupQuota)
     service = _service(r, tuple(secret_values), quota)

@@ -40,6 +40,12 @@ SECRET_KEYS = frozenset(
         "RouteSpec.test_header",
     }
 )
+#: The fields whose values the components send to AWS only inside a secret ``Output``, wherever they go, so
+#: that the state holds them encrypted and previews hide them: the stored secret values (``FargateTask``'s
+#: parameters), the test header (``ServiceRoute``'s test rule condition, ``SmokeTest``'s environment) and the
+#: alarm addresses (``AlarmTopic``'s subscriptions). A program keeps a key set with ``--secret`` secret only
+#: when the key sets one of these; any other value it reads reaches the state in plain text.
+KEPT_SECRET = frozenset({"FargateServiceArgs.secret_values", "RouteSpec.test_header", "Alarms.emails"})
 
 
 def shown(value: Any) -> str:

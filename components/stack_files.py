@@ -47,9 +47,10 @@ class EncryptedValueError(StackFileError):
 #: the form of the keys made to hold secrets (``{}`` is its path, ``_<n>`` for the n-th item of a list and
 #: ``_<key>`` for a map's, so the names differ). Its own name is letters only, so that a whole value reads as
 #: a name both an environment variable (``secretValues``) and a header (``deploymentTestHeader``, which the load
-#: balancer keeps only in [-A-Za-z0-9]+) take. The keys holding one are ``secure_keys``, marked secret under
+#: balancer keeps only in [-A-Za-z0-9]+) take, and a value as long and varied as a test header's must be
+#: (``deployment_strategy.check_test_header``). The keys holding one are ``secure_keys``, marked secret under
 #: the mocks as under the CLI.
-STAND_IN = "PULUMISECRET{}=stand-in"
+STAND_IN = "PULUMISECRET{}=stand-in-for-a-value-only-pulumi-decrypts"
 
 
 class _StackFileLoader(_YAML_LOADER):  # type: ignore[valid-type,misc]  # CSafeLoader is untyped

@@ -185,9 +185,9 @@ class ServiceRoute(pulumi.ComponentResource):
             listener_arn=self._args.route.listener_arn,
             priority=priority,
             actions=[action],
-            # The header's value is the test revision's only gate (with the smoke test, the listener is open to
-            # everyone): a credential. Secret as a whole input: the engine marks an output secret only where its
-            # whole input was (pulumi/pulumi step_executor.go), and the provider echoes conditions back.
+            # The header's value gates the test revision (errors.KEPT_SECRET). Secret as a whole input: the engine
+            # marks an output secret only where its whole input was (pulumi/pulumi step_executor.go), and the
+            # provider echoes conditions back.
             conditions=pulumi.Output.secret(conditions) if header is not None else conditions,
             # A rule's ARN starts with its load balancer's name, the platform's for a service joining another
             # stack's: the boundary lets the role ECS moves traffic with modify the rules tagged with the stack.

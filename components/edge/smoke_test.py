@@ -157,7 +157,8 @@ class SmokeTest(pulumi.ComponentResource):
             memory_size=128,
             timeout=FUNCTION_TIMEOUT_SECONDS,
             # No vpc_config: it calls the load balancer's public address (smoke_test_rules, Reachability).
-            # Secret as a whole input (as the test rule's conditions): it holds the test header's value.
+            # Secret as a whole input (as the test rule's conditions): it holds the test header's value
+            # (errors.KEPT_SECRET).
             environment=pulumi.Output.secret(args.url).apply(
                 lambda url: aws.lambda_.FunctionEnvironmentArgs(
                     variables=function_environment(smoke_url(url, args.spec.path), args.test_header)

@@ -37,7 +37,7 @@ class AlarmTopic(pulumi.ComponentResource):
                 topic=topic.arn,
                 protocol="email",
                 # An address is personal data: encrypted in the state, hidden in previews (its name's hash
-                # stays: docs/decisions.md, ``alarmEmails``).
+                # stays: docs/decisions.md, ``alarmEmails``; errors.KEPT_SECRET).
                 endpoint=pulumi.Output.secret(email),
                 opts=pulumi.ResourceOptions(parent=self, aliases=aliases, delete_before_replace=True),
             )

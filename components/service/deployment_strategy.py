@@ -193,12 +193,25 @@ def check_rollback(strategy: DeploymentStrategy, *, alarms: bool) -> None:
 #: conform to the regular expression [-A-Za-z0-9]+": ELB guide, "Load balancer attributes"), so the test
 #: request would never match the test rule and reach the old revision instead.
 _TOKEN = re.compile(r"[-A-Za-z0-9]{1,40}")
-#: A header value matched exactly: at most 128 characters (``HttpHeaderConditionConfig.Values``), visible
-#: ASCII without ``*`` and ``?``, which ELB reads as wildcards.
+#: A header value as ELB compares it: at most 128 characters (``HttpHeaderConditionConfig.Values``), visible
+#: ASCII without ``*`` and ``?``, which ELB reads as wildcards, and case-insensitively ("The comparison strings
+#: are case insensitive"), so ``AbC`` and ``abc`` are one value to the rule.
 _VALUE = re.compile(r"[!-)+->@-~]{1,128}")
 TEST_HEADER = (
     "a header name of at most 40 letters, digits and hyphens (the load balancer drops any other) and a value of "
     "at most 128 visible ASCII characters without * or ? (ELB HttpHeaderConditionConfig)"
+)
+#: How strong the value must be: this program's policy, not AWS's. With a smoke test the listener is open
+#: to everyone and the value is the only gate to a revision not yet tested, so it is held to what
+#: ``openssl rand -hex 16`` gives (32 characters) and refused when it repeats a few characters, both
+#: counted as ELB compares it, case folded: ``aAaA...`` is ``aaaa...`` to the rule. 32 random hex digits
+#: show fewer than 6 different ones less than once in 10**12, so a generated value is not refused.
+STRONG_LENGTH, STRONG_DISTINCT = 32, 6
+#: A strong header, as a shell makes one.
+MAKE_ONE = "x-deploy-test=$(openssl rand -hex 16)"
+STRONG_VALUE = (
+    f"a value of at least {STRONG_LENGTH} characters, {STRONG_DISTINCT} of them different, counted case folded "
+    f"as ELB compares header values (this program's policy: the value gates a revision not yet tested), e.g. {MAKE_ONE}"
 )
 
 
@@ -209,18 +222,26 @@ def parse_test_header(text: str) -> tuple[str, str] | None:
         return None
     name, sep, value = text.partition("=")
     if not sep:
-        raise ConfigError("RouteSpec.test_header", text, f"NAME=VALUE, e.g. x-deploy-test=1: {TEST_HEADER}")
+        raise ConfigError("RouteSpec.test_header", text, f"NAME=VALUE, e.g. {MAKE_ONE}: {TEST_HEADER}")
     return name, value
 
 
+def as_elb_compares(value: str) -> str:
+    """A header value as the listener rule compares it: case folded (visible ASCII: its lower case)."""
+    return value.lower()
+
+
 def check_test_header(header: tuple[str, str]) -> None:
-    """A header ELB matches in a listener rule's condition, other than ``host``."""
+    """A header ELB matches in a listener rule's condition, other than ``host``, whose value is strong."""
     name, value = header
     if not _TOKEN.fullmatch(name) or not _VALUE.fullmatch(value):
         raise ConfigError("RouteSpec.test_header", f"{name}={value}", TEST_HEADER)
     if name.lower() == "host":
         raise ConfigError("RouteSpec.test_header", f"{name}={value}", "a header other than host (ELB: use a host "
             "condition)")  # fmt: skip
+    compared = as_elb_compares(value)
+    if len(compared) < STRONG_LENGTH or len(set(compared)) < STRONG_DISTINCT:
+        raise ConfigError("RouteSpec.test_header", f"{name}={value}", STRONG_VALUE)
 
 
 def deployment_configuration(

@@ -169,7 +169,7 @@ class FargateTask(pulumi.ComponentResource):
                 # apart, and the stack's own path (``/PROJECT/STACK/``) is all its roles' boundary reaches.
                 name=f"/{pulumi.get_project()}/{pulumi.get_stack().lower()}/{self._name}/{secret}",
                 type="SecureString",
-                value=pulumi.Output.secret(value),
+                value=pulumi.Output.secret(value),  # errors.KEPT_SECRET: secret in the state too
                 key_id=key,
                 opts=self._child,
             ).arn

@@ -42,13 +42,15 @@ IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:build-abc@sha256:" + "
 
 LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2"
 CATCH_ALL = RouteSpec(listener_rule_priority=LAST_PRIORITY)
+#: A test header as `openssl rand -hex 16` makes its value: strong enough for a test rule (``check_test_header``).
+TEST_HEADER = ("x-deploy-test", "7f3a9c1e5b2d48f6a0c3e9d17b5f2a84")
 CLUSTER_ARN = "arn:aws:ecs:us-east-1:123456789012:cluster/dev-app"
 #: A service on a path of its own, and a route that shifts traffic by canary (two target groups, a test rule).
 ROUTED = ServiceSpec(route=RouteSpec(path_patterns=("/orders",), listener_rule_priority=300))
 CANARY = RouteSpec(
     listener_rule_priority=50000,
     deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
-    test_header=("x-deploy-test", "1"),
+    test_header=TEST_HEADER,
 )
 
 

@@ -14,7 +14,7 @@ from components.observability.alarm_rules import Alarms
 from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service_args import FargateServiceArgs
 from components.service.service_spec import ServiceSpec
-from tests.components.builders import LB_SUFFIX, service
+from tests.components.builders import LB_SUFFIX, TEST_HEADER, service
 from tools.offline import RecordingMocks, run_mocked
 
 SERVICE = "aws:ecs/service:Service"
@@ -26,9 +26,7 @@ CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal("2.5"), canary
 @pytest.fixture(scope="module")
 def canary(mocked) -> RecordingMocks:
     return mocked(
-        lambda: service(
-            deployment=CANARY, test_header=("x-deploy-test", "1"), alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX
-        )
+        lambda: service(deployment=CANARY, test_header=TEST_HEADER, alarms=Alarms(), load_balancer_arn_suffix=LB_SUFFIX)
     )
 
 
@@ -86,7 +84,7 @@ def test_the_test_rule_matches_the_header_before_the_production_rule(canary: Rec
     rules = {r.name: r.inputs for r in canary.resources if r.type == RULE}
     assert rules["svc-test-rule"]["priority"] == rules["svc-rule"]["priority"] - 1
     header = [c["httpHeader"] for c in rules["svc-test-rule"]["conditions"] if "httpHeader" in c]
-    assert header == [{"httpHeaderName": "x-deploy-test", "values": ["1"]}]
+    assert header == [{"httpHeaderName": TEST_HEADER[0], "values": [TEST_HEADER[1]]}]
 
 
 def test_the_deployment_role_is_bounded_under_the_stacks_path_and_names_only_this_route(canary: RecordingMocks) -> None:

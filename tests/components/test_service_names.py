@@ -16,7 +16,7 @@ from components.service.deployment_strategy import DeploymentStrategy
 from components.service.fargate_service import FargateService
 from components.service.service_names import service_children
 from components.service.service_spec import ServiceSpec
-from tests.components.builders import LB_SUFFIX, service
+from tests.components.builders import LB_SUFFIX, TEST_HEADER, service
 from tools.offline import RecordingMocks
 
 ALARMS = Alarms(emails=("oncall@example.com",))
@@ -34,7 +34,7 @@ SHAPES: dict[str, tuple[tuple[bool, bool, bool], Callable[[str], Any]]] = {
         lambda name: service(
             ServiceSpec(enable_execute_command=True),
             deployment=DeploymentStrategy(kind="linear"),
-            test_header=("x-deploy-test", "1"),
+            test_header=TEST_HEADER,
             alarms=ALARMS,
             secret_values={"TOKEN": "t"},
             load_balancer_arn_suffix=LB_SUFFIX,

@@ -12,16 +12,15 @@ from components.edge.smoke_test_rules import FUNCTION_TIMEOUT_SECONDS, INVOKE, S
 from components.errors import ConfigError
 from components.observability.alarm_rules import Alarms
 from components.service.deployment_strategy import DeploymentStrategy
-from tests.components.builders import LB_SUFFIX, service
+from tests.components.builders import LB_SUFFIX, TEST_HEADER, service
 from tests.models.iam import Request, role_allows
 from tools.offline import RecordingMocks, run_mocked
 
 SERVICE = "aws:ecs/service:Service"
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
-HEADER = ("x-deploy-test", "1")
 CANARY = DeploymentStrategy(kind="canary", canary_percent=Decimal(10))
-ROUTE = RouteSpec(listener_rule_priority=50000, deployment=CANARY, test_header=HEADER)
+ROUTE = RouteSpec(listener_rule_priority=50000, deployment=CANARY, test_header=TEST_HEADER)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +32,7 @@ def smoke(mocked) -> RecordingMocks:
         )
         service(
             deployment=DeploymentStrategy(kind="canary", canary_percent=Decimal(10)),
-            test_header=HEADER,
+            test_header=TEST_HEADER,
             lifecycle_hooks=[test.lifecycle_hook],
             # A canary rolls back only on its deployment alarms (check_rollback).
             alarms=Alarms(),
@@ -62,8 +61,8 @@ def test_the_function_requests_the_test_route_from_outside_the_vpc(smoke: Record
     assert "vpcConfig" not in function
     assert function["environment"]["variables"] == {
         "URL": "https://app.example.com/health?deep=1",
-        "HEADER_NAME": "x-deploy-test",
-        "HEADER_VALUE": "1",
+        "HEADER_NAME": TEST_HEADER[0],
+        "HEADER_VALUE": TEST_HEADER[1],
         "TIMEOUT_SECONDS": "10",
     }
     assert function["timeout"] == FUNCTION_TIMEOUT_SECONDS

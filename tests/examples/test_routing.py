@@ -16,7 +16,7 @@ from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.route_spec import RouteSpec
 from components.errors import ConfigError
 from tests.models.alb import Listener, Rule, RuleRefusedError
-from tests.program.stacks import STACKS, recorded_run
+from tests.program.stacks import STACKS, TEST_HEADER, recorded_run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "second-service"
 PLATFORM = "acme/graviton-node/dev"
@@ -74,7 +74,9 @@ def test_no_priority_the_example_accepts_is_one_a_platform_rule_holds_test_rule_
     """A platform deploying by canary with a test header holds its catch-all's priority and its test
     rule's (ELB refuses a second rule at either: ``PriorityInUse``); the example refuses both."""
     shifting = recorded_run(
-        "dev", {"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test=1", "alarms": "true"}
+        "dev",
+        {"deploymentStrategy": "canary", "deploymentTestHeader": TEST_HEADER, "alarms": "true"},
+        ["deploymentTestHeader"],
     )
     held = {int(rule["priority"]) for rule in shifting.mocks.inputs_of(RULE)}
     assert held == {49999, 50000}

@@ -38,6 +38,17 @@ def headers_kept(headers: dict[str, str], *, drop_invalid: bool) -> dict[str, st
     return {name: value for name, value in headers.items() if not drop_invalid or VALID_HEADER_NAME.fullmatch(name)}
 
 
+#: How a header condition compares a request's value (botocore elbv2 ``HttpHeaderConditionConfig.Values``).
+HEADER_VALUES_SAY = "The comparison strings are case insensitive"
+
+
+def header_value_matches(condition: str, value: str) -> bool:
+    """Whether a request's header ``value`` meets one of a header condition's strings: case-insensitively, ``*``
+    matching 0 or more characters and ``?`` exactly one (``HttpHeaderConditionConfig.Values``)."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in condition)
+    return re.fullmatch(regex, value, re.IGNORECASE) is not None
+
+
 class RuleRefusedError(Exception):
     """What the ELB API answers to a rule it will not create (``PriorityInUse``, ``ValidationError``)."""
 

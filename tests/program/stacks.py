@@ -28,6 +28,9 @@ ACCOUNT = "123456789012"
 DEPLOYER_ROLE = f"arn:aws:iam::{ACCOUNT}:role/graviton-node-deploy-prod"
 KMS_KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
+#: A test header as `pulumi config set --secret deploymentTestHeader "x-deploy-test=$(openssl rand -hex 16)"` sets
+#: it: a stack that sets it marks it secret (``secret_keys``), as the program requires.
+TEST_HEADER = "x-deploy-test=7f3a9c1e5b2d48f6a0c3e9d17b5f2a84"
 #: prod (HTTPS with a requested certificate, autoscaling with schedules, alarms with e-mail, access
 #: logs, vpc: new) plus everything prod leaves off: exec with KMS, every kind of secret, every
 #: scaling target, extra environment and egress, writable paths, a CA bundle for the build and two platforms, and a
@@ -55,11 +58,11 @@ MAXIMAL: dict[str, str] = {
     # 25 % a step: the default 20 % shifts 12 minutes, which with prod's 90 s grace and its 14-minute alarm
     # bake passes the deploy's 45 minutes (README, How long pulumi up waits).
     "linearStepPercent": "25",
-    "deploymentTestHeader": "x-deploy-test=1",
+    "deploymentTestHeader": TEST_HEADER,
     "deploymentSmokeTest": "true",
     "deploymentSmokeTestPath": "/health?deep=1",
 }
-MAXIMAL_SECRET_KEYS = ("secretValues",)
+MAXIMAL_SECRET_KEYS = ("secretValues", "deploymentTestHeader")
 #: The maximal config as 0.4.0 had it (``tests/program/stacks.py`` at 1e9a338), which its URN baseline was
 #: recorded from: the keys MAXIMAL gained since (writable paths, the linear deployment and its test and
 #: smoke test) change the task definition and the listener rules of any stack that sets them, so the

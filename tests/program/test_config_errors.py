@@ -10,6 +10,7 @@ import pytest
 from components.errors import HIDDEN, CombinedConfigError, ConfigError
 from settings import ARN_KEYS, CONFIG_KEYS, load_settings, provider_keys
 from tests.models.aws_contract import CONTRACT
+from tests.program.stacks import TEST_HEADER
 from tools.offline import (
     ROOT,
     RecordingMocks,
@@ -27,6 +28,8 @@ PARTIAL_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db"
 #: A superscript, an Arabic-Indic and a full-width digit.
 UNICODE_DIGITS = ("\u00b2", "\u0663", "\uff13")
 
+#: The keys CASES set with --secret: the test header, which the program refuses in plain text.
+SECRET = ["deploymentTestHeader"]
 CASES = [
     ({"cpu": "1000"}, "cpu"),
     ({"cpu": "abc"}, "cpu"),
@@ -142,7 +145,12 @@ CASES = [
     ({"deploymentStrategy": "blueGreen", "alarms": "true", "deploymentBakeMinutes": "-1"}, "deploymentBakeMinutes"),
     ({"deploymentStrategy": "canary", "alarms": "true", "maxPercent": "150"}, "maxPercent"),
     ({"deploymentStrategy": "linear", "alarms": "true", "minHealthyPercent": "50"}, "minHealthyPercent"),
-    ({"deploymentTestHeader": "x-deploy-test=1"}, "deploymentTestHeader"),
+    ({"deploymentTestHeader": TEST_HEADER}, "deploymentTestHeader"),
+    # Long, but only by changing the case of a few characters, which ELB does not tell apart.
+    (
+        {"deploymentStrategy": "canary", "alarms": "true", "deploymentTestHeader": "x-t=" + "aB1" * 11},
+        "deploymentTestHeader",
+    ),
     ({"deploymentSmokeTest": "true"}, "deploymentSmokeTest"),  # rolling: no test rule
     (  # no test header
         {"deploymentStrategy": "canary", "alarms": "true", "deploymentSmokeTest": "true"},
@@ -152,7 +160,7 @@ CASES = [
         {
             "deploymentStrategy": "canary",
             "alarms": "true",
-            "deploymentTestHeader": "x-deploy-test=1",
+            "deploymentTestHeader": TEST_HEADER,
             "deploymentSmokeTest": "true",
             "allowedCidrs": '["203.0.113.0/24"]',
         },
@@ -163,7 +171,7 @@ CASES = [
         {
             "deploymentStrategy": "canary",
             "alarms": "true",
-            "deploymentTestHeader": "x-deploy-test=1",
+            "deploymentTestHeader": TEST_HEADER,
             "deploymentSmokeTest": "true",
             "allowedCidrs": '["0.0.0.0/0"]',
             "pathPatterns": '["/api/*"]',
@@ -179,7 +187,7 @@ CASES = [
         {
             "deploymentStrategy": "canary",
             "alarms": "true",
-            "deploymentTestHeader": "x=1",
+            "deploymentTestHeader": TEST_HEADER.replace("x-deploy-test=", "x="),
             "pathPatterns": '["/a/*"]',
             "listenerRulePriority": "1",
         },
@@ -195,7 +203,7 @@ CASES = [
 def test_bad_config_fails_naming_key_value_and_allowed_with_nothing_registered(overrides: dict, key: str) -> None:
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
-        run_program("dev", overrides, mocks=mocks)
+        run_program("dev", overrides, mocks=mocks, secret_keys=SECRET)
     assert error.value.key == key
     message = str(error.value)
     assert f"config '{key}'" in message and "got " in message and "allowed: " in message
@@ -554,11 +562,11 @@ def test_access_logs_in_a_partition_elb_documents_no_delivery_for_fail_before_an
          {"maxPercent", "deploymentSmokeTest"}),
         # ...and with the test header it needs, nothing but maxPercent is wrong.
         ({"deploymentStrategy": "canary", "alarms": "true", "maxPercent": "150", "deploymentSmokeTest": "true",
-          "deploymentTestHeader": "x-deploy-test=1"}, {"maxPercent"}),
+          "deploymentTestHeader": TEST_HEADER}, {"maxPercent"}),
         # A shifting strategy without alarms is reported with an unrelated mistake...
         ({"deploymentStrategy": "linear", "cpu": "1000"}, {"deploymentStrategy", "cpu"}),
         # ...and a smoke test is no stand-in for the alarms: it sees neither 5xx after the shift nor crashing tasks.
-        ({"deploymentStrategy": "canary", "deploymentTestHeader": "x-deploy-test=1", "deploymentSmokeTest": "true"},
+        ({"deploymentStrategy": "canary", "deploymentTestHeader": TEST_HEADER, "deploymentSmokeTest": "true"},
          {"deploymentStrategy"}),
     ],
 )  # fmt: skip
@@ -567,7 +575,7 @@ def test_cross_key_checks_are_reported_in_the_same_run_as_per_key_errors(
 ) -> None:
     mocks = RecordingMocks()
     with pytest.raises(ConfigError) as error:
-        run_program("dev", overrides, mocks=mocks)
+        run_program("dev", overrides, mocks=mocks, secret_keys=SECRET)
     assert {e.key for e in error.value.errors} == keys
     assert mocks.resources == []
 
@@ -661,7 +669,7 @@ def mistakes(overrides: dict[str, str]) -> set[str]:
     """The keys ``load_settings`` reports for the dev stack's config with ``overrides``."""
     config = {key.split(":", 1)[1]: value for key, value in stack_config("dev").items() if key.startswith("graviton-")}
     try:
-        load_settings(config | overrides, region="us-east-1", stack=("graviton-node", "dev"))
+        load_settings(config | overrides, frozenset(SECRET), region="us-east-1", stack=("graviton-node", "dev"))
     except ConfigError as error:
         return {one.key for one in error.errors}
     return set()

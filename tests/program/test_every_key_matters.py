@@ -11,6 +11,7 @@ import pytest
 from components.errors import ConfigError
 from settings import CONFIG_KEYS
 from tests.components.builders import DEPLOYER_ROLE
+from tests.program.stacks import TEST_HEADER
 from tools.offline import Run, run_program
 
 EXISTING = {"vpc": "existing", "vpcId": "vpc-1", "publicSubnetIds": '["subnet-1", "subnet-2"]'}
@@ -27,7 +28,7 @@ ALARMS = {"alarms": "true"}
 # A shifting strategy rolls back only on its deployment alarms: refused without them.
 CANARY = ALARMS | {"deploymentStrategy": "canary"}
 LINEAR = ALARMS | {"deploymentStrategy": "linear"}
-TESTED = CANARY | {"deploymentTestHeader": "x-deploy-test=1"}
+TESTED = CANARY | {"deploymentTestHeader": TEST_HEADER}
 SECRET_VALUES = {"secretValues": '["API_TOKEN=s3cr3t"]', "deployerRoleArn": DEPLOYER_ROLE}
 SMOKE = TESTED | {"deploymentSmokeTest": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
@@ -101,7 +102,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "linearStepPercent": (LINEAR, LINEAR | {"linearStepPercent": "25"}),
     "linearStepMinutes": (LINEAR, LINEAR | {"linearStepMinutes": "2"}),
     "deploymentBakeMinutes": (CANARY, CANARY | {"deploymentBakeMinutes": "0"}),
-    "deploymentTestHeader": (CANARY, CANARY | {"deploymentTestHeader": "x-deploy-test=1"}),
+    "deploymentTestHeader": (CANARY, CANARY | {"deploymentTestHeader": TEST_HEADER}),
     "deploymentSmokeTest": (TESTED, TESTED | {"deploymentSmokeTest": "true"}),
     "deploymentSmokeTestPath": (SMOKE, SMOKE | {"deploymentSmokeTestPath": "/ready"}),
     "enableExecuteCommand": ({}, {"enableExecuteCommand": "true"}),
@@ -155,8 +156,8 @@ ADMITS: dict[str, tuple[dict[str, str], str]] = {
 
 @functools.cache
 def fingerprint_of(overrides: frozenset[tuple[str, str]]) -> str:
-    # secretValues is only accepted as a secret, as `pulumi config set --secret` sets it.
-    return fingerprint(run_program("dev", dict(overrides), secret_keys=["secretValues"]))
+    # secretValues and deploymentTestHeader are only accepted as secrets, as `pulumi config set --secret` sets them.
+    return fingerprint(run_program("dev", dict(overrides), secret_keys=["secretValues", "deploymentTestHeader"]))
 
 
 def fingerprint(run: Run) -> str:

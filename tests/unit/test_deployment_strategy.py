@@ -30,6 +30,7 @@ from components.service.deployment_strategy import (
     parse_percent,
     parse_test_header,
 )
+from tests.components.builders import TEST_HEADER
 from tests.models.alb import headers_kept
 from tests.models.aws_api import documentation
 from tests.models.cloudwatch import as_sent
@@ -117,17 +118,17 @@ def test_traffic_shifting_needs_the_default_batch_limits(kind: str) -> None:
 def test_a_rolling_deployment_takes_any_batch_limits_but_no_test_rule() -> None:
     check_rolling_percents(DeploymentStrategy(), min_healthy_percent=50, max_percent=150)
     with pytest.raises(ConfigError, match=r"RouteSpec\.test_header"):
-        RouteSpec(listener_rule_priority=LAST_PRIORITY, test_header=("x-deploy-test", "1"))
+        RouteSpec(listener_rule_priority=LAST_PRIORITY, test_header=TEST_HEADER)
 
 
 def test_the_test_rule_needs_a_priority_before_the_production_rule() -> None:
     with pytest.raises(ConfigError, match=r"RouteSpec\.listener_rule_priority"):
-        RouteSpec(listener_rule_priority=1, path_patterns=("/api",), deployment=CANARY, test_header=("x-t", "1"))
-    RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=("x-t", "1"))
+        RouteSpec(listener_rule_priority=1, path_patterns=("/api",), deployment=CANARY, test_header=TEST_HEADER)
+    RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=TEST_HEADER)
 
 
 @pytest.mark.parametrize(
-    "text", ["x-deploy-test", "host=a", "x test=1", "x_deploy=1", "x-t=*", "x-t=" + "a" * 129, "a" * 41 + "=1"]
+    "text", ["x-deploy-test", "host=a", "x test=1", "x_deploy=1", "x-t=*", "x-t=" + "a" * 129, "a" * 41 + "=1", "x-t=1"]
 )
 def test_a_test_header_elb_would_refuse_is_refused(text: str) -> None:
     """By the spec that holds it, whether the program parsed it from config or a caller built it."""
@@ -147,7 +148,7 @@ def test_a_test_header_name_is_taken_exactly_when_the_load_balancer_keeps_it_for
     turns on): such a test request would match the production rule and be answered by the old revision."""
     kept = headers_kept({name: "1"}, drop_invalid=True) == {name: "1"}
     try:
-        check_test_header((name, "1"))
+        check_test_header((name, TEST_HEADER[1]))
         taken = True
     except ConfigError:
         taken = False
@@ -156,7 +157,9 @@ def test_a_test_header_name_is_taken_exactly_when_the_load_balancer_keeps_it_for
 
 def test_a_test_header_built_by_hand_is_held_to_the_same_rules() -> None:
     with pytest.raises(ConfigError) as error:
-        RouteSpec(listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=("x t", "1"))
+        RouteSpec(
+            listener_rule_priority=2, path_patterns=("/api",), deployment=CANARY, test_header=("x t", TEST_HEADER[1])
+        )
     # The header's value is a credential: an error never shows it.
     assert (error.value.key, error.value.value) == ("RouteSpec.test_header", "(hidden)")
 
