@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from components.stack_files import stack_file
+from settings import KEPT_SECRET_KEYS
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.rule_priorities import collisions
@@ -439,10 +440,10 @@ def stack_run(stack: str, items: list[str]) -> Run:
     if stack not in (known := stacks()):
         where = stack_file(ROOT, stack).relative_to(ROOT)
         raise PlanError(f"no stack {stack!r}: {where} not found (stacks: " + ", ".join(known) + ")")
-    # A --set secretValues stands for `pulumi config set --secret`: offline, nothing else can. The stack
-    # file's own value is secret only if encrypted (`secure:`), as preview and up read it.
-    given = any(key.rpartition(":")[2] == "secretValues" for key in overrides)
-    return run_program(stack, overrides, root=ROOT, secret_keys=["secretValues"] if given else [])
+    # A --set of a key the program keeps secret stands for `pulumi config set --secret`: offline, nothing else
+    # can. The stack file's own value is secret only if encrypted (`secure:`), as preview and up read it.
+    given = sorted({name for key in overrides if (name := key.rpartition(":")[2]) in KEPT_SECRET_KEYS})
+    return run_program(stack, overrides, root=ROOT, secret_keys=given)
 
 
 #: How ``--set`` takes a value, for ``--help`` (plan.py and run_local.py).

@@ -9,7 +9,12 @@ import pytest
 from tools.plan import main
 
 #: Prod (canary) with a test header, off the catch-all so that its priority may move.
-TEST_HEADER = ["--set", 'pathPatterns=["/app/*"]', "--set", "deploymentTestHeader=x-deploy-test=" + "a" * 40]
+TEST_HEADER = [
+    "--set",
+    'pathPatterns=["/app/*"]',
+    "--set",
+    "deploymentTestHeader=x-deploy-test=" + "0123456789abcdef" * 2,
+]
 
 
 def diff(capsys: pytest.CaptureFixture[str], tmp_path: Path, before: list[str], after: list[str]) -> list[str]:

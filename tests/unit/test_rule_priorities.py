@@ -17,7 +17,7 @@ from tests.models.aws_api import service
 from tools.rule_priorities import LISTENER_RULE, collisions
 
 CANARY = DeploymentStrategy(kind="canary")
-HEADER = ("x-deploy-test", "0123456789abcdef")
+HEADER = ("x-deploy-test", "0123456789abcdef" * 2)
 PREFIX = "urn:pulumi:prod::graviton-node::graviton-node:service_route:ServiceRoute$aws:lb/listenerRule:ListenerRule::"
 #: How one service's route stands in a plan: its listener, listenerRulePriority, and whether it has a test header.
 Route = tuple[str, int, bool]
