@@ -129,6 +129,15 @@ def test_the_bucket_read_is_allowed_its_accelerate_and_replication_configuration
     assert allowed("s3:GetAccelerateConfiguration") and allowed("s3:GetReplicationConfiguration")
 
 
+def test_the_bucket_tags_are_allowed_through_s3_control_and_through_the_providers_fallback_alike() -> None:
+    """terraform-provider-aws v6.23.0 on (pulumi-aws 7.13.0 on; uv.lock has 7.51.1) reads and sets a bucket's
+    tags through S3 Control, and through Get/PutBucketTagging only where that is refused or not served."""
+    bucket = iam_actions(RESOURCES["aws:s3/bucket:Bucket"])
+    control = {"s3:ListTagsForResource", "s3:TagResource", "s3:UntagResource"}
+    assert control | {"s3:GetBucketTagging", "s3:PutBucketTagging"} <= bucket
+    assert all(allowed(action) for action in bucket)
+
+
 def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_ecs_deployments_and_the_task_counter() -> None:
     (statement,) = [s for s in POLICY["Statement"] if s["Effect"] == "Allow" and "iam:PassRole" in s["Action"]]
     assert statement["Resource"] == "arn:PARTITION:iam::ACCOUNT:role/PROJECT/STACK/*"
