@@ -16,7 +16,9 @@ task definition's ``new revision``, a multi-platform index's ``new build``; an a
 out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  (...): why``
 (``replace_inputs.refused``: another AZ count that resizes a VPC's subnets), or could carry out only with an
 outage (a shifting strategy's listener rule moved to another listener); a replacement that deletes
-the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. A removed
+the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. A change in
+place the deploying role is refused (``tools/deployer_updates.py``: a new permissions boundary) is
+``!! <type>  <name>: why`` instead of ``~``. A removed
 resource (``-``) the old plan retains on delete says that it stays in AWS. Against a URN baseline
 (``tools/urns.py``) only the replacements and refusals show, then ``no replacements`` when there is none.
 
@@ -44,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from components.stack_files import stack_file
+from tools.deployer_updates import refused_update
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
@@ -380,7 +383,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             was, now = dict(_flatten(old[key])), dict(_flatten(new[key]))
             changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]
             if changes:
-                lines.append(f"~ {key[0]}  {key[1]}")
+                refusal = refused_update(key[0], [p for p in changes if not ignored(p, ignoring[key])])
+                lines.append(f"{CANNOT} {key[0]}  {key[1]}: {refusal}" if refusal else f"~ {key[0]}  {key[1]}")
                 for path in changes:
                     # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
                     kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring[key]) else ""

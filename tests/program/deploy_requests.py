@@ -215,9 +215,10 @@ class Program:
                     yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:{EC2_RESOURCE_TYPES[child]}/{r.name}")
             return
         for action in sorted(iam_actions(RESOURCES[r.type])):
-            yield from self._requests(r, action)
+            yield from self.action_requests(r, action)
 
-    def _requests(self, r: Registered, action: str) -> Iterator[Request]:
+    def action_requests(self, r: Registered, action: str) -> Iterator[Request]:
+        """The authorizations ``action`` asks for on ``r``, with the request context IAM sees."""
         if action == "iam:CreateServiceLinkedRole":
             service, role = SERVICE_LINKED[r.type]
             arn = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/{role}"

@@ -163,12 +163,14 @@ RESOURCES: dict[str, Calls] = {
         *_EC2_TAGS)),
     # elbv2/load_balancer.go: resourceLoadBalancerCreate (modifyLoadBalancerAttributes, waitLoadBalancerActive),
     # resourceLoadBalancerRead (findLoadBalancerAttributesByARN), resourceLoadBalancerUpdate (SetSecurityGroups,
-    # SetSubnets), resourceLoadBalancerDelete (cleanupALBNetworkInterfaces; its failures are only logged).
+    # SetSubnets, SetIpAddressType), resourceLoadBalancerDelete (cleanupALBNetworkInterfaces; its failures are
+    # only logged).
     # The first load balancer creates AWSServiceRoleForElasticLoadBalancing.
     "aws:lb/loadBalancer:LoadBalancer": Calls(("elasticloadbalancing:CreateLoadBalancer",
         "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
         "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
-        "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces",
+        "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType",
+        "elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces",
         *_ELB_TAGS), ("iam:CreateServiceLinkedRole",)),
     # elbv2/listener.go: resourceListenerCreate (then modifyListenerAttributes: listenerAttributes.expand
     # always sends the HTTP/HTTPS listener's boolean attributes), resourceListenerRead, resourceListenerUpdate,
