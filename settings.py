@@ -135,7 +135,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("forceDelete", "boolean", FROM_SPEC, "Let pulumi destroy delete the ECR repositories even when they hold images.", ("ImageSpec.force_delete",)),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
     ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere, 443 among them (ECR, CloudWatch Logs and AWS APIs; without it no task starts). List 443 with a port your app calls (e.g. 443 and 5432). Each takes an outbound rule on the tasks' security group: at most securityGroupRulesQuota.", ("ServiceAccess.egress_ports",)),
-    ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one.", ("ExistingCluster.arn",)),
+    ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one. Fill the deployer, boundary and operator documents with --cluster-name <its name> (docs/iam.md).", ("ExistingCluster.arn",)),
     ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
     ConfigKey("cpu", "integer", FROM_SPEC, "Task CPU units (256-16384, a Fargate size).", ("ServiceSpec.cpu",)),
     ConfigKey("memory", "integer", FROM_SPEC, "Task memory in MiB; must fit the Fargate table for cpu.", ("ServiceSpec.memory",)),

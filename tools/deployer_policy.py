@@ -23,6 +23,11 @@ needs; the stack itself when not given; a joining stack's name must be apart fro
 balancer's security group a joining service adds an egress rule to; only ``deployer-platform`` needs it).
 Without ``--hosted-zone`` there is no ``deployer-dns``: such a stack changes no DNS record; without a platform
 stack of another name the statements for tasks in its cluster, which only the stack's tag can tell apart.
+``CLUSTER`` (``--cluster-name``: the name of the existing cluster a stack's ``clusterArn`` names, exactly;
+without it ``PLATFORM_STACK-*``, the clusters the stack or its platform stack creates, which Pulumi names
+``<stack>-…``) is the cluster part of the ECS service, deployment and task ARNs (Service Authorization
+Reference, Amazon ECS: ``service/${ClusterName}/${ServiceName}``, ``task/${ClusterName}/${TaskId}``); in a
+cluster not of the stack's own name, the stack's tasks are told apart by its tag, as in a platform's.
 ``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
 """
 
@@ -71,11 +76,13 @@ MAX_PROJECT = 32
 #: The stack's boundary, ``<project>-boundary-<stack>`` (``components.iam_policies.default_boundary_arn``).
 DEFAULT_BOUNDARY = "arn:PARTITION:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
 PLACEHOLDERS = (
-    "ACCOUNT", "REGION", "PARTITION", "PROJECT", "PLATFORM_STACK", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN"
+    "ACCOUNT", "REGION", "PARTITION", "PROJECT", "PLATFORM_STACK", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN",
+    "CLUSTER",
 )  # fmt: skip
 #: Statements that only a stack with a domain needs.
 DNS_STATEMENTS = ("DomainRecords", "DomainZone", "DomainCertificate")
-#: Statements only a stack whose services run in another stack's cluster needs: its tasks there are told
+#: Statements only a stack whose services run in a cluster not named as its own needs (another stack's, or
+#: one ``clusterArn`` names): its tasks there are told
 #: apart from the platform's by the stack's tag alone (a task's ARN names its cluster, not its service).
 JOINING_STATEMENTS = ("CountStackTasksInThePlatformsCluster", "ExecInThePlatformsCluster",
                       "DescribeTasksInThePlatformsCluster", "StackTasksInThePlatformsCluster")  # fmt: skip
@@ -90,6 +97,7 @@ OPTIONS = {
     "STACK": "the stack argument",
     "HOSTED_ZONE": "--hosted-zone",
     "DOMAIN": "--domain",
+    "CLUSTER": "--cluster-name",
 }
 _PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
 #: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
@@ -107,21 +115,26 @@ _VALUES = {
     # Route 53 hosted zone IDs and domain names.
     "HOSTED_ZONE": re.compile(r"[A-Z0-9]{1,32}"),
     "DOMAIN": re.compile(r"[a-z0-9.-]+"),
+    # An ECS cluster's name, "Up to 255 letters (uppercase and lowercase), numbers, underscores, and
+    # hyphens" (botocore ecs CreateClusterRequest.clusterName, as components.resource_arns reads it).
+    "CLUSTER": re.compile(r"[A-Za-z0-9_-]{1,255}"),
 }
 
 
 def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn: str = "") -> dict[str, Any]:
     """``document`` with every placeholder replaced by ``values`` (the boundary by ``boundary_arn`` when
-    given; ``PLATFORM_STACK`` by the stack when not given); without a hosted zone, without the Route 53
-    statements; in its own stack's cluster, without the joining ones. A placeholder left without a value
-    is an error, never a silent wildcard."""
+    given; ``PLATFORM_STACK`` by the stack and ``CLUSTER`` by ``PLATFORM_STACK-*`` when not given); without a
+    hosted zone, without the Route 53 statements; in a cluster of its own stack's name, without the joining
+    ones. A placeholder left without a value is an error, never a silent wildcard."""
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
             raise ValueError(f"{name}: {value!r} is not a valid value")
     if "STACK" in values:
         values = {"PLATFORM_STACK": values["STACK"], **values}
+    if "PLATFORM_STACK" in values:
+        values = {"CLUSTER": f"{values['PLATFORM_STACK']}-*", **values}
     left_out = [*(() if "HOSTED_ZONE" in values else DNS_STATEMENTS)]
-    left_out += () if values.get("PLATFORM_STACK") != values.get("STACK") else JOINING_STATEMENTS
+    left_out += () if values.get("CLUSTER") != f"{values.get('STACK')}-*" else JOINING_STATEMENTS
     statements = [s for s in document["Statement"] if s.get("Sid") not in left_out]
     text = json.dumps({**document, "Statement": statements})
     if boundary_arn:
@@ -164,12 +177,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--platform-stack", dest="platform_stack")
     parser.add_argument("--hosted-zone", dest="hosted_zone")
     parser.add_argument("--domain")
+    parser.add_argument("--cluster-name", dest="cluster_name", help="the name of the cluster clusterArn names")
     parser.add_argument("--boundary-arn", dest="boundary_arn", default="")
     args = parser.parse_args(argv)
     values = {"ACCOUNT": args.account, "PROJECT": args.project}
     for name, value in (("REGION", args.region), ("STACK", args.stack), ("HOSTED_ZONE", args.hosted_zone),
                         ("DOMAIN", args.domain), ("PLATFORM", args.platform_project),
-                        ("PLATFORM_STACK", args.platform_stack)):  # fmt: skip
+                        ("PLATFORM_STACK", args.platform_stack), ("CLUSTER", args.cluster_name)):  # fmt: skip
         if value:
             values[name] = value
     if ("HOSTED_ZONE" in values) != ("DOMAIN" in values):

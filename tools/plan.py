@@ -18,7 +18,9 @@ out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  
 rule moved or created onto a priority another rule of its listener held, which ELB refuses in some order the
 engine may run the two in), or could carry out only with an
 outage (a shifting strategy's listener rule moved to another listener); a replacement that deletes
-the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. A removed
+the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. A change in
+place the deploying role is refused (``tools/deployer_updates.py``: a new permissions boundary) is
+``!! <type>  <name>: why`` instead of ``~``. A removed
 resource (``-``) the old plan retains on delete says that it stays in AWS. Against a URN baseline
 (``tools/urns.py``) only the replacements and refusals show, then ``no replacements`` when there is none.
 
@@ -47,6 +49,7 @@ import tools.venv_guard  # noqa: F401  (first: under another Python, it says how
 from components.errors import ConfigError
 from components.stack_files import stack_file
 from settings import KEPT_SECRET_KEYS
+from tools.deployer_updates import refused_update
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.rule_priorities import collisions
@@ -385,7 +388,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             was, now = dict(_flatten(old[key])), dict(_flatten(new[key]))
             changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]
             if changes:
-                lines.append(f"~ {key[0]}  {key[1]}")
+                refusal = refused_update(key[0], [p for p in changes if not ignored(p, ignoring[key])])
+                lines.append(f"{CANNOT} {key[0]}  {key[1]}: {refusal}" if refusal else f"~ {key[0]}  {key[1]}")
                 for path in changes:
                     # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
                     kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring[key]) else ""

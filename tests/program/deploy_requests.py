@@ -12,6 +12,7 @@ and ARNs the mocks issued; they are followed back to the resource they name.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -126,6 +127,20 @@ class Program:
                     return r
         raise LookupError(f"nothing issued {reference!r}")
 
+    def cluster_name(self, reference: str) -> str:
+        """The name of the cluster a service's ``cluster`` names: one the mocks issued, or an existing one by
+        its literal ARN (``clusterArn``; ECS: ``arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}``)."""
+        try:
+            return aws_name(self.find(reference))
+        except LookupError:
+            if not re.fullmatch(r"arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[A-Za-z0-9_-]+", reference):
+                raise
+            return reference.rsplit("/", 1)[1]
+
+    def service(self, resource_id: str) -> str:
+        """The ARN of the ECS service an Application Auto Scaling ``resourceId``, ``service/<cluster>/<service>``."""
+        return self.arn(self.find(resource_id.split("/")[2]))
+
     def arn(self, r: Registered) -> str:
         name, region = aws_name(r), f"{REGION}:{ACCOUNT}"
         match r.type:
@@ -134,7 +149,7 @@ class Program:
             case "aws:ecs/cluster:Cluster":
                 return f"arn:aws:ecs:{region}:cluster/{name}"
             case "aws:ecs/service:Service":
-                return f"arn:aws:ecs:{region}:service/{aws_name(self.find(r.inputs['cluster']))}/{name}"
+                return f"arn:aws:ecs:{region}:service/{self.cluster_name(r.inputs['cluster'])}/{name}"
             case "aws:ecs/taskDefinition:TaskDefinition":
                 return f"arn:aws:ecs:{region}:task-definition/{name}:1"
             case "aws:cloudwatch/logGroup:LogGroup":
@@ -200,9 +215,10 @@ class Program:
                     yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:{EC2_RESOURCE_TYPES[child]}/{r.name}")
             return
         for action in sorted(iam_actions(RESOURCES[r.type])):
-            yield from self._requests(r, action)
+            yield from self.action_requests(r, action)
 
-    def _requests(self, r: Registered, action: str) -> Iterator[Request]:
+    def action_requests(self, r: Registered, action: str) -> Iterator[Request]:
+        """The authorizations ``action`` asks for on ``r``, with the request context IAM sees."""
         if action == "iam:CreateServiceLinkedRole":
             service, role = SERVICE_LINKED[r.type]
             arn = f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/{service}/{role}"
@@ -328,13 +344,10 @@ class Program:
             case (typ, "application-autoscaling") if typ != "aws:appautoscaling/target:Target":
                 return [self.arn(self.scalable_target(r))]
             case (typ, "ecs") if typ.startswith("aws:appautoscaling/"):
-                _, cluster, service = inputs["resourceId"].split("/")
-                return [f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/{aws_name(self.find(cluster))}/"
-                        f"{aws_name(self.find(service))}"]  # fmt: skip
+                return [self.service(inputs["resourceId"])]
             case ("aws:appautoscaling/policy:Policy", "cloudwatch"):
                 # Target tracking creates its alarms as the caller: TargetTracking-<resource ID>-AlarmHigh-<uuid>.
-                _, cluster, service = inputs["resourceId"].split("/")
-                label = f"service/{aws_name(self.find(cluster))}/{aws_name(self.find(service))}"
+                label = "service/" + self.service(inputs["resourceId"]).split(":service/")[1]
                 return [f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:TargetTracking-{label}-AlarmHigh-0a1b2c3d"]
             case (typ, "s3") if typ.startswith("aws:s3/") and typ != "aws:s3/bucket:Bucket":
                 return [self.arn(self.find(inputs["bucket"]))]

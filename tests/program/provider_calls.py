@@ -53,6 +53,12 @@ ACTIONS_OF: dict[str, tuple[str, ...]] = {
     "s3:ListObjectVersions": ("s3:ListBucketVersions",),
     # emptyBucket deletes object versions by version ID: s3:DeleteObjectVersion, and s3:DeleteObject.
     "s3:DeleteObjects": ("s3:DeleteObject", "s3:DeleteObjectVersion"),
+    # S3 Control's tag operations on a general purpose bucket authorize as s3: actions (Amazon S3 API Reference,
+    # ListTagsForResource (S3 Control): "For general purpose buckets ... you must have the
+    # s3:ListTagsForResource permission"; the same for TagResource and UntagResource).
+    "s3control:ListTagsForResource": ("s3:ListTagsForResource",),
+    "s3control:TagResource": ("s3:TagResource",),
+    "s3control:UntagResource": ("s3:UntagResource",),
 }
 
 # ECR authorizes the Docker Registry HTTP API a push, pull or delete uses as these actions (Amazon ECR
@@ -157,12 +163,14 @@ RESOURCES: dict[str, Calls] = {
         *_EC2_TAGS)),
     # elbv2/load_balancer.go: resourceLoadBalancerCreate (modifyLoadBalancerAttributes, waitLoadBalancerActive),
     # resourceLoadBalancerRead (findLoadBalancerAttributesByARN), resourceLoadBalancerUpdate (SetSecurityGroups,
-    # SetSubnets), resourceLoadBalancerDelete (cleanupALBNetworkInterfaces; its failures are only logged).
+    # SetSubnets, SetIpAddressType), resourceLoadBalancerDelete (cleanupALBNetworkInterfaces; its failures are
+    # only logged).
     # The first load balancer creates AWSServiceRoleForElasticLoadBalancing.
     "aws:lb/loadBalancer:LoadBalancer": Calls(("elasticloadbalancing:CreateLoadBalancer",
         "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
         "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
-        "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces",
+        "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType",
+        "elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeNetworkInterfaces",
         *_ELB_TAGS), ("iam:CreateServiceLinkedRole",)),
     # elbv2/listener.go: resourceListenerCreate (then modifyListenerAttributes: listenerAttributes.expand
     # always sends the HTTP/HTTPS listener's boolean attributes), resourceListenerRead, resourceListenerUpdate,
@@ -185,13 +193,17 @@ RESOURCES: dict[str, Calls] = {
     # s3/bucket.go: resourceBucketCreate (CreateBucket; tag-on-create retried without tags when
     # s3:TagResource is refused, then bucketCreateTags; findBucket: HeadBucket), resourceBucketRead (every
     # Get* below, findBucketRegion: manager.GetBucketRegion's HeadBucket), resourceBucketDelete (force_destroy:
-    # s3/delete.go emptyBucket); s3/tags.go bucketListTags (GetBucketTagging), bucketUpdateTags.
+    # s3/delete.go emptyBucket). Tags, since v6.23.0 (PR #45251, its CHANGELOG note; pulumi-aws from 7.13.0 on,
+    # pulumi/pulumi-aws#6317): read and updated through S3 Control's ListTagsForResource, TagResource and
+    # UntagResource, and only on their "is not authorized to perform" error (issue #45275), or where S3 Control
+    # tagging is not served (MethodNotAllowed, UnsupportedArgument: issue #45784, PR #46122), through s3/tags.go's
+    # GetBucketTagging, PutBucketTagging, DeleteBucketTagging. Both are modelled: the first is the one taken.
     "aws:s3/bucket:Bucket": Calls(("s3:CreateBucket", "s3:HeadBucket", "s3:GetBucketPolicy", "s3:GetBucketAcl",
         "s3:GetBucketCors", "s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetBucketAccelerateConfiguration",
         "s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetBucketLifecycleConfiguration",
         "s3:GetBucketReplication", "s3:GetBucketEncryption", "s3:GetObjectLockConfiguration", "s3:DeleteBucket",
-        "s3:ListObjectVersions", "s3:DeleteObjects", "s3:GetBucketTagging", "s3:PutBucketTagging",
-        "s3:DeleteBucketTagging")),
+        "s3:ListObjectVersions", "s3:DeleteObjects", "s3control:ListTagsForResource", "s3control:TagResource",
+        "s3control:UntagResource", "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:DeleteBucketTagging")),
     # s3/bucket_policy.go: resourceBucketPolicyPut, resourceBucketPolicyRead (findBucketPolicy),
     # resourceBucketPolicyDelete
     "aws:s3/bucketPolicy:BucketPolicy": Calls(("s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy")),

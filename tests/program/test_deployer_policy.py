@@ -129,6 +129,15 @@ def test_the_bucket_read_is_allowed_its_accelerate_and_replication_configuration
     assert allowed("s3:GetAccelerateConfiguration") and allowed("s3:GetReplicationConfiguration")
 
 
+def test_the_bucket_tags_are_allowed_through_s3_control_and_through_the_providers_fallback_alike() -> None:
+    """terraform-provider-aws v6.23.0 on (pulumi-aws 7.13.0 on; uv.lock has 7.51.1) reads and sets a bucket's
+    tags through S3 Control, and through Get/PutBucketTagging only where that is refused or not served."""
+    bucket = iam_actions(RESOURCES["aws:s3/bucket:Bucket"])
+    control = {"s3:ListTagsForResource", "s3:TagResource", "s3:UntagResource"}
+    assert control | {"s3:GetBucketTagging", "s3:PutBucketTagging"} <= bucket
+    assert all(allowed(action) for action in bucket)
+
+
 def test_pass_role_is_limited_to_the_stacks_roles_handed_to_ecs_tasks_ecs_deployments_and_the_task_counter() -> None:
     (statement,) = [s for s in POLICY["Statement"] if s["Effect"] == "Allow" and "iam:PassRole" in s["Action"]]
     assert statement["Resource"] == "arn:PARTITION:iam::ACCOUNT:role/PROJECT/STACK/*"
@@ -170,6 +179,9 @@ LONGEST_REGIONS = {
 #: the longest hosted zone ID (``components/edge/domain.py``).
 LONGEST_DOMAIN = ".".join(("a" * 63, "b" * 63, "c" * 63, "d" * 61))
 LONGEST_ZONE = "Z" + "0" * 31
+#: The longest ECS cluster name, which ``--cluster-name`` takes (botocore ecs ``CreateClusterRequest.clusterName``:
+#: "Up to 255 letters ... numbers, underscores, and hyphens").
+LONGEST_CLUSTER = 255
 #: Room every document keeps at its worst case: a statement the size of the deployer's largest Deny.
 HEADROOM = 400
 
@@ -190,7 +202,7 @@ def worst_case(partition: str) -> tuple[dict[str, str], str]:
     values = {"ACCOUNT": ACCOUNT, "REGION": LONGEST_REGIONS[partition], "PARTITION": partition,
               "PROJECT": "p" * MAX_PROJECT, "STACK": "s" * LONGEST_STACK, "HOSTED_ZONE": LONGEST_ZONE,
               "DOMAIN": LONGEST_DOMAIN, "PLATFORM": "q" * MAX_PROJECT,
-              "PLATFORM_STACK": "t" * LONGEST_STACK}  # fmt: skip
+              "PLATFORM_STACK": "t" * LONGEST_STACK, "CLUSTER": "c" * LONGEST_CLUSTER}  # fmt: skip
     assert partition_of(values["REGION"]) == partition
     return values, longest_boundary(partition)
 
@@ -215,15 +227,16 @@ def test_every_document_fits_its_iam_limit_with_room_at_the_longest_value_of_eve
     zone=st.from_regex(r"Z[A-Z0-9]{1,31}", fullmatch=True),
     labels=st.lists(st.from_regex(r"[a-z0-9]{1,63}", fullmatch=True), min_size=2, max_size=4),
     path=st.from_regex(r"(/[A-Za-z0-9_]{1,100}){0,5}/", fullmatch=True),
+    cluster=st.from_regex(r"[A-Za-z0-9_-]{1,255}", fullmatch=True),
 )
 def test_every_document_fits_its_iam_limit_for_a_sample_of_allowed_values(
-    name: str, partition: str, stack: str, project: str, zone: str, labels: list[str], path: str
+    name: str, partition: str, stack: str, project: str, zone: str, labels: list[str], path: str, cluster: str
 ) -> None:
     domain = ".".join(labels)[:253].strip(".")
     region = LONGEST_REGIONS[partition]
     values = {"ACCOUNT": ACCOUNT, "REGION": region, "PARTITION": partition, "PROJECT": project, "STACK": stack,
               "HOSTED_ZONE": zone, "DOMAIN": domain, "PLATFORM": project[::-1],
-              "PLATFORM_STACK": f"x{stack}"[:LONGEST_STACK]}  # fmt: skip
+              "PLATFORM_STACK": f"x{stack}"[:LONGEST_STACK], "CLUSTER": cluster}  # fmt: skip
     boundary = policy_arn("--boundary-arn", f"arn:{partition}:iam::{ACCOUNT}:policy{path}boundary")
     assert size(fill(document(name), values, boundary_arn=boundary)) <= LIMITS[name] - HEADROOM
 
@@ -584,12 +597,18 @@ def project_of(program: str) -> str:
 def deployer_for(program: str, stack: str) -> tuple[Program, dict[str, object]]:
     runs = (run_config(program),) + ((run_config("dev"),) if program in EXAMPLES else ())
     deploy = Program(runs)
-    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": project_of(program), "STACK": stack}
+    return deploy, fill(POLICY, stack_values(deploy, project_of(program), stack))
+
+
+def stack_values(deploy: Program, project: str, stack: str) -> dict[str, str]:
+    """``tools/deployer_policy.py`` values for ``deploy`` as ``project``'s ``stack``: with its hosted zone and
+    domain when it has records."""
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": project, "STACK": stack}
     records = [r for r in deploy.resources if r.type == "aws:route53/record:Record"]
     if records:
         (certificate,) = [r for r in deploy.resources if r.type == "aws:acm/certificate:Certificate"]
         values |= {"HOSTED_ZONE": records[0].inputs["zoneId"], "DOMAIN": certificate.inputs["domainName"]}
-    return deploy, fill(POLICY, values)
+    return values
 
 
 def refused(deploy: Program, policy: dict[str, object]) -> list[str]:

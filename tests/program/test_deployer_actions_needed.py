@@ -1,0 +1,33 @@
+"""Every action the deployer's documents allow is one a provider call needs: an action no row of
+``provider_calls`` asks for is privilege no deploy uses (least privilege, docs/iam.md), and a row is where
+its source is cited."""
+
+import fnmatch
+
+import pytest
+
+from tests.program.provider_calls import COMPONENT_RESOURCES, INVOKES, PROVIDER, RESOURCES, iam_actions
+from tools.deployer_policy import DEPLOYER, document
+
+#: Every IAM action some row asks for, in lower case (IAM matches actions case-insensitively).
+NEEDED = {
+    action.lower()
+    for calls in (PROVIDER, *INVOKES.values(), *RESOURCES.values(), *COMPONENT_RESOURCES.values())
+    for action in iam_actions(calls)
+}
+
+
+def allowed_actions(name: str) -> list[tuple[str, str]]:
+    """``(Sid, action pattern)`` for each action the document ``name`` allows."""
+    return [
+        (statement["Sid"], action)
+        for statement in document(name)["Statement"]
+        if statement["Effect"] == "Allow"
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    ]
+
+
+@pytest.mark.parametrize("name", [*DEPLOYER, "deployer-platform"])
+def test_every_action_a_deployer_document_allows_is_needed_by_some_provider_call(name: str) -> None:
+    unused = [f"{sid}: {action}" for sid, action in allowed_actions(name) if not fnmatch.filter(NEEDED, action.lower())]
+    assert unused == [], "no provider call needs these: drop them, or add the call that does to provider_calls"
