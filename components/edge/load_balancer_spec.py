@@ -34,7 +34,9 @@ class LoadBalancerSpec:
     listener_port: int = 80
     """HTTP listener port. Default 80."""
     allowed_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
-    """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only). Default ``("0.0.0.0/0",)``."""
+    """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only), a rule each per open port,
+    named by port and CIDR (``ingress_rules``): a change adds the new rules before it removes the old ones.
+    Default ``("0.0.0.0/0",)``."""
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
     """Seconds an idle connection stays open (1-4000); a routed service's app keeps its connections open
     longer than the longest of these, so changing it rolls no task (``app_contract``). Default 60."""

@@ -25,18 +25,17 @@ A, B, C, D = "203.0.113.0/24", "198.51.100.7/32", "0.0.0.0/0", "10.0.0.0/8"
 
 
 @functools.cache
-def program(
-    cidrs: tuple[str, ...],
-    domain: bool = False,
-) -> tuple[Wanted, ...]:
+def program(cidrs: tuple[str, ...], domain: bool = False) -> tuple[Wanted, ...]:
     """The inbound rules ``LoadBalancer("web")`` registers for ``cidrs``, with their aliases' URNs."""
     spec = LoadBalancerSpec(
         allowed_cidrs=cidrs,
         domain=Domain(name="app.example.com", hosted_zone_id="Z0123456789ABC") if domain else None,
     )
-    run = run_mocked(
-        lambda: LoadBalancer("web", LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["s-1", "s-2"], spec=spec))
-    )
+
+    def build() -> None:
+        LoadBalancer("web", LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["s-1", "s-2"], spec=spec))
+
+    run = run_mocked(build)
     identities = Identities(run)
     rules = (r for r in run.mocks.resources if r.type == INGRESS)
     return tuple(Wanted(identities.urn(r), tuple(sorted(identities.aliases(r))), r.inputs) for r in rules)
@@ -141,7 +140,7 @@ def test_a_change_whose_old_and_new_rules_together_pass_the_quota_fails_so_it_is
     ec2 = SecurityGroups(quota=2)
     state = deployed(ec2, program((A, B)))
     with pytest.raises(RuleRefusedError, match="RulesPerSecurityGroupLimitExceeded"):
-        up(ec2, dict(state), program((C, D)))
+        up(ec2, state, program((C, D)))
     ec2 = SecurityGroups(quota=2)
     state = up(ec2, deployed(ec2, program((A, B))), program((A,)))
     state = up(ec2, up(ec2, state, program((C,))), program((C, D)))
