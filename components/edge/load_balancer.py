@@ -106,19 +106,20 @@ class LoadBalancer(pulumi.ComponentResource):
             tags={**tags, **LOAD_BALANCER_GROUP_TAG},
             opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(ignore_changes=["description"])),
         )
-        for port in args.spec.open_ports:
-            for index, cidr in enumerate(args.spec.allowed_cidrs):
-                aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-ingress-{index}" if port == args.spec.listener_port else f"{name}-ingress-{port}-{index}",
-                    security_group_id=sg.id,
-                    ip_protocol="tcp",
-                    from_port=port,
-                    to_port=port,
-                    cidr_ipv4=cidr,
-                    description=f"Port {port} from {cidr}",
-                    tags=tags,
-                    opts=child,
-                )
+        for rule in args.spec.ingress_rules(name):
+            # Upgrading with allowedCidrs unchanged, the alias hands each rule its place-named state.
+            aliases = [pulumi.Alias(name=rule.was)]
+            aws.vpc.SecurityGroupIngressRule(
+                rule.name,
+                security_group_id=sg.id,
+                ip_protocol="tcp",
+                from_port=rule.port,
+                to_port=rule.port,
+                cidr_ipv4=rule.cidr,
+                description=f"Port {rule.port} from {rule.cidr}",
+                tags=tags,
+                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(aliases=aliases)),
+            )
         return sg
 
     def _load_balancer(

@@ -15,6 +15,18 @@ from .domain import Domain
 HTTPS_PORT = 443
 
 
+@dataclass(frozen=True)
+class IngressRule:
+    """One inbound rule of the load balancer's security group: ``port`` open to ``cidr``."""
+
+    port: int
+    cidr: str
+    name: str
+    """Its Pulumi name, from its port and CIDR (``web-ingress-80-203-0-113-0-24``)."""
+    was: str
+    """Its name up to 0.4.0, by its place in ``allowed_cidrs``; an alias to it keeps a deployed rule."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class LoadBalancerSpec:
     """Exposure, timeouts and logging of the load balancer."""
@@ -22,7 +34,9 @@ class LoadBalancerSpec:
     listener_port: int = 80
     """HTTP listener port. Default 80."""
     allowed_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
-    """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only). Default ``("0.0.0.0/0",)``."""
+    """IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only), a rule each per open port,
+    named by port and CIDR (``ingress_rules``): a change adds the new rules before it removes the old ones.
+    Default ``("0.0.0.0/0",)``."""
     idle_timeout_seconds: int = DEFAULT_IDLE_TIMEOUT
     """Seconds an idle connection stays open (1-4000); a routed service's app keeps its connections open
     longer than the longest of these, so changing it rolls no task (``app_contract``). Default 60."""
@@ -71,6 +85,28 @@ class LoadBalancerSpec:
             rules=cidrs * len(self.open_ports),
             fewer=f"fewer CIDRs (or adjacent ones joined into a wider one): each takes an inbound rule on the load "
             f"balancer's security group per open port ({per_cidr})",
+        )
+
+    def ingress_rules(self, name: str) -> tuple[IngressRule, ...]:
+        """The rules a load balancer ``name`` opens: each open port to each allowed CIDR, named by both.
+
+        Named by their place, a changed list made the engine update a rule in place to another CIDR
+        (``cidr_ipv4`` is no replace-on-change input: terraform-provider-aws
+        internal/service/ec2/vpc_security_group_ingress_rule.go, Update calls ModifySecurityGroupRules) while
+        the rule holding that CIDR still stood (the engine deletes what the program dropped last: pulumi/pulumi
+        pkg/resource/deploy/deployment_executor.go, performPostSteps), and EC2 refuses a duplicate rule (botocore
+        ec2 SecurityGroupRuleRequest). Named by their content, a change only creates and deletes rules."""
+        return tuple(
+            IngressRule(
+                port=port,
+                cidr=cidr,
+                # An IPv4 CIDR's four octets and prefix length, joined by '-': one name per network, and
+                # only characters valid in a URN.
+                name=f"{name}-ingress-{port}-{cidr.replace('.', '-').replace('/', '-')}",
+                was=f"{name}-ingress-{index}" if port == self.listener_port else f"{name}-ingress-{port}-{index}",
+            )
+            for port in self.open_ports
+            for index, cidr in enumerate(self.allowed_cidrs)
         )
 
     @property
