@@ -178,6 +178,9 @@ pulumi.export("log_group_name", service.log_group_name)
 if service.dashboard_url is not None:
     pulumi.export("dashboard_url", service.dashboard_url)
 pulumi.export("environment", service.environment)
+if service.alarm_topic_arn is not None:
+    # tools/deploy.sh lists its subscriptions after the update: a lapsed one is named, not silent.
+    pulumi.export("alarm_topic_arn", service.alarm_topic_arn)
 if load_balancer.access_log_bucket is not None:
     pulumi.export("access_log_bucket", load_balancer.access_log_bucket)
 shape, assumptions = stack_shape(

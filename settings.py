@@ -152,10 +152,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("alarms", "boolean", False, "CloudWatch alarms on CPU, memory, target 5xx, the load balancer's own 5xx, unhealthy targets, response time, Spot interruptions, tasks below the desired count and the task counter gone quiet (the target 5xx and unhealthy ones roll back a deployment; required with a canary, linear or blueGreen deploymentStrategy), a task counter by capacity provider, and a dashboard.", ("FargateServiceArgs.alarms",)),
     ConfigKey("alarmCpuPercent", "integer", FROM_SPEC, "Alarm when average service CPU stays above this for 3 minutes (1-100).", ("Alarms.cpu_percent",)),
     ConfigKey("alarmMemoryPercent", "integer", FROM_SPEC, "Alarm when average service memory stays above this for 3 minutes (1-100).", ("Alarms.memory_percent",)),
-    ConfigKey("alarm5xxPercent", "integer", FROM_SPEC, "Alarm (and roll back a deployment) when more than this percent of a target group's requests answer 5xx, 2 minutes running (1-100); minutes with fewer than 2 requests count as 0 %. Replaces alarm5xxPerMinute.", ("Alarms.target_5xx_percent",)),
+    ConfigKey("alarm5xxPercent", "integer", FROM_SPEC, "Alarm (and roll back a deployment) when more than this percent of a target group's requests answer 5xx in 2 running minutes with requests (1-100): CloudWatch skips a minute without any; minutes with fewer than 2 requests count as 0 %. Replaces alarm5xxPerMinute.", ("Alarms.target_5xx_percent",)),
     ConfigKey("alarmResponseTimeMs", "integer", FROM_SPEC, "Alarm when p95 target response time stays above this for 5 minutes (1-60000 ms).", ("Alarms.response_time_ms",)),
     ConfigKey("alarmSpotInterruptionsPerHour", "integer", FROM_SPEC, "With alarms: alarm above this many Spot interruptions of the service's tasks in an hour (1-1000); each is also sent to the topic.", ("Alarms.spot_interruptions_per_hour",)),
-    ConfigKey("alarmEmails", "array", FROM_SPEC, "E-mail addresses an SNS topic sends alarms to (each confirms once); empty creates no topic.", ("Alarms.emails",)),
+    ConfigKey("alarmEmails", "array", FROM_SPEC, "E-mail addresses an SNS topic sends alarms to (needs alarms: true); empty creates no topic. Each confirms its subscription within 48 hours (SNS deletes it after); tools/deploy.sh names any not confirmed.", ("Alarms.emails",)),
     ConfigKey("containerPort", "integer", FROM_SPEC, "Port the app listens on (1024-65535: the app runs as uid 1000, and on Fargate a user other than root cannot bind a lower port; the load balancer still listens on 80 and 443). A deployed stack's target groups keep the port they were created with (ECS registers each task with this one); its security-group rules move to the new port before the new tasks start, so requests fail until they are healthy.", ("ServiceSpec.container_port",)),
     ConfigKey("platformVersion", "string", FROM_SPEC, "Fargate platform version: 1.4.0 or LATEST (ARM64 on Spot needs 1.4.0+).", ("ServiceSpec.platform_version",)),
     ConfigKey("useSpot", "boolean", True, "Include FARGATE_SPOT in the capacity-provider strategy.", ("build_strategy.use_spot",)),
@@ -584,6 +584,11 @@ def _alarms(r: _Reader) -> Alarms | None:
         spot_interruptions_per_hour=r.integer("alarmSpotInterruptionsPerHour"),
         emails=r.array("alarmEmails"),
     )
+    if alarms.emails and not enabled:
+        # Only the alarms send to the topic: without them the addresses would be dropped, unsaid.
+        raise ConfigError(
+            "alarmEmails", list(alarms.emails), "empty, as it needs alarms: true (only alarms send to it)"
+        )
     return alarms if enabled else None
 
 

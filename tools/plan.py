@@ -3,7 +3,7 @@
     .venv/bin/python tools/plan.py                       # the dev stack: a sorted tree, key inputs, cost
     .venv/bin/python tools/plan.py --stack prod --json   # every input, machine-readable, stable
     .venv/bin/python tools/plan.py --set cpu=2048 --set memory=4096
-    .venv/bin/python tools/plan.py --set autoscaling=true --set 'alarmEmails=["oncall@example.com"]'  # an array: JSON
+    .venv/bin/python tools/plan.py --set alarms=true --set 'alarmEmails=["oncall@example.com"]'  # an array: JSON
     .venv/bin/python tools/plan.py --json > /tmp/before.json
     .venv/bin/python tools/plan.py --set desiredCount=3 --diff /tmp/before.json
     .venv/bin/python tools/plan.py --mermaid             # the component tree as a Mermaid graph (GitHub renders it)
@@ -454,7 +454,7 @@ def stack_run(stack: str, items: list[str]) -> Run:
 SET_HELP = (
     "override a config key of the stack file: KEY=VALUE in the project's namespace, NAMESPACE:KEY=VALUE in "
     "another's (--set aws:region=eu-west-1); a boolean is true or false; an array is JSON, quoted for the shell "
-    """(--set 'alarmEmails=["a@example.com","b@example.com"]'); repeat --set for more keys"""
+    """(--set alarms=true --set 'alarmEmails=["a@example.com","b@example.com"]'); repeat --set for more keys"""
 )
 #: The hint a config error gives ``pulumi`` users for an array key (settings.py, ``_Reader.array``).
 _PULUMI_ARRAY_HINT = re.compile(r"set one item with: pulumi config set (?:--secret )?--path '(\w+)\[0\]' (.*)$")

@@ -31,7 +31,8 @@ class Alarms:
     memory_percent: int = 80
     """Average service memory above this for 3 minutes (1-100). Default 80."""
     target_5xx_percent: int = 5
-    """Percent of a target group's requests answering 5xx, 2 minutes running (1-100); a deployment alarm.
+    """Percent of a target group's requests answering 5xx, in 2 running minutes with requests (1-100); a
+    deployment alarm.
     A ratio, not a count: a failing canary of a quiet service breaches it at its share. Default 5."""
     response_time_ms: int = 1000
     """p95 target response time above this for 5 minutes (1-60000). Default 1000."""
@@ -91,25 +92,39 @@ class AlarmDefinition:
     per_request: str | None = None
     """A metric of the same namespace whose Sum this one's Sum is a percentage of (metric math), or None
     for the metric itself."""
+    filled: bool = False
+    """The metric with a minute it is not published in read as 0 (metric math ``FILL(m1, 0)``): CloudWatch
+    evaluates the most recent real datapoints of a wider range, so a sparse one's minutes need not be running."""
+    datapoints: int | None = None
+    """``datapointsToAlarm``: of the ``periods`` evaluated, how many must breach; None for all of them."""
 
     @property
     def metrics(self) -> int:
         """The metrics the alarm evaluates: CloudWatch bills a metric-math alarm per metric in it."""
         return 1 if self.per_request is None else 2
 
+    def _metric_query(self, query_id: str, name: str, dimensions: Mapping[str, Any]) -> dict[str, Any]:
+        """One metric of a metric-math alarm. The period lives in its MetricStat: PutMetricAlarm's
+        ``Metrics`` excludes MetricName, Namespace, Statistic, Dimensions and Period."""
+        stat = {"namespace": self.namespace, "metric_name": name, "dimensions": dict(dimensions),
+                "period": 60, "stat": self.statistic}  # fmt: skip
+        return {"id": query_id, "return_data": False, "metric": stat}
+
     def _ratio_queries(self, dimensions: Mapping[str, Any]) -> list[dict[str, Any]]:
         """m1 over m2 in percent, 0 below ``MIN_REQUESTS`` a minute (CloudWatch metric math: ``IF`` and the
-        comparison operators, "Metric math syntax and functions"). The period lives in each MetricStat:
-        PutMetricAlarm's ``Metrics`` excludes MetricName, Namespace, Statistic, Dimensions and Period."""
-
-        def metric(query_id: str, name: str) -> dict[str, Any]:
-            stat = {"namespace": self.namespace, "metric_name": name, "dimensions": dict(dimensions),
-                    "period": 60, "stat": self.statistic}  # fmt: skip
-            return {"id": query_id, "return_data": False, "metric": stat}
-
+        comparison operators, "Metric math syntax and functions")."""
         expression = f"IF(m2 >= {MIN_REQUESTS}, 100 * m1 / m2, 0)"
         ratio = {"id": "e1", "expression": expression, "label": f"{self.metric} percent", "return_data": True}
-        return [metric("m1", self.metric), metric("m2", str(self.per_request)), ratio]
+        numerator, denominator = (
+            self._metric_query("m1", self.metric, dimensions),
+            self._metric_query("m2", str(self.per_request), dimensions),
+        )
+        return [numerator, denominator, ratio]
+
+    def _filled_queries(self, dimensions: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The metric, 0 in a minute without a datapoint (``FILL``, "Metric math syntax and functions")."""
+        filled = {"id": "e1", "expression": "FILL(m1, 0)", "label": f"{self.metric}, 0 if none", "return_data": True}
+        return [self._metric_query("m1", self.metric, dimensions), filled]
 
     def alarm_inputs(self, dimensions: Mapping[str, Any], topic_arn: Any | None) -> dict[str, Any]:
         """The ``MetricAlarm`` inputs of this alarm on ``dimensions``, telling ``topic_arn`` (if any): the
@@ -126,10 +141,14 @@ class AlarmDefinition:
         }
         if self.per_request is not None:
             watched = {"metric_queries": self._ratio_queries(dimensions)}
+        elif self.filled:
+            watched = {"metric_queries": self._filled_queries(dimensions)}
+        counted = {} if self.datapoints is None else {"datapoints_to_alarm": self.datapoints}
         return {
             "alarm_description": self.description,
             **watched,
             "evaluation_periods": self.periods,
+            **counted,
             "threshold": self.threshold,
             "comparison_operator": self.comparison,
             # No traffic is no error (the default): a quiet service must not alarm, nor block a deployment.
@@ -147,14 +166,24 @@ MIN_REQUESTS = 2
 #: interruptions in an hour, fewer tasks running than desired, and the task counter gone quiet (one
 #: metric each, besides the below-desired alarm's running tasks per provider).
 MONITORING_ALARMS = ("spot-alarm", "below-desired", "counter-silent")
-#: Minutes running in which the load balancer itself answers 5xx before its alarm. None of these is the
-#: targets' (HTTPCode_Target_5XX_Count "does not include any response codes generated by the load
-#: balancer"), nor a request RequestCount counts when no target could be chosen (ELB guide, "CloudWatch
-#: metrics for your Application Load Balancer"): a rule with no registered target answers 503 to every
-#: request, which only HTTPCode_ELB_5XX_Count shows. It is published only when non-zero, so a quiet
-#: minute is missing, not 0: ``notBreaching``. Two minutes, the target 5xx alarm's, past a lone 502.
+#: Minutes, of the last ``ELB_5XX_WINDOW``, in which the load balancer itself answers 5xx before its alarm.
+#: None of these is the targets' (HTTPCode_Target_5XX_Count "does not include any response codes generated
+#: by the load balancer"), nor a request RequestCount counts when no target could be chosen (ELB guide,
+#: "CloudWatch metrics for your Application Load Balancer"): a rule with no registered target answers 503 to
+#: every request, which only HTTPCode_ELB_5XX_Count shows. It is published only when non-zero, and CloudWatch
+#: evaluates the most recent datapoints of a range wider than the alarm's periods ("How alarm state is
+#: evaluated when data is missing"): two lone 502s minutes apart would fire it. So a quiet minute is read as
+#: 0 (``FILL``), and the alarm takes 2 of 3: the guide's way past FILL's one trap, a delayed metric whose
+#: latest minute is always filled ("Metric math syntax and functions", FILL). Two minutes, past a lone 502.
 ELB_5XX_MINUTES = 2
-#: Minutes running in which a target group's 5xx share is above its threshold before its alarm.
+ELB_5XX_WINDOW = 3
+#: Minutes in which a target group's 5xx share is above its threshold before its alarm: the 2 most recent
+#: with requests. A minute without any has no RequestCount, so no datapoint (``IF`` has none where its
+#: condition's series has none), and CloudWatch evaluates the most recent real ones of its wider range
+#: ("How alarm state is evaluated when data is missing"); a minute with requests and no 5xx is 0 (metric
+#: math takes the missing count as 0). Not made dense with FILL: a deployment alarm must not be held OK
+#: by a latest minute filled before its requests are published (FILL's warning, "Metric math syntax and
+#: functions"), and a quiet minute between two failing ones is no reason to keep a failing revision.
 TARGET_5XX_MINUTES = 2
 #: Each target-tracking policy makes Application Auto Scaling create two alarms (high and low).
 ALARMS_PER_TARGET_TRACKING_POLICY = 2
@@ -203,8 +232,9 @@ def alarm_definitions(
         # another's rule would roll this one back), and it cannot tell the new revision's group from the old.
         AlarmDefinition("elb-5xx", "The load balancer itself answered 5xx, for any of its services (503: a "
                         "rule with no target registered; 502, 504: a target refused, reset or timed out), "
-                        f"{ELB_5XX_MINUTES} minutes running",
-                        "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 0, ELB_5XX_MINUTES, "load_balancer"),
+                        f"in {ELB_5XX_MINUTES} of {ELB_5XX_WINDOW} minutes running",
+                        "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", 0, ELB_5XX_WINDOW, "load_balancer",
+                        filled=True, datapoints=ELB_5XX_MINUTES),
         AlarmDefinition("cpu", f"Service CPU above {alarms.cpu_percent} %", "AWS/ECS", "CPUUtilization",
                         "Average", alarms.cpu_percent, 3, "service"),
         AlarmDefinition("memory", memory_text, "AWS/ECS", "MemoryUtilization", "Average", memory, 3, "service"),

@@ -15,10 +15,15 @@ SERVICE_ALARMS_TYPE = type_token("service_alarms", "ServiceAlarms")
 
 
 class AlarmTopic(pulumi.ComponentResource):
-    """An SNS topic; each address confirms its subscription by e-mail."""
+    """An SNS topic; each address confirms its subscription by e-mail within 48 hours, or SNS deletes it.
+
+    A deleted subscription (unconfirmed, or unsubscribed by an alarm e-mail's link) stays in the state
+    until a refresh reads it (terraform-provider-aws ``resourceTopicSubscriptionRead``): a plain
+    ``pulumi up`` does not subscribe the address again, so whoever deploys lists the topic's subscriptions
+    (``tools/deploy.sh``)."""
 
     arn: pulumi.Output[str]
-    """The topic's ARN."""
+    """The topic's ARN: where to list its subscriptions."""
 
     def __init__(self, name: str, emails: Sequence[str], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("alarm_topic", "AlarmTopic"), name, None, opts)

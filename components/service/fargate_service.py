@@ -55,6 +55,9 @@ class FargateService(pulumi.ComponentResource):
     dashboard_url: pulumi.Output[str] | None
     """The service's CloudWatch dashboard (with ``alarms``), else None; empty in a partition with no
     published console host (``ServiceMonitoring.dashboard_url``)."""
+    alarm_topic_arn: pulumi.Output[str] | None
+    """The SNS topic the alarms send to (with ``alarms`` and its ``emails``), else None: whoever deploys lists
+    its subscriptions (``tools/deploy.sh``), as one not confirmed in 48 hours lapses unseen (``AlarmTopic``)."""
     route: ServiceRoute | None
     """The route it is reached through (target group, listener rule, its alarms, widgets and scaling
     label), or None without one."""
@@ -106,24 +109,17 @@ class FargateService(pulumi.ComponentResource):
         self.target_group_arn = route.target_group_arn if route else None
         self.environment = task.environment
         self.dashboard_url = monitoring[1].dashboard_url if monitoring else None
+        self.alarm_topic_arn = topic.arn if topic else None
         self.route = route
         self.scalable_target = scaling.target if scaling else None
-        self.register_outputs(
-            {
-                "cluster_arn": self.cluster_arn,
-                "cluster_name": self.cluster_name,
-                "service_name": self.service_name,
-                "task_definition_arn": self.task_definition_arn,
-                "log_group_name": self.log_group_name,
-                "security_group_id": self.security_group_id,
-                "task_role_name": self.task_role_name,
-                "target_group_arn": self.target_group_arn,
-                "environment": self.environment,
-                "dashboard_url": self.dashboard_url,
-                "route": self.route,
-                "scalable_target": self.scalable_target,
-            }
-        )
+        self.register_outputs({
+            "cluster_arn": self.cluster_arn, "cluster_name": self.cluster_name, "service_name": self.service_name,
+            "task_definition_arn": self.task_definition_arn, "log_group_name": self.log_group_name,
+            "security_group_id": self.security_group_id, "task_role_name": self.task_role_name,
+            "target_group_arn": self.target_group_arn, "environment": self.environment,
+            "dashboard_url": self.dashboard_url, "alarm_topic_arn": self.alarm_topic_arn, "route": self.route,
+            "scalable_target": self.scalable_target,
+        })  # fmt: skip
 
     def _boundary_arn(self) -> pulumi.Input[str]:
         if self._args.spec.access.permissions_boundary_arn:

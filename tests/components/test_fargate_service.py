@@ -406,7 +406,7 @@ def test_alarms_watch_the_target_group_the_load_balancer_and_the_service_and_tel
     assert set(alarms) == {"target-5xx", "unhealthy", "response-time", "elb-5xx", "cpu", "memory"}
     target = {"LoadBalancer": LB_SUFFIX, "TargetGroup": "targetgroup/svc-tg/73e2d6bc24d8a067"}
     assert alarms["unhealthy"].inputs["dimensions"] == target
-    assert alarms["elb-5xx"].inputs["dimensions"] == {"LoadBalancer": LB_SUFFIX}
+    assert [dict(metric[2]) for metric in alarm_metrics(alarms["elb-5xx"].inputs)] == [{"LoadBalancer": LB_SUFFIX}]
     assert [dict(metric[2]) for metric in alarm_metrics(alarms["target-5xx"].inputs)] == [target, target]
     assert alarms["memory"].inputs["dimensions"] == {"ClusterName": "svc-cluster", "ServiceName": "svc-svc"}
     topic = alarmed.one("aws:sns/topic:Topic")

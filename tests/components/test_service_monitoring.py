@@ -216,29 +216,34 @@ HEALTHY = {"CPUUtilization": 20.0, "MemoryUtilization": 40.0, "RequestCount": 60
 
 
 def every_alarm_through(
-    mocks: RecordingMocks, counted: dict[MetricId, list[float | None]], minutes_run: int
+    mocks: RecordingMocks, counted: dict[MetricId, list[float | None]], minutes_run: int, extra_periods: int = 1
 ) -> dict[str, list[str]]:
     """Each alarm's states over ``minutes_run`` minutes: the counter's metrics as ``counted`` (absent: never
-    published), the others healthy."""
+    published), the others healthy; CloudWatch reading ``extra_periods`` beyond each alarm's own."""
     alarms = {r.name: r.inputs for r in mocks.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"}
     series = {
         metric: counted.get(metric, [HEALTHY.get(metric[1])] * minutes_run)
         for alarm in alarms.values()
         for metric in alarm_metrics(alarm)
     }
-    return {name: alarm_states(alarm, series) for name, alarm in alarms.items()}
+    return {name: alarm_states(alarm, series, extra_periods=extra_periods) for name, alarm in alarms.items()}
 
 
-def test_a_counter_that_stops_publishing_sets_off_an_alarm_to_the_topic(alarmed: RecordingMocks) -> None:
+@pytest.mark.parametrize("extra_periods", range(1, 6))
+def test_a_counter_that_stops_publishing_sets_off_an_alarm_to_the_topic(
+    alarmed: RecordingMocks, extra_periods: int
+) -> None:
     """Its function failing (a boundary without ecs:DescribeServices, throttling, a bad deploy) publishes no
-    count at all: the below-desired alarm takes the missing data as no shortfall, so another must not."""
+    count at all: the below-desired alarm takes the missing data as no shortfall, so another must not. It
+    fires once the whole evaluation range is silent: while the last count is in it, CloudWatch evaluates that
+    one with the missing minutes and stays OK, so "no count for 10 minutes" means 10 at least."""
     counting = 15
     counted = {
         metric: values[:counting] + [None] * 20 for metric, values in minutes([4] * 35, [1] * 35, [3] * 35).items()
     }
-    states = every_alarm_through(alarmed, counted, counting + 20)
+    states = every_alarm_through(alarmed, counted, counting + 20, extra_periods)
     fired = {name: s.index("ALARM") + 1 for name, s in states.items() if "ALARM" in s}
-    assert fired == {"svc-monitoring-counter-silent": counting + COUNTER_SILENT_MINUTES}
+    assert fired == {"svc-monitoring-counter-silent": counting + COUNTER_SILENT_MINUTES + extra_periods}
     alarm = alarmed.find("aws:cloudwatch/metricAlarm:MetricAlarm", "svc-monitoring-counter-silent").inputs
     topic = f"arn:aws:sns:us-east-1:123456789012:{alarmed.one('aws:sns/topic:Topic').name}"
     assert alarm["alarmActions"] == alarm["okActions"] == [topic]

@@ -155,6 +155,12 @@ _DIFFERENCE_OF_SUM = re.compile(r"(\w+) - SUM\(\[([\w, ]+)\]\)")
 #: CloudWatch metric math's ``IF(condition, a, b)`` with a ``>=`` condition ("Metric math syntax and
 #: functions"): a ratio in percent, guarded by a least denominator.
 _GUARDED_PERCENT = re.compile(r"IF\((\w+) >= (\d+), 100 \* (\w+) / (\w+), 0\)")
+#: ``FILL(m, v)``: ``v`` in every period where ``m`` has no datapoint (the same page).
+_FILLED = re.compile(r"FILL\((\w+), (\d+)\)")
+#: Periods CloudWatch reads beyond ``evaluationPeriods`` where a test does not say: the evaluation range's
+#: size is not documented, only that it is larger ("How alarm state is evaluated when data is missing"; its
+#: example reads 5 for 3), so the tests that depend on it try several.
+EXTRA_PERIODS = 1
 
 
 def as_sent(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -175,56 +181,77 @@ def as_sent(inputs: dict[str, Any]) -> dict[str, Any]:
     return convert(inputs)
 
 
-def alarm_states(alarm: dict[str, Any], series: dict[MetricId, list[float | None]]) -> list[str]:
-    """The alarm's state after each minute of ``series`` (a value or None a minute, per metric).
-
-    The returned query's value each minute (a single metric, or the ``a - SUM([b, c])`` and
-    ``IF(b >= N, 100 * a / b, 0)`` metric math this project uses) breaches when it passes the threshold;
-    the alarm fires when ``datapointsToAlarm`` of the last ``evaluationPeriods`` breach, a minute
-    without data counting as ``treatMissingData`` says (``missing``, the default, counts it as not breaching
-    here: the model does not track INSUFFICIENT_DATA). The minutes before the series are missing (a new
-    stack: nothing published yet), so an alarm that takes missing data as breaching fires at its first
-    evaluation ("How alarm state is evaluated when data is missing": ``- - - - -`` with BREACHING is ALARM;
-    CloudWatch guide, "Configuring how CloudWatch alarms treat missing data"). Not modelled: the evaluation
-    range CloudWatch reads beyond ``evaluationPeriods``, which keeps an alarm OK a little longer.
-    """
-    values: list[float | None]
-    if alarm.get("metricQueries"):
-        queries = {q["id"]: q for q in alarm["metricQueries"]}
-        (returned,) = [q for q in alarm["metricQueries"] if q.get("returnData")]
-
-        def of(query_id: str) -> list[float | None]:
-            (metric,) = alarm_metrics({"metricQueries": [queries[query_id]]})
-            return series[metric]
-
-        values = []
-        if match := _DIFFERENCE_OF_SUM.fullmatch(returned["expression"]):
-            left, summed = of(match[1]), [of(i.strip()) for i in match[2].split(",")]
-            for minute, value in enumerate(left):
-                parts = [v for v in (s[minute] for s in summed) if v is not None]
-                values.append(None if value is None or not parts else value - sum(parts))
-        elif match := _GUARDED_PERCENT.fullmatch(returned["expression"]):
-            guarded, least, part, whole = of(match[1]), float(match[2]), of(match[3]), of(match[4])
-            if match[1] != match[4]:
-                raise NotImplementedError(returned["expression"])
-            # A minute without a datapoint of a metric the expression reads has no value.
-            for g, p, w in zip(guarded, part, whole, strict=True):
-                values.append(None if g is None else 0.0 if g < least else None if p is None or not w else 100 * p / w)
-        else:
-            raise NotImplementedError(returned["expression"])
-    else:
+def returned_values(alarm: dict[str, Any], series: dict[MetricId, list[float | None]]) -> list[float | None]:
+    """The value each minute (None: no datapoint) of the alarm's one metric, or of the query its metric math
+    returns: the ``a - SUM([b, c])``, ``IF(b >= N, 100 * a / b, 0)`` and ``FILL(a, 0)`` this project uses.
+    Metric math ("Using metric math"): arithmetic takes a missing value as 0 ("Missing values in a time
+    series are treated as 0"); ``IF(TS >= S, x, y)`` has a point only where its condition's series has one;
+    ``FILL`` makes the series dense. Any other expression raises NotImplementedError."""
+    if not alarm.get("metricQueries"):
         (metric,) = alarm_metrics(alarm)
-        values = series[metric]
         if alarm.get("statistic") == "SampleCount":
             # The datapoints in the minute (a series holds one a minute): a minute without one has no
             # statistic at all, not a count of 0 (GetMetricStatistics returns no datapoint for it).
-            values = [None if v is None else 1.0 for v in values]
+            return [None if v is None else 1.0 for v in series[metric]]
+        return series[metric]
+    queries = {q["id"]: q for q in alarm["metricQueries"]}
+    (returned,) = [q for q in alarm["metricQueries"] if q.get("returnData")]
+
+    def of(query_id: str) -> list[float | None]:
+        (metric,) = alarm_metrics({"metricQueries": [queries[query_id]]})
+        return series[metric]
+
+    expression = returned["expression"]
+    if match := _DIFFERENCE_OF_SUM.fullmatch(expression):
+        left, summed = of(match[1]), [of(i.strip()) for i in match[2].split(",")]
+        parts = [[v for v in (s[minute] for s in summed) if v is not None] for minute in range(len(left))]
+        return [
+            None if value is None or not part else value - sum(part) for value, part in zip(left, parts, strict=True)
+        ]
+    if match := _GUARDED_PERCENT.fullmatch(expression):
+        guarded, least, part = of(match[1]), float(match[2]), of(match[3])
+        if match[1] != match[4]:
+            raise NotImplementedError(expression)
+        # No point where the guard has none; a minute without a 5xx datapoint is 0 of them.
+        return [
+            None if g is None else 0.0 if g < least else 100 * (p or 0.0) / g
+            for g, p in zip(guarded, part, strict=True)
+        ]
+    if match := _FILLED.fullmatch(expression):
+        return [float(match[2]) if v is None else v for v in of(match[1])]
+    raise NotImplementedError(expression)
+
+
+def alarm_states(
+    alarm: dict[str, Any], series: dict[MetricId, list[float | None]], *, extra_periods: int = EXTRA_PERIODS
+) -> list[str]:
+    """The alarm's state after each minute of ``series`` (a value or None a minute, per metric).
+
+    Each minute CloudWatch reads an evaluation range of ``evaluationPeriods`` (N) plus ``extra_periods``
+    minutes of the returned values (``returned_values``), a value breaching when it passes the threshold.
+    If the range holds N datapoints or more, the most recent N are evaluated and ``treatMissingData`` is not
+    used; with fewer, every one of them is, with as many missing minutes as make N, each counted as
+    ``treatMissingData`` says ("How alarm state is evaluated when data is missing"; ``missing``, the default,
+    counts as not breaching here: the model does not track INSUFFICIENT_DATA). The alarm fires when
+    ``datapointsToAlarm`` (M, default N) of the N evaluated breach. The minutes before the series are
+    missing (a new stack: nothing published yet), so an alarm that takes missing data as breaching fires at
+    its first evaluation (the guide's ``- - - - -`` with BREACHING is ALARM).
+    """
+    if extra_periods < 1:
+        raise ValueError("CloudWatch reads more periods than evaluationPeriods")
+    values = returned_values(alarm, series)
     above = {"GreaterThanThreshold": lambda v: v > alarm["threshold"],
              "LessThanThreshold": lambda v: v < alarm["threshold"]}[alarm["comparisonOperator"]]  # fmt: skip
     missing_breaches = alarm.get("treatMissingData", "missing") == "breaching"
     window, needed = int(alarm["evaluationPeriods"]), int(alarm.get("datapointsToAlarm", alarm["evaluationPeriods"]))
-    breaches = [missing_breaches] * (window - 1) + [missing_breaches if v is None else above(v) for v in values]
-    return ["ALARM" if sum(breaches[i : i + window]) >= needed else "OK" for i in range(len(values))]
+    reach = window + extra_periods
+    padded: list[float | None] = [None] * (reach - 1) + list(values)
+    states = []
+    for minute in range(len(values)):
+        real = [v for v in padded[minute : minute + reach] if v is not None]
+        evaluated = [above(v) for v in real[-window:]] + [missing_breaches] * max(0, window - len(real))
+        states.append("ALARM" if sum(evaluated) >= needed else "OK")
+    return states
 
 
 def event_matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:

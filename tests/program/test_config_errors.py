@@ -734,6 +734,27 @@ def test_container_insights_beside_an_existing_cluster_is_refused_not_ignored(in
     assert "clusterArn" in error.value.allowed
 
 
+def test_alarm_emails_with_alarms_off_are_refused_not_ignored_before_anything_is_registered() -> None:
+    """Only the alarms send to the topic: without them the addresses would get nothing, unsaid."""
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"alarms": "false", "alarmEmails": '["oncall@mycorp.io"]'}, mocks=mocks)
+    assert (error.value.key, error.value.value) == ("alarmEmails", ["oncall@mycorp.io"])
+    assert "needs alarms: true" in error.value.allowed
+    assert mocks.resources == []
+
+
+def test_alarm_emails_with_alarms_on_or_none_with_alarms_off_are_taken() -> None:
+    assert load_settings({"alarms": "true", "alarmEmails": '["oncall@mycorp.io"]'}).alarms is not None
+    assert load_settings({"alarms": "false", "alarmEmails": "[]"}).alarms is None
+
+
+def test_alarm_emails_beside_an_alarms_value_that_failed_its_own_check_are_not_judged_against_a_stand_in() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"alarms": "yes", "alarmEmails": '["oncall@mycorp.io"]'})
+    assert [e.key for e in error.value.errors] == ["alarms"]
+
+
 def test_a_vpc_whose_public_subnets_are_below_elbs_recommendation_deploys_and_says_so() -> None:
     """A /24 with 3 AZs gives /28 public subnets: EC2 creates them and 0.4.0 stacks have them, but ELB
     recommends /27 for the load balancer to scale; a /22 gives /25 ones and no word."""

@@ -1,9 +1,11 @@
 """The README's deploy command, run against stub CLIs that record what they were asked to do."""
 
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,18 @@ case "$(basename "$0") $1" in
       echo "Platforms: ${PLATFORMS:-linux/amd64, linux/arm64}"
     fi ;;
   "aws sts") exit "${AWS_OK:-0}" ;;
+  "pulumi stack") [ "$2" != output ] || echo "${ALARM_TOPIC:-}" ;;
+  "pulumi config") echo "${ALARM_EMAILS_SET:-[]}" ;;
+  "aws sns")
+    [ -z "${SNS_DENIED:-}" ] || { echo "An error occurred (AuthorizationError)" >&2; exit 254; }
+    echo "${SNS_LISTED:-}" ;;
 esac
+exit 0
+"""
+#: The venv's python: the real one for the alarm check, which needs no package; else it prints nothing
+#: (``tools/emulated_platforms.py``: nothing to emulate).
+PYTHON = f"""#!/bin/sh
+[ "$1" = tools/alarm_subscriptions.py ] && exec {sys.executable} "$@"
 exit 0
 """
 # tools/uv_bootstrap.py's stand-in: the path of the uv stub, which records its calls as the others do.
@@ -39,7 +52,8 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "tools" / "builder.sh", tmp_path / "tools" / "builder.sh")
     (tmp_path / "tools" / "uv_bootstrap.py").write_text(BOOTSTRAP)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    (tmp_path / ".venv" / "bin" / "python").write_text("#!/bin/sh\n")
+    shutil.copy(ROOT / "tools" / "alarm_subscriptions.py", tmp_path / "tools" / "alarm_subscriptions.py")
+    (tmp_path / ".venv" / "bin" / "python").write_text(PYTHON)
     (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -58,11 +72,16 @@ def deploy(project: Path, *args: str, **env: str) -> tuple[subprocess.CompletedP
     return result, calls.read_text().splitlines() if calls.exists() else []
 
 
+def until_up(calls: list[str]) -> list[str]:
+    """The calls up to the update's: after it, deploy.sh only checks the alarm addresses."""
+    return calls[: max(i for i, call in enumerate(calls) if call.startswith("pulumi up")) + 1]
+
+
 def test_without_a_pulumi_login_it_uses_a_local_backend_and_deploys_dev(project: Path) -> None:
     result, calls = deploy(project)
     assert result.returncode == 0, result.stderr
     assert f"pulumi login file://{project}/.pulumi-state" in calls
-    assert calls[-2:] == ["pulumi stack select --create dev", "pulumi up --stack dev"]
+    assert until_up(calls)[-2:] == ["pulumi stack select --create dev", "pulumi up --stack dev"]
     assert "logging in to a local state backend" in result.stderr and "pulumi logout" in result.stderr
 
 
@@ -70,7 +89,7 @@ def test_with_a_pulumi_login_it_keeps_it_and_passes_extra_arguments(project: Pat
     result, calls = deploy(project, "prod", "--yes", PULUMI_LOGGED_IN="0")
     assert result.returncode == 0, result.stderr
     assert not any(call.startswith("pulumi login") for call in calls)
-    assert calls[-1] == "pulumi up --stack prod --yes"
+    assert until_up(calls)[-1] == "pulumi up --stack prod --yes"
     assert "local state backend" not in result.stderr
 
 
@@ -126,7 +145,7 @@ def test_a_builder_without_arm64_emulation_still_deploys_the_arm64_image(project
     x86 machine builds linux/arm64 without QEMU."""
     result, calls = deploy(project, PLATFORMS="linux/amd64")
     assert result.returncode == 0, result.stderr
-    assert calls[-1] == "pulumi up --stack dev"
+    assert until_up(calls)[-1] == "pulumi up --stack dev"
 
 
 def own_dockerfile_runs_on(project: Path, output: str, status: int = 0) -> None:
@@ -152,7 +171,7 @@ def test_the_same_dockerfile_deploys_where_the_builder_runs_arm64(project: Path)
     own_dockerfile_runs_on(project, "linux/arm64 myapp/Dockerfile:4\n")
     result, calls = deploy(project, PLATFORMS="linux/amd64, linux/arm64, linux/386")
     assert result.returncode == 0, result.stderr
-    assert calls[-1] == "pulumi up --stack dev"
+    assert until_up(calls)[-1] == "pulumi up --stack dev"
 
 
 def test_a_config_mistake_found_reading_the_stacks_dockerfile_stops_the_deploy(project: Path) -> None:
@@ -181,7 +200,46 @@ def test_a_pulumi_cli_older_than_the_ignore_changes_fix_stops_before_anything_is
 @pytest.mark.parametrize("version", ["v3.194.0", "v3.272.0", "v4.0.1"])
 def test_a_pulumi_cli_from_3_194_on_deploys(project: Path, version: str) -> None:
     result, calls = deploy(project, PULUMI_VERSION=version)
-    assert result.returncode == 0 and calls[-1] == "pulumi up --stack dev"
+    assert result.returncode == 0 and until_up(calls)[-1] == "pulumi up --stack dev"
+
+
+TOPIC = "arn:aws:sns:eu-west-1:123456789012:prod-app-alarms-topic-1a2b3c4"
+ALARMED = {"ALARM_TOPIC": TOPIC, "ALARM_EMAILS_SET": '["oncall@mycorp.io","team@mycorp.io","lead@mycorp.io"]'}
+
+
+def listing(*subscriptions: tuple[str, str]) -> str:
+    """``aws sns list-subscriptions-by-topic --output json``: (address, ARN or PendingConfirmation) each."""
+    listed = [{"SubscriptionArn": arn, "Owner": "123456789012", "Protocol": "email", "Endpoint": address,
+               "TopicArn": TOPIC} for address, arn in subscriptions]  # fmt: skip
+    return json.dumps({"Subscriptions": listed})
+
+
+def test_after_the_update_each_alarm_address_not_confirmed_or_gone_is_named_with_the_way_out(project: Path) -> None:
+    listed = listing(("oncall@mycorp.io", f"{TOPIC}:5f1c"), ("team@mycorp.io", "PendingConfirmation"))
+    result, calls = deploy(project, "prod", SNS_LISTED=listed, **ALARMED)
+    assert result.returncode == 0, result.stderr
+    assert calls.index("pulumi up --stack prod") < calls.index(
+        f"aws sns list-subscriptions-by-topic --topic-arn {TOPIC} --region eu-west-1 --output json"
+    )
+    told = [line for line in result.stderr.splitlines() if "gets no alarms" in line]
+    assert [line.split()[1] for line in told] == ["team@mycorp.io", "lead@mycorp.io"]
+    assert "has not confirmed its subscription" in told[0] and "48 hours" in told[0]
+    assert "has no subscription" in told[1] and "tools/deploy.sh prod --refresh" in told[1]
+
+
+def test_a_stack_whose_addresses_all_confirmed_or_without_a_topic_is_told_nothing_of_them(project: Path) -> None:
+    confirmed = listing(*((a, f"{TOPIC}:{i}") for i, a in enumerate(json.loads(ALARMED["ALARM_EMAILS_SET"]))))
+    result, _ = deploy(project, SNS_LISTED=confirmed, **ALARMED)
+    assert result.returncode == 0 and "alarms" not in result.stderr
+    (project / "calls.log").unlink()
+    result, calls = deploy(project)
+    assert result.returncode == 0 and not any(call.startswith("aws sns") for call in calls)
+
+
+def test_a_deployer_that_may_not_list_the_subscriptions_is_told_so_and_the_deploy_still_succeeds(project: Path) -> None:
+    result, _ = deploy(project, SNS_DENIED="1", **ALARMED)
+    assert result.returncode == 0
+    assert "sns:ListSubscriptionsByTopic" in result.stderr
 
 
 def test_the_readme_gives_the_deploy_and_test_commands() -> None:

@@ -680,6 +680,17 @@ WIDENED = {
 }  # fmt: skip
 
 
+def test_the_deployer_may_list_its_own_alarm_topics_subscriptions_which_deploy_sh_checks_and_no_other_stacks() -> None:
+    """``tools/deploy.sh`` after the update: ListSubscriptionsByTopic takes the ``topic`` resource type
+    (Service Authorization Reference, Amazon SNS; parliament's iam_definition.json: ``topic*``)."""
+    _, prod = deployer_for("prod", "prod")
+    own = run_config("prod").outputs["alarm_topic_arn"]
+    listing = Request("sns:ListSubscriptionsByTopic", own, {"aws:PrincipalArn": DEPLOYER_ROLE})
+    assert iam.verdict([prod], listing) == "Allow"
+    other = Request("sns:ListSubscriptionsByTopic", own.replace(":prod-", ":dev-"), {"aws:PrincipalArn": DEPLOYER_ROLE})
+    assert iam.verdict([prod], other) != "Allow"
+
+
 @pytest.mark.parametrize("how", WIDENED)
 def test_the_deployer_may_make_the_programs_calls_only_as_the_program_makes_them(how: str) -> None:
     _, prod = deployer_for("prod", "prod")

@@ -66,7 +66,8 @@ def encrypted_emails(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     with_stack_file(
         monkeypatch,
         tmp_path,
-        f"config:\n  aws:region: us-east-1\n  graviton-node:alarmEmails:\n    - secure: {CIPHER}\n",
+        "config:\n  aws:region: us-east-1\n  graviton-node:alarms: true\n"
+        f"  graviton-node:alarmEmails:\n    - secure: {CIPHER}\n",
     )
     monkeypatch.setattr(tools.emulated_platforms, "ROOT", tmp_path)
     return tmp_path

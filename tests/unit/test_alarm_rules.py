@@ -94,18 +94,62 @@ def test_the_load_balancer_s_5xx_alarm_watches_the_load_balancer_alone_and_rolls
     assert [d.rolls_back_deployments for d in alarm_definitions(Alarms()) if d.watches == "load_balancer"] == [False]
 
 
-@given(st.lists(st.one_of(st.none(), st.integers(1, 1000)), min_size=1, max_size=12))
-def test_the_load_balancer_s_5xx_alarm_fires_on_two_minutes_running_with_any_and_never_on_a_quiet_minute(
-    counts: list[int | None],
+@given(st.lists(st.one_of(st.none(), st.integers(1, 1000)), min_size=1, max_size=12), st.integers(1, 5))
+def test_the_load_balancer_s_5xx_alarm_fires_on_2_of_3_minutes_with_any_whatever_range_cloudwatch_reads(
+    counts: list[int | None], extra_periods: int
 ) -> None:
-    """The count is published only when non-zero: a minute without it is a minute without one."""
+    """The count is published only when non-zero; filled, a quiet minute is a 0, so the alarm's 3 minutes are
+    the last 3 whatever wider range CloudWatch reads."""
     alarm = elb_5xx_alarm()
     (metric,) = alarm_metrics(alarm)
-    states = alarm_states(alarm, {metric: list(counts)})
-    expected = [
-        "ALARM" if i >= 1 and counts[i] is not None and counts[i - 1] is not None else "OK" for i in range(len(counts))
-    ]
-    assert states == expected
+    states = alarm_states(alarm, {metric: list(counts)}, extra_periods=extra_periods)
+    with_5xx = [count is not None for count in counts]
+    assert states == ["ALARM" if sum(with_5xx[max(0, i - 2) : i + 1]) >= 2 else "OK" for i in range(len(counts))]
+
+
+@pytest.mark.parametrize("extra_periods", range(1, 6))
+def test_the_load_balancer_s_5xx_alarm_fires_when_its_latest_minute_is_filled_before_its_count_arrives(
+    extra_periods: int,
+) -> None:
+    """FILL's trap ("Metric math syntax and functions"): a metric published late has its latest minute
+    filled, always; 2 of 3 still sees the two minutes before it."""
+    alarm = elb_5xx_alarm()
+    (metric,) = alarm_metrics(alarm)
+    assert alarm_states(alarm, {metric: [7, 9, None]}, extra_periods=extra_periods)[-1] == "ALARM"
+
+
+@pytest.mark.parametrize("extra_periods", range(2, 6))
+def test_on_the_bare_count_two_lone_502s_minutes_apart_would_have_fired_the_alarm(extra_periods: int) -> None:
+    """Why it is filled: 0.4.0's alarm on the sparse metric itself, 2 of 2, fires whenever the range CloudWatch
+    reads holds two counts, however far apart."""
+    alarm = elb_5xx_alarm()
+    (metric,) = alarm_metrics(alarm)
+    bare = {"namespace": metric[0], "metricName": metric[1], "dimensions": dict(metric[2]), "statistic": "Sum",
+            "evaluationPeriods": 2, "threshold": 0, "comparisonOperator": "GreaterThanThreshold",
+            "treatMissingData": "notBreaching"}  # fmt: skip
+    lone: list[float | None] = [1.0, *[None] * extra_periods, 1.0]
+    assert alarm_states(bare, {metric: lone}, extra_periods=extra_periods)[-1] == "ALARM"
+    assert alarm_states(alarm, {metric: lone}, extra_periods=extra_periods)[-1] == "OK"
+
+
+#: The guide's two tables ("How alarm state is evaluated when data is missing"): 5 periods read for an alarm of
+#: 3; ``0`` not breaching, ``X`` breaching, ``-`` missing; the state under BREACHING and NOT BREACHING.
+GUIDE = [(3, "0 - X - X", "OK", "OK"), (3, "0 - - - -", "OK", "OK"), (3, "- - - - -", "ALARM", "OK"),
+         (3, "0 X X - X", "ALARM", "ALARM"), (3, "- - - - X", "ALARM", "OK"), (3, "X - - - -", "ALARM", "OK"),
+         (2, "0 - X - X", "ALARM", "ALARM"), (2, "0 0 X 0 X", "ALARM", "ALARM"), (2, "0 - X - -", "ALARM", "OK"),
+         (2, "- - - - 0", "ALARM", "OK"), (2, "- - - - X", "ALARM", "OK")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("to_alarm", "points", "breaching", "not_breaching"), GUIDE)
+def test_the_model_evaluates_the_guides_examples_as_the_guide_does(
+    to_alarm: int, points: str, breaching: str, not_breaching: str
+) -> None:
+    metric = ("N", "m", frozenset())
+    values = [{"0": 0.0, "X": 1.0, "-": None}[p] for p in points.split()]
+    for treat, expected in (("breaching", breaching), ("notBreaching", not_breaching)):
+        alarm = {"namespace": "N", "metricName": "m", "evaluationPeriods": 3, "datapointsToAlarm": to_alarm,
+                 "threshold": 0.5, "comparisonOperator": "GreaterThanThreshold", "treatMissingData": treat}  # fmt: skip
+        assert alarm_states(alarm, {metric: values}, extra_periods=2)[-1] == expected, treat
 
 
 def five_xx_alarm(percent: int = 5) -> dict:
@@ -134,6 +178,30 @@ def test_the_5xx_alarm_fires_after_two_minutes_above_its_share_of_at_least_the_m
     series = {metric: [by_name[metric[1]]] * 2 for metric in alarm_metrics(alarm)}
     breaching = requests >= MIN_REQUESTS and 100 * errors > percent * requests
     assert alarm_states(alarm, series) == ["OK", "ALARM" if breaching else "OK"]
+
+
+def five_xx_minutes(alarm: dict, *minutes: tuple[int | None, int | None]) -> dict:
+    """(requests, 5xx) a minute, each None where ELB publishes nothing (no request, no 5xx)."""
+    by_name = {"RequestCount": [r for r, _ in minutes], "HTTPCode_Target_5XX_Count": [e for _, e in minutes]}
+    return {metric: by_name[metric[1]] for metric in alarm_metrics(alarm)}
+
+
+@pytest.mark.parametrize("extra_periods", range(1, 6))
+def test_the_5xx_alarm_fires_on_the_2_most_recent_minutes_with_requests_across_a_quiet_one(extra_periods: int) -> None:
+    """A minute without requests has no RequestCount, so no datapoint: CloudWatch evaluates the real ones of
+    its range, here the failing minutes either side (alarm5xxPercent: "2 running minutes with requests")."""
+    alarm = five_xx_alarm()
+    series = five_xx_minutes(alarm, (10, 5), (None, None), (10, 5))
+    assert alarm_states(alarm, series, extra_periods=extra_periods)[-1] == "ALARM"
+
+
+@pytest.mark.parametrize("extra_periods", range(1, 6))
+def test_a_minute_with_requests_and_no_5xx_between_two_failing_ones_keeps_the_5xx_alarm_ok(extra_periods: int) -> None:
+    """ELB publishes no 5xx count in that minute; metric math takes it as 0 ("Missing values in a time
+    series are treated as 0"): a real 0 % datapoint, not a minute CloudWatch skips."""
+    alarm = five_xx_alarm()
+    series = five_xx_minutes(alarm, (10, 5), (10, None), (10, 5))
+    assert alarm_states(alarm, series, extra_periods=extra_periods) == ["OK", "OK", "OK"]
 
 
 @given(
