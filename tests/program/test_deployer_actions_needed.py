@@ -1,8 +1,9 @@
-"""Every action the deployer's documents allow is one a provider call needs: an action no row of
-``provider_calls`` asks for is privilege no deploy uses (least privilege, docs/iam.md), and a row is where
-its source is cited."""
+"""Every action the deployer's documents allow is one a provider call needs, or one the project's own deploy
+tools call (``TOOLS``): an action neither asks for is privilege no deploy uses (least privilege, docs/iam.md),
+and a row of ``provider_calls`` is where its source is cited."""
 
 import fnmatch
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,10 @@ NEEDED = {
     for calls in (PROVIDER, *INVOKES.values(), *RESOURCES.values(), *COMPONENT_RESOURCES.values())
     for action in iam_actions(calls)
 }
+
+#: Actions the project's own tools call as the deployer, beside the provider's: the tool and the AWS CLI command.
+TOOLS = {"sns:listsubscriptionsbytopic": ("tools/deploy.sh", "aws sns list-subscriptions-by-topic")}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def allowed_actions(name: str) -> list[tuple[str, str]]:
@@ -29,5 +34,12 @@ def allowed_actions(name: str) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("name", [*DEPLOYER, "deployer-platform"])
 def test_every_action_a_deployer_document_allows_is_needed_by_some_provider_call(name: str) -> None:
-    unused = [f"{sid}: {action}" for sid, action in allowed_actions(name) if not fnmatch.filter(NEEDED, action.lower())]
+    needed = NEEDED | TOOLS.keys()
+    unused = [f"{sid}: {action}" for sid, action in allowed_actions(name) if not fnmatch.filter(needed, action.lower())]
     assert unused == [], "no provider call needs these: drop them, or add the call that does to provider_calls"
+
+
+@pytest.mark.parametrize(("action", "call"), sorted(TOOLS.items()))
+def test_each_action_a_tool_needs_is_one_it_calls(action: str, call: tuple[str, str]) -> None:
+    tool, command = call
+    assert command in (ROOT / tool).read_text(), f"{tool} no longer calls {command}: drop {action}"
