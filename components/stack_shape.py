@@ -50,7 +50,7 @@ def stack_shape(
         azs, nat, public_tasks = default_vpc_azs, 0, service.desired_count
         assumed = not default_vpc_azs
         if assumed:
-            azs, assumption = _default_vpc_assumption(region)
+            azs, assumption = _default_vpc_assumption(region, network.fargate_zone_ids)
             assumptions.append(assumption)
     if service.autoscaling:
         assumptions.append(f"{service.desired_count} tasks, the desired count (autoscaling moves it)")
@@ -74,13 +74,16 @@ def stack_shape(
     return shape, tuple(assumptions)
 
 
-def _default_vpc_assumption(region: str | None) -> tuple[int, str]:
+def _default_vpc_assumption(region: str | None, fargate_zone_ids: tuple[str, ...] = ()) -> tuple[int, str]:
     """The AZs assumed for the default VPC's load balancer in ``region``, and the assumption in words:
-    whose count it is, and how to count the account's own."""
+    whose count it is, and how to count the account's own. Where Fargate runs in some AZs only, the load
+    balancer takes the default subnets in those (``Network``): at most as many."""
     azs, known = region_azs(region)
     whose = (
         f"{region}'s count" if known else f"the fewest a region has (no count of {region or 'an unset region'} here)"
     )
+    if fargate_zone_ids and len(fargate_zone_ids) < azs:
+        azs, whose = len(fargate_zone_ids), f"those of Fargate's AZs in {region}"
     count = COUNT_DEFAULT_SUBNETS.replace("<region>", region or "<region>")
     return azs, (
         f"the default VPC's load balancer in {azs} AZs, {whose}, one public IPv4 address each (it takes every "

@@ -76,10 +76,14 @@ class Network(pulumi.ComponentResource):
             self.public_subnet_ids = subnets.ids
             self.task_subnet_ids = subnets.ids
             if zone_ids := args.fargate_zone_ids:
-                # The load balancer keeps every default subnet; the tasks keep to the AZs Fargate runs in.
+                # The tasks keep to the AZs Fargate runs in, and so does the load balancer: ELB refuses the
+                # legacy AZs older accounts have a default subnet in (CreateLoadBalancer's "cannot be associated
+                # with a load balancer" for apne1-az3 and usw1-az2: aws/copilot-cli#1298,
+                # widdix/mastodon-on-aws#13), and targets need their AZ enabled on it anyway.
                 self.task_subnet_ids = aws.ec2.get_subnets_output(
                     filters=vpc.id.apply(lambda vpc_id: _default_subnet_filters(vpc_id, zone_ids)), opts=invoke
                 ).ids
+                self.public_subnet_ids = self.task_subnet_ids
         elif args.mode == "new":
             # awsx takes either the names or a count; a count keeps a live stack's inputs as they were.
             zones = self.zone_names(args, pulumi.InvokeOptions(parent=self))

@@ -14,6 +14,7 @@ from components.mock_answers import DEFAULT_SUBNETS, ZONES, zone_id, zone_name
 from components.network.fargate_zones import FARGATE_ZONE_IDS, fargate_zone_ids, new_vpc_zone_names
 from components.network.network import Network, NetworkSpec
 from settings import load_settings
+from tests.models import elb_zones
 from tools.offline import RecordingMocks, run_mocked, run_program
 
 AZS = "aws:index/getAvailabilityZones:getAvailabilityZones"
@@ -48,10 +49,23 @@ def test_the_table_is_the_guide_s_three_restricted_regions_by_az_id() -> None:
 @pytest.mark.parametrize("region", sorted(FARGATE_ZONE_IDS))
 def test_the_default_vpc_s_tasks_run_only_in_the_azs_fargate_runs_in(region: str) -> None:
     seen = subnets_of(region)
-    assert seen["public"] == list(DEFAULT_SUBNETS)
     assert seen["tasks"]
     assert {zone_of(region, s) for s in seen["tasks"]} <= set(FARGATE_ZONE_IDS[region])
     assert [s for s in DEFAULT_SUBNETS if zone_of(region, s) in FARGATE_ZONE_IDS[region]] == seen["tasks"]
+
+
+@pytest.mark.parametrize("region", sorted(FARGATE_ZONE_IDS))
+def test_the_default_vpc_s_load_balancer_gets_subnets_elb_takes_and_its_targets_azs(region: str) -> None:
+    seen = subnets_of(region)
+    zones = [zone_of(region, s) for s in seen["public"]]
+    assert elb_zones.refuses(zones) == ""
+    assert {zone_of(region, s) for s in seen["tasks"]} <= set(zones)
+
+
+def test_the_elb_model_refuses_the_legacy_azs_and_a_single_az() -> None:
+    every_default_subnet = [zone_of("us-west-1", s) for s in DEFAULT_SUBNETS]
+    assert "usw1-az2" in elb_zones.refuses(every_default_subnet)
+    assert "at least 2" in elb_zones.refuses(["apne1-az1"])
 
 
 def test_elsewhere_the_default_vpc_s_tasks_use_every_default_subnet_with_the_same_lookup_as_before() -> None:

@@ -7,7 +7,9 @@ import pytest
 
 from components.cost import INCLUDED, NOT_INCLUDED, estimate
 from components.errors import ConfigError
+from components.network.fargate_zones import FARGATE_ZONE_IDS
 from components.network.network_spec import NetworkSpec
+from components.network.region_zones import region_azs
 from components.service.capacity_strategy import build_strategy
 from components.service.service_spec import ServiceSpec
 from components.stack_cost import StackShape, stack_cost
@@ -121,6 +123,14 @@ def test_a_region_without_a_count_here_is_assumed_at_the_three_azs_aws_gives_eve
     line, (assumed,) = ipv4_line(NetworkSpec(), region=region)
     assert (line.quantity, line.note) == (4, "3 load balancer AZs, assumed; 1 task")
     assert "the fewest a region has" in assumed and f"--region {region or '<region>'}" in assumed
+
+
+@pytest.mark.parametrize("region", sorted(FARGATE_ZONE_IDS))
+def test_where_fargate_runs_in_some_azs_the_load_balancer_is_assumed_in_those_only(region: str) -> None:
+    line, (assumed,) = ipv4_line(NetworkSpec(region=region), region=region)
+    fargate, counted = len(FARGATE_ZONE_IDS[region]), region_azs(region)[0]
+    assert line.quantity == min(fargate, counted) + 1
+    assert (f"in {fargate} AZs, those of Fargate's AZs in {region}" in assumed) == (fargate < counted)
 
 
 def test_the_default_vpcs_count_given_is_used_and_not_called_an_assumption() -> None:
