@@ -33,6 +33,7 @@ from typing import Any
 from .. import validation as check
 from ..errors import ConfigError, collect
 from ..iam_policies import ecr_repository_arn
+from .kept_environment import check_values_kept
 
 CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 MIN_CONTAINER_MEMORY = 6
@@ -91,7 +92,7 @@ class Sidecar:
     health_check: tuple[str, ...] = ()
     """Its health check command, ``("CMD", ...)`` or ``("CMD-SHELL", ...)``; empty for none. Default none."""
     environment: Mapping[str, str] = field(default_factory=dict)
-    """Its environment variables. Default none."""
+    """Its environment variables, each value non-empty (ECS drops an empty one, ``kept_environment``). Default none."""
     user: str = RUN_AS
     """Who it runs as: ``uid:gid``, both positive (never root nor root's group). Default the app's ``1000:1000``."""
     readonly_root: bool = True
@@ -110,6 +111,7 @@ class Sidecar:
             lambda: check.ports("Sidecar.port_mappings", self.port_mappings, unprivileged=True),
             self._check_dependencies,
             self._check_health_check,
+            lambda: check_values_kept("Sidecar.environment", self.environment),
             self._check_user,
             self._check_readonly_root,
             lambda: check.int_in_range("Sidecar.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
