@@ -56,6 +56,13 @@ USER_ALLOWED = (
 #: The node image's unprivileged user (uid:gid): the app runs as it (enforced even if an image forgets
 #: USER), and so does a sidecar unless told otherwise.
 RUN_AS = "1000:1000"
+#: botocore ecs ``HealthCheck.command``: "must start with CMD to run the command arguments directly, or
+#: CMD-SHELL to run the command with the container's default shell"; Docker's ``HealthConfig.Test``:
+#: ``{"CMD", args...}``, ``{"CMD-SHELL", command}`` (moby api/types/container/config.go).
+HEALTH_CHECK_ALLOWED = (
+    'none, ("CMD", program, args...) or ("CMD-SHELL", "one shell command"): a command to run, '
+    "a shell command as one string"
+)
 #: ECS's own default stop timeout on Fargate (botocore ``ContainerDefinition.stopTimeout``), said out
 #: loud: the policy pack wants every container's stated.
 DEFAULT_STOP_TIMEOUT = 30
@@ -90,7 +97,8 @@ class Sidecar:
     """TCP ports it listens on (awsvpc: container and host port alike), 1024-65535 (it runs as a user
     other than root, which cannot bind a lower port). Default none."""
     health_check: tuple[str, ...] = ()
-    """Its health check command, ``("CMD", ...)`` or ``("CMD-SHELL", ...)``; empty for none. Default none."""
+    """Its health check command, ``("CMD", program, args...)`` or ``("CMD-SHELL", "one shell command")``; empty
+    for none. Default none."""
     environment: Mapping[str, str] = field(default_factory=dict)
     """Its environment variables, each value non-empty (ECS drops an empty one, ``kept_environment``). Default none."""
     user: str = RUN_AS
@@ -132,8 +140,12 @@ class Sidecar:
                 raise ConfigError("Sidecar.depends_on", container, "another container than itself")
 
     def _check_health_check(self) -> None:
-        if self.health_check and self.health_check[0] not in ("CMD", "CMD-SHELL"):
-            raise ConfigError("Sidecar.health_check", list(self.health_check), "a command starting CMD or CMD-SHELL")
+        # The daemon runs test[1:], after the shell for CMD-SHELL (moby daemon/health.go, cmdProbe.run): a bare
+        # CMD execs nothing and a bare CMD-SHELL is "sh -c" with no script, unhealthy every time; a CMD-SHELL
+        # script is one string, any after it only sh's $0, $1... (POSIX sh -c).
+        test = self.health_check
+        if test and not ((test[0] == "CMD" and len(test) > 1) or (test[0] == "CMD-SHELL" and len(test) == 2)):
+            raise ConfigError("Sidecar.health_check", list(test), HEALTH_CHECK_ALLOWED)
 
     def _check_user(self) -> None:
         ids = _USER.fullmatch(self.user) if isinstance(self.user, str) else None
