@@ -104,7 +104,8 @@ class Sidecar:
     user: str = RUN_AS
     """Who it runs as: ``uid:gid``, both positive (never root nor root's group). Default the app's ``1000:1000``."""
     readonly_root: bool = True
-    """Whether its root file system is read-only (it writes to a volume, or nowhere). Default True."""
+    """Whether its root file system is read-only (it writes to a volume, or nowhere); ECS Exec's agent cannot
+    run on a read-only root, so Exec reaches the app only unless this is False. Default True."""
     stop_timeout_seconds: int = DEFAULT_STOP_TIMEOUT
     """Seconds from SIGTERM to SIGKILL, 2-120 on Fargate; SIGTERM comes with the app's unless the app waits
     for it at start (then after the app has stopped). Default 30, ECS's own default."""
