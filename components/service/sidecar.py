@@ -144,9 +144,11 @@ class Sidecar:
         # The daemon runs test[1:], after the shell for CMD-SHELL (moby daemon/health.go, cmdProbe.run): a bare
         # CMD execs nothing and a bare CMD-SHELL is "sh -c" with no script, unhealthy every time; a CMD-SHELL
         # script is one string, any after it only sh's $0, $1... (POSIX sh -c).
-        test = self.health_check
-        if test and not ((test[0] == "CMD" and len(test) > 1) or (test[0] == "CMD-SHELL" and len(test) == 2)):
-            raise ConfigError("Sidecar.health_check", list(test), HEALTH_CHECK_ALLOWED)
+        if not self.health_check:
+            return
+        kind, *command = self.health_check
+        if not ((kind == "CMD" and command) or (kind == "CMD-SHELL" and len(command) == 1)):
+            raise ConfigError("Sidecar.health_check", list(self.health_check), HEALTH_CHECK_ALLOWED)
 
     def _check_user(self) -> None:
         ids = _USER.fullmatch(self.user) if isinstance(self.user, str) else None
