@@ -73,7 +73,8 @@ def container_definition(
         "image": image,
         "essential": True,
         "user": RUN_AS,
-        # ECS Exec's agent writes into the container, so a read-only root only without it.
+        # ECS Exec's agent writes into the container, so a read-only root only without it; Exec reaches the app
+        # only, sidecars keep theirs (docs/decisions.md, ECS Exec).
         "readonlyRootFilesystem": not spec.enable_execute_command,
         **({"portMappings": [_port_mapping(spec.container_port)]} if served else {}),
         "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],

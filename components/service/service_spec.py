@@ -101,7 +101,8 @@ class ServiceSpec:
     enable_execute_command: bool = False
     """ECS Exec; adds the ssmmessages permissions to the task role. Default False."""
     environment: Mapping[str, str] = field(default_factory=dict)
-    """User environment variables; the tuning is added to them. Default empty."""
+    """User environment variables, each value non-empty (ECS drops an empty one, ``kept_environment``); the
+    tuning is added to them. Default empty."""
     tuning: Tuning = field(default_factory=Tuning)
     """Node/glibc tuning knobs. Default: ``Tuning()``."""
     sidecars: tuple[Sidecar, ...] = ()

@@ -15,6 +15,7 @@ from .app_contract import reject_owned, shutdown_budget_seconds, worker_budget_s
 from .autoscaling_rules import check_desired
 from .deployment_strategy import check_rolling_percents
 from .env_tuning import check_untuned
+from .kept_environment import check_values_kept
 from .rolling_batches import check_progress, reachable_counts
 from .secrets import check_names
 
@@ -72,12 +73,16 @@ def check_request_scaling(spec: ServiceSpec) -> None:
 
 
 def check_environment(spec: ServiceSpec) -> None:
-    """The user's environment leaves alone what the app contract and the tuning set (each clash named), and
-    with it the app container (the task's memory less its sidecars') holds its heap and what Node needs
-    beside it (``env_tuning.check_untuned``)."""
+    """The user's environment leaves alone what the app contract and the tuning set (each clash named), holds
+    no value ECS would drop (``kept_environment``), and with it the app container (the task's memory less its
+    sidecars') holds its heap and what Node needs beside it (``env_tuning.check_untuned``)."""
     sidecar_memory = tuple(sidecar.memory for sidecar in spec.sidecars)
     collect(
         lambda: reject_owned(spec.environment),
+        # Not NODE_OPTIONS: the task sends it with the heap ceiling appended (tuned_environment), never empty.
+        lambda: check_values_kept(
+            "ServiceSpec.environment", {k: v for k, v in spec.environment.items() if k != "NODE_OPTIONS"}
+        ),
         lambda: check_untuned(
             spec.environment,
             app_memory_mib=spec.app_memory_mib,

@@ -33,6 +33,7 @@ from typing import Any
 from .. import validation as check
 from ..errors import ConfigError, collect
 from ..iam_policies import ecr_repository_arn
+from .kept_environment import check_values_kept
 
 CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 MIN_CONTAINER_MEMORY = 6
@@ -55,6 +56,13 @@ USER_ALLOWED = (
 #: The node image's unprivileged user (uid:gid): the app runs as it (enforced even if an image forgets
 #: USER), and so does a sidecar unless told otherwise.
 RUN_AS = "1000:1000"
+#: botocore ecs ``HealthCheck.command``: "must start with CMD to run the command arguments directly, or
+#: CMD-SHELL to run the command with the container's default shell"; Docker's ``HealthConfig.Test``:
+#: ``{"CMD", args...}``, ``{"CMD-SHELL", command}`` (moby api/types/container/config.go).
+HEALTH_CHECK_ALLOWED = (
+    'none, ("CMD", program, args...) or ("CMD-SHELL", "one shell command"): a command to run, '
+    "a shell command as one string"
+)
 #: ECS's own default stop timeout on Fargate (botocore ``ContainerDefinition.stopTimeout``), said out
 #: loud: the policy pack wants every container's stated.
 DEFAULT_STOP_TIMEOUT = 30
@@ -89,13 +97,15 @@ class Sidecar:
     """TCP ports it listens on (awsvpc: container and host port alike), 1024-65535 (it runs as a user
     other than root, which cannot bind a lower port). Default none."""
     health_check: tuple[str, ...] = ()
-    """Its health check command, ``("CMD", ...)`` or ``("CMD-SHELL", ...)``; empty for none. Default none."""
+    """Its health check command, ``("CMD", program, args...)`` or ``("CMD-SHELL", "one shell command")``; empty
+    for none. Default none."""
     environment: Mapping[str, str] = field(default_factory=dict)
-    """Its environment variables. Default none."""
+    """Its environment variables, each value non-empty (ECS drops an empty one, ``kept_environment``). Default none."""
     user: str = RUN_AS
     """Who it runs as: ``uid:gid``, both positive (never root nor root's group). Default the app's ``1000:1000``."""
     readonly_root: bool = True
-    """Whether its root file system is read-only (it writes to a volume, or nowhere). Default True."""
+    """Whether its root file system is read-only (it writes to a volume, or nowhere); ECS Exec's agent cannot
+    run on a read-only root, so Exec reaches the app only unless this is False. Default True."""
     stop_timeout_seconds: int = DEFAULT_STOP_TIMEOUT
     """Seconds from SIGTERM to SIGKILL, 2-120 on Fargate; SIGTERM comes with the app's unless the app waits
     for it at start (then after the app has stopped). Default 30, ECS's own default."""
@@ -110,6 +120,7 @@ class Sidecar:
             lambda: check.ports("Sidecar.port_mappings", self.port_mappings, unprivileged=True),
             self._check_dependencies,
             self._check_health_check,
+            lambda: check_values_kept("Sidecar.environment", self.environment),
             self._check_user,
             self._check_readonly_root,
             lambda: check.int_in_range("Sidecar.stop_timeout_seconds", self.stop_timeout_seconds, 2, 120),
@@ -130,8 +141,14 @@ class Sidecar:
                 raise ConfigError("Sidecar.depends_on", container, "another container than itself")
 
     def _check_health_check(self) -> None:
-        if self.health_check and self.health_check[0] not in ("CMD", "CMD-SHELL"):
-            raise ConfigError("Sidecar.health_check", list(self.health_check), "a command starting CMD or CMD-SHELL")
+        # The daemon runs test[1:], after the shell for CMD-SHELL (moby daemon/health.go, cmdProbe.run): a bare
+        # CMD execs nothing and a bare CMD-SHELL is "sh -c" with no script, unhealthy every time; a CMD-SHELL
+        # script is one string, any after it only sh's $0, $1... (POSIX sh -c).
+        if not self.health_check:
+            return
+        kind, *command = self.health_check
+        if not ((kind == "CMD" and command) or (kind == "CMD-SHELL" and len(command) == 1)):
+            raise ConfigError("Sidecar.health_check", list(self.health_check), HEALTH_CHECK_ALLOWED)
 
     def _check_user(self) -> None:
         ids = _USER.fullmatch(self.user) if isinstance(self.user, str) else None

@@ -58,9 +58,10 @@ def registered_bytes(program: str, overrides: dict[str, str]) -> int:
 
 
 def environment(program: str, characters: int, text: str = "x") -> dict[str, str]:
-    """``program``'s environment and one variable of ``characters`` times ``text``."""
+    """``program``'s environment and one variable of an ``x`` (ECS drops an empty value) and ``characters``
+    times ``text``."""
     _, config, _ = CONFIGS[program]
-    return {"environment": json.dumps([*json.loads(config.get("environment", "[]")), f"BIG={text * characters}"])}
+    return {"environment": json.dumps([*json.loads(config.get("environment", "[]")), f"BIG=x{text * characters}"])}
 
 
 @pytest.mark.parametrize("program", ["dev", "prod", "maximal"])
