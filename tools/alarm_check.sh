@@ -3,7 +3,7 @@
 # `pulumi up`: tools/deploy.sh's and the deploy workflow's (.github/workflows/pulumi-up.yml). Only warns:
 # the update is done, so it exits 0 whatever it finds. Run alone: tools/alarm_check.sh STACK
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 stack=${1:?usage: tools/alarm_check.sh STACK}
 topic=$(pulumi stack output --stack "$stack" alarm_topic_arn 2>/dev/null) || topic=
 [ -n "$topic" ] || exit 0

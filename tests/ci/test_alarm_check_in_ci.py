@@ -18,4 +18,3 @@ def test_the_deploy_workflow_runs_the_alarm_check_on_the_stack_it_updated_right_
     # GitHub sets GITHUB_ACTIONS to true in every step (GitHub Docs, "Variables reference", Default environment
     # variables), which masks the addresses (tests/program/test_alarm_check.py): nothing here may unset it.
     assert "GITHUB_ACTIONS" not in {**up.get("env", {}), **check["env"]}
-

@@ -134,7 +134,7 @@ def test_in_a_github_actions_log_every_address_is_masked_first_and_each_is_named
     assert set(ADDRESSES) <= set(masks) and lines[: len(masks)] == [f"::add-mask::{m}" for m in masks]
     warnings = [line for line in lines if line.startswith("::warning::")]
     assert [line.split()[1] for line in warnings] == ["alarmEmails[1]", "alarmEmails[2]"]
-    assert not any(address in line for address in ADDRESSES for line in lines[len(masks) :] + [result.stderr])
+    assert not any(address in line for address in ADDRESSES for line in [*lines[len(masks) :], result.stderr])
 
 
 def test_in_github_actions_a_pending_address_not_read_from_the_config_is_masked_too(project: Path) -> None:

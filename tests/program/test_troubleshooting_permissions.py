@@ -3,6 +3,7 @@
 
 import re
 from pathlib import Path
+from typing import Any
 
 from botocore import xform_name
 from botocore.session import get_session
@@ -28,15 +29,16 @@ def troubleshooting_entries() -> list[str]:
 def iam_action(service: str, command: str) -> str:
     """``aws SERVICE COMMAND``'s IAM action: the CLI names an operation by botocore's ``xform_name`` with
     dashes, and an action is the service's signing name and the operation (Service Authorization Reference)."""
-    model = get_session().get_service_model(service)
+    # botocore is untyped, and its cached properties confuse the type checker.
+    model: Any = get_session().get_service_model(service)
     (operation,) = [name for name in model.operation_names if xform_name(name, "-") == command]
     return f"{model.signing_name}:{operation}"
 
 
 def allowed_by_some_document(action: str) -> bool:
-    return any(iam.action_matches(pattern, action)
-               for name in PEOPLES for statement in document(name)["Statement"] if statement["Effect"] == "Allow"
-               for pattern in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]))  # fmt: skip
+    patterns = [pattern for name in PEOPLES for statement in document(name)["Statement"]
+                if statement["Effect"] == "Allow" for pattern in statement["Action"]]  # fmt: skip
+    return any(iam.action_matches(pattern, action) for pattern in patterns)
 
 
 def names_credentials(entry: str) -> bool:
