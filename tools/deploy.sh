@@ -64,15 +64,5 @@ pulumi stack select --create "$stack"
 pulumi up --stack "$stack" "$@"
 # An alarm address whose subscription was never confirmed (SNS deletes it after 48 hours) or was
 # unsubscribed by an alarm e-mail's link gets nothing, and a plain `pulumi up` does not notice: each is
-# named, with the way out (tools/alarm_subscriptions.py; README, Troubleshooting). Only a warning: the
-# update is done.
-topic=$(pulumi stack output --stack "$stack" alarm_topic_arn 2>/dev/null) || topic=
-if [ -n "$topic" ]; then
-  if subscriptions=$(aws sns list-subscriptions-by-topic --topic-arn "$topic" --region "$(cut -d: -f4 <<<"$topic")" --output json); then
-    ALARM_EMAILS=$(pulumi config get --stack "$stack" alarmEmails 2>/dev/null || echo '[]') \
-      ALARM_SUBSCRIPTIONS=$subscriptions .venv/bin/python tools/alarm_subscriptions.py "$stack" "$topic" || true
-  else
-    echo "deploy: could not list the subscriptions of $topic (the deployer needs sns:ListSubscriptionsByTopic," \
-      "docs/iam.md): check that each alarm address has confirmed its own" >&2
-  fi
-fi
+# named, with the way out (README, Troubleshooting). Only a warning: the update is done.
+tools/alarm_check.sh "$stack"

@@ -681,8 +681,9 @@ WIDENED = {
 
 
 def test_the_deployer_may_list_its_own_alarm_topics_subscriptions_which_deploy_sh_checks_and_no_other_stacks() -> None:
-    """``tools/deploy.sh`` after the update: ListSubscriptionsByTopic takes the ``topic`` resource type
-    (Service Authorization Reference, Amazon SNS; parliament's iam_definition.json: ``topic*``)."""
+    """``tools/alarm_check.sh`` after the update (``tools/deploy.sh``'s and the deploy workflow's):
+    ListSubscriptionsByTopic takes the ``topic`` resource type (Service Authorization Reference, Amazon SNS;
+    parliament's iam_definition.json: ``topic*``)."""
     _, prod = deployer_for("prod", "prod")
     own = run_config("prod").outputs["alarm_topic_arn"]
     listing = Request("sns:ListSubscriptionsByTopic", own, {"aws:PrincipalArn": DEPLOYER_ROLE})

@@ -1,0 +1,67 @@
+"""The README's Troubleshooting commands run under the IAM documents the README has people use
+(README, "AWS permissions": the deployer's and the operator's), or their entry names the credentials."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+from botocore import xform_name
+from botocore.session import get_session
+
+from tests.models import iam
+from tests.models.iam import Request
+from tools.deployer_policy import DEPLOYER, document, fill
+from tools.offline import ACCOUNT, REGION
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The documents the README gives people to work with; the boundary caps the stack's own roles only.
+PEOPLES = (*DEPLOYER, "operator")
+VALUES = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "prod"}
+
+
+def troubleshooting_entries() -> list[str]:
+    """Each bullet of the README's Troubleshooting, its lines joined."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("\n## Troubleshooting\n", 1)[1].split("\n## ", 1)[0]
+    return [" ".join(entry.split()) for entry in re.split(r"\n- ", section) if entry.strip()]
+
+
+def iam_action(service: str, command: str) -> str:
+    """``aws SERVICE COMMAND``'s IAM action: the CLI names an operation by botocore's ``xform_name`` with
+    dashes, and an action is the service's signing name and the operation (Service Authorization Reference)."""
+    # botocore is untyped, and its cached properties confuse the type checker.
+    model: Any = get_session().get_service_model(service)
+    (operation,) = [name for name in model.operation_names if xform_name(name, "-") == command]
+    return f"{model.signing_name}:{operation}"
+
+
+def allowed_by_some_document(action: str) -> bool:
+    patterns = [pattern for name in PEOPLES for statement in document(name)["Statement"]
+                if statement["Effect"] == "Allow" for pattern in statement["Action"]]  # fmt: skip
+    return any(iam.action_matches(pattern, action) for pattern in patterns)
+
+
+def names_credentials(entry: str) -> bool:
+    """Whether the entry says which credentials its commands take instead ("with administrator credentials")."""
+    return re.search(r"\bwith (?:[\w-]+ ){1,2}credentials\b", entry) is not None
+
+
+def test_each_troubleshooting_command_is_allowed_by_a_document_people_use_or_its_entry_names_the_credentials() -> None:
+    commands = [(entry, *found) for entry in troubleshooting_entries()
+                for found in re.findall(r"`aws ([a-z0-9-]+) ([a-z0-9-]+)", entry)]  # fmt: skip
+    assert commands, "the Troubleshooting section has no aws command left: this test checks nothing"
+    for entry, service, command in commands:
+        action = iam_action(service, command)
+        assert allowed_by_some_document(action) or names_credentials(entry), f"aws {service} {command}: {action}"
+
+
+def test_the_operator_may_confirm_an_alarm_subscription_of_its_own_stacks_topic_only() -> None:
+    """``aws sns confirm-subscription --authenticate-on-unsubscribe true`` is signed (botocore sns
+    ``ConfirmSubscription``: "requires an AWS signature only when the AuthenticateOnUnsubscribe flag is set")
+    and takes the ``topic`` resource type (Service Authorization Reference, Amazon SNS: ``topic*``)."""
+    operator = fill(document("operator"), VALUES)
+    own = f"arn:aws:sns:{REGION}:{ACCOUNT}:prod-app-alarms-topic-1a2b3c4"
+    assert iam.verdict([operator], Request("sns:ConfirmSubscription", own)) == "Allow"
+    for other in (own.replace(":prod-", ":dev-"), f"arn:aws:sns:{REGION}:{ACCOUNT}:billing-alerts"):
+        assert iam.verdict([operator], Request("sns:ConfirmSubscription", other)) != "Allow", other
+    assert iam.verdict([operator], Request("sns:Unsubscribe", own)) != "Allow"
