@@ -6,7 +6,7 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime.mocks import MockMonitor
 
-from components.cost import cost_warnings, estimate, split_warnings
+from components.cost import cost_warnings, estimate
 from components.deployment_cost import deployment_peak
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route_args import Route
@@ -194,15 +194,9 @@ shape, assumptions = stack_shape(
 )
 # The package's messages name its fields and arguments; this program's users know its keys.
 assumptions = tuple(in_words(assumed, FIELD_KEYS) for assumed in assumptions)
-split = split_warnings(
-    cpu=settings.service.cpu,
-    memory_mib=settings.service.memory,
-    desired_count=settings.service.desired_count,
-    strategy=settings.service.strategy,
-    rates=settings.cost_rates,
-)
 warnings = tuple(
-    in_words(warning, FIELD_KEYS) for warning in (*cost_warnings(region=region, rates=settings.cost_rates), *split)
+    in_words(warning, FIELD_KEYS)
+    for warning in (*cost_warnings(region=region, rates=settings.cost_rates), *cost.split_warnings)
 )
 pulumi.export(
     "cost_estimate",

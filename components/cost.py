@@ -8,7 +8,7 @@ policy creates; priced per metric an alarm reads, as CloudWatch bills a metric-m
 custom metrics, Container Insights' metrics, the task counter's runs and the secret values' KMS key.
 ``INCLUDED`` and ``NOT_INCLUDED`` say so in the words every figure is quoted with (a test holds every
 registered resource to a line or to NOT_INCLUDED: tests/program/test_cost_coverage.py);
-``cost_warnings`` and ``split_warnings`` say where a figure is less sure than it looks (another
+``cost_warnings`` and ``CostEstimate.split_warnings`` say where a figure is less sure than it looks (another
 region's rates, a weighted part of a task).
 """
 
@@ -116,6 +116,8 @@ class CostEstimate:
     """Graviton on-demand -> Graviton as placed: what Spot saves on top."""
     tasks_on_demand: Decimal
     tasks_spot: Decimal
+    split_warnings: tuple[str, ...] = ()
+    """Where the weights give FARGATE_SPOT a fraction of a task: both whole splits ECS may run, priced."""
 
     def as_output(self) -> dict[str, object]:
         """A JSON-friendly dict for ``pulumi.export``."""
@@ -159,6 +161,7 @@ def estimate(
         spot_saving_percent=_percent_less(arm_on_demand, arm),
         tasks_on_demand=on_demand,
         tasks_spot=spot,
+        split_warnings=_split_warnings(split, desired_count, strategy, cpu, memory_mib, rates, hours),
     )
 
 
@@ -168,21 +171,22 @@ def _placed(split: Mapping[str, Decimal], cpu: int, memory_mib: int, rates: Mapp
     return on_demand + split.get(FARGATE_SPOT, Decimal(0)) * rate(rates, "arm", "Spot").task_hour(cpu, memory_mib)
 
 
-def split_warnings(
-    *,
-    cpu: int,
-    memory_mib: int,
+def _split_warnings(
+    split: Mapping[str, Decimal],
     desired_count: int,
     strategy: tuple[StrategyItem, ...],
-    rates: Mapping[str, Decimal] = DEFAULT_RATES,
-    hours: int = HOURS_PER_MONTH,
+    cpu: int,
+    memory_mib: int,
+    rates: Mapping[str, Decimal],
+    hours: int,
 ) -> tuple[str, ...]:
-    """Where the weights give FARGATE_SPOT a fraction of a task: the compute priced at that proportion
-    lies between the two whole splits a steady service runs (``whole_splits``), each said with its month."""
+    """Where the weights give FARGATE_SPOT a fraction of a task (``split``): the compute priced at that
+    proportion lies between the two whole splits a steady service runs (``whole_splits``), each said with
+    its month."""
     splits = whole_splits(desired_count, strategy)
     if not splits:
         return ()
-    spot = split_tasks(desired_count, strategy)[FARGATE_SPOT].quantize(Decimal("0.01")).normalize()
+    spot = split[FARGATE_SPOT].quantize(Decimal("0.01")).normalize()
     fewer, more = ((_placed(split, cpu, memory_mib, rates) * hours).quantize(CENT, ROUND_HALF_UP) for split in splits)
     return (
         f"the weights give FARGATE_SPOT {spot} of the {desired_count} tasks, priced so; ECS places whole tasks and "

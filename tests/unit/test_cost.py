@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.cost import DEFAULT_RATES, cost_warnings, estimate, split_warnings
+from components.cost import DEFAULT_RATES, cost_warnings, estimate
 from components.errors import ConfigError
 from components.service.capacity_strategy import build_strategy
 from settings import parse_rate_overrides
@@ -121,7 +121,7 @@ def test_no_rate_warning_in_the_tables_region_or_with_every_rate_overridden() ->
 
 def test_a_split_by_weight_into_part_of_a_task_is_warned_with_both_whole_splits_priced() -> None:
     halves = build_strategy(fargate_base=0, fargate_weight=1, spot_base=0, spot_weight=1, use_spot=True)
-    (warning,) = split_warnings(cpu=1024, memory_mib=2048, desired_count=3, strategy=halves)
+    (warning,) = estimate(cpu=1024, memory_mib=2048, desired_count=3, strategy=halves).split_warnings
     # 2 Spot + 1 on-demand: 2 * 9.18048 + 28.835 = 47.196; 1 Spot + 2 on-demand: 9.18048 + 2 * 28.835 = 66.85
     assert "the weights give FARGATE_SPOT 1.5 of the 3 tasks, priced so" in warning
     assert "the compute is $47.20 a month with 2 on FARGATE_SPOT, $66.85 with 1" in warning
@@ -129,5 +129,5 @@ def test_a_split_by_weight_into_part_of_a_task_is_warned_with_both_whole_splits_
 
 
 def test_a_split_into_whole_tasks_is_not_warned() -> None:
-    assert split_warnings(cpu=1024, memory_mib=2048, desired_count=3, strategy=DEFAULT) == ()
-    assert split_warnings(cpu=1024, memory_mib=2048, desired_count=4, strategy=ALL_SPOT) == ()
+    assert estimate(cpu=1024, memory_mib=2048, desired_count=3, strategy=DEFAULT).split_warnings == ()
+    assert estimate(cpu=1024, memory_mib=2048, desired_count=4, strategy=ALL_SPOT).split_warnings == ()
