@@ -43,9 +43,10 @@ EMPTIED = (*COMPACTED, "command", "credentialSpecs", "dnsSearchDomains", "dnsSer
 
 def registered_form(definitions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The containers as ECS stores ``definitions``: an environment entry with an empty value dropped
-    (hashicorp/terraform-provider-aws#39533, pulumi/pulumi-aws#4576: "AWS seems to filter out those
-    environment variables when creating the Task Definition"; aws-actions/amazon-ecs-deploy-task-definition#216
-    reads it back without them), a health check's unset fields at ECS's defaults, empty lists returned."""
+    (hashicorp/terraform-provider-aws#39533, pulumi/pulumi-aws#4576: "AWS seems to filter out those environment
+    variables when creating the Task Definition", reported, not documented; an entry without a value is dropped
+    too, aws-actions/amazon-ecs-deploy-task-definition#224), a health check's unset fields at ECS's defaults,
+    empty lists returned."""
     stored = copy.deepcopy([dict(d) for d in definitions])
     for container in stored:
         container["environment"] = [e for e in container.get("environment", []) if e.get("value") not in ("", None)]
