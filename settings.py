@@ -37,6 +37,7 @@ from components.iam_policies import LOAD_BALANCER_GROUP_TAG, STACK_TAG, role_pat
 from components.iam_quotas import INLINE_ROLE_POLICIES
 from components.image.image_spec import ImageSpec
 from components.naming import account_unique
+from components.network.fargate_zones import fargate_zone_ids
 from components.network.network_spec import NetworkSpec
 from components.network.subnet_capacity import check_task_addresses
 from components.observability.alarm_rules import Alarms
@@ -216,7 +217,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("publicSubnetIds", "array", FROM_SPEC, "Existing public subnets for the load balancer, two or more distinct IDs in different AZs (vpc: existing; a repeated ID counts once, as the provider sends it).", ("NetworkSpec.public_subnet_ids",)),
     ConfigKey("taskSubnetIds", "array", FROM_SPEC, "Existing private subnets for tasks, at most 16 distinct IDs (ECS's limit; a repeated ID counts once); empty runs tasks in the public subnets with a public IP. They need a NAT route, or VPC endpoints for ECR (ecr.api, ecr.dkr), S3 (gateway), CloudWatch Logs and, with secrets, SSM, Secrets Manager and KMS: tasks pull, log and read secrets through them; with enableExecuteCommand also ssmmessages (ECS guide, VPC endpoints: Session Manager), and KMS with execKmsKeyArn. Interface endpoints with private DNS need the VPC's enableDnsSupport and enableDnsHostnames on (EC2 CreateVpcEndpoint, PrivateDnsEnabled). Their free addresses must hold a deployment's peak (one a task), which nothing checks before a deploy.", ("NetworkSpec.task_subnet_ids",)),
     ConfigKey("costRateOverrides", "array", (), "Cost-table overrides as name=USD, e.g. armSpotVcpuHour=0.0101.", ("estimate.rates",)),
-    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets (one per AZ; the load balancer takes each, with a billed public IPv4 address); 0 assumes the region's AZs (us-east-1's six; elsewhere three, the fewest a region has) and says so.", ("stack_shape.default_vpc_azs",)),
+    ConfigKey("costDefaultVpcAzs", "integer", 0, "For the cost estimate with vpc: default, the default VPC's default subnets the load balancer takes, each with a billed public IPv4 address (one per AZ; in us-west-1, ap-northeast-1 and cn-north-1 those in Fargate's AZs only); 0 assumes the region's AZs (us-east-1's six; elsewhere three, the fewest a region has) and says so.", ("stack_shape.default_vpc_azs",)),
 )  # fmt: skip
 
 KEYS_BY_NAME: Mapping[str, ConfigKey] = {key.name: key for key in CONFIG_KEYS}
@@ -250,11 +251,12 @@ def parse_rate_overrides(entries: tuple[str, ...]) -> dict[str, Decimal]:
     return rates
 
 
-def check_default_vpc_azs(count: int, vpc_mode: str = "default") -> int:
+def check_default_vpc_azs(count: int, vpc_mode: str = "default", region: str | None = None) -> int:
     """``costDefaultVpcAzs``: 0 (unknown), or the default subnets the load balancer takes. An ALB takes
     subnets in at least two AZs (botocore elbv2 ``CreateLoadBalancerInput.Subnets``: "[Application Load
     Balancers] You must specify subnets from at least two Availability Zones"). With a new or existing
-    VPC the estimate counts the subnets the load balancer is given: a count here would be ignored."""
+    VPC the estimate counts the subnets the load balancer is given: a count here would be ignored. Where
+    Fargate runs in some AZs only, the load balancer takes the default subnets in those (``Network``)."""
     if count != 0 and vpc_mode != "default":
         raise ConfigError(
             "costDefaultVpcAzs", count, f"0 with vpc: {vpc_mode} (the estimate counts the load balancer's own "
@@ -264,6 +266,11 @@ def check_default_vpc_azs(count: int, vpc_mode: str = "default") -> int:
         raise ConfigError(
             "costDefaultVpcAzs", count, "0 (unknown: the region's AZs are assumed and the plan says so) or the "
             "number of the default VPC's default subnets, 2 or more (an ALB spans two AZs at least)"
+        )  # fmt: skip
+    if (zones := fargate_zone_ids(region or "")) and count > len(zones):
+        raise ConfigError(
+            "costDefaultVpcAzs", count, f"at most {len(zones)} in {region}: the load balancer takes only the "
+            f"default subnets in Fargate's AZs there ({', '.join(zones)})"
         )  # fmt: skip
     return count
 
@@ -960,7 +967,7 @@ def load_settings(
         ),
         cost_rates=r.part(lambda: parse_rate_overrides(r.array("costRateOverrides")), dict),
         cost_default_vpc_azs=r.part(
-            lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs"), r.string("vpc")), lambda: 0
+            lambda: check_default_vpc_azs(r.integer("costDefaultVpcAzs"), r.string("vpc"), region), lambda: 0
         ),
         image=r.part(
             lambda: ImageSpec(

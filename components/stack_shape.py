@@ -85,9 +85,14 @@ def _default_vpc_assumption(region: str | None, fargate_zone_ids: tuple[str, ...
     if fargate_zone_ids and len(fargate_zone_ids) < azs:
         azs, whose = len(fargate_zone_ids), f"those of Fargate's AZs in {region}"
     count = COUNT_DEFAULT_SUBNETS.replace("<region>", region or "<region>")
+    if fargate_zone_ids:
+        count = count.replace(
+            "Values=true", f"Values=true Name=availability-zone-id,Values={','.join(fargate_zone_ids)}"
+        )
+    which = "every default subnet in Fargate's AZs" if fargate_zone_ids else "every default subnet"
     return azs, (
-        f"the default VPC's load balancer in {azs} AZs, {whose}, one public IPv4 address each (it takes every "
-        f"default subnet: count them with `{count}` and set stack_shape.default_vpc_azs)"
+        f"the default VPC's load balancer in {azs} AZs, {whose}, one public IPv4 address each (it takes {which}: "
+        f"count them with `{count}` and set stack_shape.default_vpc_azs)"
     )
 
 

@@ -1,12 +1,14 @@
 """The whole stack's month (``stack_cost``): each line matches a hand calculation, and the load balancer's
 addresses are counted from its subnets, the default VPC's said to be assumed unless given."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
 from components.cost import INCLUDED, NOT_INCLUDED, estimate
 from components.errors import ConfigError
+from components.mock_answers import invoke_answer
 from components.network.fargate_zones import FARGATE_ZONE_IDS
 from components.network.network_spec import NetworkSpec
 from components.network.region_zones import region_azs
@@ -15,6 +17,7 @@ from components.service.service_spec import ServiceSpec
 from components.stack_cost import StackShape, stack_cost
 from components.stack_shape import stack_shape
 from settings import check_default_vpc_azs, parse_rate_overrides
+from tests.components.test_fargate_zones import subnets_of
 
 ALL_SPOT = build_strategy(fargate_base=0, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
 DEFAULT = build_strategy(fargate_base=1, fargate_weight=0, spot_base=0, spot_weight=1, use_spot=True)
@@ -131,6 +134,23 @@ def test_where_fargate_runs_in_some_azs_the_load_balancer_is_assumed_in_those_on
     fargate, counted = len(FARGATE_ZONE_IDS[region]), region_azs(region)[0]
     assert line.quantity == min(fargate, counted) + 1
     assert (f"in {fargate} AZs, those of Fargate's AZs in {region}" in assumed) == (fargate < counted)
+
+
+@pytest.mark.parametrize("region", sorted(FARGATE_ZONE_IDS))
+def test_the_count_command_counts_what_the_load_balancer_takes_where_fargate_runs_in_some_azs(region: str) -> None:
+    _, (assumed,) = ipv4_line(NetworkSpec(region=region), region=region)
+    command = re.search(r"`(aws ec2 describe-subnets [^`]*)`", assumed)
+    assert command
+    filters = [
+        {"name": name, "values": values.split(",")}
+        for name, values in re.findall(r"Name=([\w-]+),Values=(\S+)", command[1])
+    ]
+    counted = len(invoke_answer("aws:ec2/getSubnets:getSubnets", {"filters": filters}, region, "111122223333")["ids"])
+    assert counted == len(subnets_of(region)["public"])
+    assert check_default_vpc_azs(counted, "default", region) == counted
+    with pytest.raises(ConfigError, match=f"at most {len(FARGATE_ZONE_IDS[region])} in {region}") as error:
+        check_default_vpc_azs(len(FARGATE_ZONE_IDS[region]) + 1, "default", region)
+    assert error.value.key == "costDefaultVpcAzs"
 
 
 def test_the_default_vpcs_count_given_is_used_and_not_called_an_assumption() -> None:
