@@ -855,6 +855,14 @@ _EXAMPLE_DOMAIN = re.compile(
     r"(?:^|[.@])(?:example\.(?:com|net|org)|[A-Za-z0-9_.-]*\.(?:example|invalid|test|localhost))$", re.I
 )
 
+#: How to find a domain's hosted zone: the public zones, to pick the domain's own or its nearest parent's.
+#: Not ``list-hosted-zones-by-name --dns-name DOMAIN``: it starts the listing at DOMAIN in the order of
+#: reversed labels (botocore route53 ListHostedZonesByName), so a subdomain's parent zone is not in it.
+ZONE_HINT = (
+    "the ID (after /hostedzone/) of the public zone named as the domain or its nearest parent, from "
+    "aws route53 list-hosted-zones --query 'HostedZones[?Config.PrivateZone==`false`].[Id,Name]' --output text"
+)
+
 
 def _items(value: str) -> list[str]:
     """The items of an array key's JSON value; any other value as the one item."""
@@ -888,8 +896,9 @@ def placeholders(raw: Mapping[str, str | None], secret_keys: frozenset[str] = fr
                 found.append(ConfigError(key, value, "your own domain: example.com and the .example, .invalid, "
                                          f".test and .localhost names are reserved (RFC 2606): {set_it} ..."))  # fmt: skip
             elif key == "hostedZoneId" and item.upper().endswith("EXAMPLE"):
-                found.append(ConfigError(key, value, "your domain's Route 53 hosted zone ID (aws route53 "
-                                         f"list-hosted-zones-by-name --dns-name DOMAIN): {set_it} ..."))  # fmt: skip
+                found.append(
+                    ConfigError(key, value, f"your domain's Route 53 hosted zone ID: {ZONE_HINT}: {set_it} ...")
+                )
     return found
 
 
