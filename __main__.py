@@ -8,6 +8,7 @@ from pulumi.runtime.mocks import MockMonitor
 
 from components.cost import cost_warnings, estimate
 from components.deployment_cost import deployment_peak
+from components.edge.https_domain import HttpsDomain
 from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.service_route_args import Route
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
@@ -85,7 +86,7 @@ if not deploying:
         pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names), as does a new VPC's AZ count this account
-# cannot give Fargate.
+# cannot give Fargate and a domain its hosted zone cannot hold.
 collect(
     lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
     lambda: FargateService.check_name(
@@ -98,6 +99,7 @@ collect(
     lambda: FargateService.check_spec(settings.service, stack),
     lambda: AppImage.check_name(f"{stack}-app", "stack", stack),
     lambda: Network.zone_names(settings.network),
+    lambda: HttpsDomain.check_zone(settings.load_balancer.domain),
     keys=FIELD_KEYS,
 )
 

@@ -197,7 +197,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("mallocArenaMax", "integer", FROM_SPEC, "MALLOC_ARENA_MAX, glibc malloc arenas (1-64).", ("Tuning.malloc_arena_max",)),
     ConfigKey("listenerPort", "integer", FROM_SPEC, "Load-balancer HTTP listener port; with a domain it answers a 301 to HTTPS on 443.", ("LoadBalancerSpec.listener_port",)),
     ConfigKey("domainName", "string", "", "Serve HTTPS on this domain (e.g. app.example.com; lower case, an internationalised name in its xn-- form such as app.xn--p1ai); empty keeps the stack HTTP-only.", ("Domain.name",)),
-    ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName: validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
+    ConfigKey("hostedZoneId", "string", FROM_SPEC, "Route 53 hosted zone of domainName, named as it or a parent of it (public, unless certificateArn is given): validates the certificate and gets the alias record.", ("Domain.hosted_zone_id",)),
     ConfigKey("certificateArn", "string", FROM_SPEC, "An existing ACM certificate for domainName in the stack's region; empty requests a DNS-validated one (needs hostedZoneId).", ("Domain.certificate_arn",)),
     ConfigKey("allowedCidrs", "array", FROM_SPEC, "IPv4 CIDRs allowed to reach the listener port (the load balancer is IPv4-only); nothing else is open. Each takes an inbound rule per open port (two with a domain) on the load balancer's security group, which holds securityGroupRulesQuota; a change adds the new CIDRs' rules before it removes the old ones, so old and new together must fit it (else change a few at a time).", ("LoadBalancerSpec.allowed_cidrs",)),
     ConfigKey("securityGroupRulesQuota", "integer", FROM_SPEC, "Rules per security group and direction the account allows (60-1000): the Amazon VPC quota 'Inbound or outbound rules per security group', default 60, adjustable. allowedCidrs times open ports and taskEgressPorts are held to it; set it only after raising the quota in Service Quotas.", ("SecurityGroupQuota.rules",)),
@@ -855,6 +855,14 @@ _EXAMPLE_DOMAIN = re.compile(
     r"(?:^|[.@])(?:example\.(?:com|net|org)|[A-Za-z0-9_.-]*\.(?:example|invalid|test|localhost))$", re.I
 )
 
+#: How to find a domain's hosted zone: the public zones, to pick the domain's own or its nearest parent's.
+#: Not ``list-hosted-zones-by-name --dns-name DOMAIN``: it starts the listing at DOMAIN in the order of
+#: reversed labels (botocore route53 ListHostedZonesByName), so a subdomain's parent zone is not in it.
+ZONE_HINT = (
+    "the ID (after /hostedzone/) of the public zone named as the domain or its nearest parent, from "
+    "aws route53 list-hosted-zones --query 'HostedZones[?Config.PrivateZone==`false`].[Id,Name]' --output text"
+)
+
 
 def _items(value: str) -> list[str]:
     """The items of an array key's JSON value; any other value as the one item."""
@@ -888,8 +896,9 @@ def placeholders(raw: Mapping[str, str | None], secret_keys: frozenset[str] = fr
                 found.append(ConfigError(key, value, "your own domain: example.com and the .example, .invalid, "
                                          f".test and .localhost names are reserved (RFC 2606): {set_it} ..."))  # fmt: skip
             elif key == "hostedZoneId" and item.upper().endswith("EXAMPLE"):
-                found.append(ConfigError(key, value, "your domain's Route 53 hosted zone ID (aws route53 "
-                                         f"list-hosted-zones-by-name --dns-name DOMAIN): {set_it} ..."))  # fmt: skip
+                found.append(
+                    ConfigError(key, value, f"your domain's Route 53 hosted zone ID: {ZONE_HINT}: {set_it} ...")
+                )
     return found
 
 

@@ -185,9 +185,30 @@ def resource_outputs(
     return out
 
 
-def invoke_answer(token: str, args: dict[str, Any], region: str, account: str) -> dict[str, Any]:
-    """What AWS would answer the invoke ``token`` in ``region`` and ``account``."""
+#: A hosted zone as the mocks answer it: its name and whether it is private.
+HostedZone = tuple[str, bool]
+#: The zone the mocks answer for an ID they were not given: public, and named as the DNS root, which every
+#: domain is under; a test of a zone's name or privacy gives its zone (``RecordingMocks(hosted_zones=...)``).
+ANY_DOMAINS_ZONE: HostedZone = (".", False)
+
+
+def _hosted_zone(args: dict[str, Any], partition: str, zones: Mapping[str, HostedZone]) -> dict[str, Any]:
+    """The zone data source by ID (route53/zone_data_source.go, dataSourceZoneRead): its name without the
+    final dot (``normalizeDomainName``, which keeps the root's ".") and whether it is private."""
+    zone_id = args["zoneId"]
+    name, private = zones.get(zone_id, ANY_DOMAINS_ZONE)
+    return {"id": zone_id, "zoneId": zone_id, "arn": f"arn:{partition}:route53:::hostedzone/{zone_id}",
+            "name": name if name == "." else name.rstrip("."), "privateZone": private}  # fmt: skip
+
+
+def invoke_answer(
+    token: str, args: dict[str, Any], region: str, account: str, zones: Mapping[str, HostedZone] | None = None
+) -> dict[str, Any]:
+    """What AWS would answer the invoke ``token`` in ``region`` and ``account``, with ``zones`` the account's
+    hosted zones by ID (``ANY_DOMAINS_ZONE`` for any other)."""
     partition = partition_of(region) or "aws"
+    if token == "aws:route53/getZone:getZone":
+        return _hosted_zone(args, partition, zones or {})
     if token == "aws:ecr/getAuthorizationToken:getAuthorizationToken":
         return {
             "userName": "AWS",

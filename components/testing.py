@@ -96,6 +96,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         region: str | None = None,
         account: str | None = None,
         arns: Mapping[str, ArnForm] | None = None,
+        hosted_zones: Mapping[str, tuple[str, bool]] | None = None,
     ) -> None:
         self.resources: list[Registered] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -112,6 +113,8 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """The account in the ARNs and invoke answers."""
         self.arns = dict(arns or {})
         """ARN forms of types ``arn_forms`` has none for (type token -> form), or in place of its own."""
+        self.hosted_zones = dict(hosted_zones or {})
+        """The account's hosted zones by ID, (name, private); any other is ``ANY_DOMAINS_ZONE``."""
 
     def locate(self, config: Mapping[str, str]) -> None:
         """Answer in the stack's region and account (``stack_place``) unless the mocks were given their own."""
@@ -143,23 +146,16 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 "secretOutputNames": [],
             }
         else:
-            registered.id, registered.outputs = (
-                f"{args.name}-id",
-                resource_outputs(
-                    args.typ,
-                    args.name,
-                    inputs,
-                    self.region,
-                    self.account,
-                    arn_output=own_arn_output(args.typ),
-                    forms=self.arns,
-                ),
+            arn_output = own_arn_output(args.typ)
+            outputs = resource_outputs(
+                args.typ, args.name, inputs, self.region, self.account, arn_output=arn_output, forms=self.arns
             )
+            registered.id, registered.outputs = f"{args.name}-id", outputs
         return registered.id, registered.outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         self.calls.append((args.token, dict(args.args)))
-        self.answers.append(invoke_answer(args.token, dict(args.args), self.region, self.account))
+        self.answers.append(invoke_answer(args.token, dict(args.args), self.region, self.account, self.hosted_zones))
         return self.answers[-1], []
 
     def _only(self, what: str, found: list[Registered]) -> Registered:

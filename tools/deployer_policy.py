@@ -80,7 +80,7 @@ PLACEHOLDERS = (
     "CLUSTER",
 )  # fmt: skip
 #: Statements that only a stack with a domain needs.
-DNS_STATEMENTS = ("DomainRecords", "DomainZone", "DomainCertificate")
+DNS_STATEMENTS = ("DomainAliasRecord", "DomainValidationRecord", "DomainZone", "DomainCertificate")
 #: Statements only a stack whose services run in a cluster not named as its own needs (another stack's, or
 #: one ``clusterArn`` names): its tasks there are told
 #: apart from the platform's by the stack's tag alone (a task's ARN names its cluster, not its service).

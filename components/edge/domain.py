@@ -37,7 +37,8 @@ class Domain:
     name: str
     """Lower-case DNS name, e.g. ``app.example.com``. Required."""
     hosted_zone_id: str = ""
-    """Route 53 hosted zone holding ``name``: validates the certificate and gets the alias record.
+    """Route 53 hosted zone holding ``name``: validates the certificate and gets the alias record. Named as
+    ``name`` or a parent of it, and public unless ``certificate_arn`` is given (``HttpsDomain.check_zone``).
     Default empty (then ``certificate_arn`` is required and DNS is yours to point)."""
     certificate_arn: str = ""
     """An existing ACM certificate for ``name`` in the stack's region; empty requests one. Default empty."""
@@ -82,3 +83,32 @@ class Domain:
 def _match(key: str, value: str, pattern: re.Pattern[str], allowed: str) -> None:
     if not pattern.fullmatch(value):
         raise ConfigError(key, value, allowed)
+
+
+def in_zone(name: str, zone_name: str) -> bool:
+    """Whether ``name`` is the zone's own name or under it, label by label, case aside (DNS names compare
+    case-insensitively, RFC 4343), a final dot aside (Route 53 answers a zone's name with one)."""
+    labels, zone = name.lower().rstrip(".").split("."), [label for label in zone_name.lower().split(".") if label]
+    return not zone or labels[-len(zone) :] == zone
+
+
+def check_hosted_zone(domain: Domain, zone_name: str, private: bool) -> None:
+    """ConfigError, naming the zone, unless ``domain``'s records can live in the zone called ``zone_name``.
+
+    The provider writes a record named outside its zone as ``<name>.<zone>`` (terraform-provider-aws
+    ``route53/record.go``, ``expandRecordName``: the zone's name is appended unless the name ends with it,
+    as a string), so a domain under another zone would silently get an alias at a name nobody asked for.
+    A certificate the stack requests is validated through public DNS, and a private zone answers only
+    queries from the VPCs associated with it (Route 53 Developer Guide, "Working with private hosted
+    zones"): ACM never sees the CNAME, and the validation waits out its 75 minutes
+    (``acm/certificate_validation.go``, ``Timeouts.Create``)."""
+    zone = zone_name.rstrip(".")
+    if not in_zone(domain.name, zone):
+        allowed = f"the hosted zone of Domain.name {domain.name} (named as it or a parent of it), not {zone}'s"
+        raise ConfigError("Domain.hosted_zone_id", domain.hosted_zone_id, allowed)
+    if private and not domain.certificate_arn:
+        allowed = (
+            f"a public hosted zone: {zone}'s is private, and ACM validates the certificate it requests through "
+            "public DNS; a Domain.certificate_arn of yours with a private zone"
+        )
+        raise ConfigError("Domain.hosted_zone_id", domain.hosted_zone_id, allowed)

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..naming import type_token
-from .domain import Domain
+from .domain import Domain, check_hosted_zone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,10 +36,20 @@ class HttpsDomain(pulumi.ComponentResource):
     url: pulumi.Output[str]
     """``https://<domain>``."""
 
+    @staticmethod
+    def check_zone(domain: Domain | None, opts: pulumi.InvokeOptions | None = None) -> None:
+        """ConfigError unless the domain's records can live in its hosted zone (``domain.check_hosted_zone``):
+        the zone looked up (GetHostedZone), before anything is registered when called first."""
+        if domain is None or not domain.hosted_zone_id:
+            return
+        zone = aws.route53.get_zone(zone_id=domain.hosted_zone_id, opts=opts)
+        check_hosted_zone(domain, zone.name, bool(zone.private_zone))
+
     def __init__(self, name: str, args: HttpsDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(type_token("https_domain", "HttpsDomain"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         domain = args.domain
+        self.check_zone(domain, pulumi.InvokeOptions(parent=self))
         if domain.certificate_arn:
             self.certificate_arn = pulumi.Output.from_input(domain.certificate_arn)
         else:

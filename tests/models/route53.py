@@ -37,3 +37,14 @@ class HostedZone:
     def delete(self, inputs: dict[str, Any]) -> None:
         """The provider's delete: the live record set of that name and type, if any."""
         self.records.pop(self.key(inputs), None)
+
+
+def expand_record_name(name: str, zone_name: str) -> str:
+    """The record name the provider sends for ``name`` in the zone named ``zone_name`` (GetHostedZone's, with
+    its final dot): terraform-provider-aws ``route53/record.go`` ``expandRecordName`` normalizes the name
+    (``clean.go`` ``normalizeDomainName``: lower case, final dot dropped; the names here need no escapes)
+    and appends the zone's name unless the name ends with it, compared as strings, not labels."""
+    normalized, zone = name.lower().rstrip("."), zone_name.rstrip(".")
+    if normalized.endswith(zone):
+        return normalized
+    return zone if not name else f"{normalized}.{zone}"

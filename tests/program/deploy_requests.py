@@ -420,9 +420,11 @@ class Program:
         """Every authorization of a deploy: the provider's, the invokes' and each resource's, with what asks."""
         for action in iam_actions(PROVIDER):
             yield "provider", Request(action, "*")
-        for token, _ in self.runs[0].mocks.calls:
+        for token, args in self.runs[0].mocks.calls:
+            # The zone data source reads the one zone it names; the other invokes read the account's.
+            zone = f"arn:aws:route53:::hostedzone/{args['zoneId']}" if token == "aws:route53/getZone:getZone" else "*"
             for action in iam_actions(INVOKES[token]):
-                yield token, Request(action, "*")
+                yield token, Request(action, zone)
         for r in self.resources:
             if r.type.startswith(("graviton-node:", "pulumi:")):
                 continue

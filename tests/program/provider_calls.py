@@ -95,6 +95,11 @@ INVOKES: dict[str, Calls] = {
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": Calls(("ecr:GetAuthorizationToken",)),
     # ec2/ec2_availability_zones_data_source.go: dataSourceAvailabilityZonesRead (awsx's Vpc, getDefaultAzs)
     "aws:index/getAvailabilityZones:getAvailabilityZones": Calls(("ec2:DescribeAvailabilityZones",)),
+    # route53/zone_data_source.go: dataSourceZoneRead by zone_id (findHostedZoneByID, findHostedZoneNameServers;
+    # a private zone's name servers by ListResourceRecordSets, findNameServersByZone), listTags
+    "aws:route53/getZone:getZone": Calls(
+        ("route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource")
+    ),
 }
 
 #: Resource type -> what its provider calls.

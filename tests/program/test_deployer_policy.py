@@ -698,6 +698,49 @@ def test_the_deployer_may_make_the_programs_calls_only_as_the_program_makes_them
     assert iam.verdict([prod], WIDENED[how]) != "Allow"
 
 
+#: A deployer filled for a domain at a zone's apex, where the zone holds nothing but the domain and what is
+#: under it. IAM's StringLike ``*`` runs across dots (IAM User Guide, "Condition operators"), so only the two
+#: records the program writes may pass: the alias at the domain and ACM's validation CNAME one label under it.
+APEX = "example.com"
+APEX_ZONE = "arn:aws:route53:::hostedzone/Z0123456789ABC"
+
+
+def apex_change(*records: tuple[str, str]) -> Request:
+    """ChangeResourceRecordSets of ``records`` (name, type) in one batch, names as Route 53 normalizes them."""
+    return Request(
+        "route53:ChangeResourceRecordSets", APEX_ZONE,
+        {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [name for name, _ in records],
+         "route53:ChangeResourceRecordSetsRecordTypes": [typ for _, typ in records]},
+    )  # fmt: skip
+
+
+def apex_deployer() -> dict[str, object]:
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "prod"}
+    return fill(POLICY, values | {"HOSTED_ZONE": "Z0123456789ABC", "DOMAIN": APEX})
+
+
+@pytest.mark.parametrize(("name", "typ"), [(APEX, "A"), (f"_3f2a.{APEX}", "CNAME")])
+def test_an_apex_domains_deployer_may_write_the_alias_and_acms_validation_record(name: str, typ: str) -> None:
+    assert iam.verdict([apex_deployer()], apex_change((name, typ))) == "Allow"
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        ((f"www.{APEX}", "A"),),
+        ((f"x.{APEX}", "CNAME"),),
+        ((f"api.app.{APEX}", "A"),),
+        ((f"_acme-challenge.www.{APEX}", "CNAME"),),
+        ((APEX, "CNAME"),),
+        ((f"_3f2a.{APEX}", "A"),),
+        ((APEX, "A"), (f"www.{APEX}", "CNAME")),
+    ],
+    ids=str,
+)
+def test_an_apex_domains_deployer_may_write_no_other_record_in_the_zone(records: tuple[tuple[str, str], ...]) -> None:
+    assert iam.verdict([apex_deployer()], apex_change(*records)) != "Allow"
+
+
 # ---- the roles the program creates: under the stack's path, with the boundary, and capped by it
 
 ROLE = "aws:iam/role:Role"

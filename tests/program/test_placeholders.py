@@ -4,11 +4,12 @@ as it is, with a warning for each."""
 
 from typing import Any
 
+import jmespath
 import pytest
 
 import components.testing
 from components.errors import CombinedConfigError
-from settings import placeholders
+from settings import ZONE_HINT, placeholders
 from tools.offline import RecordingMocks, run_program
 
 #: The prod stack with its own values in place of the placeholders.
@@ -99,3 +100,14 @@ def test_a_placeholder_is_a_name_reserved_for_documentation_or_an_example_accoun
 
 def test_a_secret_key_is_never_looked_into() -> None:
     assert placeholders({"domainName": "app.example.com"}, frozenset({"domainName"})) == []
+
+
+def test_the_hosted_zone_hint_finds_a_subdomains_parent_zone_and_leaves_private_zones_out() -> None:
+    """ListHostedZones' answer (botocore route53 ListHostedZonesResponse: HostedZones[].Id, Name,
+    Config.PrivateZone) run through the hint's --query, as the AWS CLI runs it with jmespath."""
+    query = ZONE_HINT.split("--query '", 1)[1].split("'", 1)[0]
+    zones = [("Z1", "example.com.", False), ("Z2", "example.com.", True), ("Z3", "shop.example.com.", False)]
+    answer = {"HostedZones": [{"Id": f"/hostedzone/{i}", "Name": n, "Config": {"PrivateZone": p}} for i, n, p in zones]}
+    listed = jmespath.search(query, answer)
+    assert ["/hostedzone/Z1", "example.com."] in listed
+    assert ["/hostedzone/Z2", "example.com."] not in listed

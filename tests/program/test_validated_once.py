@@ -231,6 +231,9 @@ TWICE_ALLOWED = {
     "components.edge.elb_log_delivery.log_delivery_principal": "the load balancer learns its region from the "
     "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
     "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",
+    "components.edge.domain.check_hosted_zone": "a domain its zone cannot hold is the program's config mistake, "
+    "reported before its first resource (HttpsDomain.check_zone in __main__.py); HttpsDomain again when built, "
+    "as FargateService.check_spec above",
 }
 
 #: Fields that are different settings but may hold equal values, which a shared validator then judges
