@@ -81,9 +81,12 @@ except ConfigError as error:
             lambda: FargateService.check_name(f"{stack}-app", "stack", stack),
             lambda: AppImage.check_name(f"{stack}-app", "stack", stack))  # fmt: skip
     raise
-if not deploying:
-    for placeholder in placeholders(project_keys, secret_keys):
-        pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
+# A deploy refuses placeholders (settings_from); a preview or a plan warns of each and runs on.
+unset = [] if deploying else placeholders(project_keys, secret_keys)
+for placeholder in unset:
+    pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
+# A placeholder domain or zone has no zone to look up yet: a copy's preview of prod still runs.
+domain = None if {p.key for p in unset} & {"domainName", "hostedZoneId"} else settings.load_balancer.domain
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names), as does a new VPC's AZ count this account
 # cannot give Fargate and a domain its hosted zone cannot hold.
@@ -99,7 +102,7 @@ collect(
     lambda: FargateService.check_spec(settings.service, stack),
     lambda: AppImage.check_name(f"{stack}-app", "stack", stack),
     lambda: Network.zone_names(settings.network),
-    lambda: HttpsDomain.check_zone(settings.load_balancer.domain),
+    lambda: HttpsDomain.check_zone(domain),
     keys=FIELD_KEYS,
 )
 
@@ -120,7 +123,10 @@ if small := settings.network.small_load_balancer_subnets:
 network = Network(f"{stack}-net", settings.network)
 load_balancer = LoadBalancer(
     f"{stack}-web",
-    LoadBalancerArgs(vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids, spec=settings.load_balancer),
+    # Its zone was checked above (or is a placeholder, with nothing to look up).
+    LoadBalancerArgs(
+        vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids, spec=settings.load_balancer, check_zone=False
+    ),
 )
 # The cluster and the service share a name: the cluster's children keep the names (and URNs, by alias)
 # they had when the service created them.

@@ -26,6 +26,9 @@ class HttpsDomainArgs:
     """The load balancer's DNS name. Required."""
     alb_zone_id: pulumi.Input[str]
     """The load balancer's canonical hosted zone. Required."""
+    check_zone: bool = True
+    """Whether the hosted zone is looked up and checked to hold the domain (``check_zone``). Default True;
+    False when the caller checked it before registering anything, or the zone is a placeholder."""
 
 
 class HttpsDomain(pulumi.ComponentResource):
@@ -49,7 +52,8 @@ class HttpsDomain(pulumi.ComponentResource):
         super().__init__(type_token("https_domain", "HttpsDomain"), name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         domain = args.domain
-        self.check_zone(domain, pulumi.InvokeOptions(parent=self))
+        if args.check_zone:
+            self.check_zone(domain, pulumi.InvokeOptions(parent=self))
         if domain.certificate_arn:
             self.certificate_arn = pulumi.Output.from_input(domain.certificate_arn)
         else:

@@ -29,6 +29,10 @@ class LoadBalancerArgs:
     spec: LoadBalancerSpec = field(default_factory=LoadBalancerSpec)
     """Listener, allowed CIDRs, idle timeout, access logs, deletion protection and domain (validated).
     Default: ``LoadBalancerSpec()``."""
+    check_zone: bool = True
+    """Whether the domain's hosted zone is looked up and checked to hold it (``HttpsDomain.check_zone``).
+    Default True; False when the caller checked it before registering anything, or the zone is a
+    placeholder a preview warns of (there is no zone to look up yet)."""
 
     def __post_init__(self) -> None:
         # "[Application Load Balancers] You must specify subnets from at least two Availability Zones" (botocore
@@ -180,7 +184,12 @@ class LoadBalancer(pulumi.ComponentResource):
             return listener.arn, pulumi.Output.format("http://{0}{1}", alb.dns_name, port)
         domain = HttpsDomain(
             f"{name}-domain",
-            HttpsDomainArgs(domain=args.spec.domain, alb_dns_name=alb.dns_name, alb_zone_id=alb.zone_id),
+            HttpsDomainArgs(
+                domain=args.spec.domain,
+                alb_dns_name=alb.dns_name,
+                alb_zone_id=alb.zone_id,
+                check_zone=args.check_zone,
+            ),
             opts=child,
         )
         https = aws.lb.Listener(

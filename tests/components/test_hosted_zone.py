@@ -4,6 +4,7 @@ anything is registered: the provider appends the zone's name to a record named o
 
 from typing import Any
 
+import pulumi
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.errors import ConfigError
 from tests.models.route53 import expand_record_name
 from tools.offline import RecordingMocks, run_mocked, run_program
+from tools.plan import stacks
 
 ZONE_ID = "Z0123456789ABC"
 RECORD = "aws:route53/record:Record"
@@ -53,12 +55,41 @@ def test_a_zone_that_cannot_hold_the_domain_is_refused_naming_the_zone_and_the_d
 
 
 def test_the_program_refuses_a_zone_of_another_domain_by_its_config_keys_before_anything_is_registered() -> None:
-    mocks = RecordingMocks(hosted_zones={ZONE_ID: ("example.org", False)})
+    mocks = RecordingMocks(hosted_zones={ZONE_ID: ("mycorp.org", False)})
     with pytest.raises(ConfigError) as error:
-        run_program("dev", {"domainName": "app.example.com", "hostedZoneId": ZONE_ID}, mocks=mocks)
+        run_program("dev", {"domainName": "app.mycorp.io", "hostedZoneId": ZONE_ID}, mocks=mocks)
     assert (error.value.key, error.value.value) == ("hostedZoneId", ZONE_ID)
-    assert "domainName app.example.com" in error.value.allowed
+    assert "domainName app.mycorp.io" in error.value.allowed
     assert mocks.resources == []
+
+
+class Route53Account(RecordingMocks):
+    """An account whose zones are ``hosted_zones`` and no other: GetHostedZone answers any other ID with
+    NoSuchHostedZone (botocore route53 ``GetHostedZone`` errors), which the provider's zone data source
+    returns (``zone_data_source.go``, ``findHostedZoneByID``)."""
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        if args.token == "aws:route53/getZone:getZone" and args.args["zoneId"] not in self.hosted_zones:
+            raise Exception(f"NoSuchHostedZone: No hosted zone found with ID: {args.args['zoneId']}")
+        return super().call(args)
+
+
+@pytest.mark.parametrize("stack", stacks())
+def test_every_shipped_stack_previews_in_an_account_without_its_placeholder_zone(stack: str) -> None:
+    run = run_program(stack, mocks=Route53Account(), preview=True)
+    assert run.mocks.resources
+
+
+def test_the_program_looks_its_zone_up_once_and_a_placeholder_zone_not_at_all() -> None:
+    lookups = "aws:route53/getZone:getZone"
+    mocks = RecordingMocks(hosted_zones={ZONE_ID: ("mycorp.io", False)})
+    run_program("dev", {"domainName": "app.mycorp.io", "hostedZoneId": ZONE_ID}, mocks=mocks)
+    assert [token for token, _ in mocks.calls].count(lookups) == 1
+    # prod ships with app.example.com in zone Z0123456789EXAMPLE: a preview warns of both and runs on,
+    # where a lookup of a zone that does not exist would fail it.
+    shipped = run_program("prod")
+    assert lookups not in [token for token, _ in shipped.mocks.calls]
+    assert any("hostedZoneId" in warning and "placeholder" in warning for warning in shipped.mocks.warnings)
 
 
 def test_a_private_zone_is_refused_for_a_certificate_the_stack_requests() -> None:

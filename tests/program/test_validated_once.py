@@ -232,8 +232,8 @@ TWICE_ALLOWED = {
     "provider, inside an apply; the program's config layer, which knows the stack's aws:region, runs the "
     "rule first so that the mistake shows before anything is registered (docs/decisions.md, Validated once)",
     "components.edge.domain.check_hosted_zone": "a domain its zone cannot hold is the program's config mistake, "
-    "reported before its first resource (HttpsDomain.check_zone in __main__.py); HttpsDomain again when built, "
-    "as FargateService.check_spec above",
+    "reported before its first resource (HttpsDomain.check_zone in __main__.py, which then builds the load "
+    "balancer with check_zone=False); HttpsDomain checks it when built for other programs",
 }
 
 #: Fields that are different settings but may hold equal values, which a shared validator then judges
