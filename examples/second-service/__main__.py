@@ -34,6 +34,8 @@ KEYS = {
     "RouteSpec.path_patterns": "pathPattern",
     "RouteSpec.listener_rule_priority": "listenerRulePriority",
     "ServiceSpec.desired_count": "desiredCount",
+    # The service's only environment is BASE_PATH, the path pattern.
+    "ServiceSpec.environment": "pathPattern",
 }
 # Every mistake at once, in this stack's keys: each part is built on its own (the route before the spec
 # that holds it), a part in error standing in as a default so that the parts after it are still judged.
