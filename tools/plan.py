@@ -514,7 +514,9 @@ def main(argv: list[str]) -> int:
     if options.json:
         print(json.dumps(document(run, options.stack), indent=2, sort_keys=True, default=jsonable))
     elif before is not None:
-        known = [resource.get("urn", "") for resource in before["resources"]]
+        # The old plan's URNs, and the invokes it named made values by (``References``).
+        labels = set(re.findall(r'"call:([^#"]+)#', json.dumps(before)))
+        known = [resource.get("urn", "") for resource in before["resources"]] + [f"call:{t}" for t in labels]
         after = json.loads(json.dumps(document(run, options.stack, known), sort_keys=True, default=jsonable))
         print("\n".join(diff(before, after)))
     elif options.mermaid:

@@ -173,9 +173,13 @@ class References:
             names = sorted({identities.urn(resource), *identities.aliases(resource)})
             name = "ref:" + next((urn for urn in names if urn in known), identities.urn(resource))
             self._add(name, {**resource.outputs, "id": resource.id}, resource.inputs, id(resource))
-        # An invoke's answer (the default VPC's ID) only where no resource made the value.
+        # An invoke's answer (the default VPC's ID) only where no resource made the value; one ``known`` (an
+        # old plan named values by it) before the others, so that a new invoke answering the same value (the
+        # region, say) does not take over its name and show a change where none is.
+        known_calls = {name for name in known if name.startswith("call:")}
         for (token, args), answer in zip(run.mocks.calls, run.mocks.answers, strict=True):
-            self._add(f"call:{token}", answer, args, 0, source=1)
+            label = f"call:{token}"
+            self._add(label, answer, args, 0, source=1 if label in known_calls or not known_calls else 2)
         for candidates in self._made.values():
             candidates.sort()
 
