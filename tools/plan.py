@@ -50,6 +50,7 @@ from components.errors import ConfigError
 from components.stack_files import stack_file
 from settings import KEPT_SECRET_KEYS
 from tools.deployer_updates import refused_update
+from tools.ingress_rules import duplicates
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.rule_priorities import collisions
@@ -363,9 +364,46 @@ def ignored(path: str, ignore_changes: Collection[str]) -> bool:
     return any(path == ignore or path.startswith((f"{ignore}.", f"{ignore}[")) for ignore in ignore_changes)
 
 
+def renames(before: dict[str, Any], after: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
+    """The (type, name) of each resource of ``after`` that takes over one of ``before`` under another name, and
+    that one's: by the first of its aliases the old plan holds that no resource of ``after`` has as its URN
+    (the engine's ``getOldResource``: its URN first, then its aliases)."""
+    old = {r["urn"]: r for r in before["resources"] if r.get("urn")}
+    claimed = {r.get("urn") for r in after["resources"]}
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for resource in after["resources"]:
+        if resource.get("urn") in old:
+            continue
+        urn = next((u for u in resource.get("aliases", []) if u in old and u not in claimed), "")
+        if urn and old[urn]["type"] == resource["type"]:
+            claimed.add(urn)
+            found[(resource["type"], resource["name"])] = (old[urn]["type"], old[urn]["name"])
+    return found
+
+
+def _updated(
+    key: tuple[str, str], old: dict[str, Any], new: dict[str, Any], ignoring: Collection[str], renamed_from: str
+) -> list[str]:
+    """``~`` (or ``!!``, a change the deploying role is refused) and each changed input of a resource kept in
+    the state; a rename alone is a change of the state's, nothing in AWS."""
+    was, now = dict(_flatten(old)), dict(_flatten(new))
+    changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]
+    if not changes and not renamed_from:
+        return []
+    refusal = refused_update(key[0], [p for p in changes if not ignored(p, ignoring)])
+    note = f"  (renamed from {renamed_from})" if renamed_from else ""
+    lines = [f"{CANNOT} {key[0]}  {key[1]}{note}: {refusal}" if refusal else f"~ {key[0]}  {key[1]}{note}"]
+    for path in changes:
+        # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
+        kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring) else ""
+        lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}{kept}")
+    return lines
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What changes between two ``--json`` plans: resources replaced (-/+) or given a new revision, listener
-    rules ELB may refuse a priority (!!), added (+), removed (-: a retained one stays in AWS) and changed (~).
+    rules ELB may refuse a priority and ingress rules EC2 may refuse as duplicates (!!), added (+), removed
+    (-: a retained one stays in AWS) and changed (~; one an alias hands another name's state: renamed from).
     Against a URN baseline (``tools/urns.py``: no inputs recorded), only the replacements and new revisions,
     then ``no replacements`` if there is none."""
     if before["resources"] and "inputs" not in before["resources"][0]:
@@ -375,25 +413,20 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     def index(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
 
-    old, new = index(before), index(after)
+    old, new, renamed = index(before), index(after), renames(before, after)
     retained = {(r["type"], r["name"]) for r in before["resources"] if r.get("retainOnDelete")}
     ignoring = {(r["type"], r["name"]): r.get("ignoreChanges", []) for r in after["resources"]}
-    lines: list[str] = replacements(before, after) + [f"{CANNOT} {line}" for line in collisions(before, after)]
-    for key in sorted(old.keys() | new.keys()):
-        if key not in old:
+    lines: list[str] = replacements(before, after) + [
+        f"{CANNOT} {line}" for line in [*collisions(before, after), *duplicates(before, after)]
+    ]
+    for key in sorted(new.keys() | (old.keys() - renamed.values())):
+        was_key = renamed.get(key, key)
+        if was_key not in old:
             lines.append(f"+ {key[0]}  {key[1]}")
         elif key not in new:
             lines.append(f"- {key[0]}  {key[1]}" + (STAYS if key in retained else ""))
         else:
-            was, now = dict(_flatten(old[key])), dict(_flatten(new[key]))
-            changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]
-            if changes:
-                refusal = refused_update(key[0], [p for p in changes if not ignored(p, ignoring[key])])
-                lines.append(f"{CANNOT} {key[0]}  {key[1]}: {refusal}" if refusal else f"~ {key[0]}  {key[1]}")
-                for path in changes:
-                    # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
-                    kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring[key]) else ""
-                    lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}{kept}")
+            lines += _updated(key, old[was_key], new[key], ignoring[key], was_key[1] if was_key != key else "")
     was_out, now_out = dict(_flatten(before.get("outputs", {}))), dict(_flatten(after.get("outputs", {})))
     for path in sorted(was_out.keys() | now_out.keys()):
         if was_out.get(path) != now_out.get(path):
