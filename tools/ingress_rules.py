@@ -27,6 +27,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tools.takeovers import taken_over
+
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 #: A rule's source is one of these (terraform-provider-aws: exactly one is set).
 SOURCES = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")
@@ -97,13 +99,13 @@ def _in_the_way(here: Held, was: Held | None, old: list[Held], moves: dict[Held,
 def duplicates(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """``<urn>  (<change>): <why>`` for each ingress rule of ``after`` whose create or in-place change EC2
     refuses in some order ``pulumi up`` may run the steps in: it makes a rule another rule of its group held
-    in ``before`` or makes in ``after``. A rule takes over the old rule of its URN, else of its first alias
-    (the engine's ``getOldResource``), in place unless replaced (another group or kind of source). Nothing
-    against a plan without inputs."""
+    in ``before`` or makes in ``after``. A rule takes over an old one (``takeovers``) in place unless it is
+    replaced (another group or kind of source). Nothing against a plan without inputs."""
     old = {held.urn: held for _, held in _held(before)}
+    takes = taken_over(before, after)
     steps: list[tuple[Held, Held | None]] = []
-    for resource, here in _held(after):
-        was = next((old[urn] for urn in (here.urn, *resource.get("aliases", [])) if urn in old), None)
+    for _, here in _held(after):
+        was = old.get(takes[here.urn]["urn"]) if here.urn in takes else None
         steps.append((here, was if was is not None and not _replaced_by(was, here) else None))
     moves = {was: here for here, was in steps if was is not None}
     lines = []
