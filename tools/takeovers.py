@@ -2,7 +2,8 @@
 URN, else the first of its aliases the old state holds (pulumi/pulumi ``pkg/resource/deploy/step_generator.go``,
 ``getOldResource``). An alias naming a URN another new resource registers is not taken: that one keeps it.
 
-Pure: no Pulumi import; ``tools/plan.py --diff`` and ``tools/ingress_rules.py`` read plans with it.
+Pure: no Pulumi import; ``tools/plan.py --diff``, ``tools/ingress_rules.py`` and ``tools/rule_priorities.py``
+read plans with it.
 """
 
 from __future__ import annotations
