@@ -16,13 +16,16 @@ task definition's ``new revision``, a multi-platform index's ``new build``; an a
 out anew, ``new layout``. A change AWS would refuse to carry out is ``!! <urn>  (...): why``
 (``replace_inputs.refused``: another AZ count that resizes a VPC's subnets; ``rule_priorities``: a listener
 rule moved or created onto a priority another rule of its listener held, which ELB refuses in some order the
-engine may run the two in), or could carry out only with an
+engine may run the two in; ``ingress_rules``: a security group rule created or modified onto what another
+rule of its group held, which EC2 refuses as a duplicate in some order), or could carry out only with an
 outage (a shifting strategy's listener rule moved to another listener); a replacement that deletes
 the old resource first (pulumi-aws's ``DeleteBeforeReplace``, or the resource's option) says so. A change in
 place the deploying role is refused (``tools/deployer_updates.py``: a new permissions boundary) is
 ``!! <type>  <name>: why`` instead of ``~``. A removed
-resource (``-``) the old plan retains on delete says that it stays in AWS. Against a URN baseline
-(``tools/urns.py``) only the replacements and refusals show, then ``no replacements`` when there is none.
+resource (``-``) the old plan retains on delete says that it stays in AWS; one that takes over an old resource
+of another name by its alias is ``~ <type>  <name>  (renamed from <old name>)``, with its input changes.
+Against a URN baseline (``tools/urns.py``) only the replacements and refusals show, then ``no replacements``
+when there is none.
 
 No AWS credentials, no Pulumi CLI: review a change's effect on resources and cost before a preview.
 Output is sorted (components, then their children, by type and name), so two plans can be diffed.
@@ -39,7 +42,7 @@ import json
 import re
 import shlex
 import sys
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +53,11 @@ from components.errors import ConfigError
 from components.stack_files import stack_file
 from settings import KEPT_SECRET_KEYS
 from tools.deployer_updates import refused_update
+from tools.ingress_rules import duplicates
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.rule_priorities import collisions
+from tools.takeovers import taken_over
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
@@ -363,9 +368,44 @@ def ignored(path: str, ignore_changes: Collection[str]) -> bool:
     return any(path == ignore or path.startswith((f"{ignore}.", f"{ignore}[")) for ignore in ignore_changes)
 
 
+def _key(resource: Mapping[str, Any]) -> tuple[str, str]:
+    return resource["type"], resource["name"]
+
+
+def renames(before: dict[str, Any], after: dict[str, Any]) -> dict[tuple[str, str], tuple[str, str]]:
+    """The (type, name) of each resource of ``after`` that takes over one of ``before`` of another name, and that
+    one's: a rename in the state (its alias names the old URN), nothing in AWS unless its inputs change."""
+    takes = taken_over(before, after)
+    return {
+        _key(r): _key(was)
+        for r in after["resources"]
+        if (was := takes.get(r.get("urn", ""))) is not None and was["type"] == r["type"] and _key(was) != _key(r)
+    }
+
+
+def _updated(
+    key: tuple[str, str], old: dict[str, Any], new: dict[str, Any], ignoring: Collection[str], renamed_from: str
+) -> list[str]:
+    """``~`` (or ``!!``, a change the deploying role is refused) and each changed input of a resource kept in
+    the state; a rename alone is a change of the state's, nothing in AWS."""
+    was, now = dict(_flatten(old)), dict(_flatten(new))
+    changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]
+    if not changes and not renamed_from:
+        return []
+    refusal = refused_update(key[0], [p for p in changes if not ignored(p, ignoring)])
+    note = f"  (renamed from {renamed_from})" if renamed_from else ""
+    lines = [f"{CANNOT} {key[0]}  {key[1]}{note}: {refusal}" if refusal else f"~ {key[0]}  {key[1]}{note}"]
+    for path in changes:
+        # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
+        kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring) else ""
+        lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}{kept}")
+    return lines
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What changes between two ``--json`` plans: resources replaced (-/+) or given a new revision, listener
-    rules ELB may refuse a priority (!!), added (+), removed (-: a retained one stays in AWS) and changed (~).
+    rules ELB may refuse a priority and ingress rules EC2 may refuse as duplicates (!!), added (+), removed
+    (-: a retained one stays in AWS) and changed (~; one an alias hands another name's state: renamed from).
     Against a URN baseline (``tools/urns.py``: no inputs recorded), only the replacements and new revisions,
     then ``no replacements`` if there is none."""
     if before["resources"] and "inputs" not in before["resources"][0]:
@@ -373,27 +413,28 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         return lines if any(line.startswith(("-/+", CANNOT)) for line in lines) else [*lines, "no replacements"]
 
     def index(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-        return {(r["type"], r["name"]): r["inputs"] for r in doc["resources"]}
+        return {_key(r): r["inputs"] for r in doc["resources"]}
 
-    old, new = index(before), index(after)
-    retained = {(r["type"], r["name"]) for r in before["resources"] if r.get("retainOnDelete")}
-    ignoring = {(r["type"], r["name"]): r.get("ignoreChanges", []) for r in after["resources"]}
-    lines: list[str] = replacements(before, after) + [f"{CANNOT} {line}" for line in collisions(before, after)]
-    for key in sorted(old.keys() | new.keys()):
-        if key not in old:
+    old, new, renamed = index(before), index(after), renames(before, after)
+    retained = {_key(r) for r in before["resources"] if r.get("retainOnDelete")}
+    ignoring = {_key(r): r.get("ignoreChanges", []) for r in after["resources"]}
+    # What no resource answers and none registers under its name is deleted: its "-" says so, not a "-/+".
+    gone = {
+        f"-/+ {r['urn']}  (answered by 0: )"
+        for r in before["resources"]
+        if _key(r) not in new.keys() | renamed.values()
+    }
+    lines: list[str] = [line for line in replacements(before, after) if line not in gone] + [
+        f"{CANNOT} {line}" for line in [*collisions(before, after), *duplicates(before, after)]
+    ]
+    for key in sorted(new.keys() | (old.keys() - renamed.values())):
+        was_key = renamed.get(key, key)
+        if was_key not in old:
             lines.append(f"+ {key[0]}  {key[1]}")
         elif key not in new:
             lines.append(f"- {key[0]}  {key[1]}" + (STAYS if key in retained else ""))
         else:
-            was, now = dict(_flatten(old[key])), dict(_flatten(new[key]))
-            changes = [p for p in sorted(was.keys() | now.keys()) if was.get(p) != now.get(p)]
-            if changes:
-                refusal = refused_update(key[0], [p for p in changes if not ignored(p, ignoring[key])])
-                lines.append(f"{CANNOT} {key[0]}  {key[1]}: {refusal}" if refusal else f"~ {key[0]}  {key[1]}")
-                for path in changes:
-                    # The engine sends the deployed value of an ignored input (ResourceOptions.ignore_changes).
-                    kept = "  (ignored: the stack keeps its value)" if ignored(path, ignoring[key]) else ""
-                    lines.append(f"    {path}: {json.dumps(was.get(path))} -> {json.dumps(now.get(path))}{kept}")
+            lines += _updated(key, old[was_key], new[key], ignoring[key], was_key[1] if was_key != key else "")
     was_out, now_out = dict(_flatten(before.get("outputs", {}))), dict(_flatten(after.get("outputs", {})))
     for path in sorted(was_out.keys() | now_out.keys()):
         if was_out.get(path) != now_out.get(path):

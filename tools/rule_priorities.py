@@ -25,6 +25,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tools.takeovers import taken_over
+
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 #: Why the change is refused, before what holds the priority.
 REFUSED = (
@@ -63,12 +65,13 @@ def _placed(doc: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], Placed]
 
 
 def _steps(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Step]:
-    """Each listener rule of ``after``: updated in place when it answers an old rule (its URN or an alias, as
-    the engine matches them) on the same listener, else created (a replacement's old copy is deleted last)."""
+    """Each listener rule of ``after``: updated in place when it takes over an old rule (``takeovers``) on the
+    same listener, else created (a replacement's old copy is deleted last)."""
     old = {placed.urn: placed for _, placed in _placed(before)}
+    takes = taken_over(before, after)
     found = []
-    for resource, placed in _placed(after):
-        was = next((old[urn] for urn in (placed.urn, *resource.get("aliases", [])) if urn in old), None)
+    for _, placed in _placed(after):
+        was = old.get(takes[placed.urn]["urn"]) if placed.urn in takes else None
         found.append(Step(placed, was if was is not None and was.listener == placed.listener else None))
     return found
 
