@@ -39,6 +39,7 @@ from components.image.image_spec import ImageSpec
 from components.naming import account_unique
 from components.network.fargate_zones import fargate_zone_ids
 from components.network.network_spec import NetworkSpec
+from components.network.region_zones import region_azs
 from components.network.subnet_capacity import check_task_addresses
 from components.observability.alarm_rules import Alarms
 from components.observability.unhealthy_window import check_grace_period
@@ -267,6 +268,11 @@ def check_default_vpc_azs(count: int, vpc_mode: str = "default", region: str | N
             "costDefaultVpcAzs", count, "0 (unknown: the region's AZs are assumed and the plan says so) or the "
             "number of the default VPC's default subnets, 2 or more (an ALB spans two AZs at least)"
         )  # fmt: skip
+    azs, known = region_azs(region)
+    if known and count > azs:
+        raise ConfigError(
+            "costDefaultVpcAzs", count, f"at most {azs} in {region}: a default VPC has one default subnet per AZ"
+        )
     if (zones := fargate_zone_ids(region or "")) and count > len(zones):
         raise ConfigError(
             "costDefaultVpcAzs", count, f"at most {len(zones)} in {region}: the load balancer takes only the "
@@ -391,7 +397,8 @@ class _Reader:
             return default
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
             example = "VALUE" if isinstance(items, list) or name in self._secret else value
-            secret = "--secret " if name in self._secret else ""
+            # The keys the program keeps secret are set as secrets (alarmEmails: people's addresses).
+            secret = "--secret " if name in self._secret or name in KEPT_SECRET_KEYS else ""
             self.fail(
                 ConfigError(
                     name,
@@ -883,10 +890,11 @@ def placeholders(raw: Mapping[str, str | None], secret_keys: frozenset[str] = fr
         if value is None or key in secret_keys | ALWAYS_SECRET or key not in KEYS_BY_NAME:
             continue
         for index, item in enumerate(_items(value)):
+            secret = "--secret " if key in KEPT_SECRET_KEYS else ""
             set_it = (
-                f"pulumi config set --path '{key}[{index}]'"
+                f"pulumi config set {secret}--path '{key}[{index}]'"
                 if KEYS_BY_NAME[key].type == "array"
-                else f"pulumi config set {key}"
+                else f"pulumi config set {secret}{key}"
             )
             account = _ARN_ACCOUNT.search(item)
             if account and account[1] in EXAMPLE_ACCOUNTS:

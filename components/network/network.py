@@ -53,12 +53,14 @@ class Network(pulumi.ComponentResource):
         zones = aws.get_availability_zones(opts=opts)
         names = new_vpc_zone_names(zones.names, zones.zone_ids, args.fargate_zone_ids, args.availability_zones)
         if len(names) < args.availability_zones:
+            # A new VPC takes two AZs at least (NetworkSpec): with fewer here, no count will do.
+            most = f"at most {len(names)}" if len(names) >= 2 else "no count (a new VPC takes 2 or more)"
             raise ConfigError(
                 "NetworkSpec.availability_zones",
                 args.availability_zones,
-                f"at most {len(names)} in this account: Fargate runs tasks in {args.region} only in the AZs "
+                f"{most} in this account: Fargate runs tasks in {args.region} only in the AZs "
                 f"{', '.join(args.fargate_zone_ids)}, and of those this account has "
-                f"{', '.join(names) or 'none'}",
+                f"{', '.join(names) or 'none'}" + ("" if len(names) >= 2 else "; use another region"),
             )
         return () if names == tuple(zones.names[: args.availability_zones]) else names
 

@@ -61,7 +61,7 @@ RUN_AS = "1000:1000"
 #: ``{"CMD", args...}``, ``{"CMD-SHELL", command}`` (moby api/types/container/config.go).
 HEALTH_CHECK_ALLOWED = (
     'none, ("CMD", program, args...) or ("CMD-SHELL", "one shell command"): a command to run, '
-    "a shell command as one string"
+    "a shell command as one string, neither empty"
 )
 #: ECS's own default stop timeout on Fargate (botocore ``ContainerDefinition.stopTimeout``), said out
 #: loud: the policy pack wants every container's stated.
@@ -143,11 +143,13 @@ class Sidecar:
     def _check_health_check(self) -> None:
         # The daemon runs test[1:], after the shell for CMD-SHELL (moby daemon/health.go, cmdProbe.run): a bare
         # CMD execs nothing and a bare CMD-SHELL is "sh -c" with no script, unhealthy every time; a CMD-SHELL
-        # script is one string, any after it only sh's $0, $1... (POSIX sh -c).
+        # script is one string, any after it only sh's $0, $1... (POSIX sh -c). An empty one names nothing: sh -c ""
+        # exits 0, healthy without a check, and CMD "" execs no program.
         if not self.health_check:
             return
         kind, *command = self.health_check
-        if not ((kind == "CMD" and command) or (kind == "CMD-SHELL" and len(command) == 1)):
+        named = bool(command) and bool(command[0].strip())
+        if not ((kind == "CMD" and named) or (kind == "CMD-SHELL" and named and len(command) == 1)):
             raise ConfigError("Sidecar.health_check", list(self.health_check), HEALTH_CHECK_ALLOWED)
 
     def _check_user(self) -> None:

@@ -34,8 +34,6 @@ KEYS = {
     "RouteSpec.path_patterns": "pathPattern",
     "RouteSpec.listener_rule_priority": "listenerRulePriority",
     "ServiceSpec.desired_count": "desiredCount",
-    # The service's only environment is BASE_PATH, the path pattern.
-    "ServiceSpec.environment": "pathPattern",
 }
 # Every mistake at once, in this stack's keys: each part is built on its own (the route before the spec
 # that holds it), a part in error standing in as a default so that the parts after it are still judged.
@@ -73,7 +71,10 @@ route = mistakes.part(
     lambda: RouteSpec(listener_rule_priority=50_000),  # the catch-all: a stand-in every rule accepts
 )
 spec = mistakes.part(
-    lambda: ServiceSpec(desired_count=desired_count, environment={"BASE_PATH": path_pattern}, route=route),
+    # An empty pattern is the route's mistake, said once: no empty BASE_PATH for ECS to drop beside it.
+    lambda: ServiceSpec(
+        desired_count=desired_count, environment={"BASE_PATH": path_pattern} if path_pattern else {}, route=route
+    ),
     lambda: ServiceSpec(route=route),
 )
 # What the spec needs of this stack (a sidecar's image it may pull), before anything is registered.

@@ -171,7 +171,8 @@ def test_an_account_with_too_few_of_fargate_s_azs_is_refused_naming_the_key_befo
     with pytest.raises(ConfigError) as error:
         run_program("dev", {"vpc": "new", "availabilityZones": "2", "aws:region": "us-west-1"}, mocks=mocks)
     assert (error.value.key, error.value.value) == ("availabilityZones", 2)
-    assert "at most 1 in this account" in error.value.allowed and "us-west-1a" in error.value.allowed
+    assert "no count (a new VPC takes 2 or more) in this account" in error.value.allowed
+    assert "us-west-1a" in error.value.allowed and "another region" in error.value.allowed
     assert mocks.resources == []
 
 

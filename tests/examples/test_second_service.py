@@ -124,7 +124,7 @@ def test_its_config_has_no_idle_timeout_of_its_own() -> None:
         ({"listenerRulePriority": "first"}, "listenerRulePriority"),
         ({"listenerRulePriority": "50000"}, "listenerRulePriority"),  # the platform's catch-all's
         ({"listenerRulePriority": "49999"}, "listenerRulePriority"),  # the platform's test rule's
-        ({"pathPattern": ""}, "pathPattern"),  # its route's pattern and the app's BASE_PATH both
+        ({"pathPattern": ""}, "pathPattern"),  # its route's pattern, said once (not the app's BASE_PATH too)
     ],
 )
 def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
@@ -133,7 +133,7 @@ def test_a_mistake_names_the_example_s_own_config_key_and_registers_nothing(
     mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
     with pytest.raises(ConfigError) as error:
         run_program(EXAMPLE, STACK, config, mocks=mocks)
-    assert {one.key for one in error.value.errors} == {key}
+    assert [one.key for one in error.value.errors] == [key]
     assert mocks.resources == []
 
 

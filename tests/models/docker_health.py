@@ -19,8 +19,10 @@ def probe_argv(test: Sequence[str]) -> list[str]:
 
 def runs_as_written(test: Sequence[str]) -> bool:
     """Whether the probe runs the command ``test`` names, all of it: a program to exec for ``CMD``, one
-    script for ``CMD-SHELL`` (none is ``sh -c`` without one, which fails; a second string is not script)."""
-    if not test or test[0] not in ("CMD", "CMD-SHELL"):
+    script for ``CMD-SHELL`` (none is ``sh -c`` without one, which fails; a second string is not script). An
+    empty or blank first string names nothing: ``sh -c ""`` exits 0 without checking anything (POSIX: an
+    empty command string), and exec of an empty name fails."""
+    if not test or test[0] not in ("CMD", "CMD-SHELL") or len(test) < 2 or not test[1].strip():
         return False
     argv = probe_argv(test)
     return len(argv) == len(SHELL) + 1 if test[0] == "CMD-SHELL" else len(argv) >= 1

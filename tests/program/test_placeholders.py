@@ -48,7 +48,7 @@ def test_a_deploy_of_the_prod_stack_as_shipped_is_refused_naming_each_placeholde
     assert set(allowed) == {"domainName", "hostedZoneId", "alarmEmails", "secrets"}
     assert allowed["domainName"].endswith("(RFC 2606): pulumi config set domainName ...")
     assert allowed["hostedZoneId"].startswith("your domain's Route 53 hosted zone ID")
-    assert allowed["alarmEmails"].endswith("pulumi config set --path 'alarmEmails[0]' ...")
+    assert allowed["alarmEmails"].endswith("pulumi config set --secret --path 'alarmEmails[0]' ...")
     assert allowed["secrets"].startswith("an ARN in your own account, not 123456789012")
     assert mocks.resources == []
 

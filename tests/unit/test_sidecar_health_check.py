@@ -13,7 +13,8 @@ from tests.models.docker_health import runs_as_written
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/otel:1@sha256:" + "a" * 64
 TESTS = st.tuples(
-    st.sampled_from(["CMD", "CMD-SHELL", "NONE", "cmd"]), st.lists(st.sampled_from(["true", "x y"]), max_size=3)
+    st.sampled_from(["CMD", "CMD-SHELL", "NONE", "cmd"]),
+    st.lists(st.sampled_from(["true", "x y", "", " "]), max_size=3),
 )
 
 
@@ -33,7 +34,9 @@ def test_a_health_check_is_taken_exactly_when_the_runtime_would_run_it_as_writte
         assert runs_as_written(test)
 
 
-@pytest.mark.parametrize("test", [("CMD",), ("CMD-SHELL",), ("CMD-SHELL", "wget -q localhost", "extra")])
+@pytest.mark.parametrize(
+    "test", [("CMD",), ("CMD-SHELL",), ("CMD-SHELL", "wget -q localhost", "extra"), ("CMD-SHELL", ""), ("CMD", " ")]
+)
 def test_a_health_check_with_no_command_or_a_script_split_in_two_is_refused(test: tuple[str, ...]) -> None:
     with pytest.raises(ConfigError) as error:
         sidecar(test)

@@ -153,6 +153,14 @@ def test_the_count_command_counts_what_the_load_balancer_takes_where_fargate_run
     assert error.value.key == "costDefaultVpcAzs"
 
 
+def test_a_count_above_the_regions_own_azs_is_refused_where_the_count_is_known() -> None:
+    assert check_default_vpc_azs(6, "default", "us-east-1") == 6
+    with pytest.raises(ConfigError, match="at most 6 in us-east-1") as error:
+        check_default_vpc_azs(7, "default", "us-east-1")
+    assert error.value.key == "costDefaultVpcAzs"
+    assert check_default_vpc_azs(7, "default", "eu-west-1") == 7  # no count of eu-west-1's here
+
+
 def test_the_default_vpcs_count_given_is_used_and_not_called_an_assumption() -> None:
     line, assumptions = ipv4_line(NetworkSpec(), default_vpc_azs=6)
     assert (line.quantity, line.note, assumptions) == (7, "6 load balancer AZs; 1 task", ())
