@@ -63,6 +63,22 @@ _VALUES = {
     # A KMS key ID as the config's key ARNs take it: it lands unconditioned in a Resource.
     "STACK_KEY_ID": re.compile(KMS_KEY_ID),
 }
+#: What each value may be, in words, for the error naming its option (the sources are ``_VALUES``').
+ALLOWED = {
+    "OWNER": "a GitHub user or organization name: 1-39 letters, digits and -",
+    "REPO": "a GitHub repository name without its owner: 1-100 letters, digits, _, . and -",
+    "ACCOUNT": "an AWS account ID: 12 digits",
+    "SANDBOX_ACCOUNT": "an AWS account ID: 12 digits",
+    "STATE_BUCKET": "an S3 bucket name, not an s3:// URL: 3-63 lower-case letters, digits, . and -, a letter or "
+    "digit first and last",
+    "REGION": "a region name such as us-east-1: lower-case words joined by -, a number last",
+    "PARTITION": "a partition name: aws, or aws and lower-case words joined by - (aws-cn, aws-us-gov)",
+    "AUDIENCE": "an audience such as sts.amazonaws.com: lower-case letters, digits and .",
+    "STACK": "a Pulumi stack name (letters, digits, _, . and -), or a pattern such as acc-*",
+    "STACK_KEY_ID": "a KMS key ID (1234abcd-12ab-34cd-56ef-1234567890ab or mrk-1234abcd12ab34cd56ef1234567890ab, "
+    "lower case), not an alias or ARN: aws kms describe-key --key-id alias/graviton-node-dev "
+    "--query KeyMetadata.KeyId --output text",
+}
 _PLACEHOLDER = re.compile(r"<([A-Z_]+)>")
 
 
@@ -84,7 +100,7 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     placeholder without one, is an error."""
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
-            raise ValueError(f"{OPTIONS[name]}: {value!r} is not a valid {name}")
+            raise ValueError(f"{OPTIONS[name]}: {value!r} is not {ALLOWED[name]}")
     missing = sorted(set(_PLACEHOLDER.findall(text)) - values.keys())
     if missing:
         raise ValueError("no value for " + ", ".join(f"{name} ({OPTIONS.get(name, 'none')})" for name in missing))
@@ -105,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(fill(args.document.read_text(), values), end="")
     except ValueError as error:
         parser.error(str(error))
+    except OSError as error:
+        parser.error(f"document: cannot read {str(args.document)!r} ({error.strerror}): give a file of docs/ci-roles/")
     return 0
 
 

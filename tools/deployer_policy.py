@@ -119,6 +119,19 @@ _VALUES = {
     # hyphens" (botocore ecs CreateClusterRequest.clusterName, as components.resource_arns reads it).
     "CLUSTER": re.compile(r"[A-Za-z0-9_-]{1,255}"),
 }
+#: What each value may be, in words, for the error naming its option (the sources are ``_VALUES``').
+ALLOWED = {
+    "ACCOUNT": "an AWS account ID: 12 digits",
+    "REGION": "a region name such as us-east-1: lower-case words joined by -, a number last",
+    "PARTITION": "a partition name: aws, or aws and lower-case words joined by - (aws-cn, aws-us-gov)",
+    "PROJECT": f"a Pulumi project name: 1-{MAX_PROJECT} letters, digits, _, . and -",
+    "PLATFORM": f"the platform stack's Pulumi project name: 1-{MAX_PROJECT} letters, digits, _, . and -",
+    "STACK": "a stack name in lower case (letters, digits, _, . and -), or a pattern such as acc-*",
+    "PLATFORM_STACK": "the platform stack's name in lower case: letters, digits, _, . and -",
+    "HOSTED_ZONE": "a Route 53 hosted zone ID such as Z0123456789ABC: 1-32 capitals and digits, no /hostedzone/",
+    "DOMAIN": "a domain name in lower case such as app.example.com: letters, digits, . and -",
+    "CLUSTER": "the cluster's name, the part after cluster/ in clusterArn (shared): 1-255 letters, digits, _ and -",
+}
 
 
 def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn: str = "") -> dict[str, Any]:
@@ -128,7 +141,7 @@ def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn
     ones. A placeholder left without a value is an error, never a silent wildcard."""
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
-            raise ValueError(f"{name}: {value!r} is not a valid value")
+            raise ValueError(f"{OPTIONS[name]}: {value!r} is not {ALLOWED[name]}")
     if "STACK" in values:
         values = {"PLATFORM_STACK": values["STACK"], **values}
     if "PLATFORM_STACK" in values:

@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from components.stack_files import stack_file
-from settings import KEPT_SECRET_KEYS
+from settings import ENVIRONMENT_IS_PLAIN, KEPT_SECRET_KEYS, KEYS_BY_NAME, plain_in_state
 from tools.deployer_updates import refused_update
 from tools.ingress_rules import duplicates
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
@@ -528,8 +528,23 @@ def report(error: ConfigError | PlanError | StackFileError, stack: str = "", ite
     else:
         lines = [str(error)]
     for line in lines:
-        print(f"error: {for_set(line, stack, items)}", file=sys.stderr)
+        print(f"error: {for_set(_kept_plain(line, lines, stack), stack, items)}", file=sys.stderr)
     return 2
+
+
+def _kept_plain(line: str, lines: Sequence[str], stack: str) -> str:
+    """The stand-in hint of an encrypted key the program refuses to read encrypted (settings.py ``_secrecy``)
+    as how to store it in plain text: ``--set`` cannot help, as the file's ``secure:`` keeps it secret."""
+    m = _STAND_IN_HINT.search(line)
+    refusals = (plain_in_state(m[1]), ENVIRONMENT_IS_PLAIN) if m else ()
+    if not m or not any(f"config {m[1]!r}:" in one and any(r in one for r in refusals) for one in lines):
+        return line
+    key = f"--path '{m[1]}[0]'" if KEYS_BY_NAME[m[1]].type == "array" else m[1]
+    where = f" --stack {stack}" if stack else ""
+    return (
+        f"Pulumi.{stack or '<stack>'}.yaml: {m[1]} is encrypted, which the program refuses: store it in plain "
+        f"text with: pulumi config set{where} {key} VALUE (without --secret)"
+    )
 
 
 def main(argv: list[str]) -> int:

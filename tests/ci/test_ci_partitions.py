@@ -101,7 +101,7 @@ def test_the_tool_refuses_a_region_of_no_partition_and_a_placeholder_left_withou
 def test_the_tool_refuses_a_value_that_would_widen_a_statement(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--account", "1111*", "--region", "us-east-1", str(ROLES / "state-key.policy.json")])
-    assert "--account: '1111*' is not a valid ACCOUNT" in capsys.readouterr().err
+    assert "--account: '1111*' is not an AWS account ID: 12 digits" in capsys.readouterr().err
 
 
 def test_the_state_key_policy_is_filled_in_for_chinas_partition(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,5 +138,5 @@ def test_the_tool_takes_a_stack_key_id_exactly_when_the_program_takes_its_key_ar
         tool_takes = arn in capsys.readouterr().out
     except SystemExit:
         tool_takes = False
-        assert f"--key-id: {key_id!r} is not a valid STACK_KEY_ID" in capsys.readouterr().err
+        assert f"--key-id: {key_id!r} is not a KMS key ID" in capsys.readouterr().err
     assert tool_takes == program_takes
