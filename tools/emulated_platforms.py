@@ -22,7 +22,7 @@ from components.errors import ConfigError
 from components.image.dockerfile import target_runs
 from components.stack_files import StackFileError, secure_keys, stack_file
 from tools.offline import ROOT, Run
-from tools.plan import PlanError, report, stack_run
+from tools.plan import PlanError, kept_plain, report, stack_run
 
 IMAGE = "docker-build:index:Image"
 
@@ -58,6 +58,7 @@ def main(argv: Sequence[str]) -> int:
         # than a real one, say): pulumi up reads the real ones and judges them. The check is skipped, not
         # the deploy.
         lines = error.lines if isinstance(error, StackFileError) else [str(one) for one in error.errors]
+        lines = [kept_plain(line, lines, stack) for line in lines]
         print("deploy: the builder's platforms are not checked ahead: the stack holds encrypted values, which "
               "only pulumi up reads, and read with stand-ins:", *lines, sep="\n  ", file=sys.stderr)  # fmt: skip
         return 0

@@ -528,11 +528,11 @@ def report(error: ConfigError | PlanError | StackFileError, stack: str = "", ite
     else:
         lines = [str(error)]
     for line in lines:
-        print(f"error: {for_set(_kept_plain(line, lines, stack), stack, items)}", file=sys.stderr)
+        print(f"error: {for_set(kept_plain(line, lines, stack), stack, items)}", file=sys.stderr)
     return 2
 
 
-def _kept_plain(line: str, lines: Sequence[str], stack: str) -> str:
+def kept_plain(line: str, lines: Sequence[str], stack: str) -> str:
     """The stand-in hint of an encrypted key the program refuses to read encrypted (settings.py ``_secrecy``)
     as how to store it in plain text: ``--set`` cannot help, as the file's ``secure:`` keeps it secret."""
     m = _STAND_IN_HINT.search(line)

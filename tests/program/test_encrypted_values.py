@@ -196,3 +196,15 @@ def test_a_key_encrypted_that_the_program_keeps_plain_is_told_to_be_set_plain_no
     # What `pulumi config set` (without --secret; --path 'environment[0]' for a list) writes clears the error.
     (tmp_path / "Pulumi.broken.yaml").write_text(f"config:\n  aws:region: us-east-1\n  graviton-node:{key}:{plain}\n")
     assert main(["--stack", "broken"]) == 0
+
+
+def test_the_deploys_early_check_tells_a_key_encrypted_that_the_program_keeps_plain_how_to_store_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted = f"config:\n  aws:region: us-east-1\n  graviton-node:containerPort:\n    secure: {CIPHER}\n"
+    with_stack_file(monkeypatch, tmp_path, encrypted)
+    monkeypatch.setattr(tools.emulated_platforms, "ROOT", tmp_path)
+    assert tools.emulated_platforms.main(["broken"]) == 0
+    err = capsys.readouterr().err
+    assert "pulumi config set --stack broken containerPort" in err and "(without --secret)" in err
+    assert "give your own value in its place" not in err
