@@ -57,13 +57,15 @@ from tools.ingress_rules import duplicates
 from tools.offline import PROJECT, ROOT, Registered, Run, StackFileError, run_program
 from tools.replace_inputs import changed, kind, knock_on, refused, rule
 from tools.rule_priorities import collisions
-from tools.takeovers import taken_over
+from tools.takeovers import claimed_twice, taken_over
 from tools.urns import REPLACE, Identities, References, physical_names, replace_values
 
 STACK = "pulumi:pulumi:Stack"
 #: A change ``pulumi up`` cannot carry out (AWS refuses what it does), or not without an outage the plan
 #: cannot rule out offline: said first on its line.
 CANNOT = "!!"
+#: Why a URN two resources claim (by URN or alias) stops the update (takeovers.claimed_twice).
+CLAIMED_TWICE = "claimed by two resources (a URN or an alias): the engine refuses the program (a duplicate alias)"
 #: Said of a replacement whose old resource is deleted before the new one is created (the provider's
 #: ``DeleteBeforeReplace``, or the resource's ``delete_before_replace`` option): for a while there is none.
 DELETED_FIRST = "  [deleted before its replacement is created]"
@@ -427,6 +429,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     lines: list[str] = [line for line in replacements(before, after) if line not in gone] + [
         f"{CANNOT} {line}" for line in [*collisions(before, after), *duplicates(before, after)]
     ]
+    lines += [f"{CANNOT} {urn}: {CLAIMED_TWICE}" for urn in claimed_twice(after)]
     for key in sorted(new.keys() | (old.keys() - renamed.values())):
         was_key = renamed.get(key, key)
         if was_key not in old:
@@ -536,14 +539,20 @@ def kept_plain(line: str, lines: Sequence[str], stack: str) -> str:
     """The stand-in hint of an encrypted key the program refuses to read encrypted (settings.py ``_secrecy``)
     as how to store it in plain text: ``--set`` cannot help, as the file's ``secure:`` keeps it secret."""
     m = _STAND_IN_HINT.search(line)
-    refusals = (plain_in_state(m[1]), ENVIRONMENT_IS_PLAIN) if m else ()
+    # Each refusal is known by its opening words: a part of a secret value may stand hidden further on
+    # (errors.redact hides a quoted part wherever it shows, "info" in "information" too).
+    refusals = [text[:40] for text in (plain_in_state(m[1]), ENVIRONMENT_IS_PLAIN)] if m else []
     if not m or not any(f"config {m[1]!r}:" in one and any(r in one for r in refusals) for one in lines):
         return line
-    key = f"--path '{m[1]}[0]'" if KEYS_BY_NAME[m[1]].type == "array" else m[1]
+    # A list's items are set one by one (--path): Pulumi refuses a string for a key typed array<string>, and
+    # which items are encrypted is the file's to say.
+    listed = KEYS_BY_NAME[m[1]].type == "array"
+    key = f"--path '{m[1]}[N]'" if listed else m[1]
+    each = ", for each item N the file holds encrypted (secure:)" if listed else ""
     where = f" --stack {stack}" if stack else ""
     return (
         f"Pulumi.{stack or '<stack>'}.yaml: {m[1]} is encrypted, which the program refuses: store it in plain "
-        f"text with: pulumi config set{where} {key} VALUE (without --secret)"
+        f"text with: pulumi config set{where} {key} VALUE (without --secret){each}"
     )
 
 

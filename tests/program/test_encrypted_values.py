@@ -182,18 +182,34 @@ def test_only_the_projects_own_keys_are_said_to_reach_the_container_as_stand_ins
     assert tools.run_local.stand_ins("broken", given) == []
 
 
-@pytest.mark.parametrize(("key", "plain"), [("containerPort", " 8080"), ("environment", "\n    - LOG_LEVEL=info")])
+@pytest.mark.parametrize(
+    ("key", "encrypted", "hint", "plain"),
+    [
+        ("containerPort", f"\n    secure: {CIPHER}", "containerPort VALUE", " 8080"),
+        # One item of a list encrypted, not the first: that item is set again (--path 'environment[1]').
+        (
+            "environment",
+            f"\n    - LOG_LEVEL=info\n    - secure: {CIPHER}",
+            "--path 'environment[N]' VALUE",
+            "\n    - LOG_LEVEL=info\n    - FEATURE=on",
+        ),
+    ],
+)
 def test_a_key_encrypted_that_the_program_keeps_plain_is_told_to_be_set_plain_not_with_set(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, plain: str
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    key: str,
+    encrypted: str,
+    hint: str,
+    plain: str,
 ) -> None:
     """``--set`` cannot lift the refusal: the file's ``secure:`` keeps the key secret whatever it gives."""
-    with_stack_file(
-        monkeypatch, tmp_path, f"config:\n  aws:region: us-east-1\n  graviton-node:{key}:\n    secure: {CIPHER}\n"
-    )
+    with_stack_file(monkeypatch, tmp_path, f"config:\n  aws:region: us-east-1\n  graviton-node:{key}:{encrypted}\n")
     assert main(["--stack", "broken"]) == 2
     err = capsys.readouterr().err
-    assert "--set" not in err and "pulumi config set --stack broken " in err and "(without --secret)" in err
-    # What `pulumi config set` (without --secret; --path 'environment[0]' for a list) writes clears the error.
+    assert "--set" not in err and f"pulumi config set --stack broken {hint} (without --secret)" in err
+    # What that `pulumi config set` writes (for a list, at the encrypted item's place) clears the error.
     (tmp_path / "Pulumi.broken.yaml").write_text(f"config:\n  aws:region: us-east-1\n  graviton-node:{key}:{plain}\n")
     assert main(["--stack", "broken"]) == 0
 
