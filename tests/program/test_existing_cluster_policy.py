@@ -16,17 +16,20 @@ import pytest
 from tests.models import iam
 from tests.models.iam import Request
 from tests.program.deploy_requests import STACK_TAG, Program
-from tests.program.stacks import CONFIGS, recorded_run
+from tests.program.stacks import CONFIGS, EXAMPLES, PLATFORM, recorded_run
 from tests.program.test_deployer_policy import (
     ADMIN,
     POLICY,
     assert_the_boundary_leaves_each_role_everything,
+    joining_deployer,
+    project_of,
     refused,
     stack_values,
+    staging_values,
 )
 from tools.deployer_policy import document, fill
 from tools.deployer_policy import main as deployer_policy_main
-from tools.offline import ACCOUNT, REGION, Run
+from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, run_mocked
 
 SHARED = "shared"
 CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{SHARED}"
@@ -116,3 +119,25 @@ def test_the_tool_fills_the_clusters_name_into_every_ecs_service_and_task_arn(
         assert deployer_policy_main(argv) == 0
         printed = capsys.readouterr().out
         assert f"/{SHARED}/" in printed and "prod-*/prod-*" not in printed, name
+
+
+@pytest.mark.parametrize("program", sorted(EXAMPLES))
+def test_an_example_joining_a_platform_in_an_existing_cluster_needs_the_clusters_name_as_its_readme_says(
+    program: str,
+) -> None:
+    """The platform (prod, in cluster ``shared``): its ``cluster_name`` output is the name the example's README
+    has the joining stack's documents take."""
+    platform = joining("prod")
+    assert platform.outputs["cluster_name"] == SHARED
+    project = project_of(program)
+    config = {"aws:region": REGION, f"{project}:platformStack": PLATFORM}
+    if program == "second-service":
+        config[f"{project}:listenerRulePriority"] = "200"
+    mocks = RecordingMocks(stack_outputs={PLATFORM: platform.outputs})
+    deploy = Program((run_mocked(main_program(EXAMPLES[program]), config, "staging", mocks, project), platform))
+    given = staging_values(program) | {"PLATFORM_STACK": "prod"}
+    policy = joining_deployer if program == "second-service" else (lambda values: fill(POLICY, values))
+    assert refused(deploy, policy(given | {"CLUSTER": SHARED})) == []
+    assert refused(deploy, policy(given)), "without --cluster-name the documents scope the platform's own names"
+    readme = (EXAMPLES[program] / "README.md").read_text()
+    assert "--cluster-name" in readme and "pulumi stack output cluster_name" in readme
