@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tools.takeovers import taken_over
+from tools.takeovers import clashes, taken_over
 
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 #: A rule's source is one of these (terraform-provider-aws: exactly one is set).
@@ -41,6 +41,13 @@ WAY_OUT = (
     "upgrade with allowedCidrs unchanged first (the CIDRs the old rules hold, in their order: nothing changes "
     "in AWS), then change it (README, Troubleshooting: InvalidPermission.Duplicate)"
 )
+#: What holds the rule, by ``takeovers.clashes``' kind: {name} is the other rule.
+IN_THE_WAY = {
+    "held": "{name} holds it until it is deleted, after every create and update",
+    "kept": "{name} keeps it",
+    "left": "{name} leaves it in the same run, maybe only after this step",
+    "twin": "{name} makes it too",
+}
 
 
 @dataclass(frozen=True)
@@ -77,25 +84,6 @@ def _held(doc: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], Held]]:
             yield resource, Held(resource["urn"], _key(resource["inputs"]))
 
 
-def _name(urn: str) -> str:
-    return urn.rpartition("::")[2]
-
-
-def _in_the_way(here: Held, was: Held | None, old: list[Held], moves: dict[Held, Held]) -> list[str]:
-    """Why EC2 may hold ``here``'s rule already: another old rule of the group holds it (and stays, is
-    deleted last, or moves away in the same run, maybe after this step)."""
-    reasons = []
-    for other in (o for o in old if o != was and o.key == here.key):
-        mover = moves.get(other)
-        if mover is None:
-            reasons.append(f"{_name(other.urn)} holds it until it is deleted, after every create and update")
-        elif mover.key == other.key:
-            reasons.append(f"{_name(other.urn)} keeps it")
-        else:
-            reasons.append(f"{_name(other.urn)} leaves it in the same run, maybe only after this step")
-    return reasons
-
-
 def duplicates(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """``<urn>  (<change>): <why>`` for each ingress rule of ``after`` whose create or in-place change EC2
     refuses in some order ``pulumi up`` may run the steps in: it makes a rule another rule of its group held
@@ -107,14 +95,9 @@ def duplicates(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]
     for _, here in _held(after):
         was = old.get(takes[here.urn]["urn"]) if here.urn in takes else None
         steps.append((here, was if was is not None and not _replaced_by(was, here) else None))
-    moves = {was: here for here, was in steps if was is not None}
     lines = []
-    for here, was in steps:
-        if was is not None and was.key == here.key:
-            continue
-        reasons = _in_the_way(here, was, list(old.values()), moves)
-        reasons += [f"{_name(twin.urn)} makes it too" for twin, _ in steps if twin != here and twin.key == here.key]
-        if reasons:
-            change = f"{was.what} -> {here.what}" if was else f"created: {here.what}"
-            lines.append(f"{here.urn}  ({change}): {REFUSED}: " + "; ".join(reasons) + f". Instead, {WAY_OUT}")
+    for here, was, why in clashes(list(old.values()), steps):
+        reasons = [IN_THE_WAY[kind].format(name=other.urn.rpartition("::")[2]) for kind, other in why]
+        change = f"{was.what} -> {here.what}" if was else f"created: {here.what}"
+        lines.append(f"{here.urn}  ({change}): {REFUSED}: " + "; ".join(reasons) + f". Instead, {WAY_OUT}")
     return sorted(lines)

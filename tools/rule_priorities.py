@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tools.takeovers import taken_over
+from tools.takeovers import clashes, taken_over
 
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 #: Why the change is refused, before what holds the priority.
@@ -40,6 +40,15 @@ WAY_OUT = (
 )
 
 
+#: What holds the priority, by ``takeovers.clashes``' kind: {name} is the rule, {p} the priority.
+IN_THE_WAY = {
+    "held": "{name} holds {p} until it is deleted, after every create and update",
+    "kept": "{name} keeps {p}",
+    "left": "{name} leaves {p} in the same run, maybe only after this step",
+    "twin": "{name} takes {p} too",
+}
+
+
 @dataclass(frozen=True)
 class Placed:
     """A listener rule of a ``--json`` plan: its URN, listener and priority."""
@@ -48,71 +57,38 @@ class Placed:
     listener: str
     priority: int
 
-
-@dataclass(frozen=True)
-class Step:
-    """A listener rule of the new plan: where it goes, and the old rule it updates in place (None: created)."""
-
-    placed: Placed
-    was: Placed | None
+    @property
+    def key(self) -> tuple[str, int]:
+        """What ELB holds unique: a priority on a listener."""
+        return self.listener, self.priority
 
 
-def _placed(doc: Mapping[str, Any]) -> Iterator[tuple[Mapping[str, Any], Placed]]:
+def _placed(doc: Mapping[str, Any]) -> Iterator[Placed]:
     for resource in doc["resources"]:
         inputs = resource.get("inputs", {})
         if resource["type"] == LISTENER_RULE and "priority" in inputs:
-            yield resource, Placed(resource["urn"], str(inputs.get("listenerArn")), int(inputs["priority"]))
+            yield Placed(resource["urn"], str(inputs.get("listenerArn")), int(inputs["priority"]))
 
 
-def _steps(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Step]:
+def _steps(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[Placed, Placed | None]]:
     """Each listener rule of ``after``: updated in place when it takes over an old rule (``takeovers``) on the
     same listener, else created (a replacement's old copy is deleted last)."""
-    old = {placed.urn: placed for _, placed in _placed(before)}
+    old = {placed.urn: placed for placed in _placed(before)}
     takes = taken_over(before, after)
     found = []
-    for _, placed in _placed(after):
+    for placed in _placed(after):
         was = old.get(takes[placed.urn]["urn"]) if placed.urn in takes else None
-        found.append(Step(placed, was if was is not None and was.listener == placed.listener else None))
+        found.append((placed, was if was is not None and was.listener == placed.listener else None))
     return found
-
-
-def _name(urn: str) -> str:
-    return urn.rpartition("::")[2]
-
-
-def _in_the_way(step: Step, old: list[Placed], new: list[Step]) -> list[str]:
-    """Why ``step``'s priority is taken: an old rule of its listener holds it (and stays, is deleted last, or
-    moves away in the same run, maybe after this step), or another new rule takes it too."""
-    here = step.placed
-    reasons = []
-    for held in (o for o in old if o != step.was and (o.listener, o.priority) == (here.listener, here.priority)):
-        mover = next((s.placed for s in new if s.was == held), None)
-        if mover is None:
-            reasons.append(
-                f"{_name(held.urn)} holds {held.priority} until it is deleted, after every create and update"
-            )
-        elif mover.priority == held.priority:
-            reasons.append(f"{_name(held.urn)} keeps {held.priority}")
-        else:
-            reasons.append(f"{_name(held.urn)} leaves {held.priority} in the same run, maybe only after this step")
-    twins = [
-        s.placed for s in new if s != step and (s.placed.listener, s.placed.priority) == (here.listener, here.priority)
-    ]
-    return reasons + [f"{_name(twin.urn)} takes {twin.priority} too" for twin in twins]
 
 
 def collisions(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """``<urn>  (<change>): <why>`` for each listener rule of ``after`` whose create or priority update ELB
     refuses in some order ``pulumi up`` may run the steps in: its new priority is one another rule of its
     listener held in ``before`` or takes in ``after``. Nothing against a plan without inputs."""
-    old = [placed for _, placed in _placed(before)]
-    new = _steps(before, after)
     lines = []
-    for step in new:
-        was, here = step.was, step.placed
-        if was is not None and was.priority == here.priority:
-            continue
-        if reasons := _in_the_way(step, old, new):
-            change = f"priority: {was.priority} -> {here.priority}" if was else f"created at priority {here.priority}"
-            lines.append(f"{here.urn}  ({change}): {REFUSED}: " + "; ".join(reasons) + f". Instead, {WAY_OUT}")
+    for here, was, why in clashes(list(_placed(before)), _steps(before, after)):
+        reasons = [IN_THE_WAY[kind].format(name=other.urn.rpartition("::")[2], p=here.priority) for kind, other in why]
+        change = f"priority: {was.priority} -> {here.priority}" if was else f"created at priority {here.priority}"
+        lines.append(f"{here.urn}  ({change}): {REFUSED}: " + "; ".join(reasons) + f". Instead, {WAY_OUT}")
     return sorted(lines)

@@ -4,14 +4,18 @@ URN, else the first of its aliases the old state holds (pulumi/pulumi ``pkg/reso
 refuses: the program fails (``GetDuplicateResourceAliasError``, "resource ... is invalid"); ``claimed_twice``
 names them, and the pairing gives such a URN to its first claimant only.
 
+``clashes`` is what the two checks of a key AWS holds unique share (``tools/rule_priorities.py``: a listener's
+priorities; ``tools/ingress_rules.py``: a security group's rules): which steps land on a key another resource
+holds or takes.
+
 Pure: no Pulumi import; ``tools/plan.py --diff``, ``tools/ingress_rules.py`` and ``tools/rule_priorities.py``
 read plans with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 
 def taken_over(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -37,3 +41,36 @@ def claimed_twice(after: Mapping[str, Any]) -> list[str]:
         for urn in {resource.get("urn"), *resource.get("aliases", [])} - {None, ""}:
             seen[urn] = seen.get(urn, 0) + 1
     return sorted(urn for urn, count in seen.items() if count > 1)
+
+
+class Keyed(Protocol):
+    """A resource of a plan by its URN and the key AWS holds unique within its scope."""
+
+    @property
+    def urn(self) -> str: ...
+
+    @property
+    def key(self) -> Hashable: ...
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+def clashes(old: Sequence[K], steps: Sequence[tuple[K, K | None]]) -> list[tuple[K, K | None, list[tuple[str, K]]]]:
+    """Each step (a new resource, and the old one it changes in place or None: created) that lands on a key
+    another resource holds, with what is in its way: an old one of that key that stays (``kept``), moves away
+    in the same run (``left``) or is deleted last (``held``), or another new one taking it too (``twin``).
+    AWS refuses the step whenever it runs first, and always when the other keeps the key or is deleted."""
+    moves = {was: here for here, was in steps if was is not None}
+    found = []
+    for here, was in steps:
+        if was is not None and was.key == here.key:
+            continue
+        why: list[tuple[str, K]] = []
+        for other in (o for o in old if o != was and o.key == here.key):
+            mover = moves.get(other)
+            why.append(("held" if mover is None else "kept" if mover.key == other.key else "left", other))
+        why += [("twin", twin) for twin, _ in steps if twin != here and twin.key == here.key]
+        if why:
+            found.append((here, was, why))
+    return found
