@@ -48,8 +48,9 @@ def project(tmp_path: Path) -> Path:
 
 def check(project: Path, stack: Stack, ecs: Ecs, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     calls = project / "calls.log"
+    described = json.dumps(ecs.describe_services())
     environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), "CLUSTER": CLUSTER,
-                   "RECORDED": stack.task_definition, "DESCRIBED": json.dumps(ecs.describe_services()), **env}  # fmt: skip
+                   "RECORDED": stack.task_definition, "DESCRIBED": described, **env}  # fmt: skip
     result = subprocess.run(["bash", str(project / "tools" / "rollout_check.sh"), "dev"], capture_output=True,
                             text=True, env=environment)  # fmt: skip
     return result, calls.read_text().splitlines() if calls.exists() else []
@@ -65,7 +66,8 @@ def rerun_after_a_failed_deploy() -> tuple[Stack, Ecs]:
 def test_after_a_rerun_of_a_failed_deploy_it_fails_naming_the_stack_both_revisions_and_the_retry(project: Path) -> None:
     result, calls = check(project, *rerun_after_a_failed_deploy())
     assert result.returncode == 1
-    assert f"aws ecs describe-services --cluster {CLUSTER} --services dev-app-svc --region eu-west-1 --output json" in calls
+    described = f"aws ecs describe-services --cluster {CLUSTER} --services dev-app-svc --region eu-west-1 --output json"
+    assert described in calls
     assert f"stack dev records task definition {NEW} but ECS runs {OLD}" in result.stderr
     assert "tools/deploy.sh dev --refresh" in result.stderr
 

@@ -44,7 +44,10 @@ def test_a_deploy_that_succeeds_passes_the_check_and_a_refresh_with_nothing_stal
 
 def test_a_deployment_not_finished_or_a_second_one_still_running_fails_the_check() -> None:
     ecs = Ecs(NEW)
-    ecs.deployments = [{"status": "PRIMARY", "rolloutState": "IN_PROGRESS"}, {"status": "ACTIVE", "rolloutState": "COMPLETED"}]
+    ecs.deployments = [
+        {"status": "PRIMARY", "rolloutState": "IN_PROGRESS"},
+        {"status": "ACTIVE", "rolloutState": "COMPLETED"},
+    ]
     problem = mismatch("prod", NEW, ecs.describe_services())
     assert problem is not None and "(PRIMARY IN_PROGRESS, ACTIVE COMPLETED)" in problem
 
