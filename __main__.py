@@ -182,6 +182,9 @@ pulumi.export("platforms", list(image.platforms))
 pulumi.export("cluster_name", service.cluster_name)
 pulumi.export("cluster_arn", service.cluster_arn)
 pulumi.export("service_name", service.service_name)
+# The revision this commit defines: tools/rollout_check.sh fails unless ECS runs it (a refresh may record the
+# old one on the service after a failed deploy, never on the task definition).
+pulumi.export("task_definition_arn", service.task_definition_arn)
 pulumi.export("log_group_name", service.log_group_name)
 if service.dashboard_url is not None:
     pulumi.export("dashboard_url", service.dashboard_url)

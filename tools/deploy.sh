@@ -61,8 +61,14 @@ if ! pulumi whoami >/dev/null 2>&1; then
   pulumi login "file://$PWD/.pulumi-state"
 fi
 pulumi stack select --create "$stack"
+# Extra arguments go to pulumi up: after a failed deploy `--refresh` reads the service back first, so the
+# update deploys the recorded revision again (tools/rollout_verdict.py; safe with the scaler and schedules
+# owning desiredCount and the range: docs/decisions.md).
 pulumi up --stack "$stack" "$@"
 # An alarm address whose subscription was never confirmed (SNS deletes it after 48 hours) or was
 # unsubscribed by an alarm e-mail's link gets nothing, and a plain `pulumi up` does not notice: each is
 # named, with the way out (README, Troubleshooting). Only a warning: the update is done.
 tools/alarm_check.sh "$stack"
+# A plain `pulumi up` after a failed deploy succeeds without deploying: this fails unless ECS runs the
+# revision the stack records, as its one finished deployment, and says how to retry.
+tools/rollout_check.sh "$stack"

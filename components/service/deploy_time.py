@@ -43,7 +43,9 @@ PROVIDER_DEFAULT_MINUTES = 20
 #: Node's start (a project estimate; with the 60 s default grace and the two health checks a batch is 10).
 TASK_START_MINUTES = 8
 #: Room for the old tasks' draining (at most 90 s, ``deregistrationDelaySeconds``), the test-traffic shift and
-#: the smoke-test hook (at most 30 s), and a task the circuit breaker's retries start again (a project estimate).
+#: the smoke-test hook (at most 30 s) (a project estimate). Not for a failing deployment: with fewer than 6 tasks
+#: the circuit breaker waits for 3 failed tasks (ECS API DeploymentCircuitBreaker), so the wait may end first
+#: (README, "Rolling back"; tools/rollout_check.sh catches what the state then records).
 MARGIN_MINUTES = 10
 #: The CI deploy's AWS session: ``role-duration-seconds: 3600`` in .github/workflows/pulumi-up.yml, a role's
 #: default MaxSessionDuration (IAM CreateRole: "the default value of one hour is applied"), which the deploy

@@ -25,20 +25,31 @@ case "$(basename "$0") $1" in
       echo "Platforms: ${PLATFORMS:-linux/amd64, linux/arm64}"
     fi ;;
   "aws sts") exit "${AWS_OK:-0}" ;;
-  "pulumi stack") [ "$2" != output ] || echo "${ALARM_TOPIC:-}" ;;
+  "pulumi stack")
+    if [ "$2" = output ]; then
+      case "$5" in
+        alarm_topic_arn) echo "${ALARM_TOPIC:-}" ;;
+        task_definition_arn) echo "$TASK_DEFINITION" ;;
+        cluster_arn) echo arn:aws:ecs:eu-west-1:123456789012:cluster/dev-app ;;
+        service_name) echo dev-app-svc ;;
+      esac
+    fi ;;
+  "aws ecs") echo '{"services": [{"taskDefinition": "'"${ECS_RUNS:-$TASK_DEFINITION}"'",' \\
+    '"deployments": [{"status": "PRIMARY", "rolloutState": "COMPLETED"}]}]}' ;;
   "aws sns")
     [ -z "${SNS_DENIED:-}" ] || { echo "An error occurred (AuthorizationError)" >&2; exit 254; } ;;
 esac
 exit 0
 """
-#: The venv's python: the real one for the alarm check, which needs no package; else it prints nothing
+#: The venv's python: the real one for the alarm and rollout checks, which need no package; else it prints nothing
 #: (``tools/emulated_platforms.py``: nothing to emulate).
 PYTHON = f"""#!/bin/sh
-[ "$1" = tools/alarm_subscriptions.py ] && exec {sys.executable} "$@"
+case "$1" in tools/alarm_subscriptions.py|tools/rollout_verdict.py) exec {sys.executable} "$@" ;; esac
 exit 0
 """
 # tools/uv_bootstrap.py's stand-in: the path of the uv stub, which records its calls as the others do.
 BOOTSTRAP = "import pathlib, sys; print(pathlib.Path(sys.argv[0]).resolve().parents[1] / 'bin' / 'uv')\n"
+REVISION = "arn:aws:ecs:eu-west-1:123456789012:task-definition/app-dev-app:42"
 PINNED = dict(re.findall(r"^(\w+)=(\S+)$", (ROOT / "tools" / "builder.sh").read_text(), re.MULTILINE))["IMAGE"]
 
 
@@ -49,7 +60,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "tools" / "builder.sh", tmp_path / "tools" / "builder.sh")
     (tmp_path / "tools" / "uv_bootstrap.py").write_text(BOOTSTRAP)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    for tool in ("alarm_check.sh", "alarm_subscriptions.py"):
+    for tool in ("alarm_check.sh", "alarm_subscriptions.py", "rollout_check.sh", "rollout_verdict.py"):
         shutil.copy(ROOT / "tools" / tool, tmp_path / "tools" / tool)
     (tmp_path / ".venv" / "bin" / "python").write_text(PYTHON)
     (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
@@ -63,7 +74,7 @@ def project(tmp_path: Path) -> Path:
 
 def deploy(project: Path, *args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     calls = project / "calls.log"
-    environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), **env}
+    environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), "TASK_DEFINITION": REVISION, **env}
     result = subprocess.run(
         ["bash", str(project / "tools" / "deploy.sh"), *args], capture_output=True, text=True, env=environment
     )
@@ -212,6 +223,19 @@ def test_after_the_update_it_checks_the_alarm_addresses_and_a_warning_does_not_f
         f"aws sns list-subscriptions-by-topic --topic-arn {TOPIC} --region eu-west-1 --output json"
     )
     assert "sns:ListSubscriptionsByTopic" in result.stderr
+
+
+def test_after_the_update_it_fails_unless_ecs_runs_the_recorded_revision_and_refresh_reaches_pulumi_up(
+    project: Path,
+) -> None:
+    """``tools/rollout_check.sh`` (tests/program/test_rollout_check.py): a re-run of a failed deploy that
+    changed nothing fails the deploy, naming the retry, which passes ``--refresh`` to ``pulumi up``."""
+    result, calls = deploy(project, "dev", ECS_RUNS=REVISION.replace(":42", ":41"))
+    assert result.returncode == 1 and "tools/deploy.sh dev --refresh" in result.stderr
+    assert calls.index("pulumi up --stack dev") < calls.index(next(c for c in calls if "describe-services" in c))
+    result, calls = deploy(project, "dev", "--refresh")
+    assert result.returncode == 0, result.stderr
+    assert "pulumi up --stack dev --refresh" in calls
 
 
 def test_the_readme_gives_the_deploy_and_test_commands() -> None:

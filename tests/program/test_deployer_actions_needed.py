@@ -18,7 +18,10 @@ NEEDED = {
 }
 
 #: Actions the project's own tools call as the deployer, beside the provider's: the tool and the AWS CLI command.
-TOOLS = {"sns:listsubscriptionsbytopic": ("tools/alarm_check.sh", "aws sns list-subscriptions-by-topic")}
+TOOLS = {
+    "sns:listsubscriptionsbytopic": ("tools/alarm_check.sh", "aws sns list-subscriptions-by-topic"),
+    "ecs:describeservices": ("tools/rollout_check.sh", "aws ecs describe-services"),
+}
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -73,7 +73,7 @@ def test_the_task_definition_runs_the_exported_image_ref(dev: Run) -> None:
 def test_the_stack_exports_what_the_readme_promises(dev: Run) -> None:
     assert set(dev.outputs) == {
         "url", "image_ref", "repository_url", "platforms", "cluster_name", "cluster_arn", "service_name",
-        "log_group_name", "environment", "cost_estimate", "deployment",
+        "task_definition_arn", "log_group_name", "environment", "cost_estimate", "deployment",
         "vpc_id", "task_subnet_ids", "assign_public_ip", "listener_arn", "load_balancer_security_group_id",
         "idle_timeout_seconds", "load_balancer_arn_suffix",
     }  # fmt: skip
