@@ -116,7 +116,7 @@ def test_a_tag_pattern_selects_only_the_images_with_a_tag_it_matches() -> None:
 
 
 def test_a_multi_arch_deploy_that_fails_part_way_leaves_the_oldest_kept_index_without_a_platform_image() -> None:
-    """docs/images.md, "Two more ways the count misses": a deploy whose amd64 build fails has pushed the
+    """docs/images.md, "Three more ways the count misses": a deploy whose amd64 build fails has pushed the
     arm64 image (tagged) but no index, so the tagged window of keepBuilds times 3 manifests holds one manifest
     fewer of the builds before it: with keepBuilds 2, the oldest kept build's arm64 image expires while its
     index stays."""
