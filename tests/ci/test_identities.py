@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from tests.ci.test_workflows import FILES, ROOT, load, steps_using
 from tests.models import iam, pulumi_diy
 from tests.models.github_oidc import AUDIENCE, JobToken, admits, subject
-from tests.models.iam import string_like
+from tests.models.iam_conditions import string_like
 from tests.program.deploy_requests import aws_name
 from tests.program.stacks import STACKS, run_config
 from tools.ci_roles import fill, region_values

@@ -7,11 +7,17 @@ An image is its digest: deleting it by digest deletes it with all its tags (``Ba
 completely delete an image (and all of its tags) by specifying the image's digest"), and a reference
 ``tag@digest`` pulls by the digest alone.
 
-Its lifecycle policy (ECR User Guide, "Lifecycle policy properties"; only the ``imageCountMoreThan`` rules this
-program writes): rules in ascending ``rulePriority``; a ``tagged`` rule selects the images with a tag for
-every prefix of its ``tagPrefixList``, an ``untagged`` rule those with no tag; ``imageCountMoreThan`` sorts
-them by push time, newest first, and expires those past ``countNumber``; an image a rule selected is left
-alone by the rules after it. Nothing in a selection sees whether a service runs the image.
+Its lifecycle policy (ECR User Guide, "Lifecycle policy properties"; only ``imageCountMoreThan`` rules):
+rules in ascending ``rulePriority``; a ``tagged`` rule selects the images with a tag for every prefix of its
+``tagPrefixList`` (or every wildcard pattern of its ``tagPatternList``), an ``untagged`` rule those with no
+tag, an ``any`` rule every image; ``imageCountMoreThan`` sorts them by push time, newest first, and expires
+those past ``countNumber``; an image a rule selected is left alone by the rules after it. Nothing in a
+selection sees whether a service runs the image.
+
+ECR refuses a policy that breaks the same page's rules, and so does ``lifecycle_refusals``: each rule's
+``rulePriority`` unique; an ``any`` rule with the highest ``rulePriority``; a ``tagged`` rule with a
+``tagPrefixList`` or a ``tagPatternList``, an ``untagged`` rule with neither; at most four ``*`` in each
+``tagPatternList`` string (``["*test*1*2*3", "test*1*2*3*"]`` is valid, ``["test*1*2*3*4*5*6"]`` not).
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from typing import Any
 
 class ImageTagAlreadyExistsError(Exception):
     """ECR's ``ImageTagAlreadyExistsException``."""
+
+
+class LifecyclePolicyRefusedError(Exception):
+    """ECR refusing a lifecycle policy that breaks its rules (``PutLifecyclePolicy``)."""
 
 
 def _wildcard(pattern: str) -> re.Pattern[str]:
@@ -77,9 +87,12 @@ class EcrRepository:
 
     def expire(self, policy: str) -> list[str]:
         """One evaluation of a lifecycle policy: the digests it expires (and deletes)."""
+        rules = json.loads(policy)["rules"]
+        if refusals := lifecycle_refusals(rules):
+            raise LifecyclePolicyRefusedError("; ".join(refusals))
         selected: set[str] = set()
         expired: list[str] = []
-        for rule in sorted(json.loads(policy)["rules"], key=lambda rule: rule["rulePriority"]):
+        for rule in sorted(rules, key=lambda rule: rule["rulePriority"]):
             selection = rule["selection"]
             assert selection["countType"] == "imageCountMoreThan", "only count rules are modelled"
             found = [digest for digest in self.images - selected if self._selects(selection, digest)]
@@ -92,7 +105,32 @@ class EcrRepository:
 
     def _selects(self, selection: dict[str, Any], digest: str) -> bool:
         tags = [tag for tag, held in self.tags.items() if held == digest]
-        if selection["tagStatus"] == "untagged":
-            return not tags
-        prefixes = selection.get("tagPrefixList") or []
-        return bool(tags) and all(any(tag.startswith(prefix) for tag in tags) for prefix in prefixes)
+        status = selection["tagStatus"]
+        if status != "tagged":
+            return status == "any" or not tags
+        if "tagPatternList" in selection:
+            return all(any(_wildcard(p).match(tag) for tag in tags) for p in selection["tagPatternList"])
+        return all(any(tag.startswith(prefix) for tag in tags) for prefix in selection["tagPrefixList"])
+
+
+def lifecycle_refusals(rules: list[dict[str, Any]]) -> list[str]:
+    """What ECR refuses in a lifecycle policy's ``rules`` (module docstring); empty when it accepts them."""
+    priorities = [rule["rulePriority"] for rule in rules]
+    refusals = [f"rulePriority {p} is given twice" for p in sorted(set(priorities)) if priorities.count(p) > 1]
+    for rule in rules:
+        selection, priority = rule["selection"], rule["rulePriority"]
+        status, lists = selection["tagStatus"], {"tagPrefixList", "tagPatternList"} & selection.keys()
+        if status == "any" and priority != max(priorities):
+            refusals.append(f"rule {priority}: an any rule must have the highest rulePriority")
+        if status == "tagged" and not lists:
+            refusals.append(f"rule {priority}: a tagged rule needs a tagPrefixList or a tagPatternList")
+        if status == "untagged" and lists:
+            refusals.append(f"rule {priority}: an untagged rule takes no {' or '.join(sorted(lists))}")
+        if status not in ("tagged", "untagged", "any"):
+            refusals.append(f"rule {priority}: tagStatus {status!r} is not tagged, untagged or any")
+        refusals += [
+            f"rule {priority}: tagPatternList {p!r} has more than four wildcards"
+            for p in selection.get("tagPatternList", [])
+            if p.count("*") > 4
+        ]
+    return refusals

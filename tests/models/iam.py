@@ -13,15 +13,7 @@ The rules, from the IAM User Guide:
 - The resource is the ARN of the resource itself, not the string the caller named it by: Secrets
   Manager authorizes ``GetSecretValue`` against the secret's full ARN, suffix included, even when the
   request gave a partial one (``tests/models/secrets_manager.py`` finds that secret).
-- ``Condition`` ("IAM JSON policy elements: Condition operators", "Creating a condition with multiple
-  keys or values", "...: Condition operators" for ``...IfExists`` and ``Null``): every operator of a
-  block and every key of an operator must hold; several values of one key are alternatives. A key
-  missing from the request fails every operator except the negated ones (``StringNotEquals``,
-  ``StringNotLike``, ``ArnNotEquals``, ``ArnNotLike``), ``...IfExists`` and ``ForAllValues:``. Names
-  of keys are case-insensitive, their values case-sensitive (but for ``...IgnoreCase`` and ``Bool``).
-  ``ArnEquals`` and ``ArnLike`` compare the six colon-separated parts of an ARN one by one, each with
-  ``*`` and ``?``. ``ForAnyValue:`` holds when some value of a multivalued key matches, ``ForAllValues:``
-  when every value does (and when there are none).
+- ``Condition``: as ``tests/models/iam_conditions.py`` evaluates it.
 - An explicit Deny in any policy that applies wins; without an Allow the request is denied. A
   permissions boundary caps a role: the request must be allowed by the role's identity policies and
   by its boundary ("Policy evaluation logic", "Permissions boundaries for IAM entities").
@@ -49,12 +41,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tests.models.iam_conditions import ContextValue, _listed, _substituted, condition_holds
+
 Document = str | Mapping[str, Any]
-ContextValue = str | bool | Sequence[str]
 Verdict = Literal["Allow", "Deny", "ImplicitDeny"]
 
 
@@ -93,107 +86,6 @@ def resource_matches(pattern: str, arn: str) -> bool:
 def action_matches(pattern: str, action: str) -> bool:
     """Whether a policy's ``Action`` entry covers ``action`` (``service:Name``)."""
     return _pattern(pattern.lower()).fullmatch(action.lower()) is not None
-
-
-def string_like(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
-    """IAM's ``StringLike``: ``*`` any run of characters (``:`` and ``/`` included), ``?`` one."""
-    return _like(pattern, ignore_case).fullmatch(value) is not None
-
-
-@functools.cache
-def _like(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(regex, re.S | (re.I if ignore_case else 0))
-
-
-def _arn_like(pattern: str, value: str) -> bool:
-    want, got = pattern.split(":", 5), value.split(":", 5)
-    return len(want) == len(got) == 6 and all(string_like(w, g) for w, g in zip(want, got, strict=True))
-
-
-_MATCHERS: dict[str, Callable[[str, str], bool]] = {
-    "StringEquals": lambda want, got: want == got,
-    "StringEqualsIgnoreCase": lambda want, got: want.lower() == got.lower(),
-    "StringLike": string_like,
-    "ArnEquals": _arn_like,
-    "ArnLike": _arn_like,
-    "Bool": lambda want, got: want.lower() == got.lower(),
-}
-_NEGATED = {
-    "StringNotEquals": "StringEquals",
-    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
-    "StringNotLike": "StringLike",
-    "ArnNotEquals": "ArnEquals",
-    "ArnNotLike": "ArnLike",
-}
-
-
-def _listed(value: Any) -> list[Any]:
-    return [value] if isinstance(value, (str, bool)) else list(value or [])
-
-
-def _text(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
-
-
-def _holds(operator: str, key: str, wanted: list[str], context: Mapping[str, ContextValue]) -> bool:
-    qualifier, _, op = operator.rpartition(":")
-    if_exists = op.endswith("IfExists")
-    op = op.removesuffix("IfExists")
-    present = key in context
-    if op == "Null":
-        return (not present) == (_text(wanted[0]).lower() == "true")
-    negated = op in _NEGATED
-    matcher = _MATCHERS.get(_NEGATED.get(op, op))
-    if matcher is None or qualifier not in ("", "ForAnyValue", "ForAllValues"):
-        raise ValueError(f"this model does not evaluate the condition operator {operator}")
-    if not present:
-        return if_exists or negated or qualifier == "ForAllValues"
-    values = [_text(v) for v in _listed(context[key])]
-
-    def one(value: str) -> bool:
-        hit = any(matcher(_text(w), value) for w in wanted)
-        return not hit if negated else hit
-
-    if qualifier == "ForAnyValue":
-        return any(map(one, values))
-    if qualifier == "ForAllValues":
-        return all(map(one, values))
-    if len(values) != 1:
-        raise ValueError(f"{key} has several values: a condition on it needs ForAnyValue or ForAllValues")
-    return one(values[0])
-
-
-def condition_holds(condition: Mapping[str, Mapping[str, Any]], context: Mapping[str, ContextValue]) -> bool:
-    """Whether a statement's ``Condition`` block holds for a request with ``context``."""
-    lowered = {key.lower(): value for key, value in context.items()}
-    return all(
-        _holds(operator, key.lower(), _listed(wanted), lowered)
-        for operator, block in condition.items()
-        for key, wanted in block.items()
-    )
-
-
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
-
-
-def _substituted(pattern: str, context: Mapping[str, ContextValue]) -> str | None:
-    """``pattern`` with its policy variables filled from ``context``; None when one is missing."""
-    lowered = {key.lower(): value for key, value in context.items()}
-    missing = False
-
-    def value(match: re.Match[str]) -> str:
-        nonlocal missing
-        name = match.group(1)
-        if name in ("*", "?", "$"):  # the escapes ${*}, ${?}, ${$} stand for the literal character
-            return "\0" + name
-        if name.lower() not in lowered:
-            missing = True
-            return ""
-        return _text(lowered[name.lower()])
-
-    filled = _VARIABLE.sub(value, pattern)
-    return None if missing else filled
 
 
 def _resource_covers(pattern: str, request: Request) -> bool:

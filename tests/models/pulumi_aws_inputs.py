@@ -2,6 +2,18 @@
 own source: each resource class's ``_internal_init`` lists its inputs, and its ``super().__init__`` names
 its type token. A test can then ask which types carry an input of some name (a policy, an ACL), rather
 than trust a list someone remembered.
+
+Why that source is the rule: the SDK is generated from the provider's schema, and what a program can
+send is exactly what ``_internal_init`` takes. It stores each keyword argument in the resource's
+``@pulumi.input_type`` Args object (``pulumi_aws/ecr/repository.py``: ``__props__.__dict__["image_tag_mutability"]``
+beside ``image_tag_mutability``; outputs are set to None there and are not parameters), then calls
+``super().__init__('aws:ecr/repository:Repository', ...)``. The Pulumi SDK sends an input type's keys
+under the names its ``@pulumi.getter(name=...)`` metadata gives (``pulumi/resource.py``,
+``Resource.__init__``: "If props is an input type ... dict keys will be translated using the type's
+and resource's type/name metadata"); for a resource's own inputs those names are the snake ones
+camel-cased (``imageTagMutability``), which ``camel`` does. (In pulumi_aws 7.51.1 the only getters that
+differ are fields of the nested policy-document types in the ``_inputs.py`` modules, ``Statement`` and
+``AWS`` among them, which this module does not read.) The version read is the one installed from uv.lock.
 """
 
 from __future__ import annotations

@@ -741,6 +741,22 @@ def test_an_apex_domains_deployer_may_write_no_other_record_in_the_zone(records:
     assert iam.verdict([apex_deployer()], apex_change(*records)) != "Allow"
 
 
+#: IAM reads an empty multivalued key as null, so ``ForAllValues:`` alone would hold on it; the ``Null``
+#: ``false`` beside each such condition refuses it (IAM User Guide, "Multivalued context key examples":
+#: Null false keeps "context keys with empty values" from evaluating to true).
+EMPTY_SETS = {
+    "a record change naming no records": apex_change(),
+    "an event target call naming no targets": Request("events:PutTargets", OWN_RULE, {"events:TargetArn": []}),
+}
+
+
+@pytest.mark.parametrize("request_", EMPTY_SETS)
+def test_a_call_whose_multivalued_key_is_an_empty_set_gets_no_allow_from_the_deployers_scoped_statements(
+    request_: str,
+) -> None:
+    assert iam.verdict([apex_deployer()], EMPTY_SETS[request_]) != "Allow"
+
+
 # ---- the roles the program creates: under the stack's path, with the boundary, and capped by it
 
 ROLE = "aws:iam/role:Role"

@@ -137,3 +137,81 @@ def test_a_deny_in_the_key_policy_wins_over_the_principals_own_allow() -> None:
     another = "arn:aws:iam::123456789012:role/graviton-node/prod/r"
     admin = [policy(allow(Action="*", Resource="*"))]
     assert not iam.key_allows(KEY, DECRYPT, principal_arn=another, identity=admin)
+
+
+#: Each operator form on a key that is missing, an empty set, or present (IAM User Guide, "Single-valued
+#: vs. multivalued context keys": ForAnyValue is false for "no matching context key or a null dataset";
+#: "Creating a condition that tests multiple key values": on an empty data set ForAllValues is true and
+#: ForAnyValue false; "Condition operators": a missing key fails all but negated, ...IfExists and Null).
+MISSING, EMPTY, PRESENT = {}, {"k": []}, {"k": ["a"]}
+KEY_FORMS: list[tuple[str, dict[str, Any], bool]] = [
+    ("StringEquals", MISSING, False), ("StringEquals", EMPTY, False), ("StringEquals", {"k": "a"}, True),
+    ("StringEqualsIfExists", MISSING, True), ("StringEqualsIfExists", EMPTY, True),
+    ("StringEqualsIfExists", {"k": "b"}, False),
+    ("StringNotEquals", MISSING, True), ("StringNotEquals", EMPTY, True), ("StringNotEquals", {"k": "a"}, False),
+    ("ForAnyValue:StringEquals", MISSING, False), ("ForAnyValue:StringEquals", EMPTY, False),
+    ("ForAnyValue:StringEquals", PRESENT, True),
+    ("ForAnyValue:StringNotEquals", MISSING, False), ("ForAnyValue:StringNotEquals", EMPTY, False),
+    ("ForAnyValue:StringEqualsIfExists", MISSING, False), ("ForAnyValue:StringEqualsIfExists", EMPTY, False),
+    ("ForAllValues:StringEquals", MISSING, True), ("ForAllValues:StringEquals", EMPTY, True),
+    ("ForAllValues:StringEquals", PRESENT, True), ("ForAllValues:StringEquals", {"k": ["a", "b"]}, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("operator", "context", "holds"), KEY_FORMS, ids=str)
+def test_a_missing_or_empty_key_holds_only_for_for_all_values_and_plain_negated_or_if_exists_operators(
+    operator: str, context: dict[str, Any], holds: bool
+) -> None:
+    assert iam.condition_holds({operator: {"k": "a"}}, context) is holds
+
+
+#: AWS's own rows. "Multivalued context key examples", the Deny with ForAllValues:StringNotLike key1*
+#: (Match: the Deny applies); "Creating a condition that tests multiple key values", the DynamoDB examples.
+AWS_ROWS: list[tuple[dict[str, Any], dict[str, Any], bool]] = [
+    ({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}, {"aws:TagKeys": ["key1:legal"]}, False),
+    ({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}, {"aws:TagKeys": ["key1:hr", "key1:personnel"]}, False),
+    ({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}, {"aws:TagKeys": ["key2:audit"]}, True),
+    ({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}, {}, True),
+    ({"ForAllValues:StringLike": {"dynamodb:Attributes": ["PostDateTime", "Message", "Tags"]}},
+     {"dynamodb:Attributes": ["PostDateTime", "Message"]}, True),
+    ({"ForAllValues:StringLike": {"dynamodb:Attributes": ["PostDateTime", "Message", "Tags"]}},
+     {"dynamodb:Attributes": ["PostDateTime", "UserName"]}, False),
+    ({"ForAnyValue:StringLike": {"dynamodb:Attributes": ["ID", "PostDateTime"]}},
+     {"dynamodb:Attributes": ["UserName", "Message", "PostDateTime"]}, True),
+    ({"ForAnyValue:StringLike": {"dynamodb:Attributes": ["ID", "PostDateTime"]}},
+     {"dynamodb:Attributes": ["UserName"]}, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("condition", "context", "holds"), AWS_ROWS, ids=str)
+def test_the_set_operators_decide_awss_own_example_rows_as_aws_does(
+    condition: dict[str, Any], context: dict[str, Any], holds: bool
+) -> None:
+    assert iam.condition_holds(condition, context) is holds
+
+
+#: "Multivalued context key examples": a Null false check beside ForAllValues keeps "missing context keys or
+#: context keys with empty values" from evaluating to true: the doc's own condition, on an empty tag set.
+GUARDED = {"Null": {"aws:TagKeys": "false"}, "ForAllValues:StringLike": {"aws:TagKeys": ["key1*", "key2*", "key3*"]}}
+
+
+def test_a_null_false_check_refuses_an_empty_tag_set_that_for_all_values_alone_would_pass() -> None:
+    assert iam.condition_holds({"ForAllValues:StringLike": GUARDED["ForAllValues:StringLike"]}, {"aws:TagKeys": []})
+    assert not iam.condition_holds(GUARDED, {"aws:TagKeys": []})
+    assert not iam.condition_holds(GUARDED, {})
+    assert iam.condition_holds(GUARDED, {"aws:TagKeys": ["key2:audit"]})
+
+
+def test_a_policy_variable_in_a_condition_value_is_the_requests_value() -> None:
+    """IAM User Guide, "IAM policy elements: Variables and tags": variables work in string and ARN
+    condition values; ``${*}`` is a literal ``*``."""
+    own = {"StringLike": {"s3:prefix": "home/${aws:username}/*"}}
+    assert iam.condition_holds(own, {"s3:prefix": "home/bob/x", "aws:username": "bob"})
+    assert not iam.condition_holds(own, {"s3:prefix": "home/ana/x", "aws:username": "bob"})
+    assert iam.condition_holds({"StringEquals": {"k": "a${*}"}}, {"k": "a*"})
+    assert not iam.condition_holds({"StringLike": {"k": "a${*}"}}, {"k": "ab"})
+
+
+def test_a_policy_variable_the_request_lacks_is_a_case_the_model_refuses_to_guess() -> None:
+    with pytest.raises(NotImplementedError, match="missing variable"):
+        iam.condition_holds({"StringLike": {"s3:prefix": "home/${aws:username}/*"}}, {"s3:prefix": "home/x"})
