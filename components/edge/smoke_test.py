@@ -31,7 +31,8 @@ from .smoke_test_rules import (
     smoke_url,
 )
 
-#: The newest Python runtime Lambda offers, as the task counter's (cdk-nag AwsSolutions-L1).
+#: The newest Python runtime the provider accepts, as the task counter's (cdk-nag AwsSolutions-L1 asks for the
+#: latest): ``task_counter.RUNTIME`` says why not python3.15.
 RUNTIME = "python3.14"
 SOURCE = Path(smoke_test_handler.__file__)
 

@@ -43,10 +43,12 @@ from .alb_rules import MAX_HEALTH_CHECK_PATH, pattern_matches
 STAGE = "POST_TEST_TRAFFIC_SHIFT"
 #: Where Lambda's outbound calls come from outside a VPC: no narrower CIDR holds them.
 ANY_ADDRESS = "0.0.0.0/0"
-#: Seconds the function waits for the response's status line before it fails the revision.
+#: Seconds the function gives one request in all (DNS, connecting, TLS, up to the status line) before it
+#: fails the revision.
 REQUEST_TIMEOUT_SECONDS = 10
-#: The function's own timeout (Lambda ``Timeout``, 1-900 s): the request's with room to report. A function
-#: that times out fails its invocation, and ECS rolls the deployment back.
+#: The function's own timeout (Lambda ``Timeout``, 1-900 s): a request's with room to ask a quick refusal or
+#: 502/503/504 again and to report; the function starts no request that could end past it (Lambda's time
+#: left). A function that times out fails its invocation, and ECS rolls the deployment back.
 FUNCTION_TIMEOUT_SECONDS = 30
 INVOKE = "lambda:InvokeFunction"
 #: The function's environment, all variables together: "4 KB ... in aggregate" (Lambda quotas, "Function

@@ -23,7 +23,10 @@ from ..resource_arns import cluster_arn
 from . import task_counter_handler
 from .monitoring_names import counter_children
 
-#: The newest Python runtime Lambda offers (cdk-nag AwsSolutions-L1 asks for the latest).
+#: The newest Python runtime the provider accepts (cdk-nag AwsSolutions-L1 asks for the latest). Lambda's API
+#: lists python3.15 (botocore ``lambda`` ``Runtime``), but pulumi_aws 7.51.1's ``lambda_.Runtime`` ends at
+#: python3.14 and its provider refuses any other (terraform-provider-aws ``internal/service/lambda/function.go``:
+#: ``enum.Validate[awstypes.Runtime]``).
 RUNTIME = "python3.14"
 SOURCE = Path(task_counter_handler.__file__)
 #: Once a minute: ``cost.COUNTER_RUNS_PER_HOUR`` prices it.

@@ -4,12 +4,15 @@ it with, and the service's lifecycle hook that names both."""
 import json
 from decimal import Decimal
 
+import pulumi_aws as aws
 import pytest
 
+from components.edge import smoke_test
 from components.edge.route_spec import RouteSpec
 from components.edge.smoke_test import SmokeTest, SmokeTestArgs
 from components.edge.smoke_test_rules import FUNCTION_TIMEOUT_SECONDS, INVOKE, STAGE, SmokeTestSpec
 from components.errors import ConfigError
+from components.observability import task_counter
 from components.observability.alarm_rules import Alarms
 from components.service.deployment_strategy import DeploymentStrategy
 from tests.components.builders import LB_SUFFIX, TEST_HEADER, service
@@ -108,3 +111,12 @@ def test_a_smoke_test_needs_a_route_with_a_test_rule_and_registers_nothing_witho
         run_mocked(program, {"aws:region": "us-east-1"}, mocks=mocks)
     assert error.value.key == "SmokeTestArgs.route"
     assert mocks.resources == []
+
+
+def test_both_functions_run_the_newest_python_the_provider_accepts() -> None:
+    """The provider refuses a runtime its enum lacks (terraform-provider-aws lambda/function.go,
+    ``enum.Validate[awstypes.Runtime]``), which the SDK's ``lambda_.Runtime`` mirrors, even where Lambda's own
+    API (botocore) lists a newer one."""
+    pythons = [runtime.value for runtime in aws.lambda_.Runtime if runtime.value.startswith("python3.")]
+    newest = max(pythons, key=lambda name: int(name.removeprefix("python3.")))
+    assert smoke_test.RUNTIME == task_counter.RUNTIME == newest

@@ -2,6 +2,7 @@
 hangs, as the new revision behind the test listener rule might; and, at its stage in the model of an ECS
 deployment (``tests/models/ecs_deployment.py``), what it lets production traffic reach."""
 
+import json
 import socket
 import sys
 import threading
@@ -22,12 +23,22 @@ from tests.models.ecs_deployment import deploy
 from tests.source import top_level_imports
 
 HEADER = ("x-deploy-test", "smoke-7f3a")
-#: What ECS sends at POST_TEST_TRAFFIC_SHIFT (ECS guide, Lifecycle payloads: the common fields).
-EVENT = {
+REVISION = "arn:aws:ecs:us-east-1:123456789012:service-revision/web/web-svc/2"
+#: What ECS sends at POST_TEST_TRAFFIC_SHIFT as the ECS guide lists it (Lifecycle payloads: the common
+#: fields), at the top level.
+GUIDE_EVENT = {
     "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/web/web-svc",
-    "targetServiceRevisionArn": "arn:aws:ecs:us-east-1:123456789012:service-revision/web/web-svc/2",
-    "testTrafficWeights": {"arn:aws:ecs:us-east-1:123456789012:service-revision/web/web-svc/2": 100},
+    "targetServiceRevisionArn": REVISION,
+    "testTrafficWeights": {REVISION: 100},
     "productionTrafficWeights": {"arn:aws:ecs:us-east-1:123456789012:service-revision/web/web-svc/1": 100},
+}
+#: The same as AWS's sample hooks read it (aws-samples/sample-amazon-ecs-blue-green-deployment-patterns,
+#: ecs-bluegreen-lifecycle-hooks/src/admissionFunction/app.py: ``event["executionDetails"][...]``).
+SAMPLE_EVENT = {
+    "executionId": "e-1",
+    "lifecycleStage": STAGE,
+    "resourceArn": "arn:aws:ecs:us-east-1:123456789012:service-deployment/web/web-svc/d-1",
+    "executionDetails": GUIDE_EVENT,
 }
 
 
@@ -87,6 +98,34 @@ def hanging() -> Iterator[str]:
             connection.close()
 
 
+def context(milliseconds_left: int) -> object:
+    """Lambda's context, as far as the function reads it."""
+    return type("Context", (), {"get_remaining_time_in_millis": lambda self: milliseconds_left})()
+
+
+@contextmanager
+def serving(answer: Callable[[socket.socket], None]) -> Iterator[tuple[str, list[int]]]:
+    """A bare TCP server handing each connection to ``answer`` (then closing it), and how many it took."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    taken: list[int] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection = listener.accept()[0]
+            except OSError:
+                return
+            taken.append(1)
+            with connection:
+                answer(connection)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/health", taken
+    finally:
+        listener.close()
+
+
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -133,19 +172,32 @@ def test_a_refused_connection_fails() -> None:
     assert what.startswith("no answer")
 
 
+def set_environment(monkeypatch: pytest.MonkeyPatch, url: str, timeout: float = 5) -> None:
+    for name, value in {"URL": url, "HEADER_NAME": HEADER[0], "HEADER_VALUE": HEADER[1],
+                        "TIMEOUT_SECONDS": str(timeout)}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+
+
 @pytest.mark.parametrize(("status", "hook_status"), [(200, SUCCEEDED), (500, FAILED)])
 def test_the_handler_returns_the_hook_status_ecs_reads(
     status: int, hook_status: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with revision(status) as url:
-        monkeypatch.setenv("URL", f"{url}/health")
-        monkeypatch.setenv("HEADER_NAME", HEADER[0])
-        monkeypatch.setenv("HEADER_VALUE", HEADER[1])
-        monkeypatch.setenv("TIMEOUT_SECONDS", "5")
-        assert handler(EVENT, None) == {"hookStatus": hook_status}
-    logged = capsys.readouterr().out
-    assert EVENT["targetServiceRevisionArn"] in logged
-    assert HEADER[1] not in logged  # the header's value stays out of the logs
+        set_environment(monkeypatch, f"{url}/health")
+        assert handler(SAMPLE_EVENT, None) == {"hookStatus": hook_status}
+    assert HEADER[1] not in capsys.readouterr().out  # the header's value stays out of the logs
+
+
+@pytest.mark.parametrize("event", [GUIDE_EVENT, SAMPLE_EVENT], ids=["guide-flat", "sample-nested"])
+def test_the_handler_logs_the_revision_from_either_payload_shape(
+    event: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with revision(200) as url:
+        set_environment(monkeypatch, f"{url}/health")
+        assert handler(event, None) == {"hookStatus": SUCCEEDED}
+    logged = json.loads(capsys.readouterr().out)
+    assert logged["revision"] == REVISION
+    assert (logged["stage"], logged["deployment"]) == (event.get("lifecycleStage", ""), event.get("resourceArn", ""))
 
 
 def test_the_function_runs_alone_on_the_standard_library() -> None:
@@ -209,24 +261,17 @@ def test_a_refused_connection_is_asked_again_and_a_timeout_is_not(no_pause: None
 def test_the_handler_asks_again_within_the_time_lambda_says_the_invocation_has_left(
     no_pause: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    context = type("Context", (), {"get_remaining_time_in_millis": lambda self: 29_000})()
     with answering(502, 200) as (url, given):
-        for name, value in {
-            "URL": url,
-            "HEADER_NAME": HEADER[0],
-            "HEADER_VALUE": HEADER[1],
-            "TIMEOUT_SECONDS": "5",
-        }.items():
-            monkeypatch.setenv(name, value)
-        assert handler(EVENT, context) == {"hookStatus": SUCCEEDED}
+        set_environment(monkeypatch, url)
+        assert handler(SAMPLE_EVENT, context(29_000)) == {"hookStatus": SUCCEEDED}
     assert given == [502, 200]
 
 
 def test_no_request_is_asked_again_past_the_invocations_time(no_pause: None) -> None:
-    """A request may take its timeout to connect and another to the status line (each socket operation's):
-    one that could outlast the function would time the invocation out, and ECS rolls back without its log."""
+    """A request may take its whole timeout: one that could outlast the function would time the invocation
+    out, and ECS rolls back without its log."""
     with answering(503, 200) as (url, given):
-        assert smoke(url, HEADER, timeout=5, seconds_left=9)[0] is False
+        assert smoke(url, HEADER, timeout=5, seconds_left=4)[0] is False
     assert given == [503]
 
 
@@ -249,6 +294,54 @@ def test_a_malformed_status_line_is_a_failed_answer_not_a_failed_invocation() ->
     assert (passed, what, again) == (False, "bad answer: BadStatusLine", False)
 
 
+def close_unanswered(connection: socket.socket) -> None:
+    """Read the request and close: a target's keep-alive race, as the client sees it."""
+    connection.recv(4096)
+
+
+def test_a_connection_closed_before_any_answer_is_a_reset_and_asked_again(no_pause: None) -> None:
+    """http.client.RemoteDisconnected is a ConnectionResetError as well as a BadStatusLine: a reset."""
+    with serving(close_unanswered) as (url, taken):
+        passed, what, again = probe(url, HEADER, timeout=5)
+        assert not passed and again and what.startswith("no answer")
+        taken.clear()
+        assert smoke(url, HEADER, timeout=5, seconds_left=25)[0] is False
+    assert len(taken) == ATTEMPTS
+
+
+def trickle(connection: socket.socket) -> None:
+    """A 200 sent a byte at a time, each within the socket timeout: no socket operation ever times out."""
+    connection.recv(4096)
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+        time.sleep(0.1)
+        try:
+            connection.sendall(bytes([byte]))
+        except OSError:
+            return
+
+
+def test_a_request_is_held_to_its_timeout_in_all_not_each_socket_operations() -> None:
+    with serving(trickle) as (url, _):
+        started = time.monotonic()
+        passed, what, again = probe(url, HEADER, timeout=0.5)
+        elapsed = time.monotonic() - started
+    assert (passed, what, again) == (False, "no answer: timed out after 0.5 s", False)
+    assert elapsed < 1.5  # the trickled 200 takes about 4 s
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])  # https: a TLS handshake the server never answers
+def test_the_handler_returns_before_the_invocations_time_runs_out_whatever_the_timeout(
+    scheme: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with hanging() as url:
+        set_environment(monkeypatch, f"{url.replace('http', scheme, 1)}/health", timeout=10)
+        started = time.monotonic()
+        assert handler(SAMPLE_EVENT, context(2_500)) == {"hookStatus": FAILED}
+        elapsed = time.monotonic() - started
+    assert elapsed < 2.5  # Lambda's time left: the log line is written before the invocation times out
+    assert "timed out" in capsys.readouterr().out
+
+
 # ---- in the deployment: the hook at its stage, against the model of ECS's traffic shift
 
 
@@ -257,7 +350,7 @@ def smoke_hook(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[
     for name, value in {"URL": f"{url}/health", "HEADER_NAME": HEADER[0], "HEADER_VALUE": HEADER[1],
                         "TIMEOUT_SECONDS": "0.5"}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
-    return {STAGE: lambda: handler(EVENT, None)}
+    return {STAGE: lambda: handler(SAMPLE_EVENT, None)}
 
 
 @pytest.mark.parametrize("kind", ["canary", "linear", "blueGreen"])
