@@ -32,7 +32,8 @@ def test_every_error_reuse_names_from_the_testing_modules_is_importable_from_tes
     from components import testing
 
     guide = (ROOT / "docs" / "reuse.md").read_text()
-    helpers = {inspect.getmodule(value) for value in vars(testing).values()} - {testing, None}
+    modules = {inspect.getmodule(value) for value in vars(testing).values()}
+    helpers = {module for module in modules if module is not None and module is not testing}
     errors = {
         name
         for module in helpers
