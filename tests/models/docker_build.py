@@ -39,7 +39,8 @@ The ignore rules are moby/patternmatcher's, ported (and tested against its own c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,13 +61,38 @@ def _files(cwd: Path, inputs: dict[str, Any]) -> tuple[bytes, list[Path], Path]:
     return dockerfile.read_bytes(), list(context_files(context, dockerfile.relative_to(context).as_posix())), context
 
 
+def _hashed(files: list[Path]) -> Iterator[tuple[Path, int, bytes]]:
+    """``hashFile`` over fsutil's walk: each entry's own (lstat) mode and what ``os.Open`` reads through a link.
+    A FIFO, socket or device is skipped (``TestIgnoreIrregularFiles``), a link to a directory too (``EISDIR``);
+    a link that leads nowhere fails to open, and fsutil's walk turns that not-found error into ``SkipDir``,
+    which ``filepath.WalkDir`` takes, on a file, as "skip the rest of this directory" (the entries after it in
+    lexical order, subdirectories included)."""
+    stopped: dict[Path, str] = {}  # a directory, and the link its walk stopped at
+    for path in files:
+        mode = path.lstat().st_mode
+        if _skipped(path, stopped) or not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            continue
+        try:
+            yield path, mode, path.read_bytes()
+        except FileNotFoundError:
+            stopped[path.parent] = path.name
+        except IsADirectoryError:
+            continue
+
+
+def _skipped(path: Path, stopped: dict[Path, str]) -> bool:
+    return any(
+        path.is_relative_to(folder) and path.relative_to(folder).parts[0] > name for folder, name in stopped.items()
+    )
+
+
 def context_hash(cwd: Path, inputs: dict[str, Any]) -> str:
     """``hashBuildContext``: the Dockerfile's content, then each non-ignored file's path, mode and content."""
     dockerfile, files, context = _files(cwd, inputs)
     digest = hashlib.sha256(dockerfile)
-    for path in files:
-        digest.update(f"{path.relative_to(context).as_posix()}\0{path.stat().st_mode:o}\0".encode())
-        digest.update(path.read_bytes())
+    for path, mode, content in _hashed(files):
+        digest.update(f"{path.relative_to(context).as_posix()}\0{mode:o}\0".encode())
+        digest.update(content)
     return digest.hexdigest()
 
 
@@ -81,8 +107,12 @@ def image_digest(cwd: Path, inputs: dict[str, Any]) -> str:
     for path in files:
         if path.name == dockerfile_name or path.name.endswith(".dockerignore"):
             continue  # they shape the image by their instructions and rules, not as its files
-        digest.update(f"{path.relative_to(context).as_posix()}\0{path.stat().st_mode:o}\0".encode())
-        digest.update(path.read_bytes())
+        mode = path.lstat().st_mode
+        digest.update(f"{path.relative_to(context).as_posix()}\0{mode:o}\0".encode())
+        # BuildKit sends a link as a link and a FIFO as a node: neither is read.
+        digest.update(
+            path.read_bytes() if stat.S_ISREG(mode) else str(path.readlink() if path.is_symlink() else "").encode()
+        )
     settings = (inputs.get("buildArgs"), inputs.get("platforms"), inputs.get("target"))
     digest.update(repr(settings).encode())
     return "sha256:" + digest.hexdigest()

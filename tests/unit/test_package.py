@@ -2,6 +2,7 @@
 
 import ast
 import importlib.metadata
+import inspect
 import re
 import shutil
 import subprocess
@@ -23,6 +24,28 @@ def test_the_public_api_resolves_every_listed_name() -> None:
     assert set(components.__all__) == {"__version__", *components._EXPORTS}
     for name in components.__all__:
         assert getattr(components, name) is not None, name
+
+
+def test_every_error_reuse_names_from_the_testing_modules_is_importable_from_testing() -> None:
+    """A consumer's test catches what docs/reuse.md says ``run_program`` raises without reaching into a private
+    module, so every exception of a module ``testing`` reads from that the guide names is in ``testing.__all__``."""
+    from components import testing
+
+    guide = (ROOT / "docs" / "reuse.md").read_text()
+    modules = {inspect.getmodule(value) for value in vars(testing).values()}
+    helpers = {module for module in modules if module is not None and module is not testing}
+    errors = {
+        name
+        for module in helpers
+        if module.__name__.startswith("components.")
+        for name, value in vars(module).items()
+        if inspect.isclass(value) and issubclass(value, Exception) and value.__module__ == module.__name__
+    }
+    named = {name for name in errors if f"`{name}`" in guide}
+    assert "StackFileError" in named
+    assert named <= set(testing.__all__)
+    for name in testing.__all__:
+        assert getattr(testing, name) is not None, name
 
 
 def test_the_version_matches_pyproject_and_the_changelog() -> None:
