@@ -2,7 +2,7 @@
 (``tests/models/metric_ceilings``), it goes to ALARM. A threshold the metric can never pass is an alarm that
 never fires, and a deployment alarm that never fires never rolls a deployment back."""
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pytest
 
@@ -19,11 +19,15 @@ WATCHED = {"target": {"LoadBalancer": "app/lb/1", "TargetGroup": "targetgroup/tg
 MEMORY_SPLITS = {"no sidecars": (2048, 2048), "sidecars": (1024, 2048)}
 
 
+def alarms_with(setting: str, value: int) -> Alarms:
+    return replace(Alarms(), **{setting: value})
+
+
 def highest_accepted(setting: str) -> int:
     accepted = []
     for value in range(1, 1001):
         try:
-            Alarms(**{setting: value})
+            alarms_with(setting, value)
         except ConfigError:
             continue
         accepted.append(value)
@@ -40,7 +44,7 @@ def test_a_percent_alarm_at_the_highest_value_it_accepts_fires_on_the_worst_its_
     setting: str, split: str
 ) -> None:
     app, task = MEMORY_SPLITS[split]
-    alarms = Alarms(**{setting: highest_accepted(setting)})
+    alarms = alarms_with(setting, highest_accepted(setting))
     definitions = alarm_definitions(alarms, app_memory_mib=app, task_memory_mib=task)
     (definition,) = [d for d in definitions if d.role == PERCENT_ALARMS[setting]]
     alarm = as_sent(definition.alarm_inputs(WATCHED[definition.watches], None))
@@ -50,6 +54,6 @@ def test_a_percent_alarm_at_the_highest_value_it_accepts_fires_on_the_worst_its_
 @pytest.mark.parametrize("setting", PERCENT_ALARMS)
 def test_a_percent_past_the_highest_accepted_is_refused_saying_the_alarm_could_never_fire(setting: str) -> None:
     with pytest.raises(ConfigError) as error:
-        Alarms(**{setting: highest_accepted(setting) + 1})
+        alarms_with(setting, highest_accepted(setting) + 1)
     assert error.value.key == f"Alarms.{setting}"
     assert "could never fire" in error.value.allowed
