@@ -20,6 +20,20 @@ from ..validation import int_in_range
 from .unhealthy_window import unhealthy_minutes
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+#: The highest percent an alarm takes. What each one watches reads at most 100: a target group's 5xx are among
+#: the requests it counts (ELB guide, "CloudWatch metrics for your Application Load Balancer"), and a Fargate
+#: task's CPU and memory are set at the task level, which utilization "will not go above", memory being "a hard
+#: limit" that "can't be exceeded" (ECS guide, "Amazon ECS service utilization metrics"). GreaterThanThreshold
+#: is strict (botocore cloudwatch ComparisonOperator has GreaterThanOrEqualToThreshold beside it), so at 100 an
+#: alarm could never fire, nor roll back the deployment it guards. Capped rather than made ``>=``: every
+#: deployed alarm keeps its operator, and only a threshold that never fired is refused.
+MAX_PERCENT = 99
+
+
+def _firing_percent(key: str, value: int) -> None:
+    if not 1 <= value <= MAX_PERCENT:
+        raise ConfigError(key, value, f"an integer from 1 to {MAX_PERCENT}: the alarm fires above it, and what it "
+                          "watches is never above 100 %, so at 100 it could never fire")  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,11 +41,11 @@ class Alarms:
     """Thresholds and where alarms are sent."""
 
     cpu_percent: int = 80
-    """Average service CPU above this for 3 minutes (1-100). Default 80."""
+    """Average service CPU above this for 3 minutes (1-99). Default 80."""
     memory_percent: int = 80
-    """Average service memory above this for 3 minutes (1-100). Default 80."""
+    """Average service memory above this for 3 minutes (1-99). Default 80."""
     target_5xx_percent: int = 5
-    """Percent of a target group's requests answering 5xx, in 2 running minutes with requests (1-100); a
+    """Percent of a target group's requests answering 5xx, in 2 running minutes with requests (1-99); a
     deployment alarm.
     A ratio, not a count: a failing canary of a quiet service breaches it at its share. Default 5."""
     response_time_ms: int = 1000
@@ -43,9 +57,9 @@ class Alarms:
 
     def __post_init__(self) -> None:
         collect(
-            lambda: int_in_range("Alarms.cpu_percent", self.cpu_percent, 1, 100),
-            lambda: int_in_range("Alarms.memory_percent", self.memory_percent, 1, 100),
-            lambda: int_in_range("Alarms.target_5xx_percent", self.target_5xx_percent, 1, 100),
+            lambda: _firing_percent("Alarms.cpu_percent", self.cpu_percent),
+            lambda: _firing_percent("Alarms.memory_percent", self.memory_percent),
+            lambda: _firing_percent("Alarms.target_5xx_percent", self.target_5xx_percent),
             lambda: int_in_range("Alarms.response_time_ms", self.response_time_ms, 1, 60_000),
             lambda: int_in_range("Alarms.spot_interruptions_per_hour", self.spot_interruptions_per_hour, 1, 1000),
             self._check_emails,

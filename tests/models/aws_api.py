@@ -372,8 +372,8 @@ class Json:
 
 @dataclass(frozen=True)
 class Whole:
-    """A rule on a list or map as a whole (a limit over all its items), after which each item is still
-    held to its own rules."""
+    """A rule on a list or map as a whole (a limit over all its items; at path ``""``, a rule across a
+    resource's inputs), after which each item is still held to its own rules."""
 
     rule: Rule
 
@@ -411,7 +411,7 @@ class Contract:
 def _walk(rules: Mapping[str, Rule], path: str, value: Any, used: set[str]) -> list[str]:
     if path in rules:
         used.add(path)
-        found = [f"{path}: {problem}" for problem in rules[path].problems(value)]
+        found = [f"{path}: {problem}" if path else problem for problem in rules[path].problems(value)]
         if not isinstance(rules[path], Whole):
             return found
         return found + _walk({k: v for k, v in rules.items() if k != path}, path, value, used)

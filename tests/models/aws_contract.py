@@ -46,6 +46,7 @@ from tests.models.aws_api import (
     shape_problems,
 )
 from tests.models.go_cidr import go_accepts_ipv4_cidr
+from tests.models.metric_alarm_fields import METRIC_ALARM_FIELDS
 
 AUTONAME_SUFFIX = "-0a1b2c3"
 """What pulumi-aws appends: a hyphen and 7 random hex characters."""
@@ -1487,6 +1488,8 @@ RULES: dict[str, Mapping[str, Rule]] = {
         ),
     },
     "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        # The rules across its inputs first; then each input is held to its own.
+        "": Whole(METRIC_ALARM_FIELDS),
         "name": alarm("AlarmName"),
         "alarmDescription": alarm("AlarmDescription"),
         "alarmActions": alarm("AlarmActions"),
