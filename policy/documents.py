@@ -97,8 +97,8 @@ _RESOURCE_TYPE = re.compile(r"[A-Za-z0-9-]+[/:]")
 def every_resource(pattern: str) -> bool:
     """Whether a ``Resource`` entry covers every resource of a type, of a service or of any account:
     ``*``, ``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:log-group:*``, ``...:role*``, and an ID the
-    service issues with a wildcard (a KMS key's ``...:key/1*``, EC2's ``...:security-group/sg-*``). A name, or the start of one, narrows it (``...:log-group:/app:*``,
-    ``arn:aws:s3:::bucket/*``)."""
+    service issues with a wildcard (a KMS key's ``...:key/1*``, EC2's ``...:security-group/sg-*``). A name,
+    or the start of one, narrows it (``...:log-group:/app:*``, ``arn:aws:s3:::bucket/*``)."""
     if not has_literal(pattern, ":/"):
         return True
     parts = pattern.split(":", 5)

@@ -63,10 +63,10 @@ def _no_world_open_ingress(resource_type: str, props: Props, config: Config) -> 
 
 def _world_ports_on_load_balancers_only(resources: Sequence[StackResource], config: Config) -> list[str]:
     """A listener port may be open to the world only on a security group a load balancer uses and no ECS
-    service's tasks do: every
-    shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike. A group is named by its ID, or in a
-    preview, where a new group's ID is unknown, by the URN of the group the reference came from
-    (``unknowns.references``); a reference that came from no group of the stack waits for ``up``."""
+    service's tasks do: every shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike. A group is
+    named by its ID, or in a preview, where a new group's ID is unknown, by the URN of the group the
+    reference came from (``unknowns.references``); a reference that came from no group of the stack waits
+    for ``up``."""
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
     groups = Index.of(resources, SECURITY_GROUPS, group_id)
     used, waiting = _named_by(groups, resources, LOAD_BALANCERS, "securityGroups")
