@@ -27,7 +27,7 @@ else:
 SECRET_NAME = re.compile(
     r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIAL"
     r"|SIGNING_?KEY|ENCRYPTION_?KEY|SESSION_?KEY"
-    r"|^PASS$|_PASS(?:_|$)|_PWD(?:_|$)|^(?!(?:ENABLE|DISABLE|USE|REQUIRE|SKIP|NO|ALLOW|FORCE)_)\w*_AUTH$",
+    r"|^PASS$|_PASS(?:_|$)|_PWD(?:_|$)|^(?!(?:ENABLE|DISABLE|USE|REQUIRE|SKIP|NO|ALLOW|FORCE)_).*_AUTH$",
     re.IGNORECASE,
 )
 #: The names Security Hub's ECS.8 itself looks for: it runs AWS Config's ``ecs-no-environment-secrets``
