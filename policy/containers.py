@@ -20,12 +20,14 @@ else:
 
 #: Environment variable names that hold credentials: they belong in a container's "secrets".
 #: The short forms count where they name a credential, not a switch: ``DB_PASS``, ``MYSQL_PWD`` (MySQL's own
-#: password variable), ``HTTP_AUTH`` and ``AUTH_KEY``, but not ``BYPASS_CACHE``, ``PASS_THROUGH``, the
-#: shell's ``PWD``, nor flags such as ``AUTH_ENABLED``, ``ENABLE_AUTH`` or ``USE_BASIC_AUTH``: the rule is
-#: mandatory, and a flag is no secret to move.
+#: password variable), a name ending ``_AUTH`` (``HTTP_AUTH``, ``REDIS_AUTH``) and ``AUTH_KEY``, the keys that
+#: sign, encrypt or hold sessions (``JWT_SIGNING_KEY``, ``SESSION_KEY``), but not ``BYPASS_CACHE``,
+#: ``PASS_THROUGH``, the shell's ``PWD``, nor flags such as ``AUTH_ENABLED``, ``ENABLE_AUTH`` or
+#: ``USE_BASIC_AUTH`` (a switch's verb first): the rule is mandatory, and a flag is no secret to move.
 SECRET_NAME = re.compile(
     r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIAL"
-    r"|^PASS$|_PASS(?:_|$)|_PWD(?:_|$)|^(?:HTTP|BASIC|PROXY)_AUTH$",
+    r"|SIGNING_?KEY|ENCRYPTION_?KEY|SESSION_?KEY"
+    r"|^PASS$|_PASS(?:_|$)|_PWD(?:_|$)|^(?!(?:ENABLE|DISABLE|USE|REQUIRE|SKIP|NO|ALLOW|FORCE)_).*_AUTH$",
     re.IGNORECASE,
 )
 #: The names Security Hub's ECS.8 itself looks for: it runs AWS Config's ``ecs-no-environment-secrets``
@@ -117,13 +119,20 @@ def _containers_hardened(_: str, props: Props, config: Config) -> list[str]:
     return found
 
 
+#: The strings Go's ``strconv.ParseBool`` reads as true ("It accepts 1, t, T, TRUE, true, True, 0, f, F,
+#: FALSE, false, False. Any other value returns an error.", Go's strconv package docs): Docker's awslogs
+#: driver reads ``awslogs-create-group`` with it (moby daemon/logger/awslogs/cloudwatchlogs.go), so ``1`` and
+#: ``t`` create the group as ``true`` does; a value it refuses fails the container, no group.
+GO_TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
+
+
 def _logging_findings(name: str, logging: Mapping[str, Any]) -> list[str]:
     """A log driver, and no log group ECS creates at run time: that group has no retention (CloudWatch Logs
     API Reference ``CreateLogGroup``, botocore ``logs``: "by default the log events ... do not expire")."""
     if not logging.get("logDriver"):
         return [f"Container {name!r} has no logConfiguration; send its logs to CloudWatch (awslogs)."]
     options = logging.get("options") or {}
-    if str(options.get("awslogs-create-group", "")).lower() == "true":
+    if str(options.get("awslogs-create-group", "")) in GO_TRUE:
         return [
             f"Container {name!r} has awslogs-create-group true: ECS creates its log group with no retention; "
             "declare the group (aws.cloudwatch.LogGroup with retention_in_days) and drop the option."

@@ -76,14 +76,29 @@ def action_matches(pattern: str, action: str) -> bool:
 #: Services whose ARNs name the resource with no resource type before it: S3 ``bucket[/key]``, SNS topics,
 #: SQS queues, API Gateway ``api-id/stage/...``.
 _UNTYPED_ARNS = frozenset({"s3", "sns", "sqs", "execute-api"})
+#: EC2 resource types whose ARN ends in an ID EC2 issues (``<type>/${...Id}``, Service Authorization
+#: Reference, "Actions, resources, and condition keys for Amazon EC2", resource types); a key pair's and a
+#: placement group's end in the name one chose (``key-pair/${KeyName}``), which a prefix narrows.
+EC2_ISSUED_IDS = frozenset(
+    {
+        "customer-gateway", "dhcp-options", "egress-only-internet-gateway", "elastic-gpu", "elastic-ip",
+        "flow-log", "host", "image", "instance", "internet-gateway", "launch-template", "natgateway",
+        "network-acl", "network-interface", "reserved-instances", "route-table", "security-group",
+        "security-group-rule", "snapshot", "spot-fleet-request", "spot-instances-request", "subnet",
+        "traffic-mirror-filter", "traffic-mirror-session", "traffic-mirror-target", "transit-gateway",
+        "transit-gateway-attachment", "transit-gateway-multicast-domain", "transit-gateway-route-table",
+        "volume", "vpc", "vpc-endpoint", "vpc-endpoint-service", "vpc-peering-connection", "vpn-connection",
+        "vpn-gateway",
+    }
+)  # fmt: skip
 _RESOURCE_TYPE = re.compile(r"[A-Za-z0-9-]+[/:]")
 
 
 def every_resource(pattern: str) -> bool:
     """Whether a ``Resource`` entry covers every resource of a type, of a service or of any account:
-    ``*``, ``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:log-group:*``, ``...:role*``, and a KMS key ID
-    with a wildcard (``...:key/1*``). A name, or the start of one, narrows it (``...:log-group:/app:*``,
-    ``arn:aws:s3:::bucket/*``)."""
+    ``*``, ``arn:aws:iam::*:role/*``, ``arn:aws:s3:::*``, ``...:log-group:*``, ``...:role*``, and an ID the
+    service issues with a wildcard (a KMS key's ``...:key/1*``, EC2's ``...:security-group/sg-*``). A name,
+    or the start of one, narrows it (``...:log-group:/app:*``, ``arn:aws:s3:::bucket/*``)."""
     if not has_literal(pattern, ":/"):
         return True
     parts = pattern.split(":", 5)
@@ -99,6 +114,9 @@ def every_resource(pattern: str) -> bool:
     if service == "kms" and resource.startswith("key/"):
         # KMS issues the key ID (CreateKey takes none; botocore kms KeyMetadata.KeyId, "The globally unique
         # identifier"): a wildcard in it matches keys by chance, not by any name one chose.
+        return has_wildcard(resource)
+    if service == "ec2" and resource.split("/", 1)[0] in EC2_ISSUED_IDS:
+        # EC2 issues these IDs too: ``security-group/sg-*`` is every group, ``sg-0*`` some by chance.
         return has_wildcard(resource)
     typed = _RESOURCE_TYPE.match(resource)
     if typed is None:

@@ -40,6 +40,9 @@ NO_RESOURCE_LEVEL = frozenset(
 #: on "*" only with that key equal to an ARN (``ListTasks`` takes no task or service ARN; the ECS guide
 #: scopes it with ``ecs:cluster``).
 CONDITION_SCOPED: Mapping[str, str] = {"ecs:ListTasks": "ecs:cluster"}
+#: ``CONDITION_SCOPED`` by lower-case action: IAM compares action names case-insensitively (IAM User Guide,
+#: "IAM JSON policy elements: Action"), so ``ecs:listtasks`` is ``ecs:ListTasks``.
+_CONDITION_SCOPED = {action.lower(): key for action, key in CONDITION_SCOPED.items()}
 #: The operators that compare a key with a value: ``ArnEquals``, ``ArnLike`` and ``StringLike`` read ``*``
 #: and ``?`` in it as wildcards (IAM User Guide, "IAM JSON policy elements: Condition operators", ARN and
 #: string condition operators); ``StringEquals`` does not, but no ARN of a resource holds either.
@@ -49,7 +52,7 @@ _COMPARING = ("ArnEquals", "ArnLike", "StringEquals", "StringLike")
 def scoped_by_condition(action: str, statement: Mapping[str, Any]) -> bool:
     """Whether ``statement`` ties ``action`` to one resource with its ``CONDITION_SCOPED`` key: an ARN with
     no wildcard (``*`` nor ``?``); condition keys are case-insensitive."""
-    key = CONDITION_SCOPED.get(action)
+    key = _CONDITION_SCOPED.get(action.lower())
     conditions = statement.get("Condition") or {}
     values = [
         value

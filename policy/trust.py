@@ -109,10 +109,13 @@ def _web_identity_findings(statement: Mapping[str, Any]) -> list[str]:
             continue
         host = match["host"]
         audiences = condition_values(statement, f"{host}:aud")
-        if not audiences or not all(has_literal(a) for a in audiences):
+        # Named: a literal with no wildcard, as any other provider's app (``_other_provider_findings``);
+        # ``s*`` under StringLike admits every audience starting with s.
+        if not audiences or not all(has_literal(a) and not has_wildcard(a) for a in audiences):
             found.append(
-                f"The trust of {host} names no audience ({host}:aud): a token minted for any other use is taken; "
-                "add StringEquals on it (sts.amazonaws.com for GitHub, sts.amazonaws.com.cn in China)."
+                f"The trust of {host} names no one audience ({host}:aud {audiences or 'missing'}): a token minted "
+                "for any other use is taken; add StringEquals on it with no wildcard (sts.amazonaws.com for "
+                "GitHub, sts.amazonaws.com.cn in China)."
             )
         subjects = condition_values(statement, f"{host}:sub")
         loose = [s for s in subjects if not _pins_subject(host, s)]

@@ -44,9 +44,13 @@ def is_unknown_error(error: BaseException) -> bool:
 
 
 def read(props: Props, key: str) -> Any:
-    """``props[key]`` (None where absent), or ``Unknown`` where a preview does not know it yet."""
+    """``props[key]`` (None where absent), or ``Unknown`` where a preview does not know it yet; a dotted key
+    reads a nested input (``networkConfiguration.securityGroups``)."""
     try:
-        return props.get(key)
+        value: Any = props
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return value
     except Exception as error:
         if is_unknown_error(error):
             return Unknown(error)
@@ -129,7 +133,8 @@ def references(index: Index, resource: StackResource, key: str) -> tuple[set[str
     values, unknown = elements(value) if _is_list(value) else _one(value)
     named = {index.identity(v) for v in values if v}
     if unknown:
-        joined = {urn for urn in resource.depends.get(key, ()) if urn in index.by_urn}
+        # The engine records dependencies per top-level input: a nested one's are its parent's.
+        joined = {urn for urn in resource.depends.get(key.split(".")[0], ()) if urn in index.by_urn}
         named |= joined
         return named, [] if joined else unknown
     return named, []

@@ -1,5 +1,5 @@
 """Ingress from the world: only on load-balancer listener ports, and only on a load balancer's own
-security group.
+security group (one no task uses too).
 """
 
 from __future__ import annotations
@@ -62,18 +62,15 @@ def _no_world_open_ingress(resource_type: str, props: Props, config: Config) -> 
 
 
 def _world_ports_on_load_balancers_only(resources: Sequence[StackResource], config: Config) -> list[str]:
-    """A listener port may be open to the world only on a security group a load balancer uses: every
-    shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike. A group is named by its ID, or in a
-    preview, where a new group's ID is unknown, by the URN of the group the reference came from
-    (``unknowns.references``); a reference that came from no group of the stack waits for ``up``."""
+    """A listener port may be open to the world only on a security group a load balancer uses and no ECS
+    service's tasks do: every shape of ingress rule (``ingress.py``), IPv4 and IPv6 alike. A group is
+    named by its ID, or in a preview, where a new group's ID is unknown, by the URN of the group the
+    reference came from (``unknowns.references``); a reference that came from no group of the stack waits
+    for ``up``."""
     allowed = list(config.get("loadBalancerPorts", DEFAULT_LOAD_BALANCER_PORTS))
     groups = Index.of(resources, SECURITY_GROUPS, group_id)
-    used: set[str] = set()
-    waiting: list[Unknown] = []
-    for resource in resources:
-        if resource.type in LOAD_BALANCERS:
-            named, unknown = references(groups, resource, "securityGroups")
-            used, waiting = used | named, waiting + unknown
+    used, waiting = _named_by(groups, resources, LOAD_BALANCERS, "securityGroups")
+    tasks, unknown_tasks = _named_by(groups, resources, (_SERVICE,), _TASK_GROUPS)
     found: list[str] = []
     undecided: list[Unknown] = []
     for resource in resources:
@@ -84,16 +81,42 @@ def _world_ports_on_load_balancers_only(resources: Sequence[StackResource], conf
             if not (opened and rule.ports[0] == rule.ports[1] and rule.ports[0] in allowed):
                 continue
             on, unknown = _ingress_group(groups, resource, rule.group)
-            if on & used:
+            if on & used and not on & tasks:
+                undecided += unknown_tasks
                 continue
             if unknown or waiting:
                 undecided += unknown or waiting
                 continue
             found.append(
-                f"Port {rule.ports[0]} is open to {opened[0]} on {rule.group or shown_all(on)}, which no load "
-                "balancer uses; only a load balancer's own security group may take traffic from the world."
+                f"Port {rule.ports[0]} is open to {opened[0]} on {rule.group or shown_all(on)}, "
+                + (
+                    "which an ECS service's tasks use too: the world reaches the tasks past the load balancer; "
+                    "give the tasks a group that admits the load balancer's."
+                    if on & used
+                    else "which no load balancer uses; only a load balancer's own security group may take "
+                    "traffic from the world."
+                )
             )
     return decided(found, undecided)
+
+
+#: An ECS service's tasks take the traffic their groups admit, straight to their ENIs (awsvpc), so a
+#: world-open group is a load balancer's own only while no task uses it too.
+_SERVICE = "aws:ecs/service:Service"
+_TASK_GROUPS = "networkConfiguration.securityGroups"
+
+
+def _named_by(
+    groups: Index, resources: Sequence[StackResource], types: Sequence[str], key: str
+) -> tuple[set[str], list[Unknown]]:
+    """The groups the resources of ``types`` name in ``key``, and what waits for a value to name one."""
+    named: set[str] = set()
+    waiting: list[Unknown] = []
+    for resource in resources:
+        if resource.type in types:
+            some, unknown = references(groups, resource, key)
+            named, waiting = named | some, waiting + unknown
+    return named, waiting
 
 
 def _ingress_group(groups: Index, resource: StackResource, group: str | None) -> tuple[set[str], list[Unknown]]:

@@ -366,7 +366,7 @@ CORPUS: tuple[Case, ...] = (
     case(
         "oidc-no-audience",
         TRUST,
-        "names no audience",
+        "names no one audience",
         ROLE,
         trust(github(StringEquals={"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"})),
     ),
