@@ -15,6 +15,7 @@ from components.edge.smoke_test import SmokeTest, SmokeTestArgs
 from components.errors import ConfigError, collect, in_words, raise_any
 from components.image.app_image import AppImage, AppImageArgs
 from components.network.network import Network
+from components.secrets_key import check_deployer_account
 from components.service.cluster import Cluster
 from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
@@ -87,9 +88,11 @@ for placeholder in unset:
     pulumi.log.warn(f"{placeholder} (a placeholder: pulumi up refuses it)")
 # A placeholder domain or zone has no zone to look up yet: a copy's preview of prod still runs.
 domain = None if {p.key for p in unset} & {"domainName", "hostedZoneId"} else settings.load_balancer.domain
+# So is a placeholder deploying role, whose account is the docs' and not yet compared with the caller's.
+deployer = "" if "deployerRoleArn" in {p.key for p in unset} else settings.service.access.deployer_role_arn
 # A stack name that would make a name AWS refuses is the stack's mistake: it fails here, before anything
 # is registered (each component knows its children's names), as does a new VPC's AZ count this account
-# cannot give Fargate and a domain its hosted zone cannot hold.
+# cannot give Fargate, a domain its hosted zone cannot hold and a deploying role of another account.
 collect(
     lambda: LoadBalancer.check_name(f"{stack}-web", "stack", stack),
     lambda: FargateService.check_name(
@@ -103,6 +106,11 @@ collect(
     lambda: AppImage.check_name(f"{stack}-app", "stack", stack),
     lambda: Network.zone_names(settings.network),
     lambda: HttpsDomain.check_zone(domain),
+    # The secrets key grants the deploying role PutKeyPolicy: it must be of the stack's (the caller's) account.
+    lambda: (
+        deployer
+        and check_deployer_account("ServiceAccess.deployer_role_arn", deployer, aws.get_caller_identity().account_id)
+    ),
     keys=FIELD_KEYS,
 )
 

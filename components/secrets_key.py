@@ -71,6 +71,23 @@ def check_deployer_role_arn(key: str, value: str, role_path: str = "") -> None:
         )
 
 
+def check_deployer_account(key: str, value: str, account_id: str) -> None:
+    """Raise ``ConfigError`` naming ``key`` when the deploying role ``value`` (a role ARN, as
+    ``check_deployer_role_arn`` takes) lies in another account than the stack's ``account_id``: the key
+    policy grants it ``kms:PutKeyPolicy``, and a key policy naming another account's principal gives that
+    account the key (AWS KMS Developer Guide, "Allowing users in other accounts to use a KMS key"), here
+    with the right to rewrite its policy. The stack's deployer runs in the stack's account."""
+    match = _ROLE_ARN.fullmatch(value)
+    role_account = value.split(":")[4] if match else ""
+    if match and role_account != account_id:
+        raise ConfigError(
+            key,
+            value,
+            f"a role of the stack's account {account_id}, not of {role_account}: the secrets key lets the role "
+            "change its key policy, and a key policy naming another account's role gives that account the key",
+        )
+
+
 def _project_path(role_path: str) -> str:
     """``/<project>/`` of a role path ``/<project>/<stack>/`` (``/`` for ``/``)."""
     return "/".join(role_path.split("/")[:2]) + "/"

@@ -603,3 +603,19 @@ def test_a_preview_role_may_only_read() -> None:
         for action in actions:
             verb = action.split(":")[1]
             assert re.match(r"(Describe|List|Get|BatchGet|BatchCheck)", verb) or action == "kms:Decrypt", action
+
+
+#: A role the program creates whose policy (and a boundary of the user's own) allows all of KMS.
+ALL_OF_KMS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}
+
+
+@pytest.mark.parametrize("action", ["kms:Decrypt", "kms:ReEncryptFrom"])
+def test_a_project_role_holding_all_of_kms_neither_decrypts_the_state_key_nor_re_encrypts_from_it(action: str) -> None:
+    """Re-encrypting the stack's encryptedkey under a key of the role's own would read it without
+    kms:Decrypt on the state key: the key policy's Deny covers both, whatever the role's policy says."""
+    document = filled(ROLES / "state-key.policy.json")
+    request = iam.Request(action, key_arn("dev"), {})
+    role = f"arn:aws:iam::{ACCOUNT}:role/{PROJECT}/dev/dev-app-task-role-0a1b2c3"
+    assert not iam.key_allows(document, request, principal_arn=role, identity=[ALL_OF_KMS])
+    deployer = f"arn:aws:iam::{ACCOUNT}:role/{PROJECT}-deploy-dev"
+    assert iam.key_allows(document, request, principal_arn=deployer, identity=[ALL_OF_KMS]), "outside the path"

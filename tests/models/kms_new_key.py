@@ -13,12 +13,20 @@
   tags to control access to KMS keys"). So neither the check nor the provider's calls right after the
   create (``CREATE_CALLS``) may count on ``aws:ResourceTag``: the request context holds none of the key's
   tags. A deploy that stopped there with AccessDenied would leave the key behind, created.
+- A key policy that allows a principal of another account gives that account the key: KMS takes such a
+  policy (AWS KMS Developer Guide, "Allowing users in other accounts to use a KMS key": the key policy
+  names the other account's principal, whose own IAM policies then decide). Where the grant is
+  ``kms:PutKeyPolicy``, that principal may rewrite the policy and take the key over. The stack's account
+  is the one the deploy runs as, the run's ``getCallerIdentity`` answer (``stack_account``); every
+  principal a key policy allows must be of it (``foreign_principals``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
+from components.testing import RecordingMocks
 from tests.models import iam
 from tests.models.iam import ContextValue, Document, Request
 
@@ -58,3 +66,33 @@ def lockout_check_passes(
     return allows_on_new_key(
         key_policy, "kms:PutKeyPolicy", key_arn=key_arn, principal_arn=principal_arn, identity=identity
     )
+
+
+def stack_account(mocks: RecordingMocks) -> str:
+    """The account the run deployed as: what its ``getCallerIdentity`` was answered."""
+    (account,) = {
+        answer["accountId"]
+        for (token, _), answer in zip(mocks.calls, mocks.answers, strict=True)
+        if token == "aws:index/getCallerIdentity:getCallerIdentity"
+    }
+    return account
+
+
+def foreign_principals(key_policy: Document, account: str) -> list[str]:
+    """The ``Principal.AWS`` entries of ``key_policy``'s Allow statements that are not of ``account`` (its
+    root or an identity in it): each is another account's hold on the key (module docstring)."""
+    allowed = [
+        principal
+        for statement in iam.statements(key_policy)
+        if statement.get("Effect") == "Allow"
+        for principal in _aws_principals(statement)
+    ]
+    return [p for p in allowed if p == "*" or p.split(":")[4:5] != [account]]
+
+
+def _aws_principals(statement: Mapping[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    named = (principal or {}).get("AWS", [])
+    return [named] if isinstance(named, str) else list(named)

@@ -46,3 +46,26 @@ def test_every_action_a_deployer_document_allows_is_needed_by_some_provider_call
 def test_each_action_a_tool_needs_is_one_it_calls(action: str, call: tuple[str, str]) -> None:
     tool, command = call
     assert command in (ROOT / tool).read_text(), f"{tool} no longer calls {command}: drop {action}"
+
+
+def on_every_resource(name: str) -> list[tuple[str, str]]:
+    """``(Sid, action pattern)`` for each action the document ``name`` allows on ``"*"``."""
+    return [
+        (statement["Sid"], action)
+        for statement in document(name)["Statement"]
+        if statement["Effect"] == "Allow" and statement["Resource"] in ("*", ["*"])
+        for action in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+    ]
+
+
+@pytest.mark.parametrize("name", [*DEPLOYER, "deployer-platform"])
+def test_on_every_resource_a_deployer_document_names_each_action_but_reads(name: str) -> None:
+    """A wildcard on "*" grants every action it matches, those no call makes and those AWS adds later
+    (ec2:*NatGateway: AttachApplianceToNatGateway, permissions management per the Service Authorization
+    Reference); only Describe*, which reads, may stand for its actions (docs/iam.md, What is not scoped)."""
+    wild = [
+        f"{sid}: {action}"
+        for sid, action in on_every_resource(name)
+        if set("*?") & set(action) and not action.split(":")[1].startswith("Describe")
+    ]
+    assert wild == [], "name the actions the provider calls (provider_calls) one by one"

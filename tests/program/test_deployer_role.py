@@ -7,9 +7,14 @@ import json
 import pytest
 
 from components.errors import ConfigError
+from components.secrets_key import secrets_key_policy
+from components.testing import DEFAULT_ACCOUNT
+from tests.models.kms_new_key import foreign_principals, stack_account
 from tools.offline import RecordingMocks, run_program
 
 SECRET_VALUES = {"secretValues": '["API_TOKEN=t0ken"]'}
+#: An account that is not the mocks' (the stack's) and not one of the docs' placeholders.
+OTHER_ACCOUNT = "999999999999"
 SSO_ROLE = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Deploy_0123456789abcdef"
 
 
@@ -54,3 +59,37 @@ def test_a_role_with_a_path_such_as_an_sso_role_is_named_in_the_key_as_given() -
     policy = json.loads(run.mocks.one("aws:kms/key:Key").inputs["policy"])
     named = {s["Sid"] for s in policy["Statement"] if s["Principal"] == {"AWS": SSO_ROLE}}
     assert named == {"DeployerCreatesTheKey", "DeployerWritesTheParametersThroughSsm"}
+
+
+def test_a_deploying_role_of_another_account_is_refused_naming_both_accounts() -> None:
+    """The key would grant it PutKeyPolicy: another account could rewrite the policy and take the key."""
+    value = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"
+    error = refused({"deployerRoleArn": value})
+    assert error.value == value
+    assert f"a role of the stack's account {DEFAULT_ACCOUNT}, not of {OTHER_ACCOUNT}" in error.allowed
+
+
+def test_the_key_policy_a_foreign_deploying_role_would_get_gives_that_account_the_key() -> None:
+    """The refusal stands for KMS's rule (tests/models/kms_new_key.py), not for one value: the policy
+    the program builds for such a role allows another account's principal."""
+    foreign = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"
+    policy = secrets_key_policy(
+        partition="aws", account_id=DEFAULT_ACCOUNT, region="us-east-1", role_path="/graviton-node/dev/",
+        execution_role_arn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/graviton-node/dev/exec", deployer_role_arn=foreign,
+    )  # fmt: skip
+    assert foreign_principals(policy, DEFAULT_ACCOUNT) == [foreign, foreign]
+
+
+def test_a_deploying_role_of_the_stacks_own_account_is_taken_and_the_key_names_no_other_account() -> None:
+    value = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/deployer"
+    run = run_program("dev", {**SECRET_VALUES, "deployerRoleArn": value}, secret_keys=["secretValues"])
+    policy = run.mocks.one("aws:kms/key:Key").inputs["policy"]
+    assert stack_account(run.mocks) == DEFAULT_ACCOUNT
+    assert foreign_principals(policy, stack_account(run.mocks)) == []
+
+
+def test_a_deploying_role_in_a_placeholder_account_is_a_plans_warning_not_compared_with_the_callers() -> None:
+    """As a placeholder domain's zone is not looked up: pulumi up refuses it (settings.placeholders)."""
+    value = "arn:aws:iam::111122223333:role/deployer"
+    run = run_program("dev", {**SECRET_VALUES, "deployerRoleArn": value}, secret_keys=["secretValues"])
+    assert any("deployerRoleArn" in warning and "placeholder" in warning for warning in run.mocks.warnings)
