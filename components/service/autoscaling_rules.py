@@ -1,9 +1,9 @@
 """Application Auto Scaling for an ECS service: what may be asked of it, checked before anything exists.
 
 ECS services scale ``ecs:service:DesiredCount`` between a minimum and a maximum; target tracking keeps a
-metric near a target (CPU or memory utilisation in percent, or ALB requests per target), and scheduled
-actions move the minimum and maximum at given times (their quota: ``scaling_quotas``). Tasks that scaling
-adds follow the service's capacity-provider strategy: beyond the on-demand base they run on FARGATE_SPOT."""
+metric near a target (CPU or memory percent: ``target_percent``; ALB requests per target), and schedules move
+the range at given times (their quota: ``scaling_quotas``). Tasks that scaling adds follow the service's
+capacity-provider strategy: beyond the on-demand base they run on FARGATE_SPOT."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from datetime import datetime
 from ..errors import ConfigError, collect, raise_any
 from ..validation import int_in_range
 from .scaling_quotas import check_schedule_count
+from .target_percent import check_target_percent
 
 MAX_TASKS = 5000
 #: PutScheduledAction's Schedule and Timezone are both the shape ResourceIdMaxLen1600 (botocore
@@ -62,9 +63,9 @@ class Autoscaling:
     """Most tasks (at least ``min_count``, at most 5000). With schedules: the ceiling the target is
     created with, and no schedule's ceiling may be higher. Default 4."""
     cpu_target_percent: int | None = 60
-    """Keep average CPU near this (1-100); None for no CPU policy. Default 60."""
+    """Keep average CPU near this (1-99: ``target_percent``); None for no CPU policy. Default 60."""
     memory_target_percent: int | None = None
-    """Keep average memory near this (1-100); None for no memory policy. Default None."""
+    """Keep average memory near this (1-99: ``target_percent``); None for no memory policy. Default None."""
     requests_per_target: int | None = None
     """Keep ALB requests per task per minute near this (1-1000000); None for none. Default None."""
     scale_in_cooldown_seconds: int = 300
@@ -83,8 +84,8 @@ class Autoscaling:
         collect(
             lambda: int_in_range("Autoscaling.min_count", self.min_count, 0, MAX_TASKS),
             self._check_max,
-            lambda: _optional("Autoscaling.cpu_target_percent", self.cpu_target_percent, 1, 100),
-            lambda: _optional("Autoscaling.memory_target_percent", self.memory_target_percent, 1, 100),
+            lambda: check_target_percent("Autoscaling.cpu_target_percent", self.cpu_target_percent),
+            lambda: check_target_percent("Autoscaling.memory_target_percent", self.memory_target_percent),
             lambda: _optional("Autoscaling.requests_per_target", self.requests_per_target, 1, 1_000_000),
             lambda: int_in_range("Autoscaling.scale_in_cooldown_seconds", self.scale_in_cooldown_seconds, 0, 86_400),
             lambda: int_in_range("Autoscaling.scale_out_cooldown_seconds", self.scale_out_cooldown_seconds, 0, 86_400),
@@ -132,13 +133,12 @@ def _optional(key: str, value: int | None, low: int, high: int) -> None:
         int_in_range(key, value, low, high)
 
 
-# Schedule expressions as PutScheduledAction takes them (Application Auto Scaling API reference,
-# PutScheduledAction "Schedule": at(yyyy-mm-ddThh:mm:ss), rate(value unit), cron(fields) with six
-# fields). Its cron grammar is EventBridge's, to which the Application Auto Scaling User Guide ("Schedule
-# recurring scaling actions using cron expressions") refers: the field table, wildcards and limitations
-# of https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html. Only documented
-# forms pass; forms the docs do not show (*/5, 8-17/2, LW, L-2, FRI#2, lower-case names, the seven-field
-# form whose seconds AWS does not honour) are refused rather than guessed at.
+# Schedule expressions as PutScheduledAction takes them (Application Auto Scaling API reference, PutScheduledAction
+# "Schedule": at(yyyy-mm-ddThh:mm:ss), rate(value unit), cron(fields) with six fields). Its cron grammar is
+# EventBridge's, to which the Application Auto Scaling User Guide ("Schedule recurring scaling actions using cron
+# expressions") refers: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html. Only
+# documented forms pass; others (*/5, 8-17/2, LW, L-2, FRI#2, lower-case names, the seven-field form whose seconds
+# AWS does not honour) are refused rather than guessed at.
 _AT = re.compile(r"at\(([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\)")
 # rate(): "value is a positive integer and unit is minute | minutes | hour | hours | day | days"
 # (PutScheduledAction); "if the value is equal to 1, then the unit must be singular" (EventBridge,

@@ -1,5 +1,5 @@
 """Application Auto Scaling's target tracking on a customized metric-math metric: what a policy's metric
-reads each minute, and the capacity it settles at.
+reads each minute, and the capacity it settles at; and the scale-out alarm of a predefined ECS policy.
 
 AWS (botocore application-autoscaling 2016-02-06; Application Auto Scaling User Guide, "Target tracking
 scaling policies" and "Create a target tracking scaling policy for Application Auto Scaling using metric
@@ -165,3 +165,24 @@ def settle(
             return capacity
         capacity = following
     raise AssertionError(f"no rest from {start}")
+
+
+#: The ECS metric each predefined type tracks (Application Auto Scaling API reference,
+#: PredefinedMetricSpecification: "ECSServiceAverageCPUUtilization - Average CPU utilization of the Amazon ECS
+#: service", likewise memory): ``AWS/ECS``'s service metric, statistic Average.
+ECS_PREDEFINED = {"ECSServiceAverageCPUUtilization": "CPUUtilization",
+                  "ECSServiceAverageMemoryUtilization": "MemoryUtilization"}  # fmt: skip
+
+
+def scale_out_alarm(policy: dict[str, Any], dimensions: dict[str, str], minutes: int) -> dict[str, Any]:
+    """The scale-out alarm (``AlarmHigh``) target tracking creates for a predefined ECS ``policy`` (recorded
+    inputs), as ``cloudwatch.alarm_states`` reads it: the service's metric above the target value ("When the
+    metric is above the target value, Application Auto Scaling scales out", User Guide, "How target tracking
+    scaling works"), which is CloudWatch's strict ``GreaterThanThreshold``, in every one of ``minutes``
+    one-minute datapoints. AWS documents neither the operator's name nor the count of datapoints: tests
+    try several counts."""
+    tracking = policy["targetTrackingScalingPolicyConfiguration"]
+    metric = ECS_PREDEFINED[tracking["predefinedMetricSpecification"]["predefinedMetricType"]]
+    return {"namespace": "AWS/ECS", "metricName": metric, "dimensions": dimensions, "statistic": "Average",
+            "period": 60, "evaluationPeriods": minutes, "threshold": tracking["targetValue"],
+            "comparisonOperator": "GreaterThanThreshold"}  # fmt: skip

@@ -208,22 +208,25 @@ def test_a_minute_with_requests_and_no_5xx_between_two_failing_ones_keeps_the_5x
     percent=st.integers(1, MAX_PERCENT),
     app=st.integers(6, 8192),
     sidecars=st.integers(6, 8192),
-    app_use=st.floats(0, 1),
+    past=st.integers(1, 8192 * 1024),
     sidecar_use=st.floats(0, 1),
 )
-def test_the_memory_alarm_fires_by_the_time_the_app_reaches_its_percent_of_its_own_limit_whatever_sidecars_use(
-    percent: int, app: int, sidecars: int, app_use: float, sidecar_use: float
+def test_the_memory_alarm_fires_once_the_app_is_past_its_percent_of_its_own_limit_whatever_sidecars_use(
+    percent: int, app: int, sidecars: int, past: int, sidecar_use: float
 ) -> None:
     """ECS MemoryUtilization is every container's use over the task's memory; the app is killed at its own
-    hard limit, which sidecars shrink: at ``percent`` of that, the alarm must already be breaching."""
+    hard limit, which sidecars shrink: once the app is past ``percent`` of that (by a KiB or more), the alarm
+    fires. Past, not at: the alarm is GreaterThanThreshold, and without sidecars at exactly its percent it is
+    not above it."""
     task = app + sidecars
     (memory,) = [d for d in alarm_definitions(Alarms(memory_percent=percent), app_memory_mib=app,
                                               task_memory_mib=task) if d.role == "memory"]  # fmt: skip
-    # Exact arithmetic: the claim is about the numbers, not a float's rounding. "Above" as the alarm says.
-    app_mib = max(Fraction(app_use), Fraction(percent, 100)) * app  # the app at (or past) its percent
-    utilization = (app_mib + Fraction(sidecar_use) * sidecars) * 100 / task
+    app_kib = min(percent * app * 1024 // 100 + past, app * 1024)  # past its percent, within its limit
+    utilization = (app_kib / 1024 + sidecar_use * sidecars) * 100 / task
+    alarm = as_sent(memory.alarm_inputs({"ClusterName": "c", "ServiceName": "s"}, None))
+    (metric,) = alarm_metrics(alarm)
+    assert alarm_states(alarm, {metric: [utilization] * 10})[-1] == "ALARM"
     threshold = Fraction(str(memory.threshold))
-    assert utilization >= threshold
     assert threshold <= Fraction(percent * app, task) < threshold + Fraction(1, 100)
 
 
