@@ -41,6 +41,24 @@ def int_in_range(key: str, value: int, low: int, high: int) -> int:
     return value
 
 
+#: The highest percent an alarm threshold or a target-tracking target takes. Each is compared strictly above
+#: (an alarm's GreaterThanThreshold, botocore cloudwatch ComparisonOperator beside GreaterThanOrEqualToThreshold;
+#: target tracking "scales out" "when the metric is above the target value", Application Auto Scaling User
+#: Guide, "How target tracking scaling works"), and what each watches reads at most 100: a target group's 5xx
+#: are among the requests it counts (ELB guide, "CloudWatch metrics for your Application Load Balancer"), and a
+#: Fargate task's CPU and memory utilization "will not go above the defined task-level limit", memory "can't
+#: exceed 100%" (ECS guide, "Amazon ECS service utilization metrics"). At 100 it could never act.
+MAX_PASSABLE_PERCENT = 99
+
+
+def passable_percent(key: str, value: int | None, acts: str, never: str) -> None:
+    """``value`` from 1 to ``MAX_PASSABLE_PERCENT``, or None for none: ``acts`` says what happens above it,
+    ``never`` what could not happen at 100."""
+    if value is not None and not 1 <= value <= MAX_PASSABLE_PERCENT:
+        raise ConfigError(key, value, f"an integer from 1 to {MAX_PASSABLE_PERCENT}: {acts} only above it, and what "
+                          f"it watches is never above 100 %, so at 100 it could never {never}")  # fmt: skip
+
+
 def one_of(key: str, value: str, allowed: Iterable[str]) -> str:
     """``value`` if it is one of ``allowed``."""
     options = tuple(allowed)

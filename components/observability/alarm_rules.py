@@ -16,24 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError, collect
-from ..validation import int_in_range
+from ..validation import int_in_range, passable_percent
 from .unhealthy_window import unhealthy_minutes
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-#: The highest percent an alarm takes. What each one watches reads at most 100: a target group's 5xx are among
-#: the requests it counts (ELB guide, "CloudWatch metrics for your Application Load Balancer"), and a Fargate
-#: task's CPU and memory are set at the task level, which utilization "will not go above", memory being "a hard
-#: limit" that "can't be exceeded" (ECS guide, "Amazon ECS service utilization metrics"). GreaterThanThreshold
-#: is strict (botocore cloudwatch ComparisonOperator has GreaterThanOrEqualToThreshold beside it), so at 100 an
-#: alarm could never fire, nor roll back the deployment it guards. Capped rather than made ``>=``: every
-#: deployed alarm keeps its operator, and only a threshold that never fired is refused.
-MAX_PERCENT = 99
 
 
 def _firing_percent(key: str, value: int) -> None:
-    if not 1 <= value <= MAX_PERCENT:
-        raise ConfigError(key, value, f"an integer from 1 to {MAX_PERCENT}: the alarm fires above it, and what it "
-                          "watches is never above 100 %, so at 100 it could never fire")  # fmt: skip
+    passable_percent(key, value, "the alarm fires", "fire")
 
 
 @dataclass(frozen=True, kw_only=True)

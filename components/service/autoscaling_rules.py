@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..errors import ConfigError, collect, raise_any
-from ..validation import int_in_range
+from ..validation import int_in_range, passable_percent
 from .scaling_quotas import check_schedule_count
-from .target_percent import check_target_percent
 
 MAX_TASKS = 5000
 #: PutScheduledAction's Schedule and Timezone are both the shape ResourceIdMaxLen1600 (botocore
 #: application-autoscaling 2016-02-06: 1-1600 characters); a test reads it from botocore.
 SCHEDULE_MAX_LENGTH = 1600
 SCHEDULES = "Autoscaling.schedules"  # the field schedule errors name
+_SCALES_OUT = ("target tracking scales out", "scale out")  # validation.passable_percent: above the target only
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,8 +84,8 @@ class Autoscaling:
         collect(
             lambda: int_in_range("Autoscaling.min_count", self.min_count, 0, MAX_TASKS),
             self._check_max,
-            lambda: check_target_percent("Autoscaling.cpu_target_percent", self.cpu_target_percent),
-            lambda: check_target_percent("Autoscaling.memory_target_percent", self.memory_target_percent),
+            lambda: passable_percent("Autoscaling.cpu_target_percent", self.cpu_target_percent, *_SCALES_OUT),
+            lambda: passable_percent("Autoscaling.memory_target_percent", self.memory_target_percent, *_SCALES_OUT),
             lambda: _optional("Autoscaling.requests_per_target", self.requests_per_target, 1, 1_000_000),
             lambda: int_in_range("Autoscaling.scale_in_cooldown_seconds", self.scale_in_cooldown_seconds, 0, 86_400),
             lambda: int_in_range("Autoscaling.scale_out_cooldown_seconds", self.scale_out_cooldown_seconds, 0, 86_400),

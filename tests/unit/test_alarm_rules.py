@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import ConfigError
-from components.observability.alarm_rules import MAX_PERCENT, MIN_REQUESTS, Alarms, alarm_definitions, subscription_key
+from components.observability.alarm_rules import MIN_REQUESTS, Alarms, alarm_definitions, subscription_key
+from components.validation import MAX_PASSABLE_PERCENT
 from tests.models.cloudwatch import alarm_metrics, alarm_states, as_sent
 
 
@@ -168,7 +169,7 @@ def test_the_5xx_alarm_is_metric_math_without_the_single_metric_inputs_put_metri
     assert all(dict(metric[2]) == DIMENSIONS for metric in alarm_metrics(alarm))  # per target group
 
 
-@given(requests=st.integers(0, 10_000), errors=st.integers(0, 10_000), percent=st.integers(1, MAX_PERCENT))
+@given(requests=st.integers(0, 10_000), errors=st.integers(0, 10_000), percent=st.integers(1, MAX_PASSABLE_PERCENT))
 def test_the_5xx_alarm_fires_after_two_minutes_above_its_share_of_at_least_the_minimum_requests(
     requests: int, errors: int, percent: int
 ) -> None:
@@ -205,7 +206,7 @@ def test_a_minute_with_requests_and_no_5xx_between_two_failing_ones_keeps_the_5x
 
 
 @given(
-    percent=st.integers(1, MAX_PERCENT),
+    percent=st.integers(1, MAX_PASSABLE_PERCENT),
     app=st.integers(6, 8192),
     sidecars=st.integers(6, 8192),
     past=st.integers(1, 8192 * 1024),
