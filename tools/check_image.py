@@ -11,12 +11,13 @@ is the container the program registers for a default service on ``--port`` and `
 
 It runs the image as the task definition would — that environment with the drain and finish shortened,
 the task's user, read-only root, an init process, a fresh volume at each writable path — and probes each
-point: arm64 and glibc, node for the health check, listening on ``PORT``, health 200, the task's own
-health-check command, each writable path declared with ``VOLUME`` and writable by uid 1000 (and
-/dev/shm, writable in every container), a kept-alive connection still answering after 7 s idle (past
-Node's default keep-alive), and during SIGTERM: health 503, ``connection: close`` on a kept-alive
-connection, no failed request, exit 0 inside the (shortened) stop timeout. Needs a Docker engine that
-can run the platform. Prints one PASS/FAIL line per point; exits 1 when any fails.
+point: arm64 and glibc, node for the health check, every native module (``.node``) built for the
+platform, listening on ``PORT``, health 200, the task's own health-check command, each writable path
+declared with ``VOLUME`` and writable by uid 1000 (and /dev/shm, writable in every container), a
+kept-alive connection still answering after 7 s idle (past Node's default keep-alive), and during
+SIGTERM: health 503, ``connection: close`` on a kept-alive connection, no failed request, exit 0 inside
+the (shortened) stop timeout. Needs a Docker engine that can run the platform. Prints one PASS/FAIL line
+per point; exits 1 when any fails.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from components.errors import ConfigError
 from components.service.container_definition import container_definition
 from components.service.service_spec import HealthCheck, ServiceSpec
 from tools.contract_probes import IDLE_SECONDS, KeptAlive, Shutdown, get, reused_after_idle, under_load
-from tools.image_build import docker
+from tools.image_build import docker, exported_files
+from tools.native_modules import foreign_modules
 from tools.offline import StackFileError
 from tools.plan import PlanError, report, stack_run
 from tools.run_local import (
@@ -159,7 +161,7 @@ def shared_memory(container: str) -> tuple[str, bool, str]:
 
 
 def image_points(ref: str, platform: str) -> list[tuple[str, bool, str]]:
-    """What the image is: its architecture and libc, and node on its PATH."""
+    """What the image is: its architecture and libc, node on its PATH and its native modules' CPU."""
     probe = "uname -m; ls /lib/ld-musl-* >/dev/null 2>&1 && echo musl || echo glibc; command -v node || echo no-node"
     ran = docker("run", "--rm", "--platform", platform, "--entrypoint", "sh", ref, "-c", probe, check=False)
     machine, libc, node = [*ran.stdout.split(), "", "", ""][:3]
@@ -167,7 +169,17 @@ def image_points(ref: str, platform: str) -> list[tuple[str, bool, str]]:
         ("image runs as linux/arm64 (the task runs ARM64)", machine == "aarch64", machine or ran.stderr.strip()[-200:]),
         ("glibc, not musl (MALLOC_ARENA_MAX is a glibc tunable)", libc == "glibc", libc),
         ("node on PATH (the task's health check runs node)", node.startswith("/"), node),
+        native_modules_point(ref, platform),
     ]
+
+
+def native_modules_point(ref: str, platform: str) -> tuple[str, bool, str]:
+    """Every ``.node`` file Node may load is an ELF for the platform's CPU: read from the image, not loaded,
+    since an app may load one only on the request that needs it (tools/native_modules.py)."""
+    files = exported_files(ref, platform, (".node",))
+    foreign = foreign_modules(files, platform)
+    what = f"every native module (.node, {len(files)} found) is built for {platform}"
+    return what, not foreign, "; ".join(f"{path}: {kind}" for path, kind in sorted(foreign.items()))[:500]
 
 
 def stop_points(container: str, port: int, health_path: str) -> list[tuple[str, bool, str]]:

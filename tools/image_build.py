@@ -22,8 +22,10 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from components.image.dockerfile import stages
 
@@ -213,28 +215,54 @@ def image_config(registry: str, repository: str, manifest: dict) -> dict:
 
 def image_files(registry: str, repository: str, manifest: dict, suffixes: tuple[str, ...]) -> dict[str, bytes]:
     """The files of a platform image whose paths end with one of ``suffixes``, read from its layers in
-    the registry without running it: ``{"app/node_modules/...": content}``. A layer's whiteouts remove
-    what earlier layers hold (OCI image spec, layer.md: ``.wh.<name>``, and ``.wh..wh..opq`` for a
-    whole folder)."""
-    found: dict[str, bytes] = {}
+    the registry without running it: ``{"app/node_modules/...": content}``."""
+    return layer_files(_registry_layers(registry, repository, manifest), suffixes)
+
+
+def _registry_layers(registry: str, repository: str, manifest: dict) -> Iterator[IO[bytes]]:
     for layer in manifest["layers"]:
-        removed: list[str] = []
-        added: dict[str, bytes] = {}
         request = urllib.request.Request(f"http://{registry}/v2/{repository}/blobs/{layer['digest']}")
         with urllib.request.urlopen(request, timeout=120) as response, tempfile.TemporaryFile() as blob:
             shutil.copyfileobj(response, blob)
             blob.seek(0)
-            with tarfile.open(fileobj=blob) as archive:
-                for member in archive:
-                    folder, _, name = member.name.removeprefix("./").rpartition("/")
-                    if name == ".wh..wh..opq":
-                        removed.append(f"{folder}/")
-                    elif name.startswith(".wh."):
-                        removed += [f"{folder}/{name[4:]}".lstrip("/"), f"{folder}/{name[4:]}/".lstrip("/")]
-                    elif member.isfile() and name.endswith(suffixes):
-                        content = archive.extractfile(member)
-                        assert content is not None
-                        added[f"{folder}/{name}".lstrip("/")] = content.read()
+            yield blob
+
+
+def exported_files(ref: str, platform: str, suffixes: tuple[str, ...]) -> dict[str, bytes]:
+    """The files of a local image whose paths end with one of ``suffixes``, read from the filesystem
+    ``docker export`` streams of a container created (never started) from it, as one layer. The command
+    given is never run; it only spares an image with none Docker's "no command specified"."""
+    container = docker("create", "--platform", platform, ref, "unused").stdout.strip()
+    try:
+        with subprocess.Popen(["docker", "export", container], stdout=subprocess.PIPE) as export:
+            assert export.stdout is not None
+            found = layer_files([export.stdout], suffixes)
+        if export.returncode != 0:
+            raise RuntimeError(f"docker export {container} failed ({export.returncode})")
+        return found
+    finally:
+        docker("rm", container, check=False)
+
+
+def layer_files(layers: Iterable[IO[bytes]], suffixes: tuple[str, ...]) -> dict[str, bytes]:
+    """The files whose paths end with one of ``suffixes`` in a stack of layer tar streams applied in order:
+    ``{"app/node_modules/...": content}``. A layer's whiteouts remove what earlier layers hold (OCI image
+    spec, layer.md: ``.wh.<name>``, and ``.wh..wh..opq`` for a whole folder)."""
+    found: dict[str, bytes] = {}
+    for layer in layers:
+        removed: list[str] = []
+        added: dict[str, bytes] = {}
+        with tarfile.open(fileobj=layer, mode="r|*") as archive:
+            for member in archive:
+                folder, _, name = member.name.removeprefix("./").rpartition("/")
+                if name == ".wh..wh..opq":
+                    removed.append(f"{folder}/")
+                elif name.startswith(".wh."):
+                    removed += [f"{folder}/{name[4:]}".lstrip("/"), f"{folder}/{name[4:]}/".lstrip("/")]
+                elif member.isfile() and name.endswith(suffixes):
+                    content = archive.extractfile(member)
+                    assert content is not None
+                    added[f"{folder}/{name}".lstrip("/")] = content.read()
         found = {
             path: data
             for path, data in found.items()

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.image
 #: The task the images are run as: a port other than the image's default 3000 and another health path.
 PORT, HEALTH_PATH = 8080, "/ready"
 #: The checklist's points for an image with no writable path (docs/app-contract.md, "Checklist for your own image").
-POINTS = 11
+POINTS = 12
 ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
 #: The compilers the build stage runs, on the build machine, for each target (Debian's names).
 COMPILERS = {"linux/arm64": "aarch64-linux-gnu-", "linux/amd64": "x86_64-linux-gnu-"}

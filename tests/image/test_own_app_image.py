@@ -12,7 +12,7 @@ from tools.offline import ROOT
 pytestmark = pytest.mark.image
 
 #: The checklist's points for an image with no writable path (docs/app-contract.md, "Checklist for your own image").
-POINTS = 11
+POINTS = 12
 
 #: The app's own context and Dockerfile (tests/fixtures/tiny-app), on a port and health path of its own.
 OWN_APP = ["dockerContext=tests/fixtures/tiny-app", "dockerfile=tiny.Dockerfile", "containerPort=8081",
