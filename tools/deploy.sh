@@ -3,7 +3,19 @@
 # state backend in .pulumi-state/ (set PULUMI_CONFIG_PASSPHRASE to encrypt its secrets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+usage="usage: tools/deploy.sh [STACK] [pulumi up options]  (STACK defaults to dev)"
 stack=${1:-dev}
+# Before anything is installed, built or logged in to: an option is not a stack, and a name Pulumi would
+# refuse (pulumi/pulumi validateStackName: ^[A-Za-z0-9_.-]{1,100}$) fails here, not after the builder
+# and a backend login. Plain names only: the stack's settings are read from Pulumi.<stack>.yaml.
+case "$stack" in
+  -h|--help) echo "$usage"; exit 0 ;;
+  -*) echo "deploy: '$stack' is an option, not a stack; $usage" >&2; exit 2 ;;
+esac
+if ! [[ "$stack" =~ ^[A-Za-z0-9_.-]{1,100}$ ]]; then
+  echo "deploy: '$stack' is not a Pulumi stack name (1-100 letters, digits, _, . and -); $usage" >&2
+  exit 2
+fi
 shift || true
 
 for tool in pulumi docker aws; do

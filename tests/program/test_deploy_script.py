@@ -244,3 +244,21 @@ def test_the_readme_gives_the_deploy_and_test_commands() -> None:
     assert "tools/test.sh" in readme
     assert "tools/test.sh" in (ROOT / ".ci" / "run").read_text()
     assert os.access(ROOT / "tools" / "deploy.sh", os.X_OK) and os.access(ROOT / "tools" / "test.sh", os.X_OK)
+
+
+def test_help_prints_the_usage_and_runs_nothing(project: Path) -> None:
+    for flag in ("-h", "--help"):
+        result, calls = deploy(project, flag)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("usage: tools/deploy.sh [STACK]")
+        assert calls == []
+
+
+@pytest.mark.parametrize("stack", ["--yes", "-s", "org/dev", "dev stack", "d" * 101])
+def test_an_option_or_a_name_pulumi_refuses_as_the_stack_stops_before_anything_runs(project: Path, stack: str) -> None:
+    """No ``uv sync``, no builder and no backend login for a stack Pulumi would refuse
+    (pulumi/pulumi ``validateStackName``: ``^[A-Za-z0-9_.-]{1,100}$``)."""
+    result, calls = deploy(project, stack)
+    assert result.returncode == 2
+    assert f"'{stack}'" in result.stderr and "usage: tools/deploy.sh" in result.stderr
+    assert calls == []

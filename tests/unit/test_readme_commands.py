@@ -1,6 +1,7 @@
 """The READMEs' AWS CLI commands run against the stack's region, not whatever the reader's profile says:
 the project's README, each example's and the docs, every command a reader copies, with options or
-without. And the README's AWS config profile is one the CLI reads as meant."""
+without. And the README's AWS config profiles, the deployer's and the operator's, are ones the CLI reads
+as meant."""
 
 import json
 import re
@@ -83,10 +84,19 @@ def test_the_readmes_profile_assumes_the_deploying_role_from_the_readers_own_cre
     (block,) = re.findall(r"```ini\n(.*?)```", readme, re.DOTALL)
     (tmp_path / "config").write_text(block)
     profiles = load_config(str(tmp_path / "config"))["profiles"]
-    (created,) = re.findall(r"aws iam create-role --role-name (\S+)", readme)
+    deployer, operator = re.findall(r"aws iam create-role --role-name (\S+)", readme)
     assert profiles == {
-        "graviton-node-dev": {
-            "role_arn": f"arn:<PARTITION>:iam::<ACCOUNT>:role/{created}",
-            "source_profile": "<your profile>",
-        }
-    }
+        "graviton-node-dev": {"role_arn": f"arn:<PARTITION>:iam::<ACCOUNT>:role/{deployer}",
+                              "source_profile": "<your profile>"},
+        "graviton-node-dev-operator": {"role_arn": f"arn:<PARTITION>:iam::<ACCOUNT>:role/{operator}",
+                                       "source_profile": "<your profile>"},
+    }  # fmt: skip
+
+
+def test_the_operator_role_the_readme_creates_is_the_one_its_operator_document_is_attached_to() -> None:
+    readme = (ROOT / "README.md").read_text()
+    operator = re.findall(r"aws iam create-role --role-name (\S+)", readme)[1]
+    (attached,) = re.findall(
+        r"--document operator .*\n.*create-policy .*\n.*\n.*attach-role-policy --role-name (\S+)", readme
+    )
+    assert attached == operator
