@@ -95,6 +95,8 @@ CASES = [
     ({"clusterArn": "my-cluster"}, "clusterArn"),
     ({"keepBuilds": "0"}, "keepBuilds"),
     ({"npmCaBundle": "/no/such/bundle.pem"}, "npmCaBundle"),
+    ({"npmrcFile": "/no/such/.npmrc"}, "npmrcFile"),
+    ({"npmrcFile": "docker/app/package.json"}, "npmrcFile"),  # inside the build context: hashed, sent, copyable
     ({"pathPatterns": '["api/*"]'}, "pathPatterns"),
     ({"listenerRulePriority": "0"}, "listenerRulePriority"),
     ({"vpc": "shared"}, "vpc"),
