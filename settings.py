@@ -803,7 +803,8 @@ def _build_secret_files(r: _Reader, project: Path, context: Path) -> dict[str, s
             continue
         if not (path.is_file() and os.access(path, os.R_OK)):
             r.fail(ConfigError(key, value, f"{file.allowed}; there is no readable file at {path}"))
-        elif file.credential and path.resolve().is_relative_to(context.resolve()):
+        # Not against a refused dockerContext's stand-in, the sample's folder.
+        elif file.credential and "dockerContext" not in r.failed and path.resolve().is_relative_to(context.resolve()):
             r.fail(ConfigError(key, value, f"{file.allowed}; it is inside dockerContext ({context})"))
         else:
             files[file.secret_id] = str(path)

@@ -90,3 +90,9 @@ def test_an_npmrc_file_inside_the_build_context_is_refused_as_a_credential_the_c
         run_program("dev", {"npmrcFile": "docker/app/package.json"})
     (refused,) = error.value.errors
     assert refused.key == "npmrcFile" and "inside dockerContext" in refused.allowed
+
+
+def test_an_npmrc_file_is_not_held_against_a_refused_build_contexts_stand_in() -> None:
+    with pytest.raises(ConfigError) as error:
+        run_program("dev", {"dockerContext": "../elsewhere", "npmrcFile": "docker/app/package.json"})
+    assert [refused.key for refused in error.value.errors] == ["dockerContext"]

@@ -96,7 +96,6 @@ CASES = [
     ({"keepBuilds": "0"}, "keepBuilds"),
     ({"npmCaBundle": "/no/such/bundle.pem"}, "npmCaBundle"),
     ({"npmrcFile": "/no/such/.npmrc"}, "npmrcFile"),
-    ({"npmrcFile": "docker/app/package.json"}, "npmrcFile"),  # inside the build context: hashed, sent, copyable
     ({"pathPatterns": '["api/*"]'}, "pathPatterns"),
     ({"listenerRulePriority": "0"}, "listenerRulePriority"),
     ({"vpc": "shared"}, "vpc"),
