@@ -118,9 +118,10 @@ collect(
 # the workflows' setup-buildx steps create it. A missing builder fails the build; no unpinned fallback.
 BUILDER = "graviton-node"
 
-build_secrets: dict[str, pulumi.Input[str]] = {}
-if settings.npm_ca_bundle:
-    build_secrets["npm_ca"] = pulumi.Output.secret(Path(settings.npm_ca_bundle).read_text())
+# The files' content is the secret (a CA bundle, an .npmrc's token): secret in the state, never in a layer.
+build_secrets: dict[str, pulumi.Input[str]] = {
+    secret_id: pulumi.Output.secret(Path(path).read_text()) for secret_id, path in settings.build_secret_files.items()
+}
 
 image = AppImage(
     f"{stack}-app",

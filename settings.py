@@ -136,6 +136,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("keepBuilds", "integer", FROM_SPEC, "Builds the ECR lifecycle policy keeps, newest pushed first (each with its per-platform images); failed deploys count too, so the running image expires after that many pushes that did not replace it (docs/images.md).", ("ImageSpec.keep_builds",)),
     ConfigKey("forceDelete", "boolean", FROM_SPEC, "Let pulumi destroy delete the ECR repositories even when they hold images.", ("ImageSpec.force_delete",)),
     ConfigKey("npmCaBundle", "string", "", "Path to a CA bundle handed to npm in the build as the npm_ca secret (TLS-intercepting proxies); empty for none."),
+    ConfigKey("npmrcFile", "string", "", "Path to an .npmrc (a private registry and its token) handed to npm ci in the build as the npmrc secret, mounted at /root/.npmrc for that step only: never in a layer, the cache, the state or the tag; outside dockerContext; empty for none."),
     ConfigKey("taskEgressPorts", "array", FROM_SPEC, "TCP ports the tasks may reach anywhere, 443 among them (ECR, CloudWatch Logs and AWS APIs; without it no task starts). List 443 with a port your app calls (e.g. 443 and 5432). Each takes an outbound rule on the tasks' security group: at most securityGroupRulesQuota.", ("ServiceAccess.egress_ports",)),
     ConfigKey("clusterArn", "string", "", "ARN of an existing ECS cluster with FARGATE and FARGATE_SPOT associated; empty creates one. Fill the deployer, boundary and operator documents with --cluster-name <its name> (docs/iam.md).", ("ExistingCluster.arn",)),
     ConfigKey("containerInsights", "string", FROM_SPEC, "Container Insights on a created cluster: enhanced, enabled or disabled.", ("ClusterSpec.container_insights",)),
@@ -310,7 +311,9 @@ class Settings:
 
     image: ImageSpec
     """The app's image; its build context is ``dockerContext`` below the project."""
-    npm_ca_bundle: str
+    build_secret_files: Mapping[str, str]
+    """The files handed to the build as BuildKit secrets, by secret id (``BUILD_SECRET_FILES``): their content
+    is the secret, read by ``__main__`` into ``pulumi.Output.secret``; a path here is plain."""
     cluster: ClusterSpec | ExistingCluster
     """The cluster the stack creates, or the existing one ``clusterArn`` names."""
     secret_values: Mapping[str, str]
@@ -769,6 +772,45 @@ def _docker_context(value: str, project: Path) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class BuildSecretFile:
+    """A config key naming a file whose content reaches the build as a BuildKit secret."""
+
+    secret_id: str
+    """The Dockerfiles' ``RUN --mount=type=secret,id=...``."""
+    allowed: str
+    credential: bool
+    """Whether the content is a credential: such a file may not lie in the build context, where it would be
+    hashed into the image tag and sent to BuildKit as a file a ``COPY`` can put in a layer."""
+
+
+BUILD_SECRET_FILES: Mapping[str, BuildSecretFile] = {
+    "npmCaBundle": BuildSecretFile("npm_ca", "empty, or the path of a readable PEM bundle", credential=False),
+    "npmrcFile": BuildSecretFile(
+        "npmrc", "empty, or the path of a readable .npmrc outside dockerContext", credential=True
+    ),
+}
+
+
+def _build_secret_files(r: _Reader, project: Path, context: Path) -> dict[str, str]:
+    """Each ``BUILD_SECRET_FILES`` key set, as secret id -> path (relative to the project, where ``pulumi up``
+    runs): checked here, so a missing file fails before anything is registered."""
+    files: dict[str, str] = {}
+    for key, file in BUILD_SECRET_FILES.items():
+        value = r.string(key)
+        path = project / value
+        if not value:
+            continue
+        if not (path.is_file() and os.access(path, os.R_OK)):
+            r.fail(ConfigError(key, value, f"{file.allowed}; there is no readable file at {path}"))
+        # Not against a refused dockerContext's stand-in, the sample's folder.
+        elif file.credential and "dockerContext" not in r.failed and path.resolve().is_relative_to(context.resolve()):
+            r.fail(ConfigError(key, value, f"{file.allowed}; it is inside dockerContext ({context})"))
+        else:
+            files[file.secret_id] = str(path)
+    return files
+
+
 def _ports(r: _Reader, name: str) -> tuple[int, ...]:
     values = r.array(name)
     if not all(DIGITS.fullmatch(value) for value in values):
@@ -951,15 +993,13 @@ def load_settings(
     # context, so it is skipped (``_Reader.part``): only the Dockerfile's form is held against it then.
     default_context = project / str(KEYS_BY_NAME["dockerContext"].default)
     context = r.part(lambda: _docker_context(r.string("dockerContext"), project), lambda: default_context)
-    npm_ca_bundle = r.string("npmCaBundle")
-    if npm_ca_bundle and not os.path.isfile(npm_ca_bundle):
-        r.fail(ConfigError("npmCaBundle", npm_ca_bundle, "empty, or the path of a readable PEM bundle"))
+    build_secret_files = _build_secret_files(r, project, context)
     secret_values = r.part(lambda: _secret_values(r, secret_keys), dict)
     # One quota for every group: judged once, here.
     quota = r.part(lambda: SecurityGroupQuota(rules=r.integer("securityGroupRulesQuota")), SecurityGroupQuota)
     service = _service(r, tuple(secret_values), quota)
     settings = Settings(
-        npm_ca_bundle=npm_ca_bundle,
+        build_secret_files=build_secret_files,
         cluster=r.part(lambda: _cluster(r, service, region), ClusterSpec),
         service=service,
         # A strategy in error is no ground for refusing a smoke test as well: that check names

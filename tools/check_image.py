@@ -26,7 +26,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -46,8 +46,10 @@ from tools.run_local import (
     container_args,
     container_environment,
     engine_problem,
+    given_secrets,
+    secret_options,
     size_args,
-    stack_npm_ca,
+    stack_build_secrets,
     task_of,
 )
 
@@ -235,7 +237,7 @@ def require_engine(*, building: bool, platform: str) -> None:
         raise RuntimeError(problem)
 
 
-def from_stack(stack: str, items: list[str], image: str | None, platform: str, npm_ca: str | None,
+def from_stack(stack: str, items: list[str], image: str | None, platform: str, secrets: Mapping[str, str | None],
                out: Callable[[str], None]) -> tuple[str, dict, list[str]]:  # fmt: skip
     """The image to check (``image``, or the stack's own, built now), the stack's container definition, as
     the program registers it (``run_local.task_of``), and the limits Fargate gives it (``size_args``)."""
@@ -244,7 +246,7 @@ def from_stack(stack: str, items: list[str], image: str | None, platform: str, n
     if image is None:
         require_engine(building=True, platform=platform)
         image = f"graviton-node-check:{stack}"
-        args = build_args(run, image, platform, stack_npm_ca(stack, items, npm_ca))
+        args = build_args(run, image, platform, stack_build_secrets(stack, items, secrets))
         out(f"building the {stack} stack's image for {platform} from {args[args.index('--file') + 1]}")
         docker(*args)
     return image, container, size_args(task, container)
@@ -264,7 +266,7 @@ def main(argv: list[str], out: Callable[[str], None] = print) -> int:
                         "writable paths), and whose own image to build (its dockerContext and dockerfile) when no "
                         "IMAGE is given")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="with --stack: a config key")
-    parser.add_argument("--npm-ca", help="with --stack: CA bundle for npm in the build (a build secret)")
+    secret_options(parser, "with --stack: ")
     options = parser.parse_args(argv)
     if not options.stack and (options.image is None or options.set):
         parser.error("give IMAGE, or --stack STACK (with --set) to build and check the stack's own image")
@@ -281,7 +283,7 @@ def main(argv: list[str], out: Callable[[str], None] = print) -> int:
         if options.stack:
             try:
                 image, definition, size = from_stack(
-                    options.stack, options.set, options.image, options.platform, options.npm_ca, out
+                    options.stack, options.set, options.image, options.platform, given_secrets(options), out
                 )
             except (ConfigError, PlanError, StackFileError) as error:
                 return report(error, options.stack, options.set)

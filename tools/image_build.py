@@ -12,6 +12,7 @@ as a task would.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -22,7 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -72,11 +73,14 @@ def build(
     context: Path = DOCKER_DIR,
     no_cache: bool = False,
     steps: dict[str, bool] | None = None,
+    secrets: Mapping[str, Path] | None = None,
+    progress: list[str] | None = None,
 ) -> float:
     """Build one platform, push it, read and write the registry cache; return the seconds it took.
 
     ``steps``, when given, receives each Dockerfile step (``[stage-1 3/4] COPY ...``) and whether
-    BuildKit took it from the cache.
+    BuildKit took it from the cache; ``secrets`` are build secrets' files by id, beside the runner's CA
+    bundle; ``progress``, when given, receives BuildKit's plain progress output.
     """
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="image-build-") as scratch:
@@ -92,7 +96,11 @@ def build(
         args += ["--no-cache"] if no_cache else ["--cache-from", f"type=registry,ref={cache_ref}"]
         if env.ca_bundle:
             args += ["--secret", f"id=npm_ca,src={env.ca_bundle}"]
+        for secret_id, path in (secrets or {}).items():
+            args += ["--secret", f"id={secret_id},src={path}"]
         result = docker(*args, "--progress", "plain", str(context))
+        if progress is not None:
+            progress.append(result.stderr)
         if steps is not None:
             steps.update(cached_steps(result.stderr))
         push_oci_layout(layout, ref)
@@ -207,6 +215,11 @@ def platform_manifests(registry: str, repository: str, reference: str) -> dict[s
     return found
 
 
+def manifest_of(registry: str, repository: str, reference: str) -> dict:
+    """One manifest as stored, e.g. a registry cache's (``image-manifest=true``), which names no platform."""
+    return _get(registry, f"{repository}/manifests/{reference}", MANIFEST_TYPES)[0]
+
+
 def image_config(registry: str, repository: str, manifest: dict) -> dict:
     """The image config blob (architecture, env, user, ...) of a platform manifest."""
     config, _ = _get(registry, f"{repository}/blobs/{manifest['config']['digest']}", ("*/*",))
@@ -270,6 +283,16 @@ def layer_files(layers: Iterable[IO[bytes]], suffixes: tuple[str, ...]) -> dict[
         }
         found.update(added)
     return found
+
+
+def stored_blobs(registry: str, repository: str, manifest: dict) -> Iterator[tuple[str, bytes]]:
+    """Everything a manifest makes readable by whoever can pull it: its config (the image's history) and
+    each layer, uncompressed (gzip, what BuildKit writes by default), by digest."""
+    for blob in (manifest["config"], *manifest["layers"]):
+        request = urllib.request.Request(f"http://{registry}/v2/{repository}/blobs/{blob['digest']}")
+        with urllib.request.urlopen(request, timeout=120) as response:
+            data = response.read()
+        yield blob["digest"], gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
 def layer_bytes(manifest: dict) -> int:

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tools.venv_guard  # noqa: F401  (first: under another Python, it says how to run this)
 from components.errors import ConfigError
 from components.stack_files import project_name, secure_keys, stack_config
+from settings import BUILD_SECRET_FILES
 from tools.offline import ROOT, Run, StackFileError
 from tools.plan import SET_HELP, PlanError, report, set_items, stack_run
 
@@ -112,15 +113,15 @@ def task_of(run: Run) -> tuple[dict[str, Any], dict[str, Any]]:
     return task, next(c for c in containers if c.get("essential", True))
 
 
-def build_args(run: Run, tag: str, platform: str, npm_ca: str | None) -> list[str]:
+def build_args(run: Run, tag: str, platform: str, secrets: Mapping[str, str]) -> list[str]:
     """``docker buildx build`` of the stack's own image (its context and Dockerfile), loaded locally, with
-    the npm CA bundle at ``npm_ca`` (``stack_npm_ca``)."""
+    each build secret's file by id (``stack_build_secrets``)."""
     image = next(r for r in run.mocks.resources if r.type == IMAGE and r.inputs.get("push"))
     context = ROOT / image.inputs["context"]["location"]
     args = ["buildx", "build", "--platform", platform, "--load", "--tag", tag,
             "--file", str(ROOT / image.inputs["dockerfile"]["location"])]  # fmt: skip
-    if npm_ca:
-        args += ["--secret", f"id=npm_ca,src={npm_ca}"]
+    for secret_id, path in sorted(secrets.items()):
+        args += ["--secret", f"id={secret_id},src={path}"]
     return [*args, str(context)]
 
 
@@ -134,17 +135,31 @@ def stand_ins(stack: str, items: Sequence[str]) -> list[str]:
     return sorted(key for key in keys if key not in given)
 
 
-def stack_npm_ca(stack: str, items: Sequence[str], given: str | None) -> str | None:
-    """The npm CA bundle a local build uses: ``given`` (``--npm-ca``), else the stack's ``npmCaBundle`` (a
-    ``--set`` one first), the file ``pulumi up`` builds with: a path from the project's folder."""
-    if given:
-        return given
+def stack_build_secrets(stack: str, items: Sequence[str], given: Mapping[str, str | None]) -> dict[str, str]:
+    """The build secrets' files a local build uses, by secret id: ``given``'s (``--npm-ca``, ``--npmrc``), else
+    the stack's keys of ``BUILD_SECRET_FILES`` (a ``--set`` one first), the files ``pulumi up`` builds with: paths
+    from the project's folder."""
     project = f"{project_name(ROOT)}:"
     config = stack_config(ROOT, stack) | {
         key if ":" in key else project + key: v for key, v in set_items(items).items()
     }
-    bundle = config.get(f"{project}npmCaBundle", "")
-    return str(ROOT / bundle) if bundle else None
+    secrets: dict[str, str] = {}
+    for key, file in BUILD_SECRET_FILES.items():
+        path = given.get(file.secret_id) or config.get(f"{project}{key}", "")
+        if path:
+            secrets[file.secret_id] = str(ROOT / path)
+    return secrets
+
+
+def secret_options(parser: argparse.ArgumentParser, scope: str = "") -> None:
+    """``--npm-ca`` and ``--npmrc``: a build secret's file other than the stack's (``stack_build_secrets``)."""
+    parser.add_argument("--npm-ca", help=f"{scope}CA bundle for npm behind a TLS-intercepting proxy (a build secret)")
+    parser.add_argument("--npmrc", help=f"{scope}.npmrc for npm ci: a private registry's token (a build secret)")
+
+
+def given_secrets(options: argparse.Namespace) -> dict[str, str | None]:
+    """The files ``secret_options`` gave, by secret id."""
+    return {"npm_ca": options.npm_ca, "npmrc": options.npmrc}
 
 
 #: ``docker info``'s architecture names, as a platform names them.
@@ -207,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=SET_HELP)
     parser.add_argument("--image", help="an image already built; default: build the stack's own")
     parser.add_argument("--port", type=int, default=8080, help="local port for the container's port (8080)")
-    parser.add_argument("--npm-ca", help="CA bundle for npm behind a TLS-intercepting proxy (a build secret)")
+    secret_options(parser)
     options = parser.parse_args(argv)
     try:
         run = stack_run(options.stack, options.set)
@@ -227,8 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     image = options.image or f"graviton-node-local:{options.stack}"
     if not options.image:
         print(f"run_local: building the {options.stack} stack's image for {platform}", file=sys.stderr)
-        npm_ca = stack_npm_ca(options.stack, options.set, options.npm_ca)
-        if subprocess.run(["docker", *build_args(run, image, platform, npm_ca)], check=False).returncode:
+        secrets = stack_build_secrets(options.stack, options.set, given_secrets(options))
+        if subprocess.run(["docker", *build_args(run, image, platform, secrets)], check=False).returncode:
             print("run_local: the build failed (its output is above)", file=sys.stderr)
             return 1
     subprocess.run(["docker", "rm", "--force", "--volumes", name], capture_output=True, check=False)

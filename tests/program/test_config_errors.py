@@ -95,6 +95,7 @@ CASES = [
     ({"clusterArn": "my-cluster"}, "clusterArn"),
     ({"keepBuilds": "0"}, "keepBuilds"),
     ({"npmCaBundle": "/no/such/bundle.pem"}, "npmCaBundle"),
+    ({"npmrcFile": "/no/such/.npmrc"}, "npmrcFile"),
     ({"pathPatterns": '["api/*"]'}, "pathPatterns"),
     ({"listenerRulePriority": "0"}, "listenerRulePriority"),
     ({"vpc": "shared"}, "vpc"),

@@ -33,6 +33,7 @@ SECRET_VALUES = {"secretValues": '["API_TOKEN=s3cr3t"]', "deployerRoleArn": DEPL
 SMOKE = TESTED | {"deploymentSmokeTest": "true"}
 APP_PATHS = {"pathPatterns": '["/app/*"]'}  # a catch-all has one priority only, the last
 CA_BUNDLE = str(Path(__file__).resolve().parent / "fixtures" / "test-ca.pem")
+NPMRC = str(Path(__file__).resolve().parent / "fixtures" / "test.npmrc")
 
 # key -> (base overrides, changed overrides); the base makes the key matter where it depends on another.
 CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
@@ -46,6 +47,7 @@ CHANGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {
     "keepBuilds": ({}, {"keepBuilds": "3"}),
     "forceDelete": ({}, {"forceDelete": "false"}),
     "npmCaBundle": ({}, {"npmCaBundle": CA_BUNDLE}),
+    "npmrcFile": ({}, {"npmrcFile": NPMRC}),
     "taskEgressPorts": ({}, {"taskEgressPorts": '["443", "5432"]'}),
     # The dev stack's containerInsights is its created cluster's: an existing cluster keeps its own.
     "clusterArn": (

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from settings import BUILD_SECRET_FILES
 from tests.models.docker_build import IMAGE, INDEX, Engine
 from tests.models.ecr import EcrRepository, ImageTagAlreadyExistsError
 from tools.offline import ACCOUNT, REGION, ROOT, Run, run_program
@@ -155,13 +156,26 @@ def test_a_file_mode_change_alone_redeploys(project: Path) -> None:
     assert len(account.pushes) == 2 and account.pushes[0] == account.pushes[1]
 
 
-def test_toggling_the_npm_ca_bundle_deploys_every_time(project: Path, tmp_path: Path) -> None:
-    bundle = tmp_path / "ca.pem"
-    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+@pytest.mark.parametrize("key", BUILD_SECRET_FILES)
+def test_toggling_a_build_secret_file_deploys_every_time(project: Path, tmp_path: Path, key: str) -> None:
+    file = tmp_path / "secret"
+    file.write_text("-----BEGIN CERTIFICATE-----\n")
     account = Account()
-    for value in ("", str(bundle), "", str(bundle)):
-        account.deploy(project, {"npmCaBundle": value})
+    for value in ("", str(file), "", str(file)):
+        account.deploy(project, {key: value})
     assert len(set(account.pushes)) == 1 and len(account.pushes) == 4  # the secret appearing or going rebuilds
+
+
+@pytest.mark.parametrize("key", BUILD_SECRET_FILES)
+def test_a_build_secret_files_new_content_deploys_nothing(project: Path, tmp_path: Path, key: str) -> None:
+    """A rotated npm token rebuilds nothing: the next build that runs npm ci reads the new one."""
+    file = tmp_path / "secret"
+    file.write_text("//npm.example.com/:_authToken=old\n")
+    account = Account()
+    account.deploy(project, {key: str(file)})
+    file.write_text("//npm.example.com/:_authToken=new\n")
+    account.deploy(project, {key: str(file)})
+    assert len(account.pushes) == 1
 
 
 def test_a_deploy_after_lost_state_deploys(project: Path) -> None:

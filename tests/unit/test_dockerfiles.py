@@ -192,3 +192,19 @@ def test_an_instruction_before_the_first_from_other_than_arg_is_refused() -> Non
     with pytest.raises(ValueError, match="line 1: RUN before the first FROM"):
         stages("RUN make\nFROM a\n")
     assert stages("ARG V=1\nFROM a\n") == [Stage("a", None, None, ())]
+
+
+#: ``npmrcFile``'s secret as the sample's install step mounts it: npm's user config (``~/.npmrc``) of root.
+NPMRC_MOUNT = "--mount=type=secret,id=npmrc,required=false,target=/root/.npmrc"
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES)
+def test_npm_ci_reads_the_npmrc_secret_as_the_user_config_of_root_who_runs_it(dockerfile: str) -> None:
+    """No stage before the final one sets a USER, and the base image's user is root (the official node
+    image sets none), so ``/root/.npmrc`` is the user config npm reads; the mount is on that RUN alone."""
+    *builders, _ = stages((ROOT / "docker" / dockerfile).read_text())
+    (install,) = [i for s in builders for i in s.instructions if i.keyword == "RUN" and "npm ci" in i.arguments]
+    assert NPMRC_MOUNT in install.arguments.split()
+    assert not [i for s in builders for i in s.instructions if i.keyword == "USER"]
+    every_run = [i for s in builders for i in s.instructions if i.keyword == "RUN" and i is not install]
+    assert not [i.line for i in every_run if "id=npmrc" in i.arguments]

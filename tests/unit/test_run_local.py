@@ -21,7 +21,7 @@ from tools.run_local import (
     platform_of,
     run_args,
     size_args,
-    stack_npm_ca,
+    stack_build_secrets,
     task_of,
 )
 
@@ -107,28 +107,40 @@ def test_the_platform_is_the_tasks_runtime_platform(runtime: dict[str, str] | No
 
 def test_the_build_is_the_stacks_own_context_and_dockerfile() -> None:
     run = run_config("dev")
-    args = build_args(run, "t", "linux/arm64", None)
+    args = build_args(run, "t", "linux/arm64", {})
     image = next(r for r in run.mocks.resources if r.type == "docker-build:index:Image" and r.inputs["push"])
     assert option(args, "--file")[0].endswith(image.inputs["dockerfile"]["location"])
     assert args[-1].endswith(image.inputs["context"]["location"]) and "--load" in args
     assert "--secret" not in args
-    assert option(build_args(run, "t", "linux/arm64", "/ca.pem"), "--secret") == ["id=npm_ca,src=/ca.pem"]
+    assert option(build_args(run, "t", "linux/arm64", {"npm_ca": "/ca.pem"}), "--secret") == ["id=npm_ca,src=/ca.pem"]
 
 
-def test_the_stacks_npm_ca_bundle_reaches_the_local_build_as_pulumi_up_reads_it() -> None:
-    """The file itself, by path (a copy in /tmp would be out of a snap-packaged docker CLI's reach; its
+NONE_GIVEN = {"npm_ca": None, "npmrc": None}
+
+
+def test_the_stacks_build_secret_files_reach_the_local_build_as_pulumi_up_reads_them() -> None:
+    """The files themselves, by path (a copy in /tmp would be out of a snap-packaged docker CLI's reach; their
     contents in one environment string are refused over 128 KiB): relative paths from the project."""
-    assert stack_npm_ca("dev", [], None) is None
-    assert stack_npm_ca("dev", ["npmCaBundle=certs/ca.pem"], None) == str(ROOT / "certs" / "ca.pem")
-    assert stack_npm_ca("dev", ["graviton-node:npmCaBundle=/etc/ssl/ca.pem"], None) == "/etc/ssl/ca.pem"
-    assert stack_npm_ca("dev", ["npmCaBundle=certs/ca.pem"], "/mine.pem") == "/mine.pem"  # --npm-ca wins
+    assert stack_build_secrets("dev", [], NONE_GIVEN) == {}
+    assert stack_build_secrets("dev", ["npmCaBundle=certs/ca.pem"], NONE_GIVEN) == {
+        "npm_ca": str(ROOT / "certs" / "ca.pem")
+    }
+    assert stack_build_secrets("dev", ["graviton-node:npmCaBundle=/etc/ssl/ca.pem"], NONE_GIVEN) == {
+        "npm_ca": "/etc/ssl/ca.pem"
+    }
+    assert stack_build_secrets("dev", ["npmrcFile=/home/me/.npmrc"], NONE_GIVEN) == {"npmrc": "/home/me/.npmrc"}
+    given = {"npm_ca": "/mine.pem", "npmrc": "/my.npmrc"}  # --npm-ca and --npmrc win
+    assert stack_build_secrets("dev", ["npmCaBundle=certs/ca.pem", "npmrcFile=ci.npmrc"], given) == given
     run = run_config("dev")
-    assert option(build_args(run, "t", "linux/arm64", "/ca.pem"), "--secret") == ["id=npm_ca,src=/ca.pem"]
+    assert option(build_args(run, "t", "linux/arm64", given), "--secret") == [
+        "id=npm_ca,src=/mine.pem",
+        "id=npmrc,src=/my.npmrc",
+    ]
 
 
 def test_an_own_app_is_built_from_its_own_context_and_dockerfile() -> None:
     run = recorded_run("dev", {"dockerContext": "tests/fixtures/tiny-app", "dockerfile": "tiny.Dockerfile"})
-    args = build_args(run, "t", "linux/arm64", None)
+    args = build_args(run, "t", "linux/arm64", {})
     assert option(args, "--file") == [str(ROOT / "tests" / "fixtures" / "tiny-app" / "tiny.Dockerfile")]
     assert args[-1] == str(ROOT / "tests" / "fixtures" / "tiny-app")
 
