@@ -31,9 +31,8 @@ RETRY = (
 )
 #: botocore ecs ``ServiceDeploymentStatus`` values that end, or are ending, other than SUCCESSFUL: a stop or a
 #: rollback once requested is the outcome (the provider's ``waitForDeploymentTerminalStatus`` waits them out).
-ENDED_BADLY = frozenset(
-    {"STOP_REQUESTED", "STOPPED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"}
-)
+STOPPING = frozenset({"STOP_REQUESTED", "STOPPED"})
+ENDED_BADLY = STOPPING | {"ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"}
 DONE, WAIT, FAILED = "done", "wait", "failed"
 
 

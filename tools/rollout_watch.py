@@ -29,11 +29,16 @@ LIST = "aws ecs list-service-deployments"
 #: botocore ecs ``ListServiceDeploymentsRequest.maxResults``: "between 1 and 100", 20 if unset; botocore has
 #: no paginator for the operation, so the CLI returns one page and ``pages`` follows ``nextToken``.
 PAGE = "100"
+#: Why a read fails, most likely first: CI's session outlives a long deploy only so far.
+CAUSES = (
+    "an expired or missing AWS session, or a deployer without ecs:DescribeServices and ecs:ListServiceDeployments: "
+    "docs/iam.md"
+)
 
 Run = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
 
 
-class AwsFailed(Exception):
+class AwsError(Exception):
     """An AWS CLI call that failed: its command and what it printed to stderr."""
 
 
@@ -42,10 +47,10 @@ def run_cli(command: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def aws(run: Run, command: str, region: str, *args: str) -> dict[str, Any]:
-    """``command``'s JSON answer, or ``AwsFailed``."""
+    """``command``'s JSON answer, or ``AwsError``."""
     result = run([*command.split(), *args, "--region", region, "--output", "json"])
     if result.returncode != 0:
-        raise AwsFailed(f"`{command}` failed (exit {result.returncode}): {result.stderr.strip() or 'no message'}")
+        raise AwsError(f"`{command}` failed (exit {result.returncode}): {result.stderr.strip() or 'no message'}")
     return json.loads(result.stdout or "{}")
 
 
@@ -77,14 +82,14 @@ def watch(argv: Sequence[str], environ: Mapping[str, str], run: Run, sleep: Call
     while True:
         try:
             verdict = judge(stack, recorded, *read(run, cluster, service))
-        except AwsFailed as failed:
-            return (f"stack {stack}: could not read service {service} from ECS: {failed} (an expired or missing AWS "
-                    f"session, or a deployer without ecs:DescribeServices and ecs:ListServiceDeployments, docs/iam.md)")  # fmt: skip
+        except AwsError as failed:
+            return f"stack {stack}: could not read service {service} from ECS: {failed} ({CAUSES})"
         if verdict.state != WAIT:
             return verdict.problem
         if time.monotonic() >= deadline:
+            retry = RETRY.format(stack=stack)
             return (f"stack {stack}: ECS runs {recorded} but after {limit:g} s {verdict.problem}: run "
-                    f"tools/rollout_check.sh {stack} again later; if the deployment failed, {RETRY.format(stack=stack)}")  # fmt: skip
+                    f"tools/rollout_check.sh {stack} again later; if the deployment failed, {retry}")  # fmt: skip
         print(f"deploy: ECS has not settled ({verdict.problem}); reading again in {poll:g} s", file=sys.stderr)
         sleep(poll)
 
