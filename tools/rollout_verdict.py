@@ -74,8 +74,8 @@ def judge(stack: str, recorded: str, described: Mapping[str, Any], briefs: Seque
     status = latest.get("status", "?") if latest else None
     if latest and status in ENDED_BADLY:
         why = latest.get("statusReason") or "no reason given"
-        return Verdict(FAILED, f"stack {stack}: ECS's newest deployment of the service ended {status} ({why}), so "
-                               f"ECS runs the service revision before it: {retry}")  # fmt: skip
+        return Verdict(FAILED, f"stack {stack}: ECS's newest deployment of the service is {status} ({why}), not "
+                               f"SUCCESSFUL: {retry}")  # fmt: skip
     if latest and status != "SUCCESSFUL":
         return Verdict(WAIT, f"its newest deployment is {status}")
     count = len(services[0].get("deployments") or [])

@@ -113,7 +113,7 @@ def test_a_rolled_back_capacity_change_with_the_same_task_definition_fails(proje
     up(stack, ecs, NEW, "FARGATE_SPOT", healthy=False)
     assert up(stack, ecs, NEW, "FARGATE_SPOT") == "updated"
     result, _ = check(project, stack, ecs)
-    assert result.returncode == 1 and "ended ROLLBACK_SUCCESSFUL" in result.stderr
+    assert result.returncode == 1 and "is ROLLBACK_SUCCESSFUL" in result.stderr
     assert "tools/deploy.sh dev --refresh" in result.stderr
 
 

@@ -65,7 +65,7 @@ def test_a_rolled_back_capacity_change_with_the_same_task_definition_fails_until
     assert up(stack, ecs, NEW, "FARGATE_SPOT") == "updated" and ecs.capacity == "FARGATE"
     result = verdict(stack.task_definition, ecs)
     assert result.state == FAILED and result.problem is not None
-    assert "deployment of the service ended ROLLBACK_SUCCESSFUL (Service deployment rolled back" in result.problem
+    assert "deployment of the service is ROLLBACK_SUCCESSFUL (Service deployment rolled back" in result.problem
     assert "tools/deploy.sh dev --refresh" in result.problem
     assert up(stack, ecs, NEW, "FARGATE_SPOT", refresh=True) == "updated" and ecs.capacity == "FARGATE_SPOT"
     assert verdict(stack.task_definition, ecs) == Verdict(DONE)

@@ -55,7 +55,7 @@ def test_a_failed_newest_deployment_on_a_later_page_fails_the_check(capsys: pyte
     assert main(ARGS, FAST, answering([deployed(250, healthy=False)], calls), lambda _: None) == 1
     tokens = [call[call.index("--next-token") + 1] if "--next-token" in call else None for call in calls[1:]]
     assert tokens == [None, "100", "200"]
-    assert "ended ROLLBACK_SUCCESSFUL" in capsys.readouterr().err
+    assert "is ROLLBACK_SUCCESSFUL" in capsys.readouterr().err
 
 
 def test_a_lingering_second_deployment_is_read_again_until_it_is_gone() -> None:
