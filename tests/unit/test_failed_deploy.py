@@ -71,6 +71,15 @@ def test_a_rolled_back_capacity_change_with_the_same_task_definition_fails_until
     assert verdict(stack.task_definition, ecs) == Verdict(DONE)
 
 
+def test_a_reverted_commit_deploys_without_a_refresh_while_after_one_only_a_new_deployment_passes() -> None:
+    stack, ecs = failed_once()
+    assert up(stack, ecs, OLD) == "updated" and verdict(stack.task_definition, ecs) == Verdict(DONE)
+    stack, ecs = failed_once()
+    assert up(stack, ecs, OLD, refresh=True) == "unchanged" and verdict(stack.task_definition, ecs).state == FAILED
+    ecs.update_service(OLD, healthy=True)  # aws ecs update-service --force-new-deployment
+    assert verdict(stack.task_definition, ecs) == Verdict(DONE)
+
+
 @pytest.mark.parametrize("status", sorted(ENDED_BADLY))
 def test_a_newest_deployment_stopped_or_rolling_back_fails_at_once(status: str) -> None:
     ecs = Ecs(NEW)
