@@ -82,5 +82,5 @@ pulumi up --stack "$stack" "$@"
 # named, with the way out (README, Troubleshooting). Only a warning: the update is done.
 tools/alarm_check.sh "$stack"
 # A plain `pulumi up` after a failed deploy succeeds without deploying: this fails unless ECS runs the
-# revision the stack records, as its one finished deployment, and says how to retry.
+# revision the stack records and the service's newest deployment succeeded, and says how to retry.
 tools/rollout_check.sh "$stack"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Fails unless ECS runs the task definition the stack records, as its one finished deployment
-# (tools/rollout_verdict.py says why a plain `pulumi up` can succeed without deploying). Run after
-# `pulumi up` by tools/deploy.sh and the deploy workflow (.github/workflows/pulumi-up.yml); alone:
-# tools/rollout_check.sh STACK
+# Fails unless ECS finished deploying what the stack records: the task definition it runs, and its newest
+# deployment successful (tools/rollout_verdict.py says why a plain `pulumi up` can succeed without
+# deploying; tools/rollout_watch.py reads ECS again while it settles). Run after `pulumi up` by
+# tools/deploy.sh and the deploy workflow (.github/workflows/pulumi-up.yml); alone: tools/rollout_check.sh STACK
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 stack=${1:?usage: tools/rollout_check.sh STACK}
@@ -13,10 +13,4 @@ if ! recorded=$(output task_definition_arn) || ! cluster=$(output cluster_arn) |
     "run tools/deploy.sh $stack" >&2
   exit 1
 fi
-if ! described=$(aws ecs describe-services --cluster "$cluster" --services "$service" \
-  --region "$(cut -d: -f4 <<<"$cluster")" --output json); then
-  echo "deploy: could not describe service $service of stack $stack (the deployer needs ecs:DescribeServices," \
-    "docs/iam.md)" >&2
-  exit 1
-fi
-ECS_SERVICES=$described .venv/bin/python tools/rollout_verdict.py "$stack" "$recorded"
+exec .venv/bin/python tools/rollout_watch.py "$stack" "$recorded" "$cluster" "$service"

@@ -1,62 +1,84 @@
-"""Whether ECS runs the revision the stack records, for ``tools/rollout_check.sh`` to say after ``pulumi up``.
-
-    ECS_SERVICES="$(aws ecs describe-services --cluster ARN --services NAME --output json)" \
-        python tools/rollout_verdict.py STACK TASK_DEFINITION_ARN
+"""Whether ECS finished deploying what the stack records, judged for ``tools/rollout_watch.py`` after ``pulumi up``.
 
 A failed deploy (the circuit breaker's or an alarm's rollback, or the provider's wait timing out) leaves the
-stack recording the new task definition while ECS runs the old one: the provider returns the wait's error
-without reading the service back (terraform-provider-aws ``ecs/service.go``, ``resourceServiceUpdate``), so
-the bridge saves the planned state with init errors, and the next ``pulumi up`` of the same commit finds no
-diff, makes no call and succeeds (``tests/models/failed_deploy.py`` plays it). Only ECS knows: its
-``DescribeServices`` answer (botocore ecs ``Service``: ``taskDefinition``, ``deployments`` each with
-``status`` PRIMARY|ACTIVE|INACTIVE and ``rolloutState`` COMPLETED|FAILED|IN_PROGRESS; ``failures`` for a
-service it does not find) must show the recorded revision as its one deployment, finished.
+stack recording what it asked for while ECS runs the service revision before it: the provider returns the
+wait's error without reading the service back (terraform-provider-aws ``ecs/service.go``,
+``resourceServiceUpdate``), so the bridge saves the planned state with init errors, and the next ``pulumi up``
+of the same commit finds no diff, makes no call and succeeds (``tests/models/failed_deploy.py`` plays it).
+That holds for any input a deployment carries, not only the task definition: a capacity-provider strategy,
+platform version, subnets or security groups rolled back leave the same task definition running.
+
+So this judges what the provider's wait judges (``statusServiceWaitForStable``): ECS's service deployments
+(``findPrimaryDeploymentARN`` lists them, ``findDeploymentStatus`` reads SUCCESSFUL as done, STOPPED,
+ROLLBACK_SUCCESSFUL and ROLLBACK_FAILED as failed, anything else as not yet), and for a service with none, its
+``DescribeServices`` deployments counted (one when steady). Not ``rolloutState``: botocore ecs ``Deployment``
+says it "is only returned for services that use the rolling update (ECS) deployment type", which a canary,
+linear or blue/green service is not.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-#: What to do, said with every mismatch: a plain re-run keeps the stale state (README, Troubleshooting).
+#: What to do, said with every failed deploy: a plain re-run keeps the stale state (README, Troubleshooting).
 RETRY = (
     "the stack's state is stale: run `tools/deploy.sh {stack} --refresh` (pulumi up --refresh reads the service "
     "back and deploys the recorded revision again), or in CI run the deploy workflow with refresh; a plain "
     "re-run changes nothing (README, Troubleshooting, 'A deploy failed or was rolled back')"
 )
+#: botocore ecs ``ServiceDeploymentStatus`` values that end, or are ending, other than SUCCESSFUL: a stop or a
+#: rollback once requested is the outcome (the provider's ``waitForDeploymentTerminalStatus`` waits them out).
+STOPPING = frozenset({"STOP_REQUESTED", "STOPPED"})
+ENDED_BADLY = STOPPING | {"ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"}
+DONE, WAIT, FAILED = "done", "wait", "failed"
 
 
-def mismatch(stack: str, recorded: str, described: Mapping[str, Any]) -> str | None:
-    """Why ECS's answer (``DescribeServices``) does not show ``recorded`` deployed and done, or None."""
+@dataclass(frozen=True)
+class Verdict:
+    """``DONE``; ``WAIT`` while ECS may still be settling, saying on what; or ``FAILED``, saying why."""
+
+    state: str
+    problem: str | None = None
+
+
+def created(brief: Mapping[str, Any]) -> datetime:
+    """When a ``ServiceDeploymentBrief`` was created (``startedAt`` if not said): the AWS CLI v2 prints
+    timestamps as ISO 8601, v1 as the wire's epoch seconds."""
+    value = brief.get("createdAt", brief.get("startedAt"))
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.min.replace(tzinfo=UTC)
+
+
+def newest(briefs: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The latest service deployment: ``ListServiceDeployments`` documents no order (botocore ecs), so by time."""
+    return max(briefs, key=created, default=None)
+
+
+def judge(stack: str, recorded: str, described: Mapping[str, Any], briefs: Sequence[Mapping[str, Any]]) -> Verdict:
+    """ECS's ``DescribeServices`` answer and the service's ``ServiceDeploymentBrief`` list, against ``recorded``."""
     services = described.get("services") or []
     if not services:
         reasons = ", ".join(f.get("reason", "?") for f in described.get("failures") or []) or "no service"
-        return f"stack {stack}: ECS does not describe the service ({reasons}); it records {recorded}"
-    service = services[0]
-    running = service.get("taskDefinition", "")
-    deployments = service.get("deployments") or []
+        return Verdict(FAILED, f"stack {stack}: ECS does not describe the service ({reasons}); it records {recorded}")
+    retry = RETRY.format(stack=stack)
+    running = services[0].get("taskDefinition", "")
     if running != recorded:
-        return f"stack {stack} records task definition {recorded} but ECS runs {running}: {RETRY.format(stack=stack)}"
-    states = [(d.get("status"), d.get("rolloutState")) for d in deployments]
-    if states != [("PRIMARY", "COMPLETED")]:
-        shown = ", ".join(f"{status} {state}" for status, state in states) or "none"
-        return (f"stack {stack}: ECS runs {recorded} but its deployments are not one PRIMARY COMPLETED ({shown}): "
-                f"wait and run tools/rollout_check.sh {stack}; if one failed, {RETRY.format(stack=stack)}")  # fmt: skip
-    return None
-
-
-def main(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> int:
-    stack, recorded = argv
-    problem = mismatch(stack, recorded, json.loads(environ.get("ECS_SERVICES") or "{}"))
-    if problem is None:
-        return 0
-    prefix = "::error::" if environ.get("GITHUB_ACTIONS") == "true" else ""
-    print(f"{prefix}deploy: {problem}", file=sys.stdout if prefix else sys.stderr)
-    return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+        return Verdict(FAILED, f"stack {stack} records task definition {recorded} but ECS runs {running}: {retry}")
+    latest = newest(briefs)
+    status = latest.get("status", "?") if latest else None
+    if latest and status in ENDED_BADLY:
+        why = latest.get("statusReason") or "no reason given"
+        return Verdict(FAILED, f"stack {stack}: ECS's newest deployment of the service is {status} ({why}), not "
+                               f"SUCCESSFUL: {retry}")  # fmt: skip
+    if latest and status != "SUCCESSFUL":
+        return Verdict(WAIT, f"its newest deployment is {status}")
+    count = len(services[0].get("deployments") or [])
+    if count != 1:
+        return Verdict(WAIT, f"it lists {count} deployments, not one")
+    return Verdict(DONE)

@@ -34,8 +34,12 @@ case "$(basename "$0") $1" in
         service_name) echo dev-app-svc ;;
       esac
     fi ;;
-  "aws ecs") echo '{"services": [{"taskDefinition": "'"${ECS_RUNS:-$TASK_DEFINITION}"'",' \\
-    '"deployments": [{"status": "PRIMARY", "rolloutState": "COMPLETED"}]}]}' ;;
+  "aws ecs")
+    case "$2" in
+      describe-services) echo '{"services": [{"taskDefinition": "'"${ECS_RUNS:-$TASK_DEFINITION}"'",' \\
+        '"deployments": [{"status": "PRIMARY"}]}]}' ;;
+      list-service-deployments) echo '{"serviceDeployments": [{"status": "SUCCESSFUL"}]}' ;;
+    esac ;;
   "aws sns")
     [ -z "${SNS_DENIED:-}" ] || { echo "An error occurred (AuthorizationError)" >&2; exit 254; } ;;
 esac
@@ -44,7 +48,7 @@ exit 0
 #: The venv's python: the real one for the alarm and rollout checks, which need no package; else it prints nothing
 #: (``tools/emulated_platforms.py``: nothing to emulate).
 PYTHON = f"""#!/bin/sh
-case "$1" in tools/alarm_subscriptions.py|tools/rollout_verdict.py) exec {sys.executable} "$@" ;; esac
+case "$1" in tools/alarm_subscriptions.py|tools/rollout_watch.py) exec {sys.executable} "$@" ;; esac
 exit 0
 """
 # tools/uv_bootstrap.py's stand-in: the path of the uv stub, which records its calls as the others do.
@@ -60,7 +64,8 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "tools" / "builder.sh", tmp_path / "tools" / "builder.sh")
     (tmp_path / "tools" / "uv_bootstrap.py").write_text(BOOTSTRAP)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    for tool in ("alarm_check.sh", "alarm_subscriptions.py", "rollout_check.sh", "rollout_verdict.py"):
+    tools = ("alarm_check.sh", "alarm_subscriptions.py", "rollout_check.sh", "rollout_verdict.py", "rollout_watch.py")
+    for tool in (*tools, "__init__.py"):
         shutil.copy(ROOT / "tools" / tool, tmp_path / "tools" / tool)
     (tmp_path / ".venv" / "bin" / "python").write_text(PYTHON)
     (tmp_path / ".venv" / "bin" / "python").chmod(0o755)

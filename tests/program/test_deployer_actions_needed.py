@@ -20,7 +20,8 @@ NEEDED = {
 #: Actions the project's own tools call as the deployer, beside the provider's: the tool and the AWS CLI command.
 TOOLS = {
     "sns:listsubscriptionsbytopic": ("tools/alarm_check.sh", "aws sns list-subscriptions-by-topic"),
-    "ecs:describeservices": ("tools/rollout_check.sh", "aws ecs describe-services"),
+    "ecs:describeservices": ("tools/rollout_watch.py", "aws ecs describe-services"),
+    "ecs:listservicedeployments": ("tools/rollout_watch.py", "aws ecs list-service-deployments"),
 }
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,6 @@
 """``tools/rollout_check.sh``, which ``tools/deploy.sh`` and the deploy workflow run after ``pulumi up``, against
-stub CLIs: a ``pulumi`` that answers the stack's outputs, and an ``aws`` that describes the service from a model
-of ECS after a failed deploy (``tests/models/failed_deploy.py``)."""
+stub CLIs: a ``pulumi`` that answers the stack's outputs, and an ``aws`` that answers from a model of ECS
+(``tests/models/failed_deploy.py``), one state of it for each time the service is read."""
 
 import json
 import shutil
@@ -25,32 +25,42 @@ case "$5" in
   *) exit 1 ;;
 esac
 """
+# Answers $ANSWERS/<n>.<command>.json at the n-th describe-services, or the last state there is.
 AWS = """#!/usr/bin/env bash
 echo "aws $*" >> "$CALLS"
-[ -z "${ECS_DENIED:-}" ] || { echo "An error occurred (AccessDeniedException)" >&2; exit 254; }
-echo "$DESCRIBED"
+[ -z "${AWS_FAILS:-}" ] || { echo "$AWS_FAILS" >&2; exit 254; }
+[ "$2" != describe-services ] || echo $(( $(cat "$ANSWERS/reads" 2>/dev/null || echo 0) + 1 )) > "$ANSWERS/reads"
+n=$(cat "$ANSWERS/reads")
+while [ ! -f "$ANSWERS/$n.$2.json" ]; do n=$((n - 1)); done
+cat "$ANSWERS/$n.$2.json"
 """
+#: Read again at once, for as long as a test needs.
+FAST = {"ROLLOUT_POLL_SECONDS": "0", "ROLLOUT_WAIT_SECONDS": "60"}
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "tools").mkdir()
-    for tool in ("rollout_check.sh", "rollout_verdict.py"):
+    for tool in ("rollout_check.sh", "rollout_verdict.py", "rollout_watch.py", "__init__.py"):
         shutil.copy(ROOT / "tools" / tool, tmp_path / "tools" / tool)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
     (tmp_path / ".venv" / "bin" / "python").symlink_to(sys.executable)
     (tmp_path / "bin").mkdir()
+    (tmp_path / "answers").mkdir()
     for name, stub in (("pulumi", PULUMI), ("aws", AWS)):
         (tmp_path / "bin" / name).write_text(stub)
         (tmp_path / "bin" / name).chmod(0o755)
     return tmp_path
 
 
-def check(project: Path, stack: Stack, ecs: Ecs, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    calls = project / "calls.log"
-    described = json.dumps(ecs.describe_services())
+def check(project: Path, stack: Stack, *states: Ecs, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    calls, answers = project / "calls.log", project / "answers"
+    for n, ecs in enumerate(states, 1):
+        (answers / f"{n}.describe-services.json").write_text(json.dumps(ecs.describe_services()))
+        listed = ecs.list_service_deployments(max_results=100)
+        (answers / f"{n}.list-service-deployments.json").write_text(json.dumps(listed))
     environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), "CLUSTER": CLUSTER,
-                   "RECORDED": stack.task_definition, "DESCRIBED": described, **env}  # fmt: skip
+                   "RECORDED": stack.task_definition, "ANSWERS": str(answers), **FAST, **env}  # fmt: skip
     result = subprocess.run(["bash", str(project / "tools" / "rollout_check.sh"), "dev"], capture_output=True,
                             text=True, env=environment)  # fmt: skip
     return result, calls.read_text().splitlines() if calls.exists() else []
@@ -75,8 +85,45 @@ def test_after_a_rerun_of_a_failed_deploy_it_fails_naming_the_stack_both_revisio
 def test_after_the_refreshed_retry_it_passes_silently(project: Path) -> None:
     stack, ecs = rerun_after_a_failed_deploy()
     up(stack, ecs, NEW, refresh=True)
-    result, _ = check(project, stack, ecs)
+    result, calls = check(project, stack, ecs)
     assert result.returncode == 0 and result.stderr == ""
+    listed = f"aws ecs list-service-deployments --cluster {CLUSTER} --service dev-app-svc --max-results 100"
+    assert any(call.startswith(listed) for call in calls)
+
+
+def test_a_good_canary_deploy_passes_though_ecs_gives_no_rollout_state(project: Path) -> None:
+    stack, ecs = Stack(OLD), Ecs(OLD, strategy="CANARY")
+    up(stack, ecs, NEW)
+    result, _ = check(project, stack, ecs)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_second_deployment_still_listed_is_read_again_and_then_the_check_passes(project: Path) -> None:
+    stack, settled = Stack(OLD), Ecs(OLD)
+    up(stack, settled, NEW)
+    lingering = Ecs(NEW, service_deployments=settled.service_deployments)
+    lingering.deployments.append({"status": "ACTIVE", "taskDefinition": OLD})
+    result, calls = check(project, stack, lingering, settled)
+    assert result.returncode == 0, result.stderr
+    assert sum("describe-services" in call for call in calls) == 2 and "lists 2 deployments" in result.stderr
+
+
+def test_a_rolled_back_capacity_change_with_the_same_task_definition_fails(project: Path) -> None:
+    stack, ecs = Stack(NEW), Ecs(NEW)
+    up(stack, ecs, NEW, "FARGATE_SPOT", healthy=False)
+    assert up(stack, ecs, NEW, "FARGATE_SPOT") == "updated"
+    result, _ = check(project, stack, ecs)
+    assert result.returncode == 1 and "is ROLLBACK_SUCCESSFUL" in result.stderr
+    assert "tools/deploy.sh dev --refresh" in result.stderr
+
+
+def test_a_deployment_in_progress_beyond_the_wait_fails_saying_to_check_again(project: Path) -> None:
+    stack, ecs = Stack(OLD), Ecs(OLD)
+    up(stack, ecs, NEW)
+    ecs.service_deployments[-1]["status"] = "IN_PROGRESS"
+    result, _ = check(project, stack, ecs, ROLLOUT_WAIT_SECONDS="0")
+    assert result.returncode == 1 and "after 0 s its newest deployment is IN_PROGRESS" in result.stderr
+    assert "run tools/rollout_check.sh dev again later" in result.stderr
 
 
 def test_in_github_actions_the_mismatch_is_an_error_annotation(project: Path) -> None:
@@ -84,12 +131,14 @@ def test_in_github_actions_the_mismatch_is_an_error_annotation(project: Path) ->
     assert result.returncode == 1 and result.stdout.startswith("::error::deploy: stack dev records")
 
 
-def test_a_stack_without_the_output_or_a_deployer_that_may_not_describe_the_service_fails_saying_so(
-    project: Path,
-) -> None:
-    stack, ecs = Stack(NEW), Ecs(NEW)
-    result, calls = check(project, stack, ecs, RECORDED="")
+def test_a_stack_without_the_output_fails_before_any_aws_call(project: Path) -> None:
+    result, calls = check(project, Stack(""), Ecs(NEW))
     assert result.returncode == 1 and "no task_definition_arn" in result.stderr
     assert not any(call.startswith("aws") for call in calls)
-    result, _ = check(project, stack, ecs, ECS_DENIED="1")
-    assert result.returncode == 1 and "ecs:DescribeServices" in result.stderr
+
+
+def test_a_failed_aws_call_is_said_with_aws_own_message_not_only_a_missing_permission(project: Path) -> None:
+    expired = "An error occurred (ExpiredTokenException) when calling the DescribeServices operation"
+    result, _ = check(project, Stack(NEW), Ecs(NEW), AWS_FAILS=expired)
+    assert result.returncode == 1 and f"`aws ecs describe-services` failed (exit 254): {expired}" in result.stderr
+    assert "expired" in result.stderr and "ecs:DescribeServices" in result.stderr
