@@ -87,8 +87,10 @@ def security_group_names(key: str, value: str, names: Sequence[str]) -> None:
 
 def bucket_names(key: str, value: str, names: Sequence[str]) -> None:
     """Raise when an S3 bucket named after ``value`` would start with a prefix S3 reserves: also for a stack
-    without the bucket yet, as a stack is not renamed and turning access logs on later would fail."""
-    if reserved := [p for p in BUCKET_RESERVED_PREFIXES for name in names if name.startswith(p)]:
+    without the bucket yet, as a stack is not renamed and turning access logs on later would fail. In lower
+    case: pulumi-aws lower-cases a bucket's auto-name (provider/resources.go, ``AutoNameTransform("bucket",
+    63, strings.ToLower)``), so ``XN--web`` becomes ``xn--web-…``."""
+    if reserved := [p for p in BUCKET_RESERVED_PREFIXES for name in names if name.lower().startswith(p)]:
         raise ConfigError(key, value, f"a name not starting with {reserved[0]!r} (S3 reserves it for bucket names)")
 
 
