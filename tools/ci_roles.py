@@ -105,7 +105,7 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
             raise ValueError(f"{OPTIONS[name]}: {value!r} is not {ALLOWED[name]}")
-    values = {name: how(values[source]) for name, (source, how) in DERIVED.items() if source in values} | values
+    values = {**{name: how(values[source]) for name, (source, how) in DERIVED.items() if source in values}, **values}
     missing = sorted(set(_PLACEHOLDER.findall(text)) - values.keys())
     if missing:
         option = {**OPTIONS, **{name: OPTIONS[source] for name, (source, _) in DERIVED.items()}}
