@@ -1080,7 +1080,7 @@ def _task_definition_fits(
         return task_definition_size(
             spec,
             **place,
-            family=account_unique(project, place["name"]),
+            family=account_unique(project, stack, place["name"]),
             role_path=spec.access.role_path or role_path(project, stack),
             secret_value_names=tuple(secret_values),
             idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,
