@@ -105,11 +105,10 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
             raise ValueError(f"{OPTIONS[name]}: {value!r} is not {ALLOWED[name]}")
+    held = {DERIVED[name][0] if name in DERIVED else name for name in _PLACEHOLDER.findall(text)}
+    if missing := sorted(held - values.keys()):
+        raise ValueError("no value for " + ", ".join(f"{name} ({OPTIONS.get(name, 'none')})" for name in missing))
     values = {**{name: how(values[source]) for name, (source, how) in DERIVED.items() if source in values}, **values}
-    missing = sorted(set(_PLACEHOLDER.findall(text)) - values.keys())
-    if missing:
-        option = {**OPTIONS, **{name: OPTIONS[source] for name, (source, _) in DERIVED.items()}}
-        raise ValueError("no value for " + ", ".join(f"{name} ({option.get(name, 'none')})" for name in missing))
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
 

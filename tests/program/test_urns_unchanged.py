@@ -44,6 +44,17 @@ def name_in_0_5(urn: str, name: str) -> str:
     return f"{prefix}{stack_hash(project, stack)}-{name.removeprefix(prefix)}" if name.startswith(prefix) else ""
 
 
+def named_as_in_0_5(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``recorded``, a 0.4.0 baseline's rows, with each family and dashboard named as 0.5.0 names it: for the
+    tests of what else a change replaces."""
+    for row in recorded:
+        key = RENAMED_IN_0_5.get(row["type"], "")
+        for names in (row["physical"], row[REPLACE]):
+            if key in names:
+                names[key] = name_in_0_5(row["urn"], names[key])
+    return recorded
+
+
 def renamed_in_0_5(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Whether ``new`` is ``old`` under its 0.5.0 name, and nothing else changed of its names."""
     key = RENAMED_IN_0_5.get(old["type"])
@@ -206,12 +217,7 @@ def test_every_recorded_resource_has_its_replace_on_change_inputs_recorded() -> 
 def _with(program: str, type_token: str, path: str, value: object) -> list[dict[str, Any]]:
     """The baseline of ``program`` as if 0.4.0 had set ``path`` of its first ``type_token`` to ``value`` (and
     had named its families and dashboards as 0.5.0 does, so that only ``path`` tells them apart)."""
-    recorded = copy.deepcopy(baseline(program))
-    for row in recorded:
-        key = RENAMED_IN_0_5.get(row["type"], "")
-        for names in (row["physical"], row[REPLACE]):
-            if key in names:
-                names[key] = name_in_0_5(row["urn"], names[key])
+    recorded = named_as_in_0_5(copy.deepcopy(baseline(program)))
     row = next(row for row in recorded if row["type"] == type_token)
     row[REPLACE][path] = value
     return recorded
