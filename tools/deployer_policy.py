@@ -109,6 +109,8 @@ OPTIONS = {
     "PROJECT_NAME": "--project",
     "STACK_HASH": "--project and the stack argument",
 }
+#: The placeholders filled from others (``derived``), never given: no form of their own to check.
+DERIVED = frozenset({"PROJECT_NAME", "STACK_HASH"})
 _PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
 #: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
 _VALUES = {
