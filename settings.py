@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypeVar
 
 from components import validation as check
+from components.autonames import AUTONAMING_KEY, check_autonaming
 from components.cost import DEFAULT_RATES
 from components.edge.alb_rules import LAST_PRIORITY
 from components.edge.domain import Domain
@@ -985,6 +986,7 @@ def load_settings(
         unknown = _unknown_in_namespace(full, HIDDEN if full in secret_keys else value, stack[0] if stack else "")
         if unknown is not None:
             r.errors.append(unknown)
+    r.part(lambda: check_autonaming((others or {}).get(AUTONAMING_KEY)), lambda: None)
     if deploying:
         r.errors.extend(placeholders(raw, secret_keys))
     # First: a key refused here is read as its default by every check after.
@@ -1118,7 +1120,7 @@ def _task_definition_fits(
         return task_definition_size(
             spec,
             **place,
-            family=account_unique(project, place["name"]),
+            family=account_unique(project, stack, place["name"]),
             role_path=spec.access.role_path or role_path(project, stack),
             secret_value_names=tuple(secret_values),
             idle_timeout_seconds=settings.load_balancer.idle_timeout_seconds,

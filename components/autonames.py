@@ -10,6 +10,7 @@ AWS takes (the smaller), and the characters AWS takes in it, each with its sourc
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -113,3 +114,50 @@ def check_autonames(key: str, value: str, children: Iterable[tuple[str, str]]) -
         # The pattern holds for the name AWS gets, Pulumi's suffix included: '0-' ends '0--0a1b2c3', which ECR takes.
         if not re.fullmatch(rule.pattern, f"{name}-{'0' * (AUTONAME_SUFFIX - 1)}"):
             raise ConfigError(key, value, f"characters {rule.what} takes ('{name}' is one): {rule.pattern}")
+
+
+#: ``pulumi:autonaming``'s key, whose only mode the checks above (and ``edge.alb_rules``, and the deployer
+#: documents' ``STACK-*`` prefixes) hold for: Pulumi's default.
+AUTONAMING_KEY = "pulumi:autonaming"
+#: Why each other mode breaks them (pulumi/pulumi pkg/cmd/pulumi/autonaming/config.go: ``mode`` is
+#: ``default``, ``verbatim`` or ``disabled``; or a ``pattern``, with ``enforce``, instead of a mode).
+_BREAKS = {
+    "pattern": "a pattern makes names these checks never see (ECR repositories leave the deployer documents' "
+    "STACK-* prefixes, prod's target groups pass ELB's 32 characters)",
+    "verbatim": "verbatim drops the random suffix, so a replacement's new resource takes the old one's name",
+    "disabled": "disabled makes every resource the program leaves Pulumi to name fail",
+    "other": "Pulumi itself refuses any other mode or shape",
+}
+
+
+def _not_default(naming: object) -> str:
+    """Which of ``_BREAKS`` a naming config (the root's, a provider's or a resource type's) sets ("" for
+    Pulumi's default: no mode, or ``default``, and no pattern), its nested providers' and resources' too."""
+    if not isinstance(naming, dict):
+        return "other"
+    if "pattern" in naming or "enforce" in naming:
+        return "pattern"
+    if naming.get("mode", "default") != "default":
+        return naming["mode"] if naming["mode"] in ("verbatim", "disabled") else "other"
+    nested = [naming.get("providers", {}), naming.get("resources", {})]
+    if not all(isinstance(by_name, dict) for by_name in nested):
+        return "other"
+    return next((found for by_name in nested for found in map(_not_default, by_name.values()) if found), "")
+
+
+def check_autonaming(value: str | None) -> None:
+    """Raise ``ConfigError`` when ``pulumi:autonaming`` (its JSON, None when unset) asks Pulumi for names
+    other than its default ``<name>-<7 random characters>``."""
+    if value is None:
+        return
+    try:
+        naming = json.loads(value)
+    except ValueError:
+        naming = None
+    if found := _not_default(naming):
+        raise ConfigError(
+            AUTONAMING_KEY,
+            value,
+            f'unset, or {{"mode": "default"}}: the program checks and scopes the names Pulumi makes by default '
+            f"(<name>-<{AUTONAME_SUFFIX - 1} random characters>), and {_BREAKS[found]}",
+        )

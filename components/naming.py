@@ -3,6 +3,7 @@ account (and region) where the program must set them itself."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -22,21 +23,42 @@ def type_token(module: str, cls: str) -> str:
     return f"{PROJECT}:{module}:{cls}"
 
 
-def account_unique(project: str, name: str) -> str:
-    """``<project>-<name>`` in the characters every such name allows (letters, digits, ``-``, ``_``).
+def name_form(project: str) -> str:
+    """``project`` in the characters every name it starts takes (letters, digits, ``-``, ``_``): the task
+    family's and dashboard's (botocore ``ecs`` ``RegisterTaskDefinition:family``, ``cloudwatch``
+    ``PutDashboard:DashboardName``), the KMS alias's (``CreateAlias:AliasName``, which takes ``/`` too).
+    Pulumi project names also take ``.`` (pulumi/pulumi sdk/go/common/workspace/project.go)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", project)
+
+
+#: Hex digits of ``stack_hash``: 32 bits, so two stacks of one account share a family or dashboard by chance
+#: with odds of 1 in 4 billion per pair.
+STACK_HASH_DIGITS = 8
+
+
+def stack_hash(project: str, stack: str) -> str:
+    """A short hash of the stack's project (as Pulumi spells it) and name (in lower case, as every resource
+    name takes it), which ``account_unique`` names carry and ``tools/deployer_policy.py`` fills in as
+    ``STACK_HASH``: ``-`` joins project and stack in a name, and both may contain it."""
+    return hashlib.sha256(f"{project}/{stack.lower()}".encode()).hexdigest()[:STACK_HASH_DIGITS]
+
+
+def account_unique(project: str, stack: str, name: str) -> str:
+    """``<project>-<stack_hash>-<name>`` in the characters every such name allows (``name_form``).
 
     Task definition families are unique per account and region, dashboards per account, and a name
     taken from the stack and component alone (``prod-app``) is the same in every project copied from
     this one: a second project's dashboard would silently replace the first's (``dashboard_name`` adds
-    the region too).
+    the region too). The project alone does not tell them apart either: ``shop`` and ``api-dev`` join as
+    ``shop-api`` and ``dev`` do, and ``acme.web`` takes the form of ``acme-web``; the hash of both does.
     """
-    return re.sub(r"[^A-Za-z0-9_-]", "-", f"{project}-{name}")
+    return f"{name_form(project)}-{stack_hash(project, stack)}-{name_form(name)}"
 
 
 def secrets_alias(project: str, name: str) -> str:
     """The KMS alias of the key a task called ``name`` stores its secret values with, in the characters alias
     names take: letters, digits, ``/``, ``_``, ``-`` (botocore ``kms`` ``CreateAlias:AliasName``)."""
-    return re.sub(r"[^a-zA-Z0-9/_-]", "-", f"alias/{project}/{name}/secrets")
+    return re.sub(r"[^a-zA-Z0-9/_-]", "-", f"alias/{name_form(project)}/{name}/secrets")
 
 
 def unprefixed(
@@ -64,18 +86,11 @@ def unprefixed(
     return reason
 
 
-def task_names(project: str, name: str, *, secrets: bool, dashboard: bool) -> tuple[str, ...]:
+def task_names(project: str, name: str, *, secrets: bool) -> tuple[str, ...]:
     """The names AWS keeps unique per account (and region) that a ``FargateService`` (or ``FargateTask``) called
-    ``name`` sets from it alone, each with what a second stack's of the same name does to it."""
-    return (
-        f"task family {account_unique(project, name)!r} (its revisions join the first stack's)",
-        *([f"KMS alias {secrets_alias(project, name)!r} (CreateAlias: AlreadyExistsException)"] if secrets else []),
-        *(
-            [f"dashboard '{account_unique(project, name + '-monitoring')}-<region>' (PutDashboard replaces it)"]
-            if dashboard
-            else []
-        ),
-    )
+    ``name`` sets from it alone, each with what a second stack's of the same name does to it: its family and
+    dashboard carry the stack (``account_unique``), its secrets key's alias does not."""
+    return (f"KMS alias {secrets_alias(project, name)!r} (CreateAlias: AlreadyExistsException)",) if secrets else ()
 
 
 def security_group_names(key: str, value: str, names: Sequence[str]) -> None:
@@ -87,8 +102,10 @@ def security_group_names(key: str, value: str, names: Sequence[str]) -> None:
 
 def bucket_names(key: str, value: str, names: Sequence[str]) -> None:
     """Raise when an S3 bucket named after ``value`` would start with a prefix S3 reserves: also for a stack
-    without the bucket yet, as a stack is not renamed and turning access logs on later would fail."""
-    if reserved := [p for p in BUCKET_RESERVED_PREFIXES for name in names if name.startswith(p)]:
+    without the bucket yet, as a stack is not renamed and turning access logs on later would fail. In lower
+    case: pulumi-aws lower-cases a bucket's auto-name (provider/resources.go, ``AutoNameTransform("bucket",
+    63, strings.ToLower)``), so ``XN--web`` becomes ``xn--web-…``."""
+    if reserved := [p for p in BUCKET_RESERVED_PREFIXES for name in names if name.lower().startswith(p)]:
         raise ConfigError(key, value, f"a name not starting with {reserved[0]!r} (S3 reserves it for bucket names)")
 
 
@@ -96,21 +113,20 @@ def names_apart(stack: str, platform_stack: str, project: str, platform_project:
     """Why the stack ``project``/``stack`` should not join the platform stack ``platform_project``/
     ``platform_stack`` ("" when it may).
 
-    The deployer documents scope a stack's resources by name prefix (``STACK-*``, and ``PROJECT-STACK-*``
-    for task definitions and dashboards: docs/iam.md, "What is not scoped"), so a joining stack whose name
-    (or project and name) is the platform's, or starts with it and ``-``, or the reverse, or a pattern,
-    would give each stack's deployer the other's load balancer, cluster, services or task definitions.
+    The deployer documents scope a stack's resources by name prefix (``STACK-*``: docs/iam.md, "What is not
+    scoped"), so a joining stack whose name is the platform's, or starts with it and ``-``, or the reverse,
+    or a pattern, would give each stack's deployer the other's load balancer, cluster or services. Task
+    definitions and dashboards (``PROJECT_NAME-STACK_HASH-STACK-*``) carry the hash of project and stack,
+    which tells them apart however the names join.
     """
-    pairs = ((stack, platform_stack), (f"{project}-{stack}", f"{platform_project}-{platform_stack}"))
-    for ours, theirs in pairs:
-        shorter, longer = sorted((ours, theirs), key=len)
-        if "*" in stack or shorter == longer or longer.startswith(shorter + "-"):
-            return (
-                f"stack {project}/{stack} and platform stack {platform_project}/{platform_stack}: a stack joining "
-                f"another's platform needs a name, not a pattern, that neither is nor starts with the other's and "
-                f"'-' ({ours!r}, {theirs!r}; e.g. api-dev into dev): the deployer documents scope by name "
-                "prefix, and each stack's would reach the other's resources"
-            )
+    shorter, longer = sorted((stack, platform_stack), key=len)
+    if "*" in stack or shorter == longer or longer.startswith(shorter + "-"):
+        return (
+            f"stack {project}/{stack} and platform stack {platform_project}/{platform_stack}: a stack joining "
+            f"another's platform needs a name, not a pattern, that neither is nor starts with the other's and "
+            f"'-' ({stack!r}, {platform_stack!r}; e.g. api-dev into dev): the deployer documents scope by name "
+            "prefix, and each stack's would reach the other's resources"
+        )
     return ""
 
 

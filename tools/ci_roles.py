@@ -6,11 +6,13 @@ policy (docs/ci.md, "Setting up a new repository").
         docs/ci-roles/dev-preview.trust.json
 
 The documents hold placeholders in angle brackets: ``<OWNER>``, ``<REPO>``, ``<ACCOUNT>``,
-``<SANDBOX_ACCOUNT>``, ``<STATE_BUCKET>``, ``<REGION>``, ``<STACK>``, ``<STACK_KEY_ID>``, and two that
-``--region`` decides: ``<PARTITION>`` (``aws``, ``aws-cn``, ``aws-us-gov``…, ``partition_of`` as
-``tools/deployer_policy.py`` finds it: IAM refuses an ARN of another partition) and ``<AUDIENCE>``, the
-``aud`` the workflows ask GitHub for there (``AUDIENCES``). A placeholder left without a value is refused,
-never printed.
+``<SANDBOX_ACCOUNT>``, ``<STATE_BUCKET>``, ``<REGION>``, ``<STACK>`` (as the state's paths spell it),
+``<STACK_KEY_ID>``, one that ``--stack`` decides: ``<STACK_IN_NAMES>``, the stack in lower case as resource
+names take it (IAM matches a resource ARN case-sensitively, so ``repository/Prod-*`` never reaches
+``prod-app-repo-…``), and two that ``--region`` decides: ``<PARTITION>`` (``aws``, ``aws-cn``,
+``aws-us-gov``…, ``partition_of`` as ``tools/deployer_policy.py`` finds it: IAM refuses an ARN of another
+partition) and ``<AUDIENCE>``, the ``aud`` the workflows ask GitHub for there (``AUDIENCES``). A placeholder
+left without a value is refused, never printed.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ ALLOWED = {
     "--query KeyMetadata.KeyId --output text",
 }
 _PLACEHOLDER = re.compile(r"<([A-Z_]+)>")
+#: Placeholders filled from another's value, never given: the one they come from, and how.
+DERIVED = {"STACK_IN_NAMES": ("STACK", str.lower)}
 
 
 def audience(partition: str) -> str:
@@ -96,14 +100,15 @@ def region_values(region: str) -> dict[str, str]:
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with each ``<NAME>`` replaced by ``values[NAME]``; a value of the wrong form, or a
-    placeholder without one, is an error."""
+    """``text`` with each ``<NAME>`` replaced by ``values[NAME]`` (``STACK_IN_NAMES`` by ``STACK`` in lower
+    case); a value of the wrong form, or a placeholder without one, is an error."""
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
             raise ValueError(f"{OPTIONS[name]}: {value!r} is not {ALLOWED[name]}")
-    missing = sorted(set(_PLACEHOLDER.findall(text)) - values.keys())
-    if missing:
+    held = {DERIVED[name][0] if name in DERIVED else name for name in _PLACEHOLDER.findall(text)}
+    if missing := sorted(held - values.keys()):
         raise ValueError("no value for " + ", ".join(f"{name} ({OPTIONS.get(name, 'none')})" for name in missing))
+    values = {**{name: how(values[source]) for name, (source, how) in DERIVED.items() if source in values}, **values}
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
 

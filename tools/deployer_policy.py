@@ -11,24 +11,29 @@ gets which). A filled document over IAM's limit for how it is attached is refuse
     .venv/bin/python tools/deployer_policy.py --document deployer-platform --platform-project graviton-node \
         --platform-stack dev ... staging
 
-The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PARTITION`` (the partition of
-``--region``: ``aws``, ``aws-cn``, ``aws-us-gov``, …, as botocore's endpoints.json gives them; every document
-has it, IAM refusing an ARN of another partition), ``PROJECT`` (the Pulumi project, ``graviton-node``),
-``STACK`` (the stack name in lower case, as every resource name starts with it; a pattern such as ``acc-*``
-covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the ``hostedZoneId`` and ``domainName``
-of a stack with a domain: ``deployer-dns``), ``PLATFORM_STACK`` (``--platform-stack``: the stack whose cluster
-and load balancer the stack's services join, its ``platformStack``'s last part, which ``--platform-project``
-needs; the stack itself when not given; a joining stack's name must be apart from it,
-``components.naming.names_apart``) and ``PLATFORM`` (``--platform-project``: that stack's project, whose load
-balancer's security group a joining service adds an egress rule to; only ``deployer-platform`` needs it).
-Without ``--hosted-zone`` there is no ``deployer-dns``: such a stack changes no DNS record; without a platform
-stack of another name the statements for tasks in its cluster, which only the stack's tag can tell apart.
-``CLUSTER`` (``--cluster-name``: the name of the existing cluster a stack's ``clusterArn`` names, exactly;
-without it ``PLATFORM_STACK-*``, the clusters the stack or its platform stack creates, which Pulumi names
-``<stack>-…``) is the cluster part of the ECS service, deployment and task ARNs (Service Authorization
-Reference, Amazon ECS: ``service/${ClusterName}/${ServiceName}``, ``task/${ClusterName}/${TaskId}``); in a
-cluster not of the stack's own name, the stack's tasks are told apart by its tag, as in a platform's.
+The documents hold placeholders in capitals: ``ACCOUNT``, ``REGION``, ``PARTITION`` (the partition of ``--region``:
+``aws``, ``aws-cn``, ``aws-us-gov``, …, as botocore's endpoints.json gives them; every document has it, IAM refusing
+an ARN of another partition), ``PROJECT`` (the Pulumi project, ``graviton-node``), ``PROJECT_NAME`` and
+``STACK_HASH`` (filled from ``--project`` and the stack: the project as names take it,
+``components.naming.name_form``, and ``components.naming.stack_hash``, which the task families and dashboards carry
+after it; ``*`` for a pattern of stacks), ``STACK`` (the stack name in lower case, as every resource name starts
+with it; a pattern such as ``acc-*`` covers the acceptance run's stacks), ``HOSTED_ZONE`` and ``DOMAIN`` (the
+``hostedZoneId`` and ``domainName`` of a stack with a domain: ``deployer-dns``), ``PLATFORM_STACK``
+(``--platform-stack``: the stack whose cluster and load balancer the stack's services join, its ``platformStack``'s
+last part, which ``--platform-project`` needs; the stack itself when not given; a joining stack's name must be apart
+from it, ``components.naming.names_apart``) and ``PLATFORM`` (``--platform-project``: that stack's project, whose
+load balancer's security group a joining service adds an egress rule to; only ``deployer-platform`` needs it).
+Without ``--hosted-zone`` there is no ``deployer-dns``: such a stack changes no DNS record; without a platform stack
+of another name the statements for tasks in its cluster, which only the stack's tag can tell apart. ``CLUSTER``
+(``--cluster-name``: the name of the existing cluster a stack's ``clusterArn`` names, exactly; without it
+``PLATFORM_STACK-*``, the clusters the stack or its platform stack creates, which Pulumi names ``<stack>-…``) is the
+cluster part of the ECS service, deployment and task ARNs (Service Authorization Reference, Amazon ECS:
+``service/${ClusterName}/${ServiceName}``, ``task/${ClusterName}/${TaskId}``); in a cluster not of the stack's own
+name, the stack's tasks are told apart by its tag, as in a platform's.
 ``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
+``--from-0.4`` adds, for the one ``pulumi up`` that renames a 0.4 stack's dashboard, the deletion of its old
+one (``PROJECT_NAME-STACK-*``, a name another project's 0.4 dashboard may share): print the documents
+without it once that up is done.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
 from components.iam_quotas import INLINE_ROLE_POLICIES, MANAGED_POLICY, counted_size
-from components.naming import names_apart
+from components.naming import name_form, names_apart, stack_hash
 from components.validation import partition_of, policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -77,7 +82,7 @@ MAX_PROJECT = 32
 DEFAULT_BOUNDARY = "arn:PARTITION:iam::ACCOUNT:policy/PROJECT-boundary-STACK"
 PLACEHOLDERS = (
     "ACCOUNT", "REGION", "PARTITION", "PROJECT", "PLATFORM_STACK", "PLATFORM", "STACK", "HOSTED_ZONE", "DOMAIN",
-    "CLUSTER",
+    "CLUSTER", "PROJECT_NAME", "STACK_HASH",
 )  # fmt: skip
 #: Statements that only a stack with a domain needs.
 DNS_STATEMENTS = ("DomainAliasRecord", "DomainValidationRecord", "DomainZone", "DomainCertificate")
@@ -86,6 +91,9 @@ DNS_STATEMENTS = ("DomainAliasRecord", "DomainValidationRecord", "DomainZone", "
 #: apart from the platform's by the stack's tag alone (a task's ARN names its cluster, not its service).
 JOINING_STATEMENTS = ("CountStackTasksInThePlatformsCluster", "ExecInThePlatformsCluster",
                       "DescribeTasksInThePlatformsCluster", "StackTasksInThePlatformsCluster")  # fmt: skip
+#: Statements only the first ``pulumi up`` of a stack deployed by 0.4 needs (``--from-0.4``): its dashboard's
+#: name then had no ``STACK_HASH``, and a pattern that reaches it reaches another project's of that form too.
+UPGRADE_STATEMENTS = ("DeleteTheStacksDashboardOfBefore050",)
 #: The option that gives each placeholder its value, for the error naming one left without.
 OPTIONS = {
     "ACCOUNT": "--account",
@@ -98,7 +106,11 @@ OPTIONS = {
     "HOSTED_ZONE": "--hosted-zone",
     "DOMAIN": "--domain",
     "CLUSTER": "--cluster-name",
+    "PROJECT_NAME": "--project",
+    "STACK_HASH": "--project and the stack argument",
 }
+#: The placeholders filled from others (``derived``), never given: no form of their own to check.
+DERIVED = frozenset({"PROJECT_NAME", "STACK_HASH"})
 _PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
 #: What each value may be, so that a typo cannot widen a statement (a stray ``*``) or break its JSON.
 _VALUES = {
@@ -134,20 +146,34 @@ ALLOWED = {
 }
 
 
-def fill(document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn: str = "") -> dict[str, Any]:
+def derived(values: Mapping[str, str]) -> dict[str, str]:
+    """``PROJECT_NAME`` and ``STACK_HASH`` from ``PROJECT`` and ``STACK``, as the program makes its names
+    (``components.naming``): the documents scope exactly the names the program gives."""
+    found = {"PROJECT_NAME": name_form(values["PROJECT"])} if "PROJECT" in values else {}
+    if "PROJECT" in values and "STACK" in values:
+        found["STACK_HASH"] = "*" if "*" in values["STACK"] else stack_hash(values["PROJECT"], values["STACK"])
+    return found
+
+
+def fill(
+    document: Mapping[str, Any], values: Mapping[str, str], *, boundary_arn: str = "", upgrading: bool = False
+) -> dict[str, Any]:
     """``document`` with every placeholder replaced by ``values`` (the boundary by ``boundary_arn`` when
-    given; ``PLATFORM_STACK`` by the stack and ``CLUSTER`` by ``PLATFORM_STACK-*`` when not given); without a
-    hosted zone, without the Route 53 statements; in a cluster of its own stack's name, without the joining
-    ones. A placeholder left without a value is an error, never a silent wildcard."""
+    given; ``PLATFORM_STACK`` by the stack and ``CLUSTER`` by ``PLATFORM_STACK-*`` when not given;
+    ``derived``'s from theirs); without a hosted zone, without the Route 53 statements; in a cluster of its
+    own stack's name, without the joining ones; unless ``upgrading`` (``--from-0.4``), without
+    ``UPGRADE_STATEMENTS``. A placeholder left without a value is an error, never a silent wildcard."""
     for name, value in values.items():
         if not _VALUES[name].fullmatch(value):
             raise ValueError(f"{OPTIONS[name]}: {value!r} is not {ALLOWED[name]}")
+    values = {**values, **derived(values)}
     if "STACK" in values:
         values = {"PLATFORM_STACK": values["STACK"], **values}
     if "PLATFORM_STACK" in values:
         values = {"CLUSTER": f"{values['PLATFORM_STACK']}-*", **values}
     left_out = [*(() if "HOSTED_ZONE" in values else DNS_STATEMENTS)]
     left_out += () if values.get("CLUSTER") != f"{values.get('STACK')}-*" else JOINING_STATEMENTS
+    left_out += () if upgrading else UPGRADE_STATEMENTS
     statements = [s for s in document["Statement"] if s.get("Sid") not in left_out]
     text = json.dumps({**document, "Statement": statements})
     if boundary_arn:
@@ -192,6 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--domain")
     parser.add_argument("--cluster-name", dest="cluster_name", help="the name of the cluster clusterArn names")
     parser.add_argument("--boundary-arn", dest="boundary_arn", default="")
+    parser.add_argument(
+        "--from-0.4",
+        dest="upgrading",
+        action="store_true",
+        help="for the first up of a stack deployed by 0.4: may delete its dashboard of 0.4's name",
+    )
     args = parser.parse_args(argv)
     values = {"ACCOUNT": args.account, "PROJECT": args.project}
     for name, value in (("REGION", args.region), ("STACK", args.stack), ("HOSTED_ZONE", args.hosted_zone),
@@ -217,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         values["PARTITION"] = partition
     try:
         policy_arn("--boundary-arn", args.boundary_arn)
-        filled = fill(document(args.document), values, boundary_arn=args.boundary_arn)
+        filled = fill(document(args.document), values, boundary_arn=args.boundary_arn, upgrading=args.upgrading)
     except (ConfigError, ValueError) as error:
         parser.error(str(error))
     if refused := over_limit(args.document, filled):

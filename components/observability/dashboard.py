@@ -136,12 +136,13 @@ def route_widgets(
 DASHBOARD_NAME_MAX = 255
 
 
-def dashboard_name(project: str, name: str, region: str) -> str:
-    """``<project>-<name>-<region>``. Dashboards are global per account, not per region (PutDashboard:
-    "All dashboards in your account are global, not region-specific"), and PutDashboard replaces one
-    of the same name without a word: the region keeps one stack's copies in two regions apart, the
-    project keeps copies of the project apart."""
-    return account_unique(project, f"{name}-{region}")
+def dashboard_name(project: str, stack: str, name: str, region: str) -> str:
+    """``<project>-<stack hash>-<name>-<region>`` (``naming.account_unique``). Dashboards are global per
+    account, not per region (PutDashboard: "All dashboards in your account are global, not
+    region-specific"), and PutDashboard replaces one of the same name without a word: the region keeps
+    one stack's copies in two regions apart, the project and the stack's hash copies of the project and
+    stacks whose project and stack join alike (``shop`` + ``api-dev``, ``shop-api`` + ``dev``)."""
+    return account_unique(project, stack, f"{name}-{region}")
 
 
 #: The console of each partition: the commercial one has a host per region (AWS General Reference, "AWS

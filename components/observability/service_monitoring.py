@@ -105,11 +105,11 @@ class ServiceMonitoring(pulumi.ComponentResource):
         silent = aws.cloudwatch.MetricAlarm(
             f"{name}-{COUNTER_SILENT_ALARM}", **COUNTER_SILENT.alarm_inputs(dimensions, args.topic_arn), opts=child
         )
-        project = pulumi.get_project()
+        project, stack = pulumi.get_project(), pulumi.get_stack()
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             # The region the provider deploys to, not config: it is there even when only a profile names it.
-            dashboard_name=region.apply(lambda r: dashboard_name(project, name, r)),
+            dashboard_name=region.apply(lambda r: dashboard_name(project, stack, name, r)),
             dashboard_body=pulumi.Output.all(region, args.cluster_name, args.service_name, args.route_widgets).apply(
                 lambda v: dashboard_body(
                     region=v[0],

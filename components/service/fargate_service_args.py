@@ -73,7 +73,7 @@ class FargateServiceArgs:
     def unprefixed(self, name: str, stack: str, project: str) -> str:
         """Why a ``FargateService`` called ``name`` should start with the stack's name (``naming.unprefixed``),
         with the names AWS keeps unique per account that it sets from ``name`` alone; "" when it does."""
-        taken = task_names(project, name, secrets=bool(self.secret_values), dashboard=self.alarms is not None)
+        taken = task_names(project, name, secrets=bool(self.secret_values))
         return unprefixed("FargateService", name, stack, None, taken)  # never a child of the package's
 
     def __post_init__(self) -> None:

@@ -100,7 +100,7 @@ class FargateTask(pulumi.ComponentResource):
     def __init__(self, name: str, args: FargateTaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.check_name(name)
         super().__init__(type_token("fargate_task", "FargateTask"), name, None, opts)
-        taken = task_names(pulumi.get_project(), name, secrets=bool(args.secret_values), dashboard=False)
+        taken = task_names(pulumi.get_project(), name, secrets=bool(args.secret_values))
         if warning := unprefixed("FargateTask", name, pulumi.get_stack(), opts, taken):
             pulumi.log.warn(warning, self)
         # Up to 0.4.0 these were the children of the service this task now belongs to (a task of no parent
@@ -266,7 +266,7 @@ class FargateTask(pulumi.ComponentResource):
         spec = self._args.spec
         return aws.ecs.TaskDefinition(
             f"{self._name}-task",
-            family=account_unique(pulumi.get_project(), self._name),
+            family=account_unique(pulumi.get_project(), pulumi.get_stack(), self._name),
             cpu=str(spec.cpu),
             memory=str(spec.memory),
             network_mode="awsvpc",

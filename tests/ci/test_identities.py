@@ -588,12 +588,14 @@ def test_a_preview_role_pulls_the_images_its_stack_registers_and_none_of_another
 @two_stacks
 def test_a_preview_role_pulls_from_no_repository_of_another_stack(stacks: list[str]) -> None:
     """Names are prefixes: a stack named ``dev`` reaches ``dev-eu``'s repositories, as the deployer's
-    ``repository/STACK-*`` does (docs/iam.md): that pair is the documented exception."""
+    ``repository/STACK-*`` does (docs/iam.md): that pair is the documented exception. The names take the
+    stack in lower case, and so does the document (``Prod`` pulls from ``prod-app-repo-…``)."""
     own, other = stacks
     document = policy("preview.policy.json", own)
-    assert pulls(document, f"{own}-app-repo-0a1b2c3") == set(PULLS)
-    if not other.startswith(f"{own}-"):
-        for name in (f"{other}-app-repo-0a1b2c3", f"{other}-app-cache-repo-0a1b2c3", other, f"x{own}-app-repo"):
+    ours, theirs = own.lower(), other.lower()
+    assert pulls(document, f"{ours}-app-repo-0a1b2c3") == set(PULLS)
+    if theirs != ours and not theirs.startswith(f"{ours}-"):
+        for name in (f"{theirs}-app-repo-0a1b2c3", f"{theirs}-app-cache-repo-0a1b2c3", theirs, f"x{ours}-app-repo"):
             assert pulls(document, name) == set(), name
 
 

@@ -13,6 +13,7 @@ from components.edge.load_balancer_spec import LoadBalancerSpec
 from components.errors import ConfigError
 from tests.models import elb_log_delivery as elb
 from tests.models.aws_api import Api
+from tests.models.aws_contract import CONTRACT
 from tools.offline import ACCOUNT, RecordingMocks, run_mocked
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -340,3 +341,16 @@ def test_https_cannot_share_the_http_port() -> None:
     with pytest.raises(ConfigError) as error:
         LoadBalancerSpec(listener_port=443, domain=DOMAIN)
     assert error.value.key == "LoadBalancerSpec.listener_port"
+
+
+@pytest.mark.parametrize("name", ["XN--web", "Sthree-web", "AMZN-S3-DEMO-web", "xn--web", "Xn-web", "S3-web"])
+def test_a_name_is_refused_exactly_when_s3_refuses_the_lower_cased_log_bucket_name_pulumi_makes(name: str) -> None:
+    """pulumi-aws lower-cases a bucket's auto-name (the contract's ``AUTONAMED``), so a reserved prefix in
+    capitals reaches S3 in lower case."""
+    s3_refuses = bool(CONTRACT.problems("aws:s3/bucket:Bucket", f"{name}-logs", {})[0])
+    try:
+        LoadBalancer.check_name(name)
+    except ConfigError as error:
+        assert s3_refuses and "S3 reserves" in error.allowed
+    else:
+        assert not s3_refuses

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from components.cost import COUNTER_RUNS_PER_HOUR
+from components.naming import stack_hash
 from components.observability import task_counter_handler
 from components.observability.alarm_rules import MONITORING_ALARMS, Alarms
 from components.observability.dashboard import COUNTER_SILENT_MINUTES, METRIC_NAMESPACE, SPOT_METRIC
@@ -161,7 +162,7 @@ def test_the_dashboard_url_is_an_output_and_names_the_region(mocked) -> None:
     mocked(build)
     assert urls == [
         "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1"
-        "#dashboards:name=graviton-node-svc-monitoring-us-east-1"
+        f"#dashboards:name=graviton-node-{stack_hash('graviton-node', 'dev')}-svc-monitoring-us-east-1"
     ]
 
 

@@ -1,6 +1,7 @@
 """A component named without its stack is warned about, naming what breaks: the deployer documents scope
-every resource by the stack's name prefix, and a service's task family, KMS alias and dashboard (names AWS
-keeps unique per account) would be the same in every stack that names it alike. Warned, not refused: a
+every resource by the stack's name prefix, and a service's KMS alias (a name AWS keeps unique per account and
+region) would be the same in every stack that names it alike (its task family and dashboard carry the stack's
+hash: ``naming.account_unique``). Warned, not refused: a
 stack already deployed under such a name keeps it, as a new name would replace its resources."""
 
 import pytest
@@ -31,9 +32,8 @@ def test_a_service_named_without_the_stack_is_told_which_account_wide_names_anot
         lambda: PUBLIC_COMPONENTS["FargateService"]("orders"), stack="dev", project="shop"
     ).mocks.warnings
     assert warning.endswith(
-        "; and another stack's FargateService 'orders' takes the same task family 'shop-orders' (its revisions "
-        "join the first stack's), KMS alias 'alias/shop/orders/secrets' (CreateAlias: AlreadyExistsException), "
-        "dashboard 'shop-orders-monitoring-<region>' (PutDashboard replaces it)"
+        "; and another stack's FargateService 'orders' takes the same KMS alias 'alias/shop/orders/secrets' "
+        "(CreateAlias: AlreadyExistsException)"
     )
 
 

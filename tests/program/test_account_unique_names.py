@@ -14,9 +14,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
+from components.naming import account_unique
+from components.observability.dashboard import dashboard_name
 from tests.components.builders import DEPLOYER_ROLE
-from tools.offline import ROOT, Registered, Run, run_program
+from tests.models import iam
+from tools.deployer_policy import document, fill
+from tools.offline import ACCOUNT, REGION, ROOT, Registered, Run, run_program
 
 #: Types whose name is unique per account and region, and the input that sets it; ``PER_ACCOUNT`` and
 #: ``GLOBAL`` say which are unique more widely.
@@ -107,3 +113,67 @@ def test_each_regions_stack_exports_the_url_of_its_own_dashboard() -> None:
         assert run.outputs["dashboard_url"] == (
             f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={name}"
         )
+
+
+#: Name parts Pulumi allows: project names are 1-100 letters, digits, ``_``, ``.`` and ``-`` (pulumi/pulumi
+#: sdk/go/common/workspace/project.go, ValidateProjectName); stacks as the program takes them, in lower case
+#: letters, digits and ``-`` (the load balancer's name: components/edge/alb_rules.py).
+PROJECT_PART = st.from_regex(r"[A-Za-z0-9_.][A-Za-z0-9_.-]{0,12}", fullmatch=True)
+STACK_PART = st.from_regex(r"[a-z0-9][a-z0-9-]{0,6}", fullmatch=True)
+
+
+def deployer_of(project: str, stack: str) -> dict:
+    """The deployer's documents that scope task definitions and dashboards, filled in for the stack."""
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": project, "STACK": stack}
+    statements = [s for name in ("deployer-ecs", "deployer-resources") for s in document(name)["Statement"]]
+    return fill({"Version": "2012-10-17", "Statement": statements}, values)
+
+
+def family_and_dashboard(project: str, stack: str) -> dict[str, str]:
+    """What a deploy of the stack's service (which the program names ``<stack>-app``) does to its task family
+    and dashboard, by the ARN each is done on."""
+    family = account_unique(project, stack, f"{stack}-app")
+    dashboard = dashboard_name(project, stack, f"{stack}-app-monitoring", REGION)
+    return {
+        f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{family}:1": "ecs:RegisterTaskDefinition",
+        f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/{dashboard}": "cloudwatch:PutDashboard",
+    }
+
+
+@given(x=PROJECT_PART, y=STACK_PART, z=STACK_PART)
+def test_two_stacks_whose_project_and_stack_join_alike_share_no_family_or_dashboard_nor_each_others_deployer(
+    x: str, y: str, z: str
+) -> None:
+    """``shop`` + ``api-dev`` and ``shop-api`` + ``dev``: ``-`` joins project and stack, and both may contain it."""
+    ours, theirs = (x, f"{y}-{z}"), (f"{x}-{y}", z)
+    assert "-".join(ours) == "-".join(theirs)
+    assert family_and_dashboard(*ours).keys().isdisjoint(family_and_dashboard(*theirs))
+    for (project, stack), other in ((ours, theirs), (theirs, ours)):
+        policy = deployer_of(project, stack)
+        assert all(iam.allows(policy, action, arn) for arn, action in family_and_dashboard(project, stack).items())
+        assert not any(iam.allows(policy, action, arn) for arn, action in family_and_dashboard(*other).items())
+
+
+@given(project=PROJECT_PART.filter(lambda p: "." in p), stack=STACK_PART)
+def test_a_project_spelled_with_a_dot_and_its_hyphened_twin_share_no_family_or_dashboard(
+    project: str, stack: str
+) -> None:
+    """Names take ``-`` for ``.`` (``naming.name_form``): ``acme.web`` and ``acme-web`` would write alike."""
+    twin = project.replace(".", "-")
+    assert family_and_dashboard(project, stack).keys().isdisjoint(family_and_dashboard(twin, stack))
+
+
+def test_shop_as_api_dev_and_shop_api_as_dev_set_no_name_of_the_others(tmp_path: Path) -> None:
+    """The reviewer's pair, run whole: every name either program sets itself is its own."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop-api").mkdir()
+    shop = copy_of_this_project(tmp_path / "shop", "shop")
+    shutil.copy(shop / "Pulumi.dev.yaml", shop / "Pulumi.api-dev.yaml")
+    config = {**SECRETS, "alarms": "true"}
+    ours = run_program("api-dev", config, secret_keys=["secretValues"], root=shop)
+    theirs = run_program(
+        "dev", config, secret_keys=["secretValues"], root=copy_of_this_project(tmp_path / "shop-api", "shop-api")
+    )
+    named = set_names(ours.mocks.resources)
+    assert {t for t, _ in named} >= {"aws:cloudwatch/dashboard:Dashboard", "aws:ecs/taskDefinition:TaskDefinition"}
+    assert named & set_names(theirs.mocks.resources) == set()

@@ -24,7 +24,7 @@ from components.edge.domain import Domain
 from components.edge.load_balancer import LoadBalancer
 from components.errors import ConfigError
 from components.iam_policies import LOAD_BALANCER_GROUP_TAG, LOG_PREFIX
-from components.naming import names_apart
+from components.naming import account_unique, names_apart, stack_hash
 from components.service.fargate_service import FargateService
 from components.validation import partition_of, policy_arn
 from settings import load_settings
@@ -43,6 +43,7 @@ from tests.program.provider_calls import (
     iam_actions,
 )
 from tests.program.stacks import EXAMPLES, PLATFORM, PROGRAMS, STACKS, baselined_run, run_config
+from tests.program.test_account_unique_names import copy_of_this_project
 from tests.program.test_arn_shapes import CHINA, GOVCLOUD, runs_in
 from tools.deployer_policy import DEPLOYER, DOCUMENTS, LIMITS, MAX_PROJECT, document, fill, size
 from tools.deployer_policy import main as deployer_policy_main
@@ -54,6 +55,9 @@ from tools.offline import ACCOUNT, REGION, RecordingMocks, Run, main_program, ru
 POLICY = {"Version": "2012-10-17", "Statement": [s for name in DEPLOYER for s in document(name)["Statement"]]}
 #: IAM service prefix -> botocore's name for the service's model.
 BOTOCORE_SERVICE = {"elasticloadbalancing": "elbv2"}
+
+#: prod's task family, which dev's deployer may not run.
+PROD_FAMILY = account_unique("graviton-node", "prod", "prod-app")
 
 
 def allowed(action: str) -> bool:
@@ -215,7 +219,8 @@ def test_every_document_fits_its_iam_limit_with_room_at_the_longest_value_of_eve
     """IAM counts policy size without white space: a managed policy takes 6,144 characters, a role's inline
     policies 10,240 together (IAM User Guide, "IAM and AWS STS quotas"); only ``deployer`` is inline."""
     values, boundary = worst_case(partition)
-    assert size(fill(document(name), values, boundary_arn=boundary)) <= LIMITS[name] - HEADROOM
+    # With --from-0.4's statement too: the documents of a stack's first up after 0.4.
+    assert size(fill(document(name), values, boundary_arn=boundary, upgrading=True)) <= LIMITS[name] - HEADROOM
 
 
 @settings(max_examples=60, deadline=None)
@@ -455,12 +460,12 @@ ESCALATIONS: dict[str, Request] = {
     "CreateService running another stack's task definition": Request(
         "ecs:CreateService",
         f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/dev-app-cluster-0a1b2c3/dev-app-svc-0a1b2c3",
-        {"ecs:task-definition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/graviton-node-prod-app:3"},
+        {"ecs:task-definition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{PROD_FAMILY}:3"},
     ),
     "UpdateService to another stack's task definition": Request(
         "ecs:UpdateService",
         f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/dev-app-cluster-0a1b2c3/dev-app-svc-0a1b2c3",
-        {"ecs:task-definition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/graviton-node-prod-app:3"},
+        {"ecs:task-definition": f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{PROD_FAMILY}:3"},
     ),
     "DeleteQueue of another stack's queue": Request(
         "sqs:DeleteQueue", f"arn:aws:sqs:{REGION}:{ACCOUNT}:prod-graviton-node-worker-jobs"
@@ -638,6 +643,19 @@ def test_the_filled_deployer_policy_allows_every_call_on_the_arns_the_programs_r
 ) -> None:
     deploy, policy = deployer_for(program, STACKS[program])
     assert refused(deploy, policy) == []
+
+
+@pytest.mark.parametrize("project", ["acme.web", "acme.web-api", "shop_v2.eu"])
+def test_the_filled_deployer_policy_allows_every_call_of_a_project_whose_name_holds_a_dot(
+    project: str, tmp_path: Path
+) -> None:
+    """Names take ``-`` for ``.`` (the family, the dashboard, the KMS alias: ``naming.name_form``); the tool
+    fills ``PROJECT_NAME`` with the same function, ``PROJECT`` (tags, role paths, parameters) as it is."""
+    config = {"secretValues": '["API_TOKEN=x"]', "deployerRoleArn": DEPLOYER_ROLE, "alarms": "true"}
+    root = copy_of_this_project(tmp_path, project)
+    deploy = Program((run_program("dev", config, secret_keys=["secretValues"], root=root),))
+    assert {r.type for r in deploy.resources} >= {"aws:kms/alias:Alias", "aws:cloudwatch/dashboard:Dashboard"}
+    assert refused(deploy, fill(POLICY, stack_values(deploy, project, "dev"))) == []
 
 
 def test_the_other_stacks_deployer_may_touch_none_of_the_stacks_named_or_tagged_resources() -> None:
@@ -1246,7 +1264,10 @@ def test_a_joining_stack_and_its_platform_reach_each_others_named_resources_exac
     (which the tool refuses documents by) must be the rule IAM's name patterns really follow, neither looser
     nor a list of chosen names."""
     (project, stack), (platform_project, platform_stack) = joining, platform
-    names = {"graviton-node": platform_project, "dev": platform_stack, "graviton-node-api": project, "staging": stack}
+    names = {"graviton-node": platform_project, "dev": platform_stack, "graviton-node-api": project, "staging": stack,
+             # The hash each family and dashboard carries, of the pair it moves to.
+             stack_hash("graviton-node", "dev"): stack_hash(platform_project, platform_stack),
+             stack_hash("graviton-node-api", "staging"): stack_hash(project, stack)}  # fmt: skip
     where = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws"}
     joiner = joining_deployer(where | {"PROJECT": project, "STACK": stack, "PLATFORM": platform_project,
                                        "PLATFORM_STACK": platform_stack})  # fmt: skip
@@ -1265,12 +1286,14 @@ def test_the_tool_refuses_documents_for_a_joining_stack_whose_names_are_not_apar
 ) -> None:
     argv = ["--document", "deployer-ecs", "--account", ACCOUNT, "--region", REGION, "--project", "graviton-node-api"]
     argv += ["--platform-project", "graviton-node", "--platform-stack"]
-    for platform_stack, stack in (("dev", "dev"), ("api-prod", "prod"), ("acc-1", "acc-*")):
+    for platform_stack, stack in (("dev", "dev"), ("dev", "dev-api"), ("acc-1", "acc-*")):
         with pytest.raises(SystemExit) as exit_:
             deployer_policy_main([*argv, platform_stack, stack])
         assert exit_.value.code == 2
         assert "needs a name, not a pattern, that neither is nor starts with" in capsys.readouterr().err
-    assert deployer_policy_main([*argv, "dev", "api-dev"]) == 0
+    # graviton-node-api/prod joins as graviton-node/api-prod does, but their families and dashboards carry
+    # the hash of each pair.
+    assert deployer_policy_main([*argv, "dev", "api-dev"]) == deployer_policy_main([*argv, "api-prod", "prod"]) == 0
 
 
 def test_an_ecs_service_cannot_be_tagged_as_another_stacks_which_would_hand_its_tasks_to_that_stacks_operator() -> None:
@@ -1407,3 +1430,19 @@ SUPPRESSED_IN_SHIPPED_DOCUMENTS = {
 
 def test_parliament_suppresses_exactly_the_counted_findings_in_the_shipped_documents() -> None:
     assert dict(suppressed_counts(shipped())) == SUPPRESSED_IN_SHIPPED_DOCUMENTS
+
+
+def test_the_first_up_of_a_0_4_stack_may_delete_its_old_dashboard_and_retire_its_old_family_with_from_0_4() -> None:
+    """0.5.0 renames the family and the dashboard (tests/program/test_urns_unchanged.py, ``RENAMED_IN_0_5``):
+    the engine creates the new ones, moves the service to the new family, then deletes the old ones. A task
+    definition is deregistered on ``*`` (``NoResourceLevelPermissions``); the old dashboard only with
+    ``--from-0.4``, whose pattern also reaches another project's 0.4 dashboard of a name that joins alike."""
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "prod"}
+    old_dashboard = Request(
+        "cloudwatch:DeleteDashboards",
+        f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/graviton-node-prod-app-monitoring-us-east-1",
+    )
+    old_family = Request("ecs:DeregisterTaskDefinition", "*")
+    upgrading, upgraded = fill(POLICY, values, upgrading=True), fill(POLICY, values)
+    assert iam.verdict([upgrading], old_dashboard) == iam.verdict([upgrading], old_family) == "Allow"
+    assert iam.verdict([upgraded], old_dashboard) != "Allow"

@@ -12,6 +12,7 @@ import pytest
 
 import tools.plan
 import tools.run_local
+from tests.program.test_urns_unchanged import RENAMED_IN_0_5, named_as_in_0_5
 from tools.offline import ROOT
 from tools.plan import main
 
@@ -163,9 +164,12 @@ KEEP_ALIVE_CHANGE = (
 
 
 def past_0_4_0(out: str) -> list[str]:
-    """A diff against a 0.4.0 baseline, less the new task revision the keep-alive alone makes."""
-    return [line for line in out.splitlines() if not (line.startswith("new revision ") and line.endswith(
-        f"-app-task  ({KEEP_ALIVE_CHANGE})"))]  # fmt: skip
+    """A diff against a 0.4.0 baseline, less the new task revision the keep-alive alone makes and the task
+    family and dashboard 0.5.0 renames (``test_urns_unchanged.RENAMED_IN_0_5``)."""
+    renamed = tuple(f"${token}::" for token in RENAMED_IN_0_5)
+    return [line for line in out.splitlines()
+            if not (line.startswith("new revision ") and line.endswith(f"-app-task  ({KEEP_ALIVE_CHANGE})"))
+            and not (line.startswith("-/+ ") and any(token in line.split("  ")[0] for token in renamed))]  # fmt: skip
 
 
 def test_a_diff_against_the_urns_says_an_az_count_that_resizes_the_subnets_cannot_be_applied(
@@ -255,11 +259,17 @@ def test_set_takes_the_region_too_and_what_must_live_there_is_checked_against_it
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_a_diff_against_the_0_4_0_urns_shows_no_replacement(capsys: pytest.CaptureFixture[str], stack: str) -> None:
+def test_a_diff_against_the_0_4_0_urns_replaces_only_the_renamed_family_and_dashboard(
+    capsys: pytest.CaptureFixture[str], stack: str
+) -> None:
     baseline = Path(__file__).parent / "fixtures" / "urns" / f"{stack}.json"
-    revision = (f"new revision urn:pulumi:{stack}::graviton-node::graviton-node:fargate_service:FargateService$"
-                f"aws:ecs/taskDefinition:TaskDefinition::{stack}-app-task  ({KEEP_ALIVE_CHANGE})")  # fmt: skip
-    assert plan(capsys, "--stack", stack, "--diff", str(baseline))[1] == f"{revision}\nno replacements\n"
+    service = f"urn:pulumi:{stack}::graviton-node::graviton-node:fargate_service:FargateService$"
+    renamed = [f"-/+ {service}aws:ecs/taskDefinition:TaskDefinition::{stack}-app-task"]
+    if stack == "prod":  # with alarms
+        monitoring = "graviton-node:service_monitoring:ServiceMonitoring$"
+        renamed.append(f"-/+ {service}{monitoring}aws:cloudwatch/dashboard:Dashboard::prod-app-monitoring-dashboard")
+    out = plan(capsys, "--stack", stack, "--diff", str(baseline))[1]
+    assert [line.split("  ")[0] for line in out.splitlines()] == renamed
 
 
 def test_a_new_capacity_provider_strategy_against_the_0_4_0_urns_updates_the_service_in_place(
@@ -267,12 +277,14 @@ def test_a_new_capacity_provider_strategy_against_the_0_4_0_urns_updates_the_ser
 ) -> None:
     """The service sets force_new_deployment, which is all the provider asks of a strategy change."""
     baseline = Path(__file__).parent / "fixtures" / "urns" / "dev.json"
-    assert past_0_4_0(plan(capsys, "--set", "fargateBase=1", "--diff", str(baseline))[1]) == ["no replacements"]
+    assert past_0_4_0(plan(capsys, "--set", "fargateBase=1", "--diff", str(baseline))[1]) == []
 
 
 def _baseline_with(stack: str, type_token: str, path: str, value: object) -> dict[str, object]:
-    """The 0.4.0 baseline of ``stack`` as if its first ``type_token`` had set ``path`` to ``value``."""
+    """The 0.4.0 baseline of ``stack`` as if its first ``type_token`` had set ``path`` to ``value`` (and had
+    named its family and dashboard as 0.5.0 does, so that only ``path`` tells them apart)."""
     document = json.loads((Path(__file__).parent / "fixtures" / "urns" / f"{stack}.json").read_text())
+    named_as_in_0_5(document["resources"])
     row = next(row for row in document["resources"] if row["type"] == type_token)
     row["replace_inputs"][path] = value
     return document

@@ -20,10 +20,47 @@ import pulumi_aws as aws
 import pytest
 
 import tools.urns
+from components.naming import name_form, stack_hash
 from tests.program.stacks import BASELINED, PROGRAMS, baselined_run, run_config
 from tools.offline import PROJECT, RecordingMocks, Run, run_mocked, run_program
 from tools.replace_inputs import COMPONENT, MOVED_GROUP, READ, changed, kind, knock_on, refused, rule, unclassified
 from tools.urns import REPLACE, Identities, add_replace_inputs, baseline, normalize_physical, physical_names, snapshot
+
+#: The names 0.5.0 gives anew, each type's with the input that sets it: a task family and a dashboard now
+#: carry the hash of project and stack after the project (``components.naming.account_unique``), as ``-``
+#: joins project and stack names that may contain it. The engine replaces both (family and dashboard_name
+#: force a new resource: terraform-provider-aws ``internal/service/ecs/task_definition.go``,
+#: ``internal/service/cloudwatch/dashboard.go``; ``tools/replace_inputs.py``).
+RENAMED_IN_0_5 = {
+    "aws:ecs/taskDefinition:TaskDefinition": "family",
+    "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+}
+
+
+def name_in_0_5(urn: str, name: str) -> str:
+    """``name``, a 0.4.0 family or dashboard of the resource ``urn``, as 0.5.0 names it ("" if it is none)."""
+    stack, project = urn.split("::")[0].removeprefix("urn:pulumi:"), urn.split("::")[1]
+    prefix = f"{name_form(project)}-"
+    return f"{prefix}{stack_hash(project, stack)}-{name.removeprefix(prefix)}" if name.startswith(prefix) else ""
+
+
+def named_as_in_0_5(recorded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``recorded``, a 0.4.0 baseline's rows, with each family and dashboard named as 0.5.0 names it: for the
+    tests of what else a change replaces."""
+    for row in recorded:
+        key = RENAMED_IN_0_5.get(row["type"], "")
+        for names in (row["physical"], row[REPLACE]):
+            if key in names:
+                names[key] = name_in_0_5(row["urn"], names[key])
+    return recorded
+
+
+def renamed_in_0_5(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether ``new`` is ``old`` under its 0.5.0 name, and nothing else changed of its names."""
+    key = RENAMED_IN_0_5.get(old["type"])
+    if key is None or new["type"] != old["type"] or set(new["physical"]) != {key}:
+        return False
+    return new["physical"][key] == name_in_0_5(old["urn"], old["physical"][key])
 
 
 def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[str]]:
@@ -53,7 +90,10 @@ def compared(recorded: list[dict[str, Any]], run: Run) -> tuple[list[str], set[s
             continue
         (new,) = found
         replaces = rule(old["type"], PROJECT)
-        if (new["type"], new["physical"]) != (old["type"], old["physical"]):
+        if renamed_in_0_5(old, new):
+            redeployed.add(f"renamed {old['urn']}")
+            gone.add(old["urn"])
+        elif (new["type"], new["physical"]) != (old["type"], old["physical"]):
             problems.append(
                 f"{old['urn']}: now {new['type']} named {new['physical']}, was {old['type']} named {old['physical']}"
             )
@@ -95,30 +135,40 @@ def test_every_recorded_urn_is_kept_or_aliased_by_exactly_one_resource_with_the_
 
 
 #: What today's code gives each 0.4.0 stack anew: the maximal stack's multi-platform index, whose tag is the
-#: build's (components/image/build_tag.py) and the app's sources changed since 0.4.0; and one task definition
-#: revision for each service the platform routes, whose environment now keeps the app's connections open
-#: above any idle timeout the ALB allows (KEEP_ALIVE_TIMEOUT_MS, HEADERS_TIMEOUT_MS: app_contract), so that a
-#: change of the idle timeout never again needs one. Any other new revision would mean the split changed
-#: what every existing service runs. (The second service's values are references to the platform's
-#: ``environment`` output, recorded as such: its new revision follows the platform's.)
+#: build's (components/image/build_tag.py) and the app's sources changed since 0.4.0; each service's task
+#: definition in its family of 0.5.0's name, and the dashboard of a stack with alarms (``RENAMED_IN_0_5``),
+#: which also carries the new revision each service the platform routes needed, whose environment now keeps
+#: the app's connections open above any idle timeout the ALB allows (KEEP_ALIVE_TIMEOUT_MS,
+#: HEADERS_TIMEOUT_MS: app_contract). Any other new revision would mean the split changed what every
+#: existing service runs.
 _TASK = (
     "urn:pulumi:{0}::graviton-node::graviton-node:fargate_service:FargateService$aws:ecs/taskDefinition:"
     "TaskDefinition::{0}-app-task"
 )
+_DASHBOARD = (
+    "urn:pulumi:prod::graviton-node::graviton-node:fargate_service:FargateService$graviton-node:service_monitoring:"
+    "ServiceMonitoring$aws:cloudwatch/dashboard:Dashboard::prod-app-monitoring-dashboard"
+)
 REDEPLOYED = {
-    "dev": {f"new revision {_TASK.format('dev')}"},
-    "prod": {f"new revision {_TASK.format('prod')}"},
+    "dev": {f"renamed {_TASK.format('dev')}"},
+    "prod": {f"renamed {_TASK.format('prod')}", f"renamed {_DASHBOARD}"},
     "maximal": {
         "new build urn:pulumi:prod::graviton-node::graviton-node:app_image:AppImage"
         "$docker-build:index:Index::prod-app-index",
-        f"new revision {_TASK.format('prod')}",
+        f"renamed {_TASK.format('prod')}",
+        f"renamed {_DASHBOARD}",
     },
-    "second-service": set(),
+    "second-service": {
+        "renamed urn:pulumi:dev::graviton-node-api::graviton-node:fargate_service:FargateService"
+        "$aws:ecs/taskDefinition:TaskDefinition::dev-api-task"
+    },
 }
 
 
 @pytest.mark.parametrize("program", BASELINED)
-def test_no_0_4_0_stack_gets_a_new_task_revision_and_only_the_maximal_one_a_new_build(program: str) -> None:
+def test_a_0_4_0_stack_gets_only_its_renamed_family_and_dashboard_and_only_the_maximal_one_a_new_build(
+    program: str,
+) -> None:
     assert compared(baseline(program), baselined_run(program))[1] == REDEPLOYED[program]
 
 
@@ -165,8 +215,9 @@ def test_every_recorded_resource_has_its_replace_on_change_inputs_recorded() -> 
 
 
 def _with(program: str, type_token: str, path: str, value: object) -> list[dict[str, Any]]:
-    """The baseline of ``program`` as if 0.4.0 had set ``path`` of its first ``type_token`` to ``value``."""
-    recorded = copy.deepcopy(baseline(program))
+    """The baseline of ``program`` as if 0.4.0 had set ``path`` of its first ``type_token`` to ``value`` (and
+    had named its families and dashboards as 0.5.0 does, so that only ``path`` tells them apart)."""
+    recorded = named_as_in_0_5(copy.deepcopy(baseline(program)))
     row = next(row for row in recorded if row["type"] == type_token)
     row[REPLACE][path] = value
     return recorded

@@ -11,6 +11,7 @@ from botocore.loaders import Loader
 from hypothesis import given
 from hypothesis import strategies as st
 
+from components.naming import stack_hash
 from components.observability.dashboard import CONSOLE_HOSTS, DASHBOARD_NAME_MAX, dashboard_name, dashboard_url
 from components.validation import partition_of
 
@@ -18,8 +19,8 @@ from components.validation import partition_of
 #: sdk/go/common/workspace/project.go, ValidateProjectName).
 PROJECTS = st.text(string.ascii_letters + string.digits + "-_.", min_size=1, max_size=100)
 #: Stack names the program accepts (lower-cased, at most 16 letters, digits and hyphens: the ELB rule
-#: in components/edge/alb_rules.py), as the component names them.
-COMPONENTS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True).map(lambda stack: f"{stack}-app-monitoring")
+#: in components/edge/alb_rules.py).
+STACKS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)
 
 
 @functools.cache
@@ -36,20 +37,26 @@ def test_the_length_is_the_one_put_dashboard_documents() -> None:
     assert 'valid characters are A-Z, a-z, 0-9, "-", and "_"' in documentation
 
 
-@given(project=PROJECTS, component=COMPONENTS, region=st.sampled_from(regions()))
-def test_every_name_is_one_put_dashboard_accepts(project: str, component: str, region: str) -> None:
-    assert re.fullmatch(rf"[A-Za-z0-9_-]{{1,{DASHBOARD_NAME_MAX}}}", dashboard_name(project, component, region))
+def monitoring(stack: str) -> str:
+    """The name the program gives its service's monitoring component."""
+    return f"{stack}-app-monitoring"
 
 
-@given(component=COMPONENTS, regions=st.lists(st.sampled_from(regions()), min_size=2, max_size=2, unique=True))
-def test_the_same_stack_in_two_regions_gets_two_dashboards(component: str, regions: list[str]) -> None:
-    first, second = (dashboard_name("graviton-node", component, region) for region in regions)
+@given(project=PROJECTS, stack=STACKS, region=st.sampled_from(regions()))
+def test_every_name_is_one_put_dashboard_accepts(project: str, stack: str, region: str) -> None:
+    name = dashboard_name(project, stack, monitoring(stack), region)
+    assert re.fullmatch(rf"[A-Za-z0-9_-]{{1,{DASHBOARD_NAME_MAX}}}", name)
+
+
+@given(stack=STACKS, regions=st.lists(st.sampled_from(regions()), min_size=2, max_size=2, unique=True))
+def test_the_same_stack_in_two_regions_gets_two_dashboards(stack: str, regions: list[str]) -> None:
+    first, second = (dashboard_name("graviton-node", stack, monitoring(stack), region) for region in regions)
     assert first != second
 
 
-def test_the_name_holds_project_component_and_region() -> None:
-    assert dashboard_name("graviton-node", "prod-app-monitoring", "eu-west-1") == (
-        "graviton-node-prod-app-monitoring-eu-west-1"
+def test_the_name_holds_project_the_hash_of_project_and_stack_component_and_region() -> None:
+    assert dashboard_name("graviton-node", "prod", "prod-app-monitoring", "eu-west-1") == (
+        f"graviton-node-{stack_hash('graviton-node', 'prod')}-prod-app-monitoring-eu-west-1"
     )
 
 
