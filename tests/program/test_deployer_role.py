@@ -62,9 +62,10 @@ def test_a_role_with_a_path_such_as_an_sso_role_is_named_in_the_key_as_given() -
 
 
 def test_a_deploying_role_of_another_account_is_refused_naming_both_accounts() -> None:
-    """The key would grant it PutKeyPolicy: another account could rewrite the policy and take the key."""
+    """The key would grant it PutKeyPolicy: another account could rewrite the policy and take the key. The
+    stack's account is the caller's, here the one aws:allowedAccountIds names."""
     value = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"
-    error = refused({"deployerRoleArn": value})
+    error = refused({"deployerRoleArn": value, "aws:allowedAccountIds": f'["{DEFAULT_ACCOUNT}"]'})
     assert error.value == value
     assert f"a role of the stack's account {DEFAULT_ACCOUNT}, not of {OTHER_ACCOUNT}" in error.allowed
 
@@ -93,3 +94,16 @@ def test_a_deploying_role_in_a_placeholder_account_is_a_plans_warning_not_compar
     value = "arn:aws:iam::111122223333:role/deployer"
     run = run_program("dev", {**SECRET_VALUES, "deployerRoleArn": value}, secret_keys=["secretValues"])
     assert any("deployerRoleArn" in warning and "placeholder" in warning for warning in run.mocks.warnings)
+
+
+def test_an_offline_run_of_a_stack_naming_its_real_deploying_role_answers_in_that_roles_account() -> None:
+    """Offline, the caller is the mocks: without aws:allowedAccountIds they take the deploying role's
+    account, so plan.py, run_local.py and check_image.py run a real stack file instead of refusing it
+    for the mocks' made-up account; a caller pinned elsewhere is still refused."""
+    value = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"
+    run = run_program("dev", {**SECRET_VALUES, "deployerRoleArn": value}, secret_keys=["secretValues"])
+    assert stack_account(run.mocks) == OTHER_ACCOUNT
+    assert foreign_principals(run.mocks.one("aws:kms/key:Key").inputs["policy"], OTHER_ACCOUNT) == []
+    pinned = RecordingMocks(account=DEFAULT_ACCOUNT)
+    with pytest.raises(ConfigError, match="deployerRoleArn"):
+        run_program("dev", {**SECRET_VALUES, "deployerRoleArn": value}, mocks=pinned, secret_keys=["secretValues"])
