@@ -23,8 +23,10 @@ from components.service.env_tuning import (
     SEMI_SPACES,
     Tuning,
     app_memory_floor_mib,
+    semi_space_mib,
 )
 from components.service.fargate_sizing import VALID_CPU, valid_memory
+from components.service.node_options import parse
 from components.service.service_spec import ServiceSpec
 from components.service.sidecar import Sidecar
 from tools.node_bootstrap import image_node_version, major_of
@@ -48,6 +50,17 @@ def test_v8_s_young_generation_is_at_most_three_default_semi_spaces(old_space: i
     script = "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))"
     limit = int(subprocess.check_output([NODE, f"--max-old-space-size={old_space}", "-e", script], timeout=30))
     assert limit - old_space * MIB <= SEMI_SPACES * DEFAULT_SEMI_SPACE_MIB * MIB
+
+
+@real_node
+@pytest.mark.parametrize("semi_space", [17, 33, 65])
+def test_v8_s_young_generation_is_three_of_the_semi_spaces_the_check_counts(semi_space: int) -> None:
+    """V8 rounds a --max-semi-space-size up to a power of two: the check counts what V8 runs with."""
+    assert NODE is not None
+    flag = f"--max-semi-space-size={semi_space}"
+    script = "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))"
+    limit = int(subprocess.check_output([NODE, "--max-old-space-size=716", flag, "-e", script], timeout=30))
+    assert limit - 716 * MIB == SEMI_SPACES * semi_space_mib(parse(flag)) * MIB
 
 
 def _free_port() -> int:
@@ -153,7 +166,7 @@ def test_sidecars_that_leave_the_app_a_few_mib_are_refused_naming_them() -> None
     assert "ServiceSpec.sidecars' [506]" in error.value.allowed
 
 
-def test_a_user_semi_space_counts_three_times() -> None:
+def test_a_user_semi_space_counts_three_times_rounded_up_to_a_power_of_two_as_v8_does() -> None:
     ServiceSpec(cpu=256, memory=1024, environment={"NODE_OPTIONS": "--max-semi-space-size=64"})
-    with pytest.raises(ConfigError, match=r"3 x 64 MiB semi-space"):
-        ServiceSpec(cpu=256, memory=512, environment={"NODE_OPTIONS": "--max-semi-space-size=64"})
+    with pytest.raises(ConfigError, match=r"3 x 128 MiB semi-space"):
+        ServiceSpec(cpu=256, memory=1024, environment={"NODE_OPTIONS": "--max-semi-space-size=65"})
