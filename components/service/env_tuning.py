@@ -40,9 +40,10 @@ DEFAULT_SEMI_SPACE_MIB = 16
 #: 22.23.3, linux-x64); tests/unit/test_node_memory.py measures it again.
 NODE_NON_HEAP_MIB = 48
 #: The container health check's ``node -e`` (``container_definition.health_check_command``), which ECS runs
-#: inside the app's container every interval: peak RSS (VmHWM) 46.0 MiB (Node 22.23.3, the task's environment);
-#: linux-x64; tests/unit/test_node_memory.py measures it again.
-HEALTH_CHECK_RSS_MIB = 48
+#: inside the app's container every interval: its anonymous memory (RssAnon) 7.4 MiB at exit (Node 22.23.3,
+#: the task's environment, linux-x64). Its file pages (the node binary) are the app's own, already counted
+#: in NODE_NON_HEAP_MIB. tests/unit/test_node_memory.py measures it again.
+HEALTH_CHECK_ANON_MIB = 10
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables the tuning owns; a user value for one of them is an error, not a silent override.
 TUNED_NAMES = frozenset({"MALLOC_ARENA_MAX", "UV_THREADPOOL_SIZE"})
@@ -148,7 +149,7 @@ def app_memory_floor_mib(app_memory_mib: int, *, heap_percent: int, semi_space: 
     own memory and, when ``health_checked`` (the app has a container health check), the check's process,
     in MiB. Without one, no second node runs in the container."""
     heap = heap_ceiling_mib(app_memory_mib, heap_percent)
-    check = HEALTH_CHECK_RSS_MIB if health_checked else 0
+    check = HEALTH_CHECK_ANON_MIB if health_checked else 0
     return heap + SEMI_SPACES * semi_space + NODE_NON_HEAP_MIB + check
 
 
@@ -167,7 +168,7 @@ def check_app_memory_floor(
     sidecars = f" less ServiceSpec.sidecars' {list(sidecar_memory)}" if sidecar_memory else ""
     remedy = f"Tuning.heap_percent at most {fits[-1]}" if fits else "more ServiceSpec.memory"
     remedy += ", or less ServiceSpec.sidecars memory" if sidecar_memory else ""
-    check = f" and the health check's node ({HEALTH_CHECK_RSS_MIB})" if health_checked else ""
+    check = f" and the health check's node ({HEALTH_CHECK_ANON_MIB})" if health_checked else ""
     raise ConfigError(
         "ServiceSpec.memory",
         app_memory_mib + sum(sidecar_memory),
