@@ -8,8 +8,8 @@
   native modules such as bcrypt.
 
 The container must hold more than the heap ceiling: ``app_memory_floor_mib`` adds V8's young generation,
-Node's own memory and, when the app has a container health check, its ``node -e``, each measured with the
-image's Node.
+Node's own memory, what V8 takes beside a full heap (a share of the ceiling) and, when the app has a
+container health check, its ``node -e``, each measured with the image's Node.
 """
 
 from __future__ import annotations
@@ -39,10 +39,18 @@ DEFAULT_SEMI_SPACE_MIB = 16
 #: under the task's environment measured 43.6 (``process.memoryUsage()`` rss 50.5 less heapTotal 6.9, Node
 #: 22.23.3, linux-x64); tests/unit/test_node_memory.py measures it again.
 NODE_NON_HEAP_MIB = 48
+#: What V8 takes beside a FULL old space grows with its ceiling (GC bookkeeping, compaction; at start,
+#: with the heap nearly empty, none shows): a percent of the ceiling, beyond the young generation and
+#: Node's own.
+#: The peaks in ``v8_full_heap.json`` (Node 22.23.3, linux-x64, the task's environment, a heap filled
+#: until V8 gives up) need at most 10.5 (at 1433; 8 or less elsewhere); 13 keeps a margin, and the default
+#: 70 % at 512 MiB still fits (511 MiB with a health check).
+FULL_HEAP_PERCENT = 13
 #: The container health check's ``node -e`` (``container_definition.health_check_command``), which ECS runs
-#: inside the app's container every interval: peak RSS (VmHWM) 46.0 MiB (Node 22.23.3, the task's environment);
-#: linux-x64; tests/unit/test_node_memory.py measures it again.
-HEALTH_CHECK_RSS_MIB = 48
+#: inside the app's container every interval: its anonymous memory (RssAnon) 7.4 MiB at exit (Node 22.23.3,
+#: the task's environment, linux-x64). Its file pages (the node binary) are the app's own, already counted
+#: in NODE_NON_HEAP_MIB. tests/unit/test_node_memory.py measures it again.
+HEALTH_CHECK_ANON_MIB = 10
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables the tuning owns; a user value for one of them is an error, not a silent override.
 TUNED_NAMES = frozenset({"MALLOC_ARENA_MAX", "UV_THREADPOOL_SIZE"})
@@ -136,18 +144,27 @@ def check_untuned(
 
 def semi_space_mib(options: Iterable[NodeOption]) -> int:
     """The semi-space V8 runs with: the last ``--max-semi-space-size`` of ``options`` (0 is V8's default),
-    or the default."""
+    or the default. V8 rounds a size up to a power of two (Node 22.23.3: 17 gives a young generation of
+    3 x 32 MiB, 65 one of 3 x 128; tests/unit/test_node_memory.py reads it again)."""
     sizes = [int(o.value or 0) for o in options if o.name == SEMI_SPACE_FLAG]
-    return (sizes[-1] if sizes else 0) or DEFAULT_SEMI_SPACE_MIB
+    size = (sizes[-1] if sizes else 0) or DEFAULT_SEMI_SPACE_MIB
+    return 1 << (size - 1).bit_length()
+
+
+def full_heap_overhead_mib(heap: int) -> int:
+    """V8's memory beside a full old space of ``heap`` MiB, beyond its young generation and Node's own:
+    ``FULL_HEAP_PERCENT`` of the ceiling, rounded up."""
+    return -(-heap * FULL_HEAP_PERCENT // 100)
 
 
 def app_memory_floor_mib(app_memory_mib: int, *, heap_percent: int, semi_space: int, health_checked: bool) -> int:
-    """What the app container must hold at the most: the old-space ceiling, the young generation, Node's
-    own memory and, when ``health_checked`` (the app has a container health check), the check's process,
-    in MiB. Without one, no second node runs in the container."""
+    """What the app container must hold at the most, with its heap full: the old-space ceiling, the young
+    generation, Node's own memory, V8's overhead that grows with the ceiling and, when ``health_checked``
+    (the app has a container health check), the check's process, in MiB. Without one, no second node runs
+    in the container."""
     heap = heap_ceiling_mib(app_memory_mib, heap_percent)
-    check = HEALTH_CHECK_RSS_MIB if health_checked else 0
-    return heap + SEMI_SPACES * semi_space + NODE_NON_HEAP_MIB + check
+    check = HEALTH_CHECK_ANON_MIB if health_checked else 0
+    return heap + SEMI_SPACES * semi_space + NODE_NON_HEAP_MIB + full_heap_overhead_mib(heap) + check
 
 
 def check_app_memory_floor(
@@ -165,13 +182,14 @@ def check_app_memory_floor(
     sidecars = f" less ServiceSpec.sidecars' {list(sidecar_memory)}" if sidecar_memory else ""
     remedy = f"Tuning.heap_percent at most {fits[-1]}" if fits else "more ServiceSpec.memory"
     remedy += ", or less ServiceSpec.sidecars memory" if sidecar_memory else ""
-    check = f" and the health check's node ({HEALTH_CHECK_RSS_MIB})" if health_checked else ""
+    check = f" and the health check's node ({HEALTH_CHECK_ANON_MIB})" if health_checked else ""
     raise ConfigError(
         "ServiceSpec.memory",
         app_memory_mib + sum(sidecar_memory),
         f"an app container ({app_memory_mib} MiB: ServiceSpec.memory{sidecars}) that holds {need} MiB: the heap "
         f"ceiling at Tuning.heap_percent {tuning.heap_percent} ({heap}), the young generation ({SEMI_SPACES} x "
-        f"{semi} MiB semi-space), Node's own {NODE_NON_HEAP_MIB}{check}; {remedy}",
+        f"{semi} MiB semi-space), Node's own {NODE_NON_HEAP_MIB}, V8's {FULL_HEAP_PERCENT} % of the ceiling "
+        f"beside a full heap ({full_heap_overhead_mib(heap)}){check}; {remedy}",
     )
 
 

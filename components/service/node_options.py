@@ -26,7 +26,8 @@ also takes a name without dashes (a bare word ends NODE_OPTIONS instead) and ``-
 Some allowed options still stop the task, since the app and the health check's ``node -e`` both read
 ``NODE_OPTIONS``: alone (``STOPS_THE_TASK``, ``STOPPING_VALUES``), without another (``NEEDS``) or with
 another (``NOT_BOTH``). Each was run with Node 22.23.3; tests/unit/test_node_options.py runs them again
-against the tiny app and the task's health-check command.
+against the tiny app and the task's health-check command. One lifts the heap ceiling past what the
+container holds (``LIFTS_THE_CEILING``).
 """
 
 from __future__ import annotations
@@ -81,6 +82,15 @@ STOPPING_VALUES: dict[tuple[str, str], str] = {
 #: a task without a container health check runs its app with it.
 CHECK_STOPPING_VALUES: dict[tuple[str, str], str] = {
     ("--input-type", "module"): _CHECK + " reads its CommonJS script as a module (require is not defined)",
+}
+#: Options that lift the heap ceiling the memory floor (``env_tuning.app_memory_floor_mib``) counts on,
+#: unless 0 (off). cli.md ``--heapsnapshot-near-heap-limit``: "Node.js will adjust the V8 heap to
+#: accommodate the additional V8 heap memory overhead" and the process "may be terminated abruptly by the
+#: system"; measured (Node 22.23.3): 3.8 GB RSS under a 358 MiB ceiling.
+LIFTS_THE_CEILING: dict[str, str] = {
+    "--heapsnapshot-near-heap-limit": "Node lifts the V8 heap ceiling the memory check counts on to take its "
+    "snapshots (cli.md: it 'will adjust the V8 heap'; the process 'may be terminated abruptly by the system'), "
+    "so the kernel kills the task (exit 137) instead",
 }
 #: Options Node refuses at start (exit 9) without another (src/node_options.cc ``CheckOptions``): the
 #: profilers' settings without the profiler (an interval at its default is a no-op Node lets pass).
@@ -202,6 +212,8 @@ def _check_together(node_options: str, options: list[NodeOption], *, health_chec
         stops = stopping.get((name, value or ""))
         if stops:
             raise _refused(node_options, f"no {name}={value}: {stops}")
+        if name in LIFTS_THE_CEILING and value != "0":
+            raise _refused(node_options, f"no {name}={value}: {LIFTS_THE_CEILING[name]}")
         needed = NEEDS.get(name)
         if needed and needed not in enabled and value != _DEFAULT_VALUES.get(name):
             raise _refused(node_options, f"{name} only with {needed} (Node exits at start without it)")

@@ -286,3 +286,18 @@ def test_input_type_module_stops_only_the_health_check_so_a_service_without_one_
         ServiceSpec(environment=environment)
     with pytest.raises(ConfigError, match="--experimental-default-type=module"):
         ServiceSpec(environment={"NODE_OPTIONS": "--experimental-default-type=module"}, health_check=None)
+
+
+@pytest.mark.parametrize(
+    "user",
+    ["--heapsnapshot-near-heap-limit=1", "--heapsnapshot_near_heap_limit=3", "--heapsnapshot-near-heap-limit 2"],
+)
+def test_heap_snapshots_near_the_heap_limit_are_refused_since_node_lifts_the_heap_ceiling_for_them(user: str) -> None:
+    """cli.md: Node "will adjust the V8 heap" to take them; measured, 3.8 GB RSS under a 358 MiB ceiling."""
+    with pytest.raises(ConfigError, match="lifts the V8 heap ceiling the memory check counts on") as error:
+        ServiceSpec(environment={"NODE_OPTIONS": user})
+    assert error.value.key == "ServiceSpec.environment"
+
+
+def test_heap_snapshots_near_the_heap_limit_at_0_are_off_and_pass() -> None:
+    ServiceSpec(environment={"NODE_OPTIONS": "--heapsnapshot-near-heap-limit=0"})
