@@ -96,12 +96,14 @@ def _peak_rss_mib(command: list[str], env: dict[str, str]) -> tuple[int, str]:
 
 
 @real_node
-@pytest.mark.parametrize(("cpu", "memory"), [(256, 512), (512, 2048)])
+@pytest.mark.parametrize(("cpu", "memory"), [(256, 512)])
 def test_a_heap_filled_at_the_highest_heap_percent_the_check_allows_stays_inside_the_container(
     cpu: int, memory: int
 ) -> None:
     """In the task's environment the old space fills until V8 reports it full: the process's peak, with the
-    health check's node beside it, stays within the container's memory."""
+    health check's node beside it, stays within the container's memory. Fargate's smallest size only, where
+    the default is the highest allowed: a larger heap takes 10-25 s to fill, and the larger sizes' measured
+    peaks are held to the rule by the recorded figures (``v8_full_heap.json``) instead."""
     assert NODE is not None
     percent = _highest_heap_percent(memory)
     env = {
