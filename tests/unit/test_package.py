@@ -79,6 +79,7 @@ def test_the_wheel_holds_the_reusable_modules_under_a_unique_import_name(wheel: 
     assert "graviton_node_components/testing.py" in names  # the mocks consumers test their stacks with
     assert "graviton_node_components/py.typed" in names  # PEP 561: type checkers read its annotations
     assert "graviton_node_components/service/node_options.json" in names  # what NODE_OPTIONS may carry
+    assert "graviton_node_components/service/v8_full_heap.json" in names  # the peaks env_tuning's floor cites
     sources = {path.relative_to(ROOT).with_suffix("").parts[1:] for path in (ROOT / "components").rglob("*.py")}
     assert {tuple(n.removesuffix(".py").split("/")[1:]) for n in names if n.endswith(".py")} == sources
     assert not any(name.endswith("/settings.py") for name in names), "the program's config layer is not reusable"
