@@ -44,6 +44,12 @@ COUNTER_RUNS_PER_HOUR = 60
 COUNTER_GB_SECONDS_PER_RUN = Decimal("0.25")
 
 
+def vcpus(cpu: int) -> Decimal:
+    """A task's vCPU from its CPU units: 1,024 units a vCPU (Amazon ECS Developer Guide, task definition
+    parameters, ``cpu``). Fargate bills by it and Service Quotas counts it (``deployment_cost``)."""
+    return Decimal(cpu) / 1024
+
+
 @dataclass(frozen=True)
 class Rate:
     """USD per vCPU-hour and per GB-hour."""
@@ -53,7 +59,7 @@ class Rate:
 
     def task_hour(self, cpu: int, memory_mib: int) -> Decimal:
         """USD for one task of this size for one hour."""
-        return self.vcpu_hour * Decimal(cpu) / 1024 + self.gb_hour * Decimal(memory_mib) / 1024
+        return self.vcpu_hour * vcpus(cpu) + self.gb_hour * Decimal(memory_mib) / 1024
 
 
 #: us-east-1, Linux. On-demand: AWS Fargate pricing page. ARM Spot: 2026-09 snapshot (Spot floats).

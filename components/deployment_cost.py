@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .cost import CENT, DEFAULT_RATES, rate
+from .cost import CENT, DEFAULT_RATES, rate, vcpus
 from .service.capacity_strategy import FARGATE, FARGATE_SPOT, split_tasks
 from .service.deploy_time import DeployTime
 from .service.deployment_strategy import DeploymentStrategy
@@ -39,6 +39,8 @@ class DeploymentPeak:
     """Of those, expected on FARGATE."""
     spot: Decimal
     """Of those, expected on FARGATE_SPOT."""
+    vcpu_per_task: Decimal
+    """Each task's vCPU: the peak's tasks on each provider times it is what that provider's quota must hold."""
     overlap_minutes: int
     """Minutes both revisions may run: the deployment's allowance (``deploy_time.DeployTime.minutes``: the
     new revision's scale-up, the shift, the bake and a margin); 0 for rolling, whose overlap lasts until
@@ -48,7 +50,8 @@ class DeploymentPeak:
 
     def as_output(self) -> dict[str, object]:
         return {"strategy": self.strategy, "peak_tasks": self.peak_tasks, "peak_on_demand": float(self.on_demand),
-                "peak_spot": float(self.spot), "overlap_minutes": self.overlap_minutes,
+                "peak_spot": float(self.spot), "peak_on_demand_vcpu": float(self.on_demand * self.vcpu_per_task),
+                "peak_spot_vcpu": float(self.spot * self.vcpu_per_task), "overlap_minutes": self.overlap_minutes,
                 "extra_usd_per_deployment": float(self.extra_usd)}  # fmt: skip
 
 
@@ -80,4 +83,4 @@ def deployment_peak(
     minutes = time.minutes() if deployment.shifts_traffic else 0
     extra = (hourly * minutes / 60).quantize(CENT, ROUND_HALF_UP)
     return DeploymentPeak(strategy=deployment.describe(), peak_tasks=peak, on_demand=on_demand, spot=spot,
-                          overlap_minutes=minutes, extra_usd=extra)  # fmt: skip
+                          vcpu_per_task=vcpus(service.cpu), overlap_minutes=minutes, extra_usd=extra)  # fmt: skip

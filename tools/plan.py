@@ -239,10 +239,12 @@ def text(run: Run, stack: str) -> list[str]:
             if peak["overlap_minutes"]
             else "until the new tasks are healthy: not priced"
         )
+        # Service Quotas counts each provider's vCPU apart (components/deployment_cost.py).
+        on_demand = f"{peak['peak_on_demand']:g} on FARGATE: {peak['peak_on_demand_vcpu']:g} vCPU"
+        spot = f"{peak['peak_spot']:g} on FARGATE_SPOT: {peak['peak_spot_vcpu']:g} vCPU"
         lines += [
             f"deployment: {peak['strategy']}",
-            f"  peak {peak['peak_tasks']} tasks ({peak['peak_on_demand']:g} on FARGATE, {peak['peak_spot']:g} on "
-            f"FARGATE_SPOT) {overlap}",
+            f"  peak {peak['peak_tasks']} tasks ({on_demand}, {spot}) {overlap}",
         ]
     return lines
 

@@ -1357,6 +1357,21 @@ def test_every_statement_of_the_shipped_documents_is_explained_with_its_source_i
             assert f"`{statement['Sid']}`" in guide, (name, statement["Sid"])
 
 
+#: The verbs of the EC2 calls that take down or redirect what is already there (docs/iam.md: one stage's
+#: deployer can cause an outage in another's, since ``Network`` is on "*").
+DESTRUCTIVE_VERBS = ("Delete", "Detach", "Release", "Replace", "Disassociate", "Modify")
+
+
+def test_what_is_not_scoped_names_every_network_action_that_can_take_down_another_stacks_network() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "iam.md").read_text()
+    not_scoped = guide.split("### What is not scoped", 1)[1].split("\n### ", 1)[0]
+    (network,) = (s for s in document("deployer-ecs")["Statement"] if s["Sid"] == "Network")
+    destructive = [a for a in network["Action"] if a.removeprefix("ec2:").startswith(DESTRUCTIVE_VERBS)]
+    assert network["Resource"] == "*" and len(destructive) == 14
+    assert [a for a in destructive if f"`{a}`" not in not_scoped] == []
+    assert "can cause an outage in another stage and in every default-VPC stack" in " ".join(not_scoped.split())
+
+
 def test_parliament_reports_nothing_on_the_policies_but_what_is_suppressed_with_a_reason() -> None:
     assert findings(iter([*shipped(), *registered()])) == []
 

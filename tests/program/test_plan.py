@@ -579,10 +579,21 @@ def test_a_rolling_deployments_overlap_is_said_to_be_unpriced_not_priced_at_noth
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     dev = plan(capsys, "--stack", "dev")[1].splitlines()
-    assert "  peak 2 tasks (0 on FARGATE, 2 on FARGATE_SPOT) until the new tasks are healthy: not priced" in dev
+    assert (
+        "  peak 2 tasks (0 on FARGATE: 0 vCPU, 2 on FARGATE_SPOT: 2 vCPU) until the new tasks are healthy: not priced"
+    ) in dev
     assert not any("for 0 min" in line for line in dev)
     prod = plan(capsys, "--stack", "prod")[1].splitlines()
     assert any(line.endswith("for 44 min: $0.45 a deployment") for line in prod)
+
+
+def test_the_readmes_deployment_lines_are_the_ones_prods_plan_prints_with_each_providers_vcpu(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    (quoted,) = re.findall(r"```text\n(deployment: .*?)```", readme, re.DOTALL)
+    assert "4 on FARGATE: 8 vCPU, 36 on FARGATE_SPOT: 72 vCPU" in quoted
+    assert quoted in plan(capsys, "--stack", "prod")[1]
 
 
 def test_a_diff_says_turning_a_protected_stacks_access_logs_off_leaves_its_bucket_in_aws(

@@ -109,6 +109,8 @@ def test_a_prod_deploy_is_a_canary_that_doubles_the_tasks_mostly_on_spot_for_its
     # Review 19 #8: prod autoscales up to 20 tasks, so a deploy may start from 20 (not desiredCount's 6)
     # and run 40; each revision places its 2-task FARGATE base and the rest on Spot.
     assert (peak["peak_tasks"], peak["peak_on_demand"], peak["peak_spot"]) == (40, 4, 36)
+    # At 2 vCPU a task: what the on-demand and the Spot vCPU quotas must hold (README, "How a deploy rolls out").
+    assert (peak["peak_on_demand_vcpu"], peak["peak_spot_vcpu"]) == (8, 72)
     # 10 minutes to start, a 10-minute canary, the unhealthy-target alarm's 14-minute bake (longer than the
     # canary's own 10), 10 minutes' margin.
     assert peak["overlap_minutes"] == 44
