@@ -48,7 +48,7 @@ def stack_place(
         allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
         account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
     deployer = next((v for k, v in config.items() if k.rpartition(":")[2] == "deployerRoleArn" and v), "")
-    if not account and re.fullmatch(r"arn:[^:]+:iam::\d{12}:role/.+", deployer):
+    if not account and re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", deployer):
         account = deployer.split(":")[4]
     return region or DEFAULT_REGION, account or DEFAULT_ACCOUNT
 
