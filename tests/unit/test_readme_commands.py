@@ -109,7 +109,9 @@ def newest_deployment_query() -> str:
     """The ``--query`` the README's *Rolling back* gives ``list-service-deployments``."""
     section = (ROOT / "README.md").read_text().split("\n### Rolling back\n", 1)[1].split("\n### ", 1)[0]
     listing = " ".join(section.split()).split("aws ecs list-service-deployments", 1)[1]
-    return re.search(r"--query '([^']*)'", listing).group(1)  # type: ignore[union-attr]
+    query = re.search(r"--query '([^']*)'", listing)
+    assert query, "the listing has a --query"
+    return query.group(1)
 
 
 @pytest.mark.parametrize("version", [1, 2], ids=["cli v1: epoch seconds", "cli v2: ISO 8601 at TZ=UTC"])
