@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Deploy a stack (default: dev). Uses your Pulumi Cloud login if you have one; otherwise a local
-# state backend in .pulumi-state/ (set PULUMI_CONFIG_PASSPHRASE to encrypt its secrets).
+# Deploy a stack (default: dev). Uses the Pulumi backend you are logged in to; with none configured at all,
+# a local state backend in .pulumi-state/ (set PULUMI_CONFIG_PASSPHRASE to encrypt its secrets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: tools/deploy.sh [STACK] [pulumi up options]  (STACK defaults to dev)"
@@ -64,7 +64,17 @@ if ! printf '%s\n' 3.194.0 "$version" | sort -V -C; then
     "(README, What you need; https://www.pulumi.com/docs/install/)" >&2
   exit 1
 fi
-if ! pulumi whoami >/dev/null 2>&1; then
+# A local backend only where none is configured: a configured one that does not answer (an S3 state the
+# profile cannot read, a wrong region) is named, never swapped for .pulumi-state/, whose copy may be stale
+# (README, "Moving the state") and which CI's lock does not guard.
+if ! whoami_error=$(pulumi whoami 2>&1 >/dev/null); then
+  backend=$(.venv/bin/python tools/pulumi_backend.py)
+  if [ -n "$backend" ]; then
+    echo "deploy: the Pulumi backend $backend does not answer: ${whoami_error:-pulumi whoami failed}" >&2
+    echo "deploy: check the AWS profile (the deployer's reads the state, the operator's cannot), the" \
+      "bucket and the region in the backend URL (Pulumi Cloud: pulumi login); nothing was deployed" >&2
+    exit 1
+  fi
   # Said out loud: this changes the Pulumi login for every project of this user.
   echo "deploy: no Pulumi login; logging in to a local state backend in $PWD/.pulumi-state" >&2
   echo "deploy: its secrets are encrypted with PULUMI_CONFIG_PASSPHRASE (asked for when unset);" \

@@ -4,7 +4,8 @@ From pulumi/pulumi ``pkg/backend/diy``, project layout (``.pulumi/meta.yaml`` at
 - ``meta.go``: opening the backend reads ``.pulumi/meta.yaml``; a missing one must read as NotFound.
 - ``store.go``: the checkpoint is ``.pulumi/stacks/<project>/<stack>.json`` (or ``.json.gz``,
   ``.json.zst``); history goes under ``.pulumi/history/<project>/<stack>/``, backups under
-  ``.pulumi/backups/<project>/<stack>/``, an update's journal under ``.pulumi/journal/<project>/<stack>/``.
+  ``.pulumi/backups/<project>/<stack>/``. Nothing else: the journal of newer CLIs (``journal.go``) is
+  opt-in, and off here (docs/ci.md).
 - ``state.go``: ``stackPath`` lists the bucket under the checkpoint's own path to find which
   compression exists; ``saveCheckpoint`` first copies the checkpoint to ``<file>.bak``; ``addToHistory``
   writes ``<stack>-<ns>.history.json`` and ``<stack>-<ns>.checkpoint.json``; ``backupStack`` writes
@@ -42,8 +43,27 @@ def update_writes(project: str, stack: str) -> list[str]:
         f".pulumi/history/{project}/{stack}/{stack}-{NS}.history.json",
         f".pulumi/history/{project}/{stack}/{stack}-{NS}.checkpoint.json",
         f".pulumi/backups/{project}/{stack}/{stack}.{NS}.json",
-        f".pulumi/journal/{project}/{stack}/{NS}.json",
-        f".pulumi/locks/organization/{project}/{stack}/{LOCK_ID}.json",
+        f"{lock_prefix(project, stack)}{LOCK_ID}.json",
+    ]
+
+
+def lock_prefix(project: str, stack: str) -> str:
+    """The folder of ``stack``'s update locks (``lock.go``, ``stackLockDir``), as listed: with a slash."""
+    return f".pulumi/locks/organization/{project}/{stack}/"
+
+
+def cancel_calls(project: str, stack: str, lock_ids: tuple[str, ...] = (LOCK_ID,)) -> list[tuple[str, str]]:
+    """The S3 calls of ``pulumi cancel --stack <stack>``, each an action and the key it names (for the
+    listing, its prefix): the command opens the stack (``pkg/cmd/pulumi/cancel/cancel.go``, ``RequireStack``
+    with ``LoadOnly``: the layout file and the checkpoint), lists the lock folder and deletes every lock it
+    finds, whichever process left it (``backend.go``, ``CancelCurrentUpdate``; ``bucket.go``, ``listBucket``
+    lists ``<folder>/``)."""
+    prefix = lock_prefix(project, stack)
+    opened = [".pulumi/meta.yaml", *(f".pulumi/stacks/{project}/{stack}{ext}" for ext in CHECKPOINT_EXTENSIONS)]
+    return [
+        *(("s3:GetObject", key) for key in opened),
+        ("s3:ListBucket", prefix),
+        *(("s3:DeleteObject", f"{prefix}{lock}.json") for lock in lock_ids),
     ]
 
 

@@ -1,5 +1,6 @@
 """The README's deploy command, run against stub CLIs that record what they were asked to do."""
 
+import json
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ STUB = """#!/usr/bin/env bash
 echo "$(basename "$0") $*" >> "$CALLS"
 echo "$(basename "$0") $1: UV_LOCKED=${UV_LOCKED-}" >> "$CALLS.env"
 case "$(basename "$0") $1" in
-  "pulumi whoami") exit "${PULUMI_LOGGED_IN:-1}" ;;
+  "pulumi whoami") [ -z "${WHOAMI_ERROR:-}" ] || echo "$WHOAMI_ERROR" >&2; exit "${PULUMI_LOGGED_IN:-1}" ;;
   "pulumi version") echo "${PULUMI_VERSION-v3.272.0}" ;;
   "docker info") [ -z "${DOCKER_DOWN:-}" ] || { echo "$DOCKER_DOWN" >&2; exit 1; } ;;
   "docker buildx")
@@ -45,10 +46,12 @@ case "$(basename "$0") $1" in
 esac
 exit 0
 """
-#: The venv's python: the real one for the alarm and rollout checks, which need no package; else it prints nothing
+#: The venv's python: the real one for the alarm and rollout checks and the backend lookup; else it prints nothing
 #: (``tools/emulated_platforms.py``: nothing to emulate).
 PYTHON = f"""#!/bin/sh
-case "$1" in tools/alarm_subscriptions.py|tools/rollout_watch.py) exec {sys.executable} "$@" ;; esac
+case "$1" in tools/alarm_subscriptions.py|tools/rollout_watch.py|tools/pulumi_backend.py)
+  exec {sys.executable} "$@" ;;
+esac
 exit 0
 """
 # tools/uv_bootstrap.py's stand-in: the path of the uv stub, which records its calls as the others do.
@@ -64,7 +67,8 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "tools" / "builder.sh", tmp_path / "tools" / "builder.sh")
     (tmp_path / "tools" / "uv_bootstrap.py").write_text(BOOTSTRAP)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    tools = ("alarm_check.sh", "alarm_subscriptions.py", "rollout_check.sh", "rollout_verdict.py", "rollout_watch.py")
+    tools = ("alarm_check.sh", "alarm_subscriptions.py", "rollout_check.sh", "rollout_verdict.py", "rollout_watch.py",
+             "pulumi_backend.py")  # fmt: skip
     for tool in (*tools, "__init__.py"):
         shutil.copy(ROOT / "tools" / tool, tmp_path / "tools" / tool)
     (tmp_path / ".venv" / "bin" / "python").write_text(PYTHON)
@@ -79,7 +83,10 @@ def project(tmp_path: Path) -> Path:
 
 def deploy(project: Path, *args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     calls = project / "calls.log"
-    environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), "TASK_DEFINITION": REVISION, **env}
+    # A Pulumi home of the test's own: no login but what the test writes there.
+    home = str(project / "pulumi-home")
+    environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), "TASK_DEFINITION": REVISION,
+                   "PULUMI_HOME": home, **env}  # fmt: skip
     result = subprocess.run(
         ["bash", str(project / "tools" / "deploy.sh"), *args], capture_output=True, text=True, env=environment
     )
@@ -97,6 +104,65 @@ def test_without_a_pulumi_login_it_uses_a_local_backend_and_deploys_dev(project:
     assert f"pulumi login file://{project}/.pulumi-state" in calls
     assert until_up(calls)[-2:] == ["pulumi stack select --create dev", "pulumi up --stack dev"]
     assert "logging in to a local state backend" in result.stderr and "pulumi logout" in result.stderr
+
+
+#: What ``pulumi whoami`` answers when the profile cannot read the S3 state (pulumi/pulumi
+#: ``pkg/backend/diy/meta.go``, ``readPulumiMeta``: anything but NotFound is an error).
+S3_DENIED = 'error: read ".pulumi/meta.yaml": blob (key ".pulumi/meta.yaml") (code=Unknown): AccessDenied'
+
+
+def logged_in_to(project: Path, url: str) -> None:
+    """The CLI's credentials file with ``url`` as its current login (pulumi/pulumi, ``Credentials``)."""
+    (project / "pulumi-home").mkdir(exist_ok=True)
+    (project / "pulumi-home" / "credentials.json").write_text(json.dumps({"current": url, "accessTokens": {url: ""}}))
+
+
+def test_an_s3_login_the_profile_cannot_read_stops_the_deploy_and_keeps_the_login(project: Path) -> None:
+    logged_in_to(project, "s3://graviton-state?region=us-east-1")
+    result, calls = deploy(project, "dev", WHOAMI_ERROR=S3_DENIED)
+    assert result.returncode == 1
+    assert not any(call.startswith(("pulumi login", "pulumi stack", "pulumi up")) for call in calls)
+    assert S3_DENIED in result.stderr and "s3://graviton-state?region=us-east-1" in result.stderr
+    assert "AWS profile" in result.stderr and "region" in result.stderr
+    assert not (project / ".pulumi-state").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "env"),
+    [
+        ("PULUMI_BACKEND_URL", {"PULUMI_BACKEND_URL": "s3://graviton-state?region=eu-west-1"}),
+        ("an encrypted credentials file", {}),
+        ("another credentials path", {}),
+        ("the project's backend.url", {}),
+    ],
+)
+def test_any_configured_backend_that_does_not_answer_stops_the_deploy(
+    project: Path, where: str, env: dict[str, str]
+) -> None:
+    """The CLI reads ``PULUMI_BACKEND_URL`` first, then the project's ``backend.url``; a credentials file
+    sealed by its secure store is one it logged in with, and ``PULUMI_CREDENTIALS_PATH`` moves the file
+    (tools/pulumi_backend.py)."""
+    (project / "pulumi-home").mkdir()
+    if where == "an encrypted credentials file":
+        (project / "pulumi-home" / "credentials.json").write_text('{"$pulumiSecureStore": 1, "data": "..."}')
+    if where == "the project's backend.url":
+        (project / "Pulumi.yaml").write_text("name: graviton-node\nbackend:\n  url: s3://graviton-state\n")
+    if where == "another credentials path":
+        env = {**env, "PULUMI_CREDENTIALS_PATH": str(project / "elsewhere")}
+        (project / "elsewhere").mkdir()
+        (project / "elsewhere" / "credentials.json").write_text(json.dumps({"current": "https://api.pulumi.com"}))
+    result, calls = deploy(project, WHOAMI_ERROR="error: getting user info", **env)
+    assert result.returncode == 1, where
+    assert not any(call.startswith(("pulumi login", "pulumi up")) for call in calls), where
+
+
+def test_a_credentials_file_without_a_current_login_is_no_backend(project: Path) -> None:
+    """``pulumi logout`` leaves the file with no ``current``: as good as none, so the local fallback stands."""
+    (project / "pulumi-home").mkdir()
+    (project / "pulumi-home" / "credentials.json").write_text(json.dumps({"accessTokens": {}}))
+    result, calls = deploy(project)
+    assert result.returncode == 0, result.stderr
+    assert f"pulumi login file://{project}/.pulumi-state" in calls
 
 
 def test_with_a_pulumi_login_it_keeps_it_and_passes_extra_arguments(project: Path) -> None:
@@ -165,7 +231,8 @@ def test_a_builder_without_arm64_emulation_still_deploys_the_arm64_image(project
 def own_dockerfile_runs_on(project: Path, output: str, status: int = 0) -> None:
     """``tools/emulated_platforms.py``'s answer for the stack (tests/program/test_own_app.py tests its own)."""
     python = project / ".venv" / "bin" / "python"
-    python.write_text(f"#!/bin/sh\nprintf '{output}'\nexit {status}\n")
+    python.write_text(f"#!/bin/sh\n[ \"$1\" != tools/pulumi_backend.py ] || exec {sys.executable} \"$@\"\n"
+                      f"printf '{output}'\nexit {status}\n")  # fmt: skip
 
 
 def test_an_own_dockerfile_that_runs_on_arm64_stops_a_builder_without_arm64_before_anything_deploys(

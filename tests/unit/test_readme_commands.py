@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 import botocore
+import jmespath
 import pytest
 from botocore.configloader import load_config
+
+from tests.models.aws_cli_timestamps import printed
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Every page a reader copies commands from, found by glob: an example or a doc added later is checked too.
@@ -100,3 +103,36 @@ def test_the_operator_role_the_readme_creates_is_the_one_its_operator_document_i
         r"--document operator .*\n.*create-policy .*\n.*\n.*attach-role-policy --role-name (\S+)", readme
     )
     assert attached == operator
+
+
+def newest_deployment_query() -> str:
+    """The ``--query`` the README's *Rolling back* gives ``list-service-deployments``."""
+    section = (ROOT / "README.md").read_text().split("\n### Rolling back\n", 1)[1].split("\n### ", 1)[0]
+    listing = " ".join(section.split()).split("aws ecs list-service-deployments", 1)[1]
+    query = re.search(r"--query '([^']*)'", listing)
+    assert query, "the listing has a --query"
+    return query.group(1)
+
+
+@pytest.mark.parametrize("version", [1, 2], ids=["cli v1: epoch seconds", "cli v2: ISO 8601 at TZ=UTC"])
+def test_the_rollback_check_reads_the_newest_deployment_whatever_order_ecs_lists_them_in(version: int) -> None:
+    """botocore's ``ListServiceDeployments`` documents no order (tools/rollout_verdict.py sorts by
+    createdAt): the query picks the newest by its time, as either CLI prints it
+    (tests/models/aws_cli_timestamps.py), a whole second beside a fractional one included."""
+    created = {"older": 1767225600.25, "newest": 1767225601.0, "oldest": 1767225600.0}
+    page = {"serviceDeployments": [
+        {"serviceDeploymentArn": name, "createdAt": printed(at, version=version)}
+        for name, at in created.items()
+    ]}  # fmt: skip
+    assert jmespath.search(newest_deployment_query(), page) == "newest"
+    assert "TZ=UTC aws ecs list-service-deployments" in " ".join((ROOT / "README.md").read_text().split())
+
+
+def test_without_one_offset_iso_times_would_not_compare_as_text() -> None:
+    """Why the README pins ``TZ=UTC``: across a daylight-saving change the local offsets differ, and the
+    later deployment's text sorts first."""
+    before, after = (
+        printed(1767225600, version=2, utc_offset_hours=-7),
+        printed(1767226200, version=2, utc_offset_hours=-8),
+    )
+    assert isinstance(before, str) and isinstance(after, str) and after < before
