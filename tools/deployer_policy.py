@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.errors import ConfigError
 from components.iam_quotas import INLINE_ROLE_POLICIES, MANAGED_POLICY, counted_size
-from components.naming import name_form, names_apart, stack_hash
+from components.naming import STACK_HASH_DIGITS, name_form, names_apart, stack_hash
 from components.validation import partition_of, policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -151,7 +151,10 @@ def derived(values: Mapping[str, str]) -> dict[str, str]:
     (``components.naming``): the documents scope exactly the names the program gives."""
     found = {"PROJECT_NAME": name_form(values["PROJECT"])} if "PROJECT" in values else {}
     if "PROJECT" in values and "STACK" in values:
-        found["STACK_HASH"] = "*" if "*" in values["STACK"] else stack_hash(values["PROJECT"], values["STACK"])
+        # A pattern of stacks gets one "?" a digit: "*" would let the project's next part match any run of
+        # characters, `-` included (graviton-node-*-acc-* reaches eu-acc-2 and project graviton-node-api).
+        pattern = "?" * STACK_HASH_DIGITS
+        found["STACK_HASH"] = pattern if "*" in values["STACK"] else stack_hash(values["PROJECT"], values["STACK"])
     return found
 
 

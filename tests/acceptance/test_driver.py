@@ -24,6 +24,7 @@ from botocore import xform_name
 from pulumi import automation as auto
 
 from components.errors import ConfigError
+from components.naming import name_form, stack_hash
 from tests.acceptance import driver
 from tests.acceptance.aws_cli import DELETE_TASK_DEFINITIONS_MAX, AwsCli
 from tests.acceptance.driver import (
@@ -360,6 +361,33 @@ def test_the_sandbox_deployer_filled_in_for_every_run_allows_every_call_of_a_run
         return iam.verdict([sandbox], Request(r.action, r.resource, context)) == "Allow"
 
     assert [f"{who}: {r.action} on {r.resource}" for who, r in asked if not allowed(r)] == []
+
+
+@pytest.mark.parametrize(
+    ("project", "stack"),
+    [
+        ("graviton-node", "eu-acc-2"),  # "-acc-" inside another stack's name
+        ("graviton-node", "uat-acc"),
+        ("graviton-node-api", "acc-1"),  # another project starting with this one's name
+        ("graviton-node", "prod"),
+        ("graviton-node", "acc-1"),  # a run's own stack
+    ],
+)
+def test_the_sandbox_deployer_reaches_no_family_or_dashboard_but_those_of_this_projects_acc_stacks(
+    project: str, stack: str
+) -> None:
+    """IAM's ``*`` matches any run of characters, ``-`` included: the hash of a pattern of stacks is one
+    ``?`` a digit, so ``acc-*`` stays anchored after the project and its hash."""
+    values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "acc-*"}
+    sandbox = fill({"Version": "2012-10-17", "Statement": [s for n in DEPLOYER for s in document(n)["Statement"]]},
+                   values)  # fmt: skip
+    prefix = f"{name_form(project)}-{stack_hash(project, stack)}-{stack}-app"
+    family = Request("ecs:RegisterTaskDefinition", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{prefix}:1", {})
+    dashboard = Request(
+        "cloudwatch:DeleteDashboards", f"arn:aws:cloudwatch::{ACCOUNT}:dashboard/{prefix}-monitoring-{REGION}", {}
+    )
+    own = project == "graviton-node" and stack.startswith("acc-")
+    assert [iam.verdict([sandbox], r) == "Allow" for r in (family, dashboard)] == [own, own]
 
 
 @pytest.mark.parametrize(
