@@ -81,7 +81,7 @@ def test_every_step_that_assumes_a_role_asks_for_the_audience_its_environment_se
     (china,) = re.findall(r"every environment also holds `AWS_OIDC_AUDIENCE`, `([^`]+)`", docs)
     assert china == partition_audience("aws-cn")
     steps = audience_steps()
-    assert len(steps) == 3
+    assert len(steps) == 4  # the preview's, the deploy's and its checks' after the update, the acceptance run's
     for inputs in steps:
         assert requested_audience(inputs, {}) == partition_audience("aws")
         assert requested_audience(inputs, {"AWS_OIDC_AUDIENCE": china}) == china

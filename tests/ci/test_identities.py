@@ -210,8 +210,9 @@ def assumptions() -> list[Assumption]:
             steps = steps_using(job, "aws-actions/configure-aws-credentials")
             if not steps:
                 continue
-            (step,) = steps
-            variable = re.fullmatch(r"\$\{\{ vars\.(\w+) \}\}", step["with"]["role-to-assume"])
+            # A job asks for one role; the deploy asks for it again, a fresh session, for its checks.
+            (role,) = {step["with"]["role-to-assume"] for step in steps}
+            variable = re.fullmatch(r"\$\{\{ vars\.(\w+) \}\}", role)
             assert variable, f"{path.name}:{name} takes its role from its environment's variables"
             for values, event, ref in contexts(path.name, workflow, job):
                 environment = render(job["environment"], values)

@@ -147,7 +147,7 @@ def test_every_job_with_aws_credentials_installs_from_the_locks_before_it_gets_t
                                             ("acceptance.yml", "acceptance")}  # fmt: skip
     for file, name, job in jobs:
         steps = job["steps"]
-        (credentials,) = steps_using(job, "aws-actions/configure-aws-credentials")
+        credentials = steps_using(job, "aws-actions/configure-aws-credentials")[0]
         installs = [i for i, step in enumerate(steps) if "uv sync --locked" in step.get("run", "")]
         assert installs and max(installs) < steps.index(credentials), f"{file}:{name}"
         assert job["env"]["UV_LOCKED"] == "1", f"{file}:{name}: pulumi's own uv sync must not resolve anew"

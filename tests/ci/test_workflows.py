@@ -76,8 +76,8 @@ def test_every_job_that_assumes_an_aws_role_may_request_an_oidc_token() -> None:
     assert assuming
     for file, name, job in assuming:
         assert job["permissions"]["id-token"] == "write", f"{file}:{name}"
-        (step,) = steps_using(job, "aws-actions/configure-aws-credentials")
-        assert "role-to-assume" in step["with"], f"{file}:{name}"
+        for step in steps_using(job, "aws-actions/configure-aws-credentials"):
+            assert "role-to-assume" in step["with"], f"{file}:{name}"
 
 
 def test_callers_of_the_deploy_workflow_grant_the_oidc_permission_and_pass_no_secrets() -> None:
@@ -202,8 +202,8 @@ def test_main_deploys_dev_then_prod_behind_a_manually_approved_environment() -> 
     assert jobs["prod"]["needs"] == "dev"
     up = load("pulumi-up.yml")["jobs"]["up"]
     assert up["environment"] == "${{ inputs.environment }}"
-    (credentials,) = steps_using(up, "aws-actions/configure-aws-credentials")
-    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"  # the environment's
+    for credentials in steps_using(up, "aws-actions/configure-aws-credentials"):
+        assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"  # the environment's
 
 
 def test_pull_requests_get_a_policy_checked_preview_comment_for_each_stack() -> None:
@@ -286,10 +286,31 @@ def test_the_deploy_session_is_the_one_the_longest_allowed_deployment_is_sized_t
     IAM CreateRole), and the strategy's ceiling is derived from it."""
     from components.service.deploy_time import CI_SESSION_MINUTES, MAX_DEPLOY_MINUTES
 
-    (credentials,) = [s for _, _, job in all_jobs() for s in steps_using(job, "aws-actions/configure-aws-credentials")
-                      if s["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"]  # fmt: skip
+    credentials = steps_using(load("pulumi-up.yml")["jobs"]["up"], "aws-actions/configure-aws-credentials")[0]
     assert int(credentials["with"]["role-duration-seconds"]) == CI_SESSION_MINUTES * 60 <= 3600
     assert MAX_DEPLOY_MINUTES < CI_SESSION_MINUTES
+
+
+def test_every_step_after_the_update_runs_within_a_session_that_outlasts_it() -> None:
+    """The update may take the whole deploy session (RUN_MINUTES + MAX_DEPLOY_MINUTES = CI_SESSION_MINUTES),
+    and configure-aws-credentials renews nothing (v4.3.1): the checks after it need a session of their own,
+    asked for after the update, long enough for the rollout check's longest wait (tools/rollout_watch.py)
+    and a minute for the rest. Each step's time is counted against the last session asked for before it."""
+    from components.service.deploy_time import CI_SESSION_MINUTES, MAX_DEPLOY_MINUTES, RUN_MINUTES
+
+    watch = (ROOT / "tools" / "rollout_watch.py").read_text()
+    wait_seconds = float(re.findall(r'"ROLLOUT_WAIT_SECONDS"\) or ([0-9]+)', watch)[0])
+    steps = load("pulumi-up.yml")["jobs"]["up"]["steps"]
+    spent = {"pulumi/actions": (RUN_MINUTES + MAX_DEPLOY_MINUTES) * 60, "rollout_check.sh": wait_seconds + 60}
+    session, left = 0.0, 0.0
+    for step in steps:
+        if step.get("uses", "").startswith("aws-actions/configure-aws-credentials"):
+            session = left = float(step["with"]["role-duration-seconds"])
+            continue
+        cost = next((t for key, t in spent.items() if key in step.get("uses", "") + step.get("run", "")), 0.0)
+        left -= cost
+        assert left >= 0 or not session, f"{step.get('name') or step.get('uses')}: the session has run out"
+    assert RUN_MINUTES + MAX_DEPLOY_MINUTES == CI_SESSION_MINUTES
 
 
 def test_every_job_that_assumes_a_role_holds_its_credentials_for_its_whole_timeout() -> None:
