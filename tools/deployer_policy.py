@@ -31,9 +31,10 @@ cluster part of the ECS service, deployment and task ARNs (Service Authorization
 ``service/${ClusterName}/${ServiceName}``, ``task/${ClusterName}/${TaskId}``); in a cluster not of the stack's own
 name, the stack's tasks are told apart by its tag, as in a platform's.
 ``--boundary-arn`` replaces the default boundary, as the stack's ``permissionsBoundaryArn`` does.
-``--from-0.4`` adds, for the one ``pulumi up`` that renames a 0.4 stack's dashboard, the deletion of its old
-one (``PROJECT_NAME-STACK-*``, a name another project's 0.4 dashboard may share): print the documents
-without it once that up is done.
+``--from-0.4`` adds, until a ``pulumi up`` has renamed a 0.4 stack's dashboard, the read and deletion of its
+old one (``PROJECT_NAME-STACK-*``, a name another project's 0.4 dashboard may share; a refresh reads it while
+the state holds it, pending delete after a failed up too): print the documents without it once an up has
+succeeded and the state no longer holds it.
 """
 
 from __future__ import annotations
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--from-0.4",
         dest="upgrading",
         action="store_true",
-        help="for the first up of a stack deployed by 0.4: may delete its dashboard of 0.4's name",
+        help="until an up of a stack deployed by 0.4 succeeds: may read and delete its dashboard of 0.4's name",
     )
     args = parser.parse_args(argv)
     values = {"ACCOUNT": args.account, "PROJECT": args.project}

@@ -330,6 +330,18 @@ RESOURCES: dict[str, Calls] = {
     "pulumi:pulumi:StackReference": Calls(()),
 }  # fmt: skip
 
+#: The operations of a resource's Read and Delete alone, for each type whose AWS name 0.5.0 changes
+#: (``tests/program/test_urns_unchanged.py``, ``RENAMED_IN_0_5``): what a 0.4 stack's deployer calls on the
+#: resource of the old name, read by every refresh while the state holds it (pending delete after a failed up
+#: too: Pulumi refreshes every resource of the state) and deleted by the up that renames it.
+READ_AND_DELETE: dict[str, tuple[str, ...]] = {
+    # ecs/task_definition.go: resourceTaskDefinitionRead (findTaskDefinitionByFamilyOrARN, tags included),
+    # resourceTaskDefinitionDelete
+    "aws:ecs/taskDefinition:TaskDefinition": ("ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"),
+    # cloudwatch/dashboard.go: resourceDashboardRead (findDashboardByName), resourceDashboardDelete
+    "aws:cloudwatch/dashboard:Dashboard": ("cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"),
+}
+
 #: Resources and invokes a remote component registers inside its own provider, where mocks cannot see them.
 COMPONENT_CHILDREN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # pulumi-awsx awsx/ec2/vpc.ts: Vpc, per AZ a Subnet with its RouteTable, RouteTableAssociation and
