@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,16 +39,11 @@ def stack_place(
 ) -> tuple[str, str]:
     """The region and account the mocks answer in, where not given: the region as the AWS provider reads
     it (``aws:region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION`` in ``environ``), the account from
-    ``aws:allowedAccountIds`` when it names exactly one, else from the role that deploys the stack
-    (``deployerRoleArn``, which must be of the stack's account: an offline run of a stack that names its
-    real one is not refused for the mocks' made-up account); else ``DEFAULT_REGION``, ``DEFAULT_ACCOUNT``."""
+    ``aws:allowedAccountIds`` when it names exactly one; else ``DEFAULT_REGION``, ``DEFAULT_ACCOUNT``."""
     region = region or config.get("aws:region") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
     with contextlib.suppress(ValueError):
         allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
         account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
-    deployer = next((v for k, v in config.items() if k.rpartition(":")[2] == "deployerRoleArn" and v), "")
-    if not account and re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", deployer):
-        account = deployer.split(":")[4]
     return region or DEFAULT_REGION, account or DEFAULT_ACCOUNT
 
 

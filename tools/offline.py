@@ -7,6 +7,7 @@ this module points them at this repository: its project name and its ``Pulumi.<s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -64,8 +65,28 @@ def run_program(
     preview: bool = False,
     secret_keys: list[str] | None = None,
 ) -> Run:
-    """``testing.run_program`` of this project by default (``root`` for an example's)."""
+    """``testing.run_program`` of this project by default (``root`` for an example's). Fresh mocks answer in
+    the account of the role that deploys the stack (``deployerRoleArn``) when ``aws:allowedAccountIds`` names
+    none: that role must be of the stack's account (the program compares it with the caller's), so a stack
+    file naming its real one runs offline instead of being refused for the mocks' made-up account."""
+    mocks = mocks or RecordingMocks(account=_deploying_account(root, stack, overrides or {}))
     return testing.run_program(root, stack, overrides, mocks, preview, secret_keys)
+
+
+def _deploying_account(root: Path, stack: str, overrides: Mapping[str, str]) -> str | None:
+    """The account of the stack's ``deployerRoleArn`` (an override, else its stack file), unless
+    ``aws:allowedAccountIds`` is set (the mocks then take its one account); None when it names no role."""
+    try:
+        project = testing.project_name(root)
+        given = {key if ":" in key else f"{project}:{key}": value for key, value in overrides.items()}
+        config = {**testing.stack_config(root, stack), **given}
+    except (OSError, StackFileError):
+        return None  # the run itself names what is wrong with the stack file
+    if any(key.endswith("aws:allowedAccountIds") for key in config):
+        return None
+    role = config.get(f"{project}:deployerRoleArn", "")
+    found = re.fullmatch(r"arn:[^:]+:iam::([0-9]{12}):role/.+", role)
+    return found[1] if found else None
 
 
 def main_program(root: Path = ROOT) -> Callable[[], None]:

@@ -2,6 +2,8 @@
 can pull: no layer or config of the pushed image, and none of the registry cache, which exports the build
 stage's layers too (``mode=max``)."""
 
+import json
+import shutil
 import uuid
 from pathlib import Path
 
@@ -17,15 +19,23 @@ TOKEN = f"npmrc-token-{uuid.uuid4().hex}"
 
 @pytest.fixture(scope="module")
 def built_with_npmrc(image_env: Environment, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
-    """The Graviton image built from scratch (a cached npm ci step would never see the secret) with an .npmrc
-    that holds a token for a registry no package comes from and turns npm's log up, so the log shows npm read
-    it: the image's ref, its cache's ref and the build's progress."""
+    """The Graviton image built with an .npmrc that holds a token for a registry no package comes from and
+    turns npm's log up, so the log shows npm read it: the image's ref, its cache's ref and the build's
+    progress. A cached npm ci step would never see the secret, so the context's package.json carries a
+    description no other build had: the install step and those after it run, and nothing else is rebuilt
+    (a ``--no-cache`` build beside the other image tests on the one builder disturbed their cache
+    decisions)."""
+    context = tmp_path_factory.mktemp("npmrc-context") / "docker"
+    shutil.copytree(DOCKER_DIR, context, ignore=shutil.ignore_patterns("node_modules"))
+    package = context / "app" / "package.json"
+    manifest = json.loads(package.read_text())
+    package.write_text(json.dumps({**manifest, "description": f"npmrc test {uuid.uuid4()}"}, indent=2) + "\n")
     npmrc = tmp_path_factory.mktemp("npmrc") / ".npmrc"
     npmrc.write_text(
         f"loglevel=verbose\n//npm.invalid/:_authToken={TOKEN}\n@graviton-test:registry=https://npm.invalid/\n"
     )
     tag = build_tag(
-        DOCKER_DIR,
+        context,
         dockerfile="Dockerfile.graviton",
         platforms=("linux/arm64",),
         build_args={"base": image_env.node_image},
@@ -34,7 +44,7 @@ def built_with_npmrc(image_env: Environment, tmp_path_factory: pytest.TempPathFa
     cache_ref = f"{image_env.registry}/graviton-node/cache:npmrc-arm64"
     progress: list[str] = []
     build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=ref, cache_ref=cache_ref,
-          no_cache=True, secrets={"npmrc": Path(npmrc)}, progress=progress)  # fmt: skip
+          context=context, secrets={"npmrc": Path(npmrc)}, progress=progress)  # fmt: skip
     return ref, cache_ref, "".join(progress)
 
 
