@@ -10,6 +10,7 @@ destroys it before creating its own.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -51,7 +52,8 @@ class PulumiBackend:
         )
 
     def stack_names(self) -> list[str]:
-        return [summary.name for summary in self._workspace.list_stacks()]
+        # The project's stacks only; a DIY backend spells another project's `organization/<project>/<name>`.
+        return [summary.name.rsplit("/", 1)[-1] for summary in self._workspace.list_stacks()]
 
     def _select(self, name: str) -> auto.Stack:
         return auto.select_stack(name, work_dir=self._root, opts=self._options)
@@ -131,7 +133,8 @@ def leftovers(aws: TaggedApi) -> dict[str, str]:
             left[arn] = run
     # IAM is global: the regional tagging API is not where a leftover role would show.
     for role in aws.roles_named(STACK_PREFIX):
-        left[role] = role.rsplit("/", 1)[-1].split("-app-", 1)[0]
+        # A run's role is named after its stack: acc-<hex>-...
+        left[role] = re.sub(rf"^({STACK_PREFIX}[^-]*)-.*", r"\1", role.rsplit("/", 1)[-1])
     return left
 
 

@@ -916,3 +916,9 @@ def test_a_kind_the_check_cannot_look_up_counts_as_found() -> None:
     runner = RecordingRunner("[]")
     assert AwsCli("us-east-1", run=runner).resource_exists("arn:aws:sns:us-east-1:123456789012:topic") is True
     assert runner.argvs == []
+
+
+def test_an_iam_role_an_earlier_run_left_is_named_with_that_run(stack: FakeStack, aws: FakeAws) -> None:
+    aws.roles = [f"arn:aws:iam::123456789012:role/{EARLIER}-app-exec-role-1a2b3c4"]
+    with pytest.raises(AcceptanceError, match=rf"left by an earlier run: .*role/{EARLIER}-app-exec.*={EARLIER}\)"):
+        driver_for(stack, aws).run()
