@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -29,21 +29,26 @@ import yaml
 from pulumi import automation as auto
 
 from components.edge.alb_rules import autonamed_elb_names
+from tests.acceptance.cleanup import (
+    RUN_TAG,
+    STACK_PREFIX,
+    AcceptanceError,
+    BackendApi,
+    PulumiBackend,
+    TaggedApi,
+    require_nothing_left,
+    sweep,
+)
 
 OPT_IN = "GRAVITON_NODE_ACCEPTANCE"
 """Set to 1 to run the acceptance run: it deploys to a real AWS account and costs money."""
 SECRETS_PROVIDER = "GRAVITON_NODE_ACCEPTANCE_SECRETS_PROVIDER"
 """Optional ``--secrets-provider`` for the ephemeral stack, e.g. ``awskms://alias/graviton-node-sandbox?region=us-east-1``."""
-RUN_TAG = "GravitonNodeAcceptanceRun"
-"""Tag key the provider's ``aws:defaultTags`` puts on every resource of a run; its value is the stack name."""
 MARK = "ACCEPTANCE_MARK"
 """Container environment variable whose value the redeploy changes."""
-STACK_PREFIX = "acc-"
 TOOLS = ("aws", "pulumi", "docker")
-
-
-class AcceptanceError(AssertionError):
-    """What the run found wrong, in words a person can act on."""
+TASKS = 2
+"""The run's ``desiredCount``, where dev runs one: see ``plan``."""
 
 
 # --- The Automation API calls the driver uses ------------------------------------------------------
@@ -79,41 +84,40 @@ class StackApi(Protocol):
     def destroy(self, *, on_output: auto.OnOutput | None = None) -> object: ...
 
 
-def pulumi_stacks(root: Path, secrets_provider: str | None) -> Callable[[str], StackApi]:
-    """``create_stack`` (never select: a name clash must fail, not adopt someone's stack) in ``root``.
-
-    Pulumi runs ``uv`` from PATH (Pulumi.yaml: ``toolchain: uv``): the locked one beside this Python
+def _options(secrets_provider: str | None) -> auto.LocalWorkspaceOptions:
+    """Pulumi runs ``uv`` from PATH (Pulumi.yaml: ``toolchain: uv``): the locked one beside this Python
     (``.venv/bin``) comes first, as ``.venv/bin/python -m pytest`` does not put it on PATH."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return auto.LocalWorkspaceOptions(secrets_provider=secrets_provider or None, env_vars={"PATH": path})
+
+
+def pulumi_stacks(root: Path, secrets_provider: str | None) -> Callable[[str], StackApi]:
+    """``create_stack`` (never select: a name clash must fail, not adopt someone's stack) in ``root``."""
 
     def create(name: str) -> StackApi:
-        path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-        options = auto.LocalWorkspaceOptions(secrets_provider=secrets_provider or None, env_vars={"PATH": path})
-        return auto.create_stack(name, work_dir=str(root), opts=options)
+        return auto.create_stack(name, work_dir=str(root), opts=_options(secrets_provider))
 
     return create
+
+
+def pulumi_backend(root: Path, secrets_provider: str | None) -> BackendApi:
+    """The backend's stacks of the project in ``root``, for the sweep of earlier runs' stacks."""
+    return PulumiBackend(_options(secrets_provider), root)
 
 
 # --- The AWS calls the driver uses -----------------------------------------------------------------
 
 
-class AwsApi(Protocol):
+class AwsApi(TaggedApi, Protocol):
     def running_tasks(self, cluster: str, service: str) -> list[str]: ...
 
     def stop_task(self, cluster: str, task: str, reason: str) -> None: ...
 
-    def wait_task_stopped(self, cluster: str, task: str) -> None: ...
+    def wait_task_stopped(self, cluster: str, task: str, timeout: float) -> None: ...
 
-    def wait_service_stable(self, cluster: str, service: str) -> None: ...
+    def wait_service_stable(self, cluster: str, service: str, timeout: float) -> None: ...
 
     def service_image(self, cluster: str, service: str) -> str: ...
-
-    def tagged_resources(self, key: str, value: str) -> list[str]: ...
-
-    def task_definition_status(self, arn: str) -> str | None: ...
-
-    def delete_task_definitions(self, arns: Sequence[str]) -> None: ...
-
-    def roles_named(self, prefix: str) -> list[str]: ...
 
 
 # --- Whether to run at all -------------------------------------------------------------------------
@@ -214,7 +218,7 @@ def plan(dev: ConfigValues, project: str = "graviton-node") -> Plan:
     environment = list(dev.get(key("environment"), []))
     # Two tasks, where dev runs one: with one, stopping it leaves the load balancer no target to send
     # requests to until the replacement is healthy, and zero failed requests cannot hold.
-    first = {**dev, key("desiredCount"): "2", key("environment"): [*environment, f"{MARK}=0"]}
+    first = {**dev, key("desiredCount"): str(TASKS), key("environment"): [*environment, f"{MARK}=0"]}
     changed = {**first, key("environment"): [*environment, f"{MARK}=1"]}
     dockerfile = dev.get(key("dockerfile"), "Dockerfile")
     other = "Dockerfile" if dockerfile == "Dockerfile.graviton" else "Dockerfile.graviton"
@@ -254,7 +258,7 @@ def config_map(config: ConfigValues) -> auto.ConfigMap:
 
 def tag_config(stack: str) -> auto.ConfigMap:
     """The provider's default tags (a path): every resource the run creates carries ``RUN_TAG=<stack>``,
-    which is what the leftover check looks for. The program sets no tag itself."""
+    which is what the leftover check looks for, beside the program's own tags (``graviton-node:stack``)."""
     return {f"aws:defaultTags.tags.{RUN_TAG}": auto.ConfigValue(value=stack)}
 
 
@@ -375,48 +379,6 @@ def image_digest(image_ref: str) -> str:
     return image_ref.split("@", 1)[1] if "@" in image_ref else ""
 
 
-def leftovers(aws: AwsApi, *, stack: str, deleted: set[str]) -> list[str]:
-    """What still carries the run's tag (or an IAM role named after the stack).
-
-    A destroyed task definition is only deregistered (INACTIVE, as the provider deletes it); it is
-    deleted here and not counted, and no longer counts once ECS is deleting it.
-    """
-    left: list[str] = []
-    inactive: list[str] = []
-    for arn in aws.tagged_resources(RUN_TAG, stack):
-        if ":task-definition/" in arn:
-            status = aws.task_definition_status(arn)
-            if status in (None, "DELETE_IN_PROGRESS"):
-                continue
-            if status == "INACTIVE":
-                if arn not in deleted:
-                    inactive.append(arn)
-                continue
-        left.append(arn)
-    if inactive:
-        aws.delete_task_definitions(inactive)
-        deleted.update(inactive)
-    return left + aws.roles_named(f"{stack.lower()}-")
-
-
-def require_nothing_left(aws: AwsApi, *, stack: str, timeout: float, interval: float) -> None:
-    """Poll until nothing is left or ``timeout`` passes: the tagging API may list a deleted resource
-    for a while after its deletion ("previously tagged" resources)."""
-    deadline = time.monotonic() + timeout
-    deleted: set[str] = set()
-    while True:
-        left = leftovers(aws, stack=stack, deleted=deleted)
-        if not left:
-            return
-        wait = deadline - time.monotonic()
-        if wait <= 0:
-            raise AcceptanceError(
-                f"{len(left)} resource(s) of stack {stack} remain {timeout:g} s after destroy "
-                f"(tag {RUN_TAG}={stack}): {', '.join(sorted(left))}"
-            )
-        time.sleep(min(interval, wait))
-
-
 # --- The run ---------------------------------------------------------------------------------------
 
 
@@ -434,6 +396,12 @@ class Timing:
     stream_max_requests: int = 30_000
     leftover_timeout: float = 600.0
     leftover_interval: float = 30.0
+    exercise_deadline: float = 50 * 60.0
+    """From the run's start (the sweep included), after which no step starts and every wait ends: the
+    run goes to its teardown. The job's timeout is 90 minutes (acceptance.yml); after the deadline an
+    ``up`` under way still runs to its end (the Automation API's ``up`` has no timeout; about 10
+    minutes for the first deploy, README), then the destroy (about 6) and the leftover check (10 at
+    most), which leaves the steps before the run (install, builder) some 14 minutes."""
 
 
 @dataclass
@@ -461,12 +429,14 @@ class Report:
 
 
 class Driver:
-    """One acceptance run. ``run`` always destroys what it deployed, whatever failed before."""
+    """One acceptance run. ``run`` sweeps earlier runs' stacks, and always destroys what it deployed,
+    whatever failed before; past ``Timing.exercise_deadline`` it goes straight to the destroy."""
 
     def __init__(
         self,
         *,
         create_stack: Callable[[str], StackApi],
+        backend: BackendApi,
         aws: AwsApi,
         dev: ConfigValues,
         timing: Timing | None = None,
@@ -474,6 +444,7 @@ class Driver:
         stack_name: str | None = None,
     ) -> None:
         self._create = create_stack
+        self._backend = backend
         self._aws = aws
         self._plan = plan(dev)
         self._timing = timing or Timing()
@@ -481,8 +452,11 @@ class Driver:
         self._name = stack_name or new_stack_name()
         check_stack_name(self._name)
         self.report = Report(stack=self._name)
+        self._deadline = time.monotonic() + self._timing.exercise_deadline
 
     def run(self) -> Report:
+        self._deadline = time.monotonic() + self._timing.exercise_deadline
+        sweep(self._backend, keep=self._name, log=self._log)
         self._log(f"== creating stack {self._name}")
         stack = self._create(self._name)
         try:
@@ -491,8 +465,16 @@ class Driver:
             self._teardown(stack)
         return self.report
 
+    def _left(self) -> float:
+        return max(0.0, self._deadline - time.monotonic())
+
     @contextlib.contextmanager
     def _step(self, name: str) -> Iterator[None]:
+        if not self._left():
+            raise AcceptanceError(
+                f"the run passed its deadline ({self._timing.exercise_deadline / 60:g} min) before {name!r}: "
+                "it destroys now, so that the destroy ends within the workflow's timeout"
+            )
         self._log(f"== {name}")
         started = time.monotonic()
         yield
@@ -512,7 +494,7 @@ class Driver:
         cluster, service, url = first["cluster_name"], first["service_name"], first["url"].rstrip("/")
         health = url + first["environment"].get("HEALTH_CHECK_PATH", "/health")
         with self._step(f"wait for {health}"):
-            wait_for_health(health, timeout=timing.health_timeout, interval=timing.health_interval,
+            wait_for_health(health, timeout=min(timing.health_timeout, self._left()), interval=timing.health_interval,
                             request_timeout=timing.request_timeout)  # fmt: skip
         stream = RequestStream(
             url + "/",
@@ -523,25 +505,28 @@ class Driver:
         )
         stream.start()
         try:
-            with self._step("redeploy with a changed environment"):
-                self._redeploy(stack, cluster, service)
-            # A scheduler stop: ECS waits for the target's deregistration before SIGTERM. A Spot interruption
-            # may not (docs/decisions.md, "Stopping a task"): this does not prove one loses no request.
-            with self._step("stop one task (a scheduler stop, StopTask)"):
-                self._stop_one_task(cluster, service)
-            with self._step("up again changes nothing"):
-                require_no_changes(self._up(stack, self._plan.changed_environment)[0].summary.resource_changes)
-            with self._step("deploy another image, then revert"):
-                self._revert(stack, first, cluster, service)
+            self._serve_through_changes(stack, first, cluster, service)
         finally:
             report.stream = stream.stop()
-        self._require_no_failed_requests(report.stream)
+        self._require_the_stream_saw_it_all(report.stream)
+
+    def _serve_through_changes(self, stack: StackApi, first: Mapping[str, Any], cluster: str, service: str) -> None:
+        with self._step("redeploy with a changed environment"):
+            self._redeploy(stack, cluster, service)
+        # A scheduler stop: ECS waits for the target's deregistration before SIGTERM. A Spot interruption
+        # may not (docs/decisions.md, "Stopping a task"): this does not prove one loses no request.
+        with self._step("stop one task (a scheduler stop, StopTask)"):
+            self._stop_one_task(cluster, service)
+        with self._step("up again changes nothing"):
+            require_no_changes(self._up(stack, self._plan.changed_environment)[0].summary.resource_changes)
+        with self._step("deploy another image, then revert"):
+            self._revert(stack, first, cluster, service)
 
     def _redeploy(self, stack: StackApi, cluster: str, service: str) -> None:
         outputs = self._up(stack, self._plan.changed_environment)[1]
         if outputs["environment"].get(MARK) != "1":
             raise AcceptanceError(f"the redeploy did not reach the task: {MARK}={outputs['environment'].get(MARK)}")
-        self._aws.wait_service_stable(cluster, service)
+        self._aws.wait_service_stable(cluster, service, self._left())
 
     def _stop_one_task(self, cluster: str, service: str) -> None:
         tasks = sorted(self._aws.running_tasks(cluster, service))
@@ -549,8 +534,8 @@ class Driver:
             raise AcceptanceError(f"{len(tasks)} task(s) running: stopping one needs another to serve meanwhile")
         self.report.stopped_task = tasks[0]
         self._aws.stop_task(cluster, tasks[0], "graviton-node acceptance run: a scheduler stop")
-        self._aws.wait_task_stopped(cluster, tasks[0])
-        self._aws.wait_service_stable(cluster, service)
+        self._aws.wait_task_stopped(cluster, tasks[0], self._left())
+        self._aws.wait_service_stable(cluster, service, self._left())
 
     def _revert(self, stack: StackApi, first: Mapping[str, Any], cluster: str, service: str) -> None:
         other = self._up(stack, self._plan.other_image)[1]["image_ref"]
@@ -563,18 +548,25 @@ class Driver:
             raise AcceptanceError(f"the revert built {reverted['image_ref']}, not the first {first['image_ref']}")
         if reverted["environment"] != first["environment"]:
             raise AcceptanceError("the revert's container environment differs from the first deploy's")
-        self._aws.wait_service_stable(cluster, service)
+        self._aws.wait_service_stable(cluster, service, self._left())
         running = self._aws.service_image(cluster, service)
         if running != reverted["image_ref"]:
             raise AcceptanceError(f"the service runs {running}, not the reverted image {reverted['image_ref']}")
 
-    def _require_no_failed_requests(self, result: StreamResult) -> None:
+    def _require_the_stream_saw_it_all(self, result: StreamResult) -> None:
         if result.exhausted:
             raise AcceptanceError(f"the request stream hit its bound after {result.sent} requests, before the end")
         if result.sent == 0 or result.failed:
             raise AcceptanceError(
                 f"{result.failed} of {result.sent} requests failed during the redeploys and the stopped task: "
                 + "; ".join(result.failures)
+            )
+        # The redeploys replace every task: more tasks answered than run at once, or the stream did not
+        # reach the new ones.
+        if len(result.instances) <= TASKS:
+            raise AcceptanceError(
+                f"{len(result.instances)} task(s) answered the stream, {TASKS} run at once: it never reached "
+                "a replaced task"
             )
 
     def _teardown(self, stack: StackApi) -> None:
@@ -585,7 +577,7 @@ class Driver:
         except Exception as error:
             raise AcceptanceError(
                 f"destroy failed; stack {self._name} is kept so that `pulumi destroy --stack {self._name}` "
-                f"can finish it: {error}"
+                f"(or the next run's sweep) can finish it: {error}"
             ) from error
         stack.workspace.remove_stack(self._name)
         require_nothing_left(self._aws, stack=self._name, timeout=self._timing.leftover_timeout,

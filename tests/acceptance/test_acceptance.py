@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from tests.acceptance.aws_cli import AwsCli
-from tests.acceptance.driver import SECRETS_PROVIDER, Driver, dev_config, gate, pulumi_stacks, run_config
+from tests.acceptance.driver import (
+    SECRETS_PROVIDER,
+    Driver,
+    dev_config,
+    gate,
+    pulumi_backend,
+    pulumi_stacks,
+    run_config,
+)
 
 pytestmark = pytest.mark.acceptance
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +37,7 @@ def test_a_fresh_dev_stack_serves_every_request_through_redeploys_a_stopped_task
     subprocess.run([str(ROOT / "tools" / "builder.sh")], check=True, stdout=subprocess.DEVNULL)
     driver = Driver(
         create_stack=pulumi_stacks(ROOT, os.environ.get(SECRETS_PROVIDER)),
+        backend=pulumi_backend(ROOT, os.environ.get(SECRETS_PROVIDER)),
         aws=aws,
         dev=run_config(ROOT, region, decision.identity),
         log=lambda line: print(line, end="" if line.endswith("\n") else "\n", flush=True),

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,8 @@ from pulumi import automation as auto
 from components.errors import ConfigError
 from components.naming import name_form, stack_hash
 from tests.acceptance import driver
-from tests.acceptance.aws_cli import DELETE_TASK_DEFINITIONS_MAX, AwsCli
+from tests.acceptance.aws_cli import DELETE_TASK_DEFINITIONS_MAX, LOOKUPS, AwsCli, arn_kind
+from tests.acceptance.cleanup import require_nothing_left
 from tests.acceptance.driver import (
     MARK,
     OPT_IN,
@@ -70,14 +71,27 @@ LOAD_BALANCER = f"arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalanc
 
 
 class App:
-    """Answers ``/`` and ``/health`` with ``status`` and ``health``; counts what it served."""
+    """Answers ``/`` and ``/health`` with ``status`` and ``health``, from two tasks in turn; counts what
+    it served. ``replace_tasks`` stands for a rollout: two new tasks answer from then on."""
 
     def __init__(self) -> None:
+        self.generation = 0
         self.status = 200
         self.health = 200
         self.served = 0
         self.failures_served = 0
         self.url = ""
+
+    def replace_tasks(self) -> None:
+        """Once anything was served (the first deploy is no replacement), wait until both new tasks
+        answered, as a real rollout lasts while the stream runs (a bounded wait)."""
+        self.generation += 1
+        start, deadline = self.served, time.monotonic() + 5
+        while start > 0 and self.served - start < 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def instance(self) -> str:
+        return f"task-{self.generation}{'ab'[self.served % 2]}"
 
     def fail_until_served(self, count: int, status: int = 502) -> None:
         """Answer ``status`` until ``count`` such answers went out, then recover (a bounded wait)."""
@@ -95,7 +109,7 @@ def app() -> Iterator[App]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             status = state.health if self.path == "/health" else state.status
-            body = json.dumps({"instance": "task-a"}).encode()
+            body = json.dumps({"instance": state.instance()}).encode()
             state.served += 1
             if status != 200:
                 state.failures_served += 1
@@ -156,6 +170,8 @@ class FakeStack:
         """Called during the n-th ``up`` (1-based), as if the update were under way."""
         self.changes: dict[int, dict[auto.OpType, int]] = {3: UNCHANGED}
         self.destroy_error: Exception | None = None
+        self.rollout: Callable[[], None] = lambda: None
+        """Called after every ``up``: the service's tasks are replaced."""
         self._builds = 0
 
     def set_all_config(self, config: auto.ConfigMap, *, path: bool = False) -> None:
@@ -172,6 +188,7 @@ class FakeStack:
         if hook := self.on_up.get(self.ups):
             hook()
         self._builds += 1
+        self.rollout()
         return FakeUpResult(FakeSummary(self.changes.get(self.ups, UPDATED)))
 
     def outputs(self) -> Mapping[str, auto.OutputValue]:
@@ -203,9 +220,14 @@ class FakeAws:
         self.tasks = [f"arn:aws:ecs:us-east-1:123456789012:task/{STACK}/{n:032x}" for n in range(tasks)]
         self.calls: list[str] = []
         self.tagged: list[list[str]] = [[]]
-        """What the tagging API answers, poll by poll (the last answer repeats)."""
+        """What the tagging API answers for this run's tag, poll by poll (the last answer repeats)."""
+        self.earlier: dict[str, str] = {}
+        """What it answers besides: ARN -> an earlier run's stack."""
+        self.gone: set[str] = set()
+        """ARNs the tagging API lists whose own service no longer describes them."""
         self.statuses: dict[str, str] = {}
         self.deleted: list[str] = []
+        self.refused: dict[str, str] = {}
         self.roles: list[str] = []
 
     def running_tasks(self, cluster: str, service: str) -> list[str]:
@@ -214,33 +236,68 @@ class FakeAws:
     def stop_task(self, cluster: str, task: str, reason: str) -> None:
         self.calls.append(f"stop {task}")
 
-    def wait_task_stopped(self, cluster: str, task: str) -> None:
+    def wait_task_stopped(self, cluster: str, task: str, timeout: float) -> None:
+        assert timeout > 0
         self.calls.append(f"stopped {task}")
 
-    def wait_service_stable(self, cluster: str, service: str) -> None:
+    def wait_service_stable(self, cluster: str, service: str, timeout: float) -> None:
+        assert timeout > 0
         self.calls.append("stable")
 
     def service_image(self, cluster: str, service: str) -> str:
         return self.stack.outputs()["image_ref"].value
 
-    def tagged_resources(self, key: str, value: str) -> list[str]:
-        assert (key, value) == (RUN_TAG, self.stack.name)
-        return list(self.tagged.pop(0) if len(self.tagged) > 1 else self.tagged[0])
+    def tagged_resources(self, key: str) -> dict[str, str]:
+        assert key == RUN_TAG
+        own = self.tagged.pop(0) if len(self.tagged) > 1 else self.tagged[0]
+        return {**dict.fromkeys(own, self.stack.name), **self.earlier}
+
+    def resource_exists(self, arn: str) -> bool:
+        self.calls.append(f"describe {arn}")
+        return arn not in self.gone
 
     def task_definition_status(self, arn: str) -> str | None:
         return self.statuses.get(arn, "INACTIVE")
 
-    def delete_task_definitions(self, arns: Sequence[str]) -> None:
-        self.deleted += arns
-        self.statuses.update(dict.fromkeys(arns, "DELETE_IN_PROGRESS"))
+    def delete_task_definitions(self, arns: Sequence[str]) -> dict[str, str]:
+        accepted = [arn for arn in arns if arn not in self.refused]
+        self.deleted += accepted
+        self.statuses.update(dict.fromkeys(accepted, "DELETE_IN_PROGRESS"))
+        return {arn: self.refused[arn] for arn in arns if arn in self.refused}
 
     def roles_named(self, prefix: str) -> list[str]:
         return [role for role in self.roles if role.split("/")[-1].startswith(prefix)]
 
 
+@dataclass
+class FakeBackend:
+    """The backend's stacks: names, and what was done to each, in order."""
+
+    names: list[str] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    destroy_error: Exception | None = None
+
+    def stack_names(self) -> list[str]:
+        return list(self.names)
+
+    def cancel(self, name: str) -> None:
+        self.calls.append(f"cancel {name}")
+
+    def destroy(self, name: str, on_output: Callable[[str], object]) -> None:
+        self.calls.append(f"destroy {name}")
+        if self.destroy_error:
+            raise self.destroy_error
+
+    def remove(self, name: str) -> None:
+        self.calls.append(f"remove {name}")
+        self.names.remove(name)
+
+
 @pytest.fixture
 def stack(app: App) -> FakeStack:
-    return FakeStack(STACK, app.url)
+    fake = FakeStack(STACK, app.url)
+    fake.rollout = app.replace_tasks
+    return fake
 
 
 @pytest.fixture
@@ -248,10 +305,10 @@ def aws(stack: FakeStack) -> FakeAws:
     return FakeAws(stack)
 
 
-def driver_for(stack: FakeStack, aws: FakeAws) -> Driver:
+def driver_for(stack: FakeStack, aws: FakeAws, backend: FakeBackend | None = None, timing: Timing = FAST) -> Driver:
     """A driver over the fakes; its ``report`` holds what it found, also when ``run`` raised."""
-    return Driver(create_stack=lambda name: stack, aws=aws, dev=dev_config(ROOT), timing=FAST,
-                  log=lambda line: None, stack_name=stack.name)  # fmt: skip
+    return Driver(create_stack=lambda name: stack, backend=backend or FakeBackend(), aws=aws,
+                  dev=dev_config(ROOT), timing=timing, log=lambda line: None, stack_name=stack.name)  # fmt: skip
 
 
 # --- Whether to run ------------------------------------------------------------------------------
@@ -426,7 +483,8 @@ def test_a_stack_name_the_program_refuses_is_refused_before_anything_is_deployed
         program_run(name, {})
     assert (ours.value.key, ours.value.allowed) == (programs.value.key, programs.value.allowed)
     with pytest.raises(ConfigError):
-        Driver(create_stack=lambda _: stack, aws=FakeAws(stack), dev=dev_config(ROOT), stack_name=name)
+        Driver(create_stack=lambda _: stack, backend=FakeBackend(), aws=FakeAws(stack), dev=dev_config(ROOT),
+               stack_name=name)  # fmt: skip
     assert stack.calls == []
 
 
@@ -519,7 +577,7 @@ def test_the_request_stream_stops_at_its_own_bound_and_says_so(app: App) -> None
     # The stream ends by itself at its bound; counting the server's answers instead races its last one.
     assert stream.ended(timeout=5)
     result = stream.stop()
-    assert (result.sent, result.failed, result.exhausted, result.instances) == (5, 0, True, {"task-a"})
+    assert (result.sent, result.failed, result.exhausted, result.instances) == (5, 0, True, {"task-0a", "task-0b"})
 
 
 # --- The run -------------------------------------------------------------------------------------
@@ -608,7 +666,7 @@ def test_when_destroy_fails_the_stack_is_kept_and_the_error_says_how_to_finish(s
 
 def test_something_still_tagged_after_destroy_fails_the_run_and_names_it(stack: FakeStack, aws: FakeAws) -> None:
     aws.tagged = [[LOAD_BALANCER, TASK_DEF]]
-    with pytest.raises(AcceptanceError, match=rf"1 resource\(s\) of stack {STACK} remain.*{LOAD_BALANCER}"):
+    with pytest.raises(AcceptanceError, match=rf"1 resource\(s\) remain.*of stack {STACK}: {LOAD_BALANCER}"):
         driver_for(stack, aws).run()
     assert stack.workspace.removed == [STACK]
 
@@ -631,6 +689,82 @@ def test_an_active_task_definition_after_destroy_is_left_behind(stack: FakeStack
     with pytest.raises(AcceptanceError, match="task-definition"):
         driver_for(stack, aws).run()
     assert aws.deleted == []
+
+
+def test_a_stream_that_never_reached_a_replaced_task_fails_the_run(stack: FakeStack, aws: FakeAws) -> None:
+    stack.rollout = lambda: None
+    with pytest.raises(AcceptanceError, match=r"\d task\(s\) answered the stream, 2 run at once"):
+        driver_for(stack, aws).run()
+    assert stack.calls[-1] == "destroy"
+
+
+def test_past_its_deadline_the_run_starts_no_further_step_and_destroys(stack: FakeStack, aws: FakeAws) -> None:
+    stack.on_up[1] = lambda: time.sleep(0.3)
+    with pytest.raises(AcceptanceError, match=r"passed its deadline .* before 'wait for"):
+        driver_for(stack, aws, timing=replace(FAST, exercise_deadline=0.2)).run()
+    assert stack.calls == ["config", "config", "up 1", "destroy"]
+    assert stack.workspace.removed == [STACK]
+
+
+EARLIER = "acc-aaaaaaaaaa"
+
+
+def test_a_stack_an_earlier_run_left_is_unlocked_destroyed_and_removed_before_the_new_stack_is_created(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    backend = FakeBackend(names=["dev", EARLIER])
+
+    def create(name: str) -> FakeStack:
+        backend.calls.append(f"create {name}")
+        return stack
+
+    Driver(create_stack=create, backend=backend, aws=aws, dev=dev_config(ROOT), timing=FAST, log=lambda line: None,
+           stack_name=STACK).run()  # fmt: skip
+    assert backend.calls == [f"cancel {EARLIER}", f"destroy {EARLIER}", f"remove {EARLIER}", f"create {STACK}"]
+    assert backend.names == ["dev"]
+
+
+def test_a_stack_an_earlier_run_left_that_will_not_destroy_stops_the_run_before_it_deploys(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    backend = FakeBackend(names=[EARLIER], destroy_error=RuntimeError("DependencyViolation"))
+    with pytest.raises(AcceptanceError, match=rf"stack {EARLIER}, left by an earlier run, did not destroy"):
+        driver_for(stack, aws, backend).run()
+    assert stack.calls == [] and backend.names == [EARLIER]
+
+
+def test_a_resource_the_tagging_api_lists_but_its_service_no_longer_describes_is_not_left(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    aws.tagged, aws.gone = [[LOAD_BALANCER]], {LOAD_BALANCER}
+    driver_for(stack, aws).run()
+    assert f"describe {LOAD_BALANCER}" in aws.calls
+
+
+def test_a_resource_an_earlier_run_left_fails_the_run_and_names_that_run(stack: FakeStack, aws: FakeAws) -> None:
+    aws.earlier = {LOAD_BALANCER.replace(STACK, EARLIER): EARLIER}
+    with pytest.raises(AcceptanceError, match=rf"left by an earlier run: .*{EARLIER}-web-alb.*\({RUN_TAG}={EARLIER}\)"):
+        driver_for(stack, aws).run()
+
+
+def test_a_task_definition_ecs_refuses_to_delete_is_left(stack: FakeStack, aws: FakeAws) -> None:
+    aws.tagged, aws.refused = [[TASK_DEF]], {TASK_DEF: "refused"}
+    with pytest.raises(AcceptanceError, match=r"DeleteTaskDefinitions refused: refused"):
+        driver_for(stack, aws).run()
+
+
+@pytest.mark.parametrize("failures", [f'[["{TASK_DEF}", "refused", null]]', "[]"], ids=["refused", "accepted"])
+def test_a_task_definition_still_inactive_after_its_deletion_is_left(failures: str) -> None:
+    """The reviewer's shape: DeleteTaskDefinitions answers 200 (with ``failures`` or without), and the
+    revision stays INACTIVE poll after poll."""
+
+    def run(argv: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+        answers = {"get-resources": f'[["{TASK_DEF}", "{STACK}"]]', "describe-task-definition": '"INACTIVE"',
+                   "delete-task-definitions": failures}  # fmt: skip
+        return subprocess.CompletedProcess(argv, 0, answers.get(argv[2], "[]"), "")
+
+    with pytest.raises(AcceptanceError, match=re.escape(TASK_DEF)):
+        require_nothing_left(AwsCli("us-east-1", run=run), stack=STACK, timeout=0.05, interval=0.01)
 
 
 # --- The AWS CLI calls, against botocore's models ---------------------------------------------------
@@ -663,6 +797,25 @@ def _check_against_the_models(argv: list[str]) -> str:
     return f"{argv[1]}:{operation.name}"
 
 
+_ELB = "arn:aws:elasticloadbalancing:us-east-1:123456789012"
+SAMPLES = {
+    ("elasticloadbalancing", "loadbalancer"): LOAD_BALANCER,
+    ("elasticloadbalancing", "listener"): f"{_ELB}:listener/app/{STACK}-web-alb-1a2b3c4/50dc6c/f2f7dc",
+    ("elasticloadbalancing", "listener-rule"): f"{_ELB}:listener-rule/app/{STACK}-web-alb-1a2b3c4/50dc6c/f2f7dc/9683b2",
+    ("elasticloadbalancing", "targetgroup"): f"{_ELB}:targetgroup/{STACK}-app-tg-1a2b3c4/73e2d6",
+    ("ecs", "cluster"): f"arn:aws:ecs:us-east-1:123456789012:cluster/{STACK}-app-cluster",
+    ("ecs", "service"): f"arn:aws:ecs:us-east-1:123456789012:service/{STACK}-app-cluster/{STACK}-app-svc",
+    ("logs", "log-group"): f"arn:aws:logs:us-east-1:123456789012:log-group:/ecs/{STACK}-app",
+    ("ecr", "repository"): f"arn:aws:ecr:us-east-1:123456789012:repository/{STACK}-app-repo",
+    ("ec2", "security-group"): "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0",
+    ("ec2", "security-group-rule"): "arn:aws:ec2:us-east-1:123456789012:security-group-rule/sgr-0123456789abcdef0",
+    ("events", "rule"): f"arn:aws:events:us-east-1:123456789012:rule/{STACK}-app-rule",
+    ("lambda", "function"): f"arn:aws:lambda:us-east-1:123456789012:function:{STACK}-app-fn",
+    ("cloudwatch", "alarm"): f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{STACK}-app-alarm",
+}
+"""An ARN of every kind the leftover check looks up, as the tagging API spells it."""
+
+
 class RecordingRunner:
     def __init__(self, answer: str = '"x"', returncode: int = 0, stderr: str = "") -> None:
         self.argvs: list[list[str]] = []
@@ -679,26 +832,30 @@ def every_aws_cli_call() -> list[list[str]]:
     cli.caller_identity()
     cli.running_tasks("c", "s")
     cli.stop_task("c", "t", "why")
-    cli.wait_task_stopped("c", "t")
-    cli.wait_service_stable("c", "s")
+    cli.wait_task_stopped("c", "t", 900)
+    cli.wait_service_stable("c", "s", 900)
     cli.service_image("c", "s")
-    cli.tagged_resources(RUN_TAG, STACK)
+    listing = RecordingRunner("[]")  # the tagging API answers pairs
+    listing.argvs = runner.argvs
+    AwsCli("eu-west-1", run=listing).tagged_resources(RUN_TAG)
     cli.task_definition_status(TASK_DEF)
     cli.delete_task_definitions([TASK_DEF])
     cli.roles_named(f"{STACK}-")
+    for arn in [*SAMPLES.values(), "arn:aws:events:us-east-1:123456789012:rule/a-bus/a-rule"]:
+        cli.resource_exists(arn)
     return runner.argvs
 
 
 def test_every_aws_cli_call_names_an_operation_and_parameters_of_botocores_models() -> None:
     argvs = every_aws_cli_call()
-    assert len(argvs) == 11
+    assert len(argvs) == 11 + len(LOOKUPS) + 1
     for argv in argvs:
         _check_against_the_models(argv)
         assert argv[argv.index("--region") + 1] == "eu-west-1"
 
 
 #: The IAM service prefix of a CLI service where they differ (Service Authorization Reference).
-IAM_PREFIX = {"resourcegroupstaggingapi": "tag"}
+IAM_PREFIX = {"resourcegroupstaggingapi": "tag", "elbv2": "elasticloadbalancing"}
 
 
 def test_the_sandbox_roles_documented_permissions_cover_every_aws_call_of_the_run() -> None:
@@ -727,3 +884,41 @@ def test_a_task_definition_ecs_no_longer_knows_has_no_status_but_a_denied_call_i
     denied = RecordingRunner("", 254, "An error occurred (AccessDeniedException) when calling DescribeTaskDefinition")
     with pytest.raises(AcceptanceError, match="AccessDenied"):
         AwsCli("us-east-1", run=denied).task_definition_status(TASK_DEF)
+
+
+def test_every_kind_the_leftover_check_looks_up_has_a_sample_arn_of_that_kind() -> None:
+    assert sorted(LOOKUPS) == sorted(SAMPLES)
+    assert all(arn_kind(arn) == kind for kind, arn in SAMPLES.items())
+
+
+@pytest.mark.parametrize("kind", sorted(LOOKUPS), ids="/".join)
+def test_each_lookups_not_found_code_is_one_botocore_declares_for_its_operation(kind: tuple[str, str]) -> None:
+    lookup = LOOKUPS[kind]
+    runner = RecordingRunner("[]")
+    AwsCli("us-east-1", run=runner).resource_exists(SAMPLES[kind])
+    service, operation = _check_against_the_models(runner.argvs[0]).split(":")
+    model: Any = botocore.session.get_session().get_service_model(service).operation_model(operation)
+    codes = {shape.metadata.get("error", {}).get("code", shape.name) for shape in model.error_shapes}
+    assert lookup.not_found is None or lookup.not_found in codes
+
+
+def test_a_resource_its_service_answers_not_found_for_is_gone_and_any_other_error_is_an_error() -> None:
+    gone = RecordingRunner("", 254, "An error occurred (LoadBalancerNotFound) when calling DescribeLoadBalancers")
+    assert AwsCli("us-east-1", run=gone).resource_exists(LOAD_BALANCER) is False
+    assert AwsCli("us-east-1", run=RecordingRunner("[]")).resource_exists(SAMPLES[("ecs", "cluster")]) is False
+    assert AwsCli("us-east-1", run=RecordingRunner(f'["{LOAD_BALANCER}"]')).resource_exists(LOAD_BALANCER) is True
+    denied = RecordingRunner("", 254, "An error occurred (AccessDenied) when calling DescribeLoadBalancers")
+    with pytest.raises(AcceptanceError, match="AccessDenied"):
+        AwsCli("us-east-1", run=denied).resource_exists(LOAD_BALANCER)
+
+
+def test_a_kind_the_check_cannot_look_up_counts_as_found() -> None:
+    runner = RecordingRunner("[]")
+    assert AwsCli("us-east-1", run=runner).resource_exists("arn:aws:sns:us-east-1:123456789012:topic") is True
+    assert runner.argvs == []
+
+
+def test_an_iam_role_an_earlier_run_left_is_named_with_that_run(stack: FakeStack, aws: FakeAws) -> None:
+    aws.roles = [f"arn:aws:iam::123456789012:role/{EARLIER}-app-exec-role-1a2b3c4"]
+    with pytest.raises(AcceptanceError, match=rf"left by an earlier run: .*role/{EARLIER}-app-exec.*={EARLIER}\)"):
+        driver_for(stack, aws).run()
