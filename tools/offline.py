@@ -7,6 +7,7 @@ this module points them at this repository: its project name and its ``Pulumi.<s
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -75,15 +76,19 @@ def run_program(
 
 def _deploying_account(root: Path, stack: str, overrides: Mapping[str, str]) -> str | None:
     """The account of the stack's ``deployerRoleArn`` (an override, else its stack file), unless
-    ``aws:allowedAccountIds`` is set (the mocks then take its one account); None when it names no role."""
+    ``aws:allowedAccountIds`` names exactly one account (the mocks then take it); None when it names no role."""
     try:
         project = testing.project_name(root)
         given = {key if ":" in key else f"{project}:{key}": value for key, value in overrides.items()}
         config = {**testing.stack_config(root, stack), **given}
     except (OSError, StackFileError):
         return None  # the run itself names what is wrong with the stack file
-    if any(key.endswith("aws:allowedAccountIds") for key in config):
-        return None
+    try:
+        allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
+    except ValueError:
+        allowed = []  # the run itself refuses what the provider would
+    if isinstance(allowed, list) and len(allowed) == 1:
+        return None  # the mocks take that one account (testing.stack_place)
     role = config.get(f"{project}:deployerRoleArn", "")
     found = re.fullmatch(r"arn:[^:]+:iam::([0-9]{12}):role/.+", role)
     return found[1] if found else None

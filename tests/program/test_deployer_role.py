@@ -107,3 +107,12 @@ def test_an_offline_run_of_a_stack_naming_its_real_deploying_role_answers_in_tha
     pinned = RecordingMocks(account=DEFAULT_ACCOUNT)
     with pytest.raises(ConfigError, match="deployerRoleArn"):
         run_program("dev", {**SECRET_VALUES, "deployerRoleArn": value}, mocks=pinned, secret_keys=["secretValues"])
+
+
+def test_an_offline_run_with_several_allowed_accounts_answers_in_the_deploying_roles() -> None:
+    """aws:allowedAccountIds naming two accounts says nothing of which one the stack is in: the role does."""
+    value = f"arn:aws:iam::{OTHER_ACCOUNT}:role/deployer"
+    allowed = f'["{DEFAULT_ACCOUNT}", "{OTHER_ACCOUNT}"]'
+    overrides = {**SECRET_VALUES, "deployerRoleArn": value, "aws:allowedAccountIds": allowed}
+    run = run_program("dev", overrides, secret_keys=["secretValues"])
+    assert stack_account(run.mocks) == OTHER_ACCOUNT
