@@ -35,6 +35,7 @@ from tests.acceptance.cleanup import (
     AcceptanceError,
     BackendApi,
     PulumiBackend,
+    ServicesApi,
     TaggedApi,
     require_nothing_left,
     sweep,
@@ -108,7 +109,7 @@ def pulumi_backend(root: Path, secrets_provider: str | None) -> BackendApi:
 # --- The AWS calls the driver uses -----------------------------------------------------------------
 
 
-class AwsApi(TaggedApi, Protocol):
+class AwsApi(TaggedApi, ServicesApi, Protocol):
     def running_tasks(self, cluster: str, service: str) -> list[str]: ...
 
     def stop_task(self, cluster: str, task: str, reason: str) -> None: ...
@@ -456,7 +457,7 @@ class Driver:
 
     def run(self) -> Report:
         self._deadline = time.monotonic() + self._timing.exercise_deadline
-        sweep(self._backend, keep=self._name, log=self._log)
+        sweep(self._backend, self._aws, keep=self._name, log=self._log)
         self._log(f"== creating stack {self._name}")
         stack = self._create(self._name)
         try:

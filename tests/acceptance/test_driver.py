@@ -229,6 +229,12 @@ class FakeAws:
         self.deleted: list[str] = []
         self.refused: dict[str, str] = {}
         self.roles: list[str] = []
+        self.services: set[str] = set()
+        """ECS services AWS has, whatever a stack's state tracks."""
+
+    def delete_service(self, arn: str) -> None:
+        self.calls.append(f"delete service {arn}")
+        self.services.discard(arn)
 
     def running_tasks(self, cluster: str, service: str) -> list[str]:
         return list(self.tasks)
@@ -276,15 +282,28 @@ class FakeBackend:
     names: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     destroy_error: Exception | None = None
+    pending: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Stack -> its state's pending creates, URN -> type."""
+    services: set[str] = field(default_factory=set)
+    """The ECS services AWS has (``FakeAws.services``): while any exists, the cluster will not delete."""
 
     def stack_names(self) -> list[str]:
         return list(self.names)
+
+    def pending_creates(self, name: str) -> dict[str, str]:
+        return dict(self.pending.get(name, {}))
+
+    def clear_pending_creates(self, name: str, on_output: Callable[[str], object]) -> None:
+        self.calls.append(f"clear pending creates {name}")
+        self.pending.pop(name, None)
 
     def cancel(self, name: str) -> None:
         self.calls.append(f"cancel {name}")
 
     def destroy(self, name: str, on_output: Callable[[str], object]) -> None:
         self.calls.append(f"destroy {name}")
+        if self.services:
+            raise RuntimeError("ClusterContainsServicesException: the cluster contains services")
         if self.destroy_error:
             raise self.destroy_error
 
@@ -733,6 +752,33 @@ def test_a_stack_an_earlier_run_left_that_will_not_destroy_stops_the_run_before_
     assert stack.calls == [] and backend.names == [EARLIER]
 
 
+EARLIER_SERVICE = f"arn:aws:ecs:us-east-1:123456789012:service/{EARLIER}-app-cluster/{EARLIER}-app-svc"
+PENDING_SERVICE = f"urn:pulumi:{EARLIER}::graviton-node::graviton-node:service:FargateService$aws:ecs/service:Service::app-svc"
+
+
+def test_a_service_an_earlier_run_was_killed_creating_is_deleted_by_its_tag_before_that_stack_is_destroyed(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    backend = FakeBackend(names=[EARLIER], pending={EARLIER: {PENDING_SERVICE: "aws:ecs/service:Service"}})
+    aws.earlier = {EARLIER_SERVICE: EARLIER, LOAD_BALANCER.replace(STACK, EARLIER): EARLIER}
+    backend.services = aws.services = {EARLIER_SERVICE}
+    aws.gone = set(aws.earlier)  # what the sweep's destroy deleted, for the leftover check at the end
+    driver_for(stack, aws, backend).run()
+    assert aws.calls[0] == f"delete service {EARLIER_SERVICE}"
+    assert backend.calls == [f"cancel {EARLIER}", f"clear pending creates {EARLIER}", f"destroy {EARLIER}",
+                             f"remove {EARLIER}"]  # fmt: skip
+
+
+def test_a_pending_create_of_another_kind_stops_the_run_naming_it_and_the_cleanup_by_tag(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    urn = f"urn:pulumi:{EARLIER}::graviton-node::aws:lb/targetGroup:TargetGroup::app-tg"
+    backend = FakeBackend(names=[EARLIER], pending={EARLIER: {urn: "aws:lb/targetGroup:TargetGroup"}})
+    with pytest.raises(AcceptanceError, match=rf"{re.escape(urn)}.*tag {RUN_TAG}={EARLIER}.*--clear-pending-creates"):
+        driver_for(stack, aws, backend).run()
+    assert stack.calls == [] and backend.calls == [f"cancel {EARLIER}"]
+
+
 def test_a_resource_the_tagging_api_lists_but_its_service_no_longer_describes_is_not_left(
     stack: FakeStack, aws: FakeAws
 ) -> None:
@@ -805,6 +851,7 @@ SAMPLES = {
     ("elasticloadbalancing", "targetgroup"): f"{_ELB}:targetgroup/{STACK}-app-tg-1a2b3c4/73e2d6",
     ("ecs", "cluster"): f"arn:aws:ecs:us-east-1:123456789012:cluster/{STACK}-app-cluster",
     ("ecs", "service"): f"arn:aws:ecs:us-east-1:123456789012:service/{STACK}-app-cluster/{STACK}-app-svc",
+    ("ecs", "task"): f"arn:aws:ecs:us-east-1:123456789012:task/{STACK}-app-cluster/0123456789abcdef0123456789abcdef",
     ("logs", "log-group"): f"arn:aws:logs:us-east-1:123456789012:log-group:/ecs/{STACK}-app",
     ("ecr", "repository"): f"arn:aws:ecr:us-east-1:123456789012:repository/{STACK}-app-repo",
     ("ec2", "security-group"): "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0",
@@ -835,6 +882,7 @@ def every_aws_cli_call() -> list[list[str]]:
     cli.wait_task_stopped("c", "t", 900)
     cli.wait_service_stable("c", "s", 900)
     cli.service_image("c", "s")
+    cli.delete_service(SAMPLES[("ecs", "service")])
     listing = RecordingRunner("[]")  # the tagging API answers pairs
     listing.argvs = runner.argvs
     AwsCli("eu-west-1", run=listing).tagged_resources(RUN_TAG)
@@ -848,7 +896,7 @@ def every_aws_cli_call() -> list[list[str]]:
 
 def test_every_aws_cli_call_names_an_operation_and_parameters_of_botocores_models() -> None:
     argvs = every_aws_cli_call()
-    assert len(argvs) == 11 + len(LOOKUPS) + 1
+    assert len(argvs) == 13 + len(LOOKUPS) + 1
     for argv in argvs:
         _check_against_the_models(argv)
         assert argv[argv.index("--region") + 1] == "eu-west-1"
