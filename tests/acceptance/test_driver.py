@@ -324,10 +324,32 @@ def aws(stack: FakeStack) -> FakeAws:
     return FakeAws(stack)
 
 
-def driver_for(stack: FakeStack, aws: FakeAws, backend: FakeBackend | None = None, timing: Timing = FAST) -> Driver:
+def driver_for(
+    stack: FakeStack,
+    aws: FakeAws,
+    backend: FakeBackend | None = None,
+    timing: Timing = FAST,
+    clock: Callable[[], float] = time.monotonic,
+) -> Driver:
     """A driver over the fakes; its ``report`` holds what it found, also when ``run`` raised."""
-    return Driver(create_stack=lambda name: stack, backend=backend or FakeBackend(), aws=aws,
-                  dev=dev_config(ROOT), timing=timing, log=lambda line: None, stack_name=stack.name)  # fmt: skip
+    return Driver(create_stack=lambda name: stack, backend=backend or FakeBackend(), aws=aws, dev=dev_config(ROOT),
+                  timing=timing, log=lambda line: None, stack_name=stack.name, clock=clock)  # fmt: skip
+
+
+@dataclass
+class FakeClock:
+    """The deadline's clock: still, until a test moves it on."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def passes(self, seconds: float) -> Callable[[], None]:
+        def advance() -> None:
+            self.now += seconds
+
+        return advance
 
 
 # --- Whether to run ------------------------------------------------------------------------------
@@ -723,6 +745,28 @@ def test_past_its_deadline_the_run_starts_no_further_step_and_destroys(stack: Fa
         driver_for(stack, aws, timing=replace(FAST, exercise_deadline=0.2)).run()
     assert stack.calls == ["config", "config", "up 1", "destroy"]
     assert stack.workspace.removed == [STACK]
+
+
+def test_a_deadline_passed_during_the_other_images_deploy_leaves_the_revert_undeployed(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    clock = FakeClock()
+    stack.on_up[4] = clock.passes(FAST.exercise_deadline)
+    with pytest.raises(AcceptanceError, match=r"passed its deadline .* before 'revert to the first image'"):
+        driver_for(stack, aws, clock=clock).run()
+    assert stack.calls[-2:] == ["up 4", "destroy"]
+    assert stack.workspace.removed == [STACK]
+
+
+def test_a_deadline_passed_during_a_deploy_skips_the_wait_after_it_rather_than_wait_zero_seconds(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    clock = FakeClock()
+    stack.on_up[2] = clock.passes(FAST.exercise_deadline)
+    with pytest.raises(AcceptanceError, match=r"passed its deadline .* before 'the wait for the redeployed service'"):
+        driver_for(stack, aws, clock=clock).run()
+    assert "stable" not in aws.calls  # FakeAws refuses a wait of no time
+    assert stack.calls[-2:] == ["up 2", "destroy"]
 
 
 EARLIER = "acc-aaaaaaaaaa"
