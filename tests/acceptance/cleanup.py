@@ -20,7 +20,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pulumi import automation as auto
 
@@ -90,16 +90,17 @@ class PulumiBackend:
         self._workspace.remove_stack(name)
 
     def pending_creates(self, name: str) -> dict[str, str]:
-        """URN -> type of each pending ``creating`` operation of the stack's state (apitype OperationV2)."""
-        deployment = self._select(name).export_stack().deployment or {}
-        return {
-            op["resource"]["urn"]: op["resource"]["type"]
-            for op in deployment.get("pending_operations") or []
-            if op.get("type") == "creating"
-        }
+        return pending_creates(self._select(name).export_stack().deployment or {})
 
     def clear_pending_creates(self, name: str, on_output: Callable[[str], object]) -> None:
         self._select(name).refresh(clear_pending_creates=True, on_output=on_output)
+
+
+def pending_creates(deployment: Mapping[str, Any]) -> dict[str, str]:
+    """URN -> type of each pending ``creating`` operation of an exported state (pulumi/pulumi
+    sdk/go/common/apitype/core.go: DeploymentV3.PendingOperations, OperationV2 {resource, type})."""
+    operations = deployment.get("pending_operations") or []
+    return {op["resource"]["urn"]: op["resource"]["type"] for op in operations if op.get("type") == "creating"}
 
 
 ECS_SERVICE = "aws:ecs/service:Service"

@@ -501,7 +501,8 @@ class Driver:
         cluster, service, url = first["cluster_name"], first["service_name"], first["url"].rstrip("/")
         health = url + first["environment"].get("HEALTH_CHECK_PATH", "/health")
         with self._step(f"wait for {health}"):
-            wait_for_health(health, timeout=min(timing.health_timeout, self._left(f"wait for {health}")), interval=timing.health_interval,
+            timeout = min(timing.health_timeout, self._left(f"wait for {health}"))
+            wait_for_health(health, timeout=timeout, interval=timing.health_interval,
                             request_timeout=timing.request_timeout)  # fmt: skip
         stream = RequestStream(
             url + "/",

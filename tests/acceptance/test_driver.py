@@ -27,7 +27,7 @@ from components.errors import ConfigError
 from components.naming import name_form, stack_hash
 from tests.acceptance import driver
 from tests.acceptance.aws_cli import DELETE_TASK_DEFINITIONS_MAX, LOOKUPS, AwsCli, arn_kind
-from tests.acceptance.cleanup import require_nothing_left
+from tests.acceptance.cleanup import pending_creates, require_nothing_left
 from tests.acceptance.driver import (
     MARK,
     OPT_IN,
@@ -797,7 +797,7 @@ def test_a_stack_an_earlier_run_left_that_will_not_destroy_stops_the_run_before_
 
 
 EARLIER_SERVICE = f"arn:aws:ecs:us-east-1:123456789012:service/{EARLIER}-app-cluster/{EARLIER}-app-svc"
-PENDING_SERVICE = f"urn:pulumi:{EARLIER}::graviton-node::graviton-node:service:FargateService$aws:ecs/service:Service::app-svc"
+PENDING_SERVICE = f"urn:pulumi:{EARLIER}::graviton-node::aws:ecs/service:Service::{EARLIER}-app-svc"
 
 
 def test_a_service_an_earlier_run_was_killed_creating_is_deleted_by_its_tag_before_that_stack_is_destroyed(
@@ -821,6 +821,16 @@ def test_a_pending_create_of_another_kind_stops_the_run_naming_it_and_the_cleanu
     with pytest.raises(AcceptanceError, match=rf"{re.escape(urn)}.*tag {RUN_TAG}={EARLIER}.*--clear-pending-creates"):
         driver_for(stack, aws, backend).run()
     assert stack.calls == [] and backend.calls == [f"cancel {EARLIER}"]
+
+
+def test_only_a_creating_operation_of_an_exported_state_is_a_pending_create() -> None:
+    def operation(kind: str, urn: str) -> dict[str, Any]:
+        return {"resource": {"urn": urn, "type": "aws:ecs/service:Service", "custom": True}, "type": kind}
+
+    deployment = {"resources": [], "pending_operations": [operation("creating", PENDING_SERVICE),
+                                                          operation("updating", "urn:other")]}  # fmt: skip
+    assert pending_creates(deployment) == {PENDING_SERVICE: "aws:ecs/service:Service"}
+    assert pending_creates({"resources": []}) == {}
 
 
 def test_a_resource_the_tagging_api_lists_but_its_service_no_longer_describes_is_not_left(
@@ -1002,6 +1012,14 @@ def test_a_resource_its_service_answers_not_found_for_is_gone_and_any_other_erro
     denied = RecordingRunner("", 254, "An error occurred (AccessDenied) when calling DescribeLoadBalancers")
     with pytest.raises(AcceptanceError, match="AccessDenied"):
         AwsCli("us-east-1", run=denied).resource_exists(LOAD_BALANCER)
+
+
+def test_a_task_the_tagging_api_lists_counts_only_until_it_is_stopped() -> None:
+    task = SAMPLES[("ecs", "task")]
+    runner = RecordingRunner("[]")  # what the query leaves of a STOPPED task, or of a MISSING one
+    assert AwsCli("us-east-1", run=runner).resource_exists(task) is False
+    assert "tasks[?lastStatus!='STOPPED'].taskArn" in runner.argvs[0]
+    assert AwsCli("us-east-1", run=RecordingRunner(f'["{task}"]')).resource_exists(task) is True
 
 
 def test_a_kind_the_check_cannot_look_up_counts_as_found() -> None:
