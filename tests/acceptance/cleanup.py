@@ -57,6 +57,8 @@ class ServicesApi(Protocol):
 
     def tagged_resources(self, key: str) -> dict[str, str]: ...
 
+    def resource_exists(self, arn: str) -> bool: ...
+
     def delete_service(self, arn: str) -> None: ...
 
 
@@ -143,9 +145,10 @@ def _refuse_unresolvable(pending: Mapping[str, str], name: str) -> None:
 
 def _delete_untracked_services(aws: ServicesApi, name: str, log: Callable[[str], object]) -> None:
     """The ECS services of the run's tag: the one a create left untracked among them. The destroy
-    would delete the tracked ones anyway."""
+    would delete the tracked ones anyway. The tagging API also lists services long deleted, which
+    DeleteService would refuse: only one ECS still describes as not INACTIVE is deleted."""
     for arn, run in aws.tagged_resources(RUN_TAG).items():
-        if run == name and _is_ecs_service(arn):
+        if run == name and _is_ecs_service(arn) and aws.resource_exists(arn):
             log(f"== a pending create of an ECS service: deleting {arn}")
             aws.delete_service(arn)
 

@@ -235,6 +235,7 @@ class FakeAws:
     def delete_service(self, arn: str) -> None:
         self.calls.append(f"delete service {arn}")
         self.services.discard(arn)
+        self.gone.add(arn)
 
     def running_tasks(self, cluster: str, service: str) -> list[str]:
         return list(self.tasks)
@@ -804,11 +805,13 @@ def test_a_service_an_earlier_run_was_killed_creating_is_deleted_by_its_tag_befo
     stack: FakeStack, aws: FakeAws
 ) -> None:
     backend = FakeBackend(names=[EARLIER], pending={EARLIER: {PENDING_SERVICE: "aws:ecs/service:Service"}})
-    aws.earlier = {EARLIER_SERVICE: EARLIER, LOAD_BALANCER.replace(STACK, EARLIER): EARLIER}
+    stale = EARLIER_SERVICE.replace("app-svc", "old-svc")  # deleted long ago, still listed by the tagging API
+    load_balancer = LOAD_BALANCER.replace(STACK, EARLIER)
+    aws.earlier = dict.fromkeys([EARLIER_SERVICE, stale, load_balancer], EARLIER)
     backend.services = aws.services = {EARLIER_SERVICE}
-    aws.gone = set(aws.earlier)  # what the sweep's destroy deleted, for the leftover check at the end
+    aws.gone = {stale, load_balancer}  # the load balancer: what the sweep's destroy deletes
     driver_for(stack, aws, backend).run()
-    assert aws.calls[0] == f"delete service {EARLIER_SERVICE}"
+    assert [call for call in aws.calls if call.startswith("delete")] == [f"delete service {EARLIER_SERVICE}"]
     assert backend.calls == [f"cancel {EARLIER}", f"clear pending creates {EARLIER}", f"destroy {EARLIER}",
                              f"remove {EARLIER}"]  # fmt: skip
 
