@@ -65,6 +65,15 @@ class AwsCli:
         self._call("ecs", "wait", "services-stable", "--cluster", cluster, "--services", service,
                    timeout=min(900, timeout))  # fmt: skip
 
+    def delete_service(self, arn: str) -> None:
+        """Delete a service with its tasks (``--force``: no scale-in first) and wait until it is INACTIVE:
+        until then, DRAINING, it still holds its cluster (DeleteService docs)."""
+        cluster = _rest(arn).split("/")[0]
+        self._call("ecs", "delete-service", "--cluster", cluster, "--service", arn, "--force",
+                   "--query", "service.serviceArn")  # fmt: skip
+        # Every 15 s, 40 times (botocore ecs waiters-2.json, ServicesInactive).
+        self._call("ecs", "wait", "services-inactive", "--cluster", cluster, "--services", arn, timeout=900)
+
     def service_image(self, cluster: str, service: str) -> str:
         arn = self._call("ecs", "describe-services", "--cluster", cluster, "--services", service,
                          "--query", "services[0].taskDefinition")  # fmt: skip
@@ -172,6 +181,11 @@ def _service_args(arn: str) -> list[str]:
     return ["--cluster", _rest(arn).split("/")[0], "--services", arn]
 
 
+def _task_args(arn: str) -> list[str]:
+    # task/<cluster>/<id>, the long ARN format as for services.
+    return ["--cluster", _rest(arn).split("/")[0], "--tasks", arn]
+
+
 ELB = "elasticloadbalancing"
 LOOKUPS: dict[tuple[str, str], Lookup] = {
     (ELB, "loadbalancer"): Lookup(
@@ -202,6 +216,12 @@ LOOKUPS: dict[tuple[str, str], Lookup] = {
         _service_args,
         "services[?status!='INACTIVE'].serviceArn",
         "ClusterNotFoundException",
+    ),
+    # Tasks carry their service's tags (propagate_tags=SERVICE, components/service/fargate_service.py), and
+    # a stopped one stays listed for a while: it counts only until STOPPED. A task ECS no longer knows is a
+    # MISSING failure beside an empty ``tasks`` (botocore ecs DescribeTasksResponse).
+    ("ecs", "task"): Lookup(
+        "ecs", "describe-tasks", _task_args, "tasks[?lastStatus!='STOPPED'].taskArn", "ClusterNotFoundException"
     ),
     ("logs", "log-group"): Lookup(
         "logs", "describe-log-groups", _name("--log-group-identifiers"), "logGroups[].logGroupName"

@@ -5,6 +5,12 @@ A run that GitHub cancels or times out gets SIGINT, SIGTERM 7.5 s later and is k
 that (GitHub Docs, "Workflow cancellation reference"): its ``finally`` has no time to destroy, and its
 stack, still locked, stays deployed. The next run finds it by its name (``acc-*``) in the backend and
 destroys it before creating its own.
+
+Killed inside a create (most likely the ECS service's, which waits for a steady state), the stack also
+holds a pending CREATE for a resource AWS has: ``pulumi destroy`` keeps such operations for a person to
+resolve (pulumi/pulumi pkg/backend/snapshot.go), and the service it does not know of blocks the
+cluster's deletion (botocore ecs DeleteCluster: ClusterContainsServicesException). The sweep deletes
+that service by the run's tag and drops the pending creates first; any other pending kind it names.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pulumi import automation as auto
 
@@ -40,6 +46,20 @@ class BackendApi(Protocol):
     def destroy(self, name: str, on_output: Callable[[str], object]) -> None: ...
 
     def remove(self, name: str) -> None: ...
+
+    def pending_creates(self, name: str) -> dict[str, str]: ...
+
+    def clear_pending_creates(self, name: str, on_output: Callable[[str], object]) -> None: ...
+
+
+class ServicesApi(Protocol):
+    """The AWS calls of the sweep (``AwsApi``'s, ``aws_cli.py``)."""
+
+    def tagged_resources(self, key: str) -> dict[str, str]: ...
+
+    def resource_exists(self, arn: str) -> bool: ...
+
+    def delete_service(self, arn: str) -> None: ...
 
 
 class PulumiBackend:
@@ -71,15 +91,38 @@ class PulumiBackend:
     def remove(self, name: str) -> None:
         self._workspace.remove_stack(name)
 
+    def pending_creates(self, name: str) -> dict[str, str]:
+        return pending_creates(self._select(name).export_stack().deployment or {})
 
-def sweep(backend: BackendApi, *, keep: str, log: Callable[[str], object]) -> list[str]:
+    def clear_pending_creates(self, name: str, on_output: Callable[[str], object]) -> None:
+        self._select(name).refresh(clear_pending_creates=True, on_output=on_output)
+
+
+def pending_creates(deployment: Mapping[str, Any]) -> dict[str, str]:
+    """URN -> type of each pending ``creating`` operation of an exported state (pulumi/pulumi
+    sdk/go/common/apitype/core.go: DeploymentV3.PendingOperations, OperationV2 {resource, type})."""
+    operations = deployment.get("pending_operations") or []
+    return {op["resource"]["urn"]: op["resource"]["type"] for op in operations if op.get("type") == "creating"}
+
+
+ECS_SERVICE = "aws:ecs/service:Service"
+"""The one kind whose pending create the sweep resolves: its create waits minutes for a steady state
+(so a kill most likely lands there), and, untracked, it blocks the destroy of its cluster."""
+
+
+def sweep(backend: BackendApi, aws: ServicesApi, *, keep: str, log: Callable[[str], object]) -> list[str]:
     """Unlock, destroy and remove every ``acc-*`` stack but ``keep``; returns their names. A stack
     that will not destroy stops the run before it deploys anything of its own."""
     swept = [name for name in backend.stack_names() if name.startswith(STACK_PREFIX) and name != keep]
     for name in swept:
         log(f"== an earlier run left stack {name}: unlock, destroy, remove")
         backend.cancel(name)
+        pending = backend.pending_creates(name)
+        _refuse_unresolvable(pending, name)
         try:
+            if pending:
+                _delete_untracked_services(aws, name, log)
+                backend.clear_pending_creates(name, log)
             backend.destroy(name, log)
         except Exception as error:
             raise AcceptanceError(
@@ -88,6 +131,32 @@ def sweep(backend: BackendApi, *, keep: str, log: Callable[[str], object]) -> li
             ) from error
         backend.remove(name)
     return swept
+
+
+def _refuse_unresolvable(pending: Mapping[str, str], name: str) -> None:
+    others = sorted(urn for urn, kind in pending.items() if kind != ECS_SERVICE)
+    if others:
+        raise AcceptanceError(
+            f"stack {name}, left by an earlier run, holds pending creates the sweep cannot resolve: "
+            f"{', '.join(others)}. Delete what carries tag {RUN_TAG}={name} of those kinds, then "
+            f"`pulumi refresh --clear-pending-creates --stack {name}` and `pulumi destroy --stack {name}`"
+        )
+
+
+def _delete_untracked_services(aws: ServicesApi, name: str, log: Callable[[str], object]) -> None:
+    """The ECS services of the run's tag: the one a create left untracked among them. The destroy
+    would delete the tracked ones anyway. The tagging API also lists services long deleted, which
+    DeleteService would refuse: only one ECS still describes as not INACTIVE is deleted."""
+    for arn, run in aws.tagged_resources(RUN_TAG).items():
+        if run == name and _is_ecs_service(arn) and aws.resource_exists(arn):
+            log(f"== a pending create of an ECS service: deleting {arn}")
+            aws.delete_service(arn)
+
+
+def _is_ecs_service(arn: str) -> bool:
+    # arn:<partition>:ecs:<region>:<account>:service/<cluster>/<service> (ECS ARN formats docs).
+    parts = arn.split(":", 5)
+    return len(parts) == 6 and parts[2] == "ecs" and parts[5].startswith("service/")
 
 
 # --- What remains after the destroy ----------------------------------------------------------------

@@ -35,6 +35,7 @@ from tests.acceptance.cleanup import (
     AcceptanceError,
     BackendApi,
     PulumiBackend,
+    ServicesApi,
     TaggedApi,
     require_nothing_left,
     sweep,
@@ -108,7 +109,7 @@ def pulumi_backend(root: Path, secrets_provider: str | None) -> BackendApi:
 # --- The AWS calls the driver uses -----------------------------------------------------------------
 
 
-class AwsApi(TaggedApi, Protocol):
+class AwsApi(TaggedApi, ServicesApi, Protocol):
     def running_tasks(self, cluster: str, service: str) -> list[str]: ...
 
     def stop_task(self, cluster: str, task: str, reason: str) -> None: ...
@@ -442,6 +443,7 @@ class Driver:
         timing: Timing | None = None,
         log: Callable[[str], object] = print,
         stack_name: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._create = create_stack
         self._backend = backend
@@ -452,11 +454,12 @@ class Driver:
         self._name = stack_name or new_stack_name()
         check_stack_name(self._name)
         self.report = Report(stack=self._name)
-        self._deadline = time.monotonic() + self._timing.exercise_deadline
+        self._clock = clock
+        self._deadline = clock() + self._timing.exercise_deadline
 
     def run(self) -> Report:
-        self._deadline = time.monotonic() + self._timing.exercise_deadline
-        sweep(self._backend, keep=self._name, log=self._log)
+        self._deadline = self._clock() + self._timing.exercise_deadline
+        sweep(self._backend, self._aws, keep=self._name, log=self._log)
         self._log(f"== creating stack {self._name}")
         stack = self._create(self._name)
         try:
@@ -465,16 +468,20 @@ class Driver:
             self._teardown(stack)
         return self.report
 
-    def _left(self) -> float:
-        return max(0.0, self._deadline - time.monotonic())
+    def _left(self, before: str) -> float:
+        """The time left until the deadline, never none: past it, the run goes to its destroy rather
+        than start ``before`` (a step, or a wait that would have no time to wait)."""
+        left = self._deadline - self._clock()
+        if left <= 0:
+            raise AcceptanceError(
+                f"the run passed its deadline ({self._timing.exercise_deadline / 60:g} min) before {before!r}: "
+                "it destroys now, so that the destroy ends within the workflow's timeout"
+            )
+        return left
 
     @contextlib.contextmanager
     def _step(self, name: str) -> Iterator[None]:
-        if not self._left():
-            raise AcceptanceError(
-                f"the run passed its deadline ({self._timing.exercise_deadline / 60:g} min) before {name!r}: "
-                "it destroys now, so that the destroy ends within the workflow's timeout"
-            )
+        self._left(name)
         self._log(f"== {name}")
         started = time.monotonic()
         yield
@@ -494,7 +501,8 @@ class Driver:
         cluster, service, url = first["cluster_name"], first["service_name"], first["url"].rstrip("/")
         health = url + first["environment"].get("HEALTH_CHECK_PATH", "/health")
         with self._step(f"wait for {health}"):
-            wait_for_health(health, timeout=min(timing.health_timeout, self._left()), interval=timing.health_interval,
+            timeout = min(timing.health_timeout, self._left(f"wait for {health}"))
+            wait_for_health(health, timeout=timeout, interval=timing.health_interval,
                             request_timeout=timing.request_timeout)  # fmt: skip
         stream = RequestStream(
             url + "/",
@@ -519,14 +527,17 @@ class Driver:
             self._stop_one_task(cluster, service)
         with self._step("up again changes nothing"):
             require_no_changes(self._up(stack, self._plan.changed_environment)[0].summary.resource_changes)
-        with self._step("deploy another image, then revert"):
+        # Two steps, one `up` each: the deadline is checked before each.
+        with self._step("deploy another image"):
+            self._deploy_other_image(stack, first)
+        with self._step("revert to the first image"):
             self._revert(stack, first, cluster, service)
 
     def _redeploy(self, stack: StackApi, cluster: str, service: str) -> None:
         outputs = self._up(stack, self._plan.changed_environment)[1]
         if outputs["environment"].get(MARK) != "1":
             raise AcceptanceError(f"the redeploy did not reach the task: {MARK}={outputs['environment'].get(MARK)}")
-        self._aws.wait_service_stable(cluster, service, self._left())
+        self._aws.wait_service_stable(cluster, service, self._left("the wait for the redeployed service"))
 
     def _stop_one_task(self, cluster: str, service: str) -> None:
         tasks = sorted(self._aws.running_tasks(cluster, service))
@@ -534,21 +545,23 @@ class Driver:
             raise AcceptanceError(f"{len(tasks)} task(s) running: stopping one needs another to serve meanwhile")
         self.report.stopped_task = tasks[0]
         self._aws.stop_task(cluster, tasks[0], "graviton-node acceptance run: a scheduler stop")
-        self._aws.wait_task_stopped(cluster, tasks[0], self._left())
-        self._aws.wait_service_stable(cluster, service, self._left())
+        self._aws.wait_task_stopped(cluster, tasks[0], self._left("the wait for the stopped task"))
+        self._aws.wait_service_stable(cluster, service, self._left("the wait for the replacement task"))
 
-    def _revert(self, stack: StackApi, first: Mapping[str, Any], cluster: str, service: str) -> None:
+    def _deploy_other_image(self, stack: StackApi, first: Mapping[str, Any]) -> None:
         other = self._up(stack, self._plan.other_image)[1]["image_ref"]
         self.report.other_image = other
         if image_tag(other) == image_tag(first["image_ref"]):
             raise AcceptanceError(f"the other Dockerfile built the same tag {image_tag(other)}: nothing to revert")
+
+    def _revert(self, stack: StackApi, first: Mapping[str, Any], cluster: str, service: str) -> None:
         reverted = self._up(stack, self._plan.first)[1]
         self.report.reverted_image = reverted["image_ref"]
         if image_tag(reverted["image_ref"]) != image_tag(first["image_ref"]):
             raise AcceptanceError(f"the revert built {reverted['image_ref']}, not the first {first['image_ref']}")
         if reverted["environment"] != first["environment"]:
             raise AcceptanceError("the revert's container environment differs from the first deploy's")
-        self._aws.wait_service_stable(cluster, service, self._left())
+        self._aws.wait_service_stable(cluster, service, self._left("the wait for the reverted service"))
         running = self._aws.service_image(cluster, service)
         if running != reverted["image_ref"]:
             raise AcceptanceError(f"the service runs {running}, not the reverted image {reverted['image_ref']}")

@@ -27,7 +27,7 @@ from components.errors import ConfigError
 from components.naming import name_form, stack_hash
 from tests.acceptance import driver
 from tests.acceptance.aws_cli import DELETE_TASK_DEFINITIONS_MAX, LOOKUPS, AwsCli, arn_kind
-from tests.acceptance.cleanup import require_nothing_left
+from tests.acceptance.cleanup import pending_creates, require_nothing_left
 from tests.acceptance.driver import (
     MARK,
     OPT_IN,
@@ -229,6 +229,13 @@ class FakeAws:
         self.deleted: list[str] = []
         self.refused: dict[str, str] = {}
         self.roles: list[str] = []
+        self.services: set[str] = set()
+        """ECS services AWS has, whatever a stack's state tracks."""
+
+    def delete_service(self, arn: str) -> None:
+        self.calls.append(f"delete service {arn}")
+        self.services.discard(arn)
+        self.gone.add(arn)
 
     def running_tasks(self, cluster: str, service: str) -> list[str]:
         return list(self.tasks)
@@ -276,15 +283,28 @@ class FakeBackend:
     names: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     destroy_error: Exception | None = None
+    pending: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Stack -> its state's pending creates, URN -> type."""
+    services: set[str] = field(default_factory=set)
+    """The ECS services AWS has (``FakeAws.services``): while any exists, the cluster will not delete."""
 
     def stack_names(self) -> list[str]:
         return list(self.names)
+
+    def pending_creates(self, name: str) -> dict[str, str]:
+        return dict(self.pending.get(name, {}))
+
+    def clear_pending_creates(self, name: str, on_output: Callable[[str], object]) -> None:
+        self.calls.append(f"clear pending creates {name}")
+        self.pending.pop(name, None)
 
     def cancel(self, name: str) -> None:
         self.calls.append(f"cancel {name}")
 
     def destroy(self, name: str, on_output: Callable[[str], object]) -> None:
         self.calls.append(f"destroy {name}")
+        if self.services:
+            raise RuntimeError("ClusterContainsServicesException: the cluster contains services")
         if self.destroy_error:
             raise self.destroy_error
 
@@ -305,10 +325,32 @@ def aws(stack: FakeStack) -> FakeAws:
     return FakeAws(stack)
 
 
-def driver_for(stack: FakeStack, aws: FakeAws, backend: FakeBackend | None = None, timing: Timing = FAST) -> Driver:
+def driver_for(
+    stack: FakeStack,
+    aws: FakeAws,
+    backend: FakeBackend | None = None,
+    timing: Timing = FAST,
+    clock: Callable[[], float] = time.monotonic,
+) -> Driver:
     """A driver over the fakes; its ``report`` holds what it found, also when ``run`` raised."""
-    return Driver(create_stack=lambda name: stack, backend=backend or FakeBackend(), aws=aws,
-                  dev=dev_config(ROOT), timing=timing, log=lambda line: None, stack_name=stack.name)  # fmt: skip
+    return Driver(create_stack=lambda name: stack, backend=backend or FakeBackend(), aws=aws, dev=dev_config(ROOT),
+                  timing=timing, log=lambda line: None, stack_name=stack.name, clock=clock)  # fmt: skip
+
+
+@dataclass
+class FakeClock:
+    """The deadline's clock: still, until a test moves it on."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def passes(self, seconds: float) -> Callable[[], None]:
+        def advance() -> None:
+            self.now += seconds
+
+        return advance
 
 
 # --- Whether to run ------------------------------------------------------------------------------
@@ -706,6 +748,28 @@ def test_past_its_deadline_the_run_starts_no_further_step_and_destroys(stack: Fa
     assert stack.workspace.removed == [STACK]
 
 
+def test_a_deadline_passed_during_the_other_images_deploy_leaves_the_revert_undeployed(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    clock = FakeClock()
+    stack.on_up[4] = clock.passes(FAST.exercise_deadline)
+    with pytest.raises(AcceptanceError, match=r"passed its deadline .* before 'revert to the first image'"):
+        driver_for(stack, aws, clock=clock).run()
+    assert stack.calls[-2:] == ["up 4", "destroy"]
+    assert stack.workspace.removed == [STACK]
+
+
+def test_a_deadline_passed_during_a_deploy_skips_the_wait_after_it_rather_than_wait_zero_seconds(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    clock = FakeClock()
+    stack.on_up[2] = clock.passes(FAST.exercise_deadline)
+    with pytest.raises(AcceptanceError, match=r"passed its deadline .* before 'the wait for the redeployed service'"):
+        driver_for(stack, aws, clock=clock).run()
+    assert "stable" not in aws.calls  # FakeAws refuses a wait of no time
+    assert stack.calls[-2:] == ["up 2", "destroy"]
+
+
 EARLIER = "acc-aaaaaaaaaa"
 
 
@@ -731,6 +795,45 @@ def test_a_stack_an_earlier_run_left_that_will_not_destroy_stops_the_run_before_
     with pytest.raises(AcceptanceError, match=rf"stack {EARLIER}, left by an earlier run, did not destroy"):
         driver_for(stack, aws, backend).run()
     assert stack.calls == [] and backend.names == [EARLIER]
+
+
+EARLIER_SERVICE = f"arn:aws:ecs:us-east-1:123456789012:service/{EARLIER}-app-cluster/{EARLIER}-app-svc"
+PENDING_SERVICE = f"urn:pulumi:{EARLIER}::graviton-node::aws:ecs/service:Service::{EARLIER}-app-svc"
+
+
+def test_a_service_an_earlier_run_was_killed_creating_is_deleted_by_its_tag_before_that_stack_is_destroyed(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    backend = FakeBackend(names=[EARLIER], pending={EARLIER: {PENDING_SERVICE: "aws:ecs/service:Service"}})
+    stale = EARLIER_SERVICE.replace("app-svc", "old-svc")  # deleted long ago, still listed by the tagging API
+    load_balancer = LOAD_BALANCER.replace(STACK, EARLIER)
+    aws.earlier = dict.fromkeys([EARLIER_SERVICE, stale, load_balancer], EARLIER)
+    backend.services = aws.services = {EARLIER_SERVICE}
+    aws.gone = {stale, load_balancer}  # the load balancer: what the sweep's destroy deletes
+    driver_for(stack, aws, backend).run()
+    assert [call for call in aws.calls if call.startswith("delete")] == [f"delete service {EARLIER_SERVICE}"]
+    assert backend.calls == [f"cancel {EARLIER}", f"clear pending creates {EARLIER}", f"destroy {EARLIER}",
+                             f"remove {EARLIER}"]  # fmt: skip
+
+
+def test_a_pending_create_of_another_kind_stops_the_run_naming_it_and_the_cleanup_by_tag(
+    stack: FakeStack, aws: FakeAws
+) -> None:
+    urn = f"urn:pulumi:{EARLIER}::graviton-node::aws:lb/targetGroup:TargetGroup::app-tg"
+    backend = FakeBackend(names=[EARLIER], pending={EARLIER: {urn: "aws:lb/targetGroup:TargetGroup"}})
+    with pytest.raises(AcceptanceError, match=rf"{re.escape(urn)}.*tag {RUN_TAG}={EARLIER}.*--clear-pending-creates"):
+        driver_for(stack, aws, backend).run()
+    assert stack.calls == [] and backend.calls == [f"cancel {EARLIER}"]
+
+
+def test_only_a_creating_operation_of_an_exported_state_is_a_pending_create() -> None:
+    def operation(kind: str, urn: str) -> dict[str, Any]:
+        return {"resource": {"urn": urn, "type": "aws:ecs/service:Service", "custom": True}, "type": kind}
+
+    deployment = {"resources": [], "pending_operations": [operation("creating", PENDING_SERVICE),
+                                                          operation("updating", "urn:other")]}  # fmt: skip
+    assert pending_creates(deployment) == {PENDING_SERVICE: "aws:ecs/service:Service"}
+    assert pending_creates({"resources": []}) == {}
 
 
 def test_a_resource_the_tagging_api_lists_but_its_service_no_longer_describes_is_not_left(
@@ -805,6 +908,7 @@ SAMPLES = {
     ("elasticloadbalancing", "targetgroup"): f"{_ELB}:targetgroup/{STACK}-app-tg-1a2b3c4/73e2d6",
     ("ecs", "cluster"): f"arn:aws:ecs:us-east-1:123456789012:cluster/{STACK}-app-cluster",
     ("ecs", "service"): f"arn:aws:ecs:us-east-1:123456789012:service/{STACK}-app-cluster/{STACK}-app-svc",
+    ("ecs", "task"): f"arn:aws:ecs:us-east-1:123456789012:task/{STACK}-app-cluster/0123456789abcdef0123456789abcdef",
     ("logs", "log-group"): f"arn:aws:logs:us-east-1:123456789012:log-group:/ecs/{STACK}-app",
     ("ecr", "repository"): f"arn:aws:ecr:us-east-1:123456789012:repository/{STACK}-app-repo",
     ("ec2", "security-group"): "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0123456789abcdef0",
@@ -835,6 +939,7 @@ def every_aws_cli_call() -> list[list[str]]:
     cli.wait_task_stopped("c", "t", 900)
     cli.wait_service_stable("c", "s", 900)
     cli.service_image("c", "s")
+    cli.delete_service(SAMPLES[("ecs", "service")])
     listing = RecordingRunner("[]")  # the tagging API answers pairs
     listing.argvs = runner.argvs
     AwsCli("eu-west-1", run=listing).tagged_resources(RUN_TAG)
@@ -848,7 +953,7 @@ def every_aws_cli_call() -> list[list[str]]:
 
 def test_every_aws_cli_call_names_an_operation_and_parameters_of_botocores_models() -> None:
     argvs = every_aws_cli_call()
-    assert len(argvs) == 11 + len(LOOKUPS) + 1
+    assert len(argvs) == 13 + len(LOOKUPS) + 1
     for argv in argvs:
         _check_against_the_models(argv)
         assert argv[argv.index("--region") + 1] == "eu-west-1"
@@ -910,6 +1015,14 @@ def test_a_resource_its_service_answers_not_found_for_is_gone_and_any_other_erro
     denied = RecordingRunner("", 254, "An error occurred (AccessDenied) when calling DescribeLoadBalancers")
     with pytest.raises(AcceptanceError, match="AccessDenied"):
         AwsCli("us-east-1", run=denied).resource_exists(LOAD_BALANCER)
+
+
+def test_a_task_the_tagging_api_lists_counts_only_until_it_is_stopped() -> None:
+    task = SAMPLES[("ecs", "task")]
+    runner = RecordingRunner("[]")  # what the query leaves of a STOPPED task, or of a MISSING one
+    assert AwsCli("us-east-1", run=runner).resource_exists(task) is False
+    assert "tasks[?lastStatus!='STOPPED'].taskArn" in runner.argvs[0]
+    assert AwsCli("us-east-1", run=RecordingRunner(f'["{task}"]')).resource_exists(task) is True
 
 
 def test_a_kind_the_check_cannot_look_up_counts_as_found() -> None:
