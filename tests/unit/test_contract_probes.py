@@ -36,13 +36,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(name: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+def running(name: str, **overrides: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """The app run as check_image runs it: the default service's environment, the drain shortened."""
     server = APPS[name]
     if server == SAMPLE and not (SAMPLE.parent / "node_modules/bcrypt").is_dir():
         pytest.skip("the sample app needs its node_modules (npm ci in docker/app)")
     port = free_port()
-    env = os.environ | check_image.task_environment(check_image.task_container(port, "/health"))
+    env = os.environ | check_image.task_environment(check_image.task_container(port, "/health")) | overrides
     process = subprocess.Popen(["node", str(server)], env=env, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
@@ -99,6 +99,15 @@ def test_an_app_with_nodes_default_keep_alive_that_never_says_close_fails_both(
     reused, outcome = kept_alive["breaker"]
     assert (reused, outcome.draining_connection) == (False, "keep-alive")
     assert (outcome.draining_health, outcome.failures) == (503, [])
+
+
+def test_an_app_that_stops_taking_connections_at_sigterm_fails_the_drain_point() -> None:
+    """No drain delay: the listener closes at the signal while the load balancer still sends (its
+    deregistration takes the drain's length), so requests the stream sends after it are refused."""
+    with running("breaker", DRAIN_DELAY_MS="0") as (process, port):
+        outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM))
+        process.wait(timeout=10)
+    assert outcome.failures
 
 
 @pytest.mark.parametrize("app", ["sample", "tiny"], indirect=True)
