@@ -6,6 +6,7 @@ fails here.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -27,13 +28,14 @@ from tests.models.aws_prose import stated_most, stated_range, stated_values
 
 SIDECAR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0@sha256:" + "c" * 64
 
+#: Each ``HealthCheck`` field and the botocore ecs ``HealthCheck`` member it fills.
+HEALTH_CHECK = {"interval_seconds": "interval", "timeout_seconds": "timeout", "retries": "retries",
+                "start_period_seconds": "startPeriod"}  # fmt: skip
 #: (the setting, how a value of it is built, botocore's member whose documentation states its range, the
 #: smallest step between its values)
 NUMBERS: list[tuple[str, Callable[[Any], object], tuple[str, str], Decimal]] = [
-    ("HealthCheck.interval_seconds", lambda v: HealthCheck(interval_seconds=int(v)), ("ecs", "HealthCheck.interval"), Decimal(1)),
-    ("HealthCheck.timeout_seconds", lambda v: HealthCheck(timeout_seconds=int(v)), ("ecs", "HealthCheck.timeout"), Decimal(1)),
-    ("HealthCheck.retries", lambda v: HealthCheck(retries=int(v)), ("ecs", "HealthCheck.retries"), Decimal(1)),
-    ("HealthCheck.start_period_seconds", lambda v: HealthCheck(start_period_seconds=int(v)), ("ecs", "HealthCheck.startPeriod"), Decimal(1)),
+    *((f"HealthCheck.{field}", lambda v, field=field: replace(HealthCheck(), **{field: int(v)}),
+       ("ecs", f"HealthCheck.{member}"), Decimal(1)) for field, member in HEALTH_CHECK.items()),
     ("DeploymentStrategy.canary_percent", lambda v: DeploymentStrategy(kind="canary", canary_percent=v),
      ("ecs", "CanaryConfiguration.canaryPercent"), Decimal("0.1")),
     ("DeploymentStrategy.step_percent", lambda v: DeploymentStrategy(kind="linear", step_percent=v),
