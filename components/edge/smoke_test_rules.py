@@ -51,12 +51,10 @@ REQUEST_TIMEOUT_SECONDS = 10
 #: left). A function that times out fails its invocation, and ECS rolls the deployment back.
 FUNCTION_TIMEOUT_SECONDS = 30
 INVOKE = "lambda:InvokeFunction"
-#: The function's environment, all variables together: "4 KB ... in aggregate" (Lambda quotas, "Function
-#: configuration, deployment, and execution"), read as 4,000 bytes of the variables' JSON (the request's
-#: ``Environment.Variables``), the stricter reading. The path is held to the health check path's 1,024
-#: characters, and ``function_environment`` of the longest path, host name (253, RFC 1035), port and test
-#: header (40 and 128 characters: ``parse_test_header``) fits it (a test proves it).
-MAX_ENVIRONMENT_BYTES = 4000
+# The function's environment, all variables together, is held to Lambda's "4 KB ... in aggregate" (Lambda
+# quotas) by the path's limit, the health check path's 1,024 characters: ``function_environment`` of the
+# longest path, host name (253, RFC 1035), port and test header (40 and 128 characters: ``parse_test_header``)
+# fits it (a test proves it), so no size is checked here.
 #: RFC 3986 ``path-abempty`` characters, starting with ``/``, optionally a query.
 _PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(\?[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?")
 
@@ -158,7 +156,7 @@ def function_environment(url: str, test_header: tuple[str, str]) -> dict[str, st
 
 
 def environment_bytes(variables: dict[str, str]) -> int:
-    """The size ``MAX_ENVIRONMENT_BYTES`` bounds: the variables' JSON in UTF-8."""
+    """The size Lambda's 4 KB environment quota bounds, read strictly: the variables' JSON in UTF-8."""
     return len(json.dumps(variables, separators=(",", ":"), ensure_ascii=False).encode())
 
 

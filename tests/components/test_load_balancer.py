@@ -14,6 +14,7 @@ from components.errors import ConfigError
 from tests.models import elb_log_delivery as elb
 from tests.models.aws_api import Api
 from tests.models.aws_contract import CONTRACT
+from tests.models.aws_prose import stated_most
 from tools.offline import ACCOUNT, RecordingMocks, run_mocked
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -329,12 +330,15 @@ def test_the_domain_takes_exactly_the_lower_case_names_acm_takes_but_an_all_digi
 
 
 def test_a_name_too_long_for_a_requested_certificate_is_taken_with_a_certificate_of_ones_own() -> None:
-    """ACM takes at most 64 characters as the common name of a certificate it issues; a certificate of
-    one's own may cover a longer name as a SAN."""
-    name = "service-for-the-billing-department.eu-central.internal.example-corp.com"
+    """ACM's requested common name "cannot exceed 64 octets" (botocore acm ``RequestCertificate:DomainName``);
+    a certificate of one's own may cover a longer name as a SAN. The edge: ``test_stated_bounds``."""
+    longest = stated_most("acm", "RequestCertificate:DomainName", r"cannot exceed {n} octets")
+    name = "a" * (longest + 1 - len(".example.com")) + ".example.com"
     arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
-    assert Domain(name=name[-64:].lstrip(".-"), hosted_zone_id="Z0123")
-    assert Domain(name=name, certificate_arn=arn).name == name
+    with pytest.raises(ConfigError) as error:
+        Domain(name=name, hosted_zone_id="Z0123")
+    assert (error.value.key, error.value.value) == ("Domain.name", name) and "certificate_arn" in error.value.allowed
+    assert Domain(name=name, hosted_zone_id="Z0123", certificate_arn=arn).name == name
 
 
 def test_https_cannot_share_the_http_port() -> None:

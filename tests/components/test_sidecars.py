@@ -250,7 +250,10 @@ def test_a_sidecar_in_another_repository_is_taken_with_a_boundary_of_one_s_own(m
     spec = ServiceSpec(sidecars=(Sidecar(name="otel", image=image, memory=128),))
     own = "arn:aws:iam::123456789012:policy/my-boundary"
     recorded = mocked(lambda: service(spec, permissions_boundary_arn=own))
-    assert recorded.one("aws:ecs/taskDefinition:TaskDefinition")
+    exec_policy = recorded.find("aws:iam/rolePolicy:RolePolicy", "svc-exec-policy").inputs["policy"]
+    # The owner's boundary is theirs to write; the role's own policy must still allow the pull.
+    for request in pull_requests(image):
+        assert iam.role_allows([exec_policy], request), request
 
 
 def test_a_public_sidecar_image_needs_no_ecr_permission_and_is_taken_under_the_default_boundary(mocked) -> None:

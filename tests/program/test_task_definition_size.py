@@ -10,11 +10,16 @@ import pytest
 
 from components.edge.alb_rules import AUTONAME_SUFFIX
 from components.errors import ConfigError
-from components.service.container_definition import TASK_DEFINITION_MAX_BYTES
 from settings import _default_tags
+from tests.models.aws_api import Json
+from tests.models.aws_contract import CONTRACT
 from tests.program.stacks import CONFIGS
 from tools.offline import RecordingMocks, run_program
 
+#: ECS's "Task definition max size: 64 KiB" (Amazon ECS service quotas), as the input contract states it.
+_DEFINITIONS = CONTRACT.rules["aws:ecs/taskDefinition:TaskDefinition"]["containerDefinitions"]
+assert isinstance(_DEFINITIONS, Json) and _DEFINITIONS.limit is not None
+TASK_DEFINITION_MAX_BYTES: int = _DEFINITIONS.limit
 #: Names AWS gets with Pulumi's suffix, which the mocks leave bare: the repository and the log group the
 #: containers name, the two roles.
 AUTONAMED_IN_THE_REQUEST = 4

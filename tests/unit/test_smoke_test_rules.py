@@ -7,11 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.edge.alb_rules import MAX_HEALTH_CHECK_PATH
 from components.edge.smoke_test_rules import (
     ANY_ADDRESS,
     INVOKE,
-    MAX_ENVIRONMENT_BYTES,
     STAGE,
     SmokeTestSpec,
     check_smoke_test,
@@ -172,11 +170,17 @@ def test_a_smoke_test_for_a_service_keeps_its_log_as_long_as_the_service_without
 
 #: The longest URL the function may be given: https, a host name of DNS's 253 characters, a port.
 LONGEST_BASE = "https://" + ".".join(["a" * 63] * 3 + ["a" * 61]) + ":65535"
+#: "Function environment variables: 4 KB, for all environment variables associated with the function, in
+#: aggregate" (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), read as 4,000
+#: bytes, the stricter of a kilobyte's two readings.
+LAMBDA_ENVIRONMENT_BYTES = 4 * 1000
+#: The longest health check path ELB takes (the smoke test's path is held to it).
+HEALTH_CHECK_PATH_MAX = shape_at("elbv2", "CreateTargetGroup:HealthCheckPath").metadata["max"]
 
 
 @given(
     st.text(st.sampled_from("/aZ09-._~!$&'()*+,;=:@%?"), max_size=40),
-    st.integers(0, MAX_ENVIRONMENT_BYTES),
+    st.integers(0, LAMBDA_ENVIRONMENT_BYTES),
 )
 def test_every_path_the_spec_takes_fits_the_functions_environment_with_the_longest_url_and_header(
     text: str, padding: int
@@ -187,11 +191,11 @@ def test_every_path_the_spec_takes_fits_the_functions_environment_with_the_longe
     except ConfigError:
         return  # refused: it never reaches the function
     variables = function_environment(smoke_url(LONGEST_BASE, path), ("h" * 40, "v" * 128))
-    assert environment_bytes(variables) <= MAX_ENVIRONMENT_BYTES
+    assert environment_bytes(variables) <= LAMBDA_ENVIRONMENT_BYTES
 
 
-def test_a_path_longer_than_the_health_check_path_may_be_is_refused() -> None:
-    SmokeTestSpec(path="/" + "a" * (MAX_HEALTH_CHECK_PATH - 1))
+def test_a_path_longer_than_the_health_check_path_may_be_is_refused_naming_elb_s_limit() -> None:
+    """The edge itself is tested with every bounded setting (``test_stated_bounds``)."""
     with pytest.raises(ConfigError) as error:
-        SmokeTestSpec(path="/" + "a" * MAX_HEALTH_CHECK_PATH)
-    assert error.value.key == "SmokeTestSpec.path" and f"at most {MAX_HEALTH_CHECK_PATH}" in error.value.allowed
+        SmokeTestSpec(path="/" + "a" * HEALTH_CHECK_PATH_MAX)
+    assert error.value.key == "SmokeTestSpec.path" and f"at most {HEALTH_CHECK_PATH_MAX}" in error.value.allowed
