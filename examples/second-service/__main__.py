@@ -125,4 +125,7 @@ service = FargateService(
 
 pulumi.export("url", pulumi.Output.format("{0}{1}/", platform.require_output("url"), path_pattern))
 pulumi.export("service_name", service.service_name)
+# What tools/rollout_check.sh --cwd reads: a failed deploy leaves the state recording a revision ECS does not run.
+pulumi.export("task_definition_arn", service.task_definition_arn)
+pulumi.export("cluster_arn", service.cluster_arn)
 pulumi.export("image_ref", image.image_ref)

@@ -267,3 +267,6 @@ aws.appautoscaling.Policy(
 pulumi.export("queue_url", queue.url)
 pulumi.export("dead_letter_queue_url", dead_letters.url)
 pulumi.export("service_name", service.service_name)
+# What tools/rollout_check.sh --cwd reads: a failed deploy leaves the state recording a revision ECS does not run.
+pulumi.export("task_definition_arn", service.task_definition_arn)
+pulumi.export("cluster_arn", service.cluster_arn)
