@@ -65,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "Alarms": "observability.alarm_rules",
     "Domain": "edge.domain",
     "autonamed_elb_names": "edge.alb_rules",
+    "check_autonaming": "autonames",
     "LAST_PRIORITY": "edge.alb_rules",
     "TaskCounter": "observability.task_counter",
     "TaskCounterArgs": "observability.task_counter",
@@ -124,6 +125,7 @@ __all__ = [
     "boolean",
     "build_strategy",
     "built",
+    "check_autonaming",
     "collect",
     "estimate",
     "in_words",
@@ -135,6 +137,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .autonames import check_autonaming
     from .cost import CostEstimate, estimate
     from .edge.alb_rules import LAST_PRIORITY, autonamed_elb_names
     from .edge.domain import Domain

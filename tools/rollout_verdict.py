@@ -29,11 +29,22 @@ RETRY = (
     "back and deploys the recorded revision again), or in CI run the deploy workflow with refresh; a plain "
     "re-run changes nothing (README, Troubleshooting, 'A deploy failed or was rolled back')"
 )
+#: The same for a stack of another project (an example's, ``--cwd``): tools/deploy.sh deploys this one only.
+RETRY_IN = (
+    "the stack's state is stale: run `pulumi up --refresh --stack {stack}` in {project} (it reads the service back "
+    "and deploys the recorded revision again); a plain re-run changes nothing (docs/reuse.md, 'A deploy failed "
+    "or was rolled back')"
+)
 #: botocore ecs ``ServiceDeploymentStatus`` values that end, or are ending, other than SUCCESSFUL: a stop or a
 #: rollback once requested is the outcome (the provider's ``waitForDeploymentTerminalStatus`` waits them out).
 STOPPING = frozenset({"STOP_REQUESTED", "STOPPED"})
 ENDED_BADLY = STOPPING | {"ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"}
 DONE, WAIT, FAILED = "done", "wait", "failed"
+
+
+def retry(stack: str, project: str | None = None) -> str:
+    """What to do after a failed deploy of ``stack``, of this repository's project or of ``project``'s."""
+    return RETRY_IN.format(stack=stack, project=project) if project else RETRY.format(stack=stack)
 
 
 @dataclass(frozen=True)
@@ -60,22 +71,29 @@ def newest(briefs: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     return max(briefs, key=created, default=None)
 
 
-def judge(stack: str, recorded: str, described: Mapping[str, Any], briefs: Sequence[Mapping[str, Any]]) -> Verdict:
-    """ECS's ``DescribeServices`` answer and the service's ``ServiceDeploymentBrief`` list, against ``recorded``."""
+def judge(
+    stack: str,
+    recorded: str,
+    described: Mapping[str, Any],
+    briefs: Sequence[Mapping[str, Any]],
+    project: str | None = None,
+) -> Verdict:
+    """ECS's ``DescribeServices`` answer and the service's ``ServiceDeploymentBrief`` list, against ``recorded``;
+    ``project`` is the directory of the stack's project when it is not this repository's (its advice then)."""
     services = described.get("services") or []
     if not services:
         reasons = ", ".join(f.get("reason", "?") for f in described.get("failures") or []) or "no service"
         return Verdict(FAILED, f"stack {stack}: ECS does not describe the service ({reasons}); it records {recorded}")
-    retry = RETRY.format(stack=stack)
+    advice = retry(stack, project)
     running = services[0].get("taskDefinition", "")
     if running != recorded:
-        return Verdict(FAILED, f"stack {stack} records task definition {recorded} but ECS runs {running}: {retry}")
+        return Verdict(FAILED, f"stack {stack} records task definition {recorded} but ECS runs {running}: {advice}")
     latest = newest(briefs)
     status = latest.get("status", "?") if latest else None
     if latest and status in ENDED_BADLY:
         why = latest.get("statusReason") or "no reason given"
         return Verdict(FAILED, f"stack {stack}: ECS's newest deployment of the service is {status} ({why}), not "
-                               f"SUCCESSFUL: {retry}")  # fmt: skip
+                               f"SUCCESSFUL: {advice}")  # fmt: skip
     if latest and status != "SUCCESSFUL":
         return Verdict(WAIT, f"its newest deployment is {status}")
     count = len(services[0].get("deployments") or [])

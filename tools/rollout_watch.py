@@ -1,7 +1,9 @@
 """Reads ECS after ``pulumi up`` until ``tools/rollout_verdict.py`` says the deploy is done or failed, for
 ``tools/rollout_check.sh``:
 
-    python tools/rollout_watch.py STACK TASK_DEFINITION_ARN CLUSTER_ARN SERVICE_NAME
+    python tools/rollout_watch.py [--cwd DIR] STACK TASK_DEFINITION_ARN CLUSTER_ARN SERVICE_NAME
+
+``--cwd DIR``: the stack is of the project in ``DIR`` (an example's), whose own ``pulumi up`` its advice names.
 
 ECS is eventually consistent: read right after the provider's wait, a service may still list the deployment
 it replaced, or its newest deployment as IN_PROGRESS. So a read that is not yet settled is read again every
@@ -21,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.rollout_verdict import RETRY, WAIT, judge
+from tools.rollout_verdict import WAIT, judge, retry
 
 #: The AWS CLI commands this makes as the deployer (docs/iam-deployer-ecs.json allows both actions).
 DESCRIBE = "aws ecs describe-services"
@@ -75,21 +77,22 @@ def read(run: Run, cluster: str, service: str) -> tuple[dict[str, Any], list[dic
 
 def watch(argv: Sequence[str], environ: Mapping[str, str], run: Run, sleep: Callable[[float], None]) -> str | None:
     """Why the deploy is not done, read until it is settled or the wait ends; None once done."""
-    stack, recorded, cluster, service = argv
+    project = argv[1] if argv[:1] == ["--cwd"] else None
+    stack, recorded, cluster, service = argv[2:] if project else argv
     poll = float(environ.get("ROLLOUT_POLL_SECONDS") or 15)
     limit = float(environ.get("ROLLOUT_WAIT_SECONDS") or 300)
     deadline = time.monotonic() + limit
     while True:
         try:
-            verdict = judge(stack, recorded, *read(run, cluster, service))
+            verdict = judge(stack, recorded, *read(run, cluster, service), project)
         except AwsError as failed:
             return f"stack {stack}: could not read service {service} from ECS: {failed} ({CAUSES})"
         if verdict.state != WAIT:
             return verdict.problem
         if time.monotonic() >= deadline:
-            retry = RETRY.format(stack=stack)
-            return (f"stack {stack}: ECS runs {recorded} but after {limit:g} s {verdict.problem}: run "
-                    f"tools/rollout_check.sh {stack} again later; if the deployment failed, {retry}")  # fmt: skip
+            again = f"tools/rollout_check.sh --cwd {project} {stack}" if project else f"tools/rollout_check.sh {stack}"
+            return (f"stack {stack}: ECS runs {recorded} but after {limit:g} s {verdict.problem}: run {again} "
+                    f"again later; if the deployment failed, {retry(stack, project)}")  # fmt: skip
         print(f"deploy: ECS has not settled ({verdict.problem}); reading again in {poll:g} s", file=sys.stderr)
         sleep(poll)
 

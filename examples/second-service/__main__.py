@@ -17,6 +17,7 @@ from graviton_node_components import (
     RouteSpec,
     ServiceSpec,
     boolean,
+    check_autonaming,
     integer,
     names_apart,
     stack_reference_names,
@@ -43,6 +44,9 @@ desired_count = mistakes.part(lambda: integer("desiredCount", config.get("desire
 # (and applied by an up first): ECR refuses to delete a repository holding images (RepositoryNotEmptyException),
 # and the pushed builds are retained on delete, so the repository is never empty (README, "Destroy").
 force_delete = mistakes.part(lambda: boolean("forceDelete", config.get("forceDelete"), False), lambda: False)
+# The package checks the names Pulumi makes by default, and the deployer documents allow the stack's <stack>-*
+# names: another pulumi:autonaming (a pattern, verbatim, disabled) is refused, in Pulumi's key.
+mistakes.part(lambda: check_autonaming(pulumi.Config("pulumi").get("autonaming")), lambda: None)
 
 
 # Unique on the platform's listener and only its owner knows which are free: no default, the stack names
@@ -121,4 +125,7 @@ service = FargateService(
 
 pulumi.export("url", pulumi.Output.format("{0}{1}/", platform.require_output("url"), path_pattern))
 pulumi.export("service_name", service.service_name)
+# What tools/rollout_check.sh --cwd reads: a failed deploy leaves the state recording a revision ECS does not run.
+pulumi.export("task_definition_arn", service.task_definition_arn)
+pulumi.export("cluster_arn", service.cluster_arn)
 pulumi.export("image_ref", image.image_ref)

@@ -32,6 +32,7 @@ from graviton_node_components import (
     TaskCounterArgs,
     boolean,
     build_strategy,
+    check_autonaming,
     integer,
     names_apart,
     stack_reference_names,
@@ -72,6 +73,9 @@ backlog_per_task = mistakes.part(lambda: integer("backlogPerTask", config.get("b
 # (and applied by an up first): ECR refuses to delete a repository holding images (RepositoryNotEmptyException),
 # and the pushed builds are retained on delete, so the repository is never empty (README, "Destroy").
 force_delete = mistakes.part(lambda: boolean("forceDelete", config.get("forceDelete"), False), lambda: False)
+# The package checks the names Pulumi makes by default, and the deployer documents allow the stack's <stack>-*
+# names: another pulumi:autonaming (a pattern, verbatim, disabled) is refused, in Pulumi's key.
+mistakes.part(lambda: check_autonaming(pulumi.Config("pulumi").get("autonaming")), lambda: None)
 mistakes.part(
     lambda: at_least_one("minCount", min_count, "fewer than backlogPerTask messages wait for a running task"),
     lambda: None,
@@ -263,3 +267,6 @@ aws.appautoscaling.Policy(
 pulumi.export("queue_url", queue.url)
 pulumi.export("dead_letter_queue_url", dead_letters.url)
 pulumi.export("service_name", service.service_name)
+# What tools/rollout_check.sh --cwd reads: a failed deploy leaves the state recording a revision ECS does not run.
+pulumi.export("task_definition_arn", service.task_definition_arn)
+pulumi.export("cluster_arn", service.cluster_arn)

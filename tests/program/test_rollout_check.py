@@ -18,7 +18,7 @@ OLD = "arn:aws:ecs:eu-west-1:123456789012:task-definition/app-dev-app:41"
 NEW = "arn:aws:ecs:eu-west-1:123456789012:task-definition/app-dev-app:42"
 PULUMI = """#!/usr/bin/env bash
 echo "pulumi $*" >> "$CALLS"
-case "$5" in
+case "${@: -1}" in
   task_definition_arn) echo "${RECORDED:-}" ;;
   cluster_arn) echo "$CLUSTER" ;;
   service_name) echo dev-app-svc ;;
@@ -53,7 +53,10 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def check(project: Path, stack: Stack, *states: Ecs, **env: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def check(
+    project: Path, stack: Stack, *states: Ecs, args: tuple[str, ...] = ("dev",), **env: str
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """The check run with ``args`` from ``project``'s root, as tools/deploy.sh and the README run it."""
     calls, answers = project / "calls.log", project / "answers"
     for n, ecs in enumerate(states, 1):
         (answers / f"{n}.describe-services.json").write_text(json.dumps(ecs.describe_services()))
@@ -61,8 +64,8 @@ def check(project: Path, stack: Stack, *states: Ecs, **env: str) -> tuple[subpro
         (answers / f"{n}.list-service-deployments.json").write_text(json.dumps(listed))
     environment = {"PATH": f"{project / 'bin'}:/usr/bin:/bin", "CALLS": str(calls), "CLUSTER": CLUSTER,
                    "RECORDED": stack.task_definition, "ANSWERS": str(answers), **FAST, **env}  # fmt: skip
-    result = subprocess.run(["bash", str(project / "tools" / "rollout_check.sh"), "dev"], capture_output=True,
-                            text=True, env=environment)  # fmt: skip
+    result = subprocess.run(["bash", str(project / "tools" / "rollout_check.sh"), *args], capture_output=True,
+                            text=True, env=environment, cwd=project)  # fmt: skip
     return result, calls.read_text().splitlines() if calls.exists() else []
 
 
@@ -142,3 +145,48 @@ def test_a_failed_aws_call_is_said_with_aws_own_message_not_only_a_missing_permi
     result, _ = check(project, Stack(NEW), Ecs(NEW), AWS_FAILS=expired)
     assert result.returncode == 1 and f"`aws ecs describe-services` failed (exit 254): {expired}" in result.stderr
     assert "expired" in result.stderr and "ecs:DescribeServices" in result.stderr
+
+
+@pytest.fixture
+def example(project: Path) -> Path:
+    """An example's project, in the repository as examples/worker is."""
+    (project / "examples" / "worker").mkdir(parents=True)
+    return project / "examples" / "worker"
+
+
+def test_for_an_examples_stack_it_reads_its_outputs_there_and_names_its_own_refreshed_up(
+    project: Path, example: Path
+) -> None:
+    result, calls = check(project, *rerun_after_a_failed_deploy(), args=("--cwd", "examples/worker", "dev"))
+    assert result.returncode == 1
+    assert f"pulumi stack output --cwd {example} --stack dev task_definition_arn" in calls
+    assert f"stack dev records task definition {NEW} but ECS runs {OLD}" in result.stderr
+    assert "run `pulumi up --refresh --stack dev` in examples/worker" in result.stderr
+    assert "tools/deploy.sh" not in result.stderr
+
+
+def test_an_examples_stack_without_the_outputs_is_told_to_deploy_in_its_directory(project: Path, example: Path) -> None:
+    result, calls = check(project, Stack(""), Ecs(NEW), args=("--cwd", "examples/worker", "dev"))
+    assert result.returncode == 1 and "run pulumi up --stack dev in examples/worker" in result.stderr
+    assert not any(call.startswith("aws") for call in calls)
+
+
+def test_an_examples_deployment_still_in_progress_is_checked_again_in_its_directory(
+    project: Path, example: Path
+) -> None:
+    stack, ecs = Stack(OLD), Ecs(OLD)
+    up(stack, ecs, NEW)
+    ecs.service_deployments[-1]["status"] = "IN_PROGRESS"
+    result, _ = check(project, stack, ecs, args=("--cwd", "examples/worker", "dev"), ROLLOUT_WAIT_SECONDS="0")
+    assert "run tools/rollout_check.sh --cwd examples/worker dev again later" in result.stderr
+
+
+def test_the_repositorys_own_directory_given_is_its_own_project_with_its_own_advice(project: Path) -> None:
+    result, calls = check(project, *rerun_after_a_failed_deploy(), args=("--cwd", ".", "dev"))
+    assert "pulumi stack output --stack dev task_definition_arn" in calls
+    assert "tools/deploy.sh dev --refresh" in result.stderr
+
+
+def test_a_directory_that_does_not_exist_fails_before_any_call(project: Path) -> None:
+    result, calls = check(project, Stack(NEW), Ecs(NEW), args=("--cwd", "examples/none", "dev"))
+    assert result.returncode == 1 and "examples/none" in result.stderr and calls == []
