@@ -8,7 +8,7 @@
 # persistent flag, "Run pulumi as if it had been started in another directory").
 set -uo pipefail
 usage="usage: tools/rollout_check.sh [--cwd DIR] STACK"
-given= dir=
+given='' dir=''
 if [ "${1:-}" = --cwd ]; then
   given=${2:?$usage}
   # Resolved where it was given, before the cd below; the advice names it as given.
