@@ -125,7 +125,7 @@ def sigterm_under_load(
         signalled.append(time.monotonic())
         docker("kill", "--signal", "TERM", container)
 
-    outcome = under_load(port, health_path, signal, during)
+    outcome = under_load(port, health_path, signal, during, drain_seconds=int(SHORTENED["DRAIN_DELAY_MS"]) / 1000)
     code = int(docker("wait", container, timeout=STOP_TIMEOUT_SECONDS + 30).stdout.strip())
     seen = {field.name: getattr(outcome, field.name) for field in fields(outcome)}
     return ContainerShutdown(**seen, exit_code=code, seconds=time.monotonic() - signalled[0])

@@ -12,7 +12,8 @@ given='' dir=''
 if [ "${1:-}" = --cwd ]; then
   given=${2:?$usage}
   # Resolved where it was given, before the cd below; the advice names it as given.
-  dir=$(cd "$given" && pwd) || exit 1
+  # CDPATH="": an exported CDPATH would pick another folder of that name first, and print it.
+  dir=$(CDPATH="" cd -- "$given" && pwd) || exit 1
   shift 2
 fi
 cd "$(dirname "$0")/.." || exit 1

@@ -165,6 +165,16 @@ def test_for_an_examples_stack_it_reads_its_outputs_there_and_names_its_own_refr
     assert "tools/deploy.sh" not in result.stderr
 
 
+def test_an_exported_cdpath_with_a_folder_of_the_same_name_does_not_move_the_check(
+    project: Path, example: Path, tmp_path: Path
+) -> None:
+    """bash's cd looks in CDPATH first and prints where it went: the project given stays the one named."""
+    (tmp_path / "decoy" / "examples" / "worker").mkdir(parents=True)
+    stack, ecs = rerun_after_a_failed_deploy()
+    _, calls = check(project, stack, ecs, args=("--cwd", "examples/worker", "dev"), CDPATH=str(tmp_path / "decoy"))
+    assert f"pulumi stack output --cwd {example} --stack dev task_definition_arn" in calls
+
+
 def test_an_examples_stack_without_the_outputs_is_told_to_deploy_in_its_directory(project: Path, example: Path) -> None:
     result, calls = check(project, Stack(""), Ecs(NEW), args=("--cwd", "examples/worker", "dev"))
     assert result.returncode == 1 and "run pulumi up --stack dev in examples/worker" in result.stderr

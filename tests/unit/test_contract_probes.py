@@ -21,6 +21,8 @@ from tools.offline import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="the probes run against node")
 
+#: The drain check_image runs an app with, in seconds (its SHORTENED environment).
+DRAIN = int(check_image.SHORTENED["DRAIN_DELAY_MS"]) / 1000
 SAMPLE = ROOT / "docker/app/server.js"
 APPS = {
     "sample": SAMPLE,
@@ -70,7 +72,7 @@ def kept_alive_points(name: str) -> tuple[bool, Shutdown]:
         kept.get()
         reused, _ = reused_after_idle(kept)
         kept.close()
-        outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM))
+        outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM), drain_seconds=DRAIN)
         assert process.wait(timeout=10) == 0
         return reused, outcome
 
@@ -101,11 +103,13 @@ def test_an_app_with_nodes_default_keep_alive_that_never_says_close_fails_both(
     assert (outcome.draining_health, outcome.failures) == (503, [])
 
 
-def test_an_app_that_stops_taking_connections_at_sigterm_fails_the_drain_point() -> None:
-    """No drain delay: the listener closes at the signal while the load balancer still sends (its
-    deregistration takes the drain's length), so requests the stream sends after it are refused."""
-    with running("breaker", DRAIN_DELAY_MS="0") as (process, port):
-        outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM))
+@pytest.mark.parametrize("share", [0.0, 0.7])
+def test_an_app_that_stops_taking_connections_before_its_drain_ends_fails_the_drain_point(share: float) -> None:
+    """The load balancer sends until its health check has failed the target, the drain's whole length
+    (docs/decisions.md): a listener that closes at the signal, or 70 % of the way, refuses requests it still
+    sends."""
+    with running("breaker", DRAIN_DELAY_MS=str(int(share * DRAIN * 1000))) as (process, port):
+        outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM), drain_seconds=DRAIN)
         process.wait(timeout=10)
     assert outcome.failures
 
