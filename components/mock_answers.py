@@ -41,10 +41,16 @@ def stack_place(
     it (``aws:region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION`` in ``environ``), the account from
     ``aws:allowedAccountIds`` when it names exactly one; else ``DEFAULT_REGION``, ``DEFAULT_ACCOUNT``."""
     region = region or config.get("aws:region") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    return region or DEFAULT_REGION, account or allowed_account(config) or DEFAULT_ACCOUNT
+
+
+def allowed_account(config: Mapping[str, str]) -> str | None:
+    """The one account ``aws:allowedAccountIds`` names, else None (none, several, or not a JSON list)."""
     with contextlib.suppress(ValueError):
         allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
-        account = account or (str(allowed[0]) if isinstance(allowed, list) and len(allowed) == 1 else None)
-    return region or DEFAULT_REGION, account or DEFAULT_ACCOUNT
+        if isinstance(allowed, list) and len(allowed) == 1:
+            return str(allowed[0])
+    return None
 
 
 def _digest(text: str) -> str:

@@ -71,15 +71,19 @@ def check_deployer_role_arn(key: str, value: str, role_path: str = "") -> None:
         )
 
 
+def deployer_account(value: str) -> str | None:
+    """The account of a deploying role ``value`` (a role ARN, as ``check_deployer_role_arn`` takes), else None."""
+    return value.split(":")[4] if _ROLE_ARN.fullmatch(value) else None
+
+
 def check_deployer_account(key: str, value: str, account_id: str) -> None:
     """Raise ``ConfigError`` naming ``key`` when the deploying role ``value`` (a role ARN, as
     ``check_deployer_role_arn`` takes) lies in another account than the stack's ``account_id``: the key
     policy grants it ``kms:PutKeyPolicy``, and a key policy naming another account's principal gives that
     account the key (AWS KMS Developer Guide, "Allowing users in other accounts to use a KMS key"), here
     with the right to rewrite its policy. The stack's deployer runs in the stack's account."""
-    match = _ROLE_ARN.fullmatch(value)
-    role_account = value.split(":")[4] if match else ""
-    if match and role_account != account_id:
+    role_account = deployer_account(value)
+    if role_account is not None and role_account != account_id:
         raise ConfigError(
             key,
             value,

@@ -7,12 +7,12 @@ this module points them at this repository: its project name and its ``Pulumi.<s
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from components import testing
+from components.mock_answers import allowed_account
+from components.secrets_key import deployer_account
 from components.stack_files import StackFileError
 from components.testing import DEFAULT_ACCOUNT, DEFAULT_REGION, RecordingMocks, Registered, Run, mock_arn
 
@@ -83,15 +83,9 @@ def _deploying_account(root: Path, stack: str, overrides: Mapping[str, str]) -> 
         config = {**testing.stack_config(root, stack), **given}
     except (OSError, StackFileError):
         return None  # the run itself names what is wrong with the stack file
-    try:
-        allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
-    except ValueError:
-        allowed = []  # the run itself refuses what the provider would
-    if isinstance(allowed, list) and len(allowed) == 1:
+    if allowed_account(config):
         return None  # the mocks take that one account (testing.stack_place)
-    role = config.get(f"{project}:deployerRoleArn", "")
-    found = re.fullmatch(r"arn:[^:]+:iam::([0-9]{12}):role/.+", role)
-    return found[1] if found else None
+    return deployer_account(config.get(f"{project}:deployerRoleArn", ""))
 
 
 def main_program(root: Path = ROOT) -> Callable[[], None]:
