@@ -35,13 +35,18 @@ def unwrap(value: Any) -> tuple[Any, bool]:
 
 
 def stack_place(
-    config: Mapping[str, str], environ: Mapping[str, str], region: str | None = None, account: str | None = None
+    config: Mapping[str, str],
+    environ: Mapping[str, str],
+    region: str | None = None,
+    account: str | None = None,
+    fallback_account: str | None = None,
 ) -> tuple[str, str]:
     """The region and account the mocks answer in, where not given: the region as the AWS provider reads
     it (``aws:region``, else ``AWS_REGION`` or ``AWS_DEFAULT_REGION`` in ``environ``), the account from
-    ``aws:allowedAccountIds`` when it names exactly one; else ``DEFAULT_REGION``, ``DEFAULT_ACCOUNT``."""
+    ``aws:allowedAccountIds`` when it names exactly one, else ``fallback_account``; else ``DEFAULT_REGION``,
+    ``DEFAULT_ACCOUNT``."""
     region = region or config.get("aws:region") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
-    return region or DEFAULT_REGION, account or allowed_account(config) or DEFAULT_ACCOUNT
+    return region or DEFAULT_REGION, account or allowed_account(config) or fallback_account or DEFAULT_ACCOUNT
 
 
 def allowed_account(config: Mapping[str, str]) -> str | None:

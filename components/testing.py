@@ -98,6 +98,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         account: str | None = None,
         arns: Mapping[str, ArnForm] | None = None,
         hosted_zones: Mapping[str, tuple[str, bool]] | None = None,
+        account_from: Callable[[Mapping[str, str]], str | None] | None = None,
     ) -> None:
         self.resources: list[Registered] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -116,10 +117,14 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """ARN forms of types ``arn_forms`` has none for (type token -> form), or in place of its own."""
         self.hosted_zones = dict(hosted_zones or {})
         """The account's hosted zones by ID, (name, private); any other is ``ANY_DOMAINS_ZONE``."""
+        self._account_from = account_from
+        """The stack's account read from its config by the program's own keys, where ``aws:allowedAccountIds``
+        names none (``stack_place``'s ``fallback_account``)."""
 
     def locate(self, config: Mapping[str, str]) -> None:
         """Answer in the stack's region and account (``stack_place``) unless the mocks were given their own."""
-        self.region, self.account = stack_place(config, os.environ, *self._given)
+        fallback = self._account_from(config) if self._account_from else None
+        self.region, self.account = stack_place(config, os.environ, *self._given, fallback_account=fallback)
 
     def arn(self, typ: str, name: str, inputs: dict[str, Any] | None = None) -> str:
         """The ARN these mocks gave the recorded resource of ``typ`` named ``name`` (it depends on inputs: a

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from components import testing
-from components.mock_answers import allowed_account
 from components.secrets_key import deployer_account
 from components.stack_files import StackFileError
 from components.testing import DEFAULT_ACCOUNT, DEFAULT_REGION, RecordingMocks, Registered, Run, mock_arn
@@ -70,21 +69,14 @@ def run_program(
     the account of the role that deploys the stack (``deployerRoleArn``) when ``aws:allowedAccountIds`` names
     none: that role must be of the stack's account (the program compares it with the caller's), so a stack
     file naming its real one runs offline instead of being refused for the mocks' made-up account."""
-    mocks = mocks or RecordingMocks(account=_deploying_account(root, stack, overrides or {}))
+    project = testing.project_name(root)
+    mocks = mocks or RecordingMocks(account_from=lambda config: _deploying_account(config, project))
     return testing.run_program(root, stack, overrides, mocks, preview, secret_keys)
 
 
-def _deploying_account(root: Path, stack: str, overrides: Mapping[str, str]) -> str | None:
-    """The account of the stack's ``deployerRoleArn`` (an override, else its stack file), unless
-    ``aws:allowedAccountIds`` names exactly one account (the mocks then take it); None when it names no role."""
-    try:
-        project = testing.project_name(root)
-        given = {key if ":" in key else f"{project}:{key}": value for key, value in overrides.items()}
-        config = {**testing.stack_config(root, stack), **given}
-    except (OSError, StackFileError):
-        return None  # the run itself names what is wrong with the stack file
-    if allowed_account(config):
-        return None  # the mocks take that one account (testing.stack_place)
+def _deploying_account(config: Mapping[str, str], project: str) -> str | None:
+    """The account of the stack's ``deployerRoleArn`` in its whole config, overrides merged, as the run reads
+    it; None when it names no role."""
     return deployer_account(config.get(f"{project}:deployerRoleArn", ""))
 
 
