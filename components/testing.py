@@ -117,9 +117,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         """ARN forms of types ``arn_forms`` has none for (type token -> form), or in place of its own."""
         self.hosted_zones = dict(hosted_zones or {})
         """The account's hosted zones by ID, (name, private); any other is ``ANY_DOMAINS_ZONE``."""
-        self._account_from = account_from
-        """The stack's account read from its config by the program's own keys, where ``aws:allowedAccountIds``
-        names none (``stack_place``'s ``fallback_account``)."""
+        self._account_from = account_from  # the account by a program's own keys (stack_place's fallback)
 
     def locate(self, config: Mapping[str, str]) -> None:
         """Answer in the stack's region and account (``stack_place``) unless the mocks were given their own."""
