@@ -15,11 +15,13 @@ provider (``id.PrefixedUniqueId``).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import posixpath
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -45,6 +47,7 @@ from tests.models.aws_api import (
     shape_at,
     shape_problems,
 )
+from tests.models.aws_prose import stated_range, stated_values
 from tests.models.go_cidr import go_accepts_ipv4_cidr
 from tests.models.metric_alarm_fields import METRIC_ALARM_FIELDS
 
@@ -623,13 +626,26 @@ def _container_limits(definitions: Any) -> list[str]:
         if "stopTimeout" in container and not 2 <= container["stopTimeout"] <= 120:
             problems.append(f"stopTimeout {container['stopTimeout']}: Fargate takes 2-120 seconds")
         check = container.get("healthCheck", {})
-        for key, low, high in (("interval", 5, 300), ("timeout", 2, 60), ("retries", 1, 10), ("startPeriod", 0, 300)):
+        for key in ("interval", "timeout", "retries", "startPeriod"):
+            low, high = _health_check_range(key)
             if key in check and not low <= check[key] <= high:
                 problems.append(f"healthCheck.{key} {check[key]}: outside {low}-{high}")
         for mapping in container.get("portMappings", []):
             if "name" in mapping and not re.fullmatch(r"[a-z0-9_][a-z0-9_-]{0,63}", mapping["name"]):
                 problems.append(f"port mapping name {mapping['name']!r}: lower-case letters, digits, _ and -")
     return problems
+
+
+@functools.cache
+def _health_check_range(key: str) -> tuple[Decimal, Decimal]:
+    """The range ECS states for ``HealthCheck.<key>`` (quoted in ``CONTAINER_LIMITS``)."""
+    return stated_range("ecs", f"HealthCheck.{key}")
+
+
+@functools.cache
+def _retention_days() -> tuple[int, ...]:
+    """The retentions CloudWatch Logs offers, as its documentation lists them (quoted beside the check)."""
+    return stated_values("logs", "PutRetentionPolicy:retentionInDays")
 
 
 #: The first port a non-root process may bind: Linux's ``net.ipv4.ip_unprivileged_port_start`` default
@@ -1424,33 +1440,7 @@ RULES: dict[str, Mapping[str, Rule]] = {
                 Api("logs", "PutRetentionPolicy:retentionInDays"),
                 Check(
                     lambda days: (
-                        []
-                        if days
-                        in (
-                            1,
-                            3,
-                            5,
-                            7,
-                            14,
-                            30,
-                            60,
-                            90,
-                            120,
-                            150,
-                            180,
-                            365,
-                            400,
-                            545,
-                            731,
-                            1096,
-                            1827,
-                            2192,
-                            2557,
-                            2922,
-                            3288,
-                            3653,
-                        )
-                        else [f"{days!r} is not a retention CloudWatch offers"]
+                        [] if days in _retention_days() else [f"{days!r} is not a retention CloudWatch offers"]
                     ),
                     Quote(
                         "logs",
