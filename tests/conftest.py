@@ -48,7 +48,28 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             return scheduling_unit(nodeid)
 
+        def _assign_work_unit(self, node) -> None:
+            for scope in reversed(started_first(list(self.workqueue))):
+                self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
     return ByFileSpreadingSome(config, log)
+
+
+#: The image files, in the order they start: before every other file. Their tests wait minutes on
+#: BuildKit, not on the worker's core, so started first they overlap the rest of the suite; xdist would
+#: otherwise start the files with the most tests first, and these, with few, last.
+STARTED_FIRST = (
+    "tests/image/test_images.py",
+    "tests/image/test_run_local_image.py",
+    "tests/image/test_own_app_image.py",
+    "tests/image/test_npmrc_secret.py",
+)
+
+
+def started_first(scopes: list[str]) -> list[str]:
+    """Those of ``scopes`` that start before the rest (``STARTED_FIRST``), in their order."""
+    return [scope for scope in STARTED_FIRST if scope in scopes]
 
 
 def scheduling_unit(nodeid: str) -> str:
