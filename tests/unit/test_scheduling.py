@@ -3,6 +3,7 @@ starts the image files first."""
 
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from tests.conftest import SPREAD, STARTED_FIRST, scheduling_unit
 
@@ -53,7 +54,7 @@ def files_in_the_order_handed_out(collection: list[str]) -> list[tuple[str, str]
     hook, hands them out while two workers run their tests one at a time, in turn."""
     from tests.conftest import pytest_xdist_make_scheduler
 
-    scheduler = pytest_xdist_make_scheduler(Config(), None)
+    scheduler: Any = pytest_xdist_make_scheduler(Config(), None)  # duck-typed workers and config
     handed: list[tuple[str, int]] = []
     workers = [Worker("gw0", handed), Worker("gw1", handed)]
     for worker in workers:
