@@ -61,7 +61,7 @@ class _Revision(BaseHTTPRequestHandler):
 def revision(status: int) -> Iterator[str]:
     handler_class = type("Revision", (_Revision,), {"status": status})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-    threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
@@ -144,7 +144,7 @@ def answering(*statuses: int) -> Iterator[tuple[str, list[int]]]:
             super().do_GET()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
-    threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/health", given
     finally:
