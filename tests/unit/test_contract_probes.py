@@ -1,17 +1,21 @@
 """tools/check_image.py's kept-alive probes (tools/contract_probes.py) against real node processes: the
 apps that keep the contract pass them, and an app with Node's default keep-alive that never says
 ``connection: close`` fails both, as the ALB would find it (a 502 on a connection the app closed idle).
-And the contract's apps stop when the drain ends though a connection never sent them a byte."""
+And the contract's apps stop when the drain ends though a connection never sent them a byte. Each probe runs
+on an app of its own, side by side with the others (``probes``); the tests read what they saw."""
 
 import concurrent.futures
 import contextlib
+import copy
+import functools
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -60,68 +64,101 @@ def running(name: str, **overrides: str) -> Iterator[tuple[subprocess.Popen[byte
         process.wait()
 
 
-@pytest.fixture
-def app(request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    with running(request.param) as started:
-        yield started
-
-
-def kept_alive_points(name: str) -> tuple[bool, Shutdown]:
-    with running(name) as (process, port):
+def kept_connection_reused(name: str) -> bool:
+    """Whether a connection the app answered once carries another request after IDLE_SECONDS idle."""
+    with running(name) as (_, port):
         kept = KeptAlive(port)
         kept.get()
         reused, _ = reused_after_idle(kept)
         kept.close()
+        return reused
+
+
+def shutdown_under_load(name: str, **overrides: str) -> tuple[Shutdown, int]:
+    """What a client sees of SIGTERM under a steady request stream, and the app's exit code."""
+    with running(name, **overrides) as (process, port):
         outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM), drain_seconds=DRAIN)
-        assert process.wait(timeout=10) == 0
-        return reused, outcome
+        return outcome, process.wait(timeout=10)
+
+
+def shutdown_with_an_unused_connection(name: str) -> tuple[int, float]:
+    """The exit code and the seconds from SIGTERM to the exit, while a connection never sent a byte."""
+    with running(name) as (process, port), socket.create_connection(("127.0.0.1", port)):
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        return process.wait(timeout=10), time.monotonic() - started
+
+
+Key = tuple[str, str | float]
+#: The module's probes, each on an app of its own, all within the 7 s the kept-alive ones wait out idle. As
+#: the drains' timing is at stake, few request streams run at once: first the two drains cut short, …
+FIRST: dict[Key, Callable[[], Any]] = {
+    **{("reused", name): functools.partial(kept_connection_reused, name) for name in APPS},
+    **{
+        ("drain cut", share): functools.partial(
+            shutdown_under_load, "breaker", DRAIN_DELAY_MS=str(int(share * DRAIN * 1000))
+        )
+        for share in (0.0, 0.7)
+    },
+    **{
+        ("unused connection", name): functools.partial(shutdown_with_an_unused_connection, name)
+        for name in ("sample", "tiny")
+    },
+}
+#: … then the three apps' drains under load, side by side.
+THEN: dict[Key, Callable[[], Any]] = {
+    ("under load", name): functools.partial(shutdown_under_load, name) for name in APPS
+}
+
+
+def after(first: list[concurrent.futures.Future[Any]], probe: Callable[[], Any]) -> Any:
+    concurrent.futures.wait(first)
+    return probe()
 
 
 @pytest.fixture(scope="module")
-def kept_alive() -> dict[str, tuple[bool, Shutdown]]:
-    """Each app's two kept-alive points, the apps probed side by side: each waits out the 7 s idle."""
-    names = [n for n in APPS if n != "sample" or (SAMPLE.parent / "node_modules/bcrypt").is_dir()]
-    with concurrent.futures.ThreadPoolExecutor(len(names)) as pool:
-        return dict(zip(names, pool.map(kept_alive_points, names), strict=True))
+def probes() -> Iterator[dict[Key, concurrent.futures.Future[Any]]]:
+    with concurrent.futures.ThreadPoolExecutor(len(FIRST) + len(THEN)) as pool:
+        started = {key: pool.submit(probe) for key, probe in FIRST.items()}
+        cut = [future for key, future in started.items() if key[0] == "drain cut"]
+        yield started | {key: pool.submit(after, cut, probe) for key, probe in THEN.items()}
+
+
+@pytest.fixture
+def probed(probes: dict[Key, concurrent.futures.Future[Any]]) -> Callable[[str, str | float], Any]:
+    """A probe's result, once it is in: a copy of its own for each test (a skip when the app cannot run)."""
+    return lambda kind, subject: copy.deepcopy(probes[kind, subject].result())
 
 
 @pytest.mark.parametrize("name", ["sample", "tiny"])
-def test_an_app_that_keeps_the_contract_passes_both_kept_alive_points(
-    kept_alive: dict[str, tuple[bool, Shutdown]], name: str
-) -> None:
-    if name not in kept_alive:
-        pytest.skip("the sample app needs its node_modules (npm ci in docker/app)")
-    reused, outcome = kept_alive[name]
-    assert (reused, outcome.draining_connection, outcome.draining_health, outcome.failures) == (True, "close", 503, [])
+def test_an_app_that_keeps_the_contract_passes_both_kept_alive_points(probed: Callable[..., Any], name: str) -> None:
+    outcome, code = probed("under load", name)
+    assert probed("reused", name) is True
+    assert (outcome.draining_connection, outcome.draining_health, outcome.failures, code) == ("close", 503, [], 0)
 
 
-def test_an_app_with_nodes_default_keep_alive_that_never_says_close_fails_both(
-    kept_alive: dict[str, tuple[bool, Shutdown]],
-) -> None:
-    reused, outcome = kept_alive["breaker"]
-    assert (reused, outcome.draining_connection) == (False, "keep-alive")
-    assert (outcome.draining_health, outcome.failures) == (503, [])
+def test_an_app_with_nodes_default_keep_alive_that_never_says_close_fails_both(probed: Callable[..., Any]) -> None:
+    outcome, code = probed("under load", "breaker")
+    assert (probed("reused", "breaker"), outcome.draining_connection) == (False, "keep-alive")
+    assert (outcome.draining_health, outcome.failures, code) == (503, [], 0)
 
 
 @pytest.mark.parametrize("share", [0.0, 0.7])
-def test_an_app_that_stops_taking_connections_before_its_drain_ends_fails_the_drain_point(share: float) -> None:
+def test_an_app_that_stops_taking_connections_before_its_drain_ends_fails_the_drain_point(
+    probed: Callable[..., Any], share: float
+) -> None:
     """The load balancer sends until its health check has failed the target, the drain's whole length
     (docs/decisions.md): a listener that closes at the signal, or 70 % of the way, refuses requests it still
     sends."""
-    with running("breaker", DRAIN_DELAY_MS=str(int(share * DRAIN * 1000))) as (process, port):
-        outcome = under_load(port, "/health", lambda: process.send_signal(signal.SIGTERM), drain_seconds=DRAIN)
-        process.wait(timeout=10)
+    outcome, _ = probed("drain cut", share)
     assert outcome.failures
 
 
-@pytest.mark.parametrize("app", ["sample", "tiny"], indirect=True)
+@pytest.mark.parametrize("name", ["sample", "tiny"])
 def test_a_connection_that_never_sent_a_byte_does_not_hold_the_apps_shutdown(
-    app: tuple[subprocess.Popen[bytes], int],
+    probed: Callable[..., Any], name: str
 ) -> None:
     """The drain (2.25 s) ends, the server stops accepting and closes it: not after SHUTDOWN_TIMEOUT_MS."""
-    process, port = app
-    with socket.create_connection(("127.0.0.1", port)):
-        started = time.monotonic()
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
-        assert time.monotonic() - started < 3.0
+    code, seconds = probed("unused connection", name)
+    assert code == 0
+    assert seconds < 3.0

@@ -57,11 +57,11 @@ def test_the_request_carries_the_test_header_the_rule_matches() -> None:
 def test_a_revision_that_hangs_fails_once_the_timeout_has_passed() -> None:
     with hanging() as url:
         started = time.monotonic()
-        passed, what, again = probe(f"{url}/health", HEADER, timeout=0.5)
+        passed, what, again = probe(f"{url}/health", HEADER, timeout=0.1)
         elapsed = time.monotonic() - started
     assert not passed and not again  # a timeout is not asked again
     assert "timed out" in what
-    assert 0.4 < elapsed < 5
+    assert 0.08 < elapsed < 5
 
 
 def test_a_refused_connection_fails() -> None:
@@ -96,10 +96,12 @@ def test_the_function_runs_alone_on_the_standard_library() -> None:
     assert top_level_imports(Path(smoke_test_handler.__file__).read_text()) - {"__future__"} <= sys.stdlib_module_names
 
 
-def smoke_hook(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Mapping[str, Any]]]:
+def smoke_hook(
+    url: str, monkeypatch: pytest.MonkeyPatch, timeout: str = "0.5"
+) -> dict[str, Callable[[], Mapping[str, Any]]]:
     """The stack's hook (``SmokeTest.lifecycle_hook``'s stage) calling this function against ``url``."""
     for name, value in {"URL": f"{url}/health", "HEADER_NAME": HEADER[0], "HEADER_VALUE": HEADER[1],
-                        "TIMEOUT_SECONDS": "0.5"}.items():  # fmt: skip
+                        "TIMEOUT_SECONDS": timeout}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
     return {STAGE: lambda: handler(SAMPLE_EVENT, None)}
 
@@ -115,8 +117,9 @@ def test_a_revision_failing_the_smoke_test_never_receives_production_traffic(
 
 
 def test_a_revision_that_hangs_is_rolled_back_before_production_traffic_moves(monkeypatch: pytest.MonkeyPatch) -> None:
-    with hanging() as url:
-        outcome = deploy(DeploymentStrategy(kind="canary"), bad_after_minutes=None, hooks=smoke_hook(url, monkeypatch))
+    with hanging() as url:  # waited out: a tenth of a second
+        hooks = smoke_hook(url, monkeypatch, timeout="0.1")
+        outcome = deploy(DeploymentStrategy(kind="canary"), bad_after_minutes=None, hooks=hooks)
     assert (outcome.completed, outcome.exposure) == (False, 0)
 
 
