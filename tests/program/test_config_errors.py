@@ -1,9 +1,11 @@
 """Every validation error names the key, the value and what is allowed, before anything is registered."""
 
+import functools
 import itertools
 import json
 import shutil
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -666,11 +668,20 @@ DEPENDENT = {
 }  # fmt: skip
 
 
+@functools.cache
+def dev_config() -> MappingProxyType[str, str]:
+    """The dev stack's own keys as its file and Pulumi.yaml set them, read once: the pairs below check
+    thousands of configs against it."""
+    config = stack_config("dev")
+    return MappingProxyType(
+        {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith("graviton-")}
+    )
+
+
 def mistakes(overrides: dict[str, str]) -> set[str]:
     """The keys ``load_settings`` reports for the dev stack's config with ``overrides``."""
-    config = {key.split(":", 1)[1]: value for key, value in stack_config("dev").items() if key.startswith("graviton-")}
     try:
-        load_settings(config | overrides, frozenset(SECRET), region="us-east-1", stack=("graviton-node", "dev"))
+        load_settings(dev_config() | overrides, frozenset(SECRET), region="us-east-1", stack=("graviton-node", "dev"))
     except ConfigError as error:
         return {one.key for one in error.errors}
     return set()

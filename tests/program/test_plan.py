@@ -5,16 +5,40 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 
 import tools.plan
 import tools.run_local
+from tests.program.stacks import recorded_run
 from tests.program.test_urns_unchanged import RENAMED_IN_0_5, named_as_in_0_5
-from tools.offline import ROOT
+from tools.offline import ROOT, Run
 from tools.plan import main
+
+#: The plan's own program run, for the tests that compare two of them.
+RUN_PROGRAM = tools.plan.run_program
+
+
+def shared_run(stack: str, overrides: Mapping[str, str], root: Path, secret_keys: list[str]) -> Run:
+    """``tools.plan``'s run of this project's own stack files, shared read-only with every test of the process
+    that runs the same stack and config (``stacks.recorded_run``): most plans here are of dev or prod as
+    shipped. A project of a test's own (``with_stack_file``) is run afresh."""
+    if root != ROOT:
+        return RUN_PROGRAM(stack, overrides, root=root, secret_keys=secret_keys)
+    return recorded_run(stack, overrides, secret_keys)
+
+
+@pytest.fixture(autouse=True)
+def shared_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tools.plan, "run_program", shared_run)
+
+
+@pytest.fixture
+def fresh_runs(shared_runs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each plan runs the program anew: for a test that two runs give the same plan."""
+    monkeypatch.setattr(tools.plan, "run_program", RUN_PROGRAM)
 
 
 def plan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -96,6 +120,7 @@ def test_container_insights_is_priced_by_its_metrics_and_what_aws_leaves_open_is
     assert not any(line.startswith(("  warning: ", "  Container Insights")) for line in dev)
 
 
+@pytest.mark.usefixtures("fresh_runs")
 def test_two_plans_of_the_same_config_are_identical_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert plan(capsys, "--stack", "prod") == plan(capsys, "--stack", "prod")
     assert plan(capsys, "--json") == plan(capsys, "--json")
@@ -561,6 +586,7 @@ def test_the_plan_bill_says_one_task_not_one_tasks(capsys: pytest.CaptureFixture
     assert code == 0 and ": 1 task (" in out and ": 1 dashboard " in out and " 1 tasks" not in out
 
 
+@pytest.mark.usefixtures("fresh_runs")
 def test_two_json_plans_of_the_same_code_are_the_same_text_and_a_diff_of_them_shows_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
