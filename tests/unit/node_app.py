@@ -5,6 +5,7 @@ import re
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 DEBUGGER = re.compile(r"Debugger listening on (ws://\S+)")
@@ -55,3 +56,22 @@ def exits_0(process: subprocess.Popen[bytes], within: float) -> bool:
         return process.wait(timeout=within) == 0
     except subprocess.TimeoutExpired:
         return False
+
+
+def until(happened: Callable[[], bool], within: float) -> bool:
+    """``happened()`` holds within ``within`` seconds, asked every 10 ms."""
+    deadline = time.monotonic() + within
+    while not happened():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def answers(url: str) -> bool:
+    """``url`` answers with a status that is not an error."""
+    try:
+        urllib.request.urlopen(url, timeout=1)
+    except OSError:
+        return False
+    return True
