@@ -26,7 +26,10 @@ ws.onerror = () => process.exit(2);
 def waits_for_a_debugger(node: str, inspector: str) -> bool:
     """The Node whose inspector listens at ``inspector`` (a ws:// URL) holds its app for a debugger."""
     # Node's own options only: the asking node must not take the app's NODE_OPTIONS (it would wait too).
-    asked = subprocess.run([node, "-e", ASK_INSPECTOR, inspector], env={}, capture_output=True, timeout=10)
+    try:
+        asked = subprocess.run([node, "-e", ASK_INSPECTOR, inspector], env={}, capture_output=True, timeout=5)
+    except subprocess.TimeoutExpired:  # no answer: unknown, so the app's own bound decides
+        return False
     return asked.returncode == 0
 
 
