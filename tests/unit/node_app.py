@@ -10,7 +10,8 @@ from pathlib import Path
 
 DEBUGGER = re.compile(r"Debugger listening on (ws://\S+)")
 #: Node's inspector answers NodeRuntime.enable with the event NodeRuntime.waitingForDebugger first while it
-#: holds the app before its first line (--inspect-brk, --inspect-wait); an app it let run gets the answer alone.
+#: holds the app before its first line (--inspect-brk, --inspect-wait); an app it let run gets the answer alone
+#: (node's src/inspector/node_protocol.pdl, NodeRuntime domain; Node's own --inspect-wait test asks the same).
 ASK_INSPECTOR = """
 const ws = new WebSocket(process.argv[1]);
 ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: 'NodeRuntime.enable' }));
