@@ -6,7 +6,6 @@ import shutil
 import socket
 import subprocess
 import time
-import urllib.request
 from functools import partial
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from components.service.fargate_sizing import VALID_CPU, valid_memory
 from components.service.node_options import parse
 from components.service.service_spec import ServiceSpec
 from components.service.sidecar import Sidecar
+from tests.unit import node_app
 from tools.node_bootstrap import image_node_version, major_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,25 +142,22 @@ def test_the_app_s_memory_beside_its_heap_and_the_health_check_s_node_fit_their_
         "setTimeout(()=>{const m=process.memoryUsage();"
         "process.stderr.write('MEMORY '+JSON.stringify({rss:m.rss,heap:m.heapTotal})+'\\n')},1500).unref()\n"
     )
-    app = subprocess.Popen(
-        [NODE, "-r", str(probe), "server.js"], cwd=ROOT / "docker/app", env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    output = tmp_path / "stderr"
+    with output.open("w") as sink:
+        app = subprocess.Popen([NODE, "-r", str(probe), "server.js"], cwd=ROOT / "docker/app", env=env,
+                               stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{env['HEALTH_CHECK_PATH']}", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        time.sleep(2)
+        node_app.until(partial(node_app.answers, f"http://127.0.0.1:{port}{env['HEALTH_CHECK_PATH']}"), within=10)
+        # The check runs once the app has reported its memory, 1.5 s after its start.
+        node_app.until(lambda: "MEMORY " in output.read_text(), within=10)
         # The peak is read inside the check's own process: a child's rusage keeps the forking parent's peak.
         check_env = {**env, "NODE_OPTIONS": f'{env["NODE_OPTIONS"]} --require "{peak}"'}
         check = subprocess.run(health_check_command(5)[1:], env=check_env, capture_output=True, text=True, timeout=30)
         assert check.returncode == 0, check.stderr
     finally:
         app.terminate()
-        stderr = app.communicate(timeout=60)[1]
+        app.wait(timeout=60)
+    stderr = output.read_text()
     (memory,) = [json.loads(line[7:]) for line in stderr.splitlines() if line.startswith("MEMORY ")]
     assert (memory["rss"] - memory["heap"]) / MIB <= NODE_NON_HEAP_MIB
     (anon_kib,) = [int(line[5:]) for line in check.stderr.splitlines() if line.startswith("ANON ")]

@@ -5,8 +5,6 @@ import json
 import shutil
 import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from components.service.env_tuning import (
 )
 from components.service.node_options import parse, tokens
 from components.service.service_spec import ServiceSpec
+from tests.unit import node_app
 from tools.node_bootstrap import image_node_version, major_of
 from tools.node_options_rules import OUT, rules
 
@@ -147,18 +146,6 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serves(app: subprocess.Popen[bytes], url: str) -> bool:
-    """The app answers ``url`` within five seconds (a process that exits or waits for a debugger does not)."""
-    for _ in range(50):
-        if app.poll() is not None:
-            return False
-        try:
-            return urllib.request.urlopen(url, timeout=1).status == 200
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
 def _exits_0(command: list[str], env: dict[str, str], cwd: Path) -> bool:
     try:
         return (
@@ -197,15 +184,21 @@ def test_the_check_refuses_what_keeps_the_real_node_from_serving_or_from_the_hea
     semi_space = semi_space_mib(() if refused(user) else parse(user))
     limit = (heap_ceiling_mib(2048, 70) + SEMI_SPACES * semi_space) * MIB
     script = f"process.exit(require('v8').getHeapStatistics().heap_size_limit === {limit} ? 0 : 3)"
-    app = subprocess.Popen([NODE, "server.js"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    stderr = tmp_path / "stderr"
+    # The heap's node needs nothing of the app's: it runs beside it, and counts only once the check passed.
+    heap = subprocess.Popen([NODE, "-e", script], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    with stderr.open("wb") as sink:
+        app = subprocess.Popen([NODE, "server.js"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
     try:
-        serves = _serves(app, f"http://127.0.0.1:{port}/health")
+        serves = node_app.serves(app, f"http://127.0.0.1:{port}/health", stderr, NODE)
         checked = serves and _exits_0(health_check_command(5)[1:], env, tmp_path)
+        runs = checked and node_app.exits_0(heap, within=10)
     finally:
-        app.kill()
-        app.wait()
-    runs = checked and _exits_0([NODE, "-e", script], env, tmp_path)
+        for process in (app, heap):
+            process.kill()
+            process.wait()
     assert refused(user) == (not runs)
 
 
