@@ -895,6 +895,15 @@ def _botocore() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _shared_only_while_this_module_runs() -> Iterator[None]:
+    """The shared session and run are let go when the module ends: kept for the rest of the process, their
+    many objects would slow every later garbage collection of the worker."""
+    yield
+    _botocore.cache_clear()
+    sandbox_run.cache_clear()
+
+
 def _check_against_the_models(argv: list[str]) -> str:
     """``aws <service> <operation> --param value…`` (or ``aws <service> wait <waiter> …``) names an
     operation of botocore's model, and every parameter is a member of its input (CLI: kebab-case).
