@@ -3,6 +3,7 @@ a real HTTP server on 127.0.0.1 that can be made to fail: no AWS account, no Pul
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -49,18 +50,22 @@ from tests.acceptance.driver import (
 from tests.models import iam
 from tests.models.iam import Request
 from tests.program.deploy_requests import Program
+from tests.program.stacks import read_only
 from tools.deployer_policy import DEPLOYER, document, fill
 from tools.offline import ACCOUNT, REGION, ROOT, main_program, run_mocked, stack_config
 
+#: The run's waits, short: the fake app answers at once, so a timeout is only ever waited out by a test
+#: that expects it to pass (a service never healthy, a resource left), each of which pays it in full.
+#: The one test that needs the leftover poll to outlast a few polls sets its own, longer timeout.
 FAST = Timing(
-    health_timeout=1.0,
+    health_timeout=0.1,
     health_interval=0.02,
-    request_interval=0.01,
+    request_interval=0.005,
     request_timeout=2.0,
     stream_max_seconds=60.0,
     stream_max_requests=100_000,
-    leftover_timeout=0.3,
-    leftover_interval=0.02,
+    leftover_timeout=0.05,
+    leftover_interval=0.01,
 )
 STACK = "acc-0123456789"
 TASK_DEF = f"arn:aws:ecs:us-east-1:123456789012:task-definition/{STACK}-app-task-1a2b3c4:1"
@@ -435,20 +440,27 @@ def program_run(name: str, config: ConfigValues) -> Any:
 SANDBOX_CALLER = f"arn:aws:sts::{ACCOUNT}:assumed-role/graviton-node-sandbox/GitHubActions"
 
 
+@functools.cache
+def sandbox_run() -> Any:
+    """The program run as a run's first deploy in the sandbox: made once for the tests that read it, and
+    read-only (``tests/program/stacks.py``), so none can change what another sees."""
+    return read_only(program_run(STACK, plan(run_config(ROOT, REGION, SANDBOX_CALLER)).first))
+
+
 def test_every_role_of_a_run_carries_the_boundary_docs_ci_has_the_sandbox_owner_create() -> None:
     """A run's stack is new each time, so the default boundary, ``<project>-boundary-<stack>``, would
     name a policy that does not exist and the first role would fail: the run names the one policy
     docs/ci.md creates once, in the caller's account and partition."""
     created = re.findall(r"--policy-name (graviton-node-boundary-acc-\S+)", (ROOT / "docs" / "ci.md").read_text())
     assert len(created) == 1
-    run_ = program_run(STACK, plan(run_config(ROOT, REGION, SANDBOX_CALLER)).first)
+    run_ = sandbox_run()
     boundaries = {r.inputs["permissionsBoundary"] for r in run_.mocks.resources if r.type == "aws:iam/role:Role"}
     assert boundaries == {f"arn:aws:iam::{ACCOUNT}:policy/{created[0]}"}
 
 
 def test_the_sandbox_deployer_filled_in_for_every_run_allows_every_call_of_a_runs_deploy() -> None:
     """docs/ci.md: the sandbox role's permissions are the deployer policy filled in for ``acc-*``."""
-    run_ = program_run(STACK, plan(run_config(ROOT, REGION, SANDBOX_CALLER)).first)
+    run_ = sandbox_run()
     statements = [s for name in DEPLOYER for s in document(name)["Statement"]]
     values = {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node", "STACK": "acc-*"}
     sandbox = fill({"Version": "2012-10-17", "Statement": statements}, values)
@@ -596,9 +608,9 @@ def test_every_config_the_run_deploys_is_one_the_program_accepts_and_the_revert_
 def test_the_health_wait_gives_up_after_its_timeout_and_names_the_last_answer(app: App) -> None:
     app.health = 503
     started = time.monotonic()
-    with pytest.raises(AcceptanceError, match=r"did not answer 200 within 0.3 s \(last: 503"):
-        wait_for_health(f"{app.url}/health", timeout=0.3, interval=0.05, request_timeout=1)
-    assert 0.3 <= time.monotonic() - started < 2
+    with pytest.raises(AcceptanceError, match=r"did not answer 200 within 0.1 s \(last: 503"):
+        wait_for_health(f"{app.url}/health", timeout=0.1, interval=0.02, request_timeout=1)
+    assert 0.1 <= time.monotonic() - started < 2
 
 
 def test_the_health_wait_returns_once_the_service_answers(app: App) -> None:
@@ -610,7 +622,7 @@ def test_the_health_wait_returns_once_the_service_answers(app: App) -> None:
 
 def test_the_health_wait_counts_nothing_listening_as_not_healthy_yet() -> None:
     with pytest.raises(AcceptanceError, match="no answer"):
-        wait_for_health("http://127.0.0.1:9/health", timeout=0.2, interval=0.05, request_timeout=0.5)
+        wait_for_health("http://127.0.0.1:9/health", timeout=0.05, interval=0.01, request_timeout=0.5)
 
 
 def test_the_request_stream_stops_at_its_own_bound_and_says_so(app: App) -> None:
@@ -723,7 +735,8 @@ def test_a_resource_the_tagging_api_still_lists_for_a_while_after_destroy_is_wai
     stack: FakeStack, aws: FakeAws
 ) -> None:
     aws.tagged = [[LOAD_BALANCER], [LOAD_BALANCER], []]
-    driver_for(stack, aws).run()
+    # Ample for three polls on a loaded machine; the run returns at the poll that finds nothing.
+    driver_for(stack, aws, timing=replace(FAST, leftover_timeout=5.0)).run()
 
 
 def test_an_active_task_definition_after_destroy_is_left_behind(stack: FakeStack, aws: FakeAws) -> None:
@@ -875,11 +888,27 @@ def test_a_task_definition_still_inactive_after_its_deletion_is_left(failures: s
 GLOBAL_OPTIONS = {"--region", "--output", "--no-cli-pager", "--query"}
 
 
+@functools.cache
+def _botocore() -> botocore.session.Session:
+    """One session for every check, which the tests only read models from: a session loads each service's
+    model once, where a session per check parsed the same JSON models again each time."""
+    return botocore.session.get_session()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _shared_only_while_this_module_runs() -> Iterator[None]:
+    """The shared session and run are let go when the module ends: kept for the rest of the process, their
+    many objects would slow every later garbage collection of the worker."""
+    yield
+    _botocore.cache_clear()
+    sandbox_run.cache_clear()
+
+
 def _check_against_the_models(argv: list[str]) -> str:
     """``aws <service> <operation> --param value…`` (or ``aws <service> wait <waiter> …``) names an
     operation of botocore's model, and every parameter is a member of its input (CLI: kebab-case).
     Returns ``<service>:<Operation>``."""
-    session = botocore.session.get_session()
+    session = _botocore()
     assert argv[0] == "aws"
     # botocore is untyped, and its cached properties confuse the type checker.
     service: Any = session.get_service_model(argv[1])
@@ -1002,7 +1031,7 @@ def test_each_lookups_not_found_code_is_one_botocore_declares_for_its_operation(
     runner = RecordingRunner("[]")
     AwsCli("us-east-1", run=runner).resource_exists(SAMPLES[kind])
     service, operation = _check_against_the_models(runner.argvs[0]).split(":")
-    model: Any = botocore.session.get_session().get_service_model(service).operation_model(operation)
+    model: Any = _botocore().get_service_model(service).operation_model(operation)
     codes = {shape.metadata.get("error", {}).get("code", shape.name) for shape in model.error_shapes}
     assert lookup.not_found is None or lookup.not_found in codes
 

@@ -4,39 +4,82 @@ a region in the caller's environment changes no answer of the mocks."""
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 from tools.offline import RecordingMocks
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_workflow_checks_pass_from_the_venvs_python_without_the_venv_on_path() -> None:
-    """As an IDE runs them: ``.venv/bin/python -m pytest`` with a PATH that holds only the system."""
+def _as_an_ide_runs_them() -> dict[str, str]:
+    """``.venv/bin/python -m pytest`` with a PATH that holds only the system."""
     env = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env["PATH"] = "/usr/bin:/bin"
-    _passes(env, "tests/ci/test_workflows.py")
+    return {**env, "PATH": "/usr/bin:/bin"}
 
 
-def test_the_mocked_tests_pass_with_a_region_in_the_callers_environment() -> None:
-    """Their expected ARNs name the stacks' region (or us-east-1): the suite clears the variables the
-    provider reads the region from (``tests/conftest.py``)."""
-    _passes(
-        {**os.environ, "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "ap-south-2"}, "tests/components/test_mocks.py"
-    )
+def _with_a_region_in_the_environment() -> dict[str, str]:
+    return {**os.environ, "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "ap-south-2"}
 
 
-def _passes(env: dict[str, str], tests: str) -> None:
-    """``tests`` pass in a pytest of their own, run by the venv's python with ``env``."""
-    result = subprocess.run(
+#: Per test, the pytest of its own it runs: the environment it is started with and the tests it runs.
+PYTESTS: dict[str, tuple[Callable[[], dict[str, str]], str]] = {
+    "test_the_workflow_checks_pass_from_the_venvs_python_without_the_venv_on_path": (
+        _as_an_ide_runs_them,
+        "tests/ci/test_workflows.py",
+    ),
+    "test_the_mocked_tests_pass_with_a_region_in_the_callers_environment": (
+        _with_a_region_in_the_environment,
+        "tests/components/test_mocks.py",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def pytests(request: pytest.FixtureRequest) -> Iterator[dict[str, subprocess.Popen[str]]]:
+    """The selected tests' pytests, started side by side: they are independent, so together they take
+    the time of the longer one rather than of both. Started here, after the session's fixtures have
+    cleared the region from ``os.environ``, as each test's own run would be."""
+    selected = {item.name for item in request.session.items} & PYTESTS.keys()
+    started = {name: _start(*PYTESTS[name]) for name in sorted(selected)}
+    yield started
+    for process in started.values():  # one a failing test left running
+        process.kill()
+        process.communicate()
+
+
+def _start(env: Callable[[], dict[str, str]], tests: str) -> subprocess.Popen[str]:
+    """``tests`` in a pytest of their own, run by the venv's python with ``env``."""
+    return subprocess.Popen(
         [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:randomly", tests],
         cwd=ROOT,
-        env=env,
-        capture_output=True,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=300,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def _passes(process: subprocess.Popen[str]) -> None:
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stdout[-3000:] + stderr[-2000:]
+
+
+def test_the_workflow_checks_pass_from_the_venvs_python_without_the_venv_on_path(
+    pytests: dict[str, subprocess.Popen[str]],
+) -> None:
+    """As an IDE runs them: ``.venv/bin/python -m pytest`` with a PATH that holds only the system."""
+    _passes(pytests["test_the_workflow_checks_pass_from_the_venvs_python_without_the_venv_on_path"])
+
+
+def test_the_mocked_tests_pass_with_a_region_in_the_callers_environment(
+    pytests: dict[str, subprocess.Popen[str]],
+) -> None:
+    """Their expected ARNs name the stacks' region (or us-east-1): the suite clears the variables the
+    provider reads the region from (``tests/conftest.py``)."""
+    _passes(pytests["test_the_mocked_tests_pass_with_a_region_in_the_callers_environment"])
 
 
 def test_under_the_suite_the_mocks_answer_in_the_default_region_whatever_the_caller_set() -> None:

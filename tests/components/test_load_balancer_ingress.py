@@ -24,9 +24,14 @@ GROUP = "web-sg-id"
 A, B, C, D = "203.0.113.0/24", "198.51.100.7/32", "0.0.0.0/0", "10.0.0.0/8"
 
 
-@functools.cache
 def program(cidrs: tuple[str, ...], domain: bool = False) -> tuple[Wanted, ...]:
     """The inbound rules ``LoadBalancer("web")`` registers for ``cidrs``, with their aliases' URNs."""
+    # functools.cache keys ``program(c)`` and ``program(c, False)`` apart: one key per program, one run.
+    return _program(cidrs, domain)
+
+
+@functools.cache
+def _program(cidrs: tuple[str, ...], domain: bool) -> tuple[Wanted, ...]:
     spec = LoadBalancerSpec(
         allowed_cidrs=cidrs,
         domain=Domain(name="app.example.com", hosted_zone_id="Z0123456789ABC") if domain else None,

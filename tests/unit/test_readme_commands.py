@@ -3,6 +3,7 @@ the project's README, each example's and the docs, every command a reader copies
 without. And the README's AWS config profiles, the deployer's and the operator's, are ones the CLI reads
 as meant."""
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -24,16 +25,18 @@ CODE = re.compile(r"```[a-z]*\n(.*?)```|`([^`\n]*(?:\n[^`\n]*)?)`", re.DOTALL)
 COMMAND = re.compile(r"\baws ([a-z0-9-]+) ([a-z0-9-]+)((?: +\S+)*)")
 
 
-def global_services() -> set[str]:
+@functools.cache
+def global_services() -> frozenset[str]:
     """Services whose one endpoint serves every region in the aws partition (botocore's endpoints.json:
     ``isRegionalized`` false), plus the CLI's own ``configure`` and STS's identity call, which the
-    reader's configured region answers wherever the stack lives."""
+    reader's configured region answers wherever the stack lives. Read once (a frozen set): every command
+    of every page is looked up in it, and parsing endpoints.json per command was most of these tests' time."""
     data = json.loads((Path(botocore.__file__).parent / "data" / "endpoints.json").read_text())
     aws = next(p for p in data["partitions"] if p["partition"] == "aws")
-    return {name for name, service in aws["services"].items() if service.get("isRegionalized") is False} | {
-        "configure",
-        "sts",
-    }
+    return frozenset(
+        {name for name, service in aws["services"].items() if service.get("isRegionalized") is False}
+        | {"configure", "sts"}
+    )
 
 
 def cli_commands(markdown: str) -> list[str]:
