@@ -27,9 +27,11 @@ from tests.smoke_revisions import (
 
 @pytest.fixture
 def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The function's pauses between requests, taken down instead of waited out: its deadlines still count them."""
+    """The function's pauses between requests, taken down instead of waited out: its clock moves on by each, so its
+    deadlines still count them."""
     taken: list[float] = []
-    monkeypatch.setattr(smoke_test_handler, "time", SimpleNamespace(monotonic=time.monotonic, sleep=taken.append))
+    clock = SimpleNamespace(monotonic=lambda: time.monotonic() + sum(taken), sleep=taken.append)
+    monkeypatch.setattr(smoke_test_handler, "time", clock)
     return taken
 
 
@@ -45,6 +47,14 @@ def test_a_revision_still_unavailable_after_every_attempt_fails(pauses: list[flo
         assert smoke(url, HEADER, timeout=5, seconds_left=25)[0] is False
     assert given == [503] * ATTEMPTS
     assert pauses == [PAUSE_SECONDS] * (ATTEMPTS - 1)
+
+
+def test_no_request_is_asked_again_when_the_pause_and_its_timeout_do_not_fit_the_time_left(pauses: list[float]) -> None:
+    # The request's own timeout alone would fit; with the pause before it, it would not.
+    with answering(503, 200) as (url, given):
+        assert smoke(url, HEADER, timeout=5, seconds_left=5 + PAUSE_SECONDS / 2)[0] is False
+    assert given == [503]
+    assert pauses == []
 
 
 @pytest.mark.parametrize("status", [500, 404, 301])
