@@ -56,12 +56,11 @@ def pytest_xdist_make_scheduler(config, log):
     return ByFileSpreadingSome(config, log)
 
 
-#: The image files, in the order they start: before every other file. Their tests wait minutes on
+#: The image files' units, in the order they start: before every other file. Their tests wait minutes on
 #: BuildKit, not on the worker's core, so started first they overlap the rest of the suite; xdist would
 #: otherwise start the files with the most tests first, and these, with few, last.
 STARTED_FIRST = (
     "tests/image/test_images.py",
-    "tests/image/test_run_local_image.py",
     "tests/image/test_own_app_image.py",
     "tests/image/test_npmrc_secret.py",
 )
@@ -72,10 +71,15 @@ def started_first(scopes: list[str]) -> list[str]:
     return [scope for scope in STARTED_FIRST if scope in scopes]
 
 
+#: Files that use an image another file builds in a session fixture (tests/image/conftest.py), with that file:
+#: fixtures are made once per worker, so on two workers both would build and push it at once.
+WITH_FILE = {"tests/image/test_run_local_image.py": "tests/image/test_images.py"}
+
+
 def scheduling_unit(nodeid: str) -> str:
-    """The file of a test, or the test itself for a file in ``SPREAD``."""
+    """The file of a test (or the file it runs with, ``WITH_FILE``), or the test itself for a file in ``SPREAD``."""
     path = nodeid.split("::", 1)[0]
-    return nodeid if path in SPREAD else path
+    return nodeid if path in SPREAD else WITH_FILE.get(path, path)
 
 
 def skipped_groups(reasons: list[str]) -> list[str]:

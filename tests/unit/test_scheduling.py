@@ -1,11 +1,12 @@
 """The test scheduler keeps each file on one worker (the image builds once), spreads the every-key runs, and
 starts the image files first."""
 
+import ast
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from tests.conftest import SPREAD, STARTED_FIRST, scheduling_unit
+from tests.conftest import SPREAD, STARTED_FIRST, WITH_FILE, scheduling_unit
 
 
 def test_every_image_test_shares_one_scheduling_unit_so_one_worker_builds_each_image() -> None:
@@ -69,13 +70,42 @@ def files_in_the_order_handed_out(collection: list[str]) -> list[tuple[str, str]
     return list(dict.fromkeys(files))
 
 
+IMAGE_FILES = sorted(f"tests/image/{path.name}" for path in Path("tests/image").glob("test_*.py"))
+
+
 def test_the_image_files_are_handed_out_first_though_they_hold_the_fewest_tests() -> None:
     many = [f"tests/unit/test_{name}.py::test_{n}" for name in ("rules", "names") for n in range(50)]
-    images = [f"{path}::test_{n}" for path in STARTED_FIRST for n in range(3)]
-    handed = files_in_the_order_handed_out(many + images)
-    assert [path for path, _ in handed[:4]] == list(STARTED_FIRST)
-    assert {worker for _, worker in handed[:2]} == {"gw0", "gw1"}
+    images = [f"{path}::test_{n}" for path in IMAGE_FILES for n in range(3)]
+    handed = dict(files_in_the_order_handed_out(many + images))
+    assert list(handed)[: len(IMAGE_FILES)] == [*STARTED_FIRST[:1], *WITH_FILE, *STARTED_FIRST[1:]]
+    assert {handed[STARTED_FIRST[0]], handed[STARTED_FIRST[1]]} == {"gw0", "gw1"}
+    assert handed["tests/image/test_run_local_image.py"] == handed["tests/image/test_images.py"]
 
 
-def test_every_image_file_is_among_those_started_first() -> None:
-    assert {f"tests/image/{path.name}" for path in Path("tests/image").glob("test_*.py")} == set(STARTED_FIRST)
+def test_every_image_file_starts_first() -> None:
+    assert {scheduling_unit(f"{path}::test") for path in IMAGE_FILES} == set(STARTED_FIRST)
+
+
+def images_built_once_per_worker() -> set[str]:
+    """The session fixtures of tests/image/conftest.py that build an image."""
+    tree = ast.parse(Path("tests/image/conftest.py").read_text())
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and "session" in ast.unparse(node.decorator_list[0] if node.decorator_list else ast.Constant(""))
+        and any(isinstance(call, ast.Call) and ast.unparse(call.func) == "build" for call in ast.walk(node))
+    }
+
+
+def test_files_that_use_one_session_built_image_run_as_one_unit_so_one_worker_builds_it() -> None:
+    built = images_built_once_per_worker()
+    assert built >= {"graviton", "standard"}
+    users: dict[str, set[str]] = {}
+    for path in IMAGE_FILES:
+        tree = ast.parse(Path(path).read_text())
+        named = {arg.arg for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) for arg in node.args.args}
+        named |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and node.value in built}
+        for image in named & built:
+            users.setdefault(image, set()).add(scheduling_unit(f"{path}::test"))
+    assert users["graviton"] and all(len(units) == 1 for units in users.values()), users
