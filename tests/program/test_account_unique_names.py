@@ -154,7 +154,16 @@ def test_two_stacks_whose_project_and_stack_join_alike_share_no_family_or_dashbo
         assert not any(iam.allows(policy, action, arn) for arn, action in family_and_dashboard(*other).items())
 
 
-@given(project=PROJECT_PART.filter(lambda p: "." in p), stack=STACK_PART)
+@st.composite
+def dotted_project(draw: st.DrawFn) -> str:
+    """Any ``PROJECT_PART`` with a dot in it, the dot anywhere: drawn so, not filtered from ``PROJECT_PART``,
+    where too few draws hold one (hypothesis's filter health check failed about one seed in four)."""
+    rest = draw(st.from_regex(r"[A-Za-z0-9_.-]{0,12}", fullmatch=True))
+    at = 0 if rest.startswith("-") else draw(st.integers(0, len(rest)))
+    return f"{rest[:at]}.{rest[at:]}"
+
+
+@given(project=dotted_project(), stack=STACK_PART)
 def test_a_project_spelled_with_a_dot_and_its_hyphened_twin_share_no_family_or_dashboard(
     project: str, stack: str
 ) -> None:
