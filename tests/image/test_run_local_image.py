@@ -39,12 +39,18 @@ def wait_for(url: str, wanted: int, seconds: float) -> None:
         time.sleep(1)
 
 
+def at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_the_image_serves_as_the_task_does_and_ctrl_c_drains_it_as_ecs_stops_a_task(graviton: str) -> None:
     port = free_port()
     command = [sys.executable, "tools/run_local.py", "--image", graviton, "--port", str(port)]
-    # Its own process group, signalled whole below as a terminal's Ctrl-C signals the foreground group.
+    # Its own process group, signalled whole below as a terminal's Ctrl-C signals the foreground group; with
+    # Ctrl-C's default action, as at a terminal, even when this suite runs as a background job (SIGINT ignored,
+    # which the tool would inherit and never see the Ctrl-C).
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)  # fmt: skip
+                               start_new_session=True, preexec_fn=at_a_terminal)  # fmt: skip
     try:
         health = f"http://127.0.0.1:{port}/health"
         wait_for(health, 200, 180)  # started under QEMU on an x86 machine
