@@ -20,6 +20,13 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 gc.set_threshold(5_000, 10, 10)
 
 
+# The tests reach servers of their own at 127.0.0.1. A caller's http_proxy would send those requests to the
+# proxy: urllib matches no_proxy against names, so the usual no_proxy=localhost does not cover the address.
+# Set on import, before any test module builds its opener (the smoke test's function does when imported).
+for _name in ("no_proxy", "NO_PROXY"):
+    os.environ[_name] = ",".join(filter(None, [os.environ.get(_name), "127.0.0.1", "localhost"]))
+
+
 #: Where the AWS provider takes the region from when a stack sets no ``aws:region``, and so the mocks
 #: (``RecordingMocks.locate``).
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")

@@ -18,7 +18,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import botocore.session
 import pytest
 import yaml
 from botocore import xform_name
@@ -47,7 +46,7 @@ from tests.acceptance.driver import (
     sandbox_boundary_arn,
     wait_for_health,
 )
-from tests.models import iam
+from tests.models import aws_api, iam
 from tests.models.iam import Request
 from tests.program.deploy_requests import Program
 from tests.program.stacks import read_only
@@ -888,19 +887,11 @@ def test_a_task_definition_still_inactive_after_its_deletion_is_left(failures: s
 GLOBAL_OPTIONS = {"--region", "--output", "--no-cli-pager", "--query"}
 
 
-@functools.cache
-def _botocore() -> botocore.session.Session:
-    """One session for every check, which the tests only read models from: a session loads each service's
-    model once, where a session per check parsed the same JSON models again each time."""
-    return botocore.session.get_session()
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _shared_only_while_this_module_runs() -> Iterator[None]:
-    """The shared session and run are let go when the module ends: kept for the rest of the process, their
-    many objects would slow every later garbage collection of the worker."""
+    """The shared sandbox run is let go when the module ends: kept for the rest of the process, its many
+    objects would slow every later garbage collection of the worker."""
     yield
-    _botocore.cache_clear()
     sandbox_run.cache_clear()
 
 
@@ -908,12 +899,11 @@ def _check_against_the_models(argv: list[str]) -> str:
     """``aws <service> <operation> --param value…`` (or ``aws <service> wait <waiter> …``) names an
     operation of botocore's model, and every parameter is a member of its input (CLI: kebab-case).
     Returns ``<service>:<Operation>``."""
-    session = _botocore()
     assert argv[0] == "aws"
     # botocore is untyped, and its cached properties confuse the type checker.
-    service: Any = session.get_service_model(argv[1])
+    service: Any = aws_api.service(argv[1])
     if argv[2] == "wait":
-        waiters: Any = session.get_waiter_model(argv[1])
+        waiters: Any = aws_api.waiters(argv[1])
         (waiter,) = [name for name in waiters.waiter_names if xform_name(name, "-") == argv[3]]
         operation: Any = service.operation_model(waiters.get_waiter(waiter).operation)
         rest = argv[4:]
@@ -1031,7 +1021,7 @@ def test_each_lookups_not_found_code_is_one_botocore_declares_for_its_operation(
     runner = RecordingRunner("[]")
     AwsCli("us-east-1", run=runner).resource_exists(SAMPLES[kind])
     service, operation = _check_against_the_models(runner.argvs[0]).split(":")
-    model: Any = _botocore().get_service_model(service).operation_model(operation)
+    model: Any = aws_api.service(service).operation_model(operation)
     codes = {shape.metadata.get("error", {}).get("code", shape.name) for shape in model.error_shapes}
     assert lookup.not_found is None or lookup.not_found in codes
 

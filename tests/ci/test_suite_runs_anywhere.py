@@ -1,5 +1,5 @@
 """The suite passes however it is started: the tools it runs come from the interpreter's environment, and
-a region in the caller's environment changes no answer of the mocks."""
+a region, a proxy or an AWS profile in the caller's environment changes no answer."""
 
 import os
 import subprocess
@@ -24,6 +24,16 @@ def _with_a_region_in_the_environment() -> dict[str, str]:
     return {**os.environ, "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "ap-south-2"}
 
 
+def _with_a_proxy_that_spares_localhost_only() -> dict[str, str]:
+    """A usual corporate setting: a proxy for everything but ``localhost`` (by name)."""
+    return {**os.environ, "http_proxy": "http://proxy.invalid:3128", "no_proxy": "localhost", "NO_PROXY": "localhost"}
+
+
+def _with_an_aws_profile_this_machine_lacks() -> dict[str, str]:
+    """The README's ``export AWS_PROFILE=...`` in a shell whose AWS config has no such profile."""
+    return {**os.environ, "AWS_PROFILE": "graviton-node-nowhere"}
+
+
 #: Per test, the pytest of its own it runs: the environment it is started with and the tests it runs.
 PYTESTS: dict[str, tuple[Callable[[], dict[str, str]], str]] = {
     "test_the_workflow_checks_pass_from_the_venvs_python_without_the_venv_on_path": (
@@ -33,6 +43,14 @@ PYTESTS: dict[str, tuple[Callable[[], dict[str, str]], str]] = {
     "test_the_mocked_tests_pass_with_a_region_in_the_callers_environment": (
         _with_a_region_in_the_environment,
         "tests/components/test_mocks.py",
+    ),
+    "test_the_tests_of_local_servers_pass_with_a_proxy_in_the_callers_environment": (
+        _with_a_proxy_that_spares_localhost_only,
+        "tests/unit/test_smoke_test_handler.py",
+    ),
+    "test_the_tests_reading_botocores_models_pass_with_an_aws_profile_this_machine_lacks": (
+        _with_an_aws_profile_this_machine_lacks,
+        "tests/program/test_troubleshooting_permissions.py",
     ),
 }
 
@@ -80,6 +98,26 @@ def test_the_mocked_tests_pass_with_a_region_in_the_callers_environment(
     """Their expected ARNs name the stacks' region (or us-east-1): the suite clears the variables the
     provider reads the region from (``tests/conftest.py``)."""
     _passes(pytests["test_the_mocked_tests_pass_with_a_region_in_the_callers_environment"])
+
+
+def test_the_tests_of_local_servers_pass_with_a_proxy_in_the_callers_environment(
+    pytests: dict[str, subprocess.Popen[str]],
+) -> None:
+    """``no_proxy=localhost`` does not spare 127.0.0.1 (urllib matches names): the suite adds the address."""
+    _passes(pytests["test_the_tests_of_local_servers_pass_with_a_proxy_in_the_callers_environment"])
+
+
+def test_the_tests_reading_botocores_models_pass_with_an_aws_profile_this_machine_lacks(
+    pytests: dict[str, subprocess.Popen[str]],
+) -> None:
+    """A botocore session reads the profile first and fails without it; the models are read by a loader."""
+    _passes(pytests["test_the_tests_reading_botocores_models_pass_with_an_aws_profile_this_machine_lacks"])
+
+
+def test_no_test_reads_botocore_through_a_session() -> None:
+    """Every model through ``tests/models/aws_api`` (a loader), so no test depends on the caller's AWS profile."""
+    session = "botocore" + ".session"
+    assert [p.name for p in (ROOT / "tests").rglob("*.py") if session in p.read_text()] == []
 
 
 def test_under_the_suite_the_mocks_answer_in_the_default_region_whatever_the_caller_set() -> None:

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import regex  # Java's \p{L}-style classes, which botocore's patterns use and `re` lacks
 from botocore.loaders import Loader
 from botocore.model import ServiceModel
+from botocore.waiter import WaiterModel
 
 
 class Rule(Protocol):
@@ -42,8 +43,15 @@ class Rule(Protocol):
 
 @functools.cache
 def service(name: str) -> ServiceModel:
-    """botocore's model of one AWS API (the newest version it ships)."""
+    """botocore's model of one AWS API (the newest version it ships). Read by a loader, not a session: a session
+    reads the caller's AWS profile first, and fails when ``AWS_PROFILE`` names one this machine lacks."""
     return ServiceModel(Loader().load_service_model(name, "service-2"), name)
+
+
+@functools.cache
+def waiters(name: str) -> WaiterModel:
+    """botocore's waiters of one AWS API (what ``aws SERVICE wait`` runs)."""
+    return WaiterModel(Loader().load_service_model(name, "waiters-2"))
 
 
 #: A botocore shape. botocore ships no type information (its members are ``CachedProperty``s to pyright).

@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from botocore import xform_name
-from botocore.session import get_session
 
-from tests.models import iam, pulumi_diy
+from tests.models import aws_api, iam, pulumi_diy
 from tests.models.iam import Request
 from tools import ci_roles
 from tools.deployer_policy import DEPLOYER, document, fill
@@ -83,7 +82,7 @@ def aws_requests(argv: list[str], walk: Walk) -> list[Request]:
     """The requests ``aws SERVICE OPERATION`` makes, its options held to the operation's input shape."""
     service, operation = argv[1], argv[2]
     # botocore is untyped, and its cached properties confuse the type checker.
-    model: Any = get_session().get_service_model(CLI_SERVICES.get(service, service))
+    model: Any = aws_api.service(CLI_SERVICES.get(service, service))
     (name,) = [n for n in model.operation_names if xform_name(n, "-") == operation]
     members = {f"--{xform_name(m, '-')}" for m in model.operation_model(name).input_shape.members}
     options = {a for a in argv[3:] if a.startswith("--")}

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from botocore import xform_name
-from botocore.session import get_session
 
-from tests.models import iam
+from tests.models import aws_api, iam
 from tests.models.iam import Request
 from tests.program.stacks import run_config
 from tools.deployer_policy import DEPLOYER, document, fill
@@ -38,7 +37,7 @@ def iam_action(service: str, command: str) -> str:
     """``aws SERVICE COMMAND``'s IAM action: the CLI names an operation by botocore's ``xform_name`` with
     dashes, and an action is the service's signing name and the operation (Service Authorization Reference)."""
     # botocore is untyped, and its cached properties confuse the type checker.
-    model: Any = get_session().get_service_model(service)
+    model: Any = aws_api.service(service)
     (operation,) = [name for name in model.operation_names if xform_name(name, "-") == command]
     return f"{model.signing_name}:{operation}"
 
