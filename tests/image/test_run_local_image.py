@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from tests.terminal import at_a_terminal
 from tools.offline import ROOT
 
 pytestmark = pytest.mark.image
@@ -39,16 +40,10 @@ def wait_for(url: str, wanted: int, seconds: float) -> None:
         time.sleep(1)
 
 
-def at_a_terminal() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def test_the_image_serves_as_the_task_does_and_ctrl_c_drains_it_as_ecs_stops_a_task(graviton: str) -> None:
     port = free_port()
     command = [sys.executable, "tools/run_local.py", "--image", graviton, "--port", str(port)]
-    # Its own process group, signalled whole below as a terminal's Ctrl-C signals the foreground group; with
-    # Ctrl-C's default action, as at a terminal, even when this suite runs as a background job (SIGINT ignored,
-    # which the tool would inherit and never see the Ctrl-C).
+    # Its own process group, signalled whole below as a terminal's Ctrl-C signals the foreground group.
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True, preexec_fn=at_a_terminal)  # fmt: skip
     try:

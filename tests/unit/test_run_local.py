@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.program.stacks import recorded_run, run_config
+from tests.terminal import at_a_terminal
 from tools.offline import ROOT
 from tools.run_local import (
     build_args,
@@ -183,13 +184,11 @@ def test_ctrl_c_at_a_terminal_keeps_following_the_logs_until_the_drain_ends(tmp_
     docker.write_text(FAKE_DOCKER)
     docker.chmod(0o755)
     env = dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}", STATE=str(tmp_path))
-    # Ctrl-C raises in the tool as at a terminal, even when this suite runs as a background job (SIGINT ignored).
     code = (
-        "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
-        f"sys.path.insert(0, {str(ROOT)!r}); from tools.run_local import follow; sys.exit(follow('n', 3))"
+        f"import sys; sys.path.insert(0, {str(ROOT)!r}); from tools.run_local import follow; sys.exit(follow('n', 3))"
     )
     # A terminal's Ctrl-C signals the whole foreground process group: the tool and every child it started.
-    process = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True,
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True, preexec_fn=at_a_terminal,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
         # A few lines in, the tool is waiting on the follower (a Ctrl-C before that is no drain to show).
