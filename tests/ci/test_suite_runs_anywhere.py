@@ -68,6 +68,12 @@ def pytests(request: pytest.FixtureRequest) -> Iterator[dict[str, subprocess.Pop
         process.communicate()
 
 
+@pytest.fixture
+def own_pytest(request: pytest.FixtureRequest, pytests: dict[str, subprocess.Popen[str]]) -> subprocess.Popen[str]:
+    """The pytest ``PYTESTS`` names for the requesting test."""
+    return pytests[request.node.name]
+
+
 def _start(env: Callable[[], dict[str, str]], tests: str) -> subprocess.Popen[str]:
     """``tests`` in a pytest of their own, run by the venv's python with ``env``."""
     return subprocess.Popen(
@@ -86,32 +92,30 @@ def _passes(process: subprocess.Popen[str]) -> None:
 
 
 def test_the_workflow_checks_pass_from_the_venvs_python_without_the_venv_on_path(
-    pytests: dict[str, subprocess.Popen[str]],
+    own_pytest: subprocess.Popen[str],
 ) -> None:
     """As an IDE runs them: ``.venv/bin/python -m pytest`` with a PATH that holds only the system."""
-    _passes(pytests["test_the_workflow_checks_pass_from_the_venvs_python_without_the_venv_on_path"])
+    _passes(own_pytest)
 
 
-def test_the_mocked_tests_pass_with_a_region_in_the_callers_environment(
-    pytests: dict[str, subprocess.Popen[str]],
-) -> None:
+def test_the_mocked_tests_pass_with_a_region_in_the_callers_environment(own_pytest: subprocess.Popen[str]) -> None:
     """Their expected ARNs name the stacks' region (or us-east-1): the suite clears the variables the
     provider reads the region from (``tests/conftest.py``)."""
-    _passes(pytests["test_the_mocked_tests_pass_with_a_region_in_the_callers_environment"])
+    _passes(own_pytest)
 
 
 def test_the_tests_of_local_servers_pass_with_a_proxy_in_the_callers_environment(
-    pytests: dict[str, subprocess.Popen[str]],
+    own_pytest: subprocess.Popen[str],
 ) -> None:
     """``no_proxy=localhost`` does not spare 127.0.0.1 (urllib matches names): the suite adds the address."""
-    _passes(pytests["test_the_tests_of_local_servers_pass_with_a_proxy_in_the_callers_environment"])
+    _passes(own_pytest)
 
 
 def test_the_tests_reading_botocores_models_pass_with_an_aws_profile_this_machine_lacks(
-    pytests: dict[str, subprocess.Popen[str]],
+    own_pytest: subprocess.Popen[str],
 ) -> None:
     """A botocore session reads the profile first and fails without it; the models are read by a loader."""
-    _passes(pytests["test_the_tests_reading_botocores_models_pass_with_an_aws_profile_this_machine_lacks"])
+    _passes(own_pytest)
 
 
 def test_no_test_reads_botocore_through_a_session() -> None:
