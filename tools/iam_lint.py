@@ -17,6 +17,7 @@ first. Its type check raises on the condition-key type ``ArrayOfARN`` its own ac
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -113,13 +114,20 @@ def _listed(value: Any) -> list[Any]:
 
 def analyzed(policies: Iterator[tuple[str, str]]) -> Iterator[tuple[str, Any]]:
     """``(where, finding)`` for each finding parliament reports on ``policies``, suppressed or not."""
-    parliament = _parliament()
     for where, text in policies:
-        policy: Any = parliament.analyze_policy_string(
-            text, filepath=where, include_community_auditors=True, config=parliament.config
-        )
-        for finding in map(parliament.enhance_finding, policy.findings):
+        for finding in _analysis(where, text):
             yield where, finding
+
+
+@functools.cache
+def _analysis(where: str, text: str) -> tuple[Any, ...]:
+    """parliament's findings on one policy, analysed once per process: ``findings`` and ``suppressed_counts``
+    read the same documents, and the analysis is nearly all of their time. The findings are only read."""
+    parliament = _parliament()
+    policy: Any = parliament.analyze_policy_string(
+        text, filepath=where, include_community_auditors=True, config=parliament.config
+    )
+    return tuple(map(parliament.enhance_finding, policy.findings))
 
 
 def findings(policies: Iterator[tuple[str, str]]) -> list[str]:

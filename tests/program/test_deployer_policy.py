@@ -5,12 +5,11 @@ pulumi-aws makes (with their source) and the IAM actions they need. A resource t
 program starts to use without a row fails here, so the table and the policy keep up with the program.
 """
 
-import copy
 import fnmatch
 import json
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from botocore.loaders import Loader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tools.iam_lint
 from components.edge.deployment_role import infrastructure_policy
 from components.edge.domain import Domain
 from components.edge.load_balancer import LoadBalancer
@@ -1374,29 +1372,6 @@ def test_what_is_not_scoped_names_every_network_action_that_can_take_down_anothe
     assert "can cause an outage in another stage and in every default-VPC stack" in " ".join(not_scoped.split())
 
 
-#: parliament's own analysis, before a test's process shares it (``analyzed_once``).
-ANALYZED = tools.iam_lint.analyzed
-
-
-@cache
-def analysis_of(where: str, text: str) -> tuple[Any, ...]:
-    return tuple(finding for _, finding in ANALYZED(iter([(where, text)])))
-
-
-def analyzed_once(policies: Iterator[tuple[str, str]]) -> Iterator[tuple[str, Any]]:
-    """``tools.iam_lint.analyzed``, each policy analysed once per test process: two tests lint the shipped
-    documents, most of their time. Each test gets its own copy of the findings."""
-    for where, text in policies:
-        for finding in analysis_of(where, text):
-            yield where, copy.deepcopy(finding)
-
-
-@pytest.fixture
-def parliament_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tools.iam_lint, "analyzed", analyzed_once)
-
-
-@pytest.mark.usefixtures("parliament_once")
 def test_parliament_reports_nothing_on_the_policies_but_what_is_suppressed_with_a_reason() -> None:
     assert findings(iter([*shipped(), *registered()])) == []
 
@@ -1468,7 +1443,6 @@ SUPPRESSED_IN_SHIPPED_DOCUMENTS = {
 }
 
 
-@pytest.mark.usefixtures("parliament_once")
 def test_parliament_suppresses_exactly_the_counted_findings_in_the_shipped_documents() -> None:
     assert dict(suppressed_counts(shipped())) == SUPPRESSED_IN_SHIPPED_DOCUMENTS
 
