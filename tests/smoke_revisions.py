@@ -58,8 +58,8 @@ class _Revision(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def revision(status: int) -> Iterator[str]:
-    handler_class = type("Revision", (_Revision,), {"status": status})
+def _served(handler_class: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server of ``handler_class`` in a thread of its own, while the block runs: its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True).start()
     try:
@@ -67,6 +67,12 @@ def revision(status: int) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def revision(status: int) -> Iterator[str]:
+    with _served(type("Revision", (_Revision,), {"status": status})) as url:
+        yield url
 
 
 @contextmanager
@@ -143,13 +149,8 @@ def answering(*statuses: int) -> Iterator[tuple[str, list[int]]]:
             given.append(self.status)
             super().do_GET()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_SECONDS}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/health", given
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _served(Answers) as url:
+        yield f"{url}/health", given
 
 
 def close_unanswered(connection: socket.socket) -> None:
