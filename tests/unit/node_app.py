@@ -2,7 +2,9 @@
 rather than by waiting out a timeout; the timeout stays as the upper bound only."""
 
 import re
+import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -79,3 +81,25 @@ def answers(url: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Ports:
+    """Free ports, none handed out twice: apps started side by side would otherwise both take a port the
+    kernel offered each of them."""
+
+    def __init__(self) -> None:
+        self._given: set[int] = set()
+        self._lock = threading.Lock()
+
+    def take(self) -> int:
+        with self._lock:
+            while (port := free_port()) in self._given:
+                pass
+            self._given.add(port)
+            return port

@@ -3,8 +3,9 @@ check refuses exactly what would stop the app (Node exits 9) or leave it without
 
 import json
 import shutil
-import socket
 import subprocess
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,8 @@ def test_the_stored_rules_are_what_the_node_on_path_publishes() -> None:
 
 
 MIB = 1024 * 1024
+#: How many SAMPLE cases run at once.
+SIDE_BY_SIDE = 4
 #: (user NODE_OPTIONS, why), each a case the pure check and the real Node must agree on.
 SAMPLE = [
     "",
@@ -140,12 +143,6 @@ SAMPLE = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _exits_0(command: list[str], env: dict[str, str], cwd: Path) -> bool:
     try:
         return (
@@ -158,23 +155,19 @@ def _exits_0(command: list[str], env: dict[str, str], cwd: Path) -> bool:
         return False
 
 
-@real_node
-@pytest.mark.parametrize("user", SAMPLE)
-def test_the_check_refuses_what_keeps_the_real_node_from_serving_or_from_the_heap_ceiling(
-    user: str, tmp_path: Path
-) -> None:
+def runs_as_the_task_would(user: str, folder: Path, ports: node_app.Ports) -> bool:
     """With the task's NODE_OPTIONS (the user's and the heap ceiling after them), as in the container, the
-    app (the tiny app's server.js) must answer its health path, the health check's own command must pass
-    against it, and a node -e must run with the heap limit the tuning sets (the old-space ceiling and the
-    young generation): the check refuses exactly when one of them fails."""
+    app (the tiny app's server.js in ``folder``, on a port of ``ports``) answers its health path, the health check's own
+    command passes against it, and a node -e runs with the heap limit the tuning sets (the old-space ceiling
+    and the young generation)."""
     assert NODE is not None
     for preload in ("otel.js", "my otel.js"):
-        (tmp_path / preload).write_text("")
-    shutil.copy(TINY_APP, tmp_path / "server.js")
+        (folder / preload).write_text("")
+    shutil.copy(TINY_APP, folder / "server.js")
     if "snap.blob" in user:  # a snapshot whose main function is all it runs
-        (tmp_path / "snap.js").write_text("require('v8').startupSnapshot.setDeserializeMainFunction(() => {})")
-        subprocess.run([NODE, "--snapshot-blob", "snap.blob", "--build-snapshot", "snap.js"], cwd=tmp_path, check=True)
-    port = _free_port()
+        (folder / "snap.js").write_text("require('v8').startupSnapshot.setDeserializeMainFunction(() => {})")
+        subprocess.run([NODE, "--snapshot-blob", "snap.blob", "--build-snapshot", "snap.js"], cwd=folder, check=True)
+    port = ports.take()
     env = {
         **tuned_environment({"NODE_OPTIONS": user}, container_memory_mib=2048, tuning=Tuning()),
         "PATH": str(Path(NODE).parent),
@@ -184,22 +177,43 @@ def test_the_check_refuses_what_keeps_the_real_node_from_serving_or_from_the_hea
     semi_space = semi_space_mib(() if refused(user) else parse(user))
     limit = (heap_ceiling_mib(2048, 70) + SEMI_SPACES * semi_space) * MIB
     script = f"process.exit(require('v8').getHeapStatistics().heap_size_limit === {limit} ? 0 : 3)"
-    stderr = tmp_path / "stderr"
+    stderr = folder / "stderr"
     # The heap's node needs nothing of the app's: it runs beside it, and counts only once the check passed.
-    heap = subprocess.Popen([NODE, "-e", script], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+    heap = subprocess.Popen([NODE, "-e", script], env=env, cwd=folder, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     with stderr.open("wb") as sink:
-        app = subprocess.Popen([NODE, "server.js"], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+        app = subprocess.Popen([NODE, "server.js"], env=env, cwd=folder, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
     try:
         serves = node_app.serves(app, f"http://127.0.0.1:{port}/health", stderr, NODE)
-        checked = serves and _exits_0(health_check_command(5)[1:], env, tmp_path)
-        runs = checked and node_app.exits_0(heap, within=10)
+        checked = serves and _exits_0(health_check_command(5)[1:], env, folder)
+        return checked and node_app.exits_0(heap, within=10)
     finally:
         for process in (app, heap):
             process.kill()
             process.wait()
-    assert refused(user) == (not runs)
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[bool]]]:
+    """Every SAMPLE case run as the task would run it, a few side by side (each on a folder and a port of its
+    own): their Nodes mostly wait on one another's start, not on a core."""
+    ports = node_app.Ports()
+    with ThreadPoolExecutor(SIDE_BY_SIDE) as pool:
+        yield {
+            user: pool.submit(runs_as_the_task_would, user, tmp_path_factory.mktemp("case"), ports) for user in SAMPLE
+        }
+        pool.shutdown(cancel_futures=True)  # the cases no test asked for (a run of a few)
+
+
+@real_node
+@pytest.mark.parametrize("user", SAMPLE)
+def test_the_check_refuses_what_keeps_the_real_node_from_serving_or_from_the_heap_ceiling(
+    user: str, ran: dict[str, Future[bool]]
+) -> None:
+    """The app must serve, the health check pass and the heap limit be the tuning's
+    (``runs_as_the_task_would``): the check refuses exactly when one of them fails."""
+    assert refused(user) == (not ran[user].result())
 
 
 @pytest.mark.parametrize(
