@@ -3,11 +3,14 @@ are measured again here with the image's Node, and the check refuses a container
 
 import json
 import shutil
-import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -44,25 +47,28 @@ real_node = pytest.mark.skipif(
 MIB = 1024 * 1024
 FULL_HEAP = json.loads((ROOT / "components/service/v8_full_heap.json").read_text())
 COLLECTOR = "otel/collector:0.1@sha256:" + "a" * 64
+#: The old-space sizes (MiB) and the semi-space flags whose heap limit V8 reports, and the sizes filled.
+OLD_SPACES = [64, 358, 1433, 27648]
+SEMI_SPACE_FLAGS = [17, 33, 65]
+FILLED = [(256, 512)]
+Measured = dict[tuple[Callable[..., Any], tuple[Any, ...]], Future[Any]]
 
 
 @real_node
-@pytest.mark.parametrize("old_space", [64, 358, 1433, 27648])
-def test_v8_s_young_generation_is_at_most_three_default_semi_spaces(old_space: int) -> None:
-    assert NODE is not None
-    script = "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))"
-    limit = int(subprocess.check_output([NODE, f"--max-old-space-size={old_space}", "-e", script], timeout=30))
+@pytest.mark.parametrize("old_space", OLD_SPACES)
+def test_v8_s_young_generation_is_at_most_three_default_semi_spaces(measured: Measured, old_space: int) -> None:
+    limit = measured[heap_limit, (f"--max-old-space-size={old_space}",)].result()
     assert limit - old_space * MIB <= SEMI_SPACES * DEFAULT_SEMI_SPACE_MIB * MIB
 
 
 @real_node
-@pytest.mark.parametrize("semi_space", [17, 33, 65])
-def test_v8_s_young_generation_is_three_of_the_semi_spaces_the_check_counts(semi_space: int) -> None:
+@pytest.mark.parametrize("semi_space", SEMI_SPACE_FLAGS)
+def test_v8_s_young_generation_is_three_of_the_semi_spaces_the_check_counts(
+    measured: Measured, semi_space: int
+) -> None:
     """V8 rounds a --max-semi-space-size up to a power of two: the check counts what V8 runs with."""
-    assert NODE is not None
     flag = f"--max-semi-space-size={semi_space}"
-    script = "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))"
-    limit = int(subprocess.check_output([NODE, "--max-old-space-size=716", flag, "-e", script], timeout=30))
+    limit = measured[heap_limit, ("--max-old-space-size=716", flag)].result()
     assert limit - 716 * MIB == SEMI_SPACES * semi_space_mib(parse(flag)) * MIB
 
 
@@ -95,54 +101,60 @@ def _peak_rss_mib(command: list[str], env: dict[str, str]) -> tuple[int, str]:
     return peak_kib // 1024, process.communicate(timeout=300)[1]
 
 
-@real_node
-@pytest.mark.parametrize(("cpu", "memory"), [(256, 512)])
-def test_a_heap_filled_at_the_highest_heap_percent_the_check_allows_stays_inside_the_container(
-    cpu: int, memory: int
-) -> None:
-    """In the task's environment the old space fills until V8 reports it full: the process's peak, with the
-    health check's node beside it, stays within the container's memory. Fargate's smallest size only, where
-    the default is the highest allowed: a larger heap takes 10-25 s to fill, and the larger sizes' measured
-    peaks are held to the rule by the recorded figures (``v8_full_heap.json``) instead."""
+def filled_heap(cpu: int, memory: int) -> tuple[int, str]:
+    """In the task's environment at ``cpu``/``memory`` the old space fills until V8 reports it full: the
+    process's peak RSS (MiB) and its stderr."""
     assert NODE is not None
     percent = _highest_heap_percent(memory)
     env = {
         **ServiceSpec(cpu=cpu, memory=memory, tuning=Tuning(heap_percent=percent)).container_environment(),
         "PATH": str(Path(NODE).parent),
     }
-    peak, stderr = _peak_rss_mib([NODE, str(ROOT / "tests/fixtures/fill-heap.js")], env)
+    return _peak_rss_mib([NODE, str(ROOT / "tests/fixtures/fill-heap.js")], env)
+
+
+@real_node
+@pytest.mark.parametrize(("cpu", "memory"), FILLED)
+def test_a_heap_filled_at_the_highest_heap_percent_the_check_allows_stays_inside_the_container(
+    measured: Measured, cpu: int, memory: int
+) -> None:
+    """The process's peak (``filled_heap``), with the health check's node beside it, stays within the
+    container's memory. Fargate's smallest size only, where the default is the highest allowed: a larger heap
+    takes 10-25 s to fill, and the larger sizes' measured peaks are held to the rule by the recorded figures
+    (``v8_full_heap.json``) instead."""
+    peak, stderr = measured[filled_heap, (cpu, memory)].result()
     assert "JavaScript heap out of memory" in stderr
     assert peak + HEALTH_CHECK_ANON_MIB <= memory
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def app_memory() -> tuple[dict[str, int], str]:
+    """The sample app at start, in the task's environment at Fargate's smallest size, reports its RSS and heap;
+    then the task's own health-check command runs against it: the app's report, and the check's stderr with
+    its peak RssAnon."""
+    with tempfile.TemporaryDirectory() as folder:
+        return _app_memory(Path(folder))
 
 
-@real_node
-def test_the_app_s_memory_beside_its_heap_and_the_health_check_s_node_fit_their_allowances(tmp_path: Path) -> None:
-    """The sample app at start, in the task's environment at Fargate's smallest size, reports its RSS less
-    its heap; then the task's own health-check command runs against it and its peak RSS is read."""
+def _app_memory(folder: Path) -> tuple[dict[str, int], str]:
+    """``app_memory``, the scripts that report the figures written in ``folder``."""
     assert NODE is not None
-    port = _free_port()
+    port = node_app.free_port()
     env = {
         **ServiceSpec(cpu=256, memory=512).container_environment(),
         "PORT": str(port),
         "PATH": str(Path(NODE).parent),
     }
-    peak = tmp_path / "peak.js"
+    peak = folder / "peak.js"
     peak.write_text(
         "process.on('exit',()=>{const s=require('fs').readFileSync('/proc/self/status','utf8');"
         "process.stderr.write('ANON '+/RssAnon:\\s+(\\d+)/.exec(s)[1]+'\\n')})\n"
     )
-    probe = tmp_path / "probe.js"
+    probe = folder / "probe.js"
     probe.write_text(
         "setTimeout(()=>{const m=process.memoryUsage();"
         "process.stderr.write('MEMORY '+JSON.stringify({rss:m.rss,heap:m.heapTotal})+'\\n')},1500).unref()\n"
     )
-    output = tmp_path / "stderr"
+    output = folder / "stderr"
     with output.open("w") as sink:
         app = subprocess.Popen([NODE, "-r", str(probe), "server.js"], cwd=ROOT / "docker/app", env=env,
                                stdout=subprocess.DEVNULL, stderr=sink)  # fmt: skip
@@ -157,10 +169,43 @@ def test_the_app_s_memory_beside_its_heap_and_the_health_check_s_node_fit_their_
     finally:
         app.terminate()
         app.wait(timeout=60)
-    stderr = output.read_text()
-    (memory,) = [json.loads(line[7:]) for line in stderr.splitlines() if line.startswith("MEMORY ")]
+    (memory,) = [json.loads(line[7:]) for line in output.read_text().splitlines() if line.startswith("MEMORY ")]
+    return memory, check.stderr
+
+
+def heap_limit(*flags: str) -> int:
+    """The heap limit V8 reports when Node runs with ``flags``, in bytes."""
+    assert NODE is not None
+    script = "process.stdout.write(String(require('v8').getHeapStatistics().heap_size_limit))"
+    return int(subprocess.check_output([NODE, *flags, "-e", script], timeout=30))
+
+
+#: The real Node's figures the tests read, each the function that measures it and its arguments: the longest
+#: first.
+FIGURES = [
+    *((filled_heap, size) for size in FILLED),
+    (app_memory, ()),
+    *((heap_limit, (f"--max-old-space-size={old_space}",)) for old_space in OLD_SPACES),
+    *((heap_limit, ("--max-old-space-size=716", f"--max-semi-space-size={size}")) for size in SEMI_SPACE_FLAGS),
+]
+
+
+@pytest.fixture(scope="module")
+def measured() -> Iterator[Measured]:
+    """The FIGURES measured side by side: the heap filling (seconds of a core) while the app waits 1.5 s to
+    report its memory and the heap limits are read. Each is a process of its own, whose memory the others' do
+    not change."""
+    with ThreadPoolExecutor(3) as pool:
+        yield {(function, args): pool.submit(function, *args) for function, args in FIGURES}
+        pool.shutdown(cancel_futures=True)  # what no test asked for (a run of a few)
+
+
+@real_node
+def test_the_app_s_memory_beside_its_heap_and_the_health_check_s_node_fit_their_allowances(measured: Measured) -> None:
+    """The sample app's RSS less its heap, and the health check's node's peak (``app_memory``)."""
+    memory, check_stderr = measured[app_memory, ()].result()
     assert (memory["rss"] - memory["heap"]) / MIB <= NODE_NON_HEAP_MIB
-    (anon_kib,) = [int(line[5:]) for line in check.stderr.splitlines() if line.startswith("ANON ")]
+    (anon_kib,) = [int(line[5:]) for line in check_stderr.splitlines() if line.startswith("ANON ")]
     assert anon_kib / 1024 <= HEALTH_CHECK_ANON_MIB
 
 
