@@ -46,6 +46,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
+def _timed_out(timeout: float) -> Answer:
+    """No status within ``timeout`` seconds: not asked again (the revision may be hung, not starting)."""
+    return False, f"no answer: timed out after {timeout:g} s", False
+
+
 def _request(url: str, header: tuple[str, str], timeout: float) -> Answer:
     """One request, ``timeout`` seconds for each socket operation: ``probe``'s answer."""
     request = urllib.request.Request(url, headers={header[0]: header[1]}, method="GET")
@@ -58,6 +63,8 @@ def _request(url: str, header: tuple[str, str], timeout: float) -> Answer:
     # ConnectionResetError and a BadStatusLine, and a reset connection is asked again.
     except (urllib.error.URLError, OSError) as error:  # refused, reset, TLS, DNS, and socket timeouts
         reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError):  # one operation took it all: the same answer as ``probe``'s own wait
+            return _timed_out(timeout)
         return False, f"no answer: {reason}", isinstance(reason, (ConnectionRefusedError, ConnectionResetError))
     except http.client.HTTPException as error:  # a malformed status line or headers: an answer, and a bad one
         return False, f"bad answer: {type(error).__name__}", False
@@ -76,7 +83,7 @@ def probe(url: str, header: tuple[str, str], timeout: float) -> Answer:
     worker = threading.Thread(target=lambda: answers.append(_request(url, header, timeout)), daemon=True)
     worker.start()
     worker.join(timeout)
-    return answers[0] if answers else (False, f"no answer: timed out after {timeout:g} s", False)
+    return answers[0] if answers else _timed_out(timeout)
 
 
 def smoke(url: str, header: tuple[str, str], timeout: float, seconds_left: float) -> tuple[bool, str]:

@@ -127,6 +127,14 @@ def test_a_request_is_held_to_its_timeout_in_all_not_each_socket_operations() ->
     assert elapsed < 1.0  # the trickled 200 takes about 2 s
 
 
+def test_a_socket_operation_that_times_out_inside_the_request_says_what_the_wait_for_it_says() -> None:
+    """The request's thread and ``probe``'s wait for it share one timeout: whichever notices first, the answer
+    is the same (a loaded machine once had the socket's own "timed out" win the race)."""
+    with hanging() as url:
+        answer = smoke_test_handler._request(f"{url}/health", HEADER, timeout=0.1)
+    assert answer == (False, "no answer: timed out after 0.1 s", False)
+
+
 @pytest.mark.parametrize("scheme", ["http", "https"])  # https: a TLS handshake the server never answers
 def test_the_handler_returns_before_the_invocations_time_runs_out_whatever_the_timeout(
     scheme: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
