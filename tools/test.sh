@@ -42,4 +42,7 @@ echo "== worker example's app tests (node --test)"
 # No npm ci: worker.js loads its one dependency, the SQS client, only when it runs against a queue.
 (cd examples/worker/app && node --test)
 echo "== pytest (skipped groups and why at the end)"
-python -m pytest "$@"
+# Python's bytecode cache on for the suite, also where PYTHONDONTWRITEBYTECODE is set (these machines set it):
+# otherwise each worker, and each Python a test starts, compiles every SDK module it imports and pytest rewrites
+# every test module again, on every run (docs/benchmarks.md). The caches are __pycache__ folders git ignores.
+env -u PYTHONDONTWRITEBYTECODE python -m pytest "$@"
