@@ -758,7 +758,8 @@ def _docker_context(value: str, project: Path) -> Path:
     if not value or relative.is_absolute() or ".." in relative.parts:
         raise ConfigError("dockerContext", value, allowed)
     path = project / relative
-    if path.resolve() == project.resolve():
+    resolved, project_resolved = path.resolve(), project.resolve()
+    if resolved == project_resolved:
         # Its .venv would be hashed into every image tag, and a local backend's .pulumi-state, rewritten
         # by every deploy, would rebuild the image on every deploy.
         raise ConfigError(
@@ -766,8 +767,8 @@ def _docker_context(value: str, project: Path) -> Path:
             value,
             f"{allowed}; not the project itself, whose .venv and state files would be part of every image tag",
         )
-    if not path.resolve().is_relative_to(project.resolve()):
-        raise ConfigError("dockerContext", value, f"{allowed}; it links to {path.resolve()}, outside the project")
+    if not resolved.is_relative_to(project_resolved):
+        raise ConfigError("dockerContext", value, f"{allowed}; it links to {resolved}, outside the project")
     if not path.is_dir():
         raise ConfigError("dockerContext", value, f"{allowed}; there is no such folder in {project}")
     return path

@@ -130,8 +130,8 @@ def dockerfile_in(key: str, context: Path | None, dockerfile: str) -> Path | Non
     path = context / relative
     if not path.is_file():
         raise ConfigError(key, dockerfile, f"{allowed}; there is no such file in ImageSpec.context {context}")
-    if not path.resolve().is_relative_to(context.resolve()):
-        raise ConfigError(key, dockerfile, f"{allowed}; it links to {path.resolve()}, outside {context}")
+    if not (resolved := path.resolve()).is_relative_to(context.resolve()):
+        raise ConfigError(key, dockerfile, f"{allowed}; it links to {resolved}, outside {context}")
     return path
 
 

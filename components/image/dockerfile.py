@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: The label by which a Dockerfile declares the only platforms it builds, comma-separated
 #: (``LABEL graviton-node.platforms="linux/arm64"``): an image tuned for one CPU says so in the file, and
@@ -163,6 +164,7 @@ def image_labels(found: list[Stage]) -> dict[str, str]:
     return merged
 
 
+@lru_cache(maxsize=16)  # a pure function of the text, read on every settings load; the answer is immutable
 def declared_platforms(text: str) -> tuple[str, ...] | None:
     """The platforms the Dockerfile declares it builds (``PLATFORMS_LABEL`` in its image: its final stage
     or a stage that one is built FROM), or None when it declares none (any platform it is asked for)."""
