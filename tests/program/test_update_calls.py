@@ -11,6 +11,7 @@ import pytest
 from tests.models import iam
 from tests.models.iam import Request
 from tests.program.deploy_requests import Program
+from tests.program.network_requests import tags_update_requests, vpc_requests
 from tests.program.provider_calls import iam_actions
 from tests.program.stacks import EXAMPLES, PROGRAMS, STACKS, run_config
 from tests.program.test_deployer_policy import (
@@ -50,11 +51,13 @@ def in_place_inputs(program: str) -> Iterator[tuple[Any, str]]:
 
 def update_requests(deploy: Program, r: Any, key: str) -> Iterator[Request]:
     """The authorizations a change of ``r``'s ``key`` alone asks for."""
-    for action in sorted(iam_actions(Calls(UPDATE_CALLS[r.type][key]))):
-        if r.type.startswith("awsx:"):  # its children's calls: the VPC's account and region (Network, "*")
-            yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/{r.name}")
-        else:
-            yield from deploy.action_requests(r, action)
+    actions = sorted(iam_actions(Calls(UPDATE_CALLS[r.type][key])))
+    if r.type == "awsx:ec2:Vpc":  # its children's calls, on the children they touch (network_requests)
+        requests = tags_update_requests(r) if key == "tags" else vpc_requests(r)
+        yield from (request for request in requests if request.action in actions)
+        return
+    for action in actions:
+        yield from deploy.action_requests(r, action)
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
