@@ -12,7 +12,7 @@ import pytest
 from components.mock_records import Registered
 from tests.models import iam
 from tests.models.awsx_vpc import VPC_COMPONENT, children
-from tests.models.iam import Request
+from tests.models.iam import ContextValue, Request
 from tests.program.network_requests import CREATED_BY, STACK_TAG_KEY, arn, tags_update_requests, vpc_requests
 from tests.program.test_deployer_policy import DEPLOYER_ROLE, POLICY, deployer_for
 from tools.deployer_policy import document, fill
@@ -71,7 +71,7 @@ def resource(kind: str, name: str) -> str:
     return f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{name}"
 
 
-def tags_as(stack: str) -> dict[str, object]:
+def tags_as(stack: str) -> dict[str, ContextValue]:
     return {"aws:TagKeys": [STACK_TAG_KEY], f"aws:RequestTag/{STACK_TAG_KEY}": f"graviton-node/{stack}"}
 
 
@@ -79,7 +79,7 @@ def tags_as(stack: str) -> dict[str, object]:
 def test_no_network_resource_can_be_tagged_as_the_stacks_to_be_deleted_after(kind: str) -> None:
     """Tag-then-delete: the default VPC's or dev's resource tagged as prod's would then be prod's to delete."""
     untagged, devs = resource(kind, "default"), resource(kind, "dev")
-    dev_tag = {f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/dev"}
+    dev_tag: dict[str, ContextValue] = {f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/dev"}
     assert not allowed(Request("ec2:CreateTags", untagged, tags_as("prod")))
     assert not allowed(Request("ec2:CreateTags", devs, {**dev_tag, **tags_as("prod")}))
     assert not allowed(Request("ec2:CreateTags", untagged, {"aws:TagKeys": ["Name"], "aws:RequestTag/Name": "x"}))
@@ -89,7 +89,10 @@ def test_no_network_resource_can_be_tagged_as_the_stacks_to_be_deleted_after(kin
 def test_the_stacks_own_network_keeps_its_stack_tag(kind: str) -> None:
     """No untagging (which would leave the resource to no one) and no retagging as another stack's."""
     own = resource(kind, "prod")
-    tagged = {f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/prod", "aws:ResourceTag/Name": "prod"}
+    tagged: dict[str, ContextValue] = {
+        f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/prod",
+        "aws:ResourceTag/Name": "prod",
+    }
     assert not allowed(Request("ec2:DeleteTags", own, {**tagged, "aws:TagKeys": [STACK_TAG_KEY]}))
     assert not allowed(Request("ec2:DeleteTags", own, {**tagged, "aws:TagKeys": ["Name", STACK_TAG_KEY]}))
     assert not allowed(Request("ec2:DeleteTags", own, tagged)), "DeleteTags naming no key deletes every tag"
@@ -112,7 +115,10 @@ INTO_A_FOREIGN_NETWORK = {
 def test_the_second_resource_of_a_call_must_be_the_stacks_own_too(how: str) -> None:
     """The request's tag is the request's: it may not stand for the VPC, subnet or address the call names."""
     action, kind = INTO_A_FOREIGN_NETWORK[how]
-    with_own_tag = {**tags_as("prod"), f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/prod"}
+    with_own_tag: dict[str, ContextValue] = {
+        **tags_as("prod"),
+        f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/prod",
+    }
     assert allowed(Request(action, resource(kind, "prod"), with_own_tag))
     assert not allowed(Request(action, resource(kind, "default"), tags_as("prod")))
 

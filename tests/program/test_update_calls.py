@@ -132,3 +132,13 @@ def test_after_the_administrators_update_the_deployer_refilled_with_the_new_boun
         assert iam.verdict([old_filled], Request(action, role, bounded)) == "Deny", action
     for policy in (old_filled, new_filled):
         assert iam.verdict([policy], Request("iam:PutRolePermissionsBoundary", role, bounded)) == "Deny"
+
+
+def test_a_plan_diff_flags_the_stacks_tag_on_a_new_vpc_made_before_0_5_0_as_an_administrators_up() -> None:
+    """0.4.0 gave awsx no tags: the first plan of this version adds them (tests/program/test_network_policy)."""
+    after = document(run_config("prod"), "prod")
+    untagged = [{**r, "inputs": {k: v for k, v in r["inputs"].items() if (r["type"], k) != ("awsx:ec2:Vpc", "tags")}}
+                for r in after["resources"]]  # fmt: skip
+    lines = diff({**after, "resources": untagged}, after)
+    (flagged,) = [line for line in lines if line.startswith(f"{CANNOT} awsx:ec2:Vpc  ")]
+    assert "administrator credentials" in flagged and "nothing is replaced" in flagged
