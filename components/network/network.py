@@ -97,9 +97,9 @@ class Network(pulumi.ComponentResource):
                 number_of_availability_zones=None if zones else args.availability_zones,
                 nat_gateways={"strategy": _NAT[args.nat_strategy]},
                 enable_dns_hostnames=True,
-                # awsx hands these to the VPC, its gateways, subnets, route tables and addresses (awsx/ec2/vpc.ts:
-                # sharedTags, and args.tags for each Eip and NatGateway), so the deployer's network statements
-                # reach this stack's network only (docs/iam.md); routes and associations take no tags.
+                # awsx hands these on (pulumi-awsx awsx/ec2/vpc.ts at e60adf3c: sharedTags, line 143, on the
+                # Vpc, InternetGateway, each Subnet and RouteTable; args.tags on each Eip and NatGateway, 287-306),
+                # which deployer-network scopes by (docs/iam.md, "The network"); routes and associations take none.
                 tags=stack_tag(pulumi.get_project(), pulumi.get_stack().lower()),
                 opts=child,
             )
