@@ -11,10 +11,10 @@ and a ``RouteTableAssociation`` (parent: the route table). A public subnet that 
 ``Route`` goes to the internet gateway, a private one's to its AZ's NAT gateway (the first with ``Single``).
 Names: subnetDistributorLegacy.ts, ``<vpc>-<public|private>-<AZ number>``; gateways ``<vpc>-<AZ number>``.
 Tags (vpc.ts at pulumi/pulumi-awsx e60adf3c, unchanged since 8b224114; its generated ec2/vpc.py is the locked
-3.11.0's byte for byte): ``sharedTags`` = ``{Name: <vpc>, ...args.tags}`` (line 143) on the ``aws.ec2.Vpc`` (497, 511) and
-the ``InternetGateway`` (170); ``sharedTags`` with the subnet's ``Name`` and ``SubnetType`` on each ``Subnet``
-(223-228) and its ``RouteTable`` (255-259); ``args.tags`` with ``Name: <vpc>-<AZ number>`` on each ``Eip``
-(287-290) and ``NatGateway`` (303-306). ``RouteTableAssociation`` (265) and ``Route`` (315, 337) take none.
+3.11.0's byte for byte): ``sharedTags`` = ``{Name: <vpc>, ...args.tags}`` (line 143) on the ``aws.ec2.Vpc`` (497,
+511) and the ``InternetGateway`` (170); ``sharedTags`` with the subnet's ``Name`` and ``SubnetType`` on each
+``Subnet`` (223-228) and its ``RouteTable`` (255-259); ``args.tags`` with ``Name: <vpc>-<AZ number>`` on each
+``Eip`` (287-290) and ``NatGateway`` (303-306). ``RouteTableAssociation`` (265) and ``Route`` (315, 337) take none.
 """
 
 from __future__ import annotations
