@@ -38,6 +38,13 @@ CREATED_BY = {
     "aws:ec2/eip:Eip": ("elastic-ip", "ec2:AllocateAddress"),
     "aws:ec2/natGateway:NatGateway": ("natgateway", "ec2:CreateNatGateway"),
 }
+#: Resource types the Reference lists for a child's call that no call of awsx's children names: address pools (awsx
+#: passes no IPAM or BYOIP pool: the VPC, its subnets and addresses take Amazon's) and virtual private gateways
+#: (an association names its subnet, never a gateway).
+NOT_NAMED = frozenset({"ipam-pool", "ipv4pool-ec2", "ipv6pool-ec2", "vpn-gateway"})
+#: Named by a call, not modelled: the NAT gateway's network interface, which carries no stack tag, for
+#: ``DisassociateAddress`` (docs/iam.md, "What is not scoped": whether EC2 checks it there is unverified).
+UNMODELLED = frozenset({("ec2:DisassociateAddress", "network-interface")})
 STACK_TAG_KEY = "graviton-node:stack"
 _TAG_ACTIONS = ("ec2:CreateTags", "ec2:DeleteTags")
 
@@ -52,6 +59,15 @@ def authorized_types(action: str) -> frozenset[str]:
     (service,) = (s for s in definition if s["prefix"] == prefix)
     (privilege,) = (p for p in service["privileges"] if p["privilege"] == name)
     return frozenset(r["resource_type"].rstrip("*") for r in privilege["resource_types"]) - {""}
+
+
+def unmodelled_types(action: str) -> frozenset[str]:
+    """The resource types the Reference lists for ``action`` that no request here covers. A tag call lists
+    every taggable type and names the one resource it tags, the child itself, which is modelled."""
+    if action in _TAG_ACTIONS:
+        return frozenset()
+    modelled = {kind for kind, _ in CREATED_BY.values()} | {kind for a, kind in UNMODELLED if a == action}
+    return authorized_types(action) - modelled - NOT_NAMED
 
 
 def arn(r: Registered) -> str:

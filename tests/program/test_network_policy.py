@@ -13,7 +13,14 @@ from components.mock_records import Registered
 from tests.models import iam
 from tests.models.awsx_vpc import VPC_COMPONENT, children
 from tests.models.iam import ContextValue, Request
-from tests.program.network_requests import CREATED_BY, STACK_TAG_KEY, arn, tags_update_requests, vpc_requests
+from tests.program.network_requests import (
+    CREATED_BY,
+    STACK_TAG_KEY,
+    arn,
+    tags_update_requests,
+    unmodelled_types,
+    vpc_requests,
+)
 from tests.program.test_deployer_policy import DEPLOYER_ROLE, POLICY, deployer_for
 from tools.deployer_policy import document, fill
 from tools.offline import ACCOUNT, REGION
@@ -55,6 +62,12 @@ def test_every_call_a_new_vpc_makes_is_allowed_with_the_stacks_own_tag(strategy:
     requests = list(vpc_requests(vpc_tagged(OWN, strategy)))
     assert any(r.action == "ec2:DeleteVpc" for r in requests)
     assert [f"{r.action} on {r.resource}" for r in requests if not allowed(r)] == []
+
+
+def test_every_resource_type_iam_authorizes_a_childs_call_on_is_modelled_or_named_as_left_out() -> None:
+    """A type the Reference adds for a call, or a call awsx starts making, fails here instead of passing unseen."""
+    actions = {r.action for r in vpc_requests(vpc_tagged(OWN))}
+    assert {action: sorted(unmodelled_types(action)) for action in actions if unmodelled_types(action)} == {}
 
 
 @pytest.mark.parametrize("whose", ["dev's", "untagged"])
