@@ -56,7 +56,8 @@ from components.validation import partition_of, policy_arn
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 #: The deployer's policy is several documents: ``deployer`` attached inline, ``deployer-resources`` and
-#: ``deployer-ecs`` as managed policies, ``deployer-dns`` too for a stack with a hosted zone, and for a stack
+#: ``deployer-ecs`` as managed policies, ``deployer-network`` too for a stack with a new VPC (``vpc: new``: the
+#: VPC's resources carry the stack's tag), ``deployer-dns`` for a stack with a hosted zone, and for a stack
 #: joining another's platform ``deployer-platform`` (its listener rule and the egress rule on the platform's
 #: load balancer's security group). Each must fit IAM's limit at the longest value of every placeholder
 #: (tests/program/test_deployer_policy.py), and ``main`` measures the one it prints.
@@ -64,6 +65,7 @@ DOCUMENTS = {
     "deployer": "iam-deployer.json",
     "deployer-resources": "iam-deployer-resources.json",
     "deployer-ecs": "iam-deployer-ecs.json",
+    "deployer-network": "iam-deployer-network.json",
     "deployer-dns": "iam-deployer-dns.json",
     "deployer-platform": "iam-deployer-platform.json",
     "boundary": "iam-boundary.json",
@@ -71,7 +73,7 @@ DOCUMENTS = {
 }
 #: The deployer's documents, which IAM evaluates together; ``deployer-platform`` joins them for a stack
 #: joining another's platform.
-DEPLOYER = ("deployer", "deployer-resources", "deployer-ecs", "deployer-dns")
+DEPLOYER = ("deployer", "deployer-resources", "deployer-ecs", "deployer-network", "deployer-dns")
 #: Only ``deployer`` is inline; the deploying identity is a role (the README: a user's inline policies take
 #: 2,048).
 LIMITS = {name: INLINE_ROLE_POLICIES if name == "deployer" else MANAGED_POLICY for name in DOCUMENTS}

@@ -18,9 +18,18 @@ NEW_BOUNDARY = (
     "refill the deployer documents with --boundary-arn (docs/iam.md, Another boundary for a deployed stack)"
 )
 
+#: Why the stack's tag on a new VPC of before 0.5.0 needs an administrator (docs/iam.md, "The network").
+NETWORK_TAG = (
+    "the stack's tag goes on the VPC, its gateways, subnets, route tables and addresses with ec2:CreateTags on "
+    "each as it stands, untagged (terraform-provider-aws ec2/tags_gen.go updateTags; nothing is replaced), which "
+    "the deployer's deployer-network document refuses on a resource without its stack's tag: run this one pulumi "
+    "up with administrator credentials (CHANGELOG 0.5.0, Upgrading a deployed stack)"
+)
+
 #: Resource type -> input -> why the deployer cannot change it in place.
 REFUSED: dict[str, dict[str, str]] = {
     "aws:iam/role:Role": {"permissionsBoundary": NEW_BOUNDARY},
+    "awsx:ec2:Vpc": {"tags": NETWORK_TAG},
 }
 
 

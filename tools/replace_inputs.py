@@ -467,8 +467,10 @@ IN_PLACE: dict[str, tuple[str, ...]] = {
         "tags",
         "toPort",
     ),
-    # vpc.ts: neither lays out the VPC's or the subnets' CIDRs or zones.
-    "awsx:ec2:Vpc": ("enableDnsHostnames", "natGateways"),
+    # vpc.ts: neither lays out the VPC's or the subnets' CIDRs or zones. tags reach each child's tags (vpc.ts
+    # sharedTags), which no child replaces on: tftags.TagsSchema(), not ForceNew, in ec2/vpc_.go, vpc_subnet.go,
+    # vpc_route_table.go, vpc_internet_gateway.go, ec2_eip.go, vpc_nat_gateway.go; updateTags changes them.
+    "awsx:ec2:Vpc": ("enableDnsHostnames", "natGateways", "tags"),
     # image.go: every change is an update (a rebuild).
     "docker-build:index:Image": (
         "buildArgs",

@@ -9,6 +9,7 @@ import pulumi_aws as aws
 import pulumi_awsx as awsx
 
 from ..errors import ConfigError
+from ..iam_policies import stack_tag
 from ..naming import type_token, unprefixed
 from .fargate_zones import new_vpc_zone_names
 from .network_spec import NetworkSpec
@@ -96,6 +97,10 @@ class Network(pulumi.ComponentResource):
                 number_of_availability_zones=None if zones else args.availability_zones,
                 nat_gateways={"strategy": _NAT[args.nat_strategy]},
                 enable_dns_hostnames=True,
+                # awsx hands these on (pulumi-awsx awsx/ec2/vpc.ts at e60adf3c: sharedTags, line 143, on the
+                # Vpc, InternetGateway, each Subnet and RouteTable; args.tags on each Eip and NatGateway, 287-306),
+                # which deployer-network scopes by (docs/iam.md, "The network"); routes and associations take none.
+                tags=stack_tag(pulumi.get_project(), pulumi.get_stack().lower()),
                 opts=child,
             )
             self.vpc_id = new_vpc.vpc_id

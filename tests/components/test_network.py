@@ -59,6 +59,19 @@ def test_a_new_vpc_follows_the_nat_strategy(mocked, nat: str, strategy: str, tas
     assert (seen["tasks"], seen["public_ip"]) == (tasks, public_ip)
 
 
+def test_a_new_vpc_and_every_child_awsx_tags_carry_the_stacks_tag_which_the_deployer_scopes_by(mocked) -> None:
+    """docs/iam-deployer-network.json reaches only resources tagged with the stack (docs/iam.md, "The
+    network"); awsx hands the VPC's ``tags`` to each child that takes tags (``tests/models/awsx_vpc.py``)."""
+    mocks, _ = network_outputs(mocked, NetworkSpec(mode="new", nat_strategy="OnePerAz", availability_zones=2))
+    vpc = mocks.one(VPC_COMPONENT)
+    assert vpc.inputs["tags"] == {"graviton-node:stack": "graviton-node/dev"}
+    made = children(vpc)
+    taggable = [c for c in made if c.type not in ("aws:ec2/route:Route", "aws:ec2/routeTableAssociation:"
+                                                  "RouteTableAssociation")]  # fmt: skip
+    assert len(taggable) == 2 + 2 * 2 * 2 + 2 * 2  # VPC, gateway; per AZ 2 subnets, 2 tables; 2 EIPs, 2 NATs
+    assert all(c.inputs["tags"]["graviton-node:stack"] == "graviton-node/dev" for c in taggable)
+
+
 def test_existing_subnets_are_used_as_given(mocked) -> None:
     args = NetworkSpec(
         mode="existing", vpc_id="vpc-9", public_subnet_ids=("subnet-a", "subnet-b"), task_subnet_ids=("subnet-p",)

@@ -789,21 +789,26 @@ def _ec2_tag_value(tag: Any) -> list[str]:
     return [f"{tag['Value']!r}: over 256 characters"] if len(tag["Value"]) > 256 else []
 
 
-#: ec2/tags.go getTagSpecificationsIn: the resource's tags go in the create request as
-#: TagSpecification{ResourceType, Tags: []Tag{Key, Value}} (tag on create).
-EC2_TAGS = Sent(
-    pairs(("Key", "Value")),
-    "ec2/tags.go getTagSpecificationsIn: TagSpecification{Tags: []Tag{Key, Value}}",
-    (
-        Api("ec2", "CreateSecurityGroup:TagSpecifications[].Tags"),
-        Each(
-            Check(
-                _ec2_tag_key, Quote("ec2", "Tag.Key", "accept a maximum of 127 Unicode characters. May not begin with")
-            )
+def _ec2_tags(create: str) -> Sent:
+    """ec2/tags.go getTagSpecificationsIn: the resource's tags go in its ``create`` request as
+    TagSpecification{ResourceType, Tags: []Tag{Key, Value}} (tag on create)."""
+    return Sent(
+        pairs(("Key", "Value")),
+        "ec2/tags.go getTagSpecificationsIn: TagSpecification{Tags: []Tag{Key, Value}}",
+        (
+            Api("ec2", f"{create}:TagSpecifications[].Tags"),
+            Each(
+                Check(
+                    _ec2_tag_key,
+                    Quote("ec2", "Tag.Key", "accept a maximum of 127 Unicode characters. May not begin with"),
+                )
+            ),
+            Each(Check(_ec2_tag_value, Quote("ec2", "Tag.Value", "accept a maximum of 256 Unicode characters"))),
         ),
-        Each(Check(_ec2_tag_value, Quote("ec2", "Tag.Value", "accept a maximum of 256 Unicode characters"))),
-    ),
-)
+    )
+
+
+EC2_TAGS = _ec2_tags("CreateSecurityGroup")
 
 
 EGRESS_OR_INGRESS: Mapping[str, Rule] = {
@@ -925,6 +930,9 @@ RULES: dict[str, Mapping[str, Rule]] = {
             _one_of(tuple(s.value for s in awsx.ec2.NatGatewayStrategy)),
             Url("pulumi_awsx.ec2.NatGatewayStrategy", "None, Single or OnePerAz"),
         ),
+        # vpc.ts hands them to the VPC and each child that takes tags, each created with them (CreateVpc,
+        # CreateSubnet, ... alike: tests/program/network_requests.py).
+        "tags": _ec2_tags("CreateVpc"),
     },
     "aws:s3/bucket:Bucket": {
         "bucket": Both((Api("s3", "CreateBucket:Bucket"), BUCKET_NAME)),

@@ -23,9 +23,9 @@ from typing import Any
 
 from tests.models.aws_contract import AUTONAMED, PREFIXED_UNIQUE_ID
 from tests.models.iam import Request
+from tests.program.network_requests import vpc_requests
 from tests.program.provider_calls import (
     COMPONENT_CHILDREN,
-    COMPONENT_RESOURCES,
     INVOKES,
     PROVIDER,
     RESOURCES,
@@ -40,18 +40,6 @@ SECURITY_GROUPS = {
     "aws:ec2/securityGroup:SecurityGroup": "CreateSecurityGroup",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "AuthorizeSecurityGroupIngress",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "AuthorizeSecurityGroupEgress",
-}
-#: The Service Authorization Reference's EC2 resource type of each child of awsx's Vpc (a route and an
-#: association are authorized on their route table).
-EC2_RESOURCE_TYPES = {
-    "aws:ec2/vpc:Vpc": "vpc",
-    "aws:ec2/subnet:Subnet": "subnet",
-    "aws:ec2/routeTable:RouteTable": "route-table",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": "route-table",
-    "aws:ec2/route:Route": "route-table",
-    "aws:ec2/internetGateway:InternetGateway": "internet-gateway",
-    "aws:ec2/eip:Eip": "elastic-ip",
-    "aws:ec2/natGateway:NatGateway": "natgateway",
 }
 #: Service-linked roles the first cluster, load balancer and scalable target create (IAM User Guide,
 #: "AWS services that work with IAM": the role names of ECS, ELB and Application Auto Scaling).
@@ -207,12 +195,10 @@ class Program:
     def requests(self, r: Registered) -> Iterator[Request]:
         """Every authorization ``r``'s Create, Read, Update and Delete ask for."""
         if r.type in COMPONENT_CHILDREN:
-            children, tokens = COMPONENT_CHILDREN[r.type]
+            _, tokens = COMPONENT_CHILDREN[r.type]
             for action in sorted({a for token in tokens for a in iam_actions(INVOKES[token])}):
                 yield Request(action, "*")
-            for child in children:
-                for action in sorted(iam_actions(COMPONENT_RESOURCES[child])):
-                    yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:{EC2_RESOURCE_TYPES[child]}/{r.name}")
+            yield from vpc_requests(r)
             return
         for action in sorted(iam_actions(RESOURCES[r.type])):
             yield from self.action_requests(r, action)

@@ -11,6 +11,7 @@ import pytest
 from tests.models import iam
 from tests.models.iam import Request
 from tests.program.deploy_requests import Program
+from tests.program.network_requests import tags_update_requests, vpc_requests
 from tests.program.provider_calls import iam_actions
 from tests.program.stacks import EXAMPLES, PROGRAMS, STACKS, run_config
 from tests.program.test_deployer_policy import (
@@ -50,11 +51,13 @@ def in_place_inputs(program: str) -> Iterator[tuple[Any, str]]:
 
 def update_requests(deploy: Program, r: Any, key: str) -> Iterator[Request]:
     """The authorizations a change of ``r``'s ``key`` alone asks for."""
-    for action in sorted(iam_actions(Calls(UPDATE_CALLS[r.type][key]))):
-        if r.type.startswith("awsx:"):  # its children's calls: the VPC's account and region (Network, "*")
-            yield Request(action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/{r.name}")
-        else:
-            yield from deploy.action_requests(r, action)
+    actions = sorted(iam_actions(Calls(UPDATE_CALLS[r.type][key])))
+    if r.type == "awsx:ec2:Vpc":  # its children's calls, on the children they touch (network_requests)
+        requests = tags_update_requests(r) if key == "tags" else vpc_requests(r)
+        yield from (request for request in requests if request.action in actions)
+        return
+    for action in actions:
+        yield from deploy.action_requests(r, action)
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
@@ -129,3 +132,13 @@ def test_after_the_administrators_update_the_deployer_refilled_with_the_new_boun
         assert iam.verdict([old_filled], Request(action, role, bounded)) == "Deny", action
     for policy in (old_filled, new_filled):
         assert iam.verdict([policy], Request("iam:PutRolePermissionsBoundary", role, bounded)) == "Deny"
+
+
+def test_a_plan_diff_flags_the_stacks_tag_on_a_new_vpc_made_before_0_5_0_as_an_administrators_up() -> None:
+    """0.4.0 gave awsx no tags: the first plan of this version adds them (tests/program/test_network_policy)."""
+    after = document(run_config("prod"), "prod")
+    untagged = [{**r, "inputs": {k: v for k, v in r["inputs"].items() if (r["type"], k) != ("awsx:ec2:Vpc", "tags")}}
+                for r in after["resources"]]  # fmt: skip
+    lines = diff({**after, "resources": untagged}, after)
+    (flagged,) = [line for line in lines if line.startswith(f"{CANNOT} awsx:ec2:Vpc  ")]
+    assert "administrator credentials" in flagged and "nothing is replaced" in flagged

@@ -139,5 +139,5 @@ def test_every_document_the_list_puts_on_as_a_new_version_is_a_managed_policy_0_
 def test_every_deployer_document_0_4_0_lacked_is_created_and_attached_before_the_first_up() -> None:
     created = set().union(*(documents_named(s) for s in steps_before_the_first_up() if "create and attach" in s))
     new = {*DEPLOYER, "deployer-platform"} - set(RELEASED["documents"])
-    assert new == {"deployer-resources", "deployer-dns", "deployer-platform"}
+    assert new == {"deployer-resources", "deployer-network", "deployer-dns", "deployer-platform"}
     assert new <= created

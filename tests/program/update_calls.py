@@ -162,9 +162,11 @@ UPDATE_CALLS: dict[str, dict[str, tuple[str, ...]]] = {
                                  "visibilityTimeoutSeconds"), ("sqs:SetQueueAttributes",)),
     "aws:ssm/parameter:Parameter": _all(("keyId", "type", "value"), ("ssm:PutParameter", "kms:Encrypt")),
     # pulumi-awsx awsx/ec2/vpc.ts: enable_dns_hostnames is the VPC's ModifyVpcAttribute (ec2/vpc_.go
-    # resourceVPCUpdate); another NAT gateway count creates or deletes gateways, their addresses and routes.
+    # resourceVPCUpdate); another NAT gateway count creates or deletes gateways, their addresses and routes;
+    # tags are each child's (vpc.ts sharedTags), changed through updateTags.
     "awsx:ec2:Vpc": {
         "enableDnsHostnames": ("ec2:ModifyVpcAttribute",),
+        "tags": _EC2_TAGS,
         "natGateways": ("ec2:CreateNatGateway", "ec2:DeleteNatGateway", "ec2:AllocateAddress", "ec2:ReleaseAddress",
                         "ec2:DisassociateAddress", "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"),
     },
