@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import importlib
 import logging
 import os
@@ -46,6 +45,7 @@ from .mock_answers import (
     unwrap,
 )
 from .mock_records import Registered
+from .mock_runs import no_garbage_collection, one_call_at_a_time
 from .stack_files import StackFileError, main_program, project_name, secure_keys, stack_config, with_stack_config
 
 __all__ = [
@@ -242,7 +242,7 @@ def run_mocked(
     _get_rpc_manager().clear()
     # A failed run leaves its faulted outputs behind for the next run to report: start afresh, as the CLI does.
     SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # the SDK's contextproperty hides it from checkers
-    with _no_stack_traces(), _no_garbage_collection():
+    with _no_stack_traces(), no_garbage_collection(), one_call_at_a_time():
         _sync_await(run_pulumi_func(program))
     raw_outputs: dict[str, Any] = dict(getattr(pulumi.runtime.get_root_resource(), "outputs", {}) or {})
     return Run(mocks, {k: _sync_await(pulumi.Output.from_input(v).future()) for k, v in raw_outputs.items()})
@@ -262,20 +262,6 @@ def _no_stack_traces() -> Iterator[None]:
         yield
     finally:
         resource_runtime._get_stack_trace = original
-
-
-@contextlib.contextmanager
-def _no_garbage_collection() -> Iterator[None]:
-    """A run keeps nearly everything it allocates until it ends, so the collector's passes during it
-    (about fifty in a large run, each walking the young objects) find little to free: about a quarter
-    of a run's CPU time. It collects after the run instead."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def run_program(
