@@ -1,41 +1,35 @@
-"""How ``testing`` runs a program under mocks, apart from Pulumi: the SDK's calls to the mocks one at a time, in
-the program's order, and no collector passes during a run. Pure: asyncio and the collector only."""
+"""How ``testing`` runs a program under mocks, apart from Pulumi: its record in the order the program made the
+resources, and no collector passes during a run. Pure: the SDK is handed in."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 
-class InlineExecutor(concurrent.futures.ThreadPoolExecutor):
-    """Runs each call at once on the caller's thread (asyncio takes a ``ThreadPoolExecutor`` only)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
-        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # the SDK reads the call's error from its future, as from a thread's
-            future.set_exception(error)
-        return future
-
-
 @contextlib.contextmanager
-def one_call_at_a_time() -> Iterator[None]:
-    """The SDK sends each registration and invoke to the monitor through its event loop's default executor, a
-    pool of threads: the mocks then recorded resources in whatever order those threads ran, which a loaded
-    machine changed from run to run (rules awaiting one security group's ID came out in another order, and
-    one thread alone still left the loop to see each answer at its own moment). The mocks answer at once, so
-    each call runs inline, in the order the program makes it: one order on every run."""
-    loop = asyncio.get_event_loop()
-    loop.set_default_executor(InlineExecutor())
+def in_program_order(sdk: Any, recorded: list[Any]) -> Iterator[None]:
+    """``recorded`` (things with a ``type`` and a ``name``) sorted, once the run is over, into the order the
+    program made them: ``sdk.register_resource``, which each resource's constructor calls at once, counts them.
+    The SDK sends the registrations to the mocks from a pool of threads, and the mocks record them as those
+    threads happen to run: another order on each run (prod's three runs in one process gave three orders), so
+    a test reading the record in order passed or failed by chance. What the program did not make itself (a
+    resource read with ``get``) keeps its place after the rest; records of earlier runs keep theirs."""
+    made: dict[tuple[str, str], int] = {}
+    original, before = sdk.register_resource, len(recorded)
+
+    def counted(res: Any, ty: str, name: str, *args: Any, **kwargs: Any) -> Any:
+        made.setdefault((ty, name), len(made))
+        return original(res, ty, name, *args, **kwargs)
+
+    sdk.register_resource = counted
     try:
         yield
     finally:
-        loop.set_default_executor(concurrent.futures.ThreadPoolExecutor())
+        sdk.register_resource = original
+        recorded[before:] = sorted(recorded[before:], key=lambda r: made.get((r.type, r.name), len(made)))
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from pulumi import resource as pulumi_resource
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import resource as resource_runtime
 from pulumi.runtime.proto import source_pb2
@@ -45,7 +46,7 @@ from .mock_answers import (
     unwrap,
 )
 from .mock_records import Registered
-from .mock_runs import no_garbage_collection, one_call_at_a_time
+from .mock_runs import in_program_order, no_garbage_collection
 from .stack_files import StackFileError, main_program, project_name, secure_keys, stack_config, with_stack_config
 
 __all__ = [
@@ -172,7 +173,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return self._only(f"{type_token} named {name}", found)
 
     def inputs_of(self, type_token: str) -> list[dict[str, Any]]:
-        """Inputs of every registered resource of ``type_token``, in registration order."""
+        """Inputs of every registered resource of ``type_token``, in the order the program made them."""
         return [r.inputs for r in self.resources if r.type == type_token]
 
     def one(self, type_token: str) -> Registered:
@@ -242,7 +243,7 @@ def run_mocked(
     _get_rpc_manager().clear()
     # A failed run leaves its faulted outputs behind for the next run to report: start afresh, as the CLI does.
     SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # the SDK's contextproperty hides it from checkers
-    with _no_stack_traces(), no_garbage_collection(), one_call_at_a_time():
+    with _no_stack_traces(), no_garbage_collection(), in_program_order(pulumi_resource, mocks.resources):
         _sync_await(run_pulumi_func(program))
     raw_outputs: dict[str, Any] = dict(getattr(pulumi.runtime.get_root_resource(), "outputs", {}) or {})
     return Run(mocks, {k: _sync_await(pulumi.Output.from_input(v).future()) for k, v in raw_outputs.items()})
