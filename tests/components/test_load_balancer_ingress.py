@@ -3,56 +3,19 @@ port and CIDR, so a change only creates and deletes rules, and EC2 never sees on
 another still holds (``tests/models/ec2_security_groups.py`` plays EC2 and the provider,
 ``tests/models/pulumi_steps.py`` the engine's steps, in every order they may run)."""
 
-import functools
 import ipaddress
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.edge.domain import Domain
-from components.edge.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.edge.load_balancer_spec import LoadBalancerSpec
+from tests.components.ingress_programs import CIDRS, A, B, C, D, deployed, positional, program
 from tests.models import aws_api
 from tests.models.ec2_security_groups import DUPLICATE, MODIFY_SHAPE, RuleRefusedError, SecurityGroups
-from tests.models.pulumi_steps import State, Wanted, plan, up
-from tools.offline import run_mocked
-from tools.urns import Identities
+from tests.models.pulumi_steps import plan, up
 
-INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 GROUP = "web-sg-id"
-A, B, C, D = "203.0.113.0/24", "198.51.100.7/32", "0.0.0.0/0", "10.0.0.0/8"
-
-
-def program(cidrs: tuple[str, ...], domain: bool = False) -> tuple[Wanted, ...]:
-    """The inbound rules ``LoadBalancer("web")`` registers for ``cidrs``, with their aliases' URNs."""
-    # functools.cache keys ``program(c)`` and ``program(c, False)`` apart: one key per program, one run.
-    return _program(cidrs, domain)
-
-
-@functools.cache
-def _program(cidrs: tuple[str, ...], domain: bool) -> tuple[Wanted, ...]:
-    spec = LoadBalancerSpec(
-        allowed_cidrs=cidrs,
-        domain=Domain(name="app.example.com", hosted_zone_id="Z0123456789ABC") if domain else None,
-    )
-
-    def build() -> None:
-        LoadBalancer("web", LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["s-1", "s-2"], spec=spec))
-
-    run = run_mocked(build)
-    identities = Identities(run)
-    rules = (r for r in run.mocks.resources if r.type == INGRESS)
-    return tuple(Wanted(identities.urn(r), tuple(sorted(identities.aliases(r))), r.inputs) for r in rules)
-
-
-def positional(rules: tuple[Wanted, ...]) -> tuple[Wanted, ...]:
-    """The same rules as 0.4.0 named them, by their place in the list: each under the name its alias keeps."""
-    return tuple(Wanted(rule.aliases[0], (), rule.inputs) for rule in rules)
-
-
-def deployed(ec2: SecurityGroups, rules: tuple[Wanted, ...]) -> State:
-    return up(ec2, {}, rules)
 
 
 def held(ec2: SecurityGroups) -> list[str]:
@@ -61,9 +24,6 @@ def held(ec2: SecurityGroups) -> list[str]:
 
 def wanted(cidrs: tuple[str, ...], ports: int = 1) -> list[str]:
     return sorted(cidrs * ports)
-
-
-CIDRS = st.lists(st.sampled_from([A, B, C, D]), min_size=1, max_size=4, unique=True).map(tuple)
 
 
 @given(before=CIDRS, after=CIDRS, data=st.data())

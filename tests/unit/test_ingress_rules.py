@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from tests.components.test_load_balancer_ingress import CIDRS, A, B, C, deployed, positional, program
+from tests.components.ingress_programs import CIDRS, A, B, C, deployed, positional, program
 from tests.models.ec2_security_groups import RuleRefusedError, SecurityGroups
 from tests.models.pulumi_steps import Wanted, up
 from tests.models.pulumi_steps import plan as plan_steps
