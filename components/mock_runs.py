@@ -12,23 +12,27 @@ from typing import Any
 @contextlib.contextmanager
 def in_program_order(sdk: Any, recorded: list[Any]) -> Iterator[None]:
     """``recorded`` (things with a ``type`` and a ``name``) sorted, once the run is over, into the order the
-    program made them: ``sdk.register_resource``, which each resource's constructor calls at once, counts them.
-    The SDK sends the registrations to the mocks from a pool of threads, and the mocks record them as those
-    threads happen to run: another order on each run (prod's three runs in one process gave three orders), so
-    a test reading the record in order passed or failed by chance. What the program did not make itself (a
-    resource read with ``get``) keeps its place after the rest; records of earlier runs keep theirs."""
+    program made them: ``sdk.register_resource`` and ``sdk.read_resource`` (a ``get`` or a stack reference),
+    which each resource's constructor calls at once, count them. The SDK sends the calls to the mocks from a
+    pool of threads, and the mocks record them as those threads happen to run: another order on each run
+    (prod's three runs in one process gave three orders), so a test reading the record in order passed or
+    failed by chance. A resource made inside an apply is counted when its apply runs, which varies as before;
+    records of earlier runs keep their places."""
     made: dict[tuple[str, str], int] = {}
-    original, before = sdk.register_resource, len(recorded)
+    originals, before = (sdk.register_resource, sdk.read_resource), len(recorded)
 
-    def counted(res: Any, ty: str, name: str, *args: Any, **kwargs: Any) -> Any:
-        made.setdefault((ty, name), len(made))
-        return original(res, ty, name, *args, **kwargs)
+    def counting(original: Any) -> Any:
+        def counted(res: Any, ty: str, name: str, *args: Any, **kwargs: Any) -> Any:
+            made.setdefault((ty, name), len(made))
+            return original(res, ty, name, *args, **kwargs)
 
-    sdk.register_resource = counted
+        return counted
+
+    sdk.register_resource, sdk.read_resource = (counting(original) for original in originals)
     try:
         yield
     finally:
-        sdk.register_resource = original
+        sdk.register_resource, sdk.read_resource = originals
         recorded[before:] = sorted(recorded[before:], key=lambda r: made.get((r.type, r.name), len(made)))
 
 

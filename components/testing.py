@@ -173,7 +173,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
         return self._only(f"{type_token} named {name}", found)
 
     def inputs_of(self, type_token: str) -> list[dict[str, Any]]:
-        """Inputs of every registered resource of ``type_token``, in the order the program made them."""
+        """Inputs of every registered resource of ``type_token``, in the order the program made them (``mock_runs``)."""
         return [r.inputs for r in self.resources if r.type == type_token]
 
     def one(self, type_token: str) -> Registered:

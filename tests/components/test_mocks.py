@@ -110,3 +110,24 @@ def test_a_program_s_resources_are_recorded_in_one_order_on_every_run() -> None:
     the same few IDs), and a test reading the record in order passed or failed by chance."""
     orders = {tuple((r.type, r.name) for r in run_program("prod").mocks.resources) for _ in range(3)}
     assert len(orders) == 1
+
+
+def buckets_around_two_reads() -> None:
+    aws.s3.Bucket("a")
+    pulumi.StackReference("org/platform/prod")
+    aws.s3.Bucket.get("got", "got-id")
+    aws.s3.Bucket("b")
+
+
+def test_reads_are_recorded_where_the_program_made_them_too() -> None:
+    """A ``get`` and a stack reference reach the mocks through the SDK's read call, not its registration."""
+    orders = {
+        tuple(
+            r.name
+            for r in run_mocked(
+                buckets_around_two_reads, mocks=RecordingMocks({"org/platform/prod": {}})
+            ).mocks.resources
+        )
+        for _ in range(5)
+    }
+    assert orders == {("a", "org/platform/prod", "got", "b")}
