@@ -43,9 +43,23 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any, Literal
 
 from tests.models.iam_conditions import ContextValue, _listed, _substituted, condition_holds
+
+
+@functools.cache
+def service_authorization() -> list[dict[str, Any]]:
+    """The Service Authorization Reference as parliament ships it (``iam_definition.json``): per service prefix,
+    its actions (``privileges``) with the resource types and condition keys of each, and its resources' ARN
+    forms. Read once per process, and only read. Read beside parliament's module, not imported: parliament
+    1.6.4 imports pkg_resources (tools/iam_lint.py)."""
+    spec = find_spec("parliament")
+    assert spec is not None and spec.origin is not None
+    return json.loads((Path(spec.origin).parent / "iam_definition.json").read_text())
+
 
 Document = str | Mapping[str, Any]
 Verdict = Literal["Allow", "Deny", "ImplicitDeny"]

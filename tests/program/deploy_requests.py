@@ -11,18 +11,15 @@ and ARNs the mocks issued; they are followed back to the resource they name.
 
 from __future__ import annotations
 
-import json
 import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
 from typing import Any
 
 from tests.models.aws_contract import AUTONAMED, PREFIXED_UNIQUE_ID
-from tests.models.iam import Request
+from tests.models.iam import Request, service_authorization
 from tests.program.network_requests import vpc_requests
 from tests.program.provider_calls import (
     COMPONENT_CHILDREN,
@@ -70,13 +67,9 @@ SERVICE_LINKED = {
 @cache
 def _resource_types() -> dict[str, bool]:
     """IAM action (lower case) -> whether the Service Authorization Reference gives it a resource type."""
-    # Read beside the package: importing parliament needs pkg_resources (tools/iam_lint.py).
-    spec = find_spec("parliament")
-    assert spec is not None and spec.origin is not None
-    definition = json.loads((Path(spec.origin).parent / "iam_definition.json").read_text())
     return {
         f"{service['prefix']}:{p['privilege']}".lower(): any(r["resource_type"] for r in p["resource_types"])
-        for service in definition
+        for service in service_authorization()
         for p in service["privileges"]
     }
 

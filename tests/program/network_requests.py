@@ -17,15 +17,12 @@ with the request context IAM sees:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
 
 from components.mock_records import Registered
 from tests.models.awsx_vpc import children
-from tests.models.iam import Request
+from tests.models.iam import Request, service_authorization
 from tests.program.provider_calls import COMPONENT_RESOURCES, iam_actions
 from tools.offline import ACCOUNT, REGION
 
@@ -52,11 +49,8 @@ _TAG_ACTIONS = ("ec2:CreateTags", "ec2:DeleteTags")
 @cache
 def authorized_types(action: str) -> frozenset[str]:
     """The resource types the Service Authorization Reference lists for ``action`` (required or not)."""
-    spec = find_spec("parliament")
-    assert spec is not None and spec.origin is not None
-    definition = json.loads((Path(spec.origin).parent / "iam_definition.json").read_text())
     prefix, name = action.split(":")
-    (service,) = (s for s in definition if s["prefix"] == prefix)
+    (service,) = (s for s in service_authorization() if s["prefix"] == prefix)
     (privilege,) = (p for p in service["privileges"] if p["privilege"] == name)
     return frozenset(r["resource_type"].rstrip("*") for r in privilege["resource_types"]) - {""}
 

@@ -10,11 +10,9 @@ names it so, as a dashboard's ``dashboard_arn``); an ``arn`` given as an input n
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -22,13 +20,11 @@ from components.arn_forms import OTHER_ARNS, SAR_ARNS
 from components.testing import own_arn_output
 from components.validation import partition_of
 from tests.models.aws_contract import strings_in
+from tests.models.iam import service_authorization
 from tests.program.stacks import EXAMPLES, MAXIMAL, MAXIMAL_SECRET_KEYS, PLATFORM, PROGRAMS, STACKS, run_config
 from tools.offline import RecordingMocks, Registered, Run, run_program, stack_config
 
-# Read beside parliament's module, not imported: parliament 1.6.4 imports pkg_resources (tools/iam_lint.py).
-_PARLIAMENT = importlib.util.find_spec("parliament")
-assert _PARLIAMENT is not None and _PARLIAMENT.origin is not None
-SAR = json.loads((Path(_PARLIAMENT.origin).parent / "iam_definition.json").read_text())
+SAR = service_authorization()
 #: The fields whose values AWS lets hold a slash: a role's path, a parameter's and a log group's
 #: hierarchy, an alias's name, an Application Auto Scaling resource ID (``service/CLUSTER/SERVICE``), a
 #: policy's path, a secret's name (``graviton-node/prod/api-key``).

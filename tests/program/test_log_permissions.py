@@ -17,10 +17,8 @@ The request is built from the log group the statement names (one of the run's), 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -28,14 +26,10 @@ from tests.models import iam
 from tests.program.stacks import PROGRAMS, recorded_run, run_config
 from tools.offline import Run
 
-# Read beside parliament's module, not imported: parliament 1.6.4 imports pkg_resources (tools/iam_lint.py).
-_PARLIAMENT = importlib.util.find_spec("parliament")
-assert _PARLIAMENT is not None and _PARLIAMENT.origin is not None
-_SAR = json.loads((Path(_PARLIAMENT.origin).parent / "iam_definition.json").read_text())
 #: CloudWatch Logs action -> the resource types the SAR authorizes it on ("" for none: ``*``).
 LOGS_RESOURCE_TYPES = {
     f"logs:{p['privilege']}": {r["resource_type"].rstrip("*") for r in p["resource_types"]}
-    for service in _SAR
+    for service in iam.service_authorization()
     if service["prefix"] == "logs"
     for p in service["privileges"]
 }
