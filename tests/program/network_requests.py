@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import cache
 
+from components.iam_policies import STACK_TAG
 from components.mock_records import Registered
 from tests.models.awsx_vpc import children
 from tests.models.iam import Request, service_authorization
@@ -42,7 +43,6 @@ NOT_NAMED = frozenset({"ipam-pool", "ipv4pool-ec2", "ipv6pool-ec2", "vpn-gateway
 #: Named by a call, not modelled: the NAT gateway's network interface, which carries no stack tag, for
 #: ``DisassociateAddress`` (docs/iam.md, "What is not scoped": whether EC2 checks it there is unverified).
 UNMODELLED = frozenset({("ec2:DisassociateAddress", "network-interface")})
-STACK_TAG_KEY = "graviton-node:stack"
 _TAG_ACTIONS = ("ec2:CreateTags", "ec2:DeleteTags")
 
 
@@ -64,8 +64,13 @@ def unmodelled_types(action: str) -> frozenset[str]:
     return authorized_types(action) - modelled - NOT_NAMED
 
 
+def ec2_arn(kind: str, name: str) -> str:
+    """The ARN of the EC2 resource of type ``kind`` (the Reference's: ``vpc``, ``subnet``...) named ``name``."""
+    return f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{name}"
+
+
 def arn(r: Registered) -> str:
-    return f"arn:aws:ec2:{REGION}:{ACCOUNT}:{CREATED_BY[r.type][0]}/{r.name}"
+    return ec2_arn(CREATED_BY[r.type][0], r.name)
 
 
 def tagged(r: Registered) -> dict[str, str]:
@@ -81,7 +86,7 @@ def requested(tags: Mapping[str, str]) -> dict[str, str | list[str]]:
 def _tag_requests(child: Registered, action: str) -> Iterator[Request]:
     """Its tags on create, then a later change of its own keys (the stack's is never changed after)."""
     own, tags = arn(child), child.inputs.get("tags") or {}
-    changed = {k: f"{v}-renamed" for k, v in tags.items() if k != STACK_TAG_KEY}
+    changed = {k: f"{v}-renamed" for k, v in tags.items() if k != STACK_TAG}
     if action == "ec2:DeleteTags":
         yield Request(action, own, {**tagged(child), "aws:TagKeys": sorted(changed)})
         return

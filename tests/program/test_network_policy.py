@@ -9,25 +9,26 @@ from functools import cache
 
 import pytest
 
+from components.iam_policies import STACK_TAG, stack_tag
 from components.mock_records import Registered
 from tests.models import iam
 from tests.models.awsx_vpc import VPC_COMPONENT, children
 from tests.models.iam import ContextValue, Request
 from tests.program.network_requests import (
     CREATED_BY,
-    STACK_TAG_KEY,
     arn,
+    ec2_arn,
     tags_update_requests,
     unmodelled_types,
     vpc_requests,
 )
-from tests.program.test_deployer_policy import DEPLOYER_ROLE, POLICY, deployer_for
-from tools.deployer_policy import document, fill
+from tests.program.test_deployer_policy import DEPLOYER_ROLE, POLICY, deployer_for, tagging_as
+from tools.deployer_policy import DEPLOYER, document, fill
 from tools.offline import ACCOUNT, REGION
 
 PROD = fill(POLICY, {"ACCOUNT": ACCOUNT, "REGION": REGION, "PARTITION": "aws", "PROJECT": "graviton-node",
                      "STACK": "prod"})  # fmt: skip
-OWN = {STACK_TAG_KEY: "graviton-node/prod"}
+OWN = stack_tag("graviton-node", "prod")
 
 
 @cache
@@ -54,7 +55,7 @@ def test_prods_new_vpc_hands_the_stacks_tag_to_every_child_that_takes_tags() -> 
     assert prods_vpc().inputs["tags"] == OWN
     taggable = [c for c in children(prods_vpc()) if c.type in CREATED_BY]
     assert {c.type for c in taggable} == set(CREATED_BY)
-    assert all(c.inputs["tags"][STACK_TAG_KEY] == OWN[STACK_TAG_KEY] for c in taggable)
+    assert all(c.inputs["tags"][STACK_TAG] == OWN[STACK_TAG] for c in taggable)
 
 
 @pytest.mark.parametrize("strategy", ["OnePerAz", "Single", "None"])
@@ -74,42 +75,34 @@ def test_every_resource_type_iam_authorizes_a_childs_call_on_is_modelled_or_name
 def test_the_same_calls_on_another_stacks_network_or_an_untagged_one_are_refused(whose: str) -> None:
     """An untagged network: the default VPC, a pre-existing one (``vpc: existing``), one made before 0.5.0.
     Reads stay everyone's: ``ec2:Describe*`` is on "*" (``NoResourceLevelPermissions``)."""
-    other = vpc_tagged({STACK_TAG_KEY: "graviton-node/dev"} if whose == "dev's" else None)
+    other = vpc_tagged({STACK_TAG: "graviton-node/dev"} if whose == "dev's" else None)
     scoped = [r for r in vpc_requests(other) if not r.action.startswith("ec2:Describe")]
     assert len(scoped) > 50
     assert [f"{r.action} on {r.resource}" for r in scoped if allowed(r)] == []
 
 
-def resource(kind: str, name: str) -> str:
-    return f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{name}"
-
-
-def tags_as(stack: str) -> dict[str, ContextValue]:
-    return {"aws:TagKeys": [STACK_TAG_KEY], f"aws:RequestTag/{STACK_TAG_KEY}": f"graviton-node/{stack}"}
-
-
 @pytest.mark.parametrize("kind", sorted({kind for kind, _ in CREATED_BY.values()}))
 def test_no_network_resource_can_be_tagged_as_the_stacks_to_be_deleted_after(kind: str) -> None:
     """Tag-then-delete: the default VPC's or dev's resource tagged as prod's would then be prod's to delete."""
-    untagged, devs = resource(kind, "default"), resource(kind, "dev")
-    dev_tag: dict[str, ContextValue] = {f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/dev"}
-    assert not allowed(Request("ec2:CreateTags", untagged, tags_as("prod")))
-    assert not allowed(Request("ec2:CreateTags", devs, {**dev_tag, **tags_as("prod")}))
+    untagged, devs = ec2_arn(kind, "default"), ec2_arn(kind, "dev")
+    dev_tag: dict[str, ContextValue] = {f"aws:ResourceTag/{STACK_TAG}": "graviton-node/dev"}
+    assert not allowed(Request("ec2:CreateTags", untagged, tagging_as("prod")))
+    assert not allowed(Request("ec2:CreateTags", devs, {**dev_tag, **tagging_as("prod")}))
     assert not allowed(Request("ec2:CreateTags", untagged, {"aws:TagKeys": ["Name"], "aws:RequestTag/Name": "x"}))
 
 
 @pytest.mark.parametrize("kind", sorted({kind for kind, _ in CREATED_BY.values()}))
 def test_the_stacks_own_network_keeps_its_stack_tag(kind: str) -> None:
     """No untagging (which would leave the resource to no one) and no retagging as another stack's."""
-    own = resource(kind, "prod")
+    own = ec2_arn(kind, "prod")
     tagged: dict[str, ContextValue] = {
-        f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/prod",
+        f"aws:ResourceTag/{STACK_TAG}": "graviton-node/prod",
         "aws:ResourceTag/Name": "prod",
     }
-    assert not allowed(Request("ec2:DeleteTags", own, {**tagged, "aws:TagKeys": [STACK_TAG_KEY]}))
-    assert not allowed(Request("ec2:DeleteTags", own, {**tagged, "aws:TagKeys": ["Name", STACK_TAG_KEY]}))
+    assert not allowed(Request("ec2:DeleteTags", own, {**tagged, "aws:TagKeys": [STACK_TAG]}))
+    assert not allowed(Request("ec2:DeleteTags", own, {**tagged, "aws:TagKeys": ["Name", STACK_TAG]}))
     assert not allowed(Request("ec2:DeleteTags", own, tagged)), "DeleteTags naming no key deletes every tag"
-    assert not allowed(Request("ec2:CreateTags", own, {**tagged, **tags_as("dev")}))
+    assert not allowed(Request("ec2:CreateTags", own, {**tagged, **tagging_as("dev")}))
     assert allowed(Request("ec2:DeleteTags", own, {**tagged, "aws:TagKeys": ["Name"]}))
 
 
@@ -129,21 +122,21 @@ def test_the_second_resource_of_a_call_must_be_the_stacks_own_too(how: str) -> N
     """The request's tag is the request's: it may not stand for the VPC, subnet or address the call names."""
     action, kind = INTO_A_FOREIGN_NETWORK[how]
     with_own_tag: dict[str, ContextValue] = {
-        **tags_as("prod"),
-        f"aws:ResourceTag/{STACK_TAG_KEY}": "graviton-node/prod",
+        **tagging_as("prod"),
+        f"aws:ResourceTag/{STACK_TAG}": "graviton-node/prod",
     }
-    assert allowed(Request(action, resource(kind, "prod"), with_own_tag))
-    assert not allowed(Request(action, resource(kind, "default"), tags_as("prod")))
+    assert allowed(Request(action, ec2_arn(kind, "prod"), with_own_tag))
+    assert not allowed(Request(action, ec2_arn(kind, "default"), tagging_as("prod")))
 
 
 def test_no_ec2_network_action_is_allowed_without_the_stacks_tag() -> None:
     """Every statement granting a network action asks the stack's tag, of the resource or of the request."""
     actions = {a for s in document("deployer-network")["Statement"] for a in s["Action"]} - {"ec2:CreateTags"}
-    for name in ("deployer", "deployer-resources", "deployer-ecs", "deployer-network", "deployer-platform"):
+    for name in (*DEPLOYER, "deployer-platform"):
         for statement in document(name)["Statement"]:
             if actions & set(statement["Action"]):
                 keys = {k for operator in statement["Condition"].values() for k in operator}
-                assert keys & {f"aws:ResourceTag/{STACK_TAG_KEY}", f"aws:RequestTag/{STACK_TAG_KEY}"}, statement
+                assert keys & {f"aws:ResourceTag/{STACK_TAG}", f"aws:RequestTag/{STACK_TAG}"}, statement
 
 
 def test_putting_the_tag_on_a_vpc_made_before_0_5_0_is_refused_to_the_deployer_and_needs_an_administrator() -> None:
