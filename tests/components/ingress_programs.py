@@ -43,11 +43,8 @@ def _program(cidrs: tuple[str, ...], domain: bool) -> tuple[Wanted, ...]:
 
     run = read_only(run_mocked(build))
     identities = Identities(run)
-    # In the order the load balancer constructs them (its spec's list). The mocks record registrations as they
-    # arrive: these wait on the group's ID and reach the mocks from the SDK's thread pool, now and then out of
-    # order on a loaded machine. A rule the spec does not list fails here (ValueError).
-    made = [rule.name for rule in spec.ingress_rules("web")]
-    rules = sorted((r for r in run.mocks.resources if r.type == INGRESS), key=lambda r: made.index(r.name))
+    # In the order the load balancer made them: the mocks record a run in its program's order (mock_runs).
+    rules = [r for r in run.mocks.resources if r.type == INGRESS]
     return tuple(Wanted(identities.urn(r), tuple(sorted(identities.aliases(r))), r.inputs) for r in rules)
 
 
