@@ -1,15 +1,20 @@
 """A real Node app under test, waited on by its events (it answers, it exits, its Node holds it for a debugger)
 rather than by waiting out a timeout; the timeout stays as the upper bound only."""
 
+import contextlib
 import re
 import socket
 import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
+K = TypeVar("K")
+T = TypeVar("T")
 DEBUGGER = re.compile(r"Debugger listening on (ws://\S+)")
 #: Node's inspector answers NodeRuntime.enable with the event NodeRuntime.waitingForDebugger first while it
 #: holds the app before its first line (--inspect-brk, --inspect-wait); an app it let run gets the answer alone
@@ -103,3 +108,12 @@ class Ports:
                 pass
             self._given.add(port)
             return port
+
+
+@contextlib.contextmanager
+def side_by_side(workers: int, jobs: Mapping[K, Callable[[], T]]) -> Iterator[dict[K, Future[T]]]:
+    """Each of ``jobs`` started on a pool of ``workers`` threads, its future by its key. On leaving, the jobs not
+    yet started are cancelled (a run of a few tests asks for a few) and those running waited for."""
+    with ThreadPoolExecutor(workers) as pool:
+        yield {key: pool.submit(job) for key, job in jobs.items()}
+        pool.shutdown(cancel_futures=True)

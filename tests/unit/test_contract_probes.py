@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit import node_app
 from tools import check_image
 from tools.contract_probes import KeptAlive, Shutdown, get, reused_after_idle, under_load
 from tools.offline import ROOT
@@ -35,19 +36,13 @@ APPS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running(name: str, **overrides: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """The app run as check_image runs it: the default service's environment, the drain shortened."""
     server = APPS[name]
     if server == SAMPLE and not (SAMPLE.parent / "node_modules/bcrypt").is_dir():
         pytest.skip("the sample app needs its node_modules (npm ci in docker/app)")
-    port = free_port()
+    port = node_app.free_port()
     env = os.environ | check_image.task_environment(check_image.task_container(port, "/health")) | overrides
     process = subprocess.Popen(["node", str(server)], env=env, stdout=subprocess.DEVNULL)
     try:

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -195,9 +195,8 @@ def measured() -> Iterator[Measured]:
     """The FIGURES measured side by side: the heap filling (seconds of a core) while the app waits 1.5 s to
     report its memory and the heap limits are read. Each is a process of its own, whose memory the others' do
     not change."""
-    with ThreadPoolExecutor(3) as pool:
-        yield {(function, args): pool.submit(function, *args) for function, args in FIGURES}
-        pool.shutdown(cancel_futures=True)  # what no test asked for (a run of a few)
+    with node_app.side_by_side(3, {(function, args): partial(function, *args) for function, args in FIGURES}) as made:
+        yield made
 
 
 @real_node

@@ -5,7 +5,8 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -199,11 +200,9 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[b
     """Every SAMPLE case run as the task would run it, a few side by side (each on a folder and a port of its
     own): their Nodes mostly wait on one another's start, not on a core."""
     ports = node_app.Ports()
-    with ThreadPoolExecutor(SIDE_BY_SIDE) as pool:
-        yield {
-            user: pool.submit(runs_as_the_task_would, user, tmp_path_factory.mktemp("case"), ports) for user in SAMPLE
-        }
-        pool.shutdown(cancel_futures=True)  # the cases no test asked for (a run of a few)
+    cases = {user: partial(runs_as_the_task_would, user, tmp_path_factory.mktemp("case"), ports) for user in SAMPLE}
+    with node_app.side_by_side(SIDE_BY_SIDE, cases) as started:
+        yield started
 
 
 @real_node
