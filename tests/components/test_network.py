@@ -10,6 +10,7 @@ from tests.models.aws_api import Quote
 from tests.models.aws_contract import ECS_SUBNETS
 from tests.models.awsx_subnets import LOAD_BALANCER_SUBNET_PREFIXES, SUBNET_PREFIXES, default_subnets
 from tests.models.awsx_vpc import EIP, VPC_COMPONENT, children
+from tests.program.network_requests import CREATED_BY
 
 
 def network_outputs(mocked, args: NetworkSpec) -> tuple[Any, dict[str, Any]]:
@@ -66,8 +67,7 @@ def test_a_new_vpc_and_every_child_awsx_tags_carry_the_stacks_tag_which_the_depl
     vpc = mocks.one(VPC_COMPONENT)
     assert vpc.inputs["tags"] == {"graviton-node:stack": "graviton-node/dev"}
     made = children(vpc)
-    taggable = [c for c in made if c.type not in ("aws:ec2/route:Route", "aws:ec2/routeTableAssociation:"
-                                                  "RouteTableAssociation")]  # fmt: skip
+    taggable = [c for c in made if c.type in CREATED_BY]
     assert len(taggable) == 2 + 2 * 2 * 2 + 2 * 2  # VPC, gateway; per AZ 2 subnets, 2 tables; 2 EIPs, 2 NATs
     assert all(c.inputs["tags"]["graviton-node:stack"] == "graviton-node/dev" for c in taggable)
 
