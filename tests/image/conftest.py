@@ -6,6 +6,8 @@ so the image tests can never pass by not running.
 
 import os
 import shutil
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
@@ -38,29 +40,81 @@ def image_ref(env: Environment, flavour: str, dockerfile: str, platforms: tuple[
     return f"{env.registry}/graviton-node/app-{flavour}:{tag}"
 
 
-# The images, built once per test process for every file that runs them (the registry cache makes a
-# second process's build a push of what is there).
+#: The app images the tests build, by fixture: the Dockerfile and its platforms, one build for each.
+APP_IMAGES = {
+    "graviton": ("Dockerfile.graviton", ("linux/arm64",)),
+    "standard": ("Dockerfile", ("linux/arm64", "linux/amd64")),
+}
+#: Each app image on each of its platforms: what the ``image`` fixture hands a test, one after another.
+IMAGES = [(name, platform) for name, (_, platforms) in APP_IMAGES.items() for platform in platforms]
 
 
-@pytest.fixture(scope="session")
-def graviton(image_env: Environment) -> str:
-    ref = image_ref(image_env, "graviton", "Dockerfile.graviton", ("linux/arm64",))
-    build(image_env, dockerfile="Dockerfile.graviton", platform="linux/arm64", ref=ref,
-          cache_ref=f"{image_env.registry}/graviton-node/cache:graviton-arm64")  # fmt: skip
-    return ref
+def images_asked_for(tests_fixtures: Iterable[Iterable[str]]) -> list[str]:
+    """The app images the tests ask for (each test's fixture names): by their own fixture, or all through ``image``."""
+    asked: set[str] = set()
+    for names in tests_fixtures:
+        asked |= set(APP_IMAGES) if "image" in names else set(APP_IMAGES) & set(names)
+    return [name for name in APP_IMAGES if name in asked]
 
 
-@pytest.fixture(scope="session")
-def standard(image_env: Environment) -> str:
-    """The standard Dockerfile: one cached build per platform, joined into one index."""
-    platforms = ("linux/arm64", "linux/amd64")
-    index = image_ref(image_env, "standard", "Dockerfile", platforms)
-    sources = []
-    for platform in platforms:
+class AppBuilds:
+    """The app images' builds, one per platform, on a thread pool: started together, each awaited by the
+    fixture that needs it. Built one after another they left half of this machine's CPU idle while each build
+    waited on a mirror, a registry or QEMU (docs/benchmarks.md); BuildKit runs a stage they share once."""
+
+    def __init__(self, env: Environment, pool: ThreadPoolExecutor) -> None:
+        self.env, self.pool = env, pool
+        self.builds: dict[tuple[str, str], Future[str]] = {}
+
+    def start(self, name: str) -> None:
+        for platform in APP_IMAGES[name][1]:
+            if (name, platform) not in self.builds:
+                self.builds[name, platform] = self.pool.submit(self.build, name, platform)
+
+    def build(self, name: str, platform: str) -> str:
+        """Build and push one platform, reading and writing its own registry cache; return where it went."""
+        dockerfile, platforms = APP_IMAGES[name]
         arch = platform.split("/")[1]
-        ref = f"{index}-{arch}"
-        build(image_env, dockerfile="Dockerfile", platform=platform, ref=ref,
-              cache_ref=f"{image_env.registry}/graviton-node/cache:standard-{arch}")  # fmt: skip
-        sources.append(ref)
-    docker("buildx", "imagetools", "create", "-t", index, *sources)
-    return index
+        ref = image_ref(self.env, name, dockerfile, platforms)
+        ref = f"{ref}-{arch}" if len(platforms) > 1 else ref
+        build(self.env, dockerfile=dockerfile, platform=platform, ref=ref,
+              cache_ref=f"{self.env.registry}/graviton-node/cache:{name}-{arch}")  # fmt: skip
+        return ref
+
+    def image(self, name: str) -> str:
+        """The image, once built: a multi-platform one joins its platforms' images into one index."""
+        self.start(name)
+        dockerfile, platforms = APP_IMAGES[name]
+        sources = [self.builds[name, platform].result() for platform in platforms]
+        ref = image_ref(self.env, name, dockerfile, platforms)
+        if len(platforms) > 1:
+            docker("buildx", "imagetools", "create", "-t", ref, *sources)
+        return ref
+
+
+@pytest.fixture(scope="session")
+def app_builds(request: pytest.FixtureRequest, image_env: Environment) -> Iterator[AppBuilds]:
+    """Every app image this test process's tests ask for, started the first time one is needed (the registry
+    cache makes a second process's build a push of what is there)."""
+    with ThreadPoolExecutor(max_workers=len(IMAGES)) as pool:
+        builds = AppBuilds(image_env, pool)
+        for name in images_asked_for(getattr(item, "fixturenames", ()) for item in request.session.items):
+            builds.start(name)
+        yield builds
+
+
+@pytest.fixture(scope="session")
+def graviton(app_builds: AppBuilds) -> str:
+    return app_builds.image("graviton")
+
+
+@pytest.fixture(scope="session")
+def standard(app_builds: AppBuilds) -> str:
+    return app_builds.image("standard")
+
+
+@pytest.fixture(params=IMAGES, ids=[f"{name}-{platform.split('/')[1]}" for name, platform in IMAGES])
+def image(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """Each app image on each of its platforms in turn, as its reference and platform."""
+    name, platform = request.param
+    return request.getfixturevalue(name), platform

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from tests.conftest import SPREAD, STARTED_FIRST, WITH_FILE, scheduling_unit
+from tests.image.conftest import APP_IMAGES
 
 
 def test_every_image_test_shares_one_scheduling_unit_so_one_worker_builds_each_image() -> None:
@@ -87,9 +88,10 @@ def test_every_image_file_starts_first() -> None:
 
 
 def images_built_once_per_worker() -> set[str]:
-    """The session fixtures of tests/image/conftest.py that build an image."""
+    """The app images tests/image/conftest.py builds once per worker (``APP_IMAGES``), and any session fixture
+    there that builds one itself."""
     tree = ast.parse(Path("tests/image/conftest.py").read_text())
-    return {
+    return set(APP_IMAGES) | {
         node.name
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
