@@ -1,25 +1,20 @@
-"""Wait until a runner's work that the image tests need has ended, and fail if it failed.
+"""Wait until a runner's work that the image tests need has ended, and say why not when it failed.
 
-A runner may make what the image tests use while ``tools/test.sh`` installs and checks: ``.ci/run`` builds its
-stand-in base image meanwhile (two to three minutes, most of them one core emulating arm64's package scripts,
-while the checks use the other). It names a file in ``IMAGE_TEST_READY_FILE`` and writes the work's exit status
-there when the work ends; ``tools/test.sh`` runs this before pytest.
-
-    python tools/image_ready.py FILE [--timeout SECONDS]
-
-Exit status 0 once FILE holds 0; 1 with the reason when it holds anything else or is still missing after
-the timeout (default 1,800 s). Standard library only.
+A runner may make what the image tests use while the test command installs, checks and runs the rest of the
+suite: ``.ci/run`` builds its stand-in base image meanwhile (two to three minutes, most of them one core
+emulating arm64's package scripts). It names a file in ``IMAGE_TEST_READY_FILE`` and writes the work's exit
+status there, whole, when the work ends. The image tests wait for it (``tests/image/conftest.py``), and the
+scheduler holds back all but the first image file while it is missing (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-DEFAULT_TIMEOUT = 1800.0
+#: How long the image tests wait for the runner's work, in seconds: several times the base image's minutes.
+READY_TIMEOUT = 1800.0
 
 
 def wait_for_status(
@@ -41,21 +36,3 @@ def wait_for_status(
         if clock() >= deadline:
             return f"{path} was not written within {timeout:g} s: the work the image tests wait for has not ended"
         sleep(poll)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("file", type=Path, help="where the runner writes the work's exit status when it ends")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait (default %(default)g)")
-    options = parser.parse_args(argv)
-    started = time.monotonic()
-    problem = wait_for_status(options.file, options.timeout)
-    if problem:
-        print(f"image_ready: {problem}", file=sys.stderr)
-        return 1
-    print(f"image_ready: ready after {time.monotonic() - started:.0f} s of waiting")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

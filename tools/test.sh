@@ -41,12 +41,6 @@ fi
 echo "== worker example's app tests (node --test)"
 # No npm ci: worker.js loads its one dependency, the SQS client, only when it runs against a queue.
 (cd examples/worker/app && node --test)
-# A runner that makes what the image tests use beside the checks above (.ci/run: its base image) names in
-# IMAGE_TEST_READY_FILE where it writes that work's exit status; the suite starts once it is 0.
-if [ -n "${IMAGE_TEST_READY_FILE:-}" ]; then
-  echo "== waiting for the runner's image test set-up (IMAGE_TEST_READY_FILE)"
-  python tools/image_ready.py "$IMAGE_TEST_READY_FILE"
-fi
 echo "== pytest (skipped groups and why at the end)"
 # Python's bytecode cache on for the suite, also where PYTHONDONTWRITEBYTECODE is set (these machines set it):
 # otherwise each worker, and each Python a test starts, compiles every SDK module it imports and pytest rewrites

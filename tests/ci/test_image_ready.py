@@ -1,8 +1,6 @@
-"""The suite starts once the runner's work for the image tests has ended well, and stops with the reason when it
-failed or never ended (tools/image_ready.py); .ci/run makes its base image beside the test command's checks."""
+"""The image tests start once the runner's work for them has ended well, and fail with the reason when it failed
+or never ended (tools/image_ready.py); .ci/run makes its base image beside the checks and the rest of the suite."""
 
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -52,28 +50,13 @@ def test_the_wait_lasts_until_the_status_is_written(tmp_path: Path) -> None:
     status = tmp_path / "status"
     writer = threading.Timer(0.3, status.write_text, args=("0\n",))
     writer.start()
-    result = subprocess.run([sys.executable, "tools/image_ready.py", str(status), "--timeout", "20"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert wait_for_status(status, 20, poll=0.05) is None
     writer.join()
-    assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.startswith("image_ready: ready after ")
+    assert status.read_text() == "0\n"
 
 
-def test_a_failure_fails_the_command_with_the_reason(tmp_path: Path) -> None:
-    (tmp_path / "status").write_text("1\n")
-    result = subprocess.run([sys.executable, "tools/image_ready.py", str(tmp_path / "status")], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
-    assert result.returncode == 1
-    assert (
-        result.stderr
-        == f"image_ready: the work the image tests wait for failed (exit status 1, from {tmp_path}/status)\n"
-    )
-
-
-def test_the_test_command_waits_before_pytest_and_ci_names_the_file_its_base_image_job_writes() -> None:
-    script = (ROOT / "tools" / "test.sh").read_text()
-    assert script.index('python tools/image_ready.py "$IMAGE_TEST_READY_FILE"') < script.index("python -m pytest")
+def test_ci_makes_the_base_image_in_the_background_and_names_the_file_it_writes_its_status_to() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "export IMAGE_TEST_READY_FILE=$base_status" in ci
     assert 'make-node-base "$TOOLS/make-node-base.sh" "$STATE" "$base_log" "$base_status" &' in ci
+    assert "export IMAGE_TEST_READY_FILE=$base_status" in ci
     assert ci.index("&\nbase_pid=$!") < ci.index("\ntools/test.sh\n")

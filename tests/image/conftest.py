@@ -8,11 +8,13 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from components.image.build_tag import build_tag
 from tools.image_build import DOCKER_DIR, Environment, build, docker
+from tools.image_ready import READY_TIMEOUT, wait_for_status
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +32,11 @@ def image_env() -> Environment:
             pytest.fail(f"image tests cannot run in CI: {problem}")
         pytest.skip(f"image tests need an engine, a registry and a base image: {problem}")
     assert env is not None
+    # A runner still making the base image (.ci/run, beside the checks and the rest of the suite) names the file
+    # it writes its exit status to; the worker holding the first image file waits here (tests/conftest.py).
+    ready = os.environ.get("IMAGE_TEST_READY_FILE")
+    if ready and (failed := wait_for_status(Path(ready), READY_TIMEOUT)):
+        pytest.fail(f"image tests cannot run: {failed}")
     return env
 
 
