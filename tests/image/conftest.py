@@ -6,8 +6,9 @@ so the image tests can never pass by not running.
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from tools.image_build import DOCKER_DIR, Environment, build, docker
 from tools.image_ready import READY_TIMEOUT, wait_for_status
 
 
-@pytest.fixture(scope="session")
-def image_env() -> Environment:
+def runner_environment() -> Environment:
+    """What the runner hands over, once it is all there; skips (fails with ``CI`` set) when it hands over nothing.
+
+    A runner still making the base image (.ci/run, beside the checks and the rest of the suite) names in
+    ``IMAGE_TEST_READY_FILE`` the file it writes that work's exit status to: this waits for a 0 there (the worker
+    holding the first image file, tests/conftest.py) and fails with anything else."""
     env = Environment.from_env()
     problem = None
     if env is None:
@@ -32,12 +37,15 @@ def image_env() -> Environment:
             pytest.fail(f"image tests cannot run in CI: {problem}")
         pytest.skip(f"image tests need an engine, a registry and a base image: {problem}")
     assert env is not None
-    # A runner still making the base image (.ci/run, beside the checks and the rest of the suite) names the file
-    # it writes its exit status to; the worker holding the first image file waits here (tests/conftest.py).
     ready = os.environ.get("IMAGE_TEST_READY_FILE")
     if ready and (failed := wait_for_status(Path(ready), READY_TIMEOUT)):
         pytest.fail(f"image tests cannot run: {failed}")
     return env
+
+
+@pytest.fixture(scope="session")
+def image_env() -> Environment:
+    return runner_environment()
 
 
 def image_ref(env: Environment, flavour: str, dockerfile: str, platforms: tuple[str, ...]) -> str:
@@ -56,12 +64,22 @@ APP_IMAGES = {
 IMAGES = [(name, platform) for name, (_, platforms) in APP_IMAGES.items() for platform in platforms]
 
 
-def images_asked_for(tests_fixtures: Iterable[Iterable[str]]) -> list[str]:
-    """The app images the tests ask for (each test's fixture names): by their own fixture, or all through ``image``."""
+def images_asked_for(tests: Iterable[tuple[Iterable[str], Mapping[str, object]]]) -> list[str]:
+    """The app images the tests ask for, each test given as its fixture names and its parameters: by their own
+    fixture, or through ``image`` the one its parameter names."""
     asked: set[str] = set()
-    for names in tests_fixtures:
-        asked |= set(APP_IMAGES) if "image" in names else set(APP_IMAGES) & set(names)
+    for names, params in tests:
+        asked |= set(APP_IMAGES) & set(names)
+        if "image" in names and isinstance(taken := params.get("image"), tuple):
+            asked.add(taken[0])
     return [name for name in APP_IMAGES if name in asked]
+
+
+def asked_by(items: Iterable[pytest.Item]) -> list[str]:
+    """The app images a session's tests ask for (``images_asked_for``)."""
+    return images_asked_for(
+        (getattr(item, "fixturenames", ()), getattr(getattr(item, "callspec", None), "params", {})) for item in items
+    )
 
 
 class AppBuilds:
@@ -99,14 +117,21 @@ class AppBuilds:
         return ref
 
 
+@contextmanager
+def builds_started(env: Environment, names: Iterable[str]) -> Iterator[AppBuilds]:
+    """``AppBuilds`` with the builds of ``names`` started, all at once; on leaving, waits for any still running."""
+    with ThreadPoolExecutor(max_workers=len(IMAGES)) as pool:
+        builds = AppBuilds(env, pool)
+        for name in names:
+            builds.start(name)
+        yield builds
+
+
 @pytest.fixture(scope="session")
 def app_builds(request: pytest.FixtureRequest, image_env: Environment) -> Iterator[AppBuilds]:
     """Every app image this test process's tests ask for, started the first time one is needed (the registry
     cache makes a second process's build a push of what is there)."""
-    with ThreadPoolExecutor(max_workers=len(IMAGES)) as pool:
-        builds = AppBuilds(image_env, pool)
-        for name in images_asked_for(getattr(item, "fixturenames", ()) for item in request.session.items):
-            builds.start(name)
+    with builds_started(image_env, asked_by(request.session.items)) as builds:
         yield builds
 
 
