@@ -59,13 +59,18 @@ def pytest_xdist_make_scheduler(config, log):
     """
     from xdist.scheduler import LoadScopeScheduling
 
+    pending = image_set_up_pending()
+
     class ByFileSpreadingSome(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return scheduling_unit(nodeid)
 
         def _assign_work_unit(self, node) -> None:
-            for scope in reversed(started_first(list(self.workqueue))):
+            scopes = list(self.workqueue)
+            for scope in reversed(started_first(scopes, pending)):
                 self.workqueue.move_to_end(scope, last=False)
+            for scope in started_last(scopes, pending):
+                self.workqueue.move_to_end(scope)
             super()._assign_work_unit(node)
 
     return ByFileSpreadingSome(config, log)
@@ -81,9 +86,24 @@ STARTED_FIRST = (
 )
 
 
-def started_first(scopes: list[str]) -> list[str]:
-    """Those of ``scopes`` that start before the rest (``STARTED_FIRST``), in their order."""
-    return [scope for scope in STARTED_FIRST if scope in scopes]
+def image_set_up_pending() -> bool:
+    """Whether the runner is still making what the image tests use: ``IMAGE_TEST_READY_FILE`` names the file it
+    writes when done (tools/image_ready.py), and it is not there yet."""
+    ready = os.environ.get("IMAGE_TEST_READY_FILE")
+    return bool(ready) and not os.path.exists(ready)
+
+
+def started_first(scopes: list[str], pending: bool = False) -> list[str]:
+    """Those of ``scopes`` that start before the rest (``STARTED_FIRST``), in their order. While the runner still
+    makes what they use, only the first: its worker waits for it, the other runs the rest of the suite meanwhile."""
+    first = STARTED_FIRST[:1] if pending else STARTED_FIRST
+    return [scope for scope in first if scope in scopes]
+
+
+def started_last(scopes: list[str], pending: bool) -> list[str]:
+    """The image units held back while the runner still makes what they use (``started_first``): after every
+    other file, so no second worker waits with the first."""
+    return [scope for scope in STARTED_FIRST[1:] if scope in scopes] if pending else []
 
 
 #: Files that use an image another file builds in a session fixture (tests/image/conftest.py), with that file:

@@ -6,10 +6,8 @@ script's source, so a quote in it is requested literally and cannot change the c
 
 import json
 import shutil
-import socket
 import subprocess
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -19,6 +17,7 @@ from components.errors import ConfigError
 from components.service.cluster_spec import ExistingCluster
 from components.service.fargate_service import FargateService, FargateServiceArgs
 from components.service.service_spec import HealthCheck, ServiceSpec
+from tests.unit import node_app
 from tools.offline import RecordingMocks
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node runs the health check")
@@ -49,11 +48,8 @@ class Server:
 
 
 @pytest.fixture
-def free_port() -> Iterator[int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    yield port
+def free_port() -> int:
+    return node_app.free_port()
 
 
 def task_container(mocked, port: int, path: str, timeout_seconds: int = 5) -> dict:

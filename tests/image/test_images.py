@@ -35,19 +35,10 @@ ELF_MACHINE = {"linux/arm64": 0xB7, "linux/amd64": 0x3E}
 COMPILERS = {"linux/arm64": "aarch64-linux-gnu-", "linux/amd64": "x86_64-linux-gnu-"}
 
 
-IMAGES = [("graviton", "linux/arm64"), ("standard", "linux/arm64"), ("standard", "linux/amd64")]
-
-
 @pytest.fixture(scope="module")
 def task_container() -> dict:
     """The container definition the program registers for a service on ``PORT`` with ``HEALTH_PATH``."""
     return check_image.task_container(PORT, HEALTH_PATH)
-
-
-@pytest.fixture(params=IMAGES, ids=[f"{name}-{platform.split('/')[1]}" for name, platform in IMAGES])
-def image(request: pytest.FixtureRequest) -> tuple[str, str]:
-    name, platform = request.param
-    return request.getfixturevalue(name), platform
 
 
 def run(ref: str, platform: str, *command: str, user: str | None = None, env: dict[str, str] | None = None) -> str:

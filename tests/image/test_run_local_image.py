@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,15 +11,10 @@ import urllib.request
 import pytest
 
 from tests.terminal import at_a_terminal
+from tests.unit.node_app import free_port
 from tools.offline import ROOT
 
 pytestmark = pytest.mark.image
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def status(url: str) -> int | None:

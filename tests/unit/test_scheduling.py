@@ -6,7 +6,10 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
 from tests.conftest import SPREAD, STARTED_FIRST, WITH_FILE, scheduling_unit
+from tests.image.conftest import APP_IMAGES
 
 
 def test_every_image_test_shares_one_scheduling_unit_so_one_worker_builds_each_image() -> None:
@@ -82,14 +85,43 @@ def test_the_image_files_are_handed_out_first_though_they_hold_the_fewest_tests(
     assert handed["tests/image/test_run_local_image.py"] == handed["tests/image/test_images.py"]
 
 
+def test_while_the_runner_still_makes_the_base_image_one_worker_waits_on_the_first_image_file_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The other worker runs the rest of the suite meanwhile; the other image files come last, when the base
+    image is long there, so no second worker waits with the first."""
+    monkeypatch.setenv("IMAGE_TEST_READY_FILE", str(tmp_path / "status"))
+    many = [f"tests/unit/test_{name}.py::test_{n}" for name in ("rules", "names") for n in range(50)]
+    images = [f"{path}::test_{n}" for path in IMAGE_FILES for n in range(3)]
+    handed = files_in_the_order_handed_out(many + images)
+    order = [path for path, _ in handed]
+    assert order[:2] == [STARTED_FIRST[0], *WITH_FILE]
+    assert order[-len(STARTED_FIRST[1:]) :] == list(STARTED_FIRST[1:])
+    waiting = dict(handed)[STARTED_FIRST[0]]
+    other_first = next(path for path, worker in handed if worker != waiting)
+    assert other_first.startswith("tests/unit/")
+
+
+def test_once_the_runner_has_written_its_status_the_image_files_start_first_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "status").write_text("0\n")
+    monkeypatch.setenv("IMAGE_TEST_READY_FILE", str(tmp_path / "status"))
+    many = [f"tests/unit/test_{name}.py::test_{n}" for name in ("rules", "names") for n in range(50)]
+    images = [f"{path}::test_{n}" for path in IMAGE_FILES for n in range(3)]
+    handed = [path for path, _ in files_in_the_order_handed_out(many + images)]
+    assert handed[: len(IMAGE_FILES)] == [*STARTED_FIRST[:1], *WITH_FILE, *STARTED_FIRST[1:]]
+
+
 def test_every_image_file_starts_first() -> None:
     assert {scheduling_unit(f"{path}::test") for path in IMAGE_FILES} == set(STARTED_FIRST)
 
 
 def images_built_once_per_worker() -> set[str]:
-    """The session fixtures of tests/image/conftest.py that build an image."""
+    """The app images tests/image/conftest.py builds once per worker (``APP_IMAGES``), and any session fixture
+    there that builds one itself."""
     tree = ast.parse(Path("tests/image/conftest.py").read_text())
-    return {
+    return set(APP_IMAGES) | {
         node.name
         for node in tree.body
         if isinstance(node, ast.FunctionDef)
