@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from components.image.build_tag import build_tag
+from components.image.build_tag import build_tag, platform_suffix
 from tools.image_build import DOCKER_DIR, Environment, build, docker
 from tools.image_ready import READY_TIMEOUT, wait_for_status
 
@@ -89,19 +89,23 @@ class AppBuilds:
 
     def __init__(self, env: Environment, pool: ThreadPoolExecutor) -> None:
         self.env, self.pool = env, pool
+        #: Where each image started goes: its tag hashes the whole build context, so it is computed once.
+        self.refs: dict[str, str] = {}
         self.builds: dict[tuple[str, str], Future[str]] = {}
 
     def start(self, name: str) -> None:
-        for platform in APP_IMAGES[name][1]:
-            if (name, platform) not in self.builds:
-                self.builds[name, platform] = self.pool.submit(self.build, name, platform)
+        if name in self.refs:
+            return
+        dockerfile, platforms = APP_IMAGES[name]
+        self.refs[name] = image_ref(self.env, name, dockerfile, platforms)
+        for platform in platforms:
+            self.builds[name, platform] = self.pool.submit(self.build, name, platform)
 
     def build(self, name: str, platform: str) -> str:
         """Build and push one platform, reading and writing its own registry cache; return where it went."""
         dockerfile, platforms = APP_IMAGES[name]
-        arch = platform.split("/")[1]
-        ref = image_ref(self.env, name, dockerfile, platforms)
-        ref = f"{ref}-{arch}" if len(platforms) > 1 else ref
+        arch = platform_suffix(platform)
+        ref = f"{self.refs[name]}-{arch}" if len(platforms) > 1 else self.refs[name]
         build(self.env, dockerfile=dockerfile, platform=platform, ref=ref,
               cache_ref=f"{self.env.registry}/graviton-node/cache:{name}-{arch}")  # fmt: skip
         return ref
@@ -109,12 +113,10 @@ class AppBuilds:
     def image(self, name: str) -> str:
         """The image, once built: a multi-platform one joins its platforms' images into one index."""
         self.start(name)
-        dockerfile, platforms = APP_IMAGES[name]
-        sources = [self.builds[name, platform].result() for platform in platforms]
-        ref = image_ref(self.env, name, dockerfile, platforms)
-        if len(platforms) > 1:
-            docker("buildx", "imagetools", "create", "-t", ref, *sources)
-        return ref
+        sources = [self.builds[name, platform].result() for platform in APP_IMAGES[name][1]]
+        if len(sources) > 1:
+            docker("buildx", "imagetools", "create", "-t", self.refs[name], *sources)
+        return self.refs[name]
 
 
 @contextmanager
@@ -145,7 +147,7 @@ def standard(app_builds: AppBuilds) -> str:
     return app_builds.image("standard")
 
 
-@pytest.fixture(params=IMAGES, ids=[f"{name}-{platform.split('/')[1]}" for name, platform in IMAGES])
+@pytest.fixture(params=IMAGES, ids=[f"{name}-{platform_suffix(platform)}" for name, platform in IMAGES])
 def image(request: pytest.FixtureRequest) -> tuple[str, str]:
     """Each app image on each of its platforms in turn, as its reference and platform."""
     name, platform = request.param
