@@ -74,12 +74,14 @@ def files_in_the_order_handed_out(collection: list[str]) -> list[tuple[str, str]
 
 
 IMAGE_FILES = sorted(f"tests/image/{path.name}" for path in Path("tests/image").glob("test_*.py"))
+#: A collection where the image files hold the fewest tests: 50 in each of two unit files, 3 in each image file.
+COLLECTION = [f"tests/unit/test_{name}.py::test_{n}" for name in ("rules", "names") for n in range(50)] + [
+    f"{path}::test_{n}" for path in IMAGE_FILES for n in range(3)
+]
 
 
 def test_the_image_files_are_handed_out_first_though_they_hold_the_fewest_tests() -> None:
-    many = [f"tests/unit/test_{name}.py::test_{n}" for name in ("rules", "names") for n in range(50)]
-    images = [f"{path}::test_{n}" for path in IMAGE_FILES for n in range(3)]
-    handed = dict(files_in_the_order_handed_out(many + images))
+    handed = dict(files_in_the_order_handed_out(COLLECTION))
     assert list(handed)[: len(IMAGE_FILES)] == [*STARTED_FIRST[:1], *WITH_FILE, *STARTED_FIRST[1:]]
     assert {handed[STARTED_FIRST[0]], handed[STARTED_FIRST[1]]} == {"gw0", "gw1"}
     assert handed["tests/image/test_run_local_image.py"] == handed["tests/image/test_images.py"]
@@ -91,9 +93,7 @@ def test_while_the_runner_still_makes_the_base_image_one_worker_waits_on_the_fir
     """The other worker runs the rest of the suite meanwhile; the other image files come last, when the base
     image is long there, so no second worker waits with the first."""
     monkeypatch.setenv("IMAGE_TEST_READY_FILE", str(tmp_path / "status"))
-    many = [f"tests/unit/test_{name}.py::test_{n}" for name in ("rules", "names") for n in range(50)]
-    images = [f"{path}::test_{n}" for path in IMAGE_FILES for n in range(3)]
-    handed = files_in_the_order_handed_out(many + images)
+    handed = files_in_the_order_handed_out(COLLECTION)
     order = [path for path, _ in handed]
     assert order[:2] == [STARTED_FIRST[0], *WITH_FILE]
     assert order[-len(STARTED_FIRST[1:]) :] == list(STARTED_FIRST[1:])
@@ -107,9 +107,7 @@ def test_once_the_runner_has_written_its_status_the_image_files_start_first_agai
 ) -> None:
     (tmp_path / "status").write_text("0\n")
     monkeypatch.setenv("IMAGE_TEST_READY_FILE", str(tmp_path / "status"))
-    many = [f"tests/unit/test_{name}.py::test_{n}" for name in ("rules", "names") for n in range(50)]
-    images = [f"{path}::test_{n}" for path in IMAGE_FILES for n in range(3)]
-    handed = [path for path, _ in files_in_the_order_handed_out(many + images)]
+    handed = [path for path, _ in files_in_the_order_handed_out(COLLECTION)]
     assert handed[: len(IMAGE_FILES)] == [*STARTED_FIRST[:1], *WITH_FILE, *STARTED_FIRST[1:]]
 
 
