@@ -33,7 +33,7 @@ from pulumi.runtime import resource as resource_runtime
 from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.settings import SETTINGS, _get_rpc_manager, set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from .arn_forms import ArnForm
 from .mock_answers import (
@@ -46,7 +46,7 @@ from .mock_answers import (
     unwrap,
 )
 from .mock_records import Registered
-from .mock_runs import in_program_order, no_garbage_collection
+from .mock_runs import engine_calls_at_once, in_program_order, no_garbage_collection
 from .stack_files import StackFileError, main_program, project_name, secure_keys, stack_config, with_stack_config
 
 __all__ = [
@@ -243,7 +243,12 @@ def run_mocked(
     _get_rpc_manager().clear()
     # A failed run leaves its faulted outputs behind for the next run to report: start afresh, as the CLI does.
     SETTINGS.outputs.clear()  # type: ignore[attr-defined]  # the SDK's contextproperty hides it from checkers
-    with _no_stack_traces(), no_garbage_collection(), in_program_order(pulumi_resource, mocks.resources):
+    with (
+        _no_stack_traces(),
+        no_garbage_collection(),
+        engine_calls_at_once(_ensure_event_loop()),
+        in_program_order(pulumi_resource, mocks.resources),
+    ):
         _sync_await(run_pulumi_func(program))
     raw_outputs: dict[str, Any] = dict(getattr(pulumi.runtime.get_root_resource(), "outputs", {}) or {})
     return Run(mocks, {k: _sync_await(pulumi.Output.from_input(v).future()) for k, v in raw_outputs.items()})

@@ -139,7 +139,7 @@ def test_reuse_names_the_pulumi_internals_the_testing_module_uses_and_the_versio
     )  # fmt: skip
     locked = {p["name"]: p["version"] for p in tomllib.loads((ROOT / "uv.lock").read_text())["package"]}
     text = " ".join((ROOT / "docs" / "reuse.md").read_text().split())
-    assert private == ["_get_rpc_manager", "_get_stack_trace", "_sync_await"]
+    assert private == ["_ensure_event_loop", "_get_rpc_manager", "_get_stack_trace", "_sync_await"]
     assert all(f"`{name}`" in text for name in private)
     assert f"tested with pulumi {locked['pulumi']} (this repository's `uv.lock`)" in text
 
