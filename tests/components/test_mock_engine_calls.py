@@ -1,9 +1,11 @@
 """The mocks answer the SDK's engine calls on the thread that runs the program (``mock_runs``'
-``engine_calls_at_once``), as a pool's thread would have: a run starts no thread, holds at any size, fails
-with a refusing mock's error, and leaves the event loop's own executor to whatever runs after it."""
+``engine_calls_at_once``), as a pool's thread would have: a run hands no call to another thread, holds at any
+size, fails with a refusing mock's error, and leaves the event loop's own executor to whatever runs after it."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import threading
 from typing import Any
 
@@ -12,6 +14,7 @@ import pulumi_aws as aws
 import pytest
 from pulumi.runtime.sync_await import _ensure_event_loop
 
+from components.mock_runs import engine_calls_at_once
 from tools.offline import RecordingMocks, run_mocked
 
 
@@ -79,3 +82,14 @@ def test_after_a_run_the_loop_hands_calls_to_its_own_pool_again() -> None:
     run_mocked(one_bucket)
     loop = _ensure_event_loop()
     assert loop.run_until_complete(loop.run_in_executor(None, threading.get_ident)) != threading.get_ident()
+
+
+def test_the_loop_s_own_executor_is_back_and_the_side_loop_closed_once_the_run_is_over() -> None:
+    loop, own = asyncio.new_event_loop(), concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    loop.set_default_executor(own)
+    with engine_calls_at_once(loop):
+        at_once = loop._default_executor  # type: ignore[attr-defined]
+    assert loop._default_executor is own  # type: ignore[attr-defined]
+    assert at_once is not own and at_once.side.is_closed()
+    loop.close()
+    own.shutdown()
