@@ -28,7 +28,15 @@ echo "== dependencies (uv sync --locked --group lint: uv.lock into .venv, policy
 echo "== ruff"
 ruff check .
 ruff format --check .
-echo "== pyright";  pyright __main__.py settings.py components tools tests examples policy
+# pyright is the longest check (about 35 s, mostly on one core): it runs beside the checks and app tests below,
+# which wait on timers or use the other core, and its report is printed after them. In a process group of its
+# own (set -m), so that a check failing first stops it and the Node it starts too.
+pyright_log=$(mktemp)
+set -m
+pyright __main__.py settings.py components tools tests examples policy >"$pyright_log" 2>&1 &
+pyright_pid=$!
+set +m
+trap 'kill -- -"$pyright_pid" 2>/dev/null || true; rm -f "$pyright_log"' EXIT
 echo "== hadolint (every Dockerfile: tools/dockerfiles.py)"; python tools/dockerfiles.py | xargs hadolint
 echo "== shellcheck"; shellcheck tools/*.sh .ci/run
 echo "== zizmor (workflows, offline)"; zizmor --offline --no-progress .github/workflows
@@ -44,6 +52,11 @@ fi
 echo "== worker example's app tests (node --test)"
 # No npm ci: worker.js loads its one dependency, the SQS client, only when it runs against a queue.
 (cd examples/worker/app && node --test --test-concurrency=8)
+echo "== pyright (started after ruff)"
+pyright_status=0
+wait "$pyright_pid" || pyright_status=$?
+cat "$pyright_log"
+if [ "$pyright_status" -ne 0 ]; then exit "$pyright_status"; fi
 echo "== pytest (skipped groups and why at the end)"
 # Python's bytecode cache on for the suite, also where PYTHONDONTWRITEBYTECODE is set (these machines set it):
 # otherwise each worker, and each Python a test starts, compiles every SDK module it imports and pytest rewrites

@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,59 @@ def test_every_node_app_s_tests_run_in_the_test_command() -> None:
     assert {
         app for app in apps if not re.search(rf"\(cd {re.escape(app)} && node --test( --[\w-]+=\w+)*\)", script)
     } == set()
+
+
+#: Stand-ins for every tool the test command runs: each notes its name in ``ran``; ``pyright`` and ``hadolint``
+#: take their exit status (and pyright a delay) from the environment.
+STAND_INS = {
+    "uv": "exit 0",
+    # Its delay in a child, as pyright's Python starts its Node.
+    "pyright": 'sleep "${PYRIGHT_SECONDS:-0}" & echo $! > "$STAND_IN_DIR/child.pid"; wait;'
+    ' echo "pyright says: 2 errors"; echo pyright >> "$STAND_IN_DIR/ran"; exit "${PYRIGHT_STATUS:-0}"',
+    "hadolint": 'echo hadolint >> "$STAND_IN_DIR/ran"; exit "${HADOLINT_STATUS:-0}"',
+    "python": 'echo "python $*" >> "$STAND_IN_DIR/ran"',
+    "node": 'case "$1" in -p) echo 22 ;; *) echo "node $*" >> "$STAND_IN_DIR/ran" ;; esac',
+    **{name: f'echo {name} >> "$STAND_IN_DIR/ran"' for name in ("ruff", "shellcheck", "zizmor")},
+}
+
+
+def stand_in_test_command(tmp_path: Path, **environment: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """tools/test.sh in a copy of the project whose tools are ``STAND_INS``, and what ran, in order."""
+    tree, stand_ins = tmp_path / "tree", tmp_path / "stand-ins"
+    apps = (tree / "docker/app/node_modules/bcrypt", tree / "examples/worker/app")
+    for folder in (tree / "tools", tree / ".venv" / "bin", *apps, stand_ins):
+        folder.mkdir(parents=True)
+    shutil.copy(TEST_SH, tree / "tools" / "test.sh")
+    (tree / "tools" / "uv_bootstrap.py").write_text(f"print({str(stand_ins / 'uv')!r})\n")
+    (tree / ".venv" / "bin" / "activate").write_text(f'PATH="{stand_ins}:$PATH"\n')
+    for name, body in STAND_INS.items():
+        (stand_ins / name).write_text(f"#!/bin/sh\n{body}\n")
+        (stand_ins / name).chmod(0o755)
+    env = {"PATH": f"{stand_ins}:/usr/bin:/bin", "STAND_IN_DIR": str(stand_ins), **environment}
+    result = subprocess.run(["/bin/bash", str(tree / "tools" / "test.sh")], capture_output=True, text=True, env=env)
+    ran = stand_ins / "ran"
+    return result, ran.read_text().splitlines() if ran.exists() else []
+
+
+def test_pyright_runs_beside_the_other_checks_and_its_report_comes_before_the_suite(tmp_path: Path) -> None:
+    result, ran = stand_in_test_command(tmp_path, PYRIGHT_SECONDS="1")
+    assert result.returncode == 0, result.stderr
+    assert ran.index("hadolint") < ran.index("pyright") < ran.index("python -m pytest")
+    assert result.stdout.index("== pyright") < result.stdout.index("pyright says") < result.stdout.index("== pytest")
+
+
+def test_a_pyright_failure_fails_the_command_with_its_status_and_report_before_the_suite_runs(tmp_path: Path) -> None:
+    result, ran = stand_in_test_command(tmp_path, PYRIGHT_STATUS="3")
+    assert result.returncode == 3
+    assert "pyright says: 2 errors" in result.stdout
+    assert "python -m pytest" not in ran and "== pytest" not in result.stdout
+
+
+def test_a_check_failing_while_pyright_runs_stops_pyright_and_what_it_started(tmp_path: Path) -> None:
+    result, ran = stand_in_test_command(tmp_path, PYRIGHT_SECONDS="30", HADOLINT_STATUS="1")
+    assert result.returncode != 0 and "pyright" not in ran
+    child = int((tmp_path / "stand-ins" / "child.pid").read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and Path(f"/proc/{child}").exists():
+        time.sleep(0.05)
+    assert not Path(f"/proc/{child}").exists(), "pyright's child still runs"
