@@ -30,13 +30,23 @@ ruff check .
 ruff format --check .
 # pyright is the longest check (about 35 s, mostly on one core): it runs beside the checks and app tests below,
 # which wait on timers or use the other core, and its report is printed after them. In a process group of its
-# own (set -m), so that a check failing first stops it and the Node it starts too.
+# own (set -m), so that a check failing first stops it and the Node it starts too; if it had ended by then, its
+# report is printed. Whether it runs is asked of the shell's job table, never of a PID another may have taken.
 pyright_log=$(mktemp)
 set -m
 pyright __main__.py settings.py components tools tests examples policy >"$pyright_log" 2>&1 &
 pyright_pid=$!
 set +m
-trap 'kill -- -"$pyright_pid" 2>/dev/null || true; rm -f "$pyright_log"' EXIT
+stop_pyright() {
+  if [ -n "$(jobs -rp)" ]; then
+    kill -- -"$pyright_pid" 2>/dev/null || true
+  elif [ -s "$pyright_log" ]; then
+    echo "== pyright (it ended before the step that failed)"
+    cat "$pyright_log"
+  fi
+  rm -f "$pyright_log"
+}
+trap stop_pyright EXIT
 echo "== hadolint (every Dockerfile: tools/dockerfiles.py)"; python tools/dockerfiles.py | xargs hadolint
 echo "== shellcheck"; shellcheck tools/*.sh .ci/run
 echo "== zizmor (workflows, offline)"; zizmor --offline --no-progress .github/workflows
@@ -55,6 +65,7 @@ echo "== worker example's app tests (node --test)"
 echo "== pyright (started after ruff)"
 pyright_status=0
 wait "$pyright_pid" || pyright_status=$?
+trap 'rm -f "$pyright_log"' EXIT
 cat "$pyright_log"
 if [ "$pyright_status" -ne 0 ]; then exit "$pyright_status"; fi
 echo "== pytest (skipped groups and why at the end)"

@@ -1,6 +1,7 @@
 """The README's test command says what it needs and what it skipped."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -70,7 +71,10 @@ STAND_INS = {
     # Its delay in a child, as pyright's Python starts its Node.
     "pyright": 'sleep "${PYRIGHT_SECONDS:-0}" & echo $! > "$STAND_IN_DIR/child.pid"; wait;'
     ' echo "pyright says: 2 errors"; echo pyright >> "$STAND_IN_DIR/ran"; exit "${PYRIGHT_STATUS:-0}"',
-    "hadolint": 'echo hadolint >> "$STAND_IN_DIR/ran"; exit "${HADOLINT_STATUS:-0}"',
+    # It ends once pyright's child runs (with AFTER_PYRIGHT, once pyright has ended): never by a race.
+    "hadolint": 'until [ -s "$STAND_IN_DIR/child.pid" ]; do sleep 0.01; done; if [ -n "$AFTER_PYRIGHT" ]; then'
+    ' until grep -qx pyright "$STAND_IN_DIR/ran" 2>/dev/null; do sleep 0.01; done; fi;'
+    ' echo hadolint >> "$STAND_IN_DIR/ran"; exit "${HADOLINT_STATUS:-0}"',
     "python": 'echo "python $*" >> "$STAND_IN_DIR/ran"',
     "node": 'case "$1" in -p) echo 22 ;; *) echo "node $*" >> "$STAND_IN_DIR/ran" ;; esac',
     **{name: f'echo {name} >> "$STAND_IN_DIR/ran"' for name in ("ruff", "shellcheck", "zizmor")},
@@ -100,6 +104,7 @@ def test_pyright_runs_beside_the_other_checks_and_its_report_comes_before_the_su
     assert result.returncode == 0, result.stderr
     assert ran.index("hadolint") < ran.index("pyright") < ran.index("python -m pytest")
     assert result.stdout.index("== pyright") < result.stdout.index("pyright says") < result.stdout.index("== pytest")
+    assert result.stdout.count("pyright says") == 1
 
 
 def test_a_pyright_failure_fails_the_command_with_its_status_and_report_before_the_suite_runs(tmp_path: Path) -> None:
@@ -112,8 +117,16 @@ def test_a_pyright_failure_fails_the_command_with_its_status_and_report_before_t
 def test_a_check_failing_while_pyright_runs_stops_pyright_and_what_it_started(tmp_path: Path) -> None:
     result, ran = stand_in_test_command(tmp_path, PYRIGHT_SECONDS="30", HADOLINT_STATUS="1")
     assert result.returncode != 0 and "pyright" not in ran
+    assert "pyright says" not in result.stdout, "a report cut short is not printed"
     child = int((tmp_path / "stand-ins" / "child.pid").read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and Path(f"/proc/{child}").exists():
-        time.sleep(0.05)
-    assert not Path(f"/proc/{child}").exists(), "pyright's child still runs"
+    with pytest.raises(ProcessLookupError):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            os.kill(child, 0)
+            time.sleep(0.05)
+
+
+def test_a_check_failing_after_pyright_ended_still_shows_pyrights_report(tmp_path: Path) -> None:
+    result, ran = stand_in_test_command(tmp_path, PYRIGHT_STATUS="3", HADOLINT_STATUS="1", AFTER_PYRIGHT="1")
+    assert result.returncode != 0 and ran.index("pyright") < ran.index("hadolint")
+    assert result.stdout.index("== hadolint") < result.stdout.index("pyright says: 2 errors")
