@@ -156,9 +156,9 @@ def _exits_0(command: list[str], env: dict[str, str], cwd: Path) -> bool:
         return False
 
 
-def runs_as_the_task_would(user: str, folder: Path, ports: node_app.Ports) -> bool:
+def runs_as_the_task_would(user: str, folder: Path) -> bool:
     """With the task's NODE_OPTIONS (the user's and the heap ceiling after them), as in the container, the
-    app (the tiny app's server.js in ``folder``, on a port of ``ports``) answers its health path, the health check's own
+    app (the tiny app's server.js in ``folder``, on a port of its own) answers its health path, the health check's own
     command passes against it, and a node -e runs with the heap limit the tuning sets (the old-space ceiling
     and the young generation)."""
     assert NODE is not None
@@ -168,7 +168,7 @@ def runs_as_the_task_would(user: str, folder: Path, ports: node_app.Ports) -> bo
     if "snap.blob" in user:  # a snapshot whose main function is all it runs
         (folder / "snap.js").write_text("require('v8').startupSnapshot.setDeserializeMainFunction(() => {})")
         subprocess.run([NODE, "--snapshot-blob", "snap.blob", "--build-snapshot", "snap.js"], cwd=folder, check=True)
-    port = ports.take()
+    port = node_app.free_port()
     env = {
         **tuned_environment({"NODE_OPTIONS": user}, container_memory_mib=2048, tuning=Tuning()),
         "PATH": str(Path(NODE).parent),
@@ -199,8 +199,7 @@ def runs_as_the_task_would(user: str, folder: Path, ports: node_app.Ports) -> bo
 def ran(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[bool]]]:
     """Every SAMPLE case run as the task would run it, a few side by side (each on a folder and a port of its
     own): their Nodes mostly wait on one another's start, not on a core."""
-    ports = node_app.Ports()
-    cases = {user: partial(runs_as_the_task_would, user, tmp_path_factory.mktemp("case"), ports) for user in SAMPLE}
+    cases = {user: partial(runs_as_the_task_would, user, tmp_path_factory.mktemp("case")) for user in SAMPLE}
     with node_app.side_by_side(SIDE_BY_SIDE, cases) as started:
         yield started
 
