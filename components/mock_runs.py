@@ -85,8 +85,7 @@ def engine_calls_at_once(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     of threads sized for a real engine's round trips. The mocks answer in microseconds, so the hand-over
     between threads cost more than the call: answered on the loop's thread (``_AtOnce``), batches of dev and
     prod runs alternating in one process took 140 ms a run against 187 ms (medians of 8), the suite 0.93 of its
-    wall time. ``loop`` is the thread's event loop; its own executor is back in
-    place after the run."""
+    wall time. ``loop`` is the thread's event loop; its own executor is back in place after the run."""
     held, at_once = getattr(loop, "_default_executor", None), _AtOnce(loop)
     loop.set_default_executor(at_once)
     try:

@@ -96,8 +96,8 @@ _GIVEN_LOCK = threading.Lock()
 def free_port() -> int:
     """A port the kernel offers now, never one handed out before in this process: apps started side by side
     would otherwise both take a port the kernel offered each of them, one fail to listen, and the other's
-    probes reach the wrong app (the contract probes once saw the tiny app drop an idle connection: the
-    contract breaker's)."""
+    probes reach the wrong app (the likely cause when a contract probe once saw the tiny app drop an idle
+    connection, as the contract breaker does)."""
     with _GIVEN_LOCK:
         while True:
             with socket.socket() as probe:
